@@ -1,0 +1,127 @@
+# ferry - see README.md.  `make` builds, `make check` installs what the tests
+# need (Debian packages), builds with ASan/UBSan and runs every test.
+
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+BINDIR     = $(PREFIX)/bin
+MANDIR     = $(PREFIX)/share/man
+DESTDIR   ?=
+
+CC        ?= cc
+CLANG     ?= clang
+PKG_CONFIG ?= pkg-config
+CFLAGS    ?= -O2 -g
+LDFLAGS   ?=
+
+PKGS       = libzstd libxxhash libcjson
+WARN       = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes -Wpointer-arith -Wwrite-strings \
+             -Wformat=2 -Wvla
+# recursive (=) so that pkg-config runs only when a rule needs it, after
+# scripts/install-deps.sh has had its chance to install the -dev packages
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
+CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+             -DFERRY_VERSION=\"$(VERSION)\" -Ilib $(PKG_CFLAGS)
+SANITIZE   = -fsanitize=address,undefined -fno-sanitize-recover=all \
+             -fno-omit-frame-pointer
+
+TOOLS      = cat
+LIB_SRC    = $(wildcard lib/*.c)
+LIB_HDR    = $(wildcard lib/*.h)
+UNIT_SRC   = $(wildcard tests/unit/test-*.c)
+FUZZ_SRC   = $(wildcard tests/fuzz/fuzz-*.c)
+
+B          = build
+BA         = build/asan
+
+LIB_OBJ    = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
+LIB_OBJ_A  = $(LIB_SRC:lib/%.c=$(BA)/lib/%.o)
+BINS       = $(TOOLS:%=$(B)/ferry-%)
+BINS_A     = $(TOOLS:%=$(BA)/ferry-%)
+UNITS_A    = $(UNIT_SRC:tests/unit/%.c=$(BA)/tests/%)
+REPLAY_A   = $(FUZZ_SRC:tests/fuzz/fuzz-%.c=$(BA)/tests/replay-%)
+
+.PHONY: all check test deps install uninstall clean demo bench fuzz lint-man \
+        build-asan
+.SUFFIXES:
+.SECONDARY:
+
+all: $(BINS)
+
+$(B)/lib/%.o: lib/%.c $(LIB_HDR) | $(B)/lib
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -c $< -o $@
+
+$(B)/ferry-%: cmd/%/main.c $(LIB_OBJ) $(LIB_HDR)
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) $< $(LIB_OBJ) -o $@ $(LDFLAGS) $(PKG_LIBS)
+
+# the sanitizer build that `make check` tests; -Werror here
+$(BA)/lib/%.o: lib/%.c $(LIB_HDR) | $(BA)/lib
+	$(CC) $(WARN) -Werror $(CPPFLAGS_ALL) -O1 -g $(SANITIZE) -c $< -o $@
+
+$(BA)/ferry-%: cmd/%/main.c $(LIB_OBJ_A) $(LIB_HDR)
+	$(CC) $(WARN) -Werror $(CPPFLAGS_ALL) -O1 -g $(SANITIZE) $< $(LIB_OBJ_A) -o $@ $(PKG_LIBS)
+
+$(BA)/tests/test-%: tests/unit/test-%.c tests/unit/tap.h $(LIB_OBJ_A) | $(BA)/tests
+	$(CC) $(WARN) -Werror $(CPPFLAGS_ALL) -Itests/unit -O1 -g $(SANITIZE) $< $(LIB_OBJ_A) -o $@ $(PKG_LIBS)
+
+# fuzz targets built as plain replay drivers (no libFuzzer needed)
+$(BA)/tests/replay-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c $(LIB_OBJ_A) | $(BA)/tests
+	$(CC) $(WARN) -Werror $(CPPFLAGS_ALL) -O1 -g $(SANITIZE) $< tests/fuzz/replay.c $(LIB_OBJ_A) -o $@ $(PKG_LIBS)
+
+$(B)/lib $(BA)/lib $(BA)/tests $(B)/fuzz:
+	mkdir -p $@
+
+deps:
+	sh scripts/install-deps.sh
+
+build-asan: $(BINS_A) $(UNITS_A) $(REPLAY_A) $(BINS)
+
+# the README's test command: install what is missing, build, test
+check: deps
+	$(MAKE) build-asan
+	sh tests/run-all.sh
+
+# run the tests without the install step (for a machine that has it all)
+test: build-asan
+	sh tests/run-all.sh
+
+# libFuzzer on the stream reader (clang); FUZZ_SECONDS to run, default 600
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	$(MAKE) $(B)/fuzz/fuzz-stream
+	mkdir -p $(B)/fuzz/corpus
+	$(B)/fuzz/fuzz-stream -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -print_final_stats=1 $(B)/fuzz/corpus testdata/fuzz/stream
+
+$(B)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC) $(LIB_HDR) | $(B)/fuzz
+	$(CLANG) $(WARN) $(CPPFLAGS_ALL) -O1 -g -fsanitize=fuzzer,address,undefined \
+	    $< $(LIB_SRC) -o $@ $(PKG_LIBS)
+
+demo: deps
+	$(MAKE) all
+	sh scripts/demo.sh
+
+SCALE ?= 1000000
+bench: deps
+	$(MAKE) all
+	sh scripts/bench-stream.sh $(SCALE)
+
+lint-man:
+	mandoc -Tlint -W warning man/man1/*.1 man/man5/*.5 man/man7/*.7
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	for t in $(TOOLS); do cp $(B)/ferry-$$t $(DESTDIR)$(BINDIR)/; done
+	cp man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+	cp man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/
+	cp man/man7/*.7 $(DESTDIR)$(MANDIR)/man7/
+
+uninstall:
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/ferry-$$t; done
+	for f in man/man1/*.1 man/man5/*.5 man/man7/*.7; do \
+	    rm -f $(DESTDIR)$(MANDIR)/$${f#man/}; done
+
+clean:
+	rm -rf $(B)

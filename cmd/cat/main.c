@@ -1,0 +1,231 @@
+/*
+ * ferry-cat - look inside a ferry stream: decode it to JSON lines, CSV,
+ * TSV or a summary, check it, or encode JSON lines into a stream.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cat.h"
+#include "err.h"
+#include "stream.h"
+
+#ifndef FERRY_VERSION
+#define FERRY_VERSION "unknown"
+#endif
+
+#define MAX_TABLE_ARGS 1024
+
+static const char usage_text[] =
+	"usage: ferry-cat [-f FORMAT] [-t TABLE]... [-o FILE] [FILE]\n"
+	"       ferry-cat --check [-q] [FILE]\n"
+	"       ferry-cat --encode -S SCHEMA [-l LEVEL] [--batch-bytes N] [-o FILE] [FILE]\n"
+	"\n"
+	"Decode a ferry stream (FILE, or stdin when FILE is absent or -), check\n"
+	"it, or encode JSON lines into one.\n"
+	"\n"
+	"  -f, --format FORMAT   jsonl (default), csv, tsv or summary\n"
+	"  -t, --table NAME      only this table (repeatable)\n"
+	"  -o, --output FILE     write to FILE instead of stdout\n"
+	"  -c, --check           read and verify the whole stream; print one line\n"
+	"  -q, --quiet           with --check, print nothing\n"
+	"  -e, --encode          read JSON lines, write a stream\n"
+	"  -S, --schema FILE     the table schema(s) for --encode\n"
+	"  -l, --level N         zstd level for --encode, 1-19; 0 stores (default 1)\n"
+	"      --batch-bytes N   raw bytes per batch for --encode (default 1048576)\n"
+	"  -h, --help            show this help and exit\n"
+	"  -V, --version         show the version and exit\n"
+	"\n"
+	"Exit status: 0 ok, 2 usage, 3 bad input stream, 7 pipe closed or\n"
+	"interrupted, 8 system error.  See ferry-cat(1) and ferry-stream(5).\n";
+
+static const char *prog = "ferry-cat";
+
+static void die_usage(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+static void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntry 'ferry-cat --help'\n");
+	exit(ERR_USAGE);
+}
+
+static void on_signal(int sig)
+{
+	static const char msg[] = "ferry-cat: interrupted\n";
+
+	(void)sig;
+	if (write(2, msg, sizeof(msg) - 1) < 0) {
+		/* nothing more can be done */
+	}
+	_exit(ERR_PIPE);
+}
+
+static long long parse_num(const char *opt, const char *s, long long lo,
+			   long long hi)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi) {
+		fprintf(stderr, "%s: %s: '%s' is not a number in %lld..%lld\n"
+			"try 'ferry-cat --help'\n", prog, opt, s, lo, hi);
+		exit(ERR_USAGE);
+	}
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_BATCH = 256 };
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "table", required_argument, NULL, 't' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "encode", no_argument, NULL, 'e' },
+		{ "schema", required_argument, NULL, 'S' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "batch-bytes", required_argument, NULL, OPT_BATCH },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *tables[MAX_TABLE_ARGS];
+	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
+	struct cat_opts co = { CAT_JSONL, tables, 0, 0, "stdin" };
+	const char *out_path = NULL, *in_path = NULL, *schema = NULL;
+	int check = 0, encode = 0, format_set = 0, encode_opts = 0, c, rc;
+	FILE *in = stdin, *out = stdout;
+	struct err e;
+
+	err_init(&e);
+	while ((c = getopt_long(argc, argv, "f:t:o:cqeS:l:hV", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			format_set = 1;
+			if (strcmp(optarg, "jsonl") == 0)
+				co.format = CAT_JSONL;
+			else if (strcmp(optarg, "csv") == 0)
+				co.format = CAT_CSV;
+			else if (strcmp(optarg, "tsv") == 0)
+				co.format = CAT_TSV;
+			else if (strcmp(optarg, "summary") == 0)
+				co.format = CAT_SUMMARY;
+			else
+				die_usage("unknown format '%s' (jsonl, csv, tsv, summary)",
+					  optarg);
+			break;
+		case 't':
+			if (co.ntables == MAX_TABLE_ARGS)
+				die_usage("more than %d -t options", MAX_TABLE_ARGS);
+			tables[co.ntables++] = optarg;
+			break;
+		case 'o': out_path = optarg; break;
+		case 'c': check = 1; break;
+		case 'q': co.quiet = 1; break;
+		case 'e': encode = 1; break;
+		case 'S': schema = optarg; encode_opts = 1; break;
+		case 'l':
+			wo.level = (int)parse_num("--level", optarg, 0, 19);
+			encode_opts = 1;
+			break;
+		case OPT_BATCH:
+			wo.batch_bytes = (size_t)parse_num("--batch-bytes", optarg,
+							   STREAM_MIN_BATCH,
+							   STREAM_MAX_BATCH);
+			encode_opts = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
+		case 'V':
+			printf("ferry-cat %s (stream format %d.%d)\n", FERRY_VERSION,
+			       STREAM_VERSION_MAJOR, STREAM_VERSION_MINOR);
+			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
+		default:
+			fprintf(stderr, "try 'ferry-cat --help'\n");
+			return ERR_USAGE;
+		}
+	}
+	if (optind < argc - 1)
+		die_usage("more than one input file ('%s')", argv[optind + 1]);
+	if (optind == argc - 1 && strcmp(argv[optind], "-") != 0)
+		in_path = argv[optind];
+	if (check && encode)
+		die_usage("--check and --encode exclude each other");
+	if (encode && (format_set || co.ntables || co.quiet))
+		die_usage("-f, -t and -q do not go with --encode");
+	if (!encode && encode_opts)
+		die_usage("-S, -l and --batch-bytes need --encode");
+	if (encode && !schema)
+		die_usage("--encode needs -S SCHEMA");
+	if (check && (format_set || out_path))
+		die_usage("-f and -o do not go with --check");
+	if (co.quiet && !check)
+		die_usage("-q goes with --check");
+	if (check)
+		co.format = CAT_CHECK;
+	if (encode && !out_path && isatty(STDOUT_FILENO))
+		die_usage("refusing to write a binary stream to a terminal "
+			  "(use -o FILE or a pipe)");
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+
+	if (in_path) {
+		in = fopen(in_path, "rb");
+		if (!in) {
+			fprintf(stderr, "%s: %s: %s\n", prog, in_path, strerror(errno));
+			return errno == ENOENT || errno == EACCES ? ERR_USAGE : ERR_SYSTEM;
+		}
+		co.in_name = in_path;
+	}
+	if (out_path) {
+		out = fopen(out_path, "wb");
+		if (!out) {
+			fprintf(stderr, "%s: %s: %s\n", prog, out_path, strerror(errno));
+			return ERR_SYSTEM;
+		}
+	}
+	setvbuf(in, NULL, _IOFBF, 1u << 20);
+	setvbuf(out, NULL, _IOFBF, 1u << 20);
+
+	if (encode)
+		rc = cat_encode(in, out, schema, &wo, co.in_name, &e);
+	else
+		rc = cat_decode(in, out, &co, &e);
+	if (rc == 0 && fflush(out) != 0)
+		rc = err_set(&e, errno == EPIPE ? ERR_PIPE : ERR_SYSTEM,
+			     "write error: %s", strerror(errno));
+	if (fclose(out) != 0 && rc == 0)
+		rc = err_set(&e, errno == EPIPE ? ERR_PIPE : ERR_SYSTEM,
+			     "write error: %s", strerror(errno));
+	if (in != stdin)
+		fclose(in);
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", prog, e.msg);
+		if (out_path && encode)
+			remove(out_path); /* never leave a half stream behind */
+		return e.class ? (int)e.class : ERR_SYSTEM;
+	}
+	return 0;
+}

@@ -1,0 +1,92 @@
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void buf_init(struct buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->max = max;
+}
+
+void buf_release(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+int buf_reserve(struct buf *b, size_t more, struct err *e)
+{
+	size_t need, ncap;
+	unsigned char *p;
+
+	if (more > b->max || b->len > b->max - more)
+		return err_set(e, ERR_STREAM,
+			       "value too large (over the limit of %zu bytes)",
+			       b->max);
+	need = b->len + more + 1;
+	if (need <= b->cap)
+		return 0;
+	ncap = b->cap ? b->cap : 256;
+	while (ncap < need)
+		ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+	if (ncap > b->max + 1)
+		ncap = b->max + 1;
+	p = realloc(b->data, ncap);
+	if (!p)
+		return err_oom(e);
+	b->data = p;
+	b->cap = ncap;
+	return 0;
+}
+
+int buf_add(struct buf *b, const void *p, size_t n, struct err *e)
+{
+	if (buf_reserve(b, n, e) < 0)
+		return -1;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int buf_addc(struct buf *b, unsigned char c, struct err *e)
+{
+	if (b->len + 1 < b->cap) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return buf_add(b, &c, 1, e);
+}
+
+int buf_adds(struct buf *b, const char *s, struct err *e)
+{
+	return buf_add(b, s, strlen(s), e);
+}
+
+int buf_addf(struct buf *b, struct err *e, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return err_set(e, ERR_SYSTEM, "cannot format a value");
+	if (buf_reserve(b, (size_t)n, e) < 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}

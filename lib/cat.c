@@ -1,0 +1,317 @@
+#include "cat.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "json.h"
+#include "rowfmt.h"
+
+#define CAT_FLUSH_AT (256u << 10)
+#define CAT_MAX_LINE (256u << 20)
+
+static int out_write(FILE *out, struct buf *b, struct err *e)
+{
+	if (b->len && fwrite(b->data, 1, b->len, out) != b->len) {
+		if (errno == EPIPE)
+			return err_set(e, ERR_PIPE, "the next stage of the pipe is gone");
+		return err_set(e, ERR_SYSTEM, "write error: %s", strerror(errno));
+	}
+	buf_reset(b);
+	return 0;
+}
+
+static int selected(const struct cat_opts *o, const char *name, char *seen)
+{
+	if (!o->ntables)
+		return 1;
+	for (size_t i = 0; i < o->ntables; i++)
+		if (strcmp(o->tables[i], name) == 0) {
+			seen[i] = 1;
+			return 1;
+		}
+	return 0;
+}
+
+static void human_bytes(char *out, size_t sz, uint64_t n)
+{
+	if (n < 10 * 1024)
+		snprintf(out, sz, "%" PRIu64 " B", n);
+	else if (n < UINT64_C(10) * 1024 * 1024)
+		snprintf(out, sz, "%.1f KiB", (double)n / 1024);
+	else
+		snprintf(out, sz, "%.1f MiB", (double)n / (1024 * 1024));
+}
+
+static int summary_table_head(struct buf *b, const struct schema_table *t,
+			      struct err *e)
+{
+	if (buf_addf(b, e, "table %s\n", t->name) < 0)
+		return -1;
+	if (t->source && buf_addf(b, e, "  source: %s\n", t->source) < 0)
+		return -1;
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct schema_column *c = &t->cols[i];
+		if (buf_addf(b, e, "  column %s: %s%s", c->name,
+			     value_type_name(c->type),
+			     c->nullable ? "" : " not null") < 0)
+			return -1;
+		if (c->source_type && buf_addf(b, e, " (%s)", c->source_type) < 0)
+			return -1;
+		if (c->nlabels) {
+			if (buf_adds(b, " labels", e) < 0)
+				return -1;
+			for (size_t k = 0; k < c->nlabels; k++)
+				if (buf_addf(b, e, "%s'%s'", k ? "," : " ",
+					     c->labels[k]) < 0)
+					return -1;
+		}
+		if (buf_addc(b, '\n', e) < 0)
+			return -1;
+	}
+	if (t->npk) {
+		if (buf_adds(b, "  primary key:", e) < 0)
+			return -1;
+		for (size_t i = 0; i < t->npk; i++)
+			if (buf_addf(b, e, " %s", t->cols[t->pk[i]].name) < 0)
+				return -1;
+		if (buf_addc(b, '\n', e) < 0)
+			return -1;
+	} else if (buf_adds(b, "  primary key: none\n", e) < 0) {
+		return -1;
+	}
+	return 0;
+}
+
+static int summary_table_tail(struct buf *b, const struct schema_table *t,
+			      const struct stream_table_stats *s, struct err *e)
+{
+	char raw[32], stored[32], hex[DIGEST_HEX_LEN + 1];
+
+	human_bytes(raw, sizeof(raw), s->raw_bytes);
+	human_bytes(stored, sizeof(stored), s->stored_bytes);
+	digest_hex(&s->digest, hex);
+	if (buf_addf(b, e,
+		     "  rows: %" PRIu64 "\n  batches: %" PRIu64
+		     "\n  raw bytes: %" PRIu64 " (%s)\n  stored bytes: %" PRIu64
+		     " (%s, %.2fx)\n  digest: %s\n",
+		     s->rows, s->batches, s->raw_bytes, raw, s->stored_bytes,
+		     stored,
+		     s->stored_bytes ? (double)s->raw_bytes / (double)s->stored_bytes : 1.0,
+		     hex) < 0)
+		return -1;
+	if (s->has_watermark) {
+		if (buf_addf(b, e, "  watermark: %s = ", t->cols[t->watermark].name) < 0 ||
+		    value_format(b, t->cols[t->watermark].type, &s->watermark,
+				 VALUE_STYLE_TEXT, e) < 0 ||
+		    buf_addc(b, '\n', e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cat_decode(FILE *in, FILE *out, const struct cat_opts *o, struct err *e)
+{
+	struct stream_reader *r;
+	const struct schema_table *t;
+	const struct value *row;
+	struct buf b;
+	char *seen = NULL;
+	uint64_t raw = 0, stored = 0, batches = 0;
+	enum rowfmt_kind kind = o->format == CAT_CSV ? ROWFMT_CSV
+			      : o->format == CAT_TSV ? ROWFMT_TSV
+						     : ROWFMT_JSONL;
+	int rows_out = o->format == CAT_JSONL || o->format == CAT_CSV ||
+		       o->format == CAT_TSV;
+	int rc = -1, trc;
+
+	buf_init(&b, (size_t)CAT_MAX_LINE);
+	if (!(r = stream_reader_new(in, o->in_name, e)))
+		return -1;
+	if (!(seen = calloc(o->ntables + 1, 1))) {
+		err_oom(e);
+		goto out;
+	}
+	while ((trc = stream_reader_next_table(r, &t, e)) == 1) {
+		int sel = selected(o, t->name, seen);
+		const struct stream_table_stats *s;
+		int rrc;
+
+		if (sel && o->format == CAT_SUMMARY &&
+		    summary_table_head(&b, t, e) < 0)
+			goto out;
+		if (sel && rows_out && rowfmt_header(&b, kind, t, e) < 0)
+			goto out;
+		while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {
+			if (!sel || !rows_out)
+				continue;
+			if (rowfmt_row(&b, kind, t, row, e) < 0) {
+				err_prefix(e, "table %s, row %" PRIu64, t->name,
+					   stream_reader_row_number(r));
+				goto out;
+			}
+			if (b.len >= CAT_FLUSH_AT && out_write(out, &b, e) < 0)
+				goto out;
+		}
+		if (rrc < 0)
+			goto out;
+		s = stream_reader_table_stats(r);
+		raw += s->raw_bytes;
+		stored += s->stored_bytes;
+		batches += s->batches;
+		if (sel && o->format == CAT_SUMMARY &&
+		    summary_table_tail(&b, t, s, e) < 0)
+			goto out;
+		if (out_write(out, &b, e) < 0)
+			goto out;
+	}
+	if (trc < 0)
+		goto out;
+	{
+		const struct stream_totals *tot = stream_reader_totals(r);
+		char hex[DIGEST_HEX_LEN + 1];
+
+		digest_hex(&tot->digest, hex);
+		if (o->format == CAT_SUMMARY &&
+		    buf_addf(&b, e,
+			     "total: %" PRIu64 " tables, %" PRIu64 " rows, %" PRIu64
+			     " batches, %" PRIu64 " raw bytes, %" PRIu64
+			     " stored bytes, digest %s\n",
+			     tot->tables, tot->rows, batches, raw, stored, hex) < 0)
+			goto out;
+		if (o->format == CAT_CHECK && !o->quiet &&
+		    buf_addf(&b, e, "%s: ok, %" PRIu64 " tables, %" PRIu64
+			     " rows, digest %s\n", o->in_name, tot->tables,
+			     tot->rows, hex) < 0)
+			goto out;
+		if (stream_reader_skipped_frames(r) && o->format == CAT_SUMMARY &&
+		    buf_addf(&b, e, "skipped frames: %" PRIu64 "\n",
+			     stream_reader_skipped_frames(r)) < 0)
+			goto out;
+	}
+	if (out_write(out, &b, e) < 0)
+		goto out;
+	for (size_t i = 0; i < o->ntables; i++)
+		if (!seen[i]) {
+			err_set(e, ERR_USAGE, "table '%s' is not in the stream",
+				o->tables[i]);
+			goto out;
+		}
+	rc = 0;
+out:
+	if (rc < 0 && e->class == ERR_STREAM)
+		err_prefix(e, "%s", o->in_name);
+	free(seen);
+	buf_release(&b);
+	stream_reader_free(r);
+	return rc;
+}
+
+int cat_encode(FILE *in, FILE *out, const char *schema_path,
+	       const struct stream_writer_opts *wo, const char *in_name,
+	       struct err *e)
+{
+	struct schema_table **tables = NULL;
+	struct stream_writer *w = NULL;
+	struct rowfmt_lines lines;
+	struct json_node *tree = NULL;
+	struct value *row = NULL;
+	struct buf scratch;
+	size_t ntables = 0, cur = 0, maxcols = 0;
+	int begun = 0, rc = -1, lrc;
+
+	rowfmt_lines_init(&lines, in, CAT_MAX_LINE);
+	buf_init(&scratch, (size_t)CAT_MAX_LINE);
+	if (schema_file_load(schema_path, &tables, &ntables, e) < 0)
+		goto out;
+	if (ntables == 0) {
+		err_set(e, ERR_USAGE, "%s: no tables in the schema", schema_path);
+		goto out;
+	}
+	for (size_t i = 0; i < ntables; i++) {
+		if (tables[i]->ncols > maxcols)
+			maxcols = tables[i]->ncols;
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(tables[k]->name, tables[i]->name) == 0) {
+				err_set(e, ERR_USAGE, "%s: table %s appears twice",
+					schema_path, tables[i]->name);
+				goto out;
+			}
+	}
+	if (!(row = calloc(maxcols, sizeof(*row)))) {
+		err_oom(e);
+		goto out;
+	}
+	if (!(w = stream_writer_new(out, wo, e)))
+		goto out;
+	while ((lrc = rowfmt_lines_next(&lines, e)) == 1) {
+		size_t which;
+		const char *s = (const char *)lines.line.data;
+		size_t len = lines.line.len;
+
+		if (len && s[len - 1] == '\r')
+			len--; /* CRLF line ends */
+		if (len == 0)
+			continue;
+		if (rowfmt_parse_line(s, len, tables, ntables,
+				      ntables == 1 ? 0 : -1, &which, row,
+				      &scratch, &tree, e) < 0)
+			goto line_fail;
+		if (which < cur) {
+			err_set(e, ERR_STREAM,
+				"rows of table %s come after those of table %s: "
+				"tables must follow the schema's order",
+				tables[which]->name, tables[cur]->name);
+			goto line_fail;
+		}
+		/* end the current table; schema tables with no lines are
+		 * written as empty tables */
+		while (cur < which) {
+			if (!begun && stream_writer_begin_table(w, tables[cur], e) < 0)
+				goto out;
+			if (stream_writer_end_table(w, e) < 0)
+				goto out;
+			begun = 0;
+			cur++;
+		}
+		if (!begun) {
+			if (stream_writer_begin_table(w, tables[cur], e) < 0)
+				goto out;
+			begun = 1;
+		}
+		if (stream_writer_add_row(w, row, e) < 0)
+			goto line_fail;
+		json_free(tree);
+		tree = NULL;
+	}
+	if (lrc < 0)
+		goto line_fail_noprefix;
+	for (; cur < ntables; cur++) {
+		if (!begun && stream_writer_begin_table(w, tables[cur], e) < 0)
+			goto out;
+		if (stream_writer_end_table(w, e) < 0)
+			goto out;
+		begun = 0;
+	}
+	if (stream_writer_finish(w, e) < 0)
+		goto out;
+	rc = 0;
+	goto out;
+line_fail:
+	if (e->class == ERR_STREAM)
+		err_prefix(e, "%s: line %llu", in_name, lines.lineno);
+	goto out;
+line_fail_noprefix:
+	if (e->class == ERR_STREAM)
+		err_prefix(e, "%s", in_name);
+out:
+	json_free(tree);
+	free(row);
+	stream_writer_free(w);
+	schema_tables_free(tables, ntables);
+	buf_release(&scratch);
+	rowfmt_lines_release(&lines);
+	return rc;
+}

@@ -1,0 +1,51 @@
+#include "digest.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <xxhash.h>
+
+int digest_row(const enum value_type *types, const struct value *row,
+	       size_t ncols, struct buf *scratch, struct digest *out,
+	       struct err *e)
+{
+	XXH128_hash_t h;
+
+	buf_reset(scratch);
+	for (size_t i = 0; i < ncols; i++)
+		if (value_canonical(scratch, types[i], &row[i], e) < 0)
+			return -1;
+	h = XXH3_128bits(scratch->data, scratch->len);
+	out->lo = h.low64;
+	out->hi = h.high64;
+	return 0;
+}
+
+void digest_hex(const struct digest *d, char out[DIGEST_HEX_LEN + 1])
+{
+	snprintf(out, DIGEST_HEX_LEN + 1, "%016llx%016llx",
+		 (unsigned long long)d->hi, (unsigned long long)d->lo);
+}
+
+int digest_parse_hex(const char *s, struct digest *d)
+{
+	uint64_t part[2] = { 0, 0 };
+
+	if (strlen(s) != DIGEST_HEX_LEN)
+		return -1;
+	for (int i = 0; i < DIGEST_HEX_LEN; i++) {
+		char c = s[i];
+		unsigned v;
+		if (c >= '0' && c <= '9')
+			v = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+		part[i / 16] = part[i / 16] << 4 | v;
+	}
+	d->hi = part[0];
+	d->lo = part[1];
+	return 0;
+}

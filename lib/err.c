@@ -1,0 +1,94 @@
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void err_init(struct err *e)
+{
+	e->class = ERR_OK;
+	e->msg[0] = '\0';
+}
+
+int err_set(struct err *e, enum err_class class, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->class = class;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int err_prefix(struct err *e, const char *fmt, ...)
+{
+	char head[ERR_MSG_MAX];
+	char old[ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(head, sizeof(head), fmt, ap);
+	va_end(ap);
+	memcpy(old, e->msg, sizeof(old));
+	/* cut explicitly: the message is one bounded line */
+	size_t hl = strlen(head), ol = strlen(old), o = 0;
+	if (hl > sizeof(e->msg) - 3)
+		hl = sizeof(e->msg) - 3;
+	memcpy(e->msg, head, hl);
+	o = hl;
+	e->msg[o++] = ':';
+	e->msg[o++] = ' ';
+	if (ol > sizeof(e->msg) - 1 - o)
+		ol = sizeof(e->msg) - 1 - o;
+	memcpy(e->msg + o, old, ol);
+	e->msg[o + ol] = '\0';
+	return -1;
+}
+
+int err_oom(struct err *e)
+{
+	return err_set(e, ERR_SYSTEM, "out of memory");
+}
+
+const char *err_quote(char *buf, size_t bufsz, const char *s, size_t len,
+		      size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	size_t i;
+
+	if (bufsz < 8) {
+		if (bufsz)
+			buf[0] = '\0';
+		return buf;
+	}
+	for (i = 0; i < len && i < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (o + 8 >= bufsz)
+			break;
+		if (c < 0x20 || c == 0x7f || c == '\'' || c == '\\') {
+			buf[o++] = '\\';
+			switch (c) {
+			case '\n': buf[o++] = 'n'; break;
+			case '\t': buf[o++] = 't'; break;
+			case '\r': buf[o++] = 'r'; break;
+			case '\'': buf[o++] = '\''; break;
+			case '\\': buf[o++] = '\\'; break;
+			default:
+				buf[o++] = 'x';
+				buf[o++] = hex[c >> 4];
+				buf[o++] = hex[c & 15];
+			}
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	if (i < len) {
+		buf[o++] = '.';
+		buf[o++] = '.';
+		buf[o++] = '.';
+	}
+	buf[o] = '\0';
+	return buf;
+}

@@ -1,0 +1,64 @@
+/*
+ * err - error values and the one-line message format.
+ *
+ * Every library call that can fail takes a `struct err *` and, on failure,
+ * fills it with a class (the exit code main() will use, see DESIGN.md) and
+ * a one-line message.  Each layer may add context in front with err_prefix()
+ * so the line main() prints reads like
+ *
+ *     ferry-cat: in.ferry: byte 1234: table messages, batch 3: checksum mismatch
+ *
+ * Messages start lowercase, have no full stop and no newline.  User values
+ * are quoted with err_quote(), which replaces control characters and cuts
+ * long values.  lib/ never prints and never exits; only main() reports.
+ */
+#ifndef FERRY_ERR_H
+#define FERRY_ERR_H
+
+#include <stddef.h>
+
+enum err_class {
+	ERR_OK = 0,
+	ERR_DIFFER = 1,   /* verify: the two sides differ */
+	ERR_USAGE = 2,    /* bad command line */
+	ERR_STREAM = 3,   /* corrupt, truncated or unsupported input stream */
+	ERR_DB = 4,       /* database error */
+	ERR_SPEC = 5,     /* transform spec error */
+	ERR_REJECTS = 6,  /* rows rejected past --max-rejects */
+	ERR_PIPE = 7,     /* interrupted, or another stage of the pipe failed */
+	ERR_SYSTEM = 8,   /* local I/O, out of memory, internal bug */
+};
+
+#define ERR_MSG_MAX 512
+
+struct err {
+	enum err_class class;
+	char msg[ERR_MSG_MAX];
+};
+
+/* Clear an error value (class ERR_OK, empty message). */
+void err_init(struct err *e);
+
+/*
+ * Set class and message (printf-style; the result is cut at ERR_MSG_MAX).
+ * Always returns -1 so that callers can write `return err_set(e, ...);`.
+ */
+int err_set(struct err *e, enum err_class class, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Put "context: " in front of the current message; returns -1. */
+int err_prefix(struct err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Set ERR_SYSTEM "out of memory"; returns -1. */
+int err_oom(struct err *e);
+
+/*
+ * Quote a user value for a message: at most `max` bytes of `s` (len bytes)
+ * are copied into `buf` (size bufsz), control characters and quotes become
+ * escapes, and a cut value ends in "...".  Returns buf.
+ */
+const char *err_quote(char *buf, size_t bufsz, const char *s, size_t len,
+		      size_t max);
+
+#endif

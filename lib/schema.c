@@ -1,0 +1,406 @@
+#include "schema.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "utf8.h"
+
+void schema_table_free(struct schema_table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->ncols; i++) {
+		struct schema_column *c = &t->cols[i];
+		free(c->name);
+		free(c->source_type);
+		for (size_t k = 0; k < c->nlabels; k++)
+			free(c->labels[k]);
+		free(c->labels);
+	}
+	free(t->cols);
+	free(t->pk);
+	free(t->types);
+	free(t->name);
+	free(t->source);
+	free(t);
+}
+
+void schema_tables_free(struct schema_table **tables, size_t n)
+{
+	if (!tables)
+		return;
+	for (size_t i = 0; i < n; i++)
+		schema_table_free(tables[i]);
+	free(tables);
+}
+
+int schema_column_index(const struct schema_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static char *xstrdup(const char *s, struct err *e)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		err_oom(e);
+	return d;
+}
+
+/* a name: non-empty valid UTF-8 without NUL, at most SCHEMA_MAX_NAME */
+static char *get_name(const cJSON *obj, const char *member, const char *what,
+		      struct err *e)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, member);
+	size_t len;
+
+	if (!cJSON_IsString(j)) {
+		err_set(e, ERR_STREAM, "%s: \"%s\" must be a string", what, member);
+		return NULL;
+	}
+	len = strlen(j->valuestring);
+	if (len == 0 || len > SCHEMA_MAX_NAME || !utf8_valid(j->valuestring, len)) {
+		err_set(e, ERR_STREAM,
+			"%s: \"%s\" must be 1 to %d bytes of UTF-8", what, member,
+			SCHEMA_MAX_NAME);
+		return NULL;
+	}
+	return xstrdup(j->valuestring, e);
+}
+
+static int get_int(const cJSON *obj, const char *member, int64_t *out,
+		   const char *what, struct err *e)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, member);
+
+	*out = -1;
+	if (!j || cJSON_IsNull(j))
+		return 0;
+	if (!cJSON_IsNumber(j) || j->valuedouble < 0 ||
+	    j->valuedouble > 9007199254740992.0 ||
+	    j->valuedouble != floor(j->valuedouble))
+		return err_set(e, ERR_STREAM,
+			       "%s: \"%s\" must be a non-negative integer", what,
+			       member);
+	*out = (int64_t)j->valuedouble;
+	return 0;
+}
+
+static int parse_column(const cJSON *j, struct schema_column *c, size_t idx,
+			struct err *e)
+{
+	char what[64];
+	const cJSON *m;
+	int type;
+
+	snprintf(what, sizeof(what), "column %zu", idx + 1);
+	if (!cJSON_IsObject(j))
+		return err_set(e, ERR_STREAM, "%s is not an object", what);
+	if (!(c->name = get_name(j, "name", what, e)))
+		return -1;
+	m = cJSON_GetObjectItemCaseSensitive(j, "type");
+	if (!cJSON_IsString(m) || (type = value_type_parse(m->valuestring)) < 0)
+		return err_set(e, ERR_STREAM,
+			       "column %s: \"type\" must be one of the stream types",
+			       c->name);
+	c->type = (enum value_type)type;
+	m = cJSON_GetObjectItemCaseSensitive(j, "nullable");
+	if (m && !cJSON_IsBool(m))
+		return err_set(e, ERR_STREAM,
+			       "column %s: \"nullable\" must be true or false",
+			       c->name);
+	c->nullable = !m || cJSON_IsTrue(m);
+	if (c->type == VALUE_NULL && !c->nullable)
+		return err_set(e, ERR_STREAM,
+			       "column %s: a null column must be nullable", c->name);
+	m = cJSON_GetObjectItemCaseSensitive(j, "source_type");
+	if (m && !cJSON_IsNull(m)) {
+		if (!cJSON_IsString(m))
+			return err_set(e, ERR_STREAM,
+				       "column %s: \"source_type\" must be a string",
+				       c->name);
+		if (!(c->source_type = xstrdup(m->valuestring, e)))
+			return -1;
+	}
+	snprintf(what, sizeof(what), "column %.40s", c->name);
+	if (get_int(j, "length", &c->length, what, e) < 0 ||
+	    get_int(j, "precision", &c->precision, what, e) < 0 ||
+	    get_int(j, "scale", &c->scale, what, e) < 0)
+		return -1;
+	m = cJSON_GetObjectItemCaseSensitive(j, "labels");
+	if (m && !cJSON_IsNull(m)) {
+		int n;
+		if (!cJSON_IsArray(m))
+			return err_set(e, ERR_STREAM,
+				       "column %s: \"labels\" must be an array",
+				       c->name);
+		n = cJSON_GetArraySize(m);
+		if (n > SCHEMA_MAX_LABELS)
+			return err_set(e, ERR_STREAM,
+				       "column %s: more than %d enum labels",
+				       c->name, SCHEMA_MAX_LABELS);
+		if (n > 0 && c->type != VALUE_ENUM)
+			return err_set(e, ERR_STREAM,
+				       "column %s: labels on a column of type %s",
+				       c->name, value_type_name(c->type));
+		c->labels = calloc((size_t)n + 1, sizeof(*c->labels));
+		if (!c->labels)
+			return err_oom(e);
+		for (int k = 0; k < n; k++) {
+			const cJSON *l = cJSON_GetArrayItem(m, k);
+			if (!cJSON_IsString(l) ||
+			    !utf8_valid(l->valuestring, strlen(l->valuestring)))
+				return err_set(e, ERR_STREAM,
+					       "column %s: label %d must be a UTF-8 string",
+					       c->name, k + 1);
+			if (!(c->labels[k] = xstrdup(l->valuestring, e)))
+				return -1;
+			c->nlabels++;
+		}
+	}
+	return 0;
+}
+
+static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
+{
+	struct schema_table *t;
+	const cJSON *cols, *m;
+	int n;
+
+	if (!cJSON_IsObject(j)) {
+		err_set(e, ERR_STREAM, "table schema is not a JSON object");
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		err_oom(e);
+		return NULL;
+	}
+	t->watermark = -1;
+	if (!(t->name = get_name(j, "name", "table", e)))
+		goto fail;
+	m = cJSON_GetObjectItemCaseSensitive(j, "source");
+	if (m && cJSON_IsString(m) && !(t->source = xstrdup(m->valuestring, e)))
+		goto fail;
+	cols = cJSON_GetObjectItemCaseSensitive(j, "columns");
+	if (!cJSON_IsArray(cols) || (n = cJSON_GetArraySize(cols)) == 0) {
+		err_set(e, ERR_STREAM, "\"columns\" must be a non-empty array");
+		goto fail_named;
+	}
+	if (n > SCHEMA_MAX_COLUMNS) {
+		err_set(e, ERR_STREAM, "%d columns is over the limit of %d", n,
+			SCHEMA_MAX_COLUMNS);
+		goto fail_named;
+	}
+	t->cols = calloc((size_t)n, sizeof(*t->cols));
+	t->types = calloc((size_t)n, sizeof(*t->types));
+	if (!t->cols || !t->types) {
+		err_oom(e);
+		goto fail;
+	}
+	for (int i = 0; i < n; i++) {
+		t->ncols++;
+		if (parse_column(cJSON_GetArrayItem(cols, i), &t->cols[i],
+				 (size_t)i, e) < 0)
+			goto fail_named;
+		t->types[i] = t->cols[i].type;
+		for (int k = 0; k < i; k++)
+			if (strcmp(t->cols[k].name, t->cols[i].name) == 0) {
+				err_set(e, ERR_STREAM, "column %s appears twice",
+					t->cols[i].name);
+				goto fail_named;
+			}
+	}
+	m = cJSON_GetObjectItemCaseSensitive(j, "primary_key");
+	if (m && !cJSON_IsNull(m)) {
+		int np;
+		if (!cJSON_IsArray(m)) {
+			err_set(e, ERR_STREAM, "\"primary_key\" must be an array");
+			goto fail_named;
+		}
+		np = cJSON_GetArraySize(m);
+		t->pk = calloc((size_t)np + 1, sizeof(*t->pk));
+		if (!t->pk) {
+			err_oom(e);
+			goto fail;
+		}
+		for (int i = 0; i < np; i++) {
+			const cJSON *k = cJSON_GetArrayItem(m, i);
+			int idx = cJSON_IsString(k) ? schema_column_index(t, k->valuestring) : -1;
+			if (idx < 0) {
+				err_set(e, ERR_STREAM,
+					"primary key member %d is not a column", i + 1);
+				goto fail_named;
+			}
+			t->pk[t->npk++] = (size_t)idx;
+		}
+	}
+	m = cJSON_GetObjectItemCaseSensitive(j, "watermark");
+	if (m && !cJSON_IsNull(m)) {
+		if (!cJSON_IsString(m) ||
+		    (t->watermark = schema_column_index(t, m->valuestring)) < 0) {
+			err_set(e, ERR_STREAM, "\"watermark\" is not a column");
+			goto fail_named;
+		}
+		if (t->cols[t->watermark].type == VALUE_NULL ||
+		    t->cols[t->watermark].type == VALUE_JSON) {
+			err_set(e, ERR_STREAM,
+				"watermark column %s cannot be of type %s",
+				t->cols[t->watermark].name,
+				value_type_name(t->cols[t->watermark].type));
+			goto fail_named;
+		}
+	}
+	return t;
+fail_named:
+	err_prefix(e, "table %s", t->name);
+fail:
+	schema_table_free(t);
+	return NULL;
+}
+
+struct schema_table *schema_table_parse(const char *json, size_t len,
+					struct err *e)
+{
+	cJSON *j = cJSON_ParseWithLength(json, len);
+	struct schema_table *t;
+
+	if (!j) {
+		err_set(e, ERR_STREAM, "table schema is not valid JSON");
+		return NULL;
+	}
+	t = table_from_cjson(j, e);
+	cJSON_Delete(j);
+	return t;
+}
+
+int schema_file_load(const char *path, struct schema_table ***tables,
+		     size_t *n, struct err *e)
+{
+	struct buf b;
+	FILE *f = fopen(path, "rb");
+	cJSON *j = NULL;
+	int rc = -1;
+	size_t count, got;
+
+	*tables = NULL;
+	*n = 0;
+	buf_init(&b, 64u << 20);
+	if (!f)
+		return err_set(e, ERR_USAGE, "%s: %s", path, strerror(errno));
+	for (;;) {
+		if (buf_reserve(&b, 65536, e) < 0)
+			goto out;
+		got = fread(b.data + b.len, 1, 65536, f);
+		b.len += got;
+		if (got < 65536)
+			break;
+	}
+	if (ferror(f)) {
+		err_set(e, ERR_USAGE, "%s: read error", path);
+		goto out;
+	}
+	j = cJSON_ParseWithLength((const char *)b.data, b.len);
+	if (!j) {
+		err_set(e, ERR_USAGE, "%s: not valid JSON", path);
+		goto out;
+	}
+	count = cJSON_IsArray(j) ? (size_t)cJSON_GetArraySize(j) : 1;
+	*tables = calloc(count + 1, sizeof(**tables));
+	if (!*tables) {
+		err_oom(e);
+		goto out;
+	}
+	for (size_t i = 0; i < count; i++) {
+		const cJSON *tj = cJSON_IsArray(j) ? cJSON_GetArrayItem(j, (int)i) : j;
+		if (!((*tables)[i] = table_from_cjson(tj, e))) {
+			e->class = ERR_USAGE;
+			err_prefix(e, "%s", path);
+			goto out;
+		}
+		(*n)++;
+	}
+	rc = 0;
+out:
+	if (rc < 0) {
+		schema_tables_free(*tables, *n);
+		*tables = NULL;
+		*n = 0;
+	}
+	cJSON_Delete(j);
+	buf_release(&b);
+	fclose(f);
+	return rc;
+}
+
+char *schema_table_to_json(const struct schema_table *t, struct err *e)
+{
+	cJSON *j = cJSON_CreateObject(), *cols, *pk;
+	char *s = NULL;
+
+	if (!j)
+		goto oom;
+	if (!cJSON_AddStringToObject(j, "name", t->name))
+		goto oom;
+	if (t->source && !cJSON_AddStringToObject(j, "source", t->source))
+		goto oom;
+	if (!(cols = cJSON_AddArrayToObject(j, "columns")))
+		goto oom;
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct schema_column *c = &t->cols[i];
+		cJSON *cj = cJSON_CreateObject();
+		if (!cj || !cJSON_AddItemToArray(cols, cj))
+			goto oom;
+		if (!cJSON_AddStringToObject(cj, "name", c->name) ||
+		    !cJSON_AddStringToObject(cj, "type", value_type_name(c->type)) ||
+		    !cJSON_AddBoolToObject(cj, "nullable", c->nullable))
+			goto oom;
+		if (c->source_type &&
+		    !cJSON_AddStringToObject(cj, "source_type", c->source_type))
+			goto oom;
+		if (c->length >= 0 && !cJSON_AddNumberToObject(cj, "length", (double)c->length))
+			goto oom;
+		if (c->precision >= 0 &&
+		    !cJSON_AddNumberToObject(cj, "precision", (double)c->precision))
+			goto oom;
+		if (c->scale >= 0 && !cJSON_AddNumberToObject(cj, "scale", (double)c->scale))
+			goto oom;
+		if (c->nlabels) {
+			cJSON *l = cJSON_AddArrayToObject(cj, "labels");
+			if (!l)
+				goto oom;
+			for (size_t k = 0; k < c->nlabels; k++) {
+				cJSON *ls = cJSON_CreateString(c->labels[k]);
+				if (!ls || !cJSON_AddItemToArray(l, ls))
+					goto oom;
+			}
+		}
+	}
+	if (!(pk = cJSON_AddArrayToObject(j, "primary_key")))
+		goto oom;
+	for (size_t i = 0; i < t->npk; i++) {
+		cJSON *ks = cJSON_CreateString(t->cols[t->pk[i]].name);
+		if (!ks || !cJSON_AddItemToArray(pk, ks))
+			goto oom;
+	}
+	if (t->watermark >= 0 &&
+	    !cJSON_AddStringToObject(j, "watermark", t->cols[t->watermark].name))
+		goto oom;
+	if (!(s = cJSON_PrintUnformatted(j)))
+		goto oom;
+	cJSON_Delete(j);
+	return s;
+oom:
+	cJSON_Delete(j);
+	err_oom(e);
+	return NULL;
+}

@@ -1,0 +1,80 @@
+/*
+ * schema - table and column descriptors, and their JSON form (the payload
+ * of a stream's table-begin frame; schemas/stream-table.schema.json).
+ *
+ *   {"name": "messages", "source": "mysql://old-db/chat",
+ *    "columns": [{"name": "id", "type": "int64", "nullable": false,
+ *                 "source_type": "bigint(20)"},
+ *                {"name": "kind", "type": "enum", "nullable": false,
+ *                 "source_type": "enum('text','image')",
+ *                 "labels": ["text", "image"]}, ...],
+ *    "primary_key": ["id"], "watermark": "id"}
+ *
+ * Optional column members: source_type, length, precision, scale, labels.
+ * Members a reader does not know are kept out of the struct and ignored.
+ */
+#ifndef FERRY_SCHEMA_H
+#define FERRY_SCHEMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "value.h"
+
+#define SCHEMA_MAX_COLUMNS 4096
+#define SCHEMA_MAX_NAME 1024    /* bytes in a table or column name */
+#define SCHEMA_MAX_LABELS 65535 /* labels of one enum column */
+
+struct schema_column {
+	char *name;
+	enum value_type type;
+	bool nullable;
+	char *source_type; /* NULL when unknown */
+	int64_t length;    /* -1 when unknown */
+	int64_t precision; /* -1 when unknown */
+	int64_t scale;     /* -1 when unknown */
+	char **labels;     /* enum labels, nlabels of them */
+	size_t nlabels;
+};
+
+struct schema_table {
+	char *name;
+	char *source;      /* NULL when unknown */
+	struct schema_column *cols;
+	size_t ncols;
+	size_t *pk;        /* column indexes of the primary key */
+	size_t npk;
+	int watermark;     /* column index, or -1 */
+	enum value_type *types; /* ncols types, for digest_row */
+};
+
+/*
+ * Parse a table object from JSON text.  Returns a table the caller frees
+ * with schema_table_free(), or NULL with e set (ERR_STREAM; the message
+ * names the member that is wrong).
+ */
+struct schema_table *schema_table_parse(const char *json, size_t len,
+					struct err *e);
+
+/*
+ * Read a schema file: one table object, or an array of them.  *tables is
+ * an array the caller frees with schema_tables_free().  -1 with e set
+ * (ERR_USAGE when the file cannot be read or is wrong).
+ */
+int schema_file_load(const char *path, struct schema_table ***tables,
+		     size_t *n, struct err *e);
+
+void schema_tables_free(struct schema_table **tables, size_t n);
+
+/* The table as compact JSON, malloc'd, caller frees; NULL on oom (e set). */
+char *schema_table_to_json(const struct schema_table *t, struct err *e);
+
+/* Free a table; NULL does nothing. */
+void schema_table_free(struct schema_table *t);
+
+/* Index of column `name`, or -1. */
+int schema_column_index(const struct schema_table *t, const char *name);
+
+#endif

@@ -1,0 +1,961 @@
+#include "stream.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+#include <zstd.h>
+
+#include "buf.h"
+#include "json.h"
+
+static const unsigned char stream_magic[10] = { 0x89, 'F', 'E', 'R', 'R',
+						'Y',  '\r', '\n', 0x1a, '\n' };
+
+#define STREAM_MAX_STORED ZSTD_COMPRESSBOUND(STREAM_MAX_FRAME)
+
+static void put_u16(unsigned char *p, uint16_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static const char *kind_name(unsigned kind)
+{
+	switch (kind) {
+	case STREAM_FRAME_TABLE_BEGIN: return "table-begin";
+	case STREAM_FRAME_ROWS: return "rows";
+	case STREAM_FRAME_TABLE_END: return "table-end";
+	case STREAM_FRAME_STREAM_END: return "stream-end";
+	default: return "unknown";
+	}
+}
+
+/* ====================================================================== */
+/* writer                                                                 */
+/* ====================================================================== */
+
+struct stream_writer {
+	FILE *out;
+	int level;
+	size_t batch_bytes;
+	ZSTD_CCtx *cctx;
+	const struct schema_table *t;
+	struct buf batch;   /* raw rows of the batch being built */
+	struct buf zbuf;    /* its compressed form */
+	struct buf row;     /* one encoded row */
+	struct buf scratch; /* canonical encoding for the digest */
+	struct buf wm;      /* the highest watermark so far, encoded */
+	struct value wmval; /* decoded view of wm */
+	bool has_wm;
+	uint32_t batch_rows;
+	struct stream_table_stats st;
+	struct stream_totals tot;
+	bool in_table;
+	bool finished;
+};
+
+static int w_write(struct stream_writer *w, const void *p, size_t n,
+		   struct err *e)
+{
+	if (n && fwrite(p, 1, n, w->out) != n) {
+		if (errno == EPIPE)
+			return err_set(e, ERR_PIPE, "the next stage of the pipe is gone");
+		return err_set(e, ERR_SYSTEM, "write error: %s", strerror(errno));
+	}
+	return 0;
+}
+
+/* Write one frame: the payload raw[0..rawlen), compressed when asked and
+ * when that makes it smaller. */
+static int w_frame(struct stream_writer *w, unsigned kind, const void *raw,
+		   size_t rawlen, uint32_t count, int compress, struct err *e)
+{
+	unsigned char h[STREAM_FRAME_HEADER_SIZE];
+	const void *stored = raw;
+	size_t storedlen = rawlen;
+	unsigned flags = 0;
+
+	if (rawlen > STREAM_MAX_FRAME)
+		return err_set(e, ERR_STREAM, "%s frame of %zu bytes is over the limit of %u",
+			       kind_name(kind), rawlen, STREAM_MAX_FRAME);
+	if (compress && w->level > 0 && rawlen > 0) {
+		size_t bound = ZSTD_compressBound(rawlen), z;
+		buf_reset(&w->zbuf);
+		if (buf_reserve(&w->zbuf, bound, e) < 0)
+			return -1;
+		z = ZSTD_compressCCtx(w->cctx, w->zbuf.data, bound, raw, rawlen,
+				      w->level);
+		if (ZSTD_isError(z))
+			return err_set(e, ERR_SYSTEM, "zstd: %s", ZSTD_getErrorName(z));
+		if (z < rawlen) {
+			stored = w->zbuf.data;
+			storedlen = z;
+			flags |= STREAM_FLAG_ZSTD;
+		}
+	}
+	h[0] = (unsigned char)kind;
+	h[1] = (unsigned char)flags;
+	put_u16(h + 2, 0);
+	put_u32(h + 4, (uint32_t)storedlen);
+	put_u32(h + 8, (uint32_t)rawlen);
+	put_u32(h + 12, count);
+	put_u64(h + 16, XXH3_64bits(raw, rawlen));
+	put_u32(h + 24, (uint32_t)XXH3_64bits(h, 24));
+	if (w_write(w, h, sizeof(h), e) < 0 || w_write(w, stored, storedlen, e) < 0)
+		return -1;
+	w->tot.frames++;
+	if (kind == STREAM_FRAME_ROWS) {
+		w->st.batches++;
+		w->st.raw_bytes += rawlen;
+		w->st.stored_bytes += storedlen;
+	}
+	return 0;
+}
+
+struct stream_writer *stream_writer_new(FILE *out,
+					const struct stream_writer_opts *opts,
+					struct err *e)
+{
+	struct stream_writer *w;
+	unsigned char h[STREAM_HEADER_SIZE];
+
+	if (opts->level < 0 || opts->level > 19) {
+		err_set(e, ERR_USAGE, "compression level %d is not in 0..19",
+			opts->level);
+		return NULL;
+	}
+	if (opts->batch_bytes < STREAM_MIN_BATCH ||
+	    opts->batch_bytes > STREAM_MAX_BATCH) {
+		err_set(e, ERR_USAGE, "batch size %zu is not in %u..%u",
+			opts->batch_bytes, STREAM_MIN_BATCH, STREAM_MAX_BATCH);
+		return NULL;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		err_oom(e);
+		return NULL;
+	}
+	w->out = out;
+	w->level = opts->level;
+	w->batch_bytes = opts->batch_bytes;
+	buf_init(&w->batch, STREAM_MAX_FRAME);
+	buf_init(&w->zbuf, ZSTD_COMPRESSBOUND(STREAM_MAX_FRAME));
+	buf_init(&w->row, STREAM_MAX_ROW);
+	buf_init(&w->scratch, (size_t)STREAM_MAX_ROW * 2 + 65536);
+	buf_init(&w->wm, STREAM_MAX_FIELD + 16);
+	if (w->level > 0 && !(w->cctx = ZSTD_createCCtx())) {
+		err_oom(e);
+		goto fail;
+	}
+	memcpy(h, stream_magic, sizeof(stream_magic));
+	h[10] = STREAM_VERSION_MAJOR;
+	h[11] = STREAM_VERSION_MINOR;
+	memset(h + 12, 0, 4);
+	if (w_write(w, h, sizeof(h), e) < 0)
+		goto fail;
+	return w;
+fail:
+	stream_writer_free(w);
+	return NULL;
+}
+
+void stream_writer_free(struct stream_writer *w)
+{
+	if (!w)
+		return;
+	ZSTD_freeCCtx(w->cctx);
+	buf_release(&w->batch);
+	buf_release(&w->zbuf);
+	buf_release(&w->row);
+	buf_release(&w->scratch);
+	buf_release(&w->wm);
+	free(w);
+}
+
+int stream_writer_begin_table(struct stream_writer *w,
+			      const struct schema_table *t, struct err *e)
+{
+	char *json;
+	int rc;
+
+	if (w->in_table || w->finished)
+		return err_set(e, ERR_SYSTEM, "internal error: table begun twice");
+	if (!(json = schema_table_to_json(t, e)))
+		return -1;
+	rc = w_frame(w, STREAM_FRAME_TABLE_BEGIN, json, strlen(json), 0, 1, e);
+	free(json);
+	if (rc < 0)
+		return err_prefix(e, "table %s", t->name);
+	w->t = t;
+	w->in_table = true;
+	w->has_wm = false;
+	w->batch_rows = 0;
+	buf_reset(&w->batch);
+	memset(&w->st, 0, sizeof(w->st));
+	return 0;
+}
+
+static int w_flush_batch(struct stream_writer *w, struct err *e)
+{
+	int rc;
+
+	if (!w->batch_rows)
+		return 0;
+	rc = w_frame(w, STREAM_FRAME_ROWS, w->batch.data, w->batch.len,
+		     w->batch_rows, 1, e);
+	buf_reset(&w->batch);
+	w->batch_rows = 0;
+	return rc;
+}
+
+int stream_writer_add_row(struct stream_writer *w, const struct value *row,
+			  struct err *e)
+{
+	const struct schema_table *t = w->t;
+	size_t nb = (t->ncols + 7) / 8;
+	struct digest h;
+	size_t i;
+
+	if (!w->in_table)
+		return err_set(e, ERR_SYSTEM, "internal error: row outside a table");
+	buf_reset(&w->row);
+	if (buf_reserve(&w->row, nb, e) < 0)
+		goto fail;
+	memset(w->row.data, 0, nb);
+	w->row.len = nb;
+	for (i = 0; i < t->ncols; i++) {
+		const struct schema_column *c = &t->cols[i];
+		const struct value *v = &row[i];
+
+		if (v->null || c->type == VALUE_NULL) {
+			if (!v->null) {
+				err_set(e, ERR_STREAM, "a null column holds a value");
+				goto fail_col;
+			}
+			if (!c->nullable) {
+				err_set(e, ERR_STREAM, "NULL in a column that is not nullable");
+				goto fail_col;
+			}
+			w->row.data[i / 8] |= (unsigned char)(1u << (i % 8));
+			continue;
+		}
+		if (value_type_is_bytes(c->type) && v->v.s.len > STREAM_MAX_FIELD) {
+			err_set(e, ERR_STREAM, "value of %zu bytes is over the limit of %u",
+				v->v.s.len, STREAM_MAX_FIELD);
+			goto fail_col;
+		}
+		if (value_check(c->type, v, c->labels, c->nlabels, e) < 0)
+			goto fail_col;
+		if (value_encode(&w->row, c->type, v, e) < 0) {
+			if (e->class == ERR_STREAM)
+				err_set(e, ERR_STREAM,
+					"row is wider than the limit of %u bytes",
+					STREAM_MAX_ROW);
+			goto fail_col;
+		}
+	}
+	if (digest_row(t->types, row, t->ncols, &w->scratch, &h, e) < 0)
+		goto fail;
+	digest_add(&w->st.digest, &h);
+	if (t->watermark >= 0 && !row[t->watermark].null) {
+		enum value_type wt = t->cols[t->watermark].type;
+		const struct value *v = &row[t->watermark];
+		if (!w->has_wm || value_compare(wt, v, &w->wmval) > 0) {
+			const unsigned char *p;
+			buf_reset(&w->wm);
+			if (value_encode(&w->wm, wt, v, e) < 0)
+				goto fail;
+			p = w->wm.data;
+			if (value_decode(&p, p + w->wm.len, wt, STREAM_MAX_FIELD,
+					 &w->wmval, e) < 0)
+				goto fail;
+			w->has_wm = true;
+		}
+	}
+	if (w->batch_rows && w->batch.len + w->row.len > w->batch_bytes &&
+	    w_flush_batch(w, e) < 0)
+		goto fail;
+	if (buf_add(&w->batch, w->row.data, w->row.len, e) < 0)
+		goto fail;
+	w->batch_rows++;
+	w->st.rows++;
+	if (w->batch.len >= w->batch_bytes && w_flush_batch(w, e) < 0)
+		goto fail;
+	return 0;
+fail_col:
+	return err_prefix(e, "table %s, row %" PRIu64 ", column %s", t->name,
+			  w->st.rows + 1, t->cols[i].name);
+fail:
+	return err_prefix(e, "table %s, row %" PRIu64, t->name, w->st.rows + 1);
+}
+
+int stream_writer_end_table(struct stream_writer *w, struct err *e)
+{
+	unsigned char fixed[49];
+	struct buf p;
+	int rc = -1;
+
+	if (!w->in_table)
+		return err_set(e, ERR_SYSTEM, "internal error: no table to end");
+	if (w_flush_batch(w, e) < 0)
+		return err_prefix(e, "table %s", w->t->name);
+	buf_init(&p, STREAM_MAX_FIELD + 128);
+	put_u64(fixed, w->st.rows);
+	put_u64(fixed + 8, w->st.batches);
+	put_u64(fixed + 16, w->st.raw_bytes);
+	put_u64(fixed + 24, w->st.stored_bytes);
+	put_u64(fixed + 32, w->st.digest.lo);
+	put_u64(fixed + 40, w->st.digest.hi);
+	fixed[48] = w->has_wm ? 1 : 0;
+	if (buf_add(&p, fixed, sizeof(fixed), e) < 0 ||
+	    (w->has_wm && buf_add(&p, w->wm.data, w->wm.len, e) < 0))
+		goto out;
+	if (w_frame(w, STREAM_FRAME_TABLE_END, p.data, p.len, 0, 0, e) < 0)
+		goto out;
+	w->st.has_watermark = w->has_wm;
+	w->st.watermark = w->wmval;
+	w->tot.tables++;
+	w->tot.rows += w->st.rows;
+	digest_add(&w->tot.digest, &w->st.digest);
+	w->in_table = false;
+	rc = 0;
+out:
+	buf_release(&p);
+	if (rc < 0)
+		err_prefix(e, "table %s", w->t->name);
+	return rc;
+}
+
+const struct stream_table_stats *stream_writer_last_table(const struct stream_writer *w)
+{
+	return &w->st;
+}
+
+int stream_writer_finish(struct stream_writer *w, struct err *e)
+{
+	unsigned char p[40];
+
+	if (w->in_table)
+		return err_set(e, ERR_SYSTEM, "internal error: stream ended inside a table");
+	put_u64(p, w->tot.tables);
+	put_u64(p + 8, w->tot.rows);
+	put_u64(p + 16, w->tot.frames);
+	put_u64(p + 24, w->tot.digest.lo);
+	put_u64(p + 32, w->tot.digest.hi);
+	if (w_frame(w, STREAM_FRAME_STREAM_END, p, sizeof(p), 0, 0, e) < 0)
+		return -1;
+	w->finished = true;
+	if (fflush(w->out) != 0) {
+		if (errno == EPIPE)
+			return err_set(e, ERR_PIPE, "the next stage of the pipe is gone");
+		return err_set(e, ERR_SYSTEM, "write error: %s", strerror(errno));
+	}
+	return 0;
+}
+
+/* ====================================================================== */
+/* reader                                                                 */
+/* ====================================================================== */
+
+enum r_state {
+	R_START,     /* expecting a stream header */
+	R_BETWEEN,   /* expecting table-begin or stream-end */
+	R_IN_TABLE,  /* expecting rows or table-end */
+	R_END,       /* stream-end read; expecting EOF or another header */
+	R_DONE,      /* EOF after a stream end */
+};
+
+struct stream_reader {
+	FILE *in;
+	char *name;
+	uint64_t off;
+	enum r_state state;
+	ZSTD_DCtx *dctx;
+	struct buf stored;
+	struct buf raw;
+	struct buf scratch;
+	/* current frame */
+	unsigned kind, flags;
+	uint32_t count;
+	uint64_t frame_off;
+	/* current table */
+	struct schema_table *t;
+	struct value *row;
+	const unsigned char *rp, *rend; /* rows left in the current batch */
+	uint32_t batch_left;
+	uint64_t batch_no;
+	uint64_t row_no;
+	struct stream_table_stats seen;   /* counted while reading */
+	struct stream_table_stats told;   /* as the table-end frame says */
+	struct buf wm;                    /* highest watermark seen, encoded */
+	struct value wmval;
+	struct stream_totals tot_seen;
+	struct stream_totals tot_told;
+	uint64_t skipped;
+	struct err *e;   /* of the call in progress */
+};
+
+/*
+ * Fill r->e as ERR_STREAM: "byte N: [table T, [batch B, ]]what".  `at` is
+ * the offset of the frame (or header) at fault.
+ */
+static int r_fail(struct stream_reader *r, uint64_t at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int r_fail(struct stream_reader *r, uint64_t at, const char *fmt, ...)
+{
+	char msg[ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (r->state == R_IN_TABLE && r->batch_no)
+		return err_set(r->e, ERR_STREAM,
+			       "byte %" PRIu64 ": table %s, batch %" PRIu64 ": %s",
+			       at, r->t->name, r->batch_no, msg);
+	if (r->state == R_IN_TABLE)
+		return err_set(r->e, ERR_STREAM, "byte %" PRIu64 ": table %s: %s",
+			       at, r->t->name, msg);
+	return err_set(r->e, ERR_STREAM, "byte %" PRIu64 ": %s", at, msg);
+}
+
+struct stream_reader *stream_reader_new(FILE *in, const char *name,
+					struct err *e)
+{
+	struct stream_reader *r = calloc(1, sizeof(*r));
+
+	if (!r || !(r->name = strdup(name))) {
+		free(r);
+		err_oom(e);
+		return NULL;
+	}
+	r->in = in;
+	buf_init(&r->stored, STREAM_MAX_STORED);
+	buf_init(&r->raw, STREAM_MAX_FRAME);
+	buf_init(&r->scratch, (size_t)STREAM_MAX_ROW * 2 + 65536);
+	buf_init(&r->wm, STREAM_MAX_FIELD + 16);
+	if (!(r->dctx = ZSTD_createDCtx())) {
+		stream_reader_free(r);
+		err_oom(e);
+		return NULL;
+	}
+	return r;
+}
+
+void stream_reader_free(struct stream_reader *r)
+{
+	if (!r)
+		return;
+	ZSTD_freeDCtx(r->dctx);
+	buf_release(&r->stored);
+	buf_release(&r->raw);
+	buf_release(&r->scratch);
+	buf_release(&r->wm);
+	schema_table_free(r->t);
+	free(r->row);
+	free(r->name);
+	free(r);
+}
+
+uint64_t stream_reader_offset(const struct stream_reader *r)
+{
+	return r->off;
+}
+
+uint64_t stream_reader_row_number(const struct stream_reader *r)
+{
+	return r->row_no;
+}
+
+uint64_t stream_reader_skipped_frames(const struct stream_reader *r)
+{
+	return r->skipped;
+}
+
+const struct stream_table_stats *stream_reader_table_stats(const struct stream_reader *r)
+{
+	return &r->seen;
+}
+
+const struct stream_totals *stream_reader_totals(const struct stream_reader *r)
+{
+	return &r->tot_seen;
+}
+
+/* Read up to n bytes; *got is what was read.  -1 only on an I/O error. */
+static int r_read(struct stream_reader *r, void *p, size_t n, size_t *got)
+{
+	*got = n ? fread(p, 1, n, r->in) : 0;
+	r->off += *got;
+	if (*got < n && ferror(r->in))
+		return err_set(r->e, ERR_SYSTEM, "read error at byte %" PRIu64 ": %s",
+			       r->off, strerror(errno));
+	return 0;
+}
+
+/* The payload of the current frame, after r_frame returned 1 */
+struct payload {
+	const unsigned char *p;
+	size_t len;
+	uint32_t stored_len;
+};
+
+/*
+ * Read the next frame header and payload and check both.  1 with the
+ * payload in *pl, 0 at a clean end of input (no byte read), -1 on error.
+ */
+static int r_frame(struct stream_reader *r, struct payload *pl)
+{
+	unsigned char h[STREAM_FRAME_HEADER_SIZE];
+	uint32_t stored_len, raw_len;
+	uint64_t sum;
+	size_t got;
+
+	r->frame_off = r->off;
+	if (r_read(r, h, sizeof(h), &got) < 0)
+		return -1;
+	if (got == 0)
+		return 0;
+	if (got < sizeof(h))
+		return r_fail(r, r->frame_off,
+			      "truncated stream: ends inside a frame header (%zu of %d bytes)",
+			      got, STREAM_FRAME_HEADER_SIZE);
+	if ((uint32_t)XXH3_64bits(h, 24) != get_u32(h + 24))
+		return r_fail(r, r->frame_off, "frame header checksum mismatch");
+	r->kind = h[0];
+	r->flags = h[1];
+	stored_len = get_u32(h + 4);
+	raw_len = get_u32(h + 8);
+	r->count = get_u32(h + 12);
+	sum = get_u64(h + 16);
+	if (r->flags & ~(unsigned)(STREAM_FLAG_SKIPPABLE | STREAM_FLAG_ZSTD))
+		return r_fail(r, r->frame_off, "reserved frame flags 0x%02x are set",
+			      r->flags);
+	if (h[2] || h[3])
+		return r_fail(r, r->frame_off, "reserved bytes of a frame header are not zero");
+	if (raw_len > STREAM_MAX_FRAME)
+		return r_fail(r, r->frame_off,
+			      "frame of %" PRIu32 " bytes is over the limit of %u",
+			      raw_len, STREAM_MAX_FRAME);
+	if (stored_len > STREAM_MAX_STORED)
+		return r_fail(r, r->frame_off,
+			      "stored frame of %" PRIu32 " bytes is over the limit of %zu",
+			      stored_len, (size_t)STREAM_MAX_STORED);
+	if (!(r->flags & STREAM_FLAG_ZSTD) && stored_len != raw_len)
+		return r_fail(r, r->frame_off,
+			      "uncompressed frame with stored length %" PRIu32
+			      " and raw length %" PRIu32, stored_len, raw_len);
+	buf_reset(&r->stored);
+	if (buf_reserve(&r->stored, stored_len, r->e) < 0)
+		return -1;
+	if (r_read(r, r->stored.data, stored_len, &got) < 0)
+		return -1;
+	if (got < stored_len)
+		return r_fail(r, r->frame_off,
+			      "truncated stream: ends inside the payload of a %s frame "
+			      "(%zu of %" PRIu32 " bytes)",
+			      kind_name(r->kind), got, stored_len);
+	r->stored.len = stored_len;
+	pl->stored_len = stored_len;
+	if (r->flags & STREAM_FLAG_ZSTD) {
+		size_t z;
+		buf_reset(&r->raw);
+		if (buf_reserve(&r->raw, raw_len, r->e) < 0)
+			return -1;
+		z = ZSTD_decompressDCtx(r->dctx, r->raw.data, raw_len,
+					r->stored.data, stored_len);
+		if (ZSTD_isError(z))
+			return r_fail(r, r->frame_off, "corrupt compressed payload (zstd: %s)",
+				      ZSTD_getErrorName(z));
+		if (z != raw_len)
+			return r_fail(r, r->frame_off,
+				      "compressed payload holds %zu bytes, header says %" PRIu32,
+				      z, raw_len);
+		r->raw.len = z;
+		pl->p = r->raw.data;
+	} else {
+		pl->p = r->stored.data;
+	}
+	pl->len = raw_len;
+	if (XXH3_64bits(pl->p, pl->len) != sum)
+		return r_fail(r, r->frame_off, "payload checksum mismatch");
+	return 1;
+}
+
+static int r_stream_header(struct stream_reader *r, int first)
+{
+	unsigned char h[STREAM_HEADER_SIZE];
+	uint64_t at = r->off;
+	size_t got;
+
+	if (r_read(r, h, sizeof(h), &got) < 0)
+		return -1;
+	if (got == 0 && first && at == 0)
+		return r_fail(r, at, "empty input: not a ferry stream");
+	if (got == 0)
+		return 0;
+	if (got < 10 || memcmp(h, stream_magic, 10) != 0) {
+		if (!first)
+			return r_fail(r, at, "trailing data after the stream-end frame");
+		if (got >= 4 && memcmp(h, stream_magic, 4) == 0)
+			return r_fail(r, at,
+				      "damaged ferry signature (was the stream converted "
+				      "as text, CR LF changed?)");
+		if (got >= 4 && get_u32(h) == 0xFD2FB528u)
+			return r_fail(r, at,
+				      "not a ferry stream: a zstd file (decompress it first)");
+		return r_fail(r, at, "not a ferry stream (bad signature)");
+	}
+	if (got < sizeof(h))
+		return r_fail(r, at, "truncated stream: ends inside the stream header");
+	if (h[10] != STREAM_VERSION_MAJOR)
+		return r_fail(r, at,
+			      "stream version %u.%u is not supported (this reader "
+			      "reads version %d)", h[10], h[11], STREAM_VERSION_MAJOR);
+	if (h[12] || h[13] || h[14] || h[15])
+		return r_fail(r, at, "reserved bytes of the stream header are not zero");
+	memset(&r->tot_seen, 0, sizeof(r->tot_seen));
+	r->state = R_BETWEEN;
+	return 1;
+}
+
+static int r_table_begin(struct stream_reader *r, const struct payload *pl)
+{
+	struct schema_table *t;
+	uint64_t at = r->frame_off;
+
+	if (r->count)
+		return r_fail(r, at, "table-begin frame with a row count");
+	t = schema_table_parse((const char *)pl->p, pl->len, r->e);
+	if (!t)
+		return err_prefix(r->e, "byte %" PRIu64 ": table-begin frame", at);
+	schema_table_free(r->t);
+	free(r->row);
+	r->t = t;
+	r->row = calloc(t->ncols, sizeof(*r->row));
+	if (!r->row)
+		return err_oom(r->e);
+	memset(&r->seen, 0, sizeof(r->seen));
+	r->batch_no = 0;
+	r->row_no = 0;
+	r->batch_left = 0;
+	r->rp = r->rend = NULL;
+	r->state = R_IN_TABLE;
+	return 0;
+}
+
+static int r_stream_end(struct stream_reader *r, const struct payload *pl)
+{
+	uint64_t at = r->frame_off;
+	struct stream_totals told;
+
+	if (pl->len != 40 || r->count)
+		return r_fail(r, at, "stream-end frame of %zu bytes (expected 40)",
+			      pl->len);
+	told.tables = get_u64(pl->p);
+	told.rows = get_u64(pl->p + 8);
+	told.frames = get_u64(pl->p + 16);
+	told.digest.lo = get_u64(pl->p + 24);
+	told.digest.hi = get_u64(pl->p + 32);
+	if (told.tables != r->tot_seen.tables)
+		return r_fail(r, at, "stream-end says %" PRIu64 " tables, the stream holds %" PRIu64,
+			      told.tables, r->tot_seen.tables);
+	if (told.rows != r->tot_seen.rows)
+		return r_fail(r, at, "stream-end says %" PRIu64 " rows, the stream holds %" PRIu64,
+			      told.rows, r->tot_seen.rows);
+	if (told.frames != r->tot_seen.frames)
+		return r_fail(r, at, "stream-end says %" PRIu64 " frames, the stream holds %" PRIu64,
+			      told.frames, r->tot_seen.frames);
+	if (!digest_equal(&told.digest, &r->tot_seen.digest))
+		return r_fail(r, at, "stream-end digest does not match the tables' digests");
+	r->state = R_END;
+	return 0;
+}
+
+/* Decode the table-end frame and check it against what was read. */
+static int r_table_end(struct stream_reader *r, const struct payload *pl)
+{
+	const struct schema_table *t = r->t;
+	const unsigned char *p = pl->p, *end = pl->p + pl->len;
+	struct stream_table_stats *s = &r->told, *seen = &r->seen;
+	uint64_t at = r->frame_off;
+	char h1[DIGEST_HEX_LEN + 1], h2[DIGEST_HEX_LEN + 1];
+
+	if (pl->len < 49 || r->count)
+		return r_fail(r, at, "table-end frame of %zu bytes is too short", pl->len);
+	s->rows = get_u64(p);
+	s->batches = get_u64(p + 8);
+	s->raw_bytes = get_u64(p + 16);
+	s->stored_bytes = get_u64(p + 24);
+	s->digest.lo = get_u64(p + 32);
+	s->digest.hi = get_u64(p + 40);
+	if (p[48] > 1)
+		return r_fail(r, at, "table-end frame: bad watermark flag %u", p[48]);
+	s->has_watermark = p[48] == 1;
+	p += 49;
+	if (s->has_watermark) {
+		if (t->watermark < 0)
+			return r_fail(r, at, "table-end frame has a watermark, the table has no watermark column");
+		if (value_decode(&p, end, t->cols[t->watermark].type,
+				 STREAM_MAX_FIELD, &s->watermark, r->e) < 0)
+			return err_prefix(r->e, "byte %" PRIu64 ": table %s: table-end watermark",
+					  at, t->name);
+	}
+	if (p != end)
+		return r_fail(r, at, "table-end frame has %zu bytes past its end",
+			      (size_t)(end - p));
+	if (s->rows != seen->rows)
+		return r_fail(r, at, "table-end says %" PRIu64 " rows, the stream holds %" PRIu64,
+			      s->rows, seen->rows);
+	if (s->batches != seen->batches)
+		return r_fail(r, at, "table-end says %" PRIu64 " batches, the stream holds %" PRIu64,
+			      s->batches, seen->batches);
+	if (s->raw_bytes != seen->raw_bytes || s->stored_bytes != seen->stored_bytes)
+		return r_fail(r, at, "table-end byte counts do not match the batches");
+	if (!digest_equal(&s->digest, &seen->digest)) {
+		digest_hex(&s->digest, h1);
+		digest_hex(&seen->digest, h2);
+		return r_fail(r, at, "digest mismatch: table-end says %s, the rows give %s",
+			      h1, h2);
+	}
+	if (s->has_watermark != seen->has_watermark ||
+	    (s->has_watermark &&
+	     value_compare(t->cols[t->watermark].type, &s->watermark, &seen->watermark) != 0))
+		return r_fail(r, at, "table-end watermark is not the highest value read");
+	r->tot_seen.tables++;
+	r->tot_seen.rows += seen->rows;
+	digest_add(&r->tot_seen.digest, &seen->digest);
+	r->state = R_BETWEEN;
+	return 0;
+}
+
+/* Handle a frame that is not the one expected here. */
+static int r_other_frame(struct stream_reader *r, const char *where)
+{
+	if (r->kind >= STREAM_FRAME_TABLE_BEGIN && r->kind <= STREAM_FRAME_STREAM_END)
+		return r_fail(r, r->frame_off, "unexpected %s frame %s",
+			      kind_name(r->kind), where);
+	if (r->flags & STREAM_FLAG_SKIPPABLE) {
+		r->skipped++;
+		return 0;
+	}
+	return r_fail(r, r->frame_off, "unknown frame kind %u (not skippable)",
+		      r->kind);
+}
+
+static int r_decode_row(struct stream_reader *r)
+{
+	const struct schema_table *t = r->t;
+	size_t nb = (t->ncols + 7) / 8;
+	const unsigned char *start = r->rp, *bm = r->rp;
+	uint64_t at = r->frame_off;
+	size_t i;
+
+	r->row_no++;
+	if ((size_t)(r->rend - r->rp) < nb)
+		return r_fail(r, at, "row %" PRIu64 ": runs past the end of its batch",
+			      r->row_no);
+	if (t->ncols % 8 && (bm[nb - 1] >> (t->ncols % 8)))
+		return r_fail(r, at, "row %" PRIu64 ": null bitmap has bits past the last column",
+			      r->row_no);
+	r->rp += nb;
+	for (i = 0; i < t->ncols; i++) {
+		const struct schema_column *c = &t->cols[i];
+		struct value *v = &r->row[i];
+
+		if (bm[i / 8] >> (i % 8) & 1) {
+			if (!c->nullable)
+				return r_fail(r, at, "row %" PRIu64 ", column %s: NULL in a column that is not nullable",
+					      r->row_no, c->name);
+			v->null = true;
+			continue;
+		}
+		if (c->type == VALUE_NULL)
+			return r_fail(r, at, "row %" PRIu64 ", column %s: a null column holds a value",
+				      r->row_no, c->name);
+		if (value_decode(&r->rp, r->rend, c->type, STREAM_MAX_FIELD, v, r->e) < 0 ||
+		    (c->type != VALUE_JSON &&
+		     value_check(c->type, v, c->labels, c->nlabels, r->e) < 0))
+			goto col_fail;
+	}
+	if ((size_t)(r->rp - start) > STREAM_MAX_ROW)
+		return r_fail(r, at, "row %" PRIu64 " is wider than the limit of %u bytes",
+			      r->row_no, STREAM_MAX_ROW);
+	return 0;
+col_fail:
+	if (r->e->class != ERR_STREAM)
+		return -1;
+	return err_prefix(r->e, "byte %" PRIu64 ": table %s, batch %" PRIu64 ", row %" PRIu64 ", column %s",
+			  at, t->name, r->batch_no, r->row_no, t->cols[i].name);
+}
+
+int stream_reader_next_row(struct stream_reader *r, const struct value **row,
+			   struct err *e)
+{
+	const struct schema_table *t = r->t;
+	struct payload pl;
+	struct digest h;
+	int rc;
+
+	r->e = e;
+	if (r->state != R_IN_TABLE)
+		return 0;
+	while (r->batch_left == 0) {
+		if (r->rp != r->rend)
+			return r_fail(r, r->frame_off, "%zu bytes after the last row of the batch",
+				      (size_t)(r->rend - r->rp));
+		rc = r_frame(r, &pl);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			return r_fail(r, r->off,
+				      "truncated stream: ends after %" PRIu64 " rows without the table-end frame",
+				      r->seen.rows);
+		r->tot_seen.frames++;
+		if (r->kind == STREAM_FRAME_ROWS) {
+			r->batch_no++;
+			if (r->count == 0)
+				return r_fail(r, r->frame_off, "rows frame with no rows");
+			if (r->count > pl.len)
+				return r_fail(r, r->frame_off, "rows frame says %" PRIu32 " rows in %zu bytes",
+					      r->count, pl.len);
+			r->rp = pl.p;
+			r->rend = pl.p + pl.len;
+			r->batch_left = r->count;
+			r->seen.batches++;
+			r->seen.raw_bytes += pl.len;
+			r->seen.stored_bytes += pl.stored_len;
+		} else if (r->kind == STREAM_FRAME_TABLE_END) {
+			r->rp = r->rend = NULL;
+			return r_table_end(r, &pl) < 0 ? -1 : 0;
+		} else if (r_other_frame(r, "inside a table (no table-end frame)") < 0) {
+			return -1;
+		}
+	}
+	if (r_decode_row(r) < 0)
+		return -1;
+	r->batch_left--;
+	r->seen.rows++;
+	if (digest_row(t->types, r->row, t->ncols, &r->scratch, &h, e) < 0) {
+		if (e->class != ERR_STREAM)
+			return -1;
+		/* only a json value can fail here: name it */
+		for (size_t i = 0; i < t->ncols; i++) {
+			const struct value *v = &r->row[i];
+			if (t->cols[i].type == VALUE_JSON && !v->null &&
+			    json_validate(v->v.s.p, v->v.s.len, e) < 0)
+				return err_prefix(e, "byte %" PRIu64 ": table %s, batch %" PRIu64
+						  ", row %" PRIu64 ", column %s",
+						  r->frame_off, t->name, r->batch_no,
+						  r->row_no, t->cols[i].name);
+		}
+		return -1;
+	}
+	digest_add(&r->seen.digest, &h);
+	if (t->watermark >= 0 && !r->row[t->watermark].null) {
+		enum value_type wt = t->cols[t->watermark].type;
+		const struct value *v = &r->row[t->watermark];
+		if (!r->seen.has_watermark || value_compare(wt, v, &r->wmval) > 0) {
+			const unsigned char *p;
+			buf_reset(&r->wm);
+			if (value_encode(&r->wm, wt, v, e) < 0)
+				return -1;
+			p = r->wm.data;
+			if (value_decode(&p, p + r->wm.len, wt, STREAM_MAX_FIELD, &r->wmval, e) < 0)
+				return -1;
+			r->seen.has_watermark = true;
+			r->seen.watermark = r->wmval;
+		}
+	}
+	*row = r->row;
+	return 1;
+}
+
+int stream_reader_next_table(struct stream_reader *r,
+			     const struct schema_table **t, struct err *e)
+{
+	const struct value *row;
+	struct payload pl;
+	int rc;
+
+	r->e = e;
+	while (r->state == R_IN_TABLE)
+		if ((rc = stream_reader_next_row(r, &row, e)) < 0)
+			return -1;
+	for (;;) {
+		switch (r->state) {
+		case R_START:
+		case R_END:
+			rc = r_stream_header(r, r->state == R_START);
+			if (rc < 0)
+				return -1;
+			if (rc == 0) {
+				r->state = R_DONE;
+				return 0;
+			}
+			break;
+		case R_DONE:
+			return 0;
+		case R_IN_TABLE:
+			return err_set(e, ERR_SYSTEM, "internal error: reader state");
+		case R_BETWEEN:
+			rc = r_frame(r, &pl);
+			if (rc < 0)
+				return -1;
+			if (rc == 0) {
+				if (r->t)
+					return r_fail(r, r->off,
+						      "truncated stream: no stream-end frame after table %s",
+						      r->t->name);
+				return r_fail(r, r->off, "truncated stream: no stream-end frame");
+			}
+			if (r->kind == STREAM_FRAME_TABLE_BEGIN) {
+				r->tot_seen.frames++;
+				if (r_table_begin(r, &pl) < 0)
+					return -1;
+				*t = r->t;
+				return 1;
+			}
+			if (r->kind == STREAM_FRAME_STREAM_END) {
+				if (r_stream_end(r, &pl) < 0)
+					return -1;
+				break;
+			}
+			r->tot_seen.frames++;
+			if (r_other_frame(r, "outside a table") < 0)
+				return -1;
+			break;
+		}
+	}
+}

@@ -1,0 +1,183 @@
+/*
+ * stream - the ferry record stream, version 1: writer and reader.
+ *
+ * man/man5/ferry-stream.5 is the specification; in short, all integers
+ * little-endian:
+ *
+ *   stream     = header frame* ; a stream may be followed by another
+ *   header     = 89 46 45 52 52 59 0D 0A 1A 0A, u8 major (1), u8 minor (0),
+ *                4 reserved bytes (zero)
+ *   frame      = 28-byte frame header, then stored_len payload bytes
+ *   frame header:
+ *      0 u8  kind     1 table-begin, 2 rows, 3 table-end, 4 stream-end
+ *      1 u8  flags    bit 0 skippable, bit 1 zstd; the rest reserved (0)
+ *      2 u16 reserved (0)
+ *      4 u32 stored_len   payload bytes in the stream
+ *      8 u32 raw_len      payload bytes after decompression
+ *     12 u32 count        rows in a rows frame, else 0
+ *     16 u64 checksum     XXH3-64 (seed 0) of the raw payload
+ *     24 u32 header_check low 32 bits of XXH3-64 of header bytes 0..23
+ *
+ *   table-begin payload: the table's schema as JSON (schema.h)
+ *   rows payload: count rows, each a null bitmap of ceil(ncols/8) bytes
+ *     (bit i%8 of byte i/8 set: column i is NULL) and then the non-NULL
+ *     values in column order (value.h)
+ *   table-end payload: u64 rows, u64 batches, u64 raw bytes, u64 stored
+ *     bytes (sums over the table's rows frames), u64 digest low, u64
+ *     digest high, u8 has_watermark, then the watermark value (binary
+ *     encoding of the watermark column's type) when has_watermark is 1
+ *   stream-end payload: u64 tables, u64 rows, u64 frames before this one,
+ *     u64 digest low, u64 digest high (sum of the table digests)
+ *
+ * Memory: the writer holds one batch and its compressed copy; the reader
+ * one frame's stored and raw payload; both bounded by STREAM_MAX_FRAME.
+ */
+#ifndef FERRY_STREAM_H
+#define FERRY_STREAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "digest.h"
+#include "err.h"
+#include "schema.h"
+#include "value.h"
+
+#define STREAM_VERSION_MAJOR 1
+#define STREAM_VERSION_MINOR 0
+#define STREAM_HEADER_SIZE 16
+#define STREAM_FRAME_HEADER_SIZE 28
+
+#define STREAM_MAX_FIELD (64u << 20)  /* longest value, bytes */
+#define STREAM_MAX_ROW (64u << 20)    /* widest encoded row, bytes */
+#define STREAM_MAX_FRAME (64u << 20)  /* largest raw payload, bytes */
+#define STREAM_DEFAULT_BATCH (1u << 20)
+#define STREAM_MIN_BATCH (4u << 10)
+#define STREAM_MAX_BATCH (16u << 20)
+
+enum stream_frame_kind {
+	STREAM_FRAME_TABLE_BEGIN = 1,
+	STREAM_FRAME_ROWS = 2,
+	STREAM_FRAME_TABLE_END = 3,
+	STREAM_FRAME_STREAM_END = 4,
+};
+
+enum stream_frame_flags {
+	STREAM_FLAG_SKIPPABLE = 1 << 0,
+	STREAM_FLAG_ZSTD = 1 << 1,
+};
+
+/* What a table-end frame says (and what the reader counted). */
+struct stream_table_stats {
+	uint64_t rows;
+	uint64_t batches;
+	uint64_t raw_bytes;
+	uint64_t stored_bytes;
+	struct digest digest;
+	bool has_watermark;
+	struct value watermark; /* borrowed, valid until the next table */
+};
+
+struct stream_totals {
+	uint64_t tables;
+	uint64_t rows;
+	uint64_t frames;
+	struct digest digest;
+};
+
+/* --- writer ------------------------------------------------------------- */
+
+struct stream_writer_opts {
+	int level;          /* zstd level 1..19; 0 stores batches uncompressed */
+	size_t batch_bytes; /* raw bytes per batch, STREAM_MIN/MAX_BATCH */
+};
+
+struct stream_writer;
+
+/*
+ * A writer on `out` (not closed by the writer).  The stream header is
+ * written at once.  NULL with e set on a bad option (ERR_USAGE), out of
+ * memory, or a write error (ERR_SYSTEM, or ERR_PIPE when the reader of a
+ * pipe is gone).
+ */
+struct stream_writer *stream_writer_new(FILE *out,
+					const struct stream_writer_opts *opts,
+					struct err *e);
+
+/*
+ * Start a table.  The writer keeps `t` (it must live until
+ * stream_writer_end_table) and writes its schema.
+ */
+int stream_writer_begin_table(struct stream_writer *w,
+			      const struct schema_table *t, struct err *e);
+
+/*
+ * Add one row: t->ncols values.  Each value is checked (NULL only in a
+ * nullable column, value_check) and the row's size against the limits;
+ * the error names the table, row number and column.  The values may be
+ * reused as soon as the call returns.
+ */
+int stream_writer_add_row(struct stream_writer *w, const struct value *row,
+			  struct err *e);
+
+/* Flush the last batch and write the table-end frame. */
+int stream_writer_end_table(struct stream_writer *w, struct err *e);
+
+/* Write the stream-end frame and flush `out`. */
+int stream_writer_finish(struct stream_writer *w, struct err *e);
+
+/* Stats of the last table ended (for progress and summaries). */
+const struct stream_table_stats *stream_writer_last_table(const struct stream_writer *w);
+
+/* Free the writer; NULL does nothing.  Writes nothing. */
+void stream_writer_free(struct stream_writer *w);
+
+/* --- reader ------------------------------------------------------------- */
+
+struct stream_reader;
+
+/*
+ * A reader on `in` (not closed by the reader); `name` is used in messages
+ * (a file name, or "stdin").  Reads nothing yet.
+ */
+struct stream_reader *stream_reader_new(FILE *in, const char *name,
+					struct err *e);
+
+/*
+ * Move to the next table: 1 and *t set (borrowed, valid until the next
+ * call of stream_reader_next_table), 0 at the end of the stream (its
+ * stream-end frame read and its totals checked), -1 with e set (ERR_STREAM
+ * for a bad or truncated stream, with the byte offset and table).  Rows of
+ * the current table that were not read are read and checked first.
+ */
+int stream_reader_next_table(struct stream_reader *r,
+			     const struct schema_table **t, struct err *e);
+
+/*
+ * Next row of the current table: 1 and *row set to ncols values (borrowed:
+ * valid until the next call), 0 at the table's end (its table-end frame
+ * read and checked against what was read: rows, batches, bytes, digest and
+ * watermark), -1 with e set.
+ */
+int stream_reader_next_row(struct stream_reader *r, const struct value **row,
+			   struct err *e);
+
+/* The table-end stats, valid after stream_reader_next_row returned 0. */
+const struct stream_table_stats *stream_reader_table_stats(const struct stream_reader *r);
+
+/* The stream-end totals, valid after stream_reader_next_table returned 0. */
+const struct stream_totals *stream_reader_totals(const struct stream_reader *r);
+
+/* Byte offset in the input of the next byte to read. */
+uint64_t stream_reader_offset(const struct stream_reader *r);
+
+/* Number of the current row in its table (1-based), for messages. */
+uint64_t stream_reader_row_number(const struct stream_reader *r);
+
+/* Unknown skippable frames skipped so far. */
+uint64_t stream_reader_skipped_frames(const struct stream_reader *r);
+
+void stream_reader_free(struct stream_reader *r);
+
+#endif

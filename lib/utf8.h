@@ -1,0 +1,20 @@
+/*
+ * utf8 - validation and encoding of UTF-8 (RFC 3629: no overlong forms,
+ * no surrogates, nothing past U+10FFFF).
+ */
+#ifndef FERRY_UTF8_H
+#define FERRY_UTF8_H
+
+#include <stddef.h>
+
+/* 1 if s[0..len) is valid UTF-8, else 0.  NUL bytes are valid. */
+int utf8_valid(const char *s, size_t len);
+
+/* Offset of the first invalid byte in s[0..len), or len when valid. */
+size_t utf8_invalid_at(const char *s, size_t len);
+
+/* Encode code point cp (<= 0x10FFFF, not a surrogate) into out; returns
+ * the number of bytes (1 to 4). */
+size_t utf8_encode(unsigned cp, char out[4]);
+
+#endif

@@ -1,0 +1,195 @@
+/*
+ * value - ferry's type system: typed values, their binary encoding in a
+ * row batch, their text forms, validation, comparison and the canonical
+ * encoding that row digests hash.
+ *
+ * A struct value never owns memory: text, bytes, decimal, json and enum
+ * point at bytes owned by someone else (a batch buffer, a parsed line), and
+ * stay valid only as long as that owner says (see stream.h).
+ *
+ * Binary encoding of one value inside a row (after the row's null bitmap;
+ * NULL values take no bytes):
+ *   bool                 1 byte, 0 or 1
+ *   int64                zig-zag LEB128 varint
+ *   uint64               LEB128 varint
+ *   float64              8 bytes, IEEE 754 binary64 bits, little-endian
+ *   decimal text bytes json enum
+ *                        LEB128 varint length, then that many bytes
+ *   date                 zig-zag varint, days since 1970-01-01 (proleptic
+ *                        Gregorian); INT32_MIN is -infinity, INT32_MAX
+ *                        is infinity
+ *   time                 varint, microseconds since midnight, at most
+ *                        86400000000 (24:00:00)
+ *   timestamp timestamptz
+ *                        zig-zag varint, microseconds since 1970-01-01
+ *                        00:00:00 (UTC for timestamptz); INT64_MIN is
+ *                        -infinity, INT64_MAX is infinity
+ *   uuid                 16 bytes, in RFC 4122 byte order
+ *
+ * Rules every value obeys (checked by value_check): text, json, enum and
+ * decimal are valid UTF-8; json is one valid JSON value; decimal matches
+ * -?(0|[1-9][0-9]*)(\.[0-9]+)? or is NaN, Infinity or -Infinity; a date's
+ * days lie within PostgreSQL's range or are an infinity; time is at most
+ * 24:00:00; an enum label is one of the column's labels when it has any.
+ */
+#ifndef FERRY_VALUE_H
+#define FERRY_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+
+enum value_type {
+	VALUE_NULL = 0,
+	VALUE_BOOL,
+	VALUE_INT64,
+	VALUE_UINT64,
+	VALUE_FLOAT64,
+	VALUE_DECIMAL,
+	VALUE_TEXT,
+	VALUE_BYTES,
+	VALUE_DATE,
+	VALUE_TIME,
+	VALUE_TIMESTAMP,
+	VALUE_TIMESTAMPTZ,
+	VALUE_JSON,
+	VALUE_UUID,
+	VALUE_ENUM,
+	VALUE_TYPE_COUNT
+};
+
+#define VALUE_DATE_NEG_INF INT32_MIN
+#define VALUE_DATE_POS_INF INT32_MAX
+#define VALUE_TS_NEG_INF INT64_MIN
+#define VALUE_TS_POS_INF INT64_MAX
+#define VALUE_TIME_MAX INT64_C(86400000000)
+
+struct value {
+	bool null;
+	union {
+		bool b;
+		int64_t i;   /* int64, date, time, timestamp, timestamptz */
+		uint64_t u;
+		double f;
+		uint8_t uuid[16];
+		struct {
+			const char *p;
+			size_t len;
+		} s;        /* decimal, text, bytes, json, enum */
+	} v;
+};
+
+/* The stream name of a type ("int64", "timestamptz", ...). */
+const char *value_type_name(enum value_type t);
+
+/* The type named `name`, or -1. */
+int value_type_parse(const char *name);
+
+/* 1 if values of type t are length-prefixed bytes (v.s), else 0. */
+int value_type_is_bytes(enum value_type t);
+
+/* --- varints ---------------------------------------------------------- */
+
+/* Append an unsigned LEB128 varint (1 to 10 bytes) to out; returns the
+ * number of bytes written.  out must have room for 10. */
+size_t value_put_uvarint(unsigned char *out, uint64_t v);
+
+/*
+ * Read an unsigned varint from [*p, end).  Returns 0 and advances *p, or -1
+ * when it runs past end, is longer than 10 bytes, overflows 64 bits, or is
+ * not in its shortest form (so every value has exactly one encoding).
+ */
+int value_get_uvarint(const unsigned char **p, const unsigned char *end,
+		      uint64_t *v);
+
+static inline uint64_t value_zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static inline int64_t value_unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/* --- binary encoding --------------------------------------------------- */
+
+/* Append the binary encoding of non-NULL v (type t) to out. */
+int value_encode(struct buf *out, enum value_type t, const struct value *v,
+		 struct err *e);
+
+/*
+ * Decode one non-NULL value of type t from [*p, end), advancing *p.  String
+ * kinds point into the input.  Does not run value_check.  -1 with
+ * ERR_STREAM when the bytes run out or a length passes max_field.
+ */
+int value_decode(const unsigned char **p, const unsigned char *end,
+		 enum value_type t, size_t max_field, struct value *v,
+		 struct err *e);
+
+/*
+ * Check the rules in the header comment for a non-NULL v of type t.
+ * labels/nlabels: an enum column's labels (none: any label).  -1 with
+ * ERR_STREAM and a message saying what is wrong with the value.
+ */
+int value_check(enum value_type t, const struct value *v,
+		char *const *labels, size_t nlabels, struct err *e);
+
+/* --- text forms -------------------------------------------------------- */
+
+enum value_style {
+	VALUE_STYLE_JSON, /* a JSON value: numbers bare, others quoted */
+	VALUE_STYLE_TEXT, /* plain text for CSV/TSV (caller escapes) */
+};
+
+/*
+ * Append the text form of non-NULL v to out (see ferry-cat(1)): bool
+ * true/false; integers in decimal; floats in the shortest form that reads
+ * back to the same bits, NaN, Infinity, -Infinity; decimal as stored;
+ * bytes as \x and lowercase hex; date YYYY-MM-DD; time HH:MM:SS[.ffffff];
+ * timestamp YYYY-MM-DDTHH:MM:SS[.ffffff], timestamptz the same with Z;
+ * years outside 0001-9999 with a sign or more digits (ISO 8601, year 0 is
+ * 1 BC); infinities as infinity and -infinity; uuid in 8-4-4-4-12 form.
+ * In JSON style, json values are inserted as JSON, text is escaped, and
+ * non-finite floats, decimals and all other non-numbers are strings.
+ */
+int value_format(struct buf *out, enum value_type t, const struct value *v,
+		 enum value_style style, struct err *e);
+
+/*
+ * Parse the text form of a value of type t from s[0..len) (the forms above;
+ * also 't'/'f'/'1'/'0' for bool, a space instead of 'T' and a +HH:MM
+ * offset for timestamps).  Bytes-like results are written to scratch, which
+ * the caller owns, and v points there (the pointer may move if scratch
+ * grows: parse all values first, then read them).  -1 with ERR_STREAM.
+ */
+int value_parse(enum value_type t, const char *s, size_t len,
+		struct buf *scratch, struct value *v, struct err *e);
+
+/* --- comparison and canonical form -------------------------------------- */
+
+/*
+ * Order two non-NULL values of type t: <0, 0, >0.  Numbers numerically
+ * (decimal too), text and bytes by their bytes.  For watermarks.
+ */
+int value_compare(enum value_type t, const struct value *a,
+		  const struct value *b);
+
+/*
+ * Append the canonical encoding of v (NULL allowed) to out: one tag byte
+ * for the value's family, then a fixed-width or length-prefixed body, so
+ * that equal values in any engine's spelling give equal bytes: int64 and
+ * uint64 share one form; decimals lose trailing fraction zeros; every NaN
+ * is one NaN; json has sorted keys and no white space; enum is text.
+ */
+int value_canonical(struct buf *out, enum value_type t, const struct value *v,
+		    struct err *e);
+
+/* Days since 1970-01-01 for a proleptic Gregorian date, and back. */
+int64_t value_days_from_civil(int64_t y, unsigned m, unsigned d);
+void value_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
+
+#endif
