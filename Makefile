@@ -75,7 +75,11 @@ $(B)/lib $(BA)/lib $(BA)/tests $(B)/fuzz:
 deps:
 	sh scripts/install-deps.sh
 
-build-asan: $(BINS_A) $(UNITS_A) $(REPLAY_A) $(BINS)
+# the fault-injection shim is built without sanitizers: it is preloaded
+$(BA)/tests/libinject.so: tests/inject/inject.c | $(BA)/tests
+	$(CC) -std=c11 -Wall -Wextra -O1 -g -shared -fPIC $< -o $@ -ldl
+
+build-asan: $(BINS_A) $(UNITS_A) $(REPLAY_A) $(BINS) $(BA)/tests/libinject.so
 
 # the README's test command: install what is missing, build, test
 check: deps

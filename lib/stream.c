@@ -414,6 +414,7 @@ struct stream_reader {
 	const unsigned char *rp, *rend; /* rows left in the current batch */
 	uint32_t batch_left;
 	uint64_t batch_no;
+	bool in_batch;  /* messages name the batch */
 	uint64_t row_no;
 	struct stream_table_stats seen;   /* counted while reading */
 	struct stream_table_stats told;   /* as the table-end frame says */
@@ -440,7 +441,7 @@ static int r_fail(struct stream_reader *r, uint64_t at, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (r->state == R_IN_TABLE && r->batch_no)
+	if (r->state == R_IN_TABLE && r->in_batch)
 		return err_set(r->e, ERR_STREAM,
 			       "byte %" PRIu64 ": table %s, batch %" PRIu64 ": %s",
 			       at, r->t->name, r->batch_no, msg);
@@ -543,6 +544,7 @@ static int r_frame(struct stream_reader *r, struct payload *pl)
 	size_t got;
 
 	r->frame_off = r->off;
+	r->in_batch = false;
 	if (r_read(r, h, sizeof(h), &got) < 0)
 		return -1;
 	if (got == 0)
@@ -559,6 +561,9 @@ static int r_frame(struct stream_reader *r, struct payload *pl)
 	raw_len = get_u32(h + 8);
 	r->count = get_u32(h + 12);
 	sum = get_u64(h + 16);
+	r->in_batch = r->state == R_IN_TABLE && r->kind == STREAM_FRAME_ROWS;
+	if (r->in_batch)
+		r->batch_no++;
 	if (r->flags & ~(unsigned)(STREAM_FLAG_SKIPPABLE | STREAM_FLAG_ZSTD))
 		return r_fail(r, r->frame_off, "reserved frame flags 0x%02x are set",
 			      r->flags);
@@ -668,6 +673,7 @@ static int r_table_begin(struct stream_reader *r, const struct payload *pl)
 		return err_oom(r->e);
 	memset(&r->seen, 0, sizeof(r->seen));
 	r->batch_no = 0;
+	r->in_batch = false;
 	r->row_no = 0;
 	r->batch_left = 0;
 	r->rp = r->rend = NULL;
@@ -844,7 +850,6 @@ int stream_reader_next_row(struct stream_reader *r, const struct value **row,
 				      r->seen.rows);
 		r->tot_seen.frames++;
 		if (r->kind == STREAM_FRAME_ROWS) {
-			r->batch_no++;
 			if (r->count == 0)
 				return r_fail(r, r->frame_off, "rows frame with no rows");
 			if (r->count > pl.len)

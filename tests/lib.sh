@@ -1,0 +1,139 @@
+# tests/lib.sh - a small git-style TAP library for ferry's shell tests.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   test_expect_success 'title' 'commands'
+#   test_done
+#
+# Each script runs in its own scratch folder (tests/trash/<script>/), which
+# is removed when every test passed and kept when one failed.  Only TAP goes
+# to stdout; the output of the commands under test goes to stderr when
+# FERRY_TEST_VERBOSE is set, and is dropped otherwise.
+
+TEST_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TEST_NAME=$(basename "$0" .sh)
+FERRY_BIN=${FERRY_BIN:-$TEST_ROOT/build/asan}
+TESTDATA=$TEST_ROOT/testdata
+PATH=$FERRY_BIN:$PATH
+export PATH FERRY_BIN TESTDATA TEST_ROOT
+
+# sanitizers: any report fails the command (and so the test)
+ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:halt_on_error=1}
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export ASAN_OPTIONS UBSAN_OPTIONS
+LC_ALL=C.UTF-8
+export LC_ALL
+
+TRASH=$TEST_ROOT/tests/trash/$TEST_NAME
+rm -rf "$TRASH"
+mkdir -p "$TRASH" || exit 1
+cd "$TRASH" || exit 1
+
+test_count=0
+test_failed=0
+test_cleanup=
+
+if [ -n "$FERRY_TEST_VERBOSE" ]; then
+	exec 4>&2
+else
+	exec 4>/dev/null
+fi
+
+say() {
+	printf '# %s\n' "$*"
+}
+
+# test_when_finished CMD: run CMD after the current test, pass or fail
+test_when_finished() {
+	test_cleanup="$*
+$test_cleanup"
+}
+
+test_run_() {
+	test_cleanup=
+	{
+		eval "$1"
+	} >&4 2>&4
+	test_rc_=$?
+	cd "$TRASH" || exit 1
+	if [ -n "$test_cleanup" ]; then
+		(eval "$test_cleanup") >&4 2>&4
+	fi
+	return $test_rc_
+}
+
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if test_run_ "$2"; then
+		printf 'ok %d - %s\n' "$test_count" "$1"
+	else
+		test_failed=$((test_failed + 1))
+		printf 'not ok %d - %s\n' "$test_count" "$1"
+		printf '%s\n' "$2" | sed 's/^/#	/'
+	fi
+}
+
+# test_skip TITLE REASON
+test_skip() {
+	test_count=$((test_count + 1))
+	printf 'ok %d # skip %s (%s)\n' "$test_count" "$1" "$2"
+}
+
+# test_expect_code N CMD...: CMD must exit with exactly N
+test_expect_code() {
+	want=$1
+	shift
+	"$@"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		echo "test_expect_code: '$*' exited $got, expected $want" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_must_fail CMD...: CMD must fail, but not by a signal or a sanitizer
+test_must_fail() {
+	"$@"
+	got=$?
+	if [ "$got" -eq 0 ]; then
+		echo "test_must_fail: '$*' succeeded" >&2
+		return 1
+	fi
+	if [ "$got" -gt 128 ]; then
+		echo "test_must_fail: '$*' died with $got" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_cmp EXPECTED ACTUAL
+test_cmp() {
+	diff -u "$1" "$2" >&2
+}
+
+# test_file_not_empty FILE
+test_file_not_empty() {
+	if [ ! -s "$1" ]; then
+		echo "'$1' is empty or missing" >&2
+		return 1
+	fi
+}
+
+# test_grep PATTERN FILE (fixed string), with the file shown on failure
+test_grep() {
+	if ! grep -F -q -- "$1" "$2"; then
+		echo "'$1' not found in $2:" >&2
+		cat "$2" >&2
+		return 1
+	fi
+}
+
+test_done() {
+	printf '1..%d\n' "$test_count"
+	if [ "$test_failed" -eq 0 ]; then
+		cd "$TEST_ROOT" && rm -rf "$TRASH"
+		exit 0
+	fi
+	say "failed $test_failed of $test_count; scratch kept in $TRASH"
+	exit 1
+}

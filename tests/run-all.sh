@@ -1,0 +1,10 @@
+#!/bin/sh
+# Run every test (shell scripts, C unit tests, fuzz replay drivers) under
+# prove.  The binaries are the ASan/UBSan build in build/asan.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+jobs=${TEST_JOBS:-2}
+exec prove -j"$jobs" --exec 'sh tests/run-test.sh' \
+	tests/t[0-9][0-9][0-9][0-9]-*.sh \
+	build/asan/tests/test-* \
+	build/asan/tests/replay-*

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Functions STYLE.md bans do not appear in lib/ or cmd/
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'no atoi, sprintf, strcpy, strcat, strtok, gets, getline' '
+	! grep -nE "\<(atoi|atol|sprintf|vsprintf|strcpy|strcat|strncpy|strtok|gets|getline)\s*\(" \
+		"$TEST_ROOT"/lib/*.c "$TEST_ROOT"/lib/*.h "$TEST_ROOT"/cmd/*/*.c >found &&
+	test ! -s found
+'
+
+test_expect_success 'lib/ never prints and never exits' '
+	! grep -nE "\<(printf|fprintf|puts|exit|abort)\s*\(" "$TEST_ROOT"/lib/*.c >found &&
+	test ! -s found
+'
+
+test_expect_success 'no variable-length arrays (built with -Wvla -Werror)' '
+	grep -q -- "-Wvla" "$TEST_ROOT/Makefile"
+'
+
+test_done
