@@ -119,7 +119,8 @@ int cat_decode(FILE *in, FILE *out, const struct cat_opts *o, struct err *e)
 	const struct value *row;
 	struct buf b;
 	char *seen = NULL;
-	uint64_t raw = 0, stored = 0, batches = 0;
+	uint64_t raw = 0, stored = 0, batches = 0, ntables = 0, nrows = 0;
+	struct digest dsum;
 	enum rowfmt_kind kind = o->format == CAT_CSV ? ROWFMT_CSV
 			      : o->format == CAT_TSV ? ROWFMT_TSV
 						     : ROWFMT_JSONL;
@@ -128,6 +129,7 @@ int cat_decode(FILE *in, FILE *out, const struct cat_opts *o, struct err *e)
 	int rc = -1, trc;
 
 	buf_init(&b, (size_t)CAT_MAX_LINE);
+	digest_init(&dsum);
 	if (!(r = stream_reader_new(in, o->in_name, e)))
 		return -1;
 	if (!(seen = calloc(o->ntables + 1, 1))) {
@@ -161,6 +163,10 @@ int cat_decode(FILE *in, FILE *out, const struct cat_opts *o, struct err *e)
 		raw += s->raw_bytes;
 		stored += s->stored_bytes;
 		batches += s->batches;
+		/* totals over every table, also of concatenated streams */
+		ntables++;
+		nrows += s->rows;
+		digest_add(&dsum, &s->digest);
 		if (sel && o->format == CAT_SUMMARY &&
 		    summary_table_tail(&b, t, s, e) < 0)
 			goto out;
@@ -170,21 +176,20 @@ int cat_decode(FILE *in, FILE *out, const struct cat_opts *o, struct err *e)
 	if (trc < 0)
 		goto out;
 	{
-		const struct stream_totals *tot = stream_reader_totals(r);
 		char hex[DIGEST_HEX_LEN + 1];
 
-		digest_hex(&tot->digest, hex);
+		digest_hex(&dsum, hex);
 		if (o->format == CAT_SUMMARY &&
 		    buf_addf(&b, e,
 			     "total: %" PRIu64 " tables, %" PRIu64 " rows, %" PRIu64
 			     " batches, %" PRIu64 " raw bytes, %" PRIu64
 			     " stored bytes, digest %s\n",
-			     tot->tables, tot->rows, batches, raw, stored, hex) < 0)
+			     ntables, nrows, batches, raw, stored, hex) < 0)
 			goto out;
 		if (o->format == CAT_CHECK && !o->quiet &&
 		    buf_addf(&b, e, "%s: ok, %" PRIu64 " tables, %" PRIu64
-			     " rows, digest %s\n", o->in_name, tot->tables,
-			     tot->rows, hex) < 0)
+			     " rows, digest %s\n", o->in_name, ntables, nrows,
+			     hex) < 0)
 			goto out;
 		if (stream_reader_skipped_frames(r) && o->format == CAT_SUMMARY &&
 		    buf_addf(&b, e, "skipped frames: %" PRIu64 "\n",

@@ -158,8 +158,15 @@ static int value_from_json(const struct json_node *n,
 		return 0;
 	}
 	if (t == VALUE_JSON) {
-		v->v.s.p = n->raw;
-		v->v.s.len = n->rawlen;
+		/* a string holds the JSON text (as ferry-cat writes it);
+		 * any other JSON value is taken as written */
+		if (n->kind == JSON_STRING) {
+			v->v.s.p = n->str;
+			v->v.s.len = n->len;
+		} else {
+			v->v.s.p = n->raw;
+			v->v.s.len = n->rawlen;
+		}
 		return 0;
 	}
 	switch (n->kind) {

@@ -577,6 +577,10 @@ static int r_frame(struct stream_reader *r, struct payload *pl)
 		return r_fail(r, r->frame_off,
 			      "stored frame of %" PRIu32 " bytes is over the limit of %zu",
 			      stored_len, (size_t)STREAM_MAX_STORED);
+	if ((r->kind < STREAM_FRAME_TABLE_BEGIN || r->kind > STREAM_FRAME_STREAM_END) &&
+	    !(r->flags & STREAM_FLAG_SKIPPABLE))
+		return r_fail(r, r->frame_off, "unknown frame kind %u (not skippable)",
+			      r->kind);
 	if (!(r->flags & STREAM_FLAG_ZSTD) && stored_len != raw_len)
 		return r_fail(r, r->frame_off,
 			      "uncompressed frame with stored length %" PRIu32
@@ -598,6 +602,11 @@ static int r_frame(struct stream_reader *r, struct payload *pl)
 		buf_reset(&r->raw);
 		if (buf_reserve(&r->raw, raw_len, r->e) < 0)
 			return -1;
+		/* exactly one zstd frame, nothing after it */
+		z = ZSTD_findFrameCompressedSize(r->stored.data, stored_len);
+		if (ZSTD_isError(z) || z != stored_len)
+			return r_fail(r, r->frame_off,
+				      "compressed payload is not exactly one zstd frame");
 		z = ZSTD_decompressDCtx(r->dctx, r->raw.data, raw_len,
 					r->stored.data, stored_len);
 		if (ZSTD_isError(z))

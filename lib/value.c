@@ -18,7 +18,10 @@ static const char *const type_names[VALUE_TYPE_COUNT] = {
 
 /* PostgreSQL's date range: 4714-11-24 BC to 5874897-12-31 */
 #define DATE_MIN_DAYS INT64_C(-2440588)
-#define DATE_MAX_DAYS INT64_C(2145031948)
+#define DATE_MAX_DAYS INT64_C(2145042905)
+/* PostgreSQL's earliest timestamp, 4714-11-24 00:00 BC; its latest lies past
+ * what int64 microseconds since 1970 hold, so the top is INT64_MAX - 1 */
+#define TS_MIN (DATE_MIN_DAYS * INT64_C(86400000000))
 
 const char *value_type_name(enum value_type t)
 {
@@ -337,6 +340,12 @@ int value_check(enum value_type t, const struct value *v,
 		if (v->v.i < 0 || v->v.i > VALUE_TIME_MAX)
 			return err_set(e, ERR_STREAM, "time out of range");
 		return 0;
+	case VALUE_TIMESTAMP:
+	case VALUE_TIMESTAMPTZ:
+		if (v->v.i != VALUE_TS_NEG_INF && v->v.i < TS_MIN)
+			return err_set(e, ERR_STREAM, "%s before 4714-11-24 BC",
+				       value_type_name(t));
+		return 0;
 	default:
 		return 0;
 	}
@@ -447,6 +456,10 @@ int value_format(struct buf *out, enum value_type t, const struct value *v,
 			return json_add_string(out, v->v.s.p, v->v.s.len, e);
 		return buf_add(out, v->v.s.p, v->v.s.len, e);
 	case VALUE_JSON:
+		/* a JSON string in JSON lines: the text of JSON null must not
+		 * read as SQL NULL, and raw newlines must not split the line */
+		if (json)
+			return json_add_string(out, v->v.s.p, v->v.s.len, e);
 		return buf_add(out, v->v.s.p, v->v.s.len, e);
 	case VALUE_BYTES: {
 		const unsigned char *p = (const unsigned char *)v->v.s.p;
@@ -760,10 +773,11 @@ int value_parse(enum value_type t, const char *s, size_t len,
 		}
 		if (p != end)
 			goto bad;
-		/* days is within PostgreSQL's date range, so this cannot overflow */
-		if (days < -INT64_C(106000000) || days > INT64_C(106000000))
+		if (days < DATE_MIN_DAYS ||
+		    __builtin_mul_overflow(days, INT64_C(86400000000), &v->v.i) ||
+		    __builtin_add_overflow(v->v.i, us - off, &v->v.i) ||
+		    v->v.i < TS_MIN || v->v.i == VALUE_TS_POS_INF)
 			goto range;
-		v->v.i = days * INT64_C(86400000000) + us - off;
 		return 0;
 	}
 	case VALUE_UUID: {

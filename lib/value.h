@@ -153,16 +153,19 @@ enum value_style {
  * timestamp YYYY-MM-DDTHH:MM:SS[.ffffff], timestamptz the same with Z;
  * years outside 0001-9999 with a sign or more digits (ISO 8601, year 0 is
  * 1 BC); infinities as infinity and -infinity; uuid in 8-4-4-4-12 form.
- * In JSON style, json values are inserted as JSON, text is escaped, and
- * non-finite floats, decimals and all other non-numbers are strings.
+ * In JSON style, json values are JSON strings holding the JSON text (so
+ * JSON null stays apart from SQL NULL), text is escaped, and non-finite
+ * floats, decimals and all other non-numbers are strings.  Timestamps lie
+ * between 4714-11-24 BC and INT64_MAX - 1 microseconds (about 294247 AD).
  */
 int value_format(struct buf *out, enum value_type t, const struct value *v,
 		 enum value_style style, struct err *e);
 
 /*
  * Parse the text form of a value of type t from s[0..len) (the forms above;
- * also 't'/'f'/'1'/'0' for bool, a space instead of 'T' and a +HH:MM
- * offset for timestamps).  Bytes-like results are written to scratch, which
+ * also 't'/'f'/'1'/'0' for bool, a space instead of 'T' in timestamps, and
+ * for timestamptz a +HH[:MM] or -HH[:MM] offset instead of 'Z', which is
+ * required).  Bytes-like results are written to scratch, which
  * the caller owns, and v points there (the pointer may move if scratch
  * grows: parse all values first, then read them).  -1 with ERR_STREAM.
  */

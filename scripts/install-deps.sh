@@ -22,6 +22,9 @@ postgresql
 postgresql-client
 perl
 mandoc
+time
+gawk
+bsdutils
 jq
 "
 

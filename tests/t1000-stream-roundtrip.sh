@@ -104,7 +104,7 @@ test_expect_success 'concatenated streams read as one sequence of tables' '
 	ferry-cat both.ferry >out &&
 	test $(wc -l <out) -eq 415 &&
 	ferry-cat --check both.ferry >out &&
-	test_grep "ok, 1 tables, 400 rows" out
+	test_grep "ok, 5 tables, 415 rows" out
 '
 
 test_expect_success 'an unknown skippable frame is skipped' '
@@ -133,6 +133,30 @@ test_expect_success 'integers past 2^53 keep every digit' '
 	test_grep "\"id\":9223372036854775807," out &&
 	ferry-cat -t chat_groups "$G/chat.ferry" >out &&
 	test_grep "\"id\":18446744073709551615," out
+'
+
+test_expect_success 'JSON null in a json column stays apart from SQL NULL' '
+	echo "{\"name\":\"j\",\"columns\":[{\"name\":\"id\",\"type\":\"int64\"},{\"name\":\"doc\",\"type\":\"json\"}]}" >j.json &&
+	printf "%s\n" "{\"id\":1,\"doc\":\"null\"}" "{\"id\":2,\"doc\":null}" \
+		"{\"id\":3,\"doc\":{\"a\" : [1, 2]}}" "{\"id\":4,\"doc\":\"{\\\"x\\\":\\n1}\"}" >j.jsonl &&
+	ferry-cat --encode -S j.json -o j.ferry j.jsonl &&
+	ferry-cat j.ferry >out &&
+	cat >expect <<-\EOT &&
+	{"table":"j","row":{"id":1,"doc":"null"}}
+	{"table":"j","row":{"id":2,"doc":null}}
+	{"table":"j","row":{"id":3,"doc":"{\"a\" : [1, 2]}"}}
+	{"table":"j","row":{"id":4,"doc":"{\"x\":\n1}"}}
+	EOT
+	test_cmp expect out &&
+	ferry-cat -f tsv j.ferry >out &&
+	printf "id\tdoc\n1\tnull\n2\t\\\\N\n3\t{\"a\" : [1, 2]}\n4\t{\"x\":\\\\n1}\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'a json column refuses text that is not JSON' '
+	echo "{\"id\":1,\"doc\":\"not json\"}" >bad.jsonl &&
+	test_expect_code 3 ferry-cat --encode -S j.json -o bad.ferry bad.jsonl 2>err &&
+	test_grep "line 1: table j, row 1, column doc: invalid JSON at byte 0" err
 '
 
 test_done
