@@ -50,8 +50,9 @@
 #define STREAM_FRAME_HEADER_SIZE 28
 
 #define STREAM_MAX_FIELD (64u << 20)  /* longest value, bytes */
-#define STREAM_MAX_ROW (64u << 20)    /* widest encoded row, bytes */
-#define STREAM_MAX_FRAME (64u << 20)  /* largest raw payload, bytes */
+/* a row holding one longest value, with room for its other columns */
+#define STREAM_MAX_ROW (65u << 20)    /* widest encoded row, bytes */
+#define STREAM_MAX_FRAME (65u << 20)  /* largest raw payload, bytes */
 #define STREAM_DEFAULT_BATCH (1u << 20)
 #define STREAM_MIN_BATCH (4u << 10)
 #define STREAM_MAX_BATCH (16u << 20)

@@ -70,7 +70,7 @@ test_expect_success 'a table-end row count that does not match' '
 '
 
 test_expect_success 'a frame over the size limit is refused before allocating' '
-	expect_broken frame-too-large.ferry "byte 714: table users, batch 1: frame of 83886080 bytes is over the limit of 67108864"
+	expect_broken frame-too-large.ferry "byte 714: table users, batch 1: frame of 83886080 bytes is over the limit of 68157440"
 '
 
 test_expect_success 'an unknown frame kind that is not skippable' '
