@@ -176,8 +176,8 @@ int main(int argc, char **argv)
 		die_usage("-S, -l and --batch-bytes need --encode");
 	if (encode && !schema)
 		die_usage("--encode needs -S SCHEMA");
-	if (check && (format_set || out_path))
-		die_usage("-f and -o do not go with --check");
+	if (check && (format_set || out_path || co.ntables))
+		die_usage("-f, -t and -o do not go with --check");
 	if (co.quiet && !check)
 		die_usage("-q goes with --check");
 	if (check)
