@@ -418,6 +418,30 @@ const struct json_node *json_get(const struct json_node *obj, const char *key)
 	return NULL;
 }
 
+int json_check_strict(const struct json_node *n, struct err *e)
+{
+	char q[96];
+
+	if (n->kind == JSON_STRING && memchr(n->str, '\0', n->len))
+		return err_set(e, ERR_STREAM, "a string holds U+0000");
+	for (size_t i = 0; i < n->n; i++) {
+		if (n->kind == JSON_OBJECT) {
+			if (memchr(n->keys[i], '\0', n->keylens[i]))
+				return err_set(e, ERR_STREAM, "a key holds U+0000");
+			for (size_t k = 0; k < i; k++)
+				if (n->keylens[k] == n->keylens[i] &&
+				    memcmp(n->keys[k], n->keys[i], n->keylens[i]) == 0)
+					return err_set(e, ERR_STREAM,
+						       "member \"%s\" appears twice",
+						       err_quote(q, sizeof(q), n->keys[i],
+								 n->keylens[i], 60));
+		}
+		if (json_check_strict(&n->kids[i], e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int json_validate(const char *s, size_t len, struct err *e)
 {
 	struct json_node *n = json_parse(s, len, e);

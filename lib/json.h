@@ -56,6 +56,13 @@ void json_free(struct json_node *n);
 /* Member `key` of an object, or NULL (last one if duplicated). */
 const struct json_node *json_get(const struct json_node *obj, const char *key);
 
+/*
+ * For documents whose members mean something (schemas, specs): -1 with
+ * ERR_STREAM when an object has a key twice or a string or key holds
+ * U+0000, naming the key; else 0.
+ */
+int json_check_strict(const struct json_node *n, struct err *e);
+
 /* Check that s[0..len) is one valid JSON value. 0 or -1 with e set. */
 int json_validate(const char *s, size_t len, struct err *e);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "json.h"
 #include "utf8.h"
 
 void schema_table_free(struct schema_table *t)
@@ -268,12 +269,33 @@ fail:
 	return NULL;
 }
 
+/*
+ * cJSON keeps the first of duplicated members and cuts strings at U+0000;
+ * our own parser refuses both first, and trailing text too.
+ */
+static int strict_precheck(const char *s, size_t len, struct err *e)
+{
+	struct json_node *n = json_parse(s, len, e);
+	int rc;
+
+	if (!n)
+		return -1;
+	rc = json_check_strict(n, e);
+	json_free(n);
+	return rc;
+}
+
 struct schema_table *schema_table_parse(const char *json, size_t len,
 					struct err *e)
 {
-	cJSON *j = cJSON_ParseWithLength(json, len);
+	cJSON *j;
 	struct schema_table *t;
 
+	if (strict_precheck(json, len, e) < 0) {
+		err_prefix(e, "table schema");
+		return NULL;
+	}
+	j = cJSON_ParseWithLength(json, len);
 	if (!j) {
 		err_set(e, ERR_STREAM, "table schema is not valid JSON");
 		return NULL;
@@ -307,6 +329,11 @@ int schema_file_load(const char *path, struct schema_table ***tables,
 	}
 	if (ferror(f)) {
 		err_set(e, ERR_USAGE, "%s: read error", path);
+		goto out;
+	}
+	if (strict_precheck((const char *)b.data, b.len, e) < 0) {
+		e->class = ERR_USAGE;
+		err_prefix(e, "%s", path);
 		goto out;
 	}
 	j = cJSON_ParseWithLength((const char *)b.data, b.len);

@@ -742,8 +742,11 @@ static int r_table_end(struct stream_reader *r, const struct payload *pl)
 	if (s->has_watermark) {
 		if (t->watermark < 0)
 			return r_fail(r, at, "table-end frame has a watermark, the table has no watermark column");
-		if (value_decode(&p, end, t->cols[t->watermark].type,
-				 STREAM_MAX_FIELD, &s->watermark, r->e) < 0)
+		const struct schema_column *wc = &t->cols[t->watermark];
+		if (value_decode(&p, end, wc->type, STREAM_MAX_FIELD, &s->watermark,
+				 r->e) < 0 ||
+		    value_check(wc->type, &s->watermark, wc->labels, wc->nlabels,
+				r->e) < 0)
 			return err_prefix(r->e, "byte %" PRIu64 ": table %s: table-end watermark",
 					  at, t->name);
 	}

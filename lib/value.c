@@ -353,10 +353,18 @@ int value_check(enum value_type t, const struct value *v,
 
 /* --- text forms ------------------------------------------------------------ */
 
+/*
+ * Integral values below 1e17 in plain digits (100, not 1e+02); others in
+ * the shortest %g form that reads back to the same bits.
+ */
 static int add_shortest_double(struct buf *out, double d, struct err *e)
 {
 	char tmp[40];
 
+	if (d == floor(d) && fabs(d) < 1e17) {
+		snprintf(tmp, sizeof(tmp), "%.0f", d);
+		return buf_adds(out, tmp, e);
+	}
 	for (int prec = 1; prec <= 17; prec++) {
 		snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
 		if (strtod(tmp, NULL) == d)
@@ -466,7 +474,8 @@ int value_format(struct buf *out, enum value_type t, const struct value *v,
 		unsigned char *o;
 		size_t q = json ? 1 : 0;
 
-		if (buf_reserve(out, 2 + 2 * v->v.s.len + 2 * q, e) < 0)
+		/* "\\x" + hex + quotes in JSON, \x + hex in text */
+		if (buf_reserve(out, 2 + 2 * v->v.s.len + 3 * q, e) < 0)
 			return -1;
 		o = out->data + out->len;
 		if (q)
@@ -537,6 +546,38 @@ int value_format(struct buf *out, enum value_type t, const struct value *v,
 static int is_word(const char *s, size_t len, const char *w)
 {
 	return strlen(w) == len && memcmp(s, w, len) == 0;
+}
+
+/* -?digits(.digits)?([eE][+-]?digits)? and nothing else (no NUL, no hex,
+ * no inf or nan spellings: those are NaN, Infinity and -Infinity) */
+static int number_syntax_ok(const char *s, size_t len, int allow_frac)
+{
+	size_t i = 0, d;
+
+	if (i < len && s[i] == '-')
+		i++;
+	for (d = i; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	if (i == d)
+		return 0;
+	if (!allow_frac)
+		return i == len;
+	if (i < len && s[i] == '.') {
+		for (d = ++i; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (d = i; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	return i == len;
 }
 
 static int parse_digits(const char **p, const char *end, size_t min,
@@ -645,12 +686,10 @@ int value_parse(enum value_type t, const char *s, size_t len,
 		return 0;
 	case VALUE_INT64:
 	case VALUE_UINT64:
-		if (len == 0 || len >= sizeof(num))
+		if (len >= sizeof(num) || !number_syntax_ok(s, len, 0))
 			goto bad;
 		memcpy(num, s, len);
 		num[len] = '\0';
-		if (!(num[0] == '-' || (num[0] >= '0' && num[0] <= '9')))
-			goto bad;
 		errno = 0;
 		if (t == VALUE_INT64) {
 			v->v.i = strtoll(num, &ep, 10);
@@ -677,17 +716,17 @@ int value_parse(enum value_type t, const char *s, size_t len,
 			v->v.f = -INFINITY;
 			return 0;
 		}
-		if (len == 0 || len >= sizeof(num))
+		if (len >= sizeof(num) || !number_syntax_ok(s, len, 1))
 			goto bad;
 		memcpy(num, s, len);
 		num[len] = '\0';
-		if (!(num[0] == '-' || (num[0] >= '0' && num[0] <= '9')))
-			goto bad;
 		errno = 0;
 		v->v.f = strtod(num, &ep);
 		if (*ep)
 			goto bad;
-		if (errno == ERANGE && isinf(v->v.f))
+		/* too large, or so small it would read as zero: refuse, as
+		 * PostgreSQL does; a subnormal result is the nearest double */
+		if (errno == ERANGE && (isinf(v->v.f) || v->v.f == 0))
 			goto range;
 		return 0;
 	case VALUE_DECIMAL:

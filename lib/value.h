@@ -147,8 +147,9 @@ enum value_style {
 
 /*
  * Append the text form of non-NULL v to out (see ferry-cat(1)): bool
- * true/false; integers in decimal; floats in the shortest form that reads
- * back to the same bits, NaN, Infinity, -Infinity; decimal as stored;
+ * true/false; integers in decimal; floats in plain digits when integral
+ * and below 1e17, else in the shortest %g form that reads back to the same
+ * bits, and NaN, Infinity, -Infinity; decimal as stored;
  * bytes as \x and lowercase hex; date YYYY-MM-DD; time HH:MM:SS[.ffffff];
  * timestamp YYYY-MM-DDTHH:MM:SS[.ffffff], timestamptz the same with Z;
  * years outside 0001-9999 with a sign or more digits (ISO 8601, year 0 is

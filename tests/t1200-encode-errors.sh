@@ -98,7 +98,7 @@ test_expect_success 'a schema file that is not JSON is a usage error' '
 	echo "{" >bad.json &&
 	echo "{}" >in.jsonl &&
 	test_expect_code 2 ferry-cat --encode -S bad.json -o out.ferry in.jsonl 2>err &&
-	echo "ferry-cat: bad.json: not valid JSON" >expect &&
+	echo "ferry-cat: bad.json: invalid JSON at byte 2: expected a string key" >expect &&
 	test_cmp expect err
 '
 
