@@ -25,6 +25,7 @@ mandoc
 time
 gawk
 bsdutils
+bsdextrautils
 jq
 "
 
