@@ -4,7 +4,9 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 jobs=${TEST_JOBS:-2}
-exec prove -j"$jobs" --exec 'sh tests/run-test.sh' \
-	tests/t[0-9][0-9][0-9][0-9]-*.sh \
-	build/asan/tests/test-* \
-	build/asan/tests/replay-*
+set --
+for t in tests/t[0-9][0-9][0-9][0-9]-*.sh build/asan/tests/test-* \
+	build/asan/tests/replay-*; do
+	[ -e "$t" ] && set -- "$@" "$t"
+done
+exec prove -j"$jobs" --exec 'sh tests/run-test.sh' "$@"
