@@ -35,7 +35,7 @@ int buf_add(struct buf *b, const void *p, size_t n, struct err *e);
 int buf_addc(struct buf *b, unsigned char c, struct err *e);
 int buf_adds(struct buf *b, const char *s, struct err *e);
 int buf_addf(struct buf *b, struct err *e, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Set len to 0, keeping the memory. */
 static inline void buf_reset(struct buf *b)

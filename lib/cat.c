@@ -16,8 +16,10 @@ static int out_write(FILE *out, struct buf *b, struct err *e)
 {
 	if (b->len && fwrite(b->data, 1, b->len, out) != b->len) {
 		if (errno == EPIPE)
-			return err_set(e, ERR_PIPE, "the next stage of the pipe is gone");
-		return err_set(e, ERR_SYSTEM, "write error: %s", strerror(errno));
+			return err_set(e, ERR_PIPE,
+				       "the next stage of the pipe is gone");
+		return err_set(e, ERR_SYSTEM, "write error: %s",
+			       strerror(errno));
 	}
 	buf_reset(b);
 	return 0;
@@ -58,7 +60,8 @@ static int summary_table_head(struct buf *b, const struct schema_table *t,
 			     value_type_name(c->type),
 			     c->nullable ? "" : " not null") < 0)
 			return -1;
-		if (c->source_type && buf_addf(b, e, " (%s)", c->source_type) < 0)
+		if (c->source_type &&
+		    buf_addf(b, e, " (%s)", c->source_type) < 0)
 			return -1;
 		if (c->nlabels) {
 			if (buf_adds(b, " labels", e) < 0)
@@ -93,17 +96,19 @@ static int summary_table_tail(struct buf *b, const struct schema_table *t,
 	human_bytes(raw, sizeof(raw), s->raw_bytes);
 	human_bytes(stored, sizeof(stored), s->stored_bytes);
 	digest_hex(&s->digest, hex);
-	if (buf_addf(b, e,
-		     "  rows: %" PRIu64 "\n  batches: %" PRIu64
-		     "\n  raw bytes: %" PRIu64 " (%s)\n  stored bytes: %" PRIu64
-		     " (%s, %.2fx)\n  digest: %s\n",
-		     s->rows, s->batches, s->raw_bytes, raw, s->stored_bytes,
-		     stored,
-		     s->stored_bytes ? (double)s->raw_bytes / (double)s->stored_bytes : 1.0,
-		     hex) < 0)
+	if (buf_addf(
+		b, e,
+		"  rows: %" PRIu64 "\n  batches: %" PRIu64
+		"\n  raw bytes: %" PRIu64 " (%s)\n  stored bytes: %" PRIu64
+		" (%s, %.2fx)\n  digest: %s\n",
+		s->rows, s->batches, s->raw_bytes, raw, s->stored_bytes, stored,
+		s->stored_bytes ? (double)s->raw_bytes / (double)s->stored_bytes
+				: 1.0,
+		hex) < 0)
 		return -1;
 	if (s->has_watermark) {
-		if (buf_addf(b, e, "  watermark: %s = ", t->cols[t->watermark].name) < 0 ||
+		if (buf_addf(b, e, "  watermark: %s = ",
+			     t->cols[t->watermark].name) < 0 ||
 		    value_format(b, t->cols[t->watermark].type, &s->watermark,
 				 VALUE_STYLE_TEXT, e) < 0 ||
 		    buf_addc(b, '\n', e) < 0)
@@ -121,9 +126,9 @@ int cat_decode(FILE *in, FILE *out, const struct cat_opts *o, struct err *e)
 	char *seen = NULL;
 	uint64_t raw = 0, stored = 0, batches = 0, ntables = 0, nrows = 0;
 	struct digest dsum;
-	enum rowfmt_kind kind = o->format == CAT_CSV ? ROWFMT_CSV
-			      : o->format == CAT_TSV ? ROWFMT_TSV
-						     : ROWFMT_JSONL;
+	enum rowfmt_kind kind = o->format == CAT_CSV   ? ROWFMT_CSV
+				: o->format == CAT_TSV ? ROWFMT_TSV
+						       : ROWFMT_JSONL;
 	int rows_out = o->format == CAT_JSONL || o->format == CAT_CSV ||
 		       o->format == CAT_TSV;
 	int rc = -1, trc;
@@ -181,17 +186,20 @@ int cat_decode(FILE *in, FILE *out, const struct cat_opts *o, struct err *e)
 		digest_hex(&dsum, hex);
 		if (o->format == CAT_SUMMARY &&
 		    buf_addf(&b, e,
-			     "total: %" PRIu64 " tables, %" PRIu64 " rows, %" PRIu64
-			     " batches, %" PRIu64 " raw bytes, %" PRIu64
+			     "total: %" PRIu64 " tables, %" PRIu64
+			     " rows, %" PRIu64 " batches, %" PRIu64
+			     " raw bytes, %" PRIu64
 			     " stored bytes, digest %s\n",
 			     ntables, nrows, batches, raw, stored, hex) < 0)
 			goto out;
 		if (o->format == CAT_CHECK && !o->quiet &&
-		    buf_addf(&b, e, "%s: ok, %" PRIu64 " tables, %" PRIu64
-			     " rows, digest %s\n", o->in_name, ntables, nrows,
-			     hex) < 0)
+		    buf_addf(&b, e,
+			     "%s: ok, %" PRIu64 " tables, %" PRIu64
+			     " rows, digest %s\n",
+			     o->in_name, ntables, nrows, hex) < 0)
 			goto out;
-		if (stream_reader_skipped_frames(r) && o->format == CAT_SUMMARY &&
+		if (stream_reader_skipped_frames(r) &&
+		    o->format == CAT_SUMMARY &&
 		    buf_addf(&b, e, "skipped frames: %" PRIu64 "\n",
 			     stream_reader_skipped_frames(r)) < 0)
 			goto out;
@@ -232,7 +240,8 @@ int cat_encode(FILE *in, FILE *out, const char *schema_path,
 	if (schema_file_load(schema_path, &tables, &ntables, e) < 0)
 		goto out;
 	if (ntables == 0) {
-		err_set(e, ERR_USAGE, "%s: no tables in the schema", schema_path);
+		err_set(e, ERR_USAGE, "%s: no tables in the schema",
+			schema_path);
 		goto out;
 	}
 	for (size_t i = 0; i < ntables; i++) {
@@ -240,7 +249,8 @@ int cat_encode(FILE *in, FILE *out, const char *schema_path,
 			maxcols = tables[i]->ncols;
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(tables[k]->name, tables[i]->name) == 0) {
-				err_set(e, ERR_USAGE, "%s: table %s appears twice",
+				err_set(e, ERR_USAGE,
+					"%s: table %s appears twice",
 					schema_path, tables[i]->name);
 				goto out;
 			}
@@ -265,16 +275,18 @@ int cat_encode(FILE *in, FILE *out, const char *schema_path,
 				      &scratch, &tree, e) < 0)
 			goto line_fail;
 		if (which < cur) {
-			err_set(e, ERR_STREAM,
-				"rows of table %s come after those of table %s: "
-				"tables must follow the schema's order",
-				tables[which]->name, tables[cur]->name);
+			err_set(
+			    e, ERR_STREAM,
+			    "rows of table %s come after those of table %s: "
+			    "tables must follow the schema's order",
+			    tables[which]->name, tables[cur]->name);
 			goto line_fail;
 		}
 		/* end the current table; schema tables with no lines are
 		 * written as empty tables */
 		while (cur < which) {
-			if (!begun && stream_writer_begin_table(w, tables[cur], e) < 0)
+			if (!begun &&
+			    stream_writer_begin_table(w, tables[cur], e) < 0)
 				goto out;
 			if (stream_writer_end_table(w, e) < 0)
 				goto out;

@@ -23,7 +23,7 @@ struct cat_opts {
 	const char *const *tables; /* only these tables; NULL/0: all */
 	size_t ntables;
 	int quiet;
-	const char *in_name;       /* for messages */
+	const char *in_name; /* for messages */
 };
 
 /*

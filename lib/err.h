@@ -6,7 +6,8 @@
  * a one-line message.  Each layer may add context in front with err_prefix()
  * so the line main() prints reads like
  *
- *     ferry-cat: in.ferry: byte 1234: table messages, batch 3: checksum mismatch
+ *     ferry-cat: in.ferry: byte 1234: table messages, batch 3: checksum
+ * mismatch
  *
  * Messages start lowercase, have no full stop and no newline.  User values
  * are quoted with err_quote(), which replaces control characters and cuts
@@ -19,14 +20,14 @@
 
 enum err_class {
 	ERR_OK = 0,
-	ERR_DIFFER = 1,   /* verify: the two sides differ */
-	ERR_USAGE = 2,    /* bad command line */
-	ERR_STREAM = 3,   /* corrupt, truncated or unsupported input stream */
-	ERR_DB = 4,       /* database error */
-	ERR_SPEC = 5,     /* transform spec error */
-	ERR_REJECTS = 6,  /* rows rejected past --max-rejects */
-	ERR_PIPE = 7,     /* interrupted, or another stage of the pipe failed */
-	ERR_SYSTEM = 8,   /* local I/O, out of memory, internal bug */
+	ERR_DIFFER = 1,	 /* verify: the two sides differ */
+	ERR_USAGE = 2,	 /* bad command line */
+	ERR_STREAM = 3,	 /* corrupt, truncated or unsupported input stream */
+	ERR_DB = 4,	 /* database error */
+	ERR_SPEC = 5,	 /* transform spec error */
+	ERR_REJECTS = 6, /* rows rejected past --max-rejects */
+	ERR_PIPE = 7,	 /* interrupted, or another stage of the pipe failed */
+	ERR_SYSTEM = 8,	 /* local I/O, out of memory, internal bug */
 };
 
 #define ERR_MSG_MAX 512
@@ -44,11 +45,11 @@ void err_init(struct err *e);
  * Always returns -1 so that callers can write `return err_set(e, ...);`.
  */
 int err_set(struct err *e, enum err_class class, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Put "context: " in front of the current message; returns -1. */
 int err_prefix(struct err *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Set ERR_SYSTEM "out of memory"; returns -1. */
 int err_oom(struct err *e);

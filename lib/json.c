@@ -14,8 +14,8 @@ struct parser {
 
 static int perr(struct parser *p, const char *what)
 {
-	return err_set(p->e, ERR_STREAM, "invalid JSON at byte %zu: %s",
-		       p->pos, what);
+	return err_set(p->e, ERR_STREAM, "invalid JSON at byte %zu: %s", p->pos,
+		       what);
 }
 
 static void skip_ws(struct parser *p)
@@ -76,7 +76,8 @@ static int parse_string(struct parser *p, struct buf *out)
 				p->pos = start;
 				return perr(p, "string is not valid UTF-8");
 			}
-			if (buf_add(out, p->s + start, p->pos - start, p->e) < 0)
+			if (buf_add(out, p->s + start, p->pos - start, p->e) <
+			    0)
 				return -1;
 		}
 		if (p->pos >= p->len)
@@ -93,15 +94,32 @@ static int parse_string(struct parser *p, struct buf *out)
 			return perr(p, "unterminated string");
 		c = (unsigned char)p->s[p->pos++];
 		switch (c) {
-		case '"': case '\\': case '/':
+		case '"':
+		case '\\':
+		case '/':
 			if (buf_addc(out, c, p->e) < 0)
 				return -1;
 			break;
-		case 'b': if (buf_addc(out, '\b', p->e) < 0) return -1; break;
-		case 'f': if (buf_addc(out, '\f', p->e) < 0) return -1; break;
-		case 'n': if (buf_addc(out, '\n', p->e) < 0) return -1; break;
-		case 'r': if (buf_addc(out, '\r', p->e) < 0) return -1; break;
-		case 't': if (buf_addc(out, '\t', p->e) < 0) return -1; break;
+		case 'b':
+			if (buf_addc(out, '\b', p->e) < 0)
+				return -1;
+			break;
+		case 'f':
+			if (buf_addc(out, '\f', p->e) < 0)
+				return -1;
+			break;
+		case 'n':
+			if (buf_addc(out, '\n', p->e) < 0)
+				return -1;
+			break;
+		case 'r':
+			if (buf_addc(out, '\r', p->e) < 0)
+				return -1;
+			break;
+		case 't':
+			if (buf_addc(out, '\t', p->e) < 0)
+				return -1;
+			break;
 		case 'u': {
 			unsigned cp, lo;
 			char enc[4];
@@ -112,7 +130,8 @@ static int parse_string(struct parser *p, struct buf *out)
 			if (cp >= 0xdc00 && cp <= 0xdfff)
 				return perr(p, "lone low surrogate");
 			if (cp >= 0xd800 && cp <= 0xdbff) {
-				if (p->len - p->pos < 2 || p->s[p->pos] != '\\' ||
+				if (p->len - p->pos < 2 ||
+				    p->s[p->pos] != '\\' ||
 				    p->s[p->pos + 1] != 'u')
 					return perr(p, "lone high surrogate");
 				p->pos += 2;
@@ -120,16 +139,15 @@ static int parse_string(struct parser *p, struct buf *out)
 					return -1;
 				if (lo < 0xdc00 || lo > 0xdfff)
 					return perr(p, "bad surrogate pair");
-				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				     (lo - 0xdc00);
 			}
 			n = utf8_encode(cp, enc);
 			if (buf_add(out, enc, n, p->e) < 0)
 				return -1;
 			break;
 		}
-		default:
-			p->pos--;
-			return perr(p, "bad escape");
+		default: p->pos--; return perr(p, "bad escape");
 		}
 	}
 }
@@ -258,9 +276,18 @@ static int parse_value(struct parser *p, struct json_node *n, int depth)
 	start = p->pos;
 	buf_init(&b, p->len + 16);
 	switch (p->s[p->pos]) {
-	case 'n': n->kind = JSON_NULL; rc = literal(p, "null"); break;
-	case 't': n->kind = JSON_TRUE; rc = literal(p, "true"); break;
-	case 'f': n->kind = JSON_FALSE; rc = literal(p, "false"); break;
+	case 'n':
+		n->kind = JSON_NULL;
+		rc = literal(p, "null");
+		break;
+	case 't':
+		n->kind = JSON_TRUE;
+		rc = literal(p, "true");
+		break;
+	case 'f':
+		n->kind = JSON_FALSE;
+		rc = literal(p, "false");
+		break;
 	case '"':
 		n->kind = JSON_STRING;
 		rc = parse_string(p, &b);
@@ -359,7 +386,8 @@ static int parse_value(struct parser *p, struct json_node *n, int depth)
 		rc = parse_number(p);
 		if (rc == 0) {
 			buf_reset(&b);
-			if (buf_add(&b, p->s + start, p->pos - start, p->e) < 0 ||
+			if (buf_add(&b, p->s + start, p->pos - start, p->e) <
+				0 ||
 			    !(n->str = dup_buf(&b, &n->len, p->e)))
 				rc = -1;
 		}
@@ -413,7 +441,8 @@ const struct json_node *json_get(const struct json_node *obj, const char *key)
 	if (!obj || obj->kind != JSON_OBJECT)
 		return NULL;
 	for (i = obj->n; i-- > 0;)
-		if (obj->keylens[i] == klen && memcmp(obj->keys[i], key, klen) == 0)
+		if (obj->keylens[i] == klen &&
+		    memcmp(obj->keys[i], key, klen) == 0)
 			return &obj->kids[i];
 	return NULL;
 }
@@ -427,14 +456,17 @@ int json_check_strict(const struct json_node *n, struct err *e)
 	for (size_t i = 0; i < n->n; i++) {
 		if (n->kind == JSON_OBJECT) {
 			if (memchr(n->keys[i], '\0', n->keylens[i]))
-				return err_set(e, ERR_STREAM, "a key holds U+0000");
+				return err_set(e, ERR_STREAM,
+					       "a key holds U+0000");
 			for (size_t k = 0; k < i; k++)
 				if (n->keylens[k] == n->keylens[i] &&
-				    memcmp(n->keys[k], n->keys[i], n->keylens[i]) == 0)
-					return err_set(e, ERR_STREAM,
-						       "member \"%s\" appears twice",
-						       err_quote(q, sizeof(q), n->keys[i],
-								 n->keylens[i], 60));
+				    memcmp(n->keys[k], n->keys[i],
+					   n->keylens[i]) == 0)
+					return err_set(
+					    e, ERR_STREAM,
+					    "member \"%s\" appears twice",
+					    err_quote(q, sizeof(q), n->keys[i],
+						      n->keylens[i], 60));
 		}
 		if (json_check_strict(&n->kids[i], e) < 0)
 			return -1;
@@ -549,20 +581,23 @@ static int emit_canonical(const struct json_node *n, struct buf *out,
 		}
 		qsort(refs, n->n, sizeof(*refs), keycmp);
 		for (i = 0; i < n->n; i++) {
-			/* of equal keys only the last (in input order) counts */
+			/* of equal keys only the last (in input order) counts
+			 */
 			if (i + 1 < n->n && refs[i + 1].len == refs[i].len &&
-			    memcmp(refs[i + 1].key, refs[i].key, refs[i].len) == 0)
+			    memcmp(refs[i + 1].key, refs[i].key, refs[i].len) ==
+				0)
 				continue;
 			if (!first && buf_addc(out, ',', e) < 0)
 				goto obj_out;
 			first = 0;
-			if (json_add_string(out, refs[i].key, refs[i].len, e) < 0 ||
+			if (json_add_string(out, refs[i].key, refs[i].len, e) <
+				0 ||
 			    buf_addc(out, ':', e) < 0 ||
 			    emit_canonical(&n->kids[refs[i].idx], out, e) < 0)
 				goto obj_out;
 		}
 		rc = buf_addc(out, '}', e);
-obj_out:
+	obj_out:
 		free(refs);
 		return rc;
 	}

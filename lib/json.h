@@ -34,11 +34,11 @@ struct json_node {
 	enum json_kind kind;
 	const char *raw; /* this value's text in the input (borrowed) */
 	size_t rawlen;
-	char *str;       /* STRING: unescaped UTF-8 (may hold NUL); NUMBER: text */
+	char *str; /* STRING: unescaped UTF-8 (may hold NUL); NUMBER: text */
 	size_t len;
-	size_t n;        /* ARRAY/OBJECT: number of members */
+	size_t n; /* ARRAY/OBJECT: number of members */
 	struct json_node *kids;
-	char **keys;     /* OBJECT: unescaped keys, NUL-terminated */
+	char **keys; /* OBJECT: unescaped keys, NUL-terminated */
 	size_t *keylens;
 };
 

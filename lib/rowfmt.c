@@ -20,8 +20,10 @@ int rowfmt_header(struct buf *out, enum rowfmt_kind k,
 			if (buf_addc(out, '"', e) < 0)
 				return -1;
 			for (size_t j = 0; j < v.v.s.len; j++)
-				if ((v.v.s.p[j] == '"' && buf_addc(out, '"', e) < 0) ||
-				    buf_addc(out, (unsigned char)v.v.s.p[j], e) < 0)
+				if ((v.v.s.p[j] == '"' &&
+				     buf_addc(out, '"', e) < 0) ||
+				    buf_addc(out, (unsigned char)v.v.s.p[j],
+					     e) < 0)
 					return -1;
 			if (buf_addc(out, '"', e) < 0)
 				return -1;
@@ -132,11 +134,12 @@ int rowfmt_row(struct buf *out, enum rowfmt_kind k,
 			continue;
 		}
 		start = out->len;
-		if (value_format(out, t->cols[i].type, &row[i], VALUE_STYLE_TEXT,
-				 e) < 0)
+		if (value_format(out, t->cols[i].type, &row[i],
+				 VALUE_STYLE_TEXT, e) < 0)
 			return -1;
 		if (k == ROWFMT_CSV) {
-			if (csv_quote_from(out, start, out->len == start, e) < 0)
+			if (csv_quote_from(out, start, out->len == start, e) <
+			    0)
 				return -1;
 		} else if (tsv_escape_from(out, start, e) < 0) {
 			return -1;
@@ -173,21 +176,23 @@ static int value_from_json(const struct json_node *n,
 	case JSON_TRUE:
 	case JSON_FALSE:
 		if (t != VALUE_BOOL)
-			return err_set(e, ERR_STREAM, "true/false for a column of type %s",
+			return err_set(e, ERR_STREAM,
+				       "true/false for a column of type %s",
 				       value_type_name(t));
 		v->v.b = n->kind == JSON_TRUE;
 		return 0;
 	case JSON_NUMBER:
-		if (t != VALUE_INT64 && t != VALUE_UINT64 && t != VALUE_FLOAT64 &&
-		    t != VALUE_DECIMAL && t != VALUE_BOOL)
-			return err_set(e, ERR_STREAM, "a number for a column of type %s",
+		if (t != VALUE_INT64 && t != VALUE_UINT64 &&
+		    t != VALUE_FLOAT64 && t != VALUE_DECIMAL && t != VALUE_BOOL)
+			return err_set(e, ERR_STREAM,
+				       "a number for a column of type %s",
 				       value_type_name(t));
 		/* numbers are parsed from their exact text */
 		return value_parse(t, n->str, n->len, scratch, v, e);
-	case JSON_STRING:
-		return value_parse(t, n->str, n->len, scratch, v, e);
+	case JSON_STRING: return value_parse(t, n->str, n->len, scratch, v, e);
 	default:
-		return err_set(e, ERR_STREAM, "a JSON %s for a column of type %s",
+		return err_set(e, ERR_STREAM,
+			       "a JSON %s for a column of type %s",
 			       n->kind == JSON_ARRAY ? "array" : "object",
 			       value_type_name(t));
 	}
@@ -225,14 +230,16 @@ int rowfmt_parse_line(const char *line, size_t len,
 			    memcmp(tables[i]->name, tn->str, tn->len) == 0)
 				break;
 		if (i == ntables)
-			return err_set(e, ERR_STREAM, "table '%s' is not in the schema",
-				       err_quote(q, sizeof(q), tn->str, tn->len, 60));
+			return err_set(
+			    e, ERR_STREAM, "table '%s' is not in the schema",
+			    err_quote(q, sizeof(q), tn->str, tn->len, 60));
 		obj = json_get(*tree, "row");
 	} else {
 		if (only < 0)
-			return err_set(e, ERR_STREAM,
-				       "a line must be {\"table\": NAME, \"row\": {...}} "
-				       "when the schema has several tables");
+			return err_set(
+			    e, ERR_STREAM,
+			    "a line must be {\"table\": NAME, \"row\": {...}} "
+			    "when the schema has several tables");
 		i = (size_t)only;
 		obj = *tree;
 	}
@@ -246,18 +253,21 @@ int rowfmt_parse_line(const char *line, size_t len,
 		int idx = -1;
 		for (size_t k = 0; k < t->ncols; k++)
 			if (strlen(t->cols[k].name) == obj->keylens[m] &&
-			    memcmp(t->cols[k].name, obj->keys[m], obj->keylens[m]) == 0)
+			    memcmp(t->cols[k].name, obj->keys[m],
+				   obj->keylens[m]) == 0)
 				idx = (int)k;
 		if (idx < 0)
-			return err_set(e, ERR_STREAM, "table %s: no column '%s'", t->name,
+			return err_set(e, ERR_STREAM,
+				       "table %s: no column '%s'", t->name,
 				       err_quote(q, sizeof(q), obj->keys[m],
 						 obj->keylens[m], 60));
 	}
 	for (size_t k = 0; k < t->ncols; k++) {
 		const struct json_node *n = json_get(obj, t->cols[k].name);
 		if (!n)
-			return err_set(e, ERR_STREAM, "table %s, column %s: missing",
-				       t->name, t->cols[k].name);
+			return err_set(e, ERR_STREAM,
+				       "table %s, column %s: missing", t->name,
+				       t->cols[k].name);
 		if (value_from_json(n, &t->cols[k], scratch, &row[k], e) < 0)
 			return err_prefix(e, "table %s, column %s", t->name,
 					  t->cols[k].name);
@@ -291,14 +301,17 @@ int rowfmt_lines_next(struct rowfmt_lines *l, struct err *e)
 		if (avail) {
 			nl = memchr(l->block.data + l->pos, '\n', avail);
 			if (nl) {
-				size_t n = (size_t)(nl - (l->block.data + l->pos));
-				if (buf_add(&l->line, l->block.data + l->pos, n, e) < 0)
+				size_t n =
+				    (size_t)(nl - (l->block.data + l->pos));
+				if (buf_add(&l->line, l->block.data + l->pos, n,
+					    e) < 0)
 					goto too_long;
 				l->pos += n + 1;
 				l->lineno++;
 				return 1;
 			}
-			if (buf_add(&l->line, l->block.data + l->pos, avail, e) < 0)
+			if (buf_add(&l->line, l->block.data + l->pos, avail,
+				    e) < 0)
 				goto too_long;
 		}
 		l->pos = 0;
@@ -324,6 +337,7 @@ int rowfmt_lines_next(struct rowfmt_lines *l, struct err *e)
 too_long:
 	if (e->class == ERR_SYSTEM)
 		return -1;
-	return err_set(e, ERR_STREAM, "line %llu is longer than the limit of %zu bytes",
+	return err_set(e, ERR_STREAM,
+		       "line %llu is longer than the limit of %zu bytes",
 		       l->lineno + 1, l->line.max);
 }

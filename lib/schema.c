@@ -65,14 +65,16 @@ static char *get_name(const cJSON *obj, const char *member, const char *what,
 	size_t len;
 
 	if (!cJSON_IsString(j)) {
-		err_set(e, ERR_STREAM, "%s: \"%s\" must be a string", what, member);
+		err_set(e, ERR_STREAM, "%s: \"%s\" must be a string", what,
+			member);
 		return NULL;
 	}
 	len = strlen(j->valuestring);
-	if (len == 0 || len > SCHEMA_MAX_NAME || !utf8_valid(j->valuestring, len)) {
+	if (len == 0 || len > SCHEMA_MAX_NAME ||
+	    !utf8_valid(j->valuestring, len)) {
 		err_set(e, ERR_STREAM,
-			"%s: \"%s\" must be 1 to %d bytes of UTF-8", what, member,
-			SCHEMA_MAX_NAME);
+			"%s: \"%s\" must be 1 to %d bytes of UTF-8", what,
+			member, SCHEMA_MAX_NAME);
 		return NULL;
 	}
 	return xstrdup(j->valuestring, e);
@@ -90,8 +92,8 @@ static int get_int(const cJSON *obj, const char *member, int64_t *out,
 	    j->valuedouble > 9007199254740992.0 ||
 	    j->valuedouble != floor(j->valuedouble))
 		return err_set(e, ERR_STREAM,
-			       "%s: \"%s\" must be a non-negative integer", what,
-			       member);
+			       "%s: \"%s\" must be a non-negative integer",
+			       what, member);
 	*out = (int64_t)j->valuedouble;
 	return 0;
 }
@@ -110,9 +112,10 @@ static int parse_column(const cJSON *j, struct schema_column *c, size_t idx,
 		return -1;
 	m = cJSON_GetObjectItemCaseSensitive(j, "type");
 	if (!cJSON_IsString(m) || (type = value_type_parse(m->valuestring)) < 0)
-		return err_set(e, ERR_STREAM,
-			       "column %s: \"type\" must be one of the stream types",
-			       c->name);
+		return err_set(
+		    e, ERR_STREAM,
+		    "column %s: \"type\" must be one of the stream types",
+		    c->name);
 	c->type = (enum value_type)type;
 	m = cJSON_GetObjectItemCaseSensitive(j, "nullable");
 	if (m && !cJSON_IsBool(m))
@@ -122,13 +125,15 @@ static int parse_column(const cJSON *j, struct schema_column *c, size_t idx,
 	c->nullable = !m || cJSON_IsTrue(m);
 	if (c->type == VALUE_NULL && !c->nullable)
 		return err_set(e, ERR_STREAM,
-			       "column %s: a null column must be nullable", c->name);
+			       "column %s: a null column must be nullable",
+			       c->name);
 	m = cJSON_GetObjectItemCaseSensitive(j, "source_type");
 	if (m && !cJSON_IsNull(m)) {
 		if (!cJSON_IsString(m))
-			return err_set(e, ERR_STREAM,
-				       "column %s: \"source_type\" must be a string",
-				       c->name);
+			return err_set(
+			    e, ERR_STREAM,
+			    "column %s: \"source_type\" must be a string",
+			    c->name);
 		if (!(c->source_type = xstrdup(m->valuestring, e)))
 			return -1;
 	}
@@ -150,9 +155,10 @@ static int parse_column(const cJSON *j, struct schema_column *c, size_t idx,
 				       "column %s: more than %d enum labels",
 				       c->name, SCHEMA_MAX_LABELS);
 		if (n > 0 && c->type != VALUE_ENUM)
-			return err_set(e, ERR_STREAM,
-				       "column %s: labels on a column of type %s",
-				       c->name, value_type_name(c->type));
+			return err_set(
+			    e, ERR_STREAM,
+			    "column %s: labels on a column of type %s", c->name,
+			    value_type_name(c->type));
 		c->labels = calloc((size_t)n + 1, sizeof(*c->labels));
 		if (!c->labels)
 			return err_oom(e);
@@ -160,9 +166,10 @@ static int parse_column(const cJSON *j, struct schema_column *c, size_t idx,
 			const cJSON *l = cJSON_GetArrayItem(m, k);
 			if (!cJSON_IsString(l) ||
 			    !utf8_valid(l->valuestring, strlen(l->valuestring)))
-				return err_set(e, ERR_STREAM,
-					       "column %s: label %d must be a UTF-8 string",
-					       c->name, k + 1);
+				return err_set(
+				    e, ERR_STREAM,
+				    "column %s: label %d must be a UTF-8 string",
+				    c->name, k + 1);
 			if (!(c->labels[k] = xstrdup(l->valuestring, e)))
 				return -1;
 			c->nlabels++;
@@ -216,7 +223,8 @@ static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
 		t->types[i] = t->cols[i].type;
 		for (int k = 0; k < i; k++)
 			if (strcmp(t->cols[k].name, t->cols[i].name) == 0) {
-				err_set(e, ERR_STREAM, "column %s appears twice",
+				err_set(e, ERR_STREAM,
+					"column %s appears twice",
 					t->cols[i].name);
 				goto fail_named;
 			}
@@ -225,7 +233,8 @@ static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
 	if (m && !cJSON_IsNull(m)) {
 		int np;
 		if (!cJSON_IsArray(m)) {
-			err_set(e, ERR_STREAM, "\"primary_key\" must be an array");
+			err_set(e, ERR_STREAM,
+				"\"primary_key\" must be an array");
 			goto fail_named;
 		}
 		np = cJSON_GetArraySize(m);
@@ -236,10 +245,13 @@ static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
 		}
 		for (int i = 0; i < np; i++) {
 			const cJSON *k = cJSON_GetArrayItem(m, i);
-			int idx = cJSON_IsString(k) ? schema_column_index(t, k->valuestring) : -1;
+			int idx = cJSON_IsString(k)
+				      ? schema_column_index(t, k->valuestring)
+				      : -1;
 			if (idx < 0) {
 				err_set(e, ERR_STREAM,
-					"primary key member %d is not a column", i + 1);
+					"primary key member %d is not a column",
+					i + 1);
 				goto fail_named;
 			}
 			t->pk[t->npk++] = (size_t)idx;
@@ -247,8 +259,8 @@ static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
 	}
 	m = cJSON_GetObjectItemCaseSensitive(j, "watermark");
 	if (m && !cJSON_IsNull(m)) {
-		if (!cJSON_IsString(m) ||
-		    (t->watermark = schema_column_index(t, m->valuestring)) < 0) {
+		if (!cJSON_IsString(m) || (t->watermark = schema_column_index(
+					       t, m->valuestring)) < 0) {
 			err_set(e, ERR_STREAM, "\"watermark\" is not a column");
 			goto fail_named;
 		}
@@ -305,8 +317,8 @@ struct schema_table *schema_table_parse(const char *json, size_t len,
 	return t;
 }
 
-int schema_file_load(const char *path, struct schema_table ***tables,
-		     size_t *n, struct err *e)
+int schema_file_load(const char *path, struct schema_table ***tables, size_t *n,
+		     struct err *e)
 {
 	struct buf b;
 	FILE *f = fopen(path, "rb");
@@ -348,7 +360,8 @@ int schema_file_load(const char *path, struct schema_table ***tables,
 		goto out;
 	}
 	for (size_t i = 0; i < count; i++) {
-		const cJSON *tj = cJSON_IsArray(j) ? cJSON_GetArrayItem(j, (int)i) : j;
+		const cJSON *tj =
+		    cJSON_IsArray(j) ? cJSON_GetArrayItem(j, (int)i) : j;
 		if (!((*tables)[i] = table_from_cjson(tj, e))) {
 			e->class = ERR_USAGE;
 			err_prefix(e, "%s", path);
@@ -388,18 +401,22 @@ char *schema_table_to_json(const struct schema_table *t, struct err *e)
 		if (!cj || !cJSON_AddItemToArray(cols, cj))
 			goto oom;
 		if (!cJSON_AddStringToObject(cj, "name", c->name) ||
-		    !cJSON_AddStringToObject(cj, "type", value_type_name(c->type)) ||
+		    !cJSON_AddStringToObject(cj, "type",
+					     value_type_name(c->type)) ||
 		    !cJSON_AddBoolToObject(cj, "nullable", c->nullable))
 			goto oom;
 		if (c->source_type &&
 		    !cJSON_AddStringToObject(cj, "source_type", c->source_type))
 			goto oom;
-		if (c->length >= 0 && !cJSON_AddNumberToObject(cj, "length", (double)c->length))
+		if (c->length >= 0 &&
+		    !cJSON_AddNumberToObject(cj, "length", (double)c->length))
 			goto oom;
 		if (c->precision >= 0 &&
-		    !cJSON_AddNumberToObject(cj, "precision", (double)c->precision))
+		    !cJSON_AddNumberToObject(cj, "precision",
+					     (double)c->precision))
 			goto oom;
-		if (c->scale >= 0 && !cJSON_AddNumberToObject(cj, "scale", (double)c->scale))
+		if (c->scale >= 0 &&
+		    !cJSON_AddNumberToObject(cj, "scale", (double)c->scale))
 			goto oom;
 		if (c->nlabels) {
 			cJSON *l = cJSON_AddArrayToObject(cj, "labels");
@@ -420,7 +437,8 @@ char *schema_table_to_json(const struct schema_table *t, struct err *e)
 			goto oom;
 	}
 	if (t->watermark >= 0 &&
-	    !cJSON_AddStringToObject(j, "watermark", t->cols[t->watermark].name))
+	    !cJSON_AddStringToObject(j, "watermark",
+				     t->cols[t->watermark].name))
 		goto oom;
 	if (!(s = cJSON_PrintUnformatted(j)))
 		goto oom;

@@ -24,7 +24,7 @@
 #include "value.h"
 
 #define SCHEMA_MAX_COLUMNS 4096
-#define SCHEMA_MAX_NAME 1024    /* bytes in a table or column name */
+#define SCHEMA_MAX_NAME 1024	/* bytes in a table or column name */
 #define SCHEMA_MAX_LABELS 65535 /* labels of one enum column */
 
 struct schema_column {
@@ -32,21 +32,21 @@ struct schema_column {
 	enum value_type type;
 	bool nullable;
 	char *source_type; /* NULL when unknown */
-	int64_t length;    /* -1 when unknown */
+	int64_t length;	   /* -1 when unknown */
 	int64_t precision; /* -1 when unknown */
-	int64_t scale;     /* -1 when unknown */
-	char **labels;     /* enum labels, nlabels of them */
+	int64_t scale;	   /* -1 when unknown */
+	char **labels;	   /* enum labels, nlabels of them */
 	size_t nlabels;
 };
 
 struct schema_table {
 	char *name;
-	char *source;      /* NULL when unknown */
+	char *source; /* NULL when unknown */
 	struct schema_column *cols;
 	size_t ncols;
-	size_t *pk;        /* column indexes of the primary key */
+	size_t *pk; /* column indexes of the primary key */
 	size_t npk;
-	int watermark;     /* column index, or -1 */
+	int watermark;		/* column index, or -1 */
 	enum value_type *types; /* ncols types, for digest_row */
 };
 
@@ -63,8 +63,8 @@ struct schema_table *schema_table_parse(const char *json, size_t len,
  * an array the caller frees with schema_tables_free().  -1 with e set
  * (ERR_USAGE when the file cannot be read or is wrong).
  */
-int schema_file_load(const char *path, struct schema_table ***tables,
-		     size_t *n, struct err *e);
+int schema_file_load(const char *path, struct schema_table ***tables, size_t *n,
+		     struct err *e);
 
 void schema_tables_free(struct schema_table **tables, size_t n);
 

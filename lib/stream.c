@@ -1,8 +1,8 @@
 #include "stream.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -11,7 +11,7 @@
 #include "buf.h"
 #include "json.h"
 
-static const unsigned char stream_magic[10] = { 0x89, 'F', 'E', 'R', 'R',
+static const unsigned char stream_magic[10] = { 0x89, 'F',  'E',  'R',	'R',
 						'Y',  '\r', '\n', 0x1a, '\n' };
 
 #define STREAM_MAX_STORED ZSTD_COMPRESSBOUND(STREAM_MAX_FRAME)
@@ -72,9 +72,9 @@ struct stream_writer {
 	const struct schema_table *t;
 	struct buf batch;   /* raw rows of the batch being built */
 	struct buf zbuf;    /* its compressed form */
-	struct buf row;     /* one encoded row */
+	struct buf row;	    /* one encoded row */
 	struct buf scratch; /* canonical encoding for the digest */
-	struct buf wm;      /* the highest watermark so far, encoded */
+	struct buf wm;	    /* the highest watermark so far, encoded */
 	struct value wmval; /* decoded view of wm */
 	bool has_wm;
 	uint32_t batch_rows;
@@ -89,8 +89,10 @@ static int w_write(struct stream_writer *w, const void *p, size_t n,
 {
 	if (n && fwrite(p, 1, n, w->out) != n) {
 		if (errno == EPIPE)
-			return err_set(e, ERR_PIPE, "the next stage of the pipe is gone");
-		return err_set(e, ERR_SYSTEM, "write error: %s", strerror(errno));
+			return err_set(e, ERR_PIPE,
+				       "the next stage of the pipe is gone");
+		return err_set(e, ERR_SYSTEM, "write error: %s",
+			       strerror(errno));
 	}
 	return 0;
 }
@@ -106,7 +108,8 @@ static int w_frame(struct stream_writer *w, unsigned kind, const void *raw,
 	unsigned flags = 0;
 
 	if (rawlen > STREAM_MAX_FRAME)
-		return err_set(e, ERR_STREAM, "%s frame of %zu bytes is over the limit of %u",
+		return err_set(e, ERR_STREAM,
+			       "%s frame of %zu bytes is over the limit of %u",
 			       kind_name(kind), rawlen, STREAM_MAX_FRAME);
 	if (compress && w->level > 0 && rawlen > 0) {
 		size_t bound = ZSTD_compressBound(rawlen), z;
@@ -116,7 +119,8 @@ static int w_frame(struct stream_writer *w, unsigned kind, const void *raw,
 		z = ZSTD_compressCCtx(w->cctx, w->zbuf.data, bound, raw, rawlen,
 				      w->level);
 		if (ZSTD_isError(z))
-			return err_set(e, ERR_SYSTEM, "zstd: %s", ZSTD_getErrorName(z));
+			return err_set(e, ERR_SYSTEM, "zstd: %s",
+				       ZSTD_getErrorName(z));
 		if (z < rawlen) {
 			stored = w->zbuf.data;
 			storedlen = z;
@@ -131,7 +135,8 @@ static int w_frame(struct stream_writer *w, unsigned kind, const void *raw,
 	put_u32(h + 12, count);
 	put_u64(h + 16, XXH3_64bits(raw, rawlen));
 	put_u32(h + 24, (uint32_t)XXH3_64bits(h, 24));
-	if (w_write(w, h, sizeof(h), e) < 0 || w_write(w, stored, storedlen, e) < 0)
+	if (w_write(w, h, sizeof(h), e) < 0 ||
+	    w_write(w, stored, storedlen, e) < 0)
 		return -1;
 	w->tot.frames++;
 	if (kind == STREAM_FRAME_ROWS) {
@@ -209,7 +214,8 @@ int stream_writer_begin_table(struct stream_writer *w,
 	int rc;
 
 	if (w->in_table || w->finished)
-		return err_set(e, ERR_SYSTEM, "internal error: table begun twice");
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: table begun twice");
 	if (!(json = schema_table_to_json(t, e)))
 		return -1;
 	rc = w_frame(w, STREAM_FRAME_TABLE_BEGIN, json, strlen(json), 0, 1, e);
@@ -247,7 +253,8 @@ int stream_writer_add_row(struct stream_writer *w, const struct value *row,
 	size_t i;
 
 	if (!w->in_table)
-		return err_set(e, ERR_SYSTEM, "internal error: row outside a table");
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: row outside a table");
 	buf_reset(&w->row);
 	if (buf_reserve(&w->row, nb, e) < 0)
 		goto fail;
@@ -259,18 +266,23 @@ int stream_writer_add_row(struct stream_writer *w, const struct value *row,
 
 		if (v->null || c->type == VALUE_NULL) {
 			if (!v->null) {
-				err_set(e, ERR_STREAM, "a null column holds a value");
+				err_set(e, ERR_STREAM,
+					"a null column holds a value");
 				goto fail_col;
 			}
 			if (!c->nullable) {
-				err_set(e, ERR_STREAM, "NULL in a column that is not nullable");
+				err_set(
+				    e, ERR_STREAM,
+				    "NULL in a column that is not nullable");
 				goto fail_col;
 			}
 			w->row.data[i / 8] |= (unsigned char)(1u << (i % 8));
 			continue;
 		}
-		if (value_type_is_bytes(c->type) && v->v.s.len > STREAM_MAX_FIELD) {
-			err_set(e, ERR_STREAM, "value of %zu bytes is over the limit of %u",
+		if (value_type_is_bytes(c->type) &&
+		    v->v.s.len > STREAM_MAX_FIELD) {
+			err_set(e, ERR_STREAM,
+				"value of %zu bytes is over the limit of %u",
 				v->v.s.len, STREAM_MAX_FIELD);
 			goto fail_col;
 		}
@@ -278,9 +290,10 @@ int stream_writer_add_row(struct stream_writer *w, const struct value *row,
 			goto fail_col;
 		if (value_encode(&w->row, c->type, v, e) < 0) {
 			if (e->class == ERR_STREAM)
-				err_set(e, ERR_STREAM,
-					"row is wider than the limit of %u bytes",
-					STREAM_MAX_ROW);
+				err_set(
+				    e, ERR_STREAM,
+				    "row is wider than the limit of %u bytes",
+				    STREAM_MAX_ROW);
 			goto fail_col;
 		}
 	}
@@ -296,8 +309,8 @@ int stream_writer_add_row(struct stream_writer *w, const struct value *row,
 			if (value_encode(&w->wm, wt, v, e) < 0)
 				goto fail;
 			p = w->wm.data;
-			if (value_decode(&p, p + w->wm.len, wt, STREAM_MAX_FIELD,
-					 &w->wmval, e) < 0)
+			if (value_decode(&p, p + w->wm.len, wt,
+					 STREAM_MAX_FIELD, &w->wmval, e) < 0)
 				goto fail;
 			w->has_wm = true;
 		}
@@ -326,7 +339,8 @@ int stream_writer_end_table(struct stream_writer *w, struct err *e)
 	int rc = -1;
 
 	if (!w->in_table)
-		return err_set(e, ERR_SYSTEM, "internal error: no table to end");
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: no table to end");
 	if (w_flush_batch(w, e) < 0)
 		return err_prefix(e, "table %s", w->t->name);
 	buf_init(&p, STREAM_MAX_FIELD + 128);
@@ -356,7 +370,8 @@ out:
 	return rc;
 }
 
-const struct stream_table_stats *stream_writer_last_table(const struct stream_writer *w)
+const struct stream_table_stats *stream_writer_last_table(
+    const struct stream_writer *w)
 {
 	return &w->st;
 }
@@ -366,7 +381,8 @@ int stream_writer_finish(struct stream_writer *w, struct err *e)
 	unsigned char p[40];
 
 	if (w->in_table)
-		return err_set(e, ERR_SYSTEM, "internal error: stream ended inside a table");
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: stream ended inside a table");
 	put_u64(p, w->tot.tables);
 	put_u64(p + 8, w->tot.rows);
 	put_u64(p + 16, w->tot.frames);
@@ -377,8 +393,10 @@ int stream_writer_finish(struct stream_writer *w, struct err *e)
 	w->finished = true;
 	if (fflush(w->out) != 0) {
 		if (errno == EPIPE)
-			return err_set(e, ERR_PIPE, "the next stage of the pipe is gone");
-		return err_set(e, ERR_SYSTEM, "write error: %s", strerror(errno));
+			return err_set(e, ERR_PIPE,
+				       "the next stage of the pipe is gone");
+		return err_set(e, ERR_SYSTEM, "write error: %s",
+			       strerror(errno));
 	}
 	return 0;
 }
@@ -388,11 +406,11 @@ int stream_writer_finish(struct stream_writer *w, struct err *e)
 /* ====================================================================== */
 
 enum r_state {
-	R_START,     /* expecting a stream header */
-	R_BETWEEN,   /* expecting table-begin or stream-end */
-	R_IN_TABLE,  /* expecting rows or table-end */
-	R_END,       /* stream-end read; expecting EOF or another header */
-	R_DONE,      /* EOF after a stream end */
+	R_START,    /* expecting a stream header */
+	R_BETWEEN,  /* expecting table-begin or stream-end */
+	R_IN_TABLE, /* expecting rows or table-end */
+	R_END,	    /* stream-end read; expecting EOF or another header */
+	R_DONE,	    /* EOF after a stream end */
 };
 
 struct stream_reader {
@@ -414,16 +432,16 @@ struct stream_reader {
 	const unsigned char *rp, *rend; /* rows left in the current batch */
 	uint32_t batch_left;
 	uint64_t batch_no;
-	bool in_batch;  /* messages name the batch */
+	bool in_batch; /* messages name the batch */
 	uint64_t row_no;
-	struct stream_table_stats seen;   /* counted while reading */
-	struct stream_table_stats told;   /* as the table-end frame says */
-	struct buf wm;                    /* highest watermark seen, encoded */
+	struct stream_table_stats seen; /* counted while reading */
+	struct stream_table_stats told; /* as the table-end frame says */
+	struct buf wm;			/* highest watermark seen, encoded */
 	struct value wmval;
 	struct stream_totals tot_seen;
 	struct stream_totals tot_told;
 	uint64_t skipped;
-	struct err *e;   /* of the call in progress */
+	struct err *e; /* of the call in progress */
 };
 
 /*
@@ -431,7 +449,7 @@ struct stream_reader {
  * the offset of the frame (or header) at fault.
  */
 static int r_fail(struct stream_reader *r, uint64_t at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int r_fail(struct stream_reader *r, uint64_t at, const char *fmt, ...)
 {
@@ -443,11 +461,13 @@ static int r_fail(struct stream_reader *r, uint64_t at, const char *fmt, ...)
 	va_end(ap);
 	if (r->state == R_IN_TABLE && r->in_batch)
 		return err_set(r->e, ERR_STREAM,
-			       "byte %" PRIu64 ": table %s, batch %" PRIu64 ": %s",
+			       "byte %" PRIu64 ": table %s, batch %" PRIu64
+			       ": %s",
 			       at, r->t->name, r->batch_no, msg);
 	if (r->state == R_IN_TABLE)
-		return err_set(r->e, ERR_STREAM, "byte %" PRIu64 ": table %s: %s",
-			       at, r->t->name, msg);
+		return err_set(r->e, ERR_STREAM,
+			       "byte %" PRIu64 ": table %s: %s", at, r->t->name,
+			       msg);
 	return err_set(r->e, ERR_STREAM, "byte %" PRIu64 ": %s", at, msg);
 }
 
@@ -504,7 +524,8 @@ uint64_t stream_reader_skipped_frames(const struct stream_reader *r)
 	return r->skipped;
 }
 
-const struct stream_table_stats *stream_reader_table_stats(const struct stream_reader *r)
+const struct stream_table_stats *stream_reader_table_stats(
+    const struct stream_reader *r)
 {
 	return &r->seen;
 }
@@ -520,8 +541,9 @@ static int r_read(struct stream_reader *r, void *p, size_t n, size_t *got)
 	*got = n ? fread(p, 1, n, r->in) : 0;
 	r->off += *got;
 	if (*got < n && ferror(r->in))
-		return err_set(r->e, ERR_SYSTEM, "read error at byte %" PRIu64 ": %s",
-			       r->off, strerror(errno));
+		return err_set(r->e, ERR_SYSTEM,
+			       "read error at byte %" PRIu64 ": %s", r->off,
+			       strerror(errno));
 	return 0;
 }
 
@@ -550,11 +572,13 @@ static int r_frame(struct stream_reader *r, struct payload *pl)
 	if (got == 0)
 		return 0;
 	if (got < sizeof(h))
-		return r_fail(r, r->frame_off,
-			      "truncated stream: ends inside a frame header (%zu of %d bytes)",
-			      got, STREAM_FRAME_HEADER_SIZE);
+		return r_fail(
+		    r, r->frame_off,
+		    "truncated stream: ends inside a frame header (%zu of %d bytes)",
+		    got, STREAM_FRAME_HEADER_SIZE);
 	if ((uint32_t)XXH3_64bits(h, 24) != get_u32(h + 24))
-		return r_fail(r, r->frame_off, "frame header checksum mismatch");
+		return r_fail(r, r->frame_off,
+			      "frame header checksum mismatch");
 	r->kind = h[0];
 	r->flags = h[1];
 	stored_len = get_u32(h + 4);
@@ -565,36 +589,42 @@ static int r_frame(struct stream_reader *r, struct payload *pl)
 	if (r->in_batch)
 		r->batch_no++;
 	if (r->flags & ~(unsigned)(STREAM_FLAG_SKIPPABLE | STREAM_FLAG_ZSTD))
-		return r_fail(r, r->frame_off, "reserved frame flags 0x%02x are set",
-			      r->flags);
+		return r_fail(r, r->frame_off,
+			      "reserved frame flags 0x%02x are set", r->flags);
 	if (h[2] || h[3])
-		return r_fail(r, r->frame_off, "reserved bytes of a frame header are not zero");
+		return r_fail(r, r->frame_off,
+			      "reserved bytes of a frame header are not zero");
 	if (raw_len > STREAM_MAX_FRAME)
 		return r_fail(r, r->frame_off,
-			      "frame of %" PRIu32 " bytes is over the limit of %u",
+			      "frame of %" PRIu32
+			      " bytes is over the limit of %u",
 			      raw_len, STREAM_MAX_FRAME);
 	if (stored_len > STREAM_MAX_STORED)
 		return r_fail(r, r->frame_off,
-			      "stored frame of %" PRIu32 " bytes is over the limit of %zu",
+			      "stored frame of %" PRIu32
+			      " bytes is over the limit of %zu",
 			      stored_len, (size_t)STREAM_MAX_STORED);
-	if ((r->kind < STREAM_FRAME_TABLE_BEGIN || r->kind > STREAM_FRAME_STREAM_END) &&
+	if ((r->kind < STREAM_FRAME_TABLE_BEGIN ||
+	     r->kind > STREAM_FRAME_STREAM_END) &&
 	    !(r->flags & STREAM_FLAG_SKIPPABLE))
-		return r_fail(r, r->frame_off, "unknown frame kind %u (not skippable)",
-			      r->kind);
+		return r_fail(r, r->frame_off,
+			      "unknown frame kind %u (not skippable)", r->kind);
 	if (!(r->flags & STREAM_FLAG_ZSTD) && stored_len != raw_len)
 		return r_fail(r, r->frame_off,
 			      "uncompressed frame with stored length %" PRIu32
-			      " and raw length %" PRIu32, stored_len, raw_len);
+			      " and raw length %" PRIu32,
+			      stored_len, raw_len);
 	buf_reset(&r->stored);
 	if (buf_reserve(&r->stored, stored_len, r->e) < 0)
 		return -1;
 	if (r_read(r, r->stored.data, stored_len, &got) < 0)
 		return -1;
 	if (got < stored_len)
-		return r_fail(r, r->frame_off,
-			      "truncated stream: ends inside the payload of a %s frame "
-			      "(%zu of %" PRIu32 " bytes)",
-			      kind_name(r->kind), got, stored_len);
+		return r_fail(
+		    r, r->frame_off,
+		    "truncated stream: ends inside the payload of a %s frame "
+		    "(%zu of %" PRIu32 " bytes)",
+		    kind_name(r->kind), got, stored_len);
 	r->stored.len = stored_len;
 	pl->stored_len = stored_len;
 	if (r->flags & STREAM_FLAG_ZSTD) {
@@ -605,17 +635,20 @@ static int r_frame(struct stream_reader *r, struct payload *pl)
 		/* exactly one zstd frame, nothing after it */
 		z = ZSTD_findFrameCompressedSize(r->stored.data, stored_len);
 		if (ZSTD_isError(z) || z != stored_len)
-			return r_fail(r, r->frame_off,
-				      "compressed payload is not exactly one zstd frame");
+			return r_fail(
+			    r, r->frame_off,
+			    "compressed payload is not exactly one zstd frame");
 		z = ZSTD_decompressDCtx(r->dctx, r->raw.data, raw_len,
 					r->stored.data, stored_len);
 		if (ZSTD_isError(z))
-			return r_fail(r, r->frame_off, "corrupt compressed payload (zstd: %s)",
+			return r_fail(r, r->frame_off,
+				      "corrupt compressed payload (zstd: %s)",
 				      ZSTD_getErrorName(z));
 		if (z != raw_len)
-			return r_fail(r, r->frame_off,
-				      "compressed payload holds %zu bytes, header says %" PRIu32,
-				      z, raw_len);
+			return r_fail(
+			    r, r->frame_off,
+			    "compressed payload holds %zu bytes, header says %" PRIu32,
+			    z, raw_len);
 		r->raw.len = z;
 		pl->p = r->raw.data;
 	} else {
@@ -641,24 +674,31 @@ static int r_stream_header(struct stream_reader *r, int first)
 		return 0;
 	if (got < 10 || memcmp(h, stream_magic, 10) != 0) {
 		if (!first)
-			return r_fail(r, at, "trailing data after the stream-end frame");
+			return r_fail(
+			    r, at, "trailing data after the stream-end frame");
 		if (got >= 4 && memcmp(h, stream_magic, 4) == 0)
-			return r_fail(r, at,
-				      "damaged ferry signature (was the stream converted "
-				      "as text, CR LF changed?)");
+			return r_fail(
+			    r, at,
+			    "damaged ferry signature (was the stream converted "
+			    "as text, CR LF changed?)");
 		if (got >= 4 && get_u32(h) == 0xFD2FB528u)
-			return r_fail(r, at,
-				      "not a ferry stream: a zstd file (decompress it first)");
+			return r_fail(
+			    r, at,
+			    "not a ferry stream: a zstd file (decompress it first)");
 		return r_fail(r, at, "not a ferry stream (bad signature)");
 	}
 	if (got < sizeof(h))
-		return r_fail(r, at, "truncated stream: ends inside the stream header");
+		return r_fail(
+		    r, at, "truncated stream: ends inside the stream header");
 	if (h[10] != STREAM_VERSION_MAJOR)
-		return r_fail(r, at,
-			      "stream version %u.%u is not supported (this reader "
-			      "reads version %d)", h[10], h[11], STREAM_VERSION_MAJOR);
+		return r_fail(
+		    r, at,
+		    "stream version %u.%u is not supported (this reader "
+		    "reads version %d)",
+		    h[10], h[11], STREAM_VERSION_MAJOR);
 	if (h[12] || h[13] || h[14] || h[15])
-		return r_fail(r, at, "reserved bytes of the stream header are not zero");
+		return r_fail(
+		    r, at, "reserved bytes of the stream header are not zero");
 	memset(&r->tot_seen, 0, sizeof(r->tot_seen));
 	r->state = R_BETWEEN;
 	return 1;
@@ -673,7 +713,8 @@ static int r_table_begin(struct stream_reader *r, const struct payload *pl)
 		return r_fail(r, at, "table-begin frame with a row count");
 	t = schema_table_parse((const char *)pl->p, pl->len, r->e);
 	if (!t)
-		return err_prefix(r->e, "byte %" PRIu64 ": table-begin frame", at);
+		return err_prefix(r->e, "byte %" PRIu64 ": table-begin frame",
+				  at);
 	schema_table_free(r->t);
 	free(r->row);
 	r->t = t;
@@ -696,7 +737,8 @@ static int r_stream_end(struct stream_reader *r, const struct payload *pl)
 	struct stream_totals told;
 
 	if (pl->len != 40 || r->count)
-		return r_fail(r, at, "stream-end frame of %zu bytes (expected 40)",
+		return r_fail(r, at,
+			      "stream-end frame of %zu bytes (expected 40)",
 			      pl->len);
 	told.tables = get_u64(pl->p);
 	told.rows = get_u64(pl->p + 8);
@@ -704,16 +746,24 @@ static int r_stream_end(struct stream_reader *r, const struct payload *pl)
 	told.digest.lo = get_u64(pl->p + 24);
 	told.digest.hi = get_u64(pl->p + 32);
 	if (told.tables != r->tot_seen.tables)
-		return r_fail(r, at, "stream-end says %" PRIu64 " tables, the stream holds %" PRIu64,
+		return r_fail(r, at,
+			      "stream-end says %" PRIu64
+			      " tables, the stream holds %" PRIu64,
 			      told.tables, r->tot_seen.tables);
 	if (told.rows != r->tot_seen.rows)
-		return r_fail(r, at, "stream-end says %" PRIu64 " rows, the stream holds %" PRIu64,
+		return r_fail(r, at,
+			      "stream-end says %" PRIu64
+			      " rows, the stream holds %" PRIu64,
 			      told.rows, r->tot_seen.rows);
 	if (told.frames != r->tot_seen.frames)
-		return r_fail(r, at, "stream-end says %" PRIu64 " frames, the stream holds %" PRIu64,
+		return r_fail(r, at,
+			      "stream-end says %" PRIu64
+			      " frames, the stream holds %" PRIu64,
 			      told.frames, r->tot_seen.frames);
 	if (!digest_equal(&told.digest, &r->tot_seen.digest))
-		return r_fail(r, at, "stream-end digest does not match the tables' digests");
+		return r_fail(
+		    r, at,
+		    "stream-end digest does not match the tables' digests");
 	r->state = R_END;
 	return 0;
 }
@@ -728,7 +778,9 @@ static int r_table_end(struct stream_reader *r, const struct payload *pl)
 	char h1[DIGEST_HEX_LEN + 1], h2[DIGEST_HEX_LEN + 1];
 
 	if (pl->len < 49 || r->count)
-		return r_fail(r, at, "table-end frame of %zu bytes is too short", pl->len);
+		return r_fail(r, at,
+			      "table-end frame of %zu bytes is too short",
+			      pl->len);
 	s->rows = get_u64(p);
 	s->batches = get_u64(p + 8);
 	s->raw_bytes = get_u64(p + 16);
@@ -736,41 +788,57 @@ static int r_table_end(struct stream_reader *r, const struct payload *pl)
 	s->digest.lo = get_u64(p + 32);
 	s->digest.hi = get_u64(p + 40);
 	if (p[48] > 1)
-		return r_fail(r, at, "table-end frame: bad watermark flag %u", p[48]);
+		return r_fail(r, at, "table-end frame: bad watermark flag %u",
+			      p[48]);
 	s->has_watermark = p[48] == 1;
 	p += 49;
 	if (s->has_watermark) {
 		if (t->watermark < 0)
-			return r_fail(r, at, "table-end frame has a watermark, the table has no watermark column");
+			return r_fail(
+			    r, at,
+			    "table-end frame has a watermark, the table has no watermark column");
 		const struct schema_column *wc = &t->cols[t->watermark];
-		if (value_decode(&p, end, wc->type, STREAM_MAX_FIELD, &s->watermark,
-				 r->e) < 0 ||
-		    value_check(wc->type, &s->watermark, wc->labels, wc->nlabels,
-				r->e) < 0)
-			return err_prefix(r->e, "byte %" PRIu64 ": table %s: table-end watermark",
+		if (value_decode(&p, end, wc->type, STREAM_MAX_FIELD,
+				 &s->watermark, r->e) < 0 ||
+		    value_check(wc->type, &s->watermark, wc->labels,
+				wc->nlabels, r->e) < 0)
+			return err_prefix(r->e,
+					  "byte %" PRIu64
+					  ": table %s: table-end watermark",
 					  at, t->name);
 	}
 	if (p != end)
-		return r_fail(r, at, "table-end frame has %zu bytes past its end",
+		return r_fail(r, at,
+			      "table-end frame has %zu bytes past its end",
 			      (size_t)(end - p));
 	if (s->rows != seen->rows)
-		return r_fail(r, at, "table-end says %" PRIu64 " rows, the stream holds %" PRIu64,
+		return r_fail(r, at,
+			      "table-end says %" PRIu64
+			      " rows, the stream holds %" PRIu64,
 			      s->rows, seen->rows);
 	if (s->batches != seen->batches)
-		return r_fail(r, at, "table-end says %" PRIu64 " batches, the stream holds %" PRIu64,
+		return r_fail(r, at,
+			      "table-end says %" PRIu64
+			      " batches, the stream holds %" PRIu64,
 			      s->batches, seen->batches);
-	if (s->raw_bytes != seen->raw_bytes || s->stored_bytes != seen->stored_bytes)
-		return r_fail(r, at, "table-end byte counts do not match the batches");
+	if (s->raw_bytes != seen->raw_bytes ||
+	    s->stored_bytes != seen->stored_bytes)
+		return r_fail(r, at,
+			      "table-end byte counts do not match the batches");
 	if (!digest_equal(&s->digest, &seen->digest)) {
 		digest_hex(&s->digest, h1);
 		digest_hex(&seen->digest, h2);
-		return r_fail(r, at, "digest mismatch: table-end says %s, the rows give %s",
-			      h1, h2);
+		return r_fail(
+		    r, at,
+		    "digest mismatch: table-end says %s, the rows give %s", h1,
+		    h2);
 	}
 	if (s->has_watermark != seen->has_watermark ||
 	    (s->has_watermark &&
-	     value_compare(t->cols[t->watermark].type, &s->watermark, &seen->watermark) != 0))
-		return r_fail(r, at, "table-end watermark is not the highest value read");
+	     value_compare(t->cols[t->watermark].type, &s->watermark,
+			   &seen->watermark) != 0))
+		return r_fail(
+		    r, at, "table-end watermark is not the highest value read");
 	r->tot_seen.tables++;
 	r->tot_seen.rows += seen->rows;
 	digest_add(&r->tot_seen.digest, &seen->digest);
@@ -781,7 +849,8 @@ static int r_table_end(struct stream_reader *r, const struct payload *pl)
 /* Handle a frame that is not the one expected here. */
 static int r_other_frame(struct stream_reader *r, const char *where)
 {
-	if (r->kind >= STREAM_FRAME_TABLE_BEGIN && r->kind <= STREAM_FRAME_STREAM_END)
+	if (r->kind >= STREAM_FRAME_TABLE_BEGIN &&
+	    r->kind <= STREAM_FRAME_STREAM_END)
 		return r_fail(r, r->frame_off, "unexpected %s frame %s",
 			      kind_name(r->kind), where);
 	if (r->flags & STREAM_FLAG_SKIPPABLE) {
@@ -802,10 +871,13 @@ static int r_decode_row(struct stream_reader *r)
 
 	r->row_no++;
 	if ((size_t)(r->rend - r->rp) < nb)
-		return r_fail(r, at, "row %" PRIu64 ": runs past the end of its batch",
+		return r_fail(r, at,
+			      "row %" PRIu64 ": runs past the end of its batch",
 			      r->row_no);
 	if (t->ncols % 8 && (bm[nb - 1] >> (t->ncols % 8)))
-		return r_fail(r, at, "row %" PRIu64 ": null bitmap has bits past the last column",
+		return r_fail(r, at,
+			      "row %" PRIu64
+			      ": null bitmap has bits past the last column",
 			      r->row_no);
 	r->rp += nb;
 	for (i = 0; i < t->ncols; i++) {
@@ -814,27 +886,38 @@ static int r_decode_row(struct stream_reader *r)
 
 		if (bm[i / 8] >> (i % 8) & 1) {
 			if (!c->nullable)
-				return r_fail(r, at, "row %" PRIu64 ", column %s: NULL in a column that is not nullable",
-					      r->row_no, c->name);
+				return r_fail(
+				    r, at,
+				    "row %" PRIu64
+				    ", column %s: NULL in a column that is not nullable",
+				    r->row_no, c->name);
 			v->null = true;
 			continue;
 		}
 		if (c->type == VALUE_NULL)
-			return r_fail(r, at, "row %" PRIu64 ", column %s: a null column holds a value",
-				      r->row_no, c->name);
-		if (value_decode(&r->rp, r->rend, c->type, STREAM_MAX_FIELD, v, r->e) < 0 ||
+			return r_fail(
+			    r, at,
+			    "row %" PRIu64
+			    ", column %s: a null column holds a value",
+			    r->row_no, c->name);
+		if (value_decode(&r->rp, r->rend, c->type, STREAM_MAX_FIELD, v,
+				 r->e) < 0 ||
 		    (c->type != VALUE_JSON &&
 		     value_check(c->type, v, c->labels, c->nlabels, r->e) < 0))
 			goto col_fail;
 	}
 	if ((size_t)(r->rp - start) > STREAM_MAX_ROW)
-		return r_fail(r, at, "row %" PRIu64 " is wider than the limit of %u bytes",
+		return r_fail(r, at,
+			      "row %" PRIu64
+			      " is wider than the limit of %u bytes",
 			      r->row_no, STREAM_MAX_ROW);
 	return 0;
 col_fail:
 	if (r->e->class != ERR_STREAM)
 		return -1;
-	return err_prefix(r->e, "byte %" PRIu64 ": table %s, batch %" PRIu64 ", row %" PRIu64 ", column %s",
+	return err_prefix(r->e,
+			  "byte %" PRIu64 ": table %s, batch %" PRIu64
+			  ", row %" PRIu64 ", column %s",
 			  at, t->name, r->batch_no, r->row_no, t->cols[i].name);
 }
 
@@ -851,21 +934,27 @@ int stream_reader_next_row(struct stream_reader *r, const struct value **row,
 		return 0;
 	while (r->batch_left == 0) {
 		if (r->rp != r->rend)
-			return r_fail(r, r->frame_off, "%zu bytes after the last row of the batch",
-				      (size_t)(r->rend - r->rp));
+			return r_fail(
+			    r, r->frame_off,
+			    "%zu bytes after the last row of the batch",
+			    (size_t)(r->rend - r->rp));
 		rc = r_frame(r, &pl);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
 			return r_fail(r, r->off,
-				      "truncated stream: ends after %" PRIu64 " rows without the table-end frame",
+				      "truncated stream: ends after %" PRIu64
+				      " rows without the table-end frame",
 				      r->seen.rows);
 		r->tot_seen.frames++;
 		if (r->kind == STREAM_FRAME_ROWS) {
 			if (r->count == 0)
-				return r_fail(r, r->frame_off, "rows frame with no rows");
+				return r_fail(r, r->frame_off,
+					      "rows frame with no rows");
 			if (r->count > pl.len)
-				return r_fail(r, r->frame_off, "rows frame says %" PRIu32 " rows in %zu bytes",
+				return r_fail(r, r->frame_off,
+					      "rows frame says %" PRIu32
+					      " rows in %zu bytes",
 					      r->count, pl.len);
 			r->rp = pl.p;
 			r->rend = pl.p + pl.len;
@@ -876,7 +965,8 @@ int stream_reader_next_row(struct stream_reader *r, const struct value **row,
 		} else if (r->kind == STREAM_FRAME_TABLE_END) {
 			r->rp = r->rend = NULL;
 			return r_table_end(r, &pl) < 0 ? -1 : 0;
-		} else if (r_other_frame(r, "inside a table (no table-end frame)") < 0) {
+		} else if (r_other_frame(
+			       r, "inside a table (no table-end frame)") < 0) {
 			return -1;
 		}
 	}
@@ -892,10 +982,12 @@ int stream_reader_next_row(struct stream_reader *r, const struct value **row,
 			const struct value *v = &r->row[i];
 			if (t->cols[i].type == VALUE_JSON && !v->null &&
 			    json_validate(v->v.s.p, v->v.s.len, e) < 0)
-				return err_prefix(e, "byte %" PRIu64 ": table %s, batch %" PRIu64
-						  ", row %" PRIu64 ", column %s",
-						  r->frame_off, t->name, r->batch_no,
-						  r->row_no, t->cols[i].name);
+				return err_prefix(
+				    e,
+				    "byte %" PRIu64 ": table %s, batch %" PRIu64
+				    ", row %" PRIu64 ", column %s",
+				    r->frame_off, t->name, r->batch_no,
+				    r->row_no, t->cols[i].name);
 		}
 		return -1;
 	}
@@ -903,13 +995,15 @@ int stream_reader_next_row(struct stream_reader *r, const struct value **row,
 	if (t->watermark >= 0 && !r->row[t->watermark].null) {
 		enum value_type wt = t->cols[t->watermark].type;
 		const struct value *v = &r->row[t->watermark];
-		if (!r->seen.has_watermark || value_compare(wt, v, &r->wmval) > 0) {
+		if (!r->seen.has_watermark ||
+		    value_compare(wt, v, &r->wmval) > 0) {
 			const unsigned char *p;
 			buf_reset(&r->wm);
 			if (value_encode(&r->wm, wt, v, e) < 0)
 				return -1;
 			p = r->wm.data;
-			if (value_decode(&p, p + r->wm.len, wt, STREAM_MAX_FIELD, &r->wmval, e) < 0)
+			if (value_decode(&p, p + r->wm.len, wt,
+					 STREAM_MAX_FIELD, &r->wmval, e) < 0)
 				return -1;
 			r->seen.has_watermark = true;
 			r->seen.watermark = r->wmval;
@@ -942,20 +1036,23 @@ int stream_reader_next_table(struct stream_reader *r,
 				return 0;
 			}
 			break;
-		case R_DONE:
-			return 0;
+		case R_DONE: return 0;
 		case R_IN_TABLE:
-			return err_set(e, ERR_SYSTEM, "internal error: reader state");
+			return err_set(e, ERR_SYSTEM,
+				       "internal error: reader state");
 		case R_BETWEEN:
 			rc = r_frame(r, &pl);
 			if (rc < 0)
 				return -1;
 			if (rc == 0) {
 				if (r->t)
-					return r_fail(r, r->off,
-						      "truncated stream: no stream-end frame after table %s",
-						      r->t->name);
-				return r_fail(r, r->off, "truncated stream: no stream-end frame");
+					return r_fail(
+					    r, r->off,
+					    "truncated stream: no stream-end frame after table %s",
+					    r->t->name);
+				return r_fail(
+				    r, r->off,
+				    "truncated stream: no stream-end frame");
 			}
 			if (r->kind == STREAM_FRAME_TABLE_BEGIN) {
 				r->tot_seen.frames++;

@@ -49,10 +49,10 @@
 #define STREAM_HEADER_SIZE 16
 #define STREAM_FRAME_HEADER_SIZE 28
 
-#define STREAM_MAX_FIELD (64u << 20)  /* longest value, bytes */
+#define STREAM_MAX_FIELD (64u << 20) /* longest value, bytes */
 /* a row holding one longest value, with room for its other columns */
-#define STREAM_MAX_ROW (65u << 20)    /* widest encoded row, bytes */
-#define STREAM_MAX_FRAME (65u << 20)  /* largest raw payload, bytes */
+#define STREAM_MAX_ROW (65u << 20)   /* widest encoded row, bytes */
+#define STREAM_MAX_FRAME (65u << 20) /* largest raw payload, bytes */
 #define STREAM_DEFAULT_BATCH (1u << 20)
 #define STREAM_MIN_BATCH (4u << 10)
 #define STREAM_MAX_BATCH (16u << 20)
@@ -90,7 +90,7 @@ struct stream_totals {
 /* --- writer ------------------------------------------------------------- */
 
 struct stream_writer_opts {
-	int level;          /* zstd level 1..19; 0 stores batches uncompressed */
+	int level; /* zstd level 1..19; 0 stores batches uncompressed */
 	size_t batch_bytes; /* raw bytes per batch, STREAM_MIN/MAX_BATCH */
 };
 
@@ -129,7 +129,8 @@ int stream_writer_end_table(struct stream_writer *w, struct err *e);
 int stream_writer_finish(struct stream_writer *w, struct err *e);
 
 /* Stats of the last table ended (for progress and summaries). */
-const struct stream_table_stats *stream_writer_last_table(const struct stream_writer *w);
+const struct stream_table_stats *stream_writer_last_table(
+    const struct stream_writer *w);
 
 /* Free the writer; NULL does nothing.  Writes nothing. */
 void stream_writer_free(struct stream_writer *w);
@@ -165,7 +166,8 @@ int stream_reader_next_row(struct stream_reader *r, const struct value **row,
 			   struct err *e);
 
 /* The table-end stats, valid after stream_reader_next_row returned 0. */
-const struct stream_table_stats *stream_reader_table_stats(const struct stream_reader *r);
+const struct stream_table_stats *stream_reader_table_stats(
+    const struct stream_reader *r);
 
 /* The stream-end totals, valid after stream_reader_next_table returned 0. */
 const struct stream_totals *stream_reader_totals(const struct stream_reader *r);

@@ -11,9 +11,9 @@
 #include "utf8.h"
 
 static const char *const type_names[VALUE_TYPE_COUNT] = {
-	"null", "bool", "int64", "uint64", "float64", "decimal", "text",
-	"bytes", "date", "time", "timestamp", "timestamptz", "json", "uuid",
-	"enum",
+	"null",	     "bool",	    "int64", "uint64", "float64",
+	"decimal",   "text",	    "bytes", "date",   "time",
+	"timestamp", "timestamptz", "json",  "uuid",   "enum",
 };
 
 /* PostgreSQL's date range: 4714-11-24 BC to 5874897-12-31 */
@@ -133,9 +133,9 @@ int value_encode(struct buf *out, enum value_type t, const struct value *v,
 
 	switch (t) {
 	case VALUE_NULL:
-		return err_set(e, ERR_SYSTEM, "internal error: value for a null column");
-	case VALUE_BOOL:
-		return buf_addc(out, v->v.b ? 1 : 0, e);
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: value for a null column");
+	case VALUE_BOOL: return buf_addc(out, v->v.b ? 1 : 0, e);
 	case VALUE_INT64:
 	case VALUE_DATE:
 	case VALUE_TIMESTAMP:
@@ -155,8 +155,7 @@ int value_encode(struct buf *out, enum value_type t, const struct value *v,
 			tmp[i] = (unsigned char)(bits >> (8 * i));
 		return buf_add(out, tmp, 8, e);
 	}
-	case VALUE_UUID:
-		return buf_add(out, v->v.uuid, 16, e);
+	case VALUE_UUID: return buf_add(out, v->v.uuid, 16, e);
 	case VALUE_DECIMAL:
 	case VALUE_TEXT:
 	case VALUE_BYTES:
@@ -171,8 +170,7 @@ int value_encode(struct buf *out, enum value_type t, const struct value *v,
 		out->len += n + v->v.s.len;
 		out->data[out->len] = '\0';
 		return 0;
-	case VALUE_TYPE_COUNT:
-		break;
+	case VALUE_TYPE_COUNT: break;
 	}
 	return err_set(e, ERR_SYSTEM, "internal error: bad type %d", (int)t);
 }
@@ -186,13 +184,14 @@ int value_decode(const unsigned char **p, const unsigned char *end,
 	v->null = false;
 	switch (t) {
 	case VALUE_NULL:
-		return err_set(e, ERR_STREAM, "non-NULL value in a null column");
+		return err_set(e, ERR_STREAM,
+			       "non-NULL value in a null column");
 	case VALUE_BOOL:
 		if (*p >= end)
 			goto short_;
 		if (**p > 1)
-			return err_set(e, ERR_STREAM, "bool byte %u is not 0 or 1",
-				       **p);
+			return err_set(e, ERR_STREAM,
+				       "bool byte %u is not 0 or 1", **p);
 		v->v.b = *(*p)++ == 1;
 		return 0;
 	case VALUE_INT64:
@@ -202,7 +201,8 @@ int value_decode(const unsigned char **p, const unsigned char *end,
 		if (value_get_uvarint(p, end, &u) < 0)
 			goto badvar;
 		v->v.i = value_unzigzag(u);
-		if (t == VALUE_DATE && (v->v.i < INT32_MIN || v->v.i > INT32_MAX))
+		if (t == VALUE_DATE &&
+		    (v->v.i < INT32_MIN || v->v.i > INT32_MAX))
 			return err_set(e, ERR_STREAM, "date out of range");
 		return 0;
 	case VALUE_TIME:
@@ -241,7 +241,8 @@ int value_decode(const unsigned char **p, const unsigned char *end,
 			goto badvar;
 		if (u > max_field)
 			return err_set(e, ERR_STREAM,
-				       "field of %" PRIu64 " bytes is over the limit of %zu",
+				       "field of %" PRIu64
+				       " bytes is over the limit of %zu",
 				       u, max_field);
 		if (u > (uint64_t)(end - *p))
 			goto short_;
@@ -249,8 +250,7 @@ int value_decode(const unsigned char **p, const unsigned char *end,
 		v->v.s.len = (size_t)u;
 		*p += u;
 		return 0;
-	case VALUE_TYPE_COUNT:
-		break;
+	case VALUE_TYPE_COUNT: break;
 	}
 	return err_set(e, ERR_STREAM, "bad type %d", (int)t);
 short_:
@@ -291,8 +291,8 @@ static int decimal_syntax_ok(const char *s, size_t len)
 	return i == len;
 }
 
-int value_check(enum value_type t, const struct value *v,
-		char *const *labels, size_t nlabels, struct err *e)
+int value_check(enum value_type t, const struct value *v, char *const *labels,
+		size_t nlabels, struct err *e)
 {
 	char q[96];
 	size_t bad;
@@ -305,17 +305,17 @@ int value_check(enum value_type t, const struct value *v,
 		bad = utf8_invalid_at(v->v.s.p, v->v.s.len);
 		if (bad != v->v.s.len)
 			return err_set(e, ERR_STREAM,
-				       "invalid UTF-8 at byte %zu of the value", bad);
+				       "invalid UTF-8 at byte %zu of the value",
+				       bad);
 		break;
-	default:
-		break;
+	default: break;
 	}
 	switch (t) {
 	case VALUE_DECIMAL:
 		if (!decimal_syntax_ok(v->v.s.p, v->v.s.len))
-			return err_set(e, ERR_STREAM, "invalid decimal '%s'",
-				       err_quote(q, sizeof(q), v->v.s.p,
-						 v->v.s.len, 40));
+			return err_set(
+			    e, ERR_STREAM, "invalid decimal '%s'",
+			    err_quote(q, sizeof(q), v->v.s.p, v->v.s.len, 40));
 		return 0;
 	case VALUE_JSON:
 		if (json_validate(v->v.s.p, v->v.s.len, e) < 0)
@@ -328,12 +328,15 @@ int value_check(enum value_type t, const struct value *v,
 			if (strlen(labels[i]) == v->v.s.len &&
 			    memcmp(labels[i], v->v.s.p, v->v.s.len) == 0)
 				return 0;
-		return err_set(e, ERR_STREAM, "'%s' is not one of the enum's labels",
-			       err_quote(q, sizeof(q), v->v.s.p, v->v.s.len, 40));
+		return err_set(
+		    e, ERR_STREAM, "'%s' is not one of the enum's labels",
+		    err_quote(q, sizeof(q), v->v.s.p, v->v.s.len, 40));
 	case VALUE_DATE:
-		if (v->v.i != VALUE_DATE_NEG_INF && v->v.i != VALUE_DATE_POS_INF &&
+		if (v->v.i != VALUE_DATE_NEG_INF &&
+		    v->v.i != VALUE_DATE_POS_INF &&
 		    (v->v.i < DATE_MIN_DAYS || v->v.i > DATE_MAX_DAYS))
-			return err_set(e, ERR_STREAM, "date out of range (%" PRId64 " days)",
+			return err_set(e, ERR_STREAM,
+				       "date out of range (%" PRId64 " days)",
 				       v->v.i);
 		return 0;
 	case VALUE_TIME:
@@ -346,12 +349,12 @@ int value_check(enum value_type t, const struct value *v,
 			return err_set(e, ERR_STREAM, "%s before 4714-11-24 BC",
 				       value_type_name(t));
 		return 0;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
-/* --- text forms ------------------------------------------------------------ */
+/* --- text forms ------------------------------------------------------------
+ */
 
 /*
  * Integral values below 1e17 in plain digits (100, not 1e+02); others in
@@ -440,21 +443,19 @@ int value_format(struct buf *out, enum value_type t, const struct value *v,
 	size_t start;
 
 	switch (t) {
-	case VALUE_NULL:
-		return buf_adds(out, json ? "null" : "", e);
-	case VALUE_BOOL:
-		return buf_adds(out, v->v.b ? "true" : "false", e);
-	case VALUE_INT64:
-		return buf_addf(out, e, "%" PRId64, v->v.i);
-	case VALUE_UINT64:
-		return buf_addf(out, e, "%" PRIu64, v->v.u);
+	case VALUE_NULL: return buf_adds(out, json ? "null" : "", e);
+	case VALUE_BOOL: return buf_adds(out, v->v.b ? "true" : "false", e);
+	case VALUE_INT64: return buf_addf(out, e, "%" PRId64, v->v.i);
+	case VALUE_UINT64: return buf_addf(out, e, "%" PRIu64, v->v.u);
 	case VALUE_FLOAT64:
 		if (isnan(v->v.f))
 			return buf_adds(out, json ? "\"NaN\"" : "NaN", e);
 		if (isinf(v->v.f)) {
 			if (v->v.f > 0)
-				return buf_adds(out, json ? "\"Infinity\"" : "Infinity", e);
-			return buf_adds(out, json ? "\"-Infinity\"" : "-Infinity", e);
+				return buf_adds(
+				    out, json ? "\"Infinity\"" : "Infinity", e);
+			return buf_adds(
+			    out, json ? "\"-Infinity\"" : "-Infinity", e);
 		}
 		return add_shortest_double(out, v->v.f, e);
 	case VALUE_DECIMAL:
@@ -494,8 +495,7 @@ int value_format(struct buf *out, enum value_type t, const struct value *v,
 		out->data[out->len] = '\0';
 		return 0;
 	}
-	default:
-		break;
+	default: break;
 	}
 	/* the rest are quoted in JSON */
 	if (json && buf_addc(out, '"', e) < 0)
@@ -527,13 +527,15 @@ int value_format(struct buf *out, enum value_type t, const struct value *v,
 		if (buf_addf(out, e,
 			     "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
 			     "%02x%02x%02x%02x%02x%02x",
-			     u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8],
-			     u[9], u[10], u[11], u[12], u[13], u[14], u[15]) < 0)
+			     u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7],
+			     u[8], u[9], u[10], u[11], u[12], u[13], u[14],
+			     u[15]) < 0)
 			return -1;
 		break;
 	}
 	default:
-		return err_set(e, ERR_SYSTEM, "internal error: bad type %d", (int)t);
+		return err_set(e, ERR_SYSTEM, "internal error: bad type %d",
+			       (int)t);
 	}
 	(void)start;
 	if (json && buf_addc(out, '"', e) < 0)
@@ -541,7 +543,8 @@ int value_format(struct buf *out, enum value_type t, const struct value *v,
 	return 0;
 }
 
-/* --- parsing text forms ---------------------------------------------------- */
+/* --- parsing text forms ----------------------------------------------------
+ */
 
 static int is_word(const char *s, size_t len, const char *w)
 {
@@ -580,8 +583,8 @@ static int number_syntax_ok(const char *s, size_t len, int allow_frac)
 	return i == len;
 }
 
-static int parse_digits(const char **p, const char *end, size_t min,
-			size_t max, int64_t *out)
+static int parse_digits(const char **p, const char *end, size_t min, size_t max,
+			int64_t *out)
 {
 	int64_t v = 0;
 	size_t n = 0;
@@ -672,8 +675,7 @@ int value_parse(enum value_type t, const char *s, size_t len,
 
 	v->null = false;
 	switch (t) {
-	case VALUE_NULL:
-		goto bad;
+	case VALUE_NULL: goto bad;
 	case VALUE_BOOL:
 		if (is_word(s, len, "true") || is_word(s, len, "t") ||
 		    is_word(s, len, "1"))
@@ -748,7 +750,8 @@ int value_parse(enum value_type t, const char *s, size_t len,
 			int hi = hexnib(s[i]), lo = hexnib(s[i + 1]);
 			if (hi < 0 || lo < 0)
 				goto bad;
-			scratch->data[scratch->len++] = (unsigned char)(hi << 4 | lo);
+			scratch->data[scratch->len++] =
+			    (unsigned char)(hi << 4 | lo);
 		}
 		scratch->data[scratch->len] = '\0';
 		v->v.s.p = (const char *)scratch->data + start;
@@ -801,7 +804,8 @@ int value_parse(enum value_type t, const char *s, size_t len,
 					goto bad;
 				if (p < end && *p == ':')
 					p++;
-				if (p < end && parse_digits(&p, end, 2, 2, &om) < 0)
+				if (p < end &&
+				    parse_digits(&p, end, 2, 2, &om) < 0)
 					goto bad;
 				if (oh > 15 || om > 59)
 					goto bad;
@@ -813,7 +817,8 @@ int value_parse(enum value_type t, const char *s, size_t len,
 		if (p != end)
 			goto bad;
 		if (days < DATE_MIN_DAYS ||
-		    __builtin_mul_overflow(days, INT64_C(86400000000), &v->v.i) ||
+		    __builtin_mul_overflow(days, INT64_C(86400000000),
+					   &v->v.i) ||
 		    __builtin_add_overflow(v->v.i, us - off, &v->v.i) ||
 		    v->v.i < TS_MIN || v->v.i == VALUE_TS_POS_INF)
 			goto range;
@@ -840,18 +845,18 @@ int value_parse(enum value_type t, const char *s, size_t len,
 		}
 		return 0;
 	}
-	case VALUE_TYPE_COUNT:
-		break;
+	case VALUE_TYPE_COUNT: break;
 	}
 bad:
 	return err_set(e, ERR_STREAM, "invalid %s '%s'", value_type_name(t),
 		       err_quote(q, sizeof(q), s, len, 40));
 range:
-	return err_set(e, ERR_STREAM, "%s out of range '%s'", value_type_name(t),
-		       err_quote(q, sizeof(q), s, len, 40));
+	return err_set(e, ERR_STREAM, "%s out of range '%s'",
+		       value_type_name(t), err_quote(q, sizeof(q), s, len, 40));
 }
 
-/* --- comparison ------------------------------------------------------------ */
+/* --- comparison ------------------------------------------------------------
+ */
 
 static int bytes_cmp(const struct value *a, const struct value *b)
 {
@@ -896,7 +901,8 @@ static int dec_rank(const char *s, size_t len)
 
 static int dec_cmp(const struct value *a, const struct value *b)
 {
-	int ra = dec_rank(a->v.s.p, a->v.s.len), rb = dec_rank(b->v.s.p, b->v.s.len);
+	int ra = dec_rank(a->v.s.p, a->v.s.len),
+	    rb = dec_rank(b->v.s.p, b->v.s.len);
 	int na, nb, c, zero_a, zero_b;
 	const char *ia, *fa, *ib, *fb;
 	size_t ila, fla, ilb, flb, n;
@@ -928,30 +934,25 @@ int value_compare(enum value_type t, const struct value *a,
 		  const struct value *b)
 {
 	switch (t) {
-	case VALUE_BOOL:
-		return (int)a->v.b - (int)b->v.b;
+	case VALUE_BOOL: return (int)a->v.b - (int)b->v.b;
 	case VALUE_INT64:
 	case VALUE_DATE:
 	case VALUE_TIME:
 	case VALUE_TIMESTAMP:
-	case VALUE_TIMESTAMPTZ:
-		return (a->v.i > b->v.i) - (a->v.i < b->v.i);
-	case VALUE_UINT64:
-		return (a->v.u > b->v.u) - (a->v.u < b->v.u);
+	case VALUE_TIMESTAMPTZ: return (a->v.i > b->v.i) - (a->v.i < b->v.i);
+	case VALUE_UINT64: return (a->v.u > b->v.u) - (a->v.u < b->v.u);
 	case VALUE_FLOAT64:
 		if (isnan(a->v.f) || isnan(b->v.f))
 			return isnan(a->v.f) - isnan(b->v.f);
 		return (a->v.f > b->v.f) - (a->v.f < b->v.f);
-	case VALUE_DECIMAL:
-		return dec_cmp(a, b);
-	case VALUE_UUID:
-		return memcmp(a->v.uuid, b->v.uuid, 16);
-	default:
-		return bytes_cmp(a, b);
+	case VALUE_DECIMAL: return dec_cmp(a, b);
+	case VALUE_UUID: return memcmp(a->v.uuid, b->v.uuid, 16);
+	default: return bytes_cmp(a, b);
 	}
 }
 
-/* --- canonical encoding ------------------------------------------------------ */
+/* --- canonical encoding ------------------------------------------------------
+ */
 
 enum canon_tag {
 	CANON_NULL = 0,
@@ -1000,8 +1001,8 @@ int value_canonical(struct buf *out, enum value_type t, const struct value *v,
 	case VALUE_UINT64: {
 		int neg = t == VALUE_INT64 && v->v.i < 0;
 		uint64_t mag = t == VALUE_UINT64 ? v->v.u
-				: neg ? (uint64_t)0 - (uint64_t)v->v.i
-				      : (uint64_t)v->v.i;
+			       : neg ? (uint64_t)0 - (uint64_t)v->v.i
+				     : (uint64_t)v->v.i;
 		if (buf_addc(out, CANON_INT, e) < 0 ||
 		    buf_addc(out, (unsigned char)neg, e) < 0)
 			return -1;
@@ -1028,27 +1029,33 @@ int value_canonical(struct buf *out, enum value_type t, const struct value *v,
 		if (il == 1 && ip[0] == '0' && fl == 0)
 			neg = 0;
 		if (buf_addc(out, CANON_DECIMAL, e) < 0 ||
-		    add_u64le(out, (uint64_t)neg + il + (fl ? fl + 1 : 0), e) < 0 ||
+		    add_u64le(out, (uint64_t)neg + il + (fl ? fl + 1 : 0), e) <
+			0 ||
 		    (neg && buf_addc(out, '-', e) < 0) ||
 		    buf_add(out, ip, il, e) < 0)
 			return -1;
-		if (fl && (buf_addc(out, '.', e) < 0 || buf_add(out, fp, fl, e) < 0))
+		if (fl &&
+		    (buf_addc(out, '.', e) < 0 || buf_add(out, fp, fl, e) < 0))
 			return -1;
 		return 0;
 	}
 	case VALUE_TEXT:
 	case VALUE_ENUM:
-		return add_tagged_bytes(out, CANON_TEXT, v->v.s.p, v->v.s.len, e);
+		return add_tagged_bytes(out, CANON_TEXT, v->v.s.p, v->v.s.len,
+					e);
 	case VALUE_BYTES:
-		return add_tagged_bytes(out, CANON_BYTES, v->v.s.p, v->v.s.len, e);
+		return add_tagged_bytes(out, CANON_BYTES, v->v.s.p, v->v.s.len,
+					e);
 	case VALUE_JSON: {
 		size_t at = out->len;
-		if (buf_addc(out, CANON_JSON, e) < 0 || add_u64le(out, 0, e) < 0 ||
+		if (buf_addc(out, CANON_JSON, e) < 0 ||
+		    add_u64le(out, 0, e) < 0 ||
 		    json_canonical(v->v.s.p, v->v.s.len, out, e) < 0)
 			return -1;
 		uint64_t n = out->len - at - 9;
 		for (int i = 0; i < 8; i++)
-			out->data[at + 1 + (size_t)i] = (unsigned char)(n >> (8 * i));
+			out->data[at + 1 + (size_t)i] =
+			    (unsigned char)(n >> (8 * i));
 		return 0;
 	}
 	case VALUE_DATE:
@@ -1066,8 +1073,7 @@ int value_canonical(struct buf *out, enum value_type t, const struct value *v,
 		if (buf_addc(out, CANON_UUID, e) < 0)
 			return -1;
 		return buf_add(out, v->v.uuid, 16, e);
-	default:
-		break;
+	default: break;
 	}
 	return err_set(e, ERR_SYSTEM, "internal error: bad type %d", (int)t);
 }

@@ -71,14 +71,14 @@ struct value {
 	bool null;
 	union {
 		bool b;
-		int64_t i;   /* int64, date, time, timestamp, timestamptz */
+		int64_t i; /* int64, date, time, timestamp, timestamptz */
 		uint64_t u;
 		double f;
 		uint8_t uuid[16];
 		struct {
 			const char *p;
 			size_t len;
-		} s;        /* decimal, text, bytes, json, enum */
+		} s; /* decimal, text, bytes, json, enum */
 	} v;
 };
 
@@ -135,8 +135,8 @@ int value_decode(const unsigned char **p, const unsigned char *end,
  * labels/nlabels: an enum column's labels (none: any label).  -1 with
  * ERR_STREAM and a message saying what is wrong with the value.
  */
-int value_check(enum value_type t, const struct value *v,
-		char *const *labels, size_t nlabels, struct err *e);
+int value_check(enum value_type t, const struct value *v, char *const *labels,
+		size_t nlabels, struct err *e);
 
 /* --- text forms -------------------------------------------------------- */
 

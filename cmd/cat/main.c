@@ -23,32 +23,32 @@
 #define MAX_TABLE_ARGS 1024
 
 static const char usage_text[] =
-	"usage: ferry-cat [-f FORMAT] [-t TABLE]... [-o FILE] [FILE]\n"
-	"       ferry-cat --check [-q] [FILE]\n"
-	"       ferry-cat --encode -S SCHEMA [-l LEVEL] [--batch-bytes N] [-o FILE] [FILE]\n"
-	"\n"
-	"Decode a ferry stream (FILE, or stdin when FILE is absent or -), check\n"
-	"it, or encode JSON lines into one.\n"
-	"\n"
-	"  -f, --format FORMAT   jsonl (default), csv, tsv or summary\n"
-	"  -t, --table NAME      only this table (repeatable)\n"
-	"  -o, --output FILE     write to FILE instead of stdout\n"
-	"  -c, --check           read and verify the whole stream; print one line\n"
-	"  -q, --quiet           with --check, print nothing\n"
-	"  -e, --encode          read JSON lines, write a stream\n"
-	"  -S, --schema FILE     the table schema(s) for --encode\n"
-	"  -l, --level N         zstd level for --encode, 1-19; 0 stores (default 1)\n"
-	"      --batch-bytes N   raw bytes per batch for --encode (default 1048576)\n"
-	"  -h, --help            show this help and exit\n"
-	"  -V, --version         show the version and exit\n"
-	"\n"
-	"Exit status: 0 ok, 2 usage, 3 bad input stream, 7 pipe closed or\n"
-	"interrupted, 8 system error.  See ferry-cat(1) and ferry-stream(5).\n";
+    "usage: ferry-cat [-f FORMAT] [-t TABLE]... [-o FILE] [FILE]\n"
+    "       ferry-cat --check [-q] [FILE]\n"
+    "       ferry-cat --encode -S SCHEMA [-l LEVEL] [--batch-bytes N] [-o FILE] [FILE]\n"
+    "\n"
+    "Decode a ferry stream (FILE, or stdin when FILE is absent or -), check\n"
+    "it, or encode JSON lines into one.\n"
+    "\n"
+    "  -f, --format FORMAT   jsonl (default), csv, tsv or summary\n"
+    "  -t, --table NAME      only this table (repeatable)\n"
+    "  -o, --output FILE     write to FILE instead of stdout\n"
+    "  -c, --check           read and verify the whole stream; print one line\n"
+    "  -q, --quiet           with --check, print nothing\n"
+    "  -e, --encode          read JSON lines, write a stream\n"
+    "  -S, --schema FILE     the table schema(s) for --encode\n"
+    "  -l, --level N         zstd level for --encode, 1-19; 0 stores (default 1)\n"
+    "      --batch-bytes N   raw bytes per batch for --encode (default 1048576)\n"
+    "  -h, --help            show this help and exit\n"
+    "  -V, --version         show the version and exit\n"
+    "\n"
+    "Exit status: 0 ok, 2 usage, 3 bad input stream, 7 pipe closed or\n"
+    "interrupted, 8 system error.  See ferry-cat(1) and ferry-stream(5).\n";
 
 static const char *prog = "ferry-cat";
 
 static void die_usage(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
+    __attribute__((format(printf, 1, 2), noreturn));
 
 static void die_usage(const char *fmt, ...)
 {
@@ -82,8 +82,10 @@ static long long parse_num(const char *opt, const char *s, long long lo,
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno || end == s || *end || v < lo || v > hi) {
-		fprintf(stderr, "%s: %s: '%s' is not a number in %lld..%lld\n"
-			"try 'ferry-cat --help'\n", prog, opt, s, lo, hi);
+		fprintf(stderr,
+			"%s: %s: '%s' is not a number in %lld..%lld\n"
+			"try 'ferry-cat --help'\n",
+			prog, opt, s, lo, hi);
 		exit(ERR_USAGE);
 	}
 	return v;
@@ -129,35 +131,41 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "summary") == 0)
 				co.format = CAT_SUMMARY;
 			else
-				die_usage("unknown format '%s' (jsonl, csv, tsv, summary)",
-					  optarg);
+				die_usage(
+				    "unknown format '%s' (jsonl, csv, tsv, summary)",
+				    optarg);
 			break;
 		case 't':
 			if (co.ntables == MAX_TABLE_ARGS)
-				die_usage("more than %d -t options", MAX_TABLE_ARGS);
+				die_usage("more than %d -t options",
+					  MAX_TABLE_ARGS);
 			tables[co.ntables++] = optarg;
 			break;
 		case 'o': out_path = optarg; break;
 		case 'c': check = 1; break;
 		case 'q': co.quiet = 1; break;
 		case 'e': encode = 1; break;
-		case 'S': schema = optarg; encode_opts = 1; break;
+		case 'S':
+			schema = optarg;
+			encode_opts = 1;
+			break;
 		case 'l':
 			wo.level = (int)parse_num("--level", optarg, 0, 19);
 			encode_opts = 1;
 			break;
 		case OPT_BATCH:
-			wo.batch_bytes = (size_t)parse_num("--batch-bytes", optarg,
-							   STREAM_MIN_BATCH,
-							   STREAM_MAX_BATCH);
+			wo.batch_bytes = (size_t)parse_num(
+			    "--batch-bytes", optarg, STREAM_MIN_BATCH,
+			    STREAM_MAX_BATCH);
 			encode_opts = 1;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
 		case 'V':
-			printf("ferry-cat %s (stream format %d.%d)\n", FERRY_VERSION,
-			       STREAM_VERSION_MAJOR, STREAM_VERSION_MINOR);
+			printf("ferry-cat %s (stream format %d.%d)\n",
+			       FERRY_VERSION, STREAM_VERSION_MAJOR,
+			       STREAM_VERSION_MINOR);
 			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
 		default:
 			fprintf(stderr, "try 'ferry-cat --help'\n");
@@ -194,15 +202,18 @@ int main(int argc, char **argv)
 	if (in_path) {
 		in = fopen(in_path, "rb");
 		if (!in) {
-			fprintf(stderr, "%s: %s: %s\n", prog, in_path, strerror(errno));
-			return errno == ENOENT || errno == EACCES ? ERR_USAGE : ERR_SYSTEM;
+			fprintf(stderr, "%s: %s: %s\n", prog, in_path,
+				strerror(errno));
+			return errno == ENOENT || errno == EACCES ? ERR_USAGE
+								  : ERR_SYSTEM;
 		}
 		co.in_name = in_path;
 	}
 	if (out_path) {
 		out = fopen(out_path, "wb");
 		if (!out) {
-			fprintf(stderr, "%s: %s: %s\n", prog, out_path, strerror(errno));
+			fprintf(stderr, "%s: %s: %s\n", prog, out_path,
+				strerror(errno));
 			return ERR_SYSTEM;
 		}
 	}

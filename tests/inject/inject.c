@@ -59,7 +59,8 @@ size_t fread(void *p, size_t size, size_t n, FILE *f)
 	size_t allow, got;
 
 	if (!real)
-		real = (size_t (*)(void *, size_t, size_t, FILE *))dlsym(RTLD_NEXT, "fread");
+		real = (size_t(*)(void *, size_t, size_t, FILE *))dlsym(
+		    RTLD_NEXT, "fread");
 	setup();
 	if (!rd.on || size == 0)
 		return real(p, size, n, f);
@@ -93,7 +94,8 @@ size_t fwrite(const void *p, size_t size, size_t n, FILE *f)
 	size_t want, allow, got;
 
 	if (!real)
-		real = (size_t (*)(const void *, size_t, size_t, FILE *))dlsym(RTLD_NEXT, "fwrite");
+		real = (size_t(*)(const void *, size_t, size_t, FILE *))dlsym(
+		    RTLD_NEXT, "fwrite");
 	setup();
 	if (!wr.on || f == stderr || size == 0)
 		return real(p, size, n, f);

@@ -74,11 +74,8 @@ static inline int tap_result_(int ok, const char *fmt, va_list ap)
 	return ok;
 }
 
-TAP_UNUSED TAP_PRINTF(5, 6) static inline int tap_check_(int ok,
-							 const char *expr,
-							 const char *file,
-							 int line,
-							 const char *fmt, ...)
+TAP_UNUSED TAP_PRINTF(5, 6) static inline int tap_check_(
+    int ok, const char *expr, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -91,8 +88,8 @@ TAP_UNUSED TAP_PRINTF(5, 6) static inline int tap_check_(int ok,
 }
 
 TAP_UNUSED TAP_PRINTF(7, 8) static inline int tap_eq_int_(
-	intmax_t a, intmax_t b, const char *ea, const char *eb,
-	const char *file, int line, const char *fmt, ...)
+    intmax_t a, intmax_t b, const char *ea, const char *eb, const char *file,
+    int line, const char *fmt, ...)
 {
 	va_list ap;
 	int ok = a == b;
@@ -110,8 +107,8 @@ TAP_UNUSED TAP_PRINTF(7, 8) static inline int tap_eq_int_(
 }
 
 TAP_UNUSED TAP_PRINTF(7, 8) static inline int tap_eq_uint_(
-	uintmax_t a, uintmax_t b, const char *ea, const char *eb,
-	const char *file, int line, const char *fmt, ...)
+    uintmax_t a, uintmax_t b, const char *ea, const char *eb, const char *file,
+    int line, const char *fmt, ...)
 {
 	va_list ap;
 	int ok = a == b;
@@ -148,8 +145,8 @@ static inline void tap_dump_(const char *label, const void *p, size_t len)
 }
 
 TAP_UNUSED TAP_PRINTF(9, 10) static inline int tap_eq_mem_(
-	const void *a, size_t alen, const void *b, size_t blen, const char *ea,
-	const char *eb, const char *file, int line, const char *fmt, ...)
+    const void *a, size_t alen, const void *b, size_t blen, const char *ea,
+    const char *eb, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 	int ok;
@@ -168,7 +165,7 @@ TAP_UNUSED TAP_PRINTF(9, 10) static inline int tap_eq_mem_(
 			size_t i = 0;
 			while (i < alen && i < blen &&
 			       ((const unsigned char *)a)[i] ==
-				       ((const unsigned char *)b)[i])
+				   ((const unsigned char *)b)[i])
 				i++;
 			tap_diag("  first difference at byte %zu", i);
 		}
@@ -185,8 +182,8 @@ TAP_UNUSED TAP_PRINTF(9, 10) static inline int tap_eq_mem_(
 }
 
 TAP_UNUSED TAP_PRINTF(7, 8) static inline int tap_eq_str_(
-	const char *a, const char *b, const char *ea, const char *eb,
-	const char *file, int line, const char *fmt, ...)
+    const char *a, const char *b, const char *ea, const char *eb,
+    const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 	int ok = (a && b) ? strcmp(a, b) == 0 : a == b;
@@ -232,18 +229,18 @@ TAP_UNUSED static inline unsigned long tap_failed(void)
 	return tap_state()->failed;
 }
 
-#define TAP_CHECK(cond, ...) \
+#define TAP_CHECK(cond, ...)                                                   \
 	tap_check_(!!(cond), #cond, __FILE__, __LINE__, __VA_ARGS__)
-#define TAP_EQ_INT(a, b, ...)                                                 \
-	tap_eq_int_((intmax_t)(a), (intmax_t)(b), #a, #b, __FILE__, __LINE__, \
+#define TAP_EQ_INT(a, b, ...)                                                  \
+	tap_eq_int_((intmax_t)(a), (intmax_t)(b), #a, #b, __FILE__, __LINE__,  \
 		    __VA_ARGS__)
-#define TAP_EQ_UINT(a, b, ...)                                         \
-	tap_eq_uint_((uintmax_t)(a), (uintmax_t)(b), #a, #b, __FILE__, \
+#define TAP_EQ_UINT(a, b, ...)                                                 \
+	tap_eq_uint_((uintmax_t)(a), (uintmax_t)(b), #a, #b, __FILE__,         \
 		     __LINE__, __VA_ARGS__)
-#define TAP_EQ_STR(a, b, ...) \
+#define TAP_EQ_STR(a, b, ...)                                                  \
 	tap_eq_str_((a), (b), #a, #b, __FILE__, __LINE__, __VA_ARGS__)
-#define TAP_EQ_MEM(a, alen, b, blen, ...)                                 \
-	tap_eq_mem_((a), (alen), (b), (blen), #a, #b, __FILE__, __LINE__, \
+#define TAP_EQ_MEM(a, alen, b, blen, ...)                                      \
+	tap_eq_mem_((a), (alen), (b), (blen), #a, #b, __FILE__, __LINE__,      \
 		    __VA_ARGS__)
 
 #endif

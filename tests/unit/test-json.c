@@ -41,7 +41,7 @@ static void reject_n(const char *s, size_t len, const char *what)
 	int ok = parses(s, len, &e);
 
 	TAP_CHECK(!ok && e.class == ERR_STREAM &&
-			  strncmp(e.msg, "invalid JSON at byte ", 21) == 0,
+		      strncmp(e.msg, "invalid JSON at byte ", 21) == 0,
 		  "refused: %s (%s)", what, e.msg);
 }
 
@@ -207,9 +207,9 @@ static void test_accept_reject(void)
 static void test_tree(void)
 {
 	const char *s =
-		" {\"n\": 12345678901234567890123, \"f\": -1.50e+10, \"s\": \"a\\u0000b\","
-		" \"e\": \"\\ud83d\\ude00\\u00e9\", \"arr\": [true, false, null, {}],"
-		" \"d\": 1, \"d\": 2} ";
+	    " {\"n\": 12345678901234567890123, \"f\": -1.50e+10, \"s\": \"a\\u0000b\","
+	    " \"e\": \"\\ud83d\\ude00\\u00e9\", \"arr\": [true, false, null, {}],"
+	    " \"d\": 1, \"d\": 2} ";
 	struct err e;
 	struct json_node *n;
 	const struct json_node *m;
@@ -243,23 +243,23 @@ static void test_tree(void)
 	m = json_get(n, "e");
 	if (TAP_CHECK(m && m->kind == JSON_STRING, "e is a string"))
 		TAP_EQ_MEM(
-			m->str, m->len, "\xf0\x9f\x98\x80\xc3\xa9", 6,
-			"surrogate pair becomes 4-byte UTF-8, \\u00e9 two bytes");
+		    m->str, m->len, "\xf0\x9f\x98\x80\xc3\xa9", 6,
+		    "surrogate pair becomes 4-byte UTF-8, \\u00e9 two bytes");
 	m = json_get(n, "arr");
 	if (TAP_CHECK(m && m->kind == JSON_ARRAY && m->n == 4,
 		      "arr is an array of 4")) {
 		TAP_CHECK(m->kids[0].kind == JSON_TRUE &&
-				  m->kids[1].kind == JSON_FALSE &&
-				  m->kids[2].kind == JSON_NULL &&
-				  m->kids[3].kind == JSON_OBJECT &&
-				  m->kids[3].n == 0,
+			      m->kids[1].kind == JSON_FALSE &&
+			      m->kids[2].kind == JSON_NULL &&
+			      m->kids[3].kind == JSON_OBJECT &&
+			      m->kids[3].n == 0,
 			  "array members have their kinds");
 		TAP_EQ_MEM(m->raw, m->rawlen, "[true, false, null, {}]", 23,
 			   "array raw span");
 	}
 	m = json_get(n, "d");
 	TAP_CHECK(m && m->kind == JSON_NUMBER && m->len == 1 &&
-			  m->str[0] == '2',
+		      m->str[0] == '2',
 		  "json_get of a duplicated key gives the last");
 	TAP_CHECK(json_get(n, "missing") == NULL,
 		  "json_get of a missing key is NULL");
@@ -275,7 +275,7 @@ static void test_tree(void)
 		err_init(&e);
 		n = json_parse(key, strlen(key), &e);
 		TAP_CHECK(n && n->n == 1 && n->keylens[0] == 4 &&
-				  memcmp(n->keys[0], "k\0ey", 4) == 0,
+			      memcmp(n->keys[0], "k\0ey", 4) == 0,
 			  "an object key with an escaped NUL keeps its length");
 		json_free(n);
 	}
@@ -301,7 +301,7 @@ static void test_depth(void)
 	free(s);
 	s = nested(257, '[', ']', "1");
 	TAP_CHECK(!parses(s, strlen(s), &e) && e.class == ERR_STREAM &&
-			  strstr(e.msg, "nested"),
+		      strstr(e.msg, "nested"),
 		  "a value at depth 257 refused (%s)", e.msg);
 	free(s);
 	s = nested(300, '[', ']', "");
@@ -328,9 +328,8 @@ static void test_depth(void)
 		struct buf b;
 		buf_init(&b, 1 << 20);
 		TAP_CHECK(
-			json_canonical(s, strlen(s), &b, &e) == -1 &&
-				b.len == 0,
-			"json_canonical of too deep input fails and writes nothing");
+		    json_canonical(s, strlen(s), &b, &e) == -1 && b.len == 0,
+		    "json_canonical of too deep input fails and writes nothing");
 		TAP_CHECK(json_validate(s, strlen(s), &e) == -1,
 			  "json_validate of too deep input fails");
 		buf_release(&b);
@@ -392,18 +391,17 @@ static void test_canonical(void)
 		buf_init(&b, 1 << 20);
 		buf_adds(&b, "prefix:", &e);
 		TAP_CHECK(json_canonical("[1, 2]", 6, &b, &e) == 0 &&
-				  strcmp((const char *)b.data,
-					 "prefix:[1,2]") == 0,
+			      strcmp((const char *)b.data, "prefix:[1,2]") == 0,
 			  "json_canonical appends to out");
 		buf_reset(&b);
 		TAP_CHECK(json_canonical("[1,]", 4, &b, &e) == -1 &&
-				  e.class == ERR_STREAM,
+			      e.class == ERR_STREAM,
 			  "json_canonical of invalid JSON fails");
 		buf_release(&b);
 		buf_init(&b, 4);
 		TAP_CHECK(
-			json_canonical("[1, 2, 3]", 9, &b, &e) == -1,
-			"json_canonical fails when out would pass its maximum");
+		    json_canonical("[1, 2, 3]", 9, &b, &e) == -1,
+		    "json_canonical fails when out would pass its maximum");
 		buf_release(&b);
 	}
 	{
@@ -441,9 +439,9 @@ static void test_add_string(void)
 		json_add_string(&b, all, 128, &e);
 		n = json_parse((const char *)b.data, b.len, &e);
 		TAP_CHECK(
-			n && n->kind == JSON_STRING && n->len == 128 &&
-				memcmp(n->str, all, 128) == 0,
-			"json_add_string of bytes 0..127 parses back to the same bytes");
+		    n && n->kind == JSON_STRING && n->len == 128 &&
+			memcmp(n->str, all, 128) == 0,
+		    "json_add_string of bytes 0..127 parses back to the same bytes");
 		json_free(n);
 		buf_release(&b);
 	}
@@ -452,7 +450,7 @@ static void test_add_string(void)
 		struct err e;
 		buf_init(&b, 3);
 		TAP_CHECK(json_add_string(&b, "abcd", 4, &e) == -1 &&
-				  e.class == ERR_STREAM,
+			      e.class == ERR_STREAM,
 			  "json_add_string past the buffer maximum fails");
 		buf_release(&b);
 	}

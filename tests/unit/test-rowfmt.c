@@ -99,17 +99,17 @@ static struct value nullv(void)
 }
 
 static const char t_json[] =
-	"{\"name\":\"t\",\"columns\":["
-	"{\"name\":\"id\",\"type\":\"int64\",\"nullable\":false},"
-	"{\"name\":\"name\",\"type\":\"text\"},"
-	"{\"name\":\"note\",\"type\":\"text\"},"
-	"{\"name\":\"data\",\"type\":\"bytes\"},"
-	"{\"name\":\"price\",\"type\":\"decimal\"},"
-	"{\"name\":\"at\",\"type\":\"timestamptz\"},"
-	"{\"name\":\"ok\",\"type\":\"bool\"},"
-	"{\"name\":\"doc\",\"type\":\"json\"},"
-	"{\"name\":\"f\",\"type\":\"float64\"},"
-	"{\"name\":\"kind\",\"type\":\"enum\",\"labels\":[\"a\",\"b\"]}]}";
+    "{\"name\":\"t\",\"columns\":["
+    "{\"name\":\"id\",\"type\":\"int64\",\"nullable\":false},"
+    "{\"name\":\"name\",\"type\":\"text\"},"
+    "{\"name\":\"note\",\"type\":\"text\"},"
+    "{\"name\":\"data\",\"type\":\"bytes\"},"
+    "{\"name\":\"price\",\"type\":\"decimal\"},"
+    "{\"name\":\"at\",\"type\":\"timestamptz\"},"
+    "{\"name\":\"ok\",\"type\":\"bool\"},"
+    "{\"name\":\"doc\",\"type\":\"json\"},"
+    "{\"name\":\"f\",\"type\":\"float64\"},"
+    "{\"name\":\"kind\",\"type\":\"enum\",\"labels\":[\"a\",\"b\"]}]}";
 #define T_NCOLS 10
 
 static const char all_json[] = "{\"name\":\"all\",\"columns\":["
@@ -193,15 +193,15 @@ static void test_csv_tsv(void)
 {
 	struct schema_table *t = mk_table(t_json);
 	struct schema_table *w =
-		mk_table("{\"name\":\"w\",\"columns\":["
-			 "{\"name\":\"we\\\"ird\",\"type\":\"text\"},"
-			 "{\"name\":\"a,b\",\"type\":\"text\"}]}");
+	    mk_table("{\"name\":\"w\",\"columns\":["
+		     "{\"name\":\"we\\\"ird\",\"type\":\"text\"},"
+		     "{\"name\":\"a,b\",\"type\":\"text\"}]}");
 	struct value r[T_NCOLS], wr[2];
 
 	check_header(
-		ROWFMT_CSV, t,
-		"\"id\",\"name\",\"note\",\"data\",\"price\",\"at\",\"ok\",\"doc\",\"f\",\"kind\"\n",
-		"CSV header quotes every name");
+	    ROWFMT_CSV, t,
+	    "\"id\",\"name\",\"note\",\"data\",\"price\",\"at\",\"ok\",\"doc\",\"f\",\"kind\"\n",
+	    "CSV header quotes every name");
 	check_header(ROWFMT_TSV, t,
 		     "id\tname\tnote\tdata\tprice\tat\tok\tdoc\tf\tkind\n",
 		     "TSV header");
@@ -211,21 +211,21 @@ static void test_csv_tsv(void)
 
 	row_a(r);
 	check_row(
-		ROWFMT_CSV, t, r,
-		"1,plain,,\\x00ff,12.50,1970-01-01T00:00:00Z,true,\"{\"\"k\"\": [1, \"\"x\"\"]}\",1.5,a\n",
-		"CSV row: NULL is an empty field, a value with quotes is quoted and doubled");
+	    ROWFMT_CSV, t, r,
+	    "1,plain,,\\x00ff,12.50,1970-01-01T00:00:00Z,true,\"{\"\"k\"\": [1, \"\"x\"\"]}\",1.5,a\n",
+	    "CSV row: NULL is an empty field, a value with quotes is quoted and doubled");
 	check_row(
-		ROWFMT_TSV, t, r,
-		"1\tplain\t\\N\t\\\\x00ff\t12.50\t1970-01-01T00:00:00Z\ttrue\t{\"k\": [1, \"x\"]}\t1.5\ta\n",
-		"TSV row: NULL is \\N, the backslash of bytes is doubled");
+	    ROWFMT_TSV, t, r,
+	    "1\tplain\t\\N\t\\\\x00ff\t12.50\t1970-01-01T00:00:00Z\ttrue\t{\"k\": [1, \"x\"]}\t1.5\ta\n",
+	    "TSV row: NULL is \\N, the backslash of bytes is doubled");
 	row_b(r);
 	check_row(
-		ROWFMT_CSV, t, r, "-2,\"a,b\"\"c\nd\re\\f\tg\",\"\",,,,,,,\n",
-		"CSV row: comma, quote, newline and CR quoted; empty string is \"\", NULL is nothing");
+	    ROWFMT_CSV, t, r, "-2,\"a,b\"\"c\nd\re\\f\tg\",\"\",,,,,,,\n",
+	    "CSV row: comma, quote, newline and CR quoted; empty string is \"\", NULL is nothing");
 	check_row(
-		ROWFMT_TSV, t, r,
-		"-2\ta,b\"c\\nd\\re\\\\f\\tg\t\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n",
-		"TSV row: backslash, tab, newline and CR escaped; empty string is empty");
+	    ROWFMT_TSV, t, r,
+	    "-2\ta,b\"c\\nd\\re\\\\f\\tg\t\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\n",
+	    "TSV row: backslash, tab, newline and CR escaped; empty string is empty");
 
 	wr[0] = sv("\\N");
 	wr[1] = sv("x\ry");
@@ -256,12 +256,12 @@ static void test_csv_tsv(void)
 		wr[1] = sv("");
 		buf_init(&b, 1 << 20);
 		TAP_CHECK(
-			rowfmt_row(&b, ROWFMT_CSV, w, wr, &e) == 0 &&
-				b.len == strlen(longv) + q + 2 + 4 &&
-				b.data[0] == '"' && b.data[b.len - 1] == '\n' &&
-				b.data[b.len] == '\0',
-			"CSV: a 5000-byte value with %zu quotes is quoted whole",
-			q);
+		    rowfmt_row(&b, ROWFMT_CSV, w, wr, &e) == 0 &&
+			b.len == strlen(longv) + q + 2 + 4 &&
+			b.data[0] == '"' && b.data[b.len - 1] == '\n' &&
+			b.data[b.len] == '\0',
+		    "CSV: a 5000-byte value with %zu quotes is quoted whole",
+		    q);
 		buf_release(&b);
 	}
 	schema_table_free(t);
@@ -293,7 +293,7 @@ static void parse_done(void)
 static void test_jsonl(void)
 {
 	struct schema_table *t = mk_table(t_json), *all = mk_table(all_json);
-	struct schema_table *tabs[2] = {t, all};
+	struct schema_table *tabs[2] = { t, all };
 	struct value r[ALL_NCOLS], got[ALL_NCOLS];
 	struct buf b, scratch;
 	struct err e;
@@ -305,18 +305,18 @@ static void test_jsonl(void)
 	buf_init(&scratch, 1 << 20);
 	row_a(r);
 	check_row(
-		ROWFMT_JSONL, t, r,
-		"{\"table\":\"t\",\"row\":{\"id\":1,\"name\":\"plain\",\"note\":null,"
-		"\"data\":\"\\\\x00ff\",\"price\":\"12.50\",\"at\":\"1970-01-01T00:00:00Z\","
-		"\"ok\":true,\"doc\":\"{\\\"k\\\": [1, \\\"x\\\"]}\",\"f\":1.5,\"kind\":\"a\"}}\n",
-		"JSON line of row A");
+	    ROWFMT_JSONL, t, r,
+	    "{\"table\":\"t\",\"row\":{\"id\":1,\"name\":\"plain\",\"note\":null,"
+	    "\"data\":\"\\\\x00ff\",\"price\":\"12.50\",\"at\":\"1970-01-01T00:00:00Z\","
+	    "\"ok\":true,\"doc\":\"{\\\"k\\\": [1, \\\"x\\\"]}\",\"f\":1.5,\"kind\":\"a\"}}\n",
+	    "JSON line of row A");
 	row_b(r);
 	check_row(
-		ROWFMT_JSONL, t, r,
-		"{\"table\":\"t\",\"row\":{\"id\":-2,\"name\":\"a,b\\\"c\\nd\\re\\\\f\\tg\","
-		"\"note\":\"\",\"data\":null,\"price\":null,\"at\":null,\"ok\":null,\"doc\":null,"
-		"\"f\":null,\"kind\":null}}\n",
-		"JSON line of row B");
+	    ROWFMT_JSONL, t, r,
+	    "{\"table\":\"t\",\"row\":{\"id\":-2,\"name\":\"a,b\\\"c\\nd\\re\\\\f\\tg\","
+	    "\"note\":\"\",\"data\":null,\"price\":null,\"at\":null,\"ok\":null,\"doc\":null,"
+	    "\"f\":null,\"kind\":null}}\n",
+	    "JSON line of row B");
 
 	/* rows A and B read back through rowfmt_parse_line */
 	for (int k = 0; k < 2; k++) {
@@ -406,42 +406,41 @@ static void test_jsonl(void)
 
 	/* a bare row object when one table is possible; other spellings */
 	rc = parse(
-		"{\"b\":\"t\",\"i\":\"-5\",\"u\":7,\"f\":1e3,\"dec\":2.50,\"txt\":\"x\","
-		"\"by\":\"\\\\x0A\",\"d\":\"2024-02-29\",\"tm\":\"13:45:01.5\","
-		"\"ts\":\"2024-02-29 12:00:00\",\"tz\":\"2024-02-29T14:00:00+02:00\","
-		"\"j\":{\"a\": [1, 2]},\"id\":\"00112233-4455-6677-8899-AABBCCDDEEFF\","
-		"\"e\":\"z\",\"n\":null}",
-		tabs, 2, 1, &which, got, &scratch, &e);
+	    "{\"b\":\"t\",\"i\":\"-5\",\"u\":7,\"f\":1e3,\"dec\":2.50,\"txt\":\"x\","
+	    "\"by\":\"\\\\x0A\",\"d\":\"2024-02-29\",\"tm\":\"13:45:01.5\","
+	    "\"ts\":\"2024-02-29 12:00:00\",\"tz\":\"2024-02-29T14:00:00+02:00\","
+	    "\"j\":{\"a\": [1, 2]},\"id\":\"00112233-4455-6677-8899-AABBCCDDEEFF\","
+	    "\"e\":\"z\",\"n\":null}",
+	    tabs, 2, 1, &which, got, &scratch, &e);
 	TAP_CHECK(rc == 0 && which == 1,
 		  "a bare row object is a row of tables[only] (%s)",
 		  rc ? e.msg : "ok");
 	if (rc == 0) {
 		TAP_CHECK(got[0].v.b && got[1].v.i == -5 && got[2].v.u == 7 &&
-				  got[3].v.f == 1000.0,
+			      got[3].v.f == 1000.0,
 			  "bool 't', int64 from a string, uint64, float 1e3");
 		TAP_CHECK(got[4].v.s.len == 4 &&
-				  memcmp(got[4].v.s.p, "2.50", 4) == 0,
+			      memcmp(got[4].v.s.p, "2.50", 4) == 0,
 			  "decimal from a JSON number keeps its text 2.50");
 		TAP_CHECK(got[6].v.s.len == 1 && got[6].v.s.p[0] == '\n',
 			  "bytes from \\x0A");
 		TAP_CHECK(got[9].v.i == got[10].v.i,
 			  "timestamp with a space, timestamptz with +02:00");
 		TAP_CHECK(
-			got[11].v.s.len == 13 &&
-				memcmp(got[11].v.s.p, "{\"a\": [1, 2]}", 13) ==
-					0,
-			"a json column given as a JSON object is taken as written");
+		    got[11].v.s.len == 13 &&
+			memcmp(got[11].v.s.p, "{\"a\": [1, 2]}", 13) == 0,
+		    "a json column given as a JSON object is taken as written");
 		TAP_CHECK(got[12].v.uuid[0] == 0x00 &&
-				  got[12].v.uuid[15] == 0xff,
+			      got[12].v.uuid[15] == 0xff,
 			  "uuid in capitals");
 		TAP_CHECK(got[14].null, "null column");
 	}
 	rc = parse(
-		"{\"table\":\"t\",\"row\":{\"id\":3,\"name\":null,\"note\":null,\"data\":null,"
-		"\"price\":null,\"at\":null,\"ok\":null,\"doc\":null,\"f\":null,\"kind\":null}}",
-		tabs, 2, -1, &which, got, &scratch, &e);
+	    "{\"table\":\"t\",\"row\":{\"id\":3,\"name\":null,\"note\":null,\"data\":null,"
+	    "\"price\":null,\"at\":null,\"ok\":null,\"doc\":null,\"f\":null,\"kind\":null}}",
+	    tabs, 2, -1, &which, got, &scratch, &e);
 	TAP_CHECK(rc == 0 && which == 0 && got[0].v.i == 3 && got[1].null &&
-			  got[9].null,
+		      got[9].null,
 		  "wrapper names the table among several (%s)",
 		  rc ? e.msg : "ok");
 	buf_release(&b);
@@ -453,14 +452,14 @@ static void test_jsonl(void)
 static void test_parse_errors(void)
 {
 	struct schema_table *t = mk_table(t_json), *all = mk_table(all_json);
-	struct schema_table *tabs[2] = {t, all};
+	struct schema_table *tabs[2] = { t, all };
 	struct value got[ALL_NCOLS];
 	struct buf scratch;
 	struct err e;
 	size_t which;
 	const char *full =
-		"\"id\":1,\"name\":\"n\",\"note\":null,\"data\":null,\"price\":null,"
-		"\"at\":null,\"ok\":null,\"doc\":null,\"f\":null,\"kind\":null";
+	    "\"id\":1,\"name\":\"n\",\"note\":null,\"data\":null,\"price\":null,"
+	    "\"at\":null,\"ok\":null,\"doc\":null,\"f\":null,\"kind\":null";
 	char line[1024];
 	int rc;
 
@@ -470,8 +469,9 @@ static void test_parse_errors(void)
 	TAP_EQ_INT(parse(line, tabs, 2, -1, &which, got, &scratch, &e), 0,
 		   "control line parses");
 
-	LINE("{\"table\":\"t\",\"row\":{\"id\":1,\"name\":\"n\",\"data\":null,\"price\":null,"
-	     "\"at\":null,\"ok\":null,\"doc\":null,\"f\":null,\"kind\":null}}");
+	LINE(
+	    "{\"table\":\"t\",\"row\":{\"id\":1,\"name\":\"n\",\"data\":null,\"price\":null,"
+	    "\"at\":null,\"ok\":null,\"doc\":null,\"f\":null,\"kind\":null}}");
 	rc = parse(line, tabs, 2, -1, &which, got, &scratch, &e);
 	TAP_CHECK(rc == -1 && e.class == ERR_STREAM,
 		  "a missing column is an error");
@@ -504,9 +504,9 @@ static void test_parse_errors(void)
 	     strstr(full, ",\"name\""));
 	rc = parse(line, tabs, 2, -1, &which, got, &scratch, &e);
 	TAP_EQ_STR(
-		rc ? e.msg : "(parsed)",
-		"table t, column id: a JSON array for a column of type int64",
-		"an array for an int64 column: message");
+	    rc ? e.msg : "(parsed)",
+	    "table t, column id: a JSON array for a column of type int64",
+	    "an array for an int64 column: message");
 
 	LINE("{\"table\":\"t\",\"row\":{\"id\":true%s}}",
 	     strstr(full, ",\"name\""));
@@ -519,9 +519,9 @@ static void test_parse_errors(void)
 	     strstr(full, ",\"name\""));
 	rc = parse(line, tabs, 2, -1, &which, got, &scratch, &e);
 	TAP_EQ_STR(
-		rc ? e.msg : "(parsed)",
-		"table t, column id: int64 out of range '9223372036854775808'",
-		"int64 overflow: message");
+	    rc ? e.msg : "(parsed)",
+	    "table t, column id: int64 out of range '9223372036854775808'",
+	    "int64 overflow: message");
 
 	LINE("{\"table\":\"t\",\"row\":{\"id\":1.5%s}}",
 	     strstr(full, ",\"name\""));
@@ -537,7 +537,7 @@ static void test_parse_errors(void)
 	LINE("{%s}", full);
 	rc = parse(line, tabs, 2, -1, &which, got, &scratch, &e);
 	TAP_CHECK(rc == -1 && e.class == ERR_STREAM &&
-			  strstr(e.msg, "several tables"),
+		      strstr(e.msg, "several tables"),
 		  "a bare row with several tables is an error (%s)", e.msg);
 	rc = parse(line, tabs, 2, 0, &which, got, &scratch, &e);
 	TAP_CHECK(rc == 0 && which == 0,
@@ -548,7 +548,7 @@ static void test_parse_errors(void)
 		   "an array line: message");
 	rc = parse("{\"table\":\"t\",", tabs, 2, 0, &which, got, &scratch, &e);
 	TAP_CHECK(rc == -1 && e.class == ERR_STREAM &&
-			  strstr(e.msg, "invalid JSON"),
+		      strstr(e.msg, "invalid JSON"),
 		  "invalid JSON is an error (%s)", e.msg);
 	rc = parse("", tabs, 2, 0, &which, got, &scratch, &e);
 	TAP_CHECK(rc == -1 && e.class == ERR_STREAM,
@@ -562,15 +562,16 @@ static void test_parse_errors(void)
 		   "table t, column ok: invalid bool 'ye'",
 		   "bad bool: message");
 
-	/* fixed bug, kept as a regression test: the NUL-byte bug of value_parse seen from a JSON line: an
-	 * int64 written as "12\u0000junk" reads as 12 */
+	/* fixed bug, kept as a regression test: the NUL-byte bug of value_parse
+	 * seen from a JSON line: an int64 written as "12\u0000junk" reads as 12
+	 */
 	LINE("{\"table\":\"t\",\"row\":{\"id\":\"12\\u0000junk\"%s}}",
 	     strstr(full, ",\"name\""));
 	rc = parse(line, tabs, 2, -1, &which, got, &scratch, &e);
 	TAP_CHECK(
-		rc == -1 && strstr(e.msg, "column id"),
-		"regression: an int64 \"12\\u0000junk\" is refused (got %s, id %lld)",
-		rc ? "an error" : "success", rc ? 0LL : (long long)got[0].v.i);
+	    rc == -1 && strstr(e.msg, "column id"),
+	    "regression: an int64 \"12\\u0000junk\" is refused (got %s, id %lld)",
+	    rc ? "an error" : "success", rc ? 0LL : (long long)got[0].v.i);
 #undef LINE
 	buf_release(&scratch);
 	schema_table_free(t);
@@ -589,7 +590,7 @@ static void test_lines(void)
 	err_init(&e);
 	rc = rowfmt_lines_next(&l, &e);
 	TAP_CHECK(rc == 1 && l.line.len == 4 &&
-			  memcmp(l.line.data, "one\r", 4) == 0,
+		      memcmp(l.line.data, "one\r", 4) == 0,
 		  "first line keeps its CR");
 	rc = rowfmt_lines_next(&l, &e);
 	TAP_CHECK(rc == 1 && l.line.len == 0, "an empty line");

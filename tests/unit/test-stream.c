@@ -8,8 +8,8 @@
  * truncation at every length, every byte flipped, wrong versions,
  * trailing data, unknown frames, and values that break their type's rules
  * behind valid checksums.  Frames are rebuilt by hand with XXH3-64 where
- * a test needs a well-sealed but wrong stream.  Checks marked "regression:" once failed
- * against the library as it is and document the bug.
+ * a test needs a well-sealed but wrong stream.  Checks marked "regression:"
+ * once failed against the library as it is and document the bug.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -117,38 +117,38 @@ static int val_eq(enum value_type t, const struct value *a,
  */
 
 static const char users_json[] =
-	"{\"name\":\"users\",\"source\":\"unit\",\"columns\":["
-	"{\"name\":\"id\",\"type\":\"int64\",\"nullable\":false},"
-	"{\"name\":\"name\",\"type\":\"text\",\"nullable\":false},"
-	"{\"name\":\"score\",\"type\":\"float64\"},"
-	"{\"name\":\"balance\",\"type\":\"decimal\",\"precision\":20,\"scale\":3},"
-	"{\"name\":\"active\",\"type\":\"bool\"},"
-	"{\"name\":\"born\",\"type\":\"date\"},"
-	"{\"name\":\"wake\",\"type\":\"time\"},"
-	"{\"name\":\"created\",\"type\":\"timestamptz\"},"
-	"{\"name\":\"seen\",\"type\":\"timestamp\"},"
-	"{\"name\":\"avatar\",\"type\":\"bytes\"},"
-	"{\"name\":\"prefs\",\"type\":\"json\"},"
-	"{\"name\":\"uid\",\"type\":\"uuid\"},"
-	"{\"name\":\"kind\",\"type\":\"enum\",\"labels\":[\"text\",\"image\"]},"
-	"{\"name\":\"big\",\"type\":\"uint64\"},"
-	"{\"name\":\"nothing\",\"type\":\"null\"}],"
-	"\"primary_key\":[\"id\"],\"watermark\":\"id\"}";
+    "{\"name\":\"users\",\"source\":\"unit\",\"columns\":["
+    "{\"name\":\"id\",\"type\":\"int64\",\"nullable\":false},"
+    "{\"name\":\"name\",\"type\":\"text\",\"nullable\":false},"
+    "{\"name\":\"score\",\"type\":\"float64\"},"
+    "{\"name\":\"balance\",\"type\":\"decimal\",\"precision\":20,\"scale\":3},"
+    "{\"name\":\"active\",\"type\":\"bool\"},"
+    "{\"name\":\"born\",\"type\":\"date\"},"
+    "{\"name\":\"wake\",\"type\":\"time\"},"
+    "{\"name\":\"created\",\"type\":\"timestamptz\"},"
+    "{\"name\":\"seen\",\"type\":\"timestamp\"},"
+    "{\"name\":\"avatar\",\"type\":\"bytes\"},"
+    "{\"name\":\"prefs\",\"type\":\"json\"},"
+    "{\"name\":\"uid\",\"type\":\"uuid\"},"
+    "{\"name\":\"kind\",\"type\":\"enum\",\"labels\":[\"text\",\"image\"]},"
+    "{\"name\":\"big\",\"type\":\"uint64\"},"
+    "{\"name\":\"nothing\",\"type\":\"null\"}],"
+    "\"primary_key\":[\"id\"],\"watermark\":\"id\"}";
 #define USERS_NCOLS 15
 
 static const char tags_json[] =
-	"{\"name\":\"tags\",\"columns\":["
-	"{\"name\":\"id\",\"type\":\"int64\",\"nullable\":false},"
-	"{\"name\":\"label\",\"type\":\"text\"}],\"primary_key\":[\"id\"]}";
+    "{\"name\":\"tags\",\"columns\":["
+    "{\"name\":\"id\",\"type\":\"int64\",\"nullable\":false},"
+    "{\"name\":\"label\",\"type\":\"text\"}],\"primary_key\":[\"id\"]}";
 
 static const char empty_json[] =
-	"{\"name\":\"empty\",\"columns\":[{\"name\":\"x\",\"type\":\"text\"}]}";
+    "{\"name\":\"empty\",\"columns\":[{\"name\":\"x\",\"type\":\"text\"}]}";
 
 static const char blobs_json[] =
-	"{\"name\":\"blobs\",\"columns\":["
-	"{\"name\":\"id\",\"type\":\"int64\",\"nullable\":false},"
-	"{\"name\":\"body\",\"type\":\"text\",\"nullable\":false}],"
-	"\"watermark\":\"body\"}";
+    "{\"name\":\"blobs\",\"columns\":["
+    "{\"name\":\"id\",\"type\":\"int64\",\"nullable\":false},"
+    "{\"name\":\"body\",\"type\":\"text\",\"nullable\":false}],"
+    "\"watermark\":\"body\"}";
 
 /* storage for one generated row's strings */
 struct rowtext {
@@ -161,13 +161,14 @@ struct rowtext {
 /* Row i of "users" (deterministic; rows 0..9 carry edge values). */
 static void gen_user(uint64_t i, struct value *row, struct rowtext *rt)
 {
-	static const char *const decs[] = {"NaN",      "-0.001",
-					   "12.50",    "0",
-					   "-0",       "123456789012345678.123",
-					   "Infinity", "-Infinity",
-					   "1",	       "-7.5"};
-	static const char *const names[] = {"", "ada", "b\xc3\xa9la",
-					    "\xf0\x9f\x98\x80"};
+	static const char *const decs[] = {
+		"NaN",	    "-0.001",	 "12.50",
+		"0",	    "-0",	 "123456789012345678.123",
+		"Infinity", "-Infinity", "1",
+		"-7.5"
+	};
+	static const char *const names[] = { "", "ada", "b\xc3\xa9la",
+					     "\xf0\x9f\x98\x80" };
 	size_t k;
 
 	memset(row, 0, sizeof(*row) * USERS_NCOLS);
@@ -216,10 +217,10 @@ static void gen_user(uint64_t i, struct value *row, struct rowtext *rt)
 	row[6].v.i = i == 0   ? 0
 		     : i == 1 ? VALUE_TIME_MAX
 			      : (int64_t)(i * 1234567891 % 86400000001);
-	row[7].v.i =
-		i == 0	 ? INT64_MIN
-		: i == 1 ? INT64_MAX
-		: i == 2 ? -1
+	row[7].v.i = i == 0   ? INT64_MIN
+		     : i == 1 ? INT64_MAX
+		     : i == 2
+			 ? -1
 			 : (int64_t)i * INT64_C(1000003) - INT64_C(5000000000);
 	row[8].v.i = i == 0   ? INT64_MAX
 		     : i == 1 ? INT64_MIN
@@ -240,8 +241,7 @@ static void gen_user(uint64_t i, struct value *row, struct rowtext *rt)
 	}
 	for (int j = 0; j < 16; j++)
 		row[11].v.uuid[j] =
-			i == 1 ? 0xff
-			       : (uint8_t)(i >> (j % 8) ^ (uint64_t)j * 17);
+		    i == 1 ? 0xff : (uint8_t)(i >> (j % 8) ^ (uint64_t)j * 17);
 	row[12].v.s.p = i % 3 ? "text" : "image";
 	row[12].v.s.len = strlen(row[12].v.s.p);
 	row[13].v.u = i == 0 ? UINT64_MAX : i * UINT64_C(0x9e3779b97f4a7c15);
@@ -262,7 +262,7 @@ struct mem {
 
 static struct stream_writer *w_open(struct mem *m, int level, size_t batch)
 {
-	struct stream_writer_opts o = {level, batch};
+	struct stream_writer_opts o = { level, batch };
 	struct stream_writer *w;
 	struct err e;
 
@@ -360,8 +360,8 @@ fail:
 static void small_stream(int level, struct mem *m)
 {
 	struct schema_table *u = mk_table(users_json), *t = mk_table(tags_json);
-	static const int64_t ids[] = {1, 2, 3};
-	static const char *const labels[] = {"red", NULL, "blue\tgreen"};
+	static const int64_t ids[] = { 1, 2, 3 };
+	static const char *const labels[] = { "red", NULL, "blue\tgreen" };
 	struct stream_writer *w = w_open(m, level, 4096);
 
 	if (write_users(w, u, 0, 12, NULL) < 0 ||
@@ -569,8 +569,8 @@ static void test_worked_example(void)
 	unsigned char want[400];
 	size_t wlen = unhex(example_hex, want, sizeof(want));
 	struct schema_table *t = mk_table(
-		"{\"name\":\"t\",\"columns\":[{\"name\":\"id\",\"type\":\"int64\","
-		"\"nullable\":false}],\"primary_key\":[\"id\"]}");
+	    "{\"name\":\"t\",\"columns\":[{\"name\":\"id\",\"type\":\"int64\","
+	    "\"nullable\":false}],\"primary_key\":[\"id\"]}");
 	struct mem m;
 	struct stream_writer *w = w_open(&m, 0, STREAM_DEFAULT_BATCH);
 	struct value row[1];
@@ -592,12 +592,12 @@ static void test_worked_example(void)
 		   "digest of the worked example");
 	w_close(&m, w);
 	TAP_EQ_MEM(
-		m.data, m.len, want, wlen,
-		"writer output is byte for byte the worked example of ferry-stream(5)");
+	    m.data, m.len, want, wlen,
+	    "writer output is byte for byte the worked example of ferry-stream(5)");
 	TAP_EQ_INT(read_all(want, wlen, &res, &e), 0,
 		   "the worked example reads back");
 	TAP_CHECK(res.tables == 1 && res.rows == 2 && res.tot.frames == 3 &&
-			  res.offset == 312,
+		      res.offset == 312,
 		  "worked example: 1 table, 2 rows, 3 frames, 312 bytes read");
 	free(m.data);
 	schema_table_free(t);
@@ -610,8 +610,8 @@ static void test_roundtrip(int level)
 	struct schema_table *u = mk_table(users_json), *t = mk_table(tags_json),
 			    *em = mk_table(empty_json),
 			    *bl = mk_table(blobs_json);
-	static const int64_t ids[] = {10, -3, 7, INT64_MIN};
-	static const char *const labels[] = {"a", NULL, "", "x\ny"};
+	static const int64_t ids[] = { 10, -3, 7, INT64_MIN };
+	static const char *const labels[] = { "a", NULL, "", "x\ny" };
 	const uint64_t nusers = 3000;
 	struct stream_table_stats ws[4];
 	struct stream_writer *w;
@@ -672,8 +672,8 @@ static void test_roundtrip(int level)
 			  " bytes)",
 			  level, ws[0].stored_bytes, ws[0].raw_bytes);
 	TAP_CHECK(ws[1].rows == 0 && ws[1].batches == 0 &&
-			  ws[1].digest.lo == 0 && ws[1].digest.hi == 0 &&
-			  !ws[1].has_watermark,
+		      ws[1].digest.lo == 0 && ws[1].digest.hi == 0 &&
+		      !ws[1].has_watermark,
 		  "level %d: empty table has no rows, no batches and digest 0",
 		  level);
 	TAP_CHECK(ws[0].has_watermark && ws[0].watermark.v.i == INT64_MAX,
@@ -694,11 +694,10 @@ static void test_roundtrip(int level)
 	}
 	TAP_EQ_STR(rt->name, "users", "first table is users");
 	TAP_CHECK(
-		rt->ncols == USERS_NCOLS && rt->watermark == 0 &&
-			rt->npk == 1 && rt->cols[12].nlabels == 2 &&
-			rt->cols[3].precision == 20 && rt->source &&
-			strcmp(rt->source, "unit") == 0,
-		"users schema read back (columns, watermark, key, labels, precision, source)");
+	    rt->ncols == USERS_NCOLS && rt->watermark == 0 && rt->npk == 1 &&
+		rt->cols[12].nlabels == 2 && rt->cols[3].precision == 20 &&
+		rt->source && strcmp(rt->source, "unit") == 0,
+	    "users schema read back (columns, watermark, key, labels, precision, source)");
 	{
 		uint64_t n = 0, bad = 0;
 		struct value want[USERS_NCOLS];
@@ -724,27 +723,27 @@ static void test_roundtrip(int level)
 		TAP_EQ_UINT(n, nusers, "level %d: %" PRIu64 " users read",
 			    level, nusers);
 		TAP_EQ_UINT(
-			bad, 0,
-			"level %d: every value of every user round trips exactly",
-			level);
+		    bad, 0,
+		    "level %d: every value of every user round trips exactly",
+		    level);
 	}
 	{
 		const struct stream_table_stats *s =
-			stream_reader_table_stats(r);
+		    stream_reader_table_stats(r);
 		TAP_CHECK(
-			s->rows == ws[0].rows && s->batches == ws[0].batches &&
-				s->raw_bytes == ws[0].raw_bytes &&
-				s->stored_bytes == ws[0].stored_bytes,
-			"level %d: users stats (rows, batches, bytes) match the writer's",
-			level);
+		    s->rows == ws[0].rows && s->batches == ws[0].batches &&
+			s->raw_bytes == ws[0].raw_bytes &&
+			s->stored_bytes == ws[0].stored_bytes,
+		    "level %d: users stats (rows, batches, bytes) match the writer's",
+		    level);
 		TAP_CHECK(
-			digest_equal(&s->digest, &ws[0].digest),
-			"level %d: users digest matches stream_writer_last_table",
-			level);
+		    digest_equal(&s->digest, &ws[0].digest),
+		    "level %d: users digest matches stream_writer_last_table",
+		    level);
 		TAP_CHECK(
-			s->has_watermark && s->watermark.v.i == INT64_MAX,
-			"level %d: reader watermark of users is the greatest id",
-			level);
+		    s->has_watermark && s->watermark.v.i == INT64_MAX,
+		    "level %d: reader watermark of users is the greatest id",
+		    level);
 		digest_add(&sum, &s->digest);
 	}
 
@@ -755,8 +754,8 @@ static void test_roundtrip(int level)
 	TAP_EQ_INT(stream_reader_next_row(r, &row, &e), 0,
 		   "level %d: empty table has no rows", level);
 	TAP_CHECK(stream_reader_table_stats(r)->rows == 0 &&
-			  stream_reader_table_stats(r)->batches == 0 &&
-			  stream_reader_table_stats(r)->digest.lo == 0,
+		      stream_reader_table_stats(r)->batches == 0 &&
+		      stream_reader_table_stats(r)->digest.lo == 0,
 		  "level %d: empty table stats are zero", level);
 
 	/* tags: skipped without reading its rows; next_table reads and checks
@@ -792,11 +791,10 @@ static void test_roundtrip(int level)
 				       &ws[3].digest),
 			  "level %d: blobs digest matches the writer's", level);
 		TAP_CHECK(
-			stream_reader_table_stats(r)->has_watermark &&
-				stream_reader_table_stats(r)
-						->watermark.v.s.len == 5,
-			"level %d: text watermark is the greatest value ('small' > 'aaa...')",
-			level);
+		    stream_reader_table_stats(r)->has_watermark &&
+			stream_reader_table_stats(r)->watermark.v.s.len == 5,
+		    "level %d: text watermark is the greatest value ('small' > 'aaa...')",
+		    level);
 	}
 	rc = stream_reader_next_table(r, &rt, &e);
 	TAP_EQ_INT(rc, 0, "level %d: end of stream (%s)", level,
@@ -811,14 +809,14 @@ static void test_roundtrip(int level)
 			  "level %d: totals say 4 tables and %" PRIu64 " rows",
 			  level, nusers + 7);
 		TAP_EQ_UINT(
-			tot->frames,
-			4 * 2 + ws[0].batches + ws[2].batches + ws[3].batches,
-			"level %d: totals count every frame before stream-end",
-			level);
+		    tot->frames,
+		    4 * 2 + ws[0].batches + ws[2].batches + ws[3].batches,
+		    "level %d: totals count every frame before stream-end",
+		    level);
 		TAP_CHECK(
-			digest_equal(&tot->digest, &all),
-			"level %d: stream digest is the sum of the table digests",
-			level);
+		    digest_equal(&tot->digest, &all),
+		    "level %d: stream digest is the sum of the table digests",
+		    level);
 	}
 	TAP_EQ_UINT(stream_reader_offset(r), m.len,
 		    "level %d: the reader read every byte", level);
@@ -864,15 +862,17 @@ static struct digest tags_digest(const int64_t *ids, const char *const *labels,
 
 static void test_digest_order(void)
 {
-	static const int64_t ids[] = {1, 2, 3, 4, 5};
-	static const char *const labels[] = {"a", "b", NULL, "d", ""};
-	static const int64_t rids[] = {5, 3, 1, 4, 2};
-	static const char *const rlabels[] = {"", NULL, "a", "d", "b"};
-	static const char *const changed[] = {"", NULL, "a", "e", "b"};
-	static const int64_t dids[] = {1, 2, 3, 4, 5, 5};
-	static const char *const dlabels[] = {"a", "b", NULL, "d", "", ""};
-	static const int64_t tids[] = {1, 2, 3, 4, 5, 5, 5};
-	static const char *const tlabels[] = {"a", "b", NULL, "d", "", "", ""};
+	static const int64_t ids[] = { 1, 2, 3, 4, 5 };
+	static const char *const labels[] = { "a", "b", NULL, "d", "" };
+	static const int64_t rids[] = { 5, 3, 1, 4, 2 };
+	static const char *const rlabels[] = { "", NULL, "a", "d", "b" };
+	static const char *const changed[] = { "", NULL, "a", "e", "b" };
+	static const int64_t dids[] = { 1, 2, 3, 4, 5, 5 };
+	static const char *const dlabels[] = { "a", "b", NULL, "d", "", "" };
+	static const int64_t tids[] = { 1, 2, 3, 4, 5, 5, 5 };
+	static const char *const tlabels[] = {
+		"a", "b", NULL, "d", "", "", ""
+	};
 	struct digest d1 = tags_digest(ids, labels, 5);
 	struct digest d2 = tags_digest(rids, rlabels, 5);
 	struct digest d3 = tags_digest(rids, changed, 5);
@@ -926,14 +926,14 @@ static void test_writer_refusals(void)
 	TAP_CHECK(rc == -1 && e.class == ERR_STREAM,
 		  "writer refuses an enum label not in the labels");
 	TAP_CHECK(strstr(e.msg, "table users, row 3, column kind") &&
-			  strstr(e.msg, "'video'"),
+		      strstr(e.msg, "'video'"),
 		  "message names table, row, column and the label (%s)", e.msg);
 	gen_user(22, row, &rt);
 	row[1].v.s.p = "bad \xc3\x28";
 	row[1].v.s.len = 6;
 	rc = stream_writer_add_row(w, row, &e);
 	TAP_CHECK(rc == -1 && strstr(e.msg, "column name") &&
-			  strstr(e.msg, "UTF-8"),
+		      strstr(e.msg, "UTF-8"),
 		  "writer refuses invalid UTF-8 text (%s)", e.msg);
 	gen_user(22, row, &rt);
 	row[3].v.s.p = "1e5";
@@ -971,7 +971,7 @@ static void test_writer_refusals(void)
 	free(m.data);
 
 	{
-		struct stream_writer_opts o = {20, 4096};
+		struct stream_writer_opts o = { 20, 4096 };
 		FILE *f = fopen("/dev/null", "wb");
 		err_init(&e);
 		TAP_CHECK(!stream_writer_new(f, &o, &e) && e.class == ERR_USAGE,
@@ -1076,7 +1076,7 @@ static int benign_zstd_flip(const unsigned char *orig, size_t len, size_t i,
  * payload that do not change what it decompresses to. */
 static void test_flips(int level)
 {
-	static const unsigned char masks[] = {0x01, 0x80, 0xff};
+	static const unsigned char masks[] = { 0x01, 0x80, 0xff };
 	struct mem m;
 	struct result res;
 	struct err e;
@@ -1102,25 +1102,25 @@ static void test_flips(int level)
 					benign++;
 				} else if (passed++ < 10) {
 					tap_diag(
-						"level %d: byte %zu ^ 0x%02x still reads",
-						level, i, masks[k]);
+					    "level %d: byte %zu ^ 0x%02x still reads",
+					    level, i, masks[k]);
 				}
 			} else if (e.class != ERR_STREAM) {
 				if (wrong_class++ < 10)
 					tap_diag(
-						"byte %zu ^ 0x%02x: class %d: %s",
-						i, masks[k], e.class, e.msg);
+					    "byte %zu ^ 0x%02x: class %d: %s",
+					    i, masks[k], e.class, e.msg);
 			}
 		}
 	if (benign)
 		tap_diag(
-			"level %d: %zu flips inside zstd payloads decompress to the same bytes",
-			level, benign);
+		    "level %d: %zu flips inside zstd payloads decompress to the same bytes",
+		    level, benign);
 	TAP_EQ_UINT(
-		passed, 0,
-		"level %d: every flipped byte (%zu bytes x 3 masks) is refused "
-		"or leaves the raw payload unchanged",
-		level, m.len);
+	    passed, 0,
+	    "level %d: every flipped byte (%zu bytes x 3 masks) is refused "
+	    "or leaves the raw payload unchanged",
+	    level, m.len);
 	TAP_EQ_UINT(wrong_class, 0, "level %d: every flip is ERR_STREAM",
 		    level);
 	TAP_EQ_UINT(minor_ok, 3, "level %d: another minor version is accepted",
@@ -1147,8 +1147,8 @@ static void test_compressed_kinds(void)
 			begin_z += z;
 		else if (z && !bad++)
 			tap_diag(
-				"frame %zu (kind %u) at byte %zu has the zstd flag",
-				i, fr[i].kind, fr[i].off);
+			    "frame %zu (kind %u) at byte %zu has the zstd flag",
+			    i, fr[i].kind, fr[i].off);
 		if (z && fr[i].stored_len >= fr[i].raw_len)
 			bad++;
 	}
@@ -1156,9 +1156,9 @@ static void test_compressed_kinds(void)
 		    "level 3: table-end and stream-end are stored, "
 		    "compressed frames are smaller");
 	TAP_CHECK(
-		rows_z >= 1 && begin_z >= 1,
-		"level 3: rows and the users table-begin are compressed (%zu, %zu)",
-		rows_z, begin_z);
+	    rows_z >= 1 && begin_z >= 1,
+	    "level 3: rows and the users table-begin are compressed (%zu, %zu)",
+	    rows_z, begin_z);
 	free(m.data);
 }
 
@@ -1172,13 +1172,13 @@ static void test_versions_and_trailing(void)
 	small_stream(1, &m);
 	m.data[10] = 2;
 	TAP_CHECK(read_all(m.data, m.len, &res, &e) == -1 &&
-			  e.class == ERR_STREAM,
+		      e.class == ERR_STREAM,
 		  "major version 2 is refused");
 	TAP_CHECK(strstr(e.msg, "version 2.0") != NULL,
 		  "the message names version 2.0 (%s)", e.msg);
 	m.data[10] = 0;
 	TAP_CHECK(read_all(m.data, m.len, &res, &e) == -1 &&
-			  strstr(e.msg, "version 0.0"),
+		      strstr(e.msg, "version 0.0"),
 		  "major version 0 is refused");
 	m.data[10] = 1;
 	m.data[11] = 7;
@@ -1187,16 +1187,16 @@ static void test_versions_and_trailing(void)
 	m.data[11] = 0;
 	m.data[13] = 1;
 	TAP_CHECK(read_all(m.data, m.len, &res, &e) == -1 &&
-			  e.class == ERR_STREAM,
+		      e.class == ERR_STREAM,
 		  "a reserved header byte set is refused");
 	m.data[13] = 0;
 	m.data[5] = 'x';
 	TAP_CHECK(read_all(m.data, m.len, &res, &e) == -1 &&
-			  strstr(e.msg, "damaged ferry signature"),
+		      strstr(e.msg, "damaged ferry signature"),
 		  "a changed signature is refused (%s)", e.msg);
 	m.data[5] = 'Y';
 	TAP_CHECK(read_all("hello, world\n", 13, &res, &e) == -1 &&
-			  strstr(e.msg, "not a ferry stream"),
+		      strstr(e.msg, "not a ferry stream"),
 		  "text is not a ferry stream (%s)", e.msg);
 
 	/* two streams back to back read as the tables of both */
@@ -1213,23 +1213,23 @@ static void test_versions_and_trailing(void)
 	/* anything after the stream-end that is not another stream */
 	memcpy(two + m.len, "x", 1);
 	TAP_CHECK(read_all(two, m.len + 1, &res, &e) == -1 &&
-			  e.class == ERR_STREAM && strstr(e.msg, "trailing"),
+		      e.class == ERR_STREAM && strstr(e.msg, "trailing"),
 		  "one trailing byte is refused (%s)", e.msg);
 	memset(two + m.len, 0, 32);
 	TAP_CHECK(read_all(two, m.len + 32, &res, &e) == -1 &&
-			  e.class == ERR_STREAM,
+		      e.class == ERR_STREAM,
 		  "trailing zero bytes are refused");
 	memcpy(two + m.len, m.data, 8);
 	TAP_CHECK(read_all(two, m.len + 8, &res, &e) == -1 &&
-			  e.class == ERR_STREAM,
+		      e.class == ERR_STREAM,
 		  "a partial second signature is refused (%s)", e.msg);
 	memcpy(two + m.len, m.data, 12);
 	TAP_CHECK(read_all(two, m.len + 12, &res, &e) == -1 &&
-			  e.class == ERR_STREAM,
+		      e.class == ERR_STREAM,
 		  "a partial second header is refused (%s)", e.msg);
 	memcpy(two + m.len, m.data, 16);
 	TAP_CHECK(read_all(two, m.len + 16, &res, &e) == -1 &&
-			  strstr(e.msg, "truncated"),
+		      strstr(e.msg, "truncated"),
 		  "a second header without frames is truncated (%s)", e.msg);
 	{
 		/* a frame after the stream-end, even a skippable one */
@@ -1238,10 +1238,10 @@ static void test_versions_and_trailing(void)
 		buf_add(&o, m.data, m.len, &e);
 		emit_raw(&o, 0x70, STREAM_FLAG_SKIPPABLE, 0, "hi", 2);
 		TAP_CHECK(
-			read_all(o.data, o.len, &res, &e) == -1 &&
-				e.class == ERR_STREAM,
-			"a skippable frame after the stream-end is refused (%s)",
-			e.msg);
+		    read_all(o.data, o.len, &res, &e) == -1 &&
+			e.class == ERR_STREAM,
+		    "a skippable frame after the stream-end is refused (%s)",
+		    e.msg);
 		buf_release(&o);
 	}
 	free(two);
@@ -1260,7 +1260,7 @@ static int with_extra_frame(const struct mem *m, size_t at, unsigned kind,
 	for (size_t i = 0; i < n; i++) {
 		if (i == at) {
 			uint64_t sum =
-				XXH3_64bits(payload, len) ^ (bad_sum ? 1 : 0);
+			    XXH3_64bits(payload, len) ^ (bad_sum ? 1 : 0);
 			emit(o, kind, flags, 7, payload, len, (uint32_t)len,
 			     sum);
 		}
@@ -1290,7 +1290,7 @@ static void test_unknown_frames(void)
 			break;
 		}
 	TAP_CHECK(n >= 7 && fr[n - 1].kind == STREAM_FRAME_STREAM_END &&
-			  between > 0,
+		      between > 0,
 		  "split the small stream into %zu frames", n);
 
 	/* control: rebuilding without changes gives the same bytes */
@@ -1304,59 +1304,59 @@ static void test_unknown_frames(void)
 	with_extra_frame(&m, between, 0x70, STREAM_FLAG_SKIPPABLE, "future", 6,
 			 0, 1, &o);
 	TAP_EQ_INT(
-		read_all(o.data, o.len, &res, &e), 0,
-		"a skippable frame of kind 0x70 between tables is skipped (%s)",
-		e.msg);
+	    read_all(o.data, o.len, &res, &e), 0,
+	    "a skippable frame of kind 0x70 between tables is skipped (%s)",
+	    e.msg);
 	TAP_CHECK(res.skipped == 1 && res.tables == 2 && res.rows == 15 &&
-			  res.tot.frames == get64(fr[n - 1].payload + 16) + 1,
+		      res.tot.frames == get64(fr[n - 1].payload + 16) + 1,
 		  "skipped_frames is 1, the tables and rows are all there");
 	buf_release(&o);
 
 	with_extra_frame(&m, between, 0x70, STREAM_FLAG_SKIPPABLE, "future", 6,
 			 0, 0, &o);
 	TAP_CHECK(read_all(o.data, o.len, &res, &e) == -1 &&
-			  strstr(e.msg, "frames"),
+		      strstr(e.msg, "frames"),
 		  "a skipped frame counts in the stream-end frames figure (%s)",
 		  e.msg);
 	buf_release(&o);
 
 	with_extra_frame(&m, between, 0x70, 0, "future", 6, 0, 1, &o);
 	TAP_CHECK(read_all(o.data, o.len, &res, &e) == -1 &&
-			  e.class == ERR_STREAM &&
-			  strstr(e.msg, "unknown frame kind 112"),
+		      e.class == ERR_STREAM &&
+		      strstr(e.msg, "unknown frame kind 112"),
 		  "an unknown frame without the skippable flag is refused (%s)",
 		  e.msg);
 	buf_release(&o);
 
 	with_extra_frame(&m, 0, 0xff, STREAM_FLAG_SKIPPABLE, "", 0, 0, 1, &o);
 	TAP_CHECK(
-		read_all(o.data, o.len, &res, &e) == 0 && res.skipped == 1,
-		"a skippable empty frame right after the header is skipped (%s)",
-		e.msg);
+	    read_all(o.data, o.len, &res, &e) == 0 && res.skipped == 1,
+	    "a skippable empty frame right after the header is skipped (%s)",
+	    e.msg);
 	buf_release(&o);
 
 	with_extra_frame(&m, 1, 0x05, STREAM_FLAG_SKIPPABLE, "in a table", 10,
 			 0, 1, &o);
 	TAP_CHECK(
-		read_all(o.data, o.len, &res, &e) == 0 && res.skipped == 1 &&
-			res.rows == 15,
-		"a skippable frame inside a table (before its rows) is skipped (%s)",
-		e.msg);
+	    read_all(o.data, o.len, &res, &e) == 0 && res.skipped == 1 &&
+		res.rows == 15,
+	    "a skippable frame inside a table (before its rows) is skipped (%s)",
+	    e.msg);
 	buf_release(&o);
 
 	with_extra_frame(&m, 2, 0x00, STREAM_FLAG_SKIPPABLE, "kind 0", 6, 0, 1,
 			 &o);
 	TAP_CHECK(
-		read_all(o.data, o.len, &res, &e) == 0 && res.skipped == 1,
-		"a skippable frame of kind 0 after a rows frame is skipped, not a batch (%s)",
-		e.msg);
+	    read_all(o.data, o.len, &res, &e) == 0 && res.skipped == 1,
+	    "a skippable frame of kind 0 after a rows frame is skipped, not a batch (%s)",
+	    e.msg);
 	buf_release(&o);
 
 	/* a skipped frame is checked like any other (ferry-stream(5)) */
 	with_extra_frame(&m, between, 0x70, STREAM_FLAG_SKIPPABLE, "future", 6,
 			 1, 1, &o);
 	TAP_CHECK(read_all(o.data, o.len, &res, &e) == -1 &&
-			  strstr(e.msg, "checksum"),
+		      strstr(e.msg, "checksum"),
 		  "a skippable frame with a bad checksum is refused (%s)",
 		  e.msg);
 	buf_release(&o);
@@ -1364,18 +1364,17 @@ static void test_unknown_frames(void)
 			 STREAM_FLAG_SKIPPABLE | STREAM_FLAG_ZSTD,
 			 "not zstd at all", 15, 0, 1, &o);
 	TAP_CHECK(
-		read_all(o.data, o.len, &res, &e) == -1 &&
-			e.class == ERR_STREAM,
-		"a skippable frame with the zstd flag and no zstd payload is refused (%s)",
-		e.msg);
+	    read_all(o.data, o.len, &res, &e) == -1 && e.class == ERR_STREAM,
+	    "a skippable frame with the zstd flag and no zstd payload is refused (%s)",
+	    e.msg);
 	buf_release(&o);
 	{
 		/* a compressed skippable frame is decompressed and skipped */
 		unsigned char z[256];
 		static const char text[] =
-			"a later minor version's frame, compressed";
+		    "a later minor version's frame, compressed";
 		size_t zl =
-			ZSTD_compress(z, sizeof(z), text, sizeof(text) - 1, 1);
+		    ZSTD_compress(z, sizeof(z), text, sizeof(text) - 1, 1);
 		struct frame f2[64];
 		size_t n2 = split((const unsigned char *)m.data, m.len, f2, 64);
 		start(&o, m.data);
@@ -1390,10 +1389,9 @@ static void test_unknown_frames(void)
 			else
 				emit_same(&o, &f2[i]);
 		}
-		TAP_CHECK(read_all(o.data, o.len, &res, &e) == 0 &&
-				  res.skipped == 1,
-			  "a compressed skippable frame is skipped (%s)",
-			  e.msg);
+		TAP_CHECK(
+		    read_all(o.data, o.len, &res, &e) == 0 && res.skipped == 1,
+		    "a compressed skippable frame is skipped (%s)", e.msg);
 		buf_release(&o);
 	}
 
@@ -1404,10 +1402,10 @@ static void test_unknown_frames(void)
 		     fr[i].count, fr[i].payload, fr[i].stored_len,
 		     fr[i].raw_len, fr[i].sum);
 	TAP_CHECK(
-		read_all(o.data, o.len, &res, &e) == 0 && res.skipped == 0 &&
-			res.rows == 15,
-		"known kinds with the skippable flag are read and counted (%s)",
-		e.msg);
+	    read_all(o.data, o.len, &res, &e) == 0 && res.skipped == 0 &&
+		res.rows == 15,
+	    "known kinds with the skippable flag are read and counted (%s)",
+	    e.msg);
 	buf_release(&o);
 
 	/* reserved flag bits and the reserved field, resealed */
@@ -1417,7 +1415,7 @@ static void test_unknown_frames(void)
 		     fr[i].count, fr[i].payload, fr[i].stored_len,
 		     fr[i].raw_len, fr[i].sum);
 	TAP_CHECK(read_all(o.data, o.len, &res, &e) == -1 &&
-			  strstr(e.msg, "reserved"),
+		      strstr(e.msg, "reserved"),
 		  "a reserved flag bit is refused (%s)", e.msg);
 	buf_release(&o);
 	start(&o, m.data);
@@ -1431,7 +1429,7 @@ static void test_unknown_frames(void)
 		}
 	}
 	TAP_CHECK(read_all(o.data, o.len, &res, &e) == -1 &&
-			  strstr(e.msg, "reserved"),
+		      strstr(e.msg, "reserved"),
 		  "a reserved field set is refused (%s)", e.msg);
 	buf_release(&o);
 
@@ -1440,10 +1438,9 @@ static void test_unknown_frames(void)
 	for (size_t i = 0; i < n; i++)
 		emit(&o, fr[i].kind, fr[i].flags, i == 0 ? 1 : fr[i].count,
 		     fr[i].payload, fr[i].stored_len, fr[i].raw_len, fr[i].sum);
-	TAP_CHECK(read_all(o.data, o.len, &res, &e) == -1 &&
-			  e.class == ERR_STREAM,
-		  "a table-begin frame with a row count is refused (%s)",
-		  e.msg);
+	TAP_CHECK(
+	    read_all(o.data, o.len, &res, &e) == -1 && e.class == ERR_STREAM,
+	    "a table-begin frame with a row count is refused (%s)", e.msg);
 	buf_release(&o);
 	free(m.data);
 }
@@ -1471,8 +1468,8 @@ static void with_rows_payload(const struct mem *m, const void *raw, size_t len,
 static void test_bad_rows(void)
 {
 	struct schema_table *t = mk_table(tags_json);
-	static const int64_t ids[] = {1};
-	static const char *const labels[] = {"ok"};
+	static const int64_t ids[] = { 1 };
+	static const char *const labels[] = { "ok" };
 	struct mem m;
 	struct stream_writer *w = w_open(&m, 0, 4096);
 	struct result res;
@@ -1491,53 +1488,52 @@ static void test_bad_rows(void)
 	buf_release(&o);
 
 	with_rows_payload(&m, "\x00\x02\x02\xc3\x28", 5, 1, &o);
-	TAP_CHECK(
-		read_all(o.data, o.len, &res, &e) == -1 &&
-			strstr(e.msg, "UTF-8") && strstr(e.msg, "column label"),
-		"invalid UTF-8 behind valid checksums is refused (%s)", e.msg);
+	TAP_CHECK(read_all(o.data, o.len, &res, &e) == -1 &&
+		      strstr(e.msg, "UTF-8") && strstr(e.msg, "column label"),
+		  "invalid UTF-8 behind valid checksums is refused (%s)",
+		  e.msg);
 	buf_release(&o);
 	with_rows_payload(&m, "\x01\x02", 2, 1, &o);
 	TAP_CHECK(read_all(o.data, o.len, &res, &e) == -1 &&
-			  strstr(e.msg, "column id"),
+		      strstr(e.msg, "column id"),
 		  "NULL in a non-nullable column is refused (%s)", e.msg);
 	buf_release(&o);
 	with_rows_payload(&m, "\x04\x02\x02ok", 5, 1, &o);
 	TAP_CHECK(read_all(o.data, o.len, &res, &e) == -1 &&
-			  strstr(e.msg, "bitmap"),
+		      strstr(e.msg, "bitmap"),
 		  "bitmap bits past the last column are refused (%s)", e.msg);
 	buf_release(&o);
 	with_rows_payload(&m, "\x00\x02\x02okX", 6, 1, &o);
 	TAP_CHECK(read_all(o.data, o.len, &res, &e) == -1 &&
-			  strstr(e.msg, "after the last row"),
+		      strstr(e.msg, "after the last row"),
 		  "a byte after the last row is refused (%s)", e.msg);
 	buf_release(&o);
 	with_rows_payload(&m, "\x00\x02\x05ok", 5, 1, &o);
 	TAP_CHECK(read_all(o.data, o.len, &res, &e) == -1 &&
-			  e.class == ERR_STREAM,
+		      e.class == ERR_STREAM,
 		  "a length past the end of the batch is refused (%s)", e.msg);
 	buf_release(&o);
 	with_rows_payload(&m, "\x00\x80\x00\x02ok", 6, 1, &o);
 	TAP_CHECK(read_all(o.data, o.len, &res, &e) == -1 &&
-			  strstr(e.msg, "varint"),
+		      strstr(e.msg, "varint"),
 		  "a non-shortest varint is refused (%s)", e.msg);
 	buf_release(&o);
 	with_rows_payload(&m, "\x00\x02\x02ok", 5, 2, &o);
 	TAP_CHECK(read_all(o.data, o.len, &res, &e) == -1 &&
-			  e.class == ERR_STREAM,
+		      e.class == ERR_STREAM,
 		  "a count larger than the rows in the payload is refused (%s)",
 		  e.msg);
 	buf_release(&o);
 	with_rows_payload(&m, "\x00\x02\x02ok", 5, 0, &o);
 	TAP_CHECK(read_all(o.data, o.len, &res, &e) == -1 &&
-			  e.class == ERR_STREAM,
+		      e.class == ERR_STREAM,
 		  "a rows frame with count 0 is refused (%s)", e.msg);
 	buf_release(&o);
 	with_rows_payload(&m, "\x00\x04\x02ok", 5, 1, &o);
 	TAP_CHECK(
-		read_all(o.data, o.len, &res, &e) == -1 &&
-			strstr(e.msg, "digest"),
-		"a changed value behind valid checksums fails the digest (%s)",
-		e.msg);
+	    read_all(o.data, o.len, &res, &e) == -1 && strstr(e.msg, "digest"),
+	    "a changed value behind valid checksums fails the digest (%s)",
+	    e.msg);
 	buf_release(&o);
 	free(m.data);
 	schema_table_free(t);
@@ -1559,7 +1555,7 @@ static void test_zstd_frames(void)
 	w_close(&m, w);
 	n = split((const unsigned char *)m.data, m.len, fr, 16);
 	TAP_CHECK(n == 4 && fr[1].kind == STREAM_FRAME_ROWS &&
-			  !(fr[1].flags & STREAM_FLAG_ZSTD),
+		      !(fr[1].flags & STREAM_FLAG_ZSTD),
 		  "one stored rows frame of 40 users");
 	cap = ZSTD_compressBound(fr[1].raw_len) * 2 + 64;
 	z = malloc(cap);
@@ -1590,15 +1586,15 @@ static void test_zstd_frames(void)
 		emit_same(&o, &fr[3]);
 		if (variant == 0)
 			TAP_EQ_INT(
-				read_all(o.data, o.len, &res, &e), 0,
-				"rows recompressed by hand as one zstd frame read (%s)",
-				e.msg);
+			    read_all(o.data, o.len, &res, &e), 0,
+			    "rows recompressed by hand as one zstd frame read (%s)",
+			    e.msg);
 		else
 			TAP_CHECK(
-				read_all(o.data, o.len, &res, &e) == -1 &&
-					e.class == ERR_STREAM,
-				"a payload of two zstd frames%s is refused (%s)",
-				variant == 2 ? " and a byte" : "", e.msg);
+			    read_all(o.data, o.len, &res, &e) == -1 &&
+				e.class == ERR_STREAM,
+			    "a payload of two zstd frames%s is refused (%s)",
+			    variant == 2 ? " and a byte" : "", e.msg);
 		buf_release(&o);
 	}
 	free(z);
@@ -1611,21 +1607,21 @@ static void test_zstd_frames(void)
 static void test_watermark_value(void)
 {
 	struct schema_table *t = mk_table(
-		"{\"name\":\"w\",\"columns\":[{\"name\":\"v\",\"type\":\"decimal\","
-		"\"nullable\":false}],\"watermark\":\"v\"}");
-	static const char *const vals[] = {"0.5", "1", "-3"};
+	    "{\"name\":\"w\",\"columns\":[{\"name\":\"v\",\"type\":\"decimal\","
+	    "\"nullable\":false}],\"watermark\":\"v\"}");
+	static const char *const vals[] = { "0.5", "1", "-3" };
 	static const struct {
 		const char *wm;
 		int ok;
 		const char *what;
 	} cases[] = {
-		{"1", 1, "the greatest value as written"},
-		{"1.000", 1, "an equal spelling (1.000)"},
-		{"2", 0, "a greater value"},
-		{"0.5", 0, "a smaller value"},
-		{"1.", 0,
-		 "regression: an invalid decimal '1.' that compares equal to 1"},
-		{"01", 0, "an invalid decimal '01'"},
+		{ "1", 1, "the greatest value as written" },
+		{ "1.000", 1, "an equal spelling (1.000)" },
+		{ "2", 0, "a greater value" },
+		{ "0.5", 0, "a smaller value" },
+		{ "1.", 0,
+		  "regression: an invalid decimal '1.' that compares equal to 1" },
+		{ "01", 0, "an invalid decimal '01'" },
 	};
 	struct mem m;
 	struct stream_writer *w = w_open(&m, 0, 4096);
@@ -1645,12 +1641,12 @@ static void test_watermark_value(void)
 	}
 	stream_writer_end_table(w, &e);
 	TAP_CHECK(stream_writer_last_table(w)->has_watermark &&
-			  stream_writer_last_table(w)->watermark.v.s.len == 1,
+		      stream_writer_last_table(w)->watermark.v.s.len == 1,
 		  "decimal watermark is '1'");
 	w_close(&m, w);
 	n = split((const unsigned char *)m.data, m.len, fr, 16);
 	TAP_CHECK(n == 4 && fr[2].kind == STREAM_FRAME_TABLE_END &&
-			  fr[2].raw_len == 51,
+		      fr[2].raw_len == 51,
 		  "table-end with a 2-byte watermark");
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		struct buf o;
@@ -1688,55 +1684,55 @@ static void test_schema(void)
 		int ok;
 		const char *what;
 	} cases[] = {
-		{"{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\"}],"
-		 "\"future\":{\"x\":1}}",
-		 1, "unknown members are ignored"},
-		{"{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\","
-		 "\"labels\":[]}]}",
-		 1, "an empty labels array on a text column"},
-		{"{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\","
-		 "\"length\":9007199254740992}]}",
-		 1, "length 2^53"},
-		{"{\"name\":\"t\",\"columns\":[]}", 0, "no columns"},
-		{"{\"name\":\"\",\"columns\":[{\"name\":\"a\",\"type\":\"text\"}]}",
-		 0, "an empty table name"},
-		{"{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"int65\"}]}",
-		 0, "an unknown type"},
-		{"{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"null\","
-		 "\"nullable\":false}]}",
-		 0, "a null column that is not nullable"},
-		{"{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\"},"
-		 "{\"name\":\"a\",\"type\":\"int64\"}]}",
-		 0, "two columns with one name"},
-		{"{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"json\"}],"
-		 "\"watermark\":\"a\"}",
-		 0, "a json watermark column"},
-		{"{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\"}],"
-		 "\"primary_key\":[\"b\"]}",
-		 0, "a key naming no column"},
-		{"{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\","
-		 "\"labels\":[\"x\"]}]}",
-		 0, "labels on a text column"},
-		{"{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\","
-		 "\"length\":-1}]}",
-		 0, "a negative length"},
-		{"{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\","
-		 "\"nullable\":1}]}",
-		 0, "nullable as a number"},
-		{"[{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\"}]}]",
-		 0, "an array instead of an object"},
-		/* fixed bug, kept as a regression test: ferry-stream(5), Table schema: "Members must not appear
-		 * twice in one object" and names are "without U+0000"; cJSON
-		 * takes the first of duplicate members and cuts a name at
-		 * \u0000 */
-		{"{\"name\":\"t\",\"name\":\"u\",\"columns\":[{\"name\":\"a\","
-		 "\"type\":\"text\"}]}",
-		 0, "regression: a member that appears twice"},
-		{"{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\","
-		 "\"type\":\"int64\"}]}",
-		 0, "regression: a column member that appears twice"},
-		{"{\"name\":\"t\\u0000x\",\"columns\":[{\"name\":\"a\",\"type\":\"text\"}]}",
-		 0, "regression: a table name with U+0000"},
+		{ "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\"}],"
+		  "\"future\":{\"x\":1}}",
+		  1, "unknown members are ignored" },
+		{ "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\","
+		  "\"labels\":[]}]}",
+		  1, "an empty labels array on a text column" },
+		{ "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\","
+		  "\"length\":9007199254740992}]}",
+		  1, "length 2^53" },
+		{ "{\"name\":\"t\",\"columns\":[]}", 0, "no columns" },
+		{ "{\"name\":\"\",\"columns\":[{\"name\":\"a\",\"type\":\"text\"}]}",
+		  0, "an empty table name" },
+		{ "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"int65\"}]}",
+		  0, "an unknown type" },
+		{ "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"null\","
+		  "\"nullable\":false}]}",
+		  0, "a null column that is not nullable" },
+		{ "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\"},"
+		  "{\"name\":\"a\",\"type\":\"int64\"}]}",
+		  0, "two columns with one name" },
+		{ "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"json\"}],"
+		  "\"watermark\":\"a\"}",
+		  0, "a json watermark column" },
+		{ "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\"}],"
+		  "\"primary_key\":[\"b\"]}",
+		  0, "a key naming no column" },
+		{ "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\","
+		  "\"labels\":[\"x\"]}]}",
+		  0, "labels on a text column" },
+		{ "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\","
+		  "\"length\":-1}]}",
+		  0, "a negative length" },
+		{ "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\","
+		  "\"nullable\":1}]}",
+		  0, "nullable as a number" },
+		{ "[{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\"}]}]",
+		  0, "an array instead of an object" },
+		/* fixed bug, kept as a regression test: ferry-stream(5), Table
+		 * schema: "Members must not appear twice in one object" and
+		 * names are "without U+0000"; cJSON takes the first of
+		 * duplicate members and cuts a name at \u0000 */
+		{ "{\"name\":\"t\",\"name\":\"u\",\"columns\":[{\"name\":\"a\","
+		  "\"type\":\"text\"}]}",
+		  0, "regression: a member that appears twice" },
+		{ "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\","
+		  "\"type\":\"int64\"}]}",
+		  0, "regression: a column member that appears twice" },
+		{ "{\"name\":\"t\\u0000x\",\"columns\":[{\"name\":\"a\",\"type\":\"text\"}]}",
+		  0, "regression: a table name with U+0000" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -371,20 +371,20 @@ static void test_varints(void)
 		uint64_t v;
 		size_t len;
 	} cases[] = {
-		{0, 1},
-		{1, 1},
-		{127, 1},
-		{128, 2},
-		{300, 2},
-		{16383, 2},
-		{UINT64_C(1) << 14, 3},
-		{(UINT64_C(1) << 21) - 1, 3},
-		{UINT64_C(1) << 21, 4},
-		{(UINT64_C(1) << 56) - 1, 8},
-		{UINT64_C(1) << 56, 9},
-		{(UINT64_C(1) << 63) - 1, 9},
-		{UINT64_C(1) << 63, 10},
-		{UINT64_MAX, 10},
+		{ 0, 1 },
+		{ 1, 1 },
+		{ 127, 1 },
+		{ 128, 2 },
+		{ 300, 2 },
+		{ 16383, 2 },
+		{ UINT64_C(1) << 14, 3 },
+		{ (UINT64_C(1) << 21) - 1, 3 },
+		{ UINT64_C(1) << 21, 4 },
+		{ (UINT64_C(1) << 56) - 1, 8 },
+		{ UINT64_C(1) << 56, 9 },
+		{ (UINT64_C(1) << 63) - 1, 9 },
+		{ UINT64_C(1) << 63, 10 },
+		{ UINT64_MAX, 10 },
 	};
 	unsigned char out[16];
 
@@ -427,28 +427,28 @@ static void test_varints(void)
 			size_t len;
 			const char *what;
 		} bad[] = {
-			{"", 0, "empty input"},
-			{"\x80", 1, "truncated after one byte"},
-			{"\xff\xff", 2, "truncated after two bytes"},
-			{"\xff\xff\xff\xff\xff\xff\xff\xff\xff", 9,
-			 "truncated after nine bytes"},
-			{"\x80\x00", 2, "non-shortest 80 00"},
-			{"\xff\x00", 2, "non-shortest ff 00"},
-			{"\x80\x80\x00", 3, "non-shortest 80 80 00"},
-			{"\x81\x80\x80\x80\x80\x80\x80\x80\x80\x00", 10,
-			 "non-shortest 10 bytes ending 00"},
-			{"\x80\x80\x80\x80\x80\x80\x80\x80\x80\x02", 10,
-			 "tenth byte 02"},
-			{"\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 10,
-			 "tenth byte 7f"},
-			{"\x80\x80\x80\x80\x80\x80\x80\x80\x80\x81\x01", 11,
-			 "eleven bytes"},
-			{"\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01", 12,
-			 "twelve bytes"},
+			{ "", 0, "empty input" },
+			{ "\x80", 1, "truncated after one byte" },
+			{ "\xff\xff", 2, "truncated after two bytes" },
+			{ "\xff\xff\xff\xff\xff\xff\xff\xff\xff", 9,
+			  "truncated after nine bytes" },
+			{ "\x80\x00", 2, "non-shortest 80 00" },
+			{ "\xff\x00", 2, "non-shortest ff 00" },
+			{ "\x80\x80\x00", 3, "non-shortest 80 80 00" },
+			{ "\x81\x80\x80\x80\x80\x80\x80\x80\x80\x00", 10,
+			  "non-shortest 10 bytes ending 00" },
+			{ "\x80\x80\x80\x80\x80\x80\x80\x80\x80\x02", 10,
+			  "tenth byte 02" },
+			{ "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 10,
+			  "tenth byte 7f" },
+			{ "\x80\x80\x80\x80\x80\x80\x80\x80\x80\x81\x01", 11,
+			  "eleven bytes" },
+			{ "\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01",
+			  12, "twelve bytes" },
 		};
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			const unsigned char *s =
-				(const unsigned char *)bad[i].bytes;
+			    (const unsigned char *)bad[i].bytes;
 			const unsigned char *p = s;
 			uint64_t got = 777;
 			int rc = value_get_uvarint(&p, s + bad[i].len, &got);
@@ -458,12 +458,12 @@ static void test_varints(void)
 	}
 	/* the largest tenth byte, 01, is fine */
 	{
-		const unsigned char s[] = {0x80, 0x80, 0x80, 0x80, 0x80,
-					   0x80, 0x80, 0x80, 0x80, 0x01};
+		const unsigned char s[] = { 0x80, 0x80, 0x80, 0x80, 0x80,
+					    0x80, 0x80, 0x80, 0x80, 0x01 };
 		const unsigned char *p = s;
 		uint64_t got = 0;
 		TAP_CHECK(value_get_uvarint(&p, s + 10, &got) == 0 &&
-				  got == UINT64_C(1) << 63 && p == s + 10,
+			      got == UINT64_C(1) << 63 && p == s + 10,
 			  "uvarint 80*9 01 is 2^63");
 	}
 }
@@ -472,7 +472,8 @@ static void test_zigzag(void)
 {
 	static const int64_t vals[] = {
 		INT64_MIN, INT64_MIN + 1, -2,	    -1, 0, 1,
-		2,	   INT64_MAX - 1, INT64_MAX};
+		2,	   INT64_MAX - 1, INT64_MAX
+	};
 
 	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
 		TAP_EQ_INT(value_unzigzag(value_zigzag(vals[i])), vals[i],
@@ -506,13 +507,13 @@ static void test_type_names(void)
 	TAP_EQ_STR(value_type_name(VALUE_TYPE_COUNT), "unknown",
 		   "name of a bad type");
 	TAP_CHECK(value_type_is_bytes(VALUE_DECIMAL) &&
-			  value_type_is_bytes(VALUE_TEXT) &&
-			  value_type_is_bytes(VALUE_BYTES) &&
-			  value_type_is_bytes(VALUE_JSON) &&
-			  value_type_is_bytes(VALUE_ENUM) &&
-			  !value_type_is_bytes(VALUE_UUID) &&
-			  !value_type_is_bytes(VALUE_INT64) &&
-			  !value_type_is_bytes(VALUE_DATE),
+		      value_type_is_bytes(VALUE_TEXT) &&
+		      value_type_is_bytes(VALUE_BYTES) &&
+		      value_type_is_bytes(VALUE_JSON) &&
+		      value_type_is_bytes(VALUE_ENUM) &&
+		      !value_type_is_bytes(VALUE_UUID) &&
+		      !value_type_is_bytes(VALUE_INT64) &&
+		      !value_type_is_bytes(VALUE_DATE),
 		  "value_type_is_bytes");
 }
 
@@ -559,9 +560,9 @@ static void test_encode_roundtrip(void)
 	check_encode_roundtrip(VALUE_DECIMAL, vs("-0.001"), "-0.001");
 	check_encode_roundtrip(VALUE_DECIMAL, vs("12.50"), "12.50");
 	check_encode_roundtrip(
-		VALUE_DECIMAL,
-		vs("123456789012345678901234567890.000000000000000000001"),
-		"long decimal");
+	    VALUE_DECIMAL,
+	    vs("123456789012345678901234567890.000000000000000000001"),
+	    "long decimal");
 
 	check_encode_roundtrip(VALUE_TEXT, vsn("", 0), "empty");
 	check_encode_roundtrip(VALUE_TEXT, vsn(NULL, 0),
@@ -613,11 +614,10 @@ static void test_encode_roundtrip(void)
 	check_encode_roundtrip(VALUE_UUID,
 			       vuuid("123e4567e89b12d3a456426614174000"),
 			       "123e4567-...");
-	check_encode_roundtrip(VALUE_UUID,
-			       vuuid("ffffffffffffffffffffffffffffffff"),
-			       "all ff");
 	check_encode_roundtrip(
-		VALUE_UUID, vuuid("00000000000000000000000000000000"), "nil");
+	    VALUE_UUID, vuuid("ffffffffffffffffffffffffffffffff"), "all ff");
+	check_encode_roundtrip(
+	    VALUE_UUID, vuuid("00000000000000000000000000000000"), "nil");
 
 	check_encode_roundtrip(VALUE_ENUM, vs("image"), "image");
 	check_encode_roundtrip(VALUE_ENUM, vsn("", 0), "empty label");
@@ -655,12 +655,12 @@ static void test_decode_errors(void)
 	const unsigned char *p;
 
 	{
-		const unsigned char s[] = {2};
+		const unsigned char s[] = { 2 };
 		p = s;
 		err_init(&e);
 		TAP_CHECK(value_decode(&p, s + 1, VALUE_BOOL, MAXB, &v, &e) ==
-					  -1 &&
-				  e.class == ERR_STREAM,
+				  -1 &&
+			      e.class == ERR_STREAM,
 			  "bool byte 2 is refused");
 	}
 	{
@@ -670,46 +670,46 @@ static void test_decode_errors(void)
 		p = s;
 		err_init(&e);
 		TAP_CHECK(value_decode(&p, s + n, VALUE_TIME, MAXB, &v, &e) ==
-					  -1 &&
-				  e.class == ERR_STREAM,
+				  -1 &&
+			      e.class == ERR_STREAM,
 			  "time past 24:00:00 is refused");
 	}
 	{
 		unsigned char s[16];
-		size_t n = value_put_uvarint(
-			s, value_zigzag((int64_t)INT32_MAX + 1));
+		size_t n =
+		    value_put_uvarint(s, value_zigzag((int64_t)INT32_MAX + 1));
 		p = s;
 		err_init(&e);
 		TAP_CHECK(value_decode(&p, s + n, VALUE_DATE, MAXB, &v, &e) ==
-					  -1 &&
-				  e.class == ERR_STREAM,
+				  -1 &&
+			      e.class == ERR_STREAM,
 			  "date past the 32-bit range is refused");
 		n = value_put_uvarint(s, value_zigzag((int64_t)INT32_MIN - 1));
 		p = s;
 		TAP_CHECK(value_decode(&p, s + n, VALUE_DATE, MAXB, &v, &e) ==
-				  -1,
+			      -1,
 			  "date below the 32-bit range is refused");
 	}
 	{
 		/* a length of 11 with max_field 10 */
-		const unsigned char s[] = {11,	'a', 'b', 'c', 'd', 'e',
-					   'f', 'g', 'h', 'i', 'j', 'k'};
+		const unsigned char s[] = { 11,	 'a', 'b', 'c', 'd', 'e',
+					    'f', 'g', 'h', 'i', 'j', 'k' };
 		p = s;
 		err_init(&e);
 		TAP_CHECK(value_decode(&p, s + sizeof(s), VALUE_TEXT, 10, &v,
 				       &e) == -1 &&
-				  e.class == ERR_STREAM,
+			      e.class == ERR_STREAM,
 			  "length over max_field is refused");
 		p = s;
 		TAP_CHECK(value_decode(&p, s + sizeof(s), VALUE_TEXT, 11, &v,
 				       &e) == 0 &&
-				  v.v.s.len == 11 && p == s + sizeof(s),
+			      v.v.s.len == 11 && p == s + sizeof(s),
 			  "length equal to max_field is fine");
 	}
 	{
 		/* a huge length must not wrap the pointer arithmetic */
-		const unsigned char s[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-					   0xff, 0xff, 0xff, 0x01, 'x'};
+		const unsigned char s[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+					    0xff, 0xff, 0xff, 0x01, 'x' };
 		p = s;
 		err_init(&e);
 		TAP_CHECK(value_decode(&p, s + sizeof(s), VALUE_BYTES, SIZE_MAX,
@@ -717,20 +717,20 @@ static void test_decode_errors(void)
 			  "length UINT64_MAX is refused");
 	}
 	{
-		const unsigned char s[] = {0x80, 0x00};
+		const unsigned char s[] = { 0x80, 0x00 };
 		p = s;
 		err_init(&e);
 		TAP_CHECK(value_decode(&p, s + 2, VALUE_INT64, MAXB, &v, &e) ==
-					  -1 &&
-				  e.class == ERR_STREAM,
+				  -1 &&
+			      e.class == ERR_STREAM,
 			  "non-shortest varint refused in an int64");
 	}
 	{
-		const unsigned char s[] = {0};
+		const unsigned char s[] = { 0 };
 		p = s;
 		err_init(&e);
 		TAP_CHECK(value_decode(&p, s + 1, VALUE_NULL, MAXB, &v, &e) ==
-				  -1,
+			      -1,
 			  "a value of type null is refused");
 	}
 }
@@ -740,45 +740,45 @@ static void test_decode_errors(void)
 
 static void test_check(void)
 {
-	char *labels[] = {(char *)"text", (char *)"image", (char *)""};
+	char *labels[] = { (char *)"text", (char *)"image", (char *)"" };
 	struct err e;
 	static const struct {
 		const char *s;
 		size_t len;
 		const char *what;
 	} bad_utf8[] = {
-		{"\xc3\x28", 2, "bad continuation c3 28"},
-		{"\xc0\xaf", 2, "overlong c0 af"},
-		{"\xe0\x80\xaf", 3, "overlong e0 80 af"},
-		{"\xed\xa0\x80", 3, "surrogate ed a0 80"},
-		{"\xed\xbf\xbf", 3, "surrogate ed bf bf"},
-		{"\xf4\x90\x80\x80", 4, "past U+10FFFF"},
-		{"\xe2\x82", 2, "truncated sequence"},
-		{"abc\x80", 4, "lone continuation byte"},
-		{"\xff", 1, "byte ff"},
-		{"12345678\xc3", 9, "truncated after the ASCII fast path"},
+		{ "\xc3\x28", 2, "bad continuation c3 28" },
+		{ "\xc0\xaf", 2, "overlong c0 af" },
+		{ "\xe0\x80\xaf", 3, "overlong e0 80 af" },
+		{ "\xed\xa0\x80", 3, "surrogate ed a0 80" },
+		{ "\xed\xbf\xbf", 3, "surrogate ed bf bf" },
+		{ "\xf4\x90\x80\x80", 4, "past U+10FFFF" },
+		{ "\xe2\x82", 2, "truncated sequence" },
+		{ "abc\x80", 4, "lone continuation byte" },
+		{ "\xff", 1, "byte ff" },
+		{ "12345678\xc3", 9, "truncated after the ASCII fast path" },
 	};
 	static const char *good_dec[] = {
 		"0",	     "-0",
 		"12.50",     "-0.001",
 		"NaN",	     "Infinity",
 		"-Infinity", "10",
-		"0.0",	     "123456789012345678901234567890"};
-	static const char *bad_dec[] = {"",    "-",    "1e5",	"01.5", ".5",
-					"1.",  "+1",   "1.2.3", " 1",	"1 ",
-					"nan", "-NaN", "inf",	"00",	"-01",
-					"1,5", "0x10", "--1"};
+		"0.0",	     "123456789012345678901234567890"
+	};
+	static const char *bad_dec[] = { "",	"-",	"1e5",	 "01.5", ".5",
+					 "1.",	"+1",	"1.2.3", " 1",	 "1 ",
+					 "nan", "-NaN", "inf",	 "00",	 "-01",
+					 "1,5", "0x10", "--1" };
 
 	for (size_t i = 0; i < sizeof(bad_utf8) / sizeof(bad_utf8[0]); i++) {
 		struct value v = vsn(bad_utf8[i].s, bad_utf8[i].len);
 		TAP_CHECK(check_value(VALUE_TEXT, v, NULL, 0, &e) == -1 &&
-				  e.class == ERR_STREAM &&
-				  strstr(e.msg, "UTF-8"),
+			      e.class == ERR_STREAM && strstr(e.msg, "UTF-8"),
 			  "text with invalid UTF-8 refused: %s",
 			  bad_utf8[i].what);
 	}
 	TAP_CHECK(check_value(VALUE_ENUM, vsn("\xc0\xaf", 2), NULL, 0, &e) ==
-			  -1,
+		      -1,
 		  "enum with invalid UTF-8 refused");
 	TAP_CHECK(check_value(VALUE_JSON, vsn("\"\xed\xa0\x80\"", 5), NULL, 0,
 			      &e) == -1,
@@ -790,7 +790,7 @@ static void test_check(void)
 	TAP_CHECK(check_value(VALUE_TEXT, vsn("", 0), NULL, 0, &e) == 0,
 		  "empty text is valid");
 	TAP_CHECK(check_value(VALUE_BYTES, vsn("\xff\xc0", 2), NULL, 0, &e) ==
-			  0,
+		      0,
 		  "bytes need not be UTF-8");
 
 	TAP_EQ_INT(check_value(VALUE_ENUM, vs("image"), labels, 3, &e), 0,
@@ -798,7 +798,7 @@ static void test_check(void)
 	TAP_EQ_INT(check_value(VALUE_ENUM, vsn("", 0), labels, 3, &e), 0,
 		   "empty enum label in labels");
 	TAP_CHECK(check_value(VALUE_ENUM, vs("video"), labels, 3, &e) == -1 &&
-			  e.class == ERR_STREAM && strstr(e.msg, "'video'"),
+		      e.class == ERR_STREAM && strstr(e.msg, "'video'"),
 		  "enum label not in labels refused, message quotes it (%s)",
 		  e.msg);
 	TAP_CHECK(check_value(VALUE_ENUM, vs("imag"), labels, 3, &e) == -1,
@@ -811,20 +811,20 @@ static void test_check(void)
 		   "enum without labels takes any label");
 
 	for (size_t i = 0; i < sizeof(good_dec) / sizeof(good_dec[0]); i++)
-		TAP_EQ_INT(check_value(VALUE_DECIMAL, vs(good_dec[i]), NULL, 0,
-				       &e),
-			   0, "decimal '%s' is valid", good_dec[i]);
+		TAP_EQ_INT(
+		    check_value(VALUE_DECIMAL, vs(good_dec[i]), NULL, 0, &e), 0,
+		    "decimal '%s' is valid", good_dec[i]);
 	for (size_t i = 0; i < sizeof(bad_dec) / sizeof(bad_dec[0]); i++)
 		TAP_CHECK(check_value(VALUE_DECIMAL, vs(bad_dec[i]), NULL, 0,
 				      &e) == -1 &&
-				  e.class == ERR_STREAM,
+			      e.class == ERR_STREAM,
 			  "decimal '%s' is refused", bad_dec[i]);
 
 	TAP_EQ_INT(check_value(VALUE_JSON, vs("{\"a\":[1,2]}"), NULL, 0, &e), 0,
 		   "json valid");
 	TAP_CHECK(check_value(VALUE_JSON, vs("{\"a\":[1,2],}"), NULL, 0, &e) ==
-				  -1 &&
-			  e.class == ERR_STREAM,
+			  -1 &&
+		      e.class == ERR_STREAM,
 		  "json with a trailing comma refused");
 	TAP_CHECK(check_value(VALUE_JSON, vsn("", 0), NULL, 0, &e) == -1,
 		  "empty json refused");
@@ -832,7 +832,7 @@ static void test_check(void)
 	TAP_EQ_INT(check_value(VALUE_DATE, vi(SPEC_DATE_MIN), NULL, 0, &e), 0,
 		   "date -4713-11-24 (first day) is valid");
 	TAP_CHECK(check_value(VALUE_DATE, vi(SPEC_DATE_MIN - 1), NULL, 0, &e) ==
-			  -1,
+		      -1,
 		  "date before -4713-11-24 refused");
 	TAP_EQ_INT(check_value(VALUE_DATE, vi(VALUE_DATE_NEG_INF), NULL, 0, &e),
 		   0, "date -infinity valid");
@@ -843,19 +843,19 @@ static void test_check(void)
 	TAP_EQ_INT(check_value(VALUE_DATE, vi(SPEC_DATE_MAX), NULL, 0, &e), 0,
 		   "date 5874897-12-31 (2145042905, last day) is valid");
 	TAP_EQ_INT(
-		check_value(VALUE_DATE, vi(INT64_C(2145031949)), NULL, 0, &e),
-		0, "date 5874868-01-01 (2145031949) is valid");
+	    check_value(VALUE_DATE, vi(INT64_C(2145031949)), NULL, 0, &e), 0,
+	    "date 5874868-01-01 (2145031949) is valid");
 	TAP_CHECK(check_value(VALUE_DATE, vi(SPEC_DATE_MAX + 1), NULL, 0, &e) ==
-			  -1,
+		      -1,
 		  "date after 5874897-12-31 refused");
 
 	TAP_EQ_INT(check_value(VALUE_TIME, vi(0), NULL, 0, &e), 0,
 		   "time 0 valid");
 	TAP_EQ_INT(check_value(VALUE_TIME, vi(VALUE_TIME_MAX), NULL, 0, &e), 0,
 		   "time 24:00 valid");
-	TAP_CHECK(check_value(VALUE_TIME, vi(VALUE_TIME_MAX + 1), NULL, 0,
-			      &e) == -1,
-		  "time past 24:00 refused");
+	TAP_CHECK(
+	    check_value(VALUE_TIME, vi(VALUE_TIME_MAX + 1), NULL, 0, &e) == -1,
+	    "time past 24:00 refused");
 	TAP_CHECK(check_value(VALUE_TIME, vi(-1), NULL, 0, &e) == -1,
 		  "negative time refused");
 	/* value.h: timestamps lie between 4714-11-24 BC and INT64_MAX - 1 us */
@@ -863,7 +863,7 @@ static void test_check(void)
 		   0, "timestamp 4714-11-24 00:00 BC is valid");
 	TAP_CHECK(check_value(VALUE_TIMESTAMPTZ, vi(SPEC_TS_MIN - 1), NULL, 0,
 			      &e) == -1 &&
-			  e.class == ERR_STREAM,
+		      e.class == ERR_STREAM,
 		  "timestamptz before 4714-11-24 BC refused");
 	TAP_EQ_INT(check_value(VALUE_TIMESTAMP, vi(INT64_MAX - 1), NULL, 0, &e),
 		   0, "timestamp INT64_MAX - 1 is valid");
@@ -897,10 +897,10 @@ static void test_format(void)
 	check_format(VALUE_FLOAT64, vf(0.1), VALUE_STYLE_TEXT, "0.1", "0.1");
 	check_format(VALUE_FLOAT64, vf(0.1), VALUE_STYLE_JSON, "0.1", "0.1");
 	check_format(VALUE_FLOAT64, vf(1.5), VALUE_STYLE_TEXT, "1.5", "1.5");
-	/* fixed bug, kept as a regression test: value.h promises "the shortest form that reads back to the same
-	 * bits", but add_shortest_double() tries %.1g, %.2g, ... and stops at
-	 * the first that reads back, so 100 becomes "1e+02" (5 characters, not
-	 * 3) and 2500 "2.5e+03". */
+	/* fixed bug, kept as a regression test: value.h promises "the shortest
+	 * form that reads back to the same bits", but add_shortest_double()
+	 * tries %.1g, %.2g, ... and stops at the first that reads back, so 100
+	 * becomes "1e+02" (5 characters, not 3) and 2500 "2.5e+03". */
 	check_format(VALUE_FLOAT64, vf(100.0), VALUE_STYLE_TEXT, "100",
 		     "regression: 100");
 	check_format(VALUE_FLOAT64, vf(2500.0), VALUE_STYLE_JSON, "2500",
@@ -928,10 +928,9 @@ static void test_format(void)
 	check_format(VALUE_DECIMAL, vs("NaN"), VALUE_STYLE_JSON, "\"NaN\"",
 		     "NaN");
 
-	check_format(VALUE_TEXT, vsn(nul_text, sizeof(nul_text) - 1),
-		     VALUE_STYLE_JSON,
-		     "\"a\\\"b\\\\c\\n\\u0001\\u0000\xe2\x82\xac\"",
-		     "with escapes");
+	check_format(
+	    VALUE_TEXT, vsn(nul_text, sizeof(nul_text) - 1), VALUE_STYLE_JSON,
+	    "\"a\\\"b\\\\c\\n\\u0001\\u0000\xe2\x82\xac\"", "with escapes");
 	check_format(VALUE_TEXT, vs("a,b"), VALUE_STYLE_TEXT, "a,b", "plain");
 	check_format(VALUE_TEXT, vsn("", 0), VALUE_STYLE_JSON, "\"\"", "empty");
 	check_format(VALUE_ENUM, vs("image"), VALUE_STYLE_JSON, "\"image\"",
@@ -1030,8 +1029,8 @@ static void test_format(void)
 
 /*
  * Regression: value_format(VALUE_BYTES, VALUE_STYLE_JSON) once reserved
- * 2 + 2n + 2 bytes but wrote 2n + 5 ('"', '\\', '\\', 'x', 2n hex digits, '"') and
- * then the terminating NUL, one byte past what buf_reserve() guaranteed.
+ * 2 + 2n + 2 bytes but wrote 2n + 5 ('"', '\\', '\\', 'x', 2n hex digits, '"')
+ * and then the terminating NUL, one byte past what buf_reserve() guaranteed.
  * With a plain buf that is a heap overflow of one byte whenever
  * len + 2n + 5 equals the capacity (e.g. one byte already in the buffer
  * and n = 125: ASan reports heap-buffer-overflow in value_format).  To
@@ -1071,8 +1070,8 @@ static void test_parse(void)
 {
 	struct value v;
 	int64_t d2024 = value_days_from_civil(2024, 2, 29);
-	int64_t us = d2024 * INT64_C(86400000000) +
-		     INT64_C(45296000000); /* 12:34:56 */
+	int64_t us =
+	    d2024 * INT64_C(86400000000) + INT64_C(45296000000); /* 12:34:56 */
 	const char nul_text[] = "x\0y";
 
 	check_parse(VALUE_BOOL, "true", vb(true));
@@ -1098,8 +1097,8 @@ static void test_parse(void)
 		struct err e;
 		buf_init(&s, 100);
 		TAP_CHECK(value_parse(VALUE_FLOAT64, "NaN", 3, &s, &v, &e) ==
-					  0 &&
-				  isnan(v.v.f),
+				  0 &&
+			      isnan(v.v.f),
 			  "parse float64 'NaN'");
 		buf_release(&s);
 	}
@@ -1111,11 +1110,10 @@ static void test_parse(void)
 		struct buf s;
 		struct err e;
 		buf_init(&s, 100);
-		TAP_CHECK(value_parse(VALUE_TEXT, nul_text, 3, &s, &v, &e) ==
-					  0 &&
-				  v.v.s.len == 3 &&
-				  memcmp(v.v.s.p, nul_text, 3) == 0,
-			  "parse text with a NUL byte keeps all bytes");
+		TAP_CHECK(
+		    value_parse(VALUE_TEXT, nul_text, 3, &s, &v, &e) == 0 &&
+			v.v.s.len == 3 && memcmp(v.v.s.p, nul_text, 3) == 0,
+		    "parse text with a NUL byte keeps all bytes");
 		buf_release(&s);
 	}
 	check_parse(VALUE_BYTES, "\\x", vsn("", 0));
@@ -1183,10 +1181,10 @@ static void test_parse_rejects(void)
 	REJ(VALUE_FLOAT64, "1.5x");
 	REJ(VALUE_FLOAT64, "nan");
 	REJ(VALUE_FLOAT64, "inf");
-	/* fixed bug, kept as a regression test: "inf" and "nan" are refused but strtod's other spellings get
-	 * through the first-character check: "-inf", "-nan", "-infinity" and
-	 * hexadecimal floats such as "0x10" (16) are accepted, and "-nan"
-	 * gives a NaN with the sign bit set */
+	/* fixed bug, kept as a regression test: "inf" and "nan" are refused but
+	 * strtod's other spellings get through the first-character check:
+	 * "-inf", "-nan", "-infinity" and hexadecimal floats such as "0x10"
+	 * (16) are accepted, and "-nan" gives a NaN with the sign bit set */
 	{
 		static const char *const odd[] = { "-inf", "-nan", "0x10" };
 		for (size_t i = 0; i < 3; i++) {
@@ -1197,7 +1195,8 @@ static void test_parse_rejects(void)
 			buf_init(&sc, 100);
 			rc = value_parse(VALUE_FLOAT64, odd[i], strlen(odd[i]),
 					 &sc, &v, &e);
-			TAP_CHECK(rc == -1, "regression: parse float64 '%s' is refused",
+			TAP_CHECK(rc == -1,
+				  "regression: parse float64 '%s' is refused",
 				  odd[i]);
 			buf_release(&sc);
 		}
@@ -1277,10 +1276,11 @@ static void test_parse_rejects(void)
 		value_parse(VALUE_TEXT, "x", 1, &s, &v, &e);
 		buf_release(&s);
 	}
-	/* a value followed by a NUL byte is not the value.  fixed bug, kept as a regression test: value_parse
-	 * copies numbers into a C string for strtoll/strtoull/strtod and takes
-	 * the NUL as the end, so "12\0" and "12\0abc" (a JSON line's
-	 * "12\u0000abc") read as 12: the rest is silently dropped. */
+	/* a value followed by a NUL byte is not the value.  fixed bug, kept as
+	 * a regression test: value_parse copies numbers into a C string for
+	 * strtoll/strtoull/strtod and takes the NUL as the end, so "12\0" and
+	 * "12\0abc" (a JSON line's "12\u0000abc") read as 12: the rest is
+	 * silently dropped. */
 	{
 		static const struct {
 			enum value_type t;
@@ -1288,12 +1288,14 @@ static void test_parse_rejects(void)
 			size_t len;
 			const char *what;
 		} nul[] = {
-			{VALUE_INT64, "12\0", 3, "regression: int64 '12\\0'"},
-			{VALUE_UINT64, "12\0abc", 6, "regression: uint64 '12\\0abc'"},
-			{VALUE_FLOAT64, "1.5\0x", 5, "regression: float64 '1.5\\0x'"},
-			{VALUE_DATE, "2024-01-01\0", 11,
-			 "date '2024-01-01\\0'"},
-			{VALUE_TIME, "12:00:00\0", 9, "time '12:00:00\\0'"},
+			{ VALUE_INT64, "12\0", 3, "regression: int64 '12\\0'" },
+			{ VALUE_UINT64, "12\0abc", 6,
+			  "regression: uint64 '12\\0abc'" },
+			{ VALUE_FLOAT64, "1.5\0x", 5,
+			  "regression: float64 '1.5\\0x'" },
+			{ VALUE_DATE, "2024-01-01\0", 11,
+			  "date '2024-01-01\\0'" },
+			{ VALUE_TIME, "12:00:00\0", 9, "time '12:00:00\\0'" },
 		};
 		for (size_t i = 0; i < sizeof(nul) / sizeof(nul[0]); i++) {
 			struct buf s;
@@ -1303,7 +1305,7 @@ static void test_parse_rejects(void)
 			err_init(&e);
 			TAP_CHECK(value_parse(nul[i].t, nul[i].s, nul[i].len,
 					      &s, &v, &e) == -1 &&
-					  e.class == ERR_STREAM,
+				      e.class == ERR_STREAM,
 				  "parse refuses a value with a NUL byte: %s",
 				  nul[i].what);
 			buf_release(&s);
@@ -1313,27 +1315,29 @@ static void test_parse_rejects(void)
 
 static void test_roundtrip_text(void)
 {
-	static const int64_t ints[] = {INT64_MIN, INT64_MIN + 1, -1, 0,
-				       1,	  INT64_MAX};
-	static const double floats[] = {0.0,
-					-0.0,
-					0.1,
-					1.5,
-					-2.75,
-					1e300,
-					-1e-300,
-					1e21,
-					123456789012345678.0,
-					1.7976931348623157e308,
-					2.2250738585072014e-308,
-					4.9406564584124654e-324,
-					INFINITY,
-					-INFINITY,
-					3.141592653589793};
-	static const int64_t dates[][3] = {
-		{2024, 2, 29}, {1, 1, 1},	{0, 1, 1},    {-44, 3, 15},
-		{10000, 1, 1}, {-4713, 11, 24}, {1970, 1, 1}, {9999, 12, 31},
-		{-1, 12, 31},  {1582, 10, 4},	{1900, 3, 1}};
+	static const int64_t ints[] = { INT64_MIN, INT64_MIN + 1, -1, 0,
+					1,	   INT64_MAX };
+	static const double floats[] = { 0.0,
+					 -0.0,
+					 0.1,
+					 1.5,
+					 -2.75,
+					 1e300,
+					 -1e-300,
+					 1e21,
+					 123456789012345678.0,
+					 1.7976931348623157e308,
+					 2.2250738585072014e-308,
+					 4.9406564584124654e-324,
+					 INFINITY,
+					 -INFINITY,
+					 3.141592653589793 };
+	static const int64_t dates[][3] = { { 2024, 2, 29 }, { 1, 1, 1 },
+					    { 0, 1, 1 },     { -44, 3, 15 },
+					    { 10000, 1, 1 }, { -4713, 11, 24 },
+					    { 1970, 1, 1 },  { 9999, 12, 31 },
+					    { -1, 12, 31 },  { 1582, 10, 4 },
+					    { 1900, 3, 1 } };
 	int ok, rep;
 
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
@@ -1346,11 +1350,11 @@ static void test_roundtrip_text(void)
 		char what[64];
 		snprintf(what, sizeof(what), "%" PRId64 "-%" PRId64 "-%" PRId64,
 			 dates[i][0], dates[i][1], dates[i][2]);
-		check_roundtrip_text(VALUE_DATE,
-				     vi(value_days_from_civil(
-					     dates[i][0], (unsigned)dates[i][1],
+		check_roundtrip_text(
+		    VALUE_DATE,
+		    vi(value_days_from_civil(dates[i][0], (unsigned)dates[i][1],
 					     (unsigned)dates[i][2])),
-				     what);
+		    what);
 	}
 	check_roundtrip_text(VALUE_DATE, vi(VALUE_DATE_NEG_INF), "-infinity");
 	check_roundtrip_text(VALUE_DATE, vi(VALUE_DATE_POS_INF), "infinity");
@@ -1397,21 +1401,21 @@ static void test_roundtrip_text(void)
 		ok &= format_parse_ok(VALUE_FLOAT64, vf(f), &rep);
 	}
 	TAP_CHECK(
-		ok,
-		"4000 random float64 bit patterns format and parse back to the same bits");
+	    ok,
+	    "4000 random float64 bit patterns format and parse back to the same bits");
 	ok = 1, rep = 0;
 	for (int i = 0; i < 4000; i++) {
 		double f = (double)(int64_t)(rnd() % 2000001) / 1000.0 - 1000.0;
 		ok &= format_parse_ok(VALUE_FLOAT64, vf(f), &rep);
 	}
 	TAP_CHECK(
-		ok,
-		"4000 random short decimal-looking floats format and parse back");
+	    ok,
+	    "4000 random short decimal-looking floats format and parse back");
 	ok = 1, rep = 0;
 	for (int i = 0; i < 4000; i++)
 		ok &= format_parse_ok(
-			VALUE_DATE, vi(rnd_range(SPEC_DATE_MIN, SPEC_DATE_MAX)),
-			&rep);
+		    VALUE_DATE, vi(rnd_range(SPEC_DATE_MIN, SPEC_DATE_MAX)),
+		    &rep);
 	TAP_CHECK(ok,
 		  "4000 random dates in -4713..5874897 format and parse back");
 	ok = 1, rep = 0;
@@ -1425,9 +1429,8 @@ static void test_roundtrip_text(void)
 		int64_t x = rnd_range(SPEC_TS_MIN, INT64_MAX - 1);
 		if (i % 2)
 			x /= (int64_t)(rnd() % 1000000 + 1);
-		ok &= format_parse_ok(i % 3 ? VALUE_TIMESTAMP
-					    : VALUE_TIMESTAMPTZ,
-				      vi(x), &rep);
+		ok &= format_parse_ok(
+		    i % 3 ? VALUE_TIMESTAMP : VALUE_TIMESTAMPTZ, vi(x), &rep);
 	}
 	TAP_CHECK(ok, "4000 random timestamps format and parse back");
 	ok = 1, rep = 0;
@@ -1457,38 +1460,39 @@ static void test_roundtrip_text(void)
 static void test_compare(void)
 {
 	/* strictly increasing */
-	static const char *decs[] = {"-Infinity",
-				     "-100",
-				     "-9.99",
-				     "-2",
-				     "-1.5",
-				     "-1.25",
-				     "-1",
-				     "-0.5",
-				     "-0.25",
-				     "-0.001",
-				     "0",
-				     "0.001",
-				     "0.01",
-				     "0.1",
-				     "0.25",
-				     "0.5",
-				     "1",
-				     "1.05",
-				     "1.1",
-				     "1.25",
-				     "9.99",
-				     "10",
-				     "99",
-				     "100",
-				     "123456789012345678901234567890",
-				     "Infinity",
-				     "NaN"};
+	static const char *decs[] = { "-Infinity",
+				      "-100",
+				      "-9.99",
+				      "-2",
+				      "-1.5",
+				      "-1.25",
+				      "-1",
+				      "-0.5",
+				      "-0.25",
+				      "-0.001",
+				      "0",
+				      "0.001",
+				      "0.01",
+				      "0.1",
+				      "0.25",
+				      "0.5",
+				      "1",
+				      "1.05",
+				      "1.1",
+				      "1.25",
+				      "9.99",
+				      "10",
+				      "99",
+				      "100",
+				      "123456789012345678901234567890",
+				      "Infinity",
+				      "NaN" };
 	static const char *const equal[][2] = {
-		{"1.10", "1.1"},   {"0", "-0"},
-		{"0.000", "-0"},   {"-0.0", "0"},
-		{"12.50", "12.5"}, {"10", "10.000"},
-		{"NaN", "NaN"},	   {"-Infinity", "-Infinity"}};
+		{ "1.10", "1.1" },   { "0", "-0" },
+		{ "0.000", "-0" },   { "-0.0", "0" },
+		{ "12.50", "12.5" }, { "10", "10.000" },
+		{ "NaN", "NaN" },    { "-Infinity", "-Infinity" }
+	};
 	size_t n = sizeof(decs) / sizeof(decs[0]);
 	int ok = 1;
 	struct value a, b;
@@ -1512,7 +1516,7 @@ static void test_compare(void)
 		a = vs(equal[i][0]);
 		b = vs(equal[i][1]);
 		TAP_CHECK(value_compare(VALUE_DECIMAL, &a, &b) == 0 &&
-				  value_compare(VALUE_DECIMAL, &b, &a) == 0,
+			      value_compare(VALUE_DECIMAL, &b, &a) == 0,
 			  "decimal '%s' == '%s'", equal[i][0], equal[i][1]);
 	}
 	a = vs("-2");
@@ -1530,7 +1534,7 @@ static void test_compare(void)
 	a = vf(NAN);
 	b = vf(INFINITY);
 	TAP_CHECK(value_compare(VALUE_FLOAT64, &a, &b) > 0 &&
-			  value_compare(VALUE_FLOAT64, &b, &a) < 0,
+		      value_compare(VALUE_FLOAT64, &b, &a) < 0,
 		  "float NaN > Infinity");
 	b = vf(dbits(UINT64_C(0xfff8000000000001)));
 	TAP_EQ_INT(value_compare(VALUE_FLOAT64, &a, &b), 0,
@@ -1556,7 +1560,7 @@ static void test_compare(void)
 	a = vs("ab");
 	b = vs("abc");
 	TAP_CHECK(value_compare(VALUE_TEXT, &a, &b) < 0 &&
-			  value_compare(VALUE_ENUM, &b, &a) > 0,
+		      value_compare(VALUE_ENUM, &b, &a) > 0,
 		  "a prefix sorts first");
 	a = vsn("", 0);
 	b = vsn(NULL, 0);
@@ -1646,7 +1650,7 @@ static void test_canonical(void)
 		for (int t = 0; t < VALUE_TYPE_COUNT; t++) {
 			buf_reset(&b);
 			if (value_canonical(&b, (enum value_type)t, &nul, &e) <
-				    0 ||
+				0 ||
 			    b.len != 1 || b.data[0] != 0)
 				ok = 0;
 		}
@@ -1660,7 +1664,7 @@ static void test_canonical(void)
 	{
 		struct value bad = vs("{\"a\":");
 		TAP_CHECK(value_canonical(&b, VALUE_JSON, &bad, &e) == -1 &&
-				  e.class == ERR_STREAM,
+			      e.class == ERR_STREAM,
 			  "canonical of invalid JSON fails");
 	}
 	buf_release(&b);
@@ -1699,7 +1703,7 @@ static void test_canonical(void)
 		const char *want = "{\"a\":[true,null],\"b\":\"x/y\"}";
 		unsigned char exp[64];
 		struct value j =
-			vs("{\"b\": 1.0, \"a\": [true, null], \"b\": \"x/y\"}");
+		    vs("{\"b\": 1.0, \"a\": [true, null], \"b\": \"x/y\"}");
 		exp[0] = 0x0b;
 		memset(exp + 1, 0, 8);
 		exp[1] = 27;
@@ -1722,16 +1726,16 @@ static void test_days(void)
 		unsigned m, d;
 		int64_t days;
 	} anchors[] = {
-		{1970, 1, 1, 0},
-		{1969, 12, 31, -1},
-		{2000, 1, 1, 10957},
-		{2024, 2, 29, 19782},
-		{1, 1, 1, -719162},
-		{0, 1, 1, -719528},
-		{0, 2, 29, -719469},
-		{-4713, 11, 24, -2440588},
-		{5874897, 12, 31, 2145042905},
-		{10000, 1, 1, 2932897},
+		{ 1970, 1, 1, 0 },
+		{ 1969, 12, 31, -1 },
+		{ 2000, 1, 1, 10957 },
+		{ 2024, 2, 29, 19782 },
+		{ 1, 1, 1, -719162 },
+		{ 0, 1, 1, -719528 },
+		{ 0, 2, 29, -719469 },
+		{ -4713, 11, 24, -2440588 },
+		{ 5874897, 12, 31, 2145042905 },
+		{ 10000, 1, 1, 2932897 },
 	};
 	int ok = 1, okinc = 1;
 	int64_t y, py;
@@ -1744,7 +1748,7 @@ static void test_days(void)
 			   anchors[i].y, anchors[i].m, anchors[i].d);
 		value_civil_from_days(anchors[i].days, &y, &m, &d);
 		TAP_CHECK(y == anchors[i].y && m == anchors[i].m &&
-				  d == anchors[i].d,
+			      d == anchors[i].d,
 			  "civil date of day %" PRId64, anchors[i].days);
 	}
 
@@ -1762,10 +1766,10 @@ static void test_days(void)
 		}
 		{
 			/* successor of (py, pm, pd) */
-			static const unsigned dm[] = {31, 28, 31, 30, 31, 30,
-						      31, 31, 30, 31, 30, 31};
+			static const unsigned dm[] = { 31, 28, 31, 30, 31, 30,
+						       31, 31, 30, 31, 30, 31 };
 			int leap =
-				(py % 4 == 0 && py % 100 != 0) || py % 400 == 0;
+			    (py % 4 == 0 && py % 100 != 0) || py % 400 == 0;
 			unsigned last = pm == 2 && leap ? 29 : dm[pm - 1];
 			int64_t ny = py;
 			unsigned nm = pm, nd = pd + 1;
@@ -1789,8 +1793,8 @@ static void test_days(void)
 	}
 	TAP_CHECK(ok, "days -800000..3000000 round trip through civil dates");
 	TAP_CHECK(
-		okinc,
-		"days -800000..3000000 follow the Gregorian calendar day by day");
+	    okinc,
+	    "days -800000..3000000 follow the Gregorian calendar day by day");
 
 	/* sampled over the whole 32-bit range */
 	ok = 1;
