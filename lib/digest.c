@@ -4,6 +4,8 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "hex.h"
+
 int digest_row(const enum value_type *types, const struct value *row,
 	       size_t ncols, struct buf *scratch, struct digest *out,
 	       struct err *e)
@@ -33,17 +35,11 @@ int digest_parse_hex(const char *s, struct digest *d)
 	if (strlen(s) != DIGEST_HEX_LEN)
 		return -1;
 	for (int i = 0; i < DIGEST_HEX_LEN; i++) {
-		char c = s[i];
-		unsigned v;
-		if (c >= '0' && c <= '9')
-			v = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v = (unsigned)(c - 'A' + 10);
-		else
+		int v = hex_value(s[i]);
+
+		if (v < 0)
 			return -1;
-		part[i / 16] = part[i / 16] << 4 | v;
+		part[i / 16] = part[i / 16] << 4 | (unsigned)v;
 	}
 	d->hi = part[0];
 	d->lo = part[1];

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "utf8.h"
 
 struct parser {
@@ -28,17 +29,6 @@ static void skip_ws(struct parser *p)
 	}
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int read_hex4(struct parser *p, unsigned *out)
 {
 	unsigned v = 0;
@@ -47,7 +37,7 @@ static int read_hex4(struct parser *p, unsigned *out)
 	if (p->len - p->pos < 4)
 		return perr(p, "short \\u escape");
 	for (i = 0; i < 4; i++) {
-		int h = hexval(p->s[p->pos + (size_t)i]);
+		int h = hex_value(p->s[p->pos + (size_t)i]);
 		if (h < 0)
 			return perr(p, "bad \\u escape");
 		v = v << 4 | (unsigned)h;

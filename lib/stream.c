@@ -60,6 +60,44 @@ static const char *kind_name(unsigned kind)
 	}
 }
 
+/* The highest watermark of a table so far, kept in a buffer of its own. */
+struct wm_max {
+	struct buf enc;	  /* the value's binary encoding */
+	struct value val; /* decoded view of enc */
+	bool has;
+};
+
+static void wm_init(struct wm_max *m)
+{
+	buf_init(&m->enc, STREAM_MAX_FIELD + 16);
+	m->has = false;
+}
+
+/* Keep row's watermark value when it is the highest so far. */
+static int wm_update(struct wm_max *m, const struct schema_table *t,
+		     const struct value *row, struct err *e)
+{
+	const struct value *v;
+	const unsigned char *p;
+	enum value_type wt;
+
+	if (t->watermark < 0 || row[t->watermark].null)
+		return 0;
+	wt = t->cols[t->watermark].type;
+	v = &row[t->watermark];
+	if (m->has && value_compare(wt, v, &m->val) <= 0)
+		return 0;
+	buf_reset(&m->enc);
+	if (value_encode(&m->enc, wt, v, e) < 0)
+		return -1;
+	p = m->enc.data;
+	if (value_decode(&p, p + m->enc.len, wt, STREAM_MAX_FIELD, &m->val, e) <
+	    0)
+		return -1;
+	m->has = true;
+	return 0;
+}
+
 /* ====================================================================== */
 /* writer                                                                 */
 /* ====================================================================== */
@@ -74,9 +112,7 @@ struct stream_writer {
 	struct buf zbuf;    /* its compressed form */
 	struct buf row;	    /* one encoded row */
 	struct buf scratch; /* canonical encoding for the digest */
-	struct buf wm;	    /* the highest watermark so far, encoded */
-	struct value wmval; /* decoded view of wm */
-	bool has_wm;
+	struct wm_max wm;   /* the highest watermark so far */
 	uint32_t batch_rows;
 	struct stream_table_stats st;
 	struct stream_totals tot;
@@ -177,7 +213,7 @@ struct stream_writer *stream_writer_new(FILE *out,
 	buf_init(&w->zbuf, ZSTD_COMPRESSBOUND(STREAM_MAX_FRAME));
 	buf_init(&w->row, STREAM_MAX_ROW);
 	buf_init(&w->scratch, (size_t)STREAM_MAX_ROW * 2 + 65536);
-	buf_init(&w->wm, STREAM_MAX_FIELD + 16);
+	wm_init(&w->wm);
 	if (w->level > 0 && !(w->cctx = ZSTD_createCCtx())) {
 		err_oom(e);
 		goto fail;
@@ -203,7 +239,7 @@ void stream_writer_free(struct stream_writer *w)
 	buf_release(&w->zbuf);
 	buf_release(&w->row);
 	buf_release(&w->scratch);
-	buf_release(&w->wm);
+	buf_release(&w->wm.enc);
 	free(w);
 }
 
@@ -224,7 +260,7 @@ int stream_writer_begin_table(struct stream_writer *w,
 		return err_prefix(e, "table %s", t->name);
 	w->t = t;
 	w->in_table = true;
-	w->has_wm = false;
+	w->wm.has = false;
 	w->batch_rows = 0;
 	buf_reset(&w->batch);
 	memset(&w->st, 0, sizeof(w->st));
@@ -300,21 +336,8 @@ int stream_writer_add_row(struct stream_writer *w, const struct value *row,
 	if (digest_row(t->types, row, t->ncols, &w->scratch, &h, e) < 0)
 		goto fail;
 	digest_add(&w->st.digest, &h);
-	if (t->watermark >= 0 && !row[t->watermark].null) {
-		enum value_type wt = t->cols[t->watermark].type;
-		const struct value *v = &row[t->watermark];
-		if (!w->has_wm || value_compare(wt, v, &w->wmval) > 0) {
-			const unsigned char *p;
-			buf_reset(&w->wm);
-			if (value_encode(&w->wm, wt, v, e) < 0)
-				goto fail;
-			p = w->wm.data;
-			if (value_decode(&p, p + w->wm.len, wt,
-					 STREAM_MAX_FIELD, &w->wmval, e) < 0)
-				goto fail;
-			w->has_wm = true;
-		}
-	}
+	if (wm_update(&w->wm, t, row, e) < 0)
+		goto fail;
 	if (w->batch_rows && w->batch.len + w->row.len > w->batch_bytes &&
 	    w_flush_batch(w, e) < 0)
 		goto fail;
@@ -350,14 +373,14 @@ int stream_writer_end_table(struct stream_writer *w, struct err *e)
 	put_u64(fixed + 24, w->st.stored_bytes);
 	put_u64(fixed + 32, w->st.digest.lo);
 	put_u64(fixed + 40, w->st.digest.hi);
-	fixed[48] = w->has_wm ? 1 : 0;
+	fixed[48] = w->wm.has ? 1 : 0;
 	if (buf_add(&p, fixed, sizeof(fixed), e) < 0 ||
-	    (w->has_wm && buf_add(&p, w->wm.data, w->wm.len, e) < 0))
+	    (w->wm.has && buf_add(&p, w->wm.enc.data, w->wm.enc.len, e) < 0))
 		goto out;
 	if (w_frame(w, STREAM_FRAME_TABLE_END, p.data, p.len, 0, 0, e) < 0)
 		goto out;
-	w->st.has_watermark = w->has_wm;
-	w->st.watermark = w->wmval;
+	w->st.has_watermark = w->wm.has;
+	w->st.watermark = w->wm.val;
 	w->tot.tables++;
 	w->tot.rows += w->st.rows;
 	digest_add(&w->tot.digest, &w->st.digest);
@@ -436,8 +459,7 @@ struct stream_reader {
 	uint64_t row_no;
 	struct stream_table_stats seen; /* counted while reading */
 	struct stream_table_stats told; /* as the table-end frame says */
-	struct buf wm;			/* highest watermark seen, encoded */
-	struct value wmval;
+	struct wm_max wm;		/* highest watermark seen */
 	struct stream_totals tot_seen;
 	struct stream_totals tot_told;
 	uint64_t skipped;
@@ -485,7 +507,7 @@ struct stream_reader *stream_reader_new(FILE *in, const char *name,
 	buf_init(&r->stored, STREAM_MAX_STORED);
 	buf_init(&r->raw, STREAM_MAX_FRAME);
 	buf_init(&r->scratch, (size_t)STREAM_MAX_ROW * 2 + 65536);
-	buf_init(&r->wm, STREAM_MAX_FIELD + 16);
+	wm_init(&r->wm);
 	if (!(r->dctx = ZSTD_createDCtx())) {
 		stream_reader_free(r);
 		err_oom(e);
@@ -502,7 +524,7 @@ void stream_reader_free(struct stream_reader *r)
 	buf_release(&r->stored);
 	buf_release(&r->raw);
 	buf_release(&r->scratch);
-	buf_release(&r->wm);
+	buf_release(&r->wm.enc);
 	schema_table_free(r->t);
 	free(r->row);
 	free(r->name);
@@ -722,6 +744,7 @@ static int r_table_begin(struct stream_reader *r, const struct payload *pl)
 	if (!r->row)
 		return err_oom(r->e);
 	memset(&r->seen, 0, sizeof(r->seen));
+	r->wm.has = false;
 	r->batch_no = 0;
 	r->in_batch = false;
 	r->row_no = 0;
@@ -992,23 +1015,10 @@ int stream_reader_next_row(struct stream_reader *r, const struct value **row,
 		return -1;
 	}
 	digest_add(&r->seen.digest, &h);
-	if (t->watermark >= 0 && !r->row[t->watermark].null) {
-		enum value_type wt = t->cols[t->watermark].type;
-		const struct value *v = &r->row[t->watermark];
-		if (!r->seen.has_watermark ||
-		    value_compare(wt, v, &r->wmval) > 0) {
-			const unsigned char *p;
-			buf_reset(&r->wm);
-			if (value_encode(&r->wm, wt, v, e) < 0)
-				return -1;
-			p = r->wm.data;
-			if (value_decode(&p, p + r->wm.len, wt,
-					 STREAM_MAX_FIELD, &r->wmval, e) < 0)
-				return -1;
-			r->seen.has_watermark = true;
-			r->seen.watermark = r->wmval;
-		}
-	}
+	if (wm_update(&r->wm, t, r->row, e) < 0)
+		return -1;
+	r->seen.has_watermark = r->wm.has;
+	r->seen.watermark = r->wm.val;
 	*row = r->row;
 	return 1;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "json.h"
 #include "utf8.h"
 
@@ -654,17 +655,6 @@ static int parse_time_part(const char **p, const char *end, int64_t *us)
 	return 0;
 }
 
-static int hexnib(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int value_parse(enum value_type t, const char *s, size_t len,
 		struct buf *scratch, struct value *v, struct err *e)
 {
@@ -747,7 +737,7 @@ int value_parse(enum value_type t, const char *s, size_t len,
 		if (buf_reserve(scratch, (len - 2) / 2, e) < 0)
 			return -1;
 		for (size_t i = 2; i < len; i += 2) {
-			int hi = hexnib(s[i]), lo = hexnib(s[i + 1]);
+			int hi = hex_value(s[i]), lo = hex_value(s[i + 1]);
 			if (hi < 0 || lo < 0)
 				goto bad;
 			scratch->data[scratch->len++] =
@@ -836,8 +826,8 @@ int value_parse(enum value_type t, const char *s, size_t len,
 				i++;
 				continue;
 			}
-			hi = hexnib(s[i]);
-			lo = hexnib(s[i + 1]);
+			hi = hex_value(s[i]);
+			lo = hex_value(s[i + 1]);
 			if (hi < 0 || lo < 0)
 				goto bad;
 			v->v.uuid[k++] = (uint8_t)(hi << 4 | lo);
