@@ -13,7 +13,7 @@ PKG_CONFIG ?= pkg-config
 CFLAGS    ?= -O2 -g
 LDFLAGS   ?=
 
-PKGS       = libzstd libxxhash libcjson
+PKGS       = libzstd libxxhash libcjson libpq mysqlclient
 WARN       = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wpointer-arith -Wwrite-strings \
              -Wformat=2 -Wvla
@@ -26,7 +26,7 @@ CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 SANITIZE   = -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
 
-TOOLS      = cat
+TOOLS      = cat extract
 LIB_SRC    = $(wildcard lib/*.c)
 LIB_HDR    = $(wildcard lib/*.h)
 UNIT_SRC   = $(wildcard tests/unit/test-*.c)
@@ -84,11 +84,11 @@ build-asan: $(BINS_A) $(UNITS_A) $(REPLAY_A) $(BINS) $(BA)/tests/libinject.so
 # the README's test command: install what is missing, build, test
 check: deps
 	$(MAKE) build-asan
-	sh tests/run-all.sh
+	sh scripts/with-testdb.sh sh tests/run-all.sh
 
 # run the tests without the install step (for a machine that has it all)
 test: build-asan
-	sh tests/run-all.sh
+	sh scripts/with-testdb.sh sh tests/run-all.sh
 
 # libFuzzer on the stream reader (clang); FUZZ_SECONDS to run, default 600
 FUZZ_SECONDS ?= 600

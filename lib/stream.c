@@ -118,6 +118,7 @@ struct stream_writer {
 	struct stream_totals tot;
 	bool in_table;
 	bool finished;
+	uint64_t bytes; /* written so far */
 };
 
 static int w_write(struct stream_writer *w, const void *p, size_t n,
@@ -175,6 +176,7 @@ static int w_frame(struct stream_writer *w, unsigned kind, const void *raw,
 	    w_write(w, stored, storedlen, e) < 0)
 		return -1;
 	w->tot.frames++;
+	w->bytes += sizeof(h) + storedlen;
 	if (kind == STREAM_FRAME_ROWS) {
 		w->st.batches++;
 		w->st.raw_bytes += rawlen;
@@ -391,6 +393,11 @@ out:
 	if (rc < 0)
 		err_prefix(e, "table %s", w->t->name);
 	return rc;
+}
+
+uint64_t stream_writer_bytes(const struct stream_writer *w)
+{
+	return w->bytes;
 }
 
 const struct stream_table_stats *stream_writer_last_table(

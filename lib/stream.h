@@ -128,6 +128,9 @@ int stream_writer_end_table(struct stream_writer *w, struct err *e);
 /* Write the stream-end frame and flush `out`. */
 int stream_writer_finish(struct stream_writer *w, struct err *e);
 
+/* Bytes written so far (stream header and frames), for progress. */
+uint64_t stream_writer_bytes(const struct stream_writer *w);
+
 /* Stats of the last table ended (for progress and summaries). */
 const struct stream_table_stats *stream_writer_last_table(
     const struct stream_writer *w);

@@ -1,0 +1,292 @@
+/*
+ * ferry-extract - stream tables out of MariaDB/MySQL or PostgreSQL.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "extract.h"
+#include "progress.h"
+#include "stream.h"
+#include "uri.h"
+
+#ifndef FERRY_VERSION
+#define FERRY_VERSION "unknown"
+#endif
+
+#define MAX_ARGS 4096
+
+static const char usage_text[] =
+    "usage: ferry-extract [OPTIONS] SOURCE -t TABLE...\n"
+    "       ferry-extract [OPTIONS] SOURCE --all-tables [--exclude PATTERN]...\n"
+    "\n"
+    "Read tables out of a database in one consistent snapshot and write them\n"
+    "as a ferry stream on stdout.  SOURCE is mysql://USER@HOST[:PORT]/DB\n"
+    "(also ?socket=PATH) or anything libpq takes (postgres://..., host=...).\n"
+    "\n"
+    "  -t, --table NAME          extract this table (repeatable; schema.table\n"
+    "                            on PostgreSQL)\n"
+    "  -a, --all-tables          extract every base table\n"
+    "  -x, --exclude PATTERN     leave out tables matching PATTERN (repeatable)\n"
+    "      --columns TABLE=A,B   only these columns of TABLE, in this order\n"
+    "      --where TABLE=SQL     only rows of TABLE where SQL holds\n"
+    "      --order pk            rows in primary-key order\n"
+    "      --part K/N            only the K-th of N primary-key ranges\n"
+    "      --schema-only         tables without their rows\n"
+    "      --zero-dates MODE     null (default: zero dates become NULL, counted)\n"
+    "                            or error\n"
+    "      --defaults-file FILE  MySQL option file to read credentials from\n"
+    "  -o, --output FILE         write the stream to FILE\n"
+    "  -l, --level N             zstd level 1-19; 0 stores (default 1)\n"
+    "      --batch-bytes N       raw bytes per batch (default 1048576)\n"
+    "      --stats FILE          write a JSON summary per table to FILE\n"
+    "      --no-progress         no progress line, even on a terminal\n"
+    "  -h, --help                show this help and exit\n"
+    "  -V, --version             show the version and exit\n"
+    "\n"
+    "Passwords: libpq's PGPASSWORD, ~/.pgpass and service file; MySQL option\n"
+    "files ([client]) or FERRY_MYSQL_PASSWORD.  Exit status: 0 ok, 2 usage,\n"
+    "4 database, 3 a value that cannot be carried, 7 pipe closed or\n"
+    "interrupted, 8 system error.  See ferry-extract(1).\n";
+
+static const char *prog = "ferry-extract";
+
+static void die_usage(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+static void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntry 'ferry-extract --help'\n");
+	exit(ERR_USAGE);
+}
+
+static void on_signal(int sig)
+{
+	static const char msg[] = "ferry-extract: interrupted\n";
+
+	(void)sig;
+	if (write(2, msg, sizeof(msg) - 1) < 0) {
+		/* nothing more can be done */
+	}
+	_exit(ERR_PIPE);
+}
+
+static long long parse_num(const char *opt, const char *s, long long lo,
+			   long long hi)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		die_usage("%s: '%s' is not a number in %lld..%lld", opt, s, lo,
+			  hi);
+	return v;
+}
+
+static void parse_kv(const char *opt, char *arg, struct extract_kv *kv)
+{
+	char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg || !eq[1])
+		die_usage("%s: '%s' is not TABLE=VALUE", opt, arg);
+	*eq = '\0';
+	kv->table = arg;
+	kv->value = eq + 1;
+}
+
+int main(int argc, char **argv)
+{
+	enum {
+		OPT_COLUMNS = 256,
+		OPT_WHERE,
+		OPT_ORDER,
+		OPT_PART,
+		OPT_SCHEMA_ONLY,
+		OPT_ZERO_DATES,
+		OPT_DEFAULTS,
+		OPT_BATCH,
+		OPT_STATS,
+		OPT_NO_PROGRESS,
+	};
+	static const struct option longopts[] = {
+		{ "table", required_argument, NULL, 't' },
+		{ "all-tables", no_argument, NULL, 'a' },
+		{ "exclude", required_argument, NULL, 'x' },
+		{ "columns", required_argument, NULL, OPT_COLUMNS },
+		{ "where", required_argument, NULL, OPT_WHERE },
+		{ "order", required_argument, NULL, OPT_ORDER },
+		{ "part", required_argument, NULL, OPT_PART },
+		{ "schema-only", no_argument, NULL, OPT_SCHEMA_ONLY },
+		{ "zero-dates", required_argument, NULL, OPT_ZERO_DATES },
+		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
+		{ "output", required_argument, NULL, 'o' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "batch-bytes", required_argument, NULL, OPT_BATCH },
+		{ "stats", required_argument, NULL, OPT_STATS },
+		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *tables[MAX_ARGS], *excludes[MAX_ARGS];
+	static struct extract_kv columns[MAX_ARGS], wheres[MAX_ARGS];
+	struct extract_opts o;
+	struct progress prog_state;
+	const char *out_path = NULL;
+	int c, rc, show_progress = 1;
+	FILE *out = stdout;
+	struct uri u;
+	struct err e;
+
+	memset(&o, 0, sizeof(o));
+	o.tables = tables;
+	o.excludes = excludes;
+	o.columns = columns;
+	o.wheres = wheres;
+	o.writer.level = 1;
+	o.writer.batch_bytes = STREAM_DEFAULT_BATCH;
+	o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
+	err_init(&e);
+	while ((c = getopt_long(argc, argv, "t:ax:o:l:hV", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 't':
+			if (o.ntables == MAX_ARGS)
+				die_usage("too many -t options");
+			tables[o.ntables++] = optarg;
+			break;
+		case 'a': o.all_tables = 1; break;
+		case 'x':
+			if (o.nexcludes == MAX_ARGS)
+				die_usage("too many --exclude options");
+			excludes[o.nexcludes++] = optarg;
+			break;
+		case OPT_COLUMNS:
+			if (o.ncolumns == MAX_ARGS)
+				die_usage("too many --columns options");
+			parse_kv("--columns", optarg, &columns[o.ncolumns++]);
+			break;
+		case OPT_WHERE:
+			if (o.nwheres == MAX_ARGS)
+				die_usage("too many --where options");
+			parse_kv("--where", optarg, &wheres[o.nwheres++]);
+			break;
+		case OPT_ORDER:
+			if (strcmp(optarg, "pk") != 0)
+				die_usage("--order: '%s' is not 'pk'", optarg);
+			o.order_pk = 1;
+			break;
+		case OPT_PART: {
+			char *slash = strchr(optarg, '/');
+			if (!slash)
+				die_usage("--part: '%s' is not K/N", optarg);
+			*slash = '\0';
+			o.part_n = (unsigned)parse_num("--part N", slash + 1, 1,
+						       100000);
+			o.part_k = (unsigned)parse_num("--part K", optarg, 1,
+						       o.part_n);
+			break;
+		}
+		case OPT_SCHEMA_ONLY: o.schema_only = 1; break;
+		case OPT_ZERO_DATES:
+			if (strcmp(optarg, "null") == 0)
+				o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
+			else if (strcmp(optarg, "error") == 0)
+				o.source.zero_dates = SOURCE_ZERO_DATES_ERROR;
+			else
+				die_usage(
+				    "--zero-dates: '%s' is not null or error",
+				    optarg);
+			break;
+		case OPT_DEFAULTS: o.source.defaults_file = optarg; break;
+		case 'o': out_path = optarg; break;
+		case 'l':
+			o.writer.level =
+			    (int)parse_num("--level", optarg, 0, 19);
+			break;
+		case OPT_BATCH:
+			o.writer.batch_bytes = (size_t)parse_num(
+			    "--batch-bytes", optarg, STREAM_MIN_BATCH,
+			    STREAM_MAX_BATCH);
+			break;
+		case OPT_STATS: o.stats_path = optarg; break;
+		case OPT_NO_PROGRESS: show_progress = 0; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
+		case 'V':
+			printf("ferry-extract %s (stream format %d.%d)\n",
+			       FERRY_VERSION, STREAM_VERSION_MAJOR,
+			       STREAM_VERSION_MINOR);
+			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
+		default:
+			fprintf(stderr, "try 'ferry-extract --help'\n");
+			return ERR_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		die_usage(optind >= argc ? "no SOURCE given"
+					 : "more than one SOURCE");
+	if (!o.all_tables && !o.ntables)
+		die_usage("name tables with -t, or use --all-tables");
+	if (o.all_tables && o.ntables)
+		die_usage("-t and --all-tables exclude each other");
+	if (o.schema_only && (o.part_n || o.order_pk || o.nwheres))
+		die_usage(
+		    "--schema-only reads no rows: --part, --order and --where do not apply");
+	if (!out_path && isatty(STDOUT_FILENO))
+		die_usage("refusing to write a binary stream to a terminal "
+			  "(use -o FILE or a pipe)");
+	if (uri_parse(argv[optind], &u, &e) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, e.msg);
+		return e.class;
+	}
+	if (u.password_in_uri)
+		fprintf(
+		    stderr,
+		    "%s: warning: a password in the URI is visible to "
+		    "every user of this machine (ps); use a password file\n",
+		    prog);
+
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	if (out_path && !(out = fopen(out_path, "wb"))) {
+		fprintf(stderr, "%s: %s: %s\n", prog, out_path,
+			strerror(errno));
+		uri_release(&u);
+		return ERR_SYSTEM;
+	}
+	setvbuf(out, NULL, _IOFBF, 1u << 20);
+	progress_init(&prog_state, stderr, prog, show_progress);
+	o.progress = &prog_state;
+
+	rc = extract_run(&u, &o, out, &e);
+	if (rc == 0 && fflush(out) != 0)
+		rc = err_set(&e, errno == EPIPE ? ERR_PIPE : ERR_SYSTEM,
+			     "write error: %s", strerror(errno));
+	if (fclose(out) != 0 && rc == 0)
+		rc = err_set(&e, errno == EPIPE ? ERR_PIPE : ERR_SYSTEM,
+			     "write error: %s", strerror(errno));
+	uri_release(&u);
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", prog, e.msg);
+		return e.class ? (int)e.class : ERR_SYSTEM;
+	}
+	return 0;
+}

@@ -1,0 +1,51 @@
+/*
+ * extract - what ferry-extract does: read tables out of a database in one
+ * snapshot and write them as a stream.
+ */
+#ifndef FERRY_EXTRACT_H
+#define FERRY_EXTRACT_H
+
+#include <stdio.h>
+
+#include "err.h"
+#include "progress.h"
+#include "source.h"
+#include "stream.h"
+#include "uri.h"
+
+/* TABLE=VALUE options (--columns, --where) */
+struct extract_kv {
+	const char *table;
+	const char *value;
+};
+
+struct extract_opts {
+	const char *const *tables; /* -t, in order; or all_tables */
+	size_t ntables;
+	int all_tables;
+	const char *const *excludes; /* fnmatch patterns */
+	size_t nexcludes;
+	const struct extract_kv *columns;
+	size_t ncolumns;
+	const struct extract_kv *wheres;
+	size_t nwheres;
+	int order_pk;
+	unsigned part_k, part_n; /* 0 0: whole tables */
+	int schema_only;
+	struct source_opts source;
+	struct stream_writer_opts writer;
+	const char *stats_path; /* --stats FILE, or NULL */
+	struct progress *progress;
+};
+
+/*
+ * Extract from `u` to `out`.  -1 with e set: ERR_USAGE for options that do
+ * not fit the tables (an unknown column in --columns, --order pk on a table
+ * without a key, ...), ERR_DB, ERR_STREAM (a value that cannot be carried),
+ * ERR_PIPE/ERR_SYSTEM for output errors.  On error the stream is left
+ * without its stream-end frame, so that no reader takes it for complete.
+ */
+int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
+		struct err *e);
+
+#endif

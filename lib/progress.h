@@ -1,0 +1,37 @@
+/*
+ * progress - a one-line progress report on stderr, only when stderr is a
+ * terminal, at most a few times a second.  The one module of lib/ that
+ * prints: main() hands it the stream to print on.
+ */
+#ifndef FERRY_PROGRESS_H
+#define FERRY_PROGRESS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct progress {
+	FILE *out; /* NULL: report nothing */
+	const char *tool;
+	double start; /* of the current table, seconds */
+	double last;  /* of the last report */
+	int shown;    /* a line is on the screen */
+};
+
+/* Report on `out` only if it is a terminal and `enabled`. */
+void progress_init(struct progress *p, FILE *out, const char *tool,
+		   int enabled);
+
+/* A table starts (its clock starts). */
+void progress_table(struct progress *p);
+
+/* Rows and bytes so far of `table`; prints when enough time has passed. */
+void progress_update(struct progress *p, const char *table, uint64_t rows,
+		     uint64_t bytes);
+
+/* Clear the line (before a message, or at the end). */
+void progress_clear(struct progress *p);
+
+/* Seconds since an arbitrary start, monotonic. */
+double progress_now(void);
+
+#endif

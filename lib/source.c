@@ -1,0 +1,91 @@
+#include "source.h"
+
+#include <stdlib.h>
+
+struct source *source_open(const struct uri *u, const struct source_opts *o,
+			   struct err *e)
+{
+	if (u->engine == URI_MYSQL)
+		return source_mysql_open(u, o, e);
+	return source_pg_open(u, o, e);
+}
+
+int source_begin(struct source *s, struct err *e)
+{
+	return s->ops->begin(s, e);
+}
+
+int source_list_tables(struct source *s, char ***names, size_t *n,
+		       struct err *e)
+{
+	return s->ops->list_tables(s, names, n, e);
+}
+
+void source_names_free(char **names)
+{
+	if (!names)
+		return;
+	for (char **p = names; *p; p++)
+		free(*p);
+	free(names);
+}
+
+struct schema_table *source_describe(struct source *s, const char *table,
+				     struct err *e)
+{
+	return s->ops->describe(s, table, e);
+}
+
+int source_open_rows(struct source *s, const struct source_query *q,
+		     struct err *e)
+{
+	s->zero_dates = 0;
+	s->row_no = 0;
+	return s->ops->open_rows(s, q, e);
+}
+
+int source_next_row(struct source *s, const struct value **row, struct err *e)
+{
+	return s->ops->next_row(s, row, e);
+}
+
+uint64_t source_zero_dates(const struct source *s)
+{
+	return s->zero_dates;
+}
+
+void source_close(struct source *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+/* offset of the end of part k from lo: min(step * k, span), where a span
+ * of 0 stands for the whole 2^64 range */
+static uint64_t part_end(uint64_t span, uint64_t step, unsigned k)
+{
+	uint64_t off;
+
+	if (__builtin_mul_overflow(step, (uint64_t)k, &off))
+		return span;
+	if (span && off > span)
+		return span;
+	return off;
+}
+
+void source_part_bounds(int64_t lo, int64_t hi, unsigned k, unsigned n,
+			int *has_gt, int64_t *gt, int *has_le, int64_t *le)
+{
+	uint64_t span = (uint64_t)hi - (uint64_t)lo + 1; /* 0: all of int64 */
+	uint64_t step;
+
+	if (span == 0)
+		step = UINT64_MAX / n + 1;
+	else
+		step = span / n + (span % n != 0);
+	/* bounds are "end - 1", which always lies within lo..hi */
+	*has_gt = k > 1;
+	*gt = (int64_t)((uint64_t)lo + part_end(span, step, k - 1) - 1);
+	*has_le = k < n;
+	*le = (int64_t)((uint64_t)lo + part_end(span, step, k) - 1);
+}

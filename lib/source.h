@@ -1,0 +1,128 @@
+/*
+ * source - read tables out of a database: an interface with one
+ * implementation per engine (source_mysql.c, source_pg.c), so that another
+ * engine is one more file.
+ *
+ * A source is one connection.  source_begin() starts one consistent,
+ * read-only snapshot that every later read sees (MySQL: START TRANSACTION
+ * WITH CONSISTENT SNAPSHOT; PostgreSQL: REPEATABLE READ READ ONLY).  Rows
+ * stream from the server as they are read (MySQL: mysql_use_result;
+ * PostgreSQL: COPY ... TO STDOUT in binary), so memory stays flat whatever
+ * the table's size.
+ *
+ * Errors: ERR_DB for what the server says (connect, query, no such table),
+ * ERR_STREAM for a value that cannot be carried without changing it, named
+ * by table, row and column; the message ends with the server's own text.
+ */
+#ifndef FERRY_SOURCE_H
+#define FERRY_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "schema.h"
+#include "uri.h"
+#include "value.h"
+
+enum source_zero_dates {
+	SOURCE_ZERO_DATES_NULL,	 /* '0000-00-00' becomes NULL, and is counted */
+	SOURCE_ZERO_DATES_ERROR, /* ... is an error naming row and column */
+};
+
+struct source_opts {
+	const char *defaults_file; /* MySQL option file, or NULL */
+	enum source_zero_dates zero_dates;
+};
+
+/* What to read of one table. */
+struct source_query {
+	const struct schema_table *t; /* from source_describe, maybe with
+					 fewer columns */
+	const char *where;	      /* SQL condition, or NULL */
+	int order_pk;		      /* ORDER BY the primary key */
+	unsigned part_k, part_n;      /* the K-th of N key ranges; 0 0: all */
+};
+
+struct source;
+
+/* Connect.  NULL with e set (ERR_DB, ERR_USAGE for a bad option). */
+struct source *source_open(const struct uri *u, const struct source_opts *o,
+			   struct err *e);
+
+/* Start the snapshot every later read sees. */
+int source_begin(struct source *s, struct err *e);
+
+/*
+ * The base tables of the database (PostgreSQL: of every schema that is not
+ * a system one, named schema.table outside public).  *names is a
+ * NULL-terminated array the caller frees with source_names_free().
+ */
+int source_list_tables(struct source *s, char ***names, size_t *n,
+		       struct err *e);
+void source_names_free(char **names);
+
+/*
+ * Describe a table: columns with their stream types, primary key.  The
+ * caller frees it with schema_table_free().  NULL with ERR_DB when the
+ * table does not exist, ERR_STREAM when a column's type cannot be carried
+ * (naming the column and its type).
+ */
+struct schema_table *source_describe(struct source *s, const char *table,
+				     struct err *e);
+
+/* Start reading rows of q->t; q must live until the rows are read. */
+int source_open_rows(struct source *s, const struct source_query *q,
+		     struct err *e);
+
+/*
+ * Next row: 1 with *row set (q->t->ncols values, borrowed until the next
+ * call), 0 at the end of the table, -1 with e set.
+ */
+int source_next_row(struct source *s, const struct value **row, struct err *e);
+
+/* Zero dates turned into NULL in the current table so far. */
+uint64_t source_zero_dates(const struct source *s);
+
+/* Close the connection (rolling back the read-only snapshot); NULL does
+ * nothing. */
+void source_close(struct source *s);
+
+/* --- for the implementations ------------------------------------------- */
+
+struct source_ops {
+	int (*begin)(struct source *s, struct err *e);
+	int (*list_tables)(struct source *s, char ***names, size_t *n,
+			   struct err *e);
+	struct schema_table *(*describe)(struct source *s, const char *table,
+					 struct err *e);
+	int (*open_rows)(struct source *s, const struct source_query *q,
+			 struct err *e);
+	int (*next_row)(struct source *s, const struct value **row,
+			struct err *e);
+	void (*close)(struct source *s);
+};
+
+struct source {
+	const struct source_ops *ops;
+	struct source_opts opts;
+	uint64_t zero_dates;
+	uint64_t row_no; /* rows read of the current table, for messages */
+};
+
+struct source *source_mysql_open(const struct uri *u,
+				 const struct source_opts *o, struct err *e);
+struct source *source_pg_open(const struct uri *u, const struct source_opts *o,
+			      struct err *e);
+
+/*
+ * Key ranges for --part, over the first primary-key column whose values lie
+ * between lo and hi (inclusive): part k of n holds the keys with
+ * key > *gt (when *has_gt) and key <= *le (when *has_le).  Part 1 has no
+ * lower and part n no upper bound, so rows beyond lo..hi are not lost, and
+ * the n parts together hold every key exactly once.  1 <= k <= n.
+ */
+void source_part_bounds(int64_t lo, int64_t hi, unsigned k, unsigned n,
+			int *has_gt, int64_t *gt, int *has_le, int64_t *le);
+
+#endif

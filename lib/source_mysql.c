@@ -1,0 +1,839 @@
+/*
+ * source_mysql - read tables out of MariaDB/MySQL with the client library
+ * (libmariadb on Debian).  Metadata comes from information_schema through
+ * prepared statements with bound parameters; rows through
+ * mysql_use_result, one row in memory at a time.  The session runs in
+ * UTC and utf8mb4, so TIMESTAMP values arrive in UTC and text as UTF-8.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <mysql.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "source.h"
+
+/* how a column's text from the server becomes a value */
+enum my_dec {
+	MY_BOOL, /* tinyint(1): 0 or 1, anything else is an error */
+	MY_INT,
+	MY_UINT,
+	MY_FLOAT,
+	MY_DECIMAL,
+	MY_TEXT, /* also enum, set, json: taken as they are */
+	MY_BYTES,
+	MY_DATE,
+	MY_DATETIME,  /* no zone */
+	MY_TIMESTAMP, /* UTC, the session's zone */
+	MY_TIME,
+	MY_BIT, /* big-endian bytes */
+	MY_UUID,
+};
+
+struct my_source {
+	struct source base;
+	MYSQL *conn;
+	char *db;
+	int mariadb;
+	/* the table being read */
+	MYSQL_RES *res;
+	const struct source_query *q;
+	enum my_dec *dec;
+	struct value *row;
+	struct buf sql;
+	struct buf scratch;
+};
+
+#define MY(s) ((struct my_source *)(s))
+
+static int my_fail(struct my_source *m, struct err *e, const char *what)
+{
+	return err_set(e, ERR_DB, "%s: %s", what, mysql_error(m->conn));
+}
+
+/* Append `name` quoted as a MySQL identifier: backticks, doubled inside. */
+static int quote_ident(struct buf *b, const char *name, struct err *e)
+{
+	if (buf_addc(b, '`', e) < 0)
+		return -1;
+	for (const char *p = name; *p; p++)
+		if ((*p == '`' && buf_addc(b, '`', e) < 0) ||
+		    buf_addc(b, (unsigned char)*p, e) < 0)
+			return -1;
+	return buf_addc(b, '`', e);
+}
+
+/*
+ * Run a prepared query with string parameters; call fn for each row with
+ * ncols string values (NULL for SQL NULL).  Values of any length are
+ * fetched whole.
+ */
+typedef int (*my_row_fn)(void *ctx, char **vals, size_t *lens, struct err *e);
+
+#define MY_MAX_COLS 8
+
+static int my_select(struct my_source *m, const char *sql,
+		     const char *const *params, unsigned nparams,
+		     unsigned ncols, my_row_fn fn, void *ctx, struct err *e)
+{
+	MYSQL_STMT *st = mysql_stmt_init(m->conn);
+	MYSQL_BIND pb[MY_MAX_COLS], rb[MY_MAX_COLS];
+	unsigned long plen[MY_MAX_COLS], rlen[MY_MAX_COLS];
+	__typeof__(*rb[0].is_null) rnull[MY_MAX_COLS];
+	char *vals[MY_MAX_COLS] = { 0 };
+	size_t caps[MY_MAX_COLS], lens[MY_MAX_COLS];
+	int rc = -1, f;
+
+	if (!st)
+		return err_oom(e);
+	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
+		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		goto out;
+	}
+	memset(pb, 0, sizeof(pb));
+	for (unsigned i = 0; i < nparams; i++) {
+		plen[i] = strlen(params[i]);
+		pb[i].buffer_type = MYSQL_TYPE_STRING;
+		pb[i].buffer = (void *)params[i];
+		pb[i].buffer_length = plen[i];
+		pb[i].length = &plen[i];
+	}
+	if ((nparams && mysql_stmt_bind_param(st, pb)) ||
+	    mysql_stmt_execute(st)) {
+		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		goto out;
+	}
+	memset(rb, 0, sizeof(rb));
+	for (unsigned i = 0; i < ncols; i++) {
+		caps[i] = 256;
+		if (!(vals[i] = malloc(caps[i] + 1))) {
+			err_oom(e);
+			goto out;
+		}
+		rb[i].buffer_type = MYSQL_TYPE_STRING;
+		rb[i].buffer = vals[i];
+		rb[i].buffer_length = caps[i];
+		rb[i].length = &rlen[i];
+		rb[i].is_null = &rnull[i];
+	}
+	if (mysql_stmt_bind_result(st, rb)) {
+		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		goto out;
+	}
+	while ((f = mysql_stmt_fetch(st)) == 0 || f == MYSQL_DATA_TRUNCATED) {
+		char *row[MY_MAX_COLS];
+		for (unsigned i = 0; i < ncols; i++) {
+			if (rnull[i]) {
+				row[i] = NULL;
+				lens[i] = 0;
+				continue;
+			}
+			if (rlen[i] > caps[i]) {
+				/* fetch the whole value into a bigger buffer */
+				char *nv = realloc(vals[i], rlen[i] + 1);
+				if (!nv) {
+					err_oom(e);
+					goto out;
+				}
+				vals[i] = nv;
+				caps[i] = rlen[i];
+				rb[i].buffer = vals[i];
+				rb[i].buffer_length = caps[i];
+				if (mysql_stmt_fetch_column(st, &rb[i], i, 0)) {
+					err_set(e, ERR_DB, "%s",
+						mysql_stmt_error(st));
+					goto out;
+				}
+			}
+			vals[i][rlen[i]] = '\0';
+			row[i] = vals[i];
+			lens[i] = rlen[i];
+		}
+		if (fn(ctx, row, lens, e) < 0)
+			goto out;
+		/* buffers may have moved: bind them again */
+		if (mysql_stmt_bind_result(st, rb)) {
+			err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+			goto out;
+		}
+	}
+	if (f != MYSQL_NO_DATA) {
+		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		goto out;
+	}
+	rc = 0;
+out:
+	for (unsigned i = 0; i < ncols; i++)
+		free(vals[i]);
+	mysql_stmt_close(st);
+	return rc;
+}
+
+static int my_exec(struct my_source *m, const char *sql, struct err *e)
+{
+	if (mysql_real_query(m->conn, sql, strlen(sql)))
+		return my_fail(m, e, sql);
+	return 0;
+}
+
+static int my_begin(struct source *s, struct err *e)
+{
+	struct my_source *m = MY(s);
+
+	if (my_exec(m,
+		    "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+		    e) < 0 ||
+	    my_exec(m, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY",
+		    e) < 0)
+		return -1;
+	return 0;
+}
+
+/* --- listing and describing tables --------------------------------------- */
+
+struct names_ctx {
+	char **names;
+	size_t n, cap;
+};
+
+static int add_name(void *ctx, char **vals, size_t *lens, struct err *e)
+{
+	struct names_ctx *c = ctx;
+
+	(void)lens;
+	if (c->n + 2 > c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 16;
+		char **nn = realloc(c->names, ncap * sizeof(*nn));
+		if (!nn)
+			return err_oom(e);
+		c->names = nn;
+		c->cap = ncap;
+	}
+	if (!vals[0] || !(c->names[c->n] = strdup(vals[0])))
+		return vals[0] ? err_oom(e) : 0;
+	c->names[++c->n] = NULL;
+	return 0;
+}
+
+static int my_list_tables(struct source *s, char ***names, size_t *n,
+			  struct err *e)
+{
+	struct names_ctx c = { 0 };
+
+	if (!MY(s)->db)
+		return err_set(e, ERR_USAGE, "the URI names no database");
+	if (my_select(
+		MY(s),
+		"SELECT TABLE_NAME FROM information_schema.TABLES "
+		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' "
+		"ORDER BY TABLE_NAME",
+		NULL, 0, 1, add_name, &c, e) < 0) {
+		source_names_free(c.names);
+		return -1;
+	}
+	if (!c.names && !(c.names = calloc(1, sizeof(*c.names))))
+		return err_oom(e);
+	*names = c.names;
+	*n = c.n;
+	return 0;
+}
+
+struct describe_ctx {
+	struct schema_table *t;
+	size_t cap;
+	char **json_cols; /* MariaDB: columns with a json_valid() check */
+	size_t njson;
+};
+
+static int64_t num_or_neg(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (!s)
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < 0)
+		return -1;
+	return v;
+}
+
+/* enum('a','b''c') -> labels a, b'c */
+static int parse_enum_labels(struct schema_column *c, const char *ct,
+			     struct err *e)
+{
+	const char *p = strchr(ct, '(');
+	size_t cap = 0;
+	struct buf lab;
+
+	if (!p)
+		return err_set(e, ERR_STREAM, "cannot read the labels of '%s'",
+			       ct);
+	buf_init(&lab, 1u << 20);
+	p++;
+	while (*p == '\'') {
+		char **nl;
+		buf_reset(&lab);
+		for (p++;; p++) {
+			if (!*p)
+				goto bad;
+			if (*p == '\'' && p[1] == '\'') {
+				if (buf_addc(&lab, '\'', e) < 0)
+					goto fail;
+				p++;
+				continue;
+			}
+			if (*p == '\'')
+				break;
+			if (*p == '\\' && p[1]) {
+				p++;
+			}
+			if (buf_addc(&lab, (unsigned char)*p, e) < 0)
+				goto fail;
+		}
+		p++;
+		if (c->nlabels + 1 >= cap) {
+			cap = cap ? cap * 2 : 8;
+			nl = realloc(c->labels, cap * sizeof(*nl));
+			if (!nl) {
+				err_oom(e);
+				goto fail;
+			}
+			c->labels = nl;
+		}
+		if (!(c->labels[c->nlabels] =
+			  strdup(lab.data ? (char *)lab.data : ""))) {
+			err_oom(e);
+			goto fail;
+		}
+		c->nlabels++;
+		if (*p == ',')
+			p++;
+	}
+	if (*p != ')')
+		goto bad;
+	buf_release(&lab);
+	return 0;
+bad:
+	err_set(e, ERR_STREAM, "cannot read the labels of '%.60s'", ct);
+fail:
+	buf_release(&lab);
+	return -1;
+}
+
+/* COLUMN_NAME DATA_TYPE COLUMN_TYPE IS_NULLABLE CHAR_LEN NUM_PREC NUM_SCALE */
+static int add_column(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	struct describe_ctx *d = ctx;
+	struct schema_table *t = d->t;
+	struct schema_column *c;
+	const char *dt = v[1] ? v[1] : "", *ct = v[2] ? v[2] : "";
+	int unsig = strstr(ct, "unsigned") != NULL;
+
+	(void)lens;
+	if (t->ncols == SCHEMA_MAX_COLUMNS)
+		return err_set(e, ERR_STREAM, "more than %d columns",
+			       SCHEMA_MAX_COLUMNS);
+	if (t->ncols == d->cap) {
+		size_t ncap = d->cap ? d->cap * 2 : 16;
+		struct schema_column *nc = realloc(t->cols, ncap * sizeof(*nc));
+		if (!nc)
+			return err_oom(e);
+		t->cols = nc;
+		d->cap = ncap;
+	}
+	c = &t->cols[t->ncols];
+	memset(c, 0, sizeof(*c));
+	c->length = c->precision = c->scale = -1;
+	t->ncols++;
+	if (!(c->name = strdup(v[0] ? v[0] : "")) ||
+	    !(c->source_type = strdup(ct)))
+		return err_oom(e);
+	c->nullable = v[3] && strcmp(v[3], "YES") == 0;
+	if (strcmp(dt, "tinyint") == 0 && strncmp(ct, "tinyint(1)", 10) == 0) {
+		c->type = VALUE_BOOL;
+	} else if (strcmp(dt, "tinyint") == 0 || strcmp(dt, "smallint") == 0 ||
+		   strcmp(dt, "mediumint") == 0 || strcmp(dt, "int") == 0 ||
+		   strcmp(dt, "integer") == 0 || strcmp(dt, "year") == 0) {
+		c->type = VALUE_INT64;
+	} else if (strcmp(dt, "bigint") == 0) {
+		c->type = unsig ? VALUE_UINT64 : VALUE_INT64;
+	} else if (strcmp(dt, "decimal") == 0) {
+		c->type = VALUE_DECIMAL;
+		c->precision = num_or_neg(v[5]);
+		c->scale = num_or_neg(v[6]);
+	} else if (strcmp(dt, "float") == 0 || strcmp(dt, "double") == 0) {
+		c->type = VALUE_FLOAT64;
+	} else if (strcmp(dt, "bit") == 0) {
+		c->type = VALUE_UINT64;
+	} else if (strcmp(dt, "char") == 0 || strcmp(dt, "varchar") == 0 ||
+		   strcmp(dt, "tinytext") == 0 || strcmp(dt, "text") == 0 ||
+		   strcmp(dt, "mediumtext") == 0 ||
+		   strcmp(dt, "longtext") == 0 || strcmp(dt, "set") == 0 ||
+		   strcmp(dt, "inet4") == 0 || strcmp(dt, "inet6") == 0) {
+		c->type = VALUE_TEXT;
+		c->length = num_or_neg(v[4]);
+		for (size_t i = 0; i < d->njson; i++)
+			if (strcmp(d->json_cols[i], c->name) == 0)
+				c->type = VALUE_JSON;
+	} else if (strcmp(dt, "json") == 0) {
+		c->type = VALUE_JSON;
+	} else if (strcmp(dt, "binary") == 0 || strcmp(dt, "varbinary") == 0 ||
+		   strcmp(dt, "tinyblob") == 0 || strcmp(dt, "blob") == 0 ||
+		   strcmp(dt, "mediumblob") == 0 ||
+		   strcmp(dt, "longblob") == 0) {
+		c->type = VALUE_BYTES;
+		c->length = num_or_neg(v[4]);
+	} else if (strcmp(dt, "enum") == 0) {
+		c->type = VALUE_ENUM;
+		if (parse_enum_labels(c, ct, e) < 0)
+			return err_prefix(e, "column %s", c->name);
+	} else if (strcmp(dt, "date") == 0) {
+		c->type = VALUE_DATE;
+	} else if (strcmp(dt, "datetime") == 0) {
+		c->type = VALUE_TIMESTAMP;
+	} else if (strcmp(dt, "timestamp") == 0) {
+		c->type = VALUE_TIMESTAMPTZ;
+	} else if (strcmp(dt, "time") == 0) {
+		c->type = VALUE_TIME;
+	} else if (strcmp(dt, "uuid") == 0) {
+		c->type = VALUE_UUID;
+	} else {
+		return err_set(e, ERR_STREAM,
+			       "column %s: type '%s' cannot be carried "
+			       "(leave the column out with --columns)",
+			       c->name, ct);
+	}
+	return 0;
+}
+
+static int add_pk(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	struct schema_table *t = ctx;
+	int idx = v[0] ? schema_column_index(t, v[0]) : -1;
+
+	(void)lens;
+	(void)e;
+	if (idx < 0)
+		return 0; /* not a column we carry */
+	t->pk[t->npk++] = (size_t)idx;
+	return 0;
+}
+
+/* MariaDB's JSON is LONGTEXT with CHECK (json_valid(`col`)) */
+static int add_json_check(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	struct describe_ctx *d = ctx;
+	const char *cl = v[0], *a, *b;
+	char **nj;
+
+	(void)lens;
+	if (!cl || strncmp(cl, "json_valid(`", 12) != 0)
+		return 0;
+	a = cl + 12;
+	b = strstr(a, "`)");
+	if (!b || b[2])
+		return 0;
+	nj = realloc(d->json_cols, (d->njson + 1) * sizeof(*nj));
+	if (!nj)
+		return err_oom(e);
+	d->json_cols = nj;
+	if (!(d->json_cols[d->njson] = strndup(a, (size_t)(b - a))))
+		return err_oom(e);
+	d->njson++;
+	return 0;
+}
+
+static struct schema_table *my_describe(struct source *s, const char *table,
+					struct err *e)
+{
+	struct my_source *m = MY(s);
+	struct describe_ctx d = { 0 };
+	const char *params[1] = { table };
+	struct schema_table *t;
+
+	if (!m->db) {
+		err_set(e, ERR_USAGE, "the URI names no database");
+		return NULL;
+	}
+	if (!(t = calloc(1, sizeof(*t))) || !(t->name = strdup(table))) {
+		free(t);
+		err_oom(e);
+		return NULL;
+	}
+	t->watermark = -1;
+	d.t = t;
+	if (m->mariadb &&
+	    my_select(
+		m,
+		"SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
+		"WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+		params, 1, 1, add_json_check, &d, e) < 0)
+		goto fail;
+	if (my_select(
+		m,
+		"SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, "
+		"CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE "
+		"FROM information_schema.COLUMNS "
+		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
+		"ORDER BY ORDINAL_POSITION",
+		params, 1, 7, add_column, &d, e) < 0)
+		goto fail;
+	if (t->ncols == 0) {
+		err_set(e, ERR_DB, "no table '%s' in database '%s'", table,
+			m->db);
+		goto fail;
+	}
+	if (!(t->pk = calloc(t->ncols, sizeof(*t->pk))) ||
+	    !(t->types = calloc(t->ncols, sizeof(*t->types)))) {
+		err_oom(e);
+		goto fail;
+	}
+	for (size_t i = 0; i < t->ncols; i++)
+		t->types[i] = t->cols[i].type;
+	if (my_select(
+		m,
+		"SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE "
+		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
+		"AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION",
+		params, 1, 1, add_pk, t, e) < 0)
+		goto fail;
+	for (size_t i = 0; i < d.njson; i++)
+		free(d.json_cols[i]);
+	free(d.json_cols);
+	return t;
+fail:
+	for (size_t i = 0; i < d.njson; i++)
+		free(d.json_cols[i]);
+	free(d.json_cols);
+	if (e->class == ERR_STREAM || e->class == ERR_DB)
+		err_prefix(e, "table %s", table);
+	schema_table_free(t);
+	return NULL;
+}
+
+/* --- reading rows ----------------------------------------------------------
+ */
+
+static enum my_dec decoder_for(const struct schema_column *c)
+{
+	const char *st = c->source_type ? c->source_type : "";
+
+	switch (c->type) {
+	case VALUE_BOOL: return MY_BOOL;
+	case VALUE_INT64: return MY_INT;
+	case VALUE_UINT64: return strncmp(st, "bit", 3) == 0 ? MY_BIT : MY_UINT;
+	case VALUE_FLOAT64: return MY_FLOAT;
+	case VALUE_DECIMAL: return MY_DECIMAL;
+	case VALUE_BYTES: return MY_BYTES;
+	case VALUE_DATE: return MY_DATE;
+	case VALUE_TIMESTAMP: return MY_DATETIME;
+	case VALUE_TIMESTAMPTZ: return MY_TIMESTAMP;
+	case VALUE_TIME: return MY_TIME;
+	case VALUE_UUID: return MY_UUID;
+	default: return MY_TEXT;
+	}
+}
+
+/* a zero date or one with a zero month or day: '0000-00-00', '2020-00-15' */
+static int is_zero_date(const char *p, size_t len)
+{
+	return len >= 10 &&
+	       ((p[5] == '0' && p[6] == '0') || (p[8] == '0' && p[9] == '0'));
+}
+
+static int my_open_rows(struct source *s, const struct source_query *q,
+			struct err *e)
+{
+	struct my_source *m = MY(s);
+	const struct schema_table *t = q->t;
+	int where = 0;
+
+	m->q = q;
+	free(m->dec);
+	free(m->row);
+	m->dec = calloc(t->ncols, sizeof(*m->dec));
+	m->row = calloc(t->ncols, sizeof(*m->row));
+	if (!m->dec || !m->row)
+		return err_oom(e);
+	buf_reset(&m->sql);
+	if (buf_adds(&m->sql, "SELECT ", e) < 0)
+		return -1;
+	for (size_t i = 0; i < t->ncols; i++) {
+		m->dec[i] = decoder_for(&t->cols[i]);
+		if ((i && buf_adds(&m->sql, ", ", e) < 0) ||
+		    quote_ident(&m->sql, t->cols[i].name, e) < 0)
+			return -1;
+	}
+	if (buf_adds(&m->sql, " FROM ", e) < 0 ||
+	    quote_ident(&m->sql, t->name, e) < 0)
+		return -1;
+	if (q->where) {
+		if (buf_addf(&m->sql, e, " WHERE (%s)", q->where) < 0)
+			return -1;
+		where = 1;
+	}
+	if (q->part_n > 1) {
+		const char *k = t->cols[t->pk[0]].name;
+		char lo[32], hi[32];
+		int has_gt, has_le;
+		int64_t gt, le, vlo = 0, vhi = 0;
+		MYSQL_RES *r;
+		MYSQL_ROW mr;
+		struct buf mm;
+
+		/* the key's range, read inside the snapshot */
+		buf_init(&mm, 1u << 20);
+		if (buf_adds(&mm, "SELECT MIN(", e) < 0 ||
+		    quote_ident(&mm, k, e) < 0 ||
+		    buf_adds(&mm, "), MAX(", e) < 0 ||
+		    quote_ident(&mm, k, e) < 0 ||
+		    buf_adds(&mm, ") FROM ", e) < 0 ||
+		    quote_ident(&mm, t->name, e) < 0 ||
+		    (q->where &&
+		     buf_addf(&mm, e, " WHERE (%s)", q->where) < 0)) {
+			buf_release(&mm);
+			return -1;
+		}
+		if (mysql_real_query(m->conn, (char *)mm.data, mm.len)) {
+			buf_release(&mm);
+			return my_fail(m, e, "reading the key range");
+		}
+		buf_release(&mm);
+		if (!(r = mysql_store_result(m->conn)))
+			return my_fail(m, e, "reading the key range");
+		mr = mysql_fetch_row(r);
+		if (mr && mr[0] && mr[1]) {
+			vlo = strtoll(mr[0], NULL, 10);
+			vhi = strtoll(mr[1], NULL, 10);
+		}
+		mysql_free_result(r);
+		source_part_bounds(vlo, vhi, q->part_k, q->part_n, &has_gt, &gt,
+				   &has_le, &le);
+		snprintf(lo, sizeof(lo), "%" PRId64, gt);
+		snprintf(hi, sizeof(hi), "%" PRId64, le);
+		if (has_gt &&
+		    (buf_adds(&m->sql, where ? " AND " : " WHERE ", e) < 0 ||
+		     quote_ident(&m->sql, k, e) < 0 ||
+		     buf_addf(&m->sql, e, " > %s", lo) < 0))
+			return -1;
+		where |= has_gt;
+		if (has_le &&
+		    (buf_adds(&m->sql, where ? " AND " : " WHERE ", e) < 0 ||
+		     quote_ident(&m->sql, k, e) < 0 ||
+		     buf_addf(&m->sql, e, " <= %s", hi) < 0))
+			return -1;
+	}
+	if (q->order_pk && t->npk) {
+		if (buf_adds(&m->sql, " ORDER BY ", e) < 0)
+			return -1;
+		for (size_t i = 0; i < t->npk; i++)
+			if ((i && buf_adds(&m->sql, ", ", e) < 0) ||
+			    quote_ident(&m->sql, t->cols[t->pk[i]].name, e) < 0)
+				return -1;
+	}
+	if (mysql_real_query(m->conn, (char *)m->sql.data, m->sql.len))
+		return my_fail(m, e, "query");
+	if (!(m->res = mysql_use_result(m->conn)))
+		return my_fail(m, e, "query");
+	if (mysql_num_fields(m->res) != t->ncols)
+		return err_set(e, ERR_DB,
+			       "the server sent %u columns, expected %zu",
+			       mysql_num_fields(m->res), t->ncols);
+	return 0;
+}
+
+static int decode(struct my_source *m, size_t i, const char *p, size_t len,
+		  struct value *v, struct err *e)
+{
+	const struct schema_column *c = &m->q->t->cols[i];
+
+	v->null = false;
+	switch (m->dec[i]) {
+	case MY_BOOL:
+		if (len == 1 && (p[0] == '0' || p[0] == '1')) {
+			v->v.b = p[0] == '1';
+			return 0;
+		}
+		return err_set(
+		    e, ERR_STREAM,
+		    "tinyint(1) holds %.*s, not 0 or 1 (it would not "
+		    "survive as bool)",
+		    (int)(len > 20 ? 20 : len), p);
+	case MY_INT: return value_parse(VALUE_INT64, p, len, &m->scratch, v, e);
+	case MY_UINT:
+		return value_parse(VALUE_UINT64, p, len, &m->scratch, v, e);
+	case MY_FLOAT:
+		return value_parse(VALUE_FLOAT64, p, len, &m->scratch, v, e);
+	case MY_DECIMAL:
+		return value_parse(VALUE_DECIMAL, p, len, &m->scratch, v, e);
+	case MY_TEXT:
+	case MY_BYTES:
+		v->v.s.p = p;
+		v->v.s.len = len;
+		return 0;
+	case MY_BIT:
+		if (len > 8)
+			return err_set(e, ERR_STREAM, "bit value of %zu bytes",
+				       len);
+		v->v.u = 0;
+		for (size_t k = 0; k < len; k++)
+			v->v.u = v->v.u << 8 | (unsigned char)p[k];
+		return 0;
+	case MY_UUID: return value_parse(VALUE_UUID, p, len, &m->scratch, v, e);
+	case MY_DATE:
+	case MY_DATETIME:
+	case MY_TIMESTAMP:
+		if (is_zero_date(p, len)) {
+			if (m->base.opts.zero_dates == SOURCE_ZERO_DATES_ERROR)
+				return err_set(e, ERR_STREAM,
+					       "zero date '%.*s'",
+					       (int)(len > 30 ? 30 : len), p);
+			m->base.zero_dates++;
+			v->null = true;
+			if (!c->nullable)
+				return err_set(
+				    e, ERR_STREAM,
+				    "zero date '%.*s' in a NOT NULL column "
+				    "(NULL cannot stand for it)",
+				    (int)(len > 30 ? 30 : len), p);
+			return 0;
+		}
+		if (m->dec[i] == MY_DATE)
+			return value_parse(VALUE_DATE, p, len, &m->scratch, v,
+					   e);
+		if (value_parse(VALUE_TIMESTAMP, p, len, &m->scratch, v, e) < 0)
+			return -1;
+		return 0;
+	case MY_TIME: {
+		/* MySQL TIME runs from -838:59:59 to 838:59:59; the stream's
+		 * time is a time of day */
+		if (value_parse(VALUE_TIME, p, len, &m->scratch, v, e) < 0)
+			return err_set(
+			    e, ERR_STREAM,
+			    "TIME '%.*s' is not a time of day (00:00:00 "
+			    "to 24:00:00)",
+			    (int)(len > 30 ? 30 : len), p);
+		return 0;
+	}
+	}
+	return err_set(e, ERR_SYSTEM, "internal error: decoder %d",
+		       (int)m->dec[i]);
+}
+
+static int my_next_row(struct source *s, const struct value **row,
+		       struct err *e)
+{
+	struct my_source *m = MY(s);
+	const struct schema_table *t = m->q->t;
+	MYSQL_ROW r;
+	unsigned long *lens;
+
+	if (!m->res)
+		return 0;
+	r = mysql_fetch_row(m->res);
+	if (!r) {
+		if (mysql_errno(m->conn))
+			return my_fail(m, e, "reading rows");
+		mysql_free_result(m->res);
+		m->res = NULL;
+		return 0;
+	}
+	lens = mysql_fetch_lengths(m->res);
+	s->row_no++;
+	buf_reset(&m->scratch);
+	/* decoded uuids and the like are short: no move while filling */
+	if (buf_reserve(&m->scratch, 64u * t->ncols, e) < 0)
+		return -1;
+	for (size_t i = 0; i < t->ncols; i++) {
+		if (!r[i]) {
+			m->row[i].null = true;
+			continue;
+		}
+		if (decode(m, i, r[i], lens[i], &m->row[i], e) < 0) {
+			if (e->class != ERR_STREAM)
+				return -1;
+			return err_prefix(e, "row %" PRIu64 ", column %s",
+					  s->row_no, t->cols[i].name);
+		}
+	}
+	*row = m->row;
+	return 1;
+}
+
+static void my_close(struct source *s)
+{
+	struct my_source *m = MY(s);
+
+	if (m->res)
+		mysql_free_result(m->res);
+	if (m->conn)
+		mysql_close(m->conn);
+	free(m->dec);
+	free(m->row);
+	free(m->db);
+	buf_release(&m->sql);
+	buf_release(&m->scratch);
+	free(m);
+}
+
+static const struct source_ops my_ops = {
+	my_begin,     my_list_tables, my_describe,
+	my_open_rows, my_next_row,    my_close,
+};
+
+struct source *source_mysql_open(const struct uri *u,
+				 const struct source_opts *o, struct err *e)
+{
+	struct my_source *m = calloc(1, sizeof(*m));
+	const char *password = u->password;
+	unsigned long max_packet = 1ul << 30;
+	unsigned timeout = 10;
+
+	if (!m) {
+		err_oom(e);
+		return NULL;
+	}
+	m->base.ops = &my_ops;
+	m->base.opts = *o;
+	buf_init(&m->sql, 1u << 20);
+	buf_init(&m->scratch, 1u << 20);
+	if (!(m->conn = mysql_init(NULL))) {
+		err_oom(e);
+		goto fail;
+	}
+	mysql_options(m->conn, MYSQL_READ_DEFAULT_GROUP, "client");
+	if (o->defaults_file)
+		mysql_options(m->conn, MYSQL_READ_DEFAULT_FILE,
+			      o->defaults_file);
+	mysql_options(m->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(m->conn, MYSQL_OPT_MAX_ALLOWED_PACKET, &max_packet);
+	mysql_options(m->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	if (!password)
+		password = getenv("FERRY_MYSQL_PASSWORD");
+	if (!mysql_real_connect(m->conn, u->host, u->user, password, u->db,
+				u->port, u->socket, 0)) {
+		err_set(e, ERR_DB, "cannot connect to %s: %s", u->display,
+			mysql_error(m->conn));
+		goto fail;
+	}
+	m->mariadb = strstr(mysql_get_server_info(m->conn), "MariaDB") != NULL;
+	if (u->db && !(m->db = strdup(u->db))) {
+		err_oom(e);
+		goto fail;
+	}
+	/* UTC: TIMESTAMP values arrive as they are stored; long timeouts: a
+	 * slow next stage must not make the server give up on us */
+	if (my_exec(m, "SET NAMES utf8mb4", e) < 0 ||
+	    my_exec(m, "SET SESSION time_zone = '+00:00'", e) < 0 ||
+	    my_exec(m, "SET SESSION net_write_timeout = 86400", e) < 0 ||
+	    my_exec(m, "SET SESSION net_read_timeout = 86400", e) < 0)
+		goto fail;
+	return &m->base;
+fail:
+	my_close(&m->base);
+	return NULL;
+}

@@ -1,0 +1,848 @@
+/*
+ * source_pg - read tables out of PostgreSQL with libpq.  Metadata comes
+ * from the catalogs through PQexecParams; rows through COPY (SELECT ...)
+ * TO STDOUT in binary, decoded here one tuple at a time.  Types outside
+ * ferry's first set (interval, arrays, inet, ranges, domains, ...) are
+ * selected as ::text, their canonical text, with the type recorded.
+ */
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "json.h"
+#include "source.h"
+#include "stream.h"
+
+/* microseconds and days between 1970-01-01 and PostgreSQL's 2000-01-01 */
+#define PG_EPOCH_US INT64_C(946684800000000)
+#define PG_EPOCH_DAYS 10957
+
+enum pg_dec {
+	PG_BOOL,
+	PG_INT2,
+	PG_INT4,
+	PG_INT8,
+	PG_FLOAT4,
+	PG_FLOAT8,
+	PG_NUMERIC,
+	PG_TEXT,  /* text types, enum labels, json, anything cast to text */
+	PG_JSONB, /* a version byte, then text */
+	PG_BYTES,
+	PG_DATE,
+	PG_TIME,
+	PG_TS,
+	PG_UUID,
+};
+
+struct pg_source {
+	struct source base;
+	PGconn *conn;
+	/* the table being read */
+	const struct source_query *q;
+	enum pg_dec *dec;
+	struct value *row;
+	int copying;
+	struct buf in; /* COPY data received, not yet decoded */
+	size_t pos;    /* first byte of in not yet decoded */
+	struct buf sql;
+	struct buf scratch; /* numeric text */
+};
+
+#define PG(s) ((struct pg_source *)(s))
+
+/* the server's message, one line */
+static int pg_fail(struct pg_source *p, struct err *e, const char *what)
+{
+	const char *m = PQerrorMessage(p->conn);
+	size_t n = strlen(m);
+
+	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+		n--;
+	return err_set(e, ERR_DB, "%s: %.*s", what, (int)n, m);
+}
+
+static int pg_res_fail(struct pg_source *p, PGresult *r, struct err *e,
+		       const char *what)
+{
+	const char *m = r ? PQresultErrorMessage(r) : "";
+	size_t n;
+
+	if (!r || !*m)
+		return pg_fail(p, e, what);
+	n = strlen(m);
+	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+		n--;
+	return err_set(e, ERR_DB, "%s: %.*s", what, (int)n, m);
+}
+
+static int pg_exec(struct pg_source *p, const char *sql, struct err *e)
+{
+	PGresult *r = PQexec(p->conn, sql);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+
+	if (!ok)
+		pg_res_fail(p, r, e, sql);
+	PQclear(r);
+	return ok ? 0 : -1;
+}
+
+static PGresult *pg_params(struct pg_source *p, const char *sql, int n,
+			   const char *const *vals, struct err *e)
+{
+	PGresult *r = PQexecParams(p->conn, sql, n, NULL, vals, NULL, NULL, 0);
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		pg_res_fail(p, r, e, "reading the catalog");
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Append name quoted as a PostgreSQL identifier. */
+static int quote_ident(struct buf *b, const char *name, size_t len,
+		       struct err *e)
+{
+	if (buf_addc(b, '"', e) < 0)
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		if ((name[i] == '"' && buf_addc(b, '"', e) < 0) ||
+		    buf_addc(b, (unsigned char)name[i], e) < 0)
+			return -1;
+	return buf_addc(b, '"', e);
+}
+
+/* schema.table (or table, found through the search path) */
+static int quote_table(struct buf *b, const char *name, struct err *e)
+{
+	const char *dot = strchr(name, '.');
+
+	if (!dot)
+		return quote_ident(b, name, strlen(name), e);
+	if (quote_ident(b, name, (size_t)(dot - name), e) < 0 ||
+	    buf_addc(b, '.', e) < 0)
+		return -1;
+	return quote_ident(b, dot + 1, strlen(dot + 1), e);
+}
+
+static int pg_begin(struct source *s, struct err *e)
+{
+	return pg_exec(PG(s), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+		       e);
+}
+
+static int pg_list_tables(struct source *s, char ***names, size_t *n,
+			  struct err *e)
+{
+	PGresult *r = pg_params(
+	    PG(s),
+	    "SELECT n.nspname, c.relname FROM pg_class c "
+	    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+	    "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition "
+	    "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+	    "AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1, 2",
+	    0, NULL, e);
+	int rows;
+	char **out;
+
+	if (!r)
+		return -1;
+	rows = PQntuples(r);
+	if (!(out = calloc((size_t)rows + 1, sizeof(*out)))) {
+		PQclear(r);
+		return err_oom(e);
+	}
+	for (int i = 0; i < rows; i++) {
+		const char *ns = PQgetvalue(r, i, 0),
+			   *rel = PQgetvalue(r, i, 1);
+		size_t len = strlen(ns) + strlen(rel) + 2;
+		if (!(out[i] = malloc(len))) {
+			source_names_free(out);
+			PQclear(r);
+			return err_oom(e);
+		}
+		if (strcmp(ns, "public") == 0)
+			snprintf(out[i], len, "%s", rel);
+		else
+			snprintf(out[i], len, "%s.%s", ns, rel);
+	}
+	PQclear(r);
+	*names = out;
+	*n = (size_t)rows;
+	return 0;
+}
+
+static int is_native_text(const char *st)
+{
+	return strcmp(st, "text") == 0 ||
+	       strncmp(st, "character varying", 17) == 0 ||
+	       strncmp(st, "character", 9) == 0 || strcmp(st, "name") == 0 ||
+	       strcmp(st, "citext") == 0;
+}
+
+/* typname and typtype to a stream type; VALUE_TEXT for text casts too */
+static enum value_type map_type(const char *typname, const char *typtype)
+{
+	static const struct {
+		const char *name;
+		enum value_type t;
+	} map[] = {
+		{ "bool", VALUE_BOOL },
+		{ "int2", VALUE_INT64 },
+		{ "int4", VALUE_INT64 },
+		{ "int8", VALUE_INT64 },
+		{ "float4", VALUE_FLOAT64 },
+		{ "float8", VALUE_FLOAT64 },
+		{ "numeric", VALUE_DECIMAL },
+		{ "bytea", VALUE_BYTES },
+		{ "date", VALUE_DATE },
+		{ "time", VALUE_TIME },
+		{ "timestamp", VALUE_TIMESTAMP },
+		{ "timestamptz", VALUE_TIMESTAMPTZ },
+		{ "json", VALUE_JSON },
+		{ "jsonb", VALUE_JSON },
+		{ "uuid", VALUE_UUID },
+	};
+
+	if (typtype[0] == 'e')
+		return VALUE_ENUM;
+	if (typtype[0] == 'b')
+		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+			if (strcmp(typname, map[i].name) == 0)
+				return map[i].t;
+	return VALUE_TEXT;
+}
+
+static struct schema_table *pg_describe(struct source *s, const char *table,
+					struct err *e)
+{
+	struct pg_source *p = PG(s);
+	const char *dot = strchr(table, '.');
+	char *nsp = NULL;
+	const char *vals[2];
+	PGresult *r = NULL;
+	struct schema_table *t = NULL;
+	int rows;
+
+	if (dot && !(nsp = strndup(table, (size_t)(dot - table)))) {
+		err_oom(e);
+		return NULL;
+	}
+	vals[0] = nsp;
+	vals[1] = dot ? dot + 1 : table;
+	r = pg_params(p,
+		      "SELECT c.oid FROM pg_class c JOIN pg_namespace n "
+		      "ON n.oid = c.relnamespace WHERE c.relname = $2 "
+		      "AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND "
+		      "($1::name IS NULL AND pg_table_is_visible(c.oid) "
+		      "OR n.nspname = $1)",
+		      2, vals, e);
+	free(nsp);
+	if (!r)
+		goto fail;
+	if (PQntuples(r) != 1) {
+		err_set(e, ERR_DB, "no table '%s' in %s", table, PQdb(p->conn));
+		goto fail;
+	}
+	vals[0] = PQgetvalue(r, 0, 0);
+	{
+		PGresult *c = pg_params(
+		    p,
+		    "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
+		    "t.typname, t.typtype, a.attnotnull, "
+		    "CASE WHEN t.typtype = 'e' THEN (SELECT "
+		    "array_to_json(array_agg(enumlabel ORDER BY enumsortorder))::text "
+		    "FROM pg_enum WHERE enumtypid = t.oid) END, "
+		    "CASE WHEN t.typname = 'numeric' AND a.atttypmod >= 4 "
+		    "THEN ((a.atttypmod - 4) >> 16) & 65535 END, "
+		    "CASE WHEN t.typname = 'numeric' AND a.atttypmod >= 4 "
+		    "THEN (a.atttypmod - 4) & 65535 END, "
+		    "CASE WHEN t.typname IN ('varchar', 'bpchar') AND "
+		    "a.atttypmod >= 4 THEN a.atttypmod - 4 END "
+		    "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+		    "WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped "
+		    "ORDER BY a.attnum",
+		    1, vals, e);
+		if (!c)
+			goto fail;
+		rows = PQntuples(c);
+		if (rows > SCHEMA_MAX_COLUMNS || rows == 0) {
+			err_set(e, ERR_STREAM,
+				"%d columns (1 to %d can be carried)", rows,
+				SCHEMA_MAX_COLUMNS);
+			PQclear(c);
+			goto fail;
+		}
+		if (!(t = calloc(1, sizeof(*t))) ||
+		    !(t->name = strdup(table)) ||
+		    !(t->cols = calloc((size_t)rows, sizeof(*t->cols))) ||
+		    !(t->types = calloc((size_t)rows, sizeof(*t->types))) ||
+		    !(t->pk = calloc((size_t)rows, sizeof(*t->pk)))) {
+			PQclear(c);
+			err_oom(e);
+			goto fail;
+		}
+		t->watermark = -1;
+		for (int i = 0; i < rows; i++) {
+			struct schema_column *col = &t->cols[i];
+			t->ncols++;
+			col->length = col->precision = col->scale = -1;
+			if (!(col->name = strdup(PQgetvalue(c, i, 0))) ||
+			    !(col->source_type = strdup(PQgetvalue(c, i, 1)))) {
+				PQclear(c);
+				err_oom(e);
+				goto fail;
+			}
+			col->type =
+			    map_type(PQgetvalue(c, i, 2), PQgetvalue(c, i, 3));
+			col->nullable = strcmp(PQgetvalue(c, i, 4), "t") != 0;
+			if (!PQgetisnull(c, i, 6)) {
+				col->precision =
+				    strtoll(PQgetvalue(c, i, 6), NULL, 10);
+				col->scale =
+				    strtoll(PQgetvalue(c, i, 7), NULL, 10);
+			}
+			if (!PQgetisnull(c, i, 8))
+				col->length =
+				    strtoll(PQgetvalue(c, i, 8), NULL, 10);
+			if (!PQgetisnull(c, i, 5)) {
+				const char *lj = PQgetvalue(c, i, 5);
+				struct json_node *arr =
+				    json_parse(lj, strlen(lj), e);
+				if (!arr) {
+					PQclear(c);
+					goto fail;
+				}
+				col->labels =
+				    calloc(arr->n + 1, sizeof(*col->labels));
+				for (size_t k = 0; col->labels && k < arr->n;
+				     k++) {
+					if (!(col->labels[k] =
+						  strdup(arr->kids[k].str)))
+						break;
+					col->nlabels++;
+				}
+				if (!col->labels || col->nlabels != arr->n) {
+					json_free(arr);
+					PQclear(c);
+					err_oom(e);
+					goto fail;
+				}
+				json_free(arr);
+			}
+			t->types[i] = col->type;
+		}
+		PQclear(c);
+	}
+	{
+		PGresult *k = pg_params(
+		    p,
+		    "SELECT a.attname FROM pg_index i, "
+		    "unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord), "
+		    "pg_attribute a WHERE i.indrelid = $1 AND i.indisprimary "
+		    "AND a.attrelid = i.indrelid AND a.attnum = k.attnum "
+		    "ORDER BY k.ord",
+		    1, vals, e);
+		if (!k)
+			goto fail;
+		for (int i = 0; i < PQntuples(k); i++) {
+			int idx = schema_column_index(t, PQgetvalue(k, i, 0));
+			if (idx >= 0)
+				t->pk[t->npk++] = (size_t)idx;
+		}
+		PQclear(k);
+	}
+	PQclear(r);
+	return t;
+fail:
+	PQclear(r);
+	schema_table_free(t);
+	if (e->class == ERR_DB || e->class == ERR_STREAM)
+		err_prefix(e, "table %s", table);
+	return NULL;
+}
+
+/* --- reading rows ------------------------------------------------------------
+ */
+
+static enum pg_dec decoder_for(const struct schema_column *c)
+{
+	const char *st = c->source_type ? c->source_type : "";
+
+	switch (c->type) {
+	case VALUE_BOOL: return PG_BOOL;
+	case VALUE_INT64:
+		return strcmp(st, "smallint") == 0  ? PG_INT2
+		       : strcmp(st, "integer") == 0 ? PG_INT4
+						    : PG_INT8;
+	case VALUE_FLOAT64:
+		return strcmp(st, "real") == 0 ? PG_FLOAT4 : PG_FLOAT8;
+	case VALUE_DECIMAL: return PG_NUMERIC;
+	case VALUE_BYTES: return PG_BYTES;
+	case VALUE_DATE: return PG_DATE;
+	case VALUE_TIME: return PG_TIME;
+	case VALUE_TIMESTAMP:
+	case VALUE_TIMESTAMPTZ: return PG_TS;
+	case VALUE_UUID: return PG_UUID;
+	case VALUE_JSON: return strcmp(st, "jsonb") == 0 ? PG_JSONB : PG_TEXT;
+	default: return PG_TEXT;
+	}
+}
+
+/* text columns of a type outside the first set are read as ::text */
+static int needs_cast(const struct schema_column *c)
+{
+	return c->type == VALUE_TEXT &&
+	       !is_native_text(c->source_type ? c->source_type : "");
+}
+
+static int pg_open_rows(struct source *s, const struct source_query *q,
+			struct err *e)
+{
+	struct pg_source *p = PG(s);
+	const struct schema_table *t = q->t;
+	PGresult *r;
+	int where = 0;
+
+	p->q = q;
+	free(p->dec);
+	free(p->row);
+	p->dec = calloc(t->ncols, sizeof(*p->dec));
+	p->row = calloc(t->ncols, sizeof(*p->row));
+	if (!p->dec || !p->row)
+		return err_oom(e);
+	buf_reset(&p->sql);
+	if (buf_adds(&p->sql, "COPY (SELECT ", e) < 0)
+		return -1;
+	for (size_t i = 0; i < t->ncols; i++) {
+		const char *n = t->cols[i].name;
+		p->dec[i] = decoder_for(&t->cols[i]);
+		if ((i && buf_adds(&p->sql, ", ", e) < 0) ||
+		    quote_ident(&p->sql, n, strlen(n), e) < 0 ||
+		    (needs_cast(&t->cols[i]) &&
+		     buf_adds(&p->sql, "::text", e) < 0))
+			return -1;
+	}
+	if (buf_adds(&p->sql, " FROM ", e) < 0 ||
+	    quote_table(&p->sql, t->name, e) < 0)
+		return -1;
+	if (q->where) {
+		if (buf_addf(&p->sql, e, " WHERE (%s)", q->where) < 0)
+			return -1;
+		where = 1;
+	}
+	if (q->part_n > 1) {
+		const char *k = t->cols[t->pk[0]].name;
+		struct buf mm;
+		int has_gt, has_le;
+		int64_t gt, le, lo = 0, hi = 0;
+
+		buf_init(&mm, 1u << 20);
+		if (buf_adds(&mm, "SELECT min(", e) < 0 ||
+		    quote_ident(&mm, k, strlen(k), e) < 0 ||
+		    buf_adds(&mm, ")::int8, max(", e) < 0 ||
+		    quote_ident(&mm, k, strlen(k), e) < 0 ||
+		    buf_adds(&mm, ")::int8 FROM ", e) < 0 ||
+		    quote_table(&mm, t->name, e) < 0 ||
+		    (q->where &&
+		     buf_addf(&mm, e, " WHERE (%s)", q->where) < 0)) {
+			buf_release(&mm);
+			return -1;
+		}
+		r = PQexec(p->conn, (char *)mm.data);
+		buf_release(&mm);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			pg_res_fail(p, r, e, "reading the key range");
+			PQclear(r);
+			return -1;
+		}
+		if (!PQgetisnull(r, 0, 0)) {
+			lo = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+			hi = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+		}
+		PQclear(r);
+		source_part_bounds(lo, hi, q->part_k, q->part_n, &has_gt, &gt,
+				   &has_le, &le);
+		if (has_gt &&
+		    (buf_adds(&p->sql, where ? " AND " : " WHERE ", e) < 0 ||
+		     quote_ident(&p->sql, k, strlen(k), e) < 0 ||
+		     buf_addf(&p->sql, e, " > %" PRId64, gt) < 0))
+			return -1;
+		where |= has_gt;
+		if (has_le &&
+		    (buf_adds(&p->sql, where ? " AND " : " WHERE ", e) < 0 ||
+		     quote_ident(&p->sql, k, strlen(k), e) < 0 ||
+		     buf_addf(&p->sql, e, " <= %" PRId64, le) < 0))
+			return -1;
+	}
+	if (q->order_pk && t->npk) {
+		if (buf_adds(&p->sql, " ORDER BY ", e) < 0)
+			return -1;
+		for (size_t i = 0; i < t->npk; i++) {
+			const char *n = t->cols[t->pk[i]].name;
+			if ((i && buf_adds(&p->sql, ", ", e) < 0) ||
+			    quote_ident(&p->sql, n, strlen(n), e) < 0)
+				return -1;
+		}
+	}
+	if (buf_adds(&p->sql, ") TO STDOUT (FORMAT binary)", e) < 0)
+		return -1;
+	r = PQexec(p->conn, (char *)p->sql.data);
+	if (PQresultStatus(r) != PGRES_COPY_OUT) {
+		pg_res_fail(p, r, e, "query");
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	p->copying = 1;
+	buf_reset(&p->in);
+	p->pos = 0;
+	/* the 19-byte header: signature, flags, extension length */
+	return 0;
+}
+
+/* make n bytes available at in[pos..]: 1, 0 at the end of the COPY, -1 */
+static int need(struct pg_source *p, size_t n, struct err *e)
+{
+	while (p->in.len - p->pos < n) {
+		char *chunk = NULL;
+		int got;
+
+		if (p->pos > 0 && p->pos >= p->in.len / 2) {
+			memmove(p->in.data, p->in.data + p->pos,
+				p->in.len - p->pos);
+			p->in.len -= p->pos;
+			p->pos = 0;
+		}
+		got = PQgetCopyData(p->conn, &chunk, 0);
+		if (got == -1)
+			return 0;
+		if (got < 0)
+			return pg_fail(p, e, "reading rows");
+		if (buf_add(&p->in, chunk, (size_t)got, e) < 0) {
+			PQfreemem(chunk);
+			return -1;
+		}
+		PQfreemem(chunk);
+	}
+	return 1;
+}
+
+static uint16_t be16(const unsigned char *b)
+{
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static uint32_t be32(const unsigned char *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	       (uint32_t)b[2] << 8 | b[3];
+}
+
+static uint64_t be64(const unsigned char *b)
+{
+	return (uint64_t)be32(b) << 32 | be32(b + 4);
+}
+
+/* numeric's binary form (base-10000 digits) to its canonical text */
+static int numeric_text(const unsigned char *b, size_t len, struct buf *out,
+			struct value *v, struct err *e)
+{
+	int16_t ndigits, weight, dscale;
+	uint16_t sign;
+	size_t start = out->len;
+
+	if (len < 8)
+		return err_set(e, ERR_STREAM, "numeric of %zu bytes", len);
+	ndigits = (int16_t)be16(b);
+	weight = (int16_t)be16(b + 2);
+	sign = be16(b + 4);
+	dscale = (int16_t)be16(b + 6);
+	if (ndigits < 0 || dscale < 0 || len != 8 + 2 * (size_t)ndigits)
+		return err_set(e, ERR_STREAM, "malformed numeric");
+	if (sign == 0xC000 || sign == 0xD000 || sign == 0xF000) {
+		const char *w = sign == 0xC000	 ? "NaN"
+				: sign == 0xD000 ? "Infinity"
+						 : "-Infinity";
+		v->v.s.p = w;
+		v->v.s.len = strlen(w);
+		return 0;
+	}
+	if (sign != 0 && sign != 0x4000)
+		return err_set(e, ERR_STREAM, "malformed numeric sign");
+#define DIGIT(i) ((i) >= 0 && (i) < ndigits ? be16(b + 8 + 2 * (size_t)(i)) : 0)
+	if (sign == 0x4000 && ndigits > 0 && buf_addc(out, '-', e) < 0)
+		return -1;
+	if (weight < 0) {
+		if (buf_addc(out, '0', e) < 0)
+			return -1;
+	} else {
+		for (int i = 0; i <= weight; i++) {
+			unsigned d = DIGIT(i);
+			if (d > 9999)
+				return err_set(e, ERR_STREAM,
+					       "malformed numeric digit");
+			if (buf_addf(out, e, i ? "%04u" : "%u", d) < 0)
+				return -1;
+		}
+	}
+	if (dscale > 0) {
+		int left = dscale;
+		if (buf_addc(out, '.', e) < 0)
+			return -1;
+		for (int i = weight + 1; left > 0; i++) {
+			char grp[5];
+			unsigned d = DIGIT(i);
+			if (d > 9999)
+				return err_set(e, ERR_STREAM,
+					       "malformed numeric digit");
+			snprintf(grp, sizeof(grp), "%04u", d);
+			if (buf_add(out, grp, left < 4 ? (size_t)left : 4, e) <
+			    0)
+				return -1;
+			left -= 4;
+		}
+	}
+#undef DIGIT
+	v->v.s.p = (const char *)out->data + start;
+	v->v.s.len = out->len - start;
+	return 0;
+}
+
+static int decode(struct pg_source *p, size_t i, const unsigned char *b,
+		  size_t len, struct value *v, struct err *e)
+{
+	static const size_t fixed[] = {
+		[PG_BOOL] = 1,	 [PG_INT2] = 2,	  [PG_INT4] = 4, [PG_INT8] = 8,
+		[PG_FLOAT4] = 4, [PG_FLOAT8] = 8, [PG_DATE] = 4, [PG_TIME] = 8,
+		[PG_TS] = 8,	 [PG_UUID] = 16,
+	};
+	enum pg_dec d = p->dec[i];
+
+	v->null = false;
+	if (fixed[d] && len != fixed[d])
+		return err_set(e, ERR_STREAM, "%zu bytes for a value of %zu",
+			       len, fixed[d]);
+	switch (d) {
+	case PG_BOOL: v->v.b = b[0] != 0; return 0;
+	case PG_INT2: v->v.i = (int16_t)be16(b); return 0;
+	case PG_INT4: v->v.i = (int32_t)be32(b); return 0;
+	case PG_INT8: v->v.i = (int64_t)be64(b); return 0;
+	case PG_FLOAT4: {
+		uint32_t bits = be32(b);
+		float f;
+		memcpy(&f, &bits, 4);
+		v->v.f = (double)f;
+		return 0;
+	}
+	case PG_FLOAT8: {
+		uint64_t bits = be64(b);
+		memcpy(&v->v.f, &bits, 8);
+		return 0;
+	}
+	case PG_NUMERIC: return numeric_text(b, len, &p->scratch, v, e);
+	case PG_TEXT:
+	case PG_BYTES:
+		v->v.s.p = (const char *)b;
+		v->v.s.len = len;
+		return 0;
+	case PG_JSONB:
+		if (len < 1 || b[0] != 1)
+			return err_set(e, ERR_STREAM,
+				       "jsonb of an unknown version");
+		v->v.s.p = (const char *)b + 1;
+		v->v.s.len = len - 1;
+		return 0;
+	case PG_DATE: {
+		int32_t days = (int32_t)be32(b);
+		if (days == INT32_MAX || days == INT32_MIN)
+			v->v.i = days; /* the infinities are the same numbers */
+		else
+			v->v.i = (int64_t)days + PG_EPOCH_DAYS;
+		return 0;
+	}
+	case PG_TIME: v->v.i = (int64_t)be64(b); return 0;
+	case PG_TS: {
+		int64_t us = (int64_t)be64(b);
+		if (us == INT64_MAX || us == INT64_MIN)
+			v->v.i = us;
+		else if (__builtin_add_overflow(us, PG_EPOCH_US, &v->v.i) ||
+			 v->v.i == INT64_MAX)
+			return err_set(e, ERR_STREAM,
+				       "timestamp past what the stream holds "
+				       "(about 294247 AD)");
+		return 0;
+	}
+	case PG_UUID: memcpy(v->v.uuid, b, 16); return 0;
+	}
+	return err_set(e, ERR_SYSTEM, "internal error: decoder %d", (int)d);
+}
+
+static int finish_copy(struct pg_source *p, struct err *e)
+{
+	PGresult *r;
+	int rc = 0;
+
+	p->copying = 0;
+	while ((r = PQgetResult(p->conn))) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0)
+			rc = pg_res_fail(p, r, e, "reading rows");
+		PQclear(r);
+	}
+	return rc;
+}
+
+static int pg_next_row(struct source *s, const struct value **row,
+		       struct err *e)
+{
+	struct pg_source *p = PG(s);
+	const struct schema_table *t = p->q->t;
+	const unsigned char *b;
+	size_t off, total;
+	int16_t nf;
+	int rc;
+
+	if (!p->copying)
+		return 0;
+	if (s->row_no == 0 && p->pos == 0) {
+		/* the file header, once */
+		static const char sig[11] = "PGCOPY\n\377\r\n";
+		if ((rc = need(p, 19, e)) <= 0)
+			return rc < 0 ? -1
+				      : err_set(e, ERR_DB,
+						"COPY ended before its header");
+		if (memcmp(p->in.data, sig, 11) != 0)
+			return err_set(e, ERR_DB, "not a binary COPY header");
+		off = 19 + be32(p->in.data + 15);
+		if ((rc = need(p, off, e)) <= 0)
+			return rc < 0 ? -1
+				      : err_set(e, ERR_DB,
+						"COPY header cut short");
+		p->pos = off;
+	}
+	if ((rc = need(p, 2, e)) <= 0)
+		return rc < 0 ? -1
+			      : err_set(e, ERR_DB,
+					"COPY ended without its trailer");
+	nf = (int16_t)be16(p->in.data + p->pos);
+	if (nf == -1) {
+		p->pos += 2;
+		if ((rc = need(p, 1, e)) < 0)
+			return -1;
+		return finish_copy(p, e) < 0 ? -1 : 0;
+	}
+	if ((size_t)nf != t->ncols)
+		return err_set(e, ERR_DB, "COPY sent %d columns, expected %zu",
+			       nf, t->ncols);
+	/* first make the whole tuple available, then decode it in place */
+	total = 2;
+	for (int16_t i = 0; i < nf; i++) {
+		int32_t len;
+		if ((rc = need(p, total + 4, e)) <= 0)
+			return rc < 0
+				   ? -1
+				   : err_set(e, ERR_DB, "COPY row cut short");
+		len = (int32_t)be32(p->in.data + p->pos + total);
+		total += 4;
+		if (len > 0) {
+			if ((size_t)len > STREAM_MAX_FIELD)
+				return err_set(e, ERR_STREAM,
+					       "row %" PRIu64
+					       ", column %s: value of %" PRId32
+					       " bytes is over the limit",
+					       s->row_no + 1, t->cols[i].name,
+					       len);
+			total += (size_t)len;
+		}
+	}
+	if ((rc = need(p, total, e)) <= 0)
+		return rc < 0 ? -1 : err_set(e, ERR_DB, "COPY row cut short");
+	s->row_no++;
+	buf_reset(&p->scratch);
+	/* numerics are at most a few KiB: reserve so pointers stay put */
+	if (buf_reserve(&p->scratch, 140000u, e) < 0)
+		return -1;
+	b = p->in.data + p->pos + 2;
+	for (size_t i = 0; i < t->ncols; i++) {
+		int32_t len = (int32_t)be32(b);
+		b += 4;
+		if (len < 0) {
+			p->row[i].null = true;
+			continue;
+		}
+		if (decode(p, i, b, (size_t)len, &p->row[i], e) < 0) {
+			if (e->class != ERR_STREAM)
+				return -1;
+			return err_prefix(e, "row %" PRIu64 ", column %s",
+					  s->row_no, t->cols[i].name);
+		}
+		b += len;
+	}
+	p->pos += total;
+	*row = p->row;
+	return 1;
+}
+
+static void pg_close(struct source *s)
+{
+	struct pg_source *p = PG(s);
+
+	if (p->conn)
+		PQfinish(p->conn);
+	free(p->dec);
+	free(p->row);
+	buf_release(&p->in);
+	buf_release(&p->sql);
+	buf_release(&p->scratch);
+	free(p);
+}
+
+static const struct source_ops pg_ops = {
+	pg_begin,     pg_list_tables, pg_describe,
+	pg_open_rows, pg_next_row,    pg_close,
+};
+
+struct source *source_pg_open(const struct uri *u, const struct source_opts *o,
+			      struct err *e)
+{
+	struct pg_source *p = calloc(1, sizeof(*p));
+
+	if (!p) {
+		err_oom(e);
+		return NULL;
+	}
+	p->base.ops = &pg_ops;
+	p->base.opts = *o;
+	buf_init(&p->in, (size_t)STREAM_MAX_ROW * 2);
+	buf_init(&p->sql, 1u << 20);
+	buf_init(&p->scratch, 1u << 20);
+	p->conn = PQconnectdb(u->conninfo);
+	if (!p->conn) {
+		err_oom(e);
+		goto fail;
+	}
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		char what[600];
+		snprintf(what, sizeof(what), "cannot connect to %s",
+			 u->display);
+		pg_fail(p, e, what);
+		goto fail;
+	}
+	if (PQsetClientEncoding(p->conn, "UTF8") != 0) {
+		pg_fail(p, e, "setting the client encoding");
+		goto fail;
+	}
+	/* the text of types read as ::text: ISO dates, all float digits */
+	if (pg_exec(p, "SET DateStyle = ISO, YMD", e) < 0 ||
+	    pg_exec(p, "SET IntervalStyle = postgres", e) < 0 ||
+	    pg_exec(p, "SET extra_float_digits = 3", e) < 0 ||
+	    pg_exec(p, "SET TimeZone = 'UTC'", e) < 0)
+		goto fail;
+	return &p->base;
+fail:
+	pg_close(&p->base);
+	return NULL;
+}
