@@ -21,28 +21,46 @@ int err_set(struct err *e, enum err_class class, const char *fmt, ...)
 	return -1;
 }
 
+static void prefix_with(struct err *e, const char *head, const char *sep)
+{
+	char old[ERR_MSG_MAX];
+	size_t hl = strlen(head), sl = strlen(sep), ol, o;
+
+	memcpy(old, e->msg, sizeof(old));
+	ol = strlen(old);
+	/* cut explicitly: the message is one bounded line */
+	if (hl > sizeof(e->msg) - 1 - sl)
+		hl = sizeof(e->msg) - 1 - sl;
+	memcpy(e->msg, head, hl);
+	memcpy(e->msg + hl, sep, sl);
+	o = hl + sl;
+	if (ol > sizeof(e->msg) - 1 - o)
+		ol = sizeof(e->msg) - 1 - o;
+	memcpy(e->msg + o, old, ol);
+	e->msg[o + ol] = '\0';
+}
+
 int err_prefix(struct err *e, const char *fmt, ...)
 {
 	char head[ERR_MSG_MAX];
-	char old[ERR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(head, sizeof(head), fmt, ap);
 	va_end(ap);
-	memcpy(old, e->msg, sizeof(old));
-	/* cut explicitly: the message is one bounded line */
-	size_t hl = strlen(head), ol = strlen(old), o = 0;
-	if (hl > sizeof(e->msg) - 3)
-		hl = sizeof(e->msg) - 3;
-	memcpy(e->msg, head, hl);
-	o = hl;
-	e->msg[o++] = ':';
-	e->msg[o++] = ' ';
-	if (ol > sizeof(e->msg) - 1 - o)
-		ol = sizeof(e->msg) - 1 - o;
-	memcpy(e->msg + o, old, ol);
-	e->msg[o + ol] = '\0';
+	prefix_with(e, head, ": ");
+	return -1;
+}
+
+int err_prefix_place(struct err *e, const char *fmt, ...)
+{
+	char head[ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(head, sizeof(head), fmt, ap);
+	va_end(ap);
+	prefix_with(e, head, ", ");
 	return -1;
 }
 

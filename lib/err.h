@@ -51,6 +51,11 @@ int err_set(struct err *e, enum err_class class, const char *fmt, ...)
 int err_prefix(struct err *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Put "context, " in front: for a place that goes on ("table t, " before
+ * "row 5, column c: ..."); returns -1. */
+int err_prefix_place(struct err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Set ERR_SYSTEM "out of memory"; returns -1. */
 int err_oom(struct err *e);
 

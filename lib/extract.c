@@ -318,7 +318,11 @@ int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
 							stream_writer_bytes(w));
 			}
 			if (nrc < 0) {
-				err_prefix(e, "table %s", r->t->name);
+				/* "table t, row 5, column c: ..." for values */
+				if (e->class == ERR_STREAM)
+					err_prefix_place(e, "table %s", r->t->name);
+				else
+					err_prefix(e, "table %s", r->t->name);
 				goto out;
 			}
 		}

@@ -137,3 +137,52 @@ test_done() {
 	say "failed $test_failed of $test_count; scratch kept in $TRASH"
 	exit 1
 }
+
+# --- databases (the servers of scripts/testdb.sh) ---------------------------
+
+# test_need_db: skip the whole script when the test servers are not set up
+test_need_db() {
+	if [ -z "${FERRY_TEST_MYSQL_SOCKET:-}" ] || [ -z "${FERRY_TEST_PG_HOST:-}" ]; then
+		printf '1..0 # skip no test servers (run under scripts/with-testdb.sh)\n'
+		cd "$TEST_ROOT" && rm -rf "$TRASH"
+		exit 0
+	fi
+	TEST_DB=ferry_$(printf '%s' "$TEST_NAME" | tr -c 'a-zA-Z0-9_\n' '_')
+	MY_URI="mysql://root@localhost/$TEST_DB?socket=$FERRY_TEST_MYSQL_SOCKET"
+	PG_URI="host=$FERRY_TEST_PG_HOST port=$FERRY_TEST_PG_PORT user=ferry dbname=$TEST_DB"
+	export TEST_DB MY_URI PG_URI
+}
+
+# my_sql [SQL]: run SQL (or stdin) in the test's MariaDB database, utf8mb4
+my_sql() {
+	if [ $# -gt 0 ]; then
+		mariadb --no-defaults --default-character-set=utf8mb4 \
+			-S "$FERRY_TEST_MYSQL_SOCKET" -uroot --batch "$TEST_DB" -e "$1"
+	else
+		mariadb --no-defaults --default-character-set=utf8mb4 \
+			-S "$FERRY_TEST_MYSQL_SOCKET" -uroot --batch "$TEST_DB"
+	fi
+}
+
+# pg_sql [SQL]: run SQL (or stdin) in the test's PostgreSQL database
+pg_sql() {
+	if [ $# -gt 0 ]; then
+		psql -X -q -v ON_ERROR_STOP=1 -At -h "$FERRY_TEST_PG_HOST" \
+			-p "$FERRY_TEST_PG_PORT" -U ferry -d "$TEST_DB" -c "$1"
+	else
+		psql -X -q -v ON_ERROR_STOP=1 -At -h "$FERRY_TEST_PG_HOST" \
+			-p "$FERRY_TEST_PG_PORT" -U ferry -d "$TEST_DB"
+	fi
+}
+
+# my_fresh_db / pg_fresh_db: (re)create the test's own database
+my_fresh_db() {
+	mariadb --no-defaults -S "$FERRY_TEST_MYSQL_SOCKET" -uroot -e \
+		"DROP DATABASE IF EXISTS \`$TEST_DB\`; CREATE DATABASE \`$TEST_DB\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+}
+
+pg_fresh_db() {
+	psql -X -q -h "$FERRY_TEST_PG_HOST" -p "$FERRY_TEST_PG_PORT" -U ferry \
+		-d postgres -c "DROP DATABASE IF EXISTS \"$TEST_DB\"" \
+		-c "CREATE DATABASE \"$TEST_DB\"" 2>/dev/null
+}
