@@ -54,7 +54,7 @@ int err_prefix(struct err *e, const char *fmt, ...)
 /* Put "context, " in front: for a place that goes on ("table t, " before
  * "row 5, column c: ..."); returns -1. */
 int err_prefix_place(struct err *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Set ERR_SYSTEM "out of memory"; returns -1. */
 int err_oom(struct err *e);

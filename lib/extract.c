@@ -89,13 +89,8 @@ static int pick_columns(struct schema_table *t, const char *list, struct err *e)
 		}
 		t->npk = whole ? npk : 0;
 	}
-	for (size_t i = 0; i < t->ncols; i++) {
-		free(t->cols[i].name);
-		free(t->cols[i].source_type);
-		for (size_t k = 0; k < t->cols[i].nlabels; k++)
-			free(t->cols[i].labels[k]);
-		free(t->cols[i].labels);
-	}
+	for (size_t i = 0; i < t->ncols; i++)
+		schema_column_release(&t->cols[i]);
 	free(t->cols);
 	t->cols = cols;
 	t->ncols = n;
@@ -223,6 +218,13 @@ static int plan(struct source *src, const struct uri *u,
 		    pick_columns(t, cols, e) < 0)
 			goto out;
 		runs[n - 1].where = lookup(o->wheres, o->nwheres, t->name);
+		for (size_t c = 0; c < t->ncols; c++)
+			if (t->cols[c].refused) {
+				err_set(e, ERR_STREAM,
+					"table %s, column %s: %s", t->name,
+					t->cols[c].name, t->cols[c].refused);
+				goto out;
+			}
 		if (o->order_pk && !t->npk) {
 			err_set(
 			    e, ERR_USAGE,
@@ -231,7 +233,8 @@ static int plan(struct source *src, const struct uri *u,
 			goto out;
 		}
 		if (o->part_n > 1 &&
-		    (!t->npk || t->cols[t->pk[0]].type != VALUE_INT64)) {
+		    (!t->npk || (t->cols[t->pk[0]].type != VALUE_INT64 &&
+				 t->cols[t->pk[0]].type != VALUE_UINT64))) {
 			err_set(
 			    e, ERR_USAGE,
 			    "table %s: --part needs a primary key whose first "
@@ -320,7 +323,8 @@ int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
 			if (nrc < 0) {
 				/* "table t, row 5, column c: ..." for values */
 				if (e->class == ERR_STREAM)
-					err_prefix_place(e, "table %s", r->t->name);
+					err_prefix_place(e, "table %s",
+							 r->t->name);
 				else
 					err_prefix(e, "table %s", r->t->name);
 				goto out;

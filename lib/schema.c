@@ -11,18 +11,23 @@
 #include "json.h"
 #include "utf8.h"
 
+void schema_column_release(struct schema_column *c)
+{
+	free(c->name);
+	free(c->source_type);
+	for (size_t k = 0; k < c->nlabels; k++)
+		free(c->labels[k]);
+	free(c->labels);
+	free(c->refused);
+	memset(c, 0, sizeof(*c));
+}
+
 void schema_table_free(struct schema_table *t)
 {
 	if (!t)
 		return;
-	for (size_t i = 0; i < t->ncols; i++) {
-		struct schema_column *c = &t->cols[i];
-		free(c->name);
-		free(c->source_type);
-		for (size_t k = 0; k < c->nlabels; k++)
-			free(c->labels[k]);
-		free(c->labels);
-	}
+	for (size_t i = 0; i < t->ncols; i++)
+		schema_column_release(&t->cols[i]);
 	free(t->cols);
 	free(t->pk);
 	free(t->types);

@@ -37,6 +37,9 @@ struct schema_column {
 	int64_t scale;	   /* -1 when unknown */
 	char **labels;	   /* enum labels, nlabels of them */
 	size_t nlabels;
+	/* a source's column that no stream type can carry: why, or NULL.
+	 * Not part of the stream; a writer refuses such a column. */
+	char *refused;
 };
 
 struct schema_table {
@@ -70,6 +73,9 @@ void schema_tables_free(struct schema_table **tables, size_t n);
 
 /* The table as compact JSON, malloc'd, caller frees; NULL on oom (e set). */
 char *schema_table_to_json(const struct schema_table *t, struct err *e);
+
+/* Free what a column owns (not the struct itself). */
+void schema_column_release(struct schema_column *c);
 
 /* Free a table; NULL does nothing. */
 void schema_table_free(struct schema_table *t);

@@ -402,10 +402,16 @@ static int add_column(void *ctx, char **v, size_t *lens, struct err *e)
 	} else if (strcmp(dt, "uuid") == 0) {
 		c->type = VALUE_UUID;
 	} else {
-		return err_set(e, ERR_STREAM,
-			       "column %s: type '%s' cannot be carried "
-			       "(leave the column out with --columns)",
-			       c->name, ct);
+		/* refused only if it stays in after --columns */
+		char why[300];
+		snprintf(
+		    why, sizeof(why),
+		    "type '%.200s' cannot be carried (leave the column out "
+		    "with --columns)",
+		    ct);
+		c->type = VALUE_TEXT;
+		if (!(c->refused = strdup(why)))
+			return err_oom(e);
 	}
 	return 0;
 }

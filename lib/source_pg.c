@@ -53,29 +53,39 @@ struct pg_source {
 
 #define PG(s) ((struct pg_source *)(s))
 
-/* the server's message, one line */
+/* Set ERR_DB "what: message" with the server's message on one line. */
+static int pg_msg(struct err *e, const char *what, const char *m)
+{
+	char line[ERR_MSG_MAX];
+	size_t o = 0;
+
+	for (; *m && o + 1 < sizeof(line); m++) {
+		if (*m == '\n' || *m == '\r' || *m == '\t') {
+			if (o && line[o - 1] != ' ')
+				line[o++] = ' ';
+			continue;
+		}
+		line[o++] = *m;
+	}
+	while (o && line[o - 1] == ' ')
+		o--;
+	line[o] = '\0';
+	return err_set(e, ERR_DB, "%s: %s", what, line);
+}
+
 static int pg_fail(struct pg_source *p, struct err *e, const char *what)
 {
-	const char *m = PQerrorMessage(p->conn);
-	size_t n = strlen(m);
-
-	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
-		n--;
-	return err_set(e, ERR_DB, "%s: %.*s", what, (int)n, m);
+	return pg_msg(e, what, PQerrorMessage(p->conn));
 }
 
 static int pg_res_fail(struct pg_source *p, PGresult *r, struct err *e,
 		       const char *what)
 {
 	const char *m = r ? PQresultErrorMessage(r) : "";
-	size_t n;
 
 	if (!r || !*m)
 		return pg_fail(p, e, what);
-	n = strlen(m);
-	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
-		n--;
-	return err_set(e, ERR_DB, "%s: %.*s", what, (int)n, m);
+	return pg_msg(e, what, m);
 }
 
 static int pg_exec(struct pg_source *p, const char *sql, struct err *e)
@@ -175,12 +185,17 @@ static int pg_list_tables(struct source *s, char ***names, size_t *n,
 	return 0;
 }
 
+/* text types read in binary as they are; arrays of them ("character
+ * varying(4)[]") and everything else are read as ::text */
 static int is_native_text(const char *st)
 {
-	return strcmp(st, "text") == 0 ||
-	       strncmp(st, "character varying", 17) == 0 ||
-	       strncmp(st, "character", 9) == 0 || strcmp(st, "name") == 0 ||
-	       strcmp(st, "citext") == 0;
+	if (strchr(st, '['))
+		return 0;
+	return strcmp(st, "text") == 0 || strcmp(st, "name") == 0 ||
+	       strcmp(st, "citext") == 0 || strcmp(st, "character") == 0 ||
+	       strcmp(st, "character varying") == 0 ||
+	       strncmp(st, "character(", 10) == 0 ||
+	       strncmp(st, "character varying(", 18) == 0;
 }
 
 /* typname and typtype to a stream type; VALUE_TEXT for text casts too */

@@ -75,7 +75,9 @@ test_expect_success 'zero dates become NULL and are counted, or are an error' '
 	test_expect_code 3 ferry-extract "$MY_URI" -t z --order pk --zero-dates error -o z2.ferry 2>err &&
 	echo "ferry-extract: table z, row 1, column d: zero date '"'"'0000-00-00'"'"'" >expect &&
 	test_cmp expect err &&
-	test_expect_code 3 ferry-cat --check -q z2.ferry 2>/dev/null
+	test ! -e z2.ferry &&
+	{ ferry-extract "$MY_URI" -t z --order pk --zero-dates error >z3.ferry 2>/dev/null; true; } &&
+	test_expect_code 3 ferry-cat --check -q z3.ferry 2>/dev/null
 '
 
 test_expect_success 'a zero date in a NOT NULL column is an error either way' '
@@ -200,6 +202,25 @@ test_expect_success 'snapshot: rows written during an extract do not appear' '
 	ferry-cat --check stream.part >out &&
 	test_grep "ok, 2 tables, 3002 rows" out &&
 	my_sql "SELECT COUNT(*) FROM snap_a" >n && test_grep 3001 n
+'
+
+test_expect_success 'a column no stream type carries is refused by name, unless left out' '
+	my_sql "CREATE TABLE geo (id INT PRIMARY KEY, name TEXT, pos POINT);
+		INSERT INTO geo VALUES (1, '"'"'here'"'"', POINT(1, 2))" &&
+	test_expect_code 3 ferry-extract "$MY_URI" -t geo -o g.ferry 2>err &&
+	echo "ferry-extract: table geo, column pos: type '"'"'point'"'"' cannot be carried (leave the column out with --columns)" >expect &&
+	test_cmp expect err &&
+	test ! -e g.ferry &&
+	ferry-extract "$MY_URI" -t geo --columns geo=id,name -o g.ferry &&
+	ferry-cat -f tsv g.ferry >out &&
+	printf "id\tname\n1\there\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'a --defaults-file that cannot be read is a usage error' '
+	test_expect_code 2 ferry-extract --defaults-file nosuch.cnf "$MY_URI" -t geo -o g2.ferry 2>err &&
+	echo "ferry-extract: --defaults-file nosuch.cnf: No such file or directory" >expect &&
+	test_cmp expect err
 '
 
 test_done

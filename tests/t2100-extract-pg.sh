@@ -145,4 +145,28 @@ test_expect_success 'snapshot: rows written during an extract do not appear' '
 	test_grep "ok, 2 tables, 3002 rows" out
 '
 
+test_expect_success 'arrays of varchar and char(n) travel as their text, not binary' '
+	pg_sql "CREATE TABLE arrs (id int PRIMARY KEY, a varchar(4)[], b char(2)[], c text[]);
+		INSERT INTO arrs VALUES (1, ARRAY['"'"'ab'"'"', NULL, '"'"'c d'"'"'], ARRAY['"'"'x'"'"'], ARRAY['"'"'q\"uote'"'"'])" &&
+	ferry-extract "$PG_URI" -t arrs -o arrs.ferry &&
+	ferry-cat -f tsv arrs.ferry >out &&
+	printf "id\ta\tb\tc\n1\t{ab,NULL,\"c d\"}\t{\"x \"}\t{\"q\\\\\\\\\"uote\"}\n" >expect &&
+	test_cmp expect out &&
+	ferry-cat -f summary arrs.ferry >out &&
+	test_grep "  column a: text (character varying(4)[])" out
+'
+
+test_expect_success 'a server message of several lines is reported on one line' '
+	test_expect_code 4 ferry-extract "$PG_URI" -t types --where "types=nosuch_column > 0" -o x.ferry 2>err &&
+	test $(wc -l <err) -eq 1 &&
+	test_grep "column \"nosuch_column\" does not exist" err &&
+	test ! -e x.ferry
+'
+
+test_expect_success '--defaults-file is for MySQL sources' '
+	echo "[client]" >my.cnf &&
+	test_expect_code 2 ferry-extract --defaults-file my.cnf "$PG_URI" -t types -o x.ferry 2>err &&
+	test_grep "--defaults-file is for MySQL sources" err
+'
+
 test_done

@@ -255,6 +255,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", prog, e.msg);
 		return e.class;
 	}
+	if (o.source.defaults_file) {
+		FILE *df;
+		if (u.engine != URI_MYSQL) {
+			uri_release(&u);
+			die_usage("--defaults-file is for MySQL sources");
+		}
+		/* the client library would skip a missing file in silence */
+		if (!(df = fopen(o.source.defaults_file, "r"))) {
+			fprintf(stderr, "%s: --defaults-file %s: %s\n", prog,
+				o.source.defaults_file, strerror(errno));
+			uri_release(&u);
+			return ERR_USAGE;
+		}
+		fclose(df);
+	}
 	if (u.password_in_uri)
 		fprintf(
 		    stderr,
@@ -286,6 +301,8 @@ int main(int argc, char **argv)
 	uri_release(&u);
 	if (rc < 0) {
 		fprintf(stderr, "%s: %s\n", prog, e.msg);
+		if (out_path)
+			remove(out_path); /* never leave a half stream behind */
 		return e.class ? (int)e.class : ERR_SYSTEM;
 	}
 	return 0;
