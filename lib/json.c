@@ -534,6 +534,102 @@ static int keycmp(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : 1;
 }
 
+/*
+ * A number's exact value in plain decimal: no exponent, no leading zeros,
+ * no trailing fraction zeros, no "-0" (2.5e-3 and 0.00250 both give
+ * 0.0025; 1E+2 gives 100), so that MariaDB's text, PostgreSQL's jsonb and
+ * MySQL's doubles agree.  An exponent that would need more than
+ * JSON_CANON_MAX_SHIFT zeros keeps the form d.ddde[-]N instead.
+ */
+#define JSON_CANON_MAX_SHIFT 1000
+
+static int canonical_number(struct buf *out, const char *s, size_t len,
+			    struct err *e)
+{
+	const char *p = s, *end = s + len, *ds;
+	int neg = 0;
+	long long exp = 0, point;
+	size_t nd = 0, first, last;
+	struct buf dig;
+	int rc = -1;
+
+	buf_init(&dig, len + 1);
+	if (p < end && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	/* all digits into dig; point = digits before the decimal point */
+	for (; p < end && *p >= '0' && *p <= '9'; p++)
+		if (buf_addc(&dig, (unsigned char)*p, e) < 0)
+			goto out;
+	point = (long long)dig.len;
+	if (p < end && *p == '.')
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++)
+			if (buf_addc(&dig, (unsigned char)*p, e) < 0)
+				goto out;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		int eneg = 0;
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		for (; p < end && *p >= '0' && *p <= '9'; p++)
+			if (exp < 1000000000LL)
+				exp = exp * 10 + (*p - '0');
+		if (eneg)
+			exp = -exp;
+	}
+	ds = (const char *)dig.data;
+	nd = dig.len;
+	/* significant digits: ds[first..last] */
+	for (first = 0; first < nd && ds[first] == '0'; first++)
+		;
+	if (first == nd) {
+		rc = buf_addc(out, '0', e);
+		goto out;
+	}
+	for (last = nd - 1; ds[last] == '0'; last--)
+		;
+	point +=
+	    exp - (long long)first; /* digits of ds[first..] before the point */
+	if (neg && buf_addc(out, '-', e) < 0)
+		goto out;
+	if (point > JSON_CANON_MAX_SHIFT || point < -JSON_CANON_MAX_SHIFT) {
+		if (buf_addc(out, (unsigned char)ds[first], e) < 0)
+			goto out;
+		if (last > first &&
+		    (buf_addc(out, '.', e) < 0 ||
+		     buf_add(out, ds + first + 1, last - first, e) < 0))
+			goto out;
+		rc = buf_addf(out, e, "e%lld", point - 1);
+		goto out;
+	}
+	if (point <= 0) {
+		if (buf_adds(out, "0.", e) < 0)
+			goto out;
+		for (long long z = 0; z < -point; z++)
+			if (buf_addc(out, '0', e) < 0)
+				goto out;
+		rc = buf_add(out, ds + first, last - first + 1, e);
+		goto out;
+	}
+	for (long long i = 0; i < point; i++)
+		if (buf_addc(out,
+			     first + (size_t)i <= last
+				 ? (unsigned char)ds[first + (size_t)i]
+				 : '0',
+			     e) < 0)
+			goto out;
+	if ((long long)(last - first + 1) > point &&
+	    (buf_addc(out, '.', e) < 0 ||
+	     buf_add(out, ds + first + (size_t)point,
+		     (size_t)((long long)(last - first + 1) - point), e) < 0))
+		goto out;
+	rc = 0;
+out:
+	buf_release(&dig);
+	return rc;
+}
+
 static int emit_canonical(const struct json_node *n, struct buf *out,
 			  struct err *e)
 {
@@ -543,7 +639,7 @@ static int emit_canonical(const struct json_node *n, struct buf *out,
 	case JSON_NULL: return buf_adds(out, "null", e);
 	case JSON_TRUE: return buf_adds(out, "true", e);
 	case JSON_FALSE: return buf_adds(out, "false", e);
-	case JSON_NUMBER: return buf_add(out, n->str, n->len, e);
+	case JSON_NUMBER: return canonical_number(out, n->str, n->len, e);
 	case JSON_STRING: return json_add_string(out, n->str, n->len, e);
 	case JSON_ARRAY:
 		if (buf_addc(out, '[', e) < 0)

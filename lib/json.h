@@ -6,7 +6,8 @@
  * written, records each value's span in the input, and produces the
  * canonical form used by digests: no insignificant white space, object
  * keys sorted by their bytes (the last of duplicate keys wins, as in
- * PostgreSQL's jsonb), strings re-escaped minimally, numbers as written.
+ * PostgreSQL's jsonb), strings re-escaped minimally, numbers as their
+ * exact value in plain decimal (2.5e-3 and 0.00250 both 0.0025).
  *
  * Nesting is limited to JSON_MAX_DEPTH levels; input must be valid UTF-8.
  */

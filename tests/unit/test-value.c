@@ -1620,8 +1620,13 @@ static void test_canonical(void)
 		    vs("{\"a\":1}"), 0, "JSON duplicate keys: the first loses");
 	check_canon(VALUE_JSON, vs("[1,2]"), VALUE_JSON, vs("[2,1]"), 0,
 		    "JSON array order kept");
-	check_canon(VALUE_JSON, vs("1.0"), VALUE_JSON, vs("1"), 0,
-		    "JSON numbers as written");
+	check_canon(VALUE_JSON, vs("1.0"), VALUE_JSON, vs("1"), 1,
+		    "JSON numbers of one value (1.0, 1)");
+	check_canon(VALUE_JSON, vs("{\"r\":2.5e-3}"), VALUE_JSON,
+		    vs("{\"r\": 0.0025}"), 1,
+		    "JSON numbers of one value (2.5e-3, 0.0025)");
+	check_canon(VALUE_JSON, vs("1.5"), VALUE_JSON, vs("1.50001"), 0,
+		    "JSON numbers of other values");
 	check_canon(VALUE_JSON, vs("\"\\u00e9\\/\""), VALUE_JSON,
 		    vs("\"\xc3\xa9/\""), 1, "JSON string escapes");
 	check_canon(VALUE_TEXT, vs("{}"), VALUE_JSON, vs("{}"), 0,
