@@ -104,12 +104,13 @@ $(B)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC) $(LIB_HDR) | $(B)/fuzz
 
 demo: deps
 	$(MAKE) all
-	sh scripts/demo.sh
+	sh scripts/with-testdb.sh sh scripts/demo.sh
 
 SCALE ?= 1000000
 bench: deps
 	$(MAKE) all
 	sh scripts/bench-stream.sh $(SCALE)
+	sh scripts/with-testdb.sh sh scripts/bench-extract.sh $(SCALE)
 
 lint-man:
 	mandoc -Tlint -W warning man/man1/*.1 man/man5/*.5 man/man7/*.7
