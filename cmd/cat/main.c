@@ -5,14 +5,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cat.h"
+#include "cli.h"
 #include "err.h"
 #include "stream.h"
 
@@ -45,52 +44,6 @@ static const char usage_text[] =
     "Exit status: 0 ok, 2 usage, 3 bad input stream, 7 pipe closed or\n"
     "interrupted, 8 system error.  See ferry-cat(1) and ferry-stream(5).\n";
 
-static const char *prog = "ferry-cat";
-
-static void die_usage(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
-
-static void die_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\ntry 'ferry-cat --help'\n");
-	exit(ERR_USAGE);
-}
-
-static void on_signal(int sig)
-{
-	static const char msg[] = "ferry-cat: interrupted\n";
-
-	(void)sig;
-	if (write(2, msg, sizeof(msg) - 1) < 0) {
-		/* nothing more can be done */
-	}
-	_exit(ERR_PIPE);
-}
-
-static long long parse_num(const char *opt, const char *s, long long lo,
-			   long long hi)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi) {
-		fprintf(stderr,
-			"%s: %s: '%s' is not a number in %lld..%lld\n"
-			"try 'ferry-cat --help'\n",
-			prog, opt, s, lo, hi);
-		exit(ERR_USAGE);
-	}
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	enum { OPT_BATCH = 256 };
@@ -117,6 +70,7 @@ int main(int argc, char **argv)
 	struct err e;
 
 	err_init(&e);
+	cli_init("ferry-cat");
 	while ((c = getopt_long(argc, argv, "f:t:o:cqeS:l:hV", longopts,
 				NULL)) != -1) {
 		switch (c) {
@@ -131,14 +85,14 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "summary") == 0)
 				co.format = CAT_SUMMARY;
 			else
-				die_usage(
+				cli_usage_error(
 				    "unknown format '%s' (jsonl, csv, tsv, summary)",
 				    optarg);
 			break;
 		case 't':
 			if (co.ntables == MAX_TABLE_ARGS)
-				die_usage("more than %d -t options",
-					  MAX_TABLE_ARGS);
+				cli_usage_error("more than %d -t options",
+						MAX_TABLE_ARGS);
 			tables[co.ntables++] = optarg;
 			break;
 		case 'o': out_path = optarg; break;
@@ -150,11 +104,11 @@ int main(int argc, char **argv)
 			encode_opts = 1;
 			break;
 		case 'l':
-			wo.level = (int)parse_num("--level", optarg, 0, 19);
+			wo.level = (int)cli_number("--level", optarg, 0, 19);
 			encode_opts = 1;
 			break;
 		case OPT_BATCH:
-			wo.batch_bytes = (size_t)parse_num(
+			wo.batch_bytes = (size_t)cli_number(
 			    "--batch-bytes", optarg, STREAM_MIN_BATCH,
 			    STREAM_MAX_BATCH);
 			encode_opts = 1;
@@ -173,36 +127,33 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind < argc - 1)
-		die_usage("more than one input file ('%s')", argv[optind + 1]);
+		cli_usage_error("more than one input file ('%s')",
+				argv[optind + 1]);
 	if (optind == argc - 1 && strcmp(argv[optind], "-") != 0)
 		in_path = argv[optind];
 	if (check && encode)
-		die_usage("--check and --encode exclude each other");
+		cli_usage_error("--check and --encode exclude each other");
 	if (encode && (format_set || co.ntables || co.quiet))
-		die_usage("-f, -t and -q do not go with --encode");
+		cli_usage_error("-f, -t and -q do not go with --encode");
 	if (!encode && encode_opts)
-		die_usage("-S, -l and --batch-bytes need --encode");
+		cli_usage_error("-S, -l and --batch-bytes need --encode");
 	if (encode && !schema)
-		die_usage("--encode needs -S SCHEMA");
+		cli_usage_error("--encode needs -S SCHEMA");
 	if (check && (format_set || out_path || co.ntables))
-		die_usage("-f, -t and -o do not go with --check");
+		cli_usage_error("-f, -t and -o do not go with --check");
 	if (co.quiet && !check)
-		die_usage("-q goes with --check");
+		cli_usage_error("-q goes with --check");
 	if (check)
 		co.format = CAT_CHECK;
 	if (encode && !out_path && isatty(STDOUT_FILENO))
-		die_usage("refusing to write a binary stream to a terminal "
-			  "(use -o FILE or a pipe)");
-
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
+		cli_usage_error(
+		    "refusing to write a binary stream to a terminal "
+		    "(use -o FILE or a pipe)");
 
 	if (in_path) {
 		in = fopen(in_path, "rb");
 		if (!in) {
-			fprintf(stderr, "%s: %s: %s\n", prog, in_path,
+			fprintf(stderr, "%s: %s: %s\n", cli_prog(), in_path,
 				strerror(errno));
 			return errno == ENOENT || errno == EACCES ? ERR_USAGE
 								  : ERR_SYSTEM;
@@ -212,7 +163,7 @@ int main(int argc, char **argv)
 	if (out_path) {
 		out = fopen(out_path, "wb");
 		if (!out) {
-			fprintf(stderr, "%s: %s: %s\n", prog, out_path,
+			fprintf(stderr, "%s: %s: %s\n", cli_prog(), out_path,
 				strerror(errno));
 			return ERR_SYSTEM;
 		}
@@ -224,19 +175,16 @@ int main(int argc, char **argv)
 		rc = cat_encode(in, out, schema, &wo, co.in_name, &e);
 	else
 		rc = cat_decode(in, out, &co, &e);
-	if (rc == 0 && fflush(out) != 0)
-		rc = err_set(&e, errno == EPIPE ? ERR_PIPE : ERR_SYSTEM,
-			     "write error: %s", strerror(errno));
-	if (fclose(out) != 0 && rc == 0)
-		rc = err_set(&e, errno == EPIPE ? ERR_PIPE : ERR_SYSTEM,
-			     "write error: %s", strerror(errno));
+	if (rc == 0)
+		rc = cli_close_output(out, &e);
+	else
+		fclose(out);
 	if (in != stdin)
 		fclose(in);
 	if (rc < 0) {
-		fprintf(stderr, "%s: %s\n", prog, e.msg);
 		if (out_path && encode)
 			remove(out_path); /* never leave a half stream behind */
-		return e.class ? (int)e.class : ERR_SYSTEM;
+		return cli_report(&e);
 	}
 	return 0;
 }

@@ -3,13 +3,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "err.h"
 #include "extract.h"
 #include "progress.h"
@@ -55,54 +54,12 @@ static const char usage_text[] =
     "4 database, 3 a value that cannot be carried, 7 pipe closed or\n"
     "interrupted, 8 system error.  See ferry-extract(1).\n";
 
-static const char *prog = "ferry-extract";
-
-static void die_usage(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
-
-static void die_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\ntry 'ferry-extract --help'\n");
-	exit(ERR_USAGE);
-}
-
-static void on_signal(int sig)
-{
-	static const char msg[] = "ferry-extract: interrupted\n";
-
-	(void)sig;
-	if (write(2, msg, sizeof(msg) - 1) < 0) {
-		/* nothing more can be done */
-	}
-	_exit(ERR_PIPE);
-}
-
-static long long parse_num(const char *opt, const char *s, long long lo,
-			   long long hi)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		die_usage("%s: '%s' is not a number in %lld..%lld", opt, s, lo,
-			  hi);
-	return v;
-}
-
 static void parse_kv(const char *opt, char *arg, struct extract_kv *kv)
 {
 	char *eq = strchr(arg, '=');
 
 	if (!eq || eq == arg || !eq[1])
-		die_usage("%s: '%s' is not TABLE=VALUE", opt, arg);
+		cli_usage_error("%s: '%s' is not TABLE=VALUE", opt, arg);
 	*eq = '\0';
 	kv->table = arg;
 	kv->value = eq + 1;
@@ -161,44 +118,47 @@ int main(int argc, char **argv)
 	o.writer.batch_bytes = STREAM_DEFAULT_BATCH;
 	o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
 	err_init(&e);
+	cli_init("ferry-extract");
 	while ((c = getopt_long(argc, argv, "t:ax:o:l:hV", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 't':
 			if (o.ntables == MAX_ARGS)
-				die_usage("too many -t options");
+				cli_usage_error("too many -t options");
 			tables[o.ntables++] = optarg;
 			break;
 		case 'a': o.all_tables = 1; break;
 		case 'x':
 			if (o.nexcludes == MAX_ARGS)
-				die_usage("too many --exclude options");
+				cli_usage_error("too many --exclude options");
 			excludes[o.nexcludes++] = optarg;
 			break;
 		case OPT_COLUMNS:
 			if (o.ncolumns == MAX_ARGS)
-				die_usage("too many --columns options");
+				cli_usage_error("too many --columns options");
 			parse_kv("--columns", optarg, &columns[o.ncolumns++]);
 			break;
 		case OPT_WHERE:
 			if (o.nwheres == MAX_ARGS)
-				die_usage("too many --where options");
+				cli_usage_error("too many --where options");
 			parse_kv("--where", optarg, &wheres[o.nwheres++]);
 			break;
 		case OPT_ORDER:
 			if (strcmp(optarg, "pk") != 0)
-				die_usage("--order: '%s' is not 'pk'", optarg);
+				cli_usage_error("--order: '%s' is not 'pk'",
+						optarg);
 			o.order_pk = 1;
 			break;
 		case OPT_PART: {
 			char *slash = strchr(optarg, '/');
 			if (!slash)
-				die_usage("--part: '%s' is not K/N", optarg);
+				cli_usage_error("--part: '%s' is not K/N",
+						optarg);
 			*slash = '\0';
-			o.part_n = (unsigned)parse_num("--part N", slash + 1, 1,
-						       100000);
-			o.part_k = (unsigned)parse_num("--part K", optarg, 1,
-						       o.part_n);
+			o.part_n = (unsigned)cli_number("--part N", slash + 1,
+							1, 100000);
+			o.part_k = (unsigned)cli_number("--part K", optarg, 1,
+							o.part_n);
 			break;
 		}
 		case OPT_SCHEMA_ONLY: o.schema_only = 1; break;
@@ -208,7 +168,7 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "error") == 0)
 				o.source.zero_dates = SOURCE_ZERO_DATES_ERROR;
 			else
-				die_usage(
+				cli_usage_error(
 				    "--zero-dates: '%s' is not null or error",
 				    optarg);
 			break;
@@ -216,10 +176,10 @@ int main(int argc, char **argv)
 		case 'o': out_path = optarg; break;
 		case 'l':
 			o.writer.level =
-			    (int)parse_num("--level", optarg, 0, 19);
+			    (int)cli_number("--level", optarg, 0, 19);
 			break;
 		case OPT_BATCH:
-			o.writer.batch_bytes = (size_t)parse_num(
+			o.writer.batch_bytes = (size_t)cli_number(
 			    "--batch-bytes", optarg, STREAM_MIN_BATCH,
 			    STREAM_MAX_BATCH);
 			break;
@@ -239,32 +199,32 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1)
-		die_usage(optind >= argc ? "no SOURCE given"
-					 : "more than one SOURCE");
+		cli_usage_error(optind >= argc ? "no SOURCE given"
+					       : "more than one SOURCE");
 	if (!o.all_tables && !o.ntables)
-		die_usage("name tables with -t, or use --all-tables");
+		cli_usage_error("name tables with -t, or use --all-tables");
 	if (o.all_tables && o.ntables)
-		die_usage("-t and --all-tables exclude each other");
+		cli_usage_error("-t and --all-tables exclude each other");
 	if (o.schema_only && (o.part_n || o.order_pk || o.nwheres))
-		die_usage(
+		cli_usage_error(
 		    "--schema-only reads no rows: --part, --order and --where do not apply");
 	if (!out_path && isatty(STDOUT_FILENO))
-		die_usage("refusing to write a binary stream to a terminal "
-			  "(use -o FILE or a pipe)");
-	if (uri_parse(argv[optind], &u, &e) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, e.msg);
-		return e.class;
-	}
+		cli_usage_error(
+		    "refusing to write a binary stream to a terminal "
+		    "(use -o FILE or a pipe)");
+	if (uri_parse(argv[optind], &u, &e) < 0)
+		return cli_report(&e);
 	if (o.source.defaults_file) {
 		FILE *df;
 		if (u.engine != URI_MYSQL) {
 			uri_release(&u);
-			die_usage("--defaults-file is for MySQL sources");
+			cli_usage_error("--defaults-file is for MySQL sources");
 		}
 		/* the client library would skip a missing file in silence */
 		if (!(df = fopen(o.source.defaults_file, "r"))) {
-			fprintf(stderr, "%s: --defaults-file %s: %s\n", prog,
-				o.source.defaults_file, strerror(errno));
+			fprintf(stderr, "%s: --defaults-file %s: %s\n",
+				cli_prog(), o.source.defaults_file,
+				strerror(errno));
 			uri_release(&u);
 			return ERR_USAGE;
 		}
@@ -275,35 +235,28 @@ int main(int argc, char **argv)
 		    stderr,
 		    "%s: warning: a password in the URI is visible to "
 		    "every user of this machine (ps); use a password file\n",
-		    prog);
+		    cli_prog());
 
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
 	if (out_path && !(out = fopen(out_path, "wb"))) {
-		fprintf(stderr, "%s: %s: %s\n", prog, out_path,
+		fprintf(stderr, "%s: %s: %s\n", cli_prog(), out_path,
 			strerror(errno));
 		uri_release(&u);
 		return ERR_SYSTEM;
 	}
 	setvbuf(out, NULL, _IOFBF, 1u << 20);
-	progress_init(&prog_state, stderr, prog, show_progress);
+	progress_init(&prog_state, stderr, cli_prog(), show_progress);
 	o.progress = &prog_state;
 
 	rc = extract_run(&u, &o, out, &e);
-	if (rc == 0 && fflush(out) != 0)
-		rc = err_set(&e, errno == EPIPE ? ERR_PIPE : ERR_SYSTEM,
-			     "write error: %s", strerror(errno));
-	if (fclose(out) != 0 && rc == 0)
-		rc = err_set(&e, errno == EPIPE ? ERR_PIPE : ERR_SYSTEM,
-			     "write error: %s", strerror(errno));
+	if (rc == 0)
+		rc = cli_close_output(out, &e);
+	else
+		fclose(out);
 	uri_release(&u);
 	if (rc < 0) {
-		fprintf(stderr, "%s: %s\n", prog, e.msg);
 		if (out_path)
 			remove(out_path); /* never leave a half stream behind */
-		return e.class ? (int)e.class : ERR_SYSTEM;
+		return cli_report(&e);
 	}
 	return 0;
 }

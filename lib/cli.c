@@ -1,0 +1,93 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *cli_name = "ferry";
+static char interrupted_msg[128];
+static size_t interrupted_len;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	if (write(2, interrupted_msg, interrupted_len) < 0) {
+		/* nothing more can be done */
+	}
+	_exit(ERR_PIPE);
+}
+
+void cli_init(const char *prog)
+{
+	struct sigaction sa;
+
+	cli_name = prog;
+	snprintf(interrupted_msg, sizeof(interrupted_msg), "%s: interrupted\n",
+		 prog);
+	interrupted_len = strlen(interrupted_msg);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+const char *cli_prog(void)
+{
+	return cli_name;
+}
+
+void cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntry '%s --help'\n", cli_name);
+	exit(ERR_USAGE);
+}
+
+long long cli_number(const char *opt, const char *s, long long lo, long long hi)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		cli_usage_error("%s: '%s' is not a number in %lld..%lld", opt,
+				s, lo, hi);
+	return v;
+}
+
+int cli_report(const struct err *e)
+{
+	fprintf(stderr, "%s: %s\n", cli_name, e->msg);
+	return e->class ? (int)e->class : ERR_SYSTEM;
+}
+
+static int output_error(struct err *e)
+{
+	if (errno == EPIPE)
+		return err_set(e, ERR_PIPE,
+			       "the next stage of the pipe is gone");
+	return err_set(e, ERR_SYSTEM, "write error: %s", strerror(errno));
+}
+
+int cli_close_output(FILE *out, struct err *e)
+{
+	int rc = 0;
+
+	if (fflush(out) != 0)
+		rc = output_error(e);
+	if (fclose(out) != 0 && rc == 0)
+		rc = output_error(e);
+	return rc;
+}

@@ -1,0 +1,42 @@
+/*
+ * cli - what every ferry program's main() does the same way: its name in
+ * messages, signals, usage errors, numbers from the command line, and the
+ * one line that reports an error.  With progress.c, the only module of
+ * lib/ that writes to stderr or exits, always on behalf of main().
+ */
+#ifndef FERRY_CLI_H
+#define FERRY_CLI_H
+
+#include <stdio.h>
+
+#include "err.h"
+
+/*
+ * Remember the program's name for messages; ignore SIGPIPE (a closed pipe
+ * shows as EPIPE, exit 7); make SIGINT, SIGTERM and SIGHUP print
+ * "PROG: interrupted" and exit 7.
+ */
+void cli_init(const char *prog);
+
+/* The name given to cli_init(). */
+const char *cli_prog(void);
+
+/* Print "PROG: <message>" and "try 'PROG --help'" on stderr; exit 2. */
+void cli_usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+/* Parse a whole decimal number in lo..hi for option opt, or
+ * cli_usage_error(). */
+long long cli_number(const char *opt, const char *s, long long lo,
+		     long long hi);
+
+/* Print "PROG: <e->msg>" on stderr; return the exit code for e's class. */
+int cli_report(const struct err *e);
+
+/*
+ * Flush and close out (stdout or a file): 0, or -1 with e set (ERR_PIPE
+ * when the next stage is gone, ERR_SYSTEM otherwise).
+ */
+int cli_close_output(FILE *out, struct err *e);
+
+#endif
