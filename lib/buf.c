@@ -75,8 +75,31 @@ int buf_adds(struct buf *b, const char *s, struct err *e)
 int buf_addf(struct buf *b, struct err *e, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room;
 	int n;
 
+	/* first straight into the room there is: one vsnprintf call when it
+	 * fits, which is nearly always */
+	if (b->cap > b->len + 1) {
+		room = b->cap - b->len;
+		va_start(ap, fmt);
+		n = vsnprintf((char *)b->data + b->len, room, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return err_set(e, ERR_SYSTEM, "cannot format a value");
+		if ((size_t)n < room) {
+			if ((size_t)n > b->max - b->len) {
+				b->data[b->len] = '\0';
+				return err_set(
+				    e, ERR_STREAM,
+				    "value too large (over the limit of %zu bytes)",
+				    b->max);
+			}
+			b->len += (size_t)n;
+			return 0;
+		}
+		b->data[b->len] = '\0';
+	}
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
@@ -89,4 +112,39 @@ int buf_addf(struct buf *b, struct err *e, const char *fmt, ...)
 	va_end(ap);
 	b->len += (size_t)n;
 	return 0;
+}
+
+int buf_add_u64(struct buf *b, uint64_t v, struct err *e)
+{
+	char tmp[20];
+	size_t n = 0;
+
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return buf_add(b, tmp + sizeof(tmp) - n, n, e);
+}
+
+int buf_add_i64(struct buf *b, int64_t v, struct err *e)
+{
+	if (v < 0) {
+		if (buf_addc(b, '-', e) < 0)
+			return -1;
+		return buf_add_u64(b, (uint64_t)0 - (uint64_t)v, e);
+	}
+	return buf_add_u64(b, (uint64_t)v, e);
+}
+
+int buf_add_digits(struct buf *b, uint64_t v, unsigned width, struct err *e)
+{
+	char tmp[20];
+
+	if (width > sizeof(tmp))
+		width = sizeof(tmp);
+	for (unsigned i = width; i-- > 0;) {
+		tmp[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return buf_add(b, tmp, width, e);
 }

@@ -37,6 +37,13 @@ int buf_adds(struct buf *b, const char *s, struct err *e);
 int buf_addf(struct buf *b, struct err *e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Append v in decimal (no printf: this is on every row's path). */
+int buf_add_u64(struct buf *b, uint64_t v, struct err *e);
+int buf_add_i64(struct buf *b, int64_t v, struct err *e);
+
+/* Append v as exactly `width` decimal digits, zero-padded (v must fit). */
+int buf_add_digits(struct buf *b, uint64_t v, unsigned width, struct err *e);
+
 /* Set len to 0, keeping the memory. */
 static inline void buf_reset(struct buf *b)
 {

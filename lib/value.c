@@ -392,28 +392,39 @@ static int add_date(struct buf *out, int64_t days, struct err *e)
 	unsigned m, d;
 
 	value_civil_from_days(days, &y, &m, &d);
-	if (add_year(out, y, e) < 0)
+	if (y >= 0 && y <= 9999) {
+		if (buf_add_digits(out, (uint64_t)y, 4, e) < 0)
+			return -1;
+	} else if (add_year(out, y, e) < 0) {
 		return -1;
-	return buf_addf(out, e, "-%02u-%02u", m, d);
+	}
+	if (buf_addc(out, '-', e) < 0 || buf_add_digits(out, m, 2, e) < 0 ||
+	    buf_addc(out, '-', e) < 0)
+		return -1;
+	return buf_add_digits(out, d, 2, e);
 }
 
 static int add_time(struct buf *out, int64_t us, struct err *e)
 {
 	int64_t s = us / 1000000, f = us % 1000000;
-	char frac[8];
-	int n;
+	unsigned n = 6;
 
-	if (buf_addf(out, e, "%02" PRId64 ":%02" PRId64 ":%02" PRId64, s / 3600,
-		     s / 60 % 60, s % 60) < 0)
+	if (buf_add_digits(out, (uint64_t)(s / 3600), 2, e) < 0 ||
+	    buf_addc(out, ':', e) < 0 ||
+	    buf_add_digits(out, (uint64_t)(s / 60 % 60), 2, e) < 0 ||
+	    buf_addc(out, ':', e) < 0 ||
+	    buf_add_digits(out, (uint64_t)(s % 60), 2, e) < 0)
 		return -1;
 	if (!f)
 		return 0;
-	snprintf(frac, sizeof(frac), "%06" PRId64, f);
-	n = 6;
-	while (frac[n - 1] == '0')
+	/* the fraction without its trailing zeros */
+	while (f % 10 == 0) {
+		f /= 10;
 		n--;
-	frac[n] = '\0';
-	return buf_addf(out, e, ".%s", frac);
+	}
+	if (buf_addc(out, '.', e) < 0)
+		return -1;
+	return buf_add_digits(out, (uint64_t)f, n, e);
 }
 
 static int add_timestamp(struct buf *out, int64_t us, int tz, struct err *e)
