@@ -20,13 +20,13 @@ WARN       = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 # recursive (=) so that pkg-config runs only when a rule needs it, after
 # scripts/install-deps.sh has had its chance to install the -dev packages
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -pthread
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
              -DFERRY_VERSION=\"$(VERSION)\" -Ilib $(PKG_CFLAGS)
 SANITIZE   = -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
 
-TOOLS      = cat extract
+TOOLS      = cat extract load
 LIB_SRC    = $(wildcard lib/*.c)
 LIB_HDR    = $(wildcard lib/*.h)
 UNIT_SRC   = $(wildcard tests/unit/test-*.c)

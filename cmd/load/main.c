@@ -1,0 +1,189 @@
+/*
+ * ferry-load - write a ferry stream into PostgreSQL or MariaDB/MySQL.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "err.h"
+#include "load.h"
+#include "progress.h"
+#include "stream.h"
+#include "uri.h"
+
+#ifndef FERRY_VERSION
+#define FERRY_VERSION "unknown"
+#endif
+
+#define MAX_MAPS 4096
+
+static const char usage_text[] =
+    "usage: ferry-load [OPTIONS] TARGET [-i FILE]\n"
+    "\n"
+    "Write the tables of a ferry stream (stdin, or -i FILE) into TARGET,\n"
+    "one transaction per table.  TARGET is mysql://USER@HOST[:PORT]/DB\n"
+    "(also ?socket=PATH) or anything libpq takes (postgres://..., host=...).\n"
+    "\n"
+    "  -i, --input FILE          read the stream from FILE\n"
+    "  -m, --mode MODE           insert (default: a key that exists is an\n"
+    "                            error), upsert, or truncate (empty the table\n"
+    "                            first, in the same transaction)\n"
+    "  -c, --create              create missing tables from the stream's schema\n"
+    "      --enum-types          PostgreSQL: create native enum types (default:\n"
+    "                            text with a CHECK of the labels)\n"
+    "      --table-map FROM=TO   load stream table FROM into table TO\n"
+    "                            (repeatable)\n"
+    "      --commit-every N      commit every N rows (default: once per table)\n"
+    "      --defaults-file FILE  MySQL option file to read credentials from\n"
+    "      --stats FILE          write a JSON summary per table to FILE\n"
+    "      --no-progress         no progress line, even on a terminal\n"
+    "  -h, --help                show this help and exit\n"
+    "  -V, --version             show the version and exit\n"
+    "\n"
+    "Exit status: 0 ok, 2 usage, 3 bad input stream (the table in flight is\n"
+    "rolled back), 4 database, 7 pipe or interrupted, 8 system error.\n"
+    "See ferry-load(1).\n";
+
+int main(int argc, char **argv)
+{
+	enum {
+		OPT_ENUM_TYPES = 256,
+		OPT_TABLE_MAP,
+		OPT_COMMIT_EVERY,
+		OPT_DEFAULTS,
+		OPT_STATS,
+		OPT_NO_PROGRESS,
+	};
+	static const struct option longopts[] = {
+		{ "input", required_argument, NULL, 'i' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "create", no_argument, NULL, 'c' },
+		{ "enum-types", no_argument, NULL, OPT_ENUM_TYPES },
+		{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
+		{ "commit-every", required_argument, NULL, OPT_COMMIT_EVERY },
+		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
+		{ "stats", required_argument, NULL, OPT_STATS },
+		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct load_map maps[MAX_MAPS];
+	struct load_opts o;
+	struct progress prog_state;
+	const char *in_path = NULL;
+	int c, rc, show_progress = 1;
+	FILE *in = stdin;
+	struct uri u;
+	struct err e;
+
+	memset(&o, 0, sizeof(o));
+	o.maps = maps;
+	o.sink.mode = SINK_INSERT;
+	o.in_name = "stdin";
+	err_init(&e);
+	cli_init("ferry-load");
+	while ((c = getopt_long(argc, argv, "i:m:chV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i': in_path = optarg; break;
+		case 'm':
+			if (strcmp(optarg, "insert") == 0)
+				o.sink.mode = SINK_INSERT;
+			else if (strcmp(optarg, "upsert") == 0)
+				o.sink.mode = SINK_UPSERT;
+			else if (strcmp(optarg, "truncate") == 0)
+				o.sink.mode = SINK_TRUNCATE;
+			else
+				cli_usage_error(
+				    "--mode: '%s' is not insert, upsert or truncate",
+				    optarg);
+			break;
+		case 'c': o.sink.create = 1; break;
+		case OPT_ENUM_TYPES: o.sink.enum_types = 1; break;
+		case OPT_TABLE_MAP: {
+			char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || !eq[1])
+				cli_usage_error(
+				    "--table-map: '%s' is not FROM=TO", optarg);
+			if (o.nmaps == MAX_MAPS)
+				cli_usage_error("too many --table-map options");
+			*eq = '\0';
+			maps[o.nmaps].from = optarg;
+			maps[o.nmaps++].to = eq + 1;
+			break;
+		}
+		case OPT_COMMIT_EVERY:
+			o.sink.commit_every = (uint64_t)cli_number(
+			    "--commit-every", optarg, 1, 1000000000000LL);
+			break;
+		case OPT_DEFAULTS: o.sink.defaults_file = optarg; break;
+		case OPT_STATS: o.stats_path = optarg; break;
+		case OPT_NO_PROGRESS: show_progress = 0; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
+		case 'V':
+			printf("ferry-load %s (stream format %d.%d)\n",
+			       FERRY_VERSION, STREAM_VERSION_MAJOR,
+			       STREAM_VERSION_MINOR);
+			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
+		default:
+			fprintf(stderr, "try 'ferry-load --help'\n");
+			return ERR_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		cli_usage_error(optind >= argc ? "no TARGET given"
+					       : "more than one TARGET");
+	if (uri_parse(argv[optind], &u, &e) < 0)
+		return cli_report(&e);
+	if (o.sink.defaults_file) {
+		FILE *df;
+		if (u.engine != URI_MYSQL) {
+			uri_release(&u);
+			cli_usage_error("--defaults-file is for MySQL targets");
+		}
+		if (!(df = fopen(o.sink.defaults_file, "r"))) {
+			fprintf(stderr, "%s: --defaults-file %s: %s\n",
+				cli_prog(), o.sink.defaults_file,
+				strerror(errno));
+			uri_release(&u);
+			return ERR_USAGE;
+		}
+		fclose(df);
+	}
+	if (o.sink.enum_types && u.engine != URI_PG)
+		cli_usage_error("--enum-types is for PostgreSQL targets");
+	if (u.password_in_uri)
+		fprintf(
+		    stderr,
+		    "%s: warning: a password in the URI is visible to every "
+		    "user of this machine (ps); use a password file\n",
+		    cli_prog());
+	if (in_path && strcmp(in_path, "-") != 0) {
+		if (!(in = fopen(in_path, "rb"))) {
+			fprintf(stderr, "%s: %s: %s\n", cli_prog(), in_path,
+				strerror(errno));
+			uri_release(&u);
+			return ERR_USAGE;
+		}
+		o.in_name = in_path;
+	}
+	setvbuf(in, NULL, _IOFBF, 1u << 20);
+	progress_init(&prog_state, stderr, cli_prog(), show_progress);
+	o.progress = &prog_state;
+
+	rc = load_run(&u, &o, in, &e);
+	if (in != stdin)
+		fclose(in);
+	uri_release(&u);
+	if (rc < 0) {
+		if (e.class == ERR_STREAM && strncmp(e.msg, "byte ", 5) == 0)
+			err_prefix(&e, "%s", o.in_name);
+		return cli_report(&e);
+	}
+	return 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * load - what ferry-load does: read a stream and write each table into a
+ * database, one transaction per table (or per --commit-every rows).
+ */
+#ifndef FERRY_LOAD_H
+#define FERRY_LOAD_H
+
+#include <stdio.h>
+
+#include "err.h"
+#include "progress.h"
+#include "sink.h"
+#include "uri.h"
+
+struct load_map {
+	const char *from;
+	const char *to;
+};
+
+struct load_opts {
+	struct sink_opts sink;
+	const struct load_map *maps; /* --table-map FROM=TO */
+	size_t nmaps;
+	const char *in_name;	/* for messages: a file name or "stdin" */
+	const char *stats_path; /* --stats FILE, or NULL */
+	struct progress *progress;
+};
+
+/*
+ * Load the stream on `in` into `u`.  Tables are committed one by one: on
+ * error, the table in flight is rolled back and earlier ones stay.  -1
+ * with e set: ERR_STREAM for a bad or truncated stream (or a value the
+ * target cannot take), ERR_DB, ERR_USAGE (a table that does not fit),
+ * ERR_SYSTEM.
+ */
+int load_run(const struct uri *u, const struct load_opts *o, FILE *in,
+	     struct err *e);
+
+#endif

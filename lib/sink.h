@@ -1,0 +1,98 @@
+/*
+ * sink - write tables into a database: an interface with one
+ * implementation per engine (sink_pg.c, sink_mysql.c).
+ *
+ * A sink is one connection.  Each table is loaded in a transaction of its
+ * own (or one per --commit-every rows): sink_begin_table() starts it and
+ * the bulk path (PostgreSQL: COPY ... FROM STDIN; MySQL: LOAD DATA LOCAL
+ * INFILE fed from memory), sink_write_row() feeds rows, sink_end_table()
+ * finishes and commits, sink_abort_table() ends the bulk path with an
+ * error and rolls back, so what was not committed is absent.
+ *
+ * Errors: ERR_DB for what the server refuses (the message ends with its
+ * text), ERR_STREAM for a value the target cannot take without changing
+ * it (named by row and column), ERR_USAGE for a table that does not fit
+ * (a stream column missing from the target table, a mode that needs a
+ * primary key).
+ */
+#ifndef FERRY_SINK_H
+#define FERRY_SINK_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "schema.h"
+#include "uri.h"
+#include "value.h"
+
+enum sink_mode {
+	SINK_INSERT,   /* a key that exists is an error */
+	SINK_UPSERT,   /* a key that exists is updated */
+	SINK_TRUNCATE, /* the table is emptied first, in the same transaction */
+};
+
+struct sink_opts {
+	enum sink_mode mode;
+	int create;	/* create missing tables from the stream schema */
+	int enum_types; /* PostgreSQL: native enum types, not text+CHECK */
+	uint64_t commit_every;	   /* rows per transaction; 0: one per table */
+	const char *defaults_file; /* MySQL option file, or NULL */
+};
+
+struct sink_table_stats {
+	uint64_t rows;
+	uint64_t commits;
+	int created;
+};
+
+struct sink;
+
+/* Connect.  NULL with e set. */
+struct sink *sink_open(const struct uri *u, const struct sink_opts *o,
+		       struct err *e);
+
+/*
+ * Start loading stream table t into target table `name` (a stream table
+ * may be mapped to another name).  Creates it with --create when missing.
+ */
+int sink_begin_table(struct sink *s, const struct schema_table *t,
+		     const char *name, struct err *e);
+
+/* One row of t->ncols values. */
+int sink_write_row(struct sink *s, const struct value *row, struct err *e);
+
+/* Finish the table: end the bulk path, merge (upsert), add the primary
+ * key of a created table, move sequences past the loaded ids, commit. */
+int sink_end_table(struct sink *s, struct sink_table_stats *st, struct err *e);
+
+/* Give up on the current table: end the bulk path with `why` and roll
+ * back.  Never fails; the connection may be gone. */
+void sink_abort_table(struct sink *s, const char *why);
+
+void sink_close(struct sink *s);
+
+/* --- for the implementations ------------------------------------------- */
+
+struct sink_ops {
+	int (*begin_table)(struct sink *s, const struct schema_table *t,
+			   const char *name, struct err *e);
+	int (*write_row)(struct sink *s, const struct value *row,
+			 struct err *e);
+	int (*end_table)(struct sink *s, struct sink_table_stats *st,
+			 struct err *e);
+	void (*abort_table)(struct sink *s, const char *why);
+	void (*close)(struct sink *s);
+};
+
+struct sink {
+	const struct sink_ops *ops;
+	struct sink_opts opts;
+	uint64_t row_no; /* rows of the current table, for messages */
+};
+
+struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
+			  struct err *e);
+struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
+			     struct err *e);
+
+#endif

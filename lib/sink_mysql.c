@@ -1,0 +1,1319 @@
+/*
+ * sink_mysql - write tables into MariaDB/MySQL.
+ *
+ * Rows travel by LOAD DATA LOCAL INFILE, fed from memory: write_row encodes
+ * each row in LOAD DATA's text form into a bounded buffer, and when that
+ * holds MY_FLUSH_AT bytes (or the table ends, or a commit is due) one LOAD
+ * DATA statement runs whose local-infile read callback drains the buffer.
+ * mysql_real_query() blocks while the server reads, so the rows must
+ * already be in memory; a table becomes several LOAD DATA statements in
+ * one transaction, and memory stays bounded by the buffer and one row.
+ * The callbacks only ever hand over that buffer: a server that asks for
+ * some other file gets our rows or nothing, never a local file.
+ *
+ * Where the server refuses LOAD DATA LOCAL (@@local_infile off, as MySQL 8
+ * ships), the same buffer holds a multi-row INSERT instead, kept under the
+ * server's max_allowed_packet.  FERRY_MYSQL_NO_LOCAL_INFILE=1 in the
+ * environment picks that path too (for tests, or a proxy that breaks it).
+ *
+ * Never a silent change: the session runs in strict mode, and with LOCAL
+ * the server turns data errors and duplicate keys into warnings and goes
+ * on (it cannot stop the client's transmission), so after every statement
+ * any warning, a note included (a DECIMAL rounded), is an error, and the
+ * transaction is rolled back.  Values MySQL has no room for (NaN,
+ * infinities, dates before year 1 or after 9999) are refused by row and
+ * column before they reach the server.
+ *
+ * CREATE TABLE commits implicitly in MySQL, so a missing table is created
+ * before the transaction starts; if its load fails before anything was
+ * committed, abort_table drops it again, as PostgreSQL's rollback would.
+ */
+#include <errmsg.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <mysql.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "sink.h"
+
+/* encoded bytes that make one LOAD DATA statement */
+#define MY_FLUSH_AT (8u << 20)
+/* the buffer's hard limit: MY_FLUSH_AT plus one widest row, escaped */
+#define MY_BUF_MAX (512u << 20)
+/* the temporary table an upsert loads into before merging */
+#define MY_UPSERT_TMP "ferry_upsert_tmp"
+/* InnoDB's row limit is 65535 bytes; VARCHAR/VARBINARY past this budget
+ * become LONGTEXT/LONGBLOB, which live off the row */
+#define MY_ROW_BUDGET 60000
+/* a key column of unknown length: utf8mb4 keys hold 3072 bytes */
+#define MY_KEY_CHARS 768
+#define MY_KEY_BYTES 3072
+
+/* how a stream column goes into the target */
+enum my_col {
+	MY_COL_PLAIN,
+	MY_COL_BIT, /* a BIT column: LOAD DATA reads BIT as bytes, so the
+		     * number goes through a variable and CAST */
+};
+
+struct my_sink {
+	struct sink base;
+	MYSQL *conn;
+	int mariadb;
+	unsigned long version;
+	int use_insert;	 /* LOAD DATA LOCAL refused: multi-row INSERT */
+	size_t flush_at; /* encoded bytes that make a statement */
+	size_t max_stmt; /* INSERT path: longest statement the server takes */
+	/* the table being loaded */
+	const struct schema_table *t;
+	char *name;	   /* target table */
+	enum my_col *kind; /* per stream column */
+	struct buf head;   /* the LOAD DATA statement */
+	struct buf rows;   /* encoded rows (INSERT path: after the head) */
+	size_t head_len;   /* INSERT path: bytes of "INSERT ... VALUES " */
+	size_t nbuf;	   /* rows in `rows` */
+	uint64_t first;	   /* table row number of the first of them */
+	uint64_t nrows;	   /* rows written */
+	uint64_t since_commit;
+	uint64_t commits;
+	int created;
+	int temp;  /* the upsert table exists */
+	int in_tx; /* a transaction is open */
+	/* the read callback's state */
+	int feeding;
+	size_t feed_off;
+	/* scratch */
+	struct buf sql;
+	struct buf val;
+};
+
+#define MYS(s) ((struct my_sink *)(s))
+
+static int my_fail(struct my_sink *m, struct err *e, const char *what)
+{
+	return err_set(e, ERR_DB, "%s: %s", what, mysql_error(m->conn));
+}
+
+static int my_exec(struct my_sink *m, const char *sql, const char *what,
+		   struct err *e)
+{
+	if (mysql_real_query(m->conn, sql, strlen(sql)))
+		return my_fail(m, e, what ? what : sql);
+	return 0;
+}
+
+/* Append `name` quoted as a MySQL identifier: backticks, doubled inside. */
+static int quote_ident(struct buf *b, const char *name, struct err *e)
+{
+	if (buf_addc(b, '`', e) < 0)
+		return -1;
+	for (const char *p = name; *p; p++)
+		if ((*p == '`' && buf_addc(b, '`', e) < 0) ||
+		    buf_addc(b, (unsigned char)*p, e) < 0)
+			return -1;
+	return buf_addc(b, '`', e);
+}
+
+/* Append a string literal for DDL (enum labels): quotes doubled, the
+ * backslash escaped (the session does not set NO_BACKSLASH_ESCAPES). */
+static int quote_literal(struct buf *b, const char *s, struct err *e)
+{
+	if (buf_addc(b, '\'', e) < 0)
+		return -1;
+	for (const char *p = s; *p; p++) {
+		if ((*p == '\'' && buf_addc(b, '\'', e) < 0) ||
+		    (*p == '\\' && buf_addc(b, '\\', e) < 0) ||
+		    buf_addc(b, (unsigned char)*p, e) < 0)
+			return -1;
+	}
+	return buf_addc(b, '\'', e);
+}
+
+/*
+ * Run a prepared query with string parameters; call fn for each row with
+ * ncols string values (NULL for SQL NULL).  Values of any length are
+ * fetched whole.  (As in source_mysql.c.)
+ */
+typedef int (*my_row_fn)(void *ctx, char **vals, size_t *lens, struct err *e);
+
+#define MY_MAX_COLS 4
+
+static int my_select(struct my_sink *m, const char *sql,
+		     const char *const *params, unsigned nparams,
+		     unsigned ncols, my_row_fn fn, void *ctx, struct err *e)
+{
+	MYSQL_STMT *st = mysql_stmt_init(m->conn);
+	MYSQL_BIND pb[MY_MAX_COLS], rb[MY_MAX_COLS];
+	unsigned long plen[MY_MAX_COLS], rlen[MY_MAX_COLS];
+	__typeof__(*rb[0].is_null) rnull[MY_MAX_COLS];
+	char *vals[MY_MAX_COLS] = { 0 };
+	size_t caps[MY_MAX_COLS], lens[MY_MAX_COLS];
+	int rc = -1, f;
+
+	if (!st)
+		return err_oom(e);
+	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
+		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		goto out;
+	}
+	memset(pb, 0, sizeof(pb));
+	for (unsigned i = 0; i < nparams; i++) {
+		plen[i] = strlen(params[i]);
+		pb[i].buffer_type = MYSQL_TYPE_STRING;
+		pb[i].buffer = (void *)params[i];
+		pb[i].buffer_length = plen[i];
+		pb[i].length = &plen[i];
+	}
+	if ((nparams && mysql_stmt_bind_param(st, pb)) ||
+	    mysql_stmt_execute(st)) {
+		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		goto out;
+	}
+	memset(rb, 0, sizeof(rb));
+	for (unsigned i = 0; i < ncols; i++) {
+		caps[i] = 256;
+		if (!(vals[i] = malloc(caps[i] + 1))) {
+			err_oom(e);
+			goto out;
+		}
+		rb[i].buffer_type = MYSQL_TYPE_STRING;
+		rb[i].buffer = vals[i];
+		rb[i].buffer_length = caps[i];
+		rb[i].length = &rlen[i];
+		rb[i].is_null = &rnull[i];
+	}
+	if (mysql_stmt_bind_result(st, rb)) {
+		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		goto out;
+	}
+	while ((f = mysql_stmt_fetch(st)) == 0 || f == MYSQL_DATA_TRUNCATED) {
+		char *row[MY_MAX_COLS];
+		for (unsigned i = 0; i < ncols; i++) {
+			if (rnull[i]) {
+				row[i] = NULL;
+				lens[i] = 0;
+				continue;
+			}
+			if (rlen[i] > caps[i]) {
+				char *nv = realloc(vals[i], rlen[i] + 1);
+				if (!nv) {
+					err_oom(e);
+					goto out;
+				}
+				vals[i] = nv;
+				caps[i] = rlen[i];
+				rb[i].buffer = vals[i];
+				rb[i].buffer_length = caps[i];
+				if (mysql_stmt_fetch_column(st, &rb[i], i, 0)) {
+					err_set(e, ERR_DB, "%s",
+						mysql_stmt_error(st));
+					goto out;
+				}
+			}
+			vals[i][rlen[i]] = '\0';
+			row[i] = vals[i];
+			lens[i] = rlen[i];
+		}
+		if (fn(ctx, row, lens, e) < 0)
+			goto out;
+		if (mysql_stmt_bind_result(st, rb)) {
+			err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+			goto out;
+		}
+	}
+	if (f != MYSQL_NO_DATA) {
+		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		goto out;
+	}
+	rc = 0;
+out:
+	for (unsigned i = 0; i < ncols; i++)
+		free(vals[i]);
+	mysql_stmt_close(st);
+	return rc;
+}
+
+/* The first row's first column of a plain query, as text ("" for NULL)
+ * into out (size outsz); 1 if there was a row, 0 if none. */
+static int my_scalar(struct my_sink *m, const char *sql, char *out,
+		     size_t outsz, struct err *e)
+{
+	MYSQL_RES *r;
+	MYSQL_ROW row;
+
+	if (mysql_real_query(m->conn, sql, strlen(sql)))
+		return my_fail(m, e, sql);
+	if (!(r = mysql_store_result(m->conn)))
+		return my_fail(m, e, sql);
+	row = mysql_fetch_row(r);
+	snprintf(out, outsz, "%s", row && row[0] ? row[0] : "");
+	mysql_free_result(r);
+	return row != NULL;
+}
+
+/*
+ * A statement of n buffered rows failed with the server's `text`.  The
+ * server counts rows from 1 in each statement ("... at row 3"): the
+ * message names the table's row instead, or the range of rows.
+ */
+static int rows_fail(struct my_sink *m, size_t n, const char *text,
+		     struct err *e)
+{
+	const char *at = NULL, *p;
+	char *end;
+	uint64_t k;
+
+	for (p = text; (p = strstr(p, " at row ")); p++)
+		at = p;
+	if (at) {
+		errno = 0;
+		k = (uint64_t)strtoull(at + 8, &end, 10);
+		if (!errno && end != at + 8 && !*end && k >= 1 && k <= n)
+			return err_set(e, ERR_DB, "row %" PRIu64 ": %.*s",
+				       m->first + (k - 1), (int)(at - text),
+				       text);
+	}
+	if (n == 1)
+		return err_set(e, ERR_DB, "row %" PRIu64 ": %s", m->first,
+			       text);
+	return err_set(e, ERR_DB, "rows %" PRIu64 " to %" PRIu64 ": %s",
+		       m->first, m->first + n - 1, text);
+}
+
+/*
+ * After a statement that wrote n rows: any warning is an error.  With LOAD
+ * DATA LOCAL the server demotes duplicate keys and bad values to warnings
+ * (and inserts something else); we roll that back.  The first warning's
+ * text is the message.
+ */
+static int check_warnings(struct my_sink *m, size_t n, struct err *e)
+{
+	MYSQL_RES *r;
+	MYSQL_ROW row;
+	unsigned nw = mysql_warning_count(m->conn);
+	char text[ERR_MSG_MAX];
+	struct err ignored;
+
+	if (!nw)
+		return 0;
+	snprintf(text, sizeof(text), "%u warnings", nw);
+	if (my_exec(m, "SHOW WARNINGS LIMIT 1", NULL, &ignored) == 0 &&
+	    (r = mysql_store_result(m->conn))) {
+		if ((row = mysql_fetch_row(r)) && mysql_num_fields(r) >= 3 &&
+		    row[2])
+			snprintf(text, sizeof(text), "%s", row[2]);
+		mysql_free_result(r);
+	}
+	return rows_fail(m, n, text, e);
+}
+
+/* --- the local-infile callbacks ------------------------------------------
+ */
+
+static int infile_init(void **ptr, const char *filename, void *userdata)
+{
+	(void)filename;
+	*ptr = userdata;
+	return 0;
+}
+
+/* Hand over the buffered rows; nothing unless a LOAD DATA of ours runs. */
+static int infile_read(void *ptr, char *out, unsigned int len)
+{
+	struct my_sink *m = ptr;
+	size_t n;
+
+	if (!m->feeding)
+		return -1;
+	n = m->rows.len - m->feed_off;
+	if (n > len)
+		n = len;
+	if (n)
+		memcpy(out, m->rows.data + m->feed_off, n);
+	m->feed_off += n;
+	return (int)n;
+}
+
+static void infile_end(void *ptr)
+{
+	(void)ptr;
+}
+
+static int infile_error(void *ptr, char *msg, unsigned int len)
+{
+	(void)ptr;
+	snprintf(msg, len, "ferry: no rows to send for this request");
+	return CR_UNKNOWN_ERROR;
+}
+
+/* --- statements --------------------------------------------------------- */
+
+/* Send the first `len` bytes of the INSERT buffer (a whole statement,
+ * its trailing comma left out) holding `n` rows. */
+static int send_insert(struct my_sink *m, size_t len, size_t n, struct err *e)
+{
+	if (mysql_real_query(m->conn, (char *)m->rows.data, len - 1))
+		return rows_fail(m, n, mysql_error(m->conn), e);
+	return check_warnings(m, n, e);
+}
+
+/* Send the buffered rows: one LOAD DATA (or INSERT) statement. */
+static int flush_rows(struct my_sink *m, struct err *e)
+{
+	int rc;
+
+	if (!m->nbuf)
+		return 0;
+	if (m->use_insert) {
+		if (send_insert(m, m->rows.len, m->nbuf, e) < 0)
+			return -1;
+		m->rows.len = m->head_len;
+	} else {
+		m->feeding = 1;
+		m->feed_off = 0;
+		rc = mysql_real_query(m->conn, (char *)m->head.data,
+				      m->head.len);
+		m->feeding = 0;
+		if (rc)
+			return rows_fail(m, m->nbuf, mysql_error(m->conn), e);
+		if (m->feed_off != m->rows.len)
+			return err_set(e, ERR_DB,
+				       "LOAD DATA read %zu of %zu bytes",
+				       m->feed_off, m->rows.len);
+		if (check_warnings(m, m->nbuf, e) < 0)
+			return -1;
+		buf_reset(&m->rows);
+	}
+	m->first += m->nbuf;
+	m->nbuf = 0;
+	return 0;
+}
+
+/* Upsert: move the rows of the temporary table into the target, updating
+ * rows whose key exists, and empty it. */
+static int merge_upsert(struct my_sink *m, struct err *e)
+{
+	const struct schema_table *t = m->t;
+	struct buf *q = &m->sql;
+	int any = 0;
+
+	buf_reset(q);
+	if (buf_adds(q, "INSERT INTO ", e) < 0 ||
+	    quote_ident(q, m->name, e) < 0 || buf_adds(q, " (", e) < 0)
+		return -1;
+	for (size_t i = 0; i < t->ncols; i++)
+		if ((i && buf_adds(q, ", ", e) < 0) ||
+		    quote_ident(q, t->cols[i].name, e) < 0)
+			return -1;
+	if (buf_adds(q, ") SELECT ", e) < 0)
+		return -1;
+	for (size_t i = 0; i < t->ncols; i++)
+		if ((i && buf_adds(q, ", ", e) < 0) ||
+		    quote_ident(q, t->cols[i].name, e) < 0)
+			return -1;
+	if (buf_adds(q, " FROM " MY_UPSERT_TMP " ON DUPLICATE KEY UPDATE ", e) <
+	    0)
+		return -1;
+	for (size_t i = 0; i < t->ncols; i++) {
+		int key = 0;
+		for (size_t k = 0; k < t->npk; k++)
+			key |= t->pk[k] == i;
+		if (key)
+			continue;
+		if ((any && buf_adds(q, ", ", e) < 0) ||
+		    quote_ident(q, t->cols[i].name, e) < 0 ||
+		    buf_adds(q, " = VALUES(", e) < 0 ||
+		    quote_ident(q, t->cols[i].name, e) < 0 ||
+		    buf_addc(q, ')', e) < 0)
+			return -1;
+		any = 1;
+	}
+	if (!any) {
+		/* only key columns: an existing row stays as it is */
+		const char *k = t->cols[t->pk[0]].name;
+		if (quote_ident(q, k, e) < 0 || buf_adds(q, " = ", e) < 0 ||
+		    quote_ident(q, k, e) < 0)
+			return -1;
+	}
+	if (mysql_real_query(m->conn, (char *)q->data, q->len))
+		return my_fail(m, e, "merging the loaded rows");
+	return my_exec(m, "DELETE FROM " MY_UPSERT_TMP,
+		       "emptying the upsert table", e);
+}
+
+/* Everything buffered goes in, merged, committed; a new transaction
+ * starts when `again`. */
+static int commit_rows(struct my_sink *m, int again, struct err *e)
+{
+	if (flush_rows(m, e) < 0 ||
+	    (m->base.opts.mode == SINK_UPSERT && merge_upsert(m, e) < 0))
+		return -1;
+	if (m->temp && !again) {
+		if (my_exec(m, "DROP TEMPORARY TABLE " MY_UPSERT_TMP,
+			    "dropping the upsert table", e) < 0)
+			return -1;
+		m->temp = 0;
+	}
+	if (my_exec(m, "COMMIT", NULL, e) < 0)
+		return -1;
+	m->in_tx = 0;
+	m->commits++;
+	m->since_commit = 0;
+	if (!again)
+		return 0;
+	if (my_exec(m, "START TRANSACTION", NULL, e) < 0)
+		return -1;
+	m->in_tx = 1;
+	return 0;
+}
+
+/* --- creating a table ----------------------------------------------------
+ *
+ * The stream type of each column, and for numbers the source type, pick
+ * the MySQL type:
+ *
+ *   bool         TINYINT(1)
+ *   int64        BIGINT; a MySQL source's tinyint/smallint/mediumint/int/
+ *                year keeps its type (without display width, with
+ *                unsigned), PostgreSQL's smallint and integer become
+ *                SMALLINT and INT
+ *   uint64       BIGINT UNSIGNED
+ *   float64      DOUBLE; FLOAT for a source "float" or "real"
+ *   decimal      DECIMAL(p,s) when known (p <= 65, s <= 30), else
+ *                DECIMAL(65,30); a value that does not fit is refused by
+ *                the server (strict mode), never rounded
+ *   text         VARCHAR(n) for a known length up to 16383, else LONGTEXT;
+ *                CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, so that
+ *                uniqueness is never case- or space-insensitive
+ *   bytes        VARBINARY(n) for a known length up to 65535, else LONGBLOB
+ *   date         DATE
+ *   time         TIME(6)
+ *   timestamp    DATETIME(6)
+ *   timestamptz  DATETIME(6) holding UTC (the session's zone): TIMESTAMP
+ *                would stop at 2038 and change its default and update
+ *                behaviour with explicit_defaults_for_timestamp
+ *   json         JSON (in MariaDB a LONGTEXT checked by json_valid)
+ *   uuid         UUID on MariaDB 10.7 and later, else CHAR(36)
+ *   enum         ENUM(labels) with utf8mb4_bin; VARCHAR(255) without
+ *                labels, or when a label ends in a space (ENUM would strip
+ *                it) or is longer than 255 characters
+ *   null         TEXT
+ *
+ * NOT NULL where the stream column is not nullable; the stream's primary
+ * key becomes the PRIMARY KEY.  Key columns of unknown length become
+ * VARCHAR(768) or VARBINARY(3072), what an InnoDB key can hold (a longer
+ * value is refused by strict mode).  VARCHAR and VARBINARY columns that
+ * would pass InnoDB's 65535-byte row become LONGTEXT/LONGBLOB.
+ */
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* A MySQL/PostgreSQL integer source type narrower than BIGINT, as a MySQL
+ * type ("int unsigned"), or NULL.  Only known words pass into DDL. */
+static const char *narrow_int(const char *st, char *out, size_t outsz)
+{
+	static const struct {
+		const char *word, *type;
+	} words[] = {
+		{ "tinyint", "TINYINT" }, { "smallint", "SMALLINT" },
+		{ "int2", "SMALLINT" },	  { "mediumint", "MEDIUMINT" },
+		{ "int", "INT" },	  { "integer", "INT" },
+		{ "int4", "INT" },	  { "year", "YEAR" },
+	};
+	const char *p = st, *type = NULL;
+	size_t wl = 0;
+	int unsig = 0;
+
+	if (!st)
+		return NULL;
+	while ((p[wl] >= 'a' && p[wl] <= 'z') || (p[wl] >= '0' && p[wl] <= '9'))
+		wl++;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i].word) == wl &&
+		    strncmp(words[i].word, p, wl) == 0)
+			type = words[i].type;
+	if (!type)
+		return NULL;
+	p += wl;
+	if (*p == '(') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return NULL;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (*p++ != ')')
+			return NULL;
+	}
+	if (strncmp(p, " unsigned", 9) == 0) {
+		unsig = 1;
+		p += 9;
+	}
+	if (strncmp(p, " zerofill", 9) == 0)
+		p += 9;
+	if (*p || (unsig && strcmp(type, "YEAR") == 0))
+		return NULL;
+	snprintf(out, outsz, "%s%s", type, unsig ? " UNSIGNED" : "");
+	return out;
+}
+
+static int enum_fits(const struct schema_column *c)
+{
+	for (size_t i = 0; i < c->nlabels; i++) {
+		size_t n = strlen(c->labels[i]);
+		if ((n && c->labels[i][n - 1] == ' ') ||
+		    utf8_chars(c->labels[i]) > 255)
+			return 0;
+	}
+	return c->nlabels > 0;
+}
+
+#define MY_TEXT_CS " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+
+static int add_col_type(struct my_sink *m, struct buf *b,
+			const struct schema_column *c, int key, size_t *budget,
+			struct err *e)
+{
+	const char *st = c->source_type ? c->source_type : "";
+	char tmp[64];
+	int64_t n = c->length;
+
+	switch (c->type) {
+	case VALUE_BOOL: return buf_adds(b, "TINYINT(1)", e);
+	case VALUE_INT64:
+		return buf_adds(
+		    b, narrow_int(st, tmp, sizeof(tmp)) ? tmp : "BIGINT", e);
+	case VALUE_UINT64: return buf_adds(b, "BIGINT UNSIGNED", e);
+	case VALUE_FLOAT64:
+		return buf_adds(b,
+				strcmp(st, "float") == 0 ||
+					strcmp(st, "real") == 0 ||
+					strcmp(st, "float4") == 0
+				    ? "FLOAT"
+				    : "DOUBLE",
+				e);
+	case VALUE_DECIMAL:
+		if (c->precision >= 1 && c->precision <= 65 && c->scale >= 0 &&
+		    c->scale <= 30 && c->scale <= c->precision)
+			return buf_addf(b, e,
+					"DECIMAL(%" PRId64 ",%" PRId64 ")",
+					c->precision, c->scale);
+		return buf_adds(b, "DECIMAL(65,30)", e);
+	case VALUE_TEXT:
+		if (key && (n < 0 || n > 16383))
+			n = MY_KEY_CHARS;
+		if (n >= 0 && n <= 16383 &&
+		    (key || *budget + 4 * (size_t)n + 2 <= MY_ROW_BUDGET)) {
+			*budget += 4 * (size_t)n + 2;
+			return buf_addf(b, e, "VARCHAR(%" PRId64 ")" MY_TEXT_CS,
+					n);
+		}
+		return buf_adds(b, "LONGTEXT" MY_TEXT_CS, e);
+	case VALUE_BYTES:
+		if (key && (n < 0 || n > 65535))
+			n = MY_KEY_BYTES;
+		if (n >= 0 && n <= 65535 &&
+		    (key || *budget + (size_t)n + 2 <= MY_ROW_BUDGET)) {
+			*budget += (size_t)n + 2;
+			return buf_addf(b, e, "VARBINARY(%" PRId64 ")", n);
+		}
+		return buf_adds(b, "LONGBLOB", e);
+	case VALUE_DATE: return buf_adds(b, "DATE", e);
+	case VALUE_TIME: return buf_adds(b, "TIME(6)", e);
+	case VALUE_TIMESTAMP:
+	case VALUE_TIMESTAMPTZ: return buf_adds(b, "DATETIME(6)", e);
+	case VALUE_JSON: return buf_adds(b, "JSON", e);
+	case VALUE_UUID:
+		return buf_adds(
+		    b, m->mariadb && m->version >= 100700 ? "UUID" : "CHAR(36)",
+		    e);
+	case VALUE_ENUM:
+		if (!enum_fits(c)) {
+			size_t w = 255;
+			for (size_t i = 0; i < c->nlabels; i++)
+				if (utf8_chars(c->labels[i]) > w)
+					w = utf8_chars(c->labels[i]);
+			if (w > 16383)
+				return buf_adds(b, "LONGTEXT" MY_TEXT_CS, e);
+			*budget += 4 * w + 2;
+			return buf_addf(b, e, "VARCHAR(%zu)" MY_TEXT_CS, w);
+		}
+		if (buf_adds(b, "ENUM(", e) < 0)
+			return -1;
+		for (size_t i = 0; i < c->nlabels; i++)
+			if ((i && buf_adds(b, ", ", e) < 0) ||
+			    quote_literal(b, c->labels[i], e) < 0)
+				return -1;
+		return buf_adds(b, ")" MY_TEXT_CS, e);
+	case VALUE_NULL: return buf_adds(b, "TEXT" MY_TEXT_CS, e);
+	default: break;
+	}
+	return err_set(e, ERR_SYSTEM, "internal error: bad type %d",
+		       (int)c->type);
+}
+
+static int is_key(const struct schema_table *t, size_t i)
+{
+	for (size_t k = 0; k < t->npk; k++)
+		if (t->pk[k] == i)
+			return 1;
+	return 0;
+}
+
+static int create_table(struct my_sink *m, struct err *e)
+{
+	const struct schema_table *t = m->t;
+	struct buf *q = &m->sql;
+	size_t budget = 0;
+
+	buf_reset(q);
+	if (buf_adds(q, "CREATE TABLE ", e) < 0 ||
+	    quote_ident(q, m->name, e) < 0 || buf_adds(q, " (", e) < 0)
+		return -1;
+	/* key columns first into the row budget: they cannot go off-row */
+	for (size_t i = 0; i < t->ncols; i++)
+		if (is_key(t, i) && t->cols[i].length > 0) {
+			size_t n = (size_t)t->cols[i].length;
+			budget +=
+			    t->cols[i].type == VALUE_TEXT ? 4 * n + 2 : n + 2;
+		}
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct schema_column *c = &t->cols[i];
+		size_t scratch = 0;
+		int key = is_key(t, i);
+		if ((i && buf_adds(q, ", ", e) < 0) ||
+		    quote_ident(q, c->name, e) < 0 || buf_addc(q, ' ', e) < 0 ||
+		    add_col_type(m, q, c, key, key ? &scratch : &budget, e) <
+			0 ||
+		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0))
+			return -1;
+	}
+	if (t->npk) {
+		if (buf_adds(q, ", PRIMARY KEY (", e) < 0)
+			return -1;
+		for (size_t k = 0; k < t->npk; k++)
+			if ((k && buf_adds(q, ", ", e) < 0) ||
+			    quote_ident(q, t->cols[t->pk[k]].name, e) < 0)
+				return -1;
+		if (buf_addc(q, ')', e) < 0)
+			return -1;
+	}
+	if (buf_adds(q,
+		     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+		     "COLLATE=utf8mb4_bin",
+		     e) < 0)
+		return -1;
+	if (mysql_real_query(m->conn, (char *)q->data, q->len))
+		return my_fail(m, e, "creating the table");
+	return 0;
+}
+
+/* --- beginning a table ---------------------------------------------------
+ */
+
+static int count_row(void *ctx, char **vals, size_t *lens, struct err *e)
+{
+	(void)lens;
+	(void)e;
+	*(int *)ctx = vals[0] && strcmp(vals[0], "0") != 0;
+	return 0;
+}
+
+struct cols_ctx {
+	struct my_sink *m;
+	unsigned char *seen; /* per stream column */
+};
+
+/* COLUMN_NAME DATA_TYPE of the target: which stream column it is */
+static int target_col(void *ctx, char **vals, size_t *lens, struct err *e)
+{
+	struct cols_ctx *c = ctx;
+	const struct schema_table *t = c->m->t;
+
+	(void)lens;
+	(void)e;
+	if (!vals[0])
+		return 0;
+	/* MySQL column names do not differ in case alone */
+	for (size_t i = 0; i < t->ncols; i++)
+		if (strcasecmp(t->cols[i].name, vals[0]) == 0) {
+			c->seen[i] = 1;
+			if (vals[1] && strcmp(vals[1], "bit") == 0)
+				c->m->kind[i] = MY_COL_BIT;
+		}
+	return 0;
+}
+
+static int check_columns(struct my_sink *m, struct err *e)
+{
+	const struct schema_table *t = m->t;
+	const char *params[1] = { m->name };
+	struct cols_ctx c = { m, NULL };
+	int rc = -1;
+
+	if (!(c.seen = calloc(t->ncols ? t->ncols : 1, 1)))
+		return err_oom(e);
+	if (my_select(m,
+		      "SELECT COLUMN_NAME, DATA_TYPE FROM "
+		      "information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+		      "DATABASE() AND TABLE_NAME = ?",
+		      params, 1, 2, target_col, &c, e) < 0) {
+		err_prefix(e, "reading the columns of the table");
+		goto out;
+	}
+	for (size_t i = 0; i < t->ncols; i++)
+		if (!c.seen[i]) {
+			err_set(e, ERR_USAGE, "table %s has no column %s",
+				m->name, t->cols[i].name);
+			goto out;
+		}
+	rc = 0;
+out:
+	free(c.seen);
+	return rc;
+}
+
+/* The statement that loads the buffer (or the INSERT head in the buffer) */
+static int build_head(struct my_sink *m, struct err *e)
+{
+	const struct schema_table *t = m->t;
+	const char *into = m->temp ? MY_UPSERT_TMP : NULL;
+	struct buf *h = m->use_insert ? &m->rows : &m->head;
+	int bits = 0;
+
+	buf_reset(&m->head);
+	buf_reset(&m->rows);
+	if (m->use_insert) {
+		if (buf_adds(h, "INSERT INTO ", e) < 0)
+			return -1;
+	} else if (buf_adds(h,
+			    "LOAD DATA LOCAL INFILE 'ferry:stream' INTO TABLE ",
+			    e) < 0) {
+		return -1;
+	}
+	if ((into ? buf_adds(h, into, e) : quote_ident(h, m->name, e)) < 0)
+		return -1;
+	if (!m->use_insert &&
+	    buf_adds(h,
+		     " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' "
+		     "ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'",
+		     e) < 0)
+		return -1;
+	if (buf_adds(h, " (", e) < 0)
+		return -1;
+	for (size_t i = 0; i < t->ncols; i++) {
+		if (i && buf_adds(h, ", ", e) < 0)
+			return -1;
+		if (!m->use_insert && m->kind[i] == MY_COL_BIT) {
+			if (buf_addf(h, e, "@v%zu", i) < 0)
+				return -1;
+			bits = 1;
+		} else if (quote_ident(h, t->cols[i].name, e) < 0) {
+			return -1;
+		}
+	}
+	if (buf_addc(h, ')', e) < 0)
+		return -1;
+	if (bits) {
+		int any = 0;
+		if (buf_adds(h, " SET ", e) < 0)
+			return -1;
+		for (size_t i = 0; i < t->ncols; i++) {
+			if (m->kind[i] != MY_COL_BIT)
+				continue;
+			if ((any && buf_adds(h, ", ", e) < 0) ||
+			    quote_ident(h, t->cols[i].name, e) < 0 ||
+			    buf_addf(h, e, " = CAST(@v%zu AS UNSIGNED)", i) < 0)
+				return -1;
+			any = 1;
+		}
+	}
+	if (m->use_insert) {
+		if (buf_adds(h, " VALUES ", e) < 0)
+			return -1;
+		m->head_len = h->len;
+	}
+	return 0;
+}
+
+static void end_state(struct my_sink *m)
+{
+	free(m->name);
+	m->name = NULL;
+	free(m->kind);
+	m->kind = NULL;
+	m->t = NULL;
+	m->nbuf = 0;
+	buf_reset(&m->rows);
+}
+
+static int my_begin_table(struct sink *s, const struct schema_table *t,
+			  const char *name, struct err *e)
+{
+	struct my_sink *m = MYS(s);
+	const char *params[1] = { name };
+	int exists = 0;
+
+	end_state(m);
+	m->t = t;
+	m->nrows = m->since_commit = m->commits = 0;
+	m->first = 1;
+	m->created = m->temp = 0;
+	if (!(m->name = strdup(name)) ||
+	    !(m->kind = calloc(t->ncols ? t->ncols : 1, sizeof(*m->kind))))
+		return err_oom(e);
+	if (s->opts.mode == SINK_UPSERT && !t->npk)
+		return err_set(e, ERR_USAGE,
+			       "--mode upsert needs a primary key");
+	if (my_select(m,
+		      "SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+		      "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+		      params, 1, 1, count_row, &exists, e) < 0)
+		return err_prefix(e, "looking for the table");
+	if (!exists) {
+		if (!s->opts.create)
+			return err_set(e, ERR_USAGE,
+				       "table %s does not exist (use --create)",
+				       name);
+		/* DDL commits: before the transaction, dropped on abort */
+		if (create_table(m, e) < 0)
+			return -1;
+		m->created = 1;
+	}
+	if (check_columns(m, e) < 0)
+		return -1;
+	if (my_exec(m, "START TRANSACTION", NULL, e) < 0)
+		return -1;
+	m->in_tx = 1;
+	if (s->opts.mode == SINK_TRUNCATE && !m->created) {
+		/* not TRUNCATE, which commits */
+		buf_reset(&m->sql);
+		if (buf_adds(&m->sql, "DELETE FROM ", e) < 0 ||
+		    quote_ident(&m->sql, name, e) < 0)
+			return -1;
+		if (my_exec(m, (char *)m->sql.data, "emptying the table", e) <
+		    0)
+			return -1;
+	}
+	if (s->opts.mode == SINK_UPSERT) {
+		buf_reset(&m->sql);
+		if (buf_adds(&m->sql,
+			     "CREATE TEMPORARY TABLE " MY_UPSERT_TMP " LIKE ",
+			     e) < 0 ||
+		    quote_ident(&m->sql, name, e) < 0)
+			return -1;
+		if (my_exec(m, "DROP TEMPORARY TABLE IF EXISTS " MY_UPSERT_TMP,
+			    NULL, e) < 0 ||
+		    my_exec(m, (char *)m->sql.data, "creating the upsert table",
+			    e) < 0)
+			return -1;
+		m->temp = 1;
+	}
+	return build_head(m, e);
+}
+
+/* --- encoding rows ------------------------------------------------------- */
+
+/* LOAD DATA escapes: backslash, tab, newline, CR, and NUL as \0 */
+static int add_escaped(struct buf *b, const char *s, size_t len, struct err *e)
+{
+	size_t run = 0;
+
+	if (buf_reserve(b, len + len / 8 + 8, e) < 0)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		char esc;
+		switch (s[i]) {
+		case '\\': esc = '\\'; break;
+		case '\t': esc = 't'; break;
+		case '\n': esc = 'n'; break;
+		case '\r': esc = 'r'; break;
+		case '\0': esc = '0'; break;
+		default: continue;
+		}
+		if (buf_add(b, s + run, i - run, e) < 0 ||
+		    buf_addc(b, '\\', e) < 0 ||
+		    buf_addc(b, (unsigned char)esc, e) < 0)
+			return -1;
+		run = i + 1;
+	}
+	return buf_add(b, s + run, len - run, e);
+}
+
+/* INSERT path: a string literal in the connection's character set */
+static int add_sql_string(struct my_sink *m, struct buf *b, const char *s,
+			  size_t len, struct err *e)
+{
+	unsigned long n;
+
+	if (buf_reserve(b, 2 * len + 3, e) < 0)
+		return -1;
+	b->data[b->len++] = '\'';
+	n = mysql_real_escape_string(m->conn, (char *)b->data + b->len, s,
+				     (unsigned long)len);
+	b->len += n;
+	b->data[b->len++] = '\'';
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+/* INSERT path: bytes as X'hex' */
+static int add_sql_hex(struct buf *b, const char *s, size_t len, struct err *e)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char *o;
+
+	if (buf_reserve(b, 2 * len + 3, e) < 0)
+		return -1;
+	o = b->data + b->len;
+	*o++ = 'X';
+	*o++ = '\'';
+	for (size_t i = 0; i < len; i++) {
+		*o++ = (unsigned char)hex[(unsigned char)s[i] >> 4];
+		*o++ = (unsigned char)hex[(unsigned char)s[i] & 15];
+	}
+	*o++ = '\'';
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+static int out_of_range(struct my_sink *m, enum value_type t,
+			const struct value *v, const char *what, struct err *e)
+{
+	buf_reset(&m->val);
+	if (value_format(&m->val, t, v, VALUE_STYLE_TEXT, e) < 0)
+		return -1;
+	return err_set(e, ERR_STREAM, "%s '%s' %s", value_type_name(t),
+		       (char *)m->val.data, what);
+}
+
+/* MySQL's DATE and DATETIME run from year 1 to 9999 (officially from
+ * 1000, but earlier years are stored and read back as they are) */
+static int check_year(struct my_sink *m, enum value_type t,
+		      const struct value *v, int64_t days, struct err *e)
+{
+	int64_t y;
+	unsigned mo, d;
+
+	value_civil_from_days(days, &y, &mo, &d);
+	if (y < 1 || y > 9999)
+		return out_of_range(
+		    m, t, v, "is outside MySQL's range (years 1 to 9999)", e);
+	return 0;
+}
+
+/* The text of non-NULL v, as MySQL reads it, into m->val; *quote says
+ * whether an INSERT needs it quoted. */
+static int format_value(struct my_sink *m, enum value_type t,
+			const struct value *v, int *quote, struct err *e)
+{
+	struct buf *b = &m->val;
+	int64_t y;
+	unsigned mo, d;
+
+	buf_reset(b);
+	*quote = 1;
+	switch (t) {
+	case VALUE_BOOL: *quote = 0; return buf_addc(b, v->v.b ? '1' : '0', e);
+	case VALUE_INT64:
+	case VALUE_UINT64:
+		*quote = 0;
+		return value_format(b, t, v, VALUE_STYLE_TEXT, e);
+	case VALUE_FLOAT64:
+		if (isnan(v->v.f))
+			return err_set(e, ERR_STREAM,
+				       "NaN cannot be stored in MySQL");
+		if (isinf(v->v.f))
+			return err_set(e, ERR_STREAM,
+				       "%s cannot be stored in MySQL",
+				       v->v.f > 0 ? "Infinity" : "-Infinity");
+		*quote = 0;
+		return value_format(b, t, v, VALUE_STYLE_TEXT, e);
+	case VALUE_DECIMAL: {
+		const char *p = v->v.s.p;
+		size_t n = v->v.s.len;
+		if (n && (p[0] == 'N' || p[0] == 'I' ||
+			  (n > 1 && p[0] == '-' && p[1] == 'I')))
+			return err_set(e, ERR_STREAM,
+				       "%.*s cannot be stored in MySQL",
+				       (int)(n > 16 ? 16 : n), p);
+		return buf_add(b, p, n, e);
+	}
+	case VALUE_DATE:
+		if (v->v.i == VALUE_DATE_NEG_INF ||
+		    v->v.i == VALUE_DATE_POS_INF)
+			return out_of_range(m, t, v,
+					    "cannot be stored in MySQL", e);
+		if (check_year(m, t, v, v->v.i, e) < 0)
+			return -1;
+		value_civil_from_days(v->v.i, &y, &mo, &d);
+		buf_reset(b);
+		return buf_addf(b, e, "%04" PRId64 "-%02u-%02u", y, mo, d);
+	case VALUE_TIME: {
+		int64_t s = v->v.i / 1000000;
+		return buf_addf(
+		    b, e,
+		    "%02" PRId64 ":%02" PRId64 ":%02" PRId64 ".%06" PRId64,
+		    s / 3600, s / 60 % 60, s % 60, v->v.i % 1000000);
+	}
+	case VALUE_TIMESTAMP:
+	case VALUE_TIMESTAMPTZ: {
+		int64_t us = v->v.i, days, rem, s;
+		if (us == VALUE_TS_NEG_INF || us == VALUE_TS_POS_INF)
+			return out_of_range(m, t, v,
+					    "cannot be stored in MySQL", e);
+		days = us / INT64_C(86400000000);
+		rem = us % INT64_C(86400000000);
+		if (rem < 0) {
+			rem += INT64_C(86400000000);
+			days--;
+		}
+		if (check_year(m, t, v, days, e) < 0)
+			return -1;
+		value_civil_from_days(days, &y, &mo, &d);
+		s = rem / 1000000;
+		buf_reset(b);
+		return buf_addf(b, e,
+				"%04" PRId64 "-%02u-%02u %02" PRId64
+				":%02" PRId64 ":%02" PRId64 ".%06" PRId64,
+				y, mo, d, s / 3600, s / 60 % 60, s % 60,
+				rem % 1000000);
+	}
+	case VALUE_UUID: return value_format(b, t, v, VALUE_STYLE_TEXT, e);
+	default: break;
+	}
+	return err_set(e, ERR_SYSTEM, "internal error: bad type %d", (int)t);
+}
+
+static int add_value(struct my_sink *m, enum value_type t,
+		     const struct value *v, struct err *e)
+{
+	struct buf *b = &m->rows;
+	int quote;
+
+	if (v->null || t == VALUE_NULL)
+		return buf_adds(b, m->use_insert ? "NULL" : "\\N", e);
+	if (value_type_is_bytes(t) && t != VALUE_DECIMAL) {
+		if (!m->use_insert)
+			return add_escaped(b, v->v.s.p, v->v.s.len, e);
+		if (t == VALUE_BYTES)
+			return add_sql_hex(b, v->v.s.p, v->v.s.len, e);
+		return add_sql_string(m, b, v->v.s.p, v->v.s.len, e);
+	}
+	if (format_value(m, t, v, &quote, e) < 0)
+		return -1;
+	/* no escapes needed: digits, signs, dashes, colons, dots, letters */
+	if (!m->use_insert || !quote)
+		return buf_add(b, m->val.data, m->val.len, e);
+	if (buf_addc(b, '\'', e) < 0 ||
+	    buf_add(b, m->val.data, m->val.len, e) < 0)
+		return -1;
+	return buf_addc(b, '\'', e);
+}
+
+static int my_write_row(struct sink *s, const struct value *row, struct err *e)
+{
+	struct my_sink *m = MYS(s);
+	const struct schema_table *t = m->t;
+	size_t start = m->rows.len;
+
+	if (m->use_insert && buf_addc(&m->rows, '(', e) < 0)
+		goto fail;
+	for (size_t i = 0; i < t->ncols; i++) {
+		if ((i &&
+		     buf_addc(&m->rows, m->use_insert ? ',' : '\t', e) < 0) ||
+		    add_value(m, t->types[i], &row[i], e) < 0) {
+			m->rows.len = start;
+			if (e->class != ERR_STREAM)
+				return -1;
+			return err_prefix(e, "row %" PRIu64 ", column %s",
+					  s->row_no, t->cols[i].name);
+		}
+	}
+	if (buf_adds(&m->rows, m->use_insert ? ")," : "\n", e) < 0)
+		goto fail;
+	m->nbuf++;
+	m->nrows++;
+	m->since_commit++;
+	if (m->use_insert && m->rows.len > m->max_stmt && m->nbuf > 1) {
+		/* too long for one statement: send the rows before this */
+		size_t rl = m->rows.len - start;
+		if (send_insert(m, start, m->nbuf - 1, e) < 0)
+			return -1;
+		memmove(m->rows.data + m->head_len, m->rows.data + start, rl);
+		m->rows.len = m->head_len + rl;
+		m->first += m->nbuf - 1;
+		m->nbuf = 1;
+	}
+	if (m->rows.len >= m->flush_at && flush_rows(m, e) < 0)
+		return -1;
+	if (s->opts.commit_every && m->since_commit >= s->opts.commit_every)
+		return commit_rows(m, 1, e);
+	return 0;
+fail:
+	m->rows.len = start;
+	return -1;
+}
+
+static int my_end_table(struct sink *s, struct sink_table_stats *st,
+			struct err *e)
+{
+	struct my_sink *m = MYS(s);
+
+	if (commit_rows(m, 0, e) < 0)
+		return -1;
+	st->rows = m->nrows;
+	st->commits = m->commits;
+	st->created = m->created;
+	end_state(m);
+	return 0;
+}
+
+/*
+ * The rows of a failed LOAD DATA never reach the server outside the
+ * statement, so `why` has nowhere to go: the rollback is the message.
+ * Errors are ignored; the connection may be gone.
+ */
+static void my_abort_table(struct sink *s, const char *why)
+{
+	struct my_sink *m = MYS(s);
+
+	(void)why;
+	if (m->in_tx)
+		mysql_real_query(m->conn, "ROLLBACK", 8);
+	m->in_tx = 0;
+	if (m->temp)
+		mysql_real_query(
+		    m->conn, "DROP TEMPORARY TABLE IF EXISTS " MY_UPSERT_TMP,
+		    strlen("DROP TEMPORARY TABLE IF EXISTS " MY_UPSERT_TMP));
+	m->temp = 0;
+	if (m->created && !m->commits && m->name) {
+		struct err ignored;
+		buf_reset(&m->sql);
+		if (buf_adds(&m->sql, "DROP TABLE IF EXISTS ", &ignored) == 0 &&
+		    quote_ident(&m->sql, m->name, &ignored) == 0)
+			mysql_real_query(m->conn, (char *)m->sql.data,
+					 m->sql.len);
+	}
+	m->created = 0;
+	end_state(m);
+}
+
+static void my_close(struct sink *s)
+{
+	struct my_sink *m = MYS(s);
+
+	if (m->conn)
+		mysql_close(m->conn);
+	end_state(m);
+	buf_release(&m->head);
+	buf_release(&m->rows);
+	buf_release(&m->sql);
+	buf_release(&m->val);
+	free(m);
+}
+
+static const struct sink_ops my_ops = {
+	my_begin_table, my_write_row, my_end_table, my_abort_table, my_close,
+};
+
+struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
+			     struct err *e)
+{
+	struct my_sink *m = calloc(1, sizeof(*m));
+	const char *password = u->password, *env;
+	unsigned long max_packet = 1ul << 30;
+	unsigned timeout = 10, local_infile = 1;
+	my_bool reconnect = 0;
+	char v[64];
+	int rc;
+
+	if (!m) {
+		err_oom(e);
+		return NULL;
+	}
+	m->base.ops = &my_ops;
+	m->base.opts = *o;
+	buf_init(&m->head, 1u << 24);
+	buf_init(&m->rows, MY_BUF_MAX);
+	buf_init(&m->sql, 1u << 24);
+	buf_init(&m->val, 1u << 20);
+	if (!(m->conn = mysql_init(NULL))) {
+		err_oom(e);
+		goto fail;
+	}
+	mysql_options(m->conn, MYSQL_READ_DEFAULT_GROUP, "client");
+	if (o->defaults_file)
+		mysql_options(m->conn, MYSQL_READ_DEFAULT_FILE,
+			      o->defaults_file);
+	mysql_options(m->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(m->conn, MYSQL_OPT_MAX_ALLOWED_PACKET, &max_packet);
+	mysql_options(m->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(m->conn, MYSQL_OPT_LOCAL_INFILE, &local_infile);
+	/* a silent reconnect would lose the open transaction */
+	mysql_options(m->conn, MYSQL_OPT_RECONNECT, &reconnect);
+	if (!password)
+		password = getenv("FERRY_MYSQL_PASSWORD");
+	if (!mysql_real_connect(m->conn, u->host, u->user, password, u->db,
+				u->port, u->socket, CLIENT_LOCAL_FILES)) {
+		err_set(e, ERR_DB, "cannot connect to %s: %s", u->display,
+			mysql_error(m->conn));
+		goto fail;
+	}
+	m->mariadb = strstr(mysql_get_server_info(m->conn), "MariaDB") != NULL;
+	m->version = mysql_get_server_version(m->conn);
+	mysql_set_local_infile_handler(m->conn, infile_init, infile_read,
+				       infile_end, infile_error, m);
+	/* UTC: DATETIME holds timestamptz as UTC and TIMESTAMP columns read
+	 * it right; strict: a value that does not fit is an error, never a
+	 * change; no foreign key checks: tables come in any order; long
+	 * timeouts: a slow upstream must not make the server give up */
+	if (my_exec(m, "SET NAMES utf8mb4", NULL, e) < 0 ||
+	    my_exec(m, "SET SESSION time_zone = '+00:00'", NULL, e) < 0 ||
+	    my_exec(m,
+		    "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
+		    "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
+		    "NO_ENGINE_SUBSTITUTION'",
+		    NULL, e) < 0 ||
+	    my_exec(m, "SET SESSION foreign_key_checks = 0", NULL, e) < 0 ||
+	    my_exec(m, "SET SESSION net_write_timeout = 86400", NULL, e) < 0 ||
+	    my_exec(m, "SET SESSION net_read_timeout = 86400", NULL, e) < 0 ||
+	    my_exec(m, "SET SESSION wait_timeout = 86400", NULL, e) < 0)
+		goto fail;
+	if ((rc = my_scalar(m, "SELECT DATABASE()", v, sizeof(v), e)) < 0)
+		goto fail;
+	if (!rc || !v[0]) {
+		err_set(e, ERR_USAGE, "the URI names no database");
+		goto fail;
+	}
+	if ((rc = my_scalar(m, "SELECT @@GLOBAL.local_infile", v, sizeof(v),
+			    e)) < 0)
+		goto fail;
+	env = getenv("FERRY_MYSQL_NO_LOCAL_INFILE");
+	m->use_insert =
+	    strcmp(v, "1") != 0 || (env && *env && strcmp(env, "0"));
+	m->flush_at = MY_FLUSH_AT;
+	if ((rc = my_scalar(m, "SELECT @@SESSION.max_allowed_packet", v,
+			    sizeof(v), e)) < 0)
+		goto fail;
+	m->max_stmt = strtoul(v, NULL, 10);
+	m->max_stmt = m->max_stmt > 4096 ? m->max_stmt - 1024 : 1u << 20;
+	if (m->use_insert && m->flush_at > m->max_stmt / 2)
+		m->flush_at = m->max_stmt / 2;
+	return &m->base;
+fail:
+	my_close(&m->base);
+	return NULL;
+}

@@ -1,0 +1,933 @@
+/*
+ * sink_pg - write tables into PostgreSQL with COPY ... FROM STDIN in text
+ * format, the same path psql's \copy takes, so every target type (also
+ * interval, inet, arrays and domains carried as text) reads a value with
+ * its own input function.  One transaction per table (or per
+ * --commit-every rows); a table ended early is rolled back.
+ *
+ * --create maps stream types to PostgreSQL types (see ferry-load(1)):
+ *   bool boolean; int64 smallint/integer/bigint by the source's width;
+ *   uint64 numeric(20,0); float64 real for a source float/real, else
+ *   double precision; decimal numeric(p,s); text varchar(n) for a MySQL
+ *   varchar/char(n), a PostgreSQL source's own type for PG -> PG, else
+ *   text; bytes bytea; date, time, timestamp, timestamptz as themselves;
+ *   json jsonb (json for a PostgreSQL json source); uuid; enum text with a
+ *   CHECK of its labels, or a native enum type with --enum-types.
+ * The primary key is added after the rows.
+ */
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "sink.h"
+
+#define PG_COPY_CHUNK (256u << 10)
+#define PG_COPY_QUEUE 4 /* chunks waiting for the sender thread */
+
+/*
+ * A sender thread feeds COPY while the caller decodes and formats the next
+ * rows: without it, the client's work and the server's took turns (each
+ * at half a core), as libpq's blocking send waits for the server to drain
+ * a socket buffer of a few hundred KiB.  Memory: PG_COPY_QUEUE + 2 chunks.
+ */
+struct copy_queue {
+	pthread_t thread;
+	int running;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct buf full[PG_COPY_QUEUE];
+	size_t head, count; /* ring of filled chunks */
+	struct buf spare[PG_COPY_QUEUE];
+	size_t nspare;
+	int stop;
+	int failed; /* PQputCopyData failed; message in errmsg */
+	char errmsg[ERR_MSG_MAX];
+	PGconn *conn;
+};
+
+struct pg_sink {
+	struct sink base;
+	PGconn *conn;
+	const struct schema_table *t;
+	struct buf name;  /* the target, quoted */
+	struct buf plain; /* the target as a regclass literal's text */
+	struct buf cols;  /* "c1", "c2", ... */
+	struct buf copy;  /* rows waiting for PQputCopyData */
+	struct copy_queue q;
+	int *as_int;	  /* per column: bool written as 1/0 */
+	int in_copy;
+	int in_tx;
+	int created;
+	uint64_t rows, since_commit, commits;
+};
+
+#define PGS(s) ((struct pg_sink *)(s))
+
+static int pg_msg(struct err *e, const char *what, const char *m)
+{
+	char line[ERR_MSG_MAX];
+	size_t o = 0;
+
+	for (; *m && o + 1 < sizeof(line); m++) {
+		if (*m == '\n' || *m == '\r' || *m == '\t') {
+			if (o && line[o - 1] != ' ')
+				line[o++] = ' ';
+			continue;
+		}
+		line[o++] = *m;
+	}
+	while (o && line[o - 1] == ' ')
+		o--;
+	line[o] = '\0';
+	return err_set(e, ERR_DB, "%s: %s", what, line);
+}
+
+static int exec_ok(struct pg_sink *p, const char *sql, struct err *e)
+{
+	PGresult *r = PQexec(p->conn, sql);
+	ExecStatusType st = PQresultStatus(r);
+	int rc = 0;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		rc = pg_msg(e, "query", PQresultErrorMessage(r));
+	PQclear(r);
+	return rc;
+}
+
+static int quote_ident(struct buf *b, const char *name, size_t len,
+		       struct err *e)
+{
+	if (buf_addc(b, '"', e) < 0)
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		if ((name[i] == '"' && buf_addc(b, '"', e) < 0) ||
+		    buf_addc(b, (unsigned char)name[i], e) < 0)
+			return -1;
+	return buf_addc(b, '"', e);
+}
+
+static int quote_table(struct buf *b, const char *name, struct err *e)
+{
+	const char *dot = strchr(name, '.');
+
+	if (!dot)
+		return quote_ident(b, name, strlen(name), e);
+	if (quote_ident(b, name, (size_t)(dot - name), e) < 0 ||
+	    buf_addc(b, '.', e) < 0)
+		return -1;
+	return quote_ident(b, dot + 1, strlen(dot + 1), e);
+}
+
+/* Append a string literal, quoted by libpq for this connection. */
+static int add_literal(struct pg_sink *p, struct buf *b, const char *s,
+		       struct err *e)
+{
+	char *q = PQescapeLiteral(p->conn, s, strlen(s));
+	int rc;
+
+	if (!q)
+		return pg_msg(e, "quoting a literal", PQerrorMessage(p->conn));
+	rc = buf_adds(b, q, e);
+	PQfreemem(q);
+	return rc;
+}
+
+static int starts(const char *s, const char *prefix)
+{
+	return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int from_pg(const struct schema_table *t)
+{
+	return starts(t->source, "postgres");
+}
+
+/* the PostgreSQL type --create gives a column */
+static int column_type(struct pg_sink *p, const struct schema_table *t,
+		       const struct schema_column *c, struct buf *b,
+		       struct err *e)
+{
+	const char *st = c->source_type ? c->source_type : "";
+	int pg = from_pg(t), uns = strstr(st, "unsigned") != NULL;
+
+	switch (c->type) {
+	case VALUE_BOOL: return buf_adds(b, "boolean", e);
+	case VALUE_INT64:
+		if (starts(st, "tinyint") || (starts(st, "smallint") && !uns))
+			return buf_adds(b, "smallint", e);
+		if (starts(st, "smallint") || starts(st, "mediumint") ||
+		    starts(st, "year") ||
+		    (starts(st, "int") && !uns && !starts(st, "int8")))
+			return buf_adds(b, "integer", e);
+		return buf_adds(b, "bigint", e);
+	case VALUE_UINT64: return buf_adds(b, "numeric(20,0)", e);
+	case VALUE_FLOAT64:
+		return buf_adds(b,
+				starts(st, "float") || starts(st, "real")
+				    ? "real"
+				    : "double precision",
+				e);
+	case VALUE_DECIMAL:
+		if (c->precision > 0 && c->precision <= 1000 && c->scale >= 0 &&
+		    c->scale <= c->precision)
+			return buf_addf(b, e,
+					"numeric(%" PRId64 ",%" PRId64 ")",
+					c->precision, c->scale);
+		return buf_adds(b, "numeric", e);
+	case VALUE_TEXT:
+		if (pg && *st)
+			return buf_adds(b, st, e); /* PG -> PG: its own type */
+		if ((starts(st, "varchar") || starts(st, "char")) &&
+		    c->length > 0 && c->length <= 10485760)
+			return buf_addf(b, e, "varchar(%" PRId64 ")",
+					c->length);
+		return buf_adds(b, "text", e);
+	case VALUE_BYTES: return buf_adds(b, "bytea", e);
+	case VALUE_DATE: return buf_adds(b, "date", e);
+	case VALUE_TIME: return buf_adds(b, "time", e);
+	case VALUE_TIMESTAMP: return buf_adds(b, "timestamp", e);
+	case VALUE_TIMESTAMPTZ: return buf_adds(b, "timestamptz", e);
+	case VALUE_JSON:
+		return buf_adds(
+		    b, pg && strcmp(st, "json") == 0 ? "json" : "jsonb", e);
+	case VALUE_UUID: return buf_adds(b, "uuid", e);
+	case VALUE_ENUM:
+		if (p->base.opts.enum_types && c->nlabels) {
+			/* the type of a PostgreSQL source keeps its name */
+			if (pg && *st)
+				return quote_table(b, st, e);
+			return quote_ident(b, c->name, strlen(c->name), e);
+		}
+		return buf_adds(b, "text", e);
+	default: return buf_adds(b, "text", e);
+	}
+}
+
+/* CREATE TYPE for --enum-types, when it does not exist yet */
+static int create_enum(struct pg_sink *p, const struct schema_table *t,
+		       const struct schema_column *c, struct err *e)
+{
+	struct buf q;
+	int rc = -1;
+
+	buf_init(&q, 1u << 24);
+	if (buf_adds(&q, "DO $ferry$ BEGIN CREATE TYPE ", e) < 0 ||
+	    column_type(p, t, c, &q, e) < 0 ||
+	    buf_adds(&q, " AS ENUM (", e) < 0)
+		goto out;
+	for (size_t k = 0; k < c->nlabels; k++)
+		if ((k && buf_adds(&q, ", ", e) < 0) ||
+		    add_literal(p, &q, c->labels[k], e) < 0)
+			goto out;
+	if (buf_adds(
+		&q, "); EXCEPTION WHEN duplicate_object THEN NULL; END $ferry$",
+		e) < 0)
+		goto out;
+	rc = exec_ok(p, (char *)q.data, e);
+out:
+	buf_release(&q);
+	return rc;
+}
+
+static int create_table(struct pg_sink *p, const struct schema_table *t,
+			struct err *e)
+{
+	struct buf q;
+	int rc = -1;
+
+	buf_init(&q, 1u << 24);
+	for (size_t i = 0; i < t->ncols; i++)
+		if (t->cols[i].type == VALUE_ENUM && p->base.opts.enum_types &&
+		    t->cols[i].nlabels && create_enum(p, t, &t->cols[i], e) < 0)
+			goto out;
+	if (buf_adds(&q, "CREATE TABLE ", e) < 0 ||
+	    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
+	    buf_adds(&q, " (", e) < 0)
+		goto out;
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct schema_column *c = &t->cols[i];
+		if ((i && buf_adds(&q, ", ", e) < 0) ||
+		    quote_ident(&q, c->name, strlen(c->name), e) < 0 ||
+		    buf_addc(&q, ' ', e) < 0 ||
+		    column_type(p, t, c, &q, e) < 0 ||
+		    (!c->nullable && buf_adds(&q, " NOT NULL", e) < 0))
+			goto out;
+		if (c->type == VALUE_ENUM && c->nlabels &&
+		    !p->base.opts.enum_types) {
+			if (buf_adds(&q, " CHECK (", e) < 0 ||
+			    quote_ident(&q, c->name, strlen(c->name), e) < 0 ||
+			    buf_adds(&q, " IN (", e) < 0)
+				goto out;
+			for (size_t k = 0; k < c->nlabels; k++)
+				if ((k && buf_adds(&q, ", ", e) < 0) ||
+				    add_literal(p, &q, c->labels[k], e) < 0)
+					goto out;
+			if (buf_adds(&q, "))", e) < 0)
+				goto out;
+		}
+	}
+	if (buf_addc(&q, ')', e) < 0)
+		goto out;
+	rc = exec_ok(p, (char *)q.data, e);
+out:
+	buf_release(&q);
+	return rc;
+}
+
+/* Read the target's columns: every stream column must be there. */
+static int check_columns(struct pg_sink *p, const struct schema_table *t,
+			 int *exists, struct err *e)
+{
+	const char *vals[1] = { (char *)p->plain.data };
+	PGresult *r =
+	    PQexecParams(p->conn,
+			 "SELECT a.attname, t.typname FROM pg_attribute a "
+			 "JOIN pg_type t ON t.oid = a.atttypid "
+			 "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 "
+			 "AND NOT a.attisdropped",
+			 1, NULL, vals, NULL, NULL, 0);
+	int rows;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		pg_msg(e, "reading the catalog", PQresultErrorMessage(r));
+		PQclear(r);
+		return -1;
+	}
+	rows = PQntuples(r);
+	*exists = rows > 0;
+	for (size_t i = 0; rows > 0 && i < t->ncols; i++) {
+		int found = 0;
+		for (int k = 0; k < rows && !found; k++)
+			if (strcmp(PQgetvalue(r, k, 0), t->cols[i].name) == 0) {
+				found = 1;
+				p->as_int[i] =
+				    t->cols[i].type == VALUE_BOOL &&
+				    strcmp(PQgetvalue(r, k, 1), "bool") != 0;
+			}
+		if (!found) {
+			err_set(e, ERR_USAGE, "table %s has no column %s",
+				(char *)p->plain.data, t->cols[i].name);
+			PQclear(r);
+			return -1;
+		}
+	}
+	PQclear(r);
+	return 0;
+}
+
+static void *sender_main(void *arg)
+{
+	struct copy_queue *q = arg;
+
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		struct buf chunk;
+
+		while (!q->count && !q->stop)
+			pthread_cond_wait(&q->changed, &q->lock);
+		if (!q->count)
+			break;
+		chunk = q->full[q->head];
+		q->head = (q->head + 1) % PG_COPY_QUEUE;
+		q->count--;
+		pthread_mutex_unlock(&q->lock);
+		if (!q->failed && chunk.len &&
+		    PQputCopyData(q->conn, (char *)chunk.data,
+				  (int)chunk.len) != 1) {
+			snprintf(q->errmsg, sizeof(q->errmsg), "%s",
+				 PQerrorMessage(q->conn));
+			q->failed = 1;
+		}
+		pthread_mutex_lock(&q->lock);
+		buf_reset(&chunk);
+		q->spare[q->nspare++] = chunk;
+		pthread_cond_broadcast(&q->changed);
+	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+static int sender_start(struct pg_sink *p, struct err *e)
+{
+	struct copy_queue *q = &p->q;
+
+	q->head = q->count = 0;
+	q->stop = q->failed = 0;
+	q->conn = p->conn;
+	if (pthread_create(&q->thread, NULL, sender_main, q) != 0)
+		return err_set(e, ERR_SYSTEM, "cannot start the COPY thread");
+	q->running = 1;
+	return 0;
+}
+
+/* Hand the chunk in hand to the sender; take an empty one back. */
+static int sender_push(struct pg_sink *p, struct err *e)
+{
+	struct copy_queue *q = &p->q;
+	int failed;
+
+	if (!p->copy.len)
+		return 0;
+	pthread_mutex_lock(&q->lock);
+	while (q->count == PG_COPY_QUEUE || (!q->nspare && !q->failed))
+		pthread_cond_wait(&q->changed, &q->lock);
+	failed = q->failed;
+	if (!failed) {
+		q->full[(q->head + q->count) % PG_COPY_QUEUE] = p->copy;
+		q->count++;
+		p->copy = q->spare[--q->nspare];
+		pthread_cond_broadcast(&q->changed);
+	}
+	pthread_mutex_unlock(&q->lock);
+	if (failed)
+		return pg_msg(e, "COPY", q->errmsg);
+	return 0;
+}
+
+/* Send what is queued and stop the thread: the connection is ours again. */
+static int sender_stop(struct pg_sink *p, struct err *e)
+{
+	struct copy_queue *q = &p->q;
+
+	if (!q->running)
+		return 0;
+	pthread_mutex_lock(&q->lock);
+	q->stop = 1;
+	pthread_cond_broadcast(&q->changed);
+	pthread_mutex_unlock(&q->lock);
+	pthread_join(q->thread, NULL);
+	q->running = 0;
+	if (q->failed)
+		return pg_msg(e, "COPY", q->errmsg);
+	return 0;
+}
+
+static int start_copy(struct pg_sink *p, struct err *e)
+{
+	struct buf q;
+	PGresult *r;
+	int rc = -1;
+
+	buf_init(&q, 1u << 24);
+	if (p->base.opts.mode == SINK_UPSERT) {
+		if (buf_adds(&q, "CREATE TEMP TABLE ferry_stage (LIKE ", e) <
+			0 ||
+		    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
+		    buf_adds(&q, " INCLUDING DEFAULTS) ON COMMIT DROP", e) <
+			0 ||
+		    exec_ok(p, (char *)q.data, e) < 0)
+			goto out;
+		buf_reset(&q);
+		if (buf_adds(&q, "COPY ferry_stage (", e) < 0)
+			goto out;
+	} else if (buf_adds(&q, "COPY ", e) < 0 ||
+		   buf_add(&q, p->name.data, p->name.len, e) < 0 ||
+		   buf_adds(&q, " (", e) < 0) {
+		goto out;
+	}
+	if (buf_add(&q, p->cols.data, p->cols.len, e) < 0 ||
+	    buf_adds(&q, ") FROM STDIN", e) < 0)
+		goto out;
+	r = PQexec(p->conn, (char *)q.data);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		pg_msg(e, "COPY", PQresultErrorMessage(r));
+		PQclear(r);
+		goto out;
+	}
+	PQclear(r);
+	p->in_copy = 1;
+	rc = sender_start(p, e);
+out:
+	buf_release(&q);
+	return rc;
+}
+
+/* End the COPY; its errors (a duplicate key, a bad value) come here. */
+static int end_copy(struct pg_sink *p, struct err *e)
+{
+	PGresult *r;
+	int rc = 0;
+
+	if (!p->in_copy)
+		return 0;
+	if (sender_push(p, e) < 0 || sender_stop(p, e) < 0)
+		return -1;
+	p->in_copy = 0;
+	if (PQputCopyEnd(p->conn, NULL) != 1)
+		return pg_msg(e, "COPY", PQerrorMessage(p->conn));
+	while ((r = PQgetResult(p->conn))) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0)
+			rc = pg_msg(e, "COPY", PQresultErrorMessage(r));
+		PQclear(r);
+	}
+	return rc;
+}
+
+/* upsert: move the staged rows into the table */
+static int merge_stage(struct pg_sink *p, struct err *e)
+{
+	const struct schema_table *t = p->t;
+	struct buf q;
+	int rc = -1, any = 0;
+
+	buf_init(&q, 1u << 24);
+	if (buf_adds(&q, "INSERT INTO ", e) < 0 ||
+	    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
+	    buf_adds(&q, " (", e) < 0 ||
+	    buf_add(&q, p->cols.data, p->cols.len, e) < 0 ||
+	    buf_adds(&q, ") SELECT ", e) < 0 ||
+	    buf_add(&q, p->cols.data, p->cols.len, e) < 0 ||
+	    buf_adds(&q, " FROM ferry_stage ON CONFLICT (", e) < 0)
+		goto out;
+	for (size_t i = 0; i < t->npk; i++) {
+		const char *n = t->cols[t->pk[i]].name;
+		if ((i && buf_adds(&q, ", ", e) < 0) ||
+		    quote_ident(&q, n, strlen(n), e) < 0)
+			goto out;
+	}
+	if (buf_adds(&q, ") DO UPDATE SET ", e) < 0)
+		goto out;
+	for (size_t i = 0; i < t->ncols; i++) {
+		const char *n = t->cols[i].name;
+		int key = 0;
+		for (size_t k = 0; k < t->npk; k++)
+			key |= t->pk[k] == i;
+		if (key)
+			continue;
+		if ((any && buf_adds(&q, ", ", e) < 0) ||
+		    quote_ident(&q, n, strlen(n), e) < 0 ||
+		    buf_adds(&q, " = EXCLUDED.", e) < 0 ||
+		    quote_ident(&q, n, strlen(n), e) < 0)
+			goto out;
+		any = 1;
+	}
+	if (!any) { /* only key columns: nothing to update */
+		char *at = strstr((char *)q.data, ") DO UPDATE SET ");
+		q.len = (size_t)(at - (char *)q.data);
+		if (buf_adds(&q, ") DO NOTHING", e) < 0)
+			goto out;
+	}
+	if (exec_ok(p, (char *)q.data, e) < 0)
+		goto out;
+	rc = exec_ok(p, "DROP TABLE ferry_stage", e);
+out:
+	buf_release(&q);
+	return rc;
+}
+
+static int pg_begin_table(struct sink *s, const struct schema_table *t,
+			  const char *name, struct err *e)
+{
+	struct pg_sink *p = PGS(s);
+	int exists = 0;
+
+	p->t = t;
+	p->rows = p->since_commit = p->commits = 0;
+	p->created = 0;
+	buf_reset(&p->name);
+	buf_reset(&p->plain);
+	buf_reset(&p->cols);
+	buf_reset(&p->copy);
+	free(p->as_int);
+	if (!(p->as_int = calloc(t->ncols, sizeof(*p->as_int))))
+		return err_oom(e);
+	if (quote_table(&p->name, name, e) < 0 ||
+	    buf_add(&p->plain, p->name.data, p->name.len, e) < 0)
+		return -1;
+	for (size_t i = 0; i < t->ncols; i++)
+		if ((i && buf_adds(&p->cols, ", ", e) < 0) ||
+		    quote_ident(&p->cols, t->cols[i].name,
+				strlen(t->cols[i].name), e) < 0)
+			return -1;
+	if (s->opts.mode == SINK_UPSERT && !t->npk)
+		return err_set(e, ERR_USAGE,
+			       "--mode upsert needs a primary key");
+	if (exec_ok(p, "BEGIN", e) < 0)
+		return -1;
+	p->in_tx = 1;
+	if (check_columns(p, t, &exists, e) < 0)
+		return -1;
+	if (!exists) {
+		if (!s->opts.create)
+			return err_set(e, ERR_USAGE,
+				       "table %s does not exist (use --create)",
+				       name);
+		if (create_table(p, t, e) < 0)
+			return -1;
+		p->created = 1;
+	} else if (s->opts.mode == SINK_TRUNCATE) {
+		struct buf q;
+		int rc;
+		buf_init(&q, 1u << 20);
+		rc = buf_adds(&q, "TRUNCATE ", e) < 0 ||
+			     buf_add(&q, p->name.data, p->name.len, e) < 0
+			 ? -1
+			 : exec_ok(p, (char *)q.data, e);
+		buf_release(&q);
+		if (rc < 0)
+			return -1;
+	}
+	return start_copy(p, e);
+}
+
+/* PostgreSQL's date text: years before 1 as "YYYY-MM-DD BC" */
+static int add_pg_date(struct buf *b, int64_t days, int *bc, struct err *e)
+{
+	int64_t y;
+	unsigned m, d;
+
+	value_civil_from_days(days, &y, &m, &d);
+	*bc = y <= 0;
+	if (y <= 0)
+		y = 1 - y;
+	if ((y > 9999 ? buf_add_u64(b, (uint64_t)y, e)
+		      : buf_add_digits(b, (uint64_t)y, 4, e)) < 0 ||
+	    buf_addc(b, '-', e) < 0 || buf_add_digits(b, m, 2, e) < 0 ||
+	    buf_addc(b, '-', e) < 0)
+		return -1;
+	return buf_add_digits(b, d, 2, e);
+}
+
+static int add_pg_time(struct buf *b, int64_t us, struct err *e)
+{
+	int64_t s = us / 1000000;
+
+	if (buf_add_digits(b, (uint64_t)(s / 3600), 2, e) < 0 ||
+	    buf_addc(b, ':', e) < 0 ||
+	    buf_add_digits(b, (uint64_t)(s / 60 % 60), 2, e) < 0 ||
+	    buf_addc(b, ':', e) < 0 ||
+	    buf_add_digits(b, (uint64_t)(s % 60), 2, e) < 0 ||
+	    buf_addc(b, '.', e) < 0)
+		return -1;
+	return buf_add_digits(b, (uint64_t)(us % 1000000), 6, e);
+}
+
+/* COPY text escapes: backslash, tab, newline, CR; NUL cannot be sent */
+static int add_copy_text(struct pg_sink *p, const char *s, size_t len,
+			 struct err *e)
+{
+	size_t run = 0;
+
+	if (memchr(s, '\0', len))
+		return err_set(
+		    e, ERR_STREAM,
+		    "text holds a NUL byte, which PostgreSQL refuses "
+		    "(a transform can remove it)");
+	if (buf_reserve(&p->copy, len + len / 8 + 8, e) < 0)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i], esc;
+		switch (c) {
+		case '\\': esc = '\\'; break;
+		case '\t': esc = 't'; break;
+		case '\n': esc = 'n'; break;
+		case '\r': esc = 'r'; break;
+		default: continue;
+		}
+		if (buf_add(&p->copy, s + run, i - run, e) < 0 ||
+		    buf_addc(&p->copy, '\\', e) < 0 ||
+		    buf_addc(&p->copy, (unsigned char)esc, e) < 0)
+			return -1;
+		run = i + 1;
+	}
+	return buf_add(&p->copy, s + run, len - run, e);
+}
+
+static int add_value(struct pg_sink *p, size_t i, const struct value *v,
+		     struct err *e)
+{
+	const struct schema_column *c = &p->t->cols[i];
+	struct buf *b = &p->copy;
+	int bc;
+
+	if (v->null)
+		return buf_adds(b, "\\N", e);
+	switch (c->type) {
+	case VALUE_BOOL:
+		if (p->as_int[i])
+			return buf_addc(b, v->v.b ? '1' : '0', e);
+		return buf_addc(b, v->v.b ? 't' : 'f', e);
+	case VALUE_TEXT:
+	case VALUE_ENUM:
+	case VALUE_JSON:
+	case VALUE_DECIMAL: return add_copy_text(p, v->v.s.p, v->v.s.len, e);
+	case VALUE_BYTES: {
+		static const char hex[] = "0123456789abcdef";
+		const unsigned char *s = (const unsigned char *)v->v.s.p;
+		unsigned char *o;
+		if (buf_reserve(b, 3 + 2 * v->v.s.len, e) < 0)
+			return -1;
+		o = b->data + b->len;
+		*o++ = '\\';
+		*o++ = '\\';
+		*o++ = 'x';
+		for (size_t k = 0; k < v->v.s.len; k++) {
+			*o++ = (unsigned char)hex[s[k] >> 4];
+			*o++ = (unsigned char)hex[s[k] & 15];
+		}
+		b->len = (size_t)(o - b->data);
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	case VALUE_DATE:
+		if (v->v.i == VALUE_DATE_POS_INF)
+			return buf_adds(b, "infinity", e);
+		if (v->v.i == VALUE_DATE_NEG_INF)
+			return buf_adds(b, "-infinity", e);
+		if (add_pg_date(b, v->v.i, &bc, e) < 0)
+			return -1;
+		return bc ? buf_adds(b, " BC", e) : 0;
+	case VALUE_TIME: return add_pg_time(b, v->v.i, e);
+	case VALUE_TIMESTAMP:
+	case VALUE_TIMESTAMPTZ: {
+		int64_t days, rem;
+		if (v->v.i == VALUE_TS_POS_INF)
+			return buf_adds(b, "infinity", e);
+		if (v->v.i == VALUE_TS_NEG_INF)
+			return buf_adds(b, "-infinity", e);
+		days = v->v.i / INT64_C(86400000000);
+		rem = v->v.i % INT64_C(86400000000);
+		if (rem < 0) {
+			rem += INT64_C(86400000000);
+			days--;
+		}
+		if (add_pg_date(b, days, &bc, e) < 0 ||
+		    buf_addc(b, ' ', e) < 0 || add_pg_time(b, rem, e) < 0 ||
+		    (c->type == VALUE_TIMESTAMPTZ && buf_adds(b, "+00", e) < 0))
+			return -1;
+		return bc ? buf_adds(b, " BC", e) : 0;
+	}
+	default:
+		/* numbers and uuids: their text form has nothing to escape */
+		return value_format(b, c->type, v, VALUE_STYLE_TEXT, e);
+	}
+}
+
+static int commit_and_go_on(struct pg_sink *p, struct err *e)
+{
+	if (end_copy(p, e) < 0 ||
+	    (p->base.opts.mode == SINK_UPSERT && merge_stage(p, e) < 0) ||
+	    exec_ok(p, "COMMIT", e) < 0)
+		return -1;
+	p->in_tx = 0;
+	p->commits++;
+	p->since_commit = 0;
+	if (exec_ok(p, "BEGIN", e) < 0)
+		return -1;
+	p->in_tx = 1;
+	return start_copy(p, e);
+}
+
+static int pg_write_row(struct sink *s, const struct value *row, struct err *e)
+{
+	struct pg_sink *p = PGS(s);
+	const struct schema_table *t = p->t;
+
+	for (size_t i = 0; i < t->ncols; i++) {
+		if ((i && buf_addc(&p->copy, '\t', e) < 0) ||
+		    add_value(p, i, &row[i], e) < 0) {
+			if (e->class != ERR_STREAM)
+				return -1;
+			return err_prefix(e, "row %" PRIu64 ", column %s",
+					  s->row_no, t->cols[i].name);
+		}
+	}
+	if (buf_addc(&p->copy, '\n', e) < 0)
+		return -1;
+	p->rows++;
+	p->since_commit++;
+	if (p->copy.len >= PG_COPY_CHUNK && sender_push(p, e) < 0)
+		return -1;
+	if (s->opts.commit_every && p->since_commit >= s->opts.commit_every)
+		return commit_and_go_on(p, e);
+	return 0;
+}
+
+/* Move serial and identity sequences past the highest loaded value. */
+static int fix_sequences(struct pg_sink *p, struct err *e)
+{
+	const char *vals[1] = { (char *)p->plain.data };
+	PGresult *r = PQexecParams(
+	    p->conn,
+	    "SELECT a.attname, pg_get_serial_sequence($1, a.attname) "
+	    "FROM pg_attribute a WHERE a.attrelid = to_regclass($1) "
+	    "AND a.attnum > 0 AND NOT a.attisdropped "
+	    "AND pg_get_serial_sequence($1, a.attname) IS NOT NULL",
+	    1, NULL, vals, NULL, NULL, 0);
+	int rc = 0;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		rc = pg_msg(e, "reading sequences", PQresultErrorMessage(r));
+		PQclear(r);
+		return rc;
+	}
+	for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
+		const char *col = PQgetvalue(r, i, 0);
+		const char *seqv[1] = { PQgetvalue(r, i, 1) };
+		struct buf q;
+		PGresult *s;
+
+		buf_init(&q, 1u << 20);
+		if (buf_adds(
+			&q, "SELECT setval($1::regclass, COALESCE((SELECT max(",
+			e) < 0 ||
+		    quote_ident(&q, col, strlen(col), e) < 0 ||
+		    buf_adds(&q, ") FROM ", e) < 0 ||
+		    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
+		    buf_adds(&q, "), 0) + 1, false)", e) < 0) {
+			buf_release(&q);
+			rc = -1;
+			break;
+		}
+		s = PQexecParams(p->conn, (char *)q.data, 1, NULL, seqv, NULL,
+				 NULL, 0);
+		if (PQresultStatus(s) != PGRES_TUPLES_OK)
+			rc = pg_msg(e, "moving a sequence",
+				    PQresultErrorMessage(s));
+		PQclear(s);
+		buf_release(&q);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int add_primary_key(struct pg_sink *p, struct err *e)
+{
+	const struct schema_table *t = p->t;
+	struct buf q;
+	int rc = -1;
+
+	if (!t->npk)
+		return 0;
+	buf_init(&q, 1u << 20);
+	if (buf_adds(&q, "ALTER TABLE ", e) < 0 ||
+	    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
+	    buf_adds(&q, " ADD PRIMARY KEY (", e) < 0)
+		goto out;
+	for (size_t i = 0; i < t->npk; i++) {
+		const char *n = t->cols[t->pk[i]].name;
+		if ((i && buf_adds(&q, ", ", e) < 0) ||
+		    quote_ident(&q, n, strlen(n), e) < 0)
+			goto out;
+	}
+	if (buf_addc(&q, ')', e) < 0)
+		goto out;
+	rc = exec_ok(p, (char *)q.data, e);
+out:
+	buf_release(&q);
+	return rc;
+}
+
+static int pg_end_table(struct sink *s, struct sink_table_stats *st,
+			struct err *e)
+{
+	struct pg_sink *p = PGS(s);
+
+	if (end_copy(p, e) < 0)
+		return -1;
+	if (s->opts.mode == SINK_UPSERT && merge_stage(p, e) < 0)
+		return -1;
+	if (p->created && add_primary_key(p, e) < 0)
+		return -1;
+	if (fix_sequences(p, e) < 0 || exec_ok(p, "COMMIT", e) < 0)
+		return -1;
+	p->in_tx = 0;
+	p->commits++;
+	st->rows = p->rows;
+	st->commits = p->commits;
+	st->created = p->created;
+	return 0;
+}
+
+static void pg_abort_table(struct sink *s, const char *why)
+{
+	struct pg_sink *p = PGS(s);
+	PGresult *r;
+
+	if (p->in_copy) {
+		struct err ignored;
+		/* an error message ends the COPY: nothing of it is kept */
+		sender_stop(p, &ignored);
+		PQputCopyEnd(p->conn, why);
+		while ((r = PQgetResult(p->conn)))
+			PQclear(r);
+		p->in_copy = 0;
+	}
+	if (p->in_tx) {
+		r = PQexec(p->conn, "ROLLBACK");
+		PQclear(r);
+		p->in_tx = 0;
+	}
+}
+
+static void pg_close(struct sink *s)
+{
+	struct pg_sink *p = PGS(s);
+
+	if (p->conn)
+		PQfinish(p->conn);
+	free(p->as_int);
+	buf_release(&p->name);
+	buf_release(&p->plain);
+	buf_release(&p->cols);
+	buf_release(&p->copy);
+	for (size_t i = 0; i < p->q.nspare; i++)
+		buf_release(&p->q.spare[i]);
+	pthread_mutex_destroy(&p->q.lock);
+	pthread_cond_destroy(&p->q.changed);
+	free(p);
+}
+
+static const struct sink_ops pg_ops = {
+	pg_begin_table, pg_write_row, pg_end_table, pg_abort_table, pg_close,
+};
+
+struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
+			  struct err *e)
+{
+	struct pg_sink *p = calloc(1, sizeof(*p));
+	char what[600];
+
+	if (!p) {
+		err_oom(e);
+		return NULL;
+	}
+	p->base.ops = &pg_ops;
+	p->base.opts = *o;
+	buf_init(&p->name, 1u << 16);
+	buf_init(&p->plain, 1u << 16);
+	buf_init(&p->cols, 1u << 24);
+	buf_init(&p->copy, (size_t)PG_COPY_CHUNK + (300u << 20));
+	pthread_mutex_init(&p->q.lock, NULL);
+	pthread_cond_init(&p->q.changed, NULL);
+	for (size_t i = 0; i < PG_COPY_QUEUE; i++)
+		buf_init(&p->q.spare[p->q.nspare++],
+			 (size_t)PG_COPY_CHUNK + (300u << 20));
+	p->conn = PQconnectdb(u->conninfo);
+	if (!p->conn) {
+		err_oom(e);
+		goto fail;
+	}
+	snprintf(what, sizeof(what), "cannot connect to %s", u->display);
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		pg_msg(e, what, PQerrorMessage(p->conn));
+		goto fail;
+	}
+	if (PQsetClientEncoding(p->conn, "UTF8") != 0) {
+		pg_msg(e, "setting the client encoding",
+		       PQerrorMessage(p->conn));
+		goto fail;
+	}
+	if (exec_ok(p, "SET DateStyle = ISO, YMD", e) < 0 ||
+	    exec_ok(p, "SET TimeZone = 'UTC'", e) < 0 ||
+	    exec_ok(p, "SET client_min_messages = warning", e) < 0)
+		goto fail;
+	return &p->base;
+fail:
+	pg_close(&p->base);
+	return NULL;
+}
