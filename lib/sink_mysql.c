@@ -1014,23 +1014,45 @@ static int check_year(struct my_sink *m, enum value_type t,
 	return 0;
 }
 
-/* The text of non-NULL v, as MySQL reads it, into m->val; *quote says
- * whether an INSERT needs it quoted. */
-static int format_value(struct my_sink *m, enum value_type t,
-			const struct value *v, int *quote, struct err *e)
+/* YYYY-MM-DD for a day within years 1..9999 */
+static int add_day(struct buf *b, int64_t days, struct err *e)
 {
-	struct buf *b = &m->val;
 	int64_t y;
 	unsigned mo, d;
 
-	buf_reset(b);
-	*quote = 1;
+	value_civil_from_days(days, &y, &mo, &d);
+	if (buf_add_digits(b, (uint64_t)y, 4, e) < 0 ||
+	    buf_addc(b, '-', e) < 0 || buf_add_digits(b, mo, 2, e) < 0 ||
+	    buf_addc(b, '-', e) < 0)
+		return -1;
+	return buf_add_digits(b, d, 2, e);
+}
+
+/* HH:MM:SS.ffffff for microseconds since midnight (24:00:00 included) */
+static int add_clock(struct buf *b, int64_t us, struct err *e)
+{
+	uint64_t s = (uint64_t)us / 1000000;
+
+	if (buf_add_digits(b, s / 3600, 2, e) < 0 || buf_addc(b, ':', e) < 0 ||
+	    buf_add_digits(b, s / 60 % 60, 2, e) < 0 ||
+	    buf_addc(b, ':', e) < 0 || buf_add_digits(b, s % 60, 2, e) < 0 ||
+	    buf_addc(b, '.', e) < 0)
+		return -1;
+	return buf_add_digits(b, (uint64_t)us % 1000000, 6, e);
+}
+
+/*
+ * Append the text of non-NULL v as MySQL reads it (no character in it
+ * needs an escape), or refuse a value MySQL has no room for: ERR_STREAM,
+ * and the caller cuts the row back.
+ */
+static int format_value(struct my_sink *m, struct buf *b, enum value_type t,
+			const struct value *v, struct err *e)
+{
 	switch (t) {
-	case VALUE_BOOL: *quote = 0; return buf_addc(b, v->v.b ? '1' : '0', e);
-	case VALUE_INT64:
-	case VALUE_UINT64:
-		*quote = 0;
-		return value_format(b, t, v, VALUE_STYLE_TEXT, e);
+	case VALUE_BOOL: return buf_addc(b, v->v.b ? '1' : '0', e);
+	case VALUE_INT64: return buf_add_i64(b, v->v.i, e);
+	case VALUE_UINT64: return buf_add_u64(b, v->v.u, e);
 	case VALUE_FLOAT64:
 		if (isnan(v->v.f))
 			return err_set(e, ERR_STREAM,
@@ -1039,7 +1061,6 @@ static int format_value(struct my_sink *m, enum value_type t,
 			return err_set(e, ERR_STREAM,
 				       "%s cannot be stored in MySQL",
 				       v->v.f > 0 ? "Infinity" : "-Infinity");
-		*quote = 0;
 		return value_format(b, t, v, VALUE_STYLE_TEXT, e);
 	case VALUE_DECIMAL: {
 		const char *p = v->v.s.p;
@@ -1058,19 +1079,11 @@ static int format_value(struct my_sink *m, enum value_type t,
 					    "cannot be stored in MySQL", e);
 		if (check_year(m, t, v, v->v.i, e) < 0)
 			return -1;
-		value_civil_from_days(v->v.i, &y, &mo, &d);
-		buf_reset(b);
-		return buf_addf(b, e, "%04" PRId64 "-%02u-%02u", y, mo, d);
-	case VALUE_TIME: {
-		int64_t s = v->v.i / 1000000;
-		return buf_addf(
-		    b, e,
-		    "%02" PRId64 ":%02" PRId64 ":%02" PRId64 ".%06" PRId64,
-		    s / 3600, s / 60 % 60, s % 60, v->v.i % 1000000);
-	}
+		return add_day(b, v->v.i, e);
+	case VALUE_TIME: return add_clock(b, v->v.i, e);
 	case VALUE_TIMESTAMP:
 	case VALUE_TIMESTAMPTZ: {
-		int64_t us = v->v.i, days, rem, s;
+		int64_t us = v->v.i, days, rem;
 		if (us == VALUE_TS_NEG_INF || us == VALUE_TS_POS_INF)
 			return out_of_range(m, t, v,
 					    "cannot be stored in MySQL", e);
@@ -1080,16 +1093,10 @@ static int format_value(struct my_sink *m, enum value_type t,
 			rem += INT64_C(86400000000);
 			days--;
 		}
-		if (check_year(m, t, v, days, e) < 0)
+		if (check_year(m, t, v, days, e) < 0 ||
+		    add_day(b, days, e) < 0 || buf_addc(b, ' ', e) < 0)
 			return -1;
-		value_civil_from_days(days, &y, &mo, &d);
-		s = rem / 1000000;
-		buf_reset(b);
-		return buf_addf(b, e,
-				"%04" PRId64 "-%02u-%02u %02" PRId64
-				":%02" PRId64 ":%02" PRId64 ".%06" PRId64,
-				y, mo, d, s / 3600, s / 60 % 60, s % 60,
-				rem % 1000000);
+		return add_clock(b, rem, e);
 	}
 	case VALUE_UUID: return value_format(b, t, v, VALUE_STYLE_TEXT, e);
 	default: break;
@@ -1112,15 +1119,13 @@ static int add_value(struct my_sink *m, enum value_type t,
 			return add_sql_hex(b, v->v.s.p, v->v.s.len, e);
 		return add_sql_string(m, b, v->v.s.p, v->v.s.len, e);
 	}
-	if (format_value(m, t, v, &quote, e) < 0)
+	/* an INSERT quotes all but numbers; nothing needs an escape */
+	quote = m->use_insert && t != VALUE_BOOL && t != VALUE_INT64 &&
+		t != VALUE_UINT64 && t != VALUE_FLOAT64;
+	if ((quote && buf_addc(b, '\'', e) < 0) ||
+	    format_value(m, b, t, v, e) < 0)
 		return -1;
-	/* no escapes needed: digits, signs, dashes, colons, dots, letters */
-	if (!m->use_insert || !quote)
-		return buf_add(b, m->val.data, m->val.len, e);
-	if (buf_addc(b, '\'', e) < 0 ||
-	    buf_add(b, m->val.data, m->val.len, e) < 0)
-		return -1;
-	return buf_addc(b, '\'', e);
+	return quote ? buf_addc(b, '\'', e) : 0;
 }
 
 static int my_write_row(struct sink *s, const struct value *row, struct err *e)
@@ -1236,7 +1241,9 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 	const char *password = u->password, *env;
 	unsigned long max_packet = 1ul << 30;
 	unsigned timeout = 10, local_infile = 1;
+#ifdef MARIADB_PACKAGE_VERSION_ID
 	my_bool reconnect = 0;
+#endif
 	char v[64];
 	int rc;
 
@@ -1262,8 +1269,6 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 	mysql_options(m->conn, MYSQL_OPT_MAX_ALLOWED_PACKET, &max_packet);
 	mysql_options(m->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
 	mysql_options(m->conn, MYSQL_OPT_LOCAL_INFILE, &local_infile);
-	/* a silent reconnect would lose the open transaction */
-	mysql_options(m->conn, MYSQL_OPT_RECONNECT, &reconnect);
 	if (!password)
 		password = getenv("FERRY_MYSQL_PASSWORD");
 	if (!mysql_real_connect(m->conn, u->host, u->user, password, u->db,
@@ -1272,6 +1277,12 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 			mysql_error(m->conn));
 		goto fail;
 	}
+#ifdef MARIADB_PACKAGE_VERSION_ID
+	/* a silent reconnect would lose the open transaction; set after
+	 * connecting, so that an option file cannot turn it back on (MySQL's
+	 * own library defaults to off and complains when asked) */
+	mysql_options(m->conn, MYSQL_OPT_RECONNECT, &reconnect);
+#endif
 	m->mariadb = strstr(mysql_get_server_info(m->conn), "MariaDB") != NULL;
 	m->version = mysql_get_server_version(m->conn);
 	mysql_set_local_infile_handler(m->conn, infile_init, infile_read,

@@ -58,7 +58,7 @@ struct pg_sink {
 	struct buf cols;  /* "c1", "c2", ... */
 	struct buf copy;  /* rows waiting for PQputCopyData */
 	struct copy_queue q;
-	int *as_int;	  /* per column: bool written as 1/0 */
+	int *as_int; /* per column: bool written as 1/0 */
 	int in_copy;
 	int in_tx;
 	int created;
@@ -85,6 +85,8 @@ static int pg_msg(struct err *e, const char *what, const char *m)
 	line[o] = '\0';
 	return err_set(e, ERR_DB, "%s: %s", what, line);
 }
+
+static int add_primary_key(struct pg_sink *p, struct err *e);
 
 static int exec_ok(struct pg_sink *p, const char *sql, struct err *e)
 {
@@ -479,7 +481,7 @@ static int merge_stage(struct pg_sink *p, struct err *e)
 	    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
 	    buf_adds(&q, " (", e) < 0 ||
 	    buf_add(&q, p->cols.data, p->cols.len, e) < 0 ||
-	    buf_adds(&q, ") SELECT ", e) < 0 ||
+	    buf_adds(&q, ") OVERRIDING SYSTEM VALUE SELECT ", e) < 0 ||
 	    buf_add(&q, p->cols.data, p->cols.len, e) < 0 ||
 	    buf_adds(&q, " FROM ferry_stage ON CONFLICT (", e) < 0)
 		goto out;
@@ -559,6 +561,9 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 		if (create_table(p, t, e) < 0)
 			return -1;
 		p->created = 1;
+		/* an upsert needs the key to merge against: add it now */
+		if (s->opts.mode == SINK_UPSERT && add_primary_key(p, e) < 0)
+			return -1;
 	} else if (s->opts.mode == SINK_TRUNCATE) {
 		struct buf q;
 		int rc;
@@ -772,13 +777,21 @@ static int fix_sequences(struct pg_sink *p, struct err *e)
 		PGresult *s;
 
 		buf_init(&q, 1u << 20);
-		if (buf_adds(
-			&q, "SELECT setval($1::regclass, COALESCE((SELECT max(",
-			e) < 0 ||
+		/* only forward, and to the highest value itself (is_called):
+		 * max + 1 would overflow at the type's maximum */
+		if (buf_adds(&q,
+			     "SELECT setval($1::regclass, m, true) FROM "
+			     "(SELECT max(",
+			     e) < 0 ||
 		    quote_ident(&q, col, strlen(col), e) < 0 ||
-		    buf_adds(&q, ") FROM ", e) < 0 ||
+		    buf_adds(&q, ")::bigint AS m FROM ", e) < 0 ||
 		    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
-		    buf_adds(&q, "), 0) + 1, false)", e) < 0) {
+		    buf_adds(&q,
+			     ") s WHERE m IS NOT NULL AND m >= COALESCE("
+			     "pg_sequence_last_value($1::regclass), "
+			     "(SELECT seqstart FROM pg_sequence WHERE "
+			     "seqrelid = $1::regclass))",
+			     e) < 0) {
 			buf_release(&q);
 			rc = -1;
 			break;
@@ -831,7 +844,8 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 		return -1;
 	if (s->opts.mode == SINK_UPSERT && merge_stage(p, e) < 0)
 		return -1;
-	if (p->created && add_primary_key(p, e) < 0)
+	if (p->created && s->opts.mode != SINK_UPSERT &&
+	    add_primary_key(p, e) < 0)
 		return -1;
 	if (fix_sequences(p, e) < 0 || exec_ok(p, "COMMIT", e) < 0)
 		return -1;

@@ -157,4 +157,26 @@ test_expect_success 'usage errors' '
 	test_grep "--enum-types is for PostgreSQL targets" err
 '
 
+test_expect_success 'upsert into a table --create makes; a GENERATED ALWAYS identity' '
+	pg_target &&
+	ferry-load "$TO_URI" --create --mode upsert -i u.ferry &&
+	ferry-load "$TO_URI" --create --mode upsert -i u.ferry &&
+	to_sql "SELECT count(*) FROM users" >n && echo 4 >expect && test_cmp expect n &&
+	to_sql "CREATE TABLE gen (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL, note text)" &&
+	ferry-load "$TO_URI" --table-map users=gen -i u.ferry &&
+	ferry-load "$TO_URI" --table-map users=gen --mode upsert -i u.ferry &&
+	to_sql "SELECT count(*) FROM gen" >n && echo 4 >expect && test_cmp expect n
+'
+
+test_expect_success 'a sequence at the top of its type, and one already past the rows' '
+	echo "{\"name\":\"top\",\"columns\":[{\"name\":\"id\",\"type\":\"int64\",\"nullable\":false}],\"primary_key\":[\"id\"]}" >top.json &&
+	echo "{\"id\":9223372036854775807}" >top.jsonl &&
+	ferry-cat --encode -S top.json -o top.ferry top.jsonl &&
+	to_sql "CREATE TABLE top (id bigserial PRIMARY KEY)" &&
+	ferry-load "$TO_URI" -i top.ferry &&
+	to_sql "CREATE TABLE ahead (id bigserial PRIMARY KEY, name text NOT NULL, note text); SELECT setval('"'"'ahead_id_seq'"'"', 1000)" >/dev/null &&
+	ferry-load "$TO_URI" --table-map users=ahead -i u.ferry &&
+	to_sql "SELECT nextval('"'"'ahead_id_seq'"'"')" >n && echo 1001 >expect && test_cmp expect n
+'
+
 test_done
