@@ -454,3 +454,44 @@ oom:
 	err_oom(e);
 	return NULL;
 }
+
+const char *schema_row_key(const struct schema_table *t,
+			   const struct value *row, char *out, size_t outsz)
+{
+	struct buf b;
+	struct err e;
+	char q[96];
+
+	if (!outsz)
+		return out;
+	out[0] = '\0';
+	buf_init(&b, 4096);
+	for (size_t i = 0; i < t->npk; i++) {
+		const struct schema_column *c = &t->cols[t->pk[i]];
+		const struct value *v = &row[t->pk[i]];
+		size_t start;
+
+		if ((i && buf_adds(&b, ", ", &e) < 0) ||
+		    buf_addf(&b, &e, "%s=", c->name) < 0)
+			break;
+		if (v->null) {
+			if (buf_adds(&b, "NULL", &e) < 0)
+				break;
+			continue;
+		}
+		start = b.len;
+		if (value_format(&b, c->type, v, VALUE_STYLE_TEXT, &e) < 0)
+			break;
+		if (value_type_is_bytes(c->type) && c->type != VALUE_BYTES) {
+			/* quote text keys, with control characters escaped */
+			err_quote(q, sizeof(q), (char *)b.data + start,
+				  b.len - start, 40);
+			b.len = start;
+			if (buf_addf(&b, &e, "'%s'", q) < 0)
+				break;
+		}
+	}
+	snprintf(out, outsz, "%s", b.data ? (char *)b.data : "");
+	buf_release(&b);
+	return out;
+}

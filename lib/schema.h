@@ -80,6 +80,13 @@ void schema_column_release(struct schema_column *c);
 /* Free a table; NULL does nothing. */
 void schema_table_free(struct schema_table *t);
 
+/*
+ * "id=42" or "a=1, b='x'": the primary key of `row` for messages, cut to
+ * fit out (size outsz); "" when the table has no primary key.
+ */
+const char *schema_row_key(const struct schema_table *t,
+			   const struct value *row, char *out, size_t outsz);
+
 /* Index of column `name`, or -1. */
 int schema_column_index(const struct schema_table *t, const char *name);
 

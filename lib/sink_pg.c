@@ -737,6 +737,13 @@ static int pg_write_row(struct sink *s, const struct value *row, struct err *e)
 		    add_value(p, i, &row[i], e) < 0) {
 			if (e->class != ERR_STREAM)
 				return -1;
+			char key[160];
+			if (t->npk)
+				return err_prefix(
+				    e, "row %" PRIu64 " (%s), column %s",
+				    s->row_no,
+				    schema_row_key(t, row, key, sizeof(key)),
+				    t->cols[i].name);
 			return err_prefix(e, "row %" PRIu64 ", column %s",
 					  s->row_no, t->cols[i].name);
 		}

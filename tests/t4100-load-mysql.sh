@@ -191,14 +191,14 @@ test_expect_success 'PostgreSQL -> MySQL: a table of many types arrives as it le
 
 test_expect_success 'NaN, infinities and years outside 1..9999 are refused by row and column' '
 	cat >special.expect <<-\EOT &&
-	ferry-load: table special, row 2, column f8: NaN cannot be stored in MySQL
-	ferry-load: table special, row 2, column f8: -Infinity cannot be stored in MySQL
-	ferry-load: table special, row 2, column n: NaN cannot be stored in MySQL
-	ferry-load: table special, row 2, column d: date '"'"'-infinity'"'"' cannot be stored in MySQL
-	ferry-load: table special, row 2, column d: date '"'"'-4712-01-01'"'"' is outside MySQL'"'"'s range (years 1 to 9999)
-	ferry-load: table special, row 2, column ts: timestamp '"'"'-0043-03-15T12:00:00'"'"' is outside MySQL'"'"'s range (years 1 to 9999)
-	ferry-load: table special, row 2, column tz: timestamptz '"'"'infinity'"'"' cannot be stored in MySQL
-	ferry-load: table special, row 2, column d: date '"'"'+10000-01-01'"'"' is outside MySQL'"'"'s range (years 1 to 9999)
+	ferry-load: table special, row 2 (id=2), column f8: NaN cannot be stored in MySQL
+	ferry-load: table special, row 2 (id=3), column f8: -Infinity cannot be stored in MySQL
+	ferry-load: table special, row 2 (id=4), column n: NaN cannot be stored in MySQL
+	ferry-load: table special, row 2 (id=5), column d: date '"'"'-infinity'"'"' cannot be stored in MySQL
+	ferry-load: table special, row 2 (id=6), column d: date '"'"'-4712-01-01'"'"' is outside MySQL'"'"'s range (years 1 to 9999)
+	ferry-load: table special, row 2 (id=7), column ts: timestamp '"'"'-0043-03-15T12:00:00'"'"' is outside MySQL'"'"'s range (years 1 to 9999)
+	ferry-load: table special, row 2 (id=8), column tz: timestamptz '"'"'infinity'"'"' cannot be stored in MySQL
+	ferry-load: table special, row 2 (id=9), column d: date '"'"'+10000-01-01'"'"' is outside MySQL'"'"'s range (years 1 to 9999)
 	EOT
 	: >err.all &&
 	for k in 2 3 4 5 6 7 8 9; do
@@ -214,7 +214,7 @@ test_expect_success 'NaN, infinities and years outside 1..9999 are refused by ro
 test_expect_success 'the whole PostgreSQL table is refused with exit 3 and no table is left' '
 	ferry-extract "$PG_URI" -t special --order pk -o sp.ferry &&
 	test_expect_code 3 ferry-load "$MY_URI" --create -i sp.ferry 2>err &&
-	echo "ferry-load: table special, row 2, column f8: NaN cannot be stored in MySQL" >expect &&
+	echo "ferry-load: table special, row 2 (id=2), column f8: NaN cannot be stored in MySQL" >expect &&
 	test_cmp expect err &&
 	my_sql "CREATE TABLE special (id INT PRIMARY KEY, f8 DOUBLE, n DECIMAL(10,2), d DATE, ts DATETIME, tz DATETIME); INSERT INTO special (id) VALUES (42)" &&
 	test_expect_code 3 ferry-load "$MY_URI" --mode truncate -i sp.ferry 2>err &&
