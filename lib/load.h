@@ -5,6 +5,7 @@
 #ifndef FERRY_LOAD_H
 #define FERRY_LOAD_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "err.h"
@@ -21,9 +22,12 @@ struct load_opts {
 	struct sink_opts sink;
 	const struct load_map *maps; /* --table-map FROM=TO */
 	size_t nmaps;
-	const char *in_name;	/* for messages: a file name or "stdin" */
-	const char *stats_path; /* --stats FILE, or NULL */
+	const char *in_name;	  /* for messages: a file name or "stdin" */
+	const char *stats_path;	  /* --stats FILE, or NULL */
+	const char *rejects_path; /* --rejects FILE, or NULL */
+	uint64_t max_rejects;	  /* past this many, stop (ERR_REJECTS) */
 	struct progress *progress;
+	uint64_t rejected; /* out: rows set aside */
 };
 
 /*
@@ -31,9 +35,11 @@ struct load_opts {
  * error, the table in flight is rolled back and earlier ones stay.  -1
  * with e set: ERR_STREAM for a bad or truncated stream (or a value the
  * target cannot take), ERR_DB, ERR_USAGE (a table that does not fit),
- * ERR_SYSTEM.
+ * ERR_REJECTS (more rows refused than max_rejects), ERR_SYSTEM.
+ *
+ * With rejects_path, rows the target refuses are written there as a
+ * stream: each table's schema plus a text column ferry_reject_reason.
  */
-int load_run(const struct uri *u, const struct load_opts *o, FILE *in,
-	     struct err *e);
+int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e);
 
 #endif

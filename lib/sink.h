@@ -31,8 +31,20 @@ enum sink_mode {
 	SINK_TRUNCATE, /* the table is emptied first, in the same transaction */
 };
 
+/*
+ * With a reject callback, rows the target refuses (a constraint, a value it
+ * will not take) are handed to it with the server's reason instead of
+ * failing the table; -1 from it (e set) stops the load.  Insert and
+ * truncate modes only.
+ */
+typedef int (*sink_reject_fn)(void *ctx, const struct schema_table *t,
+			      const struct value *row, const char *reason,
+			      struct err *e);
+
 struct sink_opts {
 	enum sink_mode mode;
+	sink_reject_fn reject; /* NULL: a refused row fails the table */
+	void *reject_ctx;
 	int create;	/* create missing tables from the stream schema */
 	int enum_types; /* PostgreSQL: native enum types, not text+CHECK */
 	uint64_t commit_every;	   /* rows per transaction; 0: one per table */
@@ -40,7 +52,8 @@ struct sink_opts {
 };
 
 struct sink_table_stats {
-	uint64_t rows;
+	uint64_t rows; /* rows written, rejects not counted */
+	uint64_t rejected;
 	uint64_t commits;
 	int created;
 };

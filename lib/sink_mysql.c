@@ -865,6 +865,9 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 	const char *params[1] = { name };
 	int exists = 0;
 
+	if (s->opts.reject)
+		return err_set(e, ERR_USAGE,
+			       "--rejects is not yet supported for MySQL targets");
 	end_state(m);
 	m->t = t;
 	m->nrows = m->since_commit = m->commits = 0;

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "rowbuf.h"
 #include "sink.h"
 
 #define PG_COPY_CHUNK (256u << 10)
@@ -58,6 +59,10 @@ struct pg_sink {
 	struct buf cols;  /* "c1", "c2", ... */
 	struct buf copy;  /* rows waiting for PQputCopyData */
 	struct copy_queue q;
+	/* with rejects: the rows of the current sub-batch, kept to retry */
+	struct rowbuf keep;
+	struct buf lines; /* size_t start of each row's line in copy */
+	uint64_t rejected;
 	int *as_int; /* per column: bool written as 1/0 */
 	int in_copy;
 	int in_tx;
@@ -521,6 +526,132 @@ out:
 	return rc;
 }
 
+/* rows per COPY when refused rows are set aside: one failure costs a
+ * retry of this many rows one by one */
+#define PG_REJECT_BATCH 1000
+
+/* the server's reason, one line, without the "ERROR:" in front */
+static void reason_of(PGresult *r, PGconn *conn, char *out, size_t outsz)
+{
+	const char *m =
+	    r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *d =
+	    r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+
+	if (!m)
+		m = PQerrorMessage(conn);
+	snprintf(out, outsz, "%s%s%s", m, d ? " " : "", d ? d : "");
+	for (char *c = out; *c; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = ' ';
+}
+
+/*
+ * One COPY of data[0..len) into the target, inside the transaction: 0 when
+ * the server took it, 1 when it refused it (why set), -1 when the
+ * connection failed.
+ */
+static int copy_sync(struct pg_sink *p, const unsigned char *data, size_t len,
+		     char *why, size_t whysz, struct err *e)
+{
+	struct buf q;
+	PGresult *r;
+	int rc = 0;
+
+	buf_init(&q, 1u << 24);
+	if (buf_adds(&q, "COPY ", e) < 0 ||
+	    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
+	    buf_adds(&q, " (", e) < 0 ||
+	    buf_add(&q, p->cols.data, p->cols.len, e) < 0 ||
+	    buf_adds(&q, ") FROM STDIN", e) < 0) {
+		buf_release(&q);
+		return -1;
+	}
+	r = PQexec(p->conn, (char *)q.data);
+	buf_release(&q);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		pg_msg(e, "COPY", PQresultErrorMessage(r));
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	if ((len &&
+	     PQputCopyData(p->conn, (const char *)data, (int)len) != 1) ||
+	    PQputCopyEnd(p->conn, NULL) != 1)
+		return pg_msg(e, "COPY", PQerrorMessage(p->conn));
+	while ((r = PQgetResult(p->conn))) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
+			reason_of(r, p->conn, why, whysz);
+			rc = 1;
+		}
+		PQclear(r);
+	}
+	if (PQstatus(p->conn) != CONNECTION_OK)
+		return pg_msg(e, "COPY", PQerrorMessage(p->conn));
+	return rc;
+}
+
+/* Write the kept rows; on a refusal, again one by one, rejecting those the
+ * server refuses. */
+static int flush_kept(struct pg_sink *p, struct err *e)
+{
+	const struct schema_table *t = p->t;
+	size_t n = rowbuf_count(&p->keep);
+	char why[ERR_MSG_MAX];
+	int rc;
+
+	if (!n)
+		return 0;
+	if (exec_ok(p, "SAVEPOINT ferry_batch", e) < 0)
+		return -1;
+	rc = copy_sync(p, p->copy.data, p->copy.len, why, sizeof(why), e);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		if (exec_ok(p, "ROLLBACK TO SAVEPOINT ferry_batch", e) < 0)
+			return -1;
+		for (size_t i = 0; i < n; i++) {
+			size_t a, b;
+			memcpy(&a, p->lines.data + i * sizeof(size_t),
+			       sizeof(a));
+			if (i + 1 < n)
+				memcpy(&b,
+				       p->lines.data + (i + 1) * sizeof(size_t),
+				       sizeof(b));
+			else
+				b = p->copy.len;
+			if (exec_ok(p, "SAVEPOINT ferry_row", e) < 0)
+				return -1;
+			rc = copy_sync(p, p->copy.data + a, b - a, why,
+				       sizeof(why), e);
+			if (rc < 0)
+				return -1;
+			if (rc == 1) {
+				const struct value *row;
+				if (exec_ok(p,
+					    "ROLLBACK TO SAVEPOINT ferry_row",
+					    e) < 0 ||
+				    !(row = rowbuf_get(&p->keep, t, i, e)))
+					return -1;
+				p->rejected++;
+				p->rows--;
+				if (p->base.opts.reject(p->base.opts.reject_ctx,
+							t, row, why, e) < 0)
+					return -1;
+			} else if (exec_ok(p, "RELEASE SAVEPOINT ferry_row",
+					   e) < 0) {
+				return -1;
+			}
+		}
+	}
+	if (exec_ok(p, "RELEASE SAVEPOINT ferry_batch", e) < 0)
+		return -1;
+	rowbuf_reset(&p->keep);
+	buf_reset(&p->lines);
+	buf_reset(&p->copy);
+	return 0;
+}
+
 static int pg_begin_table(struct sink *s, const struct schema_table *t,
 			  const char *name, struct err *e)
 {
@@ -561,8 +692,10 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 		if (create_table(p, t, e) < 0)
 			return -1;
 		p->created = 1;
-		/* an upsert needs the key to merge against: add it now */
-		if (s->opts.mode == SINK_UPSERT && add_primary_key(p, e) < 0)
+		/* an upsert needs the key to merge against, and rejects must
+		 * meet a duplicate key row by row: add it now */
+		if ((s->opts.mode == SINK_UPSERT || s->opts.reject) &&
+		    add_primary_key(p, e) < 0)
 			return -1;
 	} else if (s->opts.mode == SINK_TRUNCATE) {
 		struct buf q;
@@ -575,6 +708,17 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 		buf_release(&q);
 		if (rc < 0)
 			return -1;
+	}
+	p->rejected = 0;
+	rowbuf_reset(&p->keep);
+	buf_reset(&p->lines);
+	if (s->opts.reject) {
+		if (s->opts.mode == SINK_UPSERT)
+			return err_set(
+			    e, ERR_USAGE,
+			    "rejects are set aside in insert and truncate "
+			    "modes only");
+		return 0; /* a COPY per batch of kept rows */
 	}
 	return start_copy(p, e);
 }
@@ -714,6 +858,17 @@ static int add_value(struct pg_sink *p, size_t i, const struct value *v,
 
 static int commit_and_go_on(struct pg_sink *p, struct err *e)
 {
+	if (p->base.opts.reject) {
+		if (flush_kept(p, e) < 0 || exec_ok(p, "COMMIT", e) < 0)
+			return -1;
+		p->in_tx = 0;
+		p->commits++;
+		p->since_commit = 0;
+		if (exec_ok(p, "BEGIN", e) < 0)
+			return -1;
+		p->in_tx = 1;
+		return 0;
+	}
 	if (end_copy(p, e) < 0 ||
 	    (p->base.opts.mode == SINK_UPSERT && merge_stage(p, e) < 0) ||
 	    exec_ok(p, "COMMIT", e) < 0)
@@ -732,6 +887,12 @@ static int pg_write_row(struct sink *s, const struct value *row, struct err *e)
 	struct pg_sink *p = PGS(s);
 	const struct schema_table *t = p->t;
 
+	if (s->opts.reject) {
+		size_t start = p->copy.len;
+		if (buf_add(&p->lines, &start, sizeof(start), e) < 0 ||
+		    rowbuf_add(&p->keep, t, row, e) < 0)
+			return -1;
+	}
 	for (size_t i = 0; i < t->ncols; i++) {
 		if ((i && buf_addc(&p->copy, '\t', e) < 0) ||
 		    add_value(p, i, &row[i], e) < 0) {
@@ -752,8 +913,14 @@ static int pg_write_row(struct sink *s, const struct value *row, struct err *e)
 		return -1;
 	p->rows++;
 	p->since_commit++;
-	if (p->copy.len >= PG_COPY_CHUNK && sender_push(p, e) < 0)
+	if (s->opts.reject) {
+		if ((rowbuf_count(&p->keep) >= PG_REJECT_BATCH ||
+		     p->copy.len >= PG_COPY_CHUNK) &&
+		    flush_kept(p, e) < 0)
+			return -1;
+	} else if (p->copy.len >= PG_COPY_CHUNK && sender_push(p, e) < 0) {
 		return -1;
+	}
 	if (s->opts.commit_every && p->since_commit >= s->opts.commit_every)
 		return commit_and_go_on(p, e);
 	return 0;
@@ -847,11 +1014,11 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 {
 	struct pg_sink *p = PGS(s);
 
-	if (end_copy(p, e) < 0)
+	if (end_copy(p, e) < 0 || (s->opts.reject && flush_kept(p, e) < 0))
 		return -1;
 	if (s->opts.mode == SINK_UPSERT && merge_stage(p, e) < 0)
 		return -1;
-	if (p->created && s->opts.mode != SINK_UPSERT &&
+	if (p->created && s->opts.mode != SINK_UPSERT && !s->opts.reject &&
 	    add_primary_key(p, e) < 0)
 		return -1;
 	if (fix_sequences(p, e) < 0 || exec_ok(p, "COMMIT", e) < 0)
@@ -859,6 +1026,7 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 	p->in_tx = 0;
 	p->commits++;
 	st->rows = p->rows;
+	st->rejected = p->rejected;
 	st->commits = p->commits;
 	st->created = p->created;
 	return 0;
@@ -896,6 +1064,8 @@ static void pg_close(struct sink *s)
 	buf_release(&p->plain);
 	buf_release(&p->cols);
 	buf_release(&p->copy);
+	rowbuf_release(&p->keep);
+	buf_release(&p->lines);
 	for (size_t i = 0; i < p->q.nspare; i++)
 		buf_release(&p->q.spare[i]);
 	pthread_mutex_destroy(&p->q.lock);
@@ -923,6 +1093,8 @@ struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
 	buf_init(&p->plain, 1u << 16);
 	buf_init(&p->cols, 1u << 24);
 	buf_init(&p->copy, (size_t)PG_COPY_CHUNK + (300u << 20));
+	rowbuf_init(&p->keep, 1u << 30);
+	buf_init(&p->lines, 1u << 24);
 	pthread_mutex_init(&p->q.lock, NULL);
 	pthread_cond_init(&p->q.changed, NULL);
 	for (size_t i = 0; i < PG_COPY_QUEUE; i++)

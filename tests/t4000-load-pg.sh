@@ -179,4 +179,49 @@ test_expect_success 'a sequence at the top of its type, and one already past the
 	to_sql "SELECT nextval('"'"'ahead_id_seq'"'"')" >n && echo 1001 >expect && test_cmp expect n
 '
 
+test_expect_success 'rejects: refused rows are set aside with their reason, the rest loads' '
+	to_sql "CREATE TABLE rj (id bigint PRIMARY KEY, name text NOT NULL CHECK (name <> '"'"'bad'"'"'), note text)" &&
+	to_sql "INSERT INTO rj VALUES (2, '"'"'already'"'"', NULL)" &&
+	echo "{\"name\":\"rj\",\"columns\":[{\"name\":\"id\",\"type\":\"int64\",\"nullable\":false},{\"name\":\"name\",\"type\":\"text\"},{\"name\":\"note\",\"type\":\"text\"}],\"primary_key\":[\"id\"]}" >rj.json &&
+	for i in $(seq 1 2500); do echo "{\"id\":$i,\"name\":\"n$i\",\"note\":null}"; done |
+		sed -e "s/\"n77\"/\"bad\"/" -e "s/\"n1500\"/null/" >rj.jsonl &&
+	ferry-cat --encode -S rj.json -o rj.ferry rj.jsonl &&
+	ferry-load "$TO_URI" -i rj.ferry --rejects rejects.ferry --stats st.json 2>err &&
+	echo "ferry-load: 3 rows rejected, set aside in rejects.ferry" >expect &&
+	test_cmp expect err &&
+	to_sql "SELECT count(*), sum(id) FROM rj" >n &&
+	echo "2498|$((2500 * 2501 / 2 - 77 - 1500))" >expect && test_cmp expect n &&
+	ferry-cat -f tsv rejects.ferry >rej.tsv &&
+	cut -f1 rej.tsv >ids && printf "id\n2\n77\n1500\n" >expect && test_cmp expect ids &&
+	test_grep "duplicate key value violates unique constraint \"rj_pkey\" Key (id)=(2) already exists." rej.tsv &&
+	test_grep "violates check constraint \"rj_name_check\"" rej.tsv &&
+	test_grep "null value in column \"name\" of relation \"rj\" violates not-null constraint" rej.tsv &&
+	test_grep "\"rejected\":	3" st.json
+'
+
+test_expect_success 'rejects past --max-rejects: exit 6, the table rolled back' '
+	to_sql "DELETE FROM rj WHERE id <> 2" &&
+	test_expect_code 6 ferry-load "$TO_URI" -i rj.ferry --rejects rejects.ferry --max-rejects 2 2>err &&
+	test_grep "ferry-load: table rj: 3 rows rejected, more than --max-rejects 2" err &&
+	to_sql "SELECT count(*) FROM rj" >n && echo 1 >expect && test_cmp expect n &&
+	ferry-cat --check rejects.ferry >out &&
+	test_grep "ok, 1 tables, 3 rows" out
+'
+
+test_expect_success '--rejects with --create: duplicates within the stream are rejected' '
+	(cat rj.jsonl; echo "{\"id\":5,\"name\":\"again\",\"note\":null}") >dup.jsonl &&
+	ferry-cat --encode -S rj.json -o dup.ferry dup.jsonl &&
+	ferry-load "$TO_URI" --create --table-map rj=rj2 -i dup.ferry --rejects rej2.ferry 2>err &&
+	ferry-cat -f tsv rej2.ferry | cut -f1 | sed 1d >ids &&
+	printf "5\n" >expect && test_cmp expect ids &&
+	to_sql "SELECT name FROM rj2 WHERE id = 5" >v && echo n5 >expect && test_cmp expect v
+'
+
+test_expect_success '--max-rejects needs --rejects; upsert does not take --rejects' '
+	test_expect_code 2 ferry-load "$TO_URI" --max-rejects 5 -i rj.ferry 2>err &&
+	test_grep "--max-rejects goes with --rejects" err &&
+	test_expect_code 2 ferry-load "$TO_URI" --mode upsert --rejects r.ferry -i rj.ferry 2>err &&
+	test_grep "--rejects works with --mode insert and truncate" err
+'
+
 test_done

@@ -56,6 +56,8 @@ int main(int argc, char **argv)
 		OPT_DEFAULTS,
 		OPT_STATS,
 		OPT_NO_PROGRESS,
+		OPT_REJECTS,
+		OPT_MAX_REJECTS,
 	};
 	static const struct option longopts[] = {
 		{ "input", required_argument, NULL, 'i' },
@@ -67,6 +69,8 @@ int main(int argc, char **argv)
 		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
 		{ "stats", required_argument, NULL, OPT_STATS },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "rejects", required_argument, NULL, OPT_REJECTS },
+		{ "max-rejects", required_argument, NULL, OPT_MAX_REJECTS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -75,7 +79,7 @@ int main(int argc, char **argv)
 	struct load_opts o;
 	struct progress prog_state;
 	const char *in_path = NULL;
-	int c, rc, show_progress = 1;
+	int c, rc, show_progress = 1, max_set = 0;
 	FILE *in = stdin;
 	struct uri u;
 	struct err e;
@@ -84,6 +88,7 @@ int main(int argc, char **argv)
 	o.maps = maps;
 	o.sink.mode = SINK_INSERT;
 	o.in_name = "stdin";
+	o.max_rejects = 1000;
 	err_init(&e);
 	cli_init("ferry-load");
 	while ((c = getopt_long(argc, argv, "i:m:chV", longopts, NULL)) != -1) {
@@ -122,6 +127,12 @@ int main(int argc, char **argv)
 		case OPT_DEFAULTS: o.sink.defaults_file = optarg; break;
 		case OPT_STATS: o.stats_path = optarg; break;
 		case OPT_NO_PROGRESS: show_progress = 0; break;
+		case OPT_REJECTS: o.rejects_path = optarg; break;
+		case OPT_MAX_REJECTS:
+			o.max_rejects = (uint64_t)cli_number(
+			    "--max-rejects", optarg, 0, 1000000000000LL);
+			max_set = 1;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
@@ -135,6 +146,11 @@ int main(int argc, char **argv)
 			return ERR_USAGE;
 		}
 	}
+	if (max_set && !o.rejects_path)
+		cli_usage_error("--max-rejects goes with --rejects");
+	if (o.rejects_path && o.sink.mode == SINK_UPSERT)
+		cli_usage_error(
+		    "--rejects works with --mode insert and truncate");
 	if (optind != argc - 1)
 		cli_usage_error(optind >= argc ? "no TARGET given"
 					       : "more than one TARGET");
@@ -177,6 +193,10 @@ int main(int argc, char **argv)
 	o.progress = &prog_state;
 
 	rc = load_run(&u, &o, in, &e);
+	if (o.rejected)
+		fprintf(stderr, "%s: %llu rows rejected, set aside in %s\n",
+			cli_prog(), (unsigned long long)o.rejected,
+			o.rejects_path);
 	if (in != stdin)
 		fclose(in);
 	uri_release(&u);
