@@ -101,8 +101,8 @@ test_expect_success '--create makes each table; reading it back gives the same r
 	    -e "s/\(\"ts\":\"[^\"]*\)Z\"/\1\"/" orig >expect &&
 	test_cmp expect out &&
 	tr -d " \t\n" <stats.json >st &&
-	test_grep "\"table\":\"c_types\",\"rows\":3,\"commits\":1,\"created\":true" st &&
-	test_grep "\"table\":\"c_bin\",\"rows\":206,\"commits\":1,\"created\":true" st
+	test_grep "\"table\":\"c_types\",\"rows\":3,\"rejected\":0,\"commits\":1,\"created\":true" st &&
+	test_grep "\"table\":\"c_bin\",\"rows\":206,\"rejected\":0,\"commits\":1,\"created\":true" st
 '
 
 cat >columns.expect <<\EOT
@@ -272,7 +272,7 @@ test_expect_success 'upsert mode updates rows whose key exists and leaves other 
 		printf "id\tv\textra\n1\tone\t5\n2\ttwo\t9\n3\tthree\t9\n5\tfive\t5\n" >expect &&
 		test_cmp expect out &&
 		tr -d " \t\n" <st.json >st &&
-		test_grep "\"table\":\"kv2\",\"rows\":3,\"commits\":2,\"created\":false" st || return 1
+		test_grep "\"table\":\"kv2\",\"rows\":3,\"rejected\":0,\"commits\":2,\"created\":false" st || return 1
 	done
 '
 
