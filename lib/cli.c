@@ -1,10 +1,15 @@
+/* F_SETPIPE_SZ is Linux's: ask for it before any system header */
+#define _GNU_SOURCE 1
+
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *cli_name = "ferry";
@@ -90,4 +95,16 @@ int cli_close_output(FILE *out, struct err *e)
 	if (fclose(out) != 0 && rc == 0)
 		rc = output_error(e);
 	return rc;
+}
+
+void cli_widen_pipe(int fd)
+{
+#ifdef F_SETPIPE_SZ
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		(void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+#else
+	(void)fd;
+#endif
 }

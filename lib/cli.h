@@ -30,6 +30,12 @@ void cli_usage_error(const char *fmt, ...)
 long long cli_number(const char *opt, const char *s, long long lo,
 		     long long hi);
 
+/*
+ * When fd is a pipe, ask for a 1 MiB pipe buffer (the default 64 KiB makes
+ * the stages of a pipeline take turns at every batch).  Best effort.
+ */
+void cli_widen_pipe(int fd);
+
 /* Print "PROG: <e->msg>" on stderr; return the exit code for e's class. */
 int cli_report(const struct err *e);
 

@@ -244,6 +244,7 @@ int main(int argc, char **argv)
 		return ERR_SYSTEM;
 	}
 	setvbuf(out, NULL, _IOFBF, 1u << 20);
+	cli_widen_pipe(fileno(out));
 	progress_init(&prog_state, stderr, cli_prog(), show_progress);
 	o.progress = &prog_state;
 

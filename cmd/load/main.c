@@ -189,6 +189,7 @@ int main(int argc, char **argv)
 		o.in_name = in_path;
 	}
 	setvbuf(in, NULL, _IOFBF, 1u << 20);
+	cli_widen_pipe(fileno(in));
 	progress_init(&prog_state, stderr, cli_prog(), show_progress);
 	o.progress = &prog_state;
 
