@@ -202,6 +202,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	}
 	if (!(s = sink_open(u, &so, e)))
 		goto out;
+	if (s->notice && o->notice)
+		o->notice(s->notice);
 	while ((trc = stream_reader_next_table(r, &t, e)) == 1) {
 		const char *name = target_name(o, t->name);
 		const struct value *row;

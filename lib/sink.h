@@ -60,7 +60,8 @@ struct sink_table_stats {
 
 struct sink;
 
-/* Connect.  NULL with e set. */
+/* Connect.  NULL with e set.  s->notice may then hold one line that
+ * main() should show (a slower path the server forces, say). */
 struct sink *sink_open(const struct uri *u, const struct sink_opts *o,
 		       struct err *e);
 
@@ -100,7 +101,8 @@ struct sink_ops {
 struct sink {
 	const struct sink_ops *ops;
 	struct sink_opts opts;
-	uint64_t row_no; /* rows of the current table, for messages */
+	const char *notice; /* one line for the user, set at open, or NULL */
+	uint64_t row_no;    /* rows of the current table, for messages */
 };
 
 struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,

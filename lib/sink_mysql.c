@@ -24,6 +24,15 @@
  * infinities, dates before year 1 or after 9999) are refused by row and
  * column before they reach the server.
  *
+ * With --rejects (a reject callback) the INSERT path is taken whatever
+ * @@local_infile says: LOAD DATA LOCAL cannot refuse a row, it turns the
+ * refusal into a warning and goes on, while under strict mode an INSERT
+ * of a refused row fails as a whole.  Rows go in batches of up to
+ * MY_REJECT_BATCH, each inside SAVEPOINT ferry_batch; a batch refused (or
+ * taken with a warning) is rolled back to it and written again one row at
+ * a time, each inside SAVEPOINT ferry_row, and the rows refused then are
+ * handed to the callback with the server's reason.
+ *
  * CREATE TABLE commits implicitly in MySQL, so a missing table is created
  * before the transaction starts; if its load fails before anything was
  * committed, abort_table drops it again, as PostgreSQL's rollback would.
@@ -33,12 +42,14 @@
 #include <inttypes.h>
 #include <math.h>
 #include <mysql.h>
+#include <mysqld_error.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "buf.h"
+#include "rowbuf.h"
 #include "sink.h"
 
 /* encoded bytes that make one LOAD DATA statement */
@@ -53,6 +64,9 @@
 /* a key column of unknown length: utf8mb4 keys hold 3072 bytes */
 #define MY_KEY_CHARS 768
 #define MY_KEY_BYTES 3072
+/* rows per INSERT when refused rows are set aside: one refusal costs a
+ * retry of this many rows one by one */
+#define MY_REJECT_BATCH 1000
 
 /* how a stream column goes into the target */
 enum my_col {
@@ -84,6 +98,11 @@ struct my_sink {
 	int created;
 	int temp;  /* the upsert table exists */
 	int in_tx; /* a transaction is open */
+	/* with rejects: the rows of the current batch, kept to retry */
+	struct rowbuf keep;
+	struct buf starts; /* size_t offset of each row's tuple in `rows` */
+	struct buf one;	   /* the INSERT of one of them */
+	uint64_t rejected;
 	/* the read callback's state */
 	int feeding;
 	size_t feed_off;
@@ -257,32 +276,60 @@ static int my_scalar(struct my_sink *m, const char *sql, char *out,
 }
 
 /*
- * A statement of n buffered rows failed with the server's `text`.  The
- * server counts rows from 1 in each statement ("... at row 3"): the
- * message names the table's row instead, or the range of rows.
+ * Where the server's text ends in " at row K" (K counted from 1 in each
+ * statement), the start of that suffix, and K in *k; else NULL.
  */
-static int rows_fail(struct my_sink *m, size_t n, const char *text,
-		     struct err *e)
+static const char *at_row(const char *text, uint64_t *k)
 {
 	const char *at = NULL, *p;
 	char *end;
-	uint64_t k;
 
 	for (p = text; (p = strstr(p, " at row ")); p++)
 		at = p;
-	if (at) {
-		errno = 0;
-		k = (uint64_t)strtoull(at + 8, &end, 10);
-		if (!errno && end != at + 8 && !*end && k >= 1 && k <= n)
-			return err_set(e, ERR_DB, "row %" PRIu64 ": %.*s",
-				       m->first + (k - 1), (int)(at - text),
-				       text);
-	}
+	if (!at)
+		return NULL;
+	errno = 0;
+	*k = (uint64_t)strtoull(at + 8, &end, 10);
+	if (errno || end == at + 8 || *end)
+		return NULL;
+	return at;
+}
+
+/*
+ * A statement of n buffered rows, the first of them the table's row
+ * `first`, failed with the server's `text`.  The server counts rows from 1
+ * in each statement ("... at row 3"): the message names the table's row
+ * instead, or the range of rows.
+ */
+static int rows_fail(uint64_t first, size_t n, const char *text, struct err *e)
+{
+	uint64_t k;
+	const char *at = at_row(text, &k);
+
+	if (at && k >= 1 && k <= n)
+		return err_set(e, ERR_DB, "row %" PRIu64 ": %.*s",
+			       first + (k - 1), (int)(at - text), text);
 	if (n == 1)
-		return err_set(e, ERR_DB, "row %" PRIu64 ": %s", m->first,
-			       text);
-	return err_set(e, ERR_DB, "rows %" PRIu64 " to %" PRIu64 ": %s",
-		       m->first, m->first + n - 1, text);
+		return err_set(e, ERR_DB, "row %" PRIu64 ": %s", first, text);
+	return err_set(e, ERR_DB, "rows %" PRIu64 " to %" PRIu64 ": %s", first,
+		       first + n - 1, text);
+}
+
+/* The text of the last statement's first warning, into text (size sz). */
+static void first_warning(struct my_sink *m, char *text, size_t sz)
+{
+	MYSQL_RES *r;
+	MYSQL_ROW row;
+	struct err ignored;
+
+	snprintf(text, sz, "%u warnings", mysql_warning_count(m->conn));
+	if (my_exec(m, "SHOW WARNINGS LIMIT 1", NULL, &ignored) == 0 &&
+	    (r = mysql_store_result(m->conn))) {
+		if ((row = mysql_fetch_row(r)) && mysql_num_fields(r) >= 3 &&
+		    row[2])
+			snprintf(text, sz, "%s", row[2]);
+		mysql_free_result(r);
+	}
 }
 
 /*
@@ -293,23 +340,12 @@ static int rows_fail(struct my_sink *m, size_t n, const char *text,
  */
 static int check_warnings(struct my_sink *m, size_t n, struct err *e)
 {
-	MYSQL_RES *r;
-	MYSQL_ROW row;
-	unsigned nw = mysql_warning_count(m->conn);
 	char text[ERR_MSG_MAX];
-	struct err ignored;
 
-	if (!nw)
+	if (!mysql_warning_count(m->conn))
 		return 0;
-	snprintf(text, sizeof(text), "%u warnings", nw);
-	if (my_exec(m, "SHOW WARNINGS LIMIT 1", NULL, &ignored) == 0 &&
-	    (r = mysql_store_result(m->conn))) {
-		if ((row = mysql_fetch_row(r)) && mysql_num_fields(r) >= 3 &&
-		    row[2])
-			snprintf(text, sizeof(text), "%s", row[2]);
-		mysql_free_result(r);
-	}
-	return rows_fail(m, n, text, e);
+	first_warning(m, text, sizeof(text));
+	return rows_fail(m->first, n, text, e);
 }
 
 /* --- the local-infile callbacks ------------------------------------------
@@ -358,8 +394,152 @@ static int infile_error(void *ptr, char *msg, unsigned int len)
 static int send_insert(struct my_sink *m, size_t len, size_t n, struct err *e)
 {
 	if (mysql_real_query(m->conn, (char *)m->rows.data, len - 1))
-		return rows_fail(m, n, mysql_error(m->conn), e);
+		return rows_fail(m->first, n, mysql_error(m->conn), e);
 	return check_warnings(m, n, e);
+}
+
+/*
+ * Rejects mode: is the server's error `code` about the rows sent (a key,
+ * a constraint, a value), so that they are set aside?  Not so one about
+ * the connection, the transaction (a deadlock rolls it back whole), a
+ * lock wait, a kill, a full disk or missing rights: that stops the table.
+ */
+static int row_refused(unsigned code)
+{
+	switch (code) {
+	case ER_DISK_FULL:
+	case ER_OUTOFMEMORY:
+	case ER_OUT_OF_RESOURCES:
+	case ER_SERVER_SHUTDOWN:
+	case ER_RECORD_FILE_FULL:
+	case ER_TABLEACCESS_DENIED_ERROR:
+	case ER_COLUMNACCESS_DENIED_ERROR:
+	case ER_NET_PACKET_TOO_LARGE:
+	case ER_LOCK_WAIT_TIMEOUT:
+	case ER_LOCK_TABLE_FULL:
+	case ER_LOCK_DEADLOCK:
+	case ER_OPTION_PREVENTS_STATEMENT:
+	case ER_QUERY_INTERRUPTED:
+	case ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION:
+#ifdef ER_CONNECTION_KILLED
+	case ER_CONNECTION_KILLED:
+#endif
+#ifdef ER_STATEMENT_TIMEOUT
+	case ER_STATEMENT_TIMEOUT:
+#endif
+		return 0;
+	default: return code < CR_MIN_ERROR || code > CR_MAX_ERROR;
+	}
+}
+
+/* The server's text as a reject's reason: one line, without the " at row
+ * 1" of a one-row statement. */
+static void reason_of(const char *text, char *why, size_t whysz)
+{
+	uint64_t k;
+	const char *at = at_row(text, &k);
+
+	snprintf(why, whysz, "%.*s", at ? (int)(at - text) : (int)strlen(text),
+		 text);
+	for (char *c = why; *c; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = ' ';
+}
+
+/*
+ * Rejects mode: run the INSERT sql[0..len) of n rows, the first of them
+ * the table's row `first`.  0 when the server took them without a
+ * warning; 1 when it refused them or warned (the caller rolls back), the
+ * reason in why; -1 (e set) for an error that is not the rows' own.
+ */
+static int try_insert(struct my_sink *m, const unsigned char *sql, size_t len,
+		      uint64_t first, size_t n, char *why, size_t whysz,
+		      struct err *e)
+{
+	char text[ERR_MSG_MAX];
+
+	if (mysql_real_query(m->conn, (const char *)sql, len)) {
+		if (!row_refused(mysql_errno(m->conn)))
+			return rows_fail(first, n, mysql_error(m->conn), e);
+		reason_of(mysql_error(m->conn), why, whysz);
+		return 1;
+	}
+	if (!mysql_warning_count(m->conn))
+		return 0;
+	first_warning(m, text, sizeof(text));
+	reason_of(text, why, whysz);
+	return 1;
+}
+
+/*
+ * Rejects mode: send the n kept rows, the first `len` bytes of the INSERT
+ * buffer, as one statement inside SAVEPOINT ferry_batch; when that is
+ * refused, roll back to it and send them again one row at a time, each
+ * inside SAVEPOINT ferry_row, handing the rows refused to the reject
+ * callback.  The buffer is left as it is; the kept rows are forgotten.
+ */
+static int flush_kept(struct my_sink *m, size_t len, size_t n, struct err *e)
+{
+	const struct schema_table *t = m->t;
+	char why[ERR_MSG_MAX];
+	int rc;
+
+	if (my_exec(m, "SAVEPOINT ferry_batch", NULL, e) < 0)
+		return -1;
+	rc = try_insert(m, m->rows.data, len - 1, m->first, n, why, sizeof(why),
+			e);
+	if (rc < 0 ||
+	    (rc == 1 &&
+	     my_exec(m, "ROLLBACK TO SAVEPOINT ferry_batch", NULL, e) < 0))
+		return -1;
+	for (size_t i = 0; rc == 1 && i < n; i++) {
+		const struct value *row;
+		size_t a, b = len;
+		int r;
+
+		memcpy(&a, m->starts.data + i * sizeof(size_t), sizeof(a));
+		if (i + 1 < n)
+			memcpy(&b, m->starts.data + (i + 1) * sizeof(size_t),
+			       sizeof(b));
+		/* the statement's head and this row, its comma left out */
+		buf_reset(&m->one);
+		if (buf_add(&m->one, m->rows.data, m->head_len, e) < 0 ||
+		    buf_add(&m->one, m->rows.data + a, b - a - 1, e) < 0 ||
+		    my_exec(m, "SAVEPOINT ferry_row", NULL, e) < 0)
+			return -1;
+		r = try_insert(m, m->one.data, m->one.len, m->first + i, 1, why,
+			       sizeof(why), e);
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			if (my_exec(m, "RELEASE SAVEPOINT ferry_row", NULL, e) <
+			    0)
+				return -1;
+			continue;
+		}
+		if (my_exec(m, "ROLLBACK TO SAVEPOINT ferry_row", NULL, e) <
+			0 ||
+		    !(row = rowbuf_get(&m->keep, t, i, e)))
+			return -1;
+		m->rejected++;
+		m->nrows--;
+		if (m->base.opts.reject(m->base.opts.reject_ctx, t, row, why,
+					e) < 0)
+			return -1;
+	}
+	if (my_exec(m, "RELEASE SAVEPOINT ferry_batch", NULL, e) < 0)
+		return -1;
+	rowbuf_reset(&m->keep);
+	buf_reset(&m->starts);
+	return 0;
+}
+
+/* INSERT path: send n rows, the first `len` bytes of the buffer. */
+static int send_rows(struct my_sink *m, size_t len, size_t n, struct err *e)
+{
+	if (m->base.opts.reject)
+		return flush_kept(m, len, n, e);
+	return send_insert(m, len, n, e);
 }
 
 /* Send the buffered rows: one LOAD DATA (or INSERT) statement. */
@@ -370,7 +550,7 @@ static int flush_rows(struct my_sink *m, struct err *e)
 	if (!m->nbuf)
 		return 0;
 	if (m->use_insert) {
-		if (send_insert(m, m->rows.len, m->nbuf, e) < 0)
+		if (send_rows(m, m->rows.len, m->nbuf, e) < 0)
 			return -1;
 		m->rows.len = m->head_len;
 	} else {
@@ -380,7 +560,8 @@ static int flush_rows(struct my_sink *m, struct err *e)
 				      m->head.len);
 		m->feeding = 0;
 		if (rc)
-			return rows_fail(m, m->nbuf, mysql_error(m->conn), e);
+			return rows_fail(m->first, m->nbuf,
+					 mysql_error(m->conn), e);
 		if (m->feed_off != m->rows.len)
 			return err_set(e, ERR_DB,
 				       "LOAD DATA read %zu of %zu bytes",
@@ -856,6 +1037,8 @@ static void end_state(struct my_sink *m)
 	m->t = NULL;
 	m->nbuf = 0;
 	buf_reset(&m->rows);
+	rowbuf_reset(&m->keep);
+	buf_reset(&m->starts);
 }
 
 static int my_begin_table(struct sink *s, const struct schema_table *t,
@@ -865,12 +1048,9 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 	const char *params[1] = { name };
 	int exists = 0;
 
-	if (s->opts.reject)
-		return err_set(e, ERR_USAGE,
-			       "--rejects is not yet supported for MySQL targets");
 	end_state(m);
 	m->t = t;
-	m->nrows = m->since_commit = m->commits = 0;
+	m->nrows = m->since_commit = m->commits = m->rejected = 0;
 	m->first = 1;
 	m->created = m->temp = 0;
 	if (!(m->name = strdup(name)) ||
@@ -879,6 +1059,10 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 	if (s->opts.mode == SINK_UPSERT && !t->npk)
 		return err_set(e, ERR_USAGE,
 			       "--mode upsert needs a primary key");
+	if (s->opts.mode == SINK_UPSERT && s->opts.reject)
+		return err_set(e, ERR_USAGE,
+			       "rejects are set aside in insert and truncate "
+			       "modes only");
 	if (my_select(m,
 		      "SELECT COUNT(*) FROM information_schema.TABLES WHERE "
 		      "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
@@ -1159,20 +1343,31 @@ static int my_write_row(struct sink *s, const struct value *row, struct err *e)
 	}
 	if (buf_adds(&m->rows, m->use_insert ? ")," : "\n", e) < 0)
 		goto fail;
-	m->nbuf++;
-	m->nrows++;
-	m->since_commit++;
-	if (m->use_insert && m->rows.len > m->max_stmt && m->nbuf > 1) {
+	if (m->use_insert && m->rows.len > m->max_stmt && m->nbuf) {
 		/* too long for one statement: send the rows before this */
 		size_t rl = m->rows.len - start;
-		if (send_insert(m, start, m->nbuf - 1, e) < 0)
+		if (send_rows(m, start, m->nbuf, e) < 0)
 			return -1;
 		memmove(m->rows.data + m->head_len, m->rows.data + start, rl);
 		m->rows.len = m->head_len + rl;
-		m->first += m->nbuf - 1;
-		m->nbuf = 1;
+		m->first += m->nbuf;
+		m->nbuf = 0;
+		start = m->head_len;
 	}
-	if (m->rows.len >= m->flush_at && flush_rows(m, e) < 0)
+	if (s->opts.reject) {
+		if (buf_add(&m->starts, &start, sizeof(start), e) < 0)
+			goto fail;
+		if (rowbuf_add(&m->keep, t, row, e) < 0) {
+			m->starts.len -= sizeof(start);
+			goto fail;
+		}
+	}
+	m->nbuf++;
+	m->nrows++;
+	m->since_commit++;
+	if ((m->rows.len >= m->flush_at ||
+	     (s->opts.reject && m->nbuf >= MY_REJECT_BATCH)) &&
+	    flush_rows(m, e) < 0)
 		return -1;
 	if (s->opts.commit_every && m->since_commit >= s->opts.commit_every)
 		return commit_rows(m, 1, e);
@@ -1190,6 +1385,7 @@ static int my_end_table(struct sink *s, struct sink_table_stats *st,
 	if (commit_rows(m, 0, e) < 0)
 		return -1;
 	st->rows = m->nrows;
+	st->rejected = m->rejected;
 	st->commits = m->commits;
 	st->created = m->created;
 	end_state(m);
@@ -1237,6 +1433,9 @@ static void my_close(struct sink *s)
 	buf_release(&m->rows);
 	buf_release(&m->sql);
 	buf_release(&m->val);
+	rowbuf_release(&m->keep);
+	buf_release(&m->starts);
+	buf_release(&m->one);
 	free(m);
 }
 
@@ -1267,6 +1466,9 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 	buf_init(&m->rows, MY_BUF_MAX);
 	buf_init(&m->sql, 1u << 24);
 	buf_init(&m->val, 1u << 20);
+	rowbuf_init(&m->keep, 1u << 30);
+	buf_init(&m->starts, 1u << 24);
+	buf_init(&m->one, MY_BUF_MAX);
 	if (!(m->conn = mysql_init(NULL))) {
 		err_oom(e);
 		goto fail;
@@ -1323,8 +1525,14 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 			    e)) < 0)
 		goto fail;
 	env = getenv("FERRY_MYSQL_NO_LOCAL_INFILE");
-	m->use_insert =
-	    strcmp(v, "1") != 0 || (env && *env && strcmp(env, "0"));
+	/* rejects: LOAD DATA LOCAL would take a refused row with a warning */
+	m->use_insert = strcmp(v, "1") != 0 ||
+			(env && *env && strcmp(env, "0")) || o->reject;
+	if (strcmp(v, "1") != 0)
+		m->base.notice =
+		    "the server refuses LOAD DATA LOCAL INFILE "
+		    "(local_infile is off): loading with multi-row "
+		    "INSERTs instead";
 	m->flush_at = MY_FLUSH_AT;
 	if ((rc = my_scalar(m, "SELECT @@SESSION.max_allowed_packet", v,
 			    sizeof(v), e)) < 0)

@@ -581,8 +581,19 @@ static int copy_sync(struct pg_sink *p, const unsigned char *data, size_t len,
 		return pg_msg(e, "COPY", PQerrorMessage(p->conn));
 	while ((r = PQgetResult(p->conn))) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
-			reason_of(r, p->conn, why, whysz);
-			rc = 1;
+			const char *state =
+			    PQresultErrorField(r, PG_DIAG_SQLSTATE);
+			/* only the row's own fault is a reject: a data
+			 * exception (22) or an integrity constraint (23); a
+			 * deadlock, a lock timeout or a full disk fail the
+			 * table */
+			if (state && (strncmp(state, "22", 2) == 0 ||
+				      strncmp(state, "23", 2) == 0)) {
+				reason_of(r, p->conn, why, whysz);
+				rc = 1;
+			} else {
+				rc = pg_msg(e, "COPY", PQresultErrorMessage(r));
+			}
 		}
 		PQclear(r);
 	}

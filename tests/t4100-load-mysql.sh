@@ -1,8 +1,8 @@
 #!/bin/sh
 # ferry-load into MariaDB: --create and its type mapping, MySQL -> MySQL and
 # PostgreSQL -> MySQL round trips, values MySQL cannot hold, the modes,
-# rollback of a failed or truncated table, quoting, big values, and the
-# multi-row INSERT path used where LOAD DATA LOCAL is refused
+# rollback of a failed or truncated table, quoting, big values, the
+# multi-row INSERT path used where LOAD DATA LOCAL is refused, and --rejects
 . "$(dirname "$0")/lib.sh"
 test_need_db
 
@@ -387,6 +387,90 @@ test_expect_success 'values of 1 MiB and more come through whole' '
 test_expect_success 'a target that is not there or refuses the login is exit 4' '
 	test_expect_code 4 ferry-load "mysql://nobody@localhost/$TEST_DB?socket=$FERRY_TEST_MYSQL_SOCKET" -i kv.ferry 2>err &&
 	test_grep "ferry-load: cannot connect to" err
+'
+
+
+test_expect_success 'rejects: refused rows are set aside with their reason, the rest loads' '
+	my_sql "CREATE TABLE rj (id BIGINT PRIMARY KEY, name VARCHAR(20) NOT NULL CHECK (name <> '"'"'bad'"'"'), note VARCHAR(3));
+		INSERT INTO rj VALUES (2, '"'"'already'"'"', NULL)" &&
+	echo "{\"name\":\"rj\",\"columns\":[{\"name\":\"id\",\"type\":\"int64\",\"nullable\":false},{\"name\":\"name\",\"type\":\"text\"},{\"name\":\"note\",\"type\":\"text\"}],\"primary_key\":[\"id\"]}" >rj.json &&
+	for i in $(seq 1 2500); do echo "{\"id\":$i,\"name\":\"n$i\",\"note\":null}"; done |
+		sed -e "s/\"n77\"/\"bad\"/" -e "s/\"n1500\"/null/" >rj.jsonl &&
+	ferry-cat --encode -S rj.json -o rj.ferry rj.jsonl &&
+	ferry-load "$MY_URI" -i rj.ferry --rejects rejects.ferry --stats st.json 2>err &&
+	echo "ferry-load: 3 rows rejected, set aside in rejects.ferry" >expect &&
+	test_cmp expect err &&
+	my_sql "SELECT COUNT(*), SUM(id) FROM rj" | sed 1d >n &&
+	printf "2498\t%s\n" $((2500 * 2501 / 2 - 77 - 1500)) >expect && test_cmp expect n &&
+	ferry-cat -f tsv rejects.ferry >rej.tsv &&
+	cut -f1,4 rej.tsv >out &&
+	printf "%s\n" "id	ferry_reject_reason" \
+		"2	Duplicate entry '"'"'2'"'"' for key '"'"'PRIMARY'"'"'" \
+		"77	CONSTRAINT \`rj.name\` failed for \`$TEST_DB\`.\`rj\`" \
+		"1500	Column '"'"'name'"'"' cannot be null" >expect &&
+	test_cmp expect out &&
+	tr -d " \t\n" <st.json >st &&
+	test_grep "\"table\":\"rj\",\"rows\":2497,\"rejected\":3,\"commits\":1,\"created\":false" st
+'
+
+test_expect_success 'rejects past --max-rejects: exit 6, the table rolled back' '
+	my_sql "DELETE FROM rj WHERE id <> 2" &&
+	test_expect_code 6 ferry-load "$MY_URI" -i rj.ferry --rejects rejects.ferry --max-rejects 2 2>err &&
+	printf "%s\n" "ferry-load: 3 rows rejected, set aside in rejects.ferry" \
+		"ferry-load: table rj: 3 rows rejected, more than --max-rejects 2 (the last: Column '"'"'name'"'"' cannot be null)" >expect &&
+	test_cmp expect err &&
+	my_sql "SELECT COUNT(*) FROM rj" | sed 1d >n && echo 1 >expect && test_cmp expect n &&
+	ferry-cat --check rejects.ferry >out &&
+	test_grep "ok, 1 tables, 3 rows" out
+'
+
+test_expect_success '--rejects with --create: a key twice in the stream is a refused row' '
+	(cat rj.jsonl; echo "{\"id\":5,\"name\":\"again\",\"note\":null}") >dup.jsonl &&
+	ferry-cat --encode -S rj.json -o dup.ferry dup.jsonl &&
+	ferry-load "$MY_URI" --create --table-map rj=rj2 -i dup.ferry --rejects rej2.ferry 2>err &&
+	ferry-cat -f tsv rej2.ferry >rej.tsv &&
+	cut -f1,4 rej.tsv | sed 1d >out &&
+	printf "5\tDuplicate entry '"'"'5'"'"' for key '"'"'PRIMARY'"'"'\n" >expect &&
+	test_cmp expect out &&
+	my_sql "SELECT COUNT(*), name FROM rj2 WHERE id = 5" | sed 1d >v &&
+	printf "1\tn5\n" >expect && test_cmp expect v
+'
+
+test_expect_success '--rejects past --max-rejects drops the table --create made' '
+	test_expect_code 6 ferry-load "$MY_URI" --create --table-map rj=rj3 -i dup.ferry --rejects rej3.ferry --max-rejects 0 2>err &&
+	test_grep "ferry-load: table rj3: 1 rows rejected, more than --max-rejects 0" err &&
+	my_sql "SHOW TABLES LIKE '"'"'rj3'"'"'" >out &&
+	test ! -s out &&
+	ferry-cat --check rej3.ferry >out &&
+	test_grep "ok, 1 tables, 1 rows" out
+'
+
+test_expect_success '--rejects with --commit-every and truncate: a value too long is set aside' '
+	my_sql "CREATE TABLE rjn (id BIGINT PRIMARY KEY, name VARCHAR(20), note VARCHAR(3));
+		INSERT INTO rjn VALUES (9999, '"'"'old'"'"', NULL)" &&
+	sed "s/\"id\":2000,\"name\":\"n2000\",\"note\":null/\"id\":2000,\"name\":\"n2000\",\"note\":\"four\"/" rj.jsonl |
+		ferry-cat --encode -S rj.json -o long.ferry &&
+	ferry-load "$MY_URI" --mode truncate --commit-every 700 --table-map rj=rjn \
+		-i long.ferry --rejects rej4.ferry --stats st.json 2>err &&
+	echo "ferry-load: 1 rows rejected, set aside in rej4.ferry" >expect &&
+	test_cmp expect err &&
+	ferry-cat -f tsv rej4.ferry >rej.tsv &&
+	cut -f1,3,4 rej.tsv | sed 1d >out &&
+	printf "2000\tfour\tData too long for column '"'"'note'"'"'\n" >expect &&
+	test_cmp expect out &&
+	my_sql "SELECT COUNT(*), MAX(id), SUM(id = 2000) FROM rjn" | sed 1d >n &&
+	printf "2499\t2500\t0\n" >expect && test_cmp expect n &&
+	tr -d " \t\n" <st.json >st &&
+	test_grep "\"table\":\"rjn\",\"rows\":2499,\"rejected\":1,\"commits\":4,\"created\":false" st
+'
+
+test_expect_success '--rejects: a value MySQL cannot hold is still exit 3' '
+	test_expect_code 3 ferry-load "$MY_URI" --mode truncate -i sp.ferry --rejects rej5.ferry 2>err &&
+	echo "ferry-load: table special, row 2 (id=2), column f8: NaN cannot be stored in MySQL" >expect &&
+	test_cmp expect err &&
+	my_sql "SELECT id FROM special" >out &&
+	printf "id\n42\n" >expect &&
+	test_cmp expect out
 '
 
 test_done

@@ -47,6 +47,11 @@ static const char usage_text[] =
     "rolled back), 4 database, 7 pipe or interrupted, 8 system error.\n"
     "See ferry-load(1).\n";
 
+static void show_notice(const char *line)
+{
+	fprintf(stderr, "%s: notice: %s\n", cli_prog(), line);
+}
+
 int main(int argc, char **argv)
 {
 	enum {
@@ -89,6 +94,7 @@ int main(int argc, char **argv)
 	o.sink.mode = SINK_INSERT;
 	o.in_name = "stdin";
 	o.max_rejects = 1000;
+	o.notice = show_notice;
 	err_init(&e);
 	cli_init("ferry-load");
 	while ((c = getopt_long(argc, argv, "i:m:chV", longopts, NULL)) != -1) {
