@@ -85,6 +85,17 @@ static int summary_table_head(struct buf *b, const struct schema_table *t,
 	} else if (buf_adds(b, "  primary key: none\n", e) < 0) {
 		return -1;
 	}
+	for (size_t i = 0; i < t->nindexes; i++) {
+		const struct schema_index *x = &t->indexes[i];
+		if (buf_addf(b, e, "  %sindex %s:", x->unique ? "unique " : "",
+			     x->name) < 0)
+			return -1;
+		for (size_t k = 0; k < x->ncols; k++)
+			if (buf_addf(b, e, " %s", t->cols[x->cols[k]].name) < 0)
+				return -1;
+		if (buf_addc(b, '\n', e) < 0)
+			return -1;
+	}
 	return 0;
 }
 

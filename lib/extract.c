@@ -89,6 +89,27 @@ static int pick_columns(struct schema_table *t, const char *list, struct err *e)
 		}
 		t->npk = whole ? npk : 0;
 	}
+	/* keep the indexes whose columns are all kept, renumbered */
+	{
+		size_t nk = 0;
+		for (size_t i = 0; i < t->nindexes; i++) {
+			struct schema_index *x = &t->indexes[i];
+			int whole = 1;
+			for (size_t k = 0; k < x->ncols; k++) {
+				if (!map[x->cols[k]])
+					whole = 0;
+				else
+					x->cols[k] = map[x->cols[k]] - 1;
+			}
+			if (whole) {
+				t->indexes[nk++] = *x;
+			} else {
+				free(x->name);
+				free(x->cols);
+			}
+		}
+		t->nindexes = nk;
+	}
 	for (size_t i = 0; i < t->ncols; i++)
 		schema_column_release(&t->cols[i]);
 	free(t->cols);

@@ -28,6 +28,11 @@ void schema_table_free(struct schema_table *t)
 		return;
 	for (size_t i = 0; i < t->ncols; i++)
 		schema_column_release(&t->cols[i]);
+	for (size_t i = 0; i < t->nindexes; i++) {
+		free(t->indexes[i].name);
+		free(t->indexes[i].cols);
+	}
+	free(t->indexes);
 	free(t->cols);
 	free(t->pk);
 	free(t->types);
@@ -43,6 +48,31 @@ void schema_tables_free(struct schema_table **tables, size_t n)
 	for (size_t i = 0; i < n; i++)
 		schema_table_free(tables[i]);
 	free(tables);
+}
+
+int schema_add_index(struct schema_table *t, const char *name,
+		     const size_t *cols, size_t ncols, bool unique,
+		     struct err *e)
+{
+	struct schema_index *ni, *x;
+
+	ni = realloc(t->indexes, (t->nindexes + 1) * sizeof(*ni));
+	if (!ni)
+		return err_oom(e);
+	t->indexes = ni;
+	x = &t->indexes[t->nindexes];
+	x->name = strdup(name);
+	x->cols = malloc((ncols ? ncols : 1) * sizeof(*x->cols));
+	if (!x->name || !x->cols) {
+		free(x->name);
+		free(x->cols);
+		return err_oom(e);
+	}
+	memcpy(x->cols, cols, ncols * sizeof(*cols));
+	x->ncols = ncols;
+	x->unique = unique;
+	t->nindexes++;
+	return 0;
 }
 
 int schema_column_index(const struct schema_table *t, const char *name)
@@ -278,6 +308,61 @@ static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
 			goto fail_named;
 		}
 	}
+	m = cJSON_GetObjectItemCaseSensitive(j, "indexes");
+	if (m && !cJSON_IsNull(m)) {
+		const cJSON *ix;
+		if (!cJSON_IsArray(m)) {
+			err_set(e, ERR_STREAM, "\"indexes\" must be an array");
+			goto fail_named;
+		}
+		cJSON_ArrayForEach(ix, m)
+		{
+			const cJSON *nm =
+			    cJSON_GetObjectItemCaseSensitive(ix, "name");
+			const cJSON *cs =
+			    cJSON_GetObjectItemCaseSensitive(ix, "columns");
+			const cJSON *un =
+			    cJSON_GetObjectItemCaseSensitive(ix, "unique");
+			const cJSON *c;
+			size_t *icols, ni = 0;
+
+			if (!cJSON_IsString(nm) || !*nm->valuestring ||
+			    !cJSON_IsArray(cs) || cJSON_GetArraySize(cs) < 1 ||
+			    (un && !cJSON_IsBool(un))) {
+				err_set(e, ERR_STREAM,
+					"an index needs a name, columns and "
+					"unique true or false");
+				goto fail_named;
+			}
+			if (!(icols = malloc((size_t)cJSON_GetArraySize(cs) *
+					     sizeof(*icols)))) {
+				err_oom(e);
+				goto fail;
+			}
+			cJSON_ArrayForEach(c, cs)
+			{
+				int idx =
+				    cJSON_IsString(c)
+					? schema_column_index(t, c->valuestring)
+					: -1;
+				if (idx < 0) {
+					free(icols);
+					err_set(
+					    e, ERR_STREAM,
+					    "index %s names no column of the table",
+					    nm->valuestring);
+					goto fail_named;
+				}
+				icols[ni++] = (size_t)idx;
+			}
+			if (schema_add_index(t, nm->valuestring, icols, ni,
+					     un && cJSON_IsTrue(un), e) < 0) {
+				free(icols);
+				goto fail;
+			}
+			free(icols);
+		}
+	}
 	return t;
 fail_named:
 	err_prefix(e, "table %s", t->name);
@@ -445,6 +530,26 @@ char *schema_table_to_json(const struct schema_table *t, struct err *e)
 	    !cJSON_AddStringToObject(j, "watermark",
 				     t->cols[t->watermark].name))
 		goto oom;
+	if (t->nindexes) {
+		cJSON *ia = cJSON_AddArrayToObject(j, "indexes");
+		if (!ia)
+			goto oom;
+		for (size_t i = 0; i < t->nindexes; i++) {
+			const struct schema_index *x = &t->indexes[i];
+			cJSON *o = cJSON_CreateObject(), *cs;
+			if (!o || !cJSON_AddItemToArray(ia, o) ||
+			    !cJSON_AddStringToObject(o, "name", x->name) ||
+			    !(cs = cJSON_AddArrayToObject(o, "columns")) ||
+			    !cJSON_AddBoolToObject(o, "unique", x->unique))
+				goto oom;
+			for (size_t k = 0; k < x->ncols; k++) {
+				cJSON *cn = cJSON_CreateString(
+				    t->cols[x->cols[k]].name);
+				if (!cn || !cJSON_AddItemToArray(cs, cn))
+					goto oom;
+			}
+		}
+	}
 	if (!(s = cJSON_PrintUnformatted(j)))
 		goto oom;
 	cJSON_Delete(j);

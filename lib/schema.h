@@ -11,6 +11,9 @@
  *    "primary_key": ["id"], "watermark": "id"}
  *
  * Optional column members: source_type, length, precision, scale, labels.
+ * Optional table member "indexes": [{"name": "by_sender", "columns":
+ * ["sender_id"], "unique": false}, ...], the source's secondary indexes on
+ * plain columns, which ferry-load --create builds after the rows.
  * Members a reader does not know are kept out of the struct and ignored.
  */
 #ifndef FERRY_SCHEMA_H
@@ -42,6 +45,14 @@ struct schema_column {
 	char *refused;
 };
 
+/* a secondary index of the source table: plain columns only */
+struct schema_index {
+	char *name;
+	size_t *cols; /* column indexes, in key order */
+	size_t ncols;
+	bool unique;
+};
+
 struct schema_table {
 	char *name;
 	char *source; /* NULL when unknown */
@@ -49,7 +60,9 @@ struct schema_table {
 	size_t ncols;
 	size_t *pk; /* column indexes of the primary key */
 	size_t npk;
-	int watermark;		/* column index, or -1 */
+	int watermark;		      /* column index, or -1 */
+	struct schema_index *indexes; /* secondary indexes, nindexes */
+	size_t nindexes;
 	enum value_type *types; /* ncols types, for digest_row */
 };
 
@@ -73,6 +86,11 @@ void schema_tables_free(struct schema_table **tables, size_t n);
 
 /* The table as compact JSON, malloc'd, caller frees; NULL on oom (e set). */
 char *schema_table_to_json(const struct schema_table *t, struct err *e);
+
+/* Add an index of ncols columns (indexes into t->cols); 0 or -1 (oom). */
+int schema_add_index(struct schema_table *t, const char *name,
+		     const size_t *cols, size_t ncols, bool unique,
+		     struct err *e);
 
 /* Free what a column owns (not the struct itself). */
 void schema_column_release(struct schema_column *c);

@@ -46,6 +46,7 @@ struct sink_opts {
 	sink_reject_fn reject; /* NULL: a refused row fails the table */
 	void *reject_ctx;
 	int create;	/* create missing tables from the stream schema */
+	int no_indexes; /* --create: no secondary indexes */
 	int enum_types; /* PostgreSQL: native enum types, not text+CHECK */
 	uint64_t commit_every;	   /* rows per transaction; 0: one per table */
 	const char *defaults_file; /* MySQL option file, or NULL */

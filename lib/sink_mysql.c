@@ -844,11 +844,17 @@ static int add_col_type(struct my_sink *m, struct buf *b,
 		       (int)c->type);
 }
 
-static int is_key(const struct schema_table *t, size_t i)
+/* a column of the primary key or of a secondary index --create makes:
+ * it needs a type MySQL can index */
+static int is_key(const struct schema_table *t, size_t i, int indexes)
 {
 	for (size_t k = 0; k < t->npk; k++)
 		if (t->pk[k] == i)
 			return 1;
+	for (size_t x = 0; indexes && x < t->nindexes; x++)
+		for (size_t k = 0; k < t->indexes[x].ncols; k++)
+			if (t->indexes[x].cols[k] == i)
+				return 1;
 	return 0;
 }
 
@@ -864,7 +870,8 @@ static int create_table(struct my_sink *m, struct err *e)
 		return -1;
 	/* key columns first into the row budget: they cannot go off-row */
 	for (size_t i = 0; i < t->ncols; i++)
-		if (is_key(t, i) && t->cols[i].length > 0) {
+		if (is_key(t, i, !m->base.opts.no_indexes) &&
+		    t->cols[i].length > 0) {
 			size_t n = (size_t)t->cols[i].length;
 			budget +=
 			    t->cols[i].type == VALUE_TEXT ? 4 * n + 2 : n + 2;
@@ -872,7 +879,7 @@ static int create_table(struct my_sink *m, struct err *e)
 	for (size_t i = 0; i < t->ncols; i++) {
 		const struct schema_column *c = &t->cols[i];
 		size_t scratch = 0;
-		int key = is_key(t, i);
+		int key = is_key(t, i, !m->base.opts.no_indexes);
 		if ((i && buf_adds(q, ", ", e) < 0) ||
 		    quote_ident(q, c->name, e) < 0 || buf_addc(q, ' ', e) < 0 ||
 		    add_col_type(m, q, c, key, key ? &scratch : &budget, e) <
@@ -886,6 +893,21 @@ static int create_table(struct my_sink *m, struct err *e)
 		for (size_t k = 0; k < t->npk; k++)
 			if ((k && buf_adds(q, ", ", e) < 0) ||
 			    quote_ident(q, t->cols[t->pk[k]].name, e) < 0)
+				return -1;
+		if (buf_addc(q, ')', e) < 0)
+			return -1;
+	}
+	/* secondary indexes with the table: an ALTER TABLE after the rows
+	 * would commit them on its own, outside the table's transaction */
+	for (size_t x = 0; !m->base.opts.no_indexes && x < t->nindexes; x++) {
+		const struct schema_index *ix = &t->indexes[x];
+		if (buf_adds(q, ix->unique ? ", UNIQUE KEY " : ", KEY ", e) <
+			0 ||
+		    quote_ident(q, ix->name, e) < 0 || buf_adds(q, " (", e) < 0)
+			return -1;
+		for (size_t k = 0; k < ix->ncols; k++)
+			if ((k && buf_adds(q, ", ", e) < 0) ||
+			    quote_ident(q, t->cols[ix->cols[k]].name, e) < 0)
 				return -1;
 		if (buf_addc(q, ')', e) < 0)
 			return -1;

@@ -92,6 +92,7 @@ static int pg_msg(struct err *e, const char *what, const char *m)
 }
 
 static int add_primary_key(struct pg_sink *p, struct err *e);
+static int add_indexes(struct pg_sink *p, struct err *e);
 
 static int exec_ok(struct pg_sink *p, const char *sql, struct err *e)
 {
@@ -706,7 +707,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 		/* an upsert needs the key to merge against, and rejects must
 		 * meet a duplicate key row by row: add it now */
 		if ((s->opts.mode == SINK_UPSERT || s->opts.reject) &&
-		    add_primary_key(p, e) < 0)
+		    (add_primary_key(p, e) < 0 || add_indexes(p, e) < 0))
 			return -1;
 	} else if (s->opts.mode == SINK_TRUNCATE) {
 		struct buf q;
@@ -1020,6 +1021,65 @@ out:
 	return rc;
 }
 
+/*
+ * The secondary indexes of a created table.  PostgreSQL's index names
+ * are per schema, MySQL's per table: a name that does not start with the
+ * table's gets it in front ("messages_idx_sender"), cut to 63 bytes.
+ */
+static int add_indexes(struct pg_sink *p, struct err *e)
+{
+	const struct schema_table *t = p->t;
+	const char *dot = strrchr((char *)p->plain.data, '.');
+	struct buf q, nm;
+	int rc = -1;
+
+	if (p->base.opts.no_indexes || !t->nindexes)
+		return 0;
+	buf_init(&q, 1u << 20);
+	buf_init(&nm, 1u << 16);
+	for (size_t x = 0; x < t->nindexes; x++) {
+		const struct schema_index *ix = &t->indexes[x];
+		const char *tn = strrchr(t->name, '.');
+		size_t tl;
+
+		tn = tn ? tn + 1 : t->name;
+		tl = strlen(tn);
+		(void)dot;
+		buf_reset(&q);
+		buf_reset(&nm);
+		if (!(strncmp(ix->name, tn, tl) == 0 && ix->name[tl] == '_') &&
+		    (buf_adds(&nm, tn, e) < 0 || buf_addc(&nm, '_', e) < 0))
+			goto out;
+		if (buf_adds(&nm, ix->name, e) < 0)
+			goto out;
+		if (nm.len > 63)
+			nm.len = 63;
+		if (buf_adds(&q,
+			     ix->unique ? "CREATE UNIQUE INDEX "
+					: "CREATE INDEX ",
+			     e) < 0 ||
+		    quote_ident(&q, (char *)nm.data, nm.len, e) < 0 ||
+		    buf_adds(&q, " ON ", e) < 0 ||
+		    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
+		    buf_adds(&q, " (", e) < 0)
+			goto out;
+		for (size_t k = 0; k < ix->ncols; k++) {
+			const char *n = t->cols[ix->cols[k]].name;
+			if ((k && buf_adds(&q, ", ", e) < 0) ||
+			    quote_ident(&q, n, strlen(n), e) < 0)
+				goto out;
+		}
+		if (buf_addc(&q, ')', e) < 0 ||
+		    exec_ok(p, (char *)q.data, e) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&q);
+	buf_release(&nm);
+	return rc;
+}
+
 static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 			struct err *e)
 {
@@ -1029,8 +1089,10 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 		return -1;
 	if (s->opts.mode == SINK_UPSERT && merge_stage(p, e) < 0)
 		return -1;
+	/* keys and indexes of a created table after its rows: one sort
+	 * each instead of an insertion per row */
 	if (p->created && s->opts.mode != SINK_UPSERT && !s->opts.reject &&
-	    add_primary_key(p, e) < 0)
+	    (add_primary_key(p, e) < 0 || add_indexes(p, e) < 0))
 		return -1;
 	if (fix_sequences(p, e) < 0 || exec_ok(p, "COMMIT", e) < 0)
 		return -1;

@@ -429,6 +429,56 @@ static int add_pk(void *ctx, char **v, size_t *lens, struct err *e)
 	return 0;
 }
 
+/* secondary indexes, one row per column in key order; indexes on
+ * expressions, column prefixes, FULLTEXT and SPATIAL are left out */
+struct index_ctx {
+	struct schema_table *t;
+	char *name;
+	size_t cols[64];
+	size_t n;
+	int unique, usable;
+};
+
+static int index_flush(struct index_ctx *x, struct err *e)
+{
+	int rc = 0;
+
+	if (x->name && x->usable && x->n)
+		rc = schema_add_index(x->t, x->name, x->cols, x->n, x->unique,
+				      e);
+	free(x->name);
+	x->name = NULL;
+	x->n = 0;
+	return rc;
+}
+
+/* INDEX_NAME NON_UNIQUE COLUMN_NAME SUB_PART INDEX_TYPE */
+static int add_index_col(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	struct index_ctx *x = ctx;
+	int idx;
+
+	(void)lens;
+	if (!v[0])
+		return 0;
+	if (!x->name || strcmp(x->name, v[0]) != 0) {
+		if (index_flush(x, e) < 0)
+			return -1;
+		if (!(x->name = strdup(v[0])))
+			return err_oom(e);
+		x->unique = v[1] && strcmp(v[1], "0") == 0;
+		x->usable = v[4] && (strcmp(v[4], "BTREE") == 0 ||
+				     strcmp(v[4], "HASH") == 0);
+	}
+	idx = v[2] ? schema_column_index(x->t, v[2]) : -1;
+	if (idx < 0 || v[3] || x->n == sizeof(x->cols) / sizeof(x->cols[0])) {
+		x->usable = 0;
+		return 0;
+	}
+	x->cols[x->n++] = (size_t)idx;
+	return 0;
+}
+
 /* MariaDB's JSON is LONGTEXT with CHECK (json_valid(`col`)) */
 static int add_json_check(void *ctx, char **v, size_t *lens, struct err *e)
 {
@@ -507,6 +557,26 @@ static struct schema_table *my_describe(struct source *s, const char *table,
 		"AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION",
 		params, 1, 1, add_pk, t, e) < 0)
 		goto fail;
+	{
+		struct index_ctx x;
+		int rc;
+
+		memset(&x, 0, sizeof(x));
+		x.t = t;
+		rc = my_select(
+		    m,
+		    "SELECT INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, "
+		    "INDEX_TYPE FROM information_schema.STATISTICS "
+		    "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
+		    "AND INDEX_NAME <> 'PRIMARY' "
+		    "ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+		    params, 1, 5, add_index_col, &x, e);
+		if (rc == 0)
+			rc = index_flush(&x, e);
+		free(x.name);
+		if (rc < 0)
+			goto fail;
+	}
 	for (size_t i = 0; i < d.njson; i++)
 		free(d.json_cols[i]);
 	free(d.json_cols);

@@ -370,6 +370,65 @@ static struct schema_table *pg_describe(struct source *s, const char *table,
 		}
 		PQclear(k);
 	}
+	{
+		/* btree indexes on plain columns, without a predicate */
+		PGresult *x = pg_params(
+		    p,
+		    "SELECT c.relname, i.indisunique, ARRAY(SELECT a.attname "
+		    "FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o) "
+		    "JOIN pg_attribute a ON a.attrelid = i.indrelid "
+		    "AND a.attnum = k.n ORDER BY k.o)::text "
+		    "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+		    "JOIN pg_am am ON am.oid = c.relam "
+		    "WHERE i.indrelid = $1 AND NOT i.indisprimary "
+		    "AND i.indexprs IS NULL AND i.indpred IS NULL "
+		    "AND am.amname = 'btree' AND NOT 0 = ANY (i.indkey::int2[]) "
+		    "ORDER BY c.relname",
+		    1, vals, e);
+		if (!x)
+			goto fail;
+		for (int i = 0; i < PQntuples(x); i++) {
+			const char *arr = PQgetvalue(x, i, 2);
+			size_t cols[64], n = 0;
+			int ok = 1;
+			/* {a,b} of plain names; a quoted name makes us skip it
+			 */
+			if (*arr == '{')
+				arr++;
+			while (*arr && *arr != '}' && ok) {
+				const char *end = arr;
+				char name[SCHEMA_MAX_NAME + 1];
+				int idx;
+				if (*arr == '"') {
+					ok = 0;
+					break;
+				}
+				while (*end && *end != ',' && *end != '}')
+					end++;
+				if ((size_t)(end - arr) > SCHEMA_MAX_NAME ||
+				    n == 64) {
+					ok = 0;
+					break;
+				}
+				memcpy(name, arr, (size_t)(end - arr));
+				name[end - arr] = '\0';
+				idx = schema_column_index(t, name);
+				if (idx < 0)
+					ok = 0;
+				else
+					cols[n++] = (size_t)idx;
+				arr = *end == ',' ? end + 1 : end;
+			}
+			if (ok && n &&
+			    schema_add_index(
+				t, PQgetvalue(x, i, 0), cols, n,
+				strcmp(PQgetvalue(x, i, 1), "t") == 0, e) < 0) {
+				PQclear(x);
+				goto fail;
+			}
+		}
+		PQclear(x);
+	}
 	PQclear(r);
 	return t;
 fail:

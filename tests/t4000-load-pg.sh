@@ -224,4 +224,25 @@ test_expect_success '--max-rejects needs --rejects; upsert does not take --rejec
 	test_grep "--rejects works with --mode insert and truncate" err
 '
 
+test_expect_success '--create builds the source'"'"'s secondary indexes after the rows; --no-indexes none' '
+	my_sql "CREATE TABLE ix (id INT PRIMARY KEY, a INT, b VARCHAR(20), c TEXT, KEY by_a_b (a, b), UNIQUE KEY u_b (b), KEY pre_c (c(10)));
+		INSERT INTO ix VALUES (1, 1, '"'"'x'"'"', '"'"'long text'"'"'), (2, 1, '"'"'y'"'"', NULL)" &&
+	ferry-extract "$MY_URI" -t ix -o ix.ferry &&
+	ferry-cat -f summary ix.ferry >out &&
+	test_grep "  index by_a_b: a b" out &&
+	test_grep "  unique index u_b: b" out &&
+	! grep -q pre_c out &&
+	ferry-load "$TO_URI" --create -i ix.ferry &&
+	to_sql "SELECT indexname || '"'"' '"'"' || indexdef FROM pg_indexes WHERE tablename = '"'"'ix'"'"' ORDER BY 1" >idx &&
+	cat >expect <<-\EOT &&
+	ix_by_a_b CREATE INDEX ix_by_a_b ON public.ix USING btree (a, b)
+	ix_pkey CREATE UNIQUE INDEX ix_pkey ON public.ix USING btree (id)
+	ix_u_b CREATE UNIQUE INDEX ix_u_b ON public.ix USING btree (b)
+	EOT
+	test_cmp expect idx &&
+	ferry-load "$TO_URI" --create --no-indexes --table-map ix=ix2 -i ix.ferry &&
+	to_sql "SELECT count(*) FROM pg_indexes WHERE tablename = '"'"'ix2'"'"'" >n &&
+	echo 1 >expect && test_cmp expect n
+'
+
 test_done

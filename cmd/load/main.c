@@ -63,6 +63,8 @@ int main(int argc, char **argv)
 		OPT_NO_PROGRESS,
 		OPT_REJECTS,
 		OPT_MAX_REJECTS,
+		OPT_INDEXES_AFTER,
+		OPT_NO_INDEXES,
 	};
 	static const struct option longopts[] = {
 		{ "input", required_argument, NULL, 'i' },
@@ -75,6 +77,8 @@ int main(int argc, char **argv)
 		{ "stats", required_argument, NULL, OPT_STATS },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
+		{ "indexes-after", no_argument, NULL, OPT_INDEXES_AFTER },
+		{ "no-indexes", no_argument, NULL, OPT_NO_INDEXES },
 		{ "max-rejects", required_argument, NULL, OPT_MAX_REJECTS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -134,6 +138,8 @@ int main(int argc, char **argv)
 		case OPT_STATS: o.stats_path = optarg; break;
 		case OPT_NO_PROGRESS: show_progress = 0; break;
 		case OPT_REJECTS: o.rejects_path = optarg; break;
+		case OPT_INDEXES_AFTER: o.sink.no_indexes = 0; break;
+		case OPT_NO_INDEXES: o.sink.no_indexes = 1; break;
 		case OPT_MAX_REJECTS:
 			o.max_rejects = (uint64_t)cli_number(
 			    "--max-rejects", optarg, 0, 1000000000000LL);
