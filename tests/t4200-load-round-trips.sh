@@ -66,4 +66,46 @@ test_expect_success 'every column whose type lines up has equal digests on all t
 	done
 '
 
+cat >pg_types.sql <<\EOSQL
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'it''s');
+CREATE TABLE ptypes (
+  id bigint PRIMARY KEY, b boolean, i2 smallint, i4 integer,
+  f4 real, f8 double precision, n numeric(12,3), t text, vc varchar(10),
+  by bytea, d date, tm time(6), ts timestamp(3), tz timestamptz,
+  j json, jb jsonb, u uuid, m mood);
+INSERT INTO ptypes VALUES
+ (1, true, -32768, 2147483647, 1.5, 0.1, 123456789.125,
+  E'tab\there\nnew line "q" \\ back 😀', 'héllo', '\x00ff7f80',
+  '0001-01-01', '23:59:59.999999', '2024-02-29 12:34:56.789', '2038-01-19 03:14:07.999999+00',
+  '{"b": 1,  "a": [1, 2.50]}', '{"x": 2.5e-3}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'it''s'),
+ (2, false, 0, 0, -0.25, -1e-300, -0.001, '', '', '', '9999-12-31', '00:00:00',
+  '1970-01-01 00:00:00', '1970-01-01 00:00:01+00', 'null', '"str"',
+  '00000000-0000-0000-0000-000000000000', 'sad'),
+ (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  NULL, NULL, NULL, NULL, NULL);
+EOSQL
+
+test_expect_success 'PostgreSQL -> MariaDB -> PostgreSQL of a table of every PostgreSQL type MariaDB holds' '
+	pg_sql <pg_types.sql &&
+	ferry-extract "$PG_URI" -t ptypes --order pk -o p1.ferry &&
+	ferry-load "$MY_BACK" --create -i p1.ferry &&
+	ferry-extract "$MY_BACK" -t ptypes --order pk -o p2.ferry &&
+	psql -X -q "$PG_BASE dbname=postgres" -c "DROP DATABASE IF EXISTS \"${TEST_DB}_pg2\"" \
+		-c "CREATE DATABASE \"${TEST_DB}_pg2\"" 2>/dev/null &&
+	ferry-load "$PG_BASE dbname=${TEST_DB}_pg2" --create -i p2.ferry &&
+	ferry-extract "$PG_BASE dbname=${TEST_DB}_pg2" -t ptypes --order pk -o p3.ferry &&
+	ferry-cat p1.ferry | sed -E -e "s/(\"tz\":\"[^\"]*)Z\"/\\1\"/" \
+		-e "s/,\"(j|jb)\":(null|\"([^\"\\\\]|\\\\.)*\")//g" >p1.norm &&
+	ferry-cat p3.ferry | sed -E -e "s/,\"(j|jb)\":(null|\"([^\"\\\\]|\\\\.)*\")//g" >p3.norm &&
+	test_cmp p1.norm p3.norm &&
+	test_grep "\"m\":\"it'"'"'s\"" p3.norm &&
+	for c in j jb; do
+		ferry-extract "$PG_URI" -t ptypes --columns "ptypes=$c" -o c1.ferry &&
+		ferry-extract "$PG_BASE dbname=${TEST_DB}_pg2" -t ptypes --columns "ptypes=$c" -o c3.ferry &&
+		ferry-cat -f summary c1.ferry | grep "  digest:" >d1 &&
+		ferry-cat -f summary c3.ferry | grep "  digest:" >d3 &&
+		test_cmp d1 d3 || return 1
+	done
+'
+
 test_done
