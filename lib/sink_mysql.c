@@ -49,6 +49,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "myutil.h"
 #include "rowbuf.h"
 #include "sink.h"
 
@@ -126,18 +127,6 @@ static int my_exec(struct my_sink *m, const char *sql, const char *what,
 	return 0;
 }
 
-/* Append `name` quoted as a MySQL identifier: backticks, doubled inside. */
-static int quote_ident(struct buf *b, const char *name, struct err *e)
-{
-	if (buf_addc(b, '`', e) < 0)
-		return -1;
-	for (const char *p = name; *p; p++)
-		if ((*p == '`' && buf_addc(b, '`', e) < 0) ||
-		    buf_addc(b, (unsigned char)*p, e) < 0)
-			return -1;
-	return buf_addc(b, '`', e);
-}
-
 /* Append a string literal for DDL (enum labels): quotes doubled, the
  * backslash escaped (the session does not set NO_BACKSLASH_ESCAPES). */
 static int quote_literal(struct buf *b, const char *s, struct err *e)
@@ -151,110 +140,6 @@ static int quote_literal(struct buf *b, const char *s, struct err *e)
 			return -1;
 	}
 	return buf_addc(b, '\'', e);
-}
-
-/*
- * Run a prepared query with string parameters; call fn for each row with
- * ncols string values (NULL for SQL NULL).  Values of any length are
- * fetched whole.  (As in source_mysql.c.)
- */
-typedef int (*my_row_fn)(void *ctx, char **vals, size_t *lens, struct err *e);
-
-#define MY_MAX_COLS 4
-
-static int my_select(struct my_sink *m, const char *sql,
-		     const char *const *params, unsigned nparams,
-		     unsigned ncols, my_row_fn fn, void *ctx, struct err *e)
-{
-	MYSQL_STMT *st = mysql_stmt_init(m->conn);
-	MYSQL_BIND pb[MY_MAX_COLS], rb[MY_MAX_COLS];
-	unsigned long plen[MY_MAX_COLS], rlen[MY_MAX_COLS];
-	__typeof__(*rb[0].is_null) rnull[MY_MAX_COLS];
-	char *vals[MY_MAX_COLS] = { 0 };
-	size_t caps[MY_MAX_COLS], lens[MY_MAX_COLS];
-	int rc = -1, f;
-
-	if (!st)
-		return err_oom(e);
-	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
-		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
-		goto out;
-	}
-	memset(pb, 0, sizeof(pb));
-	for (unsigned i = 0; i < nparams; i++) {
-		plen[i] = strlen(params[i]);
-		pb[i].buffer_type = MYSQL_TYPE_STRING;
-		pb[i].buffer = (void *)params[i];
-		pb[i].buffer_length = plen[i];
-		pb[i].length = &plen[i];
-	}
-	if ((nparams && mysql_stmt_bind_param(st, pb)) ||
-	    mysql_stmt_execute(st)) {
-		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
-		goto out;
-	}
-	memset(rb, 0, sizeof(rb));
-	for (unsigned i = 0; i < ncols; i++) {
-		caps[i] = 256;
-		if (!(vals[i] = malloc(caps[i] + 1))) {
-			err_oom(e);
-			goto out;
-		}
-		rb[i].buffer_type = MYSQL_TYPE_STRING;
-		rb[i].buffer = vals[i];
-		rb[i].buffer_length = caps[i];
-		rb[i].length = &rlen[i];
-		rb[i].is_null = &rnull[i];
-	}
-	if (mysql_stmt_bind_result(st, rb)) {
-		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
-		goto out;
-	}
-	while ((f = mysql_stmt_fetch(st)) == 0 || f == MYSQL_DATA_TRUNCATED) {
-		char *row[MY_MAX_COLS];
-		for (unsigned i = 0; i < ncols; i++) {
-			if (rnull[i]) {
-				row[i] = NULL;
-				lens[i] = 0;
-				continue;
-			}
-			if (rlen[i] > caps[i]) {
-				char *nv = realloc(vals[i], rlen[i] + 1);
-				if (!nv) {
-					err_oom(e);
-					goto out;
-				}
-				vals[i] = nv;
-				caps[i] = rlen[i];
-				rb[i].buffer = vals[i];
-				rb[i].buffer_length = caps[i];
-				if (mysql_stmt_fetch_column(st, &rb[i], i, 0)) {
-					err_set(e, ERR_DB, "%s",
-						mysql_stmt_error(st));
-					goto out;
-				}
-			}
-			vals[i][rlen[i]] = '\0';
-			row[i] = vals[i];
-			lens[i] = rlen[i];
-		}
-		if (fn(ctx, row, lens, e) < 0)
-			goto out;
-		if (mysql_stmt_bind_result(st, rb)) {
-			err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
-			goto out;
-		}
-	}
-	if (f != MYSQL_NO_DATA) {
-		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
-		goto out;
-	}
-	rc = 0;
-out:
-	for (unsigned i = 0; i < ncols; i++)
-		free(vals[i]);
-	mysql_stmt_close(st);
-	return rc;
 }
 
 /* The first row's first column of a plain query, as text ("" for NULL)
@@ -585,17 +470,17 @@ static int merge_upsert(struct my_sink *m, struct err *e)
 
 	buf_reset(q);
 	if (buf_adds(q, "INSERT INTO ", e) < 0 ||
-	    quote_ident(q, m->name, e) < 0 || buf_adds(q, " (", e) < 0)
+	    myutil_quote_ident(q, m->name, e) < 0 || buf_adds(q, " (", e) < 0)
 		return -1;
 	for (size_t i = 0; i < t->ncols; i++)
 		if ((i && buf_adds(q, ", ", e) < 0) ||
-		    quote_ident(q, t->cols[i].name, e) < 0)
+		    myutil_quote_ident(q, t->cols[i].name, e) < 0)
 			return -1;
 	if (buf_adds(q, ") SELECT ", e) < 0)
 		return -1;
 	for (size_t i = 0; i < t->ncols; i++)
 		if ((i && buf_adds(q, ", ", e) < 0) ||
-		    quote_ident(q, t->cols[i].name, e) < 0)
+		    myutil_quote_ident(q, t->cols[i].name, e) < 0)
 			return -1;
 	if (buf_adds(q, " FROM " MY_UPSERT_TMP " ON DUPLICATE KEY UPDATE ", e) <
 	    0)
@@ -607,9 +492,9 @@ static int merge_upsert(struct my_sink *m, struct err *e)
 		if (key)
 			continue;
 		if ((any && buf_adds(q, ", ", e) < 0) ||
-		    quote_ident(q, t->cols[i].name, e) < 0 ||
+		    myutil_quote_ident(q, t->cols[i].name, e) < 0 ||
 		    buf_adds(q, " = VALUES(", e) < 0 ||
-		    quote_ident(q, t->cols[i].name, e) < 0 ||
+		    myutil_quote_ident(q, t->cols[i].name, e) < 0 ||
 		    buf_addc(q, ')', e) < 0)
 			return -1;
 		any = 1;
@@ -617,8 +502,9 @@ static int merge_upsert(struct my_sink *m, struct err *e)
 	if (!any) {
 		/* only key columns: an existing row stays as it is */
 		const char *k = t->cols[t->pk[0]].name;
-		if (quote_ident(q, k, e) < 0 || buf_adds(q, " = ", e) < 0 ||
-		    quote_ident(q, k, e) < 0)
+		if (myutil_quote_ident(q, k, e) < 0 ||
+		    buf_adds(q, " = ", e) < 0 ||
+		    myutil_quote_ident(q, k, e) < 0)
 			return -1;
 	}
 	if (mysql_real_query(m->conn, (char *)q->data, q->len))
@@ -866,7 +752,7 @@ static int create_table(struct my_sink *m, struct err *e)
 
 	buf_reset(q);
 	if (buf_adds(q, "CREATE TABLE ", e) < 0 ||
-	    quote_ident(q, m->name, e) < 0 || buf_adds(q, " (", e) < 0)
+	    myutil_quote_ident(q, m->name, e) < 0 || buf_adds(q, " (", e) < 0)
 		return -1;
 	/* key columns first into the row budget: they cannot go off-row */
 	for (size_t i = 0; i < t->ncols; i++)
@@ -881,7 +767,8 @@ static int create_table(struct my_sink *m, struct err *e)
 		size_t scratch = 0;
 		int key = is_key(t, i, !m->base.opts.no_indexes);
 		if ((i && buf_adds(q, ", ", e) < 0) ||
-		    quote_ident(q, c->name, e) < 0 || buf_addc(q, ' ', e) < 0 ||
+		    myutil_quote_ident(q, c->name, e) < 0 ||
+		    buf_addc(q, ' ', e) < 0 ||
 		    add_col_type(m, q, c, key, key ? &scratch : &budget, e) <
 			0 ||
 		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0))
@@ -892,7 +779,8 @@ static int create_table(struct my_sink *m, struct err *e)
 			return -1;
 		for (size_t k = 0; k < t->npk; k++)
 			if ((k && buf_adds(q, ", ", e) < 0) ||
-			    quote_ident(q, t->cols[t->pk[k]].name, e) < 0)
+			    myutil_quote_ident(q, t->cols[t->pk[k]].name, e) <
+				0)
 				return -1;
 		if (buf_addc(q, ')', e) < 0)
 			return -1;
@@ -903,11 +791,13 @@ static int create_table(struct my_sink *m, struct err *e)
 		const struct schema_index *ix = &t->indexes[x];
 		if (buf_adds(q, ix->unique ? ", UNIQUE KEY " : ", KEY ", e) <
 			0 ||
-		    quote_ident(q, ix->name, e) < 0 || buf_adds(q, " (", e) < 0)
+		    myutil_quote_ident(q, ix->name, e) < 0 ||
+		    buf_adds(q, " (", e) < 0)
 			return -1;
 		for (size_t k = 0; k < ix->ncols; k++)
 			if ((k && buf_adds(q, ", ", e) < 0) ||
-			    quote_ident(q, t->cols[ix->cols[k]].name, e) < 0)
+			    myutil_quote_ident(q, t->cols[ix->cols[k]].name,
+					       e) < 0)
 				return -1;
 		if (buf_addc(q, ')', e) < 0)
 			return -1;
@@ -967,11 +857,11 @@ static int check_columns(struct my_sink *m, struct err *e)
 
 	if (!(c.seen = calloc(t->ncols ? t->ncols : 1, 1)))
 		return err_oom(e);
-	if (my_select(m,
-		      "SELECT COLUMN_NAME, DATA_TYPE FROM "
-		      "information_schema.COLUMNS WHERE TABLE_SCHEMA = "
-		      "DATABASE() AND TABLE_NAME = ?",
-		      params, 1, 2, target_col, &c, e) < 0) {
+	if (myutil_select(m->conn,
+			  "SELECT COLUMN_NAME, DATA_TYPE FROM "
+			  "information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+			  "DATABASE() AND TABLE_NAME = ?",
+			  params, 1, 2, target_col, &c, e) < 0) {
 		err_prefix(e, "reading the columns of the table");
 		goto out;
 	}
@@ -1005,7 +895,8 @@ static int build_head(struct my_sink *m, struct err *e)
 			    e) < 0) {
 		return -1;
 	}
-	if ((into ? buf_adds(h, into, e) : quote_ident(h, m->name, e)) < 0)
+	if ((into ? buf_adds(h, into, e) : myutil_quote_ident(h, m->name, e)) <
+	    0)
 		return -1;
 	if (!m->use_insert &&
 	    buf_adds(h,
@@ -1022,7 +913,7 @@ static int build_head(struct my_sink *m, struct err *e)
 			if (buf_addf(h, e, "@v%zu", i) < 0)
 				return -1;
 			bits = 1;
-		} else if (quote_ident(h, t->cols[i].name, e) < 0) {
+		} else if (myutil_quote_ident(h, t->cols[i].name, e) < 0) {
 			return -1;
 		}
 	}
@@ -1036,7 +927,7 @@ static int build_head(struct my_sink *m, struct err *e)
 			if (m->kind[i] != MY_COL_BIT)
 				continue;
 			if ((any && buf_adds(h, ", ", e) < 0) ||
-			    quote_ident(h, t->cols[i].name, e) < 0 ||
+			    myutil_quote_ident(h, t->cols[i].name, e) < 0 ||
 			    buf_addf(h, e, " = CAST(@v%zu AS UNSIGNED)", i) < 0)
 				return -1;
 			any = 1;
@@ -1085,10 +976,11 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 		return err_set(e, ERR_USAGE,
 			       "rejects are set aside in insert and truncate "
 			       "modes only");
-	if (my_select(m,
-		      "SELECT COUNT(*) FROM information_schema.TABLES WHERE "
-		      "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
-		      params, 1, 1, count_row, &exists, e) < 0)
+	if (myutil_select(
+		m->conn,
+		"SELECT COUNT(*) FROM information_schema.TABLES WHERE "
+		"TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+		params, 1, 1, count_row, &exists, e) < 0)
 		return err_prefix(e, "looking for the table");
 	if (!exists) {
 		if (!s->opts.create)
@@ -1109,7 +1001,7 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 		/* not TRUNCATE, which commits */
 		buf_reset(&m->sql);
 		if (buf_adds(&m->sql, "DELETE FROM ", e) < 0 ||
-		    quote_ident(&m->sql, name, e) < 0)
+		    myutil_quote_ident(&m->sql, name, e) < 0)
 			return -1;
 		if (my_exec(m, (char *)m->sql.data, "emptying the table", e) <
 		    0)
@@ -1120,7 +1012,7 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 		if (buf_adds(&m->sql,
 			     "CREATE TEMPORARY TABLE " MY_UPSERT_TMP " LIKE ",
 			     e) < 0 ||
-		    quote_ident(&m->sql, name, e) < 0)
+		    myutil_quote_ident(&m->sql, name, e) < 0)
 			return -1;
 		if (my_exec(m, "DROP TEMPORARY TABLE IF EXISTS " MY_UPSERT_TMP,
 			    NULL, e) < 0 ||
@@ -1436,7 +1328,7 @@ static void my_abort_table(struct sink *s, const char *why)
 		struct err ignored;
 		buf_reset(&m->sql);
 		if (buf_adds(&m->sql, "DROP TABLE IF EXISTS ", &ignored) == 0 &&
-		    quote_ident(&m->sql, m->name, &ignored) == 0)
+		    myutil_quote_ident(&m->sql, m->name, &ignored) == 0)
 			mysql_real_query(m->conn, (char *)m->sql.data,
 					 m->sql.len);
 	}

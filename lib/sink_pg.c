@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "pgutil.h"
 #include "rowbuf.h"
 #include "sink.h"
 
@@ -72,25 +73,6 @@ struct pg_sink {
 
 #define PGS(s) ((struct pg_sink *)(s))
 
-static int pg_msg(struct err *e, const char *what, const char *m)
-{
-	char line[ERR_MSG_MAX];
-	size_t o = 0;
-
-	for (; *m && o + 1 < sizeof(line); m++) {
-		if (*m == '\n' || *m == '\r' || *m == '\t') {
-			if (o && line[o - 1] != ' ')
-				line[o++] = ' ';
-			continue;
-		}
-		line[o++] = *m;
-	}
-	while (o && line[o - 1] == ' ')
-		o--;
-	line[o] = '\0';
-	return err_set(e, ERR_DB, "%s: %s", what, line);
-}
-
 static int add_primary_key(struct pg_sink *p, struct err *e);
 static int add_indexes(struct pg_sink *p, struct err *e);
 
@@ -101,33 +83,9 @@ static int exec_ok(struct pg_sink *p, const char *sql, struct err *e)
 	int rc = 0;
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-		rc = pg_msg(e, "query", PQresultErrorMessage(r));
+		rc = pgutil_msg(e, "query", PQresultErrorMessage(r));
 	PQclear(r);
 	return rc;
-}
-
-static int quote_ident(struct buf *b, const char *name, size_t len,
-		       struct err *e)
-{
-	if (buf_addc(b, '"', e) < 0)
-		return -1;
-	for (size_t i = 0; i < len; i++)
-		if ((name[i] == '"' && buf_addc(b, '"', e) < 0) ||
-		    buf_addc(b, (unsigned char)name[i], e) < 0)
-			return -1;
-	return buf_addc(b, '"', e);
-}
-
-static int quote_table(struct buf *b, const char *name, struct err *e)
-{
-	const char *dot = strchr(name, '.');
-
-	if (!dot)
-		return quote_ident(b, name, strlen(name), e);
-	if (quote_ident(b, name, (size_t)(dot - name), e) < 0 ||
-	    buf_addc(b, '.', e) < 0)
-		return -1;
-	return quote_ident(b, dot + 1, strlen(dot + 1), e);
 }
 
 /* Append a string literal, quoted by libpq for this connection. */
@@ -138,7 +96,8 @@ static int add_literal(struct pg_sink *p, struct buf *b, const char *s,
 	int rc;
 
 	if (!q)
-		return pg_msg(e, "quoting a literal", PQerrorMessage(p->conn));
+		return pgutil_msg(e, "quoting a literal",
+				  PQerrorMessage(p->conn));
 	rc = buf_adds(b, q, e);
 	PQfreemem(q);
 	return rc;
@@ -207,8 +166,9 @@ static int column_type(struct pg_sink *p, const struct schema_table *t,
 		if (p->base.opts.enum_types && c->nlabels) {
 			/* the type of a PostgreSQL source keeps its name */
 			if (pg && *st)
-				return quote_table(b, st, e);
-			return quote_ident(b, c->name, strlen(c->name), e);
+				return pgutil_quote_table(b, st, e);
+			return pgutil_quote_ident(b, c->name, strlen(c->name),
+						  e);
 		}
 		return buf_adds(b, "text", e);
 	default: return buf_adds(b, "text", e);
@@ -259,7 +219,7 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 	for (size_t i = 0; i < t->ncols; i++) {
 		const struct schema_column *c = &t->cols[i];
 		if ((i && buf_adds(&q, ", ", e) < 0) ||
-		    quote_ident(&q, c->name, strlen(c->name), e) < 0 ||
+		    pgutil_quote_ident(&q, c->name, strlen(c->name), e) < 0 ||
 		    buf_addc(&q, ' ', e) < 0 ||
 		    column_type(p, t, c, &q, e) < 0 ||
 		    (!c->nullable && buf_adds(&q, " NOT NULL", e) < 0))
@@ -267,7 +227,8 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 		if (c->type == VALUE_ENUM && c->nlabels &&
 		    !p->base.opts.enum_types) {
 			if (buf_adds(&q, " CHECK (", e) < 0 ||
-			    quote_ident(&q, c->name, strlen(c->name), e) < 0 ||
+			    pgutil_quote_ident(&q, c->name, strlen(c->name),
+					       e) < 0 ||
 			    buf_adds(&q, " IN (", e) < 0)
 				goto out;
 			for (size_t k = 0; k < c->nlabels; k++)
@@ -301,7 +262,7 @@ static int check_columns(struct pg_sink *p, const struct schema_table *t,
 	int rows;
 
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		pg_msg(e, "reading the catalog", PQresultErrorMessage(r));
+		pgutil_msg(e, "reading the catalog", PQresultErrorMessage(r));
 		PQclear(r);
 		return -1;
 	}
@@ -392,7 +353,7 @@ static int sender_push(struct pg_sink *p, struct err *e)
 	}
 	pthread_mutex_unlock(&q->lock);
 	if (failed)
-		return pg_msg(e, "COPY", q->errmsg);
+		return pgutil_msg(e, "COPY", q->errmsg);
 	return 0;
 }
 
@@ -410,7 +371,7 @@ static int sender_stop(struct pg_sink *p, struct err *e)
 	pthread_join(q->thread, NULL);
 	q->running = 0;
 	if (q->failed)
-		return pg_msg(e, "COPY", q->errmsg);
+		return pgutil_msg(e, "COPY", q->errmsg);
 	return 0;
 }
 
@@ -442,7 +403,7 @@ static int start_copy(struct pg_sink *p, struct err *e)
 		goto out;
 	r = PQexec(p->conn, (char *)q.data);
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		pg_msg(e, "COPY", PQresultErrorMessage(r));
+		pgutil_msg(e, "COPY", PQresultErrorMessage(r));
 		PQclear(r);
 		goto out;
 	}
@@ -466,10 +427,10 @@ static int end_copy(struct pg_sink *p, struct err *e)
 		return -1;
 	p->in_copy = 0;
 	if (PQputCopyEnd(p->conn, NULL) != 1)
-		return pg_msg(e, "COPY", PQerrorMessage(p->conn));
+		return pgutil_msg(e, "COPY", PQerrorMessage(p->conn));
 	while ((r = PQgetResult(p->conn))) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0)
-			rc = pg_msg(e, "COPY", PQresultErrorMessage(r));
+			rc = pgutil_msg(e, "COPY", PQresultErrorMessage(r));
 		PQclear(r);
 	}
 	return rc;
@@ -494,7 +455,7 @@ static int merge_stage(struct pg_sink *p, struct err *e)
 	for (size_t i = 0; i < t->npk; i++) {
 		const char *n = t->cols[t->pk[i]].name;
 		if ((i && buf_adds(&q, ", ", e) < 0) ||
-		    quote_ident(&q, n, strlen(n), e) < 0)
+		    pgutil_quote_ident(&q, n, strlen(n), e) < 0)
 			goto out;
 	}
 	if (buf_adds(&q, ") DO UPDATE SET ", e) < 0)
@@ -507,9 +468,9 @@ static int merge_stage(struct pg_sink *p, struct err *e)
 		if (key)
 			continue;
 		if ((any && buf_adds(&q, ", ", e) < 0) ||
-		    quote_ident(&q, n, strlen(n), e) < 0 ||
+		    pgutil_quote_ident(&q, n, strlen(n), e) < 0 ||
 		    buf_adds(&q, " = EXCLUDED.", e) < 0 ||
-		    quote_ident(&q, n, strlen(n), e) < 0)
+		    pgutil_quote_ident(&q, n, strlen(n), e) < 0)
 			goto out;
 		any = 1;
 	}
@@ -571,7 +532,7 @@ static int copy_sync(struct pg_sink *p, const unsigned char *data, size_t len,
 	r = PQexec(p->conn, (char *)q.data);
 	buf_release(&q);
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		pg_msg(e, "COPY", PQresultErrorMessage(r));
+		pgutil_msg(e, "COPY", PQresultErrorMessage(r));
 		PQclear(r);
 		return -1;
 	}
@@ -579,7 +540,7 @@ static int copy_sync(struct pg_sink *p, const unsigned char *data, size_t len,
 	if ((len &&
 	     PQputCopyData(p->conn, (const char *)data, (int)len) != 1) ||
 	    PQputCopyEnd(p->conn, NULL) != 1)
-		return pg_msg(e, "COPY", PQerrorMessage(p->conn));
+		return pgutil_msg(e, "COPY", PQerrorMessage(p->conn));
 	while ((r = PQgetResult(p->conn))) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
 			const char *state =
@@ -593,13 +554,14 @@ static int copy_sync(struct pg_sink *p, const unsigned char *data, size_t len,
 				reason_of(r, p->conn, why, whysz);
 				rc = 1;
 			} else {
-				rc = pg_msg(e, "COPY", PQresultErrorMessage(r));
+				rc = pgutil_msg(e, "COPY",
+						PQresultErrorMessage(r));
 			}
 		}
 		PQclear(r);
 	}
 	if (PQstatus(p->conn) != CONNECTION_OK)
-		return pg_msg(e, "COPY", PQerrorMessage(p->conn));
+		return pgutil_msg(e, "COPY", PQerrorMessage(p->conn));
 	return rc;
 }
 
@@ -680,13 +642,13 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	free(p->as_int);
 	if (!(p->as_int = calloc(t->ncols, sizeof(*p->as_int))))
 		return err_oom(e);
-	if (quote_table(&p->name, name, e) < 0 ||
+	if (pgutil_quote_table(&p->name, name, e) < 0 ||
 	    buf_add(&p->plain, p->name.data, p->name.len, e) < 0)
 		return -1;
 	for (size_t i = 0; i < t->ncols; i++)
 		if ((i && buf_adds(&p->cols, ", ", e) < 0) ||
-		    quote_ident(&p->cols, t->cols[i].name,
-				strlen(t->cols[i].name), e) < 0)
+		    pgutil_quote_ident(&p->cols, t->cols[i].name,
+				       strlen(t->cols[i].name), e) < 0)
 			return -1;
 	if (s->opts.mode == SINK_UPSERT && !t->npk)
 		return err_set(e, ERR_USAGE,
@@ -952,7 +914,8 @@ static int fix_sequences(struct pg_sink *p, struct err *e)
 	int rc = 0;
 
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		rc = pg_msg(e, "reading sequences", PQresultErrorMessage(r));
+		rc =
+		    pgutil_msg(e, "reading sequences", PQresultErrorMessage(r));
 		PQclear(r);
 		return rc;
 	}
@@ -969,7 +932,7 @@ static int fix_sequences(struct pg_sink *p, struct err *e)
 			     "SELECT setval($1::regclass, m, true) FROM "
 			     "(SELECT max(",
 			     e) < 0 ||
-		    quote_ident(&q, col, strlen(col), e) < 0 ||
+		    pgutil_quote_ident(&q, col, strlen(col), e) < 0 ||
 		    buf_adds(&q, ")::bigint AS m FROM ", e) < 0 ||
 		    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
 		    buf_adds(&q,
@@ -985,8 +948,8 @@ static int fix_sequences(struct pg_sink *p, struct err *e)
 		s = PQexecParams(p->conn, (char *)q.data, 1, NULL, seqv, NULL,
 				 NULL, 0);
 		if (PQresultStatus(s) != PGRES_TUPLES_OK)
-			rc = pg_msg(e, "moving a sequence",
-				    PQresultErrorMessage(s));
+			rc = pgutil_msg(e, "moving a sequence",
+					PQresultErrorMessage(s));
 		PQclear(s);
 		buf_release(&q);
 	}
@@ -1010,7 +973,7 @@ static int add_primary_key(struct pg_sink *p, struct err *e)
 	for (size_t i = 0; i < t->npk; i++) {
 		const char *n = t->cols[t->pk[i]].name;
 		if ((i && buf_adds(&q, ", ", e) < 0) ||
-		    quote_ident(&q, n, strlen(n), e) < 0)
+		    pgutil_quote_ident(&q, n, strlen(n), e) < 0)
 			goto out;
 	}
 	if (buf_addc(&q, ')', e) < 0)
@@ -1058,7 +1021,7 @@ static int add_indexes(struct pg_sink *p, struct err *e)
 			     ix->unique ? "CREATE UNIQUE INDEX "
 					: "CREATE INDEX ",
 			     e) < 0 ||
-		    quote_ident(&q, (char *)nm.data, nm.len, e) < 0 ||
+		    pgutil_quote_ident(&q, (char *)nm.data, nm.len, e) < 0 ||
 		    buf_adds(&q, " ON ", e) < 0 ||
 		    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
 		    buf_adds(&q, " (", e) < 0)
@@ -1066,7 +1029,7 @@ static int add_indexes(struct pg_sink *p, struct err *e)
 		for (size_t k = 0; k < ix->ncols; k++) {
 			const char *n = t->cols[ix->cols[k]].name;
 			if ((k && buf_adds(&q, ", ", e) < 0) ||
-			    quote_ident(&q, n, strlen(n), e) < 0)
+			    pgutil_quote_ident(&q, n, strlen(n), e) < 0)
 				goto out;
 		}
 		if (buf_addc(&q, ')', e) < 0 ||
@@ -1180,12 +1143,12 @@ struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
 	}
 	snprintf(what, sizeof(what), "cannot connect to %s", u->display);
 	if (PQstatus(p->conn) != CONNECTION_OK) {
-		pg_msg(e, what, PQerrorMessage(p->conn));
+		pgutil_msg(e, what, PQerrorMessage(p->conn));
 		goto fail;
 	}
 	if (PQsetClientEncoding(p->conn, "UTF8") != 0) {
-		pg_msg(e, "setting the client encoding",
-		       PQerrorMessage(p->conn));
+		pgutil_msg(e, "setting the client encoding",
+			   PQerrorMessage(p->conn));
 		goto fail;
 	}
 	if (exec_ok(p, "SET DateStyle = ISO, YMD", e) < 0 ||

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "myutil.h"
 #include "source.h"
 
 /* how a column's text from the server becomes a value */
@@ -51,124 +52,6 @@ struct my_source {
 static int my_fail(struct my_source *m, struct err *e, const char *what)
 {
 	return err_set(e, ERR_DB, "%s: %s", what, mysql_error(m->conn));
-}
-
-/* Append `name` quoted as a MySQL identifier: backticks, doubled inside. */
-static int quote_ident(struct buf *b, const char *name, struct err *e)
-{
-	if (buf_addc(b, '`', e) < 0)
-		return -1;
-	for (const char *p = name; *p; p++)
-		if ((*p == '`' && buf_addc(b, '`', e) < 0) ||
-		    buf_addc(b, (unsigned char)*p, e) < 0)
-			return -1;
-	return buf_addc(b, '`', e);
-}
-
-/*
- * Run a prepared query with string parameters; call fn for each row with
- * ncols string values (NULL for SQL NULL).  Values of any length are
- * fetched whole.
- */
-typedef int (*my_row_fn)(void *ctx, char **vals, size_t *lens, struct err *e);
-
-#define MY_MAX_COLS 8
-
-static int my_select(struct my_source *m, const char *sql,
-		     const char *const *params, unsigned nparams,
-		     unsigned ncols, my_row_fn fn, void *ctx, struct err *e)
-{
-	MYSQL_STMT *st = mysql_stmt_init(m->conn);
-	MYSQL_BIND pb[MY_MAX_COLS], rb[MY_MAX_COLS];
-	unsigned long plen[MY_MAX_COLS], rlen[MY_MAX_COLS];
-	__typeof__(*rb[0].is_null) rnull[MY_MAX_COLS];
-	char *vals[MY_MAX_COLS] = { 0 };
-	size_t caps[MY_MAX_COLS], lens[MY_MAX_COLS];
-	int rc = -1, f;
-
-	if (!st)
-		return err_oom(e);
-	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
-		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
-		goto out;
-	}
-	memset(pb, 0, sizeof(pb));
-	for (unsigned i = 0; i < nparams; i++) {
-		plen[i] = strlen(params[i]);
-		pb[i].buffer_type = MYSQL_TYPE_STRING;
-		pb[i].buffer = (void *)params[i];
-		pb[i].buffer_length = plen[i];
-		pb[i].length = &plen[i];
-	}
-	if ((nparams && mysql_stmt_bind_param(st, pb)) ||
-	    mysql_stmt_execute(st)) {
-		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
-		goto out;
-	}
-	memset(rb, 0, sizeof(rb));
-	for (unsigned i = 0; i < ncols; i++) {
-		caps[i] = 256;
-		if (!(vals[i] = malloc(caps[i] + 1))) {
-			err_oom(e);
-			goto out;
-		}
-		rb[i].buffer_type = MYSQL_TYPE_STRING;
-		rb[i].buffer = vals[i];
-		rb[i].buffer_length = caps[i];
-		rb[i].length = &rlen[i];
-		rb[i].is_null = &rnull[i];
-	}
-	if (mysql_stmt_bind_result(st, rb)) {
-		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
-		goto out;
-	}
-	while ((f = mysql_stmt_fetch(st)) == 0 || f == MYSQL_DATA_TRUNCATED) {
-		char *row[MY_MAX_COLS];
-		for (unsigned i = 0; i < ncols; i++) {
-			if (rnull[i]) {
-				row[i] = NULL;
-				lens[i] = 0;
-				continue;
-			}
-			if (rlen[i] > caps[i]) {
-				/* fetch the whole value into a bigger buffer */
-				char *nv = realloc(vals[i], rlen[i] + 1);
-				if (!nv) {
-					err_oom(e);
-					goto out;
-				}
-				vals[i] = nv;
-				caps[i] = rlen[i];
-				rb[i].buffer = vals[i];
-				rb[i].buffer_length = caps[i];
-				if (mysql_stmt_fetch_column(st, &rb[i], i, 0)) {
-					err_set(e, ERR_DB, "%s",
-						mysql_stmt_error(st));
-					goto out;
-				}
-			}
-			vals[i][rlen[i]] = '\0';
-			row[i] = vals[i];
-			lens[i] = rlen[i];
-		}
-		if (fn(ctx, row, lens, e) < 0)
-			goto out;
-		/* buffers may have moved: bind them again */
-		if (mysql_stmt_bind_result(st, rb)) {
-			err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
-			goto out;
-		}
-	}
-	if (f != MYSQL_NO_DATA) {
-		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
-		goto out;
-	}
-	rc = 0;
-out:
-	for (unsigned i = 0; i < ncols; i++)
-		free(vals[i]);
-	mysql_stmt_close(st);
-	return rc;
 }
 
 static int my_exec(struct my_source *m, const char *sql, struct err *e)
@@ -224,8 +107,8 @@ static int my_list_tables(struct source *s, char ***names, size_t *n,
 
 	if (!MY(s)->db)
 		return err_set(e, ERR_USAGE, "the URI names no database");
-	if (my_select(
-		MY(s),
+	if (myutil_select(
+		MY(s)->conn,
 		"SELECT TABLE_NAME FROM information_schema.TABLES "
 		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' "
 		"ORDER BY TABLE_NAME",
@@ -523,14 +406,14 @@ static struct schema_table *my_describe(struct source *s, const char *table,
 	t->watermark = -1;
 	d.t = t;
 	if (m->mariadb &&
-	    my_select(
-		m,
+	    myutil_select(
+		m->conn,
 		"SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
 		"WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ?",
 		params, 1, 1, add_json_check, &d, e) < 0)
 		goto fail;
-	if (my_select(
-		m,
+	if (myutil_select(
+		m->conn,
 		"SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, "
 		"CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE "
 		"FROM information_schema.COLUMNS "
@@ -550,8 +433,8 @@ static struct schema_table *my_describe(struct source *s, const char *table,
 	}
 	for (size_t i = 0; i < t->ncols; i++)
 		t->types[i] = t->cols[i].type;
-	if (my_select(
-		m,
+	if (myutil_select(
+		m->conn,
 		"SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE "
 		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
 		"AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION",
@@ -563,8 +446,8 @@ static struct schema_table *my_describe(struct source *s, const char *table,
 
 		memset(&x, 0, sizeof(x));
 		x.t = t;
-		rc = my_select(
-		    m,
+		rc = myutil_select(
+		    m->conn,
 		    "SELECT INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, "
 		    "INDEX_TYPE FROM information_schema.STATISTICS "
 		    "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
@@ -641,11 +524,11 @@ static int my_open_rows(struct source *s, const struct source_query *q,
 	for (size_t i = 0; i < t->ncols; i++) {
 		m->dec[i] = decoder_for(&t->cols[i]);
 		if ((i && buf_adds(&m->sql, ", ", e) < 0) ||
-		    quote_ident(&m->sql, t->cols[i].name, e) < 0)
+		    myutil_quote_ident(&m->sql, t->cols[i].name, e) < 0)
 			return -1;
 	}
 	if (buf_adds(&m->sql, " FROM ", e) < 0 ||
-	    quote_ident(&m->sql, t->name, e) < 0)
+	    myutil_quote_ident(&m->sql, t->name, e) < 0)
 		return -1;
 	if (q->where) {
 		if (buf_addf(&m->sql, e, " WHERE (%s)", q->where) < 0)
@@ -664,11 +547,11 @@ static int my_open_rows(struct source *s, const struct source_query *q,
 		/* the key's range, read inside the snapshot */
 		buf_init(&mm, 1u << 20);
 		if (buf_adds(&mm, "SELECT MIN(", e) < 0 ||
-		    quote_ident(&mm, k, e) < 0 ||
+		    myutil_quote_ident(&mm, k, e) < 0 ||
 		    buf_adds(&mm, "), MAX(", e) < 0 ||
-		    quote_ident(&mm, k, e) < 0 ||
+		    myutil_quote_ident(&mm, k, e) < 0 ||
 		    buf_adds(&mm, ") FROM ", e) < 0 ||
-		    quote_ident(&mm, t->name, e) < 0 ||
+		    myutil_quote_ident(&mm, t->name, e) < 0 ||
 		    (q->where &&
 		     buf_addf(&mm, e, " WHERE (%s)", q->where) < 0)) {
 			buf_release(&mm);
@@ -693,13 +576,13 @@ static int my_open_rows(struct source *s, const struct source_query *q,
 		snprintf(hi, sizeof(hi), "%" PRId64, le);
 		if (has_gt &&
 		    (buf_adds(&m->sql, where ? " AND " : " WHERE ", e) < 0 ||
-		     quote_ident(&m->sql, k, e) < 0 ||
+		     myutil_quote_ident(&m->sql, k, e) < 0 ||
 		     buf_addf(&m->sql, e, " > %s", lo) < 0))
 			return -1;
 		where |= has_gt;
 		if (has_le &&
 		    (buf_adds(&m->sql, where ? " AND " : " WHERE ", e) < 0 ||
-		     quote_ident(&m->sql, k, e) < 0 ||
+		     myutil_quote_ident(&m->sql, k, e) < 0 ||
 		     buf_addf(&m->sql, e, " <= %s", hi) < 0))
 			return -1;
 	}
@@ -708,7 +591,8 @@ static int my_open_rows(struct source *s, const struct source_query *q,
 			return -1;
 		for (size_t i = 0; i < t->npk; i++)
 			if ((i && buf_adds(&m->sql, ", ", e) < 0) ||
-			    quote_ident(&m->sql, t->cols[t->pk[i]].name, e) < 0)
+			    myutil_quote_ident(&m->sql, t->cols[t->pk[i]].name,
+					       e) < 0)
 				return -1;
 	}
 	if (mysql_real_query(m->conn, (char *)m->sql.data, m->sql.len))

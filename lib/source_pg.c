@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "json.h"
+#include "pgutil.h"
 #include "source.h"
 #include "stream.h"
 
@@ -53,29 +54,9 @@ struct pg_source {
 
 #define PG(s) ((struct pg_source *)(s))
 
-/* Set ERR_DB "what: message" with the server's message on one line. */
-static int pg_msg(struct err *e, const char *what, const char *m)
-{
-	char line[ERR_MSG_MAX];
-	size_t o = 0;
-
-	for (; *m && o + 1 < sizeof(line); m++) {
-		if (*m == '\n' || *m == '\r' || *m == '\t') {
-			if (o && line[o - 1] != ' ')
-				line[o++] = ' ';
-			continue;
-		}
-		line[o++] = *m;
-	}
-	while (o && line[o - 1] == ' ')
-		o--;
-	line[o] = '\0';
-	return err_set(e, ERR_DB, "%s: %s", what, line);
-}
-
 static int pg_fail(struct pg_source *p, struct err *e, const char *what)
 {
-	return pg_msg(e, what, PQerrorMessage(p->conn));
+	return pgutil_msg(e, what, PQerrorMessage(p->conn));
 }
 
 static int pg_res_fail(struct pg_source *p, PGresult *r, struct err *e,
@@ -85,7 +66,7 @@ static int pg_res_fail(struct pg_source *p, PGresult *r, struct err *e,
 
 	if (!r || !*m)
 		return pg_fail(p, e, what);
-	return pg_msg(e, what, m);
+	return pgutil_msg(e, what, m);
 }
 
 static int pg_exec(struct pg_source *p, const char *sql, struct err *e)
@@ -110,32 +91,6 @@ static PGresult *pg_params(struct pg_source *p, const char *sql, int n,
 		return NULL;
 	}
 	return r;
-}
-
-/* Append name quoted as a PostgreSQL identifier. */
-static int quote_ident(struct buf *b, const char *name, size_t len,
-		       struct err *e)
-{
-	if (buf_addc(b, '"', e) < 0)
-		return -1;
-	for (size_t i = 0; i < len; i++)
-		if ((name[i] == '"' && buf_addc(b, '"', e) < 0) ||
-		    buf_addc(b, (unsigned char)name[i], e) < 0)
-			return -1;
-	return buf_addc(b, '"', e);
-}
-
-/* schema.table (or table, found through the search path) */
-static int quote_table(struct buf *b, const char *name, struct err *e)
-{
-	const char *dot = strchr(name, '.');
-
-	if (!dot)
-		return quote_ident(b, name, strlen(name), e);
-	if (quote_ident(b, name, (size_t)(dot - name), e) < 0 ||
-	    buf_addc(b, '.', e) < 0)
-		return -1;
-	return quote_ident(b, dot + 1, strlen(dot + 1), e);
 }
 
 static int pg_begin(struct source *s, struct err *e)
@@ -495,13 +450,13 @@ static int pg_open_rows(struct source *s, const struct source_query *q,
 		const char *n = t->cols[i].name;
 		p->dec[i] = decoder_for(&t->cols[i]);
 		if ((i && buf_adds(&p->sql, ", ", e) < 0) ||
-		    quote_ident(&p->sql, n, strlen(n), e) < 0 ||
+		    pgutil_quote_ident(&p->sql, n, strlen(n), e) < 0 ||
 		    (needs_cast(&t->cols[i]) &&
 		     buf_adds(&p->sql, "::text", e) < 0))
 			return -1;
 	}
 	if (buf_adds(&p->sql, " FROM ", e) < 0 ||
-	    quote_table(&p->sql, t->name, e) < 0)
+	    pgutil_quote_table(&p->sql, t->name, e) < 0)
 		return -1;
 	if (q->where) {
 		if (buf_addf(&p->sql, e, " WHERE (%s)", q->where) < 0)
@@ -516,11 +471,11 @@ static int pg_open_rows(struct source *s, const struct source_query *q,
 
 		buf_init(&mm, 1u << 20);
 		if (buf_adds(&mm, "SELECT min(", e) < 0 ||
-		    quote_ident(&mm, k, strlen(k), e) < 0 ||
+		    pgutil_quote_ident(&mm, k, strlen(k), e) < 0 ||
 		    buf_adds(&mm, ")::int8, max(", e) < 0 ||
-		    quote_ident(&mm, k, strlen(k), e) < 0 ||
+		    pgutil_quote_ident(&mm, k, strlen(k), e) < 0 ||
 		    buf_adds(&mm, ")::int8 FROM ", e) < 0 ||
-		    quote_table(&mm, t->name, e) < 0 ||
+		    pgutil_quote_table(&mm, t->name, e) < 0 ||
 		    (q->where &&
 		     buf_addf(&mm, e, " WHERE (%s)", q->where) < 0)) {
 			buf_release(&mm);
@@ -542,13 +497,13 @@ static int pg_open_rows(struct source *s, const struct source_query *q,
 				   &has_le, &le);
 		if (has_gt &&
 		    (buf_adds(&p->sql, where ? " AND " : " WHERE ", e) < 0 ||
-		     quote_ident(&p->sql, k, strlen(k), e) < 0 ||
+		     pgutil_quote_ident(&p->sql, k, strlen(k), e) < 0 ||
 		     buf_addf(&p->sql, e, " > %" PRId64, gt) < 0))
 			return -1;
 		where |= has_gt;
 		if (has_le &&
 		    (buf_adds(&p->sql, where ? " AND " : " WHERE ", e) < 0 ||
-		     quote_ident(&p->sql, k, strlen(k), e) < 0 ||
+		     pgutil_quote_ident(&p->sql, k, strlen(k), e) < 0 ||
 		     buf_addf(&p->sql, e, " <= %" PRId64, le) < 0))
 			return -1;
 	}
@@ -558,7 +513,7 @@ static int pg_open_rows(struct source *s, const struct source_query *q,
 		for (size_t i = 0; i < t->npk; i++) {
 			const char *n = t->cols[t->pk[i]].name;
 			if ((i && buf_adds(&p->sql, ", ", e) < 0) ||
-			    quote_ident(&p->sql, n, strlen(n), e) < 0)
+			    pgutil_quote_ident(&p->sql, n, strlen(n), e) < 0)
 				return -1;
 		}
 	}

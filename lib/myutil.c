@@ -1,0 +1,113 @@
+#include "myutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Append `name` quoted as a MySQL identifier: backticks, doubled inside. */
+int myutil_quote_ident(struct buf *b, const char *name, struct err *e)
+{
+	if (buf_addc(b, '`', e) < 0)
+		return -1;
+	for (const char *p = name; *p; p++)
+		if ((*p == '`' && buf_addc(b, '`', e) < 0) ||
+		    buf_addc(b, (unsigned char)*p, e) < 0)
+			return -1;
+	return buf_addc(b, '`', e);
+}
+
+int myutil_select(MYSQL *conn, const char *sql, const char *const *params,
+		  unsigned nparams, unsigned ncols, myutil_row_fn fn, void *ctx,
+		  struct err *e)
+{
+	MYSQL_STMT *st = mysql_stmt_init(conn);
+	MYSQL_BIND pb[MYUTIL_MAX_COLS], rb[MYUTIL_MAX_COLS];
+	unsigned long plen[MYUTIL_MAX_COLS], rlen[MYUTIL_MAX_COLS];
+	__typeof__(*rb[0].is_null) rnull[MYUTIL_MAX_COLS];
+	char *vals[MYUTIL_MAX_COLS] = { 0 };
+	size_t caps[MYUTIL_MAX_COLS], lens[MYUTIL_MAX_COLS];
+	int rc = -1, f;
+
+	if (!st)
+		return err_oom(e);
+	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
+		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		goto out;
+	}
+	memset(pb, 0, sizeof(pb));
+	for (unsigned i = 0; i < nparams; i++) {
+		plen[i] = strlen(params[i]);
+		pb[i].buffer_type = MYSQL_TYPE_STRING;
+		pb[i].buffer = (void *)params[i];
+		pb[i].buffer_length = plen[i];
+		pb[i].length = &plen[i];
+	}
+	if ((nparams && mysql_stmt_bind_param(st, pb)) ||
+	    mysql_stmt_execute(st)) {
+		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		goto out;
+	}
+	memset(rb, 0, sizeof(rb));
+	for (unsigned i = 0; i < ncols; i++) {
+		caps[i] = 256;
+		if (!(vals[i] = malloc(caps[i] + 1))) {
+			err_oom(e);
+			goto out;
+		}
+		rb[i].buffer_type = MYSQL_TYPE_STRING;
+		rb[i].buffer = vals[i];
+		rb[i].buffer_length = caps[i];
+		rb[i].length = &rlen[i];
+		rb[i].is_null = &rnull[i];
+	}
+	if (mysql_stmt_bind_result(st, rb)) {
+		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		goto out;
+	}
+	while ((f = mysql_stmt_fetch(st)) == 0 || f == MYSQL_DATA_TRUNCATED) {
+		char *row[MYUTIL_MAX_COLS];
+		for (unsigned i = 0; i < ncols; i++) {
+			if (rnull[i]) {
+				row[i] = NULL;
+				lens[i] = 0;
+				continue;
+			}
+			if (rlen[i] > caps[i]) {
+				/* fetch the whole value into a bigger buffer */
+				char *nv = realloc(vals[i], rlen[i] + 1);
+				if (!nv) {
+					err_oom(e);
+					goto out;
+				}
+				vals[i] = nv;
+				caps[i] = rlen[i];
+				rb[i].buffer = vals[i];
+				rb[i].buffer_length = caps[i];
+				if (mysql_stmt_fetch_column(st, &rb[i], i, 0)) {
+					err_set(e, ERR_DB, "%s",
+						mysql_stmt_error(st));
+					goto out;
+				}
+			}
+			vals[i][rlen[i]] = '\0';
+			row[i] = vals[i];
+			lens[i] = rlen[i];
+		}
+		if (fn(ctx, row, lens, e) < 0)
+			goto out;
+		/* buffers may have moved: bind them again */
+		if (mysql_stmt_bind_result(st, rb)) {
+			err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+			goto out;
+		}
+	}
+	if (f != MYSQL_NO_DATA) {
+		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		goto out;
+	}
+	rc = 0;
+out:
+	for (unsigned i = 0; i < ncols; i++)
+		free(vals[i]);
+	mysql_stmt_close(st);
+	return rc;
+}

@@ -1,0 +1,49 @@
+#include "pgutil.h"
+
+#include <string.h>
+
+/* Set ERR_DB "what: message" with the server's message on one line. */
+int pgutil_msg(struct err *e, const char *what, const char *m)
+{
+	char line[ERR_MSG_MAX];
+	size_t o = 0;
+
+	for (; *m && o + 1 < sizeof(line); m++) {
+		if (*m == '\n' || *m == '\r' || *m == '\t') {
+			if (o && line[o - 1] != ' ')
+				line[o++] = ' ';
+			continue;
+		}
+		line[o++] = *m;
+	}
+	while (o && line[o - 1] == ' ')
+		o--;
+	line[o] = '\0';
+	return err_set(e, ERR_DB, "%s: %s", what, line);
+}
+
+/* Append name quoted as a PostgreSQL identifier. */
+int pgutil_quote_ident(struct buf *b, const char *name, size_t len,
+		       struct err *e)
+{
+	if (buf_addc(b, '"', e) < 0)
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		if ((name[i] == '"' && buf_addc(b, '"', e) < 0) ||
+		    buf_addc(b, (unsigned char)name[i], e) < 0)
+			return -1;
+	return buf_addc(b, '"', e);
+}
+
+/* schema.table (or table, found through the search path) */
+int pgutil_quote_table(struct buf *b, const char *name, struct err *e)
+{
+	const char *dot = strchr(name, '.');
+
+	if (!dot)
+		return pgutil_quote_ident(b, name, strlen(name), e);
+	if (pgutil_quote_ident(b, name, (size_t)(dot - name), e) < 0 ||
+	    buf_addc(b, '.', e) < 0)
+		return -1;
+	return pgutil_quote_ident(b, dot + 1, strlen(dot + 1), e);
+}
