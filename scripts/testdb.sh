@@ -138,6 +138,11 @@ print_env() {
 
 case "${1:-}" in
 start)
+	# a pair left half-running or dead by an earlier run (a killed
+	# session, a reboot) is cleared away: these servers hold nothing
+	if ! { my_running && pg_running; } && [ -d "$dir" ]; then
+		stop_all
+	fi
 	mkdir -p "$dir"
 	chmod 755 "$dir"
 	start_mysql
