@@ -958,7 +958,7 @@ int value_compare(enum value_type t, const struct value *a,
 enum canon_tag {
 	CANON_NULL = 0,
 	CANON_BOOL = 1,
-	CANON_INT = 2,
+	CANON_INT = 2, /* unused: integers share CANON_DECIMAL */
 	CANON_FLOAT = 3,
 	CANON_DECIMAL = 4,
 	CANON_TEXT = 5,
@@ -1000,14 +1000,23 @@ int value_canonical(struct buf *out, enum value_type t, const struct value *v,
 		return buf_addc(out, v->v.b ? 1 : 0, e);
 	case VALUE_INT64:
 	case VALUE_UINT64: {
+		/* integers take the decimal form, so that a BIGINT UNSIGNED
+		 * and its numeric(20) copy, or an int and a numeric, agree */
+		char digits[24];
+		size_t n = 0;
 		int neg = t == VALUE_INT64 && v->v.i < 0;
 		uint64_t mag = t == VALUE_UINT64 ? v->v.u
 			       : neg ? (uint64_t)0 - (uint64_t)v->v.i
 				     : (uint64_t)v->v.i;
-		if (buf_addc(out, CANON_INT, e) < 0 ||
-		    buf_addc(out, (unsigned char)neg, e) < 0)
-			return -1;
-		return add_u64le(out, mag, e);
+		do {
+			digits[sizeof(digits) - 1 - n++] =
+			    (char)('0' + mag % 10);
+			mag /= 10;
+		} while (mag);
+		if (neg)
+			digits[sizeof(digits) - 1 - n++] = '-';
+		return add_tagged_bytes(out, CANON_DECIMAL,
+					digits + sizeof(digits) - n, n, e);
 	}
 	case VALUE_FLOAT64: {
 		uint64_t bits;

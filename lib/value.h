@@ -185,8 +185,9 @@ int value_compare(enum value_type t, const struct value *a,
 /*
  * Append the canonical encoding of v (NULL allowed) to out: one tag byte
  * for the value's family, then a fixed-width or length-prefixed body, so
- * that equal values in any engine's spelling give equal bytes: int64 and
- * uint64 share one form; decimals lose trailing fraction zeros; every NaN
+ * that equal values in any engine's spelling give equal bytes: int64,
+ * uint64 and decimal share one form (decimal text without trailing
+ * fraction zeros, so 5, 5 unsigned and 5.00 agree); every NaN
  * is one NaN; json has sorted keys and no white space; enum is text.
  */
 int value_canonical(struct buf *out, enum value_type t, const struct value *v,

@@ -59,8 +59,8 @@ test_expect_success 'JSON changed its spelling, never its value: equal digests' 
 	ferry-cat -t types a.ferry | grep -c "x\\\\\\\\u00e9" >n && echo 1 >expect && test_cmp expect n
 '
 
-test_expect_success 'every column whose type lines up has equal digests on all three' '
-	for c in id flag ti si mi i big yr dec1 fl db ch vc tx mt bn vb bl en st d dt tm uu ip; do
+test_expect_success 'every column but the TIMESTAMP has equal digests on all three (numeric(20) too)' '
+	for c in id flag ti si mi i big ubig yr bits dec1 fl db ch vc tx mt bn vb bl en st d dt tm uu ip; do
 		coldigest "$MY_URI" $c >d1 && coldigest "$PG_URI" $c >d2 && coldigest "$MY_BACK" $c >d3 &&
 		test_cmp d1 d2 && test_cmp d1 d3 || { echo "column $c differs" >&2; return 1; }
 	done

@@ -1605,8 +1605,13 @@ static void test_canonical(void)
 		    vu((uint64_t)INT64_MAX), 1, "int64 and uint64 INT64_MAX");
 	check_canon(VALUE_INT64, vi(5), VALUE_FLOAT64, vf(5.0), 0,
 		    "int64 5 and float 5");
-	check_canon(VALUE_INT64, vi(5), VALUE_DECIMAL, vs("5"), 0,
-		    "int64 5 and decimal 5");
+	check_canon(VALUE_INT64, vi(5), VALUE_DECIMAL, vs("5.00"), 1,
+		    "int64 5 and decimal 5.00");
+	check_canon(VALUE_UINT64, vu(UINT64_MAX), VALUE_DECIMAL,
+		    vs("18446744073709551615"), 1,
+		    "uint64 max and its numeric(20) copy");
+	check_canon(VALUE_INT64, vi(5), VALUE_DECIMAL, vs("5.1"), 0,
+		    "int64 5 and decimal 5.1");
 	check_canon(VALUE_TEXT, vs("label"), VALUE_ENUM, vs("label"), 1,
 		    "text and enum 'label'");
 	check_canon(VALUE_TEXT, vs("a"), VALUE_BYTES, vs("a"), 0,
@@ -1675,9 +1680,11 @@ static void test_canonical(void)
 	buf_release(&b);
 
 	/* the examples of ferry-stream(5) */
-	check_canon_bytes(VALUE_INT64, vi(-1), "02010100000000000000", "-1");
-	check_canon_bytes(VALUE_UINT64, vu(300), "02002c01000000000000", "300");
-	check_canon_bytes(VALUE_INT64, vi(INT64_MIN), "02010000000000000080",
+	check_canon_bytes(VALUE_INT64, vi(-1), "0402000000000000002d31", "-1");
+	check_canon_bytes(VALUE_UINT64, vu(300), "0403000000000000003330" "30",
+			  "300");
+	check_canon_bytes(VALUE_INT64, vi(INT64_MIN),
+			  "041400000000000000" "2d39323233333732303336383534373735383038",
 			  "INT64_MIN");
 	check_canon_bytes(VALUE_FLOAT64, vf(NAN), "03000000000000f87f", "NaN");
 	check_canon_bytes(VALUE_FLOAT64, vf(-0.0), "030000000000000080", "-0");
