@@ -102,6 +102,13 @@ const char *err_quote(char *buf, size_t bufsz, const char *s, size_t len,
 			buf[o++] = (char)c;
 		}
 	}
+	/* never cut inside a UTF-8 sequence: drop its first bytes too */
+	while (i < len && i > 0 && o > 0 &&
+	       ((unsigned char)s[i] & 0xc0) == 0x80 &&
+	       (unsigned char)s[i - 1] >= 0x80) {
+		i--;
+		o--;
+	}
 	if (i < len) {
 		buf[o++] = '.';
 		buf[o++] = '.';

@@ -510,10 +510,17 @@ static int pg_open_rows(struct source *s, const struct source_query *q,
 	if (q->order_pk && t->npk) {
 		if (buf_adds(&p->sql, " ORDER BY ", e) < 0)
 			return -1;
+		/* text and enum keys in byte order (not the collation's,
+		 * not an enum's declaration order): the same on every engine */
 		for (size_t i = 0; i < t->npk; i++) {
-			const char *n = t->cols[t->pk[i]].name;
+			const struct schema_column *c = &t->cols[t->pk[i]];
+			int bin =
+			    c->type == VALUE_TEXT || c->type == VALUE_ENUM;
 			if ((i && buf_adds(&p->sql, ", ", e) < 0) ||
-			    pgutil_quote_ident(&p->sql, n, strlen(n), e) < 0)
+			    pgutil_quote_ident(&p->sql, c->name,
+					       strlen(c->name), e) < 0 ||
+			    (bin &&
+			     buf_adds(&p->sql, "::text COLLATE \"C\"", e) < 0))
 				return -1;
 		}
 	}

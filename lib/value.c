@@ -952,6 +952,59 @@ int value_compare(enum value_type t, const struct value *a,
 	}
 }
 
+static int family(enum value_type t)
+{
+	switch (t) {
+	case VALUE_INT64:
+	case VALUE_UINT64:
+	case VALUE_DECIMAL: return 1;
+	case VALUE_TIMESTAMP:
+	case VALUE_TIMESTAMPTZ: return 2;
+	case VALUE_TEXT:
+	case VALUE_ENUM:
+	case VALUE_JSON:
+	case VALUE_BYTES: return 3;
+	default: return 10 + (int)t;
+	}
+}
+
+/* an integer as decimal text in tmp, for dec_cmp */
+static struct value as_decimal(enum value_type t, const struct value *v,
+			       char *tmp, size_t sz)
+{
+	struct value d;
+
+	if (t == VALUE_INT64)
+		snprintf(tmp, sz, "%" PRId64, v->v.i);
+	else
+		snprintf(tmp, sz, "%" PRIu64, v->v.u);
+	d.null = false;
+	d.v.s.p = tmp;
+	d.v.s.len = strlen(tmp);
+	return d;
+}
+
+int value_compare_mixed(enum value_type ta, const struct value *a,
+			enum value_type tb, const struct value *b)
+{
+	int fa = family(ta), fb = family(tb);
+	char x[32], y[32];
+	struct value da, db;
+
+	if (ta == tb)
+		return value_compare(ta, a, b);
+	if (fa != fb)
+		return (fa > fb) - (fa < fb);
+	switch (fa) {
+	case 1:
+		da = ta == VALUE_DECIMAL ? *a : as_decimal(ta, a, x, sizeof(x));
+		db = tb == VALUE_DECIMAL ? *b : as_decimal(tb, b, y, sizeof(y));
+		return dec_cmp(&da, &db);
+	case 2: return (a->v.i > b->v.i) - (a->v.i < b->v.i);
+	default: return bytes_cmp(a, b);
+	}
+}
+
 /* --- canonical encoding ------------------------------------------------------
  */
 

@@ -183,6 +183,15 @@ int value_compare(enum value_type t, const struct value *a,
 		  const struct value *b);
 
 /*
+ * Order two non-NULL values of possibly different types as their canonical
+ * forms would compare as values: int64, uint64 and decimal numerically,
+ * timestamp and timestamptz by their microseconds, text, enum, json and
+ * bytes by their bytes.  Types of different families order by family.
+ */
+int value_compare_mixed(enum value_type ta, const struct value *a,
+			enum value_type tb, const struct value *b);
+
+/*
  * Append the canonical encoding of v (NULL allowed) to out: one tag byte
  * for the value's family, then a fixed-width or length-prefixed body, so
  * that equal values in any engine's spelling give equal bytes: int64,

@@ -29,11 +29,17 @@ fresh
 "$bin/ferry-extract" "$my_uri" -t messages -o "$work/messages.ferry"
 "$bin/ferry-load" "$pg_base dbname=bench_to" --create -i "$work/messages.ferry"
 pg bench_to "\\copy messages TO '$work/messages.tsv'"
-# the \copy target: the same columns and primary key, made by --create
-pg bench_to "CREATE TABLE copy_target (LIKE messages INCLUDING ALL)"
+# the \copy targets, in a database of their own: the table --create makes
+# (primary key and secondary indexes, the same end state as ferry's), and
+# one with the primary key only
 ddl_target() {
-	pg bench_to "DROP TABLE IF EXISTS copy_target" >/dev/null
-	pg bench_to "CREATE TABLE copy_target (LIKE messages INCLUDING ALL)" >/dev/null
+	pg postgres "DROP DATABASE IF EXISTS bench_copy" >/dev/null 2>&1
+	pg postgres "CREATE DATABASE bench_copy" >/dev/null
+	"$bin/ferry-extract" "$my_uri" -t messages --schema-only |
+		"$bin/ferry-load" "$pg_base dbname=bench_copy" --create
+	pg bench_copy "CREATE TABLE copy_pk (LIKE messages INCLUDING DEFAULTS)" >/dev/null
+	pg bench_copy "ALTER TABLE copy_pk ADD PRIMARY KEY (id)" >/dev/null
+	test "$(pg bench_copy "SELECT count(*) FROM pg_indexes WHERE tablename = 'messages'")" -ge 2
 }
 
 tm() { # tm FILE: "wall rss"
@@ -45,8 +51,10 @@ tm() { # tm FILE: "wall rss"
 : >"$work/runs"
 for i in 1 2 3; do
 	ddl_target
-	/usr/bin/time -v -o "$work/copy.time" psql -X -q "$pg_base dbname=bench_to" \
-		-c "\\copy copy_target FROM '$work/messages.tsv'"
+	/usr/bin/time -v -o "$work/copy.time" psql -X -q "$pg_base dbname=bench_copy" \
+		-c "\\copy messages FROM '$work/messages.tsv'"
+	/usr/bin/time -v -o "$work/copypk.time" psql -X -q "$pg_base dbname=bench_copy" \
+		-c "\\copy copy_pk FROM '$work/messages.tsv'"
 	fresh
 	t0=$(date +%s.%N)
 	/usr/bin/time -v -o "$work/ex.time" "$bin/ferry-extract" "$my_uri" -t messages |
@@ -55,12 +63,16 @@ for i in 1 2 3; do
 	fresh
 	/usr/bin/time -v -o "$work/file.time" "$bin/ferry-load" "$pg_base dbname=bench_to" \
 		--create -i "$work/messages.ferry"
-	echo "$(tm "$work/copy.time") $pipe $(tm "$work/ex.time") $(tm "$work/ld.time") $(tm "$work/file.time")" >>"$work/runs"
+	fresh
+	/usr/bin/time -v -o "$work/noidx.time" "$bin/ferry-load" "$pg_base dbname=bench_to" \
+		--create --no-indexes -i "$work/messages.ferry"
+	echo "$(tm "$work/copy.time") $pipe $(tm "$work/ex.time") $(tm "$work/ld.time") $(tm "$work/file.time") $(tm "$work/copypk.time") $(tm "$work/noidx.time")" >>"$work/runs"
 done
 sort -n -k3 "$work/runs" | sed -n 2p >"$work/median"
-read -r c_s c_r p_s e_s e_r l_s l_r f_s f_r <"$work/median"
+read -r c_s c_r p_s e_s e_r l_s l_r f_s f_r k_s k_r x_s x_r <"$work/median"
 awk -v n="$n" -v c="$c_s" -v cr="$c_r" -v p="$p_s" -v e="$e_s" -v er="$e_r" \
-    -v l="$l_s" -v lr="$l_r" -v f="$f_s" -v fr="$f_r" '
+    -v l="$l_s" -v lr="$l_r" -v f="$f_s" -v fr="$f_r" -v kp="$k_s" -v kpr="$k_r" \
+    -v x="$x_s" -v xr="$x_r" '
 function line(name, s, rss, base) {
 	printf "%-50s %7.2f %10.0f %8s %8s\n", name, s, n / s,
 	    rss ? sprintf("%.1f", rss / 1024) : "-", base ? sprintf("%.2fx", s / base) : "-"
@@ -70,10 +82,12 @@ function line(name, s, rss, base) {
 BEGIN {
 	printf "{\"messages\":%d,\"results\":[", n > "bench/load.json"
 	printf "%-50s %7s %10s %8s %8s\n", "messages, MariaDB -> PostgreSQL", "wall s", "rows/s", "RSS MiB", "vs COPY"
-	line("psql \\copy FROM file (table with primary key)", c, cr, 0)
-	line("ferry-extract | ferry-load --create (pipeline)", p, 0, c)
+	line("psql \\copy FROM file, key + 2 indexes", c, cr, 0)
+	line("psql \\copy FROM file, primary key only", kp, kpr, 0)
+	line("ferry-extract | ferry-load --create (key+indexes)", p, 0, c)
 	line("  stage ferry-extract", e, er, 0)
 	line("  stage ferry-load --create", l, lr, 0)
-	line("ferry-load --create -i FILE", f, fr, c)
+	line("ferry-load --create -i FILE (key + indexes)", f, fr, c)
+	line("ferry-load --create --no-indexes -i FILE (key)", x, xr, kp)
 	print "]}" >> "bench/load.json"
 }'

@@ -1,0 +1,798 @@
+#include "verify.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "digest.h"
+#include "progress.h"
+#include "stream.h"
+#include "uri.h"
+
+#define KEY_MAX 16 /* primary-key columns a merge handles */
+
+struct side {
+	const char *spec;
+	char label;
+	int is_stream;
+	/* a database */
+	struct uri uri;
+	int have_uri;
+	struct source *src;
+	char **names; /* its tables */
+	size_t nnames;
+	struct schema_table *dbt;
+	struct source_query q;
+	/* a stream */
+	FILE *f;
+	struct stream_reader *r;
+	/* the table being compared */
+	const struct schema_table *t;
+	const struct value *row; /* current row, NULL at the end */
+	uint64_t rows;
+	struct digest dig;
+	/* the previous row's key, copied, to check the order */
+	struct value prev[KEY_MAX];
+	int has_prev;
+	struct buf prevbuf;
+};
+
+/* one table's comparison */
+struct cmp {
+	const char *name;
+	size_t ncols;	 /* compared columns */
+	size_t *ca, *cb; /* their index on each side */
+	size_t nkey;
+	size_t ka[KEY_MAX], kb[KEY_MAX];
+	uint64_t missing, extra, changed, shown;
+	int columns_differ;
+	cJSON *diffs; /* for --report */
+	struct buf scratch, x, y;
+	struct value *va, *vb; /* compared values, side order */
+	enum value_type *ta, *tb;
+};
+
+static int is_stream_spec(const char *s)
+{
+	struct stat st;
+
+	if (strcmp(s, "-") == 0)
+		return 1;
+	if (strstr(s, "://") || strchr(s, '='))
+		return 0;
+	return stat(s, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+static int side_open(struct side *s, const struct verify_opts *o, struct err *e)
+{
+	buf_init(&s->prevbuf, (size_t)STREAM_MAX_ROW);
+	s->is_stream = is_stream_spec(s->spec);
+	if (s->is_stream) {
+		const char *name =
+		    strcmp(s->spec, "-") == 0 ? "stdin" : s->spec;
+		s->f = strcmp(s->spec, "-") == 0 ? stdin : fopen(s->spec, "rb");
+		if (!s->f)
+			return err_set(e, ERR_USAGE, "%s: %s", s->spec,
+				       strerror(errno));
+		if (!(s->r = stream_reader_new(s->f, name, e)))
+			return -1;
+		return 0;
+	}
+	if (uri_parse(s->spec, &s->uri, e) < 0)
+		return -1;
+	s->have_uri = 1;
+	if (!(s->src = source_open(&s->uri, &o->source, e)) ||
+	    source_begin(s->src, e) < 0 ||
+	    source_list_tables(s->src, &s->names, &s->nnames, e) < 0)
+		return -1;
+	return 0;
+}
+
+static void side_close(struct side *s)
+{
+	if (s->r)
+		stream_reader_free(s->r);
+	if (s->f && s->f != stdin)
+		fclose(s->f);
+	source_names_free(s->names);
+	schema_table_free(s->dbt);
+	source_close(s->src);
+	if (s->have_uri)
+		uri_release(&s->uri);
+	buf_release(&s->prevbuf);
+}
+
+static int db_has(const struct side *s, const char *name)
+{
+	for (size_t i = 0; i < s->nnames; i++)
+		if (strcmp(s->names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Describe table `name` on a database side; its rows are opened later,
+ * once the merge key is known. */
+static int db_table(struct side *s, const char *name, struct err *e)
+{
+	schema_table_free(s->dbt);
+	if (!(s->dbt = source_describe(s->src, name, e)))
+		return -1;
+	s->t = s->dbt;
+	return 0;
+}
+
+/*
+ * Open the rows of a database side ordered by the merge key (its columns
+ * `key`, nkey of them: A's primary key found in this side), whatever this
+ * side's own primary key is.
+ */
+static int db_open(struct side *s, const size_t *key, size_t nkey,
+		   struct err *e)
+{
+	if (nkey) {
+		memcpy(s->dbt->pk, key, nkey * sizeof(*key));
+		s->dbt->npk = nkey;
+	}
+	memset(&s->q, 0, sizeof(s->q));
+	s->q.t = s->dbt;
+	s->q.order_pk = nkey > 0;
+	return source_open_rows(s->src, &s->q, e);
+}
+
+/* The next row of the side's table: 1, 0 at its end, -1. */
+static int side_next(struct side *s, struct err *e)
+{
+	int rc = s->is_stream ? stream_reader_next_row(s->r, &s->row, e)
+			      : source_next_row(s->src, &s->row, e);
+
+	if (rc <= 0) {
+		s->row = NULL;
+		if (rc < 0)
+			err_prefix(e, "side %c (%s)", s->label,
+				   s->is_stream ? "stream" : s->uri.display);
+		return rc;
+	}
+	s->rows++;
+	return 1;
+}
+
+static int ignored(const struct verify_opts *o, const char *table,
+		   const char *col)
+{
+	size_t tl = strlen(table);
+
+	for (size_t i = 0; i < o->nignore; i++)
+		if (strncmp(o->ignore[i], table, tl) == 0 &&
+		    o->ignore[i][tl] == '.' &&
+		    strcmp(o->ignore[i] + tl + 1, col) == 0)
+			return 1;
+	return 0;
+}
+
+/* A value for a message: NULL bare; numbers bare in keys (quote 0),
+ * everything else quoted, escaped and cut. */
+static const char *value_text(struct buf *b, enum value_type t,
+			      const struct value *v, int quote);
+
+static const char *short_text(struct buf *b, enum value_type t,
+			      const struct value *v)
+{
+	return value_text(b, t, v, 1);
+}
+
+static const char *value_text(struct buf *b, enum value_type t,
+			      const struct value *v, int quote)
+{
+	struct err e;
+
+	buf_reset(b);
+	if (v->null) {
+		buf_adds(b, "NULL", &e);
+		return (char *)b->data;
+	}
+	if (value_format(b, t, v, VALUE_STYLE_TEXT, &e) < 0)
+		buf_adds(b, "?", &e);
+	{
+		/* one line: control characters escaped, long values cut */
+		char q[160];
+		err_quote(q, sizeof(q), b->data ? (char *)b->data : "", b->len,
+			  80);
+		buf_reset(b);
+		if (quote || value_type_is_bytes(t) || t == VALUE_UUID ||
+		    t == VALUE_DATE || t == VALUE_TIME || t == VALUE_TIMESTAMP ||
+		    t == VALUE_TIMESTAMPTZ)
+			buf_addf(b, &e, "'%s'", q);
+		else
+			buf_adds(b, q, &e);
+	}
+	return b->data ? (char *)b->data : "";
+}
+
+/* "id=42, k='x'" of side s's current row */
+static void key_text(struct cmp *c, struct side *s, const size_t *k,
+		     struct buf *out)
+{
+	struct err e;
+
+	buf_reset(out);
+	for (size_t i = 0; i < c->nkey; i++) {
+		const struct schema_column *col = &s->t->cols[k[i]];
+		struct buf v;
+		buf_init(&v, 4096);
+		buf_addf(out, &e, "%s%s=%s", i ? ", " : "", col->name,
+			 value_text(&v, col->type, &s->row[k[i]], 0));
+		buf_release(&v);
+	}
+}
+
+static int key_cmp(struct cmp *c, const struct side *a, const struct value *ra,
+		   const size_t *ka, const struct side *b,
+		   const struct value *rb, const size_t *kb)
+{
+	for (size_t i = 0; i < c->nkey; i++) {
+		int r = value_compare_mixed(a->t->cols[ka[i]].type, &ra[ka[i]],
+					    b->t->cols[kb[i]].type, &rb[kb[i]]);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* Keys must rise strictly: a stream not in key order cannot be merged. */
+static int check_order(struct cmp *c, struct side *s, const size_t *k,
+		       struct err *e)
+{
+	size_t need = 0;
+
+	if (s->has_prev) {
+		for (size_t i = 0; i < c->nkey; i++) {
+			int r = value_compare_mixed(
+			    s->t->cols[k[i]].type, &s->prev[i],
+			    s->t->cols[k[i]].type, &s->row[k[i]]);
+			if (r < 0)
+				break;
+			if (r > 0 || i == c->nkey - 1)
+				return err_set(
+				    e, ERR_USAGE,
+				    "side %c: table %s is not in primary-key "
+				    "order at row %" PRIu64 " (extract it with "
+				    "--order pk)",
+				    s->label, c->name, s->rows);
+		}
+	}
+	/* copy the key so that it outlives the row */
+	for (size_t i = 0; i < c->nkey; i++)
+		if (value_type_is_bytes(s->t->cols[k[i]].type))
+			need += s->row[k[i]].v.s.len;
+	buf_reset(&s->prevbuf);
+	if (buf_reserve(&s->prevbuf, need + 1, e) < 0)
+		return -1;
+	for (size_t i = 0; i < c->nkey; i++) {
+		s->prev[i] = s->row[k[i]];
+		if (value_type_is_bytes(s->t->cols[k[i]].type)) {
+			char *dst = (char *)s->prevbuf.data + s->prevbuf.len;
+			memcpy(dst, s->row[k[i]].v.s.p, s->row[k[i]].v.s.len);
+			s->prev[i].v.s.p = dst;
+			s->prevbuf.len += s->row[k[i]].v.s.len;
+		}
+	}
+	s->has_prev = 1;
+	return 0;
+}
+
+/* Add the current row's compared columns to the side's digest. */
+static int add_digest(struct cmp *c, struct side *s, const size_t *cols,
+		      struct value *vals, enum value_type *types, struct err *e)
+{
+	struct digest h;
+
+	for (size_t i = 0; i < c->ncols; i++) {
+		vals[i] = s->row[cols[i]];
+		types[i] = s->t->cols[cols[i]].type;
+	}
+	if (digest_row(types, vals, c->ncols, &c->scratch, &h, e) < 0)
+		return -1;
+	digest_add(&s->dig, &h);
+	return 0;
+}
+
+static void note_diff(struct cmp *c, struct verify_opts *o, const char *kind,
+		      const char *key, cJSON *cols, const char *line)
+{
+	cJSON *d;
+
+	if (c->shown++ >= o->max_diffs) {
+		cJSON_Delete(cols);
+		return;
+	}
+	fprintf(o->out, "  %s: %s%s\n", kind, key, line ? line : "");
+	if (c->diffs && (d = cJSON_CreateObject())) {
+		cJSON_AddStringToObject(d, "kind", kind);
+		cJSON_AddStringToObject(d, "key", key);
+		if (cols)
+			cJSON_AddItemToObject(d, "columns", cols);
+		cJSON_AddItemToArray(c->diffs, d);
+	} else {
+		cJSON_Delete(cols);
+	}
+}
+
+/* Both sides are on rows with the same key: compare their columns. */
+static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
+			struct side *b, struct buf *key, struct err *e)
+{
+	struct buf line, ea, eb;
+	cJSON *cols = c->diffs ? cJSON_CreateArray() : NULL;
+	int differs = 0;
+
+	buf_init(&line, 1u << 16);
+	buf_init(&ea, (size_t)STREAM_MAX_ROW * 2);
+	buf_init(&eb, (size_t)STREAM_MAX_ROW * 2);
+	for (size_t i = 0; i < c->ncols; i++) {
+		const struct schema_column *col = &a->t->cols[c->ca[i]];
+		enum value_type tb = b->t->cols[c->cb[i]].type;
+		const struct value *x = &a->row[c->ca[i]],
+				   *y = &b->row[c->cb[i]];
+
+		buf_reset(&ea);
+		buf_reset(&eb);
+		if (value_canonical(&ea, col->type, x, e) < 0 ||
+		    value_canonical(&eb, tb, y, e) < 0)
+			goto fail;
+		if (ea.len == eb.len && memcmp(ea.data, eb.data, ea.len) == 0)
+			continue;
+		differs = 1;
+		buf_addf(&line, e, "%s %s: A %s B ", line.len ? ";" : "",
+			 col->name, short_text(&c->x, col->type, x));
+		buf_addf(&line, e, "%s", short_text(&c->y, tb, y));
+		if (cols) {
+			cJSON *cj = cJSON_CreateObject();
+			cJSON_AddStringToObject(cj, "column", col->name);
+			cJSON_AddStringToObject(
+			    cj, "a", short_text(&c->x, col->type, x));
+			cJSON_AddStringToObject(cj, "b",
+						short_text(&c->y, tb, y));
+			cJSON_AddItemToArray(cols, cj);
+		}
+	}
+	if (differs) {
+		c->changed++;
+		note_diff(c, o, "changed", (char *)key->data, cols,
+			  line.data ? (char *)line.data : "");
+		cols = NULL;
+	}
+	cJSON_Delete(cols);
+	buf_release(&line);
+	buf_release(&ea);
+	buf_release(&eb);
+	return 0;
+fail:
+	cJSON_Delete(cols);
+	buf_release(&line);
+	buf_release(&ea);
+	buf_release(&eb);
+	return -1;
+}
+
+static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
+			 const char *name, cJSON *report, struct err *e)
+{
+	struct cmp c;
+	struct buf key;
+	cJSON *tj = NULL;
+	char da[DIGEST_HEX_LEN + 1], db[DIGEST_HEX_LEN + 1];
+	double t0 = progress_now();
+	int rc = -1, ra, rb, equal;
+
+	memset(&c, 0, sizeof(c));
+	c.name = name;
+	buf_init(&c.scratch, (size_t)STREAM_MAX_ROW * 2 + 65536);
+	buf_init(&c.x, 1u << 20);
+	buf_init(&c.y, 1u << 20);
+	buf_init(&key, 1u << 16);
+	c.ca = calloc(a->t->ncols + 1, sizeof(*c.ca));
+	c.cb = calloc(a->t->ncols + 1, sizeof(*c.cb));
+	c.va = calloc(a->t->ncols + 1, sizeof(*c.va));
+	c.vb = calloc(a->t->ncols + 1, sizeof(*c.vb));
+	c.ta = calloc(a->t->ncols + 1, sizeof(*c.ta));
+	c.tb = calloc(a->t->ncols + 1, sizeof(*c.tb));
+	if (!c.ca || !c.cb || !c.va || !c.vb || !c.ta || !c.tb) {
+		err_oom(e);
+		goto out;
+	}
+	if (report) {
+		tj = cJSON_CreateObject();
+		cJSON_AddStringToObject(tj, "table", name);
+		c.diffs = cJSON_AddArrayToObject(tj, "differences");
+	}
+	/* the columns both sides have, in A's order */
+	for (size_t i = 0; i < a->t->ncols; i++) {
+		const char *cn = a->t->cols[i].name;
+		int j = schema_column_index(b->t, cn);
+		if (ignored(o, name, cn))
+			continue;
+		if (j < 0) {
+			c.columns_differ = 1;
+			fprintf(o->out, "%s: column %s only in A\n", name, cn);
+			continue;
+		}
+		c.ca[c.ncols] = i;
+		c.cb[c.ncols++] = (size_t)j;
+	}
+	for (size_t j = 0; j < b->t->ncols; j++)
+		if (schema_column_index(a->t, b->t->cols[j].name) < 0 &&
+		    !ignored(o, name, b->t->cols[j].name)) {
+			c.columns_differ = 1;
+			fprintf(o->out, "%s: column %s only in B\n", name,
+				b->t->cols[j].name);
+		}
+	/* the key: A's primary key, found by name in B */
+	c.nkey = a->t->npk <= KEY_MAX ? a->t->npk : 0;
+	for (size_t i = 0; i < c.nkey; i++) {
+		int j = schema_column_index(b->t, a->t->cols[a->t->pk[i]].name);
+		if (j < 0) {
+			c.nkey = 0;
+			break;
+		}
+		c.ka[i] = a->t->pk[i];
+		c.kb[i] = (size_t)j;
+	}
+	if (!c.nkey)
+		fprintf(o->out,
+			"%s: no primary key on both sides: comparing row "
+			"counts and digests only\n",
+			name);
+	if ((!a->is_stream && db_open(a, c.ka, c.nkey, e) < 0) ||
+	    (!b->is_stream && db_open(b, c.kb, c.nkey, e) < 0))
+		goto out;
+	a->has_prev = b->has_prev = 0;
+	digest_init(&a->dig);
+	digest_init(&b->dig);
+	a->rows = b->rows = 0;
+	if ((ra = side_next(a, e)) < 0 || (rb = side_next(b, e)) < 0)
+		goto out;
+	while (a->row || b->row) {
+		int k;
+
+		if (a->row && (add_digest(&c, a, c.ca, c.va, c.ta, e) < 0 ||
+			       (c.nkey && check_order(&c, a, c.ka, e) < 0)))
+			goto out;
+		if (b->row && (add_digest(&c, b, c.cb, c.vb, c.tb, e) < 0 ||
+			       (c.nkey && check_order(&c, b, c.kb, e) < 0)))
+			goto out;
+		if (!c.nkey) {
+			/* no key: just read both to their ends */
+			if (a->row && side_next(a, e) < 0)
+				goto out;
+			if (b->row && side_next(b, e) < 0)
+				goto out;
+			continue;
+		}
+		for (;;) {
+			if (!a->row && !b->row)
+				break;
+			k = !a->row ? 1
+			    : !b->row
+				? -1
+				: key_cmp(&c, a, a->row, c.ka, b, b->row, c.kb);
+			if (k < 0) {
+				key_text(&c, a, c.ka, &key);
+				c.missing++;
+				note_diff(&c, o, "missing in B",
+					  (char *)key.data, NULL, NULL);
+				if (side_next(a, e) < 0)
+					goto out;
+				if (a->row && (add_digest(&c, a, c.ca, c.va,
+							  c.ta, e) < 0 ||
+					       check_order(&c, a, c.ka, e) < 0))
+					goto out;
+				continue;
+			}
+			if (k > 0) {
+				key_text(&c, b, c.kb, &key);
+				c.extra++;
+				note_diff(&c, o, "extra in B", (char *)key.data,
+					  NULL, NULL);
+				if (side_next(b, e) < 0)
+					goto out;
+				if (b->row && (add_digest(&c, b, c.cb, c.vb,
+							  c.tb, e) < 0 ||
+					       check_order(&c, b, c.kb, e) < 0))
+					goto out;
+				continue;
+			}
+			break;
+		}
+		if (!a->row && !b->row)
+			break;
+		key_text(&c, a, c.ka, &key);
+		if (compare_rows(&c, o, a, b, &key, e) < 0)
+			goto out;
+		if (side_next(a, e) < 0 || side_next(b, e) < 0)
+			goto out;
+	}
+	digest_hex(&a->dig, da);
+	digest_hex(&b->dig, db);
+	equal = !c.columns_differ && a->rows == b->rows &&
+		digest_equal(&a->dig, &b->dig) && !c.missing && !c.extra &&
+		!c.changed;
+	if (!equal)
+		o->differ = 1;
+	fprintf(o->out, "%s: A %" PRIu64 " rows, B %" PRIu64 " rows: %s", name,
+		a->rows, b->rows, equal ? "equal" : "DIFFERENT");
+	if (!equal && c.nkey)
+		fprintf(o->out,
+			" (%" PRIu64 " missing in B, %" PRIu64
+			" extra in B, %" PRIu64 " changed)",
+			c.missing, c.extra, c.changed);
+	fprintf(o->out, "\n");
+	if (c.shown > o->max_diffs)
+		fprintf(o->out, "  ... and %" PRIu64 " more differences\n",
+			c.shown - o->max_diffs);
+	if (tj) {
+		cJSON_AddNumberToObject(tj, "rows_a", (double)a->rows);
+		cJSON_AddNumberToObject(tj, "rows_b", (double)b->rows);
+		cJSON_AddStringToObject(tj, "digest_a", da);
+		cJSON_AddStringToObject(tj, "digest_b", db);
+		cJSON_AddBoolToObject(tj, "equal", equal);
+		cJSON_AddBoolToObject(tj, "merged_by_key", c.nkey > 0);
+		cJSON_AddNumberToObject(tj, "missing_in_b", (double)c.missing);
+		cJSON_AddNumberToObject(tj, "extra_in_b", (double)c.extra);
+		cJSON_AddNumberToObject(tj, "changed", (double)c.changed);
+		cJSON_AddNumberToObject(tj, "seconds", progress_now() - t0);
+		cJSON_AddItemToArray(report, tj);
+		tj = NULL;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(tj);
+	free(c.ca);
+	free(c.cb);
+	free(c.va);
+	free(c.vb);
+	free(c.ta);
+	free(c.tb);
+	buf_release(&c.scratch);
+	buf_release(&c.x);
+	buf_release(&c.y);
+	buf_release(&key);
+	if (rc < 0 && (e->class == ERR_STREAM || e->class == ERR_DB))
+		err_prefix(e, "table %s", name);
+	return rc;
+}
+
+static int wanted(const struct verify_opts *o, const char *name)
+{
+	if (!o->ntables)
+		return 1;
+	for (size_t i = 0; i < o->ntables; i++)
+		if (strcmp(o->tables[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* A table only one side has. */
+static void one_sided(struct verify_opts *o, const char *name, char side,
+		      cJSON *report)
+{
+	fprintf(o->out, "%s: only in %c: DIFFERENT\n", name, side);
+	o->differ = 1;
+	if (report) {
+		cJSON *tj = cJSON_CreateObject();
+		cJSON_AddStringToObject(tj, "table", name);
+		cJSON_AddStringToObject(tj, "only_in", side == 'A' ? "A" : "B");
+		cJSON_AddBoolToObject(tj, "equal", 0);
+		cJSON_AddItemToArray(report, tj);
+	}
+}
+
+/* Skip (read and check) the rows of a stream table that is not compared. */
+static int skip_stream_table(struct side *s, struct err *e)
+{
+	const struct value *row;
+	int rc;
+
+	while ((rc = stream_reader_next_row(s->r, &row, e)) == 1)
+		;
+	return rc;
+}
+
+#define MAX_SEEN 4096
+
+int verify_run(struct verify_opts *o, struct err *e)
+{
+	char **seen = calloc(MAX_SEEN, sizeof(*seen));
+	size_t seen_n = 0;
+	struct side sd[2];
+	cJSON *root = NULL, *tables = NULL;
+	size_t ntab = 0;
+	int rc = -1;
+
+	memset(sd, 0, sizeof(sd));
+	if (!seen)
+		return err_oom(e);
+	sd[0].spec = o->side[0];
+	sd[0].label = 'A';
+	sd[1].spec = o->side[1];
+	sd[1].label = 'B';
+	o->differ = 0;
+	if (o->report_path) {
+		root = cJSON_CreateObject();
+		tables = cJSON_AddArrayToObject(root, "tables");
+	}
+	if (side_open(&sd[0], o, e) < 0) {
+		err_prefix(e, "side A");
+		goto out;
+	}
+	if (side_open(&sd[1], o, e) < 0) {
+		err_prefix(e, "side B");
+		goto out;
+	}
+	if (sd[0].is_stream || sd[1].is_stream) {
+		/* the stream (A's if both) drives; the other side follows */
+		struct side *s = sd[0].is_stream ? &sd[0] : &sd[1];
+		struct side *other = s == &sd[0] ? &sd[1] : &sd[0];
+		const struct schema_table *st;
+		int trc;
+
+		int other_done = 0;
+
+		while ((trc = stream_reader_next_table(s->r, &st, e)) == 1) {
+			const struct schema_table *ot = NULL;
+			int orc = 0;
+
+			if (other->is_stream && !other_done) {
+				orc =
+				    stream_reader_next_table(other->r, &ot, e);
+				if (orc < 0)
+					goto out;
+				other_done = orc == 0;
+			}
+			if (!wanted(o, st->name)) {
+				if (skip_stream_table(s, e) < 0 ||
+				    (orc == 1 &&
+				     skip_stream_table(other, e) < 0))
+					goto out;
+				continue;
+			}
+			if (seen_n < MAX_SEEN)
+				seen[seen_n++] =
+				    st->name[0] ? strdup(st->name) : NULL;
+			s->t = st;
+			if (other->is_stream) {
+				if (orc == 0) {
+					/* B has ended: the rest of A is A's
+					 * alone */
+					one_sided(o, st->name, s->label,
+						  tables);
+					if (skip_stream_table(s, e) < 0)
+						goto out;
+					continue;
+				}
+				if (strcmp(ot->name, st->name) != 0) {
+					err_set(
+					    e, ERR_USAGE,
+					    "the two streams hold their tables in "
+					    "another order (table %s against %s)",
+					    st->name, ot->name);
+					goto out;
+				}
+				other->t = ot;
+			} else if (!db_has(other, st->name)) {
+				one_sided(o, st->name, s->label, tables);
+				if (skip_stream_table(s, e) < 0)
+					goto out;
+				continue;
+			} else if (db_table(other, st->name, e) < 0) {
+				goto out;
+			}
+			ntab++;
+			if (compare_table(o, &sd[0], &sd[1], st->name, tables,
+					  e) < 0)
+				goto out;
+		}
+		if (trc < 0)
+			goto out;
+		/* whatever B holds past A's end is B's alone: read it all,
+		 * so that a truncation there is seen too */
+		while (other->is_stream && !other_done) {
+			const struct schema_table *ot;
+			int orc = stream_reader_next_table(other->r, &ot, e);
+			if (orc < 0)
+				goto out;
+			if (orc == 0)
+				break;
+			if (wanted(o, ot->name))
+				one_sided(o, ot->name, other->label, tables);
+			if (skip_stream_table(other, e) < 0)
+				goto out;
+		}
+		for (size_t i = 0; i < o->ntables; i++) {
+			size_t k;
+			for (k = 0; k < seen_n; k++)
+				if (strcmp(seen[k], o->tables[i]) == 0)
+					break;
+			if (k == seen_n) {
+				err_set(e, ERR_USAGE,
+					"no table %s in the stream",
+					o->tables[i]);
+				goto out;
+			}
+		}
+	} else {
+		/* two databases: -t, or every table of either */
+		for (int pass = 0; pass < 2; pass++) {
+			struct side *s = &sd[pass], *other = &sd[1 - pass];
+			const char *const *names =
+			    o->ntables ? o->tables
+				       : (const char *const *)s->names;
+			size_t n = o->ntables ? o->ntables : s->nnames;
+			for (size_t i = 0; i < n; i++) {
+				const char *nm = names[i];
+				if (pass == 1 &&
+				    (o->ntables || db_has(other, nm)))
+					continue;
+				if (!db_has(s, nm) && !db_has(other, nm)) {
+					err_set(e, ERR_USAGE,
+						"no table %s on either side",
+						nm);
+					goto out;
+				}
+				if (!db_has(other, nm) || !db_has(s, nm)) {
+					one_sided(o, nm,
+						  db_has(&sd[0], nm) ? 'A'
+								     : 'B',
+						  tables);
+					continue;
+				}
+				if (db_table(&sd[0], nm, e) < 0 ||
+				    db_table(&sd[1], nm, e) < 0)
+					goto out;
+				ntab++;
+				if (compare_table(o, &sd[0], &sd[1], nm, tables,
+						  e) < 0)
+					goto out;
+			}
+		}
+	}
+	fprintf(o->out, "%s\n",
+		o->differ ? "the two sides DIFFER" : "the two sides are equal");
+	if (root) {
+		char *text;
+		FILE *f;
+		cJSON_AddBoolToObject(root, "equal", !o->differ);
+		cJSON_AddStringToObject(root, "a",
+					sd[0].is_stream ? sd[0].spec
+							: sd[0].uri.display);
+		cJSON_AddStringToObject(root, "b",
+					sd[1].is_stream ? sd[1].spec
+							: sd[1].uri.display);
+		if (!(text = cJSON_Print(root))) {
+			err_oom(e);
+			goto out;
+		}
+		f = fopen(o->report_path, "w");
+		if (!f || fputs(text, f) < 0 || fputc('\n', f) < 0 ||
+		    fclose(f) != 0) {
+			err_set(e, ERR_SYSTEM, "--report %s: %s",
+				o->report_path, strerror(errno));
+			free(text);
+			goto out;
+		}
+		free(text);
+	}
+	rc = 0;
+out:
+	(void)ntab;
+	for (size_t i = 0; seen && i < seen_n; i++)
+		free(seen[i]);
+	free(seen);
+	cJSON_Delete(root);
+	side_close(&sd[0]);
+	side_close(&sd[1]);
+	return rc;
+}

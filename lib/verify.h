@@ -1,0 +1,41 @@
+/*
+ * verify - what ferry-verify does: compare two sides, each a database or a
+ * stream, table by table, and say exactly what differs.
+ *
+ * Tables are matched by name.  A table's rows are merged by primary key
+ * (databases are read with --order pk, streams must have been written in
+ * key order), values compared in their canonical form (value_canonical:
+ * 5, 5 unsigned and 5.00 agree; JSON in any key order), and missing, extra
+ * and changed keys listed.  A table without a primary key is compared by
+ * row count and the order-independent digest of its rows only.
+ */
+#ifndef FERRY_VERIFY_H
+#define FERRY_VERIFY_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "source.h"
+
+struct verify_opts {
+	const char *side[2];	   /* a URI, a stream file, or "-" */
+	const char *const *tables; /* -t; none: every table of side A */
+	size_t ntables;
+	const char *const *ignore; /* --ignore-column TABLE.COL */
+	size_t nignore;
+	uint64_t max_diffs;	 /* differences listed per table */
+	const char *report_path; /* --report FILE, or NULL */
+	struct source_opts source;
+	FILE *out;  /* the human summary */
+	int differ; /* out: something differs */
+};
+
+/*
+ * Compare.  0 with o->differ set to 0 or 1, or -1 with e set (ERR_STREAM
+ * for a bad or truncated stream side, ERR_DB, ERR_USAGE): never 0 when a
+ * side could not be read to its end.
+ */
+int verify_run(struct verify_opts *o, struct err *e);
+
+#endif

@@ -1,0 +1,142 @@
+#!/bin/sh
+# ferry-verify: equal sides give 0; each kind of difference gives exactly
+# the right verdict and keys; streams and databases in any combination; a
+# truncated stream is exit 3, never 0 or 1.
+. "$(dirname "$0")/lib.sh"
+test_need_db
+
+PG_BASE="host=$FERRY_TEST_PG_HOST port=$FERRY_TEST_PG_PORT user=ferry"
+
+cat >src.sql <<\EOSQL
+CREATE TABLE t (id BIGINT PRIMARY KEY, u BIGINT UNSIGNED, d DECIMAL(10,2),
+  s VARCHAR(20), n TEXT, ts DATETIME(6), js JSON, f TINYINT(1));
+INSERT INTO t VALUES
+ (1, 18446744073709551615, 1.50, 'a', NULL, '2024-01-01 00:00:00.000001', '{"b": 1, "a": [1, 2.50]}', 1),
+ (2, 0, -0.01, '', 'x', '1999-12-31 23:59:59', '[]', 0),
+ (3, 5, 0.00, 'c', '', '2000-01-01 00:00:00', 'null', NULL);
+CREATE TABLE k2 (g INT, u INT, v TEXT, PRIMARY KEY (g, u));
+INSERT INTO k2 VALUES (1, 1, 'a'), (1, 2, 'b'), (2, 1, 'c');
+CREATE TABLE nokey (a INT, b TEXT);
+INSERT INTO nokey VALUES (1, 'x'), (1, 'x'), (2, NULL);
+CREATE TABLE tk (k VARCHAR(10) PRIMARY KEY, v INT);
+INSERT INTO tk VALUES ('B', 1), ('a', 2), ('_', 3), ('é', 4);
+EOSQL
+
+test_expect_success 'setup: a MariaDB source, migrated into PostgreSQL' '
+	my_fresh_db && my_sql <src.sql && pg_fresh_db &&
+	ferry-extract "$MY_URI" --all-tables | ferry-load "$PG_URI" --create &&
+	pg_sql "SELECT count(*) FROM t" >n && echo 3 >expect && test_cmp expect n
+'
+
+test_expect_success 'identical copies in both engines: exit 0, every table equal' '
+	ferry-verify "$MY_URI" "$PG_URI" >out &&
+	cat >expect <<-\EOT &&
+	k2: A 3 rows, B 3 rows: equal
+	nokey: no primary key on both sides: comparing row counts and digests only
+	nokey: A 3 rows, B 3 rows: equal
+	t: A 3 rows, B 3 rows: equal
+	tk: A 4 rows, B 4 rows: equal
+	the two sides are equal
+	EOT
+	test_cmp expect out
+'
+
+test_expect_success 'a stream against a database, and a stream against a stream' '
+	ferry-extract "$PG_URI" -t k2 -t t -t tk --order pk -o pg.ferry &&
+	ferry-extract "$MY_URI" -t k2 -t t -t tk --order pk -o my2.ferry &&
+	ferry-verify my2.ferry "$PG_URI" >out &&
+	test_grep "the two sides are equal" out &&
+	ferry-verify my2.ferry pg.ferry >out &&
+	test_grep "the two sides are equal" out &&
+	ferry-verify - "$PG_URI" -t t <my2.ferry >out &&
+	test_grep "t: A 3 rows, B 3 rows: equal" out
+'
+
+test_expect_success 'one changed value, one missing row, one extra row: exit 1 with their keys' '
+	pg_sql "UPDATE t SET s = '"'"'z'"'"' WHERE id = 3; DELETE FROM t WHERE id = 2;
+		INSERT INTO t (id, u, d, s) VALUES (9, 1, 1, '"'"'new'"'"')" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" -t t --report rep.json >out &&
+	cat >expect <<-\EOT &&
+	  missing in B: id=2
+	  changed: id=3 s: A '"'"'c'"'"' B '"'"'z'"'"'
+	  extra in B: id=9
+	t: A 3 rows, B 3 rows: DIFFERENT (1 missing in B, 1 extra in B, 1 changed)
+	the two sides DIFFER
+	EOT
+	test_cmp expect out &&
+	jq -r ".equal, .tables[0].missing_in_b, .tables[0].extra_in_b, .tables[0].changed, .tables[0].differences[1].columns[0].column" rep.json >r &&
+	printf "false\n1\n1\n1\ns\n" >expect && test_cmp expect r
+'
+
+test_expect_success 'NULL turned into an empty string is a difference' '
+	pg_fresh_db && ferry-extract "$MY_URI" --all-tables | ferry-load "$PG_URI" --create &&
+	pg_sql "UPDATE t SET n = '"'"''"'"' WHERE id = 1" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" -t t >out &&
+	test_grep "  changed: id=1 n: A NULL B '"'"''"'"'" out
+'
+
+test_expect_success 'a timestamp one microsecond off is a difference' '
+	pg_sql "UPDATE t SET n = NULL WHERE id = 1; UPDATE t SET ts = ts + interval '"'"'1 microsecond'"'"' WHERE id = 2" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" -t t >out &&
+	test_grep "  changed: id=2 ts: A '"'"'1999-12-31T23:59:59'"'"' B '"'"'1999-12-31T23:59:59.000001'"'"'" out
+'
+
+test_expect_success 'JSON in another key order is equal; another value is not' '
+	pg_sql "UPDATE t SET ts = ts - interval '"'"'1 microsecond'"'"' WHERE id = 2;
+		UPDATE t SET js = '"'"'{\"a\": [1, 2.5], \"b\": 1.0}'"'"' WHERE id = 1" &&
+	ferry-verify "$MY_URI" "$PG_URI" -t t >out &&
+	test_grep "t: A 3 rows, B 3 rows: equal" out &&
+	pg_sql "UPDATE t SET js = '"'"'{\"a\": [1, 2.5], \"b\": 2}'"'"' WHERE id = 1" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" -t t >out &&
+	test_grep "  changed: id=1 js:" out
+'
+
+test_expect_success '--ignore-column leaves a volatile column out' '
+	ferry-verify "$MY_URI" "$PG_URI" -t t --ignore-column t.js >out &&
+	test_grep "t: A 3 rows, B 3 rows: equal" out
+'
+
+test_expect_success 'a composite key and text keys in byte order on both engines' '
+	pg_sql "DELETE FROM k2 WHERE g = 1 AND u = 2; UPDATE tk SET v = 5 WHERE k = '"'"'é'"'"'" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" -t k2 -t tk >out &&
+	test_grep "  missing in B: g=1, u=2" out &&
+	test_grep "  changed: k='"'"'é'"'"' v: A '"'"'4'"'"' B '"'"'5'"'"'" out
+'
+
+test_expect_success 'a table without a key: a duplicated row changes the digest' '
+	pg_sql "DELETE FROM nokey WHERE b IS NULL; INSERT INTO nokey VALUES (1, '"'"'x'"'"')" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" -t nokey >out &&
+	test_grep "nokey: A 3 rows, B 3 rows: DIFFERENT" out
+'
+
+test_expect_success 'a table only one side has is a difference' '
+	pg_sql "CREATE TABLE extra_t (id int PRIMARY KEY)" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" >out &&
+	test_grep "extra_t: only in B: DIFFERENT" out
+'
+
+test_expect_success 'a truncated stream side is exit 3, never 0 or 1' '
+	head -c $(($(wc -c <my2.ferry) - 30)) my2.ferry >cut.ferry &&
+	test_expect_code 3 ferry-verify cut.ferry my2.ferry >out 2>err &&
+	test_grep "truncated stream" err
+'
+
+test_expect_success 'a stream not in key order is refused, naming the table and row' '
+	echo "{\"name\":\"tk\",\"columns\":[{\"name\":\"k\",\"type\":\"text\",\"nullable\":false},{\"name\":\"v\",\"type\":\"int64\"}],\"primary_key\":[\"k\"]}" >tk.json &&
+	printf "%s\n" "{\"k\":\"a\",\"v\":2}" "{\"k\":\"B\",\"v\":1}" >tk.jsonl &&
+	ferry-cat --encode -S tk.json -o unordered.ferry tk.jsonl &&
+	test_expect_code 2 ferry-verify unordered.ferry "$MY_URI" -t tk >out 2>err &&
+	echo "ferry-verify: side A: table tk is not in primary-key order at row 2 (extract it with --order pk)" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'usage errors' '
+	test_expect_code 2 ferry-verify "$MY_URI" 2>err &&
+	test_grep "give two sides, A and B" err &&
+	test_expect_code 2 ferry-verify - - 2>err &&
+	test_grep "only one side can be stdin" err &&
+	test_expect_code 2 ferry-verify "$MY_URI" "$PG_URI" --ignore-column nodot 2>err &&
+	test_grep "is not TABLE.COLUMN" err
+'
+
+test_done
