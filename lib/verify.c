@@ -12,6 +12,7 @@
 #include "progress.h"
 #include "stream.h"
 #include "uri.h"
+#include <xxhash.h>
 
 #define KEY_MAX 16 /* primary-key columns a merge handles */
 
@@ -35,6 +36,11 @@ struct side {
 	const struct value *row; /* current row, NULL at the end */
 	uint64_t rows;
 	struct digest dig;
+	/* the current row's compared columns in canonical form, one after
+	 * another (offs[i] .. offs[i + 1]): hashed for the digest and
+	 * compared column by column, computed once */
+	struct buf canon;
+	size_t *offs;
 	/* the previous row's key, copied, to check the order */
 	struct value prev[KEY_MAX];
 	int has_prev;
@@ -104,6 +110,7 @@ static void side_close(struct side *s)
 	if (s->have_uri)
 		uri_release(&s->uri);
 	buf_release(&s->prevbuf);
+	free(s->offs);
 }
 
 static int db_has(const struct side *s, const char *name)
@@ -203,8 +210,8 @@ static const char *value_text(struct buf *b, enum value_type t,
 			  80);
 		buf_reset(b);
 		if (quote || value_type_is_bytes(t) || t == VALUE_UUID ||
-		    t == VALUE_DATE || t == VALUE_TIME || t == VALUE_TIMESTAMP ||
-		    t == VALUE_TIMESTAMPTZ)
+		    t == VALUE_DATE || t == VALUE_TIME ||
+		    t == VALUE_TIMESTAMP || t == VALUE_TIMESTAMPTZ)
 			buf_addf(b, &e, "'%s'", q);
 		else
 			buf_adds(b, q, &e);
@@ -284,19 +291,28 @@ static int check_order(struct cmp *c, struct side *s, const size_t *k,
 	return 0;
 }
 
-/* Add the current row's compared columns to the side's digest. */
+/* The current row's compared columns in canonical form, into the side's
+ * digest. */
 static int add_digest(struct cmp *c, struct side *s, const size_t *cols,
 		      struct value *vals, enum value_type *types, struct err *e)
 {
-	struct digest h;
+	XXH128_hash_t h;
+	struct digest d;
 
+	(void)vals;
+	(void)types;
+	buf_reset(&s->canon);
 	for (size_t i = 0; i < c->ncols; i++) {
-		vals[i] = s->row[cols[i]];
-		types[i] = s->t->cols[cols[i]].type;
+		s->offs[i] = s->canon.len;
+		if (value_canonical(&s->canon, s->t->cols[cols[i]].type,
+				    &s->row[cols[i]], e) < 0)
+			return -1;
 	}
-	if (digest_row(types, vals, c->ncols, &c->scratch, &h, e) < 0)
-		return -1;
-	digest_add(&s->dig, &h);
+	s->offs[c->ncols] = s->canon.len;
+	h = XXH3_128bits(s->canon.data, s->canon.len);
+	d.lo = h.low64;
+	d.hi = h.high64;
+	digest_add(&s->dig, &d);
 	return 0;
 }
 
@@ -325,25 +341,22 @@ static void note_diff(struct cmp *c, struct verify_opts *o, const char *kind,
 static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
 			struct side *b, struct buf *key, struct err *e)
 {
-	struct buf line, ea, eb;
+	struct buf line;
 	cJSON *cols = c->diffs ? cJSON_CreateArray() : NULL;
 	int differs = 0;
 
 	buf_init(&line, 1u << 16);
-	buf_init(&ea, (size_t)STREAM_MAX_ROW * 2);
-	buf_init(&eb, (size_t)STREAM_MAX_ROW * 2);
 	for (size_t i = 0; i < c->ncols; i++) {
 		const struct schema_column *col = &a->t->cols[c->ca[i]];
 		enum value_type tb = b->t->cols[c->cb[i]].type;
 		const struct value *x = &a->row[c->ca[i]],
 				   *y = &b->row[c->cb[i]];
 
-		buf_reset(&ea);
-		buf_reset(&eb);
-		if (value_canonical(&ea, col->type, x, e) < 0 ||
-		    value_canonical(&eb, tb, y, e) < 0)
-			goto fail;
-		if (ea.len == eb.len && memcmp(ea.data, eb.data, ea.len) == 0)
+		size_t la = a->offs[i + 1] - a->offs[i];
+		size_t lb = b->offs[i + 1] - b->offs[i];
+
+		if (la == lb && memcmp(a->canon.data + a->offs[i],
+				       b->canon.data + b->offs[i], la) == 0)
 			continue;
 		differs = 1;
 		buf_addf(&line, e, "%s %s: A %s B ", line.len ? ";" : "",
@@ -367,15 +380,7 @@ static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
 	}
 	cJSON_Delete(cols);
 	buf_release(&line);
-	buf_release(&ea);
-	buf_release(&eb);
 	return 0;
-fail:
-	cJSON_Delete(cols);
-	buf_release(&line);
-	buf_release(&ea);
-	buf_release(&eb);
-	return -1;
 }
 
 static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
@@ -446,6 +451,16 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			"%s: no primary key on both sides: comparing row "
 			"counts and digests only\n",
 			name);
+	buf_init(&a->canon, (size_t)STREAM_MAX_ROW * 2 + 65536);
+	buf_init(&b->canon, (size_t)STREAM_MAX_ROW * 2 + 65536);
+	free(a->offs);
+	free(b->offs);
+	a->offs = calloc(c.ncols + 1, sizeof(*a->offs));
+	b->offs = calloc(c.ncols + 1, sizeof(*b->offs));
+	if (!a->offs || !b->offs) {
+		err_oom(e);
+		goto out;
+	}
 	if ((!a->is_stream && db_open(a, c.ka, c.nkey, e) < 0) ||
 	    (!b->is_stream && db_open(b, c.kb, c.nkey, e) < 0))
 		goto out;
@@ -557,6 +572,8 @@ out:
 	free(c.ta);
 	free(c.tb);
 	buf_release(&c.scratch);
+	buf_release(&a->canon);
+	buf_release(&b->canon);
 	buf_release(&c.x);
 	buf_release(&c.y);
 	buf_release(&key);
