@@ -60,6 +60,7 @@ struct cmp {
 	struct buf scratch, x, y;
 	struct value *va, *vb; /* compared values, side order */
 	enum value_type *ta, *tb;
+	int64_t unit; /* --time-precision, in microseconds */
 };
 
 static int is_stream_spec(const char *s)
@@ -299,13 +300,21 @@ static int add_digest(struct cmp *c, struct side *s, const size_t *cols,
 	XXH128_hash_t h;
 	struct digest d;
 
-	(void)vals;
-	(void)types;
 	buf_reset(&s->canon);
 	for (size_t i = 0; i < c->ncols; i++) {
+		enum value_type t = types[i];
+		vals[i] = s->row[cols[i]];
+		/* --time-precision: microseconds cut to the common precision */
+		if (c->unit > 1 && !vals[i].null &&
+		    (t == VALUE_TIME || t == VALUE_TIMESTAMP ||
+		     t == VALUE_TIMESTAMPTZ) &&
+		    vals[i].v.i != VALUE_TS_NEG_INF &&
+		    vals[i].v.i != VALUE_TS_POS_INF) {
+			int64_t r = vals[i].v.i % c->unit;
+			vals[i].v.i -= r < 0 ? r + c->unit : r;
+		}
 		s->offs[i] = s->canon.len;
-		if (value_canonical(&s->canon, s->t->cols[cols[i]].type,
-				    &s->row[cols[i]], e) < 0)
+		if (value_canonical(&s->canon, t, &vals[i], e) < 0)
 			return -1;
 	}
 	s->offs[c->ncols] = s->canon.len;
@@ -395,6 +404,9 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 
 	memset(&c, 0, sizeof(c));
 	c.name = name;
+	c.unit = 1;
+	for (int p = o->time_precision; p < 6; p++)
+		c.unit *= 10;
 	buf_init(&c.scratch, (size_t)STREAM_MAX_ROW * 2 + 65536);
 	buf_init(&c.x, 1u << 20);
 	buf_init(&c.y, 1u << 20);
@@ -426,7 +438,17 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			continue;
 		}
 		c.ca[c.ncols] = i;
-		c.cb[c.ncols++] = (size_t)j;
+		c.cb[c.ncols] = (size_t)j;
+		c.ta[c.ncols] = a->t->cols[i].type;
+		c.tb[c.ncols] = b->t->cols[j].type;
+		/* a timestamp against a timestamptz: by their microseconds
+		 * (ferry reads and writes zoneless timestamps as UTC) */
+		if ((c.ta[c.ncols] == VALUE_TIMESTAMP &&
+		     c.tb[c.ncols] == VALUE_TIMESTAMPTZ) ||
+		    (c.ta[c.ncols] == VALUE_TIMESTAMPTZ &&
+		     c.tb[c.ncols] == VALUE_TIMESTAMP))
+			c.ta[c.ncols] = c.tb[c.ncols] = VALUE_TIMESTAMP;
+		c.ncols++;
 	}
 	for (size_t j = 0; j < b->t->ncols; j++)
 		if (schema_column_index(a->t, b->t->cols[j].name) < 0 &&

@@ -25,6 +25,7 @@ struct verify_opts {
 	const char *const *ignore; /* --ignore-column TABLE.COL */
 	size_t nignore;
 	uint64_t max_diffs;	 /* differences listed per table */
+	int time_precision;	 /* fraction digits of times compared, 0-6 */
 	const char *report_path; /* --report FILE, or NULL */
 	struct source_opts source;
 	FILE *out;  /* the human summary */

@@ -130,6 +130,27 @@ test_expect_success 'a stream not in key order is refused, naming the table and 
 	test_cmp expect err
 '
 
+test_expect_success 'a DATETIME against a timestamptz of the same instant is equal' '
+	my_sql "CREATE TABLE tz (id INT PRIMARY KEY, at DATETIME(6));
+		INSERT INTO tz VALUES (1, '"'"'2024-03-31 02:30:00.123456'"'"'), (2, NULL)" &&
+	pg_sql "CREATE TABLE tz (id int PRIMARY KEY, at timestamptz)" &&
+	ferry-extract "$MY_URI" -t tz | ferry-load "$PG_URI" &&
+	ferry-verify "$MY_URI" "$PG_URI" -t tz >out &&
+	test_grep "tz: A 2 rows, B 2 rows: equal" out &&
+	pg_sql "UPDATE tz SET at = at + interval '"'"'1 hour'"'"' WHERE id = 1" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" -t tz >out &&
+	test_grep "  changed: id=1 at:" out
+'
+
+test_expect_success '--time-precision compares times to fewer fraction digits' '
+	pg_sql "UPDATE tz SET at = at - interval '"'"'1 hour'"'"' + interval '"'"'1 microsecond'"'"' WHERE id = 1" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" -t tz >out &&
+	ferry-verify "$MY_URI" "$PG_URI" -t tz --time-precision 3 >out &&
+	test_grep "tz: A 2 rows, B 2 rows: equal" out &&
+	test_expect_code 2 ferry-verify "$MY_URI" "$PG_URI" --time-precision 7 2>err &&
+	test_grep "--time-precision: '"'"'7'"'"' is not a number in 0..6" err
+'
+
 test_expect_success 'usage errors' '
 	test_expect_code 2 ferry-verify "$MY_URI" 2>err &&
 	test_grep "give two sides, A and B" err &&

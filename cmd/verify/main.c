@@ -49,12 +49,15 @@ int main(int argc, char **argv)
 		OPT_MAX_DIFFS,
 		OPT_REPORT,
 		OPT_DEFAULTS,
+		OPT_TIME_PRECISION,
 	};
 	static const struct option longopts[] = {
 		{ "table", required_argument, NULL, 't' },
 		{ "ignore-column", required_argument, NULL, OPT_IGNORE },
 		{ "max-diffs", required_argument, NULL, OPT_MAX_DIFFS },
 		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "time-precision", required_argument, NULL,
+		  OPT_TIME_PRECISION },
 		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -69,6 +72,7 @@ int main(int argc, char **argv)
 	o.tables = tables;
 	o.ignore = ignore;
 	o.max_diffs = 100;
+	o.time_precision = 6;
 	o.out = stdout;
 	o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
 	err_init(&e);
@@ -92,6 +96,10 @@ int main(int argc, char **argv)
 			    "--max-diffs", optarg, 0, 1000000000LL);
 			break;
 		case OPT_REPORT: o.report_path = optarg; break;
+		case OPT_TIME_PRECISION:
+			o.time_precision =
+			    (int)cli_number("--time-precision", optarg, 0, 6);
+			break;
 		case OPT_DEFAULTS: o.source.defaults_file = optarg; break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -116,8 +124,9 @@ int main(int argc, char **argv)
 		/* the client library would skip a missing file in silence */
 		FILE *df = fopen(o.source.defaults_file, "r");
 		if (!df) {
-			fprintf(stderr, "%s: --defaults-file %s: %s\n", cli_prog(),
-				o.source.defaults_file, strerror(errno));
+			fprintf(stderr, "%s: --defaults-file %s: %s\n",
+				cli_prog(), o.source.defaults_file,
+				strerror(errno));
 			return ERR_USAGE;
 		}
 		fclose(df);
