@@ -3,6 +3,7 @@
 #include <cJSON.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -41,6 +42,11 @@ struct side {
 	 * compared column by column, computed once */
 	struct buf canon;
 	size_t *offs;
+	/* --sample: rows whose key hashes below sample_ppm per million */
+	const size_t *skey;
+	size_t nskey;
+	uint64_t sample_ppm; /* 0: every row */
+	struct buf skeybuf;
 	/* the previous row's key, copied, to check the order */
 	struct value prev[KEY_MAX];
 	int has_prev;
@@ -151,21 +157,44 @@ static int db_open(struct side *s, const size_t *key, size_t nkey,
 	return source_open_rows(s->src, &s->q, e);
 }
 
+/* Whether the current row's key falls in the sample: the XXH3-64 of its
+ * key columns' canonical forms, the same on every engine, decides. */
+static int in_sample(struct side *s, struct err *e)
+{
+	buf_reset(&s->skeybuf);
+	for (size_t i = 0; i < s->nskey; i++)
+		if (value_canonical(&s->skeybuf, s->t->cols[s->skey[i]].type,
+				    &s->row[s->skey[i]], e) < 0)
+			return -1;
+	return XXH3_64bits(s->skeybuf.data, s->skeybuf.len) % 1000000 <
+	       s->sample_ppm;
+}
+
 /* The next row of the side's table: 1, 0 at its end, -1. */
 static int side_next(struct side *s, struct err *e)
 {
-	int rc = s->is_stream ? stream_reader_next_row(s->r, &s->row, e)
-			      : source_next_row(s->src, &s->row, e);
+	for (;;) {
+		int rc = s->is_stream ? stream_reader_next_row(s->r, &s->row, e)
+				      : source_next_row(s->src, &s->row, e);
 
-	if (rc <= 0) {
-		s->row = NULL;
-		if (rc < 0)
-			err_prefix(e, "side %c (%s)", s->label,
-				   s->is_stream ? "stream" : s->uri.display);
-		return rc;
+		if (rc <= 0) {
+			s->row = NULL;
+			if (rc < 0)
+				err_prefix(e, "side %c (%s)", s->label,
+					   s->is_stream ? "stream"
+							: s->uri.display);
+			return rc;
+		}
+		if (s->sample_ppm && s->nskey) {
+			int in = in_sample(s, e);
+			if (in < 0)
+				return -1;
+			if (!in)
+				continue;
+		}
+		s->rows++;
+		return 1;
 	}
-	s->rows++;
-	return 1;
 }
 
 static int ignored(const struct verify_opts *o, const char *table,
@@ -347,6 +376,25 @@ static void note_diff(struct cmp *c, struct verify_opts *o, const char *kind,
 }
 
 /* Both sides are on rows with the same key: compare their columns. */
+/* Units in the last place between two finite doubles (0 for -0 and 0);
+ * UINT64_MAX when either is NaN or infinite and they differ. */
+static uint64_t ulps_apart(double x, double y)
+{
+	int64_t ix, iy;
+
+	if (!isfinite(x) || !isfinite(y))
+		return x == y ? 0 : UINT64_MAX;
+	memcpy(&ix, &x, 8);
+	memcpy(&iy, &y, 8);
+	/* order the bit patterns like the numbers they stand for */
+	if (ix < 0)
+		ix = INT64_MIN - ix;
+	if (iy < 0)
+		iy = INT64_MIN - iy;
+	return ix > iy ? (uint64_t)ix - (uint64_t)iy
+		       : (uint64_t)iy - (uint64_t)ix;
+}
+
 static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
 			struct side *b, struct buf *key, struct err *e)
 {
@@ -366,6 +414,10 @@ static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
 
 		if (la == lb && memcmp(a->canon.data + a->offs[i],
 				       b->canon.data + b->offs[i], la) == 0)
+			continue;
+		if (o->float_ulps && col->type == VALUE_FLOAT64 &&
+		    tb == VALUE_FLOAT64 && !x->null && !y->null &&
+		    ulps_apart(x->v.f, y->v.f) <= o->float_ulps)
 			continue;
 		differs = 1;
 		buf_addf(&line, e, "%s %s: A %s B ", line.len ? ";" : "",
@@ -486,6 +538,15 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	if ((!a->is_stream && db_open(a, c.ka, c.nkey, e) < 0) ||
 	    (!b->is_stream && db_open(b, c.kb, c.nkey, e) < 0))
 		goto out;
+	a->skey = c.ka;
+	b->skey = c.kb;
+	a->nskey = b->nskey = c.nkey;
+	a->sample_ppm = b->sample_ppm = c.nkey ? o->sample_ppm : 0;
+	if (o->sample_ppm && o->sample_ppm < 1000000 && !c.nkey)
+		fprintf(o->out, "%s: no key to sample by: every row compared\n",
+			name);
+	buf_init(&a->skeybuf, (size_t)STREAM_MAX_ROW);
+	buf_init(&b->skeybuf, (size_t)STREAM_MAX_ROW);
 	a->has_prev = b->has_prev = 0;
 	digest_init(&a->dig);
 	digest_init(&b->dig);
@@ -554,13 +615,18 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	}
 	digest_hex(&a->dig, da);
 	digest_hex(&b->dig, db);
+	/* with a key the merge is exact (and knows --float-ulps); without
+	 * one, counts and digests decide */
 	equal = !c.columns_differ && a->rows == b->rows &&
-		digest_equal(&a->dig, &b->dig) && !c.missing && !c.extra &&
-		!c.changed;
+		(c.nkey ? !c.missing && !c.extra && !c.changed
+			: digest_equal(&a->dig, &b->dig));
 	if (!equal)
 		o->differ = 1;
 	fprintf(o->out, "%s: A %" PRIu64 " rows, B %" PRIu64 " rows: %s", name,
 		a->rows, b->rows, equal ? "equal" : "DIFFERENT");
+	if (c.nkey && o->sample_ppm && o->sample_ppm < 1000000)
+		fprintf(o->out, " [a sample: %.4g%% of the keys]",
+			(double)o->sample_ppm / 10000.0);
 	if (!equal && c.nkey)
 		fprintf(o->out,
 			" (%" PRIu64 " missing in B, %" PRIu64
@@ -596,6 +662,8 @@ out:
 	buf_release(&c.scratch);
 	buf_release(&a->canon);
 	buf_release(&b->canon);
+	buf_release(&a->skeybuf);
+	buf_release(&b->skeybuf);
 	buf_release(&c.x);
 	buf_release(&c.y);
 	buf_release(&key);

@@ -24,9 +24,13 @@ struct verify_opts {
 	size_t ntables;
 	const char *const *ignore; /* --ignore-column TABLE.COL */
 	size_t nignore;
-	uint64_t max_diffs;	 /* differences listed per table */
-	int time_precision;	 /* fraction digits of times compared, 0-6 */
-	const char *report_path; /* --report FILE, or NULL */
+	uint64_t max_diffs; /* differences listed per table */
+	int time_precision;
+	uint64_t float_ulps; /* floats this close agree; 0: bitwise */
+	uint64_t sample_ppm;
+	    /* keys compared per million; 0: all */ /* fraction digits of times
+						       compared, 0-6 */
+	const char *report_path;		    /* --report FILE, or NULL */
 	struct source_opts source;
 	FILE *out;  /* the human summary */
 	int differ; /* out: something differs */

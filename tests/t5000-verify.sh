@@ -151,6 +151,35 @@ test_expect_success '--time-precision compares times to fewer fraction digits' '
 	test_grep "--time-precision: '"'"'7'"'"' is not a number in 0..6" err
 '
 
+test_expect_success '--float-ulps lets floats a few units apart agree' '
+	my_sql "CREATE TABLE fl (id INT PRIMARY KEY, d DOUBLE); INSERT INTO fl VALUES (1, 0.1), (2, NULL)" &&
+	ferry-extract "$MY_URI" -t fl | ferry-load "$PG_URI" --create &&
+	pg_sql "UPDATE fl SET d = 0.10000000000000002 WHERE id = 1" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" -t fl >out &&
+	test_grep "  changed: id=1 d: A '"'"'0.1'"'"' B '"'"'0.10000000000000002'"'"'" out &&
+	ferry-verify "$MY_URI" "$PG_URI" -t fl --float-ulps 1 >out &&
+	test_grep "fl: A 2 rows, B 2 rows: equal" out &&
+	pg_sql "UPDATE fl SET d = 0.10000000000000003 WHERE id = 1" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" -t fl --float-ulps 1 >out
+'
+
+test_expect_success '--sample compares a deterministic sample of the keys, and says so' '
+	my_sql "CREATE TABLE many (id INT PRIMARY KEY, v INT);
+		INSERT INTO many SELECT seq, seq FROM seq_1_to_2000" &&
+	ferry-extract "$MY_URI" -t many | ferry-load "$PG_URI" --create &&
+	ferry-verify "$MY_URI" "$PG_URI" -t many --sample 10 >out1 &&
+	ferry-verify "$MY_URI" "$PG_URI" -t many --sample 10 >out2 &&
+	test_cmp out1 out2 &&
+	test_grep "[a sample: 10% of the keys]" out1 &&
+	n=$(sed -n "s/^many: A \\([0-9]*\\) rows, B \\1 rows: equal.*/\\1/p" out1) &&
+	test "$n" -gt 120 && test "$n" -lt 280 &&
+	pg_sql "UPDATE many SET v = -1" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" -t many --sample 10 >out &&
+	test_grep "$n changed" out &&
+	test_expect_code 2 ferry-verify "$MY_URI" "$PG_URI" --sample 0 2>err &&
+	test_grep "is not a percentage in 0.0001..100" err
+'
+
 test_expect_success 'usage errors' '
 	test_expect_code 2 ferry-verify "$MY_URI" 2>err &&
 	test_grep "give two sides, A and B" err &&

@@ -33,6 +33,12 @@ static const char usage_text[] =
     "  -t, --table NAME            only this table (repeatable)\n"
     "      --ignore-column T.COL   leave column COL of table T out (repeatable)\n"
     "      --max-diffs N           differences shown per table (default 100)\n"
+    "      --time-precision N      compare times to N fraction digits, 0-6\n"
+    "                              (default 6, the microsecond)\n"
+    "      --float-ulps N          floats this many units in the last place\n"
+    "                              apart agree (default 0: bit for bit)\n"
+    "      --sample PERCENT        compare only the rows of a deterministic\n"
+    "                              sample of the keys (0.0001 to 100)\n"
     "      --report FILE           write the result as JSON to FILE\n"
     "      --defaults-file FILE    MySQL option file for credentials\n"
     "  -h, --help                  show this help and exit\n"
@@ -50,6 +56,8 @@ int main(int argc, char **argv)
 		OPT_REPORT,
 		OPT_DEFAULTS,
 		OPT_TIME_PRECISION,
+		OPT_FLOAT_ULPS,
+		OPT_SAMPLE,
 	};
 	static const struct option longopts[] = {
 		{ "table", required_argument, NULL, 't' },
@@ -58,6 +66,8 @@ int main(int argc, char **argv)
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "time-precision", required_argument, NULL,
 		  OPT_TIME_PRECISION },
+		{ "float-ulps", required_argument, NULL, OPT_FLOAT_ULPS },
+		{ "sample", required_argument, NULL, OPT_SAMPLE },
 		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -96,6 +106,24 @@ int main(int argc, char **argv)
 			    "--max-diffs", optarg, 0, 1000000000LL);
 			break;
 		case OPT_REPORT: o.report_path = optarg; break;
+		case OPT_FLOAT_ULPS:
+			o.float_ulps = (uint64_t)cli_number(
+			    "--float-ulps", optarg, 0, 1000000000000LL);
+			break;
+		case OPT_SAMPLE: {
+			char *end;
+			double pct;
+			errno = 0;
+			pct = strtod(optarg, &end);
+			if (errno || end == optarg || *end ||
+			    !(pct >= 0.0001) || pct > 100)
+				cli_usage_error(
+				    "--sample: '%s' is not a percentage in "
+				    "0.0001..100",
+				    optarg);
+			o.sample_ppm = (uint64_t)(pct * 10000.0 + 0.5);
+			break;
+		}
 		case OPT_TIME_PRECISION:
 			o.time_precision =
 			    (int)cli_number("--time-precision", optarg, 0, 6);
