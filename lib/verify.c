@@ -672,6 +672,23 @@ out:
 	return rc;
 }
 
+/* --table-map: the name on side B of side A's table, and back */
+static const char *name_b(const struct verify_opts *o, const char *a)
+{
+	for (size_t i = 0; i < o->nmaps; i++)
+		if (strcmp(o->map_from[i], a) == 0)
+			return o->map_to[i];
+	return a;
+}
+
+static const char *name_a(const struct verify_opts *o, const char *b)
+{
+	for (size_t i = 0; i < o->nmaps; i++)
+		if (strcmp(o->map_to[i], b) == 0)
+			return o->map_from[i];
+	return b;
+}
+
 static int wanted(const struct verify_opts *o, const char *name)
 {
 	if (!o->ntables)
@@ -759,7 +776,10 @@ int verify_run(struct verify_opts *o, struct err *e)
 					goto out;
 				other_done = orc == 0;
 			}
-			if (!wanted(o, st->name)) {
+			/* -t names and the report speak side A's names */
+			const char *an =
+			    s == &sd[0] ? st->name : name_a(o, st->name);
+			if (!wanted(o, an)) {
 				if (skip_stream_table(s, e) < 0 ||
 				    (orc == 1 &&
 				     skip_stream_table(other, e) < 0))
@@ -767,8 +787,7 @@ int verify_run(struct verify_opts *o, struct err *e)
 				continue;
 			}
 			if (seen_n < MAX_SEEN)
-				seen[seen_n++] =
-				    st->name[0] ? strdup(st->name) : NULL;
+				seen[seen_n++] = an[0] ? strdup(an) : NULL;
 			s->t = st;
 			if (other->is_stream) {
 				if (orc == 0) {
@@ -780,7 +799,8 @@ int verify_run(struct verify_opts *o, struct err *e)
 						goto out;
 					continue;
 				}
-				if (strcmp(ot->name, st->name) != 0) {
+				if (strcmp(ot->name, name_b(o, st->name)) !=
+				    0) {
 					err_set(
 					    e, ERR_USAGE,
 					    "the two streams hold their tables in "
@@ -789,17 +809,22 @@ int verify_run(struct verify_opts *o, struct err *e)
 					goto out;
 				}
 				other->t = ot;
-			} else if (!db_has(other, st->name)) {
+			} else if (!db_has(other, s == &sd[0]
+						      ? name_b(o, st->name)
+						      : name_a(o, st->name))) {
 				one_sided(o, st->name, s->label, tables);
 				if (skip_stream_table(s, e) < 0)
 					goto out;
 				continue;
-			} else if (db_table(other, st->name, e) < 0) {
+			} else if (db_table(other,
+					    s == &sd[0] ? name_b(o, st->name)
+							: name_a(o, st->name),
+					    e) < 0) {
 				goto out;
 			}
 			ntab++;
-			if (compare_table(o, &sd[0], &sd[1], st->name, tables,
-					  e) < 0)
+			if (compare_table(o, &sd[0], &sd[1],
+					  an, tables, e) < 0)
 				goto out;
 		}
 		if (trc < 0)
@@ -813,7 +838,7 @@ int verify_run(struct verify_opts *o, struct err *e)
 				goto out;
 			if (orc == 0)
 				break;
-			if (wanted(o, ot->name))
+			if (wanted(o, name_a(o, ot->name)))
 				one_sided(o, ot->name, other->label, tables);
 			if (skip_stream_table(other, e) < 0)
 				goto out;
@@ -821,7 +846,7 @@ int verify_run(struct verify_opts *o, struct err *e)
 		for (size_t i = 0; i < o->ntables; i++) {
 			size_t k;
 			for (k = 0; k < seen_n; k++)
-				if (strcmp(seen[k], o->tables[i]) == 0)
+				if (seen[k] && strcmp(seen[k], o->tables[i]) == 0)
 					break;
 			if (k == seen_n) {
 				err_set(e, ERR_USAGE,
@@ -839,25 +864,29 @@ int verify_run(struct verify_opts *o, struct err *e)
 				       : (const char *const *)s->names;
 			size_t n = o->ntables ? o->ntables : s->nnames;
 			for (size_t i = 0; i < n; i++) {
-				const char *nm = names[i];
-				if (pass == 1 &&
-				    (o->ntables || db_has(other, nm)))
+				/* nm on side A, nb on side B */
+				const char *nm =
+				    pass == 0 ? names[i] : name_a(o, names[i]);
+				const char *nb = name_b(o, nm);
+				int in_a = db_has(&sd[0], nm),
+				    in_b = db_has(&sd[1], nb);
+				(void)s;
+				(void)other;
+				if (pass == 1 && (o->ntables || in_a))
 					continue;
-				if (!db_has(s, nm) && !db_has(other, nm)) {
+				if (!in_a && !in_b) {
 					err_set(e, ERR_USAGE,
 						"no table %s on either side",
 						nm);
 					goto out;
 				}
-				if (!db_has(other, nm) || !db_has(s, nm)) {
-					one_sided(o, nm,
-						  db_has(&sd[0], nm) ? 'A'
-								     : 'B',
-						  tables);
+				if (!in_a || !in_b) {
+					one_sided(o, in_a ? nm : nb,
+						  in_a ? 'A' : 'B', tables);
 					continue;
 				}
 				if (db_table(&sd[0], nm, e) < 0 ||
-				    db_table(&sd[1], nm, e) < 0)
+				    db_table(&sd[1], nb, e) < 0)
 					goto out;
 				ntab++;
 				if (compare_table(o, &sd[0], &sd[1], nm, tables,

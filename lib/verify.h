@@ -22,15 +22,16 @@ struct verify_opts {
 	const char *side[2];	   /* a URI, a stream file, or "-" */
 	const char *const *tables; /* -t; none: every table of side A */
 	size_t ntables;
+	const char *const *map_from; /* --table-map FROM=TO: A's FROM is */
+	const char *const *map_to;   /* B's TO */
+	size_t nmaps;
 	const char *const *ignore; /* --ignore-column TABLE.COL */
 	size_t nignore;
 	uint64_t max_diffs; /* differences listed per table */
-	int time_precision;
-	uint64_t float_ulps; /* floats this close agree; 0: bitwise */
-	uint64_t sample_ppm;
-	    /* keys compared per million; 0: all */ /* fraction digits of times
-						       compared, 0-6 */
-	const char *report_path;		    /* --report FILE, or NULL */
+	int time_precision;	/* fraction digits of times compared, 0-6 */
+	uint64_t float_ulps;	/* floats this close agree; 0: bitwise */
+	uint64_t sample_ppm;	/* keys compared per million; 0: all */
+	const char *report_path; /* --report FILE, or NULL */
 	struct source_opts source;
 	FILE *out;  /* the human summary */
 	int differ; /* out: something differs */

@@ -180,13 +180,26 @@ test_expect_success '--sample compares a deterministic sample of the keys, and s
 	test_grep "is not a percentage in 0.0001..100" err
 '
 
+test_expect_success '--table-map compares tables of other names' '
+	pg_sql "ALTER TABLE many RENAME TO many_renamed; UPDATE many_renamed SET v = id" &&
+	ferry-verify "$MY_URI" "$PG_URI" -t many --table-map many=many_renamed >out &&
+	test_grep "many: A 2000 rows, B 2000 rows: equal" out &&
+	ferry-extract "$MY_URI" -t many --order pk -o many.ferry &&
+	ferry-verify many.ferry "$PG_URI" --table-map many=many_renamed >out &&
+	test_grep "many: A 2000 rows, B 2000 rows: equal" out &&
+	ferry-verify "$PG_URI" many.ferry -t many_renamed --table-map many_renamed=many >out &&
+	test_grep "many_renamed: A 2000 rows, B 2000 rows: equal" out
+'
+
 test_expect_success 'usage errors' '
 	test_expect_code 2 ferry-verify "$MY_URI" 2>err &&
 	test_grep "give two sides, A and B" err &&
 	test_expect_code 2 ferry-verify - - 2>err &&
 	test_grep "only one side can be stdin" err &&
 	test_expect_code 2 ferry-verify "$MY_URI" "$PG_URI" --ignore-column nodot 2>err &&
-	test_grep "is not TABLE.COLUMN" err
+	test_grep "is not TABLE.COLUMN" err &&
+	test_expect_code 2 ferry-verify "$MY_URI" "$PG_URI" --table-map many 2>err &&
+	test_grep "'"'"'many'"'"' is not FROM=TO" err
 '
 
 test_done

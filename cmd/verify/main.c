@@ -32,6 +32,8 @@ static const char usage_text[] =
     "\n"
     "  -t, --table NAME            only this table (repeatable)\n"
     "      --ignore-column T.COL   leave column COL of table T out (repeatable)\n"
+    "      --table-map FROM=TO     compare A's table FROM with B's table TO\n"
+    "                              (repeatable)\n"
     "      --max-diffs N           differences shown per table (default 100)\n"
     "      --time-precision N      compare times to N fraction digits, 0-6\n"
     "                              (default 6, the microsecond)\n"
@@ -58,6 +60,7 @@ int main(int argc, char **argv)
 		OPT_TIME_PRECISION,
 		OPT_FLOAT_ULPS,
 		OPT_SAMPLE,
+		OPT_TABLE_MAP,
 	};
 	static const struct option longopts[] = {
 		{ "table", required_argument, NULL, 't' },
@@ -68,12 +71,14 @@ int main(int argc, char **argv)
 		  OPT_TIME_PRECISION },
 		{ "float-ulps", required_argument, NULL, OPT_FLOAT_ULPS },
 		{ "sample", required_argument, NULL, OPT_SAMPLE },
+		{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
 		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *tables[MAX_ARGS], *ignore[MAX_ARGS];
+	static const char *map_from[MAX_ARGS], *map_to[MAX_ARGS];
 	struct verify_opts o;
 	struct err e;
 	int c, rc;
@@ -81,6 +86,8 @@ int main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.tables = tables;
 	o.ignore = ignore;
+	o.map_from = map_from;
+	o.map_to = map_to;
 	o.max_diffs = 100;
 	o.time_precision = 6;
 	o.out = stdout;
@@ -110,6 +117,18 @@ int main(int argc, char **argv)
 			o.float_ulps = (uint64_t)cli_number(
 			    "--float-ulps", optarg, 0, 1000000000000LL);
 			break;
+		case OPT_TABLE_MAP: {
+			char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || !eq[1])
+				cli_usage_error(
+				    "--table-map: '%s' is not FROM=TO", optarg);
+			if (o.nmaps == MAX_ARGS)
+				cli_usage_error("too many --table-map options");
+			*eq = '\0';
+			map_from[o.nmaps] = optarg;
+			map_to[o.nmaps++] = eq + 1;
+			break;
+		}
 		case OPT_SAMPLE: {
 			char *end;
 			double pct;
