@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "cli.h"
 #include "digest.h"
 #include "progress.h"
 #include "stream.h"
@@ -98,6 +99,12 @@ static int side_open(struct side *s, const struct verify_opts *o, struct err *e)
 	if (uri_parse(s->spec, &s->uri, e) < 0)
 		return -1;
 	s->have_uri = 1;
+	if (s->uri.password_in_uri && o->warn)
+		fprintf(o->warn,
+			"%s: warning: a password in the URI of side %c is "
+			"visible to every user of this machine (ps); use a "
+			"password file\n",
+			cli_prog(), s->label);
 	if (!(s->src = source_open(&s->uri, &o->source, e)) ||
 	    source_begin(s->src, e) < 0 ||
 	    source_list_tables(s->src, &s->names, &s->nnames, e) < 0)

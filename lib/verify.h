@@ -34,6 +34,7 @@ struct verify_opts {
 	const char *report_path; /* --report FILE, or NULL */
 	struct source_opts source;
 	FILE *out;  /* the human summary */
+	FILE *warn; /* warnings, or NULL */
 	int differ; /* out: something differs */
 };
 

@@ -191,6 +191,14 @@ test_expect_success '--table-map compares tables of other names' '
 	test_grep "many_renamed: A 2000 rows, B 2000 rows: equal" out
 '
 
+test_expect_success 'a password in a side'"'"'s URI is warned about, and --rows is the default' '
+	ferry-verify "mysql://ferry:$FERRY_TEST_MYSQL_PASSWORD@127.0.0.1:$FERRY_TEST_MYSQL_PORT/$TEST_DB" \
+		"$PG_URI" -t many --table-map many=many_renamed --rows >out 2>err &&
+	echo "ferry-verify: warning: a password in the URI of side A is visible to every user of this machine (ps); use a password file" >expect &&
+	test_cmp expect err &&
+	test_grep "many: A 2000 rows, B 2000 rows: equal" out
+'
+
 test_expect_success 'usage errors' '
 	test_expect_code 2 ferry-verify "$MY_URI" 2>err &&
 	test_grep "give two sides, A and B" err &&

@@ -34,6 +34,8 @@ static const char usage_text[] =
     "      --ignore-column T.COL   leave column COL of table T out (repeatable)\n"
     "      --table-map FROM=TO     compare A's table FROM with B's table TO\n"
     "                              (repeatable)\n"
+    "      --rows                  compare row by row (always done: the merge\n"
+    "                              runs in the same pass as the digests)\n"
     "      --max-diffs N           differences shown per table (default 100)\n"
     "      --time-precision N      compare times to N fraction digits, 0-6\n"
     "                              (default 6, the microsecond)\n"
@@ -61,6 +63,7 @@ int main(int argc, char **argv)
 		OPT_FLOAT_ULPS,
 		OPT_SAMPLE,
 		OPT_TABLE_MAP,
+		OPT_ROWS,
 	};
 	static const struct option longopts[] = {
 		{ "table", required_argument, NULL, 't' },
@@ -72,6 +75,7 @@ int main(int argc, char **argv)
 		{ "float-ulps", required_argument, NULL, OPT_FLOAT_ULPS },
 		{ "sample", required_argument, NULL, OPT_SAMPLE },
 		{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
+		{ "rows", no_argument, NULL, OPT_ROWS },
 		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -91,6 +95,7 @@ int main(int argc, char **argv)
 	o.max_diffs = 100;
 	o.time_precision = 6;
 	o.out = stdout;
+	o.warn = stderr;
 	o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
 	err_init(&e);
 	cli_init("ferry-verify");
@@ -116,6 +121,9 @@ int main(int argc, char **argv)
 		case OPT_FLOAT_ULPS:
 			o.float_ulps = (uint64_t)cli_number(
 			    "--float-ulps", optarg, 0, 1000000000000LL);
+			break;
+		case OPT_ROWS:
+			/* the row-level merge is never skipped */
 			break;
 		case OPT_TABLE_MAP: {
 			char *eq = strchr(optarg, '=');
