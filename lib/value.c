@@ -997,6 +997,15 @@ int value_compare_mixed(enum value_type ta, const struct value *a,
 		return (fa > fb) - (fa < fb);
 	switch (fa) {
 	case 1:
+		/* an int64 against a uint64: by value, no text */
+		if (ta == VALUE_INT64 && tb == VALUE_UINT64)
+			return a->v.i < 0 || (uint64_t)a->v.i < b->v.u ? -1
+			       : (uint64_t)a->v.i > b->v.u	      ? 1
+								      : 0;
+		if (ta == VALUE_UINT64 && tb == VALUE_INT64)
+			return b->v.i < 0 || a->v.u > (uint64_t)b->v.i ? 1
+			       : a->v.u < (uint64_t)b->v.i	      ? -1
+								      : 0;
 		da = ta == VALUE_DECIMAL ? *a : as_decimal(ta, a, x, sizeof(x));
 		db = tb == VALUE_DECIMAL ? *b : as_decimal(tb, b, y, sizeof(y));
 		return dec_cmp(&da, &db);

@@ -406,7 +406,7 @@ static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
 			struct side *b, struct buf *key, struct err *e)
 {
 	struct buf line;
-	cJSON *cols = c->diffs ? cJSON_CreateArray() : NULL;
+	cJSON *cols = NULL;
 	int differs = 0;
 
 	buf_init(&line, 1u << 16);
@@ -426,6 +426,8 @@ static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
 		    tb == VALUE_FLOAT64 && !x->null && !y->null &&
 		    ulps_apart(x->v.f, y->v.f) <= o->float_ulps)
 			continue;
+		if (!differs && c->diffs)
+			cols = cJSON_CreateArray();
 		differs = 1;
 		buf_addf(&line, e, "%s %s: A %s B ", line.len ? ";" : "",
 			 col->name, short_text(&c->x, col->type, x));
@@ -442,6 +444,8 @@ static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
 	}
 	if (differs) {
 		c->changed++;
+		/* the key's text only for a row that differs */
+		key_text(c, a, c->ka, key);
 		note_diff(c, o, "changed", (char *)key->data, cols,
 			  line.data ? (char *)line.data : "");
 		cols = NULL;
@@ -614,7 +618,6 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		}
 		if (!a->row && !b->row)
 			break;
-		key_text(&c, a, c.ka, &key);
 		if (compare_rows(&c, o, a, b, &key, e) < 0)
 			goto out;
 		if (side_next(a, e) < 0 || side_next(b, e) < 0)

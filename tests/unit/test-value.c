@@ -1819,6 +1819,31 @@ static void test_days(void)
 	TAP_CHECK(ok, "days sampled over the 32-bit range round trip");
 }
 
+/* an int64 against a uint64 (MySQL BIGINT UNSIGNED keys against PG bigint)
+ * compares by value, both ways round, at the edges of both ranges */
+static void test_compare_int_uint(void)
+{
+	static const int64_t is[] = { INT64_MIN, -1, 0, 1, 42, INT64_MAX };
+	static const uint64_t us[] = { 0, 1, 42, (uint64_t)INT64_MAX,
+				       (uint64_t)INT64_MAX + 1, UINT64_MAX };
+
+	for (size_t i = 0; i < sizeof(is) / sizeof(is[0]); i++)
+		for (size_t j = 0; j < sizeof(us) / sizeof(us[0]); j++) {
+			struct value a = { .v.i = is[i] }, b = { .v.u = us[j] };
+			int want = is[i] < 0 || (uint64_t)is[i] < us[j] ? -1
+				   : (uint64_t)is[i] > us[j]		 ? 1
+									 : 0;
+			int got = value_compare_mixed(VALUE_INT64, &a,
+						      VALUE_UINT64, &b);
+			int back = value_compare_mixed(VALUE_UINT64, &b,
+						       VALUE_INT64, &a);
+			TAP_CHECK(got == want && back == -want,
+				  "int64 %" PRId64 " vs uint64 %" PRIu64
+				  ": %d, back %d, want %d",
+				  is[i], us[j], got, back, want);
+		}
+}
+
 int main(void)
 {
 	test_varints();
@@ -1833,6 +1858,7 @@ int main(void)
 	test_parse_rejects();
 	test_roundtrip_text();
 	test_compare();
+	test_compare_int_uint();
 	test_canonical();
 	test_days();
 	return tap_done();
