@@ -968,6 +968,19 @@ static int family(enum value_type t)
 	}
 }
 
+void value_uuid_text(const struct value *v, char out[VALUE_UUID_TEXT_LEN])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[n++] = '-';
+		out[n++] = hex[v->v.uuid[i] >> 4];
+		out[n++] = hex[v->v.uuid[i] & 15];
+	}
+}
+
 /* an integer as decimal text in tmp, for dec_cmp */
 static struct value as_decimal(enum value_type t, const struct value *v,
 			       char *tmp, size_t sz)
@@ -993,6 +1006,22 @@ int value_compare_mixed(enum value_type ta, const struct value *a,
 
 	if (ta == tb)
 		return value_compare(ta, a, b);
+	/* a uuid against text: by the uuid's text form (lowercase
+	 * 8-4-4-4-12), which sorts as the uuid's bytes do */
+	if ((ta == VALUE_UUID && tb == VALUE_TEXT) ||
+	    (ta == VALUE_TEXT && tb == VALUE_UUID)) {
+		char t[VALUE_UUID_TEXT_LEN];
+		struct value u;
+		u.null = false;
+		u.v.s.p = t;
+		u.v.s.len = sizeof(t);
+		if (ta == VALUE_UUID) {
+			value_uuid_text(a, t);
+			return bytes_cmp(&u, b);
+		}
+		value_uuid_text(b, t);
+		return bytes_cmp(a, &u);
+	}
 	if (fa != fb)
 		return (fa > fb) - (fa < fb);
 	switch (fa) {

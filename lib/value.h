@@ -173,6 +173,10 @@ int value_format(struct buf *out, enum value_type t, const struct value *v,
 int value_parse(enum value_type t, const char *s, size_t len,
 		struct buf *scratch, struct value *v, struct err *e);
 
+/* The lowercase 8-4-4-4-12 text of a uuid, without a terminating NUL. */
+#define VALUE_UUID_TEXT_LEN 36
+void value_uuid_text(const struct value *v, char out[VALUE_UUID_TEXT_LEN]);
+
 /* --- comparison and canonical form -------------------------------------- */
 
 /*
@@ -186,7 +190,8 @@ int value_compare(enum value_type t, const struct value *a,
  * Order two non-NULL values of possibly different types as their canonical
  * forms would compare as values: int64, uint64 and decimal numerically,
  * timestamp and timestamptz by their microseconds, text, enum, json and
- * bytes by their bytes.  Types of different families order by family.
+ * bytes by their bytes, a uuid against text by the uuid's text form.  Types
+ * of different families order by family.
  */
 int value_compare_mixed(enum value_type ta, const struct value *a,
 			enum value_type tb, const struct value *b);

@@ -43,6 +43,10 @@ struct side {
 	 * compared column by column, computed once */
 	struct buf canon;
 	size_t *offs;
+	/* columns whose uuid is compared as text (against a text column),
+	 * and room for their text */
+	unsigned char *as_text;
+	char (*utext)[VALUE_UUID_TEXT_LEN];
 	/* --sample: rows whose key hashes below sample_ppm per million */
 	const size_t *skey;
 	size_t nskey;
@@ -125,6 +129,8 @@ static void side_close(struct side *s)
 		uri_release(&s->uri);
 	buf_release(&s->prevbuf);
 	free(s->offs);
+	free(s->as_text);
+	free(s->utext);
 }
 
 static int db_has(const struct side *s, const char *name)
@@ -349,6 +355,13 @@ static int add_digest(struct cmp *c, struct side *s, const size_t *cols,
 			int64_t r = vals[i].v.i % c->unit;
 			vals[i].v.i -= r < 0 ? r + c->unit : r;
 		}
+		if (s->as_text[i] && !vals[i].null) {
+			/* a uuid against text: as its text form */
+			value_uuid_text(&vals[i], s->utext[i]);
+			vals[i].v.s.p = s->utext[i];
+			vals[i].v.s.len = VALUE_UUID_TEXT_LEN;
+			t = VALUE_TEXT;
+		}
 		s->offs[i] = s->canon.len;
 		if (value_canonical(&s->canon, t, &vals[i], e) < 0)
 			return -1;
@@ -480,7 +493,16 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	c.vb = calloc(a->t->ncols + 1, sizeof(*c.vb));
 	c.ta = calloc(a->t->ncols + 1, sizeof(*c.ta));
 	c.tb = calloc(a->t->ncols + 1, sizeof(*c.tb));
-	if (!c.ca || !c.cb || !c.va || !c.vb || !c.ta || !c.tb) {
+	free(a->as_text);
+	free(b->as_text);
+	free(a->utext);
+	free(b->utext);
+	a->as_text = calloc(a->t->ncols + 1, 1);
+	b->as_text = calloc(a->t->ncols + 1, 1);
+	a->utext = calloc(a->t->ncols + 1, sizeof(*a->utext));
+	b->utext = calloc(a->t->ncols + 1, sizeof(*b->utext));
+	if (!c.ca || !c.cb || !c.va || !c.vb || !c.ta || !c.tb ||
+	    !a->as_text || !b->as_text || !a->utext || !b->utext) {
 		err_oom(e);
 		goto out;
 	}
@@ -511,6 +533,11 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		    (c.ta[c.ncols] == VALUE_TIMESTAMPTZ &&
 		     c.tb[c.ncols] == VALUE_TIMESTAMP))
 			c.ta[c.ncols] = c.tb[c.ncols] = VALUE_TIMESTAMP;
+		/* a uuid against text (CHAR(36)): by the uuid's text form */
+		a->as_text[c.ncols] =
+		    c.ta[c.ncols] == VALUE_UUID && c.tb[c.ncols] == VALUE_TEXT;
+		b->as_text[c.ncols] =
+		    c.ta[c.ncols] == VALUE_TEXT && c.tb[c.ncols] == VALUE_UUID;
 		c.ncols++;
 	}
 	for (size_t j = 0; j < b->t->ncols; j++)

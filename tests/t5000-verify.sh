@@ -180,6 +180,32 @@ test_expect_success '--sample compares a deterministic sample of the keys, and s
 	test_grep "is not a percentage in 0.0001..100" err
 '
 
+test_expect_success 'a CHAR(36) uuid against a PostgreSQL uuid compares by its text, keys included' '
+	my_sql "CREATE TABLE u (id CHAR(36) PRIMARY KEY, ref CHAR(36) NULL, n INT);
+		INSERT INTO u VALUES
+		('"'"'0a000000-0000-4000-8000-000000000001'"'"', '"'"'ffffffff-ffff-4fff-bfff-ffffffffffff'"'"', 1),
+		('"'"'9b000000-0000-4000-8000-000000000002'"'"', NULL, 2),
+		('"'"'a0000000-0000-4000-8000-000000000003'"'"', '"'"'00000000-0000-4000-8000-000000000000'"'"', 3),
+		('"'"'f0000000-0000-4000-8000-000000000004'"'"', '"'"'not a uuid'"'"', 4)" &&
+	pg_sql "CREATE TABLE u (id uuid PRIMARY KEY, ref uuid, n int);
+		INSERT INTO u VALUES
+		('"'"'0a000000-0000-4000-8000-000000000001'"'"', '"'"'ffffffff-ffff-4fff-bfff-ffffffffffff'"'"', 1),
+		('"'"'9b000000-0000-4000-8000-000000000002'"'"', NULL, 2),
+		('"'"'a0000000-0000-4000-8000-000000000003'"'"', '"'"'00000000-0000-4000-8000-000000000000'"'"', 3),
+		('"'"'f0000000-0000-4000-8000-000000000004'"'"', NULL, 4)" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" -t u >out &&
+	test_grep "u: A 4 rows, B 4 rows: DIFFERENT (0 missing in B, 0 extra in B, 1 changed)" out &&
+	test_grep "changed: id='"'"'f0000000-0000-4000-8000-000000000004'"'"' ref: A '"'"'not a uuid'"'"' B NULL" out &&
+	my_sql "UPDATE u SET ref = NULL WHERE n = 4" &&
+	ferry-verify "$MY_URI" "$PG_URI" -t u >out &&
+	test_grep "u: A 4 rows, B 4 rows: equal" out &&
+	ferry-verify "$PG_URI" "$MY_URI" -t u >out &&
+	test_grep "u: A 4 rows, B 4 rows: equal" out &&
+	my_sql "UPDATE u SET ref = UPPER(ref) WHERE n = 1" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" -t u >out &&
+	test_grep "changed: id='"'"'0a000000-0000-4000-8000-000000000001'"'"' ref: A '"'"'FFFFFFFF-FFFF-4FFF-BFFF-FFFFFFFFFFFF'"'"' B '"'"'ffffffff-ffff-4fff-bfff-ffffffffffff'"'"'" out
+'
+
 test_expect_success '--table-map compares tables of other names' '
 	pg_sql "ALTER TABLE many RENAME TO many_renamed; UPDATE many_renamed SET v = id" &&
 	ferry-verify "$MY_URI" "$PG_URI" -t many --table-map many=many_renamed >out &&

@@ -1844,6 +1844,46 @@ static void test_compare_int_uint(void)
 		}
 }
 
+/* a uuid against text: as the uuid's lowercase text, both ways round */
+static void test_compare_uuid_text(void)
+{
+	struct value u = { .null = false };
+	static const struct {
+		const char *text;
+		int want; /* uuid against the text */
+	} cases[] = {
+		{ "0a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3", 0 },
+		{ "0a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d4", -1 },
+		{ "0a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d2", 1 },
+		{ "0A1B2C3D-4E5F-4A6B-8C7D-8E9FA0B1C2D3", 1 },
+		{ "0a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d", 1 },
+		{ "0a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3 ", -1 },
+		{ "", 1 },
+	};
+	static const unsigned char bytes[16] = { 0x0a, 0x1b, 0x2c, 0x3d,
+						 0x4e, 0x5f, 0x4a, 0x6b,
+						 0x8c, 0x7d, 0x8e, 0x9f,
+						 0xa0, 0xb1, 0xc2, 0xd3 };
+	char t[VALUE_UUID_TEXT_LEN];
+
+	memcpy(u.v.uuid, bytes, 16);
+	value_uuid_text(&u, t);
+	TAP_CHECK(memcmp(t, cases[0].text, VALUE_UUID_TEXT_LEN) == 0,
+		  "uuid text %.36s", t);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct value x = { .null = false };
+		int got, back;
+		x.v.s.p = cases[i].text;
+		x.v.s.len = strlen(cases[i].text);
+		got = value_compare_mixed(VALUE_UUID, &u, VALUE_TEXT, &x);
+		back = value_compare_mixed(VALUE_TEXT, &x, VALUE_UUID, &u);
+		TAP_CHECK((got > 0) - (got < 0) == cases[i].want &&
+			      (back > 0) - (back < 0) == -cases[i].want,
+			  "uuid vs '%s': %d, back %d, want %d", cases[i].text,
+			  got, back, cases[i].want);
+	}
+}
+
 int main(void)
 {
 	test_varints();
@@ -1859,6 +1899,7 @@ int main(void)
 	test_roundtrip_text();
 	test_compare();
 	test_compare_int_uint();
+	test_compare_uuid_text();
 	test_canonical();
 	test_days();
 	return tap_done();
