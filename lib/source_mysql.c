@@ -589,12 +589,14 @@ static int my_open_rows(struct source *s, const struct source_query *q,
 	if (q->order_pk && t->npk) {
 		if (buf_adds(&m->sql, " ORDER BY ", e) < 0)
 			return -1;
-		/* text keys in byte order, not the collation's: the same
-		 * order on every engine, so two sides can be merged */
+		/* text keys in byte order, not the collation's, and
+		 * MariaDB's UUID in the order of its 16 bytes, not its own:
+		 * the same order on every engine, so two sides can be
+		 * merged */
 		for (size_t i = 0; i < t->npk; i++) {
 			const struct schema_column *c = &t->cols[t->pk[i]];
-			int bin =
-			    c->type == VALUE_TEXT || c->type == VALUE_ENUM;
+			int bin = c->type == VALUE_TEXT ||
+				  c->type == VALUE_ENUM || c->type == VALUE_UUID;
 			if ((i && buf_adds(&m->sql, ", ", e) < 0) ||
 			    (bin && buf_adds(&m->sql, "CAST(", e) < 0) ||
 			    myutil_quote_ident(&m->sql, c->name, e) < 0 ||

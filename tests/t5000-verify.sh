@@ -206,6 +206,27 @@ test_expect_success 'a CHAR(36) uuid against a PostgreSQL uuid compares by its t
 	test_grep "changed: id='"'"'0a000000-0000-4000-8000-000000000001'"'"' ref: A '"'"'FFFFFFFF-FFFF-4FFF-BFFF-FFFFFFFFFFFF'"'"' B '"'"'ffffffff-ffff-4fff-bfff-ffffffffffff'"'"'" out
 '
 
+test_expect_success 'a MariaDB UUID key merges with a PostgreSQL uuid key in byte order' '
+	my_sql "CREATE TABLE mu (id UUID PRIMARY KEY, n INT);
+		INSERT INTO mu VALUES
+		('"'"'00000000-0000-1000-8000-000000000002'"'"', 1),
+		('"'"'00000001-0000-1000-8000-000000000001'"'"', 2),
+		('"'"'ffffffff-0000-1000-8000-000000000000'"'"', 3),
+		('"'"'00000000-0001-1000-8000-000000000000'"'"', 4)" &&
+	pg_sql "CREATE TABLE mu (id uuid PRIMARY KEY, n int)" &&
+	ferry-extract "$MY_URI" -t mu | ferry-load "$PG_URI" &&
+	ferry-verify "$MY_URI" "$PG_URI" -t mu >out &&
+	test_grep "mu: A 4 rows, B 4 rows: equal" out &&
+	ferry-extract "$MY_URI" -t mu --order pk | ferry-cat -f tsv >tsv &&
+	cut -f1 tsv >got &&
+	printf "%s\n" id 00000000-0000-1000-8000-000000000002 00000000-0001-1000-8000-000000000000 \
+		00000001-0000-1000-8000-000000000001 ffffffff-0000-1000-8000-000000000000 >expect &&
+	test_cmp expect got &&
+	pg_sql "UPDATE mu SET n = 40 WHERE n = 4" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" -t mu >out &&
+	test_grep "(0 missing in B, 0 extra in B, 1 changed)" out
+'
+
 test_expect_success '--table-map compares tables of other names' '
 	pg_sql "ALTER TABLE many RENAME TO many_renamed; UPDATE many_renamed SET v = id" &&
 	ferry-verify "$MY_URI" "$PG_URI" -t many --table-map many=many_renamed >out &&
