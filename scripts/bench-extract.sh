@@ -5,38 +5,9 @@
 # from /usr/bin/time -v.  Needs the test servers (scripts/testdb.sh) and
 # loads the reference chat database (database `bench`) if it is missing or
 # of another size.  Writes bench/extract.json.
-set -eu
-cd "$(dirname "$0")/.."
-n=${1:-1000000}
-bin=${FERRY_BIN:-build}
-work=${BENCH_DIR:-bench/work}
-mkdir -p "$work" bench
-: "${FERRY_TEST_MYSQL_SOCKET:?start the servers: eval \"\$(sh scripts/testdb.sh env)\"}"
-my_uri="mysql://root@localhost/bench?socket=$FERRY_TEST_MYSQL_SOCKET"
-pg_conn="host=$FERRY_TEST_PG_HOST port=$FERRY_TEST_PG_PORT user=ferry dbname=bench"
-my() { mariadb --no-defaults -S "$FERRY_TEST_MYSQL_SOCKET" -uroot bench "$@"; }
-pg() { psql -X -q -At "$pg_conn" "$@"; }
-
-have=$(my -N -e "SELECT COUNT(*) FROM messages" 2>/dev/null || echo 0)
-[ "$have" = "$n" ] || sh scripts/load-chat.sh mysql "$n" bench
-have=$(pg -c "SELECT count(*) FROM messages" 2>/dev/null || echo 0)
-[ "$have" = "$n" ] || sh scripts/load-chat.sh postgres "$n" bench
-
-# run NAME CMD: "wall_s rss_kib" of one run
-run() {
-	name=$1
-	shift
-	/usr/bin/time -v -o "$work/$name.time" sh -c "$*"
-	awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0;
-		for (i = 1; i <= n; i++) s = s * 60 + p[i]; w = s }
-		/Maximum resident set size/ { r = $2 }
-		END { print w, r }' "$work/$name.time"
-}
-median() { # median NAME CMD
-	name=$1
-	shift
-	for i in 1 2 3; do run "$name" "$@"; done | sort -n | sed -n 2p
-}
+. "$(dirname "$0")/bench-common.sh"
+bench_db mysql
+bench_db postgres
 
 echo "bench: $n messages; medians of 3 runs" >&2
 set -- $(median my_client "mariadb --no-defaults --quick --batch --default-character-set=utf8mb4 -S '$FERRY_TEST_MYSQL_SOCKET' -uroot bench -e 'SELECT * FROM messages' >/dev/null")

@@ -4,20 +4,9 @@
 # its own) and `ferry-load -i FILE`, next to `psql \copy messages FROM FILE`
 # of the same rows prepared as a file, into a table with its primary key.
 # Medians of 3 runs; writes bench/load.json.  Needs the test servers.
-set -eu
-cd "$(dirname "$0")/.."
-n=${1:-1000000}
-bin=${FERRY_BIN:-build}
-work=${BENCH_DIR:-bench/work}
-mkdir -p "$work" bench
-: "${FERRY_TEST_MYSQL_SOCKET:?start the servers: eval \"\$(sh scripts/testdb.sh env)\"}"
-my_uri="mysql://root@localhost/bench?socket=$FERRY_TEST_MYSQL_SOCKET"
-pg_base="host=$FERRY_TEST_PG_HOST port=$FERRY_TEST_PG_PORT user=ferry"
+. "$(dirname "$0")/bench-common.sh"
 pg() { psql -X -q -At "$pg_base dbname=$1" -c "$2"; }
-
-have=$(mariadb --no-defaults -S "$FERRY_TEST_MYSQL_SOCKET" -uroot bench -N \
-	-e "SELECT COUNT(*) FROM messages" 2>/dev/null || echo 0)
-[ "$have" = "$n" ] || sh scripts/load-chat.sh mysql "$n" bench
+bench_db mysql
 
 fresh() { # fresh: an empty target database
 	pg postgres "DROP DATABASE IF EXISTS bench_to" >/dev/null 2>&1
@@ -42,12 +31,6 @@ ddl_target() {
 	test "$(pg bench_copy "SELECT count(*) FROM pg_indexes WHERE tablename = 'messages'")" -ge 2
 }
 
-tm() { # tm FILE: "wall rss"
-	awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0;
-		for (i = 1; i <= n; i++) s = s * 60 + p[i]; w = s }
-		/Maximum resident set size/ { r = $2 } END { print w, r }' "$1"
-}
-
 : >"$work/runs"
 for i in 1 2 3; do
 	ddl_target
@@ -66,7 +49,7 @@ for i in 1 2 3; do
 	fresh
 	/usr/bin/time -v -o "$work/noidx.time" "$bin/ferry-load" "$pg_base dbname=bench_to" \
 		--create --no-indexes -i "$work/messages.ferry"
-	echo "$(tm "$work/copy.time") $pipe $(tm "$work/ex.time") $(tm "$work/ld.time") $(tm "$work/file.time") $(tm "$work/copypk.time") $(tm "$work/noidx.time")" >>"$work/runs"
+	echo "$(time_of "$work/copy.time") $pipe $(time_of "$work/ex.time") $(time_of "$work/ld.time") $(time_of "$work/file.time") $(time_of "$work/copypk.time") $(time_of "$work/noidx.time")" >>"$work/runs"
 done
 sort -n -k3 "$work/runs" | sed -n 2p >"$work/median"
 read -r c_s c_r p_s e_s e_r l_s l_r f_s f_r k_s k_r x_s x_r <"$work/median"
