@@ -26,7 +26,7 @@ CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 SANITIZE   = -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
 
-TOOLS      = cat extract load verify
+TOOLS      = cat extract load transform verify
 LIB_SRC    = $(wildcard lib/*.c)
 LIB_HDR    = $(wildcard lib/*.h)
 UNIT_SRC   = $(wildcard tests/unit/test-*.c)

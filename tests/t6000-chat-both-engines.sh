@@ -43,4 +43,21 @@ test_expect_success 'MariaDB zero dates were counted as NULLs' '
 	! grep -q "	0,\?$" z
 '
 
+test_expect_success 'the example rename spec carries the chat database into other names' '
+	pg_sql "CREATE SCHEMA renamed" &&
+	ferry-transform -s "$TESTDATA/specs/chat-renamed.json" my.ferry |
+		ferry-load "$PG_URI options=-csearch_path=renamed" --create &&
+	pg_sql "SELECT count(*) FROM renamed.chat_messages" >n &&
+	echo 500 >expect && test_cmp expect n &&
+	pg_sql "SELECT count(*) FROM renamed.accounts WHERE name IS NOT NULL" >n &&
+	test "$(cat n)" -gt 0 &&
+	pg_sql "SELECT string_agg(column_name, '"'"','"'"' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = '"'"'renamed'"'"' AND table_name = '"'"'accounts'"'"'" >cols &&
+	test_grep "id,username,name,email,external_id," cols &&
+	test_grep ",inserted_at," cols &&
+	! grep -q avatar_sha256 cols &&
+	pg_sql "SELECT count(*) FROM renamed.message_reads" >n1 &&
+	pg_sql "SELECT count(*) FROM read_receipts" >n2 &&
+	test_cmp n2 n1
+'
+
 test_done

@@ -1,0 +1,153 @@
+/*
+ * ferry-transform - reshape a ferry stream by a JSON spec: skip or rename
+ * tables, rename, drop or reorder columns.  Stream in, stream out, one
+ * row in memory.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "err.h"
+#include "stream.h"
+#include "transform.h"
+
+#ifndef FERRY_VERSION
+#define FERRY_VERSION "unknown"
+#endif
+
+static const char usage_text[] =
+    "usage: ferry-transform -s SPEC [-o FILE] [-l LEVEL] [--batch-bytes N] "
+    "[FILE]\n"
+    "       ferry-transform --check-spec -s SPEC\n"
+    "\n"
+    "Read a ferry stream (FILE, or stdin when FILE is absent or -), reshape\n"
+    "it by the JSON spec SPEC, and write the new stream to stdout.  The spec\n"
+    "is checked before any row is read; row counts and digests are\n"
+    "recomputed for what is written.  See ferry-spec(5) for the spec.\n"
+    "\n"
+    "  -s, --spec SPEC       the transform spec (JSON)\n"
+    "      --check-spec      check the spec alone and exit\n"
+    "  -o, --output FILE     write to FILE instead of stdout\n"
+    "  -l, --level N         zstd level, 1-19; 0 stores (default 1)\n"
+    "      --batch-bytes N   raw bytes per batch (default 1048576)\n"
+    "  -h, --help            show this help and exit\n"
+    "  -V, --version         show the version and exit\n"
+    "\n"
+    "Exit status: 0 ok, 2 usage, 3 bad input stream, 5 spec error, 7 pipe\n"
+    "closed or interrupted, 8 system error.  See ferry-transform(1).\n";
+
+int main(int argc, char **argv)
+{
+	enum { OPT_BATCH = 256, OPT_CHECK_SPEC };
+	static const struct option longopts[] = {
+		{ "spec", required_argument, NULL, 's' },
+		{ "check-spec", no_argument, NULL, OPT_CHECK_SPEC },
+		{ "output", required_argument, NULL, 'o' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "batch-bytes", required_argument, NULL, OPT_BATCH },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
+	const char *out_path = NULL, *in_path = NULL, *spec_path = NULL;
+	const char *in_name = "stdin";
+	struct transform_stats st;
+	struct stream_writer *w = NULL;
+	struct spec *spec;
+	FILE *in = stdin, *out = stdout;
+	struct err e;
+	int c, rc, check_only = 0;
+
+	err_init(&e);
+	cli_init("ferry-transform");
+	while ((c = getopt_long(argc, argv, "s:o:l:hV", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 's': spec_path = optarg; break;
+		case OPT_CHECK_SPEC: check_only = 1; break;
+		case 'o': out_path = optarg; break;
+		case 'l':
+			wo.level = (int)cli_number("--level", optarg, 0, 19);
+			break;
+		case OPT_BATCH:
+			wo.batch_bytes = (size_t)cli_number(
+			    "--batch-bytes", optarg, STREAM_MIN_BATCH,
+			    STREAM_MAX_BATCH);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
+		case 'V':
+			printf("ferry-transform %s (stream format %d.%d)\n",
+			       FERRY_VERSION, STREAM_VERSION_MAJOR,
+			       STREAM_VERSION_MINOR);
+			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
+		default:
+			fprintf(stderr, "try 'ferry-transform --help'\n");
+			return ERR_USAGE;
+		}
+	}
+	if (!spec_path)
+		cli_usage_error("give the spec with -s SPEC");
+	if (optind < argc - 1)
+		cli_usage_error("more than one input file ('%s')",
+				argv[optind + 1]);
+	if (optind == argc - 1 && strcmp(argv[optind], "-") != 0)
+		in_path = argv[optind];
+	if (check_only && (out_path || in_path))
+		cli_usage_error("--check-spec reads no stream: no FILE or -o");
+	if (!check_only && !out_path && isatty(STDOUT_FILENO))
+		cli_usage_error("refusing to write a binary stream to a "
+				"terminal (use -o FILE or a pipe)");
+
+	/* the spec first: an error in it costs no row */
+	if (!(spec = spec_load(spec_path, &e)))
+		return cli_report(&e);
+	if (check_only) {
+		spec_free(spec);
+		return 0;
+	}
+	if (in_path) {
+		if (!(in = fopen(in_path, "rb"))) {
+			fprintf(stderr, "%s: %s: %s\n", cli_prog(), in_path,
+				strerror(errno));
+			spec_free(spec);
+			return errno == ENOENT || errno == EACCES ? ERR_USAGE
+								  : ERR_SYSTEM;
+		}
+		in_name = in_path;
+	}
+	if (out_path && !(out = fopen(out_path, "wb"))) {
+		fprintf(stderr, "%s: %s: %s\n", cli_prog(), out_path,
+			strerror(errno));
+		spec_free(spec);
+		return ERR_SYSTEM;
+	}
+	if (!out_path)
+		cli_widen_pipe(STDOUT_FILENO);
+	setvbuf(in, NULL, _IOFBF, 1u << 20);
+	setvbuf(out, NULL, _IOFBF, 1u << 20);
+
+	rc = (w = stream_writer_new(out, &wo, &e)) ? 0 : -1;
+	if (rc == 0)
+		rc = transform_run(spec, in, in_name, w, &st, &e);
+	stream_writer_free(w);
+	if (rc == 0)
+		rc = cli_close_output(out, &e);
+	else
+		fclose(out);
+	if (in != stdin)
+		fclose(in);
+	spec_free(spec);
+	if (rc < 0) {
+		if (out_path)
+			remove(out_path); /* never leave a half stream behind */
+		return cli_report(&e);
+	}
+	return 0;
+}

@@ -1,0 +1,707 @@
+#include "transform.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "json.h"
+#include "schema.h"
+
+#define SPEC_MAX_BYTES (16u << 20)
+
+/* one column's operations */
+struct col_op {
+	char *name;
+	char *rename; /* or NULL */
+	bool drop;
+	int line;
+	bool used; /* "*": some table has the column */
+};
+
+/* one table's entry, or "*" */
+struct table_spec {
+	char *name;
+	bool skip;
+	char *rename; /* or NULL */
+	struct col_op *cols;
+	size_t ncols;
+	char **order; /* output names, listed first in this order */
+	size_t norder;
+	int line;
+	bool seen;
+};
+
+struct spec {
+	char *file;
+	struct table_spec *tables;
+	size_t ntables;
+	struct table_spec *all; /* the "*" entry, or NULL */
+};
+
+static char *dupn(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+static int line_of(const char *doc, const struct json_node *n)
+{
+	int line = 1;
+
+	for (const char *p = doc; p < n->raw; p++)
+		line += *p == '\n';
+	return line;
+}
+
+/* "FILE: line N: PATH: message" */
+static int spec_err(struct err *e, const struct spec *s, int line,
+		    const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int spec_err(struct err *e, const struct spec *s, int line,
+		    const char *path, const char *fmt, ...)
+{
+	char msg[ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		return err_set(e, ERR_SPEC, "%s: line %d: %s: %s", s->file,
+			       line, path, msg);
+	return err_set(e, ERR_SPEC, "%s: %s: %s", s->file, path, msg);
+}
+
+static const char *kind_name(enum json_kind k)
+{
+	switch (k) {
+	case JSON_NULL: return "null";
+	case JSON_FALSE:
+	case JSON_TRUE: return "a boolean";
+	case JSON_NUMBER: return "a number";
+	case JSON_STRING: return "a string";
+	case JSON_ARRAY: return "an array";
+	default: return "an object";
+	}
+}
+
+/* A name: a non-empty string without NUL, at most SCHEMA_MAX_NAME bytes. */
+static int get_name(const struct spec *s, const char *doc,
+		    const struct json_node *n, const char *path, char **out,
+		    struct err *e)
+{
+	if (n->kind != JSON_STRING)
+		return spec_err(e, s, line_of(doc, n), path,
+				"expected a name (a string), not %s",
+				kind_name(n->kind));
+	if (n->len == 0 || n->len > SCHEMA_MAX_NAME ||
+	    memchr(n->str, '\0', n->len))
+		return spec_err(e, s, line_of(doc, n), path,
+				"a name must be 1 to 1024 bytes, no NUL");
+	if (!(*out = dupn(n->str, n->len)))
+		return err_oom(e);
+	return 0;
+}
+
+static int get_bool(const struct spec *s, const char *doc,
+		    const struct json_node *n, const char *path, bool *out,
+		    struct err *e)
+{
+	if (n->kind != JSON_TRUE && n->kind != JSON_FALSE)
+		return spec_err(e, s, line_of(doc, n), path,
+				"expected true or false, not %s",
+				kind_name(n->kind));
+	*out = n->kind == JSON_TRUE;
+	return 0;
+}
+
+static int parse_column(struct spec *s, const char *doc,
+			const struct json_node *n, const char *tpath,
+			struct col_op *c, struct err *e)
+{
+	char path[3 * SCHEMA_MAX_NAME];
+
+	snprintf(path, sizeof(path), "%s.columns.%s", tpath, c->name);
+	c->line = line_of(doc, n);
+	if (n->kind != JSON_OBJECT)
+		return spec_err(e, s, c->line, path,
+				"expected an object, not %s",
+				kind_name(n->kind));
+	for (size_t i = 0; i < n->n; i++) {
+		const char *k = n->keys[i];
+		const struct json_node *v = &n->kids[i];
+		char p[4 * SCHEMA_MAX_NAME];
+
+		snprintf(p, sizeof(p), "%s.%s", path, k);
+		if (strcmp(k, "rename") == 0) {
+			if (get_name(s, doc, v, p, &c->rename, e) < 0)
+				return -1;
+		} else if (strcmp(k, "drop") == 0) {
+			if (get_bool(s, doc, v, p, &c->drop, e) < 0)
+				return -1;
+		} else {
+			return spec_err(e, s, line_of(doc, v), path,
+					"unknown member '%s' (expected rename "
+					"or drop)",
+					k);
+		}
+	}
+	if (c->drop && c->rename)
+		return spec_err(e, s, c->line, path,
+				"drops the column and renames it");
+	return 0;
+}
+
+static int parse_table(struct spec *s, const char *doc,
+		       const struct json_node *n, struct table_spec *t,
+		       struct err *e)
+{
+	char path[2 * SCHEMA_MAX_NAME];
+	bool all = strcmp(t->name, "*") == 0;
+
+	snprintf(path, sizeof(path), "tables.%s", t->name);
+	t->line = line_of(doc, n);
+	if (n->kind != JSON_OBJECT)
+		return spec_err(e, s, t->line, path,
+				"expected an object, not %s",
+				kind_name(n->kind));
+	for (size_t i = 0; i < n->n; i++) {
+		const char *k = n->keys[i];
+		const struct json_node *v = &n->kids[i];
+		char p[3 * SCHEMA_MAX_NAME];
+
+		snprintf(p, sizeof(p), "%s.%s", path, k);
+		if (all && (strcmp(k, "skip") == 0 ||
+			    strcmp(k, "rename") == 0 ||
+			    strcmp(k, "order") == 0))
+			return spec_err(e, s, line_of(doc, v), p,
+					"'%s' cannot apply to every table "
+					"(\"*\" takes columns only)",
+					k);
+		if (strcmp(k, "skip") == 0) {
+			if (get_bool(s, doc, v, p, &t->skip, e) < 0)
+				return -1;
+		} else if (strcmp(k, "rename") == 0) {
+			if (get_name(s, doc, v, p, &t->rename, e) < 0)
+				return -1;
+		} else if (strcmp(k, "columns") == 0) {
+			if (v->kind != JSON_OBJECT)
+				return spec_err(e, s, line_of(doc, v), p,
+						"expected an object of columns, "
+						"not %s",
+						kind_name(v->kind));
+			if (!(t->cols = calloc(v->n + 1, sizeof(*t->cols))))
+				return err_oom(e);
+			for (size_t j = 0; j < v->n; j++) {
+				struct col_op *c = &t->cols[t->ncols];
+				if (!(c->name = dupn(v->keys[j],
+						     v->keylens[j])))
+					return err_oom(e);
+				t->ncols++;
+				if (parse_column(s, doc, &v->kids[j], path, c,
+						 e) < 0)
+					return -1;
+			}
+		} else if (strcmp(k, "order") == 0) {
+			if (v->kind != JSON_ARRAY)
+				return spec_err(e, s, line_of(doc, v), p,
+						"expected an array of column "
+						"names, not %s",
+						kind_name(v->kind));
+			if (!(t->order = calloc(v->n + 1, sizeof(*t->order))))
+				return err_oom(e);
+			for (size_t j = 0; j < v->n; j++) {
+				char q[4 * SCHEMA_MAX_NAME];
+				snprintf(q, sizeof(q), "%s[%zu]", p, j);
+				if (get_name(s, doc, &v->kids[j], q,
+					     &t->order[t->norder], e) < 0)
+					return -1;
+				t->norder++;
+				for (size_t m = 0; m + 1 < t->norder; m++)
+					if (strcmp(t->order[m],
+						   t->order[t->norder - 1]) ==
+					    0)
+						return spec_err(
+						    e, s,
+						    line_of(doc, &v->kids[j]),
+						    q,
+						    "column %s is listed "
+						    "twice",
+						    t->order[m]);
+			}
+		} else {
+			return spec_err(e, s, line_of(doc, v), path,
+					"unknown member '%s' (expected %s)", k,
+					all ? "columns"
+					    : "skip, rename, columns or order");
+		}
+	}
+	if (t->skip && (t->rename || t->ncols || t->norder))
+		return spec_err(e, s, t->line, path,
+				"skips the table and also reshapes it");
+	return 0;
+}
+
+struct spec *spec_parse(const char *name, const char *json, size_t len,
+			struct err *e)
+{
+	struct spec *s = calloc(1, sizeof(*s));
+	struct json_node *root = NULL;
+	const struct json_node *tables;
+
+	if (!s) {
+		err_oom(e);
+		return NULL;
+	}
+	if (!(s->file = strdup(name))) {
+		err_oom(e);
+		goto fail;
+	}
+	if (!(root = json_parse(json, len, e)) ||
+	    json_check_strict(root, e) < 0) {
+		e->class = ERR_SPEC;
+		err_prefix(e, "%s", name);
+		goto fail;
+	}
+	if (root->kind != JSON_OBJECT) {
+		spec_err(e, s, 1, "(top)", "expected an object, not %s",
+			 kind_name(root->kind));
+		goto fail;
+	}
+	for (size_t i = 0; i < root->n; i++)
+		if (strcmp(root->keys[i], "tables") != 0 &&
+		    strcmp(root->keys[i], "comment") != 0) {
+			spec_err(e, s, line_of(json, &root->kids[i]), "(top)",
+				 "unknown member '%s' (expected tables or "
+				 "comment)",
+				 root->keys[i]);
+			goto fail;
+		}
+	tables = json_get(root, "tables");
+	if (!tables) {
+		spec_err(e, s, 1, "(top)", "no member 'tables'");
+		goto fail;
+	}
+	if (tables->kind != JSON_OBJECT) {
+		spec_err(e, s, line_of(json, tables), "tables",
+			 "expected an object of tables, not %s",
+			 kind_name(tables->kind));
+		goto fail;
+	}
+	if (!(s->tables = calloc(tables->n + 1, sizeof(*s->tables)))) {
+		err_oom(e);
+		goto fail;
+	}
+	for (size_t i = 0; i < tables->n; i++) {
+		struct table_spec *t = &s->tables[s->ntables];
+		if (!(t->name = dupn(tables->keys[i], tables->keylens[i]))) {
+			err_oom(e);
+			goto fail;
+		}
+		s->ntables++;
+		if (tables->keylens[i] == 0 ||
+		    memchr(tables->keys[i], '\0', tables->keylens[i])) {
+			spec_err(e, s, line_of(json, &tables->kids[i]),
+				 "tables", "a table name must not be empty");
+			goto fail;
+		}
+		if (parse_table(s, json, &tables->kids[i], t, e) < 0)
+			goto fail;
+		if (strcmp(t->name, "*") == 0)
+			s->all = t;
+	}
+	json_free(root);
+	return s;
+fail:
+	json_free(root);
+	spec_free(s);
+	return NULL;
+}
+
+struct spec *spec_load(const char *path, struct err *e)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b;
+	struct spec *s = NULL;
+	char chunk[65536];
+	size_t n;
+
+	if (!f) {
+		err_set(e, errno == ENOENT ? ERR_SPEC : ERR_SYSTEM, "%s: %s",
+			path, strerror(errno));
+		return NULL;
+	}
+	buf_init(&b, SPEC_MAX_BYTES);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(&b, chunk, n, e) < 0) {
+			err_set(e, ERR_SPEC, "%s: larger than 16 MiB", path);
+			goto out;
+		}
+	if (ferror(f)) {
+		err_set(e, ERR_SYSTEM, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	s = spec_parse(path, b.data ? (const char *)b.data : "", b.len, e);
+out:
+	fclose(f);
+	buf_release(&b);
+	return s;
+}
+
+static void table_spec_release(struct table_spec *t)
+{
+	free(t->name);
+	free(t->rename);
+	for (size_t i = 0; i < t->ncols; i++) {
+		free(t->cols[i].name);
+		free(t->cols[i].rename);
+	}
+	free(t->cols);
+	for (size_t i = 0; i < t->norder; i++)
+		free(t->order[i]);
+	free(t->order);
+}
+
+void spec_free(struct spec *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->ntables; i++)
+		table_spec_release(&s->tables[i]);
+	free(s->tables);
+	free(s->file);
+	free(s);
+}
+
+static struct table_spec *find_table(struct spec *s, const char *name)
+{
+	for (size_t i = 0; i < s->ntables; i++)
+		if (&s->tables[i] != s->all &&
+		    strcmp(s->tables[i].name, name) == 0)
+			return &s->tables[i];
+	return NULL;
+}
+
+static const struct col_op *find_col(const struct table_spec *t,
+				     const char *name)
+{
+	for (size_t i = 0; t && i < t->ncols; i++)
+		if (strcmp(t->cols[i].name, name) == 0)
+			return &t->cols[i];
+	return NULL;
+}
+
+/* one table's plan: output column i is input column from[i] */
+struct plan {
+	struct schema_table *out;
+	size_t *from;
+	struct value *row;
+};
+
+static void plan_release(struct plan *p)
+{
+	schema_table_free(p->out);
+	free(p->from);
+	free(p->row);
+	memset(p, 0, sizeof(*p));
+}
+
+/* the output name of input column c, or NULL when it is dropped */
+static const char *out_name(const struct table_spec *t,
+			    const struct table_spec *all, const char *c)
+{
+	const struct col_op *op = find_col(t, c);
+
+	if (!op)
+		op = find_col(all, c);
+	if (!op)
+		return c;
+	if (op->drop)
+		return NULL;
+	return op->rename ? op->rename : c;
+}
+
+/* Rename a member array of column names through map (in -> out names);
+ * 1 when one of them is dropped. */
+static int map_names(cJSON *arr, const struct schema_table *in,
+		     const struct table_spec *t, const struct table_spec *all)
+{
+	cJSON *it;
+	int dropped = 0;
+
+	cJSON_ArrayForEach(it, arr)
+	{
+		const char *o;
+		if (!cJSON_IsString(it))
+			continue;
+		if (schema_column_index(in, it->valuestring) < 0)
+			continue;
+		o = out_name(t, all, it->valuestring);
+		if (!o)
+			dropped = 1;
+		else if (strcmp(o, it->valuestring) != 0)
+			cJSON_SetValuestring(it, o);
+	}
+	return dropped;
+}
+
+/*
+ * The plan for input table `in`: checks the table's entry against its
+ * columns (before any row is read) and builds the output schema through
+ * its JSON form, so that the key, watermark and indexes follow the
+ * columns by name.
+ */
+static int plan_table(struct spec *s, struct table_spec *t,
+		      const struct schema_table *in, struct plan *p,
+		      struct err *e)
+{
+	char *js = NULL, *outjs = NULL;
+	cJSON *j = NULL, *cols, *newcols, *m;
+	size_t nout = 0;
+	char path[3 * SCHEMA_MAX_NAME];
+	int rc = -1;
+	struct table_spec *all = s->all;
+
+	memset(p, 0, sizeof(*p));
+	/* every column the entry names must exist */
+	for (size_t i = 0; t && i < t->ncols; i++)
+		if (schema_column_index(in, t->cols[i].name) < 0) {
+			snprintf(path, sizeof(path), "tables.%s.columns.%s",
+				 t->name, t->cols[i].name);
+			return spec_err(e, s, t->cols[i].line, path,
+					"table %s has no column %s", in->name,
+					t->cols[i].name);
+		}
+	for (size_t i = 0; all && i < all->ncols; i++)
+		if (schema_column_index(in, all->cols[i].name) >= 0)
+			all->cols[i].used = true;
+	if (!(p->from = calloc(in->ncols + 1, sizeof(*p->from))) ||
+	    !(p->row = calloc(in->ncols + 1, sizeof(*p->row))))
+		return err_oom(e);
+	if (!(js = schema_table_to_json(in, e)))
+		goto out;
+	if (!(j = cJSON_Parse(js))) {
+		err_set(e, ERR_SYSTEM, "internal error: schema JSON");
+		goto out;
+	}
+	cols = cJSON_GetObjectItemCaseSensitive(j, "columns");
+	newcols = cJSON_CreateArray();
+	if (!cols || !newcols) {
+		cJSON_Delete(newcols);
+		err_oom(e);
+		goto out;
+	}
+	/* the columns in "order" first, in that order, then the rest */
+	for (size_t pass = 0; pass < 2; pass++) {
+		size_t nlist = pass == 0 && t ? t->norder : 0;
+		for (size_t k = 0; k < (pass == 0 ? nlist : in->ncols); k++) {
+			size_t i = k;
+			const char *o;
+			cJSON *c;
+			if (pass == 0) {
+				/* find the input column whose output name is
+				 * order[k] */
+				for (i = 0; i < in->ncols; i++) {
+					o = out_name(t, all, in->cols[i].name);
+					if (o && strcmp(o, t->order[k]) == 0)
+						break;
+				}
+				if (i == in->ncols) {
+					snprintf(path, sizeof(path),
+						 "tables.%s.order[%zu]",
+						 t->name, k);
+					spec_err(e, s, t->line, path,
+						 "table %s has no output "
+						 "column %s",
+						 in->name, t->order[k]);
+					cJSON_Delete(newcols);
+					goto out;
+				}
+			} else {
+				size_t m2;
+				o = out_name(t, all, in->cols[i].name);
+				if (!o)
+					continue;
+				for (m2 = 0; t && m2 < t->norder; m2++)
+					if (strcmp(o, t->order[m2]) == 0)
+						break;
+				if (t && m2 < t->norder)
+					continue; /* placed already */
+			}
+			o = out_name(t, all, in->cols[i].name);
+			for (size_t q = 0; q < nout; q++)
+				if (strcmp(in->cols[p->from[q]].name,
+					   in->cols[i].name) != 0 &&
+				    strcmp(out_name(t, all,
+						    in->cols[p->from[q]].name),
+					   o) == 0) {
+					snprintf(path, sizeof(path),
+						 "tables.%s.columns",
+						 t ? t->name : "*");
+					spec_err(e, s, t ? t->line : all->line,
+						 path,
+						 "two columns of the output "
+						 "are named %s (in table %s)",
+						 o, in->name);
+					cJSON_Delete(newcols);
+					goto out;
+				}
+			c = cJSON_Duplicate(cJSON_GetArrayItem(cols, (int)i),
+					    1);
+			if (!c) {
+				cJSON_Delete(newcols);
+				err_oom(e);
+				goto out;
+			}
+			cJSON_ReplaceItemInObjectCaseSensitive(
+			    c, "name", cJSON_CreateString(o));
+			cJSON_AddItemToArray(newcols, c);
+			p->from[nout++] = i;
+		}
+	}
+	if (nout == 0) {
+		snprintf(path, sizeof(path), "tables.%s", t ? t->name : "*");
+		spec_err(e, s, t ? t->line : all->line, path,
+			 "leaves table %s no column", in->name);
+		cJSON_Delete(newcols);
+		goto out;
+	}
+	/* the key, the watermark and the indexes follow their columns */
+	if ((m = cJSON_GetObjectItemCaseSensitive(j, "primary_key")) &&
+	    map_names(m, in, t, all)) {
+		snprintf(path, sizeof(path), "tables.%s.columns",
+			 t ? t->name : "*");
+		spec_err(e, s, t ? t->line : all->line, path,
+			 "drops a column of the primary key of %s", in->name);
+		cJSON_Delete(newcols);
+		goto out;
+	}
+	if ((m = cJSON_GetObjectItemCaseSensitive(j, "watermark")) &&
+	    cJSON_IsString(m)) {
+		const char *o = out_name(t, all, m->valuestring);
+		if (!o)
+			cJSON_DeleteItemFromObjectCaseSensitive(j, "watermark");
+		else
+			cJSON_SetValuestring(m, o);
+	}
+	if ((m = cJSON_GetObjectItemCaseSensitive(j, "indexes"))) {
+		/* an index on a dropped column goes with it */
+		for (int i = cJSON_GetArraySize(m) - 1; i >= 0; i--) {
+			cJSON *ix = cJSON_GetArrayItem(m, i);
+			cJSON *ic = cJSON_GetObjectItemCaseSensitive(
+			    ix, "columns");
+			if (ic && map_names(ic, in, t, all))
+				cJSON_DeleteItemFromArray(m, i);
+		}
+	}
+	cJSON_ReplaceItemInObjectCaseSensitive(j, "columns", newcols);
+	if (t && t->rename)
+		cJSON_ReplaceItemInObjectCaseSensitive(
+		    j, "name", cJSON_CreateString(t->rename));
+	if (!(outjs = cJSON_PrintUnformatted(j))) {
+		err_oom(e);
+		goto out;
+	}
+	if (!(p->out = schema_table_parse(outjs, strlen(outjs), e))) {
+		err_prefix(e, "internal error: the schema of %s after the spec",
+			   in->name);
+		e->class = ERR_SYSTEM;
+		goto out;
+	}
+	rc = 0;
+out:
+	free(js);
+	free(outjs);
+	cJSON_Delete(j);
+	if (rc < 0)
+		plan_release(p);
+	return rc;
+}
+
+int transform_run(struct spec *s, FILE *in, const char *in_name,
+		  struct stream_writer *w, struct transform_stats *st,
+		  struct err *e)
+{
+	struct stream_reader *r = stream_reader_new(in, in_name, e);
+	const struct schema_table *t;
+	struct plan p;
+	int rc = -1, trc;
+
+	memset(&p, 0, sizeof(p));
+	memset(st, 0, sizeof(*st));
+	if (!r)
+		return -1;
+	while ((trc = stream_reader_next_table(r, &t, e)) == 1) {
+		struct table_spec *ts = find_table(s, t->name);
+		const struct value *row;
+		int rrc;
+
+		st->tables_in++;
+		if (ts)
+			ts->seen = true;
+		if (ts && ts->skip)
+			continue; /* the reader checks its rows on */
+		plan_release(&p);
+		if (plan_table(s, ts, t, &p, e) < 0)
+			goto out;
+		if (stream_writer_begin_table(w, p.out, e) < 0)
+			goto out;
+		while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {
+			for (size_t i = 0; i < p.out->ncols; i++)
+				p.row[i] = row[p.from[i]];
+			if (stream_writer_add_row(w, p.row, e) < 0)
+				goto out;
+			st->rows++;
+		}
+		if (rrc < 0) {
+			err_prefix(e, "%s", in_name);
+			goto out;
+		}
+		if (stream_writer_end_table(w, e) < 0)
+			goto out;
+		st->tables_out++;
+	}
+	if (trc < 0) {
+		err_prefix(e, "%s", in_name);
+		goto out;
+	}
+	/* a table the spec names but the stream lacks is likely a typo,
+	 * and one that would leave, say, a masking undone */
+	for (size_t i = 0; i < s->ntables; i++)
+		if (&s->tables[i] != s->all && !s->tables[i].seen) {
+			char path[2 * SCHEMA_MAX_NAME];
+			snprintf(path, sizeof(path), "tables.%s",
+				 s->tables[i].name);
+			spec_err(e, s, s->tables[i].line, path,
+				 "the stream has no table %s",
+				 s->tables[i].name);
+			goto out;
+		}
+	for (size_t i = 0; s->all && i < s->all->ncols; i++)
+		if (!s->all->cols[i].used) {
+			char path[2 * SCHEMA_MAX_NAME];
+			snprintf(path, sizeof(path), "tables.*.columns.%s",
+				 s->all->cols[i].name);
+			spec_err(e, s, s->all->cols[i].line, path,
+				 "no table in the stream has a column %s",
+				 s->all->cols[i].name);
+			goto out;
+		}
+	if (stream_writer_finish(w, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	plan_release(&p);
+	stream_reader_free(r);
+	return rc;
+}

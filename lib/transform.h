@@ -1,0 +1,44 @@
+/*
+ * transform - reshape a stream by a JSON spec (ferry-spec(5)): skip or
+ * rename tables, rename, drop and reorder columns.  Table by table, one
+ * row in memory; the writer recomputes counts and digests of what it
+ * writes.
+ *
+ * A spec is checked whole when it is loaded (members, types, conflicts),
+ * and against each table's schema when that table begins, before any of
+ * its rows is read.  Spec errors are ERR_SPEC and name the place in the
+ * spec as a path: tables.messages.columns.body.rename.
+ */
+#ifndef FERRY_TRANSFORM_H
+#define FERRY_TRANSFORM_H
+
+#include <stdio.h>
+
+#include "err.h"
+#include "stream.h"
+
+struct spec;
+
+/* Load and check the spec in file `path`.  NULL with e set (ERR_SPEC, or
+ * ERR_SYSTEM when it cannot be read). */
+struct spec *spec_load(const char *path, struct err *e);
+
+/* Parse a spec from memory; `name` is used in messages. */
+struct spec *spec_parse(const char *name, const char *json, size_t len,
+			struct err *e);
+
+void spec_free(struct spec *s);
+
+struct transform_stats {
+	uint64_t tables_in, tables_out, rows;
+};
+
+/*
+ * Read the stream on `in`, write the transformed stream with writer `w`
+ * (finished here).  0, or -1 with e set.
+ */
+int transform_run(struct spec *s, FILE *in, const char *in_name,
+		  struct stream_writer *w, struct transform_stats *st,
+		  struct err *e);
+
+#endif

@@ -1,0 +1,187 @@
+#!/bin/sh
+# ferry-transform: skip/rename tables, rename/drop/reorder columns, spec
+# errors found before any row with their place in the spec, exit 5
+. "$(dirname "$0")/lib.sh"
+
+G=$TESTDATA/golden
+
+# the per-table lines of a summary that say what a table holds
+digests() {
+	grep -E "^table |^  (column|primary key|rows|digest|watermark)" "$1"
+}
+
+test_expect_success 'an identity spec passes every table through with equal digests' '
+	echo "{\"tables\": {}}" >id.json &&
+	ferry-transform -s id.json "$G/chat.ferry" >out.ferry &&
+	ferry-cat -f summary "$G/chat.ferry" >a &&
+	ferry-cat -f summary out.ferry >b &&
+	digests a >da && digests b >db &&
+	test_cmp da db &&
+	grep "^total:" a | sed "s/.*digest //" >ta &&
+	grep "^total:" b | sed "s/.*digest //" >tb &&
+	test_cmp ta tb &&
+	ferry-transform -s id.json <"$G/chat.ferry" | ferry-cat >j1 &&
+	ferry-cat "$G/chat.ferry" >j2 &&
+	test_cmp j2 j1
+'
+
+test_expect_success 'rename a table, rename, drop and reorder its columns' '
+	cat >s.json <<-\EOT &&
+	{
+	  "comment": "messages to chat_messages",
+	  "tables": {
+	    "messages": {
+	      "rename": "chat_messages",
+	      "columns": {"body": {"rename": "text"}, "score": {"drop": true}},
+	      "order": ["text", "id"]
+	    }
+	  }
+	}
+	EOT
+	ferry-transform -s s.json -o out.ferry "$G/chat.ferry" &&
+	ferry-cat -f summary -t chat_messages out.ferry >sum &&
+	grep "^  column" sum | sed "s/:.*//" >cols &&
+	printf "  column %s\n" text id sender_id kind sent_at read_at >expect &&
+	test_cmp expect cols &&
+	test_grep "primary key: id" sum &&
+	test_grep "watermark: sent_at = 2025-06-01T12:00:00Z" sum &&
+	test_grep "rows: 8" sum &&
+	ferry-cat -t messages "$G/chat.ferry" >in.jsonl &&
+	ferry-cat -t chat_messages out.ferry >out.jsonl &&
+	test "$(wc -l <out.jsonl)" -eq 8 &&
+	head -1 in.jsonl >l1 && head -1 out.jsonl >l2 &&
+	test_grep "\"id\":1," l1 &&
+	test_grep "{\"table\":\"chat_messages\",\"row\":{\"text\":\"hello, world\",\"id\":1,\"sender_id\":1," l2 &&
+	! grep -q score out.jsonl &&
+	ferry-cat --check -q out.ferry
+'
+
+test_expect_success 'counts and digests are recomputed for what is written' '
+	ferry-cat --check out.ferry >check &&
+	test_grep "4 tables, 15 rows" check &&
+	ferry-cat -f summary -t messages "$G/chat.ferry" | grep "digest:" >d1 &&
+	ferry-cat -f summary -t chat_messages out.ferry | grep "digest:" >d2 &&
+	! cmp -s d1 d2
+'
+
+test_expect_success 'skip a table; "*" drops a column wherever it is' '
+	cat >s.json <<-\EOT &&
+	{"tables": {
+	  "users": {"skip": true},
+	  "*": {"columns": {"sent_at": {"drop": true}, "read_at": {"rename": "seen_at"}}}
+	}}
+	EOT
+	ferry-transform -s s.json "$G/chat.ferry" >out.ferry &&
+	ferry-cat -f summary out.ferry >sum &&
+	! grep -q "^table users" sum &&
+	test_grep "table chat_groups" sum &&
+	test_grep "column seen_at: time" sum &&
+	! grep -q "column sent_at" sum &&
+	! grep -q "watermark: sent_at" sum &&
+	test_grep "total: 3 tables, 11 rows" sum
+'
+
+test_expect_success 'a dropped indexed column takes its index along' '
+	cat >ix.schema.json <<-\EOT &&
+	{"name": "t", "columns": [
+	  {"name": "id", "type": "int64", "nullable": false},
+	  {"name": "a", "type": "text"},
+	  {"name": "b", "type": "text"}],
+	 "primary_key": ["id"],
+	 "indexes": [{"name": "t_a", "columns": ["a"]}, {"name": "t_ab", "columns": ["a", "b"]}, {"name": "t_b", "columns": ["b"]}]}
+	EOT
+	printf "%s\n" "{\"id\":1,\"a\":\"x\",\"b\":\"y\"}" >t.jsonl &&
+	ferry-cat --encode -S ix.schema.json -o t.ferry t.jsonl &&
+	echo "{\"tables\": {\"t\": {\"columns\": {\"a\": {\"drop\": true}, \"b\": {\"rename\": \"c\"}}}}}" >s.json &&
+	ferry-transform -s s.json t.ferry >out.ferry &&
+	ferry-cat -f summary out.ferry >sum &&
+	test_grep "index t_b: c" sum &&
+	! grep -q "index t_a" sum &&
+	! grep -q "index t_ab" sum
+'
+
+test_expect_success 'a truncated input stream: exit 3, no output file left' '
+	head -c 300 "$G/chat.ferry" >cut.ferry &&
+	test_expect_code 3 ferry-transform -s id.json -o out2.ferry cut.ferry 2>err &&
+	test_grep "ferry-transform: cut.ferry: " err &&
+	test ! -e out2.ferry
+'
+
+# spec_fails SPEC MESSAGE: exit 5, the message, and nothing written
+spec_fails() {
+	printf "%s\n" "$1" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o out3.ferry "$G/chat.ferry" 2>err &&
+	printf "ferry-transform: %s\n" "$2" >expect &&
+	test_cmp expect err &&
+	test ! -e out3.ferry
+}
+
+test_expect_success 'spec errors in the spec itself: exit 5 with the place' '
+	spec_fails "{\"tables\": {\"messages\": {\"renam\": \"x\"}}}" \
+		"bad.json: line 1: tables.messages: unknown member '"'"'renam'"'"' (expected skip, rename, columns or order)" &&
+	spec_fails "{\"tables\": {\"messages\": {\"skip\": \"yes\"}}}" \
+		"bad.json: line 1: tables.messages.skip: expected true or false, not a string" &&
+	spec_fails "{\"tables\": {\"messages\": {\"columns\": {\"body\": {\"rename\": 5}}}}}" \
+		"bad.json: line 1: tables.messages.columns.body.rename: expected a name (a string), not a number" &&
+	spec_fails "{\"tables\": {\"messages\": {\"columns\": {\"body\": {\"rename\": \"x\", \"drop\": true}}}}}" \
+		"bad.json: line 1: tables.messages.columns.body: drops the column and renames it" &&
+	spec_fails "{\"tables\": {\"*\": {\"rename\": \"x\"}}}" \
+		"bad.json: line 1: tables.*.rename: '"'"'rename'"'"' cannot apply to every table (\"*\" takes columns only)" &&
+	spec_fails "{\"tables\": {\"users\": {\"skip\": true, \"rename\": \"u\"}}}" \
+		"bad.json: line 1: tables.users: skips the table and also reshapes it" &&
+	spec_fails "{\"tables\": {\"m\": {\"order\": [\"a\", \"a\"]}}}" \
+		"bad.json: line 1: tables.m.order[1]: column a is listed twice" &&
+	spec_fails "{\"tables\": []}" \
+		"bad.json: line 1: tables: expected an object of tables, not an array" &&
+	spec_fails "{\"table\": {}}" \
+		"bad.json: line 1: (top): unknown member '"'"'table'"'"' (expected tables or comment)" &&
+	spec_fails "{\"tables\": {\"a\": {}, \"a\": {}}}" \
+		"bad.json: member \"a\" appears twice" ||
+	{ cat err; false; }
+'
+
+test_expect_success 'a JSON syntax error names the file; a line number for a later line' '
+	printf "{\"tables\": {\n  \"messages\": {\n    \"skip\": tru\n  }\n}}\n" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o out3.ferry "$G/chat.ferry" 2>err &&
+	test_grep "ferry-transform: bad.json: invalid JSON" err &&
+	printf "{\"tables\": {\n  \"messages\": {\n    \"skip\": 1\n  }\n}}\n" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o out3.ferry "$G/chat.ferry" 2>err &&
+	echo "ferry-transform: bad.json: line 3: tables.messages.skip: expected true or false, not a number" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'spec errors against the stream: before the table'"'"'s rows, exit 5' '
+	spec_fails "{\"tables\": {\"messages\": {\"columns\": {\"bodyy\": {\"drop\": true}}}}}" \
+		"bad.json: line 1: tables.messages.columns.bodyy: table messages has no column bodyy" &&
+	spec_fails "{\"tables\": {\"messages\": {\"columns\": {\"id\": {\"drop\": true}}}}}" \
+		"bad.json: line 1: tables.messages.columns: drops a column of the primary key of messages" &&
+	spec_fails "{\"tables\": {\"messages\": {\"columns\": {\"body\": {\"rename\": \"kind\"}}}}}" \
+		"bad.json: line 1: tables.messages.columns: two columns of the output are named kind (in table messages)" &&
+	spec_fails "{\"tables\": {\"messages\": {\"order\": [\"nope\"]}}}" \
+		"bad.json: line 1: tables.messages.order[0]: table messages has no output column nope" &&
+	spec_fails "{\"tables\": {\"mesages\": {\"skip\": true}}}" \
+		"bad.json: line 1: tables.mesages: the stream has no table mesages" &&
+	spec_fails "{\"tables\": {\"*\": {\"columns\": {\"sent_att\": {\"drop\": true}}}}}" \
+		"bad.json: line 1: tables.*.columns.sent_att: no table in the stream has a column sent_att"
+'
+
+test_expect_success '--check-spec checks the spec alone; the example specs are good' '
+	ferry-transform -s s.json --check-spec &&
+	for f in "$TESTDATA"/specs/*.json; do
+		ferry-transform --check-spec -s "$f" || return 1
+	done &&
+	echo "{\"tables\": 1}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
+	test_grep "tables: expected an object of tables, not a number" err
+'
+
+test_expect_success 'usage errors' '
+	test_expect_code 2 ferry-transform "$G/chat.ferry" 2>err &&
+	test_grep "give the spec with -s SPEC" err &&
+	test_expect_code 5 ferry-transform -s nonexistent.json "$G/chat.ferry" 2>err &&
+	test_grep "nonexistent.json: No such file or directory" err &&
+	test_expect_code 2 ferry-transform -s id.json a b 2>err &&
+	test_grep "more than one input file" err
+'
+
+test_done
