@@ -401,21 +401,6 @@ static const struct col_op *find_col(const struct table_spec *t,
 	return NULL;
 }
 
-/* one table's plan: output column i is input column from[i] */
-struct plan {
-	struct schema_table *out;
-	size_t *from;
-	struct value *row;
-};
-
-static void plan_release(struct plan *p)
-{
-	schema_table_free(p->out);
-	free(p->from);
-	free(p->row);
-	memset(p, 0, sizeof(*p));
-}
-
 /* the output name of input column c, or NULL when it is dropped */
 static const char *out_name(const struct table_spec *t,
 			    const struct table_spec *all, const char *c)
@@ -429,6 +414,48 @@ static const char *out_name(const struct table_spec *t,
 	if (op->drop)
 		return NULL;
 	return op->rename ? op->rename : c;
+}
+
+const char *spec_table_name(const struct spec *s, const char *table)
+{
+	const struct table_spec *t = find_table((struct spec *)s, table);
+
+	if (!t)
+		return table;
+	if (t->skip)
+		return NULL;
+	return t->rename ? t->rename : table;
+}
+
+const char *spec_column_name(const struct spec *s, const char *table,
+			     const char *col)
+{
+	return out_name(find_table((struct spec *)s, table), s->all, col);
+}
+
+const char *spec_table_source(const struct spec *s, const char *out)
+{
+	for (size_t i = 0; i < s->ntables; i++) {
+		const struct table_spec *t = &s->tables[i];
+		if (t != s->all && t->rename && strcmp(t->rename, out) == 0)
+			return t->name;
+	}
+	return out;
+}
+
+/* one table's plan: output column i is input column from[i] */
+struct plan {
+	struct schema_table *out;
+	size_t *from;
+	struct value *row;
+};
+
+static void plan_release(struct plan *p)
+{
+	schema_table_free(p->out);
+	free(p->from);
+	free(p->row);
+	memset(p, 0, sizeof(*p));
 }
 
 /* Rename a member array of column names through map (in -> out names);
@@ -626,6 +653,22 @@ out:
 	if (rc < 0)
 		plan_release(p);
 	return rc;
+}
+
+int spec_check_table(struct spec *s, const struct schema_table *t,
+		     struct err *e)
+{
+	struct table_spec *ts = find_table(s, t->name);
+	struct plan p;
+
+	if (ts)
+		ts->seen = true;
+	if (ts && ts->skip)
+		return 0;
+	if (plan_table(s, ts, t, &p, e) < 0)
+		return -1;
+	plan_release(&p);
+	return 0;
 }
 
 int transform_run(struct spec *s, FILE *in, const char *in_name,

@@ -29,6 +29,21 @@ struct spec *spec_parse(const char *name, const char *json, size_t len,
 
 void spec_free(struct spec *s);
 
+/*
+ * What the spec makes of names, for ferry-verify -s: the output name of
+ * input table `table` (NULL when it is skipped); of its column `col` (NULL
+ * when dropped); and the input table whose output name is `out`.
+ */
+const char *spec_table_name(const struct spec *s, const char *table);
+const char *spec_column_name(const struct spec *s, const char *table,
+			     const char *col);
+const char *spec_table_source(const struct spec *s, const char *out);
+
+/* Check the spec against input table t, as ferry-transform does when the
+ * table begins: 0, or -1 with e set (ERR_SPEC). */
+int spec_check_table(struct spec *s, const struct schema_table *t,
+		     struct err *e);
+
 struct transform_stats {
 	uint64_t tables_in, tables_out, rows;
 };

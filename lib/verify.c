@@ -13,6 +13,7 @@
 #include "digest.h"
 #include "progress.h"
 #include "stream.h"
+#include "transform.h"
 #include "uri.h"
 #include <xxhash.h>
 
@@ -468,6 +469,26 @@ static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
 	return 0;
 }
 
+/* -s: the name on side B of column col of A's table, NULL when the spec
+ * drops it */
+static const char *col_b(const struct verify_opts *o, const char *table,
+			 const char *col)
+{
+	return o->spec ? spec_column_name(o->spec, table, col) : col;
+}
+
+/* whether a column of A's table comes out as B's column bcol */
+static int a_has(const struct verify_opts *o, const char *table,
+		 const struct schema_table *at, const char *bcol)
+{
+	for (size_t i = 0; i < at->ncols; i++) {
+		const char *bn = col_b(o, table, at->cols[i].name);
+		if (bn && strcmp(bn, bcol) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			 const char *name, cJSON *report, struct err *e)
 {
@@ -512,10 +533,13 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		c.diffs = cJSON_AddArrayToObject(tj, "differences");
 	}
 	/* the columns both sides have, in A's order */
+	if (o->spec && spec_check_table(o->spec, a->t, e) < 0)
+		goto out;
 	for (size_t i = 0; i < a->t->ncols; i++) {
 		const char *cn = a->t->cols[i].name;
-		int j = schema_column_index(b->t, cn);
-		if (ignored(o, name, cn))
+		const char *bn = col_b(o, name, cn);
+		int j = bn ? schema_column_index(b->t, bn) : -1;
+		if (!bn || ignored(o, name, cn))
 			continue;
 		if (j < 0) {
 			c.columns_differ = 1;
@@ -541,7 +565,7 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		c.ncols++;
 	}
 	for (size_t j = 0; j < b->t->ncols; j++)
-		if (schema_column_index(a->t, b->t->cols[j].name) < 0 &&
+		if (!a_has(o, name, a->t, b->t->cols[j].name) &&
 		    !ignored(o, name, b->t->cols[j].name)) {
 			c.columns_differ = 1;
 			fprintf(o->out, "%s: column %s only in B\n", name,
@@ -550,7 +574,8 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	/* the key: A's primary key, found by name in B */
 	c.nkey = a->t->npk <= KEY_MAX ? a->t->npk : 0;
 	for (size_t i = 0; i < c.nkey; i++) {
-		int j = schema_column_index(b->t, a->t->cols[a->t->pk[i]].name);
+		const char *bn = col_b(o, name, a->t->cols[a->t->pk[i]].name);
+		int j = bn ? schema_column_index(b->t, bn) : -1;
 		if (j < 0) {
 			c.nkey = 0;
 			break;
@@ -709,9 +734,11 @@ out:
 	return rc;
 }
 
-/* --table-map: the name on side B of side A's table, and back */
+/* -s, then --table-map: the name on side B of side A's table, and back */
 static const char *name_b(const struct verify_opts *o, const char *a)
 {
+	if (o->spec && spec_table_name(o->spec, a))
+		a = spec_table_name(o->spec, a);
 	for (size_t i = 0; i < o->nmaps; i++)
 		if (strcmp(o->map_from[i], a) == 0)
 			return o->map_to[i];
@@ -721,13 +748,18 @@ static const char *name_b(const struct verify_opts *o, const char *a)
 static const char *name_a(const struct verify_opts *o, const char *b)
 {
 	for (size_t i = 0; i < o->nmaps; i++)
-		if (strcmp(o->map_to[i], b) == 0)
-			return o->map_from[i];
-	return b;
+		if (strcmp(o->map_to[i], b) == 0) {
+			b = o->map_from[i];
+			break;
+		}
+	return o->spec ? spec_table_source(o->spec, b) : b;
 }
 
 static int wanted(const struct verify_opts *o, const char *name)
 {
+	/* a table the spec skips is not in the migration's result */
+	if (o->spec && !spec_table_name(o->spec, name))
+		return 0;
 	if (!o->ntables)
 		return 1;
 	for (size_t i = 0; i < o->ntables; i++)
@@ -904,9 +936,13 @@ int verify_run(struct verify_opts *o, struct err *e)
 				/* nm on side A, nb on side B */
 				const char *nm =
 				    pass == 0 ? names[i] : name_a(o, names[i]);
-				const char *nb = name_b(o, nm);
-				int in_a = db_has(&sd[0], nm),
-				    in_b = db_has(&sd[1], nb);
+				const char *nb;
+				int in_a, in_b;
+				if (o->spec && !spec_table_name(o->spec, nm))
+					continue; /* skipped by the spec */
+				nb = name_b(o, nm);
+				in_a = db_has(&sd[0], nm);
+				in_b = db_has(&sd[1], nb);
 				(void)s;
 				(void)other;
 				if (pass == 1 && (o->ntables || in_a))

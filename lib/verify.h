@@ -18,10 +18,13 @@
 #include "err.h"
 #include "source.h"
 
+struct spec;
+
 struct verify_opts {
 	const char *side[2];	   /* a URI, a stream file, or "-" */
 	const char *const *tables; /* -t; none: every table of side A */
 	size_t ntables;
+	struct spec *spec; /* -s: side A as this spec reshapes it, or NULL */
 	const char *const *map_from; /* --table-map FROM=TO: A's FROM is */
 	const char *const *map_to;   /* B's TO */
 	size_t nmaps;

@@ -47,6 +47,10 @@ test_expect_success 'the example rename spec carries the chat database into othe
 	pg_sql "CREATE SCHEMA renamed" &&
 	ferry-transform -s "$TESTDATA/specs/chat-renamed.json" my.ferry |
 		ferry-load "$PG_URI options=-csearch_path=renamed" --create &&
+	pg_sql "DROP DATABASE IF EXISTS ${TEST_DB}_r" &&
+	pg_sql "CREATE DATABASE ${TEST_DB}_r" &&
+	ferry-transform -s "$TESTDATA/specs/chat-renamed.json" my.ferry |
+		ferry-load "$PG_URI dbname=${TEST_DB}_r" --create &&
 	pg_sql "SELECT count(*) FROM renamed.chat_messages" >n &&
 	echo 500 >expect && test_cmp expect n &&
 	pg_sql "SELECT count(*) FROM renamed.accounts WHERE name IS NOT NULL" >n &&
@@ -58,6 +62,33 @@ test_expect_success 'the example rename spec carries the chat database into othe
 	pg_sql "SELECT count(*) FROM renamed.message_reads" >n1 &&
 	pg_sql "SELECT count(*) FROM read_receipts" >n2 &&
 	test_cmp n2 n1
+'
+
+test_expect_success 'verify -s compares the source with its renamed copy' '
+	ferry-verify -s "$TESTDATA/specs/chat-renamed.json" "$MY_URI" \
+		"$PG_URI dbname=${TEST_DB}_r" >out &&
+	test_grep "messages: A 500 rows, B 500 rows: equal" out &&
+	test_grep "users: A " out &&
+	test_grep "the two sides are equal" out &&
+	ferry-extract "$MY_URI" --all-tables --order pk -o myo.ferry &&
+	ferry-verify -s "$TESTDATA/specs/chat-renamed.json" myo.ferry \
+		"$PG_URI dbname=${TEST_DB}_r" >out &&
+	test_grep "the two sides are equal" out &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI dbname=${TEST_DB}_r" -t messages >out &&
+	test_grep "messages: only in A: DIFFERENT" out
+'
+
+test_expect_success 'verify -s: a changed value in a renamed column, and spec errors exit 5' '
+	psql -X -q -At -h "$FERRY_TEST_PG_HOST" -p "$FERRY_TEST_PG_PORT" -U ferry -d "${TEST_DB}_r" \
+		-c "UPDATE chat_messages SET text = '"'"'x'"'"' WHERE id = (SELECT min(id) FROM chat_messages)" &&
+	test_expect_code 1 ferry-verify -s "$TESTDATA/specs/chat-renamed.json" -t messages \
+		"$MY_URI" "$PG_URI dbname=${TEST_DB}_r" >out &&
+	test_grep "changed: id=" out &&
+	test_grep " body: A " out &&
+	echo "{\"tables\": {\"messages\": {\"columns\": {\"bodyy\": {\"drop\": true}}}}}" >bad.json &&
+	test_expect_code 5 ferry-verify -s bad.json -t messages "$MY_URI" "$PG_URI" 2>err &&
+	test_grep "bad.json: line 1: tables.messages.columns.bodyy: table messages has no column bodyy" err &&
+	pg_sql "DROP DATABASE ${TEST_DB}_r"
 '
 
 test_done

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "err.h"
 #include "stream.h"
+#include "transform.h"
 #include "verify.h"
 
 #ifndef FERRY_VERSION
@@ -30,6 +31,8 @@ static const char usage_text[] =
     "compared by row count and digest.  Streams must be in key order\n"
     "(ferry-extract --order pk).\n"
     "\n"
+    "  -s, --spec SPEC             compare side A as the ferry-transform spec\n"
+    "                              SPEC reshapes it (renamed, dropped columns)\n"
     "  -t, --table NAME            only this table (repeatable)\n"
     "      --ignore-column T.COL   leave column COL of table T out (repeatable)\n"
     "      --table-map FROM=TO     compare A's table FROM with B's table TO\n"
@@ -49,8 +52,8 @@ static const char usage_text[] =
     "  -V, --version               show the version and exit\n"
     "\n"
     "Exit status: 0 equal, 1 the sides differ, 2 usage, 3 bad input stream,\n"
-    "4 database, 7 interrupted, 8 system error; never 0 when a side could\n"
-    "not be read to its end.  See ferry-verify(1).\n";
+    "4 database, 5 spec error, 7 interrupted, 8 system error; never 0 when\n"
+    "a side could not be read to its end.  See ferry-verify(1).\n";
 
 int main(int argc, char **argv)
 {
@@ -66,6 +69,7 @@ int main(int argc, char **argv)
 		OPT_ROWS,
 	};
 	static const struct option longopts[] = {
+		{ "spec", required_argument, NULL, 's' },
 		{ "table", required_argument, NULL, 't' },
 		{ "ignore-column", required_argument, NULL, OPT_IGNORE },
 		{ "max-diffs", required_argument, NULL, OPT_MAX_DIFFS },
@@ -84,6 +88,7 @@ int main(int argc, char **argv)
 	static const char *tables[MAX_ARGS], *ignore[MAX_ARGS];
 	static const char *map_from[MAX_ARGS], *map_to[MAX_ARGS];
 	struct verify_opts o;
+	const char *spec_path = NULL;
 	struct err e;
 	int c, rc;
 
@@ -99,8 +104,9 @@ int main(int argc, char **argv)
 	o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
 	err_init(&e);
 	cli_init("ferry-verify");
-	while ((c = getopt_long(argc, argv, "t:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:t:hV", longopts, NULL)) != -1) {
 		switch (c) {
+		case 's': spec_path = optarg; break;
 		case 't':
 			if (o.ntables == MAX_ARGS)
 				cli_usage_error("too many -t options");
@@ -186,7 +192,11 @@ int main(int argc, char **argv)
 		}
 		fclose(df);
 	}
+	/* the spec first: an error in it costs no read */
+	if (spec_path && !(o.spec = spec_load(spec_path, &e)))
+		return cli_report(&e);
 	rc = verify_run(&o, &e);
+	spec_free(o.spec);
 	if (rc == 0 && cli_close_output(stdout, &e) < 0)
 		rc = -1;
 	if (rc < 0)
