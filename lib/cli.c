@@ -3,6 +3,8 @@
 
 #include "cli.h"
 
+#include "stream.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -107,4 +109,21 @@ void cli_widen_pipe(int fd)
 #else
 	(void)fd;
 #endif
+}
+
+int cli_help(const char *text)
+{
+	fputs(text, stdout);
+	return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
+}
+
+#ifndef FERRY_VERSION
+#define FERRY_VERSION "unknown"
+#endif
+
+int cli_version(void)
+{
+	printf("%s %s (stream format %d.%d)\n", cli_prog(), FERRY_VERSION,
+	       STREAM_VERSION_MAJOR, STREAM_VERSION_MINOR);
+	return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
 }

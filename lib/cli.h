@@ -36,6 +36,12 @@ long long cli_number(const char *opt, const char *s, long long lo,
  */
 void cli_widen_pipe(int fd);
 
+/* --help: print text on stdout; 0, or ERR_SYSTEM when stdout fails. */
+int cli_help(const char *text);
+
+/* --version: "PROG VERSION (stream format M.m)" on stdout; 0 or ERR_SYSTEM. */
+int cli_version(void);
+
 /* Print "PROG: <e->msg>" on stderr; return the exit code for e's class. */
 int cli_report(const struct err *e);
 

@@ -15,10 +15,6 @@
 #include "err.h"
 #include "stream.h"
 
-#ifndef FERRY_VERSION
-#define FERRY_VERSION "unknown"
-#endif
-
 #define MAX_TABLE_ARGS 1024
 
 static const char usage_text[] =
@@ -113,14 +109,8 @@ int main(int argc, char **argv)
 			    STREAM_MAX_BATCH);
 			encode_opts = 1;
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
-		case 'V':
-			printf("ferry-cat %s (stream format %d.%d)\n",
-			       FERRY_VERSION, STREAM_VERSION_MAJOR,
-			       STREAM_VERSION_MINOR);
-			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
+		case 'h': return cli_help(usage_text);
+		case 'V': return cli_version();
 		default:
 			fprintf(stderr, "try 'ferry-cat --help'\n");
 			return ERR_USAGE;

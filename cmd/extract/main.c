@@ -15,10 +15,6 @@
 #include "stream.h"
 #include "uri.h"
 
-#ifndef FERRY_VERSION
-#define FERRY_VERSION "unknown"
-#endif
-
 #define MAX_ARGS 4096
 
 static const char usage_text[] =
@@ -185,14 +181,8 @@ int main(int argc, char **argv)
 			break;
 		case OPT_STATS: o.stats_path = optarg; break;
 		case OPT_NO_PROGRESS: show_progress = 0; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
-		case 'V':
-			printf("ferry-extract %s (stream format %d.%d)\n",
-			       FERRY_VERSION, STREAM_VERSION_MAJOR,
-			       STREAM_VERSION_MINOR);
-			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
+		case 'h': return cli_help(usage_text);
+		case 'V': return cli_version();
 		default:
 			fprintf(stderr, "try 'ferry-extract --help'\n");
 			return ERR_USAGE;

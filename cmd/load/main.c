@@ -14,10 +14,6 @@
 #include "stream.h"
 #include "uri.h"
 
-#ifndef FERRY_VERSION
-#define FERRY_VERSION "unknown"
-#endif
-
 #define MAX_MAPS 4096
 
 static const char usage_text[] =
@@ -145,14 +141,8 @@ int main(int argc, char **argv)
 			    "--max-rejects", optarg, 0, 1000000000000LL);
 			max_set = 1;
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
-		case 'V':
-			printf("ferry-load %s (stream format %d.%d)\n",
-			       FERRY_VERSION, STREAM_VERSION_MAJOR,
-			       STREAM_VERSION_MINOR);
-			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
+		case 'h': return cli_help(usage_text);
+		case 'V': return cli_version();
 		default:
 			fprintf(stderr, "try 'ferry-load --help'\n");
 			return ERR_USAGE;

@@ -15,10 +15,6 @@
 #include "stream.h"
 #include "transform.h"
 
-#ifndef FERRY_VERSION
-#define FERRY_VERSION "unknown"
-#endif
-
 static const char usage_text[] =
     "usage: ferry-transform -s SPEC [-o FILE] [-l LEVEL] [--batch-bytes N] "
     "[FILE]\n"
@@ -79,14 +75,8 @@ int main(int argc, char **argv)
 			    "--batch-bytes", optarg, STREAM_MIN_BATCH,
 			    STREAM_MAX_BATCH);
 			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
-		case 'V':
-			printf("ferry-transform %s (stream format %d.%d)\n",
-			       FERRY_VERSION, STREAM_VERSION_MAJOR,
-			       STREAM_VERSION_MINOR);
-			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
+		case 'h': return cli_help(usage_text);
+		case 'V': return cli_version();
 		default:
 			fprintf(stderr, "try 'ferry-transform --help'\n");
 			return ERR_USAGE;

@@ -14,10 +14,6 @@
 #include "transform.h"
 #include "verify.h"
 
-#ifndef FERRY_VERSION
-#define FERRY_VERSION "unknown"
-#endif
-
 #define MAX_ARGS 4096
 
 static const char usage_text[] =
@@ -162,14 +158,8 @@ int main(int argc, char **argv)
 			    (int)cli_number("--time-precision", optarg, 0, 6);
 			break;
 		case OPT_DEFAULTS: o.source.defaults_file = optarg; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
-		case 'V':
-			printf("ferry-verify %s (stream format %d.%d)\n",
-			       FERRY_VERSION, STREAM_VERSION_MAJOR,
-			       STREAM_VERSION_MINOR);
-			return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
+		case 'h': return cli_help(usage_text);
+		case 'V': return cli_version();
 		default:
 			fprintf(stderr, "try 'ferry-verify --help'\n");
 			return ERR_USAGE;
