@@ -13,7 +13,7 @@ PKG_CONFIG ?= pkg-config
 CFLAGS    ?= -O2 -g
 LDFLAGS   ?=
 
-PKGS       = libzstd libxxhash libcjson libpq mysqlclient
+PKGS       = libzstd libxxhash libcjson libpq mysqlclient libcrypto
 WARN       = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wpointer-arith -Wwrite-strings \
              -Wformat=2 -Wvla

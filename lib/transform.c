@@ -11,15 +11,35 @@
 #include "json.h"
 #include "schema.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #define SPEC_MAX_BYTES (16u << 20)
 
 /* one column's operations */
+enum mask_method {
+	MASK_NONE,
+	MASK_HMAC,	/* hex of HMAC-SHA-256(key, value), 32 digits */
+	MASK_EMAIL,	/* 16 hex digits of the HMAC, '@', the domain */
+	MASK_REDACT,	/* a fixed text */
+	MASK_KEEP_LAST, /* '*' for all but the last n characters */
+};
+
+#define MASK_HEX 32	 /* hex digits of a keyed hash kept */
+#define MASK_EMAIL_HEX 16 /* of an email's */
+#define MASK_MAX_KEEP 1000
+
 struct col_op {
 	char *name;
 	char *rename; /* or NULL */
 	bool drop;
 	int line;
 	bool used; /* "*": some table has the column */
+	enum mask_method mask;
+	char *mask_with; /* MASK_REDACT's text */
+	size_t keep;	 /* MASK_KEEP_LAST's n */
+	unsigned char *key; /* MASK_HMAC, MASK_EMAIL: from the environment */
+	size_t keylen;
 };
 
 /* one table's entry, or "*" */
@@ -125,6 +145,121 @@ static int get_bool(const struct spec *s, const char *doc,
 	return 0;
 }
 
+/*
+ * "mask": {"method": "hmac" | "email", "key_env": VAR}
+ *       | {"method": "redact", "with": TEXT}
+ *       | {"method": "keep_last", "n": N}
+ */
+static int parse_mask(struct spec *s, const char *doc,
+		      const struct json_node *n, const char *path,
+		      struct col_op *c, struct err *e)
+{
+	const struct json_node *m = NULL, *key = NULL, *with = NULL,
+			       *num = NULL;
+	char p[5 * SCHEMA_MAX_NAME];
+
+	if (n->kind != JSON_OBJECT)
+		return spec_err(e, s, line_of(doc, n), path,
+				"expected an object with a method, not %s",
+				kind_name(n->kind));
+	for (size_t i = 0; i < n->n; i++) {
+		const char *k = n->keys[i];
+		if (strcmp(k, "method") == 0)
+			m = &n->kids[i];
+		else if (strcmp(k, "key_env") == 0)
+			key = &n->kids[i];
+		else if (strcmp(k, "with") == 0)
+			with = &n->kids[i];
+		else if (strcmp(k, "n") == 0)
+			num = &n->kids[i];
+		else
+			return spec_err(e, s, line_of(doc, &n->kids[i]), path,
+					"unknown member '%s' (expected method, "
+					"key_env, with or n)",
+					k);
+	}
+	snprintf(p, sizeof(p), "%s.method", path);
+	if (!m || m->kind != JSON_STRING)
+		return spec_err(e, s, line_of(doc, m ? m : n), m ? p : path,
+				"expected a method: \"hmac\", \"email\", "
+				"\"redact\" or \"keep_last\"");
+	if (strcmp(m->str, "hmac") == 0)
+		c->mask = MASK_HMAC;
+	else if (strcmp(m->str, "email") == 0)
+		c->mask = MASK_EMAIL;
+	else if (strcmp(m->str, "redact") == 0)
+		c->mask = MASK_REDACT;
+	else if (strcmp(m->str, "keep_last") == 0)
+		c->mask = MASK_KEEP_LAST;
+	else
+		return spec_err(e, s, line_of(doc, m), p,
+				"unknown method '%s' (expected hmac, email, "
+				"redact or keep_last)",
+				m->str);
+	if ((key && c->mask != MASK_HMAC && c->mask != MASK_EMAIL) ||
+	    (with && c->mask != MASK_REDACT) ||
+	    (num && c->mask != MASK_KEEP_LAST))
+		return spec_err(e, s, line_of(doc, n), path,
+				"method %s takes %s", m->str,
+				c->mask == MASK_REDACT	  ? "only with"
+				: c->mask == MASK_KEEP_LAST ? "only n"
+							    : "only key_env");
+	if (c->mask == MASK_HMAC || c->mask == MASK_EMAIL) {
+		const char *val;
+		snprintf(p, sizeof(p), "%s.key_env", path);
+		if (!key || key->kind != JSON_STRING || key->len == 0)
+			return spec_err(
+			    e, s, line_of(doc, key ? key : n), key ? p : path,
+			    "a keyed mask needs key_env, the name of the "
+			    "environment variable that holds the key");
+		val = getenv(key->str);
+		/* the key itself never goes into a message */
+		if (!val || !*val)
+			return spec_err(e, s, line_of(doc, key), p,
+					"the environment variable %s is not "
+					"set, or empty",
+					key->str);
+		c->keylen = strlen(val);
+		if (!(c->key = malloc(c->keylen)))
+			return err_oom(e);
+		memcpy(c->key, val, c->keylen);
+	}
+	if (c->mask == MASK_REDACT) {
+		snprintf(p, sizeof(p), "%s.with", path);
+		if (with && with->kind != JSON_STRING)
+			return spec_err(e, s, line_of(doc, with), p,
+					"expected a string, not %s",
+					kind_name(with->kind));
+		if (with && (memchr(with->str, '\0', with->len) ||
+			     with->len > SCHEMA_MAX_NAME))
+			return spec_err(e, s, line_of(doc, with), p,
+					"at most 1024 bytes, no NUL");
+		if (!(c->mask_with = with ? dupn(with->str, with->len)
+					  : strdup("***")))
+			return err_oom(e);
+	}
+	if (c->mask == MASK_KEEP_LAST) {
+		char *end;
+		unsigned long v;
+		snprintf(p, sizeof(p), "%s.n", path);
+		if (!num || num->kind != JSON_NUMBER)
+			return spec_err(e, s, line_of(doc, num ? num : n),
+					num ? p : path,
+					"keep_last needs n, a whole number "
+					"0 to %d",
+					MASK_MAX_KEEP);
+		errno = 0;
+		v = strtoul(num->str, &end, 10);
+		if (*end || errno || num->str[0] == '-' || v > MASK_MAX_KEEP)
+			return spec_err(e, s, line_of(doc, num), p,
+					"expected a whole number 0 to %d, not "
+					"%s",
+					MASK_MAX_KEEP, num->str);
+		c->keep = v;
+	}
+	return 0;
+}
+
 static int parse_column(struct spec *s, const char *doc,
 			const struct json_node *n, const char *tpath,
 			struct col_op *c, struct err *e)
@@ -149,16 +284,22 @@ static int parse_column(struct spec *s, const char *doc,
 		} else if (strcmp(k, "drop") == 0) {
 			if (get_bool(s, doc, v, p, &c->drop, e) < 0)
 				return -1;
+		} else if (strcmp(k, "mask") == 0) {
+			if (parse_mask(s, doc, v, p, c, e) < 0)
+				return -1;
 		} else {
 			return spec_err(e, s, line_of(doc, v), path,
-					"unknown member '%s' (expected rename "
-					"or drop)",
+					"unknown member '%s' (expected rename, "
+					"drop or mask)",
 					k);
 		}
 	}
 	if (c->drop && c->rename)
 		return spec_err(e, s, c->line, path,
 				"drops the column and renames it");
+	if (c->drop && c->mask)
+		return spec_err(e, s, c->line, path,
+				"drops the column and masks it");
 	return 0;
 }
 
@@ -365,6 +506,11 @@ static void table_spec_release(struct table_spec *t)
 	for (size_t i = 0; i < t->ncols; i++) {
 		free(t->cols[i].name);
 		free(t->cols[i].rename);
+		free(t->cols[i].mask_with);
+		if (t->cols[i].key) {
+			OPENSSL_cleanse(t->cols[i].key, t->cols[i].keylen);
+			free(t->cols[i].key);
+		}
 	}
 	free(t->cols);
 	for (size_t i = 0; i < t->norder; i++)
@@ -443,11 +589,15 @@ const char *spec_table_source(const struct spec *s, const char *out)
 	return out;
 }
 
-/* one table's plan: output column i is input column from[i] */
+/* one table's plan: output column i is input column from[i], masked by
+ * mask[i] when that is not NULL, into mbuf[i] */
 struct plan {
 	struct schema_table *out;
 	size_t *from;
 	struct value *row;
+	const struct col_op **mask;
+	struct buf *mbuf;
+	size_t nmask;
 };
 
 static void plan_release(struct plan *p)
@@ -455,7 +605,85 @@ static void plan_release(struct plan *p)
 	schema_table_free(p->out);
 	free(p->from);
 	free(p->row);
+	free(p->mask);
+	for (size_t i = 0; p->mbuf && i < p->nmask; i++)
+		buf_release(&p->mbuf[i]);
+	free(p->mbuf);
 	memset(p, 0, sizeof(*p));
+}
+
+static void add_hex(struct buf *b, const unsigned char *d, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		b->data[b->len++] = (unsigned char)hex[d[i] >> 4];
+		b->data[b->len++] = (unsigned char)hex[d[i] & 15];
+	}
+	b->data[b->len] = '\0';
+}
+
+/* Mask text value v in place (v then points into b). */
+static int mask_value(const struct col_op *op, struct buf *b, struct value *v,
+		      struct err *e)
+{
+	const unsigned char *p = (const unsigned char *)v->v.s.p;
+	size_t len = v->v.s.len;
+
+	buf_reset(b);
+	switch (op->mask) {
+	case MASK_HMAC:
+	case MASK_EMAIL: {
+		unsigned char md[EVP_MAX_MD_SIZE];
+		unsigned int mdlen = 0;
+		const unsigned char *at = NULL;
+		if (!HMAC(EVP_sha256(), op->key, (int)op->keylen, p, len, md,
+			  &mdlen) ||
+		    mdlen < MASK_HEX / 2)
+			return err_set(e, ERR_SYSTEM, "HMAC-SHA-256 failed");
+		for (size_t i = len; op->mask == MASK_EMAIL && i > 0; i--)
+			if (p[i - 1] == '@') {
+				at = p + i - 1;
+				break;
+			}
+		if (buf_reserve(b, MASK_HEX + (at ? len : 0) + 1, e) < 0)
+			return -1;
+		/* an email keeps its domain; without an '@' it is hashed
+		 * whole, like hmac */
+		add_hex(b, md, at ? MASK_EMAIL_HEX / 2 : MASK_HEX / 2);
+		if (at && buf_add(b, at, len - (size_t)(at - p), e) < 0)
+			return -1;
+		break;
+	}
+	case MASK_REDACT:
+		if (buf_adds(b, op->mask_with, e) < 0)
+			return -1;
+		break;
+	case MASK_KEEP_LAST: {
+		size_t chars = 0, skip, i = 0;
+		for (size_t k = 0; k < len; k++)
+			chars += (p[k] & 0xC0) != 0x80;
+		if (chars <= op->keep)
+			return 0; /* nothing to hide */
+		skip = chars - op->keep;
+		/* past the first `skip` characters */
+		for (size_t n = 0; i < len; i++) {
+			if ((p[i] & 0xC0) != 0x80 && n++ == skip)
+				break;
+		}
+		if (buf_reserve(b, skip + (len - i) + 1, e) < 0)
+			return -1;
+		memset(b->data, '*', skip);
+		b->len = skip;
+		if (buf_add(b, p + i, len - i, e) < 0)
+			return -1;
+		break;
+	}
+	default: return 0;
+	}
+	v->v.s.p = (const char *)(b->data ? b->data : (unsigned char *)"");
+	v->v.s.len = b->len;
+	return 0;
 }
 
 /* Rename a member array of column names through map (in -> out names);
@@ -596,6 +824,35 @@ static int plan_table(struct spec *s, struct table_spec *t,
 			p->from[nout++] = i;
 		}
 	}
+	/* masks: on text columns only */
+	if (!(p->mask = calloc(nout + 1, sizeof(*p->mask))) ||
+	    !(p->mbuf = calloc(nout + 1, sizeof(*p->mbuf)))) {
+		cJSON_Delete(newcols);
+		err_oom(e);
+		goto out;
+	}
+	p->nmask = nout;
+	for (size_t i = 0; i < nout; i++) {
+		const struct schema_column *col = &in->cols[p->from[i]];
+		const struct col_op *op = find_col(t, col->name);
+		if (!op)
+			op = find_col(all, col->name);
+		buf_init(&p->mbuf[i], (size_t)STREAM_MAX_ROW);
+		if (!op || !op->mask)
+			continue;
+		if (col->type != VALUE_TEXT) {
+			snprintf(path, sizeof(path), "tables.%s.columns.%s.mask",
+				 find_col(t, col->name) ? t->name : "*",
+				 col->name);
+			spec_err(e, s, op->line, path,
+				 "column %s of %s is %s: masks apply to text",
+				 col->name, in->name,
+				 value_type_name(col->type));
+			cJSON_Delete(newcols);
+			goto out;
+		}
+		p->mask[i] = op;
+	}
 	if (nout == 0) {
 		snprintf(path, sizeof(path), "tables.%s", t ? t->name : "*");
 		spec_err(e, s, t ? t->line : all->line, path,
@@ -700,8 +957,13 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 		if (stream_writer_begin_table(w, p.out, e) < 0)
 			goto out;
 		while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {
-			for (size_t i = 0; i < p.out->ncols; i++)
+			for (size_t i = 0; i < p.out->ncols; i++) {
 				p.row[i] = row[p.from[i]];
+				if (p.mask[i] && !p.row[i].null &&
+				    mask_value(p.mask[i], &p.mbuf[i],
+					       &p.row[i], e) < 0)
+					goto out;
+			}
 			if (stream_writer_add_row(w, p.row, e) < 0)
 				goto out;
 			st->rows++;

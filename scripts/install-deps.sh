@@ -15,6 +15,7 @@ xxhash
 zstd
 libcjson-dev
 libpq-dev
+libssl-dev
 default-libmysqlclient-dev
 mariadb-server
 mariadb-client

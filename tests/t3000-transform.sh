@@ -165,10 +165,70 @@ test_expect_success 'spec errors against the stream: before the table'"'"'s rows
 		"bad.json: line 1: tables.*.columns.sent_att: no table in the stream has a column sent_att"
 '
 
+test_expect_success 'masks: keyed hashes stable across tables and runs, other key other mask' '
+	cat >two.schema.json <<-\EOT &&
+	[{"name": "a", "columns": [{"name": "id", "type": "int64", "nullable": false},
+	   {"name": "email", "type": "text"}, {"name": "phone", "type": "text"}], "primary_key": ["id"]},
+	 {"name": "b", "columns": [{"name": "id", "type": "int64", "nullable": false},
+	   {"name": "email", "type": "text"}, {"name": "note", "type": "text"}], "primary_key": ["id"]}]
+	EOT
+	cat >two.jsonl <<-\EOT &&
+	{"table": "a", "row": {"id": 1, "email": "ada@example.org", "phone": "+44 20 7946 0958"}}
+	{"table": "a", "row": {"id": 2, "email": null, "phone": "12"}}
+	{"table": "a", "row": {"id": 3, "email": "no-at-sign", "phone": "Zoë 🚀"}}
+	{"table": "b", "row": {"id": 1, "email": "ada@example.org", "note": "private"}}
+	EOT
+	ferry-cat --encode -S two.schema.json -o two.ferry two.jsonl &&
+	cat >mask.json <<-\EOT &&
+	{"tables": {
+	  "*": {"columns": {"email": {"mask": {"method": "email", "key_env": "FERRY_TEST_KEY"}}}},
+	  "a": {"columns": {"phone": {"mask": {"method": "keep_last", "n": 4}}}},
+	  "b": {"columns": {"note": {"mask": {"method": "redact"}}}}}}
+	EOT
+	FERRY_TEST_KEY=k1 ferry-transform -s mask.json two.ferry | ferry-cat >m1 &&
+	FERRY_TEST_KEY=k1 ferry-transform -s mask.json two.ferry | ferry-cat >m1again &&
+	FERRY_TEST_KEY=k2 ferry-transform -s mask.json two.ferry | ferry-cat >m2 &&
+	test_cmp m1 m1again &&
+	h=$(printf "%s" "ada@example.org" | openssl dgst -sha256 -hmac k1 | sed "s/.*= //" | cut -c1-16) &&
+	h3=$(printf "%s" "no-at-sign" | openssl dgst -sha256 -hmac k1 | sed "s/.*= //" | cut -c1-32) &&
+	cat >expect <<-EOT &&
+	{"table":"a","row":{"id":1,"email":"$h@example.org","phone":"************0958"}}
+	{"table":"a","row":{"id":2,"email":null,"phone":"12"}}
+	{"table":"a","row":{"id":3,"email":"$h3","phone":"*oë 🚀"}}
+	{"table":"b","row":{"id":1,"email":"$h@example.org","note":"***"}}
+	EOT
+	test_cmp expect m1 &&
+	! cmp -s m1 m2 &&
+	! grep -q k1 m1 &&
+	sed -n 1p m2 | grep -q "@example.org" &&
+	! grep -q "$h" m2
+'
+
+test_expect_success 'mask errors: missing key, a non-text column, a bad method, mask and drop' '
+	echo "{\"tables\": {\"a\": {\"columns\": {\"email\": {\"mask\": {\"method\": \"hmac\", \"key_env\": \"FERRY_UNSET_KEY\"}}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o out3.ferry two.ferry 2>err &&
+	echo "ferry-transform: bad.json: line 1: tables.a.columns.email.mask.key_env: the environment variable FERRY_UNSET_KEY is not set, or empty" >expect &&
+	test_cmp expect err &&
+	echo "{\"tables\": {\"a\": {\"columns\": {\"id\": {\"mask\": {\"method\": \"redact\"}}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o out3.ferry two.ferry 2>err &&
+	echo "ferry-transform: bad.json: line 1: tables.a.columns.id.mask: column id of a is int64: masks apply to text" >expect &&
+	test_cmp expect err &&
+	test ! -e out3.ferry &&
+	echo "{\"tables\": {\"a\": {\"columns\": {\"email\": {\"mask\": {\"method\": \"scramble\"}}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
+	test_grep "tables.a.columns.email.mask.method: unknown method '"'"'scramble'"'"' (expected hmac, email, redact or keep_last)" err &&
+	echo "{\"tables\": {\"a\": {\"columns\": {\"email\": {\"drop\": true, \"mask\": {\"method\": \"redact\"}}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
+	test_grep "tables.a.columns.email: drops the column and masks it" err &&
+	echo "{\"tables\": {\"a\": {\"columns\": {\"phone\": {\"mask\": {\"method\": \"keep_last\", \"n\": -1}}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
+	test_grep "tables.a.columns.phone.mask.n: expected a whole number 0 to 1000, not -1" err
+'
+
 test_expect_success '--check-spec checks the spec alone; the example specs are good' '
 	ferry-transform -s s.json --check-spec &&
 	for f in "$TESTDATA"/specs/*.json; do
-		ferry-transform --check-spec -s "$f" || return 1
+		FERRY_MASK_KEY=test-key ferry-transform --check-spec -s "$f" || return 1
 	done &&
 	echo "{\"tables\": 1}" >bad.json &&
 	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&

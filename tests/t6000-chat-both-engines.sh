@@ -91,4 +91,17 @@ test_expect_success 'verify -s: a changed value in a renamed column, and spec er
 	pg_sql "DROP DATABASE ${TEST_DB}_r"
 '
 
+test_expect_success 'the example test-copy spec masks the chat database' '
+	FERRY_MASK_KEY=test-key ferry-transform -s "$TESTDATA/specs/chat-test-copy.json" my.ferry -o masked.ferry &&
+	ferry-cat -t users my.ferry | jq -r ".row.email // empty" | grep . | sort -u >emails &&
+	test "$(wc -l <emails)" -gt 3 &&
+	ferry-cat masked.ferry >masked.jsonl &&
+	! grep -F -f emails masked.jsonl &&
+	ferry-cat -t messages masked.ferry | jq -r ".row.body // empty" | sort -u >bodies &&
+	echo "(redacted)" >expect && test_cmp expect bodies &&
+	ferry-cat -f summary masked.ferry >sum &&
+	! grep -q "column thumbnail" sum &&
+	test_grep "total: 7 tables" sum
+'
+
 test_done
