@@ -912,6 +912,23 @@ out:
 	return rc;
 }
 
+const struct col_op *spec_column_mask(const struct spec *s, const char *table,
+				      const char *col)
+{
+	const struct col_op *op = find_col(find_table((struct spec *)s, table),
+					   col);
+
+	if (!op)
+		op = find_col(s->all, col);
+	return op && op->mask ? op : NULL;
+}
+
+int spec_mask(const struct col_op *op, struct buf *b, struct value *v,
+	      struct err *e)
+{
+	return mask_value(op, b, v, e);
+}
+
 int spec_check_table(struct spec *s, const struct schema_table *t,
 		     struct err *e)
 {

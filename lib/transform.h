@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 
+#include "buf.h"
 #include "err.h"
 #include "stream.h"
 
@@ -38,6 +39,15 @@ const char *spec_table_name(const struct spec *s, const char *table);
 const char *spec_column_name(const struct spec *s, const char *table,
 			     const char *col);
 const char *spec_table_source(const struct spec *s, const char *out);
+
+/* The mask the spec puts on column col of input table `table`, or NULL;
+ * spec_mask applies it to the non-NULL text value v (v then points into
+ * b). For ferry-verify -s, which compares side A masked as the target is. */
+struct col_op;
+const struct col_op *spec_column_mask(const struct spec *s, const char *table,
+				      const char *col);
+int spec_mask(const struct col_op *op, struct buf *b, struct value *v,
+	      struct err *e);
 
 /* Check the spec against input table t, as ferry-transform does when the
  * table begins: 0, or -1 with e set (ERR_SPEC). */

@@ -48,6 +48,11 @@ struct side {
 	 * and room for their text */
 	unsigned char *as_text;
 	char (*utext)[VALUE_UUID_TEXT_LEN];
+	/* -s: the spec's mask of each compared column (side A), and room
+	 * for the masked values */
+	const struct col_op **mask;
+	struct buf *mbuf;
+	size_t nmbuf;
 	/* --sample: rows whose key hashes below sample_ppm per million */
 	const size_t *skey;
 	size_t nskey;
@@ -117,6 +122,17 @@ static int side_open(struct side *s, const struct verify_opts *o, struct err *e)
 	return 0;
 }
 
+static void side_masks_free(struct side *s)
+{
+	for (size_t i = 0; s->mbuf && i < s->nmbuf; i++)
+		buf_release(&s->mbuf[i]);
+	free(s->mbuf);
+	free(s->mask);
+	s->mbuf = NULL;
+	s->mask = NULL;
+	s->nmbuf = 0;
+}
+
 static void side_close(struct side *s)
 {
 	if (s->r)
@@ -132,6 +148,7 @@ static void side_close(struct side *s)
 	free(s->offs);
 	free(s->as_text);
 	free(s->utext);
+	side_masks_free(s);
 }
 
 static int db_has(const struct side *s, const char *name)
@@ -356,6 +373,9 @@ static int add_digest(struct cmp *c, struct side *s, const size_t *cols,
 			int64_t r = vals[i].v.i % c->unit;
 			vals[i].v.i -= r < 0 ? r + c->unit : r;
 		}
+		if (s->mask && s->mask[i] && !vals[i].null &&
+		    spec_mask(s->mask[i], &s->mbuf[i], &vals[i], e) < 0)
+			return -1;
 		if (s->as_text[i] && !vals[i].null) {
 			/* a uuid against text: as its text form */
 			value_uuid_text(&vals[i], s->utext[i]);
@@ -518,6 +538,18 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	free(b->as_text);
 	free(a->utext);
 	free(b->utext);
+	side_masks_free(a);
+	if (o->spec) {
+		a->mask = calloc(a->t->ncols + 1, sizeof(*a->mask));
+		a->mbuf = calloc(a->t->ncols + 1, sizeof(*a->mbuf));
+		if (!a->mask || !a->mbuf) {
+			err_oom(e);
+			goto out;
+		}
+		a->nmbuf = a->t->ncols + 1;
+		for (size_t i = 0; i < a->nmbuf; i++)
+			buf_init(&a->mbuf[i], (size_t)STREAM_MAX_ROW);
+	}
 	a->as_text = calloc(a->t->ncols + 1, 1);
 	b->as_text = calloc(a->t->ncols + 1, 1);
 	a->utext = calloc(a->t->ncols + 1, sizeof(*a->utext));
@@ -557,6 +589,8 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		    (c.ta[c.ncols] == VALUE_TIMESTAMPTZ &&
 		     c.tb[c.ncols] == VALUE_TIMESTAMP))
 			c.ta[c.ncols] = c.tb[c.ncols] = VALUE_TIMESTAMP;
+		if (a->mask)
+			a->mask[c.ncols] = spec_column_mask(o->spec, name, cn);
 		/* a uuid against text (CHAR(36)): by the uuid's text form */
 		a->as_text[c.ncols] =
 		    c.ta[c.ncols] == VALUE_UUID && c.tb[c.ncols] == VALUE_TEXT;

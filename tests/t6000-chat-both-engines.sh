@@ -101,7 +101,19 @@ test_expect_success 'the example test-copy spec masks the chat database' '
 	echo "(redacted)" >expect && test_cmp expect bodies &&
 	ferry-cat -f summary masked.ferry >sum &&
 	! grep -q "column thumbnail" sum &&
-	test_grep "total: 7 tables" sum
+	test_grep "total: 7 tables" sum &&
+	pg_sql "DROP DATABASE IF EXISTS ${TEST_DB}_m" 2>/dev/null &&
+	pg_sql "CREATE DATABASE ${TEST_DB}_m" &&
+	ferry-load "$PG_URI dbname=${TEST_DB}_m" --create -i masked.ferry &&
+	FERRY_MASK_KEY=test-key ferry-verify -s "$TESTDATA/specs/chat-test-copy.json" \
+		"$MY_URI" "$PG_URI dbname=${TEST_DB}_m" >out &&
+	test_grep "users: A " out &&
+	test_grep "the two sides are equal" out &&
+	test_expect_code 1 env FERRY_MASK_KEY=another-key ferry-verify -s "$TESTDATA/specs/chat-test-copy.json" \
+		-t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_m" >out &&
+	test_grep "users: A " out &&
+	test_grep " changed)" out &&
+	pg_sql "DROP DATABASE ${TEST_DB}_m"
 '
 
 test_done
