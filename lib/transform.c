@@ -2,6 +2,7 @@
 
 #include <cJSON.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -40,6 +41,8 @@ struct col_op {
 	size_t keep;	 /* MASK_KEEP_LAST's n */
 	unsigned char *key; /* MASK_HMAC, MASK_EMAIL: from the environment */
 	size_t keylen;
+	bool has_shift;
+	int64_t shift; /* added to an integer column */
 };
 
 /* one table's entry, or "*" */
@@ -287,10 +290,26 @@ static int parse_column(struct spec *s, const char *doc,
 		} else if (strcmp(k, "mask") == 0) {
 			if (parse_mask(s, doc, v, p, c, e) < 0)
 				return -1;
+		} else if (strcmp(k, "shift") == 0) {
+			char *end;
+			long long x;
+			if (v->kind != JSON_NUMBER)
+				return spec_err(e, s, line_of(doc, v), p,
+						"expected a whole number, not %s",
+						kind_name(v->kind));
+			errno = 0;
+			x = strtoll(v->str, &end, 10);
+			if (*end || errno)
+				return spec_err(e, s, line_of(doc, v), p,
+						"expected a whole number that "
+						"fits 64 bits, not %s",
+						v->str);
+			c->has_shift = true;
+			c->shift = (int64_t)x;
 		} else {
 			return spec_err(e, s, line_of(doc, v), path,
 					"unknown member '%s' (expected rename, "
-					"drop or mask)",
+					"drop, mask or shift)",
 					k);
 		}
 	}
@@ -300,6 +319,9 @@ static int parse_column(struct spec *s, const char *doc,
 	if (c->drop && c->mask)
 		return spec_err(e, s, c->line, path,
 				"drops the column and masks it");
+	if (c->drop && c->has_shift)
+		return spec_err(e, s, c->line, path,
+				"drops the column and shifts it");
 	return 0;
 }
 
@@ -596,6 +618,7 @@ struct plan {
 	size_t *from;
 	struct value *row;
 	const struct col_op **mask;
+	const struct col_op **shift;
 	struct buf *mbuf;
 	size_t nmask;
 };
@@ -606,6 +629,7 @@ static void plan_release(struct plan *p)
 	free(p->from);
 	free(p->row);
 	free(p->mask);
+	free(p->shift);
 	for (size_t i = 0; p->mbuf && i < p->nmask; i++)
 		buf_release(&p->mbuf[i]);
 	free(p->mbuf);
@@ -621,6 +645,45 @@ static void add_hex(struct buf *b, const unsigned char *d, size_t n)
 		b->data[b->len++] = (unsigned char)hex[d[i] & 15];
 	}
 	b->data[b->len] = '\0';
+}
+
+/* Add op's shift to integer value v of row `row` of input table t; an
+ * overflow names the table, row, key and column. */
+static int shift_value(const struct col_op *op, const struct schema_table *t,
+		       const struct value *row, enum value_type type,
+		       struct value *v, uint64_t rown, struct err *e)
+{
+	int64_t d = op->shift;
+	bool over;
+
+	if (type == VALUE_INT64) {
+		int64_t r;
+		over = __builtin_add_overflow(v->v.i, d, &r);
+		if (!over)
+			v->v.i = r;
+	} else {
+		uint64_t r;
+		over = d >= 0 ? __builtin_add_overflow(v->v.u, (uint64_t)d, &r)
+			      : __builtin_sub_overflow(
+				    v->v.u, (uint64_t)0 - (uint64_t)d, &r);
+		if (!over)
+			v->v.u = r;
+	}
+	if (over) {
+		char key[256];
+		char val[32];
+		if (type == VALUE_INT64)
+			snprintf(val, sizeof(val), "%" PRId64, v->v.i);
+		else
+			snprintf(val, sizeof(val), "%" PRIu64, v->v.u);
+		return err_set(e, ERR_SPEC,
+			       "table %s, row %" PRIu64 " (%s), column %s: "
+			       "%s shifted by %" PRId64 " is out of range",
+			       t->name, rown,
+			       schema_row_key(t, row, key, sizeof(key)),
+			       op->name, val, d);
+	}
+	return 0;
 }
 
 /* Mask text value v in place (v then points into b). */
@@ -826,6 +889,7 @@ static int plan_table(struct spec *s, struct table_spec *t,
 	}
 	/* masks: on text columns only */
 	if (!(p->mask = calloc(nout + 1, sizeof(*p->mask))) ||
+	    !(p->shift = calloc(nout + 1, sizeof(*p->shift))) ||
 	    !(p->mbuf = calloc(nout + 1, sizeof(*p->mbuf)))) {
 		cJSON_Delete(newcols);
 		err_oom(e);
@@ -838,6 +902,23 @@ static int plan_table(struct spec *s, struct table_spec *t,
 		if (!op)
 			op = find_col(all, col->name);
 		buf_init(&p->mbuf[i], (size_t)STREAM_MAX_ROW);
+		if (op && op->has_shift) {
+			if (col->type != VALUE_INT64 &&
+			    col->type != VALUE_UINT64) {
+				snprintf(path, sizeof(path),
+					 "tables.%s.columns.%s.shift",
+					 find_col(t, col->name) ? t->name : "*",
+					 col->name);
+				spec_err(e, s, op->line, path,
+					 "column %s of %s is %s: shifts apply "
+					 "to integers",
+					 col->name, in->name,
+					 value_type_name(col->type));
+				cJSON_Delete(newcols);
+				goto out;
+			}
+			p->shift[i] = op;
+		}
 		if (!op || !op->mask)
 			continue;
 		if (col->type != VALUE_TEXT) {
@@ -923,6 +1004,20 @@ const struct col_op *spec_column_mask(const struct spec *s, const char *table,
 	return op && op->mask ? op : NULL;
 }
 
+bool spec_column_shift(const struct spec *s, const char *table,
+		       const char *col, int64_t *by)
+{
+	const struct col_op *op = find_col(find_table((struct spec *)s, table),
+					   col);
+
+	if (!op)
+		op = find_col(s->all, col);
+	if (!op || !op->has_shift)
+		return false;
+	*by = op->shift;
+	return true;
+}
+
 int spec_mask(const struct col_op *op, struct buf *b, struct value *v,
 	      struct err *e)
 {
@@ -961,6 +1056,7 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 	while ((trc = stream_reader_next_table(r, &t, e)) == 1) {
 		struct table_spec *ts = find_table(s, t->name);
 		const struct value *row;
+		uint64_t rown = 0;
 		int rrc;
 
 		st->tables_in++;
@@ -976,6 +1072,11 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 		while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {
 			for (size_t i = 0; i < p.out->ncols; i++) {
 				p.row[i] = row[p.from[i]];
+				if (p.shift[i] && !p.row[i].null &&
+				    shift_value(p.shift[i], t, row,
+						p.out->cols[i].type,
+						&p.row[i], rown + 1, e) < 0)
+					goto out;
 				if (p.mask[i] && !p.row[i].null &&
 				    mask_value(p.mask[i], &p.mbuf[i],
 					       &p.row[i], e) < 0)
@@ -984,6 +1085,7 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 			if (stream_writer_add_row(w, p.row, e) < 0)
 				goto out;
 			st->rows++;
+			rown++;
 		}
 		if (rrc < 0) {
 			err_prefix(e, "%s", in_name);

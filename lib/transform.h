@@ -12,6 +12,8 @@
 #ifndef FERRY_TRANSFORM_H
 #define FERRY_TRANSFORM_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "buf.h"
@@ -48,6 +50,10 @@ const struct col_op *spec_column_mask(const struct spec *s, const char *table,
 				      const char *col);
 int spec_mask(const struct col_op *op, struct buf *b, struct value *v,
 	      struct err *e);
+
+/* Whether the spec shifts column col of input table `table`, by *by. */
+bool spec_column_shift(const struct spec *s, const char *table,
+		       const char *col, int64_t *by);
 
 /* Check the spec against input table t, as ferry-transform does when the
  * table begins: 0, or -1 with e set (ERR_SPEC). */

@@ -53,6 +53,11 @@ struct side {
 	const struct col_op **mask;
 	struct buf *mbuf;
 	size_t nmbuf;
+	/* -s: ids the spec shifts (side A), by input column; the row is
+	 * copied to shifted and shifted there */
+	int64_t *shift_by;
+	bool *shifted_col;
+	struct value *shifted;
 	/* --sample: rows whose key hashes below sample_ppm per million */
 	const size_t *skey;
 	size_t nskey;
@@ -124,6 +129,12 @@ static int side_open(struct side *s, const struct verify_opts *o, struct err *e)
 
 static void side_masks_free(struct side *s)
 {
+	free(s->shift_by);
+	free(s->shifted_col);
+	free(s->shifted);
+	s->shift_by = NULL;
+	s->shifted_col = NULL;
+	s->shifted = NULL;
 	for (size_t i = 0; s->mbuf && i < s->nmbuf; i++)
 		buf_release(&s->mbuf[i]);
 	free(s->mbuf);
@@ -201,6 +212,37 @@ static int in_sample(struct side *s, struct err *e)
 	       s->sample_ppm;
 }
 
+/* -s: the current row with the spec's id shifts applied, as the target
+ * holds it; key columns too, so that the merge pairs the right rows */
+static int shift_row(struct side *s, struct err *e)
+{
+	memcpy(s->shifted, s->row, s->t->ncols * sizeof(*s->shifted));
+	for (size_t i = 0; i < s->t->ncols; i++) {
+		struct value *v = &s->shifted[i];
+		int64_t d = s->shift_by[i];
+		bool over = false;
+		if (!s->shifted_col[i] || v->null)
+			continue;
+		if (s->t->cols[i].type == VALUE_INT64)
+			over = __builtin_add_overflow(v->v.i, d, &v->v.i);
+		else if (d >= 0)
+			over = __builtin_add_overflow(v->v.u, (uint64_t)d,
+						      &v->v.u);
+		else
+			over = __builtin_sub_overflow(
+			    v->v.u, (uint64_t)0 - (uint64_t)d, &v->v.u);
+		if (over)
+			return err_set(e, ERR_SPEC,
+				       "side %c: table %s, row %" PRIu64
+				       ", column %s: out of range once "
+				       "shifted by %" PRId64,
+				       s->label, s->t->name, s->rows + 1,
+				       s->t->cols[i].name, d);
+	}
+	s->row = s->shifted;
+	return 0;
+}
+
 /* The next row of the side's table: 1, 0 at its end, -1. */
 static int side_next(struct side *s, struct err *e)
 {
@@ -216,6 +258,8 @@ static int side_next(struct side *s, struct err *e)
 							: s->uri.display);
 			return rc;
 		}
+		if (s->shifted && shift_row(s, e) < 0)
+			return -1;
 		if (s->sample_ppm && s->nskey) {
 			int in = in_sample(s, e);
 			if (in < 0)
@@ -549,6 +593,28 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		a->nmbuf = a->t->ncols + 1;
 		for (size_t i = 0; i < a->nmbuf; i++)
 			buf_init(&a->mbuf[i], (size_t)STREAM_MAX_ROW);
+	}
+	if (o->spec) {
+		bool any = false;
+		a->shift_by = calloc(a->t->ncols + 1, sizeof(*a->shift_by));
+		a->shifted_col =
+		    calloc(a->t->ncols + 1, sizeof(*a->shifted_col));
+		if (!a->shift_by || !a->shifted_col) {
+			err_oom(e);
+			goto out;
+		}
+		for (size_t i = 0; i < a->t->ncols; i++)
+			if ((a->t->cols[i].type == VALUE_INT64 ||
+			     a->t->cols[i].type == VALUE_UINT64) &&
+			    spec_column_shift(o->spec, name,
+					      a->t->cols[i].name,
+					      &a->shift_by[i]))
+				any = a->shifted_col[i] = true;
+		if (any && !(a->shifted = calloc(a->t->ncols + 1,
+						 sizeof(*a->shifted)))) {
+			err_oom(e);
+			goto out;
+		}
 	}
 	a->as_text = calloc(a->t->ncols + 1, 1);
 	b->as_text = calloc(a->t->ncols + 1, 1);

@@ -225,6 +225,42 @@ test_expect_success 'mask errors: missing key, a non-text column, a bad method, 
 	test_grep "tables.a.columns.phone.mask.n: expected a whole number 0 to 1000, not -1" err
 '
 
+test_expect_success 'shift ids across tables; an overflow names table, row, key and column' '
+	cat >ids.schema.json <<-\EOT &&
+	[{"name": "users", "columns": [{"name": "id", "type": "int64", "nullable": false},
+	   {"name": "ext", "type": "uint64"}], "primary_key": ["id"]},
+	 {"name": "messages", "columns": [{"name": "id", "type": "int64", "nullable": false},
+	   {"name": "sender_id", "type": "int64"}, {"name": "body", "type": "text"}], "primary_key": ["id"]}]
+	EOT
+	cat >ids.jsonl <<-\EOT &&
+	{"table": "users", "row": {"id": 1, "ext": 18446744073709551000}}
+	{"table": "users", "row": {"id": 2, "ext": null}}
+	{"table": "messages", "row": {"id": 10, "sender_id": 2, "body": "hi"}}
+	{"table": "messages", "row": {"id": 11, "sender_id": null, "body": "system"}}
+	EOT
+	ferry-cat --encode -S ids.schema.json -o ids.ferry ids.jsonl &&
+	echo "{\"tables\": {\"*\": {\"columns\": {\"sender_id\": {\"shift\": 1000000}}}, \"users\": {\"columns\": {\"id\": {\"shift\": 1000000}, \"ext\": {\"shift\": -1000}}}, \"messages\": {\"columns\": {\"id\": {\"shift\": 5000000}}}}}" >shift.json &&
+	ferry-transform -s shift.json ids.ferry | ferry-cat >out &&
+	cat >expect <<-\EOT &&
+	{"table":"users","row":{"id":1000001,"ext":18446744073709550000}}
+	{"table":"users","row":{"id":1000002,"ext":null}}
+	{"table":"messages","row":{"id":5000010,"sender_id":1000002,"body":"hi"}}
+	{"table":"messages","row":{"id":5000011,"sender_id":null,"body":"system"}}
+	EOT
+	test_cmp expect out &&
+	echo "{\"tables\": {\"users\": {\"columns\": {\"ext\": {\"shift\": 1000}}}}}" >over.json &&
+	test_expect_code 5 ferry-transform -s over.json -o out4.ferry ids.ferry 2>err &&
+	echo "ferry-transform: table users, row 1 (id=1), column ext: 18446744073709551000 shifted by 1000 is out of range" >expect &&
+	test_cmp expect err &&
+	test ! -e out4.ferry &&
+	echo "{\"tables\": {\"messages\": {\"columns\": {\"body\": {\"shift\": 1}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o out4.ferry ids.ferry 2>err &&
+	test_grep "tables.messages.columns.body.shift: column body of messages is text: shifts apply to integers" err &&
+	echo "{\"tables\": {\"messages\": {\"columns\": {\"id\": {\"shift\": 1.5}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
+	test_grep "tables.messages.columns.id.shift: expected a whole number that fits 64 bits, not 1.5" err
+'
+
 test_expect_success '--check-spec checks the spec alone; the example specs are good' '
 	ferry-transform -s s.json --check-spec &&
 	for f in "$TESTDATA"/specs/*.json; do

@@ -116,4 +116,17 @@ test_expect_success 'the example test-copy spec masks the chat database' '
 	pg_sql "DROP DATABASE ${TEST_DB}_m"
 '
 
+test_expect_success 'ids shifted on the way, and verify -s pairs the shifted keys' '
+	echo "{\"tables\": {\"users\": {\"columns\": {\"id\": {\"shift\": 1000000}}}, \"*\": {\"columns\": {\"sender_id\": {\"shift\": 1000000}}}}}" >shift.json &&
+	pg_sql "DROP DATABASE IF EXISTS ${TEST_DB}_s" 2>/dev/null &&
+	pg_sql "CREATE DATABASE ${TEST_DB}_s" &&
+	ferry-transform -s shift.json my.ferry | ferry-load "$PG_URI dbname=${TEST_DB}_s" --create &&
+	ferry-verify -s shift.json -t users -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_s" >out &&
+	test_grep "users: A 10 rows, B 10 rows: equal" out &&
+	test_grep "messages: A 500 rows, B 500 rows: equal" out &&
+	test_expect_code 1 ferry-verify -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_s" >out &&
+	test_grep "(10 missing in B, 10 extra in B, 0 changed)" out &&
+	pg_sql "DROP DATABASE ${TEST_DB}_s"
+'
+
 test_done
