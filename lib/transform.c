@@ -3,10 +3,13 @@
 #include <cJSON.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "buf.h"
 #include "json.h"
@@ -43,6 +46,9 @@ struct col_op {
 	size_t keylen;
 	bool has_shift;
 	int64_t shift; /* added to an integer column */
+	char *zone;    /* a timestamp's wall clock zone: to timestamptz */
+	int ambiguous; /* a wall time that happens twice: 0 error,
+			* -1 the earlier, 1 the later */
 };
 
 /* one table's entry, or "*" */
@@ -263,6 +269,46 @@ static int parse_mask(struct spec *s, const char *doc,
 	return 0;
 }
 
+/* A zone of the system's tz database, such as Europe/Berlin. */
+static int get_zone(const struct spec *s, const char *doc,
+		    const struct json_node *n, const char *path, char **out,
+		    struct err *e)
+{
+	const char *dir = getenv("TZDIR");
+	char file[4096];
+	unsigned char magic[4] = { 0 };
+	struct stat st;
+	FILE *f;
+
+	if (n->kind != JSON_STRING)
+		return spec_err(e, s, line_of(doc, n), path,
+				"expected a zone name such as "
+				"\"Europe/Berlin\", not %s",
+				kind_name(n->kind));
+	if (!dir || !*dir)
+		dir = "/usr/share/zoneinfo";
+	if (n->len == 0 || n->len > 255 || memchr(n->str, '\0', n->len) ||
+	    n->str[0] == '/' || strstr(n->str, "..") ||
+	    strchr(n->str, ':') || strchr(n->str, ','))
+		return spec_err(e, s, line_of(doc, n), path,
+				"'%s' is not a zone name", n->str);
+	snprintf(file, sizeof(file), "%s/%s", dir, n->str);
+	f = stat(file, &st) == 0 && S_ISREG(st.st_mode) ? fopen(file, "rb")
+							 : NULL;
+	if (f) {
+		if (fread(magic, 1, 4, f) != 4)
+			magic[0] = 0;
+		fclose(f);
+	}
+	if (memcmp(magic, "TZif", 4) != 0)
+		return spec_err(e, s, line_of(doc, n), path,
+				"unknown time zone '%s' (not in %s)", n->str,
+				dir);
+	if (!(*out = dupn(n->str, n->len)))
+		return err_oom(e);
+	return 0;
+}
+
 static int parse_column(struct spec *s, const char *doc,
 			const struct json_node *n, const char *tpath,
 			struct col_op *c, struct err *e)
@@ -290,6 +336,20 @@ static int parse_column(struct spec *s, const char *doc,
 		} else if (strcmp(k, "mask") == 0) {
 			if (parse_mask(s, doc, v, p, c, e) < 0)
 				return -1;
+		} else if (strcmp(k, "zone") == 0) {
+			if (get_zone(s, doc, v, p, &c->zone, e) < 0)
+				return -1;
+		} else if (strcmp(k, "ambiguous") == 0) {
+			if (v->kind != JSON_STRING ||
+			    (strcmp(v->str, "error") != 0 &&
+			     strcmp(v->str, "earlier") != 0 &&
+			     strcmp(v->str, "later") != 0))
+				return spec_err(e, s, line_of(doc, v), p,
+						"expected \"error\", "
+						"\"earlier\" or \"later\"");
+			c->ambiguous = strcmp(v->str, "earlier") == 0 ? -1
+				       : strcmp(v->str, "later") == 0 ? 1
+									: 0;
 		} else if (strcmp(k, "shift") == 0) {
 			char *end;
 			long long x;
@@ -309,7 +369,7 @@ static int parse_column(struct spec *s, const char *doc,
 		} else {
 			return spec_err(e, s, line_of(doc, v), path,
 					"unknown member '%s' (expected rename, "
-					"drop, mask or shift)",
+					"drop, mask, shift, zone or ambiguous)",
 					k);
 		}
 	}
@@ -319,9 +379,9 @@ static int parse_column(struct spec *s, const char *doc,
 	if (c->drop && c->mask)
 		return spec_err(e, s, c->line, path,
 				"drops the column and masks it");
-	if (c->drop && c->has_shift)
+	if (c->drop && (c->has_shift || c->zone))
 		return spec_err(e, s, c->line, path,
-				"drops the column and shifts it");
+				"drops the column and converts it");
 	return 0;
 }
 
@@ -529,6 +589,7 @@ static void table_spec_release(struct table_spec *t)
 		free(t->cols[i].name);
 		free(t->cols[i].rename);
 		free(t->cols[i].mask_with);
+		free(t->cols[i].zone);
 		if (t->cols[i].key) {
 			OPENSSL_cleanse(t->cols[i].key, t->cols[i].keylen);
 			free(t->cols[i].key);
@@ -619,6 +680,7 @@ struct plan {
 	struct value *row;
 	const struct col_op **mask;
 	const struct col_op **shift;
+	const struct col_op **zone;
 	struct buf *mbuf;
 	size_t nmask;
 };
@@ -630,6 +692,7 @@ static void plan_release(struct plan *p)
 	free(p->row);
 	free(p->mask);
 	free(p->shift);
+	free(p->zone);
 	for (size_t i = 0; p->mbuf && i < p->nmask; i++)
 		buf_release(&p->mbuf[i]);
 	free(p->mbuf);
@@ -684,6 +747,94 @@ static int shift_value(const struct col_op *op, const struct schema_table *t,
 			       op->name, val, d);
 	}
 	return 0;
+}
+
+/* the zone localtime_r works in */
+static char current_zone[256];
+
+static long gmtoff_at(time_t t)
+{
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm))
+		return LONG_MIN;
+	return tm.tm_gmtoff;
+}
+
+/*
+ * Timestamp v, a wall clock time in op's zone, to the instant it names
+ * (microseconds since the epoch, UTC).  A time the zone skips (a
+ * daylight-saving gap) is an error; one it passes twice is an error or
+ * the earlier or later instant, as the spec says.
+ */
+static int zone_value(const struct col_op *op, const struct schema_table *t,
+		      const struct value *row, size_t col, struct value *v,
+		      uint64_t rown, struct err *e)
+{
+	int64_t us = v->v.i, secs, frac;
+	time_t L, cand[3], ok[3];
+	long offs[3];
+	size_t nok = 0;
+
+	if (us == VALUE_TS_NEG_INF || us == VALUE_TS_POS_INF)
+		return 0;
+	if (strcmp(current_zone, op->zone) != 0) {
+		snprintf(current_zone, sizeof(current_zone), "%s", op->zone);
+		setenv("TZ", op->zone, 1);
+		tzset();
+	}
+	secs = us / 1000000;
+	frac = us % 1000000;
+	if (frac < 0) {
+		frac += 1000000;
+		secs--;
+	}
+	L = (time_t)secs;
+	/* the offsets in force around L; each gives a candidate instant,
+	 * good when the zone shows L at that instant */
+	offs[0] = gmtoff_at(L - 86400);
+	offs[1] = gmtoff_at(L);
+	offs[2] = gmtoff_at(L + 86400);
+	for (size_t i = 0; i < 3; i++) {
+		bool dup = false;
+		if (offs[i] == LONG_MIN)
+			continue;
+		cand[i] = L - offs[i];
+		for (size_t k = 0; k < nok; k++)
+			dup |= ok[k] == cand[i];
+		if (!dup && gmtoff_at(cand[i]) == offs[i])
+			ok[nok++] = cand[i];
+	}
+	if (nok == 1 || (nok == 2 && op->ambiguous)) {
+		time_t u = ok[0];
+		if (nok == 2 && ((op->ambiguous < 0) == (ok[1] < ok[0])))
+			u = ok[1];
+		v->v.i = (int64_t)u * 1000000 + frac;
+		return 0;
+	}
+	{
+		char key[256], val[64];
+		struct buf b;
+		struct err e2;
+		buf_init(&b, 64);
+		if (value_format(&b, VALUE_TIMESTAMP, v, VALUE_STYLE_TEXT,
+				 &e2) < 0)
+			buf_release(&b);
+		snprintf(val, sizeof(val), "%s",
+			 b.data ? (char *)b.data : "?");
+		buf_release(&b);
+		return err_set(e, ERR_SPEC,
+			       "table %s, row %" PRIu64 " (%s), column %s: %s "
+			       "%s in %s%s",
+			       t->name, rown,
+			       schema_row_key(t, row, key, sizeof(key)),
+			       t->cols[col].name, val,
+			       nok == 0 ? "does not exist" : "happens twice",
+			       op->zone,
+			       nok == 0 ? " (a daylight-saving gap)"
+					: " (set \"ambiguous\" to "
+					  "\"earlier\" or \"later\")");
+	}
 }
 
 /* Mask text value v in place (v then points into b). */
@@ -890,6 +1041,7 @@ static int plan_table(struct spec *s, struct table_spec *t,
 	/* masks: on text columns only */
 	if (!(p->mask = calloc(nout + 1, sizeof(*p->mask))) ||
 	    !(p->shift = calloc(nout + 1, sizeof(*p->shift))) ||
+	    !(p->zone = calloc(nout + 1, sizeof(*p->zone))) ||
 	    !(p->mbuf = calloc(nout + 1, sizeof(*p->mbuf)))) {
 		cJSON_Delete(newcols);
 		err_oom(e);
@@ -918,6 +1070,31 @@ static int plan_table(struct spec *s, struct table_spec *t,
 				goto out;
 			}
 			p->shift[i] = op;
+		}
+		if (op && op->zone) {
+			if (col->type != VALUE_TIMESTAMP) {
+				snprintf(path, sizeof(path),
+					 "tables.%s.columns.%s.zone",
+					 find_col(t, col->name) ? t->name : "*",
+					 col->name);
+				spec_err(e, s, op->line, path,
+					 "column %s of %s is %s: a zone "
+					 "applies to a timestamp (a DATETIME)",
+					 col->name, in->name,
+					 value_type_name(col->type));
+				cJSON_Delete(newcols);
+				goto out;
+			}
+			p->zone[i] = op;
+			{
+				/* the column becomes a timestamptz; the
+				 * source's type no longer describes it */
+				cJSON *cj = cJSON_GetArrayItem(newcols, (int)i);
+				cJSON_ReplaceItemInObjectCaseSensitive(
+				    cj, "type", cJSON_CreateString("timestamptz"));
+				cJSON_DeleteItemFromObjectCaseSensitive(
+				    cj, "source_type");
+			}
 		}
 		if (!op || !op->mask)
 			continue;
@@ -1004,6 +1181,24 @@ const struct col_op *spec_column_mask(const struct spec *s, const char *table,
 	return op && op->mask ? op : NULL;
 }
 
+const struct col_op *spec_column_zone(const struct spec *s, const char *table,
+				      const char *col)
+{
+	const struct col_op *op = find_col(find_table((struct spec *)s, table),
+					   col);
+
+	if (!op)
+		op = find_col(s->all, col);
+	return op && op->zone ? op : NULL;
+}
+
+int spec_zone(const struct col_op *op, const struct schema_table *t,
+	      const struct value *row, size_t col, struct value *v,
+	      uint64_t rown, struct err *e)
+{
+	return zone_value(op, t, row, col, v, rown, e);
+}
+
 bool spec_column_shift(const struct spec *s, const char *table,
 		       const char *col, int64_t *by)
 {
@@ -1076,6 +1271,10 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 				    shift_value(p.shift[i], t, row,
 						p.out->cols[i].type,
 						&p.row[i], rown + 1, e) < 0)
+					goto out;
+				if (p.zone[i] && !p.row[i].null &&
+				    zone_value(p.zone[i], t, row, p.from[i],
+					       &p.row[i], rown + 1, e) < 0)
 					goto out;
 				if (p.mask[i] && !p.row[i].null &&
 				    mask_value(p.mask[i], &p.mbuf[i],

@@ -51,6 +51,15 @@ const struct col_op *spec_column_mask(const struct spec *s, const char *table,
 int spec_mask(const struct col_op *op, struct buf *b, struct value *v,
 	      struct err *e);
 
+/* The zone the spec gives timestamp column col of input table `table`, or
+ * NULL; spec_zone turns value v (column col of row `row`, number rown)
+ * into the instant it names, as ferry-transform does. */
+const struct col_op *spec_column_zone(const struct spec *s, const char *table,
+				      const char *col);
+int spec_zone(const struct col_op *op, const struct schema_table *t,
+	      const struct value *row, size_t col, struct value *v,
+	      uint64_t rown, struct err *e);
+
 /* Whether the spec shifts column col of input table `table`, by *by. */
 bool spec_column_shift(const struct spec *s, const char *table,
 		       const char *col, int64_t *by);

@@ -57,6 +57,7 @@ struct side {
 	 * copied to shifted and shifted there */
 	int64_t *shift_by;
 	bool *shifted_col;
+	const struct col_op **zone; /* and the zones of its timestamps */
 	struct value *shifted;
 	/* --sample: rows whose key hashes below sample_ppm per million */
 	const size_t *skey;
@@ -132,6 +133,8 @@ static void side_masks_free(struct side *s)
 	free(s->shift_by);
 	free(s->shifted_col);
 	free(s->shifted);
+	free(s->zone);
+	s->zone = NULL;
 	s->shift_by = NULL;
 	s->shifted_col = NULL;
 	s->shifted = NULL;
@@ -221,6 +224,14 @@ static int shift_row(struct side *s, struct err *e)
 		struct value *v = &s->shifted[i];
 		int64_t d = s->shift_by[i];
 		bool over = false;
+		if (s->zone && s->zone[i] && !v->null) {
+			if (spec_zone(s->zone[i], s->t, s->row, i, v,
+				      s->rows + 1, e) < 0) {
+				err_prefix(e, "side %c", s->label);
+				return -1;
+			}
+			continue;
+		}
 		if (!s->shifted_col[i] || v->null)
 			continue;
 		if (s->t->cols[i].type == VALUE_INT64)
@@ -603,6 +614,15 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			err_oom(e);
 			goto out;
 		}
+		if (!(a->zone = calloc(a->t->ncols + 1, sizeof(*a->zone)))) {
+			err_oom(e);
+			goto out;
+		}
+		for (size_t i = 0; i < a->t->ncols; i++)
+			if (a->t->cols[i].type == VALUE_TIMESTAMP &&
+			    (a->zone[i] = spec_column_zone(
+				 o->spec, name, a->t->cols[i].name)))
+				any = true;
 		for (size_t i = 0; i < a->t->ncols; i++)
 			if ((a->t->cols[i].type == VALUE_INT64 ||
 			     a->t->cols[i].type == VALUE_UINT64) &&

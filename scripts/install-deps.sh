@@ -16,6 +16,7 @@ zstd
 libcjson-dev
 libpq-dev
 libssl-dev
+tzdata
 default-libmysqlclient-dev
 mariadb-server
 mariadb-client

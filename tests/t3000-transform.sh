@@ -261,6 +261,59 @@ test_expect_success 'shift ids across tables; an overflow names table, row, key 
 	test_grep "tables.messages.columns.id.shift: expected a whole number that fits 64 bits, not 1.5" err
 '
 
+test_expect_success 'a DATETIME written in a zone becomes a timestamptz; gaps and folds are refused or resolved' '
+	cat >z.schema.json <<-\EOT &&
+	{"name": "ev", "columns": [{"name": "id", "type": "int64", "nullable": false},
+	  {"name": "at", "type": "timestamp", "source_type": "datetime(6)"}], "primary_key": ["id"]}
+	EOT
+	cat >z.jsonl <<-\EOT &&
+	{"id": 1, "at": "2024-07-01T12:00:00.123456"}
+	{"id": 2, "at": "2024-01-15T12:00:00"}
+	{"id": 3, "at": null}
+	{"id": 4, "at": "2024-10-27T02:30:00"}
+	EOT
+	ferry-cat --encode -S z.schema.json -o z.ferry z.jsonl &&
+	echo "{\"tables\": {\"ev\": {\"columns\": {\"at\": {\"zone\": \"Europe/Berlin\", \"ambiguous\": \"earlier\"}}}}}" >zs.json &&
+	ferry-transform -s zs.json z.ferry >zo.ferry &&
+	ferry-cat zo.ferry >out &&
+	cat >expect <<-\EOT &&
+	{"table":"ev","row":{"id":1,"at":"2024-07-01T10:00:00.123456Z"}}
+	{"table":"ev","row":{"id":2,"at":"2024-01-15T11:00:00Z"}}
+	{"table":"ev","row":{"id":3,"at":null}}
+	{"table":"ev","row":{"id":4,"at":"2024-10-27T00:30:00Z"}}
+	EOT
+	test_cmp expect out &&
+	ferry-cat -f summary zo.ferry >sum &&
+	test_grep "column at: timestamptz" sum &&
+	! grep -q "datetime(6)" sum &&
+	sed "s/earlier/later/" zs.json >zl.json &&
+	ferry-transform -s zl.json z.ferry | ferry-cat | sed -n 4p >out &&
+	echo "{\"table\":\"ev\",\"row\":{\"id\":4,\"at\":\"2024-10-27T01:30:00Z\"}}" >expect &&
+	test_cmp expect out &&
+	echo "{\"tables\": {\"ev\": {\"columns\": {\"at\": {\"zone\": \"Europe/Berlin\"}}}}}" >zd.json &&
+	test_expect_code 5 ferry-transform -s zd.json -o out5.ferry z.ferry 2>err &&
+	echo "ferry-transform: table ev, row 4 (id=4), column at: 2024-10-27T02:30:00 happens twice in Europe/Berlin (set \"ambiguous\" to \"earlier\" or \"later\")" >expect &&
+	test_cmp expect err &&
+	test ! -e out5.ferry &&
+	printf "%s\n" "{\"id\": 5, \"at\": \"2024-03-31T02:30:00\"}" >gap.jsonl &&
+	ferry-cat --encode -S z.schema.json -o gap.ferry gap.jsonl &&
+	test_expect_code 5 ferry-transform -s zl.json -o out5.ferry gap.ferry 2>err &&
+	echo "ferry-transform: table ev, row 1 (id=5), column at: 2024-03-31T02:30:00 does not exist in Europe/Berlin (a daylight-saving gap)" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'zone errors: an unknown zone, a column that is not a timestamp' '
+	echo "{\"tables\": {\"ev\": {\"columns\": {\"at\": {\"zone\": \"Europe/Berlinn\"}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
+	test_grep "tables.ev.columns.at.zone: unknown time zone '"'"'Europe/Berlinn'"'"' (not in /usr/share/zoneinfo)" err &&
+	echo "{\"tables\": {\"ev\": {\"columns\": {\"at\": {\"zone\": \"../../etc/passwd\"}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
+	test_grep "is not a zone name" err &&
+	echo "{\"tables\": {\"ev\": {\"columns\": {\"id\": {\"zone\": \"UTC\"}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o out5.ferry z.ferry 2>err &&
+	test_grep "tables.ev.columns.id.zone: column id of ev is int64: a zone applies to a timestamp (a DATETIME)" err
+'
+
 test_expect_success '--check-spec checks the spec alone; the example specs are good' '
 	ferry-transform -s s.json --check-spec &&
 	for f in "$TESTDATA"/specs/*.json; do

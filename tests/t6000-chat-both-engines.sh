@@ -129,4 +129,19 @@ test_expect_success 'ids shifted on the way, and verify -s pairs the shifted key
 	pg_sql "DROP DATABASE ${TEST_DB}_s"
 '
 
+test_expect_success 'DATETIMEs written in Tokyo become timestamptz, and verify -s agrees' '
+	echo "{\"tables\": {\"messages\": {\"columns\": {\"created_at\": {\"zone\": \"Asia/Tokyo\"}}}}}" >zone.json &&
+	pg_sql "DROP DATABASE IF EXISTS ${TEST_DB}_z" 2>/dev/null &&
+	pg_sql "CREATE DATABASE ${TEST_DB}_z" &&
+	ferry-transform -s zone.json my.ferry | ferry-load "$PG_URI dbname=${TEST_DB}_z" --create &&
+	psql -X -q -At -h "$FERRY_TEST_PG_HOST" -p "$FERRY_TEST_PG_PORT" -U ferry -d "${TEST_DB}_z" \
+		-c "SELECT data_type FROM information_schema.columns WHERE table_name = '"'"'messages'"'"' AND column_name = '"'"'created_at'"'"'" >type &&
+	echo "timestamp with time zone" >expect && test_cmp expect type &&
+	ferry-verify -s zone.json -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_z" >out &&
+	test_grep "messages: A 500 rows, B 500 rows: equal" out &&
+	test_expect_code 1 ferry-verify -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_z" >out &&
+	test_grep "(0 missing in B, 0 extra in B, 500 changed)" out &&
+	pg_sql "DROP DATABASE ${TEST_DB}_z"
+'
+
 test_done
