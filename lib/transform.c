@@ -47,6 +47,12 @@ struct col_op {
 	bool has_shift;
 	int64_t shift; /* added to an integer column */
 	char *zone;    /* a timestamp's wall clock zone: to timestamptz */
+	char **map_from, **map_to; /* "map": text and enum values */
+	size_t *map_len;	   /* of map_to's */
+	size_t *from_len;
+	size_t nmap;
+	int unmapped;	/* a value the map lacks: 0 kept, 1 NULL, 2 error */
+	char *deflt;	/* "default": what a NULL becomes, or NULL */
 	int ambiguous; /* a wall time that happens twice: 0 error,
 			* -1 the earlier, 1 the later */
 };
@@ -339,6 +345,53 @@ static int parse_column(struct spec *s, const char *doc,
 		} else if (strcmp(k, "zone") == 0) {
 			if (get_zone(s, doc, v, p, &c->zone, e) < 0)
 				return -1;
+		} else if (strcmp(k, "map") == 0) {
+			if (v->kind != JSON_OBJECT)
+				return spec_err(e, s, line_of(doc, v), p,
+						"expected an object of old to new "
+						"values, not %s",
+						kind_name(v->kind));
+			c->map_from = calloc(v->n + 1, sizeof(char *));
+			c->map_to = calloc(v->n + 1, sizeof(char *));
+			c->map_len = calloc(v->n + 1, sizeof(size_t));
+			c->from_len = calloc(v->n + 1, sizeof(size_t));
+			if (!c->map_from || !c->map_to || !c->map_len ||
+			    !c->from_len)
+				return err_oom(e);
+			for (size_t j = 0; j < v->n; j++) {
+				const struct json_node *to = &v->kids[j];
+				if (to->kind != JSON_STRING)
+					return spec_err(
+					    e, s, line_of(doc, to), p,
+					    "the new value of '%s' must be a "
+					    "string, not %s",
+					    v->keys[j], kind_name(to->kind));
+				if (!(c->map_from[c->nmap] =
+					  dupn(v->keys[j], v->keylens[j])) ||
+				    !(c->map_to[c->nmap] =
+					  dupn(to->str, to->len)))
+					return err_oom(e);
+				c->from_len[c->nmap] = v->keylens[j];
+				c->map_len[c->nmap++] = to->len;
+			}
+		} else if (strcmp(k, "unmapped") == 0) {
+			if (v->kind != JSON_STRING ||
+			    (strcmp(v->str, "keep") != 0 &&
+			     strcmp(v->str, "null") != 0 &&
+			     strcmp(v->str, "error") != 0))
+				return spec_err(e, s, line_of(doc, v), p,
+						"expected \"keep\", \"null\" "
+						"or \"error\"");
+			c->unmapped = strcmp(v->str, "keep") == 0   ? 0
+				      : strcmp(v->str, "null") == 0 ? 1
+								    : 2;
+		} else if (strcmp(k, "default") == 0) {
+			if (v->kind != JSON_STRING)
+				return spec_err(e, s, line_of(doc, v), p,
+						"expected a string, not %s",
+						kind_name(v->kind));
+			if (!(c->deflt = dupn(v->str, v->len)))
+				return err_oom(e);
 		} else if (strcmp(k, "ambiguous") == 0) {
 			if (v->kind != JSON_STRING ||
 			    (strcmp(v->str, "error") != 0 &&
@@ -369,7 +422,8 @@ static int parse_column(struct spec *s, const char *doc,
 		} else {
 			return spec_err(e, s, line_of(doc, v), path,
 					"unknown member '%s' (expected rename, "
-					"drop, mask, shift, zone or ambiguous)",
+					"drop, mask, shift, zone, ambiguous, "
+					"map, unmapped or default)",
 					k);
 		}
 	}
@@ -379,7 +433,7 @@ static int parse_column(struct spec *s, const char *doc,
 	if (c->drop && c->mask)
 		return spec_err(e, s, c->line, path,
 				"drops the column and masks it");
-	if (c->drop && (c->has_shift || c->zone))
+	if (c->drop && (c->has_shift || c->zone || c->nmap || c->deflt))
 		return spec_err(e, s, c->line, path,
 				"drops the column and converts it");
 	return 0;
@@ -590,6 +644,15 @@ static void table_spec_release(struct table_spec *t)
 		free(t->cols[i].rename);
 		free(t->cols[i].mask_with);
 		free(t->cols[i].zone);
+		for (size_t k = 0; k < t->cols[i].nmap; k++) {
+			free(t->cols[i].map_from[k]);
+			free(t->cols[i].map_to[k]);
+		}
+		free(t->cols[i].map_from);
+		free(t->cols[i].map_to);
+		free(t->cols[i].map_len);
+		free(t->cols[i].from_len);
+		free(t->cols[i].deflt);
 		if (t->cols[i].key) {
 			OPENSSL_cleanse(t->cols[i].key, t->cols[i].keylen);
 			free(t->cols[i].key);
@@ -672,6 +735,116 @@ const char *spec_table_source(const struct spec *s, const char *out)
 	return out;
 }
 
+/* A map or default on column col of table in: text or enum only; for an
+ * enum every old value must be one of its labels, and the output's
+ * labels are what the map makes of them (cj: the column's JSON). */
+static int plan_map(struct spec *s, const struct table_spec *t,
+		    const struct schema_table *in,
+		    const struct schema_column *col, const struct col_op *op,
+		    cJSON *cj, struct err *e)
+{
+	char path[3 * SCHEMA_MAX_NAME];
+	cJSON *labels;
+
+	snprintf(path, sizeof(path), "tables.%s.columns.%s",
+		 find_col(t, col->name) ? t->name : "*", col->name);
+	if (col->type != VALUE_TEXT && col->type != VALUE_ENUM)
+		return spec_err(e, s, op->line, path,
+				"column %s of %s is %s: map and default apply "
+				"to text and enum columns",
+				col->name, in->name, value_type_name(col->type));
+	if (op->unmapped == 1)
+		cJSON_ReplaceItemInObjectCaseSensitive(cj, "nullable",
+						       cJSON_CreateTrue());
+	if (col->type != VALUE_ENUM)
+		return 0;
+	for (size_t k = 0; k < op->nmap; k++) {
+		size_t l;
+		for (l = 0; l < col->nlabels; l++)
+			if (strcmp(col->labels[l], op->map_from[k]) == 0)
+				break;
+		if (l == col->nlabels)
+			return spec_err(e, s, op->line, path,
+					"'%s' is not a label of column %s of "
+					"%s",
+					op->map_from[k], col->name, in->name);
+	}
+	/* the new labels, in the old order, each once */
+	labels = cJSON_CreateArray();
+	if (!labels)
+		return err_oom(e);
+	for (size_t l = 0; l < col->nlabels; l++) {
+		const char *nl = NULL;
+		cJSON *it;
+		bool dup = false;
+		for (size_t k = 0; k < op->nmap; k++)
+			if (strcmp(col->labels[l], op->map_from[k]) == 0)
+				nl = op->map_to[k];
+		if (!nl && op->unmapped == 0)
+			nl = col->labels[l];
+		if (!nl)
+			continue;
+		cJSON_ArrayForEach(it, labels) dup |=
+		    strcmp(it->valuestring, nl) == 0;
+		if (!dup)
+			cJSON_AddItemToArray(labels, cJSON_CreateString(nl));
+	}
+	if (op->deflt) {
+		cJSON *it;
+		bool found = false;
+		cJSON_ArrayForEach(it, labels) found |=
+		    strcmp(it->valuestring, op->deflt) == 0;
+		if (!found) {
+			cJSON_Delete(labels);
+			return spec_err(e, s, op->line, path,
+					"the default '%s' is not a label of "
+					"column %s as the map leaves it",
+					op->deflt, col->name);
+		}
+	}
+	cJSON_ReplaceItemInObjectCaseSensitive(cj, "labels", labels);
+	/* the source's type named the old labels */
+	cJSON_DeleteItemFromObjectCaseSensitive(cj, "source_type");
+	return 0;
+}
+
+/* Map value v (column col of row `row`), or default it when NULL. */
+static int map_value(const struct col_op *op, const struct schema_table *t,
+		     const struct value *row, size_t col, struct value *v,
+		     uint64_t rown, struct err *e)
+{
+	if (v->null) {
+		if (op->deflt) {
+			v->null = false;
+			v->v.s.p = op->deflt;
+			v->v.s.len = strlen(op->deflt);
+		}
+		return 0;
+	}
+	for (size_t k = 0; k < op->nmap; k++)
+		if (v->v.s.len == op->from_len[k] &&
+		    memcmp(v->v.s.p, op->map_from[k], v->v.s.len) == 0) {
+			v->v.s.p = op->map_to[k];
+			v->v.s.len = op->map_len[k];
+			return 0;
+		}
+	if (op->nmap && op->unmapped == 1) {
+		v->null = true;
+		return 0;
+	}
+	if (op->nmap && op->unmapped == 2) {
+		char key[256], val[128];
+		err_quote(val, sizeof(val), v->v.s.p, v->v.s.len, 64);
+		return err_set(e, ERR_SPEC,
+			       "table %s, row %" PRIu64 " (%s), column %s: "
+			       "value '%s' is not in the map",
+			       t->name, rown,
+			       schema_row_key(t, row, key, sizeof(key)),
+			       t->cols[col].name, val);
+	}
+	return 0;
+}
+
 /* one table's plan: output column i is input column from[i], masked by
  * mask[i] when that is not NULL, into mbuf[i] */
 struct plan {
@@ -681,6 +854,7 @@ struct plan {
 	const struct col_op **mask;
 	const struct col_op **shift;
 	const struct col_op **zone;
+	const struct col_op **vmap; /* map and default */
 	struct buf *mbuf;
 	size_t nmask;
 };
@@ -693,6 +867,7 @@ static void plan_release(struct plan *p)
 	free(p->mask);
 	free(p->shift);
 	free(p->zone);
+	free(p->vmap);
 	for (size_t i = 0; p->mbuf && i < p->nmask; i++)
 		buf_release(&p->mbuf[i]);
 	free(p->mbuf);
@@ -1042,6 +1217,7 @@ static int plan_table(struct spec *s, struct table_spec *t,
 	if (!(p->mask = calloc(nout + 1, sizeof(*p->mask))) ||
 	    !(p->shift = calloc(nout + 1, sizeof(*p->shift))) ||
 	    !(p->zone = calloc(nout + 1, sizeof(*p->zone))) ||
+	    !(p->vmap = calloc(nout + 1, sizeof(*p->vmap))) ||
 	    !(p->mbuf = calloc(nout + 1, sizeof(*p->mbuf)))) {
 		cJSON_Delete(newcols);
 		err_oom(e);
@@ -1095,6 +1271,15 @@ static int plan_table(struct spec *s, struct table_spec *t,
 				cJSON_DeleteItemFromObjectCaseSensitive(
 				    cj, "source_type");
 			}
+		}
+		if (op && (op->nmap || op->deflt)) {
+			if (plan_map(s, t, in, col, op, cJSON_GetArrayItem(
+							   newcols, (int)i),
+				     e) < 0) {
+				cJSON_Delete(newcols);
+				goto out;
+			}
+			p->vmap[i] = op;
 		}
 		if (!op || !op->mask)
 			continue;
@@ -1271,6 +1456,10 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 				    shift_value(p.shift[i], t, row,
 						p.out->cols[i].type,
 						&p.row[i], rown + 1, e) < 0)
+					goto out;
+				if (p.vmap[i] &&
+				    map_value(p.vmap[i], t, row, p.from[i],
+					      &p.row[i], rown + 1, e) < 0)
 					goto out;
 				if (p.zone[i] && !p.row[i].null &&
 				    zone_value(p.zone[i], t, row, p.from[i],

@@ -314,6 +314,41 @@ test_expect_success 'zone errors: an unknown zone, a column that is not a timest
 	test_grep "tables.ev.columns.id.zone: column id of ev is int64: a zone applies to a timestamp (a DATETIME)" err
 '
 
+test_expect_success 'map an enum'"'"'s labels and text values; default a NULL' '
+	echo "{\"tables\": {\"messages\": {\"columns\": {\"kind\": {\"map\": {\"image\": \"media\", \"system\": \"notice\"}}, \"body\": {\"default\": \"\"}}}}}" >map.json &&
+	ferry-transform -s map.json -o mapped.ferry "$G/chat.ferry" &&
+	ferry-cat -f summary -t messages mapped.ferry >sum &&
+	test_grep "column kind: enum not null labels '"'"'text'"'"','"'"'media'"'"','"'"'notice'"'"'" sum &&
+	ferry-cat -t messages mapped.ferry | jq -r ".row.kind" | sort | uniq -c | sed "s/^ *//" >kinds &&
+	ferry-cat -t messages "$G/chat.ferry" | jq -r ".row.kind" | sort | uniq -c | sed "s/^ *//; s/image/media/; s/system/notice/" | sort -k2 >want &&
+	sort -k2 kinds >got && test_cmp want got &&
+	ferry-cat -t messages mapped.ferry | jq -r ".row.body | type" | sort -u >types &&
+	echo string >expect && test_cmp expect types &&
+	echo "{\"tables\": {\"messages\": {\"columns\": {\"kind\": {\"map\": {\"image\": \"media\"}, \"unmapped\": \"null\"}}}}}" >mapn.json &&
+	ferry-transform -s mapn.json "$G/chat.ferry" | ferry-cat -t messages | jq -r ".row.kind" | sort -u >k2 &&
+	printf "%s\n" media null >expect && test_cmp expect k2 &&
+	echo "{\"tables\": {\"messages\": {\"columns\": {\"kind\": {\"map\": {\"image\": \"media\", \"system\": \"notice\"}, \"unmapped\": \"error\"}}}}}" >mape.json &&
+	test_expect_code 5 ferry-transform -s mape.json -o out6.ferry "$G/chat.ferry" 2>err &&
+	test_grep "ferry-transform: table messages, row 1 (id=1), column kind: value " err &&
+	test_grep "value '"'"'text'"'"' is not in the map" err &&
+	test ! -e out6.ferry
+'
+
+test_expect_success 'map errors: not a label, a default the map leaves out, a non-text column' '
+	echo "{\"tables\": {\"messages\": {\"columns\": {\"kind\": {\"map\": {\"video\": \"media\"}}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o out6.ferry "$G/chat.ferry" 2>err &&
+	test_grep "tables.messages.columns.kind: '"'"'video'"'"' is not a label of column kind of messages" err &&
+	echo "{\"tables\": {\"messages\": {\"columns\": {\"kind\": {\"map\": {\"image\": \"media\"}, \"default\": \"image\"}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o out6.ferry "$G/chat.ferry" 2>err &&
+	test_grep "the default '"'"'image'"'"' is not a label of column kind as the map leaves it" err &&
+	echo "{\"tables\": {\"messages\": {\"columns\": {\"id\": {\"default\": \"0\"}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o out6.ferry "$G/chat.ferry" 2>err &&
+	test_grep "column id of messages is int64: map and default apply to text and enum columns" err &&
+	echo "{\"tables\": {\"messages\": {\"columns\": {\"kind\": {\"map\": {\"image\": 1}}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
+	test_grep "the new value of '"'"'image'"'"' must be a string, not a number" err
+'
+
 test_expect_success '--check-spec checks the spec alone; the example specs are good' '
 	ferry-transform -s s.json --check-spec &&
 	for f in "$TESTDATA"/specs/*.json; do
