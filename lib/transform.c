@@ -1384,6 +1384,24 @@ int spec_zone(const struct col_op *op, const struct schema_table *t,
 	return zone_value(op, t, row, col, v, rown, e);
 }
 
+const struct col_op *spec_column_map(const struct spec *s, const char *table,
+				     const char *col)
+{
+	const struct col_op *op = find_col(find_table((struct spec *)s, table),
+					   col);
+
+	if (!op)
+		op = find_col(s->all, col);
+	return op && (op->nmap || op->deflt) ? op : NULL;
+}
+
+int spec_map(const struct col_op *op, const struct schema_table *t,
+	     const struct value *row, size_t col, struct value *v,
+	     uint64_t rown, struct err *e)
+{
+	return map_value(op, t, row, col, v, rown, e);
+}
+
 bool spec_column_shift(const struct spec *s, const char *table,
 		       const char *col, int64_t *by)
 {

@@ -60,6 +60,14 @@ int spec_zone(const struct col_op *op, const struct schema_table *t,
 	      const struct value *row, size_t col, struct value *v,
 	      uint64_t rown, struct err *e);
 
+/* The map or default on column col of input table `table`, or NULL;
+ * spec_map applies it to value v as ferry-transform does. */
+const struct col_op *spec_column_map(const struct spec *s, const char *table,
+				     const char *col);
+int spec_map(const struct col_op *op, const struct schema_table *t,
+	     const struct value *row, size_t col, struct value *v,
+	     uint64_t rown, struct err *e);
+
 /* Whether the spec shifts column col of input table `table`, by *by. */
 bool spec_column_shift(const struct spec *s, const char *table,
 		       const char *col, int64_t *by);

@@ -58,6 +58,7 @@ struct side {
 	int64_t *shift_by;
 	bool *shifted_col;
 	const struct col_op **zone; /* and the zones of its timestamps */
+	const struct col_op **vmap; /* and its maps and defaults */
 	struct value *shifted;
 	/* --sample: rows whose key hashes below sample_ppm per million */
 	const size_t *skey;
@@ -134,7 +135,9 @@ static void side_masks_free(struct side *s)
 	free(s->shifted_col);
 	free(s->shifted);
 	free(s->zone);
+	free(s->vmap);
 	s->zone = NULL;
+	s->vmap = NULL;
 	s->shift_by = NULL;
 	s->shifted_col = NULL;
 	s->shifted = NULL;
@@ -224,6 +227,14 @@ static int shift_row(struct side *s, struct err *e)
 		struct value *v = &s->shifted[i];
 		int64_t d = s->shift_by[i];
 		bool over = false;
+		if (s->vmap && s->vmap[i]) {
+			if (spec_map(s->vmap[i], s->t, s->row, i, v,
+				     s->rows + 1, e) < 0) {
+				err_prefix(e, "side %c", s->label);
+				return -1;
+			}
+			continue;
+		}
 		if (s->zone && s->zone[i] && !v->null) {
 			if (spec_zone(s->zone[i], s->t, s->row, i, v,
 				      s->rows + 1, e) < 0) {
@@ -614,10 +625,17 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			err_oom(e);
 			goto out;
 		}
-		if (!(a->zone = calloc(a->t->ncols + 1, sizeof(*a->zone)))) {
+		if (!(a->zone = calloc(a->t->ncols + 1, sizeof(*a->zone))) ||
+		    !(a->vmap = calloc(a->t->ncols + 1, sizeof(*a->vmap)))) {
 			err_oom(e);
 			goto out;
 		}
+		for (size_t i = 0; i < a->t->ncols; i++)
+			if ((a->t->cols[i].type == VALUE_TEXT ||
+			     a->t->cols[i].type == VALUE_ENUM) &&
+			    (a->vmap[i] = spec_column_map(
+				 o->spec, name, a->t->cols[i].name)))
+				any = true;
 		for (size_t i = 0; i < a->t->ncols; i++)
 			if (a->t->cols[i].type == VALUE_TIMESTAMP &&
 			    (a->zone[i] = spec_column_zone(

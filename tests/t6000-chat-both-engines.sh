@@ -144,4 +144,19 @@ test_expect_success 'DATETIMEs written in Tokyo become timestamptz, and verify -
 	pg_sql "DROP DATABASE ${TEST_DB}_z"
 '
 
+test_expect_success 'message kinds renamed by a map, and verify -s agrees' '
+	echo "{\"tables\": {\"messages\": {\"columns\": {\"kind\": {\"map\": {\"image\": \"media\", \"file\": \"media\"}}}}}}" >map.json &&
+	pg_sql "DROP DATABASE IF EXISTS ${TEST_DB}_k" 2>/dev/null &&
+	pg_sql "CREATE DATABASE ${TEST_DB}_k" &&
+	ferry-transform -s map.json my.ferry | ferry-load "$PG_URI dbname=${TEST_DB}_k" --create &&
+	psql -X -q -At -h "$FERRY_TEST_PG_HOST" -p "$FERRY_TEST_PG_PORT" -U ferry -d "${TEST_DB}_k" \
+		-c "SELECT DISTINCT kind FROM messages ORDER BY 1" >kinds &&
+	! grep -q -e image -e file kinds && test_grep media kinds &&
+	ferry-verify -s map.json -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_k" >out &&
+	test_grep "messages: A 500 rows, B 500 rows: equal" out &&
+	test_expect_code 1 ferry-verify -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_k" >out &&
+	test_grep "messages: A 500 rows, B 500 rows: DIFFERENT" out &&
+	pg_sql "DROP DATABASE ${TEST_DB}_k"
+'
+
 test_done
