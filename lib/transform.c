@@ -53,6 +53,9 @@ struct col_op {
 	size_t nmap;
 	int unmapped;	/* a value the map lacks: 0 kept, 1 NULL, 2 error */
 	char *deflt;	/* "default": what a NULL becomes, or NULL */
+	bool clean;	/* "clean": any of the three below */
+	bool remove_nul, trim;
+	int tcase;	/* 0 kept, 1 lower, 2 upper (ASCII letters) */
 	int ambiguous; /* a wall time that happens twice: 0 error,
 			* -1 the earlier, 1 the later */
 };
@@ -315,6 +318,46 @@ static int get_zone(const struct spec *s, const char *doc,
 	return 0;
 }
 
+/* "clean": {"remove_nul": true, "trim": true, "case": "lower"} */
+static int parse_clean(struct spec *s, const char *doc,
+		       const struct json_node *n, const char *path,
+		       struct col_op *c, struct err *e)
+{
+	char p[5 * SCHEMA_MAX_NAME];
+
+	if (n->kind != JSON_OBJECT)
+		return spec_err(e, s, line_of(doc, n), path,
+				"expected an object, not %s",
+				kind_name(n->kind));
+	for (size_t i = 0; i < n->n; i++) {
+		const char *k = n->keys[i];
+		const struct json_node *v = &n->kids[i];
+		snprintf(p, sizeof(p), "%s.%s", path, k);
+		if (strcmp(k, "remove_nul") == 0) {
+			if (get_bool(s, doc, v, p, &c->remove_nul, e) < 0)
+				return -1;
+		} else if (strcmp(k, "trim") == 0) {
+			if (get_bool(s, doc, v, p, &c->trim, e) < 0)
+				return -1;
+		} else if (strcmp(k, "case") == 0) {
+			if (v->kind != JSON_STRING ||
+			    (strcmp(v->str, "lower") != 0 &&
+			     strcmp(v->str, "upper") != 0))
+				return spec_err(e, s, line_of(doc, v), p,
+						"expected \"lower\" or "
+						"\"upper\"");
+			c->tcase = strcmp(v->str, "lower") == 0 ? 1 : 2;
+		} else {
+			return spec_err(e, s, line_of(doc, v), path,
+					"unknown member '%s' (expected "
+					"remove_nul, trim or case)",
+					k);
+		}
+	}
+	c->clean = c->remove_nul || c->trim || c->tcase;
+	return 0;
+}
+
 static int parse_column(struct spec *s, const char *doc,
 			const struct json_node *n, const char *tpath,
 			struct col_op *c, struct err *e)
@@ -385,6 +428,9 @@ static int parse_column(struct spec *s, const char *doc,
 			c->unmapped = strcmp(v->str, "keep") == 0   ? 0
 				      : strcmp(v->str, "null") == 0 ? 1
 								    : 2;
+		} else if (strcmp(k, "clean") == 0) {
+			if (parse_clean(s, doc, v, p, c, e) < 0)
+				return -1;
 		} else if (strcmp(k, "default") == 0) {
 			if (v->kind != JSON_STRING)
 				return spec_err(e, s, line_of(doc, v), p,
@@ -423,7 +469,7 @@ static int parse_column(struct spec *s, const char *doc,
 			return spec_err(e, s, line_of(doc, v), path,
 					"unknown member '%s' (expected rename, "
 					"drop, mask, shift, zone, ambiguous, "
-					"map, unmapped or default)",
+					"map, unmapped, default or clean)",
 					k);
 		}
 	}
@@ -433,7 +479,8 @@ static int parse_column(struct spec *s, const char *doc,
 	if (c->drop && c->mask)
 		return spec_err(e, s, c->line, path,
 				"drops the column and masks it");
-	if (c->drop && (c->has_shift || c->zone || c->nmap || c->deflt))
+	if (c->drop &&
+	    (c->has_shift || c->zone || c->nmap || c->deflt || c->clean))
 		return spec_err(e, s, c->line, path,
 				"drops the column and converts it");
 	return 0;
@@ -808,6 +855,43 @@ static int plan_map(struct spec *s, const struct table_spec *t,
 	return 0;
 }
 
+/* Clean text value v (v then points into b). */
+static int clean_value(const struct col_op *op, struct buf *b, struct value *v,
+		       struct err *e)
+{
+	const unsigned char *p = (const unsigned char *)v->v.s.p;
+	size_t len = v->v.s.len, start = 0, end = len;
+
+	if (op->trim) {
+		while (start < end && (p[start] == ' ' || p[start] == '\t' ||
+				       p[start] == '\n' || p[start] == '\r' ||
+				       p[start] == '\f' || p[start] == '\v'))
+			start++;
+		while (end > start &&
+		       (p[end - 1] == ' ' || p[end - 1] == '\t' ||
+			p[end - 1] == '\n' || p[end - 1] == '\r' ||
+			p[end - 1] == '\f' || p[end - 1] == '\v'))
+			end--;
+	}
+	buf_reset(b);
+	if (buf_reserve(b, end - start + 1, e) < 0)
+		return -1;
+	for (size_t i = start; i < end; i++) {
+		unsigned char ch = p[i];
+		if (ch == 0 && op->remove_nul)
+			continue;
+		if (op->tcase == 1 && ch >= 'A' && ch <= 'Z')
+			ch = (unsigned char)(ch - 'A' + 'a');
+		else if (op->tcase == 2 && ch >= 'a' && ch <= 'z')
+			ch = (unsigned char)(ch - 'a' + 'A');
+		b->data[b->len++] = ch;
+	}
+	b->data[b->len] = '\0';
+	v->v.s.p = (const char *)b->data;
+	v->v.s.len = b->len;
+	return 0;
+}
+
 /* Map value v (column col of row `row`), or default it when NULL. */
 static int map_value(const struct col_op *op, const struct schema_table *t,
 		     const struct value *row, size_t col, struct value *v,
@@ -855,7 +939,8 @@ struct plan {
 	const struct col_op **shift;
 	const struct col_op **zone;
 	const struct col_op **vmap; /* map and default */
-	struct buf *mbuf;
+	const struct col_op **clean;
+	struct buf *mbuf, *cbuf;
 	size_t nmask;
 };
 
@@ -868,9 +953,13 @@ static void plan_release(struct plan *p)
 	free(p->shift);
 	free(p->zone);
 	free(p->vmap);
+	free(p->clean);
 	for (size_t i = 0; p->mbuf && i < p->nmask; i++)
 		buf_release(&p->mbuf[i]);
+	for (size_t i = 0; p->cbuf && i < p->nmask; i++)
+		buf_release(&p->cbuf[i]);
 	free(p->mbuf);
+	free(p->cbuf);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -1218,6 +1307,8 @@ static int plan_table(struct spec *s, struct table_spec *t,
 	    !(p->shift = calloc(nout + 1, sizeof(*p->shift))) ||
 	    !(p->zone = calloc(nout + 1, sizeof(*p->zone))) ||
 	    !(p->vmap = calloc(nout + 1, sizeof(*p->vmap))) ||
+	    !(p->clean = calloc(nout + 1, sizeof(*p->clean))) ||
+	    !(p->cbuf = calloc(nout + 1, sizeof(*p->cbuf))) ||
 	    !(p->mbuf = calloc(nout + 1, sizeof(*p->mbuf)))) {
 		cJSON_Delete(newcols);
 		err_oom(e);
@@ -1230,6 +1321,23 @@ static int plan_table(struct spec *s, struct table_spec *t,
 		if (!op)
 			op = find_col(all, col->name);
 		buf_init(&p->mbuf[i], (size_t)STREAM_MAX_ROW);
+		buf_init(&p->cbuf[i], (size_t)STREAM_MAX_ROW);
+		if (op && op->clean) {
+			if (col->type != VALUE_TEXT) {
+				snprintf(path, sizeof(path),
+					 "tables.%s.columns.%s.clean",
+					 find_col(t, col->name) ? t->name : "*",
+					 col->name);
+				spec_err(e, s, op->line, path,
+					 "column %s of %s is %s: clean "
+					 "applies to text",
+					 col->name, in->name,
+					 value_type_name(col->type));
+				cJSON_Delete(newcols);
+				goto out;
+			}
+			p->clean[i] = op;
+		}
 		if (op && op->has_shift) {
 			if (col->type != VALUE_INT64 &&
 			    col->type != VALUE_UINT64) {
@@ -1402,6 +1510,23 @@ int spec_map(const struct col_op *op, const struct schema_table *t,
 	return map_value(op, t, row, col, v, rown, e);
 }
 
+const struct col_op *spec_column_clean(const struct spec *s,
+				       const char *table, const char *col)
+{
+	const struct col_op *op = find_col(find_table((struct spec *)s, table),
+					   col);
+
+	if (!op)
+		op = find_col(s->all, col);
+	return op && op->clean ? op : NULL;
+}
+
+int spec_clean(const struct col_op *op, struct buf *b, struct value *v,
+	       struct err *e)
+{
+	return clean_value(op, b, v, e);
+}
+
 bool spec_column_shift(const struct spec *s, const char *table,
 		       const char *col, int64_t *by)
 {
@@ -1474,6 +1599,10 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 				    shift_value(p.shift[i], t, row,
 						p.out->cols[i].type,
 						&p.row[i], rown + 1, e) < 0)
+					goto out;
+				if (p.clean[i] && !p.row[i].null &&
+				    clean_value(p.clean[i], &p.cbuf[i],
+						&p.row[i], e) < 0)
 					goto out;
 				if (p.vmap[i] &&
 				    map_value(p.vmap[i], t, row, p.from[i],

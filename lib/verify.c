@@ -59,6 +59,9 @@ struct side {
 	bool *shifted_col;
 	const struct col_op **zone; /* and the zones of its timestamps */
 	const struct col_op **vmap; /* and its maps and defaults */
+	const struct col_op **cleanop; /* and cleanings, into cbuf */
+	struct buf *cbuf;
+	size_t ncbuf;
 	struct value *shifted;
 	/* --sample: rows whose key hashes below sample_ppm per million */
 	const size_t *skey;
@@ -134,6 +137,13 @@ static void side_masks_free(struct side *s)
 	free(s->shift_by);
 	free(s->shifted_col);
 	free(s->shifted);
+	for (size_t i = 0; s->cbuf && i < s->ncbuf; i++)
+		buf_release(&s->cbuf[i]);
+	s->ncbuf = 0;
+	free(s->cbuf);
+	free(s->cleanop);
+	s->cbuf = NULL;
+	s->cleanop = NULL;
 	free(s->zone);
 	free(s->vmap);
 	s->zone = NULL;
@@ -227,6 +237,9 @@ static int shift_row(struct side *s, struct err *e)
 		struct value *v = &s->shifted[i];
 		int64_t d = s->shift_by[i];
 		bool over = false;
+		if (s->cleanop && s->cleanop[i] && !v->null &&
+		    spec_clean(s->cleanop[i], &s->cbuf[i], v, e) < 0)
+			return -1;
 		if (s->vmap && s->vmap[i]) {
 			if (spec_map(s->vmap[i], s->t, s->row, i, v,
 				     s->rows + 1, e) < 0) {
@@ -626,9 +639,20 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			goto out;
 		}
 		if (!(a->zone = calloc(a->t->ncols + 1, sizeof(*a->zone))) ||
-		    !(a->vmap = calloc(a->t->ncols + 1, sizeof(*a->vmap)))) {
+		    !(a->vmap = calloc(a->t->ncols + 1, sizeof(*a->vmap))) ||
+		    !(a->cleanop =
+			  calloc(a->t->ncols + 1, sizeof(*a->cleanop))) ||
+		    !(a->cbuf = calloc(a->t->ncols + 1, sizeof(*a->cbuf)))) {
 			err_oom(e);
 			goto out;
+		}
+		a->ncbuf = a->t->ncols;
+		for (size_t i = 0; i < a->t->ncols; i++) {
+			buf_init(&a->cbuf[i], (size_t)STREAM_MAX_ROW);
+			if (a->t->cols[i].type == VALUE_TEXT &&
+			    (a->cleanop[i] = spec_column_clean(
+				 o->spec, name, a->t->cols[i].name)))
+				any = true;
 		}
 		for (size_t i = 0; i < a->t->ncols; i++)
 			if ((a->t->cols[i].type == VALUE_TEXT ||

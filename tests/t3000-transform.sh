@@ -349,6 +349,29 @@ test_expect_success 'map errors: not a label, a default the map leaves out, a no
 	test_grep "the new value of '"'"'image'"'"' must be a string, not a number" err
 '
 
+test_expect_success 'clean text: NUL bytes out, white space trimmed, case changed' '
+	cat >c.schema.json <<-\EOT &&
+	{"name": "u", "columns": [{"name": "id", "type": "int64", "nullable": false},
+	  {"name": "email", "type": "text"}, {"name": "bio", "type": "text"}], "primary_key": ["id"]}
+	EOT
+	printf "%s\n" "{\"id\": 1, \"email\": \"  Ada@Example.ORG\\t\", \"bio\": \"a\\u0000b\"}" \
+		"{\"id\": 2, \"email\": null, \"bio\": \"  Zoë  \"}" >c.jsonl &&
+	ferry-cat --encode -S c.schema.json -o c.ferry c.jsonl &&
+	echo "{\"tables\": {\"u\": {\"columns\": {\"email\": {\"clean\": {\"trim\": true, \"case\": \"lower\"}, \"map\": {\"ada@example.org\": \"ada@example.com\"}}, \"bio\": {\"clean\": {\"remove_nul\": true}}}}}}" >clean.json &&
+	ferry-transform -s clean.json c.ferry | ferry-cat >out &&
+	cat >expect <<-\EOT &&
+	{"table":"u","row":{"id":1,"email":"ada@example.com","bio":"ab"}}
+	{"table":"u","row":{"id":2,"email":null,"bio":"  Zoë  "}}
+	EOT
+	test_cmp expect out &&
+	echo "{\"tables\": {\"u\": {\"columns\": {\"id\": {\"clean\": {\"trim\": true}}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o out7.ferry c.ferry 2>err &&
+	test_grep "tables.u.columns.id.clean: column id of u is int64: clean applies to text" err &&
+	echo "{\"tables\": {\"u\": {\"columns\": {\"bio\": {\"clean\": {\"case\": \"title\"}}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
+	test_grep "tables.u.columns.bio.clean.case: expected \"lower\" or \"upper\"" err
+'
+
 test_expect_success '--check-spec checks the spec alone; the example specs are good' '
 	ferry-transform -s s.json --check-spec &&
 	for f in "$TESTDATA"/specs/*.json; do

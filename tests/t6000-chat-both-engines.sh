@@ -159,4 +159,15 @@ test_expect_success 'message kinds renamed by a map, and verify -s agrees' '
 	pg_sql "DROP DATABASE ${TEST_DB}_k"
 '
 
+test_expect_success 'usernames cleaned to upper case, and verify -s agrees' '
+	echo "{\"tables\": {\"users\": {\"columns\": {\"username\": {\"clean\": {\"case\": \"upper\", \"trim\": true}}}}}}" >clean.json &&
+	pg_sql "DROP DATABASE IF EXISTS ${TEST_DB}_c" 2>/dev/null &&
+	pg_sql "CREATE DATABASE ${TEST_DB}_c" &&
+	ferry-transform -s clean.json my.ferry | ferry-load "$PG_URI dbname=${TEST_DB}_c" --create &&
+	ferry-verify -s clean.json -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_c" >out &&
+	test_grep "users: A 10 rows, B 10 rows: equal" out &&
+	test_expect_code 1 ferry-verify -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_c" >out &&
+	pg_sql "DROP DATABASE ${TEST_DB}_c"
+'
+
 test_done
