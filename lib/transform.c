@@ -53,6 +53,9 @@ struct col_op {
 	size_t nmap;
 	int unmapped;	/* a value the map lacks: 0 kept, 1 NULL, 2 error */
 	char *deflt;	/* "default": what a NULL becomes, or NULL */
+	int cast_to;	/* "cast": the output type, or -1 */
+	int cast_unix;	/* from unix time: 0 no, 1 seconds, 1000 millis */
+	int invalid;	/* a value that does not convert: 0 error, 1 NULL */
 	bool clean;	/* "clean": any of the three below */
 	bool remove_nul, trim;
 	int tcase;	/* 0 kept, 1 lower, 2 upper (ASCII letters) */
@@ -318,6 +321,58 @@ static int get_zone(const struct spec *s, const char *doc,
 	return 0;
 }
 
+/* "cast": "TYPE" | {"to": "TYPE", "from": "unix_seconds" | "unix_millis"} */
+static int parse_cast(struct spec *s, const char *doc,
+		      const struct json_node *n, const char *path,
+		      struct col_op *c, struct err *e)
+{
+	const struct json_node *to = n, *from = NULL;
+	char p[5 * SCHEMA_MAX_NAME];
+	int ty;
+
+	if (n->kind == JSON_OBJECT) {
+		to = NULL;
+		for (size_t i = 0; i < n->n; i++) {
+			if (strcmp(n->keys[i], "to") == 0)
+				to = &n->kids[i];
+			else if (strcmp(n->keys[i], "from") == 0)
+				from = &n->kids[i];
+			else
+				return spec_err(e, s, line_of(doc, &n->kids[i]),
+						path,
+						"unknown member '%s' (expected "
+						"to or from)",
+						n->keys[i]);
+		}
+	}
+	if (!to || to->kind != JSON_STRING)
+		return spec_err(e, s, line_of(doc, to ? to : n), path,
+				"expected a stream type, such as \"int64\" "
+				"or \"timestamptz\"");
+	ty = value_type_parse(to->str);
+	if (ty < 0 || ty == VALUE_NULL || ty == VALUE_ENUM)
+		return spec_err(e, s, line_of(doc, to), path,
+				"'%s' is not a type a column can be cast to",
+				to->str);
+	c->cast_to = ty;
+	if (from) {
+		snprintf(p, sizeof(p), "%s.from", path);
+		if (from->kind != JSON_STRING ||
+		    (strcmp(from->str, "unix_seconds") != 0 &&
+		     strcmp(from->str, "unix_millis") != 0))
+			return spec_err(e, s, line_of(doc, from), p,
+					"expected \"unix_seconds\" or "
+					"\"unix_millis\"");
+		if (ty != VALUE_TIMESTAMPTZ && ty != VALUE_TIMESTAMP)
+			return spec_err(e, s, line_of(doc, from), p,
+					"unix time casts to timestamptz or "
+					"timestamp");
+		c->cast_unix = strcmp(from->str, "unix_seconds") == 0 ? 1
+								     : 1000;
+	}
+	return 0;
+}
+
 /* "clean": {"remove_nul": true, "trim": true, "case": "lower"} */
 static int parse_clean(struct spec *s, const char *doc,
 		       const struct json_node *n, const char *path,
@@ -428,6 +483,17 @@ static int parse_column(struct spec *s, const char *doc,
 			c->unmapped = strcmp(v->str, "keep") == 0   ? 0
 				      : strcmp(v->str, "null") == 0 ? 1
 								    : 2;
+		} else if (strcmp(k, "cast") == 0) {
+			if (parse_cast(s, doc, v, p, c, e) < 0)
+				return -1;
+		} else if (strcmp(k, "invalid") == 0) {
+			if (v->kind != JSON_STRING ||
+			    (strcmp(v->str, "error") != 0 &&
+			     strcmp(v->str, "null") != 0))
+				return spec_err(e, s, line_of(doc, v), p,
+						"expected \"error\" or "
+						"\"null\"");
+			c->invalid = strcmp(v->str, "null") == 0;
 		} else if (strcmp(k, "clean") == 0) {
 			if (parse_clean(s, doc, v, p, c, e) < 0)
 				return -1;
@@ -469,7 +535,8 @@ static int parse_column(struct spec *s, const char *doc,
 			return spec_err(e, s, line_of(doc, v), path,
 					"unknown member '%s' (expected rename, "
 					"drop, mask, shift, zone, ambiguous, "
-					"map, unmapped, default or clean)",
+					"map, unmapped, default, clean, cast or "
+					"invalid)",
 					k);
 		}
 	}
@@ -479,8 +546,8 @@ static int parse_column(struct spec *s, const char *doc,
 	if (c->drop && c->mask)
 		return spec_err(e, s, c->line, path,
 				"drops the column and masks it");
-	if (c->drop &&
-	    (c->has_shift || c->zone || c->nmap || c->deflt || c->clean))
+	if (c->drop && (c->has_shift || c->zone || c->nmap || c->deflt ||
+			c->clean || c->cast_to >= 0))
 		return spec_err(e, s, c->line, path,
 				"drops the column and converts it");
 	return 0;
@@ -528,6 +595,7 @@ static int parse_table(struct spec *s, const char *doc,
 				return err_oom(e);
 			for (size_t j = 0; j < v->n; j++) {
 				struct col_op *c = &t->cols[t->ncols];
+				c->cast_to = -1;
 				if (!(c->name = dupn(v->keys[j],
 						     v->keylens[j])))
 					return err_oom(e);
@@ -855,6 +923,91 @@ static int plan_map(struct spec *s, const struct table_spec *t,
 	return 0;
 }
 
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/*
+ * Cast value v of type `from` (column col of row `row`) to op's type:
+ * through the value's text form, which the new type must read whole
+ * (12.50 is no int64, 7 no bool), except for the direct cases: unix
+ * time, a timestamp's date, a bool's 0/1, timestamp and timestamptz.
+ * A value that does not convert is an error naming it, or NULL.
+ */
+static int cast_value(const struct col_op *op, const struct schema_table *t,
+		      const struct value *row, size_t col,
+		      enum value_type from, struct value *v, struct buf *fb,
+		      struct buf *pb, uint64_t rown, struct err *e)
+{
+	enum value_type to = (enum value_type)op->cast_to;
+	struct value out;
+	struct err e2;
+	char key[256], val[128];
+
+	if (from == to)
+		return 0;
+	if (op->cast_unix) {
+		int64_t x = from == VALUE_INT64 ? v->v.i : (int64_t)v->v.u;
+		int64_t us;
+		if ((from == VALUE_UINT64 && v->v.u > INT64_MAX) ||
+		    __builtin_mul_overflow(x, op->cast_unix == 1 ? 1000000
+								 : 1000,
+					   &us) ||
+		    us == VALUE_TS_NEG_INF || us == VALUE_TS_POS_INF)
+			goto invalid;
+		v->v.i = us;
+		return 0;
+	}
+	if ((from == VALUE_TIMESTAMP || from == VALUE_TIMESTAMPTZ) &&
+	    to == VALUE_DATE) {
+		v->v.i = v->v.i == VALUE_TS_NEG_INF   ? VALUE_DATE_NEG_INF
+			 : v->v.i == VALUE_TS_POS_INF ? VALUE_DATE_POS_INF
+			     : floor_div(v->v.i, INT64_C(86400000000));
+		return 0;
+	}
+	if ((from == VALUE_TIMESTAMP && to == VALUE_TIMESTAMPTZ) ||
+	    (from == VALUE_TIMESTAMPTZ && to == VALUE_TIMESTAMP))
+		return 0; /* zoneless times are UTC in ferry */
+	if (from == VALUE_BOOL && (to == VALUE_INT64 || to == VALUE_UINT64)) {
+		bool b = v->v.b;
+		if (to == VALUE_INT64)
+			v->v.i = b;
+		else
+			v->v.u = b;
+		return 0;
+	}
+	buf_reset(fb);
+	buf_reset(pb);
+	if (value_format(fb, from, v, VALUE_STYLE_TEXT, &e2) < 0)
+		goto invalid;
+	memset(&out, 0, sizeof(out));
+	if (value_parse(to, fb->data ? (const char *)fb->data : "", fb->len,
+			pb, &out, &e2) < 0)
+		goto invalid;
+	*v = out;
+	return 0;
+invalid:
+	if (op->invalid) {
+		v->null = true;
+		return 0;
+	}
+	buf_reset(fb);
+	if (value_format(fb, from, v, VALUE_STYLE_TEXT, &e2) < 0)
+		snprintf(val, sizeof(val), "?");
+	else
+		err_quote(val, sizeof(val), (const char *)fb->data, fb->len,
+			  64);
+	return err_set(e, ERR_SPEC,
+		       "table %s, row %" PRIu64 " (%s), column %s: %s '%s' is "
+		       "not a valid %s",
+		       t->name, rown, schema_row_key(t, row, key, sizeof(key)),
+		       t->cols[col].name, value_type_name(from), val,
+		       value_type_name(to));
+}
+
 /* Clean text value v (v then points into b). */
 static int clean_value(const struct col_op *op, struct buf *b, struct value *v,
 		       struct err *e)
@@ -940,7 +1093,8 @@ struct plan {
 	const struct col_op **zone;
 	const struct col_op **vmap; /* map and default */
 	const struct col_op **clean;
-	struct buf *mbuf, *cbuf;
+	const struct col_op **cast;
+	struct buf *mbuf, *cbuf, *fbuf, *pbuf;
 	size_t nmask;
 };
 
@@ -954,8 +1108,15 @@ static void plan_release(struct plan *p)
 	free(p->zone);
 	free(p->vmap);
 	free(p->clean);
+	free(p->cast);
 	for (size_t i = 0; p->mbuf && i < p->nmask; i++)
 		buf_release(&p->mbuf[i]);
+	for (size_t i = 0; p->fbuf && i < p->nmask; i++)
+		buf_release(&p->fbuf[i]);
+	for (size_t i = 0; p->pbuf && i < p->nmask; i++)
+		buf_release(&p->pbuf[i]);
+	free(p->fbuf);
+	free(p->pbuf);
 	for (size_t i = 0; p->cbuf && i < p->nmask; i++)
 		buf_release(&p->cbuf[i]);
 	free(p->mbuf);
@@ -1308,6 +1469,9 @@ static int plan_table(struct spec *s, struct table_spec *t,
 	    !(p->zone = calloc(nout + 1, sizeof(*p->zone))) ||
 	    !(p->vmap = calloc(nout + 1, sizeof(*p->vmap))) ||
 	    !(p->clean = calloc(nout + 1, sizeof(*p->clean))) ||
+	    !(p->cast = calloc(nout + 1, sizeof(*p->cast))) ||
+	    !(p->fbuf = calloc(nout + 1, sizeof(*p->fbuf))) ||
+	    !(p->pbuf = calloc(nout + 1, sizeof(*p->pbuf))) ||
 	    !(p->cbuf = calloc(nout + 1, sizeof(*p->cbuf))) ||
 	    !(p->mbuf = calloc(nout + 1, sizeof(*p->mbuf)))) {
 		cJSON_Delete(newcols);
@@ -1322,6 +1486,42 @@ static int plan_table(struct spec *s, struct table_spec *t,
 			op = find_col(all, col->name);
 		buf_init(&p->mbuf[i], (size_t)STREAM_MAX_ROW);
 		buf_init(&p->cbuf[i], (size_t)STREAM_MAX_ROW);
+		buf_init(&p->fbuf[i], (size_t)STREAM_MAX_ROW * 2 + 64);
+		buf_init(&p->pbuf[i], (size_t)STREAM_MAX_ROW * 2 + 64);
+		if (op && op->cast_to >= 0) {
+			cJSON *cj = cJSON_GetArrayItem(newcols, (int)i);
+			if (op->cast_unix && col->type != VALUE_INT64 &&
+			    col->type != VALUE_UINT64) {
+				snprintf(path, sizeof(path),
+					 "tables.%s.columns.%s.cast",
+					 find_col(t, col->name) ? t->name : "*",
+					 col->name);
+				spec_err(e, s, op->line, path,
+					 "column %s of %s is %s: unix time "
+					 "comes from an integer column",
+					 col->name, in->name,
+					 value_type_name(col->type));
+				cJSON_Delete(newcols);
+				goto out;
+			}
+			/* the column takes its new type; what described
+			 * the old one goes */
+			cJSON_ReplaceItemInObjectCaseSensitive(
+			    cj, "type",
+			    cJSON_CreateString(
+				value_type_name((enum value_type)op->cast_to)));
+			cJSON_DeleteItemFromObjectCaseSensitive(cj,
+								 "source_type");
+			cJSON_DeleteItemFromObjectCaseSensitive(cj, "labels");
+			cJSON_DeleteItemFromObjectCaseSensitive(cj, "length");
+			cJSON_DeleteItemFromObjectCaseSensitive(cj,
+								 "precision");
+			cJSON_DeleteItemFromObjectCaseSensitive(cj, "scale");
+			if (op->invalid)
+				cJSON_ReplaceItemInObjectCaseSensitive(
+				    cj, "nullable", cJSON_CreateTrue());
+			p->cast[i] = op;
+		}
 		if (op && op->clean) {
 			if (col->type != VALUE_TEXT) {
 				snprintf(path, sizeof(path),
@@ -1391,7 +1591,8 @@ static int plan_table(struct spec *s, struct table_spec *t,
 		}
 		if (!op || !op->mask)
 			continue;
-		if (col->type != VALUE_TEXT) {
+		if ((op->cast_to >= 0 ? (enum value_type)op->cast_to
+				      : col->type) != VALUE_TEXT) {
 			snprintf(path, sizeof(path), "tables.%s.columns.%s.mask",
 				 find_col(t, col->name) ? t->name : "*",
 				 col->name);
@@ -1611,6 +1812,12 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 				if (p.zone[i] && !p.row[i].null &&
 				    zone_value(p.zone[i], t, row, p.from[i],
 					       &p.row[i], rown + 1, e) < 0)
+					goto out;
+				if (p.cast[i] && !p.row[i].null &&
+				    cast_value(p.cast[i], t, row, p.from[i],
+					       t->cols[p.from[i]].type,
+					       &p.row[i], &p.fbuf[i],
+					       &p.pbuf[i], rown + 1, e) < 0)
 					goto out;
 				if (p.mask[i] && !p.row[i].null &&
 				    mask_value(p.mask[i], &p.mbuf[i],

@@ -372,6 +372,55 @@ test_expect_success 'clean text: NUL bytes out, white space trimmed, case change
 	test_grep "tables.u.columns.bio.clean.case: expected \"lower\" or \"upper\"" err
 '
 
+test_expect_success 'casts: text to int64, int to bool, unix seconds to timestamptz, timestamp to date, bool to int' '
+	cat >k.schema.json <<-\EOT &&
+	{"name": "k", "columns": [{"name": "id", "type": "int64", "nullable": false},
+	  {"name": "n", "type": "text"}, {"name": "flag", "type": "int64"},
+	  {"name": "epoch", "type": "int64"}, {"name": "at", "type": "timestamp"},
+	  {"name": "ok", "type": "bool"}, {"name": "price", "type": "decimal"}], "primary_key": ["id"]}
+	EOT
+	cat >k.jsonl <<-\EOT &&
+	{"id": 1, "n": "42", "flag": 1, "epoch": 1700000000, "at": "1969-12-31T23:59:59.5", "ok": true, "price": "12"}
+	{"id": 2, "n": "-7", "flag": 0, "epoch": 0, "at": "2024-02-29T00:00:00", "ok": false, "price": "12.50"}
+	{"id": 3, "n": null, "flag": null, "epoch": null, "at": null, "ok": null, "price": null}
+	EOT
+	ferry-cat --encode -S k.schema.json -o k.ferry k.jsonl &&
+	echo "{\"tables\": {\"k\": {\"columns\": {\"n\": {\"cast\": \"int64\"}, \"flag\": {\"cast\": \"bool\"}, \"epoch\": {\"cast\": {\"to\": \"timestamptz\", \"from\": \"unix_seconds\"}}, \"at\": {\"cast\": \"date\"}, \"ok\": {\"cast\": \"int64\"}, \"price\": {\"cast\": \"int64\", \"invalid\": \"null\"}}}}}" >cast.json &&
+	ferry-transform -s cast.json k.ferry >ko.ferry &&
+	ferry-cat ko.ferry >out &&
+	cat >expect <<-\EOT &&
+	{"table":"k","row":{"id":1,"n":42,"flag":true,"epoch":"2023-11-14T22:13:20Z","at":"1969-12-31","ok":1,"price":12}}
+	{"table":"k","row":{"id":2,"n":-7,"flag":false,"epoch":"1970-01-01T00:00:00Z","at":"2024-02-29","ok":0,"price":null}}
+	{"table":"k","row":{"id":3,"n":null,"flag":null,"epoch":null,"at":null,"ok":null,"price":null}}
+	EOT
+	test_cmp expect out &&
+	ferry-cat -f summary ko.ferry >sum &&
+	test_grep "column n: int64" sum && test_grep "column at: date" sum &&
+	test_grep "column epoch: timestamptz" sum
+'
+
+test_expect_success 'a value that does not cast stops with its row, key, column and value; exit 5' '
+	printf "%s\n" "{\"id\": 9, \"n\": \"4x\", \"flag\": 7, \"epoch\": 1, \"at\": null, \"ok\": null, \"price\": null}" >k2.jsonl &&
+	ferry-cat --encode -S k.schema.json -o k2.ferry k2.jsonl &&
+	echo "{\"tables\": {\"k\": {\"columns\": {\"n\": {\"cast\": \"int64\"}}}}}" >c1.json &&
+	test_expect_code 5 ferry-transform -s c1.json -o out8.ferry k2.ferry 2>err &&
+	echo "ferry-transform: table k, row 1 (id=9), column n: text '"'"'4x'"'"' is not a valid int64" >expect &&
+	test_cmp expect err &&
+	test ! -e out8.ferry &&
+	echo "{\"tables\": {\"k\": {\"columns\": {\"flag\": {\"cast\": \"bool\"}}}}}" >c2.json &&
+	test_expect_code 5 ferry-transform -s c2.json -o out8.ferry k2.ferry 2>err &&
+	test_grep "column flag: int64 '"'"'7'"'"' is not a valid bool" err &&
+	echo "{\"tables\": {\"k\": {\"columns\": {\"flag\": {\"cast\": \"bool\", \"invalid\": \"null\"}}}}}" >c3.json &&
+	ferry-transform -s c3.json k2.ferry | ferry-cat | jq -c ".row.flag" >got &&
+	echo null >expect && test_cmp expect got &&
+	echo "{\"tables\": {\"k\": {\"columns\": {\"n\": {\"cast\": \"enum\"}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
+	test_grep "tables.k.columns.n.cast: '"'"'enum'"'"' is not a type a column can be cast to" err &&
+	echo "{\"tables\": {\"k\": {\"columns\": {\"n\": {\"cast\": {\"to\": \"timestamptz\", \"from\": \"unix_seconds\"}}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o out8.ferry k2.ferry 2>err &&
+	test_grep "column n of k is text: unix time comes from an integer column" err
+'
+
 test_expect_success '--check-spec checks the spec alone; the example specs are good' '
 	ferry-transform -s s.json --check-spec &&
 	for f in "$TESTDATA"/specs/*.json; do
