@@ -110,7 +110,7 @@ SCALE ?= 1000000
 bench: deps
 	$(MAKE) all
 	sh scripts/bench-stream.sh $(SCALE)
-	sh scripts/with-testdb.sh sh -c 'sh scripts/bench-extract.sh $(SCALE) && sh scripts/bench-load.sh $(SCALE) && sh scripts/bench-verify.sh $(SCALE)'
+	sh scripts/with-testdb.sh sh -c 'sh scripts/bench-extract.sh $(SCALE) && sh scripts/bench-load.sh $(SCALE) && sh scripts/bench-verify.sh $(SCALE) && sh scripts/bench-transform.sh $(SCALE)'
 
 lint-man:
 	mandoc -Tlint -W warning man/man1/*.1 man/man5/*.5 man/man7/*.7
