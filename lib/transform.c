@@ -63,6 +63,17 @@ struct col_op {
 			* -1 the earlier, 1 the later */
 };
 
+/* a column added from a field of a JSON column */
+struct add_col {
+	char *name;
+	char *from;  /* the JSON column */
+	char **path; /* member names (array indexes as digits) */
+	size_t npath;
+	int type;
+	int invalid; /* 0 error, 1 NULL */
+	int line;
+};
+
 /* one table's entry, or "*" */
 struct table_spec {
 	char *name;
@@ -72,6 +83,8 @@ struct table_spec {
 	size_t ncols;
 	char **order; /* output names, listed first in this order */
 	size_t norder;
+	struct add_col *adds;
+	size_t nadds;
 	int line;
 	bool seen;
 };
@@ -553,6 +566,99 @@ static int parse_column(struct spec *s, const char *doc,
 	return 0;
 }
 
+/* "add": {"NAME": {"from_json": COL, "path": [..], "type": T,
+ *                  "invalid": "error" | "null"}} */
+static int parse_adds(struct spec *s, const char *doc,
+		      const struct json_node *n, const char *path,
+		      struct table_spec *t, struct err *e)
+{
+	if (n->kind != JSON_OBJECT)
+		return spec_err(e, s, line_of(doc, n), path,
+				"expected an object of new columns, not %s",
+				kind_name(n->kind));
+	if (!(t->adds = calloc(n->n + 1, sizeof(*t->adds))))
+		return err_oom(e);
+	for (size_t i = 0; i < n->n; i++) {
+		const struct json_node *d = &n->kids[i];
+		struct add_col *a = &t->adds[t->nadds];
+		char p[4 * SCHEMA_MAX_NAME], q[5 * SCHEMA_MAX_NAME];
+		const struct json_node *ty = NULL, *pa = NULL, *fr = NULL;
+
+		if (!(a->name = dupn(n->keys[i], n->keylens[i])))
+			return err_oom(e);
+		t->nadds++;
+		a->line = line_of(doc, d);
+		snprintf(p, sizeof(p), "%s.%s", path, a->name);
+		if (n->keylens[i] == 0 || d->kind != JSON_OBJECT)
+			return spec_err(e, s, a->line, p,
+					"expected a named object");
+		for (size_t j = 0; j < d->n; j++) {
+			const char *k = d->keys[j];
+			const struct json_node *v = &d->kids[j];
+			snprintf(q, sizeof(q), "%s.%s", p, k);
+			if (strcmp(k, "from_json") == 0)
+				fr = v;
+			else if (strcmp(k, "path") == 0)
+				pa = v;
+			else if (strcmp(k, "type") == 0)
+				ty = v;
+			else if (strcmp(k, "invalid") == 0) {
+				if (v->kind != JSON_STRING ||
+				    (strcmp(v->str, "error") != 0 &&
+				     strcmp(v->str, "null") != 0))
+					return spec_err(e, s, line_of(doc, v),
+							q,
+							"expected \"error\" "
+							"or \"null\"");
+				a->invalid = strcmp(v->str, "null") == 0;
+			} else
+				return spec_err(e, s, line_of(doc, v), p,
+						"unknown member '%s' (expected "
+						"from_json, path, type or "
+						"invalid)",
+						k);
+		}
+		if (!fr || !pa || !ty)
+			return spec_err(e, s, a->line, p,
+					"a new column needs from_json, path "
+					"and type");
+		snprintf(q, sizeof(q), "%s.from_json", p);
+		if (get_name(s, doc, fr, q, &a->from, e) < 0)
+			return -1;
+		snprintf(q, sizeof(q), "%s.type", p);
+		if (ty->kind != JSON_STRING ||
+		    (a->type = value_type_parse(ty->str)) < 0 ||
+		    a->type == VALUE_NULL || a->type == VALUE_ENUM)
+			return spec_err(e, s, line_of(doc, ty), q,
+					"expected a stream type other than "
+					"enum");
+		snprintf(q, sizeof(q), "%s.path", p);
+		if (pa->kind != JSON_ARRAY || pa->n == 0)
+			return spec_err(e, s, line_of(doc, pa), q,
+					"expected an array of member names "
+					"(and array indexes)");
+		if (!(a->path = calloc(pa->n + 1, sizeof(*a->path))))
+			return err_oom(e);
+		for (size_t j = 0; j < pa->n; j++) {
+			const struct json_node *el = &pa->kids[j];
+			if (el->kind == JSON_STRING)
+				a->path[j] = dupn(el->str, el->len);
+			else if (el->kind == JSON_NUMBER &&
+				 strspn(el->str, "0123456789") == el->len)
+				a->path[j] = dupn(el->str, el->len);
+			else
+				return spec_err(e, s, line_of(doc, el), q,
+						"element %zu is neither a "
+						"member name nor an array index",
+						j);
+			if (!a->path[j])
+				return err_oom(e);
+			a->npath++;
+		}
+	}
+	return 0;
+}
+
 static int parse_table(struct spec *s, const char *doc,
 		       const struct json_node *n, struct table_spec *t,
 		       struct err *e)
@@ -604,6 +710,13 @@ static int parse_table(struct spec *s, const char *doc,
 						 e) < 0)
 					return -1;
 			}
+		} else if (strcmp(k, "add") == 0) {
+			if (all)
+				return spec_err(e, s, line_of(doc, v), p,
+						"'add' cannot apply to every "
+						"table");
+			if (parse_adds(s, doc, v, p, t, e) < 0)
+				return -1;
 		} else if (strcmp(k, "order") == 0) {
 			if (v->kind != JSON_ARRAY)
 				return spec_err(e, s, line_of(doc, v), p,
@@ -635,10 +748,11 @@ static int parse_table(struct spec *s, const char *doc,
 			return spec_err(e, s, line_of(doc, v), path,
 					"unknown member '%s' (expected %s)", k,
 					all ? "columns"
-					    : "skip, rename, columns or order");
+					    : "skip, rename, columns, add or "
+					      "order");
 		}
 	}
-	if (t->skip && (t->rename || t->ncols || t->norder))
+	if (t->skip && (t->rename || t->ncols || t->norder || t->nadds))
 		return spec_err(e, s, t->line, path,
 				"skips the table and also reshapes it");
 	return 0;
@@ -777,6 +891,14 @@ static void table_spec_release(struct table_spec *t)
 	for (size_t i = 0; i < t->norder; i++)
 		free(t->order[i]);
 	free(t->order);
+	for (size_t i = 0; i < t->nadds; i++) {
+		free(t->adds[i].name);
+		free(t->adds[i].from);
+		for (size_t k = 0; k < t->adds[i].npath; k++)
+			free(t->adds[i].path[k]);
+		free(t->adds[i].path);
+	}
+	free(t->adds);
 }
 
 void spec_free(struct spec *s)
@@ -1008,6 +1130,90 @@ invalid:
 		       value_type_name(to));
 }
 
+/* The field a names of JSON value j, as a value of a's type in out (into
+ * b); NULL where the field is missing or JSON null. */
+static int add_value(const struct add_col *a, const struct schema_table *t,
+		     const struct value *row, const struct value *j,
+		     struct buf *tb, struct buf *b, struct value *out,
+		     uint64_t rown, struct err *e)
+{
+	struct json_node *root;
+	const struct json_node *n;
+	const char *txt = NULL;
+	size_t len = 0;
+	struct err e2;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->null = true;
+	if (j->null)
+		return 0;
+	if (!(root = json_parse(j->v.s.p, j->v.s.len, &e2)))
+		goto invalid;
+	n = root;
+	for (size_t i = 0; n && i < a->npath; i++) {
+		if (n->kind == JSON_OBJECT)
+			n = json_get(n, a->path[i]);
+		else if (n->kind == JSON_ARRAY &&
+			 strspn(a->path[i], "0123456789") ==
+			     strlen(a->path[i])) {
+			unsigned long ix = strtoul(a->path[i], NULL, 10);
+			n = ix < n->n ? &n->kids[ix] : NULL;
+		} else
+			n = NULL;
+	}
+	if (!n || n->kind == JSON_NULL) {
+		json_free(root);
+		return 0;
+	}
+	switch (n->kind) {
+	case JSON_STRING:
+	case JSON_NUMBER:
+		txt = n->str;
+		len = n->len;
+		break;
+	case JSON_TRUE: txt = "true", len = 4; break;
+	case JSON_FALSE: txt = "false", len = 5; break;
+	default:
+		txt = n->raw;
+		len = n->rawlen;
+	}
+	buf_reset(b);
+	buf_reset(tb);
+	if (a->type == VALUE_JSON && n->kind == JSON_STRING) {
+		/* a string field into a json column stays a JSON string */
+		txt = n->raw;
+		len = n->rawlen;
+	}
+	/* the text outlives the parsed tree: a parsed text value points
+	 * into it */
+	rc = buf_add(tb, txt, len, &e2);
+	json_free(root);
+	if (rc == 0)
+		rc = value_parse((enum value_type)a->type,
+				 tb->data ? (const char *)tb->data : "", len,
+				 b, out, &e2);
+	if (rc == 0) {
+		out->null = false;
+		return 0;
+	}
+invalid:
+	memset(out, 0, sizeof(*out));
+	out->null = true;
+	if (a->invalid)
+		return 0;
+	{
+		char key[256];
+		return err_set(e, ERR_SPEC,
+			       "table %s, row %" PRIu64 " (%s), column %s: "
+			       "the field does not read as %s",
+			       t->name, rown,
+			       schema_row_key(t, row, key, sizeof(key)),
+			       a->name,
+			       value_type_name((enum value_type)a->type));
+	}
+}
+
 /* Clean text value v (v then points into b). */
 static int clean_value(const struct col_op *op, struct buf *b, struct value *v,
 		       struct err *e)
@@ -1096,6 +1302,12 @@ struct plan {
 	const struct col_op **cast;
 	struct buf *mbuf, *cbuf, *fbuf, *pbuf;
 	size_t nmask;
+	/* added columns: output nmask + k is adds[k], from input column
+	 * add_from[k], parsed into abuf[k] */
+	const struct add_col *adds;
+	size_t nadds;
+	size_t *add_from;
+	struct buf *abuf;
 };
 
 static void plan_release(struct plan *p)
@@ -1117,6 +1329,10 @@ static void plan_release(struct plan *p)
 		buf_release(&p->pbuf[i]);
 	free(p->fbuf);
 	free(p->pbuf);
+	for (size_t i = 0; p->abuf && i < 2 * p->nadds; i++)
+		buf_release(&p->abuf[i]);
+	free(p->abuf);
+	free(p->add_from);
 	for (size_t i = 0; p->cbuf && i < p->nmask; i++)
 		buf_release(&p->cbuf[i]);
 	free(p->mbuf);
@@ -1380,7 +1596,8 @@ static int plan_table(struct spec *s, struct table_spec *t,
 		if (schema_column_index(in, all->cols[i].name) >= 0)
 			all->cols[i].used = true;
 	if (!(p->from = calloc(in->ncols + 1, sizeof(*p->from))) ||
-	    !(p->row = calloc(in->ncols + 1, sizeof(*p->row))))
+	    !(p->row = calloc(in->ncols + (t ? t->nadds : 0) + 1,
+			      sizeof(*p->row))))
 		return err_oom(e);
 	if (!(js = schema_table_to_json(in, e)))
 		goto out;
@@ -1605,6 +1822,69 @@ static int plan_table(struct spec *s, struct table_spec *t,
 		}
 		p->mask[i] = op;
 	}
+	/* columns added from JSON fields, after the others */
+	if (t && t->nadds) {
+		if (!(p->add_from = calloc(t->nadds, sizeof(*p->add_from))) ||
+		    !(p->abuf = calloc(2 * t->nadds, sizeof(*p->abuf)))) {
+			cJSON_Delete(newcols);
+			err_oom(e);
+			goto out;
+		}
+		p->adds = t->adds;
+		p->nadds = t->nadds;
+		for (size_t k = 0; k < t->nadds; k++) {
+			const struct add_col *a = &t->adds[k];
+			int fi = schema_column_index(in, a->from);
+			cJSON *c, *it;
+			buf_init(&p->abuf[2 * k], (size_t)STREAM_MAX_ROW * 2 + 64);
+			buf_init(&p->abuf[2 * k + 1],
+				 (size_t)STREAM_MAX_ROW * 2 + 64);
+			snprintf(path, sizeof(path), "tables.%s.add.%s",
+				 t->name, a->name);
+			if (fi < 0 || in->cols[fi].type != VALUE_JSON) {
+				if (fi < 0)
+					spec_err(e, s, a->line, path,
+						 "table %s has no column %s",
+						 in->name, a->from);
+				else
+					spec_err(e, s, a->line, path,
+						 "column %s of %s is %s, not "
+						 "json",
+						 a->from, in->name,
+						 value_type_name(
+						     in->cols[fi].type));
+				cJSON_Delete(newcols);
+				goto out;
+			}
+			cJSON_ArrayForEach(it, newcols)
+			{
+				cJSON *nm =
+				    cJSON_GetObjectItemCaseSensitive(it, "name");
+				if (cJSON_IsString(nm) &&
+				    strcmp(nm->valuestring, a->name) == 0) {
+					spec_err(e, s, a->line, path,
+						 "table %s already has an "
+						 "output column %s",
+						 in->name, a->name);
+					cJSON_Delete(newcols);
+					goto out;
+				}
+			}
+			p->add_from[k] = (size_t)fi;
+			c = cJSON_CreateObject();
+			if (!c || !cJSON_AddStringToObject(c, "name", a->name) ||
+			    !cJSON_AddStringToObject(
+				c, "type",
+				value_type_name((enum value_type)a->type)) ||
+			    !cJSON_AddBoolToObject(c, "nullable", 1)) {
+				cJSON_Delete(c);
+				cJSON_Delete(newcols);
+				err_oom(e);
+				goto out;
+			}
+			cJSON_AddItemToArray(newcols, c);
+		}
+	}
 	if (nout == 0) {
 		snprintf(path, sizeof(path), "tables.%s", t ? t->name : "*");
 		spec_err(e, s, t ? t->line : all->line, path,
@@ -1794,7 +2074,7 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 		if (stream_writer_begin_table(w, p.out, e) < 0)
 			goto out;
 		while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {
-			for (size_t i = 0; i < p.out->ncols; i++) {
+			for (size_t i = 0; i < p.nmask; i++) {
 				p.row[i] = row[p.from[i]];
 				if (p.shift[i] && !p.row[i].null &&
 				    shift_value(p.shift[i], t, row,
@@ -1824,6 +2104,13 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 					       &p.row[i], e) < 0)
 					goto out;
 			}
+			for (size_t k = 0; k < p.nadds; k++)
+				if (add_value(&p.adds[k], t, row,
+					      &row[p.add_from[k]],
+					      &p.abuf[2 * k], &p.abuf[2 * k + 1],
+					      &p.row[p.nmask + k], rown + 1,
+					      e) < 0)
+					goto out;
 			if (stream_writer_add_row(w, p.row, e) < 0)
 				goto out;
 			st->rows++;

@@ -118,7 +118,7 @@ spec_fails() {
 
 test_expect_success 'spec errors in the spec itself: exit 5 with the place' '
 	spec_fails "{\"tables\": {\"messages\": {\"renam\": \"x\"}}}" \
-		"bad.json: line 1: tables.messages: unknown member '"'"'renam'"'"' (expected skip, rename, columns or order)" &&
+		"bad.json: line 1: tables.messages: unknown member '"'"'renam'"'"' (expected skip, rename, columns, add or order)" &&
 	spec_fails "{\"tables\": {\"messages\": {\"skip\": \"yes\"}}}" \
 		"bad.json: line 1: tables.messages.skip: expected true or false, not a string" &&
 	spec_fails "{\"tables\": {\"messages\": {\"columns\": {\"body\": {\"rename\": 5}}}}}" \
@@ -419,6 +419,28 @@ test_expect_success 'a value that does not cast stops with its row, key, column 
 	echo "{\"tables\": {\"k\": {\"columns\": {\"n\": {\"cast\": {\"to\": \"timestamptz\", \"from\": \"unix_seconds\"}}}}}}" >bad.json &&
 	test_expect_code 5 ferry-transform -s bad.json -o out8.ferry k2.ferry 2>err &&
 	test_grep "column n of k is text: unix time comes from an integer column" err
+'
+
+test_expect_success 'add columns from the fields of a JSON column' '
+	echo "{\"tables\": {\"users\": {\"add\": {\"theme\": {\"from_json\": \"settings\", \"path\": [\"theme\"], \"type\": \"text\"}, \"second\": {\"from_json\": \"settings\", \"path\": [\"b\", 1], \"type\": \"decimal\"}, \"inner\": {\"from_json\": \"settings\", \"path\": [\"b\", 2], \"type\": \"json\"}}}}}" >add.json &&
+	ferry-transform -s add.json "$G/chat.ferry" >added.ferry &&
+	ferry-cat -t users added.ferry | jq -c "[.row.id, .row.theme, .row.second, .row.inner]" >out &&
+	ferry-cat -f summary -t users added.ferry >sum &&
+	test_grep "column theme: text" sum &&
+	test_grep "column second: decimal" sum &&
+	test_grep "column inner: json" sum &&
+	sed -n 1p out >l1 && echo "[1,\"dark\",null,null]" >expect && test_cmp expect l1 &&
+	sed -n 3p out >l3 && echo "[3,null,\"2.50\",\"{\\\"c\\\":null}\"]" >expect && test_cmp expect l3 &&
+	echo "{\"tables\": {\"users\": {\"add\": {\"t\": {\"from_json\": \"settings\", \"path\": [\"theme\"], \"type\": \"int64\"}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o out9.ferry "$G/chat.ferry" 2>err &&
+	echo "ferry-transform: table users, row 1 (id=1), column t: the field does not read as int64" >expect &&
+	test_cmp expect err &&
+	echo "{\"tables\": {\"users\": {\"add\": {\"t\": {\"from_json\": \"email\", \"path\": [\"x\"], \"type\": \"text\"}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o out9.ferry "$G/chat.ferry" 2>err &&
+	test_grep "tables.users.add.t: column email of users is text, not json" err &&
+	echo "{\"tables\": {\"users\": {\"add\": {\"email\": {\"from_json\": \"settings\", \"path\": [\"x\"], \"type\": \"text\"}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o out9.ferry "$G/chat.ferry" 2>err &&
+	test_grep "table users already has an output column email" err
 '
 
 test_expect_success '--check-spec checks the spec alone; the example specs are good' '
