@@ -29,7 +29,7 @@ enum mask_method {
 	MASK_KEEP_LAST, /* '*' for all but the last n characters */
 };
 
-#define MASK_HEX 32	 /* hex digits of a keyed hash kept */
+#define MASK_HEX 32	  /* hex digits of a keyed hash kept */
 #define MASK_EMAIL_HEX 16 /* of an email's */
 #define MASK_MAX_KEEP 1000
 
@@ -40,8 +40,8 @@ struct col_op {
 	int line;
 	bool used; /* "*": some table has the column */
 	enum mask_method mask;
-	char *mask_with; /* MASK_REDACT's text */
-	size_t keep;	 /* MASK_KEEP_LAST's n */
+	char *mask_with;    /* MASK_REDACT's text */
+	size_t keep;	    /* MASK_KEEP_LAST's n */
 	unsigned char *key; /* MASK_HMAC, MASK_EMAIL: from the environment */
 	size_t keylen;
 	bool has_shift;
@@ -51,14 +51,14 @@ struct col_op {
 	size_t *map_len;	   /* of map_to's */
 	size_t *from_len;
 	size_t nmap;
-	int unmapped;	/* a value the map lacks: 0 kept, 1 NULL, 2 error */
-	char *deflt;	/* "default": what a NULL becomes, or NULL */
-	int cast_to;	/* "cast": the output type, or -1 */
-	int cast_unix;	/* from unix time: 0 no, 1 seconds, 1000 millis */
-	int invalid;	/* a value that does not convert: 0 error, 1 NULL */
-	bool clean;	/* "clean": any of the three below */
+	int unmapped;  /* a value the map lacks: 0 kept, 1 NULL, 2 error */
+	char *deflt;   /* "default": what a NULL becomes, or NULL */
+	int cast_to;   /* "cast": the output type, or -1 */
+	int cast_unix; /* from unix time: 0 no, 1 seconds, 1000 millis */
+	int invalid;   /* a value that does not convert: 0 error, 1 NULL */
+	bool clean;    /* "clean": any of the three below */
 	bool remove_nul, trim;
-	int tcase;	/* 0 kept, 1 lower, 2 upper (ASCII letters) */
+	int tcase;     /* 0 kept, 1 lower, 2 upper (ASCII letters) */
 	int ambiguous; /* a wall time that happens twice: 0 error,
 			* -1 the earlier, 1 the later */
 };
@@ -235,7 +235,7 @@ static int parse_mask(struct spec *s, const char *doc,
 	    (num && c->mask != MASK_KEEP_LAST))
 		return spec_err(e, s, line_of(doc, n), path,
 				"method %s takes %s", m->str,
-				c->mask == MASK_REDACT	  ? "only with"
+				c->mask == MASK_REDACT	    ? "only with"
 				: c->mask == MASK_KEEP_LAST ? "only n"
 							    : "only key_env");
 	if (c->mask == MASK_HMAC || c->mask == MASK_EMAIL) {
@@ -268,8 +268,8 @@ static int parse_mask(struct spec *s, const char *doc,
 			     with->len > SCHEMA_MAX_NAME))
 			return spec_err(e, s, line_of(doc, with), p,
 					"at most 1024 bytes, no NUL");
-		if (!(c->mask_with = with ? dupn(with->str, with->len)
-					  : strdup("***")))
+		if (!(c->mask_with =
+			  with ? dupn(with->str, with->len) : strdup("***")))
 			return err_oom(e);
 	}
 	if (c->mask == MASK_KEEP_LAST) {
@@ -313,13 +313,13 @@ static int get_zone(const struct spec *s, const char *doc,
 	if (!dir || !*dir)
 		dir = "/usr/share/zoneinfo";
 	if (n->len == 0 || n->len > 255 || memchr(n->str, '\0', n->len) ||
-	    n->str[0] == '/' || strstr(n->str, "..") ||
-	    strchr(n->str, ':') || strchr(n->str, ','))
+	    n->str[0] == '/' || strstr(n->str, "..") || strchr(n->str, ':') ||
+	    strchr(n->str, ','))
 		return spec_err(e, s, line_of(doc, n), path,
 				"'%s' is not a zone name", n->str);
 	snprintf(file, sizeof(file), "%s/%s", dir, n->str);
 	f = stat(file, &st) == 0 && S_ISREG(st.st_mode) ? fopen(file, "rb")
-							 : NULL;
+							: NULL;
 	if (f) {
 		if (fread(magic, 1, 4, f) != 4)
 			magic[0] = 0;
@@ -380,8 +380,8 @@ static int parse_cast(struct spec *s, const char *doc,
 			return spec_err(e, s, line_of(doc, from), p,
 					"unix time casts to timestamptz or "
 					"timestamp");
-		c->cast_unix = strcmp(from->str, "unix_seconds") == 0 ? 1
-								     : 1000;
+		c->cast_unix =
+		    strcmp(from->str, "unix_seconds") == 0 ? 1 : 1000;
 	}
 	return 0;
 }
@@ -458,10 +458,11 @@ static int parse_column(struct spec *s, const char *doc,
 				return -1;
 		} else if (strcmp(k, "map") == 0) {
 			if (v->kind != JSON_OBJECT)
-				return spec_err(e, s, line_of(doc, v), p,
-						"expected an object of old to new "
-						"values, not %s",
-						kind_name(v->kind));
+				return spec_err(
+				    e, s, line_of(doc, v), p,
+				    "expected an object of old to new "
+				    "values, not %s",
+				    kind_name(v->kind));
 			c->map_from = calloc(v->n + 1, sizeof(char *));
 			c->map_to = calloc(v->n + 1, sizeof(char *));
 			c->map_len = calloc(v->n + 1, sizeof(size_t));
@@ -527,14 +528,15 @@ static int parse_column(struct spec *s, const char *doc,
 						"\"earlier\" or \"later\"");
 			c->ambiguous = strcmp(v->str, "earlier") == 0 ? -1
 				       : strcmp(v->str, "later") == 0 ? 1
-									: 0;
+								      : 0;
 		} else if (strcmp(k, "shift") == 0) {
 			char *end;
 			long long x;
 			if (v->kind != JSON_NUMBER)
-				return spec_err(e, s, line_of(doc, v), p,
-						"expected a whole number, not %s",
-						kind_name(v->kind));
+				return spec_err(
+				    e, s, line_of(doc, v), p,
+				    "expected a whole number, not %s",
+				    kind_name(v->kind));
 			errno = 0;
 			x = strtoll(v->str, &end, 10);
 			if (*end || errno)
@@ -545,12 +547,13 @@ static int parse_column(struct spec *s, const char *doc,
 			c->has_shift = true;
 			c->shift = (int64_t)x;
 		} else {
-			return spec_err(e, s, line_of(doc, v), path,
-					"unknown member '%s' (expected rename, "
-					"drop, mask, shift, zone, ambiguous, "
-					"map, unmapped, default, clean, cast or "
-					"invalid)",
-					k);
+			return spec_err(
+			    e, s, line_of(doc, v), path,
+			    "unknown member '%s' (expected rename, "
+			    "drop, mask, shift, zone, ambiguous, "
+			    "map, unmapped, default, clean, cast or "
+			    "invalid)",
+			    k);
 		}
 	}
 	if (c->drop && c->rename)
@@ -647,10 +650,11 @@ static int parse_adds(struct spec *s, const char *doc,
 				 strspn(el->str, "0123456789") == el->len)
 				a->path[j] = dupn(el->str, el->len);
 			else
-				return spec_err(e, s, line_of(doc, el), q,
-						"element %zu is neither a "
-						"member name nor an array index",
-						j);
+				return spec_err(
+				    e, s, line_of(doc, el), q,
+				    "element %zu is neither a "
+				    "member name nor an array index",
+				    j);
 			if (!a->path[j])
 				return err_oom(e);
 			a->npath++;
@@ -678,9 +682,9 @@ static int parse_table(struct spec *s, const char *doc,
 		char p[3 * SCHEMA_MAX_NAME];
 
 		snprintf(p, sizeof(p), "%s.%s", path, k);
-		if (all && (strcmp(k, "skip") == 0 ||
-			    strcmp(k, "rename") == 0 ||
-			    strcmp(k, "order") == 0))
+		if (all &&
+		    (strcmp(k, "skip") == 0 || strcmp(k, "rename") == 0 ||
+		     strcmp(k, "order") == 0))
 			return spec_err(e, s, line_of(doc, v), p,
 					"'%s' cannot apply to every table "
 					"(\"*\" takes columns only)",
@@ -693,17 +697,18 @@ static int parse_table(struct spec *s, const char *doc,
 				return -1;
 		} else if (strcmp(k, "columns") == 0) {
 			if (v->kind != JSON_OBJECT)
-				return spec_err(e, s, line_of(doc, v), p,
-						"expected an object of columns, "
-						"not %s",
-						kind_name(v->kind));
+				return spec_err(
+				    e, s, line_of(doc, v), p,
+				    "expected an object of columns, "
+				    "not %s",
+				    kind_name(v->kind));
 			if (!(t->cols = calloc(v->n + 1, sizeof(*t->cols))))
 				return err_oom(e);
 			for (size_t j = 0; j < v->n; j++) {
 				struct col_op *c = &t->cols[t->ncols];
 				c->cast_to = -1;
-				if (!(c->name = dupn(v->keys[j],
-						     v->keylens[j])))
+				if (!(c->name =
+					  dupn(v->keys[j], v->keylens[j])))
 					return err_oom(e);
 				t->ncols++;
 				if (parse_column(s, doc, &v->kids[j], path, c,
@@ -972,6 +977,21 @@ const char *spec_table_source(const struct spec *s, const char *out)
 	return out;
 }
 
+/* A column operation on a column of the wrong type: exit 5 at
+ * tables.T.columns.C.MEMBER. */
+static int op_type_err(struct spec *s, const struct table_spec *t,
+		       const struct schema_table *in,
+		       const struct schema_column *col, const struct col_op *op,
+		       const char *member, const char *what, struct err *e)
+{
+	char path[3 * SCHEMA_MAX_NAME + 32];
+
+	snprintf(path, sizeof(path), "tables.%s.columns.%s.%s",
+		 find_col(t, col->name) ? t->name : "*", col->name, member);
+	return spec_err(e, s, op->line, path, "column %s of %s is %s: %s",
+			col->name, in->name, value_type_name(col->type), what);
+}
+
 /* A map or default on column col of table in: text or enum only; for an
  * enum every old value must be one of its labels, and the output's
  * labels are what the map makes of them (cj: the column's JSON). */
@@ -989,7 +1009,8 @@ static int plan_map(struct spec *s, const struct table_spec *t,
 		return spec_err(e, s, op->line, path,
 				"column %s of %s is %s: map and default apply "
 				"to text and enum columns",
-				col->name, in->name, value_type_name(col->type));
+				col->name, in->name,
+				value_type_name(col->type));
 	if (op->unmapped == 1)
 		cJSON_ReplaceItemInObjectCaseSensitive(cj, "nullable",
 						       cJSON_CreateTrue());
@@ -1060,9 +1081,9 @@ static int64_t floor_div(int64_t a, int64_t b)
  * A value that does not convert is an error naming it, or NULL.
  */
 static int cast_value(const struct col_op *op, const struct schema_table *t,
-		      const struct value *row, size_t col,
-		      enum value_type from, struct value *v, struct buf *fb,
-		      struct buf *pb, uint64_t rown, struct err *e)
+		      const struct value *row, size_t col, enum value_type from,
+		      struct value *v, struct buf *fb, struct buf *pb,
+		      uint64_t rown, struct err *e)
 {
 	enum value_type to = (enum value_type)op->cast_to;
 	struct value out;
@@ -1075,9 +1096,8 @@ static int cast_value(const struct col_op *op, const struct schema_table *t,
 		int64_t x = from == VALUE_INT64 ? v->v.i : (int64_t)v->v.u;
 		int64_t us;
 		if ((from == VALUE_UINT64 && v->v.u > INT64_MAX) ||
-		    __builtin_mul_overflow(x, op->cast_unix == 1 ? 1000000
-								 : 1000,
-					   &us) ||
+		    __builtin_mul_overflow(
+			x, op->cast_unix == 1 ? 1000000 : 1000, &us) ||
 		    us == VALUE_TS_NEG_INF || us == VALUE_TS_POS_INF)
 			goto invalid;
 		v->v.i = us;
@@ -1085,8 +1105,9 @@ static int cast_value(const struct col_op *op, const struct schema_table *t,
 	}
 	if ((from == VALUE_TIMESTAMP || from == VALUE_TIMESTAMPTZ) &&
 	    to == VALUE_DATE) {
-		v->v.i = v->v.i == VALUE_TS_NEG_INF   ? VALUE_DATE_NEG_INF
-			 : v->v.i == VALUE_TS_POS_INF ? VALUE_DATE_POS_INF
+		v->v.i = v->v.i == VALUE_TS_NEG_INF ? VALUE_DATE_NEG_INF
+			 : v->v.i == VALUE_TS_POS_INF
+			     ? VALUE_DATE_POS_INF
 			     : floor_div(v->v.i, INT64_C(86400000000));
 		return 0;
 	}
@@ -1106,8 +1127,8 @@ static int cast_value(const struct col_op *op, const struct schema_table *t,
 	if (value_format(fb, from, v, VALUE_STYLE_TEXT, &e2) < 0)
 		goto invalid;
 	memset(&out, 0, sizeof(out));
-	if (value_parse(to, fb->data ? (const char *)fb->data : "", fb->len,
-			pb, &out, &e2) < 0)
+	if (value_parse(to, fb->data ? (const char *)fb->data : "", fb->len, pb,
+			&out, &e2) < 0)
 		goto invalid;
 	*v = out;
 	return 0;
@@ -1174,9 +1195,7 @@ static int add_value(const struct add_col *a, const struct schema_table *t,
 		break;
 	case JSON_TRUE: txt = "true", len = 4; break;
 	case JSON_FALSE: txt = "false", len = 5; break;
-	default:
-		txt = n->raw;
-		len = n->rawlen;
+	default: txt = n->raw; len = n->rawlen;
 	}
 	buf_reset(b);
 	buf_reset(tb);
@@ -1191,8 +1210,8 @@ static int add_value(const struct add_col *a, const struct schema_table *t,
 	json_free(root);
 	if (rc == 0)
 		rc = value_parse((enum value_type)a->type,
-				 tb->data ? (const char *)tb->data : "", len,
-				 b, out, &e2);
+				 tb->data ? (const char *)tb->data : "", len, b,
+				 out, &e2);
 	if (rc == 0) {
 		out->null = false;
 		return 0;
@@ -1204,13 +1223,12 @@ invalid:
 		return 0;
 	{
 		char key[256];
-		return err_set(e, ERR_SPEC,
-			       "table %s, row %" PRIu64 " (%s), column %s: "
-			       "the field does not read as %s",
-			       t->name, rown,
-			       schema_row_key(t, row, key, sizeof(key)),
-			       a->name,
-			       value_type_name((enum value_type)a->type));
+		return err_set(
+		    e, ERR_SPEC,
+		    "table %s, row %" PRIu64 " (%s), column %s: "
+		    "the field does not read as %s",
+		    t->name, rown, schema_row_key(t, row, key, sizeof(key)),
+		    a->name, value_type_name((enum value_type)a->type));
 	}
 }
 
@@ -1461,20 +1479,18 @@ static int zone_value(const struct col_op *op, const struct schema_table *t,
 		if (value_format(&b, VALUE_TIMESTAMP, v, VALUE_STYLE_TEXT,
 				 &e2) < 0)
 			buf_release(&b);
-		snprintf(val, sizeof(val), "%s",
-			 b.data ? (char *)b.data : "?");
+		snprintf(val, sizeof(val), "%s", b.data ? (char *)b.data : "?");
 		buf_release(&b);
-		return err_set(e, ERR_SPEC,
-			       "table %s, row %" PRIu64 " (%s), column %s: %s "
-			       "%s in %s%s",
-			       t->name, rown,
-			       schema_row_key(t, row, key, sizeof(key)),
-			       t->cols[col].name, val,
-			       nok == 0 ? "does not exist" : "happens twice",
-			       op->zone,
-			       nok == 0 ? " (a daylight-saving gap)"
-					: " (set \"ambiguous\" to "
-					  "\"earlier\" or \"later\")");
+		return err_set(
+		    e, ERR_SPEC,
+		    "table %s, row %" PRIu64 " (%s), column %s: %s "
+		    "%s in %s%s",
+		    t->name, rown, schema_row_key(t, row, key, sizeof(key)),
+		    t->cols[col].name, val,
+		    nok == 0 ? "does not exist" : "happens twice", op->zone,
+		    nok == 0 ? " (a daylight-saving gap)"
+			     : " (set \"ambiguous\" to "
+			       "\"earlier\" or \"later\")");
 	}
 }
 
@@ -1596,8 +1612,8 @@ static int plan_table(struct spec *s, struct table_spec *t,
 		if (schema_column_index(in, all->cols[i].name) >= 0)
 			all->cols[i].used = true;
 	if (!(p->from = calloc(in->ncols + 1, sizeof(*p->from))) ||
-	    !(p->row = calloc(in->ncols + (t ? t->nadds : 0) + 1,
-			      sizeof(*p->row))))
+	    !(p->row =
+		  calloc(in->ncols + (t ? t->nadds : 0) + 1, sizeof(*p->row))))
 		return err_oom(e);
 	if (!(js = schema_table_to_json(in, e)))
 		goto out;
@@ -1709,15 +1725,10 @@ static int plan_table(struct spec *s, struct table_spec *t,
 			cJSON *cj = cJSON_GetArrayItem(newcols, (int)i);
 			if (op->cast_unix && col->type != VALUE_INT64 &&
 			    col->type != VALUE_UINT64) {
-				snprintf(path, sizeof(path),
-					 "tables.%s.columns.%s.cast",
-					 find_col(t, col->name) ? t->name : "*",
-					 col->name);
-				spec_err(e, s, op->line, path,
-					 "column %s of %s is %s: unix time "
-					 "comes from an integer column",
-					 col->name, in->name,
-					 value_type_name(col->type));
+				op_type_err(
+				    s, t, in, col, op, "cast",
+				    "unix time comes from an integer column",
+				    e);
 				cJSON_Delete(newcols);
 				goto out;
 			}
@@ -1728,11 +1739,11 @@ static int plan_table(struct spec *s, struct table_spec *t,
 			    cJSON_CreateString(
 				value_type_name((enum value_type)op->cast_to)));
 			cJSON_DeleteItemFromObjectCaseSensitive(cj,
-								 "source_type");
+								"source_type");
 			cJSON_DeleteItemFromObjectCaseSensitive(cj, "labels");
 			cJSON_DeleteItemFromObjectCaseSensitive(cj, "length");
 			cJSON_DeleteItemFromObjectCaseSensitive(cj,
-								 "precision");
+								"precision");
 			cJSON_DeleteItemFromObjectCaseSensitive(cj, "scale");
 			if (op->invalid)
 				cJSON_ReplaceItemInObjectCaseSensitive(
@@ -1741,15 +1752,8 @@ static int plan_table(struct spec *s, struct table_spec *t,
 		}
 		if (op && op->clean) {
 			if (col->type != VALUE_TEXT) {
-				snprintf(path, sizeof(path),
-					 "tables.%s.columns.%s.clean",
-					 find_col(t, col->name) ? t->name : "*",
-					 col->name);
-				spec_err(e, s, op->line, path,
-					 "column %s of %s is %s: clean "
-					 "applies to text",
-					 col->name, in->name,
-					 value_type_name(col->type));
+				op_type_err(s, t, in, col, op, "clean",
+					    "clean applies to text", e);
 				cJSON_Delete(newcols);
 				goto out;
 			}
@@ -1758,15 +1762,8 @@ static int plan_table(struct spec *s, struct table_spec *t,
 		if (op && op->has_shift) {
 			if (col->type != VALUE_INT64 &&
 			    col->type != VALUE_UINT64) {
-				snprintf(path, sizeof(path),
-					 "tables.%s.columns.%s.shift",
-					 find_col(t, col->name) ? t->name : "*",
-					 col->name);
-				spec_err(e, s, op->line, path,
-					 "column %s of %s is %s: shifts apply "
-					 "to integers",
-					 col->name, in->name,
-					 value_type_name(col->type));
+				op_type_err(s, t, in, col, op, "shift",
+					    "shifts apply to integers", e);
 				cJSON_Delete(newcols);
 				goto out;
 			}
@@ -1774,15 +1771,10 @@ static int plan_table(struct spec *s, struct table_spec *t,
 		}
 		if (op && op->zone) {
 			if (col->type != VALUE_TIMESTAMP) {
-				snprintf(path, sizeof(path),
-					 "tables.%s.columns.%s.zone",
-					 find_col(t, col->name) ? t->name : "*",
-					 col->name);
-				spec_err(e, s, op->line, path,
-					 "column %s of %s is %s: a zone "
-					 "applies to a timestamp (a DATETIME)",
-					 col->name, in->name,
-					 value_type_name(col->type));
+				op_type_err(
+				    s, t, in, col, op, "zone",
+				    "a zone applies to a timestamp (a DATETIME)",
+				    e);
 				cJSON_Delete(newcols);
 				goto out;
 			}
@@ -1792,14 +1784,15 @@ static int plan_table(struct spec *s, struct table_spec *t,
 				 * source's type no longer describes it */
 				cJSON *cj = cJSON_GetArrayItem(newcols, (int)i);
 				cJSON_ReplaceItemInObjectCaseSensitive(
-				    cj, "type", cJSON_CreateString("timestamptz"));
+				    cj, "type",
+				    cJSON_CreateString("timestamptz"));
 				cJSON_DeleteItemFromObjectCaseSensitive(
 				    cj, "source_type");
 			}
 		}
 		if (op && (op->nmap || op->deflt)) {
-			if (plan_map(s, t, in, col, op, cJSON_GetArrayItem(
-							   newcols, (int)i),
+			if (plan_map(s, t, in, col, op,
+				     cJSON_GetArrayItem(newcols, (int)i),
 				     e) < 0) {
 				cJSON_Delete(newcols);
 				goto out;
@@ -1810,13 +1803,8 @@ static int plan_table(struct spec *s, struct table_spec *t,
 			continue;
 		if ((op->cast_to >= 0 ? (enum value_type)op->cast_to
 				      : col->type) != VALUE_TEXT) {
-			snprintf(path, sizeof(path), "tables.%s.columns.%s.mask",
-				 find_col(t, col->name) ? t->name : "*",
-				 col->name);
-			spec_err(e, s, op->line, path,
-				 "column %s of %s is %s: masks apply to text",
-				 col->name, in->name,
-				 value_type_name(col->type));
+			op_type_err(s, t, in, col, op, "mask",
+				    "masks apply to text", e);
 			cJSON_Delete(newcols);
 			goto out;
 		}
@@ -1836,7 +1824,8 @@ static int plan_table(struct spec *s, struct table_spec *t,
 			const struct add_col *a = &t->adds[k];
 			int fi = schema_column_index(in, a->from);
 			cJSON *c, *it;
-			buf_init(&p->abuf[2 * k], (size_t)STREAM_MAX_ROW * 2 + 64);
+			buf_init(&p->abuf[2 * k],
+				 (size_t)STREAM_MAX_ROW * 2 + 64);
 			buf_init(&p->abuf[2 * k + 1],
 				 (size_t)STREAM_MAX_ROW * 2 + 64);
 			snprintf(path, sizeof(path), "tables.%s.add.%s",
@@ -1847,19 +1836,19 @@ static int plan_table(struct spec *s, struct table_spec *t,
 						 "table %s has no column %s",
 						 in->name, a->from);
 				else
-					spec_err(e, s, a->line, path,
-						 "column %s of %s is %s, not "
-						 "json",
-						 a->from, in->name,
-						 value_type_name(
-						     in->cols[fi].type));
+					spec_err(
+					    e, s, a->line, path,
+					    "column %s of %s is %s, not "
+					    "json",
+					    a->from, in->name,
+					    value_type_name(in->cols[fi].type));
 				cJSON_Delete(newcols);
 				goto out;
 			}
 			cJSON_ArrayForEach(it, newcols)
 			{
-				cJSON *nm =
-				    cJSON_GetObjectItemCaseSensitive(it, "name");
+				cJSON *nm = cJSON_GetObjectItemCaseSensitive(
+				    it, "name");
 				if (cJSON_IsString(nm) &&
 				    strcmp(nm->valuestring, a->name) == 0) {
 					spec_err(e, s, a->line, path,
@@ -1872,7 +1861,8 @@ static int plan_table(struct spec *s, struct table_spec *t,
 			}
 			p->add_from[k] = (size_t)fi;
 			c = cJSON_CreateObject();
-			if (!c || !cJSON_AddStringToObject(c, "name", a->name) ||
+			if (!c ||
+			    !cJSON_AddStringToObject(c, "name", a->name) ||
 			    !cJSON_AddStringToObject(
 				c, "type",
 				value_type_name((enum value_type)a->type)) ||
@@ -1914,8 +1904,8 @@ static int plan_table(struct spec *s, struct table_spec *t,
 		/* an index on a dropped column goes with it */
 		for (int i = cJSON_GetArraySize(m) - 1; i >= 0; i--) {
 			cJSON *ix = cJSON_GetArrayItem(m, i);
-			cJSON *ic = cJSON_GetObjectItemCaseSensitive(
-			    ix, "columns");
+			cJSON *ic =
+			    cJSON_GetObjectItemCaseSensitive(ix, "columns");
 			if (ic && map_names(ic, in, t, all))
 				cJSON_DeleteItemFromArray(m, i);
 		}
@@ -1947,8 +1937,8 @@ out:
 const struct col_op *spec_column_mask(const struct spec *s, const char *table,
 				      const char *col)
 {
-	const struct col_op *op = find_col(find_table((struct spec *)s, table),
-					   col);
+	const struct col_op *op =
+	    find_col(find_table((struct spec *)s, table), col);
 
 	if (!op)
 		op = find_col(s->all, col);
@@ -1958,8 +1948,8 @@ const struct col_op *spec_column_mask(const struct spec *s, const char *table,
 const struct col_op *spec_column_zone(const struct spec *s, const char *table,
 				      const char *col)
 {
-	const struct col_op *op = find_col(find_table((struct spec *)s, table),
-					   col);
+	const struct col_op *op =
+	    find_col(find_table((struct spec *)s, table), col);
 
 	if (!op)
 		op = find_col(s->all, col);
@@ -1976,8 +1966,8 @@ int spec_zone(const struct col_op *op, const struct schema_table *t,
 const struct col_op *spec_column_map(const struct spec *s, const char *table,
 				     const char *col)
 {
-	const struct col_op *op = find_col(find_table((struct spec *)s, table),
-					   col);
+	const struct col_op *op =
+	    find_col(find_table((struct spec *)s, table), col);
 
 	if (!op)
 		op = find_col(s->all, col);
@@ -1991,11 +1981,11 @@ int spec_map(const struct col_op *op, const struct schema_table *t,
 	return map_value(op, t, row, col, v, rown, e);
 }
 
-const struct col_op *spec_column_clean(const struct spec *s,
-				       const char *table, const char *col)
+const struct col_op *spec_column_clean(const struct spec *s, const char *table,
+				       const char *col)
 {
-	const struct col_op *op = find_col(find_table((struct spec *)s, table),
-					   col);
+	const struct col_op *op =
+	    find_col(find_table((struct spec *)s, table), col);
 
 	if (!op)
 		op = find_col(s->all, col);
@@ -2008,11 +1998,11 @@ int spec_clean(const struct col_op *op, struct buf *b, struct value *v,
 	return clean_value(op, b, v, e);
 }
 
-bool spec_column_shift(const struct spec *s, const char *table,
-		       const char *col, int64_t *by)
+bool spec_column_shift(const struct spec *s, const char *table, const char *col,
+		       int64_t *by)
 {
-	const struct col_op *op = find_col(find_table((struct spec *)s, table),
-					   col);
+	const struct col_op *op =
+	    find_col(find_table((struct spec *)s, table), col);
 
 	if (!op)
 		op = find_col(s->all, col);
@@ -2078,8 +2068,8 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 				p.row[i] = row[p.from[i]];
 				if (p.shift[i] && !p.row[i].null &&
 				    shift_value(p.shift[i], t, row,
-						p.out->cols[i].type,
-						&p.row[i], rown + 1, e) < 0)
+						p.out->cols[i].type, &p.row[i],
+						rown + 1, e) < 0)
 					goto out;
 				if (p.clean[i] && !p.row[i].null &&
 				    clean_value(p.clean[i], &p.cbuf[i],
@@ -2100,16 +2090,15 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 					       &p.pbuf[i], rown + 1, e) < 0)
 					goto out;
 				if (p.mask[i] && !p.row[i].null &&
-				    mask_value(p.mask[i], &p.mbuf[i],
-					       &p.row[i], e) < 0)
+				    mask_value(p.mask[i], &p.mbuf[i], &p.row[i],
+					       e) < 0)
 					goto out;
 			}
 			for (size_t k = 0; k < p.nadds; k++)
-				if (add_value(&p.adds[k], t, row,
-					      &row[p.add_from[k]],
-					      &p.abuf[2 * k], &p.abuf[2 * k + 1],
-					      &p.row[p.nmask + k], rown + 1,
-					      e) < 0)
+				if (add_value(
+					&p.adds[k], t, row, &row[p.add_from[k]],
+					&p.abuf[2 * k], &p.abuf[2 * k + 1],
+					&p.row[p.nmask + k], rown + 1, e) < 0)
 					goto out;
 			if (stream_writer_add_row(w, p.row, e) < 0)
 				goto out;
