@@ -70,14 +70,14 @@ int spec_map(const struct col_op *op, const struct schema_table *t,
 
 /* The cleaning of text column col, or NULL; spec_clean applies it to the
  * non-NULL value v (v then points into b). */
-const struct col_op *spec_column_clean(const struct spec *s,
-				       const char *table, const char *col);
+const struct col_op *spec_column_clean(const struct spec *s, const char *table,
+				       const char *col);
 int spec_clean(const struct col_op *op, struct buf *b, struct value *v,
 	       struct err *e);
 
 /* Whether the spec shifts column col of input table `table`, by *by. */
-bool spec_column_shift(const struct spec *s, const char *table,
-		       const char *col, int64_t *by);
+bool spec_column_shift(const struct spec *s, const char *table, const char *col,
+		       int64_t *by);
 
 /* Check the spec against input table t, as ferry-transform does when the
  * table begins: 0, or -1 with e set (ERR_SPEC). */

@@ -57,8 +57,8 @@ struct side {
 	 * copied to shifted and shifted there */
 	int64_t *shift_by;
 	bool *shifted_col;
-	const struct col_op **zone; /* and the zones of its timestamps */
-	const struct col_op **vmap; /* and its maps and defaults */
+	const struct col_op **zone;    /* and the zones of its timestamps */
+	const struct col_op **vmap;    /* and its maps and defaults */
 	const struct col_op **cleanop; /* and cleanings, into cbuf */
 	struct buf *cbuf;
 	size_t ncbuf;
@@ -657,19 +657,18 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		for (size_t i = 0; i < a->t->ncols; i++)
 			if ((a->t->cols[i].type == VALUE_TEXT ||
 			     a->t->cols[i].type == VALUE_ENUM) &&
-			    (a->vmap[i] = spec_column_map(
-				 o->spec, name, a->t->cols[i].name)))
+			    (a->vmap[i] = spec_column_map(o->spec, name,
+							  a->t->cols[i].name)))
 				any = true;
 		for (size_t i = 0; i < a->t->ncols; i++)
 			if (a->t->cols[i].type == VALUE_TIMESTAMP &&
-			    (a->zone[i] = spec_column_zone(
-				 o->spec, name, a->t->cols[i].name)))
+			    (a->zone[i] = spec_column_zone(o->spec, name,
+							   a->t->cols[i].name)))
 				any = true;
 		for (size_t i = 0; i < a->t->ncols; i++)
 			if ((a->t->cols[i].type == VALUE_INT64 ||
 			     a->t->cols[i].type == VALUE_UINT64) &&
-			    spec_column_shift(o->spec, name,
-					      a->t->cols[i].name,
+			    spec_column_shift(o->spec, name, a->t->cols[i].name,
 					      &a->shift_by[i]))
 				any = a->shifted_col[i] = true;
 		if (any && !(a->shifted = calloc(a->t->ncols + 1,
@@ -682,8 +681,8 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	b->as_text = calloc(a->t->ncols + 1, 1);
 	a->utext = calloc(a->t->ncols + 1, sizeof(*a->utext));
 	b->utext = calloc(a->t->ncols + 1, sizeof(*b->utext));
-	if (!c.ca || !c.cb || !c.va || !c.vb || !c.ta || !c.tb ||
-	    !a->as_text || !b->as_text || !a->utext || !b->utext) {
+	if (!c.ca || !c.cb || !c.va || !c.vb || !c.ta || !c.tb || !a->as_text ||
+	    !b->as_text || !a->utext || !b->utext) {
 		err_oom(e);
 		goto out;
 	}
@@ -1054,8 +1053,7 @@ int verify_run(struct verify_opts *o, struct err *e)
 				goto out;
 			}
 			ntab++;
-			if (compare_table(o, &sd[0], &sd[1],
-					  an, tables, e) < 0)
+			if (compare_table(o, &sd[0], &sd[1], an, tables, e) < 0)
 				goto out;
 		}
 		if (trc < 0)
@@ -1077,7 +1075,8 @@ int verify_run(struct verify_opts *o, struct err *e)
 		for (size_t i = 0; i < o->ntables; i++) {
 			size_t k;
 			for (k = 0; k < seen_n; k++)
-				if (seen[k] && strcmp(seen[k], o->tables[i]) == 0)
+				if (seen[k] &&
+				    strcmp(seen[k], o->tables[i]) == 0)
 					break;
 			if (k == seen_n) {
 				err_set(e, ERR_USAGE,
