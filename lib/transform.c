@@ -1127,8 +1127,11 @@ static int cast_value(const struct col_op *op, const struct schema_table *t,
 	if (value_format(fb, from, v, VALUE_STYLE_TEXT, &e2) < 0)
 		goto invalid;
 	memset(&out, 0, sizeof(out));
+	/* what the writer would refuse (JSON that is not JSON, ...) is a
+	 * value that does not convert */
 	if (value_parse(to, fb->data ? (const char *)fb->data : "", fb->len, pb,
-			&out, &e2) < 0)
+			&out, &e2) < 0 ||
+	    value_check(to, &out, NULL, 0, &e2) < 0)
 		goto invalid;
 	*v = out;
 	return 0;
@@ -1214,7 +1217,9 @@ static int add_value(const struct add_col *a, const struct schema_table *t,
 				 out, &e2);
 	if (rc == 0) {
 		out->null = false;
-		return 0;
+		if (value_check((enum value_type)a->type, out, NULL, 0, &e2) ==
+		    0)
+			return 0;
 	}
 invalid:
 	memset(out, 0, sizeof(*out));
@@ -1996,6 +2001,28 @@ int spec_clean(const struct col_op *op, struct buf *b, struct value *v,
 	       struct err *e)
 {
 	return clean_value(op, b, v, e);
+}
+
+const struct col_op *spec_column_cast(const struct spec *s, const char *table,
+				      const char *col, enum value_type *to)
+{
+	const struct col_op *op =
+	    find_col(find_table((struct spec *)s, table), col);
+
+	if (!op)
+		op = find_col(s->all, col);
+	if (!op || op->cast_to < 0)
+		return NULL;
+	*to = (enum value_type)op->cast_to;
+	return op;
+}
+
+int spec_cast(const struct col_op *op, const struct schema_table *t,
+	      const struct value *row, size_t col, enum value_type from,
+	      struct value *v, struct buf *fb, struct buf *pb, uint64_t rown,
+	      struct err *e)
+{
+	return cast_value(op, t, row, col, from, v, fb, pb, rown, e);
 }
 
 bool spec_column_shift(const struct spec *s, const char *table, const char *col,

@@ -75,6 +75,16 @@ const struct col_op *spec_column_clean(const struct spec *s, const char *table,
 int spec_clean(const struct col_op *op, struct buf *b, struct value *v,
 	       struct err *e);
 
+/* The cast of column col of input table `table` (its new type in *to), or
+ * NULL; spec_cast applies it to the non-NULL value v of type `from`, as
+ * ferry-transform does (fb and pb: room for the value's forms). */
+const struct col_op *spec_column_cast(const struct spec *s, const char *table,
+				      const char *col, enum value_type *to);
+int spec_cast(const struct col_op *op, const struct schema_table *t,
+	      const struct value *row, size_t col, enum value_type from,
+	      struct value *v, struct buf *fb, struct buf *pb, uint64_t rown,
+	      struct err *e);
+
 /* Whether the spec shifts column col of input table `table`, by *by. */
 bool spec_column_shift(const struct spec *s, const char *table, const char *col,
 		       int64_t *by);

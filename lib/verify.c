@@ -57,8 +57,11 @@ struct side {
 	 * copied to shifted and shifted there */
 	int64_t *shift_by;
 	bool *shifted_col;
-	const struct col_op **zone;    /* and the zones of its timestamps */
-	const struct col_op **vmap;    /* and its maps and defaults */
+	const struct col_op **zone;   /* and the zones of its timestamps */
+	const struct col_op **vmap;   /* and its maps and defaults */
+	const struct col_op **castop; /* and casts, through fbuf/pbuf */
+	enum value_type *ctype;	      /* each column's type after -s */
+	struct buf *fbuf, *pbuf;
 	const struct col_op **cleanop; /* and cleanings, into cbuf */
 	struct buf *cbuf;
 	size_t ncbuf;
@@ -139,6 +142,17 @@ static void side_masks_free(struct side *s)
 	free(s->shifted);
 	for (size_t i = 0; s->cbuf && i < s->ncbuf; i++)
 		buf_release(&s->cbuf[i]);
+	for (size_t i = 0; s->fbuf && i < s->ncbuf; i++)
+		buf_release(&s->fbuf[i]);
+	for (size_t i = 0; s->pbuf && i < s->ncbuf; i++)
+		buf_release(&s->pbuf[i]);
+	free(s->fbuf);
+	free(s->pbuf);
+	free(s->castop);
+	free(s->ctype);
+	s->fbuf = s->pbuf = NULL;
+	s->castop = NULL;
+	s->ctype = NULL;
 	s->ncbuf = 0;
 	free(s->cbuf);
 	free(s->cleanop);
@@ -240,21 +254,26 @@ static int shift_row(struct side *s, struct err *e)
 		if (s->cleanop && s->cleanop[i] && !v->null &&
 		    spec_clean(s->cleanop[i], &s->cbuf[i], v, e) < 0)
 			return -1;
-		if (s->vmap && s->vmap[i]) {
-			if (spec_map(s->vmap[i], s->t, s->row, i, v,
-				     s->rows + 1, e) < 0) {
-				err_prefix(e, "side %c", s->label);
-				return -1;
-			}
-			continue;
+		if (s->vmap && s->vmap[i] &&
+		    spec_map(s->vmap[i], s->t, s->row, i, v, s->rows + 1, e) <
+			0) {
+			err_prefix(e, "side %c", s->label);
+			return -1;
 		}
-		if (s->zone && s->zone[i] && !v->null) {
-			if (spec_zone(s->zone[i], s->t, s->row, i, v,
-				      s->rows + 1, e) < 0) {
-				err_prefix(e, "side %c", s->label);
-				return -1;
-			}
-			continue;
+		if (s->zone && s->zone[i] && !v->null &&
+		    spec_zone(s->zone[i], s->t, s->row, i, v, s->rows + 1, e) <
+			0) {
+			err_prefix(e, "side %c", s->label);
+			return -1;
+		}
+		if (s->castop && s->castop[i] && !v->null &&
+		    spec_cast(s->castop[i], s->t, s->row, i,
+			      s->zone && s->zone[i] ? VALUE_TIMESTAMPTZ
+						    : s->t->cols[i].type,
+			      v, &s->fbuf[i], &s->pbuf[i], s->rows + 1,
+			      e) < 0) {
+			err_prefix(e, "side %c", s->label);
+			return -1;
 		}
 		if (!s->shifted_col[i] || v->null)
 			continue;
@@ -525,6 +544,8 @@ static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
 	buf_init(&line, 1u << 16);
 	for (size_t i = 0; i < c->ncols; i++) {
 		const struct schema_column *col = &a->t->cols[c->ca[i]];
+		/* A's type after -s (a cast, a zone) */
+		enum value_type ta = a->ctype ? a->ctype[c->ca[i]] : col->type;
 		enum value_type tb = b->t->cols[c->cb[i]].type;
 		const struct value *x = &a->row[c->ca[i]],
 				   *y = &b->row[c->cb[i]];
@@ -535,7 +556,7 @@ static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
 		if (la == lb && memcmp(a->canon.data + a->offs[i],
 				       b->canon.data + b->offs[i], la) == 0)
 			continue;
-		if (o->float_ulps && col->type == VALUE_FLOAT64 &&
+		if (o->float_ulps && ta == VALUE_FLOAT64 &&
 		    tb == VALUE_FLOAT64 && !x->null && !y->null &&
 		    ulps_apart(x->v.f, y->v.f) <= o->float_ulps)
 			continue;
@@ -543,13 +564,13 @@ static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
 			cols = cJSON_CreateArray();
 		differs = 1;
 		buf_addf(&line, e, "%s %s: A %s B ", line.len ? ";" : "",
-			 col->name, short_text(&c->x, col->type, x));
+			 col->name, short_text(&c->x, ta, x));
 		buf_addf(&line, e, "%s", short_text(&c->y, tb, y));
 		if (cols) {
 			cJSON *cj = cJSON_CreateObject();
 			cJSON_AddStringToObject(cj, "column", col->name);
-			cJSON_AddStringToObject(
-			    cj, "a", short_text(&c->x, col->type, x));
+			cJSON_AddStringToObject(cj, "a",
+						short_text(&c->x, ta, x));
 			cJSON_AddStringToObject(cj, "b",
 						short_text(&c->y, tb, y));
 			cJSON_AddItemToArray(cols, cj);
@@ -642,11 +663,39 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		    !(a->vmap = calloc(a->t->ncols + 1, sizeof(*a->vmap))) ||
 		    !(a->cleanop =
 			  calloc(a->t->ncols + 1, sizeof(*a->cleanop))) ||
-		    !(a->cbuf = calloc(a->t->ncols + 1, sizeof(*a->cbuf)))) {
+		    !(a->cbuf = calloc(a->t->ncols + 1, sizeof(*a->cbuf))) ||
+		    !(a->fbuf = calloc(a->t->ncols + 1, sizeof(*a->fbuf))) ||
+		    !(a->pbuf = calloc(a->t->ncols + 1, sizeof(*a->pbuf))) ||
+		    !(a->castop =
+			  calloc(a->t->ncols + 1, sizeof(*a->castop))) ||
+		    !(a->ctype = calloc(a->t->ncols + 1, sizeof(*a->ctype)))) {
 			err_oom(e);
 			goto out;
 		}
 		a->ncbuf = a->t->ncols;
+		for (size_t i = 0; i < a->t->ncols; i++) {
+			const struct schema_column *col = &a->t->cols[i];
+			enum value_type to = col->type;
+			buf_init(&a->fbuf[i], (size_t)STREAM_MAX_ROW * 2 + 64);
+			buf_init(&a->pbuf[i], (size_t)STREAM_MAX_ROW * 2 + 64);
+			a->ctype[i] = col->type;
+			if (spec_column_zone(o->spec, name, col->name))
+				a->ctype[i] = VALUE_TIMESTAMPTZ;
+			if (!(a->castop[i] = spec_column_cast(o->spec, name,
+							      col->name, &to)))
+				continue;
+			for (size_t k = 0; k < a->t->npk; k++)
+				if (a->t->pk[k] == i) {
+					err_set(e, ERR_SPEC,
+						"table %s: the spec casts key "
+						"column %s, which ferry-verify "
+						"cannot merge on",
+						name, col->name);
+					goto out;
+				}
+			a->ctype[i] = to;
+			any = true;
+		}
 		for (size_t i = 0; i < a->t->ncols; i++) {
 			buf_init(&a->cbuf[i], (size_t)STREAM_MAX_ROW);
 			if (a->t->cols[i].type == VALUE_TEXT &&
@@ -707,7 +756,7 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		}
 		c.ca[c.ncols] = i;
 		c.cb[c.ncols] = (size_t)j;
-		c.ta[c.ncols] = a->t->cols[i].type;
+		c.ta[c.ncols] = a->ctype ? a->ctype[i] : a->t->cols[i].type;
 		c.tb[c.ncols] = b->t->cols[j].type;
 		/* a timestamp against a timestamptz: by their microseconds
 		 * (ferry reads and writes zoneless timestamps as UTC) */

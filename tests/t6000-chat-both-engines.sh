@@ -170,4 +170,18 @@ test_expect_success 'usernames cleaned to upper case, and verify -s agrees' '
 	pg_sql "DROP DATABASE ${TEST_DB}_c"
 '
 
+test_expect_success 'a cast column, and verify -s compares it cast; a cast key is refused' '
+	echo "{\"tables\": {\"users\": {\"columns\": {\"is_bot\": {\"cast\": \"int64\"}, \"username\": {\"cast\": \"json\", \"invalid\": \"null\"}}}}}" >cast.json &&
+	pg_sql "DROP DATABASE IF EXISTS ${TEST_DB}_t" 2>/dev/null &&
+	pg_sql "CREATE DATABASE ${TEST_DB}_t" &&
+	ferry-transform -s cast.json my.ferry | ferry-load "$PG_URI dbname=${TEST_DB}_t" --create &&
+	ferry-verify -s cast.json -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_t" >out &&
+	test_grep "users: A 10 rows, B 10 rows: equal" out &&
+	test_expect_code 1 ferry-verify -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_t" >out &&
+	echo "{\"tables\": {\"users\": {\"columns\": {\"id\": {\"cast\": \"text\"}}}}}" >castkey.json &&
+	test_expect_code 5 ferry-verify -s castkey.json -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_t" 2>err &&
+	test_grep "the spec casts key column id, which ferry-verify cannot merge on" err &&
+	pg_sql "DROP DATABASE ${TEST_DB}_t"
+'
+
 test_done
