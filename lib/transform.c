@@ -950,6 +950,17 @@ static const char *out_name(const struct table_spec *t,
 	return op->rename ? op->rename : c;
 }
 
+/* The operations on column col of input table `table`: the table's own
+ * entry for it, else the "*" entry's, else NULL. */
+static const struct col_op *col_op_for(const struct spec *s, const char *table,
+				       const char *col)
+{
+	const struct col_op *op =
+	    find_col(find_table((struct spec *)s, table), col);
+
+	return op ? op : find_col(s->all, col);
+}
+
 const char *spec_table_name(const struct spec *s, const char *table)
 {
 	const struct table_spec *t = find_table((struct spec *)s, table);
@@ -1942,22 +1953,16 @@ out:
 const struct col_op *spec_column_mask(const struct spec *s, const char *table,
 				      const char *col)
 {
-	const struct col_op *op =
-	    find_col(find_table((struct spec *)s, table), col);
+	const struct col_op *op = col_op_for(s, table, col);
 
-	if (!op)
-		op = find_col(s->all, col);
 	return op && op->mask ? op : NULL;
 }
 
 const struct col_op *spec_column_zone(const struct spec *s, const char *table,
 				      const char *col)
 {
-	const struct col_op *op =
-	    find_col(find_table((struct spec *)s, table), col);
+	const struct col_op *op = col_op_for(s, table, col);
 
-	if (!op)
-		op = find_col(s->all, col);
 	return op && op->zone ? op : NULL;
 }
 
@@ -1971,11 +1976,8 @@ int spec_zone(const struct col_op *op, const struct schema_table *t,
 const struct col_op *spec_column_map(const struct spec *s, const char *table,
 				     const char *col)
 {
-	const struct col_op *op =
-	    find_col(find_table((struct spec *)s, table), col);
+	const struct col_op *op = col_op_for(s, table, col);
 
-	if (!op)
-		op = find_col(s->all, col);
 	return op && (op->nmap || op->deflt) ? op : NULL;
 }
 
@@ -1989,11 +1991,8 @@ int spec_map(const struct col_op *op, const struct schema_table *t,
 const struct col_op *spec_column_clean(const struct spec *s, const char *table,
 				       const char *col)
 {
-	const struct col_op *op =
-	    find_col(find_table((struct spec *)s, table), col);
+	const struct col_op *op = col_op_for(s, table, col);
 
-	if (!op)
-		op = find_col(s->all, col);
 	return op && op->clean ? op : NULL;
 }
 
@@ -2006,11 +2005,8 @@ int spec_clean(const struct col_op *op, struct buf *b, struct value *v,
 const struct col_op *spec_column_cast(const struct spec *s, const char *table,
 				      const char *col, enum value_type *to)
 {
-	const struct col_op *op =
-	    find_col(find_table((struct spec *)s, table), col);
+	const struct col_op *op = col_op_for(s, table, col);
 
-	if (!op)
-		op = find_col(s->all, col);
 	if (!op || op->cast_to < 0)
 		return NULL;
 	*to = (enum value_type)op->cast_to;
@@ -2028,11 +2024,8 @@ int spec_cast(const struct col_op *op, const struct schema_table *t,
 bool spec_column_shift(const struct spec *s, const char *table, const char *col,
 		       int64_t *by)
 {
-	const struct col_op *op =
-	    find_col(find_table((struct spec *)s, table), col);
+	const struct col_op *op = col_op_for(s, table, col);
 
-	if (!op)
-		op = find_col(s->all, col);
 	if (!op || !op->has_shift)
 		return false;
 	*by = op->shift;

@@ -116,11 +116,17 @@ test_expect_success 'the example test-copy spec masks the chat database' '
 	pg_sql "DROP DATABASE ${TEST_DB}_m"
 '
 
+# spec_copy SPEC X: my.ferry through ferry-transform -s SPEC into a new
+# PostgreSQL database ${TEST_DB}_X
+spec_copy() {
+	pg_sql "DROP DATABASE IF EXISTS ${TEST_DB}_$2" 2>/dev/null &&
+	pg_sql "CREATE DATABASE ${TEST_DB}_$2" &&
+	ferry-transform -s "$1" my.ferry | ferry-load "$PG_URI dbname=${TEST_DB}_$2" --create
+}
+
 test_expect_success 'ids shifted on the way, and verify -s pairs the shifted keys' '
 	echo "{\"tables\": {\"users\": {\"columns\": {\"id\": {\"shift\": 1000000}}}, \"*\": {\"columns\": {\"sender_id\": {\"shift\": 1000000}}}}}" >shift.json &&
-	pg_sql "DROP DATABASE IF EXISTS ${TEST_DB}_s" 2>/dev/null &&
-	pg_sql "CREATE DATABASE ${TEST_DB}_s" &&
-	ferry-transform -s shift.json my.ferry | ferry-load "$PG_URI dbname=${TEST_DB}_s" --create &&
+	spec_copy shift.json s &&
 	ferry-verify -s shift.json -t users -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_s" >out &&
 	test_grep "users: A 10 rows, B 10 rows: equal" out &&
 	test_grep "messages: A 500 rows, B 500 rows: equal" out &&
@@ -131,9 +137,7 @@ test_expect_success 'ids shifted on the way, and verify -s pairs the shifted key
 
 test_expect_success 'DATETIMEs written in Tokyo become timestamptz, and verify -s agrees' '
 	echo "{\"tables\": {\"messages\": {\"columns\": {\"created_at\": {\"zone\": \"Asia/Tokyo\"}}}}}" >zone.json &&
-	pg_sql "DROP DATABASE IF EXISTS ${TEST_DB}_z" 2>/dev/null &&
-	pg_sql "CREATE DATABASE ${TEST_DB}_z" &&
-	ferry-transform -s zone.json my.ferry | ferry-load "$PG_URI dbname=${TEST_DB}_z" --create &&
+	spec_copy zone.json z &&
 	psql -X -q -At -h "$FERRY_TEST_PG_HOST" -p "$FERRY_TEST_PG_PORT" -U ferry -d "${TEST_DB}_z" \
 		-c "SELECT data_type FROM information_schema.columns WHERE table_name = '"'"'messages'"'"' AND column_name = '"'"'created_at'"'"'" >type &&
 	echo "timestamp with time zone" >expect && test_cmp expect type &&
@@ -146,9 +150,7 @@ test_expect_success 'DATETIMEs written in Tokyo become timestamptz, and verify -
 
 test_expect_success 'message kinds renamed by a map, and verify -s agrees' '
 	echo "{\"tables\": {\"messages\": {\"columns\": {\"kind\": {\"map\": {\"image\": \"media\", \"file\": \"media\"}}}}}}" >map.json &&
-	pg_sql "DROP DATABASE IF EXISTS ${TEST_DB}_k" 2>/dev/null &&
-	pg_sql "CREATE DATABASE ${TEST_DB}_k" &&
-	ferry-transform -s map.json my.ferry | ferry-load "$PG_URI dbname=${TEST_DB}_k" --create &&
+	spec_copy map.json k &&
 	psql -X -q -At -h "$FERRY_TEST_PG_HOST" -p "$FERRY_TEST_PG_PORT" -U ferry -d "${TEST_DB}_k" \
 		-c "SELECT DISTINCT kind FROM messages ORDER BY 1" >kinds &&
 	! grep -q -e image -e file kinds && test_grep media kinds &&
@@ -161,9 +163,7 @@ test_expect_success 'message kinds renamed by a map, and verify -s agrees' '
 
 test_expect_success 'usernames cleaned to upper case, and verify -s agrees' '
 	echo "{\"tables\": {\"users\": {\"columns\": {\"username\": {\"clean\": {\"case\": \"upper\", \"trim\": true}}}}}}" >clean.json &&
-	pg_sql "DROP DATABASE IF EXISTS ${TEST_DB}_c" 2>/dev/null &&
-	pg_sql "CREATE DATABASE ${TEST_DB}_c" &&
-	ferry-transform -s clean.json my.ferry | ferry-load "$PG_URI dbname=${TEST_DB}_c" --create &&
+	spec_copy clean.json c &&
 	ferry-verify -s clean.json -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_c" >out &&
 	test_grep "users: A 10 rows, B 10 rows: equal" out &&
 	test_expect_code 1 ferry-verify -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_c" >out &&
@@ -172,9 +172,7 @@ test_expect_success 'usernames cleaned to upper case, and verify -s agrees' '
 
 test_expect_success 'a cast column, and verify -s compares it cast; a cast key is refused' '
 	echo "{\"tables\": {\"users\": {\"columns\": {\"is_bot\": {\"cast\": \"int64\"}, \"username\": {\"cast\": \"json\", \"invalid\": \"null\"}}}}}" >cast.json &&
-	pg_sql "DROP DATABASE IF EXISTS ${TEST_DB}_t" 2>/dev/null &&
-	pg_sql "CREATE DATABASE ${TEST_DB}_t" &&
-	ferry-transform -s cast.json my.ferry | ferry-load "$PG_URI dbname=${TEST_DB}_t" --create &&
+	spec_copy cast.json t &&
 	ferry-verify -s cast.json -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_t" >out &&
 	test_grep "users: A 10 rows, B 10 rows: equal" out &&
 	test_expect_code 1 ferry-verify -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_t" >out &&
