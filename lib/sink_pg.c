@@ -76,6 +76,19 @@ struct pg_sink {
 static int add_primary_key(struct pg_sink *p, struct err *e);
 static int add_indexes(struct pg_sink *p, struct err *e);
 
+/* "a", "b" of the columns cols (n of them) of t, quoted */
+static int quote_cols(struct buf *q, const struct schema_table *t,
+		      const size_t *cols, size_t n, struct err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *nm = t->cols[cols[i]].name;
+		if ((i && buf_adds(q, ", ", e) < 0) ||
+		    pgutil_quote_ident(q, nm, strlen(nm), e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int exec_ok(struct pg_sink *p, const char *sql, struct err *e)
 {
 	PGresult *r = PQexec(p->conn, sql);
@@ -452,12 +465,8 @@ static int merge_stage(struct pg_sink *p, struct err *e)
 	    buf_add(&q, p->cols.data, p->cols.len, e) < 0 ||
 	    buf_adds(&q, " FROM ferry_stage ON CONFLICT (", e) < 0)
 		goto out;
-	for (size_t i = 0; i < t->npk; i++) {
-		const char *n = t->cols[t->pk[i]].name;
-		if ((i && buf_adds(&q, ", ", e) < 0) ||
-		    pgutil_quote_ident(&q, n, strlen(n), e) < 0)
-			goto out;
-	}
+	if (quote_cols(&q, t, t->pk, t->npk, e) < 0)
+		goto out;
 	if (buf_adds(&q, ") DO UPDATE SET ", e) < 0)
 		goto out;
 	for (size_t i = 0; i < t->ncols; i++) {
@@ -970,12 +979,8 @@ static int add_primary_key(struct pg_sink *p, struct err *e)
 	    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
 	    buf_adds(&q, " ADD PRIMARY KEY (", e) < 0)
 		goto out;
-	for (size_t i = 0; i < t->npk; i++) {
-		const char *n = t->cols[t->pk[i]].name;
-		if ((i && buf_adds(&q, ", ", e) < 0) ||
-		    pgutil_quote_ident(&q, n, strlen(n), e) < 0)
-			goto out;
-	}
+	if (quote_cols(&q, t, t->pk, t->npk, e) < 0)
+		goto out;
 	if (buf_addc(&q, ')', e) < 0)
 		goto out;
 	rc = exec_ok(p, (char *)q.data, e);
@@ -1026,13 +1031,8 @@ static int add_indexes(struct pg_sink *p, struct err *e)
 		    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
 		    buf_adds(&q, " (", e) < 0)
 			goto out;
-		for (size_t k = 0; k < ix->ncols; k++) {
-			const char *n = t->cols[ix->cols[k]].name;
-			if ((k && buf_adds(&q, ", ", e) < 0) ||
-			    pgutil_quote_ident(&q, n, strlen(n), e) < 0)
-				goto out;
-		}
-		if (buf_addc(&q, ')', e) < 0 ||
+		if (quote_cols(&q, t, ix->cols, ix->ncols, e) < 0 ||
+		    buf_addc(&q, ')', e) < 0 ||
 		    exec_ok(p, (char *)q.data, e) < 0)
 			goto out;
 	}
