@@ -1328,13 +1328,8 @@ struct plan {
 	struct schema_table *out;
 	size_t *from;
 	struct value *row;
-	const struct col_op **mask;
-	const struct col_op **shift;
-	const struct col_op **zone;
-	const struct col_op **vmap; /* map and default */
-	const struct col_op **clean;
-	const struct col_op **cast;
-	struct buf *mbuf, *cbuf, *fbuf, *pbuf;
+	const struct col_op **ops; /* output column i's operations, or NULL */
+	struct spec_bufs *bufs;	   /* and room for its values */
 	size_t nmask;
 	/* added columns: output nmask + k is adds[k], from input column
 	 * add_from[k], parsed into abuf[k] */
@@ -1349,28 +1344,14 @@ static void plan_release(struct plan *p)
 	schema_table_free(p->out);
 	free(p->from);
 	free(p->row);
-	free(p->mask);
-	free(p->shift);
-	free(p->zone);
-	free(p->vmap);
-	free(p->clean);
-	free(p->cast);
-	for (size_t i = 0; p->mbuf && i < p->nmask; i++)
-		buf_release(&p->mbuf[i]);
-	for (size_t i = 0; p->fbuf && i < p->nmask; i++)
-		buf_release(&p->fbuf[i]);
-	for (size_t i = 0; p->pbuf && i < p->nmask; i++)
-		buf_release(&p->pbuf[i]);
-	free(p->fbuf);
-	free(p->pbuf);
+	free(p->ops);
+	for (size_t i = 0; p->bufs && i < p->nmask; i++)
+		spec_bufs_release(&p->bufs[i]);
+	free(p->bufs);
 	for (size_t i = 0; p->abuf && i < 2 * p->nadds; i++)
 		buf_release(&p->abuf[i]);
 	free(p->abuf);
 	free(p->add_from);
-	for (size_t i = 0; p->cbuf && i < p->nmask; i++)
-		buf_release(&p->cbuf[i]);
-	free(p->mbuf);
-	free(p->cbuf);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -1712,17 +1693,9 @@ static int plan_table(struct spec *s, struct table_spec *t,
 			p->from[nout++] = i;
 		}
 	}
-	/* masks: on text columns only */
-	if (!(p->mask = calloc(nout + 1, sizeof(*p->mask))) ||
-	    !(p->shift = calloc(nout + 1, sizeof(*p->shift))) ||
-	    !(p->zone = calloc(nout + 1, sizeof(*p->zone))) ||
-	    !(p->vmap = calloc(nout + 1, sizeof(*p->vmap))) ||
-	    !(p->clean = calloc(nout + 1, sizeof(*p->clean))) ||
-	    !(p->cast = calloc(nout + 1, sizeof(*p->cast))) ||
-	    !(p->fbuf = calloc(nout + 1, sizeof(*p->fbuf))) ||
-	    !(p->pbuf = calloc(nout + 1, sizeof(*p->pbuf))) ||
-	    !(p->cbuf = calloc(nout + 1, sizeof(*p->cbuf))) ||
-	    !(p->mbuf = calloc(nout + 1, sizeof(*p->mbuf)))) {
+	/* each column's operations, checked against its type */
+	if (!(p->ops = calloc(nout + 1, sizeof(*p->ops))) ||
+	    !(p->bufs = calloc(nout + 1, sizeof(*p->bufs)))) {
 		cJSON_Delete(newcols);
 		err_oom(e);
 		goto out;
@@ -1733,10 +1706,26 @@ static int plan_table(struct spec *s, struct table_spec *t,
 		const struct col_op *op = find_col(t, col->name);
 		if (!op)
 			op = find_col(all, col->name);
-		buf_init(&p->mbuf[i], (size_t)STREAM_MAX_ROW);
-		buf_init(&p->cbuf[i], (size_t)STREAM_MAX_ROW);
-		buf_init(&p->fbuf[i], (size_t)STREAM_MAX_ROW * 2 + 64);
-		buf_init(&p->pbuf[i], (size_t)STREAM_MAX_ROW * 2 + 64);
+		spec_bufs_init(&p->bufs[i]);
+		p->ops[i] = op;
+		/* a zone first: a cast after it sets the final type */
+		if (op && op->zone) {
+			cJSON *cj = cJSON_GetArrayItem(newcols, (int)i);
+			if (col->type != VALUE_TIMESTAMP) {
+				op_type_err(
+				    s, t, in, col, op, "zone",
+				    "a zone applies to a timestamp (a DATETIME)",
+				    e);
+				cJSON_Delete(newcols);
+				goto out;
+			}
+			/* the column becomes a timestamptz; the source's
+			 * type no longer describes it */
+			cJSON_ReplaceItemInObjectCaseSensitive(
+			    cj, "type", cJSON_CreateString("timestamptz"));
+			cJSON_DeleteItemFromObjectCaseSensitive(cj,
+								"source_type");
+		}
 		if (op && op->cast_to >= 0) {
 			cJSON *cj = cJSON_GetArrayItem(newcols, (int)i);
 			if (op->cast_unix && col->type != VALUE_INT64 &&
@@ -1764,7 +1753,6 @@ static int plan_table(struct spec *s, struct table_spec *t,
 			if (op->invalid)
 				cJSON_ReplaceItemInObjectCaseSensitive(
 				    cj, "nullable", cJSON_CreateTrue());
-			p->cast[i] = op;
 		}
 		if (op && op->clean) {
 			if (col->type != VALUE_TEXT) {
@@ -1773,7 +1761,6 @@ static int plan_table(struct spec *s, struct table_spec *t,
 				cJSON_Delete(newcols);
 				goto out;
 			}
-			p->clean[i] = op;
 		}
 		if (op && op->has_shift) {
 			if (col->type != VALUE_INT64 &&
@@ -1783,28 +1770,6 @@ static int plan_table(struct spec *s, struct table_spec *t,
 				cJSON_Delete(newcols);
 				goto out;
 			}
-			p->shift[i] = op;
-		}
-		if (op && op->zone) {
-			if (col->type != VALUE_TIMESTAMP) {
-				op_type_err(
-				    s, t, in, col, op, "zone",
-				    "a zone applies to a timestamp (a DATETIME)",
-				    e);
-				cJSON_Delete(newcols);
-				goto out;
-			}
-			p->zone[i] = op;
-			{
-				/* the column becomes a timestamptz; the
-				 * source's type no longer describes it */
-				cJSON *cj = cJSON_GetArrayItem(newcols, (int)i);
-				cJSON_ReplaceItemInObjectCaseSensitive(
-				    cj, "type",
-				    cJSON_CreateString("timestamptz"));
-				cJSON_DeleteItemFromObjectCaseSensitive(
-				    cj, "source_type");
-			}
 		}
 		if (op && (op->nmap || op->deflt)) {
 			if (plan_map(s, t, in, col, op,
@@ -1813,18 +1778,14 @@ static int plan_table(struct spec *s, struct table_spec *t,
 				cJSON_Delete(newcols);
 				goto out;
 			}
-			p->vmap[i] = op;
 		}
-		if (!op || !op->mask)
-			continue;
-		if ((op->cast_to >= 0 ? (enum value_type)op->cast_to
-				      : col->type) != VALUE_TEXT) {
+		if (op && op->mask &&
+		    spec_column_type(op, col->type) != VALUE_TEXT) {
 			op_type_err(s, t, in, col, op, "mask",
 				    "masks apply to text", e);
 			cJSON_Delete(newcols);
 			goto out;
 		}
-		p->mask[i] = op;
 	}
 	/* columns added from JSON fields, after the others */
 	if (t && t->nadds) {
@@ -1950,92 +1911,67 @@ out:
 	return rc;
 }
 
-const struct col_op *spec_column_mask(const struct spec *s, const char *table,
-				      const char *col)
-{
-	const struct col_op *op = col_op_for(s, table, col);
-
-	return op && op->mask ? op : NULL;
-}
-
-const struct col_op *spec_column_zone(const struct spec *s, const char *table,
-				      const char *col)
-{
-	const struct col_op *op = col_op_for(s, table, col);
-
-	return op && op->zone ? op : NULL;
-}
-
-int spec_zone(const struct col_op *op, const struct schema_table *t,
-	      const struct value *row, size_t col, struct value *v,
-	      uint64_t rown, struct err *e)
-{
-	return zone_value(op, t, row, col, v, rown, e);
-}
-
-const struct col_op *spec_column_map(const struct spec *s, const char *table,
+const struct col_op *spec_column_ops(const struct spec *s, const char *table,
 				     const char *col)
 {
-	const struct col_op *op = col_op_for(s, table, col);
-
-	return op && (op->nmap || op->deflt) ? op : NULL;
+	return col_op_for(s, table, col);
 }
 
-int spec_map(const struct col_op *op, const struct schema_table *t,
-	     const struct value *row, size_t col, struct value *v,
-	     uint64_t rown, struct err *e)
+enum value_type spec_column_type(const struct col_op *op, enum value_type from)
 {
-	return map_value(op, t, row, col, v, rown, e);
+	if (op && op->cast_to >= 0)
+		return (enum value_type)op->cast_to;
+	if (op && op->zone)
+		return VALUE_TIMESTAMPTZ;
+	return from;
 }
 
-const struct col_op *spec_column_clean(const struct spec *s, const char *table,
-				       const char *col)
+bool spec_op_casts(const struct col_op *op)
 {
-	const struct col_op *op = col_op_for(s, table, col);
-
-	return op && op->clean ? op : NULL;
+	return op && op->cast_to >= 0;
 }
 
-int spec_clean(const struct col_op *op, struct buf *b, struct value *v,
-	       struct err *e)
+void spec_bufs_init(struct spec_bufs *b)
 {
-	return clean_value(op, b, v, e);
+	buf_init(&b->clean, (size_t)STREAM_MAX_ROW);
+	buf_init(&b->fmt, (size_t)STREAM_MAX_ROW * 2 + 64);
+	buf_init(&b->parse, (size_t)STREAM_MAX_ROW * 2 + 64);
+	buf_init(&b->mask, (size_t)STREAM_MAX_ROW);
 }
 
-const struct col_op *spec_column_cast(const struct spec *s, const char *table,
-				      const char *col, enum value_type *to)
+void spec_bufs_release(struct spec_bufs *b)
 {
-	const struct col_op *op = col_op_for(s, table, col);
-
-	if (!op || op->cast_to < 0)
-		return NULL;
-	*to = (enum value_type)op->cast_to;
-	return op;
+	buf_release(&b->clean);
+	buf_release(&b->fmt);
+	buf_release(&b->parse);
+	buf_release(&b->mask);
 }
 
-int spec_cast(const struct col_op *op, const struct schema_table *t,
-	      const struct value *row, size_t col, enum value_type from,
-	      struct value *v, struct buf *fb, struct buf *pb, uint64_t rown,
-	      struct err *e)
+int spec_apply(const struct col_op *op, const struct schema_table *t,
+	       const struct value *row, size_t col, struct value *v,
+	       struct spec_bufs *b, uint64_t rown, struct err *e)
 {
-	return cast_value(op, t, row, col, from, v, fb, pb, rown, e);
-}
+	enum value_type ty = t->cols[col].type;
 
-bool spec_column_shift(const struct spec *s, const char *table, const char *col,
-		       int64_t *by)
-{
-	const struct col_op *op = col_op_for(s, table, col);
-
-	if (!op || !op->has_shift)
-		return false;
-	*by = op->shift;
-	return true;
-}
-
-int spec_mask(const struct col_op *op, struct buf *b, struct value *v,
-	      struct err *e)
-{
-	return mask_value(op, b, v, e);
+	if (op->has_shift && !v->null &&
+	    shift_value(op, t, row, ty, v, rown, e) < 0)
+		return -1;
+	if (op->clean && !v->null && clean_value(op, &b->clean, v, e) < 0)
+		return -1;
+	if ((op->nmap || op->deflt) &&
+	    map_value(op, t, row, col, v, rown, e) < 0)
+		return -1;
+	if (op->zone) {
+		if (!v->null && zone_value(op, t, row, col, v, rown, e) < 0)
+			return -1;
+		ty = VALUE_TIMESTAMPTZ; /* an instant now */
+	}
+	if (op->cast_to >= 0 && !v->null &&
+	    cast_value(op, t, row, col, ty, v, &b->fmt, &b->parse, rown, e) < 0)
+		return -1;
+	if (op->mask && !v->null && mask_value(op, &b->mask, v, e) < 0)
+		return -1;
+	return 0;
 }
 
 int spec_check_table(struct spec *s, const struct schema_table *t,
@@ -2086,31 +2022,9 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 		while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {
 			for (size_t i = 0; i < p.nmask; i++) {
 				p.row[i] = row[p.from[i]];
-				if (p.shift[i] && !p.row[i].null &&
-				    shift_value(p.shift[i], t, row,
-						p.out->cols[i].type, &p.row[i],
-						rown + 1, e) < 0)
-					goto out;
-				if (p.clean[i] && !p.row[i].null &&
-				    clean_value(p.clean[i], &p.cbuf[i],
-						&p.row[i], e) < 0)
-					goto out;
-				if (p.vmap[i] &&
-				    map_value(p.vmap[i], t, row, p.from[i],
-					      &p.row[i], rown + 1, e) < 0)
-					goto out;
-				if (p.zone[i] && !p.row[i].null &&
-				    zone_value(p.zone[i], t, row, p.from[i],
-					       &p.row[i], rown + 1, e) < 0)
-					goto out;
-				if (p.cast[i] && !p.row[i].null &&
-				    cast_value(p.cast[i], t, row, p.from[i],
-					       t->cols[p.from[i]].type,
-					       &p.row[i], &p.fbuf[i],
-					       &p.pbuf[i], rown + 1, e) < 0)
-					goto out;
-				if (p.mask[i] && !p.row[i].null &&
-				    mask_value(p.mask[i], &p.mbuf[i], &p.row[i],
+				if (p.ops[i] &&
+				    spec_apply(p.ops[i], t, row, p.from[i],
+					       &p.row[i], &p.bufs[i], rown + 1,
 					       e) < 0)
 					goto out;
 			}

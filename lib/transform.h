@@ -42,52 +42,27 @@ const char *spec_column_name(const struct spec *s, const char *table,
 			     const char *col);
 const char *spec_table_source(const struct spec *s, const char *out);
 
-/* The mask the spec puts on column col of input table `table`, or NULL;
- * spec_mask applies it to the non-NULL text value v (v then points into
- * b). For ferry-verify -s, which compares side A masked as the target is. */
+/*
+ * For ferry-verify -s, which compares side A as the spec reshapes it: the
+ * operations on column col of input table `table` (NULL when none), the
+ * column's type after them, and whether they cast it.  spec_apply runs
+ * them on value v of that column, as ferry-transform does: shift, clean,
+ * map and default, zone, cast, mask.  b: room for the value's new forms,
+ * valid until the next call with b.
+ */
 struct col_op;
-const struct col_op *spec_column_mask(const struct spec *s, const char *table,
-				      const char *col);
-int spec_mask(const struct col_op *op, struct buf *b, struct value *v,
-	      struct err *e);
-
-/* The zone the spec gives timestamp column col of input table `table`, or
- * NULL; spec_zone turns value v (column col of row `row`, number rown)
- * into the instant it names, as ferry-transform does. */
-const struct col_op *spec_column_zone(const struct spec *s, const char *table,
-				      const char *col);
-int spec_zone(const struct col_op *op, const struct schema_table *t,
-	      const struct value *row, size_t col, struct value *v,
-	      uint64_t rown, struct err *e);
-
-/* The map or default on column col of input table `table`, or NULL;
- * spec_map applies it to value v as ferry-transform does. */
-const struct col_op *spec_column_map(const struct spec *s, const char *table,
+struct spec_bufs {
+	struct buf clean, fmt, parse, mask;
+};
+const struct col_op *spec_column_ops(const struct spec *s, const char *table,
 				     const char *col);
-int spec_map(const struct col_op *op, const struct schema_table *t,
-	     const struct value *row, size_t col, struct value *v,
-	     uint64_t rown, struct err *e);
-
-/* The cleaning of text column col, or NULL; spec_clean applies it to the
- * non-NULL value v (v then points into b). */
-const struct col_op *spec_column_clean(const struct spec *s, const char *table,
-				       const char *col);
-int spec_clean(const struct col_op *op, struct buf *b, struct value *v,
-	       struct err *e);
-
-/* The cast of column col of input table `table` (its new type in *to), or
- * NULL; spec_cast applies it to the non-NULL value v of type `from`, as
- * ferry-transform does (fb and pb: room for the value's forms). */
-const struct col_op *spec_column_cast(const struct spec *s, const char *table,
-				      const char *col, enum value_type *to);
-int spec_cast(const struct col_op *op, const struct schema_table *t,
-	      const struct value *row, size_t col, enum value_type from,
-	      struct value *v, struct buf *fb, struct buf *pb, uint64_t rown,
-	      struct err *e);
-
-/* Whether the spec shifts column col of input table `table`, by *by. */
-bool spec_column_shift(const struct spec *s, const char *table, const char *col,
-		       int64_t *by);
+enum value_type spec_column_type(const struct col_op *op, enum value_type from);
+bool spec_op_casts(const struct col_op *op);
+void spec_bufs_init(struct spec_bufs *b);
+void spec_bufs_release(struct spec_bufs *b);
+int spec_apply(const struct col_op *op, const struct schema_table *t,
+	       const struct value *row, size_t col, struct value *v,
+	       struct spec_bufs *b, uint64_t rown, struct err *e);
 
 /* Check the spec against input table t, as ferry-transform does when the
  * table begins: 0, or -1 with e set (ERR_SPEC). */

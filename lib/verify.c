@@ -48,23 +48,13 @@ struct side {
 	 * and room for their text */
 	unsigned char *as_text;
 	char (*utext)[VALUE_UUID_TEXT_LEN];
-	/* -s: the spec's mask of each compared column (side A), and room
-	 * for the masked values */
-	const struct col_op **mask;
-	struct buf *mbuf;
-	size_t nmbuf;
-	/* -s: ids the spec shifts (side A), by input column; the row is
-	 * copied to shifted and shifted there */
-	int64_t *shift_by;
-	bool *shifted_col;
-	const struct col_op **zone;   /* and the zones of its timestamps */
-	const struct col_op **vmap;   /* and its maps and defaults */
-	const struct col_op **castop; /* and casts, through fbuf/pbuf */
-	enum value_type *ctype;	      /* each column's type after -s */
-	struct buf *fbuf, *pbuf;
-	const struct col_op **cleanop; /* and cleanings, into cbuf */
-	struct buf *cbuf;
-	size_t ncbuf;
+	/* -s (side A): each input column's operations in the spec, its type
+	 * after them, and room for its new values; the row is copied to
+	 * shifted and reshaped there */
+	const struct col_op **ops;
+	enum value_type *ctype;
+	struct spec_bufs *bufs;
+	size_t nops;
 	struct value *shifted;
 	/* --sample: rows whose key hashes below sample_ppm per million */
 	const size_t *skey;
@@ -135,43 +125,19 @@ static int side_open(struct side *s, const struct verify_opts *o, struct err *e)
 	return 0;
 }
 
-static void side_masks_free(struct side *s)
+static void side_spec_free(struct side *s)
 {
-	free(s->shift_by);
-	free(s->shifted_col);
-	free(s->shifted);
-	for (size_t i = 0; s->cbuf && i < s->ncbuf; i++)
-		buf_release(&s->cbuf[i]);
-	for (size_t i = 0; s->fbuf && i < s->ncbuf; i++)
-		buf_release(&s->fbuf[i]);
-	for (size_t i = 0; s->pbuf && i < s->ncbuf; i++)
-		buf_release(&s->pbuf[i]);
-	free(s->fbuf);
-	free(s->pbuf);
-	free(s->castop);
+	for (size_t i = 0; s->bufs && i < s->nops; i++)
+		spec_bufs_release(&s->bufs[i]);
+	free(s->bufs);
+	free(s->ops);
 	free(s->ctype);
-	s->fbuf = s->pbuf = NULL;
-	s->castop = NULL;
+	free(s->shifted);
+	s->bufs = NULL;
+	s->ops = NULL;
 	s->ctype = NULL;
-	s->ncbuf = 0;
-	free(s->cbuf);
-	free(s->cleanop);
-	s->cbuf = NULL;
-	s->cleanop = NULL;
-	free(s->zone);
-	free(s->vmap);
-	s->zone = NULL;
-	s->vmap = NULL;
-	s->shift_by = NULL;
-	s->shifted_col = NULL;
 	s->shifted = NULL;
-	for (size_t i = 0; s->mbuf && i < s->nmbuf; i++)
-		buf_release(&s->mbuf[i]);
-	free(s->mbuf);
-	free(s->mask);
-	s->mbuf = NULL;
-	s->mask = NULL;
-	s->nmbuf = 0;
+	s->nops = 0;
 }
 
 static void side_close(struct side *s)
@@ -189,7 +155,7 @@ static void side_close(struct side *s)
 	free(s->offs);
 	free(s->as_text);
 	free(s->utext);
-	side_masks_free(s);
+	side_spec_free(s);
 }
 
 static int db_has(const struct side *s, const char *name)
@@ -242,57 +208,16 @@ static int in_sample(struct side *s, struct err *e)
 	       s->sample_ppm;
 }
 
-/* -s: the current row with the spec's id shifts applied, as the target
- * holds it; key columns too, so that the merge pairs the right rows */
-static int shift_row(struct side *s, struct err *e)
+/* -s: the current row as the spec makes it, as the target holds it; key
+ * columns too, so that the merge pairs the right rows */
+static int spec_row(struct side *s, struct err *e)
 {
 	memcpy(s->shifted, s->row, s->t->ncols * sizeof(*s->shifted));
-	for (size_t i = 0; i < s->t->ncols; i++) {
-		struct value *v = &s->shifted[i];
-		int64_t d = s->shift_by[i];
-		bool over = false;
-		if (s->cleanop && s->cleanop[i] && !v->null &&
-		    spec_clean(s->cleanop[i], &s->cbuf[i], v, e) < 0)
-			return -1;
-		if (s->vmap && s->vmap[i] &&
-		    spec_map(s->vmap[i], s->t, s->row, i, v, s->rows + 1, e) <
-			0) {
-			err_prefix(e, "side %c", s->label);
-			return -1;
-		}
-		if (s->zone && s->zone[i] && !v->null &&
-		    spec_zone(s->zone[i], s->t, s->row, i, v, s->rows + 1, e) <
-			0) {
-			err_prefix(e, "side %c", s->label);
-			return -1;
-		}
-		if (s->castop && s->castop[i] && !v->null &&
-		    spec_cast(s->castop[i], s->t, s->row, i,
-			      s->zone && s->zone[i] ? VALUE_TIMESTAMPTZ
-						    : s->t->cols[i].type,
-			      v, &s->fbuf[i], &s->pbuf[i], s->rows + 1,
-			      e) < 0) {
-			err_prefix(e, "side %c", s->label);
-			return -1;
-		}
-		if (!s->shifted_col[i] || v->null)
-			continue;
-		if (s->t->cols[i].type == VALUE_INT64)
-			over = __builtin_add_overflow(v->v.i, d, &v->v.i);
-		else if (d >= 0)
-			over = __builtin_add_overflow(v->v.u, (uint64_t)d,
-						      &v->v.u);
-		else
-			over = __builtin_sub_overflow(
-			    v->v.u, (uint64_t)0 - (uint64_t)d, &v->v.u);
-		if (over)
-			return err_set(e, ERR_SPEC,
-				       "side %c: table %s, row %" PRIu64
-				       ", column %s: out of range once "
-				       "shifted by %" PRId64,
-				       s->label, s->t->name, s->rows + 1,
-				       s->t->cols[i].name, d);
-	}
+	for (size_t i = 0; i < s->t->ncols; i++)
+		if (s->ops[i] &&
+		    spec_apply(s->ops[i], s->t, s->row, i, &s->shifted[i],
+			       &s->bufs[i], s->rows + 1, e) < 0)
+			return err_prefix(e, "side %c", s->label);
 	s->row = s->shifted;
 	return 0;
 }
@@ -312,7 +237,7 @@ static int side_next(struct side *s, struct err *e)
 							: s->uri.display);
 			return rc;
 		}
-		if (s->shifted && shift_row(s, e) < 0)
+		if (s->shifted && spec_row(s, e) < 0)
 			return -1;
 		if (s->sample_ppm && s->nskey) {
 			int in = in_sample(s, e);
@@ -471,9 +396,6 @@ static int add_digest(struct cmp *c, struct side *s, const size_t *cols,
 			int64_t r = vals[i].v.i % c->unit;
 			vals[i].v.i -= r < 0 ? r + c->unit : r;
 		}
-		if (s->mask && s->mask[i] && !vals[i].null &&
-		    spec_mask(s->mask[i], &s->mbuf[i], &vals[i], e) < 0)
-			return -1;
 		if (s->as_text[i] && !vals[i].null) {
 			/* a uuid against text: as its text form */
 			value_uuid_text(&vals[i], s->utext[i]);
@@ -638,51 +560,23 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	free(b->as_text);
 	free(a->utext);
 	free(b->utext);
-	side_masks_free(a);
-	if (o->spec) {
-		a->mask = calloc(a->t->ncols + 1, sizeof(*a->mask));
-		a->mbuf = calloc(a->t->ncols + 1, sizeof(*a->mbuf));
-		if (!a->mask || !a->mbuf) {
-			err_oom(e);
-			goto out;
-		}
-		a->nmbuf = a->t->ncols + 1;
-		for (size_t i = 0; i < a->nmbuf; i++)
-			buf_init(&a->mbuf[i], (size_t)STREAM_MAX_ROW);
-	}
+	side_spec_free(a);
 	if (o->spec) {
 		bool any = false;
-		a->shift_by = calloc(a->t->ncols + 1, sizeof(*a->shift_by));
-		a->shifted_col =
-		    calloc(a->t->ncols + 1, sizeof(*a->shifted_col));
-		if (!a->shift_by || !a->shifted_col) {
+		if (!(a->ops = calloc(a->t->ncols + 1, sizeof(*a->ops))) ||
+		    !(a->ctype = calloc(a->t->ncols + 1, sizeof(*a->ctype))) ||
+		    !(a->bufs = calloc(a->t->ncols + 1, sizeof(*a->bufs)))) {
 			err_oom(e);
 			goto out;
 		}
-		if (!(a->zone = calloc(a->t->ncols + 1, sizeof(*a->zone))) ||
-		    !(a->vmap = calloc(a->t->ncols + 1, sizeof(*a->vmap))) ||
-		    !(a->cleanop =
-			  calloc(a->t->ncols + 1, sizeof(*a->cleanop))) ||
-		    !(a->cbuf = calloc(a->t->ncols + 1, sizeof(*a->cbuf))) ||
-		    !(a->fbuf = calloc(a->t->ncols + 1, sizeof(*a->fbuf))) ||
-		    !(a->pbuf = calloc(a->t->ncols + 1, sizeof(*a->pbuf))) ||
-		    !(a->castop =
-			  calloc(a->t->ncols + 1, sizeof(*a->castop))) ||
-		    !(a->ctype = calloc(a->t->ncols + 1, sizeof(*a->ctype)))) {
-			err_oom(e);
-			goto out;
-		}
-		a->ncbuf = a->t->ncols;
+		a->nops = a->t->ncols;
 		for (size_t i = 0; i < a->t->ncols; i++) {
 			const struct schema_column *col = &a->t->cols[i];
-			enum value_type to = col->type;
-			buf_init(&a->fbuf[i], (size_t)STREAM_MAX_ROW * 2 + 64);
-			buf_init(&a->pbuf[i], (size_t)STREAM_MAX_ROW * 2 + 64);
-			a->ctype[i] = col->type;
-			if (spec_column_zone(o->spec, name, col->name))
-				a->ctype[i] = VALUE_TIMESTAMPTZ;
-			if (!(a->castop[i] = spec_column_cast(o->spec, name,
-							      col->name, &to)))
+			spec_bufs_init(&a->bufs[i]);
+			a->ops[i] = spec_column_ops(o->spec, name, col->name);
+			a->ctype[i] = spec_column_type(a->ops[i], col->type);
+			any |= a->ops[i] != NULL;
+			if (!spec_op_casts(a->ops[i]))
 				continue;
 			for (size_t k = 0; k < a->t->npk; k++)
 				if (a->t->pk[k] == i) {
@@ -693,33 +587,7 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 						name, col->name);
 					goto out;
 				}
-			a->ctype[i] = to;
-			any = true;
 		}
-		for (size_t i = 0; i < a->t->ncols; i++) {
-			buf_init(&a->cbuf[i], (size_t)STREAM_MAX_ROW);
-			if (a->t->cols[i].type == VALUE_TEXT &&
-			    (a->cleanop[i] = spec_column_clean(
-				 o->spec, name, a->t->cols[i].name)))
-				any = true;
-		}
-		for (size_t i = 0; i < a->t->ncols; i++)
-			if ((a->t->cols[i].type == VALUE_TEXT ||
-			     a->t->cols[i].type == VALUE_ENUM) &&
-			    (a->vmap[i] = spec_column_map(o->spec, name,
-							  a->t->cols[i].name)))
-				any = true;
-		for (size_t i = 0; i < a->t->ncols; i++)
-			if (a->t->cols[i].type == VALUE_TIMESTAMP &&
-			    (a->zone[i] = spec_column_zone(o->spec, name,
-							   a->t->cols[i].name)))
-				any = true;
-		for (size_t i = 0; i < a->t->ncols; i++)
-			if ((a->t->cols[i].type == VALUE_INT64 ||
-			     a->t->cols[i].type == VALUE_UINT64) &&
-			    spec_column_shift(o->spec, name, a->t->cols[i].name,
-					      &a->shift_by[i]))
-				any = a->shifted_col[i] = true;
 		if (any && !(a->shifted = calloc(a->t->ncols + 1,
 						 sizeof(*a->shifted)))) {
 			err_oom(e);
@@ -765,8 +633,6 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		    (c.ta[c.ncols] == VALUE_TIMESTAMPTZ &&
 		     c.tb[c.ncols] == VALUE_TIMESTAMP))
 			c.ta[c.ncols] = c.tb[c.ncols] = VALUE_TIMESTAMP;
-		if (a->mask)
-			a->mask[c.ncols] = spec_column_mask(o->spec, name, cn);
 		/* a uuid against text (CHAR(36)): by the uuid's text form */
 		a->as_text[c.ncols] =
 		    c.ta[c.ncols] == VALUE_UUID && c.tb[c.ncols] == VALUE_TEXT;

@@ -302,6 +302,18 @@ test_expect_success 'a DATETIME written in a zone becomes a timestamptz; gaps an
 	test_cmp expect err
 '
 
+test_expect_success 'a zone and a cast on one column: the cast sets the type, of the instant' '
+	printf "%s\n" "{\"id\": 7, \"at\": \"2024-07-01T01:00:00\"}" >zc.jsonl &&
+	ferry-cat --encode -S z.schema.json -o zc.ferry zc.jsonl &&
+	echo "{\"tables\": {\"ev\": {\"columns\": {\"at\": {\"zone\": \"Europe/Berlin\", \"cast\": \"date\"}}}}}" >zc.json &&
+	ferry-transform -s zc.json zc.ferry >zco.ferry &&
+	ferry-cat -f summary zco.ferry >sum &&
+	test_grep "column at: date" sum &&
+	ferry-cat zco.ferry >out &&
+	echo "{\"table\":\"ev\",\"row\":{\"id\":7,\"at\":\"2024-06-30\"}}" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'zone errors: an unknown zone, a column that is not a timestamp' '
 	echo "{\"tables\": {\"ev\": {\"columns\": {\"at\": {\"zone\": \"Europe/Berlinn\"}}}}}" >bad.json &&
 	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
