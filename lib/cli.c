@@ -127,3 +127,24 @@ int cli_version(void)
 	       STREAM_VERSION_MAJOR, STREAM_VERSION_MINOR);
 	return fclose(stdout) == 0 ? 0 : ERR_SYSTEM;
 }
+
+int cli_defaults_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		fprintf(stderr, "%s: --defaults-file %s: %s\n", cli_prog(),
+			path, strerror(errno));
+		return ERR_USAGE;
+	}
+	fclose(f);
+	return 0;
+}
+
+void cli_password_warning(void)
+{
+	fprintf(stderr,
+		"%s: warning: a password in the URI is visible to every user "
+		"of this machine (ps); use a password file\n",
+		cli_prog());
+}

@@ -42,6 +42,13 @@ int cli_help(const char *text);
 /* --version: "PROG VERSION (stream format M.m)" on stdout; 0 or ERR_SYSTEM. */
 int cli_version(void);
 
+/* --defaults-file: 0 when FILE can be read, else print why and return
+ * ERR_USAGE (the MySQL client library would skip it in silence). */
+int cli_defaults_file(const char *path);
+
+/* Warn on stderr that a password written in a URI shows in ps. */
+void cli_password_warning(void);
+
 /* Print "PROG: <e->msg>" on stderr; return the exit code for e's class. */
 int cli_report(const struct err *e);
 

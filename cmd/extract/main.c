@@ -205,27 +205,17 @@ int main(int argc, char **argv)
 	if (uri_parse(argv[optind], &u, &e) < 0)
 		return cli_report(&e);
 	if (o.source.defaults_file) {
-		FILE *df;
 		if (u.engine != URI_MYSQL) {
 			uri_release(&u);
 			cli_usage_error("--defaults-file is for MySQL sources");
 		}
-		/* the client library would skip a missing file in silence */
-		if (!(df = fopen(o.source.defaults_file, "r"))) {
-			fprintf(stderr, "%s: --defaults-file %s: %s\n",
-				cli_prog(), o.source.defaults_file,
-				strerror(errno));
+		if (cli_defaults_file(o.source.defaults_file) != 0) {
 			uri_release(&u);
 			return ERR_USAGE;
 		}
-		fclose(df);
 	}
 	if (u.password_in_uri)
-		fprintf(
-		    stderr,
-		    "%s: warning: a password in the URI is visible to "
-		    "every user of this machine (ps); use a password file\n",
-		    cli_prog());
+		cli_password_warning();
 
 	if (out_path && !(out = fopen(out_path, "wb"))) {
 		fprintf(stderr, "%s: %s: %s\n", cli_prog(), out_path,

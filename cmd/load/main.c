@@ -159,28 +159,19 @@ int main(int argc, char **argv)
 	if (uri_parse(argv[optind], &u, &e) < 0)
 		return cli_report(&e);
 	if (o.sink.defaults_file) {
-		FILE *df;
 		if (u.engine != URI_MYSQL) {
 			uri_release(&u);
 			cli_usage_error("--defaults-file is for MySQL targets");
 		}
-		if (!(df = fopen(o.sink.defaults_file, "r"))) {
-			fprintf(stderr, "%s: --defaults-file %s: %s\n",
-				cli_prog(), o.sink.defaults_file,
-				strerror(errno));
+		if (cli_defaults_file(o.sink.defaults_file) != 0) {
 			uri_release(&u);
 			return ERR_USAGE;
 		}
-		fclose(df);
 	}
 	if (o.sink.enum_types && u.engine != URI_PG)
 		cli_usage_error("--enum-types is for PostgreSQL targets");
 	if (u.password_in_uri)
-		fprintf(
-		    stderr,
-		    "%s: warning: a password in the URI is visible to every "
-		    "user of this machine (ps); use a password file\n",
-		    cli_prog());
+		cli_password_warning();
 	if (in_path && strcmp(in_path, "-") != 0) {
 		if (!(in = fopen(in_path, "rb"))) {
 			fprintf(stderr, "%s: %s: %s\n", cli_prog(), in_path,

@@ -171,17 +171,8 @@ int main(int argc, char **argv)
 	o.side[1] = argv[optind + 1];
 	if (strcmp(o.side[0], "-") == 0 && strcmp(o.side[1], "-") == 0)
 		cli_usage_error("only one side can be stdin");
-	if (o.source.defaults_file) {
-		/* the client library would skip a missing file in silence */
-		FILE *df = fopen(o.source.defaults_file, "r");
-		if (!df) {
-			fprintf(stderr, "%s: --defaults-file %s: %s\n",
-				cli_prog(), o.source.defaults_file,
-				strerror(errno));
-			return ERR_USAGE;
-		}
-		fclose(df);
-	}
+	if (o.source.defaults_file && cli_defaults_file(o.source.defaults_file))
+		return ERR_USAGE;
 	/* the spec first: an error in it costs no read */
 	if (spec_path && !(o.spec = spec_load(spec_path, &e)))
 		return cli_report(&e);
