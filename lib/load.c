@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rejects.h"
 #include "stream.h"
 
 struct load_table {
@@ -79,102 +80,16 @@ out:
 	return rc;
 }
 
-/* the rejects stream: each table with a reason column more */
-struct rejects {
-	FILE *f;
-	struct stream_writer *w;
-	const struct schema_table *src; /* the table whose rows come now */
-	struct schema_table *t;		/* its reject schema, once begun */
-	struct value *row;
-	uint64_t count, max;
-};
-
-static struct schema_table *reject_schema(const struct schema_table *t,
-					  struct err *e)
-{
-	char *json = schema_table_to_json(t, e);
-	struct schema_table *r;
-	struct schema_column *c;
-	enum value_type *ty;
-
-	if (!json)
-		return NULL;
-	r = schema_table_parse(json, strlen(json), e);
-	free(json);
-	if (!r)
-		return NULL;
-	c = realloc(r->cols, (r->ncols + 1) * sizeof(*c));
-	if (c)
-		r->cols = c;
-	ty = c ? realloc(r->types, (r->ncols + 1) * sizeof(*ty)) : NULL;
-	if (ty)
-		r->types = ty;
-	if (!c || !ty) {
-		schema_table_free(r);
-		err_oom(e);
-		return NULL;
-	}
-	c = &r->cols[r->ncols];
-	memset(c, 0, sizeof(*c));
-	c->length = c->precision = c->scale = -1;
-	c->type = VALUE_TEXT;
-	if (!(c->name = strdup("ferry_reject_reason"))) {
-		schema_table_free(r);
-		err_oom(e);
-		return NULL;
-	}
-	r->types[r->ncols++] = VALUE_TEXT;
-	r->watermark = -1;
-	return r;
-}
-
-static int rejects_end_table(struct rejects *rj, struct err *e)
-{
-	int rc = 0;
-
-	if (rj->t)
-		rc = stream_writer_end_table(rj->w, e);
-	schema_table_free(rj->t);
-	rj->t = NULL;
-	free(rj->row);
-	rj->row = NULL;
-	return rc;
-}
-
 static int reject_row(void *ctx, const struct schema_table *t,
 		      const struct value *row, const char *reason,
 		      struct err *e)
 {
-	struct rejects *rj = ctx;
-
-	if (!rj->t) {
-		if (!(rj->t = reject_schema(t, e)) ||
-		    !(rj->row = calloc(rj->t->ncols, sizeof(*rj->row))) ||
-		    stream_writer_begin_table(rj->w, rj->t, e) < 0) {
-			if (e->class == ERR_OK)
-				err_oom(e);
-			return -1;
-		}
-	}
-	memcpy(rj->row, row, t->ncols * sizeof(*row));
-	rj->row[t->ncols].null = false;
-	rj->row[t->ncols].v.s.p = reason;
-	rj->row[t->ncols].v.s.len = strlen(reason);
-	if (stream_writer_add_row(rj->w, rj->row, e) < 0)
-		return err_prefix(e, "--rejects");
-	if (++rj->count > rj->max)
-		return err_set(
-		    e, ERR_REJECTS,
-		    "%" PRIu64
-		    " rows rejected, more than --max-rejects %" PRIu64
-		    " (the last: %s)",
-		    rj->count, rj->max, reason);
-	return 0;
+	return rejects_add(ctx, t, row, reason, e);
 }
 
 int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 {
-	struct rejects rj;
+	struct rejects *rj = NULL;
 	struct sink_opts so = o->sink;
 	struct stream_reader *r = NULL;
 	struct sink *s = NULL;
@@ -184,21 +99,13 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	double t0 = progress_now();
 	int rc = -1, trc;
 
-	memset(&rj, 0, sizeof(rj));
-	rj.max = o->max_rejects;
 	if (!(r = stream_reader_new(in, o->in_name, e)))
 		return -1;
 	if (o->rejects_path) {
-		struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
-		if (!(rj.f = fopen(o->rejects_path, "wb"))) {
-			err_set(e, ERR_SYSTEM, "--rejects %s: %s",
-				o->rejects_path, strerror(errno));
-			goto out;
-		}
-		if (!(rj.w = stream_writer_new(rj.f, &wo, e)))
+		if (!(rj = rejects_open(o->rejects_path, o->max_rejects, e)))
 			goto out;
 		so.reject = reject_row;
-		so.reject_ctx = &rj;
+		so.reject_ctx = rj;
 	}
 	if (!(s = sink_open(u, &so, e)))
 		goto out;
@@ -223,7 +130,6 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			cap = ncap;
 		}
 		memset(&st, 0, sizeof(st));
-		rj.src = t;
 		if (o->progress)
 			progress_table(o->progress);
 		if (sink_begin_table(s, t, name, e) < 0) {
@@ -261,7 +167,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			err_oom(e);
 			goto out;
 		}
-		if (rj.w && rejects_end_table(&rj, e) < 0)
+		if (rj && rejects_end_table(rj, e) < 0)
 			goto out;
 		tabs[ntabs].rows = st.rows;
 		tabs[ntabs].rejected = st.rejected;
@@ -272,38 +178,22 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	}
 	if (trc < 0)
 		goto out;
-	if (rj.w) {
-		if (stream_writer_finish(rj.w, e) < 0)
+	if (rj) {
+		o->rejected = rejects_count(rj);
+		int crc = rejects_close(rj, e);
+		rj = NULL;
+		if (crc < 0)
 			goto out;
-		stream_writer_free(rj.w);
-		rj.w = NULL;
-		if (fclose(rj.f) != 0) {
-			rj.f = NULL;
-			err_set(e, ERR_SYSTEM, "--rejects %s: %s",
-				o->rejects_path, strerror(errno));
-			goto out;
-		}
-		rj.f = NULL;
 	}
 	if (o->stats_path &&
 	    write_stats(o->stats_path, tabs, ntabs, progress_now() - t0, e) < 0)
 		goto out;
 	rc = 0;
 out:
-	o->rejected = rj.count;
-	if (rj.w) {
-		/* keep what was set aside readable, whatever stopped the load
-		 */
-		struct err ignored;
-		err_init(&ignored);
-		if (rejects_end_table(&rj, &ignored) == 0)
-			stream_writer_finish(rj.w, &ignored);
-		stream_writer_free(rj.w);
+	if (rj) {
+		o->rejected = rejects_count(rj);
+		rejects_abort(rj);
 	}
-	schema_table_free(rj.t);
-	free(rj.row);
-	if (rj.f)
-		fclose(rj.f);
 	if (o->progress)
 		progress_clear(o->progress);
 	for (size_t i = 0; i < ntabs; i++)
