@@ -12,13 +12,30 @@
 #include <time.h>
 
 #include "buf.h"
+#include "expr.h"
 #include "json.h"
+#include "rejects.h"
 #include "schema.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #define SPEC_MAX_BYTES (16u << 20)
+
+/* room for a column's values as its operations remake them */
+struct spec_bufs {
+	struct buf clean, fmt, parse, mask;
+};
+
+struct col_op;
+struct schema_table;
+static void spec_bufs_init(struct spec_bufs *b);
+static void spec_bufs_release(struct spec_bufs *b);
+static enum value_type spec_column_type(const struct col_op *op,
+					enum value_type from);
+static int spec_apply(const struct col_op *op, const struct schema_table *t,
+		      const struct value *row, size_t col, struct value *v,
+		      struct spec_bufs *b, uint64_t rown, struct err *e);
 
 /* one column's operations */
 enum mask_method {
@@ -51,11 +68,13 @@ struct col_op {
 	size_t *map_len;	   /* of map_to's */
 	size_t *from_len;
 	size_t nmap;
-	int unmapped;  /* a value the map lacks: 0 kept, 1 NULL, 2 error */
+	int unmapped;  /* a value the map lacks: 0 kept, 1 NULL, 2 error,
+			* 3 reject the row */
 	char *deflt;   /* "default": what a NULL becomes, or NULL */
 	int cast_to;   /* "cast": the output type, or -1 */
 	int cast_unix; /* from unix time: 0 no, 1 seconds, 1000 millis */
-	int invalid;   /* a value that does not convert: 0 error, 1 NULL */
+	int invalid;   /* a value that does not convert: 0 error, 1 NULL,
+			* 2 reject the row */
 	bool clean;    /* "clean": any of the three below */
 	bool remove_nul, trim;
 	int tcase;     /* 0 kept, 1 lower, 2 upper (ASCII letters) */
@@ -63,14 +82,15 @@ struct col_op {
 			* -1 the earlier, 1 the later */
 };
 
-/* a column added from a field of a JSON column */
+/* a column added: from a field of a JSON column, or computed */
 struct add_col {
 	char *name;
-	char *from;  /* the JSON column */
+	char *from;  /* the JSON column, or NULL */
 	char **path; /* member names (array indexes as digits) */
 	size_t npath;
-	int type;
-	int invalid; /* 0 error, 1 NULL */
+	char *expr; /* or an expression (see expr.h), or NULL */
+	int type;   /* the column's type; -1: the expression's */
+	int invalid; /* 0 error, 1 NULL, 2 reject the row */
 	int line;
 };
 
@@ -85,6 +105,8 @@ struct table_spec {
 	size_t norder;
 	struct add_col *adds;
 	size_t nadds;
+	char *where; /* keep only rows where this is true, or NULL */
+	int where_line;
 	int line;
 	bool seen;
 };
@@ -94,6 +116,8 @@ struct spec {
 	struct table_spec *tables;
 	size_t ntables;
 	struct table_spec *all; /* the "*" entry, or NULL */
+	int64_t now;		/* now() in expressions: when it was loaded */
+	char *rejects;		/* the first rule that rejects rows, or NULL */
 };
 
 static char *dupn(const char *s, size_t n)
@@ -134,6 +158,32 @@ static int spec_err(struct err *e, const struct spec *s, int line,
 		return err_set(e, ERR_SPEC, "%s: line %d: %s: %s", s->file,
 			       line, path, msg);
 	return err_set(e, ERR_SPEC, "%s: %s: %s", s->file, path, msg);
+}
+
+/* A rule that sets rows aside needs --rejects: remember where the first
+ * one is, for ferry-transform's message. */
+static int note_reject(struct spec *s, const char *path, struct err *e)
+{
+	if (!s->rejects && !(s->rejects = strdup(path)))
+		return err_oom(e);
+	return 0;
+}
+
+/* "error", "null" or "reject" (0, 1, 2) */
+static int get_rule(struct spec *s, const char *doc,
+		    const struct json_node *v, const char *path, int *out,
+		    struct err *e)
+{
+	if (v->kind != JSON_STRING ||
+	    (strcmp(v->str, "error") != 0 && strcmp(v->str, "null") != 0 &&
+	     strcmp(v->str, "reject") != 0))
+		return spec_err(e, s, line_of(doc, v), path,
+				"expected \"error\", \"null\" or "
+				"\"reject\"");
+	*out = strcmp(v->str, "error") == 0 ? 0
+	       : strcmp(v->str, "null") == 0 ? 1
+					     : 2;
+	return *out == 2 ? note_reject(s, path, e) : 0;
 }
 
 static const char *kind_name(enum json_kind k)
@@ -490,24 +540,23 @@ static int parse_column(struct spec *s, const char *doc,
 			if (v->kind != JSON_STRING ||
 			    (strcmp(v->str, "keep") != 0 &&
 			     strcmp(v->str, "null") != 0 &&
-			     strcmp(v->str, "error") != 0))
+			     strcmp(v->str, "error") != 0 &&
+			     strcmp(v->str, "reject") != 0))
 				return spec_err(e, s, line_of(doc, v), p,
-						"expected \"keep\", \"null\" "
-						"or \"error\"");
-			c->unmapped = strcmp(v->str, "keep") == 0   ? 0
-				      : strcmp(v->str, "null") == 0 ? 1
-								    : 2;
+						"expected \"keep\", \"null\", "
+						"\"error\" or \"reject\"");
+			c->unmapped = strcmp(v->str, "keep") == 0    ? 0
+				      : strcmp(v->str, "null") == 0  ? 1
+				      : strcmp(v->str, "error") == 0 ? 2
+								     : 3;
+			if (c->unmapped == 3 && note_reject(s, p, e) < 0)
+				return -1;
 		} else if (strcmp(k, "cast") == 0) {
 			if (parse_cast(s, doc, v, p, c, e) < 0)
 				return -1;
 		} else if (strcmp(k, "invalid") == 0) {
-			if (v->kind != JSON_STRING ||
-			    (strcmp(v->str, "error") != 0 &&
-			     strcmp(v->str, "null") != 0))
-				return spec_err(e, s, line_of(doc, v), p,
-						"expected \"error\" or "
-						"\"null\"");
-			c->invalid = strcmp(v->str, "null") == 0;
+			if (get_rule(s, doc, v, p, &c->invalid, e) < 0)
+				return -1;
 		} else if (strcmp(k, "clean") == 0) {
 			if (parse_clean(s, doc, v, p, c, e) < 0)
 				return -1;
@@ -570,7 +619,8 @@ static int parse_column(struct spec *s, const char *doc,
 }
 
 /* "add": {"NAME": {"from_json": COL, "path": [..], "type": T,
- *                  "invalid": "error" | "null"}} */
+ *                  "invalid": "error" | "null" | "reject"}}, or
+ *        {"NAME": {"expr": "...", "type": T, "invalid": ...}} */
 static int parse_adds(struct spec *s, const char *doc,
 		      const struct json_node *n, const char *path,
 		      struct table_spec *t, struct err *e)
@@ -585,7 +635,8 @@ static int parse_adds(struct spec *s, const char *doc,
 		const struct json_node *d = &n->kids[i];
 		struct add_col *a = &t->adds[t->nadds];
 		char p[4 * SCHEMA_MAX_NAME], q[5 * SCHEMA_MAX_NAME];
-		const struct json_node *ty = NULL, *pa = NULL, *fr = NULL;
+		const struct json_node *ty = NULL, *pa = NULL, *fr = NULL,
+				       *ex = NULL;
 
 		if (!(a->name = dupn(n->keys[i], n->keylens[i])))
 			return err_oom(e);
@@ -605,36 +656,57 @@ static int parse_adds(struct spec *s, const char *doc,
 				pa = v;
 			else if (strcmp(k, "type") == 0)
 				ty = v;
+			else if (strcmp(k, "expr") == 0)
+				ex = v;
 			else if (strcmp(k, "invalid") == 0) {
-				if (v->kind != JSON_STRING ||
-				    (strcmp(v->str, "error") != 0 &&
-				     strcmp(v->str, "null") != 0))
-					return spec_err(e, s, line_of(doc, v),
-							q,
-							"expected \"error\" "
-							"or \"null\"");
-				a->invalid = strcmp(v->str, "null") == 0;
+				if (get_rule(s, doc, v, q, &a->invalid, e) < 0)
+					return -1;
 			} else
 				return spec_err(e, s, line_of(doc, v), p,
 						"unknown member '%s' (expected "
-						"from_json, path, type or "
-						"invalid)",
+						"expr, from_json, path, type "
+						"or invalid)",
 						k);
+		}
+		a->type = -1;
+		if (ty) {
+			snprintf(q, sizeof(q), "%s.type", p);
+			if (ty->kind != JSON_STRING ||
+			    (a->type = value_type_parse(ty->str)) < 0 ||
+			    a->type == VALUE_NULL || a->type == VALUE_ENUM)
+				return spec_err(e, s, line_of(doc, ty), q,
+						"expected a stream type other "
+						"than enum");
+		}
+		if (ex) {
+			struct expr *x;
+			snprintf(q, sizeof(q), "%s.expr", p);
+			if (fr || pa)
+				return spec_err(e, s, a->line, p,
+						"a new column is computed by "
+						"expr or taken from_json, not "
+						"both");
+			if (ex->kind != JSON_STRING)
+				return spec_err(e, s, line_of(doc, ex), q,
+						"expected an expression in a "
+						"string, not %s",
+						kind_name(ex->kind));
+			if (!(a->expr = dupn(ex->str, ex->len)))
+				return err_oom(e);
+			/* the syntax now; names and types with the table */
+			if (!(x = expr_compile(ex->str, ex->len, NULL, 0, e)))
+				return spec_err(e, s, line_of(doc, ex), q,
+						"%s", e->msg);
+			expr_free(x);
+			continue;
 		}
 		if (!fr || !pa || !ty)
 			return spec_err(e, s, a->line, p,
-					"a new column needs from_json, path "
-					"and type");
+					"a new column needs expr, or "
+					"from_json, path and type");
 		snprintf(q, sizeof(q), "%s.from_json", p);
 		if (get_name(s, doc, fr, q, &a->from, e) < 0)
 			return -1;
-		snprintf(q, sizeof(q), "%s.type", p);
-		if (ty->kind != JSON_STRING ||
-		    (a->type = value_type_parse(ty->str)) < 0 ||
-		    a->type == VALUE_NULL || a->type == VALUE_ENUM)
-			return spec_err(e, s, line_of(doc, ty), q,
-					"expected a stream type other than "
-					"enum");
 		snprintf(q, sizeof(q), "%s.path", p);
 		if (pa->kind != JSON_ARRAY || pa->n == 0)
 			return spec_err(e, s, line_of(doc, pa), q,
@@ -684,7 +756,7 @@ static int parse_table(struct spec *s, const char *doc,
 		snprintf(p, sizeof(p), "%s.%s", path, k);
 		if (all &&
 		    (strcmp(k, "skip") == 0 || strcmp(k, "rename") == 0 ||
-		     strcmp(k, "order") == 0))
+		     strcmp(k, "order") == 0 || strcmp(k, "where") == 0))
 			return spec_err(e, s, line_of(doc, v), p,
 					"'%s' cannot apply to every table "
 					"(\"*\" takes columns only)",
@@ -715,6 +787,20 @@ static int parse_table(struct spec *s, const char *doc,
 						 e) < 0)
 					return -1;
 			}
+		} else if (strcmp(k, "where") == 0) {
+			struct expr *x;
+			if (v->kind != JSON_STRING)
+				return spec_err(e, s, line_of(doc, v), p,
+						"expected an expression in a "
+						"string, not %s",
+						kind_name(v->kind));
+			if (!(t->where = dupn(v->str, v->len)))
+				return err_oom(e);
+			t->where_line = line_of(doc, v);
+			if (!(x = expr_compile(v->str, v->len, NULL, 0, e)))
+				return spec_err(e, s, t->where_line, p, "%s",
+						e->msg);
+			expr_free(x);
 		} else if (strcmp(k, "add") == 0) {
 			if (all)
 				return spec_err(e, s, line_of(doc, v), p,
@@ -753,11 +839,12 @@ static int parse_table(struct spec *s, const char *doc,
 			return spec_err(e, s, line_of(doc, v), path,
 					"unknown member '%s' (expected %s)", k,
 					all ? "columns"
-					    : "skip, rename, columns, add or "
-					      "order");
+					    : "skip, rename, where, columns, "
+					      "add or order");
 		}
 	}
-	if (t->skip && (t->rename || t->ncols || t->norder || t->nadds))
+	if (t->skip &&
+	    (t->rename || t->ncols || t->norder || t->nadds || t->where))
 		return spec_err(e, s, t->line, path,
 				"skips the table and also reshapes it");
 	return 0;
@@ -777,6 +864,11 @@ struct spec *spec_parse(const char *name, const char *json, size_t len,
 	if (!(s->file = strdup(name))) {
 		err_oom(e);
 		goto fail;
+	}
+	{
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		s->now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 	}
 	if (!(root = json_parse(json, len, e)) ||
 	    json_check_strict(root, e) < 0) {
@@ -902,8 +994,10 @@ static void table_spec_release(struct table_spec *t)
 		for (size_t k = 0; k < t->adds[i].npath; k++)
 			free(t->adds[i].path[k]);
 		free(t->adds[i].path);
+		free(t->adds[i].expr);
 	}
 	free(t->adds);
+	free(t->where);
 }
 
 void spec_free(struct spec *s)
@@ -914,6 +1008,7 @@ void spec_free(struct spec *s)
 		table_spec_release(&s->tables[i]);
 	free(s->tables);
 	free(s->file);
+	free(s->rejects);
 	free(s);
 }
 
@@ -952,14 +1047,6 @@ static const char *out_name(const struct table_spec *t,
 
 /* The operations on column col of input table `table`: the table's own
  * entry for it, else the "*" entry's, else NULL. */
-static const struct col_op *col_op_for(const struct spec *s, const char *table,
-				       const char *col)
-{
-	const struct col_op *op =
-	    find_col(find_table((struct spec *)s, table), col);
-
-	return op ? op : find_col(s->all, col);
-}
 
 const char *spec_table_name(const struct spec *s, const char *table)
 {
@@ -972,11 +1059,6 @@ const char *spec_table_name(const struct spec *s, const char *table)
 	return t->rename ? t->rename : table;
 }
 
-const char *spec_column_name(const struct spec *s, const char *table,
-			     const char *col)
-{
-	return out_name(find_table((struct spec *)s, table), s->all, col);
-}
 
 const char *spec_table_source(const struct spec *s, const char *out)
 {
@@ -1084,6 +1166,9 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+/* what a rule that sets the row aside returns, the reason in e */
+#define REJECTED 1
+
 /*
  * Cast value v of type `from` (column col of row `row`) to op's type:
  * through the value's text form, which the new type must read whole
@@ -1147,7 +1232,7 @@ static int cast_value(const struct col_op *op, const struct schema_table *t,
 	*v = out;
 	return 0;
 invalid:
-	if (op->invalid) {
+	if (op->invalid == 1) {
 		v->null = true;
 		return 0;
 	}
@@ -1157,12 +1242,13 @@ invalid:
 	else
 		err_quote(val, sizeof(val), (const char *)fb->data, fb->len,
 			  64);
-	return err_set(e, ERR_SPEC,
-		       "table %s, row %" PRIu64 " (%s), column %s: %s '%s' is "
-		       "not a valid %s",
-		       t->name, rown, schema_row_key(t, row, key, sizeof(key)),
-		       t->cols[col].name, value_type_name(from), val,
-		       value_type_name(to));
+	err_set(e, op->invalid == 2 ? ERR_REJECTS : ERR_SPEC,
+		"table %s, row %" PRIu64 " (%s), column %s: %s '%s' is "
+		"not a valid %s",
+		t->name, rown, schema_row_key(t, row, key, sizeof(key)),
+		t->cols[col].name, value_type_name(from), val,
+		value_type_name(to));
+	return op->invalid == 2 ? REJECTED : -1;
 }
 
 /* The field a names of JSON value j, as a value of a's type in out (into
@@ -1235,17 +1321,71 @@ static int add_value(const struct add_col *a, const struct schema_table *t,
 invalid:
 	memset(out, 0, sizeof(*out));
 	out->null = true;
-	if (a->invalid)
+	if (a->invalid == 1)
 		return 0;
 	{
 		char key[256];
-		return err_set(
-		    e, ERR_SPEC,
-		    "table %s, row %" PRIu64 " (%s), column %s: "
-		    "the field does not read as %s",
-		    t->name, rown, schema_row_key(t, row, key, sizeof(key)),
-		    a->name, value_type_name((enum value_type)a->type));
+		err_set(e, a->invalid == 2 ? ERR_REJECTS : ERR_SPEC,
+			"table %s, row %" PRIu64 " (%s), column %s: "
+			"the field does not read as %s",
+			t->name, rown, schema_row_key(t, row, key, sizeof(key)),
+			a->name, value_type_name((enum value_type)a->type));
+		return a->invalid == 2 ? REJECTED : -1;
 	}
+}
+
+/*
+ * Computed column a: expression x on input row `row`, as a value of a's
+ * type in out (converted through its text form when the spec names
+ * another type: tb, b).  An expression that fails (division by zero) or
+ * a result that does not convert follows a's invalid rule.
+ */
+static int expr_value(const struct add_col *a, struct expr *x,
+		      const struct schema_table *t, const struct value *row,
+		      struct buf *tb, struct buf *b, struct value *out,
+		      uint64_t rown, struct err *e)
+{
+	const struct value *v;
+	enum value_type from = expr_type(x), to;
+	struct err e2;
+	char key[256], why[ERR_MSG_MAX];
+
+	err_init(&e2);
+	if (expr_eval(x, row, &v, &e2) < 0) {
+		snprintf(why, sizeof(why), "%s", e2.msg);
+		goto invalid;
+	}
+	*out = *v;
+	to = a->type < 0 ? from : (enum value_type)a->type;
+	if (v->null || from == to)
+		return 0;
+	if ((from == VALUE_TIMESTAMP || from == VALUE_TIMESTAMPTZ) &&
+	    (to == VALUE_TIMESTAMP || to == VALUE_TIMESTAMPTZ))
+		return 0; /* zoneless times are UTC in ferry */
+	buf_reset(tb);
+	buf_reset(b);
+	memset(out, 0, sizeof(*out));
+	if (value_format(tb, from, v, VALUE_STYLE_TEXT, &e2) == 0 &&
+	    value_parse(to, (const char *)tb->data, tb->len, b, out, &e2) ==
+		0 &&
+	    value_check(to, out, NULL, 0, &e2) == 0)
+		return 0;
+	{
+		char val[128];
+		err_quote(val, sizeof(val), (const char *)tb->data, tb->len,
+			  64);
+		snprintf(why, sizeof(why), "%s '%s' is not a valid %s",
+			 value_type_name(from), val, value_type_name(to));
+	}
+invalid:
+	memset(out, 0, sizeof(*out));
+	out->null = true;
+	if (a->invalid == 1)
+		return 0;
+	err_set(e, a->invalid == 2 ? ERR_REJECTS : ERR_SPEC,
+		"table %s, row %" PRIu64 " (%s), column %s: %s", t->name, rown,
+		schema_row_key(t, row, key, sizeof(key)), a->name, why);
+	return a->invalid == 2 ? REJECTED : -1;
 }
 
 /* Clean text value v (v then points into b). */
@@ -1309,22 +1449,23 @@ static int map_value(const struct col_op *op, const struct schema_table *t,
 		v->null = true;
 		return 0;
 	}
-	if (op->nmap && op->unmapped == 2) {
+	if (op->nmap && op->unmapped >= 2) {
 		char key[256], val[128];
 		err_quote(val, sizeof(val), v->v.s.p, v->v.s.len, 64);
-		return err_set(e, ERR_SPEC,
-			       "table %s, row %" PRIu64 " (%s), column %s: "
-			       "value '%s' is not in the map",
-			       t->name, rown,
-			       schema_row_key(t, row, key, sizeof(key)),
-			       t->cols[col].name, val);
+		err_set(e, op->unmapped == 3 ? ERR_REJECTS : ERR_SPEC,
+			"table %s, row %" PRIu64 " (%s), column %s: "
+			"value '%s' is not in the map",
+			t->name, rown, schema_row_key(t, row, key, sizeof(key)),
+			t->cols[col].name, val);
+		return op->unmapped == 3 ? REJECTED : -1;
 	}
 	return 0;
 }
 
-/* one table's plan: output column i is input column from[i], masked by
- * mask[i] when that is not NULL, into mbuf[i] */
-struct plan {
+/* one table's plan: output column i is input column from[i], reshaped by
+ * ops[i] when that is not NULL, into bufs[i] */
+struct spec_plan {
+	const struct schema_table *in;
 	struct schema_table *out;
 	size_t *from;
 	struct value *row;
@@ -1337,9 +1478,11 @@ struct plan {
 	size_t nadds;
 	size_t *add_from;
 	struct buf *abuf;
+	struct expr **ax; /* added column k's expression, or NULL */
+	struct expr *where;
 };
 
-static void plan_release(struct plan *p)
+static void plan_release(struct spec_plan *p)
 {
 	schema_table_free(p->out);
 	free(p->from);
@@ -1352,6 +1495,10 @@ static void plan_release(struct plan *p)
 		buf_release(&p->abuf[i]);
 	free(p->abuf);
 	free(p->add_from);
+	for (size_t i = 0; p->ax && i < p->nadds; i++)
+		expr_free(p->ax[i]);
+	free(p->ax);
+	expr_free(p->where);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -1585,7 +1732,7 @@ static int map_names(cJSON *arr, const struct schema_table *in,
  * columns by name.
  */
 static int plan_table(struct spec *s, struct table_spec *t,
-		      const struct schema_table *in, struct plan *p,
+		      const struct schema_table *in, struct spec_plan *p,
 		      struct err *e)
 {
 	char *js = NULL, *outjs = NULL;
@@ -1790,7 +1937,8 @@ static int plan_table(struct spec *s, struct table_spec *t,
 	/* columns added from JSON fields, after the others */
 	if (t && t->nadds) {
 		if (!(p->add_from = calloc(t->nadds, sizeof(*p->add_from))) ||
-		    !(p->abuf = calloc(2 * t->nadds, sizeof(*p->abuf)))) {
+		    !(p->abuf = calloc(2 * t->nadds, sizeof(*p->abuf))) ||
+		    !(p->ax = calloc(t->nadds, sizeof(*p->ax)))) {
 			cJSON_Delete(newcols);
 			err_oom(e);
 			goto out;
@@ -1799,7 +1947,8 @@ static int plan_table(struct spec *s, struct table_spec *t,
 		p->nadds = t->nadds;
 		for (size_t k = 0; k < t->nadds; k++) {
 			const struct add_col *a = &t->adds[k];
-			int fi = schema_column_index(in, a->from);
+			int fi = a->from ? schema_column_index(in, a->from) : 0;
+			enum value_type ty = (enum value_type)a->type;
 			cJSON *c, *it;
 			buf_init(&p->abuf[2 * k],
 				 (size_t)STREAM_MAX_ROW * 2 + 64);
@@ -1807,7 +1956,28 @@ static int plan_table(struct spec *s, struct table_spec *t,
 				 (size_t)STREAM_MAX_ROW * 2 + 64);
 			snprintf(path, sizeof(path), "tables.%s.add.%s",
 				 t->name, a->name);
-			if (fi < 0 || in->cols[fi].type != VALUE_JSON) {
+			if (a->expr) {
+				size_t pl = strlen(path);
+				snprintf(path + pl, sizeof(path) - pl, ".expr");
+				if (!(p->ax[k] = expr_compile(
+					  a->expr, strlen(a->expr), in, s->now,
+					  e))) {
+					spec_err(e, s, a->line, path, "%s",
+						 e->msg);
+					cJSON_Delete(newcols);
+					goto out;
+				}
+				path[pl] = '\0';
+				if (a->type < 0)
+					ty = expr_type(p->ax[k]);
+				if (ty == VALUE_NULL) {
+					spec_err(e, s, a->line, path,
+						 "the expression is always "
+						 "NULL: give the column a type");
+					cJSON_Delete(newcols);
+					goto out;
+				}
+			} else if (fi < 0 || in->cols[fi].type != VALUE_JSON) {
 				if (fi < 0)
 					spec_err(e, s, a->line, path,
 						 "table %s has no column %s",
@@ -1840,9 +2010,8 @@ static int plan_table(struct spec *s, struct table_spec *t,
 			c = cJSON_CreateObject();
 			if (!c ||
 			    !cJSON_AddStringToObject(c, "name", a->name) ||
-			    !cJSON_AddStringToObject(
-				c, "type",
-				value_type_name((enum value_type)a->type)) ||
+			    !cJSON_AddStringToObject(c, "type",
+						     value_type_name(ty)) ||
 			    !cJSON_AddBoolToObject(c, "nullable", 1)) {
 				cJSON_Delete(c);
 				cJSON_Delete(newcols);
@@ -1852,6 +2021,24 @@ static int plan_table(struct spec *s, struct table_spec *t,
 			cJSON_AddItemToArray(newcols, c);
 		}
 	}
+	if (t && t->where) {
+		snprintf(path, sizeof(path), "tables.%s.where", t->name);
+		if (!(p->where = expr_compile(t->where, strlen(t->where), in,
+					      s->now, e))) {
+			spec_err(e, s, t->where_line, path, "%s", e->msg);
+			cJSON_Delete(newcols);
+			goto out;
+		}
+		if (expr_type(p->where) != VALUE_BOOL &&
+		    expr_type(p->where) != VALUE_NULL) {
+			spec_err(e, s, t->where_line, path,
+				 "a filter must be true or false, not %s",
+				 value_type_name(expr_type(p->where)));
+			cJSON_Delete(newcols);
+			goto out;
+		}
+	}
+	p->in = in;
 	if (nout == 0) {
 		snprintf(path, sizeof(path), "tables.%s", t ? t->name : "*");
 		spec_err(e, s, t ? t->line : all->line, path,
@@ -1911,13 +2098,7 @@ out:
 	return rc;
 }
 
-const struct col_op *spec_column_ops(const struct spec *s, const char *table,
-				     const char *col)
-{
-	return col_op_for(s, table, col);
-}
-
-enum value_type spec_column_type(const struct col_op *op, enum value_type from)
+static enum value_type spec_column_type(const struct col_op *op, enum value_type from)
 {
 	if (op && op->cast_to >= 0)
 		return (enum value_type)op->cast_to;
@@ -1926,12 +2107,7 @@ enum value_type spec_column_type(const struct col_op *op, enum value_type from)
 	return from;
 }
 
-bool spec_op_casts(const struct col_op *op)
-{
-	return op && op->cast_to >= 0;
-}
-
-void spec_bufs_init(struct spec_bufs *b)
+static void spec_bufs_init(struct spec_bufs *b)
 {
 	buf_init(&b->clean, (size_t)STREAM_MAX_ROW);
 	buf_init(&b->fmt, (size_t)STREAM_MAX_ROW * 2 + 64);
@@ -1939,7 +2115,7 @@ void spec_bufs_init(struct spec_bufs *b)
 	buf_init(&b->mask, (size_t)STREAM_MAX_ROW);
 }
 
-void spec_bufs_release(struct spec_bufs *b)
+static void spec_bufs_release(struct spec_bufs *b)
 {
 	buf_release(&b->clean);
 	buf_release(&b->fmt);
@@ -1947,11 +2123,15 @@ void spec_bufs_release(struct spec_bufs *b)
 	buf_release(&b->mask);
 }
 
-int spec_apply(const struct col_op *op, const struct schema_table *t,
+/* Run op's operations on value v of column col (of row `row` of table t),
+ * in their order: shift, clean, map and default, zone, cast, mask.  b:
+ * room for the value's new forms.  0, REJECTED, or -1. */
+static int spec_apply(const struct col_op *op, const struct schema_table *t,
 	       const struct value *row, size_t col, struct value *v,
 	       struct spec_bufs *b, uint64_t rown, struct err *e)
 {
 	enum value_type ty = t->cols[col].type;
+	int rc;
 
 	if (op->has_shift && !v->null &&
 	    shift_value(op, t, row, ty, v, rown, e) < 0)
@@ -1959,91 +2139,187 @@ int spec_apply(const struct col_op *op, const struct schema_table *t,
 	if (op->clean && !v->null && clean_value(op, &b->clean, v, e) < 0)
 		return -1;
 	if ((op->nmap || op->deflt) &&
-	    map_value(op, t, row, col, v, rown, e) < 0)
-		return -1;
+	    (rc = map_value(op, t, row, col, v, rown, e)) != 0)
+		return rc;
 	if (op->zone) {
 		if (!v->null && zone_value(op, t, row, col, v, rown, e) < 0)
 			return -1;
 		ty = VALUE_TIMESTAMPTZ; /* an instant now */
 	}
 	if (op->cast_to >= 0 && !v->null &&
-	    cast_value(op, t, row, col, ty, v, &b->fmt, &b->parse, rown, e) < 0)
-		return -1;
+	    (rc = cast_value(op, t, row, col, ty, v, &b->fmt, &b->parse, rown,
+			     e)) != 0)
+		return rc;
 	if (op->mask && !v->null && mask_value(op, &b->mask, v, e) < 0)
 		return -1;
 	return 0;
 }
 
-int spec_check_table(struct spec *s, const struct schema_table *t,
-		     struct err *e)
+int spec_plan_new(struct spec *s, const struct schema_table *t,
+		  struct spec_plan **out, struct err *e)
 {
 	struct table_spec *ts = find_table(s, t->name);
-	struct plan p;
+	struct spec_plan *p;
 
+	*out = NULL;
 	if (ts)
 		ts->seen = true;
 	if (ts && ts->skip)
 		return 0;
-	if (plan_table(s, ts, t, &p, e) < 0)
+	if (!(p = calloc(1, sizeof(*p))))
+		return err_oom(e);
+	if (plan_table(s, ts, t, p, e) < 0) {
+		free(p);
 		return -1;
-	plan_release(&p);
+	}
+	*out = p;
+	return 0;
+}
+
+const struct schema_table *spec_plan_schema(const struct spec_plan *p)
+{
+	return p->out;
+}
+
+int spec_plan_source(const struct spec_plan *p, size_t col)
+{
+	return col < p->nmask ? (int)p->from[col] : -1;
+}
+
+const char *spec_plan_reorders_key(const struct spec_plan *p)
+{
+	for (size_t i = 0; i < p->out->npk; i++) {
+		size_t c = p->out->pk[i];
+		const struct col_op *op = c < p->nmask ? p->ops[c] : NULL;
+		if (op && (op->cast_to >= 0 || op->mask || op->nmap ||
+			   op->clean || op->zone))
+			return p->out->cols[c].name;
+	}
+	return NULL;
+}
+
+int spec_plan_row(struct spec_plan *p, const struct value *row, uint64_t rown,
+		  const struct value **out, struct err *e)
+{
+	int rc;
+
+	if (p->where) {
+		const struct value *w;
+		if (expr_eval(p->where, row, &w, e) < 0) {
+			char key[256];
+			return err_prefix(e,
+					  "table %s, row %" PRIu64
+					  " (%s): the filter (where)",
+					  p->in->name, rown,
+					  schema_row_key(p->in, row, key,
+							 sizeof(key)));
+		}
+		if (w->null || !w->v.b)
+			return 0;
+	}
+	for (size_t i = 0; i < p->nmask; i++) {
+		p->row[i] = row[p->from[i]];
+		if (p->ops[i] &&
+		    (rc = spec_apply(p->ops[i], p->in, row, p->from[i],
+				     &p->row[i], &p->bufs[i], rown, e)) != 0)
+			return rc < 0 ? -1 : 2;
+	}
+	for (size_t k = 0; k < p->nadds; k++) {
+		struct value *v = &p->row[p->nmask + k];
+		rc = p->ax[k] ? expr_value(&p->adds[k], p->ax[k], p->in, row,
+					   &p->abuf[2 * k],
+					   &p->abuf[2 * k + 1], v, rown, e)
+			      : add_value(&p->adds[k], p->in, row,
+					  &row[p->add_from[k]],
+					  &p->abuf[2 * k],
+					  &p->abuf[2 * k + 1], v, rown, e);
+		if (rc != 0)
+			return rc < 0 ? -1 : 2;
+	}
+	*out = p->row;
+	return 1;
+}
+
+void spec_plan_free(struct spec_plan *p)
+{
+	if (!p)
+		return;
+	plan_release(p);
+	free(p);
+}
+
+const char *spec_rejects(const struct spec *s)
+{
+	return s->rejects;
+}
+
+int spec_check_table(struct spec *s, const struct schema_table *t,
+		     struct err *e)
+{
+	struct spec_plan *p;
+
+	if (spec_plan_new(s, t, &p, e) < 0)
+		return -1;
+	spec_plan_free(p);
 	return 0;
 }
 
 int transform_run(struct spec *s, FILE *in, const char *in_name,
-		  struct stream_writer *w, struct transform_stats *st,
-		  struct err *e)
+		  struct stream_writer *w, struct rejects *rj,
+		  struct transform_stats *st, struct err *e)
 {
 	struct stream_reader *r = stream_reader_new(in, in_name, e);
 	const struct schema_table *t;
-	struct plan p;
+	struct spec_plan *p = NULL;
 	int rc = -1, trc;
 
-	memset(&p, 0, sizeof(p));
 	memset(st, 0, sizeof(*st));
 	if (!r)
 		return -1;
 	while ((trc = stream_reader_next_table(r, &t, e)) == 1) {
-		struct table_spec *ts = find_table(s, t->name);
-		const struct value *row;
+		const struct value *row, *orow;
 		uint64_t rown = 0;
 		int rrc;
 
 		st->tables_in++;
-		if (ts)
-			ts->seen = true;
-		if (ts && ts->skip)
-			continue; /* the reader checks its rows on */
-		plan_release(&p);
-		if (plan_table(s, ts, t, &p, e) < 0)
+		spec_plan_free(p);
+		if (spec_plan_new(s, t, &p, e) < 0)
 			goto out;
-		if (stream_writer_begin_table(w, p.out, e) < 0)
+		if (!p)
+			continue; /* skipped: the reader checks its rows on */
+		if (stream_writer_begin_table(w, p->out, e) < 0)
 			goto out;
 		while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {
-			for (size_t i = 0; i < p.nmask; i++) {
-				p.row[i] = row[p.from[i]];
-				if (p.ops[i] &&
-				    spec_apply(p.ops[i], t, row, p.from[i],
-					       &p.row[i], &p.bufs[i], rown + 1,
-					       e) < 0)
-					goto out;
+			int prc = spec_plan_row(p, row, ++rown, &orow, e);
+			if (prc < 0)
+				goto out;
+			if (prc == 0) {
+				st->filtered++;
+				continue;
 			}
-			for (size_t k = 0; k < p.nadds; k++)
-				if (add_value(
-					&p.adds[k], t, row, &row[p.add_from[k]],
-					&p.abuf[2 * k], &p.abuf[2 * k + 1],
-					&p.row[p.nmask + k], rown + 1, e) < 0)
+			if (prc == 2) {
+				char why[ERR_MSG_MAX];
+				snprintf(why, sizeof(why), "%s", e->msg);
+				if (!rj) {
+					e->class = ERR_SPEC;
 					goto out;
-			if (stream_writer_add_row(w, p.row, e) < 0)
+				}
+				if (rejects_add(rj, t, row, why, e) < 0)
+					goto out;
+				st->rejected++;
+				continue;
+			}
+			if (stream_writer_add_row(w, orow, e) < 0)
 				goto out;
 			st->rows++;
-			rown++;
 		}
 		if (rrc < 0) {
 			err_prefix(e, "%s", in_name);
 			goto out;
 		}
 		if (stream_writer_end_table(w, e) < 0)
+			goto out;
+		if (rj && rejects_end_table(rj, e) < 0)
 			goto out;
 		st->tables_out++;
 	}
@@ -2077,7 +2353,7 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 		goto out;
 	rc = 0;
 out:
-	plan_release(&p);
+	spec_plan_free(p);
 	stream_reader_free(r);
 	return rc;
 }

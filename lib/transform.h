@@ -1,8 +1,8 @@
 /*
- * transform - reshape a stream by a JSON spec (ferry-spec(5)): skip or
- * rename tables, rename, drop and reorder columns.  Table by table, one
- * row in memory; the writer recomputes counts and digests of what it
- * writes.
+ * transform - reshape a stream by a JSON spec (ferry-spec(5)): skip,
+ * rename and filter tables; rename, drop, reorder, convert, mask and add
+ * columns.  Table by table, one row in memory; the writer recomputes
+ * counts and digests of what it writes.
  *
  * A spec is checked whole when it is loaded (members, types, conflicts),
  * and against each table's schema when that table begins, before any of
@@ -38,47 +38,63 @@ void spec_free(struct spec *s);
  * when dropped); and the input table whose output name is `out`.
  */
 const char *spec_table_name(const struct spec *s, const char *table);
-const char *spec_column_name(const struct spec *s, const char *table,
-			     const char *col);
 const char *spec_table_source(const struct spec *s, const char *out);
-
-/*
- * For ferry-verify -s, which compares side A as the spec reshapes it: the
- * operations on column col of input table `table` (NULL when none), the
- * column's type after them, and whether they cast it.  spec_apply runs
- * them on value v of that column, as ferry-transform does: shift, clean,
- * map and default, zone, cast, mask.  b: room for the value's new forms,
- * valid until the next call with b.
- */
-struct col_op;
-struct spec_bufs {
-	struct buf clean, fmt, parse, mask;
-};
-const struct col_op *spec_column_ops(const struct spec *s, const char *table,
-				     const char *col);
-enum value_type spec_column_type(const struct col_op *op, enum value_type from);
-bool spec_op_casts(const struct col_op *op);
-void spec_bufs_init(struct spec_bufs *b);
-void spec_bufs_release(struct spec_bufs *b);
-int spec_apply(const struct col_op *op, const struct schema_table *t,
-	       const struct value *row, size_t col, struct value *v,
-	       struct spec_bufs *b, uint64_t rown, struct err *e);
 
 /* Check the spec against input table t, as ferry-transform does when the
  * table begins: 0, or -1 with e set (ERR_SPEC). */
 int spec_check_table(struct spec *s, const struct schema_table *t,
 		     struct err *e);
 
+/*
+ * A table's plan: what the spec makes of input table t and its rows, for
+ * ferry-transform and for side A of ferry-verify -s.  spec_plan_new checks
+ * the table's entry against t (before any row is read): *out is NULL when
+ * the spec skips the table; -1 with e set (ERR_SPEC).  The plan refers to
+ * t, which must outlive it.
+ */
+struct spec_plan;
+int spec_plan_new(struct spec *s, const struct schema_table *t,
+		  struct spec_plan **out, struct err *e);
+void spec_plan_free(struct spec_plan *p);
+
+/* The output table's schema (names, types, key, indexes). */
+const struct schema_table *spec_plan_schema(const struct spec_plan *p);
+
+/* The input column output column col comes from; -1 for an added one. */
+int spec_plan_source(const struct spec_plan *p, size_t col);
+
+/* A key column whose values the spec may reorder (a cast, mask, map,
+ * clean or zone on it), or NULL: a merge by key cannot follow those. */
+const char *spec_plan_reorders_key(const struct spec_plan *p);
+
+/*
+ * Reshape input row `row` (its number rown, from 1, for messages): 1 and
+ * *out the output row (valid until the next call); 0 when the table's
+ * "where" drops it; 2 when a rule ("invalid": "reject", "unmapped":
+ * "reject") sets it aside, why in e->msg (class ERR_REJECTS); -1 with e
+ * set, naming table, row, key and column.
+ */
+int spec_plan_row(struct spec_plan *p, const struct value *row, uint64_t rown,
+		  const struct value **out, struct err *e);
+
+/* Where the spec first says "reject" (a JSON path), or NULL: rows it sets
+ * aside need somewhere to go. */
+const char *spec_rejects(const struct spec *s);
+
 struct transform_stats {
 	uint64_t tables_in, tables_out, rows;
+	uint64_t filtered; /* rows the "where" filters dropped */
+	uint64_t rejected; /* rows set aside */
 };
 
 /*
  * Read the stream on `in`, write the transformed stream with writer `w`
- * (finished here).  0, or -1 with e set.
+ * (finished here), and rows a rule rejects to rj (NULL when the spec has
+ * no such rule).  0, or -1 with e set.
  */
+struct rejects;
 int transform_run(struct spec *s, FILE *in, const char *in_name,
-		  struct stream_writer *w, struct transform_stats *st,
-		  struct err *e);
+		  struct stream_writer *w, struct rejects *rj,
+		  struct transform_stats *st, struct err *e);
 
 #endif

@@ -48,14 +48,10 @@ struct side {
 	 * and room for their text */
 	unsigned char *as_text;
 	char (*utext)[VALUE_UUID_TEXT_LEN];
-	/* -s (side A): each input column's operations in the spec, its type
-	 * after them, and room for its new values; the row is copied to
-	 * shifted and reshaped there */
-	const struct col_op **ops;
-	enum value_type *ctype;
-	struct spec_bufs *bufs;
-	size_t nops;
-	struct value *shifted;
+	/* -s (side A): the spec's plan for the table, whose output schema t
+	 * then is; rows read, and those its filter drops or a rule rejects */
+	struct spec_plan *plan;
+	uint64_t inrows, filtered, rejected;
 	/* --sample: rows whose key hashes below sample_ppm per million */
 	const size_t *skey;
 	size_t nskey;
@@ -127,17 +123,8 @@ static int side_open(struct side *s, const struct verify_opts *o, struct err *e)
 
 static void side_spec_free(struct side *s)
 {
-	for (size_t i = 0; s->bufs && i < s->nops; i++)
-		spec_bufs_release(&s->bufs[i]);
-	free(s->bufs);
-	free(s->ops);
-	free(s->ctype);
-	free(s->shifted);
-	s->bufs = NULL;
-	s->ops = NULL;
-	s->ctype = NULL;
-	s->shifted = NULL;
-	s->nops = 0;
+	spec_plan_free(s->plan);
+	s->plan = NULL;
 }
 
 static void side_close(struct side *s)
@@ -209,17 +196,24 @@ static int in_sample(struct side *s, struct err *e)
 }
 
 /* -s: the current row as the spec makes it, as the target holds it; key
- * columns too, so that the merge pairs the right rows */
+ * columns too, so that the merge pairs the right rows.  1, or 0 when the
+ * spec filters or rejects the row. */
 static int spec_row(struct side *s, struct err *e)
 {
-	memcpy(s->shifted, s->row, s->t->ncols * sizeof(*s->shifted));
-	for (size_t i = 0; i < s->t->ncols; i++)
-		if (s->ops[i] &&
-		    spec_apply(s->ops[i], s->t, s->row, i, &s->shifted[i],
-			       &s->bufs[i], s->rows + 1, e) < 0)
-			return err_prefix(e, "side %c", s->label);
-	s->row = s->shifted;
-	return 0;
+	const struct value *out;
+	int rc = spec_plan_row(s->plan, s->row, ++s->inrows, &out, e);
+
+	if (rc < 0)
+		return err_prefix(e, "side %c", s->label);
+	if (rc == 0 || rc == 2) {
+		if (rc == 0)
+			s->filtered++;
+		else
+			s->rejected++;
+		return 0;
+	}
+	s->row = out;
+	return 1;
 }
 
 /* The next row of the side's table: 1, 0 at its end, -1. */
@@ -237,8 +231,13 @@ static int side_next(struct side *s, struct err *e)
 							: s->uri.display);
 			return rc;
 		}
-		if (s->shifted && spec_row(s, e) < 0)
-			return -1;
+		if (s->plan) {
+			int keep = spec_row(s, e);
+			if (keep < 0)
+				return -1;
+			if (!keep)
+				continue;
+		}
 		if (s->sample_ppm && s->nskey) {
 			int in = in_sample(s, e);
 			if (in < 0)
@@ -466,8 +465,7 @@ static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
 	buf_init(&line, 1u << 16);
 	for (size_t i = 0; i < c->ncols; i++) {
 		const struct schema_column *col = &a->t->cols[c->ca[i]];
-		/* A's type after -s (a cast, a zone) */
-		enum value_type ta = a->ctype ? a->ctype[c->ca[i]] : col->type;
+		enum value_type ta = col->type;
 		enum value_type tb = b->t->cols[c->cb[i]].type;
 		const struct value *x = &a->row[c->ca[i]],
 				   *y = &b->row[c->cb[i]];
@@ -511,26 +509,6 @@ static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
 	return 0;
 }
 
-/* -s: the name on side B of column col of A's table, NULL when the spec
- * drops it */
-static const char *col_b(const struct verify_opts *o, const char *table,
-			 const char *col)
-{
-	return o->spec ? spec_column_name(o->spec, table, col) : col;
-}
-
-/* whether a column of A's table comes out as B's column bcol */
-static int a_has(const struct verify_opts *o, const char *table,
-		 const struct schema_table *at, const char *bcol)
-{
-	for (size_t i = 0; i < at->ncols; i++) {
-		const char *bn = col_b(o, table, at->cols[i].name);
-		if (bn && strcmp(bn, bcol) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			 const char *name, cJSON *report, struct err *e)
 {
@@ -542,6 +520,28 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	int rc = -1, ra, rb, equal;
 
 	memset(&c, 0, sizeof(c));
+	side_spec_free(a);
+	if (o->spec) {
+		/* side A as the spec makes it: its output schema from here on
+		 */
+		const char *kc;
+		if (spec_plan_new(o->spec, a->t, &a->plan, e) < 0)
+			return -1;
+		if (!a->plan)
+			return err_set(e, ERR_SYSTEM,
+				       "internal error: table %s is skipped",
+				       name);
+		if ((kc = spec_plan_reorders_key(a->plan))) {
+			err_set(e, ERR_SPEC,
+				"table %s: the spec converts key column %s, "
+				"which ferry-verify cannot merge on",
+				name, kc);
+			side_spec_free(a);
+			return -1;
+		}
+		a->t = spec_plan_schema(a->plan);
+		a->inrows = a->filtered = a->rejected = 0;
+	}
 	c.name = name;
 	c.unit = 1;
 	for (int p = o->time_precision; p < 6; p++)
@@ -560,40 +560,6 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	free(b->as_text);
 	free(a->utext);
 	free(b->utext);
-	side_spec_free(a);
-	if (o->spec) {
-		bool any = false;
-		if (!(a->ops = calloc(a->t->ncols + 1, sizeof(*a->ops))) ||
-		    !(a->ctype = calloc(a->t->ncols + 1, sizeof(*a->ctype))) ||
-		    !(a->bufs = calloc(a->t->ncols + 1, sizeof(*a->bufs)))) {
-			err_oom(e);
-			goto out;
-		}
-		a->nops = a->t->ncols;
-		for (size_t i = 0; i < a->t->ncols; i++) {
-			const struct schema_column *col = &a->t->cols[i];
-			spec_bufs_init(&a->bufs[i]);
-			a->ops[i] = spec_column_ops(o->spec, name, col->name);
-			a->ctype[i] = spec_column_type(a->ops[i], col->type);
-			any |= a->ops[i] != NULL;
-			if (!spec_op_casts(a->ops[i]))
-				continue;
-			for (size_t k = 0; k < a->t->npk; k++)
-				if (a->t->pk[k] == i) {
-					err_set(e, ERR_SPEC,
-						"table %s: the spec casts key "
-						"column %s, which ferry-verify "
-						"cannot merge on",
-						name, col->name);
-					goto out;
-				}
-		}
-		if (any && !(a->shifted = calloc(a->t->ncols + 1,
-						 sizeof(*a->shifted)))) {
-			err_oom(e);
-			goto out;
-		}
-	}
 	a->as_text = calloc(a->t->ncols + 1, 1);
 	b->as_text = calloc(a->t->ncols + 1, 1);
 	a->utext = calloc(a->t->ncols + 1, sizeof(*a->utext));
@@ -609,13 +575,10 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		c.diffs = cJSON_AddArrayToObject(tj, "differences");
 	}
 	/* the columns both sides have, in A's order */
-	if (o->spec && spec_check_table(o->spec, a->t, e) < 0)
-		goto out;
 	for (size_t i = 0; i < a->t->ncols; i++) {
 		const char *cn = a->t->cols[i].name;
-		const char *bn = col_b(o, name, cn);
-		int j = bn ? schema_column_index(b->t, bn) : -1;
-		if (!bn || ignored(o, name, cn))
+		int j = schema_column_index(b->t, cn);
+		if (ignored(o, name, cn))
 			continue;
 		if (j < 0) {
 			c.columns_differ = 1;
@@ -624,7 +587,7 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		}
 		c.ca[c.ncols] = i;
 		c.cb[c.ncols] = (size_t)j;
-		c.ta[c.ncols] = a->ctype ? a->ctype[i] : a->t->cols[i].type;
+		c.ta[c.ncols] = a->t->cols[i].type;
 		c.tb[c.ncols] = b->t->cols[j].type;
 		/* a timestamp against a timestamptz: by their microseconds
 		 * (ferry reads and writes zoneless timestamps as UTC) */
@@ -641,7 +604,7 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		c.ncols++;
 	}
 	for (size_t j = 0; j < b->t->ncols; j++)
-		if (!a_has(o, name, a->t, b->t->cols[j].name) &&
+		if (schema_column_index(a->t, b->t->cols[j].name) < 0 &&
 		    !ignored(o, name, b->t->cols[j].name)) {
 			c.columns_differ = 1;
 			fprintf(o->out, "%s: column %s only in B\n", name,
@@ -650,8 +613,8 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	/* the key: A's primary key, found by name in B */
 	c.nkey = a->t->npk <= KEY_MAX ? a->t->npk : 0;
 	for (size_t i = 0; i < c.nkey; i++) {
-		const char *bn = col_b(o, name, a->t->cols[a->t->pk[i]].name);
-		int j = bn ? schema_column_index(b->t, bn) : -1;
+		int j = schema_column_index(b->t,
+					    a->t->cols[a->t->pk[i]].name);
 		if (j < 0) {
 			c.nkey = 0;
 			break;
@@ -674,8 +637,16 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		err_oom(e);
 		goto out;
 	}
-	if ((!a->is_stream && db_open(a, c.ka, c.nkey, e) < 0) ||
-	    (!b->is_stream && db_open(b, c.kb, c.nkey, e) < 0))
+	if (a->plan) {
+		/* A's database rows come in the input table's key order */
+		size_t kin[KEY_MAX];
+		for (size_t i = 0; i < c.nkey; i++)
+			kin[i] = (size_t)spec_plan_source(a->plan, c.ka[i]);
+		if (!a->is_stream && db_open(a, kin, c.nkey, e) < 0)
+			goto out;
+	} else if (!a->is_stream && db_open(a, c.ka, c.nkey, e) < 0)
+		goto out;
+	if (!b->is_stream && db_open(b, c.kb, c.nkey, e) < 0)
 		goto out;
 	a->skey = c.ka;
 	b->skey = c.kb;
@@ -771,6 +742,11 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			" extra in B, %" PRIu64 " changed)",
 			c.missing, c.extra, c.changed);
 	fprintf(o->out, "\n");
+	if (a->rejected)
+		fprintf(o->out,
+			"%s: side A has %" PRIu64 " rows the spec rejects: "
+			"not compared\n",
+			name, a->rejected);
 	if (c.shown > o->max_diffs)
 		fprintf(o->out, "  ... and %" PRIu64 " more differences\n",
 			c.shown - o->max_diffs);
@@ -784,6 +760,12 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		cJSON_AddNumberToObject(tj, "missing_in_b", (double)c.missing);
 		cJSON_AddNumberToObject(tj, "extra_in_b", (double)c.extra);
 		cJSON_AddNumberToObject(tj, "changed", (double)c.changed);
+		if (a->plan) {
+			cJSON_AddNumberToObject(tj, "filtered_a",
+						(double)a->filtered);
+			cJSON_AddNumberToObject(tj, "rejected_a",
+						(double)a->rejected);
+		}
 		cJSON_AddNumberToObject(tj, "seconds", progress_now() - t0);
 		cJSON_AddItemToArray(report, tj);
 		tj = NULL;

@@ -2,7 +2,8 @@
 # bench-transform.sh [MESSAGES] - ferry-transform on the messages table as
 # a stream file, file to file: the identity spec, and a spec that renames
 # the table and a column, casts two columns, converts a DATETIME from a
-# zone and masks two columns.  Medians of 3 runs, wall seconds and peak
+# zone and masks two columns, and a spec that filters rows by a "where"
+# expression and adds two computed columns.  Medians of 3 runs, wall seconds and peak
 # RSS.  Needs the test servers to make the stream (database `bench`).
 # Writes bench/transform.json.
 . "$(dirname "$0")/bench-common.sh"
@@ -19,6 +20,13 @@ cat >"$work/full.json" <<'EOT'
     "reply_to_id": {"cast": "text"},
     "created_at": {"zone": "Asia/Tokyo"}}}}}
 EOT
+cat >"$work/filter.json" <<'EOT'
+{"tables": {"messages": {
+  "where": "kind <> 'system' AND body IS NOT NULL AND created_at >= '2000-01-01'",
+  "add": {
+    "body_chars": {"expr": "length(body)"},
+    "label": {"expr": "upper(kind) || ':' || sender_id"}}}}}
+EOT
 export FERRY_BENCH_KEY=bench-key
 
 echo "bench: $n messages; medians of 3 runs" >&2
@@ -26,11 +34,13 @@ set -- $(median t_id "'$bin/ferry-transform' -s '$work/identity.json' '$work/mes
 id_s=$1 id_rss=$2
 set -- $(median t_full "'$bin/ferry-transform' -s '$work/full.json' '$work/messages-t.ferry' -o '$work/out-t.ferry'")
 full_s=$1 full_rss=$2
+set -- $(median t_filter "'$bin/ferry-transform' -s '$work/filter.json' '$work/messages-t.ferry' -o '$work/out-t.ferry'")
+filter_s=$1 filter_rss=$2
 set -- $(median t_check "'$bin/ferry-cat' --check -q '$work/messages-t.ferry'")
 ck_s=$1 ck_rss=$2
 
 awk -v n="$n" -v a="$ck_s" -v ar="$ck_rss" -v b="$id_s" -v br="$id_rss" \
-    -v c="$full_s" -v cr="$full_rss" '
+    -v c="$full_s" -v cr="$full_rss" -v d="$filter_s" -v dr="$filter_rss" '
 function line(name, s, rss) {
 	printf "%-52s %7.2f %10.0f %8.1f\n", name, s, n / s, rss / 1024
 	printf "%s{\"name\":\"%s\",\"seconds\":%.3f,\"rows_per_s\":%.0f,\"peak_rss_mib\":%.1f}",
@@ -42,5 +52,6 @@ BEGIN {
 	line("ferry-cat --check (reading alone)", a, ar)
 	line("ferry-transform, identity spec", b, br)
 	line("ferry-transform, rename+cast+zone+mask spec", c, cr)
+	line("ferry-transform, where + 2 computed columns", d, dr)
 	print "]}" >> "bench/transform.json"
 }'

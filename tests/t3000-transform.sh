@@ -118,7 +118,7 @@ spec_fails() {
 
 test_expect_success 'spec errors in the spec itself: exit 5 with the place' '
 	spec_fails "{\"tables\": {\"messages\": {\"renam\": \"x\"}}}" \
-		"bad.json: line 1: tables.messages: unknown member '"'"'renam'"'"' (expected skip, rename, columns, add or order)" &&
+		"bad.json: line 1: tables.messages: unknown member '"'"'renam'"'"' (expected skip, rename, where, columns, add or order)" &&
 	spec_fails "{\"tables\": {\"messages\": {\"skip\": \"yes\"}}}" \
 		"bad.json: line 1: tables.messages.skip: expected true or false, not a string" &&
 	spec_fails "{\"tables\": {\"messages\": {\"columns\": {\"body\": {\"rename\": 5}}}}}" \
@@ -453,6 +453,160 @@ test_expect_success 'add columns from the fields of a JSON column' '
 	echo "{\"tables\": {\"users\": {\"add\": {\"email\": {\"from_json\": \"settings\", \"path\": [\"x\"], \"type\": \"text\"}}}}}" >bad.json &&
 	test_expect_code 5 ferry-transform -s bad.json -o out9.ferry "$G/chat.ferry" 2>err &&
 	test_grep "table users already has an output column email" err
+'
+
+test_expect_success 'where keeps the rows its expression holds true for' '
+	echo "{\"tables\": {\"messages\": {\"where\": \"kind = '"'"'text'"'"' AND body IS NOT NULL AND sender_id IN (1, 2)\"}}}" >w.json &&
+	ferry-transform -s w.json -o w.ferry "$G/chat.ferry" &&
+	ferry-cat -t messages w.ferry | sed "s/.*\"id\":\([0-9]*\),.*/\1/" | tr "\n" " " >ids &&
+	printf "1 2 6 7 8 " >expect && test_cmp expect ids &&
+	ferry-cat -f summary -t messages w.ferry >sum &&
+	test_grep "rows: 5" sum &&
+	ferry-cat --check -q w.ferry &&
+	ferry-cat -t users w.ferry >u1 && ferry-cat -t users "$G/chat.ferry" >u2 &&
+	test_cmp u2 u1 &&
+	echo "{\"tables\": {\"messages\": {\"where\": \"sent_at >= '"'"'2025-01-01'"'"' OR read_at BETWEEN '"'"'23:00:00'"'"' AND '"'"'24:00:00'"'"'\"}}}" >w2.json &&
+	ferry-transform -s w2.json "$G/chat.ferry" | ferry-cat -t messages |
+		sed "s/.*\"id\":\([0-9]*\),.*/\1/" | tr "\n" " " >ids &&
+	printf "3 4 6 7 8 " >expect && test_cmp expect ids &&
+	echo "{\"tables\": {\"messages\": {\"where\": \"NOT (body LIKE '"'"'%line%'"'"') AND score > 0\"}}}" >w3.json &&
+	ferry-transform -s w3.json "$G/chat.ferry" | ferry-cat -t messages |
+		sed "s/.*\"id\":\([0-9]*\),.*/\1/" | tr "\n" " " >ids &&
+	printf "1 4 6 7 8 " >expect && test_cmp expect ids
+'
+
+test_expect_success 'add columns computed by expressions, typed by them or by "type"' '
+	cat >c.json <<-\EOT &&
+	{"tables": {"messages": {"add": {
+	  "body_chars": {"expr": "length(body)"},
+	  "label": {"expr": "upper(kind) || '"'"':'"'"' || id"},
+	  "late": {"expr": "sent_at > '"'"'2024-12-31'"'"'"},
+	  "sid": {"expr": "sender_id + 1000", "type": "text"},
+	  "half": {"expr": "score / 2"},
+	  "greeting": {"expr": "coalesce(substr(body, 1, 5), '"'"'(none)'"'"')"}}}}}
+	EOT
+	ferry-transform -s c.json -o c.ferry "$G/chat.ferry" &&
+	ferry-cat -f summary -t messages c.ferry >sum &&
+	grep "^  column" sum | sed -n "8,13p" >cols &&
+	cat >expect <<-\EOT &&
+	  column body_chars: int64
+	  column label: text
+	  column late: bool
+	  column sid: text
+	  column half: float64
+	  column greeting: text
+	EOT
+	test_cmp expect cols &&
+	ferry-cat -t messages c.ferry | sed -n "1p;3p;6p" | sed "s/.*\"read_at\":[^,]*,//" >got &&
+	cat >expect <<-\EOT &&
+	"body_chars":12,"label":"TEXT:1","late":false,"sid":"1001","half":0.75,"greeting":"hello"}}
+	"body_chars":null,"label":"IMAGE:3","late":false,"sid":"1001","half":"NaN","greeting":"(none)"}}
+	"body_chars":36,"label":"TEXT:6","late":true,"sid":"1002","half":0.05,"greeting":"emoji"}}
+	EOT
+	test_cmp expect got &&
+	ferry-cat --check -q c.ferry
+'
+
+test_expect_success 'expression mistakes: exit 5 with the line, the place and the character' '
+	echo "{\"tables\": {\"messages\": {\"where\": \"id = = 1\"}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
+	echo "ferry-transform: bad.json: line 1: tables.messages.where: at character 6: expected a value, a column or '"'"'('"'"', not =" >expect &&
+	test_cmp expect err &&
+	printf "{\"tables\": {\"messages\": {\n  \"add\": {\"x\": {\"expr\": \"lower(body\"}}}}}\n" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
+	test_grep "bad.json: line 2: tables.messages.add.x.expr: at character 11: expected '"'"','"'"' or '"'"')'"'"' in the arguments of lower, not the end" err &&
+	echo "{\"tables\": {\"messages\": {\"where\": \"sender = 1\"}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o never.ferry "$G/chat.ferry" 2>err &&
+	test_grep "tables.messages.where: at character 1: table messages has no column sender" err &&
+	! test -e never.ferry &&
+	echo "{\"tables\": {\"messages\": {\"where\": \"body + 1 > 0\"}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o never.ferry "$G/chat.ferry" 2>err &&
+	test_grep "tables.messages.where: at character 1: arithmetic takes numbers, not text" err &&
+	echo "{\"tables\": {\"messages\": {\"where\": \"id + 1\"}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o never.ferry "$G/chat.ferry" 2>err &&
+	test_grep "tables.messages.where: a filter must be true or false, not int64" err &&
+	echo "{\"tables\": {\"messages\": {\"where\": \"sent_at > '"'"'soon'"'"'\"}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o never.ferry "$G/chat.ferry" 2>err &&
+	test_grep "at character 11: '"'"'soon'"'"' is not a valid timestamptz" err &&
+	echo "{\"tables\": {\"messages\": {\"add\": {\"n\": {\"expr\": \"NULL\"}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o never.ferry "$G/chat.ferry" 2>err &&
+	test_grep "tables.messages.add.n: the expression is always NULL: give the column a type" err &&
+	echo "{\"tables\": {\"messages\": {\"add\": {\"n\": {\"expr\": \"id\", \"from_json\": \"body\", \"path\": [\"a\"]}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
+	test_grep "a new column is computed by expr or taken from_json, not both" err &&
+	echo "{\"tables\": {\"*\": {\"where\": \"id > 1\"}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
+	test_grep "'"'"'where'"'"' cannot apply to every table" err &&
+	! test -e never.ferry
+'
+
+test_expect_success 'an expression that fails on a row names the row; exit 5' '
+	echo "{\"tables\": {\"messages\": {\"where\": \"id / (id - 3) > 0\"}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o never.ferry "$G/chat.ferry" 2>err &&
+	echo "ferry-transform: table messages, row 3 (id=3): the filter (where): division by zero" >expect &&
+	test_cmp expect err &&
+	echo "{\"tables\": {\"messages\": {\"add\": {\"r\": {\"expr\": \"100 / (sender_id - 2)\"}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o never.ferry "$G/chat.ferry" 2>err &&
+	echo "ferry-transform: table messages, row 2 (id=2), column r: division by zero" >expect &&
+	test_cmp expect err &&
+	echo "{\"tables\": {\"messages\": {\"add\": {\"r\": {\"expr\": \"100 / (sender_id - 2)\", \"invalid\": \"null\"}}}}}" >ok.json &&
+	ferry-transform -s ok.json "$G/chat.ferry" | ferry-cat -t messages | grep -c "\"r\":null" >n &&
+	echo 3 >expect && test_cmp expect n &&
+	! test -e never.ferry
+'
+
+test_expect_success 'reject: rows a rule sets aside go to --rejects with the reason' '
+	cat >rj.json <<-\EOT &&
+	{"tables": {"messages": {
+	  "columns": {"kind": {"map": {"text": "t", "image": "i"}, "unmapped": "reject"}},
+	  "add": {"ratio": {"expr": "100 / (sender_id - 2)", "invalid": "reject"}}}}}
+	EOT
+	test_expect_code 2 ferry-transform -s rj.json -o never.ferry "$G/chat.ferry" 2>err &&
+	test_grep "the spec rejects rows (tables.messages.columns.kind.unmapped): give --rejects FILE to keep them" err &&
+	! test -e never.ferry &&
+	ferry-transform -s rj.json --rejects rejects.ferry -o rj.ferry "$G/chat.ferry" 2>err &&
+	echo "ferry-transform: 4 rows rejected to rejects.ferry" >expect &&
+	test_cmp expect err &&
+	ferry-cat -t messages rj.ferry | sed "s/.*\"id\":\([0-9]*\),.*/\1/" | tr "\n" " " >ids &&
+	printf "1 3 5 8 " >expect && test_cmp expect ids &&
+	ferry-cat --check -q rejects.ferry &&
+	ferry-cat rejects.ferry | sed "s/.*\"id\":\([0-9]*\),.*/\1/" | tr "\n" " " >ids &&
+	printf "2 4 6 7 " >expect && test_cmp expect ids &&
+	ferry-cat rejects.ferry | sed -n 2p >line &&
+	test_grep "\"kind\":\"system\"" line &&
+	test_grep "\"ferry_reject_reason\":\"table messages, row 4 (id=4), column kind: value '"'"'system'"'"' is not in the map\"" line &&
+	ferry-cat rejects.ferry | sed -n 1p >line &&
+	test_grep "\"ferry_reject_reason\":\"table messages, row 2 (id=2), column ratio: division by zero\"" line &&
+	test_expect_code 6 ferry-transform -s rj.json --rejects r2.ferry --max-rejects 1 -o never.ferry "$G/chat.ferry" 2>err &&
+	test_grep "2 rows rejected, more than --max-rejects 1" err &&
+	! test -e never.ferry &&
+	ferry-cat --check -q r2.ferry &&
+	test "$(ferry-cat r2.ferry | wc -l)" -eq 2 &&
+	test_expect_code 2 ferry-transform -s rj.json --max-rejects 1 "$G/chat.ferry" 2>err &&
+	test_grep "max-rejects goes with --rejects" err
+'
+
+test_expect_success 'a cast that does not convert can reject the row' '
+	echo "{\"tables\": {\"messages\": {\"columns\": {\"body\": {\"cast\": \"int64\", \"invalid\": \"reject\"}}}}}" >rc.json &&
+	ferry-transform -s rc.json --rejects rc-rej.ferry -o rc.ferry "$G/chat.ferry" 2>err &&
+	test_grep "7 rows rejected" err &&
+	ferry-cat -t messages rc.ferry >rows &&
+	test_grep "\"id\":3," rows && test_grep "\"body\":null" rows &&
+	test "$(wc -l <rows)" -eq 1 &&
+	ferry-cat rc-rej.ferry | sed -n 1p >line &&
+	test_grep "column body: text '"'"'hello, world'"'"' is not a valid int64" line
+'
+
+test_expect_success 'verify -s follows the where filter, computed columns and rejects' '
+	ferry-verify -t messages -s w.json "$G/chat.ferry" w.ferry >out &&
+	test_grep "messages: A 5 rows, B 5 rows: equal" out &&
+	ferry-verify -t messages -s c.json "$G/chat.ferry" c.ferry >out &&
+	test_grep "messages: A 8 rows, B 8 rows: equal" out &&
+	ferry-verify -t messages -s rj.json "$G/chat.ferry" rj.ferry >out &&
+	test_grep "messages: A 4 rows, B 4 rows: equal" out &&
+	test_grep "messages: side A has 4 rows the spec rejects: not compared" out &&
+	test_expect_code 1 ferry-verify -t messages -s w2.json "$G/chat.ferry" w.ferry >out &&
+	test_grep "messages: A 5 rows, B 5 rows: DIFFERENT (2 missing in B, 2 extra in B, 0 changed)" out
 '
 
 test_expect_success '--check-spec checks the spec alone; the example specs are good' '

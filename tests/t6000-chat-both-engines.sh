@@ -84,7 +84,7 @@ test_expect_success 'verify -s: a changed value in a renamed column, and spec er
 	test_expect_code 1 ferry-verify -s "$TESTDATA/specs/chat-renamed.json" -t messages \
 		"$MY_URI" "$PG_URI dbname=${TEST_DB}_r" >out &&
 	test_grep "changed: id=" out &&
-	test_grep " body: A " out &&
+	test_grep " text: A " out &&
 	echo "{\"tables\": {\"messages\": {\"columns\": {\"bodyy\": {\"drop\": true}}}}}" >bad.json &&
 	test_expect_code 5 ferry-verify -s bad.json -t messages "$MY_URI" "$PG_URI" 2>err &&
 	test_grep "bad.json: line 1: tables.messages.columns.bodyy: table messages has no column bodyy" err &&
@@ -178,7 +178,7 @@ test_expect_success 'a cast column, and verify -s compares it cast; a cast key i
 	test_expect_code 1 ferry-verify -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_t" >out &&
 	echo "{\"tables\": {\"users\": {\"columns\": {\"id\": {\"cast\": \"text\"}}}}}" >castkey.json &&
 	test_expect_code 5 ferry-verify -s castkey.json -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_t" 2>err &&
-	test_grep "the spec casts key column id, which ferry-verify cannot merge on" err &&
+	test_grep "the spec converts key column id, which ferry-verify cannot merge on" err &&
 	pg_sql "DROP DATABASE ${TEST_DB}_t"
 '
 

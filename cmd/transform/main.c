@@ -1,10 +1,11 @@
 /*
- * ferry-transform - reshape a ferry stream by a JSON spec: skip or rename
- * tables, rename, drop or reorder columns.  Stream in, stream out, one
- * row in memory.
+ * ferry-transform - reshape a ferry stream by a JSON spec: skip, rename
+ * and filter tables; rename, drop, reorder, convert, mask and compute
+ * columns.  Stream in, stream out, one row in memory.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +13,12 @@
 
 #include "cli.h"
 #include "err.h"
+#include "rejects.h"
 #include "stream.h"
 #include "transform.h"
 
 static const char usage_text[] =
-    "usage: ferry-transform -s SPEC [-o FILE] [-l LEVEL] [--batch-bytes N] "
+    "usage: ferry-transform -s SPEC [-o FILE] [--rejects FILE] [-l LEVEL] "
     "[FILE]\n"
     "       ferry-transform --check-spec -s SPEC\n"
     "\n"
@@ -28,30 +30,40 @@ static const char usage_text[] =
     "  -s, --spec SPEC       the transform spec (JSON)\n"
     "      --check-spec      check the spec alone and exit\n"
     "  -o, --output FILE     write to FILE instead of stdout\n"
+    "      --rejects FILE    write rows a \"reject\" rule sets aside to FILE\n"
+    "                        (a stream, with ferry_reject_reason)\n"
+    "      --max-rejects N   stop with exit 6 past N rejected rows (default\n"
+    "                        1000)\n"
     "  -l, --level N         zstd level, 1-19; 0 stores (default 1)\n"
     "      --batch-bytes N   raw bytes per batch (default 1048576)\n"
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
     "\n"
-    "Exit status: 0 ok, 2 usage, 3 bad input stream, 5 spec error, 7 pipe\n"
-    "closed or interrupted, 8 system error.  See ferry-transform(1).\n";
+    "Exit status: 0 ok, 2 usage, 3 bad input stream, 5 spec error, 6 rows\n"
+    "rejected past --max-rejects, 7 pipe closed or interrupted, 8 system\n"
+    "error.  See ferry-transform(1).\n";
 
 int main(int argc, char **argv)
 {
-	enum { OPT_BATCH = 256, OPT_CHECK_SPEC };
+	enum { OPT_BATCH = 256, OPT_CHECK_SPEC, OPT_REJECTS, OPT_MAX_REJECTS };
 	static const struct option longopts[] = {
 		{ "spec", required_argument, NULL, 's' },
 		{ "check-spec", no_argument, NULL, OPT_CHECK_SPEC },
 		{ "output", required_argument, NULL, 'o' },
 		{ "level", required_argument, NULL, 'l' },
 		{ "batch-bytes", required_argument, NULL, OPT_BATCH },
+		{ "rejects", required_argument, NULL, OPT_REJECTS },
+		{ "max-rejects", required_argument, NULL, OPT_MAX_REJECTS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
 	const char *out_path = NULL, *in_path = NULL, *spec_path = NULL;
-	const char *in_name = "stdin";
+	const char *in_name = "stdin", *rejects_path = NULL;
+	uint64_t max_rejects = 1000;
+	int max_set = 0;
+	struct rejects *rj = NULL;
 	struct transform_stats st;
 	struct stream_writer *w = NULL;
 	struct spec *spec;
@@ -66,6 +78,12 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 's': spec_path = optarg; break;
 		case OPT_CHECK_SPEC: check_only = 1; break;
+		case OPT_REJECTS: rejects_path = optarg; break;
+		case OPT_MAX_REJECTS:
+			max_rejects = (uint64_t)cli_number(
+			    "--max-rejects", optarg, 0, 1000000000000LL);
+			max_set = 1;
+			break;
 		case 'o': out_path = optarg; break;
 		case 'l':
 			wo.level = (int)cli_number("--level", optarg, 0, 19);
@@ -89,8 +107,11 @@ int main(int argc, char **argv)
 				argv[optind + 1]);
 	if (optind == argc - 1 && strcmp(argv[optind], "-") != 0)
 		in_path = argv[optind];
-	if (check_only && (out_path || in_path))
-		cli_usage_error("--check-spec reads no stream: no FILE or -o");
+	if (check_only && (out_path || in_path || rejects_path))
+		cli_usage_error("--check-spec reads no stream: no FILE, -o or "
+				"--rejects");
+	if (max_set && !rejects_path)
+		cli_usage_error("--max-rejects goes with --rejects");
 	if (!check_only && !out_path && isatty(STDOUT_FILENO))
 		cli_usage_error("refusing to write a binary stream to a "
 				"terminal (use -o FILE or a pipe)");
@@ -101,6 +122,14 @@ int main(int argc, char **argv)
 	if (check_only) {
 		spec_free(spec);
 		return 0;
+	}
+	if (spec_rejects(spec) && !rejects_path) {
+		fprintf(stderr,
+			"%s: the spec rejects rows (%s): give --rejects FILE "
+			"to keep them\n",
+			cli_prog(), spec_rejects(spec));
+		spec_free(spec);
+		return ERR_USAGE;
 	}
 	if (in_path) {
 		if (!(in = fopen(in_path, "rb"))) {
@@ -124,9 +153,21 @@ int main(int argc, char **argv)
 	setvbuf(out, NULL, _IOFBF, 1u << 20);
 
 	rc = (w = stream_writer_new(out, &wo, &e)) ? 0 : -1;
+	if (rc == 0 && rejects_path &&
+	    !(rj = rejects_open(rejects_path, max_rejects, &e)))
+		rc = -1;
 	if (rc == 0)
-		rc = transform_run(spec, in, in_name, w, &st, &e);
+		rc = transform_run(spec, in, in_name, w, rj, &st, &e);
 	stream_writer_free(w);
+	if (rj) {
+		if (rc == 0)
+			rc = rejects_close(rj, &e);
+		else
+			rejects_abort(rj);
+		if (rc == 0 && st.rejected)
+			fprintf(stderr, "%s: %" PRIu64 " rows rejected to %s\n",
+				cli_prog(), st.rejected, rejects_path);
+	}
 	if (rc == 0)
 		rc = cli_close_output(out, &e);
 	else
