@@ -182,4 +182,43 @@ test_expect_success 'a cast column, and verify -s compares it cast; a cast key i
 	pg_sql "DROP DATABASE ${TEST_DB}_t"
 '
 
+test_expect_success 'the example merge spec: a second deployment loaded next to the first' '
+	spec_copy "$TESTDATA/specs/chat-merge-second.json" m &&
+	pgm() { psql -X -q -At -h "$FERRY_TEST_PG_HOST" -p "$FERRY_TEST_PG_PORT" -U ferry -d "${TEST_DB}_m" -c "$1"; } &&
+	test "$(pgm "SELECT username FROM users WHERE id = 1000000000001")" = "admin@second" &&
+	# the first deployment, whose external ids are its own
+	my_sql "UPDATE users SET external_id = NULL" >/dev/null &&
+	ferry-extract "$MY_URI" --all-tables -o first.ferry &&
+	ferry-load "$PG_URI dbname=${TEST_DB}_m" -i first.ferry &&
+	test "$(pgm "SELECT count(*) FROM messages")" -eq 1000 &&
+	test "$(pgm "SELECT count(*) FROM users")" -eq 20 &&
+	test "$(pgm "SELECT count(*) FROM messages m JOIN users u ON u.id = m.sender_id JOIN conversations c ON c.id = m.conversation_id AND (c.id >= 1000000000000) = (u.id >= 1000000000000)")" -eq 1000 &&
+	test "$(pgm "SELECT count(*) FROM messages WHERE id >= 1000000000000")" -eq 500 &&
+	test_expect_code 1 ferry-verify -t messages first.ferry "$PG_URI dbname=${TEST_DB}_m" >out &&
+	test_grep "(0 missing in B, 500 extra in B, 0 changed)" out &&
+	pg_sql "DROP DATABASE ${TEST_DB}_m"
+'
+
+test_expect_success 'a where filter and computed columns against MariaDB, and verify -s agrees' '
+	cat >recent.json <<-\EOT &&
+	{"tables": {"messages": {
+	  "where": "NOT is_deleted AND created_at >= '"'"'2020-01-01'"'"' AND kind IN ('"'"'text'"'"', '"'"'file'"'"')",
+	  "add": {"body_chars": {"expr": "length(body)"},
+	          "thread": {"expr": "conversation_id || '"'"'/'"'"' || coalesce(reply_to_id, 0)"}}}}}
+	EOT
+	spec_copy recent.json w &&
+	want=$(my_sql "SELECT count(*) FROM messages WHERE NOT is_deleted AND created_at >= '"'"'2020-01-01'"'"' AND kind IN ('"'"'text'"'"', '"'"'file'"'"')" | tail -1) &&
+	pgw() { psql -X -q -At -h "$FERRY_TEST_PG_HOST" -p "$FERRY_TEST_PG_PORT" -U ferry -d "${TEST_DB}_w" -c "$1"; } &&
+	test "$(pgw "SELECT count(*) FROM messages")" -eq "$want" &&
+	test "$want" -gt 0 && test "$want" -lt 500 &&
+	test "$(pgw "SELECT count(*) FROM messages WHERE body_chars IS DISTINCT FROM char_length(body)")" -eq 0 &&
+	ferry-verify -s recent.json -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_w" >out &&
+	test_grep "messages: A $want rows, B $want rows: equal" out &&
+	pgw "UPDATE messages SET thread = thread || '"'"'x'"'"' WHERE id = (SELECT min(id) FROM messages)" &&
+	test_expect_code 1 ferry-verify -s recent.json -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_w" >out &&
+	test_grep "(0 missing in B, 0 extra in B, 1 changed)" out &&
+	test_grep " thread: A " out &&
+	pg_sql "DROP DATABASE ${TEST_DB}_w"
+'
+
 test_done
