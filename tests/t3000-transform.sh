@@ -609,6 +609,31 @@ test_expect_success 'verify -s follows the where filter, computed columns and re
 	test_grep "messages: A 5 rows, B 5 rows: DIFFERENT (2 missing in B, 2 extra in B, 0 changed)" out
 '
 
+test_expect_success 'memory stays flat: 100k and 1M rows through a full spec, under 64 MiB' '
+	cat >big.json <<-\EOT &&
+	{"tables": {"messages": {
+	  "rename": "chat_messages",
+	  "where": "NOT deleted AND kind <> '"'"'system'"'"'",
+	  "columns": {"body": {"mask": {"method": "hmac", "key_env": "FERRY_MASK_KEY"}},
+	              "kind": {"cast": "text"}, "id": {"shift": 1000}},
+	  "add": {"body_chars": {"expr": "length(body)"},
+	          "label": {"expr": "upper(kind) || '"'"':'"'"' || sender_id"}}}}}
+	EOT
+	for n in 100000 1000000; do
+		awk -v n=$n -f "$TEST_ROOT/scripts/gen-messages.awk" |
+			"$TEST_ROOT/build/ferry-cat" --encode -S "$TESTDATA/bench/messages.schema.json" -o m$n.ferry &&
+		FERRY_MASK_KEY=k /usr/bin/time -f "%M" -o rss$n "$TEST_ROOT/build/ferry-transform" \
+			-s big.json -o t$n.ferry m$n.ferry &&
+		"$TEST_ROOT/build/ferry-cat" --check -q t$n.ferry || return 1
+	done &&
+	echo "peak RSS: $(cat rss100000) KiB at 100k rows, $(cat rss1000000) KiB at 1M rows" &&
+	test $(cat rss1000000) -lt 65536 &&
+	test $(cat rss1000000) -lt $(($(cat rss100000) + 4096)) &&
+	"$TEST_ROOT/build/ferry-cat" -f summary t1000000.ferry >sum &&
+	test_grep "table chat_messages" sum &&
+	rm -f m100000.ferry m1000000.ferry t100000.ferry t1000000.ferry
+'
+
 test_expect_success '--check-spec checks the spec alone; the example specs are good' '
 	ferry-transform -s s.json --check-spec &&
 	for f in "$TESTDATA"/specs/*.json; do
