@@ -90,13 +90,18 @@ check: deps
 test: build-asan
 	sh scripts/with-testdb.sh sh tests/run-all.sh
 
-# libFuzzer on the stream reader (clang); FUZZ_SECONDS to run, default 600
+# libFuzzer (clang) on the stream reader, the transform spec and the
+# expression language, FUZZ_SECONDS each (default 600); FUZZ_TARGETS to
+# choose.  New inputs go to build/fuzz/corpus-TARGET.
 FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= stream spec expr
 fuzz: deps
-	$(MAKE) $(B)/fuzz/fuzz-stream
-	mkdir -p $(B)/fuzz/corpus
-	$(B)/fuzz/fuzz-stream -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	    -print_final_stats=1 $(B)/fuzz/corpus testdata/fuzz/stream
+	for t in $(FUZZ_TARGETS); do \
+	    $(MAKE) $(B)/fuzz/fuzz-$$t && mkdir -p $(B)/fuzz/corpus-$$t && \
+	    $(B)/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	        -print_final_stats=1 $(B)/fuzz/corpus-$$t testdata/fuzz/$$t \
+	    || exit 1; \
+	done
 
 $(B)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC) $(LIB_HDR) | $(B)/fuzz
 	$(CLANG) $(WARN) $(CPPFLAGS_ALL) -O1 -g -fsanitize=fuzzer,address,undefined \

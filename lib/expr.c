@@ -975,8 +975,13 @@ static int check(struct expr *x, struct node *n, struct err *e)
 				n->type = VALUE_FLOAT64;
 				return 0;
 			}
-			if (buf_addc(&n->buf, '-', e) < 0 ||
-			    buf_add(&n->buf, a->r.v.s.p, a->r.v.s.len, e) < 0)
+			/* -(-x) is x */
+			if (a->r.v.s.p[0] == '-'
+				? buf_add(&n->buf, a->r.v.s.p + 1,
+					  a->r.v.s.len - 1, e) < 0
+				: buf_addc(&n->buf, '-', e) < 0 ||
+				      buf_add(&n->buf, a->r.v.s.p,
+					      a->r.v.s.len, e) < 0)
 				return -1;
 			n->kind = N_CONST;
 			n->literal = true;

@@ -547,9 +547,15 @@ static int parse_adds(struct spec *s, const char *doc,
 		t->nadds++;
 		a->line = line_of(doc, d);
 		snprintf(p, sizeof(p), "%s.%s", path, a->name);
-		if (n->keylens[i] == 0 || d->kind != JSON_OBJECT)
+		if (n->keylens[i] == 0 || n->keylens[i] > SCHEMA_MAX_NAME)
+			return spec_err(e, s, a->line, path,
+					"a new column's name must be 1 to "
+					"1024 bytes, not %zu",
+					n->keylens[i]);
+		if (d->kind != JSON_OBJECT)
 			return spec_err(e, s, a->line, p,
-					"expected a named object");
+					"expected an object, not %s",
+					kind_name(d->kind));
 		for (size_t j = 0; j < d->n; j++) {
 			const char *k = d->keys[j];
 			const struct json_node *v = &d->kids[j];

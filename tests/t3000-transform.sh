@@ -534,6 +534,10 @@ test_expect_success 'expression mistakes: exit 5 with the line, the place and th
 	echo "{\"tables\": {\"messages\": {\"add\": {\"n\": {\"expr\": \"id\", \"from_json\": \"body\", \"path\": [\"a\"]}}}}}" >bad.json &&
 	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
 	test_grep "a new column is computed by expr or taken from_json, not both" err &&
+	long=$(printf "%01025d" 0) &&
+	echo "{\"tables\": {\"messages\": {\"add\": {\"$long\": {\"expr\": \"id\"}}}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
+	test_grep "bad.json: line 1: tables.messages.add: a new column'"'"'s name must be 1 to 1024 bytes, not 1025" err &&
 	echo "{\"tables\": {\"*\": {\"where\": \"id > 1\"}}}" >bad.json &&
 	test_expect_code 5 ferry-transform -s bad.json --check-spec 2>err &&
 	test_grep "'"'"'where'"'"' cannot apply to every table" err &&
