@@ -42,7 +42,7 @@ BINS_A     = $(TOOLS:%=$(BA)/ferry-%)
 UNITS_A    = $(UNIT_SRC:tests/unit/%.c=$(BA)/tests/%)
 REPLAY_A   = $(FUZZ_SRC:tests/fuzz/fuzz-%.c=$(BA)/tests/replay-%)
 
-.PHONY: all check test deps install uninstall clean demo bench fuzz lint-man \
+.PHONY: all check test deps deps-bench install uninstall clean demo bench fuzz lint-man \
         build-asan
 .SUFFIXES:
 .SECONDARY:
@@ -74,6 +74,9 @@ $(B)/lib $(BA)/lib $(BA)/tests $(B)/fuzz:
 
 deps:
 	sh scripts/install-deps.sh
+
+deps-bench:
+	sh scripts/install-deps.sh --bench
 
 # the fault-injection shim is built without sanitizers: it is preloaded
 $(BA)/tests/libinject.so: tests/inject/inject.c | $(BA)/tests
@@ -111,11 +114,16 @@ demo: deps
 	$(MAKE) all
 	sh scripts/with-testdb.sh sh scripts/demo.sh
 
+# SCALE messages (a small one for a smoke run); RESULTS: where the JSON
+# of the run goes; BASELINE: an earlier RESULTS to print the change against
 SCALE ?= 1000000
-bench: deps
+RESULTS ?= bench/results.json
+BASELINE ?=
+bench: deps-bench
 	$(MAKE) all
 	sh scripts/bench-stream.sh $(SCALE)
-	sh scripts/with-testdb.sh sh -c 'sh scripts/bench-extract.sh $(SCALE) && sh scripts/bench-load.sh $(SCALE) && sh scripts/bench-verify.sh $(SCALE) && sh scripts/bench-transform.sh $(SCALE)'
+	sh scripts/with-testdb.sh sh -c 'sh scripts/bench-extract.sh $(SCALE) && sh scripts/bench-load.sh $(SCALE) && sh scripts/bench-verify.sh $(SCALE) && sh scripts/bench-transform.sh $(SCALE) && sh scripts/bench-migrate.sh $(SCALE)'
+	BASELINE='$(BASELINE)' sh scripts/bench-report.sh '$(RESULTS)'
 
 lint-man:
 	mandoc -Tlint -W warning man/man1/*.1 man/man5/*.5 man/man7/*.7

@@ -27,10 +27,12 @@ awk -v n="$n" \
     -v a="$my_c_s" -v ar="$my_c_rss" -v b="$my_f_s" -v br="$my_f_rss" -v b0="$my_f0_s" -v b0r="$my_f0_rss" \
     -v c="$pg_c_s" -v cr="$pg_c_rss" -v d="$pg_f_s" -v dr="$pg_f_rss" -v d0="$pg_f0_s" -v d0r="$pg_f0_rss" '
 function line(name, s, rss, base) {
+	jname = name
+	gsub(/\\/, "\\\\", jname)
 	printf "%-46s %7.2f %10.0f %8.1f %8s\n", name, s, n / s, rss / 1024,
 	    base ? sprintf("%.2fx", s / base) : "-"
 	printf "%s{\"name\":\"%s\",\"seconds\":%.3f,\"rows_per_s\":%.0f,\"peak_rss_mib\":%.1f}",
-	    (k++ ? "," : ""), name, s, n / s, rss / 1024 >> "bench/extract.json"
+	    (k++ ? "," : ""), jname, s, n / s, rss / 1024 >> "bench/extract.json"
 }
 BEGIN {
 	printf "{\"messages\":%d,\"results\":[", n > "bench/extract.json"

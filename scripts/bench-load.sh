@@ -31,6 +31,15 @@ ddl_target() {
 	test "$(pg bench_copy "SELECT count(*) FROM pg_indexes WHERE tablename = 'messages'")" -ge 2
 }
 
+# a timed path that did not load every row is a failure, not a figure
+loaded() {
+	have=$(pg bench_to "SELECT count(*) FROM messages")
+	[ "$have" = "$n" ] || {
+		echo "bench-load: $1: FAILED: $have rows loaded, not $n" >&2
+		exit 1
+	}
+}
+
 : >"$work/runs"
 for i in 1 2 3; do
 	ddl_target
@@ -38,17 +47,24 @@ for i in 1 2 3; do
 		-c "\\copy messages FROM '$work/messages.tsv'"
 	/usr/bin/time -v -o "$work/copypk.time" psql -X -q "$pg_base dbname=bench_copy" \
 		-c "\\copy copy_pk FROM '$work/messages.tsv'"
+	[ "$(pg bench_copy "SELECT count(*) FROM messages") $(pg bench_copy "SELECT count(*) FROM copy_pk")" = "$n $n" ] || {
+		echo "bench-load: psql \\copy: FAILED: not $n rows" >&2
+		exit 1
+	}
 	fresh
 	t0=$(date +%s.%N)
 	/usr/bin/time -v -o "$work/ex.time" "$bin/ferry-extract" "$my_uri" -t messages |
 		/usr/bin/time -v -o "$work/ld.time" "$bin/ferry-load" "$pg_base dbname=bench_to" --create
 	pipe=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+	loaded ferry-pipeline
 	fresh
 	/usr/bin/time -v -o "$work/file.time" "$bin/ferry-load" "$pg_base dbname=bench_to" \
 		--create -i "$work/messages.ferry"
+	loaded ferry-load-file
 	fresh
 	/usr/bin/time -v -o "$work/noidx.time" "$bin/ferry-load" "$pg_base dbname=bench_to" \
 		--create --no-indexes -i "$work/messages.ferry"
+	loaded ferry-load-no-indexes
 	echo "$(time_of "$work/copy.time") $pipe $(time_of "$work/ex.time") $(time_of "$work/ld.time") $(time_of "$work/file.time") $(time_of "$work/copypk.time") $(time_of "$work/noidx.time")" >>"$work/runs"
 done
 sort -n -k3 "$work/runs" | sed -n 2p >"$work/median"
@@ -57,10 +73,12 @@ awk -v n="$n" -v c="$c_s" -v cr="$c_r" -v p="$p_s" -v e="$e_s" -v er="$e_r" \
     -v l="$l_s" -v lr="$l_r" -v f="$f_s" -v fr="$f_r" -v kp="$k_s" -v kpr="$k_r" \
     -v x="$x_s" -v xr="$x_r" '
 function line(name, s, rss, base) {
+	jname = name
+	gsub(/\\/, "\\\\", jname)
 	printf "%-50s %7.2f %10.0f %8s %8s\n", name, s, n / s,
 	    rss ? sprintf("%.1f", rss / 1024) : "-", base ? sprintf("%.2fx", s / base) : "-"
 	printf "%s{\"name\":\"%s\",\"seconds\":%.3f,\"rows_per_s\":%.0f,\"peak_rss_mib\":%.1f}",
-	    (k++ ? "," : ""), name, s, n / s, rss / 1024 >> "bench/load.json"
+	    (k++ ? "," : ""), jname, s, n / s, rss / 1024 >> "bench/load.json"
 }
 BEGIN {
 	printf "{\"messages\":%d,\"results\":[", n > "bench/load.json"

@@ -51,10 +51,11 @@ set -- $(best decode sh -c "\"$cat_bin\" \"$work/m.ferry\" >/dev/null")
 dec_s=$1 dec_rss=$2
 set -- $(best tsv sh -c "\"$cat_bin\" -f tsv \"$work/m.ferry\" >/dev/null")
 tsv_s=$1 tsv_rss=$2
+tsv_bytes=$("$cat_bin" -f tsv "$work/m.ferry" | wc -c)
 set -- $(best check0 sh -c "\"$cat_bin\" --check -q \"$work/m0.ferry\"")
 chk0_s=$1 chk0_rss=$2
 
-awk -v rows="$rows" -v raw="$raw" -v stored="$stored" -v jb="$jsonl_bytes" \
+awk -v rows="$rows" -v raw="$raw" -v stored="$stored" -v jb="$jsonl_bytes" -v tb="$tsv_bytes" \
     -v enc="$enc_s" -v encr="$enc_rss" -v enc0="$enc0_s" -v enc0r="$enc0_rss" \
     -v chk="$chk_s" -v chkr="$chk_rss" -v dec="$dec_s" -v decr="$dec_rss" \
     -v tsv="$tsv_s" -v tsvr="$tsv_rss" -v chk0="$chk0_s" -v chk0r="$chk0_rss" '
@@ -65,9 +66,9 @@ function line(name, s, rss) {
 	    (n++ ? "," : ""), name, s, rows / s, raw / s / 1e6, rss / 1024 >> "bench/stream.json"
 }
 BEGIN {
-	printf "{\"rows\":%d,\"jsonl_bytes\":%d,\"raw_bytes\":%d,\"stored_bytes\":%d,\"results\":[", rows, jb, raw, stored > "bench/stream.json"
-	printf "rows %d; JSON lines %.1f MB; raw payload %.1f MB; zstd-1 stream %.1f MB (%.2fx, %.1f bytes/row)\n",
-	    rows, jb / 1e6, raw / 1e6, stored / 1e6, raw / stored, stored / rows
+	printf "{\"rows\":%d,\"jsonl_bytes\":%d,\"tsv_bytes\":%d,\"raw_bytes\":%d,\"stored_bytes\":%d,\"stored_bytes_per_row\":%.1f,\"tsv_over_stored\":%.2f,\"results\":[", rows, jb, tb, raw, stored, stored / rows, tb / stored > "bench/stream.json"
+	printf "rows %d; JSON lines %.1f MB; TSV %.1f MB; raw payload %.1f MB; zstd-1 stream %.1f MB (%.1f bytes/row, %.2fx smaller than the TSV)\n",
+	    rows, jb / 1e6, tb / 1e6, raw / 1e6, stored / 1e6, stored / rows, tb / stored
 	printf "%-38s %8s %12s %10s %10s\n", "step", "wall s", "rows/s", "raw MB/s", "RSS MiB"
 	line("encode JSON lines -> stream (zstd -1)", enc, encr)
 	line("encode JSON lines -> stream (stored)", enc0, enc0r)

@@ -32,10 +32,14 @@ export FERRY_BENCH_KEY=bench-key
 echo "bench: $n messages; medians of 3 runs" >&2
 set -- $(median t_id "'$bin/ferry-transform' -s '$work/identity.json' '$work/messages-t.ferry' -o '$work/out-t.ferry'")
 id_s=$1 id_rss=$2
+outrows() { "$bin/ferry-cat" -f summary "$work/out-t.ferry" | awk '/^total:/ { print $4 }'; }
+[ "$(outrows)" = "$n" ] || { echo "bench-transform: identity: FAILED: $(outrows) rows out, not $n" >&2; exit 1; }
 set -- $(median t_full "'$bin/ferry-transform' -s '$work/full.json' '$work/messages-t.ferry' -o '$work/out-t.ferry'")
 full_s=$1 full_rss=$2
+[ "$(outrows)" = "$n" ] || { echo "bench-transform: full spec: FAILED: $(outrows) rows out, not $n" >&2; exit 1; }
 set -- $(median t_filter "'$bin/ferry-transform' -s '$work/filter.json' '$work/messages-t.ferry' -o '$work/out-t.ferry'")
 filter_s=$1 filter_rss=$2
+"$bin/ferry-cat" --check -q "$work/out-t.ferry" || { echo "bench-transform: filter spec: FAILED: a bad output stream" >&2; exit 1; }
 set -- $(median t_check "'$bin/ferry-cat' --check -q '$work/messages-t.ferry'")
 ck_s=$1 ck_rss=$2
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install, with apt-get and only where missing, every Debian package that
-# building ferry, running its tests, its demo and its benchmark needs.
+# building ferry, running its tests and its demo needs; with --bench, also
+# pgloader, which `make bench` measures ferry against.
 # Safe to run again: it does nothing when everything is present.
 set -eu
 
@@ -30,6 +31,11 @@ bsdutils
 bsdextrautils
 jq
 "
+
+# --bench: also what `make bench` compares ferry with
+if [ "${1:-}" = "--bench" ]; then
+	PKGS="$PKGS pgloader"
+fi
 
 missing=""
 for p in $PKGS; do
