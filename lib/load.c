@@ -15,6 +15,7 @@ struct load_table {
 	uint64_t rejected;
 	uint64_t commits;
 	int created;
+	const char *method;
 	double seconds;
 };
 
@@ -46,6 +47,8 @@ static int write_stats(const char *path, const struct load_table *tabs,
 		    !cJSON_AddNumberToObject(t, "commits",
 					     (double)tabs[i].commits) ||
 		    !cJSON_AddBoolToObject(t, "created", tabs[i].created) ||
+		    (tabs[i].method &&
+		     !cJSON_AddStringToObject(t, "method", tabs[i].method)) ||
 		    !cJSON_AddNumberToObject(t, "seconds", tabs[i].seconds) ||
 		    !cJSON_AddNumberToObject(t, "rows_per_second",
 					     tabs[i].seconds > 0
@@ -173,6 +176,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		tabs[ntabs].rejected = st.rejected;
 		tabs[ntabs].commits = st.commits;
 		tabs[ntabs].created = st.created;
+		tabs[ntabs].method = st.method;
 		tabs[ntabs].seconds = progress_now() - ts;
 		ntabs++;
 	}

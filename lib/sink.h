@@ -57,6 +57,7 @@ struct sink_table_stats {
 	uint64_t rejected;
 	uint64_t commits;
 	int created;
+	const char *method; /* how rows went in ("COPY binary", ...), or NULL */
 };
 
 struct sink;

@@ -1,8 +1,10 @@
 /*
- * sink_pg - write tables into PostgreSQL with COPY ... FROM STDIN in text
- * format, the same path psql's \copy takes, so every target type (also
- * interval, inet, arrays and domains carried as text) reads a value with
- * its own input function.  One transaction per table (or per
+ * sink_pg - write tables into PostgreSQL with COPY ... FROM STDIN: in
+ * binary format when every column has a binary form for its target type
+ * (pgbin.h), which spares the server the parsing of each value; else in
+ * text format, the path psql's \copy takes, so that every target type
+ * (also interval, inet, arrays and domains carried as text) reads a
+ * value with its own input function.  One transaction per table (or per
  * --commit-every rows); a table ended early is rolled back.
  *
  * --create maps stream types to PostgreSQL types (see ferry-load(1)):
@@ -23,6 +25,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "pgbin.h"
 #include "pgutil.h"
 #include "rowbuf.h"
 #include "sink.h"
@@ -65,6 +68,8 @@ struct pg_sink {
 	struct buf lines; /* size_t start of each row's line in copy */
 	uint64_t rejected;
 	int *as_int; /* per column: bool written as 1/0 */
+	unsigned char *bkind; /* per column: its enum pgbin_kind */
+	int binary;	      /* this table's COPY is binary */
 	int in_copy;
 	int in_tx;
 	int created;
@@ -267,7 +272,8 @@ static int check_columns(struct pg_sink *p, const struct schema_table *t,
 	const char *vals[1] = { (char *)p->plain.data };
 	PGresult *r =
 	    PQexecParams(p->conn,
-			 "SELECT a.attname, t.typname FROM pg_attribute a "
+			 "SELECT a.attname, t.typname, t.typtype "
+			 "FROM pg_attribute a "
 			 "JOIN pg_type t ON t.oid = a.atttypid "
 			 "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 "
 			 "AND NOT a.attisdropped",
@@ -289,6 +295,9 @@ static int check_columns(struct pg_sink *p, const struct schema_table *t,
 				p->as_int[i] =
 				    t->cols[i].type == VALUE_BOOL &&
 				    strcmp(PQgetvalue(r, k, 1), "bool") != 0;
+				p->bkind[i] = (unsigned char)pgbin_kind(
+				    t->cols[i].type, PQgetvalue(r, k, 1),
+				    PQgetvalue(r, k, 2)[0]);
 			}
 		if (!found) {
 			err_set(e, ERR_USAGE, "table %s has no column %s",
@@ -412,7 +421,8 @@ static int start_copy(struct pg_sink *p, struct err *e)
 		goto out;
 	}
 	if (buf_add(&q, p->cols.data, p->cols.len, e) < 0 ||
-	    buf_adds(&q, ") FROM STDIN", e) < 0)
+	    buf_adds(&q, ") FROM STDIN", e) < 0 ||
+	    (p->binary && buf_adds(&q, " WITH (FORMAT binary)", e) < 0))
 		goto out;
 	r = PQexec(p->conn, (char *)q.data);
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
@@ -422,6 +432,8 @@ static int start_copy(struct pg_sink *p, struct err *e)
 	}
 	PQclear(r);
 	p->in_copy = 1;
+	if (p->binary && pgbin_header(&p->copy, e) < 0)
+		goto out;
 	rc = sender_start(p, e);
 out:
 	buf_release(&q);
@@ -436,7 +448,8 @@ static int end_copy(struct pg_sink *p, struct err *e)
 
 	if (!p->in_copy)
 		return 0;
-	if (sender_push(p, e) < 0 || sender_stop(p, e) < 0)
+	if ((p->binary && pgbin_trailer(&p->copy, e) < 0) ||
+	    sender_push(p, e) < 0 || sender_stop(p, e) < 0)
 		return -1;
 	p->in_copy = 0;
 	if (PQputCopyEnd(p->conn, NULL) != 1)
@@ -642,6 +655,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	int exists = 0;
 
 	p->t = t;
+	p->binary = 0;
 	p->rows = p->since_commit = p->commits = 0;
 	p->created = 0;
 	buf_reset(&p->name);
@@ -649,7 +663,10 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	buf_reset(&p->cols);
 	buf_reset(&p->copy);
 	free(p->as_int);
-	if (!(p->as_int = calloc(t->ncols, sizeof(*p->as_int))))
+	free(p->bkind);
+	p->bkind = NULL;
+	if (!(p->as_int = calloc(t->ncols, sizeof(*p->as_int))) ||
+	    !(p->bkind = calloc(t->ncols + 1, 1)))
 		return err_oom(e);
 	if (pgutil_quote_table(&p->name, name, e) < 0 ||
 	    buf_add(&p->plain, p->name.data, p->name.len, e) < 0)
@@ -672,7 +689,8 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 			return err_set(e, ERR_USAGE,
 				       "table %s does not exist (use --create)",
 				       name);
-		if (create_table(p, t, e) < 0)
+		if (create_table(p, t, e) < 0 ||
+		    check_columns(p, t, &exists, e) < 0)
 			return -1;
 		p->created = 1;
 		/* an upsert needs the key to merge against, and rejects must
@@ -703,6 +721,13 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 			    "modes only");
 		return 0; /* a COPY per batch of kept rows */
 	}
+	/* binary when every column has a binary form for its target type
+	 * (FERRY_PG_COPY=text keeps text) */
+	p->binary = !(getenv("FERRY_PG_COPY") &&
+		      strcmp(getenv("FERRY_PG_COPY"), "text") == 0);
+	for (size_t i = 0; i < t->ncols; i++)
+		if (p->bkind[i] == PGB_NONE)
+			p->binary = 0;
 	return start_copy(p, e);
 }
 
@@ -876,10 +901,15 @@ static int pg_write_row(struct sink *s, const struct value *row, struct err *e)
 		    rowbuf_add(&p->keep, t, row, e) < 0)
 			return -1;
 	}
+	if (p->binary && pgbin_row(&p->copy, t->ncols, e) < 0)
+		return -1;
 	for (size_t i = 0; i < t->ncols; i++) {
-		if ((i && buf_addc(&p->copy, '\t', e) < 0) ||
-		    add_value(p, i, &row[i], e) < 0) {
-			if (e->class != ERR_STREAM)
+		if (p->binary
+			? pgbin_value(&p->copy, (enum pgbin_kind)p->bkind[i],
+				      t->cols[i].type, &row[i], e) < 0
+			: ((i && buf_addc(&p->copy, '\t', e) < 0) ||
+			   add_value(p, i, &row[i], e) < 0)) {
+			if (e->class != ERR_STREAM && e->class != ERR_DB)
 				return -1;
 			char key[160];
 			if (t->npk)
@@ -892,7 +922,7 @@ static int pg_write_row(struct sink *s, const struct value *row, struct err *e)
 					  s->row_no, t->cols[i].name);
 		}
 	}
-	if (buf_addc(&p->copy, '\n', e) < 0)
+	if (!p->binary && buf_addc(&p->copy, '\n', e) < 0)
 		return -1;
 	p->rows++;
 	p->since_commit++;
@@ -1065,6 +1095,9 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 	st->rejected = p->rejected;
 	st->commits = p->commits;
 	st->created = p->created;
+	st->method = s->opts.reject ? "COPY text, batches in savepoints"
+		     : p->binary    ? "COPY binary"
+				    : "COPY text";
 	return 0;
 }
 
@@ -1096,6 +1129,7 @@ static void pg_close(struct sink *s)
 	if (p->conn)
 		PQfinish(p->conn);
 	free(p->as_int);
+	free(p->bkind);
 	buf_release(&p->name);
 	buf_release(&p->plain);
 	buf_release(&p->cols);
