@@ -66,7 +66,7 @@ $(BA)/tests/test-%: tests/unit/test-%.c tests/unit/tap.h $(LIB_OBJ_A) | $(BA)/te
 	$(CC) $(WARN) -Werror $(CPPFLAGS_ALL) -Itests/unit -O1 -g $(SANITIZE) $< $(LIB_OBJ_A) -o $@ $(PKG_LIBS)
 
 # fuzz targets built as plain replay drivers (no libFuzzer needed)
-$(BA)/tests/replay-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c $(LIB_OBJ_A) | $(BA)/tests
+$(BA)/tests/replay-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c tests/fuzz/fixture.h $(LIB_OBJ_A) | $(BA)/tests
 	$(CC) $(WARN) -Werror $(CPPFLAGS_ALL) -O1 -g $(SANITIZE) $< tests/fuzz/replay.c $(LIB_OBJ_A) -o $@ $(PKG_LIBS)
 
 $(B)/lib $(BA)/lib $(BA)/tests $(B)/fuzz:
@@ -106,7 +106,7 @@ fuzz: deps
 	    || exit 1; \
 	done
 
-$(B)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC) $(LIB_HDR) | $(B)/fuzz
+$(B)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fixture.h $(LIB_SRC) $(LIB_HDR) | $(B)/fuzz
 	$(CLANG) $(WARN) $(CPPFLAGS_ALL) -O1 -g -fsanitize=fuzzer,address,undefined \
 	    $< $(LIB_SRC) -o $@ $(PKG_LIBS)
 
