@@ -99,6 +99,86 @@ int cli_close_output(FILE *out, struct err *e)
 	return rc;
 }
 
+int cli_output_open(struct cli_output *o, const char *path, struct err *e)
+{
+	const char *slash;
+	size_t dl;
+	int fd;
+	mode_t mask;
+
+	struct stat st;
+
+	memset(o, 0, sizeof(*o));
+	o->path = path;
+	if (!path) {
+		o->f = stdout;
+		return 0;
+	}
+	/* a device, a pipe or a symbolic link is written where it is:
+	 * renaming over it would replace it */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (!(o->f = fopen(path, "wb")))
+			return err_set(e, ERR_SYSTEM, "%s: %s", path,
+				       strerror(errno));
+		return 0;
+	}
+	slash = strrchr(path, '/');
+	dl = slash ? (size_t)(slash - path) + 1 : 0;
+	if (!(o->tmp = malloc(strlen(path) + 16)))
+		return err_oom(e);
+	memcpy(o->tmp, path, dl);
+	snprintf(o->tmp + dl, strlen(path) + 16 - dl, ".%s.XXXXXX", path + dl);
+	if ((fd = mkstemp(o->tmp)) < 0) {
+		err_set(e, ERR_SYSTEM, "%s: %s", path, strerror(errno));
+		free(o->tmp);
+		o->tmp = NULL;
+		return -1;
+	}
+	/* the mode a plain create would give, not mkstemp's 0600 */
+	mask = umask(0);
+	umask(mask);
+	(void)fchmod(fd, 0666 & ~mask);
+	if (!(o->f = fdopen(fd, "wb"))) {
+		err_set(e, ERR_SYSTEM, "%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(o->tmp);
+		free(o->tmp);
+		o->tmp = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int cli_output_finish(struct cli_output *o, int ok, struct err *e)
+{
+	int rc = 0;
+
+	if (!o->f)
+		return 0;
+	if (!o->tmp) { /* stdout, a device, a pipe */
+		rc = ok ? cli_close_output(o->f, e) : (fclose(o->f), 0);
+		o->f = NULL;
+		return rc;
+	}
+	if (ok) {
+		if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)
+			rc = output_error(e);
+		if (fclose(o->f) != 0 && rc == 0)
+			rc = output_error(e);
+		if (rc == 0 && rename(o->tmp, o->path) != 0)
+			rc = err_set(e, ERR_SYSTEM, "%s: %s", o->path,
+				     strerror(errno));
+	} else {
+		fclose(o->f);
+	}
+	if (!ok || rc < 0)
+		unlink(o->tmp);
+	o->f = NULL;
+	free(o->tmp);
+	o->tmp = NULL;
+	return rc;
+}
+
 void cli_widen_pipe(int fd)
 {
 #ifdef F_SETPIPE_SZ

@@ -58,4 +58,25 @@ int cli_report(const struct err *e);
  */
 int cli_close_output(FILE *out, struct err *e);
 
+/*
+ * The output of a tool that writes a stream: stdout when path is NULL;
+ * path itself when it is a device, a pipe or a symbolic link; else a new
+ * file in path's folder under a hidden temporary name
+ * (.NAME.XXXXXX), renamed to path by cli_output_finish only once all of it
+ * is written and synced, so that a failed or killed run never leaves a
+ * file that looks complete, nor destroys the one it would have replaced.
+ */
+struct cli_output {
+	const char *path;
+	char *tmp;
+	FILE *f;
+};
+
+/* 0, or -1 with e set (ERR_SYSTEM, naming path). */
+int cli_output_open(struct cli_output *o, const char *path, struct err *e);
+
+/* ok: the run succeeded: flush, sync, close and rename into place (0, or
+ * -1 with e set); else close and remove the temporary file (returns 0). */
+int cli_output_finish(struct cli_output *o, int ok, struct err *e);
+
 #endif

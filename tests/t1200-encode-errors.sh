@@ -15,19 +15,30 @@ test_expect_success 'setup: a one-table schema' '
 	EOT
 '
 
-# encode_fails INPUT MESSAGE [CODE]
+# encode_fails INPUT MESSAGE [CODE]: no output file, no temporary one
 encode_fails() {
+	rm -f out.ferry &&
 	printf "%s\n" "$1" >in.jsonl &&
 	test_expect_code ${3:-3} ferry-cat --encode -S s.json -o out.ferry in.jsonl 2>err &&
 	printf "ferry-cat: %s\n" "$2" >expect &&
 	test_cmp expect err &&
-	test ! -e out.ferry
+	test ! -e out.ferry &&
+	test -z "$(ls -A | grep "^\.out\.ferry\.")"
 }
 
 test_expect_success 'a good bare row encodes' '
 	printf "%s\n" "{\"id\":1,\"kind\":\"a\",\"body\":\"x\",\"at\":null}" >in.jsonl &&
 	ferry-cat --encode -S s.json -o out.ferry in.jsonl &&
 	ferry-cat --check -q out.ferry
+'
+
+test_expect_success 'a failed encode keeps the file -o would have replaced' '
+	ferry-cat --encode -S s.json -o out.ferry in.jsonl &&
+	cp out.ferry good.ferry &&
+	printf "%s\n" "{\"id\":null,\"kind\":\"a\",\"body\":null,\"at\":null}" >bad.jsonl &&
+	test_expect_code 3 ferry-cat --encode -S s.json -o out.ferry bad.jsonl 2>err &&
+	cmp good.ferry out.ferry &&
+	test -z "$(ls -A | grep "^\.out\.ferry\.")"
 '
 
 test_expect_success 'an integer that does not fit names line, table and column' '

@@ -41,6 +41,7 @@ test_expect_success 'a value of exactly 64 MiB goes through' '
 '
 
 test_expect_success 'a value one byte over 64 MiB is refused by name' '
+	rm -f out.ferry &&
 	line 67108865 0 >in.jsonl &&
 	test_expect_code 3 ferry-cat --encode -S big.json -o out.ferry in.jsonl 2>err &&
 	echo "ferry-cat: in.jsonl: line 1: table big, row 1, column a: value of 67108865 bytes is over the limit of 67108864" >expect &&

@@ -545,6 +545,12 @@ test_expect_success 'expression mistakes: exit 5 with the line, the place and th
 '
 
 test_expect_success 'an expression that fails on a row names the row; exit 5' '
+	ferry-transform -s w.json -o kept.ferry "$G/chat.ferry" &&
+	cp kept.ferry kept.orig &&
+	echo "{\"tables\": {\"messages\": {\"where\": \"id / (id - 3) > 0\"}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o kept.ferry "$G/chat.ferry" 2>err &&
+	cmp kept.orig kept.ferry &&
+	test -z "$(ls -A | grep "^\.kept\.ferry\.")" &&
 	echo "{\"tables\": {\"messages\": {\"where\": \"id / (id - 3) > 0\"}}}" >bad.json &&
 	test_expect_code 5 ferry-transform -s bad.json -o never.ferry "$G/chat.ferry" 2>err &&
 	echo "ferry-transform: table messages, row 3 (id=3): the filter (where): division by zero" >expect &&

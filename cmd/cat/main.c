@@ -61,6 +61,7 @@ int main(int argc, char **argv)
 	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
 	struct cat_opts co = { CAT_JSONL, tables, 0, 0, "stdin" };
 	const char *out_path = NULL, *in_path = NULL, *schema = NULL;
+	struct cli_output output;
 	int check = 0, encode = 0, format_set = 0, encode_opts = 0, c, rc;
 	FILE *in = stdin, *out = stdout;
 	struct err e;
@@ -150,7 +151,15 @@ int main(int argc, char **argv)
 		}
 		co.in_name = in_path;
 	}
-	if (out_path) {
+	if (out_path && encode) {
+		/* a half stream never takes -o FILE's name */
+		if (cli_output_open(&output, out_path, &e) < 0) {
+			if (in != stdin)
+				fclose(in);
+			return cli_report(&e);
+		}
+		out = output.f;
+	} else if (out_path) {
 		out = fopen(out_path, "wb");
 		if (!out) {
 			fprintf(stderr, "%s: %s: %s\n", cli_prog(), out_path,
@@ -165,16 +174,17 @@ int main(int argc, char **argv)
 		rc = cat_encode(in, out, schema, &wo, co.in_name, &e);
 	else
 		rc = cat_decode(in, out, &co, &e);
-	if (rc == 0)
+	if (out_path && encode) {
+		if (cli_output_finish(&output, rc == 0, &e) < 0)
+			rc = -1;
+	} else if (rc == 0) {
 		rc = cli_close_output(out, &e);
-	else
+	} else {
 		fclose(out);
+	}
 	if (in != stdin)
 		fclose(in);
-	if (rc < 0) {
-		if (out_path && encode)
-			remove(out_path); /* never leave a half stream behind */
+	if (rc < 0)
 		return cli_report(&e);
-	}
 	return 0;
 }

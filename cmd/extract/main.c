@@ -100,6 +100,7 @@ int main(int argc, char **argv)
 	struct extract_opts o;
 	struct progress prog_state;
 	const char *out_path = NULL;
+	struct cli_output output;
 	int c, rc, show_progress = 1;
 	FILE *out = stdout;
 	struct uri u;
@@ -217,27 +218,22 @@ int main(int argc, char **argv)
 	if (u.password_in_uri)
 		cli_password_warning();
 
-	if (out_path && !(out = fopen(out_path, "wb"))) {
-		fprintf(stderr, "%s: %s: %s\n", cli_prog(), out_path,
-			strerror(errno));
+	if (cli_output_open(&output, out_path, &e) < 0) {
 		uri_release(&u);
-		return ERR_SYSTEM;
+		return cli_report(&e);
 	}
+	out = output.f;
 	setvbuf(out, NULL, _IOFBF, 1u << 20);
 	cli_widen_pipe(fileno(out));
 	progress_init(&prog_state, stderr, cli_prog(), show_progress);
 	o.progress = &prog_state;
 
 	rc = extract_run(&u, &o, out, &e);
-	if (rc == 0)
-		rc = cli_close_output(out, &e);
-	else
-		fclose(out);
+	/* a half stream never takes -o FILE's name */
+	if (cli_output_finish(&output, rc == 0, &e) < 0)
+		rc = -1;
 	uri_release(&u);
-	if (rc < 0) {
-		if (out_path)
-			remove(out_path); /* never leave a half stream behind */
+	if (rc < 0)
 		return cli_report(&e);
-	}
 	return 0;
 }

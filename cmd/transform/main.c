@@ -60,6 +60,7 @@ int main(int argc, char **argv)
 	};
 	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
 	const char *out_path = NULL, *in_path = NULL, *spec_path = NULL;
+	struct cli_output output;
 	const char *in_name = "stdin", *rejects_path = NULL;
 	uint64_t max_rejects = 1000;
 	int max_set = 0;
@@ -141,12 +142,13 @@ int main(int argc, char **argv)
 		}
 		in_name = in_path;
 	}
-	if (out_path && !(out = fopen(out_path, "wb"))) {
-		fprintf(stderr, "%s: %s: %s\n", cli_prog(), out_path,
-			strerror(errno));
+	if (cli_output_open(&output, out_path, &e) < 0) {
 		spec_free(spec);
-		return ERR_SYSTEM;
+		if (in != stdin)
+			fclose(in);
+		return cli_report(&e);
 	}
+	out = output.f;
 	if (!out_path)
 		cli_widen_pipe(STDOUT_FILENO);
 	setvbuf(in, NULL, _IOFBF, 1u << 20);
@@ -168,17 +170,13 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: %" PRIu64 " rows rejected to %s\n",
 				cli_prog(), st.rejected, rejects_path);
 	}
-	if (rc == 0)
-		rc = cli_close_output(out, &e);
-	else
-		fclose(out);
+	/* a half stream never takes -o FILE's name */
+	if (cli_output_finish(&output, rc == 0, &e) < 0)
+		rc = -1;
 	if (in != stdin)
 		fclose(in);
 	spec_free(spec);
-	if (rc < 0) {
-		if (out_path)
-			remove(out_path); /* never leave a half stream behind */
+	if (rc < 0)
 		return cli_report(&e);
-	}
 	return 0;
 }
