@@ -18,12 +18,17 @@ static const char *cli_name = "ferry";
 static char interrupted_msg[128];
 static size_t interrupted_len;
 
+/* the temporary file of -o while it is written (cli_output_open) */
+static char *volatile cli_tmp;
+
 static void on_signal(int sig)
 {
 	(void)sig;
 	if (write(2, interrupted_msg, interrupted_len) < 0) {
 		/* nothing more can be done */
 	}
+	if (cli_tmp)
+		unlink(cli_tmp);
 	_exit(ERR_PIPE);
 }
 
@@ -38,6 +43,9 @@ void cli_init(const char *prog)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	/* past ulimit -f a write fails with EFBIG, a clear error, instead
+	 * of the process dying */
+	sigaction(SIGXFSZ, &sa, NULL);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -146,6 +154,7 @@ int cli_output_open(struct cli_output *o, const char *path, struct err *e)
 		o->tmp = NULL;
 		return -1;
 	}
+	cli_tmp = o->tmp;
 	return 0;
 }
 
@@ -173,6 +182,7 @@ int cli_output_finish(struct cli_output *o, int ok, struct err *e)
 	}
 	if (!ok || rc < 0)
 		unlink(o->tmp);
+	cli_tmp = NULL;
 	o->f = NULL;
 	free(o->tmp);
 	o->tmp = NULL;

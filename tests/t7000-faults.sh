@@ -62,4 +62,30 @@ test_expect_success 'SIGTERM exits 7 with a message' '
 	test_grep "ferry-cat: interrupted" err
 '
 
+test_expect_success 'SIGTERM while encoding to -o: no file, no temporary file' '
+	rm -f fifo && mkfifo fifo &&
+	{ ferry-cat --encode -S "$G/messages.schema.json" -o part.ferry fifo 2>err & } &&
+	pid=$! &&
+	exec 5>fifo &&
+	head -100 "$G/messages-zstd.jsonl" >&5 &&
+	sleep 1 &&
+	kill -TERM $pid &&
+	{ wait $pid; echo $? >rc; } &&
+	exec 5>&- &&
+	echo 7 >expect && test_cmp expect rc &&
+	test ! -e part.ferry &&
+	test -z "$(ls -A | grep "^\.part\.ferry\.")"
+'
+
+test_expect_success 'past ulimit -f: exit 8, File too large, no file left' '
+	awk -v n=3000 -f "$TEST_ROOT/scripts/gen-messages.awk" >big.jsonl &&
+	( ulimit -f 64 &&
+	  ferry-cat --encode -S "$TESTDATA/bench/messages.schema.json" -l 0 -o big.ferry big.jsonl 2>err;
+	  echo $? >rc ) &&
+	echo 8 >expect && test_cmp expect rc &&
+	test_grep "write error: File too large" err &&
+	test ! -e big.ferry &&
+	test -z "$(ls -A | grep "^\.big\.ferry\.")"
+'
+
 test_done
