@@ -1,6 +1,42 @@
 #include "pgutil.h"
 
+#include <libpq-fe.h>
+#include <stdio.h>
 #include <string.h>
+
+struct pg_conn *pgutil_connect(const char *conninfo, unsigned connect_timeout,
+			       unsigned read_timeout)
+{
+	/* ours first: the keywords conninfo expands to come later and win */
+	const char *keys[9], *vals[9];
+	char ct[24], ut[24];
+	int n = 0;
+
+	if (connect_timeout) {
+		snprintf(ct, sizeof(ct), "%u", connect_timeout);
+		keys[n] = "connect_timeout";
+		vals[n++] = ct;
+	}
+	if (read_timeout) {
+		snprintf(ut, sizeof(ut), "%llu",
+			 (unsigned long long)read_timeout * 1000);
+		keys[n] = "keepalives";
+		vals[n++] = "1";
+		keys[n] = "keepalives_idle";
+		vals[n++] = "60";
+		keys[n] = "keepalives_interval";
+		vals[n++] = "10";
+		keys[n] = "keepalives_count";
+		vals[n++] = "6";
+		keys[n] = "tcp_user_timeout";
+		vals[n++] = ut;
+	}
+	keys[n] = "dbname";
+	vals[n++] = conninfo;
+	keys[n] = NULL;
+	vals[n] = NULL;
+	return (struct pg_conn *)PQconnectdbParams(keys, vals, 1);
+}
 
 /* Set ERR_DB "what: message" with the server's message on one line. */
 int pgutil_msg(struct err *e, const char *what, const char *m)

@@ -1,6 +1,6 @@
 /*
- * pgutil - what ferry's PostgreSQL source and sink share: the server's
- * messages on one line, and identifier quoting.
+ * pgutil - what ferry's PostgreSQL source and sink share: connecting, the
+ * server's messages on one line, and identifier quoting.
  */
 #ifndef FERRY_PGUTIL_H
 #define FERRY_PGUTIL_H
@@ -9,6 +9,18 @@
 
 #include "buf.h"
 #include "err.h"
+
+struct pg_conn;
+
+/*
+ * Connect with conninfo (a URI or key=value pairs), giving up after
+ * connect_timeout seconds (0: libpq's default, wait), and with TCP
+ * keepalives and tcp_user_timeout of read_timeout seconds (0: none), so
+ * that a server that vanished is noticed; what conninfo says itself wins.
+ * The connection, to check with PQstatus; NULL when out of memory.
+ */
+struct pg_conn *pgutil_connect(const char *conninfo, unsigned connect_timeout,
+			       unsigned read_timeout);
 
 /* Set ERR_DB "what: message" with the server's message m on one line;
  * returns -1. */

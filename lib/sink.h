@@ -50,6 +50,8 @@ struct sink_opts {
 	int enum_types; /* PostgreSQL: native enum types, not text+CHECK */
 	uint64_t commit_every;	   /* rows per transaction; 0: one per table */
 	const char *defaults_file; /* MySQL option file, or NULL */
+	unsigned connect_timeout;  /* seconds to connect; 0: wait */
+	unsigned read_timeout;	   /* seconds without a byte; 0: wait */
 };
 
 struct sink_table_stats {

@@ -1363,7 +1363,8 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 	struct my_sink *m = calloc(1, sizeof(*m));
 	const char *password = u->password, *env;
 	unsigned long max_packet = 1ul << 30;
-	unsigned timeout = 10, local_infile = 1;
+	unsigned timeout = o->connect_timeout, rtimeout = o->read_timeout,
+		 local_infile = 1;
 #ifdef MARIADB_PACKAGE_VERSION_ID
 	my_bool reconnect = 0;
 #endif
@@ -1393,7 +1394,12 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 			      o->defaults_file);
 	mysql_options(m->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(m->conn, MYSQL_OPT_MAX_ALLOWED_PACKET, &max_packet);
-	mysql_options(m->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	if (timeout)
+		mysql_options(m->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	if (rtimeout) {
+		mysql_options(m->conn, MYSQL_OPT_READ_TIMEOUT, &rtimeout);
+		mysql_options(m->conn, MYSQL_OPT_WRITE_TIMEOUT, &rtimeout);
+	}
 	mysql_options(m->conn, MYSQL_OPT_LOCAL_INFILE, &local_infile);
 	if (!password)
 		password = getenv("FERRY_MYSQL_PASSWORD");

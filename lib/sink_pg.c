@@ -1170,7 +1170,8 @@ struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
 	for (size_t i = 0; i < PG_COPY_QUEUE; i++)
 		buf_init(&p->q.spare[p->q.nspare++],
 			 (size_t)PG_COPY_CHUNK + (300u << 20));
-	p->conn = PQconnectdb(u->conninfo);
+	p->conn = (PGconn *)pgutil_connect(u->conninfo, o->connect_timeout,
+					   o->read_timeout);
 	if (!p->conn) {
 		err_oom(e);
 		goto fail;

@@ -33,6 +33,8 @@ enum source_zero_dates {
 struct source_opts {
 	const char *defaults_file; /* MySQL option file, or NULL */
 	enum source_zero_dates zero_dates;
+	unsigned connect_timeout; /* seconds to connect; 0: wait */
+	unsigned read_timeout;	  /* seconds without a byte; 0: wait */
 };
 
 /* What to read of one table. */

@@ -760,7 +760,7 @@ struct source *source_mysql_open(const struct uri *u,
 	struct my_source *m = calloc(1, sizeof(*m));
 	const char *password = u->password;
 	unsigned long max_packet = 1ul << 30;
-	unsigned timeout = 10;
+	unsigned timeout = o->connect_timeout, rtimeout = o->read_timeout;
 
 	if (!m) {
 		err_oom(e);
@@ -780,7 +780,12 @@ struct source *source_mysql_open(const struct uri *u,
 			      o->defaults_file);
 	mysql_options(m->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(m->conn, MYSQL_OPT_MAX_ALLOWED_PACKET, &max_packet);
-	mysql_options(m->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	if (timeout)
+		mysql_options(m->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	if (rtimeout) {
+		mysql_options(m->conn, MYSQL_OPT_READ_TIMEOUT, &rtimeout);
+		mysql_options(m->conn, MYSQL_OPT_WRITE_TIMEOUT, &rtimeout);
+	}
 	if (!password)
 		password = getenv("FERRY_MYSQL_PASSWORD");
 	if (!mysql_real_connect(m->conn, u->host, u->user, password, u->db,

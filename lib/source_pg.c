@@ -855,7 +855,8 @@ struct source *source_pg_open(const struct uri *u, const struct source_opts *o,
 	buf_init(&p->in, (size_t)STREAM_MAX_ROW * 2);
 	buf_init(&p->sql, 1u << 20);
 	buf_init(&p->scratch, 1u << 20);
-	p->conn = PQconnectdb(u->conninfo);
+	p->conn = (PGconn *)pgutil_connect(u->conninfo, o->connect_timeout,
+					   o->read_timeout);
 	if (!p->conn) {
 		err_oom(e);
 		goto fail;

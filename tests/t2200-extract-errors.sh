@@ -67,6 +67,33 @@ test_expect_success 'no server listening: exit 4' '
 	test_grep "ferry-extract: cannot connect to postgres://127.0.0.1:1/x: " err
 '
 
+cat >silent.pl <<\EOPL
+# a TCP server that accepts and never says a word
+use IO::Socket::INET;
+my $s = IO::Socket::INET->new(Listen => 16, LocalAddr => "127.0.0.1",
+	LocalPort => 0, ReuseAddr => 1) or die "listen: $!";
+open(my $f, ">", "$ARGV[0].tmp") or die; print $f $s->sockport, "\n"; close $f;
+rename("$ARGV[0].tmp", $ARGV[0]);
+my @held; while (my $c = $s->accept) { push @held, $c; }
+EOPL
+
+test_expect_success 'a server that never answers: --connect-timeout gives up, exit 4' '
+	{ perl silent.pl port & } &&
+	pid=$! &&
+	for i in 1 2 3 4 5 6 7 8 9 10; do test -s port && break; sleep 0.2; done &&
+	port=$(cat port) &&
+	t0=$(date +%s) &&
+	test_expect_code 4 ferry-extract "mysql://root@127.0.0.1:$port/x" -t t --connect-timeout 2 >out 2>err1 &&
+	test_expect_code 4 ferry-extract "host=127.0.0.1 port=$port user=x dbname=x" -t t --connect-timeout 2 >out 2>err2 &&
+	test_expect_code 4 ferry-load "host=127.0.0.1 port=$port user=x dbname=x" --connect-timeout 2 </dev/null 2>err3 &&
+	t1=$(date +%s) &&
+	kill $pid &&
+	test_grep "cannot connect to mysql://root@127.0.0.1:$port/x" err1 &&
+	test_grep "cannot connect to" err2 && test_grep "timeout" err2 &&
+	test_grep "cannot connect to" err3 &&
+	test $((t1 - t0)) -lt 30
+'
+
 test_expect_success 'a malformed URI is a usage error' '
 	test_expect_code 2 ferry-extract "mysql://root@host:notaport/db" -t t -o out.ferry 2>err &&
 	echo "ferry-extract: bad port in the database URI" >expect &&

@@ -37,6 +37,9 @@ static const char usage_text[] =
     "      --zero-dates MODE     null (default: zero dates become NULL, counted)\n"
     "                            or error\n"
     "      --defaults-file FILE  MySQL option file to read credentials from\n"
+    "      --connect-timeout S   seconds to connect (default 30; 0 waits)\n"
+    "      --read-timeout S      seconds without a byte from the server\n"
+    "                            (default 3600; 0 waits)\n"
     "  -o, --output FILE         write the stream to FILE\n"
     "  -l, --level N             zstd level 1-19; 0 stores (default 1)\n"
     "      --batch-bytes N       raw bytes per batch (default 1048576)\n"
@@ -71,6 +74,8 @@ int main(int argc, char **argv)
 		OPT_SCHEMA_ONLY,
 		OPT_ZERO_DATES,
 		OPT_DEFAULTS,
+		OPT_CONNECT_TIMEOUT,
+		OPT_READ_TIMEOUT,
 		OPT_BATCH,
 		OPT_STATS,
 		OPT_NO_PROGRESS,
@@ -86,6 +91,9 @@ int main(int argc, char **argv)
 		{ "schema-only", no_argument, NULL, OPT_SCHEMA_ONLY },
 		{ "zero-dates", required_argument, NULL, OPT_ZERO_DATES },
 		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
+		{ "connect-timeout", required_argument, NULL,
+		  OPT_CONNECT_TIMEOUT },
+		{ "read-timeout", required_argument, NULL, OPT_READ_TIMEOUT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "level", required_argument, NULL, 'l' },
 		{ "batch-bytes", required_argument, NULL, OPT_BATCH },
@@ -114,6 +122,8 @@ int main(int argc, char **argv)
 	o.writer.level = 1;
 	o.writer.batch_bytes = STREAM_DEFAULT_BATCH;
 	o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
+	o.source.connect_timeout = 30;
+	o.source.read_timeout = 3600;
 	err_init(&e);
 	cli_init("ferry-extract");
 	while ((c = getopt_long(argc, argv, "t:ax:o:l:hV", longopts, NULL)) !=
@@ -170,6 +180,14 @@ int main(int argc, char **argv)
 				    optarg);
 			break;
 		case OPT_DEFAULTS: o.source.defaults_file = optarg; break;
+		case OPT_CONNECT_TIMEOUT:
+			o.source.connect_timeout = (unsigned)cli_number(
+			    "--connect-timeout", optarg, 0, 86400);
+			break;
+		case OPT_READ_TIMEOUT:
+			o.source.read_timeout = (unsigned)cli_number(
+			    "--read-timeout", optarg, 0, 864000);
+			break;
 		case 'o': out_path = optarg; break;
 		case 'l':
 			o.writer.level =

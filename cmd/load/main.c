@@ -34,6 +34,9 @@ static const char usage_text[] =
     "                            (repeatable)\n"
     "      --commit-every N      commit every N rows (default: once per table)\n"
     "      --defaults-file FILE  MySQL option file to read credentials from\n"
+    "      --connect-timeout S   seconds to connect (default 30; 0 waits)\n"
+    "      --read-timeout S      seconds without a byte from the server\n"
+    "                            (default 3600; 0 waits)\n"
     "      --stats FILE          write a JSON summary per table to FILE\n"
     "      --no-progress         no progress line, even on a terminal\n"
     "  -h, --help                show this help and exit\n"
@@ -55,6 +58,8 @@ int main(int argc, char **argv)
 		OPT_TABLE_MAP,
 		OPT_COMMIT_EVERY,
 		OPT_DEFAULTS,
+		OPT_CONNECT_TIMEOUT,
+		OPT_READ_TIMEOUT,
 		OPT_STATS,
 		OPT_NO_PROGRESS,
 		OPT_REJECTS,
@@ -70,6 +75,9 @@ int main(int argc, char **argv)
 		{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
 		{ "commit-every", required_argument, NULL, OPT_COMMIT_EVERY },
 		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
+		{ "connect-timeout", required_argument, NULL,
+		  OPT_CONNECT_TIMEOUT },
+		{ "read-timeout", required_argument, NULL, OPT_READ_TIMEOUT },
 		{ "stats", required_argument, NULL, OPT_STATS },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
@@ -95,6 +103,8 @@ int main(int argc, char **argv)
 	o.in_name = "stdin";
 	o.max_rejects = 1000;
 	o.notice = show_notice;
+	o.sink.connect_timeout = 30;
+	o.sink.read_timeout = 3600;
 	err_init(&e);
 	cli_init("ferry-load");
 	while ((c = getopt_long(argc, argv, "i:m:chV", longopts, NULL)) != -1) {
@@ -131,6 +141,14 @@ int main(int argc, char **argv)
 			    "--commit-every", optarg, 1, 1000000000000LL);
 			break;
 		case OPT_DEFAULTS: o.sink.defaults_file = optarg; break;
+		case OPT_CONNECT_TIMEOUT:
+			o.sink.connect_timeout = (unsigned)cli_number(
+			    "--connect-timeout", optarg, 0, 86400);
+			break;
+		case OPT_READ_TIMEOUT:
+			o.sink.read_timeout = (unsigned)cli_number(
+			    "--read-timeout", optarg, 0, 864000);
+			break;
 		case OPT_STATS: o.stats_path = optarg; break;
 		case OPT_NO_PROGRESS: show_progress = 0; break;
 		case OPT_REJECTS: o.rejects_path = optarg; break;

@@ -44,6 +44,8 @@ static const char usage_text[] =
     "                              sample of the keys (0.0001 to 100)\n"
     "      --report FILE           write the result as JSON to FILE\n"
     "      --defaults-file FILE    MySQL option file for credentials\n"
+    "      --connect-timeout S     seconds to connect (default 30)\n"
+    "      --read-timeout S        seconds without a byte (default 3600)\n"
     "  -h, --help                  show this help and exit\n"
     "  -V, --version               show the version and exit\n"
     "\n"
@@ -58,6 +60,8 @@ int main(int argc, char **argv)
 		OPT_MAX_DIFFS,
 		OPT_REPORT,
 		OPT_DEFAULTS,
+		OPT_CONNECT_TIMEOUT,
+		OPT_READ_TIMEOUT,
 		OPT_TIME_PRECISION,
 		OPT_FLOAT_ULPS,
 		OPT_SAMPLE,
@@ -77,6 +81,9 @@ int main(int argc, char **argv)
 		{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
 		{ "rows", no_argument, NULL, OPT_ROWS },
 		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
+		{ "connect-timeout", required_argument, NULL,
+		  OPT_CONNECT_TIMEOUT },
+		{ "read-timeout", required_argument, NULL, OPT_READ_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -98,6 +105,8 @@ int main(int argc, char **argv)
 	o.out = stdout;
 	o.warn = stderr;
 	o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
+	o.source.connect_timeout = 30;
+	o.source.read_timeout = 3600;
 	err_init(&e);
 	cli_init("ferry-verify");
 	while ((c = getopt_long(argc, argv, "s:t:hV", longopts, NULL)) != -1) {
@@ -158,6 +167,14 @@ int main(int argc, char **argv)
 			    (int)cli_number("--time-precision", optarg, 0, 6);
 			break;
 		case OPT_DEFAULTS: o.source.defaults_file = optarg; break;
+		case OPT_CONNECT_TIMEOUT:
+			o.source.connect_timeout = (unsigned)cli_number(
+			    "--connect-timeout", optarg, 0, 86400);
+			break;
+		case OPT_READ_TIMEOUT:
+			o.source.read_timeout = (unsigned)cli_number(
+			    "--read-timeout", optarg, 0, 864000);
+			break;
 		case 'h': return cli_help(usage_text);
 		case 'V': return cli_version();
 		default:
