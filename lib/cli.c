@@ -189,6 +189,14 @@ int cli_output_finish(struct cli_output *o, int ok, struct err *e)
 	return rc;
 }
 
+void cli_scrub_arg(char *arg, const char *display)
+{
+	size_t n = strlen(arg), d = strlen(display);
+
+	memset(arg, ' ', n);
+	memcpy(arg, display, d < n ? d : n);
+}
+
 void cli_widen_pipe(int fd)
 {
 #ifdef F_SETPIPE_SZ

@@ -49,6 +49,14 @@ int cli_defaults_file(const char *path);
 /* Warn on stderr that a password written in a URI shows in ps. */
 void cli_password_warning(void);
 
+/*
+ * Hide a password given in a command-line argument from ps and
+ * /proc/PID/cmdline: overwrite arg in place with `display` (the location
+ * without the password), cut to arg's length and padded with spaces.
+ * Call it once the argument has been parsed into copies.
+ */
+void cli_scrub_arg(char *arg, const char *display);
+
 /* Print "PROG: <e->msg>" on stderr; return the exit code for e's class. */
 int cli_report(const struct err *e);
 

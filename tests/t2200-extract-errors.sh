@@ -94,6 +94,27 @@ test_expect_success 'a server that never answers: --connect-timeout gives up, ex
 	test $((t1 - t0)) -lt 30
 '
 
+test_expect_success 'a password in a URI leaves the visible command line' '
+	{ perl silent.pl port2 & } &&
+	pid=$! &&
+	for i in 1 2 3 4 5 6 7 8 9 10; do test -s port2 && break; sleep 0.2; done &&
+	port=$(cat port2) &&
+	{ ferry-extract "mysql://root:SeCrEt123@127.0.0.1:$port/x" -t t --connect-timeout 4 >/dev/null 2>err1 & } &&
+	p1=$! &&
+	{ ferry-load "host=127.0.0.1 port=$port user=x password=SeCrEt456 dbname=x" --connect-timeout 4 </dev/null 2>err2 & } &&
+	p2=$! &&
+	{ ferry-verify "postgres://x:SeCrEt789@127.0.0.1:$port/x" - --connect-timeout 4 </dev/null >/dev/null 2>err3 & } &&
+	p3=$! &&
+	sleep 1.5 &&
+	tr "\0" " " </proc/$p1/cmdline >c1 && tr "\0" " " </proc/$p2/cmdline >c2 &&
+	tr "\0" " " </proc/$p3/cmdline >c3 &&
+	{ wait $p1; wait $p2; wait $p3; kill $pid; true; } &&
+	! grep -q SeCrEt c1 && ! grep -q SeCrEt c2 && ! grep -q SeCrEt c3 &&
+	test_grep "mysql://root@127.0.0.1:$port/x" c1 &&
+	test_grep "postgres://x@127.0.0.1:$port/x" c2 &&
+	! grep -q SeCrEt err1 && ! grep -q SeCrEt err2 && ! grep -q SeCrEt err3
+'
+
 test_expect_success 'a malformed URI is a usage error' '
 	test_expect_code 2 ferry-extract "mysql://root@host:notaport/db" -t t -o out.ferry 2>err &&
 	echo "ferry-extract: bad port in the database URI" >expect &&

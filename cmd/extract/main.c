@@ -233,8 +233,10 @@ int main(int argc, char **argv)
 			return ERR_USAGE;
 		}
 	}
-	if (u.password_in_uri)
+	if (u.password_in_uri) {
 		cli_password_warning();
+		cli_scrub_arg(argv[optind], u.display);
+	}
 
 	if (cli_output_open(&output, out_path, &e) < 0) {
 		uri_release(&u);

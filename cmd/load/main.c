@@ -188,8 +188,10 @@ int main(int argc, char **argv)
 	}
 	if (o.sink.enum_types && u.engine != URI_PG)
 		cli_usage_error("--enum-types is for PostgreSQL targets");
-	if (u.password_in_uri)
+	if (u.password_in_uri) {
 		cli_password_warning();
+		cli_scrub_arg(argv[optind], u.display);
+	}
 	if (in_path && strcmp(in_path, "-") != 0) {
 		if (!(in = fopen(in_path, "rb"))) {
 			fprintf(stderr, "%s: %s: %s\n", cli_prog(), in_path,

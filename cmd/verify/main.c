@@ -12,6 +12,7 @@
 #include "err.h"
 #include "stream.h"
 #include "transform.h"
+#include "uri.h"
 #include "verify.h"
 
 #define MAX_ARGS 4096
@@ -93,6 +94,7 @@ int main(int argc, char **argv)
 	struct verify_opts o;
 	const char *spec_path = NULL;
 	struct err e;
+	char *side_copy[2] = { NULL, NULL };
 	int c, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -186,6 +188,26 @@ int main(int argc, char **argv)
 		cli_usage_error("give two sides, A and B");
 	o.side[0] = argv[optind];
 	o.side[1] = argv[optind + 1];
+	/* a side's password leaves the visible command line: verify reads
+	 * a copy */
+	for (int i = 0; i < 2; i++) {
+		struct uri su;
+		struct err se;
+		err_init(&se);
+		if ((strstr(o.side[i], "://") || strchr(o.side[i], '=')) &&
+		    uri_parse(o.side[i], &su, &se) == 0) {
+			if (su.password_in_uri) {
+				if (!(side_copy[i] = strdup(o.side[i]))) {
+					uri_release(&su);
+					err_oom(&e);
+					return cli_report(&e);
+				}
+				cli_scrub_arg(argv[optind + i], su.display);
+				o.side[i] = side_copy[i];
+			}
+			uri_release(&su);
+		}
+	}
 	if (strcmp(o.side[0], "-") == 0 && strcmp(o.side[1], "-") == 0)
 		cli_usage_error("only one side can be stdin");
 	if (o.source.defaults_file && cli_defaults_file(o.source.defaults_file))
@@ -195,6 +217,8 @@ int main(int argc, char **argv)
 		return cli_report(&e);
 	rc = verify_run(&o, &e);
 	spec_free(o.spec);
+	free(side_copy[0]);
+	free(side_copy[1]);
 	if (rc == 0 && cli_close_output(stdout, &e) < 0)
 		rc = -1;
 	if (rc < 0)
