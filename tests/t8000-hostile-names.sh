@@ -1,0 +1,87 @@
+#!/bin/sh
+# Names that are quotes, backticks, semicolons, spaces, "--", unicode and
+# reserved words, and values that look like SQL, travel MariaDB ->
+# ferry-transform -> PostgreSQL -> MariaDB intact; no name or value is
+# ever executed: the canary tables stay, and each target holds exactly
+# the source's tables.
+. "$(dirname "$0")/lib.sh"
+test_need_db
+
+cat >hostile.sql <<\EOSQL
+CREATE TABLE canary (id INT PRIMARY KEY, note VARCHAR(20));
+INSERT INTO canary VALUES (1, 'still here');
+CREATE TABLE `we"ird; DROP TABLE canary; --` (
+	`id` BIGINT PRIMARY KEY,
+	`select` VARCHAR(100),
+	`a b` INT,
+	`q'uote` TEXT,
+	`back``tick` TEXT,
+	`semi;colon` TEXT,
+	`dash--dash` TEXT,
+	`"dq"` TEXT,
+	`ünï 表` TEXT
+) CHARACTER SET utf8mb4;
+INSERT INTO `we"ird; DROP TABLE canary; --` VALUES
+	(1, '''); DROP TABLE canary; --', 7, 'it''s', 'a`b', 'x;y', '--', '"', 'ü'),
+	(2, '\\'' OR 1=1; --', NULL, '$$ DROP TABLE canary $$', '`; DROP TABLE canary; `',
+	 'E''\\x00''', '/* */', '""', '表');
+CREATE TABLE `select` (`from` INT PRIMARY KEY, `where` TEXT, `table` TEXT);
+INSERT INTO `select` VALUES (1, 'a', 'b');
+CREATE TABLE `Ünïcödé 表 tick``s` (`id` INT PRIMARY KEY, `ÿ` TEXT);
+INSERT INTO `Ünïcödé 表 tick``s` VALUES (1, 'ÿ');
+EOSQL
+
+tables_sorted() { sort | tr "\n" "|"; }
+
+test_expect_success 'setup: hostile names in MariaDB' '
+	my_fresh_db && pg_fresh_db && my_sql <hostile.sql &&
+	my_sql "SHOW TABLES" | sed 1d | tables_sorted >my.tables &&
+	test "$(tr "|" "\n" <my.tables | grep -c .)" -eq 4
+'
+
+test_expect_success 'MariaDB -> ferry-transform -> PostgreSQL: the same tables, equal rows' '
+	echo "{\"tables\": {}}" >id.json &&
+	ferry-extract "$MY_URI" --all-tables |
+		ferry-transform -s id.json |
+		ferry-load "$PG_URI" --create &&
+	pg_sql "SELECT tablename FROM pg_tables WHERE schemaname = '"'"'public'"'"'" | tables_sorted >pg.tables &&
+	test_cmp my.tables pg.tables &&
+	ferry-verify --rows "$MY_URI" "$PG_URI" >out &&
+	test_grep "the two sides are equal" out &&
+	test "$(grep -c ": equal" out)" -eq 4 &&
+	test "$(my_sql "SELECT note FROM canary" | sed 1d)" = "still here" &&
+	test "$(pg_sql "SELECT note FROM canary")" = "still here" &&
+	pg_sql "SELECT \"select\" FROM \"we\"\"ird; DROP TABLE canary; --\" ORDER BY id" >v &&
+	printf "%s\n" "'"'"'); DROP TABLE canary; --" "\\'"'"' OR 1=1; --" >expect &&
+	test_cmp expect v
+'
+
+test_expect_success 'a transform spec that renames to hostile names, and verify -s' '
+	cat >ren.json <<-\EOT &&
+	{"tables": {"select": {"rename": "x\"; DROP TABLE canary; --",
+	   "columns": {"where": {"rename": "a'"'"'b`c"}},
+	   "add": {"q\" --": {"expr": "\"where\" || '"'"''"'"''"'"''"'"'"}}}}}
+	EOT
+	ferry-extract "$MY_URI" -t select | ferry-transform -s ren.json |
+		ferry-load "$PG_URI" --create &&
+	pg_sql "SELECT \"a'"'"'b\`c\", \"q\"\" --\" FROM \"x\"\"; DROP TABLE canary; --\"" >v &&
+	echo "a|a'"'"'" >expect && test_cmp expect v &&
+	ferry-verify -s ren.json -t select "$MY_URI" "$PG_URI" >out &&
+	test_grep "select: A 1 rows, B 1 rows: equal" out &&
+	test "$(pg_sql "SELECT note FROM canary")" = "still here"
+'
+
+test_expect_success 'PostgreSQL -> MariaDB: the same tables again, equal rows' '
+	my_sql "DROP DATABASE IF EXISTS \`${TEST_DB}_back\`; CREATE DATABASE \`${TEST_DB}_back\` CHARACTER SET utf8mb4" &&
+	pg_sql "DROP TABLE \"x\"\"; DROP TABLE canary; --\"" &&
+	BACK_URI="mysql://root@localhost/${TEST_DB}_back?socket=$FERRY_TEST_MYSQL_SOCKET" &&
+	ferry-extract "$PG_URI" --all-tables | ferry-load "$BACK_URI" --create &&
+	mariadb --no-defaults -S "$FERRY_TEST_MYSQL_SOCKET" -uroot --batch "${TEST_DB}_back" -e "SHOW TABLES" |
+		sed 1d | tables_sorted >back.tables &&
+	test_cmp my.tables back.tables &&
+	ferry-verify --rows "$MY_URI" "$BACK_URI" >out &&
+	test "$(grep -c ": equal" out)" -eq 4 &&
+	test "$(my_sql "SELECT note FROM canary" | sed 1d)" = "still here"
+'
+
+test_done
