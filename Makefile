@@ -37,12 +37,14 @@ BA         = build/asan
 
 LIB_OBJ    = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
 LIB_OBJ_A  = $(LIB_SRC:lib/%.c=$(BA)/lib/%.o)
+FZ         = $(B)/fuzzlib
+LIB_OBJ_F  = $(LIB_SRC:lib/%.c=$(FZ)/%.o)
 BINS       = $(TOOLS:%=$(B)/ferry-%)
 BINS_A     = $(TOOLS:%=$(BA)/ferry-%)
 UNITS_A    = $(UNIT_SRC:tests/unit/%.c=$(BA)/tests/%)
 REPLAY_A   = $(FUZZ_SRC:tests/fuzz/fuzz-%.c=$(BA)/tests/replay-%)
 
-.PHONY: all check test deps deps-bench install uninstall clean demo bench fuzz lint-man \
+.PHONY: all check test deps deps-bench fuzz-smoke install uninstall clean demo bench fuzz lint-man \
         build-asan
 .SUFFIXES:
 .SECONDARY:
@@ -69,7 +71,7 @@ $(BA)/tests/test-%: tests/unit/test-%.c tests/unit/tap.h $(LIB_OBJ_A) | $(BA)/te
 $(BA)/tests/replay-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c tests/fuzz/fixture.h $(LIB_OBJ_A) | $(BA)/tests
 	$(CC) $(WARN) -Werror $(CPPFLAGS_ALL) -O1 -g $(SANITIZE) $< tests/fuzz/replay.c $(LIB_OBJ_A) -o $@ $(PKG_LIBS)
 
-$(B)/lib $(BA)/lib $(BA)/tests $(B)/fuzz:
+$(B)/lib $(BA)/lib $(BA)/tests $(B)/fuzz $(FZ):
 	mkdir -p $@
 
 deps:
@@ -88,27 +90,48 @@ build-asan: $(BINS_A) $(UNITS_A) $(REPLAY_A) $(BINS) $(BA)/tests/libinject.so
 check: deps
 	$(MAKE) build-asan
 	sh scripts/with-testdb.sh sh tests/run-all.sh
+	$(MAKE) fuzz-smoke
 
 # run the tests without the install step (for a machine that has it all)
 test: build-asan
 	sh scripts/with-testdb.sh sh tests/run-all.sh
 
-# libFuzzer (clang) on the stream reader, the transform spec and the
-# expression language, FUZZ_SECONDS each (default 600); FUZZ_TARGETS to
-# choose.  New inputs go to build/fuzz/corpus-TARGET.
+# libFuzzer (clang) on the stream reader, the transform spec, the
+# expression language, the URI parser and the JSON-lines reader,
+# FUZZ_SECONDS each (default 600); FUZZ_TARGETS to choose.  New inputs go
+# to build/fuzz/corpus-TARGET.  fuzz-smoke, part of make check: a few
+# seconds each, on the seeds.
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= stream spec expr
+FUZZ_TARGETS ?= stream spec expr uri jsonl
+FUZZ_BINS = $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz-%)
 fuzz: deps
+	$(MAKE) $(FUZZ_BINS)
 	for t in $(FUZZ_TARGETS); do \
-	    $(MAKE) $(B)/fuzz/fuzz-$$t && mkdir -p $(B)/fuzz/corpus-$$t && \
+	    mkdir -p $(B)/fuzz/corpus-$$t && \
 	    $(B)/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	        -print_final_stats=1 $(B)/fuzz/corpus-$$t testdata/fuzz/$$t \
 	    || exit 1; \
 	done
 
-$(B)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fixture.h $(LIB_SRC) $(LIB_HDR) | $(B)/fuzz
+FUZZ_SMOKE_SECONDS ?= 5
+fuzz-smoke: $(FUZZ_BINS)
+	for t in $(FUZZ_TARGETS); do \
+	    rm -rf $(B)/fuzz/smoke-$$t && mkdir -p $(B)/fuzz/smoke-$$t && \
+	    $(B)/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SMOKE_SECONDS) \
+	        -max_len=65536 $(B)/fuzz/smoke-$$t testdata/fuzz/$$t \
+	        >$(B)/fuzz/smoke-$$t.log 2>&1 \
+	    || { tail -40 $(B)/fuzz/smoke-$$t.log; exit 1; }; \
+	    echo "fuzz-smoke: $$t: $$(grep -o "Done [0-9]* runs" $(B)/fuzz/smoke-$$t.log)"; \
+	done
+
+# the library once, instrumented for libFuzzer, for every target
+$(FZ)/%.o: lib/%.c $(LIB_HDR) | $(FZ)
+	$(CLANG) $(WARN) $(CPPFLAGS_ALL) -O1 -g \
+	    -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+
+$(B)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fixture.h $(LIB_OBJ_F) | $(B)/fuzz
 	$(CLANG) $(WARN) $(CPPFLAGS_ALL) -O1 -g -fsanitize=fuzzer,address,undefined \
-	    $< $(LIB_SRC) -o $@ $(PKG_LIBS)
+	    $< $(LIB_OBJ_F) -o $@ $(PKG_LIBS)
 
 demo: deps
 	$(MAKE) all
