@@ -3,7 +3,9 @@
 # reserved words, and values that look like SQL, travel MariaDB ->
 # ferry-transform -> PostgreSQL -> MariaDB intact; no name or value is
 # ever executed: the canary tables stay, and each target holds exactly
-# the source's tables.
+# the source's tables.  Every byte value in a BLOB and a text of exactly
+# the 64 MiB field limit travel both ways; one byte more is refused by
+# table, row and column.
 . "$(dirname "$0")/lib.sh"
 test_need_db
 
@@ -82,6 +84,32 @@ test_expect_success 'PostgreSQL -> MariaDB: the same tables again, equal rows' '
 	ferry-verify --rows "$MY_URI" "$BACK_URI" >out &&
 	test "$(grep -c ": equal" out)" -eq 4 &&
 	test "$(my_sql "SELECT note FROM canary" | sed 1d)" = "still here"
+'
+
+test_expect_success 'every byte value, and text of exactly 64 MiB, MariaDB -> PostgreSQL -> MariaDB' '
+	my_sql "SET GLOBAL max_allowed_packet = 268435456" &&
+	my_sql "CREATE TABLE big (id INT PRIMARY KEY, b LONGBLOB, t LONGTEXT) CHARACTER SET utf8mb4" &&
+	hex=$(awk "BEGIN { for (i = 0; i < 256; i++) printf \"%02X\", i; for (i = 255; i >= 0; i--) printf \"%02X\", i }") &&
+	my_sql "INSERT INTO big VALUES (1, UNHEX('"'"'$hex'"'"'), REPEAT('"'"'é'"'"', 33554432)), (2, '"'"''"'"', '"'"''"'"'), (3, NULL, NULL)" &&
+	test "$(my_sql "SELECT LENGTH(b), LENGTH(t) FROM big WHERE id = 1" | sed 1d)" = "512	67108864" &&
+	my_sql "SELECT id, MD5(b), MD5(t) FROM big ORDER BY id" | sed 1d | tr "\t" "|" >my.md5 &&
+	ferry-extract "$MY_URI" -t big | ferry-load "$PG_URI" --create &&
+	pg_sql "SELECT id, md5(b), md5(t) FROM big ORDER BY id" | sed "s/||/|NULL|NULL/" >pg.md5 &&
+	test_cmp my.md5 pg.md5 &&
+	ferry-verify --rows -t big "$MY_URI" "$PG_URI" >out &&
+	test_grep "big: A 3 rows, B 3 rows: equal" out &&
+	BACK_URI="mysql://root@localhost/${TEST_DB}_back?socket=$FERRY_TEST_MYSQL_SOCKET" &&
+	ferry-extract "$PG_URI" -t big | ferry-load "$BACK_URI" --create &&
+	ferry-verify --rows -t big "$MY_URI" "$BACK_URI" >out &&
+	test_grep "big: A 3 rows, B 3 rows: equal" out
+'
+
+test_expect_success 'text one byte over 64 MiB is refused by table, row and column' '
+	my_sql "UPDATE big SET t = CONCAT(t, '"'"'x'"'"') WHERE id = 1" &&
+	test_expect_code 3 ferry-extract "$MY_URI" -t big -o over.ferry 2>err &&
+	test_grep "table big" err && test_grep "column t" err &&
+	test_grep "67108865 bytes is over the limit of 67108864" err &&
+	! test -e over.ferry
 '
 
 test_done
