@@ -17,6 +17,7 @@ zstd
 libcjson-dev
 libpq-dev
 libssl-dev
+openssl
 tzdata
 default-libmysqlclient-dev
 mariadb-server
