@@ -189,6 +189,15 @@ int cli_output_finish(struct cli_output *o, int ok, struct err *e)
 	return rc;
 }
 
+void cli_timeout(int opt, const char *arg, unsigned *connect, unsigned *read)
+{
+	if (opt == CLI_OPT_CONNECT_TIMEOUT)
+		*connect = (unsigned)cli_number("--connect-timeout", arg, 0,
+						86400);
+	else
+		*read = (unsigned)cli_number("--read-timeout", arg, 0, 864000);
+}
+
 void cli_scrub_arg(char *arg, const char *display)
 {
 	size_t n = strlen(arg), d = strlen(display);

@@ -57,6 +57,17 @@ void cli_password_warning(void);
  */
 void cli_scrub_arg(char *arg, const char *display);
 
+/*
+ * --connect-timeout and --read-timeout of the tools that connect: their
+ * defaults in seconds, and, for option `opt` (OPT_CONNECT or OPT_READ,
+ * below), the seconds its argument gives into *connect or *read (a bad
+ * number is a usage error).
+ */
+#define CLI_CONNECT_TIMEOUT 30
+#define CLI_READ_TIMEOUT 3600
+enum { CLI_OPT_CONNECT_TIMEOUT = 200, CLI_OPT_READ_TIMEOUT };
+void cli_timeout(int opt, const char *arg, unsigned *connect, unsigned *read);
+
 /* Print "PROG: <e->msg>" on stderr; return the exit code for e's class. */
 int cli_report(const struct err *e);
 

@@ -74,8 +74,6 @@ int main(int argc, char **argv)
 		OPT_SCHEMA_ONLY,
 		OPT_ZERO_DATES,
 		OPT_DEFAULTS,
-		OPT_CONNECT_TIMEOUT,
-		OPT_READ_TIMEOUT,
 		OPT_BATCH,
 		OPT_STATS,
 		OPT_NO_PROGRESS,
@@ -92,8 +90,9 @@ int main(int argc, char **argv)
 		{ "zero-dates", required_argument, NULL, OPT_ZERO_DATES },
 		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
 		{ "connect-timeout", required_argument, NULL,
-		  OPT_CONNECT_TIMEOUT },
-		{ "read-timeout", required_argument, NULL, OPT_READ_TIMEOUT },
+		  CLI_OPT_CONNECT_TIMEOUT },
+		{ "read-timeout", required_argument, NULL,
+		  CLI_OPT_READ_TIMEOUT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "level", required_argument, NULL, 'l' },
 		{ "batch-bytes", required_argument, NULL, OPT_BATCH },
@@ -122,8 +121,8 @@ int main(int argc, char **argv)
 	o.writer.level = 1;
 	o.writer.batch_bytes = STREAM_DEFAULT_BATCH;
 	o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
-	o.source.connect_timeout = 30;
-	o.source.read_timeout = 3600;
+	o.source.connect_timeout = CLI_CONNECT_TIMEOUT;
+	o.source.read_timeout = CLI_READ_TIMEOUT;
 	err_init(&e);
 	cli_init("ferry-extract");
 	while ((c = getopt_long(argc, argv, "t:ax:o:l:hV", longopts, NULL)) !=
@@ -180,13 +179,10 @@ int main(int argc, char **argv)
 				    optarg);
 			break;
 		case OPT_DEFAULTS: o.source.defaults_file = optarg; break;
-		case OPT_CONNECT_TIMEOUT:
-			o.source.connect_timeout = (unsigned)cli_number(
-			    "--connect-timeout", optarg, 0, 86400);
-			break;
-		case OPT_READ_TIMEOUT:
-			o.source.read_timeout = (unsigned)cli_number(
-			    "--read-timeout", optarg, 0, 864000);
+		case CLI_OPT_CONNECT_TIMEOUT:
+		case CLI_OPT_READ_TIMEOUT:
+			cli_timeout(c, optarg, &o.source.connect_timeout,
+				    &o.source.read_timeout);
 			break;
 		case 'o': out_path = optarg; break;
 		case 'l':

@@ -58,8 +58,6 @@ int main(int argc, char **argv)
 		OPT_TABLE_MAP,
 		OPT_COMMIT_EVERY,
 		OPT_DEFAULTS,
-		OPT_CONNECT_TIMEOUT,
-		OPT_READ_TIMEOUT,
 		OPT_STATS,
 		OPT_NO_PROGRESS,
 		OPT_REJECTS,
@@ -76,8 +74,9 @@ int main(int argc, char **argv)
 		{ "commit-every", required_argument, NULL, OPT_COMMIT_EVERY },
 		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
 		{ "connect-timeout", required_argument, NULL,
-		  OPT_CONNECT_TIMEOUT },
-		{ "read-timeout", required_argument, NULL, OPT_READ_TIMEOUT },
+		  CLI_OPT_CONNECT_TIMEOUT },
+		{ "read-timeout", required_argument, NULL,
+		  CLI_OPT_READ_TIMEOUT },
 		{ "stats", required_argument, NULL, OPT_STATS },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
@@ -103,8 +102,8 @@ int main(int argc, char **argv)
 	o.in_name = "stdin";
 	o.max_rejects = 1000;
 	o.notice = show_notice;
-	o.sink.connect_timeout = 30;
-	o.sink.read_timeout = 3600;
+	o.sink.connect_timeout = CLI_CONNECT_TIMEOUT;
+	o.sink.read_timeout = CLI_READ_TIMEOUT;
 	err_init(&e);
 	cli_init("ferry-load");
 	while ((c = getopt_long(argc, argv, "i:m:chV", longopts, NULL)) != -1) {
@@ -141,13 +140,10 @@ int main(int argc, char **argv)
 			    "--commit-every", optarg, 1, 1000000000000LL);
 			break;
 		case OPT_DEFAULTS: o.sink.defaults_file = optarg; break;
-		case OPT_CONNECT_TIMEOUT:
-			o.sink.connect_timeout = (unsigned)cli_number(
-			    "--connect-timeout", optarg, 0, 86400);
-			break;
-		case OPT_READ_TIMEOUT:
-			o.sink.read_timeout = (unsigned)cli_number(
-			    "--read-timeout", optarg, 0, 864000);
+		case CLI_OPT_CONNECT_TIMEOUT:
+		case CLI_OPT_READ_TIMEOUT:
+			cli_timeout(c, optarg, &o.sink.connect_timeout,
+				    &o.sink.read_timeout);
 			break;
 		case OPT_STATS: o.stats_path = optarg; break;
 		case OPT_NO_PROGRESS: show_progress = 0; break;

@@ -61,8 +61,6 @@ int main(int argc, char **argv)
 		OPT_MAX_DIFFS,
 		OPT_REPORT,
 		OPT_DEFAULTS,
-		OPT_CONNECT_TIMEOUT,
-		OPT_READ_TIMEOUT,
 		OPT_TIME_PRECISION,
 		OPT_FLOAT_ULPS,
 		OPT_SAMPLE,
@@ -83,8 +81,9 @@ int main(int argc, char **argv)
 		{ "rows", no_argument, NULL, OPT_ROWS },
 		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
 		{ "connect-timeout", required_argument, NULL,
-		  OPT_CONNECT_TIMEOUT },
-		{ "read-timeout", required_argument, NULL, OPT_READ_TIMEOUT },
+		  CLI_OPT_CONNECT_TIMEOUT },
+		{ "read-timeout", required_argument, NULL,
+		  CLI_OPT_READ_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -107,8 +106,8 @@ int main(int argc, char **argv)
 	o.out = stdout;
 	o.warn = stderr;
 	o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
-	o.source.connect_timeout = 30;
-	o.source.read_timeout = 3600;
+	o.source.connect_timeout = CLI_CONNECT_TIMEOUT;
+	o.source.read_timeout = CLI_READ_TIMEOUT;
 	err_init(&e);
 	cli_init("ferry-verify");
 	while ((c = getopt_long(argc, argv, "s:t:hV", longopts, NULL)) != -1) {
@@ -169,13 +168,10 @@ int main(int argc, char **argv)
 			    (int)cli_number("--time-precision", optarg, 0, 6);
 			break;
 		case OPT_DEFAULTS: o.source.defaults_file = optarg; break;
-		case OPT_CONNECT_TIMEOUT:
-			o.source.connect_timeout = (unsigned)cli_number(
-			    "--connect-timeout", optarg, 0, 86400);
-			break;
-		case OPT_READ_TIMEOUT:
-			o.source.read_timeout = (unsigned)cli_number(
-			    "--read-timeout", optarg, 0, 864000);
+		case CLI_OPT_CONNECT_TIMEOUT:
+		case CLI_OPT_READ_TIMEOUT:
+			cli_timeout(c, optarg, &o.source.connect_timeout,
+				    &o.source.read_timeout);
 			break;
 		case 'h': return cli_help(usage_text);
 		case 'V': return cli_version();
