@@ -25,7 +25,9 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/core_names.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -464,23 +466,55 @@ static int zone_value(const struct col_op *op, const struct schema_table *t,
 }
 
 /* Mask text value v in place (v then points into b). */
-static int mask_value(const struct col_op *op, struct buf *b, struct value *v,
+/* HMAC-SHA-256 of p[0..len) under op's key, into md (32 bytes): the
+ * column's context is keyed once, and each value starts again from that
+ * key (a one-shot HMAC() looked up SHA-256 and set up the key for every
+ * value) */
+static int hmac_value(const struct col_op *op, struct spec_bufs *sb,
+		      const unsigned char *p, size_t len, unsigned char *md,
 		      struct err *e)
+{
+	EVP_MAC_CTX *ctx = sb->mac;
+	size_t outl = 0;
+
+	if (!ctx) {
+		EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+		OSSL_PARAM params[2];
+		params[0] = OSSL_PARAM_construct_utf8_string(
+		    OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
+		params[1] = OSSL_PARAM_construct_end();
+		ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+		EVP_MAC_free(mac); /* the context keeps its reference */
+		if (!ctx || !EVP_MAC_init(ctx, op->key, op->keylen, params)) {
+			EVP_MAC_CTX_free(ctx);
+			return err_set(e, ERR_SYSTEM,
+				       "HMAC-SHA-256 is not available");
+		}
+		sb->mac = ctx;
+	} else if (!EVP_MAC_init(ctx, NULL, 0, NULL)) {
+		return err_set(e, ERR_SYSTEM, "HMAC-SHA-256 failed");
+	}
+	if (!EVP_MAC_update(ctx, p, len) ||
+	    !EVP_MAC_final(ctx, md, &outl, 32) || outl != 32)
+		return err_set(e, ERR_SYSTEM, "HMAC-SHA-256 failed");
+	return 0;
+}
+
+static int mask_value(const struct col_op *op, struct spec_bufs *sb,
+		      struct value *v, struct err *e)
 {
 	const unsigned char *p = (const unsigned char *)v->v.s.p;
 	size_t len = v->v.s.len;
+	struct buf *b = &sb->mask;
 
 	buf_reset(b);
 	switch (op->mask) {
 	case MASK_HMAC:
 	case MASK_EMAIL: {
-		unsigned char md[EVP_MAX_MD_SIZE];
-		unsigned int mdlen = 0;
+		unsigned char md[32];
 		const unsigned char *at = NULL;
-		if (!HMAC(EVP_sha256(), op->key, (int)op->keylen, p, len, md,
-			  &mdlen) ||
-		    mdlen < MASK_HEX / 2)
-			return err_set(e, ERR_SYSTEM, "HMAC-SHA-256 failed");
+		if (hmac_value(op, sb, p, len, md, e) < 0)
+			return -1;
 		for (size_t i = len; op->mask == MASK_EMAIL && i > 0; i--)
 			if (p[i - 1] == '@') {
 				at = p + i - 1;
@@ -541,6 +575,7 @@ void spec_bufs_init(struct spec_bufs *b)
 	buf_init(&b->fmt, (size_t)STREAM_MAX_ROW * 2 + 64);
 	buf_init(&b->parse, (size_t)STREAM_MAX_ROW * 2 + 64);
 	buf_init(&b->mask, (size_t)STREAM_MAX_ROW);
+	b->mac = NULL;
 }
 
 void spec_bufs_release(struct spec_bufs *b)
@@ -549,6 +584,8 @@ void spec_bufs_release(struct spec_bufs *b)
 	buf_release(&b->fmt);
 	buf_release(&b->parse);
 	buf_release(&b->mask);
+	EVP_MAC_CTX_free(b->mac);
+	b->mac = NULL;
 }
 
 /* Run op's operations on value v of column col (of row `row` of table t),
@@ -578,7 +615,7 @@ int spec_apply(const struct col_op *op, const struct schema_table *t,
 	    (rc = cast_value(op, t, row, col, ty, v, &b->fmt, &b->parse, rown,
 			     e)) != 0)
 		return rc;
-	if (op->mask && !v->null && mask_value(op, &b->mask, v, e) < 0)
+	if (op->mask && !v->null && mask_value(op, b, v, e) < 0)
 		return -1;
 	return 0;
 }

@@ -103,6 +103,7 @@ struct spec {
 /* room for a column's values as its operations remake them */
 struct spec_bufs {
 	struct buf clean, fmt, parse, mask;
+	void *mac; /* the column's keyed HMAC (EVP_MAC_CTX), once used */
 };
 
 /* what a rule that sets the row aside returns, the reason in e */
