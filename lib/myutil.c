@@ -4,6 +4,34 @@
 #include <string.h>
 
 /* Append `name` quoted as a MySQL identifier: backticks, doubled inside. */
+int myutil_connect(MYSQL *conn, const struct uri *u, const char *defaults_file,
+		   unsigned connect_timeout, unsigned read_timeout,
+		   unsigned long flags, struct err *e)
+{
+	unsigned long max_packet = 1ul << 30;
+	const char *password = u->password;
+
+	mysql_options(conn, MYSQL_READ_DEFAULT_GROUP, "client");
+	if (defaults_file)
+		mysql_options(conn, MYSQL_READ_DEFAULT_FILE, defaults_file);
+	mysql_options(conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(conn, MYSQL_OPT_MAX_ALLOWED_PACKET, &max_packet);
+	if (connect_timeout)
+		mysql_options(conn, MYSQL_OPT_CONNECT_TIMEOUT,
+			      &connect_timeout);
+	if (read_timeout) {
+		mysql_options(conn, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
+		mysql_options(conn, MYSQL_OPT_WRITE_TIMEOUT, &read_timeout);
+	}
+	if (!password)
+		password = getenv("FERRY_MYSQL_PASSWORD");
+	if (!mysql_real_connect(conn, u->host, u->user, password, u->db,
+				u->port, u->socket, flags))
+		return err_set(e, ERR_DB, "cannot connect to %s: %s",
+			       u->display, mysql_error(conn));
+	return 0;
+}
+
 int myutil_quote_ident(struct buf *b, const char *name, struct err *e)
 {
 	if (buf_addc(b, '`', e) < 0)

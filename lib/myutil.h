@@ -1,7 +1,7 @@
 /*
- * myutil - what ferry's MySQL/MariaDB source and sink share: identifier
- * quoting and catalog queries through prepared statements, so that
- * values always travel as bound parameters.
+ * myutil - what ferry's MySQL/MariaDB source and sink share: connecting,
+ * identifier quoting and catalog queries through prepared statements, so
+ * that values always travel as bound parameters.
  */
 #ifndef FERRY_MYUTIL_H
 #define FERRY_MYUTIL_H
@@ -11,8 +11,21 @@
 
 #include "buf.h"
 #include "err.h"
+#include "uri.h"
 
 #define MYUTIL_MAX_COLS 8
+
+/*
+ * Connect conn (from mysql_init, with any option of the caller's own
+ * already set) to u as every ferry connection does: the [client] group of
+ * the option files and defaults_file (or NULL), utf8mb4, packets up to
+ * 1 GiB, connect_timeout and read_timeout in seconds (0: the library's
+ * default), the password from u or FERRY_MYSQL_PASSWORD, and client
+ * flags `flags`.  0, or -1 with ERR_DB naming the server.
+ */
+int myutil_connect(MYSQL *conn, const struct uri *u, const char *defaults_file,
+		   unsigned connect_timeout, unsigned read_timeout,
+		   unsigned long flags, struct err *e);
 
 /* Append `name` quoted as a MySQL identifier: backticks, doubled inside. */
 int myutil_quote_ident(struct buf *b, const char *name, struct err *e);

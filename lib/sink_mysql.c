@@ -1361,10 +1361,8 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 			     struct err *e)
 {
 	struct my_sink *m = calloc(1, sizeof(*m));
-	const char *password = u->password, *env;
-	unsigned long max_packet = 1ul << 30;
-	unsigned timeout = o->connect_timeout, rtimeout = o->read_timeout,
-		 local_infile = 1;
+	const char *env;
+	unsigned local_infile = 1;
 #ifdef MARIADB_PACKAGE_VERSION_ID
 	my_bool reconnect = 0;
 #endif
@@ -1388,27 +1386,10 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 		err_oom(e);
 		goto fail;
 	}
-	mysql_options(m->conn, MYSQL_READ_DEFAULT_GROUP, "client");
-	if (o->defaults_file)
-		mysql_options(m->conn, MYSQL_READ_DEFAULT_FILE,
-			      o->defaults_file);
-	mysql_options(m->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	mysql_options(m->conn, MYSQL_OPT_MAX_ALLOWED_PACKET, &max_packet);
-	if (timeout)
-		mysql_options(m->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	if (rtimeout) {
-		mysql_options(m->conn, MYSQL_OPT_READ_TIMEOUT, &rtimeout);
-		mysql_options(m->conn, MYSQL_OPT_WRITE_TIMEOUT, &rtimeout);
-	}
 	mysql_options(m->conn, MYSQL_OPT_LOCAL_INFILE, &local_infile);
-	if (!password)
-		password = getenv("FERRY_MYSQL_PASSWORD");
-	if (!mysql_real_connect(m->conn, u->host, u->user, password, u->db,
-				u->port, u->socket, CLIENT_LOCAL_FILES)) {
-		err_set(e, ERR_DB, "cannot connect to %s: %s", u->display,
-			mysql_error(m->conn));
+	if (myutil_connect(m->conn, u, o->defaults_file, o->connect_timeout,
+			   o->read_timeout, CLIENT_LOCAL_FILES, e) < 0)
 		goto fail;
-	}
 #ifdef MARIADB_PACKAGE_VERSION_ID
 	/* a silent reconnect would lose the open transaction; set after
 	 * connecting, so that an option file cannot turn it back on (MySQL's

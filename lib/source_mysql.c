@@ -758,9 +758,6 @@ struct source *source_mysql_open(const struct uri *u,
 				 const struct source_opts *o, struct err *e)
 {
 	struct my_source *m = calloc(1, sizeof(*m));
-	const char *password = u->password;
-	unsigned long max_packet = 1ul << 30;
-	unsigned timeout = o->connect_timeout, rtimeout = o->read_timeout;
 
 	if (!m) {
 		err_oom(e);
@@ -774,26 +771,9 @@ struct source *source_mysql_open(const struct uri *u,
 		err_oom(e);
 		goto fail;
 	}
-	mysql_options(m->conn, MYSQL_READ_DEFAULT_GROUP, "client");
-	if (o->defaults_file)
-		mysql_options(m->conn, MYSQL_READ_DEFAULT_FILE,
-			      o->defaults_file);
-	mysql_options(m->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	mysql_options(m->conn, MYSQL_OPT_MAX_ALLOWED_PACKET, &max_packet);
-	if (timeout)
-		mysql_options(m->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	if (rtimeout) {
-		mysql_options(m->conn, MYSQL_OPT_READ_TIMEOUT, &rtimeout);
-		mysql_options(m->conn, MYSQL_OPT_WRITE_TIMEOUT, &rtimeout);
-	}
-	if (!password)
-		password = getenv("FERRY_MYSQL_PASSWORD");
-	if (!mysql_real_connect(m->conn, u->host, u->user, password, u->db,
-				u->port, u->socket, 0)) {
-		err_set(e, ERR_DB, "cannot connect to %s: %s", u->display,
-			mysql_error(m->conn));
+	if (myutil_connect(m->conn, u, o->defaults_file, o->connect_timeout,
+			   o->read_timeout, 0, e) < 0)
 		goto fail;
-	}
 	m->mariadb = strstr(mysql_get_server_info(m->conn), "MariaDB") != NULL;
 	if (u->db && !(m->db = strdup(u->db))) {
 		err_oom(e);
