@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "digest.h"
+#include "jsonfile.h"
 
 struct table_run {
 	struct schema_table *t;
@@ -133,8 +134,6 @@ static int write_stats(const char *path, const struct table_run *runs, size_t n,
 		       double seconds, struct err *e)
 {
 	cJSON *root = cJSON_CreateObject(), *arr;
-	char *text = NULL;
-	FILE *f = NULL;
 	int rc = -1;
 
 	if (!root || !(arr = cJSON_AddArrayToObject(root, "tables")))
@@ -163,31 +162,13 @@ static int write_stats(const char *path, const struct table_run *runs, size_t n,
 		    !cJSON_AddStringToObject(o, "digest", hex))
 			goto oom;
 	}
-	if (!cJSON_AddNumberToObject(root, "seconds", seconds) ||
-	    !(text = cJSON_Print(root)))
+	if (!cJSON_AddNumberToObject(root, "seconds", seconds))
 		goto oom;
-	if (!(f = fopen(path, "w"))) {
-		err_set(e, ERR_SYSTEM, "--stats %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fputs(text, f) < 0 || fputc('\n', f) < 0) {
-		err_set(e, ERR_SYSTEM, "--stats %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fclose(f) != 0) {
-		f = NULL;
-		err_set(e, ERR_SYSTEM, "--stats %s: %s", path, strerror(errno));
-		goto out;
-	}
-	f = NULL;
-	rc = 0;
+	rc = jsonfile_write(root, "--stats", path, e);
 	goto out;
 oom:
 	err_oom(e);
 out:
-	if (f)
-		fclose(f);
-	free(text);
 	cJSON_Delete(root);
 	return rc;
 }

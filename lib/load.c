@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rejects.h"
+#include "jsonfile.h"
 #include "stream.h"
 
 struct load_table {
@@ -31,8 +32,6 @@ static int write_stats(const char *path, const struct load_table *tabs,
 		       size_t n, double seconds, struct err *e)
 {
 	cJSON *root = cJSON_CreateObject(), *arr;
-	char *text = NULL;
-	FILE *f = NULL;
 	int rc = -1;
 
 	if (!root || !(arr = cJSON_AddArrayToObject(root, "tables")))
@@ -57,28 +56,13 @@ static int write_stats(const char *path, const struct load_table *tabs,
 						 : 0))
 			goto oom;
 	}
-	if (!cJSON_AddNumberToObject(root, "seconds", seconds) ||
-	    !(text = cJSON_Print(root)))
+	if (!cJSON_AddNumberToObject(root, "seconds", seconds))
 		goto oom;
-	if (!(f = fopen(path, "w")) || fputs(text, f) < 0 ||
-	    fputc('\n', f) < 0) {
-		err_set(e, ERR_SYSTEM, "--stats %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fclose(f) != 0) {
-		f = NULL;
-		err_set(e, ERR_SYSTEM, "--stats %s: %s", path, strerror(errno));
-		goto out;
-	}
-	f = NULL;
-	rc = 0;
+	rc = jsonfile_write(root, "--stats", path, e);
 	goto out;
 oom:
 	err_oom(e);
 out:
-	if (f)
-		fclose(f);
-	free(text);
 	cJSON_Delete(root);
 	return rc;
 }

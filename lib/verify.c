@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "digest.h"
 #include "progress.h"
+#include "jsonfile.h"
 #include "stream.h"
 #include "transform.h"
 #include "uri.h"
@@ -1029,8 +1030,6 @@ int verify_run(struct verify_opts *o, struct err *e)
 	fprintf(o->out, "%s\n",
 		o->differ ? "the two sides DIFFER" : "the two sides are equal");
 	if (root) {
-		char *text;
-		FILE *f;
 		cJSON_AddBoolToObject(root, "equal", !o->differ);
 		cJSON_AddStringToObject(root, "a",
 					sd[0].is_stream ? sd[0].spec
@@ -1038,19 +1037,8 @@ int verify_run(struct verify_opts *o, struct err *e)
 		cJSON_AddStringToObject(root, "b",
 					sd[1].is_stream ? sd[1].spec
 							: sd[1].uri.display);
-		if (!(text = cJSON_Print(root))) {
-			err_oom(e);
+		if (jsonfile_write(root, "--report", o->report_path, e) < 0)
 			goto out;
-		}
-		f = fopen(o->report_path, "w");
-		if (!f || fputs(text, f) < 0 || fputc('\n', f) < 0 ||
-		    fclose(f) != 0) {
-			err_set(e, ERR_SYSTEM, "--report %s: %s",
-				o->report_path, strerror(errno));
-			free(text);
-			goto out;
-		}
-		free(text);
 	}
 	rc = 0;
 out:
