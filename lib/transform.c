@@ -660,17 +660,6 @@ void spec_plan_free(struct spec_plan *p)
 	free(p);
 }
 
-int spec_check_table(struct spec *s, const struct schema_table *t,
-		     struct err *e)
-{
-	struct spec_plan *p;
-
-	if (spec_plan_new(s, t, &p, e) < 0)
-		return -1;
-	spec_plan_free(p);
-	return 0;
-}
-
 int transform_run(struct spec *s, FILE *in, const char *in_name,
 		  struct stream_writer *w, struct rejects *rj,
 		  struct transform_stats *st, struct err *e)

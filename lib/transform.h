@@ -40,11 +40,6 @@ void spec_free(struct spec *s);
 const char *spec_table_name(const struct spec *s, const char *table);
 const char *spec_table_source(const struct spec *s, const char *out);
 
-/* Check the spec against input table t, as ferry-transform does when the
- * table begins: 0, or -1 with e set (ERR_SPEC). */
-int spec_check_table(struct spec *s, const struct schema_table *t,
-		     struct err *e);
-
 /*
  * A table's plan: what the spec makes of input table t and its rows, for
  * ferry-transform and for side A of ferry-verify -s.  spec_plan_new checks
