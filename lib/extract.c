@@ -7,12 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkpoint.h"
 #include "digest.h"
 #include "jsonfile.h"
+
+#define MAX_POS (1 + 64) /* the watermark and the key's columns */
 
 struct table_run {
 	struct schema_table *t;
 	const char *where;
+	/* --incremental: the position columns, and where to start */
+	size_t pos[MAX_POS];
+	size_t npos;
+	struct value after[MAX_POS];
+	struct buf after_mem[MAX_POS];
+	size_t nafter;
+	int after_inclusive;
 	uint64_t zero_dates;
 	double seconds;
 	struct stream_table_stats st;
@@ -173,6 +183,234 @@ out:
 	return rc;
 }
 
+/* The checkpoints of --since-job, kept until the tables are planned. */
+struct job_point {
+	char *table;
+	struct checkpoint c;
+};
+
+struct job_points {
+	struct job_point *v;
+	size_t n, cap;
+};
+
+static int keep_point(void *ctx, const char *table, const struct checkpoint *c,
+		      struct err *e)
+{
+	struct job_points *j = ctx;
+	struct job_point *p;
+
+	if (j->n == j->cap) {
+		size_t ncap = j->cap ? j->cap * 2 : 16;
+		struct job_point *nv = realloc(j->v, ncap * sizeof(*nv));
+		if (!nv)
+			return err_oom(e);
+		j->v = nv;
+		j->cap = ncap;
+	}
+	p = &j->v[j->n];
+	memset(p, 0, sizeof(*p));
+	if (!(p->table = strdup(table)))
+		return err_oom(e);
+	j->n++;
+	p->c = *c;
+	/* the strings are the caller's: copy them */
+	p->c.last_key = p->c.last_watermark = p->c.watermark_column =
+	    p->c.updated_at = NULL;
+	if ((c->updated_at && !(p->c.updated_at = strdup(c->updated_at))) ||
+	    (c->last_key && !(p->c.last_key = strdup(c->last_key))) ||
+	    (c->last_watermark &&
+	     !(p->c.last_watermark = strdup(c->last_watermark))) ||
+	    (c->watermark_column &&
+	     !(p->c.watermark_column = strdup(c->watermark_column))))
+		return err_oom(e);
+	return 0;
+}
+
+static void free_points(struct job_points *j)
+{
+	for (size_t i = 0; i < j->n; i++) {
+		free(j->v[i].table);
+		checkpoint_release(&j->v[i].c);
+	}
+	free(j->v);
+}
+
+/* the value of TABLE=VALUE for this table, else of a bare VALUE */
+static const char *lookup_all(const struct extract_kv *kv, size_t n,
+			      const char *table)
+{
+	const char *any = NULL, *mine = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!kv[i].table)
+			any = kv[i].value;
+		else if (strcmp(kv[i].table, table) == 0)
+			mine = kv[i].value;
+	}
+	return mine ? mine : any;
+}
+
+static int parse_after(struct table_run *r, size_t i, const char *text,
+		       const char *what, struct err *e)
+{
+	const struct schema_column *c = &r->t->cols[r->pos[i]];
+
+	buf_init(&r->after_mem[i], (size_t)STREAM_MAX_FIELD + 64);
+	if (value_parse(c->type, text, strlen(text), &r->after_mem[i],
+			&r->after[i], e) < 0)
+		return err_prefix(e, "table %s: %s, column %s", r->t->name,
+				  what, c->name);
+	return 0;
+}
+
+/* Move a watermark back by n units (seconds for dates and times). */
+static int step_back(const struct schema_column *c, struct value *v,
+		     uint64_t n, struct err *e)
+{
+	int64_t d;
+
+	switch (c->type) {
+	case VALUE_INT64:
+		v->v.i = v->v.i < INT64_MIN + (int64_t)(n > INT64_MAX ? INT64_MAX : n)
+			     ? INT64_MIN
+			     : v->v.i - (int64_t)n;
+		return 0;
+	case VALUE_UINT64: v->v.u = v->v.u > n ? v->v.u - n : 0; return 0;
+	case VALUE_DATE:
+		if (v->v.i == VALUE_DATE_NEG_INF || v->v.i == VALUE_DATE_POS_INF)
+			return 0;
+		d = (int64_t)((n + 86399) / 86400);
+		v->v.i -= d;
+		return 0;
+	case VALUE_TIMESTAMP:
+	case VALUE_TIMESTAMPTZ:
+		if (v->v.i == VALUE_TS_NEG_INF || v->v.i == VALUE_TS_POS_INF)
+			return 0;
+		if (n > (uint64_t)INT64_MAX / 1000000 ||
+		    __builtin_sub_overflow(v->v.i, (int64_t)n * 1000000, &d))
+			return err_set(e, ERR_USAGE, "goes back too far");
+		v->v.i = d;
+		return 0;
+	default:
+		return err_set(e, ERR_USAGE,
+			       "column %s is %s, which cannot be stepped back",
+			       c->name, value_type_name(c->type));
+	}
+}
+
+/* Set up --incremental for one table: its position, and where to start. */
+static int plan_incremental(struct table_run *r, const char *col,
+			    const struct extract_opts *o,
+			    const struct job_points *jp, struct err *e)
+{
+	struct schema_table *t = r->t;
+	const char *since = lookup_all(o->sinces, o->nsinces, t->name);
+	const struct job_point *p = NULL;
+	int w = schema_column_index(t, col);
+
+	if (w < 0)
+		return err_set(e, ERR_USAGE,
+			       "--incremental: table %s has no column '%s'",
+			       t->name, col);
+	if (!t->npk)
+		return err_set(e, ERR_USAGE,
+			       "--incremental: table %s has no primary key, "
+			       "which breaks ties between equal watermarks "
+			       "and lets a rerun update rows",
+			       t->name);
+	if (t->npk + 1 > MAX_POS)
+		return err_set(e, ERR_USAGE,
+			       "--incremental: table %s: too many key columns",
+			       t->name);
+	if (t->cols[w].nullable)
+		return err_set(
+		    e, ERR_USAGE,
+		    "--incremental: table %s, column %s may be NULL: a row "
+		    "whose watermark is NULL would never be caught up",
+		    t->name, col);
+	if (!source_pos_type(t->cols[w].type, 1))
+		return err_set(e, ERR_USAGE,
+			       "--incremental: table %s, column %s is %s; a "
+			       "watermark is a number, a date or a timestamp",
+			       t->name, col, value_type_name(t->cols[w].type));
+	t->watermark = w;
+	r->pos[r->npos++] = (size_t)w;
+	for (size_t k = 0; k < t->npk; k++) {
+		const struct schema_column *c = &t->cols[t->pk[k]];
+		if (t->pk[k] == (size_t)w)
+			continue;
+		if (!source_pos_type(c->type, 0))
+			return err_set(e, ERR_USAGE,
+				       "--incremental: table %s: key column %s "
+				       "is %s, which cannot break ties",
+				       t->name, c->name,
+				       value_type_name(c->type));
+		r->pos[r->npos++] = t->pk[k];
+	}
+	if (since) {
+		r->nafter = 1;
+		return parse_after(r, 0, since, "--since", e);
+	}
+	if (!jp)
+		return 0;
+	for (size_t i = 0; i < jp->n; i++)
+		if (strcmp(jp->v[i].table, t->name) == 0)
+			p = &jp->v[i];
+	if (!p || p->c.rows == 0 || (!p->c.last_key && !p->c.last_watermark))
+		return 0; /* nothing loaded yet: every row */
+	if (!p->c.last_watermark || !p->c.last_key)
+		return err_set(e, ERR_USAGE,
+			       "--since-job %s: table %s was loaded without "
+			       "--incremental; its checkpoint has no watermark",
+			       o->since_job, t->name);
+	if (!p->c.watermark_column || strcmp(p->c.watermark_column, col) != 0)
+		return err_set(e, ERR_USAGE,
+			       "--since-job %s: table %s was loaded with "
+			       "watermark column '%s', not '%s'",
+			       o->since_job, t->name,
+			       p->c.watermark_column ? p->c.watermark_column
+						     : "",
+			       col);
+	/*
+	 * From the last watermark committed, inclusive: a row written since
+	 * with that same watermark but a lower key would be missed by the
+	 * exact (watermark, key) position, so rows sharing it are read again
+	 * and upserted.  With the watermark as the whole key (an id), the
+	 * position is exact.  --overlap reaches further back, for rows that
+	 * commit out of their watermark's order.
+	 */
+	if (parse_after(r, 0, p->c.last_watermark,
+			"the checkpoint's watermark", e) < 0)
+		return -1;
+	r->nafter = 1;
+	r->after_inclusive = r->npos > 1 || o->overlap > 0;
+	if (o->overlap > 0 && step_back(&r->t->cols[w], &r->after[0],
+					o->overlap, e) < 0)
+		return err_prefix(e, "--overlap: table %s", t->name);
+	if (o->notice) {
+		char line[300];
+		snprintf(line, sizeof(line),
+			 "table %.100s: from %.100s %s %.60s (job %.100s: %" PRIu64
+			 " rows by %s)",
+			 t->name, col, r->after_inclusive ? ">=" : ">",
+			 p->c.last_watermark, o->since_job, p->c.rows,
+			 p->c.updated_at ? p->c.updated_at : "?");
+		o->notice(line);
+	}
+	return 0;
+}
+
+static void free_runs(struct table_run *runs, size_t n)
+{
+	for (size_t i = 0; runs && i < n; i++) {
+		schema_table_free(runs[i].t);
+		for (size_t k = 0; k < runs[i].nafter; k++)
+			buf_release(&runs[i].after_mem[k]);
+	}
+	free(runs);
+}
+
 /* Describe every table before the first row moves: fail early. */
 static int plan(struct source *src, const struct uri *u,
 		const struct extract_opts *o, struct table_run **runs_out,
@@ -182,7 +420,17 @@ static int plan(struct source *src, const struct uri *u,
 	size_t nall = 0, n = 0;
 	struct table_run *runs = NULL;
 	const char *const *names;
+	struct job_points jp = { NULL, 0, 0 };
 	int rc = -1;
+
+	if (o->since_job &&
+	    checkpoint_read_job(o->since_target, o->source.defaults_file,
+				o->source.connect_timeout,
+				o->source.read_timeout, o->since_job,
+				keep_point, &jp, e) < 0) {
+		free_points(&jp);
+		return -1;
+	}
 
 	if (o->all_tables) {
 		if (source_list_tables(src, &all, &nall, e) < 0)
@@ -220,6 +468,14 @@ static int plan(struct source *src, const struct uri *u,
 		    pick_columns(t, cols, e) < 0)
 			goto out;
 		runs[n - 1].where = lookup(o->wheres, o->nwheres, t->name);
+		{
+			const char *inc = lookup_all(
+			    o->incrementals, o->nincrementals, t->name);
+			if (inc && plan_incremental(&runs[n - 1], inc, o,
+						    o->since_job ? &jp : NULL,
+						    e) < 0)
+				goto out;
+		}
 		for (size_t c = 0; c < t->ncols; c++)
 			if (t->cols[c].refused) {
 				err_set(e, ERR_STREAM,
@@ -245,19 +501,45 @@ static int plan(struct source *src, const struct uri *u,
 			goto out;
 		}
 	}
-	/* a --columns or --where for a table not extracted is a mistake */
-	for (size_t i = 0; i < o->ncolumns + o->nwheres; i++) {
-		const char *tn = i < o->ncolumns
-				     ? o->columns[i].table
-				     : o->wheres[i - o->ncolumns].table;
+	/* a table option for a table not extracted is a mistake */
+	for (size_t i = 0;
+	     i < o->ncolumns + o->nwheres + o->nincrementals + o->nsinces;
+	     i++) {
+		const char *tn, *opt;
 		size_t k;
+		if (i < o->ncolumns) {
+			tn = o->columns[i].table;
+			opt = "--columns";
+		} else if (i < o->ncolumns + o->nwheres) {
+			tn = o->wheres[i - o->ncolumns].table;
+			opt = "--where";
+		} else if (i < o->ncolumns + o->nwheres + o->nincrementals) {
+			tn = o->incrementals[i - o->ncolumns - o->nwheres]
+				 .table;
+			opt = "--incremental";
+		} else {
+			tn = o->sinces[i - o->ncolumns - o->nwheres -
+				       o->nincrementals]
+				 .table;
+			opt = "--since";
+		}
+		if (!tn)
+			continue;
 		for (k = 0; k < n; k++)
 			if (strcmp(runs[k].t->name, tn) == 0)
 				break;
 		if (k == n) {
 			err_set(e, ERR_USAGE,
 				"%s names table '%s', which is not extracted",
-				i < o->ncolumns ? "--columns" : "--where", tn);
+				opt, tn);
+			goto out;
+		}
+		if (i >= o->ncolumns + o->nwheres + o->nincrementals &&
+		    runs[k].t->watermark < 0) {
+			err_set(e, ERR_USAGE,
+				"--since names table '%s', which is not "
+				"extracted with --incremental",
+				tn);
 			goto out;
 		}
 	}
@@ -268,10 +550,9 @@ static int plan(struct source *src, const struct uri *u,
 	rc = 0;
 out:
 	source_names_free(all);
+	free_points(&jp);
 	if (rc < 0) {
-		for (size_t i = 0; i < n; i++)
-			schema_table_free(runs[i].t);
-		free(runs);
+		free_runs(runs, n);
 		return -1;
 	}
 	*runs_out = runs;
@@ -297,8 +578,18 @@ int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
 		goto out;
 	for (size_t i = 0; i < nruns; i++) {
 		struct table_run *r = &runs[i];
-		struct source_query q = { r->t, r->where, o->order_pk,
-					  o->part_k, o->part_n };
+		struct source_query q = {
+			r->t,
+			r->where,
+			o->order_pk,
+			o->part_k,
+			o->part_n,
+			r->npos ? r->pos : NULL,
+			r->npos,
+			r->nafter ? r->after : NULL,
+			r->nafter,
+			r->after_inclusive,
+		};
 		const struct value *row;
 		uint64_t rows = 0;
 		double ts = progress_now();
@@ -349,8 +640,6 @@ out:
 		progress_clear(o->progress);
 	stream_writer_free(w);
 	source_close(src);
-	for (size_t i = 0; i < nruns; i++)
-		schema_table_free(runs[i].t);
-	free(runs);
+	free_runs(runs, nruns);
 	return rc;
 }

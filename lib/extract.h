@@ -13,7 +13,8 @@
 #include "stream.h"
 #include "uri.h"
 
-/* TABLE=VALUE options (--columns, --where) */
+/* TABLE=VALUE options (--columns, --where; --incremental and --since,
+ * where table NULL stands for every table) */
 struct extract_kv {
 	const char *table;
 	const char *value;
@@ -32,6 +33,14 @@ struct extract_opts {
 	int order_pk;
 	unsigned part_k, part_n; /* 0 0: whole tables */
 	int schema_only;
+	const struct extract_kv *incrementals; /* --incremental [T=]COLUMN */
+	size_t nincrementals;
+	const struct extract_kv *sinces; /* --since [T=]VALUE */
+	size_t nsinces;
+	const char *since_job;		 /* --since-job NAME TARGET */
+	const struct uri *since_target;
+	uint64_t overlap; /* --overlap: read back this far past the job's */
+	void (*notice)(const char *line); /* one line for the user, or NULL */
 	struct source_opts source;
 	struct stream_writer_opts writer;
 	const char *stats_path; /* --stats FILE, or NULL */

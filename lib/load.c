@@ -3,22 +3,271 @@
 #include <cJSON.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rejects.h"
 #include "jsonfile.h"
+#include "rejects.h"
 #include "stream.h"
 
 struct load_table {
 	char *name;
 	uint64_t rows;
+	uint64_t skipped; /* --job: committed by an earlier run */
+	const char *mode;
 	uint64_t rejected;
 	uint64_t commits;
 	int created;
 	const char *method;
 	double seconds;
 };
+
+/* --- --job: where each table stands ------------------------------------ */
+
+#define MAX_POS (1 + 64)
+
+/*
+ * A table's position columns (the watermark, then the key's other
+ * columns; or the key), the checkpoint's position, and the last row's.
+ */
+struct job_table {
+	const struct schema_table *t;
+	size_t cols[MAX_POS];
+	size_t n;
+	int ordered; /* rows must come in position order */
+	struct checkpoint ck;
+	int has_ck;
+	struct value ck_pos[MAX_POS];
+	struct buf ck_mem[MAX_POS];
+	int has_last;
+	struct value last[MAX_POS];
+	struct buf last_mem;
+	uint64_t wrote;	  /* rows handed to the sink */
+	uint64_t skipped; /* rows the job had committed before */
+	char *key_text, *wm_text;
+};
+
+static void job_table_release(struct job_table *j)
+{
+	checkpoint_release(&j->ck);
+	for (size_t i = 0; i < MAX_POS; i++)
+		buf_release(&j->ck_mem[i]);
+	buf_release(&j->last_mem);
+	free(j->key_text);
+	free(j->wm_text);
+	j->key_text = j->wm_text = NULL;
+}
+
+static int pos_compare(const struct job_table *j, const struct value *a,
+		       const struct value *b)
+{
+	for (size_t i = 0; i < j->n; i++) {
+		int c = value_compare(j->t->cols[j->cols[i]].type, &a[i], &b[i]);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+static int is_bytes(enum value_type t)
+{
+	return t == VALUE_DECIMAL || t == VALUE_TEXT || t == VALUE_BYTES ||
+	       t == VALUE_JSON || t == VALUE_ENUM;
+}
+
+/* the row's position values, copied: they outlive the row */
+static int keep_last(struct job_table *j, const struct value *row,
+		     struct err *e)
+{
+	size_t off[MAX_POS];
+
+	buf_reset(&j->last_mem);
+	for (size_t i = 0; i < j->n; i++) {
+		const struct value *v = &row[j->cols[i]];
+		j->last[i] = *v;
+		off[i] = j->last_mem.len;
+		if (is_bytes(j->t->cols[j->cols[i]].type) &&
+		    buf_add(&j->last_mem, v->v.s.p, v->v.s.len, e) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < j->n; i++)
+		if (is_bytes(j->t->cols[j->cols[i]].type))
+			j->last[i].v.s.p = (const char *)j->last_mem.data + off[i];
+	j->has_last = 1;
+	return 0;
+}
+
+/* The checkpoint's position, read back in the stream's types. */
+static int parse_checkpoint(struct job_table *j, const char *table,
+			    const char *job, struct err *e)
+{
+	const struct schema_table *t = j->t;
+	cJSON *key = NULL;
+	size_t at = 0;
+	int rc = -1;
+
+	if (!j->ck.found || !j->ck.rows || !j->n)
+		return 0;
+	if ((t->watermark >= 0) != (j->ck.last_watermark != NULL) ||
+	    !j->ck.last_key)
+		return err_set(e, ERR_USAGE,
+			       "table %s: job %s loaded it %s a watermark; "
+			       "this stream has %s",
+			       table, job,
+			       j->ck.last_watermark ? "with" : "without",
+			       t->watermark >= 0 ? "one" : "none");
+	if (t->watermark >= 0) {
+		if (!j->ck.watermark_column ||
+		    strcmp(j->ck.watermark_column,
+			   t->cols[t->watermark].name) != 0)
+			return err_set(e, ERR_USAGE,
+				       "table %s: the job's watermark column "
+				       "is '%s', the stream's '%s'",
+				       table,
+				       j->ck.watermark_column
+					   ? j->ck.watermark_column
+					   : "",
+				       t->cols[t->watermark].name);
+		buf_init(&j->ck_mem[0], (size_t)STREAM_MAX_FIELD + 64);
+		if (value_parse(t->cols[t->watermark].type,
+				j->ck.last_watermark,
+				strlen(j->ck.last_watermark), &j->ck_mem[0],
+				&j->ck_pos[0], e) < 0)
+			return err_prefix(e, "table %s: the checkpoint's "
+					  "watermark", table);
+		at = 1;
+	}
+	key = cJSON_Parse(j->ck.last_key);
+	if (!cJSON_IsArray(key) || cJSON_GetArraySize(key) != (int)t->npk) {
+		err_set(e, ERR_USAGE,
+			"table %s: the checkpoint's last key does not fit "
+			"the stream's primary key of %zu columns",
+			table, t->npk);
+		goto out;
+	}
+	for (size_t i = at; i < j->n; i++) {
+		size_t k = 0;
+		cJSON *v;
+		while (t->pk[k] != j->cols[i])
+			k++;
+		v = cJSON_GetArrayItem(key, (int)k);
+		buf_init(&j->ck_mem[i], (size_t)STREAM_MAX_FIELD + 64);
+		if (!cJSON_IsString(v)) {
+			err_set(e, ERR_USAGE,
+				"table %s: the checkpoint's last key holds a "
+				"non-string",
+				table);
+			goto out;
+		}
+		if (value_parse(t->cols[j->cols[i]].type, v->valuestring,
+				strlen(v->valuestring), &j->ck_mem[i],
+				&j->ck_pos[i], e) < 0) {
+			err_prefix(e, "table %s: the checkpoint's key", table);
+			goto out;
+		}
+	}
+	j->has_ck = 1;
+	rc = 0;
+out:
+	cJSON_Delete(key);
+	return rc;
+}
+
+static int job_table_begin(struct job_table *j, const struct schema_table *t)
+{
+	memset(j, 0, sizeof(*j));
+	j->t = t;
+	buf_init(&j->last_mem, (size_t)STREAM_MAX_ROW);
+	if (t->watermark >= 0)
+		j->cols[j->n++] = (size_t)t->watermark;
+	for (size_t k = 0; k < t->npk && j->n < MAX_POS; k++)
+		if ((int)t->pk[k] != t->watermark)
+			j->cols[j->n++] = t->pk[k];
+	if (t->npk + 1 > MAX_POS)
+		j->n = 0;
+	return 0;
+}
+
+/* a value's text form, malloc'd; refused when it holds a NUL */
+static char *text_of(const struct schema_column *c, const struct value *v,
+		     struct err *e)
+{
+	struct buf b;
+	char *s = NULL;
+
+	buf_init(&b, (size_t)STREAM_MAX_FIELD * 2 + 64);
+	if (value_format(&b, c->type, v, VALUE_STYLE_TEXT, e) < 0)
+		goto out;
+	if (memchr(b.data, '\0', b.len)) {
+		err_set(e, ERR_STREAM,
+			"column %s: a key or watermark holding a NUL byte "
+			"cannot be kept in a checkpoint",
+			c->name);
+		goto out;
+	}
+	if (!(s = malloc(b.len + 1))) {
+		err_oom(e);
+		goto out;
+	}
+	memcpy(s, b.data, b.len);
+	s[b.len] = '\0';
+out:
+	buf_release(&b);
+	return s;
+}
+
+/* sink_checkpoint_fn: what the checkpoint says at a commit */
+static int fill_checkpoint(void *ctx, uint64_t rows, struct checkpoint *c,
+			   struct err *e)
+{
+	struct job_table *j = ctx;
+	const struct schema_table *t = j->t;
+
+	c->rows = j->ck.rows + rows;
+	c->watermark_column =
+	    t->watermark >= 0 ? t->cols[t->watermark].name : NULL;
+	c->last_key = j->ck.last_key;
+	c->last_watermark = j->ck.last_watermark;
+	if (!j->has_last || !j->n || !rows)
+		return 0;
+	free(j->key_text);
+	free(j->wm_text);
+	j->key_text = j->wm_text = NULL;
+	{
+		cJSON *arr = cJSON_CreateArray();
+		if (!arr)
+			return err_oom(e);
+		for (size_t k = 0; k < t->npk; k++) {
+			size_t i = 0;
+			char *s;
+			cJSON *item;
+			while (j->cols[i] != t->pk[k])
+				i++;
+			if (!(s = text_of(&t->cols[t->pk[k]], &j->last[i], e))) {
+				cJSON_Delete(arr);
+				return -1;
+			}
+			item = cJSON_CreateString(s);
+			free(s);
+			if (!item || !cJSON_AddItemToArray(arr, item)) {
+				cJSON_Delete(arr);
+				return err_oom(e);
+			}
+		}
+		j->key_text = cJSON_PrintUnformatted(arr);
+		cJSON_Delete(arr);
+		if (!j->key_text)
+			return err_oom(e);
+	}
+	if (t->watermark >= 0 &&
+	    !(j->wm_text = text_of(&t->cols[t->watermark], &j->last[0], e)))
+		return -1;
+	c->last_key = j->key_text;
+	c->last_watermark = j->wm_text;
+	return 0;
+}
 
 static const char *target_name(const struct load_opts *o, const char *name)
 {
@@ -43,6 +292,9 @@ static int write_stats(const char *path, const struct load_table *tabs,
 		    !cJSON_AddNumberToObject(t, "rows", (double)tabs[i].rows) ||
 		    !cJSON_AddNumberToObject(t, "rejected",
 					     (double)tabs[i].rejected) ||
+		    !cJSON_AddNumberToObject(t, "skipped",
+					     (double)tabs[i].skipped) ||
+		    !cJSON_AddStringToObject(t, "mode", tabs[i].mode) ||
 		    !cJSON_AddNumberToObject(t, "commits",
 					     (double)tabs[i].commits) ||
 		    !cJSON_AddBoolToObject(t, "created", tabs[i].created) ||
@@ -74,6 +326,113 @@ static int reject_row(void *ctx, const struct schema_table *t,
 	return rejects_add(ctx, t, row, reason, e);
 }
 
+static const char *mode_name(enum sink_mode m)
+{
+	switch (m) {
+	case SINK_UPSERT: return "upsert";
+	case SINK_TRUNCATE: return "truncate";
+	default: return "insert";
+	}
+}
+
+/* Read the rest of the current table, checked, loading nothing. */
+static int drain_table(struct stream_reader *r, uint64_t *n, struct err *e)
+{
+	const struct value *row;
+	int rrc;
+
+	while ((rrc = stream_reader_next_row(r, &row, e)) == 1)
+		(*n)++;
+	return rrc;
+}
+
+static void notice(const struct load_opts *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void notice(const struct load_opts *o, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (!o->notice)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	o->notice(line);
+}
+
+/*
+ * --job: decide how table t goes in, from its checkpoint.  1: load it,
+ * 0: the job loaded all of it before (skip it), -1 with e set.
+ */
+static int job_plan(struct sink *s, const struct load_opts *o,
+		    struct job_table *j, const struct schema_table *t,
+		    const char *name, struct err *e)
+{
+	if (sink_checkpoint_read(s, t->name, &j->ck, e) < 0)
+		return err_prefix(e, "table %s", name);
+	if (j->ck.found && j->ck.done && t->watermark < 0) {
+		notice(o, "table %s: job %s loaded it whole (%s); skipped",
+		       name, o->sink.job,
+		       j->ck.updated_at ? j->ck.updated_at : "");
+		return 0;
+	}
+	if (parse_checkpoint(j, name, o->sink.job, e) < 0)
+		return -1;
+	if (!o->mode_given)
+		s->opts.mode = t->watermark >= 0 && j->ck.found && j->ck.rows
+				   ? SINK_UPSERT
+				   : SINK_INSERT;
+	s->opts.commit_every = o->sink.commit_every;
+	if (!t->npk && o->sink.commit_every) {
+		/* no key, no place to resume from: all or nothing */
+		s->opts.commit_every = 0;
+		notice(o, "table %s has no primary key: loaded in one "
+		       "transaction (--commit-every needs a key to resume)",
+		       name);
+	}
+	j->ordered = j->n && (s->opts.commit_every || j->has_ck ||
+			      t->watermark >= 0);
+	s->keys_pending = j->ck.keys_pending;
+	if (j->has_ck && t->watermark < 0)
+		notice(o, "table %s: resuming job %s after %" PRIu64
+		       " rows committed (%s)",
+		       name, o->sink.job, j->ck.rows,
+		       j->ck.updated_at ? j->ck.updated_at : "");
+	return 1;
+}
+
+/* --job: 1 when the row goes to the sink, 0 when the job has it, -1 */
+static int job_row(struct job_table *j, const struct value *row,
+		   uint64_t row_no, struct err *e)
+{
+	struct value pos[MAX_POS];
+
+	if (!j->ordered)
+		return 1;
+	for (size_t i = 0; i < j->n; i++)
+		pos[i] = row[j->cols[i]];
+	if (j->has_last && pos_compare(j, pos, j->last) <= 0)
+		return err_set(
+		    e, ERR_USAGE,
+		    "row %" PRIu64 ": rows are not in %s order, which --job "
+		    "needs to know where to resume (extract with %s)",
+		    row_no, j->t->watermark >= 0 ? "watermark" : "primary-key",
+		    j->t->watermark >= 0 ? "--incremental" : "--order pk");
+	if (keep_last(j, row, e) < 0)
+		return -1;
+	/* a table with a watermark gets what ferry-extract chose to send
+	 * (it may read rows again on purpose); a whole table resumes after
+	 * the last key committed */
+	if (j->has_ck && j->t->watermark < 0 &&
+	    pos_compare(j, pos, j->ck_pos) <= 0) {
+		j->skipped++;
+		return 0;
+	}
+	j->wrote++;
+	return 1;
+}
+
 int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 {
 	struct rejects *rj = NULL;
@@ -83,9 +442,11 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	struct load_table *tabs = NULL;
 	size_t ntabs = 0, cap = 0;
 	const struct schema_table *t;
+	struct job_table job;
 	double t0 = progress_now();
 	int rc = -1, trc;
 
+	memset(&job, 0, sizeof(job));
 	if (!(r = stream_reader_new(in, o->in_name, e)))
 		return -1;
 	if (o->rejects_path) {
@@ -93,6 +454,10 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			goto out;
 		so.reject = reject_row;
 		so.reject_ctx = rj;
+	}
+	if (so.job) {
+		so.checkpoint = fill_checkpoint;
+		so.checkpoint_ctx = &job;
 	}
 	if (!(s = sink_open(u, &so, e)))
 		goto out;
@@ -103,6 +468,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		const struct value *row;
 		struct sink_table_stats st;
 		double ts = progress_now();
+		uint64_t skipped = 0;
 		int rrc;
 
 		if (ntabs == cap) {
@@ -119,13 +485,34 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		memset(&st, 0, sizeof(st));
 		if (o->progress)
 			progress_table(o->progress);
+		if (so.job) {
+			int jrc;
+			job_table_release(&job);
+			job_table_begin(&job, t);
+			if ((jrc = job_plan(s, o, &job, t, name, e)) < 0)
+				goto out;
+			if (jrc == 0) {
+				if (drain_table(r, &skipped, e) < 0)
+					goto out;
+				goto done;
+			}
+		}
 		if (sink_begin_table(s, t, name, e) < 0) {
 			sink_abort_table(s, "ferry-load gave up on this table");
 			err_prefix(e, "table %s", name);
 			goto out;
 		}
 		while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {
-			if (sink_write_row(s, row, e) < 0) {
+			int go = 1;
+			if (so.job &&
+			    (go = job_row(&job, row,
+					  stream_reader_row_number(r), e)) < 0) {
+				sink_abort_table(
+				    s, "ferry-load gave up on this table");
+				err_prefix(e, "table %s", name);
+				goto out;
+			}
+			if (go && sink_write_row(s, row, e) < 0) {
 				sink_abort_table(
 				    s, "ferry-load gave up on this table");
 				if (e->class == ERR_STREAM)
@@ -150,6 +537,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			err_prefix(e, "table %s", name);
 			goto out;
 		}
+		skipped = job.skipped;
+	done:
 		if (!(tabs[ntabs].name = strdup(name))) {
 			err_oom(e);
 			goto out;
@@ -157,6 +546,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		if (rj && rejects_end_table(rj, e) < 0)
 			goto out;
 		tabs[ntabs].rows = st.rows;
+		tabs[ntabs].skipped = skipped;
+		tabs[ntabs].mode = mode_name(s->opts.mode);
 		tabs[ntabs].rejected = st.rejected;
 		tabs[ntabs].commits = st.commits;
 		tabs[ntabs].created = st.created;
@@ -187,6 +578,7 @@ out:
 	for (size_t i = 0; i < ntabs; i++)
 		free(tabs[i].name);
 	free(tabs);
+	job_table_release(&job);
 	sink_close(s);
 	stream_reader_free(r);
 	return rc;

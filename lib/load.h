@@ -23,6 +23,7 @@ struct load_opts {
 	const struct load_map *maps; /* --table-map FROM=TO */
 	size_t nmaps;
 	const char *in_name;	  /* for messages: a file name or "stdin" */
+	int mode_given;		  /* -m given: else --job picks per table */
 	const char *stats_path;	  /* --stats FILE, or NULL */
 	const char *rejects_path; /* --rejects FILE, or NULL */
 	uint64_t max_rejects;	  /* past this many, stop (ERR_REJECTS) */

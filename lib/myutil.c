@@ -139,3 +139,40 @@ out:
 	mysql_stmt_close(st);
 	return rc;
 }
+
+int myutil_exec(MYSQL *conn, const char *sql, const char *const *params,
+		unsigned nparams, struct err *e)
+{
+	MYSQL_STMT *st = mysql_stmt_init(conn);
+	MYSQL_BIND b[MYUTIL_MAX_COLS];
+	unsigned long len[MYUTIL_MAX_COLS];
+	__typeof__(*b[0].is_null) isnull[MYUTIL_MAX_COLS];
+	int rc = -1;
+
+	if (!st)
+		return err_oom(e);
+	if (nparams > MYUTIL_MAX_COLS) {
+		err_set(e, ERR_SYSTEM, "internal error: %u parameters", nparams);
+		goto out;
+	}
+	memset(b, 0, sizeof(b));
+	for (unsigned i = 0; i < nparams; i++) {
+		isnull[i] = params[i] == NULL;
+		len[i] = params[i] ? strlen(params[i]) : 0;
+		b[i].buffer_type = MYSQL_TYPE_STRING;
+		b[i].buffer = (void *)(params[i] ? params[i] : "");
+		b[i].buffer_length = len[i];
+		b[i].length = &len[i];
+		b[i].is_null = &isnull[i];
+	}
+	if (mysql_stmt_prepare(st, sql, strlen(sql)) ||
+	    (nparams && mysql_stmt_bind_param(st, b)) ||
+	    mysql_stmt_execute(st)) {
+		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		goto out;
+	}
+	rc = 0;
+out:
+	mysql_stmt_close(st);
+	return rc;
+}

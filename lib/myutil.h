@@ -45,4 +45,9 @@ int myutil_select(MYSQL *conn, const char *sql, const char *const *params,
 		  unsigned nparams, unsigned ncols, myutil_row_fn fn, void *ctx,
 		  struct err *e);
 
+/* Run sql as a prepared statement with nparams string parameters (NULL:
+ * SQL NULL; at most MYUTIL_MAX_COLS) and no result.  -1 with ERR_DB. */
+int myutil_exec(MYSQL *conn, const char *sql, const char *const *params,
+		unsigned nparams, struct err *e);
+
 #endif

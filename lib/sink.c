@@ -1,5 +1,7 @@
 #include "sink.h"
 
+#include <string.h>
+
 struct sink *sink_open(const struct uri *u, const struct sink_opts *o,
 		       struct err *e)
 {
@@ -35,4 +37,29 @@ void sink_close(struct sink *s)
 {
 	if (s)
 		s->ops->close(s);
+}
+
+int sink_checkpoint_read(struct sink *s, const char *table,
+			 struct checkpoint *c, struct err *e)
+{
+	return s->ops->checkpoint_read(s, table, c, e);
+}
+
+int sink_checkpoint_commit(struct sink *s, const struct schema_table *t,
+			   uint64_t rows, int done, int keys_pending,
+			   struct err *e)
+{
+	struct checkpoint c;
+
+	if (!s->opts.job)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	if (s->opts.checkpoint &&
+	    s->opts.checkpoint(s->opts.checkpoint_ctx, rows, &c, e) < 0)
+		return -1;
+	c.done = done;
+	c.keys_pending = keys_pending;
+	if (s->ops->checkpoint_write(s, t->name, &c, e) < 0)
+		return err_prefix(e, "job %s", s->opts.job);
+	return 0;
 }

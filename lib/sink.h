@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 
+#include "checkpoint.h"
 #include "err.h"
 #include "schema.h"
 #include "uri.h"
@@ -41,8 +42,21 @@ typedef int (*sink_reject_fn)(void *ctx, const struct schema_table *t,
 			      const struct value *row, const char *reason,
 			      struct err *e);
 
+/*
+ * With --job, the sink writes the table's checkpoint row in the same
+ * transaction as each commit; this fills in what it says about the rows
+ * written so far in this run (rows counts them): rows, last_key,
+ * last_watermark, watermark_column.  The sink sets done and keys_pending.
+ * The strings stay the loader's.
+ */
+typedef int (*sink_checkpoint_fn)(void *ctx, uint64_t rows,
+				  struct checkpoint *c, struct err *e);
+
 struct sink_opts {
 	enum sink_mode mode;
+	const char *job; /* --job NAME, or NULL */
+	sink_checkpoint_fn checkpoint;
+	void *checkpoint_ctx;
 	sink_reject_fn reject; /* NULL: a refused row fails the table */
 	void *reject_ctx;
 	int create;	/* create missing tables from the stream schema */
@@ -83,6 +97,14 @@ int sink_write_row(struct sink *s, const struct value *row, struct err *e);
  * key of a created table, move sequences past the loaded ids, commit. */
 int sink_end_table(struct sink *s, struct sink_table_stats *st, struct err *e);
 
+/*
+ * --job: read the checkpoint of stream table `table` (before
+ * sink_begin_table).  The sink, when opened with a job, has made the
+ * checkpoint table and holds the job's lock.
+ */
+int sink_checkpoint_read(struct sink *s, const char *table,
+			 struct checkpoint *c, struct err *e);
+
 /* Give up on the current table: end the bulk path with `why` and roll
  * back.  Never fails; the connection may be gone. */
 void sink_abort_table(struct sink *s, const char *why);
@@ -100,6 +122,10 @@ struct sink_ops {
 			 struct err *e);
 	void (*abort_table)(struct sink *s, const char *why);
 	void (*close)(struct sink *s);
+	int (*checkpoint_read)(struct sink *s, const char *table,
+			       struct checkpoint *c, struct err *e);
+	int (*checkpoint_write)(struct sink *s, const char *table,
+				const struct checkpoint *c, struct err *e);
 };
 
 struct sink {
@@ -107,7 +133,17 @@ struct sink {
 	struct sink_opts opts;
 	const char *notice; /* one line for the user, set at open, or NULL */
 	uint64_t row_no;    /* rows of the current table, for messages */
+	/* --job: the table was created by an earlier run of the job, which
+	 * did not get to build its primary key and indexes; set by the
+	 * loader before sink_begin_table */
+	int keys_pending;
 };
+
+/* For the implementations: write the checkpoint of table t before a
+ * commit, `rows` rows written in this run, `done` at the table's end. */
+int sink_checkpoint_commit(struct sink *s, const struct schema_table *t,
+			   uint64_t rows, int done, int keys_pending,
+			   struct err *e);
 
 struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
 			  struct err *e);

@@ -518,7 +518,8 @@ static int merge_upsert(struct my_sink *m, struct err *e)
 static int commit_rows(struct my_sink *m, int again, struct err *e)
 {
 	if (flush_rows(m, e) < 0 ||
-	    (m->base.opts.mode == SINK_UPSERT && merge_upsert(m, e) < 0))
+	    (m->base.opts.mode == SINK_UPSERT && merge_upsert(m, e) < 0) ||
+	    sink_checkpoint_commit(&m->base, m->t, m->nrows, !again, 0, e) < 0)
 		return -1;
 	if (m->temp && !again) {
 		if (my_exec(m, "DROP TEMPORARY TABLE " MY_UPSERT_TMP,
@@ -1353,8 +1354,21 @@ static void my_close(struct sink *s)
 	free(m);
 }
 
+static int my_checkpoint_read(struct sink *s, const char *table,
+			      struct checkpoint *c, struct err *e)
+{
+	return checkpoint_my_read(MYS(s)->conn, s->opts.job, table, c, e);
+}
+
+static int my_checkpoint_write(struct sink *s, const char *table,
+			       const struct checkpoint *c, struct err *e)
+{
+	return checkpoint_my_write(MYS(s)->conn, s->opts.job, table, c, e);
+}
+
 static const struct sink_ops my_ops = {
-	my_begin_table, my_write_row, my_end_table, my_abort_table, my_close,
+	my_begin_table, my_write_row,	     my_end_table,	  my_abort_table,
+	my_close,	my_checkpoint_read, my_checkpoint_write,
 };
 
 struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
@@ -1422,6 +1436,9 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 		err_set(e, ERR_USAGE, "the URI names no database");
 		goto fail;
 	}
+	if (o->job && (checkpoint_my_ensure(m->conn, e) < 0 ||
+		       checkpoint_my_lock(m->conn, o->job, e) < 0))
+		goto fail;
 	if ((rc = my_scalar(m, "SELECT @@GLOBAL.local_infile", v, sizeof(v),
 			    e)) < 0)
 		goto fail;

@@ -73,6 +73,7 @@ struct pg_sink {
 	int in_copy;
 	int in_tx;
 	int created;
+	int resumed; /* created by an earlier run whose keys are pending */
 	uint64_t rows, since_commit, commits;
 };
 
@@ -657,7 +658,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	p->t = t;
 	p->binary = 0;
 	p->rows = p->since_commit = p->commits = 0;
-	p->created = 0;
+	p->created = p->resumed = 0;
 	buf_reset(&p->name);
 	buf_reset(&p->plain);
 	buf_reset(&p->cols);
@@ -695,6 +696,14 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 		p->created = 1;
 		/* an upsert needs the key to merge against, and rejects must
 		 * meet a duplicate key row by row: add it now */
+		if ((s->opts.mode == SINK_UPSERT || s->opts.reject) &&
+		    (add_primary_key(p, e) < 0 || add_indexes(p, e) < 0))
+			return -1;
+	} else if (s->keys_pending) {
+		/* an earlier run of the job made the table and was stopped
+		 * before its key and indexes: they come at the end, or now
+		 * when rows must meet the key */
+		p->created = p->resumed = 1;
 		if ((s->opts.mode == SINK_UPSERT || s->opts.reject) &&
 		    (add_primary_key(p, e) < 0 || add_indexes(p, e) < 0))
 			return -1;
@@ -864,10 +873,20 @@ static int add_value(struct pg_sink *p, size_t i, const struct value *v,
 	}
 }
 
+/* the keys of a created table still wait for the table's end */
+static int keys_deferred(const struct pg_sink *p)
+{
+	return p->created && p->base.opts.mode != SINK_UPSERT &&
+	       !p->base.opts.reject;
+}
+
 static int commit_and_go_on(struct pg_sink *p, struct err *e)
 {
 	if (p->base.opts.reject) {
-		if (flush_kept(p, e) < 0 || exec_ok(p, "COMMIT", e) < 0)
+		if (flush_kept(p, e) < 0 ||
+		    sink_checkpoint_commit(&p->base, p->t, p->rows, 0,
+					   keys_deferred(p), e) < 0 ||
+		    exec_ok(p, "COMMIT", e) < 0)
 			return -1;
 		p->in_tx = 0;
 		p->commits++;
@@ -879,6 +898,8 @@ static int commit_and_go_on(struct pg_sink *p, struct err *e)
 	}
 	if (end_copy(p, e) < 0 ||
 	    (p->base.opts.mode == SINK_UPSERT && merge_stage(p, e) < 0) ||
+	    sink_checkpoint_commit(&p->base, p->t, p->rows, 0,
+				   keys_deferred(p), e) < 0 ||
 	    exec_ok(p, "COMMIT", e) < 0)
 		return -1;
 	p->in_tx = 0;
@@ -1087,14 +1108,16 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 	if (p->created && s->opts.mode != SINK_UPSERT && !s->opts.reject &&
 	    (add_primary_key(p, e) < 0 || add_indexes(p, e) < 0))
 		return -1;
-	if (fix_sequences(p, e) < 0 || exec_ok(p, "COMMIT", e) < 0)
+	if (fix_sequences(p, e) < 0 ||
+	    sink_checkpoint_commit(s, p->t, p->rows, 1, 0, e) < 0 ||
+	    exec_ok(p, "COMMIT", e) < 0)
 		return -1;
 	p->in_tx = 0;
 	p->commits++;
 	st->rows = p->rows;
 	st->rejected = p->rejected;
 	st->commits = p->commits;
-	st->created = p->created;
+	st->created = p->created && !p->resumed;
 	st->method = s->opts.reject ? "COPY text, batches in savepoints"
 		     : p->binary    ? "COPY binary"
 				    : "COPY text";
@@ -1143,8 +1166,23 @@ static void pg_close(struct sink *s)
 	free(p);
 }
 
+static int pg_checkpoint_read(struct sink *s, const char *table,
+			      struct checkpoint *c, struct err *e)
+{
+	return checkpoint_pg_read((struct pg_conn *)PGS(s)->conn, s->opts.job,
+				  table, c, e);
+}
+
+static int pg_checkpoint_write(struct sink *s, const char *table,
+			       const struct checkpoint *c, struct err *e)
+{
+	return checkpoint_pg_write((struct pg_conn *)PGS(s)->conn,
+				   s->opts.job, table, c, e);
+}
+
 static const struct sink_ops pg_ops = {
-	pg_begin_table, pg_write_row, pg_end_table, pg_abort_table, pg_close,
+	pg_begin_table, pg_write_row,	     pg_end_table,	  pg_abort_table,
+	pg_close,	pg_checkpoint_read, pg_checkpoint_write,
 };
 
 struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
@@ -1189,6 +1227,10 @@ struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
 	if (exec_ok(p, "SET DateStyle = ISO, YMD", e) < 0 ||
 	    exec_ok(p, "SET TimeZone = 'UTC'", e) < 0 ||
 	    exec_ok(p, "SET client_min_messages = warning", e) < 0)
+		goto fail;
+	if (o->job && (checkpoint_pg_ensure((struct pg_conn *)p->conn, e) < 0 ||
+		       checkpoint_pg_lock((struct pg_conn *)p->conn, o->job,
+					  e) < 0))
 		goto fail;
 	return &p->base;
 fail:

@@ -89,3 +89,55 @@ void source_part_bounds(int64_t lo, int64_t hi, unsigned k, unsigned n,
 	*has_le = k < n;
 	*le = (int64_t)((uint64_t)lo + part_end(span, step, k) - 1);
 }
+
+int source_pos_type(enum value_type t, int as_watermark)
+{
+	switch (t) {
+	case VALUE_INT64:
+	case VALUE_UINT64:
+	case VALUE_DECIMAL:
+	case VALUE_DATE:
+	case VALUE_TIMESTAMP:
+	case VALUE_TIMESTAMPTZ: return 1;
+	case VALUE_TEXT:
+	case VALUE_ENUM: return !as_watermark;
+	default: return 0;
+	}
+}
+
+/* c_i > a_i, c_i = a_i */
+static int compare_sql(struct buf *b, const struct schema_table *t,
+		       const size_t *pos, size_t i, const char *op,
+		       source_expr_fn expr, struct err *e)
+{
+	const struct schema_column *c = &t->cols[pos[i]];
+	if (expr(b, c, i, 0, e) < 0 || buf_addf(b, e, " %s ", op) < 0 ||
+	    expr(b, c, i, 1, e) < 0)
+		return -1;
+	return 0;
+}
+
+int source_after_sql(struct buf *b, const struct schema_table *t,
+		     const size_t *pos, size_t n, int inclusive,
+		     source_expr_fn expr, struct err *e)
+{
+	if (n == 1 && inclusive)
+		return compare_sql(b, t, pos, 0, ">=", expr, e);
+	/* c0 >= a0 AND (c0 > a0 OR (c0 = a0 AND (c1 > a1 OR (...)))) */
+	if (n > 1 && (compare_sql(b, t, pos, 0, ">=", expr, e) < 0 ||
+		      buf_adds(b, " AND ", e) < 0))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (buf_adds(b, "(", e) < 0 ||
+		    compare_sql(b, t, pos, i, ">", expr, e) < 0)
+			return -1;
+		if (i + 1 < n && (buf_adds(b, " OR (", e) < 0 ||
+				  compare_sql(b, t, pos, i, "=", expr, e) < 0 ||
+				  buf_adds(b, " AND ", e) < 0))
+			return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (buf_adds(b, i + 1 < n ? "))" : ")", e) < 0)
+			return -1;
+	return 0;
+}

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "err.h"
 #include "schema.h"
 #include "uri.h"
@@ -44,7 +45,38 @@ struct source_query {
 	const char *where;	      /* SQL condition, or NULL */
 	int order_pk;		      /* ORDER BY the primary key */
 	unsigned part_k, part_n;      /* the K-th of N key ranges; 0 0: all */
+	/*
+	 * --incremental: rows in the order of their position, the columns
+	 * pos[0..npos) (the watermark, then the key columns that are not
+	 * it), and with `after` only those past a position: after[0..nafter)
+	 * compared with the first nafter position columns, as a tuple.
+	 * Position columns are NOT NULL, of a type source_pos_type accepts.
+	 */
+	const size_t *pos; /* NULL: no position order */
+	size_t npos;
+	const struct value *after; /* NULL: every row */
+	size_t nafter;
+	int after_inclusive; /* nafter 1: position >= after[0], not > */
 };
+
+/*
+ * Whether a column of type t can be part of an --incremental position
+ * (numbers, dates and times; text and enum as a key's tie-breaker, which
+ * compare by their bytes): 1 or 0.
+ */
+int source_pos_type(enum value_type t, int as_watermark);
+
+/*
+ * Append the condition "position > after" (a tuple comparison, spelled
+ * so that an index on the first column serves it) for the first n
+ * position columns; with n 1 and inclusive, ">=".  expr appends column i's expression (rhs 0) or the
+ * placeholder of its `after` value (rhs 1), in the engine's own terms.
+ */
+typedef int (*source_expr_fn)(struct buf *b, const struct schema_column *c,
+			      size_t i, int rhs, struct err *e);
+int source_after_sql(struct buf *b, const struct schema_table *t,
+		     const size_t *pos, size_t n, int inclusive,
+		     source_expr_fn expr, struct err *e);
 
 struct source;
 

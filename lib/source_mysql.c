@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "myutil.h"
 #include "source.h"
+#include "stream.h"
 
 /* how a column's text from the server becomes a value */
 enum my_dec {
@@ -504,6 +505,73 @@ static int is_zero_date(const char *p, size_t len)
 	       ((p[5] == '0' && p[6] == '0') || (p[8] == '0' && p[9] == '0'));
 }
 
+/* a position column (rhs 0), or its `after` value (rhs 1), which waits in
+ * a user variable set with a bound parameter */
+static int my_pos_expr(struct buf *b, const struct schema_column *c,
+		       size_t i, int rhs, struct err *e)
+{
+	const char *as = "BINARY";
+
+	switch (c->type) {
+	case VALUE_INT64: as = "SIGNED"; break;
+	case VALUE_UINT64: as = "UNSIGNED"; break;
+	case VALUE_DECIMAL: as = "DECIMAL(65,30)"; break;
+	case VALUE_DATE: as = "DATE"; break;
+	case VALUE_TIMESTAMP:
+	case VALUE_TIMESTAMPTZ: as = "DATETIME(6)"; break;
+	default: break;
+	}
+	if (!rhs) {
+		int bin = strcmp(as, "BINARY") == 0;
+		return (bin && buf_adds(b, "CAST(", e) < 0) ||
+			       myutil_quote_ident(b, c->name, e) < 0 ||
+			       (bin && buf_adds(b, " AS BINARY)", e) < 0)
+			   ? -1
+			   : 0;
+	}
+	return buf_addf(b, e, "CAST(@ferry_after%zu AS %s)", i, as);
+}
+
+static int my_set_after(struct my_source *m, const struct source_query *q,
+			struct err *e)
+{
+	struct buf v;
+	int rc = -1;
+
+	buf_init(&v, (size_t)STREAM_MAX_FIELD + 64);
+	for (size_t i = 0; i < q->nafter; i++) {
+		const struct schema_column *c = &q->t->cols[q->pos[i]];
+		char sql[64];
+		const char *params[1];
+
+		snprintf(sql, sizeof(sql), "SET @ferry_after%zu = ?", i);
+		buf_reset(&v);
+		if (value_format(&v, c->type, &q->after[i], VALUE_STYLE_TEXT,
+				 e) < 0)
+			goto out;
+		/* MySQL's datetime text: a space, and no zone (the
+		 * session is in UTC) */
+		if (c->type == VALUE_TIMESTAMP || c->type == VALUE_TIMESTAMPTZ) {
+			char *tp = memchr(v.data, 'T', v.len);
+			if (tp)
+				*tp = ' ';
+			if (v.len && v.data[v.len - 1] == 'Z')
+				v.len--;
+		}
+		if (buf_addc(&v, '\0', e) < 0)
+			goto out;
+		params[0] = (char *)v.data;
+		if (myutil_exec(m->conn, sql, params, 1, e) < 0) {
+			err_prefix(e, "setting where to start");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	buf_release(&v);
+	return rc;
+}
+
 static int my_open_rows(struct source *s, const struct source_query *q,
 			struct err *e)
 {
@@ -586,7 +654,24 @@ static int my_open_rows(struct source *s, const struct source_query *q,
 		     buf_addf(&m->sql, e, " <= %s", hi) < 0))
 			return -1;
 	}
-	if (q->order_pk && t->npk) {
+	if (q->after) {
+		if (my_set_after(m, q, e) < 0 ||
+		    buf_adds(&m->sql, where ? " AND " : " WHERE ", e) < 0 ||
+		    source_after_sql(&m->sql, t, q->pos, q->nafter,
+				     q->after_inclusive, my_pos_expr,
+				     e) < 0)
+			return -1;
+		where = 1;
+	}
+	if (q->pos) {
+		if (buf_adds(&m->sql, " ORDER BY ", e) < 0)
+			return -1;
+		for (size_t i = 0; i < q->npos; i++)
+			if ((i && buf_adds(&m->sql, ", ", e) < 0) ||
+			    my_pos_expr(&m->sql, &t->cols[q->pos[i]], i, 0,
+					e) < 0)
+				return -1;
+	} else if (q->order_pk && t->npk) {
 		if (buf_adds(&m->sql, " ORDER BY ", e) < 0)
 			return -1;
 		/* text keys in byte order, not the collation's, and

@@ -428,6 +428,68 @@ static int needs_cast(const struct schema_column *c)
 	       !is_native_text(c->source_type ? c->source_type : "");
 }
 
+/* a position column (rhs 0), or its `after` value as a setting (rhs 1):
+ * COPY takes no parameters, so the values wait in settings of the
+ * transaction, set with bound parameters */
+static int pg_pos_expr(struct buf *b, const struct schema_column *c,
+		       size_t i, int rhs, struct err *e)
+{
+	int text = c->type == VALUE_TEXT || c->type == VALUE_ENUM;
+	const char *cast = "";
+
+	if (!rhs)
+		return pgutil_quote_ident(b, c->name, strlen(c->name), e) < 0 ||
+			       (text &&
+				buf_adds(b, "::text COLLATE \"C\"", e) < 0)
+			   ? -1
+			   : 0;
+	switch (c->type) {
+	case VALUE_INT64: cast = "::int8"; break;
+	case VALUE_UINT64:
+	case VALUE_DECIMAL: cast = "::numeric"; break;
+	case VALUE_DATE: cast = "::date"; break;
+	case VALUE_TIMESTAMP: cast = "::timestamp"; break;
+	case VALUE_TIMESTAMPTZ: cast = "::timestamptz"; break;
+	default: cast = " COLLATE \"C\""; break;
+	}
+	return buf_addf(b, e, "current_setting('ferry.after%zu')%s", i, cast);
+}
+
+static int pg_set_after(struct pg_source *p, const struct source_query *q,
+			struct err *e)
+{
+	struct buf v;
+	int rc = -1;
+
+	buf_init(&v, (size_t)STREAM_MAX_FIELD + 64);
+	for (size_t i = 0; i < q->nafter; i++) {
+		const struct schema_column *c = &q->t->cols[q->pos[i]];
+		char name[40];
+		const char *params[2] = { name, NULL };
+		PGresult *r;
+
+		snprintf(name, sizeof(name), "ferry.after%zu", i);
+		buf_reset(&v);
+		if (value_format(&v, c->type, &q->after[i], VALUE_STYLE_TEXT,
+				 e) < 0 ||
+		    buf_addc(&v, '\0', e) < 0)
+			goto out;
+		params[1] = (char *)v.data;
+		r = PQexecParams(p->conn, "SELECT set_config($1, $2, true)", 2,
+				 NULL, params, NULL, NULL, 0);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			pg_res_fail(p, r, e, "setting where to start");
+			PQclear(r);
+			goto out;
+		}
+		PQclear(r);
+	}
+	rc = 0;
+out:
+	buf_release(&v);
+	return rc;
+}
+
 static int pg_open_rows(struct source *s, const struct source_query *q,
 			struct err *e)
 {
@@ -507,7 +569,24 @@ static int pg_open_rows(struct source *s, const struct source_query *q,
 		     buf_addf(&p->sql, e, " <= %" PRId64, le) < 0))
 			return -1;
 	}
-	if (q->order_pk && t->npk) {
+	if (q->after) {
+		if (pg_set_after(p, q, e) < 0 ||
+		    buf_adds(&p->sql, where ? " AND " : " WHERE ", e) < 0 ||
+		    source_after_sql(&p->sql, t, q->pos, q->nafter,
+				     q->after_inclusive, pg_pos_expr,
+				     e) < 0)
+			return -1;
+		where = 1;
+	}
+	if (q->pos) {
+		if (buf_adds(&p->sql, " ORDER BY ", e) < 0)
+			return -1;
+		for (size_t i = 0; i < q->npos; i++)
+			if ((i && buf_adds(&p->sql, ", ", e) < 0) ||
+			    pg_pos_expr(&p->sql, &t->cols[q->pos[i]], i, 0,
+					e) < 0)
+				return -1;
+	} else if (q->order_pk && t->npk) {
 		if (buf_adds(&p->sql, " ORDER BY ", e) < 0)
 			return -1;
 		/* text and enum keys in byte order (not the collation's,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checkpoint.h"
 #include "cli.h"
 #include "err.h"
 #include "extract.h"
@@ -53,6 +54,27 @@ static const char usage_text[] =
     "4 database, 3 a value that cannot be carried, 7 pipe closed or\n"
     "interrupted, 8 system error.  See ferry-extract(1).\n";
 
+/* [TABLE=]VALUE: table NULL when there is no '=' */
+static void parse_opt_kv(const char *opt, char *arg, struct extract_kv *kv)
+{
+	char *eq = strchr(arg, '=');
+
+	if (!*arg || (eq && (eq == arg || !eq[1])))
+		cli_usage_error("%s: '%s' is not [TABLE=]VALUE", opt, arg);
+	kv->table = NULL;
+	kv->value = arg;
+	if (eq) {
+		*eq = '\0';
+		kv->table = arg;
+		kv->value = eq + 1;
+	}
+}
+
+static void show_notice(const char *line)
+{
+	fprintf(stderr, "ferry-extract: %s\n", line);
+}
+
 static void parse_kv(const char *opt, char *arg, struct extract_kv *kv)
 {
 	char *eq = strchr(arg, '=');
@@ -77,6 +99,10 @@ int main(int argc, char **argv)
 		OPT_BATCH,
 		OPT_STATS,
 		OPT_NO_PROGRESS,
+		OPT_INCREMENTAL,
+		OPT_SINCE,
+		OPT_SINCE_JOB,
+		OPT_OVERLAP,
 	};
 	static const struct option longopts[] = {
 		{ "table", required_argument, NULL, 't' },
@@ -87,6 +113,10 @@ int main(int argc, char **argv)
 		{ "order", required_argument, NULL, OPT_ORDER },
 		{ "part", required_argument, NULL, OPT_PART },
 		{ "schema-only", no_argument, NULL, OPT_SCHEMA_ONLY },
+		{ "incremental", required_argument, NULL, OPT_INCREMENTAL },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "since-job", required_argument, NULL, OPT_SINCE_JOB },
+		{ "overlap", required_argument, NULL, OPT_OVERLAP },
 		{ "zero-dates", required_argument, NULL, OPT_ZERO_DATES },
 		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
 		{ "connect-timeout", required_argument, NULL,
@@ -104,6 +134,9 @@ int main(int argc, char **argv)
 	};
 	static const char *tables[MAX_ARGS], *excludes[MAX_ARGS];
 	static struct extract_kv columns[MAX_ARGS], wheres[MAX_ARGS];
+	static struct extract_kv incrementals[MAX_ARGS], sinces[MAX_ARGS];
+	char *since_target = NULL;
+	struct uri target;
 	struct extract_opts o;
 	struct progress prog_state;
 	const char *out_path = NULL;
@@ -118,6 +151,10 @@ int main(int argc, char **argv)
 	o.excludes = excludes;
 	o.columns = columns;
 	o.wheres = wheres;
+	o.incrementals = incrementals;
+	o.sinces = sinces;
+	o.notice = show_notice;
+	memset(&target, 0, sizeof(target));
 	o.writer.level = 1;
 	o.writer.batch_bytes = STREAM_DEFAULT_BATCH;
 	o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
@@ -168,6 +205,31 @@ int main(int argc, char **argv)
 			break;
 		}
 		case OPT_SCHEMA_ONLY: o.schema_only = 1; break;
+		case OPT_INCREMENTAL:
+			if (o.nincrementals == MAX_ARGS)
+				cli_usage_error("too many --incremental options");
+			parse_opt_kv("--incremental", optarg,
+				     &incrementals[o.nincrementals++]);
+			break;
+		case OPT_SINCE:
+			if (o.nsinces == MAX_ARGS)
+				cli_usage_error("too many --since options");
+			parse_opt_kv("--since", optarg, &sinces[o.nsinces++]);
+			break;
+		case OPT_OVERLAP:
+			o.overlap = (uint64_t)cli_number("--overlap", optarg, 0,
+							 1000000000000LL);
+			break;
+		case OPT_SINCE_JOB:
+			/* two arguments: NAME, then TARGET */
+			if (optind >= argc || argv[optind][0] == '-')
+				cli_usage_error("--since-job NAME TARGET: no "
+						"TARGET");
+			if (o.since_job)
+				cli_usage_error("--since-job is given twice");
+			o.since_job = optarg;
+			since_target = argv[optind++];
+			break;
 		case OPT_ZERO_DATES:
 			if (strcmp(optarg, "null") == 0)
 				o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
@@ -217,12 +279,33 @@ int main(int argc, char **argv)
 		cli_usage_error(
 		    "refusing to write a binary stream to a terminal "
 		    "(use -o FILE or a pipe)");
+	if (o.nsinces && o.since_job)
+		cli_usage_error("--since and --since-job exclude each other");
+	if (o.overlap && !o.since_job)
+		cli_usage_error("--overlap goes with --since-job");
+	if ((o.nsinces || o.since_job) && !o.nincrementals)
+		cli_usage_error("--since and --since-job need --incremental");
+	if (o.nincrementals && (o.part_n || o.schema_only))
+		cli_usage_error(
+		    "--incremental excludes --part and --schema-only");
+	if (o.since_job) {
+		if (checkpoint_check_job(o.since_job, &e) < 0)
+			return cli_report(&e);
+		if (uri_parse(since_target, &target, &e) < 0)
+			return cli_report(&e);
+		if (target.password_in_uri) {
+			cli_password_warning();
+			cli_scrub_arg(since_target, target.display);
+		}
+		o.since_target = &target;
+	}
 	if (uri_parse(argv[optind], &u, &e) < 0)
 		return cli_report(&e);
 	if (o.source.defaults_file) {
-		if (u.engine != URI_MYSQL) {
+		if (u.engine != URI_MYSQL &&
+		    !(o.since_job && target.engine == URI_MYSQL)) {
 			uri_release(&u);
-			cli_usage_error("--defaults-file is for MySQL sources");
+			cli_usage_error("--defaults-file is for MySQL databases");
 		}
 		if (cli_defaults_file(o.source.defaults_file) != 0) {
 			uri_release(&u);
@@ -249,6 +332,8 @@ int main(int argc, char **argv)
 	if (cli_output_finish(&output, rc == 0, &e) < 0)
 		rc = -1;
 	uri_release(&u);
+	if (o.since_job)
+		uri_release(&target);
 	if (rc < 0)
 		return cli_report(&e);
 	return 0;

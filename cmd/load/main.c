@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkpoint.h"
 #include "cli.h"
 #include "err.h"
 #include "load.h"
@@ -33,6 +34,11 @@ static const char usage_text[] =
     "      --table-map FROM=TO   load stream table FROM into table TO\n"
     "                            (repeatable)\n"
     "      --commit-every N      commit every N rows (default: once per table)\n"
+    "      --job NAME            keep each table's progress in the target's\n"
+    "                            ferry_checkpoint, committed with the rows;\n"
+    "                            a rerun skips what the job committed, and a\n"
+    "                            table with a watermark is upserted once it\n"
+    "                            has rows (without -m)\n"
     "      --defaults-file FILE  MySQL option file to read credentials from\n"
     "      --connect-timeout S   seconds to connect (default 30; 0 waits)\n"
     "      --read-timeout S      seconds without a byte from the server\n"
@@ -64,6 +70,7 @@ int main(int argc, char **argv)
 		OPT_MAX_REJECTS,
 		OPT_INDEXES_AFTER,
 		OPT_NO_INDEXES,
+		OPT_JOB,
 	};
 	static const struct option longopts[] = {
 		{ "input", required_argument, NULL, 'i' },
@@ -72,6 +79,7 @@ int main(int argc, char **argv)
 		{ "enum-types", no_argument, NULL, OPT_ENUM_TYPES },
 		{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
 		{ "commit-every", required_argument, NULL, OPT_COMMIT_EVERY },
+		{ "job", required_argument, NULL, OPT_JOB },
 		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
 		{ "connect-timeout", required_argument, NULL,
 		  CLI_OPT_CONNECT_TIMEOUT },
@@ -109,7 +117,9 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "i:m:chV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': in_path = optarg; break;
+		case OPT_JOB: o.sink.job = optarg; break;
 		case 'm':
+			o.mode_given = 1;
 			if (strcmp(optarg, "insert") == 0)
 				o.sink.mode = SINK_INSERT;
 			else if (strcmp(optarg, "upsert") == 0)
@@ -170,6 +180,13 @@ int main(int argc, char **argv)
 	if (optind != argc - 1)
 		cli_usage_error(optind >= argc ? "no TARGET given"
 					       : "more than one TARGET");
+	if (o.sink.job) {
+		if (checkpoint_check_job(o.sink.job, &e) < 0)
+			return cli_report(&e);
+		if (o.sink.mode == SINK_TRUNCATE)
+			cli_usage_error("--mode truncate with --job would empty "
+					"what a rerun resumes");
+	}
 	if (uri_parse(argv[optind], &u, &e) < 0)
 		return cli_report(&e);
 	if (o.sink.defaults_file) {

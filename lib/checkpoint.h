@@ -1,0 +1,92 @@
+/*
+ * checkpoint - the ferry_checkpoint table that ferry-load --job keeps in
+ * its target, and that ferry-extract --since-job reads back.
+ *
+ * One row per (job, table): the rows committed under the job so far, the
+ * position of the last committed row (its watermark and its primary key,
+ * in the stream's text forms), and whether the table was loaded to its
+ * end.  The row is written in the same transaction as the rows it
+ * describes, so after a crash it never claims a row that is not there
+ * and never misses one that is.
+ *
+ *   job              text     the --job NAME
+ *   table_name       text     the table's name in the stream
+ *   rows_loaded      bigint   rows committed under the job, all runs
+ *   last_key         text     JSON array of the last row's key values
+ *                             as strings (the forms of ferry-cat), or NULL
+ *   last_watermark   text     the last row's watermark value, or NULL
+ *   watermark_column text     the stream's watermark column, or NULL
+ *   state            text     'loading' or 'done'
+ *   keys_pending     bool     a table --create made, whose primary key
+ *                             and indexes are still to be built
+ *   updated_at       time     of the last commit (UTC)
+ *
+ * Values travel as bound parameters; the table name is fixed.
+ */
+#ifndef FERRY_CHECKPOINT_H
+#define FERRY_CHECKPOINT_H
+
+#include <mysql.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "uri.h"
+
+#define CHECKPOINT_TABLE "ferry_checkpoint"
+#define CHECKPOINT_MAX_NAME 191 /* characters of a job or table name */
+
+struct checkpoint {
+	int found; /* a row exists */
+	uint64_t rows;
+	char *last_key;	      /* malloc'd, or NULL */
+	char *last_watermark; /* malloc'd, or NULL */
+	char *watermark_column;
+	int done;
+	int keys_pending;
+	char *updated_at; /* malloc'd text, or NULL */
+};
+
+void checkpoint_release(struct checkpoint *c);
+
+/* Check a --job name: 1..CHECKPOINT_MAX_NAME characters of valid UTF-8,
+ * no control characters.  -1 with ERR_USAGE. */
+int checkpoint_check_job(const char *job, struct err *e);
+
+/* --- PostgreSQL (conn is a PGconn) ------------------------------------ */
+
+struct pg_conn;
+
+/* Create the table when missing (outside a transaction). */
+int checkpoint_pg_ensure(struct pg_conn *conn, struct err *e);
+/* Hold the job's session lock, or fail (ERR_DB) when another run has it. */
+int checkpoint_pg_lock(struct pg_conn *conn, const char *job, struct err *e);
+/* Read (job, table); c->found 0 when there is no row (nor table). */
+int checkpoint_pg_read(struct pg_conn *conn, const char *job,
+		       const char *table, struct checkpoint *c, struct err *e);
+/* Insert or replace (job, table) with c. */
+int checkpoint_pg_write(struct pg_conn *conn, const char *job,
+			const char *table, const struct checkpoint *c,
+			struct err *e);
+
+/* --- MySQL ------------------------------------------------------------ */
+
+int checkpoint_my_ensure(MYSQL *conn, struct err *e);
+int checkpoint_my_lock(MYSQL *conn, const char *job, struct err *e);
+int checkpoint_my_read(MYSQL *conn, const char *job, const char *table,
+		       struct checkpoint *c, struct err *e);
+int checkpoint_my_write(MYSQL *conn, const char *job, const char *table,
+			const struct checkpoint *c, struct err *e);
+
+/*
+ * Every table's checkpoint of `job` in the database at u, for
+ * ferry-extract --since-job: fn is called once per table (c borrowed).
+ * A target without the checkpoint table has none.  -1 with e set.
+ */
+typedef int (*checkpoint_fn)(void *ctx, const char *table,
+			     const struct checkpoint *c, struct err *e);
+int checkpoint_read_job(const struct uri *u, const char *defaults_file,
+			unsigned connect_timeout, unsigned read_timeout,
+			const char *job, checkpoint_fn fn, void *ctx,
+			struct err *e);
+
+#endif
