@@ -389,7 +389,7 @@ static int plan_incremental(struct table_run *r, const char *col,
 					o->overlap, e) < 0)
 		return err_prefix(e, "--overlap: table %s", t->name);
 	if (o->notice) {
-		char line[300];
+		char line[700];
 		snprintf(line, sizeof(line),
 			 "table %.100s: from %.100s %s %.60s (job %.100s: %" PRIu64
 			 " rows by %s)",
