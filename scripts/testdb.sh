@@ -1,5 +1,5 @@
 #!/bin/sh
-# testdb.sh start|stop|env|status - throwaway MariaDB and PostgreSQL servers
+# testdb.sh start|stop|env|status|restart-mysql|restart-pg - throwaway MariaDB and PostgreSQL servers
 # for ferry's tests, demo and benchmark.
 #
 # Both live in one folder ($FERRY_TESTDB_DIR, default /tmp/ferry-testdb-UID),
@@ -152,6 +152,18 @@ start)
 stop)
 	stop_all
 	;;
+restart-mysql)
+	# a fast stop and start, data kept: tests of a server lost mid-run
+	pid=$(cat "$dir/mysql/mysqld.pid" 2>/dev/null || true)
+	if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
+		while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+	fi
+	start_mysql
+	;;
+restart-pg)
+	as_user postgres "$pgbin/pg_ctl" -D "$dir/pg/data" -m fast -w -t 60 \
+		restart >/dev/null
+	;;
 env)
 	print_env
 	;;
@@ -162,7 +174,7 @@ status)
 		echo "postgresql: stopped"
 	;;
 *)
-	echo "usage: testdb.sh start|stop|env|status" >&2
+	echo "usage: testdb.sh start|stop|env|status|restart-mysql|restart-pg" >&2
 	exit 2
 	;;
 esac
