@@ -163,4 +163,19 @@ test_expect_success 'the dashboard keeps job for Prometheus: ferry_job it is' '
 	! grep -E "[{,(] *job *[=~,)]" queries
 '
 
+# until its text is pasted into the man pages
+MANTEXT=$TEST_ROOT/METRICS-MANPAGE.txt
+if [ -f "$MANTEXT" ]; then
+	test_expect_success 'the man page text documents every metric written' '
+		sed -n "s/^\.It Sy //p" "$MANTEXT" | grep -o "ferry_[a-z_]*" |
+			sort -u >documented &&
+		cat out/*.prom | sed -n "s/^\(ferry_[a-z_]*\){.*/\1/p" |
+			sort -u >written &&
+		test_cmp written documented
+	'
+else
+	test_skip 'the man page text documents every metric written' \
+		'METRICS-MANPAGE.txt is gone'
+fi
+
 test_done
