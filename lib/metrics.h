@@ -105,9 +105,11 @@ int metrics_watermark(struct metrics *m, const char *table,
  * so a reader sees the old file or the new one, never half of one.
  * success: the run succeeded (ferry_last_run_success 1, and the last
  * success is now); else the previous last success is read from the file
- * at path, if any (an unreadable old file counts as none).  The temporary
- * file never stays behind.  0, or -1 with e set (ERR_SYSTEM, the message
- * starting "--metrics-file PATH: ").  May be called again.
+ * at path, if any (an unreadable old file counts as none).  On an error
+ * the temporary file is removed; only a process killed during the write
+ * leaves one (hidden, and not *.prom, so never read).  0, or -1 with e
+ * set (ERR_SYSTEM, the message starting "--metrics-file PATH: ").  May
+ * be called again.
  */
 int metrics_write(struct metrics *m, const char *path, int success,
 		  struct err *e);
