@@ -15,6 +15,7 @@ struct load_table {
 	uint64_t rows;
 	uint64_t rejected;
 	uint64_t commits;
+	uint64_t deleted; /* delete mode */
 	int created;
 	const char *method;
 	double seconds;
@@ -29,7 +30,7 @@ static const char *target_name(const struct load_opts *o, const char *name)
 }
 
 static int write_stats(const char *path, const struct load_table *tabs,
-		       size_t n, double seconds, struct err *e)
+		       size_t n, double seconds, int deletes, struct err *e)
 {
 	cJSON *root = cJSON_CreateObject(), *arr;
 	int rc = -1;
@@ -45,6 +46,8 @@ static int write_stats(const char *path, const struct load_table *tabs,
 					     (double)tabs[i].rejected) ||
 		    !cJSON_AddNumberToObject(t, "commits",
 					     (double)tabs[i].commits) ||
+		    (deletes && !cJSON_AddNumberToObject(
+				    t, "deleted", (double)tabs[i].deleted)) ||
 		    !cJSON_AddBoolToObject(t, "created", tabs[i].created) ||
 		    (tabs[i].method &&
 		     !cJSON_AddStringToObject(t, "method", tabs[i].method)) ||
@@ -159,6 +162,9 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		tabs[ntabs].rows = st.rows;
 		tabs[ntabs].rejected = st.rejected;
 		tabs[ntabs].commits = st.commits;
+		tabs[ntabs].deleted = st.deleted;
+		o->rows += st.rows;
+		o->deleted += st.deleted;
 		tabs[ntabs].created = st.created;
 		tabs[ntabs].method = st.method;
 		tabs[ntabs].seconds = progress_now() - ts;
@@ -174,7 +180,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			goto out;
 	}
 	if (o->stats_path &&
-	    write_stats(o->stats_path, tabs, ntabs, progress_now() - t0, e) < 0)
+	    write_stats(o->stats_path, tabs, ntabs, progress_now() - t0,
+			o->sink.mode == SINK_DELETE, e) < 0)
 		goto out;
 	rc = 0;
 out:

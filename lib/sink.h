@@ -29,6 +29,8 @@ enum sink_mode {
 	SINK_INSERT,   /* a key that exists is an error */
 	SINK_UPSERT,   /* a key that exists is updated */
 	SINK_TRUNCATE, /* the table is emptied first, in the same transaction */
+	SINK_DELETE,   /* each row is a key (the whole primary key of the
+			* target, nothing else): its row is deleted */
 };
 
 /*
@@ -60,6 +62,7 @@ struct sink_table_stats {
 	uint64_t commits;
 	int created;
 	const char *method; /* how rows went in ("COPY binary", ...), or NULL */
+	uint64_t deleted;   /* delete mode: rows deleted (rows: keys read) */
 };
 
 struct sink;
@@ -108,6 +111,15 @@ struct sink {
 	const char *notice; /* one line for the user, set at open, or NULL */
 	uint64_t row_no;    /* rows of the current table, for messages */
 };
+
+/*
+ * Delete mode: 0 when the columns of stream table t are the primary key of
+ * the target, whose key columns are pk[0..npk) (names compared without
+ * case when nocase, as MySQL does); else -1 with e set (ERR_USAGE, naming
+ * the column).
+ */
+int sink_check_key_columns(const struct schema_table *t, char *const *pk,
+			   size_t npk, int nocase, struct err *e);
 
 struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
 			  struct err *e);
