@@ -19,6 +19,7 @@ struct load_table {
 	const char *mode;
 	uint64_t rejected;
 	uint64_t commits;
+	uint64_t deleted; /* delete mode */
 	int created;
 	const char *method;
 	double seconds;
@@ -278,7 +279,7 @@ static const char *target_name(const struct load_opts *o, const char *name)
 }
 
 static int write_stats(const char *path, const struct load_table *tabs,
-		       size_t n, double seconds, struct err *e)
+		       size_t n, double seconds, int deletes, struct err *e)
 {
 	cJSON *root = cJSON_CreateObject(), *arr;
 	int rc = -1;
@@ -297,6 +298,8 @@ static int write_stats(const char *path, const struct load_table *tabs,
 		    !cJSON_AddStringToObject(t, "mode", tabs[i].mode) ||
 		    !cJSON_AddNumberToObject(t, "commits",
 					     (double)tabs[i].commits) ||
+		    (deletes && !cJSON_AddNumberToObject(
+				    t, "deleted", (double)tabs[i].deleted)) ||
 		    !cJSON_AddBoolToObject(t, "created", tabs[i].created) ||
 		    (tabs[i].method &&
 		     !cJSON_AddStringToObject(t, "method", tabs[i].method)) ||
@@ -550,6 +553,9 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		tabs[ntabs].mode = mode_name(s->opts.mode);
 		tabs[ntabs].rejected = st.rejected;
 		tabs[ntabs].commits = st.commits;
+		tabs[ntabs].deleted = st.deleted;
+		o->rows += st.rows;
+		o->deleted += st.deleted;
 		tabs[ntabs].created = st.created;
 		tabs[ntabs].method = st.method;
 		tabs[ntabs].seconds = progress_now() - ts;
@@ -565,7 +571,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			goto out;
 	}
 	if (o->stats_path &&
-	    write_stats(o->stats_path, tabs, ntabs, progress_now() - t0, e) < 0)
+	    write_stats(o->stats_path, tabs, ntabs, progress_now() - t0,
+			o->sink.mode == SINK_DELETE, e) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -28,7 +28,9 @@ struct load_opts {
 	const char *rejects_path; /* --rejects FILE, or NULL */
 	uint64_t max_rejects;	  /* past this many, stop (ERR_REJECTS) */
 	struct progress *progress;
-	uint64_t rejected;		  /* out: rows set aside */
+	uint64_t rejected;	/* out: rows set aside */
+	uint64_t rows, deleted; /* out: rows (delete mode: keys) of the tables
+				 * committed, and rows deleted */
 	void (*notice)(const char *line); /* shows the sink's notice, or NULL */
 };
 

@@ -50,6 +50,67 @@ void schema_tables_free(struct schema_table **tables, size_t n)
 	free(tables);
 }
 
+/* A copy of what c owns into d; 0, or -1 (oom, e set) with d released. */
+static int column_copy(struct schema_column *d, const struct schema_column *c,
+		       struct err *e)
+{
+	*d = *c;
+	d->name = d->source_type = d->refused = NULL;
+	d->labels = NULL;
+	d->nlabels = 0;
+	if (!(d->name = strdup(c->name)) ||
+	    (c->source_type && !(d->source_type = strdup(c->source_type))) ||
+	    (c->refused && !(d->refused = strdup(c->refused))) ||
+	    (c->nlabels && !(d->labels = calloc(c->nlabels, sizeof(char *)))))
+		goto oom;
+	for (; d->nlabels < c->nlabels; d->nlabels++)
+		if (!(d->labels[d->nlabels] = strdup(c->labels[d->nlabels])))
+			goto oom;
+	return 0;
+oom:
+	schema_column_release(d);
+	return err_oom(e);
+}
+
+struct schema_table *schema_table_keys(const struct schema_table *t,
+				       const size_t *cols, size_t n,
+				       struct err *e)
+{
+	struct schema_table *k = calloc(1, sizeof(*k));
+
+	if (!k) {
+		err_oom(e);
+		return NULL;
+	}
+	k->watermark = -1;
+	if (!(k->name = strdup(t->name)) ||
+	    (t->source && !(k->source = strdup(t->source))) ||
+	    !(k->cols = calloc(n ? n : 1, sizeof(*k->cols))) ||
+	    !(k->types = calloc(n ? n : 1, sizeof(*k->types))) ||
+	    !(k->pk = calloc(n ? n : 1, sizeof(*k->pk)))) {
+		err_oom(e);
+		goto fail;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (cols[i] >= t->ncols) {
+			err_set(e, ERR_SYSTEM,
+				"internal error: table %s has no column %zu",
+				t->name, cols[i]);
+			goto fail;
+		}
+		if (column_copy(&k->cols[i], &t->cols[cols[i]], e) < 0)
+			goto fail;
+		k->ncols++;
+		k->types[i] = k->cols[i].type;
+		k->pk[i] = i;
+	}
+	k->npk = n;
+	return k;
+fail:
+	schema_table_free(k);
+	return NULL;
+}
+
 int schema_add_index(struct schema_table *t, const char *name,
 		     const size_t *cols, size_t ncols, bool unique,
 		     struct err *e)

@@ -92,6 +92,17 @@ int schema_add_index(struct schema_table *t, const char *name,
 		     const size_t *cols, size_t ncols, bool unique,
 		     struct err *e);
 
+/*
+ * A new table holding only the columns cols[0..n) of t, in that order,
+ * all of them its primary key, in that order: t's name and source, no
+ * indexes, no watermark (the shape of a stream of keys, as ferry-verify
+ * --emit-deletes writes).  The caller frees it with schema_table_free();
+ * NULL with e set on oom or a column index out of range (ERR_SYSTEM).
+ */
+struct schema_table *schema_table_keys(const struct schema_table *t,
+				       const size_t *cols, size_t n,
+				       struct err *e);
+
 /* Free what a column owns (not the struct itself). */
 void schema_column_release(struct schema_column *c);
 

@@ -1,6 +1,7 @@
 #include "sink.h"
 
 #include <string.h>
+#include <strings.h>
 
 struct sink *sink_open(const struct uri *u, const struct sink_opts *o,
 		       struct err *e)
@@ -61,5 +62,45 @@ int sink_checkpoint_commit(struct sink *s, const struct schema_table *t,
 	c.keys_pending = keys_pending;
 	if (s->ops->checkpoint_write(s, t->name, &c, e) < 0)
 		return err_prefix(e, "job %s", s->opts.job);
+	return 0;
+}
+
+static int same_name(const char *a, const char *b, int nocase)
+{
+	return nocase ? strcasecmp(a, b) == 0 : strcmp(a, b) == 0;
+}
+
+/* Every key column, and nothing else: a part of a composite key would
+ * delete every row that shares it, more than the keys name. */
+int sink_check_key_columns(const struct schema_table *t, char *const *pk,
+			   size_t npk, int nocase, struct err *e)
+{
+	if (!npk)
+		return err_set(e, ERR_USAGE,
+			       "the target table has no primary key, which "
+			       "--mode delete needs");
+	for (size_t i = 0; i < t->ncols; i++) {
+		size_t k = 0;
+		while (k < npk && !same_name(t->cols[i].name, pk[k], nocase))
+			k++;
+		if (k == npk)
+			return err_set(e, ERR_USAGE,
+				       "column %s is not in the primary key of "
+				       "the target (--mode delete takes key "
+				       "columns only)",
+				       t->cols[i].name);
+	}
+	for (size_t k = 0; k < npk; k++) {
+		size_t i = 0;
+		while (i < t->ncols &&
+		       !same_name(t->cols[i].name, pk[k], nocase))
+			i++;
+		if (i == t->ncols)
+			return err_set(e, ERR_USAGE,
+				       "key column %s of the target is not in "
+				       "the stream (--mode delete needs the "
+				       "whole primary key)",
+				       pk[k]);
+	}
 	return 0;
 }

@@ -30,6 +30,8 @@ enum sink_mode {
 	SINK_INSERT,   /* a key that exists is an error */
 	SINK_UPSERT,   /* a key that exists is updated */
 	SINK_TRUNCATE, /* the table is emptied first, in the same transaction */
+	SINK_DELETE,   /* each row is a key (the whole primary key of the
+			* target, nothing else): its row is deleted */
 };
 
 /*
@@ -74,6 +76,7 @@ struct sink_table_stats {
 	uint64_t commits;
 	int created;
 	const char *method; /* how rows went in ("COPY binary", ...), or NULL */
+	uint64_t deleted;   /* delete mode: rows deleted (rows: keys read) */
 };
 
 struct sink;
@@ -144,6 +147,14 @@ struct sink {
 int sink_checkpoint_commit(struct sink *s, const struct schema_table *t,
 			   uint64_t rows, int done, int keys_pending,
 			   struct err *e);
+/*
+ * Delete mode: 0 when the columns of stream table t are the primary key of
+ * the target, whose key columns are pk[0..npk) (names compared without
+ * case when nocase, as MySQL does); else -1 with e set (ERR_USAGE, naming
+ * the column).
+ */
+int sink_check_key_columns(const struct schema_table *t, char *const *pk,
+			   size_t npk, int nocase, struct err *e);
 
 struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
 			  struct err *e);

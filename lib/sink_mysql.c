@@ -57,7 +57,8 @@
 #define MY_FLUSH_AT (8u << 20)
 /* the buffer's hard limit: MY_FLUSH_AT plus one widest row, escaped */
 #define MY_BUF_MAX (512u << 20)
-/* the temporary table an upsert loads into before merging */
+/* the temporary table an upsert loads into before merging; in delete
+ * mode, the keys of the rows to delete */
 #define MY_UPSERT_TMP "ferry_upsert_tmp"
 /* InnoDB's row limit is 65535 bytes; VARCHAR/VARBINARY past this budget
  * become LONGTEXT/LONGBLOB, which live off the row */
@@ -104,6 +105,7 @@ struct my_sink {
 	struct buf starts; /* size_t offset of each row's tuple in `rows` */
 	struct buf one;	   /* the INSERT of one of them */
 	uint64_t rejected;
+	uint64_t deleted; /* delete mode */
 	/* the read callback's state */
 	int feeding;
 	size_t feed_off;
@@ -513,12 +515,115 @@ static int merge_upsert(struct my_sink *m, struct err *e)
 		       "emptying the upsert table", e);
 }
 
+/* Delete mode: delete the rows whose keys the temporary table holds,
+ * count them, and empty it. */
+static int delete_staged(struct my_sink *m, struct err *e)
+{
+	const struct schema_table *t = m->t;
+	struct buf *q = &m->sql;
+	my_ulonglong n;
+
+	buf_reset(q);
+	if (buf_adds(q, "DELETE ferry_t FROM ", e) < 0 ||
+	    myutil_quote_ident(q, m->name, e) < 0 ||
+	    buf_adds(q, " AS ferry_t JOIN " MY_UPSERT_TMP " AS ferry_s ON ",
+		     e) < 0)
+		return -1;
+	for (size_t i = 0; i < t->ncols; i++)
+		if ((i && buf_adds(q, " AND ", e) < 0) ||
+		    buf_adds(q, "ferry_t.", e) < 0 ||
+		    myutil_quote_ident(q, t->cols[i].name, e) < 0 ||
+		    buf_adds(q, " = ferry_s.", e) < 0 ||
+		    myutil_quote_ident(q, t->cols[i].name, e) < 0)
+			return -1;
+	if (mysql_real_query(m->conn, (char *)q->data, q->len))
+		return my_fail(m, e, "deleting the rows of the keys");
+	n = mysql_affected_rows(m->conn);
+	if (n != (my_ulonglong)-1)
+		m->deleted += (uint64_t)n;
+	return my_exec(m, "DELETE FROM " MY_UPSERT_TMP,
+		       "emptying the table of keys", e);
+}
+
+/* Delete mode: the stream's columns must be the target's primary key. */
+struct key_ctx {
+	char *names[SCHEMA_MAX_COLUMNS];
+	size_t n;
+};
+
+static int key_col(void *ctx, char **vals, size_t *lens, struct err *e)
+{
+	struct key_ctx *k = ctx;
+
+	(void)lens;
+	if (!vals[0] || k->n == SCHEMA_MAX_COLUMNS)
+		return 0;
+	if (!(k->names[k->n] = strdup(vals[0])))
+		return err_oom(e);
+	k->n++;
+	return 0;
+}
+
+static int check_key_only(struct my_sink *m, struct err *e)
+{
+	const char *params[1] = { m->name };
+	struct key_ctx *k = calloc(1, sizeof(*k));
+	int rc = -1;
+
+	if (!k)
+		return err_oom(e);
+	if (myutil_select(
+		m->conn,
+		"SELECT COLUMN_NAME FROM information_schema.STATISTICS "
+		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
+		"AND INDEX_NAME = 'PRIMARY' ORDER BY SEQ_IN_INDEX",
+		params, 1, 1, key_col, k, e) < 0) {
+		err_prefix(e, "reading the primary key");
+		goto out;
+	}
+	/* MySQL column names do not differ in case alone */
+	rc = sink_check_key_columns(m->t, k->names, k->n, 1, e);
+out:
+	for (size_t i = 0; i < k->n; i++)
+		free(k->names[i]);
+	free(k);
+	return rc;
+}
+
+/* Delete mode: a temporary table of the target's key columns, with their
+ * types and collations, so that keys compare as the target's do. */
+static int create_key_stage(struct my_sink *m, struct err *e)
+{
+	const struct schema_table *t = m->t;
+	struct buf *q = &m->sql;
+
+	buf_reset(q);
+	if (buf_adds(q, "CREATE TEMPORARY TABLE " MY_UPSERT_TMP " SELECT ", e) <
+	    0)
+		return -1;
+	for (size_t i = 0; i < t->ncols; i++)
+		if ((i && buf_adds(q, ", ", e) < 0) ||
+		    myutil_quote_ident(q, t->cols[i].name, e) < 0)
+			return -1;
+	if (buf_adds(q, " FROM ", e) < 0 ||
+	    myutil_quote_ident(q, m->name, e) < 0 ||
+	    buf_adds(q, " LIMIT 0", e) < 0)
+		return -1;
+	if (my_exec(m, "DROP TEMPORARY TABLE IF EXISTS " MY_UPSERT_TMP, NULL,
+		    e) < 0 ||
+	    my_exec(m, (char *)q->data, "creating the table of keys", e) < 0)
+		return -1;
+	m->temp = 1;
+	return 0;
+}
+
 /* Everything buffered goes in, merged, committed; a new transaction
  * starts when `again`. */
 static int commit_rows(struct my_sink *m, int again, struct err *e)
 {
 	if (flush_rows(m, e) < 0 ||
 	    (m->base.opts.mode == SINK_UPSERT && merge_upsert(m, e) < 0) ||
+	    (m->base.opts.mode == SINK_DELETE && delete_staged(m, e) < 0) ||
 	    sink_checkpoint_commit(&m->base, m->t, m->nrows, !again, 0, e) < 0)
 		return -1;
 	if (m->temp && !again) {
@@ -965,6 +1070,7 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 	end_state(m);
 	m->t = t;
 	m->nrows = m->since_commit = m->commits = m->rejected = 0;
+	m->deleted = 0;
 	m->first = 1;
 	m->created = m->temp = 0;
 	if (!(m->name = strdup(name)) ||
@@ -973,7 +1079,11 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 	if (s->opts.mode == SINK_UPSERT && !t->npk)
 		return err_set(e, ERR_USAGE,
 			       "--mode upsert needs a primary key");
-	if (s->opts.mode == SINK_UPSERT && s->opts.reject)
+	if (s->opts.mode == SINK_DELETE && s->opts.create)
+		return err_set(e, ERR_USAGE,
+			       "--mode delete does not go with --create");
+	if ((s->opts.mode == SINK_UPSERT || s->opts.mode == SINK_DELETE) &&
+	    s->opts.reject)
 		return err_set(e, ERR_USAGE,
 			       "rejects are set aside in insert and truncate "
 			       "modes only");
@@ -993,7 +1103,8 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 			return -1;
 		m->created = 1;
 	}
-	if (check_columns(m, e) < 0)
+	if (check_columns(m, e) < 0 ||
+	    (s->opts.mode == SINK_DELETE && check_key_only(m, e) < 0))
 		return -1;
 	if (my_exec(m, "START TRANSACTION", NULL, e) < 0)
 		return -1;
@@ -1022,6 +1133,8 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 			return -1;
 		m->temp = 1;
 	}
+	if (s->opts.mode == SINK_DELETE && create_key_stage(m, e) < 0)
+		return -1;
 	return build_head(m, e);
 }
 
@@ -1303,6 +1416,7 @@ static int my_end_table(struct sink *s, struct sink_table_stats *st,
 	st->rejected = m->rejected;
 	st->commits = m->commits;
 	st->created = m->created;
+	st->deleted = m->deleted;
 	end_state(m);
 	return 0;
 }

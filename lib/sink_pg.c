@@ -75,6 +75,7 @@ struct pg_sink {
 	int created;
 	int resumed; /* created by an earlier run whose keys are pending */
 	uint64_t rows, since_commit, commits;
+	uint64_t deleted; /* delete mode */
 };
 
 #define PGS(s) ((struct pg_sink *)(s))
@@ -398,6 +399,70 @@ static int sender_stop(struct pg_sink *p, struct err *e)
 	return 0;
 }
 
+/*
+ * Delete mode: the keys go into a temporary table of the target's key
+ * columns (their types, so that COPY reads each value as the target
+ * would), dropped at the commit.
+ */
+static int create_key_stage(struct pg_sink *p, struct err *e)
+{
+	struct buf q;
+	int rc = -1;
+
+	buf_init(&q, 1u << 24);
+	if (buf_adds(&q,
+		     "CREATE TEMP TABLE ferry_stage ON COMMIT DROP AS "
+		     "SELECT ",
+		     e) < 0 ||
+	    buf_add(&q, p->cols.data, p->cols.len, e) < 0 ||
+	    buf_adds(&q, " FROM ", e) < 0 ||
+	    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
+	    buf_adds(&q, " WITH NO DATA", e) < 0)
+		goto out;
+	rc = exec_ok(p, (char *)q.data, e);
+out:
+	buf_release(&q);
+	return rc;
+}
+
+/* Delete mode: delete the rows whose keys are staged, count them, and drop
+ * the stage (start_copy makes a new one after a --commit-every commit). */
+static int delete_staged(struct pg_sink *p, struct err *e)
+{
+	const struct schema_table *t = p->t;
+	struct buf q;
+	PGresult *r = NULL;
+	int rc = -1;
+
+	buf_init(&q, 1u << 24);
+	if (buf_adds(&q, "DELETE FROM ", e) < 0 ||
+	    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
+	    buf_adds(&q, " AS ferry_t USING ferry_stage AS ferry_s WHERE ", e) <
+		0)
+		goto out;
+	for (size_t i = 0; i < t->ncols; i++) {
+		const char *n = t->cols[i].name;
+		if ((i && buf_adds(&q, " AND ", e) < 0) ||
+		    buf_adds(&q, "ferry_t.", e) < 0 ||
+		    pgutil_quote_ident(&q, n, strlen(n), e) < 0 ||
+		    buf_adds(&q, " = ferry_s.", e) < 0 ||
+		    pgutil_quote_ident(&q, n, strlen(n), e) < 0)
+			goto out;
+	}
+	r = PQexec(p->conn, (char *)q.data);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		pgutil_msg(e, "deleting the rows of the keys",
+			   PQresultErrorMessage(r));
+		goto out;
+	}
+	p->deleted += strtoull(PQcmdTuples(r), NULL, 10);
+	rc = exec_ok(p, "DROP TABLE ferry_stage", e);
+out:
+	PQclear(r);
+	buf_release(&q);
+	return rc;
+}
+
 static int start_copy(struct pg_sink *p, struct err *e)
 {
 	struct buf q;
@@ -405,7 +470,11 @@ static int start_copy(struct pg_sink *p, struct err *e)
 	int rc = -1;
 
 	buf_init(&q, 1u << 24);
-	if (p->base.opts.mode == SINK_UPSERT) {
+	if (p->base.opts.mode == SINK_DELETE) {
+		if (create_key_stage(p, e) < 0 ||
+		    buf_adds(&q, "COPY ferry_stage (", e) < 0)
+			goto out;
+	} else if (p->base.opts.mode == SINK_UPSERT) {
 		if (buf_adds(&q, "CREATE TEMP TABLE ferry_stage (LIKE ", e) <
 			0 ||
 		    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
@@ -649,6 +718,39 @@ static int flush_kept(struct pg_sink *p, struct err *e)
 	return 0;
 }
 
+/* Delete mode: the stream's columns must be the target's primary key. */
+static int check_key_only(struct pg_sink *p, const struct schema_table *t,
+			  struct err *e)
+{
+	const char *vals[1] = { (char *)p->plain.data };
+	PGresult *r = PQexecParams(
+	    p->conn,
+	    "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON "
+	    "a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) "
+	    "WHERE i.indrelid = to_regclass($1) AND i.indisprimary",
+	    1, NULL, vals, NULL, NULL, 0);
+	char **pk = NULL;
+	int n, rc = -1;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		pgutil_msg(e, "reading the primary key",
+			   PQresultErrorMessage(r));
+		goto out;
+	}
+	n = PQntuples(r);
+	if (!(pk = calloc((size_t)n + 1, sizeof(*pk)))) {
+		err_oom(e);
+		goto out;
+	}
+	for (int i = 0; i < n; i++)
+		pk[i] = PQgetvalue(r, i, 0);
+	rc = sink_check_key_columns(t, pk, (size_t)n, 0, e);
+out:
+	free(pk);
+	PQclear(r);
+	return rc;
+}
+
 static int pg_begin_table(struct sink *s, const struct schema_table *t,
 			  const char *name, struct err *e)
 {
@@ -657,7 +759,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 
 	p->t = t;
 	p->binary = 0;
-	p->rows = p->since_commit = p->commits = 0;
+	p->rows = p->since_commit = p->commits = p->deleted = 0;
 	p->created = p->resumed = 0;
 	buf_reset(&p->name);
 	buf_reset(&p->plain);
@@ -680,10 +782,16 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	if (s->opts.mode == SINK_UPSERT && !t->npk)
 		return err_set(e, ERR_USAGE,
 			       "--mode upsert needs a primary key");
+	if (s->opts.mode == SINK_DELETE && s->opts.create)
+		return err_set(e, ERR_USAGE,
+			       "--mode delete does not go with --create");
 	if (exec_ok(p, "BEGIN", e) < 0)
 		return -1;
 	p->in_tx = 1;
 	if (check_columns(p, t, &exists, e) < 0)
+		return -1;
+	if (exists && s->opts.mode == SINK_DELETE &&
+	    check_key_only(p, t, e) < 0)
 		return -1;
 	if (!exists) {
 		if (!s->opts.create)
@@ -723,7 +831,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	rowbuf_reset(&p->keep);
 	buf_reset(&p->lines);
 	if (s->opts.reject) {
-		if (s->opts.mode == SINK_UPSERT)
+		if (s->opts.mode == SINK_UPSERT || s->opts.mode == SINK_DELETE)
 			return err_set(
 			    e, ERR_USAGE,
 			    "rejects are set aside in insert and truncate "
@@ -898,6 +1006,7 @@ static int commit_and_go_on(struct pg_sink *p, struct err *e)
 	}
 	if (end_copy(p, e) < 0 ||
 	    (p->base.opts.mode == SINK_UPSERT && merge_stage(p, e) < 0) ||
+	    (p->base.opts.mode == SINK_DELETE && delete_staged(p, e) < 0) ||
 	    sink_checkpoint_commit(&p->base, p->t, p->rows, 0,
 				   keys_deferred(p), e) < 0 ||
 	    exec_ok(p, "COMMIT", e) < 0)
@@ -1103,6 +1212,8 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 		return -1;
 	if (s->opts.mode == SINK_UPSERT && merge_stage(p, e) < 0)
 		return -1;
+	if (s->opts.mode == SINK_DELETE && delete_staged(p, e) < 0)
+		return -1;
 	/* keys and indexes of a created table after its rows: one sort
 	 * each instead of an insertion per row */
 	if (p->created && s->opts.mode != SINK_UPSERT && !s->opts.reject &&
@@ -1118,6 +1229,7 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 	st->rejected = p->rejected;
 	st->commits = p->commits;
 	st->created = p->created && !p->resumed;
+	st->deleted = p->deleted;
 	st->method = s->opts.reject ? "COPY text, batches in savepoints"
 		     : p->binary    ? "COPY binary"
 				    : "COPY text";

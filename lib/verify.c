@@ -58,6 +58,8 @@ struct side {
 	size_t nskey;
 	uint64_t sample_ppm; /* 0: every row */
 	struct buf skeybuf;
+	/* --emit-deletes (side B): the keys only in this side go here */
+	struct stream_writer *emit;
 	/* the previous row's key, copied, to check the order */
 	struct value prev[KEY_MAX];
 	int has_prev;
@@ -78,6 +80,12 @@ struct cmp {
 	struct value *va, *vb; /* compared values, side order */
 	enum value_type *ta, *tb;
 	int64_t unit; /* --time-precision, in microseconds */
+	/* --emit-deletes: B's key columns, the table of keys being written
+	 * (NULL: none for this table) and a row of them */
+	size_t ek[KEY_MAX];
+	struct schema_table *et;
+	struct value erow[KEY_MAX];
+	uint64_t emitted;
 };
 
 static int is_stream_spec(const char *s)
@@ -510,6 +518,56 @@ static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
 	return 0;
 }
 
+/*
+ * --emit-deletes: start table c's keys in B's stream, when B has a
+ * primary key and it is the merge key (the same columns, in any order):
+ * a key only in B then names exactly one row of B, the one to delete.
+ * Otherwise warn and write nothing for the table.  Call it before B's
+ * rows are opened (db_open puts the merge key in B's place).
+ */
+static int emit_begin(struct cmp *c, struct verify_opts *o, struct side *b,
+		      struct err *e)
+{
+	const struct schema_table *t = b->t;
+	int same = c->nkey > 0 && t->npk == c->nkey;
+
+	for (size_t i = 0; same && i < t->npk; i++) {
+		int in = 0;
+		for (size_t k = 0; k < c->nkey; k++)
+			in |= c->kb[k] == t->pk[i];
+		same = in;
+	}
+	if (!same) {
+		if (o->warn)
+			fprintf(o->warn,
+				"%s: warning: table %s: %s: no keys written "
+				"for --emit-deletes\n",
+				cli_prog(), t->name,
+				!t->npk || !c->nkey
+				    ? "no primary key on both sides"
+				    : "the primary key of side B is not "
+				      "that of side A");
+		return 0;
+	}
+	memcpy(c->ek, t->pk, t->npk * sizeof(*t->pk));
+	if (!(c->et = schema_table_keys(t, c->ek, t->npk, e)))
+		return -1;
+	return stream_writer_begin_table(b->emit, c->et, e);
+}
+
+/* --emit-deletes: the key of B's current row, which A does not have. */
+static int emit_key(struct cmp *c, struct side *b, struct err *e)
+{
+	if (!c->et)
+		return 0;
+	for (size_t i = 0; i < c->et->ncols; i++)
+		c->erow[i] = b->row[c->ek[i]];
+	if (stream_writer_add_row(b->emit, c->erow, e) < 0)
+		return err_prefix(e, "--emit-deletes");
+	c->emitted++;
+	return 0;
+}
+
 static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			 const char *name, cJSON *report, struct err *e)
 {
@@ -638,6 +696,8 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		err_oom(e);
 		goto out;
 	}
+	if (b->emit && emit_begin(&c, o, b, e) < 0)
+		goto out;
 	if (a->plan) {
 		/* A's database rows come in the input table's key order */
 		size_t kin[KEY_MAX];
@@ -706,7 +766,8 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 				c.extra++;
 				note_diff(&c, o, "extra in B", (char *)key.data,
 					  NULL, NULL);
-				if (side_next(b, e) < 0)
+				if (emit_key(&c, b, e) < 0 ||
+				    side_next(b, e) < 0)
 					goto out;
 				if (b->row && (add_digest(&c, b, c.cb, c.vb,
 							  c.tb, e) < 0 ||
@@ -722,6 +783,13 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			goto out;
 		if (side_next(a, e) < 0 || side_next(b, e) < 0)
 			goto out;
+	}
+	if (c.et) {
+		if (stream_writer_end_table(b->emit, e) < 0) {
+			err_prefix(e, "--emit-deletes");
+			goto out;
+		}
+		o->emitted += c.emitted;
 	}
 	digest_hex(&a->dig, da);
 	digest_hex(&b->dig, db);
@@ -751,6 +819,10 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	if (c.shown > o->max_diffs)
 		fprintf(o->out, "  ... and %" PRIu64 " more differences\n",
 			c.shown - o->max_diffs);
+	if (c.et)
+		fprintf(o->out,
+			"%s: %" PRIu64 " keys only in B written for deletion\n",
+			name, c.emitted);
 	if (tj) {
 		cJSON_AddNumberToObject(tj, "rows_a", (double)a->rows);
 		cJSON_AddNumberToObject(tj, "rows_b", (double)b->rows);
@@ -774,6 +846,7 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	rc = 0;
 out:
 	cJSON_Delete(tj);
+	schema_table_free(c.et);
 	free(c.ca);
 	free(c.cb);
 	free(c.va);
@@ -872,6 +945,14 @@ int verify_run(struct verify_opts *o, struct err *e)
 	sd[1].spec = o->side[1];
 	sd[1].label = 'B';
 	o->differ = 0;
+	o->emitted = 0;
+	if (o->emit) {
+		struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
+		if (!(sd[1].emit = stream_writer_new(o->emit, &wo, e))) {
+			err_prefix(e, "--emit-deletes");
+			goto out;
+		}
+	}
 	if (o->report_path) {
 		root = cJSON_CreateObject();
 		tables = cJSON_AddArrayToObject(root, "tables");
@@ -1027,6 +1108,11 @@ int verify_run(struct verify_opts *o, struct err *e)
 			}
 		}
 	}
+	/* both sides were read to their ends: the keys are complete */
+	if (sd[1].emit && stream_writer_finish(sd[1].emit, e) < 0) {
+		err_prefix(e, "--emit-deletes");
+		goto out;
+	}
 	fprintf(o->out, "%s\n",
 		o->differ ? "the two sides DIFFER" : "the two sides are equal");
 	if (root) {
@@ -1047,6 +1133,7 @@ out:
 		free(seen[i]);
 	free(seen);
 	cJSON_Delete(root);
+	stream_writer_free(sd[1].emit);
 	side_close(&sd[0]);
 	side_close(&sd[1]);
 	return rc;

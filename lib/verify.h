@@ -30,18 +30,31 @@ struct verify_opts {
 	size_t nmaps;
 	const char *const *ignore; /* --ignore-column TABLE.COL */
 	size_t nignore;
-	uint64_t max_diffs; /* differences listed per table */
-	int time_precision;	/* fraction digits of times compared, 0-6 */
-	uint64_t float_ulps;	/* floats this close agree; 0: bitwise */
-	uint64_t sample_ppm;	/* keys compared per million; 0: all */
+	uint64_t max_diffs;	 /* differences listed per table */
+	int time_precision;	 /* fraction digits of times compared, 0-6 */
+	uint64_t float_ulps;	 /* floats this close agree; 0: bitwise */
+	uint64_t sample_ppm;	 /* keys compared per million; 0: all */
 	const char *report_path; /* --report FILE, or NULL */
 	struct source_opts source;
 	FILE *out;  /* the human summary */
 	FILE *warn; /* warnings, or NULL */
-	int differ; /* out: something differs */
+	/* --emit-deletes: a stream of the keys only in B goes here (not
+	 * closed by verify_run), or NULL */
+	FILE *emit;
+	int differ;	  /* out: something differs */
+	uint64_t emitted; /* out: keys written to emit */
 };
 
 /*
+ * With o->emit, every compared table that has a primary key on side B
+ * (the merge key: A's key, found in B) becomes a table of that stream:
+ * B's name, B's primary-key columns, one row per key present in B only,
+ * written as the merge finds it (whatever --max-diffs says).  A table
+ * without such a key is left out, with a warning on o->warn.  The stream
+ * is finished (its stream-end frame written) only when verify_run
+ * returns 0; on error it is left without, so that no reader takes it
+ * for complete.
+ *
  * Compare.  0 with o->differ set to 0 or 1, or -1 with e set (ERR_STREAM
  * for a bad or truncated stream side, ERR_DB, ERR_USAGE): never 0 when a
  * side could not be read to its end.

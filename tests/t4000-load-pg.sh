@@ -152,7 +152,7 @@ test_expect_success 'a missing table without --create, a missing column: usage e
 test_expect_success 'usage errors' '
 	test_expect_code 2 ferry-load 2>err && test_grep "no TARGET given" err &&
 	test_expect_code 2 ferry-load "$TO_URI" --mode merge 2>err &&
-	test_grep "--mode: '"'"'merge'"'"' is not insert, upsert or truncate" err &&
+	test_grep "--mode: '"'"'merge'"'"' is not insert, upsert, truncate or delete" err &&
 	test_expect_code 2 ferry-load "$MY_URI" --enum-types </dev/null 2>err &&
 	test_grep "--enum-types is for PostgreSQL targets" err
 '

@@ -27,7 +27,9 @@ static const char usage_text[] =
     "  -i, --input FILE          read the stream from FILE\n"
     "  -m, --mode MODE           insert (default: a key that exists is an\n"
     "                            error), upsert, or truncate (empty the table\n"
-    "                            first, in the same transaction)\n"
+    "                            first, in the same transaction), or delete\n"
+    "                            (the stream holds keys, as ferry-verify\n"
+    "                            --emit-deletes writes: delete their rows)\n"
     "  -c, --create              create missing tables from the stream's schema\n"
     "      --enum-types          PostgreSQL: create native enum types (default:\n"
     "                            text with a CHECK of the labels)\n"
@@ -126,10 +128,12 @@ int main(int argc, char **argv)
 				o.sink.mode = SINK_UPSERT;
 			else if (strcmp(optarg, "truncate") == 0)
 				o.sink.mode = SINK_TRUNCATE;
+			else if (strcmp(optarg, "delete") == 0)
+				o.sink.mode = SINK_DELETE;
 			else
-				cli_usage_error(
-				    "--mode: '%s' is not insert, upsert or truncate",
-				    optarg);
+				cli_usage_error("--mode: '%s' is not insert, "
+						"upsert, truncate or delete",
+						optarg);
 			break;
 		case 'c': o.sink.create = 1; break;
 		case OPT_ENUM_TYPES: o.sink.enum_types = 1; break;
@@ -174,9 +178,13 @@ int main(int argc, char **argv)
 	}
 	if (max_set && !o.rejects_path)
 		cli_usage_error("--max-rejects goes with --rejects");
-	if (o.rejects_path && o.sink.mode == SINK_UPSERT)
+	if (o.rejects_path &&
+	    (o.sink.mode == SINK_UPSERT || o.sink.mode == SINK_DELETE))
 		cli_usage_error(
 		    "--rejects works with --mode insert and truncate");
+	if (o.sink.mode == SINK_DELETE && o.sink.create)
+		cli_usage_error("--mode delete does not go with --create: it "
+				"deletes from tables that exist");
 	if (optind != argc - 1)
 		cli_usage_error(optind >= argc ? "no TARGET given"
 					       : "more than one TARGET");
@@ -186,6 +194,9 @@ int main(int argc, char **argv)
 		if (o.sink.mode == SINK_TRUNCATE)
 			cli_usage_error("--mode truncate with --job would empty "
 					"what a rerun resumes");
+		if (o.sink.mode == SINK_DELETE)
+			cli_usage_error("--mode delete takes no --job: the "
+					"job's checkpoints are its loads'");
 	}
 	if (uri_parse(argv[optind], &u, &e) < 0)
 		return cli_report(&e);
@@ -224,6 +235,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %llu rows rejected, set aside in %s\n",
 			cli_prog(), (unsigned long long)o.rejected,
 			o.rejects_path);
+	/* deletes are never silent: what went, even when a later table
+	 * failed (the tables before it stay committed) */
+	if (o.sink.mode == SINK_DELETE && (rc == 0 || o.rows))
+		fprintf(stderr, "%s: %llu rows deleted for %llu keys\n",
+			cli_prog(), (unsigned long long)o.deleted,
+			(unsigned long long)o.rows);
 	if (in != stdin)
 		fclose(in);
 	uri_release(&u);

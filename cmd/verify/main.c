@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "err.h"
@@ -44,6 +45,10 @@ static const char usage_text[] =
     "      --sample PERCENT        compare only the rows of a deterministic\n"
     "                              sample of the keys (0.0001 to 100)\n"
     "      --report FILE           write the result as JSON to FILE\n"
+    "      --emit-deletes FILE     write the keys only in B (the rows deleted\n"
+    "                              in A since the copy) to FILE as a stream\n"
+    "                              for ferry-load --mode delete; - writes it\n"
+    "                              on stdout and the summary on stderr\n"
     "      --defaults-file FILE    MySQL option file for credentials\n"
     "      --connect-timeout S     seconds to connect (default 30)\n"
     "      --read-timeout S        seconds without a byte (default 3600)\n"
@@ -66,6 +71,7 @@ int main(int argc, char **argv)
 		OPT_SAMPLE,
 		OPT_TABLE_MAP,
 		OPT_ROWS,
+		OPT_EMIT_DELETES,
 	};
 	static const struct option longopts[] = {
 		{ "spec", required_argument, NULL, 's' },
@@ -79,6 +85,7 @@ int main(int argc, char **argv)
 		{ "sample", required_argument, NULL, OPT_SAMPLE },
 		{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
 		{ "rows", no_argument, NULL, OPT_ROWS },
+		{ "emit-deletes", required_argument, NULL, OPT_EMIT_DELETES },
 		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
 		{ "connect-timeout", required_argument, NULL,
 		  CLI_OPT_CONNECT_TIMEOUT },
@@ -91,7 +98,8 @@ int main(int argc, char **argv)
 	static const char *tables[MAX_ARGS], *ignore[MAX_ARGS];
 	static const char *map_from[MAX_ARGS], *map_to[MAX_ARGS];
 	struct verify_opts o;
-	const char *spec_path = NULL;
+	const char *spec_path = NULL, *emit_path = NULL;
+	struct cli_output emit;
 	struct err e;
 	char *side_copy[2] = { NULL, NULL };
 	int c, rc;
@@ -130,6 +138,7 @@ int main(int argc, char **argv)
 			    "--max-diffs", optarg, 0, 1000000000LL);
 			break;
 		case OPT_REPORT: o.report_path = optarg; break;
+		case OPT_EMIT_DELETES: emit_path = optarg; break;
 		case OPT_FLOAT_ULPS:
 			o.float_ulps = (uint64_t)cli_number(
 			    "--float-ulps", optarg, 0, 1000000000000LL);
@@ -206,16 +215,42 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(o.side[0], "-") == 0 && strcmp(o.side[1], "-") == 0)
 		cli_usage_error("only one side can be stdin");
+	if (emit_path && o.sample_ppm)
+		cli_usage_error("--emit-deletes writes every key: it does not "
+				"go with --sample");
+	if (emit_path && strcmp(emit_path, "-") == 0) {
+		if (isatty(STDOUT_FILENO))
+			cli_usage_error(
+			    "refusing to write a binary stream to a terminal "
+			    "(use --emit-deletes FILE or a pipe)");
+		/* stdout carries the stream alone */
+		o.out = stderr;
+	}
 	if (o.source.defaults_file && cli_defaults_file(o.source.defaults_file))
 		return ERR_USAGE;
 	/* the spec first: an error in it costs no read */
 	if (spec_path && !(o.spec = spec_load(spec_path, &e)))
 		return cli_report(&e);
+	if (emit_path) {
+		if (cli_output_open(
+			&emit, strcmp(emit_path, "-") == 0 ? NULL : emit_path,
+			&e) < 0) {
+			spec_free(o.spec);
+			return cli_report(&e);
+		}
+		o.emit = emit.f;
+		setvbuf(o.emit, NULL, _IOFBF, 1u << 20);
+		cli_widen_pipe(fileno(o.emit));
+	}
 	rc = verify_run(&o, &e);
 	spec_free(o.spec);
 	free(side_copy[0]);
 	free(side_copy[1]);
-	if (rc == 0 && cli_close_output(stdout, &e) < 0)
+	/* a stream of keys cut short never takes FILE's name; on stdout it
+	 * stays without its end frame, which a loader refuses */
+	if (emit_path && cli_output_finish(&emit, rc == 0, &e) < 0)
+		rc = -1;
+	if (rc == 0 && o.out == stdout && cli_close_output(stdout, &e) < 0)
 		rc = -1;
 	if (rc < 0)
 		return cli_report(&e);
