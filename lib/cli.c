@@ -3,6 +3,7 @@
 
 #include "cli.h"
 
+#include "metrics.h"
 #include "stream.h"
 
 #include <errno.h>
@@ -254,4 +255,23 @@ void cli_password_warning(void)
 		"%s: warning: a password in the URI is visible to every user "
 		"of this machine (ps); use a password file\n",
 		cli_prog());
+}
+
+int cli_metrics_finish(struct metrics *m, const char *path, int rc, int ok,
+		       struct err *e)
+{
+	struct err me;
+
+	err_init(&me);
+	if (m && path &&
+	    metrics_write(m, path, rc == 0 && ok, &me) < 0) {
+		if (rc == 0) {
+			*e = me;
+			rc = -1;
+		} else {
+			cli_report(&me);
+		}
+	}
+	metrics_free(m);
+	return rc;
 }

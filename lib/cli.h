@@ -65,8 +65,22 @@ void cli_scrub_arg(char *arg, const char *display);
  */
 #define CLI_CONNECT_TIMEOUT 30
 #define CLI_READ_TIMEOUT 3600
-enum { CLI_OPT_CONNECT_TIMEOUT = 200, CLI_OPT_READ_TIMEOUT };
+enum {
+	CLI_OPT_CONNECT_TIMEOUT = 200,
+	CLI_OPT_READ_TIMEOUT,
+	CLI_OPT_METRICS_FILE,
+};
 void cli_timeout(int opt, const char *arg, unsigned *connect, unsigned *read);
+
+/*
+ * --metrics-file: write m to path (nothing when path is NULL), the run a
+ * success when rc is 0 and ok, and free m.  A file that cannot be
+ * written fails a run that had not failed (rc -1, e set); after a failed
+ * run its message is printed and rc stays.  Returns rc.
+ */
+struct metrics;
+int cli_metrics_finish(struct metrics *m, const char *path, int rc, int ok,
+		       struct err *e);
 
 /* Print "PROG: <e->msg>" on stderr; return the exit code for e's class. */
 int cli_report(const struct err *e);

@@ -628,6 +628,16 @@ int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
 		r->st = *stream_writer_last_table(w);
 		r->zero_dates = source_zero_dates(src);
 		r->seconds = progress_now() - ts;
+		if (o->metrics &&
+		    (metrics_table(o->metrics, r->t->name, r->st.rows,
+				   r->st.raw_bytes, r->seconds, METRICS_NONE,
+				   e) < 0 ||
+		     (r->t->watermark >= 0 && r->st.has_watermark &&
+		      metrics_watermark(o->metrics, r->t->name,
+					r->t->cols[r->t->watermark].type,
+					r->nafter ? &r->after[0] : NULL,
+					&r->st.watermark, e) < 0)))
+			goto out;
 	}
 	if (stream_writer_finish(w, e) < 0)
 		goto out;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "metrics.h"
 #include "progress.h"
 #include "source.h"
 #include "stream.h"
@@ -44,6 +45,7 @@ struct extract_opts {
 	struct source_opts source;
 	struct stream_writer_opts writer;
 	const char *stats_path; /* --stats FILE, or NULL */
+	struct metrics *metrics; /* --metrics-file: per table figures, or NULL */
 	struct progress *progress;
 };
 

@@ -560,6 +560,20 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		tabs[ntabs].method = st.method;
 		tabs[ntabs].seconds = progress_now() - ts;
 		ntabs++;
+		if (o->metrics) {
+			const struct stream_table_stats *ts2 =
+			    stream_reader_table_stats(r);
+			if (metrics_table(o->metrics, name, st.rows,
+					  ts2->stored_bytes,
+					  tabs[ntabs - 1].seconds, st.rejected,
+					  e) < 0 ||
+			    (t->watermark >= 0 && ts2->has_watermark &&
+			     metrics_watermark(o->metrics, name,
+					       t->cols[t->watermark].type,
+					       &ts2->watermark, &ts2->watermark,
+					       e) < 0))
+				goto out;
+		}
 	}
 	if (trc < 0)
 		goto out;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "metrics.h"
 #include "progress.h"
 #include "sink.h"
 #include "uri.h"
@@ -25,6 +26,7 @@ struct load_opts {
 	const char *in_name;	  /* for messages: a file name or "stdin" */
 	int mode_given;		  /* -m given: else --job picks per table */
 	const char *stats_path;	  /* --stats FILE, or NULL */
+	struct metrics *metrics;  /* --metrics-file: per table, or NULL */
 	const char *rejects_path; /* --rejects FILE, or NULL */
 	uint64_t max_rejects;	  /* past this many, stop (ERR_REJECTS) */
 	struct progress *progress;

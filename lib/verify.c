@@ -13,6 +13,7 @@
 #include "digest.h"
 #include "progress.h"
 #include "jsonfile.h"
+#include "metrics.h"
 #include "stream.h"
 #include "transform.h"
 #include "uri.h"
@@ -823,6 +824,10 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		fprintf(o->out,
 			"%s: %" PRIu64 " keys only in B written for deletion\n",
 			name, c.emitted);
+	if (o->metrics && metrics_table(o->metrics, name, a->rows, METRICS_NONE,
+					progress_now() - t0, METRICS_NONE,
+					e) < 0)
+		goto out;
 	if (tj) {
 		cJSON_AddNumberToObject(tj, "rows_a", (double)a->rows);
 		cJSON_AddNumberToObject(tj, "rows_b", (double)b->rows);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "metrics.h"
 #include "source.h"
 
 struct spec;
@@ -41,6 +42,7 @@ struct verify_opts {
 	/* --emit-deletes: a stream of the keys only in B goes here (not
 	 * closed by verify_run), or NULL */
 	FILE *emit;
+	struct metrics *metrics; /* --metrics-file: per table figures, or NULL */
 	int differ;	  /* out: something differs */
 	uint64_t emitted; /* out: keys written to emit */
 };

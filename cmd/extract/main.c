@@ -45,6 +45,8 @@ static const char usage_text[] =
     "  -l, --level N             zstd level 1-19; 0 stores (default 1)\n"
     "      --batch-bytes N       raw bytes per batch (default 1048576)\n"
     "      --stats FILE          write a JSON summary per table to FILE\n"
+    "      --metrics-file FILE   write the run's figures for Prometheus\n"
+    "                            (node_exporter's textfile collector)\n"
     "      --no-progress         no progress line, even on a terminal\n"
     "  -h, --help                show this help and exit\n"
     "  -V, --version             show the version and exit\n"
@@ -127,6 +129,8 @@ int main(int argc, char **argv)
 		{ "level", required_argument, NULL, 'l' },
 		{ "batch-bytes", required_argument, NULL, OPT_BATCH },
 		{ "stats", required_argument, NULL, OPT_STATS },
+		{ "metrics-file", required_argument, NULL,
+		  CLI_OPT_METRICS_FILE },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -139,7 +143,7 @@ int main(int argc, char **argv)
 	struct uri target;
 	struct extract_opts o;
 	struct progress prog_state;
-	const char *out_path = NULL;
+	const char *out_path = NULL, *metrics_path = NULL;
 	struct cli_output output;
 	int c, rc, show_progress = 1;
 	FILE *out = stdout;
@@ -257,6 +261,7 @@ int main(int argc, char **argv)
 			    STREAM_MAX_BATCH);
 			break;
 		case OPT_STATS: o.stats_path = optarg; break;
+		case CLI_OPT_METRICS_FILE: metrics_path = optarg; break;
 		case OPT_NO_PROGRESS: show_progress = 0; break;
 		case 'h': return cli_help(usage_text);
 		case 'V': return cli_version();
@@ -327,10 +332,16 @@ int main(int argc, char **argv)
 	progress_init(&prog_state, stderr, cli_prog(), show_progress);
 	o.progress = &prog_state;
 
+	if (metrics_path &&
+	    !(o.metrics = metrics_new("extract", o.since_job, &e))) {
+		uri_release(&u);
+		return cli_report(&e);
+	}
 	rc = extract_run(&u, &o, out, &e);
 	/* a half stream never takes -o FILE's name */
 	if (cli_output_finish(&output, rc == 0, &e) < 0)
 		rc = -1;
+	rc = cli_metrics_finish(o.metrics, metrics_path, rc, 1, &e);
 	uri_release(&u);
 	if (o.since_job)
 		uri_release(&target);

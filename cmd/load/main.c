@@ -46,6 +46,8 @@ static const char usage_text[] =
     "      --read-timeout S      seconds without a byte from the server\n"
     "                            (default 3600; 0 waits)\n"
     "      --stats FILE          write a JSON summary per table to FILE\n"
+    "      --metrics-file FILE   write the run's figures for Prometheus\n"
+    "                            (node_exporter's textfile collector)\n"
     "      --no-progress         no progress line, even on a terminal\n"
     "  -h, --help                show this help and exit\n"
     "  -V, --version             show the version and exit\n"
@@ -88,6 +90,8 @@ int main(int argc, char **argv)
 		{ "read-timeout", required_argument, NULL,
 		  CLI_OPT_READ_TIMEOUT },
 		{ "stats", required_argument, NULL, OPT_STATS },
+		{ "metrics-file", required_argument, NULL,
+		  CLI_OPT_METRICS_FILE },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
 		{ "indexes-after", no_argument, NULL, OPT_INDEXES_AFTER },
@@ -100,7 +104,7 @@ int main(int argc, char **argv)
 	static struct load_map maps[MAX_MAPS];
 	struct load_opts o;
 	struct progress prog_state;
-	const char *in_path = NULL;
+	const char *in_path = NULL, *metrics_path = NULL;
 	int c, rc, show_progress = 1, max_set = 0;
 	FILE *in = stdin;
 	struct uri u;
@@ -160,6 +164,7 @@ int main(int argc, char **argv)
 				    &o.sink.read_timeout);
 			break;
 		case OPT_STATS: o.stats_path = optarg; break;
+		case CLI_OPT_METRICS_FILE: metrics_path = optarg; break;
 		case OPT_NO_PROGRESS: show_progress = 0; break;
 		case OPT_REJECTS: o.rejects_path = optarg; break;
 		case OPT_INDEXES_AFTER: o.sink.no_indexes = 0; break;
@@ -230,7 +235,13 @@ int main(int argc, char **argv)
 	progress_init(&prog_state, stderr, cli_prog(), show_progress);
 	o.progress = &prog_state;
 
+	if (metrics_path &&
+	    !(o.metrics = metrics_new("load", o.sink.job, &e))) {
+		uri_release(&u);
+		return cli_report(&e);
+	}
 	rc = load_run(&u, &o, in, &e);
+	rc = cli_metrics_finish(o.metrics, metrics_path, rc, 1, &e);
 	if (o.rejected)
 		fprintf(stderr, "%s: %llu rows rejected, set aside in %s\n",
 			cli_prog(), (unsigned long long)o.rejected,

@@ -45,6 +45,9 @@ static const char usage_text[] =
     "      --sample PERCENT        compare only the rows of a deterministic\n"
     "                              sample of the keys (0.0001 to 100)\n"
     "      --report FILE           write the result as JSON to FILE\n"
+    "      --metrics-file FILE     write the run's figures for Prometheus\n"
+    "                              (node_exporter's textfile collector;\n"
+    "                              success means equal)\n"
     "      --emit-deletes FILE     write the keys only in B (the rows deleted\n"
     "                              in A since the copy) to FILE as a stream\n"
     "                              for ferry-load --mode delete; - writes it\n"
@@ -79,6 +82,8 @@ int main(int argc, char **argv)
 		{ "ignore-column", required_argument, NULL, OPT_IGNORE },
 		{ "max-diffs", required_argument, NULL, OPT_MAX_DIFFS },
 		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "metrics-file", required_argument, NULL,
+		  CLI_OPT_METRICS_FILE },
 		{ "time-precision", required_argument, NULL,
 		  OPT_TIME_PRECISION },
 		{ "float-ulps", required_argument, NULL, OPT_FLOAT_ULPS },
@@ -98,7 +103,7 @@ int main(int argc, char **argv)
 	static const char *tables[MAX_ARGS], *ignore[MAX_ARGS];
 	static const char *map_from[MAX_ARGS], *map_to[MAX_ARGS];
 	struct verify_opts o;
-	const char *spec_path = NULL, *emit_path = NULL;
+	const char *spec_path = NULL, *emit_path = NULL, *metrics_path = NULL;
 	struct cli_output emit;
 	struct err e;
 	char *side_copy[2] = { NULL, NULL };
@@ -138,6 +143,7 @@ int main(int argc, char **argv)
 			    "--max-diffs", optarg, 0, 1000000000LL);
 			break;
 		case OPT_REPORT: o.report_path = optarg; break;
+		case CLI_OPT_METRICS_FILE: metrics_path = optarg; break;
 		case OPT_EMIT_DELETES: emit_path = optarg; break;
 		case OPT_FLOAT_ULPS:
 			o.float_ulps = (uint64_t)cli_number(
@@ -242,6 +248,8 @@ int main(int argc, char **argv)
 		setvbuf(o.emit, NULL, _IOFBF, 1u << 20);
 		cli_widen_pipe(fileno(o.emit));
 	}
+	if (metrics_path && !(o.metrics = metrics_new("verify", NULL, &e)))
+		return cli_report(&e);
 	rc = verify_run(&o, &e);
 	spec_free(o.spec);
 	free(side_copy[0]);
@@ -252,6 +260,7 @@ int main(int argc, char **argv)
 		rc = -1;
 	if (rc == 0 && o.out == stdout && cli_close_output(stdout, &e) < 0)
 		rc = -1;
+	rc = cli_metrics_finish(o.metrics, metrics_path, rc, !o.differ, &e);
 	if (rc < 0)
 		return cli_report(&e);
 	return o.differ ? ERR_DIFFER : 0;
