@@ -350,7 +350,11 @@ static int plan_incremental(struct table_run *r, const char *col,
 	}
 	if (since) {
 		r->nafter = 1;
-		return parse_after(r, 0, since, "--since", e);
+		if (parse_after(r, 0, since, "--since", e) < 0) {
+			e->class = ERR_USAGE; /* the user's value, not a stream */
+			return -1;
+		}
+		return 0;
 	}
 	if (!jp)
 		return 0;

@@ -334,6 +334,7 @@ static const char *mode_name(enum sink_mode m)
 	switch (m) {
 	case SINK_UPSERT: return "upsert";
 	case SINK_TRUNCATE: return "truncate";
+	case SINK_DELETE: return "delete";
 	default: return "insert";
 	}
 }
@@ -550,7 +551,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			goto out;
 		tabs[ntabs].rows = st.rows;
 		tabs[ntabs].skipped = skipped;
-		tabs[ntabs].mode = mode_name(s->opts.mode);
+		tabs[ntabs].mode =
+		    st.commits ? mode_name(s->opts.mode) : "skipped";
 		tabs[ntabs].rejected = st.rejected;
 		tabs[ntabs].commits = st.commits;
 		tabs[ntabs].deleted = st.deleted;

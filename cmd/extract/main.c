@@ -35,7 +35,16 @@ static const char usage_text[] =
     "      --order pk            rows in primary-key order\n"
     "      --part K/N            only the K-th of N primary-key ranges\n"
     "      --schema-only         tables without their rows\n"
-    "      --zero-dates MODE     null (default: zero dates become NULL, counted)\n"
+    "      --incremental [TABLE=]COLUMN\n"
+    "                            rows in the order of COLUMN (an increasing\n"
+    "                            id or update time, NOT NULL) and the\n"
+    "                            primary key; COLUMN is the stream's watermark\n"
+    "      --since [TABLE=]VALUE only rows whose watermark is past VALUE\n"
+    "      --since-job NAME TARGET\n"
+    "                            only rows from the last watermark that\n"
+    "                            ferry-load --job NAME committed into TARGET\n"
+    "      --overlap N           with --since-job: start N seconds (N units\n"
+    "                            of an integer watermark) earlier\n"    "      --zero-dates MODE     null (default: zero dates become NULL, counted)\n"
     "                            or error\n"
     "      --defaults-file FILE  MySQL option file to read credentials from\n"
     "      --connect-timeout S   seconds to connect (default 30; 0 waits)\n"
@@ -74,7 +83,7 @@ static void parse_opt_kv(const char *opt, char *arg, struct extract_kv *kv)
 
 static void show_notice(const char *line)
 {
-	fprintf(stderr, "ferry-extract: %s\n", line);
+	fprintf(stderr, "ferry-extract: notice: %s\n", line);
 }
 
 static void parse_kv(const char *opt, char *arg, struct extract_kv *kv)
