@@ -293,9 +293,7 @@ static int write_stats(const char *path, const struct load_table *tabs,
 		    !cJSON_AddNumberToObject(t, "rows", (double)tabs[i].rows) ||
 		    !cJSON_AddNumberToObject(t, "rejected",
 					     (double)tabs[i].rejected) ||
-		    !cJSON_AddNumberToObject(t, "skipped",
-					     (double)tabs[i].skipped) ||
-		    !cJSON_AddStringToObject(t, "mode", tabs[i].mode) ||
+
 		    !cJSON_AddNumberToObject(t, "commits",
 					     (double)tabs[i].commits) ||
 		    (deletes && !cJSON_AddNumberToObject(
@@ -308,7 +306,10 @@ static int write_stats(const char *path, const struct load_table *tabs,
 					     tabs[i].seconds > 0
 						 ? (double)tabs[i].rows /
 						       tabs[i].seconds
-						 : 0))
+						 : 0) ||
+		    !cJSON_AddNumberToObject(t, "skipped",
+					     (double)tabs[i].skipped) ||
+		    !cJSON_AddStringToObject(t, "mode", tabs[i].mode))
 			goto oom;
 	}
 	if (!cJSON_AddNumberToObject(root, "seconds", seconds))

@@ -166,7 +166,7 @@ test_expect_success 'a server message of several lines is reported on one line' 
 test_expect_success '--defaults-file is for MySQL sources' '
 	echo "[client]" >my.cnf &&
 	test_expect_code 2 ferry-extract --defaults-file my.cnf "$PG_URI" -t types -o x.ferry 2>err &&
-	test_grep "--defaults-file is for MySQL sources" err
+	test_grep "--defaults-file is for MySQL databases" err
 '
 
 test_done
