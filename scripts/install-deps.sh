@@ -31,6 +31,8 @@ gawk
 bsdutils
 bsdextrautils
 jq
+parallel
+util-linux
 "
 
 # --bench: also what `make bench` compares ferry with
