@@ -155,12 +155,18 @@ install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	for t in $(TOOLS); do cp $(B)/ferry-$$t $(DESTDIR)$(BINDIR)/; done
+	cp scripts/ferry-sync.sh $(DESTDIR)$(BINDIR)/ferry-sync
+	chmod 755 $(DESTDIR)$(BINDIR)/ferry-sync
+	mkdir -p $(DESTDIR)$(PREFIX)/share/ferry
+	cp scripts/ferry-grafana-dashboard.json $(DESTDIR)$(PREFIX)/share/ferry/
 	cp man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	cp man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/
 	cp man/man7/*.7 $(DESTDIR)$(MANDIR)/man7/
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/ferry-$$t; done
+	rm -f $(DESTDIR)$(BINDIR)/ferry-sync
+	rm -rf $(DESTDIR)$(PREFIX)/share/ferry
 	for f in man/man1/*.1 man/man5/*.5 man/man7/*.7; do \
 	    rm -f $(DESTDIR)$(MANDIR)/$${f#man/}; done
 

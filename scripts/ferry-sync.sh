@@ -15,6 +15,10 @@
 #   TABLES='users=updated_at messages=id'     TABLE=WATERMARK_COLUMN ...
 #   SPEC=/etc/ferry/mapping.json              optional ferry-transform spec
 #   COMMIT_EVERY=50000                        rows per transaction
+#   MODE=                                     ferry-load -m: empty lets the
+#                                             job choose (insert, then
+#                                             upsert); upsert for a first
+#                                             run into rows that exist
 #   OVERLAP=0                                 ferry-extract --overlap
 #   DELETES=0                                 1: also delete at the target
 #                                             the keys gone from the source
@@ -44,7 +48,7 @@ die() {
 
 [ $# -eq 1 ] || die "usage: ferry-sync.sh CONFIG"
 [ -r "$1" ] || die "cannot read $1"
-SOURCE= TARGET= JOB= TABLES= SPEC= COMMIT_EVERY=50000 OVERLAP=0 DELETES=0
+SOURCE= TARGET= JOB= TABLES= SPEC= COMMIT_EVERY=50000 OVERLAP=0 DELETES=0 MODE=
 METRICS_DIR= LOCK= WAIT=0 LOG= DEFAULTS_FILE= FERRY_BIN=
 # shellcheck disable=SC1090
 . "$1" || die "$1: cannot be read as shell variables"
@@ -68,6 +72,7 @@ verify=(ferry-verify "$SOURCE" "$TARGET")
 load=(ferry-load "$TARGET" --no-progress)
 delete=("${load[@]}" --mode delete)
 load+=(--job "$JOB" --commit-every "$COMMIT_EVERY")
+[ -n "$MODE" ] && load+=(-m "$MODE")
 for t in $TABLES; do
 	case "$t" in
 	?*=?*) ;;
