@@ -452,8 +452,9 @@ static int plan(struct source *src, const struct uri *u,
 		struct schema_table *t;
 		const char *cols;
 
-		if (excluded(o, names[i]))
-			continue;
+		if (excluded(o, names[i]) ||
+		    (o->all_tables && strcmp(names[i], CHECKPOINT_TABLE) == 0))
+			continue; /* ferry-load --job's bookkeeping, not data */
 		for (size_t k = 0; k < n; k++)
 			if (strcmp(runs[k].t->name, names[i]) == 0) {
 				err_set(e, ERR_USAGE, "table %s is named twice",

@@ -13,6 +13,7 @@
 #include "digest.h"
 #include "progress.h"
 #include "jsonfile.h"
+#include "checkpoint.h"
 #include "metrics.h"
 #include "stream.h"
 #include "transform.h"
@@ -128,6 +129,18 @@ static int side_open(struct side *s, const struct verify_opts *o, struct err *e)
 	    source_begin(s->src, e) < 0 ||
 	    source_list_tables(s->src, &s->names, &s->nnames, e) < 0)
 		return -1;
+	/* ferry-load --job's own bookkeeping is not the data compared */
+	{
+		size_t k = 0;
+		for (size_t i = 0; i < s->nnames; i++) {
+			if (strcmp(s->names[i], CHECKPOINT_TABLE) == 0)
+				free(s->names[i]);
+			else
+				s->names[k++] = s->names[i];
+		}
+		s->nnames = k;
+		s->names[k] = NULL;
+	}
 	return 0;
 }
 
