@@ -10,6 +10,9 @@
 #
 #   eval "$(sh scripts/testdb.sh env)"
 #
+# FERRY_TEST_MYSQL_EXTRA: more mariadbd options (a test's own server, say
+# with TLS), split at spaces.
+#
 # PostgreSQL refuses to run as root; when called as root both servers run as
 # their Debian system users (postgres, mysql).
 set -eu
@@ -63,7 +66,8 @@ start_mysql() {
 		--innodb-buffer-pool-size=256M --innodb-log-file-size=256M \
 		--innodb-flush-log-at-trx-commit=2 --skip-log-bin \
 		--local-infile=1 --max-allowed-packet=256M \
-		--sql-mode=NO_ENGINE_SUBSTITUTION >/dev/null 2>&1 &
+		--sql-mode=NO_ENGINE_SUBSTITUTION ${FERRY_TEST_MYSQL_EXTRA:-} \
+		>/dev/null 2>&1 &
 	i=0
 	until my_running; do
 		i=$((i + 1))
