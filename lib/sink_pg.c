@@ -74,6 +74,7 @@ struct pg_sink {
 	int in_tx;
 	int created;
 	int resumed; /* created by an earlier run whose keys are pending */
+	char *target; /* the target table's name, unquoted */
 	uint64_t rows, since_commit, commits;
 	uint64_t deleted; /* delete mode */
 };
@@ -758,6 +759,9 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	int exists = 0;
 
 	p->t = t;
+	free(p->target);
+	if (!(p->target = strdup(name)))
+		return err_oom(e);
 	p->binary = 0;
 	p->rows = p->since_commit = p->commits = p->deleted = 0;
 	p->created = p->resumed = 0;
@@ -1167,10 +1171,13 @@ static int add_indexes(struct pg_sink *p, struct err *e)
 	buf_init(&nm, 1u << 16);
 	for (size_t x = 0; x < t->nindexes; x++) {
 		const struct schema_index *ix = &t->indexes[x];
-		const char *tn = strrchr(t->name, '.');
+		/* named after the target, which --table-map may have
+		 * renamed: two copies of a table get indexes of their own */
+		const char *tname = p->target ? p->target : t->name;
+		const char *tn = strrchr(tname, '.');
 		size_t tl;
 
-		tn = tn ? tn + 1 : t->name;
+		tn = tn ? tn + 1 : tname;
 		tl = strlen(tn);
 		(void)dot;
 		buf_reset(&q);
@@ -1264,6 +1271,7 @@ static void pg_close(struct sink *s)
 	if (p->conn)
 		PQfinish(p->conn);
 	free(p->as_int);
+	free(p->target);
 	free(p->bkind);
 	buf_release(&p->name);
 	buf_release(&p->plain);

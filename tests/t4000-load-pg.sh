@@ -245,4 +245,16 @@ test_expect_success '--create builds the source'"'"'s secondary indexes after th
 	echo 1 >expect && test_cmp expect n
 '
 
+test_expect_success '--create names indexes after the target: a second copy under --table-map gets its own' '
+	pg_target &&
+	my_sql "CREATE TABLE twice (id INT PRIMARY KEY, k INT NOT NULL, KEY by_k (k));
+		INSERT INTO twice VALUES (1, 10), (2, 20)" &&
+	ferry-extract "$MY_URI" -t twice -o twice.ferry &&
+	ferry-load "$TO_URI" --create -i twice.ferry &&
+	ferry-load "$TO_URI" --create --table-map twice=twice_copy -i twice.ferry &&
+	to_sql "SELECT indexname FROM pg_indexes WHERE tablename LIKE '"'"'twice%'"'"' ORDER BY 1" >ix &&
+	printf "twice_by_k\ntwice_copy_by_k\ntwice_copy_pkey\ntwice_pkey\n" >expect &&
+	test_cmp expect ix
+'
+
 test_done
