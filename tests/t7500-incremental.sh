@@ -252,6 +252,19 @@ test_expect_success 'reverse sync: PostgreSQL -> MariaDB with --job, a catch-up 
 	my_to "SELECT body FROM notes WHERE id = 7" >b && echo changed >expect && test_cmp expect b
 '
 
+test_expect_success 'a spec may rename the watermark column, not change or drop it' '
+	ferry-extract "$MY_URI" -t posts --incremental updated_at -o w.ferry &&
+	printf "{\"tables\": {\"posts\": {\"columns\": {\"updated_at\": {\"rename\": \"changed\"}}}}}\n" >ren.json &&
+	ferry-transform -s ren.json -o wr.ferry w.ferry &&
+	ferry-cat -f summary wr.ferry >sum && test_grep "watermark: changed = " sum &&
+	printf "{\"tables\": {\"posts\": {\"columns\": {\"updated_at\": {\"zone\": \"Europe/Berlin\"}}}}}\n" >zone.json &&
+	test_expect_code 5 ferry-transform -s zone.json -o x.ferry w.ferry 2>err &&
+	test_grep "is the stream'"'"'s watermark" err &&
+	printf "{\"tables\": {\"posts\": {\"columns\": {\"updated_at\": {\"drop\": true}}}}}\n" >drop.json &&
+	test_expect_code 5 ferry-transform -s drop.json -o x.ferry w.ferry 2>err &&
+	test_grep "watermark" err
+'
+
 # ten loads killed with SIGKILL at random points, each rerun until done
 kill_run() { # kill_run MODE: one migration of `kills` into a fresh target
 	pg_target || return 1
