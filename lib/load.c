@@ -376,14 +376,15 @@ static int job_plan(struct sink *s, const struct load_opts *o,
 {
 	if (sink_checkpoint_read(s, t->name, &j->ck, e) < 0)
 		return err_prefix(e, "table %s", name);
+	/* first: a stream that does not fit how the job loaded the table */
+	if (parse_checkpoint(j, name, o->sink.job, e) < 0)
+		return -1;
 	if (j->ck.found && j->ck.done && t->watermark < 0) {
 		notice(o, "table %s: job %s loaded it whole (%s); skipped",
 		       name, o->sink.job,
 		       j->ck.updated_at ? j->ck.updated_at : "");
 		return 0;
 	}
-	if (parse_checkpoint(j, name, o->sink.job, e) < 0)
-		return -1;
 	if (!o->mode_given)
 		s->opts.mode = t->watermark >= 0 && j->ck.found && j->ck.rows
 				   ? SINK_UPSERT

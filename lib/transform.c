@@ -524,42 +524,27 @@ static int plan_table(struct spec *s, struct table_spec *t,
 		cJSON_Delete(newcols);
 		goto out;
 	}
-	/* a catch-up resumes from the watermark the load committed, in
-	 * the source's values: a spec may rename that column, not change
-	 * what it holds, or --since-job would start from a changed value */
+	/* a catch-up resumes from the watermark the load committed, read
+	 * back as a source value: a column whose values the spec changes
+	 * is no longer the source's watermark, and the output has none (a
+	 * job then refuses to take the table as caught up by it) */
 	if (in->watermark >= 0) {
 		const char *wn = in->cols[in->watermark].name;
 		const struct col_op *op = spec_find_col(t, wn);
 		if (!op)
 			op = spec_find_col(all, wn);
-		if (op && (op->drop || op->mask != MASK_NONE || op->has_shift ||
+		if (op && (op->mask != MASK_NONE || op->has_shift ||
 			   op->zone || op->nmap || op->deflt ||
-			   op->cast_to >= 0 || op->clean)) {
-			snprintf(path, sizeof(path), "tables.%s.columns.%s",
-				 t && spec_find_col(t, wn) ? t->name : "*", wn);
-			spec_err(e, s, op->line, path,
-				 "column %s of %s is the stream's watermark "
-				 "(ferry-extract --incremental): a spec may "
-				 "rename it, not drop it or change its values",
-				 wn, in->name);
-			cJSON_Delete(newcols);
-			goto out;
-		}
+			   op->cast_to >= 0 || op->clean))
+			cJSON_DeleteItemFromObjectCaseSensitive(j, "watermark");
 	}
 	if ((m = cJSON_GetObjectItemCaseSensitive(j, "watermark")) &&
 	    cJSON_IsString(m)) {
 		const char *o = spec_out_name(t, all, m->valuestring);
-		if (!o) {
-			snprintf(path, sizeof(path), "tables.%s",
-				 t ? t->name : "*");
-			spec_err(e, s, t ? t->line : all->line, path,
-				 "leaves out column %s of %s, the stream's "
-				 "watermark (ferry-extract --incremental)",
-				 m->valuestring, in->name);
-			cJSON_Delete(newcols);
-			goto out;
-		}
-		cJSON_SetValuestring(m, o);
+		if (!o)
+			cJSON_DeleteItemFromObjectCaseSensitive(j, "watermark");
+		else
+			cJSON_SetValuestring(m, o);
 	}
 	if ((m = cJSON_GetObjectItemCaseSensitive(j, "indexes"))) {
 		/* an index on a dropped column goes with it */
