@@ -23,7 +23,7 @@
 static const char usage_text[] =
     "usage: ferry-extract [OPTIONS] SOURCE -t TABLE...\n"
     "       ferry-extract [OPTIONS] SOURCE --all-tables [--exclude PATTERN]...\n"
-    "       ferry-extract --inventory [OPTIONS] SOURCE -t TABLE... | --all-tables\n"
+    "       ferry-extract --inventory [OPTIONS] SOURCE -t TABLE...\n"
     "\n"
     "Read tables out of a database in one consistent snapshot and write them\n"
     "as a ferry stream on stdout.  SOURCE is mysql://USER@HOST[:PORT]/DB\n"
