@@ -1,6 +1,7 @@
 #include "source.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct source *source_open(const struct uri *u, const struct source_opts *o,
 			   struct err *e)
@@ -52,6 +53,47 @@ int source_next_row(struct source *s, const struct value **row, struct err *e)
 uint64_t source_zero_dates(const struct source *s)
 {
 	return s->zero_dates;
+}
+
+int source_table_facts(struct source *s, const struct schema_table *t,
+		       int exact, struct source_facts *f, struct err *e)
+{
+	memset(f, 0, sizeof(*f));
+	f->data_bytes = f->index_bytes = -1;
+	return s->ops->facts(s, t, exact, f, e);
+}
+
+void source_facts_release(struct source_facts *f, size_t ncols)
+{
+	if (f->charsets)
+		for (size_t i = 0; i < ncols; i++)
+			free(f->charsets[i]);
+	free(f->charsets);
+	free(f->odd);
+	f->charsets = NULL;
+	f->odd = NULL;
+}
+
+int source_server_facts(struct source *s, struct source_server *f,
+			struct err *e)
+{
+	memset(f, 0, sizeof(*f));
+	return s->ops->server(s, f, e);
+}
+
+void source_server_release(struct source_server *f)
+{
+	free(f->version);
+	free(f->sql_mode);
+	f->version = f->sql_mode = NULL;
+}
+
+int source_rows_per_day(struct source *s, const struct schema_table *t,
+			size_t col, unsigned days, char **newest,
+			source_day_fn fn, void *ctx, struct err *e)
+{
+	*newest = NULL;
+	return s->ops->per_day(s, t, col, days, newest, fn, ctx, e);
 }
 
 void source_close(struct source *s)

@@ -122,6 +122,58 @@ uint64_t source_zero_dates(const struct source *s);
  * nothing. */
 void source_close(struct source *s);
 
+/* --- inventory: ferry-extract --inventory, ferry-load --check ---------- */
+
+/* What the engine knows of a table, besides its columns. */
+struct source_facts {
+	uint64_t rows;		/* COUNT(*) when rows_exact, else the engine's
+				 * estimate (TABLE_ROWS, reltuples) */
+	int rows_exact;
+	int rows_known;		/* 0: no estimate (a table never analysed) */
+	int64_t data_bytes;	/* -1 when unknown */
+	int64_t index_bytes;	/* -1 when unknown */
+	int has_rows;		/* at least one row: read, not estimated */
+	char **charsets;	/* t->ncols: a text column's character set
+				 * (MySQL), NULL elsewhere; or NULL */
+	int64_t *odd;		/* t->ncols, with exact on MySQL: a bool
+				 * column's values other than 0 and 1, a date
+				 * column's zero dates; -1 not counted; or
+				 * NULL */
+};
+
+/*
+ * Fill f for table t (from source_describe): counted with exact (and then
+ * the odd values too), else estimated.  The caller releases f with
+ * source_facts_release(f, t->ncols).  -1 with ERR_DB.
+ */
+int source_table_facts(struct source *s, const struct schema_table *t,
+		       int exact, struct source_facts *f, struct err *e);
+void source_facts_release(struct source_facts *f, size_t ncols);
+
+/* The server: its version, and (MySQL) the global sql_mode and whether
+ * it lets zero dates in.  Strings owned by f. */
+struct source_server {
+	char *version;
+	char *sql_mode; /* NULL on PostgreSQL */
+	int zero_dates_allowed;
+};
+int source_server_facts(struct source *s, struct source_server *f,
+			struct err *e);
+void source_server_release(struct source_server *f);
+
+/*
+ * Rows per day of date or time column `col` of t, over the `days` days
+ * that end with the day of its newest value (so that a copy of a database
+ * taken long ago still says how fast it grew): fn is called per day that
+ * has rows, oldest first, with the day as YYYY-MM-DD.  *newest gets that
+ * last day (malloc'd, NULL when the column holds no value).
+ */
+typedef int (*source_day_fn)(void *ctx, const char *day, uint64_t rows,
+			     struct err *e);
+int source_rows_per_day(struct source *s, const struct schema_table *t,
+			size_t col, unsigned days, char **newest,
+			source_day_fn fn, void *ctx, struct err *e);
+
 /* --- for the implementations ------------------------------------------- */
 
 struct source_ops {
@@ -135,6 +187,13 @@ struct source_ops {
 	int (*next_row)(struct source *s, const struct value **row,
 			struct err *e);
 	void (*close)(struct source *s);
+	int (*facts)(struct source *s, const struct schema_table *t,
+		     int exact, struct source_facts *f, struct err *e);
+	int (*server)(struct source *s, struct source_server *f,
+		      struct err *e);
+	int (*per_day)(struct source *s, const struct schema_table *t,
+		       size_t col, unsigned days, char **newest,
+		       source_day_fn fn, void *ctx, struct err *e);
 };
 
 struct source {

@@ -834,9 +834,293 @@ static void my_close(struct source *s)
 	free(m);
 }
 
+/* --- inventory ------------------------------------------------------------ */
+
+/* Run sql (no parameters) and hand its first row to fn: for queries whose
+ * number of columns passes what a prepared statement here binds. */
+static int my_first_row(struct my_source *m, const char *sql, size_t len,
+			myutil_row_fn fn, void *ctx, struct err *e)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	int rc = 0;
+
+	if (mysql_real_query(m->conn, sql, len))
+		return my_fail(m, e, "counting rows");
+	if (!(res = mysql_store_result(m->conn)))
+		return my_fail(m, e, "counting rows");
+	if ((row = mysql_fetch_row(res)))
+		rc = fn(ctx, row, NULL, e);
+	mysql_free_result(res);
+	return rc;
+}
+
+static int64_t num_or_minus(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (!s)
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end)
+		return -1;
+	return v;
+}
+
+static int got_sizes(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	struct source_facts *f = ctx;
+	int64_t rows = num_or_minus(v[0]);
+
+	(void)lens;
+	(void)e;
+	if (rows >= 0) {
+		f->rows = (uint64_t)rows;
+		f->rows_known = 1;
+	}
+	f->data_bytes = num_or_minus(v[1]);
+	f->index_bytes = num_or_minus(v[2]);
+	return 0;
+}
+
+struct charset_ctx {
+	const struct schema_table *t;
+	struct source_facts *f;
+};
+
+static int got_charset(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	struct charset_ctx *c = ctx;
+	int i = v[0] ? schema_column_index(c->t, v[0]) : -1;
+
+	(void)lens;
+	if (i < 0 || !v[1])
+		return 0;
+	if (!(c->f->charsets[i] = strdup(v[1])))
+		return err_oom(e);
+	return 0;
+}
+
+static int got_one(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	(void)v;
+	(void)lens;
+	(void)e;
+	*(int *)ctx = 1;
+	return 0;
+}
+
+/* COUNT(*), then the odd values of the columns counted, in order */
+struct odd_ctx {
+	const struct schema_table *t;
+	struct source_facts *f;
+};
+
+static int got_counts(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	struct odd_ctx *o = ctx;
+	size_t k = 1;
+	int64_t n = num_or_minus(v[0]);
+
+	(void)lens;
+	(void)e;
+	o->f->rows = n > 0 ? (uint64_t)n : 0;
+	for (size_t i = 0; i < o->t->ncols; i++)
+		if (o->f->odd[i] == 0) {
+			int64_t c = v[k] ? num_or_minus(v[k]) : 0;
+			o->f->odd[i] = c < 0 ? 0 : c;
+			k++;
+		}
+	return 0;
+}
+
+static int is_date_kind(const struct schema_column *c)
+{
+	return c->type == VALUE_DATE || c->type == VALUE_TIMESTAMP ||
+	       c->type == VALUE_TIMESTAMPTZ;
+}
+
+static int my_facts(struct source *s, const struct schema_table *t, int exact,
+		    struct source_facts *f, struct err *e)
+{
+	struct my_source *m = MY(s);
+	const char *params[1] = { t->name };
+	struct charset_ctx cc = { t, f };
+	struct odd_ctx oc = { t, f };
+	struct buf q;
+	int rc = -1;
+
+	buf_init(&q, 1u << 24);
+	if (!(f->charsets = calloc(t->ncols, sizeof(*f->charsets))) ||
+	    !(f->odd = calloc(t->ncols, sizeof(*f->odd)))) {
+		err_oom(e);
+		goto out;
+	}
+	if (myutil_select(m->conn,
+			  "SELECT TABLE_ROWS, DATA_LENGTH, INDEX_LENGTH "
+			  "FROM information_schema.TABLES "
+			  "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+			  params, 1, 3, got_sizes, f, e) < 0 ||
+	    myutil_select(m->conn,
+			  "SELECT COLUMN_NAME, CHARACTER_SET_NAME "
+			  "FROM information_schema.COLUMNS "
+			  "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+			  params, 1, 2, got_charset, &cc, e) < 0)
+		goto out;
+	if (buf_adds(&q, "SELECT 1 FROM ", e) < 0 ||
+	    myutil_quote_ident(&q, t->name, e) < 0 ||
+	    buf_adds(&q, " LIMIT 1", e) < 0 ||
+	    my_first_row(m, (char *)q.data, q.len, got_one, &f->has_rows,
+			 e) < 0)
+		goto out;
+	for (size_t i = 0; i < t->ncols; i++)
+		f->odd[i] = -1;
+	if (exact) {
+		/* one pass: the count, a bool column's values that are not
+		 * 0 or 1 (refused at extract), a date column's zero dates
+		 * (NULL or refused at extract) */
+		buf_reset(&q);
+		if (buf_adds(&q, "SELECT COUNT(*)", e) < 0)
+			goto out;
+		for (size_t i = 0; i < t->ncols; i++) {
+			const struct schema_column *c = &t->cols[i];
+			int b = c->type == VALUE_BOOL, d = is_date_kind(c);
+			if (c->refused || (!b && !d))
+				continue;
+			f->odd[i] = 0;
+			if (buf_adds(&q, b ? ", SUM(" : ", SUM(YEAR(", e) < 0 ||
+			    myutil_quote_ident(&q, c->name, e) < 0 ||
+			    buf_adds(&q, b ? " NOT IN (0, 1))" : ") = 0 OR MONTH(",
+				     e) < 0)
+				goto out;
+			if (d && (myutil_quote_ident(&q, c->name, e) < 0 ||
+				  buf_adds(&q, ") = 0 OR DAYOFMONTH(", e) < 0 ||
+				  myutil_quote_ident(&q, c->name, e) < 0 ||
+				  buf_adds(&q, ") = 0)", e) < 0))
+				goto out;
+		}
+		if (buf_adds(&q, " FROM ", e) < 0 ||
+		    myutil_quote_ident(&q, t->name, e) < 0 ||
+		    my_first_row(m, (char *)q.data, q.len, got_counts, &oc,
+				 e) < 0)
+			goto out;
+		f->rows_exact = f->rows_known = 1;
+	}
+	rc = 0;
+out:
+	buf_release(&q);
+	if (rc < 0)
+		err_prefix(e, "table %s", t->name);
+	return rc;
+}
+
+static int got_server(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	struct source_server *f = ctx;
+
+	(void)lens;
+	if (!(f->version = strdup(v[0] ? v[0] : "")) ||
+	    !(f->sql_mode = strdup(v[1] ? v[1] : "")))
+		return err_oom(e);
+	return 0;
+}
+
+static int my_server(struct source *s, struct source_server *f, struct err *e)
+{
+	if (myutil_select(MY(s)->conn, "SELECT VERSION(), @@GLOBAL.sql_mode",
+			  NULL, 0, 2, got_server, f, e) < 0)
+		return -1;
+	/* without NO_ZERO_DATE (or TRADITIONAL, which holds it) the
+	 * server takes '0000-00-00'; NO_ZERO_IN_DATE alone still takes it */
+	f->zero_dates_allowed = !f->sql_mode ||
+				(!strstr(f->sql_mode, "NO_ZERO_DATE") &&
+				 !strstr(f->sql_mode, "TRADITIONAL"));
+	return 0;
+}
+
+struct day_ctx {
+	source_day_fn fn;
+	void *ctx;
+	char **newest;
+};
+
+static int got_newest(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	struct day_ctx *d = ctx;
+
+	(void)lens;
+	if (v[0] && !(*d->newest = strdup(v[0])))
+		return err_oom(e);
+	return 0;
+}
+
+static int got_day(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	struct day_ctx *d = ctx;
+	int64_t n = num_or_minus(v[1]);
+
+	(void)lens;
+	if (!v[0])
+		return 0;
+	return d->fn(d->ctx, v[0], n < 0 ? 0 : (uint64_t)n, e);
+}
+
+static int my_per_day(struct source *s, const struct schema_table *t,
+		      size_t col, unsigned days, char **newest,
+		      source_day_fn fn, void *ctx, struct err *e)
+{
+	struct my_source *m = MY(s);
+	struct day_ctx d = { fn, ctx, newest };
+	char back[16];
+	const char *params[2];
+	struct buf q, cn;
+	int rc = -1;
+
+	buf_init(&q, 1u << 20);
+	buf_init(&cn, 1u << 20);
+	if (myutil_quote_ident(&cn, t->cols[col].name, e) < 0 ||
+	    buf_adds(&q, "SELECT DATE_FORMAT(MAX(", e) < 0 ||
+	    buf_add(&q, cn.data, cn.len, e) < 0 ||
+	    buf_adds(&q, "), '%Y-%m-%d') FROM ", e) < 0 ||
+	    myutil_quote_ident(&q, t->name, e) < 0 ||
+	    myutil_select(m->conn, (char *)q.data, NULL, 0, 1, got_newest, &d,
+			  e) < 0)
+		goto out;
+	if (!*newest) {
+		rc = 0;
+		goto out;
+	}
+	snprintf(back, sizeof(back), "%u", days ? days - 1 : 0);
+	params[0] = *newest;
+	params[1] = back;
+	buf_reset(&q);
+	if (buf_adds(&q, "SELECT DATE_FORMAT(", e) < 0 ||
+	    buf_add(&q, cn.data, cn.len, e) < 0 ||
+	    buf_adds(&q, ", '%Y-%m-%d') AS d, COUNT(*) FROM ", e) < 0 ||
+	    myutil_quote_ident(&q, t->name, e) < 0 ||
+	    buf_adds(&q, " WHERE ", e) < 0 ||
+	    buf_add(&q, cn.data, cn.len, e) < 0 ||
+	    buf_adds(&q, " >= DATE_SUB(CAST(? AS DATE), INTERVAL "
+		     "CAST(? AS UNSIGNED) DAY) GROUP BY d ORDER BY d", e) < 0 ||
+	    myutil_select(m->conn, (char *)q.data, params, 2, 2, got_day, &d,
+			  e) < 0)
+		goto out;
+	rc = 0;
+out:
+	buf_release(&q);
+	buf_release(&cn);
+	if (rc < 0)
+		err_prefix(e, "table %s, column %s", t->name,
+			   t->cols[col].name);
+	return rc;
+}
+
 static const struct source_ops my_ops = {
 	my_begin,     my_list_tables, my_describe,
 	my_open_rows, my_next_row,    my_close,
+	my_facts,     my_server,      my_per_day,
 };
 
 struct source *source_mysql_open(const struct uri *u,

@@ -915,9 +915,172 @@ static void pg_close(struct source *s)
 	free(p);
 }
 
+/* --- inventory ------------------------------------------------------------ */
+
+/* run sql with parameters; the result, or NULL with e set */
+static PGresult *pg_query(struct pg_source *p, const char *sql, int n,
+			  const char *const *vals, struct err *e)
+{
+	PGresult *r = PQexecParams(p->conn, sql, n, NULL, vals, NULL, NULL, 0);
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		pg_res_fail(p, r, e, "reading the table");
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+static int64_t cell_i64(PGresult *r, int row, int col)
+{
+	if (PQgetisnull(r, row, col))
+		return -1;
+	return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static int pg_facts(struct source *s, const struct schema_table *t, int exact,
+		    struct source_facts *f, struct err *e)
+{
+	struct pg_source *p = PG(s);
+	const char *vals[1];
+	PGresult *r = NULL;
+	struct buf name, q;
+	int rc = -1;
+
+	buf_init(&name, 1u << 20);
+	buf_init(&q, 1u << 20);
+	if (pgutil_quote_table(&name, t->name, e) < 0)
+		goto out;
+	vals[0] = (char *)name.data;
+	/* reltuples is -1 for a table never analysed (PostgreSQL 14+) */
+	if (!(r = pg_query(p,
+			   "SELECT c.reltuples::bigint, pg_table_size(c.oid), "
+			   "pg_indexes_size(c.oid) FROM pg_class c "
+			   "WHERE c.oid = $1::regclass",
+			   1, vals, e)))
+		goto out;
+	if (PQntuples(r) == 1) {
+		int64_t n = cell_i64(r, 0, 0);
+		if (n >= 0) {
+			f->rows = (uint64_t)n;
+			f->rows_known = 1;
+		}
+		f->data_bytes = cell_i64(r, 0, 1);
+		f->index_bytes = cell_i64(r, 0, 2);
+	}
+	PQclear(r);
+	r = NULL;
+	if (buf_adds(&q, "SELECT EXISTS (SELECT 1 FROM ", e) < 0 ||
+	    buf_add(&q, name.data, name.len, e) < 0 || buf_addc(&q, ')', e) < 0 ||
+	    !(r = pg_query(p, (char *)q.data, 0, NULL, e)))
+		goto out;
+	f->has_rows = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	r = NULL;
+	if (exact) {
+		buf_reset(&q);
+		if (buf_adds(&q, "SELECT count(*) FROM ", e) < 0 ||
+		    buf_add(&q, name.data, name.len, e) < 0 ||
+		    !(r = pg_query(p, (char *)q.data, 0, NULL, e)))
+			goto out;
+		f->rows = (uint64_t)cell_i64(r, 0, 0);
+		f->rows_exact = f->rows_known = 1;
+	}
+	rc = 0;
+out:
+	PQclear(r);
+	buf_release(&name);
+	buf_release(&q);
+	if (rc < 0)
+		err_prefix(e, "table %s", t->name);
+	return rc;
+}
+
+static int pg_server(struct source *s, struct source_server *f, struct err *e)
+{
+	PGresult *r = pg_query(PG(s), "SELECT version()", 0, NULL, e);
+
+	if (!r)
+		return -1;
+	f->version = strdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	if (!f->version)
+		return err_oom(e);
+	f->zero_dates_allowed = 0;
+	return 0;
+}
+
+static int pg_per_day(struct source *s, const struct schema_table *t,
+		      size_t col, unsigned days, char **newest,
+		      source_day_fn fn, void *ctx, struct err *e)
+{
+	struct pg_source *p = PG(s);
+	const char *vals[2];
+	char back[16];
+	PGresult *r = NULL;
+	struct buf q, cn, tn;
+	int rc = -1;
+
+	buf_init(&q, 1u << 20);
+	buf_init(&cn, 1u << 20);
+	buf_init(&tn, 1u << 20);
+	if (pgutil_quote_ident(&cn, t->cols[col].name,
+			       strlen(t->cols[col].name), e) < 0 ||
+	    pgutil_quote_table(&tn, t->name, e) < 0 ||
+	    buf_adds(&q, "SELECT to_char(max(", e) < 0 ||
+	    buf_add(&q, cn.data, cn.len, e) < 0 ||
+	    buf_adds(&q, "), 'YYYY-MM-DD') FROM ", e) < 0 ||
+	    buf_add(&q, tn.data, tn.len, e) < 0 ||
+	    !(r = pg_query(p, (char *)q.data, 0, NULL, e)))
+		goto out;
+	if (PQgetisnull(r, 0, 0)) {
+		rc = 0;
+		goto out;
+	}
+	if (!(*newest = strdup(PQgetvalue(r, 0, 0)))) {
+		err_oom(e);
+		goto out;
+	}
+	PQclear(r);
+	r = NULL;
+	snprintf(back, sizeof(back), "%u", days ? days - 1 : 0);
+	vals[0] = *newest;
+	vals[1] = back;
+	buf_reset(&q);
+	if (buf_adds(&q, "SELECT to_char(", e) < 0 ||
+	    buf_add(&q, cn.data, cn.len, e) < 0 ||
+	    buf_adds(&q, ", 'YYYY-MM-DD') AS d, count(*) FROM ", e) < 0 ||
+	    buf_add(&q, tn.data, tn.len, e) < 0 ||
+	    buf_adds(&q, " WHERE ", e) < 0 ||
+	    buf_add(&q, cn.data, cn.len, e) < 0 ||
+	    buf_adds(&q, " >= $1::date - $2::int GROUP BY d ORDER BY d", e) <
+		0 ||
+	    !(r = pg_query(p, (char *)q.data, 2, vals, e)))
+		goto out;
+	for (int i = 0; i < PQntuples(r); i++) {
+		int64_t n = cell_i64(r, i, 1);
+		if (PQgetisnull(r, i, 0))
+			continue;
+		if (fn(ctx, PQgetvalue(r, i, 0), n < 0 ? 0 : (uint64_t)n, e) <
+		    0)
+			goto out;
+	}
+	rc = 0;
+out:
+	PQclear(r);
+	buf_release(&q);
+	buf_release(&cn);
+	buf_release(&tn);
+	if (rc < 0 && e->class == ERR_DB)
+		err_prefix(e, "table %s, column %s", t->name,
+			   t->cols[col].name);
+	return rc;
+}
+
 static const struct source_ops pg_ops = {
 	pg_begin,     pg_list_tables, pg_describe,
 	pg_open_rows, pg_next_row,    pg_close,
+	pg_facts,     pg_server,      pg_per_day,
 };
 
 struct source *source_pg_open(const struct uri *u, const struct source_opts *o,

@@ -62,9 +62,14 @@ test_expect_success 'setup: the reference chat database (2,000 messages) in Mari
 		"DROP DATABASE IF EXISTS \`${TEST_DB}_restore\`; CREATE DATABASE \`${TEST_DB}_restore\` CHARACTER SET utf8mb4"
 '
 
-test_expect_success '1. plan: the schema summary and exact counts per table' '
-	block 1 >out && test_grep "table messages" out &&
-	block 2 >out && test_grep "messages	2000 rows" out && test_grep "users	" out
+test_expect_success '1. plan: the inventory, and a dry run against the target' '
+	block 1 >out && test_grep "messages.kind	enum" out &&
+	test_grep "messages.created_at	datetime_zone" out &&
+	jq -e "[.tables[] | select(.table == \"messages\")][0] | .rows == 2000 and .rows_exact and .rows_per_day.rows > 0" inventory.json &&
+	block 2 >out && test_grep "check: a load would go through" out &&
+	test_grep "  copy: about " out && test_grep "total: " out &&
+	jq -e ".clean == true" check.json &&
+	test ! -e trial.ferry
 '
 
 test_expect_success '2. bulk copy under the job, verified equal' '

@@ -12,6 +12,8 @@
 #include "cli.h"
 #include "err.h"
 #include "extract.h"
+#include "inventory.h"
+#include "jsonfile.h"
 #include "progress.h"
 #include "stream.h"
 #include "uri.h"
@@ -21,6 +23,7 @@
 static const char usage_text[] =
     "usage: ferry-extract [OPTIONS] SOURCE -t TABLE...\n"
     "       ferry-extract [OPTIONS] SOURCE --all-tables [--exclude PATTERN]...\n"
+    "       ferry-extract --inventory [OPTIONS] SOURCE -t TABLE...\n"
     "\n"
     "Read tables out of a database in one consistent snapshot and write them\n"
     "as a ferry stream on stdout.  SOURCE is mysql://USER@HOST[:PORT]/DB\n"
@@ -44,7 +47,19 @@ static const char usage_text[] =
     "                            only rows from the last watermark that\n"
     "                            ferry-load --job NAME committed into TARGET\n"
     "      --overlap N           with --since-job: start N seconds (N units\n"
-    "                            of an integer watermark) earlier\n"    "      --zero-dates MODE     null (default: zero dates become NULL, counted)\n"
+    "                            of an integer watermark) earlier\n"    "      --inventory           move no rows: report per table its rows,\n"
+    "                            bytes, key, column types and their mapping,\n"
+    "                            and the columns that need a decision\n"
+    "      --exact               --inventory: count rows (and odd values)\n"
+    "                            instead of the engine's estimate\n"
+    "      --time-column TABLE=COLUMN\n"
+    "                            --inventory: rows per day of COLUMN over\n"
+    "                            the 30 days to its newest value\n"
+    "      --rate ROWS_PER_S     --inventory: estimate copy times at this rate\n"
+    "      --rate-from FILE      --inventory: ... at the rates of an earlier\n"
+    "                            run's --stats FILE\n"
+    "      --report FILE         --inventory: write the report as JSON to FILE\n"
+    "      --zero-dates MODE     null (default: zero dates become NULL, counted)\n"
     "                            or error\n"
     "      --defaults-file FILE  MySQL option file to read credentials from\n"
     "      --connect-timeout S   seconds to connect (default 30; 0 waits)\n"
@@ -97,6 +112,58 @@ static void parse_kv(const char *opt, char *arg, struct extract_kv *kv)
 	kv->value = eq + 1;
 }
 
+/* --inventory: the report on stdout, and as JSON with --report */
+static int run_inventory(char *arg, const struct extract_opts *o,
+			 struct inventory_opts *inv, const char *report_path,
+			 const char *out_path)
+{
+	struct buf text;
+	cJSON *report = NULL;
+	struct uri u;
+	struct err e;
+	int rc;
+
+	err_init(&e);
+	if (out_path || o->nincrementals || o->nsinces || o->since_job ||
+	    o->part_n || o->order_pk || o->nwheres || o->ncolumns ||
+	    o->schema_only || o->stats_path)
+		cli_usage_error("--inventory moves no rows: -o, --where, "
+				"--columns, --order, --part, --incremental, "
+				"--since, --schema-only and --stats do not "
+				"apply");
+	inv->tables = o->tables;
+	inv->ntables = o->ntables;
+	inv->all_tables = o->all_tables;
+	inv->excludes = o->excludes;
+	inv->nexcludes = o->nexcludes;
+	inv->source = o->source;
+	if (uri_parse(arg, &u, &e) < 0)
+		return cli_report(&e);
+	if (inv->source.defaults_file &&
+	    cli_defaults_file(inv->source.defaults_file) != 0) {
+		uri_release(&u);
+		return ERR_USAGE;
+	}
+	if (u.password_in_uri) {
+		cli_password_warning();
+		cli_scrub_arg(arg, u.display);
+	}
+	buf_init(&text, (size_t)1 << 30);
+	rc = inventory_run(&u, inv, &report, &text, &e);
+	if (rc == 0 && report_path)
+		rc = jsonfile_write(report, "--report", report_path, &e);
+	if (rc == 0 && (fwrite(text.data, 1, text.len, stdout) != text.len ||
+			cli_close_output(stdout, &e) < 0)) {
+		if (e.class == ERR_OK)
+			err_set(&e, ERR_SYSTEM, "stdout: %s", strerror(errno));
+		rc = -1;
+	}
+	cJSON_Delete(report);
+	buf_release(&text);
+	uri_release(&u);
+	return rc < 0 ? cli_report(&e) : 0;
+}
+
 int main(int argc, char **argv)
 {
 	enum {
@@ -114,6 +181,12 @@ int main(int argc, char **argv)
 		OPT_SINCE,
 		OPT_SINCE_JOB,
 		OPT_OVERLAP,
+		OPT_INVENTORY,
+		OPT_EXACT,
+		OPT_TIME_COLUMN,
+		OPT_RATE,
+		OPT_RATE_FROM,
+		OPT_REPORT,
 	};
 	static const struct option longopts[] = {
 		{ "table", required_argument, NULL, 't' },
@@ -141,6 +214,12 @@ int main(int argc, char **argv)
 		{ "metrics-file", required_argument, NULL,
 		  CLI_OPT_METRICS_FILE },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "inventory", no_argument, NULL, OPT_INVENTORY },
+		{ "exact", no_argument, NULL, OPT_EXACT },
+		{ "time-column", required_argument, NULL, OPT_TIME_COLUMN },
+		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "rate-from", required_argument, NULL, OPT_RATE_FROM },
+		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -148,6 +227,10 @@ int main(int argc, char **argv)
 	static const char *tables[MAX_ARGS], *excludes[MAX_ARGS];
 	static struct extract_kv columns[MAX_ARGS], wheres[MAX_ARGS];
 	static struct extract_kv incrementals[MAX_ARGS], sinces[MAX_ARGS];
+	static struct extract_kv time_columns[MAX_ARGS];
+	struct inventory_opts inv;
+	int inventory = 0;
+	const char *report_path = NULL;
 	char *since_target = NULL;
 	struct uri target;
 	struct extract_opts o;
@@ -168,6 +251,8 @@ int main(int argc, char **argv)
 	o.sinces = sinces;
 	o.notice = show_notice;
 	memset(&target, 0, sizeof(target));
+	memset(&inv, 0, sizeof(inv));
+	inv.time_columns = time_columns;
 	o.writer.level = 1;
 	o.writer.batch_bytes = STREAM_DEFAULT_BATCH;
 	o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
@@ -272,6 +357,20 @@ int main(int argc, char **argv)
 		case OPT_STATS: o.stats_path = optarg; break;
 		case CLI_OPT_METRICS_FILE: metrics_path = optarg; break;
 		case OPT_NO_PROGRESS: show_progress = 0; break;
+		case OPT_INVENTORY: inventory = 1; break;
+		case OPT_EXACT: inv.exact = 1; break;
+		case OPT_TIME_COLUMN:
+			if (inv.ntime_columns == MAX_ARGS)
+				cli_usage_error("too many --time-column options");
+			parse_kv("--time-column", optarg,
+				 &time_columns[inv.ntime_columns++]);
+			break;
+		case OPT_RATE:
+			inv.rate = (double)cli_number("--rate", optarg, 1,
+						      1000000000000LL);
+			break;
+		case OPT_RATE_FROM: inv.rate_from = optarg; break;
+		case OPT_REPORT: report_path = optarg; break;
 		case 'h': return cli_help(usage_text);
 		case 'V': return cli_version();
 		default:
@@ -289,6 +388,15 @@ int main(int argc, char **argv)
 	if (o.schema_only && (o.part_n || o.order_pk || o.nwheres))
 		cli_usage_error(
 		    "--schema-only reads no rows: --part, --order and --where do not apply");
+	if (!inventory && (inv.exact || inv.ntime_columns || inv.rate ||
+			   inv.rate_from || report_path))
+		cli_usage_error("--exact, --time-column, --rate, --rate-from "
+				"and --report go with --inventory");
+	if (inv.rate && inv.rate_from)
+		cli_usage_error("--rate and --rate-from exclude each other");
+	if (inventory)
+		return run_inventory(argv[optind], &o, &inv, report_path,
+				     out_path);
 	if (!out_path && isatty(STDOUT_FILENO))
 		cli_usage_error(
 		    "refusing to write a binary stream to a terminal "

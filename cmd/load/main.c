@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "checkpoint.h"
 #include "cli.h"
 #include "err.h"
+#include "jsonfile.h"
 #include "load.h"
 #include "progress.h"
 #include "stream.h"
@@ -19,6 +21,7 @@
 
 static const char usage_text[] =
     "usage: ferry-load [OPTIONS] TARGET [-i FILE]\n"
+    "       ferry-load --check [OPTIONS] TARGET [-i FILE]\n"
     "\n"
     "Write the tables of a ferry stream (stdin, or -i FILE) into TARGET,\n"
     "one transaction per table.  TARGET is mysql://USER@HOST[:PORT]/DB\n"
@@ -41,6 +44,13 @@ static const char usage_text[] =
     "                            a rerun skips what the job committed, and a\n"
     "                            table with a watermark is upserted once it\n"
     "                            has rows (without -m)\n"
+    "      --check               write nothing: read the stream as a load\n"
+    "                            would and report what TARGET would refuse\n"
+    "                            or change (exit 6 when rows would be refused)\n"
+    "      --samples N           --check: sample keys per finding (default 5)\n"
+    "      --max-keys N          --check: keys per table remembered to find\n"
+    "                            duplicates (default 2000000)\n"
+    "      --report FILE         --check: write the report as JSON to FILE\n"
     "      --defaults-file FILE  MySQL option file to read credentials from\n"
     "      --connect-timeout S   seconds to connect (default 30; 0 waits)\n"
     "      --read-timeout S      seconds without a byte from the server\n"
@@ -53,12 +63,44 @@ static const char usage_text[] =
     "  -V, --version             show the version and exit\n"
     "\n"
     "Exit status: 0 ok, 2 usage, 3 bad input stream (the table in flight is\n"
-    "rolled back), 4 database, 7 pipe or interrupted, 8 system error.\n"
+    "rolled back), 4 database, 6 rows rejected (--check: rows would be\n"
+    "refused), 7 pipe or interrupted, 8 system error.\n"
     "See ferry-load(1).\n";
 
 static void show_notice(const char *line)
 {
 	fprintf(stderr, "%s: notice: %s\n", cli_prog(), line);
+}
+
+/* --check: the report on stdout (and --report FILE); 6 when a load
+ * would refuse rows */
+static int run_check(const struct uri *u, const struct check_opts *co,
+		     FILE *in, const char *report_path)
+{
+	struct buf text;
+	cJSON *report = NULL;
+	struct err e;
+	int rc, refused = 0;
+
+	err_init(&e);
+	buf_init(&text, (size_t)1 << 30);
+	rc = check_run(u, co, in, &report, &text, &refused, &e);
+	if (rc == 0 && report_path)
+		rc = jsonfile_write(report, "--report", report_path, &e);
+	if (rc == 0 && (fwrite(text.data, 1, text.len, stdout) != text.len ||
+			cli_close_output(stdout, &e) < 0)) {
+		if (e.class == ERR_OK)
+			err_set(&e, ERR_SYSTEM, "stdout: %s", strerror(errno));
+		rc = -1;
+	}
+	cJSON_Delete(report);
+	buf_release(&text);
+	if (rc < 0) {
+		if (e.class == ERR_STREAM && strncmp(e.msg, "byte ", 5) == 0)
+			err_prefix(&e, "%s", co->in_name);
+		return cli_report(&e);
+	}
+	return refused ? ERR_REJECTS : 0;
 }
 
 int main(int argc, char **argv)
@@ -75,6 +117,10 @@ int main(int argc, char **argv)
 		OPT_INDEXES_AFTER,
 		OPT_NO_INDEXES,
 		OPT_JOB,
+		OPT_CHECK,
+		OPT_SAMPLES,
+		OPT_MAX_KEYS,
+		OPT_REPORT,
 	};
 	static const struct option longopts[] = {
 		{ "input", required_argument, NULL, 'i' },
@@ -97,6 +143,10 @@ int main(int argc, char **argv)
 		{ "indexes-after", no_argument, NULL, OPT_INDEXES_AFTER },
 		{ "no-indexes", no_argument, NULL, OPT_NO_INDEXES },
 		{ "max-rejects", required_argument, NULL, OPT_MAX_REJECTS },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "samples", required_argument, NULL, OPT_SAMPLES },
+		{ "max-keys", required_argument, NULL, OPT_MAX_KEYS },
+		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -105,7 +155,9 @@ int main(int argc, char **argv)
 	struct load_opts o;
 	struct progress prog_state;
 	const char *in_path = NULL, *metrics_path = NULL;
-	int c, rc, show_progress = 1, max_set = 0;
+	int c, rc, show_progress = 1, max_set = 0, check = 0;
+	long long samples = -1, max_keys = -1;
+	const char *report_path = NULL;
 	FILE *in = stdin;
 	struct uri u;
 	struct err e;
@@ -174,6 +226,15 @@ int main(int argc, char **argv)
 			    "--max-rejects", optarg, 0, 1000000000000LL);
 			max_set = 1;
 			break;
+		case OPT_CHECK: check = 1; break;
+		case OPT_SAMPLES:
+			samples = cli_number("--samples", optarg, 0, 100000);
+			break;
+		case OPT_MAX_KEYS:
+			max_keys = cli_number("--max-keys", optarg, 1,
+					      1000000000LL);
+			break;
+		case OPT_REPORT: report_path = optarg; break;
 		case 'h': return cli_help(usage_text);
 		case 'V': return cli_version();
 		default:
@@ -181,6 +242,14 @@ int main(int argc, char **argv)
 			return ERR_USAGE;
 		}
 	}
+	if (!check && (samples >= 0 || max_keys >= 0 || report_path))
+		cli_usage_error("--samples, --max-keys and --report go with "
+				"--check");
+	if (check && (o.sink.job || o.rejects_path || metrics_path ||
+		      o.stats_path || o.sink.commit_every))
+		cli_usage_error("--check writes nothing: --job, --rejects, "
+				"--stats, --metrics-file and --commit-every do "
+				"not apply");
 	if (max_set && !o.rejects_path)
 		cli_usage_error("--max-rejects goes with --rejects");
 	if (o.rejects_path &&
@@ -235,6 +304,28 @@ int main(int argc, char **argv)
 	progress_init(&prog_state, stderr, cli_prog(), show_progress);
 	o.progress = &prog_state;
 
+	if (check) {
+		struct check_opts co;
+		memset(&co, 0, sizeof(co));
+		co.mode = o.sink.mode;
+		co.create = o.sink.create;
+		co.maps = o.maps;
+		co.nmaps = o.nmaps;
+		co.in_name = o.in_name;
+		co.samples = samples >= 0 ? (unsigned)samples
+					  : CHECK_DEFAULT_SAMPLES;
+		co.max_keys = max_keys > 0 ? (uint64_t)max_keys
+					   : CHECK_DEFAULT_MAX_KEYS;
+		co.defaults_file = o.sink.defaults_file;
+		co.connect_timeout = o.sink.connect_timeout;
+		co.read_timeout = o.sink.read_timeout;
+		co.progress = o.progress;
+		rc = run_check(&u, &co, in, report_path);
+		if (in != stdin)
+			fclose(in);
+		uri_release(&u);
+		return rc;
+	}
 	if (metrics_path &&
 	    !(o.metrics = metrics_new("load", o.sink.job, &e))) {
 		uri_release(&u);

@@ -1,0 +1,996 @@
+#include "check.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <xxhash.h>
+
+#include "source.h"
+#include "stream.h"
+#include "utf8.h"
+
+/* what a value may meet; the order is the report's */
+enum check_kind {
+	CK_NULL_NOT_NULL,
+	CK_NUL_BYTE,
+	CK_INVALID_UTF8,
+	CK_BYTES_AS_HEX,
+	CK_TOO_LONG,
+	CK_OUT_OF_RANGE,
+	CK_NOT_BOOL,
+	CK_ENUM_LABEL,
+	CK_DUPLICATE_KEY,
+	CK_COUNT
+};
+
+static const char *const kind_name[CK_COUNT] = {
+	"null_not_null", "nul_byte",	 "invalid_utf8",
+	"bytes_as_hex",	 "too_long",	 "out_of_range",
+	"not_bool",	 "enum_label",	 "duplicate_key",
+};
+
+/* a finding of one column (or of the key, for duplicates) */
+struct finding {
+	uint64_t count;
+	char **samples; /* up to opts.samples key texts */
+	size_t nsamples;
+};
+
+/* an integer range of a target column */
+struct range {
+	int known;
+	int unsigned_;
+	int64_t lo, hi;	  /* signed targets */
+	uint64_t uhi;	  /* unsigned targets */
+	int digits;	  /* numeric(p,s): digits before the point; -1 */
+};
+
+/* what the check knows of one stream column against its target column */
+struct col_check {
+	const struct schema_column *sc; /* stream */
+	const struct schema_column *tc; /* target, or the stream's own when
+					 * the table is to be created */
+	int text_in;	 /* stream value is text-like */
+	int nul;	 /* PostgreSQL target: NUL bytes refused */
+	int pg;		 /* the target is PostgreSQL */
+	int bytes_text;	 /* bytes into a text column */
+	int64_t max_len; /* characters (or bytes with len_bytes); -1 */
+	int len_bytes;
+	struct range r;
+	int to_bool;   /* number into a bool column */
+	int labels;    /* check enum labels */
+	struct finding f[CK_COUNT];
+};
+
+struct table_check {
+	const struct schema_table *t; /* the stream's: borrowed until the
+				       * reader's next table */
+	size_t ncols;
+	struct schema_table *tt; /* target's description, or NULL */
+	struct col_check *cc;
+	/* duplicates */
+	size_t *key;	 /* stream column indexes of the key */
+	size_t nkey;
+	uint64_t *slots; /* open addressing; 0 is empty */
+	size_t nslots, nkeys;
+	int sorted, hashing;
+	uint64_t dup_stopped; /* row from which duplicates went unchecked */
+	struct value prev[64];
+	struct buf prev_mem;
+	int has_prev;
+	struct buf scratch;
+	struct finding dup;
+};
+
+/* --- helpers ------------------------------------------------------------------- */
+
+static int is_textish(enum value_type t)
+{
+	return t == VALUE_TEXT || t == VALUE_ENUM || t == VALUE_JSON ||
+	       t == VALUE_DECIMAL;
+}
+
+static int is_number(enum value_type t)
+{
+	return t == VALUE_BOOL || t == VALUE_INT64 || t == VALUE_UINT64 ||
+	       t == VALUE_FLOAT64 || t == VALUE_DECIMAL;
+}
+
+static int starts(const char *s, const char *p)
+{
+	return s && strncasecmp(s, p, strlen(p)) == 0;
+}
+
+/* whether a stream type goes into a target type at all (value checks
+ * aside); 0 is a column a load would fail on */
+static int compatible(enum value_type s, enum value_type t)
+{
+	if (s == t || (is_number(s) && is_number(t)))
+		return 1;
+	if (t == VALUE_TEXT)
+		return 1; /* everything has a text form; bytes are checked */
+	if (t == VALUE_ENUM)
+		return s == VALUE_TEXT || s == VALUE_ENUM;
+	if (t == VALUE_JSON)
+		return s == VALUE_TEXT;
+	if (t == VALUE_TIMESTAMP || t == VALUE_TIMESTAMPTZ)
+		return s == VALUE_TIMESTAMP || s == VALUE_TIMESTAMPTZ ||
+		       s == VALUE_DATE;
+	return 0;
+}
+
+/* the integer range of a target column, from its type's text */
+static struct range target_range(const struct schema_column *c, int mysql)
+{
+	struct range r = { 0, 0, 0, 0, 0, -1 };
+	const char *st = c->source_type ? c->source_type : "";
+	int uns = strstr(st, "unsigned") != NULL;
+	static const struct {
+		const char *name;
+		int64_t lo, hi;
+		uint64_t uhi;
+	} ints[] = {
+		{ "tinyint", -128, 127, 255 },
+		{ "smallint", -32768, 32767, 65535 },
+		{ "mediumint", -8388608, 8388607, 16777215 },
+		{ "int", INT32_MIN, INT32_MAX, UINT32_MAX },
+		{ "integer", INT32_MIN, INT32_MAX, UINT32_MAX },
+		{ "bigint", INT64_MIN, INT64_MAX, UINT64_MAX },
+	};
+
+	if (c->type == VALUE_DECIMAL && c->precision > 0 && c->scale >= 0 &&
+	    c->scale <= c->precision) {
+		r.known = 1;
+		r.digits = (int)(c->precision - c->scale);
+		return r;
+	}
+	if (c->type != VALUE_INT64 && c->type != VALUE_UINT64)
+		return r;
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		size_t n = strlen(ints[i].name);
+		if (strncmp(st, ints[i].name, n) == 0 &&
+		    (st[n] == '\0' || st[n] == '(' || st[n] == ' ')) {
+			r.known = 1;
+			r.unsigned_ = mysql && uns;
+			r.lo = ints[i].lo;
+			r.hi = ints[i].hi;
+			r.uhi = ints[i].uhi;
+			return r;
+		}
+	}
+	return r;
+}
+
+/* digits before the point of a decimal text, leading zeros left out */
+static int int_digits(const char *p, size_t len)
+{
+	size_t i = 0;
+	int n = 0;
+
+	if (i < len && (p[i] == '-' || p[i] == '+'))
+		i++;
+	while (i < len && p[i] == '0')
+		i++;
+	while (i < len && p[i] >= '0' && p[i] <= '9') {
+		i++;
+		n++;
+	}
+	return n;
+}
+
+static int in_range(const struct range *r, enum value_type t,
+		    const struct value *v)
+{
+	if (!r->known)
+		return 1;
+	if (r->digits >= 0) {
+		char tmp[24];
+		int n;
+		switch (t) {
+		case VALUE_INT64:
+			n = snprintf(tmp, sizeof(tmp), "%" PRId64, v->v.i);
+			return int_digits(tmp, (size_t)n) <= r->digits;
+		case VALUE_UINT64:
+			n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v->v.u);
+			return int_digits(tmp, (size_t)n) <= r->digits;
+		case VALUE_DECIMAL:
+			if (v->v.s.len && (v->v.s.p[0] == 'N' ||
+					   v->v.s.p[0] == 'I' ||
+					   (v->v.s.len > 1 && v->v.s.p[1] == 'I')))
+				return 0; /* NaN, Infinity: no MySQL form */
+			return int_digits(v->v.s.p, v->v.s.len) <= r->digits;
+		default: return 1;
+		}
+	}
+	switch (t) {
+	case VALUE_BOOL: return 1;
+	case VALUE_INT64:
+		if (r->unsigned_)
+			return v->v.i >= 0 && (uint64_t)v->v.i <= r->uhi;
+		return v->v.i >= r->lo && v->v.i <= r->hi;
+	case VALUE_UINT64:
+		if (r->unsigned_)
+			return v->v.u <= r->uhi;
+		return v->v.u <= (uint64_t)r->hi;
+	default: return 1;
+	}
+}
+
+static size_t utf8_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+static int has_label(const struct schema_column *c, const char *p, size_t len)
+{
+	for (size_t k = 0; k < c->nlabels; k++)
+		if (strlen(c->labels[k]) == len &&
+		    memcmp(c->labels[k], p, len) == 0)
+			return 1;
+	return 0;
+}
+
+static void finding_release(struct finding *f)
+{
+	for (size_t i = 0; i < f->nsamples; i++)
+		free(f->samples[i]);
+	free(f->samples);
+	memset(f, 0, sizeof(*f));
+}
+
+/* count one finding for the row; keep its key when there is room */
+static int note(struct finding *f, const struct check_opts *o,
+		const struct schema_table *t, const struct value *row,
+		uint64_t row_no, struct err *e)
+{
+	char key[256];
+
+	f->count++;
+	if (f->nsamples >= o->samples)
+		return 0;
+	if (!f->samples &&
+	    !(f->samples = calloc(o->samples, sizeof(*f->samples))))
+		return err_oom(e);
+	if (t->npk)
+		schema_row_key(t, row, key, sizeof(key));
+	else
+		snprintf(key, sizeof(key), "row %" PRIu64, row_no);
+	if (!(f->samples[f->nsamples] = strdup(key)))
+		return err_oom(e);
+	f->nsamples++;
+	return 0;
+}
+
+/* --- duplicates --------------------------------------------------------------- */
+
+static int is_bytes(enum value_type t)
+{
+	return value_type_is_bytes(t);
+}
+
+static int keep_prev(struct table_check *tc, const struct value *row,
+		     struct err *e)
+{
+	size_t off[64];
+
+	buf_reset(&tc->prev_mem);
+	for (size_t i = 0; i < tc->nkey; i++) {
+		const struct value *v = &row[tc->key[i]];
+		tc->prev[i] = *v;
+		off[i] = tc->prev_mem.len;
+		if (!v->null && is_bytes(tc->t->cols[tc->key[i]].type) &&
+		    buf_add(&tc->prev_mem, v->v.s.p, v->v.s.len, e) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < tc->nkey; i++)
+		if (!tc->prev[i].null &&
+		    is_bytes(tc->t->cols[tc->key[i]].type))
+			tc->prev[i].v.s.p = (const char *)tc->prev_mem.data + off[i];
+	tc->has_prev = 1;
+	return 0;
+}
+
+/* <0, 0, >0: the row's key against the previous row's */
+static int cmp_prev(const struct table_check *tc, const struct value *row)
+{
+	for (size_t i = 0; i < tc->nkey; i++) {
+		const struct value *a = &row[tc->key[i]], *b = &tc->prev[i];
+		int c;
+		if (a->null || b->null) {
+			if (a->null != b->null)
+				return a->null ? -1 : 1;
+			continue;
+		}
+		c = value_compare(tc->t->cols[tc->key[i]].type, a, b);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+/* 1 when the hash was there, 0 when added, -1 */
+static int hash_add(struct table_check *tc, uint64_t h, struct err *e)
+{
+	size_t i;
+
+	if (!h)
+		h = 1;
+	if ((tc->nkeys + 1) * 2 > tc->nslots) {
+		size_t n = tc->nslots ? tc->nslots * 2 : 1024;
+		uint64_t *ns = calloc(n, sizeof(*ns));
+		if (!ns)
+			return err_oom(e);
+		for (size_t k = 0; k < tc->nslots; k++) {
+			uint64_t x = tc->slots[k];
+			if (!x)
+				continue;
+			for (i = (size_t)(x & (n - 1)); ns[i];
+			     i = (i + 1) & (n - 1))
+				;
+			ns[i] = x;
+		}
+		free(tc->slots);
+		tc->slots = ns;
+		tc->nslots = n;
+	}
+	for (i = (size_t)(h & (tc->nslots - 1)); tc->slots[i];
+	     i = (i + 1) & (tc->nslots - 1))
+		if (tc->slots[i] == h)
+			return 1;
+	tc->slots[i] = h;
+	tc->nkeys++;
+	return 0;
+}
+
+/* 1 when the row's key came before in this table, 0, -1 */
+static int dup_row(struct table_check *tc, const struct check_opts *o,
+		   const struct value *row, uint64_t row_no, struct err *e)
+{
+	int dup = 0, c = 0;
+
+	if (!tc->nkey)
+		return 0;
+	if (tc->has_prev) {
+		c = cmp_prev(tc, row);
+		if (c < 0)
+			tc->sorted = 0;
+	}
+	if (tc->hashing && tc->nkeys >= o->max_keys) {
+		/* out of room: a stream in key order goes on by neighbours */
+		tc->hashing = 0;
+		free(tc->slots);
+		tc->slots = NULL;
+		tc->nslots = tc->nkeys = 0;
+	}
+	if (tc->hashing) {
+		buf_reset(&tc->scratch);
+		for (size_t i = 0; i < tc->nkey; i++)
+			if (value_canonical(&tc->scratch,
+					    tc->t->cols[tc->key[i]].type,
+					    &row[tc->key[i]], e) < 0)
+				return -1;
+		if ((dup = hash_add(tc, XXH3_64bits(tc->scratch.data,
+						    tc->scratch.len),
+				    e)) < 0)
+			return -1;
+	} else if (tc->sorted) {
+		dup = tc->has_prev && c == 0;
+	} else if (!tc->dup_stopped) {
+		tc->dup_stopped = row_no;
+	}
+	return keep_prev(tc, row, e) < 0 ? -1 : dup;
+}
+
+/* --- a table ------------------------------------------------------------------- */
+
+static void table_release(struct table_check *tc)
+{
+	if (tc->cc)
+		for (size_t i = 0; i < tc->ncols; i++)
+			for (int k = 0; k < CK_COUNT; k++)
+				finding_release(&tc->cc[i].f[k]);
+	free(tc->cc);
+	finding_release(&tc->dup);
+	schema_table_free(tc->tt);
+	free(tc->key);
+	free(tc->slots);
+	buf_release(&tc->prev_mem);
+	buf_release(&tc->scratch);
+	memset(tc, 0, sizeof(*tc));
+}
+
+static int col_index(const struct schema_table *t, const char *name,
+		     int nocase)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if ((nocase ? strcasecmp : strcmp)(t->cols[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int add_note(cJSON *notes, struct err *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int add_note(cJSON *notes, struct err *e, const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (!cJSON_AddItemToArray(notes, cJSON_CreateString(line)))
+		return err_oom(e);
+	return 0;
+}
+
+/*
+ * Set up the checks of stream table t against the target: its columns
+ * (JSON in cols, problems that fail the whole table in problems, other
+ * remarks in notes).  *fails: a load would fail on the table itself.
+ */
+static int table_begin(struct table_check *tc, struct source *src,
+		       const struct check_opts *o, int mysql,
+		       const struct schema_table *t, const char *name,
+		       int exists, cJSON *jt, int *fails, struct err *e)
+{
+	struct source_facts f;
+	cJSON *cols, *notes, *problems;
+	int rc = -1;
+
+	memset(&f, 0, sizeof(f));
+	tc->t = t;
+	tc->ncols = t->ncols;
+	tc->sorted = tc->hashing = 1;
+	buf_init(&tc->prev_mem, (size_t)STREAM_MAX_ROW);
+	buf_init(&tc->scratch, (size_t)STREAM_MAX_ROW + 1024);
+	if (!(tc->cc = calloc(t->ncols, sizeof(*tc->cc))) ||
+	    !(tc->key = calloc(t->ncols + 1, sizeof(*tc->key))) ||
+	    !(cols = cJSON_AddArrayToObject(jt, "columns")) ||
+	    !(notes = cJSON_AddArrayToObject(jt, "notes")) ||
+	    !(problems = cJSON_AddArrayToObject(jt, "problems")) ||
+	    !cJSON_AddBoolToObject(jt, "exists", exists))
+		return err_oom(e);
+	if (exists) {
+		if (!(tc->tt = source_describe(src, name, e)) ||
+		    source_table_facts(src, tc->tt, 0, &f, e) < 0)
+			goto out;
+		if (!cJSON_AddBoolToObject(jt, "empty", !f.has_rows))
+			goto oom;
+		if (f.has_rows && o->mode == SINK_INSERT &&
+		    add_note(notes, e,
+			     "the table holds rows: a key that exists would "
+			     "be refused (--mode insert)") < 0)
+			goto out;
+		if (f.has_rows && o->mode == SINK_TRUNCATE &&
+		    add_note(notes, e,
+			     "the table holds rows: --mode truncate would "
+			     "empty it") < 0)
+			goto out;
+	} else {
+		if (!cJSON_AddNullToObject(jt, "empty") ||
+		    !cJSON_AddBoolToObject(jt, "create", o->create))
+			goto oom;
+		if (!o->create) {
+			*fails = 1;
+			if (add_note(problems, e,
+				     "table %s does not exist (use --create)",
+				     name) < 0)
+				goto out;
+		} else if (add_note(notes, e,
+				    "--create would make it from the stream's "
+				    "schema (types as in ferry-load(1)), its "
+				    "primary key after the rows") < 0)
+			goto out;
+	}
+	/* the key duplicates are looked for: the target's when it has
+	 * one the stream carries, else the stream's */
+	if (tc->tt && tc->tt->npk) {
+		for (size_t k = 0; k < tc->tt->npk; k++) {
+			int i = col_index(t, tc->tt->cols[tc->tt->pk[k]].name,
+					  mysql);
+			if (i < 0) {
+				tc->nkey = 0;
+				break;
+			}
+			tc->key[tc->nkey++] = (size_t)i;
+		}
+	}
+	if (!tc->nkey)
+		for (size_t k = 0; k < t->npk; k++)
+			tc->key[tc->nkey++] = t->pk[k];
+	if (tc->nkey > 64)
+		tc->nkey = 0;
+	for (size_t i = 0; i < t->ncols; i++) {
+		struct col_check *c = &tc->cc[i];
+		const struct schema_column *sc = &t->cols[i];
+		cJSON *jc = cJSON_CreateObject();
+		int ti = tc->tt ? col_index(tc->tt, sc->name, mysql) : -1;
+		const char *status = "ok";
+
+		c->sc = sc;
+		c->tc = tc->tt ? (ti >= 0 ? &tc->tt->cols[ti] : NULL) : sc;
+		if (!jc || !cJSON_AddItemToArray(cols, jc) ||
+		    !cJSON_AddStringToObject(jc, "name", sc->name) ||
+		    !cJSON_AddStringToObject(jc, "stream_type",
+					     value_type_name(sc->type)) ||
+		    !cJSON_AddBoolToObject(jc, "stream_nullable", sc->nullable))
+			goto oom;
+		if (!c->tc) {
+			*fails = 1;
+			status = "missing";
+			if (add_note(problems, e, "table %s has no column %s",
+				     name, sc->name) < 0)
+				goto out;
+		} else {
+			const struct schema_column *tcol = c->tc;
+			if (tc->tt &&
+			    (!cJSON_AddStringToObject(
+				 jc, "target_type",
+				 tcol->source_type ? tcol->source_type : "") ||
+			     !cJSON_AddBoolToObject(jc, "target_nullable",
+						    tcol->nullable)))
+				goto oom;
+			if (!compatible(sc->type, tcol->type)) {
+				*fails = 1;
+				status = "type_mismatch";
+				if (add_note(problems, e,
+					     "column %s: a stream %s does not go "
+					     "into %s",
+					     sc->name, value_type_name(sc->type),
+					     tcol->source_type ? tcol->source_type
+							       : "") < 0)
+					goto out;
+			} else if (sc->nullable && !tcol->nullable) {
+				status = "nullability";
+			} else if (tc->tt && sc->type != tcol->type) {
+				status = "converted";
+			}
+			c->text_in = is_textish(sc->type);
+			c->pg = !mysql;
+			c->nul = !mysql && c->text_in &&
+				 tcol->type != VALUE_BYTES;
+			c->bytes_text = sc->type == VALUE_BYTES &&
+					(tcol->type == VALUE_TEXT ||
+					 tcol->type == VALUE_ENUM ||
+					 tcol->type == VALUE_JSON);
+			c->max_len = -1;
+			if (tc->tt && tcol->length > 0 &&
+			    (tcol->type == VALUE_TEXT ||
+			     tcol->type == VALUE_BYTES) &&
+			    (sc->type == VALUE_TEXT || sc->type == VALUE_ENUM ||
+			     sc->type == VALUE_BYTES)) {
+				const char *st = tcol->source_type;
+				c->max_len = tcol->length;
+				c->len_bytes = tcol->type == VALUE_BYTES ||
+					       !(starts(st, "varchar") ||
+						 starts(st, "char") ||
+						 starts(st, "character"));
+			}
+			if (tc->tt)
+				c->r = target_range(tcol, mysql);
+			c->to_bool = tcol->type == VALUE_BOOL &&
+				     (sc->type == VALUE_INT64 ||
+				      sc->type == VALUE_UINT64 ||
+				      sc->type == VALUE_DECIMAL);
+			c->labels = tc->tt && tcol->type == VALUE_ENUM &&
+				    tcol->nlabels &&
+				    (sc->type == VALUE_TEXT ||
+				     sc->type == VALUE_ENUM);
+		}
+		if (!cJSON_AddStringToObject(jc, "status", status))
+			goto oom;
+	}
+	rc = 0;
+	goto out;
+oom:
+	err_oom(e);
+out:
+	if (tc->tt)
+		source_facts_release(&f, tc->tt->ncols);
+	return rc;
+}
+
+static int check_row(struct table_check *tc, const struct check_opts *o,
+		     const struct value *row, uint64_t row_no, struct err *e)
+{
+	const struct schema_table *t = tc->t;
+	int d;
+
+	for (size_t i = 0; i < t->ncols; i++) {
+		struct col_check *c = &tc->cc[i];
+		const struct value *v = &row[i];
+		enum value_type st = c->sc->type;
+		int k = -1;
+
+		if (!c->tc)
+			continue;
+		if (v->null) {
+			if (!c->tc->nullable)
+				k = CK_NULL_NOT_NULL;
+		} else if (c->nul && memchr(v->v.s.p, '\0', v->v.s.len)) {
+			k = CK_NUL_BYTE;
+		} else if (c->bytes_text) {
+			/* PostgreSQL keeps bytes in a text column as \x hex
+			 * text; MySQL takes them as they are, if UTF-8 */
+			if (c->pg)
+				k = CK_BYTES_AS_HEX;
+			else if (!utf8_valid(v->v.s.p, v->v.s.len))
+				k = CK_INVALID_UTF8;
+		} else if (c->to_bool) {
+			int ok = st == VALUE_INT64    ? (v->v.i == 0 || v->v.i == 1)
+				 : st == VALUE_UINT64 ? v->v.u <= 1
+						      : v->v.s.len == 1 &&
+							    (v->v.s.p[0] == '0' ||
+							     v->v.s.p[0] == '1');
+			if (!ok)
+				k = CK_NOT_BOOL;
+		} else if (!in_range(&c->r, st, v)) {
+			k = CK_OUT_OF_RANGE;
+		} else if (c->labels &&
+			   !has_label(c->tc, v->v.s.p, v->v.s.len)) {
+			k = CK_ENUM_LABEL;
+		}
+		if (k < 0 && !v->null && c->max_len >= 0) {
+			uint64_t n = c->len_bytes || st == VALUE_BYTES
+					 ? v->v.s.len
+					 : utf8_chars(v->v.s.p, v->v.s.len);
+			if (n > (uint64_t)c->max_len)
+				k = CK_TOO_LONG;
+		}
+		if (k >= 0 && note(&c->f[k], o, t, row, row_no, e) < 0)
+			return -1;
+	}
+	if ((d = dup_row(tc, o, row, row_no, e)) < 0)
+		return -1;
+	if (d && note(&tc->dup, o, t, row, row_no, e) < 0)
+		return -1;
+	return 0;
+}
+
+static const char *detail_of(const struct col_check *c, int k, int mysql,
+			     char *buf, size_t sz)
+{
+	const char *tt = c->tc && c->tc->source_type ? c->tc->source_type
+						       : value_type_name(c->tc->type);
+
+	switch (k) {
+	case CK_NULL_NOT_NULL: return "NULL into a NOT NULL column";
+	case CK_NUL_BYTE: return "text holding a NUL byte, which PostgreSQL refuses";
+	case CK_INVALID_UTF8:
+		snprintf(buf, sz, "bytes that are not UTF-8 into %s", tt);
+		return buf;
+	case CK_BYTES_AS_HEX: return "bytes stored as \\x hex text";
+	case CK_TOO_LONG:
+		snprintf(buf, sz, "longer than %s's %" PRId64 " %s", tt,
+			 c->max_len, c->len_bytes ? "bytes" : "characters");
+		return buf;
+	case CK_OUT_OF_RANGE:
+		snprintf(buf, sz, "out of the range of %s", tt);
+		return buf;
+	case CK_NOT_BOOL:
+		snprintf(buf, sz,
+			 mysql ? "neither 0 nor 1 into %s (stored, but a "
+				 "bool to ferry: refused on the way out)"
+			       : "neither 0 nor 1 into %s",
+			 tt);
+		return buf;
+	case CK_ENUM_LABEL:
+		snprintf(buf, sz, "a label %s does not have", tt);
+		return buf;
+	default: return "";
+	}
+}
+
+static int add_finding(cJSON *arr, const char *column, const char *kind,
+		       const char *detail, const struct finding *f,
+		       int changed, struct err *e)
+{
+	cJSON *o = cJSON_CreateObject(), *s;
+
+	if (!o || !cJSON_AddItemToArray(arr, o) ||
+	    !cJSON_AddStringToObject(o, "column", column) ||
+	    !cJSON_AddStringToObject(o, "kind", kind) ||
+	    !cJSON_AddStringToObject(o, "effect",
+				     changed ? "changed" : "refused") ||
+	    !cJSON_AddStringToObject(o, "detail", detail) ||
+	    !cJSON_AddNumberToObject(o, "count", (double)f->count) ||
+	    !(s = cJSON_AddArrayToObject(o, "samples")))
+		return err_oom(e);
+	for (size_t i = 0; i < f->nsamples; i++)
+		if (!cJSON_AddItemToArray(s, cJSON_CreateString(f->samples[i])))
+			return err_oom(e);
+	return 0;
+}
+
+/* the table's findings into jt; *bad set when a row would be refused */
+static int table_end(struct table_check *tc, const struct check_opts *o,
+		     int mysql, uint64_t rows, cJSON *jt, int *bad,
+		     struct err *e)
+{
+	cJSON *arr;
+	char detail[400];
+
+	if (!cJSON_AddNumberToObject(jt, "rows", (double)rows) ||
+	    !(arr = cJSON_AddArrayToObject(jt, "findings")))
+		return err_oom(e);
+	for (size_t i = 0; i < tc->t->ncols; i++)
+		for (int k = 0; k < CK_COUNT; k++) {
+			const struct finding *f = &tc->cc[i].f[k];
+			if (!f->count)
+				continue;
+			if (k != CK_BYTES_AS_HEX)
+				*bad = 1;
+			if (add_finding(arr, tc->t->cols[i].name, kind_name[k],
+					detail_of(&tc->cc[i], k, mysql, detail,
+						  sizeof(detail)),
+					f, k == CK_BYTES_AS_HEX, e) < 0)
+				return -1;
+		}
+	if (tc->dup.count) {
+		struct buf names;
+		int rc;
+		buf_init(&names, 1u << 16);
+		for (size_t k = 0; k < tc->nkey; k++)
+			if ((k && buf_addc(&names, ',', e) < 0) ||
+			    buf_adds(&names, tc->t->cols[tc->key[k]].name, e) < 0) {
+				buf_release(&names);
+				return -1;
+			}
+		*bad = 1;
+		rc = add_finding(arr, (char *)names.data, "duplicate_key",
+				 "a primary key that came before in the stream",
+				 &tc->dup, 0, e);
+		buf_release(&names);
+		if (rc < 0)
+			return -1;
+	}
+	if (tc->dup_stopped) {
+		cJSON *notes = cJSON_GetObjectItemCaseSensitive(jt, "notes");
+		if (add_note(notes, e,
+			     "duplicate keys checked up to row %" PRIu64
+			     " only: more than %" PRIu64
+			     " keys, not in key order (extract with --order "
+			     "pk, or raise --max-keys)",
+			     tc->dup_stopped, o->max_keys) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* --- text ------------------------------------------------------------------------ */
+
+static const char *jstr(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static int text_report(struct buf *b, const cJSON *root, struct err *e)
+{
+	const cJSON *t, *x;
+	int problems = 0, findings = 0;
+
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(root, "tables"))
+	{
+		const cJSON *empty = cJSON_GetObjectItemCaseSensitive(t, "empty");
+		int exists = cJSON_IsTrue(
+		    cJSON_GetObjectItemCaseSensitive(t, "exists"));
+		int mismatch = 0;
+
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(t, "columns"))
+		mismatch |= strcmp(jstr(x, "status"), "ok") != 0;
+		if (buf_addf(b, e, "table %s -> %s: %.0f rows; ",
+			     jstr(t, "table"), jstr(t, "target_table"),
+			     cJSON_GetObjectItemCaseSensitive(t, "rows")
+				 ->valuedouble) < 0 ||
+		    buf_adds(b,
+			     !exists ? (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+					    t, "create"))
+					    ? "missing, --create would make it"
+					    : "MISSING")
+			     : mismatch ? "exists, differs"
+					: "exists, matches",
+			     e) < 0 ||
+		    (cJSON_IsBool(empty) &&
+		     buf_adds(b, cJSON_IsTrue(empty) ? ", empty" : ", NOT EMPTY",
+			      e) < 0) ||
+		    buf_addc(b, '\n', e) < 0)
+			return -1;
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(t, "columns"))
+		{
+			const char *st = jstr(x, "status");
+			if (strcmp(st, "ok") == 0)
+				continue;
+			if (buf_addf(b, e, "  column %s: %s (stream %s%s, target %s%s)\n",
+				     jstr(x, "name"), st, jstr(x, "stream_type"),
+				     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+					 x, "stream_nullable"))
+					 ? " null"
+					 : "",
+				     jstr(x, "target_type"),
+				     cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(
+					 x, "target_nullable"))
+					 ? " not null"
+					 : "") < 0)
+				return -1;
+		}
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(t, "problems"))
+		{
+			problems++;
+			if (buf_addf(b, e, "  FAILS: %s\n", x->valuestring) < 0)
+				return -1;
+		}
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(t, "notes"))
+		if (buf_addf(b, e, "  note: %s\n", x->valuestring) < 0)
+			return -1;
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(t, "findings"))
+		{
+			const cJSON *s;
+			int first = 1;
+			if (strcmp(jstr(x, "effect"), "refused") == 0)
+				findings++;
+			if (buf_addf(b, e, "  %s: %s: %.0f rows: %s; keys: ",
+				     jstr(x, "column"), jstr(x, "kind"),
+				     cJSON_GetObjectItemCaseSensitive(x, "count")
+					 ->valuedouble,
+				     jstr(x, "detail")) < 0)
+				return -1;
+			cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(x, "samples"))
+			{
+				if (buf_addf(b, e, "%s%s", first ? "" : "; ",
+					     s->valuestring) < 0)
+					return -1;
+				first = 0;
+			}
+			if (buf_addc(b, '\n', e) < 0)
+				return -1;
+		}
+	}
+	if (!problems && !findings)
+		return buf_adds(b, "check: a load would go through\n", e);
+	return buf_addf(b, e,
+			"check: a load would fail: %d findings of refused "
+			"rows, %d table problems\n",
+			findings, problems);
+}
+
+/* --- the run --------------------------------------------------------------------- */
+
+static const char *target_name(const struct check_opts *o, const char *name)
+{
+	for (size_t i = 0; i < o->nmaps; i++)
+		if (strcmp(o->maps[i].from, name) == 0)
+			return o->maps[i].to;
+	return name;
+}
+
+static int listed(char **names, const char *name, int nocase)
+{
+	for (char **p = names; p && *p; p++)
+		if ((nocase ? strcasecmp : strcmp)(*p, name) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *mode_name(enum sink_mode m)
+{
+	switch (m) {
+	case SINK_UPSERT: return "upsert";
+	case SINK_TRUNCATE: return "truncate";
+	case SINK_DELETE: return "delete";
+	default: return "insert";
+	}
+}
+
+int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
+	      cJSON **report, struct buf *text, int *refused, struct err *e)
+{
+	struct source_opts so;
+	struct source *src = NULL;
+	struct stream_reader *r = NULL;
+	struct table_check tc;
+	const struct schema_table *t;
+	char **names = NULL;
+	size_t nnames = 0;
+	cJSON *root = NULL, *tabs;
+	int rc = -1, trc, mysql = u->engine == URI_MYSQL;
+
+	*report = NULL;
+	*refused = 0;
+	memset(&tc, 0, sizeof(tc));
+	memset(&so, 0, sizeof(so));
+	so.defaults_file = o->defaults_file;
+	so.connect_timeout = o->connect_timeout;
+	so.read_timeout = o->read_timeout;
+	if (!(r = stream_reader_new(in, o->in_name, e)))
+		return -1;
+	/* one read-only transaction: nothing the check does can write */
+	if (!(src = source_open(u, &so, e)) || source_begin(src, e) < 0 ||
+	    source_list_tables(src, &names, &nnames, e) < 0)
+		goto out;
+	if (!(root = cJSON_CreateObject()) ||
+	    !cJSON_AddStringToObject(root, "target", u->display) ||
+	    !cJSON_AddStringToObject(root, "engine",
+				     mysql ? "mysql" : "postgresql") ||
+	    !cJSON_AddStringToObject(root, "mode", mode_name(o->mode)) ||
+	    !cJSON_AddBoolToObject(root, "create", o->create) ||
+	    !(tabs = cJSON_AddArrayToObject(root, "tables"))) {
+		err_oom(e);
+		goto out;
+	}
+	while ((trc = stream_reader_next_table(r, &t, e)) == 1) {
+		const char *name = target_name(o, t->name);
+		const struct value *row;
+		uint64_t rows = 0;
+		int fails = 0, bad = 0, rrc;
+		cJSON *jt = cJSON_CreateObject();
+
+		if (!jt || !cJSON_AddItemToArray(tabs, jt) ||
+		    !cJSON_AddStringToObject(jt, "table", t->name) ||
+		    !cJSON_AddStringToObject(jt, "target_table", name)) {
+			err_oom(e);
+			goto out;
+		}
+		if (o->progress)
+			progress_table(o->progress);
+		table_release(&tc);
+		if (table_begin(&tc, src, o, mysql, t, name,
+				listed(names, name, mysql), jt, &fails,
+				e) < 0) {
+			err_prefix(e, "table %s", name);
+			goto out;
+		}
+		while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {
+			rows++;
+			if (check_row(&tc, o, row, stream_reader_row_number(r),
+				      e) < 0) {
+				err_prefix_place(e, "table %s, row %" PRIu64,
+						 name,
+						 stream_reader_row_number(r));
+				goto out;
+			}
+			if (o->progress)
+				progress_update(o->progress, name,
+						stream_reader_row_number(r),
+						stream_reader_offset(r));
+		}
+		if (rrc < 0)
+			goto out;
+		if (table_end(&tc, o, mysql, rows, jt, &bad, e) < 0)
+			goto out;
+		if (!cJSON_AddBoolToObject(jt, "clean", !fails && !bad)) {
+			err_oom(e);
+			goto out;
+		}
+		if (fails || bad)
+			*refused = 1;
+		table_release(&tc);
+	}
+	if (trc < 0)
+		goto out;
+	if (!cJSON_AddBoolToObject(root, "clean", !*refused) ||
+	    text_report(text, root, e) < 0) {
+		if (e->class == ERR_OK)
+			err_oom(e);
+		goto out;
+	}
+	*report = root;
+	root = NULL;
+	rc = 0;
+out:
+	if (o->progress)
+		progress_clear(o->progress);
+	table_release(&tc);
+	cJSON_Delete(root);
+	source_names_free(names);
+	source_close(src);
+	stream_reader_free(r);
+	return rc;
+}
