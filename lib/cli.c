@@ -19,8 +19,10 @@ static const char *cli_name = "ferry";
 static char interrupted_msg[128];
 static size_t interrupted_len;
 
-/* the temporary file of -o while it is written (cli_output_open) */
-static char *volatile cli_tmp;
+/* the temporary files of -o (and ferry-verify's two --emit outputs)
+ * while they are written (cli_output_open) */
+#define CLI_MAX_OUTPUTS 2
+static char *volatile cli_tmp[CLI_MAX_OUTPUTS];
 
 static void on_signal(int sig)
 {
@@ -28,8 +30,9 @@ static void on_signal(int sig)
 	if (write(2, interrupted_msg, interrupted_len) < 0) {
 		/* nothing more can be done */
 	}
-	if (cli_tmp)
-		unlink(cli_tmp);
+	for (int i = 0; i < CLI_MAX_OUTPUTS; i++)
+		if (cli_tmp[i])
+			unlink(cli_tmp[i]);
 	_exit(ERR_PIPE);
 }
 
@@ -155,7 +158,11 @@ int cli_output_open(struct cli_output *o, const char *path, struct err *e)
 		o->tmp = NULL;
 		return -1;
 	}
-	cli_tmp = o->tmp;
+	for (int i = 0; i < CLI_MAX_OUTPUTS; i++)
+		if (!cli_tmp[i]) {
+			cli_tmp[i] = o->tmp;
+			break;
+		}
 	return 0;
 }
 
@@ -183,7 +190,9 @@ int cli_output_finish(struct cli_output *o, int ok, struct err *e)
 	}
 	if (!ok || rc < 0)
 		unlink(o->tmp);
-	cli_tmp = NULL;
+	for (int i = 0; i < CLI_MAX_OUTPUTS; i++)
+		if (cli_tmp[i] == o->tmp)
+			cli_tmp[i] = NULL;
 	o->f = NULL;
 	free(o->tmp);
 	o->tmp = NULL;

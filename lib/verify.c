@@ -60,7 +60,8 @@ struct side {
 	size_t nskey;
 	uint64_t sample_ppm; /* 0: every row */
 	struct buf skeybuf;
-	/* --emit-deletes (side B): the keys only in this side go here */
+	/* --emit-deletes (side B): the keys only in this side go here;
+	 * --emit-upserts (side A): this side's rows B lacks or has changed */
 	struct stream_writer *emit;
 	/* the previous row's key, copied, to check the order */
 	struct value prev[KEY_MAX];
@@ -88,6 +89,11 @@ struct cmp {
 	struct schema_table *et;
 	struct value erow[KEY_MAX];
 	uint64_t emitted;
+	/* --emit-upserts: A's compared columns under B's names, the table
+	 * of rows being written (NULL: none for this table), a row */
+	struct schema_table *ut;
+	struct value *urow;
+	uint64_t upserts;
 };
 
 static int is_stream_spec(const char *s)
@@ -582,6 +588,76 @@ static int emit_key(struct cmp *c, struct side *b, struct err *e)
 	return 0;
 }
 
+/*
+ * --emit-upserts: start table c's rows of A in A's stream: A's compared
+ * columns under B's names and B's table name, keyed by the merge key, so
+ * that ferry-load --mode upsert into B makes those rows as A has them.
+ * The same condition as --emit-deletes: B's primary key is the merge key.
+ */
+static int upsert_begin(struct cmp *c, struct verify_opts *o, struct side *a,
+			struct side *b, struct err *e)
+{
+	const struct schema_table *t = b->t;
+	int same = c->nkey > 0 && t->npk == c->nkey;
+	size_t pk[KEY_MAX];
+
+	for (size_t i = 0; same && i < t->npk; i++) {
+		int in = 0;
+		for (size_t k = 0; k < c->nkey; k++)
+			in |= c->kb[k] == t->pk[i];
+		same = in;
+	}
+	/* the key's columns are among those compared */
+	for (size_t k = 0; same && k < c->nkey; k++) {
+		size_t i = 0;
+		while (i < c->ncols && c->ca[i] != c->ka[k])
+			i++;
+		same = i < c->ncols;
+		pk[k] = i;
+	}
+	if (!same) {
+		if (o->warn)
+			fprintf(o->warn,
+				"%s: warning: table %s: %s: no rows written "
+				"for --emit-upserts\n",
+				cli_prog(), t->name,
+				!t->npk || !c->nkey
+				    ? "no primary key on both sides"
+				    : "the primary key of side B is not "
+				      "that of side A");
+		return 0;
+	}
+	if (!(c->ut = schema_table_keys(a->t, c->ca, c->ncols, e)) ||
+	    !(c->urow = calloc(c->ncols + 1, sizeof(*c->urow))))
+		return c->ut ? err_oom(e) : -1;
+	free(c->ut->name);
+	if (!(c->ut->name = strdup(t->name)))
+		return err_oom(e);
+	for (size_t i = 0; i < c->ncols; i++) {
+		char *n = strdup(t->cols[c->cb[i]].name);
+		if (!n)
+			return err_oom(e);
+		free(c->ut->cols[i].name);
+		c->ut->cols[i].name = n;
+	}
+	memcpy(c->ut->pk, pk, c->nkey * sizeof(*pk));
+	c->ut->npk = c->nkey;
+	return stream_writer_begin_table(a->emit, c->ut, e);
+}
+
+/* --emit-upserts: A's current row, which B lacks or holds otherwise. */
+static int upsert_row(struct cmp *c, struct side *a, struct err *e)
+{
+	if (!c->ut)
+		return 0;
+	for (size_t i = 0; i < c->ncols; i++)
+		c->urow[i] = a->row[c->ca[i]];
+	if (stream_writer_add_row(a->emit, c->urow, e) < 0)
+		return err_prefix(e, "--emit-upserts");
+	c->upserts++;
+	return 0;
+}
+
 static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			 const char *name, cJSON *report, struct err *e)
 {
@@ -712,6 +788,8 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	}
 	if (b->emit && emit_begin(&c, o, b, e) < 0)
 		goto out;
+	if (a->emit && upsert_begin(&c, o, a, b, e) < 0)
+		goto out;
 	if (a->plan) {
 		/* A's database rows come in the input table's key order */
 		size_t kin[KEY_MAX];
@@ -767,7 +845,8 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 				c.missing++;
 				note_diff(&c, o, "missing in B",
 					  (char *)key.data, NULL, NULL);
-				if (side_next(a, e) < 0)
+				if (upsert_row(&c, a, e) < 0 ||
+				    side_next(a, e) < 0)
 					goto out;
 				if (a->row && (add_digest(&c, a, c.ca, c.va,
 							  c.ta, e) < 0 ||
@@ -793,8 +872,12 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		}
 		if (!a->row && !b->row)
 			break;
-		if (compare_rows(&c, o, a, b, &key, e) < 0)
-			goto out;
+		{
+			uint64_t before = c.changed;
+			if (compare_rows(&c, o, a, b, &key, e) < 0 ||
+			    (c.changed > before && upsert_row(&c, a, e) < 0))
+				goto out;
+		}
 		if (side_next(a, e) < 0 || side_next(b, e) < 0)
 			goto out;
 	}
@@ -804,6 +887,13 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			goto out;
 		}
 		o->emitted += c.emitted;
+	}
+	if (c.ut) {
+		if (stream_writer_end_table(a->emit, e) < 0) {
+			err_prefix(e, "--emit-upserts");
+			goto out;
+		}
+		o->upserts += c.upserts;
 	}
 	digest_hex(&a->dig, da);
 	digest_hex(&b->dig, db);
@@ -837,6 +927,10 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		fprintf(o->out,
 			"%s: %" PRIu64 " keys only in B written for deletion\n",
 			name, c.emitted);
+	if (c.ut)
+		fprintf(o->out,
+			"%s: %" PRIu64 " rows of A written for upsert\n", name,
+			c.upserts);
 	if (o->metrics && metrics_table(o->metrics, name, a->rows, METRICS_NONE,
 					progress_now() - t0, METRICS_NONE,
 					e) < 0)
@@ -865,6 +959,8 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 out:
 	cJSON_Delete(tj);
 	schema_table_free(c.et);
+	schema_table_free(c.ut);
+	free(c.urow);
 	free(c.ca);
 	free(c.cb);
 	free(c.va);
@@ -963,7 +1059,14 @@ int verify_run(struct verify_opts *o, struct err *e)
 	sd[1].spec = o->side[1];
 	sd[1].label = 'B';
 	o->differ = 0;
-	o->emitted = 0;
+	o->emitted = o->upserts = 0;
+	if (o->emit_upserts) {
+		struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
+		if (!(sd[0].emit = stream_writer_new(o->emit_upserts, &wo, e))) {
+			err_prefix(e, "--emit-upserts");
+			goto out;
+		}
+	}
 	if (o->emit) {
 		struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
 		if (!(sd[1].emit = stream_writer_new(o->emit, &wo, e))) {
@@ -1131,6 +1234,10 @@ int verify_run(struct verify_opts *o, struct err *e)
 		err_prefix(e, "--emit-deletes");
 		goto out;
 	}
+	if (sd[0].emit && stream_writer_finish(sd[0].emit, e) < 0) {
+		err_prefix(e, "--emit-upserts");
+		goto out;
+	}
 	fprintf(o->out, "%s\n",
 		o->differ ? "the two sides DIFFER" : "the two sides are equal");
 	if (root) {
@@ -1152,6 +1259,7 @@ out:
 	free(seen);
 	cJSON_Delete(root);
 	stream_writer_free(sd[1].emit);
+	stream_writer_free(sd[0].emit);
 	side_close(&sd[0]);
 	side_close(&sd[1]);
 	return rc;

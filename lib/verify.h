@@ -42,6 +42,10 @@ struct verify_opts {
 	/* --emit-deletes: a stream of the keys only in B goes here (not
 	 * closed by verify_run), or NULL */
 	FILE *emit;
+	/* --emit-upserts: a stream of A's rows that B lacks or holds
+	 * otherwise (A's compared columns under B's names), or NULL */
+	FILE *emit_upserts;
+	uint64_t upserts; /* out: rows written to emit_upserts */
 	struct metrics *metrics; /* --metrics-file: per table figures, or NULL */
 	int differ;	  /* out: something differs */
 	uint64_t emitted; /* out: keys written to emit */

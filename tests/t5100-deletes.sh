@@ -219,4 +219,40 @@ test_expect_success '--emit-deletes - writes only the stream on stdout; the summ
 	test ! -e x.ferry
 '
 
+test_expect_success '--emit-upserts: the rows B lacks or holds otherwise; upsert plus delete make B equal' '
+	my_fresh_db && pg_fresh_db &&
+	my_sql "CREATE TABLE up (id INT PRIMARY KEY, v TEXT, n INT);
+		INSERT INTO up VALUES (1, '"'"'a'"'"', 1), (2, '"'"'b'"'"', 2), (3, '"'"'c'"'"', 3), (4, '"'"'d'"'"', 4)" &&
+	pg_sql "CREATE TABLE up (id int PRIMARY KEY, v text, n int);
+		INSERT INTO up VALUES (1, '"'"'a'"'"', 1), (2, '"'"'B'"'"', 2), (4, '"'"'d'"'"', 4), (9, '"'"'z'"'"', 9)" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" -t up \
+		--emit-upserts up.ferry --emit-deletes gone.ferry >out &&
+	test_grep "up: 2 rows of A written for upsert" out &&
+	test_grep "up: 1 keys only in B written for deletion" out &&
+	ferry-cat -f jsonl up.ferry >rows &&
+	printf "%s\n" "{\"table\":\"up\",\"row\":{\"id\":2,\"v\":\"b\",\"n\":2}}" \
+		"{\"table\":\"up\",\"row\":{\"id\":3,\"v\":\"c\",\"n\":3}}" >expect &&
+	test_cmp expect rows &&
+	ferry-load "$PG_URI" -m upsert -i up.ferry &&
+	ferry-load "$PG_URI" --mode delete -i gone.ferry &&
+	ferry-verify "$MY_URI" "$PG_URI" -t up
+'
+
+test_expect_success '--emit-upserts follows a spec: B'"'"'s names, the columns compared' '
+	pg_sql "ALTER TABLE up RENAME COLUMN v TO body; UPDATE up SET body = '"'"'x'"'"' WHERE id = 1" &&
+	printf "{\"tables\": {\"up\": {\"columns\": {\"v\": {\"rename\": \"body\"}}}}}\n" >ren.json &&
+	test_expect_code 1 ferry-verify -s ren.json "$MY_URI" "$PG_URI" -t up --emit-upserts - >up2.ferry 2>out &&
+	test_grep "1 rows of A written for upsert" out &&
+	ferry-cat -f jsonl up2.ferry >rows && test_grep "\"body\":\"a\"" rows &&
+	ferry-load "$PG_URI" -m upsert -i up2.ferry &&
+	ferry-verify -s ren.json "$MY_URI" "$PG_URI" -t up
+'
+
+test_expect_success '--emit-upserts and --emit-deletes cannot both be -; neither goes with --sample' '
+	test_expect_code 2 ferry-verify "$MY_URI" "$PG_URI" --emit-upserts - --emit-deletes - 2>err </dev/null >/dev/null &&
+	test_grep "only one of" err &&
+	test_expect_code 2 ferry-verify "$MY_URI" "$PG_URI" --emit-upserts u.ferry --sample 10 2>err &&
+	test_grep "does not go with --sample" err
+'
+
 test_done

@@ -90,13 +90,15 @@ test_expect_success '3. catch-up: new messages, receipts and attachments arrive'
 	perl "$TEST_ROOT/tests/promcheck.pl" metrics/ferry-load-chat.prom
 '
 
-test_expect_success '4. cut-over: edits and deletes in the small tables, then equal' '
+test_expect_success '4. cut-over: edits in place and deletes reconciled, then equal' '
 	my_sql "UPDATE users SET display_name = '"'"'renamed'"'"' WHERE id = 3;
 		DELETE FROM group_members ORDER BY group_id, user_id LIMIT 2;
+		UPDATE messages SET body = '"'"'edited in place'"'"', is_edited = 1 WHERE id = 10;
 		INSERT INTO messages (conversation_id, sender_id, kind, body, created_at)
 			SELECT conversation_id, sender_id, kind, body, NOW(3) FROM messages ORDER BY id LIMIT 5" &&
 	block 5 >out &&
 	test_grep "the two sides are equal" out &&
+	pg_sql "SELECT body FROM messages WHERE id = 10" >b && echo "edited in place" >expect && test_cmp expect b &&
 	jq -e ".equal == true and ([.tables[].equal] | all)" cutover.json
 '
 

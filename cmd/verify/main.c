@@ -52,6 +52,9 @@ static const char usage_text[] =
     "                              in A since the copy) to FILE as a stream\n"
     "                              for ferry-load --mode delete; - writes it\n"
     "                              on stdout and the summary on stderr\n"
+    "      --emit-upserts FILE     write A's rows that B lacks or holds\n"
+    "                              otherwise to FILE as a stream for\n"
+    "                              ferry-load --mode upsert (- as above)\n"
     "      --defaults-file FILE    MySQL option file for credentials\n"
     "      --connect-timeout S     seconds to connect (default 30)\n"
     "      --read-timeout S        seconds without a byte (default 3600)\n"
@@ -75,6 +78,7 @@ int main(int argc, char **argv)
 		OPT_TABLE_MAP,
 		OPT_ROWS,
 		OPT_EMIT_DELETES,
+		OPT_EMIT_UPSERTS,
 	};
 	static const struct option longopts[] = {
 		{ "spec", required_argument, NULL, 's' },
@@ -91,6 +95,7 @@ int main(int argc, char **argv)
 		{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
 		{ "rows", no_argument, NULL, OPT_ROWS },
 		{ "emit-deletes", required_argument, NULL, OPT_EMIT_DELETES },
+		{ "emit-upserts", required_argument, NULL, OPT_EMIT_UPSERTS },
 		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
 		{ "connect-timeout", required_argument, NULL,
 		  CLI_OPT_CONNECT_TIMEOUT },
@@ -104,7 +109,8 @@ int main(int argc, char **argv)
 	static const char *map_from[MAX_ARGS], *map_to[MAX_ARGS];
 	struct verify_opts o;
 	const char *spec_path = NULL, *emit_path = NULL, *metrics_path = NULL;
-	struct cli_output emit;
+	struct cli_output emit, emit_up;
+	const char *up_path = NULL;
 	struct err e;
 	char *side_copy[2] = { NULL, NULL };
 	int c, rc;
@@ -145,6 +151,7 @@ int main(int argc, char **argv)
 		case OPT_REPORT: o.report_path = optarg; break;
 		case CLI_OPT_METRICS_FILE: metrics_path = optarg; break;
 		case OPT_EMIT_DELETES: emit_path = optarg; break;
+		case OPT_EMIT_UPSERTS: up_path = optarg; break;
 		case OPT_FLOAT_ULPS:
 			o.float_ulps = (uint64_t)cli_number(
 			    "--float-ulps", optarg, 0, 1000000000000LL);
@@ -224,11 +231,19 @@ int main(int argc, char **argv)
 	if (emit_path && o.sample_ppm)
 		cli_usage_error("--emit-deletes writes every key: it does not "
 				"go with --sample");
-	if (emit_path && strcmp(emit_path, "-") == 0) {
+	if (up_path && o.sample_ppm)
+		cli_usage_error("--emit-upserts writes every row: it does not "
+				"go with --sample");
+	if (emit_path && up_path && strcmp(emit_path, "-") == 0 &&
+	    strcmp(up_path, "-") == 0)
+		cli_usage_error("only one of --emit-deletes and --emit-upserts "
+				"can be -");
+	if ((emit_path && strcmp(emit_path, "-") == 0) ||
+	    (up_path && strcmp(up_path, "-") == 0)) {
 		if (isatty(STDOUT_FILENO))
 			cli_usage_error(
 			    "refusing to write a binary stream to a terminal "
-			    "(use --emit-deletes FILE or a pipe)");
+			    "(use a FILE or a pipe)");
 		/* stdout carries the stream alone */
 		o.out = stderr;
 	}
@@ -248,6 +263,17 @@ int main(int argc, char **argv)
 		setvbuf(o.emit, NULL, _IOFBF, 1u << 20);
 		cli_widen_pipe(fileno(o.emit));
 	}
+	if (up_path) {
+		if (cli_output_open(&emit_up,
+				    strcmp(up_path, "-") == 0 ? NULL : up_path,
+				    &e) < 0) {
+			spec_free(o.spec);
+			return cli_report(&e);
+		}
+		o.emit_upserts = emit_up.f;
+		setvbuf(o.emit_upserts, NULL, _IOFBF, 1u << 20);
+		cli_widen_pipe(fileno(o.emit_upserts));
+	}
 	if (metrics_path && !(o.metrics = metrics_new("verify", NULL, &e)))
 		return cli_report(&e);
 	rc = verify_run(&o, &e);
@@ -257,6 +283,8 @@ int main(int argc, char **argv)
 	/* a stream of keys cut short never takes FILE's name; on stdout it
 	 * stays without its end frame, which a loader refuses */
 	if (emit_path && cli_output_finish(&emit, rc == 0, &e) < 0)
+		rc = -1;
+	if (up_path && cli_output_finish(&emit_up, rc == 0, &e) < 0)
 		rc = -1;
 	if (rc == 0 && o.out == stdout && cli_close_output(stdout, &e) < 0)
 		rc = -1;
