@@ -22,6 +22,10 @@
 #   OVERLAP=0                                 ferry-extract --overlap
 #   DELETES=0                                 1: also delete at the target
 #                                             the keys gone from the source
+#   RECONCILE='users chat_groups'             tables without a watermark,
+#                                             compared whole every run: the
+#                                             rows that differ written
+#                                             again, the keys gone deleted
 #   METRICS_DIR=/var/lib/node_exporter/textfile   optional .prom files
 #   LOCK=/run/lock/ferry-sync-chat-sync.lock  default: in ${TMPDIR:-/tmp}
 #   WAIT=0                                    seconds to wait for the lock
@@ -49,6 +53,7 @@ die() {
 [ $# -eq 1 ] || die "usage: ferry-sync.sh CONFIG"
 [ -r "$1" ] || die "cannot read $1"
 SOURCE= TARGET= JOB= TABLES= SPEC= COMMIT_EVERY=50000 OVERLAP=0 DELETES=0 MODE=
+RECONCILE=
 METRICS_DIR= LOCK= WAIT=0 LOG= DEFAULTS_FILE= FERRY_BIN=
 # shellcheck disable=SC1090
 . "$1" || die "$1: cannot be read as shell variables"
@@ -70,7 +75,11 @@ fi
 extract=(ferry-extract "$SOURCE" --since-job "$JOB" "$TARGET" --no-progress)
 verify=(ferry-verify "$SOURCE" "$TARGET")
 load=(ferry-load "$TARGET" --no-progress)
+case "$TARGET" in
+mysql://*) [ -n "$DEFAULTS_FILE" ] && load+=(--defaults-file "$DEFAULTS_FILE") ;;
+esac
 delete=("${load[@]}" --mode delete)
+upsert=("${load[@]}" --mode upsert)
 load+=(--job "$JOB" --commit-every "$COMMIT_EVERY")
 [ -n "$MODE" ] && load+=(-m "$MODE")
 for t in $TABLES; do
@@ -84,12 +93,6 @@ done
 [ "$OVERLAP" != 0 ] && extract+=(--overlap "$OVERLAP")
 if [ -n "$DEFAULTS_FILE" ]; then
 	extract+=(--defaults-file "$DEFAULTS_FILE")
-	case "$TARGET" in
-	mysql://*)
-		load+=(--defaults-file "$DEFAULTS_FILE")
-		delete+=(--defaults-file "$DEFAULTS_FILE")
-		;;
-	esac
 	verify+=(--defaults-file "$DEFAULTS_FILE")
 fi
 if [ -n "$METRICS_DIR" ]; then
@@ -129,6 +132,23 @@ if [ "$rc" = 0 ] && [ "$DELETES" = 1 ]; then
 		rc=$vrc
 	else
 		"${delete[@]}" -i "$work/deletes.ferry" 2>>"$log" || rc=$?
+	fi
+fi
+
+# small tables without a watermark: one comparison writes what differs
+if [ "$rc" = 0 ] && [ -n "$RECONCILE" ]; then
+	rec=(ferry-verify "$SOURCE" "$TARGET")
+	for t in $RECONCILE; do rec+=(-t "$t"); done
+	[ -n "$SPEC" ] && rec+=(-s "$SPEC")
+	[ -n "$DEFAULTS_FILE" ] && rec+=(--defaults-file "$DEFAULTS_FILE")
+	"${rec[@]}" --emit-upserts "$work/fix.ferry" \
+		--emit-deletes "$work/gone.ferry" >>"$log" 2>&1
+	vrc=$?
+	if [ $vrc -gt 1 ]; then
+		rc=$vrc
+	elif [ $vrc = 1 ]; then
+		"${upsert[@]}" -i "$work/fix.ferry" 2>>"$log" &&
+			"${delete[@]}" -i "$work/gone.ferry" 2>>"$log" || rc=$?
 	fi
 fi
 

@@ -117,6 +117,18 @@ test_expect_success 'DELETES=1 removes at the target the keys deleted at the sou
 	ferry-verify "$MY_URI" "$TO" -t users -t messages
 '
 
+test_expect_success 'RECONCILE: a table without a watermark is compared whole and made equal every run' '
+	my_sql "CREATE TABLE prefs (user_id BIGINT PRIMARY KEY, theme VARCHAR(10) NOT NULL);
+		INSERT INTO prefs VALUES (1, '"'"'dark'"'"'), (2, '"'"'light'"'"'), (3, '"'"'dark'"'"')" &&
+	to_sql "CREATE TABLE prefs (user_id bigint PRIMARY KEY, theme varchar(10) NOT NULL);
+		INSERT INTO prefs VALUES (1, '"'"'dark'"'"'), (2, '"'"'dark'"'"'), (4, '"'"'old'"'"')" &&
+	echo "RECONCILE=prefs" >>sync.conf &&
+	$SYNC sync.conf &&
+	to_sql "SELECT user_id, theme FROM prefs ORDER BY 1" >got &&
+	printf "1|dark\n2|light\n3|dark\n" >expect && test_cmp expect got &&
+	ferry-verify "$MY_URI" "$TO" -t prefs -t users -t messages
+'
+
 test_expect_success 'a bad config is exit 2 naming what is wrong' '
 	echo "SOURCE=x" >c1 &&
 	test_expect_code 2 $SYNC c1 2>err && test_grep "TARGET is not set" err &&
