@@ -78,6 +78,7 @@ struct table_check {
 	size_t nslots, nkeys;
 	int sorted, hashing;
 	uint64_t dup_stopped; /* row from which duplicates went unchecked */
+	int target_rows;      /* the target table holds rows */
 	struct value prev[64];
 	struct buf prev_mem;
 	int has_prev;
@@ -349,6 +350,20 @@ static int hash_add(struct table_check *tc, uint64_t h, struct err *e)
 	return 0;
 }
 
+/* 1 when h is among the stream's keys, else 0 */
+static int hash_has(const struct table_check *tc, uint64_t h)
+{
+	if (!tc->nslots)
+		return 0;
+	if (!h)
+		h = 1;
+	for (size_t i = (size_t)(h & (tc->nslots - 1)); tc->slots[i];
+	     i = (i + 1) & (tc->nslots - 1))
+		if (tc->slots[i] == h)
+			return 1;
+	return 0;
+}
+
 /* 1 when the row's key came before in this table, 0, -1 */
 static int dup_row(struct table_check *tc, const struct check_opts *o,
 		   const struct value *row, uint64_t row_no, struct err *e)
@@ -463,10 +478,12 @@ static int table_begin(struct table_check *tc, struct source *src,
 			goto out;
 		if (!cJSON_AddBoolToObject(jt, "empty", !f.has_rows))
 			goto oom;
+		tc->target_rows = f.has_rows;
 		if (f.has_rows && o->mode == SINK_INSERT &&
 		    add_note(notes, e,
 			     "the table holds rows: a key that exists would "
-			     "be refused (--mode insert)") < 0)
+			     "be refused (--mode insert); the target's keys "
+			     "are looked up") < 0)
 			goto out;
 		if (f.has_rows && o->mode == SINK_TRUNCATE &&
 		    add_note(notes, e,
@@ -764,6 +781,85 @@ static int table_end(struct table_check *tc, const struct check_opts *o,
 	return 0;
 }
 
+/*
+ * --mode insert into a table that holds rows: read the target's keys (in
+ * the same read-only snapshot) and look each up among the stream's,
+ * hashed as the duplicates were; a key both have is a row the load
+ * would refuse.  Memory: the stream's key hashes, already there.
+ */
+static int probe_existing(struct table_check *tc, struct source *src,
+			  const struct check_opts *o, int mysql, cJSON *jt,
+			  int *bad, struct err *e)
+{
+	size_t tcols[64];
+	struct schema_table *kt = NULL;
+	struct source_query q;
+	struct finding f;
+	const struct value *row;
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(jt, "findings");
+	cJSON *notes = cJSON_GetObjectItemCaseSensitive(jt, "notes");
+	int rc = -1, nrc;
+
+	if (!tc->tt || !tc->target_rows || o->mode != SINK_INSERT ||
+	    !tc->nkey)
+		return 0;
+	if (!tc->hashing)
+		return add_note(notes, e,
+				"keys the target holds not looked up: more "
+				"than %" PRIu64 " keys (raise --max-keys)",
+				o->max_keys);
+	for (size_t k = 0; k < tc->nkey; k++) {
+		int i = col_index(tc->tt, tc->t->cols[tc->key[k]].name, mysql);
+		if (i < 0)
+			return 0;
+		tcols[k] = (size_t)i;
+	}
+	memset(&f, 0, sizeof(f));
+	memset(&q, 0, sizeof(q));
+	if (!(kt = schema_table_keys(tc->tt, tcols, tc->nkey, e)))
+		return -1;
+	q.t = kt;
+	if (source_open_rows(src, &q, e) < 0)
+		goto out;
+	while ((nrc = source_next_row(src, &row, e)) == 1) {
+		buf_reset(&tc->scratch);
+		for (size_t k = 0; k < kt->ncols; k++)
+			if (value_canonical(&tc->scratch, kt->cols[k].type,
+					    &row[k], e) < 0)
+				goto out;
+		if (hash_has(tc, XXH3_64bits(tc->scratch.data,
+					     tc->scratch.len)) &&
+		    note(&f, o, kt, row, 0, e) < 0)
+			goto out;
+	}
+	if (nrc < 0)
+		goto out;
+	if (f.count) {
+		struct buf names;
+		int arc;
+		buf_init(&names, 1u << 16);
+		for (size_t k = 0; k < kt->ncols; k++)
+			if ((k && buf_addc(&names, ',', e) < 0) ||
+			    buf_adds(&names, kt->cols[k].name, e) < 0) {
+				buf_release(&names);
+				goto out;
+			}
+		*bad = 1;
+		arc = add_finding(arr, (char *)names.data, "key_exists",
+				  "a primary key the target already holds "
+				  "(--mode insert refuses it)",
+				  &f, 0, e);
+		buf_release(&names);
+		if (arc < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	finding_release(&f);
+	schema_table_free(kt);
+	return rc;
+}
+
 /* --- text ------------------------------------------------------------------------ */
 
 static const char *jstr(const cJSON *o, const char *k)
@@ -965,6 +1061,11 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 			goto out;
 		if (table_end(&tc, o, mysql, rows, jt, &bad, e) < 0)
 			goto out;
+		if (probe_existing(&tc, src, o, mysql, jt, &bad, e) < 0) {
+			err_prefix(e, "table %s: reading the target's keys",
+				   name);
+			goto out;
+		}
 		if (!cJSON_AddBoolToObject(jt, "clean", !fails && !bad)) {
 			err_oom(e);
 			goto out;

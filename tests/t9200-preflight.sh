@@ -191,10 +191,25 @@ test_expect_success 'after the cleaning spec: --check exits 0 and the real loads
 	echo "Bob with a very long" >expect && test_cmp expect v
 '
 
-test_expect_success '--check on a loaded target: not empty, keys that exist noted' '
-	ferry-load --check "$PG_URI" -i clean.ferry --report full.json >full.txt &&
+test_expect_success '--check on a loaded target: the keys it already holds are refused rows (insert), not with upsert' '
+	test_expect_code 6 ferry-load --check "$PG_URI" -i clean.ferry --report full.json >full.txt &&
 	jq -e "[.tables[] | select(.table == \"users\")][0] | .empty == false and (.notes[0] | test(\"a key that exists would be refused\"))" full.json &&
-	test_grep "table users -> users: 5 rows; exists, matches, NOT EMPTY" full.txt
+	test_grep "table users -> users: 5 rows; exists, matches, NOT EMPTY" full.txt &&
+	jq -r "[.tables[] | select(.table == \"users\")][0].findings[] | select(.kind == \"key_exists\") | \"\\(.column) \\(.count) \\(.samples | length)\"" full.json >ke &&
+	echo "id 5 5" >expect && test_cmp expect ke &&
+	test_expect_code 6 ferry-load --check "$MY_TO" -i clean.ferry --report myfull.json >/dev/null &&
+	jq -r "[.tables[] | select(.table == \"users\")][0].findings[] | select(.kind == \"key_exists\") | .count" myfull.json >ke &&
+	echo 5 >expect && test_cmp expect ke &&
+	ferry-load --check -m upsert "$PG_URI" -i clean.ferry --report up.json >/dev/null &&
+	! jq -e "[.tables[].findings[] | select(.kind == \"key_exists\")] | length > 0" up.json
+'
+
+test_expect_success '--check on a partly loaded target: exactly the overlapping keys' '
+	pg_sql "DELETE FROM users WHERE id > 2" &&
+	test_expect_code 6 ferry-load --check "$PG_URI" -i clean.ferry --report part.json >part.txt &&
+	test_grep "key_exists" part.txt &&
+	jq -r "[.tables[] | select(.table == \"users\")][0].findings[] | select(.kind == \"key_exists\") | \"\\(.count) \\(.samples | join(\";\"))\"" part.json >ke &&
+	echo "2 id=1;id=2" >expect && test_cmp expect ke
 '
 
 cat >dup.schema.json <<\EOSCHEMA
