@@ -604,6 +604,20 @@ static int table_begin(struct table_check *tc, struct source *src,
 		if (!cJSON_AddStringToObject(jc, "status", status))
 			goto oom;
 	}
+	/* a column of the target the stream does not fill must take NULL
+	 * or have a default */
+	for (size_t i = 0; tc->tt && i < tc->tt->ncols; i++) {
+		const struct schema_column *tcol = &tc->tt->cols[i];
+		if (tcol->nullable || tcol->has_default ||
+		    col_index(t, tcol->name, mysql) >= 0)
+			continue;
+		*fails = 1;
+		if (add_note(problems, e,
+			     "column %s of %s is NOT NULL without a default, "
+			     "and the stream has no value for it",
+			     tcol->name, name) < 0)
+			goto out;
+	}
 	rc = 0;
 	goto out;
 oom:

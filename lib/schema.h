@@ -43,6 +43,9 @@ struct schema_column {
 	/* a source's column that no stream type can carry: why, or NULL.
 	 * Not part of the stream; a writer refuses such a column. */
 	char *refused;
+	/* a database's column: it has a default (or is an identity, an
+	 * auto_increment or generated).  Not part of the stream. */
+	bool has_default;
 };
 
 /* a secondary index of the source table: plain columns only */

@@ -233,6 +233,7 @@ static int add_column(void *ctx, char **v, size_t *lens, struct err *e)
 	memset(c, 0, sizeof(*c));
 	c->length = c->precision = c->scale = -1;
 	t->ncols++;
+	c->has_default = v[7] && strcmp(v[7], "1") == 0;
 	if (!(c->name = strdup(v[0] ? v[0] : "")) ||
 	    !(c->source_type = strdup(ct)))
 		return err_oom(e);
@@ -416,11 +417,13 @@ static struct schema_table *my_describe(struct source *s, const char *table,
 	if (myutil_select(
 		m->conn,
 		"SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, "
-		"CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE "
+		"CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, "
+		"COLUMN_DEFAULT IS NOT NULL OR EXTRA LIKE '%auto_increment%' "
+		"OR EXTRA LIKE '%GENERATED%' "
 		"FROM information_schema.COLUMNS "
 		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
 		"ORDER BY ORDINAL_POSITION",
-		params, 1, 7, add_column, &d, e) < 0)
+		params, 1, 8, add_column, &d, e) < 0)
 		goto fail;
 	if (t->ncols == 0) {
 		err_set(e, ERR_DB, "no table '%s' in database '%s'", table,

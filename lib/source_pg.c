@@ -231,7 +231,8 @@ static struct schema_table *pg_describe(struct source *s, const char *table,
 		    "CASE WHEN t.typname = 'numeric' AND a.atttypmod >= 4 "
 		    "THEN (a.atttypmod - 4) & 65535 END, "
 		    "CASE WHEN t.typname IN ('varchar', 'bpchar') AND "
-		    "a.atttypmod >= 4 THEN a.atttypmod - 4 END "
+		    "a.atttypmod >= 4 THEN a.atttypmod - 4 END, "
+		    "a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '' "
 		    "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
 		    "WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped "
 		    "ORDER BY a.attnum",
@@ -269,6 +270,7 @@ static struct schema_table *pg_describe(struct source *s, const char *table,
 			col->type =
 			    map_type(PQgetvalue(c, i, 2), PQgetvalue(c, i, 3));
 			col->nullable = strcmp(PQgetvalue(c, i, 4), "t") != 0;
+			col->has_default = strcmp(PQgetvalue(c, i, 9), "t") == 0;
 			if (!PQgetisnull(c, i, 6)) {
 				col->precision =
 				    strtoll(PQgetvalue(c, i, 6), NULL, 10);

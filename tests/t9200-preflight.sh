@@ -212,6 +212,22 @@ test_expect_success '--check on a partly loaded target: exactly the overlapping 
 	echo "2 id=1;id=2" >expect && test_cmp expect ke
 '
 
+test_expect_success '--check: a NOT NULL column of the target the stream lacks, without a default' '
+	printf "%s\n" "{\"table\":\"extra\",\"row\":{\"id\":1}}" >extra.jsonl &&
+	echo "{\"name\": \"extra\", \"columns\": [{\"name\": \"id\", \"type\": \"int64\", \"nullable\": false}], \"primary_key\": [\"id\"]}" >extra.schema.json &&
+	ferry-cat --encode -S extra.schema.json -o extra.ferry extra.jsonl &&
+	pg_sql "CREATE TABLE extra (id int PRIMARY KEY, must text NOT NULL, fine text NOT NULL DEFAULT '"'"'x'"'"', n serial, g int GENERATED ALWAYS AS IDENTITY)" &&
+	test_expect_code 6 ferry-load --check "$PG_URI" -i extra.ferry >x.txt &&
+	test_grep "column must of extra is NOT NULL without a default" x.txt &&
+	! grep -q "column fine\|column n \|column g " x.txt &&
+	pg_sql "ALTER TABLE extra ALTER COLUMN must SET DEFAULT '"'"'y'"'"'" &&
+	ferry-load --check "$PG_URI" -i extra.ferry >x.txt &&
+	my_to -e "CREATE TABLE extra (id INT PRIMARY KEY, must TEXT NOT NULL, fine VARCHAR(5) NOT NULL DEFAULT '"'"'x'"'"', n INT NOT NULL AUTO_INCREMENT, KEY (n))" &&
+	test_expect_code 6 ferry-load --check "$MY_TO" -i extra.ferry >x.txt &&
+	test_grep "column must of extra is NOT NULL without a default" x.txt &&
+	! grep -q "column fine\|column n " x.txt
+'
+
 cat >dup.schema.json <<\EOSCHEMA
 {"name": "users", "columns": [
  {"name": "id", "type": "int64", "nullable": false},
