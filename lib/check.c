@@ -479,6 +479,18 @@ static int table_begin(struct table_check *tc, struct source *src,
 		if (!cJSON_AddBoolToObject(jt, "empty", !f.has_rows))
 			goto oom;
 		tc->target_rows = f.has_rows;
+		/* a text column whose CHECK lists its values (an enum as
+		 * ferry-load --create makes one in PostgreSQL) takes only
+		 * those: they become the column's labels */
+		for (size_t i = 0; f.check_labels && i < tc->tt->ncols; i++) {
+			struct schema_column *tcol = &tc->tt->cols[i];
+			if (!f.check_labels[i] || tcol->nlabels ||
+			    tcol->type != VALUE_TEXT)
+				continue;
+			tcol->labels = f.check_labels[i];
+			tcol->nlabels = f.ncheck_labels[i];
+			f.check_labels[i] = NULL;
+		}
 		if (f.has_rows && o->mode == SINK_INSERT &&
 		    add_note(notes, e,
 			     "the table holds rows: a key that exists would "
@@ -596,7 +608,9 @@ static int table_begin(struct table_check *tc, struct source *src,
 				     (sc->type == VALUE_INT64 ||
 				      sc->type == VALUE_UINT64 ||
 				      sc->type == VALUE_DECIMAL);
-			c->labels = tc->tt && tcol->type == VALUE_ENUM &&
+			c->labels = tc->tt &&
+				    (tcol->type == VALUE_ENUM ||
+				     tcol->type == VALUE_TEXT) &&
 				    tcol->nlabels &&
 				    (sc->type == VALUE_TEXT ||
 				     sc->type == VALUE_ENUM);
@@ -713,7 +727,12 @@ static const char *detail_of(const struct col_check *c, int k, int mysql,
 			 tt);
 		return buf;
 	case CK_ENUM_LABEL:
-		snprintf(buf, sz, "a label %s does not have", tt);
+		if (c->tc && c->tc->type == VALUE_TEXT)
+			snprintf(buf, sz,
+				 "a value the column's CHECK (IN ...) does not "
+				 "list");
+		else
+			snprintf(buf, sz, "a label %s does not have", tt);
 		return buf;
 	default: return "";
 	}

@@ -70,8 +70,20 @@ void source_facts_release(struct source_facts *f, size_t ncols)
 			free(f->charsets[i]);
 	free(f->charsets);
 	free(f->odd);
+	if (f->check_labels)
+		for (size_t i = 0; i < ncols; i++) {
+			for (size_t k = 0; f->check_labels[i] &&
+					   k < f->ncheck_labels[i];
+			     k++)
+				free(f->check_labels[i][k]);
+			free(f->check_labels[i]);
+		}
+	free(f->check_labels);
+	free(f->ncheck_labels);
 	f->charsets = NULL;
 	f->odd = NULL;
+	f->check_labels = NULL;
+	f->ncheck_labels = NULL;
 }
 
 int source_server_facts(struct source *s, struct source_server *f,

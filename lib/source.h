@@ -139,6 +139,11 @@ struct source_facts {
 				 * column's values other than 0 and 1, a date
 				 * column's zero dates; -1 not counted; or
 				 * NULL */
+	/* t->ncols (PostgreSQL): the labels a column's own CHECK (col IN
+	 * ('a', 'b')) allows, as ferry-load --create writes an enum;
+	 * NULL for a column without one; or NULL */
+	char ***check_labels;
+	size_t *ncheck_labels;
 };
 
 /*

@@ -940,6 +940,140 @@ static int64_t cell_i64(PGresult *r, int row, int col)
 	return strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
+/* drop the characters of `out` that are in `del` */
+static void squeeze(struct buf *b, const char *del)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->len; i++)
+		if (!strchr(del, (char)b->data[i]))
+			b->data[n++] = b->data[i];
+	b->len = n;
+}
+
+static void strip_all(struct buf *b, const char *what)
+{
+	size_t wl = strlen(what), n = 0;
+
+	for (size_t i = 0; i < b->len;) {
+		if (i + wl <= b->len && memcmp(b->data + i, what, wl) == 0) {
+			i += wl;
+			continue;
+		}
+		b->data[n++] = b->data[i++];
+	}
+	b->len = n;
+}
+
+/*
+ * The labels of a CHECK of the form ferry-load --create writes for an
+ * enum, col IN ('a', 'b'), as pg_get_constraintdef spells it back:
+ * CHECK ((col = ANY (ARRAY['a'::text, 'b'::text]))), casts and
+ * parentheses as the column's type makes them.  0 and *labels set, 0 and
+ * *n 0 when def is any other condition, -1 out of memory.
+ */
+static int check_labels(const char *def, const char *col, char ***labels,
+			size_t *n, struct err *e)
+{
+	struct buf sk, want, lit;
+	char **v = NULL;
+	size_t nv = 0;
+	int rc = -1;
+
+	*labels = NULL;
+	*n = 0;
+	buf_init(&sk, 1u << 20);
+	buf_init(&want, 1u << 20);
+	buf_init(&lit, 1u << 16);
+	/* the literals out, each a '?' in the skeleton */
+	for (const char *p = def; *p;) {
+		if (*p != '\'') {
+			if (buf_addc(&sk, *p++, e) < 0)
+				goto out;
+			continue;
+		}
+		buf_reset(&lit);
+		for (p++;; p++) {
+			if (!*p)
+				goto none;
+			if (*p == '\'') {
+				if (p[1] != '\'')
+					break;
+				p++;
+			}
+			if (buf_addc(&lit, *p, e) < 0)
+				goto out;
+		}
+		p++;
+		{
+			char **nv2 = realloc(v, (nv + 1) * sizeof(*v));
+			if (!nv2) {
+				err_oom(e);
+				goto out;
+			}
+			v = nv2;
+			if (!(v[nv] = strndup((char *)lit.data, lit.len))) {
+				err_oom(e);
+				goto out;
+			}
+			nv++;
+		}
+		if (buf_addc(&sk, '?', e) < 0)
+			goto out;
+	}
+	if (!nv)
+		goto none;
+	/* the expected skeleton, for the column bare or quoted */
+	for (int quoted = 0; quoted < 2; quoted++) {
+		buf_reset(&want);
+		if (buf_adds(&want, "CHECK", e) < 0 ||
+		    (quoted ? pgutil_quote_ident(&want, col, strlen(col), e)
+			    : buf_adds(&want, col, e)) < 0 ||
+		    buf_adds(&want, "=ANYARRAY[", e) < 0)
+			goto out;
+		for (size_t i = 0; i < nv; i++)
+			if (buf_adds(&want, i ? ",?" : "?", e) < 0)
+				goto out;
+		if (buf_addc(&want, ']', e) < 0)
+			goto out;
+		squeeze(&want, "() ");
+		{
+			struct buf t2;
+			int same;
+			buf_init(&t2, 1u << 20);
+			if (buf_add(&t2, sk.data, sk.len, e) < 0) {
+				buf_release(&t2);
+				goto out;
+			}
+			strip_all(&t2, "::text[]");
+			strip_all(&t2, "::character varying");
+			strip_all(&t2, "::bpchar");
+			strip_all(&t2, "::text");
+			squeeze(&t2, "() ");
+			same = t2.len == want.len &&
+			       memcmp(t2.data, want.data, t2.len) == 0;
+			buf_release(&t2);
+			if (same) {
+				*labels = v;
+				*n = nv;
+				v = NULL;
+				nv = 0;
+				break;
+			}
+		}
+	}
+none:
+	rc = 0;
+out:
+	for (size_t i = 0; i < nv; i++)
+		free(v[i]);
+	free(v);
+	buf_release(&sk);
+	buf_release(&want);
+	buf_release(&lit);
+	return rc;
+}
+
 static int pg_facts(struct source *s, const struct schema_table *t, int exact,
 		    struct source_facts *f, struct err *e)
 {
@@ -977,6 +1111,47 @@ static int pg_facts(struct source *s, const struct schema_table *t, int exact,
 	    !(r = pg_query(p, (char *)q.data, 0, NULL, e)))
 		goto out;
 	f->has_rows = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	r = NULL;
+	/* the labels of single-column CHECKs (text with a CHECK is how
+	 * ferry-load --create makes an enum) */
+	if (!(r = pg_query(p,
+			   "SELECT a.attname, pg_get_constraintdef(c.oid) "
+			   "FROM pg_constraint c JOIN pg_attribute a ON "
+			   "a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+			   "WHERE c.conrelid = $1::regclass AND c.contype = 'c' "
+			   "AND array_length(c.conkey, 1) = 1",
+			   1, vals, e)))
+		goto out;
+	for (int i = 0; i < PQntuples(r); i++) {
+		int ci = schema_column_index(t, PQgetvalue(r, i, 0));
+		char **labels;
+		size_t n;
+		if (ci < 0)
+			continue;
+		if (check_labels(PQgetvalue(r, i, 1), PQgetvalue(r, i, 0),
+				 &labels, &n, e) < 0)
+			goto out;
+		if (!n)
+			continue;
+		if ((!f->check_labels &&
+		     (!(f->check_labels =
+			    calloc(t->ncols, sizeof(*f->check_labels))) ||
+		      !(f->ncheck_labels =
+			    calloc(t->ncols, sizeof(*f->ncheck_labels))))) ||
+		    f->check_labels[ci]) {
+			for (size_t k = 0; k < n; k++)
+				free(labels[k]);
+			free(labels);
+			if (!f->check_labels || !f->ncheck_labels) {
+				err_oom(e);
+				goto out;
+			}
+			continue; /* a second CHECK: the first one's */
+		}
+		f->check_labels[ci] = labels;
+		f->ncheck_labels[ci] = n;
+	}
 	PQclear(r);
 	r = NULL;
 	if (exact) {
