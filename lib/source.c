@@ -195,3 +195,24 @@ int source_after_sql(struct buf *b, const struct schema_table *t,
 			return -1;
 	return 0;
 }
+
+int source_position_sql(struct buf *b, const struct source_query *q,
+			int where, source_expr_fn expr, struct err *e)
+{
+	const struct schema_table *t = q->t;
+
+	if (q->after &&
+	    (buf_adds(b, where ? " AND " : " WHERE ", e) < 0 ||
+	     source_after_sql(b, t, q->pos, q->nafter, q->after_inclusive, expr,
+			      e) < 0))
+		return -1;
+	if (!q->pos)
+		return 0;
+	if (buf_adds(b, " ORDER BY ", e) < 0)
+		return -1;
+	for (size_t i = 0; i < q->npos; i++)
+		if ((i && buf_adds(b, ", ", e) < 0) ||
+		    expr(b, &t->cols[q->pos[i]], i, 0, e) < 0)
+			return -1;
+	return 0;
+}

@@ -78,6 +78,15 @@ int source_after_sql(struct buf *b, const struct schema_table *t,
 		     const size_t *pos, size_t n, int inclusive,
 		     source_expr_fn expr, struct err *e);
 
+/*
+ * For the implementations: append q's position part of a row query, the
+ * "after" condition (" AND " when `where`, the query having a WHERE
+ * already, else " WHERE ") and " ORDER BY" the position columns.  Nothing
+ * when q has no position.  The engine sets the `after` values first.
+ */
+int source_position_sql(struct buf *b, const struct source_query *q,
+			int where, source_expr_fn expr, struct err *e);
+
 struct source;
 
 /* Connect.  NULL with e set (ERR_DB, ERR_USAGE for a bad option). */

@@ -657,24 +657,10 @@ static int my_open_rows(struct source *s, const struct source_query *q,
 		     buf_addf(&m->sql, e, " <= %s", hi) < 0))
 			return -1;
 	}
-	if (q->after) {
-		if (my_set_after(m, q, e) < 0 ||
-		    buf_adds(&m->sql, where ? " AND " : " WHERE ", e) < 0 ||
-		    source_after_sql(&m->sql, t, q->pos, q->nafter,
-				     q->after_inclusive, my_pos_expr,
-				     e) < 0)
-			return -1;
-		where = 1;
-	}
-	if (q->pos) {
-		if (buf_adds(&m->sql, " ORDER BY ", e) < 0)
-			return -1;
-		for (size_t i = 0; i < q->npos; i++)
-			if ((i && buf_adds(&m->sql, ", ", e) < 0) ||
-			    my_pos_expr(&m->sql, &t->cols[q->pos[i]], i, 0,
-					e) < 0)
-				return -1;
-	} else if (q->order_pk && t->npk) {
+	if ((q->after && my_set_after(m, q, e) < 0) ||
+	    source_position_sql(&m->sql, q, where, my_pos_expr, e) < 0)
+		return -1;
+	if (!q->pos && q->order_pk && t->npk) {
 		if (buf_adds(&m->sql, " ORDER BY ", e) < 0)
 			return -1;
 		/* text keys in byte order, not the collation's, and

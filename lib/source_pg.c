@@ -571,24 +571,10 @@ static int pg_open_rows(struct source *s, const struct source_query *q,
 		     buf_addf(&p->sql, e, " <= %" PRId64, le) < 0))
 			return -1;
 	}
-	if (q->after) {
-		if (pg_set_after(p, q, e) < 0 ||
-		    buf_adds(&p->sql, where ? " AND " : " WHERE ", e) < 0 ||
-		    source_after_sql(&p->sql, t, q->pos, q->nafter,
-				     q->after_inclusive, pg_pos_expr,
-				     e) < 0)
-			return -1;
-		where = 1;
-	}
-	if (q->pos) {
-		if (buf_adds(&p->sql, " ORDER BY ", e) < 0)
-			return -1;
-		for (size_t i = 0; i < q->npos; i++)
-			if ((i && buf_adds(&p->sql, ", ", e) < 0) ||
-			    pg_pos_expr(&p->sql, &t->cols[q->pos[i]], i, 0,
-					e) < 0)
-				return -1;
-	} else if (q->order_pk && t->npk) {
+	if ((q->after && pg_set_after(p, q, e) < 0) ||
+	    source_position_sql(&p->sql, q, where, pg_pos_expr, e) < 0)
+		return -1;
+	if (!q->pos && q->order_pk && t->npk) {
 		if (buf_adds(&p->sql, " ORDER BY ", e) < 0)
 			return -1;
 		/* text and enum keys in byte order (not the collation's,
