@@ -538,6 +538,33 @@ static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
 	return 0;
 }
 
+/* B's primary key is the merge key: the same columns, in any order */
+static int b_key_is_merge_key(const struct cmp *c, const struct schema_table *t)
+{
+	int same = c->nkey > 0 && t->npk == c->nkey;
+
+	for (size_t i = 0; same && i < t->npk; i++) {
+		int in = 0;
+		for (size_t k = 0; k < c->nkey; k++)
+			in |= c->kb[k] == t->pk[i];
+		same = in;
+	}
+	return same;
+}
+
+/* an --emit-* option writes nothing for table t of side B: say why */
+static void emit_skip(const struct cmp *c, const struct verify_opts *o,
+		      const struct schema_table *t, const char *what)
+{
+	if (o->warn)
+		fprintf(o->warn, "%s: warning: table %s: %s: %s\n", cli_prog(),
+			t->name,
+			!t->npk || !c->nkey ? "no primary key on both sides"
+					    : "the primary key of side B is not "
+					      "that of side A",
+			what);
+}
+
 /*
  * --emit-deletes: start table c's keys in B's stream, when B has a
  * primary key and it is the merge key (the same columns, in any order):
@@ -549,24 +576,9 @@ static int emit_begin(struct cmp *c, struct verify_opts *o, struct side *b,
 		      struct err *e)
 {
 	const struct schema_table *t = b->t;
-	int same = c->nkey > 0 && t->npk == c->nkey;
 
-	for (size_t i = 0; same && i < t->npk; i++) {
-		int in = 0;
-		for (size_t k = 0; k < c->nkey; k++)
-			in |= c->kb[k] == t->pk[i];
-		same = in;
-	}
-	if (!same) {
-		if (o->warn)
-			fprintf(o->warn,
-				"%s: warning: table %s: %s: no keys written "
-				"for --emit-deletes\n",
-				cli_prog(), t->name,
-				!t->npk || !c->nkey
-				    ? "no primary key on both sides"
-				    : "the primary key of side B is not "
-				      "that of side A");
+	if (!b_key_is_merge_key(c, t)) {
+		emit_skip(c, o, t, "no keys written for --emit-deletes");
 		return 0;
 	}
 	memcpy(c->ek, t->pk, t->npk * sizeof(*t->pk));
@@ -598,15 +610,9 @@ static int upsert_begin(struct cmp *c, struct verify_opts *o, struct side *a,
 			struct side *b, struct err *e)
 {
 	const struct schema_table *t = b->t;
-	int same = c->nkey > 0 && t->npk == c->nkey;
+	int same = b_key_is_merge_key(c, t);
 	size_t pk[KEY_MAX];
 
-	for (size_t i = 0; same && i < t->npk; i++) {
-		int in = 0;
-		for (size_t k = 0; k < c->nkey; k++)
-			in |= c->kb[k] == t->pk[i];
-		same = in;
-	}
 	/* the key's columns are among those compared */
 	for (size_t k = 0; same && k < c->nkey; k++) {
 		size_t i = 0;
@@ -616,15 +622,7 @@ static int upsert_begin(struct cmp *c, struct verify_opts *o, struct side *a,
 		pk[k] = i;
 	}
 	if (!same) {
-		if (o->warn)
-			fprintf(o->warn,
-				"%s: warning: table %s: %s: no rows written "
-				"for --emit-upserts\n",
-				cli_prog(), t->name,
-				!t->npk || !c->nkey
-				    ? "no primary key on both sides"
-				    : "the primary key of side B is not "
-				      "that of side A");
+		emit_skip(c, o, t, "no rows written for --emit-upserts");
 		return 0;
 	}
 	if (!(c->ut = schema_table_keys(a->t, c->ca, c->ncols, e)) ||

@@ -65,6 +65,18 @@ static const char usage_text[] =
     "4 database, 5 spec error, 7 interrupted, 8 system error; never 0 when\n"
     "a side could not be read to its end.  See ferry-verify(1).\n";
 
+/* --emit-*: FILE (written to a temporary name, renamed when complete) or
+ * - (stdout) */
+static FILE *open_emit(struct cli_output *out, const char *path,
+		       struct err *e)
+{
+	if (cli_output_open(out, strcmp(path, "-") == 0 ? NULL : path, e) < 0)
+		return NULL;
+	setvbuf(out->f, NULL, _IOFBF, 1u << 20);
+	cli_widen_pipe(fileno(out->f));
+	return out->f;
+}
+
 int main(int argc, char **argv)
 {
 	enum {
@@ -252,27 +264,14 @@ int main(int argc, char **argv)
 	/* the spec first: an error in it costs no read */
 	if (spec_path && !(o.spec = spec_load(spec_path, &e)))
 		return cli_report(&e);
-	if (emit_path) {
-		if (cli_output_open(
-			&emit, strcmp(emit_path, "-") == 0 ? NULL : emit_path,
-			&e) < 0) {
-			spec_free(o.spec);
-			return cli_report(&e);
-		}
-		o.emit = emit.f;
-		setvbuf(o.emit, NULL, _IOFBF, 1u << 20);
-		cli_widen_pipe(fileno(o.emit));
-	}
-	if (up_path) {
-		if (cli_output_open(&emit_up,
-				    strcmp(up_path, "-") == 0 ? NULL : up_path,
-				    &e) < 0) {
-			spec_free(o.spec);
-			return cli_report(&e);
-		}
-		o.emit_upserts = emit_up.f;
-		setvbuf(o.emit_upserts, NULL, _IOFBF, 1u << 20);
-		cli_widen_pipe(fileno(o.emit_upserts));
+	if ((emit_path && !(o.emit = open_emit(&emit, emit_path, &e))) ||
+	    (up_path && !(o.emit_upserts = open_emit(&emit_up, up_path, &e)))) {
+		struct err ignored;
+		/* the first one's temporary file goes, too */
+		if (o.emit)
+			cli_output_finish(&emit, 0, &ignored);
+		spec_free(o.spec);
+		return cli_report(&e);
 	}
 	if (metrics_path && !(o.metrics = metrics_new("verify", NULL, &e)))
 		return cli_report(&e);
