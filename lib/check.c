@@ -220,15 +220,6 @@ static int in_range(const struct range *r, enum value_type t,
 	}
 }
 
-static size_t utf8_chars(const char *s, size_t len)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < len; i++)
-		n += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return n;
-}
-
 static int has_label(const struct schema_column *c, const char *p, size_t len)
 {
 	for (size_t k = 0; k < c->nlabels; k++)
@@ -992,30 +983,12 @@ static int text_report(struct buf *b, const cJSON *root, struct err *e)
 
 /* --- the run --------------------------------------------------------------------- */
 
-static const char *target_name(const struct check_opts *o, const char *name)
-{
-	for (size_t i = 0; i < o->nmaps; i++)
-		if (strcmp(o->maps[i].from, name) == 0)
-			return o->maps[i].to;
-	return name;
-}
-
 static int listed(char **names, const char *name, int nocase)
 {
 	for (char **p = names; p && *p; p++)
 		if ((nocase ? strcasecmp : strcmp)(*p, name) == 0)
 			return 1;
 	return 0;
-}
-
-static const char *mode_name(enum sink_mode m)
-{
-	switch (m) {
-	case SINK_UPSERT: return "upsert";
-	case SINK_TRUNCATE: return "truncate";
-	case SINK_DELETE: return "delete";
-	default: return "insert";
-	}
 }
 
 int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
@@ -1048,14 +1021,14 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	    !cJSON_AddStringToObject(root, "target", u->display) ||
 	    !cJSON_AddStringToObject(root, "engine",
 				     mysql ? "mysql" : "postgresql") ||
-	    !cJSON_AddStringToObject(root, "mode", mode_name(o->mode)) ||
+	    !cJSON_AddStringToObject(root, "mode", sink_mode_name(o->mode)) ||
 	    !cJSON_AddBoolToObject(root, "create", o->create) ||
 	    !(tabs = cJSON_AddArrayToObject(root, "tables"))) {
 		err_oom(e);
 		goto out;
 	}
 	while ((trc = stream_reader_next_table(r, &t, e)) == 1) {
-		const char *name = target_name(o, t->name);
+		const char *name = load_target_name(o->maps, o->nmaps, t->name);
 		const struct value *row;
 		uint64_t rows = 0;
 		int fails = 0, bad = 0, rrc;

@@ -19,20 +19,12 @@ void checkpoint_release(struct checkpoint *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 int checkpoint_check_job(const char *job, struct err *e)
 {
 	size_t len = strlen(job);
 
 	if (len == 0 || !utf8_valid(job, len) ||
-	    utf8_chars(job) > CHECKPOINT_MAX_NAME)
+	    utf8_chars(job, len) > CHECKPOINT_MAX_NAME)
 		return err_set(e, ERR_USAGE,
 			       "--job: a name of 1 to %d characters of UTF-8",
 			       CHECKPOINT_MAX_NAME);
@@ -45,7 +37,7 @@ int checkpoint_check_job(const char *job, struct err *e)
 
 static int check_table(const char *table, struct err *e)
 {
-	if (utf8_chars(table) > CHECKPOINT_MAX_NAME)
+	if (utf8_chars(table, strlen(table)) > CHECKPOINT_MAX_NAME)
 		return err_set(e, ERR_USAGE,
 			       "table %.60s...: a name longer than %d "
 			       "characters cannot have a checkpoint",
@@ -58,6 +50,26 @@ static int dup_or_null(char **out, const char *s, struct err *e)
 	*out = NULL;
 	if (s && !(*out = strdup(s)))
 		return err_oom(e);
+	return 0;
+}
+
+/* The parameters of a checkpoint's INSERT, in the column order both
+ * engines' statements use; `yes`/`no` spell keys_pending. */
+static int write_params(const char *p[8], char rows[24], const char *job,
+			const char *table, const struct checkpoint *c,
+			const char *yes, const char *no, struct err *e)
+{
+	if (check_table(table, e) < 0)
+		return -1;
+	snprintf(rows, 24, "%" PRIu64, c->rows);
+	p[0] = job;
+	p[1] = table;
+	p[2] = rows;
+	p[3] = c->last_key;
+	p[4] = c->last_watermark;
+	p[5] = c->watermark_column;
+	p[6] = c->done ? "done" : "loading";
+	p[7] = c->keys_pending ? yes : no;
 	return 0;
 }
 
@@ -171,17 +183,8 @@ int checkpoint_pg_write(struct pg_conn *conn, const char *job,
 	char rows[24];
 	const char *p[8];
 
-	if (check_table(table, e) < 0)
+	if (write_params(p, rows, job, table, c, "t", "f", e) < 0)
 		return -1;
-	snprintf(rows, sizeof(rows), "%" PRIu64, c->rows);
-	p[0] = job;
-	p[1] = table;
-	p[2] = rows;
-	p[3] = c->last_key;
-	p[4] = c->last_watermark;
-	p[5] = c->watermark_column;
-	p[6] = c->done ? "done" : "loading";
-	p[7] = c->keys_pending ? "t" : "f";
 	return pg_exec(
 	    (PGconn *)conn,
 	    "INSERT INTO " CHECKPOINT_TABLE
@@ -308,17 +311,8 @@ int checkpoint_my_write(MYSQL *conn, const char *job, const char *table,
 	char rows[24];
 	const char *p[8];
 
-	if (check_table(table, e) < 0)
+	if (write_params(p, rows, job, table, c, "1", "0", e) < 0)
 		return -1;
-	snprintf(rows, sizeof(rows), "%" PRIu64, c->rows);
-	p[0] = job;
-	p[1] = table;
-	p[2] = rows;
-	p[3] = c->last_key;
-	p[4] = c->last_watermark;
-	p[5] = c->watermark_column;
-	p[6] = c->done ? "done" : "loading";
-	p[7] = c->keys_pending ? "1" : "0";
 	return my_exec(
 	    conn,
 	    "INSERT INTO " CHECKPOINT_TABLE

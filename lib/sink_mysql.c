@@ -52,6 +52,7 @@
 #include "myutil.h"
 #include "rowbuf.h"
 #include "sink.h"
+#include "utf8.h"
 
 /* encoded bytes that make one LOAD DATA statement */
 #define MY_FLUSH_AT (8u << 20)
@@ -684,15 +685,6 @@ static int commit_rows(struct my_sink *m, int again, struct err *e)
  * would pass InnoDB's 65535-byte row become LONGTEXT/LONGBLOB.
  */
 
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 /* A MySQL/PostgreSQL integer source type narrower than BIGINT, as a MySQL
  * type ("int unsigned"), or NULL.  Only known words pass into DDL. */
 static const char *narrow_int(const char *st, char *out, size_t outsz)
@@ -746,7 +738,7 @@ static int enum_fits(const struct schema_column *c)
 	for (size_t i = 0; i < c->nlabels; i++) {
 		size_t n = strlen(c->labels[i]);
 		if ((n && c->labels[i][n - 1] == ' ') ||
-		    utf8_chars(c->labels[i]) > 255)
+		    utf8_chars(c->labels[i], strlen(c->labels[i])) > 255)
 			return 0;
 	}
 	return c->nlabels > 0;
@@ -814,9 +806,12 @@ static int add_col_type(struct my_sink *m, struct buf *b,
 	case VALUE_ENUM:
 		if (!enum_fits(c)) {
 			size_t w = 255;
-			for (size_t i = 0; i < c->nlabels; i++)
-				if (utf8_chars(c->labels[i]) > w)
-					w = utf8_chars(c->labels[i]);
+			for (size_t i = 0; i < c->nlabels; i++) {
+				size_t chars = utf8_chars(
+				    c->labels[i], strlen(c->labels[i]));
+				if (chars > w)
+					w = chars;
+			}
 			if (w > 16383)
 				return buf_adds(b, "LONGTEXT" MY_TEXT_CS, e);
 			*budget += 4 * w + 2;

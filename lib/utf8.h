@@ -13,6 +13,10 @@ int utf8_valid(const char *s, size_t len);
 /* Offset of the first invalid byte in s[0..len), or len when valid. */
 size_t utf8_invalid_at(const char *s, size_t len);
 
+/* Characters (code points) in s[0..len), which is valid UTF-8: the
+ * bytes that do not continue a sequence. */
+size_t utf8_chars(const char *s, size_t len);
+
 /* Encode code point cp (<= 0x10FFFF, not a surrogate) into out; returns
  * the number of bytes (1 to 4). */
 size_t utf8_encode(unsigned cp, char out[4]);
