@@ -36,17 +36,6 @@ static int excluded(const struct extract_opts *o, const char *name)
 	return 0;
 }
 
-static const char *lookup(const struct extract_kv *kv, size_t n,
-			  const char *table)
-{
-	const char *v = NULL;
-
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(kv[i].table, table) == 0)
-			v = kv[i].value;
-	return v;
-}
-
 /* Keep only the columns named in list (comma-separated), in that order. */
 static int pick_columns(struct schema_table *t, const char *list, struct err *e)
 {
@@ -236,7 +225,9 @@ static void free_points(struct job_points *j)
 	free(j->v);
 }
 
-/* the value of TABLE=VALUE for this table, else of a bare VALUE */
+/* the value of TABLE=VALUE for this table (the last one given), else of
+ * a bare VALUE (--incremental and --since take one; --columns and
+ * --where always name the table) */
 static const char *lookup_all(const struct extract_kv *kv, size_t n,
 			      const char *table)
 {
@@ -469,10 +460,10 @@ static int plan(struct source *src, const struct uri *u,
 			err_oom(e);
 			goto out;
 		}
-		if ((cols = lookup(o->columns, o->ncolumns, t->name)) &&
+		if ((cols = lookup_all(o->columns, o->ncolumns, t->name)) &&
 		    pick_columns(t, cols, e) < 0)
 			goto out;
-		runs[n - 1].where = lookup(o->wheres, o->nwheres, t->name);
+		runs[n - 1].where = lookup_all(o->wheres, o->nwheres, t->name);
 		{
 			const char *inc = lookup_all(
 			    o->incrementals, o->nincrementals, t->name);

@@ -72,12 +72,6 @@ static int pos_compare(const struct job_table *j, const struct value *a,
 	return 0;
 }
 
-static int is_bytes(enum value_type t)
-{
-	return t == VALUE_DECIMAL || t == VALUE_TEXT || t == VALUE_BYTES ||
-	       t == VALUE_JSON || t == VALUE_ENUM;
-}
-
 /* the row's position values, copied: they outlive the row */
 static int keep_last(struct job_table *j, const struct value *row,
 		     struct err *e)
@@ -89,12 +83,12 @@ static int keep_last(struct job_table *j, const struct value *row,
 		const struct value *v = &row[j->cols[i]];
 		j->last[i] = *v;
 		off[i] = j->last_mem.len;
-		if (is_bytes(j->t->cols[j->cols[i]].type) &&
+		if (value_type_is_bytes(j->t->cols[j->cols[i]].type) &&
 		    buf_add(&j->last_mem, v->v.s.p, v->v.s.len, e) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < j->n; i++)
-		if (is_bytes(j->t->cols[j->cols[i]].type))
+		if (value_type_is_bytes(j->t->cols[j->cols[i]].type))
 			j->last[i].v.s.p = (const char *)j->last_mem.data + off[i];
 	j->has_last = 1;
 	return 0;
@@ -270,11 +264,12 @@ static int fill_checkpoint(void *ctx, uint64_t rows, struct checkpoint *c,
 	return 0;
 }
 
-static const char *target_name(const struct load_opts *o, const char *name)
+const char *load_target_name(const struct load_map *maps, size_t nmaps,
+			     const char *name)
 {
-	for (size_t i = 0; i < o->nmaps; i++)
-		if (strcmp(o->maps[i].from, name) == 0)
-			return o->maps[i].to;
+	for (size_t i = 0; i < nmaps; i++)
+		if (strcmp(maps[i].from, name) == 0)
+			return maps[i].to;
 	return name;
 }
 
@@ -328,16 +323,6 @@ static int reject_row(void *ctx, const struct schema_table *t,
 		      struct err *e)
 {
 	return rejects_add(ctx, t, row, reason, e);
-}
-
-static const char *mode_name(enum sink_mode m)
-{
-	switch (m) {
-	case SINK_UPSERT: return "upsert";
-	case SINK_TRUNCATE: return "truncate";
-	case SINK_DELETE: return "delete";
-	default: return "insert";
-	}
 }
 
 /* Read the rest of the current table, checked, loading nothing. */
@@ -470,7 +455,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	if (s->notice && o->notice)
 		o->notice(s->notice);
 	while ((trc = stream_reader_next_table(r, &t, e)) == 1) {
-		const char *name = target_name(o, t->name);
+		const char *name = load_target_name(o->maps, o->nmaps, t->name);
 		const struct value *row;
 		struct sink_table_stats st;
 		double ts = progress_now();
@@ -554,7 +539,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		tabs[ntabs].rows = st.rows;
 		tabs[ntabs].skipped = skipped;
 		tabs[ntabs].mode =
-		    st.commits ? mode_name(s->opts.mode) : "skipped";
+		    st.commits ? sink_mode_name(s->opts.mode) : "skipped";
 		tabs[ntabs].rejected = st.rejected;
 		tabs[ntabs].commits = st.commits;
 		tabs[ntabs].deleted = st.deleted;

@@ -19,6 +19,10 @@ struct load_map {
 	const char *to;
 };
 
+/* The target's name of stream table `name` under maps (--table-map). */
+const char *load_target_name(const struct load_map *maps, size_t nmaps,
+			     const char *name);
+
 struct load_opts {
 	struct sink_opts sink;
 	const struct load_map *maps; /* --table-map FROM=TO */

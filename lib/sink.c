@@ -11,6 +11,16 @@ struct sink *sink_open(const struct uri *u, const struct sink_opts *o,
 	return sink_pg_open(u, o, e);
 }
 
+const char *sink_mode_name(enum sink_mode m)
+{
+	switch (m) {
+	case SINK_UPSERT: return "upsert";
+	case SINK_TRUNCATE: return "truncate";
+	case SINK_DELETE: return "delete";
+	default: return "insert";
+	}
+}
+
 int sink_begin_table(struct sink *s, const struct schema_table *t,
 		     const char *name, struct err *e)
 {

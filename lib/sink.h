@@ -86,6 +86,9 @@ struct sink;
 struct sink *sink_open(const struct uri *u, const struct sink_opts *o,
 		       struct err *e);
 
+/* "insert", "upsert", "truncate" or "delete": as --mode spells it */
+const char *sink_mode_name(enum sink_mode m);
+
 /*
  * Start loading stream table t into target table `name` (a stream table
  * may be mapped to another name).  Creates it with --create when missing.
