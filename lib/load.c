@@ -42,6 +42,7 @@ struct job_table {
 	int has_ck;
 	struct value ck_pos[MAX_POS];
 	struct buf ck_mem[MAX_POS];
+	cJSON *ck_key; /* ck_pos's text values point into it */
 	int has_last;
 	struct value last[MAX_POS];
 	struct buf last_mem;
@@ -56,6 +57,8 @@ static void job_table_release(struct job_table *j)
 	for (size_t i = 0; i < MAX_POS; i++)
 		buf_release(&j->ck_mem[i]);
 	buf_release(&j->last_mem);
+	cJSON_Delete(j->ck_key);
+	j->ck_key = NULL;
 	free(j->key_text);
 	free(j->wm_text);
 	j->key_text = j->wm_text = NULL;
@@ -99,9 +102,8 @@ static int parse_checkpoint(struct job_table *j, const char *table,
 			    const char *job, struct err *e)
 {
 	const struct schema_table *t = j->t;
-	cJSON *key = NULL;
+	cJSON *key;
 	size_t at = 0;
-	int rc = -1;
 
 	if (!j->ck.found || !j->ck.rows || !j->n)
 		return 0;
@@ -134,14 +136,14 @@ static int parse_checkpoint(struct job_table *j, const char *table,
 					  "watermark", table);
 		at = 1;
 	}
-	key = cJSON_Parse(j->ck.last_key);
-	if (!cJSON_IsArray(key) || cJSON_GetArraySize(key) != (int)t->npk) {
-		err_set(e, ERR_USAGE,
-			"table %s: the checkpoint's last key does not fit "
-			"the stream's primary key of %zu columns",
-			table, t->npk);
-		goto out;
-	}
+	/* kept until job_table_release: value_parse leaves text, decimal
+	 * and json values pointing into the parsed strings */
+	key = j->ck_key = cJSON_Parse(j->ck.last_key);
+	if (!cJSON_IsArray(key) || cJSON_GetArraySize(key) != (int)t->npk)
+		return err_set(e, ERR_USAGE,
+			       "table %s: the checkpoint's last key does not "
+			       "fit the stream's primary key of %zu columns",
+			       table, t->npk);
 	for (size_t i = at; i < j->n; i++) {
 		size_t k = 0;
 		cJSON *v;
@@ -149,25 +151,19 @@ static int parse_checkpoint(struct job_table *j, const char *table,
 			k++;
 		v = cJSON_GetArrayItem(key, (int)k);
 		buf_init(&j->ck_mem[i], (size_t)STREAM_MAX_FIELD + 64);
-		if (!cJSON_IsString(v)) {
-			err_set(e, ERR_USAGE,
-				"table %s: the checkpoint's last key holds a "
-				"non-string",
-				table);
-			goto out;
-		}
+		if (!cJSON_IsString(v))
+			return err_set(e, ERR_USAGE,
+				       "table %s: the checkpoint's last key "
+				       "holds a non-string",
+				       table);
 		if (value_parse(t->cols[j->cols[i]].type, v->valuestring,
 				strlen(v->valuestring), &j->ck_mem[i],
-				&j->ck_pos[i], e) < 0) {
-			err_prefix(e, "table %s: the checkpoint's key", table);
-			goto out;
-		}
+				&j->ck_pos[i], e) < 0)
+			return err_prefix(e, "table %s: the checkpoint's key",
+					  table);
 	}
 	j->has_ck = 1;
-	rc = 0;
-out:
-	cJSON_Delete(key);
-	return rc;
+	return 0;
 }
 
 static int job_table_begin(struct job_table *j, const struct schema_table *t)
