@@ -1884,6 +1884,83 @@ static void test_compare_uuid_text(void)
 	}
 }
 
+/*
+ * ferry-stream(5)'s table of canonical encodings, checked against the code:
+ * each ".It TYPE VALUE Ta Li HEX BYTES" line of that table.
+ */
+static void test_canonical_doc_examples(void)
+{
+	FILE *f = fopen("man/man5/ferry-stream.5", "r");
+	char line[512];
+	int in_table = 0, seen = 0;
+
+	if (!TAP_CHECK(f != NULL, "ferry-stream(5) opens (run from the top)"))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char type[32], text[64], hex[160], want[64];
+		const char *p;
+		size_t n = 0, k = 0;
+		struct buf b, scratch;
+		struct value v;
+		struct err e;
+		int t;
+
+		if (strstr(line, "Examples of canonical encodings"))
+			in_table = 1;
+		if (!in_table)
+			continue;
+		if (strncmp(line, ".El", 3) == 0)
+			break;
+		p = strstr(line, " Ta Li ");
+		if (strncmp(line, ".It ", 4) != 0 || !p)
+			continue;
+		if (sscanf(line + 4, "%31s", type) != 1)
+			continue;
+		/* the value: after the type, up to " Ta", roff's \- a minus */
+		for (const char *q = line + 4 + strlen(type) + 1; q < p; q++) {
+			if (q[0] == '\\' && q[1] == '-')
+				q++;
+			if (k + 1 < sizeof(text))
+				text[k++] = *q;
+		}
+		text[k] = '\0';
+		snprintf(hex, sizeof(hex), "%s", p + 7);
+		hex[strcspn(hex, "\n")] = '\0';
+		for (const char *h = hex; *h && n < sizeof(want);) {
+			unsigned byte;
+			if (*h == ' ') {
+				h++;
+				continue;
+			}
+			if (sscanf(h, "%2x", &byte) != 1)
+				break;
+			want[n++] = (char)byte;
+			h += 2;
+		}
+		t = value_type_parse(type);
+		if (!TAP_CHECK(t >= 0, "doc example type '%s' is a type", type))
+			continue;
+		buf_init(&b, 1024);
+		buf_init(&scratch, 1024);
+		if (TAP_CHECK(value_parse((enum value_type)t, text, strlen(text),
+					  &scratch, &v, &e) == 0,
+			      "doc example %s '%s' parses", type, text) &&
+		    TAP_CHECK(value_canonical(&b, (enum value_type)t, &v, &e) ==
+				  0,
+			      "doc example %s '%s' encodes", type, text))
+			TAP_EQ_MEM(b.data, b.len, want, n,
+				   "ferry-stream(5): %s %s encodes as the page "
+				   "says",
+				   type, text);
+		buf_release(&b);
+		buf_release(&scratch);
+		seen++;
+	}
+	fclose(f);
+	TAP_CHECK(seen >= 9, "ferry-stream(5) has its %d encoding examples",
+		  seen);
+}
+
 int main(void)
 {
 	test_varints();
@@ -1901,6 +1978,7 @@ int main(void)
 	test_compare_int_uint();
 	test_compare_uuid_text();
 	test_canonical();
+	test_canonical_doc_examples();
 	test_days();
 	return tap_done();
 }
