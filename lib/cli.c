@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "metrics.h"
+#include "outfile.h"
 #include "stream.h"
 
 #include <errno.h>
@@ -19,10 +20,6 @@ static const char *cli_name = "ferry";
 static char interrupted_msg[128];
 static size_t interrupted_len;
 
-/* the temporary files of -o (and ferry-verify's two --emit outputs)
- * while they are written (cli_output_open) */
-#define CLI_MAX_OUTPUTS 2
-static char *volatile cli_tmp[CLI_MAX_OUTPUTS];
 
 static void on_signal(int sig)
 {
@@ -30,16 +27,56 @@ static void on_signal(int sig)
 	if (write(2, interrupted_msg, interrupted_len) < 0) {
 		/* nothing more can be done */
 	}
-	for (int i = 0; i < CLI_MAX_OUTPUTS; i++)
-		if (cli_tmp[i])
-			unlink(cli_tmp[i]);
+	outfile_unlink_pending();
 	_exit(ERR_PIPE);
+}
+
+/* which of fds 0-2 were closed when the program started (bits 0-2) */
+static unsigned std_closed;
+
+/*
+ * A closed fd 0, 1 or 2 would be taken by the next open(): a database
+ * socket read as the stream, or a stream written into it.  Each closed
+ * one gets /dev/null in the opposite direction, so that a read of a
+ * closed stdin or a write to a closed stdout fails instead of vanishing.
+ */
+static void hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int got;
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		std_closed |= 1u << fd;
+		got = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+		if (got != fd) {
+			/* cannot happen: fd was the lowest free one */
+			_exit(ERR_SYSTEM);
+		}
+	}
+}
+
+int cli_std_closed(int fd)
+{
+	return fd >= 0 && fd <= 2 && (std_closed & (1u << fd));
+}
+
+void cli_need_std(int fd)
+{
+	if (!cli_std_closed(fd))
+		return;
+	fprintf(stderr, "%s: %s\n", cli_name,
+		fd == 0 ? "standard input is closed: there is no stream to "
+			  "read (name a file)"
+			: "standard output is closed: there is nowhere to "
+			  "write (use -o FILE)");
+	exit(ERR_USAGE);
 }
 
 void cli_init(const char *prog)
 {
 	struct sigaction sa;
 
+	hold_std_fds();
 	cli_name = prog;
 	snprintf(interrupted_msg, sizeof(interrupted_msg), "%s: interrupted\n",
 		 prog);
@@ -111,93 +148,6 @@ int cli_close_output(FILE *out, struct err *e)
 	return rc;
 }
 
-int cli_output_open(struct cli_output *o, const char *path, struct err *e)
-{
-	const char *slash;
-	size_t dl;
-	int fd;
-	mode_t mask;
-
-	struct stat st;
-
-	memset(o, 0, sizeof(*o));
-	o->path = path;
-	if (!path) {
-		o->f = stdout;
-		return 0;
-	}
-	/* a device, a pipe or a symbolic link is written where it is:
-	 * renaming over it would replace it */
-	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		if (!(o->f = fopen(path, "wb")))
-			return err_set(e, ERR_SYSTEM, "%s: %s", path,
-				       strerror(errno));
-		return 0;
-	}
-	slash = strrchr(path, '/');
-	dl = slash ? (size_t)(slash - path) + 1 : 0;
-	if (!(o->tmp = malloc(strlen(path) + 16)))
-		return err_oom(e);
-	memcpy(o->tmp, path, dl);
-	snprintf(o->tmp + dl, strlen(path) + 16 - dl, ".%s.XXXXXX", path + dl);
-	if ((fd = mkstemp(o->tmp)) < 0) {
-		err_set(e, ERR_SYSTEM, "%s: %s", path, strerror(errno));
-		free(o->tmp);
-		o->tmp = NULL;
-		return -1;
-	}
-	/* the mode a plain create would give, not mkstemp's 0600 */
-	mask = umask(0);
-	umask(mask);
-	(void)fchmod(fd, 0666 & ~mask);
-	if (!(o->f = fdopen(fd, "wb"))) {
-		err_set(e, ERR_SYSTEM, "%s: %s", path, strerror(errno));
-		close(fd);
-		unlink(o->tmp);
-		free(o->tmp);
-		o->tmp = NULL;
-		return -1;
-	}
-	for (int i = 0; i < CLI_MAX_OUTPUTS; i++)
-		if (!cli_tmp[i]) {
-			cli_tmp[i] = o->tmp;
-			break;
-		}
-	return 0;
-}
-
-int cli_output_finish(struct cli_output *o, int ok, struct err *e)
-{
-	int rc = 0;
-
-	if (!o->f)
-		return 0;
-	if (!o->tmp) { /* stdout, a device, a pipe */
-		rc = ok ? cli_close_output(o->f, e) : (fclose(o->f), 0);
-		o->f = NULL;
-		return rc;
-	}
-	if (ok) {
-		if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)
-			rc = output_error(e);
-		if (fclose(o->f) != 0 && rc == 0)
-			rc = output_error(e);
-		if (rc == 0 && rename(o->tmp, o->path) != 0)
-			rc = err_set(e, ERR_SYSTEM, "%s: %s", o->path,
-				     strerror(errno));
-	} else {
-		fclose(o->f);
-	}
-	if (!ok || rc < 0)
-		unlink(o->tmp);
-	for (int i = 0; i < CLI_MAX_OUTPUTS; i++)
-		if (cli_tmp[i] == o->tmp)
-			cli_tmp[i] = NULL;
-	o->f = NULL;
-	free(o->tmp);
-	o->tmp = NULL;
-	return rc;
-}
 
 void cli_timeout(int opt, const char *arg, unsigned *connect, unsigned *read)
 {

@@ -18,6 +18,18 @@
  */
 void cli_init(const char *prog);
 
+/*
+ * cli_init() first makes sure fds 0-2 are open: a closed one would become
+ * the database connection at the next open.  A closed stdin is given
+ * /dev/null for writing and a closed stdout or stderr /dev/null for
+ * reading, so that any use fails.  cli_std_closed(fd): 1 when fd was
+ * closed at start.  cli_need_std(fd): when the program is about to read
+ * the stream from stdin (0) or write its data to stdout (1) and that fd
+ * was closed, say so and exit 2.
+ */
+int cli_std_closed(int fd);
+void cli_need_std(int fd);
+
 /* The name given to cli_init(). */
 const char *cli_prog(void);
 
@@ -91,25 +103,5 @@ int cli_report(const struct err *e);
  */
 int cli_close_output(FILE *out, struct err *e);
 
-/*
- * The output of a tool that writes a stream: stdout when path is NULL;
- * path itself when it is a device, a pipe or a symbolic link; else a new
- * file in path's folder under a hidden temporary name
- * (.NAME.XXXXXX), renamed to path by cli_output_finish only once all of it
- * is written and synced, so that a failed or killed run never leaves a
- * file that looks complete, nor destroys the one it would have replaced.
- */
-struct cli_output {
-	const char *path;
-	char *tmp;
-	FILE *f;
-};
-
-/* 0, or -1 with e set (ERR_SYSTEM, naming path). */
-int cli_output_open(struct cli_output *o, const char *path, struct err *e);
-
-/* ok: the run succeeded: flush, sync, close and rename into place (0, or
- * -1 with e set); else close and remove the temporary file (returns 0). */
-int cli_output_finish(struct cli_output *o, int ok, struct err *e);
 
 #endif

@@ -1,27 +1,23 @@
 #include "jsonfile.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "outfile.h"
 
 int jsonfile_write(const cJSON *root, const char *opt, const char *path,
 		   struct err *e)
 {
 	char *text = cJSON_Print(root);
-	FILE *f;
-	int failed = 0;
+	size_t len;
+	int rc;
 
 	if (!text)
 		return err_oom(e);
-	f = fopen(path, "w");
-	if (!f || fputs(text, f) < 0 || fputc('\n', f) < 0)
-		failed = errno ? errno : EIO;
-	if (f && fclose(f) != 0 && !failed)
-		failed = errno;
+	/* the newline in place of the terminating NUL */
+	len = strlen(text);
+	text[len] = '\n';
+	rc = outfile_replace(opt, path, text, len + 1, 0, e);
 	free(text);
-	if (failed)
-		return err_set(e, ERR_SYSTEM, "%s %s: %s", opt, path,
-			       strerror(failed));
-	return 0;
+	return rc;
 }

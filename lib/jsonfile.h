@@ -1,6 +1,7 @@
 /*
  * jsonfile - write a cJSON document to a file: ferry-extract's and
- * ferry-load's --stats, ferry-verify's --report.
+ * ferry-load's --stats, ferry-verify's --report.  The file appears
+ * complete or not at all (outfile.h).
  */
 #ifndef FERRY_JSONFILE_H
 #define FERRY_JSONFILE_H

@@ -8,6 +8,8 @@
  */
 #include "metrics.h"
 
+#include "outfile.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -564,89 +566,7 @@ out:
 	buf_release(&key);
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
 
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Put text in place at path: temporary file, fsync, 0644, rename. */
-static int replace_file(const char *path, const struct buf *text, struct err *e)
-{
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	size_t dl = (size_t)(base - path), tl = strlen(path) + 16;
-	char *tmp = NULL, *dir = NULL;
-	int fd = -1, rc = -1, dfd;
-
-	if (!*base)
-		return err_set(e, ERR_SYSTEM,
-			       "--metrics-file %s: not a file name", path);
-	if (!(tmp = malloc(tl)) || !(dir = malloc(dl + 2))) {
-		err_oom(e);
-		goto out;
-	}
-	memcpy(tmp, path, dl);
-	snprintf(tmp + dl, tl - dl, ".%s.XXXXXX", base);
-	if ((fd = mkstemp(tmp)) < 0) {
-		err_set(e, ERR_SYSTEM, "--metrics-file %s: %s", path,
-			strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto out;
-	}
-	/* readable by node_exporter, whatever user it runs as */
-	if (fchmod(fd, 0644) != 0 || write_all(fd, text->data, text->len) ||
-	    fsync(fd) != 0) {
-		err_set(e, ERR_SYSTEM, "--metrics-file %s: %s", path,
-			strerror(errno));
-		goto out;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		err_set(e, ERR_SYSTEM, "--metrics-file %s: %s", path,
-			strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		err_set(e, ERR_SYSTEM, "--metrics-file %s: %s", path,
-			strerror(errno));
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
-	/* make the rename itself durable; best effort */
-	if (dl) {
-		memcpy(dir, path, dl);
-		dir[dl] = '\0';
-	} else {
-		memcpy(dir, ".", 2);
-	}
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp)
-		unlink(tmp);
-	free(tmp);
-	free(dir);
-	return rc;
-}
 
 int metrics_write(struct metrics *m, const char *path, int success,
 		  struct err *e)
@@ -692,7 +612,8 @@ int metrics_write(struct metrics *m, const char *path, int success,
 		    "Seconds the last run took.", (char *)num.data, e) < 0 ||
 	    put_tables(&o, m, e) < 0)
 		goto out;
-	rc = replace_file(path, &o, e);
+	/* readable by node_exporter, whatever user it runs as */
+	rc = outfile_replace("--metrics-file", path, o.data, o.len, 0644, e);
 out:
 	if (rc < 0 && e->class == ERR_STREAM) /* a buf past its maximum */
 		err_set(e, ERR_SYSTEM, "--metrics-file %s: too large", path);

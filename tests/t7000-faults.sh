@@ -88,4 +88,52 @@ test_expect_success 'past ulimit -f: exit 8, File too large, no file left' '
 	test -z "$(ls -A | grep "^\.big\.ferry\.")"
 '
 
+# --- files for others to read appear complete or not at all ---------------
+
+test_expect_success 'a full disk while writing --report keeps the good report there was' '
+	ferry-verify "$G/chat.ferry" "$G/chat.ferry" -t users --report r.json >out 2>err &&
+	cp r.json good.json &&
+	FERRY_INJECT_WRITE=ENOSPC:0 inject ferry-verify "$G/chat.ferry" "$G/chat.ferry" -t users \
+		--report r.json >out 2>err;
+	test $? -eq 8 &&
+	test_cmp good.json r.json &&
+	test -z "$(ls -A | grep "^\.r\.json\.")"
+'
+
+test_expect_success 'a failed decode to -o leaves no file; a good one appears whole' '
+	head -c 1500 "$G/chat.ferry" >cut.ferry &&
+	test_expect_code 3 ferry-cat -o rows.jsonl cut.ferry 2>err &&
+	test ! -e rows.jsonl &&
+	test -z "$(ls -A | grep "^\.rows\.jsonl\.")" &&
+	ferry-cat -o rows.jsonl "$G/chat.ferry" &&
+	ferry-cat "$G/chat.ferry" >expect &&
+	test_cmp expect rows.jsonl
+'
+
+# --- closed standard descriptors ---------------------------------------------
+
+test_expect_success 'a closed stdin is named, never read from whatever takes fd 0' '
+	test_expect_code 2 ferry-cat <&- 2>err &&
+	echo "ferry-cat: standard input is closed: there is no stream to read (name a file)" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ferry-transform -s "$TESTDATA/specs/chat-renamed.json" <&- >/dev/null 2>err &&
+	test_grep "standard input is closed" err &&
+	test_expect_code 2 ferry-verify - "$G/chat.ferry" <&- >/dev/null 2>err &&
+	test_grep "standard input is closed" err
+'
+
+test_expect_success 'a closed stdout is named, never written to whatever takes fd 1' '
+	test_expect_code 2 ferry-cat "$G/chat.ferry" >&- 2>err &&
+	echo "ferry-cat: standard output is closed: there is nowhere to write (use -o FILE)" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ferry-transform -s "$TESTDATA/specs/chat-renamed.json" "$G/chat.ferry" >&- 2>err &&
+	test_grep "standard output is closed" err &&
+	ferry-cat -o copy.jsonl "$G/chat.ferry" >&- 2>err &&
+	test_file_not_empty copy.jsonl
+'
+
+test_expect_success 'a closed stderr: a failing tool still exits with its code' '
+	test_expect_code 3 ferry-cat --check cut.ferry 2>&-
+'
+
 test_done

@@ -12,6 +12,7 @@
 
 #include "cat.h"
 #include "cli.h"
+#include "outfile.h"
 #include "err.h"
 #include "stream.h"
 
@@ -61,7 +62,7 @@ int main(int argc, char **argv)
 	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
 	struct cat_opts co = { CAT_JSONL, tables, 0, 0, "stdin" };
 	const char *out_path = NULL, *in_path = NULL, *schema = NULL;
-	struct cli_output output;
+	struct outfile output;
 	int check = 0, encode = 0, format_set = 0, encode_opts = 0, c, rc;
 	FILE *in = stdin, *out = stdout;
 	struct err e;
@@ -141,6 +142,10 @@ int main(int argc, char **argv)
 		    "refusing to write a binary stream to a terminal "
 		    "(use -o FILE or a pipe)");
 
+	if (!in_path)
+		cli_need_std(STDIN_FILENO);
+	if (!out_path && !check)
+		cli_need_std(STDOUT_FILENO);
 	if (in_path) {
 		in = fopen(in_path, "rb");
 		if (!in) {
@@ -151,21 +156,14 @@ int main(int argc, char **argv)
 		}
 		co.in_name = in_path;
 	}
-	if (out_path && encode) {
-		/* a half stream never takes -o FILE's name */
-		if (cli_output_open(&output, out_path, &e) < 0) {
+	if (out_path) {
+		/* a half stream or half a decode never takes -o FILE's name */
+		if (outfile_open(&output, NULL, out_path, 0, &e) < 0) {
 			if (in != stdin)
 				fclose(in);
 			return cli_report(&e);
 		}
 		out = output.f;
-	} else if (out_path) {
-		out = fopen(out_path, "wb");
-		if (!out) {
-			fprintf(stderr, "%s: %s: %s\n", cli_prog(), out_path,
-				strerror(errno));
-			return ERR_SYSTEM;
-		}
 	}
 	setvbuf(in, NULL, _IOFBF, 1u << 20);
 	setvbuf(out, NULL, _IOFBF, 1u << 20);
@@ -174,13 +172,11 @@ int main(int argc, char **argv)
 		rc = cat_encode(in, out, schema, &wo, co.in_name, &e);
 	else
 		rc = cat_decode(in, out, &co, &e);
-	if (out_path && encode) {
-		if (cli_output_finish(&output, rc == 0, &e) < 0)
+	if (out_path) {
+		if (outfile_finish(&output, rc == 0, &e) < 0)
 			rc = -1;
 	} else if (rc == 0) {
 		rc = cli_close_output(out, &e);
-	} else {
-		fclose(out);
 	}
 	if (in != stdin)
 		fclose(in);

@@ -10,6 +10,7 @@
 
 #include "checkpoint.h"
 #include "cli.h"
+#include "outfile.h"
 #include "err.h"
 #include "extract.h"
 #include "inventory.h"
@@ -236,7 +237,7 @@ int main(int argc, char **argv)
 	struct extract_opts o;
 	struct progress prog_state;
 	const char *out_path = NULL, *metrics_path = NULL;
-	struct cli_output output;
+	struct outfile output;
 	int c, rc, show_progress = 1;
 	FILE *out = stdout;
 	struct uri u;
@@ -397,6 +398,8 @@ int main(int argc, char **argv)
 	if (inventory)
 		return run_inventory(argv[optind], &o, &inv, report_path,
 				     out_path);
+	if (!out_path)
+		cli_need_std(STDOUT_FILENO);
 	if (!out_path && isatty(STDOUT_FILENO))
 		cli_usage_error(
 		    "refusing to write a binary stream to a terminal "
@@ -439,7 +442,7 @@ int main(int argc, char **argv)
 		cli_scrub_arg(argv[optind], u.display);
 	}
 
-	if (cli_output_open(&output, out_path, &e) < 0) {
+	if (outfile_open(&output, NULL, out_path, 0, &e) < 0) {
 		uri_release(&u);
 		return cli_report(&e);
 	}
@@ -456,7 +459,7 @@ int main(int argc, char **argv)
 	}
 	rc = extract_run(&u, &o, out, &e);
 	/* a half stream never takes -o FILE's name */
-	if (cli_output_finish(&output, rc == 0, &e) < 0)
+	if (outfile_finish(&output, rc == 0, &e) < 0)
 		rc = -1;
 	rc = cli_metrics_finish(o.metrics, metrics_path, rc, 1, &e);
 	uri_release(&u);

@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "check.h"
@@ -290,6 +291,8 @@ int main(int argc, char **argv)
 		cli_password_warning();
 		cli_scrub_arg(argv[optind], u.display);
 	}
+	if (!in_path || strcmp(in_path, "-") == 0)
+		cli_need_std(STDIN_FILENO);
 	if (in_path && strcmp(in_path, "-") != 0) {
 		if (!(in = fopen(in_path, "rb"))) {
 			fprintf(stderr, "%s: %s: %s\n", cli_prog(), in_path,

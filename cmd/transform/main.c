@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "err.h"
 #include "rejects.h"
 #include "stream.h"
@@ -60,7 +61,7 @@ int main(int argc, char **argv)
 	};
 	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
 	const char *out_path = NULL, *in_path = NULL, *spec_path = NULL;
-	struct cli_output output;
+	struct outfile output;
 	const char *in_name = "stdin", *rejects_path = NULL;
 	uint64_t max_rejects = 1000;
 	int max_set = 0;
@@ -113,6 +114,10 @@ int main(int argc, char **argv)
 				"--rejects");
 	if (max_set && !rejects_path)
 		cli_usage_error("--max-rejects goes with --rejects");
+	if (!check_only && !in_path)
+		cli_need_std(STDIN_FILENO);
+	if (!check_only && !out_path)
+		cli_need_std(STDOUT_FILENO);
 	if (!check_only && !out_path && isatty(STDOUT_FILENO))
 		cli_usage_error("refusing to write a binary stream to a "
 				"terminal (use -o FILE or a pipe)");
@@ -142,7 +147,7 @@ int main(int argc, char **argv)
 		}
 		in_name = in_path;
 	}
-	if (cli_output_open(&output, out_path, &e) < 0) {
+	if (outfile_open(&output, NULL, out_path, 0, &e) < 0) {
 		spec_free(spec);
 		if (in != stdin)
 			fclose(in);
@@ -171,7 +176,7 @@ int main(int argc, char **argv)
 				cli_prog(), st.rejected, rejects_path);
 	}
 	/* a half stream never takes -o FILE's name */
-	if (cli_output_finish(&output, rc == 0, &e) < 0)
+	if (outfile_finish(&output, rc == 0, &e) < 0)
 		rc = -1;
 	if (in != stdin)
 		fclose(in);

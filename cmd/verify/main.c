@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "err.h"
 #include "stream.h"
 #include "transform.h"
@@ -67,10 +68,11 @@ static const char usage_text[] =
 
 /* --emit-*: FILE (written to a temporary name, renamed when complete) or
  * - (stdout) */
-static FILE *open_emit(struct cli_output *out, const char *path,
+static FILE *open_emit(struct outfile *out, const char *path,
 		       struct err *e)
 {
-	if (cli_output_open(out, strcmp(path, "-") == 0 ? NULL : path, e) < 0)
+	if (outfile_open(out, NULL, strcmp(path, "-") == 0 ? NULL : path, 0,
+			 e) < 0)
 		return NULL;
 	setvbuf(out->f, NULL, _IOFBF, 1u << 20);
 	cli_widen_pipe(fileno(out->f));
@@ -121,7 +123,7 @@ int main(int argc, char **argv)
 	static const char *map_from[MAX_ARGS], *map_to[MAX_ARGS];
 	struct verify_opts o;
 	const char *spec_path = NULL, *emit_path = NULL, *metrics_path = NULL;
-	struct cli_output emit, emit_up;
+	struct outfile emit, emit_up;
 	const char *up_path = NULL;
 	struct err e;
 	char *side_copy[2] = { NULL, NULL };
@@ -240,6 +242,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(o.side[0], "-") == 0 && strcmp(o.side[1], "-") == 0)
 		cli_usage_error("only one side can be stdin");
+	if (strcmp(o.side[0], "-") == 0 || strcmp(o.side[1], "-") == 0)
+		cli_need_std(STDIN_FILENO);
 	if (emit_path && o.sample_ppm)
 		cli_usage_error("--emit-deletes writes every key: it does not "
 				"go with --sample");
@@ -252,6 +256,7 @@ int main(int argc, char **argv)
 				"can be -");
 	if ((emit_path && strcmp(emit_path, "-") == 0) ||
 	    (up_path && strcmp(up_path, "-") == 0)) {
+		cli_need_std(STDOUT_FILENO);
 		if (isatty(STDOUT_FILENO))
 			cli_usage_error(
 			    "refusing to write a binary stream to a terminal "
@@ -269,7 +274,7 @@ int main(int argc, char **argv)
 		struct err ignored;
 		/* the first one's temporary file goes, too */
 		if (o.emit)
-			cli_output_finish(&emit, 0, &ignored);
+			outfile_finish(&emit, 0, &ignored);
 		spec_free(o.spec);
 		return cli_report(&e);
 	}
@@ -281,9 +286,9 @@ int main(int argc, char **argv)
 	free(side_copy[1]);
 	/* a stream of keys cut short never takes FILE's name; on stdout it
 	 * stays without its end frame, which a loader refuses */
-	if (emit_path && cli_output_finish(&emit, rc == 0, &e) < 0)
+	if (emit_path && outfile_finish(&emit, rc == 0, &e) < 0)
 		rc = -1;
-	if (up_path && cli_output_finish(&emit_up, rc == 0, &e) < 0)
+	if (up_path && outfile_finish(&emit_up, rc == 0, &e) < 0)
 		rc = -1;
 	if (rc == 0 && o.out == stdout && cli_close_output(stdout, &e) < 0)
 		rc = -1;
