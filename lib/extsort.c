@@ -148,8 +148,7 @@ static int run_put(struct run *r, const unsigned char *p, size_t len,
 /* Written: flush it and go back to its start for reading. */
 static int run_rewind(struct run *r, struct err *e)
 {
-	if (fflush(r->f) != 0 || ferror(r->f) ||
-	    fseek(r->f, 0, SEEK_SET) != 0)
+	if (fflush(r->f) != 0 || ferror(r->f) || fseek(r->f, 0, SEEK_SET) != 0)
 		return err_set(e, ERR_SYSTEM,
 			       "writing a temporary file in %s: %s", tmp_dir(),
 			       strerror(errno));

@@ -707,12 +707,14 @@ static int keyless_merge(struct cmp *c, struct verify_opts *o, struct side *a,
 	int ra, rb;
 
 	if (extsort_finish(a->sorted, e) < 0)
-		return err_prefix(e, "side A, sorting the rows");
+		return err_prefix(e, "table %s, side A, sorting the rows",
+				  c->name);
 	if (extsort_finish(b->sorted, e) < 0)
-		return err_prefix(e, "side B, sorting the rows");
+		return err_prefix(e, "table %s, side B, sorting the rows",
+				  c->name);
 	if ((ra = extsort_next(a->sorted, &pa, &la, e)) < 0 ||
 	    (rb = extsort_next(b->sorted, &pb, &lb, e)) < 0)
-		return err_prefix(e, "sorting the rows");
+		return err_prefix(e, "table %s, sorting the rows", c->name);
 	while (ra || rb) {
 		int k = !ra ? 1 : !rb ? -1 : extsort_compare(pa, la, pb, lb);
 
@@ -730,9 +732,11 @@ static int keyless_merge(struct cmp *c, struct verify_opts *o, struct side *a,
 				  NULL);
 		}
 		if (k <= 0 && (ra = extsort_next(a->sorted, &pa, &la, e)) < 0)
-			return err_prefix(e, "side A, sorting the rows");
+			return err_prefix(
+			    e, "table %s, side A, sorting the rows", c->name);
 		if (k >= 0 && (rb = extsort_next(b->sorted, &pb, &lb, e)) < 0)
-			return err_prefix(e, "side B, sorting the rows");
+			return err_prefix(
+			    e, "table %s, side B, sorting the rows", c->name);
 	}
 	return 0;
 }
@@ -918,12 +922,14 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			 * row's canonical form to sort */
 			if (a->row && extsort_add(a->sorted, a->canon.data,
 						  a->canon.len, e) < 0) {
-				err_prefix(e, "side A, sorting the rows");
+				err_prefix(e, "table %s, side A, sorting the "
+					   "rows", name);
 				goto out;
 			}
 			if (b->row && extsort_add(b->sorted, b->canon.data,
 						  b->canon.len, e) < 0) {
-				err_prefix(e, "side B, sorting the rows");
+				err_prefix(e, "table %s, side B, sorting the "
+					   "rows", name);
 				goto out;
 			}
 			if (a->row && side_next(a, e) < 0)
@@ -1016,8 +1022,8 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			c.missing, c.extra, c.changed);
 	else if (!equal && (c.missing || c.extra))
 		fprintf(o->out,
-			" (%" PRIu64 " rows missing in B, %" PRIu64
-			" rows extra in B)",
+			" (%" PRIu64 " missing in B, %" PRIu64
+			" extra in B)",
 			c.missing, c.extra);
 	fprintf(o->out, "\n");
 	if (a->rejected)
