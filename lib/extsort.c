@@ -47,7 +47,8 @@ struct extsort {
 
 int extsort_compare(const void *a, size_t la, const void *b, size_t lb)
 {
-	int r = memcmp(a, b, la < lb ? la : lb);
+	/* memcmp wants valid pointers even for no bytes */
+	int r = la && lb ? memcmp(a, b, la < lb ? la : lb) : 0;
 
 	if (r)
 		return r;
@@ -168,7 +169,7 @@ static int run_read(struct run *r, struct err *e)
 		goto bad;
 	for (int i = 0; i < 4; i++)
 		len |= (size_t)h[i] << (8 * i);
-	if (len > r->cap) {
+	if (len > r->cap || !r->rec) {
 		size_t cap = r->cap ? r->cap : 64;
 		unsigned char *n;
 		while (cap < len)
@@ -222,7 +223,7 @@ int extsort_add(struct extsort *s, const void *p, size_t len, struct err *e)
 	    s->alen + len + (s->nix + 1) * sizeof(*s->ix) > s->budget &&
 	    spill(s, e) < 0)
 		return -1;
-	if (s->alen + len > s->acap) {
+	if (!s->arena || s->alen + len > s->acap) {
 		size_t cap = s->acap ? s->acap : 4096;
 		unsigned char *n;
 		while (cap < s->alen + len)
@@ -355,7 +356,8 @@ int extsort_finish(struct extsort *s, struct err *e)
 	if (!s->nruns) {
 		for (size_t i = 0; i < s->nix; i++)
 			s->ix[i].p = s->arena + s->ix[i].off;
-		qsort(s->ix, s->nix, sizeof(*s->ix), ent_cmp);
+		if (s->nix) /* qsort wants a valid pointer, too */
+			qsort(s->ix, s->nix, sizeof(*s->ix), ent_cmp);
 		s->pos = 0;
 		return 0;
 	}
