@@ -1228,3 +1228,84 @@ static int canonical_slow(struct buf *out, enum value_type t,
 	}
 	return err_set(e, ERR_SYSTEM, "internal error: bad type %d", (int)t);
 }
+
+static uint64_t get_u64le(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+int value_canonical_next(const unsigned char **p, const unsigned char *end,
+			 enum value_type *t, struct value *v)
+{
+	const unsigned char *q = *p;
+	size_t left = (size_t)(end - q);
+	unsigned tag;
+
+	memset(v, 0, sizeof(*v));
+	if (!left)
+		return -1;
+	tag = *q++;
+	left--;
+	switch (tag) {
+	case CANON_NULL:
+		*t = VALUE_NULL;
+		v->null = true;
+		break;
+	case CANON_BOOL:
+		if (left < 1)
+			return -1;
+		*t = VALUE_BOOL;
+		v->v.b = *q++ != 0;
+		break;
+	case CANON_FLOAT:
+	case CANON_DATE:
+	case CANON_TIME:
+	case CANON_TIMESTAMP:
+	case CANON_TIMESTAMPTZ:
+		if (left < 8)
+			return -1;
+		*t = tag == CANON_FLOAT	       ? VALUE_FLOAT64
+		     : tag == CANON_DATE       ? VALUE_DATE
+		     : tag == CANON_TIME       ? VALUE_TIME
+		     : tag == CANON_TIMESTAMP ? VALUE_TIMESTAMP
+					       : VALUE_TIMESTAMPTZ;
+		v->v.u = get_u64le(q);
+		q += 8;
+		break;
+	case CANON_UUID:
+		if (left < 16)
+			return -1;
+		*t = VALUE_UUID;
+		memcpy(v->v.uuid, q, 16);
+		q += 16;
+		break;
+	case CANON_DECIMAL:
+	case CANON_TEXT:
+	case CANON_BYTES:
+	case CANON_JSON: {
+		uint64_t n;
+		if (left < 8)
+			return -1;
+		n = get_u64le(q);
+		q += 8;
+		if (n > left - 8)
+			return -1;
+		*t = tag == CANON_DECIMAL ? VALUE_DECIMAL
+		     : tag == CANON_TEXT  ? VALUE_TEXT
+		     : tag == CANON_BYTES ? VALUE_BYTES
+					  : VALUE_JSON;
+		v->v.s.p = (const char *)q;
+		v->v.s.len = (size_t)n;
+		q += n;
+		break;
+	}
+	default:
+		return -1;
+	}
+	*p = q;
+	return 0;
+}

@@ -207,6 +207,17 @@ int value_compare_mixed(enum value_type ta, const struct value *a,
 int value_canonical(struct buf *out, enum value_type t, const struct value *v,
 		    struct err *e);
 
+/*
+ * Read back one value of a canonical encoding at *p (before end) and step
+ * past it: *v is the value (text, decimal and json pointing into the
+ * encoding), *t the type it is shown as: VALUE_DECIMAL for every number
+ * but a float, VALUE_TEXT for text and enum, the type itself otherwise.
+ * For messages about rows known only by their canonical form.  0, or -1
+ * when the bytes are not a canonical encoding.
+ */
+int value_canonical_next(const unsigned char **p, const unsigned char *end,
+			 enum value_type *t, struct value *v);
+
 /* Days since 1970-01-01 for a proleptic Gregorian date, and back. */
 int64_t value_days_from_civil(int64_t y, unsigned m, unsigned d);
 void value_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "digest.h"
+#include "extsort.h"
 #include "progress.h"
 #include "jsonfile.h"
 #include "checkpoint.h"
@@ -63,6 +64,8 @@ struct side {
 	/* --emit-deletes (side B): the keys only in this side go here;
 	 * --emit-upserts (side A): this side's rows B lacks or has changed */
 	struct stream_writer *emit;
+	/* a table without a primary key: the canonical rows, to sort */
+	struct extsort *sorted;
 	/* the previous row's key, copied, to check the order */
 	struct value prev[KEY_MAX];
 	int has_prev;
@@ -171,6 +174,7 @@ static void side_close(struct side *s)
 	free(s->offs);
 	free(s->as_text);
 	free(s->utext);
+	extsort_free(s->sorted);
 	side_spec_free(s);
 }
 
@@ -656,6 +660,87 @@ static int upsert_row(struct cmp *c, struct side *a, struct err *e)
 	return 0;
 }
 
+/*
+ * "a=1, b='x'": a row known by its canonical form (the compared columns of
+ * side A, in order), for the message about a row without a key.  Numbers
+ * bare, every other value quoted; NULL bare.
+ */
+static void row_text(struct cmp *c, const struct side *a,
+		     const unsigned char *p, size_t len, struct buf *out)
+{
+	const unsigned char *end = p + len;
+	struct err e;
+
+	buf_reset(out);
+	for (size_t i = 0; i < c->ncols; i++) {
+		enum value_type t;
+		struct value v;
+		const char *name = a->t->cols[c->ca[i]].name;
+
+		if (value_canonical_next(&p, end, &t, &v) < 0) {
+			buf_addf(out, &e, "%s%s=?", i ? ", " : "", name);
+			break;
+		}
+		if (t == VALUE_DECIMAL) /* digits, or NaN: bare */
+			buf_addf(out, &e, "%s%s=%.*s", i ? ", " : "", name,
+				 (int)(v.v.s.len > 80 ? 80 : v.v.s.len),
+				 v.v.s.p);
+		else
+			buf_addf(out, &e, "%s%s=%s", i ? ", " : "", name,
+				 value_text(&c->x, t, &v,
+					    t != VALUE_FLOAT64 &&
+						t != VALUE_BOOL));
+	}
+}
+
+/*
+ * A table without a primary key: merge both sides' sorted canonical rows,
+ * as comm(1) does, so that each row is matched with an equal one at most
+ * once: a row A has more often than B is missing in B (once per copy), one
+ * B has more often is extra.  Exact, whatever the digests say.
+ */
+static int keyless_merge(struct cmp *c, struct verify_opts *o, struct side *a,
+			 struct side *b, struct buf *text, struct err *e)
+{
+	const unsigned char *pa = NULL, *pb = NULL;
+	size_t la = 0, lb = 0;
+	int ra, rb;
+
+	if (extsort_finish(a->sorted, e) < 0)
+		return err_prefix(e, "table %s, side A, sorting the rows",
+				  c->name);
+	if (extsort_finish(b->sorted, e) < 0)
+		return err_prefix(e, "table %s, side B, sorting the rows",
+				  c->name);
+	if ((ra = extsort_next(a->sorted, &pa, &la, e)) < 0 ||
+	    (rb = extsort_next(b->sorted, &pb, &lb, e)) < 0)
+		return err_prefix(e, "table %s, sorting the rows", c->name);
+	while (ra || rb) {
+		int k = !ra ? 1 : !rb ? -1 : extsort_compare(pa, la, pb, lb);
+
+		if (k < 0) {
+			c->missing++;
+			if (c->shown < o->max_diffs)
+				row_text(c, a, pa, la, text);
+			note_diff(c, o, "missing in B", (char *)text->data,
+				  NULL, NULL);
+		} else if (k > 0) {
+			c->extra++;
+			if (c->shown < o->max_diffs)
+				row_text(c, a, pb, lb, text);
+			note_diff(c, o, "extra in B", (char *)text->data, NULL,
+				  NULL);
+		}
+		if (k <= 0 && (ra = extsort_next(a->sorted, &pa, &la, e)) < 0)
+			return err_prefix(
+			    e, "table %s, side A, sorting the rows", c->name);
+		if (k >= 0 && (rb = extsort_next(b->sorted, &pb, &lb, e)) < 0)
+			return err_prefix(
+			    e, "table %s, side B, sorting the rows", c->name);
+	}
+	return 0;
+}
+
 static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			 const char *name, cJSON *report, struct err *e)
 {
@@ -769,11 +854,20 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		c.ka[i] = a->t->pk[i];
 		c.kb[i] = (size_t)j;
 	}
-	if (!c.nkey)
+	if (!c.nkey) {
+		size_t budget = o->sort_budget ? o->sort_budget
+					       : VERIFY_SORT_BUDGET;
 		fprintf(o->out,
-			"%s: no primary key on both sides: comparing row "
-			"counts and digests only\n",
+			"%s: no primary key on both sides: comparing the rows "
+			"sorted\n",
 			name);
+		extsort_free(a->sorted);
+		extsort_free(b->sorted);
+		b->sorted = NULL;
+		if (!(a->sorted = extsort_new(budget / 2, e)) ||
+		    !(b->sorted = extsort_new(budget / 2, e)))
+			goto out;
+	}
 	buf_init(&a->canon, (size_t)STREAM_MAX_ROW * 2 + 65536);
 	buf_init(&b->canon, (size_t)STREAM_MAX_ROW * 2 + 65536);
 	free(a->offs);
@@ -824,7 +918,20 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			       (c.nkey && check_order(&c, b, c.kb, e) < 0)))
 			goto out;
 		if (!c.nkey) {
-			/* no key: just read both to their ends */
+			/* no key: read both to their ends, keeping every
+			 * row's canonical form to sort */
+			if (a->row && extsort_add(a->sorted, a->canon.data,
+						  a->canon.len, e) < 0) {
+				err_prefix(e, "table %s, side A, sorting the "
+					   "rows", name);
+				goto out;
+			}
+			if (b->row && extsort_add(b->sorted, b->canon.data,
+						  b->canon.len, e) < 0) {
+				err_prefix(e, "table %s, side B, sorting the "
+					   "rows", name);
+				goto out;
+			}
 			if (a->row && side_next(a, e) < 0)
 				goto out;
 			if (b->row && side_next(b, e) < 0)
@@ -879,6 +986,8 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		if (side_next(a, e) < 0 || side_next(b, e) < 0)
 			goto out;
 	}
+	if (!c.nkey && keyless_merge(&c, o, a, b, &key, e) < 0)
+		goto out;
 	if (c.et) {
 		if (stream_writer_end_table(b->emit, e) < 0) {
 			err_prefix(e, "--emit-deletes");
@@ -895,11 +1004,10 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	}
 	digest_hex(&a->dig, da);
 	digest_hex(&b->dig, db);
-	/* with a key the merge is exact (and knows --float-ulps); without
-	 * one, counts and digests decide */
-	equal = !c.columns_differ && a->rows == b->rows &&
-		(c.nkey ? !c.missing && !c.extra && !c.changed
-			: digest_equal(&a->dig, &b->dig));
+	/* the merge decides, by key or over the sorted rows: exact either
+	 * way; the digests, an unkeyed sum, decide nothing */
+	equal = !c.columns_differ && a->rows == b->rows && !c.missing &&
+		!c.extra && !c.changed;
 	if (!equal)
 		o->differ = 1;
 	fprintf(o->out, "%s: A %" PRIu64 " rows, B %" PRIu64 " rows: %s", name,
@@ -912,6 +1020,11 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			" (%" PRIu64 " missing in B, %" PRIu64
 			" extra in B, %" PRIu64 " changed)",
 			c.missing, c.extra, c.changed);
+	else if (!equal && (c.missing || c.extra))
+		fprintf(o->out,
+			" (%" PRIu64 " missing in B, %" PRIu64
+			" extra in B)",
+			c.missing, c.extra);
 	fprintf(o->out, "\n");
 	if (a->rejected)
 		fprintf(o->out,
@@ -940,6 +1053,11 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		cJSON_AddStringToObject(tj, "digest_b", db);
 		cJSON_AddBoolToObject(tj, "equal", equal);
 		cJSON_AddBoolToObject(tj, "merged_by_key", c.nkey > 0);
+		if (!c.nkey)
+			cJSON_AddNumberToObject(
+			    tj, "sort_runs",
+			    (double)(extsort_runs(a->sorted) +
+				     extsort_runs(b->sorted)));
 		cJSON_AddNumberToObject(tj, "missing_in_b", (double)c.missing);
 		cJSON_AddNumberToObject(tj, "extra_in_b", (double)c.extra);
 		cJSON_AddNumberToObject(tj, "changed", (double)c.changed);
@@ -968,6 +1086,9 @@ out:
 	buf_release(&c.scratch);
 	buf_release(&a->canon);
 	buf_release(&b->canon);
+	extsort_free(a->sorted);
+	extsort_free(b->sorted);
+	a->sorted = b->sorted = NULL;
 	buf_release(&a->skeybuf);
 	buf_release(&b->skeybuf);
 	buf_release(&c.x);

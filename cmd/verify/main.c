@@ -143,6 +143,12 @@ int main(int argc, char **argv)
 	o.source.read_timeout = CLI_READ_TIMEOUT;
 	err_init(&e);
 	cli_init("ferry-verify");
+	/* for tests only: a small sort budget makes a small key-less table
+	 * spill to temporary files (ferry-verify(1), ENVIRONMENT) */
+	if (getenv("FERRY_VERIFY_SORT_BYTES"))
+		o.sort_budget = (size_t)cli_number(
+		    "FERRY_VERIFY_SORT_BYTES", getenv("FERRY_VERIFY_SORT_BYTES"),
+		    4096, (long long)VERIFY_SORT_BUDGET * 64);
 	while ((c = getopt_long(argc, argv, "s:t:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': spec_path = optarg; break;
