@@ -62,6 +62,13 @@ refused 'after an array' 'int[]; DROP TABLE victim' 'int[]; DROP TABLE victim'
 refused 'with a length out of range' 'varchar(99999999999999999999)' 'varchar(99999999999999999999)'
 refused 'that PostgreSQL does not have' 'victim' 'victim'
 
+test_expect_success 'load --check --create reports the source type a load would refuse, and runs nothing' '
+	stream "text); DROP TABLE victim; --" &&
+	test_expect_code 6 ferry-load --check --create "$PG_URI" -i evil.ferry --report check.json >check.txt &&
+	test_grep "column c: source type '"'"'text); DROP TABLE victim; --'"'"' is not a PostgreSQL type ferry creates" check.txt &&
+	test "$(pg_tables)" = victim
+'
+
 test_expect_success 'MariaDB --create takes no source type text: the same stream makes a plain text column' '
 	stream "text); DROP TABLE victim; --" &&
 	ferry-load "$MY_URI" --create -i evil.ferry &&
