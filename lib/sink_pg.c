@@ -101,8 +101,7 @@ static int quote_cols(struct buf *q, const struct schema_table *t,
  * refuses a string of several statements, so none can ride along. */
 static int exec_ok(struct pg_sink *p, const char *sql, struct err *e)
 {
-	PGresult *r =
-	    PQexecParams(p->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	PGresult *r = PQexecParams(p->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(r);
 	int rc = 0;
 
@@ -361,8 +360,8 @@ static int parse_pg_type(const struct pg_type *ty, const char *st,
 			return 0;
 		break;
 	case PGP_NUMERIC:
-		if (n && (x < 1 || x > 1000 ||
-			  (n == 2 && (y < -1000 || y > 1000))))
+		if (n &&
+		    (x < 1 || x > 1000 || (n == 2 && (y < -1000 || y > 1000))))
 			return 0;
 		break;
 	}
@@ -391,8 +390,8 @@ static int parse_pg_type(const struct pg_type *ty, const char *st,
 	if (buf_adds(b, ty->name, e) < 0 ||
 	    (n == 1 && buf_addf(b, e, "(%" PRId64 ")", x) < 0) ||
 	    (n == 2 && buf_addf(b, e, "(%" PRId64 ",%" PRId64 ")", x, y) < 0) ||
-	    (ty->after && (buf_addc(b, ' ', e) < 0 ||
-			   buf_adds(b, ty->after, e) < 0)))
+	    (ty->after &&
+	     (buf_addc(b, ' ', e) < 0 || buf_adds(b, ty->after, e) < 0)))
 		goto fail;
 	while (dims--)
 		if (buf_adds(b, "[]", e) < 0)
@@ -515,8 +514,8 @@ int sink_pg_ddl_enum(const struct schema_table *t, size_t col, struct buf *q,
 	const struct schema_column *c = &t->cols[col];
 
 	if (buf_adds(q, "CREATE TYPE ", e) < 0 ||
-	    enum_type_name(t, c, q, e) < 0 || buf_adds(q, " AS ENUM (", e) < 0 ||
-	    add_labels(c, q, e) < 0)
+	    enum_type_name(t, c, q, e) < 0 ||
+	    buf_adds(q, " AS ENUM (", e) < 0 || add_labels(c, q, e) < 0)
 		return -1;
 	return buf_addc(q, ')', e);
 }
@@ -600,8 +599,8 @@ int sink_pg_ddl_index(const struct schema_table *t, const char *target,
 	    buf_adds(q, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ",
 		     e) < 0 ||
 	    pgutil_quote_ident(q, (char *)nm.data, nm.len, e) < 0 ||
-	    buf_adds(q, " ON ", e) < 0 || pgutil_quote_table(q, target, e) < 0 ||
-	    buf_adds(q, " (", e) < 0 ||
+	    buf_adds(q, " ON ", e) < 0 ||
+	    pgutil_quote_table(q, target, e) < 0 || buf_adds(q, " (", e) < 0 ||
 	    quote_cols(q, t, ix->cols, ix->ncols, e) < 0 ||
 	    buf_addc(q, ')', e) < 0)
 		goto out;

@@ -56,12 +56,14 @@ static const char *const pg_words[] = {
 };
 
 static const char *const my_words[] = {
-	"CREATE", "TABLE", "NOT", "NULL", "PRIMARY", "KEY", "UNIQUE", "ENGINE",
-	"InnoDB", "DEFAULT", "CHARSET", "utf8mb4", "COLLATE", "utf8mb4_bin",
-	"CHARACTER", "SET", "ENUM", "TINYINT", "SMALLINT", "MEDIUMINT", "INT",
-	"BIGINT", "UNSIGNED", "YEAR", "FLOAT", "DOUBLE", "DECIMAL", "VARCHAR",
-	"LONGTEXT", "VARBINARY", "LONGBLOB", "DATE", "TIME", "DATETIME",
-	"JSON", "UUID", "CHAR", "TEXT", NULL
+	"CREATE",   "TABLE",   "NOT",	   "NULL",	  "PRIMARY",
+	"KEY",	    "UNIQUE",  "ENGINE",   "InnoDB",	  "DEFAULT",
+	"CHARSET",  "utf8mb4", "COLLATE",  "utf8mb4_bin", "CHARACTER",
+	"SET",	    "ENUM",    "TINYINT",  "SMALLINT",	  "MEDIUMINT",
+	"INT",	    "BIGINT",  "UNSIGNED", "YEAR",	  "FLOAT",
+	"DOUBLE",   "DECIMAL", "VARCHAR",  "LONGTEXT",	  "VARBINARY",
+	"LONGBLOB", "DATE",    "TIME",	   "DATETIME",	  "JSON",
+	"UUID",	    "CHAR",    "TEXT",	   NULL
 };
 
 struct ddl_check {
@@ -136,8 +138,9 @@ static int known_ident(const struct ddl_check *c)
 			return 1;
 	}
 	for (size_t x = 0; x < t->nindexes; x++)
-		if (c->engine == DDL_PG ? is_pg_index_name(c, t->indexes[x].name)
-					: eqs(&c->tok, t->indexes[x].name))
+		if (c->engine == DDL_PG
+			? is_pg_index_name(c, t->indexes[x].name)
+			: eqs(&c->tok, t->indexes[x].name))
 			return 1;
 	return 0;
 }
@@ -183,8 +186,12 @@ static size_t unquote(struct ddl_check *c, size_t i, char q, int backslash)
 	buf_reset(&c->tok);
 	for (i++; i < c->len; i++) {
 		if (backslash && s[i] == '\\') {
-			if (i + 1 >= c->len || (s[i + 1] != '\\' && s[i + 1] != '\''))
-				ddl_fail(c, "a backslash escape ferry does not write", i);
+			if (i + 1 >= c->len ||
+			    (s[i + 1] != '\\' && s[i + 1] != '\''))
+				ddl_fail(
+				    c,
+				    "a backslash escape ferry does not write",
+				    i);
 			tok_add(c, s[++i]);
 		} else if (s[i] == q) {
 			if (i + 1 < c->len && s[i + 1] == q) {
@@ -203,7 +210,8 @@ static size_t unquote(struct ddl_check *c, size_t i, char q, int backslash)
 
 static int word_start(char ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_';
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       ch == '_';
 }
 
 static int word_char(char ch)
@@ -215,8 +223,9 @@ static int word_char(char ch)
 static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 		      const struct buf *q)
 {
-	struct ddl_check c = { t, engine, (const char *)q->data, q->len,
-			       { 0 } };
+	struct ddl_check c = {
+		t, engine, (const char *)q->data, q->len, { 0 }
+	};
 	const char *s = c.sql;
 	const char idq = engine == DDL_PG ? '"' : '`';
 	/* the last word, to see "IN (" and "ENUM (" open a label list */
@@ -240,9 +249,8 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 					 i);
 			last = "";
 			lastn = 0;
-		} else if (ch == '\'' ||
-			   (engine == DDL_PG && ch == 'E' && i + 1 < c.len &&
-			    s[i + 1] == '\'')) {
+		} else if (ch == '\'' || (engine == DDL_PG && ch == 'E' &&
+					  i + 1 < c.len && s[i + 1] == '\'')) {
 			int e_str = ch == 'E';
 			if (!labels)
 				ddl_fail(&c, "a literal outside a label list",
@@ -250,7 +258,8 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 			i = unquote(&c, i + (size_t)e_str, '\'',
 				    engine == DDL_MYSQL || e_str);
 			if (!known_label(&c))
-				ddl_fail(&c, "a literal that is not a label", i);
+				ddl_fail(&c, "a literal that is not a label",
+					 i);
 		} else if ((ch >= '0' && ch <= '9') ||
 			   (ch == '-' && i + 1 < c.len && s[i + 1] >= '0' &&
 			    s[i + 1] <= '9')) {
@@ -349,9 +358,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ddl_done(t, DDL_PG, sink_pg_ddl_index(t, t->name, x, &q, &e),
 			 &q, &e);
 	for (int v = 0; v < 4; v++)
-		ddl_done(t, DDL_MYSQL,
-			 sink_mysql_ddl_table(t, t->name, v & 1, v >> 1, &q, &e),
-			 &q, &e);
+		ddl_done(
+		    t, DDL_MYSQL,
+		    sink_mysql_ddl_table(t, t->name, v & 1, v >> 1, &q, &e), &q,
+		    &e);
 	buf_release(&q);
 	schema_table_free(t);
 	return 0;
