@@ -97,12 +97,12 @@ test: build-asan
 	sh scripts/with-testdb.sh sh tests/run-all.sh
 
 # libFuzzer (clang) on the stream reader, the transform spec, the
-# expression language, the URI parser and the JSON-lines reader,
-# FUZZ_SECONDS each (default 600); FUZZ_TARGETS to choose.  New inputs go
+# expression language, the URI parser, the JSON-lines reader and the
+# DDL of load --create (both engines), FUZZ_SECONDS each (default 600); FUZZ_TARGETS to choose.  New inputs go
 # to build/fuzz/corpus-TARGET.  fuzz-smoke, part of make check: a few
 # seconds each, on the seeds.
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= stream spec expr uri jsonl
+FUZZ_TARGETS ?= stream spec expr uri jsonl ddl
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz-%)
 fuzz: deps
 	$(MAKE) $(FUZZ_BINS)

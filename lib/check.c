@@ -506,8 +506,27 @@ static int table_begin(struct table_check *tc, struct source *src,
 		} else if (add_note(notes, e,
 				    "--create would make it from the stream's "
 				    "schema (types as in ferry-load(1)), its "
-				    "primary key after the rows") < 0)
+				    "primary key after the rows") < 0) {
 			goto out;
+		} else if (!mysql) {
+			/* a source type --create refuses fails the table */
+			struct buf ddl;
+			struct err why;
+			int ok;
+			buf_init(&ddl, 1u << 24);
+			err_init(&why);
+			ok = sink_pg_ddl_table(t, name, 0, &ddl, &why) == 0;
+			buf_release(&ddl);
+			if (!ok && why.class != ERR_STREAM) {
+				*e = why;
+				goto out;
+			}
+			if (!ok) {
+				*fails = 1;
+				if (add_note(problems, e, "%s", why.msg) < 0)
+					goto out;
+			}
+		}
 	}
 	/* the key duplicates are looked for: the target's when it has
 	 * one the stream carries, else the stream's */

@@ -486,7 +486,12 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		}
 		if (sink_begin_table(s, t, name, e) < 0) {
 			sink_abort_table(s, "ferry-load gave up on this table");
-			err_prefix(e, "table %s", name);
+			/* a column the stream describes wrongly: "table t,
+			 * column c: ..." */
+			if (e->class == ERR_STREAM)
+				err_prefix_place(e, "table %s", name);
+			else
+				err_prefix(e, "table %s", name);
 			goto out;
 		}
 		while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {

@@ -25,9 +25,16 @@ int myutil_connect(MYSQL *conn, const struct uri *u, const char *defaults_file,
 	}
 	if (!password)
 		password = getenv("FERRY_MYSQL_PASSWORD");
-	if (!mysql_real_connect(conn, u->host, u->user, password, u->db,
-				u->port, u->socket, flags))
+	if (!mysql_real_connect(
+		conn, u->host, u->user, password, u->db, u->port, u->socket,
+		flags & ~(unsigned long)CLIENT_MULTI_STATEMENTS))
 		return err_set(e, ERR_DB, "cannot connect to %s: %s",
+			       u->display, mysql_error(conn));
+	/* every statement alone: whatever an option file asked for, the
+	 * server refuses a string of several */
+	if (mysql_set_server_option(conn, MYSQL_OPTION_MULTI_STATEMENTS_OFF))
+		return err_set(e, ERR_DB,
+			       "%s: turning multiple statements off: %s",
 			       u->display, mysql_error(conn));
 	return 0;
 }

@@ -21,7 +21,9 @@
  * the option files and defaults_file (or NULL), utf8mb4, packets up to
  * 1 GiB, connect_timeout and read_timeout in seconds (0: the library's
  * default), the password from u or FERRY_MYSQL_PASSWORD, and client
- * flags `flags`.  0, or -1 with ERR_DB naming the server.
+ * flags `flags`.  Never with multiple statements: CLIENT_MULTI_STATEMENTS
+ * is taken out of flags and the server is told to refuse them, so each
+ * query is one statement.  0, or -1 with ERR_DB naming the server.
  */
 int myutil_connect(MYSQL *conn, const struct uri *u, const char *defaults_file,
 		   unsigned connect_timeout, unsigned read_timeout,

@@ -71,6 +71,20 @@ int pgutil_quote_ident(struct buf *b, const char *name, size_t len,
 	return buf_addc(b, '"', e);
 }
 
+int pgutil_quote_literal(struct buf *b, const char *s, size_t len,
+			 struct err *e)
+{
+	if ((memchr(s, '\\', len) && buf_addc(b, 'E', e) < 0) ||
+	    buf_addc(b, '\'', e) < 0)
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		if (((s[i] == '\'' || s[i] == '\\') &&
+		     buf_addc(b, (unsigned char)s[i], e) < 0) ||
+		    buf_addc(b, (unsigned char)s[i], e) < 0)
+			return -1;
+	return buf_addc(b, '\'', e);
+}
+
 /* schema.table (or table, found through the search path) */
 int pgutil_quote_table(struct buf *b, const char *name, struct err *e)
 {

@@ -30,6 +30,17 @@ int pgutil_msg(struct err *e, const char *what, const char *m);
 int pgutil_quote_ident(struct buf *b, const char *name, size_t len,
 		       struct err *e);
 
+/*
+ * Append s[0..len) as a string literal that reads the same whatever
+ * standard_conforming_strings says, as PQescapeLiteral writes it but
+ * without a connection: '...' with quotes doubled, or E'...' with
+ * quotes and backslashes doubled when s holds a backslash.  s is UTF-8
+ * (ferry's client encoding, where no byte of a multi-byte character is a
+ * quote or a backslash) without NUL.
+ */
+int pgutil_quote_literal(struct buf *b, const char *s, size_t len,
+			 struct err *e);
+
 /* Append schema.table (split at the first dot) or table, quoted. */
 int pgutil_quote_table(struct buf *b, const char *name, struct err *e);
 

@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 
+#include "buf.h"
 #include "checkpoint.h"
 #include "err.h"
 #include "schema.h"
@@ -158,6 +159,38 @@ int sink_checkpoint_commit(struct sink *s, const struct schema_table *t,
  */
 int sink_check_key_columns(const struct schema_table *t, char *const *pk,
 			   size_t npk, int nocase, struct err *e);
+
+/*
+ * The DDL of --create, built from stream table t without a connection
+ * (ferry-load runs each statement alone; tests/fuzz/fuzz-ddl.c checks
+ * them).  Each appends one statement, without ';', to q, `target` the
+ * table's name in the database (schema.table or table).  Text of the
+ * stream reaches it only as a quoted identifier (a name) or a quoted
+ * literal (an enum label); types come from the engine's own table of
+ * types, numbers printed by ferry.  -1 with e set: ERR_STREAM "column c:
+ * ..." for a column whose type ferry will not create, else ERR_SYSTEM.
+ */
+/* CREATE TABLE with NOT NULL and, without enum_types, the enum labels as
+ * CHECK (c IN (...)); PostgreSQL types as ferry-load(1) lists them */
+int sink_pg_ddl_table(const struct schema_table *t, const char *target,
+		      int enum_types, struct buf *q, struct err *e);
+/* CREATE TYPE ... AS ENUM of column col (--enum-types) */
+int sink_pg_ddl_enum(const struct schema_table *t, size_t col, struct buf *q,
+		     struct err *e);
+/* ALTER TABLE ... ADD PRIMARY KEY; nothing when t has no key */
+int sink_pg_ddl_primary_key(const struct schema_table *t, const char *target,
+			    struct buf *q, struct err *e);
+/* CREATE [UNIQUE] INDEX of t->indexes[x], and the index's name alone
+ * (unquoted) that it gives */
+int sink_pg_ddl_index(const struct schema_table *t, const char *target,
+		      size_t x, struct buf *q, struct err *e);
+int sink_pg_ddl_index_name(const struct schema_table *t, const char *target,
+			   size_t x, struct buf *nm, struct err *e);
+/* MySQL's CREATE TABLE, primary key and (with indexes) secondary indexes
+ * in it; native_uuid: MariaDB's UUID type, else CHAR(36) */
+int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
+			 int indexes, int native_uuid, struct buf *q,
+			 struct err *e);
 
 struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
 			  struct err *e);

@@ -746,7 +746,7 @@ static int enum_fits(const struct schema_column *c)
 
 #define MY_TEXT_CS " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
 
-static int add_col_type(struct my_sink *m, struct buf *b,
+static int add_col_type(int native_uuid, struct buf *b,
 			const struct schema_column *c, int key, size_t *budget,
 			struct err *e)
 {
@@ -800,9 +800,7 @@ static int add_col_type(struct my_sink *m, struct buf *b,
 	case VALUE_TIMESTAMPTZ: return buf_adds(b, "DATETIME(6)", e);
 	case VALUE_JSON: return buf_adds(b, "JSON", e);
 	case VALUE_UUID:
-		return buf_adds(
-		    b, m->mariadb && m->version >= 100700 ? "UUID" : "CHAR(36)",
-		    e);
+		return buf_adds(b, native_uuid ? "UUID" : "CHAR(36)", e);
 	case VALUE_ENUM:
 		if (!enum_fits(c)) {
 			size_t w = 255;
@@ -845,20 +843,18 @@ static int is_key(const struct schema_table *t, size_t i, int indexes)
 	return 0;
 }
 
-static int create_table(struct my_sink *m, struct err *e)
+int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
+			 int indexes, int native_uuid, struct buf *q,
+			 struct err *e)
 {
-	const struct schema_table *t = m->t;
-	struct buf *q = &m->sql;
 	size_t budget = 0;
 
-	buf_reset(q);
 	if (buf_adds(q, "CREATE TABLE ", e) < 0 ||
-	    myutil_quote_ident(q, m->name, e) < 0 || buf_adds(q, " (", e) < 0)
+	    myutil_quote_ident(q, target, e) < 0 || buf_adds(q, " (", e) < 0)
 		return -1;
 	/* key columns first into the row budget: they cannot go off-row */
 	for (size_t i = 0; i < t->ncols; i++)
-		if (is_key(t, i, !m->base.opts.no_indexes) &&
-		    t->cols[i].length > 0) {
+		if (is_key(t, i, indexes) && t->cols[i].length > 0) {
 			size_t n = (size_t)t->cols[i].length;
 			budget +=
 			    t->cols[i].type == VALUE_TEXT ? 4 * n + 2 : n + 2;
@@ -866,12 +862,12 @@ static int create_table(struct my_sink *m, struct err *e)
 	for (size_t i = 0; i < t->ncols; i++) {
 		const struct schema_column *c = &t->cols[i];
 		size_t scratch = 0;
-		int key = is_key(t, i, !m->base.opts.no_indexes);
+		int key = is_key(t, i, indexes);
 		if ((i && buf_adds(q, ", ", e) < 0) ||
 		    myutil_quote_ident(q, c->name, e) < 0 ||
 		    buf_addc(q, ' ', e) < 0 ||
-		    add_col_type(m, q, c, key, key ? &scratch : &budget, e) <
-			0 ||
+		    add_col_type(native_uuid, q, c, key,
+				 key ? &scratch : &budget, e) < 0 ||
 		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0))
 			return -1;
 	}
@@ -888,7 +884,7 @@ static int create_table(struct my_sink *m, struct err *e)
 	}
 	/* secondary indexes with the table: an ALTER TABLE after the rows
 	 * would commit them on its own, outside the table's transaction */
-	for (size_t x = 0; !m->base.opts.no_indexes && x < t->nindexes; x++) {
+	for (size_t x = 0; indexes && x < t->nindexes; x++) {
 		const struct schema_index *ix = &t->indexes[x];
 		if (buf_adds(q, ix->unique ? ", UNIQUE KEY " : ", KEY ", e) <
 			0 ||
@@ -903,10 +899,19 @@ static int create_table(struct my_sink *m, struct err *e)
 		if (buf_addc(q, ')', e) < 0)
 			return -1;
 	}
-	if (buf_adds(q,
-		     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
-		     "COLLATE=utf8mb4_bin",
-		     e) < 0)
+	return buf_adds(q,
+			") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+			"COLLATE=utf8mb4_bin",
+			e);
+}
+
+static int create_table(struct my_sink *m, struct err *e)
+{
+	struct buf *q = &m->sql;
+
+	buf_reset(q);
+	if (sink_mysql_ddl_table(m->t, m->name, !m->base.opts.no_indexes,
+				 m->mariadb && m->version >= 100700, q, e) < 0)
 		return -1;
 	if (mysql_real_query(m->conn, (char *)q->data, q->len))
 		return my_fail(m, e, "creating the table");

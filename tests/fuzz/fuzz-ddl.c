@@ -1,0 +1,368 @@
+/*
+ * fuzz-ddl - libFuzzer target for the DDL that ferry-load --create runs
+ * (sink.h: sink_pg_ddl_*, sink_mysql_ddl_table), for both engines.
+ *
+ * The input is a stream table's schema JSON (schema_table_parse).  When it
+ * parses, every statement --create could run for it is built: PostgreSQL
+ * with and without --enum-types (CREATE TYPE of each enum, CREATE TABLE,
+ * ADD PRIMARY KEY, CREATE INDEX of each index), MySQL with and without
+ * indexes and MariaDB's UUID.  A builder may refuse a column (ERR_STREAM);
+ * what it builds is read by a small tokenizer of the engine's SQL, which
+ * aborts unless the statement is exactly one statement of ferry's words:
+ *
+ *   - nothing but spaces, quoted identifiers, string literals (with the
+ *     engine's escaping), numbers, words and ( ) , . [ ] = outside quotes:
+ *     no ';', no comment, no dollar quote, no other byte of the stream;
+ *   - every quoted identifier unquotes to a name of the schema: the table
+ *     (or a part of schema.table), a column, an index (PostgreSQL: with
+ *     the table's name in front, cut to 63 bytes), an enum type's name;
+ *   - every bare word is one of a fixed list of keywords and type names;
+ *   - string literals only in a label list, "IN (...)" or "ENUM (...)",
+ *     each unquoting to an enum label of the table.
+ *
+ * Built with -fsanitize=fuzzer by `make build/fuzz/fuzz-ddl`, and with
+ * tests/fuzz/replay.c into build/asan/tests/replay-ddl, which `make check`
+ * runs on testdata/fuzz/ddl.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "err.h"
+#include "schema.h"
+#include "sink.h"
+
+enum ddl_engine { DDL_PG, DDL_MYSQL };
+
+static const char *const pg_words[] = {
+	/* statements */
+	"CREATE", "TABLE", "TYPE", "AS", "ENUM", "NOT", "NULL", "CHECK", "IN",
+	"ALTER", "ADD", "PRIMARY", "KEY", "INDEX", "UNIQUE", "ON",
+	/* types */
+	"text", "name", "citext", "character", "varying", "varchar", "char",
+	"bpchar", "bit", "varbit", "boolean", "bool", "smallint", "integer",
+	"int", "bigint", "int2", "int4", "int8", "real", "double", "precision",
+	"float4", "float8", "float", "numeric", "decimal", "money", "date",
+	"time", "with", "without", "zone", "timetz", "timestamp", "timestamptz",
+	"interval", "year", "month", "day", "hour", "minute", "second", "to",
+	"bytea", "json", "jsonb", "jsonpath", "xml", "uuid", "inet", "cidr",
+	"macaddr", "macaddr8", "tsvector", "tsquery", "point", "line", "lseg",
+	"box", "path", "polygon", "circle", "int4range", "int8range",
+	"numrange", "tsrange", "tstzrange", "daterange", "int4multirange",
+	"int8multirange", "nummultirange", "tsmultirange", "tstzmultirange",
+	"datemultirange", "pg_lsn", "pg_snapshot", "txid_snapshot", NULL
+};
+
+static const char *const my_words[] = {
+	"CREATE",   "TABLE",   "NOT",	   "NULL",	  "PRIMARY",
+	"KEY",	    "UNIQUE",  "ENGINE",   "InnoDB",	  "DEFAULT",
+	"CHARSET",  "utf8mb4", "COLLATE",  "utf8mb4_bin", "CHARACTER",
+	"SET",	    "ENUM",    "TINYINT",  "SMALLINT",	  "MEDIUMINT",
+	"INT",	    "BIGINT",  "UNSIGNED", "YEAR",	  "FLOAT",
+	"DOUBLE",   "DECIMAL", "VARCHAR",  "LONGTEXT",	  "VARBINARY",
+	"LONGBLOB", "DATE",    "TIME",	   "DATETIME",	  "JSON",
+	"UUID",	    "CHAR",    "TEXT",	   NULL
+};
+
+struct ddl_check {
+	const struct schema_table *t;
+	enum ddl_engine engine;
+	const char *sql;
+	size_t len;
+	struct buf tok; /* the current identifier or literal, unquoted */
+};
+
+static void ddl_fail(const struct ddl_check *c, const char *why, size_t at)
+{
+	fprintf(stderr, "fuzz-ddl: %s at byte %zu of: %.*s\n", why, at,
+		(int)c->len, c->sql);
+	abort();
+}
+
+static int eq(const struct buf *b, const char *s, size_t n)
+{
+	return b->len == n && memcmp(b->data, s, n) == 0;
+}
+
+static int eqs(const struct buf *b, const char *s)
+{
+	return eq(b, s, strlen(s));
+}
+
+/* name, or one side of its first dot (PostgreSQL's schema.table) */
+static int is_name_or_part(const struct ddl_check *c, const char *name)
+{
+	const char *dot = strchr(name, '.');
+
+	if (eqs(&c->tok, name) && (c->engine == DDL_MYSQL || !dot))
+		return 1;
+	return c->engine == DDL_PG && dot &&
+	       (eq(&c->tok, name, (size_t)(dot - name)) ||
+		eqs(&c->tok, dot + 1));
+}
+
+/* PostgreSQL's index name: [table_]index, maybe cut to 60..63 bytes */
+static int is_pg_index_name(const struct ddl_check *c, const char *ix)
+{
+	const char *tn = strrchr(c->t->name, '.');
+	char cand[2 * SCHEMA_MAX_NAME + 2];
+
+	tn = tn ? tn + 1 : c->t->name;
+	snprintf(cand, sizeof(cand), "%s_%s", tn, ix);
+	for (int k = 0; k < 2; k++) {
+		const char *s = k ? ix : cand;
+		size_t n = strlen(s);
+		if (eq(&c->tok, s, n < 63 ? n : c->tok.len) &&
+		    (n <= 63 || (c->tok.len >= 60 && c->tok.len <= 63)))
+			return 1;
+	}
+	return 0;
+}
+
+static int known_ident(const struct ddl_check *c)
+{
+	const struct schema_table *t = c->t;
+
+	if (is_name_or_part(c, t->name))
+		return 1;
+	for (size_t i = 0; i < t->ncols; i++) {
+		if (eqs(&c->tok, t->cols[i].name))
+			return 1;
+		/* a PostgreSQL source's enum type name (--enum-types) */
+		if (c->engine == DDL_PG && t->cols[i].type == VALUE_ENUM &&
+		    t->cols[i].source_type && t->source &&
+		    strncmp(t->source, "postgres", 8) == 0 &&
+		    is_name_or_part(c, t->cols[i].source_type))
+			return 1;
+	}
+	for (size_t x = 0; x < t->nindexes; x++)
+		if (c->engine == DDL_PG
+			? is_pg_index_name(c, t->indexes[x].name)
+			: eqs(&c->tok, t->indexes[x].name))
+			return 1;
+	return 0;
+}
+
+static int known_label(const struct ddl_check *c)
+{
+	const struct schema_table *t = c->t;
+
+	for (size_t i = 0; i < t->ncols; i++)
+		for (size_t k = 0; k < t->cols[i].nlabels; k++)
+			if (eqs(&c->tok, t->cols[i].labels[k]))
+				return 1;
+	return 0;
+}
+
+static int known_word(const struct ddl_check *c, const char *w, size_t n)
+{
+	const char *const *list = c->engine == DDL_PG ? pg_words : my_words;
+
+	for (size_t i = 0; list[i]; i++)
+		if (strlen(list[i]) == n && memcmp(list[i], w, n) == 0)
+			return 1;
+	return 0;
+}
+
+static void tok_add(struct ddl_check *c, char ch)
+{
+	struct err e;
+
+	if (buf_addc(&c->tok, (unsigned char)ch, &e) < 0)
+		abort();
+}
+
+/* A quoted identifier or literal opening at sql[i] (the quote q): its
+ * text unquoted into c->tok, and the index past it.  Doubled quotes
+ * stand for one; with `backslash`, \\ and \' do too, and any other
+ * backslash escape is not ferry's. */
+static size_t unquote(struct ddl_check *c, size_t i, char q, int backslash)
+{
+	const char *s = c->sql;
+	size_t start = i;
+
+	buf_reset(&c->tok);
+	for (i++; i < c->len; i++) {
+		if (backslash && s[i] == '\\') {
+			if (i + 1 >= c->len ||
+			    (s[i + 1] != '\\' && s[i + 1] != '\''))
+				ddl_fail(
+				    c,
+				    "a backslash escape ferry does not write",
+				    i);
+			tok_add(c, s[++i]);
+		} else if (s[i] == q) {
+			if (i + 1 < c->len && s[i + 1] == q) {
+				tok_add(c, q);
+				i++;
+			} else {
+				return i + 1;
+			}
+		} else {
+			tok_add(c, s[i]);
+		}
+	}
+	ddl_fail(c, "a quote that does not end", start);
+	return c->len;
+}
+
+static int word_start(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       ch == '_';
+}
+
+static int word_char(char ch)
+{
+	return word_start(ch) || (ch >= '0' && ch <= '9');
+}
+
+/* Check one statement; aborts when it is not what ferry may send. */
+static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
+		      const struct buf *q)
+{
+	struct ddl_check c = {
+		t, engine, (const char *)q->data, q->len, { 0 }
+	};
+	const char *s = c.sql;
+	const char idq = engine == DDL_PG ? '"' : '`';
+	/* the last word, to see "IN (" and "ENUM (" open a label list */
+	const char *last = "";
+	size_t lastn = 0;
+	int depth = 0, labels = 0, labels_depth = 0;
+
+	buf_init(&c.tok, 1u << 26);
+	if (strlen(s) != c.len)
+		ddl_fail(&c, "a NUL byte", strlen(s));
+	for (size_t i = 0; i < c.len;) {
+		char ch = s[i];
+		if (ch == ' ') {
+			i++;
+		} else if (ch == idq) {
+			if (labels)
+				ddl_fail(&c, "an identifier among labels", i);
+			i = unquote(&c, i, idq, 0);
+			if (!known_ident(&c))
+				ddl_fail(&c, "an identifier not of the schema",
+					 i);
+			last = "";
+			lastn = 0;
+		} else if (ch == '\'' || (engine == DDL_PG && ch == 'E' &&
+					  i + 1 < c.len && s[i + 1] == '\'')) {
+			int e_str = ch == 'E';
+			if (!labels)
+				ddl_fail(&c, "a literal outside a label list",
+					 i);
+			i = unquote(&c, i + (size_t)e_str, '\'',
+				    engine == DDL_MYSQL || e_str);
+			if (!known_label(&c))
+				ddl_fail(&c, "a literal that is not a label",
+					 i);
+		} else if ((ch >= '0' && ch <= '9') ||
+			   (ch == '-' && i + 1 < c.len && s[i + 1] >= '0' &&
+			    s[i + 1] <= '9')) {
+			if (labels)
+				ddl_fail(&c, "a number among labels", i);
+			for (i++; i < c.len && s[i] >= '0' && s[i] <= '9'; i++)
+				;
+			if (i < c.len && word_char(s[i]))
+				ddl_fail(&c, "a number running into a word", i);
+		} else if (word_start(ch)) {
+			size_t j = i;
+			while (j < c.len && word_char(s[j]))
+				j++;
+			if (labels)
+				ddl_fail(&c, "a word among labels", i);
+			if (!known_word(&c, s + i, j - i))
+				ddl_fail(&c, "a word ferry does not write", i);
+			last = s + i;
+			lastn = j - i;
+			i = j;
+		} else if (ch == '(') {
+			depth++;
+			if ((lastn == 2 && memcmp(last, "IN", 2) == 0) ||
+			    (lastn == 4 && memcmp(last, "ENUM", 4) == 0)) {
+				labels = 1;
+				labels_depth = depth;
+			}
+			last = "";
+			lastn = 0;
+			i++;
+		} else if (ch == ')') {
+			if (depth-- == 0)
+				ddl_fail(&c, "a ')' without its '('", i);
+			if (labels && depth < labels_depth)
+				labels = 0;
+			i++;
+		} else if (ch == ',' || ch == '.' || ch == '[' || ch == ']' ||
+			   (ch == '=' && engine == DDL_MYSQL)) {
+			if (labels && ch != ',')
+				ddl_fail(&c, "punctuation among labels", i);
+			if (ch != ',') {
+				last = "";
+				lastn = 0;
+			}
+			i++;
+		} else {
+			ddl_fail(&c, "a byte ferry does not write", i);
+		}
+	}
+	if (depth)
+		ddl_fail(&c, "a '(' that is not closed", c.len);
+	buf_release(&c.tok);
+}
+
+/* A builder's answer: a statement to check, or a refusal of its class */
+static void ddl_done(const struct schema_table *t, enum ddl_engine engine,
+		     int rc, struct buf *q, const struct err *e)
+{
+	if (rc < 0) {
+		if (e->class != ERR_STREAM) {
+			fprintf(stderr, "fuzz-ddl: error of class %d: %s\n",
+				(int)e->class, e->msg);
+			abort();
+		}
+	} else if (q->len) {
+		ddl_check(t, engine, q);
+	}
+	buf_reset(q);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct schema_table *t;
+	struct buf q;
+	struct err e;
+
+	err_init(&e);
+	t = schema_table_parse((const char *)data, size, &e);
+	if (!t)
+		return 0;
+	buf_init(&q, 1u << 24);
+	for (int et = 0; et < 2; et++) {
+		ddl_done(t, DDL_PG, sink_pg_ddl_table(t, t->name, et, &q, &e),
+			 &q, &e);
+		for (size_t i = 0; et && i < t->ncols; i++)
+			if (t->cols[i].type == VALUE_ENUM && t->cols[i].nlabels)
+				ddl_done(t, DDL_PG,
+					 sink_pg_ddl_enum(t, i, &q, &e), &q,
+					 &e);
+	}
+	ddl_done(t, DDL_PG, sink_pg_ddl_primary_key(t, t->name, &q, &e), &q,
+		 &e);
+	for (size_t x = 0; x < t->nindexes; x++)
+		ddl_done(t, DDL_PG, sink_pg_ddl_index(t, t->name, x, &q, &e),
+			 &q, &e);
+	for (int v = 0; v < 4; v++)
+		ddl_done(
+		    t, DDL_MYSQL,
+		    sink_mysql_ddl_table(t, t->name, v & 1, v >> 1, &q, &e), &q,
+		    &e);
+	buf_release(&q);
+	schema_table_free(t);
+	return 0;
+}
