@@ -424,6 +424,7 @@ static int numeric_text(const unsigned char *b, size_t len, struct buf *out,
 	int16_t ndigits, weight, dscale;
 	uint16_t sign;
 	size_t start = out->len;
+	int nonzero = 0;
 
 	if (len < 8)
 		return err_set(e, ERR_STREAM, "numeric of %zu bytes", len);
@@ -444,21 +445,23 @@ static int numeric_text(const unsigned char *b, size_t len, struct buf *out,
 	if (sign != 0 && sign != 0x4000)
 		return err_set(e, ERR_STREAM, "malformed numeric sign");
 #define DIGIT(i) ((i) >= 0 && (i) < ndigits ? get16(b + 8 + 2 * (size_t)(i)) : 0)
-	if (sign == 0x4000 && ndigits > 0 && buf_addc(out, '-', e) < 0)
+	/* a server's numeric is normalized, but the text must be canonical
+	 * whatever the bytes: no leading zero groups, no sign on a zero */
+	if (sign == 0x4000 && buf_addc(out, '-', e) < 0)
 		return -1;
-	if (weight < 0) {
-		if (buf_addc(out, '0', e) < 0)
+	for (int i = 0; i <= weight; i++) {
+		unsigned d = DIGIT(i);
+		if (d > 9999)
+			return err_set(e, ERR_STREAM,
+				       "malformed numeric digit");
+		if (!nonzero && d == 0)
+			continue;
+		if (buf_addf(out, e, nonzero ? "%04u" : "%u", d) < 0)
 			return -1;
-	} else {
-		for (int i = 0; i <= weight; i++) {
-			unsigned d = DIGIT(i);
-			if (d > 9999)
-				return err_set(e, ERR_STREAM,
-					       "malformed numeric digit");
-			if (buf_addf(out, e, i ? "%04u" : "%u", d) < 0)
-				return -1;
-		}
+		nonzero = 1;
 	}
+	if (!nonzero && buf_addc(out, '0', e) < 0)
+		return -1;
 	if (dscale > 0) {
 		int left = dscale;
 		if (buf_addc(out, '.', e) < 0)
@@ -473,8 +476,15 @@ static int numeric_text(const unsigned char *b, size_t len, struct buf *out,
 			if (buf_add(out, grp, left < 4 ? (size_t)left : 4, e) <
 			    0)
 				return -1;
+			if (strspn(grp, "0") < (size_t)(left < 4 ? left : 4))
+				nonzero = 1;
 			left -= 4;
 		}
+	}
+	if (sign == 0x4000 && !nonzero) {
+		memmove(out->data + start, out->data + start + 1,
+			out->len - start - 1);
+		out->data[--out->len] = '\0';
 	}
 #undef DIGIT
 done:
