@@ -432,7 +432,10 @@ static int numeric_text(const unsigned char *b, size_t len, struct buf *out,
 	weight = (int16_t)get16(b + 2);
 	sign = get16(b + 4);
 	dscale = (int16_t)get16(b + 6);
-	if (ndigits < 0 || dscale < 0 || len != 8 + 2 * (size_t)ndigits)
+	/* PostgreSQL's display scale stops at 16383 (NUMERIC_DSCALE_MAX),
+	 * as numeric() above does when it writes one */
+	if (ndigits < 0 || dscale < 0 || dscale > 0x3FFF ||
+	    len != 8 + 2 * (size_t)ndigits)
 		return err_set(e, ERR_STREAM, "malformed numeric");
 	if (sign == 0xC000 || sign == 0xD000 || sign == 0xF000) {
 		const char *w = sign == 0xC000	 ? "NaN"
