@@ -203,8 +203,8 @@ static int out_of_range(enum value_type t, const struct value *v,
 
 /* MySQL's DATE and DATETIME run from year 1 to 9999 (officially from
  * 1000, but earlier years are stored and read back as they are) */
-static int check_year(enum value_type t,
-		      const struct value *v, int64_t days, struct err *e)
+static int check_year(enum value_type t, const struct value *v, int64_t days,
+		      struct err *e)
 {
 	int64_t y;
 	unsigned mo, d;
@@ -248,8 +248,8 @@ static int add_clock(struct buf *b, int64_t us, struct err *e)
  * needs an escape), or refuse a value MySQL has no room for: ERR_STREAM,
  * and the caller cuts the row back.
  */
-static int format_value(struct buf *b, enum value_type t,
-			const struct value *v, struct err *e)
+static int format_value(struct buf *b, enum value_type t, const struct value *v,
+			struct err *e)
 {
 	switch (t) {
 	case VALUE_BOOL: return buf_addc(b, v->v.b ? '1' : '0', e);
@@ -277,8 +277,8 @@ static int format_value(struct buf *b, enum value_type t,
 	case VALUE_DATE:
 		if (v->v.i == VALUE_DATE_NEG_INF ||
 		    v->v.i == VALUE_DATE_POS_INF)
-			return out_of_range(t, v,
-					    "cannot be stored in MySQL", e);
+			return out_of_range(t, v, "cannot be stored in MySQL",
+					    e);
 		if (check_year(t, v, v->v.i, e) < 0)
 			return -1;
 		return add_day(b, v->v.i, e);
@@ -287,16 +287,16 @@ static int format_value(struct buf *b, enum value_type t,
 	case VALUE_TIMESTAMPTZ: {
 		int64_t us = v->v.i, days, rem;
 		if (us == VALUE_TS_NEG_INF || us == VALUE_TS_POS_INF)
-			return out_of_range(t, v,
-					    "cannot be stored in MySQL", e);
+			return out_of_range(t, v, "cannot be stored in MySQL",
+					    e);
 		days = us / INT64_C(86400000000);
 		rem = us % INT64_C(86400000000);
 		if (rem < 0) {
 			rem += INT64_C(86400000000);
 			days--;
 		}
-		if (check_year(t, v, days, e) < 0 ||
-		    add_day(b, days, e) < 0 || buf_addc(b, ' ', e) < 0)
+		if (check_year(t, v, days, e) < 0 || add_day(b, days, e) < 0 ||
+		    buf_addc(b, ' ', e) < 0)
 			return -1;
 		return add_clock(b, rem, e);
 	}
@@ -330,7 +330,8 @@ int loadfmt_my_literal(struct buf *b, enum value_type t, const struct value *v,
 	/* an INSERT quotes all but numbers; nothing needs an escape */
 	quoted = t != VALUE_BOOL && t != VALUE_INT64 && t != VALUE_UINT64 &&
 		 t != VALUE_FLOAT64;
-	if ((quoted && buf_addc(b, '\'', e) < 0) || format_value(b, t, v, e) < 0)
+	if ((quoted && buf_addc(b, '\'', e) < 0) ||
+	    format_value(b, t, v, e) < 0)
 		return -1;
 	return quoted ? buf_addc(b, '\'', e) : 0;
 }

@@ -64,8 +64,7 @@ int mytext_decode(enum mytext_dec d, const char *p, size_t len,
 		    "tinyint(1) holds %.*s, not 0 or 1 (it would not "
 		    "survive as bool)",
 		    (int)(len > 20 ? 20 : len), p);
-	case MYTEXT_INT:
-		return value_parse(VALUE_INT64, p, len, scratch, v, e);
+	case MYTEXT_INT: return value_parse(VALUE_INT64, p, len, scratch, v, e);
 	case MYTEXT_UINT:
 		return value_parse(VALUE_UINT64, p, len, scratch, v, e);
 	case MYTEXT_FLOAT:
@@ -85,8 +84,7 @@ int mytext_decode(enum mytext_dec d, const char *p, size_t len,
 		for (size_t k = 0; k < len; k++)
 			v->v.u = v->v.u << 8 | (unsigned char)p[k];
 		return 0;
-	case MYTEXT_UUID:
-		return value_parse(VALUE_UUID, p, len, scratch, v, e);
+	case MYTEXT_UUID: return value_parse(VALUE_UUID, p, len, scratch, v, e);
 	case MYTEXT_DATE:
 	case MYTEXT_DATETIME:
 	case MYTEXT_TIMESTAMP:

@@ -144,8 +144,8 @@ static int pg_time_text(const char *s, size_t len, enum value_type t,
 clock:
 	if (digits(&p, end, &hh) < 0 || lit(&p, end, ":") < 0 ||
 	    digits(&p, end, &mm) < 0 || lit(&p, end, ":") < 0 ||
-	    digits(&p, end, &ss) < 0 || lit(&p, end, ".") < 0 ||
-	    end - p < 6 || digits(&p, p + 6, &us) < 0)
+	    digits(&p, end, &ss) < 0 || lit(&p, end, ".") < 0 || end - p < 6 ||
+	    digits(&p, p + 6, &us) < 0)
 		return -1;
 	us += (hh * 3600 + mm * 60 + ss) * INT64_C(1000000);
 	if (t == VALUE_TIME) {
@@ -173,8 +173,9 @@ static void same_value(enum value_type t, const struct value *v,
 		if (value_parse(t, (const char *)s->data, s->len, &scratch, &w,
 				&e) < 0)
 			fuzz_fail(t, "bytes do not read back", out);
-	} else if (pg && (t == VALUE_DATE || t == VALUE_TIME ||
-			  t == VALUE_TIMESTAMP || t == VALUE_TIMESTAMPTZ) &&
+	} else if (pg &&
+		   (t == VALUE_DATE || t == VALUE_TIME ||
+		    t == VALUE_TIMESTAMP || t == VALUE_TIMESTAMPTZ) &&
 		   !(s->len && s->data[s->len - 1] == 'y')) {
 		if (pg_time_text((const char *)s->data, s->len, t, &w.v.i) < 0)
 			fuzz_fail(t, "not PostgreSQL's form", out);
@@ -208,7 +209,8 @@ static void pg_copy(enum value_type t, int as_int, const struct value *v)
 			fuzz_fail(t, "COPY refuses a value", NULL);
 		goto out;
 	}
-	if (memchr(out.data, '\t', out.len) || memchr(out.data, '\n', out.len) ||
+	if (memchr(out.data, '\t', out.len) ||
+	    memchr(out.data, '\n', out.len) ||
 	    memchr(out.data, '\r', out.len) || memchr(out.data, '\0', out.len))
 		fuzz_fail(t, "a COPY field with a raw terminator", &out);
 	if (v->null) {
@@ -224,8 +226,8 @@ static void pg_copy(enum value_type t, int as_int, const struct value *v)
 		if (s.len != v->v.s.len || memcmp(s.data, v->v.s.p, s.len))
 			fuzz_fail(t, "COPY text changes a string", &out);
 	} else if (t == VALUE_BOOL) {
-		const char *want = as_int ? (v->v.b ? "1" : "0")
-					  : (v->v.b ? "t" : "f");
+		const char *want =
+		    as_int ? (v->v.b ? "1" : "0") : (v->v.b ? "t" : "f");
 		if (s.len != 1 || s.data[0] != (unsigned char)want[0])
 			fuzz_fail(t, "a bool changes", &out);
 	} else {
@@ -288,7 +290,8 @@ static void my_field(enum value_type t, const struct value *v,
 	if (!v->null && my_refuses(t, v))
 		fuzz_fail(t, "LOAD DATA takes a value MySQL cannot hold", &out);
 	buf_add(field_out, out.data, out.len, &e);
-	if (memchr(out.data, '\t', out.len) || memchr(out.data, '\n', out.len) ||
+	if (memchr(out.data, '\t', out.len) ||
+	    memchr(out.data, '\n', out.len) ||
 	    memchr(out.data, '\r', out.len) || memchr(out.data, '\0', out.len))
 		fuzz_fail(t, "a LOAD DATA field with a raw terminator", &out);
 	if (v->null) {
@@ -345,8 +348,8 @@ static void my_literal(enum value_type t, const struct value *v,
 {
 	struct buf out, s;
 	struct err e;
-	int quoted = t != VALUE_BOOL && t != VALUE_INT64 &&
-		     t != VALUE_UINT64 && t != VALUE_FLOAT64;
+	int quoted = t != VALUE_BOOL && t != VALUE_INT64 && t != VALUE_UINT64 &&
+		     t != VALUE_FLOAT64;
 
 	err_init(&e);
 	buf_init(&out, 4u << 20);
@@ -431,8 +434,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(&v.v.f, &bits, 8);
 		break;
 	}
-	case VALUE_DATE: v.v.i = (int32_t)(uint32_t)le64(p, n < 4 ? n : 4); break;
-	case VALUE_TIME: v.v.i = (int64_t)(le64(p, n) % (uint64_t)(VALUE_TIME_MAX + 1)); break;
+	case VALUE_DATE:
+		v.v.i = (int32_t)(uint32_t)le64(p, n < 4 ? n : 4);
+		break;
+	case VALUE_TIME:
+		v.v.i = (int64_t)(le64(p, n) % (uint64_t)(VALUE_TIME_MAX + 1));
+		break;
 	case VALUE_UUID: memcpy(v.v.uuid, p, n < 16 ? n : 16); break;
 	default:
 		v.v.s.p = (const char *)p;

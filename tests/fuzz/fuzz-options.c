@@ -36,8 +36,7 @@ static void fuzz_fail(const char *what, const char *arg)
 	abort();
 }
 
-static void usage_error(const struct err *e, const char *arg,
-			const char *orig)
+static void usage_error(const struct err *e, const char *arg, const char *orig)
 {
 	if (e->class != ERR_USAGE || !e->msg[0])
 		fuzz_fail("an error that is not a usage error", orig);
@@ -73,8 +72,8 @@ static void split(char *arg, const char *orig, int key_optional,
 		struct buf scratch;
 		struct value v;
 		buf_init(&scratch, 1u << 20);
-		if (value_parse(since, value, strlen(value), &scratch, &v,
-				&e) < 0 &&
+		if (value_parse(since, value, strlen(value), &scratch, &v, &e) <
+			0 &&
 		    e.class != ERR_STREAM)
 			fuzz_fail("a --since value error of another class",
 				  orig);

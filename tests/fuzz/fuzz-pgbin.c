@@ -87,9 +87,8 @@ static void numeric_round_trip(const char *in, size_t len)
 			fuzz_fail("a numeric error of another class", e.msg);
 		goto out;
 	}
-	if (bin.len < 4 ||
-	    pgbin_decode(PGBIN_DEC_NUMERIC, bin.data + 4, bin.len - 4, &scratch,
-			 &w, &e) < 0)
+	if (bin.len < 4 || pgbin_decode(PGBIN_DEC_NUMERIC, bin.data + 4,
+					bin.len - 4, &scratch, &w, &e) < 0)
 		fuzz_fail("an encoded numeric does not decode", e.msg);
 	if (value_compare(VALUE_DECIMAL, &v, &w) != 0)
 		fuzz_fail("a numeric decodes to another number", s);
@@ -125,8 +124,8 @@ static void field_round_trip(enum pgbin_dec d, const unsigned char *f,
 	buf_init(&scratch, 1u << 20);
 	if (pgbin_value(&out, k, t, v, &e) < 0) {
 		/* a NUL in text, which the load refuses */
-		if (e.class != ERR_STREAM || (d != PGBIN_DEC_TEXT &&
-					      d != PGBIN_DEC_JSONB))
+		if (e.class != ERR_STREAM ||
+		    (d != PGBIN_DEC_TEXT && d != PGBIN_DEC_JSONB))
 			fuzz_fail("a decoded value does not encode", e.msg);
 		goto out;
 	}
@@ -198,22 +197,23 @@ static void tuple(const uint8_t *data, size_t size)
 	if (!(exact = malloc(need)))
 		abort();
 	memcpy(exact, b, need);
-	if (pgbin_decode_row(dec, ncols, exact, need, &scratch, row, &col,
-			     &e) < 0) {
+	if (pgbin_decode_row(dec, ncols, exact, need, &scratch, row, &col, &e) <
+	    0) {
 		if (e.class != ERR_STREAM || col >= ncols)
 			fuzz_fail("a row error of another kind", e.msg);
 		goto out;
 	}
 	/* walk the fields again: each value against its bytes */
 	for (size_t i = 0, pos = 2; i < ncols; i++) {
-		int32_t len = (int32_t)((uint32_t)exact[pos] << 24 |
-					(uint32_t)exact[pos + 1] << 16 |
-					(uint32_t)exact[pos + 2] << 8 |
-					exact[pos + 3]);
+		int32_t len =
+		    (int32_t)((uint32_t)exact[pos] << 24 |
+			      (uint32_t)exact[pos + 1] << 16 |
+			      (uint32_t)exact[pos + 2] << 8 | exact[pos + 3]);
 		pos += 4;
 		if (len < 0) {
 			if (!row[i].null)
-				fuzz_fail("a NULL field decodes to a value", "");
+				fuzz_fail("a NULL field decodes to a value",
+					  "");
 			continue;
 		}
 		if (row[i].null)

@@ -56,8 +56,8 @@ static void round_trip(enum value_type t, const struct value *v)
 	if (value_format(&js, t, v, VALUE_STYLE_JSON, &e) < 0)
 		fuzz_fail(t, "a checked value does not format as JSON", e.msg,
 			  strlen(e.msg), "", 0);
-	if (value_parse(t, (const char *)s1.data, s1.len, &scratch, &v2,
-			&e) < 0)
+	if (value_parse(t, (const char *)s1.data, s1.len, &scratch, &v2, &e) <
+	    0)
 		fuzz_fail(t, "its canonical text does not parse",
 			  (const char *)s1.data, s1.len, e.msg, strlen(e.msg));
 	if (value_compare(t, v, &v2) != 0)
@@ -65,8 +65,9 @@ static void round_trip(enum value_type t, const struct value *v)
 			  (const char *)s1.data, s1.len, "", 0);
 	if (value_format(&s2, t, &v2, VALUE_STYLE_TEXT, &e) < 0 ||
 	    s1.len != s2.len || memcmp(s1.data, s2.data, s1.len) != 0)
-		fuzz_fail(t, "its canonical text changes", (const char *)s1.data,
-			  s1.len, (const char *)s2.data, s2.len);
+		fuzz_fail(t, "its canonical text changes",
+			  (const char *)s1.data, s1.len, (const char *)s2.data,
+			  s2.len);
 	if (value_canonical(&c1, t, v, &e) < 0 ||
 	    value_canonical(&c2, t, &v2, &e) < 0 || c1.len != c2.len ||
 	    memcmp(c1.data, c2.data, c1.len) != 0)
@@ -100,7 +101,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		t = (enum value_type)(data[1] % VALUE_TYPE_COUNT);
 		rc = value_parse(t, s, len, &scratch, &v, &e);
 	} else {
-		enum mytext_dec d = (enum mytext_dec)(data[1] % MYTEXT_DEC_COUNT);
+		enum mytext_dec d =
+		    (enum mytext_dec)(data[1] % MYTEXT_DEC_COUNT);
 		t = mytext_type(d);
 		rc = mytext_decode(d, s, len, &scratch, &v, &e);
 		if (rc == MYTEXT_ZERO_DATE) {

@@ -36,8 +36,7 @@ struct fv {
 	char text[300]; /* a decimal's text */
 };
 
-static void fuzz_fail(const char *what, const struct fv *a,
-		      const struct fv *b)
+static void fuzz_fail(const char *what, const struct fv *a, const struct fv *b)
 {
 	struct buf x, y;
 	struct err e;
@@ -84,7 +83,8 @@ static void make_decimal(struct fv *f, const uint8_t *p, size_t n)
 	if (il == 0)
 		f->text[k++] = '0';
 	for (size_t i = 0; i < il; i++)
-		f->text[k++] = (char)('0' + (i == 0 ? 1 + p[i] % 9 : p[i] % 10));
+		f->text[k++] =
+		    (char)('0' + (i == 0 ? 1 + p[i] % 9 : p[i] % 10));
 	if (n > il) {
 		f->text[k++] = '.';
 		for (size_t i = il; i < n; i++)
@@ -125,8 +125,8 @@ static int take(const uint8_t **p, size_t *n, struct fv *f)
 		f->v.v.i = (int32_t)(uint32_t)le64(b, len < 4 ? len : 4);
 		break;
 	case VALUE_TIME:
-		f->v.v.i = (int64_t)(le64(b, len) %
-				     (uint64_t)(VALUE_TIME_MAX + 1));
+		f->v.v.i =
+		    (int64_t)(le64(b, len) % (uint64_t)(VALUE_TIME_MAX + 1));
 		break;
 	case VALUE_UINT64: f->v.v.u = le64(b, len); break;
 	case VALUE_FLOAT64: {
@@ -223,8 +223,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* a <= b <= c must give a <= c, and a = c when all equal */
 		if (cmp(a, b) <= 0 && cmp(b, c) <= 0) {
 			int ac = cmp(a, c);
-			if (ac > 0 || (ac != 0 && cmp(a, b) == 0 &&
-				       cmp(b, c) == 0))
+			if (ac > 0 ||
+			    (ac != 0 && cmp(a, b) == 0 && cmp(b, c) == 0))
 				fuzz_fail("not transitive", a, c);
 			if (ac == 0 && (cmp(a, b) != 0 || cmp(b, c) != 0))
 				fuzz_fail("not transitive (equal ends)", a, c);

@@ -19,33 +19,33 @@ static void test_split(void)
 	const char *key, *value;
 	struct err e;
 
-	TAP_EQ_INT(cli_split_kv("--where", a, "TABLE=VALUE", 0, &key, &value,
-				&e),
-		   0, "TABLE=VALUE splits");
+	TAP_EQ_INT(
+	    cli_split_kv("--where", a, "TABLE=VALUE", 0, &key, &value, &e), 0,
+	    "TABLE=VALUE splits");
 	TAP_EQ_STR(key, "messages", "the key ends at the first '='");
 	TAP_EQ_STR(value, "id > 5 AND k = 'x'", "the value keeps its '='");
-	TAP_EQ_INT(cli_split_kv("--since", b, "[TABLE=]VALUE", 1, &key,
-				&value, &e),
-		   0, "a bare VALUE when the key is optional");
+	TAP_EQ_INT(
+	    cli_split_kv("--since", b, "[TABLE=]VALUE", 1, &key, &value, &e), 0,
+	    "a bare VALUE when the key is optional");
 	TAP_CHECK(key == NULL, "no key for a bare VALUE");
 	TAP_EQ_STR(value, "created_at", "the bare VALUE is the argument");
-	TAP_EQ_INT(cli_split_kv("--where", b, "TABLE=VALUE", 0, &key, &value,
-				&e),
-		   -1, "no '=' where a key is needed");
+	TAP_EQ_INT(
+	    cli_split_kv("--where", b, "TABLE=VALUE", 0, &key, &value, &e), -1,
+	    "no '=' where a key is needed");
 	TAP_EQ_STR(e.msg, "--where: 'created_at' is not TABLE=VALUE",
 		   "its message");
 	TAP_EQ_INT(e.class, ERR_USAGE, "a usage error");
-	TAP_EQ_INT(cli_split_kv("--table-map", c, "FROM=TO", 0, &key, &value,
-				&e),
-		   -1, "an empty key");
+	TAP_EQ_INT(
+	    cli_split_kv("--table-map", c, "FROM=TO", 0, &key, &value, &e), -1,
+	    "an empty key");
 	TAP_EQ_STR(e.msg, "--table-map: '=x' is not FROM=TO", "its message");
-	TAP_EQ_INT(cli_split_kv("--since", d, "[TABLE=]VALUE", 1, &key,
-				&value, &e),
-		   -1, "an empty value");
+	TAP_EQ_INT(
+	    cli_split_kv("--since", d, "[TABLE=]VALUE", 1, &key, &value, &e),
+	    -1, "an empty value");
 	TAP_EQ_STR(d, "t=", "an error leaves the argument alone");
-	TAP_EQ_INT(cli_split_kv("--since", f, "[TABLE=]VALUE", 1, &key,
-				&value, &e),
-		   -1, "an empty argument");
+	TAP_EQ_INT(
+	    cli_split_kv("--since", f, "[TABLE=]VALUE", 1, &key, &value, &e),
+	    -1, "an empty argument");
 }
 
 static void test_numbers(void)
@@ -65,9 +65,9 @@ static void test_numbers(void)
 		   "its message");
 	TAP_EQ_INT(cli_parse_number("--level", "1x", 0, 19, &v, &e), -1,
 		   "trailing garbage");
-	TAP_EQ_INT(cli_parse_number("--level", "99999999999999999999", 0, 19,
-				    &v, &e),
-		   -1, "an overflow");
+	TAP_EQ_INT(
+	    cli_parse_number("--level", "99999999999999999999", 0, 19, &v, &e),
+	    -1, "an overflow");
 	TAP_EQ_INT(cli_parse_part(p1, &k, &n, &e), 0, "--part 3/4");
 	TAP_CHECK(k == 3 && n == 4, "K and N");
 	TAP_EQ_INT(cli_parse_part(p2, &k, &n, &e), -1, "--part 5/4");
@@ -80,8 +80,7 @@ static void test_numbers(void)
 	TAP_EQ_INT(cli_parse_sample("100", &ppm, &e), 0, "--sample 100");
 	TAP_EQ_UINT(ppm, 1000000, "all of them");
 	TAP_EQ_INT(cli_parse_sample("nan", &ppm, &e), -1, "--sample nan");
-	TAP_EQ_STR(e.msg,
-		   "--sample: 'nan' is not a percentage in 0.0001..100",
+	TAP_EQ_STR(e.msg, "--sample: 'nan' is not a percentage in 0.0001..100",
 		   "its message");
 	TAP_EQ_INT(cli_parse_sample("0.00001", &ppm, &e), -1,
 		   "--sample below its range");

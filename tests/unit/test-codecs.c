@@ -67,16 +67,16 @@ static void test_pgbin(void)
 	put32(&t, 4);
 	put32(&t, 7);
 	put_numeric(&t, 0, 0, 2, mixed, 2);
-	TAP_EQ_INT(pgbin_tuple_size(t.data, t.len - 1, 4, 1u << 20, &size,
-				    &col, &e),
-		   0, "a tuple one byte short asks for more");
+	TAP_EQ_INT(
+	    pgbin_tuple_size(t.data, t.len - 1, 4, 1u << 20, &size, &col, &e),
+	    0, "a tuple one byte short asks for more");
 	TAP_EQ_UINT(size, t.len, "for all of it");
-	TAP_EQ_INT(pgbin_tuple_size(t.data, t.len, 4, 1u << 20, &size, &col,
-				    &e),
-		   1, "the whole tuple is there");
-	TAP_EQ_INT(pgbin_decode_row(dec, 4, t.data, size, &scratch, row, &col,
-				    &e),
-		   0, "the row decodes");
+	TAP_EQ_INT(
+	    pgbin_tuple_size(t.data, t.len, 4, 1u << 20, &size, &col, &e), 1,
+	    "the whole tuple is there");
+	TAP_EQ_INT(
+	    pgbin_decode_row(dec, 4, t.data, size, &scratch, row, &col, &e), 0,
+	    "the row decodes");
 	TAP_EQ_UINT(row[0].v.s.len, 1 + 131072, "a negative 131072 digits");
 	ok = row[0].v.s.p[0] == '-' && row[0].v.s.p[1] == '9' &&
 	     row[0].v.s.p[131072] == '0';
@@ -86,9 +86,9 @@ static void test_pgbin(void)
 	TAP_EQ_INT(row[2].v.i, 7, "the int4 between them");
 	TAP_EQ_MEM(row[3].v.s.p, row[3].v.s.len, "12.34", 5,
 		   "a numeric after them");
-	TAP_EQ_INT(pgbin_tuple_size(t.data, t.len, 3, 1u << 20, &size, &col,
-				    &e),
-		   -1, "a tuple of another width");
+	TAP_EQ_INT(
+	    pgbin_tuple_size(t.data, t.len, 3, 1u << 20, &size, &col, &e), -1,
+	    "a tuple of another width");
 	TAP_EQ_STR(e.msg, "COPY sent 4 columns, expected 3", "its message");
 	TAP_EQ_INT(pgbin_tuple_size(t.data, t.len, 4, 8, &size, &col, &e), -1,
 		   "a field past the limit");
@@ -97,9 +97,9 @@ static void test_pgbin(void)
 	buf_reset(&t);
 	put16(&t, 1);
 	put_numeric(&t, 0, 0x4000, 3, zero, 1);
-	TAP_EQ_INT(pgbin_decode_row(dec, 1, t.data, t.len, &scratch, row, &col,
-				    &e),
-		   0, "a negative zero decodes");
+	TAP_EQ_INT(
+	    pgbin_decode_row(dec, 1, t.data, t.len, &scratch, row, &col, &e), 0,
+	    "a negative zero decodes");
 	TAP_EQ_MEM(row[0].v.s.p, row[0].v.s.len, "0.000", 5,
 		   "regression: as zero, without the sign");
 	buf_reset(&t);
@@ -135,8 +135,7 @@ static void test_mytext(void)
 				 &scratch, &v, &e),
 		   0, "a TIMESTAMP in the session's UTC");
 	TAP_EQ_INT(v.v.i, INT64_C(1711846800000000), "its microseconds");
-	TAP_EQ_INT(mytext_decode(MYTEXT_TIME, "-01:00:00", 9, &scratch, &v,
-				 &e),
+	TAP_EQ_INT(mytext_decode(MYTEXT_TIME, "-01:00:00", 9, &scratch, &v, &e),
 		   -1, "a TIME that is not a time of day");
 	TAP_EQ_INT(mytext_type(MYTEXT_BIT), VALUE_UINT64, "bit is uint64");
 	buf_release(&scratch);
@@ -147,7 +146,7 @@ static int plain_quote(void *ctx, struct buf *b, const char *s, size_t len,
 {
 	(void)ctx;
 	return buf_addc(b, '\'', e) < 0 || buf_add(b, s, len, e) < 0 ||
-			       buf_addc(b, '\'', e) < 0
+		       buf_addc(b, '\'', e) < 0
 		   ? -1
 		   : 0;
 }
