@@ -102,7 +102,8 @@ test: build-asan
 # to build/fuzz/corpus-TARGET.  fuzz-smoke, part of make check: a few
 # seconds each, on the seeds.
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= stream spec expr uri jsonl ddl
+FUZZ_TARGETS ?= stream spec expr uri jsonl ddl pgbin valtext encoders \
+                verifymerge options
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz-%)
 fuzz: deps
 	$(MAKE) $(FUZZ_BINS)

@@ -110,17 +110,89 @@ void cli_usage_error(const char *fmt, ...)
 	exit(ERR_USAGE);
 }
 
-long long cli_number(const char *opt, const char *s, long long lo, long long hi)
+int cli_parse_number(const char *opt, const char *s, long long lo,
+		     long long hi, long long *v, struct err *e)
 {
 	char *end;
-	long long v;
 
 	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		cli_usage_error("%s: '%s' is not a number in %lld..%lld", opt,
-				s, lo, hi);
+	*v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || *v < lo || *v > hi)
+		return err_set(e, ERR_USAGE,
+			       "%s: '%s' is not a number in %lld..%lld", opt, s,
+			       lo, hi);
+	return 0;
+}
+
+long long cli_number(const char *opt, const char *s, long long lo, long long hi)
+{
+	struct err e;
+	long long v;
+
+	if (cli_parse_number(opt, s, lo, hi, &v, &e) < 0)
+		cli_usage_error("%s", e.msg);
 	return v;
+}
+
+int cli_split_kv(const char *opt, char *arg, const char *form,
+		 int key_optional, const char **key, const char **value,
+		 struct err *e)
+{
+	char *eq = strchr(arg, '=');
+
+	if (!*arg || (!eq && !key_optional) ||
+	    (eq && (eq == arg || !eq[1])))
+		return err_set(e, ERR_USAGE, "%s: '%s' is not %s", opt, arg,
+			       form);
+	*key = NULL;
+	*value = arg;
+	if (eq) {
+		*eq = '\0';
+		*key = arg;
+		*value = eq + 1;
+	}
+	return 0;
+}
+
+int cli_parse_part(char *arg, unsigned *k, unsigned *n, struct err *e)
+{
+	char *slash = strchr(arg, '/');
+	long long kk, nn;
+
+	if (!slash)
+		return err_set(e, ERR_USAGE, "--part: '%s' is not K/N", arg);
+	*slash = '\0';
+	if (cli_parse_number("--part N", slash + 1, 1, 100000, &nn, e) < 0 ||
+	    cli_parse_number("--part K", arg, 1, nn, &kk, e) < 0)
+		return -1;
+	*k = (unsigned)kk;
+	*n = (unsigned)nn;
+	return 0;
+}
+
+int cli_parse_sample(const char *arg, uint64_t *ppm, struct err *e)
+{
+	char *end;
+	double pct;
+
+	errno = 0;
+	pct = strtod(arg, &end);
+	if (errno || end == arg || *end || !(pct >= 0.0001) || pct > 100)
+		return err_set(e, ERR_USAGE,
+			       "--sample: '%s' is not a percentage in "
+			       "0.0001..100",
+			       arg);
+	*ppm = (uint64_t)(pct * 10000.0 + 0.5);
+	return 0;
+}
+
+int cli_check_table_column(const char *arg, struct err *e)
+{
+	if (!strchr(arg, '.'))
+		return err_set(e, ERR_USAGE,
+			       "--ignore-column: '%s' is not TABLE.COLUMN",
+			       arg);
+	return 0;
 }
 
 int cli_report(const struct err *e)

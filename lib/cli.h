@@ -7,6 +7,7 @@
 #ifndef FERRY_CLI_H
 #define FERRY_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "err.h"
@@ -41,6 +42,40 @@ void cli_usage_error(const char *fmt, ...)
  * cli_usage_error(). */
 long long cli_number(const char *opt, const char *s, long long lo,
 		     long long hi);
+
+/*
+ * The parsers of option values, apart from main() so that they can be
+ * fuzzed (tests/fuzz/fuzz-options.c): each returns 0, or -1 with
+ * ERR_USAGE and the message main() passes to cli_usage_error().  None
+ * exits.
+ */
+
+/* cli_number without the exit: "OPT: 'S' is not a number in LO..HI". */
+int cli_parse_number(const char *opt, const char *s, long long lo,
+		     long long hi, long long *v, struct err *e);
+
+/*
+ * Split arg, option opt's KEY=VALUE, at its first '=', in place: the '='
+ * becomes a NUL, *key is arg and *value what followed the '='; neither
+ * may be empty (VALUE may hold more '=').  When key_optional, an arg
+ * without '=' is a bare VALUE: *key NULL, *value arg, which must not be
+ * empty.  On error arg is untouched and the message is
+ * "OPT: 'ARG' is not FORM".  (--where, --columns, --time-column,
+ * --incremental and --since of ferry-extract; --table-map of ferry-load
+ * and ferry-verify.)
+ */
+int cli_split_kv(const char *opt, char *arg, const char *form,
+		 int key_optional, const char **key, const char **value,
+		 struct err *e);
+
+/* --part K/N: 1 <= K <= N <= 100000.  The '/' of arg becomes a NUL. */
+int cli_parse_part(char *arg, unsigned *k, unsigned *n, struct err *e);
+
+/* --sample PERCENT, 0.0001 to 100, as parts per million (1 to 1000000). */
+int cli_parse_sample(const char *arg, uint64_t *ppm, struct err *e);
+
+/* --ignore-column TABLE.COLUMN: arg must hold a '.'. */
+int cli_check_table_column(const char *arg, struct err *e);
 
 /*
  * When fd is a pipe, ask for a 1 MiB pipe buffer (the default 64 KiB makes

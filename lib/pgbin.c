@@ -2,6 +2,8 @@
 
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 /* days and microseconds between 1970-01-01 and PostgreSQL's 2000-01-01 */
@@ -356,4 +358,274 @@ int pgbin_value(struct buf *b, enum pgbin_kind k, enum value_type t,
 	}
 	return err_set(e, ERR_SYSTEM, "internal error: binary COPY of %s",
 		       value_type_name(t));
+}
+
+/* --- decoding ------------------------------------------------------------ */
+
+static uint16_t get16(const unsigned char *b)
+{
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static uint32_t get32(const unsigned char *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	       (uint32_t)b[2] << 8 | b[3];
+}
+
+static uint64_t get64(const unsigned char *b)
+{
+	return (uint64_t)get32(b) << 32 | get32(b + 4);
+}
+
+int pgbin_tuple_size(const unsigned char *b, size_t avail, size_t ncols,
+		     size_t max_field, size_t *size, size_t *col,
+		     struct err *e)
+{
+	size_t total = 2;
+	int16_t nf;
+
+	*col = SIZE_MAX;
+	if (avail < 2) {
+		*size = 2;
+		return 0;
+	}
+	nf = (int16_t)get16(b);
+	if (nf < 0 || (size_t)nf != ncols)
+		return err_set(e, ERR_DB, "COPY sent %d columns, expected %zu",
+			       nf, ncols);
+	for (int16_t i = 0; i < nf; i++) {
+		int32_t len;
+		if (avail < total + 4) {
+			*size = total + 4;
+			return 0;
+		}
+		len = (int32_t)get32(b + total);
+		total += 4;
+		if (len > 0) {
+			if ((size_t)len > max_field) {
+				*col = (size_t)i;
+				return err_set(e, ERR_STREAM,
+					       "value of %" PRId32
+					       " bytes is over the limit",
+					       len);
+			}
+			total += (size_t)len;
+		}
+	}
+	*size = total;
+	return avail >= total;
+}
+
+/* numeric's binary form (base-10000 digits) to its canonical text */
+static int numeric_text(const unsigned char *b, size_t len, struct buf *out,
+			struct value *v, struct err *e)
+{
+	int16_t ndigits, weight, dscale;
+	uint16_t sign;
+	size_t start = out->len;
+	int nonzero = 0;
+
+	if (len < 8)
+		return err_set(e, ERR_STREAM, "numeric of %zu bytes", len);
+	ndigits = (int16_t)get16(b);
+	weight = (int16_t)get16(b + 2);
+	sign = get16(b + 4);
+	dscale = (int16_t)get16(b + 6);
+	/* PostgreSQL's display scale stops at 16383 (NUMERIC_DSCALE_MAX),
+	 * as numeric() above does when it writes one */
+	if (ndigits < 0 || dscale < 0 || dscale > 0x3FFF ||
+	    len != 8 + 2 * (size_t)ndigits)
+		return err_set(e, ERR_STREAM, "malformed numeric");
+	if (sign == 0xC000 || sign == 0xD000 || sign == 0xF000) {
+		const char *w = sign == 0xC000	 ? "NaN"
+				: sign == 0xD000 ? "Infinity"
+						 : "-Infinity";
+		if (buf_adds(out, w, e) < 0)
+			return -1;
+		goto done;
+	}
+	if (sign != 0 && sign != 0x4000)
+		return err_set(e, ERR_STREAM, "malformed numeric sign");
+#define DIGIT(i) ((i) >= 0 && (i) < ndigits ? get16(b + 8 + 2 * (size_t)(i)) : 0)
+	/* a server's numeric is normalized, but the text must be canonical
+	 * whatever the bytes: no leading zero groups, no sign on a zero */
+	if (sign == 0x4000 && buf_addc(out, '-', e) < 0)
+		return -1;
+	for (int i = 0; i <= weight; i++) {
+		unsigned d = DIGIT(i);
+		if (d > 9999)
+			return err_set(e, ERR_STREAM,
+				       "malformed numeric digit");
+		if (!nonzero && d == 0)
+			continue;
+		if (buf_addf(out, e, nonzero ? "%04u" : "%u", d) < 0)
+			return -1;
+		nonzero = 1;
+	}
+	if (!nonzero && buf_addc(out, '0', e) < 0)
+		return -1;
+	if (dscale > 0) {
+		int left = dscale;
+		if (buf_addc(out, '.', e) < 0)
+			return -1;
+		for (int i = weight + 1; left > 0; i++) {
+			char grp[5];
+			unsigned d = DIGIT(i);
+			if (d > 9999)
+				return err_set(e, ERR_STREAM,
+					       "malformed numeric digit");
+			snprintf(grp, sizeof(grp), "%04u", d);
+			if (buf_add(out, grp, left < 4 ? (size_t)left : 4, e) <
+			    0)
+				return -1;
+			if (strspn(grp, "0") < (size_t)(left < 4 ? left : 4))
+				nonzero = 1;
+			left -= 4;
+		}
+	}
+	if (sign == 0x4000 && !nonzero) {
+		memmove(out->data + start, out->data + start + 1,
+			out->len - start - 1);
+		out->data[--out->len] = '\0';
+	}
+#undef DIGIT
+done:
+	v->v.s.p = (const char *)out->data + start;
+	v->v.s.len = out->len - start;
+	return 0;
+}
+
+enum value_type pgbin_dec_type(enum pgbin_dec d)
+{
+	static const enum value_type t[PGBIN_DEC_COUNT] = {
+		[PGBIN_DEC_BOOL] = VALUE_BOOL,	    [PGBIN_DEC_INT2] = VALUE_INT64,
+		[PGBIN_DEC_INT4] = VALUE_INT64,	    [PGBIN_DEC_INT8] = VALUE_INT64,
+		[PGBIN_DEC_FLOAT4] = VALUE_FLOAT64, [PGBIN_DEC_FLOAT8] = VALUE_FLOAT64,
+		[PGBIN_DEC_NUMERIC] = VALUE_DECIMAL, [PGBIN_DEC_TEXT] = VALUE_TEXT,
+		[PGBIN_DEC_JSONB] = VALUE_JSON,	    [PGBIN_DEC_BYTES] = VALUE_BYTES,
+		[PGBIN_DEC_DATE] = VALUE_DATE,	    [PGBIN_DEC_TIME] = VALUE_TIME,
+		[PGBIN_DEC_TS] = VALUE_TIMESTAMP,   [PGBIN_DEC_UUID] = VALUE_UUID,
+	};
+	return (unsigned)d < PGBIN_DEC_COUNT ? t[d] : VALUE_NULL;
+}
+
+int pgbin_decode(enum pgbin_dec d, const unsigned char *b, size_t len,
+		 struct buf *scratch, struct value *v, struct err *e)
+{
+	static const size_t fixed[PGBIN_DEC_COUNT] = {
+		[PGBIN_DEC_BOOL] = 1,	[PGBIN_DEC_INT2] = 2,
+		[PGBIN_DEC_INT4] = 4,	[PGBIN_DEC_INT8] = 8,
+		[PGBIN_DEC_FLOAT4] = 4, [PGBIN_DEC_FLOAT8] = 8,
+		[PGBIN_DEC_DATE] = 4,	[PGBIN_DEC_TIME] = 8,
+		[PGBIN_DEC_TS] = 8,	[PGBIN_DEC_UUID] = 16,
+	};
+
+	if ((unsigned)d >= PGBIN_DEC_COUNT)
+		return err_set(e, ERR_SYSTEM, "internal error: decoder %d",
+			       (int)d);
+	v->null = false;
+	if (fixed[d] && len != fixed[d])
+		return err_set(e, ERR_STREAM, "%zu bytes for a value of %zu",
+			       len, fixed[d]);
+	switch (d) {
+	case PGBIN_DEC_BOOL: v->v.b = b[0] != 0; return 0;
+	case PGBIN_DEC_INT2: v->v.i = (int16_t)get16(b); return 0;
+	case PGBIN_DEC_INT4: v->v.i = (int32_t)get32(b); return 0;
+	case PGBIN_DEC_INT8: v->v.i = (int64_t)get64(b); return 0;
+	case PGBIN_DEC_FLOAT4: {
+		uint32_t bits = get32(b);
+		float f;
+		memcpy(&f, &bits, 4);
+		v->v.f = (double)f;
+		return 0;
+	}
+	case PGBIN_DEC_FLOAT8: {
+		uint64_t bits = get64(b);
+		memcpy(&v->v.f, &bits, 8);
+		return 0;
+	}
+	case PGBIN_DEC_NUMERIC: return numeric_text(b, len, scratch, v, e);
+	case PGBIN_DEC_TEXT:
+	case PGBIN_DEC_BYTES:
+		v->v.s.p = (const char *)b;
+		v->v.s.len = len;
+		return 0;
+	case PGBIN_DEC_JSONB:
+		if (len < 1 || b[0] != 1)
+			return err_set(e, ERR_STREAM,
+				       "jsonb of an unknown version");
+		v->v.s.p = (const char *)b + 1;
+		v->v.s.len = len - 1;
+		return 0;
+	case PGBIN_DEC_DATE: {
+		int32_t days = (int32_t)get32(b);
+		if (days == INT32_MAX || days == INT32_MIN)
+			v->v.i = days; /* the infinities are the same numbers */
+		else
+			v->v.i = (int64_t)days + PG_EPOCH_DAYS;
+		return 0;
+	}
+	case PGBIN_DEC_TIME: v->v.i = (int64_t)get64(b); return 0;
+	case PGBIN_DEC_TS: {
+		int64_t us = (int64_t)get64(b);
+		if (us == INT64_MAX || us == INT64_MIN)
+			v->v.i = us;
+		else if (__builtin_add_overflow(us, PG_EPOCH_US, &v->v.i) ||
+			 v->v.i == INT64_MAX)
+			return err_set(e, ERR_STREAM,
+				       "timestamp past what the stream holds "
+				       "(about 294247 AD)");
+		return 0;
+	}
+	case PGBIN_DEC_UUID: memcpy(v->v.uuid, b, 16); return 0;
+	default: break;
+	}
+	return err_set(e, ERR_SYSTEM, "internal error: decoder %d", (int)d);
+}
+
+/*
+ * Numerics go to scratch as text; a numeric can run to 147457 characters
+ * (131072 digits before the point, 16383 after) and a row can hold
+ * several, so scratch may move while the row is decoded.  Their texts
+ * follow each other in scratch in column order, so once every field is
+ * decoded the pointers are made again from the final buffer.
+ */
+int pgbin_decode_row(const enum pgbin_dec *dec, size_t ncols,
+		     const unsigned char *b, size_t size, struct buf *scratch,
+		     struct value *row, size_t *col, struct err *e)
+{
+	size_t pos = 2, off = 0;
+
+	*col = SIZE_MAX;
+	buf_reset(scratch);
+	for (size_t i = 0; i < ncols; i++) {
+		int32_t len;
+
+		if (size - pos < 4)
+			goto short_row;
+		len = (int32_t)get32(b + pos);
+		pos += 4;
+		if (len < 0) {
+			row[i].null = true;
+			continue;
+		}
+		if (size - pos < (size_t)len)
+			goto short_row;
+		if (pgbin_decode(dec[i], b + pos, (size_t)len, scratch, &row[i],
+				 e) < 0) {
+			*col = i;
+			return -1;
+		}
+		pos += (size_t)len;
+	}
+	for (size_t i = 0; i < ncols; i++) {
+		if (row[i].null || dec[i] != PGBIN_DEC_NUMERIC)
+			continue;
+		row[i].v.s.p = (const char *)scratch->data + off;
+		off += row[i].v.s.len;
+	}
+	return 0;
+short_row:
+	return err_set(e, ERR_STREAM, "COPY row cut short");
 }

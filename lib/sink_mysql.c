@@ -40,7 +40,6 @@
 #include <errmsg.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <mysql.h>
 #include <mysqld_error.h>
 #include <stdio.h>
@@ -49,6 +48,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "loadfmt.h"
 #include "myutil.h"
 #include "rowbuf.h"
 #include "sink.h"
@@ -112,7 +112,6 @@ struct my_sink {
 	size_t feed_off;
 	/* scratch */
 	struct buf sql;
-	struct buf val;
 };
 
 #define MYS(s) ((struct my_sink *)(s))
@@ -1140,36 +1139,11 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 
 /* --- encoding rows ------------------------------------------------------- */
 
-/* LOAD DATA escapes: backslash, tab, newline, CR, and NUL as \0 */
-static int add_escaped(struct buf *b, const char *s, size_t len, struct err *e)
-{
-	size_t run = 0;
-
-	if (buf_reserve(b, len + len / 8 + 8, e) < 0)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		char esc;
-		switch (s[i]) {
-		case '\\': esc = '\\'; break;
-		case '\t': esc = 't'; break;
-		case '\n': esc = 'n'; break;
-		case '\r': esc = 'r'; break;
-		case '\0': esc = '0'; break;
-		default: continue;
-		}
-		if (buf_add(b, s + run, i - run, e) < 0 ||
-		    buf_addc(b, '\\', e) < 0 ||
-		    buf_addc(b, (unsigned char)esc, e) < 0)
-			return -1;
-		run = i + 1;
-	}
-	return buf_add(b, s + run, len - run, e);
-}
-
 /* INSERT path: a string literal in the connection's character set */
-static int add_sql_string(struct my_sink *m, struct buf *b, const char *s,
-			  size_t len, struct err *e)
+static int add_sql_string(void *ctx, struct buf *b, const char *s, size_t len,
+			  struct err *e)
 {
+	struct my_sink *m = ctx;
 	unsigned long n;
 
 	if (buf_reserve(b, 2 * len + 3, e) < 0)
@@ -1183,164 +1157,12 @@ static int add_sql_string(struct my_sink *m, struct buf *b, const char *s,
 	return 0;
 }
 
-/* INSERT path: bytes as X'hex' */
-static int add_sql_hex(struct buf *b, const char *s, size_t len, struct err *e)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char *o;
-
-	if (buf_reserve(b, 2 * len + 3, e) < 0)
-		return -1;
-	o = b->data + b->len;
-	*o++ = 'X';
-	*o++ = '\'';
-	for (size_t i = 0; i < len; i++) {
-		*o++ = (unsigned char)hex[(unsigned char)s[i] >> 4];
-		*o++ = (unsigned char)hex[(unsigned char)s[i] & 15];
-	}
-	*o++ = '\'';
-	b->len = (size_t)(o - b->data);
-	b->data[b->len] = '\0';
-	return 0;
-}
-
-static int out_of_range(struct my_sink *m, enum value_type t,
-			const struct value *v, const char *what, struct err *e)
-{
-	buf_reset(&m->val);
-	if (value_format(&m->val, t, v, VALUE_STYLE_TEXT, e) < 0)
-		return -1;
-	return err_set(e, ERR_STREAM, "%s '%s' %s", value_type_name(t),
-		       (char *)m->val.data, what);
-}
-
-/* MySQL's DATE and DATETIME run from year 1 to 9999 (officially from
- * 1000, but earlier years are stored and read back as they are) */
-static int check_year(struct my_sink *m, enum value_type t,
-		      const struct value *v, int64_t days, struct err *e)
-{
-	int64_t y;
-	unsigned mo, d;
-
-	value_civil_from_days(days, &y, &mo, &d);
-	if (y < 1 || y > 9999)
-		return out_of_range(
-		    m, t, v, "is outside MySQL's range (years 1 to 9999)", e);
-	return 0;
-}
-
-/* YYYY-MM-DD for a day within years 1..9999 */
-static int add_day(struct buf *b, int64_t days, struct err *e)
-{
-	int64_t y;
-	unsigned mo, d;
-
-	value_civil_from_days(days, &y, &mo, &d);
-	if (buf_add_digits(b, (uint64_t)y, 4, e) < 0 ||
-	    buf_addc(b, '-', e) < 0 || buf_add_digits(b, mo, 2, e) < 0 ||
-	    buf_addc(b, '-', e) < 0)
-		return -1;
-	return buf_add_digits(b, d, 2, e);
-}
-
-/* HH:MM:SS.ffffff for microseconds since midnight (24:00:00 included) */
-static int add_clock(struct buf *b, int64_t us, struct err *e)
-{
-	uint64_t s = (uint64_t)us / 1000000;
-
-	if (buf_add_digits(b, s / 3600, 2, e) < 0 || buf_addc(b, ':', e) < 0 ||
-	    buf_add_digits(b, s / 60 % 60, 2, e) < 0 ||
-	    buf_addc(b, ':', e) < 0 || buf_add_digits(b, s % 60, 2, e) < 0 ||
-	    buf_addc(b, '.', e) < 0)
-		return -1;
-	return buf_add_digits(b, (uint64_t)us % 1000000, 6, e);
-}
-
-/*
- * Append the text of non-NULL v as MySQL reads it (no character in it
- * needs an escape), or refuse a value MySQL has no room for: ERR_STREAM,
- * and the caller cuts the row back.
- */
-static int format_value(struct my_sink *m, struct buf *b, enum value_type t,
-			const struct value *v, struct err *e)
-{
-	switch (t) {
-	case VALUE_BOOL: return buf_addc(b, v->v.b ? '1' : '0', e);
-	case VALUE_INT64: return buf_add_i64(b, v->v.i, e);
-	case VALUE_UINT64: return buf_add_u64(b, v->v.u, e);
-	case VALUE_FLOAT64:
-		if (isnan(v->v.f))
-			return err_set(e, ERR_STREAM,
-				       "NaN cannot be stored in MySQL");
-		if (isinf(v->v.f))
-			return err_set(e, ERR_STREAM,
-				       "%s cannot be stored in MySQL",
-				       v->v.f > 0 ? "Infinity" : "-Infinity");
-		return value_format(b, t, v, VALUE_STYLE_TEXT, e);
-	case VALUE_DECIMAL: {
-		const char *p = v->v.s.p;
-		size_t n = v->v.s.len;
-		if (n && (p[0] == 'N' || p[0] == 'I' ||
-			  (n > 1 && p[0] == '-' && p[1] == 'I')))
-			return err_set(e, ERR_STREAM,
-				       "%.*s cannot be stored in MySQL",
-				       (int)(n > 16 ? 16 : n), p);
-		return buf_add(b, p, n, e);
-	}
-	case VALUE_DATE:
-		if (v->v.i == VALUE_DATE_NEG_INF ||
-		    v->v.i == VALUE_DATE_POS_INF)
-			return out_of_range(m, t, v,
-					    "cannot be stored in MySQL", e);
-		if (check_year(m, t, v, v->v.i, e) < 0)
-			return -1;
-		return add_day(b, v->v.i, e);
-	case VALUE_TIME: return add_clock(b, v->v.i, e);
-	case VALUE_TIMESTAMP:
-	case VALUE_TIMESTAMPTZ: {
-		int64_t us = v->v.i, days, rem;
-		if (us == VALUE_TS_NEG_INF || us == VALUE_TS_POS_INF)
-			return out_of_range(m, t, v,
-					    "cannot be stored in MySQL", e);
-		days = us / INT64_C(86400000000);
-		rem = us % INT64_C(86400000000);
-		if (rem < 0) {
-			rem += INT64_C(86400000000);
-			days--;
-		}
-		if (check_year(m, t, v, days, e) < 0 ||
-		    add_day(b, days, e) < 0 || buf_addc(b, ' ', e) < 0)
-			return -1;
-		return add_clock(b, rem, e);
-	}
-	case VALUE_UUID: return value_format(b, t, v, VALUE_STYLE_TEXT, e);
-	default: break;
-	}
-	return err_set(e, ERR_SYSTEM, "internal error: bad type %d", (int)t);
-}
-
 static int add_value(struct my_sink *m, enum value_type t,
 		     const struct value *v, struct err *e)
 {
-	struct buf *b = &m->rows;
-	int quote;
-
-	if (v->null || t == VALUE_NULL)
-		return buf_adds(b, m->use_insert ? "NULL" : "\\N", e);
-	if (value_type_is_bytes(t) && t != VALUE_DECIMAL) {
-		if (!m->use_insert)
-			return add_escaped(b, v->v.s.p, v->v.s.len, e);
-		if (t == VALUE_BYTES)
-			return add_sql_hex(b, v->v.s.p, v->v.s.len, e);
-		return add_sql_string(m, b, v->v.s.p, v->v.s.len, e);
-	}
-	/* an INSERT quotes all but numbers; nothing needs an escape */
-	quote = m->use_insert && t != VALUE_BOOL && t != VALUE_INT64 &&
-		t != VALUE_UINT64 && t != VALUE_FLOAT64;
-	if ((quote && buf_addc(b, '\'', e) < 0) ||
-	    format_value(m, b, t, v, e) < 0)
-		return -1;
-	return quote ? buf_addc(b, '\'', e) : 0;
+	if (m->use_insert)
+		return loadfmt_my_literal(&m->rows, t, v, add_sql_string, m, e);
+	return loadfmt_my_field(&m->rows, t, v, e);
 }
 
 static int my_write_row(struct sink *s, const struct value *row, struct err *e)
@@ -1461,7 +1283,6 @@ static void my_close(struct sink *s)
 	buf_release(&m->head);
 	buf_release(&m->rows);
 	buf_release(&m->sql);
-	buf_release(&m->val);
 	rowbuf_release(&m->keep);
 	buf_release(&m->starts);
 	buf_release(&m->one);
@@ -1506,7 +1327,6 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 	buf_init(&m->head, 1u << 24);
 	buf_init(&m->rows, MY_BUF_MAX);
 	buf_init(&m->sql, 1u << 24);
-	buf_init(&m->val, 1u << 20);
 	rowbuf_init(&m->keep, 1u << 30);
 	buf_init(&m->starts, 1u << 24);
 	buf_init(&m->one, MY_BUF_MAX);

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "loadfmt.h"
 #include "pgbin.h"
 #include "pgutil.h"
 #include "rowbuf.h"
@@ -1248,137 +1249,12 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	return start_copy(p, e);
 }
 
-/* PostgreSQL's date text: years before 1 as "YYYY-MM-DD BC" */
-static int add_pg_date(struct buf *b, int64_t days, int *bc, struct err *e)
-{
-	int64_t y;
-	unsigned m, d;
-
-	value_civil_from_days(days, &y, &m, &d);
-	*bc = y <= 0;
-	if (y <= 0)
-		y = 1 - y;
-	if ((y > 9999 ? buf_add_u64(b, (uint64_t)y, e)
-		      : buf_add_digits(b, (uint64_t)y, 4, e)) < 0 ||
-	    buf_addc(b, '-', e) < 0 || buf_add_digits(b, m, 2, e) < 0 ||
-	    buf_addc(b, '-', e) < 0)
-		return -1;
-	return buf_add_digits(b, d, 2, e);
-}
-
-static int add_pg_time(struct buf *b, int64_t us, struct err *e)
-{
-	int64_t s = us / 1000000;
-
-	if (buf_add_digits(b, (uint64_t)(s / 3600), 2, e) < 0 ||
-	    buf_addc(b, ':', e) < 0 ||
-	    buf_add_digits(b, (uint64_t)(s / 60 % 60), 2, e) < 0 ||
-	    buf_addc(b, ':', e) < 0 ||
-	    buf_add_digits(b, (uint64_t)(s % 60), 2, e) < 0 ||
-	    buf_addc(b, '.', e) < 0)
-		return -1;
-	return buf_add_digits(b, (uint64_t)(us % 1000000), 6, e);
-}
-
-/* COPY text escapes: backslash, tab, newline, CR; NUL cannot be sent */
-static int add_copy_text(struct pg_sink *p, const char *s, size_t len,
-			 struct err *e)
-{
-	size_t run = 0;
-
-	if (memchr(s, '\0', len))
-		return err_set(
-		    e, ERR_STREAM,
-		    "text holds a NUL byte, which PostgreSQL refuses "
-		    "(a transform can remove it)");
-	if (buf_reserve(&p->copy, len + len / 8 + 8, e) < 0)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i], esc;
-		switch (c) {
-		case '\\': esc = '\\'; break;
-		case '\t': esc = 't'; break;
-		case '\n': esc = 'n'; break;
-		case '\r': esc = 'r'; break;
-		default: continue;
-		}
-		if (buf_add(&p->copy, s + run, i - run, e) < 0 ||
-		    buf_addc(&p->copy, '\\', e) < 0 ||
-		    buf_addc(&p->copy, (unsigned char)esc, e) < 0)
-			return -1;
-		run = i + 1;
-	}
-	return buf_add(&p->copy, s + run, len - run, e);
-}
-
+/* one value of a COPY text row */
 static int add_value(struct pg_sink *p, size_t i, const struct value *v,
 		     struct err *e)
 {
-	const struct schema_column *c = &p->t->cols[i];
-	struct buf *b = &p->copy;
-	int bc;
-
-	if (v->null)
-		return buf_adds(b, "\\N", e);
-	switch (c->type) {
-	case VALUE_BOOL:
-		if (p->as_int[i])
-			return buf_addc(b, v->v.b ? '1' : '0', e);
-		return buf_addc(b, v->v.b ? 't' : 'f', e);
-	case VALUE_TEXT:
-	case VALUE_ENUM:
-	case VALUE_JSON:
-	case VALUE_DECIMAL: return add_copy_text(p, v->v.s.p, v->v.s.len, e);
-	case VALUE_BYTES: {
-		static const char hex[] = "0123456789abcdef";
-		const unsigned char *s = (const unsigned char *)v->v.s.p;
-		unsigned char *o;
-		if (buf_reserve(b, 3 + 2 * v->v.s.len, e) < 0)
-			return -1;
-		o = b->data + b->len;
-		*o++ = '\\';
-		*o++ = '\\';
-		*o++ = 'x';
-		for (size_t k = 0; k < v->v.s.len; k++) {
-			*o++ = (unsigned char)hex[s[k] >> 4];
-			*o++ = (unsigned char)hex[s[k] & 15];
-		}
-		b->len = (size_t)(o - b->data);
-		b->data[b->len] = '\0';
-		return 0;
-	}
-	case VALUE_DATE:
-		if (v->v.i == VALUE_DATE_POS_INF)
-			return buf_adds(b, "infinity", e);
-		if (v->v.i == VALUE_DATE_NEG_INF)
-			return buf_adds(b, "-infinity", e);
-		if (add_pg_date(b, v->v.i, &bc, e) < 0)
-			return -1;
-		return bc ? buf_adds(b, " BC", e) : 0;
-	case VALUE_TIME: return add_pg_time(b, v->v.i, e);
-	case VALUE_TIMESTAMP:
-	case VALUE_TIMESTAMPTZ: {
-		int64_t days, rem;
-		if (v->v.i == VALUE_TS_POS_INF)
-			return buf_adds(b, "infinity", e);
-		if (v->v.i == VALUE_TS_NEG_INF)
-			return buf_adds(b, "-infinity", e);
-		days = v->v.i / INT64_C(86400000000);
-		rem = v->v.i % INT64_C(86400000000);
-		if (rem < 0) {
-			rem += INT64_C(86400000000);
-			days--;
-		}
-		if (add_pg_date(b, days, &bc, e) < 0 ||
-		    buf_addc(b, ' ', e) < 0 || add_pg_time(b, rem, e) < 0 ||
-		    (c->type == VALUE_TIMESTAMPTZ && buf_adds(b, "+00", e) < 0))
-			return -1;
-		return bc ? buf_adds(b, " BC", e) : 0;
-	}
-	default:
-		/* numbers and uuids: their text form has nothing to escape */
-		return value_format(b, c->type, v, VALUE_STYLE_TEXT, e);
-	}
+	return loadfmt_pg_copy(&p->copy, p->t->cols[i].type, p->as_int[i], v,
+			       e);
 }
 
 /* the keys of a created table still wait for the table's end */

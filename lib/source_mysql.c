@@ -14,25 +14,10 @@
 
 #include "buf.h"
 #include "myutil.h"
+#include "mytext.h"
 #include "source.h"
 #include "stream.h"
 
-/* how a column's text from the server becomes a value */
-enum my_dec {
-	MY_BOOL, /* tinyint(1): 0 or 1, anything else is an error */
-	MY_INT,
-	MY_UINT,
-	MY_FLOAT,
-	MY_DECIMAL,
-	MY_TEXT, /* also enum, set, json: taken as they are */
-	MY_BYTES,
-	MY_DATE,
-	MY_DATETIME,  /* no zone */
-	MY_TIMESTAMP, /* UTC, the session's zone */
-	MY_TIME,
-	MY_BIT, /* big-endian bytes */
-	MY_UUID,
-};
 
 struct my_source {
 	struct source base;
@@ -42,7 +27,7 @@ struct my_source {
 	/* the table being read */
 	MYSQL_RES *res;
 	const struct source_query *q;
-	enum my_dec *dec;
+	enum mytext_dec *dec;
 	struct value *row;
 	struct buf sql;
 	struct buf scratch;
@@ -481,33 +466,6 @@ fail:
 /* --- reading rows ----------------------------------------------------------
  */
 
-static enum my_dec decoder_for(const struct schema_column *c)
-{
-	const char *st = c->source_type ? c->source_type : "";
-
-	switch (c->type) {
-	case VALUE_BOOL: return MY_BOOL;
-	case VALUE_INT64: return MY_INT;
-	case VALUE_UINT64: return strncmp(st, "bit", 3) == 0 ? MY_BIT : MY_UINT;
-	case VALUE_FLOAT64: return MY_FLOAT;
-	case VALUE_DECIMAL: return MY_DECIMAL;
-	case VALUE_BYTES: return MY_BYTES;
-	case VALUE_DATE: return MY_DATE;
-	case VALUE_TIMESTAMP: return MY_DATETIME;
-	case VALUE_TIMESTAMPTZ: return MY_TIMESTAMP;
-	case VALUE_TIME: return MY_TIME;
-	case VALUE_UUID: return MY_UUID;
-	default: return MY_TEXT;
-	}
-}
-
-/* a zero date or one with a zero month or day: '0000-00-00', '2020-00-15' */
-static int is_zero_date(const char *p, size_t len)
-{
-	return len >= 10 &&
-	       ((p[5] == '0' && p[6] == '0') || (p[8] == '0' && p[9] == '0'));
-}
-
 /* a position column (rhs 0), or its `after` value (rhs 1), which waits in
  * a user variable set with a bound parameter */
 static int my_pos_expr(struct buf *b, const struct schema_column *c,
@@ -593,7 +551,7 @@ static int my_open_rows(struct source *s, const struct source_query *q,
 	if (buf_adds(&m->sql, "SELECT ", e) < 0)
 		return -1;
 	for (size_t i = 0; i < t->ncols; i++) {
-		m->dec[i] = decoder_for(&t->cols[i]);
+		m->dec[i] = mytext_decoder_for(&t->cols[i]);
 		if ((i && buf_adds(&m->sql, ", ", e) < 0) ||
 		    myutil_quote_ident(&m->sql, t->cols[i].name, e) < 0)
 			return -1;
@@ -689,82 +647,27 @@ static int my_open_rows(struct source *s, const struct source_query *q,
 	return 0;
 }
 
+/* the server's text for column i into v: mytext_decode, then the
+ * --zero-dates choice for a zero date */
 static int decode(struct my_source *m, size_t i, const char *p, size_t len,
 		  struct value *v, struct err *e)
 {
 	const struct schema_column *c = &m->q->t->cols[i];
+	int rc = mytext_decode(m->dec[i], p, len, &m->scratch, v, e);
 
-	v->null = false;
-	switch (m->dec[i]) {
-	case MY_BOOL:
-		if (len == 1 && (p[0] == '0' || p[0] == '1')) {
-			v->v.b = p[0] == '1';
-			return 0;
-		}
-		return err_set(
-		    e, ERR_STREAM,
-		    "tinyint(1) holds %.*s, not 0 or 1 (it would not "
-		    "survive as bool)",
-		    (int)(len > 20 ? 20 : len), p);
-	case MY_INT: return value_parse(VALUE_INT64, p, len, &m->scratch, v, e);
-	case MY_UINT:
-		return value_parse(VALUE_UINT64, p, len, &m->scratch, v, e);
-	case MY_FLOAT:
-		return value_parse(VALUE_FLOAT64, p, len, &m->scratch, v, e);
-	case MY_DECIMAL:
-		return value_parse(VALUE_DECIMAL, p, len, &m->scratch, v, e);
-	case MY_TEXT:
-	case MY_BYTES:
-		v->v.s.p = p;
-		v->v.s.len = len;
-		return 0;
-	case MY_BIT:
-		if (len > 8)
-			return err_set(e, ERR_STREAM, "bit value of %zu bytes",
-				       len);
-		v->v.u = 0;
-		for (size_t k = 0; k < len; k++)
-			v->v.u = v->v.u << 8 | (unsigned char)p[k];
-		return 0;
-	case MY_UUID: return value_parse(VALUE_UUID, p, len, &m->scratch, v, e);
-	case MY_DATE:
-	case MY_DATETIME:
-	case MY_TIMESTAMP:
-		if (is_zero_date(p, len)) {
-			if (m->base.opts.zero_dates == SOURCE_ZERO_DATES_ERROR)
-				return err_set(e, ERR_STREAM,
-					       "zero date '%.*s'",
-					       (int)(len > 30 ? 30 : len), p);
-			m->base.zero_dates++;
-			v->null = true;
-			if (!c->nullable)
-				return err_set(
-				    e, ERR_STREAM,
-				    "zero date '%.*s' in a NOT NULL column "
-				    "(NULL cannot stand for it)",
-				    (int)(len > 30 ? 30 : len), p);
-			return 0;
-		}
-		if (m->dec[i] == MY_DATE)
-			return value_parse(VALUE_DATE, p, len, &m->scratch, v,
-					   e);
-		if (value_parse(VALUE_TIMESTAMP, p, len, &m->scratch, v, e) < 0)
-			return -1;
-		return 0;
-	case MY_TIME: {
-		/* MySQL TIME runs from -838:59:59 to 838:59:59; the stream's
-		 * time is a time of day */
-		if (value_parse(VALUE_TIME, p, len, &m->scratch, v, e) < 0)
-			return err_set(
-			    e, ERR_STREAM,
-			    "TIME '%.*s' is not a time of day (00:00:00 "
-			    "to 24:00:00)",
-			    (int)(len > 30 ? 30 : len), p);
-		return 0;
-	}
-	}
-	return err_set(e, ERR_SYSTEM, "internal error: decoder %d",
-		       (int)m->dec[i]);
+	if (rc != MYTEXT_ZERO_DATE)
+		return rc;
+	if (m->base.opts.zero_dates == SOURCE_ZERO_DATES_ERROR)
+		return err_set(e, ERR_STREAM, "zero date '%.*s'",
+			       (int)(len > 30 ? 30 : len), p);
+	m->base.zero_dates++;
+	v->null = true;
+	if (!c->nullable)
+		return err_set(e, ERR_STREAM,
+			       "zero date '%.*s' in a NOT NULL column "
+			       "(NULL cannot stand for it)",
+			       (int)(len > 30 ? 30 : len), p);
+	return 0;
 }
 
 static int my_next_row(struct source *s, const struct value **row,

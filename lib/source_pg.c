@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "json.h"
+#include "pgbin.h"
 #include "pgutil.h"
 #include "source.h"
 #include "stream.h"
@@ -21,29 +22,13 @@
 #define PG_EPOCH_US INT64_C(946684800000000)
 #define PG_EPOCH_DAYS 10957
 
-enum pg_dec {
-	PG_BOOL,
-	PG_INT2,
-	PG_INT4,
-	PG_INT8,
-	PG_FLOAT4,
-	PG_FLOAT8,
-	PG_NUMERIC,
-	PG_TEXT,  /* text types, enum labels, json, anything cast to text */
-	PG_JSONB, /* a version byte, then text */
-	PG_BYTES,
-	PG_DATE,
-	PG_TIME,
-	PG_TS,
-	PG_UUID,
-};
 
 struct pg_source {
 	struct source base;
 	PGconn *conn;
 	/* the table being read */
 	const struct source_query *q;
-	enum pg_dec *dec;
+	enum pgbin_dec *dec;
 	struct value *row;
 	int copying;
 	struct buf in; /* COPY data received, not yet decoded */
@@ -399,27 +384,27 @@ fail:
 /* --- reading rows ------------------------------------------------------------
  */
 
-static enum pg_dec decoder_for(const struct schema_column *c)
+static enum pgbin_dec decoder_for(const struct schema_column *c)
 {
 	const char *st = c->source_type ? c->source_type : "";
 
 	switch (c->type) {
-	case VALUE_BOOL: return PG_BOOL;
+	case VALUE_BOOL: return PGBIN_DEC_BOOL;
 	case VALUE_INT64:
-		return strcmp(st, "smallint") == 0  ? PG_INT2
-		       : strcmp(st, "integer") == 0 ? PG_INT4
-						    : PG_INT8;
+		return strcmp(st, "smallint") == 0  ? PGBIN_DEC_INT2
+		       : strcmp(st, "integer") == 0 ? PGBIN_DEC_INT4
+						    : PGBIN_DEC_INT8;
 	case VALUE_FLOAT64:
-		return strcmp(st, "real") == 0 ? PG_FLOAT4 : PG_FLOAT8;
-	case VALUE_DECIMAL: return PG_NUMERIC;
-	case VALUE_BYTES: return PG_BYTES;
-	case VALUE_DATE: return PG_DATE;
-	case VALUE_TIME: return PG_TIME;
+		return strcmp(st, "real") == 0 ? PGBIN_DEC_FLOAT4 : PGBIN_DEC_FLOAT8;
+	case VALUE_DECIMAL: return PGBIN_DEC_NUMERIC;
+	case VALUE_BYTES: return PGBIN_DEC_BYTES;
+	case VALUE_DATE: return PGBIN_DEC_DATE;
+	case VALUE_TIME: return PGBIN_DEC_TIME;
 	case VALUE_TIMESTAMP:
-	case VALUE_TIMESTAMPTZ: return PG_TS;
-	case VALUE_UUID: return PG_UUID;
-	case VALUE_JSON: return strcmp(st, "jsonb") == 0 ? PG_JSONB : PG_TEXT;
-	default: return PG_TEXT;
+	case VALUE_TIMESTAMPTZ: return PGBIN_DEC_TS;
+	case VALUE_UUID: return PGBIN_DEC_UUID;
+	case VALUE_JSON: return strcmp(st, "jsonb") == 0 ? PGBIN_DEC_JSONB : PGBIN_DEC_TEXT;
+	default: return PGBIN_DEC_TEXT;
 	}
 }
 
@@ -634,156 +619,6 @@ static int need(struct pg_source *p, size_t n, struct err *e)
 	return 1;
 }
 
-static uint16_t be16(const unsigned char *b)
-{
-	return (uint16_t)(b[0] << 8 | b[1]);
-}
-
-static uint32_t be32(const unsigned char *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	       (uint32_t)b[2] << 8 | b[3];
-}
-
-static uint64_t be64(const unsigned char *b)
-{
-	return (uint64_t)be32(b) << 32 | be32(b + 4);
-}
-
-/* numeric's binary form (base-10000 digits) to its canonical text */
-static int numeric_text(const unsigned char *b, size_t len, struct buf *out,
-			struct value *v, struct err *e)
-{
-	int16_t ndigits, weight, dscale;
-	uint16_t sign;
-	size_t start = out->len;
-
-	if (len < 8)
-		return err_set(e, ERR_STREAM, "numeric of %zu bytes", len);
-	ndigits = (int16_t)be16(b);
-	weight = (int16_t)be16(b + 2);
-	sign = be16(b + 4);
-	dscale = (int16_t)be16(b + 6);
-	if (ndigits < 0 || dscale < 0 || len != 8 + 2 * (size_t)ndigits)
-		return err_set(e, ERR_STREAM, "malformed numeric");
-	if (sign == 0xC000 || sign == 0xD000 || sign == 0xF000) {
-		const char *w = sign == 0xC000	 ? "NaN"
-				: sign == 0xD000 ? "Infinity"
-						 : "-Infinity";
-		v->v.s.p = w;
-		v->v.s.len = strlen(w);
-		return 0;
-	}
-	if (sign != 0 && sign != 0x4000)
-		return err_set(e, ERR_STREAM, "malformed numeric sign");
-#define DIGIT(i) ((i) >= 0 && (i) < ndigits ? be16(b + 8 + 2 * (size_t)(i)) : 0)
-	if (sign == 0x4000 && ndigits > 0 && buf_addc(out, '-', e) < 0)
-		return -1;
-	if (weight < 0) {
-		if (buf_addc(out, '0', e) < 0)
-			return -1;
-	} else {
-		for (int i = 0; i <= weight; i++) {
-			unsigned d = DIGIT(i);
-			if (d > 9999)
-				return err_set(e, ERR_STREAM,
-					       "malformed numeric digit");
-			if (buf_addf(out, e, i ? "%04u" : "%u", d) < 0)
-				return -1;
-		}
-	}
-	if (dscale > 0) {
-		int left = dscale;
-		if (buf_addc(out, '.', e) < 0)
-			return -1;
-		for (int i = weight + 1; left > 0; i++) {
-			char grp[5];
-			unsigned d = DIGIT(i);
-			if (d > 9999)
-				return err_set(e, ERR_STREAM,
-					       "malformed numeric digit");
-			snprintf(grp, sizeof(grp), "%04u", d);
-			if (buf_add(out, grp, left < 4 ? (size_t)left : 4, e) <
-			    0)
-				return -1;
-			left -= 4;
-		}
-	}
-#undef DIGIT
-	v->v.s.p = (const char *)out->data + start;
-	v->v.s.len = out->len - start;
-	return 0;
-}
-
-static int decode(struct pg_source *p, size_t i, const unsigned char *b,
-		  size_t len, struct value *v, struct err *e)
-{
-	static const size_t fixed[] = {
-		[PG_BOOL] = 1,	 [PG_INT2] = 2,	  [PG_INT4] = 4, [PG_INT8] = 8,
-		[PG_FLOAT4] = 4, [PG_FLOAT8] = 8, [PG_DATE] = 4, [PG_TIME] = 8,
-		[PG_TS] = 8,	 [PG_UUID] = 16,
-	};
-	enum pg_dec d = p->dec[i];
-
-	v->null = false;
-	if (fixed[d] && len != fixed[d])
-		return err_set(e, ERR_STREAM, "%zu bytes for a value of %zu",
-			       len, fixed[d]);
-	switch (d) {
-	case PG_BOOL: v->v.b = b[0] != 0; return 0;
-	case PG_INT2: v->v.i = (int16_t)be16(b); return 0;
-	case PG_INT4: v->v.i = (int32_t)be32(b); return 0;
-	case PG_INT8: v->v.i = (int64_t)be64(b); return 0;
-	case PG_FLOAT4: {
-		uint32_t bits = be32(b);
-		float f;
-		memcpy(&f, &bits, 4);
-		v->v.f = (double)f;
-		return 0;
-	}
-	case PG_FLOAT8: {
-		uint64_t bits = be64(b);
-		memcpy(&v->v.f, &bits, 8);
-		return 0;
-	}
-	case PG_NUMERIC: return numeric_text(b, len, &p->scratch, v, e);
-	case PG_TEXT:
-	case PG_BYTES:
-		v->v.s.p = (const char *)b;
-		v->v.s.len = len;
-		return 0;
-	case PG_JSONB:
-		if (len < 1 || b[0] != 1)
-			return err_set(e, ERR_STREAM,
-				       "jsonb of an unknown version");
-		v->v.s.p = (const char *)b + 1;
-		v->v.s.len = len - 1;
-		return 0;
-	case PG_DATE: {
-		int32_t days = (int32_t)be32(b);
-		if (days == INT32_MAX || days == INT32_MIN)
-			v->v.i = days; /* the infinities are the same numbers */
-		else
-			v->v.i = (int64_t)days + PG_EPOCH_DAYS;
-		return 0;
-	}
-	case PG_TIME: v->v.i = (int64_t)be64(b); return 0;
-	case PG_TS: {
-		int64_t us = (int64_t)be64(b);
-		if (us == INT64_MAX || us == INT64_MIN)
-			v->v.i = us;
-		else if (__builtin_add_overflow(us, PG_EPOCH_US, &v->v.i) ||
-			 v->v.i == INT64_MAX)
-			return err_set(e, ERR_STREAM,
-				       "timestamp past what the stream holds "
-				       "(about 294247 AD)");
-		return 0;
-	}
-	case PG_UUID: memcpy(v->v.uuid, b, 16); return 0;
-	}
-	return err_set(e, ERR_SYSTEM, "internal error: decoder %d", (int)d);
-}
-
 static int finish_copy(struct pg_source *p, struct err *e)
 {
 	PGresult *r;
@@ -803,8 +638,7 @@ static int pg_next_row(struct source *s, const struct value **row,
 {
 	struct pg_source *p = PG(s);
 	const struct schema_table *t = p->q->t;
-	const unsigned char *b;
-	size_t off, total;
+	size_t off, total, col;
 	int16_t nf;
 	int rc;
 
@@ -819,7 +653,8 @@ static int pg_next_row(struct source *s, const struct value **row,
 						"COPY ended before its header");
 		if (memcmp(p->in.data, sig, 11) != 0)
 			return err_set(e, ERR_DB, "not a binary COPY header");
-		off = 19 + be32(p->in.data + 15);
+		off = 19 + ((size_t)p->in.data[15] << 24 | (size_t)p->in.data[16] << 16 |
+			    (size_t)p->in.data[17] << 8 | p->in.data[18]);
 		if ((rc = need(p, off, e)) <= 0)
 			return rc < 0 ? -1
 				      : err_set(e, ERR_DB,
@@ -830,59 +665,35 @@ static int pg_next_row(struct source *s, const struct value **row,
 		return rc < 0 ? -1
 			      : err_set(e, ERR_DB,
 					"COPY ended without its trailer");
-	nf = (int16_t)be16(p->in.data + p->pos);
+	nf = (int16_t)(p->in.data[p->pos] << 8 | p->in.data[p->pos + 1]);
 	if (nf == -1) {
 		p->pos += 2;
 		if ((rc = need(p, 1, e)) < 0)
 			return -1;
 		return finish_copy(p, e) < 0 ? -1 : 0;
 	}
-	if ((size_t)nf != t->ncols)
-		return err_set(e, ERR_DB, "COPY sent %d columns, expected %zu",
-			       nf, t->ncols);
 	/* first make the whole tuple available, then decode it in place */
-	total = 2;
-	for (int16_t i = 0; i < nf; i++) {
-		int32_t len;
-		if ((rc = need(p, total + 4, e)) <= 0)
-			return rc < 0
-				   ? -1
-				   : err_set(e, ERR_DB, "COPY row cut short");
-		len = (int32_t)be32(p->in.data + p->pos + total);
-		total += 4;
-		if (len > 0) {
-			if ((size_t)len > STREAM_MAX_FIELD)
-				return err_set(e, ERR_STREAM,
-					       "row %" PRIu64
-					       ", column %s: value of %" PRId32
-					       " bytes is over the limit",
-					       s->row_no + 1, t->cols[i].name,
-					       len);
-			total += (size_t)len;
-		}
-	}
-	if ((rc = need(p, total, e)) <= 0)
-		return rc < 0 ? -1 : err_set(e, ERR_DB, "COPY row cut short");
+	while ((rc = pgbin_tuple_size(p->in.data + p->pos, p->in.len - p->pos,
+				      t->ncols, STREAM_MAX_FIELD, &total, &col,
+				      e)) == 0)
+		if ((rc = need(p, total, e)) <= 0)
+			return rc < 0 ? -1
+				      : err_set(e, ERR_DB,
+						"COPY row cut short");
+	if (rc < 0)
+		return col == SIZE_MAX ? -1
+				       : err_prefix(e,
+						    "row %" PRIu64
+						    ", column %s",
+						    s->row_no + 1,
+						    t->cols[col].name);
 	s->row_no++;
-	buf_reset(&p->scratch);
-	/* numerics are at most a few KiB: reserve so pointers stay put */
-	if (buf_reserve(&p->scratch, 140000u, e) < 0)
-		return -1;
-	b = p->in.data + p->pos + 2;
-	for (size_t i = 0; i < t->ncols; i++) {
-		int32_t len = (int32_t)be32(b);
-		b += 4;
-		if (len < 0) {
-			p->row[i].null = true;
-			continue;
-		}
-		if (decode(p, i, b, (size_t)len, &p->row[i], e) < 0) {
-			if (e->class != ERR_STREAM)
-				return -1;
-			return err_prefix(e, "row %" PRIu64 ", column %s",
-					  s->row_no, t->cols[i].name);
-		}
-		b += len;
+	if (pgbin_decode_row(p->dec, t->ncols, p->in.data + p->pos, total,
+			     &p->scratch, p->row, &col, e) < 0) {
+		if (e->class != ERR_STREAM || col == SIZE_MAX)
+			return -1;
+		return err_prefix(e, "row %" PRIu64 ", column %s", s->row_no,
+				  t->cols[col].name);
 	}
 	p->pos += total;
 	*row = p->row;
@@ -1259,7 +1070,7 @@ struct source *source_pg_open(const struct uri *u, const struct source_opts *o,
 	p->base.opts = *o;
 	buf_init(&p->in, (size_t)STREAM_MAX_ROW * 2);
 	buf_init(&p->sql, 1u << 20);
-	buf_init(&p->scratch, 1u << 20);
+	buf_init(&p->scratch, (size_t)STREAM_MAX_ROW);
 	p->conn = (PGconn *)pgutil_connect(u->conninfo, o->connect_timeout,
 					   o->read_timeout);
 	if (!p->conn) {

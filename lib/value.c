@@ -972,7 +972,8 @@ static int family(enum value_type t)
 	case VALUE_TEXT:
 	case VALUE_ENUM:
 	case VALUE_JSON:
-	case VALUE_BYTES: return 3;
+	case VALUE_BYTES:
+	case VALUE_UUID: return 3; /* a uuid by its text, below */
 	default: return 10 + (int)t;
 	}
 }
@@ -1015,10 +1016,15 @@ int value_compare_mixed(enum value_type ta, const struct value *a,
 
 	if (ta == tb)
 		return value_compare(ta, a, b);
-	/* a uuid against text: by the uuid's text form (lowercase
-	 * 8-4-4-4-12), which sorts as the uuid's bytes do */
-	if ((ta == VALUE_UUID && tb == VALUE_TEXT) ||
-	    (ta == VALUE_TEXT && tb == VALUE_UUID)) {
+	if (fa != fb)
+		return (fa > fb) - (fa < fb);
+	/* a uuid against text (or any other of the byte-string family):
+	 * by the uuid's text form (lowercase 8-4-4-4-12), which sorts as the
+	 * uuid's bytes do.  Within the family, not after it: ordering a uuid
+	 * by text against text but by family against bool or bytes made
+	 * cycles (uuid < text '1' < bool false < uuid), found by
+	 * fuzz-verifymerge. */
+	if (ta == VALUE_UUID || tb == VALUE_UUID) {
 		char t[VALUE_UUID_TEXT_LEN];
 		struct value u;
 		u.null = false;
@@ -1031,8 +1037,6 @@ int value_compare_mixed(enum value_type ta, const struct value *a,
 		value_uuid_text(b, t);
 		return bytes_cmp(a, &u);
 	}
-	if (fa != fb)
-		return (fa > fb) - (fa < fb);
 	switch (fa) {
 	case 1:
 		/* an int64 against a uint64: by value, no text */

@@ -190,8 +190,8 @@ int value_compare(enum value_type t, const struct value *a,
  * Order two non-NULL values of possibly different types as their canonical
  * forms would compare as values: int64, uint64 and decimal numerically,
  * timestamp and timestamptz by their microseconds, text, enum, json and
- * bytes by their bytes, a uuid against text by the uuid's text form.  Types
- * of different families order by family.
+ * bytes by their bytes, a uuid against any of those by the uuid's text
+ * form.  Types of different families order by family.
  */
 int value_compare_mixed(enum value_type ta, const struct value *a,
 			enum value_type tb, const struct value *b);

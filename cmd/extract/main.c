@@ -84,17 +84,11 @@ static const char usage_text[] =
 /* [TABLE=]VALUE: table NULL when there is no '=' */
 static void parse_opt_kv(const char *opt, char *arg, struct extract_kv *kv)
 {
-	char *eq = strchr(arg, '=');
+	struct err e;
 
-	if (!*arg || (eq && (eq == arg || !eq[1])))
-		cli_usage_error("%s: '%s' is not [TABLE=]VALUE", opt, arg);
-	kv->table = NULL;
-	kv->value = arg;
-	if (eq) {
-		*eq = '\0';
-		kv->table = arg;
-		kv->value = eq + 1;
-	}
+	if (cli_split_kv(opt, arg, "[TABLE=]VALUE", 1, &kv->table, &kv->value,
+			 &e) < 0)
+		cli_usage_error("%s", e.msg);
 }
 
 static void show_notice(const char *line)
@@ -104,13 +98,11 @@ static void show_notice(const char *line)
 
 static void parse_kv(const char *opt, char *arg, struct extract_kv *kv)
 {
-	char *eq = strchr(arg, '=');
+	struct err e;
 
-	if (!eq || eq == arg || !eq[1])
-		cli_usage_error("%s: '%s' is not TABLE=VALUE", opt, arg);
-	*eq = '\0';
-	kv->table = arg;
-	kv->value = eq + 1;
+	if (cli_split_kv(opt, arg, "TABLE=VALUE", 0, &kv->table, &kv->value,
+			 &e) < 0)
+		cli_usage_error("%s", e.msg);
 }
 
 /* --inventory: the report on stdout, and as JSON with --report */
@@ -291,18 +283,10 @@ int main(int argc, char **argv)
 						optarg);
 			o.order_pk = 1;
 			break;
-		case OPT_PART: {
-			char *slash = strchr(optarg, '/');
-			if (!slash)
-				cli_usage_error("--part: '%s' is not K/N",
-						optarg);
-			*slash = '\0';
-			o.part_n = (unsigned)cli_number("--part N", slash + 1,
-							1, 100000);
-			o.part_k = (unsigned)cli_number("--part K", optarg, 1,
-							o.part_n);
+		case OPT_PART:
+			if (cli_parse_part(optarg, &o.part_k, &o.part_n, &e) < 0)
+				cli_usage_error("%s", e.msg);
 			break;
-		}
 		case OPT_SCHEMA_ONLY: o.schema_only = 1; break;
 		case OPT_INCREMENTAL:
 			if (o.nincrementals == MAX_ARGS)

@@ -195,15 +195,14 @@ int main(int argc, char **argv)
 		case 'c': o.sink.create = 1; break;
 		case OPT_ENUM_TYPES: o.sink.enum_types = 1; break;
 		case OPT_TABLE_MAP: {
-			char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg || !eq[1])
-				cli_usage_error(
-				    "--table-map: '%s' is not FROM=TO", optarg);
+			const char *from, *to;
+			if (cli_split_kv("--table-map", optarg, "FROM=TO", 0,
+					 &from, &to, &e) < 0)
+				cli_usage_error("%s", e.msg);
 			if (o.nmaps == MAX_MAPS)
 				cli_usage_error("too many --table-map options");
-			*eq = '\0';
-			maps[o.nmaps].from = optarg;
-			maps[o.nmaps++].to = eq + 1;
+			maps[o.nmaps].from = from;
+			maps[o.nmaps++].to = to;
 			break;
 		}
 		case OPT_COMMIT_EVERY:

@@ -158,7 +158,9 @@ int main(int argc, char **argv)
 			tables[o.ntables++] = optarg;
 			break;
 		case OPT_IGNORE:
-			if (!strchr(optarg, '.') || o.nignore == MAX_ARGS)
+			if (cli_check_table_column(optarg, &e) < 0)
+				cli_usage_error("%s", e.msg);
+			if (o.nignore == MAX_ARGS)
 				cli_usage_error(
 				    "--ignore-column: '%s' is not TABLE.COLUMN",
 				    optarg);
@@ -180,31 +182,20 @@ int main(int argc, char **argv)
 			/* the row-level merge is never skipped */
 			break;
 		case OPT_TABLE_MAP: {
-			char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg || !eq[1])
-				cli_usage_error(
-				    "--table-map: '%s' is not FROM=TO", optarg);
+			const char *from, *to;
+			if (cli_split_kv("--table-map", optarg, "FROM=TO", 0,
+					 &from, &to, &e) < 0)
+				cli_usage_error("%s", e.msg);
 			if (o.nmaps == MAX_ARGS)
 				cli_usage_error("too many --table-map options");
-			*eq = '\0';
-			map_from[o.nmaps] = optarg;
-			map_to[o.nmaps++] = eq + 1;
+			map_from[o.nmaps] = from;
+			map_to[o.nmaps++] = to;
 			break;
 		}
-		case OPT_SAMPLE: {
-			char *end;
-			double pct;
-			errno = 0;
-			pct = strtod(optarg, &end);
-			if (errno || end == optarg || *end ||
-			    !(pct >= 0.0001) || pct > 100)
-				cli_usage_error(
-				    "--sample: '%s' is not a percentage in "
-				    "0.0001..100",
-				    optarg);
-			o.sample_ppm = (uint64_t)(pct * 10000.0 + 0.5);
+		case OPT_SAMPLE:
+			if (cli_parse_sample(optarg, &o.sample_ppm, &e) < 0)
+				cli_usage_error("%s", e.msg);
 			break;
-		}
 		case OPT_TIME_PRECISION:
 			o.time_precision =
 			    (int)cli_number("--time-precision", optarg, 0, 6);

@@ -2018,6 +2018,30 @@ static void test_canonical_next(void)
 	buf_release(&again);
 }
 
+/* regression: a uuid ordered by its text against text but after bool and
+ * bytes by family, so uuid < text '1' < bool < uuid was a cycle */
+static void test_compare_uuid_family(void)
+{
+	struct value u = { .null = false }, one = { .null = false },
+		     f = { .null = false }, by = { .null = false };
+
+	memset(u.v.uuid, 0, 16);
+	one.v.s.p = "1";
+	one.v.s.len = 1;
+	by.v.s.p = "1";
+	by.v.s.len = 1;
+	TAP_CHECK(value_compare_mixed(VALUE_UUID, &u, VALUE_TEXT, &one) < 0,
+		  "uuid 0000... sorts before text '1'");
+	TAP_CHECK(value_compare_mixed(VALUE_TEXT, &one, VALUE_BOOL, &f) < 0,
+		  "text sorts before bool, by family");
+	TAP_CHECK(value_compare_mixed(VALUE_UUID, &u, VALUE_BOOL, &f) < 0,
+		  "regression: so does a uuid");
+	TAP_CHECK(value_compare_mixed(VALUE_UUID, &u, VALUE_BYTES, &by) < 0,
+		  "a uuid against bytes by its text too");
+	TAP_CHECK(value_compare_mixed(VALUE_BYTES, &by, VALUE_UUID, &u) > 0,
+		  "and the other way round");
+}
+
 int main(void)
 {
 	test_varints();
@@ -2034,6 +2058,7 @@ int main(void)
 	test_compare();
 	test_compare_int_uint();
 	test_compare_uuid_text();
+	test_compare_uuid_family();
 	test_canonical();
 	test_canonical_doc_examples();
 	test_canonical_next();
