@@ -13,7 +13,7 @@
  * text), ERR_STREAM for a value the target cannot take without changing
  * it (named by row and column), ERR_USAGE for a table that does not fit
  * (a stream column missing from the target table, a mode that needs a
- * primary key).
+ * primary key, two names that are one in PostgreSQL: pgname.h).
  */
 #ifndef FERRY_SINK_H
 #define FERRY_SINK_H
@@ -22,6 +22,7 @@
 
 #include "checkpoint.h"
 #include "err.h"
+#include "pgname.h"
 #include "schema.h"
 #include "uri.h"
 #include "value.h"
@@ -143,6 +144,11 @@ struct sink {
 	 * did not get to build its primary key and indexes; set by the
 	 * loader before sink_begin_table */
 	int keys_pending;
+	/* set by sink_begin_table: the names of the table the target holds
+	 * under others (PostgreSQL: those over 63 bytes, see pgname.h),
+	 * borrowed until the next sink_begin_table; NULL and 0 when none */
+	const struct pgname_rename *renamed;
+	size_t nrenamed;
 };
 
 /* For the implementations: write the checkpoint of table t before a

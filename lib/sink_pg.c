@@ -26,6 +26,7 @@
 
 #include "buf.h"
 #include "pgbin.h"
+#include "pgname.h"
 #include "pgutil.h"
 #include "rowbuf.h"
 #include "sink.h"
@@ -74,7 +75,14 @@ struct pg_sink {
 	int in_tx;
 	int created;
 	int resumed; /* created by an earlier run whose keys are pending */
-	char *target; /* the target table's name, unquoted */
+	/* the names of the table and its columns (and, when it is made,
+	 * its indexes) in PostgreSQL: the stream's, or for a name over 63
+	 * bytes the one pgname.h gives it */
+	struct pgname_table pn;
+	/* the tables of this run, as named for the run and in PostgreSQL:
+	 * two that are one there are refused */
+	char **seen_from, **seen_to;
+	size_t nseen;
 	uint64_t rows, since_commit, commits;
 	uint64_t deleted; /* delete mode */
 };
@@ -84,12 +92,13 @@ struct pg_sink {
 static int add_primary_key(struct pg_sink *p, struct err *e);
 static int add_indexes(struct pg_sink *p, struct err *e);
 
-/* "a", "b" of the columns cols (n of them) of t, quoted */
-static int quote_cols(struct buf *q, const struct schema_table *t,
-		      const size_t *cols, size_t n, struct err *e)
+/* "a", "b" of the columns cols (n of them) of the table, quoted, as
+ * PostgreSQL names them */
+static int quote_cols(struct pg_sink *p, struct buf *q, const size_t *cols,
+		      size_t n, struct err *e)
 {
 	for (size_t i = 0; i < n; i++) {
-		const char *nm = t->cols[cols[i]].name;
+		const char *nm = p->pn.cols[cols[i]];
 		if ((i && buf_adds(q, ", ", e) < 0) ||
 		    pgutil_quote_ident(q, nm, strlen(nm), e) < 0)
 			return -1;
@@ -140,6 +149,7 @@ static int column_type(struct pg_sink *p, const struct schema_table *t,
 		       struct err *e)
 {
 	const char *st = c->source_type ? c->source_type : "";
+	const char *nm;
 	int pg = from_pg(t), uns = strstr(st, "unsigned") != NULL;
 
 	switch (c->type) {
@@ -188,8 +198,8 @@ static int column_type(struct pg_sink *p, const struct schema_table *t,
 			/* the type of a PostgreSQL source keeps its name */
 			if (pg && *st)
 				return pgutil_quote_table(b, st, e);
-			return pgutil_quote_ident(b, c->name, strlen(c->name),
-						  e);
+			nm = p->pn.cols[c - t->cols];
+			return pgutil_quote_ident(b, nm, strlen(nm), e);
 		}
 		return buf_adds(b, "text", e);
 	default: return buf_adds(b, "text", e);
@@ -239,8 +249,9 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 		goto out;
 	for (size_t i = 0; i < t->ncols; i++) {
 		const struct schema_column *c = &t->cols[i];
+		const char *nm = p->pn.cols[i];
 		if ((i && buf_adds(&q, ", ", e) < 0) ||
-		    pgutil_quote_ident(&q, c->name, strlen(c->name), e) < 0 ||
+		    pgutil_quote_ident(&q, nm, strlen(nm), e) < 0 ||
 		    buf_addc(&q, ' ', e) < 0 ||
 		    column_type(p, t, c, &q, e) < 0 ||
 		    (!c->nullable && buf_adds(&q, " NOT NULL", e) < 0))
@@ -248,8 +259,7 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 		if (c->type == VALUE_ENUM && c->nlabels &&
 		    !p->base.opts.enum_types) {
 			if (buf_adds(&q, " CHECK (", e) < 0 ||
-			    pgutil_quote_ident(&q, c->name, strlen(c->name),
-					       e) < 0 ||
+			    pgutil_quote_ident(&q, nm, strlen(nm), e) < 0 ||
 			    buf_adds(&q, " IN (", e) < 0)
 				goto out;
 			for (size_t k = 0; k < c->nlabels; k++)
@@ -293,7 +303,7 @@ static int check_columns(struct pg_sink *p, const struct schema_table *t,
 	for (size_t i = 0; rows > 0 && i < t->ncols; i++) {
 		int found = 0;
 		for (int k = 0; k < rows && !found; k++)
-			if (strcmp(PQgetvalue(r, k, 0), t->cols[i].name) == 0) {
+			if (strcmp(PQgetvalue(r, k, 0), p->pn.cols[i]) == 0) {
 				found = 1;
 				p->as_int[i] =
 				    t->cols[i].type == VALUE_BOOL &&
@@ -303,8 +313,16 @@ static int check_columns(struct pg_sink *p, const struct schema_table *t,
 				    PQgetvalue(r, k, 2)[0]);
 			}
 		if (!found) {
-			err_set(e, ERR_USAGE, "table %s has no column %s",
-				(char *)p->plain.data, t->cols[i].name);
+			if (strcmp(p->pn.cols[i], t->cols[i].name) != 0)
+				err_set(e, ERR_USAGE,
+					"table %s has no column %s (%s: "
+					"PostgreSQL keeps 63 bytes of a name)",
+					(char *)p->plain.data, t->cols[i].name,
+					p->pn.cols[i]);
+			else
+				err_set(e, ERR_USAGE,
+					"table %s has no column %s",
+					(char *)p->plain.data, t->cols[i].name);
 			PQclear(r);
 			return -1;
 		}
@@ -442,7 +460,7 @@ static int delete_staged(struct pg_sink *p, struct err *e)
 		0)
 		goto out;
 	for (size_t i = 0; i < t->ncols; i++) {
-		const char *n = t->cols[i].name;
+		const char *n = p->pn.cols[i];
 		if ((i && buf_adds(&q, " AND ", e) < 0) ||
 		    buf_adds(&q, "ferry_t.", e) < 0 ||
 		    pgutil_quote_ident(&q, n, strlen(n), e) < 0 ||
@@ -549,12 +567,12 @@ static int merge_stage(struct pg_sink *p, struct err *e)
 	    buf_add(&q, p->cols.data, p->cols.len, e) < 0 ||
 	    buf_adds(&q, " FROM ferry_stage ON CONFLICT (", e) < 0)
 		goto out;
-	if (quote_cols(&q, t, t->pk, t->npk, e) < 0)
+	if (quote_cols(p, &q, t->pk, t->npk, e) < 0)
 		goto out;
 	if (buf_adds(&q, ") DO UPDATE SET ", e) < 0)
 		goto out;
 	for (size_t i = 0; i < t->ncols; i++) {
-		const char *n = t->cols[i].name;
+		const char *n = p->pn.cols[i];
 		int key = 0;
 		for (size_t k = 0; k < t->npk; k++)
 			key |= t->pk[k] == i;
@@ -743,13 +761,60 @@ static int check_key_only(struct pg_sink *p, const struct schema_table *t,
 		err_oom(e);
 		goto out;
 	}
-	for (int i = 0; i < n; i++)
-		pk[i] = PQgetvalue(r, i, 0);
+	/* a key column over 63 bytes in the stream is its PostgreSQL name
+	 * in the catalog: compared under the stream's */
+	for (int i = 0; i < n; i++) {
+		int c = pgname_column_index(t, PQgetvalue(r, i, 0));
+		pk[i] = c >= 0 && strcmp(p->pn.cols[c], PQgetvalue(r, i, 0)) == 0
+			    ? t->cols[c].name
+			    : PQgetvalue(r, i, 0);
+	}
 	rc = sink_check_key_columns(t, pk, (size_t)n, 0, e);
 out:
 	free(pk);
 	PQclear(r);
 	return rc;
+}
+
+/*
+ * Remember target `name` of this run under its PostgreSQL name; another
+ * of the run that PostgreSQL holds under the same name is refused (the
+ * second: the first is loaded by then), naming both.
+ */
+static int note_table(struct pg_sink *p, const char *name, struct err *e)
+{
+	char **f, **t;
+
+	for (size_t i = 0; i < p->nseen; i++) {
+		char qa[300], qb[300];
+		if (strcmp(p->seen_to[i], p->pn.table) != 0)
+			continue;
+		if (strcmp(p->seen_from[i], name) == 0)
+			return 0;
+		return err_set(e, ERR_USAGE,
+			       "tables '%s' and '%s' are both '%s' in "
+			       "PostgreSQL, which keeps %d bytes of a name "
+			       "(rename one with --table-map)",
+			       err_quote(qa, sizeof(qa), p->seen_from[i],
+					 strlen(p->seen_from[i]), 256),
+			       err_quote(qb, sizeof(qb), name, strlen(name),
+					 256),
+			       p->pn.table, PGNAME_MAX);
+	}
+	if (!(f = realloc(p->seen_from, (p->nseen + 1) * sizeof(*f))))
+		return err_oom(e);
+	p->seen_from = f;
+	if (!(t = realloc(p->seen_to, (p->nseen + 1) * sizeof(*t))))
+		return err_oom(e);
+	p->seen_to = t;
+	if (!(f[p->nseen] = strdup(name)))
+		return err_oom(e);
+	if (!(t[p->nseen] = strdup(p->pn.table))) {
+		free(f[p->nseen]);
+		return err_oom(e);
+	}
+	p->nseen++;
+	return 0;
 }
 
 static int pg_begin_table(struct sink *s, const struct schema_table *t,
@@ -759,9 +824,14 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	int exists = 0;
 
 	p->t = t;
-	free(p->target);
-	if (!(p->target = strdup(name)))
-		return err_oom(e);
+	s->renamed = NULL;
+	s->nrenamed = 0;
+	/* the names PostgreSQL holds, and their collisions, before a
+	 * thing is written */
+	pgname_table_release(&p->pn);
+	if (pgname_table_init(&p->pn, t, name, e) < 0 ||
+	    note_table(p, name, e) < 0)
+		return -1;
 	p->binary = 0;
 	p->rows = p->since_commit = p->commits = p->deleted = 0;
 	p->created = p->resumed = 0;
@@ -775,13 +845,13 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	if (!(p->as_int = calloc(t->ncols, sizeof(*p->as_int))) ||
 	    !(p->bkind = calloc(t->ncols + 1, 1)))
 		return err_oom(e);
-	if (pgutil_quote_table(&p->name, name, e) < 0 ||
+	if (pgutil_quote_table(&p->name, p->pn.table, e) < 0 ||
 	    buf_add(&p->plain, p->name.data, p->name.len, e) < 0)
 		return -1;
 	for (size_t i = 0; i < t->ncols; i++)
 		if ((i && buf_adds(&p->cols, ", ", e) < 0) ||
-		    pgutil_quote_ident(&p->cols, t->cols[i].name,
-				       strlen(t->cols[i].name), e) < 0)
+		    pgutil_quote_ident(&p->cols, p->pn.cols[i],
+				       strlen(p->pn.cols[i]), e) < 0)
 			return -1;
 	if (s->opts.mode == SINK_UPSERT && !t->npk)
 		return err_set(e, ERR_USAGE,
@@ -789,6 +859,11 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	if (s->opts.mode == SINK_DELETE && s->opts.create)
 		return err_set(e, ERR_USAGE,
 			       "--mode delete does not go with --create");
+	/* the indexes --create would make: their names' collisions are
+	 * refused now, before the table is */
+	if ((s->opts.create || s->keys_pending) && !s->opts.no_indexes &&
+	    pgname_table_indexes(&p->pn, t, name, e) < 0)
+		return -1;
 	if (exec_ok(p, "BEGIN", e) < 0)
 		return -1;
 	p->in_tx = 1;
@@ -831,6 +906,13 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 		if (rc < 0)
 			return -1;
 	}
+	/* the names changed: the table's and its columns', and its indexes'
+	 * when they are made here (they come last) */
+	s->nrenamed = p->pn.nrenamed;
+	while (!p->created && s->nrenamed &&
+	       strcmp(p->pn.renamed[s->nrenamed - 1].kind, "index") == 0)
+		s->nrenamed--;
+	s->renamed = s->nrenamed ? p->pn.renamed : NULL;
 	p->rejected = 0;
 	rowbuf_reset(&p->keep);
 	buf_reset(&p->lines);
@@ -1143,7 +1225,7 @@ static int add_primary_key(struct pg_sink *p, struct err *e)
 	    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
 	    buf_adds(&q, " ADD PRIMARY KEY (", e) < 0)
 		goto out;
-	if (quote_cols(&q, t, t->pk, t->npk, e) < 0)
+	if (quote_cols(p, &q, t->pk, t->npk, e) < 0)
 		goto out;
 	if (buf_addc(&q, ')', e) < 0)
 		goto out;
@@ -1154,51 +1236,36 @@ out:
 }
 
 /*
- * The secondary indexes of a created table.  PostgreSQL's index names
- * are per schema, MySQL's per table: a name that does not start with the
- * table's gets it in front ("messages_idx_sender"), cut to 63 bytes.
+ * The secondary indexes of a created table, named as pgname.h says
+ * (pgname_table_indexes, at the table's start).
  */
 static int add_indexes(struct pg_sink *p, struct err *e)
 {
 	const struct schema_table *t = p->t;
-	const char *dot = strrchr((char *)p->plain.data, '.');
-	struct buf q, nm;
+	struct buf q;
 	int rc = -1;
 
 	if (p->base.opts.no_indexes || !t->nindexes)
 		return 0;
+	if (!p->pn.indexes)
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: index names not made");
 	buf_init(&q, 1u << 20);
-	buf_init(&nm, 1u << 16);
 	for (size_t x = 0; x < t->nindexes; x++) {
 		const struct schema_index *ix = &t->indexes[x];
-		/* named after the target, which --table-map may have
-		 * renamed: two copies of a table get indexes of their own */
-		const char *tname = p->target ? p->target : t->name;
-		const char *tn = strrchr(tname, '.');
-		size_t tl;
+		const char *nm = p->pn.indexes[x];
 
-		tn = tn ? tn + 1 : tname;
-		tl = strlen(tn);
-		(void)dot;
 		buf_reset(&q);
-		buf_reset(&nm);
-		if (!(strncmp(ix->name, tn, tl) == 0 && ix->name[tl] == '_') &&
-		    (buf_adds(&nm, tn, e) < 0 || buf_addc(&nm, '_', e) < 0))
-			goto out;
-		if (buf_adds(&nm, ix->name, e) < 0)
-			goto out;
-		if (nm.len > 63)
-			nm.len = 63;
 		if (buf_adds(&q,
 			     ix->unique ? "CREATE UNIQUE INDEX "
 					: "CREATE INDEX ",
 			     e) < 0 ||
-		    pgutil_quote_ident(&q, (char *)nm.data, nm.len, e) < 0 ||
+		    pgutil_quote_ident(&q, nm, strlen(nm), e) < 0 ||
 		    buf_adds(&q, " ON ", e) < 0 ||
 		    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
 		    buf_adds(&q, " (", e) < 0)
 			goto out;
-		if (quote_cols(&q, t, ix->cols, ix->ncols, e) < 0 ||
+		if (quote_cols(p, &q, ix->cols, ix->ncols, e) < 0 ||
 		    buf_addc(&q, ')', e) < 0 ||
 		    exec_ok(p, (char *)q.data, e) < 0)
 			goto out;
@@ -1206,7 +1273,6 @@ static int add_indexes(struct pg_sink *p, struct err *e)
 	rc = 0;
 out:
 	buf_release(&q);
-	buf_release(&nm);
 	return rc;
 }
 
@@ -1271,8 +1337,14 @@ static void pg_close(struct sink *s)
 	if (p->conn)
 		PQfinish(p->conn);
 	free(p->as_int);
-	free(p->target);
 	free(p->bkind);
+	pgname_table_release(&p->pn);
+	for (size_t i = 0; i < p->nseen; i++) {
+		free(p->seen_from[i]);
+		free(p->seen_to[i]);
+	}
+	free(p->seen_from);
+	free(p->seen_to);
 	buf_release(&p->name);
 	buf_release(&p->plain);
 	buf_release(&p->cols);
