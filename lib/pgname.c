@@ -262,3 +262,51 @@ out:
 	buf_release(&nm);
 	return rc;
 }
+
+int pgname_run_add(struct pgname_run *r, const char *name, const char *pgname,
+		   struct err *e)
+{
+	char **f, **t;
+
+	for (size_t i = 0; i < r->n; i++) {
+		char qa[300], qb[300];
+		if (strcmp(r->to[i], pgname) != 0)
+			continue;
+		if (strcmp(r->from[i], name) == 0)
+			return 0;
+		return err_set(e, ERR_USAGE,
+			       "tables '%s' and '%s' are both '%s' in "
+			       "PostgreSQL, which keeps %d bytes of a name "
+			       "(rename one)",
+			       err_quote(qa, sizeof(qa), r->from[i],
+					 strlen(r->from[i]), 256),
+			       err_quote(qb, sizeof(qb), name, strlen(name),
+					 256),
+			       pgname, PGNAME_MAX);
+	}
+	if (!(f = realloc(r->from, (r->n + 1) * sizeof(*f))))
+		return err_oom(e);
+	r->from = f;
+	if (!(t = realloc(r->to, (r->n + 1) * sizeof(*t))))
+		return err_oom(e);
+	r->to = t;
+	if (!(f[r->n] = strdup(name)))
+		return err_oom(e);
+	if (!(t[r->n] = strdup(pgname))) {
+		free(f[r->n]);
+		return err_oom(e);
+	}
+	r->n++;
+	return 0;
+}
+
+void pgname_run_release(struct pgname_run *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->from[i]);
+		free(r->to[i]);
+	}
+	free(r->from);
+	free(r->to);
+	memset(r, 0, sizeof(*r));
+}

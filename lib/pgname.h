@@ -101,6 +101,26 @@ int pgname_table_indexes(struct pgname_table *m, const struct schema_table *t,
 void pgname_table_release(struct pgname_table *m);
 
 /*
+ * The tables of one run (a load, a --check) under their PostgreSQL
+ * names, to refuse two that PostgreSQL holds as one.  Zeroed to start;
+ * pgname_run_release frees.
+ */
+struct pgname_run {
+	char **from, **to;
+	size_t n;
+};
+
+/*
+ * Note table `name` of the run, held as `pgname` in PostgreSQL.  0 when
+ * no other table of the run is held so (the same name again is fine);
+ * -1 with e set: ERR_USAGE naming both ("tables 'a...' and 'b...' are
+ * both 'c' in PostgreSQL ..."), ERR_SYSTEM when out of memory.
+ */
+int pgname_run_add(struct pgname_run *r, const char *name, const char *pgname,
+		   struct err *e);
+void pgname_run_release(struct pgname_run *r);
+
+/*
  * The index of the column of t whose PostgreSQL name is `pgname`: an
  * exact match first, then one whose long name fits to it.  -1 when none.
  */

@@ -79,10 +79,9 @@ struct pg_sink {
 	 * its indexes) in PostgreSQL: the stream's, or for a name over 63
 	 * bytes the one pgname.h gives it */
 	struct pgname_table pn;
-	/* the tables of this run, as named for the run and in PostgreSQL:
-	 * two that are one there are refused */
-	char **seen_from, **seen_to;
-	size_t nseen;
+	/* the tables of this run: two that are one in PostgreSQL are
+	 * refused (the second; the first is loaded by then) */
+	struct pgname_run run;
 	uint64_t rows, since_commit, commits;
 	uint64_t deleted; /* delete mode */
 };
@@ -776,47 +775,6 @@ out:
 	return rc;
 }
 
-/*
- * Remember target `name` of this run under its PostgreSQL name; another
- * of the run that PostgreSQL holds under the same name is refused (the
- * second: the first is loaded by then), naming both.
- */
-static int note_table(struct pg_sink *p, const char *name, struct err *e)
-{
-	char **f, **t;
-
-	for (size_t i = 0; i < p->nseen; i++) {
-		char qa[300], qb[300];
-		if (strcmp(p->seen_to[i], p->pn.table) != 0)
-			continue;
-		if (strcmp(p->seen_from[i], name) == 0)
-			return 0;
-		return err_set(e, ERR_USAGE,
-			       "tables '%s' and '%s' are both '%s' in "
-			       "PostgreSQL, which keeps %d bytes of a name "
-			       "(rename one with --table-map)",
-			       err_quote(qa, sizeof(qa), p->seen_from[i],
-					 strlen(p->seen_from[i]), 256),
-			       err_quote(qb, sizeof(qb), name, strlen(name),
-					 256),
-			       p->pn.table, PGNAME_MAX);
-	}
-	if (!(f = realloc(p->seen_from, (p->nseen + 1) * sizeof(*f))))
-		return err_oom(e);
-	p->seen_from = f;
-	if (!(t = realloc(p->seen_to, (p->nseen + 1) * sizeof(*t))))
-		return err_oom(e);
-	p->seen_to = t;
-	if (!(f[p->nseen] = strdup(name)))
-		return err_oom(e);
-	if (!(t[p->nseen] = strdup(p->pn.table))) {
-		free(f[p->nseen]);
-		return err_oom(e);
-	}
-	p->nseen++;
-	return 0;
-}
-
 static int pg_begin_table(struct sink *s, const struct schema_table *t,
 			  const char *name, struct err *e)
 {
@@ -830,7 +788,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	 * thing is written */
 	pgname_table_release(&p->pn);
 	if (pgname_table_init(&p->pn, t, name, e) < 0 ||
-	    note_table(p, name, e) < 0)
+	    pgname_run_add(&p->run, name, p->pn.table, e) < 0)
 		return -1;
 	p->binary = 0;
 	p->rows = p->since_commit = p->commits = p->deleted = 0;
@@ -1339,12 +1297,7 @@ static void pg_close(struct sink *s)
 	free(p->as_int);
 	free(p->bkind);
 	pgname_table_release(&p->pn);
-	for (size_t i = 0; i < p->nseen; i++) {
-		free(p->seen_from[i]);
-		free(p->seen_to[i]);
-	}
-	free(p->seen_from);
-	free(p->seen_to);
+	pgname_run_release(&p->run);
 	buf_release(&p->name);
 	buf_release(&p->plain);
 	buf_release(&p->cols);
