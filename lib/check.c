@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <xxhash.h>
 
+#include "pgname.h"
 #include "source.h"
 #include "stream.h"
 #include "utf8.h"
@@ -70,6 +71,9 @@ struct table_check {
 				       * reader's next table */
 	size_t ncols;
 	struct schema_table *tt; /* target's description, or NULL */
+	/* PostgreSQL: the names the target holds for the stream's (over 63
+	 * bytes: pgname.h), borrowed; NULL: the stream's own */
+	const struct pgname_table *pn;
 	struct col_check *cc;
 	/* duplicates */
 	size_t *key;	 /* stream column indexes of the key */
@@ -421,6 +425,26 @@ static int col_index(const struct schema_table *t, const char *name,
 	return -1;
 }
 
+/* The stream column of t that target column `name` is, or -1 */
+static int stream_col(const struct table_check *tc,
+		      const struct schema_table *t, const char *name,
+		      int mysql)
+{
+	if (!tc->pn)
+		return col_index(t, name, mysql);
+	for (size_t i = 0; i < tc->pn->ncols; i++)
+		if (strcmp(tc->pn->cols[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The target column that stream column i goes into, or -1 */
+static int target_col(const struct table_check *tc, size_t i, int mysql)
+{
+	return col_index(tc->tt, tc->pn ? tc->pn->cols[i] : tc->t->cols[i].name,
+			 mysql);
+}
+
 static int add_note(cJSON *notes, struct err *e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int add_note(cJSON *notes, struct err *e, const char *fmt, ...)
@@ -444,7 +468,8 @@ static int add_note(cJSON *notes, struct err *e, const char *fmt, ...)
 static int table_begin(struct table_check *tc, struct source *src,
 		       const struct check_opts *o, int mysql,
 		       const struct schema_table *t, const char *name,
-		       int exists, cJSON *jt, int *fails, struct err *e)
+		       const struct pgname_table *pn, int exists, cJSON *jt,
+		       int *fails, struct err *e)
 {
 	struct source_facts f;
 	cJSON *cols, *notes, *problems;
@@ -452,6 +477,7 @@ static int table_begin(struct table_check *tc, struct source *src,
 
 	memset(&f, 0, sizeof(f));
 	tc->t = t;
+	tc->pn = pn;
 	tc->ncols = t->ncols;
 	tc->sorted = tc->hashing = 1;
 	buf_init(&tc->prev_mem, (size_t)STREAM_MAX_ROW);
@@ -515,7 +541,9 @@ static int table_begin(struct table_check *tc, struct source *src,
 			int ok;
 			buf_init(&ddl, 1u << 24);
 			err_init(&why);
-			ok = sink_pg_ddl_table(t, name, 0, &ddl, &why) == 0;
+			/* names that collide are reported already */
+			ok = !pn || !pn->cols ||
+			     sink_pg_ddl_table(t, pn, 0, &ddl, &why) == 0;
 			buf_release(&ddl);
 			if (!ok && why.class != ERR_STREAM) {
 				*e = why;
@@ -532,8 +560,9 @@ static int table_begin(struct table_check *tc, struct source *src,
 	 * one the stream carries, else the stream's */
 	if (tc->tt && tc->tt->npk) {
 		for (size_t k = 0; k < tc->tt->npk; k++) {
-			int i = col_index(t, tc->tt->cols[tc->tt->pk[k]].name,
-					  mysql);
+			int i = stream_col(tc, t,
+					   tc->tt->cols[tc->tt->pk[k]].name,
+					   mysql);
 			if (i < 0) {
 				tc->nkey = 0;
 				break;
@@ -550,7 +579,7 @@ static int table_begin(struct table_check *tc, struct source *src,
 		struct col_check *c = &tc->cc[i];
 		const struct schema_column *sc = &t->cols[i];
 		cJSON *jc = cJSON_CreateObject();
-		int ti = tc->tt ? col_index(tc->tt, sc->name, mysql) : -1;
+		int ti = tc->tt ? target_col(tc, i, mysql) : -1;
 		const char *status = "ok";
 
 		c->sc = sc;
@@ -564,8 +593,14 @@ static int table_begin(struct table_check *tc, struct source *src,
 		if (!c->tc) {
 			*fails = 1;
 			status = "missing";
-			if (add_note(problems, e, "table %s has no column %s",
-				     name, sc->name) < 0)
+			if (add_note(problems, e, "table %s has no column %s%s%s%s",
+				     name, sc->name,
+				     tc->pn && strcmp(tc->pn->cols[i], sc->name)
+					 ? " (" : "",
+				     tc->pn && strcmp(tc->pn->cols[i], sc->name)
+					 ? tc->pn->cols[i] : "",
+				     tc->pn && strcmp(tc->pn->cols[i], sc->name)
+					 ? " in PostgreSQL)" : "") < 0)
 				goto out;
 		} else {
 			const struct schema_column *tcol = c->tc;
@@ -633,7 +668,7 @@ static int table_begin(struct table_check *tc, struct source *src,
 	for (size_t i = 0; tc->tt && i < tc->tt->ncols; i++) {
 		const struct schema_column *tcol = &tc->tt->cols[i];
 		if (tcol->nullable || tcol->has_default ||
-		    col_index(t, tcol->name, mysql) >= 0)
+		    stream_col(tc, t, tcol->name, mysql) >= 0)
 			continue;
 		*fails = 1;
 		if (add_note(problems, e,
@@ -852,7 +887,7 @@ static int probe_existing(struct table_check *tc, struct source *src,
 				"than %" PRIu64 " keys (raise --max-keys)",
 				o->max_keys);
 	for (size_t k = 0; k < tc->nkey; k++) {
-		int i = col_index(tc->tt, tc->t->cols[tc->key[k]].name, mysql);
+		int i = target_col(tc, tc->key[k], mysql);
 		if (i < 0)
 			return 0;
 		tcols[k] = (size_t)i;
@@ -1002,6 +1037,44 @@ static int text_report(struct buf *b, const cJSON *root, struct err *e)
 
 /* --- the run --------------------------------------------------------------------- */
 
+/*
+ * PostgreSQL: the names a load would give the table under others, as
+ * notes and as "renamed" in jt (indexes only when it would make the
+ * table), and the collisions why[0..nwhy) that would fail it.
+ */
+static int note_names(cJSON *jt, const struct pgname_table *pn,
+		      const struct err *why, int nwhy, int exists, int *fails,
+		      struct err *e)
+{
+	cJSON *notes = cJSON_GetObjectItemCaseSensitive(jt, "notes");
+	cJSON *problems = cJSON_GetObjectItemCaseSensitive(jt, "problems");
+	cJSON *arr = NULL;
+
+	for (int k = 0; k < nwhy; k++) {
+		*fails = 1;
+		if (add_note(problems, e, "%s", why[k].msg) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < pn->nrenamed; i++) {
+		const struct pgname_rename *r = &pn->renamed[i];
+		cJSON *j;
+		if (exists && strcmp(r->kind, "index") == 0)
+			continue;
+		if (!arr && !(arr = cJSON_AddArrayToObject(jt, "renamed")))
+			return err_oom(e);
+		if (!(j = cJSON_CreateObject()) ||
+		    !cJSON_AddItemToArray(arr, j) ||
+		    !cJSON_AddStringToObject(j, "kind", r->kind) ||
+		    !cJSON_AddStringToObject(j, "name", r->from) ||
+		    !cJSON_AddStringToObject(j, "target", r->to))
+			return err_oom(e);
+		if (add_note(notes, e, "%s '%s' is '%s' on PostgreSQL",
+			     r->kind, r->from, r->to) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int listed(char **names, const char *name, int nocase)
 {
 	for (char **p = names; p && *p; p++)
@@ -1021,11 +1094,17 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	char **names = NULL;
 	size_t nnames = 0;
 	cJSON *root = NULL, *tabs;
+	struct pgname_table pn;
+	struct pgname_run run;
+	struct buf pgt;
 	int rc = -1, trc, mysql = u->engine == URI_MYSQL;
 
 	*report = NULL;
 	*refused = 0;
 	memset(&tc, 0, sizeof(tc));
+	memset(&pn, 0, sizeof(pn));
+	memset(&run, 0, sizeof(run));
+	buf_init(&pgt, 1u << 12);
 	memset(&so, 0, sizeof(so));
 	so.defaults_file = o->defaults_file;
 	so.connect_timeout = o->connect_timeout;
@@ -1048,23 +1127,54 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	}
 	while ((trc = stream_reader_next_table(r, &t, e)) == 1) {
 		const char *name = load_target_name(o->maps, o->nmaps, t->name);
+		const char *tname = name; /* as the target holds it */
 		const struct value *row;
 		uint64_t rows = 0;
-		int fails = 0, bad = 0, rrc;
+		int fails = 0, bad = 0, rrc, exists;
 		cJSON *jt = cJSON_CreateObject();
+		struct err why[3];
+		int nwhy = 0;
 
+		if (!mysql) {
+			/* PostgreSQL: the names it holds, as a load would
+			 * make them, and the collisions a load would refuse */
+			buf_reset(&pgt);
+			if (pgname_fit_table(&pgt, name, e) < 0)
+				goto out;
+			tname = (char *)pgt.data;
+			pgname_table_release(&pn);
+			err_init(&why[0]);
+			err_init(&why[1]);
+			err_init(&why[2]);
+			if (pgname_run_add(&run, name, tname, &why[nwhy]) < 0)
+				nwhy++;
+			if (pgname_table_init(&pn, t, name, &why[nwhy]) < 0)
+				nwhy++;
+			else if (o->create && !listed(names, tname, 0) &&
+				 pgname_table_indexes(&pn, t, name,
+						      &why[nwhy]) < 0)
+				nwhy++;
+			for (int k = 0; k < nwhy; k++)
+				if (why[k].class != ERR_USAGE) {
+					*e = why[k];
+					goto out;
+				}
+		}
+		exists = listed(names, tname, mysql);
 		if (!jt || !cJSON_AddItemToArray(tabs, jt) ||
 		    !cJSON_AddStringToObject(jt, "table", t->name) ||
-		    !cJSON_AddStringToObject(jt, "target_table", name)) {
+		    !cJSON_AddStringToObject(jt, "target_table", tname)) {
 			err_oom(e);
 			goto out;
 		}
 		if (o->progress)
 			progress_table(o->progress);
 		table_release(&tc);
-		if (table_begin(&tc, src, o, mysql, t, name,
-				listed(names, name, mysql), jt, &fails,
-				e) < 0) {
+		if (table_begin(&tc, src, o, mysql, t, tname,
+				pn.table ? &pn : NULL, exists, jt, &fails,
+				e) < 0 ||
+		    (!mysql &&
+		     note_names(jt, &pn, why, nwhy, exists, &fails, e) < 0)) {
 			err_prefix(e, "table %s", name);
 			goto out;
 		}
@@ -1114,6 +1224,9 @@ out:
 	if (o->progress)
 		progress_clear(o->progress);
 	table_release(&tc);
+	pgname_table_release(&pn);
+	pgname_run_release(&run);
+	buf_release(&pgt);
 	cJSON_Delete(root);
 	source_names_free(names);
 	source_close(src);

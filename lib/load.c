@@ -23,6 +23,7 @@ struct load_table {
 	int created;
 	const char *method;
 	double seconds;
+	cJSON *renamed; /* the names the target holds under others, or NULL */
 };
 
 /* --- --job: where each table stands ------------------------------------ */
@@ -302,6 +303,13 @@ static int write_stats(const char *path, const struct load_table *tabs,
 					     (double)tabs[i].skipped) ||
 		    !cJSON_AddStringToObject(t, "mode", tabs[i].mode))
 			goto oom;
+		if (tabs[i].renamed) {
+			cJSON *r = cJSON_Duplicate(tabs[i].renamed, 1);
+			if (!r || !cJSON_AddItemToObject(t, "renamed", r)) {
+				cJSON_Delete(r);
+				goto oom;
+			}
+		}
 	}
 	if (!cJSON_AddNumberToObject(root, "seconds", seconds))
 		goto oom;
@@ -336,7 +344,7 @@ static void notice(const struct load_opts *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void notice(const struct load_opts *o, const char *fmt, ...)
 {
-	char line[512];
+	char line[1024];
 	va_list ap;
 
 	if (!o->notice)
@@ -345,6 +353,37 @@ static void notice(const struct load_opts *o, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	o->notice(line);
+}
+
+/*
+ * The names the sink gave table `name` in the target under others (a
+ * PostgreSQL name over 63 bytes): one notice each, and for --stats an
+ * array of {"kind", "name", "target"} in *out (NULL when none).
+ */
+static int note_renamed(const struct load_opts *o, const struct sink *s,
+			const char *name, cJSON **out, struct err *e)
+{
+	*out = NULL;
+	if (!s->nrenamed)
+		return 0;
+	if (!(*out = cJSON_CreateArray()))
+		return err_oom(e);
+	for (size_t i = 0; i < s->nrenamed; i++) {
+		const struct pgname_rename *r = &s->renamed[i];
+		cJSON *j = cJSON_CreateObject();
+		if (!j || !cJSON_AddItemToArray(*out, j) ||
+		    !cJSON_AddStringToObject(j, "kind", r->kind) ||
+		    !cJSON_AddStringToObject(j, "name", r->from) ||
+		    !cJSON_AddStringToObject(j, "target", r->to))
+			return err_oom(e);
+		if (strcmp(r->kind, "table") == 0)
+			notice(o, "table '%s' is '%s' on PostgreSQL", r->from,
+			       r->to);
+		else
+			notice(o, "table %s: %s '%s' is '%s' on PostgreSQL",
+			       name, r->kind, r->from, r->to);
+	}
+	return 0;
 }
 
 /*
@@ -430,6 +469,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	size_t ntabs = 0, cap = 0;
 	const struct schema_table *t;
 	struct job_table job;
+	cJSON *renamed = NULL; /* the table in flight's, for --stats */
 	double t0 = progress_now();
 	int rc = -1, trc;
 
@@ -494,6 +534,10 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 				err_prefix(e, "table %s", name);
 			goto out;
 		}
+		if (note_renamed(o, s, name, &renamed, e) < 0) {
+			sink_abort_table(s, "ferry-load gave up on this table");
+			goto out;
+		}
 		while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {
 			int go = 1;
 			if (so.job &&
@@ -537,6 +581,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		}
 		if (rj && rejects_end_table(rj, e) < 0)
 			goto out;
+		tabs[ntabs].renamed = renamed;
+		renamed = NULL;
 		tabs[ntabs].rows = st.rows;
 		tabs[ntabs].skipped = skipped;
 		tabs[ntabs].mode =
@@ -586,8 +632,11 @@ out:
 	}
 	if (o->progress)
 		progress_clear(o->progress);
-	for (size_t i = 0; i < ntabs; i++)
+	for (size_t i = 0; i < ntabs; i++) {
 		free(tabs[i].name);
+		cJSON_Delete(tabs[i].renamed);
+	}
+	cJSON_Delete(renamed);
 	free(tabs);
 	job_table_release(&job);
 	sink_close(s);

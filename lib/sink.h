@@ -13,7 +13,7 @@
  * text), ERR_STREAM for a value the target cannot take without changing
  * it (named by row and column), ERR_USAGE for a table that does not fit
  * (a stream column missing from the target table, a mode that needs a
- * primary key).
+ * primary key, two names that are one in PostgreSQL: pgname.h).
  */
 #ifndef FERRY_SINK_H
 #define FERRY_SINK_H
@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "checkpoint.h"
 #include "err.h"
+#include "pgname.h"
 #include "schema.h"
 #include "uri.h"
 #include "value.h"
@@ -144,6 +145,11 @@ struct sink {
 	 * did not get to build its primary key and indexes; set by the
 	 * loader before sink_begin_table */
 	int keys_pending;
+	/* set by sink_begin_table: the names of the table the target holds
+	 * under others (PostgreSQL: those over 63 bytes, see pgname.h),
+	 * borrowed until the next sink_begin_table; NULL and 0 when none */
+	const struct pgname_rename *renamed;
+	size_t nrenamed;
 };
 
 /* For the implementations: write the checkpoint of table t before a
@@ -163,8 +169,9 @@ int sink_check_key_columns(const struct schema_table *t, char *const *pk,
 /*
  * The DDL of --create, built from stream table t without a connection
  * (ferry-load runs each statement alone; tests/fuzz/fuzz-ddl.c checks
- * them).  Each appends one statement, without ';', to q, `target` the
- * table's name in the database (schema.table or table).  Text of the
+ * them).  Each appends one statement, without ';', to q; PostgreSQL's
+ * take the names from pn (pgname_table_init, and pgname_table_indexes for
+ * indexes), MySQL's `target` the table's name.  Text of the
  * stream reaches it only as a quoted identifier (a name) or a quoted
  * literal (an enum label); types come from the engine's own table of
  * types, numbers printed by ferry.  -1 with e set: ERR_STREAM "column c:
@@ -172,20 +179,21 @@ int sink_check_key_columns(const struct schema_table *t, char *const *pk,
  */
 /* CREATE TABLE with NOT NULL and, without enum_types, the enum labels as
  * CHECK (c IN (...)); PostgreSQL types as ferry-load(1) lists them */
-int sink_pg_ddl_table(const struct schema_table *t, const char *target,
-		      int enum_types, struct buf *q, struct err *e);
+int sink_pg_ddl_table(const struct schema_table *t,
+		      const struct pgname_table *pn, int enum_types,
+		      struct buf *q, struct err *e);
 /* CREATE TYPE ... AS ENUM of column col (--enum-types) */
 int sink_pg_ddl_enum(const struct schema_table *t, size_t col, struct buf *q,
 		     struct err *e);
 /* ALTER TABLE ... ADD PRIMARY KEY; nothing when t has no key */
-int sink_pg_ddl_primary_key(const struct schema_table *t, const char *target,
-			    struct buf *q, struct err *e);
-/* CREATE [UNIQUE] INDEX of t->indexes[x], and the index's name alone
- * (unquoted) that it gives */
-int sink_pg_ddl_index(const struct schema_table *t, const char *target,
-		      size_t x, struct buf *q, struct err *e);
-int sink_pg_ddl_index_name(const struct schema_table *t, const char *target,
-			   size_t x, struct buf *nm, struct err *e);
+int sink_pg_ddl_primary_key(const struct schema_table *t,
+			    const struct pgname_table *pn, struct buf *q,
+			    struct err *e);
+/* CREATE [UNIQUE] INDEX of t->indexes[x], named as pn->indexes[x] (after
+ * pgname_table_indexes) */
+int sink_pg_ddl_index(const struct schema_table *t,
+		      const struct pgname_table *pn, size_t x, struct buf *q,
+		      struct err *e);
 /* MySQL's CREATE TABLE, primary key and (with indexes) secondary indexes
  * in it; native_uuid: MariaDB's UUID type, else CHAR(36) */
 int sink_mysql_ddl_table(const struct schema_table *t, const char *target,

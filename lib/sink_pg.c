@@ -27,6 +27,7 @@
 #include "buf.h"
 #include "loadfmt.h"
 #include "pgbin.h"
+#include "pgname.h"
 #include "pgutil.h"
 #include "rowbuf.h"
 #include "sink.h"
@@ -75,7 +76,13 @@ struct pg_sink {
 	int in_tx;
 	int created;
 	int resumed; /* created by an earlier run whose keys are pending */
-	char *target; /* the target table's name, unquoted */
+	/* the names of the table and its columns (and, when it is made,
+	 * its indexes) in PostgreSQL: the stream's, or for a name over 63
+	 * bytes the one pgname.h gives it */
+	struct pgname_table pn;
+	/* the tables of this run: two that are one in PostgreSQL are
+	 * refused (the second; the first is loaded by then) */
+	struct pgname_run run;
 	uint64_t rows, since_commit, commits;
 	uint64_t deleted; /* delete mode */
 };
@@ -85,12 +92,13 @@ struct pg_sink {
 static int add_primary_key(struct pg_sink *p, struct err *e);
 static int add_indexes(struct pg_sink *p, struct err *e);
 
-/* "a", "b" of the columns cols (n of them) of t, quoted */
-static int quote_cols(struct buf *q, const struct schema_table *t,
-		      const size_t *cols, size_t n, struct err *e)
+/* "a", "b" of the columns cols (n of them) of the table, quoted, as
+ * PostgreSQL names them */
+static int quote_cols(char *const *names, struct buf *q, const size_t *cols,
+		      size_t n, struct err *e)
 {
 	for (size_t i = 0; i < n; i++) {
-		const char *nm = t->cols[cols[i]].name;
+		const char *nm = names[cols[i]];
 		if ((i && buf_adds(q, ", ", e) < 0) ||
 		    pgutil_quote_ident(q, nm, strlen(nm), e) < 0)
 			return -1;
@@ -521,23 +529,26 @@ int sink_pg_ddl_enum(const struct schema_table *t, size_t col, struct buf *q,
 	return buf_addc(q, ')', e);
 }
 
-int sink_pg_ddl_table(const struct schema_table *t, const char *target,
-		      int enum_types, struct buf *q, struct err *e)
+int sink_pg_ddl_table(const struct schema_table *t,
+		      const struct pgname_table *pn, int enum_types,
+		      struct buf *q, struct err *e)
 {
 	if (buf_adds(q, "CREATE TABLE ", e) < 0 ||
-	    pgutil_quote_table(q, target, e) < 0 || buf_adds(q, " (", e) < 0)
+	    pgutil_quote_table(q, pn->table, e) < 0 ||
+	    buf_adds(q, " (", e) < 0)
 		return -1;
 	for (size_t i = 0; i < t->ncols; i++) {
 		const struct schema_column *c = &t->cols[i];
+		const char *nm = pn->cols[i];
 		if ((i && buf_adds(q, ", ", e) < 0) ||
-		    pgutil_quote_ident(q, c->name, strlen(c->name), e) < 0 ||
+		    pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
 		    buf_addc(q, ' ', e) < 0 ||
 		    column_type(t, c, enum_types, q, e) < 0 ||
 		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0))
 			return -1;
 		if (c->type == VALUE_ENUM && c->nlabels && !enum_types &&
 		    (buf_adds(q, " CHECK (", e) < 0 ||
-		     pgutil_quote_ident(q, c->name, strlen(c->name), e) < 0 ||
+		     pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
 		     buf_adds(q, " IN (", e) < 0 || add_labels(c, q, e) < 0 ||
 		     buf_adds(q, "))", e) < 0))
 			return -1;
@@ -545,70 +556,45 @@ int sink_pg_ddl_table(const struct schema_table *t, const char *target,
 	return buf_addc(q, ')', e);
 }
 
-int sink_pg_ddl_primary_key(const struct schema_table *t, const char *target,
-			    struct buf *q, struct err *e)
+int sink_pg_ddl_primary_key(const struct schema_table *t,
+			    const struct pgname_table *pn, struct buf *q,
+			    struct err *e)
 {
 	if (!t->npk)
 		return 0;
 	if (buf_adds(q, "ALTER TABLE ", e) < 0 ||
-	    pgutil_quote_table(q, target, e) < 0 ||
+	    pgutil_quote_table(q, pn->table, e) < 0 ||
 	    buf_adds(q, " ADD PRIMARY KEY (", e) < 0 ||
-	    quote_cols(q, t, t->pk, t->npk, e) < 0)
+	    quote_cols(pn->cols, q, t->pk, t->npk, e) < 0)
 		return -1;
 	return buf_addc(q, ')', e);
 }
 
 /*
- * PostgreSQL's index names are per schema, MySQL's per table: a name that
- * does not start with the table's gets it in front ("messages_idx_sender"),
- * named after the target, which --table-map may have renamed (two copies
- * of a table get indexes of their own), cut to 63 bytes (NAMEDATALEN - 1)
- * at a character's start.
+ * PostgreSQL's index names are per schema, MySQL's per table: the names
+ * pgname_table_indexes gave (the target table's name in front, fitted to
+ * 63 bytes as pgname.h says).
  */
-int sink_pg_ddl_index_name(const struct schema_table *t, const char *target,
-			   size_t x, struct buf *nm, struct err *e)
+int sink_pg_ddl_index(const struct schema_table *t,
+		      const struct pgname_table *pn, size_t x, struct buf *q,
+		      struct err *e)
 {
 	const struct schema_index *ix = &t->indexes[x];
-	const char *tn = strrchr(target, '.');
-	size_t tl;
+	const char *nm;
 
-	tn = tn ? tn + 1 : target;
-	tl = strlen(tn);
-	if (!(strncmp(ix->name, tn, tl) == 0 && ix->name[tl] == '_') &&
-	    (buf_adds(nm, tn, e) < 0 || buf_addc(nm, '_', e) < 0))
-		return -1;
-	if (buf_adds(nm, ix->name, e) < 0)
-		return -1;
-	if (nm->len > 63) {
-		nm->len = 63;
-		while (nm->len && (nm->data[nm->len] & 0xc0) == 0x80)
-			nm->len--;
-		nm->data[nm->len] = '\0';
-	}
-	return 0;
-}
-
-int sink_pg_ddl_index(const struct schema_table *t, const char *target,
-		      size_t x, struct buf *q, struct err *e)
-{
-	const struct schema_index *ix = &t->indexes[x];
-	struct buf nm;
-	int rc = -1;
-
-	buf_init(&nm, 1u << 16);
-	if (sink_pg_ddl_index_name(t, target, x, &nm, e) < 0 ||
-	    buf_adds(q, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ",
+	if (!pn->indexes || x >= pn->nindexes)
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: index names not made");
+	nm = pn->indexes[x];
+	if (buf_adds(q, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ",
 		     e) < 0 ||
-	    pgutil_quote_ident(q, (char *)nm.data, nm.len, e) < 0 ||
+	    pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
 	    buf_adds(q, " ON ", e) < 0 ||
-	    pgutil_quote_table(q, target, e) < 0 || buf_adds(q, " (", e) < 0 ||
-	    quote_cols(q, t, ix->cols, ix->ncols, e) < 0 ||
-	    buf_addc(q, ')', e) < 0)
-		goto out;
-	rc = 0;
-out:
-	buf_release(&nm);
-	return rc;
+	    pgutil_quote_table(q, pn->table, e) < 0 ||
+	    buf_adds(q, " (", e) < 0 ||
+	    quote_cols(pn->cols, q, ix->cols, ix->ncols, e) < 0)
+		return -1;
+	return buf_addc(q, ')', e);
 }
 
 /* CREATE TYPE for --enum-types, unless a type of that name exists: in a
@@ -653,7 +639,7 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 	int rc = -1, et = p->base.opts.enum_types;
 
 	buf_init(&q, 1u << 24);
-	if (sink_pg_ddl_table(t, p->target, et, &q, e) < 0)
+	if (sink_pg_ddl_table(t, &p->pn, et, &q, e) < 0)
 		goto out;
 	for (size_t i = 0; i < t->ncols; i++)
 		if (t->cols[i].type == VALUE_ENUM && et && t->cols[i].nlabels &&
@@ -690,7 +676,7 @@ static int check_columns(struct pg_sink *p, const struct schema_table *t,
 	for (size_t i = 0; rows > 0 && i < t->ncols; i++) {
 		int found = 0;
 		for (int k = 0; k < rows && !found; k++)
-			if (strcmp(PQgetvalue(r, k, 0), t->cols[i].name) == 0) {
+			if (strcmp(PQgetvalue(r, k, 0), p->pn.cols[i]) == 0) {
 				found = 1;
 				p->as_int[i] =
 				    t->cols[i].type == VALUE_BOOL &&
@@ -700,8 +686,16 @@ static int check_columns(struct pg_sink *p, const struct schema_table *t,
 				    PQgetvalue(r, k, 2)[0]);
 			}
 		if (!found) {
-			err_set(e, ERR_USAGE, "table %s has no column %s",
-				(char *)p->plain.data, t->cols[i].name);
+			if (strcmp(p->pn.cols[i], t->cols[i].name) != 0)
+				err_set(e, ERR_USAGE,
+					"table %s has no column %s (%s: "
+					"PostgreSQL keeps 63 bytes of a name)",
+					(char *)p->plain.data, t->cols[i].name,
+					p->pn.cols[i]);
+			else
+				err_set(e, ERR_USAGE,
+					"table %s has no column %s",
+					(char *)p->plain.data, t->cols[i].name);
 			PQclear(r);
 			return -1;
 		}
@@ -839,7 +833,7 @@ static int delete_staged(struct pg_sink *p, struct err *e)
 		0)
 		goto out;
 	for (size_t i = 0; i < t->ncols; i++) {
-		const char *n = t->cols[i].name;
+		const char *n = p->pn.cols[i];
 		if ((i && buf_adds(&q, " AND ", e) < 0) ||
 		    buf_adds(&q, "ferry_t.", e) < 0 ||
 		    pgutil_quote_ident(&q, n, strlen(n), e) < 0 ||
@@ -946,12 +940,12 @@ static int merge_stage(struct pg_sink *p, struct err *e)
 	    buf_add(&q, p->cols.data, p->cols.len, e) < 0 ||
 	    buf_adds(&q, " FROM ferry_stage ON CONFLICT (", e) < 0)
 		goto out;
-	if (quote_cols(&q, t, t->pk, t->npk, e) < 0)
+	if (quote_cols(p->pn.cols, &q, t->pk, t->npk, e) < 0)
 		goto out;
 	if (buf_adds(&q, ") DO UPDATE SET ", e) < 0)
 		goto out;
 	for (size_t i = 0; i < t->ncols; i++) {
-		const char *n = t->cols[i].name;
+		const char *n = p->pn.cols[i];
 		int key = 0;
 		for (size_t k = 0; k < t->npk; k++)
 			key |= t->pk[k] == i;
@@ -1140,8 +1134,14 @@ static int check_key_only(struct pg_sink *p, const struct schema_table *t,
 		err_oom(e);
 		goto out;
 	}
-	for (int i = 0; i < n; i++)
-		pk[i] = PQgetvalue(r, i, 0);
+	/* a key column over 63 bytes in the stream is its PostgreSQL name
+	 * in the catalog: compared under the stream's */
+	for (int i = 0; i < n; i++) {
+		int c = pgname_column_index(t, PQgetvalue(r, i, 0));
+		pk[i] = c >= 0 && strcmp(p->pn.cols[c], PQgetvalue(r, i, 0)) == 0
+			    ? t->cols[c].name
+			    : PQgetvalue(r, i, 0);
+	}
 	rc = sink_check_key_columns(t, pk, (size_t)n, 0, e);
 out:
 	free(pk);
@@ -1156,9 +1156,14 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	int exists = 0;
 
 	p->t = t;
-	free(p->target);
-	if (!(p->target = strdup(name)))
-		return err_oom(e);
+	s->renamed = NULL;
+	s->nrenamed = 0;
+	/* the names PostgreSQL holds, and their collisions, before a
+	 * thing is written */
+	pgname_table_release(&p->pn);
+	if (pgname_table_init(&p->pn, t, name, e) < 0 ||
+	    pgname_run_add(&p->run, name, p->pn.table, e) < 0)
+		return -1;
 	p->binary = 0;
 	p->rows = p->since_commit = p->commits = p->deleted = 0;
 	p->created = p->resumed = 0;
@@ -1172,13 +1177,13 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	if (!(p->as_int = calloc(t->ncols, sizeof(*p->as_int))) ||
 	    !(p->bkind = calloc(t->ncols + 1, 1)))
 		return err_oom(e);
-	if (pgutil_quote_table(&p->name, name, e) < 0 ||
+	if (pgutil_quote_table(&p->name, p->pn.table, e) < 0 ||
 	    buf_add(&p->plain, p->name.data, p->name.len, e) < 0)
 		return -1;
 	for (size_t i = 0; i < t->ncols; i++)
 		if ((i && buf_adds(&p->cols, ", ", e) < 0) ||
-		    pgutil_quote_ident(&p->cols, t->cols[i].name,
-				       strlen(t->cols[i].name), e) < 0)
+		    pgutil_quote_ident(&p->cols, p->pn.cols[i],
+				       strlen(p->pn.cols[i]), e) < 0)
 			return -1;
 	if (s->opts.mode == SINK_UPSERT && !t->npk)
 		return err_set(e, ERR_USAGE,
@@ -1186,6 +1191,11 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	if (s->opts.mode == SINK_DELETE && s->opts.create)
 		return err_set(e, ERR_USAGE,
 			       "--mode delete does not go with --create");
+	/* the indexes --create would make: their names' collisions are
+	 * refused now, before the table is */
+	if ((s->opts.create || s->keys_pending) && !s->opts.no_indexes &&
+	    pgname_table_indexes(&p->pn, t, name, e) < 0)
+		return -1;
 	if (exec_ok(p, "BEGIN", e) < 0)
 		return -1;
 	p->in_tx = 1;
@@ -1228,6 +1238,13 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 		if (rc < 0)
 			return -1;
 	}
+	/* the names changed: the table's and its columns', and its indexes'
+	 * when they are made here (they come last) */
+	s->nrenamed = p->pn.nrenamed;
+	while (!p->created && s->nrenamed &&
+	       strcmp(p->pn.renamed[s->nrenamed - 1].kind, "index") == 0)
+		s->nrenamed--;
+	s->renamed = s->nrenamed ? p->pn.renamed : NULL;
 	p->rejected = 0;
 	rowbuf_reset(&p->keep);
 	buf_reset(&p->lines);
@@ -1410,13 +1427,16 @@ static int add_primary_key(struct pg_sink *p, struct err *e)
 	if (!p->t->npk)
 		return 0;
 	buf_init(&q, 1u << 20);
-	if (sink_pg_ddl_primary_key(p->t, p->target, &q, e) == 0)
+	if (sink_pg_ddl_primary_key(p->t, &p->pn, &q, e) == 0)
 		rc = exec_ok(p, (char *)q.data, e);
 	buf_release(&q);
 	return rc;
 }
 
-/* The secondary indexes of a created table. */
+/*
+ * The secondary indexes of a created table, named as pgname.h says
+ * (pgname_table_indexes, at the table's start).
+ */
 static int add_indexes(struct pg_sink *p, struct err *e)
 {
 	const struct schema_table *t = p->t;
@@ -1425,10 +1445,13 @@ static int add_indexes(struct pg_sink *p, struct err *e)
 
 	if (p->base.opts.no_indexes || !t->nindexes)
 		return 0;
+	if (!p->pn.indexes)
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: index names not made");
 	buf_init(&q, 1u << 20);
 	for (size_t x = 0; x < t->nindexes; x++) {
 		buf_reset(&q);
-		if (sink_pg_ddl_index(t, p->target, x, &q, e) < 0 ||
+		if (sink_pg_ddl_index(t, &p->pn, x, &q, e) < 0 ||
 		    exec_ok(p, (char *)q.data, e) < 0)
 			goto out;
 	}
@@ -1499,8 +1522,9 @@ static void pg_close(struct sink *s)
 	if (p->conn)
 		PQfinish(p->conn);
 	free(p->as_int);
-	free(p->target);
 	free(p->bkind);
+	pgname_table_release(&p->pn);
+	pgname_run_release(&p->run);
 	buf_release(&p->name);
 	buf_release(&p->plain);
 	buf_release(&p->cols);

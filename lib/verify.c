@@ -16,6 +16,7 @@
 #include "jsonfile.h"
 #include "checkpoint.h"
 #include "metrics.h"
+#include "pgname.h"
 #include "stream.h"
 #include "transform.h"
 #include "uri.h"
@@ -27,6 +28,10 @@ struct side {
 	const char *spec;
 	char label;
 	int is_stream;
+	int pg;	   /* a PostgreSQL database */
+	int pgmap; /* the other side may hold this side's names over 63
+		    * bytes as PostgreSQL does, or the reverse: one side is
+		    * PostgreSQL, the other a stream or another engine */
 	/* a database */
 	struct uri uri;
 	int have_uri;
@@ -178,12 +183,43 @@ static void side_close(struct side *s)
 	side_spec_free(s);
 }
 
-static int db_has(const struct side *s, const char *name)
+/*
+ * Whether name x of one side and y of the other are one table (table
+ * set) or column: equal, or with pgmap a name over 63 bytes and the name
+ * PostgreSQL holds for it (pgname.h), either way round.
+ */
+static int same_name(int pgmap, const char *x, const char *y, int table)
+{
+	if (strcmp(x, y) == 0)
+		return 1;
+	if (!pgmap)
+		return 0;
+	return table ? pgname_same_table(x, y) || pgname_same_table(y, x)
+		     : pgname_same(x, y) || pgname_same(y, x);
+}
+
+/* The table of database side s that the other side calls `name`: its
+ * name on s (borrowed from s), or NULL. */
+static const char *db_name(const struct side *s, const char *name)
 {
 	for (size_t i = 0; i < s->nnames; i++)
 		if (strcmp(s->names[i], name) == 0)
-			return 1;
-	return 0;
+			return s->names[i];
+	for (size_t i = 0; s->pgmap && i < s->nnames; i++)
+		if (same_name(1, s->names[i], name, 1))
+			return s->names[i];
+	return NULL;
+}
+
+/* The column of side s's table that the other side calls `name`, or -1 */
+static int col_of(const struct side *s, const char *name)
+{
+	int j = schema_column_index(s->t, name);
+
+	for (size_t k = 0; j < 0 && s->pgmap && k < s->t->ncols; k++)
+		if (same_name(1, s->t->cols[k].name, name, 0))
+			j = (int)k;
+	return j;
 }
 
 /* Describe table `name` on a database side; its rows are opened later,
@@ -809,7 +845,7 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	/* the columns both sides have, in A's order */
 	for (size_t i = 0; i < a->t->ncols; i++) {
 		const char *cn = a->t->cols[i].name;
-		int j = schema_column_index(b->t, cn);
+		int j = col_of(b, cn);
 		if (ignored(o, name, cn))
 			continue;
 		if (j < 0) {
@@ -836,7 +872,7 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		c.ncols++;
 	}
 	for (size_t j = 0; j < b->t->ncols; j++)
-		if (schema_column_index(a->t, b->t->cols[j].name) < 0 &&
+		if (col_of(a, b->t->cols[j].name) < 0 &&
 		    !ignored(o, name, b->t->cols[j].name)) {
 			c.columns_differ = 1;
 			fprintf(o->out, "%s: column %s only in B\n", name,
@@ -845,8 +881,7 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	/* the key: A's primary key, found by name in B */
 	c.nkey = a->t->npk <= KEY_MAX ? a->t->npk : 0;
 	for (size_t i = 0; i < c.nkey; i++) {
-		int j = schema_column_index(b->t,
-					    a->t->cols[a->t->pk[i]].name);
+		int j = col_of(b, a->t->cols[a->t->pk[i]].name);
 		if (j < 0) {
 			c.nkey = 0;
 			break;
@@ -1205,6 +1240,12 @@ int verify_run(struct verify_opts *o, struct err *e)
 		err_prefix(e, "side B");
 		goto out;
 	}
+	/* names over 63 bytes on one side, PostgreSQL's for them on the
+	 * other: unless both are databases of one engine */
+	for (int i = 0; i < 2; i++)
+		sd[i].pg = !sd[i].is_stream && sd[i].uri.engine == URI_PG;
+	sd[0].pgmap = sd[1].pgmap =
+	    sd[0].is_stream || sd[1].is_stream || sd[0].pg != sd[1].pg;
 	if (sd[0].is_stream || sd[1].is_stream) {
 		/* the stream (A's if both) drives; the other side follows */
 		struct side *s = sd[0].is_stream ? &sd[0] : &sd[1];
@@ -1216,6 +1257,7 @@ int verify_run(struct verify_opts *o, struct err *e)
 
 		while ((trc = stream_reader_next_table(s->r, &st, e)) == 1) {
 			const struct schema_table *ot = NULL;
+			const char *on;
 			int orc = 0;
 
 			if (other->is_stream && !other_done) {
@@ -1248,8 +1290,8 @@ int verify_run(struct verify_opts *o, struct err *e)
 						goto out;
 					continue;
 				}
-				if (strcmp(ot->name, name_b(o, st->name)) !=
-				    0) {
+				if (!same_name(s->pgmap, ot->name,
+					       name_b(o, st->name), 1)) {
 					err_set(
 					    e, ERR_USAGE,
 					    "the two streams hold their tables in "
@@ -1258,17 +1300,15 @@ int verify_run(struct verify_opts *o, struct err *e)
 					goto out;
 				}
 				other->t = ot;
-			} else if (!db_has(other, s == &sd[0]
+			} else if (!(on = db_name(other,
+						  s == &sd[0]
 						      ? name_b(o, st->name)
-						      : name_a(o, st->name))) {
+						      : name_a(o, st->name)))) {
 				one_sided(o, st->name, s->label, tables);
 				if (skip_stream_table(s, e) < 0)
 					goto out;
 				continue;
-			} else if (db_table(other,
-					    s == &sd[0] ? name_b(o, st->name)
-							: name_a(o, st->name),
-					    e) < 0) {
+			} else if (db_table(other, on, e) < 0) {
 				goto out;
 			}
 			ntab++;
@@ -1316,13 +1356,13 @@ int verify_run(struct verify_opts *o, struct err *e)
 				/* nm on side A, nb on side B */
 				const char *nm =
 				    pass == 0 ? names[i] : name_a(o, names[i]);
-				const char *nb;
+				const char *nb, *ra, *rb;
 				int in_a, in_b;
 				if (o->spec && !spec_table_name(o->spec, nm))
 					continue; /* skipped by the spec */
 				nb = name_b(o, nm);
-				in_a = db_has(&sd[0], nm);
-				in_b = db_has(&sd[1], nb);
+				in_a = (ra = db_name(&sd[0], nm)) != NULL;
+				in_b = (rb = db_name(&sd[1], nb)) != NULL;
 				(void)s;
 				(void)other;
 				if (pass == 1 && (o->ntables || in_a))
@@ -1338,8 +1378,8 @@ int verify_run(struct verify_opts *o, struct err *e)
 						  in_a ? 'A' : 'B', tables);
 					continue;
 				}
-				if (db_table(&sd[0], nm, e) < 0 ||
-				    db_table(&sd[1], nb, e) < 0)
+				if (db_table(&sd[0], ra, e) < 0 ||
+				    db_table(&sd[1], rb, e) < 0)
 					goto out;
 				ntab++;
 				if (compare_table(o, &sd[0], &sd[1], nm, tables,

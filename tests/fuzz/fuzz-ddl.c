@@ -32,6 +32,7 @@
 #include "buf.h"
 #include "err.h"
 #include "schema.h"
+#include "pgname.h"
 #include "sink.h"
 
 enum ddl_engine { DDL_PG, DDL_MYSQL };
@@ -103,22 +104,33 @@ static int is_name_or_part(const struct ddl_check *c, const char *name)
 		eqs(&c->tok, dot + 1));
 }
 
-/* PostgreSQL's index name: [table_]index, maybe cut to 60..63 bytes */
+/* PostgreSQL's index name: [table_]index, fitted as pgname.h says */
 static int is_pg_index_name(const struct ddl_check *c, const char *ix)
 {
 	const char *tn = strrchr(c->t->name, '.');
-	char cand[2 * SCHEMA_MAX_NAME + 2];
+	char cand[2 * SCHEMA_MAX_NAME + 2], fit[PGNAME_MAX + 1];
 
 	tn = tn ? tn + 1 : c->t->name;
 	snprintf(cand, sizeof(cand), "%s_%s", tn, ix);
 	for (int k = 0; k < 2; k++) {
-		const char *s = k ? ix : cand;
-		size_t n = strlen(s);
-		if (eq(&c->tok, s, n < 63 ? n : c->tok.len) &&
-		    (n <= 63 || (c->tok.len >= 60 && c->tok.len <= 63)))
+		pgname_fit(k ? ix : cand, fit);
+		if (eqs(&c->tok, fit))
 			return 1;
 	}
 	return 0;
+}
+
+/* a name, or (PostgreSQL) the name pgname.h gives it */
+static int is_name_fitted(const struct ddl_check *c, const char *name)
+{
+	char fit[PGNAME_MAX + 1];
+
+	if (eqs(&c->tok, name))
+		return 1;
+	if (c->engine != DDL_PG)
+		return 0;
+	pgname_fit(name, fit);
+	return eqs(&c->tok, fit);
 }
 
 static int known_ident(const struct ddl_check *c)
@@ -127,8 +139,17 @@ static int known_ident(const struct ddl_check *c)
 
 	if (is_name_or_part(c, t->name))
 		return 1;
+	if (c->engine == DDL_PG) {
+		const char *dot = strchr(t->name, '.');
+		char part[SCHEMA_MAX_NAME + 1];
+		size_t n = dot ? (size_t)(dot - t->name) : strlen(t->name);
+		snprintf(part, sizeof(part), "%.*s", (int)n, t->name);
+		if (is_name_fitted(c, part) ||
+		    (dot && is_name_fitted(c, dot + 1)))
+			return 1;
+	}
 	for (size_t i = 0; i < t->ncols; i++) {
-		if (eqs(&c->tok, t->cols[i].name))
+		if (is_name_fitted(c, t->cols[i].name))
 			return 1;
 		/* a PostgreSQL source's enum type name (--enum-types) */
 		if (c->engine == DDL_PG && t->cols[i].type == VALUE_ENUM &&
@@ -335,6 +356,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct schema_table *t;
+	struct pgname_table pn;
 	struct buf q;
 	struct err e;
 
@@ -343,8 +365,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!t)
 		return 0;
 	buf_init(&q, 1u << 24);
+	memset(&pn, 0, sizeof(pn));
+	/* names that are one in PostgreSQL are refused before any DDL */
+	if (pgname_table_init(&pn, t, t->name, &e) < 0 ||
+	    pgname_table_indexes(&pn, t, t->name, &e) < 0)
+		goto mysql;
 	for (int et = 0; et < 2; et++) {
-		ddl_done(t, DDL_PG, sink_pg_ddl_table(t, t->name, et, &q, &e),
+		ddl_done(t, DDL_PG, sink_pg_ddl_table(t, &pn, et, &q, &e),
 			 &q, &e);
 		for (size_t i = 0; et && i < t->ncols; i++)
 			if (t->cols[i].type == VALUE_ENUM && t->cols[i].nlabels)
@@ -352,11 +379,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					 sink_pg_ddl_enum(t, i, &q, &e), &q,
 					 &e);
 	}
-	ddl_done(t, DDL_PG, sink_pg_ddl_primary_key(t, t->name, &q, &e), &q,
-		 &e);
+	ddl_done(t, DDL_PG, sink_pg_ddl_primary_key(t, &pn, &q, &e), &q, &e);
 	for (size_t x = 0; x < t->nindexes; x++)
-		ddl_done(t, DDL_PG, sink_pg_ddl_index(t, t->name, x, &q, &e),
-			 &q, &e);
+		ddl_done(t, DDL_PG, sink_pg_ddl_index(t, &pn, x, &q, &e), &q,
+			 &e);
+mysql:
+	pgname_table_release(&pn);
 	for (int v = 0; v < 4; v++)
 		ddl_done(
 		    t, DDL_MYSQL,
