@@ -326,8 +326,12 @@ static int check_columns(struct pg_sink *p, const struct schema_table *t,
 				    PQgetvalue(r, k, 2)[0]);
 			}
 		if (!found) {
-			err_set(e, ERR_USAGE, "table %s has no column %s",
-				p->target, t->cols[i].name);
+			/* named quoted, public left out, as ever */
+			const char *q = (const char *)p->name.data;
+			if (strcmp(p->tschema, "public") == 0)
+				q += strlen("\"public\".");
+			err_set(e, ERR_USAGE, "table %s has no column %s", q,
+				t->cols[i].name);
 			PQclear(r);
 			return -1;
 		}
