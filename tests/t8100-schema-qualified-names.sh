@@ -93,6 +93,11 @@ test_expect_success 'a table named x.y and table y of schema x: each itself' '
 	test_grep "A 1 rows, B 1 rows: equal" out
 '
 
+test_expect_success 'users and public.users are one table, named twice' '
+	test_expect_code 2 ferry-extract "$PG_URI" -t users -t public.users -o two.ferry 2>err &&
+	test_grep "table public.users is named twice" err
+'
+
 test_expect_success 'a bad quoted name is a usage error' '
 	test_expect_code 2 ferry-extract "$PG_URI" -t "\"x.y" -o bad.ferry 2>err &&
 	test_grep "a quote is not closed" err
