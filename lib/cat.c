@@ -52,6 +52,9 @@ static int summary_table_head(struct buf *b, const struct schema_table *t,
 {
 	if (buf_addf(b, e, "table %s\n", t->name) < 0)
 		return -1;
+	if (t->schema && buf_addf(b, e, "  schema: %s, table: %s\n", t->schema,
+				  t->table) < 0)
+		return -1;
 	if (t->source && buf_addf(b, e, "  source: %s\n", t->source) < 0)
 		return -1;
 	for (size_t i = 0; i < t->ncols; i++) {

@@ -8,6 +8,7 @@
 
 #include "myutil.h"
 #include "pgutil.h"
+#include "schema.h"
 #include "utf8.h"
 
 void checkpoint_release(struct checkpoint *c)
@@ -95,19 +96,71 @@ static int pg_exec(PGconn *c, const char *sql, int nparams,
 	return 0;
 }
 
+/*
+ * The name the previous release keyed a table's row by: the stream's name
+ * as it wrote it, "schema.table" outside public, unquoted, so that a
+ * table named x.y and table y of schema x shared one row.  malloc'd.
+ */
+static char *legacy_name(const char *table, struct err *e)
+{
+	char *sc, *tb, *out;
+	size_t len;
+
+	if (schema_name_parse(table, &sc, &tb, e) < 0)
+		return NULL;
+	if (!sc)
+		return tb;
+	len = strlen(sc) + strlen(tb) + 2;
+	if ((out = malloc(len)))
+		snprintf(out, len, "%s.%s", sc, tb);
+	else
+		err_oom(e);
+	free(sc);
+	free(tb);
+	return out;
+}
+
+/*
+ * name_quoted tells the two spellings of table_name apart: true, ferry's
+ * name syntax (schema.h), where "x.y" and x.y are two tables; false (the
+ * default the column gets when added to a table of the previous
+ * release), that release's legacy_name().  A row is rewritten in the new
+ * spelling with its next commit.
+ */
 int checkpoint_pg_ensure(struct pg_conn *conn, struct err *e)
 {
+	PGresult *r;
+	int has;
+
+	if (pg_exec((PGconn *)conn,
+		    "CREATE TABLE IF NOT EXISTS " CHECKPOINT_TABLE " ("
+		    "job text NOT NULL, table_name text NOT NULL, "
+		    "rows_loaded bigint NOT NULL DEFAULT 0, "
+		    "last_key text, last_watermark text, "
+		    "watermark_column text, "
+		    "state text NOT NULL DEFAULT 'loading', "
+		    "keys_pending boolean NOT NULL DEFAULT false, "
+		    "updated_at timestamptz NOT NULL DEFAULT now(), "
+		    "name_quoted boolean NOT NULL DEFAULT false, "
+		    "PRIMARY KEY (job, table_name))",
+		    0, NULL, NULL, "creating " CHECKPOINT_TABLE, e) < 0)
+		return -1;
+	/* a table of the previous release: add the column (only then, so
+	 * that a role that may not ALTER it can still use a new one) */
+	if (pg_exec((PGconn *)conn,
+		    "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+		    "'" CHECKPOINT_TABLE "'::regclass AND attname = "
+		    "'name_quoted' AND NOT attisdropped",
+		    0, NULL, &r, "reading " CHECKPOINT_TABLE, e) < 0)
+		return -1;
+	has = PQntuples(r) == 1;
+	PQclear(r);
+	if (has)
+		return 0;
 	return pg_exec((PGconn *)conn,
-		       "CREATE TABLE IF NOT EXISTS " CHECKPOINT_TABLE " ("
-		       "job text NOT NULL, table_name text NOT NULL, "
-		       "rows_loaded bigint NOT NULL DEFAULT 0, "
-		       "last_key text, last_watermark text, "
-		       "watermark_column text, "
-		       "state text NOT NULL DEFAULT 'loading', "
-		       "keys_pending boolean NOT NULL DEFAULT false, "
-		       "updated_at timestamptz NOT NULL DEFAULT now(), "
-		       "PRIMARY KEY (job, table_name))",
-		       0, NULL, NULL, "creating " CHECKPOINT_TABLE, e);
+		       "ALTER TABLE " CHECKPOINT_TABLE " ADD COLUMN IF NOT "
+		       "EXISTS name_quoted boolean NOT NULL DEFAULT false",
+		       0, NULL, NULL, "upgrading " CHECKPOINT_TABLE, e);
 }
 
 int checkpoint_pg_lock(struct pg_conn *conn, const char *job, struct err *e)
@@ -133,21 +186,29 @@ int checkpoint_pg_lock(struct pg_conn *conn, const char *job, struct err *e)
 int checkpoint_pg_read(struct pg_conn *conn, const char *job,
 		       const char *table, struct checkpoint *c, struct err *e)
 {
-	const char *p[2] = { job, table };
+	const char *p[3] = { job, table, NULL };
+	char *legacy;
 	PGresult *r;
 	int rc = -1;
 
 	memset(c, 0, sizeof(*c));
-	if (check_table(table, e) < 0 ||
-	    pg_exec((PGconn *)conn,
-		    "SELECT rows_loaded, last_key, last_watermark, "
-		    "watermark_column, state, keys_pending, "
-		    "to_char(updated_at AT TIME ZONE 'UTC', "
-		    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-		    "FROM " CHECKPOINT_TABLE
-		    " WHERE job = $1 AND table_name = $2",
-		    2, p, &r, "reading " CHECKPOINT_TABLE, e) < 0)
+	if (check_table(table, e) < 0 || !(legacy = legacy_name(table, e)))
 		return -1;
+	p[2] = legacy;
+	rc = pg_exec((PGconn *)conn,
+		     "SELECT rows_loaded, last_key, last_watermark, "
+		     "watermark_column, state, keys_pending, "
+		     "to_char(updated_at AT TIME ZONE 'UTC', "
+		     "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+		     "FROM " CHECKPOINT_TABLE " WHERE job = $1 AND "
+		     "(name_quoted AND table_name = $2 OR "
+		     "NOT name_quoted AND table_name = $3) "
+		     "ORDER BY name_quoted DESC LIMIT 1",
+		     3, p, &r, "reading " CHECKPOINT_TABLE, e);
+	free(legacy);
+	if (rc < 0)
+		return -1;
+	rc = -1;
 	if (PQntuples(r) == 1) {
 		c->found = 1;
 		c->rows = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
@@ -181,22 +242,37 @@ int checkpoint_pg_write(struct pg_conn *conn, const char *job,
 			struct err *e)
 {
 	char rows[24];
-	const char *p[8];
+	const char *p[8], *d[2];
+	char *legacy;
+	int rc;
 
 	if (write_params(p, rows, job, table, c, "t", "f", e) < 0)
+		return -1;
+	if (!(legacy = legacy_name(table, e)))
+		return -1;
+	d[0] = job;
+	d[1] = legacy;
+	/* the row of the previous release goes: this one replaces it */
+	rc = pg_exec((PGconn *)conn,
+		     "DELETE FROM " CHECKPOINT_TABLE " WHERE job = $1 AND "
+		     "table_name = $2 AND NOT name_quoted",
+		     2, d, NULL, "writing " CHECKPOINT_TABLE, e);
+	free(legacy);
+	if (rc < 0)
 		return -1;
 	return pg_exec(
 	    (PGconn *)conn,
 	    "INSERT INTO " CHECKPOINT_TABLE
 	    " (job, table_name, rows_loaded, last_key, last_watermark, "
-	    "watermark_column, state, keys_pending, updated_at) "
+	    "watermark_column, state, keys_pending, updated_at, name_quoted) "
 	    "VALUES ($1, $2, $3::bigint, $4, $5, $6, $7, $8::boolean, "
-	    "clock_timestamp()) ON CONFLICT (job, table_name) DO UPDATE SET "
-	    "rows_loaded = EXCLUDED.rows_loaded, last_key = EXCLUDED.last_key, "
+	    "clock_timestamp(), true) ON CONFLICT (job, table_name) DO UPDATE "
+	    "SET rows_loaded = EXCLUDED.rows_loaded, "
+	    "last_key = EXCLUDED.last_key, "
 	    "last_watermark = EXCLUDED.last_watermark, "
 	    "watermark_column = EXCLUDED.watermark_column, "
 	    "state = EXCLUDED.state, keys_pending = EXCLUDED.keys_pending, "
-	    "updated_at = EXCLUDED.updated_at",
+	    "updated_at = EXCLUDED.updated_at, name_quoted = true",
 	    8, p, NULL, "writing " CHECKPOINT_TABLE, e);
 }
 
@@ -411,14 +487,16 @@ static int read_job_pg(const struct uri *u, unsigned ct, unsigned rt,
 		    "SELECT rows_loaded, last_key, last_watermark, "
 		    "watermark_column, state, keys_pending::text, "
 		    "to_char(updated_at AT TIME ZONE 'UTC', "
-		    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), table_name "
-		    "FROM " CHECKPOINT_TABLE " WHERE job = $1",
+		    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), table_name, "
+		    "to_jsonb(ck) ->> 'name_quoted' "
+		    "FROM " CHECKPOINT_TABLE " ck WHERE job = $1",
 		    1, p, &r, "reading " CHECKPOINT_TABLE, e) < 0)
 		goto out;
 	for (int i = 0; i < PQntuples(r); i++) {
 		static char one[] = "1", zero[] = "0";
-		char *row[8];
+		char *row[8], *name = NULL;
 		size_t lens[8];
+		int jrc;
 		for (int k = 0; k < 8; k++) {
 			row[k] = PQgetisnull(r, i, k) ? NULL
 						      : PQgetvalue(r, i, k);
@@ -426,7 +504,28 @@ static int read_job_pg(const struct uri *u, unsigned ct, unsigned rt,
 		}
 		/* keys_pending::text is "true"/"false" */
 		row[5] = row[5] && row[5][0] == 't' ? one : zero;
-		if (my_job_row(j, row, lens, e) < 0)
+		if (PQgetisnull(r, i, 8) ||
+		    strcmp(PQgetvalue(r, i, 8), "true") != 0) {
+			/* the previous release's spelling: schema.table */
+			const char *dot = strchr(row[7], '.');
+			char *sc = dot ? strndup(row[7],
+						 (size_t)(dot - row[7]))
+				       : NULL;
+			if (dot && !sc) {
+				err_oom(e);
+				goto out;
+			}
+			name = schema_name_format(sc, dot ? dot + 1 : row[7],
+						  e);
+			free(sc);
+			if (!name)
+				goto out;
+			row[7] = name;
+			lens[7] = strlen(name);
+		}
+		jrc = my_job_row(j, row, lens, e);
+		free(name);
+		if (jrc < 0)
 			goto out;
 	}
 	rc = 0;

@@ -10,7 +10,8 @@
  * and never misses one that is.
  *
  *   job              text     the --job NAME
- *   table_name       text     the table's name in the stream
+ *   table_name       text     the table's name in the stream, in ferry's
+ *                             name syntax (schema.h): "x.y" and x.y differ
  *   rows_loaded      bigint   rows committed under the job, all runs
  *   last_key         text     JSON array of the last row's key values
  *                             as strings (the forms of ferry-cat), or NULL
@@ -20,6 +21,10 @@
  *   keys_pending     bool     a table --create made, whose primary key
  *                             and indexes are still to be built
  *   updated_at       time     of the last commit (UTC)
+ *   name_quoted      bool     table_name is in that syntax; false (the
+ *                             default when ferry adds the column to the
+ *                             previous release's table, PostgreSQL only):
+ *                             the old unquoted schema.table spelling
  *
  * Values travel as bound parameters; the table name is fixed.
  */

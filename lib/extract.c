@@ -446,14 +446,16 @@ static int plan(struct source *src, const struct uri *u,
 		if (excluded(o, names[i]) ||
 		    (o->all_tables && strcmp(names[i], CHECKPOINT_TABLE) == 0))
 			continue; /* ferry-load --job's bookkeeping, not data */
-		for (size_t k = 0; k < n; k++)
-			if (strcmp(runs[k].t->name, names[i]) == 0) {
-				err_set(e, ERR_USAGE, "table %s is named twice",
-					names[i]);
-				goto out;
-			}
 		if (!(t = source_describe(src, names[i], e)))
 			goto out;
+		/* by the table found: users and public.users are one */
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(runs[k].t->name, t->name) == 0) {
+				err_set(e, ERR_USAGE, "table %s is named twice",
+					names[i]);
+				schema_table_free(t);
+				goto out;
+			}
 		runs[n++].t = t;
 		free(t->source);
 		if (!(t->source = strdup(u->display))) {

@@ -98,6 +98,9 @@ int pgname_column_index(const struct schema_table *t, const char *pgname)
 
 void pgname_table_release(struct pgname_table *m)
 {
+	free(m->schema);
+	free(m->tname);
+	m->schema = m->tname = NULL;
 	for (size_t i = 0; m->cols && i < m->ncols; i++)
 		free(m->cols[i]);
 	for (size_t i = 0; m->indexes && i < m->nindexes; i++)
@@ -184,6 +187,23 @@ int pgname_table_init(struct pgname_table *m, const struct schema_table *t,
 		goto oom;
 	if (changed && add_renamed(m, "table", target, m->table, e) < 0)
 		goto out;
+	{
+		char *sc = NULL, *tb = NULL;
+		if (schema_name_parse(target, &sc, &tb, e) < 0)
+			goto out;
+		if (sc) {
+			pgname_fit(sc, fit);
+			free(sc);
+			if (!(m->schema = strdup(fit))) {
+				free(tb);
+				goto oom;
+			}
+		}
+		pgname_fit(tb, fit);
+		free(tb);
+		if (!(m->tname = strdup(fit)))
+			goto oom;
+	}
 	if (!(m->cols = calloc(t->ncols + 1, sizeof(*m->cols))) ||
 	    !(from = calloc(t->ncols + 1, sizeof(*from))))
 		goto oom;

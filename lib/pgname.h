@@ -67,6 +67,9 @@ struct pgname_rename {
  */
 struct pgname_table {
 	char *table;	  /* the target, fitted (schema.table kept) */
+	char *schema;	  /* its schema, fitted; NULL: public */
+	char *tname;	  /* its table part, fitted (a name may hold dots:
+			   * schema.h's name syntax) */
 	char **cols;	  /* per stream column, ncols of them */
 	size_t ncols;
 	char **indexes;	  /* per secondary index, after pgname_table_indexes;

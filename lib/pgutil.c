@@ -2,7 +2,10 @@
 
 #include <libpq-fe.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "schema.h"
 
 struct pg_conn *pgutil_connect(const char *conninfo, unsigned connect_timeout,
 			       unsigned read_timeout)
@@ -85,15 +88,52 @@ int pgutil_quote_literal(struct buf *b, const char *s, size_t len,
 	return buf_addc(b, '\'', e);
 }
 
-/* schema.table (or table, found through the search path) */
-int pgutil_quote_table(struct buf *b, const char *name, struct err *e)
+int pgutil_quote_table(struct buf *b, const char *schema, const char *table,
+		       struct err *e)
 {
-	const char *dot = strchr(name, '.');
+	const char *sc = schema ? schema : "public";
 
-	if (!dot)
-		return pgutil_quote_ident(b, name, strlen(name), e);
-	if (pgutil_quote_ident(b, name, (size_t)(dot - name), e) < 0 ||
+	if (pgutil_quote_ident(b, sc, strlen(sc), e) < 0 ||
 	    buf_addc(b, '.', e) < 0)
 		return -1;
-	return pgutil_quote_ident(b, dot + 1, strlen(dot + 1), e);
+	return pgutil_quote_ident(b, table, strlen(table), e);
+}
+
+int pgutil_parse_name(const char *name, char **schema, char **table,
+		      struct err *e)
+{
+	if (schema_name_parse(name, schema, table, e) < 0)
+		return -1;
+	if (!*schema && !(*schema = strdup("public"))) {
+		free(*table);
+		*table = NULL;
+		return err_oom(e);
+	}
+	return 0;
+}
+
+int pgutil_table_oid(struct pg_conn *conn, const char *schema,
+		     const char *table, const char *kinds, char oid[16],
+		     struct err *e)
+{
+	const char *vals[3] = { schema, table, kinds };
+	PGresult *r = PQexecParams(
+	    (PGconn *)conn,
+	    "SELECT c.oid FROM pg_catalog.pg_class c "
+	    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	    "WHERE n.nspname = $1 AND c.relname = $2 "
+	    "AND strpos($3, c.relkind::text) > 0",
+	    3, NULL, vals, NULL, NULL, 0);
+	int rc = 0;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		rc = pgutil_msg(e, "reading the catalog",
+				r ? PQresultErrorMessage(r)
+				  : PQerrorMessage((PGconn *)conn));
+	} else if (PQntuples(r) == 1) {
+		snprintf(oid, 16, "%s", PQgetvalue(r, 0, 0));
+		rc = 1;
+	}
+	PQclear(r);
+	return rc;
 }

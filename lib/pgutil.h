@@ -41,7 +41,28 @@ int pgutil_quote_ident(struct buf *b, const char *name, size_t len,
 int pgutil_quote_literal(struct buf *b, const char *s, size_t len,
 			 struct err *e);
 
-/* Append schema.table (split at the first dot) or table, quoted. */
-int pgutil_quote_table(struct buf *b, const char *name, struct err *e);
+/* Append "schema"."table", each part quoted; schema NULL is public (ferry
+ * never leaves a table to search_path). */
+int pgutil_quote_table(struct buf *b, const char *schema, const char *table,
+		       struct err *e);
+
+/*
+ * The table that name (ferry's name syntax, schema.h) means on PostgreSQL:
+ * *schema and *table, malloc'd, the caller frees both; a name without a
+ * schema is in public, whatever search_path says, so that every tool and
+ * every run reads a name as the same table.  -1 with ERR_USAGE.
+ */
+int pgutil_parse_name(const char *name, char **schema, char **table,
+		      struct err *e);
+
+/*
+ * Find table in schema (matched exactly, as bound parameters) among the
+ * relations of the kinds in `kinds` (pg_class.relkind letters, "rp" for
+ * tables): 1 and its oid as text in oid[0..16), 0 when there is none, -1
+ * with ERR_DB.
+ */
+int pgutil_table_oid(struct pg_conn *conn, const char *schema,
+		     const char *table, const char *kinds, char oid[16],
+		     struct err *e);
 
 #endif

@@ -37,8 +37,146 @@ void schema_table_free(struct schema_table *t)
 	free(t->pk);
 	free(t->types);
 	free(t->name);
+	free(t->schema);
+	free(t->table);
 	free(t->source);
 	free(t);
+}
+
+/* one part of a name: bare up to the first dot (stop_at_dot) or the end,
+ * or quoted; *end after it */
+static int name_part(const char *p, int stop_at_dot, char **out,
+		     const char **end, struct err *e)
+{
+	struct buf b;
+
+	buf_init(&b, SCHEMA_MAX_NAME + 1);
+	if (*p == '"') {
+		for (p++;; p++) {
+			if (!*p) {
+				buf_release(&b);
+				return err_set(e, ERR_USAGE,
+					       "a quote is not closed");
+			}
+			if (*p == '"') {
+				if (p[1] != '"')
+					break;
+				p++;
+			}
+			if (buf_addc(&b, (unsigned char)*p, e) < 0) {
+				buf_release(&b);
+				return -1;
+			}
+		}
+		p++;
+	} else {
+		const char *q = p;
+		while (*q && !(stop_at_dot && *q == '.'))
+			q++;
+		if (buf_add(&b, p, (size_t)(q - p), e) < 0) {
+			buf_release(&b);
+			return -1;
+		}
+		p = q;
+	}
+	if (b.len == 0) {
+		buf_release(&b);
+		return err_set(e, ERR_USAGE, "an empty name");
+	}
+	if (!(*out = strndup((const char *)b.data, b.len))) {
+		buf_release(&b);
+		return err_oom(e);
+	}
+	buf_release(&b);
+	*end = p;
+	return 0;
+}
+
+int schema_name_parse(const char *text, char **schema, char **table,
+		      struct err *e)
+{
+	const char *p = text;
+	char *first = NULL;
+
+	*schema = *table = NULL;
+	if (name_part(p, 1, &first, &p, e) < 0)
+		goto fail;
+	if (!*p) {
+		*table = first;
+		return 0;
+	}
+	if (*p != '.') {
+		err_set(e, ERR_USAGE, "text after a closing quote");
+		goto fail;
+	}
+	if (name_part(p + 1, 0, table, &p, e) < 0)
+		goto fail;
+	if (*p) {
+		err_set(e, ERR_USAGE, "text after a closing quote");
+		goto fail;
+	}
+	*schema = first;
+	return 0;
+fail:
+	free(first);
+	free(*table);
+	*table = NULL;
+	return err_prefix(e, "table name '%.60s'", text);
+}
+
+static int name_add(struct buf *b, const char *s, struct err *e)
+{
+	if (*s && *s != '"' && !strchr(s, '.'))
+		return buf_adds(b, s, e);
+	if (buf_addc(b, '"', e) < 0)
+		return -1;
+	for (; *s; s++)
+		if ((*s == '"' && buf_addc(b, '"', e) < 0) ||
+		    buf_addc(b, (unsigned char)*s, e) < 0)
+			return -1;
+	return buf_addc(b, '"', e);
+}
+
+char *schema_name_format(const char *schema, const char *table,
+			 struct err *e)
+{
+	struct buf b;
+	char *s = NULL;
+
+	buf_init(&b, 4 * SCHEMA_MAX_NAME + 8);
+	if (schema && strcmp(schema, "public") != 0 &&
+	    (name_add(&b, schema, e) < 0 || buf_addc(&b, '.', e) < 0))
+		goto out;
+	if (name_add(&b, table, e) < 0)
+		goto out;
+	if (!(s = strndup((const char *)b.data, b.len)))
+		err_oom(e);
+out:
+	buf_release(&b);
+	return s;
+}
+
+int schema_table_set_name(struct schema_table *t, const char *schema,
+			  const char *table, struct err *e)
+{
+	char *sc = NULL, *tb = strdup(table), *nm;
+
+	if (!tb || (schema && !(sc = strdup(schema)))) {
+		free(tb);
+		return err_oom(e);
+	}
+	if (!(nm = schema_name_format(schema, table, e))) {
+		free(tb);
+		free(sc);
+		return -1;
+	}
+	free(t->name);
+	free(t->schema);
+	free(t->table);
+	t->name = nm;
+	t->schema = sc;
+	t->table = tb;
+	return 0;
 }
 
 void schema_tables_free(struct schema_table **tables, size_t n)
@@ -83,8 +221,10 @@ struct schema_table *schema_table_keys(const struct schema_table *t,
 		return NULL;
 	}
 	k->watermark = -1;
-	if (!(k->name = strdup(t->name)) ||
-	    (t->source && !(k->source = strdup(t->source))) ||
+	if (schema_table_set_name(k, t->schema, t->table ? t->table : t->name,
+				  e) < 0)
+		goto fail;
+	if ((t->source && !(k->source = strdup(t->source))) ||
 	    !(k->cols = calloc(n ? n : 1, sizeof(*k->cols))) ||
 	    !(k->types = calloc(n ? n : 1, sizeof(*k->types))) ||
 	    !(k->pk = calloc(n ? n : 1, sizeof(*k->pk)))) {
@@ -290,11 +430,39 @@ static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
 		return NULL;
 	}
 	t->watermark = -1;
-	if (!(t->name = get_name(j, "name", "table", e)))
-		goto fail;
 	m = cJSON_GetObjectItemCaseSensitive(j, "source");
 	if (m && cJSON_IsString(m) && !(t->source = xstrdup(m->valuestring, e)))
 		goto fail;
+	{
+		char *nm = get_name(j, "name", "table", e), *sc = NULL;
+		const char *dot;
+		int rc;
+		if (!nm)
+			goto fail;
+		if (cJSON_GetObjectItemCaseSensitive(j, "schema")) {
+			if (!(sc = get_name(j, "schema", "table", e))) {
+				free(nm);
+				goto fail;
+			}
+			rc = schema_table_set_name(t, sc, nm, e);
+		} else if (t->source && strncmp(t->source, "postgres", 8) == 0 &&
+			   (dot = strchr(nm, '.'))) {
+			/* a version 1.0 writer named a table outside public
+			 * schema.table */
+			if (!(sc = strndup(nm, (size_t)(dot - nm)))) {
+				free(nm);
+				err_oom(e);
+				goto fail;
+			}
+			rc = schema_table_set_name(t, sc, dot + 1, e);
+		} else {
+			rc = schema_table_set_name(t, NULL, nm, e);
+		}
+		free(nm);
+		free(sc);
+		if (rc < 0)
+			goto fail;
+	}
 	cols = cJSON_GetObjectItemCaseSensitive(j, "columns");
 	if (!cJSON_IsArray(cols) || (n = cJSON_GetArraySize(cols)) == 0) {
 		err_set(e, ERR_STREAM, "\"columns\" must be a non-empty array");
@@ -540,7 +708,9 @@ char *schema_table_to_json(const struct schema_table *t, struct err *e)
 
 	if (!j)
 		goto oom;
-	if (!cJSON_AddStringToObject(j, "name", t->name))
+	if (!cJSON_AddStringToObject(j, "name", t->table ? t->table : t->name))
+		goto oom;
+	if (t->schema && !cJSON_AddStringToObject(j, "schema", t->schema))
 		goto oom;
 	if (t->source && !cJSON_AddStringToObject(j, "source", t->source))
 		goto oom;

@@ -10,6 +10,12 @@
  *                 "labels": ["text", "image"]}, ...],
  *    "primary_key": ["id"], "watermark": "id"}
  *
+ * Optional table member "schema": the table is "name" in that schema (a
+ * PostgreSQL source writes it, "public" too); "name" is then never split.
+ * Without it (a MySQL source, or a version 1.0 writer) the table goes to
+ * the target's default schema; only in a stream of a PostgreSQL source
+ * (its "source" starts with "postgres") does a reader split "name" at its
+ * first dot, as version 1.0 writers meant it (schema_table_parse).
  * Optional column members: source_type, length, precision, scale, labels.
  * Optional table member "indexes": [{"name": "by_sender", "columns":
  * ["sender_id"], "unique": false}, ...], the source's secondary indexes on
@@ -57,7 +63,12 @@ struct schema_index {
 };
 
 struct schema_table {
+	/* how ferry's tools name the table to the user and match it (-t,
+	 * spec keys, verify's pairs, checkpoints): schema_name_format() of
+	 * schema and table.  Set the three with schema_table_set_name(). */
 	char *name;
+	char *schema; /* NULL: none, the target's default */
+	char *table;  /* the table's own name, never split */
 	char *source; /* NULL when unknown */
 	struct schema_column *cols;
 	size_t ncols;
@@ -105,6 +116,35 @@ int schema_add_index(struct schema_table *t, const char *name,
 struct schema_table *schema_table_keys(const struct schema_table *t,
 				       const size_t *cols, size_t n,
 				       struct err *e);
+
+/*
+ * Table names as the user writes them (-t, --table-map, --ignore-column,
+ * spec keys) and ferry prints them: "table" or "schema.table", each part
+ * either bare (taken as it is, up to the first dot for a schema) or in
+ * double quotes with PostgreSQL's rules ("" for a quote inside), so that a
+ * table named x.y is "x.y" and one in schema public is public."x.y".
+ * A bare part may hold any character but a dot (a quote only not first),
+ * so every name of the previous release reads as it did.
+ *
+ * schema_name_parse: *schema (NULL when the text names none) and *table,
+ * malloc'd, the caller frees both.  -1 with ERR_USAGE for text that is
+ * not such a name (an empty part, a quote not closed, text after one).
+ */
+int schema_name_parse(const char *text, char **schema, char **table,
+		      struct err *e);
+
+/*
+ * The name of table in schema as schema_name_parse reads it back, a part
+ * quoted only when it must be (it holds a dot or starts with a quote);
+ * schema NULL or "public" is left out, as ferry always names a table of
+ * public.  malloc'd, the caller frees; NULL on oom (e set).
+ */
+char *schema_name_format(const char *schema, const char *table,
+			 struct err *e);
+
+/* Set t's schema (NULL: none), table and so name; 0 or -1 (oom). */
+int schema_table_set_name(struct schema_table *t, const char *schema,
+			  const char *table, struct err *e);
 
 /* Free what a column owns (not the struct itself). */
 void schema_column_release(struct schema_column *c);

@@ -1063,8 +1063,9 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 			  const char *name, struct err *e)
 {
 	struct my_sink *m = MYS(s);
-	const char *params[1] = { name };
+	const char *params[1];
 	int exists = 0;
+	char *sc, *tb;
 
 	end_state(m);
 	m->t = t;
@@ -1072,7 +1073,21 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 	m->deleted = 0;
 	m->first = 1;
 	m->created = m->temp = 0;
-	if (!(m->name = strdup(name)) ||
+	/* MySQL has no schemas: a table of public is the table itself, one of
+	 * schema app is the table named app.name (as ever); "a.b" is a.b */
+	if (schema_name_parse(name, &sc, &tb, e) < 0)
+		return -1;
+	if (sc && strcmp(sc, "public") != 0) {
+		size_t len = strlen(sc) + strlen(tb) + 2;
+		if ((m->name = malloc(len)))
+			snprintf(m->name, len, "%s.%s", sc, tb);
+		free(tb);
+	} else {
+		m->name = tb;
+	}
+	free(sc);
+	params[0] = m->name;
+	if (!m->name ||
 	    !(m->kind = calloc(t->ncols ? t->ncols : 1, sizeof(*m->kind))))
 		return err_oom(e);
 	if (s->opts.mode == SINK_UPSERT && !t->npk)

@@ -61,7 +61,9 @@ struct pg_sink {
 	PGconn *conn;
 	const struct schema_table *t;
 	struct buf name;  /* the target, quoted */
-	struct buf plain; /* the target as a regclass literal's text */
+	struct buf plain; /* the same, for pg_get_serial_sequence */
+	char *tschema;	  /* the target's schema and table, unquoted */
+	char *ttable;
 	struct buf cols;  /* "c1", "c2", ... */
 	struct buf copy;  /* rows waiting for PQputCopyData */
 	struct copy_queue q;
@@ -90,6 +92,27 @@ struct pg_sink {
 #define PGS(s) ((struct pg_sink *)(s))
 
 static int add_primary_key(struct pg_sink *p, struct err *e);
+
+/* the oid of the target, found by its schema ($1) and table ($2) as
+ * bound parameters, never through search_path */
+#define TARGET_OID                                                          \
+	"(SELECT c.oid FROM pg_catalog.pg_class c "                         \
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "         \
+	"WHERE n.nspname = $1 AND c.relname = $2)"
+
+/* a type name of a PostgreSQL source, "schema.type" or "type" as
+ * format_type() wrote it unquoted */
+static int quote_type_name(struct buf *b, const char *name, struct err *e)
+{
+	const char *dot = strchr(name, '.');
+
+	if (!dot)
+		return pgutil_quote_ident(b, name, strlen(name), e);
+	if (pgutil_quote_ident(b, name, (size_t)(dot - name), e) < 0 ||
+	    buf_addc(b, '.', e) < 0)
+		return -1;
+	return pgutil_quote_ident(b, dot + 1, strlen(dot + 1), e);
+}
 static int add_indexes(struct pg_sink *p, struct err *e);
 
 /* "a", "b" of the columns cols (n of them) of the table, quoted, as
@@ -444,7 +467,7 @@ static int enum_type_name(const struct schema_table *t,
 			  struct err *e)
 {
 	if (from_pg(t) && c->source_type && *c->source_type)
-		return pgutil_quote_table(b, c->source_type, e);
+		return quote_type_name(b, c->source_type, e);
 	return pgutil_quote_ident(b, c->name, strlen(c->name), e);
 }
 
@@ -534,7 +557,7 @@ int sink_pg_ddl_table(const struct schema_table *t,
 		      struct buf *q, struct err *e)
 {
 	if (buf_adds(q, "CREATE TABLE ", e) < 0 ||
-	    pgutil_quote_table(q, pn->table, e) < 0 ||
+	    pgutil_quote_table(q, pn->schema, pn->tname, e) < 0 ||
 	    buf_adds(q, " (", e) < 0)
 		return -1;
 	for (size_t i = 0; i < t->ncols; i++) {
@@ -563,7 +586,7 @@ int sink_pg_ddl_primary_key(const struct schema_table *t,
 	if (!t->npk)
 		return 0;
 	if (buf_adds(q, "ALTER TABLE ", e) < 0 ||
-	    pgutil_quote_table(q, pn->table, e) < 0 ||
+	    pgutil_quote_table(q, pn->schema, pn->tname, e) < 0 ||
 	    buf_adds(q, " ADD PRIMARY KEY (", e) < 0 ||
 	    quote_cols(pn->cols, q, t->pk, t->npk, e) < 0)
 		return -1;
@@ -590,7 +613,7 @@ int sink_pg_ddl_index(const struct schema_table *t,
 		     e) < 0 ||
 	    pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
 	    buf_adds(q, " ON ", e) < 0 ||
-	    pgutil_quote_table(q, pn->table, e) < 0 ||
+	    pgutil_quote_table(q, pn->schema, pn->tname, e) < 0 ||
 	    buf_adds(q, " (", e) < 0 ||
 	    quote_cols(pn->cols, q, ix->cols, ix->ncols, e) < 0)
 		return -1;
@@ -655,15 +678,15 @@ out:
 static int check_columns(struct pg_sink *p, const struct schema_table *t,
 			 int *exists, struct err *e)
 {
-	const char *vals[1] = { (char *)p->plain.data };
+	const char *vals[2] = { p->tschema, p->ttable };
 	PGresult *r =
 	    PQexecParams(p->conn,
 			 "SELECT a.attname, t.typname, t.typtype "
 			 "FROM pg_attribute a "
 			 "JOIN pg_type t ON t.oid = a.atttypid "
-			 "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 "
+			 "WHERE a.attrelid = " TARGET_OID " AND a.attnum > 0 "
 			 "AND NOT a.attisdropped",
-			 1, NULL, vals, NULL, NULL, 0);
+			 2, NULL, vals, NULL, NULL, 0);
 	int rows;
 
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -686,16 +709,19 @@ static int check_columns(struct pg_sink *p, const struct schema_table *t,
 				    PQgetvalue(r, k, 2)[0]);
 			}
 		if (!found) {
+			/* named quoted, public left out, as ever */
+			const char *q = (const char *)p->name.data;
+			if (strcmp(p->tschema, "public") == 0)
+				q += strlen("\"public\".");
 			if (strcmp(p->pn.cols[i], t->cols[i].name) != 0)
 				err_set(e, ERR_USAGE,
 					"table %s has no column %s (%s: "
 					"PostgreSQL keeps 63 bytes of a name)",
-					(char *)p->plain.data, t->cols[i].name,
-					p->pn.cols[i]);
+					q, t->cols[i].name, p->pn.cols[i]);
 			else
 				err_set(e, ERR_USAGE,
-					"table %s has no column %s",
-					(char *)p->plain.data, t->cols[i].name);
+					"table %s has no column %s", q,
+					t->cols[i].name);
 			PQclear(r);
 			return -1;
 		}
@@ -1114,13 +1140,13 @@ static int flush_kept(struct pg_sink *p, struct err *e)
 static int check_key_only(struct pg_sink *p, const struct schema_table *t,
 			  struct err *e)
 {
-	const char *vals[1] = { (char *)p->plain.data };
+	const char *vals[2] = { p->tschema, p->ttable };
 	PGresult *r = PQexecParams(
 	    p->conn,
 	    "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON "
 	    "a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) "
-	    "WHERE i.indrelid = to_regclass($1) AND i.indisprimary",
-	    1, NULL, vals, NULL, NULL, 0);
+	    "WHERE i.indrelid = " TARGET_OID " AND i.indisprimary",
+	    2, NULL, vals, NULL, NULL, 0);
 	char **pk = NULL;
 	int n, rc = -1;
 
@@ -1177,7 +1203,14 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	if (!(p->as_int = calloc(t->ncols, sizeof(*p->as_int))) ||
 	    !(p->bkind = calloc(t->ncols + 1, 1)))
 		return err_oom(e);
-	if (pgutil_quote_table(&p->name, p->pn.table, e) < 0 ||
+	/* the catalog's names: schema and table, fitted (pgname.h) */
+	free(p->tschema);
+	free(p->ttable);
+	p->tschema = strdup(p->pn.schema ? p->pn.schema : "public");
+	p->ttable = strdup(p->pn.tname);
+	if (!p->tschema || !p->ttable)
+		return err_oom(e);
+	if (pgutil_quote_table(&p->name, p->tschema, p->ttable, e) < 0 ||
 	    buf_add(&p->plain, p->name.data, p->name.len, e) < 0)
 		return -1;
 	for (size_t i = 0; i < t->ncols; i++)
@@ -1365,14 +1398,16 @@ static int pg_write_row(struct sink *s, const struct value *row, struct err *e)
 /* Move serial and identity sequences past the highest loaded value. */
 static int fix_sequences(struct pg_sink *p, struct err *e)
 {
-	const char *vals[1] = { (char *)p->plain.data };
+	/* $3, the name quoted and schema-qualified, is only read as one */
+	const char *vals[3] = { p->tschema, p->ttable,
+				(char *)p->plain.data };
 	PGresult *r = PQexecParams(
 	    p->conn,
-	    "SELECT a.attname, pg_get_serial_sequence($1, a.attname) "
-	    "FROM pg_attribute a WHERE a.attrelid = to_regclass($1) "
+	    "SELECT a.attname, pg_get_serial_sequence($3, a.attname) "
+	    "FROM pg_attribute a WHERE a.attrelid = " TARGET_OID " "
 	    "AND a.attnum > 0 AND NOT a.attisdropped "
-	    "AND pg_get_serial_sequence($1, a.attname) IS NOT NULL",
-	    1, NULL, vals, NULL, NULL, 0);
+	    "AND pg_get_serial_sequence($3, a.attname) IS NOT NULL",
+	    3, NULL, vals, NULL, NULL, 0);
 	int rc = 0;
 
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -1522,6 +1557,8 @@ static void pg_close(struct sink *s)
 	if (p->conn)
 		PQfinish(p->conn);
 	free(p->as_int);
+	free(p->tschema);
+	free(p->ttable);
 	free(p->bkind);
 	pgname_table_release(&p->pn);
 	pgname_run_release(&p->run);

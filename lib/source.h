@@ -98,7 +98,9 @@ int source_begin(struct source *s, struct err *e);
 
 /*
  * The base tables of the database (PostgreSQL: of every schema that is not
- * a system one, named schema.table outside public).  *names is a
+ * a system one, named schema.table outside public), as schema_name_format
+ * writes them: a part that holds a dot is quoted.  source_describe takes
+ * such names; on PostgreSQL one without a schema is in public.  *names is a
  * NULL-terminated array the caller frees with source_names_free().
  */
 int source_list_tables(struct source *s, char ***names, size_t *n,

@@ -104,6 +104,16 @@ static int my_list_tables(struct source *s, char ***names, size_t *n,
 	}
 	if (!c.names && !(c.names = calloc(1, sizeof(*c.names))))
 		return err_oom(e);
+	/* a table named public.users is "public.users" to ferry */
+	for (size_t i = 0; i < c.n; i++) {
+		char *d = schema_name_format(NULL, c.names[i], e);
+		if (!d) {
+			source_names_free(c.names);
+			return -1;
+		}
+		free(c.names[i]);
+		c.names[i] = d;
+	}
 	*names = c.names;
 	*n = c.n;
 	return 0;
@@ -378,18 +388,39 @@ static struct schema_table *my_describe(struct source *s, const char *table,
 {
 	struct my_source *m = MY(s);
 	struct describe_ctx d = { 0 };
-	const char *params[1] = { table };
+	const char *params[1];
 	struct schema_table *t;
+	char *sc, *tb;
 
 	if (!m->db) {
 		err_set(e, ERR_USAGE, "the URI names no database");
 		return NULL;
 	}
-	if (!(t = calloc(1, sizeof(*t))) || !(t->name = strdup(table))) {
-		free(t);
-		err_oom(e);
+	/* a MySQL table has no schema: "a.b" is the table named a.b, and so
+	 * (as ever) is a.b without quotes */
+	if (schema_name_parse(table, &sc, &tb, e) < 0)
+		return NULL;
+	if (sc && strchr(table, '"')) {
+		err_set(e, ERR_USAGE,
+			"table '%s': a MySQL table has no schema (a table "
+			"named a.b is \"a.b\")",
+			table);
+		free(sc);
+		free(tb);
 		return NULL;
 	}
+	if (!(t = calloc(1, sizeof(*t))) ||
+	    schema_table_set_name(t, NULL, sc ? table : tb, e) < 0) {
+		free(t);
+		free(sc);
+		free(tb);
+		if (e->class == ERR_OK)
+			err_oom(e);
+		return NULL;
+	}
+	free(sc);
+	free(tb);
+	params[0] = t->table;
 	t->watermark = -1;
 	d.t = t;
 	if (m->mariadb &&
@@ -557,7 +588,7 @@ static int my_open_rows(struct source *s, const struct source_query *q,
 			return -1;
 	}
 	if (buf_adds(&m->sql, " FROM ", e) < 0 ||
-	    myutil_quote_ident(&m->sql, t->name, e) < 0)
+	    myutil_quote_ident(&m->sql, t->table, e) < 0)
 		return -1;
 	if (q->where) {
 		if (buf_addf(&m->sql, e, " WHERE (%s)", q->where) < 0)
@@ -580,7 +611,7 @@ static int my_open_rows(struct source *s, const struct source_query *q,
 		    buf_adds(&mm, "), MAX(", e) < 0 ||
 		    myutil_quote_ident(&mm, k, e) < 0 ||
 		    buf_adds(&mm, ") FROM ", e) < 0 ||
-		    myutil_quote_ident(&mm, t->name, e) < 0 ||
+		    myutil_quote_ident(&mm, t->table, e) < 0 ||
 		    (q->where &&
 		     buf_addf(&mm, e, " WHERE (%s)", q->where) < 0)) {
 			buf_release(&mm);
@@ -838,7 +869,7 @@ static int my_facts(struct source *s, const struct schema_table *t, int exact,
 		    struct source_facts *f, struct err *e)
 {
 	struct my_source *m = MY(s);
-	const char *params[1] = { t->name };
+	const char *params[1] = { t->table };
 	struct charset_ctx cc = { t, f };
 	struct odd_ctx oc = { t, f };
 	struct buf q;
@@ -862,7 +893,7 @@ static int my_facts(struct source *s, const struct schema_table *t, int exact,
 			  params, 1, 2, got_charset, &cc, e) < 0)
 		goto out;
 	if (buf_adds(&q, "SELECT 1 FROM ", e) < 0 ||
-	    myutil_quote_ident(&q, t->name, e) < 0 ||
+	    myutil_quote_ident(&q, t->table, e) < 0 ||
 	    buf_adds(&q, " LIMIT 1", e) < 0 ||
 	    my_first_row(m, (char *)q.data, q.len, got_one, &f->has_rows,
 			 e) < 0)
@@ -894,7 +925,7 @@ static int my_facts(struct source *s, const struct schema_table *t, int exact,
 				goto out;
 		}
 		if (buf_adds(&q, " FROM ", e) < 0 ||
-		    myutil_quote_ident(&q, t->name, e) < 0 ||
+		    myutil_quote_ident(&q, t->table, e) < 0 ||
 		    my_first_row(m, (char *)q.data, q.len, got_counts, &oc,
 				 e) < 0)
 			goto out;
@@ -976,7 +1007,7 @@ static int my_per_day(struct source *s, const struct schema_table *t,
 	    buf_adds(&q, "SELECT DATE_FORMAT(MAX(", e) < 0 ||
 	    buf_add(&q, cn.data, cn.len, e) < 0 ||
 	    buf_adds(&q, "), '%Y-%m-%d') FROM ", e) < 0 ||
-	    myutil_quote_ident(&q, t->name, e) < 0 ||
+	    myutil_quote_ident(&q, t->table, e) < 0 ||
 	    myutil_select(m->conn, (char *)q.data, NULL, 0, 1, got_newest, &d,
 			  e) < 0)
 		goto out;
@@ -991,7 +1022,7 @@ static int my_per_day(struct source *s, const struct schema_table *t,
 	if (buf_adds(&q, "SELECT DATE_FORMAT(", e) < 0 ||
 	    buf_add(&q, cn.data, cn.len, e) < 0 ||
 	    buf_adds(&q, ", '%Y-%m-%d') AS d, COUNT(*) FROM ", e) < 0 ||
-	    myutil_quote_ident(&q, t->name, e) < 0 ||
+	    myutil_quote_ident(&q, t->table, e) < 0 ||
 	    buf_adds(&q, " WHERE ", e) < 0 ||
 	    buf_add(&q, cn.data, cn.len, e) < 0 ||
 	    buf_adds(&q, " >= DATE_SUB(CAST(? AS DATE), INTERVAL "

@@ -106,18 +106,13 @@ static int pg_list_tables(struct source *s, char ***names, size_t *n,
 		return err_oom(e);
 	}
 	for (int i = 0; i < rows; i++) {
-		const char *ns = PQgetvalue(r, i, 0),
-			   *rel = PQgetvalue(r, i, 1);
-		size_t len = strlen(ns) + strlen(rel) + 2;
-		if (!(out[i] = malloc(len))) {
+		/* public's tables bare, as a name without a schema means */
+		if (!(out[i] = schema_name_format(PQgetvalue(r, i, 0),
+						  PQgetvalue(r, i, 1), e))) {
 			source_names_free(out);
 			PQclear(r);
-			return err_oom(e);
+			return -1;
 		}
-		if (strcmp(ns, "public") == 0)
-			snprintf(out[i], len, "%s", rel);
-		else
-			snprintf(out[i], len, "%s.%s", ns, rel);
 	}
 	PQclear(r);
 	*names = out;
@@ -175,34 +170,23 @@ static struct schema_table *pg_describe(struct source *s, const char *table,
 					struct err *e)
 {
 	struct pg_source *p = PG(s);
-	const char *dot = strchr(table, '.');
-	char *nsp = NULL;
-	const char *vals[2];
-	PGresult *r = NULL;
+	char *nsp = NULL, *rel = NULL;
+	char oid[16];
+	const char *vals[1] = { oid };
 	struct schema_table *t = NULL;
-	int rows;
+	int rows, found;
 
-	if (dot && !(nsp = strndup(table, (size_t)(dot - table)))) {
-		err_oom(e);
+	/* the table is found once, by schema and name, and read by its
+	 * schema-qualified name from then on: search_path has no say */
+	if (pgutil_parse_name(table, &nsp, &rel, e) < 0)
 		return NULL;
-	}
-	vals[0] = nsp;
-	vals[1] = dot ? dot + 1 : table;
-	r = pg_params(p,
-		      "SELECT c.oid FROM pg_class c JOIN pg_namespace n "
-		      "ON n.oid = c.relnamespace WHERE c.relname = $2 "
-		      "AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND "
-		      "($1::name IS NULL AND pg_table_is_visible(c.oid) "
-		      "OR n.nspname = $1)",
-		      2, vals, e);
-	free(nsp);
-	if (!r)
-		goto fail;
-	if (PQntuples(r) != 1) {
-		err_set(e, ERR_DB, "no table '%s' in %s", table, PQdb(p->conn));
+	if ((found = pgutil_table_oid((struct pg_conn *)p->conn, nsp, rel,
+				      "rpvmf", oid, e)) <= 0) {
+		if (found == 0)
+			err_set(e, ERR_DB, "no table '%s' in %s", table,
+				PQdb(p->conn));
 		goto fail;
 	}
-	vals[0] = PQgetvalue(r, 0, 0);
 	{
 		PGresult *c = pg_params(
 		    p,
@@ -233,7 +217,7 @@ static struct schema_table *pg_describe(struct source *s, const char *table,
 			goto fail;
 		}
 		if (!(t = calloc(1, sizeof(*t))) ||
-		    !(t->name = strdup(table)) ||
+		    schema_table_set_name(t, nsp, rel, e) < 0 ||
 		    !(t->cols = calloc((size_t)rows, sizeof(*t->cols))) ||
 		    !(t->types = calloc((size_t)rows, sizeof(*t->types))) ||
 		    !(t->pk = calloc((size_t)rows, sizeof(*t->pk)))) {
@@ -371,10 +355,12 @@ static struct schema_table *pg_describe(struct source *s, const char *table,
 		}
 		PQclear(x);
 	}
-	PQclear(r);
+	free(nsp);
+	free(rel);
 	return t;
 fail:
-	PQclear(r);
+	free(nsp);
+	free(rel);
 	schema_table_free(t);
 	if (e->class == ERR_DB || e->class == ERR_STREAM)
 		err_prefix(e, "table %s", table);
@@ -505,7 +491,7 @@ static int pg_open_rows(struct source *s, const struct source_query *q,
 			return -1;
 	}
 	if (buf_adds(&p->sql, " FROM ", e) < 0 ||
-	    pgutil_quote_table(&p->sql, t->name, e) < 0)
+	    pgutil_quote_table(&p->sql, t->schema, t->table, e) < 0)
 		return -1;
 	if (q->where) {
 		if (buf_addf(&p->sql, e, " WHERE (%s)", q->where) < 0)
@@ -524,7 +510,7 @@ static int pg_open_rows(struct source *s, const struct source_query *q,
 		    buf_adds(&mm, ")::int8, max(", e) < 0 ||
 		    pgutil_quote_ident(&mm, k, strlen(k), e) < 0 ||
 		    buf_adds(&mm, ")::int8 FROM ", e) < 0 ||
-		    pgutil_quote_table(&mm, t->name, e) < 0 ||
+		    pgutil_quote_table(&mm, t->schema, t->table, e) < 0 ||
 		    (q->where &&
 		     buf_addf(&mm, e, " WHERE (%s)", q->where) < 0)) {
 			buf_release(&mm);
@@ -882,14 +868,23 @@ static int pg_facts(struct source *s, const struct schema_table *t, int exact,
 
 	buf_init(&name, 1u << 20);
 	buf_init(&q, 1u << 20);
-	if (pgutil_quote_table(&name, t->name, e) < 0)
+	char oid[16];
+	int found;
+
+	if (pgutil_quote_table(&name, t->schema, t->table, e) < 0)
 		goto out;
-	vals[0] = (char *)name.data;
+	if ((found = pgutil_table_oid((struct pg_conn *)p->conn, t->schema,
+				      t->table, "rpvmf", oid, e)) <= 0) {
+		if (found == 0)
+			err_set(e, ERR_DB, "no such table");
+		goto out;
+	}
+	vals[0] = oid;
 	/* reltuples is -1 for a table never analysed (PostgreSQL 14+) */
 	if (!(r = pg_query(p,
 			   "SELECT c.reltuples::bigint, pg_table_size(c.oid), "
 			   "pg_indexes_size(c.oid) FROM pg_class c "
-			   "WHERE c.oid = $1::regclass",
+			   "WHERE c.oid = $1::oid",
 			   1, vals, e)))
 		goto out;
 	if (PQntuples(r) == 1) {
@@ -916,7 +911,7 @@ static int pg_facts(struct source *s, const struct schema_table *t, int exact,
 			   "SELECT a.attname, pg_get_constraintdef(c.oid) "
 			   "FROM pg_constraint c JOIN pg_attribute a ON "
 			   "a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
-			   "WHERE c.conrelid = $1::regclass AND c.contype = 'c' "
+			   "WHERE c.conrelid = $1::oid AND c.contype = 'c' "
 			   "AND array_length(c.conkey, 1) = 1",
 			   1, vals, e)))
 		goto out;
@@ -1000,7 +995,7 @@ static int pg_per_day(struct source *s, const struct schema_table *t,
 	buf_init(&tn, 1u << 20);
 	if (pgutil_quote_ident(&cn, t->cols[col].name,
 			       strlen(t->cols[col].name), e) < 0 ||
-	    pgutil_quote_table(&tn, t->name, e) < 0 ||
+	    pgutil_quote_table(&tn, t->schema, t->table, e) < 0 ||
 	    buf_adds(&q, "SELECT to_char(max(", e) < 0 ||
 	    buf_add(&q, cn.data, cn.len, e) < 0 ||
 	    buf_adds(&q, "), 'YYYY-MM-DD') FROM ", e) < 0 ||

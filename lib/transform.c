@@ -557,9 +557,24 @@ static int plan_table(struct spec *s, struct table_spec *t,
 		}
 	}
 	cJSON_ReplaceItemInObjectCaseSensitive(j, "columns", newcols);
-	if (t && t->rename)
-		cJSON_ReplaceItemInObjectCaseSensitive(
-		    j, "name", cJSON_CreateString(t->rename));
+	if (t && t->rename) {
+		/* a rename in ferry's name syntax: "archive.messages" moves
+		 * the table to schema archive, a bare name keeps its schema */
+		char *rs, *rt;
+		if (schema_name_parse(t->rename, &rs, &rt, e) < 0) {
+			e->class = ERR_SPEC;
+			err_prefix(e, "tables.%s.rename", in->name);
+			goto out;
+		}
+		cJSON_ReplaceItemInObjectCaseSensitive(j, "name",
+						       cJSON_CreateString(rt));
+		if (rs) {
+			cJSON_DeleteItemFromObjectCaseSensitive(j, "schema");
+			cJSON_AddStringToObject(j, "schema", rs);
+		}
+		free(rs);
+		free(rt);
+	}
 	if (!(outjs = cJSON_PrintUnformatted(j))) {
 		err_oom(e);
 		goto out;

@@ -1196,7 +1196,7 @@ static int skip_stream_table(struct side *s, struct err *e)
 
 #define MAX_SEEN 4096
 
-int verify_run(struct verify_opts *o, struct err *e)
+static int run(struct verify_opts *o, struct err *e)
 {
 	char **seen = calloc(MAX_SEEN, sizeof(*seen));
 	size_t seen_n = 0;
@@ -1421,5 +1421,38 @@ out:
 	stream_writer_free(sd[0].emit);
 	side_close(&sd[0]);
 	side_close(&sd[1]);
+	return rc;
+}
+
+/* -t names as ferry prints them (public."x.y" is "x.y"), so that they
+ * meet the names of the sides' tables */
+int verify_run(struct verify_opts *o, struct err *e)
+{
+	const char *const *given = o->tables;
+	char **norm = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	if (o->ntables && !(norm = calloc(o->ntables, sizeof(*norm))))
+		return err_oom(e);
+	for (; n < o->ntables; n++) {
+		char *sc, *tb;
+		if (schema_name_parse(given[n], &sc, &tb, e) < 0) {
+			err_prefix(e, "-t");
+			goto out;
+		}
+		norm[n] = schema_name_format(sc, tb, e);
+		free(sc);
+		free(tb);
+		if (!norm[n])
+			goto out;
+	}
+	o->tables = (const char *const *)norm;
+	rc = run(o, e);
+	o->tables = given;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(norm[i]);
+	free(norm);
 	return rc;
 }

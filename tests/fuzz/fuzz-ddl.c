@@ -139,6 +139,9 @@ static int known_ident(const struct ddl_check *c)
 
 	if (is_name_or_part(c, t->name))
 		return 1;
+	/* a table without a schema is public's, named so */
+	if (c->engine == DDL_PG && eqs(&c->tok, "public"))
+		return 1;
 	if (c->engine == DDL_PG) {
 		const char *dot = strchr(t->name, '.');
 		char part[SCHEMA_MAX_NAME + 1];
