@@ -98,15 +98,25 @@ const char *cli_prog(void)
 	return cli_name;
 }
 
+void cli_say(const char *kind, const char *text)
+{
+	char *clean = err_clean_dup(text);
+
+	fprintf(stderr, "%s: %s%s\n", cli_name, kind ? kind : "",
+		clean ? clean : "out of memory");
+	free(clean);
+}
+
 void cli_usage_error(const char *fmt, ...)
 {
+	char line[2048];
 	va_list ap;
 
-	fprintf(stderr, "%s: ", cli_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\ntry '%s --help'\n", cli_name);
+	cli_say(NULL, line);
+	fprintf(stderr, "try '%s --help'\n", cli_name);
 	exit(ERR_USAGE);
 }
 
@@ -197,7 +207,7 @@ int cli_check_table_column(const char *arg, struct err *e)
 
 int cli_report(const struct err *e)
 {
-	fprintf(stderr, "%s: %s\n", cli_name, e->msg);
+	cli_say(NULL, e->msg);
 	return e->class ? (int)e->class : ERR_SYSTEM;
 }
 

@@ -34,6 +34,11 @@ void cli_need_std(int fd);
 /* The name given to cli_init(). */
 const char *cli_prog(void);
 
+/* Print "PROG: KIND<text>" on stderr, one line: text's control characters
+ * escaped (err_clean_dup), so that no name can forge a line.  kind may be
+ * NULL (nothing), or "notice: " and the like. */
+void cli_say(const char *kind, const char *text);
+
 /* Print "PROG: <message>" and "try 'PROG --help'" on stderr; exit 2. */
 void cli_usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void err_init(struct err *e)
@@ -116,4 +117,33 @@ const char *err_quote(char *buf, size_t bufsz, const char *s, size_t len,
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+char *err_clean_dup(const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(s), o = 0;
+	char *d = malloc(n * 4 + 1);
+
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != 0x7f) {
+			d[o++] = (char)c;
+			continue;
+		}
+		d[o++] = '\\';
+		switch (c) {
+		case '\n': d[o++] = 'n'; break;
+		case '\t': d[o++] = 't'; break;
+		case '\r': d[o++] = 'r'; break;
+		default:
+			d[o++] = 'x';
+			d[o++] = hex[c >> 4];
+			d[o++] = hex[c & 15];
+		}
+	}
+	d[o] = '\0';
+	return d;
 }

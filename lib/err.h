@@ -67,4 +67,12 @@ int err_oom(struct err *e);
 const char *err_quote(char *buf, size_t bufsz, const char *s, size_t len,
 		      size_t max);
 
+/*
+ * A copy of s, malloc'd (the caller frees it), for a line of text meant
+ * for people: every control character (below 0x20, and 0x7f) written as
+ * \n, \t, \r or \xNN, so that a name holding a newline cannot
+ * forge a line of its own.  NULL when out of memory.
+ */
+char *err_clean_dup(const char *s);
+
 #endif

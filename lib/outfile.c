@@ -18,7 +18,7 @@ void outfile_unlink_pending(void)
 
 static int fail(const struct outfile *o, int errnum, struct err *e)
 {
-	const char *path = o->path ? o->path : "stdout";
+	const char *path = o->path;
 
 	if (errnum == EPIPE)
 		return err_set(e, ERR_PIPE, "the next stage of the pipe is gone");
@@ -40,8 +40,8 @@ static void forget(struct outfile *o)
 	o->tmp = NULL;
 }
 
-int outfile_open(struct outfile *o, const char *opt, const char *path,
-		 mode_t mode, struct err *e)
+int outfile_open(struct outfile *o, FILE *std, const char *opt,
+		 const char *path, mode_t mode, struct err *e)
 {
 	const char *slash, *base;
 	struct stat st;
@@ -53,7 +53,7 @@ int outfile_open(struct outfile *o, const char *opt, const char *path,
 	o->path = path;
 	o->mode = mode;
 	if (!path) {
-		o->f = stdout;
+		o->f = std;
 		return 0;
 	}
 	slash = strrchr(path, '/');
@@ -133,9 +133,9 @@ int outfile_finish(struct outfile *o, int ok, struct err *e)
 
 	if (!o->f)
 		return 0;
-	if (!o->tmp) { /* stdout, a device, a pipe */
+	if (!o->tmp) { /* the standard output, a device, a pipe */
 		if (!ok) {
-			if (o->f != stdout)
+			if (o->path)
 				fclose(o->f);
 		} else if (fflush(o->f) != 0) {
 			rc = fail(o, errno, e);
@@ -170,7 +170,7 @@ int outfile_replace(const char *opt, const char *path, const void *data,
 {
 	struct outfile o;
 
-	if (outfile_open(&o, opt, path, mode, e) < 0)
+	if (outfile_open(&o, NULL, opt, path, mode, e) < 0)
 		return -1;
 	if (len && fwrite(data, 1, len, o.f) != len) {
 		int errnum = errno ? errno : EIO;

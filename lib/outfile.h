@@ -7,7 +7,7 @@
  * half file under NAME, nor destroys the one that was there.
  *
  * A device, a pipe or a symbolic link is written where it is (renaming
- * over it would replace it), and no path means stdout.
+ * over it would replace it), and no path means the standard output.
  *
  * The temporary names of the files being written are kept in a small
  * table that outfile_unlink_pending() (safe in a signal handler) removes.
@@ -25,19 +25,19 @@
 
 struct outfile {
 	const char *opt;  /* the option that named the file, for messages */
-	const char *path; /* NULL: stdout */
+	const char *path; /* NULL: the standard output */
 	char *tmp;	  /* the temporary name, or NULL */
 	FILE *f;
 	mode_t mode; /* 0: what a plain create gives under the umask */
 };
 
 /*
- * Open path (stdout when NULL) for writing; messages name `opt` (may be
- * NULL) and path.  mode 0 gives a plain create's mode.  0, or -1 with e
- * set (ERR_SYSTEM).
+ * Open path for writing, or take `std` (the program's standard output)
+ * when path is NULL; messages name `opt` (may be NULL) and path.  mode 0
+ * gives a plain create's mode.  0, or -1 with e set (ERR_SYSTEM).
  */
-int outfile_open(struct outfile *o, const char *opt, const char *path,
-		 mode_t mode, struct err *e);
+int outfile_open(struct outfile *o, FILE *std, const char *opt,
+		 const char *path, mode_t mode, struct err *e);
 
 /*
  * ok: the run succeeded: flush, sync, close and rename into place (0, or

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+static int tsv_escape_from(struct buf *out, size_t start, struct err *e);
+
 int rowfmt_header(struct buf *out, enum rowfmt_kind k,
 		  const struct schema_table *t, struct err *e)
 {
@@ -27,8 +29,13 @@ int rowfmt_header(struct buf *out, enum rowfmt_kind k,
 					return -1;
 			if (buf_addc(out, '"', e) < 0)
 				return -1;
-		} else if (buf_add(out, v.v.s.p, v.v.s.len, e) < 0) {
-			return -1;
+		} else {
+			/* a name with a tab or newline must not make
+			 * columns or rows of its own */
+			size_t start = out->len;
+			if (buf_add(out, v.v.s.p, v.v.s.len, e) < 0 ||
+			    tsv_escape_from(out, start, e) < 0)
+				return -1;
 		}
 	}
 	return buf_addc(out, '\n', e);

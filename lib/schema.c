@@ -518,6 +518,14 @@ static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
 					i + 1);
 				goto fail_named;
 			}
+			for (size_t q = 0; q < t->npk; q++)
+				if (t->pk[q] == (size_t)idx) {
+					err_set(e, ERR_STREAM,
+						"primary key member %d names "
+						"column %s again",
+						i + 1, t->cols[idx].name);
+					goto fail_named;
+				}
 			t->pk[t->npk++] = (size_t)idx;
 		}
 	}

@@ -62,6 +62,8 @@ struct pg_sink {
 	const struct schema_table *t;
 	struct buf name;  /* the target, quoted */
 	struct buf plain; /* the same, for pg_get_serial_sequence */
+	char *defschema;  /* current_schema() at connect: a stream table
+			   * without a schema (a MySQL source's) goes there */
 	char *tschema;	  /* the target's schema and table, unquoted */
 	char *ttable;
 	struct buf cols;  /* "c1", "c2", ... */
@@ -1206,9 +1208,21 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	/* the catalog's names: schema and table, fitted (pgname.h) */
 	free(p->tschema);
 	free(p->ttable);
-	p->tschema = strdup(p->pn.schema ? p->pn.schema : "public");
+	if (p->pn.schema) {
+		p->tschema = strdup(p->pn.schema);
+	} else if (t->schema && strcmp(name, t->name) == 0) {
+		char fit[PGNAME_MAX + 1];
+		pgname_fit(t->schema, fit);
+		p->tschema = strdup(fit);
+	} else {
+		p->tschema = strdup(p->defschema ? p->defschema : "public");
+	}
 	p->ttable = strdup(p->pn.tname);
 	if (!p->tschema || !p->ttable)
+		return err_oom(e);
+	/* the DDL builders name the same schema */
+	free(p->pn.schema);
+	if (!(p->pn.schema = strdup(p->tschema)))
 		return err_oom(e);
 	if (pgutil_quote_table(&p->name, p->tschema, p->ttable, e) < 0 ||
 	    buf_add(&p->plain, p->name.data, p->name.len, e) < 0)
@@ -1557,6 +1571,7 @@ static void pg_close(struct sink *s)
 	if (p->conn)
 		PQfinish(p->conn);
 	free(p->as_int);
+	free(p->defschema);
 	free(p->tschema);
 	free(p->ttable);
 	free(p->bkind);
@@ -1637,6 +1652,25 @@ struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
 	    exec_ok(p, "SET TimeZone = 'UTC'", e) < 0 ||
 	    exec_ok(p, "SET client_min_messages = warning", e) < 0)
 		goto fail;
+	{
+		/* read once: every table of the run is then named with its
+		 * schema, never left to search_path */
+		PGresult *r = PQexecParams(p->conn, "SELECT current_schema()",
+					   0, NULL, NULL, NULL, NULL, 0);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			pgutil_msg(e, "reading current_schema()",
+				   PQresultErrorMessage(r));
+			PQclear(r);
+			goto fail;
+		}
+		if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) &&
+		    !(p->defschema = strdup(PQgetvalue(r, 0, 0)))) {
+			PQclear(r);
+			err_oom(e);
+			goto fail;
+		}
+		PQclear(r);
+	}
 	if (o->job && (checkpoint_pg_ensure((struct pg_conn *)p->conn, e) < 0 ||
 		       checkpoint_pg_lock((struct pg_conn *)p->conn, o->job,
 					  e) < 0))

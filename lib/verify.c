@@ -2,6 +2,7 @@
 
 #include <cJSON.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -23,6 +24,39 @@
 #include <xxhash.h>
 
 #define KEY_MAX 16 /* primary-key columns a merge handles */
+
+
+/*
+ * A line (or the part of one) for people on o->out: names and values from
+ * a stream or a database may hold control characters; escaped here, none
+ * can end a line early or forge one ("the two sides are equal").  A
+ * newline at the end of the format is the line's own.
+ */
+static void say(const struct verify_opts *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void say(const struct verify_opts *o, const char *fmt, ...)
+{
+	va_list ap;
+	char *text, *clean;
+	int n;
+	size_t len;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !(text = malloc((size_t)n + 1)))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	len = (size_t)n;
+	if (len && text[len - 1] == '\n')
+		text[--len] = '\0';
+	if ((clean = err_clean_dup(text)))
+		fprintf(o->out, "%s%s", clean, len < (size_t)n ? "\n" : "");
+	free(clean);
+	free(text);
+}
 
 struct side {
 	const char *spec;
@@ -492,7 +526,7 @@ static void note_diff(struct cmp *c, struct verify_opts *o, const char *kind,
 		cJSON_Delete(cols);
 		return;
 	}
-	fprintf(o->out, "  %s: %s%s\n", kind, key, line ? line : "");
+	say(o, "  %s: %s%s\n", kind, key, line ? line : "");
 	if (c->diffs && (d = cJSON_CreateObject())) {
 		cJSON_AddStringToObject(d, "kind", kind);
 		cJSON_AddStringToObject(d, "key", key);
@@ -596,13 +630,16 @@ static int b_key_is_merge_key(const struct cmp *c, const struct schema_table *t)
 static void emit_skip(const struct cmp *c, const struct verify_opts *o,
 		      const struct schema_table *t, const char *what)
 {
-	if (o->warn)
-		fprintf(o->warn, "%s: warning: table %s: %s: %s\n", cli_prog(),
-			t->name,
-			!t->npk || !c->nkey ? "no primary key on both sides"
-					    : "the primary key of side B is not "
-					      "that of side A",
-			what);
+	char *name;
+
+	if (!o->warn || !(name = err_clean_dup(t->name)))
+		return;
+	fprintf(o->warn, "%s: warning: table %s: %s: %s\n", cli_prog(), name,
+		!t->npk || !c->nkey ? "no primary key on both sides"
+				    : "the primary key of side B is not "
+				      "that of side A",
+		what);
+	free(name);
 }
 
 /*
@@ -850,7 +887,7 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 			continue;
 		if (j < 0) {
 			c.columns_differ = 1;
-			fprintf(o->out, "%s: column %s only in A\n", name, cn);
+			say(o, "%s: column %s only in A\n", name, cn);
 			continue;
 		}
 		c.ca[c.ncols] = i;
@@ -875,7 +912,7 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		if (col_of(a, b->t->cols[j].name) < 0 &&
 		    !ignored(o, name, b->t->cols[j].name)) {
 			c.columns_differ = 1;
-			fprintf(o->out, "%s: column %s only in B\n", name,
+			say(o, "%s: column %s only in B\n", name,
 				b->t->cols[j].name);
 		}
 	/* the key: A's primary key, found by name in B */
@@ -892,7 +929,7 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	if (!c.nkey) {
 		size_t budget = o->sort_budget ? o->sort_budget
 					       : VERIFY_SORT_BUDGET;
-		fprintf(o->out,
+		say(o,
 			"%s: no primary key on both sides: comparing the rows "
 			"sorted\n",
 			name);
@@ -933,7 +970,7 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	a->nskey = b->nskey = c.nkey;
 	a->sample_ppm = b->sample_ppm = c.nkey ? o->sample_ppm : 0;
 	if (o->sample_ppm && o->sample_ppm < 1000000 && !c.nkey)
-		fprintf(o->out, "%s: no key to sample by: every row compared\n",
+		say(o, "%s: no key to sample by: every row compared\n",
 			name);
 	buf_init(&a->skeybuf, (size_t)STREAM_MAX_ROW);
 	buf_init(&b->skeybuf, (size_t)STREAM_MAX_ROW);
@@ -1045,36 +1082,36 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 		!c.extra && !c.changed;
 	if (!equal)
 		o->differ = 1;
-	fprintf(o->out, "%s: A %" PRIu64 " rows, B %" PRIu64 " rows: %s", name,
+	say(o, "%s: A %" PRIu64 " rows, B %" PRIu64 " rows: %s", name,
 		a->rows, b->rows, equal ? "equal" : "DIFFERENT");
 	if (c.nkey && o->sample_ppm && o->sample_ppm < 1000000)
-		fprintf(o->out, " [a sample: %.4g%% of the keys]",
+		say(o, " [a sample: %.4g%% of the keys]",
 			(double)o->sample_ppm / 10000.0);
 	if (!equal && c.nkey)
-		fprintf(o->out,
+		say(o,
 			" (%" PRIu64 " missing in B, %" PRIu64
 			" extra in B, %" PRIu64 " changed)",
 			c.missing, c.extra, c.changed);
 	else if (!equal && (c.missing || c.extra))
-		fprintf(o->out,
+		say(o,
 			" (%" PRIu64 " missing in B, %" PRIu64
 			" extra in B)",
 			c.missing, c.extra);
-	fprintf(o->out, "\n");
+	say(o, "\n");
 	if (a->rejected)
-		fprintf(o->out,
+		say(o,
 			"%s: side A has %" PRIu64 " rows the spec rejects: "
 			"not compared\n",
 			name, a->rejected);
 	if (c.shown > o->max_diffs)
-		fprintf(o->out, "  ... and %" PRIu64 " more differences\n",
+		say(o, "  ... and %" PRIu64 " more differences\n",
 			c.shown - o->max_diffs);
 	if (c.et)
-		fprintf(o->out,
+		say(o,
 			"%s: %" PRIu64 " keys only in B written for deletion\n",
 			name, c.emitted);
 	if (c.ut)
-		fprintf(o->out,
+		say(o,
 			"%s: %" PRIu64 " rows of A written for upsert\n", name,
 			c.upserts);
 	if (o->metrics && metrics_table(o->metrics, name, a->rows, METRICS_NONE,
@@ -1172,7 +1209,7 @@ static int wanted(const struct verify_opts *o, const char *name)
 static void one_sided(struct verify_opts *o, const char *name, char side,
 		      cJSON *report)
 {
-	fprintf(o->out, "%s: only in %c: DIFFERENT\n", name, side);
+	say(o, "%s: only in %c: DIFFERENT\n", name, side);
 	o->differ = 1;
 	if (report) {
 		cJSON *tj = cJSON_CreateObject();
@@ -1397,7 +1434,7 @@ static int run(struct verify_opts *o, struct err *e)
 		err_prefix(e, "--emit-upserts");
 		goto out;
 	}
-	fprintf(o->out, "%s\n",
+	say(o, "%s\n",
 		o->differ ? "the two sides DIFFER" : "the two sides are equal");
 	if (root) {
 		cJSON_AddBoolToObject(root, "equal", !o->differ);

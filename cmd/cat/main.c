@@ -158,7 +158,7 @@ int main(int argc, char **argv)
 	}
 	if (out_path) {
 		/* a half stream or half a decode never takes -o FILE's name */
-		if (outfile_open(&output, NULL, out_path, 0, &e) < 0) {
+		if (outfile_open(&output, stdout, NULL, out_path, 0, &e) < 0) {
 			if (in != stdin)
 				fclose(in);
 			return cli_report(&e);

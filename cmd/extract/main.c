@@ -93,7 +93,7 @@ static void parse_opt_kv(const char *opt, char *arg, struct extract_kv *kv)
 
 static void show_notice(const char *line)
 {
-	fprintf(stderr, "ferry-extract: notice: %s\n", line);
+	cli_say("notice: ", line);
 }
 
 static void parse_kv(const char *opt, char *arg, struct extract_kv *kv)
@@ -426,7 +426,7 @@ int main(int argc, char **argv)
 		cli_scrub_arg(argv[optind], u.display);
 	}
 
-	if (outfile_open(&output, NULL, out_path, 0, &e) < 0) {
+	if (outfile_open(&output, stdout, NULL, out_path, 0, &e) < 0) {
 		uri_release(&u);
 		return cli_report(&e);
 	}

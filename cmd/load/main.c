@@ -70,7 +70,7 @@ static const char usage_text[] =
 
 static void show_notice(const char *line)
 {
-	fprintf(stderr, "%s: notice: %s\n", cli_prog(), line);
+	cli_say("notice: ", line);
 }
 
 /* --check: the report on stdout (and --report FILE); 6 when a load

@@ -147,7 +147,7 @@ int main(int argc, char **argv)
 		}
 		in_name = in_path;
 	}
-	if (outfile_open(&output, NULL, out_path, 0, &e) < 0) {
+	if (outfile_open(&output, stdout, NULL, out_path, 0, &e) < 0) {
 		spec_free(spec);
 		if (in != stdin)
 			fclose(in);

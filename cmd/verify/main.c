@@ -71,7 +71,7 @@ static const char usage_text[] =
 static FILE *open_emit(struct outfile *out, const char *path,
 		       struct err *e)
 {
-	if (outfile_open(out, NULL, strcmp(path, "-") == 0 ? NULL : path, 0,
+	if (outfile_open(out, stdout, NULL, strcmp(path, "-") == 0 ? NULL : path, 0,
 			 e) < 0)
 		return NULL;
 	setvbuf(out->f, NULL, _IOFBF, 1u << 20);
