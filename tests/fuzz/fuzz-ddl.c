@@ -139,8 +139,12 @@ static int known_ident(const struct ddl_check *c)
 
 	if (is_name_or_part(c, t->name))
 		return 1;
-	/* a table without a schema is public's, named so */
+	/* a table without a schema is public's, named so; the table's own
+	 * parts, which may hold dots (schema.h's name syntax) */
 	if (c->engine == DDL_PG && eqs(&c->tok, "public"))
+		return 1;
+	if ((t->table && is_name_fitted(c, t->table)) ||
+	    (t->schema && is_name_fitted(c, t->schema)))
 		return 1;
 	if (c->engine == DDL_PG) {
 		const char *dot = strchr(t->name, '.');
