@@ -915,6 +915,43 @@ static int add_copy_text(struct pg_sink *p, const char *s, size_t len,
 	return buf_add(&p->copy, s + run, len - run, e);
 }
 
+/*
+ * bytea's hex form, twice the value's size: outside the reject mode (which
+ * keeps whole rows in hand to retry them) a large value goes to the sender
+ * thread in chunks as it is written, so its hex form is never held whole.
+ */
+static int add_copy_hex(struct pg_sink *p, const unsigned char *s, size_t len,
+			struct err *e)
+{
+	static const char hex[] = "0123456789abcdef";
+	int piecewise = !p->base.opts.reject;
+
+	if (buf_add(&p->copy, "\\\\x", 3, e) < 0)
+		return -1;
+	while (len) {
+		size_t n = piecewise && len > PG_COPY_CHUNK / 2
+			       ? PG_COPY_CHUNK / 2
+			       : len;
+		unsigned char *o;
+
+		if (buf_reserve(&p->copy, 2 * n, e) < 0)
+			return -1;
+		o = p->copy.data + p->copy.len;
+		for (size_t k = 0; k < n; k++) {
+			*o++ = (unsigned char)hex[s[k] >> 4];
+			*o++ = (unsigned char)hex[s[k] & 15];
+		}
+		p->copy.len += 2 * n;
+		p->copy.data[p->copy.len] = '\0';
+		s += n;
+		len -= n;
+		if (piecewise && p->copy.len >= PG_COPY_CHUNK &&
+		    sender_push(p, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int add_value(struct pg_sink *p, size_t i, const struct value *v,
 		     struct err *e)
 {
@@ -933,24 +970,9 @@ static int add_value(struct pg_sink *p, size_t i, const struct value *v,
 	case VALUE_ENUM:
 	case VALUE_JSON:
 	case VALUE_DECIMAL: return add_copy_text(p, v->v.s.p, v->v.s.len, e);
-	case VALUE_BYTES: {
-		static const char hex[] = "0123456789abcdef";
-		const unsigned char *s = (const unsigned char *)v->v.s.p;
-		unsigned char *o;
-		if (buf_reserve(b, 3 + 2 * v->v.s.len, e) < 0)
-			return -1;
-		o = b->data + b->len;
-		*o++ = '\\';
-		*o++ = '\\';
-		*o++ = 'x';
-		for (size_t k = 0; k < v->v.s.len; k++) {
-			*o++ = (unsigned char)hex[s[k] >> 4];
-			*o++ = (unsigned char)hex[s[k] & 15];
-		}
-		b->len = (size_t)(o - b->data);
-		b->data[b->len] = '\0';
-		return 0;
-	}
+	case VALUE_BYTES:
+		return add_copy_hex(p, (const unsigned char *)v->v.s.p,
+				    v->v.s.len, e);
 	case VALUE_DATE:
 		if (v->v.i == VALUE_DATE_POS_INF)
 			return buf_adds(b, "infinity", e);
