@@ -25,6 +25,15 @@ static int out_write(FILE *out, struct buf *b, struct err *e)
 	return 0;
 }
 
+struct flush_ctx {
+	FILE *out;
+};
+
+static int flush_to(void *ctx, struct buf *b, struct err *e)
+{
+	return out_write(((struct flush_ctx *)ctx)->out, b, e);
+}
+
 static int selected(const struct cat_opts *o, const char *name, char *seen)
 {
 	if (!o->ntables)
@@ -146,6 +155,8 @@ int cat_decode(FILE *in, FILE *out, const struct cat_opts *o, struct err *e)
 	int rows_out = o->format == CAT_JSONL || o->format == CAT_CSV ||
 		       o->format == CAT_TSV;
 	int rc = -1, trc;
+	struct flush_ctx fc = { out };
+	struct rowfmt_flush fl = { flush_to, &fc };
 
 	buf_init(&b, (size_t)CAT_MAX_LINE);
 	digest_init(&dsum);
@@ -168,7 +179,7 @@ int cat_decode(FILE *in, FILE *out, const struct cat_opts *o, struct err *e)
 		while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {
 			if (!sel || !rows_out)
 				continue;
-			if (rowfmt_row(&b, kind, t, row, e) < 0) {
+			if (rowfmt_row_to(&b, kind, t, row, &fl, e) < 0) {
 				err_prefix(e, "table %s, row %" PRIu64, t->name,
 					   stream_reader_row_number(r));
 				goto out;

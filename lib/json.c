@@ -476,11 +476,17 @@ int json_validate(const char *s, size_t len, struct err *e)
 
 int json_add_string(struct buf *out, const char *s, size_t len, struct err *e)
 {
+	if (buf_addc(out, '"', e) < 0 || json_add_string_body(out, s, len, e) < 0)
+		return -1;
+	return buf_addc(out, '"', e);
+}
+
+int json_add_string_body(struct buf *out, const char *s, size_t len,
+			 struct err *e)
+{
 	static const char hex[] = "0123456789abcdef";
 	size_t i, run = 0;
 
-	if (buf_addc(out, '"', e) < 0)
-		return -1;
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char esc[7];
@@ -509,9 +515,7 @@ int json_add_string(struct buf *out, const char *s, size_t len, struct err *e)
 		if (buf_add(out, esc, n, e) < 0)
 			return -1;
 	}
-	if (buf_add(out, s + run, len - run, e) < 0)
-		return -1;
-	return buf_addc(out, '"', e);
+	return buf_add(out, s + run, len - run, e);
 }
 
 struct keyref {

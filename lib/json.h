@@ -73,4 +73,9 @@ int json_canonical(const char *s, size_t len, struct buf *out, struct err *e);
 /* Append s[0..len) as a JSON string literal (quotes included). */
 int json_add_string(struct buf *out, const char *s, size_t len, struct err *e);
 
+/* The same escapes without the quotes around: byte by byte, so a string
+ * may be written in slices (split anywhere, even inside a character). */
+int json_add_string_body(struct buf *out, const char *s, size_t len,
+			 struct err *e);
+
 #endif

@@ -104,9 +104,98 @@ static int tsv_escape_from(struct buf *out, size_t start, struct err *e)
 	return 0;
 }
 
+/* a large value goes out in slices of this many of its bytes */
+#define ROWFMT_SLICE (1u << 20)
+
+/* Is v a large text or bytes value (value.h's VALUE_CANON_BIG) that a
+ * caller with a flush function gets in slices, never formatted whole? */
+static int sliced(enum value_type t, const struct value *v)
+{
+	return !v->null && (t == VALUE_TEXT || t == VALUE_ENUM ||
+			    t == VALUE_JSON || t == VALUE_BYTES) &&
+	       v->v.s.len >= VALUE_CANON_BIG;
+}
+
+/*
+ * Write a large value through flush, a slice at a time: the line so far,
+ * then each slice's formatted text, so that the formatted value (twice the
+ * value as hex) is never held whole.  Every encoding here works byte by
+ * byte, so a slice may end anywhere; CSV's quoting is decided first by a
+ * look over the whole value.
+ */
+static int row_sliced(struct buf *out, enum rowfmt_kind k, enum value_type t,
+		      const struct value *v, const struct rowfmt_flush *fl,
+		      struct err *e)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *p = v->v.s.p;
+	size_t len = v->v.s.len;
+	int quote = 0;
+
+	if (k == ROWFMT_JSONL || (k == ROWFMT_CSV && t != VALUE_BYTES &&
+				  (memchr(p, '"', len) || memchr(p, ',', len) ||
+				   memchr(p, '\n', len) || memchr(p, '\r', len))))
+		quote = 1;
+	if (quote && buf_addc(out, '"', e) < 0)
+		return -1;
+	if (t == VALUE_BYTES &&
+	    buf_adds(out, k == ROWFMT_CSV ? "\\x" : "\\\\x", e) < 0)
+		return -1;
+	while (len) {
+		size_t n = len < ROWFMT_SLICE ? len : ROWFMT_SLICE, start;
+
+		if (fl->fn(fl->ctx, out, e) < 0)
+			return -1;
+		start = out->len;
+		if (t == VALUE_BYTES) {
+			unsigned char *o;
+			if (buf_reserve(out, 2 * n, e) < 0)
+				return -1;
+			o = out->data + out->len;
+			for (size_t i = 0; i < n; i++) {
+				*o++ = (unsigned char)hex[(unsigned char)p[i] >> 4];
+				*o++ = (unsigned char)hex[(unsigned char)p[i] & 15];
+			}
+			out->len += 2 * n;
+			out->data[out->len] = '\0';
+		} else if (k == ROWFMT_JSONL) {
+			if (json_add_string_body(out, p, n, e) < 0)
+				return -1;
+		} else if (k == ROWFMT_CSV) {
+			size_t run = 0;
+			for (size_t i = 0; i < n; i++) {
+				if (p[i] != '"')
+					continue;
+				/* a quote doubled */
+				if (buf_add(out, p + run, i + 1 - run, e) < 0 ||
+				    buf_addc(out, '"', e) < 0)
+					return -1;
+				run = i + 1;
+			}
+			if (buf_add(out, p + run, n - run, e) < 0)
+				return -1;
+		} else if (buf_add(out, p, n, e) < 0 ||
+			   tsv_escape_from(out, start, e) < 0) {
+			return -1;
+		}
+		p += n;
+		len -= n;
+	}
+	if (quote && buf_addc(out, '"', e) < 0)
+		return -1;
+	return 0;
+}
+
 int rowfmt_row(struct buf *out, enum rowfmt_kind k,
 	       const struct schema_table *t, const struct value *row,
 	       struct err *e)
+{
+	return rowfmt_row_to(out, k, t, row, NULL, e);
+}
+
+int rowfmt_row_to(struct buf *out, enum rowfmt_kind k,
+		  const struct schema_table *t, const struct value *row,
+		  const struct rowfmt_flush *fl, struct err *e)
 {
 	if (k == ROWFMT_JSONL) {
 		if (buf_adds(out, "{\"table\":", e) < 0 ||
@@ -123,6 +212,10 @@ int rowfmt_row(struct buf *out, enum rowfmt_kind k,
 			if (row[i].null) {
 				if (buf_adds(out, "null", e) < 0)
 					return -1;
+			} else if (fl && sliced(t->cols[i].type, &row[i])) {
+				if (row_sliced(out, k, t->cols[i].type, &row[i],
+					       fl, e) < 0)
+					return -1;
 			} else if (value_format(out, t->cols[i].type, &row[i],
 						VALUE_STYLE_JSON, e) < 0) {
 				return -1;
@@ -137,6 +230,12 @@ int rowfmt_row(struct buf *out, enum rowfmt_kind k,
 			return -1;
 		if (row[i].null) {
 			if (k == ROWFMT_TSV && buf_adds(out, "\\N", e) < 0)
+				return -1;
+			continue;
+		}
+		if (fl && sliced(t->cols[i].type, &row[i])) {
+			if (row_sliced(out, k, t->cols[i].type, &row[i], fl,
+				       e) < 0)
 				return -1;
 			continue;
 		}

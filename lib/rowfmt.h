@@ -33,6 +33,20 @@ int rowfmt_row(struct buf *out, enum rowfmt_kind k,
 	       const struct schema_table *t, const struct value *row,
 	       struct err *e);
 
+/* Where a line too large to hold goes: fn writes out's bytes and empties
+ * it (0, or -1 with e set). */
+struct rowfmt_flush {
+	int (*fn)(void *ctx, struct buf *out, struct err *e);
+	void *ctx;
+};
+
+/* rowfmt_row, but a large text or bytes value (value.h's VALUE_CANON_BIG
+ * and more) is formatted a slice at a time, fl taking the line so far
+ * before each slice: the same bytes in the end, in bounded memory. */
+int rowfmt_row_to(struct buf *out, enum rowfmt_kind k,
+		  const struct schema_table *t, const struct value *row,
+		  const struct rowfmt_flush *fl, struct err *e);
+
 /*
  * Parse one JSON line into a row of the table it names.  *tree receives the
  * parse tree, which the caller frees with json_free() once the row has been

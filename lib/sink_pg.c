@@ -1313,12 +1313,53 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	return start_copy(p, e);
 }
 
-/* one value of a COPY text row */
+/*
+ * bytea's hex form, twice the value's size: outside the reject mode (which
+ * keeps whole rows in hand to retry them) a large value goes to the sender
+ * thread in chunks as it is written, so its hex form is never held whole.
+ */
+static int add_copy_hex(struct pg_sink *p, const unsigned char *s, size_t len,
+			struct err *e)
+{
+	static const char hex[] = "0123456789abcdef";
+	int piecewise = !p->base.opts.reject;
+
+	if (buf_add(&p->copy, "\\\\x", 3, e) < 0)
+		return -1;
+	while (len) {
+		size_t n = piecewise && len > PG_COPY_CHUNK / 2
+			       ? PG_COPY_CHUNK / 2
+			       : len;
+		unsigned char *o;
+
+		if (buf_reserve(&p->copy, 2 * n, e) < 0)
+			return -1;
+		o = p->copy.data + p->copy.len;
+		for (size_t k = 0; k < n; k++) {
+			*o++ = (unsigned char)hex[s[k] >> 4];
+			*o++ = (unsigned char)hex[s[k] & 15];
+		}
+		p->copy.len += 2 * n;
+		p->copy.data[p->copy.len] = '\0';
+		s += n;
+		len -= n;
+		if (piecewise && p->copy.len >= PG_COPY_CHUNK &&
+		    sender_push(p, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* one value of a COPY text row; a large bytea goes out in chunks */
 static int add_value(struct pg_sink *p, size_t i, const struct value *v,
 		     struct err *e)
 {
-	return loadfmt_pg_copy(&p->copy, p->t->cols[i].type, p->as_int[i], v,
-			       e);
+	enum value_type t = p->t->cols[i].type;
+
+	if (t == VALUE_BYTES && !v->null && v->v.s.len > PG_COPY_CHUNK / 2)
+		return add_copy_hex(p, (const unsigned char *)v->v.s.p,
+				    v->v.s.len, e);
+	return loadfmt_pg_copy(&p->copy, t, p->as_int[i], v, e);
 }
 
 /* the keys of a created table still wait for the table's end */

@@ -32,7 +32,12 @@ struct pg_source {
 	struct value *row;
 	int copying;
 	struct buf in; /* COPY data received, not yet decoded */
-	size_t pos;    /* first byte of in not yet decoded */
+	/* or, instead of in, a large message from libpq used where it lies
+	 * (not copied into in: a 60 MiB value is then held twice, not
+	 * three times, counting libpq's own buffer) */
+	char *chunk;
+	size_t chunk_len;
+	size_t pos; /* first byte of in (or chunk) not yet decoded */
 	struct buf sql;
 	struct buf scratch; /* numeric text */
 };
@@ -573,18 +578,45 @@ static int pg_open_rows(struct source *s, const struct source_query *q,
 	PQclear(r);
 	p->copying = 1;
 	buf_reset(&p->in);
+	PQfreemem(p->chunk);
+	p->chunk = NULL;
 	p->pos = 0;
 	/* the 19-byte header: signature, flags, extension length */
 	return 0;
 }
 
-/* make n bytes available at in[pos..]: 1, 0 at the end of the COPY, -1 */
+#define PG_ADOPT (1u << 20) /* a message this long is used in place */
+
+static const unsigned char *in_data(const struct pg_source *p)
+{
+	return p->chunk ? (const unsigned char *)p->chunk : p->in.data;
+}
+
+static size_t in_len(const struct pg_source *p)
+{
+	return p->chunk ? p->chunk_len : p->in.len;
+}
+
+/* make n bytes available at in_data(p)[pos..]: 1, 0 at the end of the
+ * COPY, -1 */
 static int need(struct pg_source *p, size_t n, struct err *e)
 {
-	while (p->in.len - p->pos < n) {
+	while (in_len(p) - p->pos < n) {
 		char *chunk = NULL;
 		int got;
 
+		if (p->chunk) {
+			/* what is left of a message used in place */
+			size_t left = p->chunk_len - p->pos;
+			buf_reset(&p->in);
+			if (left &&
+			    buf_add(&p->in, p->chunk + p->pos, left, e) < 0)
+				return -1;
+			PQfreemem(p->chunk);
+			p->chunk = NULL;
+			p->pos = 0;
+			continue;
+		}
 		if (p->pos > 0 && p->pos >= p->in.len / 2) {
 			memmove(p->in.data, p->in.data + p->pos,
 				p->in.len - p->pos);
@@ -596,6 +628,14 @@ static int need(struct pg_source *p, size_t n, struct err *e)
 			return 0;
 		if (got < 0)
 			return pg_fail(p, e, "reading rows");
+		if (p->pos == p->in.len && (size_t)got >= PG_ADOPT) {
+			buf_release(&p->in);
+	PQfreemem(p->chunk);
+			p->chunk = chunk;
+			p->chunk_len = (size_t)got;
+			p->pos = 0;
+			continue;
+		}
 		if (buf_add(&p->in, chunk, (size_t)got, e) < 0) {
 			PQfreemem(chunk);
 			return -1;
@@ -637,10 +677,10 @@ static int pg_next_row(struct source *s, const struct value **row,
 			return rc < 0 ? -1
 				      : err_set(e, ERR_DB,
 						"COPY ended before its header");
-		if (memcmp(p->in.data, sig, 11) != 0)
+		if (memcmp(in_data(p), sig, 11) != 0)
 			return err_set(e, ERR_DB, "not a binary COPY header");
-		off = 19 + ((size_t)p->in.data[15] << 24 | (size_t)p->in.data[16] << 16 |
-			    (size_t)p->in.data[17] << 8 | p->in.data[18]);
+		off = 19 + ((size_t)in_data(p)[15] << 24 | (size_t)in_data(p)[16] << 16 |
+			    (size_t)in_data(p)[17] << 8 | in_data(p)[18]);
 		if ((rc = need(p, off, e)) <= 0)
 			return rc < 0 ? -1
 				      : err_set(e, ERR_DB,
@@ -651,7 +691,7 @@ static int pg_next_row(struct source *s, const struct value **row,
 		return rc < 0 ? -1
 			      : err_set(e, ERR_DB,
 					"COPY ended without its trailer");
-	nf = (int16_t)(p->in.data[p->pos] << 8 | p->in.data[p->pos + 1]);
+	nf = (int16_t)(in_data(p)[p->pos] << 8 | in_data(p)[p->pos + 1]);
 	if (nf == -1) {
 		p->pos += 2;
 		if ((rc = need(p, 1, e)) < 0)
@@ -659,7 +699,7 @@ static int pg_next_row(struct source *s, const struct value **row,
 		return finish_copy(p, e) < 0 ? -1 : 0;
 	}
 	/* first make the whole tuple available, then decode it in place */
-	while ((rc = pgbin_tuple_size(p->in.data + p->pos, p->in.len - p->pos,
+	while ((rc = pgbin_tuple_size(in_data(p) + p->pos, in_len(p) - p->pos,
 				      t->ncols, STREAM_MAX_FIELD, &total, &col,
 				      e)) == 0)
 		if ((rc = need(p, total, e)) <= 0)
@@ -674,7 +714,7 @@ static int pg_next_row(struct source *s, const struct value **row,
 						    s->row_no + 1,
 						    t->cols[col].name);
 	s->row_no++;
-	if (pgbin_decode_row(p->dec, t->ncols, p->in.data + p->pos, total,
+	if (pgbin_decode_row(p->dec, t->ncols, in_data(p) + p->pos, total,
 			     &p->scratch, p->row, &col, e) < 0) {
 		if (e->class != ERR_STREAM || col == SIZE_MAX)
 			return -1;

@@ -113,6 +113,15 @@ struct stream_writer {
 	struct buf row;	    /* one encoded row */
 	struct buf scratch; /* canonical encoding for the digest */
 	struct wm_max wm;   /* the highest watermark so far */
+	/* large values of the row being added, left where they lie: the
+	 * row's encoding in `row` lacks their bytes, which belong at
+	 * big[i].at (see w_big_row) */
+	struct w_big {
+		size_t at;
+		const void *p;
+		size_t len;
+	} *big;
+	size_t nbig;
 	uint32_t batch_rows;
 	struct stream_table_stats st;
 	struct stream_totals tot;
@@ -242,6 +251,7 @@ void stream_writer_free(struct stream_writer *w)
 	buf_release(&w->row);
 	buf_release(&w->scratch);
 	buf_release(&w->wm.enc);
+	free(w->big);
 	free(w);
 }
 
@@ -282,11 +292,136 @@ static int w_flush_batch(struct stream_writer *w, struct err *e)
 	return rc;
 }
 
+/* One piece of a frame's payload */
+struct w_piece {
+	const void *p;
+	size_t len;
+};
+
+/*
+ * Compress pieces[0..n) as one zstd frame, feeding them one by one, and
+ * write the output to the stream when `write` is set; the compressed size
+ * goes to *z.  Without `write`, stop as soon as the output reaches `stop`
+ * bytes (storing the payload raw is then better).  Two calls with the same
+ * pieces produce the same bytes: the first measures the size the frame
+ * header needs, the second writes, so no compressed copy is kept.
+ */
+static int w_zstd_pieces(struct stream_writer *w, const struct w_piece *pc,
+			 size_t n, size_t rawlen, int write, size_t stop,
+			 size_t *z, struct err *e)
+{
+	size_t outsz = ZSTD_CStreamOutSize(), r;
+
+	*z = 0;
+	buf_reset(&w->zbuf);
+	if (buf_reserve(&w->zbuf, outsz, e) < 0)
+		return -1;
+	ZSTD_CCtx_reset(w->cctx, ZSTD_reset_session_and_parameters);
+	if (ZSTD_isError(r = ZSTD_CCtx_setParameter(
+			     w->cctx, ZSTD_c_compressionLevel, w->level)) ||
+	    ZSTD_isError(r = ZSTD_CCtx_setPledgedSrcSize(w->cctx, rawlen)))
+		return err_set(e, ERR_SYSTEM, "zstd: %s",
+			       ZSTD_getErrorName(r));
+	for (size_t i = 0; i < n; i++) {
+		ZSTD_EndDirective end = i + 1 == n ? ZSTD_e_end
+						   : ZSTD_e_continue;
+		ZSTD_inBuffer in = { pc[i].p, pc[i].len, 0 };
+		do {
+			ZSTD_outBuffer out = { w->zbuf.data, outsz, 0 };
+			r = ZSTD_compressStream2(w->cctx, &out, &in, end);
+			if (ZSTD_isError(r))
+				return err_set(e, ERR_SYSTEM, "zstd: %s",
+					       ZSTD_getErrorName(r));
+			*z += out.pos;
+			if (write && w_write(w, out.dst, out.pos, e) < 0)
+				return -1;
+			if (!write && *z >= stop)
+				return 0;
+		} while (end == ZSTD_e_end ? r != 0 : in.pos < in.size);
+	}
+	return 0;
+}
+
+/*
+ * Write a rows frame holding the one row in w->row and w->big: its large
+ * values go from where they lie to the stream (hashed, compressed, written
+ * piece by piece), so the writer keeps no copy of them.
+ */
+static int w_big_row(struct stream_writer *w, struct err *e)
+{
+	struct w_piece *pc;
+	unsigned char h[STREAM_FRAME_HEADER_SIZE];
+	XXH3_state_t *st = NULL;
+	size_t n = 0, at = 0, rawlen = w->row.len, z = 0, z2;
+	unsigned flags = 0;
+	int rc = -1;
+
+	if (!(pc = calloc(2 * w->nbig + 1, sizeof(*pc))))
+		return err_oom(e);
+	for (size_t i = 0; i < w->nbig; i++) {
+		pc[n++] = (struct w_piece){ w->row.data + at,
+					    w->big[i].at - at };
+		pc[n++] = (struct w_piece){ w->big[i].p, w->big[i].len };
+		at = w->big[i].at;
+		rawlen += w->big[i].len;
+	}
+	pc[n++] = (struct w_piece){ w->row.data + at, w->row.len - at };
+	if (!(st = XXH3_createState())) {
+		err_oom(e);
+		goto out;
+	}
+	XXH3_64bits_reset(st);
+	for (size_t i = 0; i < n; i++)
+		XXH3_64bits_update(st, pc[i].p, pc[i].len);
+	if (w->level > 0) {
+		if (w_zstd_pieces(w, pc, n, rawlen, 0, rawlen, &z, e) < 0)
+			goto out;
+		if (z < rawlen)
+			flags |= STREAM_FLAG_ZSTD;
+	}
+	h[0] = STREAM_FRAME_ROWS;
+	h[1] = (unsigned char)flags;
+	put_u16(h + 2, 0);
+	put_u32(h + 4, (uint32_t)(flags ? z : rawlen));
+	put_u32(h + 8, (uint32_t)rawlen);
+	put_u32(h + 12, 1);
+	put_u64(h + 16, XXH3_64bits_digest(st));
+	put_u32(h + 24, (uint32_t)XXH3_64bits(h, 24));
+	if (w_write(w, h, sizeof(h), e) < 0)
+		goto out;
+	if (flags) {
+		if (w_zstd_pieces(w, pc, n, rawlen, 1, 0, &z2, e) < 0)
+			goto out;
+		if (z2 != z) {
+			err_set(e, ERR_SYSTEM,
+				"internal error: zstd gave %zu bytes, then %zu",
+				z, z2);
+			goto out;
+		}
+	} else {
+		for (size_t i = 0; i < n; i++)
+			if (w_write(w, pc[i].p, pc[i].len, e) < 0)
+				goto out;
+	}
+	w->tot.frames++;
+	w->bytes += sizeof(h) + (flags ? z : rawlen);
+	w->st.batches++;
+	w->st.raw_bytes += rawlen;
+	w->st.stored_bytes += flags ? z : rawlen;
+	rc = 0;
+out:
+	XXH3_freeState(st);
+	free(pc);
+	buf_release(&w->zbuf);
+	return rc;
+}
+
 int stream_writer_add_row(struct stream_writer *w, const struct value *row,
 			  struct err *e)
 {
 	const struct schema_table *t = w->t;
-	size_t nb = (t->ncols + 7) / 8;
+	size_t nb = (t->ncols + 7) / 8, bigbytes = 0;
+	unsigned char lenbuf[10];
 	struct digest h;
 	size_t i;
 
@@ -294,6 +429,7 @@ int stream_writer_add_row(struct stream_writer *w, const struct value *row,
 		return err_set(e, ERR_SYSTEM,
 			       "internal error: row outside a table");
 	buf_reset(&w->row);
+	w->nbig = 0;
 	if (buf_reserve(&w->row, nb, e) < 0)
 		goto fail;
 	memset(w->row.data, 0, nb);
@@ -324,8 +460,37 @@ int stream_writer_add_row(struct stream_writer *w, const struct value *row,
 				v->v.s.len, STREAM_MAX_FIELD);
 			goto fail_col;
 		}
+		if (value_type_is_bytes(c->type) &&
+		    w->row.len + bigbytes + value_put_uvarint(lenbuf, v->v.s.len) +
+			    v->v.s.len >
+			STREAM_MAX_ROW) {
+			err_set(e, ERR_STREAM,
+				"row is wider than the limit of %u bytes",
+				STREAM_MAX_ROW);
+			goto fail_col;
+		}
 		if (value_check(c->type, v, c->labels, c->nlabels, e) < 0)
 			goto fail_col;
+		if (value_type_is_bytes(c->type) &&
+		    v->v.s.len >= STREAM_BIG_VALUE) {
+			/* its length now, its bytes where they lie */
+			unsigned char len[10];
+			if (!w->big &&
+			    !(w->big = calloc(STREAM_MAX_ROW / STREAM_BIG_VALUE,
+					      sizeof(*w->big)))) {
+				err_oom(e);
+				goto fail;
+			}
+			if (buf_add(&w->row, len,
+				    value_put_uvarint(len, v->v.s.len), e) < 0)
+				goto fail;
+			w->big[w->nbig].at = w->row.len;
+			w->big[w->nbig].p = v->v.s.p;
+			w->big[w->nbig].len = v->v.s.len;
+			w->nbig++;
+			bigbytes += v->v.s.len;
+			continue;
+		}
 		if (value_encode(&w->row, c->type, v, e) < 0) {
 			if (e->class == ERR_STREAM)
 				err_set(
@@ -335,11 +500,23 @@ int stream_writer_add_row(struct stream_writer *w, const struct value *row,
 			goto fail_col;
 		}
 	}
+	if (w->row.len + bigbytes > STREAM_MAX_ROW) {
+		err_set(e, ERR_STREAM, "row is wider than the limit of %u bytes",
+			STREAM_MAX_ROW);
+		goto fail;
+	}
 	if (digest_row(t->types, row, t->ncols, &w->scratch, &h, e) < 0)
 		goto fail;
 	digest_add(&w->st.digest, &h);
 	if (wm_update(&w->wm, t, row, e) < 0)
 		goto fail;
+	if (w->nbig) {
+		/* a row of its own, written from where its values lie */
+		if (w_flush_batch(w, e) < 0 || w_big_row(w, e) < 0)
+			goto fail;
+		w->st.rows++;
+		return 0;
+	}
 	if (w->batch_rows && w->batch.len + w->row.len > w->batch_bytes &&
 	    w_flush_batch(w, e) < 0)
 		goto fail;
@@ -583,6 +760,89 @@ struct payload {
 	uint32_t stored_len;
 };
 
+/* buffers up to this size are kept from frame to frame; a large frame is
+ * decompressed as it is read, R_CHUNK stored bytes at a time */
+#define R_KEEP (4u << 20)
+#define R_CHUNK (1u << 20)
+
+static int r_truncated(struct stream_reader *r, size_t got, uint32_t stored_len)
+{
+	return r_fail(r, r->frame_off,
+		      "truncated stream: ends inside the payload of a %s frame "
+		      "(%zu of %" PRIu32 " bytes)",
+		      kind_name(r->kind), got, stored_len);
+}
+
+/*
+ * Decompress the stored payload of the current frame into r->raw (room for
+ * raw_len bytes reserved) while reading it, so the stored copy of a large
+ * frame is never held whole.  The same checks as for a small frame:
+ * exactly one zstd frame, exactly raw_len bytes.
+ */
+static int r_inflate(struct stream_reader *r, uint32_t stored_len,
+		     uint32_t raw_len)
+{
+	ZSTD_outBuffer out = { r->raw.data, raw_len, 0 };
+	size_t left = stored_len, got, ret = 1;
+
+	buf_reset(&r->stored);
+	if (buf_reserve(&r->stored, R_CHUNK, r->e) < 0)
+		return -1;
+	ZSTD_DCtx_reset(r->dctx, ZSTD_reset_session_only);
+	while (left) {
+		size_t want = left < R_CHUNK ? left : R_CHUNK;
+		ZSTD_inBuffer in;
+
+		if (r_read(r, r->stored.data, want, &got) < 0)
+			return -1;
+		if (got < want)
+			return r_truncated(r, stored_len - left + got,
+					   stored_len);
+		left -= got;
+		in = (ZSTD_inBuffer){ r->stored.data, got, 0 };
+		while (in.pos < in.size) {
+			size_t ipos = in.pos, opos = out.pos;
+			if (ret == 0)
+				return r_fail(r, r->frame_off,
+					      "compressed payload is not "
+					      "exactly one zstd frame");
+			ret = ZSTD_decompressStream(r->dctx, &out, &in);
+			if (ZSTD_isError(ret))
+				return r_fail(
+				    r, r->frame_off,
+				    "corrupt compressed payload (zstd: %s)",
+				    ZSTD_getErrorName(ret));
+			if (ret && in.pos == ipos && out.pos == opos)
+				return r_fail(r, r->frame_off,
+					      "compressed payload holds more "
+					      "than the %" PRIu32
+					      " bytes the header says",
+					      raw_len);
+		}
+	}
+	/* the last bytes may still be in the decoder */
+	while (ret != 0) {
+		ZSTD_inBuffer in = { NULL, 0, 0 };
+		size_t opos = out.pos;
+		ret = ZSTD_decompressStream(r->dctx, &out, &in);
+		if (ZSTD_isError(ret))
+			return r_fail(r, r->frame_off,
+				      "corrupt compressed payload (zstd: %s)",
+				      ZSTD_getErrorName(ret));
+		if (ret && out.pos == opos)
+			return r_fail(r, r->frame_off,
+				      "compressed payload is not exactly one "
+				      "zstd frame");
+	}
+	if (out.pos != raw_len)
+		return r_fail(
+		    r, r->frame_off,
+		    "compressed payload holds %zu bytes, header says %" PRIu32,
+		    out.pos, raw_len);
+	buf_release(&r->stored);
+	return 0;
+}
+
 /*
  * Read the next frame header and payload and check both.  1 with the
  * payload in *pl, 0 at a clean end of input (no byte read), -1 on error.
@@ -643,24 +903,34 @@ static int r_frame(struct stream_reader *r, struct payload *pl)
 			      "uncompressed frame with stored length %" PRIu32
 			      " and raw length %" PRIu32,
 			      stored_len, raw_len);
-	buf_reset(&r->stored);
-	if (buf_reserve(&r->stored, stored_len, r->e) < 0)
-		return -1;
-	if (r_read(r, r->stored.data, stored_len, &got) < 0)
-		return -1;
-	if (got < stored_len)
-		return r_fail(
-		    r, r->frame_off,
-		    "truncated stream: ends inside the payload of a %s frame "
-		    "(%zu of %" PRIu32 " bytes)",
-		    kind_name(r->kind), got, stored_len);
-	r->stored.len = stored_len;
+	/* buffers a large frame grew are given back, not kept for the
+	 * small frames that follow */
+	if (r->raw.cap > R_KEEP && r->raw.cap / 2 > raw_len)
+		buf_release(&r->raw);
+	if (r->stored.cap > R_KEEP && r->stored.cap / 2 > stored_len)
+		buf_release(&r->stored);
 	pl->stored_len = stored_len;
-	if (r->flags & STREAM_FLAG_ZSTD) {
-		size_t z;
-		buf_reset(&r->raw);
-		if (buf_reserve(&r->raw, raw_len, r->e) < 0)
+	buf_reset(&r->raw);
+	if (buf_reserve(&r->raw, raw_len, r->e) < 0)
+		return -1;
+	if (!(r->flags & STREAM_FLAG_ZSTD)) {
+		if (r_read(r, r->raw.data, stored_len, &got) < 0)
 			return -1;
+		if (got < stored_len)
+			return r_truncated(r, got, stored_len);
+	} else if (raw_len > R_KEEP) {
+		if (r_inflate(r, stored_len, raw_len) < 0)
+			return -1;
+	} else {
+		size_t z;
+		buf_reset(&r->stored);
+		if (buf_reserve(&r->stored, stored_len, r->e) < 0)
+			return -1;
+		if (r_read(r, r->stored.data, stored_len, &got) < 0)
+			return -1;
+		if (got < stored_len)
+			return r_truncated(r, got, stored_len);
+		r->stored.len = stored_len;
 		/* exactly one zstd frame, nothing after it */
 		z = ZSTD_findFrameCompressedSize(r->stored.data, stored_len);
 		if (ZSTD_isError(z) || z != stored_len)
@@ -678,11 +948,9 @@ static int r_frame(struct stream_reader *r, struct payload *pl)
 			    r, r->frame_off,
 			    "compressed payload holds %zu bytes, header says %" PRIu32,
 			    z, raw_len);
-		r->raw.len = z;
-		pl->p = r->raw.data;
-	} else {
-		pl->p = r->stored.data;
 	}
+	r->raw.len = raw_len;
+	pl->p = r->raw.data;
 	pl->len = raw_len;
 	if (XXH3_64bits(pl->p, pl->len) != sum)
 		return r_fail(r, r->frame_off, "payload checksum mismatch");

@@ -29,8 +29,12 @@
  *   stream-end payload: u64 tables, u64 rows, u64 frames before this one,
  *     u64 digest low, u64 digest high (sum of the table digests)
  *
- * Memory: the writer holds one batch and its compressed copy; the reader
- * one frame's stored and raw payload; both bounded by STREAM_MAX_FRAME.
+ * Memory: the writer holds one batch and its compressed copy; a row with
+ * a value of STREAM_BIG_VALUE bytes or more goes in a frame of its own,
+ * hashed, compressed and written from where its values lie, with no copy.
+ * The reader holds one frame's raw payload (a large frame is decompressed
+ * as it is read, without its stored copy), bounded by STREAM_MAX_FRAME;
+ * buffers grown by a large frame are given back with the next frame.
  */
 #ifndef FERRY_STREAM_H
 #define FERRY_STREAM_H
@@ -53,6 +57,9 @@
 /* a row holding one longest value, with room for its other columns */
 #define STREAM_MAX_ROW (65u << 20)   /* widest encoded row, bytes */
 #define STREAM_MAX_FRAME (65u << 20) /* largest raw payload, bytes */
+/* a value this long is written to the stream from where it lies, in a
+ * rows frame of its own, not copied into a batch */
+#define STREAM_BIG_VALUE (1u << 20)
 #define STREAM_DEFAULT_BATCH (1u << 20)
 #define STREAM_MIN_BATCH (4u << 10)
 #define STREAM_MAX_BATCH (16u << 20)

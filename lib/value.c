@@ -1105,6 +1105,21 @@ static unsigned char *put_u64le(unsigned char *p, uint64_t v)
 static int canonical_slow(struct buf *out, enum value_type t,
 			  const struct value *v, struct err *e);
 
+int value_canonical_head(struct buf *out, enum value_type t,
+			 const struct value *v, struct err *e)
+{
+	unsigned char *p;
+
+	if (buf_reserve(out, VALUE_CANON_HEAD, e) < 0)
+		return -1;
+	p = out->data + out->len;
+	*p++ = t == VALUE_BYTES ? CANON_BYTES : CANON_TEXT;
+	put_u64le(p, v->v.s.len);
+	out->len += VALUE_CANON_HEAD;
+	out->data[out->len] = '\0';
+	return 0;
+}
+
 int value_canonical(struct buf *out, enum value_type t, const struct value *v,
 		    struct err *e)
 {

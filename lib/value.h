@@ -218,6 +218,27 @@ int value_canonical(struct buf *out, enum value_type t, const struct value *v,
 int value_canonical_next(const unsigned char **p, const unsigned char *end,
 			 enum value_type *t, struct value *v);
 
+/*
+ * Large values: the canonical encoding of a text, enum or bytes value is a
+ * 9-byte head (tag, u64le length) and then the value's own bytes.  For a
+ * value of at least VALUE_CANON_BIG bytes, callers hash the bytes where
+ * they lie instead of copying them (digest.h, verify): value_canonical_big
+ * says whether v is such a value, value_canonical_head appends its head.
+ */
+#define VALUE_CANON_BIG (64u << 10)
+#define VALUE_CANON_HEAD 9
+
+static inline int value_canonical_big(enum value_type t, const struct value *v)
+{
+	return v && !v->null &&
+	       (t == VALUE_TEXT || t == VALUE_ENUM || t == VALUE_BYTES) &&
+	       v->v.s.len >= VALUE_CANON_BIG;
+}
+
+/* Append the 9-byte canonical head of a text, enum or bytes value. */
+int value_canonical_head(struct buf *out, enum value_type t,
+			 const struct value *v, struct err *e);
+
 /* Days since 1970-01-01 for a proleptic Gregorian date, and back. */
 int64_t value_days_from_civil(int64_t y, unsigned m, unsigned d);
 void value_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);

@@ -87,6 +87,10 @@ struct side {
 	 * compared column by column, computed once */
 	struct buf canon;
 	size_t *offs;
+	/* a keyed table's large text or bytes value (value.h) is not copied
+	 * into canon: canon holds its head, big[i] says so, and the value's
+	 * bytes are hashed and compared where the row holds them */
+	unsigned char *big;
 	/* columns whose uuid is compared as text (against a text column),
 	 * and room for their text */
 	unsigned char *as_text;
@@ -211,6 +215,7 @@ static void side_close(struct side *s)
 		uri_release(&s->uri);
 	buf_release(&s->prevbuf);
 	free(s->offs);
+	free(s->big);
 	free(s->as_text);
 	free(s->utext);
 	extsort_free(s->sorted);
@@ -387,9 +392,18 @@ static const char *value_text(struct buf *b, enum value_type t,
 		buf_adds(b, "NULL", &e);
 		return (char *)b->data;
 	}
-	if (value_format(b, t, v, VALUE_STYLE_TEXT, &e) < 0)
-		buf_adds(b, "?", &e);
 	{
+		/* a long value's head is enough to show: never the whole
+		 * of a large one (its hex form could be twice its size) */
+		struct value w = *v;
+		size_t full = 0;
+		if (value_type_is_bytes(t) && t != VALUE_DECIMAL &&
+		    w.v.s.len > 96) {
+			full = w.v.s.len;
+			w.v.s.len = 96;
+		}
+		if (value_format(b, t, &w, VALUE_STYLE_TEXT, &e) < 0)
+			buf_adds(b, "?", &e);
 		/* one line: control characters escaped, long values cut */
 		char q[160];
 		err_quote(q, sizeof(q), b->data ? (char *)b->data : "", b->len,
@@ -401,6 +415,8 @@ static const char *value_text(struct buf *b, enum value_type t,
 			buf_addf(b, &e, "'%s'", q);
 		else
 			buf_adds(b, q, &e);
+		if (full)
+			buf_addf(b, &e, " (%zu bytes)", full);
 	}
 	return b->data ? (char *)b->data : "";
 }
@@ -484,6 +500,7 @@ static int add_digest(struct cmp *c, struct side *s, const size_t *cols,
 {
 	XXH128_hash_t h;
 	struct digest d;
+	size_t nbig = 0;
 
 	buf_reset(&s->canon);
 	for (size_t i = 0; i < c->ncols; i++) {
@@ -506,11 +523,35 @@ static int add_digest(struct cmp *c, struct side *s, const size_t *cols,
 			t = VALUE_TEXT;
 		}
 		s->offs[i] = s->canon.len;
-		if (value_canonical(&s->canon, t, &vals[i], e) < 0)
+		/* a key-less table sorts whole canonical rows: no shortcut */
+		s->big[i] = c->nkey && value_canonical_big(t, &vals[i]);
+		if (s->big[i]) {
+			nbig++;
+			if (value_canonical_head(&s->canon, t, &vals[i], e) < 0)
+				return -1;
+		} else if (value_canonical(&s->canon, t, &vals[i], e) < 0) {
 			return -1;
+		}
 	}
 	s->offs[c->ncols] = s->canon.len;
-	h = XXH3_128bits(s->canon.data, s->canon.len);
+	if (nbig) {
+		/* XXH3 fed in pieces hashes as if the row were whole */
+		XXH3_state_t *st = XXH3_createState();
+		if (!st)
+			return err_oom(e);
+		XXH3_128bits_reset(st);
+		for (size_t i = 0; i < c->ncols; i++) {
+			XXH3_128bits_update(st, s->canon.data + s->offs[i],
+					    s->offs[i + 1] - s->offs[i]);
+			if (s->big[i])
+				XXH3_128bits_update(st, vals[i].v.s.p,
+						    vals[i].v.s.len);
+		}
+		h = XXH3_128bits_digest(st);
+		XXH3_freeState(st);
+	} else {
+		h = XXH3_128bits(s->canon.data, s->canon.len);
+	}
 	d.lo = h.low64;
 	d.hi = h.high64;
 	digest_add(&s->dig, &d);
@@ -576,8 +617,10 @@ static int compare_rows(struct cmp *c, struct verify_opts *o, struct side *a,
 		size_t la = a->offs[i + 1] - a->offs[i];
 		size_t lb = b->offs[i + 1] - b->offs[i];
 
-		if (la == lb && memcmp(a->canon.data + a->offs[i],
-				       b->canon.data + b->offs[i], la) == 0)
+		if (la == lb && a->big[i] == b->big[i] &&
+		    memcmp(a->canon.data + a->offs[i],
+			   b->canon.data + b->offs[i], la) == 0 &&
+		    (!a->big[i] || memcmp(x->v.s.p, y->v.s.p, x->v.s.len) == 0))
 			continue;
 		if (o->float_ulps && ta == VALUE_FLOAT64 &&
 		    tb == VALUE_FLOAT64 && !x->null && !y->null &&
@@ -944,9 +987,13 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	buf_init(&b->canon, (size_t)STREAM_MAX_ROW * 2 + 65536);
 	free(a->offs);
 	free(b->offs);
+	free(a->big);
+	free(b->big);
 	a->offs = calloc(c.ncols + 1, sizeof(*a->offs));
 	b->offs = calloc(c.ncols + 1, sizeof(*b->offs));
-	if (!a->offs || !b->offs) {
+	a->big = calloc(c.ncols + 1, 1);
+	b->big = calloc(c.ncols + 1, 1);
+	if (!a->offs || !b->offs || !a->big || !b->big) {
 		err_oom(e);
 		goto out;
 	}

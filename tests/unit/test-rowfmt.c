@@ -621,8 +621,96 @@ static void test_lines(void)
 	fclose(f);
 }
 
+/* a flush that appends what it is given to another buffer */
+static int flush_into(void *ctx, struct buf *b, struct err *e)
+{
+	if (buf_add((struct buf *)ctx, b->data, b->len, e) < 0)
+		return -1;
+	buf_reset(b);
+	return 0;
+}
+
+/*
+ * Large values go out in slices (rowfmt_row_to): every format must give
+ * the same bytes as the line made whole, with quotes, backslashes, tabs,
+ * newlines, control bytes and split UTF-8 characters across the slices'
+ * edges, and the line buffer must never hold the value whole.
+ */
+static void test_sliced(void)
+{
+	struct schema_table *t = mk_table(
+	    "{\"name\":\"big\",\"columns\":["
+	    "{\"name\":\"id\",\"type\":\"int64\"},"
+	    "{\"name\":\"s\",\"type\":\"text\"},"
+	    "{\"name\":\"b\",\"type\":\"bytes\"},"
+	    "{\"name\":\"j\",\"type\":\"json\"}]}");
+	static const char pieces[][4] = { "\"", "\\", "\t", "\n", "\r", ",",
+					  "\x01", "\xc3\xa9", "\xe2\x82\xac", "a" };
+	size_t len = (3u << 20) + 77;
+	char *s = malloc(len), *bin = malloc(len), *js = malloc(len);
+	uint64_t x = 88172645463325252ull;
+	enum rowfmt_kind kinds[] = { ROWFMT_CSV, ROWFMT_TSV, ROWFMT_JSONL };
+	struct value r[4];
+
+	for (size_t i = 0; i < len;) {
+		const char *p;
+		size_t n;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		p = pieces[x % 10];
+		n = strlen(p);
+		if (i + n > len)
+			p = "a", n = 1;
+		memcpy(s + i, p, n);
+		i += n;
+	}
+	for (size_t i = 0; i < len; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		bin[i] = (char)(x >> 24);
+	}
+	/* a JSON string, large: "..." */
+	memset(js, 'q', len);
+	js[0] = '"';
+	js[len - 1] = '"';
+	memset(r, 0, sizeof(r));
+	r[0].v.i = 7;
+	r[1].v.s.p = s;
+	r[1].v.s.len = len;
+	r[2].v.s.p = bin;
+	r[2].v.s.len = len;
+	r[3].v.s.p = js;
+	r[3].v.s.len = len;
+	for (size_t k = 0; k < 3; k++) {
+		struct buf whole, line, got;
+		struct err e;
+		struct rowfmt_flush fl = { flush_into, &got };
+
+		err_init(&e);
+		buf_init(&whole, 64u << 20);
+		buf_init(&line, 64u << 20);
+		buf_init(&got, 64u << 20);
+		TAP_CHECK(rowfmt_row(&whole, kinds[k], t, r, &e) == 0 &&
+			      rowfmt_row_to(&line, kinds[k], t, r, &fl, &e) == 0 &&
+			      flush_into(&got, &line, &e) == 0,
+			  "format %zu: a row of three 3 MiB values, whole and "
+			  "in slices", k);
+		TAP_EQ_MEM(got.data, got.len, whole.data, whole.len,
+			   "format %zu: slices give the same bytes", k);
+		TAP_CHECK(line.cap < (8u << 20),
+			  "format %zu: the line buffer stayed small (%zu)", k,
+			  line.cap);
+		buf_release(&whole);
+		buf_release(&line);
+		buf_release(&got);
+	}
+	free(s);
+	free(bin);
+	free(js);
+	schema_table_free(t);
+}
+
 int main(void)
 {
+	test_sliced();
 	test_csv_tsv();
 	test_jsonl();
 	test_parse_errors();
