@@ -62,8 +62,6 @@ struct pg_sink {
 	const struct schema_table *t;
 	struct buf name;  /* the target, quoted */
 	struct buf plain; /* the same, for pg_get_serial_sequence */
-	char *defschema;  /* current_schema() at connect: a stream table
-			   * without a schema (a MySQL source's) goes there */
 	char *tschema;	  /* the target's schema and table, unquoted */
 	char *ttable;
 	struct buf cols;  /* "c1", "c2", ... */
@@ -1215,7 +1213,9 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 		pgname_fit(t->schema, fit);
 		p->tschema = strdup(fit);
 	} else {
-		p->tschema = strdup(p->defschema ? p->defschema : "public");
+		/* no schema (a MySQL source's table): public, as a bare
+		 * name means everywhere in ferry, whatever search_path */
+		p->tschema = strdup("public");
 	}
 	p->ttable = strdup(p->pn.tname);
 	if (!p->tschema || !p->ttable)
@@ -1612,7 +1612,6 @@ static void pg_close(struct sink *s)
 	if (p->conn)
 		PQfinish(p->conn);
 	free(p->as_int);
-	free(p->defschema);
 	free(p->tschema);
 	free(p->ttable);
 	free(p->bkind);
@@ -1693,25 +1692,6 @@ struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
 	    exec_ok(p, "SET TimeZone = 'UTC'", e) < 0 ||
 	    exec_ok(p, "SET client_min_messages = warning", e) < 0)
 		goto fail;
-	{
-		/* read once: every table of the run is then named with its
-		 * schema, never left to search_path */
-		PGresult *r = PQexecParams(p->conn, "SELECT current_schema()",
-					   0, NULL, NULL, NULL, NULL, 0);
-		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-			pgutil_msg(e, "reading current_schema()",
-				   PQresultErrorMessage(r));
-			PQclear(r);
-			goto fail;
-		}
-		if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) &&
-		    !(p->defschema = strdup(PQgetvalue(r, 0, 0)))) {
-			PQclear(r);
-			err_oom(e);
-			goto fail;
-		}
-		PQclear(r);
-	}
 	if (o->job && (checkpoint_pg_ensure((struct pg_conn *)p->conn, e) < 0 ||
 		       checkpoint_pg_lock((struct pg_conn *)p->conn, o->job,
 					  e) < 0))

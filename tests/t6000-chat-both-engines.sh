@@ -45,8 +45,11 @@ test_expect_success 'MariaDB zero dates were counted as NULLs' '
 
 test_expect_success 'the example rename spec carries the chat database into other names' '
 	pg_sql "CREATE SCHEMA renamed" &&
-	ferry-transform -s "$TESTDATA/specs/chat-renamed.json" my.ferry |
-		ferry-load "$PG_URI options=-csearch_path=renamed" --create &&
+	ferry-transform -s "$TESTDATA/specs/chat-renamed.json" my.ferry >renamed.ferry &&
+	summary renamed.ferry >renamed.dig &&
+	test $(wc -l <renamed.dig) -eq 7 &&
+	maps=$(awk "{ printf \" --table-map=%s=renamed.%s\", \$1, \$1 }" renamed.dig) &&
+	ferry-load "$PG_URI options=-csearch_path=nosuch" --create $maps <renamed.ferry &&
 	pg_sql "DROP DATABASE IF EXISTS ${TEST_DB}_r" &&
 	pg_sql "CREATE DATABASE ${TEST_DB}_r" &&
 	ferry-transform -s "$TESTDATA/specs/chat-renamed.json" my.ferry |

@@ -108,10 +108,11 @@ test_expect_success 'MySQL table named public.users arrives as "public.users"' '
 	my_sql "CREATE TABLE \`public.users\` (id INT PRIMARY KEY, name TEXT);
 		INSERT INTO \`public.users\` VALUES (7, '"'"'mysql'"'"')" &&
 	ferry-extract "$MY_URI" --all-tables -o my.ferry &&
-	# a MySQL table has no schema: it goes to the target connection'"'"'s
-	# current_schema(), read once; here role ferry'"'"'s own would win
-	ferry-load "$TGT_URI options=-csearch_path=public" --create <my.ferry &&
+	# a MySQL table has no schema: it goes to public, though role
+	# ferry'"'"'s own schema comes first in search_path
+	ferry-load "$TGT_URI" --create <my.ferry &&
 	test "$(tgt_sql "SELECT name FROM public.\"public.users\"")" = mysql &&
+	test "$(tgt_sql "SELECT count(*) FROM pg_tables WHERE schemaname = '"'"'ferry'"'"'")" = 1 &&
 	test "$(tgt_sql "SELECT count(*) FROM public.users WHERE id = 7")" = 0 &&
 	ferry-verify --rows -t "\"public.users\"" "$MY_URI" "$TGT_URI" >out &&
 	test_grep "\"public.users\": A 1 rows, B 1 rows: equal" out &&
