@@ -103,7 +103,7 @@ test: build-asan
 # seconds each, on the seeds.
 FUZZ_SECONDS ?= 600
 FUZZ_TARGETS ?= stream spec expr uri jsonl ddl pgbin valtext encoders \
-                verifymerge options
+                verifymerge options resume
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz-%)
 fuzz: deps
 	$(MAKE) $(FUZZ_BINS)

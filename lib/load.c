@@ -10,6 +10,7 @@
 
 #include "jsonfile.h"
 #include "rejects.h"
+#include "resume.h"
 #include "stream.h"
 
 struct load_table {
@@ -28,186 +29,36 @@ struct load_table {
 
 /* --- --job: where each table stands ------------------------------------ */
 
-#define MAX_POS (1 + 64)
-
-/*
- * A table's position columns (the watermark, then the key's other
- * columns; or the key), the checkpoint's position, and the last row's.
- */
+/* A table's place in the job: its checkpoint and its position (resume.h) */
 struct job_table {
-	const struct schema_table *t;
-	size_t cols[MAX_POS];
-	size_t n;
-	int ordered; /* rows must come in position order */
 	struct checkpoint ck;
-	int has_ck;
-	struct value ck_pos[MAX_POS];
-	struct buf ck_mem[MAX_POS];
-	cJSON *ck_key; /* ck_pos's text values point into it */
-	int has_last;
-	struct value last[MAX_POS];
-	struct buf last_mem;
+	struct resume rs;
+	int ordered; /* rows must come in position order */
 	uint64_t wrote;	  /* rows handed to the sink */
 	uint64_t skipped; /* rows the job had committed before */
-	char *key_text, *wm_text;
 };
 
 static void job_table_release(struct job_table *j)
 {
 	checkpoint_release(&j->ck);
-	for (size_t i = 0; i < MAX_POS; i++)
-		buf_release(&j->ck_mem[i]);
-	buf_release(&j->last_mem);
-	cJSON_Delete(j->ck_key);
-	j->ck_key = NULL;
-	free(j->key_text);
-	free(j->wm_text);
-	j->key_text = j->wm_text = NULL;
-}
-
-static int pos_compare(const struct job_table *j, const struct value *a,
-		       const struct value *b)
-{
-	for (size_t i = 0; i < j->n; i++) {
-		int c = value_compare(j->t->cols[j->cols[i]].type, &a[i], &b[i]);
-		if (c)
-			return c;
-	}
-	return 0;
-}
-
-/* the row's position values, copied: they outlive the row */
-static int keep_last(struct job_table *j, const struct value *row,
-		     struct err *e)
-{
-	size_t off[MAX_POS];
-
-	buf_reset(&j->last_mem);
-	for (size_t i = 0; i < j->n; i++) {
-		const struct value *v = &row[j->cols[i]];
-		j->last[i] = *v;
-		off[i] = j->last_mem.len;
-		if (value_type_is_bytes(j->t->cols[j->cols[i]].type) &&
-		    buf_add(&j->last_mem, v->v.s.p, v->v.s.len, e) < 0)
-			return -1;
-	}
-	for (size_t i = 0; i < j->n; i++)
-		if (value_type_is_bytes(j->t->cols[j->cols[i]].type))
-			j->last[i].v.s.p = (const char *)j->last_mem.data + off[i];
-	j->has_last = 1;
-	return 0;
+	resume_release(&j->rs);
 }
 
 /* The checkpoint's position, read back in the stream's types. */
 static int parse_checkpoint(struct job_table *j, const char *table,
 			    const char *job, struct err *e)
 {
-	const struct schema_table *t = j->t;
-	cJSON *key;
-	size_t at = 0;
-
-	if (!j->ck.found || !j->ck.rows || !j->n)
+	if (!j->ck.found || !j->ck.rows)
 		return 0;
-	if ((t->watermark >= 0) != (j->ck.last_watermark != NULL) ||
-	    !j->ck.last_key)
-		return err_set(e, ERR_USAGE,
-			       "table %s: job %s loaded it %s a watermark; "
-			       "this stream has %s",
-			       table, job,
-			       j->ck.last_watermark ? "with" : "without",
-			       t->watermark >= 0 ? "one" : "none");
-	if (t->watermark >= 0) {
-		if (!j->ck.watermark_column ||
-		    strcmp(j->ck.watermark_column,
-			   t->cols[t->watermark].name) != 0)
-			return err_set(e, ERR_USAGE,
-				       "table %s: the job's watermark column "
-				       "is '%s', the stream's '%s'",
-				       table,
-				       j->ck.watermark_column
-					   ? j->ck.watermark_column
-					   : "",
-				       t->cols[t->watermark].name);
-		buf_init(&j->ck_mem[0], (size_t)STREAM_MAX_FIELD + 64);
-		if (value_parse(t->cols[t->watermark].type,
-				j->ck.last_watermark,
-				strlen(j->ck.last_watermark), &j->ck_mem[0],
-				&j->ck_pos[0], e) < 0)
-			return err_prefix(e, "table %s: the checkpoint's "
-					  "watermark", table);
-		at = 1;
-	}
-	/* kept until job_table_release: value_parse leaves text, decimal
-	 * and json values pointing into the parsed strings */
-	key = j->ck_key = cJSON_Parse(j->ck.last_key);
-	if (!cJSON_IsArray(key) || cJSON_GetArraySize(key) != (int)t->npk)
-		return err_set(e, ERR_USAGE,
-			       "table %s: the checkpoint's last key does not "
-			       "fit the stream's primary key of %zu columns",
-			       table, t->npk);
-	for (size_t i = at; i < j->n; i++) {
-		size_t k = 0;
-		cJSON *v;
-		while (t->pk[k] != j->cols[i])
-			k++;
-		v = cJSON_GetArrayItem(key, (int)k);
-		buf_init(&j->ck_mem[i], (size_t)STREAM_MAX_FIELD + 64);
-		if (!cJSON_IsString(v))
-			return err_set(e, ERR_USAGE,
-				       "table %s: the checkpoint's last key "
-				       "holds a non-string",
-				       table);
-		if (value_parse(t->cols[j->cols[i]].type, v->valuestring,
-				strlen(v->valuestring), &j->ck_mem[i],
-				&j->ck_pos[i], e) < 0)
-			return err_prefix(e, "table %s: the checkpoint's key",
-					  table);
-	}
-	j->has_ck = 1;
-	return 0;
+	return resume_parse(&j->rs, table, job, j->ck.watermark_column,
+			    j->ck.last_watermark, j->ck.last_key, e);
 }
 
 static int job_table_begin(struct job_table *j, const struct schema_table *t)
 {
 	memset(j, 0, sizeof(*j));
-	j->t = t;
-	buf_init(&j->last_mem, (size_t)STREAM_MAX_ROW);
-	if (t->watermark >= 0)
-		j->cols[j->n++] = (size_t)t->watermark;
-	for (size_t k = 0; k < t->npk && j->n < MAX_POS; k++)
-		if ((int)t->pk[k] != t->watermark)
-			j->cols[j->n++] = t->pk[k];
-	if (t->npk + 1 > MAX_POS)
-		j->n = 0;
+	resume_init(&j->rs, t);
 	return 0;
-}
-
-/* a value's text form, malloc'd; refused when it holds a NUL */
-static char *text_of(const struct schema_column *c, const struct value *v,
-		     struct err *e)
-{
-	struct buf b;
-	char *s = NULL;
-
-	buf_init(&b, (size_t)STREAM_MAX_FIELD * 2 + 64);
-	if (value_format(&b, c->type, v, VALUE_STYLE_TEXT, e) < 0)
-		goto out;
-	if (memchr(b.data, '\0', b.len)) {
-		err_set(e, ERR_STREAM,
-			"column %s: a key or watermark holding a NUL byte "
-			"cannot be kept in a checkpoint",
-			c->name);
-		goto out;
-	}
-	if (!(s = malloc(b.len + 1))) {
-		err_oom(e);
-		goto out;
-	}
-	memcpy(s, b.data, b.len);
-	s[b.len] = '\0';
-out:
-	buf_release(&b);
-	return s;
 }
 
 /* sink_checkpoint_fn: what the checkpoint says at a commit */
@@ -215,49 +66,23 @@ static int fill_checkpoint(void *ctx, uint64_t rows, struct checkpoint *c,
 			   struct err *e)
 {
 	struct job_table *j = ctx;
-	const struct schema_table *t = j->t;
 
 	c->rows = j->ck.rows + rows;
-	c->watermark_column =
-	    t->watermark >= 0 ? t->cols[t->watermark].name : NULL;
+	c->watermark_column = j->rs.t->watermark >= 0
+				  ? j->rs.t->cols[j->rs.t->watermark].name
+				  : NULL;
 	c->last_key = j->ck.last_key;
 	c->last_watermark = j->ck.last_watermark;
-	if (!j->has_last || !j->n || !rows)
+	if (!j->rs.has_last || !j->rs.n || !rows)
 		return 0;
-	free(j->key_text);
-	free(j->wm_text);
-	j->key_text = j->wm_text = NULL;
 	{
-		cJSON *arr = cJSON_CreateArray();
-		if (!arr)
-			return err_oom(e);
-		for (size_t k = 0; k < t->npk; k++) {
-			size_t i = 0;
-			char *s;
-			cJSON *item;
-			while (j->cols[i] != t->pk[k])
-				i++;
-			if (!(s = text_of(&t->cols[t->pk[k]], &j->last[i], e))) {
-				cJSON_Delete(arr);
-				return -1;
-			}
-			item = cJSON_CreateString(s);
-			free(s);
-			if (!item || !cJSON_AddItemToArray(arr, item)) {
-				cJSON_Delete(arr);
-				return err_oom(e);
-			}
-		}
-		j->key_text = cJSON_PrintUnformatted(arr);
-		cJSON_Delete(arr);
-		if (!j->key_text)
-			return err_oom(e);
+		const char *key, *wm;
+		if (resume_texts(&j->rs, &key, &wm, e) < 0)
+			return -1;
+		/* the checkpoint's text is borrowed: the sink writes it */
+		c->last_key = (char *)key;
+		c->last_watermark = (char *)wm;
 	}
-	if (t->watermark >= 0 &&
-	    !(j->wm_text = text_of(&t->cols[t->watermark], &j->last[0], e)))
-		return -1;
-	c->last_key = j->key_text;
-	c->last_watermark = j->wm_text;
 	return 0;
 }
 
@@ -417,10 +242,10 @@ static int job_plan(struct sink *s, const struct load_opts *o,
 		       "transaction (--commit-every needs a key to resume)",
 		       name);
 	}
-	j->ordered = j->n && (s->opts.commit_every || j->has_ck ||
+	j->ordered = j->rs.n && (s->opts.commit_every || j->rs.has_ck ||
 			      t->watermark >= 0);
 	s->keys_pending = j->ck.keys_pending;
-	if (j->has_ck && t->watermark < 0)
+	if (j->rs.has_ck && t->watermark < 0)
 		notice(o, "table %s: resuming job %s after %" PRIu64
 		       " rows committed (%s)",
 		       name, o->sink.job, j->ck.rows,
@@ -432,26 +257,26 @@ static int job_plan(struct sink *s, const struct load_opts *o,
 static int job_row(struct job_table *j, const struct value *row,
 		   uint64_t row_no, struct err *e)
 {
-	struct value pos[MAX_POS];
+	struct value pos[RESUME_MAX_POS];
 
 	if (!j->ordered)
 		return 1;
-	for (size_t i = 0; i < j->n; i++)
-		pos[i] = row[j->cols[i]];
-	if (j->has_last && pos_compare(j, pos, j->last) <= 0)
+	resume_pos_of(&j->rs, row, pos);
+	if (j->rs.has_last && resume_compare(&j->rs, pos, j->rs.last) <= 0)
 		return err_set(
 		    e, ERR_USAGE,
 		    "row %" PRIu64 ": rows are not in %s order, which --job "
 		    "needs to know where to resume (extract with %s)",
-		    row_no, j->t->watermark >= 0 ? "watermark" : "primary-key",
-		    j->t->watermark >= 0 ? "--incremental" : "--order pk");
-	if (keep_last(j, row, e) < 0)
+		    row_no,
+		    j->rs.t->watermark >= 0 ? "watermark" : "primary-key",
+		    j->rs.t->watermark >= 0 ? "--incremental" : "--order pk");
+	if (resume_keep_last(&j->rs, pos, e) < 0)
 		return -1;
 	/* a table with a watermark gets what ferry-extract chose to send
 	 * (it may read rows again on purpose); a whole table resumes after
 	 * the last key committed */
-	if (j->has_ck && j->t->watermark < 0 &&
-	    pos_compare(j, pos, j->ck_pos) <= 0) {
+	if (j->rs.has_ck && j->rs.t->watermark < 0 &&
+	    resume_compare(&j->rs, pos, j->rs.ck) <= 0) {
 		j->skipped++;
 		return 0;
 	}
