@@ -128,11 +128,12 @@ fuzz-smoke: $(FUZZ_BINS)
 # the library once, instrumented for libFuzzer, for every target
 $(FZ)/%.o: lib/%.c $(LIB_HDR) | $(FZ)
 	$(CLANG) $(WARN) $(CPPFLAGS_ALL) -O1 -g \
-	    -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+	    -fsanitize=fuzzer-no-link,address,undefined \
+	    -fno-sanitize-recover=all -c $< -o $@
 
 $(B)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fixture.h $(LIB_OBJ_F) | $(B)/fuzz
 	$(CLANG) $(WARN) $(CPPFLAGS_ALL) -O1 -g -fsanitize=fuzzer,address,undefined \
-	    $< $(LIB_OBJ_F) -o $@ $(PKG_LIBS)
+	    -fno-sanitize-recover=all $< $(LIB_OBJ_F) -o $@ $(PKG_LIBS)
 
 demo: deps
 	$(MAKE) all

@@ -223,7 +223,8 @@ static void pg_copy(enum value_type t, int as_int, const struct value *v)
 	if (unescape(&out, &s, "\\tnr", "\\\t\n\r") < 0)
 		fuzz_fail(t, "a COPY escape the server reads otherwise", &out);
 	if (is_string(t)) {
-		if (s.len != v->v.s.len || memcmp(s.data, v->v.s.p, s.len))
+		if (s.len != v->v.s.len ||
+		    (s.len && memcmp(s.data, v->v.s.p, s.len)))
 			fuzz_fail(t, "COPY text changes a string", &out);
 	} else if (t == VALUE_BOOL) {
 		const char *want =
@@ -304,7 +305,8 @@ static void my_field(enum value_type t, const struct value *v,
 	if (unescape(&out, &s, "\\tnr0", "\\\t\n\r") < 0)
 		fuzz_fail(t, "a LOAD DATA escape MySQL reads otherwise", &out);
 	if (is_string(t) || t == VALUE_BYTES) {
-		if (s.len != v->v.s.len || memcmp(s.data, v->v.s.p, s.len))
+		if (s.len != v->v.s.len ||
+		    (s.len && memcmp(s.data, v->v.s.p, s.len)))
 			fuzz_fail(t, "LOAD DATA changes a string", &out);
 	} else if (t == VALUE_BOOL) {
 		if (s.len != 1 || s.data[0] != (v->v.b ? '1' : '0'))
@@ -383,7 +385,8 @@ static void my_literal(enum value_type t, const struct value *v,
 		if (my_unquote(&out, &s) < 0)
 			fuzz_fail(t, "a string literal MySQL reads otherwise",
 				  &out);
-		if (s.len != v->v.s.len || memcmp(s.data, v->v.s.p, s.len))
+		if (s.len != v->v.s.len ||
+		    (s.len && memcmp(s.data, v->v.s.p, s.len)))
 			fuzz_fail(t, "a string literal changes the string",
 				  &out);
 	} else if (quoted) {
