@@ -29,11 +29,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "err.h"
-#include "schema.h"
-#include "pgname.h"
-#include "sink.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "stream/schema.h"
+#include "db/pg/pgname.h"
+#include "db/mysql/sink_mysql.h"
+#include "db/pg/sink_pg.h"
+#include "db/sink.h"
 
 enum ddl_engine { DDL_PG, DDL_MYSQL };
 
@@ -84,7 +86,7 @@ static void ddl_fail(const struct ddl_check *c, const char *why, size_t at)
 
 static int eq(const struct buf *b, const char *s, size_t n)
 {
-	return b->len == n && memcmp(b->data, s, n) == 0;
+	return b->len == n && (n == 0 || memcmp(b->data, s, n) == 0);
 }
 
 static int eqs(const struct buf *b, const char *s)
