@@ -27,8 +27,7 @@ SANITIZE   = -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
 
 TOOLS      = cat extract load transform verify
-LIB_SRC    = $(wildcard lib/*.c)
-LIB_HDR    = $(wildcard lib/*.h)
+LIB_SRC    = $(sort $(wildcard lib/*/*.c lib/*/*/*.c))
 UNIT_SRC   = $(wildcard tests/unit/test-*.c)
 FUZZ_SRC   = $(wildcard tests/fuzz/fuzz-*.c)
 
@@ -39,40 +38,91 @@ LIB_OBJ    = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
 LIB_OBJ_A  = $(LIB_SRC:lib/%.c=$(BA)/lib/%.o)
 FZ         = $(B)/fuzzlib
 LIB_OBJ_F  = $(LIB_SRC:lib/%.c=$(FZ)/%.o)
+LIB_A      = $(B)/libferry.a
+LIB_A_A    = $(BA)/libferry.a
 BINS       = $(TOOLS:%=$(B)/ferry-%)
 BINS_A     = $(TOOLS:%=$(BA)/ferry-%)
 UNITS_A    = $(UNIT_SRC:tests/unit/%.c=$(BA)/tests/%)
 REPLAY_A   = $(FUZZ_SRC:tests/fuzz/fuzz-%.c=$(BA)/tests/replay-%)
 
+# what each tool links: a tool takes from libferry.a only the objects it
+# calls, and only the libraries those need (ferry-cat and
+# ferry-transform no client library: tests/t0110-layers.sh checks)
+LIBS_BASE  = libzstd libxxhash libcjson
+LIBS_cat   = $(LIBS_BASE)
+LIBS_transform = $(LIBS_BASE) libcrypto
+LIBS_extract = $(PKGS)
+LIBS_load  = $(PKGS)
+LIBS_verify = $(PKGS)
+tool_libs  = $(shell $(PKG_CONFIG) --libs $(LIBS_$(1))) -lm -pthread
+
+# header dependencies, written by the compiler (-MMD -MP) next to each object
+DEPFLAGS   = -MMD -MP
+
 .PHONY: all check test deps deps-bench fuzz-smoke install uninstall clean demo bench fuzz lint-man \
-        build-asan
+        build-asan style layers longest
 .SUFFIXES:
 .SECONDARY:
 
-all: $(BINS)
+all: $(BINS) $(B)/gen-chat
 
-$(B)/lib/%.o: lib/%.c $(LIB_HDR) | $(B)/lib
-	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -c $< -o $@
+$(B)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(DEPFLAGS) $(CPPFLAGS_ALL) $(CFLAGS) -c $< -o $@
 
-$(B)/ferry-%: cmd/%/main.c $(LIB_OBJ) $(LIB_HDR)
-	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) $< $(LIB_OBJ) -o $@ $(LDFLAGS) $(PKG_LIBS)
+$(LIB_A): $(LIB_OBJ)
+	rm -f $@ && $(AR) rcs $@ $(LIB_OBJ)
+
+$(B)/ferry-%: cmd/%/main.c $(LIB_A)
+	$(CC) $(WARN) $(DEPFLAGS) -MF $(B)/ferry-$*.d $(CPPFLAGS_ALL) $(CFLAGS) $< $(LIB_A) -o $@ $(LDFLAGS) $(call tool_libs,$*)
+
+# the chat data generator of scripts/load-chat.sh, with the same warnings
+$(B)/gen-chat: scripts/gen-chat.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L $(CFLAGS) $< -o $@ $(LDFLAGS)
 
 # the sanitizer build that `make check` tests; -Werror here
-$(BA)/lib/%.o: lib/%.c $(LIB_HDR) | $(BA)/lib
-	$(CC) $(WARN) -Werror $(CPPFLAGS_ALL) -O1 -g $(SANITIZE) -c $< -o $@
+$(BA)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -Werror $(DEPFLAGS) $(CPPFLAGS_ALL) -O1 -g $(SANITIZE) -c $< -o $@
 
-$(BA)/ferry-%: cmd/%/main.c $(LIB_OBJ_A) $(LIB_HDR)
-	$(CC) $(WARN) -Werror $(CPPFLAGS_ALL) -O1 -g $(SANITIZE) $< $(LIB_OBJ_A) -o $@ $(PKG_LIBS)
+$(LIB_A_A): $(LIB_OBJ_A)
+	rm -f $@ && $(AR) rcs $@ $(LIB_OBJ_A)
 
-$(BA)/tests/test-%: tests/unit/test-%.c tests/unit/tap.h $(LIB_OBJ_A) | $(BA)/tests
-	$(CC) $(WARN) -Werror $(CPPFLAGS_ALL) -Itests/unit -O1 -g $(SANITIZE) $< $(LIB_OBJ_A) -o $@ $(PKG_LIBS)
+$(BA)/ferry-%: cmd/%/main.c $(LIB_A_A)
+	$(CC) $(WARN) -Werror $(DEPFLAGS) -MF $(BA)/ferry-$*.d $(CPPFLAGS_ALL) -O1 -g $(SANITIZE) $< $(LIB_A_A) -o $@ $(call tool_libs,$*)
+
+$(BA)/tests/test-%: tests/unit/test-%.c $(LIB_A_A) | $(BA)/tests
+	$(CC) $(WARN) -Werror $(DEPFLAGS) $(CPPFLAGS_ALL) -Itests/unit -O1 -g $(SANITIZE) $< $(LIB_A_A) -o $@ $(PKG_LIBS)
 
 # fuzz targets built as plain replay drivers (no libFuzzer needed)
-$(BA)/tests/replay-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c tests/fuzz/fixture.h $(LIB_OBJ_A) | $(BA)/tests
-	$(CC) $(WARN) -Werror $(CPPFLAGS_ALL) -O1 -g $(SANITIZE) $< tests/fuzz/replay.c $(LIB_OBJ_A) -o $@ $(PKG_LIBS)
+$(BA)/tests/replay.o: tests/fuzz/replay.c | $(BA)/tests
+	$(CC) $(WARN) -Werror $(DEPFLAGS) $(CPPFLAGS_ALL) -O1 -g $(SANITIZE) -c $< -o $@
 
-$(B)/lib $(BA)/lib $(BA)/tests $(B)/fuzz $(FZ):
+$(BA)/tests/replay-%: tests/fuzz/fuzz-%.c $(BA)/tests/replay.o $(LIB_A_A) | $(BA)/tests
+	$(CC) $(WARN) -Werror $(DEPFLAGS) $(CPPFLAGS_ALL) -O1 -g $(SANITIZE) $< $(BA)/tests/replay.o $(LIB_A_A) -o $@ $(PKG_LIBS)
+
+$(BA)/tests $(B)/fuzz:
 	mkdir -p $@
+
+-include $(LIB_OBJ:.o=.d) $(LIB_OBJ_A:.o=.d) $(LIB_OBJ_F:.o=.d) \
+	$(BINS:=.d) $(BINS_A:=.d) $(UNITS_A:=.d) $(REPLAY_A:=.d) $(BA)/tests/replay.d \
+	$(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%.d)
+
+# clang-format (.clang-format, the kernel style of STYLE.md) over every
+# C file of ours; `make style` rewrites them in place
+STYLE_SRC = $(shell find lib cmd tests/unit tests/fuzz tests/inject -name '*.[ch]') \
+            scripts/gen-chat.c
+style:
+	clang-format -i $(STYLE_SRC)
+
+# lib/README.md's include order, checked (tests/t0110-layers.sh runs it)
+layers:
+	sh scripts/check-layers.sh
+
+# the ten longest functions of lib/ and cmd/
+longest:
+	sh scripts/longest-functions.sh 10
 
 deps:
 	sh scripts/install-deps.sh
@@ -126,13 +176,14 @@ fuzz-smoke: $(FUZZ_BINS)
 	done
 
 # the library once, instrumented for libFuzzer, for every target
-$(FZ)/%.o: lib/%.c $(LIB_HDR) | $(FZ)
-	$(CLANG) $(WARN) $(CPPFLAGS_ALL) -O1 -g \
+$(FZ)/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CLANG) $(WARN) $(DEPFLAGS) $(CPPFLAGS_ALL) -O1 -g \
 	    -fsanitize=fuzzer-no-link,address,undefined \
 	    -fno-sanitize-recover=all -c $< -o $@
 
-$(B)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fixture.h $(LIB_OBJ_F) | $(B)/fuzz
-	$(CLANG) $(WARN) $(CPPFLAGS_ALL) -O1 -g -fsanitize=fuzzer,address,undefined \
+$(B)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_OBJ_F) | $(B)/fuzz
+	$(CLANG) $(WARN) $(DEPFLAGS) $(CPPFLAGS_ALL) -O1 -g -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=all $< $(LIB_OBJ_F) -o $@ $(PKG_LIBS)
 
 demo: deps

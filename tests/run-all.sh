@@ -7,6 +7,7 @@ jobs=${TEST_JOBS:-2}
 set --
 for t in tests/t[0-9][0-9][0-9][0-9]-*.sh build/asan/tests/test-* \
 	build/asan/tests/replay-*; do
+	case $t in *.d | *.o) continue ;; esac
 	[ -e "$t" ] && set -- "$@" "$t"
 done
 exec prove -j"$jobs" --exec 'sh tests/run-test.sh' "$@"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# --metrics-file: what lib/metrics.c writes is valid Prometheus text format
+# --metrics-file: what lib/stage/metrics.c writes is valid Prometheus text format
 # 0.0.4 (tests/promcheck.pl), hostile names included; promcheck.pl refuses
 # broken files; the Grafana dashboard asks only for metrics the module
 # writes.  No database: the unit test binary writes the files

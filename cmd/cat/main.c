@@ -10,11 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cat.h"
-#include "cli.h"
-#include "outfile.h"
-#include "err.h"
-#include "stream.h"
+#include "stage/cat.h"
+#include "stage/cli.h"
+#include "base/outfile.h"
+#include "base/err.h"
+#include "stream/stream.h"
 
 #define MAX_TABLE_ARGS 1024
 
@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 	static const char *tables[MAX_TABLE_ARGS];
 	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
 	struct cat_opts co = { CAT_JSONL, tables, 0, 0, "stdin" };
-	const char *out_path = NULL, *in_path = NULL, *schema = NULL;
+	const char *out_path = NULL, *in_path = NULL, *schema = NULL, *in_name;
 	struct outfile output;
 	int check = 0, encode = 0, format_set = 0, encode_opts = 0, c, rc;
 	FILE *in = stdin, *out = stdout;
@@ -142,20 +142,12 @@ int main(int argc, char **argv)
 		    "refusing to write a binary stream to a terminal "
 		    "(use -o FILE or a pipe)");
 
-	if (!in_path)
-		cli_need_std(STDIN_FILENO);
 	if (!out_path && !check)
 		cli_need_std(STDOUT_FILENO);
-	if (in_path) {
-		in = fopen(in_path, "rb");
-		if (!in) {
-			fprintf(stderr, "%s: %s: %s\n", cli_prog(), in_path,
-				strerror(errno));
-			return errno == ENOENT || errno == EACCES ? ERR_USAGE
-								  : ERR_SYSTEM;
-		}
-		co.in_name = in_path;
-	}
+	if (cli_open_input(in_path, &in, &in_name, &e) < 0)
+		return cli_report(&e);
+	if (in != stdin)
+		co.in_name = in_name;
 	if (out_path) {
 		/* a half stream or half a decode never takes -o FILE's name */
 		if (outfile_open(&output, stdout, NULL, out_path, 0, &e) < 0) {

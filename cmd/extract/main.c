@@ -8,16 +8,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "checkpoint.h"
-#include "cli.h"
-#include "outfile.h"
-#include "err.h"
-#include "extract.h"
-#include "inventory.h"
-#include "jsonfile.h"
-#include "progress.h"
-#include "stream.h"
-#include "uri.h"
+#include "db/checkpoint.h"
+#include "stage/cli.h"
+#include "base/outfile.h"
+#include "base/err.h"
+#include "stage/extract.h"
+#include "stage/inventory.h"
+#include "base/jsonfile.h"
+#include "base/progress.h"
+#include "stream/stream.h"
+#include "db/uri.h"
 
 #define MAX_ARGS 4096
 

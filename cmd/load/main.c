@@ -8,15 +8,15 @@
 #include <unistd.h>
 #include <string.h>
 
-#include "check.h"
-#include "checkpoint.h"
-#include "cli.h"
-#include "err.h"
-#include "jsonfile.h"
-#include "load.h"
-#include "progress.h"
-#include "stream.h"
-#include "uri.h"
+#include "stage/check.h"
+#include "db/checkpoint.h"
+#include "stage/cli.h"
+#include "base/err.h"
+#include "base/jsonfile.h"
+#include "stage/load.h"
+#include "base/progress.h"
+#include "stream/stream.h"
+#include "db/uri.h"
 
 #define MAX_MAPS 4096
 
@@ -155,7 +155,7 @@ int main(int argc, char **argv)
 	static struct load_map maps[MAX_MAPS];
 	struct load_opts o;
 	struct progress prog_state;
-	const char *in_path = NULL, *metrics_path = NULL;
+	const char *in_path = NULL, *metrics_path = NULL, *in_name;
 	int c, rc, show_progress = 1, max_set = 0, check = 0;
 	long long samples = -1, max_keys = -1;
 	const char *report_path = NULL;
@@ -290,17 +290,12 @@ int main(int argc, char **argv)
 		cli_password_warning();
 		cli_scrub_arg(argv[optind], u.display);
 	}
-	if (!in_path || strcmp(in_path, "-") == 0)
-		cli_need_std(STDIN_FILENO);
-	if (in_path && strcmp(in_path, "-") != 0) {
-		if (!(in = fopen(in_path, "rb"))) {
-			fprintf(stderr, "%s: %s: %s\n", cli_prog(), in_path,
-				strerror(errno));
-			uri_release(&u);
-			return ERR_USAGE;
-		}
-		o.in_name = in_path;
+	if (cli_open_input(in_path, &in, &in_name, &e) < 0) {
+		uri_release(&u);
+		return cli_report(&e);
 	}
+	if (in != stdin)
+		o.in_name = in_name;
 	setvbuf(in, NULL, _IOFBF, 1u << 20);
 	cli_widen_pipe(fileno(in));
 	progress_init(&prog_state, stderr, cli_prog(), show_progress);

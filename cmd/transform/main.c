@@ -11,12 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "outfile.h"
-#include "err.h"
-#include "rejects.h"
-#include "stream.h"
-#include "transform.h"
+#include "stage/cli.h"
+#include "base/outfile.h"
+#include "base/err.h"
+#include "stream/rejects.h"
+#include "stream/stream.h"
+#include "transform/transform.h"
 
 static const char usage_text[] =
     "usage: ferry-transform -s SPEC [-o FILE] [--rejects FILE] [-l LEVEL] "
@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
 	const char *out_path = NULL, *in_path = NULL, *spec_path = NULL;
 	struct outfile output;
-	const char *in_name = "stdin", *rejects_path = NULL;
+	const char *in_name = "stdin", *open_name, *rejects_path = NULL;
 	uint64_t max_rejects = 1000;
 	int max_set = 0;
 	struct rejects *rj = NULL;
@@ -137,16 +137,12 @@ int main(int argc, char **argv)
 		spec_free(spec);
 		return ERR_USAGE;
 	}
-	if (in_path) {
-		if (!(in = fopen(in_path, "rb"))) {
-			fprintf(stderr, "%s: %s: %s\n", cli_prog(), in_path,
-				strerror(errno));
-			spec_free(spec);
-			return errno == ENOENT || errno == EACCES ? ERR_USAGE
-								  : ERR_SYSTEM;
-		}
-		in_name = in_path;
+	if (cli_open_input(in_path, &in, &open_name, &e) < 0) {
+		spec_free(spec);
+		return cli_report(&e);
 	}
+	if (in != stdin)
+		in_name = open_name;
 	if (outfile_open(&output, stdout, NULL, out_path, 0, &e) < 0) {
 		spec_free(spec);
 		if (in != stdin)

@@ -9,13 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "outfile.h"
-#include "err.h"
-#include "stream.h"
-#include "transform.h"
-#include "uri.h"
-#include "verify.h"
+#include "stage/cli.h"
+#include "base/outfile.h"
+#include "base/err.h"
+#include "stream/stream.h"
+#include "transform/transform.h"
+#include "db/uri.h"
+#include "stage/verify.h"
 
 #define MAX_ARGS 4096
 

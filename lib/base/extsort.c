@@ -1,4 +1,4 @@
-#include "extsort.h"
+#include "base/extsort.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "base/err.h"
 
 #define EXTSORT_FANIN 32
 #define EXTSORT_MIN_BUDGET ((size_t)4096)

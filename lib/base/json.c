@@ -1,10 +1,10 @@
-#include "json.h"
+#include "base/json.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "hex.h"
-#include "utf8.h"
+#include "base/hex.h"
+#include "base/utf8.h"
 
 struct parser {
 	const char *s;

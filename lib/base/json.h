@@ -16,8 +16,8 @@
 
 #include <stddef.h>
 
-#include "buf.h"
-#include "err.h"
+#include "base/buf.h"
+#include "base/err.h"
 
 #define JSON_MAX_DEPTH 256
 

@@ -1,9 +1,9 @@
-#include "jsonfile.h"
+#include "base/jsonfile.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "outfile.h"
+#include "base/outfile.h"
 
 int jsonfile_write(const cJSON *root, const char *opt, const char *path,
 		   struct err *e)

@@ -8,7 +8,7 @@
 
 #include <cJSON.h>
 
-#include "err.h"
+#include "base/err.h"
 
 /* Write root, indented, and a newline to `path`; `opt` (the option that
  * named the file) goes in front of a message.  0, or -1 with e set

@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "err.h"
+#include "base/err.h"
 
 /* files that may be open at once under a temporary name */
 #define OUTFILE_MAX_PENDING 4

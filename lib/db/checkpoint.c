@@ -1,15 +1,14 @@
-#include "checkpoint.h"
+#include "db/checkpoint.h"
 
 #include <inttypes.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "myutil.h"
-#include "pgutil.h"
-#include "schema.h"
-#include "utf8.h"
+#include "base/utf8.h"
+#include "db/checkpoint_int.h"
+#include "db/mysql/checkpoint_mysql.h"
+#include "db/pg/checkpoint_pg.h"
 
 void checkpoint_release(struct checkpoint *c)
 {
@@ -36,7 +35,7 @@ int checkpoint_check_job(const char *job, struct err *e)
 	return 0;
 }
 
-static int check_table(const char *table, struct err *e)
+int checkpoint_check_table(const char *table, struct err *e)
 {
 	if (utf8_chars(table, strlen(table)) > CHECKPOINT_MAX_NAME)
 		return err_set(e, ERR_USAGE,
@@ -46,7 +45,7 @@ static int check_table(const char *table, struct err *e)
 	return 0;
 }
 
-static int dup_or_null(char **out, const char *s, struct err *e)
+int checkpoint_dup(char **out, const char *s, struct err *e)
 {
 	*out = NULL;
 	if (s && !(*out = strdup(s)))
@@ -54,13 +53,11 @@ static int dup_or_null(char **out, const char *s, struct err *e)
 	return 0;
 }
 
-/* The parameters of a checkpoint's INSERT, in the column order both
- * engines' statements use; `yes`/`no` spell keys_pending. */
-static int write_params(const char *p[8], char rows[24], const char *job,
+int checkpoint_params(const char *p[8], char rows[24], const char *job,
 			const char *table, const struct checkpoint *c,
 			const char *yes, const char *no, struct err *e)
 {
-	if (check_table(table, e) < 0)
+	if (checkpoint_check_table(table, e) < 0)
 		return -1;
 	snprintf(rows, 24, "%" PRIu64, c->rows);
 	p[0] = job;
@@ -74,275 +71,7 @@ static int write_params(const char *p[8], char rows[24], const char *job,
 	return 0;
 }
 
-/* --- PostgreSQL ---------------------------------------------------------- */
-
-static int pg_exec(PGconn *c, const char *sql, int nparams,
-		   const char *const *params, PGresult **out, const char *what,
-		   struct err *e)
-{
-	PGresult *r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(r);
-
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		pgutil_msg(e, what, r ? PQresultErrorMessage(r)
-				      : PQerrorMessage(c));
-		PQclear(r);
-		return -1;
-	}
-	if (out)
-		*out = r;
-	else
-		PQclear(r);
-	return 0;
-}
-
-/*
- * The name the previous release keyed a table's row by: the stream's name
- * as it wrote it, "schema.table" outside public, unquoted, so that a
- * table named x.y and table y of schema x shared one row.  malloc'd.
- */
-static char *legacy_name(const char *table, struct err *e)
-{
-	char *sc, *tb, *out;
-	size_t len;
-
-	if (schema_name_parse(table, &sc, &tb, e) < 0)
-		return NULL;
-	if (!sc)
-		return tb;
-	len = strlen(sc) + strlen(tb) + 2;
-	if ((out = malloc(len)))
-		snprintf(out, len, "%s.%s", sc, tb);
-	else
-		err_oom(e);
-	free(sc);
-	free(tb);
-	return out;
-}
-
-/*
- * name_quoted tells the two spellings of table_name apart: true, ferry's
- * name syntax (schema.h), where "x.y" and x.y are two tables; false (the
- * default the column gets when added to a table of the previous
- * release), that release's legacy_name().  A row is rewritten in the new
- * spelling with its next commit.
- */
-int checkpoint_pg_ensure(struct pg_conn *conn, struct err *e)
-{
-	PGresult *r;
-	int has;
-
-	if (pg_exec((PGconn *)conn,
-		    "CREATE TABLE IF NOT EXISTS " CHECKPOINT_TABLE " ("
-		    "job text NOT NULL, table_name text NOT NULL, "
-		    "rows_loaded bigint NOT NULL DEFAULT 0, "
-		    "last_key text, last_watermark text, "
-		    "watermark_column text, "
-		    "state text NOT NULL DEFAULT 'loading', "
-		    "keys_pending boolean NOT NULL DEFAULT false, "
-		    "updated_at timestamptz NOT NULL DEFAULT now(), "
-		    "name_quoted boolean NOT NULL DEFAULT false, "
-		    "PRIMARY KEY (job, table_name))",
-		    0, NULL, NULL, "creating " CHECKPOINT_TABLE, e) < 0)
-		return -1;
-	/* a table of the previous release: add the column (only then, so
-	 * that a role that may not ALTER it can still use a new one) */
-	if (pg_exec((PGconn *)conn,
-		    "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
-		    "'" CHECKPOINT_TABLE "'::regclass AND attname = "
-		    "'name_quoted' AND NOT attisdropped",
-		    0, NULL, &r, "reading " CHECKPOINT_TABLE, e) < 0)
-		return -1;
-	has = PQntuples(r) == 1;
-	PQclear(r);
-	if (has)
-		return 0;
-	return pg_exec((PGconn *)conn,
-		       "ALTER TABLE " CHECKPOINT_TABLE " ADD COLUMN IF NOT "
-		       "EXISTS name_quoted boolean NOT NULL DEFAULT false",
-		       0, NULL, NULL, "upgrading " CHECKPOINT_TABLE, e);
-}
-
-int checkpoint_pg_lock(struct pg_conn *conn, const char *job, struct err *e)
-{
-	const char *p[1] = { job };
-	PGresult *r;
-	int got;
-
-	if (pg_exec((PGconn *)conn,
-		    "SELECT pg_try_advisory_lock(hashtext('ferry job ' || $1))",
-		    1, p, &r, "locking the job", e) < 0)
-		return -1;
-	got = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-	PQclear(r);
-	if (!got)
-		return err_set(e, ERR_DB,
-			       "job %s: another ferry-load of this job is "
-			       "running against this database",
-			       job);
-	return 0;
-}
-
-int checkpoint_pg_read(struct pg_conn *conn, const char *job,
-		       const char *table, struct checkpoint *c, struct err *e)
-{
-	const char *p[3] = { job, table, NULL };
-	char *legacy;
-	PGresult *r;
-	int rc = -1;
-
-	memset(c, 0, sizeof(*c));
-	if (check_table(table, e) < 0 || !(legacy = legacy_name(table, e)))
-		return -1;
-	p[2] = legacy;
-	rc = pg_exec((PGconn *)conn,
-		     "SELECT rows_loaded, last_key, last_watermark, "
-		     "watermark_column, state, keys_pending, "
-		     "to_char(updated_at AT TIME ZONE 'UTC', "
-		     "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-		     "FROM " CHECKPOINT_TABLE " WHERE job = $1 AND "
-		     "(name_quoted AND table_name = $2 OR "
-		     "NOT name_quoted AND table_name = $3) "
-		     "ORDER BY name_quoted DESC LIMIT 1",
-		     3, p, &r, "reading " CHECKPOINT_TABLE, e);
-	free(legacy);
-	if (rc < 0)
-		return -1;
-	rc = -1;
-	if (PQntuples(r) == 1) {
-		c->found = 1;
-		c->rows = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
-		c->done = strcmp(PQgetvalue(r, 0, 4), "done") == 0;
-		c->keys_pending = strcmp(PQgetvalue(r, 0, 5), "t") == 0;
-		if (dup_or_null(&c->last_key, PQgetisnull(r, 0, 1)
-						  ? NULL
-						  : PQgetvalue(r, 0, 1),
-				e) < 0 ||
-		    dup_or_null(&c->last_watermark,
-				PQgetisnull(r, 0, 2) ? NULL
-						     : PQgetvalue(r, 0, 2),
-				e) < 0 ||
-		    dup_or_null(&c->watermark_column,
-				PQgetisnull(r, 0, 3) ? NULL
-						     : PQgetvalue(r, 0, 3),
-				e) < 0 ||
-		    dup_or_null(&c->updated_at, PQgetvalue(r, 0, 6), e) < 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	PQclear(r);
-	if (rc < 0)
-		checkpoint_release(c);
-	return rc;
-}
-
-int checkpoint_pg_write(struct pg_conn *conn, const char *job,
-			const char *table, const struct checkpoint *c,
-			struct err *e)
-{
-	char rows[24];
-	const char *p[8], *d[2];
-	char *legacy;
-	int rc;
-
-	if (write_params(p, rows, job, table, c, "t", "f", e) < 0)
-		return -1;
-	if (!(legacy = legacy_name(table, e)))
-		return -1;
-	d[0] = job;
-	d[1] = legacy;
-	/* the row of the previous release goes: this one replaces it */
-	rc = pg_exec((PGconn *)conn,
-		     "DELETE FROM " CHECKPOINT_TABLE " WHERE job = $1 AND "
-		     "table_name = $2 AND NOT name_quoted",
-		     2, d, NULL, "writing " CHECKPOINT_TABLE, e);
-	free(legacy);
-	if (rc < 0)
-		return -1;
-	return pg_exec(
-	    (PGconn *)conn,
-	    "INSERT INTO " CHECKPOINT_TABLE
-	    " (job, table_name, rows_loaded, last_key, last_watermark, "
-	    "watermark_column, state, keys_pending, updated_at, name_quoted) "
-	    "VALUES ($1, $2, $3::bigint, $4, $5, $6, $7, $8::boolean, "
-	    "clock_timestamp(), true) ON CONFLICT (job, table_name) DO UPDATE "
-	    "SET rows_loaded = EXCLUDED.rows_loaded, "
-	    "last_key = EXCLUDED.last_key, "
-	    "last_watermark = EXCLUDED.last_watermark, "
-	    "watermark_column = EXCLUDED.watermark_column, "
-	    "state = EXCLUDED.state, keys_pending = EXCLUDED.keys_pending, "
-	    "updated_at = EXCLUDED.updated_at, name_quoted = true",
-	    8, p, NULL, "writing " CHECKPOINT_TABLE, e);
-}
-
-/* --- MySQL --------------------------------------------------------------- */
-
-static int my_exec(MYSQL *conn, const char *sql, const char *const *params,
-		   unsigned n, const char *what, struct err *e)
-{
-	if (myutil_exec(conn, sql, params, n, e) < 0)
-		return err_prefix(e, "%s", what);
-	return 0;
-}
-
-int checkpoint_my_ensure(MYSQL *conn, struct err *e)
-{
-	return my_exec(conn,
-		       "CREATE TABLE IF NOT EXISTS " CHECKPOINT_TABLE " ("
-		       "job VARCHAR(191) NOT NULL, "
-		       "table_name VARCHAR(191) NOT NULL, "
-		       "rows_loaded BIGINT UNSIGNED NOT NULL DEFAULT 0, "
-		       "last_key LONGTEXT NULL, last_watermark TEXT NULL, "
-		       "watermark_column VARCHAR(255) NULL, "
-		       "state VARCHAR(16) NOT NULL DEFAULT 'loading', "
-		       "keys_pending TINYINT(1) NOT NULL DEFAULT 0, "
-		       "updated_at DATETIME(6) NOT NULL, "
-		       "PRIMARY KEY (job, table_name)) ENGINE=InnoDB "
-		       "DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
-		       NULL, 0, "creating " CHECKPOINT_TABLE, e);
-}
-
-struct got_one {
-	int found;
-	char *v;
-};
-
-static int got_value(void *ctx, char **row, size_t *lens,
-		     struct err *e)
-{
-	struct got_one *g = ctx;
-	(void)lens;
-	g->found = 1;
-	free(g->v);
-	return dup_or_null(&g->v, row[0], e);
-}
-
-int checkpoint_my_lock(MYSQL *conn, const char *job, struct err *e)
-{
-	const char *p[1] = { job };
-	struct got_one g = { 0, NULL };
-	int ok;
-
-	/* lock names are at most 64 characters: a hash of the job's */
-	if (myutil_select(conn,
-			  "SELECT GET_LOCK(CONCAT('ferry ', SHA1(?)), 0)", p, 1,
-			  1, got_value, &g, e) < 0) {
-		err_prefix(e, "locking the job");
-		free(g.v);
-		return -1;
-	}
-	ok = g.v && strcmp(g.v, "1") == 0;
-	free(g.v);
-	if (!ok)
-		return err_set(e, ERR_DB,
-			       "job %s: another ferry-load of this job is "
-			       "running against this database",
-			       job);
-	return 0;
-}
-
-static int got_checkpoint(void *ctx, char **row, size_t *lens,
+int checkpoint_from_row(void *ctx, char **row, size_t *lens,
 			  struct err *e)
 {
 	struct checkpoint *c = ctx;
@@ -352,74 +81,23 @@ static int got_checkpoint(void *ctx, char **row, size_t *lens,
 	c->rows = strtoull(row[0] ? row[0] : "0", NULL, 10);
 	c->done = row[4] && strcmp(row[4], "done") == 0;
 	c->keys_pending = row[5] && strcmp(row[5], "1") == 0;
-	if (dup_or_null(&c->last_key, row[1], e) < 0 ||
-	    dup_or_null(&c->last_watermark, row[2], e) < 0 ||
-	    dup_or_null(&c->watermark_column, row[3], e) < 0 ||
-	    dup_or_null(&c->updated_at, row[6], e) < 0)
+	if (checkpoint_dup(&c->last_key, row[1], e) < 0 ||
+	    checkpoint_dup(&c->last_watermark, row[2], e) < 0 ||
+	    checkpoint_dup(&c->watermark_column, row[3], e) < 0 ||
+	    checkpoint_dup(&c->updated_at, row[6], e) < 0)
 		return -1;
 	return 0;
 }
 
-#define MY_SELECT_CHECKPOINT                                                  \
-	"SELECT rows_loaded, last_key, last_watermark, watermark_column, "    \
-	"state, keys_pending, DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%sZ')" \
-	", table_name FROM " CHECKPOINT_TABLE " WHERE job = ?"
-
-int checkpoint_my_read(MYSQL *conn, const char *job, const char *table,
-		       struct checkpoint *c, struct err *e)
-{
-	const char *p[2] = { job, table };
-
-	memset(c, 0, sizeof(*c));
-	if (check_table(table, e) < 0)
-		return -1;
-	if (myutil_select(conn, MY_SELECT_CHECKPOINT " AND table_name = ?", p,
-			  2, 8, got_checkpoint, c, e) < 0) {
-		checkpoint_release(c);
-		return err_prefix(e, "reading " CHECKPOINT_TABLE);
-	}
-	return 0;
-}
-
-int checkpoint_my_write(MYSQL *conn, const char *job, const char *table,
-			const struct checkpoint *c, struct err *e)
-{
-	char rows[24];
-	const char *p[8];
-
-	if (write_params(p, rows, job, table, c, "1", "0", e) < 0)
-		return -1;
-	return my_exec(
-	    conn,
-	    "INSERT INTO " CHECKPOINT_TABLE
-	    " (job, table_name, rows_loaded, last_key, last_watermark, "
-	    "watermark_column, state, keys_pending, updated_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) "
-	    "ON DUPLICATE KEY UPDATE rows_loaded = VALUES(rows_loaded), "
-	    "last_key = VALUES(last_key), "
-	    "last_watermark = VALUES(last_watermark), "
-	    "watermark_column = VALUES(watermark_column), "
-	    "state = VALUES(state), keys_pending = VALUES(keys_pending), "
-	    "updated_at = VALUES(updated_at)",
-	    p, 8, "writing " CHECKPOINT_TABLE, e);
-}
-
-/* --- reading a whole job, for ferry-extract ------------------------------ */
-
-struct job_rows {
-	checkpoint_fn fn;
-	void *ctx;
-};
-
-static int my_job_row(void *ctx, char **row, size_t *lens,
+int checkpoint_job_row(void *ctx, char **row, size_t *lens,
 		      struct err *e)
 {
-	struct job_rows *j = ctx;
+	struct checkpoint_job *j = ctx;
 	struct checkpoint c;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
-	if (got_checkpoint(&c, row, lens, e) < 0) {
+	if (checkpoint_from_row(&c, row, lens, e) < 0) {
 		checkpoint_release(&c);
 		return -1;
 	}
@@ -428,124 +106,15 @@ static int my_job_row(void *ctx, char **row, size_t *lens,
 	return rc;
 }
 
-static int read_job_mysql(const struct uri *u, const char *defaults_file,
-			  unsigned ct, unsigned rt, const char *job,
-			  struct job_rows *j, struct err *e)
-{
-	MYSQL *conn = mysql_init(NULL);
-	const char *p[1] = { job };
-	struct got_one g = { 0, NULL };
-	int rc = -1;
-
-	if (!conn)
-		return err_oom(e);
-	if (myutil_connect(conn, u, defaults_file, ct, rt, 0, e) < 0)
-		goto out;
-	if (myutil_select(conn,
-			  "SELECT TABLE_NAME FROM information_schema.TABLES "
-			  "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = "
-			  "'" CHECKPOINT_TABLE "'",
-			  NULL, 0, 1, got_value, &g, e) < 0)
-		goto out;
-	if (g.found &&
-	    myutil_select(conn, MY_SELECT_CHECKPOINT, p, 1, 8, my_job_row, j,
-			  e) < 0)
-		goto out;
-	rc = 0;
-out:
-	if (rc < 0 && e->class == ERR_DB)
-		err_prefix(e, "%s: reading " CHECKPOINT_TABLE, u->display);
-	free(g.v);
-	mysql_close(conn);
-	return rc;
-}
-
-static int read_job_pg(const struct uri *u, unsigned ct, unsigned rt,
-		       const char *job, struct job_rows *j, struct err *e)
-{
-	PGconn *conn = (PGconn *)pgutil_connect(u->conninfo, ct, rt);
-	const char *p[1] = { job };
-	PGresult *r = NULL;
-	int rc = -1;
-
-	if (!conn)
-		return err_oom(e);
-	if (PQstatus(conn) != CONNECTION_OK) {
-		pgutil_msg(e, "cannot connect", PQerrorMessage(conn));
-		goto out;
-	}
-	if (pg_exec(conn, "SELECT to_regclass('" CHECKPOINT_TABLE "') IS NULL",
-		    0, NULL, &r, "reading " CHECKPOINT_TABLE, e) < 0)
-		goto out;
-	if (strcmp(PQgetvalue(r, 0, 0), "t") == 0) {
-		rc = 0; /* no table: no checkpoints */
-		goto out;
-	}
-	PQclear(r);
-	r = NULL;
-	if (pg_exec(conn,
-		    "SELECT rows_loaded, last_key, last_watermark, "
-		    "watermark_column, state, keys_pending::text, "
-		    "to_char(updated_at AT TIME ZONE 'UTC', "
-		    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), table_name, "
-		    "to_jsonb(ck) ->> 'name_quoted' "
-		    "FROM " CHECKPOINT_TABLE " ck WHERE job = $1",
-		    1, p, &r, "reading " CHECKPOINT_TABLE, e) < 0)
-		goto out;
-	for (int i = 0; i < PQntuples(r); i++) {
-		static char one[] = "1", zero[] = "0";
-		char *row[8], *name = NULL;
-		size_t lens[8];
-		int jrc;
-		for (int k = 0; k < 8; k++) {
-			row[k] = PQgetisnull(r, i, k) ? NULL
-						      : PQgetvalue(r, i, k);
-			lens[k] = (size_t)PQgetlength(r, i, k);
-		}
-		/* keys_pending::text is "true"/"false" */
-		row[5] = row[5] && row[5][0] == 't' ? one : zero;
-		if (PQgetisnull(r, i, 8) ||
-		    strcmp(PQgetvalue(r, i, 8), "true") != 0) {
-			/* the previous release's spelling: schema.table */
-			const char *dot = strchr(row[7], '.');
-			char *sc = dot ? strndup(row[7],
-						 (size_t)(dot - row[7]))
-				       : NULL;
-			if (dot && !sc) {
-				err_oom(e);
-				goto out;
-			}
-			name = schema_name_format(sc, dot ? dot + 1 : row[7],
-						  e);
-			free(sc);
-			if (!name)
-				goto out;
-			row[7] = name;
-			lens[7] = strlen(name);
-		}
-		jrc = my_job_row(j, row, lens, e);
-		free(name);
-		if (jrc < 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	if (rc < 0 && e->class == ERR_DB)
-		err_prefix(e, "%s", u->display);
-	PQclear(r);
-	PQfinish(conn);
-	return rc;
-}
-
 int checkpoint_read_job(const struct uri *u, const char *defaults_file,
 			unsigned connect_timeout, unsigned read_timeout,
 			const char *job, checkpoint_fn fn, void *ctx,
 			struct err *e)
 {
-	struct job_rows j = { fn, ctx };
+	struct checkpoint_job j = { fn, ctx };
 
 	if (u->engine == URI_MYSQL)
-		return read_job_mysql(u, defaults_file, connect_timeout,
+		return checkpoint_my_read_job(u, defaults_file, connect_timeout,
 				      read_timeout, job, &j, e);
-	return read_job_pg(u, connect_timeout, read_timeout, job, &j, e);
+	return checkpoint_pg_read_job(u, connect_timeout, read_timeout, job, &j, e);
 }

@@ -31,11 +31,10 @@
 #ifndef FERRY_CHECKPOINT_H
 #define FERRY_CHECKPOINT_H
 
-#include <mysql.h>
 #include <stdint.h>
 
-#include "err.h"
-#include "uri.h"
+#include "base/err.h"
+#include "db/uri.h"
 
 #define CHECKPOINT_TABLE "ferry_checkpoint"
 #define CHECKPOINT_MAX_NAME 191 /* characters of a job or table name */
@@ -56,31 +55,6 @@ void checkpoint_release(struct checkpoint *c);
 /* Check a --job name: 1..CHECKPOINT_MAX_NAME characters of valid UTF-8,
  * no control characters.  -1 with ERR_USAGE. */
 int checkpoint_check_job(const char *job, struct err *e);
-
-/* --- PostgreSQL (conn is a PGconn) ------------------------------------ */
-
-struct pg_conn;
-
-/* Create the table when missing (outside a transaction). */
-int checkpoint_pg_ensure(struct pg_conn *conn, struct err *e);
-/* Hold the job's session lock, or fail (ERR_DB) when another run has it. */
-int checkpoint_pg_lock(struct pg_conn *conn, const char *job, struct err *e);
-/* Read (job, table); c->found 0 when there is no row (nor table). */
-int checkpoint_pg_read(struct pg_conn *conn, const char *job,
-		       const char *table, struct checkpoint *c, struct err *e);
-/* Insert or replace (job, table) with c. */
-int checkpoint_pg_write(struct pg_conn *conn, const char *job,
-			const char *table, const struct checkpoint *c,
-			struct err *e);
-
-/* --- MySQL ------------------------------------------------------------ */
-
-int checkpoint_my_ensure(MYSQL *conn, struct err *e);
-int checkpoint_my_lock(MYSQL *conn, const char *job, struct err *e);
-int checkpoint_my_read(MYSQL *conn, const char *job, const char *table,
-		       struct checkpoint *c, struct err *e);
-int checkpoint_my_write(MYSQL *conn, const char *job, const char *table,
-			const struct checkpoint *c, struct err *e);
 
 /*
  * Every table's checkpoint of `job` in the database at u, for

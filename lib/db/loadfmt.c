@@ -1,4 +1,4 @@
-#include "loadfmt.h"
+#include "db/loadfmt.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -18,9 +18,9 @@
 
 #include <stddef.h>
 
-#include "buf.h"
-#include "err.h"
-#include "value.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "stream/value.h"
 
 /*
  * A field of COPY ... FROM STDIN in text format: \N for NULL; text, enum,

@@ -1,10 +1,10 @@
-#include "resume.h"
+#include "db/resume.h"
 
 #include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "stream.h"
+#include "stream/stream.h"
 
 void resume_init(struct resume *r, const struct schema_table *t)
 {

@@ -16,10 +16,10 @@
 
 #include <stddef.h>
 
-#include "buf.h"
-#include "err.h"
-#include "schema.h"
-#include "value.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "stream/schema.h"
+#include "stream/value.h"
 
 #define RESUME_MAX_POS (1 + 64)
 

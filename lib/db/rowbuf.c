@@ -1,4 +1,4 @@
-#include "rowbuf.h"
+#include "db/rowbuf.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -9,10 +9,10 @@
 
 #include <stddef.h>
 
-#include "buf.h"
-#include "err.h"
-#include "schema.h"
-#include "value.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "stream/schema.h"
+#include "stream/value.h"
 
 struct rowbuf {
 	struct buf data;   /* encoded rows, one after another */

@@ -1,4 +1,4 @@
-#include "sink.h"
+#include "db/sink_int.h"
 
 #include <string.h>
 #include <strings.h>

@@ -20,13 +20,12 @@
 
 #include <stdint.h>
 
-#include "buf.h"
-#include "checkpoint.h"
-#include "err.h"
-#include "pgname.h"
-#include "schema.h"
-#include "uri.h"
-#include "value.h"
+#include "base/buf.h"
+#include "db/checkpoint.h"
+#include "base/err.h"
+#include "stream/schema.h"
+#include "db/uri.h"
+#include "stream/value.h"
 
 enum sink_mode {
 	SINK_INSERT,   /* a key that exists is an error */
@@ -82,6 +81,7 @@ struct sink_table_stats {
 };
 
 struct sink;
+struct sink_ops;
 
 /* Connect.  NULL with e set.  s->notice may then hold one line that
  * main() should show (a slower path the server forces, say). */
@@ -119,23 +119,6 @@ void sink_abort_table(struct sink *s, const char *why);
 
 void sink_close(struct sink *s);
 
-/* --- for the implementations ------------------------------------------- */
-
-struct sink_ops {
-	int (*begin_table)(struct sink *s, const struct schema_table *t,
-			   const char *name, struct err *e);
-	int (*write_row)(struct sink *s, const struct value *row,
-			 struct err *e);
-	int (*end_table)(struct sink *s, struct sink_table_stats *st,
-			 struct err *e);
-	void (*abort_table)(struct sink *s, const char *why);
-	void (*close)(struct sink *s);
-	int (*checkpoint_read)(struct sink *s, const char *table,
-			       struct checkpoint *c, struct err *e);
-	int (*checkpoint_write)(struct sink *s, const char *table,
-				const struct checkpoint *c, struct err *e);
-};
-
 struct sink {
 	const struct sink_ops *ops;
 	struct sink_opts opts;
@@ -148,61 +131,8 @@ struct sink {
 	/* set by sink_begin_table: the names of the table the target holds
 	 * under others (PostgreSQL: those over 63 bytes, see pgname.h),
 	 * borrowed until the next sink_begin_table; NULL and 0 when none */
-	const struct pgname_rename *renamed;
+	const struct name_rename *renamed;
 	size_t nrenamed;
 };
-
-/* For the implementations: write the checkpoint of table t before a
- * commit, `rows` rows written in this run, `done` at the table's end. */
-int sink_checkpoint_commit(struct sink *s, const struct schema_table *t,
-			   uint64_t rows, int done, int keys_pending,
-			   struct err *e);
-/*
- * Delete mode: 0 when the columns of stream table t are the primary key of
- * the target, whose key columns are pk[0..npk) (names compared without
- * case when nocase, as MySQL does); else -1 with e set (ERR_USAGE, naming
- * the column).
- */
-int sink_check_key_columns(const struct schema_table *t, char *const *pk,
-			   size_t npk, int nocase, struct err *e);
-
-/*
- * The DDL of --create, built from stream table t without a connection
- * (ferry-load runs each statement alone; tests/fuzz/fuzz-ddl.c checks
- * them).  Each appends one statement, without ';', to q; PostgreSQL's
- * take the names from pn (pgname_table_init, and pgname_table_indexes for
- * indexes), MySQL's `target` the table's name.  Text of the
- * stream reaches it only as a quoted identifier (a name) or a quoted
- * literal (an enum label); types come from the engine's own table of
- * types, numbers printed by ferry.  -1 with e set: ERR_STREAM "column c:
- * ..." for a column whose type ferry will not create, else ERR_SYSTEM.
- */
-/* CREATE TABLE with NOT NULL and, without enum_types, the enum labels as
- * CHECK (c IN (...)); PostgreSQL types as ferry-load(1) lists them */
-int sink_pg_ddl_table(const struct schema_table *t,
-		      const struct pgname_table *pn, int enum_types,
-		      struct buf *q, struct err *e);
-/* CREATE TYPE ... AS ENUM of column col (--enum-types) */
-int sink_pg_ddl_enum(const struct schema_table *t, size_t col, struct buf *q,
-		     struct err *e);
-/* ALTER TABLE ... ADD PRIMARY KEY; nothing when t has no key */
-int sink_pg_ddl_primary_key(const struct schema_table *t,
-			    const struct pgname_table *pn, struct buf *q,
-			    struct err *e);
-/* CREATE [UNIQUE] INDEX of t->indexes[x], named as pn->indexes[x] (after
- * pgname_table_indexes) */
-int sink_pg_ddl_index(const struct schema_table *t,
-		      const struct pgname_table *pn, size_t x, struct buf *q,
-		      struct err *e);
-/* MySQL's CREATE TABLE, primary key and (with indexes) secondary indexes
- * in it; native_uuid: MariaDB's UUID type, else CHAR(36) */
-int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
-			 int indexes, int native_uuid, struct buf *q,
-			 struct err *e);
-
-struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
-			  struct err *e);
-struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
-			     struct err *e);
 
 #endif

@@ -1,4 +1,4 @@
-#include "source.h"
+#include "db/source_int.h"
 
 #include <stdlib.h>
 #include <string.h>

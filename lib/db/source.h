@@ -20,11 +20,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
-#include "err.h"
-#include "schema.h"
-#include "uri.h"
-#include "value.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "stream/schema.h"
+#include "db/uri.h"
+#include "stream/value.h"
 
 enum source_zero_dates {
 	SOURCE_ZERO_DATES_NULL,	 /* '0000-00-00' becomes NULL, and is counted */
@@ -189,49 +189,5 @@ typedef int (*source_day_fn)(void *ctx, const char *day, uint64_t rows,
 int source_rows_per_day(struct source *s, const struct schema_table *t,
 			size_t col, unsigned days, char **newest,
 			source_day_fn fn, void *ctx, struct err *e);
-
-/* --- for the implementations ------------------------------------------- */
-
-struct source_ops {
-	int (*begin)(struct source *s, struct err *e);
-	int (*list_tables)(struct source *s, char ***names, size_t *n,
-			   struct err *e);
-	struct schema_table *(*describe)(struct source *s, const char *table,
-					 struct err *e);
-	int (*open_rows)(struct source *s, const struct source_query *q,
-			 struct err *e);
-	int (*next_row)(struct source *s, const struct value **row,
-			struct err *e);
-	void (*close)(struct source *s);
-	int (*facts)(struct source *s, const struct schema_table *t,
-		     int exact, struct source_facts *f, struct err *e);
-	int (*server)(struct source *s, struct source_server *f,
-		      struct err *e);
-	int (*per_day)(struct source *s, const struct schema_table *t,
-		       size_t col, unsigned days, char **newest,
-		       source_day_fn fn, void *ctx, struct err *e);
-};
-
-struct source {
-	const struct source_ops *ops;
-	struct source_opts opts;
-	uint64_t zero_dates;
-	uint64_t row_no; /* rows read of the current table, for messages */
-};
-
-struct source *source_mysql_open(const struct uri *u,
-				 const struct source_opts *o, struct err *e);
-struct source *source_pg_open(const struct uri *u, const struct source_opts *o,
-			      struct err *e);
-
-/*
- * Key ranges for --part, over the first primary-key column whose values lie
- * between lo and hi (inclusive): part k of n holds the keys with
- * key > *gt (when *has_gt) and key <= *le (when *has_le).  Part 1 has no
- * lower and part n no upper bound, so rows beyond lo..hi are not lost, and
- * the n parts together hold every key exactly once.  1 <= k <= n.
- */
-void source_part_bounds(int64_t lo, int64_t hi, unsigned k, unsigned n,
-			int *has_gt, int64_t *gt, int *has_le, int64_t *le);
 
 #endif

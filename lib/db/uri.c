@@ -1,12 +1,12 @@
-#include "uri.h"
+#include "db/uri.h"
 
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "hex.h"
+#include "base/buf.h"
+#include "base/hex.h"
+#include "db/pg/pgutil.h"
 
 void uri_release(struct uri *u)
 {
@@ -178,54 +178,6 @@ static int parse_mysql(const char *s, struct uri *u, struct err *e)
 	return 0;
 }
 
-static int parse_pg(const char *s, struct uri *u, struct err *e)
-{
-	PQconninfoOption *opts, *o;
-	char *msg = NULL;
-	const char *user = NULL, *host = NULL, *port = NULL, *db = NULL;
-	struct buf d;
-
-	u->engine = URI_PG;
-	if (!(u->conninfo = strdup(s)))
-		return err_oom(e);
-	opts = PQconninfoParse(s, &msg);
-	if (!opts) {
-		size_t n = msg ? strlen(msg) : 0;
-		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-			msg[--n] = '\0';
-		err_set(e, ERR_USAGE, "bad connection string: %s",
-			msg ? msg : "out of memory");
-		PQfreemem(msg);
-		return -1;
-	}
-	for (o = opts; o->keyword; o++) {
-		if (!o->val || !*o->val)
-			continue;
-		if (strcmp(o->keyword, "password") == 0)
-			u->password_in_uri = 1;
-		else if (strcmp(o->keyword, "user") == 0)
-			user = o->val;
-		else if (strcmp(o->keyword, "host") == 0)
-			host = o->val;
-		else if (strcmp(o->keyword, "port") == 0)
-			port = o->val;
-		else if (strcmp(o->keyword, "dbname") == 0)
-			db = o->val;
-	}
-	buf_init(&d, 8192);
-	if (buf_addf(&d, e, "postgres://%s%s%s%s%s/%s", user ? user : "",
-		     user ? "@" : "", host && host[0] != '/' ? host : "",
-		     port ? ":" : "", port ? port : "", db ? db : "") < 0 ||
-	    (host && host[0] == '/' && buf_addf(&d, e, "?host=%s", host) < 0)) {
-		buf_release(&d);
-		PQconninfoFree(opts);
-		return -1;
-	}
-	u->display = (char *)d.data;
-	PQconninfoFree(opts);
-	return 0;
-}
-
 int uri_parse(const char *s, struct uri *u, struct err *e)
 {
 	memset(u, 0, sizeof(*u));
@@ -235,7 +187,7 @@ int uri_parse(const char *s, struct uri *u, struct err *e)
 			goto fail;
 		return 0;
 	}
-	if (parse_pg(s, u, e) < 0)
+	if (pgutil_parse_uri(s, u, e) < 0)
 		goto fail;
 	return 0;
 fail:

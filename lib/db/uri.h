@@ -16,7 +16,7 @@
 #ifndef FERRY_URI_H
 #define FERRY_URI_H
 
-#include "err.h"
+#include "base/err.h"
 
 enum uri_engine {
 	URI_MYSQL = 1,

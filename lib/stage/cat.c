@@ -1,13 +1,13 @@
-#include "cat.h"
+#include "stage/cat.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "json.h"
-#include "rowfmt.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "stream/rowfmt.h"
 
 #define CAT_FLUSH_AT (256u << 10)
 #define CAT_MAX_LINE (256u << 20)

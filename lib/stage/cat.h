@@ -7,8 +7,8 @@
 
 #include <stdio.h>
 
-#include "err.h"
-#include "stream.h"
+#include "base/err.h"
+#include "stream/stream.h"
 
 enum cat_format {
 	CAT_JSONL,

@@ -1,4 +1,4 @@
-#include "check.h"
+#include "stage/check.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -8,10 +8,11 @@
 #include <strings.h>
 #include <xxhash.h>
 
-#include "pgname.h"
-#include "source.h"
-#include "stream.h"
-#include "utf8.h"
+#include "db/pg/pgname.h"
+#include "db/pg/sink_pg.h"
+#include "db/source.h"
+#include "stream/stream.h"
+#include "base/utf8.h"
 
 /* what a value may meet; the order is the report's */
 enum check_kind {
@@ -1056,7 +1057,7 @@ static int note_names(cJSON *jt, const struct pgname_table *pn,
 			return -1;
 	}
 	for (size_t i = 0; i < pn->nrenamed; i++) {
-		const struct pgname_rename *r = &pn->renamed[i];
+		const struct name_rename *r = &pn->renamed[i];
 		cJSON *j;
 		if (exists && strcmp(r->kind, "index") == 0)
 			continue;

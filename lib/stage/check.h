@@ -2,7 +2,7 @@
  * check - what ferry-load --check does: read a stream exactly as a load
  * would, write nothing, and say what the target would refuse or change.
  *
- * The target is read through a source (lib/source.h) in one read-only
+ * The target is read through a source (lib/db/source.h) in one read-only
  * transaction: for each stream table, whether the target table exists
  * and matches (columns, types, nullability) or what --create would make
  * of it, whether it is empty, and per column every value the target
@@ -25,12 +25,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "buf.h"
-#include "err.h"
-#include "load.h"
-#include "progress.h"
-#include "sink.h"
-#include "uri.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "stage/load.h"
+#include "base/progress.h"
+#include "db/sink.h"
+#include "db/uri.h"
 
 #define CHECK_DEFAULT_SAMPLES 5
 #define CHECK_DEFAULT_MAX_KEYS 2000000 /* 32 MiB of hashes at most */

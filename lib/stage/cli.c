@@ -1,11 +1,11 @@
 /* F_SETPIPE_SZ is Linux's: ask for it before any system header */
 #define _GNU_SOURCE 1
 
-#include "cli.h"
+#include "stage/cli.h"
 
-#include "metrics.h"
-#include "outfile.h"
-#include "stream.h"
+#include "stage/metrics.h"
+#include "base/outfile.h"
+#include "stream/stream.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -70,6 +70,49 @@ void cli_need_std(int fd)
 			: "standard output is closed: there is nowhere to "
 			  "write (use -o FILE)");
 	exit(ERR_USAGE);
+}
+
+int cli_open_input(const char *path, FILE **f, const char **name,
+		   struct err *e)
+{
+	struct stat st;
+	int fd;
+
+	*f = NULL;
+	*name = path;
+	if (!path || strcmp(path, "-") == 0) {
+		*name = "stdin";
+		if (cli_std_closed(STDIN_FILENO))
+			return err_set(e, ERR_USAGE,
+				       "standard input is closed: there is no "
+				       "stream to read (name a file)");
+		*f = stdin;
+		return 0;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return err_set(e,
+			       errno == ENOENT || errno == EACCES ||
+				       errno == ENOTDIR || errno == ELOOP ||
+				       errno == ENAMETOOLONG || errno == EPERM
+				   ? ERR_USAGE
+				   : ERR_SYSTEM,
+			       "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		int er = errno;
+		close(fd);
+		return err_set(e, ERR_SYSTEM, "%s: %s", path, strerror(er));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return err_set(e, ERR_USAGE, "%s: %s", path, strerror(EISDIR));
+	}
+	if (!(*f = fdopen(fd, "rb"))) {
+		int er = errno;
+		close(fd);
+		return err_set(e, ERR_SYSTEM, "%s: %s", path, strerror(er));
+	}
+	return 0;
 }
 
 void cli_init(const char *prog)

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "err.h"
+#include "base/err.h"
 
 /*
  * Remember the program's name for messages; ignore SIGPIPE (a closed pipe
@@ -30,6 +30,18 @@ void cli_init(const char *prog);
  */
 int cli_std_closed(int fd);
 void cli_need_std(int fd);
+
+/*
+ * Open the input a tool reads its stream from, alike in every tool: path
+ * NULL or "-" is stdin, else the file, which must be a file or a pipe that
+ * can be read (not a directory).  *f and *name ("stdin" or path) are set;
+ * close *f when it is not stdin.  0, or -1 with e set: ERR_USAGE
+ * "PATH: reason" for a path the user named wrong (missing, unreadable, a
+ * directory, too long), or for a closed stdin; ERR_SYSTEM for what the
+ * machine failed at (out of descriptors or memory, an I/O error).
+ */
+int cli_open_input(const char *path, FILE **f, const char **name,
+		   struct err *e);
 
 /* The name given to cli_init(). */
 const char *cli_prog(void);

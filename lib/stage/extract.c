@@ -1,4 +1,4 @@
-#include "extract.h"
+#include "stage/extract.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checkpoint.h"
-#include "digest.h"
-#include "jsonfile.h"
+#include "db/checkpoint.h"
+#include "stream/digest.h"
+#include "base/jsonfile.h"
 
 #define MAX_POS (1 + 64) /* the watermark and the key's columns */
 

@@ -7,12 +7,12 @@
 
 #include <stdio.h>
 
-#include "err.h"
-#include "metrics.h"
-#include "progress.h"
-#include "source.h"
-#include "stream.h"
-#include "uri.h"
+#include "base/err.h"
+#include "stage/metrics.h"
+#include "base/progress.h"
+#include "db/source.h"
+#include "stream/stream.h"
+#include "db/uri.h"
 
 /* TABLE=VALUE options (--columns, --where; --incremental and --since,
  * where table NULL stands for every table) */

@@ -1,4 +1,4 @@
-#include "inventory.h"
+#include "stage/inventory.h"
 
 #include <errno.h>
 #include <fnmatch.h>

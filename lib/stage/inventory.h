@@ -14,11 +14,11 @@
 
 #include <cJSON.h>
 
-#include "buf.h"
-#include "err.h"
-#include "extract.h"
-#include "source.h"
-#include "uri.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "stage/extract.h"
+#include "db/source.h"
+#include "db/uri.h"
 
 #define INVENTORY_DAYS 30
 

@@ -1,4 +1,4 @@
-#include "load.h"
+#include "stage/load.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonfile.h"
-#include "rejects.h"
-#include "resume.h"
-#include "stream.h"
+#include "base/jsonfile.h"
+#include "stream/rejects.h"
+#include "db/resume.h"
+#include "stream/stream.h"
 
 struct load_table {
 	char *name;
@@ -194,7 +194,7 @@ static int note_renamed(const struct load_opts *o, const struct sink *s,
 	if (!(*out = cJSON_CreateArray()))
 		return err_oom(e);
 	for (size_t i = 0; i < s->nrenamed; i++) {
-		const struct pgname_rename *r = &s->renamed[i];
+		const struct name_rename *r = &s->renamed[i];
 		cJSON *j = cJSON_CreateObject();
 		if (!j || !cJSON_AddItemToArray(*out, j) ||
 		    !cJSON_AddStringToObject(j, "kind", r->kind) ||

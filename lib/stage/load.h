@@ -8,11 +8,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "err.h"
-#include "metrics.h"
-#include "progress.h"
-#include "sink.h"
-#include "uri.h"
+#include "base/err.h"
+#include "stage/metrics.h"
+#include "base/progress.h"
+#include "db/sink.h"
+#include "db/uri.h"
 
 struct load_map {
 	const char *from;

@@ -6,9 +6,9 @@
  * (microseconds), so a watermark of 2^64-1 or a timestamp to the
  * microsecond survives, and no locale can turn the point into a comma.
  */
-#include "metrics.h"
+#include "stage/metrics.h"
 
-#include "outfile.h"
+#include "base/outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,8 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "utf8.h"
+#include "base/buf.h"
+#include "base/utf8.h"
 
 /* the largest file written, and the most of an old file read back */
 #define METRICS_OUT_MAX ((size_t)256 << 20)

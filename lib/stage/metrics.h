@@ -53,8 +53,8 @@
 
 #include <stdint.h>
 
-#include "err.h"
-#include "value.h"
+#include "base/err.h"
+#include "stream/value.h"
 
 struct metrics;
 

@@ -1,4 +1,4 @@
-#include "verify.h"
+#include "stage/verify.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -7,20 +7,19 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "buf.h"
-#include "cli.h"
-#include "digest.h"
-#include "extsort.h"
-#include "progress.h"
-#include "jsonfile.h"
-#include "checkpoint.h"
-#include "metrics.h"
-#include "pgname.h"
-#include "stream.h"
-#include "transform.h"
-#include "uri.h"
+#include "base/buf.h"
+#include "stage/cli.h"
+#include "stream/digest.h"
+#include "base/extsort.h"
+#include "base/progress.h"
+#include "base/jsonfile.h"
+#include "db/checkpoint.h"
+#include "stage/metrics.h"
+#include "db/pg/pgname.h"
+#include "stream/stream.h"
+#include "transform/transform.h"
+#include "db/uri.h"
 #include <xxhash.h>
 
 #define KEY_MAX 16 /* primary-key columns a merge handles */
@@ -142,15 +141,12 @@ struct cmp {
 	uint64_t upserts;
 };
 
+/* A side is a stream file unless it is a connection URI (scheme://) or
+ * libpq key=value pairs: a path that names no file is then a missing
+ * file, said as such, never a connection string that libpq refuses. */
 static int is_stream_spec(const char *s)
 {
-	struct stat st;
-
-	if (strcmp(s, "-") == 0)
-		return 1;
-	if (strstr(s, "://") || strchr(s, '='))
-		return 0;
-	return stat(s, &st) == 0 && !S_ISDIR(st.st_mode);
+	return strcmp(s, "-") == 0 || (!strstr(s, "://") && !strchr(s, '='));
 }
 
 static int side_open(struct side *s, const struct verify_opts *o, struct err *e)
@@ -158,12 +154,9 @@ static int side_open(struct side *s, const struct verify_opts *o, struct err *e)
 	buf_init(&s->prevbuf, (size_t)STREAM_MAX_ROW);
 	s->is_stream = is_stream_spec(s->spec);
 	if (s->is_stream) {
-		const char *name =
-		    strcmp(s->spec, "-") == 0 ? "stdin" : s->spec;
-		s->f = strcmp(s->spec, "-") == 0 ? stdin : fopen(s->spec, "rb");
-		if (!s->f)
-			return err_set(e, ERR_USAGE, "%s: %s", s->spec,
-				       strerror(errno));
+		const char *name;
+		if (cli_open_input(s->spec, &s->f, &name, e) < 0)
+			return -1;
 		if (!(s->r = stream_reader_new(s->f, name, e)))
 			return -1;
 		return 0;

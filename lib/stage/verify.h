@@ -20,9 +20,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "err.h"
-#include "metrics.h"
-#include "source.h"
+#include "base/err.h"
+#include "stage/metrics.h"
+#include "db/source.h"
 
 /* memory for sorting the rows of a table without a primary key, both
  * sides together */

@@ -1,10 +1,10 @@
-#include "digest.h"
+#include "stream/digest.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <xxhash.h>
 
-#include "hex.h"
+#include "base/hex.h"
 
 /*
  * A row holding a large text or bytes value is hashed piece by piece: the

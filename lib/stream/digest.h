@@ -12,9 +12,9 @@
 
 #include <stdint.h>
 
-#include "buf.h"
-#include "err.h"
-#include "value.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "stream/value.h"
 
 struct digest {
 	uint64_t lo;

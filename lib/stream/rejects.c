@@ -1,4 +1,4 @@
-#include "rejects.h"
+#include "stream/rejects.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stream.h"
+#include "stream/stream.h"
 
 struct rejects {
 	char *path;

@@ -10,9 +10,9 @@
 
 #include <stdint.h>
 
-#include "err.h"
-#include "schema.h"
-#include "value.h"
+#include "base/err.h"
+#include "stream/schema.h"
+#include "stream/value.h"
 
 struct rejects;
 

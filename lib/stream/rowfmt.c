@@ -1,4 +1,4 @@
-#include "rowfmt.h"
+#include "stream/rowfmt.h"
 
 #include <errno.h>
 #include <string.h>

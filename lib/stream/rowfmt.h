@@ -12,11 +12,11 @@
 
 #include <stdio.h>
 
-#include "buf.h"
-#include "err.h"
-#include "json.h"
-#include "schema.h"
-#include "value.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "stream/schema.h"
+#include "stream/value.h"
 
 enum rowfmt_kind {
 	ROWFMT_JSONL,

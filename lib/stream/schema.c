@@ -1,4 +1,4 @@
-#include "schema.h"
+#include "stream/schema.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "json.h"
-#include "utf8.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "base/utf8.h"
 
 void schema_column_release(struct schema_column *c)
 {

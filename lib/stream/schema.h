@@ -29,8 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
-#include "value.h"
+#include "base/err.h"
+#include "stream/value.h"
 
 #define SCHEMA_MAX_COLUMNS 4096
 #define SCHEMA_MAX_NAME 1024	/* bytes in a table or column name */
@@ -161,5 +161,16 @@ const char *schema_row_key(const struct schema_table *t,
 
 /* Index of column `name`, or -1. */
 int schema_column_index(const struct schema_table *t, const char *name);
+
+/*
+ * A name a target holds under another than the stream's (PostgreSQL cuts
+ * names of over 63 bytes: db/pg/pgname.h), for the reports.
+ */
+struct name_rename {
+	const char *kind; /* "table", "column" or "index" */
+	char *from;	  /* the name in the stream (an index: the name
+			   * ferry would give it, table name in front) */
+	char *to;	  /* the name in the target */
+};
 
 #endif

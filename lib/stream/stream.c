@@ -1,4 +1,4 @@
-#include "stream.h"
+#include "stream/stream.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -8,8 +8,8 @@
 #include <xxhash.h>
 #include <zstd.h>
 
-#include "buf.h"
-#include "json.h"
+#include "base/buf.h"
+#include "base/json.h"
 
 static const unsigned char stream_magic[10] = { 0x89, 'F',  'E',  'R',	'R',
 						'Y',  '\r', '\n', 0x1a, '\n' };

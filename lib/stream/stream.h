@@ -43,10 +43,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "digest.h"
-#include "err.h"
-#include "schema.h"
-#include "value.h"
+#include "stream/digest.h"
+#include "base/err.h"
+#include "stream/schema.h"
+#include "stream/value.h"
 
 #define STREAM_VERSION_MAJOR 1
 #define STREAM_VERSION_MINOR 0

@@ -1,4 +1,4 @@
-#include "value.h"
+#include "stream/value.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hex.h"
-#include "json.h"
-#include "utf8.h"
+#include "base/hex.h"
+#include "base/json.h"
+#include "base/utf8.h"
 
 static const char *const type_names[VALUE_TYPE_COUNT] = {
 	"null",	     "bool",	    "int64", "uint64", "float64",

@@ -1,4 +1,4 @@
-#include "expr.h"
+#include "transform/expr.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "stream.h"
-#include "utf8.h"
+#include "base/buf.h"
+#include "stream/stream.h"
+#include "base/utf8.h"
 
 #define DAY_US INT64_C(86400000000)
 

@@ -22,9 +22,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
-#include "schema.h"
-#include "value.h"
+#include "base/err.h"
+#include "stream/schema.h"
+#include "stream/value.h"
 
 /* longest expression text, deepest nesting, most nodes */
 #define EXPR_MAX_LEN 65536

@@ -1,6 +1,6 @@
 /*
- * spec_int - what lib/spec.c (reading a transform spec), lib/colops.c
- * (one column's operations on one value) and lib/transform.c (a table's
+ * spec_int - what lib/transform/spec.c (reading a transform spec), lib/transform/colops.c
+ * (one column's operations on one value) and lib/transform/transform.c (a table's
  * plan, and the run) share.  Not for the tools: see transform.h.
  */
 #ifndef FERRY_SPEC_INT_H
@@ -10,12 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
-#include "err.h"
-#include "expr.h"
-#include "schema.h"
-#include "transform.h"
-#include "value.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "transform/expr.h"
+#include "stream/schema.h"
+#include "transform/transform.h"
+#include "stream/value.h"
 
 /* one column's operations */
 enum mask_method {

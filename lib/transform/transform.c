@@ -1,4 +1,4 @@
-#include "transform.h"
+#include "transform/transform.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -12,12 +12,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "buf.h"
-#include "expr.h"
-#include "json.h"
-#include "rejects.h"
-#include "schema.h"
-#include "spec_int.h"
+#include "base/buf.h"
+#include "transform/expr.h"
+#include "base/json.h"
+#include "stream/rejects.h"
+#include "stream/schema.h"
+#include "transform/spec_int.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -16,9 +16,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "buf.h"
-#include "err.h"
-#include "stream.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "stream/stream.h"
 
 struct spec;
 

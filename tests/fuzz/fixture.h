@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "schema.h"
-#include "value.h"
+#include "base/err.h"
+#include "stream/schema.h"
+#include "stream/value.h"
 
 static const char fixture_schema[] =
     "{\"name\":\"m\",\"columns\":["

@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "expr.h"
-#include "schema.h"
-#include "value.h"
+#include "base/err.h"
+#include "transform/expr.h"
+#include "stream/schema.h"
+#include "stream/value.h"
 
 #include "fixture.h"
 

@@ -17,12 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "err.h"
-#include "json.h"
-#include "rowfmt.h"
-#include "schema.h"
-#include "value.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "stream/rowfmt.h"
+#include "stream/schema.h"
+#include "stream/value.h"
 
 #include "fixture.h"
 

@@ -25,10 +25,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "err.h"
-#include "pgbin.h"
-#include "value.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "db/pg/pgbin.h"
+#include "stream/value.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,7 +1,7 @@
 /*
  * fuzz-resume - libFuzzer target for what ferry-load --job reads back from
  * a checkpoint row (untrusted: anyone who can write the target can change
- * it) and how it compares the stream's rows with it (lib/resume.c).
+ * it) and how it compares the stream's rows with it (lib/db/resume.c).
  *
  * Input: byte 0 picks one of the tables below (a text, bytes, uuid,
  * decimal, timestamp or composite key, or a watermark and a key); the
@@ -26,11 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "err.h"
-#include "resume.h"
-#include "schema.h"
-#include "value.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "db/resume.h"
+#include "stream/schema.h"
+#include "stream/value.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -18,10 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "schema.h"
-#include "transform.h"
-#include "value.h"
+#include "base/err.h"
+#include "stream/schema.h"
+#include "transform/transform.h"
+#include "stream/value.h"
 
 #include "fixture.h"
 

@@ -31,14 +31,14 @@
 #include <xxhash.h>
 #include <zstd.h>
 
-#include "buf.h"
-#include "digest.h"
-#include "err.h"
-#include "json.h"
-#include "rowfmt.h"
-#include "schema.h"
-#include "stream.h"
-#include "value.h"
+#include "base/buf.h"
+#include "stream/digest.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "stream/rowfmt.h"
+#include "stream/schema.h"
+#include "stream/stream.h"
+#include "stream/value.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

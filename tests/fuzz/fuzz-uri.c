@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "uri.h"
+#include "base/err.h"
+#include "db/uri.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

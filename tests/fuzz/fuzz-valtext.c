@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "err.h"
-#include "mytext.h"
-#include "value.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "db/mysql/mytext.h"
+#include "stream/value.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

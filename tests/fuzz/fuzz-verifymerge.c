@@ -24,9 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "err.h"
-#include "value.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "stream/value.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

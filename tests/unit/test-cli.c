@@ -1,5 +1,5 @@
 /*
- * test-cli - unit tests of the option-value parsers of lib/cli.c
+ * test-cli - unit tests of the option-value parsers of lib/stage/cli.c
  * (cli_split_kv, cli_parse_number, cli_parse_part, cli_parse_sample,
  * cli_check_table_column): what they accept, what they give, and the
  * exact usage messages the tools print.
@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "err.h"
+#include "stage/cli.h"
+#include "base/err.h"
 #include "tap.h"
 
 static void test_split(void)

@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "err.h"
-#include "loadfmt.h"
-#include "mytext.h"
-#include "pgbin.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "db/loadfmt.h"
+#include "db/mysql/mytext.h"
+#include "db/pg/pgbin.h"
 #include "tap.h"
-#include "value.h"
+#include "stream/value.h"
 
 static void put16(struct buf *b, uint16_t v)
 {

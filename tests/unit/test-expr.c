@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expr.h"
-#include "schema.h"
+#include "transform/expr.h"
+#include "stream/schema.h"
 #include "tap.h"
 
 static const char schema_json[] =

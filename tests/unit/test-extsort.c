@@ -1,5 +1,5 @@
 /*
- * test-extsort - unit tests of lib/extsort.c: records come back in byte
+ * test-extsort - unit tests of lib/base/extsort.c: records come back in byte
  * order, duplicates kept, whether they fit in memory or spill to runs
  * (more than EXTSORT_FANIN of them, so merged in passes); a record larger
  * than the budget; an empty sort; a TMPDIR that does not exist.
@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "extsort.h"
+#include "base/err.h"
+#include "base/extsort.h"
 #include "tap.h"
 
 static uint64_t rng_state = UINT64_C(0x9e3779b97f4a7c15);

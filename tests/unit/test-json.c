@@ -1,5 +1,5 @@
 /*
- * test-json - unit tests of lib/json.c: what json_parse accepts and
+ * test-json - unit tests of lib/base/json.c: what json_parse accepts and
  * refuses (RFC 8259), the tree it builds, json_canonical's exact output
  * and json_add_string's escaping.
  */
@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "err.h"
-#include "json.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/json.h"
 #include "tap.h"
 
 /* Parse s (len bytes); 1 if accepted. */

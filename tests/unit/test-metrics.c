@@ -1,5 +1,5 @@
 /*
- * test-metrics - unit tests of lib/metrics.c, the --metrics-file writer:
+ * test-metrics - unit tests of lib/stage/metrics.c, the --metrics-file writer:
  * exact sample lines, label escaping of hostile names, watermarks and
  * lags of timestamp, date and integer columns, the last success kept
  * across a failed run, the atomic replacement and its errors.
@@ -18,10 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "err.h"
-#include "metrics.h"
+#include "base/err.h"
+#include "stage/metrics.h"
 #include "tap.h"
-#include "value.h"
+#include "stream/value.h"
 
 #define T2024 INT64_C(1704067200) /* 2024-01-01T00:00:00Z */
 #define DAY2024 19723		  /* the same day, in days */

@@ -1,5 +1,5 @@
 /*
- * test-pgname - unit tests of lib/pgname.c: the names PostgreSQL holds
+ * test-pgname - unit tests of lib/db/pg/pgname.c: the names PostgreSQL holds
  * for names over 63 bytes, never cut inside a UTF-8 character, distinct
  * for long names that share a prefix, and the collisions refused.
  */
@@ -8,12 +8,12 @@
 #include <string.h>
 #include <xxhash.h>
 
-#include "buf.h"
-#include "err.h"
-#include "pgname.h"
-#include "schema.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "db/pg/pgname.h"
+#include "stream/schema.h"
 #include "tap.h"
-#include "utf8.h"
+#include "base/utf8.h"
 
 static char *repeat(const char *s, size_t n)
 {

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "digest.h"
-#include "rowbuf.h"
-#include "schema.h"
+#include "stream/digest.h"
+#include "db/rowbuf.h"
+#include "stream/schema.h"
 #include "tap.h"
 
 static const char schema_json[] =

@@ -1,5 +1,5 @@
 /*
- * test-rowfmt - unit tests of lib/rowfmt.c: rows as CSV (RFC 4180), TSV
+ * test-rowfmt - unit tests of lib/stream/rowfmt.c: rows as CSV (RFC 4180), TSV
  * (PostgreSQL's COPY text format) and JSON lines, JSON lines read back
  * with rowfmt_parse_line, its error messages, and the bounded line reader.
  * Checks marked "regression:" guard bugs found and fixed.
@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "err.h"
-#include "json.h"
-#include "rowfmt.h"
-#include "schema.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "stream/rowfmt.h"
+#include "stream/schema.h"
 #include "tap.h"
-#include "value.h"
+#include "stream/value.h"
 
 static struct schema_table *mk_table(const char *json)
 {

@@ -1,5 +1,5 @@
 /*
- * test-stream - unit tests of lib/stream.c: streams written into memory
+ * test-stream - unit tests of lib/stream/stream.c: streams written into memory
  * with stream_writer_* and read back with stream_reader_*.
  *
  * Besides round trips (every type, several tables, empty tables, many
@@ -20,13 +20,13 @@
 #include <xxhash.h>
 #include <zstd.h>
 
-#include "buf.h"
-#include "digest.h"
-#include "err.h"
-#include "schema.h"
-#include "stream.h"
+#include "base/buf.h"
+#include "stream/digest.h"
+#include "base/err.h"
+#include "stream/schema.h"
+#include "stream/stream.h"
 #include "tap.h"
-#include "value.h"
+#include "stream/value.h"
 
 #define BIG (256u << 20)
 

@@ -1,5 +1,5 @@
 /*
- * test-value - unit tests of lib/value.c: varints, zig-zag, the binary
+ * test-value - unit tests of lib/stream/value.c: varints, zig-zag, the binary
  * encoding of every type, text forms (value_format / value_parse),
  * value_check, value_compare, value_canonical and the civil-date helpers.
  *
@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "err.h"
+#include "base/buf.h"
+#include "base/err.h"
 #include "tap.h"
-#include "value.h"
+#include "stream/value.h"
 
 #define MAXB (64u << 20)
 

@@ -1,4 +1,4 @@
-#include "mytext.h"
+#include "db/mysql/mytext.h"
 
 #include <string.h>
 

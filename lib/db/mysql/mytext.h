@@ -10,10 +10,10 @@
 
 #include <stddef.h>
 
-#include "buf.h"
-#include "err.h"
-#include "schema.h"
-#include "value.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "stream/schema.h"
+#include "stream/value.h"
 
 /* how a column's text from the server becomes a value */
 enum mytext_dec {

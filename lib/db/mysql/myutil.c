@@ -1,4 +1,4 @@
-#include "myutil.h"
+#include "db/mysql/myutil.h"
 
 #include <stdlib.h>
 #include <string.h>

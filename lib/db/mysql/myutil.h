@@ -9,9 +9,9 @@
 #include <mysql.h>
 #include <stddef.h>
 
-#include "buf.h"
-#include "err.h"
-#include "uri.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "db/uri.h"
 
 #define MYUTIL_MAX_COLS 8
 

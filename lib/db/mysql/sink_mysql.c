@@ -47,12 +47,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
-#include "loadfmt.h"
-#include "myutil.h"
-#include "rowbuf.h"
-#include "sink.h"
-#include "utf8.h"
+#include "base/buf.h"
+#include "db/loadfmt.h"
+#include "db/mysql/checkpoint_mysql.h"
+#include "db/mysql/myutil.h"
+#include "db/rowbuf.h"
+#include "db/mysql/sink_mysql.h"
+#include "db/sink_int.h"
+#include "base/utf8.h"
 
 /* encoded bytes that make one LOAD DATA statement */
 #define MY_FLUSH_AT (8u << 20)

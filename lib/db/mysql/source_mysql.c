@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "myutil.h"
-#include "mytext.h"
-#include "source.h"
-#include "stream.h"
+#include "base/buf.h"
+#include "db/mysql/myutil.h"
+#include "db/mysql/mytext.h"
+#include "db/source_int.h"
+#include "stream/stream.h"
 
 
 struct my_source {

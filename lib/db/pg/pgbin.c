@@ -1,4 +1,4 @@
-#include "pgbin.h"
+#include "db/pg/pgbin.h"
 
 #include <inttypes.h>
 #include <stdbool.h>

@@ -16,9 +16,9 @@
 #ifndef FERRY_PGBIN_H
 #define FERRY_PGBIN_H
 
-#include "buf.h"
-#include "err.h"
-#include "value.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "stream/value.h"
 
 enum pgbin_kind {
 	PGB_NONE = 0, /* no binary form: the table goes as text */

@@ -1,4 +1,4 @@
-#include "pgname.h"
+#include "db/pg/pgname.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -119,7 +119,7 @@ void pgname_table_release(struct pgname_table *m)
 static int add_renamed(struct pgname_table *m, const char *kind,
 		       const char *from, const char *to, struct err *e)
 {
-	struct pgname_rename *r =
+	struct name_rename *r =
 	    realloc(m->renamed, (m->nrenamed + 1) * sizeof(*r));
 
 	if (!r)

@@ -29,9 +29,9 @@
 
 #include <stddef.h>
 
-#include "buf.h"
-#include "err.h"
-#include "schema.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "stream/schema.h"
 
 #define PGNAME_MAX 63 /* bytes PostgreSQL keeps of a name */
 #define PGNAME_KEEP 54 /* bytes of a long name kept before the suffix */
@@ -54,13 +54,6 @@ int pgname_fit(const char *name, char out[PGNAME_MAX + 1]);
 int pgname_fit_table(struct buf *b, const char *name, struct err *e);
 
 /* A name of a table as PostgreSQL holds it, when that is another. */
-struct pgname_rename {
-	const char *kind; /* "table", "column" or "index" */
-	char *from;	  /* the name in the stream (an index: the name
-			   * ferry would give it, table name in front) */
-	char *to;	  /* the name in PostgreSQL */
-};
-
 /*
  * The PostgreSQL names of one stream table loaded into target table
  * `target`.  Everything in it is owned by it; pgname_table_release frees.
@@ -75,7 +68,7 @@ struct pgname_table {
 	char **indexes;	  /* per secondary index, after pgname_table_indexes;
 			   * else NULL */
 	size_t nindexes;
-	struct pgname_rename *renamed; /* the names that changed, in order:
+	struct name_rename *renamed; /* the names that changed, in order:
 					* the table, columns, indexes */
 	size_t nrenamed;
 };

@@ -1,11 +1,11 @@
-#include "pgutil.h"
+#include "db/pg/pgutil.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "schema.h"
+#include "stream/schema.h"
 
 struct pg_conn *pgutil_connect(const char *conninfo, unsigned connect_timeout,
 			       unsigned read_timeout)
@@ -136,4 +136,52 @@ int pgutil_table_oid(struct pg_conn *conn, const char *schema,
 	}
 	PQclear(r);
 	return rc;
+}
+
+int pgutil_parse_uri(const char *s, struct uri *u, struct err *e)
+{
+	PQconninfoOption *opts, *o;
+	char *msg = NULL;
+	const char *user = NULL, *host = NULL, *port = NULL, *db = NULL;
+	struct buf d;
+
+	u->engine = URI_PG;
+	if (!(u->conninfo = strdup(s)))
+		return err_oom(e);
+	opts = PQconninfoParse(s, &msg);
+	if (!opts) {
+		size_t n = msg ? strlen(msg) : 0;
+		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			msg[--n] = '\0';
+		err_set(e, ERR_USAGE, "bad connection string: %s",
+			msg ? msg : "out of memory");
+		PQfreemem(msg);
+		return -1;
+	}
+	for (o = opts; o->keyword; o++) {
+		if (!o->val || !*o->val)
+			continue;
+		if (strcmp(o->keyword, "password") == 0)
+			u->password_in_uri = 1;
+		else if (strcmp(o->keyword, "user") == 0)
+			user = o->val;
+		else if (strcmp(o->keyword, "host") == 0)
+			host = o->val;
+		else if (strcmp(o->keyword, "port") == 0)
+			port = o->val;
+		else if (strcmp(o->keyword, "dbname") == 0)
+			db = o->val;
+	}
+	buf_init(&d, 8192);
+	if (buf_addf(&d, e, "postgres://%s%s%s%s%s/%s", user ? user : "",
+		     user ? "@" : "", host && host[0] != '/' ? host : "",
+		     port ? ":" : "", port ? port : "", db ? db : "") < 0 ||
+	    (host && host[0] == '/' && buf_addf(&d, e, "?host=%s", host) < 0)) {
+		buf_release(&d);
+		PQconninfoFree(opts);
+		return -1;
+	}
+	u->display = (char *)d.data;
+	PQconninfoFree(opts);
+	return 0;
 }

@@ -7,8 +7,9 @@
 
 #include <stddef.h>
 
-#include "buf.h"
-#include "err.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "db/uri.h"
 
 struct pg_conn;
 
@@ -64,5 +65,12 @@ int pgutil_parse_name(const char *name, char **schema, char **table,
 int pgutil_table_oid(struct pg_conn *conn, const char *schema,
 		     const char *table, const char *kinds, char oid[16],
 		     struct err *e);
+
+/*
+ * A postgres:// URI or key=value conninfo, read by libpq's own parser into
+ * u (engine URI_PG, conninfo a copy of s, display without the password).
+ * -1 with ERR_USAGE naming what libpq refused.
+ */
+int pgutil_parse_uri(const char *s, struct uri *u, struct err *e);
 
 #endif

@@ -24,13 +24,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "loadfmt.h"
-#include "pgbin.h"
-#include "pgname.h"
-#include "pgutil.h"
-#include "rowbuf.h"
-#include "sink.h"
+#include "base/buf.h"
+#include "db/loadfmt.h"
+#include "db/pg/pgbin.h"
+#include "db/pg/pgname.h"
+#include "db/pg/checkpoint_pg.h"
+#include "db/pg/pgutil.h"
+#include "db/rowbuf.h"
+#include "db/pg/sink_pg.h"
+#include "db/sink_int.h"
 
 #define PG_COPY_CHUNK (256u << 10)
 #define PG_COPY_QUEUE 4 /* chunks waiting for the sender thread */

@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "json.h"
-#include "pgbin.h"
-#include "pgutil.h"
-#include "source.h"
-#include "stream.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "db/pg/pgbin.h"
+#include "db/pg/pgutil.h"
+#include "db/source_int.h"
+#include "stream/stream.h"
 
 /* microseconds and days between 1970-01-01 and PostgreSQL's 2000-01-01 */
 #define PG_EPOCH_US INT64_C(946684800000000)

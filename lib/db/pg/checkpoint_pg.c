@@ -1,0 +1,287 @@
+#include "db/pg/checkpoint_pg.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/checkpoint_int.h"
+#include "db/pg/pgutil.h"
+#include "stream/schema.h"
+
+static int pg_exec(PGconn *c, const char *sql, int nparams,
+		   const char *const *params, PGresult **out, const char *what,
+		   struct err *e)
+{
+	PGresult *r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(r);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		pgutil_msg(e, what, r ? PQresultErrorMessage(r)
+				      : PQerrorMessage(c));
+		PQclear(r);
+		return -1;
+	}
+	if (out)
+		*out = r;
+	else
+		PQclear(r);
+	return 0;
+}
+
+/*
+ * The name the previous release keyed a table's row by: the stream's name
+ * as it wrote it, "schema.table" outside public, unquoted, so that a
+ * table named x.y and table y of schema x shared one row.  malloc'd.
+ */
+static char *legacy_name(const char *table, struct err *e)
+{
+	char *sc, *tb, *out;
+	size_t len;
+
+	if (schema_name_parse(table, &sc, &tb, e) < 0)
+		return NULL;
+	if (!sc)
+		return tb;
+	len = strlen(sc) + strlen(tb) + 2;
+	if ((out = malloc(len)))
+		snprintf(out, len, "%s.%s", sc, tb);
+	else
+		err_oom(e);
+	free(sc);
+	free(tb);
+	return out;
+}
+
+/*
+ * name_quoted tells the two spellings of table_name apart: true, ferry's
+ * name syntax (schema.h), where "x.y" and x.y are two tables; false (the
+ * default the column gets when added to a table of the previous
+ * release), that release's legacy_name().  A row is rewritten in the new
+ * spelling with its next commit.
+ */
+int checkpoint_pg_ensure(struct pg_conn *conn, struct err *e)
+{
+	PGresult *r;
+	int has;
+
+	if (pg_exec((PGconn *)conn,
+		    "CREATE TABLE IF NOT EXISTS " CHECKPOINT_TABLE " ("
+		    "job text NOT NULL, table_name text NOT NULL, "
+		    "rows_loaded bigint NOT NULL DEFAULT 0, "
+		    "last_key text, last_watermark text, "
+		    "watermark_column text, "
+		    "state text NOT NULL DEFAULT 'loading', "
+		    "keys_pending boolean NOT NULL DEFAULT false, "
+		    "updated_at timestamptz NOT NULL DEFAULT now(), "
+		    "name_quoted boolean NOT NULL DEFAULT false, "
+		    "PRIMARY KEY (job, table_name))",
+		    0, NULL, NULL, "creating " CHECKPOINT_TABLE, e) < 0)
+		return -1;
+	/* a table of the previous release: add the column (only then, so
+	 * that a role that may not ALTER it can still use a new one) */
+	if (pg_exec((PGconn *)conn,
+		    "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+		    "'" CHECKPOINT_TABLE "'::regclass AND attname = "
+		    "'name_quoted' AND NOT attisdropped",
+		    0, NULL, &r, "reading " CHECKPOINT_TABLE, e) < 0)
+		return -1;
+	has = PQntuples(r) == 1;
+	PQclear(r);
+	if (has)
+		return 0;
+	return pg_exec((PGconn *)conn,
+		       "ALTER TABLE " CHECKPOINT_TABLE " ADD COLUMN IF NOT "
+		       "EXISTS name_quoted boolean NOT NULL DEFAULT false",
+		       0, NULL, NULL, "upgrading " CHECKPOINT_TABLE, e);
+}
+
+int checkpoint_pg_lock(struct pg_conn *conn, const char *job, struct err *e)
+{
+	const char *p[1] = { job };
+	PGresult *r;
+	int got;
+
+	if (pg_exec((PGconn *)conn,
+		    "SELECT pg_try_advisory_lock(hashtext('ferry job ' || $1))",
+		    1, p, &r, "locking the job", e) < 0)
+		return -1;
+	got = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	if (!got)
+		return err_set(e, ERR_DB,
+			       "job %s: another ferry-load of this job is "
+			       "running against this database",
+			       job);
+	return 0;
+}
+
+int checkpoint_pg_read(struct pg_conn *conn, const char *job,
+		       const char *table, struct checkpoint *c, struct err *e)
+{
+	const char *p[3] = { job, table, NULL };
+	char *legacy;
+	PGresult *r;
+	int rc = -1;
+
+	memset(c, 0, sizeof(*c));
+	if (checkpoint_check_table(table, e) < 0 || !(legacy = legacy_name(table, e)))
+		return -1;
+	p[2] = legacy;
+	rc = pg_exec((PGconn *)conn,
+		     "SELECT rows_loaded, last_key, last_watermark, "
+		     "watermark_column, state, keys_pending, "
+		     "to_char(updated_at AT TIME ZONE 'UTC', "
+		     "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+		     "FROM " CHECKPOINT_TABLE " WHERE job = $1 AND "
+		     "(name_quoted AND table_name = $2 OR "
+		     "NOT name_quoted AND table_name = $3) "
+		     "ORDER BY name_quoted DESC LIMIT 1",
+		     3, p, &r, "reading " CHECKPOINT_TABLE, e);
+	free(legacy);
+	if (rc < 0)
+		return -1;
+	rc = -1;
+	if (PQntuples(r) == 1) {
+		c->found = 1;
+		c->rows = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+		c->done = strcmp(PQgetvalue(r, 0, 4), "done") == 0;
+		c->keys_pending = strcmp(PQgetvalue(r, 0, 5), "t") == 0;
+		if (checkpoint_dup(&c->last_key, PQgetisnull(r, 0, 1)
+						  ? NULL
+						  : PQgetvalue(r, 0, 1),
+				e) < 0 ||
+		    checkpoint_dup(&c->last_watermark,
+				PQgetisnull(r, 0, 2) ? NULL
+						     : PQgetvalue(r, 0, 2),
+				e) < 0 ||
+		    checkpoint_dup(&c->watermark_column,
+				PQgetisnull(r, 0, 3) ? NULL
+						     : PQgetvalue(r, 0, 3),
+				e) < 0 ||
+		    checkpoint_dup(&c->updated_at, PQgetvalue(r, 0, 6), e) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	PQclear(r);
+	if (rc < 0)
+		checkpoint_release(c);
+	return rc;
+}
+
+int checkpoint_pg_write(struct pg_conn *conn, const char *job,
+			const char *table, const struct checkpoint *c,
+			struct err *e)
+{
+	char rows[24];
+	const char *p[8], *d[2];
+	char *legacy;
+	int rc;
+
+	if (checkpoint_params(p, rows, job, table, c, "t", "f", e) < 0)
+		return -1;
+	if (!(legacy = legacy_name(table, e)))
+		return -1;
+	d[0] = job;
+	d[1] = legacy;
+	/* the row of the previous release goes: this one replaces it */
+	rc = pg_exec((PGconn *)conn,
+		     "DELETE FROM " CHECKPOINT_TABLE " WHERE job = $1 AND "
+		     "table_name = $2 AND NOT name_quoted",
+		     2, d, NULL, "writing " CHECKPOINT_TABLE, e);
+	free(legacy);
+	if (rc < 0)
+		return -1;
+	return pg_exec(
+	    (PGconn *)conn,
+	    "INSERT INTO " CHECKPOINT_TABLE
+	    " (job, table_name, rows_loaded, last_key, last_watermark, "
+	    "watermark_column, state, keys_pending, updated_at, name_quoted) "
+	    "VALUES ($1, $2, $3::bigint, $4, $5, $6, $7, $8::boolean, "
+	    "clock_timestamp(), true) ON CONFLICT (job, table_name) DO UPDATE "
+	    "SET rows_loaded = EXCLUDED.rows_loaded, "
+	    "last_key = EXCLUDED.last_key, "
+	    "last_watermark = EXCLUDED.last_watermark, "
+	    "watermark_column = EXCLUDED.watermark_column, "
+	    "state = EXCLUDED.state, keys_pending = EXCLUDED.keys_pending, "
+	    "updated_at = EXCLUDED.updated_at, name_quoted = true",
+	    8, p, NULL, "writing " CHECKPOINT_TABLE, e);
+}
+
+int checkpoint_pg_read_job(const struct uri *u, unsigned ct, unsigned rt,
+		       const char *job, struct checkpoint_job *j, struct err *e)
+{
+	PGconn *conn = (PGconn *)pgutil_connect(u->conninfo, ct, rt);
+	const char *p[1] = { job };
+	PGresult *r = NULL;
+	int rc = -1;
+
+	if (!conn)
+		return err_oom(e);
+	if (PQstatus(conn) != CONNECTION_OK) {
+		pgutil_msg(e, "cannot connect", PQerrorMessage(conn));
+		goto out;
+	}
+	if (pg_exec(conn, "SELECT to_regclass('" CHECKPOINT_TABLE "') IS NULL",
+		    0, NULL, &r, "reading " CHECKPOINT_TABLE, e) < 0)
+		goto out;
+	if (strcmp(PQgetvalue(r, 0, 0), "t") == 0) {
+		rc = 0; /* no table: no checkpoints */
+		goto out;
+	}
+	PQclear(r);
+	r = NULL;
+	if (pg_exec(conn,
+		    "SELECT rows_loaded, last_key, last_watermark, "
+		    "watermark_column, state, keys_pending::text, "
+		    "to_char(updated_at AT TIME ZONE 'UTC', "
+		    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), table_name, "
+		    "to_jsonb(ck) ->> 'name_quoted' "
+		    "FROM " CHECKPOINT_TABLE " ck WHERE job = $1",
+		    1, p, &r, "reading " CHECKPOINT_TABLE, e) < 0)
+		goto out;
+	for (int i = 0; i < PQntuples(r); i++) {
+		static char one[] = "1", zero[] = "0";
+		char *row[8], *name = NULL;
+		size_t lens[8];
+		int jrc;
+		for (int k = 0; k < 8; k++) {
+			row[k] = PQgetisnull(r, i, k) ? NULL
+						      : PQgetvalue(r, i, k);
+			lens[k] = (size_t)PQgetlength(r, i, k);
+		}
+		/* keys_pending::text is "true"/"false" */
+		row[5] = row[5] && row[5][0] == 't' ? one : zero;
+		if (PQgetisnull(r, i, 8) ||
+		    strcmp(PQgetvalue(r, i, 8), "true") != 0) {
+			/* the previous release's spelling: schema.table */
+			const char *dot = strchr(row[7], '.');
+			char *sc = dot ? strndup(row[7],
+						 (size_t)(dot - row[7]))
+				       : NULL;
+			if (dot && !sc) {
+				err_oom(e);
+				goto out;
+			}
+			name = schema_name_format(sc, dot ? dot + 1 : row[7],
+						  e);
+			free(sc);
+			if (!name)
+				goto out;
+			row[7] = name;
+			lens[7] = strlen(name);
+		}
+		jrc = checkpoint_job_row(j, row, lens, e);
+		free(name);
+		if (jrc < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0 && e->class == ERR_DB)
+		err_prefix(e, "%s", u->display);
+	PQclear(r);
+	PQfinish(conn);
+	return rc;
+}

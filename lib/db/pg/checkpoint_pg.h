@@ -1,0 +1,31 @@
+/*
+ * checkpoint_pg - the ferry_checkpoint table (db/checkpoint.h) on
+ * PostgreSQL, for the PostgreSQL sink; conn is a PGconn.
+ */
+#ifndef FERRY_CHECKPOINT_PG_H
+#define FERRY_CHECKPOINT_PG_H
+
+#include "base/err.h"
+#include "db/checkpoint.h"
+#include "db/checkpoint_int.h"
+#include "db/uri.h"
+
+struct pg_conn;
+
+/* Create the table when missing (outside a transaction). */
+int checkpoint_pg_ensure(struct pg_conn *conn, struct err *e);
+/* Hold the job's session lock, or fail (ERR_DB) when another run has it. */
+int checkpoint_pg_lock(struct pg_conn *conn, const char *job, struct err *e);
+/* Read (job, table); c->found 0 when there is no row (nor table). */
+int checkpoint_pg_read(struct pg_conn *conn, const char *job,
+		       const char *table, struct checkpoint *c, struct err *e);
+/* Insert or replace (job, table) with c. */
+int checkpoint_pg_write(struct pg_conn *conn, const char *job,
+			const char *table, const struct checkpoint *c,
+			struct err *e);
+/* checkpoint_read_job on a PostgreSQL database */
+int checkpoint_pg_read_job(const struct uri *u, unsigned ct, unsigned rt,
+			   const char *job, struct checkpoint_job *j,
+			   struct err *e);
+
+#endif

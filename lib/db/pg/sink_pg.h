@@ -1,0 +1,43 @@
+/*
+ * sink_pg - the PostgreSQL sink (db/sink.h), opened through sink_open():
+ * here what it builds without a connection.
+ *
+ * The DDL of --create, built from stream table t without a connection
+ * (ferry-load runs each statement alone; tests/fuzz/fuzz-ddl.c checks
+ * them).  Each appends one statement, without ';', to q; PostgreSQL's
+ * take the names from pn (pgname_table_init, and pgname_table_indexes for
+ * indexes), MySQL's `target` the table's name.  Text of the
+ * stream reaches it only as a quoted identifier (a name) or a quoted
+ * literal (an enum label); types come from the engine's own table of
+ * types, numbers printed by ferry.  -1 with e set: ERR_STREAM "column c:
+ * ..." for a column whose type ferry will not create, else ERR_SYSTEM.
+ */
+#ifndef FERRY_SINK_PG_H
+#define FERRY_SINK_PG_H
+
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "db/pg/pgname.h"
+#include "stream/schema.h"
+
+/* CREATE TABLE with NOT NULL and, without enum_types, the enum labels as
+ * CHECK (c IN (...)); PostgreSQL types as ferry-load(1) lists them */
+int sink_pg_ddl_table(const struct schema_table *t,
+		      const struct pgname_table *pn, int enum_types,
+		      struct buf *q, struct err *e);
+/* CREATE TYPE ... AS ENUM of column col (--enum-types) */
+int sink_pg_ddl_enum(const struct schema_table *t, size_t col, struct buf *q,
+		     struct err *e);
+/* ALTER TABLE ... ADD PRIMARY KEY; nothing when t has no key */
+int sink_pg_ddl_primary_key(const struct schema_table *t,
+			    const struct pgname_table *pn, struct buf *q,
+			    struct err *e);
+/* CREATE [UNIQUE] INDEX of t->indexes[x], named as pn->indexes[x] (after
+ * pgname_table_indexes) */
+int sink_pg_ddl_index(const struct schema_table *t,
+		      const struct pgname_table *pn, size_t x, struct buf *q,
+		      struct err *e);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * sink_int - for the engines that implement a sink (db/mysql/, db/pg/),
+ * not for callers: the operations each fills in and what the engines
+ * share.  Callers use sink.h.
+ */
+#ifndef FERRY_SINK_INT_H
+#define FERRY_SINK_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/sink.h"
+
+struct sink_ops {
+	int (*begin_table)(struct sink *s, const struct schema_table *t,
+			   const char *name, struct err *e);
+	int (*write_row)(struct sink *s, const struct value *row,
+			 struct err *e);
+	int (*end_table)(struct sink *s, struct sink_table_stats *st,
+			 struct err *e);
+	void (*abort_table)(struct sink *s, const char *why);
+	void (*close)(struct sink *s);
+	int (*checkpoint_read)(struct sink *s, const char *table,
+			       struct checkpoint *c, struct err *e);
+	int (*checkpoint_write)(struct sink *s, const char *table,
+				const struct checkpoint *c, struct err *e);
+};
+
+/* For the implementations: write the checkpoint of table t before a
+ * commit, `rows` rows written in this run, `done` at the table's end. */
+int sink_checkpoint_commit(struct sink *s, const struct schema_table *t,
+			   uint64_t rows, int done, int keys_pending,
+			   struct err *e);
+/*
+ * Delete mode: 0 when the columns of stream table t are the primary key of
+ * the target, whose key columns are pk[0..npk) (names compared without
+ * case when nocase, as MySQL does); else -1 with e set (ERR_USAGE, naming
+ * the column).
+ */
+int sink_check_key_columns(const struct schema_table *t, char *const *pk,
+			   size_t npk, int nocase, struct err *e);
+
+struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
+			  struct err *e);
+struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
+			     struct err *e);
+
+#endif
