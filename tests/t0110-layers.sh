@@ -9,7 +9,6 @@
 cat >allowed <<\EOF_ALLOWED
 lib/stage/check.c: includes "db/pg/pgname.h": an engine folder, for lib/db/*.c only
 lib/stage/check.c: includes "db/pg/sink_pg.h": an engine folder, for lib/db/*.c only
-lib/stage/verify.c: includes "db/pg/pgname.h": an engine folder, for lib/db/*.c only
 EOF_ALLOWED
 
 test_expect_success 'every include of lib/ and cmd/ keeps the order of lib/README.md' '

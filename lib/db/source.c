@@ -1,5 +1,7 @@
 #include "db/source_int.h"
 
+#include "db/pg/pgname.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,4 +217,10 @@ int source_position_sql(struct buf *b, const struct source_query *q,
 		    expr(b, &t->cols[q->pos[i]], i, 0, e) < 0)
 			return -1;
 	return 0;
+}
+
+int source_kept_name(const char *x, const char *y, int table)
+{
+	return table ? pgname_same_table(x, y) || pgname_same_table(y, x)
+		     : pgname_same(x, y) || pgname_same(y, x);
 }

@@ -108,6 +108,15 @@ int source_list_tables(struct source *s, char ***names, size_t *n,
 void source_names_free(char **names);
 
 /*
+ * 1 when names x and y may be one table (table set) or column read from
+ * two sides, one of them a database that cannot hold the other's name as
+ * it is: the name an engine keeps for the other, either way round
+ * (PostgreSQL cuts names over 63 bytes: db/pg/pgname.h).  Equal names
+ * are not asked.
+ */
+int source_kept_name(const char *x, const char *y, int table);
+
+/*
  * Describe a table: columns with their stream types, primary key.  The
  * caller frees it with schema_table_free().  NULL with ERR_DB when the
  * table does not exist, ERR_STREAM when a column's type cannot be carried

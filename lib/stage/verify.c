@@ -16,7 +16,6 @@
 #include "base/jsonfile.h"
 #include "db/checkpoint.h"
 #include "stage/metrics.h"
-#include "db/pg/pgname.h"
 #include "stream/stream.h"
 #include "transform/transform.h"
 #include "db/uri.h"
@@ -226,8 +225,7 @@ static int same_name(int pgmap, const char *x, const char *y, int table)
 		return 1;
 	if (!pgmap)
 		return 0;
-	return table ? pgname_same_table(x, y) || pgname_same_table(y, x)
-		     : pgname_same(x, y) || pgname_same(y, x);
+	return source_kept_name(x, y, table);
 }
 
 /* The table of database side s that the other side calls `name`: its
