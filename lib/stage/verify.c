@@ -140,12 +140,14 @@ struct cmp {
 	uint64_t upserts;
 };
 
-/* A side is a stream file unless it is a connection URI (scheme://) or
- * libpq key=value pairs: a path that names no file is then a missing
- * file, said as such, never a connection string that libpq refuses. */
+/* A side is a stream file unless it is a connection URI (scheme://),
+ * libpq key=value pairs or libpq's empty connection string: a path that
+ * names no file is then a missing file, said as such, never a connection
+ * string that libpq refuses. */
 static int is_stream_spec(const char *s)
 {
-	return strcmp(s, "-") == 0 || (!strstr(s, "://") && !strchr(s, '='));
+	return strcmp(s, "-") == 0 ||
+	       (*s && !strstr(s, "://") && !strchr(s, '='));
 }
 
 static int side_open(struct side *s, const struct verify_opts *o, struct err *e)
