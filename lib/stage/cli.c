@@ -60,13 +60,15 @@ int cli_std_closed(int fd)
 	return fd >= 0 && fd <= 2 && (std_closed & (1u << fd));
 }
 
+static const char stdin_closed[] =
+    "standard input is closed: there is no stream to read (name a file)";
+
 void cli_need_std(int fd)
 {
 	if (!cli_std_closed(fd))
 		return;
 	fprintf(stderr, "%s: %s\n", cli_name,
-		fd == 0 ? "standard input is closed: there is no stream to "
-			  "read (name a file)"
+		fd == 0 ? stdin_closed
 			: "standard output is closed: there is nowhere to "
 			  "write (use -o FILE)");
 	exit(ERR_USAGE);
@@ -83,9 +85,7 @@ int cli_open_input(const char *path, FILE **f, const char **name,
 	if (!path || strcmp(path, "-") == 0) {
 		*name = "stdin";
 		if (cli_std_closed(STDIN_FILENO))
-			return err_set(e, ERR_USAGE,
-				       "standard input is closed: there is no "
-				       "stream to read (name a file)");
+			return err_set(e, ERR_USAGE, "%s", stdin_closed);
 		*f = stdin;
 		return 0;
 	}
