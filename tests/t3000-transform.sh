@@ -528,6 +528,9 @@ test_expect_success 'expression mistakes: exit 5 with the line, the place and th
 	echo "{\"tables\": {\"messages\": {\"where\": \"sent_at > '"'"'soon'"'"'\"}}}" >bad.json &&
 	test_expect_code 5 ferry-transform -s bad.json -o never.ferry "$G/chat.ferry" 2>err &&
 	test_grep "at character 11: '"'"'soon'"'"' is not a valid timestamptz" err &&
+	echo "{\"tables\": {\"messages\": {\"where\": \"sent_at > '"'"'2888024-01-01'"'"'\"}}}" >bad.json &&
+	test_expect_code 5 ferry-transform -s bad.json -o never.ferry "$G/chat.ferry" 2>err &&
+	test_grep "at character 11: '"'"'2888024-01-01'"'"' is not a valid timestamptz" err &&
 	echo "{\"tables\": {\"messages\": {\"add\": {\"n\": {\"expr\": \"NULL\"}}}}}" >bad.json &&
 	test_expect_code 5 ferry-transform -s bad.json -o never.ferry "$G/chat.ferry" 2>err &&
 	test_grep "tables.messages.add.n: the expression is always NULL: give the column a type" err &&

@@ -799,10 +799,14 @@ static int coerce(struct node *n, enum value_type to, struct err *e)
 		    value_check(try[i], &v, NULL, 0, &e2) < 0)
 			continue;
 		if (try[i] == VALUE_DATE && to != VALUE_DATE) {
-			/* a date as the midnight it begins, UTC */
-			v.v.i = v.v.i == VALUE_DATE_NEG_INF   ? VALUE_TS_NEG_INF
-				: v.v.i == VALUE_DATE_POS_INF ? VALUE_TS_POS_INF
-							      : v.v.i * DAY_US;
+			/* a date as the midnight it begins, UTC; a date
+			 * past the timestamp range is not a timestamp */
+			if (v.v.i == VALUE_DATE_NEG_INF)
+				v.v.i = VALUE_TS_NEG_INF;
+			else if (v.v.i == VALUE_DATE_POS_INF)
+				v.v.i = VALUE_TS_POS_INF;
+			else if (__builtin_mul_overflow(v.v.i, DAY_US, &v.v.i))
+				continue;
 			try[i] = to;
 		}
 		if (try[i] == VALUE_TIMESTAMP)
