@@ -119,6 +119,15 @@ test_file_not_empty() {
 	fi
 }
 
+# test_must_be_empty FILE, with what it holds shown on failure
+test_must_be_empty() {
+	if [ -s "$1" ]; then
+		echo "'$1' is not empty:" >&2
+		cat "$1" >&2
+		return 1
+	fi
+}
+
 # test_grep PATTERN FILE (fixed string), with the file shown on failure
 test_grep() {
 	if ! grep -F -q -- "$1" "$2"; then

@@ -7,8 +7,7 @@
 
 #include "base/utf8.h"
 #include "db/checkpoint_int.h"
-#include "db/mysql/checkpoint_mysql.h"
-#include "db/pg/checkpoint_pg.h"
+#include "db/engine_int.h"
 
 void checkpoint_release(struct checkpoint *c)
 {
@@ -113,8 +112,6 @@ int checkpoint_read_job(const struct uri *u, const char *defaults_file,
 {
 	struct checkpoint_job j = { fn, ctx };
 
-	if (u->engine == URI_MYSQL)
-		return checkpoint_my_read_job(u, defaults_file, connect_timeout,
-				      read_timeout, job, &j, e);
-	return checkpoint_pg_read_job(u, connect_timeout, read_timeout, job, &j, e);
+	return engine_of(u->engine)->impl->checkpoint_read_job(
+	    u, defaults_file, connect_timeout, read_timeout, job, &j, e);
 }

@@ -1,14 +1,14 @@
 #include "db/sink_int.h"
 
+#include "db/engine_int.h"
+
 #include <string.h>
 #include <strings.h>
 
 struct sink *sink_open(const struct uri *u, const struct sink_opts *o,
 		       struct err *e)
 {
-	if (u->engine == URI_MYSQL)
-		return sink_mysql_open(u, o, e);
-	return sink_pg_open(u, o, e);
+	return engine_of(u->engine)->impl->sink_open(u, o, e);
 }
 
 const char *sink_mode_name(enum sink_mode m)

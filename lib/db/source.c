@@ -1,5 +1,7 @@
 #include "db/source_int.h"
 
+#include "db/engine_int.h"
+
 #include "db/pg/pgname.h"
 
 #include <stdlib.h>
@@ -8,9 +10,7 @@
 struct source *source_open(const struct uri *u, const struct source_opts *o,
 			   struct err *e)
 {
-	if (u->engine == URI_MYSQL)
-		return source_mysql_open(u, o, e);
-	return source_pg_open(u, o, e);
+	return engine_of(u->engine)->impl->source_open(u, o, e);
 }
 
 int source_begin(struct source *s, struct err *e)

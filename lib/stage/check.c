@@ -8,8 +8,7 @@
 #include <strings.h>
 #include <xxhash.h>
 
-#include "db/pg/pgname.h"
-#include "db/pg/sink_pg.h"
+#include "db/engine.h"
 #include "db/source.h"
 #include "stream/stream.h"
 #include "base/utf8.h"
@@ -57,7 +56,7 @@ struct col_check {
 					 * the table is to be created */
 	int text_in;	 /* stream value is text-like */
 	int nul;	 /* PostgreSQL target: NUL bytes refused */
-	int pg;		 /* the target is PostgreSQL */
+	int bytes_hex;	 /* bytes into text are kept as \x hex text */
 	int bytes_text;	 /* bytes into a text column */
 	int64_t max_len; /* characters (or bytes with len_bytes); -1 */
 	int len_bytes;
@@ -72,9 +71,10 @@ struct table_check {
 				       * reader's next table */
 	size_t ncols;
 	struct schema_table *tt; /* target's description, or NULL */
-	/* PostgreSQL: the names the target holds for the stream's (over 63
-	 * bytes: pgname.h), borrowed; NULL: the stream's own */
-	const struct pgname_table *pn;
+	const struct engine *en; /* the target's */
+	/* the names the target holds for the stream's (PostgreSQL's for
+	 * those over 63 bytes), borrowed */
+	const struct engine_names *names;
 	struct col_check *cc;
 	/* duplicates */
 	size_t *key;	 /* stream column indexes of the key */
@@ -129,7 +129,8 @@ static int compatible(enum value_type s, enum value_type t)
 }
 
 /* the integer range of a target column, from its type's text */
-static struct range target_range(const struct schema_column *c, int mysql)
+static struct range target_range(const struct schema_column *c,
+				 int unsigned_ints)
 {
 	struct range r = { 0, 0, 0, 0, 0, -1 };
 	const char *st = c->source_type ? c->source_type : "";
@@ -160,7 +161,7 @@ static struct range target_range(const struct schema_column *c, int mysql)
 		if (strncmp(st, ints[i].name, n) == 0 &&
 		    (st[n] == '\0' || st[n] == '(' || st[n] == ' ')) {
 			r.known = 1;
-			r.unsigned_ = mysql && uns;
+			r.unsigned_ = unsigned_ints && uns;
 			r.lo = ints[i].lo;
 			r.hi = ints[i].hi;
 			r.uhi = ints[i].uhi;
@@ -426,24 +427,29 @@ static int col_index(const struct schema_table *t, const char *name,
 	return -1;
 }
 
+/* the name the target holds for stream column i */
+static const char *held_name(const struct table_check *tc, size_t i)
+{
+	return tc->names && tc->names->cols ? tc->names->cols[i]
+					    : tc->t->cols[i].name;
+}
+
 /* The stream column of t that target column `name` is, or -1 */
 static int stream_col(const struct table_check *tc,
-		      const struct schema_table *t, const char *name,
-		      int mysql)
+		      const struct schema_table *t, const char *name)
 {
-	if (!tc->pn)
-		return col_index(t, name, mysql);
-	for (size_t i = 0; i < tc->pn->ncols; i++)
-		if (strcmp(tc->pn->cols[i], name) == 0)
+	if (!tc->names || !tc->names->cols)
+		return col_index(t, name, tc->en->names_nocase);
+	for (size_t i = 0; i < tc->names->ncols; i++)
+		if (strcmp(tc->names->cols[i], name) == 0)
 			return (int)i;
 	return -1;
 }
 
 /* The target column that stream column i goes into, or -1 */
-static int target_col(const struct table_check *tc, size_t i, int mysql)
+static int target_col(const struct table_check *tc, size_t i)
 {
-	return col_index(tc->tt, tc->pn ? tc->pn->cols[i] : tc->t->cols[i].name,
-			 mysql);
+	return col_index(tc->tt, held_name(tc, i), tc->en->names_nocase);
 }
 
 static int add_note(cJSON *notes, struct err *e, const char *fmt, ...)
@@ -467,10 +473,10 @@ static int add_note(cJSON *notes, struct err *e, const char *fmt, ...)
  * remarks in notes).  *fails: a load would fail on the table itself.
  */
 static int table_begin(struct table_check *tc, struct source *src,
-		       const struct check_opts *o, int mysql,
+		       const struct check_opts *o, const struct engine *en,
 		       const struct schema_table *t, const char *name,
-		       const struct pgname_table *pn, int exists, cJSON *jt,
-		       int *fails, struct err *e)
+		       const struct engine_names *names, int exists,
+		       cJSON *jt, int *fails, struct err *e)
 {
 	struct source_facts f;
 	cJSON *cols, *notes, *problems;
@@ -478,7 +484,8 @@ static int table_begin(struct table_check *tc, struct source *src,
 
 	memset(&f, 0, sizeof(f));
 	tc->t = t;
-	tc->pn = pn;
+	tc->en = en;
+	tc->names = names;
 	tc->ncols = t->ncols;
 	tc->sorted = tc->hashing = 1;
 	buf_init(&tc->prev_mem, (size_t)STREAM_MAX_ROW);
@@ -535,17 +542,12 @@ static int table_begin(struct table_check *tc, struct source *src,
 				    "schema (types as in ferry-load(1)), its "
 				    "primary key after the rows") < 0) {
 			goto out;
-		} else if (!mysql) {
+		} else {
 			/* a source type --create refuses fails the table */
-			struct buf ddl;
 			struct err why;
 			int ok;
-			buf_init(&ddl, 1u << 24);
 			err_init(&why);
-			/* names that collide are reported already */
-			ok = !pn || !pn->cols ||
-			     sink_pg_ddl_table(t, pn, 0, &ddl, &why) == 0;
-			buf_release(&ddl);
+			ok = engine_create_refusal(en, t, names, &why) == 0;
 			if (!ok && why.class != ERR_STREAM) {
 				*e = why;
 				goto out;
@@ -562,8 +564,7 @@ static int table_begin(struct table_check *tc, struct source *src,
 	if (tc->tt && tc->tt->npk) {
 		for (size_t k = 0; k < tc->tt->npk; k++) {
 			int i = stream_col(tc, t,
-					   tc->tt->cols[tc->tt->pk[k]].name,
-					   mysql);
+					   tc->tt->cols[tc->tt->pk[k]].name);
 			if (i < 0) {
 				tc->nkey = 0;
 				break;
@@ -580,7 +581,7 @@ static int table_begin(struct table_check *tc, struct source *src,
 		struct col_check *c = &tc->cc[i];
 		const struct schema_column *sc = &t->cols[i];
 		cJSON *jc = cJSON_CreateObject();
-		int ti = tc->tt ? target_col(tc, i, mysql) : -1;
+		int ti = tc->tt ? target_col(tc, i) : -1;
 		const char *status = "ok";
 
 		c->sc = sc;
@@ -592,16 +593,15 @@ static int table_begin(struct table_check *tc, struct source *src,
 		    !cJSON_AddBoolToObject(jc, "stream_nullable", sc->nullable))
 			goto oom;
 		if (!c->tc) {
+			int held = strcmp(held_name(tc, i), sc->name) != 0;
 			*fails = 1;
 			status = "missing";
-			if (add_note(problems, e, "table %s has no column %s%s%s%s",
-				     name, sc->name,
-				     tc->pn && strcmp(tc->pn->cols[i], sc->name)
-					 ? " (" : "",
-				     tc->pn && strcmp(tc->pn->cols[i], sc->name)
-					 ? tc->pn->cols[i] : "",
-				     tc->pn && strcmp(tc->pn->cols[i], sc->name)
-					 ? " in PostgreSQL)" : "") < 0)
+			if (add_note(problems, e,
+				     "table %s has no column %s%s%s%s%s%s", name,
+				     sc->name, held ? " (" : "",
+				     held ? held_name(tc, i) : "",
+				     held ? " in " : "", held ? en->title : "",
+				     held ? ")" : "") < 0)
 				goto out;
 		} else {
 			const struct schema_column *tcol = c->tc;
@@ -628,8 +628,8 @@ static int table_begin(struct table_check *tc, struct source *src,
 				status = "converted";
 			}
 			c->text_in = is_textish(sc->type);
-			c->pg = !mysql;
-			c->nul = !mysql && c->text_in &&
+			c->bytes_hex = en->bytes_text_hex;
+			c->nul = en->text_refuses_nul && c->text_in &&
 				 tcol->type != VALUE_BYTES;
 			c->bytes_text = sc->type == VALUE_BYTES &&
 					(tcol->type == VALUE_TEXT ||
@@ -649,7 +649,7 @@ static int table_begin(struct table_check *tc, struct source *src,
 						 starts(st, "character"));
 			}
 			if (tc->tt)
-				c->r = target_range(tcol, mysql);
+				c->r = target_range(tcol, en->unsigned_ints);
 			c->to_bool = tcol->type == VALUE_BOOL &&
 				     (sc->type == VALUE_INT64 ||
 				      sc->type == VALUE_UINT64 ||
@@ -669,7 +669,7 @@ static int table_begin(struct table_check *tc, struct source *src,
 	for (size_t i = 0; tc->tt && i < tc->tt->ncols; i++) {
 		const struct schema_column *tcol = &tc->tt->cols[i];
 		if (tcol->nullable || tcol->has_default ||
-		    stream_col(tc, t, tcol->name, mysql) >= 0)
+		    stream_col(tc, t, tcol->name) >= 0)
 			continue;
 		*fails = 1;
 		if (add_note(problems, e,
@@ -710,7 +710,7 @@ static int check_row(struct table_check *tc, const struct check_opts *o,
 		} else if (c->bytes_text) {
 			/* PostgreSQL keeps bytes in a text column as \x hex
 			 * text; MySQL takes them as they are, if UTF-8 */
-			if (c->pg)
+			if (c->bytes_hex)
 				k = CK_BYTES_AS_HEX;
 			else if (!utf8_valid(v->v.s.p, v->v.s.len))
 				k = CK_INVALID_UTF8;
@@ -745,15 +745,18 @@ static int check_row(struct table_check *tc, const struct check_opts *o,
 	return 0;
 }
 
-static const char *detail_of(const struct col_check *c, int k, int mysql,
-			     char *buf, size_t sz)
+static const char *detail_of(const struct col_check *c, int k,
+			     const struct engine *en, char *buf, size_t sz)
 {
 	const char *tt = c->tc && c->tc->source_type ? c->tc->source_type
 						       : value_type_name(c->tc->type);
 
 	switch (k) {
 	case CK_NULL_NOT_NULL: return "NULL into a NOT NULL column";
-	case CK_NUL_BYTE: return "text holding a NUL byte, which PostgreSQL refuses";
+	case CK_NUL_BYTE:
+		snprintf(buf, sz, "text holding a NUL byte, which %s refuses",
+			 en->title);
+		return buf;
 	case CK_INVALID_UTF8:
 		snprintf(buf, sz, "bytes that are not UTF-8 into %s", tt);
 		return buf;
@@ -766,11 +769,11 @@ static const char *detail_of(const struct col_check *c, int k, int mysql,
 		snprintf(buf, sz, "out of the range of %s", tt);
 		return buf;
 	case CK_NOT_BOOL:
-		snprintf(buf, sz,
-			 mysql ? "neither 0 nor 1 into %s (stored, but a "
-				 "bool to ferry: refused on the way out)"
-			       : "neither 0 nor 1 into %s",
-			 tt);
+		snprintf(buf, sz, "neither 0 nor 1 into %s%s", tt,
+			 en->bool_stores_numbers
+			     ? " (stored, but a bool to ferry: refused on "
+			       "the way out)"
+			     : "");
 		return buf;
 	case CK_ENUM_LABEL:
 		if (c->tc && c->tc->type == VALUE_TEXT)
@@ -807,7 +810,7 @@ static int add_finding(cJSON *arr, const char *column, const char *kind,
 
 /* the table's findings into jt; *bad set when a row would be refused */
 static int table_end(struct table_check *tc, const struct check_opts *o,
-		     int mysql, uint64_t rows, cJSON *jt, int *bad,
+		     uint64_t rows, cJSON *jt, int *bad,
 		     struct err *e)
 {
 	cJSON *arr;
@@ -824,7 +827,7 @@ static int table_end(struct table_check *tc, const struct check_opts *o,
 			if (k != CK_BYTES_AS_HEX)
 				*bad = 1;
 			if (add_finding(arr, tc->t->cols[i].name, kind_name[k],
-					detail_of(&tc->cc[i], k, mysql, detail,
+					detail_of(&tc->cc[i], k, tc->en, detail,
 						  sizeof(detail)),
 					f, k == CK_BYTES_AS_HEX, e) < 0)
 				return -1;
@@ -867,8 +870,8 @@ static int table_end(struct table_check *tc, const struct check_opts *o,
  * would refuse.  Memory: the stream's key hashes, already there.
  */
 static int probe_existing(struct table_check *tc, struct source *src,
-			  const struct check_opts *o, int mysql, cJSON *jt,
-			  int *bad, struct err *e)
+			  const struct check_opts *o, cJSON *jt, int *bad,
+			  struct err *e)
 {
 	size_t tcols[64];
 	struct schema_table *kt = NULL;
@@ -888,7 +891,7 @@ static int probe_existing(struct table_check *tc, struct source *src,
 				"than %" PRIu64 " keys (raise --max-keys)",
 				o->max_keys);
 	for (size_t k = 0; k < tc->nkey; k++) {
-		int i = target_col(tc, tc->key[k], mysql);
+		int i = target_col(tc, tc->key[k]);
 		if (i < 0)
 			return 0;
 		tcols[k] = (size_t)i;
@@ -1039,13 +1042,13 @@ static int text_report(struct buf *b, const cJSON *root, struct err *e)
 /* --- the run --------------------------------------------------------------------- */
 
 /*
- * PostgreSQL: the names a load would give the table under others, as
- * notes and as "renamed" in jt (indexes only when it would make the
+ * The names a load would give the table under others (PostgreSQL's for
+ * names over 63 bytes), as notes and as "renamed" in jt (indexes only when it would make the
  * table), and the collisions why[0..nwhy) that would fail it.
  */
-static int note_names(cJSON *jt, const struct pgname_table *pn,
-		      const struct err *why, int nwhy, int exists, int *fails,
-		      struct err *e)
+static int note_names(cJSON *jt, const struct engine *en,
+		      const struct engine_names *n, const struct err *why,
+		      int nwhy, int exists, int *fails, struct err *e)
 {
 	cJSON *notes = cJSON_GetObjectItemCaseSensitive(jt, "notes");
 	cJSON *problems = cJSON_GetObjectItemCaseSensitive(jt, "problems");
@@ -1056,8 +1059,8 @@ static int note_names(cJSON *jt, const struct pgname_table *pn,
 		if (add_note(problems, e, "%s", why[k].msg) < 0)
 			return -1;
 	}
-	for (size_t i = 0; i < pn->nrenamed; i++) {
-		const struct name_rename *r = &pn->renamed[i];
+	for (size_t i = 0; i < n->nrenamed; i++) {
+		const struct name_rename *r = &n->renamed[i];
 		cJSON *j;
 		if (exists && strcmp(r->kind, "index") == 0)
 			continue;
@@ -1069,17 +1072,25 @@ static int note_names(cJSON *jt, const struct pgname_table *pn,
 		    !cJSON_AddStringToObject(j, "name", r->from) ||
 		    !cJSON_AddStringToObject(j, "target", r->to))
 			return err_oom(e);
-		if (add_note(notes, e, "%s '%s' is '%s' on PostgreSQL",
-			     r->kind, r->from, r->to) < 0)
+		if (add_note(notes, e, "%s '%s' is '%s' on %s", r->kind,
+			     r->from, r->to, en->title) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int listed(char **names, const char *name, int nocase)
+/* the tables the target holds, and how it compares their names */
+struct held_tables {
+	char **names;
+	int nocase;
+};
+
+static int listed(const char *name, void *ctx)
 {
-	for (char **p = names; p && *p; p++)
-		if ((nocase ? strcasecmp : strcmp)(*p, name) == 0)
+	const struct held_tables *h = ctx;
+
+	for (char **p = h->names; p && *p; p++)
+		if ((h->nocase ? strcasecmp : strcmp)(*p, name) == 0)
 			return 1;
 	return 0;
 }
@@ -1092,34 +1103,33 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	struct stream_reader *r = NULL;
 	struct table_check tc;
 	const struct schema_table *t;
-	char **names = NULL;
+	const struct engine *en = engine_of(u->engine);
+	struct held_tables held = { NULL, en->names_nocase };
 	size_t nnames = 0;
 	cJSON *root = NULL, *tabs;
-	struct pgname_table pn;
-	struct pgname_run run;
-	struct buf pgt;
-	int rc = -1, trc, mysql = u->engine == URI_MYSQL;
+	struct engine_names nm;
+	struct engine_run *run = NULL;
+	int rc = -1, trc;
 
 	*report = NULL;
 	*refused = 0;
 	memset(&tc, 0, sizeof(tc));
-	memset(&pn, 0, sizeof(pn));
-	memset(&run, 0, sizeof(run));
-	buf_init(&pgt, 1u << 12);
+	memset(&nm, 0, sizeof(nm));
 	memset(&so, 0, sizeof(so));
 	so.defaults_file = o->defaults_file;
 	so.connect_timeout = o->connect_timeout;
 	so.read_timeout = o->read_timeout;
 	if (!(r = stream_reader_new(in, o->in_name, e)))
 		return -1;
+	if (!(run = engine_run_new(en, e)))
+		goto out;
 	/* one read-only transaction: nothing the check does can write */
 	if (!(src = source_open(u, &so, e)) || source_begin(src, e) < 0 ||
-	    source_list_tables(src, &names, &nnames, e) < 0)
+	    source_list_tables(src, &held.names, &nnames, e) < 0)
 		goto out;
 	if (!(root = cJSON_CreateObject()) ||
 	    !cJSON_AddStringToObject(root, "target", u->display) ||
-	    !cJSON_AddStringToObject(root, "engine",
-				     mysql ? "mysql" : "postgresql") ||
+	    !cJSON_AddStringToObject(root, "engine", en->name) ||
 	    !cJSON_AddStringToObject(root, "mode", sink_mode_name(o->mode)) ||
 	    !cJSON_AddBoolToObject(root, "create", o->create) ||
 	    !(tabs = cJSON_AddArrayToObject(root, "tables"))) {
@@ -1128,7 +1138,7 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	}
 	while ((trc = stream_reader_next_table(r, &t, e)) == 1) {
 		const char *name = load_target_name(o->maps, o->nmaps, t->name);
-		const char *tname = name; /* as the target holds it */
+		const char *tname; /* as the target holds it */
 		const struct value *row;
 		uint64_t rows = 0;
 		int fails = 0, bad = 0, rrc, exists;
@@ -1136,32 +1146,16 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		struct err why[3];
 		int nwhy = 0;
 
-		if (!mysql) {
-			/* PostgreSQL: the names it holds, as a load would
-			 * make them, and the collisions a load would refuse */
-			buf_reset(&pgt);
-			if (pgname_fit_table(&pgt, name, e) < 0)
-				goto out;
-			tname = (char *)pgt.data;
-			pgname_table_release(&pn);
-			err_init(&why[0]);
-			err_init(&why[1]);
-			err_init(&why[2]);
-			if (pgname_run_add(&run, name, tname, &why[nwhy]) < 0)
-				nwhy++;
-			if (pgname_table_init(&pn, t, name, &why[nwhy]) < 0)
-				nwhy++;
-			else if (o->create && !listed(names, tname, 0) &&
-				 pgname_table_indexes(&pn, t, name,
-						      &why[nwhy]) < 0)
-				nwhy++;
-			for (int k = 0; k < nwhy; k++)
-				if (why[k].class != ERR_USAGE) {
-					*e = why[k];
-					goto out;
-				}
-		}
-		exists = listed(names, tname, mysql);
+		/* the names the target holds, as a load would make them,
+		 * and the collisions a load would refuse */
+		err_init(&why[0]);
+		err_init(&why[1]);
+		err_init(&why[2]);
+		if (engine_names(run, t, name, listed, &held, o->create, &nm,
+				 why, &nwhy, e) < 0)
+			goto out;
+		tname = nm.table;
+		exists = listed(tname, &held);
 		if (!jt || !cJSON_AddItemToArray(tabs, jt) ||
 		    !cJSON_AddStringToObject(jt, "table", t->name) ||
 		    !cJSON_AddStringToObject(jt, "target_table", tname)) {
@@ -1171,11 +1165,9 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		if (o->progress)
 			progress_table(o->progress);
 		table_release(&tc);
-		if (table_begin(&tc, src, o, mysql, t, tname,
-				pn.table ? &pn : NULL, exists, jt, &fails,
-				e) < 0 ||
-		    (!mysql &&
-		     note_names(jt, &pn, why, nwhy, exists, &fails, e) < 0)) {
+		if (table_begin(&tc, src, o, en, t, tname, &nm, exists, jt,
+				&fails, e) < 0 ||
+		    note_names(jt, en, &nm, why, nwhy, exists, &fails, e) < 0) {
 			err_prefix(e, "table %s", name);
 			goto out;
 		}
@@ -1195,9 +1187,9 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		}
 		if (rrc < 0)
 			goto out;
-		if (table_end(&tc, o, mysql, rows, jt, &bad, e) < 0)
+		if (table_end(&tc, o, rows, jt, &bad, e) < 0)
 			goto out;
-		if (probe_existing(&tc, src, o, mysql, jt, &bad, e) < 0) {
+		if (probe_existing(&tc, src, o, jt, &bad, e) < 0) {
 			err_prefix(e, "table %s: reading the target's keys",
 				   name);
 			goto out;
@@ -1225,11 +1217,10 @@ out:
 	if (o->progress)
 		progress_clear(o->progress);
 	table_release(&tc);
-	pgname_table_release(&pn);
-	pgname_run_release(&run);
-	buf_release(&pgt);
+	engine_names_release(en, &nm);
+	engine_run_free(run);
 	cJSON_Delete(root);
-	source_names_free(names);
+	source_names_free(held.names);
 	source_close(src);
 	stream_reader_free(r);
 	return rc;

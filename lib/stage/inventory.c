@@ -7,15 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/engine.h"
+
 /*
  * The report is built as JSON first; the text is written from the JSON,
  * so the two never say different things.
  */
-
-static int starts(const char *s, const char *prefix)
-{
-	return s && strncmp(s, prefix, strlen(prefix)) == 0;
-}
 
 static int excluded(const struct inventory_opts *o, const char *name)
 {
@@ -113,17 +110,11 @@ static int add_risk(cJSON *risks, const char *column, const char *kind,
 	return 0;
 }
 
-static int pg_native_text(const char *st)
-{
-	return strcmp(st, "text") == 0 || strcmp(st, "name") == 0 ||
-	       strcmp(st, "citext") == 0 || starts(st, "character");
-}
-
 /* the columns of t whose mapping needs a decision, in column order */
 static int column_risks(cJSON *risks, const struct schema_table *t,
 			const struct source_facts *f,
-			const struct source_server *sv, int mysql,
-			struct err *e)
+			const struct source_server *sv,
+			const struct engine *en, struct err *e)
 {
 	if (!t->npk &&
 	    add_risk(risks, NULL, "no_primary_key",
@@ -143,17 +134,13 @@ static int column_risks(cJSON *risks, const struct schema_table *t,
 				return -1;
 			continue;
 		}
-		if (mysql && c->type == VALUE_BOOL &&
-		    add_risk(risks, c->name, "tinyint1",
-			     "TINYINT(1) travels as bool: a value other than "
-			     "0 or 1 is refused at extract (cast it in the "
-			     "source, or extract the column with --columns "
-			     "left out)",
-			     odd, e) < 0)
+		if (en->bool_risk.kind && c->type == VALUE_BOOL &&
+		    add_risk(risks, c->name, en->bool_risk.kind,
+			     en->bool_risk.detail, odd, e) < 0)
 			return -1;
 		if ((c->type == VALUE_DATE || c->type == VALUE_TIMESTAMP ||
 		     c->type == VALUE_TIMESTAMPTZ) &&
-		    mysql && sv->zero_dates_allowed &&
+		    sv->zero_dates_allowed &&
 		    add_risk(risks, c->name, "zero_dates",
 			     "the server's sql_mode lets zero dates in: "
 			     "'0000-00-00' becomes NULL (counted) or, with "
@@ -162,13 +149,7 @@ static int column_risks(cJSON *risks, const struct schema_table *t,
 			return -1;
 		if (c->type == VALUE_TIMESTAMP &&
 		    add_risk(risks, c->name, "datetime_zone",
-			     mysql ? "DATETIME has no zone: it travels as "
-				     "timestamp; say the zone it was written "
-				     "in (spec: zone) to make it timestamptz"
-				   : "timestamp without time zone: say the "
-				     "zone it was written in (spec: zone) to "
-				     "make it timestamptz",
-			     -1, e) < 0)
+			     en->timestamp_risk, -1, e) < 0)
 			return -1;
 		if (c->type == VALUE_ENUM &&
 		    add_risk(risks, c->name, "enum",
@@ -195,7 +176,7 @@ static int column_risks(cJSON *risks, const struct schema_table *t,
 			     "more, and compares and sorts differently",
 			     -1, e) < 0)
 			return -1;
-		if (cs && mysql && c->type == VALUE_TEXT &&
+		if (cs && c->type == VALUE_TEXT &&
 		    strcmp(cs, "utf8mb3") != 0 && strcmp(cs, "utf8") != 0 &&
 		    strcmp(cs, "utf8mb4") != 0 &&
 		    add_risk(risks, c->name, "charset",
@@ -217,8 +198,8 @@ static int column_risks(cJSON *risks, const struct schema_table *t,
 			     "column takes only valid UTF-8",
 			     -1, e) < 0)
 			return -1;
-		if (!mysql && c->type == VALUE_TEXT && *st &&
-		    !pg_native_text(st) &&
+		if (c->type == VALUE_TEXT && en->foreign_text &&
+		    en->foreign_text(st) &&
 		    add_risk(risks, c->name, "as_text",
 			     "a type outside ferry's set: travels as its "
 			     "canonical text; into MySQL it becomes text",
@@ -289,9 +270,9 @@ static int per_day(struct source *src, const struct schema_table *t,
 /* --- one table ---------------------------------------------------------------- */
 
 static int table_report(struct source *src, const struct inventory_opts *o,
-			const struct source_server *sv, int mysql,
-			const struct rates *rt, const char *name, cJSON *tabs,
-			struct err *e)
+			const struct source_server *sv,
+			const struct engine *en, const struct rates *rt,
+			const char *name, cJSON *tabs, struct err *e)
 {
 	struct schema_table *t = NULL;
 	struct source_facts f;
@@ -351,7 +332,7 @@ static int table_report(struct source *src, const struct inventory_opts *o,
 		}
 	}
 	if (!(risks = cJSON_AddArrayToObject(o_t, "risks")) ||
-	    column_risks(risks, t, &f, sv, mysql, e) < 0)
+	    column_risks(risks, t, &f, sv, en, e) < 0)
 		goto out;
 	for (size_t i = 0; i < o->ntime_columns; i++)
 		if (strcmp(o->time_columns[i].table, t->name) == 0 &&
@@ -564,7 +545,8 @@ int inventory_run(const struct uri *u, const struct inventory_opts *o,
 	char **all = NULL;
 	size_t nall = 0;
 	cJSON *root = NULL, *tabs, *svo;
-	int rc = -1, mysql = u->engine == URI_MYSQL;
+	const struct engine *en = engine_of(u->engine);
+	int rc = -1;
 
 	*report = NULL;
 	memset(&sv, 0, sizeof(sv));
@@ -587,7 +569,7 @@ int inventory_run(const struct uri *u, const struct inventory_opts *o,
 		goto out;
 	if (!(root = cJSON_CreateObject()) ||
 	    !cJSON_AddStringToObject(root, "source", u->display) ||
-	    !cJSON_AddStringToObject(root, "engine", mysql ? "mysql" : "postgresql") ||
+	    !cJSON_AddStringToObject(root, "engine", en->name) ||
 	    !(svo = cJSON_AddObjectToObject(root, "server")) ||
 	    !cJSON_AddStringToObject(svo, "version", sv.version ? sv.version : "") ||
 	    !(sv.sql_mode ? cJSON_AddStringToObject(svo, "sql_mode", sv.sql_mode)
@@ -604,12 +586,12 @@ int inventory_run(const struct uri *u, const struct inventory_opts *o,
 			goto out;
 		for (size_t i = 0; i < nall; i++)
 			if (!excluded(o, all[i]) &&
-			    table_report(src, o, &sv, mysql, &rt, all[i], tabs,
+			    table_report(src, o, &sv, en, &rt, all[i], tabs,
 					 e) < 0)
 				goto out;
 	} else {
 		for (size_t i = 0; i < o->ntables; i++)
-			if (table_report(src, o, &sv, mysql, &rt, o->tables[i],
+			if (table_report(src, o, &sv, en, &rt, o->tables[i],
 					 tabs, e) < 0)
 				goto out;
 	}

@@ -18,6 +18,7 @@
 #include "stage/metrics.h"
 #include "stream/stream.h"
 #include "transform/transform.h"
+#include "db/engine.h"
 #include "db/uri.h"
 #include <xxhash.h>
 
@@ -60,10 +61,10 @@ struct side {
 	const char *spec;
 	char label;
 	int is_stream;
-	int pg;	   /* a PostgreSQL database */
+	const struct engine *en; /* a database's engine; NULL: a stream */
 	int pgmap; /* the other side may hold this side's names over 63
-		    * bytes as PostgreSQL does, or the reverse: one side is
-		    * PostgreSQL, the other a stream or another engine */
+		    * bytes as PostgreSQL does, or the reverse: the sides
+		    * are not databases of one engine */
 	/* a database */
 	struct uri uri;
 	int have_uri;
@@ -1320,9 +1321,8 @@ static int run(struct verify_opts *o, struct err *e)
 	/* names over 63 bytes on one side, PostgreSQL's for them on the
 	 * other: unless both are databases of one engine */
 	for (int i = 0; i < 2; i++)
-		sd[i].pg = !sd[i].is_stream && sd[i].uri.engine == URI_PG;
-	sd[0].pgmap = sd[1].pgmap =
-	    sd[0].is_stream || sd[1].is_stream || sd[0].pg != sd[1].pg;
+		sd[i].en = sd[i].is_stream ? NULL : engine_of(sd[i].uri.engine);
+	sd[0].pgmap = sd[1].pgmap = !sd[0].en || sd[0].en != sd[1].en;
 	if (sd[0].is_stream || sd[1].is_stream) {
 		/* the stream (A's if both) drives; the other side follows */
 		struct side *s = sd[0].is_stream ? &sd[0] : &sd[1];

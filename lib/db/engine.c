@@ -1,0 +1,82 @@
+#include "db/engine_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* every engine ferry speaks: one line each */
+static const struct engine *const engines[] = {
+	&engine_mysql,
+	&engine_pg,
+};
+
+const struct engine *engine_of(enum uri_engine id)
+{
+	for (size_t i = 0; i < sizeof(engines) / sizeof(engines[0]); i++)
+		if (engines[i]->impl->id == id)
+			return engines[i];
+	abort(); /* uri.c parses only the engines above */
+}
+
+struct engine_run {
+	const struct engine *en;
+	void *state;
+};
+
+struct engine_run *engine_run_new(const struct engine *en, struct err *e)
+{
+	struct engine_run *run = calloc(1, sizeof(*run));
+
+	if (!run) {
+		err_oom(e);
+		return NULL;
+	}
+	run->en = en;
+	if (en->impl->run_new && !(run->state = en->impl->run_new(e))) {
+		free(run);
+		return NULL;
+	}
+	return run;
+}
+
+void engine_run_free(struct engine_run *run)
+{
+	if (!run)
+		return;
+	if (run->en->impl->run_free)
+		run->en->impl->run_free(run->state);
+	free(run);
+}
+
+int engine_names(struct engine_run *run, const struct schema_table *t,
+		 const char *name, int (*exists)(const char *, void *),
+		 void *ctx, int create, struct engine_names *n,
+		 struct err *why, int *nwhy, struct err *e)
+{
+	const struct engine_impl *im = run->en->impl;
+
+	engine_names_release(run->en, n);
+	if (im->names)
+		return im->names(run->state, t, name, exists, ctx, create, n,
+				 why, nwhy, e);
+	if (!(n->table = strdup(name)))
+		return err_oom(e);
+	n->ncols = t->ncols;
+	return 0;
+}
+
+void engine_names_release(const struct engine *en, struct engine_names *n)
+{
+	if (en->impl->names_release)
+		en->impl->names_release(n);
+	free(n->table);
+	memset(n, 0, sizeof(*n));
+}
+
+int engine_create_refusal(const struct engine *en,
+			  const struct schema_table *t,
+			  const struct engine_names *n, struct err *why)
+{
+	if (!en->impl->create_refusal)
+		return 0;
+	return en->impl->create_refusal(t, n, why);
+}

@@ -1,0 +1,102 @@
+/*
+ * engine - what a stage may ask of a database engine without knowing
+ * which one it is: the facts that decide what a load does with a name or
+ * a value, the risks a source's columns carry, and the names a load would
+ * give a stream table.  ferry-load --check and ferry-inventory ask here
+ * instead of branching on the engine, so that what they predict and what
+ * the engine's own code does come from one place.
+ *
+ * Each engine fills one struct engine in its folder
+ * (db/mysql/engine_mysql.c, db/pg/engine_pg.c); engine.c lists them.
+ * Adding an engine is its folder and one line there.
+ */
+#ifndef FERRY_ENGINE_H
+#define FERRY_ENGINE_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+#include "db/uri.h"
+#include "stream/schema.h"
+
+/*
+ * The names a load gives one stream table in the target.  Filled by
+ * engine_names(), freed by engine_names_release().
+ */
+struct engine_names {
+	char *table;  /* the table, as the target holds it */
+	char **cols;  /* per stream column, as the target holds it; NULL
+		       * when every column keeps the stream's name */
+	size_t ncols;
+	const struct name_rename *renamed; /* the names that changed, in
+					    * order: table, columns,
+					    * indexes */
+	size_t nrenamed;
+	void *impl; /* the engine's own */
+};
+
+/* The tables of one run (a load, a --check) under their names in the
+ * target, to refuse two the target holds as one; engine_run_new. */
+struct engine_run;
+
+struct engine_impl; /* what only db/ sees: engine_int.h */
+
+struct engine {
+	const char *name;  /* as reports name it: "mysql", "postgresql" */
+	const char *title; /* as messages name it: "MySQL", "PostgreSQL" */
+
+	/* --- as a target ---------------------------------------------- */
+	int names_nocase;	 /* table and column names compare without
+				  * case */
+	int text_refuses_nul;	 /* a text value may not hold U+0000 */
+	int bytes_text_hex;	 /* bytes into a text column are kept as
+				  * \x hex text; else taken as they are,
+				  * if UTF-8 */
+	int unsigned_ints;	 /* integer columns may be UNSIGNED */
+	int bool_stores_numbers; /* a bool column stores any small number
+				  * (which ferry refuses on the way out) */
+
+	/* --- as a source (ferry-inventory) -------------------------------- */
+	struct engine_risk {
+		const char *kind, *detail;
+	} bool_risk;		    /* kind NULL: a bool column risks nothing */
+	const char *timestamp_risk; /* a timestamp without a zone */
+	/* 1 when a text column of this source type is one ferry carries as
+	 * its canonical text, a type outside its own set; NULL: none is */
+	int (*foreign_text)(const char *source_type);
+
+	const struct engine_impl *impl;
+};
+
+/* The engine of a URI's (never NULL for an engine uri.c parses). */
+const struct engine *engine_of(enum uri_engine id);
+
+/* A run's names, empty; NULL with e set when out of memory. */
+struct engine_run *engine_run_new(const struct engine *en, struct err *e);
+void engine_run_free(struct engine_run *run);
+
+/*
+ * The names a load of stream table t into table `name` gives it, in n
+ * (released first).  `exists` says whether the target holds a table of
+ * a name; with `create`, and the table not there, the indexes --create
+ * makes are named too.  A name a load would refuse (two columns, tables
+ * or indexes the target holds as one) goes to why[*nwhy] (ERR_USAGE;
+ * why has room for 3) and the rest is still filled.  -1 with e set only
+ * when out of memory.
+ */
+int engine_names(struct engine_run *run, const struct schema_table *t,
+		 const char *name, int (*exists)(const char *, void *),
+		 void *ctx, int create, struct engine_names *n,
+		 struct err *why, int *nwhy, struct err *e);
+void engine_names_release(const struct engine *en, struct engine_names *n);
+
+/*
+ * Whether ferry-load --create would make stream table t under names n:
+ * 0 when it would; -1 with why set: ERR_STREAM "column c: ..." naming a
+ * column whose type it refuses, else (out of memory) another class.
+ */
+int engine_create_refusal(const struct engine *en,
+			  const struct schema_table *t,
+			  const struct engine_names *n, struct err *why);
+
+#endif

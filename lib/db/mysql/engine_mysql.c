@@ -1,0 +1,33 @@
+/* MariaDB and MySQL as ferry's stages see them (db/engine.h) */
+#include "db/engine_int.h"
+
+#include "db/mysql/checkpoint_mysql.h"
+#include "db/sink_int.h"
+#include "db/source_int.h"
+
+static const struct engine_impl impl = {
+	.id = URI_MYSQL,
+	.source_open = source_mysql_open,
+	.sink_open = sink_mysql_open,
+	.checkpoint_read_job = checkpoint_my_read_job,
+	/* names are kept as they are; --create makes every type */
+};
+
+const struct engine engine_mysql = {
+	.name = "mysql",
+	.title = "MySQL",
+	.names_nocase = 1,
+	.text_refuses_nul = 0,
+	.bytes_text_hex = 0,
+	.unsigned_ints = 1,
+	.bool_stores_numbers = 1,
+	.bool_risk = { "tinyint1",
+		       "TINYINT(1) travels as bool: a value other than 0 or 1 "
+		       "is refused at extract (cast it in the source, or "
+		       "extract the column with --columns left out)" },
+	.timestamp_risk = "DATETIME has no zone: it travels as timestamp; say "
+			  "the zone it was written in (spec: zone) to make it "
+			  "timestamptz",
+	.foreign_text = NULL,
+	.impl = &impl,
+};
