@@ -121,6 +121,12 @@ test_expect_success 'a malformed URI is a usage error' '
 	test_cmp expect err &&
 	test_expect_code 2 ferry-extract "mysql://root@host/db?sslmode=x" -t t -o out.ferry 2>err &&
 	echo "ferry-extract: unknown parameter '"'"'sslmode'"'"' in the database URI" >expect &&
+	test_cmp expect err &&
+	long=$(printf "%05000d" 0) &&
+	echo "ferry-extract: the database URI is longer than 4096 bytes" >expect &&
+	test_expect_code 2 ferry-extract "mysql://root@host/$long" -t t -o out.ferry 2>err &&
+	test_cmp expect err &&
+	test_expect_code 2 ferry-extract "host=h dbname=$long" -t t -o out.ferry 2>err &&
 	test_cmp expect err
 '
 

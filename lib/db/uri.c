@@ -181,6 +181,11 @@ static int parse_mysql(const char *s, struct uri *u, struct err *e)
 int uri_parse(const char *s, struct uri *u, struct err *e)
 {
 	memset(u, 0, sizeof(*u));
+	/* its display form is built in a buffer of twice that */
+	if (strlen(s) > URI_MAX)
+		return err_set(e, ERR_USAGE,
+			       "the database URI is longer than %d bytes",
+			       URI_MAX);
 	if (strncmp(s, "mysql://", 8) == 0 ||
 	    strncmp(s, "mariadb://", 10) == 0) {
 		if (parse_mysql(s, u, e) < 0)

@@ -39,9 +39,12 @@ struct uri {
 	int password_in_uri;
 };
 
+#define URI_MAX 4096 /* bytes of a URI: longer is a usage error */
+
 /*
  * Parse s into u (all members owned by u).  -1 with ERR_USAGE and a message
- * when the URI is malformed (no password is ever copied into a message).
+ * when the URI is malformed or over URI_MAX bytes (no password is ever
+ * copied into a message).
  */
 int uri_parse(const char *s, struct uri *u, struct err *e);
 
