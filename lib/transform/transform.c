@@ -177,25 +177,13 @@ static int map_names(cJSON *arr, const struct schema_table *in,
 	return dropped;
 }
 
-/*
- * The plan for input table `in`: checks the table's entry against its
- * columns (before any row is read) and builds the output schema through
- * its JSON form, so that the key, watermark and indexes follow the
- * columns by name.
- */
-static int plan_table(struct spec *s, struct table_spec *t,
-		      const struct schema_table *in, struct spec_plan *p,
-		      struct err *e)
+/* every column table entry t names must be a column of in; the "*"
+ * entry's are marked when they are */
+static int plan_check_names(struct spec *s, const struct table_spec *t,
+			    const struct schema_table *in, struct err *e)
 {
-	char *js = NULL, *outjs = NULL;
-	cJSON *j = NULL, *cols, *newcols, *m;
-	size_t nout = 0;
 	char path[3 * SCHEMA_MAX_NAME];
-	int rc = -1;
-	struct table_spec *all = s->all;
 
-	memset(p, 0, sizeof(*p));
-	/* every column the entry names must exist */
 	for (size_t i = 0; t && i < t->ncols; i++)
 		if (schema_column_index(in, t->cols[i].name) < 0) {
 			snprintf(path, sizeof(path), "tables.%s.columns.%s",
@@ -204,325 +192,337 @@ static int plan_table(struct spec *s, struct table_spec *t,
 					"table %s has no column %s", in->name,
 					t->cols[i].name);
 		}
-	for (size_t i = 0; all && i < all->ncols; i++)
-		if (schema_column_index(in, all->cols[i].name) >= 0)
-			all->cols[i].used = true;
-	if (!(p->from = calloc(in->ncols + 1, sizeof(*p->from))) ||
-	    !(p->row =
-		  calloc(in->ncols + (t ? t->nadds : 0) + 1, sizeof(*p->row))))
-		return err_oom(e);
-	if (!(js = schema_table_to_json(in, e)))
-		goto out;
-	if (!(j = cJSON_Parse(js))) {
-		err_set(e, ERR_SYSTEM, "internal error: schema JSON");
-		goto out;
+	for (size_t i = 0; s->all && i < s->all->ncols; i++)
+		if (schema_column_index(in, s->all->cols[i].name) >= 0)
+			s->all->cols[i].used = true;
+	return 0;
+}
+
+/* the input column whose output name is `name`, or in->ncols */
+static size_t input_of(const struct spec *s, const struct table_spec *t,
+		       const struct schema_table *in, const char *name)
+{
+	for (size_t i = 0; i < in->ncols; i++) {
+		const char *o = spec_out_name(t, s->all, in->cols[i].name);
+		if (o && strcmp(o, name) == 0)
+			return i;
 	}
-	cols = cJSON_GetObjectItemCaseSensitive(j, "columns");
-	newcols = cJSON_CreateArray();
-	if (!cols || !newcols) {
-		cJSON_Delete(newcols);
-		err_oom(e);
-		goto out;
-	}
-	/* the columns in "order" first, in that order, then the rest */
-	for (size_t pass = 0; pass < 2; pass++) {
-		size_t nlist = pass == 0 && t ? t->norder : 0;
-		for (size_t k = 0; k < (pass == 0 ? nlist : in->ncols); k++) {
-			size_t i = k;
-			const char *o;
-			cJSON *c;
-			if (pass == 0) {
-				/* find the input column whose output name is
-				 * order[k] */
-				for (i = 0; i < in->ncols; i++) {
-					o = spec_out_name(t, all,
-							  in->cols[i].name);
-					if (o && strcmp(o, t->order[k]) == 0)
-						break;
-				}
-				if (i == in->ncols) {
-					snprintf(path, sizeof(path),
-						 "tables.%s.order[%zu]",
-						 t->name, k);
-					size_t m2 = 0;
-					while (m2 < t->nadds &&
-					       strcmp(t->adds[m2].name,
-						      t->order[k]) != 0)
-						m2++;
-					if (m2 < t->nadds)
-						spec_err(e, s, t->line, path,
-							 "%s is an added "
-							 "column: added "
-							 "columns come after "
-							 "the others",
-							 t->order[k]);
-					else
-						spec_err(e, s, t->line, path,
-							 "table %s has no "
-							 "output column %s",
-							 in->name, t->order[k]);
-					cJSON_Delete(newcols);
-					goto out;
-				}
-			} else {
-				size_t m2;
-				o = spec_out_name(t, all, in->cols[i].name);
-				if (!o)
-					continue;
-				for (m2 = 0; t && m2 < t->norder; m2++)
-					if (strcmp(o, t->order[m2]) == 0)
-						break;
-				if (t && m2 < t->norder)
-					continue; /* placed already */
-			}
-			o = spec_out_name(t, all, in->cols[i].name);
-			for (size_t q = 0; q < nout; q++)
-				if (strcmp(in->cols[p->from[q]].name,
-					   in->cols[i].name) != 0 &&
-				    strcmp(
-					spec_out_name(
-					    t, all, in->cols[p->from[q]].name),
-					o) == 0) {
-					snprintf(path, sizeof(path),
-						 "tables.%s.columns",
-						 t ? t->name : "*");
-					spec_err(e, s, t ? t->line : all->line,
-						 path,
-						 "two columns of the output "
-						 "are named %s (in table %s)",
-						 o, in->name);
-					cJSON_Delete(newcols);
-					goto out;
-				}
-			c = cJSON_Duplicate(cJSON_GetArrayItem(cols, (int)i),
-					    1);
-			if (!c) {
-				cJSON_Delete(newcols);
-				err_oom(e);
-				goto out;
-			}
-			cJSON_ReplaceItemInObjectCaseSensitive(
-			    c, "name", cJSON_CreateString(o));
-			cJSON_AddItemToArray(newcols, c);
-			p->from[nout++] = i;
+	return in->ncols;
+}
+
+/* 1 when output column `name` is in t's "order" */
+static int ordered(const struct table_spec *t, const char *name)
+{
+	for (size_t k = 0; t && k < t->norder; k++)
+		if (strcmp(name, t->order[k]) == 0)
+			return 1;
+	return 0;
+}
+
+/* order[k] of t names no output column of in */
+static int order_err(struct spec *s, const struct table_spec *t,
+		     const struct schema_table *in, size_t k, struct err *e)
+{
+	char path[3 * SCHEMA_MAX_NAME];
+
+	snprintf(path, sizeof(path), "tables.%s.order[%zu]", t->name, k);
+	for (size_t a = 0; a < t->nadds; a++)
+		if (strcmp(t->adds[a].name, t->order[k]) == 0)
+			return spec_err(e, s, t->line, path,
+					"%s is an added column: added "
+					"columns come after the others",
+					t->order[k]);
+	return spec_err(e, s, t->line, path,
+			"table %s has no output column %s", in->name,
+			t->order[k]);
+}
+
+/* Input column i, its JSON in cols, as the next output column (in
+ * newcols, under its output name); no two input columns may take one
+ * name. */
+static int add_out_col(struct spec *s, const struct table_spec *t,
+		       const struct schema_table *in, struct spec_plan *p,
+		       size_t *nout, size_t i, cJSON *cols, cJSON *newcols,
+		       struct err *e)
+{
+	const char *o = spec_out_name(t, s->all, in->cols[i].name);
+	char path[3 * SCHEMA_MAX_NAME];
+	cJSON *c;
+
+	for (size_t q = 0; q < *nout; q++) {
+		const char *qn = in->cols[p->from[q]].name;
+		if (strcmp(qn, in->cols[i].name) != 0 &&
+		    strcmp(spec_out_name(t, s->all, qn), o) == 0) {
+			snprintf(path, sizeof(path), "tables.%s.columns",
+				 t ? t->name : "*");
+			return spec_err(e, s, t ? t->line : s->all->line, path,
+					"two columns of the output are named "
+					"%s (in table %s)",
+					o, in->name);
 		}
 	}
-	/* each column's operations, checked against its type */
-	if (!(p->ops = calloc(nout + 1, sizeof(*p->ops))) ||
-	    !(p->bufs = calloc(nout + 1, sizeof(*p->bufs)))) {
-		cJSON_Delete(newcols);
+	if (!(c = cJSON_Duplicate(cJSON_GetArrayItem(cols, (int)i), 1)))
+		return err_oom(e);
+	if (!cJSON_ReplaceItemInObjectCaseSensitive(c, "name",
+						    cJSON_CreateString(o)) ||
+	    !cJSON_AddItemToArray(newcols, c)) {
+		cJSON_Delete(c);
+		return err_oom(e);
+	}
+	p->from[(*nout)++] = i;
+	return 0;
+}
+
+/* The output columns, in j's "columns": those t's "order" names first,
+ * in that order, then the rest as they come; p->from says where each
+ * comes from. */
+static int plan_columns(struct spec *s, const struct table_spec *t,
+			const struct schema_table *in, struct spec_plan *p,
+			cJSON *j, size_t *nout, struct err *e)
+{
+	cJSON *cols = cJSON_GetObjectItemCaseSensitive(j, "columns");
+	cJSON *newcols = cJSON_CreateArray();
+	int rc = -1;
+
+	if (!cols || !newcols) {
 		err_oom(e);
 		goto out;
 	}
+	for (size_t k = 0; t && k < t->norder; k++) {
+		size_t i = input_of(s, t, in, t->order[k]);
+		if (i == in->ncols) {
+			order_err(s, t, in, k, e);
+			goto out;
+		}
+		if (add_out_col(s, t, in, p, nout, i, cols, newcols, e) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < in->ncols; i++) {
+		const char *o = spec_out_name(t, s->all, in->cols[i].name);
+		if (!o || ordered(t, o))
+			continue; /* dropped, or placed already */
+		if (add_out_col(s, t, in, p, nout, i, cols, newcols, e) < 0)
+			goto out;
+	}
+	if (!cJSON_ReplaceItemInObjectCaseSensitive(j, "columns", newcols)) {
+		err_oom(e);
+		goto out;
+	}
+	newcols = NULL;
+	rc = 0;
+out:
+	cJSON_Delete(newcols);
+	return rc;
+}
+
+/* Column col's operations op, checked against its type; cj, its output
+ * JSON, takes the type they give it. */
+static int plan_col_ops(struct spec *s, const struct table_spec *t,
+			const struct schema_table *in,
+			const struct schema_column *col,
+			const struct col_op *op, cJSON *cj, struct err *e)
+{
+	/* a zone first: a cast after it sets the final type */
+	if (op->zone) {
+		if (col->type != VALUE_TIMESTAMP)
+			return op_type_err(
+			    s, t, in, col, op, "zone",
+			    "a zone applies to a timestamp (a DATETIME)", e);
+		/* the column becomes a timestamptz; the source's type no
+		 * longer describes it */
+		cJSON_ReplaceItemInObjectCaseSensitive(
+		    cj, "type", cJSON_CreateString("timestamptz"));
+		cJSON_DeleteItemFromObjectCaseSensitive(cj, "source_type");
+	}
+	if (op->cast_to >= 0) {
+		if (op->cast_unix && col->type != VALUE_INT64 &&
+		    col->type != VALUE_UINT64)
+			return op_type_err(
+			    s, t, in, col, op, "cast",
+			    "unix time comes from an integer column", e);
+		/* the column takes its new type; what described the old
+		 * one goes */
+		cJSON_ReplaceItemInObjectCaseSensitive(
+		    cj, "type",
+		    cJSON_CreateString(
+			value_type_name((enum value_type)op->cast_to)));
+		cJSON_DeleteItemFromObjectCaseSensitive(cj, "source_type");
+		cJSON_DeleteItemFromObjectCaseSensitive(cj, "labels");
+		cJSON_DeleteItemFromObjectCaseSensitive(cj, "length");
+		cJSON_DeleteItemFromObjectCaseSensitive(cj, "precision");
+		cJSON_DeleteItemFromObjectCaseSensitive(cj, "scale");
+		if (op->invalid)
+			cJSON_ReplaceItemInObjectCaseSensitive(
+			    cj, "nullable", cJSON_CreateTrue());
+	}
+	if (op->clean && col->type != VALUE_TEXT)
+		return op_type_err(s, t, in, col, op, "clean",
+				   "clean applies to text", e);
+	if (op->has_shift && col->type != VALUE_INT64 &&
+	    col->type != VALUE_UINT64)
+		return op_type_err(s, t, in, col, op, "shift",
+				   "shifts apply to integers", e);
+	if ((op->nmap || op->deflt) &&
+	    plan_map(s, t, in, col, op, cj, e) < 0)
+		return -1;
+	if (op->mask && spec_column_type(op, col->type) != VALUE_TEXT)
+		return op_type_err(s, t, in, col, op, "mask",
+				   "masks apply to text", e);
+	return 0;
+}
+
+/* each output column's operations (t's entry before the "*" one) */
+static int plan_ops(struct spec *s, const struct table_spec *t,
+		    const struct schema_table *in, struct spec_plan *p,
+		    cJSON *j, size_t nout, struct err *e)
+{
+	cJSON *newcols = cJSON_GetObjectItemCaseSensitive(j, "columns");
+
+	if (!(p->ops = calloc(nout + 1, sizeof(*p->ops))) ||
+	    !(p->bufs = calloc(nout + 1, sizeof(*p->bufs))))
+		return err_oom(e);
 	p->nmask = nout;
 	for (size_t i = 0; i < nout; i++) {
 		const struct schema_column *col = &in->cols[p->from[i]];
 		const struct col_op *op = spec_find_col(t, col->name);
 		if (!op)
-			op = spec_find_col(all, col->name);
+			op = spec_find_col(s->all, col->name);
 		spec_bufs_init(&p->bufs[i]);
 		p->ops[i] = op;
-		/* a zone first: a cast after it sets the final type */
-		if (op && op->zone) {
-			cJSON *cj = cJSON_GetArrayItem(newcols, (int)i);
-			if (col->type != VALUE_TIMESTAMP) {
-				op_type_err(
-				    s, t, in, col, op, "zone",
-				    "a zone applies to a timestamp (a DATETIME)",
-				    e);
-				cJSON_Delete(newcols);
-				goto out;
-			}
-			/* the column becomes a timestamptz; the source's
-			 * type no longer describes it */
-			cJSON_ReplaceItemInObjectCaseSensitive(
-			    cj, "type", cJSON_CreateString("timestamptz"));
-			cJSON_DeleteItemFromObjectCaseSensitive(cj,
-								"source_type");
+		if (op && plan_col_ops(s, t, in, col, op,
+				       cJSON_GetArrayItem(newcols, (int)i),
+				       e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Added column k of t: its expression compiled into p->ax[k], or its
+ * JSON column checked; its type in *ty. */
+static int plan_add_source(struct spec *s, const struct table_spec *t,
+			   const struct schema_table *in, struct spec_plan *p,
+			   size_t k, char *path, size_t pathsz,
+			   enum value_type *ty, struct err *e)
+{
+	const struct add_col *a = &t->adds[k];
+	int fi = a->from ? schema_column_index(in, a->from) : 0;
+
+	*ty = (enum value_type)a->type;
+	if (a->expr) {
+		size_t pl = strlen(path);
+		snprintf(path + pl, pathsz - pl, ".expr");
+		if (!(p->ax[k] = expr_compile(a->expr, strlen(a->expr), in,
+					      s->now, e)))
+			return spec_err(e, s, a->line, path, "%s", e->msg);
+		path[pl] = '\0';
+		if (a->type < 0)
+			*ty = expr_type(p->ax[k]);
+		if (*ty == VALUE_NULL)
+			return spec_err(e, s, a->line, path,
+					"the expression is always NULL: give "
+					"the column a type");
+	} else if (fi < 0) {
+		return spec_err(e, s, a->line, path,
+				"table %s has no column %s", in->name,
+				a->from);
+	} else if (in->cols[fi].type != VALUE_JSON) {
+		return spec_err(e, s, a->line, path,
+				"column %s of %s is %s, not json", a->from,
+				in->name, value_type_name(in->cols[fi].type));
+	}
+	p->add_from[k] = (size_t)fi;
+	return 0;
+}
+
+/* the columns t adds (from JSON fields, or expressions), after the
+ * others in j's "columns" */
+static int plan_adds(struct spec *s, const struct table_spec *t,
+		     const struct schema_table *in, struct spec_plan *p,
+		     cJSON *j, struct err *e)
+{
+	cJSON *newcols = cJSON_GetObjectItemCaseSensitive(j, "columns");
+	char path[3 * SCHEMA_MAX_NAME];
+
+	if (!t || !t->nadds)
+		return 0;
+	if (!(p->add_from = calloc(t->nadds, sizeof(*p->add_from))) ||
+	    !(p->abuf = calloc(2 * t->nadds, sizeof(*p->abuf))) ||
+	    !(p->ax = calloc(t->nadds, sizeof(*p->ax))))
+		return err_oom(e);
+	p->adds = t->adds;
+	p->nadds = t->nadds;
+	for (size_t k = 0; k < t->nadds; k++) {
+		const struct add_col *a = &t->adds[k];
+		enum value_type ty;
+		cJSON *c, *it;
+
+		buf_init(&p->abuf[2 * k], (size_t)STREAM_MAX_ROW * 2 + 64);
+		buf_init(&p->abuf[2 * k + 1], (size_t)STREAM_MAX_ROW * 2 + 64);
+		snprintf(path, sizeof(path), "tables.%s.add.%s", t->name,
+			 a->name);
+		if (plan_add_source(s, t, in, p, k, path, sizeof(path), &ty,
+				    e) < 0)
+			return -1;
+		cJSON_ArrayForEach(it, newcols)
+		{
+			cJSON *nm = cJSON_GetObjectItemCaseSensitive(it, "name");
+			if (cJSON_IsString(nm) &&
+			    strcmp(nm->valuestring, a->name) == 0)
+				return spec_err(e, s, a->line, path,
+						"table %s already has an "
+						"output column %s",
+						in->name, a->name);
 		}
-		if (op && op->cast_to >= 0) {
-			cJSON *cj = cJSON_GetArrayItem(newcols, (int)i);
-			if (op->cast_unix && col->type != VALUE_INT64 &&
-			    col->type != VALUE_UINT64) {
-				op_type_err(
-				    s, t, in, col, op, "cast",
-				    "unix time comes from an integer column",
-				    e);
-				cJSON_Delete(newcols);
-				goto out;
-			}
-			/* the column takes its new type; what described
-			 * the old one goes */
-			cJSON_ReplaceItemInObjectCaseSensitive(
-			    cj, "type",
-			    cJSON_CreateString(
-				value_type_name((enum value_type)op->cast_to)));
-			cJSON_DeleteItemFromObjectCaseSensitive(cj,
-								"source_type");
-			cJSON_DeleteItemFromObjectCaseSensitive(cj, "labels");
-			cJSON_DeleteItemFromObjectCaseSensitive(cj, "length");
-			cJSON_DeleteItemFromObjectCaseSensitive(cj,
-								"precision");
-			cJSON_DeleteItemFromObjectCaseSensitive(cj, "scale");
-			if (op->invalid)
-				cJSON_ReplaceItemInObjectCaseSensitive(
-				    cj, "nullable", cJSON_CreateTrue());
-		}
-		if (op && op->clean) {
-			if (col->type != VALUE_TEXT) {
-				op_type_err(s, t, in, col, op, "clean",
-					    "clean applies to text", e);
-				cJSON_Delete(newcols);
-				goto out;
-			}
-		}
-		if (op && op->has_shift) {
-			if (col->type != VALUE_INT64 &&
-			    col->type != VALUE_UINT64) {
-				op_type_err(s, t, in, col, op, "shift",
-					    "shifts apply to integers", e);
-				cJSON_Delete(newcols);
-				goto out;
-			}
-		}
-		if (op && (op->nmap || op->deflt)) {
-			if (plan_map(s, t, in, col, op,
-				     cJSON_GetArrayItem(newcols, (int)i),
-				     e) < 0) {
-				cJSON_Delete(newcols);
-				goto out;
-			}
-		}
-		if (op && op->mask &&
-		    spec_column_type(op, col->type) != VALUE_TEXT) {
-			op_type_err(s, t, in, col, op, "mask",
-				    "masks apply to text", e);
-			cJSON_Delete(newcols);
-			goto out;
+		if (!(c = cJSON_CreateObject()) ||
+		    !cJSON_AddStringToObject(c, "name", a->name) ||
+		    !cJSON_AddStringToObject(c, "type", value_type_name(ty)) ||
+		    !cJSON_AddBoolToObject(c, "nullable", 1) ||
+		    !cJSON_AddItemToArray(newcols, c)) {
+			cJSON_Delete(c);
+			return err_oom(e);
 		}
 	}
-	/* columns added from JSON fields, after the others */
-	if (t && t->nadds) {
-		if (!(p->add_from = calloc(t->nadds, sizeof(*p->add_from))) ||
-		    !(p->abuf = calloc(2 * t->nadds, sizeof(*p->abuf))) ||
-		    !(p->ax = calloc(t->nadds, sizeof(*p->ax)))) {
-			cJSON_Delete(newcols);
-			err_oom(e);
-			goto out;
-		}
-		p->adds = t->adds;
-		p->nadds = t->nadds;
-		for (size_t k = 0; k < t->nadds; k++) {
-			const struct add_col *a = &t->adds[k];
-			int fi = a->from ? schema_column_index(in, a->from) : 0;
-			enum value_type ty = (enum value_type)a->type;
-			cJSON *c, *it;
-			buf_init(&p->abuf[2 * k],
-				 (size_t)STREAM_MAX_ROW * 2 + 64);
-			buf_init(&p->abuf[2 * k + 1],
-				 (size_t)STREAM_MAX_ROW * 2 + 64);
-			snprintf(path, sizeof(path), "tables.%s.add.%s",
-				 t->name, a->name);
-			if (a->expr) {
-				size_t pl = strlen(path);
-				snprintf(path + pl, sizeof(path) - pl, ".expr");
-				if (!(p->ax[k] =
-					  expr_compile(a->expr, strlen(a->expr),
-						       in, s->now, e))) {
-					spec_err(e, s, a->line, path, "%s",
-						 e->msg);
-					cJSON_Delete(newcols);
-					goto out;
-				}
-				path[pl] = '\0';
-				if (a->type < 0)
-					ty = expr_type(p->ax[k]);
-				if (ty == VALUE_NULL) {
-					spec_err(
-					    e, s, a->line, path,
-					    "the expression is always "
-					    "NULL: give the column a type");
-					cJSON_Delete(newcols);
-					goto out;
-				}
-			} else if (fi < 0 || in->cols[fi].type != VALUE_JSON) {
-				if (fi < 0)
-					spec_err(e, s, a->line, path,
-						 "table %s has no column %s",
-						 in->name, a->from);
-				else
-					spec_err(
-					    e, s, a->line, path,
-					    "column %s of %s is %s, not "
-					    "json",
-					    a->from, in->name,
-					    value_type_name(in->cols[fi].type));
-				cJSON_Delete(newcols);
-				goto out;
-			}
-			cJSON_ArrayForEach(it, newcols)
-			{
-				cJSON *nm = cJSON_GetObjectItemCaseSensitive(
-				    it, "name");
-				if (cJSON_IsString(nm) &&
-				    strcmp(nm->valuestring, a->name) == 0) {
-					spec_err(e, s, a->line, path,
-						 "table %s already has an "
-						 "output column %s",
-						 in->name, a->name);
-					cJSON_Delete(newcols);
-					goto out;
-				}
-			}
-			p->add_from[k] = (size_t)fi;
-			c = cJSON_CreateObject();
-			if (!c ||
-			    !cJSON_AddStringToObject(c, "name", a->name) ||
-			    !cJSON_AddStringToObject(c, "type",
-						     value_type_name(ty)) ||
-			    !cJSON_AddBoolToObject(c, "nullable", 1)) {
-				cJSON_Delete(c);
-				cJSON_Delete(newcols);
-				err_oom(e);
-				goto out;
-			}
-			cJSON_AddItemToArray(newcols, c);
-		}
-	}
-	if (t && t->where) {
-		snprintf(path, sizeof(path), "tables.%s.where", t->name);
-		if (!(p->where = expr_compile(t->where, strlen(t->where), in,
-					      s->now, e))) {
-			spec_err(e, s, t->where_line, path, "%s", e->msg);
-			cJSON_Delete(newcols);
-			goto out;
-		}
-		if (expr_type(p->where) != VALUE_BOOL &&
-		    expr_type(p->where) != VALUE_NULL) {
-			spec_err(e, s, t->where_line, path,
-				 "a filter must be true or false, not %s",
-				 value_type_name(expr_type(p->where)));
-			cJSON_Delete(newcols);
-			goto out;
-		}
-	}
-	p->in = in;
-	if (nout == 0) {
-		snprintf(path, sizeof(path), "tables.%s", t ? t->name : "*");
-		spec_err(e, s, t ? t->line : all->line, path,
-			 "leaves table %s no column", in->name);
-		cJSON_Delete(newcols);
-		goto out;
-	}
-	/* the key, the watermark and the indexes follow their columns */
+	return 0;
+}
+
+/* t's "where", compiled into p->where: true or false */
+static int plan_where(struct spec *s, const struct table_spec *t,
+		      const struct schema_table *in, struct spec_plan *p,
+		      struct err *e)
+{
+	char path[3 * SCHEMA_MAX_NAME];
+
+	if (!t || !t->where)
+		return 0;
+	snprintf(path, sizeof(path), "tables.%s.where", t->name);
+	if (!(p->where =
+		  expr_compile(t->where, strlen(t->where), in, s->now, e)))
+		return spec_err(e, s, t->where_line, path, "%s", e->msg);
+	if (expr_type(p->where) != VALUE_BOOL &&
+	    expr_type(p->where) != VALUE_NULL)
+		return spec_err(e, s, t->where_line, path,
+				"a filter must be true or false, not %s",
+				value_type_name(expr_type(p->where)));
+	return 0;
+}
+
+/* The key, the watermark and the indexes of j follow their columns
+ * (renamed, dropped); the spec may not drop a key column. */
+static int plan_follow(struct spec *s, const struct table_spec *t,
+		       const struct schema_table *in, cJSON *j,
+		       struct err *e)
+{
+	const struct table_spec *all = s->all;
+	char path[3 * SCHEMA_MAX_NAME];
+	cJSON *m;
+
 	if ((m = cJSON_GetObjectItemCaseSensitive(j, "primary_key")) &&
 	    map_names(m, in, t, all)) {
 		snprintf(path, sizeof(path), "tables.%s.columns",
 			 t ? t->name : "*");
-		spec_err(e, s, t ? t->line : all->line, path,
-			 "drops a column of the primary key of %s", in->name);
-		cJSON_Delete(newcols);
-		goto out;
+		return spec_err(e, s, t ? t->line : all->line, path,
+				"drops a column of the primary key of %s",
+				in->name);
 	}
 	/* a catch-up resumes from the watermark the load committed, read
 	 * back as a source value: a column whose values the spec changes
@@ -556,25 +556,81 @@ static int plan_table(struct spec *s, struct table_spec *t,
 				cJSON_DeleteItemFromArray(m, i);
 		}
 	}
-	cJSON_ReplaceItemInObjectCaseSensitive(j, "columns", newcols);
-	if (t && t->rename) {
-		/* a rename in ferry's name syntax: "archive.messages" moves
-		 * the table to schema archive, a bare name keeps its schema */
-		char *rs, *rt;
-		if (schema_name_parse(t->rename, &rs, &rt, e) < 0) {
-			e->class = ERR_SPEC;
-			err_prefix(e, "tables.%s.rename", in->name);
-			goto out;
-		}
-		cJSON_ReplaceItemInObjectCaseSensitive(j, "name",
-						       cJSON_CreateString(rt));
-		if (rs) {
-			cJSON_DeleteItemFromObjectCaseSensitive(j, "schema");
-			cJSON_AddStringToObject(j, "schema", rs);
-		}
-		free(rs);
-		free(rt);
+	return 0;
+}
+
+/* t's "rename", in ferry's name syntax: "archive.messages" moves the
+ * table to schema archive, a bare name keeps its schema */
+static int plan_rename(const struct table_spec *t,
+		       const struct schema_table *in, cJSON *j, struct err *e)
+{
+	char *rs, *rt;
+	int rc = 0;
+
+	if (!t || !t->rename)
+		return 0;
+	if (schema_name_parse(t->rename, &rs, &rt, e) < 0) {
+		e->class = ERR_SPEC;
+		err_prefix(e, "tables.%s.rename", in->name);
+		return -1;
 	}
+	if (!cJSON_ReplaceItemInObjectCaseSensitive(j, "name",
+						    cJSON_CreateString(rt)))
+		rc = err_oom(e);
+	else if (rs) {
+		cJSON_DeleteItemFromObjectCaseSensitive(j, "schema");
+		if (!cJSON_AddStringToObject(j, "schema", rs))
+			rc = err_oom(e);
+	}
+	free(rs);
+	free(rt);
+	return rc;
+}
+
+/*
+ * The plan for input table `in`: checks the table's entry against its
+ * columns (before any row is read) and builds the output schema through
+ * its JSON form, so that the key, watermark and indexes follow the
+ * columns by name.
+ */
+static int plan_table(struct spec *s, struct table_spec *t,
+		      const struct schema_table *in, struct spec_plan *p,
+		      struct err *e)
+{
+	char *js = NULL, *outjs = NULL;
+	cJSON *j = NULL;
+	size_t nout = 0;
+	char path[3 * SCHEMA_MAX_NAME];
+	int rc = -1;
+
+	memset(p, 0, sizeof(*p));
+	if (plan_check_names(s, t, in, e) < 0)
+		return -1;
+	if (!(p->from = calloc(in->ncols + 1, sizeof(*p->from))) ||
+	    !(p->row =
+		  calloc(in->ncols + (t ? t->nadds : 0) + 1, sizeof(*p->row)))) {
+		err_oom(e);
+		goto out;
+	}
+	if (!(js = schema_table_to_json(in, e)))
+		goto out;
+	if (!(j = cJSON_Parse(js))) {
+		err_set(e, ERR_SYSTEM, "internal error: schema JSON");
+		goto out;
+	}
+	if (plan_columns(s, t, in, p, j, &nout, e) < 0 ||
+	    plan_ops(s, t, in, p, j, nout, e) < 0 ||
+	    plan_adds(s, t, in, p, j, e) < 0 || plan_where(s, t, in, p, e) < 0)
+		goto out;
+	p->in = in;
+	if (nout == 0) {
+		snprintf(path, sizeof(path), "tables.%s", t ? t->name : "*");
+		spec_err(e, s, t ? t->line : s->all->line, path,
+			 "leaves table %s no column", in->name);
+		goto out;
+	}
+	if (plan_follow(s, t, in, j, e) < 0 || plan_rename(t, in, j, e) < 0)
+		goto out;
 	if (!(outjs = cJSON_PrintUnformatted(j))) {
 		err_oom(e);
 		goto out;
