@@ -139,6 +139,8 @@ struct cmp {
 	struct schema_table *ut;
 	struct value *urow;
 	uint64_t upserts;
+	struct buf key; /* a key's text, for messages */
+	cJSON *tj;	/* the table in --report, NULL: none */
 };
 
 /* A side is a stream file unless it is a connection URI (scheme://),
@@ -851,362 +853,429 @@ static int keyless_merge(struct cmp *c, struct verify_opts *o, struct side *a,
 	return 0;
 }
 
-static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
-			 const char *name, cJSON *report, struct err *e)
+/* Side A as the spec makes it: its output schema from here on */
+static int cmp_spec(const struct verify_opts *o, struct side *a,
+		    const char *name, struct err *e)
 {
-	struct cmp c;
-	struct buf key;
-	cJSON *tj = NULL;
-	char da[DIGEST_HEX_LEN + 1], db[DIGEST_HEX_LEN + 1];
-	double t0 = progress_now();
-	int rc = -1, ra, rb, equal;
+	const char *kc;
 
-	memset(&c, 0, sizeof(c));
 	side_spec_free(a);
-	if (o->spec) {
-		/* side A as the spec makes it: its output schema from here on
-		 */
-		const char *kc;
-		if (spec_plan_new(o->spec, a->t, &a->plan, e) < 0)
-			return -1;
-		if (!a->plan)
-			return err_set(e, ERR_SYSTEM,
-				       "internal error: table %s is skipped",
-				       name);
-		if ((kc = spec_plan_reorders_key(a->plan))) {
-			err_set(e, ERR_SPEC,
-				"table %s: the spec converts key column %s, "
-				"which ferry-verify cannot merge on",
-				name, kc);
-			side_spec_free(a);
-			return -1;
-		}
-		a->t = spec_plan_schema(a->plan);
-		a->inrows = a->filtered = a->rejected = 0;
+	if (!o->spec)
+		return 0;
+	if (spec_plan_new(o->spec, a->t, &a->plan, e) < 0)
+		return -1;
+	if (!a->plan)
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: table %s is skipped", name);
+	if ((kc = spec_plan_reorders_key(a->plan))) {
+		err_set(e, ERR_SPEC,
+			"table %s: the spec converts key column %s, which "
+			"ferry-verify cannot merge on",
+			name, kc);
+		side_spec_free(a);
+		return -1;
 	}
-	c.name = name;
-	c.unit = 1;
+	a->t = spec_plan_schema(a->plan);
+	a->inrows = a->filtered = a->rejected = 0;
+	return 0;
+}
+
+/* c's buffers, and its and the sides' arrays of A's columns */
+static int cmp_alloc(struct cmp *c, const struct verify_opts *o,
+		     struct side *a, struct side *b, struct err *e)
+{
+	size_t n = a->t->ncols + 1;
+
+	c->unit = 1;
 	for (int p = o->time_precision; p < 6; p++)
-		c.unit *= 10;
-	buf_init(&c.scratch, (size_t)STREAM_MAX_ROW * 2 + 65536);
-	buf_init(&c.x, 1u << 20);
-	buf_init(&c.y, 1u << 20);
-	buf_init(&key, 1u << 16);
-	c.ca = calloc(a->t->ncols + 1, sizeof(*c.ca));
-	c.cb = calloc(a->t->ncols + 1, sizeof(*c.cb));
-	c.va = calloc(a->t->ncols + 1, sizeof(*c.va));
-	c.vb = calloc(a->t->ncols + 1, sizeof(*c.vb));
-	c.ta = calloc(a->t->ncols + 1, sizeof(*c.ta));
-	c.tb = calloc(a->t->ncols + 1, sizeof(*c.tb));
-	free(a->as_text);
-	free(b->as_text);
-	free(a->utext);
-	free(b->utext);
-	a->as_text = calloc(a->t->ncols + 1, 1);
-	b->as_text = calloc(a->t->ncols + 1, 1);
-	a->utext = calloc(a->t->ncols + 1, sizeof(*a->utext));
-	b->utext = calloc(a->t->ncols + 1, sizeof(*b->utext));
-	if (!c.ca || !c.cb || !c.va || !c.vb || !c.ta || !c.tb || !a->as_text ||
-	    !b->as_text || !a->utext || !b->utext) {
-		err_oom(e);
-		goto out;
+		c->unit *= 10;
+	buf_init(&c->scratch, (size_t)STREAM_MAX_ROW * 2 + 65536);
+	buf_init(&c->x, 1u << 20);
+	buf_init(&c->y, 1u << 20);
+	buf_init(&c->key, 1u << 16);
+	buf_init(&a->canon, (size_t)STREAM_MAX_ROW * 2 + 65536);
+	buf_init(&b->canon, (size_t)STREAM_MAX_ROW * 2 + 65536);
+	buf_init(&a->skeybuf, (size_t)STREAM_MAX_ROW);
+	buf_init(&b->skeybuf, (size_t)STREAM_MAX_ROW);
+	c->ca = calloc(n, sizeof(*c->ca));
+	c->cb = calloc(n, sizeof(*c->cb));
+	c->va = calloc(n, sizeof(*c->va));
+	c->vb = calloc(n, sizeof(*c->vb));
+	c->ta = calloc(n, sizeof(*c->ta));
+	c->tb = calloc(n, sizeof(*c->tb));
+	for (int i = 0; i < 2; i++) {
+		struct side *s = i ? b : a;
+		free(s->as_text);
+		free(s->utext);
+		free(s->offs);
+		free(s->big);
+		s->as_text = calloc(n, 1);
+		s->utext = calloc(n, sizeof(*s->utext));
+		s->offs = calloc(n, sizeof(*s->offs));
+		s->big = calloc(n, 1);
+		if (!s->as_text || !s->utext || !s->offs || !s->big)
+			return err_oom(e);
 	}
-	if (report) {
-		tj = cJSON_CreateObject();
-		cJSON_AddStringToObject(tj, "table", name);
-		c.diffs = cJSON_AddArrayToObject(tj, "differences");
-	}
-	/* the columns both sides have, in A's order */
+	if (!c->ca || !c->cb || !c->va || !c->vb || !c->ta || !c->tb)
+		return err_oom(e);
+	return 0;
+}
+
+/* the columns both sides have, in A's order, and how each pair is
+ * compared; a column of one side only makes the table differ */
+static void cmp_columns(struct cmp *c, const struct verify_opts *o,
+			struct side *a, struct side *b)
+{
+	const char *name = c->name;
+
 	for (size_t i = 0; i < a->t->ncols; i++) {
 		const char *cn = a->t->cols[i].name;
 		int j = col_of(b, cn);
+		size_t k = c->ncols;
 		if (ignored(o, name, cn))
 			continue;
 		if (j < 0) {
-			c.columns_differ = 1;
+			c->columns_differ = 1;
 			say(o, "%s: column %s only in A\n", name, cn);
 			continue;
 		}
-		c.ca[c.ncols] = i;
-		c.cb[c.ncols] = (size_t)j;
-		c.ta[c.ncols] = a->t->cols[i].type;
-		c.tb[c.ncols] = b->t->cols[j].type;
+		c->ca[k] = i;
+		c->cb[k] = (size_t)j;
+		c->ta[k] = a->t->cols[i].type;
+		c->tb[k] = b->t->cols[j].type;
 		/* a timestamp against a timestamptz: by their microseconds
 		 * (ferry reads and writes zoneless timestamps as UTC) */
-		if ((c.ta[c.ncols] == VALUE_TIMESTAMP &&
-		     c.tb[c.ncols] == VALUE_TIMESTAMPTZ) ||
-		    (c.ta[c.ncols] == VALUE_TIMESTAMPTZ &&
-		     c.tb[c.ncols] == VALUE_TIMESTAMP))
-			c.ta[c.ncols] = c.tb[c.ncols] = VALUE_TIMESTAMP;
+		if ((c->ta[k] == VALUE_TIMESTAMP &&
+		     c->tb[k] == VALUE_TIMESTAMPTZ) ||
+		    (c->ta[k] == VALUE_TIMESTAMPTZ &&
+		     c->tb[k] == VALUE_TIMESTAMP))
+			c->ta[k] = c->tb[k] = VALUE_TIMESTAMP;
 		/* a uuid against text (CHAR(36)): by the uuid's text form */
-		a->as_text[c.ncols] =
-		    c.ta[c.ncols] == VALUE_UUID && c.tb[c.ncols] == VALUE_TEXT;
-		b->as_text[c.ncols] =
-		    c.ta[c.ncols] == VALUE_TEXT && c.tb[c.ncols] == VALUE_UUID;
-		c.ncols++;
+		a->as_text[k] = c->ta[k] == VALUE_UUID && c->tb[k] == VALUE_TEXT;
+		b->as_text[k] = c->ta[k] == VALUE_TEXT && c->tb[k] == VALUE_UUID;
+		c->ncols++;
 	}
 	for (size_t j = 0; j < b->t->ncols; j++)
 		if (col_of(a, b->t->cols[j].name) < 0 &&
 		    !ignored(o, name, b->t->cols[j].name)) {
-			c.columns_differ = 1;
+			c->columns_differ = 1;
 			say(o, "%s: column %s only in B\n", name,
-				b->t->cols[j].name);
+			    b->t->cols[j].name);
 		}
-	/* the key: A's primary key, found by name in B */
-	c.nkey = a->t->npk <= KEY_MAX ? a->t->npk : 0;
-	for (size_t i = 0; i < c.nkey; i++) {
+}
+
+/* the key: A's primary key, found by name in B; without one on both
+ * sides the rows are sorted */
+static int cmp_key(struct cmp *c, const struct verify_opts *o,
+		   struct side *a, struct side *b, struct err *e)
+{
+	size_t budget = o->sort_budget ? o->sort_budget : VERIFY_SORT_BUDGET;
+
+	c->nkey = a->t->npk <= KEY_MAX ? a->t->npk : 0;
+	for (size_t i = 0; i < c->nkey; i++) {
 		int j = col_of(b, a->t->cols[a->t->pk[i]].name);
 		if (j < 0) {
-			c.nkey = 0;
+			c->nkey = 0;
 			break;
 		}
-		c.ka[i] = a->t->pk[i];
-		c.kb[i] = (size_t)j;
+		c->ka[i] = a->t->pk[i];
+		c->kb[i] = (size_t)j;
 	}
-	if (!c.nkey) {
-		size_t budget = o->sort_budget ? o->sort_budget
-					       : VERIFY_SORT_BUDGET;
-		say(o,
-			"%s: no primary key on both sides: comparing the rows "
-			"sorted\n",
-			name);
-		extsort_free(a->sorted);
-		extsort_free(b->sorted);
-		b->sorted = NULL;
-		if (!(a->sorted = extsort_new(budget / 2, e)) ||
-		    !(b->sorted = extsort_new(budget / 2, e)))
-			goto out;
-	}
-	buf_init(&a->canon, (size_t)STREAM_MAX_ROW * 2 + 65536);
-	buf_init(&b->canon, (size_t)STREAM_MAX_ROW * 2 + 65536);
-	free(a->offs);
-	free(b->offs);
-	free(a->big);
-	free(b->big);
-	a->offs = calloc(c.ncols + 1, sizeof(*a->offs));
-	b->offs = calloc(c.ncols + 1, sizeof(*b->offs));
-	a->big = calloc(c.ncols + 1, 1);
-	b->big = calloc(c.ncols + 1, 1);
-	if (!a->offs || !b->offs || !a->big || !b->big) {
-		err_oom(e);
-		goto out;
-	}
-	if (b->emit && emit_begin(&c, o, b, e) < 0)
-		goto out;
-	if (a->emit && upsert_begin(&c, o, a, b, e) < 0)
-		goto out;
+	if (c->nkey)
+		return 0;
+	say(o, "%s: no primary key on both sides: comparing the rows sorted\n",
+	    c->name);
+	extsort_free(a->sorted);
+	extsort_free(b->sorted);
+	b->sorted = NULL;
+	if (!(a->sorted = extsort_new(budget / 2, e)) ||
+	    !(b->sorted = extsort_new(budget / 2, e)))
+		return -1;
+	return 0;
+}
+
+/* the emitted streams' tables begun, both sides' rows opened in key
+ * order, and the first row of each read */
+static int cmp_open(struct cmp *c, struct verify_opts *o,
+		    struct side *a, struct side *b, struct err *e)
+{
+	if (b->emit && emit_begin(c, o, b, e) < 0)
+		return -1;
+	if (a->emit && upsert_begin(c, o, a, b, e) < 0)
+		return -1;
 	if (a->plan) {
 		/* A's database rows come in the input table's key order */
 		size_t kin[KEY_MAX];
-		for (size_t i = 0; i < c.nkey; i++)
-			kin[i] = (size_t)spec_plan_source(a->plan, c.ka[i]);
-		if (!a->is_stream && db_open(a, kin, c.nkey, e) < 0)
-			goto out;
-	} else if (!a->is_stream && db_open(a, c.ka, c.nkey, e) < 0)
-		goto out;
-	if (!b->is_stream && db_open(b, c.kb, c.nkey, e) < 0)
-		goto out;
-	a->skey = c.ka;
-	b->skey = c.kb;
-	a->nskey = b->nskey = c.nkey;
-	a->sample_ppm = b->sample_ppm = c.nkey ? o->sample_ppm : 0;
-	if (o->sample_ppm && o->sample_ppm < 1000000 && !c.nkey)
+		for (size_t i = 0; i < c->nkey; i++)
+			kin[i] = (size_t)spec_plan_source(a->plan, c->ka[i]);
+		if (!a->is_stream && db_open(a, kin, c->nkey, e) < 0)
+			return -1;
+	} else if (!a->is_stream && db_open(a, c->ka, c->nkey, e) < 0) {
+		return -1;
+	}
+	if (!b->is_stream && db_open(b, c->kb, c->nkey, e) < 0)
+		return -1;
+	a->skey = c->ka;
+	b->skey = c->kb;
+	a->nskey = b->nskey = c->nkey;
+	a->sample_ppm = b->sample_ppm = c->nkey ? o->sample_ppm : 0;
+	if (o->sample_ppm && o->sample_ppm < 1000000 && !c->nkey)
 		say(o, "%s: no key to sample by: every row compared\n",
-			name);
-	buf_init(&a->skeybuf, (size_t)STREAM_MAX_ROW);
-	buf_init(&b->skeybuf, (size_t)STREAM_MAX_ROW);
+		    c->name);
 	a->has_prev = b->has_prev = 0;
 	digest_init(&a->dig);
 	digest_init(&b->dig);
 	a->rows = b->rows = 0;
-	if ((ra = side_next(a, e)) < 0 || (rb = side_next(b, e)) < 0)
-		goto out;
-	while (a->row || b->row) {
-		int k;
+	if (side_next(a, e) < 0 || side_next(b, e) < 0)
+		return -1;
+	return 0;
+}
 
-		if (a->row && (add_digest(&c, a, c.ca, c.va, c.ta, e) < 0 ||
-			       (c.nkey && check_order(&c, a, c.ka, e) < 0)))
-			goto out;
-		if (b->row && (add_digest(&c, b, c.cb, c.vb, c.tb, e) < 0 ||
-			       (c.nkey && check_order(&c, b, c.kb, e) < 0)))
-			goto out;
-		if (!c.nkey) {
+/* the row side s (A or B) stands on: into its digest and, by key,
+ * checked for order */
+static int cmp_take(struct cmp *c, struct side *s, struct side *a,
+		    struct err *e)
+{
+	int is_a = s == a;
+
+	if (!s->row)
+		return 0;
+	if (add_digest(c, s, is_a ? c->ca : c->cb, is_a ? c->va : c->vb,
+		       is_a ? c->ta : c->tb, e) < 0)
+		return -1;
+	return c->nkey ? check_order(c, s, is_a ? c->ka : c->kb, e) : 0;
+}
+
+/* no key: the canonical form of the row side s stands on, kept to sort */
+static int cmp_keep(struct cmp *c, struct side *s, struct err *e)
+{
+	if (!s->row || extsort_add(s->sorted, s->canon.data, s->canon.len,
+				   e) >= 0)
+		return 0;
+	return err_prefix(e, "table %s, side %c, sorting the rows", c->name,
+			  s->label);
+}
+
+/* By key: the rows of one side before the other's row, missing in B or
+ * extra in B, until both stand on one key or are done. */
+static int cmp_unmatched(struct cmp *c, struct verify_opts *o,
+			 struct side *a, struct side *b, struct err *e)
+{
+	while (a->row || b->row) {
+		int k = !a->row	  ? 1
+			: !b->row ? -1
+				  : key_cmp(c, a, a->row, c->ka, b, b->row,
+					    c->kb);
+		if (k == 0)
+			break;
+		if (k < 0) {
+			key_text(c, a, c->ka, &c->key);
+			c->missing++;
+			note_diff(c, o, "missing in B", (char *)c->key.data,
+				  NULL, NULL);
+			if (upsert_row(c, a, e) < 0 || side_next(a, e) < 0 ||
+			    cmp_take(c, a, a, e) < 0)
+				return -1;
+		} else {
+			key_text(c, b, c->kb, &c->key);
+			c->extra++;
+			note_diff(c, o, "extra in B", (char *)c->key.data,
+				  NULL, NULL);
+			if (emit_key(c, b, e) < 0 || side_next(b, e) < 0 ||
+			    cmp_take(c, b, a, e) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Both sides to their ends: merged by key, or (no key) kept to sort and
+ * merged after. */
+static int cmp_merge(struct cmp *c, struct verify_opts *o,
+		     struct side *a, struct side *b, struct err *e)
+{
+	while (a->row || b->row) {
+		uint64_t before = c->changed;
+
+		if (cmp_take(c, a, a, e) < 0 || cmp_take(c, b, a, e) < 0)
+			return -1;
+		if (!c->nkey) {
 			/* no key: read both to their ends, keeping every
 			 * row's canonical form to sort */
-			if (a->row && extsort_add(a->sorted, a->canon.data,
-						  a->canon.len, e) < 0) {
-				err_prefix(e, "table %s, side A, sorting the "
-					   "rows", name);
-				goto out;
-			}
-			if (b->row && extsort_add(b->sorted, b->canon.data,
-						  b->canon.len, e) < 0) {
-				err_prefix(e, "table %s, side B, sorting the "
-					   "rows", name);
-				goto out;
-			}
-			if (a->row && side_next(a, e) < 0)
-				goto out;
-			if (b->row && side_next(b, e) < 0)
-				goto out;
+			if (cmp_keep(c, a, e) < 0 || cmp_keep(c, b, e) < 0 ||
+			    (a->row && side_next(a, e) < 0) ||
+			    (b->row && side_next(b, e) < 0))
+				return -1;
 			continue;
 		}
-		for (;;) {
-			if (!a->row && !b->row)
-				break;
-			k = !a->row ? 1
-			    : !b->row
-				? -1
-				: key_cmp(&c, a, a->row, c.ka, b, b->row, c.kb);
-			if (k < 0) {
-				key_text(&c, a, c.ka, &key);
-				c.missing++;
-				note_diff(&c, o, "missing in B",
-					  (char *)key.data, NULL, NULL);
-				if (upsert_row(&c, a, e) < 0 ||
-				    side_next(a, e) < 0)
-					goto out;
-				if (a->row && (add_digest(&c, a, c.ca, c.va,
-							  c.ta, e) < 0 ||
-					       check_order(&c, a, c.ka, e) < 0))
-					goto out;
-				continue;
-			}
-			if (k > 0) {
-				key_text(&c, b, c.kb, &key);
-				c.extra++;
-				note_diff(&c, o, "extra in B", (char *)key.data,
-					  NULL, NULL);
-				if (emit_key(&c, b, e) < 0 ||
-				    side_next(b, e) < 0)
-					goto out;
-				if (b->row && (add_digest(&c, b, c.cb, c.vb,
-							  c.tb, e) < 0 ||
-					       check_order(&c, b, c.kb, e) < 0))
-					goto out;
-				continue;
-			}
-			break;
-		}
+		if (cmp_unmatched(c, o, a, b, e) < 0)
+			return -1;
 		if (!a->row && !b->row)
 			break;
-		{
-			uint64_t before = c.changed;
-			if (compare_rows(&c, o, a, b, &key, e) < 0 ||
-			    (c.changed > before && upsert_row(&c, a, e) < 0))
-				goto out;
-		}
+		if (compare_rows(c, o, a, b, &c->key, e) < 0 ||
+		    (c->changed > before && upsert_row(c, a, e) < 0))
+			return -1;
 		if (side_next(a, e) < 0 || side_next(b, e) < 0)
-			goto out;
+			return -1;
 	}
-	if (!c.nkey && keyless_merge(&c, o, a, b, &key, e) < 0)
-		goto out;
-	if (c.et) {
-		if (stream_writer_end_table(b->emit, e) < 0) {
-			err_prefix(e, "--emit-deletes");
-			goto out;
-		}
-		o->emitted += c.emitted;
+	return 0;
+}
+
+/* the tables of --emit-deletes and --emit-upserts ended */
+static int cmp_end_emits(struct cmp *c, struct verify_opts *o,
+			 struct side *a, struct side *b, struct err *e)
+{
+	if (c->et) {
+		if (stream_writer_end_table(b->emit, e) < 0)
+			return err_prefix(e, "--emit-deletes");
+		o->emitted += c->emitted;
 	}
-	if (c.ut) {
-		if (stream_writer_end_table(a->emit, e) < 0) {
-			err_prefix(e, "--emit-upserts");
-			goto out;
-		}
-		o->upserts += c.upserts;
+	if (c->ut) {
+		if (stream_writer_end_table(a->emit, e) < 0)
+			return err_prefix(e, "--emit-upserts");
+		o->upserts += c->upserts;
 	}
+	return 0;
+}
+
+/* the table's verdict in the summary */
+static void cmp_say(const struct cmp *c, const struct verify_opts *o,
+		    const struct side *a, const struct side *b, int equal)
+{
+	const char *name = c->name;
+
+	say(o, "%s: A %" PRIu64 " rows, B %" PRIu64 " rows: %s", name,
+	    a->rows, b->rows, equal ? "equal" : "DIFFERENT");
+	if (c->nkey && o->sample_ppm && o->sample_ppm < 1000000)
+		say(o, " [a sample: %.4g%% of the keys]",
+		    (double)o->sample_ppm / 10000.0);
+	if (!equal && c->nkey)
+		say(o,
+		    " (%" PRIu64 " missing in B, %" PRIu64
+		    " extra in B, %" PRIu64 " changed)",
+		    c->missing, c->extra, c->changed);
+	else if (!equal && (c->missing || c->extra))
+		say(o, " (%" PRIu64 " missing in B, %" PRIu64 " extra in B)",
+		    c->missing, c->extra);
+	say(o, "\n");
+	if (a->rejected)
+		say(o,
+		    "%s: side A has %" PRIu64 " rows the spec rejects: not "
+		    "compared\n",
+		    name, a->rejected);
+	if (c->shown > o->max_diffs)
+		say(o, "  ... and %" PRIu64 " more differences\n",
+		    c->shown - o->max_diffs);
+	if (c->et)
+		say(o, "%s: %" PRIu64 " keys only in B written for deletion\n",
+		    name, c->emitted);
+	if (c->ut)
+		say(o, "%s: %" PRIu64 " rows of A written for upsert\n", name,
+		    c->upserts);
+}
+
+/* the table's verdict in --report's JSON */
+static void cmp_json(const struct cmp *c, const struct side *a,
+		     const struct side *b, int equal, double seconds,
+		     cJSON *tj)
+{
+	char da[DIGEST_HEX_LEN + 1], db[DIGEST_HEX_LEN + 1];
+
 	digest_hex(&a->dig, da);
 	digest_hex(&b->dig, db);
+	cJSON_AddNumberToObject(tj, "rows_a", (double)a->rows);
+	cJSON_AddNumberToObject(tj, "rows_b", (double)b->rows);
+	cJSON_AddStringToObject(tj, "digest_a", da);
+	cJSON_AddStringToObject(tj, "digest_b", db);
+	cJSON_AddBoolToObject(tj, "equal", equal);
+	cJSON_AddBoolToObject(tj, "merged_by_key", c->nkey > 0);
+	if (!c->nkey)
+		cJSON_AddNumberToObject(tj, "sort_runs",
+					(double)(extsort_runs(a->sorted) +
+						 extsort_runs(b->sorted)));
+	cJSON_AddNumberToObject(tj, "missing_in_b", (double)c->missing);
+	cJSON_AddNumberToObject(tj, "extra_in_b", (double)c->extra);
+	cJSON_AddNumberToObject(tj, "changed", (double)c->changed);
+	if (a->plan) {
+		cJSON_AddNumberToObject(tj, "filtered_a", (double)a->filtered);
+		cJSON_AddNumberToObject(tj, "rejected_a", (double)a->rejected);
+	}
+	cJSON_AddNumberToObject(tj, "seconds", seconds);
+}
+
+static void cmp_release(struct cmp *c, struct side *a, struct side *b)
+{
+	cJSON_Delete(c->tj);
+	schema_table_free(c->et);
+	schema_table_free(c->ut);
+	free(c->urow);
+	free(c->ca);
+	free(c->cb);
+	free(c->va);
+	free(c->vb);
+	free(c->ta);
+	free(c->tb);
+	buf_release(&c->scratch);
+	buf_release(&c->x);
+	buf_release(&c->y);
+	buf_release(&c->key);
+	for (int i = 0; i < 2; i++) {
+		struct side *s = i ? b : a;
+		buf_release(&s->canon);
+		buf_release(&s->skeybuf);
+		extsort_free(s->sorted);
+		s->sorted = NULL;
+	}
+}
+
+/*
+ * Compare table `name` of sides a and b (each standing at it): the rows
+ * merged by key, or sorted when there is none; the verdict said on
+ * o->out and added to report (when not NULL).
+ */
+static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
+			 const char *name, cJSON *report, struct err *e)
+{
+	struct cmp c;
+	double t0 = progress_now();
+	int rc = -1, equal;
+
+	memset(&c, 0, sizeof(c));
+	c.name = name;
+	if (cmp_spec(o, a, name, e) < 0)
+		return -1;
+	if (cmp_alloc(&c, o, a, b, e) < 0)
+		goto out;
+	if (report) {
+		c.tj = cJSON_CreateObject();
+		cJSON_AddStringToObject(c.tj, "table", name);
+		c.diffs = cJSON_AddArrayToObject(c.tj, "differences");
+	}
+	cmp_columns(&c, o, a, b);
+	if (cmp_key(&c, o, a, b, e) < 0 || cmp_open(&c, o, a, b, e) < 0 ||
+	    cmp_merge(&c, o, a, b, e) < 0 ||
+	    (!c.nkey && keyless_merge(&c, o, a, b, &c.key, e) < 0) ||
+	    cmp_end_emits(&c, o, a, b, e) < 0)
+		goto out;
 	/* the merge decides, by key or over the sorted rows: exact either
 	 * way; the digests, an unkeyed sum, decide nothing */
 	equal = !c.columns_differ && a->rows == b->rows && !c.missing &&
 		!c.extra && !c.changed;
 	if (!equal)
 		o->differ = 1;
-	say(o, "%s: A %" PRIu64 " rows, B %" PRIu64 " rows: %s", name,
-		a->rows, b->rows, equal ? "equal" : "DIFFERENT");
-	if (c.nkey && o->sample_ppm && o->sample_ppm < 1000000)
-		say(o, " [a sample: %.4g%% of the keys]",
-			(double)o->sample_ppm / 10000.0);
-	if (!equal && c.nkey)
-		say(o,
-			" (%" PRIu64 " missing in B, %" PRIu64
-			" extra in B, %" PRIu64 " changed)",
-			c.missing, c.extra, c.changed);
-	else if (!equal && (c.missing || c.extra))
-		say(o,
-			" (%" PRIu64 " missing in B, %" PRIu64
-			" extra in B)",
-			c.missing, c.extra);
-	say(o, "\n");
-	if (a->rejected)
-		say(o,
-			"%s: side A has %" PRIu64 " rows the spec rejects: "
-			"not compared\n",
-			name, a->rejected);
-	if (c.shown > o->max_diffs)
-		say(o, "  ... and %" PRIu64 " more differences\n",
-			c.shown - o->max_diffs);
-	if (c.et)
-		say(o,
-			"%s: %" PRIu64 " keys only in B written for deletion\n",
-			name, c.emitted);
-	if (c.ut)
-		say(o,
-			"%s: %" PRIu64 " rows of A written for upsert\n", name,
-			c.upserts);
+	cmp_say(&c, o, a, b, equal);
 	if (o->metrics && metrics_table(o->metrics, name, a->rows, METRICS_NONE,
 					progress_now() - t0, METRICS_NONE,
 					e) < 0)
 		goto out;
-	if (tj) {
-		cJSON_AddNumberToObject(tj, "rows_a", (double)a->rows);
-		cJSON_AddNumberToObject(tj, "rows_b", (double)b->rows);
-		cJSON_AddStringToObject(tj, "digest_a", da);
-		cJSON_AddStringToObject(tj, "digest_b", db);
-		cJSON_AddBoolToObject(tj, "equal", equal);
-		cJSON_AddBoolToObject(tj, "merged_by_key", c.nkey > 0);
-		if (!c.nkey)
-			cJSON_AddNumberToObject(
-			    tj, "sort_runs",
-			    (double)(extsort_runs(a->sorted) +
-				     extsort_runs(b->sorted)));
-		cJSON_AddNumberToObject(tj, "missing_in_b", (double)c.missing);
-		cJSON_AddNumberToObject(tj, "extra_in_b", (double)c.extra);
-		cJSON_AddNumberToObject(tj, "changed", (double)c.changed);
-		if (a->plan) {
-			cJSON_AddNumberToObject(tj, "filtered_a",
-						(double)a->filtered);
-			cJSON_AddNumberToObject(tj, "rejected_a",
-						(double)a->rejected);
-		}
-		cJSON_AddNumberToObject(tj, "seconds", progress_now() - t0);
-		cJSON_AddItemToArray(report, tj);
-		tj = NULL;
+	if (c.tj) {
+		cmp_json(&c, a, b, equal, progress_now() - t0, c.tj);
+		cJSON_AddItemToArray(report, c.tj);
+		c.tj = NULL;
 	}
 	rc = 0;
 out:
-	cJSON_Delete(tj);
-	schema_table_free(c.et);
-	schema_table_free(c.ut);
-	free(c.urow);
-	free(c.ca);
-	free(c.cb);
-	free(c.va);
-	free(c.vb);
-	free(c.ta);
-	free(c.tb);
-	buf_release(&c.scratch);
-	buf_release(&a->canon);
-	buf_release(&b->canon);
-	extsort_free(a->sorted);
-	extsort_free(b->sorted);
-	a->sorted = b->sorted = NULL;
-	buf_release(&a->skeybuf);
-	buf_release(&b->skeybuf);
-	buf_release(&c.x);
-	buf_release(&c.y);
-	buf_release(&key);
+	cmp_release(&c, a, b);
 	if (rc < 0 && (e->class == ERR_STREAM || e->class == ERR_DB))
 		err_prefix(e, "table %s", name);
 	return rc;
