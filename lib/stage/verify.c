@@ -1343,38 +1343,213 @@ static int skip_stream_table(struct side *s, struct err *e)
 
 #define MAX_SEEN 4096
 
-static int run(struct verify_opts *o, struct err *e)
+/* the streams --emit-upserts (side A's) and --emit-deletes (B's) write */
+static int run_emits(const struct verify_opts *o, struct side sd[2],
+		     struct err *e)
 {
+	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
+
+	if (o->emit_upserts &&
+	    !(sd[0].emit = stream_writer_new(o->emit_upserts, &wo, e)))
+		return err_prefix(e, "--emit-upserts");
+	if (o->emit && !(sd[1].emit = stream_writer_new(o->emit, &wo, e)))
+		return err_prefix(e, "--emit-deletes");
+	return 0;
+}
+
+/* -t names all met in a stream (seen[0..n) are the tables it held) */
+static int all_seen(const struct verify_opts *o, char **seen, size_t n,
+		    struct err *e)
+{
+	for (size_t i = 0; i < o->ntables; i++) {
+		size_t k = 0;
+		while (k < n && !(seen[k] && strcmp(seen[k], o->tables[i]) == 0))
+			k++;
+		if (k == n)
+			return err_set(e, ERR_USAGE, "no table %s in the stream",
+				       o->tables[i]);
+	}
+	return 0;
+}
+
+/* Both sides streams: the other's table ot must be the one s stands on,
+ * st (the two hold their tables in one order) */
+static int other_stream_table(const struct verify_opts *o, struct side *s,
+			      struct side *other, const struct schema_table *st,
+			      const struct schema_table *ot, struct err *e)
+{
+	if (!same_name(s->pgmap, ot->name, name_b(o, st->name), 1))
+		return err_set(e, ERR_USAGE,
+			       "the two streams hold their tables in another "
+			       "order (table %s against %s)",
+			       st->name, ot->name);
+	other->t = ot;
+	return 0;
+}
+
+/*
+ * A stream on one side at least: the stream (A's if both) drives, the
+ * other side follows table by table; tables of one side only are said
+ * so.  The stream is read to its end.
+ */
+static int run_streams(struct verify_opts *o, struct side sd[2],
+		       cJSON *tables, struct err *e)
+{
+	struct side *s = sd[0].is_stream ? &sd[0] : &sd[1];
+	struct side *other = s == &sd[0] ? &sd[1] : &sd[0];
+	const struct schema_table *st;
 	char **seen = calloc(MAX_SEEN, sizeof(*seen));
 	size_t seen_n = 0;
+	int trc, other_done = 0, rc = -1;
+
+	if (!seen)
+		return err_oom(e);
+	while ((trc = stream_reader_next_table(s->r, &st, e)) == 1) {
+		const struct schema_table *ot = NULL;
+		const char *on, *an;
+		int orc = 0;
+
+		if (other->is_stream && !other_done) {
+			if ((orc = stream_reader_next_table(other->r, &ot, e)) < 0)
+				goto out;
+			other_done = orc == 0;
+		}
+		/* -t names and the report speak side A's names */
+		an = s == &sd[0] ? st->name : name_a(o, st->name);
+		if (!wanted(o, an)) {
+			if (skip_stream_table(s, e) < 0 ||
+			    (orc == 1 && skip_stream_table(other, e) < 0))
+				goto out;
+			continue;
+		}
+		if (seen_n < MAX_SEEN)
+			seen[seen_n++] = an[0] ? strdup(an) : NULL;
+		s->t = st;
+		if (other->is_stream && orc == 0) {
+			/* B has ended: the rest of A is A's alone */
+			one_sided(o, st->name, s->label, tables);
+			if (skip_stream_table(s, e) < 0)
+				goto out;
+			continue;
+		}
+		if (other->is_stream) {
+			if (other_stream_table(o, s, other, st, ot, e) < 0)
+				goto out;
+		} else if (!(on = db_name(other, s == &sd[0]
+						     ? name_b(o, st->name)
+						     : name_a(o, st->name)))) {
+			one_sided(o, st->name, s->label, tables);
+			if (skip_stream_table(s, e) < 0)
+				goto out;
+			continue;
+		} else if (db_table(other, on, e) < 0) {
+			goto out;
+		}
+		if (compare_table(o, &sd[0], &sd[1], an, tables, e) < 0)
+			goto out;
+	}
+	if (trc < 0)
+		goto out;
+	/* whatever B holds past A's end is B's alone: read it all, so that
+	 * a truncation there is seen too */
+	while (other->is_stream && !other_done) {
+		const struct schema_table *ot;
+		int orc = stream_reader_next_table(other->r, &ot, e);
+		if (orc < 0)
+			goto out;
+		if (orc == 0)
+			break;
+		if (wanted(o, name_a(o, ot->name)))
+			one_sided(o, ot->name, other->label, tables);
+		if (skip_stream_table(other, e) < 0)
+			goto out;
+	}
+	rc = all_seen(o, seen, seen_n, e);
+out:
+	for (size_t i = 0; i < seen_n; i++)
+		free(seen[i]);
+	free(seen);
+	return rc;
+}
+
+/* Two databases: the tables -t names, or every table of either side
+ * (A's first, then those only B has). */
+static int run_databases(struct verify_opts *o, struct side sd[2],
+			 cJSON *tables, struct err *e)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		const char *const *names =
+		    o->ntables ? o->tables : (const char *const *)sd[pass].names;
+		size_t n = o->ntables ? o->ntables : sd[pass].nnames;
+
+		for (size_t i = 0; i < n; i++) {
+			/* nm on side A, nb on side B */
+			const char *nm =
+			    pass == 0 ? names[i] : name_a(o, names[i]);
+			const char *nb, *ra, *rb;
+			int in_a, in_b;
+
+			if (o->spec && !spec_table_name(o->spec, nm))
+				continue; /* skipped by the spec */
+			nb = name_b(o, nm);
+			in_a = (ra = db_name(&sd[0], nm)) != NULL;
+			in_b = (rb = db_name(&sd[1], nb)) != NULL;
+			if (pass == 1 && (o->ntables || in_a))
+				continue;
+			if (!in_a && !in_b)
+				return err_set(e, ERR_USAGE,
+					       "no table %s on either side",
+					       nm);
+			if (!in_a || !in_b) {
+				one_sided(o, in_a ? nm : nb, in_a ? 'A' : 'B',
+					  tables);
+				continue;
+			}
+			if (db_table(&sd[0], ra, e) < 0 ||
+			    db_table(&sd[1], rb, e) < 0 ||
+			    compare_table(o, &sd[0], &sd[1], nm, tables, e) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* both sides were read to their ends: the emitted keys are complete;
+ * the verdict said and written to --report */
+static int run_finish(struct verify_opts *o, struct side sd[2], cJSON *root,
+		      struct err *e)
+{
+	if (sd[1].emit && stream_writer_finish(sd[1].emit, e) < 0)
+		return err_prefix(e, "--emit-deletes");
+	if (sd[0].emit && stream_writer_finish(sd[0].emit, e) < 0)
+		return err_prefix(e, "--emit-upserts");
+	say(o, "%s\n",
+	    o->differ ? "the two sides DIFFER" : "the two sides are equal");
+	if (!root)
+		return 0;
+	cJSON_AddBoolToObject(root, "equal", !o->differ);
+	cJSON_AddStringToObject(root, "a",
+				sd[0].is_stream ? sd[0].spec : sd[0].uri.display);
+	cJSON_AddStringToObject(root, "b",
+				sd[1].is_stream ? sd[1].spec : sd[1].uri.display);
+	return jsonfile_write(root, "--report", o->report_path, e);
+}
+
+static int run(struct verify_opts *o, struct err *e)
+{
 	struct side sd[2];
 	cJSON *root = NULL, *tables = NULL;
-	size_t ntab = 0;
 	int rc = -1;
 
 	memset(sd, 0, sizeof(sd));
-	if (!seen)
-		return err_oom(e);
 	sd[0].spec = o->side[0];
 	sd[0].label = 'A';
 	sd[1].spec = o->side[1];
 	sd[1].label = 'B';
 	o->differ = 0;
 	o->emitted = o->upserts = 0;
-	if (o->emit_upserts) {
-		struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
-		if (!(sd[0].emit = stream_writer_new(o->emit_upserts, &wo, e))) {
-			err_prefix(e, "--emit-upserts");
-			goto out;
-		}
-	}
-	if (o->emit) {
-		struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
-		if (!(sd[1].emit = stream_writer_new(o->emit, &wo, e))) {
-			err_prefix(e, "--emit-deletes");
-			goto out;
-		}
-	}
+	if (run_emits(o, sd, e) < 0)
+		goto out;
 	if (o->report_path) {
 		root = cJSON_CreateObject();
 		tables = cJSON_AddArrayToObject(root, "tables");
@@ -1392,176 +1567,13 @@ static int run(struct verify_opts *o, struct err *e)
 	for (int i = 0; i < 2; i++)
 		sd[i].en = sd[i].is_stream ? NULL : engine_of(sd[i].uri.engine);
 	sd[0].pgmap = sd[1].pgmap = !sd[0].en || sd[0].en != sd[1].en;
-	if (sd[0].is_stream || sd[1].is_stream) {
-		/* the stream (A's if both) drives; the other side follows */
-		struct side *s = sd[0].is_stream ? &sd[0] : &sd[1];
-		struct side *other = s == &sd[0] ? &sd[1] : &sd[0];
-		const struct schema_table *st;
-		int trc;
-
-		int other_done = 0;
-
-		while ((trc = stream_reader_next_table(s->r, &st, e)) == 1) {
-			const struct schema_table *ot = NULL;
-			const char *on;
-			int orc = 0;
-
-			if (other->is_stream && !other_done) {
-				orc =
-				    stream_reader_next_table(other->r, &ot, e);
-				if (orc < 0)
-					goto out;
-				other_done = orc == 0;
-			}
-			/* -t names and the report speak side A's names */
-			const char *an =
-			    s == &sd[0] ? st->name : name_a(o, st->name);
-			if (!wanted(o, an)) {
-				if (skip_stream_table(s, e) < 0 ||
-				    (orc == 1 &&
-				     skip_stream_table(other, e) < 0))
-					goto out;
-				continue;
-			}
-			if (seen_n < MAX_SEEN)
-				seen[seen_n++] = an[0] ? strdup(an) : NULL;
-			s->t = st;
-			if (other->is_stream) {
-				if (orc == 0) {
-					/* B has ended: the rest of A is A's
-					 * alone */
-					one_sided(o, st->name, s->label,
-						  tables);
-					if (skip_stream_table(s, e) < 0)
-						goto out;
-					continue;
-				}
-				if (!same_name(s->pgmap, ot->name,
-					       name_b(o, st->name), 1)) {
-					err_set(
-					    e, ERR_USAGE,
-					    "the two streams hold their tables in "
-					    "another order (table %s against %s)",
-					    st->name, ot->name);
-					goto out;
-				}
-				other->t = ot;
-			} else if (!(on = db_name(other,
-						  s == &sd[0]
-						      ? name_b(o, st->name)
-						      : name_a(o, st->name)))) {
-				one_sided(o, st->name, s->label, tables);
-				if (skip_stream_table(s, e) < 0)
-					goto out;
-				continue;
-			} else if (db_table(other, on, e) < 0) {
-				goto out;
-			}
-			ntab++;
-			if (compare_table(o, &sd[0], &sd[1], an, tables, e) < 0)
-				goto out;
-		}
-		if (trc < 0)
-			goto out;
-		/* whatever B holds past A's end is B's alone: read it all,
-		 * so that a truncation there is seen too */
-		while (other->is_stream && !other_done) {
-			const struct schema_table *ot;
-			int orc = stream_reader_next_table(other->r, &ot, e);
-			if (orc < 0)
-				goto out;
-			if (orc == 0)
-				break;
-			if (wanted(o, name_a(o, ot->name)))
-				one_sided(o, ot->name, other->label, tables);
-			if (skip_stream_table(other, e) < 0)
-				goto out;
-		}
-		for (size_t i = 0; i < o->ntables; i++) {
-			size_t k;
-			for (k = 0; k < seen_n; k++)
-				if (seen[k] &&
-				    strcmp(seen[k], o->tables[i]) == 0)
-					break;
-			if (k == seen_n) {
-				err_set(e, ERR_USAGE,
-					"no table %s in the stream",
-					o->tables[i]);
-				goto out;
-			}
-		}
-	} else {
-		/* two databases: -t, or every table of either */
-		for (int pass = 0; pass < 2; pass++) {
-			struct side *s = &sd[pass], *other = &sd[1 - pass];
-			const char *const *names =
-			    o->ntables ? o->tables
-				       : (const char *const *)s->names;
-			size_t n = o->ntables ? o->ntables : s->nnames;
-			for (size_t i = 0; i < n; i++) {
-				/* nm on side A, nb on side B */
-				const char *nm =
-				    pass == 0 ? names[i] : name_a(o, names[i]);
-				const char *nb, *ra, *rb;
-				int in_a, in_b;
-				if (o->spec && !spec_table_name(o->spec, nm))
-					continue; /* skipped by the spec */
-				nb = name_b(o, nm);
-				in_a = (ra = db_name(&sd[0], nm)) != NULL;
-				in_b = (rb = db_name(&sd[1], nb)) != NULL;
-				(void)s;
-				(void)other;
-				if (pass == 1 && (o->ntables || in_a))
-					continue;
-				if (!in_a && !in_b) {
-					err_set(e, ERR_USAGE,
-						"no table %s on either side",
-						nm);
-					goto out;
-				}
-				if (!in_a || !in_b) {
-					one_sided(o, in_a ? nm : nb,
-						  in_a ? 'A' : 'B', tables);
-					continue;
-				}
-				if (db_table(&sd[0], ra, e) < 0 ||
-				    db_table(&sd[1], rb, e) < 0)
-					goto out;
-				ntab++;
-				if (compare_table(o, &sd[0], &sd[1], nm, tables,
-						  e) < 0)
-					goto out;
-			}
-		}
-	}
-	/* both sides were read to their ends: the keys are complete */
-	if (sd[1].emit && stream_writer_finish(sd[1].emit, e) < 0) {
-		err_prefix(e, "--emit-deletes");
+	if ((sd[0].is_stream || sd[1].is_stream
+		 ? run_streams(o, sd, tables, e)
+		 : run_databases(o, sd, tables, e)) < 0 ||
+	    run_finish(o, sd, root, e) < 0)
 		goto out;
-	}
-	if (sd[0].emit && stream_writer_finish(sd[0].emit, e) < 0) {
-		err_prefix(e, "--emit-upserts");
-		goto out;
-	}
-	say(o, "%s\n",
-		o->differ ? "the two sides DIFFER" : "the two sides are equal");
-	if (root) {
-		cJSON_AddBoolToObject(root, "equal", !o->differ);
-		cJSON_AddStringToObject(root, "a",
-					sd[0].is_stream ? sd[0].spec
-							: sd[0].uri.display);
-		cJSON_AddStringToObject(root, "b",
-					sd[1].is_stream ? sd[1].spec
-							: sd[1].uri.display);
-		if (jsonfile_write(root, "--report", o->report_path, e) < 0)
-			goto out;
-	}
 	rc = 0;
 out:
-	(void)ntab;
-	for (size_t i = 0; seen && i < seen_n; i++)
-		free(seen[i]);
-	free(seen);
 	cJSON_Delete(root);
 	stream_writer_free(sd[1].emit);
 	stream_writer_free(sd[0].emit);
