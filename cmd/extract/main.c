@@ -157,205 +157,213 @@ static int run_inventory(char *arg, const struct extract_opts *o,
 	return rc < 0 ? cli_report(&e) : 0;
 }
 
-int main(int argc, char **argv)
-{
-	enum {
-		OPT_COLUMNS = 256,
-		OPT_WHERE,
-		OPT_ORDER,
-		OPT_PART,
-		OPT_SCHEMA_ONLY,
-		OPT_ZERO_DATES,
-		OPT_DEFAULTS,
-		OPT_BATCH,
-		OPT_STATS,
-		OPT_NO_PROGRESS,
-		OPT_INCREMENTAL,
-		OPT_SINCE,
-		OPT_SINCE_JOB,
-		OPT_OVERLAP,
-		OPT_INVENTORY,
-		OPT_EXACT,
-		OPT_TIME_COLUMN,
-		OPT_RATE,
-		OPT_RATE_FROM,
-		OPT_REPORT,
-	};
-	static const struct option longopts[] = {
-		{ "table", required_argument, NULL, 't' },
-		{ "all-tables", no_argument, NULL, 'a' },
-		{ "exclude", required_argument, NULL, 'x' },
-		{ "columns", required_argument, NULL, OPT_COLUMNS },
-		{ "where", required_argument, NULL, OPT_WHERE },
-		{ "order", required_argument, NULL, OPT_ORDER },
-		{ "part", required_argument, NULL, OPT_PART },
-		{ "schema-only", no_argument, NULL, OPT_SCHEMA_ONLY },
-		{ "incremental", required_argument, NULL, OPT_INCREMENTAL },
-		{ "since", required_argument, NULL, OPT_SINCE },
-		{ "since-job", required_argument, NULL, OPT_SINCE_JOB },
-		{ "overlap", required_argument, NULL, OPT_OVERLAP },
-		{ "zero-dates", required_argument, NULL, OPT_ZERO_DATES },
-		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
-		{ "connect-timeout", required_argument, NULL,
-		  CLI_OPT_CONNECT_TIMEOUT },
-		{ "read-timeout", required_argument, NULL,
-		  CLI_OPT_READ_TIMEOUT },
-		{ "output", required_argument, NULL, 'o' },
-		{ "level", required_argument, NULL, 'l' },
-		{ "batch-bytes", required_argument, NULL, OPT_BATCH },
-		{ "stats", required_argument, NULL, OPT_STATS },
-		{ "metrics-file", required_argument, NULL,
-		  CLI_OPT_METRICS_FILE },
-		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
-		{ "inventory", no_argument, NULL, OPT_INVENTORY },
-		{ "exact", no_argument, NULL, OPT_EXACT },
-		{ "time-column", required_argument, NULL, OPT_TIME_COLUMN },
-		{ "rate", required_argument, NULL, OPT_RATE },
-		{ "rate-from", required_argument, NULL, OPT_RATE_FROM },
-		{ "report", required_argument, NULL, OPT_REPORT },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const char *tables[MAX_ARGS], *excludes[MAX_ARGS];
-	static struct extract_kv columns[MAX_ARGS], wheres[MAX_ARGS];
-	static struct extract_kv incrementals[MAX_ARGS], sinces[MAX_ARGS];
-	static struct extract_kv time_columns[MAX_ARGS];
-	struct inventory_opts inv;
-	int inventory = 0;
-	const char *report_path = NULL;
-	char *since_target = NULL;
-	struct uri target;
+/* the values of options given more than once */
+static const char *tables[MAX_ARGS], *excludes[MAX_ARGS];
+static struct extract_kv columns[MAX_ARGS], wheres[MAX_ARGS];
+static struct extract_kv incrementals[MAX_ARGS], sinces[MAX_ARGS];
+static struct extract_kv time_columns[MAX_ARGS];
+
+/* what the command line says */
+struct args {
 	struct extract_opts o;
-	struct progress prog_state;
-	const char *out_path = NULL, *metrics_path = NULL;
-	struct outfile output;
-	int c, rc, show_progress = 1;
-	FILE *out = stdout;
-	struct uri u;
+	struct inventory_opts inv;
+	int inventory, show_progress;
+	const char *report_path, *out_path, *metrics_path;
+	char *since_target; /* --since-job's TARGET */
+};
+
+enum {
+	OPT_COLUMNS = 256,
+	OPT_WHERE,
+	OPT_ORDER,
+	OPT_PART,
+	OPT_SCHEMA_ONLY,
+	OPT_ZERO_DATES,
+	OPT_DEFAULTS,
+	OPT_BATCH,
+	OPT_STATS,
+	OPT_NO_PROGRESS,
+	OPT_INCREMENTAL,
+	OPT_SINCE,
+	OPT_SINCE_JOB,
+	OPT_OVERLAP,
+	OPT_INVENTORY,
+	OPT_EXACT,
+	OPT_TIME_COLUMN,
+	OPT_RATE,
+	OPT_RATE_FROM,
+	OPT_REPORT,
+};
+
+static const struct option longopts[] = {
+	{ "table", required_argument, NULL, 't' },
+	{ "all-tables", no_argument, NULL, 'a' },
+	{ "exclude", required_argument, NULL, 'x' },
+	{ "columns", required_argument, NULL, OPT_COLUMNS },
+	{ "where", required_argument, NULL, OPT_WHERE },
+	{ "order", required_argument, NULL, OPT_ORDER },
+	{ "part", required_argument, NULL, OPT_PART },
+	{ "schema-only", no_argument, NULL, OPT_SCHEMA_ONLY },
+	{ "incremental", required_argument, NULL, OPT_INCREMENTAL },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "since-job", required_argument, NULL, OPT_SINCE_JOB },
+	{ "overlap", required_argument, NULL, OPT_OVERLAP },
+	{ "zero-dates", required_argument, NULL, OPT_ZERO_DATES },
+	{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
+	{ "connect-timeout", required_argument, NULL, CLI_OPT_CONNECT_TIMEOUT },
+	{ "read-timeout", required_argument, NULL, CLI_OPT_READ_TIMEOUT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "level", required_argument, NULL, 'l' },
+	{ "batch-bytes", required_argument, NULL, OPT_BATCH },
+	{ "stats", required_argument, NULL, OPT_STATS },
+	{ "metrics-file", required_argument, NULL, CLI_OPT_METRICS_FILE },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "inventory", no_argument, NULL, OPT_INVENTORY },
+	{ "exact", no_argument, NULL, OPT_EXACT },
+	{ "time-column", required_argument, NULL, OPT_TIME_COLUMN },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "rate-from", required_argument, NULL, OPT_RATE_FROM },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* one TABLE=... option more, of at most MAX_ARGS */
+static struct extract_kv *next_kv(const char *opt, struct extract_kv *kvs,
+				  size_t *n)
+{
+	if (*n == MAX_ARGS)
+		cli_usage_error("too many %s options", opt);
+	return &kvs[(*n)++];
+}
+
+/* the options that say which rows: tables, columns, filters, order */
+static int parse_rows_option(int c, struct args *a)
+{
+	struct extract_opts *o = &a->o;
 	struct err e;
 
-	memset(&o, 0, sizeof(o));
-	o.tables = tables;
-	o.excludes = excludes;
-	o.columns = columns;
-	o.wheres = wheres;
-	o.incrementals = incrementals;
-	o.sinces = sinces;
-	o.notice = show_notice;
-	memset(&target, 0, sizeof(target));
-	memset(&inv, 0, sizeof(inv));
-	inv.time_columns = time_columns;
-	o.writer.level = 1;
-	o.writer.batch_bytes = STREAM_DEFAULT_BATCH;
-	o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
-	o.source.connect_timeout = CLI_CONNECT_TIMEOUT;
-	o.source.read_timeout = CLI_READ_TIMEOUT;
-	err_init(&e);
-	cli_init("ferry-extract");
+	switch (c) {
+	case OPT_COLUMNS:
+		parse_kv("--columns", optarg,
+			 next_kv("--columns", columns, &o->ncolumns));
+		return 1;
+	case OPT_WHERE:
+		parse_kv("--where", optarg,
+			 next_kv("--where", wheres, &o->nwheres));
+		return 1;
+	case OPT_ORDER:
+		if (strcmp(optarg, "pk") != 0)
+			cli_usage_error("--order: '%s' is not 'pk'", optarg);
+		o->order_pk = 1;
+		return 1;
+	case OPT_PART:
+		if (cli_parse_part(optarg, &o->part_k, &o->part_n, &e) < 0)
+			cli_usage_error("%s", e.msg);
+		return 1;
+	case OPT_SCHEMA_ONLY: o->schema_only = 1; return 1;
+	case OPT_INCREMENTAL:
+		parse_opt_kv("--incremental", optarg,
+			     next_kv("--incremental", incrementals,
+				     &o->nincrementals));
+		return 1;
+	case OPT_SINCE:
+		parse_opt_kv("--since", optarg,
+			     next_kv("--since", sinces, &o->nsinces));
+		return 1;
+	case OPT_OVERLAP:
+		o->overlap = (uint64_t)cli_number("--overlap", optarg, 0,
+						  1000000000000LL);
+		return 1;
+	case OPT_ZERO_DATES:
+		if (strcmp(optarg, "null") == 0)
+			o->source.zero_dates = SOURCE_ZERO_DATES_NULL;
+		else if (strcmp(optarg, "error") == 0)
+			o->source.zero_dates = SOURCE_ZERO_DATES_ERROR;
+		else
+			cli_usage_error(
+			    "--zero-dates: '%s' is not null or error", optarg);
+		return 1;
+	default: return 0;
+	}
+}
+
+/* --inventory's own options */
+static int parse_inventory_option(int c, struct args *a)
+{
+	switch (c) {
+	case OPT_INVENTORY: a->inventory = 1; return 1;
+	case OPT_EXACT: a->inv.exact = 1; return 1;
+	case OPT_TIME_COLUMN:
+		parse_kv("--time-column", optarg,
+			 next_kv("--time-column", time_columns,
+				 &a->inv.ntime_columns));
+		return 1;
+	case OPT_RATE:
+		a->inv.rate =
+		    (double)cli_number("--rate", optarg, 1, 1000000000000LL);
+		return 1;
+	case OPT_RATE_FROM: a->inv.rate_from = optarg; return 1;
+	case OPT_REPORT: a->report_path = optarg; return 1;
+	default: return 0;
+	}
+}
+
+/*
+ * The options into a; exits 2 on a usage error.  -1 to go on, else the
+ * exit code (--help, --version, an unknown option).
+ */
+static int parse_options(int argc, char **argv, struct args *a)
+{
+	struct extract_opts *o = &a->o;
+	int c;
+
 	while ((c = getopt_long(argc, argv, "t:ax:o:l:hV", longopts, NULL)) !=
 	       -1) {
+		if (parse_rows_option(c, a) || parse_inventory_option(c, a))
+			continue;
 		switch (c) {
 		case 't':
-			if (o.ntables == MAX_ARGS)
+			if (o->ntables == MAX_ARGS)
 				cli_usage_error("too many -t options");
-			tables[o.ntables++] = optarg;
+			tables[o->ntables++] = optarg;
 			break;
-		case 'a': o.all_tables = 1; break;
+		case 'a': o->all_tables = 1; break;
 		case 'x':
-			if (o.nexcludes == MAX_ARGS)
+			if (o->nexcludes == MAX_ARGS)
 				cli_usage_error("too many --exclude options");
-			excludes[o.nexcludes++] = optarg;
-			break;
-		case OPT_COLUMNS:
-			if (o.ncolumns == MAX_ARGS)
-				cli_usage_error("too many --columns options");
-			parse_kv("--columns", optarg, &columns[o.ncolumns++]);
-			break;
-		case OPT_WHERE:
-			if (o.nwheres == MAX_ARGS)
-				cli_usage_error("too many --where options");
-			parse_kv("--where", optarg, &wheres[o.nwheres++]);
-			break;
-		case OPT_ORDER:
-			if (strcmp(optarg, "pk") != 0)
-				cli_usage_error("--order: '%s' is not 'pk'",
-						optarg);
-			o.order_pk = 1;
-			break;
-		case OPT_PART:
-			if (cli_parse_part(optarg, &o.part_k, &o.part_n, &e) < 0)
-				cli_usage_error("%s", e.msg);
-			break;
-		case OPT_SCHEMA_ONLY: o.schema_only = 1; break;
-		case OPT_INCREMENTAL:
-			if (o.nincrementals == MAX_ARGS)
-				cli_usage_error("too many --incremental options");
-			parse_opt_kv("--incremental", optarg,
-				     &incrementals[o.nincrementals++]);
-			break;
-		case OPT_SINCE:
-			if (o.nsinces == MAX_ARGS)
-				cli_usage_error("too many --since options");
-			parse_opt_kv("--since", optarg, &sinces[o.nsinces++]);
-			break;
-		case OPT_OVERLAP:
-			o.overlap = (uint64_t)cli_number("--overlap", optarg, 0,
-							 1000000000000LL);
+			excludes[o->nexcludes++] = optarg;
 			break;
 		case OPT_SINCE_JOB:
 			/* two arguments: NAME, then TARGET */
 			if (optind >= argc || argv[optind][0] == '-')
 				cli_usage_error("--since-job NAME TARGET: no "
 						"TARGET");
-			if (o.since_job)
+			if (o->since_job)
 				cli_usage_error("--since-job is given twice");
-			o.since_job = optarg;
-			since_target = argv[optind++];
+			o->since_job = optarg;
+			a->since_target = argv[optind++];
 			break;
-		case OPT_ZERO_DATES:
-			if (strcmp(optarg, "null") == 0)
-				o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
-			else if (strcmp(optarg, "error") == 0)
-				o.source.zero_dates = SOURCE_ZERO_DATES_ERROR;
-			else
-				cli_usage_error(
-				    "--zero-dates: '%s' is not null or error",
-				    optarg);
-			break;
-		case OPT_DEFAULTS: o.source.defaults_file = optarg; break;
+		case OPT_DEFAULTS: o->source.defaults_file = optarg; break;
 		case CLI_OPT_CONNECT_TIMEOUT:
 		case CLI_OPT_READ_TIMEOUT:
-			cli_timeout(c, optarg, &o.source.connect_timeout,
-				    &o.source.read_timeout);
+			cli_timeout(c, optarg, &o->source.connect_timeout,
+				    &o->source.read_timeout);
 			break;
-		case 'o': out_path = optarg; break;
+		case 'o': a->out_path = optarg; break;
 		case 'l':
-			o.writer.level =
+			o->writer.level =
 			    (int)cli_number("--level", optarg, 0, 19);
 			break;
 		case OPT_BATCH:
-			o.writer.batch_bytes = (size_t)cli_number(
+			o->writer.batch_bytes = (size_t)cli_number(
 			    "--batch-bytes", optarg, STREAM_MIN_BATCH,
 			    STREAM_MAX_BATCH);
 			break;
-		case OPT_STATS: o.stats_path = optarg; break;
-		case CLI_OPT_METRICS_FILE: metrics_path = optarg; break;
-		case OPT_NO_PROGRESS: show_progress = 0; break;
-		case OPT_INVENTORY: inventory = 1; break;
-		case OPT_EXACT: inv.exact = 1; break;
-		case OPT_TIME_COLUMN:
-			if (inv.ntime_columns == MAX_ARGS)
-				cli_usage_error("too many --time-column options");
-			parse_kv("--time-column", optarg,
-				 &time_columns[inv.ntime_columns++]);
-			break;
-		case OPT_RATE:
-			inv.rate = (double)cli_number("--rate", optarg, 1,
-						      1000000000000LL);
-			break;
-		case OPT_RATE_FROM: inv.rate_from = optarg; break;
-		case OPT_REPORT: report_path = optarg; break;
+		case OPT_STATS: o->stats_path = optarg; break;
+		case CLI_OPT_METRICS_FILE: a->metrics_path = optarg; break;
+		case OPT_NO_PROGRESS: a->show_progress = 0; break;
 		case 'h': return cli_help(usage_text);
 		case 'V': return cli_version();
 		default:
@@ -366,90 +374,148 @@ int main(int argc, char **argv)
 	if (optind != argc - 1)
 		cli_usage_error(optind >= argc ? "no SOURCE given"
 					       : "more than one SOURCE");
-	if (!o.all_tables && !o.ntables)
+	return -1;
+}
+
+/* options that go together, and those that exclude each other: exits 2
+ * when they do not hold */
+static void check_options(const struct args *a)
+{
+	const struct extract_opts *o = &a->o;
+	const struct inventory_opts *inv = &a->inv;
+
+	if (!o->all_tables && !o->ntables)
 		cli_usage_error("name tables with -t, or use --all-tables");
-	if (o.all_tables && o.ntables)
+	if (o->all_tables && o->ntables)
 		cli_usage_error("-t and --all-tables exclude each other");
-	if (o.schema_only && (o.part_n || o.order_pk || o.nwheres))
-		cli_usage_error(
-		    "--schema-only reads no rows: --part, --order and --where do not apply");
-	if (!inventory && (inv.exact || inv.ntime_columns || inv.rate ||
-			   inv.rate_from || report_path))
+	if (o->schema_only && (o->part_n || o->order_pk || o->nwheres))
+		cli_usage_error("--schema-only reads no rows: --part, --order "
+				"and --where do not apply");
+	if (!a->inventory && (inv->exact || inv->ntime_columns || inv->rate ||
+			      inv->rate_from || a->report_path))
 		cli_usage_error("--exact, --time-column, --rate, --rate-from "
 				"and --report go with --inventory");
-	if (inv.rate && inv.rate_from)
+	if (inv->rate && inv->rate_from)
 		cli_usage_error("--rate and --rate-from exclude each other");
-	if (inventory)
-		return run_inventory(argv[optind], &o, &inv, report_path,
-				     out_path);
-	if (!out_path)
+	if (a->inventory)
+		return; /* run_inventory says what does not apply */
+	if (!a->out_path)
 		cli_need_std(STDOUT_FILENO);
-	if (!out_path && isatty(STDOUT_FILENO))
+	if (!a->out_path && isatty(STDOUT_FILENO))
 		cli_usage_error(
 		    "refusing to write a binary stream to a terminal "
 		    "(use -o FILE or a pipe)");
-	if (o.nsinces && o.since_job)
+	if (o->nsinces && o->since_job)
 		cli_usage_error("--since and --since-job exclude each other");
-	if (o.overlap && !o.since_job)
+	if (o->overlap && !o->since_job)
 		cli_usage_error("--overlap goes with --since-job");
-	if ((o.nsinces || o.since_job) && !o.nincrementals)
+	if ((o->nsinces || o->since_job) && !o->nincrementals)
 		cli_usage_error("--since and --since-job need --incremental");
-	if (o.nincrementals && (o.part_n || o.schema_only))
+	if (o->nincrementals && (o->part_n || o->schema_only))
 		cli_usage_error(
 		    "--incremental excludes --part and --schema-only");
-	if (o.since_job) {
-		if (checkpoint_check_job(o.since_job, &e) < 0)
+}
+
+/* The source (arg) and --since-job's target parsed into u and target;
+ * an exit code when they do not parse. */
+static int open_uris(struct args *a, char *arg, struct uri *u,
+		     struct uri *target)
+{
+	struct extract_opts *o = &a->o;
+	struct err e;
+
+	err_init(&e);
+	if (o->since_job) {
+		if (checkpoint_check_job(o->since_job, &e) < 0)
 			return cli_report(&e);
-		if (uri_parse(since_target, &target, &e) < 0)
+		if (uri_parse(a->since_target, target, &e) < 0)
 			return cli_report(&e);
-		if (target.password_in_uri) {
+		if (target->password_in_uri) {
 			cli_password_warning();
-			cli_scrub_arg(since_target, target.display);
+			cli_scrub_arg(a->since_target, target->display);
 		}
-		o.since_target = &target;
+		o->since_target = target;
 	}
-	if (uri_parse(argv[optind], &u, &e) < 0)
+	if (uri_parse(arg, u, &e) < 0)
 		return cli_report(&e);
-	if (o.source.defaults_file) {
-		if (u.engine != URI_MYSQL &&
-		    !(o.since_job && target.engine == URI_MYSQL)) {
-			uri_release(&u);
+	if (o->source.defaults_file) {
+		if (u->engine != URI_MYSQL &&
+		    !(o->since_job && target->engine == URI_MYSQL)) {
+			uri_release(u);
+			uri_release(target);
 			cli_usage_error("--defaults-file is for MySQL databases");
 		}
-		if (cli_defaults_file(o.source.defaults_file) != 0) {
-			uri_release(&u);
+		if (cli_defaults_file(o->source.defaults_file) != 0)
 			return ERR_USAGE;
-		}
 	}
-	if (u.password_in_uri) {
+	if (u->password_in_uri) {
 		cli_password_warning();
-		cli_scrub_arg(argv[optind], u.display);
+		cli_scrub_arg(arg, u->display);
 	}
+	return 0;
+}
 
-	if (outfile_open(&output, stdout, NULL, out_path, 0, &e) < 0) {
-		uri_release(&u);
-		return cli_report(&e);
-	}
-	out = output.f;
-	setvbuf(out, NULL, _IOFBF, 1u << 20);
-	cli_widen_pipe(fileno(out));
-	progress_init(&prog_state, stderr, cli_prog(), show_progress);
-	o.progress = &prog_state;
+/* the extract itself, into -o FILE (complete, or not at all) or stdout */
+static int run_extract(struct args *a, const struct uri *u)
+{
+	struct extract_opts *o = &a->o;
+	struct progress prog_state;
+	struct outfile output;
+	struct err e;
+	int rc;
 
-	if (metrics_path &&
-	    !(o.metrics = metrics_new("extract", o.since_job, &e))) {
-		uri_release(&u);
+	err_init(&e);
+	if (outfile_open(&output, stdout, NULL, a->out_path, 0, &e) < 0)
 		return cli_report(&e);
-	}
-	rc = extract_run(&u, &o, out, &e);
+	setvbuf(output.f, NULL, _IOFBF, 1u << 20);
+	cli_widen_pipe(fileno(output.f));
+	progress_init(&prog_state, stderr, cli_prog(), a->show_progress);
+	o->progress = &prog_state;
+	if (a->metrics_path &&
+	    !(o->metrics = metrics_new("extract", o->since_job, &e)))
+		return cli_report(&e);
+	rc = extract_run(u, o, output.f, &e);
 	/* a half stream never takes -o FILE's name */
 	if (outfile_finish(&output, rc == 0, &e) < 0)
 		rc = -1;
-	rc = cli_metrics_finish(o.metrics, metrics_path, rc, 1, &e);
+	rc = cli_metrics_finish(o->metrics, a->metrics_path, rc, 1, &e);
+	return rc < 0 ? cli_report(&e) : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a;
+	struct uri u, target;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	memset(&u, 0, sizeof(u));
+	memset(&target, 0, sizeof(target));
+	a.show_progress = 1;
+	a.o.tables = tables;
+	a.o.excludes = excludes;
+	a.o.columns = columns;
+	a.o.wheres = wheres;
+	a.o.incrementals = incrementals;
+	a.o.sinces = sinces;
+	a.inv.time_columns = time_columns;
+	a.o.notice = show_notice;
+	a.o.writer.level = 1;
+	a.o.writer.batch_bytes = STREAM_DEFAULT_BATCH;
+	a.o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
+	a.o.source.connect_timeout = CLI_CONNECT_TIMEOUT;
+	a.o.source.read_timeout = CLI_READ_TIMEOUT;
+	cli_init("ferry-extract");
+	if ((rc = parse_options(argc, argv, &a)) >= 0)
+		return rc;
+	check_options(&a);
+	if (a.inventory)
+		return run_inventory(argv[optind], &a.o, &a.inv, a.report_path,
+				     a.out_path);
+	rc = open_uris(&a, argv[optind], &u, &target);
+	if (rc == 0)
+		rc = run_extract(&a, &u);
 	uri_release(&u);
-	if (o.since_job)
-		uri_release(&target);
-	if (rc < 0)
-		return cli_report(&e);
-	return 0;
+	uri_release(&target);
+	return rc;
 }
