@@ -446,7 +446,7 @@ static int open_uris(struct args *a, char *arg, struct uri *u,
 			cli_usage_error("--defaults-file is for MySQL databases");
 		}
 		if (cli_defaults_file(o->source.defaults_file) != 0)
-			return ERR_USAGE;
+			return ERR_USAGE; /* main releases u and target */
 	}
 	if (u->password_in_uri) {
 		cli_password_warning();

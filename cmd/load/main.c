@@ -104,137 +104,143 @@ static int run_check(const struct uri *u, const struct check_opts *co,
 	return refused ? ERR_REJECTS : 0;
 }
 
-int main(int argc, char **argv)
-{
-	enum {
-		OPT_ENUM_TYPES = 256,
-		OPT_TABLE_MAP,
-		OPT_COMMIT_EVERY,
-		OPT_DEFAULTS,
-		OPT_STATS,
-		OPT_NO_PROGRESS,
-		OPT_REJECTS,
-		OPT_MAX_REJECTS,
-		OPT_INDEXES_AFTER,
-		OPT_NO_INDEXES,
-		OPT_JOB,
-		OPT_CHECK,
-		OPT_SAMPLES,
-		OPT_MAX_KEYS,
-		OPT_REPORT,
-	};
-	static const struct option longopts[] = {
-		{ "input", required_argument, NULL, 'i' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "create", no_argument, NULL, 'c' },
-		{ "enum-types", no_argument, NULL, OPT_ENUM_TYPES },
-		{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
-		{ "commit-every", required_argument, NULL, OPT_COMMIT_EVERY },
-		{ "job", required_argument, NULL, OPT_JOB },
-		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
-		{ "connect-timeout", required_argument, NULL,
-		  CLI_OPT_CONNECT_TIMEOUT },
-		{ "read-timeout", required_argument, NULL,
-		  CLI_OPT_READ_TIMEOUT },
-		{ "stats", required_argument, NULL, OPT_STATS },
-		{ "metrics-file", required_argument, NULL,
-		  CLI_OPT_METRICS_FILE },
-		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
-		{ "rejects", required_argument, NULL, OPT_REJECTS },
-		{ "indexes-after", no_argument, NULL, OPT_INDEXES_AFTER },
-		{ "no-indexes", no_argument, NULL, OPT_NO_INDEXES },
-		{ "max-rejects", required_argument, NULL, OPT_MAX_REJECTS },
-		{ "check", no_argument, NULL, OPT_CHECK },
-		{ "samples", required_argument, NULL, OPT_SAMPLES },
-		{ "max-keys", required_argument, NULL, OPT_MAX_KEYS },
-		{ "report", required_argument, NULL, OPT_REPORT },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static struct load_map maps[MAX_MAPS];
+/* what the command line says */
+struct args {
 	struct load_opts o;
-	struct progress prog_state;
-	const char *in_path = NULL, *metrics_path = NULL, *in_name;
-	int c, rc, show_progress = 1, max_set = 0, check = 0;
-	long long samples = -1, max_keys = -1;
-	const char *report_path = NULL;
-	FILE *in = stdin;
-	struct uri u;
+	const char *in_path, *metrics_path, *report_path;
+	int show_progress, max_set, check;
+	long long samples, max_keys; /* -1: not given */
+};
+
+enum {
+	OPT_ENUM_TYPES = 256,
+	OPT_TABLE_MAP,
+	OPT_COMMIT_EVERY,
+	OPT_DEFAULTS,
+	OPT_STATS,
+	OPT_NO_PROGRESS,
+	OPT_REJECTS,
+	OPT_MAX_REJECTS,
+	OPT_INDEXES_AFTER,
+	OPT_NO_INDEXES,
+	OPT_JOB,
+	OPT_CHECK,
+	OPT_SAMPLES,
+	OPT_MAX_KEYS,
+	OPT_REPORT,
+};
+
+static const struct option longopts[] = {
+	{ "input", required_argument, NULL, 'i' },
+	{ "mode", required_argument, NULL, 'm' },
+	{ "create", no_argument, NULL, 'c' },
+	{ "enum-types", no_argument, NULL, OPT_ENUM_TYPES },
+	{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
+	{ "commit-every", required_argument, NULL, OPT_COMMIT_EVERY },
+	{ "job", required_argument, NULL, OPT_JOB },
+	{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
+	{ "connect-timeout", required_argument, NULL, CLI_OPT_CONNECT_TIMEOUT },
+	{ "read-timeout", required_argument, NULL, CLI_OPT_READ_TIMEOUT },
+	{ "stats", required_argument, NULL, OPT_STATS },
+	{ "metrics-file", required_argument, NULL, CLI_OPT_METRICS_FILE },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "rejects", required_argument, NULL, OPT_REJECTS },
+	{ "indexes-after", no_argument, NULL, OPT_INDEXES_AFTER },
+	{ "no-indexes", no_argument, NULL, OPT_NO_INDEXES },
+	{ "max-rejects", required_argument, NULL, OPT_MAX_REJECTS },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "samples", required_argument, NULL, OPT_SAMPLES },
+	{ "max-keys", required_argument, NULL, OPT_MAX_KEYS },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static struct load_map maps[MAX_MAPS];
+
+static enum sink_mode parse_mode(const char *arg)
+{
+	static const struct {
+		const char *name;
+		enum sink_mode mode;
+	} modes[] = {
+		{ "insert", SINK_INSERT },
+		{ "upsert", SINK_UPSERT },
+		{ "truncate", SINK_TRUNCATE },
+		{ "delete", SINK_DELETE },
+	};
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(arg, modes[i].name) == 0)
+			return modes[i].mode;
+	cli_usage_error("--mode: '%s' is not insert, upsert, truncate or delete",
+			arg);
+}
+
+static void add_map(struct load_opts *o, char *arg)
+{
+	const char *from, *to;
 	struct err e;
 
-	memset(&o, 0, sizeof(o));
-	o.maps = maps;
-	o.sink.mode = SINK_INSERT;
-	o.in_name = "stdin";
-	o.max_rejects = 1000;
-	o.notice = show_notice;
-	o.sink.connect_timeout = CLI_CONNECT_TIMEOUT;
-	o.sink.read_timeout = CLI_READ_TIMEOUT;
-	err_init(&e);
-	cli_init("ferry-load");
+	if (cli_split_kv("--table-map", arg, "FROM=TO", 0, &from, &to, &e) < 0)
+		cli_usage_error("%s", e.msg);
+	if (o->nmaps == MAX_MAPS)
+		cli_usage_error("too many --table-map options");
+	maps[o->nmaps].from = from;
+	maps[o->nmaps++].to = to;
+}
+
+/*
+ * The options into a; exits 2 on a usage error.  -1 to go on, else the
+ * exit code (--help, --version, an unknown option).
+ */
+static int parse_options(int argc, char **argv, struct args *a)
+{
+	struct load_opts *o = &a->o;
+	int c;
+
 	while ((c = getopt_long(argc, argv, "i:m:chV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'i': in_path = optarg; break;
-		case OPT_JOB: o.sink.job = optarg; break;
+		case 'i': a->in_path = optarg; break;
+		case OPT_JOB: o->sink.job = optarg; break;
 		case 'm':
-			o.mode_given = 1;
-			if (strcmp(optarg, "insert") == 0)
-				o.sink.mode = SINK_INSERT;
-			else if (strcmp(optarg, "upsert") == 0)
-				o.sink.mode = SINK_UPSERT;
-			else if (strcmp(optarg, "truncate") == 0)
-				o.sink.mode = SINK_TRUNCATE;
-			else if (strcmp(optarg, "delete") == 0)
-				o.sink.mode = SINK_DELETE;
-			else
-				cli_usage_error("--mode: '%s' is not insert, "
-						"upsert, truncate or delete",
-						optarg);
+			o->mode_given = 1;
+			o->sink.mode = parse_mode(optarg);
 			break;
-		case 'c': o.sink.create = 1; break;
-		case OPT_ENUM_TYPES: o.sink.enum_types = 1; break;
-		case OPT_TABLE_MAP: {
-			const char *from, *to;
-			if (cli_split_kv("--table-map", optarg, "FROM=TO", 0,
-					 &from, &to, &e) < 0)
-				cli_usage_error("%s", e.msg);
-			if (o.nmaps == MAX_MAPS)
-				cli_usage_error("too many --table-map options");
-			maps[o.nmaps].from = from;
-			maps[o.nmaps++].to = to;
-			break;
-		}
+		case 'c': o->sink.create = 1; break;
+		case OPT_ENUM_TYPES: o->sink.enum_types = 1; break;
+		case OPT_TABLE_MAP: add_map(o, optarg); break;
 		case OPT_COMMIT_EVERY:
-			o.sink.commit_every = (uint64_t)cli_number(
+			o->sink.commit_every = (uint64_t)cli_number(
 			    "--commit-every", optarg, 1, 1000000000000LL);
 			break;
-		case OPT_DEFAULTS: o.sink.defaults_file = optarg; break;
+		case OPT_DEFAULTS: o->sink.defaults_file = optarg; break;
 		case CLI_OPT_CONNECT_TIMEOUT:
 		case CLI_OPT_READ_TIMEOUT:
-			cli_timeout(c, optarg, &o.sink.connect_timeout,
-				    &o.sink.read_timeout);
+			cli_timeout(c, optarg, &o->sink.connect_timeout,
+				    &o->sink.read_timeout);
 			break;
-		case OPT_STATS: o.stats_path = optarg; break;
-		case CLI_OPT_METRICS_FILE: metrics_path = optarg; break;
-		case OPT_NO_PROGRESS: show_progress = 0; break;
-		case OPT_REJECTS: o.rejects_path = optarg; break;
-		case OPT_INDEXES_AFTER: o.sink.no_indexes = 0; break;
-		case OPT_NO_INDEXES: o.sink.no_indexes = 1; break;
+		case OPT_STATS: o->stats_path = optarg; break;
+		case CLI_OPT_METRICS_FILE: a->metrics_path = optarg; break;
+		case OPT_NO_PROGRESS: a->show_progress = 0; break;
+		case OPT_REJECTS: o->rejects_path = optarg; break;
+		case OPT_INDEXES_AFTER: o->sink.no_indexes = 0; break;
+		case OPT_NO_INDEXES: o->sink.no_indexes = 1; break;
 		case OPT_MAX_REJECTS:
-			o.max_rejects = (uint64_t)cli_number(
+			o->max_rejects = (uint64_t)cli_number(
 			    "--max-rejects", optarg, 0, 1000000000000LL);
-			max_set = 1;
+			a->max_set = 1;
 			break;
-		case OPT_CHECK: check = 1; break;
+		case OPT_CHECK: a->check = 1; break;
 		case OPT_SAMPLES:
-			samples = cli_number("--samples", optarg, 0, 100000);
+			a->samples = cli_number("--samples", optarg, 0, 100000);
 			break;
 		case OPT_MAX_KEYS:
-			max_keys = cli_number("--max-keys", optarg, 1,
-					      1000000000LL);
+			a->max_keys = cli_number("--max-keys", optarg, 1,
+						 1000000000LL);
 			break;
-		case OPT_REPORT: report_path = optarg; break;
+		case OPT_REPORT: a->report_path = optarg; break;
 		case 'h': return cli_help(usage_text);
 		case 'V': return cli_version();
 		default:
@@ -242,111 +248,177 @@ int main(int argc, char **argv)
 			return ERR_USAGE;
 		}
 	}
-	if (!check && (samples >= 0 || max_keys >= 0 || report_path))
+	return -1;
+}
+
+/* options that go together, and those that exclude each other: exits 2
+ * when they do not hold; an exit code for a bad --job name */
+static int check_options(const struct args *a, int argc)
+{
+	const struct load_opts *o = &a->o;
+	struct err e;
+
+	if (!a->check &&
+	    (a->samples >= 0 || a->max_keys >= 0 || a->report_path))
 		cli_usage_error("--samples, --max-keys and --report go with "
 				"--check");
-	if (check && (o.sink.job || o.rejects_path || metrics_path ||
-		      o.stats_path || o.sink.commit_every))
+	if (a->check && (o->sink.job || o->rejects_path || a->metrics_path ||
+			 o->stats_path || o->sink.commit_every))
 		cli_usage_error("--check writes nothing: --job, --rejects, "
 				"--stats, --metrics-file and --commit-every do "
 				"not apply");
-	if (max_set && !o.rejects_path)
+	if (a->max_set && !o->rejects_path)
 		cli_usage_error("--max-rejects goes with --rejects");
-	if (o.rejects_path &&
-	    (o.sink.mode == SINK_UPSERT || o.sink.mode == SINK_DELETE))
+	if (o->rejects_path &&
+	    (o->sink.mode == SINK_UPSERT || o->sink.mode == SINK_DELETE))
 		cli_usage_error(
 		    "--rejects works with --mode insert and truncate");
-	if (o.sink.mode == SINK_DELETE && o.sink.create)
+	if (o->sink.mode == SINK_DELETE && o->sink.create)
 		cli_usage_error("--mode delete does not go with --create: it "
 				"deletes from tables that exist");
 	if (optind != argc - 1)
 		cli_usage_error(optind >= argc ? "no TARGET given"
 					       : "more than one TARGET");
-	if (o.sink.job) {
-		if (checkpoint_check_job(o.sink.job, &e) < 0)
-			return cli_report(&e);
-		if (o.sink.mode == SINK_TRUNCATE)
-			cli_usage_error("--mode truncate with --job would empty "
-					"what a rerun resumes");
-		if (o.sink.mode == SINK_DELETE)
-			cli_usage_error("--mode delete takes no --job: the "
-					"job's checkpoints are its loads'");
-	}
-	if (uri_parse(argv[optind], &u, &e) < 0)
+	if (!o->sink.job)
+		return 0;
+	err_init(&e);
+	if (checkpoint_check_job(o->sink.job, &e) < 0)
 		return cli_report(&e);
-	if (o.sink.defaults_file) {
-		if (u.engine != URI_MYSQL) {
-			uri_release(&u);
+	if (o->sink.mode == SINK_TRUNCATE)
+		cli_usage_error("--mode truncate with --job would empty what a "
+				"rerun resumes");
+	if (o->sink.mode == SINK_DELETE)
+		cli_usage_error("--mode delete takes no --job: the job's "
+				"checkpoints are its loads'");
+	return 0;
+}
+
+/* The target (arg) parsed into u, its options checked against its
+ * engine; an exit code when they do not hold. */
+static int open_target(const struct args *a, char *arg, struct uri *u)
+{
+	const struct load_opts *o = &a->o;
+	struct err e;
+
+	err_init(&e);
+	if (uri_parse(arg, u, &e) < 0)
+		return cli_report(&e);
+	if (o->sink.defaults_file) {
+		if (u->engine != URI_MYSQL) {
+			uri_release(u);
 			cli_usage_error("--defaults-file is for MySQL targets");
 		}
-		if (cli_defaults_file(o.sink.defaults_file) != 0) {
-			uri_release(&u);
+		if (cli_defaults_file(o->sink.defaults_file) != 0) {
+			uri_release(u);
 			return ERR_USAGE;
 		}
 	}
-	if (o.sink.enum_types && u.engine != URI_PG)
+	if (o->sink.enum_types && u->engine != URI_PG) {
+		uri_release(u);
 		cli_usage_error("--enum-types is for PostgreSQL targets");
-	if (u.password_in_uri) {
+	}
+	if (u->password_in_uri) {
 		cli_password_warning();
-		cli_scrub_arg(argv[optind], u.display);
+		cli_scrub_arg(arg, u->display);
 	}
-	if (cli_open_input(in_path, &in, &in_name, &e) < 0) {
-		uri_release(&u);
-		return cli_report(&e);
-	}
-	if (in != stdin)
-		o.in_name = in_name;
-	setvbuf(in, NULL, _IOFBF, 1u << 20);
-	cli_widen_pipe(fileno(in));
-	progress_init(&prog_state, stderr, cli_prog(), show_progress);
-	o.progress = &prog_state;
+	return 0;
+}
 
-	if (check) {
-		struct check_opts co;
-		memset(&co, 0, sizeof(co));
-		co.mode = o.sink.mode;
-		co.create = o.sink.create;
-		co.maps = o.maps;
-		co.nmaps = o.nmaps;
-		co.in_name = o.in_name;
-		co.samples = samples >= 0 ? (unsigned)samples
-					  : CHECK_DEFAULT_SAMPLES;
-		co.max_keys = max_keys > 0 ? (uint64_t)max_keys
-					   : CHECK_DEFAULT_MAX_KEYS;
-		co.defaults_file = o.sink.defaults_file;
-		co.connect_timeout = o.sink.connect_timeout;
-		co.read_timeout = o.sink.read_timeout;
-		co.progress = o.progress;
-		rc = run_check(&u, &co, in, report_path);
-		if (in != stdin)
-			fclose(in);
-		uri_release(&u);
-		return rc;
-	}
-	if (metrics_path &&
-	    !(o.metrics = metrics_new("load", o.sink.job, &e))) {
-		uri_release(&u);
+/* --check: what a load would do, on stdout (and --report) */
+static int run_checks(const struct args *a, const struct uri *u, FILE *in)
+{
+	const struct load_opts *o = &a->o;
+	struct check_opts co;
+
+	memset(&co, 0, sizeof(co));
+	co.mode = o->sink.mode;
+	co.create = o->sink.create;
+	co.maps = o->maps;
+	co.nmaps = o->nmaps;
+	co.in_name = o->in_name;
+	co.samples =
+	    a->samples >= 0 ? (unsigned)a->samples : CHECK_DEFAULT_SAMPLES;
+	co.max_keys =
+	    a->max_keys > 0 ? (uint64_t)a->max_keys : CHECK_DEFAULT_MAX_KEYS;
+	co.defaults_file = o->sink.defaults_file;
+	co.connect_timeout = o->sink.connect_timeout;
+	co.read_timeout = o->sink.read_timeout;
+	co.progress = o->progress;
+	return run_check(u, &co, in, a->report_path);
+}
+
+/* the load itself; what it set aside and deleted said on stderr */
+static int run_load(struct args *a, const struct uri *u, FILE *in)
+{
+	struct load_opts *o = &a->o;
+	struct err e;
+	int rc;
+
+	err_init(&e);
+	if (a->metrics_path &&
+	    !(o->metrics = metrics_new("load", o->sink.job, &e)))
 		return cli_report(&e);
-	}
-	rc = load_run(&u, &o, in, &e);
-	rc = cli_metrics_finish(o.metrics, metrics_path, rc, 1, &e);
-	if (o.rejected)
+	rc = load_run(u, o, in, &e);
+	rc = cli_metrics_finish(o->metrics, a->metrics_path, rc, 1, &e);
+	if (o->rejected)
 		fprintf(stderr, "%s: %llu rows rejected, set aside in %s\n",
-			cli_prog(), (unsigned long long)o.rejected,
-			o.rejects_path);
+			cli_prog(), (unsigned long long)o->rejected,
+			o->rejects_path);
 	/* deletes are never silent: what went, even when a later table
 	 * failed (the tables before it stay committed) */
-	if (o.sink.mode == SINK_DELETE && (rc == 0 || o.rows))
+	if (o->sink.mode == SINK_DELETE && (rc == 0 || o->rows))
 		fprintf(stderr, "%s: %llu rows deleted for %llu keys\n",
-			cli_prog(), (unsigned long long)o.deleted,
-			(unsigned long long)o.rows);
-	if (in != stdin)
-		fclose(in);
-	uri_release(&u);
+			cli_prog(), (unsigned long long)o->deleted,
+			(unsigned long long)o->rows);
 	if (rc < 0) {
 		if (e.class == ERR_STREAM && strncmp(e.msg, "byte ", 5) == 0)
-			err_prefix(&e, "%s", o.in_name);
+			err_prefix(&e, "%s", o->in_name);
 		return cli_report(&e);
 	}
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a;
+	struct progress prog_state;
+	const char *in_name;
+	FILE *in = stdin;
+	struct uri u;
+	struct err e;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.show_progress = 1;
+	a.samples = a.max_keys = -1;
+	a.o.maps = maps;
+	a.o.sink.mode = SINK_INSERT;
+	a.o.in_name = "stdin";
+	a.o.max_rejects = 1000;
+	a.o.notice = show_notice;
+	a.o.sink.connect_timeout = CLI_CONNECT_TIMEOUT;
+	a.o.sink.read_timeout = CLI_READ_TIMEOUT;
+	err_init(&e);
+	cli_init("ferry-load");
+	if ((rc = parse_options(argc, argv, &a)) >= 0)
+		return rc;
+	if ((rc = check_options(&a, argc)) != 0)
+		return rc;
+	if ((rc = open_target(&a, argv[optind], &u)) != 0)
+		return rc;
+	if (cli_open_input(a.in_path, &in, &in_name, &e) < 0) {
+		uri_release(&u);
+		return cli_report(&e);
+	}
+	if (in != stdin)
+		a.o.in_name = in_name;
+	setvbuf(in, NULL, _IOFBF, 1u << 20);
+	cli_widen_pipe(fileno(in));
+	progress_init(&prog_state, stderr, cli_prog(), a.show_progress);
+	a.o.progress = &prog_state;
+	rc = a.check ? run_checks(&a, &u, in) : run_load(&a, &u, in);
+	if (in != stdin)
+		fclose(in);
+	uri_release(&u);
+	return rc;
 }
