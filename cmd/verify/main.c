@@ -79,132 +79,125 @@ static FILE *open_emit(struct outfile *out, const char *path,
 	return out->f;
 }
 
-int main(int argc, char **argv)
-{
-	enum {
-		OPT_IGNORE = 256,
-		OPT_MAX_DIFFS,
-		OPT_REPORT,
-		OPT_DEFAULTS,
-		OPT_TIME_PRECISION,
-		OPT_FLOAT_ULPS,
-		OPT_SAMPLE,
-		OPT_TABLE_MAP,
-		OPT_ROWS,
-		OPT_EMIT_DELETES,
-		OPT_EMIT_UPSERTS,
-	};
-	static const struct option longopts[] = {
-		{ "spec", required_argument, NULL, 's' },
-		{ "table", required_argument, NULL, 't' },
-		{ "ignore-column", required_argument, NULL, OPT_IGNORE },
-		{ "max-diffs", required_argument, NULL, OPT_MAX_DIFFS },
-		{ "report", required_argument, NULL, OPT_REPORT },
-		{ "metrics-file", required_argument, NULL,
-		  CLI_OPT_METRICS_FILE },
-		{ "time-precision", required_argument, NULL,
-		  OPT_TIME_PRECISION },
-		{ "float-ulps", required_argument, NULL, OPT_FLOAT_ULPS },
-		{ "sample", required_argument, NULL, OPT_SAMPLE },
-		{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
-		{ "rows", no_argument, NULL, OPT_ROWS },
-		{ "emit-deletes", required_argument, NULL, OPT_EMIT_DELETES },
-		{ "emit-upserts", required_argument, NULL, OPT_EMIT_UPSERTS },
-		{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
-		{ "connect-timeout", required_argument, NULL,
-		  CLI_OPT_CONNECT_TIMEOUT },
-		{ "read-timeout", required_argument, NULL,
-		  CLI_OPT_READ_TIMEOUT },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const char *tables[MAX_ARGS], *ignore[MAX_ARGS];
-	static const char *map_from[MAX_ARGS], *map_to[MAX_ARGS];
+/* what the command line says */
+struct args {
 	struct verify_opts o;
-	const char *spec_path = NULL, *emit_path = NULL, *metrics_path = NULL;
-	struct outfile emit, emit_up;
-	const char *up_path = NULL;
-	struct err e;
-	char *side_copy[2] = { NULL, NULL };
-	int c, rc;
+	const char *spec_path, *emit_path, *up_path, *metrics_path;
+	char *side_copy[2]; /* a side without its password on argv */
+};
 
-	memset(&o, 0, sizeof(o));
-	o.tables = tables;
-	o.ignore = ignore;
-	o.map_from = map_from;
-	o.map_to = map_to;
-	o.max_diffs = 100;
-	o.time_precision = 6;
-	o.out = stdout;
-	o.warn = stderr;
-	o.source.zero_dates = SOURCE_ZERO_DATES_NULL;
-	o.source.connect_timeout = CLI_CONNECT_TIMEOUT;
-	o.source.read_timeout = CLI_READ_TIMEOUT;
-	err_init(&e);
-	cli_init("ferry-verify");
-	/* for tests only: a small sort budget makes a small key-less table
-	 * spill to temporary files (ferry-verify(1), ENVIRONMENT) */
-	if (getenv("FERRY_VERIFY_SORT_BYTES"))
-		o.sort_budget = (size_t)cli_number(
-		    "FERRY_VERIFY_SORT_BYTES", getenv("FERRY_VERIFY_SORT_BYTES"),
-		    4096, (long long)VERIFY_SORT_BUDGET * 64);
+enum {
+	OPT_IGNORE = 256,
+	OPT_MAX_DIFFS,
+	OPT_REPORT,
+	OPT_DEFAULTS,
+	OPT_TIME_PRECISION,
+	OPT_FLOAT_ULPS,
+	OPT_SAMPLE,
+	OPT_TABLE_MAP,
+	OPT_ROWS,
+	OPT_EMIT_DELETES,
+	OPT_EMIT_UPSERTS,
+};
+
+static const struct option longopts[] = {
+	{ "spec", required_argument, NULL, 's' },
+	{ "table", required_argument, NULL, 't' },
+	{ "ignore-column", required_argument, NULL, OPT_IGNORE },
+	{ "max-diffs", required_argument, NULL, OPT_MAX_DIFFS },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "metrics-file", required_argument, NULL, CLI_OPT_METRICS_FILE },
+	{ "time-precision", required_argument, NULL, OPT_TIME_PRECISION },
+	{ "float-ulps", required_argument, NULL, OPT_FLOAT_ULPS },
+	{ "sample", required_argument, NULL, OPT_SAMPLE },
+	{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
+	{ "rows", no_argument, NULL, OPT_ROWS },
+	{ "emit-deletes", required_argument, NULL, OPT_EMIT_DELETES },
+	{ "emit-upserts", required_argument, NULL, OPT_EMIT_UPSERTS },
+	{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
+	{ "connect-timeout", required_argument, NULL, CLI_OPT_CONNECT_TIMEOUT },
+	{ "read-timeout", required_argument, NULL, CLI_OPT_READ_TIMEOUT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *tables[MAX_ARGS], *ignore[MAX_ARGS];
+static const char *map_from[MAX_ARGS], *map_to[MAX_ARGS];
+
+/* the options that say what is compared, and how */
+static int parse_compare_option(int c, struct verify_opts *o)
+{
+	const char *from, *to;
+	struct err e;
+
+	switch (c) {
+	case 't':
+		if (o->ntables == MAX_ARGS)
+			cli_usage_error("too many -t options");
+		tables[o->ntables++] = optarg;
+		return 1;
+	case OPT_IGNORE:
+		if (cli_check_table_column(optarg, &e) < 0)
+			cli_usage_error("%s", e.msg);
+		if (o->nignore == MAX_ARGS)
+			cli_usage_error(
+			    "--ignore-column: '%s' is not TABLE.COLUMN", optarg);
+		ignore[o->nignore++] = optarg;
+		return 1;
+	case OPT_FLOAT_ULPS:
+		o->float_ulps = (uint64_t)cli_number("--float-ulps", optarg, 0,
+						     1000000000000LL);
+		return 1;
+	case OPT_ROWS: return 1; /* the row-level merge is never skipped */
+	case OPT_TABLE_MAP:
+		if (cli_split_kv("--table-map", optarg, "FROM=TO", 0, &from,
+				 &to, &e) < 0)
+			cli_usage_error("%s", e.msg);
+		if (o->nmaps == MAX_ARGS)
+			cli_usage_error("too many --table-map options");
+		map_from[o->nmaps] = from;
+		map_to[o->nmaps++] = to;
+		return 1;
+	case OPT_SAMPLE:
+		if (cli_parse_sample(optarg, &o->sample_ppm, &e) < 0)
+			cli_usage_error("%s", e.msg);
+		return 1;
+	case OPT_TIME_PRECISION:
+		o->time_precision =
+		    (int)cli_number("--time-precision", optarg, 0, 6);
+		return 1;
+	default: return 0;
+	}
+}
+
+/*
+ * The options into a; exits 2 on a usage error.  -1 to go on, else the
+ * exit code (--help, --version, an unknown option).
+ */
+static int parse_options(int argc, char **argv, struct args *a)
+{
+	struct verify_opts *o = &a->o;
+	int c;
+
 	while ((c = getopt_long(argc, argv, "s:t:hV", longopts, NULL)) != -1) {
+		if (parse_compare_option(c, o))
+			continue;
 		switch (c) {
-		case 's': spec_path = optarg; break;
-		case 't':
-			if (o.ntables == MAX_ARGS)
-				cli_usage_error("too many -t options");
-			tables[o.ntables++] = optarg;
-			break;
-		case OPT_IGNORE:
-			if (cli_check_table_column(optarg, &e) < 0)
-				cli_usage_error("%s", e.msg);
-			if (o.nignore == MAX_ARGS)
-				cli_usage_error(
-				    "--ignore-column: '%s' is not TABLE.COLUMN",
-				    optarg);
-			ignore[o.nignore++] = optarg;
-			break;
+		case 's': a->spec_path = optarg; break;
 		case OPT_MAX_DIFFS:
-			o.max_diffs = (uint64_t)cli_number(
+			o->max_diffs = (uint64_t)cli_number(
 			    "--max-diffs", optarg, 0, 1000000000LL);
 			break;
-		case OPT_REPORT: o.report_path = optarg; break;
-		case CLI_OPT_METRICS_FILE: metrics_path = optarg; break;
-		case OPT_EMIT_DELETES: emit_path = optarg; break;
-		case OPT_EMIT_UPSERTS: up_path = optarg; break;
-		case OPT_FLOAT_ULPS:
-			o.float_ulps = (uint64_t)cli_number(
-			    "--float-ulps", optarg, 0, 1000000000000LL);
-			break;
-		case OPT_ROWS:
-			/* the row-level merge is never skipped */
-			break;
-		case OPT_TABLE_MAP: {
-			const char *from, *to;
-			if (cli_split_kv("--table-map", optarg, "FROM=TO", 0,
-					 &from, &to, &e) < 0)
-				cli_usage_error("%s", e.msg);
-			if (o.nmaps == MAX_ARGS)
-				cli_usage_error("too many --table-map options");
-			map_from[o.nmaps] = from;
-			map_to[o.nmaps++] = to;
-			break;
-		}
-		case OPT_SAMPLE:
-			if (cli_parse_sample(optarg, &o.sample_ppm, &e) < 0)
-				cli_usage_error("%s", e.msg);
-			break;
-		case OPT_TIME_PRECISION:
-			o.time_precision =
-			    (int)cli_number("--time-precision", optarg, 0, 6);
-			break;
-		case OPT_DEFAULTS: o.source.defaults_file = optarg; break;
+		case OPT_REPORT: o->report_path = optarg; break;
+		case CLI_OPT_METRICS_FILE: a->metrics_path = optarg; break;
+		case OPT_EMIT_DELETES: a->emit_path = optarg; break;
+		case OPT_EMIT_UPSERTS: a->up_path = optarg; break;
+		case OPT_DEFAULTS: o->source.defaults_file = optarg; break;
 		case CLI_OPT_CONNECT_TIMEOUT:
 		case CLI_OPT_READ_TIMEOUT:
-			cli_timeout(c, optarg, &o.source.connect_timeout,
-				    &o.source.read_timeout);
+			cli_timeout(c, optarg, &o->source.connect_timeout,
+				    &o->source.read_timeout);
 			break;
 		case 'h': return cli_help(usage_text);
 		case 'V': return cli_version();
@@ -215,82 +208,148 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		cli_usage_error("give two sides, A and B");
-	o.side[0] = argv[optind];
-	o.side[1] = argv[optind + 1];
-	/* a side's password leaves the visible command line: verify reads
-	 * a copy */
+	return -1;
+}
+
+/* The two sides; a password in one leaves the visible command line
+ * (verify reads a copy).  An exit code when out of memory. */
+static int take_sides(struct args *a, char **argv)
+{
+	struct verify_opts *o = &a->o;
+
 	for (int i = 0; i < 2; i++) {
 		struct uri su;
 		struct err se;
+		o->side[i] = argv[i];
 		err_init(&se);
-		if ((strstr(o.side[i], "://") || strchr(o.side[i], '=')) &&
-		    uri_parse(o.side[i], &su, &se) == 0) {
-			if (su.password_in_uri) {
-				if (!(side_copy[i] = strdup(o.side[i]))) {
-					uri_release(&su);
-					err_oom(&e);
-					return cli_report(&e);
-				}
-				cli_scrub_arg(argv[optind + i], su.display);
-				o.side[i] = side_copy[i];
+		if (!(strstr(o->side[i], "://") || strchr(o->side[i], '=')) ||
+		    uri_parse(o->side[i], &su, &se) < 0)
+			continue;
+		if (su.password_in_uri) {
+			if (!(a->side_copy[i] = strdup(o->side[i]))) {
+				uri_release(&su);
+				err_oom(&se);
+				return cli_report(&se);
 			}
-			uri_release(&su);
+			cli_scrub_arg(argv[i], su.display);
+			o->side[i] = a->side_copy[i];
 		}
+		uri_release(&su);
 	}
-	if (strcmp(o.side[0], "-") == 0 && strcmp(o.side[1], "-") == 0)
+	return 0;
+}
+
+/* options that exclude each other, and where the summary goes: exits 2
+ * when they do not hold */
+static void check_options(struct args *a)
+{
+	struct verify_opts *o = &a->o;
+	int a_in = strcmp(o->side[0], "-") == 0;
+	int b_in = strcmp(o->side[1], "-") == 0;
+	int del_out = a->emit_path && strcmp(a->emit_path, "-") == 0;
+	int up_out = a->up_path && strcmp(a->up_path, "-") == 0;
+
+	if (a_in && b_in)
 		cli_usage_error("only one side can be stdin");
-	if (strcmp(o.side[0], "-") == 0 || strcmp(o.side[1], "-") == 0)
+	if (a_in || b_in)
 		cli_need_std(STDIN_FILENO);
-	if (emit_path && o.sample_ppm)
+	if (a->emit_path && o->sample_ppm)
 		cli_usage_error("--emit-deletes writes every key: it does not "
 				"go with --sample");
-	if (up_path && o.sample_ppm)
+	if (a->up_path && o->sample_ppm)
 		cli_usage_error("--emit-upserts writes every row: it does not "
 				"go with --sample");
-	if (emit_path && up_path && strcmp(emit_path, "-") == 0 &&
-	    strcmp(up_path, "-") == 0)
+	if (del_out && up_out)
 		cli_usage_error("only one of --emit-deletes and --emit-upserts "
 				"can be -");
-	if ((emit_path && strcmp(emit_path, "-") == 0) ||
-	    (up_path && strcmp(up_path, "-") == 0)) {
+	if (del_out || up_out) {
 		cli_need_std(STDOUT_FILENO);
 		if (isatty(STDOUT_FILENO))
 			cli_usage_error(
 			    "refusing to write a binary stream to a terminal "
 			    "(use a FILE or a pipe)");
 		/* stdout carries the stream alone */
-		o.out = stderr;
+		o->out = stderr;
 	}
-	if (o.source.defaults_file && cli_defaults_file(o.source.defaults_file))
-		return ERR_USAGE;
-	/* the spec first: an error in it costs no read */
-	if (spec_path && !(o.spec = spec_load(spec_path, &e)))
-		return cli_report(&e);
-	if ((emit_path && !(o.emit = open_emit(&emit, emit_path, &e))) ||
-	    (up_path && !(o.emit_upserts = open_emit(&emit_up, up_path, &e)))) {
+}
+
+/* the comparison, with the streams of --emit-deletes and --emit-upserts
+ * complete or not at all; ERR_DIFFER when the sides differ */
+static int run_verify(struct args *a)
+{
+	struct verify_opts *o = &a->o;
+	struct outfile emit, emit_up;
+	struct err e;
+	int rc;
+
+	err_init(&e);
+	if ((a->emit_path && !(o->emit = open_emit(&emit, a->emit_path, &e))) ||
+	    (a->up_path &&
+	     !(o->emit_upserts = open_emit(&emit_up, a->up_path, &e)))) {
 		struct err ignored;
 		/* the first one's temporary file goes, too */
-		if (o.emit)
+		if (o->emit)
 			outfile_finish(&emit, 0, &ignored);
-		spec_free(o.spec);
 		return cli_report(&e);
 	}
-	if (metrics_path && !(o.metrics = metrics_new("verify", NULL, &e)))
+	if (a->metrics_path && !(o->metrics = metrics_new("verify", NULL, &e)))
 		return cli_report(&e);
-	rc = verify_run(&o, &e);
-	spec_free(o.spec);
-	free(side_copy[0]);
-	free(side_copy[1]);
+	rc = verify_run(o, &e);
 	/* a stream of keys cut short never takes FILE's name; on stdout it
 	 * stays without its end frame, which a loader refuses */
-	if (emit_path && outfile_finish(&emit, rc == 0, &e) < 0)
+	if (a->emit_path && outfile_finish(&emit, rc == 0, &e) < 0)
 		rc = -1;
-	if (up_path && outfile_finish(&emit_up, rc == 0, &e) < 0)
+	if (a->up_path && outfile_finish(&emit_up, rc == 0, &e) < 0)
 		rc = -1;
-	if (rc == 0 && o.out == stdout && cli_close_output(stdout, &e) < 0)
+	if (rc == 0 && o->out == stdout && cli_close_output(stdout, &e) < 0)
 		rc = -1;
-	rc = cli_metrics_finish(o.metrics, metrics_path, rc, !o.differ, &e);
+	rc = cli_metrics_finish(o->metrics, a->metrics_path, rc, !o->differ,
+				&e);
 	if (rc < 0)
 		return cli_report(&e);
-	return o.differ ? ERR_DIFFER : 0;
+	return o->differ ? ERR_DIFFER : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a;
+	struct verify_opts *o = &a.o;
+	struct err e;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	o->tables = tables;
+	o->ignore = ignore;
+	o->map_from = map_from;
+	o->map_to = map_to;
+	o->max_diffs = 100;
+	o->time_precision = 6;
+	o->out = stdout;
+	o->warn = stderr;
+	o->source.zero_dates = SOURCE_ZERO_DATES_NULL;
+	o->source.connect_timeout = CLI_CONNECT_TIMEOUT;
+	o->source.read_timeout = CLI_READ_TIMEOUT;
+	err_init(&e);
+	cli_init("ferry-verify");
+	/* for tests only: a small sort budget makes a small key-less table
+	 * spill to temporary files (ferry-verify(1), ENVIRONMENT) */
+	if (getenv("FERRY_VERIFY_SORT_BYTES"))
+		o->sort_budget = (size_t)cli_number(
+		    "FERRY_VERIFY_SORT_BYTES", getenv("FERRY_VERIFY_SORT_BYTES"),
+		    4096, (long long)VERIFY_SORT_BUDGET * 64);
+	if ((rc = parse_options(argc, argv, &a)) >= 0 ||
+	    (rc = take_sides(&a, argv + optind)) != 0)
+		return rc;
+	check_options(&a);
+	if (o->source.defaults_file && cli_defaults_file(o->source.defaults_file))
+		rc = ERR_USAGE;
+	/* the spec first: an error in it costs no read */
+	else if (a.spec_path && !(o->spec = spec_load(a.spec_path, &e)))
+		rc = cli_report(&e);
+	else
+		rc = run_verify(&a);
+	spec_free(o->spec);
+	free(a.side_copy[0]);
+	free(a.side_copy[1]);
+	return rc;
 }
