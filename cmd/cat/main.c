@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/err.h"
+#include "base/outfile.h"
 #include "stage/cat.h"
 #include "stage/cli.h"
-#include "base/outfile.h"
-#include "base/err.h"
 #include "stream/stream.h"
 
 #define MAX_TABLE_ARGS 1024

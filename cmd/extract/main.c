@@ -8,16 +8,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "db/checkpoint.h"
-#include "stage/cli.h"
-#include "base/outfile.h"
 #include "base/err.h"
+#include "base/jsonfile.h"
+#include "base/outfile.h"
+#include "base/progress.h"
+#include "db/checkpoint.h"
+#include "db/uri.h"
+#include "stage/cli.h"
 #include "stage/extract.h"
 #include "stage/inventory.h"
-#include "base/jsonfile.h"
-#include "base/progress.h"
 #include "stream/stream.h"
-#include "db/uri.h"
 
 #define MAX_ARGS 4096
 
@@ -48,7 +48,8 @@ static const char usage_text[] =
     "                            only rows from the last watermark that\n"
     "                            ferry-load --job NAME committed into TARGET\n"
     "      --overlap N           with --since-job: start N seconds (N units\n"
-    "                            of an integer watermark) earlier\n"    "      --inventory           move no rows: report per table its rows,\n"
+    "                            of an integer watermark) earlier\n"
+    "      --inventory           move no rows: report per table its rows,\n"
     "                            bytes, key, column types and their mapping,\n"
     "                            and the columns that need a decision\n"
     "      --exact               --inventory: count rows (and odd values)\n"
@@ -264,9 +265,9 @@ static int parse_rows_option(int c, struct args *a)
 		return 1;
 	case OPT_SCHEMA_ONLY: o->schema_only = 1; return 1;
 	case OPT_INCREMENTAL:
-		parse_opt_kv("--incremental", optarg,
-			     next_kv("--incremental", incrementals,
-				     &o->nincrementals));
+		parse_opt_kv(
+		    "--incremental", optarg,
+		    next_kv("--incremental", incrementals, &o->nincrementals));
 		return 1;
 	case OPT_SINCE:
 		parse_opt_kv("--since", optarg,
@@ -443,7 +444,8 @@ static int open_uris(struct args *a, char *arg, struct uri *u,
 		    !(o->since_job && target->engine == URI_MYSQL)) {
 			uri_release(u);
 			uri_release(target);
-			cli_usage_error("--defaults-file is for MySQL databases");
+			cli_usage_error(
+			    "--defaults-file is for MySQL databases");
 		}
 		if (cli_defaults_file(o->source.defaults_file) != 0)
 			return ERR_USAGE; /* main releases u and target */

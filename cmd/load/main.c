@@ -5,18 +5,18 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "stage/check.h"
-#include "db/checkpoint.h"
-#include "stage/cli.h"
 #include "base/err.h"
 #include "base/jsonfile.h"
-#include "stage/load.h"
 #include "base/progress.h"
-#include "stream/stream.h"
+#include "db/checkpoint.h"
 #include "db/uri.h"
+#include "stage/check.h"
+#include "stage/cli.h"
+#include "stage/load.h"
+#include "stream/stream.h"
 
 #define MAX_MAPS 4096
 
@@ -75,8 +75,8 @@ static void show_notice(const char *line)
 
 /* --check: the report on stdout (and --report FILE); 6 when a load
  * would refuse rows */
-static int run_check(const struct uri *u, const struct check_opts *co,
-		     FILE *in, const char *report_path)
+static int run_check(const struct uri *u, const struct check_opts *co, FILE *in,
+		     const char *report_path)
 {
 	struct buf text;
 	cJSON *report = NULL;
@@ -174,8 +174,8 @@ static enum sink_mode parse_mode(const char *arg)
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
 		if (strcmp(arg, modes[i].name) == 0)
 			return modes[i].mode;
-	cli_usage_error("--mode: '%s' is not insert, upsert, truncate or delete",
-			arg);
+	cli_usage_error(
+	    "--mode: '%s' is not insert, upsert, truncate or delete", arg);
 }
 
 static void add_map(struct load_opts *o, char *arg)
@@ -237,8 +237,8 @@ static int parse_options(int argc, char **argv, struct args *a)
 			a->samples = cli_number("--samples", optarg, 0, 100000);
 			break;
 		case OPT_MAX_KEYS:
-			a->max_keys = cli_number("--max-keys", optarg, 1,
-						 1000000000LL);
+			a->max_keys =
+			    cli_number("--max-keys", optarg, 1, 1000000000LL);
 			break;
 		case OPT_REPORT: a->report_path = optarg; break;
 		case 'h': return cli_help(usage_text);

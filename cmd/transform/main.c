@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "stage/cli.h"
-#include "base/outfile.h"
 #include "base/err.h"
+#include "base/outfile.h"
+#include "stage/cli.h"
 #include "stream/rejects.h"
 #include "stream/stream.h"
 #include "transform/transform.h"

@@ -9,13 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "stage/cli.h"
-#include "base/outfile.h"
 #include "base/err.h"
+#include "base/outfile.h"
+#include "db/uri.h"
+#include "stage/cli.h"
+#include "stage/verify.h"
 #include "stream/stream.h"
 #include "transform/transform.h"
-#include "db/uri.h"
-#include "stage/verify.h"
 
 #define MAX_ARGS 4096
 
@@ -68,11 +68,10 @@ static const char usage_text[] =
 
 /* --emit-*: FILE (written to a temporary name, renamed when complete) or
  * - (stdout) */
-static FILE *open_emit(struct outfile *out, const char *path,
-		       struct err *e)
+static FILE *open_emit(struct outfile *out, const char *path, struct err *e)
 {
-	if (outfile_open(out, stdout, NULL, strcmp(path, "-") == 0 ? NULL : path, 0,
-			 e) < 0)
+	if (outfile_open(out, stdout, NULL,
+			 strcmp(path, "-") == 0 ? NULL : path, 0, e) < 0)
 		return NULL;
 	setvbuf(out->f, NULL, _IOFBF, 1u << 20);
 	cli_widen_pipe(fileno(out->f));
@@ -142,7 +141,8 @@ static int parse_compare_option(int c, struct verify_opts *o)
 			cli_usage_error("%s", e.msg);
 		if (o->nignore == MAX_ARGS)
 			cli_usage_error(
-			    "--ignore-column: '%s' is not TABLE.COLUMN", optarg);
+			    "--ignore-column: '%s' is not TABLE.COLUMN",
+			    optarg);
 		ignore[o->nignore++] = optarg;
 		return 1;
 	case OPT_FLOAT_ULPS:
@@ -303,8 +303,8 @@ static int run_verify(struct args *a)
 		rc = -1;
 	if (rc == 0 && o->out == stdout && cli_close_output(stdout, &e) < 0)
 		rc = -1;
-	rc = cli_metrics_finish(o->metrics, a->metrics_path, rc, !o->differ,
-				&e);
+	rc =
+	    cli_metrics_finish(o->metrics, a->metrics_path, rc, !o->differ, &e);
 	if (rc < 0)
 		return cli_report(&e);
 	return o->differ ? ERR_DIFFER : 0;
@@ -334,14 +334,16 @@ int main(int argc, char **argv)
 	/* for tests only: a small sort budget makes a small key-less table
 	 * spill to temporary files (ferry-verify(1), ENVIRONMENT) */
 	if (getenv("FERRY_VERIFY_SORT_BYTES"))
-		o->sort_budget = (size_t)cli_number(
-		    "FERRY_VERIFY_SORT_BYTES", getenv("FERRY_VERIFY_SORT_BYTES"),
-		    4096, (long long)VERIFY_SORT_BUDGET * 64);
+		o->sort_budget =
+		    (size_t)cli_number("FERRY_VERIFY_SORT_BYTES",
+				       getenv("FERRY_VERIFY_SORT_BYTES"), 4096,
+				       (long long)VERIFY_SORT_BUDGET * 64);
 	if ((rc = parse_options(argc, argv, &a)) >= 0 ||
 	    (rc = take_sides(&a, argv + optind)) != 0)
 		return rc;
 	check_options(&a);
-	if (o->source.defaults_file && cli_defaults_file(o->source.defaults_file))
+	if (o->source.defaults_file &&
+	    cli_defaults_file(o->source.defaults_file))
 		rc = ERR_USAGE;
 	/* the spec first: an error in it costs no read */
 	else if (a.spec_path && !(o->spec = spec_load(a.spec_path, &e)))

@@ -476,7 +476,8 @@ int json_validate(const char *s, size_t len, struct err *e)
 
 int json_add_string(struct buf *out, const char *s, size_t len, struct err *e)
 {
-	if (buf_addc(out, '"', e) < 0 || json_add_string_body(out, s, len, e) < 0)
+	if (buf_addc(out, '"', e) < 0 ||
+	    json_add_string_body(out, s, len, e) < 0)
 		return -1;
 	return buf_addc(out, '"', e);
 }

@@ -21,7 +21,8 @@ static int fail(const struct outfile *o, int errnum, struct err *e)
 	const char *path = o->path;
 
 	if (errnum == EPIPE)
-		return err_set(e, ERR_PIPE, "the next stage of the pipe is gone");
+		return err_set(e, ERR_PIPE,
+			       "the next stage of the pipe is gone");
 	if (!o->path)
 		return err_set(e, ERR_SYSTEM, "write error: %s",
 			       strerror(errnum));

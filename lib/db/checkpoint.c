@@ -53,8 +53,8 @@ int checkpoint_dup(char **out, const char *s, struct err *e)
 }
 
 int checkpoint_params(const char *p[8], char rows[24], const char *job,
-			const char *table, const struct checkpoint *c,
-			const char *yes, const char *no, struct err *e)
+		      const char *table, const struct checkpoint *c,
+		      const char *yes, const char *no, struct err *e)
 {
 	if (checkpoint_check_table(table, e) < 0)
 		return -1;
@@ -70,8 +70,7 @@ int checkpoint_params(const char *p[8], char rows[24], const char *job,
 	return 0;
 }
 
-int checkpoint_from_row(void *ctx, char **row, size_t *lens,
-			  struct err *e)
+int checkpoint_from_row(void *ctx, char **row, size_t *lens, struct err *e)
 {
 	struct checkpoint *c = ctx;
 	(void)lens;
@@ -88,8 +87,7 @@ int checkpoint_from_row(void *ctx, char **row, size_t *lens,
 	return 0;
 }
 
-int checkpoint_job_row(void *ctx, char **row, size_t *lens,
-		      struct err *e)
+int checkpoint_job_row(void *ctx, char **row, size_t *lens, struct err *e)
 {
 	struct checkpoint_job *j = ctx;
 	struct checkpoint c;

@@ -49,8 +49,8 @@ void engine_run_free(struct engine_run *run)
 
 int engine_names(struct engine_run *run, const struct schema_table *t,
 		 const char *name, int (*exists)(const char *, void *),
-		 void *ctx, int create, struct engine_names *n,
-		 struct err *why, int *nwhy, struct err *e)
+		 void *ctx, int create, struct engine_names *n, struct err *why,
+		 int *nwhy, struct err *e)
 {
 	const struct engine_impl *im = run->en->impl;
 
@@ -72,8 +72,7 @@ void engine_names_release(const struct engine *en, struct engine_names *n)
 	memset(n, 0, sizeof(*n));
 }
 
-int engine_create_refusal(const struct engine *en,
-			  const struct schema_table *t,
+int engine_create_refusal(const struct engine *en, const struct schema_table *t,
 			  const struct engine_names *n, struct err *why)
 {
 	if (!en->impl->create_refusal)

@@ -24,9 +24,9 @@
  * engine_names(), freed by engine_names_release().
  */
 struct engine_names {
-	char *table;  /* the table, as the target holds it */
-	char **cols;  /* per stream column, as the target holds it; NULL
-		       * when every column keeps the stream's name */
+	char *table; /* the table, as the target holds it */
+	char **cols; /* per stream column, as the target holds it; NULL
+		      * when every column keeps the stream's name */
 	size_t ncols;
 	const struct name_rename *renamed; /* the names that changed, in
 					    * order: table, columns,
@@ -86,8 +86,8 @@ void engine_run_free(struct engine_run *run);
  */
 int engine_names(struct engine_run *run, const struct schema_table *t,
 		 const char *name, int (*exists)(const char *, void *),
-		 void *ctx, int create, struct engine_names *n,
-		 struct err *why, int *nwhy, struct err *e);
+		 void *ctx, int create, struct engine_names *n, struct err *why,
+		 int *nwhy, struct err *e);
 void engine_names_release(const struct engine *en, struct engine_names *n);
 
 /*
@@ -95,8 +95,7 @@ void engine_names_release(const struct engine *en, struct engine_names *n);
  * 0 when it would; -1 with why set: ERR_STREAM "column c: ..." naming a
  * column whose type it refuses, else (out of memory) another class.
  */
-int engine_create_refusal(const struct engine *en,
-			  const struct schema_table *t,
+int engine_create_refusal(const struct engine *en, const struct schema_table *t,
 			  const struct engine_names *n, struct err *why);
 
 #endif

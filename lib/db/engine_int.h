@@ -27,10 +27,10 @@ struct engine_impl {
 	 * as they are); names NULL: engine_names keeps every name */
 	void *(*run_new)(struct err *e);
 	void (*run_free)(void *run);
-	int (*names)(void *run, const struct schema_table *t,
-		     const char *name, int (*exists)(const char *, void *),
-		     void *ctx, int create, struct engine_names *n,
-		     struct err *why, int *nwhy, struct err *e);
+	int (*names)(void *run, const struct schema_table *t, const char *name,
+		     int (*exists)(const char *, void *), void *ctx, int create,
+		     struct engine_names *n, struct err *why, int *nwhy,
+		     struct err *e);
 	void (*names_release)(struct engine_names *n);
 	/* NULL: --create makes every table */
 	int (*create_refusal)(const struct schema_table *t,

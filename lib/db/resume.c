@@ -60,8 +60,10 @@ int resume_parse(struct resume *r, const char *table, const char *job,
 		if (value_parse(t->cols[t->watermark].type, last_wm,
 				strlen(last_wm), &r->ck_mem[0], &r->ck[0],
 				e) < 0)
-			return err_prefix(e, "table %s: the checkpoint's "
-					  "watermark", table);
+			return err_prefix(e,
+					  "table %s: the checkpoint's "
+					  "watermark",
+					  table);
 		at = 1;
 	}
 	/* kept until resume_release: value_parse leaves text, decimal and
@@ -105,15 +107,15 @@ int resume_compare(const struct resume *r, const struct value *a,
 		   const struct value *b)
 {
 	for (size_t i = 0; i < r->n; i++) {
-		int c = value_compare(r->t->cols[r->cols[i]].type, &a[i], &b[i]);
+		int c =
+		    value_compare(r->t->cols[r->cols[i]].type, &a[i], &b[i]);
 		if (c)
 			return c;
 	}
 	return 0;
 }
 
-int resume_keep_last(struct resume *r, const struct value *pos,
-		     struct err *e)
+int resume_keep_last(struct resume *r, const struct value *pos, struct err *e)
 {
 	size_t off[RESUME_MAX_POS];
 

@@ -66,8 +66,7 @@ int resume_compare(const struct resume *r, const struct value *a,
 		   const struct value *b);
 
 /* Keep pos (of r->n values) as the last row's, copied. */
-int resume_keep_last(struct resume *r, const struct value *pos,
-		     struct err *e);
+int resume_keep_last(struct resume *r, const struct value *pos, struct err *e);
 
 /*
  * The last row's position as a checkpoint records it: *key the JSON

@@ -21,10 +21,10 @@
 #include <stdint.h>
 
 #include "base/buf.h"
-#include "db/checkpoint.h"
 #include "base/err.h"
-#include "stream/schema.h"
+#include "db/checkpoint.h"
 #include "db/uri.h"
+#include "stream/schema.h"
 #include "stream/value.h"
 
 enum sink_mode {

@@ -74,9 +74,8 @@ void source_facts_release(struct source_facts *f, size_t ncols)
 	free(f->odd);
 	if (f->check_labels)
 		for (size_t i = 0; i < ncols; i++) {
-			for (size_t k = 0; f->check_labels[i] &&
-					   k < f->ncheck_labels[i];
-			     k++)
+			for (size_t k = 0;
+			     f->check_labels[i] && k < f->ncheck_labels[i]; k++)
 				free(f->check_labels[i][k]);
 			free(f->check_labels[i]);
 		}
@@ -198,15 +197,14 @@ int source_after_sql(struct buf *b, const struct schema_table *t,
 	return 0;
 }
 
-int source_position_sql(struct buf *b, const struct source_query *q,
-			int where, source_expr_fn expr, struct err *e)
+int source_position_sql(struct buf *b, const struct source_query *q, int where,
+			source_expr_fn expr, struct err *e)
 {
 	const struct schema_table *t = q->t;
 
-	if (q->after &&
-	    (buf_adds(b, where ? " AND " : " WHERE ", e) < 0 ||
-	     source_after_sql(b, t, q->pos, q->nafter, q->after_inclusive, expr,
-			      e) < 0))
+	if (q->after && (buf_adds(b, where ? " AND " : " WHERE ", e) < 0 ||
+			 source_after_sql(b, t, q->pos, q->nafter,
+					  q->after_inclusive, expr, e) < 0))
 		return -1;
 	if (!q->pos)
 		return 0;

@@ -22,8 +22,8 @@
 
 #include "base/buf.h"
 #include "base/err.h"
-#include "stream/schema.h"
 #include "db/uri.h"
+#include "stream/schema.h"
 #include "stream/value.h"
 
 enum source_zero_dates {
@@ -69,8 +69,9 @@ int source_pos_type(enum value_type t, int as_watermark);
 /*
  * Append the condition "position > after" (a tuple comparison, spelled
  * so that an index on the first column serves it) for the first n
- * position columns; with n 1 and inclusive, ">=".  expr appends column i's expression (rhs 0) or the
- * placeholder of its `after` value (rhs 1), in the engine's own terms.
+ * position columns; with n 1 and inclusive, ">=".  expr appends column i's
+ * expression (rhs 0) or the placeholder of its `after` value (rhs 1), in the
+ * engine's own terms.
  */
 typedef int (*source_expr_fn)(struct buf *b, const struct schema_column *c,
 			      size_t i, int rhs, struct err *e);
@@ -84,8 +85,8 @@ int source_after_sql(struct buf *b, const struct schema_table *t,
  * already, else " WHERE ") and " ORDER BY" the position columns.  Nothing
  * when q has no position.  The engine sets the `after` values first.
  */
-int source_position_sql(struct buf *b, const struct source_query *q,
-			int where, source_expr_fn expr, struct err *e);
+int source_position_sql(struct buf *b, const struct source_query *q, int where,
+			source_expr_fn expr, struct err *e);
 
 struct source;
 
@@ -146,19 +147,19 @@ void source_close(struct source *s);
 
 /* What the engine knows of a table, besides its columns. */
 struct source_facts {
-	uint64_t rows;		/* COUNT(*) when rows_exact, else the engine's
-				 * estimate (TABLE_ROWS, reltuples) */
+	uint64_t rows; /* COUNT(*) when rows_exact, else the engine's
+			* estimate (TABLE_ROWS, reltuples) */
 	int rows_exact;
-	int rows_known;		/* 0: no estimate (a table never analysed) */
-	int64_t data_bytes;	/* -1 when unknown */
-	int64_t index_bytes;	/* -1 when unknown */
-	int has_rows;		/* at least one row: read, not estimated */
-	char **charsets;	/* t->ncols: a text column's character set
-				 * (MySQL), NULL elsewhere; or NULL */
-	int64_t *odd;		/* t->ncols, with exact on MySQL: a bool
-				 * column's values other than 0 and 1, a date
-				 * column's zero dates; -1 not counted; or
-				 * NULL */
+	int rows_known;	     /* 0: no estimate (a table never analysed) */
+	int64_t data_bytes;  /* -1 when unknown */
+	int64_t index_bytes; /* -1 when unknown */
+	int has_rows;	     /* at least one row: read, not estimated */
+	char **charsets;     /* t->ncols: a text column's character set
+			      * (MySQL), NULL elsewhere; or NULL */
+	int64_t *odd;	     /* t->ncols, with exact on MySQL: a bool
+			      * column's values other than 0 and 1, a date
+			      * column's zero dates; -1 not counted; or
+			      * NULL */
 	/* t->ncols (PostgreSQL): the labels a column's own CHECK (col IN
 	 * ('a', 'b')) allows, as ferry-load --create writes an enum;
 	 * NULL for a column without one; or NULL */

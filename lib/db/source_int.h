@@ -21,10 +21,9 @@ struct source_ops {
 	int (*next_row)(struct source *s, const struct value **row,
 			struct err *e);
 	void (*close)(struct source *s);
-	int (*facts)(struct source *s, const struct schema_table *t,
-		     int exact, struct source_facts *f, struct err *e);
-	int (*server)(struct source *s, struct source_server *f,
-		      struct err *e);
+	int (*facts)(struct source *s, const struct schema_table *t, int exact,
+		     struct source_facts *f, struct err *e);
+	int (*server)(struct source *s, struct source_server *f, struct err *e);
 	int (*per_day)(struct source *s, const struct schema_table *t,
 		       size_t col, unsigned days, char **newest,
 		       source_day_fn fn, void *ctx, struct err *e);

@@ -8,10 +8,10 @@
 #include <strings.h>
 #include <xxhash.h>
 
+#include "base/utf8.h"
 #include "db/engine.h"
 #include "db/source.h"
 #include "stream/stream.h"
-#include "base/utf8.h"
 
 /* what a value may meet; the order is the report's */
 enum check_kind {
@@ -28,9 +28,9 @@ enum check_kind {
 };
 
 static const char *const kind_name[CK_COUNT] = {
-	"null_not_null", "nul_byte",	 "invalid_utf8",
-	"bytes_as_hex",	 "too_long",	 "out_of_range",
-	"not_bool",	 "enum_label",	 "duplicate_key",
+	"null_not_null", "nul_byte",   "invalid_utf8",
+	"bytes_as_hex",	 "too_long",   "out_of_range",
+	"not_bool",	 "enum_label", "duplicate_key",
 };
 
 /* a finding of one column (or of the key, for duplicates) */
@@ -44,9 +44,9 @@ struct finding {
 struct range {
 	int known;
 	int unsigned_;
-	int64_t lo, hi;	  /* signed targets */
-	uint64_t uhi;	  /* unsigned targets */
-	int digits;	  /* numeric(p,s): digits before the point; -1 */
+	int64_t lo, hi; /* signed targets */
+	uint64_t uhi;	/* unsigned targets */
+	int digits;	/* numeric(p,s): digits before the point; -1 */
 };
 
 /* what the check knows of one stream column against its target column */
@@ -54,15 +54,15 @@ struct col_check {
 	const struct schema_column *sc; /* stream */
 	const struct schema_column *tc; /* target, or the stream's own when
 					 * the table is to be created */
-	int text_in;	 /* stream value is text-like */
+	int text_in;			/* stream value is text-like */
 	int nul;	 /* PostgreSQL target: NUL bytes refused */
 	int bytes_hex;	 /* bytes into text are kept as \x hex text */
 	int bytes_text;	 /* bytes into a text column */
 	int64_t max_len; /* characters (or bytes with len_bytes); -1 */
 	int len_bytes;
 	struct range r;
-	int to_bool;   /* number into a bool column */
-	int labels;    /* check enum labels */
+	int to_bool; /* number into a bool column */
+	int labels;  /* check enum labels */
 	struct finding f[CK_COUNT];
 };
 
@@ -77,7 +77,7 @@ struct table_check {
 	const struct engine_names *names;
 	struct col_check *cc;
 	/* duplicates */
-	size_t *key;	 /* stream column indexes of the key */
+	size_t *key; /* stream column indexes of the key */
 	size_t nkey;
 	uint64_t *slots; /* open addressing; 0 is empty */
 	size_t nslots, nkeys;
@@ -91,7 +91,8 @@ struct table_check {
 	struct finding dup;
 };
 
-/* --- helpers ------------------------------------------------------------------- */
+/* --- helpers
+ * ------------------------------------------------------------------- */
 
 static int is_textish(enum value_type t)
 {
@@ -204,9 +205,9 @@ static int in_range(const struct range *r, enum value_type t,
 			n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v->v.u);
 			return int_digits(tmp, (size_t)n) <= r->digits;
 		case VALUE_DECIMAL:
-			if (v->v.s.len && (v->v.s.p[0] == 'N' ||
-					   v->v.s.p[0] == 'I' ||
-					   (v->v.s.len > 1 && v->v.s.p[1] == 'I')))
+			if (v->v.s.len &&
+			    (v->v.s.p[0] == 'N' || v->v.s.p[0] == 'I' ||
+			     (v->v.s.len > 1 && v->v.s.p[1] == 'I')))
 				return 0; /* NaN, Infinity: no MySQL form */
 			return int_digits(v->v.s.p, v->v.s.len) <= r->digits;
 		default: return 1;
@@ -266,7 +267,8 @@ static int note(struct finding *f, const struct check_opts *o,
 	return 0;
 }
 
-/* --- duplicates --------------------------------------------------------------- */
+/* --- duplicates
+ * --------------------------------------------------------------- */
 
 static int is_bytes(enum value_type t)
 {
@@ -288,9 +290,9 @@ static int keep_prev(struct table_check *tc, const struct value *row,
 			return -1;
 	}
 	for (size_t i = 0; i < tc->nkey; i++)
-		if (!tc->prev[i].null &&
-		    is_bytes(tc->t->cols[tc->key[i]].type))
-			tc->prev[i].v.s.p = (const char *)tc->prev_mem.data + off[i];
+		if (!tc->prev[i].null && is_bytes(tc->t->cols[tc->key[i]].type))
+			tc->prev[i].v.s.p =
+			    (const char *)tc->prev_mem.data + off[i];
 	tc->has_prev = 1;
 	return 0;
 }
@@ -388,9 +390,9 @@ static int dup_row(struct table_check *tc, const struct check_opts *o,
 					    tc->t->cols[tc->key[i]].type,
 					    &row[tc->key[i]], e) < 0)
 				return -1;
-		if ((dup = hash_add(tc, XXH3_64bits(tc->scratch.data,
-						    tc->scratch.len),
-				    e)) < 0)
+		if ((dup = hash_add(
+			 tc, XXH3_64bits(tc->scratch.data, tc->scratch.len),
+			 e)) < 0)
 			return -1;
 	} else if (tc->sorted) {
 		dup = tc->has_prev && c == 0;
@@ -400,7 +402,8 @@ static int dup_row(struct table_check *tc, const struct check_opts *o,
 	return keep_prev(tc, row, e) < 0 ? -1 : dup;
 }
 
-/* --- a table ------------------------------------------------------------------- */
+/* --- a table
+ * ------------------------------------------------------------------- */
 
 static void table_release(struct table_check *tc)
 {
@@ -418,8 +421,7 @@ static void table_release(struct table_check *tc)
 	memset(tc, 0, sizeof(*tc));
 }
 
-static int col_index(const struct schema_table *t, const char *name,
-		     int nocase)
+static int col_index(const struct schema_table *t, const char *name, int nocase)
 {
 	for (size_t i = 0; i < t->ncols; i++)
 		if ((nocase ? strcasecmp : strcmp)(t->cols[i].name, name) == 0)
@@ -475,8 +477,8 @@ static int add_note(cJSON *notes, struct err *e, const char *fmt, ...)
 static int table_begin(struct table_check *tc, struct source *src,
 		       const struct check_opts *o, const struct engine *en,
 		       const struct schema_table *t, const char *name,
-		       const struct engine_names *names, int exists,
-		       cJSON *jt, int *fails, struct err *e)
+		       const struct engine_names *names, int exists, cJSON *jt,
+		       int *fails, struct err *e)
 {
 	struct source_facts f;
 	cJSON *cols, *notes, *problems;
@@ -563,8 +565,8 @@ static int table_begin(struct table_check *tc, struct source *src,
 	 * one the stream carries, else the stream's */
 	if (tc->tt && tc->tt->npk) {
 		for (size_t k = 0; k < tc->tt->npk; k++) {
-			int i = stream_col(tc, t,
-					   tc->tt->cols[tc->tt->pk[k]].name);
+			int i =
+			    stream_col(tc, t, tc->tt->cols[tc->tt->pk[k]].name);
 			if (i < 0) {
 				tc->nkey = 0;
 				break;
@@ -597,8 +599,8 @@ static int table_begin(struct table_check *tc, struct source *src,
 			*fails = 1;
 			status = "missing";
 			if (add_note(problems, e,
-				     "table %s has no column %s%s%s%s%s%s", name,
-				     sc->name, held ? " (" : "",
+				     "table %s has no column %s%s%s%s%s%s",
+				     name, sc->name, held ? " (" : "",
 				     held ? held_name(tc, i) : "",
 				     held ? " in " : "", held ? en->title : "",
 				     held ? ")" : "") < 0)
@@ -615,12 +617,13 @@ static int table_begin(struct table_check *tc, struct source *src,
 			if (!compatible(sc->type, tcol->type)) {
 				*fails = 1;
 				status = "type_mismatch";
-				if (add_note(problems, e,
-					     "column %s: a stream %s does not go "
-					     "into %s",
-					     sc->name, value_type_name(sc->type),
-					     tcol->source_type ? tcol->source_type
-							       : "") < 0)
+				if (add_note(
+					problems, e,
+					"column %s: a stream %s does not go "
+					"into %s",
+					sc->name, value_type_name(sc->type),
+					tcol->source_type ? tcol->source_type
+							  : "") < 0)
 					goto out;
 			} else if (sc->nullable && !tcol->nullable) {
 				status = "nullability";
@@ -654,12 +657,12 @@ static int table_begin(struct table_check *tc, struct source *src,
 				     (sc->type == VALUE_INT64 ||
 				      sc->type == VALUE_UINT64 ||
 				      sc->type == VALUE_DECIMAL);
-			c->labels = tc->tt &&
-				    (tcol->type == VALUE_ENUM ||
-				     tcol->type == VALUE_TEXT) &&
-				    tcol->nlabels &&
-				    (sc->type == VALUE_TEXT ||
-				     sc->type == VALUE_ENUM);
+			c->labels =
+			    tc->tt &&
+			    (tcol->type == VALUE_ENUM ||
+			     tcol->type == VALUE_TEXT) &&
+			    tcol->nlabels &&
+			    (sc->type == VALUE_TEXT || sc->type == VALUE_ENUM);
 		}
 		if (!cJSON_AddStringToObject(jc, "status", status))
 			goto oom;
@@ -715,11 +718,12 @@ static int check_row(struct table_check *tc, const struct check_opts *o,
 			else if (!utf8_valid(v->v.s.p, v->v.s.len))
 				k = CK_INVALID_UTF8;
 		} else if (c->to_bool) {
-			int ok = st == VALUE_INT64    ? (v->v.i == 0 || v->v.i == 1)
-				 : st == VALUE_UINT64 ? v->v.u <= 1
-						      : v->v.s.len == 1 &&
-							    (v->v.s.p[0] == '0' ||
-							     v->v.s.p[0] == '1');
+			int ok = st == VALUE_INT64
+				     ? (v->v.i == 0 || v->v.i == 1)
+				 : st == VALUE_UINT64
+				     ? v->v.u <= 1
+				     : v->v.s.len == 1 && (v->v.s.p[0] == '0' ||
+							   v->v.s.p[0] == '1');
 			if (!ok)
 				k = CK_NOT_BOOL;
 		} else if (!in_range(&c->r, st, v)) {
@@ -748,8 +752,9 @@ static int check_row(struct table_check *tc, const struct check_opts *o,
 static const char *detail_of(const struct col_check *c, int k,
 			     const struct engine *en, char *buf, size_t sz)
 {
-	const char *tt = c->tc && c->tc->source_type ? c->tc->source_type
-						       : value_type_name(c->tc->type);
+	const char *tt = c->tc && c->tc->source_type
+			     ? c->tc->source_type
+			     : value_type_name(c->tc->type);
 
 	switch (k) {
 	case CK_NULL_NOT_NULL: return "NULL into a NOT NULL column";
@@ -788,8 +793,8 @@ static const char *detail_of(const struct col_check *c, int k,
 }
 
 static int add_finding(cJSON *arr, const char *column, const char *kind,
-		       const char *detail, const struct finding *f,
-		       int changed, struct err *e)
+		       const char *detail, const struct finding *f, int changed,
+		       struct err *e)
 {
 	cJSON *o = cJSON_CreateObject(), *s;
 
@@ -810,8 +815,7 @@ static int add_finding(cJSON *arr, const char *column, const char *kind,
 
 /* the table's findings into jt; *bad set when a row would be refused */
 static int table_end(struct table_check *tc, const struct check_opts *o,
-		     uint64_t rows, cJSON *jt, int *bad,
-		     struct err *e)
+		     uint64_t rows, cJSON *jt, int *bad, struct err *e)
 {
 	cJSON *arr;
 	char detail[400];
@@ -838,7 +842,8 @@ static int table_end(struct table_check *tc, const struct check_opts *o,
 		buf_init(&names, 1u << 16);
 		for (size_t k = 0; k < tc->nkey; k++)
 			if ((k && buf_addc(&names, ',', e) < 0) ||
-			    buf_adds(&names, tc->t->cols[tc->key[k]].name, e) < 0) {
+			    buf_adds(&names, tc->t->cols[tc->key[k]].name, e) <
+				0) {
 				buf_release(&names);
 				return -1;
 			}
@@ -882,8 +887,7 @@ static int probe_existing(struct table_check *tc, struct source *src,
 	cJSON *notes = cJSON_GetObjectItemCaseSensitive(jt, "notes");
 	int rc = -1, nrc;
 
-	if (!tc->tt || !tc->target_rows || o->mode != SINK_INSERT ||
-	    !tc->nkey)
+	if (!tc->tt || !tc->target_rows || o->mode != SINK_INSERT || !tc->nkey)
 		return 0;
 	if (!tc->hashing)
 		return add_note(notes, e,
@@ -909,8 +913,8 @@ static int probe_existing(struct table_check *tc, struct source *src,
 			if (value_canonical(&tc->scratch, kt->cols[k].type,
 					    &row[k], e) < 0)
 				goto out;
-		if (hash_has(tc, XXH3_64bits(tc->scratch.data,
-					     tc->scratch.len)) &&
+		if (hash_has(tc,
+			     XXH3_64bits(tc->scratch.data, tc->scratch.len)) &&
 		    note(&f, o, kt, row, 0, e) < 0)
 			goto out;
 	}
@@ -942,7 +946,8 @@ out:
 	return rc;
 }
 
-/* --- text ------------------------------------------------------------------------ */
+/* --- text
+ * ------------------------------------------------------------------------ */
 
 static const char *jstr(const cJSON *o, const char *k)
 {
@@ -957,70 +962,83 @@ static int text_report(struct buf *b, const cJSON *root, struct err *e)
 
 	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(root, "tables"))
 	{
-		const cJSON *empty = cJSON_GetObjectItemCaseSensitive(t, "empty");
-		int exists = cJSON_IsTrue(
-		    cJSON_GetObjectItemCaseSensitive(t, "exists"));
+		const cJSON *empty =
+		    cJSON_GetObjectItemCaseSensitive(t, "empty");
+		int exists =
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "exists"));
 		int mismatch = 0;
 
-		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(t, "columns"))
-		mismatch |= strcmp(jstr(x, "status"), "ok") != 0;
+		cJSON_ArrayForEach(
+		    x, cJSON_GetObjectItemCaseSensitive(t, "columns"))
+		    mismatch |= strcmp(jstr(x, "status"), "ok") != 0;
 		if (buf_addf(b, e, "table %s -> %s: %.0f rows; ",
 			     jstr(t, "table"), jstr(t, "target_table"),
 			     cJSON_GetObjectItemCaseSensitive(t, "rows")
 				 ->valuedouble) < 0 ||
 		    buf_adds(b,
-			     !exists ? (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-					    t, "create"))
-					    ? "missing, --create would make it"
-					    : "MISSING")
+			     !exists	? (cJSON_IsTrue(
+					       cJSON_GetObjectItemCaseSensitive(
+						   t, "create"))
+					       ? "missing, --create would make it"
+					       : "MISSING")
 			     : mismatch ? "exists, differs"
 					: "exists, matches",
 			     e) < 0 ||
 		    (cJSON_IsBool(empty) &&
-		     buf_adds(b, cJSON_IsTrue(empty) ? ", empty" : ", NOT EMPTY",
+		     buf_adds(b,
+			      cJSON_IsTrue(empty) ? ", empty" : ", NOT EMPTY",
 			      e) < 0) ||
 		    buf_addc(b, '\n', e) < 0)
 			return -1;
-		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(t, "columns"))
+		cJSON_ArrayForEach(
+		    x, cJSON_GetObjectItemCaseSensitive(t, "columns"))
 		{
 			const char *st = jstr(x, "status");
 			if (strcmp(st, "ok") == 0)
 				continue;
-			if (buf_addf(b, e, "  column %s: %s (stream %s%s, target %s%s)\n",
-				     jstr(x, "name"), st, jstr(x, "stream_type"),
-				     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-					 x, "stream_nullable"))
-					 ? " null"
-					 : "",
-				     jstr(x, "target_type"),
-				     cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(
-					 x, "target_nullable"))
-					 ? " not null"
-					 : "") < 0)
+			if (buf_addf(
+				b, e,
+				"  column %s: %s (stream %s%s, target %s%s)\n",
+				jstr(x, "name"), st, jstr(x, "stream_type"),
+				cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+				    x, "stream_nullable"))
+				    ? " null"
+				    : "",
+				jstr(x, "target_type"),
+				cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(
+				    x, "target_nullable"))
+				    ? " not null"
+				    : "") < 0)
 				return -1;
 		}
-		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(t, "problems"))
+		cJSON_ArrayForEach(
+		    x, cJSON_GetObjectItemCaseSensitive(t, "problems"))
 		{
 			problems++;
 			if (buf_addf(b, e, "  FAILS: %s\n", x->valuestring) < 0)
 				return -1;
 		}
-		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(t, "notes"))
-		if (buf_addf(b, e, "  note: %s\n", x->valuestring) < 0)
-			return -1;
-		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(t, "findings"))
+		cJSON_ArrayForEach(
+		    x, cJSON_GetObjectItemCaseSensitive(
+			   t, "notes")) if (buf_addf(b, e, "  note: %s\n",
+						     x->valuestring) <
+					    0) return -1;
+		cJSON_ArrayForEach(
+		    x, cJSON_GetObjectItemCaseSensitive(t, "findings"))
 		{
 			const cJSON *s;
 			int first = 1;
 			if (strcmp(jstr(x, "effect"), "refused") == 0)
 				findings++;
-			if (buf_addf(b, e, "  %s: %s: %.0f rows: %s; keys: ",
-				     jstr(x, "column"), jstr(x, "kind"),
-				     cJSON_GetObjectItemCaseSensitive(x, "count")
-					 ->valuedouble,
-				     jstr(x, "detail")) < 0)
+			if (buf_addf(
+				b, e, "  %s: %s: %.0f rows: %s; keys: ",
+				jstr(x, "column"), jstr(x, "kind"),
+				cJSON_GetObjectItemCaseSensitive(x, "count")
+				    ->valuedouble,
+				jstr(x, "detail")) < 0)
 				return -1;
-			cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(x, "samples"))
+			cJSON_ArrayForEach(
+			    s, cJSON_GetObjectItemCaseSensitive(x, "samples"))
 			{
 				if (buf_addf(b, e, "%s%s", first ? "" : "; ",
 					     s->valuestring) < 0)
@@ -1039,12 +1057,13 @@ static int text_report(struct buf *b, const cJSON *root, struct err *e)
 			findings, problems);
 }
 
-/* --- the run --------------------------------------------------------------------- */
+/* --- the run
+ * --------------------------------------------------------------------- */
 
 /*
  * The names a load would give the table under others (PostgreSQL's for
- * names over 63 bytes), as notes and as "renamed" in jt (indexes only when it would make the
- * table), and the collisions why[0..nwhy) that would fail it.
+ * names over 63 bytes), as notes and as "renamed" in jt (indexes only when it
+ * would make the table), and the collisions why[0..nwhy) that would fail it.
  */
 static int note_names(cJSON *jt, const struct engine *en,
 		      const struct engine_names *n, const struct err *why,

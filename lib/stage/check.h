@@ -27,10 +27,10 @@
 
 #include "base/buf.h"
 #include "base/err.h"
-#include "stage/load.h"
 #include "base/progress.h"
 #include "db/sink.h"
 #include "db/uri.h"
+#include "stage/load.h"
 
 #define CHECK_DEFAULT_SAMPLES 5
 #define CHECK_DEFAULT_MAX_KEYS 2000000 /* 32 MiB of hashes at most */

@@ -3,8 +3,8 @@
 
 #include "stage/cli.h"
 
-#include "stage/metrics.h"
 #include "base/outfile.h"
+#include "stage/metrics.h"
 #include "stream/stream.h"
 
 #include <errno.h>
@@ -19,7 +19,6 @@
 static const char *cli_name = "ferry";
 static char interrupted_msg[128];
 static size_t interrupted_len;
-
 
 static void on_signal(int sig)
 {
@@ -74,8 +73,7 @@ void cli_need_std(int fd)
 	exit(ERR_USAGE);
 }
 
-int cli_open_input(const char *path, FILE **f, const char **name,
-		   struct err *e)
+int cli_open_input(const char *path, FILE **f, const char **name, struct err *e)
 {
 	struct stat st;
 	int fd;
@@ -163,8 +161,8 @@ void cli_usage_error(const char *fmt, ...)
 	exit(ERR_USAGE);
 }
 
-int cli_parse_number(const char *opt, const char *s, long long lo,
-		     long long hi, long long *v, struct err *e)
+int cli_parse_number(const char *opt, const char *s, long long lo, long long hi,
+		     long long *v, struct err *e)
 {
 	char *end;
 
@@ -187,14 +185,12 @@ long long cli_number(const char *opt, const char *s, long long lo, long long hi)
 	return v;
 }
 
-int cli_split_kv(const char *opt, char *arg, const char *form,
-		 int key_optional, const char **key, const char **value,
-		 struct err *e)
+int cli_split_kv(const char *opt, char *arg, const char *form, int key_optional,
+		 const char **key, const char **value, struct err *e)
 {
 	char *eq = strchr(arg, '=');
 
-	if (!*arg || (!eq && !key_optional) ||
-	    (eq && (eq == arg || !eq[1])))
+	if (!*arg || (!eq && !key_optional) || (eq && (eq == arg || !eq[1])))
 		return err_set(e, ERR_USAGE, "%s: '%s' is not %s", opt, arg,
 			       form);
 	*key = NULL;
@@ -273,12 +269,11 @@ int cli_close_output(FILE *out, struct err *e)
 	return rc;
 }
 
-
 void cli_timeout(int opt, const char *arg, unsigned *connect, unsigned *read)
 {
 	if (opt == CLI_OPT_CONNECT_TIMEOUT)
-		*connect = (unsigned)cli_number("--connect-timeout", arg, 0,
-						86400);
+		*connect =
+		    (unsigned)cli_number("--connect-timeout", arg, 0, 86400);
 	else
 		*read = (unsigned)cli_number("--read-timeout", arg, 0, 864000);
 }
@@ -347,8 +342,7 @@ int cli_metrics_finish(struct metrics *m, const char *path, int rc, int ok,
 	struct err me;
 
 	err_init(&me);
-	if (m && path &&
-	    metrics_write(m, path, rc == 0 && ok, &me) < 0) {
+	if (m && path && metrics_write(m, path, rc == 0 && ok, &me) < 0) {
 		if (rc == 0) {
 			*e = me;
 			rc = -1;

@@ -68,8 +68,8 @@ long long cli_number(const char *opt, const char *s, long long lo,
  */
 
 /* cli_number without the exit: "OPT: 'S' is not a number in LO..HI". */
-int cli_parse_number(const char *opt, const char *s, long long lo,
-		     long long hi, long long *v, struct err *e);
+int cli_parse_number(const char *opt, const char *s, long long lo, long long hi,
+		     long long *v, struct err *e);
 
 /*
  * Split arg, option opt's KEY=VALUE, at its first '=', in place: the '='
@@ -81,9 +81,8 @@ int cli_parse_number(const char *opt, const char *s, long long lo,
  * --incremental and --since of ferry-extract; --table-map of ferry-load
  * and ferry-verify.)
  */
-int cli_split_kv(const char *opt, char *arg, const char *form,
-		 int key_optional, const char **key, const char **value,
-		 struct err *e);
+int cli_split_kv(const char *opt, char *arg, const char *form, int key_optional,
+		 const char **key, const char **value, struct err *e);
 
 /* --part K/N: 1 <= K <= N <= 100000.  The '/' of arg becomes a NUL. */
 int cli_parse_part(char *arg, unsigned *k, unsigned *n, struct err *e);
@@ -154,6 +153,5 @@ int cli_report(const struct err *e);
  * when the next stage is gone, ERR_SYSTEM otherwise).
  */
 int cli_close_output(FILE *out, struct err *e);
-
 
 #endif

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jsonfile.h"
 #include "db/checkpoint.h"
 #include "stream/digest.h"
-#include "base/jsonfile.h"
 
 #define MAX_POS (1 + 64) /* the watermark and the key's columns */
 
@@ -256,20 +256,22 @@ static int parse_after(struct table_run *r, size_t i, const char *text,
 }
 
 /* Move a watermark back by n units (seconds for dates and times). */
-static int step_back(const struct schema_column *c, struct value *v,
-		     uint64_t n, struct err *e)
+static int step_back(const struct schema_column *c, struct value *v, uint64_t n,
+		     struct err *e)
 {
 	int64_t d;
 
 	switch (c->type) {
 	case VALUE_INT64:
-		v->v.i = v->v.i < INT64_MIN + (int64_t)(n > INT64_MAX ? INT64_MAX : n)
+		v->v.i = v->v.i < INT64_MIN +
+				      (int64_t)(n > INT64_MAX ? INT64_MAX : n)
 			     ? INT64_MIN
 			     : v->v.i - (int64_t)n;
 		return 0;
 	case VALUE_UINT64: v->v.u = v->v.u > n ? v->v.u - n : 0; return 0;
 	case VALUE_DATE:
-		if (v->v.i == VALUE_DATE_NEG_INF || v->v.i == VALUE_DATE_POS_INF)
+		if (v->v.i == VALUE_DATE_NEG_INF ||
+		    v->v.i == VALUE_DATE_POS_INF)
 			return 0;
 		d = (int64_t)((n + 86399) / 86400);
 		v->v.i -= d;
@@ -342,7 +344,8 @@ static int plan_incremental(struct table_run *r, const char *col,
 	if (since) {
 		r->nafter = 1;
 		if (parse_after(r, 0, since, "--since", e) < 0) {
-			e->class = ERR_USAGE; /* the user's value, not a stream */
+			e->class =
+			    ERR_USAGE; /* the user's value, not a stream */
 			return -1;
 		}
 		return 0;
@@ -360,13 +363,12 @@ static int plan_incremental(struct table_run *r, const char *col,
 			       "--incremental; its checkpoint has no watermark",
 			       o->since_job, t->name);
 	if (!p->c.watermark_column || strcmp(p->c.watermark_column, col) != 0)
-		return err_set(e, ERR_USAGE,
-			       "--since-job %s: table %s was loaded with "
-			       "watermark column '%s', not '%s'",
-			       o->since_job, t->name,
-			       p->c.watermark_column ? p->c.watermark_column
-						     : "",
-			       col);
+		return err_set(
+		    e, ERR_USAGE,
+		    "--since-job %s: table %s was loaded with "
+		    "watermark column '%s', not '%s'",
+		    o->since_job, t->name,
+		    p->c.watermark_column ? p->c.watermark_column : "", col);
 	/*
 	 * From the last watermark committed, inclusive: a row written since
 	 * with that same watermark but a lower key would be missed by the
@@ -375,22 +377,23 @@ static int plan_incremental(struct table_run *r, const char *col,
 	 * position is exact.  --overlap reaches further back, for rows that
 	 * commit out of their watermark's order.
 	 */
-	if (parse_after(r, 0, p->c.last_watermark,
-			"the checkpoint's watermark", e) < 0)
+	if (parse_after(r, 0, p->c.last_watermark, "the checkpoint's watermark",
+			e) < 0)
 		return -1;
 	r->nafter = 1;
 	r->after_inclusive = r->npos > 1 || o->overlap > 0;
-	if (o->overlap > 0 && step_back(&r->t->cols[w], &r->after[0],
-					o->overlap, e) < 0)
+	if (o->overlap > 0 &&
+	    step_back(&r->t->cols[w], &r->after[0], o->overlap, e) < 0)
 		return err_prefix(e, "--overlap: table %s", t->name);
 	if (o->notice) {
 		char line[700];
-		snprintf(line, sizeof(line),
-			 "table %.100s: from %.100s %s %.60s (job %.100s: %" PRIu64
-			 " rows by %s)",
-			 t->name, col, r->after_inclusive ? ">=" : ">",
-			 p->c.last_watermark, o->since_job, p->c.rows,
-			 p->c.updated_at ? p->c.updated_at : "?");
+		snprintf(
+		    line, sizeof(line),
+		    "table %.100s: from %.100s %s %.60s (job %.100s: %" PRIu64
+		    " rows by %s)",
+		    t->name, col, r->after_inclusive ? ">=" : ">",
+		    p->c.last_watermark, o->since_job, p->c.rows,
+		    p->c.updated_at ? p->c.updated_at : "?");
 		o->notice(line);
 	}
 	return 0;
@@ -467,11 +470,11 @@ static int plan(struct source *src, const struct uri *u,
 			goto out;
 		runs[n - 1].where = lookup_all(o->wheres, o->nwheres, t->name);
 		{
-			const char *inc = lookup_all(
-			    o->incrementals, o->nincrementals, t->name);
-			if (inc && plan_incremental(&runs[n - 1], inc, o,
-						    o->since_job ? &jp : NULL,
-						    e) < 0)
+			const char *inc = lookup_all(o->incrementals,
+						     o->nincrementals, t->name);
+			if (inc &&
+			    plan_incremental(&runs[n - 1], inc, o,
+					     o->since_job ? &jp : NULL, e) < 0)
 				goto out;
 		}
 		for (size_t c = 0; c < t->ncols; c++)
@@ -512,8 +515,8 @@ static int plan(struct source *src, const struct uri *u,
 			tn = o->wheres[i - o->ncolumns].table;
 			opt = "--where";
 		} else if (i < o->ncolumns + o->nwheres + o->nincrementals) {
-			tn = o->incrementals[i - o->ncolumns - o->nwheres]
-				 .table;
+			tn =
+			    o->incrementals[i - o->ncolumns - o->nwheres].table;
 			opt = "--incremental";
 		} else {
 			tn = o->sinces[i - o->ncolumns - o->nwheres -
@@ -577,16 +580,11 @@ int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
 	for (size_t i = 0; i < nruns; i++) {
 		struct table_run *r = &runs[i];
 		struct source_query q = {
-			r->t,
-			r->where,
-			o->order_pk,
-			o->part_k,
-			o->part_n,
-			r->npos ? r->pos : NULL,
-			r->npos,
-			r->nafter ? r->after : NULL,
-			r->nafter,
-			r->after_inclusive,
+			r->t,	     r->where,
+			o->order_pk, o->part_k,
+			o->part_n,   r->npos ? r->pos : NULL,
+			r->npos,     r->nafter ? r->after : NULL,
+			r->nafter,   r->after_inclusive,
 		};
 		const struct value *row;
 		uint64_t rows = 0;

@@ -8,11 +8,11 @@
 #include <stdio.h>
 
 #include "base/err.h"
-#include "stage/metrics.h"
 #include "base/progress.h"
 #include "db/source.h"
-#include "stream/stream.h"
 #include "db/uri.h"
+#include "stage/metrics.h"
+#include "stream/stream.h"
 
 /* TABLE=VALUE options (--columns, --where; --incremental and --since,
  * where table NULL stands for every table) */
@@ -38,14 +38,15 @@ struct extract_opts {
 	size_t nincrementals;
 	const struct extract_kv *sinces; /* --since [T=]VALUE */
 	size_t nsinces;
-	const char *since_job;		 /* --since-job NAME TARGET */
+	const char *since_job; /* --since-job NAME TARGET */
 	const struct uri *since_target;
 	uint64_t overlap; /* --overlap: read back this far past the job's */
 	void (*notice)(const char *line); /* one line for the user, or NULL */
 	struct source_opts source;
 	struct stream_writer_opts writer;
 	const char *stats_path; /* --stats FILE, or NULL */
-	struct metrics *metrics; /* --metrics-file: per table figures, or NULL */
+	struct metrics
+	    *metrics; /* --metrics-file: per table figures, or NULL */
 	struct progress *progress;
 };
 

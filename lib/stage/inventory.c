@@ -22,7 +22,8 @@ static int excluded(const struct inventory_opts *o, const char *name)
 	return 0;
 }
 
-/* --- rates ------------------------------------------------------------------ */
+/* --- rates ------------------------------------------------------------------
+ */
 
 struct rates {
 	cJSON *stats; /* the --rate-from file */
@@ -80,8 +81,8 @@ static double rates_for(const struct rates *r, const char *name)
 {
 	const cJSON *t;
 
-	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(r->stats,
-								 "tables"))
+	cJSON_ArrayForEach(t,
+			   cJSON_GetObjectItemCaseSensitive(r->stats, "tables"))
 	{
 		const cJSON *n = cJSON_GetObjectItemCaseSensitive(t, "table");
 		const cJSON *v =
@@ -93,7 +94,8 @@ static double rates_for(const struct rates *r, const char *name)
 	return r->total;
 }
 
-/* --- risks ------------------------------------------------------------------ */
+/* --- risks ------------------------------------------------------------------
+ */
 
 static int add_risk(cJSON *risks, const char *column, const char *kind,
 		    const char *detail, int64_t count, struct err *e)
@@ -113,8 +115,8 @@ static int add_risk(cJSON *risks, const char *column, const char *kind,
 /* the columns of t whose mapping needs a decision, in column order */
 static int column_risks(cJSON *risks, const struct schema_table *t,
 			const struct source_facts *f,
-			const struct source_server *sv,
-			const struct engine *en, struct err *e)
+			const struct source_server *sv, const struct engine *en,
+			struct err *e)
 {
 	if (!t->npk &&
 	    add_risk(risks, NULL, "no_primary_key",
@@ -168,17 +170,16 @@ static int column_risks(cJSON *risks, const struct schema_table *t,
 				   "upper half of the range",
 			     -1, e) < 0)
 			return -1;
-		if (cs && (strcmp(cs, "utf8mb3") == 0 ||
-			   strcmp(cs, "utf8") == 0) &&
+		if (cs &&
+		    (strcmp(cs, "utf8mb3") == 0 || strcmp(cs, "utf8") == 0) &&
 		    add_risk(risks, c->name, "utf8mb3",
 			     "utf8mb3: no 4-byte characters at the source; "
 			     "the target (utf8mb4, PostgreSQL UTF8) takes "
 			     "more, and compares and sorts differently",
 			     -1, e) < 0)
 			return -1;
-		if (cs && c->type == VALUE_TEXT &&
-		    strcmp(cs, "utf8mb3") != 0 && strcmp(cs, "utf8") != 0 &&
-		    strcmp(cs, "utf8mb4") != 0 &&
+		if (cs && c->type == VALUE_TEXT && strcmp(cs, "utf8mb3") != 0 &&
+		    strcmp(cs, "utf8") != 0 && strcmp(cs, "utf8mb4") != 0 &&
 		    add_risk(risks, c->name, "charset",
 			     "not a UTF-8 column: the server converts it to "
 			     "UTF-8 on the way out; bytes written through a "
@@ -209,7 +210,8 @@ static int column_risks(cJSON *risks, const struct schema_table *t,
 	return 0;
 }
 
-/* --- rows per day ------------------------------------------------------------ */
+/* --- rows per day ------------------------------------------------------------
+ */
 
 static int add_day(void *ctx, const char *day, uint64_t rows, struct err *e)
 {
@@ -257,9 +259,8 @@ static int per_day(struct source *src, const struct schema_table *t,
 	free(newest);
 	if (rc < 0)
 		return -1;
-	cJSON_ArrayForEach(d, days)
-	sum += (uint64_t)cJSON_GetObjectItemCaseSensitive(d, "rows")
-		   ->valuedouble;
+	cJSON_ArrayForEach(d, days) sum +=
+	    (uint64_t)cJSON_GetObjectItemCaseSensitive(d, "rows")->valuedouble;
 	if (!cJSON_AddNumberToObject(o, "rows", (double)sum) ||
 	    !cJSON_AddNumberToObject(o, "average_per_day",
 				     (double)sum / INVENTORY_DAYS))
@@ -267,12 +268,13 @@ static int per_day(struct source *src, const struct schema_table *t,
 	return 0;
 }
 
-/* --- one table ---------------------------------------------------------------- */
+/* --- one table
+ * ---------------------------------------------------------------- */
 
 static int table_report(struct source *src, const struct inventory_opts *o,
-			const struct source_server *sv,
-			const struct engine *en, const struct rates *rt,
-			const char *name, cJSON *tabs, struct err *e)
+			const struct source_server *sv, const struct engine *en,
+			const struct rates *rt, const char *name, cJSON *tabs,
+			struct err *e)
 {
 	struct schema_table *t = NULL;
 	struct source_facts f;
@@ -291,8 +293,8 @@ static int table_report(struct source *src, const struct inventory_opts *o,
 		  ? cJSON_AddNumberToObject(o_t, "rows", (double)f.rows)
 		  : cJSON_AddNullToObject(o_t, "rows")) ||
 	    !cJSON_AddBoolToObject(o_t, "rows_exact", f.rows_exact) ||
-	    !(f.data_bytes >= 0 ? cJSON_AddNumberToObject(
-				      o_t, "data_bytes", (double)f.data_bytes)
+	    !(f.data_bytes >= 0 ? cJSON_AddNumberToObject(o_t, "data_bytes",
+							  (double)f.data_bytes)
 				: cJSON_AddNullToObject(o_t, "data_bytes")) ||
 	    !(f.index_bytes >= 0
 		  ? cJSON_AddNumberToObject(o_t, "index_bytes",
@@ -311,14 +313,15 @@ static int table_report(struct source *src, const struct inventory_opts *o,
 		cJSON *oc = cJSON_CreateObject(), *labs;
 		if (!oc || !cJSON_AddItemToArray(arr, oc) ||
 		    !cJSON_AddStringToObject(oc, "name", c->name) ||
-		    !cJSON_AddStringToObject(
-			oc, "source_type", c->source_type ? c->source_type : "") ||
+		    !cJSON_AddStringToObject(oc, "source_type",
+					     c->source_type ? c->source_type
+							    : "") ||
 		    !(c->refused ? cJSON_AddNullToObject(oc, "type")
 				 : cJSON_AddStringToObject(
 				       oc, "type", value_type_name(c->type))) ||
 		    !cJSON_AddBoolToObject(oc, "nullable", c->nullable) ||
-		    (c->length >= 0 &&
-		     !cJSON_AddNumberToObject(oc, "length", (double)c->length)) ||
+		    (c->length >= 0 && !cJSON_AddNumberToObject(
+					   oc, "length", (double)c->length)) ||
 		    (f.charsets && f.charsets[i] &&
 		     !cJSON_AddStringToObject(oc, "charset", f.charsets[i])))
 			goto oom;
@@ -354,7 +357,8 @@ out:
 	return rc;
 }
 
-/* --- text ---------------------------------------------------------------------- */
+/* --- text
+ * ---------------------------------------------------------------------- */
 
 static double num(const cJSON *o, const char *k)
 {
@@ -388,7 +392,8 @@ static int add_duration(struct buf *b, double s, struct err *e)
 	if (s < 60)
 		return buf_addf(b, e, "%.0f s", s < 1 ? 1 : s);
 	if (s < 3600)
-		return buf_addf(b, e, "%.0f min %.0f s", (double)(int64_t)(s / 60),
+		return buf_addf(b, e, "%.0f min %.0f s",
+				(double)(int64_t)(s / 60),
 				s - 60 * (double)(int64_t)(s / 60));
 	return buf_addf(b, e, "%.0f h %.0f min", (double)(int64_t)(s / 3600),
 			(s - 3600 * (double)(int64_t)(s / 3600)) / 60);
@@ -396,7 +401,8 @@ static int add_duration(struct buf *b, double s, struct err *e)
 
 static int text_table(struct buf *b, const cJSON *t, struct err *e)
 {
-	const cJSON *c, *r, *pk = cJSON_GetObjectItemCaseSensitive(t, "primary_key");
+	const cJSON *c, *r,
+	    *pk = cJSON_GetObjectItemCaseSensitive(t, "primary_key");
 	const cJSON *pd = cJSON_GetObjectItemCaseSensitive(t, "rows_per_day");
 	double rows = num(t, "rows");
 	int first = 1;
@@ -408,7 +414,8 @@ static int text_table(struct buf *b, const cJSON *t, struct err *e)
 				      ? ""
 				      : " (estimate)")
 		       : buf_adds(b, "rows unknown (never analysed)", e)) < 0 ||
-	    buf_adds(b, ", data ", e) < 0 || add_bytes(b, num(t, "data_bytes"), e) < 0 ||
+	    buf_adds(b, ", data ", e) < 0 ||
+	    add_bytes(b, num(t, "data_bytes"), e) < 0 ||
 	    buf_adds(b, ", indexes ", e) < 0 ||
 	    add_bytes(b, num(t, "index_bytes"), e) < 0 ||
 	    buf_adds(b, ", primary key ", e) < 0)
@@ -417,7 +424,8 @@ static int text_table(struct buf *b, const cJSON *t, struct err *e)
 		return -1;
 	cJSON_ArrayForEach(c, pk)
 	{
-		if (buf_addf(b, e, "%s%s", first ? "(" : ", ", c->valuestring) < 0)
+		if (buf_addf(b, e, "%s%s", first ? "(" : ", ", c->valuestring) <
+		    0)
 			return -1;
 		first = 0;
 	}
@@ -426,8 +434,9 @@ static int text_table(struct buf *b, const cJSON *t, struct err *e)
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(t, "columns"))
 	{
 		const char *ty = str(c, "type");
-		if (buf_addf(b, e, "  %-24s %-32s -> %-12s %s\n", str(c, "name"),
-			     str(c, "source_type"), ty ? ty : "(refused)",
+		if (buf_addf(b, e, "  %-24s %-32s -> %-12s %s\n",
+			     str(c, "name"), str(c, "source_type"),
+			     ty ? ty : "(refused)",
 			     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
 				 c, "nullable"))
 				 ? "null"
@@ -439,23 +448,28 @@ static int text_table(struct buf *b, const cJSON *t, struct err *e)
 		double n = num(r, "count");
 		const char *col = str(r, "column");
 		if (buf_addf(b, e, "  decide: %s%s%s: %s", col ? col : "",
-			     col ? ": " : "", str(r, "kind"), str(r, "detail")) < 0 ||
+			     col ? ": " : "", str(r, "kind"),
+			     str(r, "detail")) < 0 ||
 		    (n >= 0 && buf_addf(b, e, " (%.0f rows)", n) < 0) ||
 		    buf_addc(b, '\n', e) < 0)
 			return -1;
 	}
 	if (pd) {
 		const char *newest = str(pd, "newest");
-		if (buf_addf(b, e,
-			     "  rows per day by %s, the %d days to %s: %.0f rows, "
-			     "%.1f a day\n",
-			     str(pd, "column"), INVENTORY_DAYS,
-			     newest ? newest : "(no rows)", num(pd, "rows"),
-			     num(pd, "average_per_day")) < 0)
+		if (buf_addf(
+			b, e,
+			"  rows per day by %s, the %d days to %s: %.0f rows, "
+			"%.1f a day\n",
+			str(pd, "column"), INVENTORY_DAYS,
+			newest ? newest : "(no rows)", num(pd, "rows"),
+			num(pd, "average_per_day")) < 0)
 			return -1;
-		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(pd, "per_day"))
-		if (buf_addf(b, e, "    %s %.0f\n", str(c, "day"), num(c, "rows")) < 0)
-			return -1;
+		cJSON_ArrayForEach(
+		    c, cJSON_GetObjectItemCaseSensitive(
+			   pd, "per_day")) if (buf_addf(b, e, "    %s %.0f\n",
+							str(c, "day"),
+							num(c, "rows")) <
+					       0) return -1;
 	}
 	if (num(t, "copy_seconds") >= 0 &&
 	    (buf_addf(b, e, "  copy: about ") < 0 ||
@@ -480,18 +494,20 @@ static int text_report(struct buf *b, const cJSON *root, struct err *e)
 				  ? "allowed"
 				  : "refused") < 0))
 		return -1;
-	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(root, "tables"))
-	if (text_table(b, t, e) < 0)
-		return -1;
-	if (buf_addf(b, e, "\ntotal: %.0f tables, %.0f rows%s, data ",
-		     num(tot, "tables"), num(tot, "rows"),
-		     cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "exact"))
-			 ? ""
-			 : " (estimate)") < 0 ||
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(
+				  root, "tables")) if (text_table(b, t, e) <
+						       0) return -1;
+	if (buf_addf(
+		b, e, "\ntotal: %.0f tables, %.0f rows%s, data ",
+		num(tot, "tables"), num(tot, "rows"),
+		cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "exact"))
+		    ? ""
+		    : " (estimate)") < 0 ||
 	    add_bytes(b, num(tot, "data_bytes"), e) < 0 ||
 	    buf_adds(b, ", indexes ", e) < 0 ||
 	    add_bytes(b, num(tot, "index_bytes"), e) < 0 ||
-	    buf_addf(b, e, ", %.0f columns to decide on", num(tot, "risks")) < 0)
+	    buf_addf(b, e, ", %.0f columns to decide on", num(tot, "risks")) <
+		0)
 		return -1;
 	if (num(tot, "copy_seconds") >= 0 &&
 	    (buf_adds(b, ", copy about ", e) < 0 ||
@@ -500,7 +516,8 @@ static int text_report(struct buf *b, const cJSON *root, struct err *e)
 	return buf_addc(b, '\n', e);
 }
 
-/* --- the run ------------------------------------------------------------------- */
+/* --- the run
+ * ------------------------------------------------------------------- */
 
 static int totals(cJSON *root, struct err *e)
 {
@@ -555,7 +572,8 @@ int inventory_run(const struct uri *u, const struct inventory_opts *o,
 	for (size_t i = 0; i < o->ntime_columns; i++) {
 		int named = o->all_tables;
 		for (size_t k = 0; k < o->ntables; k++)
-			named |= strcmp(o->tables[k], o->time_columns[i].table) == 0;
+			named |=
+			    strcmp(o->tables[k], o->time_columns[i].table) == 0;
 		if (!named) {
 			err_set(e, ERR_USAGE,
 				"--time-column: table %s is not one of the "
@@ -564,16 +582,18 @@ int inventory_run(const struct uri *u, const struct inventory_opts *o,
 			goto out;
 		}
 	}
-	if (!(src = source_open(u, &o->source, e)) || source_begin(src, e) < 0 ||
-	    source_server_facts(src, &sv, e) < 0)
+	if (!(src = source_open(u, &o->source, e)) ||
+	    source_begin(src, e) < 0 || source_server_facts(src, &sv, e) < 0)
 		goto out;
 	if (!(root = cJSON_CreateObject()) ||
 	    !cJSON_AddStringToObject(root, "source", u->display) ||
 	    !cJSON_AddStringToObject(root, "engine", en->name) ||
 	    !(svo = cJSON_AddObjectToObject(root, "server")) ||
-	    !cJSON_AddStringToObject(svo, "version", sv.version ? sv.version : "") ||
-	    !(sv.sql_mode ? cJSON_AddStringToObject(svo, "sql_mode", sv.sql_mode)
-			  : cJSON_AddNullToObject(svo, "sql_mode")) ||
+	    !cJSON_AddStringToObject(svo, "version",
+				     sv.version ? sv.version : "") ||
+	    !(sv.sql_mode
+		  ? cJSON_AddStringToObject(svo, "sql_mode", sv.sql_mode)
+		  : cJSON_AddNullToObject(svo, "sql_mode")) ||
 	    !cJSON_AddBoolToObject(svo, "zero_dates_allowed",
 				   sv.zero_dates_allowed) ||
 	    !cJSON_AddBoolToObject(root, "exact", o->exact) ||

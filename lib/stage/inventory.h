@@ -16,9 +16,9 @@
 
 #include "base/buf.h"
 #include "base/err.h"
-#include "stage/extract.h"
 #include "db/source.h"
 #include "db/uri.h"
+#include "stage/extract.h"
 
 #define INVENTORY_DAYS 30
 

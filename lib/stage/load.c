@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "base/jsonfile.h"
-#include "stream/rejects.h"
 #include "db/resume.h"
+#include "stream/rejects.h"
 #include "stream/stream.h"
 
 struct load_table {
@@ -33,7 +33,7 @@ struct load_table {
 struct job_table {
 	struct checkpoint ck;
 	struct resume rs;
-	int ordered; /* rows must come in position order */
+	int ordered;	  /* rows must come in position order */
 	uint64_t wrote;	  /* rows handed to the sink */
 	uint64_t skipped; /* rows the job had committed before */
 };
@@ -238,15 +238,17 @@ static int job_plan(struct sink *s, const struct load_opts *o,
 	if (!t->npk && o->sink.commit_every) {
 		/* no key, no place to resume from: all or nothing */
 		s->opts.commit_every = 0;
-		notice(o, "table %s has no primary key: loaded in one "
+		notice(o,
+		       "table %s has no primary key: loaded in one "
 		       "transaction (--commit-every needs a key to resume)",
 		       name);
 	}
 	j->ordered = j->rs.n && (s->opts.commit_every || j->rs.has_ck ||
-			      t->watermark >= 0);
+				 t->watermark >= 0);
 	s->keys_pending = j->ck.keys_pending;
 	if (j->rs.has_ck && t->watermark < 0)
-		notice(o, "table %s: resuming job %s after %" PRIu64
+		notice(o,
+		       "table %s: resuming job %s after %" PRIu64
 		       " rows committed (%s)",
 		       name, o->sink.job, j->ck.rows,
 		       j->ck.updated_at ? j->ck.updated_at : "");
@@ -365,9 +367,9 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		}
 		while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {
 			int go = 1;
-			if (so.job &&
-			    (go = job_row(&job, row,
-					  stream_reader_row_number(r), e)) < 0) {
+			if (so.job && (go = job_row(&job, row,
+						    stream_reader_row_number(r),
+						    e)) < 0) {
 				sink_abort_table(
 				    s, "ferry-load gave up on this table");
 				err_prefix(e, "table %s", name);
@@ -424,15 +426,13 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		if (o->metrics) {
 			const struct stream_table_stats *ts2 =
 			    stream_reader_table_stats(r);
-			if (metrics_table(o->metrics, name, st.rows,
-					  ts2->stored_bytes,
-					  tabs[ntabs - 1].seconds, st.rejected,
-					  e) < 0 ||
+			if (metrics_table(
+				o->metrics, name, st.rows, ts2->stored_bytes,
+				tabs[ntabs - 1].seconds, st.rejected, e) < 0 ||
 			    (t->watermark >= 0 && ts2->has_watermark &&
-			     metrics_watermark(o->metrics, name,
-					       t->cols[t->watermark].type,
-					       &ts2->watermark, &ts2->watermark,
-					       e) < 0))
+			     metrics_watermark(
+				 o->metrics, name, t->cols[t->watermark].type,
+				 &ts2->watermark, &ts2->watermark, e) < 0))
 				goto out;
 		}
 	}

@@ -9,10 +9,10 @@
 #include <stdio.h>
 
 #include "base/err.h"
-#include "stage/metrics.h"
 #include "base/progress.h"
 #include "db/sink.h"
 #include "db/uri.h"
+#include "stage/metrics.h"
 
 struct load_map {
 	const char *from;

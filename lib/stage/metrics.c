@@ -566,8 +566,6 @@ out:
 	buf_release(&key);
 }
 
-
-
 int metrics_write(struct metrics *m, const char *path, int success,
 		  struct err *e)
 {

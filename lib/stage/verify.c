@@ -2,28 +2,27 @@
 
 #include <cJSON.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
-#include "stage/cli.h"
-#include "stream/digest.h"
 #include "base/extsort.h"
-#include "base/progress.h"
 #include "base/jsonfile.h"
+#include "base/progress.h"
 #include "db/checkpoint.h"
-#include "stage/metrics.h"
-#include "stream/stream.h"
-#include "transform/transform.h"
 #include "db/engine.h"
 #include "db/uri.h"
+#include "stage/cli.h"
+#include "stage/metrics.h"
+#include "stream/digest.h"
+#include "stream/stream.h"
+#include "transform/transform.h"
 #include <xxhash.h>
 
 #define KEY_MAX 16 /* primary-key columns a merge handles */
-
 
 /*
  * A line (or the part of one) for people on o->out: names and values from
@@ -798,10 +797,10 @@ static void row_text(struct cmp *c, const struct side *a,
 				 (int)(v.v.s.len > 80 ? 80 : v.v.s.len),
 				 v.v.s.p);
 		else
-			buf_addf(out, &e, "%s%s=%s", i ? ", " : "", name,
-				 value_text(&c->x, t, &v,
-					    t != VALUE_FLOAT64 &&
-						t != VALUE_BOOL));
+			buf_addf(
+			    out, &e, "%s%s=%s", i ? ", " : "", name,
+			    value_text(&c->x, t, &v,
+				       t != VALUE_FLOAT64 && t != VALUE_BOOL));
 	}
 }
 
@@ -881,8 +880,8 @@ static int cmp_spec(const struct verify_opts *o, struct side *a,
 }
 
 /* c's buffers, and its and the sides' arrays of A's columns */
-static int cmp_alloc(struct cmp *c, const struct verify_opts *o,
-		     struct side *a, struct side *b, struct err *e)
+static int cmp_alloc(struct cmp *c, const struct verify_opts *o, struct side *a,
+		     struct side *b, struct err *e)
 {
 	size_t n = a->t->ncols + 1;
 
@@ -951,8 +950,10 @@ static void cmp_columns(struct cmp *c, const struct verify_opts *o,
 		     c->tb[k] == VALUE_TIMESTAMP))
 			c->ta[k] = c->tb[k] = VALUE_TIMESTAMP;
 		/* a uuid against text (CHAR(36)): by the uuid's text form */
-		a->as_text[k] = c->ta[k] == VALUE_UUID && c->tb[k] == VALUE_TEXT;
-		b->as_text[k] = c->ta[k] == VALUE_TEXT && c->tb[k] == VALUE_UUID;
+		a->as_text[k] =
+		    c->ta[k] == VALUE_UUID && c->tb[k] == VALUE_TEXT;
+		b->as_text[k] =
+		    c->ta[k] == VALUE_TEXT && c->tb[k] == VALUE_UUID;
 		c->ncols++;
 	}
 	for (size_t j = 0; j < b->t->ncols; j++)
@@ -966,8 +967,8 @@ static void cmp_columns(struct cmp *c, const struct verify_opts *o,
 
 /* the key: A's primary key, found by name in B; without one on both
  * sides the rows are sorted */
-static int cmp_key(struct cmp *c, const struct verify_opts *o,
-		   struct side *a, struct side *b, struct err *e)
+static int cmp_key(struct cmp *c, const struct verify_opts *o, struct side *a,
+		   struct side *b, struct err *e)
 {
 	size_t budget = o->sort_budget ? o->sort_budget : VERIFY_SORT_BUDGET;
 
@@ -996,8 +997,8 @@ static int cmp_key(struct cmp *c, const struct verify_opts *o,
 
 /* the emitted streams' tables begun, both sides' rows opened in key
  * order, and the first row of each read */
-static int cmp_open(struct cmp *c, struct verify_opts *o,
-		    struct side *a, struct side *b, struct err *e)
+static int cmp_open(struct cmp *c, struct verify_opts *o, struct side *a,
+		    struct side *b, struct err *e)
 {
 	if (b->emit && emit_begin(c, o, b, e) < 0)
 		return -1;
@@ -1049,8 +1050,8 @@ static int cmp_take(struct cmp *c, struct side *s, struct side *a,
 /* no key: the canonical form of the row side s stands on, kept to sort */
 static int cmp_keep(struct cmp *c, struct side *s, struct err *e)
 {
-	if (!s->row || extsort_add(s->sorted, s->canon.data, s->canon.len,
-				   e) >= 0)
+	if (!s->row ||
+	    extsort_add(s->sorted, s->canon.data, s->canon.len, e) >= 0)
 		return 0;
 	return err_prefix(e, "table %s, side %c, sorting the rows", c->name,
 			  s->label);
@@ -1058,14 +1059,14 @@ static int cmp_keep(struct cmp *c, struct side *s, struct err *e)
 
 /* By key: the rows of one side before the other's row, missing in B or
  * extra in B, until both stand on one key or are done. */
-static int cmp_unmatched(struct cmp *c, struct verify_opts *o,
-			 struct side *a, struct side *b, struct err *e)
+static int cmp_unmatched(struct cmp *c, struct verify_opts *o, struct side *a,
+			 struct side *b, struct err *e)
 {
 	while (a->row || b->row) {
-		int k = !a->row	  ? 1
-			: !b->row ? -1
-				  : key_cmp(c, a, a->row, c->ka, b, b->row,
-					    c->kb);
+		int k = !a->row ? 1
+			: !b->row
+			    ? -1
+			    : key_cmp(c, a, a->row, c->ka, b, b->row, c->kb);
 		if (k == 0)
 			break;
 		if (k < 0) {
@@ -1079,8 +1080,8 @@ static int cmp_unmatched(struct cmp *c, struct verify_opts *o,
 		} else {
 			key_text(c, b, c->kb, &c->key);
 			c->extra++;
-			note_diff(c, o, "extra in B", (char *)c->key.data,
-				  NULL, NULL);
+			note_diff(c, o, "extra in B", (char *)c->key.data, NULL,
+				  NULL);
 			if (emit_key(c, b, e) < 0 || side_next(b, e) < 0 ||
 			    cmp_take(c, b, a, e) < 0)
 				return -1;
@@ -1091,8 +1092,8 @@ static int cmp_unmatched(struct cmp *c, struct verify_opts *o,
 
 /* Both sides to their ends: merged by key, or (no key) kept to sort and
  * merged after. */
-static int cmp_merge(struct cmp *c, struct verify_opts *o,
-		     struct side *a, struct side *b, struct err *e)
+static int cmp_merge(struct cmp *c, struct verify_opts *o, struct side *a,
+		     struct side *b, struct err *e)
 {
 	while (a->row || b->row) {
 		uint64_t before = c->changed;
@@ -1122,8 +1123,8 @@ static int cmp_merge(struct cmp *c, struct verify_opts *o,
 }
 
 /* the tables of --emit-deletes and --emit-upserts ended */
-static int cmp_end_emits(struct cmp *c, struct verify_opts *o,
-			 struct side *a, struct side *b, struct err *e)
+static int cmp_end_emits(struct cmp *c, struct verify_opts *o, struct side *a,
+			 struct side *b, struct err *e)
 {
 	if (c->et) {
 		if (stream_writer_end_table(b->emit, e) < 0)
@@ -1144,8 +1145,8 @@ static void cmp_say(const struct cmp *c, const struct verify_opts *o,
 {
 	const char *name = c->name;
 
-	say(o, "%s: A %" PRIu64 " rows, B %" PRIu64 " rows: %s", name,
-	    a->rows, b->rows, equal ? "equal" : "DIFFERENT");
+	say(o, "%s: A %" PRIu64 " rows, B %" PRIu64 " rows: %s", name, a->rows,
+	    b->rows, equal ? "equal" : "DIFFERENT");
 	if (c->nkey && o->sample_ppm && o->sample_ppm < 1000000)
 		say(o, " [a sample: %.4g%% of the keys]",
 		    (double)o->sample_ppm / 10000.0);
@@ -1176,8 +1177,7 @@ static void cmp_say(const struct cmp *c, const struct verify_opts *o,
 
 /* the table's verdict in --report's JSON */
 static void cmp_json(const struct cmp *c, const struct side *a,
-		     const struct side *b, int equal, double seconds,
-		     cJSON *tj)
+		     const struct side *b, int equal, double seconds, cJSON *tj)
 {
 	char da[DIGEST_HEX_LEN + 1], db[DIGEST_HEX_LEN + 1];
 
@@ -1264,9 +1264,9 @@ static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
 	if (!equal)
 		o->differ = 1;
 	cmp_say(&c, o, a, b, equal);
-	if (o->metrics && metrics_table(o->metrics, name, a->rows, METRICS_NONE,
-					progress_now() - t0, METRICS_NONE,
-					e) < 0)
+	if (o->metrics &&
+	    metrics_table(o->metrics, name, a->rows, METRICS_NONE,
+			  progress_now() - t0, METRICS_NONE, e) < 0)
 		goto out;
 	if (c.tj) {
 		cmp_json(&c, a, b, equal, progress_now() - t0, c.tj);
@@ -1363,10 +1363,12 @@ static int all_seen(const struct verify_opts *o, char **seen, size_t n,
 {
 	for (size_t i = 0; i < o->ntables; i++) {
 		size_t k = 0;
-		while (k < n && !(seen[k] && strcmp(seen[k], o->tables[i]) == 0))
+		while (k < n &&
+		       !(seen[k] && strcmp(seen[k], o->tables[i]) == 0))
 			k++;
 		if (k == n)
-			return err_set(e, ERR_USAGE, "no table %s in the stream",
+			return err_set(e, ERR_USAGE,
+				       "no table %s in the stream",
 				       o->tables[i]);
 	}
 	return 0;
@@ -1392,8 +1394,8 @@ static int other_stream_table(const struct verify_opts *o, struct side *s,
  * other side follows table by table; tables of one side only are said
  * so.  The stream is read to its end.
  */
-static int run_streams(struct verify_opts *o, struct side sd[2],
-		       cJSON *tables, struct err *e)
+static int run_streams(struct verify_opts *o, struct side sd[2], cJSON *tables,
+		       struct err *e)
 {
 	struct side *s = sd[0].is_stream ? &sd[0] : &sd[1];
 	struct side *other = s == &sd[0] ? &sd[1] : &sd[0];
@@ -1410,7 +1412,8 @@ static int run_streams(struct verify_opts *o, struct side sd[2],
 		int orc = 0;
 
 		if (other->is_stream && !other_done) {
-			if ((orc = stream_reader_next_table(other->r, &ot, e)) < 0)
+			if ((orc = stream_reader_next_table(other->r, &ot, e)) <
+			    0)
 				goto out;
 			other_done = orc == 0;
 		}
@@ -1479,7 +1482,8 @@ static int run_databases(struct verify_opts *o, struct side sd[2],
 {
 	for (int pass = 0; pass < 2; pass++) {
 		const char *const *names =
-		    o->ntables ? o->tables : (const char *const *)sd[pass].names;
+		    o->ntables ? o->tables
+			       : (const char *const *)sd[pass].names;
 		size_t n = o->ntables ? o->ntables : sd[pass].nnames;
 
 		for (size_t i = 0; i < n; i++) {
@@ -1528,10 +1532,10 @@ static int run_finish(struct verify_opts *o, struct side sd[2], cJSON *root,
 	if (!root)
 		return 0;
 	cJSON_AddBoolToObject(root, "equal", !o->differ);
-	cJSON_AddStringToObject(root, "a",
-				sd[0].is_stream ? sd[0].spec : sd[0].uri.display);
-	cJSON_AddStringToObject(root, "b",
-				sd[1].is_stream ? sd[1].spec : sd[1].uri.display);
+	cJSON_AddStringToObject(
+	    root, "a", sd[0].is_stream ? sd[0].spec : sd[0].uri.display);
+	cJSON_AddStringToObject(
+	    root, "b", sd[1].is_stream ? sd[1].spec : sd[1].uri.display);
 	return jsonfile_write(root, "--report", o->report_path, e);
 }
 

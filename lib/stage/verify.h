@@ -21,8 +21,8 @@
 #include <stdio.h>
 
 #include "base/err.h"
-#include "stage/metrics.h"
 #include "db/source.h"
+#include "stage/metrics.h"
 
 /* memory for sorting the rows of a table without a primary key, both
  * sides together */
@@ -55,10 +55,11 @@ struct verify_opts {
 	 * otherwise (A's compared columns under B's names), or NULL */
 	FILE *emit_upserts;
 	uint64_t upserts; /* out: rows written to emit_upserts */
-	struct metrics *metrics; /* --metrics-file: per table figures, or NULL */
+	struct metrics
+	    *metrics;	    /* --metrics-file: per table figures, or NULL */
 	size_t sort_budget; /* 0: VERIFY_SORT_BUDGET; lower only for tests */
-	int differ;	  /* out: something differs */
-	uint64_t emitted; /* out: keys written to emit */
+	int differ;	    /* out: something differs */
+	uint64_t emitted;   /* out: keys written to emit */
 };
 
 /*

@@ -46,8 +46,8 @@ static inline int digest_equal(const struct digest *a, const struct digest *b)
 /*
  * Hash one row (ncols values, with their types) into *out, using scratch
  * for the canonical encoding (large text and bytes values are hashed where
- * they lie, not copied: see value_canonical_big).  -1 with e set when a json value does not
- * parse (ERR_STREAM) or memory runs out.
+ * they lie, not copied: see value_canonical_big).  -1 with e set when a json
+ * value does not parse (ERR_STREAM) or memory runs out.
  */
 int digest_row(const enum value_type *types, const struct value *row,
 	       size_t ncols, struct buf *scratch, struct digest *out,

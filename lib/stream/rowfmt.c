@@ -111,8 +111,9 @@ static int tsv_escape_from(struct buf *out, size_t start, struct err *e)
  * caller with a flush function gets in slices, never formatted whole? */
 static int sliced(enum value_type t, const struct value *v)
 {
-	return !v->null && (t == VALUE_TEXT || t == VALUE_ENUM ||
-			    t == VALUE_JSON || t == VALUE_BYTES) &&
+	return !v->null &&
+	       (t == VALUE_TEXT || t == VALUE_ENUM || t == VALUE_JSON ||
+		t == VALUE_BYTES) &&
 	       v->v.s.len >= VALUE_CANON_BIG;
 }
 
@@ -132,9 +133,10 @@ static int row_sliced(struct buf *out, enum rowfmt_kind k, enum value_type t,
 	size_t len = v->v.s.len;
 	int quote = 0;
 
-	if (k == ROWFMT_JSONL || (k == ROWFMT_CSV && t != VALUE_BYTES &&
-				  (memchr(p, '"', len) || memchr(p, ',', len) ||
-				   memchr(p, '\n', len) || memchr(p, '\r', len))))
+	if (k == ROWFMT_JSONL ||
+	    (k == ROWFMT_CSV && t != VALUE_BYTES &&
+	     (memchr(p, '"', len) || memchr(p, ',', len) ||
+	      memchr(p, '\n', len) || memchr(p, '\r', len))))
 		quote = 1;
 	if (quote && buf_addc(out, '"', e) < 0)
 		return -1;
@@ -153,8 +155,10 @@ static int row_sliced(struct buf *out, enum rowfmt_kind k, enum value_type t,
 				return -1;
 			o = out->data + out->len;
 			for (size_t i = 0; i < n; i++) {
-				*o++ = (unsigned char)hex[(unsigned char)p[i] >> 4];
-				*o++ = (unsigned char)hex[(unsigned char)p[i] & 15];
+				*o++ = (unsigned char)
+				    hex[(unsigned char)p[i] >> 4];
+				*o++ = (unsigned char)
+				    hex[(unsigned char)p[i] & 15];
 			}
 			out->len += 2 * n;
 			out->data[out->len] = '\0';

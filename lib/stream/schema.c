@@ -137,8 +137,7 @@ static int name_add(struct buf *b, const char *s, struct err *e)
 	return buf_addc(b, '"', e);
 }
 
-char *schema_name_format(const char *schema, const char *table,
-			 struct err *e)
+char *schema_name_format(const char *schema, const char *table, struct err *e)
 {
 	struct buf b;
 	char *s = NULL;
@@ -445,7 +444,8 @@ static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
 				goto fail;
 			}
 			rc = schema_table_set_name(t, sc, nm, e);
-		} else if (t->source && strncmp(t->source, "postgres", 8) == 0 &&
+		} else if (t->source &&
+			   strncmp(t->source, "postgres", 8) == 0 &&
 			   (dot = strchr(nm, '.'))) {
 			/* a version 1.0 writer named a table outside public
 			 * schema.table */

@@ -139,8 +139,7 @@ int schema_name_parse(const char *text, char **schema, char **table,
  * schema NULL or "public" is left out, as ferry always names a table of
  * public.  malloc'd, the caller frees; NULL on oom (e set).
  */
-char *schema_name_format(const char *schema, const char *table,
-			 struct err *e);
+char *schema_name_format(const char *schema, const char *table, struct err *e);
 
 /* Set t's schema (NULL: none), table and so name; 0 or -1 (oom). */
 int schema_table_set_name(struct schema_table *t, const char *schema,

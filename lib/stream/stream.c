@@ -120,7 +120,7 @@ struct stream_writer {
 		size_t at;
 		const void *p;
 		size_t len;
-	} *big;
+	} * big;
 	size_t nbig;
 	uint32_t batch_rows;
 	struct stream_table_stats st;
@@ -320,11 +320,10 @@ static int w_zstd_pieces(struct stream_writer *w, const struct w_piece *pc,
 	if (ZSTD_isError(r = ZSTD_CCtx_setParameter(
 			     w->cctx, ZSTD_c_compressionLevel, w->level)) ||
 	    ZSTD_isError(r = ZSTD_CCtx_setPledgedSrcSize(w->cctx, rawlen)))
-		return err_set(e, ERR_SYSTEM, "zstd: %s",
-			       ZSTD_getErrorName(r));
+		return err_set(e, ERR_SYSTEM, "zstd: %s", ZSTD_getErrorName(r));
 	for (size_t i = 0; i < n; i++) {
-		ZSTD_EndDirective end = i + 1 == n ? ZSTD_e_end
-						   : ZSTD_e_continue;
+		ZSTD_EndDirective end =
+		    i + 1 == n ? ZSTD_e_end : ZSTD_e_continue;
 		ZSTD_inBuffer in = { pc[i].p, pc[i].len, 0 };
 		do {
 			ZSTD_outBuffer out = { w->zbuf.data, outsz, 0 };
@@ -359,8 +358,8 @@ static int w_big_row(struct stream_writer *w, struct err *e)
 	if (!(pc = calloc(2 * w->nbig + 1, sizeof(*pc))))
 		return err_oom(e);
 	for (size_t i = 0; i < w->nbig; i++) {
-		pc[n++] = (struct w_piece){ w->row.data + at,
-					    w->big[i].at - at };
+		pc[n++] =
+		    (struct w_piece){ w->row.data + at, w->big[i].at - at };
 		pc[n++] = (struct w_piece){ w->big[i].p, w->big[i].len };
 		at = w->big[i].at;
 		rawlen += w->big[i].len;
@@ -461,8 +460,8 @@ int stream_writer_add_row(struct stream_writer *w, const struct value *row,
 			goto fail_col;
 		}
 		if (value_type_is_bytes(c->type) &&
-		    w->row.len + bigbytes + value_put_uvarint(lenbuf, v->v.s.len) +
-			    v->v.s.len >
+		    w->row.len + bigbytes +
+			    value_put_uvarint(lenbuf, v->v.s.len) + v->v.s.len >
 			STREAM_MAX_ROW) {
 			err_set(e, ERR_STREAM,
 				"row is wider than the limit of %u bytes",
@@ -501,7 +500,8 @@ int stream_writer_add_row(struct stream_writer *w, const struct value *row,
 		}
 	}
 	if (w->row.len + bigbytes > STREAM_MAX_ROW) {
-		err_set(e, ERR_STREAM, "row is wider than the limit of %u bytes",
+		err_set(e, ERR_STREAM,
+			"row is wider than the limit of %u bytes",
 			STREAM_MAX_ROW);
 		goto fail;
 	}

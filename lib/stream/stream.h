@@ -43,8 +43,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "stream/digest.h"
 #include "base/err.h"
+#include "stream/digest.h"
 #include "stream/schema.h"
 #include "stream/value.h"
 

@@ -711,8 +711,8 @@ int value_parse(enum value_type t, const char *s, size_t len,
 			}
 			if (mag > (uint64_t)INT64_MAX + (uint64_t)neg)
 				goto range;
-			v->v.i = neg && mag ? -(int64_t)(mag - 1) - 1
-					    : (int64_t)mag;
+			v->v.i =
+			    neg && mag ? -(int64_t)(mag - 1) - 1 : (int64_t)mag;
 		}
 		return 0;
 	case VALUE_FLOAT64:
@@ -1042,12 +1042,12 @@ int value_compare_mixed(enum value_type ta, const struct value *a,
 		/* an int64 against a uint64: by value, no text */
 		if (ta == VALUE_INT64 && tb == VALUE_UINT64)
 			return a->v.i < 0 || (uint64_t)a->v.i < b->v.u ? -1
-			       : (uint64_t)a->v.i > b->v.u	      ? 1
-								      : 0;
+			       : (uint64_t)a->v.i > b->v.u	       ? 1
+								       : 0;
 		if (ta == VALUE_UINT64 && tb == VALUE_INT64)
 			return b->v.i < 0 || a->v.u > (uint64_t)b->v.i ? 1
-			       : a->v.u < (uint64_t)b->v.i	      ? -1
-								      : 0;
+			       : a->v.u < (uint64_t)b->v.i	       ? -1
+								       : 0;
 		da = ta == VALUE_DECIMAL ? *a : as_decimal(ta, a, x, sizeof(x));
 		db = tb == VALUE_DECIMAL ? *b : as_decimal(tb, b, y, sizeof(y));
 		return dec_cmp(&da, &db);
@@ -1287,11 +1287,11 @@ int value_canonical_next(const unsigned char **p, const unsigned char *end,
 	case CANON_TIMESTAMPTZ:
 		if (left < 8)
 			return -1;
-		*t = tag == CANON_FLOAT	       ? VALUE_FLOAT64
-		     : tag == CANON_DATE       ? VALUE_DATE
-		     : tag == CANON_TIME       ? VALUE_TIME
+		*t = tag == CANON_FLOAT	      ? VALUE_FLOAT64
+		     : tag == CANON_DATE      ? VALUE_DATE
+		     : tag == CANON_TIME      ? VALUE_TIME
 		     : tag == CANON_TIMESTAMP ? VALUE_TIMESTAMP
-					       : VALUE_TIMESTAMPTZ;
+					      : VALUE_TIMESTAMPTZ;
 		v->v.u = get_u64le(q);
 		q += 8;
 		break;
@@ -1322,8 +1322,7 @@ int value_canonical_next(const unsigned char **p, const unsigned char *end,
 		q += n;
 		break;
 	}
-	default:
-		return -1;
+	default: return -1;
 	}
 	*p = q;
 	return 0;

@@ -17,15 +17,15 @@
 #include <time.h>
 
 #include "base/buf.h"
-#include "transform/expr.h"
 #include "base/json.h"
 #include "stream/rejects.h"
 #include "stream/schema.h"
+#include "transform/expr.h"
 #include "transform/spec_int.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/core_names.h>
 #include <openssl/hmac.h>
 #include <openssl/params.h>
 

@@ -44,9 +44,9 @@ struct expr *expr_compile(const char *src, size_t len,
 		goto fail;
 	if (x->tok != T_END) {
 		expr_at_err(e, x->tstart + 1,
-		       "expected an operator or the end, "
-		       "not %s",
-		       expr_tok_text(x, q, sizeof(q)));
+			    "expected an operator or the end, "
+			    "not %s",
+			    expr_tok_text(x, q, sizeof(q)));
 		goto fail;
 	}
 	buf_release(&x->tstr);

@@ -122,7 +122,7 @@ static int comparable(struct node *a, struct node *b, size_t pos, struct err *e)
 	}
 	if (expr_fam(a->type) != expr_fam(b->type))
 		return expr_at_err(e, pos, "cannot compare %s with %s",
-			      tname(a->type), tname(b->type));
+				   tname(a->type), tname(b->type));
 	return 0;
 }
 
@@ -148,10 +148,11 @@ static int common_type(struct node **k, size_t n, size_t pos,
 		    anchor != VALUE_TEXT && coerce(k[i], anchor, e) < 0)
 			return -1;
 		if (expr_fam(k[i]->type) != expr_fam(anchor))
-			return expr_at_err(e, pos,
-				      "arguments of types %s and %s do not "
-				      "mix",
-				      tname(anchor), tname(k[i]->type));
+			return expr_at_err(
+			    e, pos,
+			    "arguments of types %s and %s do not "
+			    "mix",
+			    tname(anchor), tname(k[i]->type));
 		f64 |= k[i]->type == VALUE_FLOAT64;
 		dec |= k[i]->type == VALUE_DECIMAL;
 		tz |= k[i]->type == VALUE_TIMESTAMPTZ;
@@ -259,8 +260,8 @@ int expr_check(struct expr *x, struct node *n, struct err *e)
 				? buf_add(&n->buf, a->r.v.s.p + 1,
 					  a->r.v.s.len - 1, e) < 0
 				: buf_addc(&n->buf, '-', e) < 0 ||
-				      buf_add(&n->buf, a->r.v.s.p,
-					      a->r.v.s.len, e) < 0)
+				      buf_add(&n->buf, a->r.v.s.p, a->r.v.s.len,
+					      e) < 0)
 				return -1;
 			n->kind = N_CONST;
 			n->literal = true;

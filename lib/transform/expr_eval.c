@@ -358,7 +358,7 @@ static int ev_func(struct expr *x, struct node *n, const struct value *row,
 }
 
 int expr_ev(struct expr *x, struct node *n, const struct value *row,
-	      struct err *e)
+	    struct err *e)
 {
 	struct node *a = n->nkids ? n->kids[0] : NULL;
 	struct node *b = n->nkids > 1 ? n->kids[1] : NULL;

@@ -90,7 +90,7 @@ int expr_lex(struct expr *x, struct err *e)
 		}
 		if (p < x->len && is_name_char((unsigned char)s[p], false))
 			return expr_at_err(e, x->tstart + 1,
-				      "a number runs into a name");
+					   "a number runs into a name");
 		x->tok = T_NUM;
 	} else if (is_name_char(c, true)) {
 		while (p < x->len && is_name_char((unsigned char)s[p], false))
@@ -100,11 +100,11 @@ int expr_lex(struct expr *x, struct err *e)
 		buf_reset(&x->tstr);
 		for (p++;; p++) {
 			if (p >= x->len)
-				return expr_at_err(e, x->tstart + 1,
-					      c == '\''
-						  ? "a string is not closed"
-						  : "a quoted name is not "
-						    "closed");
+				return expr_at_err(
+				    e, x->tstart + 1,
+				    c == '\'' ? "a string is not closed"
+					      : "a quoted name is not "
+						"closed");
 			if ((unsigned char)s[p] == c) {
 				if (p + 1 < x->len &&
 				    (unsigned char)s[p + 1] == c)
@@ -120,7 +120,7 @@ int expr_lex(struct expr *x, struct err *e)
 			return expr_at_err(e, x->tstart + 1, "not valid UTF-8");
 		if (c == '"' && x->tstr.len == 0)
 			return expr_at_err(e, x->tstart + 1,
-				      "a quoted name is empty");
+					   "a quoted name is empty");
 		x->tok = c == '\'' ? T_STR : T_QNAME;
 	} else if (c == '(' || c == ')' || c == ',') {
 		p++;
@@ -137,8 +137,9 @@ int expr_lex(struct expr *x, struct err *e)
 		}
 		if (i == sizeof(ops) / sizeof(ops[0])) {
 			char q[16];
-			return expr_at_err(e, p + 1, "unexpected character '%s'",
-				      err_quote(q, sizeof(q), s + p, 1, 1));
+			return expr_at_err(
+			    e, p + 1, "unexpected character '%s'",
+			    err_quote(q, sizeof(q), s + p, 1, 1));
 		}
 		p += strlen(ops[i]);
 		x->tok = T_OP;
@@ -193,7 +194,7 @@ static struct node *new_node(struct expr *x, enum kind k, size_t pos,
 
 	if (x->nall == EXPR_MAX_NODES) {
 		expr_at_err(e, pos, "the expression has more than %d parts",
-		       EXPR_MAX_NODES);
+			    EXPR_MAX_NODES);
 		return NULL;
 	}
 	if (x->nall == x->capall) {
@@ -246,8 +247,8 @@ static int deeper(struct expr *x, struct err *e)
 {
 	if (++x->depth > EXPR_MAX_DEPTH)
 		return expr_at_err(e, x->tstart + 1,
-			      "the expression nests deeper than %d",
-			      EXPR_MAX_DEPTH);
+				   "the expression nests deeper than %d",
+				   EXPR_MAX_DEPTH);
 	return 0;
 }
 
@@ -266,8 +267,8 @@ static struct node *p_number(struct expr *x, struct err *e)
 		char tmp[64];
 		if (n >= sizeof(tmp)) {
 			expr_at_err(e, k->pos,
-			       "a number with an exponent is too "
-			       "long");
+				    "a number with an exponent is too "
+				    "long");
 			return NULL;
 		}
 		memcpy(tmp, s, n);
@@ -275,7 +276,8 @@ static struct node *p_number(struct expr *x, struct err *e)
 		k->type = VALUE_FLOAT64;
 		k->r.v.f = strtod(tmp, NULL);
 		if (!isfinite(k->r.v.f)) {
-			expr_at_err(e, k->pos, "%s is out of float64 range", tmp);
+			expr_at_err(e, k->pos, "%s is out of float64 range",
+				    tmp);
 			return NULL;
 		}
 		return k;
@@ -325,9 +327,9 @@ static struct node *p_call(struct expr *x, size_t fstart, size_t flen,
 			break;
 	if (f == NFNS) {
 		expr_at_err(e, fstart + 1,
-		       "unknown function %s (expected lower, upper, trim, "
-		       "length, substr, concat, coalesce, now or abs)",
-		       err_quote(q, sizeof(q), x->src + fstart, flen, 40));
+			    "unknown function %s (expected lower, upper, trim, "
+			    "length, substr, concat, coalesce, now or abs)",
+			    err_quote(q, sizeof(q), x->src + fstart, flen, 40));
 		return NULL;
 	}
 	if (!(n = new_node(x, N_FUNC, fstart + 1, e)))
@@ -343,10 +345,12 @@ static struct node *p_call(struct expr *x, size_t fstart, size_t flen,
 			if (x->tok == T_RP)
 				break;
 			if (x->tok != T_COMMA) {
-				expr_at_err(e, x->tstart + 1,
-				       "expected ',' or ')' in the arguments "
-				       "of %s, not %s",
-				       fns[f].name, expr_tok_text(x, q, sizeof(q)));
+				expr_at_err(
+				    e, x->tstart + 1,
+				    "expected ',' or ')' in the arguments "
+				    "of %s, not %s",
+				    fns[f].name,
+				    expr_tok_text(x, q, sizeof(q)));
 				return NULL;
 			}
 			if (expr_lex(x, e) < 0)
@@ -355,13 +359,14 @@ static struct node *p_call(struct expr *x, size_t fstart, size_t flen,
 	x->depth--;
 	if (n->nkids < fns[f].min || n->nkids > fns[f].max) {
 		if (fns[f].min == fns[f].max)
-			expr_at_err(e, n->pos, "%s takes %zu argument%s, not %zu",
-			       fns[f].name, fns[f].min,
-			       fns[f].min == 1 ? "" : "s", n->nkids);
-		else
 			expr_at_err(e, n->pos,
-			       "%s takes %zu to %zu arguments, not %zu",
-			       fns[f].name, fns[f].min, fns[f].max, n->nkids);
+				    "%s takes %zu argument%s, not %zu",
+				    fns[f].name, fns[f].min,
+				    fns[f].min == 1 ? "" : "s", n->nkids);
+		else
+			expr_at_err(
+			    e, n->pos, "%s takes %zu to %zu arguments, not %zu",
+			    fns[f].name, fns[f].min, fns[f].max, n->nkids);
 		return NULL;
 	}
 	if (expr_lex(x, e) < 0) /* past ')' */
@@ -389,11 +394,12 @@ static struct node *p_primary(struct expr *x, struct err *e)
 		n->r.v.s.len = n->buf.len;
 		break;
 	case T_LP: {
-		if (deeper(x, e) < 0 || expr_lex(x, e) < 0 || !(n = expr_parse(x, e)))
+		if (deeper(x, e) < 0 || expr_lex(x, e) < 0 ||
+		    !(n = expr_parse(x, e)))
 			return NULL;
 		if (x->tok != T_RP) {
 			expr_at_err(e, x->tstart + 1, "expected ')', not %s",
-			       expr_tok_text(x, q, sizeof(q)));
+				    expr_tok_text(x, q, sizeof(q)));
 			return NULL;
 		}
 		x->depth--;
@@ -415,10 +421,10 @@ static struct node *p_primary(struct expr *x, struct err *e)
 		}
 		if (is_reserved(x)) {
 			expr_at_err(e, x->tstart + 1,
-			       "expected a value, a column or '(', not %s "
-			       "(quote a column of that name: \"%s\")",
-			       expr_tok_text(x, q, sizeof(q)),
-			       expr_tok_text(x, q, sizeof(q)));
+				    "expected a value, a column or '(', not %s "
+				    "(quote a column of that name: \"%s\")",
+				    expr_tok_text(x, q, sizeof(q)),
+				    expr_tok_text(x, q, sizeof(q)));
 			return NULL;
 		}
 		{
@@ -440,8 +446,8 @@ static struct node *p_primary(struct expr *x, struct err *e)
 		break;
 	default:
 		expr_at_err(e, x->tstart + 1,
-		       "expected a value, a column or '(', not %s",
-		       expr_tok_text(x, q, sizeof(q)));
+			    "expected a value, a column or '(', not %s",
+			    expr_tok_text(x, q, sizeof(q)));
 		return NULL;
 	}
 	if (expr_lex(x, e) < 0)
@@ -455,7 +461,8 @@ static struct node *p_unary(struct expr *x, struct err *e)
 		bool minus = is_op(x, "-");
 		size_t pos = x->tstart + 1;
 		struct node *k;
-		if (deeper(x, e) < 0 || expr_lex(x, e) < 0 || !(k = p_unary(x, e)))
+		if (deeper(x, e) < 0 || expr_lex(x, e) < 0 ||
+		    !(k = p_unary(x, e)))
 			return NULL;
 		x->depth--;
 		return minus ? pair(x, N_NEG, '-', pos, k, NULL, e) : k;
@@ -534,8 +541,9 @@ static struct node *p_pred(struct expr *x, struct err *e)
 		}
 		if (!is_kw(x, "null")) {
 			expr_at_err(e, x->tstart + 1,
-			       "expected NULL after IS%s, not %s",
-			       neg ? " NOT" : "", expr_tok_text(x, q, sizeof(q)));
+				    "expected NULL after IS%s, not %s",
+				    neg ? " NOT" : "",
+				    expr_tok_text(x, q, sizeof(q)));
 			return NULL;
 		}
 		if (expr_lex(x, e) < 0 ||
@@ -550,20 +558,22 @@ static struct node *p_pred(struct expr *x, struct err *e)
 			return NULL;
 		if (!is_kw(x, "in") && !is_kw(x, "like") &&
 		    !is_kw(x, "between")) {
-			expr_at_err(e, x->tstart + 1,
-			       "expected IN, LIKE or BETWEEN after NOT, not %s",
-			       expr_tok_text(x, q, sizeof(q)));
+			expr_at_err(
+			    e, x->tstart + 1,
+			    "expected IN, LIKE or BETWEEN after NOT, not %s",
+			    expr_tok_text(x, q, sizeof(q)));
 			return NULL;
 		}
 	}
 	if (is_kw(x, "in")) {
-		if (!(n = pair(x, N_IN, 0, pos, l, NULL, e)) || expr_lex(x, e) < 0)
+		if (!(n = pair(x, N_IN, 0, pos, l, NULL, e)) ||
+		    expr_lex(x, e) < 0)
 			return NULL;
 		n->neg = neg;
 		if (x->tok != T_LP) {
 			expr_at_err(e, x->tstart + 1,
-			       "expected '(' and a list after IN, not %s",
-			       expr_tok_text(x, q, sizeof(q)));
+				    "expected '(' and a list after IN, not %s",
+				    expr_tok_text(x, q, sizeof(q)));
 			return NULL;
 		}
 		if (deeper(x, e) < 0)
@@ -574,9 +584,10 @@ static struct node *p_pred(struct expr *x, struct err *e)
 				return NULL;
 		} while (x->tok == T_COMMA);
 		if (x->tok != T_RP) {
-			expr_at_err(e, x->tstart + 1,
-			       "expected ',' or ')' in the IN list, not %s",
-			       expr_tok_text(x, q, sizeof(q)));
+			expr_at_err(
+			    e, x->tstart + 1,
+			    "expected ',' or ')' in the IN list, not %s",
+			    expr_tok_text(x, q, sizeof(q)));
 			return NULL;
 		}
 		x->depth--;
@@ -597,8 +608,8 @@ static struct node *p_pred(struct expr *x, struct err *e)
 			return NULL;
 		if (!is_kw(x, "and")) {
 			expr_at_err(e, x->tstart + 1,
-			       "expected AND in BETWEEN, not %s",
-			       expr_tok_text(x, q, sizeof(q)));
+				    "expected AND in BETWEEN, not %s",
+				    expr_tok_text(x, q, sizeof(q)));
 			return NULL;
 		}
 		if (expr_lex(x, e) < 0 || !(hi = p_cat(x, e)) ||
@@ -616,7 +627,8 @@ static struct node *p_not(struct expr *x, struct err *e)
 	if (is_kw(x, "not")) {
 		size_t pos = x->tstart + 1;
 		struct node *k;
-		if (deeper(x, e) < 0 || expr_lex(x, e) < 0 || !(k = p_not(x, e)))
+		if (deeper(x, e) < 0 || expr_lex(x, e) < 0 ||
+		    !(k = p_not(x, e)))
 			return NULL;
 		x->depth--;
 		return pair(x, N_NOT, 0, pos, k, NULL, e);

@@ -17,10 +17,10 @@
 #include <time.h>
 
 #include "base/buf.h"
-#include "transform/expr.h"
 #include "base/json.h"
 #include "stream/rejects.h"
 #include "stream/schema.h"
+#include "transform/expr.h"
 #include "transform/spec_int.h"
 
 #include <openssl/crypto.h>

@@ -1,7 +1,8 @@
 /*
- * spec_int - what lib/transform/spec.c (reading a transform spec), lib/transform/colops.c
- * (one column's operations on one value) and lib/transform/transform.c (a table's
- * plan, and the run) share.  Not for the tools: see transform.h.
+ * spec_int - what lib/transform/spec.c (reading a transform spec),
+ * lib/transform/colops.c (one column's operations on one value) and
+ * lib/transform/transform.c (a table's plan, and the run) share.  Not for the
+ * tools: see transform.h.
  */
 #ifndef FERRY_SPEC_INT_H
 #define FERRY_SPEC_INT_H
@@ -12,10 +13,10 @@
 
 #include "base/buf.h"
 #include "base/err.h"
-#include "transform/expr.h"
 #include "stream/schema.h"
-#include "transform/transform.h"
 #include "stream/value.h"
+#include "transform/expr.h"
+#include "transform/transform.h"
 
 /* one column's operations */
 enum mask_method {

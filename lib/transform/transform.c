@@ -13,10 +13,10 @@
 #include <time.h>
 
 #include "base/buf.h"
-#include "transform/expr.h"
 #include "base/json.h"
 #include "stream/rejects.h"
 #include "stream/schema.h"
+#include "transform/expr.h"
 #include "transform/spec_int.h"
 
 #include <openssl/crypto.h>
@@ -232,9 +232,8 @@ static int order_err(struct spec *s, const struct table_spec *t,
 					"%s is an added column: added "
 					"columns come after the others",
 					t->order[k]);
-	return spec_err(e, s, t->line, path,
-			"table %s has no output column %s", in->name,
-			t->order[k]);
+	return spec_err(e, s, t->line, path, "table %s has no output column %s",
+			in->name, t->order[k]);
 }
 
 /* Input column i, its JSON in cols, as the next output column (in
@@ -362,8 +361,7 @@ static int plan_col_ops(struct spec *s, const struct table_spec *t,
 	    col->type != VALUE_UINT64)
 		return op_type_err(s, t, in, col, op, "shift",
 				   "shifts apply to integers", e);
-	if ((op->nmap || op->deflt) &&
-	    plan_map(s, t, in, col, op, cj, e) < 0)
+	if ((op->nmap || op->deflt) && plan_map(s, t, in, col, op, cj, e) < 0)
 		return -1;
 	if (op->mask && spec_column_type(op, col->type) != VALUE_TEXT)
 		return op_type_err(s, t, in, col, op, "mask",
@@ -389,9 +387,9 @@ static int plan_ops(struct spec *s, const struct table_spec *t,
 			op = spec_find_col(s->all, col->name);
 		spec_bufs_init(&p->bufs[i]);
 		p->ops[i] = op;
-		if (op && plan_col_ops(s, t, in, col, op,
-				       cJSON_GetArrayItem(newcols, (int)i),
-				       e) < 0)
+		if (op &&
+		    plan_col_ops(s, t, in, col, op,
+				 cJSON_GetArrayItem(newcols, (int)i), e) < 0)
 			return -1;
 	}
 	return 0;
@@ -423,8 +421,7 @@ static int plan_add_source(struct spec *s, const struct table_spec *t,
 					"the column a type");
 	} else if (fi < 0) {
 		return spec_err(e, s, a->line, path,
-				"table %s has no column %s", in->name,
-				a->from);
+				"table %s has no column %s", in->name, a->from);
 	} else if (in->cols[fi].type != VALUE_JSON) {
 		return spec_err(e, s, a->line, path,
 				"column %s of %s is %s, not json", a->from,
@@ -465,7 +462,8 @@ static int plan_adds(struct spec *s, const struct table_spec *t,
 			return -1;
 		cJSON_ArrayForEach(it, newcols)
 		{
-			cJSON *nm = cJSON_GetObjectItemCaseSensitive(it, "name");
+			cJSON *nm =
+			    cJSON_GetObjectItemCaseSensitive(it, "name");
 			if (cJSON_IsString(nm) &&
 			    strcmp(nm->valuestring, a->name) == 0)
 				return spec_err(e, s, a->line, path,
@@ -509,8 +507,7 @@ static int plan_where(struct spec *s, const struct table_spec *t,
 /* The key, the watermark and the indexes of j follow their columns
  * (renamed, dropped); the spec may not drop a key column. */
 static int plan_follow(struct spec *s, const struct table_spec *t,
-		       const struct schema_table *in, cJSON *j,
-		       struct err *e)
+		       const struct schema_table *in, cJSON *j, struct err *e)
 {
 	const struct table_spec *all = s->all;
 	char path[3 * SCHEMA_MAX_NAME];
@@ -533,9 +530,9 @@ static int plan_follow(struct spec *s, const struct table_spec *t,
 		const struct col_op *op = spec_find_col(t, wn);
 		if (!op)
 			op = spec_find_col(all, wn);
-		if (op && (op->mask != MASK_NONE || op->has_shift ||
-			   op->zone || op->nmap || op->deflt ||
-			   op->cast_to >= 0 || op->clean))
+		if (op &&
+		    (op->mask != MASK_NONE || op->has_shift || op->zone ||
+		     op->nmap || op->deflt || op->cast_to >= 0 || op->clean))
 			cJSON_DeleteItemFromObjectCaseSensitive(j, "watermark");
 	}
 	if ((m = cJSON_GetObjectItemCaseSensitive(j, "watermark")) &&
@@ -607,8 +604,8 @@ static int plan_table(struct spec *s, struct table_spec *t,
 	if (plan_check_names(s, t, in, e) < 0)
 		return -1;
 	if (!(p->from = calloc(in->ncols + 1, sizeof(*p->from))) ||
-	    !(p->row =
-		  calloc(in->ncols + (t ? t->nadds : 0) + 1, sizeof(*p->row)))) {
+	    !(p->row = calloc(in->ncols + (t ? t->nadds : 0) + 1,
+			      sizeof(*p->row)))) {
 		err_oom(e);
 		goto out;
 	}

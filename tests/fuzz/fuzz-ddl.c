@@ -31,11 +31,11 @@
 
 #include "base/buf.h"
 #include "base/err.h"
-#include "stream/schema.h"
-#include "db/pg/pgname.h"
 #include "db/mysql/sink_mysql.h"
+#include "db/pg/pgname.h"
 #include "db/pg/sink_pg.h"
 #include "db/sink.h"
+#include "stream/schema.h"
 
 enum ddl_engine { DDL_PG, DDL_MYSQL };
 
@@ -380,8 +380,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    pgname_table_indexes(&pn, t, t->name, &e) < 0)
 		goto mysql;
 	for (int et = 0; et < 2; et++) {
-		ddl_done(t, DDL_PG, sink_pg_ddl_table(t, &pn, et, &q, &e),
-			 &q, &e);
+		ddl_done(t, DDL_PG, sink_pg_ddl_table(t, &pn, et, &q, &e), &q,
+			 &e);
 		for (size_t i = 0; et && i < t->ncols; i++)
 			if (t->cols[i].type == VALUE_ENUM && t->cols[i].nlabels)
 				ddl_done(t, DDL_PG,

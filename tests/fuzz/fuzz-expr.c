@@ -21,9 +21,9 @@
 #include <string.h>
 
 #include "base/err.h"
-#include "transform/expr.h"
 #include "stream/schema.h"
 #include "stream/value.h"
+#include "transform/expr.h"
 
 #include "fixture.h"
 

@@ -71,9 +71,8 @@ static void one_line(const char *line, size_t len)
 		const struct schema_column *c = &fixture_t->cols[i];
 		/* the stream writer checks each value next (an enum's
 		 * label, UTF-8): a row it refuses goes no further */
-		if (!row[i].null &&
-		    value_check(c->type, &row[i], c->labels, c->nlabels, &e) <
-			0)
+		if (!row[i].null && value_check(c->type, &row[i], c->labels,
+						c->nlabels, &e) < 0)
 			goto out;
 	}
 	if (rowfmt_row(&out, ROWFMT_JSONL, fixture_t, row, &e) < 0) {
@@ -81,8 +80,8 @@ static void one_line(const char *line, size_t len)
 			goto out; /* over the output limit */
 		fuzz_fail("a row that does not format", e.msg);
 	}
-	if (rowfmt_parse_line((const char *)out.data, out.len - 1, tables, 1,
-			      0, &which, again, &scratch2, &tree2, &e) < 0)
+	if (rowfmt_parse_line((const char *)out.data, out.len - 1, tables, 1, 0,
+			      &which, again, &scratch2, &tree2, &e) < 0)
 		fuzz_fail("its own line does not read back", e.msg);
 	canon(row, &c1);
 	canon(again, &c2);

@@ -24,8 +24,8 @@
 #include <string.h>
 
 #include "base/buf.h"
-#include "stage/cli.h"
 #include "base/err.h"
+#include "stage/cli.h"
 #include "stream/value.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

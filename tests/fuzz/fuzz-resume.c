@@ -9,8 +9,8 @@
  * last_key text (a JSON array, as ferry writes it) and the texts of a
  * row's position columns.  Errors are expected; a crash is not, nor an
  * error of another class than ERR_USAGE (the position does not fit the
- * table) or ERR_STREAM (a value its type refuses).  A position that parses must:
- * compare equal to itself; survive its own checkpoint text (resume_texts
+ * table) or ERR_STREAM (a value its type refuses).  A position that parses
+ * must: compare equal to itself; survive its own checkpoint text (resume_texts
  * of it, parsed again, compares equal and writes the same text); and
  * order against the row's position one way only (compare(a, b) and
  * compare(b, a) have opposite signs).  The values must stay readable
@@ -110,7 +110,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < NSCHEMAS; i++)
 			if (!(tables[i] = schema_table_parse(
 				  schemas[i], strlen(schemas[i]), &e)))
-				fuzz_fail("a fixture schema", schemas[i], e.msg);
+				fuzz_fail("a fixture schema", schemas[i],
+					  e.msg);
 	}
 	t = tables[data[0] % NSCHEMAS];
 	p = data + 1;
@@ -120,9 +121,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	resume_init(&r2, t);
 	err_init(&e);
 	/* "" stands for no watermark, as a NULL column */
-	if (resume_parse(&r, "t", "j", t->watermark >= 0
-					   ? t->cols[t->watermark].name
-					   : NULL,
+	if (resume_parse(&r, "t", "j",
+			 t->watermark >= 0 ? t->cols[t->watermark].name : NULL,
 			 wm && *wm ? wm : NULL, key, &e) < 0) {
 		/* ERR_STREAM: a value its column's type refuses */
 		if (e.class != ERR_USAGE && e.class != ERR_STREAM)
@@ -150,9 +150,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!k1c || (w1 && !w1c))
 			abort();
 		if (resume_parse(&r2, "t", "j",
-				 t->watermark >= 0
-				     ? t->cols[t->watermark].name
-				     : NULL,
+				 t->watermark >= 0 ? t->cols[t->watermark].name
+						   : NULL,
 				 w1c, k1c, &e) < 0)
 			fuzz_fail("its own text does not parse", k1c, e.msg);
 		if (resume_compare(&r, r.ck, r2.ck) != 0)
@@ -161,8 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (resume_keep_last(&r2, r2.ck, &e) < 0 ||
 		    resume_texts(&r2, &k2, &w2, &e) < 0)
 			fuzz_fail("the second text", e.msg, k1c);
-		if (strcmp(k1c, k2) != 0 ||
-		    (w1c == NULL) != (w2 == NULL) ||
+		if (strcmp(k1c, k2) != 0 || (w1c == NULL) != (w2 == NULL) ||
 		    (w1c && strcmp(w1c, w2) != 0))
 			fuzz_fail("its text changes", k1c, k2);
 		free(k1c);

@@ -20,8 +20,8 @@
 
 #include "base/err.h"
 #include "stream/schema.h"
-#include "transform/transform.h"
 #include "stream/value.h"
+#include "transform/transform.h"
 
 #include "fixture.h"
 

@@ -32,9 +32,9 @@
 #include <zstd.h>
 
 #include "base/buf.h"
-#include "stream/digest.h"
 #include "base/err.h"
 #include "base/json.h"
+#include "stream/digest.h"
 #include "stream/rowfmt.h"
 #include "stream/schema.h"
 #include "stream/stream.h"

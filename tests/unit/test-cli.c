@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "stage/cli.h"
 #include "base/err.h"
+#include "stage/cli.h"
 #include "tap.h"
 
 static void test_split(void)

@@ -15,8 +15,8 @@
 #include "db/loadfmt.h"
 #include "db/mysql/mytext.h"
 #include "db/pg/pgbin.h"
-#include "tap.h"
 #include "stream/value.h"
+#include "tap.h"
 
 static void put16(struct buf *b, uint16_t v)
 {

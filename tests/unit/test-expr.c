@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "transform/expr.h"
 #include "stream/schema.h"
 #include "tap.h"
+#include "transform/expr.h"
 
 static const char schema_json[] =
     "{\"name\":\"m\",\"columns\":["

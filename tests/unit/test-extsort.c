@@ -109,8 +109,8 @@ int main(void)
 	if (big && s) {
 		memset(big, 'm', 4 * EXTSORT_MIN_BUDGET);
 		TAP_CHECK(extsort_add(s, "z", 1, &e) == 0 &&
-			      extsort_add(s, big, 4 * EXTSORT_MIN_BUDGET,
-					  &e) == 0 &&
+			      extsort_add(s, big, 4 * EXTSORT_MIN_BUDGET, &e) ==
+				  0 &&
 			      extsort_add(s, "a", 1, &e) == 0 &&
 			      extsort_finish(s, &e) == 0,
 			  "a record larger than the budget is taken");

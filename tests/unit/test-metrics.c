@@ -20,8 +20,8 @@
 
 #include "base/err.h"
 #include "stage/metrics.h"
-#include "tap.h"
 #include "stream/value.h"
+#include "tap.h"
 
 #define T2024 INT64_C(1704067200) /* 2024-01-01T00:00:00Z */
 #define DAY2024 19723		  /* the same day, in days */

@@ -10,10 +10,10 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/utf8.h"
 #include "db/pg/pgname.h"
 #include "stream/schema.h"
 #include "tap.h"
-#include "base/utf8.h"
 
 static char *repeat(const char *s, size_t n)
 {
@@ -75,8 +75,7 @@ static void test_fit(void)
 	TAP_EQ_STR(out, want, "54 bytes, '_', 8 hex of XXH3-64 of the name");
 
 	TAP_EQ_INT(pgname_fit(e64, out), 1, "64 x 'é' are shortened");
-	TAP_CHECK(strlen(out) <= 63, "to at most 63 bytes (%zu)",
-		  strlen(out));
+	TAP_CHECK(strlen(out) <= 63, "to at most 63 bytes (%zu)", strlen(out));
 	TAP_CHECK(utf8_valid(out, strlen(out)), "never inside a character");
 	TAP_EQ_UINT(strlen(out), 54 + 9, "27 characters kept (54 bytes)");
 	{

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stream/digest.h"
 #include "db/rowbuf.h"
+#include "stream/digest.h"
 #include "stream/schema.h"
 #include "tap.h"
 

@@ -15,8 +15,8 @@
 #include "base/json.h"
 #include "stream/rowfmt.h"
 #include "stream/schema.h"
-#include "tap.h"
 #include "stream/value.h"
+#include "tap.h"
 
 static struct schema_table *mk_table(const char *json)
 {
@@ -638,14 +638,16 @@ static int flush_into(void *ctx, struct buf *b, struct err *e)
  */
 static void test_sliced(void)
 {
-	struct schema_table *t = mk_table(
-	    "{\"name\":\"big\",\"columns\":["
-	    "{\"name\":\"id\",\"type\":\"int64\"},"
-	    "{\"name\":\"s\",\"type\":\"text\"},"
-	    "{\"name\":\"b\",\"type\":\"bytes\"},"
-	    "{\"name\":\"j\",\"type\":\"json\"}]}");
-	static const char pieces[][4] = { "\"", "\\", "\t", "\n", "\r", ",",
-					  "\x01", "\xc3\xa9", "\xe2\x82\xac", "a" };
+	struct schema_table *t =
+	    mk_table("{\"name\":\"big\",\"columns\":["
+		     "{\"name\":\"id\",\"type\":\"int64\"},"
+		     "{\"name\":\"s\",\"type\":\"text\"},"
+		     "{\"name\":\"b\",\"type\":\"bytes\"},"
+		     "{\"name\":\"j\",\"type\":\"json\"}]}");
+	static const char pieces[][4] = { "\"",	  "\\",	      "\t",
+					  "\n",	  "\r",	      ",",
+					  "\x01", "\xc3\xa9", "\xe2\x82\xac",
+					  "a" };
 	size_t len = (3u << 20) + 77;
 	char *s = malloc(len), *bin = malloc(len), *js = malloc(len);
 	uint64_t x = 88172645463325252ull;
@@ -689,10 +691,12 @@ static void test_sliced(void)
 		buf_init(&line, 64u << 20);
 		buf_init(&got, 64u << 20);
 		TAP_CHECK(rowfmt_row(&whole, kinds[k], t, r, &e) == 0 &&
-			      rowfmt_row_to(&line, kinds[k], t, r, &fl, &e) == 0 &&
+			      rowfmt_row_to(&line, kinds[k], t, r, &fl, &e) ==
+				  0 &&
 			      flush_into(&got, &line, &e) == 0,
 			  "format %zu: a row of three 3 MiB values, whole and "
-			  "in slices", k);
+			  "in slices",
+			  k);
 		TAP_EQ_MEM(got.data, got.len, whole.data, whole.len,
 			   "format %zu: slices give the same bytes", k);
 		TAP_CHECK(line.cap < (8u << 20),

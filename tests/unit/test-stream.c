@@ -21,12 +21,12 @@
 #include <zstd.h>
 
 #include "base/buf.h"
-#include "stream/digest.h"
 #include "base/err.h"
+#include "stream/digest.h"
 #include "stream/schema.h"
 #include "stream/stream.h"
-#include "tap.h"
 #include "stream/value.h"
+#include "tap.h"
 
 #define BIG (256u << 20)
 

@@ -16,8 +16,8 @@
 
 #include "base/buf.h"
 #include "base/err.h"
-#include "tap.h"
 #include "stream/value.h"
+#include "tap.h"
 
 #define MAXB (64u << 20)
 
@@ -1681,10 +1681,13 @@ static void test_canonical(void)
 
 	/* the examples of ferry-stream(5) */
 	check_canon_bytes(VALUE_INT64, vi(-1), "0402000000000000002d31", "-1");
-	check_canon_bytes(VALUE_UINT64, vu(300), "0403000000000000003330" "30",
+	check_canon_bytes(VALUE_UINT64, vu(300),
+			  "0403000000000000003330"
+			  "30",
 			  "300");
 	check_canon_bytes(VALUE_INT64, vi(INT64_MIN),
-			  "041400000000000000" "2d39323233333732303336383534373735383038",
+			  "041400000000000000"
+			  "2d39323233333732303336383534373735383038",
 			  "INT64_MIN");
 	check_canon_bytes(VALUE_FLOAT64, vf(NAN), "03000000000000f87f", "NaN");
 	check_canon_bytes(VALUE_FLOAT64, vf(-0.0), "030000000000000080", "-0");
@@ -1824,15 +1827,17 @@ static void test_days(void)
 static void test_compare_int_uint(void)
 {
 	static const int64_t is[] = { INT64_MIN, -1, 0, 1, 42, INT64_MAX };
-	static const uint64_t us[] = { 0, 1, 42, (uint64_t)INT64_MAX,
-				       (uint64_t)INT64_MAX + 1, UINT64_MAX };
+	static const uint64_t us[] = {
+		0,	   1, 42, (uint64_t)INT64_MAX, (uint64_t)INT64_MAX + 1,
+		UINT64_MAX
+	};
 
 	for (size_t i = 0; i < sizeof(is) / sizeof(is[0]); i++)
 		for (size_t j = 0; j < sizeof(us) / sizeof(us[0]); j++) {
 			struct value a = { .v.i = is[i] }, b = { .v.u = us[j] };
 			int want = is[i] < 0 || (uint64_t)is[i] < us[j] ? -1
-				   : (uint64_t)is[i] > us[j]		 ? 1
-									 : 0;
+				   : (uint64_t)is[i] > us[j]		? 1
+									: 0;
 			int got = value_compare_mixed(VALUE_INT64, &a,
 						      VALUE_UINT64, &b);
 			int back = value_compare_mixed(VALUE_UINT64, &b,
@@ -1942,8 +1947,8 @@ static void test_canonical_doc_examples(void)
 			continue;
 		buf_init(&b, 1024);
 		buf_init(&scratch, 1024);
-		if (TAP_CHECK(value_parse((enum value_type)t, text, strlen(text),
-					  &scratch, &v, &e) == 0,
+		if (TAP_CHECK(value_parse((enum value_type)t, text,
+					  strlen(text), &scratch, &v, &e) == 0,
 			      "doc example %s '%s' parses", type, text) &&
 		    TAP_CHECK(value_canonical(&b, (enum value_type)t, &v, &e) ==
 				  0,
@@ -2003,7 +2008,8 @@ static void test_canonical_next(void)
 		ok = value_canonical_next(&p, end, &t, &v) == 0 &&
 		     value_canonical(&again, t, &v, &e) == 0;
 	}
-	TAP_CHECK(ok && p == end, "value_canonical_next reads a row to its end");
+	TAP_CHECK(ok && p == end,
+		  "value_canonical_next reads a row to its end");
 	TAP_EQ_MEM(again.data, again.len, row.data, row.len,
 		   "and its values encode as before");
 	p = row.data;

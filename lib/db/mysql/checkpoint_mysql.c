@@ -38,8 +38,7 @@ struct got_one {
 	char *v;
 };
 
-static int got_value(void *ctx, char **row, size_t *lens,
-		     struct err *e)
+static int got_value(void *ctx, char **row, size_t *lens, struct err *e)
 {
 	struct got_one *g = ctx;
 	(void)lens;
@@ -55,9 +54,8 @@ int checkpoint_my_lock(MYSQL *conn, const char *job, struct err *e)
 	int ok;
 
 	/* lock names are at most 64 characters: a hash of the job's */
-	if (myutil_select(conn,
-			  "SELECT GET_LOCK(CONCAT('ferry ', SHA1(?)), 0)", p, 1,
-			  1, got_value, &g, e) < 0) {
+	if (myutil_select(conn, "SELECT GET_LOCK(CONCAT('ferry ', SHA1(?)), 0)",
+			  p, 1, 1, got_value, &g, e) < 0) {
 		err_prefix(e, "locking the job");
 		free(g.v);
 		return -1;
@@ -72,9 +70,9 @@ int checkpoint_my_lock(MYSQL *conn, const char *job, struct err *e)
 	return 0;
 }
 
-#define MY_SELECT_CHECKPOINT                                                  \
-	"SELECT rows_loaded, last_key, last_watermark, watermark_column, "    \
-	"state, keys_pending, DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%sZ')" \
+#define MY_SELECT_CHECKPOINT                                                   \
+	"SELECT rows_loaded, last_key, last_watermark, watermark_column, "     \
+	"state, keys_pending, DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%sZ')"   \
 	", table_name FROM " CHECKPOINT_TABLE " WHERE job = ?"
 
 int checkpoint_my_read(MYSQL *conn, const char *job, const char *table,
@@ -117,8 +115,8 @@ int checkpoint_my_write(MYSQL *conn, const char *job, const char *table,
 }
 
 int checkpoint_my_read_job(const struct uri *u, const char *defaults_file,
-			  unsigned ct, unsigned rt, const char *job,
-			  struct checkpoint_job *j, struct err *e)
+			   unsigned ct, unsigned rt, const char *job,
+			   struct checkpoint_job *j, struct err *e)
 {
 	MYSQL *conn = mysql_init(NULL);
 	const char *p[1] = { job };
@@ -135,9 +133,8 @@ int checkpoint_my_read_job(const struct uri *u, const char *defaults_file,
 			  "'" CHECKPOINT_TABLE "'",
 			  NULL, 0, 1, got_value, &g, e) < 0)
 		goto out;
-	if (g.found &&
-	    myutil_select(conn, MY_SELECT_CHECKPOINT, p, 1, 8, checkpoint_job_row, j,
-			  e) < 0)
+	if (g.found && myutil_select(conn, MY_SELECT_CHECKPOINT, p, 1, 8,
+				     checkpoint_job_row, j, e) < 0)
 		goto out;
 	rc = 0;
 out:

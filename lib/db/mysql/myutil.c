@@ -159,7 +159,8 @@ int myutil_exec(MYSQL *conn, const char *sql, const char *const *params,
 	if (!st)
 		return err_oom(e);
 	if (nparams > MYUTIL_MAX_COLS) {
-		err_set(e, ERR_SYSTEM, "internal error: %u parameters", nparams);
+		err_set(e, ERR_SYSTEM, "internal error: %u parameters",
+			nparams);
 		goto out;
 	}
 	memset(b, 0, sizeof(b));

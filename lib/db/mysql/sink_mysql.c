@@ -48,13 +48,13 @@
 #include <strings.h>
 
 #include "base/buf.h"
+#include "base/utf8.h"
 #include "db/loadfmt.h"
 #include "db/mysql/checkpoint_mysql.h"
 #include "db/mysql/myutil.h"
-#include "db/rowbuf.h"
 #include "db/mysql/sink_mysql.h"
+#include "db/rowbuf.h"
 #include "db/sink_int.h"
-#include "base/utf8.h"
 
 /* encoded bytes that make one LOAD DATA statement */
 #define MY_FLUSH_AT (8u << 20)
@@ -806,8 +806,8 @@ static int add_col_type(int native_uuid, struct buf *b,
 		if (!enum_fits(c)) {
 			size_t w = 255;
 			for (size_t i = 0; i < c->nlabels; i++) {
-				size_t chars = utf8_chars(
-				    c->labels[i], strlen(c->labels[i]));
+				size_t chars = utf8_chars(c->labels[i],
+							  strlen(c->labels[i]));
 				if (chars > w)
 					w = chars;
 			}
@@ -1319,7 +1319,7 @@ static int my_checkpoint_write(struct sink *s, const char *table,
 }
 
 static const struct sink_ops my_ops = {
-	my_begin_table, my_write_row,	     my_end_table,	  my_abort_table,
+	my_begin_table, my_write_row,	    my_end_table,	 my_abort_table,
 	my_close,	my_checkpoint_read, my_checkpoint_write,
 };
 

@@ -13,11 +13,10 @@
 #include <string.h>
 
 #include "base/buf.h"
-#include "db/mysql/myutil.h"
 #include "db/mysql/mytext.h"
+#include "db/mysql/myutil.h"
 #include "db/source_int.h"
 #include "stream/stream.h"
-
 
 struct my_source {
 	struct source base;
@@ -499,8 +498,8 @@ fail:
 
 /* a position column (rhs 0), or its `after` value (rhs 1), which waits in
  * a user variable set with a bound parameter */
-static int my_pos_expr(struct buf *b, const struct schema_column *c,
-		       size_t i, int rhs, struct err *e)
+static int my_pos_expr(struct buf *b, const struct schema_column *c, size_t i,
+		       int rhs, struct err *e)
 {
 	const char *as = "BINARY";
 
@@ -543,7 +542,8 @@ static int my_set_after(struct my_source *m, const struct source_query *q,
 			goto out;
 		/* MySQL's datetime text: a space, and no zone (the
 		 * session is in UTC) */
-		if (c->type == VALUE_TIMESTAMP || c->type == VALUE_TIMESTAMPTZ) {
+		if (c->type == VALUE_TIMESTAMP ||
+		    c->type == VALUE_TIMESTAMPTZ) {
 			char *tp = memchr(v.data, 'T', v.len);
 			if (tp)
 				*tp = ' ';
@@ -659,7 +659,8 @@ static int my_open_rows(struct source *s, const struct source_query *q,
 		for (size_t i = 0; i < t->npk; i++) {
 			const struct schema_column *c = &t->cols[t->pk[i]];
 			int bin = c->type == VALUE_TEXT ||
-				  c->type == VALUE_ENUM || c->type == VALUE_UUID;
+				  c->type == VALUE_ENUM ||
+				  c->type == VALUE_UUID;
 			if ((i && buf_adds(&m->sql, ", ", e) < 0) ||
 			    (bin && buf_adds(&m->sql, "CAST(", e) < 0) ||
 			    myutil_quote_ident(&m->sql, c->name, e) < 0 ||
@@ -895,8 +896,8 @@ static int my_facts(struct source *s, const struct schema_table *t, int exact,
 	if (buf_adds(&q, "SELECT 1 FROM ", e) < 0 ||
 	    myutil_quote_ident(&q, t->table, e) < 0 ||
 	    buf_adds(&q, " LIMIT 1", e) < 0 ||
-	    my_first_row(m, (char *)q.data, q.len, got_one, &f->has_rows,
-			 e) < 0)
+	    my_first_row(m, (char *)q.data, q.len, got_one, &f->has_rows, e) <
+		0)
 		goto out;
 	for (size_t i = 0; i < t->ncols; i++)
 		f->odd[i] = -1;
@@ -915,7 +916,8 @@ static int my_facts(struct source *s, const struct schema_table *t, int exact,
 			f->odd[i] = 0;
 			if (buf_adds(&q, b ? ", SUM(" : ", SUM(YEAR(", e) < 0 ||
 			    myutil_quote_ident(&q, c->name, e) < 0 ||
-			    buf_adds(&q, b ? " NOT IN (0, 1))" : ") = 0 OR MONTH(",
+			    buf_adds(&q,
+				     b ? " NOT IN (0, 1))" : ") = 0 OR MONTH(",
 				     e) < 0)
 				goto out;
 			if (d && (myutil_quote_ident(&q, c->name, e) < 0 ||
@@ -926,8 +928,8 @@ static int my_facts(struct source *s, const struct schema_table *t, int exact,
 		}
 		if (buf_adds(&q, " FROM ", e) < 0 ||
 		    myutil_quote_ident(&q, t->table, e) < 0 ||
-		    my_first_row(m, (char *)q.data, q.len, got_counts, &oc,
-				 e) < 0)
+		    my_first_row(m, (char *)q.data, q.len, got_counts, &oc, e) <
+			0)
 			goto out;
 		f->rows_exact = f->rows_known = 1;
 	}
@@ -957,9 +959,9 @@ static int my_server(struct source *s, struct source_server *f, struct err *e)
 		return -1;
 	/* without NO_ZERO_DATE (or TRADITIONAL, which holds it) the
 	 * server takes '0000-00-00'; NO_ZERO_IN_DATE alone still takes it */
-	f->zero_dates_allowed = !f->sql_mode ||
-				(!strstr(f->sql_mode, "NO_ZERO_DATE") &&
-				 !strstr(f->sql_mode, "TRADITIONAL"));
+	f->zero_dates_allowed =
+	    !f->sql_mode || (!strstr(f->sql_mode, "NO_ZERO_DATE") &&
+			     !strstr(f->sql_mode, "TRADITIONAL"));
 	return 0;
 }
 
@@ -1025,8 +1027,10 @@ static int my_per_day(struct source *s, const struct schema_table *t,
 	    myutil_quote_ident(&q, t->table, e) < 0 ||
 	    buf_adds(&q, " WHERE ", e) < 0 ||
 	    buf_add(&q, cn.data, cn.len, e) < 0 ||
-	    buf_adds(&q, " >= DATE_SUB(CAST(? AS DATE), INTERVAL "
-		     "CAST(? AS UNSIGNED) DAY) GROUP BY d ORDER BY d", e) < 0 ||
+	    buf_adds(&q,
+		     " >= DATE_SUB(CAST(? AS DATE), INTERVAL "
+		     "CAST(? AS UNSIGNED) DAY) GROUP BY d ORDER BY d",
+		     e) < 0 ||
 	    myutil_select(m->conn, (char *)q.data, params, 2, 2, got_day, &d,
 			  e) < 0)
 		goto out;
@@ -1041,9 +1045,8 @@ out:
 }
 
 static const struct source_ops my_ops = {
-	my_begin,     my_list_tables, my_describe,
-	my_open_rows, my_next_row,    my_close,
-	my_facts,     my_server,      my_per_day,
+	my_begin, my_list_tables, my_describe, my_open_rows, my_next_row,
+	my_close, my_facts,	  my_server,   my_per_day,
 };
 
 struct source *source_mysql_open(const struct uri *u,

@@ -13,12 +13,13 @@ static int pg_exec(PGconn *c, const char *sql, int nparams,
 		   const char *const *params, PGresult **out, const char *what,
 		   struct err *e)
 {
-	PGresult *r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
+	PGresult *r =
+	    PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(r);
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		pgutil_msg(e, what, r ? PQresultErrorMessage(r)
-				      : PQerrorMessage(c));
+		pgutil_msg(e, what,
+			   r ? PQresultErrorMessage(r) : PQerrorMessage(c));
 		PQclear(r);
 		return -1;
 	}
@@ -116,8 +117,8 @@ int checkpoint_pg_lock(struct pg_conn *conn, const char *job, struct err *e)
 	return 0;
 }
 
-int checkpoint_pg_read(struct pg_conn *conn, const char *job,
-		       const char *table, struct checkpoint *c, struct err *e)
+int checkpoint_pg_read(struct pg_conn *conn, const char *job, const char *table,
+		       struct checkpoint *c, struct err *e)
 {
 	const char *p[3] = { job, table, NULL };
 	char *legacy;
@@ -125,7 +126,8 @@ int checkpoint_pg_read(struct pg_conn *conn, const char *job,
 	int rc = -1;
 
 	memset(c, 0, sizeof(*c));
-	if (checkpoint_check_table(table, e) < 0 || !(legacy = legacy_name(table, e)))
+	if (checkpoint_check_table(table, e) < 0 ||
+	    !(legacy = legacy_name(table, e)))
 		return -1;
 	p[2] = legacy;
 	rc = pg_exec((PGconn *)conn,
@@ -147,18 +149,18 @@ int checkpoint_pg_read(struct pg_conn *conn, const char *job,
 		c->rows = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
 		c->done = strcmp(PQgetvalue(r, 0, 4), "done") == 0;
 		c->keys_pending = strcmp(PQgetvalue(r, 0, 5), "t") == 0;
-		if (checkpoint_dup(&c->last_key, PQgetisnull(r, 0, 1)
-						  ? NULL
-						  : PQgetvalue(r, 0, 1),
-				e) < 0 ||
+		if (checkpoint_dup(&c->last_key,
+				   PQgetisnull(r, 0, 1) ? NULL
+							: PQgetvalue(r, 0, 1),
+				   e) < 0 ||
 		    checkpoint_dup(&c->last_watermark,
-				PQgetisnull(r, 0, 2) ? NULL
-						     : PQgetvalue(r, 0, 2),
-				e) < 0 ||
+				   PQgetisnull(r, 0, 2) ? NULL
+							: PQgetvalue(r, 0, 2),
+				   e) < 0 ||
 		    checkpoint_dup(&c->watermark_column,
-				PQgetisnull(r, 0, 3) ? NULL
-						     : PQgetvalue(r, 0, 3),
-				e) < 0 ||
+				   PQgetisnull(r, 0, 3) ? NULL
+							: PQgetvalue(r, 0, 3),
+				   e) < 0 ||
 		    checkpoint_dup(&c->updated_at, PQgetvalue(r, 0, 6), e) < 0)
 			goto out;
 	}
@@ -210,7 +212,8 @@ int checkpoint_pg_write(struct pg_conn *conn, const char *job,
 }
 
 int checkpoint_pg_read_job(const struct uri *u, unsigned ct, unsigned rt,
-		       const char *job, struct checkpoint_job *j, struct err *e)
+			   const char *job, struct checkpoint_job *j,
+			   struct err *e)
 {
 	PGconn *conn = (PGconn *)pgutil_connect(u->conninfo, ct, rt);
 	const char *p[1] = { job };
@@ -247,8 +250,8 @@ int checkpoint_pg_read_job(const struct uri *u, unsigned ct, unsigned rt,
 		size_t lens[8];
 		int jrc;
 		for (int k = 0; k < 8; k++) {
-			row[k] = PQgetisnull(r, i, k) ? NULL
-						      : PQgetvalue(r, i, k);
+			row[k] =
+			    PQgetisnull(r, i, k) ? NULL : PQgetvalue(r, i, k);
 			lens[k] = (size_t)PQgetlength(r, i, k);
 		}
 		/* keys_pending::text is "true"/"false" */
@@ -257,15 +260,14 @@ int checkpoint_pg_read_job(const struct uri *u, unsigned ct, unsigned rt,
 		    strcmp(PQgetvalue(r, i, 8), "true") != 0) {
 			/* the previous release's spelling: schema.table */
 			const char *dot = strchr(row[7], '.');
-			char *sc = dot ? strndup(row[7],
-						 (size_t)(dot - row[7]))
+			char *sc = dot ? strndup(row[7], (size_t)(dot - row[7]))
 				       : NULL;
 			if (dot && !sc) {
 				err_oom(e);
 				goto out;
 			}
-			name = schema_name_format(sc, dot ? dot + 1 : row[7],
-						  e);
+			name =
+			    schema_name_format(sc, dot ? dot + 1 : row[7], e);
 			free(sc);
 			if (!name)
 				goto out;

@@ -17,8 +17,8 @@ int checkpoint_pg_ensure(struct pg_conn *conn, struct err *e);
 /* Hold the job's session lock, or fail (ERR_DB) when another run has it. */
 int checkpoint_pg_lock(struct pg_conn *conn, const char *job, struct err *e);
 /* Read (job, table); c->found 0 when there is no row (nor table). */
-int checkpoint_pg_read(struct pg_conn *conn, const char *job,
-		       const char *table, struct checkpoint *c, struct err *e);
+int checkpoint_pg_read(struct pg_conn *conn, const char *job, const char *table,
+		       struct checkpoint *c, struct err *e);
 /* Insert or replace (job, table) with c. */
 int checkpoint_pg_write(struct pg_conn *conn, const char *job,
 			const char *table, const struct checkpoint *c,

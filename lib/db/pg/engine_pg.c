@@ -8,8 +8,8 @@
 #include "db/pg/checkpoint_pg.h"
 #include "db/pg/pgname.h"
 #include "db/pg/sink_pg.h"
-#include "db/source_int.h"
 #include "db/sink_int.h"
+#include "db/source_int.h"
 
 static int starts(const char *s, const char *p)
 {
@@ -23,9 +23,9 @@ static int foreign_text(const char *st)
 	       strcmp(st, "citext") != 0 && !starts(st, "character");
 }
 
-static int read_job(const struct uri *u, const char *defaults_file,
-		    unsigned ct, unsigned rt, const char *job,
-		    struct checkpoint_job *j, struct err *e)
+static int read_job(const struct uri *u, const char *defaults_file, unsigned ct,
+		    unsigned rt, const char *job, struct checkpoint_job *j,
+		    struct err *e)
 {
 	(void)defaults_file; /* libpq reads its own files */
 	return checkpoint_pg_read_job(u, ct, rt, job, j, e);

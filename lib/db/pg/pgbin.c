@@ -43,7 +43,8 @@ enum pgbin_kind pgbin_kind(enum value_type t, const char *ty, char typtype)
 	case VALUE_ENUM: return texty(ty, typtype) ? PGB_TEXT : PGB_NONE;
 	case VALUE_JSON:
 		return is(ty, "jsonb") ? PGB_JSONB
-		       : is(ty, "json") || (texty(ty, typtype) && typtype != 'e')
+		       : is(ty, "json") ||
+			       (texty(ty, typtype) && typtype != 'e')
 			   ? PGB_TEXT
 			   : PGB_NONE;
 	case VALUE_BYTES: return is(ty, "bytea") ? PGB_BYTEA : PGB_NONE;
@@ -55,7 +56,7 @@ enum pgbin_kind pgbin_kind(enum value_type t, const char *ty, char typtype)
 			   ? PGB_TIMESTAMP
 			   : PGB_NONE;
 	case VALUE_UUID:
-		return is(ty, "uuid") ? PGB_UUID
+		return is(ty, "uuid")			      ? PGB_UUID
 		       : texty(ty, typtype) && typtype != 'e' ? PGB_UUID_TEXT
 							      : PGB_NONE;
 	default: return PGB_NONE;
@@ -85,7 +86,7 @@ static unsigned char *be64(unsigned char *p, uint64_t v)
 
 int pgbin_header(struct buf *b, struct err *e)
 {
-	static const unsigned char h[19] = { 'P', 'G', 'C', 'O', 'P', 'Y',
+	static const unsigned char h[19] = { 'P',  'G',	 'C',  'O',  'P', 'Y',
 					     '\n', 0377, '\r', '\n', 0 };
 	return buf_add(b, h, sizeof(h), e); /* flags and extension: 0 */
 }
@@ -110,8 +111,10 @@ static unsigned char *field(struct buf *b, size_t n, struct err *e)
 	unsigned char *p;
 
 	if (n > INT32_MAX) {
-		err_set(e, ERR_STREAM, "a value of %zu bytes is too long for "
-				       "PostgreSQL", n);
+		err_set(e, ERR_STREAM,
+			"a value of %zu bytes is too long for "
+			"PostgreSQL",
+			n);
 		return NULL;
 	}
 	if (buf_reserve(b, 4 + n, e) < 0)
@@ -321,10 +324,10 @@ int pgbin_value(struct buf *b, enum pgbin_kind k, enum value_type t,
 		return 0;
 	}
 	case PGB_DATE: {
-		int64_t d = v->v.i == VALUE_DATE_NEG_INF   ? INT32_MIN
-			    : v->v.i == VALUE_DATE_POS_INF ? INT32_MAX
-							   : v->v.i -
-								 PG_EPOCH_DAYS;
+		int64_t d = v->v.i == VALUE_DATE_NEG_INF ? INT32_MIN
+			    : v->v.i == VALUE_DATE_POS_INF
+				? INT32_MAX
+				: v->v.i - PG_EPOCH_DAYS;
 		if (!(p = field(b, 4, e)))
 			return -1;
 		be32(p, (uint32_t)(int32_t)d);
@@ -336,9 +339,10 @@ int pgbin_value(struct buf *b, enum pgbin_kind k, enum value_type t,
 		be64(p, (uint64_t)v->v.i);
 		return 0;
 	case PGB_TIMESTAMP: {
-		int64_t us = v->v.i == VALUE_TS_NEG_INF	  ? INT64_MIN
-			     : v->v.i == VALUE_TS_POS_INF ? INT64_MAX
-							  : v->v.i - PG_EPOCH_US;
+		int64_t us = v->v.i == VALUE_TS_NEG_INF ? INT64_MIN
+			     : v->v.i == VALUE_TS_POS_INF
+				 ? INT64_MAX
+				 : v->v.i - PG_EPOCH_US;
 		if (!(p = field(b, 8, e)))
 			return -1;
 		be64(p, (uint64_t)us);
@@ -379,8 +383,7 @@ static uint64_t get64(const unsigned char *b)
 }
 
 int pgbin_tuple_size(const unsigned char *b, size_t avail, size_t ncols,
-		     size_t max_field, size_t *size, size_t *col,
-		     struct err *e)
+		     size_t max_field, size_t *size, size_t *col, struct err *e)
 {
 	size_t total = 2;
 	int16_t nf;
@@ -447,7 +450,8 @@ static int numeric_text(const unsigned char *b, size_t len, struct buf *out,
 	}
 	if (sign != 0 && sign != 0x4000)
 		return err_set(e, ERR_STREAM, "malformed numeric sign");
-#define DIGIT(i) ((i) >= 0 && (i) < ndigits ? get16(b + 8 + 2 * (size_t)(i)) : 0)
+#define DIGIT(i)                                                               \
+	((i) >= 0 && (i) < ndigits ? get16(b + 8 + 2 * (size_t)(i)) : 0)
 	/* a server's numeric is normalized, but the text must be canonical
 	 * whatever the bytes: no leading zero groups, no sign on a zero */
 	if (sign == 0x4000 && buf_addc(out, '-', e) < 0)
@@ -499,13 +503,20 @@ done:
 enum value_type pgbin_dec_type(enum pgbin_dec d)
 {
 	static const enum value_type t[PGBIN_DEC_COUNT] = {
-		[PGBIN_DEC_BOOL] = VALUE_BOOL,	    [PGBIN_DEC_INT2] = VALUE_INT64,
-		[PGBIN_DEC_INT4] = VALUE_INT64,	    [PGBIN_DEC_INT8] = VALUE_INT64,
-		[PGBIN_DEC_FLOAT4] = VALUE_FLOAT64, [PGBIN_DEC_FLOAT8] = VALUE_FLOAT64,
-		[PGBIN_DEC_NUMERIC] = VALUE_DECIMAL, [PGBIN_DEC_TEXT] = VALUE_TEXT,
-		[PGBIN_DEC_JSONB] = VALUE_JSON,	    [PGBIN_DEC_BYTES] = VALUE_BYTES,
-		[PGBIN_DEC_DATE] = VALUE_DATE,	    [PGBIN_DEC_TIME] = VALUE_TIME,
-		[PGBIN_DEC_TS] = VALUE_TIMESTAMP,   [PGBIN_DEC_UUID] = VALUE_UUID,
+		[PGBIN_DEC_BOOL] = VALUE_BOOL,
+		[PGBIN_DEC_INT2] = VALUE_INT64,
+		[PGBIN_DEC_INT4] = VALUE_INT64,
+		[PGBIN_DEC_INT8] = VALUE_INT64,
+		[PGBIN_DEC_FLOAT4] = VALUE_FLOAT64,
+		[PGBIN_DEC_FLOAT8] = VALUE_FLOAT64,
+		[PGBIN_DEC_NUMERIC] = VALUE_DECIMAL,
+		[PGBIN_DEC_TEXT] = VALUE_TEXT,
+		[PGBIN_DEC_JSONB] = VALUE_JSON,
+		[PGBIN_DEC_BYTES] = VALUE_BYTES,
+		[PGBIN_DEC_DATE] = VALUE_DATE,
+		[PGBIN_DEC_TIME] = VALUE_TIME,
+		[PGBIN_DEC_TS] = VALUE_TIMESTAMP,
+		[PGBIN_DEC_UUID] = VALUE_UUID,
 	};
 	return (unsigned)d < PGBIN_DEC_COUNT ? t[d] : VALUE_NULL;
 }

@@ -27,8 +27,7 @@ static int fit_len(const char *name, size_t len, char out[PGNAME_MAX + 1])
 		cut--;
 	h = XXH3_64bits(name, len);
 	memcpy(out, name, cut);
-	snprintf(out + cut, PGNAME_MAX + 1 - cut, "_%08x",
-		 (unsigned)(h >> 32));
+	snprintf(out + cut, PGNAME_MAX + 1 - cut, "_%08x", (unsigned)(h >> 32));
 	return 1;
 }
 
@@ -294,15 +293,15 @@ int pgname_run_add(struct pgname_run *r, const char *name, const char *pgname,
 			continue;
 		if (strcmp(r->from[i], name) == 0)
 			return 0;
-		return err_set(e, ERR_USAGE,
-			       "tables '%s' and '%s' are both '%s' in "
-			       "PostgreSQL, which keeps %d bytes of a name "
-			       "(rename one)",
-			       err_quote(qa, sizeof(qa), r->from[i],
-					 strlen(r->from[i]), 256),
-			       err_quote(qb, sizeof(qb), name, strlen(name),
-					 256),
-			       pgname, PGNAME_MAX);
+		return err_set(
+		    e, ERR_USAGE,
+		    "tables '%s' and '%s' are both '%s' in "
+		    "PostgreSQL, which keeps %d bytes of a name "
+		    "(rename one)",
+		    err_quote(qa, sizeof(qa), r->from[i], strlen(r->from[i]),
+			      256),
+		    err_quote(qb, sizeof(qb), name, strlen(name), 256), pgname,
+		    PGNAME_MAX);
 	}
 	if (!(f = realloc(r->from, (r->n + 1) * sizeof(*f))))
 		return err_oom(e);

@@ -33,7 +33,7 @@
 #include "base/err.h"
 #include "stream/schema.h"
 
-#define PGNAME_MAX 63 /* bytes PostgreSQL keeps of a name */
+#define PGNAME_MAX 63  /* bytes PostgreSQL keeps of a name */
 #define PGNAME_KEEP 54 /* bytes of a long name kept before the suffix */
 
 /*
@@ -59,17 +59,17 @@ int pgname_fit_table(struct buf *b, const char *name, struct err *e);
  * `target`.  Everything in it is owned by it; pgname_table_release frees.
  */
 struct pgname_table {
-	char *table;	  /* the target, fitted (schema.table kept) */
-	char *schema;	  /* its schema, fitted; NULL: public */
-	char *tname;	  /* its table part, fitted (a name may hold dots:
-			   * schema.h's name syntax) */
-	char **cols;	  /* per stream column, ncols of them */
+	char *table;  /* the target, fitted (schema.table kept) */
+	char *schema; /* its schema, fitted; NULL: public */
+	char *tname;  /* its table part, fitted (a name may hold dots:
+		       * schema.h's name syntax) */
+	char **cols;  /* per stream column, ncols of them */
 	size_t ncols;
-	char **indexes;	  /* per secondary index, after pgname_table_indexes;
-			   * else NULL */
+	char **indexes; /* per secondary index, after pgname_table_indexes;
+			 * else NULL */
 	size_t nindexes;
 	struct name_rename *renamed; /* the names that changed, in order:
-					* the table, columns, indexes */
+				      * the table, columns, indexes */
 	size_t nrenamed;
 };
 

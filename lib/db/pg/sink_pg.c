@@ -26,12 +26,12 @@
 
 #include "base/buf.h"
 #include "db/loadfmt.h"
+#include "db/pg/checkpoint_pg.h"
 #include "db/pg/pgbin.h"
 #include "db/pg/pgname.h"
-#include "db/pg/checkpoint_pg.h"
 #include "db/pg/pgutil.h"
-#include "db/rowbuf.h"
 #include "db/pg/sink_pg.h"
+#include "db/rowbuf.h"
 #include "db/sink_int.h"
 
 #define PG_COPY_CHUNK (256u << 10)
@@ -66,14 +66,14 @@ struct pg_sink {
 	struct buf plain; /* the same, for pg_get_serial_sequence */
 	char *tschema;	  /* the target's schema and table, unquoted */
 	char *ttable;
-	struct buf cols;  /* "c1", "c2", ... */
-	struct buf copy;  /* rows waiting for PQputCopyData */
+	struct buf cols; /* "c1", "c2", ... */
+	struct buf copy; /* rows waiting for PQputCopyData */
 	struct copy_queue q;
 	/* with rejects: the rows of the current sub-batch, kept to retry */
 	struct rowbuf keep;
 	struct buf lines; /* size_t start of each row's line in copy */
 	uint64_t rejected;
-	int *as_int; /* per column: bool written as 1/0 */
+	int *as_int;	      /* per column: bool written as 1/0 */
 	unsigned char *bkind; /* per column: its enum pgbin_kind */
 	int binary;	      /* this table's COPY is binary */
 	int in_copy;
@@ -97,9 +97,9 @@ static int add_primary_key(struct pg_sink *p, struct err *e);
 
 /* the oid of the target, found by its schema ($1) and table ($2) as
  * bound parameters, never through search_path */
-#define TARGET_OID                                                          \
-	"(SELECT c.oid FROM pg_catalog.pg_class c "                         \
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "         \
+#define TARGET_OID                                                             \
+	"(SELECT c.oid FROM pg_catalog.pg_class c "                            \
+	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "            \
 	"WHERE n.nspname = $1 AND c.relname = $2)"
 
 /* a type name of a PostgreSQL source, "schema.type" or "type" as
@@ -1166,9 +1166,10 @@ static int check_key_only(struct pg_sink *p, const struct schema_table *t,
 	 * in the catalog: compared under the stream's */
 	for (int i = 0; i < n; i++) {
 		int c = pgname_column_index(t, PQgetvalue(r, i, 0));
-		pk[i] = c >= 0 && strcmp(p->pn.cols[c], PQgetvalue(r, i, 0)) == 0
-			    ? t->cols[c].name
-			    : PQgetvalue(r, i, 0);
+		pk[i] =
+		    c >= 0 && strcmp(p->pn.cols[c], PQgetvalue(r, i, 0)) == 0
+			? t->cols[c].name
+			: PQgetvalue(r, i, 0);
 	}
 	rc = sink_check_key_columns(t, pk, (size_t)n, 0, e);
 out:
@@ -1390,8 +1391,8 @@ static int commit_and_go_on(struct pg_sink *p, struct err *e)
 	if (end_copy(p, e) < 0 ||
 	    (p->base.opts.mode == SINK_UPSERT && merge_stage(p, e) < 0) ||
 	    (p->base.opts.mode == SINK_DELETE && delete_staged(p, e) < 0) ||
-	    sink_checkpoint_commit(&p->base, p->t, p->rows, 0,
-				   keys_deferred(p), e) < 0 ||
+	    sink_checkpoint_commit(&p->base, p->t, p->rows, 0, keys_deferred(p),
+				   e) < 0 ||
 	    exec_ok(p, "COMMIT", e) < 0)
 		return -1;
 	p->in_tx = 0;
@@ -1456,8 +1457,7 @@ static int pg_write_row(struct sink *s, const struct value *row, struct err *e)
 static int fix_sequences(struct pg_sink *p, struct err *e)
 {
 	/* $3, the name quoted and schema-qualified, is only read as one */
-	const char *vals[3] = { p->tschema, p->ttable,
-				(char *)p->plain.data };
+	const char *vals[3] = { p->tschema, p->ttable, (char *)p->plain.data };
 	PGresult *r = PQexecParams(
 	    p->conn,
 	    "SELECT a.attname, pg_get_serial_sequence($3, a.attname) "
@@ -1642,12 +1642,12 @@ static int pg_checkpoint_read(struct sink *s, const char *table,
 static int pg_checkpoint_write(struct sink *s, const char *table,
 			       const struct checkpoint *c, struct err *e)
 {
-	return checkpoint_pg_write((struct pg_conn *)PGS(s)->conn,
-				   s->opts.job, table, c, e);
+	return checkpoint_pg_write((struct pg_conn *)PGS(s)->conn, s->opts.job,
+				   table, c, e);
 }
 
 static const struct sink_ops pg_ops = {
-	pg_begin_table, pg_write_row,	     pg_end_table,	  pg_abort_table,
+	pg_begin_table, pg_write_row,	    pg_end_table,	 pg_abort_table,
 	pg_close,	pg_checkpoint_read, pg_checkpoint_write,
 };
 
@@ -1694,9 +1694,9 @@ struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
 	    exec_ok(p, "SET TimeZone = 'UTC'", e) < 0 ||
 	    exec_ok(p, "SET client_min_messages = warning", e) < 0)
 		goto fail;
-	if (o->job && (checkpoint_pg_ensure((struct pg_conn *)p->conn, e) < 0 ||
-		       checkpoint_pg_lock((struct pg_conn *)p->conn, o->job,
-					  e) < 0))
+	if (o->job &&
+	    (checkpoint_pg_ensure((struct pg_conn *)p->conn, e) < 0 ||
+	     checkpoint_pg_lock((struct pg_conn *)p->conn, o->job, e) < 0))
 		goto fail;
 	return &p->base;
 fail:

@@ -22,7 +22,6 @@
 #define PG_EPOCH_US INT64_C(946684800000000)
 #define PG_EPOCH_DAYS 10957
 
-
 struct pg_source {
 	struct source base;
 	PGconn *conn;
@@ -244,7 +243,8 @@ static struct schema_table *pg_describe(struct source *s, const char *table,
 			col->type =
 			    map_type(PQgetvalue(c, i, 2), PQgetvalue(c, i, 3));
 			col->nullable = strcmp(PQgetvalue(c, i, 4), "t") != 0;
-			col->has_default = strcmp(PQgetvalue(c, i, 9), "t") == 0;
+			col->has_default =
+			    strcmp(PQgetvalue(c, i, 9), "t") == 0;
 			if (!PQgetisnull(c, i, 6)) {
 				col->precision =
 				    strtoll(PQgetvalue(c, i, 6), NULL, 10);
@@ -386,7 +386,8 @@ static enum pgbin_dec decoder_for(const struct schema_column *c)
 		       : strcmp(st, "integer") == 0 ? PGBIN_DEC_INT4
 						    : PGBIN_DEC_INT8;
 	case VALUE_FLOAT64:
-		return strcmp(st, "real") == 0 ? PGBIN_DEC_FLOAT4 : PGBIN_DEC_FLOAT8;
+		return strcmp(st, "real") == 0 ? PGBIN_DEC_FLOAT4
+					       : PGBIN_DEC_FLOAT8;
 	case VALUE_DECIMAL: return PGBIN_DEC_NUMERIC;
 	case VALUE_BYTES: return PGBIN_DEC_BYTES;
 	case VALUE_DATE: return PGBIN_DEC_DATE;
@@ -394,7 +395,9 @@ static enum pgbin_dec decoder_for(const struct schema_column *c)
 	case VALUE_TIMESTAMP:
 	case VALUE_TIMESTAMPTZ: return PGBIN_DEC_TS;
 	case VALUE_UUID: return PGBIN_DEC_UUID;
-	case VALUE_JSON: return strcmp(st, "jsonb") == 0 ? PGBIN_DEC_JSONB : PGBIN_DEC_TEXT;
+	case VALUE_JSON:
+		return strcmp(st, "jsonb") == 0 ? PGBIN_DEC_JSONB
+						: PGBIN_DEC_TEXT;
 	default: return PGBIN_DEC_TEXT;
 	}
 }
@@ -409,8 +412,8 @@ static int needs_cast(const struct schema_column *c)
 /* a position column (rhs 0), or its `after` value as a setting (rhs 1):
  * COPY takes no parameters, so the values wait in settings of the
  * transaction, set with bound parameters */
-static int pg_pos_expr(struct buf *b, const struct schema_column *c,
-		       size_t i, int rhs, struct err *e)
+static int pg_pos_expr(struct buf *b, const struct schema_column *c, size_t i,
+		       int rhs, struct err *e)
 {
 	int text = c->type == VALUE_TEXT || c->type == VALUE_ENUM;
 	const char *cast = "";
@@ -630,7 +633,7 @@ static int need(struct pg_source *p, size_t n, struct err *e)
 			return pg_fail(p, e, "reading rows");
 		if (p->pos == p->in.len && (size_t)got >= PG_ADOPT) {
 			buf_release(&p->in);
-	PQfreemem(p->chunk);
+			PQfreemem(p->chunk);
 			p->chunk = chunk;
 			p->chunk_len = (size_t)got;
 			p->pos = 0;
@@ -679,7 +682,8 @@ static int pg_next_row(struct source *s, const struct value **row,
 						"COPY ended before its header");
 		if (memcmp(in_data(p), sig, 11) != 0)
 			return err_set(e, ERR_DB, "not a binary COPY header");
-		off = 19 + ((size_t)in_data(p)[15] << 24 | (size_t)in_data(p)[16] << 16 |
+		off = 19 + ((size_t)in_data(p)[15] << 24 |
+			    (size_t)in_data(p)[16] << 16 |
 			    (size_t)in_data(p)[17] << 8 | in_data(p)[18]);
 		if ((rc = need(p, off, e)) <= 0)
 			return rc < 0 ? -1
@@ -703,16 +707,14 @@ static int pg_next_row(struct source *s, const struct value **row,
 				      t->ncols, STREAM_MAX_FIELD, &total, &col,
 				      e)) == 0)
 		if ((rc = need(p, total, e)) <= 0)
-			return rc < 0 ? -1
-				      : err_set(e, ERR_DB,
-						"COPY row cut short");
+			return rc < 0
+				   ? -1
+				   : err_set(e, ERR_DB, "COPY row cut short");
 	if (rc < 0)
-		return col == SIZE_MAX ? -1
-				       : err_prefix(e,
-						    "row %" PRIu64
-						    ", column %s",
-						    s->row_no + 1,
-						    t->cols[col].name);
+		return col == SIZE_MAX
+			   ? -1
+			   : err_prefix(e, "row %" PRIu64 ", column %s",
+					s->row_no + 1, t->cols[col].name);
 	s->row_no++;
 	if (pgbin_decode_row(p->dec, t->ncols, in_data(p) + p->pos, total,
 			     &p->scratch, p->row, &col, e) < 0) {
@@ -939,7 +941,8 @@ static int pg_facts(struct source *s, const struct schema_table *t, int exact,
 	PQclear(r);
 	r = NULL;
 	if (buf_adds(&q, "SELECT EXISTS (SELECT 1 FROM ", e) < 0 ||
-	    buf_add(&q, name.data, name.len, e) < 0 || buf_addc(&q, ')', e) < 0 ||
+	    buf_add(&q, name.data, name.len, e) < 0 ||
+	    buf_addc(&q, ')', e) < 0 ||
 	    !(r = pg_query(p, (char *)q.data, 0, NULL, e)))
 		goto out;
 	f->has_rows = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
@@ -1087,9 +1090,8 @@ out:
 }
 
 static const struct source_ops pg_ops = {
-	pg_begin,     pg_list_tables, pg_describe,
-	pg_open_rows, pg_next_row,    pg_close,
-	pg_facts,     pg_server,      pg_per_day,
+	pg_begin, pg_list_tables, pg_describe, pg_open_rows, pg_next_row,
+	pg_close, pg_facts,	  pg_server,   pg_per_day,
 };
 
 struct source *source_pg_open(const struct uri *u, const struct source_opts *o,
