@@ -7,7 +7,8 @@
 
 #include "base/utf8.h"
 #include "db/checkpoint_int.h"
-#include "db/engine_int.h"
+#include "db/mysql/checkpoint_mysql.h"
+#include "db/pg/checkpoint_pg.h"
 
 void checkpoint_release(struct checkpoint *c)
 {
@@ -108,8 +109,22 @@ int checkpoint_read_job(const struct uri *u, const char *defaults_file,
 			const char *job, checkpoint_fn fn, void *ctx,
 			struct err *e)
 {
+	/* every engine's checkpoint table: one line each */
+	static const struct {
+		enum uri_engine id;
+		int (*read_job)(const struct uri *, const char *, unsigned,
+				unsigned, const char *, struct checkpoint_job *,
+				struct err *);
+	} engines[] = {
+		{ URI_MYSQL, checkpoint_my_read_job },
+		{ URI_PG, checkpoint_pg_read_job },
+	};
 	struct checkpoint_job j = { fn, ctx };
 
-	return engine_of(u->engine)->impl->checkpoint_read_job(
-	    u, defaults_file, connect_timeout, read_timeout, job, &j, e);
+	for (size_t i = 0; i < sizeof(engines) / sizeof(engines[0]); i++)
+		if (engines[i].id == u->engine)
+			return engines[i].read_job(u, defaults_file,
+						   connect_timeout,
+						   read_timeout, job, &j, e);
+	return err_set(e, ERR_USAGE, "no checkpoint table for this database");
 }

@@ -8,7 +8,9 @@
  *
  * Each engine fills one struct engine in its folder
  * (db/mysql/engine_mysql.c, db/pg/engine_pg.c); engine.c lists them.
- * Adding an engine is its folder and one line there.
+ * Nothing here connects: a tool that asks links the engines' facts, not
+ * their sources and sinks (source.c, sink.c and checkpoint.c each list
+ * those).
  */
 #ifndef FERRY_ENGINE_H
 #define FERRY_ENGINE_H
@@ -68,7 +70,7 @@ struct engine {
 	const struct engine_impl *impl;
 };
 
-/* The engine of a URI's (never NULL for an engine uri.c parses). */
+/* The engine of a URI's; NULL only for an engine uri.c does not parse. */
 const struct engine *engine_of(enum uri_engine id);
 
 /* A run's names, empty; NULL with e set when out of memory. */

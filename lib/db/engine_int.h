@@ -1,27 +1,17 @@
 /*
- * engine_int - for the engines (db/mysql/, db/pg/) and the files of db/,
- * not for callers: the operations each engine fills in beside its facts
- * (engine.h), through which source.c, sink.c and checkpoint.c open it.
+ * engine_int - for the engines (db/mysql/, db/pg/), not for callers: the
+ * operations each fills in beside its facts (engine.h).  They build
+ * without a connection; what connects (source, sink, checkpoint) each
+ * opens through its own table (source.c, sink.c, checkpoint.c), so that
+ * a tool links the engines' halves it uses and no more.
  */
 #ifndef FERRY_ENGINE_INT_H
 #define FERRY_ENGINE_INT_H
 
-#include "db/checkpoint_int.h"
 #include "db/engine.h"
-#include "db/sink.h"
-#include "db/source.h"
 
 struct engine_impl {
 	enum uri_engine id;
-	struct source *(*source_open)(const struct uri *u,
-				      const struct source_opts *o,
-				      struct err *e);
-	struct sink *(*sink_open)(const struct uri *u,
-				  const struct sink_opts *o, struct err *e);
-	int (*checkpoint_read_job)(const struct uri *u,
-				   const char *defaults_file, unsigned ct,
-				   unsigned rt, const char *job,
-				   struct checkpoint_job *j, struct err *e);
 
 	/* engine_run_new's state, NULL: the run has none (names are kept
 	 * as they are); names NULL: engine_names keeps every name */

@@ -1123,7 +1123,7 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	struct table_check tc;
 	const struct schema_table *t;
 	const struct engine *en = engine_of(u->engine);
-	struct held_tables held = { NULL, en->names_nocase };
+	struct held_tables held = { NULL, en ? en->names_nocase : 0 };
 	size_t nnames = 0;
 	cJSON *root = NULL, *tabs;
 	struct engine_names nm;
@@ -1138,6 +1138,8 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	so.defaults_file = o->defaults_file;
 	so.connect_timeout = o->connect_timeout;
 	so.read_timeout = o->read_timeout;
+	if (!en)
+		return err_set(e, ERR_SYSTEM, "internal error: no engine");
 	if (!(r = stream_reader_new(in, o->in_name, e)))
 		return -1;
 	if (!(run = engine_run_new(en, e)))

@@ -567,6 +567,8 @@ int inventory_run(const struct uri *u, const struct inventory_opts *o,
 
 	*report = NULL;
 	memset(&sv, 0, sizeof(sv));
+	if (!en)
+		return err_set(e, ERR_SYSTEM, "internal error: no engine");
 	if (rates_load(&rt, o, e) < 0)
 		goto out;
 	for (size_t i = 0; i < o->ntime_columns; i++) {

@@ -1,15 +1,8 @@
 /* MariaDB and MySQL as ferry's stages see them (db/engine.h) */
 #include "db/engine_int.h"
 
-#include "db/mysql/checkpoint_mysql.h"
-#include "db/sink_int.h"
-#include "db/source_int.h"
-
 static const struct engine_impl impl = {
 	.id = URI_MYSQL,
-	.source_open = source_mysql_open,
-	.sink_open = sink_mysql_open,
-	.checkpoint_read_job = checkpoint_my_read_job,
 	/* names are kept as they are; --create makes every type */
 };
 

@@ -211,11 +211,14 @@ int checkpoint_pg_write(struct pg_conn *conn, const char *job,
 	    8, p, NULL, "writing " CHECKPOINT_TABLE, e);
 }
 
-int checkpoint_pg_read_job(const struct uri *u, unsigned ct, unsigned rt,
-			   const char *job, struct checkpoint_job *j,
-			   struct err *e)
+int checkpoint_pg_read_job(const struct uri *u, const char *defaults_file,
+			   unsigned ct, unsigned rt, const char *job,
+			   struct checkpoint_job *j, struct err *e)
 {
-	PGconn *conn = (PGconn *)pgutil_connect(u->conninfo, ct, rt);
+	PGconn *conn;
+
+	(void)defaults_file;
+	conn = (PGconn *)pgutil_connect(u->conninfo, ct, rt);
 	const char *p[1] = { job };
 	PGresult *r = NULL;
 	int rc = -1;

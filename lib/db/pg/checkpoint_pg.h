@@ -23,9 +23,10 @@ int checkpoint_pg_read(struct pg_conn *conn, const char *job, const char *table,
 int checkpoint_pg_write(struct pg_conn *conn, const char *job,
 			const char *table, const struct checkpoint *c,
 			struct err *e);
-/* checkpoint_read_job on a PostgreSQL database */
-int checkpoint_pg_read_job(const struct uri *u, unsigned ct, unsigned rt,
-			   const char *job, struct checkpoint_job *j,
-			   struct err *e);
+/* checkpoint_read_job on a PostgreSQL database (libpq reads its own
+ * files: no defaults_file) */
+int checkpoint_pg_read_job(const struct uri *u, const char *defaults_file,
+			   unsigned ct, unsigned rt, const char *job,
+			   struct checkpoint_job *j, struct err *e);
 
 #endif

@@ -5,11 +5,8 @@
 #include <string.h>
 
 #include "base/buf.h"
-#include "db/pg/checkpoint_pg.h"
 #include "db/pg/pgname.h"
 #include "db/pg/sink_pg.h"
-#include "db/sink_int.h"
-#include "db/source_int.h"
 
 static int starts(const char *s, const char *p)
 {
@@ -21,14 +18,6 @@ static int foreign_text(const char *st)
 {
 	return *st && strcmp(st, "text") != 0 && strcmp(st, "name") != 0 &&
 	       strcmp(st, "citext") != 0 && !starts(st, "character");
-}
-
-static int read_job(const struct uri *u, const char *defaults_file, unsigned ct,
-		    unsigned rt, const char *job, struct checkpoint_job *j,
-		    struct err *e)
-{
-	(void)defaults_file; /* libpq reads its own files */
-	return checkpoint_pg_read_job(u, ct, rt, job, j, e);
 }
 
 static void *run_new(struct err *e)
@@ -116,9 +105,6 @@ static int create_refusal(const struct schema_table *t,
 
 static const struct engine_impl impl = {
 	.id = URI_PG,
-	.source_open = source_pg_open,
-	.sink_open = sink_pg_open,
-	.checkpoint_read_job = read_job,
 	.run_new = run_new,
 	.run_free = run_free,
 	.names = names,

@@ -185,3 +185,17 @@ int pgutil_parse_uri(const char *s, struct uri *u, struct err *e)
 	PQconninfoFree(opts);
 	return 0;
 }
+
+/* "a", "b" of the columns cols (n of them) of the table, quoted, as
+ * PostgreSQL names them */
+int pgutil_quote_cols(char *const *names, struct buf *q, const size_t *cols,
+		      size_t n, struct err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *nm = names[cols[i]];
+		if ((i && buf_adds(q, ", ", e) < 0) ||
+		    pgutil_quote_ident(q, nm, strlen(nm), e) < 0)
+			return -1;
+	}
+	return 0;
+}

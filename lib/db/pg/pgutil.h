@@ -42,6 +42,9 @@ int pgutil_quote_ident(struct buf *b, const char *name, size_t len,
 int pgutil_quote_literal(struct buf *b, const char *s, size_t len,
 			 struct err *e);
 
+/* "a", "b": names[cols[0..n)], each quoted as an identifier */
+int pgutil_quote_cols(char *const *names, struct buf *q, const size_t *cols,
+		      size_t n, struct err *e);
 /* Append "schema"."table", each part quoted; schema NULL is public (ferry
  * never leaves a table to search_path). */
 int pgutil_quote_table(struct buf *b, const char *schema, const char *table,

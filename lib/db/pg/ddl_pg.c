@@ -1,0 +1,506 @@
+/* The DDL of ferry-load --create on PostgreSQL, built without a
+ * connection (db/pg/sink_pg.h), apart from the sink so that what only
+ * plans a load (ferry-load --check, through db/engine.h) links no sink. */
+#include "db/pg/sink_pg.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/pg/pgutil.h"
+
+/* a type name of a PostgreSQL source, "schema.type" or "type" as
+ * format_type() wrote it unquoted */
+static int quote_type_name(struct buf *b, const char *name, struct err *e)
+{
+	const char *dot = strchr(name, '.');
+
+	if (!dot)
+		return pgutil_quote_ident(b, name, strlen(name), e);
+	if (pgutil_quote_ident(b, name, (size_t)(dot - name), e) < 0 ||
+	    buf_addc(b, '.', e) < 0)
+		return -1;
+	return pgutil_quote_ident(b, dot + 1, strlen(dot + 1), e);
+}
+
+static int starts(const char *s, const char *prefix)
+{
+	return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int from_pg(const struct schema_table *t)
+{
+	return starts(t->source, "postgres");
+}
+
+/* --- the DDL of --create, without a connection ---------------------------
+ *
+ * Nothing of the stream reaches this SQL but names, as quoted identifiers,
+ * and enum labels, as quoted literals.  Types come from ferry: the stream
+ * type picks one, and a PostgreSQL source's own type for a column carried
+ * as text (interval, inet, arrays, ...) is parsed against pg_types below:
+ * a name of the table, then (n) or (p,s) as numbers within the type's
+ * range, then [] dimensions; ferry prints what it parsed, never the
+ * stream's text, and anything else is refused.
+ */
+
+enum pg_param {
+	PGP_NONE,    /* no modifier */
+	PGP_LEN,     /* (n), 1..max */
+	PGP_PREC,    /* (p), 0..6: seconds' fraction digits */
+	PGP_NUMERIC, /* (p) or (p,s): p 1..1000, s -1000..1000 */
+	PGP_FLOAT,   /* (p), 1..53 */
+};
+
+static const struct pg_type {
+	const char *name;  /* as format_type() spells it */
+	const char *after; /* words after the modifier, or NULL */
+	enum pg_param param;
+	int64_t max; /* PGP_LEN */
+} pg_types[] = {
+	{ "text", NULL, PGP_NONE, 0 },
+	{ "name", NULL, PGP_NONE, 0 },
+	{ "citext", NULL, PGP_NONE, 0 },
+	{ "character varying", NULL, PGP_LEN, 10485760 },
+	{ "varchar", NULL, PGP_LEN, 10485760 },
+	{ "character", NULL, PGP_LEN, 10485760 },
+	{ "char", NULL, PGP_LEN, 10485760 },
+	{ "bpchar", NULL, PGP_LEN, 10485760 },
+	{ "bit", NULL, PGP_LEN, 83886080 },
+	{ "bit varying", NULL, PGP_LEN, 83886080 },
+	{ "varbit", NULL, PGP_LEN, 83886080 },
+	{ "boolean", NULL, PGP_NONE, 0 },
+	{ "bool", NULL, PGP_NONE, 0 },
+	{ "smallint", NULL, PGP_NONE, 0 },
+	{ "integer", NULL, PGP_NONE, 0 },
+	{ "int", NULL, PGP_NONE, 0 },
+	{ "bigint", NULL, PGP_NONE, 0 },
+	{ "int2", NULL, PGP_NONE, 0 },
+	{ "int4", NULL, PGP_NONE, 0 },
+	{ "int8", NULL, PGP_NONE, 0 },
+	{ "real", NULL, PGP_NONE, 0 },
+	{ "double precision", NULL, PGP_NONE, 0 },
+	{ "float4", NULL, PGP_NONE, 0 },
+	{ "float8", NULL, PGP_NONE, 0 },
+	{ "float", NULL, PGP_FLOAT, 0 },
+	{ "numeric", NULL, PGP_NUMERIC, 0 },
+	{ "decimal", NULL, PGP_NUMERIC, 0 },
+	{ "money", NULL, PGP_NONE, 0 },
+	{ "date", NULL, PGP_NONE, 0 },
+	{ "time", NULL, PGP_PREC, 0 },
+	{ "time", "with time zone", PGP_PREC, 0 },
+	{ "time", "without time zone", PGP_PREC, 0 },
+	{ "timetz", NULL, PGP_PREC, 0 },
+	{ "timestamp", NULL, PGP_PREC, 0 },
+	{ "timestamp", "with time zone", PGP_PREC, 0 },
+	{ "timestamp", "without time zone", PGP_PREC, 0 },
+	{ "timestamptz", NULL, PGP_PREC, 0 },
+	{ "interval", NULL, PGP_PREC, 0 },
+	{ "interval year", NULL, PGP_NONE, 0 },
+	{ "interval month", NULL, PGP_NONE, 0 },
+	{ "interval day", NULL, PGP_NONE, 0 },
+	{ "interval hour", NULL, PGP_NONE, 0 },
+	{ "interval minute", NULL, PGP_NONE, 0 },
+	{ "interval second", NULL, PGP_PREC, 0 },
+	{ "interval year to month", NULL, PGP_NONE, 0 },
+	{ "interval day to hour", NULL, PGP_NONE, 0 },
+	{ "interval day to minute", NULL, PGP_NONE, 0 },
+	{ "interval day to second", NULL, PGP_PREC, 0 },
+	{ "interval hour to minute", NULL, PGP_NONE, 0 },
+	{ "interval hour to second", NULL, PGP_PREC, 0 },
+	{ "interval minute to second", NULL, PGP_PREC, 0 },
+	{ "bytea", NULL, PGP_NONE, 0 },
+	{ "json", NULL, PGP_NONE, 0 },
+	{ "jsonb", NULL, PGP_NONE, 0 },
+	{ "jsonpath", NULL, PGP_NONE, 0 },
+	{ "xml", NULL, PGP_NONE, 0 },
+	{ "uuid", NULL, PGP_NONE, 0 },
+	{ "inet", NULL, PGP_NONE, 0 },
+	{ "cidr", NULL, PGP_NONE, 0 },
+	{ "macaddr", NULL, PGP_NONE, 0 },
+	{ "macaddr8", NULL, PGP_NONE, 0 },
+	{ "tsvector", NULL, PGP_NONE, 0 },
+	{ "tsquery", NULL, PGP_NONE, 0 },
+	{ "point", NULL, PGP_NONE, 0 },
+	{ "line", NULL, PGP_NONE, 0 },
+	{ "lseg", NULL, PGP_NONE, 0 },
+	{ "box", NULL, PGP_NONE, 0 },
+	{ "path", NULL, PGP_NONE, 0 },
+	{ "polygon", NULL, PGP_NONE, 0 },
+	{ "circle", NULL, PGP_NONE, 0 },
+	{ "int4range", NULL, PGP_NONE, 0 },
+	{ "int8range", NULL, PGP_NONE, 0 },
+	{ "numrange", NULL, PGP_NONE, 0 },
+	{ "tsrange", NULL, PGP_NONE, 0 },
+	{ "tstzrange", NULL, PGP_NONE, 0 },
+	{ "daterange", NULL, PGP_NONE, 0 },
+	{ "int4multirange", NULL, PGP_NONE, 0 },
+	{ "int8multirange", NULL, PGP_NONE, 0 },
+	{ "nummultirange", NULL, PGP_NONE, 0 },
+	{ "tsmultirange", NULL, PGP_NONE, 0 },
+	{ "tstzmultirange", NULL, PGP_NONE, 0 },
+	{ "datemultirange", NULL, PGP_NONE, 0 },
+	{ "pg_lsn", NULL, PGP_NONE, 0 },
+	{ "pg_snapshot", NULL, PGP_NONE, 0 },
+	{ "txid_snapshot", NULL, PGP_NONE, 0 },
+};
+
+/* PostgreSQL's limit of array dimensions */
+#define PG_MAX_DIMS 6
+
+static void skip_spaces(const char **pp)
+{
+	while (**pp == ' ')
+		(*pp)++;
+}
+
+static int word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The words of `words` (one space between them) at *pp, any case, one or
+ * more spaces between them, whole words: 1 and *pp past them, or 0. */
+static int match_words(const char **pp, const char *words)
+{
+	const char *p = *pp;
+
+	while (*words) {
+		if (*words == ' ') {
+			if (*p != ' ')
+				return 0;
+			skip_spaces(&p);
+			words++;
+			continue;
+		}
+		if (!word_char(*p) ||
+		    (*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p) != *words)
+			return 0;
+		p++;
+		words++;
+	}
+	if (word_char(*p))
+		return 0;
+	*pp = p;
+	return 1;
+}
+
+/* A number at *pp: an optional minus, then 1 to 9 digits; 1 or 0. */
+static int parse_number(const char **pp, int64_t *v)
+{
+	const char *p = *pp;
+	int neg = 0, n = 0;
+
+	*v = 0;
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	while (*p >= '0' && *p <= '9' && n < 10) {
+		*v = *v * 10 + (*p++ - '0');
+		n++;
+	}
+	if (n == 0 || n > 9)
+		return 0;
+	if (neg)
+		*v = -*v;
+	*pp = p;
+	return 1;
+}
+
+/* "(a)" or "(a,b)" at *pp, spaces allowed inside: the count of numbers
+ * (0 when there is no "(" at all), or -1 when it is not well formed */
+static int parse_modifier(const char **pp, int64_t *a, int64_t *b)
+{
+	const char *p = *pp;
+	int n = 1;
+
+	skip_spaces(&p);
+	if (*p != '(')
+		return 0;
+	p++;
+	skip_spaces(&p);
+	if (!parse_number(&p, a))
+		return -1;
+	skip_spaces(&p);
+	if (*p == ',') {
+		p++;
+		skip_spaces(&p);
+		if (!parse_number(&p, b))
+			return -1;
+		skip_spaces(&p);
+		n = 2;
+	}
+	if (*p++ != ')')
+		return -1;
+	*pp = p;
+	return n;
+}
+
+/* The type text st parsed against one entry of pg_types and printed by
+ * ferry into b: 1, or 0 when st is not of this entry (b unchanged) */
+static int parse_pg_type(const struct pg_type *ty, const char *st,
+			 struct buf *b, struct err *e, int *rc)
+{
+	const char *p = st;
+	int64_t x = 0, y = 0;
+	int n, dims = 0;
+	size_t mark = b->len;
+
+	*rc = 0;
+	skip_spaces(&p);
+	if (!match_words(&p, ty->name))
+		return 0;
+	if ((n = parse_modifier(&p, &x, &y)) < 0)
+		return 0;
+	switch (ty->param) {
+	case PGP_NONE:
+		if (n)
+			return 0;
+		break;
+	case PGP_LEN:
+		if (n > 1 || (n && (x < 1 || x > ty->max)))
+			return 0;
+		break;
+	case PGP_PREC:
+		if (n > 1 || (n && (x < 0 || x > 6)))
+			return 0;
+		break;
+	case PGP_FLOAT:
+		if (n > 1 || (n && (x < 1 || x > 53)))
+			return 0;
+		break;
+	case PGP_NUMERIC:
+		if (n &&
+		    (x < 1 || x > 1000 || (n == 2 && (y < -1000 || y > 1000))))
+			return 0;
+		break;
+	}
+	if (ty->after) {
+		if (*p != ' ')
+			return 0;
+		skip_spaces(&p);
+		if (!match_words(&p, ty->after))
+			return 0;
+	}
+	for (;;) {
+		const char *q = p;
+		skip_spaces(&q);
+		if (*q != '[')
+			break;
+		q++;
+		skip_spaces(&q);
+		if (*q != ']' || ++dims > PG_MAX_DIMS)
+			return 0;
+		p = q + 1;
+	}
+	skip_spaces(&p);
+	if (*p)
+		return 0;
+	*rc = -1;
+	if (buf_adds(b, ty->name, e) < 0 ||
+	    (n == 1 && buf_addf(b, e, "(%" PRId64 ")", x) < 0) ||
+	    (n == 2 && buf_addf(b, e, "(%" PRId64 ",%" PRId64 ")", x, y) < 0) ||
+	    (ty->after &&
+	     (buf_addc(b, ' ', e) < 0 || buf_adds(b, ty->after, e) < 0)))
+		goto fail;
+	while (dims--)
+		if (buf_adds(b, "[]", e) < 0)
+			goto fail;
+	*rc = 0;
+	return 1;
+fail:
+	b->len = mark;
+	return 1;
+}
+
+/* "column c: source type '...' ...": ERR_STREAM, names and text escaped */
+static int refuse_type(const struct schema_column *c, struct err *e)
+{
+	char nm[200], ty[200];
+
+	return err_set(e, ERR_STREAM,
+		       "column %s: source type '%s' is not a PostgreSQL type "
+		       "ferry creates",
+		       err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120),
+		       err_quote(ty, sizeof(ty), c->source_type,
+				 strlen(c->source_type), 120));
+}
+
+/* A PostgreSQL source's own type of a text column, as ferry prints it */
+static int pg_own_type(const struct schema_column *c, struct buf *b,
+		       struct err *e)
+{
+	for (size_t i = 0; i < sizeof(pg_types) / sizeof(pg_types[0]); i++) {
+		int rc;
+		if (parse_pg_type(&pg_types[i], c->source_type, b, e, &rc))
+			return rc;
+	}
+	return refuse_type(c, e);
+}
+
+/* the name of the enum type of column c (--enum-types), quoted: a
+ * PostgreSQL source's type keeps its name, else the column's */
+static int enum_type_name(const struct schema_table *t,
+			  const struct schema_column *c, struct buf *b,
+			  struct err *e)
+{
+	if (from_pg(t) && c->source_type && *c->source_type)
+		return quote_type_name(b, c->source_type, e);
+	return pgutil_quote_ident(b, c->name, strlen(c->name), e);
+}
+
+/* the PostgreSQL type --create gives a column */
+static int column_type(const struct schema_table *t,
+		       const struct schema_column *c, int enum_types,
+		       struct buf *b, struct err *e)
+{
+	const char *st = c->source_type ? c->source_type : "";
+	int pg = from_pg(t), uns = strstr(st, "unsigned") != NULL;
+
+	switch (c->type) {
+	case VALUE_BOOL: return buf_adds(b, "boolean", e);
+	case VALUE_INT64:
+		if (starts(st, "tinyint") || (starts(st, "smallint") && !uns))
+			return buf_adds(b, "smallint", e);
+		if (starts(st, "smallint") || starts(st, "mediumint") ||
+		    starts(st, "year") ||
+		    (starts(st, "int") && !uns && !starts(st, "int8")))
+			return buf_adds(b, "integer", e);
+		return buf_adds(b, "bigint", e);
+	case VALUE_UINT64: return buf_adds(b, "numeric(20,0)", e);
+	case VALUE_FLOAT64:
+		return buf_adds(b,
+				starts(st, "float") || starts(st, "real")
+				    ? "real"
+				    : "double precision",
+				e);
+	case VALUE_DECIMAL:
+		if (c->precision > 0 && c->precision <= 1000 && c->scale >= 0 &&
+		    c->scale <= c->precision)
+			return buf_addf(b, e,
+					"numeric(%" PRId64 ",%" PRId64 ")",
+					c->precision, c->scale);
+		return buf_adds(b, "numeric", e);
+	case VALUE_TEXT:
+		if (pg && *st)
+			return pg_own_type(c, b, e); /* PG -> PG */
+		if ((starts(st, "varchar") || starts(st, "char")) &&
+		    c->length > 0 && c->length <= 10485760)
+			return buf_addf(b, e, "varchar(%" PRId64 ")",
+					c->length);
+		return buf_adds(b, "text", e);
+	case VALUE_BYTES: return buf_adds(b, "bytea", e);
+	case VALUE_DATE: return buf_adds(b, "date", e);
+	case VALUE_TIME: return buf_adds(b, "time", e);
+	case VALUE_TIMESTAMP: return buf_adds(b, "timestamp", e);
+	case VALUE_TIMESTAMPTZ: return buf_adds(b, "timestamptz", e);
+	case VALUE_JSON:
+		return buf_adds(
+		    b, pg && strcmp(st, "json") == 0 ? "json" : "jsonb", e);
+	case VALUE_UUID: return buf_adds(b, "uuid", e);
+	case VALUE_ENUM:
+		if (enum_types && c->nlabels)
+			return enum_type_name(t, c, b, e);
+		return buf_adds(b, "text", e);
+	default: return buf_adds(b, "text", e);
+	}
+}
+
+/* ", "-separated labels of c, quoted literals */
+static int add_labels(const struct schema_column *c, struct buf *q,
+		      struct err *e)
+{
+	for (size_t k = 0; k < c->nlabels; k++)
+		if ((k && buf_adds(q, ", ", e) < 0) ||
+		    pgutil_quote_literal(q, c->labels[k], strlen(c->labels[k]),
+					 e) < 0)
+			return -1;
+	return 0;
+}
+
+int sink_pg_ddl_enum(const struct schema_table *t, size_t col, struct buf *q,
+		     struct err *e)
+{
+	const struct schema_column *c = &t->cols[col];
+
+	if (buf_adds(q, "CREATE TYPE ", e) < 0 ||
+	    enum_type_name(t, c, q, e) < 0 ||
+	    buf_adds(q, " AS ENUM (", e) < 0 || add_labels(c, q, e) < 0)
+		return -1;
+	return buf_addc(q, ')', e);
+}
+
+int sink_pg_ddl_table(const struct schema_table *t,
+		      const struct pgname_table *pn, int enum_types,
+		      struct buf *q, struct err *e)
+{
+	if (buf_adds(q, "CREATE TABLE ", e) < 0 ||
+	    pgutil_quote_table(q, pn->schema, pn->tname, e) < 0 ||
+	    buf_adds(q, " (", e) < 0)
+		return -1;
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct schema_column *c = &t->cols[i];
+		const char *nm = pn->cols[i];
+		if ((i && buf_adds(q, ", ", e) < 0) ||
+		    pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
+		    buf_addc(q, ' ', e) < 0 ||
+		    column_type(t, c, enum_types, q, e) < 0 ||
+		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0))
+			return -1;
+		if (c->type == VALUE_ENUM && c->nlabels && !enum_types &&
+		    (buf_adds(q, " CHECK (", e) < 0 ||
+		     pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
+		     buf_adds(q, " IN (", e) < 0 || add_labels(c, q, e) < 0 ||
+		     buf_adds(q, "))", e) < 0))
+			return -1;
+	}
+	return buf_addc(q, ')', e);
+}
+
+int sink_pg_ddl_primary_key(const struct schema_table *t,
+			    const struct pgname_table *pn, struct buf *q,
+			    struct err *e)
+{
+	if (!t->npk)
+		return 0;
+	if (buf_adds(q, "ALTER TABLE ", e) < 0 ||
+	    pgutil_quote_table(q, pn->schema, pn->tname, e) < 0 ||
+	    buf_adds(q, " ADD PRIMARY KEY (", e) < 0 ||
+	    pgutil_quote_cols(pn->cols, q, t->pk, t->npk, e) < 0)
+		return -1;
+	return buf_addc(q, ')', e);
+}
+
+/*
+ * PostgreSQL's index names are per schema, MySQL's per table: the names
+ * pgname_table_indexes gave (the target table's name in front, fitted to
+ * 63 bytes as pgname.h says).
+ */
+int sink_pg_ddl_index(const struct schema_table *t,
+		      const struct pgname_table *pn, size_t x, struct buf *q,
+		      struct err *e)
+{
+	const struct schema_index *ix = &t->indexes[x];
+	const char *nm;
+
+	if (!pn->indexes || x >= pn->nindexes)
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: index names not made");
+	nm = pn->indexes[x];
+	if (buf_adds(q, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ",
+		     e) < 0 ||
+	    pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
+	    buf_adds(q, " ON ", e) < 0 ||
+	    pgutil_quote_table(q, pn->schema, pn->tname, e) < 0 ||
+	    buf_adds(q, " (", e) < 0 ||
+	    pgutil_quote_cols(pn->cols, q, ix->cols, ix->ncols, e) < 0)
+		return -1;
+	return buf_addc(q, ')', e);
+}
+
+/* CREATE TYPE for --enum-types, unless a type of that name exists: in a
+ * savepoint, so that the refusal of a duplicate leaves the table's
+ * transaction usable */
