@@ -469,6 +469,222 @@ static int add_note(cJSON *notes, struct err *e, const char *fmt, ...)
 	return 0;
 }
 
+/* A target table that exists: described, its CHECK lists as labels, and
+ * notes on the rows it holds. */
+static int begin_existing(struct table_check *tc, struct source *src,
+			  const struct check_opts *o, const char *name,
+			  cJSON *jt, cJSON *notes, struct err *e)
+{
+	struct source_facts f;
+	int rc = -1;
+
+	memset(&f, 0, sizeof(f));
+	if (!(tc->tt = source_describe(src, name, e)))
+		return -1;
+	if (source_table_facts(src, tc->tt, 0, &f, e) < 0)
+		goto out;
+	if (!cJSON_AddBoolToObject(jt, "empty", !f.has_rows)) {
+		err_oom(e);
+		goto out;
+	}
+	tc->target_rows = f.has_rows;
+	/* a text column whose CHECK lists its values (an enum as ferry-load
+	 * --create makes one in PostgreSQL) takes only those: they become
+	 * the column's labels */
+	for (size_t i = 0; f.check_labels && i < tc->tt->ncols; i++) {
+		struct schema_column *tcol = &tc->tt->cols[i];
+		if (!f.check_labels[i] || tcol->nlabels ||
+		    tcol->type != VALUE_TEXT)
+			continue;
+		tcol->labels = f.check_labels[i];
+		tcol->nlabels = f.ncheck_labels[i];
+		f.check_labels[i] = NULL;
+	}
+	if (f.has_rows && o->mode == SINK_INSERT &&
+	    add_note(notes, e,
+		     "the table holds rows: a key that exists would be "
+		     "refused (--mode insert); the target's keys are looked "
+		     "up") < 0)
+		goto out;
+	if (f.has_rows && o->mode == SINK_TRUNCATE &&
+	    add_note(notes, e,
+		     "the table holds rows: --mode truncate would empty it") <
+		0)
+		goto out;
+	rc = 0;
+out:
+	source_facts_release(&f, tc->tt->ncols);
+	return rc;
+}
+
+/* A target table that does not exist: a problem without --create, else
+ * what --create would make of it, or refuse. */
+static int begin_missing(struct table_check *tc, const struct check_opts *o,
+			 const char *name, cJSON *jt, cJSON *notes,
+			 cJSON *problems, int *fails, struct err *e)
+{
+	struct err why;
+
+	if (!cJSON_AddNullToObject(jt, "empty") ||
+	    !cJSON_AddBoolToObject(jt, "create", o->create))
+		return err_oom(e);
+	if (!o->create) {
+		*fails = 1;
+		return add_note(problems, e,
+				"table %s does not exist (use --create)", name);
+	}
+	if (add_note(notes, e,
+		     "--create would make it from the stream's schema (types "
+		     "as in ferry-load(1)), its primary key after the rows") <
+	    0)
+		return -1;
+	/* a source type --create refuses fails the table */
+	err_init(&why);
+	if (engine_create_refusal(tc->en, tc->t, tc->names, &why) == 0)
+		return 0;
+	if (why.class != ERR_STREAM) {
+		*e = why;
+		return -1;
+	}
+	*fails = 1;
+	return add_note(problems, e, "%s", why.msg);
+}
+
+/* the key duplicates are looked for: the target's when it has one the
+ * stream carries, else the stream's */
+static void begin_key(struct table_check *tc)
+{
+	const struct schema_table *t = tc->t;
+
+	for (size_t k = 0; tc->tt && k < tc->tt->npk; k++) {
+		int i = stream_col(tc, t, tc->tt->cols[tc->tt->pk[k]].name);
+		if (i < 0) {
+			tc->nkey = 0;
+			break;
+		}
+		tc->key[tc->nkey++] = (size_t)i;
+	}
+	if (!tc->nkey)
+		for (size_t k = 0; k < t->npk; k++)
+			tc->key[tc->nkey++] = t->pk[k];
+	if (tc->nkey > 64)
+		tc->nkey = 0;
+}
+
+/* what each value of stream column sc meets in target column tcol */
+static void begin_value_checks(struct table_check *tc, struct col_check *c,
+			       const struct schema_column *sc,
+			       const struct schema_column *tcol)
+{
+	const struct engine *en = tc->en;
+
+	c->text_in = is_textish(sc->type);
+	c->bytes_hex = en->bytes_text_hex;
+	c->nul =
+	    en->text_refuses_nul && c->text_in && tcol->type != VALUE_BYTES;
+	c->bytes_text = sc->type == VALUE_BYTES &&
+			(tcol->type == VALUE_TEXT || tcol->type == VALUE_ENUM ||
+			 tcol->type == VALUE_JSON);
+	c->max_len = -1;
+	if (tc->tt && tcol->length > 0 &&
+	    (tcol->type == VALUE_TEXT || tcol->type == VALUE_BYTES) &&
+	    (sc->type == VALUE_TEXT || sc->type == VALUE_ENUM ||
+	     sc->type == VALUE_BYTES)) {
+		const char *st = tcol->source_type;
+		c->max_len = tcol->length;
+		c->len_bytes = tcol->type == VALUE_BYTES ||
+			       !(starts(st, "varchar") || starts(st, "char") ||
+				 starts(st, "character"));
+	}
+	if (tc->tt)
+		c->r = target_range(tcol, en->unsigned_ints);
+	c->to_bool = tcol->type == VALUE_BOOL &&
+		     (sc->type == VALUE_INT64 || sc->type == VALUE_UINT64 ||
+		      sc->type == VALUE_DECIMAL);
+	c->labels =
+	    tc->tt && (tcol->type == VALUE_ENUM || tcol->type == VALUE_TEXT) &&
+	    tcol->nlabels && (sc->type == VALUE_TEXT || sc->type == VALUE_ENUM);
+}
+
+/* Stream column i against the target's: its JSON in cols, a column the
+ * target lacks or cannot take in problems. */
+static int begin_column(struct table_check *tc, size_t i, const char *name,
+			cJSON *cols, cJSON *problems, int *fails, struct err *e)
+{
+	struct col_check *c = &tc->cc[i];
+	const struct schema_column *sc = &tc->t->cols[i];
+	const struct schema_column *tcol;
+	cJSON *jc = cJSON_CreateObject();
+	int ti = tc->tt ? target_col(tc, i) : -1;
+	const char *status = "ok";
+
+	c->sc = sc;
+	c->tc = tc->tt ? (ti >= 0 ? &tc->tt->cols[ti] : NULL) : sc;
+	if (!jc || !cJSON_AddItemToArray(cols, jc) ||
+	    !cJSON_AddStringToObject(jc, "name", sc->name) ||
+	    !cJSON_AddStringToObject(jc, "stream_type",
+				     value_type_name(sc->type)) ||
+	    !cJSON_AddBoolToObject(jc, "stream_nullable", sc->nullable))
+		return err_oom(e);
+	if (!(tcol = c->tc)) {
+		int held = strcmp(held_name(tc, i), sc->name) != 0;
+		*fails = 1;
+		status = "missing";
+		if (add_note(problems, e, "table %s has no column %s%s%s%s%s%s",
+			     name, sc->name, held ? " (" : "",
+			     held ? held_name(tc, i) : "", held ? " in " : "",
+			     held ? tc->en->title : "", held ? ")" : "") < 0)
+			return -1;
+	} else {
+		if (tc->tt &&
+		    (!cJSON_AddStringToObject(
+			 jc, "target_type",
+			 tcol->source_type ? tcol->source_type : "") ||
+		     !cJSON_AddBoolToObject(jc, "target_nullable",
+					    tcol->nullable)))
+			return err_oom(e);
+		if (!compatible(sc->type, tcol->type)) {
+			*fails = 1;
+			status = "type_mismatch";
+			if (add_note(problems, e,
+				     "column %s: a stream %s does not go into "
+				     "%s",
+				     sc->name, value_type_name(sc->type),
+				     tcol->source_type ? tcol->source_type
+						       : "") < 0)
+				return -1;
+		} else if (sc->nullable && !tcol->nullable) {
+			status = "nullability";
+		} else if (tc->tt && sc->type != tcol->type) {
+			status = "converted";
+		}
+		begin_value_checks(tc, c, sc, tcol);
+	}
+	if (!cJSON_AddStringToObject(jc, "status", status))
+		return err_oom(e);
+	return 0;
+}
+
+/* a column of the target the stream does not fill must take NULL or
+ * have a default */
+static int begin_unfilled(struct table_check *tc, const char *name,
+			  cJSON *problems, int *fails, struct err *e)
+{
+	for (size_t i = 0; tc->tt && i < tc->tt->ncols; i++) {
+		const struct schema_column *tcol = &tc->tt->cols[i];
+		if (tcol->nullable || tcol->has_default ||
+		    stream_col(tc, tc->t, tcol->name) >= 0)
+			continue;
+		*fails = 1;
+		if (add_note(problems, e,
+			     "column %s of %s is NOT NULL without a default, "
+			     "and the stream has no value for it",
+			     tcol->name, name) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * Set up the checks of stream table t against the target: its columns
  * (JSON in cols, problems that fail the whole table in problems, other
@@ -480,11 +696,8 @@ static int table_begin(struct table_check *tc, struct source *src,
 		       const struct engine_names *names, int exists, cJSON *jt,
 		       int *fails, struct err *e)
 {
-	struct source_facts f;
 	cJSON *cols, *notes, *problems;
-	int rc = -1;
 
-	memset(&f, 0, sizeof(f));
 	tc->t = t;
 	tc->en = en;
 	tc->names = names;
@@ -499,196 +712,14 @@ static int table_begin(struct table_check *tc, struct source *src,
 	    !(problems = cJSON_AddArrayToObject(jt, "problems")) ||
 	    !cJSON_AddBoolToObject(jt, "exists", exists))
 		return err_oom(e);
-	if (exists) {
-		if (!(tc->tt = source_describe(src, name, e)) ||
-		    source_table_facts(src, tc->tt, 0, &f, e) < 0)
-			goto out;
-		if (!cJSON_AddBoolToObject(jt, "empty", !f.has_rows))
-			goto oom;
-		tc->target_rows = f.has_rows;
-		/* a text column whose CHECK lists its values (an enum as
-		 * ferry-load --create makes one in PostgreSQL) takes only
-		 * those: they become the column's labels */
-		for (size_t i = 0; f.check_labels && i < tc->tt->ncols; i++) {
-			struct schema_column *tcol = &tc->tt->cols[i];
-			if (!f.check_labels[i] || tcol->nlabels ||
-			    tcol->type != VALUE_TEXT)
-				continue;
-			tcol->labels = f.check_labels[i];
-			tcol->nlabels = f.ncheck_labels[i];
-			f.check_labels[i] = NULL;
-		}
-		if (f.has_rows && o->mode == SINK_INSERT &&
-		    add_note(notes, e,
-			     "the table holds rows: a key that exists would "
-			     "be refused (--mode insert); the target's keys "
-			     "are looked up") < 0)
-			goto out;
-		if (f.has_rows && o->mode == SINK_TRUNCATE &&
-		    add_note(notes, e,
-			     "the table holds rows: --mode truncate would "
-			     "empty it") < 0)
-			goto out;
-	} else {
-		if (!cJSON_AddNullToObject(jt, "empty") ||
-		    !cJSON_AddBoolToObject(jt, "create", o->create))
-			goto oom;
-		if (!o->create) {
-			*fails = 1;
-			if (add_note(problems, e,
-				     "table %s does not exist (use --create)",
-				     name) < 0)
-				goto out;
-		} else if (add_note(notes, e,
-				    "--create would make it from the stream's "
-				    "schema (types as in ferry-load(1)), its "
-				    "primary key after the rows") < 0) {
-			goto out;
-		} else {
-			/* a source type --create refuses fails the table */
-			struct err why;
-			int ok;
-			err_init(&why);
-			ok = engine_create_refusal(en, t, names, &why) == 0;
-			if (!ok && why.class != ERR_STREAM) {
-				*e = why;
-				goto out;
-			}
-			if (!ok) {
-				*fails = 1;
-				if (add_note(problems, e, "%s", why.msg) < 0)
-					goto out;
-			}
-		}
-	}
-	/* the key duplicates are looked for: the target's when it has
-	 * one the stream carries, else the stream's */
-	if (tc->tt && tc->tt->npk) {
-		for (size_t k = 0; k < tc->tt->npk; k++) {
-			int i =
-			    stream_col(tc, t, tc->tt->cols[tc->tt->pk[k]].name);
-			if (i < 0) {
-				tc->nkey = 0;
-				break;
-			}
-			tc->key[tc->nkey++] = (size_t)i;
-		}
-	}
-	if (!tc->nkey)
-		for (size_t k = 0; k < t->npk; k++)
-			tc->key[tc->nkey++] = t->pk[k];
-	if (tc->nkey > 64)
-		tc->nkey = 0;
-	for (size_t i = 0; i < t->ncols; i++) {
-		struct col_check *c = &tc->cc[i];
-		const struct schema_column *sc = &t->cols[i];
-		cJSON *jc = cJSON_CreateObject();
-		int ti = tc->tt ? target_col(tc, i) : -1;
-		const char *status = "ok";
-
-		c->sc = sc;
-		c->tc = tc->tt ? (ti >= 0 ? &tc->tt->cols[ti] : NULL) : sc;
-		if (!jc || !cJSON_AddItemToArray(cols, jc) ||
-		    !cJSON_AddStringToObject(jc, "name", sc->name) ||
-		    !cJSON_AddStringToObject(jc, "stream_type",
-					     value_type_name(sc->type)) ||
-		    !cJSON_AddBoolToObject(jc, "stream_nullable", sc->nullable))
-			goto oom;
-		if (!c->tc) {
-			int held = strcmp(held_name(tc, i), sc->name) != 0;
-			*fails = 1;
-			status = "missing";
-			if (add_note(problems, e,
-				     "table %s has no column %s%s%s%s%s%s",
-				     name, sc->name, held ? " (" : "",
-				     held ? held_name(tc, i) : "",
-				     held ? " in " : "", held ? en->title : "",
-				     held ? ")" : "") < 0)
-				goto out;
-		} else {
-			const struct schema_column *tcol = c->tc;
-			if (tc->tt &&
-			    (!cJSON_AddStringToObject(
-				 jc, "target_type",
-				 tcol->source_type ? tcol->source_type : "") ||
-			     !cJSON_AddBoolToObject(jc, "target_nullable",
-						    tcol->nullable)))
-				goto oom;
-			if (!compatible(sc->type, tcol->type)) {
-				*fails = 1;
-				status = "type_mismatch";
-				if (add_note(
-					problems, e,
-					"column %s: a stream %s does not go "
-					"into %s",
-					sc->name, value_type_name(sc->type),
-					tcol->source_type ? tcol->source_type
-							  : "") < 0)
-					goto out;
-			} else if (sc->nullable && !tcol->nullable) {
-				status = "nullability";
-			} else if (tc->tt && sc->type != tcol->type) {
-				status = "converted";
-			}
-			c->text_in = is_textish(sc->type);
-			c->bytes_hex = en->bytes_text_hex;
-			c->nul = en->text_refuses_nul && c->text_in &&
-				 tcol->type != VALUE_BYTES;
-			c->bytes_text = sc->type == VALUE_BYTES &&
-					(tcol->type == VALUE_TEXT ||
-					 tcol->type == VALUE_ENUM ||
-					 tcol->type == VALUE_JSON);
-			c->max_len = -1;
-			if (tc->tt && tcol->length > 0 &&
-			    (tcol->type == VALUE_TEXT ||
-			     tcol->type == VALUE_BYTES) &&
-			    (sc->type == VALUE_TEXT || sc->type == VALUE_ENUM ||
-			     sc->type == VALUE_BYTES)) {
-				const char *st = tcol->source_type;
-				c->max_len = tcol->length;
-				c->len_bytes = tcol->type == VALUE_BYTES ||
-					       !(starts(st, "varchar") ||
-						 starts(st, "char") ||
-						 starts(st, "character"));
-			}
-			if (tc->tt)
-				c->r = target_range(tcol, en->unsigned_ints);
-			c->to_bool = tcol->type == VALUE_BOOL &&
-				     (sc->type == VALUE_INT64 ||
-				      sc->type == VALUE_UINT64 ||
-				      sc->type == VALUE_DECIMAL);
-			c->labels =
-			    tc->tt &&
-			    (tcol->type == VALUE_ENUM ||
-			     tcol->type == VALUE_TEXT) &&
-			    tcol->nlabels &&
-			    (sc->type == VALUE_TEXT || sc->type == VALUE_ENUM);
-		}
-		if (!cJSON_AddStringToObject(jc, "status", status))
-			goto oom;
-	}
-	/* a column of the target the stream does not fill must take NULL
-	 * or have a default */
-	for (size_t i = 0; tc->tt && i < tc->tt->ncols; i++) {
-		const struct schema_column *tcol = &tc->tt->cols[i];
-		if (tcol->nullable || tcol->has_default ||
-		    stream_col(tc, t, tcol->name) >= 0)
-			continue;
-		*fails = 1;
-		if (add_note(problems, e,
-			     "column %s of %s is NOT NULL without a default, "
-			     "and the stream has no value for it",
-			     tcol->name, name) < 0)
-			goto out;
-	}
-	rc = 0;
-	goto out;
-oom:
-	err_oom(e);
-out:
-	if (tc->tt)
-		source_facts_release(&f, tc->tt->ncols);
-	return rc;
+	if (exists ? begin_existing(tc, src, o, name, jt, notes, e)
+		   : begin_missing(tc, o, name, jt, notes, problems, fails, e))
+		return -1;
+	begin_key(tc);
+	for (size_t i = 0; i < t->ncols; i++)
+		if (begin_column(tc, i, name, cols, problems, fails, e) < 0)
+			return -1;
+	return begin_unfilled(tc, name, problems, fails, e);
 }
 
 static int check_row(struct table_check *tc, const struct check_opts *o,
