@@ -293,83 +293,93 @@ static char *xstrdup(const char *s, struct err *e)
 }
 
 /* a name: non-empty valid UTF-8 without NUL, at most SCHEMA_MAX_NAME */
-static char *get_name(const cJSON *obj, const char *member, const char *what,
-		      struct err *e)
+static int is(const struct json_node *n, enum json_kind k)
 {
-	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, member);
+	return n && n->kind == k;
+}
+
+static int is_bool(const struct json_node *n)
+{
+	return is(n, JSON_TRUE) || is(n, JSON_FALSE);
+}
+
+static char *get_name(const struct json_node *obj, const char *member,
+		      const char *what, struct err *e)
+{
+	const struct json_node *j = json_get(obj, member);
 	size_t len;
 
-	if (!cJSON_IsString(j)) {
+	if (!is(j, JSON_STRING)) {
 		err_set(e, ERR_STREAM, "%s: \"%s\" must be a string", what,
 			member);
 		return NULL;
 	}
-	len = strlen(j->valuestring);
-	if (len == 0 || len > SCHEMA_MAX_NAME ||
-	    !utf8_valid(j->valuestring, len)) {
+	len = strlen(j->str);
+	if (len == 0 || len > SCHEMA_MAX_NAME || !utf8_valid(j->str, len)) {
 		err_set(e, ERR_STREAM,
 			"%s: \"%s\" must be 1 to %d bytes of UTF-8", what,
 			member, SCHEMA_MAX_NAME);
 		return NULL;
 	}
-	return xstrdup(j->valuestring, e);
+	return xstrdup(j->str, e);
 }
 
-static int get_int(const cJSON *obj, const char *member, int64_t *out,
-		   const char *what, struct err *e)
+static int get_int(const struct json_node *obj, const char *member,
+		   int64_t *out, const char *what, struct err *e)
 {
-	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, member);
+	const struct json_node *j = json_get(obj, member);
+	double v;
 
 	*out = -1;
-	if (!j || cJSON_IsNull(j))
+	if (!j || is(j, JSON_NULL))
 		return 0;
-	if (!cJSON_IsNumber(j) || j->valuedouble < 0 ||
-	    j->valuedouble > 9007199254740992.0 ||
-	    j->valuedouble != floor(j->valuedouble))
+	/* read as a double, as JSON numbers are: 1e2 is 100 */
+	v = is(j, JSON_NUMBER) ? strtod(j->str, NULL) : -1;
+	if (v < 0 || v > 9007199254740992.0 || v != floor(v))
 		return err_set(e, ERR_STREAM,
 			       "%s: \"%s\" must be a non-negative integer",
 			       what, member);
-	*out = (int64_t)j->valuedouble;
+	*out = (int64_t)v;
 	return 0;
 }
 
-static int parse_column(const cJSON *j, struct schema_column *c, size_t idx,
-			struct err *e)
+static int parse_column(const struct json_node *j, struct schema_column *c,
+			size_t idx, struct err *e)
 {
 	char what[64];
-	const cJSON *m;
+	const struct json_node *m;
 	int type;
 
 	snprintf(what, sizeof(what), "column %zu", idx + 1);
-	if (!cJSON_IsObject(j))
+	if (!is(j, JSON_OBJECT))
 		return err_set(e, ERR_STREAM, "%s is not an object", what);
 	if (!(c->name = get_name(j, "name", what, e)))
 		return -1;
-	m = cJSON_GetObjectItemCaseSensitive(j, "type");
-	if (!cJSON_IsString(m) || (type = value_type_parse(m->valuestring)) < 0)
+	m = json_get(j, "type");
+	if (!is(m, JSON_STRING) || (type = value_type_parse(m->str)) < 0)
 		return err_set(
 		    e, ERR_STREAM,
 		    "column %s: \"type\" must be one of the stream types",
 		    c->name);
 	c->type = (enum value_type)type;
-	m = cJSON_GetObjectItemCaseSensitive(j, "nullable");
-	if (m && !cJSON_IsBool(m))
+	m = json_get(j, "nullable");
+	if (m && !is_bool(m))
 		return err_set(e, ERR_STREAM,
 			       "column %s: \"nullable\" must be true or false",
 			       c->name);
-	c->nullable = !m || cJSON_IsTrue(m);
+	c->nullable = !m || is(m, JSON_TRUE);
 	if (c->type == VALUE_NULL && !c->nullable)
 		return err_set(e, ERR_STREAM,
 			       "column %s: a null column must be nullable",
 			       c->name);
-	m = cJSON_GetObjectItemCaseSensitive(j, "source_type");
-	if (m && !cJSON_IsNull(m)) {
-		if (!cJSON_IsString(m))
+	m = json_get(j, "source_type");
+	if (m && !is(m, JSON_NULL)) {
+		if (!is(m, JSON_STRING))
 			return err_set(
 			    e, ERR_STREAM,
 			    "column %s: \"source_type\" must be a string",
 			    c->name);
-		if (!(c->source_type = xstrdup(m->valuestring, e)))
+		if (!(c->source_type = xstrdup(m->str, e)))
 			return -1;
 	}
 	snprintf(what, sizeof(what), "column %.40s", c->name);
@@ -377,14 +387,14 @@ static int parse_column(const cJSON *j, struct schema_column *c, size_t idx,
 	    get_int(j, "precision", &c->precision, what, e) < 0 ||
 	    get_int(j, "scale", &c->scale, what, e) < 0)
 		return -1;
-	m = cJSON_GetObjectItemCaseSensitive(j, "labels");
-	if (m && !cJSON_IsNull(m)) {
+	m = json_get(j, "labels");
+	if (m && !is(m, JSON_NULL)) {
 		int n;
-		if (!cJSON_IsArray(m))
+		if (!is(m, JSON_ARRAY))
 			return err_set(e, ERR_STREAM,
 				       "column %s: \"labels\" must be an array",
 				       c->name);
-		n = cJSON_GetArraySize(m);
+		n = (int)m->n;
 		if (n > SCHEMA_MAX_LABELS)
 			return err_set(e, ERR_STREAM,
 				       "column %s: more than %d enum labels",
@@ -398,14 +408,14 @@ static int parse_column(const cJSON *j, struct schema_column *c, size_t idx,
 		if (!c->labels)
 			return err_oom(e);
 		for (int k = 0; k < n; k++) {
-			const cJSON *l = cJSON_GetArrayItem(m, k);
-			if (!cJSON_IsString(l) ||
-			    !utf8_valid(l->valuestring, strlen(l->valuestring)))
+			const struct json_node *l = &m->kids[k];
+			if (!is(l, JSON_STRING) ||
+			    !utf8_valid(l->str, strlen(l->str)))
 				return err_set(
 				    e, ERR_STREAM,
 				    "column %s: label %d must be a UTF-8 string",
 				    c->name, k + 1);
-			if (!(c->labels[k] = xstrdup(l->valuestring, e)))
+			if (!(c->labels[k] = xstrdup(l->str, e)))
 				return -1;
 			c->nlabels++;
 		}
@@ -413,13 +423,14 @@ static int parse_column(const cJSON *j, struct schema_column *c, size_t idx,
 	return 0;
 }
 
-static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
+static struct schema_table *table_from_json(const struct json_node *j,
+					    struct err *e)
 {
 	struct schema_table *t;
-	const cJSON *cols, *m;
+	const struct json_node *cols, *m;
 	int n;
 
-	if (!cJSON_IsObject(j)) {
+	if (!is(j, JSON_OBJECT)) {
 		err_set(e, ERR_STREAM, "table schema is not a JSON object");
 		return NULL;
 	}
@@ -429,8 +440,8 @@ static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
 		return NULL;
 	}
 	t->watermark = -1;
-	m = cJSON_GetObjectItemCaseSensitive(j, "source");
-	if (m && cJSON_IsString(m) && !(t->source = xstrdup(m->valuestring, e)))
+	m = json_get(j, "source");
+	if (m && is(m, JSON_STRING) && !(t->source = xstrdup(m->str, e)))
 		goto fail;
 	{
 		char *nm = get_name(j, "name", "table", e), *sc = NULL;
@@ -438,7 +449,7 @@ static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
 		int rc;
 		if (!nm)
 			goto fail;
-		if (cJSON_GetObjectItemCaseSensitive(j, "schema")) {
+		if (json_get(j, "schema")) {
 			if (!(sc = get_name(j, "schema", "table", e))) {
 				free(nm);
 				goto fail;
@@ -463,8 +474,8 @@ static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
 		if (rc < 0)
 			goto fail;
 	}
-	cols = cJSON_GetObjectItemCaseSensitive(j, "columns");
-	if (!cJSON_IsArray(cols) || (n = cJSON_GetArraySize(cols)) == 0) {
+	cols = json_get(j, "columns");
+	if (!is(cols, JSON_ARRAY) || (n = (int)cols->n) == 0) {
 		err_set(e, ERR_STREAM, "\"columns\" must be a non-empty array");
 		goto fail_named;
 	}
@@ -481,8 +492,7 @@ static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
 	}
 	for (int i = 0; i < n; i++) {
 		t->ncols++;
-		if (parse_column(cJSON_GetArrayItem(cols, i), &t->cols[i],
-				 (size_t)i, e) < 0)
+		if (parse_column(&cols->kids[i], &t->cols[i], (size_t)i, e) < 0)
 			goto fail_named;
 		t->types[i] = t->cols[i].type;
 		for (int k = 0; k < i; k++)
@@ -493,24 +503,24 @@ static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
 				goto fail_named;
 			}
 	}
-	m = cJSON_GetObjectItemCaseSensitive(j, "primary_key");
-	if (m && !cJSON_IsNull(m)) {
+	m = json_get(j, "primary_key");
+	if (m && !is(m, JSON_NULL)) {
 		int np;
-		if (!cJSON_IsArray(m)) {
+		if (!is(m, JSON_ARRAY)) {
 			err_set(e, ERR_STREAM,
 				"\"primary_key\" must be an array");
 			goto fail_named;
 		}
-		np = cJSON_GetArraySize(m);
+		np = (int)m->n;
 		t->pk = calloc((size_t)np + 1, sizeof(*t->pk));
 		if (!t->pk) {
 			err_oom(e);
 			goto fail;
 		}
 		for (int i = 0; i < np; i++) {
-			const cJSON *k = cJSON_GetArrayItem(m, i);
-			int idx = cJSON_IsString(k)
-				      ? schema_column_index(t, k->valuestring)
+			const struct json_node *k = &m->kids[i];
+			int idx = is(k, JSON_STRING)
+				      ? schema_column_index(t, k->str)
 				      : -1;
 			if (idx < 0) {
 				err_set(e, ERR_STREAM,
@@ -529,10 +539,10 @@ static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
 			t->pk[t->npk++] = (size_t)idx;
 		}
 	}
-	m = cJSON_GetObjectItemCaseSensitive(j, "watermark");
-	if (m && !cJSON_IsNull(m)) {
-		if (!cJSON_IsString(m) || (t->watermark = schema_column_index(
-					       t, m->valuestring)) < 0) {
+	m = json_get(j, "watermark");
+	if (m && !is(m, JSON_NULL)) {
+		if (!is(m, JSON_STRING) ||
+		    (t->watermark = schema_column_index(t, m->str)) < 0) {
 			err_set(e, ERR_STREAM, "\"watermark\" is not a column");
 			goto fail_named;
 		}
@@ -545,55 +555,49 @@ static struct schema_table *table_from_cjson(const cJSON *j, struct err *e)
 			goto fail_named;
 		}
 	}
-	m = cJSON_GetObjectItemCaseSensitive(j, "indexes");
-	if (m && !cJSON_IsNull(m)) {
-		const cJSON *ix;
-		if (!cJSON_IsArray(m)) {
+	m = json_get(j, "indexes");
+	if (m && !is(m, JSON_NULL)) {
+		if (!is(m, JSON_ARRAY)) {
 			err_set(e, ERR_STREAM, "\"indexes\" must be an array");
 			goto fail_named;
 		}
-		cJSON_ArrayForEach(ix, m)
-		{
-			const cJSON *nm =
-			    cJSON_GetObjectItemCaseSensitive(ix, "name");
-			const cJSON *cs =
-			    cJSON_GetObjectItemCaseSensitive(ix, "columns");
-			const cJSON *un =
-			    cJSON_GetObjectItemCaseSensitive(ix, "unique");
-			const cJSON *c;
+		for (size_t x = 0; x < m->n; x++) {
+			const struct json_node *ix = &m->kids[x];
+			const struct json_node *nm = json_get(ix, "name");
+			const struct json_node *cs = json_get(ix, "columns");
+			const struct json_node *un = json_get(ix, "unique");
 			size_t *icols, ni = 0;
 
-			if (!cJSON_IsString(nm) || !*nm->valuestring ||
-			    !cJSON_IsArray(cs) || cJSON_GetArraySize(cs) < 1 ||
-			    (un && !cJSON_IsBool(un))) {
+			if (!is(nm, JSON_STRING) || !*nm->str ||
+			    !is(cs, JSON_ARRAY) || (int)cs->n < 1 ||
+			    (un && !is_bool(un))) {
 				err_set(e, ERR_STREAM,
 					"an index needs a name, columns and "
 					"unique true or false");
 				goto fail_named;
 			}
-			if (!(icols = malloc((size_t)cJSON_GetArraySize(cs) *
+			if (!(icols = malloc((size_t)(int)cs->n *
 					     sizeof(*icols)))) {
 				err_oom(e);
 				goto fail;
 			}
-			cJSON_ArrayForEach(c, cs)
-			{
-				int idx =
-				    cJSON_IsString(c)
-					? schema_column_index(t, c->valuestring)
-					: -1;
+			for (size_t y = 0; y < cs->n; y++) {
+				const struct json_node *c = &cs->kids[y];
+				int idx = is(c, JSON_STRING)
+					      ? schema_column_index(t, c->str)
+					      : -1;
 				if (idx < 0) {
 					free(icols);
 					err_set(
 					    e, ERR_STREAM,
 					    "index %s names no column of the table",
-					    nm->valuestring);
+					    nm->str);
 					goto fail_named;
 				}
 				icols[ni++] = (size_t)idx;
 			}
-			if (schema_add_index(t, nm->valuestring, icols, ni,
-					     un && cJSON_IsTrue(un), e) < 0) {
+			if (schema_add_index(t, nm->str, icols, ni,
+					     un && is(un, JSON_TRUE), e) < 0) {
 				free(icols);
 				goto fail;
 			}
@@ -608,39 +612,31 @@ fail:
 	return NULL;
 }
 
-/*
- * cJSON keeps the first of duplicated members and cuts strings at U+0000;
- * our own parser refuses both first, and trailing text too.
- */
-static int strict_precheck(const char *s, size_t len, struct err *e)
+/* a schema's JSON, strictly: no member twice, no U+0000 in a string, no
+ * trailing text; NULL with e set */
+static struct json_node *parse_strict(const char *s, size_t len, struct err *e)
 {
 	struct json_node *n = json_parse(s, len, e);
-	int rc;
 
-	if (!n)
-		return -1;
-	rc = json_check_strict(n, e);
-	json_free(n);
-	return rc;
+	if (n && json_check_strict(n, e) < 0) {
+		json_free(n);
+		return NULL;
+	}
+	return n;
 }
 
 struct schema_table *schema_table_parse(const char *json, size_t len,
 					struct err *e)
 {
-	cJSON *j;
+	struct json_node *j = parse_strict(json, len, e);
 	struct schema_table *t;
 
-	if (strict_precheck(json, len, e) < 0) {
+	if (!j) {
 		err_prefix(e, "table schema");
 		return NULL;
 	}
-	j = cJSON_ParseWithLength(json, len);
-	if (!j) {
-		err_set(e, ERR_STREAM, "table schema is not valid JSON");
-		return NULL;
-	}
-	t = table_from_cjson(j, e);
-	cJSON_Delete(j);
+	t = table_from_json(j, e);
+	json_free(j);
 	return t;
 }
 
@@ -649,7 +645,7 @@ int schema_file_load(const char *path, struct schema_table ***tables, size_t *n,
 {
 	struct buf b;
 	FILE *f = fopen(path, "rb");
-	cJSON *j = NULL;
+	struct json_node *j = NULL;
 	int rc = -1;
 	size_t count, got;
 
@@ -670,26 +666,21 @@ int schema_file_load(const char *path, struct schema_table ***tables, size_t *n,
 		err_set(e, ERR_USAGE, "%s: read error", path);
 		goto out;
 	}
-	if (strict_precheck((const char *)b.data, b.len, e) < 0) {
+	if (!(j = parse_strict((const char *)b.data, b.len, e))) {
 		e->class = ERR_USAGE;
 		err_prefix(e, "%s", path);
 		goto out;
 	}
-	j = cJSON_ParseWithLength((const char *)b.data, b.len);
-	if (!j) {
-		err_set(e, ERR_USAGE, "%s: not valid JSON", path);
-		goto out;
-	}
-	count = cJSON_IsArray(j) ? (size_t)cJSON_GetArraySize(j) : 1;
+	count = is(j, JSON_ARRAY) ? (size_t)(int)j->n : 1;
 	*tables = calloc(count + 1, sizeof(**tables));
 	if (!*tables) {
 		err_oom(e);
 		goto out;
 	}
 	for (size_t i = 0; i < count; i++) {
-		const cJSON *tj =
-		    cJSON_IsArray(j) ? cJSON_GetArrayItem(j, (int)i) : j;
-		if (!((*tables)[i] = table_from_cjson(tj, e))) {
+		const struct json_node *tj =
+		    is(j, JSON_ARRAY) ? &j->kids[i] : j;
+		if (!((*tables)[i] = table_from_json(tj, e))) {
 			e->class = ERR_USAGE;
 			err_prefix(e, "%s", path);
 			goto out;
@@ -703,7 +694,7 @@ out:
 		*tables = NULL;
 		*n = 0;
 	}
-	cJSON_Delete(j);
+	json_free(j);
 	buf_release(&b);
 	fclose(f);
 	return rc;
