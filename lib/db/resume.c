@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "stream/stream.h"
 
 void resume_init(struct resume *r, const struct schema_table *t)
@@ -27,7 +28,7 @@ void resume_release(struct resume *r)
 	for (size_t i = 0; i < RESUME_MAX_POS; i++)
 		buf_release(&r->ck_mem[i]);
 	buf_release(&r->last_mem);
-	cJSON_Delete(r->ck_key);
+	json_free(r->ck_key);
 	free(r->key_text);
 	free(r->wm_text);
 	memset(r, 0, sizeof(*r));
@@ -38,7 +39,8 @@ int resume_parse(struct resume *r, const char *table, const char *job,
 		 const char *last_key, struct err *e)
 {
 	const struct schema_table *t = r->t;
-	cJSON *key;
+	const struct json_node *key;
+	struct err je;
 	size_t at = 0;
 
 	if (!r->n)
@@ -68,27 +70,29 @@ int resume_parse(struct resume *r, const char *table, const char *job,
 	}
 	/* kept until resume_release: value_parse leaves text, decimal and
 	 * json values pointing into the parsed strings */
-	cJSON_Delete(r->ck_key);
-	key = r->ck_key = cJSON_Parse(last_key);
-	if (!cJSON_IsArray(key) || cJSON_GetArraySize(key) != (int)t->npk)
+	json_free(r->ck_key);
+	err_init(&je);
+	key = r->ck_key = json_parse(last_key, strlen(last_key), &je);
+	if (key && json_check_strict(key, &je) < 0)
+		key = NULL; /* a string holding U+0000 */
+	if (!key || key->kind != JSON_ARRAY || key->n != t->npk)
 		return err_set(e, ERR_USAGE,
 			       "table %s: the checkpoint's last key does not "
 			       "fit the stream's primary key of %zu columns",
 			       table, t->npk);
 	for (size_t i = at; i < r->n; i++) {
 		size_t k = 0;
-		cJSON *v;
+		const struct json_node *v;
 		while (t->pk[k] != r->cols[i])
 			k++;
-		v = cJSON_GetArrayItem(key, (int)k);
-		if (!cJSON_IsString(v))
+		v = &key->kids[k];
+		if (v->kind != JSON_STRING)
 			return err_set(e, ERR_USAGE,
 				       "table %s: the checkpoint's last key "
 				       "holds a non-string",
 				       table);
-		if (value_parse(t->cols[r->cols[i]].type, v->valuestring,
-				strlen(v->valuestring), &r->ck_mem[i],
-				&r->ck[i], e) < 0)
+		if (value_parse(t->cols[r->cols[i]].type, v->str, v->len,
+				&r->ck_mem[i], &r->ck[i], e) < 0)
 			return err_prefix(e, "table %s: the checkpoint's key",
 					  table);
 	}

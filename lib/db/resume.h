@@ -23,7 +23,7 @@
 
 #define RESUME_MAX_POS (1 + 64)
 
-struct cJSON;
+struct json_node;
 
 struct resume {
 	const struct schema_table *t;
@@ -34,7 +34,7 @@ struct resume {
 	int has_ck;
 	struct value ck[RESUME_MAX_POS];
 	struct buf ck_mem[RESUME_MAX_POS];
-	struct cJSON *ck_key;
+	struct json_node *ck_key;
 	/* the last row's position (has_last), copied into last_mem */
 	int has_last;
 	struct value last[RESUME_MAX_POS];

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "db/engine.h"
 
 /*
@@ -26,7 +27,7 @@ static int excluded(const struct inventory_opts *o, const char *name)
  */
 
 struct rates {
-	cJSON *stats; /* the --rate-from file */
+	struct json_node *stats; /* the --rate-from file */
 	double total; /* rows per second over the whole run, or --rate */
 };
 
@@ -37,7 +38,8 @@ static int rates_load(struct rates *r, const struct inventory_opts *o,
 	struct buf b;
 	char chunk[65536];
 	size_t n;
-	const cJSON *secs, *tabs, *t;
+	const struct json_node *secs = NULL, *tabs = NULL;
+	struct err je;
 	double rows = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -55,41 +57,43 @@ static int rates_load(struct rates *r, const struct inventory_opts *o,
 			return err_prefix(e, "--rate-from %s", o->rate_from);
 		}
 	fclose(f);
-	r->stats = cJSON_ParseWithLength(b.data ? (char *)b.data : "", b.len);
+	err_init(&je);
+	r->stats = json_parse(b.data ? (char *)b.data : "", b.len, &je);
 	buf_release(&b);
-	secs = cJSON_GetObjectItemCaseSensitive(r->stats, "seconds");
-	tabs = cJSON_GetObjectItemCaseSensitive(r->stats, "tables");
-	if (!cJSON_IsNumber(secs) || !cJSON_IsArray(tabs))
+	if (r->stats && r->stats->kind == JSON_OBJECT) {
+		secs = json_get(r->stats, "seconds");
+		tabs = json_get(r->stats, "tables");
+	}
+	if (!secs || secs->kind != JSON_NUMBER || !tabs ||
+	    tabs->kind != JSON_ARRAY)
 		return err_set(e, ERR_USAGE,
 			       "--rate-from %s: not the --stats file of "
 			       "ferry-extract or ferry-load (no seconds and "
 			       "tables)",
 			       o->rate_from);
-	cJSON_ArrayForEach(t, tabs)
-	{
-		const cJSON *rw = cJSON_GetObjectItemCaseSensitive(t, "rows");
-		if (cJSON_IsNumber(rw))
-			rows += rw->valuedouble;
+	for (size_t i = 0; i < tabs->n; i++) {
+		const struct json_node *rw = json_get(&tabs->kids[i], "rows");
+		if (rw && rw->kind == JSON_NUMBER)
+			rows += strtod(rw->str, NULL);
 	}
-	if (secs->valuedouble > 0 && rows > 0)
-		r->total = rows / secs->valuedouble;
+	if (strtod(secs->str, NULL) > 0 && rows > 0)
+		r->total = rows / strtod(secs->str, NULL);
 	return 0;
 }
 
 /* the rate for table `name`: its own in the stats file, else the total */
 static double rates_for(const struct rates *r, const char *name)
 {
-	const cJSON *t;
+	const struct json_node *tabs =
+	    r->stats ? json_get(r->stats, "tables") : NULL;
 
-	cJSON_ArrayForEach(t,
-			   cJSON_GetObjectItemCaseSensitive(r->stats, "tables"))
-	{
-		const cJSON *n = cJSON_GetObjectItemCaseSensitive(t, "table");
-		const cJSON *v =
-		    cJSON_GetObjectItemCaseSensitive(t, "rows_per_second");
-		if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0 &&
-		    cJSON_IsNumber(v) && v->valuedouble > 0)
-			return v->valuedouble;
+	for (size_t i = 0; tabs && i < tabs->n; i++) {
+		const struct json_node *n = json_get(&tabs->kids[i], "table");
+		const struct json_node *v =
+		    json_get(&tabs->kids[i], "rows_per_second");
+		if (n && n->kind == JSON_STRING && strcmp(n->str, name) == 0 &&
+		    v && v->kind == JSON_NUMBER && strtod(v->str, NULL) > 0)
+			return strtod(v->str, NULL);
 	}
 	return r->total;
 }
@@ -624,7 +628,7 @@ int inventory_run(const struct uri *u, const struct inventory_opts *o,
 	rc = 0;
 out:
 	cJSON_Delete(root);
-	cJSON_Delete(rt.stats);
+	json_free(rt.stats);
 	source_names_free(all);
 	source_server_release(&sv);
 	source_close(src);
