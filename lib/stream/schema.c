@@ -700,10 +700,10 @@ out:
 	return rc;
 }
 
-char *schema_table_to_json(const struct schema_table *t, struct err *e)
+struct cJSON *schema_table_to_cjson(const struct schema_table *t,
+				    struct err *e)
 {
 	cJSON *j = cJSON_CreateObject(), *cols, *pk;
-	char *s = NULL;
 
 	if (!j)
 		goto oom;
@@ -780,14 +780,25 @@ char *schema_table_to_json(const struct schema_table *t, struct err *e)
 			}
 		}
 	}
-	if (!(s = cJSON_PrintUnformatted(j)))
-		goto oom;
-	cJSON_Delete(j);
-	return s;
+	return j;
 oom:
 	cJSON_Delete(j);
 	err_oom(e);
 	return NULL;
+}
+
+char *schema_table_to_json(const struct schema_table *t, struct err *e)
+{
+	cJSON *j = schema_table_to_cjson(t, e);
+	char *s;
+
+	if (!j)
+		return NULL;
+	s = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	if (!s)
+		err_oom(e);
+	return s;
 }
 
 const char *schema_row_key(const struct schema_table *t,

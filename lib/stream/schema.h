@@ -101,6 +101,12 @@ void schema_tables_free(struct schema_table **tables, size_t n);
 /* The table as compact JSON, malloc'd, caller frees; NULL on oom (e set). */
 char *schema_table_to_json(const struct schema_table *t, struct err *e);
 
+/* The same as a cJSON document to edit (transform's plan), caller
+ * cJSON_Delete()s it; NULL on oom (e set) */
+struct cJSON;
+struct cJSON *schema_table_to_cjson(const struct schema_table *t,
+				    struct err *e);
+
 /* Add an index of ncols columns (indexes into t->cols); 0 or -1 (oom). */
 int schema_add_index(struct schema_table *t, const char *name,
 		     const size_t *cols, size_t ncols, bool unique,

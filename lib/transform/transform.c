@@ -594,7 +594,7 @@ static int plan_table(struct spec *s, struct table_spec *t,
 		      const struct schema_table *in, struct spec_plan *p,
 		      struct err *e)
 {
-	char *js = NULL, *outjs = NULL;
+	char *outjs = NULL;
 	cJSON *j = NULL;
 	size_t nout = 0;
 	char path[3 * SCHEMA_MAX_NAME];
@@ -609,12 +609,9 @@ static int plan_table(struct spec *s, struct table_spec *t,
 		err_oom(e);
 		goto out;
 	}
-	if (!(js = schema_table_to_json(in, e)))
+	/* the input's schema as a document to edit, never text to read */
+	if (!(j = schema_table_to_cjson(in, e)))
 		goto out;
-	if (!(j = cJSON_Parse(js))) {
-		err_set(e, ERR_SYSTEM, "internal error: schema JSON");
-		goto out;
-	}
 	if (plan_columns(s, t, in, p, j, &nout, e) < 0 ||
 	    plan_ops(s, t, in, p, j, nout, e) < 0 ||
 	    plan_adds(s, t, in, p, j, e) < 0 || plan_where(s, t, in, p, e) < 0)
@@ -640,7 +637,6 @@ static int plan_table(struct spec *s, struct table_spec *t,
 	}
 	rc = 0;
 out:
-	free(js);
 	free(outjs);
 	cJSON_Delete(j);
 	if (rc < 0)
