@@ -170,6 +170,197 @@ static enum value_type map_type(const char *typname, const char *typtype)
 	return VALUE_TEXT;
 }
 
+/* an enum's labels from their JSON array text (PostgreSQL's, in
+ * enumsortorder) into col */
+static int enum_labels(struct schema_column *col, const char *lj, struct err *e)
+{
+	struct json_node *arr = json_parse(lj, strlen(lj), e);
+
+	if (!arr)
+		return -1;
+	col->labels = calloc(arr->n + 1, sizeof(*col->labels));
+	for (size_t k = 0; col->labels && k < arr->n; k++) {
+		if (!(col->labels[k] = strdup(arr->kids[k].str)))
+			break;
+		col->nlabels++;
+	}
+	if (!col->labels || col->nlabels != arr->n) {
+		json_free(arr);
+		return err_oom(e);
+	}
+	json_free(arr);
+	return 0;
+}
+
+/* column i of the catalog query's result c into col */
+static int describe_column(struct schema_column *col, PGresult *c, int i,
+			   struct err *e)
+{
+	col->length = col->precision = col->scale = -1;
+	if (!(col->name = strdup(PQgetvalue(c, i, 0))) ||
+	    !(col->source_type = strdup(PQgetvalue(c, i, 1))))
+		return err_oom(e);
+	col->type = map_type(PQgetvalue(c, i, 2), PQgetvalue(c, i, 3));
+	col->nullable = strcmp(PQgetvalue(c, i, 4), "t") != 0;
+	col->has_default = strcmp(PQgetvalue(c, i, 9), "t") == 0;
+	if (!PQgetisnull(c, i, 6)) {
+		col->precision = strtoll(PQgetvalue(c, i, 6), NULL, 10);
+		col->scale = strtoll(PQgetvalue(c, i, 7), NULL, 10);
+	}
+	if (!PQgetisnull(c, i, 8))
+		col->length = strtoll(PQgetvalue(c, i, 8), NULL, 10);
+	if (!PQgetisnull(c, i, 5))
+		return enum_labels(col, PQgetvalue(c, i, 5), e);
+	return 0;
+}
+
+/* The table (oid in vals[0]) and its columns, named nsp.rel; NULL with
+ * e set. */
+static struct schema_table *describe_columns(struct pg_source *p,
+					     const char *const *vals,
+					     const char *nsp, const char *rel,
+					     struct err *e)
+{
+	struct schema_table *t = NULL;
+	PGresult *c = pg_params(
+	    p,
+	    "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
+	    "t.typname, t.typtype, a.attnotnull, "
+	    "CASE WHEN t.typtype = 'e' THEN (SELECT "
+	    "array_to_json(array_agg(enumlabel ORDER BY enumsortorder))::text "
+	    "FROM pg_enum WHERE enumtypid = t.oid) END, "
+	    "CASE WHEN t.typname = 'numeric' AND a.atttypmod >= 4 "
+	    "THEN ((a.atttypmod - 4) >> 16) & 65535 END, "
+	    "CASE WHEN t.typname = 'numeric' AND a.atttypmod >= 4 "
+	    "THEN (a.atttypmod - 4) & 65535 END, "
+	    "CASE WHEN t.typname IN ('varchar', 'bpchar') AND "
+	    "a.atttypmod >= 4 THEN a.atttypmod - 4 END, "
+	    "a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '' "
+	    "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+	    "WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped "
+	    "ORDER BY a.attnum",
+	    1, vals, e);
+	int rows;
+
+	if (!c)
+		return NULL;
+	rows = PQntuples(c);
+	if (rows > SCHEMA_MAX_COLUMNS || rows == 0) {
+		err_set(e, ERR_STREAM, "%d columns (1 to %d can be carried)",
+			rows, SCHEMA_MAX_COLUMNS);
+		goto fail;
+	}
+	if (!(t = calloc(1, sizeof(*t))) ||
+	    schema_table_set_name(t, nsp, rel, e) < 0 ||
+	    !(t->cols = calloc((size_t)rows, sizeof(*t->cols))) ||
+	    !(t->types = calloc((size_t)rows, sizeof(*t->types))) ||
+	    !(t->pk = calloc((size_t)rows, sizeof(*t->pk)))) {
+		err_oom(e);
+		goto fail;
+	}
+	t->watermark = -1;
+	for (int i = 0; i < rows; i++) {
+		t->ncols++;
+		if (describe_column(&t->cols[i], c, i, e) < 0)
+			goto fail;
+		t->types[i] = t->cols[i].type;
+	}
+	PQclear(c);
+	return t;
+fail:
+	PQclear(c);
+	schema_table_free(t);
+	return NULL;
+}
+
+/* t's primary key, in key order */
+static int describe_key(struct pg_source *p, const char *const *vals,
+			struct schema_table *t, struct err *e)
+{
+	PGresult *k =
+	    pg_params(p,
+		      "SELECT a.attname FROM pg_index i, "
+		      "unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord), "
+		      "pg_attribute a WHERE i.indrelid = $1 AND i.indisprimary "
+		      "AND a.attrelid = i.indrelid AND a.attnum = k.attnum "
+		      "ORDER BY k.ord",
+		      1, vals, e);
+
+	if (!k)
+		return -1;
+	for (int i = 0; i < PQntuples(k); i++) {
+		int idx = schema_column_index(t, PQgetvalue(k, i, 0));
+		if (idx >= 0)
+			t->pk[t->npk++] = (size_t)idx;
+	}
+	PQclear(k);
+	return 0;
+}
+
+/* The columns of t an index's name array "{a,b}" names, into cols (at
+ * most 64); 0 when one is quoted, unknown or too many. */
+static size_t index_columns(const char *arr, const struct schema_table *t,
+			    size_t cols[64])
+{
+	size_t n = 0;
+
+	if (*arr == '{')
+		arr++;
+	while (*arr && *arr != '}') {
+		const char *end = arr;
+		char name[SCHEMA_MAX_NAME + 1];
+		int idx;
+		if (*arr == '"')
+			return 0;
+		while (*end && *end != ',' && *end != '}')
+			end++;
+		if ((size_t)(end - arr) > SCHEMA_MAX_NAME || n == 64)
+			return 0;
+		memcpy(name, arr, (size_t)(end - arr));
+		name[end - arr] = '\0';
+		if ((idx = schema_column_index(t, name)) < 0)
+			return 0;
+		cols[n++] = (size_t)idx;
+		arr = *end == ',' ? end + 1 : end;
+	}
+	return n;
+}
+
+/* t's btree indexes on plain columns, without a predicate */
+static int describe_indexes(struct pg_source *p, const char *const *vals,
+			    struct schema_table *t, struct err *e)
+{
+	PGresult *x = pg_params(
+	    p,
+	    "SELECT c.relname, i.indisunique, ARRAY(SELECT a.attname "
+	    "FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o) "
+	    "JOIN pg_attribute a ON a.attrelid = i.indrelid "
+	    "AND a.attnum = k.n ORDER BY k.o)::text "
+	    "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+	    "JOIN pg_am am ON am.oid = c.relam "
+	    "WHERE i.indrelid = $1 AND NOT i.indisprimary "
+	    "AND i.indexprs IS NULL AND i.indpred IS NULL "
+	    "AND am.amname = 'btree' AND NOT 0 = ANY (i.indkey::int2[]) "
+	    "ORDER BY c.relname",
+	    1, vals, e);
+
+	if (!x)
+		return -1;
+	for (int i = 0; i < PQntuples(x); i++) {
+		size_t cols[64];
+		/* {a,b} of plain names; a quoted name makes us skip it */
+		size_t n = index_columns(PQgetvalue(x, i, 2), t, cols);
+		if (n && schema_add_index(t, PQgetvalue(x, i, 0), cols, n,
+					  strcmp(PQgetvalue(x, i, 1), "t") == 0,
+					  e) < 0) {
+			PQclear(x);
+			return -1;
+		}
+	}
+	PQclear(x);
+	return 0;
+}
+
 static struct schema_table *pg_describe(struct source *s, const char *table,
 					struct err *e)
 {
@@ -178,7 +369,7 @@ static struct schema_table *pg_describe(struct source *s, const char *table,
 	char oid[16];
 	const char *vals[1] = { oid };
 	struct schema_table *t = NULL;
-	int rows, found;
+	int found;
 
 	/* the table is found once, by schema and name, and read by its
 	 * schema-qualified name from then on: search_path has no say */
@@ -191,175 +382,10 @@ static struct schema_table *pg_describe(struct source *s, const char *table,
 				PQdb(p->conn));
 		goto fail;
 	}
-	{
-		PGresult *c = pg_params(
-		    p,
-		    "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
-		    "t.typname, t.typtype, a.attnotnull, "
-		    "CASE WHEN t.typtype = 'e' THEN (SELECT "
-		    "array_to_json(array_agg(enumlabel ORDER BY enumsortorder))::text "
-		    "FROM pg_enum WHERE enumtypid = t.oid) END, "
-		    "CASE WHEN t.typname = 'numeric' AND a.atttypmod >= 4 "
-		    "THEN ((a.atttypmod - 4) >> 16) & 65535 END, "
-		    "CASE WHEN t.typname = 'numeric' AND a.atttypmod >= 4 "
-		    "THEN (a.atttypmod - 4) & 65535 END, "
-		    "CASE WHEN t.typname IN ('varchar', 'bpchar') AND "
-		    "a.atttypmod >= 4 THEN a.atttypmod - 4 END, "
-		    "a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '' "
-		    "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
-		    "WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped "
-		    "ORDER BY a.attnum",
-		    1, vals, e);
-		if (!c)
-			goto fail;
-		rows = PQntuples(c);
-		if (rows > SCHEMA_MAX_COLUMNS || rows == 0) {
-			err_set(e, ERR_STREAM,
-				"%d columns (1 to %d can be carried)", rows,
-				SCHEMA_MAX_COLUMNS);
-			PQclear(c);
-			goto fail;
-		}
-		if (!(t = calloc(1, sizeof(*t))) ||
-		    schema_table_set_name(t, nsp, rel, e) < 0 ||
-		    !(t->cols = calloc((size_t)rows, sizeof(*t->cols))) ||
-		    !(t->types = calloc((size_t)rows, sizeof(*t->types))) ||
-		    !(t->pk = calloc((size_t)rows, sizeof(*t->pk)))) {
-			PQclear(c);
-			err_oom(e);
-			goto fail;
-		}
-		t->watermark = -1;
-		for (int i = 0; i < rows; i++) {
-			struct schema_column *col = &t->cols[i];
-			t->ncols++;
-			col->length = col->precision = col->scale = -1;
-			if (!(col->name = strdup(PQgetvalue(c, i, 0))) ||
-			    !(col->source_type = strdup(PQgetvalue(c, i, 1)))) {
-				PQclear(c);
-				err_oom(e);
-				goto fail;
-			}
-			col->type =
-			    map_type(PQgetvalue(c, i, 2), PQgetvalue(c, i, 3));
-			col->nullable = strcmp(PQgetvalue(c, i, 4), "t") != 0;
-			col->has_default =
-			    strcmp(PQgetvalue(c, i, 9), "t") == 0;
-			if (!PQgetisnull(c, i, 6)) {
-				col->precision =
-				    strtoll(PQgetvalue(c, i, 6), NULL, 10);
-				col->scale =
-				    strtoll(PQgetvalue(c, i, 7), NULL, 10);
-			}
-			if (!PQgetisnull(c, i, 8))
-				col->length =
-				    strtoll(PQgetvalue(c, i, 8), NULL, 10);
-			if (!PQgetisnull(c, i, 5)) {
-				const char *lj = PQgetvalue(c, i, 5);
-				struct json_node *arr =
-				    json_parse(lj, strlen(lj), e);
-				if (!arr) {
-					PQclear(c);
-					goto fail;
-				}
-				col->labels =
-				    calloc(arr->n + 1, sizeof(*col->labels));
-				for (size_t k = 0; col->labels && k < arr->n;
-				     k++) {
-					if (!(col->labels[k] =
-						  strdup(arr->kids[k].str)))
-						break;
-					col->nlabels++;
-				}
-				if (!col->labels || col->nlabels != arr->n) {
-					json_free(arr);
-					PQclear(c);
-					err_oom(e);
-					goto fail;
-				}
-				json_free(arr);
-			}
-			t->types[i] = col->type;
-		}
-		PQclear(c);
-	}
-	{
-		PGresult *k = pg_params(
-		    p,
-		    "SELECT a.attname FROM pg_index i, "
-		    "unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord), "
-		    "pg_attribute a WHERE i.indrelid = $1 AND i.indisprimary "
-		    "AND a.attrelid = i.indrelid AND a.attnum = k.attnum "
-		    "ORDER BY k.ord",
-		    1, vals, e);
-		if (!k)
-			goto fail;
-		for (int i = 0; i < PQntuples(k); i++) {
-			int idx = schema_column_index(t, PQgetvalue(k, i, 0));
-			if (idx >= 0)
-				t->pk[t->npk++] = (size_t)idx;
-		}
-		PQclear(k);
-	}
-	{
-		/* btree indexes on plain columns, without a predicate */
-		PGresult *x = pg_params(
-		    p,
-		    "SELECT c.relname, i.indisunique, ARRAY(SELECT a.attname "
-		    "FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o) "
-		    "JOIN pg_attribute a ON a.attrelid = i.indrelid "
-		    "AND a.attnum = k.n ORDER BY k.o)::text "
-		    "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-		    "JOIN pg_am am ON am.oid = c.relam "
-		    "WHERE i.indrelid = $1 AND NOT i.indisprimary "
-		    "AND i.indexprs IS NULL AND i.indpred IS NULL "
-		    "AND am.amname = 'btree' AND NOT 0 = ANY (i.indkey::int2[]) "
-		    "ORDER BY c.relname",
-		    1, vals, e);
-		if (!x)
-			goto fail;
-		for (int i = 0; i < PQntuples(x); i++) {
-			const char *arr = PQgetvalue(x, i, 2);
-			size_t cols[64], n = 0;
-			int ok = 1;
-			/* {a,b} of plain names; a quoted name makes us skip it
-			 */
-			if (*arr == '{')
-				arr++;
-			while (*arr && *arr != '}' && ok) {
-				const char *end = arr;
-				char name[SCHEMA_MAX_NAME + 1];
-				int idx;
-				if (*arr == '"') {
-					ok = 0;
-					break;
-				}
-				while (*end && *end != ',' && *end != '}')
-					end++;
-				if ((size_t)(end - arr) > SCHEMA_MAX_NAME ||
-				    n == 64) {
-					ok = 0;
-					break;
-				}
-				memcpy(name, arr, (size_t)(end - arr));
-				name[end - arr] = '\0';
-				idx = schema_column_index(t, name);
-				if (idx < 0)
-					ok = 0;
-				else
-					cols[n++] = (size_t)idx;
-				arr = *end == ',' ? end + 1 : end;
-			}
-			if (ok && n &&
-			    schema_add_index(
-				t, PQgetvalue(x, i, 0), cols, n,
-				strcmp(PQgetvalue(x, i, 1), "t") == 0, e) < 0) {
-				PQclear(x);
-				goto fail;
-			}
-		}
-		PQclear(x);
-	}
+	if (!(t = describe_columns(p, vals, nsp, rel, e)) ||
+	    describe_key(p, vals, t, e) < 0 ||
+	    describe_indexes(p, vals, t, e) < 0)
+		goto fail;
 	free(nsp);
 	free(rel);
 	return t;
