@@ -38,9 +38,9 @@ static int rates_load(struct rates *r, const struct inventory_opts *o,
 	struct buf b;
 	char chunk[65536];
 	size_t n;
-	const struct json_node *secs = NULL, *tabs = NULL;
+	const struct json_node *secs, *tabs;
 	struct err je;
-	double rows = 0;
+	double rows = 0, seconds;
 
 	memset(r, 0, sizeof(*r));
 	r->total = o->rate;
@@ -60,10 +60,8 @@ static int rates_load(struct rates *r, const struct inventory_opts *o,
 	err_init(&je);
 	r->stats = json_parse(b.data ? (char *)b.data : "", b.len, &je);
 	buf_release(&b);
-	if (r->stats && r->stats->kind == JSON_OBJECT) {
-		secs = json_get(r->stats, "seconds");
-		tabs = json_get(r->stats, "tables");
-	}
+	secs = json_get(r->stats, "seconds"); /* NULL: not an object */
+	tabs = json_get(r->stats, "tables");
 	if (!secs || secs->kind != JSON_NUMBER || !tabs ||
 	    tabs->kind != JSON_ARRAY)
 		return err_set(e, ERR_USAGE,
@@ -76,24 +74,27 @@ static int rates_load(struct rates *r, const struct inventory_opts *o,
 		if (rw && rw->kind == JSON_NUMBER)
 			rows += strtod(rw->str, NULL);
 	}
-	if (strtod(secs->str, NULL) > 0 && rows > 0)
-		r->total = rows / strtod(secs->str, NULL);
+	seconds = strtod(secs->str, NULL);
+	if (seconds > 0 && rows > 0)
+		r->total = rows / seconds;
 	return 0;
 }
 
 /* the rate for table `name`: its own in the stats file, else the total */
 static double rates_for(const struct rates *r, const char *name)
 {
-	const struct json_node *tabs =
-	    r->stats ? json_get(r->stats, "tables") : NULL;
+	const struct json_node *tabs = json_get(r->stats, "tables");
 
 	for (size_t i = 0; tabs && i < tabs->n; i++) {
 		const struct json_node *n = json_get(&tabs->kids[i], "table");
 		const struct json_node *v =
 		    json_get(&tabs->kids[i], "rows_per_second");
-		if (n && n->kind == JSON_STRING && strcmp(n->str, name) == 0 &&
-		    v && v->kind == JSON_NUMBER && strtod(v->str, NULL) > 0)
-			return strtod(v->str, NULL);
+		double rate;
+		if (!n || n->kind != JSON_STRING || strcmp(n->str, name) != 0 ||
+		    !v || v->kind != JSON_NUMBER)
+			continue;
+		if ((rate = strtod(v->str, NULL)) > 0)
+			return rate;
 	}
 	return r->total;
 }

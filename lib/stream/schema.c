@@ -314,7 +314,7 @@ static char *get_name(const struct json_node *obj, const char *member,
 			member);
 		return NULL;
 	}
-	len = strlen(j->str);
+	len = j->len; /* no U+0000: json_check_strict */
 	if (len == 0 || len > SCHEMA_MAX_NAME || !utf8_valid(j->str, len)) {
 		err_set(e, ERR_STREAM,
 			"%s: \"%s\" must be 1 to %d bytes of UTF-8", what,
@@ -700,8 +700,7 @@ out:
 	return rc;
 }
 
-struct cJSON *schema_table_to_cjson(const struct schema_table *t,
-				    struct err *e)
+struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 {
 	cJSON *j = cJSON_CreateObject(), *cols, *pk;
 
