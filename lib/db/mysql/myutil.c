@@ -62,6 +62,12 @@ int myutil_select(MYSQL *conn, const char *sql, const char *const *params,
 	size_t caps[MYUTIL_MAX_COLS], lens[MYUTIL_MAX_COLS];
 	int rc = -1, f;
 
+	if (nparams > MYUTIL_MAX_COLS || ncols > MYUTIL_MAX_COLS) {
+		if (st)
+			mysql_stmt_close(st);
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: a query of %u columns", ncols);
+	}
 	if (!st)
 		return err_oom(e);
 	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
