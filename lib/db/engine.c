@@ -1,5 +1,7 @@
 #include "db/engine_int.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,9 +75,41 @@ void engine_names_release(const struct engine *en, struct engine_names *n)
 }
 
 int engine_create_refusal(const struct engine *en, const struct schema_table *t,
-			  const struct engine_names *n, struct err *why)
+			  const struct engine_names *n,
+			  struct create_notes *notes, struct err *why)
 {
 	if (!en->impl->create_refusal)
 		return 0;
-	return en->impl->create_refusal(t, n, why);
+	return en->impl->create_refusal(t, n, notes, why);
+}
+
+int create_notes_add(struct create_notes *cn, struct err *e, const char *fmt,
+		     ...)
+{
+	char msg[600], **nm;
+	va_list ap;
+
+	if (!cn)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!(nm = realloc(cn->msg, (cn->n + 1) * sizeof(*nm))))
+		return err_oom(e);
+	cn->msg = nm;
+	if (!(cn->msg[cn->n] = strdup(msg)))
+		return err_oom(e);
+	cn->n++;
+	return 0;
+}
+
+void create_notes_release(struct create_notes *cn)
+{
+	for (size_t i = 0; cn && i < cn->n; i++)
+		free(cn->msg[i]);
+	if (cn) {
+		free(cn->msg);
+		cn->msg = NULL;
+		cn->n = 0;
+	}
 }

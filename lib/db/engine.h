@@ -93,11 +93,27 @@ int engine_names(struct engine_run *run, const struct schema_table *t,
 void engine_names_release(const struct engine *en, struct engine_names *n);
 
 /*
+ * What ferry-load --create makes of a table otherwise than the source has
+ * it, or not at all: a default it cannot translate, an ON UPDATE, an
+ * identity the target holds differently.  One sentence each, naming the
+ * column ("column c: ..."); the load prints them and --check lists them.
+ */
+struct create_notes {
+	char **msg;
+	size_t n;
+};
+int create_notes_add(struct create_notes *cn, struct err *e, const char *fmt,
+		     ...) __attribute__((format(printf, 3, 4)));
+void create_notes_release(struct create_notes *cn);
+
+/*
  * Whether ferry-load --create would make stream table t under names n:
- * 0 when it would; -1 with why set: ERR_STREAM "column c: ..." naming a
- * column whose type it refuses, else (out of memory) another class.
+ * 0 when it would, its notes (above) added to notes when not NULL; -1
+ * with why set: ERR_STREAM "column c: ..." naming a column whose type it
+ * refuses, else (out of memory) another class.
  */
 int engine_create_refusal(const struct engine *en, const struct schema_table *t,
-			  const struct engine_names *n, struct err *why);
+			  const struct engine_names *n,
+			  struct create_notes *notes, struct err *why);
 
 #endif

@@ -24,7 +24,8 @@ struct engine_impl {
 	void (*names_release)(struct engine_names *n);
 	/* NULL: --create makes every table */
 	int (*create_refusal)(const struct schema_table *t,
-			      const struct engine_names *n, struct err *why);
+			      const struct engine_names *n,
+			      struct create_notes *notes, struct err *why);
 };
 
 extern const struct engine engine_mysql;

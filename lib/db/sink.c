@@ -37,6 +37,7 @@ int sink_begin_table(struct sink *s, const struct schema_table *t,
 		     const char *name, struct err *e)
 {
 	s->row_no = 0;
+	create_notes_release(&s->notes);
 	return s->ops->begin_table(s, t, name, e);
 }
 
@@ -58,8 +59,10 @@ void sink_abort_table(struct sink *s, const char *why)
 
 void sink_close(struct sink *s)
 {
-	if (s)
+	if (s) {
+		create_notes_release(&s->notes);
 		s->ops->close(s);
+	}
 }
 
 int sink_checkpoint_read(struct sink *s, const char *table,

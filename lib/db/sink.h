@@ -23,6 +23,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "db/checkpoint.h"
+#include "db/engine.h"
 #include "db/uri.h"
 #include "stream/schema.h"
 #include "stream/value.h"
@@ -133,6 +134,10 @@ struct sink {
 	 * borrowed until the next sink_begin_table; NULL and 0 when none */
 	const struct name_rename *renamed;
 	size_t nrenamed;
+	/* set by sink_begin_table of a table it creates: what --create made
+	 * otherwise than the source has it, or not at all (db/engine.h),
+	 * kept until the next sink_begin_table */
+	struct create_notes notes;
 };
 
 #endif

@@ -56,6 +56,35 @@ static void human_bytes(char *out, size_t sz, uint64_t n)
 		snprintf(out, sz, "%.1f MiB", (double)n / (1024 * 1024));
 }
 
+/* a column's default, ON UPDATE and identity, as ferry-cat(1) shows them */
+static int summary_extras(struct buf *b, const struct schema_column *c,
+			  struct err *e)
+{
+	char d[300];
+
+	if (c->def.kind &&
+	    buf_addf(b, e, " default %s",
+		     schema_default_describe(&c->def, d, sizeof(d))) < 0)
+		return -1;
+	if (c->on_update.kind &&
+	    buf_addf(b, e, " on update %s",
+		     schema_default_describe(&c->on_update, d, sizeof(d))) < 0)
+		return -1;
+	if (c->identity &&
+	    buf_addf(b, e, " identity %s",
+		     c->identity == SCHEMA_IDENTITY_ALWAYS ? "always"
+							   : "by default") < 0)
+		return -1;
+	if (c->identity && c->identity_next &&
+	    buf_addf(b, e, " next %lld", (long long)c->identity_next) < 0)
+		return -1;
+	if (c->identity && c->identity_increment != 1 &&
+	    buf_addf(b, e, " increment %lld",
+		     (long long)c->identity_increment) < 0)
+		return -1;
+	return 0;
+}
+
 static int summary_table_head(struct buf *b, const struct schema_table *t,
 			      struct err *e)
 {
@@ -83,7 +112,7 @@ static int summary_table_head(struct buf *b, const struct schema_table *t,
 					     c->labels[k]) < 0)
 					return -1;
 		}
-		if (buf_addc(b, '\n', e) < 0)
+		if (summary_extras(b, c, e) < 0 || buf_addc(b, '\n', e) < 0)
 			return -1;
 	}
 	if (t->npk) {

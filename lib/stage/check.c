@@ -524,6 +524,7 @@ static int begin_missing(struct table_check *tc, const struct check_opts *o,
 			 cJSON *problems, int *fails, struct err *e)
 {
 	struct err why;
+	struct create_notes cn = { 0 };
 
 	if (!cJSON_AddNullToObject(jt, "empty") ||
 	    !cJSON_AddBoolToObject(jt, "create", o->create))
@@ -538,10 +539,17 @@ static int begin_missing(struct table_check *tc, const struct check_opts *o,
 		     "as in ferry-load(1)), its primary key after the rows") <
 	    0)
 		return -1;
-	/* a source type --create refuses fails the table */
+	/* a source type --create refuses fails the table; what it makes
+	 * otherwise than the source has it, the load says too */
 	err_init(&why);
-	if (engine_create_refusal(tc->en, tc->t, tc->names, &why) == 0)
-		return 0;
+	if (engine_create_refusal(tc->en, tc->t, tc->names, &cn, &why) == 0) {
+		int rc = 0;
+		for (size_t i = 0; i < cn.n && rc == 0; i++)
+			rc = add_note(notes, e, "%s", cn.msg[i]);
+		create_notes_release(&cn);
+		return rc;
+	}
+	create_notes_release(&cn);
 	if (why.class != ERR_STREAM) {
 		*e = why;
 		return -1;

@@ -25,6 +25,7 @@ struct load_table {
 	const char *method;
 	double seconds;
 	cJSON *renamed; /* the names the target holds under others, or NULL */
+	cJSON *notes;	/* what --create made otherwise, or NULL */
 };
 
 /* --- --job: where each table stands ------------------------------------ */
@@ -135,6 +136,14 @@ static int write_stats(const char *path, const struct load_table *tabs,
 				goto oom;
 			}
 		}
+		if (tabs[i].notes) {
+			cJSON *r = cJSON_Duplicate(tabs[i].notes, 1);
+			if (!r ||
+			    !cJSON_AddItemToObject(t, "create_notes", r)) {
+				cJSON_Delete(r);
+				goto oom;
+			}
+		}
 	}
 	if (!cJSON_AddNumberToObject(root, "seconds", seconds))
 		goto oom;
@@ -207,6 +216,27 @@ static int note_renamed(const struct load_opts *o, const struct sink *s,
 		else
 			notice(o, "table %s: %s '%s' is '%s' on PostgreSQL",
 			       name, r->kind, r->from, r->to);
+	}
+	return 0;
+}
+
+/* What --create made of the table otherwise than the source has it: a
+ * notice each, and for --stats an array of the sentences (NULL: none) */
+static int note_created(const struct load_opts *o, const struct sink *s,
+			const char *name, cJSON **out, struct err *e)
+{
+	*out = NULL;
+	if (!s->notes.n)
+		return 0;
+	if (!(*out = cJSON_CreateArray()))
+		return err_oom(e);
+	for (size_t i = 0; i < s->notes.n; i++) {
+		cJSON *j = cJSON_CreateString(s->notes.msg[i]);
+		if (!j || !cJSON_AddItemToArray(*out, j)) {
+			cJSON_Delete(j);
+			return err_oom(e);
+		}
+		notice(o, "table %s: %s", name, s->notes.msg[i]);
 	}
 	return 0;
 }
@@ -297,6 +327,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	const struct schema_table *t;
 	struct job_table job;
 	cJSON *renamed = NULL; /* the table in flight's, for --stats */
+	cJSON *created_notes = NULL;
 	double t0 = progress_now();
 	int rc = -1, trc;
 
@@ -361,7 +392,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 				err_prefix(e, "table %s", name);
 			goto out;
 		}
-		if (note_renamed(o, s, name, &renamed, e) < 0) {
+		if (note_renamed(o, s, name, &renamed, e) < 0 ||
+		    note_created(o, s, name, &created_notes, e) < 0) {
 			sink_abort_table(s, "ferry-load gave up on this table");
 			goto out;
 		}
@@ -410,6 +442,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			goto out;
 		tabs[ntabs].renamed = renamed;
 		renamed = NULL;
+		tabs[ntabs].notes = created_notes;
+		created_notes = NULL;
 		tabs[ntabs].rows = st.rows;
 		tabs[ntabs].skipped = skipped;
 		tabs[ntabs].mode =
@@ -460,8 +494,10 @@ out:
 	for (size_t i = 0; i < ntabs; i++) {
 		free(tabs[i].name);
 		cJSON_Delete(tabs[i].renamed);
+		cJSON_Delete(tabs[i].notes);
 	}
 	cJSON_Delete(renamed);
+	cJSON_Delete(created_notes);
 	free(tabs);
 	job_table_release(&job);
 	sink_close(s);

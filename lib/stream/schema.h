@@ -16,7 +16,19 @@
  * the target's default schema; only in a stream of a PostgreSQL source
  * (its "source" starts with "postgres") does a reader split "name" at its
  * first dot, as version 1.0 writers meant it (schema_table_parse).
- * Optional column members: source_type, length, precision, scale, labels.
+ * Optional column members: source_type, length, precision, scale, labels,
+ * and (version 1.2) default, on_update and identity:
+ *   "default": {"value": "active"}      a constant, in the text form of
+ *                                       the column's type (value.h)
+ *   "default": {"function": "now", "precision": 3}    CURRENT_TIMESTAMP(3)
+ *   "default": {"function": "current_date"} / {"function": "uuid"}
+ *   "default": {"expression": "(1 + 2)"}  the source's own text, which no
+ *                                       load runs: it is reported
+ *   "on_update": {"function": "now", "precision": 0}  MySQL's ON UPDATE
+ *   "identity": {"generated": "by default", "next": 5000, "increment": 1}
+ *                                       AUTO_INCREMENT, an identity or a
+ *                                       serial; next is the value the
+ *                                       source's counter gives next
  * Optional table member "indexes": [{"name": "by_sender", "columns":
  * ["sender_id"], "unique": false}, ...], the source's secondary indexes on
  * plain columns, which ferry-load --create builds after the rows.
@@ -36,6 +48,35 @@
 #define SCHEMA_MAX_NAME 1024	/* bytes in a table or column name */
 #define SCHEMA_MAX_LABELS 65535 /* labels of one enum column */
 
+/* What a column gets when an INSERT leaves it out (or, for on_update,
+ * when an UPDATE leaves it alone). */
+enum schema_default_kind {
+	SCHEMA_DEFAULT_NONE = 0,
+	SCHEMA_DEFAULT_VALUE,	     /* text: the value's text form */
+	SCHEMA_DEFAULT_NOW,	     /* the current timestamp; precision */
+	SCHEMA_DEFAULT_CURRENT_DATE, /* the current date */
+	SCHEMA_DEFAULT_UUID,	     /* a new random uuid */
+	SCHEMA_DEFAULT_EXPRESSION,   /* text: the source's expression, made
+				      * by no load (it is reported) */
+};
+
+struct schema_default {
+	enum schema_default_kind kind;
+	char *text;    /* VALUE, EXPRESSION; else NULL */
+	int precision; /* NOW: 0..6, or -1 when not given */
+};
+
+enum schema_identity {
+	SCHEMA_IDENTITY_NONE = 0,
+	SCHEMA_IDENTITY_BY_DEFAULT, /* AUTO_INCREMENT, serial, BY DEFAULT */
+	SCHEMA_IDENTITY_ALWAYS,	    /* GENERATED ALWAYS AS IDENTITY */
+};
+
+/* "CURRENT_TIMESTAMP(3)", "a new uuid", "the expression (1 + 2)", ...:
+ * how messages name a default, into out (size outsz) */
+const char *schema_default_describe(const struct schema_default *d, char *out,
+				    size_t outsz);
+
 struct schema_column {
 	char *name;
 	enum value_type type;
@@ -52,6 +93,11 @@ struct schema_column {
 	/* a database's column: it has a default (or is an identity, an
 	 * auto_increment or generated).  Not part of the stream. */
 	bool has_default;
+	struct schema_default def;	 /* "default" */
+	struct schema_default on_update; /* "on_update" */
+	enum schema_identity identity;
+	int64_t identity_next;	    /* 0: unknown */
+	int64_t identity_increment; /* 1 unless the source says */
 };
 
 /* a secondary index of the source table: plain columns only */

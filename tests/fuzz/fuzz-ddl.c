@@ -18,7 +18,9 @@
  *     the table's name in front, cut to 63 bytes), an enum type's name;
  *   - every bare word is one of a fixed list of keywords and type names;
  *   - string literals only in a label list, "IN (...)" or "ENUM (...)",
- *     each unquoting to an enum label of the table.
+ *     each unquoting to an enum label of the table, or as one DEFAULT
+ *     (MySQL: also "DEFAULT (...)" and X'hex'), whose quoting the
+ *     tokenizer proves keeps it one literal.
  *
  * Built with -fsanitize=fuzzer by `make build/fuzz/fuzz-ddl`, and with
  * tests/fuzz/replay.c into build/asan/tests/replay-ddl, which `make check`
@@ -55,18 +57,29 @@ static const char *const pg_words[] = {
 	"box", "path", "polygon", "circle", "int4range", "int8range",
 	"numrange", "tsrange", "tstzrange", "daterange", "int4multirange",
 	"int8multirange", "nummultirange", "tsmultirange", "tstzmultirange",
-	"datemultirange", "pg_lsn", "pg_snapshot", "txid_snapshot", NULL
+	"datemultirange", "pg_lsn", "pg_snapshot", "txid_snapshot",
+	/* identities and defaults */
+	"DEFAULT", "GENERATED", "ALWAYS", "BY", "IDENTITY", "START", "WITH",
+	"INCREMENT", "MINVALUE", "CURRENT_TIMESTAMP", "CURRENT_DATE",
+	"gen_random_uuid", NULL
 };
 
 static const char *const my_words[] = {
-	"CREATE",   "TABLE",   "NOT",	   "NULL",	  "PRIMARY",
-	"KEY",	    "UNIQUE",  "ENGINE",   "InnoDB",	  "DEFAULT",
-	"CHARSET",  "utf8mb4", "COLLATE",  "utf8mb4_bin", "CHARACTER",
-	"SET",	    "ENUM",    "TINYINT",  "SMALLINT",	  "MEDIUMINT",
-	"INT",	    "BIGINT",  "UNSIGNED", "YEAR",	  "FLOAT",
-	"DOUBLE",   "DECIMAL", "VARCHAR",  "LONGTEXT",	  "VARBINARY",
-	"LONGBLOB", "DATE",    "TIME",	   "DATETIME",	  "JSON",
-	"UUID",	    "CHAR",    "TEXT",	   NULL
+	"CREATE",	"TABLE",       "NOT",
+	"NULL",		"PRIMARY",     "KEY",
+	"UNIQUE",	"ENGINE",      "InnoDB",
+	"DEFAULT",	"CHARSET",     "utf8mb4",
+	"COLLATE",	"utf8mb4_bin", "CHARACTER",
+	"SET",		"ENUM",	       "TINYINT",
+	"SMALLINT",	"MEDIUMINT",   "INT",
+	"BIGINT",	"UNSIGNED",    "YEAR",
+	"FLOAT",	"DOUBLE",      "DECIMAL",
+	"VARCHAR",	"LONGTEXT",    "VARBINARY",
+	"LONGBLOB",	"DATE",	       "TIME",
+	"DATETIME",	"JSON",	       "UUID",
+	"CHAR",		"TEXT",	       "AUTO_INCREMENT",
+	"ON",		"UPDATE",      "CURRENT_TIMESTAMP",
+	"CURRENT_DATE", NULL
 };
 
 struct ddl_check {
@@ -217,7 +230,8 @@ static size_t unquote(struct ddl_check *c, size_t i, char q, int backslash)
 	for (i++; i < c->len; i++) {
 		if (backslash && s[i] == '\\') {
 			if (i + 1 >= c->len ||
-			    (s[i + 1] != '\\' && s[i + 1] != '\''))
+			    (s[i + 1] != '\\' && s[i + 1] != '\'' &&
+			     s[i + 1] != '0'))
 				ddl_fail(
 				    c,
 				    "a backslash escape ferry does not write",
@@ -262,6 +276,7 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 	const char *last = "";
 	size_t lastn = 0;
 	int depth = 0, labels = 0, labels_depth = 0;
+	int dflt = 0; /* just after DEFAULT or "DEFAULT (": one literal */
 
 	buf_init(&c.tok, 1u << 26);
 	if (strlen(s) != c.len)
@@ -282,14 +297,15 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 		} else if (ch == '\'' || (engine == DDL_PG && ch == 'E' &&
 					  i + 1 < c.len && s[i + 1] == '\'')) {
 			int e_str = ch == 'E';
-			if (!labels)
+			if (!labels && !dflt)
 				ddl_fail(&c, "a literal outside a label list",
 					 i);
 			i = unquote(&c, i + (size_t)e_str, '\'',
 				    engine == DDL_MYSQL || e_str);
-			if (!known_label(&c))
+			if (!dflt && !known_label(&c))
 				ddl_fail(&c, "a literal that is not a label",
 					 i);
+			dflt = 0;
 		} else if ((ch >= '0' && ch <= '9') ||
 			   (ch == '-' && i + 1 < c.len && s[i + 1] >= '0' &&
 			    s[i + 1] <= '9')) {
@@ -305,13 +321,28 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 				j++;
 			if (labels)
 				ddl_fail(&c, "a word among labels", i);
+			if (engine == DDL_MYSQL && dflt && j - i == 1 &&
+			    s[i] == 'X' && j < c.len && s[j] == '\'') {
+				/* X'hex' */
+				i = unquote(&c, j, '\'', 0);
+				for (size_t k = 0; k < c.tok.len; k++)
+					if (!strchr("0123456789abcdef",
+						    c.tok.data[k]))
+						ddl_fail(&c, "X'' of not hex",
+							 i);
+				dflt = 0;
+				continue;
+			}
 			if (!known_word(&c, s + i, j - i))
 				ddl_fail(&c, "a word ferry does not write", i);
+			dflt = j - i == 7 && memcmp(s + i, "DEFAULT", 7) == 0;
 			last = s + i;
 			lastn = j - i;
 			i = j;
 		} else if (ch == '(') {
 			depth++;
+			/* MySQL's DEFAULT ('...') keeps the one literal */
+			dflt = dflt && engine == DDL_MYSQL;
 			if ((lastn == 2 && memcmp(last, "IN", 2) == 0) ||
 			    (lastn == 4 && memcmp(last, "ENUM", 4) == 0)) {
 				labels = 1;
@@ -327,7 +358,7 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 				labels = 0;
 			i++;
 		} else if (ch == ',' || ch == '.' || ch == '[' || ch == ']' ||
-			   (ch == '=' && engine == DDL_MYSQL)) {
+			   ch == '=' || (ch == '>' && engine == DDL_PG)) {
 			if (labels && ch != ',')
 				ddl_fail(&c, "punctuation among labels", i);
 			if (ch != ',') {
@@ -380,8 +411,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    pgname_table_indexes(&pn, t, t->name, &e) < 0)
 		goto mysql;
 	for (int et = 0; et < 2; et++) {
-		ddl_done(t, DDL_PG, sink_pg_ddl_table(t, &pn, et, &q, &e), &q,
-			 &e);
+		struct create_notes cn = { 0 };
+		ddl_done(t, DDL_PG, sink_pg_ddl_table(t, &pn, et, &q, &cn, &e),
+			 &q, &e);
+		create_notes_release(&cn);
 		for (size_t i = 0; et && i < t->ncols; i++)
 			if (t->cols[i].type == VALUE_ENUM && t->cols[i].nlabels)
 				ddl_done(t, DDL_PG,
@@ -395,10 +428,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 mysql:
 	pgname_table_release(&pn);
 	for (int v = 0; v < 4; v++)
-		ddl_done(
-		    t, DDL_MYSQL,
-		    sink_mysql_ddl_table(t, t->name, v & 1, v >> 1, &q, &e), &q,
-		    &e);
+		ddl_done(t, DDL_MYSQL,
+			 sink_mysql_ddl_table(t, t->name, v & 1, v >> 1, &q,
+					      NULL, &e),
+			 &q, &e);
 	buf_release(&q);
 	schema_table_free(t);
 	return 0;

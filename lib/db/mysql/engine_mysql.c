@@ -1,9 +1,26 @@
 /* MariaDB and MySQL as ferry's stages see them (db/engine.h) */
 #include "db/engine_int.h"
+#include "db/mysql/sink_mysql.h"
+
+/* --create makes every type; what it makes otherwise, into notes */
+static int create_refusal(const struct schema_table *t,
+			  const struct engine_names *n,
+			  struct create_notes *notes, struct err *why)
+{
+	struct buf ddl;
+	int rc;
+
+	buf_init(&ddl, 1u << 24);
+	rc = sink_mysql_ddl_table(t, n->table ? n->table : t->name, 1, 1, &ddl,
+				  notes, why);
+	buf_release(&ddl);
+	return rc;
+}
 
 static const struct engine_impl impl = {
 	.id = URI_MYSQL,
-	/* names are kept as they are; --create makes every type */
+	/* names are kept as they are */
+	.create_refusal = create_refusal,
 };
 
 const struct engine engine_mysql = {

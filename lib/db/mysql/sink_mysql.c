@@ -146,6 +146,24 @@ static int quote_literal(struct buf *b, const char *s, struct err *e)
 	return buf_addc(b, '\'', e);
 }
 
+/* s[0..len) as a string literal for DDL (a default): quotes doubled,
+ * backslash and NUL escaped */
+static int quote_literal_n(struct buf *b, const char *s, size_t len,
+			   struct err *e)
+{
+	if (buf_addc(b, '\'', e) < 0)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if ((s[i] == '\'' && buf_addc(b, '\'', e) < 0) ||
+		    (s[i] == '\\' && buf_addc(b, '\\', e) < 0))
+			return -1;
+		if (s[i] == '\0' ? buf_adds(b, "\\0", e) < 0
+				 : buf_addc(b, (unsigned char)s[i], e) < 0)
+			return -1;
+	}
+	return buf_addc(b, '\'', e);
+}
+
 /* The first row's first column of a plain query, as text ("" for NULL)
  * into out (size outsz); 1 if there was a row, 0 if none. */
 static int my_scalar(struct my_sink *m, const char *sql, char *out,
@@ -844,11 +862,198 @@ static int is_key(const struct schema_table *t, size_t i, int indexes)
 	return 0;
 }
 
+/* a constant default d of column c as MySQL reads it into c's type
+ * (after DEFAULT, in parentheses for BLOB, TEXT and JSON): 1, or 0 when it
+ * is not a value of c's type or not one MySQL holds (nothing added) */
+static int my_default_literal(const struct schema_column *c, const char *d,
+			      int paren, struct buf *q, struct err *e)
+{
+	struct buf scratch, txt;
+	struct value v;
+	struct err pe;
+	int rc = -1;
+
+	buf_init(&scratch, 1u << 20);
+	buf_init(&txt, 1u << 20);
+	err_init(&pe);
+	if (value_parse(c->type, d, strlen(d), &scratch, &v, &pe) < 0 ||
+	    value_check(c->type, &v, c->labels, c->nlabels, &pe) < 0) {
+		rc = 0;
+		goto out;
+	}
+	if (c->type == VALUE_BYTES) {
+		static const char hx[] = "0123456789abcdef";
+		if (buf_adds(&txt, "X'", e) < 0)
+			goto out;
+		for (size_t i = 0; i < v.v.s.len; i++)
+			if (buf_addc(&txt, hx[(unsigned char)v.v.s.p[i] >> 4],
+				     e) < 0 ||
+			    buf_addc(&txt, hx[(unsigned char)v.v.s.p[i] & 15],
+				     e) < 0)
+				goto out;
+		if (buf_addc(&txt, '\'', e) < 0)
+			goto out;
+	} else if (c->type == VALUE_TEXT || c->type == VALUE_JSON ||
+		   c->type == VALUE_ENUM) {
+		if (buf_adds(&txt, d, e) < 0) /* its text is the value */
+			goto out;
+	} else if (loadfmt_my_field(&txt, c->type, &v, &pe) < 0) {
+		rc = 0; /* an infinity, a year past 9999 */
+		goto out;
+	}
+	if (buf_adds(q, paren ? " DEFAULT (" : " DEFAULT ", e) < 0)
+		goto out;
+	if (c->type == VALUE_BYTES) {
+		if (buf_add(q, txt.data, txt.len, e) < 0)
+			goto out;
+	} else if (quote_literal_n(q, txt.data ? (char *)txt.data : "", txt.len,
+				   e) < 0) {
+		goto out;
+	}
+	if (paren && buf_addc(q, ')', e) < 0)
+		goto out;
+	rc = 1;
+out:
+	buf_release(&scratch);
+	buf_release(&txt);
+	return rc;
+}
+
+/* " DEFAULT ..." of column c (whose type text starts at q[type_at])
+ * where MySQL has its like, else a note */
+static int my_column_default(const struct schema_column *c, const char *ty,
+			     struct buf *q, struct create_notes *notes,
+			     struct err *e)
+{
+	const struct schema_default *d = &c->def;
+	int blob = strncmp(ty, "LONG", 4) == 0 || strncmp(ty, "JSON", 4) == 0 ||
+		   strncmp(ty, "TEXT", 4) == 0;
+	int ts = c->type == VALUE_TIMESTAMP || c->type == VALUE_TIMESTAMPTZ, rc;
+	char nm[160], how[300];
+
+	err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120);
+	schema_default_describe(d, how, sizeof(how));
+	switch (d->kind) {
+	case SCHEMA_DEFAULT_NONE: return 0;
+	case SCHEMA_DEFAULT_VALUE:
+		if ((rc = my_default_literal(c, d->text, blob, q, e)) != 0)
+			return rc < 0 ? -1 : 0;
+		return create_notes_add(notes, e,
+					"column %s: default %s not made: not "
+					"a %s value MySQL holds",
+					nm, how, value_type_name(c->type));
+	case SCHEMA_DEFAULT_NOW:
+		/* DATETIME(6): the source's precision, 6 when unsaid */
+		if (ts)
+			return buf_addf(q, e, " DEFAULT CURRENT_TIMESTAMP(%d)",
+					d->precision < 0 ? 6 : d->precision);
+		if (c->type == VALUE_DATE)
+			return buf_adds(q, " DEFAULT (CURRENT_DATE)", e);
+		break;
+	case SCHEMA_DEFAULT_CURRENT_DATE:
+		if (c->type == VALUE_DATE)
+			return buf_adds(q, " DEFAULT (CURRENT_DATE)", e);
+		break;
+	case SCHEMA_DEFAULT_UUID:
+		if (c->type == VALUE_UUID || c->type == VALUE_TEXT)
+			return buf_adds(q, " DEFAULT (UUID())", e);
+		break;
+	case SCHEMA_DEFAULT_EXPRESSION:
+		return create_notes_add(notes, e,
+					"column %s: default %s not made: "
+					"ferry makes constants, the current "
+					"time and date and new uuids, never "
+					"an expression of a stream",
+					nm, how);
+	}
+	return create_notes_add(notes, e,
+				"column %s: default %s not made on a %s column",
+				nm, how, value_type_name(c->type));
+}
+
+/* the column AUTO_INCREMENT goes to: MySQL has one per table, of an
+ * integer type; -1 when none */
+static int auto_column(const struct schema_table *t)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (t->cols[i].identity && (t->cols[i].type == VALUE_INT64 ||
+					    t->cols[i].type == VALUE_UINT64))
+			return (int)i;
+	return -1;
+}
+
+/* AUTO_INCREMENT, default and ON UPDATE of column i, after its type
+ * (which starts at q[type_at]) */
+static int my_column_extras(const struct schema_table *t, size_t i,
+			    size_t type_at, struct buf *q,
+			    struct create_notes *notes, struct err *e)
+{
+	const struct schema_column *c = &t->cols[i];
+	char nm[160], how[300], ty[16];
+
+	err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120);
+	snprintf(ty, sizeof(ty), "%.*s", (int)(q->len - type_at),
+		 (char *)q->data + type_at);
+	if (c->identity) {
+		if (auto_column(t) != (int)i)
+			return create_notes_add(
+			    notes, e,
+			    "column %s: identity not made: MySQL has one "
+			    "AUTO_INCREMENT column a table, of an integer type",
+			    nm);
+		if (c->identity == SCHEMA_IDENTITY_ALWAYS &&
+		    create_notes_add(notes, e,
+				     "column %s: GENERATED ALWAYS becomes "
+				     "AUTO_INCREMENT, which an INSERT may give "
+				     "a value",
+				     nm) < 0)
+			return -1;
+		if (c->identity_increment != 1 &&
+		    create_notes_add(notes, e,
+				     "column %s: identity increment %lld not "
+				     "made: MySQL's is the server's "
+				     "auto_increment_increment",
+				     nm, (long long)c->identity_increment) < 0)
+			return -1;
+		return buf_adds(q, " AUTO_INCREMENT", e);
+	}
+	if (my_column_default(c, ty, q, notes, e) < 0)
+		return -1;
+	if (c->on_update.kind == SCHEMA_DEFAULT_NOW &&
+	    (c->type == VALUE_TIMESTAMP || c->type == VALUE_TIMESTAMPTZ))
+		/* MariaDB takes only the column's own precision here */
+		return buf_adds(q, " ON UPDATE CURRENT_TIMESTAMP(6)", e);
+	if (c->on_update.kind)
+		return create_notes_add(
+		    notes, e, "column %s: ON UPDATE %s not made", nm,
+		    schema_default_describe(&c->on_update, how, sizeof(how)));
+	return 0;
+}
+
+/* the AUTO_INCREMENT column needs to lead an index: one of its own when
+ * neither the primary key nor an index --create makes starts with it */
+static int auto_key(const struct schema_table *t, int indexes, struct buf *q,
+		    struct err *e)
+{
+	int a = auto_column(t);
+
+	if (a < 0 || (t->npk && t->pk[0] == (size_t)a))
+		return 0;
+	for (size_t x = 0; indexes && x < t->nindexes; x++)
+		if (t->indexes[x].ncols && t->indexes[x].cols[0] == (size_t)a)
+			return 0;
+	if (buf_adds(q, ", KEY (", e) < 0 ||
+	    myutil_quote_ident(q, t->cols[a].name, e) < 0)
+		return -1;
+	return buf_addc(q, ')', e);
+}
+
 int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 			 int indexes, int native_uuid, struct buf *q,
-			 struct err *e)
+			 struct create_notes *notes, struct err *e)
 {
 	size_t budget = 0;
+	int a = auto_column(t);
 
 	if (buf_adds(q, "CREATE TABLE ", e) < 0 ||
 	    myutil_quote_ident(q, target, e) < 0 || buf_adds(q, " (", e) < 0)
@@ -862,16 +1067,21 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 		}
 	for (size_t i = 0; i < t->ncols; i++) {
 		const struct schema_column *c = &t->cols[i];
-		size_t scratch = 0;
-		int key = is_key(t, i, indexes);
+		size_t scratch = 0, type_at;
+		int key = is_key(t, i, indexes) || (int)i == a;
 		if ((i && buf_adds(q, ", ", e) < 0) ||
 		    myutil_quote_ident(q, c->name, e) < 0 ||
-		    buf_addc(q, ' ', e) < 0 ||
-		    add_col_type(native_uuid, q, c, key,
+		    buf_addc(q, ' ', e) < 0)
+			return -1;
+		type_at = q->len;
+		if (add_col_type(native_uuid, q, c, key,
 				 key ? &scratch : &budget, e) < 0 ||
-		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0))
+		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0) ||
+		    my_column_extras(t, i, type_at, q, notes, e) < 0)
 			return -1;
 	}
+	if (auto_key(t, indexes, q, e) < 0)
+		return -1;
 	if (t->npk) {
 		if (buf_adds(q, ", PRIMARY KEY (", e) < 0)
 			return -1;
@@ -900,10 +1110,17 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 		if (buf_addc(q, ')', e) < 0)
 			return -1;
 	}
-	return buf_adds(q,
-			") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
-			"COLLATE=utf8mb4_bin",
-			e);
+	if (buf_adds(q,
+		     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+		     "COLLATE=utf8mb4_bin",
+		     e) < 0)
+		return -1;
+	/* the source's next value: an INSERT after the load never reuses a
+	 * number the source gave out; rows loaded past it move it on */
+	if (a >= 0 && t->cols[a].identity_next > 1)
+		return buf_addf(q, e, " AUTO_INCREMENT=%lld",
+				(long long)t->cols[a].identity_next);
+	return 0;
 }
 
 static int create_table(struct my_sink *m, struct err *e)
@@ -912,7 +1129,8 @@ static int create_table(struct my_sink *m, struct err *e)
 
 	buf_reset(q);
 	if (sink_mysql_ddl_table(m->t, m->name, !m->base.opts.no_indexes,
-				 m->mariadb && m->version >= 100700, q, e) < 0)
+				 m->mariadb && m->version >= 100700, q,
+				 &m->base.notes, e) < 0)
 		return -1;
 	if (mysql_real_query(m->conn, (char *)q->data, q->len))
 		return my_fail(m, e, "creating the table");
@@ -1374,7 +1592,7 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 	    my_exec(m,
 		    "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
 		    "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
-		    "NO_ENGINE_SUBSTITUTION'",
+		    "NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO'",
 		    NULL, e) < 0 ||
 	    my_exec(m, "SET SESSION foreign_key_checks = 0", NULL, e) < 0 ||
 	    my_exec(m, "SET SESSION net_write_timeout = 86400", NULL, e) < 0 ||

@@ -10,10 +10,13 @@
 #include "base/err.h"
 #include "stream/schema.h"
 
+struct create_notes;
 /* MySQL's CREATE TABLE, primary key and (with indexes) secondary indexes
- * in it; native_uuid: MariaDB's UUID type, else CHAR(36) */
+ * in it; native_uuid: MariaDB's UUID type, else CHAR(36); AUTO_INCREMENT
+ * and defaults where MySQL has their like, what it leaves out in notes
+ * (db/engine.h; NULL: nowhere) */
 int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 			 int indexes, int native_uuid, struct buf *q,
-			 struct err *e);
+			 struct create_notes *notes, struct err *e);
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "db/coldefault.h"
 #include "db/mysql/mytext.h"
 #include "db/mysql/myutil.h"
 #include "db/source_int.h"
@@ -123,6 +124,8 @@ struct describe_ctx {
 	size_t cap;
 	char **json_cols; /* MariaDB: columns with a json_valid() check */
 	size_t njson;
+	int mysql8;	   /* COLUMN_DEFAULT in MySQL's form, not MariaDB's */
+	int64_t auto_next; /* TABLES.AUTO_INCREMENT, 0 when unknown */
 };
 
 static int64_t num_or_neg(const char *s)
@@ -231,6 +234,11 @@ static int add_column(void *ctx, char **v, size_t *lens, struct err *e)
 	if (!(c->name = strdup(v[0] ? v[0] : "")) ||
 	    !(c->source_type = strdup(ct)))
 		return err_oom(e);
+	c->identity_increment = 1;
+	if (v[9] && strstr(v[9], "auto_increment")) {
+		c->identity = SCHEMA_IDENTITY_BY_DEFAULT;
+		c->identity_next = d->auto_next;
+	}
 	c->nullable = v[3] && strcmp(v[3], "YES") == 0;
 	if (strcmp(dt, "tinyint") == 0 && strncmp(ct, "tinyint(1)", 10) == 0) {
 		c->type = VALUE_BOOL;
@@ -292,7 +300,11 @@ static int add_column(void *ctx, char **v, size_t *lens, struct err *e)
 		if (!(c->refused = strdup(why)))
 			return err_oom(e);
 	}
-	return 0;
+	/* a generated column's expression is no default */
+	if (v[9] && strstr(v[9], "GENERATED") &&
+	    !strstr(v[9], "DEFAULT_GENERATED"))
+		return 0;
+	return coldefault_mysql(c, v[8], v[9], d->mysql8, e);
 }
 
 static int add_pk(void *ctx, char **v, size_t *lens, struct err *e)
@@ -382,6 +394,22 @@ static int add_json_check(void *ctx, char **v, size_t *lens, struct err *e)
 	return 0;
 }
 
+static int auto_next(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	int64_t *next = ctx;
+	char *end;
+	long long n;
+
+	(void)lens;
+	(void)e;
+	if (!v[0])
+		return 0;
+	errno = 0;
+	n = strtoll(v[0], &end, 10);
+	*next = errno || *end || n < 0 ? 0 : n;
+	return 0;
+}
+
 static struct schema_table *my_describe(struct source *s, const char *table,
 					struct err *e)
 {
@@ -422,6 +450,15 @@ static struct schema_table *my_describe(struct source *s, const char *table,
 	params[0] = t->table;
 	t->watermark = -1;
 	d.t = t;
+	d.mysql8 = !m->mariadb;
+	/* the counter, read before the rows: it only grows, so a later
+	 * value would only be safer */
+	if (myutil_select(
+		m->conn,
+		"SELECT AUTO_INCREMENT FROM information_schema.TABLES "
+		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+		params, 1, 1, auto_next, &d.auto_next, e) < 0)
+		goto fail;
 	if (m->mariadb &&
 	    myutil_select(
 		m->conn,
@@ -434,11 +471,11 @@ static struct schema_table *my_describe(struct source *s, const char *table,
 		"SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, "
 		"CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, "
 		"COLUMN_DEFAULT IS NOT NULL OR EXTRA LIKE '%auto_increment%' "
-		"OR EXTRA LIKE '%GENERATED%' "
+		"OR EXTRA LIKE '%GENERATED%', COLUMN_DEFAULT, EXTRA "
 		"FROM information_schema.COLUMNS "
 		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
 		"ORDER BY ORDINAL_POSITION",
-		params, 1, 8, add_column, &d, e) < 0)
+		params, 1, 10, add_column, &d, e) < 0)
 		goto fail;
 	if (t->ncols == 0) {
 		err_set(e, ERR_DB, "no table '%s' in database '%s'", table,

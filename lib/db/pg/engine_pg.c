@@ -88,7 +88,8 @@ out:
 }
 
 static int create_refusal(const struct schema_table *t,
-			  const struct engine_names *n, struct err *why)
+			  const struct engine_names *n,
+			  struct create_notes *notes, struct err *why)
 {
 	const struct pgname_table *pn = n->impl;
 	struct buf ddl;
@@ -98,7 +99,7 @@ static int create_refusal(const struct schema_table *t,
 	if (!pn || !pn->table)
 		return 0;
 	buf_init(&ddl, 1u << 24);
-	rc = sink_pg_ddl_table(t, pn, 0, &ddl, why);
+	rc = sink_pg_ddl_table(t, pn, 0, &ddl, notes, why);
 	buf_release(&ddl);
 	return rc;
 }

@@ -157,7 +157,7 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 	int rc = -1, et = p->base.opts.enum_types;
 
 	buf_init(&q, 1u << 24);
-	if (sink_pg_ddl_table(t, &p->pn, et, &q, e) < 0)
+	if (sink_pg_ddl_table(t, &p->pn, et, &q, &p->base.notes, e) < 0)
 		goto out;
 	for (size_t i = 0; i < t->ncols; i++)
 		if (t->cols[i].type == VALUE_ENUM && et && t->cols[i].nlabels &&

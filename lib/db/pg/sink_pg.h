@@ -24,9 +24,12 @@
 
 /* CREATE TABLE with NOT NULL and, without enum_types, the enum labels as
  * CHECK (c IN (...)); PostgreSQL types as ferry-load(1) lists them */
+struct create_notes;
+/* ... with identities and defaults where PostgreSQL has their like; what
+ * it leaves out goes to notes (db/engine.h; NULL: nowhere) */
 int sink_pg_ddl_table(const struct schema_table *t,
 		      const struct pgname_table *pn, int enum_types,
-		      struct buf *q, struct err *e);
+		      struct buf *q, struct create_notes *notes, struct err *e);
 /* CREATE TYPE ... AS ENUM of column col (--enum-types) */
 int sink_pg_ddl_enum(const struct schema_table *t, size_t col, struct buf *q,
 		     struct err *e);

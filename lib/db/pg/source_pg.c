@@ -5,6 +5,7 @@
  * ferry's first set (interval, arrays, inet, ranges, domains, ...) are
  * selected as ::text, their canonical text, with the type recorded.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "base/buf.h"
 #include "base/json.h"
+#include "db/coldefault.h"
 #include "db/pg/pgbin.h"
 #include "db/pg/pgutil.h"
 #include "db/source_int.h"
@@ -192,6 +194,41 @@ static int enum_labels(struct schema_column *col, const char *lj, struct err *e)
 	return 0;
 }
 
+/* a counter's figure, 0 when unknown or past int64 */
+static int64_t seq_figure(PGresult *c, int i, int k)
+{
+	const char *v = PQgetvalue(c, i, k);
+	char *end;
+	long long n;
+
+	if (PQgetisnull(c, i, k))
+		return 0;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	return errno || *end ? 0 : n;
+}
+
+/* col's identity (a serial too) or its default, from columns 10 to 14 */
+static int describe_default(struct schema_column *col, PGresult *c, int i,
+			    struct err *e)
+{
+	const char *idn = PQgetvalue(c, i, 11);
+
+	col->identity_increment = 1;
+	if (strcmp(PQgetvalue(c, i, 12), "t") == 0) {
+		col->identity = strcmp(idn, "a") == 0
+				    ? SCHEMA_IDENTITY_ALWAYS
+				    : SCHEMA_IDENTITY_BY_DEFAULT;
+		col->identity_next = seq_figure(c, i, 13);
+		if (!(col->identity_increment = seq_figure(c, i, 14)))
+			col->identity_increment = 1;
+		return 0;
+	}
+	if (PQgetisnull(c, i, 10))
+		return 0;
+	return coldefault_pg(col, PQgetvalue(c, i, 10), e);
+}
+
 /* column i of the catalog query's result c into col */
 static int describe_column(struct schema_column *col, PGresult *c, int i,
 			   struct err *e)
@@ -209,9 +246,10 @@ static int describe_column(struct schema_column *col, PGresult *c, int i,
 	}
 	if (!PQgetisnull(c, i, 8))
 		col->length = strtoll(PQgetvalue(c, i, 8), NULL, 10);
-	if (!PQgetisnull(c, i, 5))
-		return enum_labels(col, PQgetvalue(c, i, 5), e);
-	return 0;
+	if (!PQgetisnull(c, i, 5) &&
+	    enum_labels(col, PQgetvalue(c, i, 5), e) < 0)
+		return -1;
+	return describe_default(col, c, i, e);
 }
 
 /* The table (oid in vals[0]) and its columns, named nsp.rel; NULL with
@@ -235,8 +273,26 @@ static struct schema_table *describe_columns(struct pg_source *p,
 	    "THEN (a.atttypmod - 4) & 65535 END, "
 	    "CASE WHEN t.typname IN ('varchar', 'bpchar') AND "
 	    "a.atttypmod >= 4 THEN a.atttypmod - 4 END, "
-	    "a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '' "
+	    "a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '', "
+	    "CASE WHEN a.attgenerated = '' THEN "
+	    "pg_get_expr(d.adbin, d.adrelid) END, a.attidentity, "
+	    /* a sequence the column owns: serial (its default is the
+	     * sequence's nextval) or identity; the value it gives next */
+	    "s.seqrelid IS NOT NULL AND (a.attidentity <> '' OR "
+	    "pg_get_expr(d.adbin, d.adrelid) = 'nextval(' || "
+	    "quote_literal(s.seqrelid::regclass::text) || '::regclass)'), "
+	    "CASE WHEN has_sequence_privilege(s.seqrelid, 'SELECT, USAGE') "
+	    "THEN COALESCE(pg_sequence_last_value(s.seqrelid)::numeric + "
+	    "s.seqincrement, s.seqstart) END, s.seqincrement "
 	    "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+	    "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid "
+	    "AND d.adnum = a.attnum "
+	    "LEFT JOIN LATERAL (SELECT q.seqrelid, q.seqstart, q.seqincrement "
+	    "FROM pg_depend dep JOIN pg_sequence q ON q.seqrelid = dep.objid "
+	    "WHERE dep.classid = 'pg_class'::regclass "
+	    "AND dep.refclassid = 'pg_class'::regclass "
+	    "AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum "
+	    "AND dep.deptype IN ('a', 'i') LIMIT 1) s ON true "
 	    "WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped "
 	    "ORDER BY a.attnum",
 	    1, vals, e);
