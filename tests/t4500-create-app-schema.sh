@@ -46,7 +46,8 @@ test_expect_success 'setup: a chat schema on each engine, and empty targets' '
 	  joined DATE DEFAULT (curdate()),
 	  score DECIMAL(6,2) DEFAULT '"'"'1.50'"'"',
 	  avatar VARBINARY(8) DEFAULT '"'"'ab'"'"',
-	  lucky INT DEFAULT (6 * 7)
+	  lucky INT DEFAULT (6 * 7),
+	  handle VARCHAR(70) AS (CONCAT('"'"'@'"'"', username)) VIRTUAL
 	) AUTO_INCREMENT = 1000;
 	INSERT INTO users (id, username) VALUES (1, '"'"'alice'"'"'), (2, '"'"'bob'"'"'), (3, '"'"'carol'"'"');
 	CREATE TABLE messages (
@@ -89,6 +90,7 @@ test_expect_success 'the stream carries counters and defaults (ferry-cat shows t
 	test_grep "column is_bot: bool not null (tinyint(1)) default '"'"'false'"'"'" my.sum &&
 	test_grep "column updated_at: timestamp not null (datetime(3)) default CURRENT_TIMESTAMP(3) on update CURRENT_TIMESTAMP(3)" my.sum &&
 	test_grep "column lucky: int64 (int(11)) default the expression (6 * 7)" my.sum &&
+	test_grep "column handle: text (varchar(70)) generated virtual (concat('"'"'@'"'"',\`username\`))" my.sum &&
 	ferry-cat -f summary pg.ferry >pg.sum &&
 	test_grep "column id: int64 not null (integer) identity by default next 51" pg.sum &&
 	test_grep "column id: int64 not null (bigint) identity always next 120 increment 10" pg.sum &&
@@ -107,6 +109,8 @@ test_expect_success 'MariaDB -> PostgreSQL: the load says the same, once each' '
 	test_grep "table users: column updated_at: ON UPDATE CURRENT_TIMESTAMP(3) not made" err &&
 	test_grep "table users: column lucky: default the expression" err &&
 	test "$(grep -c "not made" err)" = 2 &&
+	test_grep "table users: column handle: generated column (concat(" err &&
+	test "$(grep -c "made as a plain column" err)" = 1 &&
 	test_grep "\"create_notes\"" stats.json
 '
 
@@ -115,8 +119,10 @@ test_expect_success 'MariaDB -> PostgreSQL: an INSERT the application makes work
 		RETURNING id, status, is_bot, karma, motto, score, avatar,
 		created_at > now() - interval '"'"'1 minute'"'"',
 		updated_at IS NOT NULL, invite ~ '"'"'^[0-9a-f-]{36}$'"'"',
-		joined = current_date, lucky" >ins &&
-	echo "1000|active|f|-1|it'"'"'s; DROP TABLE users; --|1.50|\\x6162|t|t|t|t|" >expect &&
+		joined = current_date, lucky, handle" >ins &&
+	echo "1000|active|f|-1|it'"'"'s; DROP TABLE users; --|1.50|\\x6162|t|t|t|t||" >expect &&
+	pg_in "${TEST_DB}_my" -c "SELECT handle FROM users WHERE id = 2" >h &&
+	echo @bob >expect_h && test_cmp expect_h h &&
 	test_cmp expect ins &&
 	pg_in "${TEST_DB}_my" -c "INSERT INTO messages (user_id, body) VALUES (3, '"'"'new'"'"') RETURNING id, edited" >ins2 &&
 	echo "4|f" >expect2 && test_cmp expect2 ins2 &&

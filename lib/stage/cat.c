@@ -75,6 +75,10 @@ static int summary_extras(struct buf *b, const struct schema_column *c,
 		     c->identity == SCHEMA_IDENTITY_ALWAYS ? "always"
 							   : "by default") < 0)
 		return -1;
+	if (c->generated && buf_addf(b, e, " generated %s (%s)",
+				     c->generated_stored ? "stored" : "virtual",
+				     c->generated) < 0)
+		return -1;
 	if (c->identity && c->identity_next &&
 	    buf_addf(b, e, " next %lld", (long long)c->identity_next) < 0)
 		return -1;

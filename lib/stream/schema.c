@@ -21,6 +21,7 @@ void schema_column_release(struct schema_column *c)
 	free(c->refused);
 	free(c->def.text);
 	free(c->on_update.text);
+	free(c->generated);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -228,7 +229,9 @@ static int column_copy(struct schema_column *d, const struct schema_column *c,
 	d->name = d->source_type = d->refused = NULL;
 	d->labels = NULL;
 	d->nlabels = 0;
-	d->def.text = d->on_update.text = NULL;
+	d->def.text = d->on_update.text = d->generated = NULL;
+	if (c->generated && !(d->generated = strdup(c->generated)))
+		goto oom;
 	if ((c->def.text && !(d->def.text = strdup(c->def.text))) ||
 	    (c->on_update.text &&
 	     !(d->on_update.text = strdup(c->on_update.text))))
@@ -511,6 +514,26 @@ static int parse_identity(const struct json_node *j, struct schema_column *c,
 	return 0;
 }
 
+static int parse_generated(const struct json_node *j, struct schema_column *c,
+			   struct err *e)
+{
+	const struct json_node *m = json_get(j, "generated"), *x, *st;
+
+	if (!m || is(m, JSON_NULL))
+		return 0;
+	x = is(m, JSON_OBJECT) ? json_get(m, "expression") : NULL;
+	st = is(m, JSON_OBJECT) ? json_get(m, "stored") : NULL;
+	if (!is(x, JSON_STRING) || !utf8_valid(x->str, x->len) ||
+	    (st && !is_bool(st)))
+		return err_set(e, ERR_STREAM,
+			       "column %s: \"generated\" must be an object "
+			       "with a UTF-8 string \"expression\" and "
+			       "\"stored\" true or false",
+			       c->name);
+	c->generated_stored = st && is(st, JSON_TRUE);
+	return (c->generated = xstrdup(x->str, e)) ? 0 : -1;
+}
+
 static int parse_column(const struct json_node *j, struct schema_column *c,
 			size_t idx, struct err *e)
 {
@@ -556,7 +579,7 @@ static int parse_column(const struct json_node *j, struct schema_column *c,
 	    get_int(j, "scale", &c->scale, what, e) < 0 ||
 	    parse_default(j, "default", c, &c->def, e) < 0 ||
 	    parse_default(j, "on_update", c, &c->on_update, e) < 0 ||
-	    parse_identity(j, c, e) < 0)
+	    parse_identity(j, c, e) < 0 || parse_generated(j, c, e) < 0)
 		return -1;
 	m = json_get(j, "labels");
 	if (m && !is(m, JSON_NULL)) {
@@ -967,6 +990,15 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 		    add_default(cj, "on_update", &c->on_update) < 0 ||
 		    add_identity(cj, c) < 0)
 			goto oom;
+		if (c->generated) {
+			cJSON *g = cJSON_AddObjectToObject(cj, "generated");
+			if (!g ||
+			    !cJSON_AddStringToObject(g, "expression",
+						     c->generated) ||
+			    !cJSON_AddBoolToObject(g, "stored",
+						   c->generated_stored))
+				goto oom;
+		}
 		if (c->nlabels) {
 			cJSON *l = cJSON_AddArrayToObject(cj, "labels");
 			if (!l)

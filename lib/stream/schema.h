@@ -26,6 +26,9 @@
  *                                       load runs: it is reported
  *   "on_update": {"function": "now", "precision": 0}  MySQL's ON UPDATE
  *   "identity": {"generated": "by default", "next": 5000, "increment": 1}
+ *   "generated": {"expression": "`b` + 1", "stored": false}
+ *                                       a generated column, the source's
+ *                                       text, which no load runs
  *                                       AUTO_INCREMENT, an identity or a
  *                                       serial; next is the value the
  *                                       source's counter gives next
@@ -96,6 +99,9 @@ struct schema_column {
 	struct schema_default def;	 /* "default" */
 	struct schema_default on_update; /* "on_update" */
 	enum schema_identity identity;
+	char *generated;       /* a generated column's expression, the
+				* source's text, or NULL */
+	bool generated_stored; /* STORED, not VIRTUAL */
 	int64_t identity_next;	    /* 0: unknown */
 	int64_t identity_increment; /* 1 unless the source says */
 };

@@ -994,6 +994,16 @@ static int my_column_extras(const struct schema_table *t, size_t i,
 	err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120);
 	snprintf(ty, sizeof(ty), "%.*s", (int)(q->len - type_at),
 		 (char *)q->data + type_at);
+	if (c->generated &&
+	    create_notes_add(
+		notes, e,
+		"column %s: generated column (%s) made as a plain column "
+		"holding the source's values: ferry runs no expression of a "
+		"stream",
+		nm,
+		err_quote(how, sizeof(how), c->generated, strlen(c->generated),
+			  120)) < 0)
+		return -1;
 	if (c->identity) {
 		if (auto_column(t) != (int)i)
 			return create_notes_add(

@@ -302,8 +302,11 @@ static int add_column(void *ctx, char **v, size_t *lens, struct err *e)
 	}
 	/* a generated column's expression is no default */
 	if (v[9] && strstr(v[9], "GENERATED") &&
-	    !strstr(v[9], "DEFAULT_GENERATED"))
-		return 0;
+	    !strstr(v[9], "DEFAULT_GENERATED")) {
+		c->generated_stored = strstr(v[9], "STORED") != NULL;
+		c->generated = strdup(v[10] ? v[10] : "");
+		return c->generated ? 0 : err_oom(e);
+	}
 	return coldefault_mysql(c, v[8], v[9], d->mysql8, e);
 }
 
@@ -471,11 +474,12 @@ static struct schema_table *my_describe(struct source *s, const char *table,
 		"SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, "
 		"CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, "
 		"COLUMN_DEFAULT IS NOT NULL OR EXTRA LIKE '%auto_increment%' "
-		"OR EXTRA LIKE '%GENERATED%', COLUMN_DEFAULT, EXTRA "
+		"OR EXTRA LIKE '%GENERATED%', COLUMN_DEFAULT, EXTRA, "
+		"GENERATION_EXPRESSION "
 		"FROM information_schema.COLUMNS "
 		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
 		"ORDER BY ORDINAL_POSITION",
-		params, 1, 10, add_column, &d, e) < 0)
+		params, 1, 11, add_column, &d, e) < 0)
 		goto fail;
 	if (t->ncols == 0) {
 		err_set(e, ERR_DB, "no table '%s' in database '%s'", table,

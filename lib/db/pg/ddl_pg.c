@@ -529,6 +529,20 @@ static int column_default(const struct schema_column *c, struct buf *q,
 				nm, how, value_type_name(ty));
 }
 
+/* a generated column: made plain, holding the source's values */
+static int create_generated_note(const struct schema_column *c,
+				 struct create_notes *notes, struct err *e)
+{
+	char qn[160], gx[160];
+
+	return create_notes_add(
+	    notes, e,
+	    "column %s: generated column (%s) made as a plain column holding "
+	    "the source's values: ferry runs no expression of a stream",
+	    err_quote(qn, sizeof(qn), c->name, strlen(c->name), 120),
+	    err_quote(gx, sizeof(gx), c->generated, strlen(c->generated), 120));
+}
+
 /* identity, default and what PostgreSQL has no form for, of column c
  * (named nm in the target) */
 static int column_extras(const struct schema_column *c, const char *nm,
@@ -538,6 +552,8 @@ static int column_extras(const struct schema_column *c, const char *nm,
 	char qn[160], how[300];
 
 	err_quote(qn, sizeof(qn), c->name, strlen(c->name), 120);
+	if (c->generated && create_generated_note(c, notes, e) < 0)
+		return -1;
 	if (c->on_update.kind &&
 	    create_notes_add(
 		notes, e,

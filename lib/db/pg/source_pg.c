@@ -208,7 +208,8 @@ static int64_t seq_figure(PGresult *c, int i, int k)
 	return errno || *end ? 0 : n;
 }
 
-/* col's identity (a serial too) or its default, from columns 10 to 14 */
+/* col's identity (a serial too), its default or its generation, from
+ * columns 10 to 15 */
 static int describe_default(struct schema_column *col, PGresult *c, int i,
 			    struct err *e)
 {
@@ -226,6 +227,11 @@ static int describe_default(struct schema_column *col, PGresult *c, int i,
 	}
 	if (PQgetisnull(c, i, 10))
 		return 0;
+	if (*PQgetvalue(c, i, 15)) { /* 's': stored */
+		col->generated_stored = 1;
+		col->generated = strdup(PQgetvalue(c, i, 10));
+		return col->generated ? 0 : err_oom(e);
+	}
 	return coldefault_pg(col, PQgetvalue(c, i, 10), e);
 }
 
@@ -274,8 +280,7 @@ static struct schema_table *describe_columns(struct pg_source *p,
 	    "CASE WHEN t.typname IN ('varchar', 'bpchar') AND "
 	    "a.atttypmod >= 4 THEN a.atttypmod - 4 END, "
 	    "a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '', "
-	    "CASE WHEN a.attgenerated = '' THEN "
-	    "pg_get_expr(d.adbin, d.adrelid) END, a.attidentity, "
+	    "pg_get_expr(d.adbin, d.adrelid), a.attidentity, "
 	    /* a sequence the column owns: serial (its default is the
 	     * sequence's nextval) or identity; the value it gives next */
 	    "s.seqrelid IS NOT NULL AND (a.attidentity <> '' OR "
@@ -283,7 +288,7 @@ static struct schema_table *describe_columns(struct pg_source *p,
 	    "quote_literal(s.seqrelid::regclass::text) || '::regclass)'), "
 	    "CASE WHEN has_sequence_privilege(s.seqrelid, 'SELECT, USAGE') "
 	    "THEN COALESCE(pg_sequence_last_value(s.seqrelid)::numeric + "
-	    "s.seqincrement, s.seqstart) END, s.seqincrement "
+	    "s.seqincrement, s.seqstart) END, s.seqincrement, a.attgenerated "
 	    "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
 	    "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid "
 	    "AND d.adnum = a.attnum "
