@@ -103,6 +103,42 @@ int create_notes_add(struct create_notes *cn, struct err *e, const char *fmt,
 	return 0;
 }
 
+int create_notes_default(struct create_notes *cn, const struct schema_column *c,
+			 const char *holds, struct err *e)
+{
+	char nm[160], how[300];
+
+	err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120);
+	schema_default_describe(&c->def, how, sizeof(how));
+	if (c->def.kind == SCHEMA_DEFAULT_EXPRESSION)
+		return create_notes_add(
+		    cn, e,
+		    "column %s: default %s not made: ferry makes constants, "
+		    "the current time and date and new uuids, never an "
+		    "expression of a stream",
+		    nm, how);
+	if (c->def.kind == SCHEMA_DEFAULT_VALUE)
+		return create_notes_add(
+		    cn, e, "column %s: default %s not made: not a %s value%s",
+		    nm, how, value_type_name(c->type), holds);
+	return create_notes_add(cn, e,
+				"column %s: default %s not made on a %s column",
+				nm, how, value_type_name(c->type));
+}
+
+int create_notes_generated(struct create_notes *cn,
+			   const struct schema_column *c, struct err *e)
+{
+	char nm[160], gx[160];
+
+	return create_notes_add(
+	    cn, e,
+	    "column %s: generated column (%s) made as a plain column holding "
+	    "the source's values: ferry runs no expression of a stream",
+	    err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120),
+	    err_quote(gx, sizeof(gx), c->generated, strlen(c->generated), 120));
+}
+
 void create_notes_release(struct create_notes *cn)
 {
 	for (size_t i = 0; cn && i < cn->n; i++)

@@ -105,6 +105,14 @@ struct create_notes {
 int create_notes_add(struct create_notes *cn, struct err *e, const char *fmt,
 		     ...) __attribute__((format(printf, 3, 4)));
 void create_notes_release(struct create_notes *cn);
+/* the sentence for column c's default, which the target does not make:
+ * an expression, a constant not a value of c's type (one the target
+ * holds, says `holds`), or a function of no use on c's type */
+int create_notes_default(struct create_notes *cn, const struct schema_column *c,
+			 const char *holds, struct err *e);
+/* the sentence for generated column c, made a plain column */
+int create_notes_generated(struct create_notes *cn,
+			   const struct schema_column *c, struct err *e);
 
 /*
  * Whether ferry-load --create would make stream table t under names n:

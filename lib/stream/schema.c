@@ -25,6 +25,19 @@ void schema_column_release(struct schema_column *c)
 	memset(c, 0, sizeof(*c));
 }
 
+int schema_default_value(const struct schema_column *c, struct buf *scratch,
+			 struct value *v)
+{
+	struct err pe;
+
+	err_init(&pe);
+	if (c->def.kind != SCHEMA_DEFAULT_VALUE || !c->def.text)
+		return 0;
+	return value_parse(c->type, c->def.text, strlen(c->def.text), scratch,
+			   v, &pe) == 0 &&
+	       value_check(c->type, v, c->labels, c->nlabels, &pe) == 0;
+}
+
 const char *schema_default_describe(const struct schema_default *d, char *out,
 				    size_t outsz)
 {

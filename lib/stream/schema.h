@@ -80,6 +80,12 @@ enum schema_identity {
 const char *schema_default_describe(const struct schema_default *d, char *out,
 				    size_t outsz);
 
+struct schema_column;
+/* c's constant default as a value of c's type (bytes-like ones in
+ * scratch): 1, or 0 when it is none or not such a value */
+int schema_default_value(const struct schema_column *c, struct buf *scratch,
+			 struct value *v);
+
 struct schema_column {
 	char *name;
 	enum value_type type;
@@ -99,9 +105,9 @@ struct schema_column {
 	struct schema_default def;	 /* "default" */
 	struct schema_default on_update; /* "on_update" */
 	enum schema_identity identity;
-	char *generated;       /* a generated column's expression, the
-				* source's text, or NULL */
-	bool generated_stored; /* STORED, not VIRTUAL */
+	char *generated;	    /* a generated column's expression, the
+				     * source's text, or NULL */
+	bool generated_stored;	    /* STORED, not VIRTUAL */
 	int64_t identity_next;	    /* 0: unknown */
 	int64_t identity_increment; /* 1 unless the source says */
 };

@@ -876,8 +876,7 @@ static int my_default_literal(const struct schema_column *c, const char *d,
 	buf_init(&scratch, 1u << 20);
 	buf_init(&txt, 1u << 20);
 	err_init(&pe);
-	if (value_parse(c->type, d, strlen(d), &scratch, &v, &pe) < 0 ||
-	    value_check(c->type, &v, c->labels, c->nlabels, &pe) < 0) {
+	if (!schema_default_value(c, &scratch, &v)) {
 		rc = 0;
 		goto out;
 	}
@@ -919,8 +918,8 @@ out:
 	return rc;
 }
 
-/* " DEFAULT ..." of column c (whose type text starts at q[type_at])
- * where MySQL has its like, else a note */
+/* " DEFAULT ..." of column c (whose MySQL type is ty) where MySQL has
+ * its like, else a note */
 static int my_column_default(const struct schema_column *c, const char *ty,
 			     struct buf *q, struct create_notes *notes,
 			     struct err *e)
@@ -929,19 +928,13 @@ static int my_column_default(const struct schema_column *c, const char *ty,
 	int blob = strncmp(ty, "LONG", 4) == 0 || strncmp(ty, "JSON", 4) == 0 ||
 		   strncmp(ty, "TEXT", 4) == 0;
 	int ts = c->type == VALUE_TIMESTAMP || c->type == VALUE_TIMESTAMPTZ, rc;
-	char nm[160], how[300];
 
-	err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120);
-	schema_default_describe(d, how, sizeof(how));
 	switch (d->kind) {
 	case SCHEMA_DEFAULT_NONE: return 0;
 	case SCHEMA_DEFAULT_VALUE:
 		if ((rc = my_default_literal(c, d->text, blob, q, e)) != 0)
 			return rc < 0 ? -1 : 0;
-		return create_notes_add(notes, e,
-					"column %s: default %s not made: not "
-					"a %s value MySQL holds",
-					nm, how, value_type_name(c->type));
+		break;
 	case SCHEMA_DEFAULT_NOW:
 		/* DATETIME(6): the source's precision, 6 when unsaid */
 		if (ts)
@@ -958,17 +951,9 @@ static int my_column_default(const struct schema_column *c, const char *ty,
 		if (c->type == VALUE_UUID || c->type == VALUE_TEXT)
 			return buf_adds(q, " DEFAULT (UUID())", e);
 		break;
-	case SCHEMA_DEFAULT_EXPRESSION:
-		return create_notes_add(notes, e,
-					"column %s: default %s not made: "
-					"ferry makes constants, the current "
-					"time and date and new uuids, never "
-					"an expression of a stream",
-					nm, how);
+	case SCHEMA_DEFAULT_EXPRESSION: break;
 	}
-	return create_notes_add(notes, e,
-				"column %s: default %s not made on a %s column",
-				nm, how, value_type_name(c->type));
+	return create_notes_default(notes, c, " MySQL holds", e);
 }
 
 /* the column AUTO_INCREMENT goes to: MySQL has one per table, of an
@@ -994,15 +979,7 @@ static int my_column_extras(const struct schema_table *t, size_t i,
 	err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120);
 	snprintf(ty, sizeof(ty), "%.*s", (int)(q->len - type_at),
 		 (char *)q->data + type_at);
-	if (c->generated &&
-	    create_notes_add(
-		notes, e,
-		"column %s: generated column (%s) made as a plain column "
-		"holding the source's values: ferry runs no expression of a "
-		"stream",
-		nm,
-		err_quote(how, sizeof(how), c->generated, strlen(c->generated),
-			  120)) < 0)
+	if (c->generated && create_notes_generated(notes, c, e) < 0)
 		return -1;
 	if (c->identity) {
 		if (auto_column(t) != (int)i)

@@ -452,8 +452,7 @@ static int default_literal(const struct schema_column *c, const char *d,
 	buf_init(&scratch, 1u << 20);
 	buf_init(&txt, 1u << 20);
 	err_init(&pe);
-	if (value_parse(c->type, d, strlen(d), &scratch, &v, &pe) < 0 ||
-	    value_check(c->type, &v, c->labels, c->nlabels, &pe) < 0) {
+	if (!schema_default_value(c, &scratch, &v)) {
 		rc = 0;
 		goto out;
 	}
@@ -486,19 +485,13 @@ static int column_default(const struct schema_column *c, struct buf *q,
 	const struct schema_default *d = &c->def;
 	enum value_type ty = c->type;
 	int ts = ty == VALUE_TIMESTAMP || ty == VALUE_TIMESTAMPTZ, rc;
-	char nm[160], how[300];
 
-	err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120);
-	schema_default_describe(d, how, sizeof(how));
 	switch (d->kind) {
 	case SCHEMA_DEFAULT_NONE: return 0;
 	case SCHEMA_DEFAULT_VALUE:
 		if ((rc = default_literal(c, d->text, q, e)) != 0)
 			return rc < 0 ? -1 : 0;
-		return create_notes_add(notes, e,
-					"column %s: default %s not made: not "
-					"a %s value",
-					nm, how, value_type_name(ty));
+		break;
 	case SCHEMA_DEFAULT_NOW:
 		if (ts && d->precision >= 0 && d->precision < 6)
 			return buf_addf(q, e, " DEFAULT CURRENT_TIMESTAMP(%d)",
@@ -516,31 +509,9 @@ static int column_default(const struct schema_column *c, struct buf *q,
 		if (ty == VALUE_UUID || ty == VALUE_TEXT)
 			return buf_adds(q, " DEFAULT gen_random_uuid()", e);
 		break;
-	case SCHEMA_DEFAULT_EXPRESSION:
-		return create_notes_add(notes, e,
-					"column %s: default %s not made: "
-					"ferry makes constants, the current "
-					"time and date and new uuids, never "
-					"an expression of a stream",
-					nm, how);
+	case SCHEMA_DEFAULT_EXPRESSION: break;
 	}
-	return create_notes_add(notes, e,
-				"column %s: default %s not made on a %s column",
-				nm, how, value_type_name(ty));
-}
-
-/* a generated column: made plain, holding the source's values */
-static int create_generated_note(const struct schema_column *c,
-				 struct create_notes *notes, struct err *e)
-{
-	char qn[160], gx[160];
-
-	return create_notes_add(
-	    notes, e,
-	    "column %s: generated column (%s) made as a plain column holding "
-	    "the source's values: ferry runs no expression of a stream",
-	    err_quote(qn, sizeof(qn), c->name, strlen(c->name), 120),
-	    err_quote(gx, sizeof(gx), c->generated, strlen(c->generated), 120));
+	return create_notes_default(notes, c, "", e);
 }
 
 /* identity, default and what PostgreSQL has no form for, of column c
@@ -552,7 +523,7 @@ static int column_extras(const struct schema_column *c, const char *nm,
 	char qn[160], how[300];
 
 	err_quote(qn, sizeof(qn), c->name, strlen(c->name), 120);
-	if (c->generated && create_generated_note(c, notes, e) < 0)
+	if (c->generated && create_notes_generated(notes, c, e) < 0)
 		return -1;
 	if (c->on_update.kind &&
 	    create_notes_add(
