@@ -37,6 +37,10 @@ static const char usage_text[] =
     "  -c, --create              create missing tables from the stream's schema\n"
     "      --enum-types          PostgreSQL: create native enum types (default:\n"
     "                            text with a CHECK of the labels)\n"
+    "      --triggers MODE       a target table with triggers: refuse (the\n"
+    "                            default: fail it before its first row),\n"
+    "                            disable (PostgreSQL: off for the load's\n"
+    "                            transactions) or fire (they run on every row)\n"
     "      --table-map FROM=TO   load stream table FROM into table TO\n"
     "                            (repeatable)\n"
     "      --commit-every N      commit every N rows (default: once per table)\n"
@@ -114,6 +118,7 @@ struct args {
 
 enum {
 	OPT_ENUM_TYPES = 256,
+	OPT_TRIGGERS,
 	OPT_TABLE_MAP,
 	OPT_COMMIT_EVERY,
 	OPT_DEFAULTS,
@@ -135,6 +140,7 @@ static const struct option longopts[] = {
 	{ "mode", required_argument, NULL, 'm' },
 	{ "create", no_argument, NULL, 'c' },
 	{ "enum-types", no_argument, NULL, OPT_ENUM_TYPES },
+	{ "triggers", required_argument, NULL, OPT_TRIGGERS },
 	{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
 	{ "commit-every", required_argument, NULL, OPT_COMMIT_EVERY },
 	{ "job", required_argument, NULL, OPT_JOB },
@@ -210,6 +216,17 @@ static int parse_options(int argc, char **argv, struct args *a)
 			break;
 		case 'c': o->sink.create = 1; break;
 		case OPT_ENUM_TYPES: o->sink.enum_types = 1; break;
+		case OPT_TRIGGERS:
+			if (strcmp(optarg, "refuse") == 0)
+				o->sink.triggers = SINK_TRIGGERS_REFUSE;
+			else if (strcmp(optarg, "disable") == 0)
+				o->sink.triggers = SINK_TRIGGERS_DISABLE;
+			else if (strcmp(optarg, "fire") == 0)
+				o->sink.triggers = SINK_TRIGGERS_FIRE;
+			else
+				cli_usage_error("--triggers is refuse, disable "
+						"or fire");
+			break;
 		case OPT_TABLE_MAP: add_map(o, optarg); break;
 		case OPT_COMMIT_EVERY:
 			o->sink.commit_every = (uint64_t)cli_number(
@@ -317,6 +334,12 @@ static int open_target(const struct args *a, char *arg, struct uri *u)
 		uri_release(u);
 		cli_usage_error("--enum-types is for PostgreSQL targets");
 	}
+	if (o->sink.triggers == SINK_TRIGGERS_DISABLE && u->engine != URI_PG) {
+		uri_release(u);
+		cli_usage_error("--triggers disable is for PostgreSQL targets: "
+				"MySQL cannot turn a trigger off for one "
+				"session (drop it, or --triggers fire)");
+	}
 	if (u->password_in_uri) {
 		cli_password_warning();
 		cli_scrub_arg(arg, u->display);
@@ -333,6 +356,7 @@ static int run_checks(const struct args *a, const struct uri *u, FILE *in)
 	memset(&co, 0, sizeof(co));
 	co.mode = o->sink.mode;
 	co.create = o->sink.create;
+	co.triggers = o->sink.triggers;
 	co.maps = o->maps;
 	co.nmaps = o->nmaps;
 	co.in_name = o->in_name;

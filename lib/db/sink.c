@@ -1,5 +1,6 @@
 #include "db/sink_int.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -55,6 +56,26 @@ int sink_end_table(struct sink *s, struct sink_table_stats *st, struct err *e)
 void sink_abort_table(struct sink *s, const char *why)
 {
 	s->ops->abort_table(s, why);
+}
+
+int sink_triggers_refusal(struct err *e, char *const *names, size_t n)
+{
+	char list[400] = "", q[120];
+	size_t len = 0;
+
+	for (size_t i = 0; i < n && len < sizeof(list) - 1; i++) {
+		int w = snprintf(
+		    list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+		    err_quote(q, sizeof(q), names[i], strlen(names[i]), 60));
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	return err_set(e, ERR_USAGE,
+		       "%s %s would run on every row ferry writes, and a "
+		       "trigger can change or drop rows: --triggers disable "
+		       "(PostgreSQL) or --triggers fire says which",
+		       n == 1 ? "trigger" : "triggers", list);
 }
 
 void sink_close(struct sink *s)

@@ -56,8 +56,17 @@ typedef int (*sink_reject_fn)(void *ctx, const struct schema_table *t,
 typedef int (*sink_checkpoint_fn)(void *ctx, uint64_t rows,
 				  struct checkpoint *c, struct err *e);
 
+/* what a load does about triggers on a target table (--triggers) */
+enum sink_triggers {
+	SINK_TRIGGERS_REFUSE = 0, /* fail the table before its first row */
+	SINK_TRIGGERS_DISABLE,	  /* PostgreSQL: off inside the load's
+				   * transactions, on again at each commit */
+	SINK_TRIGGERS_FIRE,	  /* let them run on every row */
+};
+
 struct sink_opts {
 	enum sink_mode mode;
+	enum sink_triggers triggers;
 	const char *job; /* --job NAME, or NULL */
 	sink_checkpoint_fn checkpoint;
 	void *checkpoint_ctx;
@@ -119,6 +128,13 @@ int sink_checkpoint_read(struct sink *s, const char *table,
 void sink_abort_table(struct sink *s, const char *why);
 
 void sink_close(struct sink *s);
+
+/*
+ * What the load and --check say of a table with enabled triggers under
+ * --triggers refuse: ERR_USAGE naming them (names[0..n), at most a few
+ * hundred bytes of them) and the two choices; returns -1.
+ */
+int sink_triggers_refusal(struct err *e, char *const *names, size_t n);
 
 struct sink {
 	const struct sink_ops *ops;

@@ -78,6 +78,20 @@ int source_table_facts(struct source *s, const struct schema_table *t,
 	return s->ops->facts(s, t, exact, f, e);
 }
 
+int source_facts_add_trigger(struct source_facts *f, const char *name,
+			     struct err *e)
+{
+	char **nt = realloc(f->triggers, (f->ntriggers + 1) * sizeof(*nt));
+
+	if (!nt)
+		return err_oom(e);
+	f->triggers = nt;
+	if (!(f->triggers[f->ntriggers] = strdup(name)))
+		return err_oom(e);
+	f->ntriggers++;
+	return 0;
+}
+
 void source_facts_release(struct source_facts *f, size_t ncols)
 {
 	if (f->charsets)
@@ -94,6 +108,11 @@ void source_facts_release(struct source_facts *f, size_t ncols)
 		}
 	free(f->check_labels);
 	free(f->ncheck_labels);
+	for (size_t i = 0; i < f->ntriggers; i++)
+		free(f->triggers[i]);
+	free(f->triggers);
+	f->triggers = NULL;
+	f->ntriggers = 0;
 	f->charsets = NULL;
 	f->odd = NULL;
 	f->check_labels = NULL;

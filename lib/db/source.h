@@ -165,7 +165,15 @@ struct source_facts {
 	 * NULL for a column without one; or NULL */
 	char ***check_labels;
 	size_t *ncheck_labels;
+	/* the table's enabled user triggers, by name (ferry-load refuses a
+	 * table with any unless told --triggers) */
+	char **triggers;
+	size_t ntriggers;
 };
+
+/* add a trigger's name to f; 0, or -1 on oom */
+int source_facts_add_trigger(struct source_facts *f, const char *name,
+			     struct err *e);
 
 /*
  * Fill f for table t (from source_describe): counted with exact (and then

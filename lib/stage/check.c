@@ -469,11 +469,37 @@ static int add_note(cJSON *notes, struct err *e, const char *fmt, ...)
 	return 0;
 }
 
+/* The target table's triggers as the load meets them (--triggers) */
+static int begin_triggers(const struct check_opts *o,
+			  const struct source_facts *f, cJSON *notes,
+			  cJSON *problems, int *fails, struct err *e)
+{
+	struct err why;
+
+	if (!f->ntriggers)
+		return 0;
+	err_init(&why);
+	sink_triggers_refusal(&why, f->triggers, f->ntriggers);
+	if (o->triggers == SINK_TRIGGERS_FIRE)
+		return add_note(notes, e,
+				"%zu trigger(s) would run on every row "
+				"(--triggers fire)",
+				f->ntriggers);
+	if (o->triggers == SINK_TRIGGERS_DISABLE)
+		return add_note(notes, e,
+				"%zu trigger(s) would be off inside the load's "
+				"transactions (--triggers disable)",
+				f->ntriggers);
+	*fails = 1;
+	return add_note(problems, e, "%s", why.msg);
+}
+
 /* A target table that exists: described, its CHECK lists as labels, and
- * notes on the rows it holds. */
+ * notes on the rows it holds and its triggers. */
 static int begin_existing(struct table_check *tc, struct source *src,
 			  const struct check_opts *o, const char *name,
-			  cJSON *jt, cJSON *notes, struct err *e)
+			  cJSON *jt, cJSON *notes, cJSON *problems, int *fails,
+			  struct err *e)
 {
 	struct source_facts f;
 	int rc = -1;
@@ -510,6 +536,8 @@ static int begin_existing(struct table_check *tc, struct source *src,
 	    add_note(notes, e,
 		     "the table holds rows: --mode truncate would empty it") <
 		0)
+		goto out;
+	if (begin_triggers(o, &f, notes, problems, fails, e) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -720,7 +748,8 @@ static int table_begin(struct table_check *tc, struct source *src,
 	    !(problems = cJSON_AddArrayToObject(jt, "problems")) ||
 	    !cJSON_AddBoolToObject(jt, "exists", exists))
 		return err_oom(e);
-	if (exists ? begin_existing(tc, src, o, name, jt, notes, e)
+	if (exists ? begin_existing(tc, src, o, name, jt, notes, problems,
+				    fails, e)
 		   : begin_missing(tc, o, name, jt, notes, problems, fails, e))
 		return -1;
 	begin_key(tc);

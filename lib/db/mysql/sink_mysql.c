@@ -1266,6 +1266,57 @@ static void end_state(struct my_sink *m)
 	buf_reset(&m->starts);
 }
 
+struct trig_list {
+	char **names;
+	size_t n;
+};
+
+static int add_trigger(void *ctx, char **vals, size_t *lens, struct err *e)
+{
+	struct trig_list *l = ctx;
+	char **nn;
+
+	(void)lens;
+	if (!(nn = realloc(l->names, (l->n + 1) * sizeof(*nn))))
+		return err_oom(e);
+	l->names = nn;
+	if (!(l->names[l->n] = strdup(vals[0] ? vals[0] : "")))
+		return err_oom(e);
+	l->n++;
+	return 0;
+}
+
+/* an existing table's triggers, before a row or a DELETE reaches it:
+ * refused unless --triggers fire (MySQL cannot turn one off for a
+ * session: --triggers disable is refused at the command line) */
+static int table_triggers(struct my_sink *m, struct err *e)
+{
+	const char *params[1] = { m->name };
+	struct trig_list l = { NULL, 0 };
+	int rc;
+
+	if (m->base.opts.triggers == SINK_TRIGGERS_FIRE)
+		return 0;
+	rc = myutil_select(
+	    m->conn,
+	    "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS "
+	    "WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND "
+	    "EVENT_OBJECT_TABLE = ? ORDER BY TRIGGER_NAME",
+	    params, 1, 1, add_trigger, &l, e);
+	if (rc < 0)
+		err_prefix(e, "reading the table's triggers");
+	else if (l.n)
+		rc = m->base.opts.triggers == SINK_TRIGGERS_DISABLE
+			 ? err_set(e, ERR_USAGE,
+				   "--triggers disable is for PostgreSQL "
+				   "targets")
+			 : sink_triggers_refusal(e, l.names, l.n);
+	for (size_t i = 0; i < l.n; i++)
+		free(l.names[i]);
+	free(l.names);
+	return rc;
+}
+
 static int my_begin_table(struct sink *s, const struct schema_table *t,
 			  const char *name, struct err *e)
 {
@@ -1325,7 +1376,8 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 		m->created = 1;
 	}
 	if (check_columns(m, e) < 0 ||
-	    (s->opts.mode == SINK_DELETE && check_key_only(m, e) < 0))
+	    (s->opts.mode == SINK_DELETE && check_key_only(m, e) < 0) ||
+	    (!m->created && table_triggers(m, e) < 0))
 		return -1;
 	if (my_exec(m, "START TRANSACTION", NULL, e) < 0)
 		return -1;

@@ -907,6 +907,12 @@ static int is_date_kind(const struct schema_column *c)
 	       c->type == VALUE_TIMESTAMPTZ;
 }
 
+static int got_trigger(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	(void)lens;
+	return source_facts_add_trigger(ctx, v[0] ? v[0] : "", e);
+}
+
 static int my_facts(struct source *s, const struct schema_table *t, int exact,
 		    struct source_facts *f, struct err *e)
 {
@@ -932,7 +938,13 @@ static int my_facts(struct source *s, const struct schema_table *t, int exact,
 			  "SELECT COLUMN_NAME, CHARACTER_SET_NAME "
 			  "FROM information_schema.COLUMNS "
 			  "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
-			  params, 1, 2, got_charset, &cc, e) < 0)
+			  params, 1, 2, got_charset, &cc, e) < 0 ||
+	    myutil_select(
+		m->conn,
+		"SELECT TRIGGER_NAME FROM information_schema.TRIGGERS "
+		"WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND "
+		"EVENT_OBJECT_TABLE = ? ORDER BY TRIGGER_NAME",
+		params, 1, 1, got_trigger, f, e) < 0)
 		goto out;
 	if (buf_adds(&q, "SELECT 1 FROM ", e) < 0 ||
 	    myutil_quote_ident(&q, t->table, e) < 0 ||

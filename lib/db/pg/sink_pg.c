@@ -89,11 +89,18 @@ struct pg_sink {
 	struct pgname_run run;
 	uint64_t rows, since_commit, commits;
 	uint64_t deleted; /* delete mode */
+	/* the target table's enabled user triggers, their tgenabled, and
+	 * whether --triggers disable has them off now */
+	char **trig;
+	char *trig_on;
+	size_t ntrig;
+	int trig_off;
 };
 
 #define PGS(s) ((struct pg_sink *)(s))
 
 static int add_primary_key(struct pg_sink *p, struct err *e);
+static int exec_ok(struct pg_sink *p, const char *sql, struct err *e);
 
 /* the oid of the target, found by its schema ($1) and table ($2) as
  * bound parameters, never through search_path */
@@ -671,6 +678,102 @@ out:
 	return rc;
 }
 
+static void triggers_release(struct pg_sink *p)
+{
+	for (size_t i = 0; i < p->ntrig; i++)
+		free(p->trig[i]);
+	free(p->trig);
+	free(p->trig_on);
+	p->trig = NULL;
+	p->trig_on = NULL;
+	p->ntrig = 0;
+	p->trig_off = 0;
+}
+
+/* the target table's enabled user triggers (not those of its foreign
+ * keys, which are internal) into p->trig */
+static int read_triggers(struct pg_sink *p, struct err *e)
+{
+	const char *vals[2] = { p->tschema, p->ttable };
+	PGresult *r =
+	    PQexecParams(p->conn,
+			 "SELECT tgname, tgenabled FROM pg_catalog.pg_trigger "
+			 "WHERE tgrelid = " TARGET_OID " AND NOT tgisinternal "
+			 "AND tgenabled <> 'D' ORDER BY tgname",
+			 2, NULL, vals, NULL, NULL, 0);
+	int n;
+
+	triggers_release(p);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		int rc = pgutil_msg(e, "reading the table's triggers",
+				    PQresultErrorMessage(r));
+		PQclear(r);
+		return rc;
+	}
+	n = PQntuples(r);
+	if (n && (!(p->trig = calloc((size_t)n, sizeof(*p->trig))) ||
+		  !(p->trig_on = calloc((size_t)n, 1)))) {
+		PQclear(r);
+		return err_oom(e);
+	}
+	for (int i = 0; i < n; i++) {
+		if (!(p->trig[i] = strdup(PQgetvalue(r, i, 0)))) {
+			PQclear(r);
+			return err_oom(e);
+		}
+		p->trig_on[i] = *PQgetvalue(r, i, 1);
+		p->ntrig++;
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* --triggers disable: each trigger off (on = 0) or back as it was (on =
+ * 1, ALWAYS and REPLICA kept), inside the current transaction, so that a
+ * commit never leaves one off and a rollback puts it back */
+static int triggers_set(struct pg_sink *p, int on, struct err *e)
+{
+	struct buf q;
+	int rc = 0;
+
+	if (p->base.opts.triggers != SINK_TRIGGERS_DISABLE || !p->ntrig ||
+	    p->trig_off == !on)
+		return 0;
+	buf_init(&q, 1u << 20);
+	for (size_t i = 0; i < p->ntrig && rc == 0; i++) {
+		const char *how =
+		    !on			   ? " DISABLE TRIGGER "
+		    : p->trig_on[i] == 'A' ? " ENABLE ALWAYS TRIGGER "
+		    : p->trig_on[i] == 'R' ? " ENABLE REPLICA TRIGGER "
+					   : " ENABLE TRIGGER ";
+		buf_reset(&q);
+		rc = buf_adds(&q, "ALTER TABLE ", e) < 0 ||
+			     buf_add(&q, p->name.data, p->name.len, e) < 0 ||
+			     buf_adds(&q, how, e) < 0 ||
+			     pgutil_quote_ident(&q, p->trig[i],
+						strlen(p->trig[i]), e) < 0
+			 ? -1
+			 : exec_ok(p, (char *)q.data, e);
+	}
+	buf_release(&q);
+	if (rc == 0)
+		p->trig_off = !on;
+	return rc;
+}
+
+/* an existing table's triggers, before a row or a TRUNCATE reaches it:
+ * refused, turned off, or let fire, as --triggers says */
+static int table_triggers(struct pg_sink *p, struct err *e)
+{
+	if (read_triggers(p, e) < 0)
+		return -1;
+	if (!p->ntrig || p->base.opts.triggers == SINK_TRIGGERS_FIRE)
+		return 0;
+	if (p->base.opts.triggers == SINK_TRIGGERS_REFUSE)
+		return sink_triggers_refusal(e, p->trig, p->ntrig);
+	return triggers_set(p, 0, e);
+}
+
 static int pg_begin_table(struct sink *s, const struct schema_table *t,
 			  const char *name, struct err *e)
 {
@@ -746,6 +849,9 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 		return -1;
 	if (exists && s->opts.mode == SINK_DELETE &&
 	    check_key_only(p, t, e) < 0)
+		return -1;
+	triggers_release(p);
+	if (exists && !s->keys_pending && table_triggers(p, e) < 0)
 		return -1;
 	if (!exists) {
 		if (!s->opts.create)
@@ -871,7 +977,7 @@ static int commit_and_go_on(struct pg_sink *p, struct err *e)
 		if (flush_kept(p, e) < 0 ||
 		    sink_checkpoint_commit(&p->base, p->t, p->rows, 0,
 					   keys_deferred(p), e) < 0 ||
-		    exec_ok(p, "COMMIT", e) < 0)
+		    triggers_set(p, 1, e) < 0 || exec_ok(p, "COMMIT", e) < 0)
 			return -1;
 		p->in_tx = 0;
 		p->commits++;
@@ -879,14 +985,14 @@ static int commit_and_go_on(struct pg_sink *p, struct err *e)
 		if (exec_ok(p, "BEGIN", e) < 0)
 			return -1;
 		p->in_tx = 1;
-		return 0;
+		return triggers_set(p, 0, e);
 	}
 	if (end_copy(p, e) < 0 ||
 	    (p->base.opts.mode == SINK_UPSERT && merge_stage(p, e) < 0) ||
 	    (p->base.opts.mode == SINK_DELETE && delete_staged(p, e) < 0) ||
 	    sink_checkpoint_commit(&p->base, p->t, p->rows, 0, keys_deferred(p),
 				   e) < 0 ||
-	    exec_ok(p, "COMMIT", e) < 0)
+	    triggers_set(p, 1, e) < 0 || exec_ok(p, "COMMIT", e) < 0)
 		return -1;
 	p->in_tx = 0;
 	p->commits++;
@@ -894,6 +1000,8 @@ static int commit_and_go_on(struct pg_sink *p, struct err *e)
 	if (exec_ok(p, "BEGIN", e) < 0)
 		return -1;
 	p->in_tx = 1;
+	if (triggers_set(p, 0, e) < 0)
+		return -1;
 	return start_copy(p, e);
 }
 
@@ -1064,7 +1172,7 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 		return -1;
 	if (fix_sequences(p, e) < 0 ||
 	    sink_checkpoint_commit(s, p->t, p->rows, 1, 0, e) < 0 ||
-	    exec_ok(p, "COMMIT", e) < 0)
+	    triggers_set(p, 1, e) < 0 || exec_ok(p, "COMMIT", e) < 0)
 		return -1;
 	p->in_tx = 0;
 	p->commits++;
@@ -1106,6 +1214,7 @@ static void pg_close(struct sink *s)
 
 	if (p->conn)
 		PQfinish(p->conn);
+	triggers_release(p);
 	free(p->as_int);
 	free(p->tschema);
 	free(p->ttable);

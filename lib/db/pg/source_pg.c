@@ -1035,6 +1035,18 @@ static int pg_facts(struct source *s, const struct schema_table *t, int exact,
 	f->has_rows = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
 	PQclear(r);
 	r = NULL;
+	/* enabled user triggers, as ferry-load's sink reads them */
+	if (!(r = pg_query(p,
+			   "SELECT tgname FROM pg_catalog.pg_trigger "
+			   "WHERE tgrelid = $1::oid AND NOT tgisinternal "
+			   "AND tgenabled <> 'D' ORDER BY tgname",
+			   1, vals, e)))
+		goto out;
+	for (int i = 0; i < PQntuples(r); i++)
+		if (source_facts_add_trigger(f, PQgetvalue(r, i, 0), e) < 0)
+			goto out;
+	PQclear(r);
+	r = NULL;
 	/* the labels of single-column CHECKs (text with a CHECK is how
 	 * ferry-load --create makes an enum) */
 	if (!(r = pg_query(p,
