@@ -41,6 +41,9 @@ static const char usage_text[] =
     "                            default: fail it before its first row),\n"
     "                            disable (PostgreSQL: off for the load's\n"
     "                            transactions) or fire (they run on every row)\n"
+    "      --keep-case           MySQL -> PostgreSQL: keep names as they are\n"
+    "                            (default: fold them to lower case, as the\n"
+    "                            application's unquoted names)\n"
     "      --table-map FROM=TO   load stream table FROM into table TO\n"
     "                            (repeatable)\n"
     "      --commit-every N      commit every N rows (default: once per table)\n"
@@ -119,6 +122,7 @@ struct args {
 enum {
 	OPT_ENUM_TYPES = 256,
 	OPT_TRIGGERS,
+	OPT_KEEP_CASE,
 	OPT_TABLE_MAP,
 	OPT_COMMIT_EVERY,
 	OPT_DEFAULTS,
@@ -141,6 +145,7 @@ static const struct option longopts[] = {
 	{ "create", no_argument, NULL, 'c' },
 	{ "enum-types", no_argument, NULL, OPT_ENUM_TYPES },
 	{ "triggers", required_argument, NULL, OPT_TRIGGERS },
+	{ "keep-case", no_argument, NULL, OPT_KEEP_CASE },
 	{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
 	{ "commit-every", required_argument, NULL, OPT_COMMIT_EVERY },
 	{ "job", required_argument, NULL, OPT_JOB },
@@ -216,6 +221,7 @@ static int parse_options(int argc, char **argv, struct args *a)
 			break;
 		case 'c': o->sink.create = 1; break;
 		case OPT_ENUM_TYPES: o->sink.enum_types = 1; break;
+		case OPT_KEEP_CASE: o->keep_case = 1; break;
 		case OPT_TRIGGERS:
 			if (strcmp(optarg, "refuse") == 0)
 				o->sink.triggers = SINK_TRIGGERS_REFUSE;
@@ -357,6 +363,7 @@ static int run_checks(const struct args *a, const struct uri *u, FILE *in)
 	co.mode = o->sink.mode;
 	co.create = o->sink.create;
 	co.triggers = o->sink.triggers;
+	co.keep_case = o->keep_case;
 	co.maps = o->maps;
 	co.nmaps = o->nmaps;
 	co.in_name = o->in_name;

@@ -36,6 +36,9 @@ static const char usage_text[] =
     "      --ignore-column T.COL   leave column COL of table T out (repeatable)\n"
     "      --table-map FROM=TO     compare A's table FROM with B's table TO\n"
     "                              (repeatable)\n"
+    "      --keep-case             a MySQL name meets only itself on\n"
+    "                              PostgreSQL (default: also its lower case,\n"
+    "                              as ferry-load folds it)\n"
     "      --rows                  compare row by row (always done: the merge\n"
     "                              runs in the same pass as the digests)\n"
     "      --max-diffs N           differences shown per table (default 100)\n"
@@ -95,6 +98,7 @@ enum {
 	OPT_SAMPLE,
 	OPT_TABLE_MAP,
 	OPT_ROWS,
+	OPT_KEEP_CASE,
 	OPT_EMIT_DELETES,
 	OPT_EMIT_UPSERTS,
 };
@@ -111,6 +115,7 @@ static const struct option longopts[] = {
 	{ "sample", required_argument, NULL, OPT_SAMPLE },
 	{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
 	{ "rows", no_argument, NULL, OPT_ROWS },
+	{ "keep-case", no_argument, NULL, OPT_KEEP_CASE },
 	{ "emit-deletes", required_argument, NULL, OPT_EMIT_DELETES },
 	{ "emit-upserts", required_argument, NULL, OPT_EMIT_UPSERTS },
 	{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
@@ -150,6 +155,7 @@ static int parse_compare_option(int c, struct verify_opts *o)
 						     1000000000000LL);
 		return 1;
 	case OPT_ROWS: return 1; /* the row-level merge is never skipped */
+	case OPT_KEEP_CASE: o->keep_case = 1; return 1;
 	case OPT_TABLE_MAP:
 		if (cli_split_kv("--table-map", optarg, "FROM=TO", 0, &from,
 				 &to, &e) < 0)

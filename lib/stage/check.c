@@ -10,6 +10,7 @@
 
 #include "base/utf8.h"
 #include "db/engine.h"
+#include "db/namefold.h"
 #include "db/source.h"
 #include "stream/stream.h"
 
@@ -67,6 +68,8 @@ struct col_check {
 };
 
 struct table_check {
+	const char *near; /* a target table whose name differs only in case
+			   * from the missing one's, or NULL */
 	const struct schema_table *t; /* the stream's: borrowed until the
 				       * reader's next table */
 	size_t ncols;
@@ -559,6 +562,13 @@ static int begin_missing(struct table_check *tc, const struct check_opts *o,
 		return err_oom(e);
 	if (!o->create) {
 		*fails = 1;
+		if (tc->near)
+			return add_note(problems, e,
+					"table %s does not exist (use "
+					"--create); the target has \"%s\", a "
+					"name that differs only in case (see "
+					"--keep-case)",
+					name, tc->near);
 		return add_note(problems, e,
 				"table %s does not exist (use --create)", name);
 	}
@@ -1172,6 +1182,15 @@ struct held_tables {
 	int nocase;
 };
 
+/* a held table whose name is name but for case, or NULL */
+static const char *held_near(const struct held_tables *h, const char *name)
+{
+	for (char **p = h->names; p && *p; p++)
+		if (strcasecmp(*p, name) == 0 && strcmp(*p, name) != 0)
+			return *p;
+	return NULL;
+}
+
 static int listed(const char *name, void *ctx)
 {
 	const struct held_tables *h = ctx;
@@ -1189,7 +1208,9 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	struct source *src = NULL;
 	struct stream_reader *r = NULL;
 	struct table_check tc;
-	const struct schema_table *t;
+	const struct schema_table *t, *in_t;
+	struct schema_table *ft = NULL; /* t with folded names */
+	struct namefold_run *fold_run = NULL;
 	const struct engine *en = engine_of(u->engine);
 	struct held_tables held = { NULL, en ? en->names_nocase : 0 };
 	size_t nnames = 0;
@@ -1210,7 +1231,7 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		return err_set(e, ERR_SYSTEM, "internal error: no engine");
 	if (!(r = stream_reader_new(in, o->in_name, e)))
 		return -1;
-	if (!(run = engine_run_new(en, e)))
+	if (!(run = engine_run_new(en, e)) || !(fold_run = namefold_run_new(e)))
 		goto out;
 	/* one read-only transaction: nothing the check does can write */
 	if (!(src = source_open(u, &so, e)) || source_begin(src, e) < 0 ||
@@ -1225,8 +1246,8 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		err_oom(e);
 		goto out;
 	}
-	while ((trc = stream_reader_next_table(r, &t, e)) == 1) {
-		const char *name = load_target_name(o->maps, o->nmaps, t->name);
+	while ((trc = stream_reader_next_table(r, &in_t, e)) == 1) {
+		const char *name;
 		const char *tname; /* as the target holds it */
 		const struct value *row;
 		uint64_t rows = 0;
@@ -1235,6 +1256,16 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		struct err why[3];
 		int nwhy = 0;
 
+		/* the names folded as a load folds them (namefold.h) */
+		table_release(&tc);
+		schema_table_free(ft);
+		ft = NULL;
+		if (load_fold(u->engine, o->maps, o->nmaps, o->keep_case, in_t,
+			      &ft, &name, fold_run, e) < 0) {
+			cJSON_Delete(jt);
+			goto out;
+		}
+		t = ft ? ft : in_t;
 		/* the names the target holds, as a load would make them,
 		 * and the collisions a load would refuse */
 		err_init(&why[0]);
@@ -1246,7 +1277,7 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		tname = nm.table;
 		exists = listed(tname, &held);
 		if (!jt || !cJSON_AddItemToArray(tabs, jt) ||
-		    !cJSON_AddStringToObject(jt, "table", t->name) ||
+		    !cJSON_AddStringToObject(jt, "table", in_t->name) ||
 		    !cJSON_AddStringToObject(jt, "target_table", tname)) {
 			err_oom(e);
 			goto out;
@@ -1254,6 +1285,7 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		if (o->progress)
 			progress_table(o->progress);
 		table_release(&tc);
+		tc.near = exists ? NULL : held_near(&held, tname);
 		if (table_begin(&tc, src, o, en, t, tname, &nm, exists, jt,
 				&fails, e) < 0 ||
 		    note_names(jt, en, &nm, why, nwhy, exists, &fails, e) < 0) {
@@ -1306,6 +1338,8 @@ out:
 	if (o->progress)
 		progress_clear(o->progress);
 	table_release(&tc);
+	schema_table_free(ft);
+	namefold_run_free(fold_run);
 	engine_names_release(en, &nm);
 	engine_run_free(run);
 	cJSON_Delete(root);

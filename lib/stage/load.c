@@ -1,5 +1,7 @@
 #include "stage/load.h"
 
+#include "db/namefold.h"
+
 #include <cJSON.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -316,6 +318,33 @@ static int job_row(struct job_table *j, const struct value *row,
 	return 1;
 }
 
+/*
+ * The name stream table st goes to, and with namefold.h's folding a copy
+ * of it with its names folded in *ft: --table-map names the stream's
+ * table as it is or folded, and its target is taken as written.
+ */
+int load_fold(enum uri_engine to, const struct load_map *maps, size_t nmaps,
+	      int keep_case, const struct schema_table *st,
+	      struct schema_table **ft, const char **name,
+	      struct namefold_run *run, struct err *e)
+{
+	const char *mapped = load_target_name(maps, nmaps, st->name);
+
+	*ft = NULL;
+	*name = mapped;
+	if (!namefold_applies(to, st, keep_case))
+		return 0;
+	if (!(*ft = namefold_table(st, e)))
+		return err_prefix(e, "table %s", st->name);
+	if (mapped == st->name) {
+		*name = load_target_name(maps, nmaps, (*ft)->name);
+		if (*name == (*ft)->name &&
+		    namefold_run_add(run, st->name, *name, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 {
 	struct rejects *rj = NULL;
@@ -324,7 +353,9 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	struct sink *s = NULL;
 	struct load_table *tabs = NULL;
 	size_t ntabs = 0, cap = 0;
-	const struct schema_table *t;
+	const struct schema_table *t, *in_t;
+	struct schema_table *ft = NULL; /* t, its names folded (namefold.h) */
+	struct namefold_run *fold_run = NULL;
 	struct job_table job;
 	cJSON *renamed = NULL; /* the table in flight's, for --stats */
 	cJSON *created_notes = NULL;
@@ -348,13 +379,21 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		goto out;
 	if (s->notice && o->notice)
 		o->notice(s->notice);
-	while ((trc = stream_reader_next_table(r, &t, e)) == 1) {
-		const char *name = load_target_name(o->maps, o->nmaps, t->name);
+	if (!(fold_run = namefold_run_new(e)))
+		goto out;
+	while ((trc = stream_reader_next_table(r, &in_t, e)) == 1) {
+		const char *name;
 		const struct value *row;
 		struct sink_table_stats st;
 		double ts = progress_now();
 		uint64_t skipped = 0;
 		int rrc;
+		schema_table_free(ft);
+		ft = NULL;
+		if (load_fold(u->engine, o->maps, o->nmaps, o->keep_case, in_t,
+			      &ft, &name, fold_run, e) < 0)
+			goto out;
+		t = ft ? ft : in_t;
 
 		if (ntabs == cap) {
 			size_t ncap = cap ? cap * 2 : 16;
@@ -497,6 +536,8 @@ out:
 		cJSON_Delete(tabs[i].notes);
 	}
 	cJSON_Delete(renamed);
+	schema_table_free(ft);
+	namefold_run_free(fold_run);
 	cJSON_Delete(created_notes);
 	free(tabs);
 	job_table_release(&job);

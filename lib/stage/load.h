@@ -19,12 +19,23 @@ struct load_map {
 	const char *to;
 };
 
+struct namefold_run;
+/* The target's name of stream table st (--table-map, then folding), and
+ * in *ft its copy with folded names when namefold.h folds them (the
+ * caller frees it); -1 with e set (two names that fold to one). */
+struct load_map;
+int load_fold(enum uri_engine to, const struct load_map *maps, size_t nmaps,
+	      int keep_case, const struct schema_table *st,
+	      struct schema_table **ft, const char **name,
+	      struct namefold_run *run, struct err *e);
+
 /* The target's name of stream table `name` under maps (--table-map). */
 const char *load_target_name(const struct load_map *maps, size_t nmaps,
 			     const char *name);
 
 struct load_opts {
 	struct sink_opts sink;
+	int keep_case; /* --keep-case: no folding of names (namefold.h) */
 	const struct load_map *maps; /* --table-map FROM=TO */
 	size_t nmaps;
 	const char *in_name;	  /* for messages: a file name or "stdin" */

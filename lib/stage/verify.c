@@ -14,6 +14,7 @@
 #include "base/progress.h"
 #include "db/checkpoint.h"
 #include "db/engine.h"
+#include "db/namefold.h"
 #include "db/uri.h"
 #include "stage/cli.h"
 #include "stage/metrics.h"
@@ -64,6 +65,8 @@ struct side {
 	int pgmap; /* the other side may hold this side's names over 63
 		    * bytes as PostgreSQL does, or the reverse: the sides
 		    * are not databases of one engine */
+	int fold;  /* and (pgmap, without --keep-case) the other may hold a
+		    * MySQL name folded to lower case (namefold.h) */
 	/* a database */
 	struct uri uri;
 	int have_uri;
@@ -223,13 +226,14 @@ static void side_close(struct side *s)
  * set) or column: equal, or with pgmap a name over 63 bytes and the name
  * PostgreSQL holds for it (pgname.h), either way round.
  */
-static int same_name(int pgmap, const char *x, const char *y, int table)
+static int same_name(int pgmap, int fold, const char *x, const char *y,
+		     int table)
 {
 	if (strcmp(x, y) == 0)
 		return 1;
 	if (!pgmap)
 		return 0;
-	return source_kept_name(x, y, table);
+	return source_kept_name(x, y, table) || (fold && namefold_same(x, y));
 }
 
 /* The table of database side s that the other side calls `name`: its
@@ -240,7 +244,7 @@ static const char *db_name(const struct side *s, const char *name)
 		if (strcmp(s->names[i], name) == 0)
 			return s->names[i];
 	for (size_t i = 0; s->pgmap && i < s->nnames; i++)
-		if (same_name(1, s->names[i], name, 1))
+		if (same_name(1, s->fold, s->names[i], name, 1))
 			return s->names[i];
 	return NULL;
 }
@@ -251,7 +255,7 @@ static int col_of(const struct side *s, const char *name)
 	int j = schema_column_index(s->t, name);
 
 	for (size_t k = 0; j < 0 && s->pgmap && k < s->t->ncols; k++)
-		if (same_name(1, s->t->cols[k].name, name, 0))
+		if (same_name(1, s->fold, s->t->cols[k].name, name, 0))
 			j = (int)k;
 	return j;
 }
@@ -1380,7 +1384,7 @@ static int other_stream_table(const struct verify_opts *o, struct side *s,
 			      struct side *other, const struct schema_table *st,
 			      const struct schema_table *ot, struct err *e)
 {
-	if (!same_name(s->pgmap, ot->name, name_b(o, st->name), 1))
+	if (!same_name(s->pgmap, s->fold, ot->name, name_b(o, st->name), 1))
 		return err_set(e, ERR_USAGE,
 			       "the two streams hold their tables in another "
 			       "order (table %s against %s)",
@@ -1571,6 +1575,7 @@ static int run(struct verify_opts *o, struct err *e)
 	for (int i = 0; i < 2; i++)
 		sd[i].en = sd[i].is_stream ? NULL : engine_of(sd[i].uri.engine);
 	sd[0].pgmap = sd[1].pgmap = !sd[0].en || sd[0].en != sd[1].en;
+	sd[0].fold = sd[1].fold = sd[0].pgmap && !o->keep_case;
 	if ((sd[0].is_stream || sd[1].is_stream
 		 ? run_streams(o, sd, tables, e)
 		 : run_databases(o, sd, tables, e)) < 0 ||

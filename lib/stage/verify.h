@@ -31,7 +31,9 @@
 struct spec;
 
 struct verify_opts {
-	const char *side[2];	   /* a URI, a stream file, or "-" */
+	const char *side[2]; /* a URI, a stream file, or "-" */
+	int keep_case;	     /* --keep-case: a MySQL name meets only the same
+			      * name, not its lower case (namefold.h) */
 	const char *const *tables; /* -t; none: every table of side A */
 	size_t ntables;
 	struct spec *spec; /* -s: side A as this spec reshapes it, or NULL */

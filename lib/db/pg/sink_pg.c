@@ -774,6 +774,35 @@ static int table_triggers(struct pg_sink *p, struct err *e)
 	return triggers_set(p, 0, e);
 }
 
+/* "does not exist", and the table the target holds under the same name
+ * in another case, when there is one (see --keep-case) */
+static int missing_table(struct pg_sink *p, const char *name, struct err *e)
+{
+	const char *vals[2] = { p->tschema, p->ttable };
+	PGresult *r = PQexecParams(
+	    p->conn,
+	    "SELECT c.relname FROM pg_catalog.pg_class c "
+	    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	    "WHERE n.nspname = $1 AND lower(c.relname) = lower($2) "
+	    "AND c.relkind IN ('r', 'p') ORDER BY c.relname LIMIT 1",
+	    2, NULL, vals, NULL, NULL, 0);
+	char near[120];
+
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+		const char *n = PQgetvalue(r, 0, 0);
+		err_quote(near, sizeof(near), n, strlen(n), 100);
+		PQclear(r);
+		return err_set(e, ERR_USAGE,
+			       "table %s does not exist (use --create); the "
+			       "target has \"%s\", a name that differs only in "
+			       "case (see --keep-case)",
+			       name, near);
+	}
+	PQclear(r);
+	return err_set(e, ERR_USAGE, "table %s does not exist (use --create)",
+		       name);
+}
+
 static int pg_begin_table(struct sink *s, const struct schema_table *t,
 			  const char *name, struct err *e)
 {
@@ -855,9 +884,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 		return -1;
 	if (!exists) {
 		if (!s->opts.create)
-			return err_set(e, ERR_USAGE,
-				       "table %s does not exist (use --create)",
-				       name);
+			return missing_table(p, name, e);
 		if (create_table(p, t, e) < 0 ||
 		    check_columns(p, t, &exists, e) < 0)
 			return -1;

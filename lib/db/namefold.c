@@ -1,0 +1,176 @@
+#include "db/namefold.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char fold_char(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+int namefold_engines(enum uri_engine from, enum uri_engine to, int keep_case)
+{
+	return !keep_case && from == URI_MYSQL && to == URI_PG;
+}
+
+int namefold_applies(enum uri_engine to, const struct schema_table *t,
+		     int keep_case)
+{
+	return t->source && strncmp(t->source, "mysql", 5) == 0 &&
+	       namefold_engines(URI_MYSQL, to, keep_case);
+}
+
+char *namefold_name(const char *s, struct err *e)
+{
+	char *d = strdup(s);
+
+	if (!d) {
+		err_oom(e);
+		return NULL;
+	}
+	for (char *p = d; *p; p++)
+		*p = fold_char(*p);
+	return d;
+}
+
+int namefold_same(const char *a, const char *b)
+{
+	while (*a && fold_char(*a) == fold_char(*b)) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+/* names[i] folded into place; two that become one: ERR_USAGE */
+static int fold_names(char **names, char *const *orig, size_t n,
+		      const char *kind, struct err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *f = namefold_name(names[i], e);
+		if (!f)
+			return -1;
+		free(names[i]);
+		names[i] = f;
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(names[k], f) == 0)
+				return err_set(
+				    e, ERR_USAGE,
+				    "%s '%s' and '%s' are both '%s' in "
+				    "PostgreSQL, which ferry folds a MySQL "
+				    "name to (lower case, as an unquoted name; "
+				    "--keep-case keeps them)",
+				    kind, orig[k], orig[i], f);
+	}
+	return 0;
+}
+
+struct schema_table *namefold_table(const struct schema_table *t, struct err *e)
+{
+	char *json = schema_table_to_json(t, e), *table = NULL;
+	char **cols = NULL, **ixs = NULL, **ocols = NULL, **oixs = NULL;
+	struct schema_table *f = NULL;
+	int rc = -1;
+
+	if (!json || !(f = schema_table_parse(json, strlen(json), e)))
+		goto out;
+	if (!(cols = calloc(f->ncols + 1, sizeof(*cols))) ||
+	    !(ixs = calloc(f->nindexes + 1, sizeof(*ixs))) ||
+	    !(ocols = calloc(f->ncols + 1, sizeof(*ocols))) ||
+	    !(oixs = calloc(f->nindexes + 1, sizeof(*oixs)))) {
+		err_oom(e);
+		goto out;
+	}
+	for (size_t i = 0; i < f->ncols; i++) {
+		cols[i] = f->cols[i].name;
+		ocols[i] = t->cols[i].name;
+	}
+	for (size_t i = 0; i < f->nindexes; i++) {
+		ixs[i] = f->indexes[i].name;
+		oixs[i] = t->indexes[i].name;
+	}
+	if (fold_names(cols, ocols, f->ncols, "columns", e) < 0 ||
+	    fold_names(ixs, oixs, f->nindexes, "indexes", e) < 0)
+		goto put_back;
+	if (!(table = namefold_name(f->table, e)) ||
+	    schema_table_set_name(f, f->schema, table, e) < 0)
+		goto put_back;
+	rc = 0;
+put_back:
+	for (size_t i = 0; i < f->ncols; i++)
+		f->cols[i].name = cols[i];
+	for (size_t i = 0; i < f->nindexes; i++)
+		f->indexes[i].name = ixs[i];
+out:
+	free(json);
+	free(table);
+	free(cols);
+	free(ixs);
+	free(ocols);
+	free(oixs);
+	if (rc < 0) {
+		schema_table_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+struct namefold_run {
+	char **name, **folded;
+	size_t n;
+};
+
+struct namefold_run *namefold_run_new(struct err *e)
+{
+	struct namefold_run *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		err_oom(e);
+	return r;
+}
+
+int namefold_run_add(struct namefold_run *r, const char *name,
+		     const char *folded, struct err *e)
+{
+	char **n, **f;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->folded[i], folded) == 0) {
+			if (strcmp(r->name[i], name) == 0)
+				return 0;
+			return err_set(e, ERR_USAGE,
+				       "tables '%s' and '%s' are both '%s' in "
+				       "PostgreSQL, which ferry folds a MySQL "
+				       "name to (lower case, as an unquoted "
+				       "name; --keep-case keeps them, or "
+				       "--table-map one)",
+				       r->name[i], name, folded);
+		}
+	if (!(n = realloc(r->name, (r->n + 1) * sizeof(*n))))
+		return err_oom(e);
+	r->name = n;
+	if (!(f = realloc(r->folded, (r->n + 1) * sizeof(*f))))
+		return err_oom(e);
+	r->folded = f;
+	if (!(r->name[r->n] = strdup(name)))
+		return err_oom(e);
+	if (!(r->folded[r->n] = strdup(folded))) {
+		free(r->name[r->n]);
+		return err_oom(e);
+	}
+	r->n++;
+	return 0;
+}
+
+void namefold_run_free(struct namefold_run *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->name[i]);
+		free(r->folded[i]);
+	}
+	free(r->name);
+	free(r->folded);
+	free(r);
+}
