@@ -72,6 +72,8 @@ test_expect_success 'setup: a chat schema on each engine, and empty targets' '
 	INSERT INTO rooms (id, name) VALUES (0, '"'"'lobby'"'"');
 	INSERT INTO rooms (name) VALUES ('"'"'general'"'"'), ('"'"'random'"'"');
 	SELECT setval('"'"'rooms_id_seq'"'"', 50);
+	CREATE INDEX name_idx ON rooms (name);
+	CREATE INDEX rooms_name_idx ON rooms (topic);
 	CREATE TABLE events (
 	  id bigint GENERATED ALWAYS AS IDENTITY (START WITH 100 INCREMENT BY 10) PRIMARY KEY,
 	  kind text NOT NULL DEFAULT '"'"'join'"'"',
@@ -163,14 +165,16 @@ test_expect_success 'PostgreSQL -> MariaDB: serial becomes AUTO_INCREMENT past t
 	printf "120\tjoin\n" >expect && test_cmp expect ev
 '
 
-test_expect_success 'PostgreSQL -> PostgreSQL: serial, ALWAYS identity and its step kept' '
+test_expect_success 'PostgreSQL -> PostgreSQL: serial, ALWAYS identity and its step kept; index names as they were' '
 	ferry-load "$PG_PG" --create -i pg.ferry 2>err &&
 	pg_in "${TEST_DB}_pg" -c "INSERT INTO rooms (name) VALUES ('"'"'new'"'"') RETURNING id, topic, archived" >ins &&
 	echo "51||f" >expect && test_cmp expect ins &&
 	pg_in "${TEST_DB}_pg" -c "INSERT INTO events DEFAULT VALUES RETURNING id, kind" >ev &&
 	echo "120|join" >expect && test_cmp expect ev &&
 	pg_in "${TEST_DB}_pg" -c "SELECT attidentity FROM pg_attribute WHERE attrelid = '"'"'events'"'"'::regclass AND attname = '"'"'id'"'"'" >a &&
-	echo a >expect && test_cmp expect a
+	echo a >expect && test_cmp expect a &&
+	pg_in "${TEST_DB}_pg" -c "SELECT indexname FROM pg_indexes WHERE tablename = '"'"'rooms'"'"' ORDER BY 1" >ix &&
+	printf "name_idx\nrooms_name_idx\nrooms_pkey\n" >expect && test_cmp expect ix
 '
 
 test_expect_success 'a load with more rows than the source counter moves the counter past them' '

@@ -236,6 +236,12 @@ int pgname_table_indexes(struct pgname_table *m, const struct schema_table *t,
 	struct buf nm;
 	size_t tl;
 	int rc = -1;
+	/* a PostgreSQL source's own names, unique in its schema, are kept
+	 * for a table loaded under its own name: prefixing them could meet
+	 * another of its names ("medium_address" made
+	 * "user_threepids_medium_address", which the schema also has) */
+	int keep = t->source && strncmp(t->source, "postgres", 8) == 0 &&
+		   strcmp(target, t->name) == 0;
 
 	tn = tn ? tn + 1 : target;
 	tl = strlen(tn);
@@ -256,7 +262,7 @@ int pgname_table_indexes(struct pgname_table *m, const struct schema_table *t,
 		 * table: a name that does not start with the table's gets it
 		 * in front ("messages_idx_sender") */
 		buf_reset(&nm);
-		if (!(strncmp(ix, tn, tl) == 0 && ix[tl] == '_') &&
+		if (!keep && !(strncmp(ix, tn, tl) == 0 && ix[tl] == '_') &&
 		    (buf_adds(&nm, tn, e) < 0 || buf_addc(&nm, '_', e) < 0))
 			goto out;
 		if (buf_adds(&nm, ix, e) < 0)

@@ -84,9 +84,11 @@ int pgname_table_init(struct pgname_table *m, const struct schema_table *t,
 		      const char *target, struct err *e);
 
 /*
- * Add the names ferry-load --create gives t's secondary indexes: the
- * index's name with the target table's name (its part after the last
- * dot, unfitted) and "_" in front unless it starts so already, fitted,
+ * Add the names ferry-load --create gives t's secondary indexes: for a
+ * PostgreSQL source's table loaded under its own name, the index's own
+ * name (unique in its schema there); else the index's name with the
+ * target table's name (its part after the last dot, unfitted) and "_" in
+ * front unless it starts so already; fitted,
  * so that a name over 63 bytes ends in its hash instead of a cut.  -1
  * with e set: ERR_USAGE when two indexes would share a name.
  */
