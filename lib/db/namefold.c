@@ -65,6 +65,33 @@ static int fold_names(char **names, char *const *orig, size_t n,
 	return 0;
 }
 
+/* a string member folded in place */
+static int fold_str(char **s, struct err *e)
+{
+	char *f = namefold_name(*s, e);
+
+	if (!f)
+		return -1;
+	free(*s);
+	*s = f;
+	return 0;
+}
+
+/* the foreign keys' names and what they reference, which is of the same
+ * MySQL source and so folded alike */
+static int fold_fkeys(struct schema_table *f, struct err *e)
+{
+	for (size_t i = 0; i < f->nfkeys; i++) {
+		struct schema_fkey *k = &f->fkeys[i];
+		if (fold_str(&k->name, e) < 0 || fold_str(&k->ref_table, e) < 0)
+			return -1;
+		for (size_t c = 0; c < k->ncols; c++)
+			if (fold_str(&k->ref_cols[c], e) < 0)
+				return -1;
+	}
+	return 0;
+}
+
 struct schema_table *namefold_table(const struct schema_table *t, struct err *e)
 {
 	char *json = schema_table_to_json(t, e), *table = NULL;
@@ -93,7 +120,8 @@ struct schema_table *namefold_table(const struct schema_table *t, struct err *e)
 	    fold_names(ixs, oixs, f->nindexes, "indexes", e) < 0)
 		goto put_back;
 	if (!(table = namefold_name(f->table, e)) ||
-	    schema_table_set_name(f, f->schema, table, e) < 0)
+	    schema_table_set_name(f, f->schema, table, e) < 0 ||
+	    fold_fkeys(f, e) < 0)
 		goto put_back;
 	rc = 0;
 put_back:

@@ -53,6 +53,13 @@ int sink_end_table(struct sink *s, struct sink_table_stats *st, struct err *e)
 	return s->ops->end_table(s, st, e);
 }
 
+int sink_foreign_keys(struct sink *s, const struct schema_table *t,
+		      const char *name, char *const *refs,
+		      struct create_notes *notes, struct err *e)
+{
+	return s->ops->foreign_keys(s, t, name, refs, notes, e);
+}
+
 void sink_abort_table(struct sink *s, const char *why)
 {
 	s->ops->abort_table(s, why);

@@ -123,6 +123,20 @@ int sink_end_table(struct sink *s, struct sink_table_stats *st, struct err *e);
 int sink_checkpoint_read(struct sink *s, const char *table,
 			 struct checkpoint *c, struct err *e);
 
+/*
+ * After the run's last table: the foreign keys of stream table t, which
+ * this run created as `name`, each referencing the target's table
+ * refs[i] (ferry's name syntax).  Each is made without checking the rows
+ * (PostgreSQL: NOT VALID; MySQL: foreign_key_checks off), then the rows
+ * are checked (PostgreSQL: VALIDATE; MySQL: an anti-join), so that the
+ * tables can come in any order, cycles included.  A key not made, or rows
+ * that break one, are a sentence in notes; -1 only when out of memory or
+ * the connection is gone.
+ */
+int sink_foreign_keys(struct sink *s, const struct schema_table *t,
+		      const char *name, char *const *refs,
+		      struct create_notes *notes, struct err *e);
+
 /* Give up on the current table: end the bulk path with `why` and roll
  * back.  Never fails; the connection may be gone. */
 void sink_abort_table(struct sink *s, const char *why);

@@ -19,6 +19,9 @@ struct sink_ops {
 	int (*end_table)(struct sink *s, struct sink_table_stats *st,
 			 struct err *e);
 	void (*abort_table)(struct sink *s, const char *why);
+	int (*foreign_keys)(struct sink *s, const struct schema_table *t,
+			    const char *name, char *const *refs,
+			    struct create_notes *notes, struct err *e);
 	void (*close)(struct sink *s);
 	int (*checkpoint_read)(struct sink *s, const char *table,
 			       struct checkpoint *c, struct err *e);

@@ -141,6 +141,27 @@ static int summary_table_head(struct buf *b, const struct schema_table *t,
 		if (buf_addc(b, '\n', e) < 0)
 			return -1;
 	}
+	for (size_t i = 0; i < t->nfkeys; i++) {
+		const struct schema_fkey *f = &t->fkeys[i];
+		if (buf_addf(b, e, "  foreign key %s:", f->name) < 0)
+			return -1;
+		for (size_t k = 0; k < f->ncols; k++)
+			if (buf_addf(b, e, "%s%s", k ? ", " : " ",
+				     t->cols[f->cols[k]].name) < 0)
+				return -1;
+		if (buf_addf(b, e, " -> %s%s%s (",
+			     f->ref_schema ? f->ref_schema : "",
+			     f->ref_schema ? "." : "", f->ref_table) < 0)
+			return -1;
+		for (size_t k = 0; k < f->ncols; k++)
+			if (buf_addf(b, e, "%s%s", k ? ", " : "",
+				     f->ref_cols[k]) < 0)
+				return -1;
+		if (buf_addf(b, e, ") on delete %s on update %s\n",
+			     schema_fk_action_sql(f->on_delete),
+			     schema_fk_action_sql(f->on_update)) < 0)
+			return -1;
+	}
 	return 0;
 }
 

@@ -584,6 +584,12 @@ static int begin_missing(struct table_check *tc, const struct check_opts *o,
 		int rc = 0;
 		for (size_t i = 0; i < cn.n && rc == 0; i++)
 			rc = add_note(notes, e, "%s", cn.msg[i]);
+		for (size_t i = 0; i < tc->t->nfkeys && rc == 0; i++)
+			rc = add_note(notes, e,
+				      "foreign key %s made once every table "
+				      "of the run is loaded; the rows are "
+				      "then checked against it",
+				      tc->t->fkeys[i].name);
 		create_notes_release(&cn);
 		return rc;
 	}

@@ -28,6 +28,9 @@ struct load_table {
 	double seconds;
 	cJSON *renamed; /* the names the target holds under others, or NULL */
 	cJSON *notes;	/* what --create made otherwise, or NULL */
+	/* a table this run created that has foreign keys: its schema, for
+	 * the keys made once every table is in; else NULL */
+	struct schema_table *fk;
 };
 
 /* --- --job: where each table stands ------------------------------------ */
@@ -345,6 +348,81 @@ int load_fold(enum uri_engine to, const struct load_map *maps, size_t nmaps,
 	return 0;
 }
 
+static struct schema_table *table_copy(const struct schema_table *t,
+				       struct err *e)
+{
+	char *j = schema_table_to_json(t, e);
+	struct schema_table *c = j ? schema_table_parse(j, strlen(j), e) : NULL;
+
+	free(j);
+	return c;
+}
+
+/* The target's name of the table foreign key f of t references: as the
+ * stream names it, under --table-map; malloc'd */
+static char *fk_target(const struct load_opts *o, const struct schema_fkey *f,
+		       struct err *e)
+{
+	char *n = schema_name_format(f->ref_schema, f->ref_table, e), *out;
+
+	if (!n)
+		return NULL;
+	out = strdup(load_target_name(o->maps, o->nmaps, n));
+	free(n);
+	if (!out)
+		err_oom(e);
+	return out;
+}
+
+/*
+ * The foreign keys of the tables this run created, once every table is
+ * in (so that order and cycles do not matter): what is not made, or rows
+ * that break one, a notice each and in --stats create_notes.
+ */
+static int load_foreign_keys(const struct load_opts *o, struct sink *s,
+			     struct load_table *tabs, size_t ntabs,
+			     struct err *e)
+{
+	for (size_t i = 0; i < ntabs; i++) {
+		const struct schema_table *t = tabs[i].fk;
+		struct create_notes cn = { 0 };
+		char **refs;
+		int rc = 0;
+
+		if (!t)
+			continue;
+		if (!(refs = calloc(t->nfkeys, sizeof(*refs))))
+			return err_oom(e);
+		for (size_t k = 0; k < t->nfkeys && rc == 0; k++)
+			if (!(refs[k] = fk_target(o, &t->fkeys[k], e)))
+				rc = -1;
+		if (rc == 0)
+			rc =
+			    sink_foreign_keys(s, t, tabs[i].name, refs, &cn, e);
+		for (size_t k = 0; k < cn.n && rc == 0; k++) {
+			cJSON *j = cJSON_CreateString(cn.msg[k]);
+			notice(o, "table %s: %s", tabs[i].name, cn.msg[k]);
+			if (!tabs[i].notes &&
+			    !(tabs[i].notes = cJSON_CreateArray())) {
+				cJSON_Delete(j);
+				rc = err_oom(e);
+			} else if (!j ||
+				   !cJSON_AddItemToArray(tabs[i].notes, j)) {
+				cJSON_Delete(j);
+				rc = err_oom(e);
+			}
+		}
+		for (size_t k = 0; k < t->nfkeys; k++)
+			free(refs[k]);
+		free(refs);
+		create_notes_release(&cn);
+		if (rc < 0)
+			return err_prefix(e, "table %s: foreign keys",
+					  tabs[i].name);
+	}
+	return 0;
+}
+
 int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 {
 	struct rejects *rj = NULL;
@@ -493,6 +571,12 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		o->rows += st.rows;
 		o->deleted += st.deleted;
 		tabs[ntabs].created = st.created;
+		tabs[ntabs].fk = NULL;
+		if (st.created && t->nfkeys &&
+		    !(tabs[ntabs].fk = table_copy(t, e))) {
+			ntabs++;
+			goto out;
+		}
 		tabs[ntabs].method = st.method;
 		tabs[ntabs].seconds = progress_now() - ts;
 		ntabs++;
@@ -509,7 +593,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 				goto out;
 		}
 	}
-	if (trc < 0)
+	if (trc < 0 || load_foreign_keys(o, s, tabs, ntabs, e) < 0)
 		goto out;
 	if (rj) {
 		o->rejected = rejects_count(rj);
@@ -534,6 +618,7 @@ out:
 		free(tabs[i].name);
 		cJSON_Delete(tabs[i].renamed);
 		cJSON_Delete(tabs[i].notes);
+		schema_table_free(tabs[i].fk);
 	}
 	cJSON_Delete(renamed);
 	schema_table_free(ft);

@@ -75,6 +75,17 @@ void schema_table_free(struct schema_table *t)
 		return;
 	for (size_t i = 0; i < t->ncols; i++)
 		schema_column_release(&t->cols[i]);
+	for (size_t i = 0; i < t->nfkeys; i++) {
+		struct schema_fkey *f = &t->fkeys[i];
+		free(f->name);
+		free(f->cols);
+		free(f->ref_schema);
+		free(f->ref_table);
+		for (size_t k = 0; f->ref_cols && k < f->ncols; k++)
+			free(f->ref_cols[k]);
+		free(f->ref_cols);
+	}
+	free(t->fkeys);
 	for (size_t i = 0; i < t->nindexes; i++) {
 		free(t->indexes[i].name);
 		free(t->indexes[i].cols);
@@ -232,6 +243,57 @@ void schema_tables_free(struct schema_table **tables, size_t n)
 	for (size_t i = 0; i < n; i++)
 		schema_table_free(tables[i]);
 	free(tables);
+}
+
+static const char *const fk_words[] = {
+	[SCHEMA_FK_NO_ACTION] = "no action",
+	[SCHEMA_FK_RESTRICT] = "restrict",
+	[SCHEMA_FK_CASCADE] = "cascade",
+	[SCHEMA_FK_SET_NULL] = "set null",
+	[SCHEMA_FK_SET_DEFAULT] = "set default",
+};
+
+const char *schema_fk_action_sql(enum schema_fk_action a)
+{
+	static const char *const sql[] = {
+		[SCHEMA_FK_NO_ACTION] = "NO ACTION",
+		[SCHEMA_FK_RESTRICT] = "RESTRICT",
+		[SCHEMA_FK_CASCADE] = "CASCADE",
+		[SCHEMA_FK_SET_NULL] = "SET NULL",
+		[SCHEMA_FK_SET_DEFAULT] = "SET DEFAULT",
+	};
+	return (unsigned)a < sizeof(sql) / sizeof(sql[0]) ? sql[a]
+							  : "NO ACTION";
+}
+
+int schema_add_fkey(struct schema_table *t, const struct schema_fkey *fk,
+		    struct err *e)
+{
+	struct schema_fkey *nf =
+			       realloc(t->fkeys, (t->nfkeys + 1) * sizeof(*nf)),
+			   *d;
+
+	if (!nf)
+		return err_oom(e);
+	t->fkeys = nf;
+	d = &t->fkeys[t->nfkeys];
+	memset(d, 0, sizeof(*d));
+	t->nfkeys++; /* released with the table, whole or in part */
+	d->on_delete = fk->on_delete;
+	d->on_update = fk->on_update;
+	if (!(d->name = strdup(fk->name)) ||
+	    (fk->ref_schema && !(d->ref_schema = strdup(fk->ref_schema))) ||
+	    !(d->ref_table = strdup(fk->ref_table)) ||
+	    !(d->cols = calloc(fk->ncols, sizeof(*d->cols))) ||
+	    !(d->ref_cols = calloc(fk->ncols, sizeof(*d->ref_cols))))
+		return err_oom(e);
+	for (size_t k = 0; k < fk->ncols; k++) {
+		d->cols[k] = fk->cols[k];
+		if (!(d->ref_cols[k] = strdup(fk->ref_cols[k])))
+			return err_oom(e);
+		d->ncols = k + 1;
+	}
+	return 0;
 }
 
 /* A copy of what c owns into d; 0, or -1 (oom, e set) with d released. */
@@ -630,6 +692,85 @@ static int parse_column(const struct json_node *j, struct schema_column *c,
 	return 0;
 }
 
+static int fk_action(const struct json_node *a, enum schema_fk_action *out)
+{
+	*out = SCHEMA_FK_NO_ACTION;
+	if (!a || is(a, JSON_NULL))
+		return 0;
+	for (size_t i = 0; is(a, JSON_STRING) && i < 5; i++)
+		if (strcmp(a->str, fk_words[i]) == 0) {
+			*out = (enum schema_fk_action)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* one foreign key object into fk (its strings borrowed from j) */
+static int parse_fkey(const struct json_node *k, const struct schema_table *t,
+		      struct schema_fkey *fk, size_t *cols, char **refs,
+		      struct err *e)
+{
+	const struct json_node *nm = json_get(k, "name"),
+			       *cs = json_get(k, "columns"),
+			       *rf = json_get(k, "references"), *rs, *rt, *rc;
+
+	rs = json_get(rf, "schema");
+	rt = json_get(rf, "table");
+	rc = json_get(rf, "columns");
+	if (!is(nm, JSON_STRING) || !*nm->str || !is(cs, JSON_ARRAY) ||
+	    cs->n < 1 || cs->n > 64 || !is(rf, JSON_OBJECT) ||
+	    !is(rt, JSON_STRING) || !*rt->str ||
+	    (rs && !is(rs, JSON_NULL) && !is(rs, JSON_STRING)) ||
+	    !is(rc, JSON_ARRAY) || rc->n != cs->n ||
+	    fk_action(json_get(k, "on_delete"), &fk->on_delete) < 0 ||
+	    fk_action(json_get(k, "on_update"), &fk->on_update) < 0)
+		return err_set(e, ERR_STREAM,
+			       "a foreign key needs a name, 1 to 64 columns, "
+			       "references with a table and as many columns, "
+			       "and actions no action, restrict, cascade, set "
+			       "null or set default");
+	fk->name = nm->str;
+	fk->ref_table = rt->str;
+	fk->ref_schema = is(rs, JSON_STRING) ? rs->str : NULL;
+	fk->ncols = cs->n;
+	fk->cols = cols;
+	fk->ref_cols = refs;
+	for (size_t y = 0; y < cs->n; y++) {
+		const struct json_node *c = &cs->kids[y], *r = &rc->kids[y];
+		int idx =
+		    is(c, JSON_STRING) ? schema_column_index(t, c->str) : -1;
+		if (idx < 0 || !is(r, JSON_STRING) || !*r->str)
+			return err_set(e, ERR_STREAM,
+				       "foreign key %s names no column",
+				       nm->str);
+		cols[y] = (size_t)idx;
+		refs[y] = r->str;
+	}
+	return 0;
+}
+
+static int parse_fkeys(const struct json_node *j, struct schema_table *t,
+		       struct err *e)
+{
+	const struct json_node *m = json_get(j, "foreign_keys");
+
+	if (!m || is(m, JSON_NULL))
+		return 0;
+	if (!is(m, JSON_ARRAY))
+		return err_set(e, ERR_STREAM,
+			       "\"foreign_keys\" must be an array");
+	for (size_t x = 0; x < m->n; x++) {
+		struct schema_fkey fk;
+		size_t cols[64];
+		char *refs[64];
+		memset(&fk, 0, sizeof(fk));
+		if (parse_fkey(&m->kids[x], t, &fk, cols, refs, e) < 0 ||
+		    schema_add_fkey(t, &fk, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static struct schema_table *table_from_json(const struct json_node *j,
 					    struct err *e)
 {
@@ -811,6 +952,8 @@ static struct schema_table *table_from_json(const struct json_node *j,
 			free(icols);
 		}
 	}
+	if (parse_fkeys(j, t, e) < 0)
+		goto fail_named;
 	return t;
 fail_named:
 	err_prefix(e, "table %s", t->name);
@@ -962,6 +1105,41 @@ static int add_identity(cJSON *cj, const struct schema_column *c)
 	return 0;
 }
 
+static int add_fkeys(cJSON *j, const struct schema_table *t)
+{
+	cJSON *fa = cJSON_AddArrayToObject(j, "foreign_keys");
+
+	if (!fa)
+		return -1;
+	for (size_t i = 0; i < t->nfkeys; i++) {
+		const struct schema_fkey *f = &t->fkeys[i];
+		cJSON *o = cJSON_CreateObject(), *cs, *r, *rc;
+		if (!o || !cJSON_AddItemToArray(fa, o) ||
+		    !cJSON_AddStringToObject(o, "name", f->name) ||
+		    !(cs = cJSON_AddArrayToObject(o, "columns")) ||
+		    !(r = cJSON_AddObjectToObject(o, "references")) ||
+		    (f->ref_schema &&
+		     !cJSON_AddStringToObject(r, "schema", f->ref_schema)) ||
+		    !cJSON_AddStringToObject(r, "table", f->ref_table) ||
+		    !(rc = cJSON_AddArrayToObject(r, "columns")) ||
+		    !cJSON_AddStringToObject(o, "on_delete",
+					     fk_words[f->on_delete]) ||
+		    !cJSON_AddStringToObject(o, "on_update",
+					     fk_words[f->on_update]))
+			return -1;
+		for (size_t k = 0; k < f->ncols; k++) {
+			cJSON *a = cJSON_CreateString(t->cols[f->cols[k]].name),
+			      *b = cJSON_CreateString(f->ref_cols[k]);
+			if (!a || !cJSON_AddItemToArray(cs, a) || !b ||
+			    !cJSON_AddItemToArray(rc, b)) {
+				cJSON_Delete(b);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 {
 	cJSON *j = cJSON_CreateObject(), *cols, *pk;
@@ -1054,6 +1232,8 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 			}
 		}
 	}
+	if (t->nfkeys && add_fkeys(j, t) < 0)
+		goto oom;
 	return j;
 oom:
 	cJSON_Delete(j);

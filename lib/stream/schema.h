@@ -35,6 +35,11 @@
  * Optional table member "indexes": [{"name": "by_sender", "columns":
  * ["sender_id"], "unique": false}, ...], the source's secondary indexes on
  * plain columns, which ferry-load --create builds after the rows.
+ * Optional table member "foreign_keys" (version 1.2): [{"name": "fk_user",
+ * "columns": ["user_id"], "references": {"schema": "public", "table":
+ * "users", "columns": ["id"]}, "on_delete": "cascade", "on_update":
+ * "no action"}, ...]; actions are "no action", "restrict", "cascade",
+ * "set null" and "set default".
  * Members a reader does not know are kept out of the struct and ignored.
  */
 #ifndef FERRY_SCHEMA_H
@@ -120,6 +125,28 @@ struct schema_index {
 	bool unique;
 };
 
+/* a foreign key of the source table (version 1.2) */
+enum schema_fk_action {
+	SCHEMA_FK_NO_ACTION = 0,
+	SCHEMA_FK_RESTRICT,
+	SCHEMA_FK_CASCADE,
+	SCHEMA_FK_SET_NULL,
+	SCHEMA_FK_SET_DEFAULT,
+};
+
+struct schema_fkey {
+	char *name;
+	size_t *cols; /* column indexes of this table, ncols */
+	size_t ncols;
+	char *ref_schema; /* the referenced table: its schema (NULL: none) */
+	char *ref_table;  /* and its own name */
+	char **ref_cols;  /* its columns, ncols of them */
+	enum schema_fk_action on_delete, on_update;
+};
+
+/* "NO ACTION", "CASCADE", ...: the SQL words of an action */
+const char *schema_fk_action_sql(enum schema_fk_action a);
+
 struct schema_table {
 	/* how ferry's tools name the table to the user and match it (-t,
 	 * spec keys, verify's pairs, checkpoints): schema_name_format() of
@@ -135,6 +162,8 @@ struct schema_table {
 	int watermark;		      /* column index, or -1 */
 	struct schema_index *indexes; /* secondary indexes, nindexes */
 	size_t nindexes;
+	struct schema_fkey *fkeys; /* foreign keys, nfkeys */
+	size_t nfkeys;
 	enum value_type *types; /* ncols types, for digest_row */
 };
 
@@ -164,6 +193,10 @@ char *schema_table_to_json(const struct schema_table *t, struct err *e);
 struct cJSON;
 struct cJSON *schema_table_to_cjson(const struct schema_table *t,
 				    struct err *e);
+
+/* Add a foreign key (its strings copied); 0 or -1 (oom). */
+int schema_add_fkey(struct schema_table *t, const struct schema_fkey *fk,
+		    struct err *e);
 
 /* Add an index of ncols columns (indexes into t->cols); 0 or -1 (oom). */
 int schema_add_index(struct schema_table *t, const char *name,

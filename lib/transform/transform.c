@@ -504,8 +504,8 @@ static int plan_where(struct spec *s, const struct table_spec *t,
 	return 0;
 }
 
-/* The key, the watermark and the indexes of j follow their columns
- * (renamed, dropped); the spec may not drop a key column. */
+/* The key, the watermark, the indexes and the foreign keys of j follow
+ * their columns (renamed, dropped); the spec may not drop a key column. */
 static int plan_follow(struct spec *s, const struct table_spec *t,
 		       const struct schema_table *in, cJSON *j, struct err *e)
 {
@@ -550,6 +550,17 @@ static int plan_follow(struct spec *s, const struct table_spec *t,
 			cJSON *ic =
 			    cJSON_GetObjectItemCaseSensitive(ix, "columns");
 			if (ic && map_names(ic, in, t, all))
+				cJSON_DeleteItemFromArray(m, i);
+		}
+	}
+	if ((m = cJSON_GetObjectItemCaseSensitive(j, "foreign_keys"))) {
+		/* so does a foreign key; the names it references are the
+		 * other table's, as the source has them */
+		for (int i = cJSON_GetArraySize(m) - 1; i >= 0; i--) {
+			cJSON *fk = cJSON_GetArrayItem(m, i);
+			cJSON *fc =
+			    cJSON_GetObjectItemCaseSensitive(fk, "columns");
+			if (fc && map_names(fc, in, t, all))
 				cJSON_DeleteItemFromArray(m, i);
 		}
 	}

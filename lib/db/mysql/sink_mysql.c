@@ -1575,9 +1575,148 @@ static int my_checkpoint_write(struct sink *s, const char *table,
 	return checkpoint_my_write(MYS(s)->conn, s->opts.job, table, c, e);
 }
 
+/* MySQL's name of a table in ferry's name syntax: "app.t" for one of
+ * schema app (not public), else its own name; malloc'd, NULL on oom or a
+ * bad name (e set) */
+static char *my_table_name(const char *name, struct err *e)
+{
+	char *sc, *tb, *out;
+
+	if (schema_name_parse(name, &sc, &tb, e) < 0)
+		return NULL;
+	if (sc && strcmp(sc, "public") != 0) {
+		size_t len = strlen(sc) + strlen(tb) + 2;
+		if ((out = malloc(len)))
+			snprintf(out, len, "%s.%s", sc, tb);
+		free(tb);
+	} else {
+		out = tb;
+	}
+	free(sc);
+	if (!out)
+		err_oom(e);
+	return out;
+}
+
+/* ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY (the session has
+ * foreign_key_checks off: the rows are not checked), or the anti-join
+ * that counts the rows breaking it (count) */
+static int my_fkey_sql(const struct schema_table *t, const char *tn, size_t k,
+		       const char *rn, int count, struct buf *q, struct err *e)
+{
+	const struct schema_fkey *f = &t->fkeys[k];
+
+	if (count) {
+		if (buf_adds(q, "SELECT COUNT(*) FROM ", e) < 0 ||
+		    myutil_quote_ident(q, tn, e) < 0 ||
+		    buf_adds(q, " c WHERE ", e) < 0)
+			return -1;
+		for (size_t c = 0; c < f->ncols; c++)
+			if (buf_adds(q, "c.", e) < 0 ||
+			    myutil_quote_ident(q, t->cols[f->cols[c]].name, e) <
+				0 ||
+			    buf_adds(q, " IS NOT NULL AND ", e) < 0)
+				return -1;
+		if (buf_adds(q, "NOT EXISTS (SELECT 1 FROM ", e) < 0 ||
+		    myutil_quote_ident(q, rn, e) < 0 ||
+		    buf_adds(q, " p WHERE ", e) < 0)
+			return -1;
+		for (size_t c = 0; c < f->ncols; c++)
+			if ((c && buf_adds(q, " AND ", e) < 0) ||
+			    buf_adds(q, "p.", e) < 0 ||
+			    myutil_quote_ident(q, f->ref_cols[c], e) < 0 ||
+			    buf_adds(q, " = c.", e) < 0 ||
+			    myutil_quote_ident(q, t->cols[f->cols[c]].name, e) <
+				0)
+				return -1;
+		return buf_addc(q, ')', e);
+	}
+	if (buf_adds(q, "ALTER TABLE ", e) < 0 ||
+	    myutil_quote_ident(q, tn, e) < 0 ||
+	    buf_adds(q, " ADD CONSTRAINT ", e) < 0 ||
+	    myutil_quote_ident(q, f->name, e) < 0 ||
+	    buf_adds(q, " FOREIGN KEY (", e) < 0)
+		return -1;
+	for (size_t c = 0; c < f->ncols; c++)
+		if ((c && buf_adds(q, ", ", e) < 0) ||
+		    myutil_quote_ident(q, t->cols[f->cols[c]].name, e) < 0)
+			return -1;
+	if (buf_adds(q, ") REFERENCES ", e) < 0 ||
+	    myutil_quote_ident(q, rn, e) < 0 || buf_adds(q, " (", e) < 0)
+		return -1;
+	for (size_t c = 0; c < f->ncols; c++)
+		if ((c && buf_adds(q, ", ", e) < 0) ||
+		    myutil_quote_ident(q, f->ref_cols[c], e) < 0)
+			return -1;
+	return buf_addf(q, e, ") ON DELETE %s ON UPDATE %s",
+			schema_fk_action_sql(f->on_delete),
+			schema_fk_action_sql(f->on_update));
+}
+
+static int my_foreign_keys(struct sink *s, const struct schema_table *t,
+			   const char *name, char *const *refs,
+			   struct create_notes *notes, struct err *e)
+{
+	struct my_sink *m = MYS(s);
+	char *tn = my_table_name(name, e), *rn = NULL, fn[160], n[32];
+	struct buf *q = &m->sql;
+	int rc = 0;
+
+	if (!tn)
+		return -1;
+	for (size_t k = 0; k < t->nfkeys && rc == 0; k++) {
+		struct err why;
+		err_init(&why);
+		err_quote(fn, sizeof(fn), t->fkeys[k].name,
+			  strlen(t->fkeys[k].name), 100);
+		free(rn);
+		buf_reset(q);
+		if (!(rn = my_table_name(refs[k], e)) ||
+		    my_fkey_sql(t, tn, k, rn, 0, q, e) < 0) {
+			rc = -1;
+			break;
+		}
+		if (my_exec(m, (char *)q->data, "adding a foreign key", &why) <
+		    0) {
+			if (mysql_ping(m->conn)) {
+				*e = why;
+				rc = -1;
+			} else if (create_notes_add(notes, e,
+						    "foreign key %s not made: "
+						    "%s",
+						    fn, why.msg) < 0) {
+				rc = -1;
+			}
+			continue;
+		}
+		buf_reset(q);
+		if (my_fkey_sql(t, tn, k, rn, 1, q, e) < 0 ||
+		    my_scalar(m, (char *)q->data, n, sizeof(n), e) < 0) {
+			rc = -1;
+			break;
+		}
+		if (strcmp(n, "0") != 0 &&
+		    create_notes_add(notes, e,
+				     "foreign key %s: %s rows that were loaded "
+				     "break it; MySQL keeps the key and checks "
+				     "only rows written from now on",
+				     fn, n) < 0)
+			rc = -1;
+	}
+	free(rn);
+	free(tn);
+	return rc;
+}
+
 static const struct sink_ops my_ops = {
-	my_begin_table, my_write_row,	    my_end_table,	 my_abort_table,
-	my_close,	my_checkpoint_read, my_checkpoint_write,
+	.begin_table = my_begin_table,
+	.write_row = my_write_row,
+	.end_table = my_end_table,
+	.abort_table = my_abort_table,
+	.foreign_keys = my_foreign_keys,
+	.close = my_close,
+	.checkpoint_read = my_checkpoint_read,
+	.checkpoint_write = my_checkpoint_write,
 };
 
 struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,

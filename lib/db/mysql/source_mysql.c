@@ -413,6 +413,112 @@ static int auto_next(void *ctx, char **v, size_t *lens, struct err *e)
 	return 0;
 }
 
+/* the foreign key being read, one column a row */
+struct fk_ctx {
+	struct schema_table *t;
+	struct schema_fkey fk;
+	char *name, *ref_table, *ref_cols[64];
+	size_t cols[64];
+};
+
+static enum schema_fk_action my_fk_action(const char *rule)
+{
+	if (!rule)
+		return SCHEMA_FK_NO_ACTION;
+	if (strcmp(rule, "CASCADE") == 0)
+		return SCHEMA_FK_CASCADE;
+	if (strcmp(rule, "SET NULL") == 0)
+		return SCHEMA_FK_SET_NULL;
+	if (strcmp(rule, "SET DEFAULT") == 0)
+		return SCHEMA_FK_SET_DEFAULT;
+	if (strcmp(rule, "RESTRICT") == 0)
+		return SCHEMA_FK_RESTRICT;
+	return SCHEMA_FK_NO_ACTION;
+}
+
+static void fk_clear(struct fk_ctx *x)
+{
+	for (size_t k = 0; k < x->fk.ncols; k++)
+		free(x->ref_cols[k]);
+	free(x->name);
+	free(x->ref_table);
+	x->name = x->ref_table = NULL;
+	x->fk.ncols = 0;
+}
+
+static int fk_flush(struct fk_ctx *x, struct err *e)
+{
+	int rc = 0;
+
+	if (x->name) {
+		x->fk.name = x->name;
+		x->fk.ref_table = x->ref_table;
+		x->fk.ref_schema = NULL;
+		x->fk.cols = x->cols;
+		x->fk.ref_cols = x->ref_cols;
+		rc = schema_add_fkey(x->t, &x->fk, e);
+	}
+	fk_clear(x);
+	return rc;
+}
+
+/* CONSTRAINT_NAME COLUMN_NAME REFERENCED_TABLE_NAME REFERENCED_COLUMN_NAME
+ * DELETE_RULE UPDATE_RULE */
+static int add_fk_col(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	struct fk_ctx *x = ctx;
+	int idx = schema_column_index(x->t, v[1] ? v[1] : "");
+
+	(void)lens;
+	if (!v[0] || !v[2] || !v[3])
+		return 0;
+	if (x->name && strcmp(x->name, v[0]) != 0 && fk_flush(x, e) < 0)
+		return -1;
+	if (!x->name) {
+		if (!(x->name = strdup(v[0])) || !(x->ref_table = strdup(v[2])))
+			return err_oom(e);
+		x->fk.on_delete = my_fk_action(v[4]);
+		x->fk.on_update = my_fk_action(v[5]);
+	}
+	if (idx < 0 || x->fk.ncols == 64)
+		return err_set(e, ERR_STREAM, "foreign key %s: column %s", v[0],
+			       v[1] ? v[1] : "");
+	x->cols[x->fk.ncols] = (size_t)idx;
+	if (!(x->ref_cols[x->fk.ncols] = strdup(v[3])))
+		return err_oom(e);
+	x->fk.ncols++;
+	return 0;
+}
+
+/* t's foreign keys to tables of the same database */
+static int describe_fkeys(struct my_source *m, const char *const *params,
+			  struct schema_table *t, struct err *e)
+{
+	struct fk_ctx x;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	x.t = t;
+	rc = myutil_select(
+	    m->conn,
+	    "SELECT k.CONSTRAINT_NAME, k.COLUMN_NAME, "
+	    "k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, "
+	    "r.DELETE_RULE, r.UPDATE_RULE "
+	    "FROM information_schema.KEY_COLUMN_USAGE k "
+	    "JOIN information_schema.REFERENTIAL_CONSTRAINTS r "
+	    "ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA "
+	    "AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME "
+	    "AND r.TABLE_NAME = k.TABLE_NAME "
+	    "WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = ? "
+	    "AND k.REFERENCED_TABLE_SCHEMA = DATABASE() "
+	    "ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
+	    params, 1, 6, add_fk_col, &x, e);
+	if (rc == 0)
+		rc = fk_flush(&x, e);
+	fk_clear(&x);
+	return rc;
+}
+
 static struct schema_table *my_describe(struct source *s, const char *table,
 					struct err *e)
 {
@@ -520,6 +626,8 @@ static struct schema_table *my_describe(struct source *s, const char *table,
 		if (rc < 0)
 			goto fail;
 	}
+	if (describe_fkeys(m, params, t, e) < 0)
+		goto fail;
 	for (size_t i = 0; i < d.njson; i++)
 		free(d.json_cols[i]);
 	free(d.json_cols);

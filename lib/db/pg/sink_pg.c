@@ -1275,9 +1275,133 @@ static int pg_checkpoint_write(struct sink *s, const char *table,
 				   table, c, e);
 }
 
+/* a table in ferry's name syntax, quoted: its schema (public when it
+ * names none) and table, each fitted to what PostgreSQL holds */
+static int quote_target(struct buf *q, const char *name, struct err *e)
+{
+	char *sc = NULL, *tb = NULL, fs[PGNAME_MAX + 1], ft[PGNAME_MAX + 1];
+	int rc;
+
+	if (schema_name_parse(name, &sc, &tb, e) < 0)
+		return -1;
+	pgname_fit(sc ? sc : "public", fs);
+	pgname_fit(tb, ft);
+	rc = pgutil_quote_table(q, fs, ft, e);
+	free(sc);
+	free(tb);
+	return rc;
+}
+
+/* ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID of t's
+ * foreign key k, named for t as pn says */
+static int fkey_sql(const struct schema_table *t, const char *name,
+		    const struct pgname_table *pn, size_t k, const char *ref,
+		    struct buf *q, struct err *e)
+{
+	const struct schema_fkey *f = &t->fkeys[k];
+	char fit[PGNAME_MAX + 1];
+
+	pgname_fit(f->name, fit);
+	if (buf_adds(q, "ALTER TABLE ", e) < 0 ||
+	    quote_target(q, name, e) < 0 ||
+	    buf_adds(q, " ADD CONSTRAINT ", e) < 0 ||
+	    pgutil_quote_ident(q, fit, strlen(fit), e) < 0 ||
+	    buf_adds(q, " FOREIGN KEY (", e) < 0 ||
+	    pgutil_quote_cols(pn->cols, q, f->cols, f->ncols, e) < 0 ||
+	    buf_adds(q, ") REFERENCES ", e) < 0 ||
+	    quote_target(q, ref, e) < 0 || buf_adds(q, " (", e) < 0)
+		return -1;
+	for (size_t c = 0; c < f->ncols; c++) {
+		pgname_fit(f->ref_cols[c], fit);
+		if ((c && buf_adds(q, ", ", e) < 0) ||
+		    pgutil_quote_ident(q, fit, strlen(fit), e) < 0)
+			return -1;
+	}
+	return buf_addf(q, e, ") ON DELETE %s ON UPDATE %s NOT VALID",
+			schema_fk_action_sql(f->on_delete),
+			schema_fk_action_sql(f->on_update));
+}
+
+/* one statement on its own (autocommit): 1 done, 0 refused (why in msg),
+ * -1 when the connection is gone */
+static int exec_or_say(struct pg_sink *p, const char *sql, char *msg,
+		       size_t msgsz, struct err *e)
+{
+	struct err why;
+
+	err_init(&why);
+	if (exec_ok(p, sql, &why) == 0)
+		return 1;
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		*e = why;
+		return -1;
+	}
+	snprintf(msg, msgsz, "%s", why.msg);
+	return 0;
+}
+
+static int pg_foreign_keys(struct sink *s, const struct schema_table *t,
+			   const char *name, char *const *refs,
+			   struct create_notes *notes, struct err *e)
+{
+	struct pg_sink *p = PGS(s);
+	struct pgname_table pn;
+	struct buf q;
+	char msg[600], fn[160];
+	int rc = 0;
+
+	if (pgname_table_init(&pn, t, name, e) < 0)
+		return e->class == ERR_USAGE ? 0 : -1;
+	buf_init(&q, 1u << 20);
+	for (size_t k = 0; k < t->nfkeys && rc >= 0; k++) {
+		const char *fkn = t->fkeys[k].name;
+		err_quote(fn, sizeof(fn), fkn, strlen(fkn), 100);
+		buf_reset(&q);
+		if (fkey_sql(t, name, &pn, k, refs[k], &q, e) < 0) {
+			rc = -1;
+			break;
+		}
+		if ((rc = exec_or_say(p, (char *)q.data, msg, sizeof(msg),
+				      e)) <= 0) {
+			if (rc == 0 &&
+			    create_notes_add(notes, e,
+					     "foreign key %s not made: %s", fn,
+					     msg) < 0)
+				rc = -1;
+			continue;
+		}
+		buf_reset(&q);
+		pgname_fit(fkn, msg);
+		if (buf_adds(&q, "ALTER TABLE ", e) < 0 ||
+		    quote_target(&q, name, e) < 0 ||
+		    buf_adds(&q, " VALIDATE CONSTRAINT ", e) < 0 ||
+		    pgutil_quote_ident(&q, msg, strlen(msg), e) < 0) {
+			rc = -1;
+			break;
+		}
+		if ((rc = exec_or_say(p, (char *)q.data, msg, sizeof(msg),
+				      e)) == 0 &&
+		    create_notes_add(notes, e,
+				     "foreign key %s is NOT VALID: rows that "
+				     "were loaded break it (%s); it holds for "
+				     "rows written from now on",
+				     fn, msg) < 0)
+			rc = -1;
+	}
+	buf_release(&q);
+	pgname_table_release(&pn);
+	return rc < 0 ? -1 : 0;
+}
+
 static const struct sink_ops pg_ops = {
-	pg_begin_table, pg_write_row,	    pg_end_table,	 pg_abort_table,
-	pg_close,	pg_checkpoint_read, pg_checkpoint_write,
+	.begin_table = pg_begin_table,
+	.write_row = pg_write_row,
+	.end_table = pg_end_table,
+	.abort_table = pg_abort_table,
+	.foreign_keys = pg_foreign_keys,
+	.close = pg_close,
+	.checkpoint_read = pg_checkpoint_read,
+	.checkpoint_write = pg_checkpoint_write,
 };
 
 struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,

@@ -422,6 +422,101 @@ static int describe_indexes(struct pg_source *p, const char *const *vals,
 	return 0;
 }
 
+/* pg_constraint's confdeltype/confupdtype */
+static enum schema_fk_action pg_fk_action(char c)
+{
+	switch (c) {
+	case 'r': return SCHEMA_FK_RESTRICT;
+	case 'c': return SCHEMA_FK_CASCADE;
+	case 'n': return SCHEMA_FK_SET_NULL;
+	case 'd': return SCHEMA_FK_SET_DEFAULT;
+	default: return SCHEMA_FK_NO_ACTION;
+	}
+}
+
+/* the names of a JSON array of strings, at most 64, into out (borrowed
+ * from arr); the count, or -1 */
+static int json_names(const struct json_node *arr, char **out)
+{
+	if (!arr || arr->kind != JSON_ARRAY || arr->n < 1 || arr->n > 64)
+		return -1;
+	for (size_t i = 0; i < arr->n; i++) {
+		if (arr->kids[i].kind != JSON_STRING)
+			return -1;
+		out[i] = arr->kids[i].str;
+	}
+	return (int)arr->n;
+}
+
+/* t's foreign keys, each as the source declares it */
+static int describe_fkeys(struct pg_source *p, const char *const *vals,
+			  struct schema_table *t, struct err *e)
+{
+	PGresult *r = pg_params(
+	    p,
+	    "SELECT c.conname, (SELECT json_agg(a.attname ORDER BY k.ord) "
+	    "FROM unnest(c.conkey) WITH ORDINALITY AS k(n, ord) "
+	    "JOIN pg_attribute a ON a.attrelid = c.conrelid "
+	    "AND a.attnum = k.n)::text, n.nspname, r.relname, "
+	    "(SELECT json_agg(a.attname ORDER BY k.ord) "
+	    "FROM unnest(c.confkey) WITH ORDINALITY AS k(n, ord) "
+	    "JOIN pg_attribute a ON a.attrelid = c.confrelid "
+	    "AND a.attnum = k.n)::text, c.confdeltype, c.confupdtype "
+	    "FROM pg_constraint c JOIN pg_class r ON r.oid = c.confrelid "
+	    "JOIN pg_namespace n ON n.oid = r.relnamespace "
+	    "WHERE c.conrelid = $1 AND c.contype = 'f' ORDER BY c.conname",
+	    1, vals, e);
+	int rc = 0;
+
+	if (!r)
+		return -1;
+	for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
+		struct json_node *a = json_parse(
+		    PQgetvalue(r, i, 1), strlen(PQgetvalue(r, i, 1)), e);
+		struct json_node *b =
+		    a ? json_parse(PQgetvalue(r, i, 4),
+				   strlen(PQgetvalue(r, i, 4)), e)
+		      : NULL;
+		char *own[64], *ref[64];
+		size_t cols[64];
+		struct schema_fkey fk;
+		int n = a ? json_names(a, own) : -1;
+
+		memset(&fk, 0, sizeof(fk));
+		if (!a || !b)
+			rc = -1;
+		else if (n < 0 || json_names(b, ref) != n)
+			rc = err_set(
+			    e, ERR_STREAM,
+			    "foreign key %s: its columns cannot be read",
+			    PQgetvalue(r, i, 0));
+		for (int k = 0; rc == 0 && k < n; k++) {
+			int idx = schema_column_index(t, own[k]);
+			if (idx < 0)
+				rc = err_set(e, ERR_STREAM,
+					     "foreign key %s names no column",
+					     PQgetvalue(r, i, 0));
+			else
+				cols[k] = (size_t)idx;
+		}
+		if (rc == 0) {
+			fk.name = PQgetvalue(r, i, 0);
+			fk.cols = cols;
+			fk.ncols = (size_t)n;
+			fk.ref_schema = PQgetvalue(r, i, 2);
+			fk.ref_table = PQgetvalue(r, i, 3);
+			fk.ref_cols = ref;
+			fk.on_delete = pg_fk_action(*PQgetvalue(r, i, 5));
+			fk.on_update = pg_fk_action(*PQgetvalue(r, i, 6));
+			rc = schema_add_fkey(t, &fk, e);
+		}
+		json_free(a);
+		json_free(b);
+	}
+	PQclear(r);
+	return rc;
+}
+
 static struct schema_table *pg_describe(struct source *s, const char *table,
 					struct err *e)
 {
@@ -445,7 +540,8 @@ static struct schema_table *pg_describe(struct source *s, const char *table,
 	}
 	if (!(t = describe_columns(p, vals, nsp, rel, e)) ||
 	    describe_key(p, vals, t, e) < 0 ||
-	    describe_indexes(p, vals, t, e) < 0)
+	    describe_indexes(p, vals, t, e) < 0 ||
+	    describe_fkeys(p, vals, t, e) < 0)
 		goto fail;
 	free(nsp);
 	free(rel);
