@@ -92,7 +92,7 @@ test_expect_success 'the stream carries counters and defaults (ferry-cat shows t
 	test_grep "column is_bot: bool not null (tinyint(1)) default '"'"'false'"'"'" my.sum &&
 	test_grep "column updated_at: timestamp not null (datetime(3)) default CURRENT_TIMESTAMP(3) on update CURRENT_TIMESTAMP(3)" my.sum &&
 	test_grep "column lucky: int64 (int(11)) default the expression (6 * 7)" my.sum &&
-	test_grep "column handle: text (varchar(70)) generated virtual (concat('"'"'@'"'"',\`username\`))" my.sum &&
+	test_grep "column handle: text (varchar(70)) collate utf8mb4_unicode_ci generated virtual (concat('"'"'@'"'"',\`username\`))" my.sum &&
 	ferry-cat -f summary pg.ferry >pg.sum &&
 	test_grep "column id: int64 not null (integer) identity by default next 51" pg.sum &&
 	test_grep "column id: int64 not null (bigint) identity always next 120 increment 10" pg.sum &&

@@ -75,6 +75,8 @@ static int summary_extras(struct buf *b, const struct schema_column *c,
 		     c->identity == SCHEMA_IDENTITY_ALWAYS ? "always"
 							   : "by default") < 0)
 		return -1;
+	if (c->collation && buf_addf(b, e, " collate %s", c->collation) < 0)
+		return -1;
 	if (c->generated && buf_addf(b, e, " generated %s (%s)",
 				     c->generated_stored ? "stored" : "virtual",
 				     c->generated) < 0)

@@ -22,6 +22,7 @@ void schema_column_release(struct schema_column *c)
 	free(c->def.text);
 	free(c->on_update.text);
 	free(c->generated);
+	free(c->collation);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -304,7 +305,9 @@ static int column_copy(struct schema_column *d, const struct schema_column *c,
 	d->name = d->source_type = d->refused = NULL;
 	d->labels = NULL;
 	d->nlabels = 0;
-	d->def.text = d->on_update.text = d->generated = NULL;
+	d->def.text = d->on_update.text = d->generated = d->collation = NULL;
+	if (c->collation && !(d->collation = strdup(c->collation)))
+		goto oom;
 	if (c->generated && !(d->generated = strdup(c->generated)))
 		goto oom;
 	if ((c->def.text && !(d->def.text = strdup(c->def.text))) ||
@@ -656,6 +659,17 @@ static int parse_column(const struct json_node *j, struct schema_column *c,
 	    parse_default(j, "on_update", c, &c->on_update, e) < 0 ||
 	    parse_identity(j, c, e) < 0 || parse_generated(j, c, e) < 0)
 		return -1;
+	m = json_get(j, "collation");
+	if (m && !is(m, JSON_NULL)) {
+		if (!is(m, JSON_STRING) || !m->len || m->len > 64 ||
+		    !utf8_valid(m->str, m->len))
+			return err_set(e, ERR_STREAM,
+				       "column %s: \"collation\" must be a "
+				       "name of 1 to 64 bytes",
+				       c->name);
+		if (!(c->collation = xstrdup(m->str, e)))
+			return -1;
+	}
 	m = json_get(j, "labels");
 	if (m && !is(m, JSON_NULL)) {
 		int n;
@@ -1180,6 +1194,9 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 		if (add_default(cj, "default", &c->def) < 0 ||
 		    add_default(cj, "on_update", &c->on_update) < 0 ||
 		    add_identity(cj, c) < 0)
+			goto oom;
+		if (c->collation &&
+		    !cJSON_AddStringToObject(cj, "collation", c->collation))
 			goto oom;
 		if (c->generated) {
 			cJSON *g = cJSON_AddObjectToObject(cj, "generated");

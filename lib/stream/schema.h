@@ -26,6 +26,7 @@
  *                                       load runs: it is reported
  *   "on_update": {"function": "now", "precision": 0}  MySQL's ON UPDATE
  *   "identity": {"generated": "by default", "next": 5000, "increment": 1}
+ *   "collation": "utf8mb4_general_ci"   a MySQL source's text collation
  *   "generated": {"expression": "`b` + 1", "stored": false}
  *                                       a generated column, the source's
  *                                       text, which no load runs
@@ -110,6 +111,8 @@ struct schema_column {
 	struct schema_default def;	 /* "default" */
 	struct schema_default on_update; /* "on_update" */
 	enum schema_identity identity;
+	char *collation;	    /* a MySQL source's text collation
+				     * ("utf8mb4_general_ci"), or NULL */
 	char *generated;	    /* a generated column's expression, the
 				     * source's text, or NULL */
 	bool generated_stored;	    /* STORED, not VIRTUAL */

@@ -64,23 +64,51 @@ static const char *const pg_words[] = {
 	"gen_random_uuid", NULL
 };
 
-static const char *const my_words[] = {
-	"CREATE",	"TABLE",       "NOT",
-	"NULL",		"PRIMARY",     "KEY",
-	"UNIQUE",	"ENGINE",      "InnoDB",
-	"DEFAULT",	"CHARSET",     "utf8mb4",
-	"COLLATE",	"utf8mb4_bin", "CHARACTER",
-	"SET",		"ENUM",	       "TINYINT",
-	"SMALLINT",	"MEDIUMINT",   "INT",
-	"BIGINT",	"UNSIGNED",    "YEAR",
-	"FLOAT",	"DOUBLE",      "DECIMAL",
-	"VARCHAR",	"LONGTEXT",    "VARBINARY",
-	"LONGBLOB",	"DATE",	       "TIME",
-	"DATETIME",	"JSON",	       "UUID",
-	"CHAR",		"TEXT",	       "AUTO_INCREMENT",
-	"ON",		"UPDATE",      "CURRENT_TIMESTAMP",
-	"CURRENT_DATE", NULL
-};
+static const char *const my_words[] = { "CREATE",
+					"TABLE",
+					"NOT",
+					"NULL",
+					"PRIMARY",
+					"KEY",
+					"UNIQUE",
+					"ENGINE",
+					"InnoDB",
+					"DEFAULT",
+					"CHARSET",
+					"utf8mb4",
+					"COLLATE",
+					"utf8mb4_bin",
+					"CHARACTER",
+					"SET",
+					"ENUM",
+					"TINYINT",
+					"SMALLINT",
+					"MEDIUMINT",
+					"INT",
+					"BIGINT",
+					"UNSIGNED",
+					"YEAR",
+					"FLOAT",
+					"DOUBLE",
+					"DECIMAL",
+					"VARCHAR",
+					"LONGTEXT",
+					"VARBINARY",
+					"LONGBLOB",
+					"DATE",
+					"TIME",
+					"DATETIME",
+					"JSON",
+					"UUID",
+					"CHAR",
+					"TEXT",
+					"AUTO_INCREMENT",
+					"ON",
+					"UPDATE",
+					"CURRENT_TIMESTAMP",
+					"CURRENT_DATE",
+					"utf8mb4_nopad_bin",
+					NULL };
 
 struct ddl_check {
 	const struct schema_table *t;
@@ -206,7 +234,15 @@ static int known_word(const struct ddl_check *c, const char *w, size_t n)
 	for (size_t i = 0; list[i]; i++)
 		if (strlen(list[i]) == n && memcmp(list[i], w, n) == 0)
 			return 1;
-	return 0;
+	/* MySQL: a column's own collation (checked to be a word by the
+	 * builder), or the case-insensitive one it falls back to */
+	for (size_t i = 0; c->engine == DDL_MYSQL && i < c->t->ncols; i++) {
+		const char *cs = c->t->cols[i].collation;
+		if (cs && strlen(cs) == n && memcmp(cs, w, n) == 0)
+			return 1;
+	}
+	return c->engine == DDL_MYSQL && n == 18 &&
+	       memcmp(w, "utf8mb4_unicode_ci", 18) == 0;
 }
 
 static void tok_add(struct ddl_check *c, char ch)
@@ -427,11 +463,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 &e);
 mysql:
 	pgname_table_release(&pn);
-	for (int v = 0; v < 4; v++)
-		ddl_done(t, DDL_MYSQL,
-			 sink_mysql_ddl_table(t, t->name, v & 1, v >> 1, &q,
-					      NULL, &e),
-			 &q, &e);
+	for (int v = 0; v < 4; v++) {
+		struct my_ddl_target tg = { v >> 1,
+					    v >> 1 ? "utf8mb4_nopad_bin"
+						   : "utf8mb4_bin",
+					    NULL, NULL };
+		ddl_done(
+		    t, DDL_MYSQL,
+		    sink_mysql_ddl_table(t, t->name, v & 1, &tg, &q, NULL, &e),
+		    &q, &e);
+	}
 	buf_release(&q);
 	schema_table_free(t);
 	return 0;

@@ -8,11 +8,12 @@ static int create_refusal(const struct schema_table *t,
 			  struct create_notes *notes, struct err *why)
 {
 	struct buf ddl;
+	struct my_ddl_target tg = { 1, "utf8mb4_nopad_bin", NULL, NULL };
 	int rc;
 
 	buf_init(&ddl, 1u << 24);
-	rc = sink_mysql_ddl_table(t, n->table ? n->table : t->name, 1, 1, &ddl,
-				  notes, why);
+	rc = sink_mysql_ddl_table(t, n->table ? n->table : t->name, 1, &tg,
+				  &ddl, notes, why);
 	buf_release(&ddl);
 	return rc;
 }

@@ -681,8 +681,9 @@ static int commit_rows(struct my_sink *m, int again, struct err *e)
  *                DECIMAL(65,30); a value that does not fit is refused by
  *                the server (strict mode), never rounded
  *   text         VARCHAR(n) for a known length up to 16383, else LONGTEXT;
- *                CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, so that
- *                uniqueness is never case- or space-insensitive
+ *                CHARACTER SET utf8mb4 and a MySQL source's own
+ *                collation; any other source's, the binary one without
+ *                PAD SPACE: uniqueness as strict as PostgreSQL's
  *   bytes        VARBINARY(n) for a known length up to 65535, else LONGBLOB
  *   date         DATE
  *   time         TIME(6)
@@ -692,7 +693,7 @@ static int commit_rows(struct my_sink *m, int again, struct err *e)
  *                behaviour with explicit_defaults_for_timestamp
  *   json         JSON (in MariaDB a LONGTEXT checked by json_valid)
  *   uuid         UUID on MariaDB 10.7 and later, else CHAR(36)
- *   enum         ENUM(labels) with utf8mb4_bin; VARCHAR(255) without
+ *   enum         ENUM(labels), collated as text; VARCHAR(255) without
  *                labels, or when a label ends in a space (ENUM would strip
  *                it) or is longer than 255 characters
  *   null         TEXT
@@ -763,15 +764,66 @@ static int enum_fits(const struct schema_column *c)
 	return c->nlabels > 0;
 }
 
-#define MY_TEXT_CS " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
-
-static int add_col_type(int native_uuid, struct buf *b,
-			const struct schema_column *c, int key, size_t *budget,
-			struct err *e)
+/* a MySQL collation name ferry writes into DDL: letters, digits, _ */
+static int coll_word(const char *s)
 {
+	if (!s || !*s || strlen(s) > 64)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_'))
+			return 0;
+	return 1;
+}
+
+/* the collation a text column of a MySQL source is made with: its own
+ * when the target knows it (MySQL -> MySQL keeps case-insensitive
+ * equality), a utf8mb4 one of its kind for another character set's;
+ * what is not its own, a note.  Any other source: the no-pad binary one,
+ * which keeps apart what PostgreSQL keeps apart */
+static const char *text_collation(const struct schema_column *c,
+				  const struct my_ddl_target *tg,
+				  struct create_notes *notes, struct err *e,
+				  int *rc)
+{
+	const char *cs = c->collation, *pick;
+	char nm[160];
+	size_t n;
+
+	*rc = 0;
+	if (!cs)
+		return tg->bin;
+	n = strlen(cs);
+	if (coll_word(cs) && strncmp(cs, "utf8mb4_", 8) == 0 &&
+	    (!tg->has_collation || tg->has_collation(tg->ctx, cs)))
+		return cs;
+	pick = n > 3 && strcmp(cs + n - 3, "_ci") == 0 ? "utf8mb4_unicode_ci"
+						       : tg->bin;
+	*rc = create_notes_add(
+	    notes, e,
+	    "column %s: collation %s made as %s, which this server has",
+	    err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120),
+	    coll_word(cs) ? cs : "(not a collation name)", pick);
+	return pick;
+}
+
+static int add_text_cs(struct buf *b, const char *coll, struct err *e)
+{
+	return buf_addf(b, e, " CHARACTER SET utf8mb4 COLLATE %s", coll);
+}
+
+static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
+			const struct schema_column *c, int key, size_t *budget,
+			struct create_notes *notes, struct err *e)
+{
+	int nrc;
+	const char *coll = text_collation(c, tg, notes, e, &nrc);
 	const char *st = c->source_type ? c->source_type : "";
 	char tmp[64];
 	int64_t n = c->length;
+
+	if (nrc < 0)
+		return -1;
 
 	switch (c->type) {
 	case VALUE_BOOL: return buf_adds(b, "TINYINT(1)", e);
@@ -800,10 +852,12 @@ static int add_col_type(int native_uuid, struct buf *b,
 		if (n >= 0 && n <= 16383 &&
 		    (key || *budget + 4 * (size_t)n + 2 <= MY_ROW_BUDGET)) {
 			*budget += 4 * (size_t)n + 2;
-			return buf_addf(b, e, "VARCHAR(%" PRId64 ")" MY_TEXT_CS,
-					n);
+			return buf_addf(b, e, "VARCHAR(%" PRId64 ")", n) < 0
+				   ? -1
+				   : add_text_cs(b, coll, e);
 		}
-		return buf_adds(b, "LONGTEXT" MY_TEXT_CS, e);
+		return buf_adds(b, "LONGTEXT", e) < 0 ? -1
+						      : add_text_cs(b, coll, e);
 	case VALUE_BYTES:
 		if (key && (n < 0 || n > 65535))
 			n = MY_KEY_BYTES;
@@ -819,7 +873,7 @@ static int add_col_type(int native_uuid, struct buf *b,
 	case VALUE_TIMESTAMPTZ: return buf_adds(b, "DATETIME(6)", e);
 	case VALUE_JSON: return buf_adds(b, "JSON", e);
 	case VALUE_UUID:
-		return buf_adds(b, native_uuid ? "UUID" : "CHAR(36)", e);
+		return buf_adds(b, tg->native_uuid ? "UUID" : "CHAR(36)", e);
 	case VALUE_ENUM:
 		if (!enum_fits(c)) {
 			size_t w = 255;
@@ -830,9 +884,13 @@ static int add_col_type(int native_uuid, struct buf *b,
 					w = chars;
 			}
 			if (w > 16383)
-				return buf_adds(b, "LONGTEXT" MY_TEXT_CS, e);
+				return buf_adds(b, "LONGTEXT", e) < 0
+					   ? -1
+					   : add_text_cs(b, coll, e);
 			*budget += 4 * w + 2;
-			return buf_addf(b, e, "VARCHAR(%zu)" MY_TEXT_CS, w);
+			return buf_addf(b, e, "VARCHAR(%zu)", w) < 0
+				   ? -1
+				   : add_text_cs(b, coll, e);
 		}
 		if (buf_adds(b, "ENUM(", e) < 0)
 			return -1;
@@ -840,8 +898,10 @@ static int add_col_type(int native_uuid, struct buf *b,
 			if ((i && buf_adds(b, ", ", e) < 0) ||
 			    quote_literal(b, c->labels[i], e) < 0)
 				return -1;
-		return buf_adds(b, ")" MY_TEXT_CS, e);
-	case VALUE_NULL: return buf_adds(b, "TEXT" MY_TEXT_CS, e);
+		return buf_addc(b, ')', e) < 0 ? -1 : add_text_cs(b, coll, e);
+	case VALUE_NULL:
+		return buf_adds(b, "TEXT", e) < 0 ? -1
+						  : add_text_cs(b, tg->bin, e);
 	default: break;
 	}
 	return err_set(e, ERR_SYSTEM, "internal error: bad type %d",
@@ -1036,8 +1096,9 @@ static int auto_key(const struct schema_table *t, int indexes, struct buf *q,
 }
 
 int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
-			 int indexes, int native_uuid, struct buf *q,
-			 struct create_notes *notes, struct err *e)
+			 int indexes, const struct my_ddl_target *tg,
+			 struct buf *q, struct create_notes *notes,
+			 struct err *e)
 {
 	size_t budget = 0;
 	int a = auto_column(t);
@@ -1061,8 +1122,8 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 		    buf_addc(q, ' ', e) < 0)
 			return -1;
 		type_at = q->len;
-		if (add_col_type(native_uuid, q, c, key,
-				 key ? &scratch : &budget, e) < 0 ||
+		if (add_col_type(tg, q, c, key, key ? &scratch : &budget, notes,
+				 e) < 0 ||
 		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0) ||
 		    my_column_extras(t, i, type_at, q, notes, e) < 0)
 			return -1;
@@ -1097,10 +1158,8 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 		if (buf_addc(q, ')', e) < 0)
 			return -1;
 	}
-	if (buf_adds(q,
-		     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
-		     "COLLATE=utf8mb4_bin",
-		     e) < 0)
+	if (buf_addf(q, e, ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=%s",
+		     tg->bin) < 0)
 		return -1;
 	/* the source's next value: an INSERT after the load never reuses a
 	 * number the source gave out; rows loaded past it move it on */
@@ -1110,14 +1169,43 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 	return 0;
 }
 
+static int count_row(void *ctx, char **vals, size_t *lens, struct err *e);
+
+/* whether the server knows collation name (my_ddl_target) */
+static int known_collation(void *ctx, const char *name)
+{
+	struct my_sink *m = ctx;
+	const char *params[1] = { name };
+	int n = 0;
+	struct err ignored;
+
+	err_init(&ignored);
+	if (myutil_select(m->conn,
+			  "SELECT COUNT(*) FROM information_schema.COLLATIONS "
+			  "WHERE COLLATION_NAME = ?",
+			  params, 1, 1, count_row, &n, &ignored) < 0)
+		return 0;
+	return n > 0;
+}
+
+/* the binary collation without PAD SPACE this server has */
+static const char *nopad_bin(const struct my_sink *m)
+{
+	if (m->mariadb)
+		return m->version >= 100200 ? "utf8mb4_nopad_bin"
+					    : "utf8mb4_bin";
+	return m->version >= 80000 ? "utf8mb4_0900_bin" : "utf8mb4_bin";
+}
+
 static int create_table(struct my_sink *m, struct err *e)
 {
 	struct buf *q = &m->sql;
+	struct my_ddl_target tg = { m->mariadb && m->version >= 100700,
+				    nopad_bin(m), known_collation, m };
 
 	buf_reset(q);
-	if (sink_mysql_ddl_table(m->t, m->name, !m->base.opts.no_indexes,
-				 m->mariadb && m->version >= 100700, q,
-				 &m->base.notes, e) < 0)
+	if (sink_mysql_ddl_table(m->t, m->name, !m->base.opts.no_indexes, &tg,
+				 q, &m->base.notes, e) < 0)
 		return -1;
 	if (mysql_real_query(m->conn, (char *)q->data, q->len))
 		return my_fail(m, e, "creating the table");

@@ -11,12 +11,25 @@
 #include "stream/schema.h"
 
 struct create_notes;
+
+/* What the MySQL DDL builder needs to know of the target server */
+struct my_ddl_target {
+	int native_uuid; /* MariaDB 10.7+: a UUID type, else CHAR(36) */
+	/* the binary collation that pads no spaces ("bob" and "bob " two
+	 * values, as in PostgreSQL): utf8mb4_nopad_bin on MariaDB,
+	 * utf8mb4_0900_bin on MySQL 8, else utf8mb4_bin */
+	const char *bin;
+	/* whether the server knows a collation; NULL: every one */
+	int (*has_collation)(void *ctx, const char *name);
+	void *ctx;
+};
 /* MySQL's CREATE TABLE, primary key and (with indexes) secondary indexes
- * in it; native_uuid: MariaDB's UUID type, else CHAR(36); AUTO_INCREMENT
+ * in it, types and collations as tg says; AUTO_INCREMENT
  * and defaults where MySQL has their like, what it leaves out in notes
  * (db/engine.h; NULL: nowhere) */
 int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
-			 int indexes, int native_uuid, struct buf *q,
-			 struct create_notes *notes, struct err *e);
+			 int indexes, const struct my_ddl_target *tg,
+			 struct buf *q, struct create_notes *notes,
+			 struct err *e);
 
 #endif

@@ -235,6 +235,8 @@ static int add_column(void *ctx, char **v, size_t *lens, struct err *e)
 	    !(c->source_type = strdup(ct)))
 		return err_oom(e);
 	c->identity_increment = 1;
+	if (v[11] && *v[11] && !(c->collation = strdup(v[11])))
+		return err_oom(e);
 	if (v[9] && strstr(v[9], "auto_increment")) {
 		c->identity = SCHEMA_IDENTITY_BY_DEFAULT;
 		c->identity_next = d->auto_next;
@@ -581,11 +583,11 @@ static struct schema_table *my_describe(struct source *s, const char *table,
 		"CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, "
 		"COLUMN_DEFAULT IS NOT NULL OR EXTRA LIKE '%auto_increment%' "
 		"OR EXTRA LIKE '%GENERATED%', COLUMN_DEFAULT, EXTRA, "
-		"GENERATION_EXPRESSION "
+		"GENERATION_EXPRESSION, COLLATION_NAME "
 		"FROM information_schema.COLUMNS "
 		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
 		"ORDER BY ORDINAL_POSITION",
-		params, 1, 11, add_column, &d, e) < 0)
+		params, 1, 12, add_column, &d, e) < 0)
 		goto fail;
 	if (t->ncols == 0) {
 		err_set(e, ERR_DB, "no table '%s' in database '%s'", table,

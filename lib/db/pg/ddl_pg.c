@@ -525,6 +525,17 @@ static int column_extras(const struct schema_column *c, const char *nm,
 	err_quote(qn, sizeof(qn), c->name, strlen(c->name), 120);
 	if (c->generated && create_notes_generated(notes, c, e) < 0)
 		return -1;
+	if (c->collation && strlen(c->collation) > 3 &&
+	    strcmp(c->collation + strlen(c->collation) - 3, "_ci") == 0 &&
+	    create_notes_add(
+		notes, e,
+		"column %s: collation %s compares without case; PostgreSQL's "
+		"default compares with it: 'Alice' and 'alice' are two values "
+		"there (a unique key holds both, = 'alice' misses 'Alice')",
+		qn,
+		err_quote(how, sizeof(how), c->collation, strlen(c->collation),
+			  64)) < 0)
+		return -1;
 	if (c->on_update.kind &&
 	    create_notes_add(
 		notes, e,
