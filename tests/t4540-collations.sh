@@ -40,10 +40,30 @@ test_expect_success 'MariaDB -> MariaDB: the username stays case-insensitive and
 	test_grep "Duplicate entry" err
 '
 
-test_expect_success 'MariaDB -> PostgreSQL: the case-insensitive column is named' '
+test_expect_success 'MariaDB -> PostgreSQL: the username stays case-insensitive and unique so' '
 	ferry-load "$PG_URI" --create -i users.ferry 2>err &&
-	test_grep "table users: column name: collation utf8mb4_general_ci compares without case; PostgreSQL" err &&
-	! grep "column code" err
+	test_grep "table users: column name: its MySQL collation compares without case" err &&
+	test_grep "LIKE and regular expressions on it are an error before PostgreSQL 18" err &&
+	! grep "code" err &&
+	pg_sql "SELECT id FROM users WHERE name = '"'"'ALICE'"'"'" >id &&
+	echo 1 >expect && test_cmp expect id &&
+	test_must_fail pg_sql "INSERT INTO users VALUES (3, '"'"'BOB'"'"', '"'"'c'"'"')" 2>err &&
+	test_grep "duplicate key" err &&
+	pg_sql "SELECT count(*) FROM users WHERE code = '"'"'A'"'"'" >n &&
+	echo 0 >zero && test_cmp zero n &&
+	ferry-verify "$MY_URI" "$PG_URI" -t users >out &&
+	test_grep "users: A 2 rows, B 2 rows: equal" out
+'
+
+test_expect_success 'MariaDB -> PostgreSQL, --case-insensitive off: case-sensitive, said by column' '
+	pg_sql "DROP TABLE users" &&
+	ferry-load "$PG_URI" --create --case-insensitive off -i users.ferry 2>err &&
+	test_grep "table users: column name: collation utf8mb4_general_ci compares without case; made case-sensitive" err &&
+	pg_sql "SELECT count(*) FROM users WHERE name = '"'"'ALICE'"'"'" >n &&
+	test_cmp zero n &&
+	ferry-load "$PG_URI" --check -m upsert --case-insensitive off -i users.ferry >out &&
+	test_expect_code 2 ferry-load "$PG_URI" --case-insensitive maybe -i users.ferry 2>err &&
+	test_grep "--case-insensitive is on or off" err
 '
 
 test_expect_success 'PostgreSQL -> MariaDB: rows PostgreSQL keeps apart stay apart' '

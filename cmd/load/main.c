@@ -41,6 +41,10 @@ static const char usage_text[] =
     "                            default: fail it before its first row),\n"
     "                            disable (PostgreSQL: off for the load's\n"
     "                            transactions) or fire (they run on every row)\n"
+    "      --case-insensitive on|off\n"
+    "                            MySQL -> PostgreSQL: a column whose collation\n"
+    "                            compares without case gets one that does the\n"
+    "                            same (on, the default) or the default (off)\n"
     "      --keep-case           MySQL -> PostgreSQL: keep names as they are\n"
     "                            (default: fold them to lower case, as the\n"
     "                            application's unquoted names)\n"
@@ -123,6 +127,7 @@ enum {
 	OPT_ENUM_TYPES = 256,
 	OPT_TRIGGERS,
 	OPT_KEEP_CASE,
+	OPT_CASE_INSENSITIVE,
 	OPT_TABLE_MAP,
 	OPT_COMMIT_EVERY,
 	OPT_DEFAULTS,
@@ -146,6 +151,7 @@ static const struct option longopts[] = {
 	{ "enum-types", no_argument, NULL, OPT_ENUM_TYPES },
 	{ "triggers", required_argument, NULL, OPT_TRIGGERS },
 	{ "keep-case", no_argument, NULL, OPT_KEEP_CASE },
+	{ "case-insensitive", required_argument, NULL, OPT_CASE_INSENSITIVE },
 	{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
 	{ "commit-every", required_argument, NULL, OPT_COMMIT_EVERY },
 	{ "job", required_argument, NULL, OPT_JOB },
@@ -222,6 +228,12 @@ static int parse_options(int argc, char **argv, struct args *a)
 		case 'c': o->sink.create = 1; break;
 		case OPT_ENUM_TYPES: o->sink.enum_types = 1; break;
 		case OPT_KEEP_CASE: o->keep_case = 1; break;
+		case OPT_CASE_INSENSITIVE:
+			if (strcmp(optarg, "on") && strcmp(optarg, "off"))
+				cli_usage_error("--case-insensitive is on or "
+						"off");
+			o->sink.case_sensitive = strcmp(optarg, "off") == 0;
+			break;
 		case OPT_TRIGGERS:
 			if (strcmp(optarg, "refuse") == 0)
 				o->sink.triggers = SINK_TRIGGERS_REFUSE;
@@ -364,6 +376,7 @@ static int run_checks(const struct args *a, const struct uri *u, FILE *in)
 	co.create = o->sink.create;
 	co.triggers = o->sink.triggers;
 	co.keep_case = o->keep_case;
+	co.case_sensitive = o->sink.case_sensitive;
 	co.maps = o->maps;
 	co.nmaps = o->nmaps;
 	co.in_name = o->in_name;

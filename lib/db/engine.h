@@ -120,8 +120,9 @@ int create_notes_generated(struct create_notes *cn,
  * with why set: ERR_STREAM "column c: ..." naming a column whose type it
  * refuses, else (out of memory) another class.
  */
+#define ENGINE_CREATE_CASE_SENSITIVE 1 /* --case-insensitive off */
 int engine_create_refusal(const struct engine *en, const struct schema_table *t,
-			  const struct engine_names *n,
+			  const struct engine_names *n, unsigned flags,
 			  struct create_notes *notes, struct err *why);
 
 #endif

@@ -24,7 +24,7 @@ struct engine_impl {
 	void (*names_release)(struct engine_names *n);
 	/* NULL: --create makes every table */
 	int (*create_refusal)(const struct schema_table *t,
-			      const struct engine_names *n,
+			      const struct engine_names *n, unsigned flags,
 			      struct create_notes *notes, struct err *why);
 };
 

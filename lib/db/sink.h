@@ -72,9 +72,11 @@ struct sink_opts {
 	void *checkpoint_ctx;
 	sink_reject_fn reject; /* NULL: a refused row fails the table */
 	void *reject_ctx;
-	int create;	/* create missing tables from the stream schema */
-	int no_indexes; /* --create: no secondary indexes */
-	int enum_types; /* PostgreSQL: native enum types, not text+CHECK */
+	int create;	    /* create missing tables from the stream schema */
+	int no_indexes;	    /* --create: no secondary indexes */
+	int enum_types;	    /* PostgreSQL: native enum types, not text+CHECK */
+	int case_sensitive; /* --case-insensitive off: a MySQL _ci column is
+			     * made with PostgreSQL's default collation */
 	uint64_t commit_every;	   /* rows per transaction; 0: one per table */
 	const char *defaults_file; /* MySQL option file, or NULL */
 	unsigned connect_timeout;  /* seconds to connect; 0: wait */

@@ -580,7 +580,10 @@ static int begin_missing(struct table_check *tc, const struct check_opts *o,
 	/* a source type --create refuses fails the table; what it makes
 	 * otherwise than the source has it, the load says too */
 	err_init(&why);
-	if (engine_create_refusal(tc->en, tc->t, tc->names, &cn, &why) == 0) {
+	if (engine_create_refusal(
+		tc->en, tc->t, tc->names,
+		o->case_sensitive ? ENGINE_CREATE_CASE_SENSITIVE : 0, &cn,
+		&why) == 0) {
 		int rc = 0;
 		for (size_t i = 0; i < cn.n && rc == 0; i++)
 			rc = add_note(notes, e, "%s", cn.msg[i]);

@@ -40,6 +40,7 @@ struct check_opts {
 	int create;		     /* --create: a missing table is made */
 	enum sink_triggers triggers; /* --triggers */
 	int keep_case;		     /* --keep-case (namefold.h) */
+	int case_sensitive;	     /* --case-insensitive off */
 	const struct load_map *maps; /* --table-map FROM=TO */
 	size_t nmaps;
 	const char *in_name; /* for messages: a file name or "stdin" */

@@ -61,7 +61,8 @@ static const char *const pg_words[] = {
 	/* identities and defaults */
 	"DEFAULT", "GENERATED", "ALWAYS", "BY", "IDENTITY", "START", "WITH",
 	"INCREMENT", "MINVALUE", "CURRENT_TIMESTAMP", "CURRENT_DATE",
-	"gen_random_uuid", NULL
+	"gen_random_uuid", "COLLATE", "COLLATION", "IF", "EXISTS", "provider",
+	"icu", "locale", "deterministic", "false", NULL
 };
 
 static const char *const my_words[] = { "CREATE",
@@ -179,6 +180,10 @@ static int is_name_fitted(const struct ddl_check *c, const char *name)
 static int known_ident(const struct ddl_check *c)
 {
 	const struct schema_table *t = c->t;
+
+	if (c->engine == DDL_PG &&
+	    (eqs(&c->tok, "ferry_ci") || eqs(&c->tok, "ferry_ci_as")))
+		return 1;
 
 	if (is_name_or_part(c, t->name))
 		return 1;
@@ -313,6 +318,7 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 	size_t lastn = 0;
 	int depth = 0, labels = 0, labels_depth = 0;
 	int dflt = 0; /* just after DEFAULT or "DEFAULT (": one literal */
+	int loc = 0;  /* just after "locale =": ferry's ICU locale */
 
 	buf_init(&c.tok, 1u << 26);
 	if (strlen(s) != c.len)
@@ -333,15 +339,19 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 		} else if (ch == '\'' || (engine == DDL_PG && ch == 'E' &&
 					  i + 1 < c.len && s[i + 1] == '\'')) {
 			int e_str = ch == 'E';
-			if (!labels && !dflt)
+			if (!labels && !dflt && !loc)
 				ddl_fail(&c, "a literal outside a label list",
 					 i);
 			i = unquote(&c, i + (size_t)e_str, '\'',
 				    engine == DDL_MYSQL || e_str);
-			if (!dflt && !known_label(&c))
+			if (loc && !eqs(&c.tok, "und-u-ks-level1") &&
+			    !eqs(&c.tok, "und-u-ks-level2"))
+				ddl_fail(&c, "a locale ferry does not write",
+					 i);
+			if (!dflt && !loc && !known_label(&c))
 				ddl_fail(&c, "a literal that is not a label",
 					 i);
-			dflt = 0;
+			dflt = loc = 0;
 		} else if ((ch >= '0' && ch <= '9') ||
 			   (ch == '-' && i + 1 < c.len && s[i + 1] >= '0' &&
 			    s[i + 1] <= '9')) {
@@ -372,6 +382,7 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 			if (!known_word(&c, s + i, j - i))
 				ddl_fail(&c, "a word ferry does not write", i);
 			dflt = j - i == 7 && memcmp(s + i, "DEFAULT", 7) == 0;
+			loc = j - i == 6 && memcmp(s + i, "locale", 6) == 0;
 			last = s + i;
 			lastn = j - i;
 			i = j;
@@ -446,11 +457,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pgname_table_init(&pn, t, t->name, &e) < 0 ||
 	    pgname_table_indexes(&pn, t, t->name, &e) < 0)
 		goto mysql;
-	for (int et = 0; et < 2; et++) {
+	for (int fl = 0; fl < 4; fl++) {
 		struct create_notes cn = { 0 };
-		ddl_done(t, DDL_PG, sink_pg_ddl_table(t, &pn, et, &q, &cn, &e),
+		int et = fl & PG_DDL_ENUM_TYPES;
+		ddl_done(t, DDL_PG, sink_pg_ddl_table(t, &pn, fl, &q, &cn, &e),
 			 &q, &e);
 		create_notes_release(&cn);
+		for (size_t i = 0; i < t->ncols; i++)
+			if (sink_pg_ci_collation(&t->cols[i]))
+				ddl_done(t, DDL_PG,
+					 sink_pg_ddl_collation(
+					     "public",
+					     sink_pg_ci_collation(&t->cols[i]),
+					     &q, &e),
+					 &q, &e);
 		for (size_t i = 0; et && i < t->ncols; i++)
 			if (t->cols[i].type == VALUE_ENUM && t->cols[i].nlabels)
 				ddl_done(t, DDL_PG,

@@ -4,13 +4,14 @@
 
 /* --create makes every type; what it makes otherwise, into notes */
 static int create_refusal(const struct schema_table *t,
-			  const struct engine_names *n,
+			  const struct engine_names *n, unsigned flags,
 			  struct create_notes *notes, struct err *why)
 {
 	struct buf ddl;
 	struct my_ddl_target tg = { 1, "utf8mb4_nopad_bin", NULL, NULL };
 	int rc;
 
+	(void)flags;
 	buf_init(&ddl, 1u << 24);
 	rc = sink_mysql_ddl_table(t, n->table ? n->table : t->name, 1, &tg,
 				  &ddl, notes, why);

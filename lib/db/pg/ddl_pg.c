@@ -516,8 +516,67 @@ static int column_default(const struct schema_column *c, struct buf *q,
 
 /* identity, default and what PostgreSQL has no form for, of column c
  * (named nm in the target) */
+const char *sink_pg_ci_collation(const struct schema_column *c)
+{
+	size_t n = c->collation ? strlen(c->collation) : 0;
+
+	if (c->type != VALUE_TEXT || n < 4 ||
+	    strcmp(c->collation + n - 3, "_ci") != 0)
+		return NULL;
+	/* MySQL's _ci collations ignore accents too, but _as_ci ones */
+	return n > 6 && strcmp(c->collation + n - 6, "_as_ci") == 0
+		   ? "ferry_ci_as"
+		   : "ferry_ci";
+}
+
+int sink_pg_ddl_collation(const char *schema, const char *name, struct buf *q,
+			  struct err *e)
+{
+	if (buf_adds(q, "CREATE COLLATION IF NOT EXISTS ", e) < 0 ||
+	    pgutil_quote_table(q, schema, name, e) < 0)
+		return -1;
+	return buf_addf(q, e,
+			" (provider = icu, locale = 'und-u-ks-level%d', "
+			"deterministic = false)",
+			strcmp(name, "ferry_ci_as") == 0 ? 2 : 1);
+}
+
+/* the table's case-insensitive columns, made so: one note */
+static int ci_note(const struct schema_table *t, int flags,
+		   struct create_notes *notes, struct err *e)
+{
+	char list[400] = "", q[80];
+	size_t len = 0, n = 0;
+
+	if (!(flags & PG_DDL_CI))
+		return 0;
+	for (size_t i = 0; i < t->ncols; i++)
+		if (sink_pg_ci_collation(&t->cols[i])) {
+			if (len < sizeof(list) - 1) {
+				int w = snprintf(
+				    list + len, sizeof(list) - len, "%s%s",
+				    n ? ", " : "",
+				    err_quote(q, sizeof(q), t->cols[i].name,
+					      strlen(t->cols[i].name), 60));
+				if (w > 0)
+					len += (size_t)w;
+			}
+			n++;
+		}
+	if (!n)
+		return 0;
+	return create_notes_add(
+	    notes, e,
+	    "%s %s: %s MySQL collation compares without case (and accents, "
+	    "but _as_ci); made with the nondeterministic ICU collation "
+	    "ferry_ci (ferry_ci_as), which does the same; LIKE and regular "
+	    "expressions on %s are an error before PostgreSQL 18",
+	    n == 1 ? "column" : "columns", list, n == 1 ? "its" : "their",
+	    n == 1 ? "it" : "them");
+}
+
 static int column_extras(const struct schema_column *c, const char *nm,
-			 struct buf *q, struct create_notes *notes,
+			 int flags, struct buf *q, struct create_notes *notes,
 			 struct err *e)
 {
 	char qn[160], how[300];
@@ -525,13 +584,13 @@ static int column_extras(const struct schema_column *c, const char *nm,
 	err_quote(qn, sizeof(qn), c->name, strlen(c->name), 120);
 	if (c->generated && create_notes_generated(notes, c, e) < 0)
 		return -1;
-	if (c->collation && strlen(c->collation) > 3 &&
-	    strcmp(c->collation + strlen(c->collation) - 3, "_ci") == 0 &&
+	if (sink_pg_ci_collation(c) && !(flags & PG_DDL_CI) &&
 	    create_notes_add(
 		notes, e,
-		"column %s: collation %s compares without case; PostgreSQL's "
-		"default compares with it: 'Alice' and 'alice' are two values "
-		"there (a unique key holds both, = 'alice' misses 'Alice')",
+		"column %s: collation %s compares without case; made "
+		"case-sensitive (--case-insensitive off): 'Alice' and 'alice' "
+		"are two values there (a unique key holds both, = 'alice' "
+		"misses 'Alice')",
 		qn,
 		err_quote(how, sizeof(how), c->collation, strlen(c->collation),
 			  64)) < 0)
@@ -579,10 +638,28 @@ static int column_extras(const struct schema_column *c, const char *nm,
 	return 0;
 }
 
-int sink_pg_ddl_table(const struct schema_table *t,
-		      const struct pgname_table *pn, int enum_types,
-		      struct buf *q, struct create_notes *notes, struct err *e)
+/* COLLATE ferry_ci of a case-insensitive MySQL column (PG_DDL_CI) */
+static int column_collate(const struct schema_column *c,
+			  const struct pgname_table *pn, int flags,
+			  struct buf *q, struct err *e)
 {
+	const char *ci = sink_pg_ci_collation(c);
+
+	if (!ci || !(flags & PG_DDL_CI))
+		return 0;
+	if (buf_adds(q, " COLLATE ", e) < 0)
+		return -1;
+	return pgutil_quote_table(q, pn->schema, ci, e);
+}
+
+int sink_pg_ddl_table(const struct schema_table *t,
+		      const struct pgname_table *pn, int flags, struct buf *q,
+		      struct create_notes *notes, struct err *e)
+{
+	int enum_types = flags & PG_DDL_ENUM_TYPES;
+
+	if (ci_note(t, flags, notes, e) < 0)
+		return -1;
 	if (buf_adds(q, "CREATE TABLE ", e) < 0 ||
 	    pgutil_quote_table(q, pn->schema, pn->tname, e) < 0 ||
 	    buf_adds(q, " (", e) < 0)
@@ -594,8 +671,9 @@ int sink_pg_ddl_table(const struct schema_table *t,
 		    pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
 		    buf_addc(q, ' ', e) < 0 ||
 		    column_type(t, c, enum_types, q, e) < 0 ||
+		    column_collate(c, pn, flags, q, e) < 0 ||
 		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0) ||
-		    column_extras(c, nm, q, notes, e) < 0)
+		    column_extras(c, nm, flags, q, notes, e) < 0)
 			return -1;
 		if (c->type == VALUE_ENUM && c->nlabels && !enum_types &&
 		    (buf_adds(q, " CHECK (", e) < 0 ||

@@ -88,7 +88,7 @@ out:
 }
 
 static int create_refusal(const struct schema_table *t,
-			  const struct engine_names *n,
+			  const struct engine_names *n, unsigned flags,
 			  struct create_notes *notes, struct err *why)
 {
 	const struct pgname_table *pn = n->impl;
@@ -99,7 +99,9 @@ static int create_refusal(const struct schema_table *t,
 	if (!pn || !pn->table)
 		return 0;
 	buf_init(&ddl, 1u << 24);
-	rc = sink_pg_ddl_table(t, pn, 0, &ddl, notes, why);
+	rc = sink_pg_ddl_table(
+	    t, pn, flags & ENGINE_CREATE_CASE_SENSITIVE ? 0 : PG_DDL_CI, &ddl,
+	    notes, why);
 	buf_release(&ddl);
 	return rc;
 }

@@ -161,10 +161,24 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 			struct err *e)
 {
 	struct buf q;
-	int rc = -1, et = p->base.opts.enum_types;
+	int rc = -1, flags = p->base.opts.enum_types ? PG_DDL_ENUM_TYPES : 0;
+	int et = p->base.opts.enum_types;
 
 	buf_init(&q, 1u << 24);
-	if (sink_pg_ddl_table(t, &p->pn, et, &q, &p->base.notes, e) < 0)
+	if (!p->base.opts.case_sensitive) {
+		flags |= PG_DDL_CI;
+		/* the collations its case-insensitive columns need */
+		for (size_t i = 0; i < t->ncols; i++) {
+			const char *ci = sink_pg_ci_collation(&t->cols[i]);
+			buf_reset(&q);
+			if (ci && (sink_pg_ddl_collation(p->pn.schema, ci, &q,
+							 e) < 0 ||
+				   exec_ok(p, (char *)q.data, e) < 0))
+				goto out;
+		}
+		buf_reset(&q);
+	}
+	if (sink_pg_ddl_table(t, &p->pn, flags, &q, &p->base.notes, e) < 0)
 		goto out;
 	for (size_t i = 0; i < t->ncols; i++)
 		if (t->cols[i].type == VALUE_ENUM && et && t->cols[i].nlabels &&

@@ -27,9 +27,18 @@
 struct create_notes;
 /* ... with identities and defaults where PostgreSQL has their like; what
  * it leaves out goes to notes (db/engine.h; NULL: nowhere) */
+#define PG_DDL_ENUM_TYPES 1 /* native enum types (--enum-types) */
+#define PG_DDL_CI 2	    /* a MySQL _ci column gets COLLATE ferry_ci */
 int sink_pg_ddl_table(const struct schema_table *t,
-		      const struct pgname_table *pn, int enum_types,
-		      struct buf *q, struct create_notes *notes, struct err *e);
+		      const struct pgname_table *pn, int flags, struct buf *q,
+		      struct create_notes *notes, struct err *e);
+/* the collation ferry gives a MySQL source's case-insensitive text
+ * column ("ferry_ci", or "ferry_ci_as" for an accent-sensitive one), or
+ * NULL */
+const char *sink_pg_ci_collation(const struct schema_column *c);
+/* CREATE COLLATION IF NOT EXISTS schema.name, nondeterministic ICU */
+int sink_pg_ddl_collation(const char *schema, const char *name, struct buf *q,
+			  struct err *e);
 /* CREATE TYPE ... AS ENUM of column col (--enum-types) */
 int sink_pg_ddl_enum(const struct schema_table *t, size_t col, struct buf *q,
 		     struct err *e);
