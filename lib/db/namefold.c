@@ -8,7 +8,8 @@ static char fold_char(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-int namefold_engines(enum uri_engine from, enum uri_engine to, int keep_case)
+static int namefold_engines(enum uri_engine from, enum uri_engine to,
+			    int keep_case)
 {
 	return !keep_case && from == URI_MYSQL && to == URI_PG;
 }
@@ -94,12 +95,12 @@ static int fold_fkeys(struct schema_table *f, struct err *e)
 
 struct schema_table *namefold_table(const struct schema_table *t, struct err *e)
 {
-	char *json = schema_table_to_json(t, e), *table = NULL;
+	char *table = NULL;
 	char **cols = NULL, **ixs = NULL, **ocols = NULL, **oixs = NULL;
-	struct schema_table *f = NULL;
+	struct schema_table *f = schema_table_copy(t, e);
 	int rc = -1;
 
-	if (!json || !(f = schema_table_parse(json, strlen(json), e)))
+	if (!f)
 		goto out;
 	if (!(cols = calloc(f->ncols + 1, sizeof(*cols))) ||
 	    !(ixs = calloc(f->nindexes + 1, sizeof(*ixs))) ||
@@ -130,7 +131,6 @@ put_back:
 	for (size_t i = 0; i < f->nindexes; i++)
 		f->indexes[i].name = ixs[i];
 out:
-	free(json);
 	free(table);
 	free(cols);
 	free(ixs);

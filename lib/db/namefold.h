@@ -20,10 +20,6 @@
 int namefold_applies(enum uri_engine to, const struct schema_table *t,
 		     int keep_case);
 
-/* Whether the names of a table of engine `from` fold to meet those of a
- * table of engine `to` (ferry-verify's two databases). */
-int namefold_engines(enum uri_engine from, enum uri_engine to, int keep_case);
-
 /* s with A-Z in lower case, malloc'd; NULL on oom (e set) */
 char *namefold_name(const char *s, struct err *e);
 

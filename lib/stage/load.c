@@ -225,25 +225,32 @@ static int note_renamed(const struct load_opts *o, const struct sink *s,
 	return 0;
 }
 
+/* Sentences of cn: a notice each, and appended to the --stats array
+ * *arr (made when the first comes) */
+static int add_notes(const struct load_opts *o, const char *name,
+		     const struct create_notes *cn, cJSON **arr, struct err *e)
+{
+	for (size_t i = 0; i < cn->n; i++) {
+		cJSON *j;
+		notice(o, "table %s: %s", name, cn->msg[i]);
+		if (!*arr && !(*arr = cJSON_CreateArray()))
+			return err_oom(e);
+		if (!(j = cJSON_CreateString(cn->msg[i])) ||
+		    !cJSON_AddItemToArray(*arr, j)) {
+			cJSON_Delete(j);
+			return err_oom(e);
+		}
+	}
+	return 0;
+}
+
 /* What --create made of the table otherwise than the source has it: a
  * notice each, and for --stats an array of the sentences (NULL: none) */
 static int note_created(const struct load_opts *o, const struct sink *s,
 			const char *name, cJSON **out, struct err *e)
 {
 	*out = NULL;
-	if (!s->notes.n)
-		return 0;
-	if (!(*out = cJSON_CreateArray()))
-		return err_oom(e);
-	for (size_t i = 0; i < s->notes.n; i++) {
-		cJSON *j = cJSON_CreateString(s->notes.msg[i]);
-		if (!j || !cJSON_AddItemToArray(*out, j)) {
-			cJSON_Delete(j);
-			return err_oom(e);
-		}
-		notice(o, "table %s: %s", name, s->notes.msg[i]);
-	}
-	return 0;
+	return add_notes(o, name, &s->notes, out, e);
 }
 
 /*
@@ -348,16 +355,6 @@ int load_fold(enum uri_engine to, const struct load_map *maps, size_t nmaps,
 	return 0;
 }
 
-static struct schema_table *table_copy(const struct schema_table *t,
-				       struct err *e)
-{
-	char *j = schema_table_to_json(t, e);
-	struct schema_table *c = j ? schema_table_parse(j, strlen(j), e) : NULL;
-
-	free(j);
-	return c;
-}
-
 /* The target's name of the table foreign key f of t references: as the
  * stream names it, under --table-map; malloc'd */
 static char *fk_target(const struct load_opts *o, const struct schema_fkey *f,
@@ -399,19 +396,8 @@ static int load_foreign_keys(const struct load_opts *o, struct sink *s,
 		if (rc == 0)
 			rc =
 			    sink_foreign_keys(s, t, tabs[i].name, refs, &cn, e);
-		for (size_t k = 0; k < cn.n && rc == 0; k++) {
-			cJSON *j = cJSON_CreateString(cn.msg[k]);
-			notice(o, "table %s: %s", tabs[i].name, cn.msg[k]);
-			if (!tabs[i].notes &&
-			    !(tabs[i].notes = cJSON_CreateArray())) {
-				cJSON_Delete(j);
-				rc = err_oom(e);
-			} else if (!j ||
-				   !cJSON_AddItemToArray(tabs[i].notes, j)) {
-				cJSON_Delete(j);
-				rc = err_oom(e);
-			}
-		}
+		if (rc == 0)
+			rc = add_notes(o, tabs[i].name, &cn, &tabs[i].notes, e);
 		for (size_t k = 0; k < t->nfkeys; k++)
 			free(refs[k]);
 		free(refs);
@@ -573,7 +559,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		tabs[ntabs].created = st.created;
 		tabs[ntabs].fk = NULL;
 		if (st.created && t->nfkeys &&
-		    !(tabs[ntabs].fk = table_copy(t, e))) {
+		    !(tabs[ntabs].fk = schema_table_copy(t, e))) {
 			ntabs++;
 			goto out;
 		}

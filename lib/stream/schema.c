@@ -1258,6 +1258,16 @@ oom:
 	return NULL;
 }
 
+struct schema_table *schema_table_copy(const struct schema_table *t,
+				       struct err *e)
+{
+	char *j = schema_table_to_json(t, e);
+	struct schema_table *c = j ? schema_table_parse(j, strlen(j), e) : NULL;
+
+	free(j);
+	return c;
+}
+
 char *schema_table_to_json(const struct schema_table *t, struct err *e)
 {
 	cJSON *j = schema_table_to_cjson(t, e);

@@ -188,6 +188,11 @@ int schema_file_load(const char *path, struct schema_table ***tables, size_t *n,
 
 void schema_tables_free(struct schema_table **tables, size_t n);
 
+/* A copy of everything of t that a stream carries (through its JSON
+ * form), the caller frees it; NULL with e set. */
+struct schema_table *schema_table_copy(const struct schema_table *t,
+				       struct err *e);
+
 /* The table as compact JSON, malloc'd, caller frees; NULL on oom (e set). */
 char *schema_table_to_json(const struct schema_table *t, struct err *e);
 

@@ -1354,6 +1354,29 @@ static void end_state(struct my_sink *m)
 	buf_reset(&m->starts);
 }
 
+/* MySQL's name of a table in ferry's name syntax: "app.t" for one of
+ * schema app (not public), else its own name; malloc'd, NULL on oom or a
+ * bad name (e set) */
+static char *my_table_name(const char *name, struct err *e)
+{
+	char *sc, *tb, *out;
+
+	if (schema_name_parse(name, &sc, &tb, e) < 0)
+		return NULL;
+	if (sc && strcmp(sc, "public") != 0) {
+		size_t len = strlen(sc) + strlen(tb) + 2;
+		if ((out = malloc(len)))
+			snprintf(out, len, "%s.%s", sc, tb);
+		free(tb);
+	} else {
+		out = tb;
+	}
+	free(sc);
+	if (!out)
+		err_oom(e);
+	return out;
+}
+
 struct trig_list {
 	char **names;
 	size_t n;
@@ -1411,7 +1434,6 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 	struct my_sink *m = MYS(s);
 	const char *params[1];
 	int exists = 0;
-	char *sc, *tb;
 
 	end_state(m);
 	m->t = t;
@@ -1421,20 +1443,10 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 	m->created = m->temp = 0;
 	/* MySQL has no schemas: a table of public is the table itself, one of
 	 * schema app is the table named app.name (as ever); "a.b" is a.b */
-	if (schema_name_parse(name, &sc, &tb, e) < 0)
+	if (!(m->name = my_table_name(name, e)))
 		return -1;
-	if (sc && strcmp(sc, "public") != 0) {
-		size_t len = strlen(sc) + strlen(tb) + 2;
-		if ((m->name = malloc(len)))
-			snprintf(m->name, len, "%s.%s", sc, tb);
-		free(tb);
-	} else {
-		m->name = tb;
-	}
-	free(sc);
 	params[0] = m->name;
-	if (!m->name ||
-	    !(m->kind = calloc(t->ncols ? t->ncols : 1, sizeof(*m->kind))))
+	if (!(m->kind = calloc(t->ncols ? t->ncols : 1, sizeof(*m->kind))))
 		return err_oom(e);
 	if (s->opts.mode == SINK_UPSERT && !t->npk)
 		return err_set(e, ERR_USAGE,
@@ -1661,29 +1673,6 @@ static int my_checkpoint_write(struct sink *s, const char *table,
 			       const struct checkpoint *c, struct err *e)
 {
 	return checkpoint_my_write(MYS(s)->conn, s->opts.job, table, c, e);
-}
-
-/* MySQL's name of a table in ferry's name syntax: "app.t" for one of
- * schema app (not public), else its own name; malloc'd, NULL on oom or a
- * bad name (e set) */
-static char *my_table_name(const char *name, struct err *e)
-{
-	char *sc, *tb, *out;
-
-	if (schema_name_parse(name, &sc, &tb, e) < 0)
-		return NULL;
-	if (sc && strcmp(sc, "public") != 0) {
-		size_t len = strlen(sc) + strlen(tb) + 2;
-		if ((out = malloc(len)))
-			snprintf(out, len, "%s.%s", sc, tb);
-		free(tb);
-	} else {
-		out = tb;
-	}
-	free(sc);
-	if (!out)
-		err_oom(e);
-	return out;
 }
 
 /* ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY (the session has
