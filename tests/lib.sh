@@ -184,6 +184,23 @@ pg_sql() {
 	fi
 }
 
+# pg_in DB [psql args]: psql into another PostgreSQL database of the
+# test server, unaligned, tuples only
+pg_in() {
+	db=$1
+	shift
+	psql -X -q -v ON_ERROR_STOP=1 -At -h "$FERRY_TEST_PG_HOST" \
+		-p "$FERRY_TEST_PG_PORT" -U ferry -d "$db" "$@"
+}
+
+# my_in DB [mariadb args]: the client into another MariaDB database
+my_in() {
+	db=$1
+	shift
+	mariadb --no-defaults --default-character-set=utf8mb4 \
+		-S "$FERRY_TEST_MYSQL_SOCKET" -uroot --batch -N "$db" "$@"
+}
+
 # my_fresh_db / pg_fresh_db: (re)create the test's own database
 my_fresh_db() {
 	mariadb --no-defaults -S "$FERRY_TEST_MYSQL_SOCKET" -uroot -e \

@@ -38,20 +38,26 @@ test_expect_success 'MySQL -> PostgreSQL with --create: same digest, types as ma
 	ferry-cat -f summary back.ferry | grep "  digest:" >b &&
 	test_cmp a b &&
 	to_sql "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '"'"'msgs'"'"'::regclass AND attnum > 0 ORDER BY attnum" >types &&
-	printf "bigint\ntext\nboolean\ntext\ntimestamp without time zone\njsonb\n" >expect &&
+	printf "bigint\ntext\nboolean\nmsgs_kind\ntimestamp without time zone\njsonb\n" >expect &&
 	test_cmp expect types &&
 	to_sql "SELECT octet_length(body) FROM msgs WHERE id = 1" >n &&
 	echo 1048576 >expect && test_cmp expect n &&
 	test_grep "\"created\":	true" st.json
 '
 
-test_expect_success 'an enum keeps its labels as a CHECK, or as a native type with --enum-types' '
+test_expect_success 'an enum is a type of its labels in their order, or text with a CHECK (--enum-types check)' '
+	to_sql "SELECT enumlabel FROM pg_enum WHERE enumtypid = '"'"'msgs_kind'"'"'::regtype ORDER BY enumsortorder" >l &&
+	printf "a\nb\n" >expect && test_cmp expect l &&
+	test_must_fail to_sql "INSERT INTO msgs (id, kind) VALUES (9, '"'"'z'"'"')" 2>err &&
+	test_grep "invalid input value for enum msgs_kind" err &&
+	to_sql "DROP TABLE msgs" &&
+	ferry-load "$TO_URI" --create --enum-types check -i my.ferry &&
+	to_sql "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '"'"'msgs'"'"'::regclass AND attname = '"'"'kind'"'"'" >t &&
+	echo text >expect && test_cmp expect t &&
 	test_must_fail to_sql "INSERT INTO msgs (id, kind) VALUES (9, '"'"'z'"'"')" 2>err &&
 	test_grep "violates check constraint" err &&
 	to_sql "DROP TABLE msgs" &&
-	ferry-load "$TO_URI" --create --enum-types -i my.ferry &&
-	to_sql "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '"'"'msgs'"'"'::regclass AND attname = '"'"'kind'"'"'" >t &&
-	echo kind >expect && test_cmp expect t
+	ferry-load "$TO_URI" --create --enum-types type -i my.ferry
 '
 
 test_expect_success 'PostgreSQL -> PostgreSQL: text, NULL, empty, the word NULL, \N' '
@@ -153,8 +159,10 @@ test_expect_success 'usage errors' '
 	test_expect_code 2 ferry-load 2>err && test_grep "no TARGET given" err &&
 	test_expect_code 2 ferry-load "$TO_URI" --mode merge 2>err &&
 	test_grep "--mode: '"'"'merge'"'"' is not insert, upsert, truncate or delete" err &&
-	test_expect_code 2 ferry-load "$MY_URI" --enum-types </dev/null 2>err &&
-	test_grep "--enum-types is for PostgreSQL targets" err
+	test_expect_code 2 ferry-load "$MY_URI" --enum-types type </dev/null 2>err &&
+	test_grep "--enum-types is for PostgreSQL targets" err &&
+	test_expect_code 2 ferry-load "$TO_URI" --enum-types native </dev/null 2>err &&
+	test_grep "--enum-types takes type or check, not '"'"'native'"'"'" err
 '
 
 test_expect_success 'upsert into a table --create makes; a GENERATED ALWAYS identity' '

@@ -17,13 +17,6 @@ my_root() {
 	mariadb --no-defaults --default-character-set=utf8mb4 \
 		-S "$FERRY_TEST_MYSQL_SOCKET" -uroot --batch -N "$@"
 }
-pg_in() {
-	db=$1
-	shift
-	psql -X -q -v ON_ERROR_STOP=1 -At -h "$FERRY_TEST_PG_HOST" \
-		-p "$FERRY_TEST_PG_PORT" -U ferry -d "$db" "$@"
-}
-
 test_expect_success 'setup: a chat schema on each engine, and empty targets' '
 	my_fresh_db && pg_fresh_db &&
 	for d in my pg; do

@@ -10,13 +10,6 @@ PG_BASE="host=$FERRY_TEST_PG_HOST port=$FERRY_TEST_PG_PORT user=ferry"
 PG_APP="$PG_BASE dbname=${TEST_DB}_app"
 PG_KEEP="$PG_BASE dbname=${TEST_DB}_keep"
 
-pg_in() {
-	db=$1
-	shift
-	psql -X -q -v ON_ERROR_STOP=1 -At -h "$FERRY_TEST_PG_HOST" \
-		-p "$FERRY_TEST_PG_PORT" -U ferry -d "$db" "$@"
-}
-
 test_expect_success 'setup: a MySQL application schema in CamelCase' '
 	my_fresh_db && pg_fresh_db &&
 	for d in app keep; do

@@ -10,19 +10,6 @@ PG_PG="$PG_BASE dbname=${TEST_DB}_pg"
 MY_MY="mysql://root@localhost/${TEST_DB}_my?socket=$FERRY_TEST_MYSQL_SOCKET"
 MY_PG="mysql://root@localhost/${TEST_DB}_pg?socket=$FERRY_TEST_MYSQL_SOCKET"
 
-my_in() {
-	db=$1
-	shift
-	mariadb --no-defaults --default-character-set=utf8mb4 \
-		-S "$FERRY_TEST_MYSQL_SOCKET" -uroot --batch -N "$db" "$@"
-}
-pg_in() {
-	db=$1
-	shift
-	psql -X -q -v ON_ERROR_STOP=1 -At -h "$FERRY_TEST_PG_HOST" \
-		-p "$FERRY_TEST_PG_PORT" -U ferry -d "$db" "$@"
-}
-
 test_expect_success 'setup: chat tables with foreign keys, a cycle and one orphan' '
 	my_fresh_db && pg_fresh_db &&
 	for d in my pg; do

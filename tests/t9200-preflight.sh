@@ -228,11 +228,11 @@ test_expect_success '--check: a NOT NULL column of the target the stream lacks, 
 	! grep -q "column fine\|column n " x.txt
 '
 
-test_expect_success '--check: an enum --create made in PostgreSQL (text with a CHECK) refuses a new label' '
+test_expect_success '--check: an enum --create made in PostgreSQL (text with a CHECK, or a type) refuses a new label' '
 	my_sql "CREATE TABLE moods (id INT PRIMARY KEY, mood ENUM('"'"'sad'"'"', '"'"'it'"'"''"'"'s ok'"'"') NOT NULL, note VARCHAR(9));
 		INSERT INTO moods VALUES (1, '"'"'sad'"'"', '"'"'x'"'"'), (2, '"'"'it'"'"''"'"'s ok'"'"', NULL)" &&
 	ferry-extract "$MY_URI" -t moods -o moods1.ferry &&
-	ferry-load --create "$PG_URI" -i moods1.ferry &&
+	ferry-load --create --enum-types check "$PG_URI" -i moods1.ferry &&
 	pg_sql "ALTER TABLE moods ADD CONSTRAINT short CHECK (length(note) < 5)" &&
 	my_sql "ALTER TABLE moods MODIFY mood ENUM('"'"'sad'"'"', '"'"'it'"'"''"'"'s ok'"'"', '"'"'glad'"'"') NOT NULL;
 		INSERT INTO moods VALUES (3, '"'"'glad'"'"', NULL), (4, '"'"'sad'"'"', NULL)" &&
@@ -241,7 +241,15 @@ test_expect_success '--check: an enum --create made in PostgreSQL (text with a C
 	findings moods.json >got &&
 	echo "moods mood enum_label refused 1 id=3" >expect && test_cmp expect got &&
 	test_grep "CHECK (IN ...) does not" moods.txt &&
-	ferry-load --check -m upsert "$PG_URI" -i moods1.ferry >/dev/null
+	ferry-load --check -m upsert "$PG_URI" -i moods1.ferry >/dev/null &&
+	pg_sql "DROP TABLE moods" &&
+	ferry-load --create "$PG_URI" -i moods1.ferry &&
+	test_expect_code 6 ferry-load --check "$PG_URI" -i moods2.ferry --report moods.json >moods.txt &&
+	findings moods.json >got &&
+	test_cmp expect got &&
+	test_grep "mood: enum_label: 1 rows: a label moods_mood does not have; keys: id=3" moods.txt &&
+	test_must_fail ferry-load "$PG_URI" -i moods2.ferry 2>err &&
+	test_grep "invalid input value for enum moods_mood" err
 '
 
 cat >dup.schema.json <<\EOSCHEMA

@@ -35,8 +35,10 @@ static const char usage_text[] =
     "                            (the stream holds keys, as ferry-verify\n"
     "                            --emit-deletes writes: delete their rows)\n"
     "  -c, --create              create missing tables from the stream's schema\n"
-    "      --enum-types          PostgreSQL: create native enum types (default:\n"
-    "                            text with a CHECK of the labels)\n"
+    "      --enum-types type|check\n"
+    "                            PostgreSQL: an enum column gets an enum type\n"
+    "                            of its labels, in their order (type, the\n"
+    "                            default), or text with a CHECK of them\n"
     "      --triggers MODE       a target table with triggers: refuse (the\n"
     "                            default: fail it before its first row),\n"
     "                            disable (PostgreSQL: off for the load's\n"
@@ -119,7 +121,7 @@ static int run_check(const struct uri *u, const struct check_opts *co, FILE *in,
 struct args {
 	struct load_opts o;
 	const char *in_path, *metrics_path, *report_path;
-	int show_progress, max_set, check;
+	int show_progress, max_set, check, enum_types_set;
 	long long samples, max_keys; /* -1: not given */
 };
 
@@ -148,7 +150,7 @@ static const struct option longopts[] = {
 	{ "input", required_argument, NULL, 'i' },
 	{ "mode", required_argument, NULL, 'm' },
 	{ "create", no_argument, NULL, 'c' },
-	{ "enum-types", no_argument, NULL, OPT_ENUM_TYPES },
+	{ "enum-types", required_argument, NULL, OPT_ENUM_TYPES },
 	{ "triggers", required_argument, NULL, OPT_TRIGGERS },
 	{ "keep-case", no_argument, NULL, OPT_KEEP_CASE },
 	{ "case-insensitive", required_argument, NULL, OPT_CASE_INSENSITIVE },
@@ -226,7 +228,15 @@ static int parse_options(int argc, char **argv, struct args *a)
 			o->sink.mode = parse_mode(optarg);
 			break;
 		case 'c': o->sink.create = 1; break;
-		case OPT_ENUM_TYPES: o->sink.enum_types = 1; break;
+		case OPT_ENUM_TYPES:
+			if (strcmp(optarg, "type") != 0 &&
+			    strcmp(optarg, "check") != 0)
+				cli_usage_error("--enum-types takes type or "
+						"check, not '%s'",
+						optarg);
+			o->sink.enum_check = strcmp(optarg, "check") == 0;
+			a->enum_types_set = 1;
+			break;
 		case OPT_KEEP_CASE: o->keep_case = 1; break;
 		case OPT_CASE_INSENSITIVE:
 			if (strcmp(optarg, "on") && strcmp(optarg, "off"))
@@ -348,7 +358,7 @@ static int open_target(const struct args *a, char *arg, struct uri *u)
 			return ERR_USAGE;
 		}
 	}
-	if (o->sink.enum_types && u->engine != URI_PG) {
+	if (a->enum_types_set && u->engine != URI_PG) {
 		uri_release(u);
 		cli_usage_error("--enum-types is for PostgreSQL targets");
 	}
@@ -377,6 +387,7 @@ static int run_checks(const struct args *a, const struct uri *u, FILE *in)
 	co.triggers = o->sink.triggers;
 	co.keep_case = o->keep_case;
 	co.case_sensitive = o->sink.case_sensitive;
+	co.enum_check = o->sink.enum_check;
 	co.maps = o->maps;
 	co.nmaps = o->nmaps;
 	co.in_name = o->in_name;

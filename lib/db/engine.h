@@ -121,6 +121,7 @@ int create_notes_generated(struct create_notes *cn,
  * refuses, else (out of memory) another class.
  */
 #define ENGINE_CREATE_CASE_SENSITIVE 1 /* --case-insensitive off */
+#define ENGINE_CREATE_ENUM_CHECK 2     /* --enum-types check */
 int engine_create_refusal(const struct engine *en, const struct schema_table *t,
 			  const struct engine_names *n, unsigned flags,
 			  struct create_notes *notes, struct err *why);

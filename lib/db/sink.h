@@ -74,7 +74,8 @@ struct sink_opts {
 	void *reject_ctx;
 	int create;	    /* create missing tables from the stream schema */
 	int no_indexes;	    /* --create: no secondary indexes */
-	int enum_types;	    /* PostgreSQL: native enum types, not text+CHECK */
+	int enum_check;	    /* PostgreSQL: an enum as text with a CHECK of its
+			     * labels (--enum-types check), not a type */
 	int case_sensitive; /* --case-insensitive off: a MySQL _ci column is
 			     * made with PostgreSQL's default collation */
 	uint64_t commit_every;	   /* rows per transaction; 0: one per table */

@@ -582,8 +582,9 @@ static int begin_missing(struct table_check *tc, const struct check_opts *o,
 	err_init(&why);
 	if (engine_create_refusal(
 		tc->en, tc->t, tc->names,
-		o->case_sensitive ? ENGINE_CREATE_CASE_SENSITIVE : 0, &cn,
-		&why) == 0) {
+		(o->case_sensitive ? ENGINE_CREATE_CASE_SENSITIVE : 0) |
+		    (o->enum_check ? ENGINE_CREATE_ENUM_CHECK : 0),
+		&cn, &why) == 0) {
 		int rc = 0;
 		for (size_t i = 0; i < cn.n && rc == 0; i++)
 			rc = add_note(notes, e, "%s", cn.msg[i]);

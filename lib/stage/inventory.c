@@ -161,7 +161,8 @@ static int column_risks(cJSON *risks, const struct schema_table *t,
 		if (c->type == VALUE_ENUM &&
 		    add_risk(risks, c->name, "enum",
 			     "ENUM: the target needs every label (--create "
-			     "makes a CHECK, or a type with --enum-types); a "
+			     "makes an enum type of them, or a CHECK with "
+			     "--enum-types check); a "
 			     "target column with fewer labels refuses rows",
 			     -1, e) < 0)
 			return -1;

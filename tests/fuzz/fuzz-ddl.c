@@ -177,6 +177,9 @@ static int is_name_fitted(const struct ddl_check *c, const char *name)
 	return eqs(&c->tok, fit);
 }
 
+/* the names of the table being checked (PostgreSQL), or NULL */
+static const struct pgname_table *cur_pn;
+
 static int known_ident(const struct ddl_check *c)
 {
 	const struct schema_table *t = c->t;
@@ -206,11 +209,11 @@ static int known_ident(const struct ddl_check *c)
 	for (size_t i = 0; i < t->ncols; i++) {
 		if (is_name_fitted(c, t->cols[i].name))
 			return 1;
-		/* a PostgreSQL source's enum type name (--enum-types) */
+		/* an enum type: named by pgname_table_enums from the
+		 * table's and column's names or a PostgreSQL source's type */
 		if (c->engine == DDL_PG && t->cols[i].type == VALUE_ENUM &&
-		    t->cols[i].source_type && t->source &&
-		    strncmp(t->source, "postgres", 8) == 0 &&
-		    is_name_or_part(c, t->cols[i].source_type))
+		    cur_pn && cur_pn->enums && cur_pn->enums[i] &&
+		    eqs(&c->tok, cur_pn->enums[i]))
 			return 1;
 	}
 	for (size_t x = 0; x < t->nindexes; x++)
@@ -455,11 +458,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&pn, 0, sizeof(pn));
 	/* names that are one in PostgreSQL are refused before any DDL */
 	if (pgname_table_init(&pn, t, t->name, &e) < 0 ||
-	    pgname_table_indexes(&pn, t, t->name, &e) < 0)
+	    pgname_table_indexes(&pn, t, t->name, &e) < 0 ||
+	    pgname_table_enums(&pn, t, &e) < 0)
 		goto mysql;
+	cur_pn = &pn;
 	for (int fl = 0; fl < 4; fl++) {
 		struct create_notes cn = { 0 };
-		int et = fl & PG_DDL_ENUM_TYPES;
+		int et = !(fl & PG_DDL_ENUM_CHECK);
 		ddl_done(t, DDL_PG, sink_pg_ddl_table(t, &pn, fl, &q, &cn, &e),
 			 &q, &e);
 		create_notes_release(&cn);
@@ -472,16 +477,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					     &q, &e),
 					 &q, &e);
 		for (size_t i = 0; et && i < t->ncols; i++)
-			if (t->cols[i].type == VALUE_ENUM && t->cols[i].nlabels)
+			if (pn.enums[i])
 				ddl_done(t, DDL_PG,
-					 sink_pg_ddl_enum(t, i, &q, &e), &q,
-					 &e);
+					 sink_pg_ddl_enum(t, &pn, i,
+							  pn.enums[i], &q, &e),
+					 &q, &e);
 	}
 	ddl_done(t, DDL_PG, sink_pg_ddl_primary_key(t, &pn, &q, &e), &q, &e);
 	for (size_t x = 0; x < t->nindexes; x++)
 		ddl_done(t, DDL_PG, sink_pg_ddl_index(t, &pn, x, &q, &e), &q,
 			 &e);
 mysql:
+	cur_pn = NULL;
 	pgname_table_release(&pn);
 	for (int v = 0; v < 4; v++) {
 		struct my_ddl_target tg = { v >> 1,

@@ -12,20 +12,6 @@
 #include "db/loadfmt.h"
 #include "db/pg/pgutil.h"
 
-/* a type name of a PostgreSQL source, "schema.type" or "type" as
- * format_type() wrote it unquoted */
-static int quote_type_name(struct buf *b, const char *name, struct err *e)
-{
-	const char *dot = strchr(name, '.');
-
-	if (!dot)
-		return pgutil_quote_ident(b, name, strlen(name), e);
-	if (pgutil_quote_ident(b, name, (size_t)(dot - name), e) < 0 ||
-	    buf_addc(b, '.', e) < 0)
-		return -1;
-	return pgutil_quote_ident(b, dot + 1, strlen(dot + 1), e);
-}
-
 static int starts(const char *s, const char *prefix)
 {
 	return s && strncmp(s, prefix, strlen(prefix)) == 0;
@@ -343,21 +329,10 @@ static int pg_own_type(const struct schema_column *c, struct buf *b,
 	return refuse_type(c, e);
 }
 
-/* the name of the enum type of column c (--enum-types), quoted: a
- * PostgreSQL source's type keeps its name, else the column's */
-static int enum_type_name(const struct schema_table *t,
-			  const struct schema_column *c, struct buf *b,
-			  struct err *e)
-{
-	if (from_pg(t) && c->source_type && *c->source_type)
-		return quote_type_name(b, c->source_type, e);
-	return pgutil_quote_ident(b, c->name, strlen(c->name), e);
-}
-
 /* the PostgreSQL type --create gives a column */
 static int column_type(const struct schema_table *t,
-		       const struct schema_column *c, int enum_types,
-		       struct buf *b, struct err *e)
+		       const struct schema_column *c, const char *schema,
+		       const char *enum_type, struct buf *b, struct err *e)
 {
 	const char *st = c->source_type ? c->source_type : "";
 	int pg = from_pg(t), uns = strstr(st, "unsigned") != NULL;
@@ -408,8 +383,8 @@ static int column_type(const struct schema_table *t,
 		    b, pg && strcmp(st, "json") == 0 ? "json" : "jsonb", e);
 	case VALUE_UUID: return buf_adds(b, "uuid", e);
 	case VALUE_ENUM:
-		if (enum_types && c->nlabels)
-			return enum_type_name(t, c, b, e);
+		if (enum_type)
+			return pgutil_quote_table(b, schema, enum_type, e);
 		return buf_adds(b, "text", e);
 	default: return buf_adds(b, "text", e);
 	}
@@ -427,13 +402,14 @@ static int add_labels(const struct schema_column *c, struct buf *q,
 	return 0;
 }
 
-int sink_pg_ddl_enum(const struct schema_table *t, size_t col, struct buf *q,
-		     struct err *e)
+int sink_pg_ddl_enum(const struct schema_table *t,
+		     const struct pgname_table *pn, size_t col,
+		     const char *name, struct buf *q, struct err *e)
 {
 	const struct schema_column *c = &t->cols[col];
 
 	if (buf_adds(q, "CREATE TYPE ", e) < 0 ||
-	    enum_type_name(t, c, q, e) < 0 ||
+	    pgutil_quote_table(q, pn->schema, name, e) < 0 ||
 	    buf_adds(q, " AS ENUM (", e) < 0 || add_labels(c, q, e) < 0)
 		return -1;
 	return buf_addc(q, ')', e);
@@ -652,13 +628,37 @@ static int column_collate(const struct schema_column *c,
 	return pgutil_quote_table(q, pn->schema, ci, e);
 }
 
+/* the enum columns no PostgreSQL enum type can hold, by name */
+static int enum_note(const struct schema_table *t, struct create_notes *notes,
+		     struct err *e)
+{
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct schema_column *c = &t->cols[i];
+		char q[80];
+		if (c->type != VALUE_ENUM || !c->nlabels ||
+		    pgname_enum_labels_ok(c->labels, c->nlabels))
+			continue;
+		if (create_notes_add(
+			notes, e,
+			"column %s: a PostgreSQL enum type cannot hold its "
+			"labels (one is over 63 bytes, or two are alike); made "
+			"as text with a CHECK of its labels, which keeps the "
+			"values but sorts them as text",
+			err_quote(q, sizeof(q), c->name, strlen(c->name), 60)) <
+		    0)
+			return -1;
+	}
+	return 0;
+}
+
 int sink_pg_ddl_table(const struct schema_table *t,
 		      const struct pgname_table *pn, int flags, struct buf *q,
 		      struct create_notes *notes, struct err *e)
 {
-	int enum_types = flags & PG_DDL_ENUM_TYPES;
+	int enum_check = flags & PG_DDL_ENUM_CHECK;
 
-	if (ci_note(t, flags, notes, e) < 0)
+	if (ci_note(t, flags, notes, e) < 0 ||
+	    (!enum_check && enum_note(t, notes, e) < 0))
 		return -1;
 	if (buf_adds(q, "CREATE TABLE ", e) < 0 ||
 	    pgutil_quote_table(q, pn->schema, pn->tname, e) < 0 ||
@@ -667,15 +667,16 @@ int sink_pg_ddl_table(const struct schema_table *t,
 	for (size_t i = 0; i < t->ncols; i++) {
 		const struct schema_column *c = &t->cols[i];
 		const char *nm = pn->cols[i];
+		const char *et = !enum_check && pn->enums ? pn->enums[i] : NULL;
 		if ((i && buf_adds(q, ", ", e) < 0) ||
 		    pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
 		    buf_addc(q, ' ', e) < 0 ||
-		    column_type(t, c, enum_types, q, e) < 0 ||
+		    column_type(t, c, pn->schema, et, q, e) < 0 ||
 		    column_collate(c, pn, flags, q, e) < 0 ||
 		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0) ||
 		    column_extras(c, nm, flags, q, notes, e) < 0)
 			return -1;
-		if (c->type == VALUE_ENUM && c->nlabels && !enum_types &&
+		if (c->type == VALUE_ENUM && c->nlabels && !et &&
 		    (buf_adds(q, " CHECK (", e) < 0 ||
 		     pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
 		     buf_adds(q, " IN (", e) < 0 || add_labels(c, q, e) < 0 ||
@@ -725,7 +726,3 @@ int sink_pg_ddl_index(const struct schema_table *t,
 		return -1;
 	return buf_addc(q, ')', e);
 }
-
-/* CREATE TYPE for --enum-types, unless a type of that name exists: in a
- * savepoint, so that the refusal of a duplicate leaves the table's
- * transaction usable */

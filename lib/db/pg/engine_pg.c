@@ -71,6 +71,8 @@ static int names(void *run, const struct schema_table *t, const char *name,
 	else if (create && !exists(n->table, ctx) &&
 		 pgname_table_indexes(pn, t, name, &why[*nwhy]) < 0)
 		(*nwhy)++;
+	if (create && pn->table && pgname_table_enums(pn, t, e) < 0)
+		goto out;
 	for (int k = first; k < *nwhy; k++)
 		if (why[k].class != ERR_USAGE) {
 			*e = why[k];
@@ -100,8 +102,10 @@ static int create_refusal(const struct schema_table *t,
 		return 0;
 	buf_init(&ddl, 1u << 24);
 	rc = sink_pg_ddl_table(
-	    t, pn, flags & ENGINE_CREATE_CASE_SENSITIVE ? 0 : PG_DDL_CI, &ddl,
-	    notes, why);
+	    t, pn,
+	    (flags & ENGINE_CREATE_CASE_SENSITIVE ? 0 : PG_DDL_CI) |
+		(flags & ENGINE_CREATE_ENUM_CHECK ? PG_DDL_ENUM_CHECK : 0),
+	    &ddl, notes, why);
 	buf_release(&ddl);
 	return rc;
 }

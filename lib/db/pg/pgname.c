@@ -104,6 +104,9 @@ void pgname_table_release(struct pgname_table *m)
 		free(m->cols[i]);
 	for (size_t i = 0; m->indexes && i < m->nindexes; i++)
 		free(m->indexes[i]);
+	for (size_t i = 0; m->enums && i < m->ncols; i++)
+		free(m->enums[i]);
+	free(m->enums);
 	for (size_t i = 0; i < m->nrenamed; i++) {
 		free(m->renamed[i].from);
 		free(m->renamed[i].to);
@@ -286,6 +289,99 @@ out:
 	free(full);
 	buf_release(&nm);
 	return rc;
+}
+
+int pgname_enum_labels_ok(char *const *labels, size_t n)
+{
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strlen(labels[i]) > PGNAME_MAX)
+			return 0;
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(labels[i], labels[k]) == 0)
+				return 0;
+	}
+	return 1;
+}
+
+/* The last part of format_type's text of a type ("mood", "app.mood",
+ * "\"Mood\"", "app.\"My \"\"x\"\"\"") unquoted into b. */
+static int type_last_part(const char *ft, struct buf *b, struct err *e)
+{
+	const char *p = ft, *start = ft;
+	int q = 0;
+
+	for (; *p; p++) {
+		if (*p == '"')
+			q = !q;
+		else if (*p == '.' && !q)
+			start = p + 1;
+	}
+	buf_reset(b);
+	if (*start != '"')
+		return buf_adds(b, start, e);
+	for (p = start + 1; *p; p++) {
+		if (*p == '"' && p[1] == '"')
+			p++;
+		else if (*p == '"')
+			break;
+		if (buf_addc(b, *p, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int pgname_table_enums(struct pgname_table *m, const struct schema_table *t,
+		       struct err *e)
+{
+	int pg = t->source && strncmp(t->source, "postgres", 8) == 0;
+	struct buf nm;
+	int rc = -1;
+
+	for (size_t i = 0; m->enums && i < m->ncols; i++)
+		free(m->enums[i]);
+	free(m->enums);
+	if (!(m->enums = calloc(t->ncols + 1, sizeof(*m->enums))))
+		return err_oom(e);
+	buf_init(&nm, 1u << 16);
+	for (size_t i = 0; i < t->ncols && i < m->ncols; i++) {
+		const struct schema_column *c = &t->cols[i];
+		char fit[PGNAME_MAX + 1];
+
+		if (c->type != VALUE_ENUM ||
+		    !pgname_enum_labels_ok(c->labels, c->nlabels))
+			continue;
+		if (pg && c->source_type && *c->source_type) {
+			if (type_last_part(c->source_type, &nm, e) < 0)
+				goto out;
+		} else {
+			buf_reset(&nm);
+			if (buf_adds(&nm, m->tname, e) < 0 ||
+			    buf_addc(&nm, '_', e) < 0 ||
+			    buf_adds(&nm, m->cols[i], e) < 0)
+				goto out;
+		}
+		if (!nm.len)
+			continue;
+		pgname_fit((const char *)nm.data, fit);
+		if (!(m->enums[i] = strdup(fit))) {
+			err_oom(e);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	buf_release(&nm);
+	return rc;
+}
+
+void pgname_enum_next(const char *base, unsigned k, char out[PGNAME_MAX + 1])
+{
+	char name[PGNAME_MAX + 16];
+
+	snprintf(name, sizeof(name), "%s_%u", base, k);
+	pgname_fit(name, out);
 }
 
 int pgname_run_add(struct pgname_run *r, const char *name, const char *pgname,

@@ -68,6 +68,9 @@ struct pgname_table {
 	char **indexes; /* per secondary index, after pgname_table_indexes;
 			 * else NULL */
 	size_t nindexes;
+	char **enums; /* per stream column, after pgname_table_enums: the
+		       * name of its enum type in the table's schema, or
+		       * NULL (not an enum, or labels no type can hold) */
 	struct name_rename *renamed; /* the names that changed, in order:
 				      * the table, columns, indexes */
 	size_t nrenamed;
@@ -94,6 +97,28 @@ int pgname_table_init(struct pgname_table *m, const struct schema_table *t,
  */
 int pgname_table_indexes(struct pgname_table *m, const struct schema_table *t,
 			 const char *target, struct err *e);
+
+/*
+ * Name the enum types ferry-load --create gives t's enum columns: a
+ * PostgreSQL source's column keeps its type's own name (format_type's
+ * text, its last part unquoted), a MySQL one gets "<table>_<column>"
+ * (the target's names), fitted.  A column whose labels a PostgreSQL enum
+ * cannot hold (none, one over 63 bytes, two alike) gets NULL: it is made
+ * as text with a CHECK.  The name is the one to try first: the load
+ * moves past a type of the schema that holds other labels
+ * (pgname_enum_next).  -1 with e set when out of memory.
+ */
+int pgname_table_enums(struct pgname_table *m, const struct schema_table *t,
+		       struct err *e);
+
+/* Whether PostgreSQL can hold labels[0..n) as an enum type's. */
+int pgname_enum_labels_ok(char *const *labels, size_t n);
+
+/*
+ * The k-th name (k >= 2) to try for an enum type first named `base`:
+ * base_k, fitted.
+ */
+void pgname_enum_next(const char *base, unsigned k, char out[PGNAME_MAX + 1]);
 
 /* Free what m holds; m may be zeroed or released already. */
 void pgname_table_release(struct pgname_table *m);

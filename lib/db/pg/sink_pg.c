@@ -13,8 +13,9 @@
  *   double precision; decimal numeric(p,s); text varchar(n) for a MySQL
  *   varchar/char(n), a PostgreSQL source's own type for PG -> PG, else
  *   text; bytes bytea; date, time, timestamp, timestamptz as themselves;
- *   json jsonb (json for a PostgreSQL json source); uuid; enum text with a
- *   CHECK of its labels, or a native enum type with --enum-types.
+ *   json jsonb (json for a PostgreSQL json source); uuid; enum an enum
+ *   type of its labels (make_enum), or text with a CHECK of them with
+ *   --enum-types check.
  * The primary key is added after the rows.
  */
 #include <inttypes.h>
@@ -125,32 +126,88 @@ static int exec_ok(struct pg_sink *p, const char *sql, struct err *e)
 	return rc;
 }
 
-static int create_enum(struct pg_sink *p, const struct schema_table *t,
-		       size_t col, struct err *e)
+/* What the schema holds under the name: 0 nothing, 1 an enum type with
+ * exactly column c's labels in their order, 2 another type (or table). */
+static int enum_found(struct pg_sink *p, const struct schema_column *c,
+		      const char *name, struct err *e)
 {
-	struct buf q;
-	PGresult *r = NULL;
-	int rc = -1;
+	const char *vals[2] = { p->tschema, name };
+	PGresult *r = PQexecParams(
+	    p->conn,
+	    "SELECT t.typtype, e.enumlabel FROM pg_catalog.pg_type t "
+	    "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+	    "LEFT JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid "
+	    "WHERE n.nspname = $1 AND t.typname = $2 "
+	    "ORDER BY e.enumsortorder",
+	    2, NULL, vals, NULL, NULL, 0);
+	int rows, rc;
 
-	buf_init(&q, 1u << 24);
-	if (sink_pg_ddl_enum(t, col, &q, e) < 0 ||
-	    exec_ok(p, "SAVEPOINT ferry_enum", e) < 0)
-		goto out;
-	r = PQexecParams(p->conn, (char *)q.data, 0, NULL, NULL, NULL, NULL, 0);
-	if (PQresultStatus(r) == PGRES_COMMAND_OK) {
-		rc = exec_ok(p, "RELEASE SAVEPOINT ferry_enum", e);
-	} else {
-		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-		if (!state || strcmp(state, "42710") != 0) {
-			pgutil_msg(e, "creating an enum type",
-				   PQresultErrorMessage(r));
-			goto out;
-		}
-		/* duplicate_object: the type is there already */
-		rc = exec_ok(p, "ROLLBACK TO SAVEPOINT ferry_enum", e);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		pgutil_msg(e, "reading the catalog", PQresultErrorMessage(r));
+		PQclear(r);
+		return -1;
 	}
-out:
+	rows = PQntuples(r);
+	rc = rows ? 1 : 0;
+	if (rows && (strcmp(PQgetvalue(r, 0, 0), "e") != 0 ||
+		     (size_t)rows != c->nlabels))
+		rc = 2;
+	for (int k = 0; rc == 1 && k < rows; k++)
+		if (strcmp(PQgetvalue(r, k, 1), c->labels[k]) != 0)
+			rc = 2;
 	PQclear(r);
+	return rc;
+}
+
+/*
+ * Give enum column col its type: the one pgname_table_enums named when
+ * the schema has no type of that name or has it with the same labels in
+ * the same order (a PostgreSQL source's type shared by tables, a rerun),
+ * else the first of name_2, name_3, ... that is free or the same; made
+ * when it is not there.  A name moved on is said (a note).
+ */
+static int make_enum(struct pg_sink *p, const struct schema_table *t,
+		     size_t col, struct err *e)
+{
+	const struct schema_column *c = &t->cols[col];
+	char *base = p->pn.enums[col], name[PGNAME_MAX + 1], q1[80], q2[80],
+	     q3[80];
+	struct buf q;
+	int found = -1, rc = -1;
+
+	snprintf(name, sizeof(name), "%s", base);
+	for (unsigned k = 2; k <= 101; k++) {
+		if ((found = enum_found(p, c, name, e)) < 0)
+			return -1;
+		if (found < 2 || k == 101)
+			break;
+		pgname_enum_next(base, k, name);
+	}
+	if (found == 2)
+		return err_set(
+		    e, ERR_USAGE,
+		    "column %s: no free name for its enum type "
+		    "(%s and its _2 to _100 are all other types)",
+		    err_quote(q1, sizeof(q1), c->name, strlen(c->name), 60),
+		    err_quote(q3, sizeof(q3), base, strlen(base), 70));
+	if (strcmp(name, base) != 0) {
+		if (create_notes_add(
+			&p->base.notes, e,
+			"column %s: its enum type is %s, as the schema has a "
+			"type %s with other labels",
+			err_quote(q1, sizeof(q1), c->name, strlen(c->name), 60),
+			err_quote(q2, sizeof(q2), name, strlen(name), 70),
+			err_quote(q3, sizeof(q3), base, strlen(base), 70)) < 0)
+			return -1;
+		free(p->pn.enums[col]);
+		if (!(p->pn.enums[col] = strdup(name)))
+			return err_oom(e);
+	}
+	if (found == 1)
+		return 0;
+	buf_init(&q, 1u << 24);
+	if (sink_pg_ddl_enum(t, &p->pn, col, p->pn.enums[col], &q, e) == 0)
+		rc = exec_ok(p, (char *)q.data, e);
 	buf_release(&q);
 	return rc;
 }
@@ -161,8 +218,8 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 			struct err *e)
 {
 	struct buf q;
-	int rc = -1, flags = p->base.opts.enum_types ? PG_DDL_ENUM_TYPES : 0;
-	int et = p->base.opts.enum_types;
+	int et = !p->base.opts.enum_check;
+	int rc = -1, flags = et ? 0 : PG_DDL_ENUM_CHECK;
 
 	buf_init(&q, 1u << 24);
 	if (!p->base.opts.case_sensitive) {
@@ -178,12 +235,17 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 		}
 		buf_reset(&q);
 	}
+	/* a column refused stops the table before its enum types are made;
+	 * then the statement again, with the names they got */
+	if ((et && pgname_table_enums(&p->pn, t, e) < 0) ||
+	    sink_pg_ddl_table(t, &p->pn, flags, &q, NULL, e) < 0)
+		goto out;
+	for (size_t i = 0; et && i < t->ncols; i++)
+		if (p->pn.enums[i] && make_enum(p, t, i, e) < 0)
+			goto out;
+	buf_reset(&q);
 	if (sink_pg_ddl_table(t, &p->pn, flags, &q, &p->base.notes, e) < 0)
 		goto out;
-	for (size_t i = 0; i < t->ncols; i++)
-		if (t->cols[i].type == VALUE_ENUM && et && t->cols[i].nlabels &&
-		    create_enum(p, t, i, e) < 0)
-			goto out;
 	rc = exec_ok(p, (char *)q.data, e);
 out:
 	buf_release(&q);

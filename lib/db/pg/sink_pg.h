@@ -22,12 +22,14 @@
 #include "db/pg/pgname.h"
 #include "stream/schema.h"
 
-/* CREATE TABLE with NOT NULL and, without enum_types, the enum labels as
- * CHECK (c IN (...)); PostgreSQL types as ferry-load(1) lists them */
+/* CREATE TABLE with NOT NULL and an enum column of the type pn->enums
+ * names (pgname_table_enums; the load makes it first, sink_pg_ddl_enum),
+ * else, or with PG_DDL_ENUM_CHECK, text with its labels as CHECK (c IN
+ * (...)); PostgreSQL types as ferry-load(1) lists them */
 struct create_notes;
 /* ... with identities and defaults where PostgreSQL has their like; what
  * it leaves out goes to notes (db/engine.h; NULL: nowhere) */
-#define PG_DDL_ENUM_TYPES 1 /* native enum types (--enum-types) */
+#define PG_DDL_ENUM_CHECK 1 /* enums as text + CHECK (--enum-types check) */
 #define PG_DDL_CI 2	    /* a MySQL _ci column gets COLLATE ferry_ci */
 int sink_pg_ddl_table(const struct schema_table *t,
 		      const struct pgname_table *pn, int flags, struct buf *q,
@@ -39,9 +41,10 @@ const char *sink_pg_ci_collation(const struct schema_column *c);
 /* CREATE COLLATION IF NOT EXISTS schema.name, nondeterministic ICU */
 int sink_pg_ddl_collation(const char *schema, const char *name, struct buf *q,
 			  struct err *e);
-/* CREATE TYPE ... AS ENUM of column col (--enum-types) */
-int sink_pg_ddl_enum(const struct schema_table *t, size_t col, struct buf *q,
-		     struct err *e);
+/* CREATE TYPE schema.name AS ENUM of column col's labels, in pn's schema */
+int sink_pg_ddl_enum(const struct schema_table *t,
+		     const struct pgname_table *pn, size_t col,
+		     const char *name, struct buf *q, struct err *e);
 /* ALTER TABLE ... ADD PRIMARY KEY; nothing when t has no key */
 int sink_pg_ddl_primary_key(const struct schema_table *t,
 			    const struct pgname_table *pn, struct buf *q,
