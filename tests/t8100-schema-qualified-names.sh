@@ -4,7 +4,8 @@
 # public is PostgreSQL's default search_path), -t users is public.users
 # in extract, load and verify alike; a table named x.y ("x.y") and table
 # y of schema x (x.y) are two tables everywhere, checkpoints included; a
-# MySQL table named public.users stays a table of that name.
+# MySQL table named public.users stays a table of that name; --create makes
+# a source's schema that the target lacks, and says so.
 . "$(dirname "$0")/lib.sh"
 test_need_db
 
@@ -154,6 +155,25 @@ test_expect_success 'a checkpoint table of the previous release resumes' '
 	test "$(tgt_sql "SELECT string_agg(name, '"'"','"'"' ORDER BY id) FROM public.users")" = "ann,bob" &&
 	tgt_sql "SELECT table_name, rows_loaded, state, name_quoted FROM ferry_checkpoint" >ck &&
 	echo "users|2|done|t" >expect && test_cmp expect ck
+'
+
+test_expect_success '--create makes a schema the target lacks, and says so' '
+	pg_sql "CREATE SCHEMA \"App Data\";
+		CREATE TABLE \"App Data\".rooms (id int PRIMARY KEY, title text);
+		INSERT INTO \"App Data\".rooms VALUES (1, '"'"'lobby'"'"')" &&
+	ferry-extract "$PG_URI" -t "\"App Data\".rooms" -o app.ferry &&
+	test "$(tgt_sql "SELECT count(*) FROM pg_namespace WHERE nspname = '"'"'App Data'"'"'")" = 0 &&
+	test_expect_code 2 ferry-load "$TGT_URI" <app.ferry 2>err &&
+	test_grep "does not exist (use --create)" err &&
+	test "$(tgt_sql "SELECT count(*) FROM pg_namespace WHERE nspname = '"'"'App Data'"'"'")" = 0 &&
+	ferry-load "$TGT_URI" --create <app.ferry 2>err &&
+	test_grep "table App Data.rooms: schema App Data: made" err &&
+	test "$(tgt_sql "SELECT title FROM \"App Data\".rooms")" = lobby &&
+	ferry-verify --rows -t "\"App Data\".rooms" "$PG_URI" "$TGT_URI" >out &&
+	test_grep "A 1 rows, B 1 rows: equal" out &&
+	tgt_sql "TRUNCATE \"App Data\".rooms" &&
+	ferry-load "$TGT_URI" --create <app.ferry 2>err &&
+	! grep "made, as" err
 '
 
 test_done

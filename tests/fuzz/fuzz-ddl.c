@@ -4,7 +4,8 @@
  *
  * The input is a stream table's schema JSON (schema_table_parse).  When it
  * parses, every statement --create could run for it is built: PostgreSQL
- * with and without --enum-types (CREATE TYPE of each enum, CREATE TABLE,
+ * with and without --enum-types (CREATE SCHEMA, CREATE TYPE of each enum,
+ * CREATE TABLE,
  * ADD PRIMARY KEY, CREATE INDEX of each index), MySQL with and without
  * indexes and MariaDB's UUID.  A builder may refuse a column (ERR_STREAM);
  * what it builds is read by a small tokenizer of the engine's SQL, which
@@ -62,7 +63,7 @@ static const char *const pg_words[] = {
 	"DEFAULT", "GENERATED", "ALWAYS", "BY", "IDENTITY", "START", "WITH",
 	"INCREMENT", "MINVALUE", "CURRENT_TIMESTAMP", "CURRENT_DATE",
 	"gen_random_uuid", "COLLATE", "COLLATION", "IF", "EXISTS", "provider",
-	"icu", "locale", "deterministic", "false", NULL
+	"icu", "locale", "deterministic", "false", "SCHEMA", NULL
 };
 
 static const char *const my_words[] = { "CREATE",
@@ -193,6 +194,11 @@ static int known_ident(const struct ddl_check *c)
 	/* a table without a schema is public's, named so; the table's own
 	 * parts, which may hold dots (schema.h's name syntax) */
 	if (c->engine == DDL_PG && eqs(&c->tok, "public"))
+		return 1;
+	/* the schema (or table) pgname_table_init fitted */
+	if (c->engine == DDL_PG && cur_pn &&
+	    ((cur_pn->schema && eqs(&c->tok, cur_pn->schema)) ||
+	     (cur_pn->table && eqs(&c->tok, cur_pn->table))))
 		return 1;
 	if ((t->table && is_name_fitted(c, t->table)) ||
 	    (t->schema && is_name_fitted(c, t->schema)))
@@ -462,6 +468,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    pgname_table_enums(&pn, t, &e) < 0)
 		goto mysql;
 	cur_pn = &pn;
+	ddl_done(t, DDL_PG,
+		 sink_pg_ddl_schema(pn.schema ? pn.schema : pn.table, &q, &e),
+		 &q, &e);
 	for (int fl = 0; fl < 4; fl++) {
 		struct create_notes cn = { 0 };
 		int et = !(fl & PG_DDL_ENUM_CHECK);

@@ -505,6 +505,13 @@ const char *sink_pg_ci_collation(const struct schema_column *c)
 		   : "ferry_ci";
 }
 
+int sink_pg_ddl_schema(const char *schema, struct buf *q, struct err *e)
+{
+	if (buf_adds(q, "CREATE SCHEMA IF NOT EXISTS ", e) < 0)
+		return -1;
+	return pgutil_quote_ident(q, schema, strlen(schema), e);
+}
+
 int sink_pg_ddl_collation(const char *schema, const char *name, struct buf *q,
 			  struct err *e)
 {

@@ -212,8 +212,43 @@ static int make_enum(struct pg_sink *p, const struct schema_table *t,
 	return rc;
 }
 
+/* Make the target's schema when it has none of that name (a PostgreSQL
+ * source's table in schema app, say): one note names it. */
+static int make_schema(struct pg_sink *p, struct err *e)
+{
+	const char *vals[1] = { p->tschema };
+	PGresult *r = PQexecParams(p->conn,
+				   "SELECT 1 FROM pg_catalog.pg_namespace "
+				   "WHERE nspname = $1",
+				   1, NULL, vals, NULL, NULL, 0);
+	struct buf q;
+	char q1[80];
+	int rc, found;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		rc = pgutil_msg(e, "query", PQresultErrorMessage(r));
+		PQclear(r);
+		return rc;
+	}
+	found = PQntuples(r) > 0;
+	PQclear(r);
+	if (found)
+		return 0;
+	buf_init(&q, 1u << 20);
+	rc = sink_pg_ddl_schema(p->tschema, &q, e) < 0
+		 ? -1
+		 : exec_ok(p, (char *)q.data, e);
+	buf_release(&q);
+	if (rc < 0)
+		return -1;
+	return create_notes_add(
+	    &p->base.notes, e, "schema %s: made, as the target had none",
+	    err_quote(q1, sizeof(q1), p->tschema, strlen(p->tschema), 60));
+}
+
 /* Create the table: its statement is built first, so a column refused
- * stops the table before any of its DDL runs. */
+ * stops the table before any of its DDL runs; then its schema, the
+ * collations and enum types it needs, and the table. */
 static int create_table(struct pg_sink *p, const struct schema_table *t,
 			struct err *e)
 {
@@ -222,24 +257,23 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 	int rc = -1, flags = et ? 0 : PG_DDL_ENUM_CHECK;
 
 	buf_init(&q, 1u << 24);
-	if (!p->base.opts.case_sensitive) {
+	if (!p->base.opts.case_sensitive)
 		flags |= PG_DDL_CI;
-		/* the collations its case-insensitive columns need */
-		for (size_t i = 0; i < t->ncols; i++) {
-			const char *ci = sink_pg_ci_collation(&t->cols[i]);
-			buf_reset(&q);
-			if (ci && (sink_pg_ddl_collation(p->pn.schema, ci, &q,
-							 e) < 0 ||
-				   exec_ok(p, (char *)q.data, e) < 0))
-				goto out;
-		}
-		buf_reset(&q);
-	}
-	/* a column refused stops the table before its enum types are made;
-	 * then the statement again, with the names they got */
+	/* a column refused stops the table before its schema, collations
+	 * or enum types are made; then the statement again, with the names
+	 * they got */
 	if ((et && pgname_table_enums(&p->pn, t, e) < 0) ||
-	    sink_pg_ddl_table(t, &p->pn, flags, &q, NULL, e) < 0)
+	    sink_pg_ddl_table(t, &p->pn, flags, &q, NULL, e) < 0 ||
+	    make_schema(p, e) < 0)
 		goto out;
+	/* the collations its case-insensitive columns need */
+	for (size_t i = 0; (flags & PG_DDL_CI) && i < t->ncols; i++) {
+		const char *ci = sink_pg_ci_collation(&t->cols[i]);
+		buf_reset(&q);
+		if (ci && (sink_pg_ddl_collation(p->pn.schema, ci, &q, e) < 0 ||
+			   exec_ok(p, (char *)q.data, e) < 0))
+			goto out;
+	}
 	for (size_t i = 0; et && i < t->ncols; i++)
 		if (p->pn.enums[i] && make_enum(p, t, i, e) < 0)
 			goto out;

@@ -38,6 +38,8 @@ int sink_pg_ddl_table(const struct schema_table *t,
  * column ("ferry_ci", or "ferry_ci_as" for an accent-sensitive one), or
  * NULL */
 const char *sink_pg_ci_collation(const struct schema_column *c);
+/* CREATE SCHEMA IF NOT EXISTS schema */
+int sink_pg_ddl_schema(const char *schema, struct buf *q, struct err *e);
 /* CREATE COLLATION IF NOT EXISTS schema.name, nondeterministic ICU */
 int sink_pg_ddl_collation(const char *schema, const char *name, struct buf *q,
 			  struct err *e);
