@@ -666,4 +666,23 @@ test_expect_success 'usage errors' '
 	test_grep "more than one input file" err
 '
 
+test_expect_success 'a cast or a shift takes "unsigned" off a column, a rename keeps it' '
+	cat >uns.schema.json <<-\EOT &&
+	[{"name": "t", "columns": [{"name": "id", "type": "int64", "nullable": false, "unsigned": true},
+	   {"name": "n", "type": "int64", "unsigned": true},
+	   {"name": "p", "type": "decimal", "unsigned": true}], "primary_key": ["id"]}]
+	EOT
+	echo "{\"table\": \"t\", \"row\": {\"id\": 1, \"n\": 2, \"p\": \"3.5\"}}" >uns.jsonl &&
+	ferry-cat --encode -S uns.schema.json -o uns.ferry uns.jsonl &&
+	echo "{\"tables\": {\"t\": {\"columns\": {\"id\": {\"cast\": \"text\"}, \"n\": {\"shift\": -5}, \"p\": {\"rename\": \"price\"}}}}}" >uns.json &&
+	ferry-transform -s uns.json uns.ferry | ferry-cat -f summary >sum &&
+	grep "^  column" sum >got &&
+	cat >expect <<-\EOT &&
+	  column id: text not null
+	  column n: int64
+	  column price: decimal unsigned
+	EOT
+	test_cmp expect got
+'
+
 test_done

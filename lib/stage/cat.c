@@ -103,8 +103,11 @@ static int summary_table_head(struct buf *b, const struct schema_table *t,
 		return -1;
 	for (size_t i = 0; i < t->ncols; i++) {
 		const struct schema_column *c = &t->cols[i];
-		if (buf_addf(b, e, "  column %s: %s%s", c->name,
+		if (buf_addf(b, e, "  column %s: %s%s%s", c->name,
 			     value_type_name(c->type),
+			     c->nonnegative && c->type != VALUE_UINT64
+				 ? " unsigned"
+				 : "",
 			     c->nullable ? "" : " not null") < 0)
 			return -1;
 		if (c->source_type &&

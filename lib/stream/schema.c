@@ -659,6 +659,22 @@ static int parse_column(const struct json_node *j, struct schema_column *c,
 	    parse_default(j, "on_update", c, &c->on_update, e) < 0 ||
 	    parse_identity(j, c, e) < 0 || parse_generated(j, c, e) < 0)
 		return -1;
+	m = json_get(j, "unsigned");
+	if (m && !is(m, JSON_NULL)) {
+		if (!is_bool(m))
+			return err_set(e, ERR_STREAM,
+				       "column %s: \"unsigned\" must be true "
+				       "or false",
+				       c->name);
+		c->nonnegative = is(m, JSON_TRUE);
+		if (c->nonnegative && c->type != VALUE_INT64 &&
+		    c->type != VALUE_UINT64 && c->type != VALUE_DECIMAL &&
+		    c->type != VALUE_FLOAT64)
+			return err_set(e, ERR_STREAM,
+				       "column %s: only a number can be "
+				       "\"unsigned\"",
+				       c->name);
+	}
 	m = json_get(j, "collation");
 	if (m && !is(m, JSON_NULL)) {
 		if (!is(m, JSON_STRING) || !m->len || m->len > 64 ||
@@ -1197,6 +1213,8 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 			goto oom;
 		if (c->collation &&
 		    !cJSON_AddStringToObject(cj, "collation", c->collation))
+			goto oom;
+		if (c->nonnegative && !cJSON_AddTrueToObject(cj, "unsigned"))
 			goto oom;
 		if (c->generated) {
 			cJSON *g = cJSON_AddObjectToObject(cj, "generated");

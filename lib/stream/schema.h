@@ -27,6 +27,8 @@
  *   "on_update": {"function": "now", "precision": 0}  MySQL's ON UPDATE
  *   "identity": {"generated": "by default", "next": 5000, "increment": 1}
  *   "collation": "utf8mb4_general_ci"   a MySQL source's text collation
+ *   "unsigned": true                    (1.3) a number the source keeps
+ *                                       >= 0: UNSIGNED, CHECK (c >= 0)
  *   "generated": {"expression": "`b` + 1", "stored": false}
  *                                       a generated column, the source's
  *                                       text, which no load runs
@@ -118,6 +120,9 @@ struct schema_column {
 	bool generated_stored;	    /* STORED, not VIRTUAL */
 	int64_t identity_next;	    /* 0: unknown */
 	int64_t identity_increment; /* 1 unless the source says */
+	bool nonnegative; /* "unsigned" (1.3): a number the source keeps
+			   * >= 0 (MySQL's UNSIGNED, PostgreSQL's CHECK
+			   * (c >= 0)) */
 };
 
 /* a secondary index of the source table: plain columns only */

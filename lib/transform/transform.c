@@ -350,6 +350,7 @@ static int plan_col_ops(struct spec *s, const struct table_spec *t,
 		cJSON_DeleteItemFromObjectCaseSensitive(cj, "length");
 		cJSON_DeleteItemFromObjectCaseSensitive(cj, "precision");
 		cJSON_DeleteItemFromObjectCaseSensitive(cj, "scale");
+		cJSON_DeleteItemFromObjectCaseSensitive(cj, "unsigned");
 		if (op->invalid)
 			cJSON_ReplaceItemInObjectCaseSensitive(
 			    cj, "nullable", cJSON_CreateTrue());
@@ -361,6 +362,10 @@ static int plan_col_ops(struct spec *s, const struct table_spec *t,
 	    col->type != VALUE_UINT64)
 		return op_type_err(s, t, in, col, op, "shift",
 				   "shifts apply to integers", e);
+	/* a shift may take a value below 0: the column is no longer kept
+	 * >= 0 */
+	if (op->has_shift)
+		cJSON_DeleteItemFromObjectCaseSensitive(cj, "unsigned");
 	if ((op->nmap || op->deflt) && plan_map(s, t, in, col, op, cj, e) < 0)
 		return -1;
 	if (op->mask && spec_column_type(op, col->type) != VALUE_TEXT)

@@ -12,7 +12,8 @@
  * aborts unless the statement is exactly one statement of ferry's words:
  *
  *   - nothing but spaces, quoted identifiers, string literals (with the
- *     engine's escaping), numbers, words and ( ) , . [ ] = outside quotes:
+ *     engine's escaping), numbers, words and ( ) , . [ ] = (PostgreSQL:
+ *     also < >) outside quotes:
  *     no ';', no comment, no dollar quote, no other byte of the stream;
  *   - every quoted identifier unquotes to a name of the schema: the table
  *     (or a part of schema.table), a column, an index (PostgreSQL: with
@@ -63,7 +64,7 @@ static const char *const pg_words[] = {
 	"DEFAULT", "GENERATED", "ALWAYS", "BY", "IDENTITY", "START", "WITH",
 	"INCREMENT", "MINVALUE", "CURRENT_TIMESTAMP", "CURRENT_DATE",
 	"gen_random_uuid", "COLLATE", "COLLATION", "IF", "EXISTS", "provider",
-	"icu", "locale", "deterministic", "false", "SCHEMA", NULL
+	"icu", "locale", "deterministic", "false", "SCHEMA", "AND", NULL
 };
 
 static const char *const my_words[] = { "CREATE",
@@ -414,7 +415,8 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 				labels = 0;
 			i++;
 		} else if (ch == ',' || ch == '.' || ch == '[' || ch == ']' ||
-			   ch == '=' || (ch == '>' && engine == DDL_PG)) {
+			   ch == '=' ||
+			   ((ch == '>' || ch == '<') && engine == DDL_PG)) {
 			if (labels && ch != ',')
 				ddl_fail(&c, "punctuation among labels", i);
 			if (ch != ',') {

@@ -1693,6 +1693,15 @@ static void test_schema(void)
 		{ "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\","
 		  "\"length\":9007199254740992}]}",
 		  1, "length 2^53" },
+		{ "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":"
+		  "\"decimal\",\"unsigned\":true}]}",
+		  1, "an unsigned decimal" },
+		{ "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":\"text\","
+		  "\"unsigned\":true}]}",
+		  0, "an unsigned text column" },
+		{ "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":"
+		  "\"int64\",\"unsigned\":1}]}",
+		  0, "unsigned as a number" },
 		{ "{\"name\":\"t\",\"columns\":[]}", 0, "no columns" },
 		{ "{\"name\":\"\",\"columns\":[{\"name\":\"a\",\"type\":\"text\"}]}",
 		  0, "an empty table name" },
@@ -1752,8 +1761,41 @@ static void test_schema(void)
 	}
 }
 
+/* "unsigned" (1.3) survives a write and a read, and a copy */
+static void test_unsigned_roundtrip(void)
+{
+	static const char json[] =
+	    "{\"name\":\"t\",\"columns\":[{\"name\":\"a\",\"type\":"
+	    "\"int64\",\"unsigned\":true},{\"name\":\"b\",\"type\":"
+	    "\"int64\"}]}";
+	struct err e;
+	struct schema_table *t, *u = NULL, *c = NULL;
+	char *out = NULL;
+
+	err_init(&e);
+	t = schema_table_parse(json, strlen(json), &e);
+	if (t)
+		out = schema_table_to_json(t, &e);
+	if (out)
+		u = schema_table_parse(out, strlen(out), &e);
+	if (u)
+		c = schema_table_copy(u, &e);
+	TAP_CHECK(c && c->cols[0].nonnegative && !c->cols[1].nonnegative,
+		  "schema: \"unsigned\" is written, read back and copied (%s)",
+		  out ? out : e.msg);
+	TAP_CHECK(out &&
+		      !strstr(strstr(out, "\"b\"") ? strstr(out, "\"b\"") : out,
+			      "unsigned"),
+		  "schema: a signed column has no \"unsigned\" member");
+	free(out);
+	schema_table_free(t);
+	schema_table_free(u);
+	schema_table_free(c);
+}
+
 int main(void)
 {
+	test_unsigned_roundtrip();
 	test_worked_example();
 	test_roundtrip(0);
 	test_roundtrip(3);

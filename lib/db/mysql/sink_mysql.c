@@ -680,6 +680,8 @@ static int commit_rows(struct my_sink *m, int again, struct err *e)
  *   decimal      DECIMAL(p,s) when known (p <= 65, s <= 30), else
  *                DECIMAL(65,30); a value that does not fit is refused by
  *                the server (strict mode), never rounded
+ *                (int64, float64 and decimal: UNSIGNED when the stream
+ *                column is "unsigned")
  *   text         VARCHAR(n) for a known length up to 16383, else LONGTEXT;
  *                CHARACTER SET utf8mb4 and a MySQL source's own
  *                collation; any other source's, the binary one without
@@ -827,25 +829,39 @@ static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 
 	switch (c->type) {
 	case VALUE_BOOL: return buf_adds(b, "TINYINT(1)", e);
-	case VALUE_INT64:
-		return buf_adds(
-		    b, narrow_int(st, tmp, sizeof(tmp)) ? tmp : "BIGINT", e);
+	case VALUE_INT64: {
+		const char *it =
+		    narrow_int(st, tmp, sizeof(tmp)) ? tmp : "BIGINT";
+		if (buf_adds(b, it, e) < 0)
+			return -1;
+		/* a number kept >= 0 (a PostgreSQL CHECK (c >= 0)) */
+		return c->nonnegative && !strstr(it, "UNSIGNED") &&
+			       strcmp(it, "YEAR") != 0
+			   ? buf_adds(b, " UNSIGNED", e)
+			   : 0;
+	}
 	case VALUE_UINT64: return buf_adds(b, "BIGINT UNSIGNED", e);
 	case VALUE_FLOAT64:
-		return buf_adds(b,
-				strcmp(st, "float") == 0 ||
-					strcmp(st, "real") == 0 ||
-					strcmp(st, "float4") == 0
-				    ? "FLOAT"
-				    : "DOUBLE",
-				e);
+		if (buf_adds(b,
+			     strcmp(st, "float") == 0 ||
+				     strncmp(st, "float ", 6) == 0 ||
+				     strcmp(st, "real") == 0 ||
+				     strcmp(st, "float4") == 0
+				 ? "FLOAT"
+				 : "DOUBLE",
+			     e) < 0)
+			return -1;
+		return c->nonnegative ? buf_adds(b, " UNSIGNED", e) : 0;
 	case VALUE_DECIMAL:
 		if (c->precision >= 1 && c->precision <= 65 && c->scale >= 0 &&
-		    c->scale <= 30 && c->scale <= c->precision)
-			return buf_addf(b, e,
-					"DECIMAL(%" PRId64 ",%" PRId64 ")",
-					c->precision, c->scale);
-		return buf_adds(b, "DECIMAL(65,30)", e);
+		    c->scale <= 30 && c->scale <= c->precision) {
+			if (buf_addf(b, e, "DECIMAL(%" PRId64 ",%" PRId64 ")",
+				     c->precision, c->scale) < 0)
+				return -1;
+		} else if (buf_adds(b, "DECIMAL(65,30)", e) < 0) {
+			return -1;
+		}
+		return c->nonnegative ? buf_adds(b, " UNSIGNED", e) : 0;
 	case VALUE_TEXT:
 		if (key && (n < 0 || n > 16383))
 			n = MY_KEY_CHARS;

@@ -302,6 +302,10 @@ static int add_column(void *ctx, char **v, size_t *lens, struct err *e)
 		if (!(c->refused = strdup(why)))
 			return err_oom(e);
 	}
+	/* UNSIGNED: the target keeps it (CHECK (c >= 0) on PostgreSQL) */
+	c->nonnegative =
+	    unsig && (c->type == VALUE_INT64 || c->type == VALUE_UINT64 ||
+		      c->type == VALUE_DECIMAL || c->type == VALUE_FLOAT64);
 	/* a generated column's expression is no default */
 	if (v[9] && strstr(v[9], "GENERATED") &&
 	    !strstr(v[9], "DEFAULT_GENERATED")) {

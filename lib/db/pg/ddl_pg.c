@@ -558,8 +558,8 @@ static int ci_note(const struct schema_table *t, int flags,
 	    n == 1 ? "it" : "them");
 }
 
-static int column_extras(const struct schema_column *c, const char *nm,
-			 int flags, struct buf *q, struct create_notes *notes,
+static int column_extras(const struct schema_column *c, int flags,
+			 struct buf *q, struct create_notes *notes,
 			 struct err *e)
 {
 	char qn[160], how[300];
@@ -613,12 +613,30 @@ static int column_extras(const struct schema_column *c, const char *nm,
 		    buf_addc(q, ')', e) < 0)
 			return -1;
 	}
-	if (c->type == VALUE_UINT64 &&
-	    (buf_adds(q, " CHECK (", e) < 0 ||
-	     pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
-	     buf_adds(q, " >= 0)", e) < 0))
-		return -1;
 	return 0;
+}
+
+/* CHECK (c >= 0) of a number the source keeps >= 0 (MySQL's UNSIGNED,
+ * a PostgreSQL source's own such CHECK), and of every uint64; a uint64
+ * made numeric(20,0) also stays <= 2^64 - 1 */
+static int unsigned_check(const struct schema_column *c, const char *nm,
+			  struct buf *q, struct err *e)
+{
+	int nonneg = c->nonnegative || c->type == VALUE_UINT64;
+
+	if (!nonneg || (c->type != VALUE_INT64 && c->type != VALUE_UINT64 &&
+			c->type != VALUE_DECIMAL && c->type != VALUE_FLOAT64))
+		return 0;
+	if (buf_adds(q, " CHECK (", e) < 0 ||
+	    pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
+	    buf_adds(q, " >= 0", e) < 0)
+		return -1;
+	if (c->type == VALUE_UINT64 && !c->identity &&
+	    (buf_adds(q, " AND ", e) < 0 ||
+	     pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
+	     buf_adds(q, " <= 18446744073709551615", e) < 0))
+		return -1;
+	return buf_addc(q, ')', e);
 }
 
 /* COLLATE ferry_ci of a case-insensitive MySQL column (PG_DDL_CI) */
@@ -681,7 +699,8 @@ int sink_pg_ddl_table(const struct schema_table *t,
 		    column_type(t, c, pn->schema, et, q, e) < 0 ||
 		    column_collate(c, pn, flags, q, e) < 0 ||
 		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0) ||
-		    column_extras(c, nm, flags, q, notes, e) < 0)
+		    column_extras(c, flags, q, notes, e) < 0 ||
+		    unsigned_check(c, nm, q, e) < 0)
 			return -1;
 		if (c->type == VALUE_ENUM && c->nlabels && !et &&
 		    (buf_adds(q, " CHECK (", e) < 0 ||

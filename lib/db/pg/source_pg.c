@@ -255,8 +255,29 @@ static int describe_column(struct schema_column *col, PGresult *c, int i,
 	if (!PQgetisnull(c, i, 5) &&
 	    enum_labels(col, PQgetvalue(c, i, 5), e) < 0)
 		return -1;
+	col->nonnegative = strcmp(PQgetvalue(c, i, 16), "t") == 0;
 	return describe_default(col, c, i, e);
 }
+
+/* Whether column a of the table has a validated CHECK that keeps it >= 0,
+ * in the forms PostgreSQL prints for "c >= 0" (and "0 <= c", and the one
+ * ferry-load --create makes for a uint64): such a column is "unsigned" in
+ * the stream, UNSIGNED on MySQL. */
+#define NONNEGATIVE_CHECK                                                      \
+	"EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid " \
+	"AND k.contype = 'c' AND k.convalidated AND k.conkey = "               \
+	"ARRAY[a.attnum] AND pg_get_constraintdef(k.oid) IN ("                 \
+	"'CHECK ((' || quote_ident(a.attname) || ' >= 0))', "                  \
+	"'CHECK ((0 <= ' || quote_ident(a.attname) || '))', "                  \
+	"'CHECK ((' || quote_ident(a.attname) || ' >= (0)::numeric))', "       \
+	"'CHECK (((0)::numeric <= ' || quote_ident(a.attname) || '))', "       \
+	"'CHECK (((0)::double precision <= ' || quote_ident(a.attname) || "    \
+	"'))', "                                                               \
+	"'CHECK ((' || quote_ident(a.attname) || "                             \
+	"' >= (0)::double precision))', "                                      \
+	"'CHECK (((' || quote_ident(a.attname) || ' >= (0)::numeric) AND (' "  \
+	"|| quote_ident(a.attname) || "                                        \
+	"' <= ''18446744073709551615''::numeric)))'))"
 
 /* The table (oid in vals[0]) and its columns, named nsp.rel; NULL with
  * e set. */
@@ -288,7 +309,9 @@ static struct schema_table *describe_columns(struct pg_source *p,
 	    "quote_literal(s.seqrelid::regclass::text) || '::regclass)'), "
 	    "CASE WHEN has_sequence_privilege(s.seqrelid, 'SELECT, USAGE') "
 	    "THEN COALESCE(pg_sequence_last_value(s.seqrelid)::numeric + "
-	    "s.seqincrement, s.seqstart) END, s.seqincrement, a.attgenerated "
+	    "s.seqincrement, s.seqstart) END, s.seqincrement, a.attgenerated, "
+	    "t.typname IN ('int2', 'int4', 'int8', 'numeric', 'float4', "
+	    "'float8') AND " NONNEGATIVE_CHECK " "
 	    "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
 	    "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid "
 	    "AND d.adnum = a.attnum "
