@@ -199,6 +199,49 @@ static int summary_table_tail(struct buf *b, const struct schema_table *t,
 	return 0;
 }
 
+/* "not carried:" and a line per kind of object the stream names: its
+ * number and the first names (table: name), quoted as messages quote */
+#define SUMMARY_NAMES 8
+static int summary_objects(struct buf *b, const struct schema_objects *o,
+			   struct err *e)
+{
+	const char *kinds[64];
+	size_t nk = schema_objects_kinds(o, kinds, 64);
+
+	if (!o->n)
+		return 0;
+	if (buf_addf(b, e, "not carried: %zu objects of the source\n", o->n) <
+	    0)
+		return -1;
+	for (size_t k = 0; k < nk; k++) {
+		size_t n = schema_objects_count(o, kinds[k]), shown = 0;
+		if (buf_addf(b, e, "  %s: %zu (", kinds[k], n) < 0)
+			return -1;
+		for (size_t i = 0; i < o->n && shown < SUMMARY_NAMES; i++) {
+			const struct schema_object *x = &o->v[i];
+			char q1[120], q2[120];
+			if (strcmp(x->kind, kinds[k]) != 0)
+				continue;
+			if ((shown && buf_adds(b, ", ", e) < 0) ||
+			    (x->table &&
+			     buf_addf(b, e, "%s: ",
+				      err_quote(q1, sizeof(q1), x->table,
+						strlen(x->table), 100)) < 0) ||
+			    buf_adds(b,
+				     err_quote(q2, sizeof(q2), x->name,
+					       strlen(x->name), 100),
+				     e) < 0)
+				return -1;
+			shown++;
+		}
+		if ((n > shown &&
+		     buf_addf(b, e, ", and %zu more", n - shown) < 0) ||
+		    buf_adds(b, ")\n", e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int cat_decode(FILE *in, FILE *out, const struct cat_opts *o, struct err *e)
 {
 	struct stream_reader *r;
@@ -281,6 +324,9 @@ int cat_decode(FILE *in, FILE *out, const struct cat_opts *o, struct err *e)
 			     "%s: ok, %" PRIu64 " tables, %" PRIu64
 			     " rows, digest %s\n",
 			     o->in_name, ntables, nrows, hex) < 0)
+			goto out;
+		if (o->format == CAT_SUMMARY &&
+		    summary_objects(&b, stream_reader_objects(r), e) < 0)
 			goto out;
 		if (stream_reader_skipped_frames(r) &&
 		    o->format == CAT_SUMMARY &&

@@ -56,6 +56,7 @@ static const char *kind_name(unsigned kind)
 	case STREAM_FRAME_ROWS: return "rows";
 	case STREAM_FRAME_TABLE_END: return "table-end";
 	case STREAM_FRAME_STREAM_END: return "stream-end";
+	case STREAM_FRAME_OBJECTS: return "objects";
 	default: return "unknown";
 	}
 }
@@ -173,6 +174,9 @@ static int w_frame(struct stream_writer *w, unsigned kind, const void *raw,
 			flags |= STREAM_FLAG_ZSTD;
 		}
 	}
+	/* readers before 1.3 skip what they do not know */
+	if (kind == STREAM_FRAME_OBJECTS)
+		flags |= STREAM_FLAG_SKIPPABLE;
 	h[0] = (unsigned char)kind;
 	h[1] = (unsigned char)flags;
 	put_u16(h + 2, 0);
@@ -583,6 +587,22 @@ const struct stream_table_stats *stream_writer_last_table(
 	return &w->st;
 }
 
+int stream_writer_add_objects(struct stream_writer *w,
+			      const struct schema_objects *o, struct err *e)
+{
+	char *j;
+	int rc;
+
+	if (w->in_table)
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: objects inside a table");
+	if (!(j = schema_objects_json(o, e)))
+		return -1;
+	rc = w_frame(w, STREAM_FRAME_OBJECTS, j, strlen(j), 0, 1, e);
+	free(j);
+	return rc;
+}
+
 int stream_writer_finish(struct stream_writer *w, struct err *e)
 {
 	unsigned char p[40];
@@ -647,7 +667,8 @@ struct stream_reader {
 	struct stream_totals tot_seen;
 	struct stream_totals tot_told;
 	uint64_t skipped;
-	struct err *e; /* of the call in progress */
+	struct schema_objects objects; /* of every objects frame read */
+	struct err *e;		       /* of the call in progress */
 };
 
 /*
@@ -710,6 +731,7 @@ void stream_reader_free(struct stream_reader *r)
 	buf_release(&r->scratch);
 	buf_release(&r->wm.enc);
 	schema_table_free(r->t);
+	schema_objects_release(&r->objects);
 	free(r->row);
 	free(r->name);
 	free(r);
@@ -723,6 +745,12 @@ uint64_t stream_reader_offset(const struct stream_reader *r)
 uint64_t stream_reader_row_number(const struct stream_reader *r)
 {
 	return r->row_no;
+}
+
+const struct schema_objects *stream_reader_objects(
+    const struct stream_reader *r)
+{
+	return &r->objects;
 }
 
 uint64_t stream_reader_skipped_frames(const struct stream_reader *r)
@@ -1144,11 +1172,26 @@ static int r_table_end(struct stream_reader *r, const struct payload *pl)
 	return 0;
 }
 
+/* An objects frame, outside a table: its objects join the others. */
+static int r_objects(struct stream_reader *r, const struct payload *pl)
+{
+	if (r->count)
+		return r_fail(r, r->frame_off,
+			      "objects frame with count %" PRIu32
+			      " (must be 0)",
+			      r->count);
+	if (schema_objects_parse(&r->objects, (const char *)pl->p, pl->len,
+				 r->e) < 0)
+		return err_prefix(r->e, "byte %" PRIu64 ": objects frame",
+				  r->frame_off);
+	return 0;
+}
+
 /* Handle a frame that is not the one expected here. */
 static int r_other_frame(struct stream_reader *r, const char *where)
 {
 	if (r->kind >= STREAM_FRAME_TABLE_BEGIN &&
-	    r->kind <= STREAM_FRAME_STREAM_END)
+	    r->kind <= STREAM_FRAME_OBJECTS)
 		return r_fail(r, r->frame_off, "unexpected %s frame %s",
 			      kind_name(r->kind), where);
 	if (r->flags & STREAM_FLAG_SKIPPABLE) {
@@ -1352,6 +1395,11 @@ int stream_reader_next_table(struct stream_reader *r,
 				break;
 			}
 			r->tot_seen.frames++;
+			if (r->kind == STREAM_FRAME_OBJECTS) {
+				if (r_objects(r, &pl) < 0)
+					return -1;
+				break;
+			}
 			if (r_other_frame(r, "outside a table") < 0)
 				return -1;
 			break;

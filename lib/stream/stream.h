@@ -9,7 +9,8 @@
  *                4 reserved bytes (zero)
  *   frame      = 28-byte frame header, then stored_len payload bytes
  *   frame header:
- *      0 u8  kind     1 table-begin, 2 rows, 3 table-end, 4 stream-end
+ *      0 u8  kind     1 table-begin, 2 rows, 3 table-end, 4 stream-end,
+ *                     5 objects (skippable; objects.h)
  *      1 u8  flags    bit 0 skippable, bit 1 zstd; the rest reserved (0)
  *      2 u16 reserved (0)
  *      4 u32 stored_len   payload bytes in the stream
@@ -45,6 +46,7 @@
 
 #include "base/err.h"
 #include "stream/digest.h"
+#include "stream/objects.h"
 #include "stream/schema.h"
 #include "stream/value.h"
 
@@ -69,6 +71,7 @@ enum stream_frame_kind {
 	STREAM_FRAME_ROWS = 2,
 	STREAM_FRAME_TABLE_END = 3,
 	STREAM_FRAME_STREAM_END = 4,
+	STREAM_FRAME_OBJECTS = 5, /* 1.3, skippable: what is not carried */
 };
 
 enum stream_frame_flags {
@@ -132,6 +135,11 @@ int stream_writer_add_row(struct stream_writer *w, const struct value *row,
 /* Flush the last batch and write the table-end frame. */
 int stream_writer_end_table(struct stream_writer *w, struct err *e);
 
+/* Write an objects frame (kind 5, skippable) of o, outside a table:
+ * what the source holds that the stream does not carry. */
+int stream_writer_add_objects(struct stream_writer *w,
+			      const struct schema_objects *o, struct err *e);
+
 /* Write the stream-end frame and flush `out`. */
 int stream_writer_finish(struct stream_writer *w, struct err *e);
 
@@ -187,6 +195,11 @@ uint64_t stream_reader_offset(const struct stream_reader *r);
 
 /* Number of the current row in its table (1-based), for messages. */
 uint64_t stream_reader_row_number(const struct stream_reader *r);
+
+/* The objects of every objects frame read so far (an objects frame
+ * inside a table is an error). */
+const struct schema_objects *stream_reader_objects(
+    const struct stream_reader *r);
 
 /* Unknown skippable frames skipped so far. */
 uint64_t stream_reader_skipped_frames(const struct stream_reader *r);

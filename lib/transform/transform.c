@@ -754,10 +754,27 @@ void spec_plan_free(struct spec_plan *p)
 	free(p);
 }
 
+/* The objects frames read since the last call, passed on as one (names
+ * as the source has them: a spec's renames do not apply to them). */
+static int pass_objects(struct stream_reader *r, struct stream_writer *w,
+			size_t *done, struct err *e)
+{
+	const struct schema_objects *o = stream_reader_objects(r);
+	struct schema_objects part;
+
+	if (o->n == *done)
+		return 0;
+	part.v = o->v + *done;
+	part.n = part.cap = o->n - *done;
+	*done = o->n;
+	return stream_writer_add_objects(w, &part, e);
+}
+
 int transform_run(struct spec *s, FILE *in, const char *in_name,
 		  struct stream_writer *w, struct rejects *rj,
 		  struct transform_stats *st, struct err *e)
 {
+	size_t objects_done = 0;
 	struct stream_reader *r = stream_reader_new(in, in_name, e);
 	const struct schema_table *t;
 	struct spec_plan *p = NULL;
@@ -772,6 +789,8 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 		int rrc;
 
 		st->tables_in++;
+		if (pass_objects(r, w, &objects_done, e) < 0)
+			goto out;
 		spec_plan_free(p);
 		if (spec_plan_new(s, t, &p, e) < 0)
 			goto out;
@@ -839,7 +858,8 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 				 s->all->cols[i].name);
 			goto out;
 		}
-	if (stream_writer_finish(w, e) < 0)
+	if (pass_objects(r, w, &objects_done, e) < 0 ||
+	    stream_writer_finish(w, e) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -1261,8 +1261,10 @@ static int with_extra_frame(const struct mem *m, size_t at, unsigned kind,
 		if (i == at) {
 			uint64_t sum =
 			    XXH3_64bits(payload, len) ^ (bad_sum ? 1 : 0);
-			emit(o, kind, flags, 7, payload, len, (uint32_t)len,
-			     sum);
+			/* an unknown kind's count is not interpreted */
+			emit(o, kind, flags,
+			     kind == STREAM_FRAME_OBJECTS ? 0 : 7, payload, len,
+			     (uint32_t)len, sum);
 		}
 		if (fr[i].kind == STREAM_FRAME_STREAM_END)
 			emit_stream_end(o, &fr[i], fix_count ? 1 : 0);
@@ -1328,6 +1330,68 @@ static void test_unknown_frames(void)
 		  e.msg);
 	buf_release(&o);
 
+	{
+		static const char good[] =
+		    "{\"objects\":[{\"kind\":\"trigger\",\"table\":\"users\","
+		    "\"name\":\"users_bi\",\"detail\":\"BEFORE INSERT\"},"
+		    "{\"kind\":\"view\",\"name\":\"active\",\"x\":1}]}";
+		static const char *const bad[] = {
+			"{\"objects\":[{\"kind\":\"Trigger!\",\"name\":\"t\"}]}",
+			"{\"objects\":[{\"kind\":\"view\"}]}",
+			"{\"objects\":{}}",
+			"{\"objects\":[{\"kind\":\"view\",\"name\":\"a\","
+			"\"name\":\"b\"}]}",
+			"[1",
+		};
+		FILE *f;
+		struct stream_reader *r;
+		const struct schema_table *t;
+		const struct schema_objects *ob;
+		int trc;
+
+		with_extra_frame(&m, between, STREAM_FRAME_OBJECTS,
+				 STREAM_FLAG_SKIPPABLE, good, strlen(good), 0,
+				 1, &o);
+		f = fmemopen(o.data, o.len, "rb");
+		r = f ? stream_reader_new(f, "mem", &e) : NULL;
+		if (!r)
+			abort();
+		while ((trc = stream_reader_next_table(r, &t, &e)) == 1)
+			;
+		ob = stream_reader_objects(r);
+		TAP_CHECK(trc == 0 && ob->n == 2 &&
+			      strcmp(ob->v[0].kind, "trigger") == 0 &&
+			      strcmp(ob->v[0].table, "users") == 0 &&
+			      strcmp(ob->v[0].detail, "BEFORE INSERT") == 0 &&
+			      !ob->v[1].table &&
+			      stream_reader_skipped_frames(r) == 0,
+			  "an objects frame between tables is read, not "
+			  "skipped (%s)",
+			  trc < 0 ? e.msg : "ok");
+		stream_reader_free(r);
+		fclose(f);
+		buf_release(&o);
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			with_extra_frame(&m, between, STREAM_FRAME_OBJECTS,
+					 STREAM_FLAG_SKIPPABLE, bad[i],
+					 strlen(bad[i]), 0, 1, &o);
+			TAP_CHECK(read_all(o.data, o.len, &res, &e) == -1 &&
+				      e.class == ERR_STREAM &&
+				      strstr(e.msg, "objects frame"),
+				  "a bad objects frame %zu is refused (%s)", i,
+				  e.msg);
+			buf_release(&o);
+		}
+		with_extra_frame(&m, 1, STREAM_FRAME_OBJECTS,
+				 STREAM_FLAG_SKIPPABLE, good, strlen(good), 0,
+				 1, &o);
+		TAP_CHECK(read_all(o.data, o.len, &res, &e) == -1 &&
+			      strstr(e.msg, "unexpected objects frame"),
+			  "an objects frame inside a table is refused (%s)",
+			  e.msg);
+		buf_release(&o);
+	}
+
 	with_extra_frame(&m, 0, 0xff, STREAM_FLAG_SKIPPABLE, "", 0, 0, 1, &o);
 	TAP_CHECK(
 	    read_all(o.data, o.len, &res, &e) == 0 && res.skipped == 1,
@@ -1335,7 +1399,7 @@ static void test_unknown_frames(void)
 	    e.msg);
 	buf_release(&o);
 
-	with_extra_frame(&m, 1, 0x05, STREAM_FLAG_SKIPPABLE, "in a table", 10,
+	with_extra_frame(&m, 1, 0x06, STREAM_FLAG_SKIPPABLE, "in a table", 10,
 			 0, 1, &o);
 	TAP_CHECK(
 	    read_all(o.data, o.len, &res, &e) == 0 && res.skipped == 1 &&
@@ -1793,8 +1857,60 @@ static void test_unsigned_roundtrip(void)
 	schema_table_free(c);
 }
 
+/* The writer's objects frame: written outside a table, read back by
+ * the reader, refused inside a table. */
+static void test_objects_writer(void)
+{
+	struct schema_table *t = mk_table(tags_json);
+	struct schema_objects o = { 0 };
+	static const int64_t ids[] = { 1 };
+	static const char *const labels[] = { "red" };
+	struct mem m;
+	struct stream_writer *w = w_open(&m, 1, 4096);
+	struct result res;
+	struct err e;
+	char longd[OBJECTS_MAX_DETAIL + 10];
+
+	err_init(&e);
+	memset(longd, 'x', sizeof(longd) - 1);
+	longd[sizeof(longd) - 1] = '\0';
+	if (schema_objects_add(&o, "trigger", "tags", "tags_bi", "BEFORE", &e) <
+		0 ||
+	    schema_objects_add(&o, "view", NULL, "v\"1", longd, &e) < 0)
+		abort();
+	TAP_CHECK(strlen(o.v[1].detail) == OBJECTS_MAX_DETAIL,
+		  "a long detail is cut to %d bytes", OBJECTS_MAX_DETAIL);
+	TAP_CHECK(schema_objects_add(&o, "", NULL, "x", NULL, &e) < 0 &&
+		      schema_objects_add(&o, "view", NULL, "", NULL, &e) < 0,
+		  "an empty kind or name is refused");
+	err_init(&e);
+	TAP_EQ_INT(stream_writer_add_objects(w, &o, &e), 0,
+		   "objects before the first table (%s)", e.msg);
+	if (stream_writer_begin_table(w, t, &e) < 0)
+		abort();
+	TAP_CHECK(stream_writer_add_objects(w, &o, &e) < 0,
+		  "objects inside a table are refused (%s)", e.msg);
+	if (stream_writer_end_table(w, &e) < 0)
+		abort();
+	stream_writer_free(w);
+	fclose(m.f);
+	free(m.data);
+	w = w_open(&m, 1, 4096);
+	if (stream_writer_add_objects(w, &o, &e) < 0 ||
+	    write_tags(w, t, ids, labels, 1, NULL) < 0 || w_close(&m, w) < 0)
+		abort();
+	TAP_EQ_INT(read_all(m.data, m.len, &res, &e), 0,
+		   "a stream with an objects frame reads (%s)", e.msg);
+	TAP_CHECK(res.tables == 1 && res.rows == 1 && res.skipped == 0,
+		  "its table and row are there, nothing skipped");
+	free(m.data);
+	schema_objects_release(&o);
+	schema_table_free(t);
+}
+
 int main(void)
 {
+	test_objects_writer();
 	test_unsigned_roundtrip();
 	test_worked_example();
 	test_roundtrip(0);

@@ -1,0 +1,241 @@
+/*
+ * objects - the objects frame's payload (objects.h).
+ */
+#include "stream/objects.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/json.h"
+#include "base/utf8.h"
+#include "stream/schema.h"
+
+static int kind_ok(const char *k)
+{
+	size_t n = strlen(k);
+
+	if (n == 0 || n > OBJECTS_MAX_KIND)
+		return 0;
+	for (; *k; k++)
+		if (!((*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') ||
+		      *k == '_' || *k == ' '))
+			return 0;
+	return 1;
+}
+
+static int text_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= max && utf8_valid(s, n);
+}
+
+/* s cut to at most max bytes, at a character boundary */
+static char *dup_cut(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	char *d;
+
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	if (!(d = malloc(n + 1)))
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+int schema_objects_add(struct schema_objects *o, const char *kind,
+		       const char *table, const char *name, const char *detail,
+		       struct err *e)
+{
+	struct schema_object *x;
+
+	if (!kind || !kind_ok(kind))
+		return err_set(e, ERR_STREAM,
+			       "object kind must be 1 to %d bytes of a-z, "
+			       "0-9, '_' and ' '",
+			       OBJECTS_MAX_KIND);
+	if (!name || !text_ok(name, SCHEMA_MAX_NAME) ||
+	    (table && !text_ok(table, SCHEMA_MAX_NAME)))
+		return err_set(e, ERR_STREAM,
+			       "%s: a name must be 1 to %d bytes of UTF-8",
+			       kind, SCHEMA_MAX_NAME);
+	if (detail && !utf8_valid(detail, strlen(detail)))
+		return err_set(e, ERR_STREAM, "%s %s: its detail is not UTF-8",
+			       kind, name);
+	if (o->n == OBJECTS_MAX)
+		return err_set(e, ERR_STREAM, "more than %d objects",
+			       OBJECTS_MAX);
+	if (o->n == o->cap) {
+		size_t nc = o->cap ? o->cap * 2 : 16;
+		struct schema_object *nv = realloc(o->v, nc * sizeof(*nv));
+		if (!nv)
+			return err_oom(e);
+		o->v = nv;
+		o->cap = nc;
+	}
+	x = &o->v[o->n];
+	memset(x, 0, sizeof(*x));
+	if (!(x->kind = strdup(kind)) || !(x->name = strdup(name)) ||
+	    (table && !(x->table = strdup(table))) ||
+	    (detail && *detail &&
+	     !(x->detail = dup_cut(detail, OBJECTS_MAX_DETAIL)))) {
+		free(x->kind);
+		free(x->name);
+		free(x->table);
+		return err_oom(e);
+	}
+	o->n++;
+	return 0;
+}
+
+static int add_member(struct buf *b, const char *key, const char *val,
+		      struct err *e)
+{
+	if (buf_addf(b, e, ",\"%s\":", key) < 0)
+		return -1;
+	return json_add_string(b, val, strlen(val), e);
+}
+
+char *schema_objects_json(const struct schema_objects *o, struct err *e)
+{
+	struct buf b;
+	char *out = NULL;
+
+	buf_init(&b, 1u << 26);
+	if (buf_adds(&b, "{\"objects\":[", e) < 0)
+		goto out;
+	for (size_t i = 0; i < o->n; i++) {
+		const struct schema_object *x = &o->v[i];
+		if (buf_adds(&b, i ? ",{\"kind\":" : "{\"kind\":", e) < 0 ||
+		    json_add_string(&b, x->kind, strlen(x->kind), e) < 0 ||
+		    (x->table && add_member(&b, "table", x->table, e) < 0) ||
+		    add_member(&b, "name", x->name, e) < 0 ||
+		    (x->detail && add_member(&b, "detail", x->detail, e) < 0) ||
+		    buf_addc(&b, '}', e) < 0)
+			goto out;
+	}
+	if (buf_adds(&b, "]}", e) < 0 || buf_addc(&b, '\0', e) < 0)
+		goto out;
+	if (!(out = malloc(b.len)))
+		err_oom(e);
+	else
+		memcpy(out, b.data, b.len);
+out:
+	buf_release(&b);
+	return out;
+}
+
+/* member key of object x: NULL when absent or null, else its string */
+static int get_str(const struct json_node *x, const char *key, const char **out,
+		   size_t i, struct err *e)
+{
+	const struct json_node *m = json_get(x, key);
+
+	*out = NULL;
+	if (!m || m->kind == JSON_NULL)
+		return 0;
+	if (m->kind != JSON_STRING)
+		return err_set(e, ERR_STREAM,
+			       "objects[%zu]: \"%s\" must be a string", i, key);
+	*out = m->str;
+	return 0;
+}
+
+int schema_objects_parse(struct schema_objects *o, const char *json, size_t len,
+			 struct err *e)
+{
+	struct json_node *j = json_parse(json, len, e);
+	const struct json_node *arr;
+	size_t was = o->n;
+	int rc = -1;
+
+	if (!j)
+		return -1;
+	if (json_check_strict(j, e) < 0)
+		goto out;
+	arr = j->kind == JSON_OBJECT ? json_get(j, "objects") : NULL;
+	if (!arr || arr->kind != JSON_ARRAY) {
+		err_set(e, ERR_STREAM,
+			"objects: must be an object with an array \"objects\"");
+		goto out;
+	}
+	for (size_t i = 0; i < arr->n; i++) {
+		const struct json_node *x = &arr->kids[i];
+		const char *kind, *table, *name, *detail;
+		if (x->kind != JSON_OBJECT) {
+			err_set(e, ERR_STREAM,
+				"objects[%zu]: must be an object", i);
+			goto out;
+		}
+		if (get_str(x, "kind", &kind, i, e) < 0 ||
+		    get_str(x, "table", &table, i, e) < 0 ||
+		    get_str(x, "name", &name, i, e) < 0 ||
+		    get_str(x, "detail", &detail, i, e) < 0)
+			goto out;
+		if (detail && strlen(detail) > OBJECTS_MAX_DETAIL) {
+			err_set(e, ERR_STREAM,
+				"objects[%zu]: \"detail\" is over %d bytes", i,
+				OBJECTS_MAX_DETAIL);
+			goto out;
+		}
+		if (schema_objects_add(o, kind, table, name, detail, e) < 0) {
+			err_prefix(e, "objects[%zu]", i);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		while (o->n > was) {
+			struct schema_object *x = &o->v[--o->n];
+			free(x->kind);
+			free(x->table);
+			free(x->name);
+			free(x->detail);
+		}
+	json_free(j);
+	return rc;
+}
+
+size_t schema_objects_count(const struct schema_objects *o, const char *kind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->n; i++)
+		n += strcmp(o->v[i].kind, kind) == 0;
+	return n;
+}
+
+size_t schema_objects_kinds(const struct schema_objects *o, const char **kinds,
+			    size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->n; i++) {
+		size_t k = 0;
+		while (k < n && strcmp(kinds[k], o->v[i].kind) != 0)
+			k++;
+		if (k == n && n < max)
+			kinds[n++] = o->v[i].kind;
+	}
+	return n;
+}
+
+void schema_objects_release(struct schema_objects *o)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		free(o->v[i].kind);
+		free(o->v[i].table);
+		free(o->v[i].name);
+		free(o->v[i].detail);
+	}
+	free(o->v);
+	o->v = NULL;
+	o->n = o->cap = 0;
+}

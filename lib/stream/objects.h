@@ -1,0 +1,68 @@
+/*
+ * objects - what a source holds that the stream does not carry: its
+ * triggers, views, routines, events, constraints and indexes ferry cannot
+ * make, comments, grants and the like, by kind and name.  The payload of
+ * a stream's objects frame (kind 5, since 1.3; ferry-stream(5),
+ * schemas/stream-objects.schema.json):
+ *
+ *   {"objects": [{"kind": "trigger", "table": "users", "name": "users_bi",
+ *                 "detail": "BEFORE INSERT"},
+ *                {"kind": "view", "name": "active_users"}, ...]}
+ *
+ * kind: 1 to 64 bytes of a-z, 0-9, '_' and ' '; name: 1 to
+ * SCHEMA_MAX_NAME bytes of UTF-8; table (optional): the table it belongs
+ * to, in schema.h's name syntax; detail (optional): up to
+ * OBJECTS_MAX_DETAIL bytes of UTF-8.  At most OBJECTS_MAX objects.
+ * Members a reader does not know are ignored.  The text is the source's,
+ * shown to people and written to reports, never run.
+ */
+#ifndef FERRY_OBJECTS_H
+#define FERRY_OBJECTS_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+
+#define OBJECTS_MAX 100000
+#define OBJECTS_MAX_KIND 64
+#define OBJECTS_MAX_DETAIL 4096
+
+struct schema_object {
+	char *kind;
+	char *table; /* NULL: not of one table */
+	char *name;
+	char *detail; /* NULL: none */
+};
+
+struct schema_objects {
+	struct schema_object *v;
+	size_t n, cap;
+};
+
+/* Append one (strings copied; table and detail may be NULL; a detail
+ * longer than OBJECTS_MAX_DETAIL is cut at a character boundary).
+ * ERR_STREAM when the kind or name breaks the rules above or there would
+ * be more than OBJECTS_MAX. */
+int schema_objects_add(struct schema_objects *o, const char *kind,
+		       const char *table, const char *name, const char *detail,
+		       struct err *e);
+
+/* The payload JSON (NUL-terminated, malloc'd), or NULL with e set. */
+char *schema_objects_json(const struct schema_objects *o, struct err *e);
+
+/* Parse a payload and append its objects to o: 0, or -1 with e set
+ * (ERR_STREAM naming what is wrong, o as it was). */
+int schema_objects_parse(struct schema_objects *o, const char *json, size_t len,
+			 struct err *e);
+
+/* Objects of one kind ("trigger"). */
+size_t schema_objects_count(const struct schema_objects *o, const char *kind);
+
+/* The kinds in o, each once, in order of first appearance, into kinds
+ * (at most max); their number. */
+size_t schema_objects_kinds(const struct schema_objects *o, const char **kinds,
+			    size_t max);
+
+void schema_objects_release(struct schema_objects *o);
+
+#endif
