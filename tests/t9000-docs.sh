@@ -72,6 +72,7 @@ test_expect_success 'README examples run as written' '
 test_expect_success 'the stream schema JSON Schema is valid JSON' '
 	jq . "$TEST_ROOT/schemas/stream-table.schema.json" >/dev/null &&
 	jq . "$TEST_ROOT/schemas/stream-objects.schema.json" >/dev/null &&
+	jq . "$TEST_ROOT/schemas/schema-report.schema.json" >/dev/null &&
 	jq . "$TEST_ROOT/schemas/transform.schema.json" >/dev/null
 '
 

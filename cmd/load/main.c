@@ -70,6 +70,10 @@ static const char usage_text[] =
     "      --read-timeout S      seconds without a byte from the server\n"
     "                            (default 3600; 0 waits)\n"
     "      --stats FILE          write a JSON summary per table to FILE\n"
+    "      --schema-report FILE  write to FILE as JSON what of the source's\n"
+    "                            schema the target did not get: the objects\n"
+    "                            the stream names as not carried, and what\n"
+    "                            --create made otherwise\n"
     "      --metrics-file FILE   write the run's figures for Prometheus\n"
     "                            (node_exporter's textfile collector)\n"
     "      --no-progress         no progress line, even on a terminal\n"
@@ -144,6 +148,7 @@ enum {
 	OPT_SAMPLES,
 	OPT_MAX_KEYS,
 	OPT_REPORT,
+	OPT_SCHEMA_REPORT,
 };
 
 static const struct option longopts[] = {
@@ -171,6 +176,7 @@ static const struct option longopts[] = {
 	{ "samples", required_argument, NULL, OPT_SAMPLES },
 	{ "max-keys", required_argument, NULL, OPT_MAX_KEYS },
 	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "schema-report", required_argument, NULL, OPT_SCHEMA_REPORT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -286,6 +292,7 @@ static int parse_options(int argc, char **argv, struct args *a)
 			    cli_number("--max-keys", optarg, 1, 1000000000LL);
 			break;
 		case OPT_REPORT: a->report_path = optarg; break;
+		case OPT_SCHEMA_REPORT: o->schema_report_path = optarg; break;
 		case 'h': return cli_help(usage_text);
 		case 'V': return cli_version();
 		default:
@@ -307,11 +314,12 @@ static int check_options(const struct args *a, int argc)
 	    (a->samples >= 0 || a->max_keys >= 0 || a->report_path))
 		cli_usage_error("--samples, --max-keys and --report go with "
 				"--check");
-	if (a->check && (o->sink.job || o->rejects_path || a->metrics_path ||
-			 o->stats_path || o->sink.commit_every))
+	if (a->check &&
+	    (o->sink.job || o->rejects_path || a->metrics_path ||
+	     o->stats_path || o->sink.commit_every || o->schema_report_path))
 		cli_usage_error("--check writes nothing: --job, --rejects, "
-				"--stats, --metrics-file and --commit-every do "
-				"not apply");
+				"--stats, --schema-report, --metrics-file and "
+				"--commit-every do not apply");
 	if (a->max_set && !o->rejects_path)
 		cli_usage_error("--max-rejects goes with --rejects");
 	if (o->rejects_path &&

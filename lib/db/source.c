@@ -1,4 +1,6 @@
+#include "base/utf8.h"
 #include "db/source_int.h"
+#include "stream/objects.h"
 
 #include "db/pg/pgname.h"
 
@@ -253,4 +255,47 @@ int source_kept_name(const char *x, const char *y, int table)
 {
 	return table ? pgname_same_table(x, y) || pgname_same_table(y, x)
 		     : pgname_same(x, y) || pgname_same(y, x);
+}
+
+struct objects_ctx {
+	struct schema_table *const *tables;
+	size_t n;
+	int whole_db;
+	struct schema_objects *o;
+};
+
+static int object_found(void *ctx, const char *kind, const char *schema,
+			const char *table, const char *name, const char *detail,
+			struct err *e)
+{
+	struct objects_ctx *c = ctx;
+	const char *tn = NULL;
+
+	if (!name || !*name)
+		return 0;
+	/* the source's text shown as it is, or not at all */
+	if (detail && !utf8_valid(detail, strlen(detail)))
+		detail = NULL;
+	if (!table) {
+		if (!c->whole_db)
+			return 0;
+		return schema_objects_add(c->o, kind, NULL, name, detail, e);
+	}
+	for (size_t i = 0; i < c->n && !tn; i++) {
+		const struct schema_table *t = c->tables[i];
+		const char *own = t->table ? t->table : t->name;
+		if (strcmp(own, table) == 0 &&
+		    (!schema || !t->schema || strcmp(t->schema, schema) == 0))
+			tn = t->name;
+	}
+	return tn ? schema_objects_add(c->o, kind, tn, name, detail, e) : 0;
+}
+
+int source_objects(struct source *s, struct schema_table *const *tables,
+		   size_t n, int whole_db, struct schema_objects *o,
+		   struct err *e)
+{
+	struct objects_ctx c = { tables, n, whole_db, o };
+
+	return s->ops->objects(s, object_found, &c, e);
 }

@@ -208,4 +208,22 @@ int source_rows_per_day(struct source *s, const struct schema_table *t,
 			size_t col, unsigned days, char **newest,
 			source_day_fn fn, void *ctx, struct err *e);
 
+/* --- objects: what the stream does not carry (stream/objects.h) ------ */
+
+typedef int (*source_object_fn)(void *ctx, const char *kind, const char *schema,
+				const char *table, const char *name,
+				const char *detail, struct err *e);
+struct schema_objects;
+/*
+ * Append to o what the source holds and the stream does not carry: the
+ * triggers, CHECK constraints, indexes, partitioning, comments, grants
+ * and the like of the n tables given (as source_describe made them, each
+ * object named with its table's stream name), and with whole_db also
+ * what belongs to no table (views, routines, events, sequences, types,
+ * extensions).  Read in the snapshot of source_begin.  -1 with ERR_DB.
+ */
+int source_objects(struct source *s, struct schema_table *const *tables,
+		   size_t n, int whole_db, struct schema_objects *o,
+		   struct err *e);
+
 #endif

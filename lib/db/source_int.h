@@ -27,6 +27,10 @@ struct source_ops {
 	int (*per_day)(struct source *s, const struct schema_table *t,
 		       size_t col, unsigned days, char **newest,
 		       source_day_fn fn, void *ctx, struct err *e);
+	/* every object of the database the stream does not carry, to fn:
+	 * schema (NULL on MySQL) and table NULL for one of no table */
+	int (*objects)(struct source *s, source_object_fn fn, void *ctx,
+		       struct err *e);
 };
 
 struct source {

@@ -561,6 +561,32 @@ out:
 	return 0;
 }
 
+/* The objects frame: what the source holds of these tables (and with
+ * --all-tables, of the whole database) that the stream does not carry.
+ * Part 1 of --part K/N writes it, the other parts not. */
+static int write_objects(struct source *src, const struct extract_opts *o,
+			 const struct table_run *runs, size_t nruns,
+			 struct stream_writer *w, struct err *e)
+{
+	struct schema_objects ob = { 0 };
+	struct schema_table **ts;
+	int rc = -1;
+
+	if (o->part_n > 1 && o->part_k != 1)
+		return 0;
+	if (!(ts = calloc(nruns + 1, sizeof(*ts))))
+		return err_oom(e);
+	for (size_t i = 0; i < nruns; i++)
+		ts[i] = runs[i].t;
+	if (source_objects(src, ts, nruns, o->all_tables, &ob, e) < 0)
+		goto out;
+	rc = ob.n ? stream_writer_add_objects(w, &ob, e) : 0;
+out:
+	schema_objects_release(&ob);
+	free(ts);
+	return rc;
+}
+
 int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
 		struct err *e)
 {
@@ -575,7 +601,8 @@ int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
 		return -1;
 	if (source_begin(src, e) < 0 || plan(src, u, o, &runs, &nruns, e) < 0)
 		goto out;
-	if (!(w = stream_writer_new(out, &o->writer, e)))
+	if (!(w = stream_writer_new(out, &o->writer, e)) ||
+	    write_objects(src, o, runs, nruns, w, e) < 0)
 		goto out;
 	for (size_t i = 0; i < nruns; i++) {
 		struct table_run *r = &runs[i];

@@ -28,6 +28,7 @@ struct load_table {
 	double seconds;
 	cJSON *renamed; /* the names the target holds under others, or NULL */
 	cJSON *notes;	/* what --create made otherwise, or NULL */
+	char *from;	/* the stream's name of the table */
 	/* a table this run created that has foreign keys: its schema, for
 	 * the keys made once every table is in; else NULL */
 	struct schema_table *fk;
@@ -153,6 +154,102 @@ static int write_stats(const char *path, const struct load_table *tabs,
 	if (!cJSON_AddNumberToObject(root, "seconds", seconds))
 		goto oom;
 	rc = jsonfile_write(root, "--stats", path, e);
+	goto out;
+oom:
+	err_oom(e);
+out:
+	cJSON_Delete(root);
+	return rc;
+}
+
+/* The target's name of stream table `from` in this run, or NULL */
+static const char *target_of(const struct load_table *tabs, size_t n,
+			     const char *from)
+{
+	for (size_t i = 0; i < n; i++)
+		if (tabs[i].from && strcmp(tabs[i].from, from) == 0)
+			return tabs[i].name;
+	return NULL;
+}
+
+/*
+ * What of the source's schema the target did not get: the objects the
+ * stream names as not carried (each with its table's target name), and
+ * what --create made otherwise, per table.  A notice with --create; the
+ * JSON to --schema-report.
+ */
+static int schema_report(const struct load_opts *o,
+			 const struct schema_objects *ob,
+			 const struct load_table *tabs, size_t n, struct err *e)
+{
+	cJSON *root, *arr, *counts, *tables;
+	const char *kinds[64];
+	size_t nk = schema_objects_kinds(ob, kinds, 64);
+	int rc = -1;
+
+	if (ob->n && o->sink.create && o->notice) {
+		char line[900];
+		size_t len = (size_t)snprintf(
+		    line, sizeof(line),
+		    "not made: %zu objects of the source the stream names "
+		    "but does not carry (",
+		    ob->n);
+		for (size_t k = 0; k < nk && len < sizeof(line) - 80; k++)
+			len += (size_t)snprintf(
+			    line + len, sizeof(line) - len, "%s%zu %s",
+			    k ? ", " : "", schema_objects_count(ob, kinds[k]),
+			    kinds[k]);
+		snprintf(line + len, sizeof(line) - len, "%s",
+			 o->schema_report_path
+			     ? "); each is in --schema-report"
+			     : "); --schema-report FILE lists them");
+		o->notice(line);
+	}
+	if (!o->schema_report_path)
+		return 0;
+	if (!(root = cJSON_CreateObject()) ||
+	    !(arr = cJSON_AddArrayToObject(root, "not_carried")) ||
+	    !(counts = cJSON_AddObjectToObject(root, "counts")) ||
+	    !(tables = cJSON_AddArrayToObject(root, "tables")))
+		goto oom;
+	for (size_t i = 0; i < ob->n; i++) {
+		const struct schema_object *x = &ob->v[i];
+		cJSON *j = cJSON_CreateObject();
+		const char *tg = x->table ? target_of(tabs, n, x->table) : NULL;
+		if (!j || !cJSON_AddItemToArray(arr, j) ||
+		    !cJSON_AddStringToObject(j, "kind", x->kind) ||
+		    !cJSON_AddStringToObject(j, "name", x->name) ||
+		    (x->table &&
+		     !cJSON_AddStringToObject(j, "table", x->table)) ||
+		    (tg && !cJSON_AddStringToObject(j, "target", tg)) ||
+		    (x->detail &&
+		     !cJSON_AddStringToObject(j, "detail", x->detail)))
+			goto oom;
+	}
+	for (size_t k = 0; k < nk; k++)
+		if (!cJSON_AddNumberToObject(
+			counts, kinds[k],
+			(double)schema_objects_count(ob, kinds[k])))
+			goto oom;
+	for (size_t i = 0; i < n; i++) {
+		cJSON *t = cJSON_CreateObject();
+		if (!t || !cJSON_AddItemToArray(tables, t) ||
+		    !cJSON_AddStringToObject(t, "table",
+					     tabs[i].from ? tabs[i].from
+							  : tabs[i].name) ||
+		    !cJSON_AddStringToObject(t, "target", tabs[i].name) ||
+		    !cJSON_AddBoolToObject(t, "created", tabs[i].created))
+			goto oom;
+		if (tabs[i].notes) {
+			cJSON *r = cJSON_Duplicate(tabs[i].notes, 1);
+			if (!r ||
+			    !cJSON_AddItemToObject(t, "create_notes", r)) {
+				cJSON_Delete(r);
+				goto oom;
+			}
+		}
+	}
+	rc = jsonfile_write(root, "--schema-report", o->schema_report_path, e);
 	goto out;
 oom:
 	err_oom(e);
@@ -537,7 +634,9 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		}
 		skipped = job.skipped;
 	done:
-		if (!(tabs[ntabs].name = strdup(name))) {
+		if (!(tabs[ntabs].name = strdup(name)) ||
+		    !(tabs[ntabs].from = strdup(in_t->name))) {
+			free(tabs[ntabs].name);
 			err_oom(e);
 			goto out;
 		}
@@ -592,6 +691,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	    write_stats(o->stats_path, tabs, ntabs, progress_now() - t0,
 			o->sink.mode == SINK_DELETE, e) < 0)
 		goto out;
+	if (schema_report(o, stream_reader_objects(r), tabs, ntabs, e) < 0)
+		goto out;
 	rc = 0;
 out:
 	if (rj) {
@@ -602,6 +703,7 @@ out:
 		progress_clear(o->progress);
 	for (size_t i = 0; i < ntabs; i++) {
 		free(tabs[i].name);
+		free(tabs[i].from);
 		cJSON_Delete(tabs[i].renamed);
 		cJSON_Delete(tabs[i].notes);
 		schema_table_free(tabs[i].fk);

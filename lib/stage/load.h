@@ -38,12 +38,13 @@ struct load_opts {
 	int keep_case; /* --keep-case: no folding of names (namefold.h) */
 	const struct load_map *maps; /* --table-map FROM=TO */
 	size_t nmaps;
-	const char *in_name;	  /* for messages: a file name or "stdin" */
-	int mode_given;		  /* -m given: else --job picks per table */
-	const char *stats_path;	  /* --stats FILE, or NULL */
-	struct metrics *metrics;  /* --metrics-file: per table, or NULL */
-	const char *rejects_path; /* --rejects FILE, or NULL */
-	uint64_t max_rejects;	  /* past this many, stop (ERR_REJECTS) */
+	const char *in_name;	/* for messages: a file name or "stdin" */
+	int mode_given;		/* -m given: else --job picks per table */
+	const char *stats_path; /* --stats FILE, or NULL */
+	const char *schema_report_path; /* --schema-report FILE, or NULL */
+	struct metrics *metrics;	/* --metrics-file: per table, or NULL */
+	const char *rejects_path;	/* --rejects FILE, or NULL */
+	uint64_t max_rejects;		/* past this many, stop (ERR_REJECTS) */
 	struct progress *progress;
 	uint64_t rejected;	/* out: rows set aside */
 	uint64_t rows, deleted; /* out: rows (delete mode: keys) of the tables

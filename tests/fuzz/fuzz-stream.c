@@ -35,6 +35,7 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "stream/digest.h"
+#include "stream/objects.h"
 #include "stream/rowfmt.h"
 #include "stream/schema.h"
 #include "stream/stream.h"
@@ -251,6 +252,24 @@ static void fuzz_read(const uint8_t *data, size_t size)
 	/* a clean end is the end of the input */
 	if (rc == 0 && stream_reader_offset(r) != size)
 		fuzz_fail("the stream ended before the input", NULL, NULL);
+	/* the objects read are written and read back alike */
+	if (r && stream_reader_objects(r)->n) {
+		const struct schema_objects *o = stream_reader_objects(r);
+		struct schema_objects back = { 0 };
+		char *j = schema_objects_json(o, &s.e);
+		if (!j || schema_objects_parse(&back, j, strlen(j), &s.e) < 0 ||
+		    back.n != o->n)
+			fuzz_fail("objects do not read back", NULL, NULL);
+		for (size_t i = 0; i < o->n; i++)
+			if (strcmp(o->v[i].name, back.v[i].name) != 0 ||
+			    strcmp(o->v[i].kind, back.v[i].kind) != 0 ||
+			    !o->v[i].table != !back.v[i].table ||
+			    !o->v[i].detail != !back.v[i].detail)
+				fuzz_fail("an object reads back changed", NULL,
+					  NULL);
+		free(j);
+		schema_objects_release(&back);
+	}
 out:
 	stream_reader_free(r);
 	free(s.back);

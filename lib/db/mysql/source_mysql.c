@@ -1211,9 +1211,104 @@ out:
 	return rc;
 }
 
+/* --- objects the stream does not carry ----------------------------------
+ * Each query: kind, table (NULL: of no table), name, detail.  What
+ * describe carries is left out: plain BTREE/HASH indexes, MariaDB's
+ * json_valid CHECK of a JSON column. */
+static const char *const my_object_sql[] = {
+	"SELECT 'trigger', EVENT_OBJECT_TABLE, TRIGGER_NAME, "
+	"CONCAT(ACTION_TIMING, ' ', EVENT_MANIPULATION) "
+	"FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() "
+	"ORDER BY 2, 3",
+	"SELECT 'view', NULL, TABLE_NAME, NULL FROM information_schema.VIEWS "
+	"WHERE TABLE_SCHEMA = DATABASE() ORDER BY 3",
+	"SELECT LOWER(ROUTINE_TYPE), NULL, ROUTINE_NAME, NULL "
+	"FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() "
+	"ORDER BY 1, 3",
+	"SELECT 'event', NULL, EVENT_NAME, CONCAT(EVENT_TYPE, ' ', STATUS) "
+	"FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE() "
+	"ORDER BY 3",
+	"SELECT 'index', TABLE_NAME, INDEX_NAME, CONCAT(MAX(INDEX_TYPE), ' (', "
+	"GROUP_CONCAT(COALESCE(COLUMN_NAME, '(expression)'), "
+	"IF(SUB_PART IS NULL, '', CONCAT('(', SUB_PART, ')')) "
+	"ORDER BY SEQ_IN_INDEX SEPARATOR ', '), ')') "
+	"FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+	"AND INDEX_NAME <> 'PRIMARY' GROUP BY TABLE_NAME, INDEX_NAME "
+	"HAVING MAX(INDEX_TYPE NOT IN ('BTREE', 'HASH')) = 1 "
+	"OR MAX(SUB_PART IS NOT NULL) = 1 OR MAX(COLUMN_NAME IS NULL) = 1 "
+	"ORDER BY 2, 3",
+	"SELECT 'partitioning', TABLE_NAME, TABLE_NAME, "
+	"CONCAT(MAX(PARTITION_METHOD), ', ', COUNT(*), ' partitions') "
+	"FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = DATABASE() "
+	"AND PARTITION_NAME IS NOT NULL GROUP BY TABLE_NAME ORDER BY 2",
+	"SELECT 'table comment', TABLE_NAME, TABLE_NAME, TABLE_COMMENT "
+	"FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+	"AND TABLE_TYPE = 'BASE TABLE' AND TABLE_COMMENT <> '' ORDER BY 2",
+	"SELECT 'column comment', TABLE_NAME, COLUMN_NAME, COLUMN_COMMENT "
+	"FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+	"AND COLUMN_COMMENT <> '' ORDER BY 2, ORDINAL_POSITION",
+	"SELECT 'grant', TABLE_NAME, GRANTEE, GROUP_CONCAT(PRIVILEGE_TYPE "
+	"ORDER BY PRIVILEGE_TYPE SEPARATOR ', ') "
+	"FROM information_schema.TABLE_PRIVILEGES "
+	"WHERE TABLE_SCHEMA = DATABASE() GROUP BY TABLE_NAME, GRANTEE "
+	"ORDER BY 2, 3",
+	"SELECT 'grant', NULL, GRANTEE, GROUP_CONCAT(PRIVILEGE_TYPE "
+	"ORDER BY PRIVILEGE_TYPE SEPARATOR ', ') "
+	"FROM information_schema.SCHEMA_PRIVILEGES "
+	"WHERE TABLE_SCHEMA = DATABASE() GROUP BY GRANTEE ORDER BY 3",
+};
+
+/* CHECK constraints: MariaDB's view has TABLE_NAME (and names are per
+ * table), MySQL 8's does not (names are per schema) */
+#define MY_CHECKS_MARIADB                                                      \
+	"SELECT 'check constraint', TABLE_NAME, CONSTRAINT_NAME, "             \
+	"CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "              \
+	"WHERE CONSTRAINT_SCHEMA = DATABASE() "                                \
+	"AND CHECK_CLAUSE NOT REGEXP '^json_valid[(]`[^`]+`[)]$' "             \
+	"ORDER BY 2, 3"
+#define MY_CHECKS_MYSQL8                                                       \
+	"SELECT 'check constraint', tc.TABLE_NAME, tc.CONSTRAINT_NAME, "       \
+	"cc.CHECK_CLAUSE FROM information_schema.TABLE_CONSTRAINTS tc "        \
+	"JOIN information_schema.CHECK_CONSTRAINTS cc "                        \
+	"ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA "                      \
+	"AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME "                         \
+	"WHERE tc.TABLE_SCHEMA = DATABASE() AND tc.CONSTRAINT_TYPE = 'CHECK' " \
+	"ORDER BY 2, 3"
+
+struct my_objects_ctx {
+	source_object_fn fn;
+	void *ctx;
+};
+
+static int my_object_row(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	struct my_objects_ctx *c = ctx;
+
+	(void)lens;
+	if (!v[0] || !v[2])
+		return 0;
+	return c->fn(c->ctx, v[0], NULL, v[1], v[2], v[3], e);
+}
+
+static int my_objects(struct source *s, source_object_fn fn, void *ctx,
+		      struct err *e)
+{
+	struct my_source *m = MY(s);
+	struct my_objects_ctx c = { fn, ctx };
+
+	for (size_t i = 0; i < sizeof(my_object_sql) / sizeof(*my_object_sql);
+	     i++)
+		if (myutil_select(m->conn, my_object_sql[i], NULL, 0, 4,
+				  my_object_row, &c, e) < 0)
+			return -1;
+	return myutil_select(m->conn,
+			     m->mariadb ? MY_CHECKS_MARIADB : MY_CHECKS_MYSQL8,
+			     NULL, 0, 4, my_object_row, &c, e);
+}
+
 static const struct source_ops my_ops = {
 	my_begin, my_list_tables, my_describe, my_open_rows, my_next_row,
-	my_close, my_facts,	  my_server,   my_per_day,
+	my_close, my_facts,	  my_server,   my_per_day,   my_objects,
 };
 
 struct source *source_mysql_open(const struct uri *u,

@@ -263,21 +263,25 @@ static int describe_column(struct schema_column *col, PGresult *c, int i,
  * in the forms PostgreSQL prints for "c >= 0" (and "0 <= c", and the one
  * ferry-load --create makes for a uint64): such a column is "unsigned" in
  * the stream, UNSIGNED on MySQL. */
-#define NONNEGATIVE_CHECK                                                      \
-	"EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid " \
-	"AND k.contype = 'c' AND k.convalidated AND k.conkey = "               \
-	"ARRAY[a.attnum] AND pg_get_constraintdef(k.oid) IN ("                 \
-	"'CHECK ((' || quote_ident(a.attname) || ' >= 0))', "                  \
-	"'CHECK ((0 <= ' || quote_ident(a.attname) || '))', "                  \
-	"'CHECK ((' || quote_ident(a.attname) || ' >= (0)::numeric))', "       \
-	"'CHECK (((0)::numeric <= ' || quote_ident(a.attname) || '))', "       \
-	"'CHECK (((0)::double precision <= ' || quote_ident(a.attname) || "    \
-	"'))', "                                                               \
-	"'CHECK ((' || quote_ident(a.attname) || "                             \
+#define NONNEGATIVE_FORMS(col)                                                 \
+	"('CHECK ((' || quote_ident(" col ") || ' >= 0))', "                   \
+	"'CHECK ((0 <= ' || quote_ident(" col ") || '))', "                    \
+	"'CHECK ((' || quote_ident(" col ") || ' >= (0)::numeric))', "         \
+	"'CHECK (((0)::numeric <= ' || quote_ident(" col ") || '))', "         \
+	"'CHECK ((' || quote_ident(" col ") || "                               \
 	"' >= (0)::double precision))', "                                      \
-	"'CHECK (((' || quote_ident(a.attname) || ' >= (0)::numeric) AND (' "  \
-	"|| quote_ident(a.attname) || "                                        \
-	"' <= ''18446744073709551615''::numeric)))'))"
+	"'CHECK (((0)::double precision <= ' || quote_ident(" col ") || "      \
+	"'))', "                                                               \
+	"'CHECK (((' || quote_ident(" col ") || ' >= (0)::numeric) AND (' "    \
+	"|| quote_ident(" col ") || "                                          \
+	"' <= ''18446744073709551615''::numeric)))')"
+#define NONNEGATIVE_TYPES                                                      \
+	"('int2', 'int4', 'int8', 'numeric', 'float4', 'float8')"
+#define NONNEGATIVE_CHECK                                                        \
+	"EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid "   \
+	"AND k.contype = 'c' AND k.convalidated AND k.conkey = "                 \
+	"ARRAY[a.attnum] AND pg_get_constraintdef(k.oid) IN " NONNEGATIVE_FORMS( \
+	    "a.attname") ")"
 
 /* The table (oid in vals[0]) and its columns, named nsp.rel; NULL with
  * e set. */
@@ -310,8 +314,7 @@ static struct schema_table *describe_columns(struct pg_source *p,
 	    "CASE WHEN has_sequence_privilege(s.seqrelid, 'SELECT, USAGE') "
 	    "THEN COALESCE(pg_sequence_last_value(s.seqrelid)::numeric + "
 	    "s.seqincrement, s.seqstart) END, s.seqincrement, a.attgenerated, "
-	    "t.typname IN ('int2', 'int4', 'int8', 'numeric', 'float4', "
-	    "'float8') AND " NONNEGATIVE_CHECK " "
+	    "t.typname IN " NONNEGATIVE_TYPES " AND " NONNEGATIVE_CHECK " "
 	    "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
 	    "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid "
 	    "AND d.adnum = a.attnum "
@@ -1307,9 +1310,169 @@ out:
 	return rc;
 }
 
+/* --- objects the stream does not carry ----------------------------------
+ * Each query: kind, schema, table (both NULL: of no table), name, detail;
+ * objects of extensions and of PostgreSQL's own schemas left out, and
+ * what describe carries: btree indexes on plain columns without a
+ * predicate, a CHECK (c >= 0) of a number. */
+#define PG_USER_NS(n)                                                          \
+	n ".nspname NOT IN ('pg_catalog', 'information_schema') AND " n        \
+	  ".nspname NOT LIKE 'pg\\_toast%' AND " n                             \
+	  ".nspname NOT LIKE 'pg\\_temp\\_%'"
+#define PG_NOT_EXT(oid)                                                        \
+	"NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.objid = " oid           \
+	" AND x.deptype = 'e')"
+#define PG_QNAME                                                               \
+	"CASE WHEN n.nspname = 'public' THEN quote_ident(c.relname) "          \
+	"ELSE quote_ident(n.nspname) || '.' || quote_ident(c.relname) END"
+static const char *const pg_object_sql[] = {
+	"SELECT 'trigger', n.nspname, c.relname, t.tgname, "
+	"pg_get_triggerdef(t.oid) FROM pg_trigger t "
+	"JOIN pg_class c ON c.oid = t.tgrelid "
+	"JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE NOT t.tgisinternal AND " PG_USER_NS("n") " ORDER BY 2, 3, 4",
+	"SELECT 'index', n.nspname, c.relname, ic.relname, "
+	"pg_get_indexdef(i.indexrelid) FROM pg_index i "
+	"JOIN pg_class ic ON ic.oid = i.indexrelid "
+	"JOIN pg_class c ON c.oid = i.indrelid "
+	"JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"JOIN pg_am am ON am.oid = ic.relam "
+	"WHERE NOT i.indisprimary AND " PG_USER_NS(
+	    "n") " AND "
+		 "(i.indexprs IS NOT NULL OR i.indpred IS NOT NULL "
+		 "OR am.amname <> 'btree' OR 0 = ANY (i.indkey::int2[])) "
+		 "AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
+		 "WHERE k.conindid = i.indexrelid AND k.contype = 'x') "
+		 "ORDER BY 2, 3, 4",
+	"SELECT CASE k.contype WHEN 'c' THEN 'check constraint' "
+	"ELSE 'exclusion constraint' END, n.nspname, c.relname, k.conname, "
+	"pg_get_constraintdef(k.oid) FROM pg_constraint k "
+	"JOIN pg_class c ON c.oid = k.conrelid "
+	"JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE k.contype IN ('c', 'x') AND " PG_USER_NS(
+	    "n") " "
+		 "AND NOT (k.contype = 'c' AND k.convalidated "
+		 "AND array_length(k.conkey, 1) = 1 AND EXISTS (SELECT 1 "
+		 "FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid "
+		 "WHERE a.attrelid = k.conrelid AND a.attnum = k.conkey[1] "
+		 "AND ty.typname IN " NONNEGATIVE_TYPES " "
+		 "AND pg_get_constraintdef(k.oid) IN " NONNEGATIVE_FORMS(
+		     "a.attname") ")) ORDER BY 2, 3, 4",
+	"SELECT 'partitioning', n.nspname, c.relname, c.relname, "
+	"pg_get_partkeydef(c.oid) FROM pg_class c "
+	"JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE c.relkind = 'p' AND " PG_USER_NS("n") " ORDER BY 2, 3",
+	"SELECT 'inheritance', n.nspname, c.relname, "
+	"CASE WHEN pn.nspname = 'public' THEN quote_ident(pc.relname) "
+	"ELSE quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) END, "
+	"'inherits from it' FROM pg_inherits h "
+	"JOIN pg_class c ON c.oid = h.inhrelid "
+	"JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"JOIN pg_class pc ON pc.oid = h.inhparent "
+	"JOIN pg_namespace pn ON pn.oid = pc.relnamespace "
+	"WHERE NOT c.relispartition AND " PG_USER_NS("n") " ORDER BY 2, 3, 4",
+	"SELECT 'table comment', n.nspname, c.relname, c.relname, "
+	"d.description FROM pg_description d "
+	"JOIN pg_class c ON d.classoid = 'pg_class'::regclass "
+	"AND d.objoid = c.oid AND d.objsubid = 0 "
+	"JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE c.relkind IN ('r', 'p') AND " PG_USER_NS("n") " ORDER BY 2, 3",
+	"SELECT 'column comment', n.nspname, c.relname, a.attname, "
+	"d.description FROM pg_description d "
+	"JOIN pg_class c ON d.classoid = 'pg_class'::regclass "
+	"AND d.objoid = c.oid "
+	"JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid "
+	"JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE d.objsubid > 0 AND c.relkind IN ('r', 'p') AND " PG_USER_NS(
+	    "n") " ORDER BY 2, 3, a.attnum",
+	"SELECT 'grant', n.nspname, c.relname, "
+	"CASE WHEN g.grantee = 0 THEN 'PUBLIC' "
+	"ELSE pg_get_userbyid(g.grantee) END, "
+	"string_agg(g.privilege_type, ', ' ORDER BY g.privilege_type) "
+	"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"CROSS JOIN LATERAL aclexplode(c.relacl) g "
+	"WHERE c.relkind IN ('r', 'p') AND g.grantee <> c.relowner AND " PG_USER_NS(
+	    "n") " GROUP BY 2, 3, 4 ORDER BY 2, 3, 4",
+	"SELECT 'policy', n.nspname, c.relname, p.polname, "
+	"pg_get_expr(p.polqual, p.polrelid) FROM pg_policy p "
+	"JOIN pg_class c ON c.oid = p.polrelid "
+	"JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE " PG_USER_NS("n") " ORDER BY 2, 3, 4",
+	"SELECT 'row level security', n.nspname, c.relname, c.relname, "
+	"CASE WHEN c.relforcerowsecurity THEN 'forced' ELSE 'enabled' END "
+	"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE c.relrowsecurity AND " PG_USER_NS("n") " ORDER BY 2, 3",
+	"SELECT 'rule', schemaname, tablename, rulename, definition "
+	"FROM pg_rules WHERE schemaname NOT IN ('pg_catalog', "
+	"'information_schema') ORDER BY 2, 3, 4",
+	/* of no table */
+	"SELECT CASE c.relkind WHEN 'v' THEN 'view' "
+	"ELSE 'materialized view' END, NULL, NULL, " PG_QNAME ", NULL "
+	"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE c.relkind IN ('v', 'm') AND " PG_USER_NS("n") " AND " PG_NOT_EXT(
+	    "c.oid") " ORDER BY 1, 4",
+	"SELECT 'sequence', NULL, NULL, " PG_QNAME ", NULL "
+	"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE c.relkind = 'S' AND " PG_USER_NS("n") " AND " PG_NOT_EXT(
+	    "c.oid") " AND NOT EXISTS (SELECT 1 FROM pg_depend d "
+		     "WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid "
+		     "AND d.deptype IN ('a', 'i')) ORDER BY 4",
+	"SELECT CASE p.prokind WHEN 'p' THEN 'procedure' "
+	"WHEN 'a' THEN 'aggregate' ELSE 'function' END, NULL, NULL, "
+	"CASE WHEN n.nspname = 'public' THEN quote_ident(p.proname) "
+	"ELSE quote_ident(n.nspname) || '.' || quote_ident(p.proname) END "
+	"|| '(' || pg_get_function_identity_arguments(p.oid) || ')', NULL "
+	"FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+	"WHERE " PG_USER_NS("n") " AND " PG_NOT_EXT("p.oid") " ORDER BY 1, 4",
+	"SELECT CASE t.typtype WHEN 'd' THEN 'domain' "
+	"WHEN 'r' THEN 'range type' WHEN 'e' THEN 'enum type' "
+	"ELSE 'composite type' END, NULL, NULL, "
+	"CASE WHEN n.nspname = 'public' THEN quote_ident(t.typname) "
+	"ELSE quote_ident(n.nspname) || '.' || quote_ident(t.typname) END, "
+	"NULL FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+	"WHERE " PG_USER_NS("n") " AND " PG_NOT_EXT(
+	    "t.oid") " AND "
+		     "(t.typtype IN ('d', 'r') OR (t.typtype = 'c' AND "
+		     "(SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c') "
+		     "OR (t.typtype = 'e' AND NOT EXISTS (SELECT 1 FROM pg_attribute a "
+		     "JOIN pg_class c ON c.oid = a.attrelid WHERE a.atttypid = t.oid "
+		     "AND c.relkind IN ('r', 'p') AND NOT a.attisdropped))) ORDER BY 1, 4",
+	"SELECT 'extension', NULL, NULL, extname, extversion "
+	"FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 4",
+	"SELECT 'event trigger', NULL, NULL, evtname, evtevent "
+	"FROM pg_event_trigger ORDER BY 4",
+};
+
+static int pg_objects(struct source *s, source_object_fn fn, void *ctx,
+		      struct err *e)
+{
+	struct pg_source *p = PG(s);
+
+	for (size_t i = 0; i < sizeof(pg_object_sql) / sizeof(*pg_object_sql);
+	     i++) {
+		PGresult *r = pg_query(p, pg_object_sql[i], 0, NULL, e);
+		if (!r)
+			return -1;
+		for (int k = 0; k < PQntuples(r); k++) {
+			const char *v[5];
+			for (int c = 0; c < 5; c++)
+				v[c] = PQgetisnull(r, k, c)
+					   ? NULL
+					   : PQgetvalue(r, k, c);
+			if (v[0] && v[3] &&
+			    fn(ctx, v[0], v[1], v[2], v[3], v[4], e) < 0) {
+				PQclear(r);
+				return -1;
+			}
+		}
+		PQclear(r);
+	}
+	return 0;
+}
+
 static const struct source_ops pg_ops = {
 	pg_begin, pg_list_tables, pg_describe, pg_open_rows, pg_next_row,
-	pg_close, pg_facts,	  pg_server,   pg_per_day,
+	pg_close, pg_facts,	  pg_server,   pg_per_day,   pg_objects,
 };
 
 struct source *source_pg_open(const struct uri *u, const struct source_opts *o,
