@@ -561,9 +561,10 @@ out:
 	return 0;
 }
 
-/* The objects frame: what the source holds of these tables (and with
- * --all-tables, of the whole database) that the stream does not carry.
- * Part 1 of --part K/N writes it, the other parts not. */
+/* The preview frame (the tables' schemas) and the objects frame: what
+ * the source holds of these tables (and with --all-tables, of the whole
+ * database) that the stream does not carry, which only part 1 of
+ * --part K/N writes. */
 static int write_objects(struct source *src, const struct extract_opts *o,
 			 const struct table_run *runs, size_t nruns,
 			 struct stream_writer *w, struct err *e)
@@ -572,12 +573,18 @@ static int write_objects(struct source *src, const struct extract_opts *o,
 	struct schema_table **ts;
 	int rc = -1;
 
-	if (o->part_n > 1 && o->part_k != 1)
-		return 0;
 	if (!(ts = calloc(nruns + 1, sizeof(*ts))))
 		return err_oom(e);
 	for (size_t i = 0; i < nruns; i++)
 		ts[i] = runs[i].t;
+	/* the tables to come, so that a load checks each before a row */
+	if (stream_writer_add_preview(w, (const struct schema_table *const *)ts,
+				      nruns, e) < 0)
+		goto out;
+	if (o->part_n > 1 && o->part_k != 1) {
+		rc = 0;
+		goto out;
+	}
 	if (source_objects(src, ts, nruns, o->all_tables, &ob, e) < 0)
 		goto out;
 	rc = ob.n ? stream_writer_add_objects(w, &ob, e) : 0;

@@ -9,9 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/jsonfile.h"
+#include "db/engine.h"
 #include "db/resume.h"
+#include "db/source.h"
 #include "stream/rejects.h"
 #include "stream/stream.h"
 
@@ -506,6 +509,124 @@ static int load_foreign_keys(const struct load_opts *o, struct sink *s,
 	return 0;
 }
 
+/* --- --create: every table checked before the first row ---------------- */
+
+static int held(const char *name, void *ctx)
+{
+	const struct engine *en = ((void **)ctx)[1];
+	char **names = ((void **)ctx)[0];
+
+	for (char **p = names; p && *p; p++)
+		if ((en->names_nocase ? strcasecmp : strcmp)(*p, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * With --create and the stream's preview of its tables: each table the
+ * target lacks must be one --create can make (its names and its DDL, as
+ * --check judges them), or nothing is written.  One refusal is the error
+ * it would be at its table; several are a notice each and one error.
+ */
+static int preflight_create(const struct uri *u, const struct load_opts *o,
+			    const struct schema_table *const *pv, size_t n,
+			    struct err *e)
+{
+	const struct engine *en = engine_of(u->engine);
+	struct source_opts so;
+	struct source *src = NULL;
+	struct engine_run *run = NULL;
+	struct namefold_run *fr = NULL;
+	struct engine_names nm;
+	char **names = NULL;
+	size_t nnames = 0, bad = 0;
+	void *ctx[2];
+	struct err first;
+	struct create_notes refusals = { 0 };
+	unsigned flags =
+	    (o->sink.case_sensitive ? ENGINE_CREATE_CASE_SENSITIVE : 0) |
+	    (o->sink.enum_check ? ENGINE_CREATE_ENUM_CHECK : 0);
+	int rc = -1;
+
+	if (!en)
+		return 0;
+	memset(&so, 0, sizeof(so));
+	memset(&nm, 0, sizeof(nm));
+	err_init(&first);
+	so.defaults_file = o->sink.defaults_file;
+	so.connect_timeout = o->sink.connect_timeout;
+	so.read_timeout = o->sink.read_timeout;
+	if (!(run = engine_run_new(en, e)) || !(fr = namefold_run_new(e)) ||
+	    !(src = source_open(u, &so, e)) || source_begin(src, e) < 0 ||
+	    source_list_tables(src, &names, &nnames, e) < 0)
+		goto out;
+	ctx[0] = names;
+	ctx[1] = (void *)en;
+	for (size_t i = 0; i < n; i++) {
+		struct schema_table *ft = NULL;
+		const struct schema_table *t;
+		const char *name;
+		struct err why[3], w;
+		int nwhy = 0;
+
+		err_init(&w);
+		err_init(&why[0]);
+		err_init(&why[1]);
+		err_init(&why[2]);
+		if (load_fold(u->engine, o->maps, o->nmaps, o->keep_case, pv[i],
+			      &ft, &name, fr, &w) < 0) {
+			if (w.class == ERR_SYSTEM) {
+				*e = w;
+				goto out;
+			}
+			name = pv[i]->name;
+		} else {
+			t = ft ? ft : pv[i];
+			if (engine_names(run, t, name, held, ctx, 1, &nm, why,
+					 &nwhy, e) < 0) {
+				schema_table_free(ft);
+				goto out;
+			}
+			if (nwhy)
+				w = why[0];
+			else if (!held(nm.table, ctx) &&
+				 engine_create_refusal(en, t, &nm, flags, NULL,
+						       &w) == 0)
+				err_init(&w);
+		}
+		if (w.class == ERR_STREAM)
+			err_prefix_place(&w, "table %s", name);
+		else if (w.class)
+			err_prefix(&w, "table %s", name);
+		schema_table_free(ft); /* name may be its */
+		if (!w.class)
+			continue;
+		if (!bad++)
+			first = w;
+		if (create_notes_add(&refusals, e, "--create cannot make %s",
+				     w.msg) < 0)
+			goto out;
+	}
+	if (bad == 1)
+		*e = first;
+	for (size_t i = 0; bad > 1 && o->notice && i < refusals.n; i++)
+		o->notice(refusals.msg[i]);
+	if (bad > 1)
+		err_set(e, first.class,
+			"--create cannot make %zu of the stream's %zu tables "
+			"(each named above); nothing was written",
+			bad, n);
+	rc = bad ? -1 : 0;
+out:
+	engine_names_release(en, &nm);
+	create_notes_release(&refusals);
+	source_names_free(names);
+	source_close(src);
+	namefold_run_free(fr);
+	engine_run_free(run);
+	return rc;
+}
+
 int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 {
 	struct rejects *rj = NULL;
@@ -545,10 +666,17 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	while ((trc = stream_reader_next_table(r, &in_t, e)) == 1) {
 		const char *name;
 		const struct value *row;
+		const struct schema_table *const *pv;
+		size_t npv;
 		struct sink_table_stats st;
 		double ts = progress_now();
 		uint64_t skipped = 0;
 		int rrc;
+		/* before the first row: every table --create must make */
+		if (!ntabs && so.create &&
+		    (npv = stream_reader_preview(r, &pv)) > 0 &&
+		    preflight_create(u, o, pv, npv, e) < 0)
+			goto out;
 		schema_table_free(ft);
 		ft = NULL;
 		if (load_fold(u->engine, o->maps, o->nmaps, o->keep_case, in_t,

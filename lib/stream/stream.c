@@ -57,6 +57,7 @@ static const char *kind_name(unsigned kind)
 	case STREAM_FRAME_TABLE_END: return "table-end";
 	case STREAM_FRAME_STREAM_END: return "stream-end";
 	case STREAM_FRAME_OBJECTS: return "objects";
+	case STREAM_FRAME_PREVIEW: return "preview";
 	default: return "unknown";
 	}
 }
@@ -175,7 +176,7 @@ static int w_frame(struct stream_writer *w, unsigned kind, const void *raw,
 		}
 	}
 	/* readers before 1.3 skip what they do not know */
-	if (kind == STREAM_FRAME_OBJECTS)
+	if (kind == STREAM_FRAME_OBJECTS || kind == STREAM_FRAME_PREVIEW)
 		flags |= STREAM_FLAG_SKIPPABLE;
 	h[0] = (unsigned char)kind;
 	h[1] = (unsigned char)flags;
@@ -603,6 +604,44 @@ int stream_writer_add_objects(struct stream_writer *w,
 	return rc;
 }
 
+int stream_writer_add_preview(struct stream_writer *w,
+			      const struct schema_table *const *tables,
+			      size_t n, struct err *e)
+{
+	struct buf b;
+	int rc = -1;
+
+	if (w->in_table)
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: a preview inside a table");
+	if (n > STREAM_MAX_PREVIEW)
+		return 0; /* too many to list: the load checks as it goes */
+	buf_init(&b, STREAM_MAX_FRAME);
+	if (buf_adds(&b, "{\"tables\":[", e) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		char *j = schema_table_to_json(tables[i], e);
+		int arc;
+		if (!j)
+			goto out;
+		arc = (i && buf_addc(&b, ',', e) < 0) || buf_adds(&b, j, e) < 0;
+		free(j);
+		if (arc) {
+			/* over the frame's limit: no preview at all */
+			rc = e->class == ERR_SYSTEM ? -1 : 0;
+			if (rc == 0)
+				err_init(e);
+			goto out;
+		}
+	}
+	if (buf_adds(&b, "]}", e) < 0)
+		goto out;
+	rc = w_frame(w, STREAM_FRAME_PREVIEW, b.data, b.len, 0, 1, e);
+out:
+	buf_release(&b);
+	return rc;
+}
+
 int stream_writer_finish(struct stream_writer *w, struct err *e)
 {
 	unsigned char p[40];
@@ -668,7 +707,9 @@ struct stream_reader {
 	struct stream_totals tot_told;
 	uint64_t skipped;
 	struct schema_objects objects; /* of every objects frame read */
-	struct err *e;		       /* of the call in progress */
+	struct schema_table **preview; /* of the last preview frame */
+	size_t npreview;
+	struct err *e; /* of the call in progress */
 };
 
 /*
@@ -721,6 +762,8 @@ struct stream_reader *stream_reader_new(FILE *in, const char *name,
 	return r;
 }
 
+static void r_preview_free(struct stream_reader *r);
+
 void stream_reader_free(struct stream_reader *r)
 {
 	if (!r)
@@ -732,6 +775,7 @@ void stream_reader_free(struct stream_reader *r)
 	buf_release(&r->wm.enc);
 	schema_table_free(r->t);
 	schema_objects_release(&r->objects);
+	r_preview_free(r);
 	free(r->row);
 	free(r->name);
 	free(r);
@@ -1187,11 +1231,75 @@ static int r_objects(struct stream_reader *r, const struct payload *pl)
 	return 0;
 }
 
+static void r_preview_free(struct stream_reader *r)
+{
+	for (size_t i = 0; i < r->npreview; i++)
+		schema_table_free(r->preview[i]);
+	free(r->preview);
+	r->preview = NULL;
+	r->npreview = 0;
+}
+
+/* A preview frame, outside a table: the schemas of the tables to come. */
+static int r_preview(struct stream_reader *r, const struct payload *pl)
+{
+	struct json_node *j;
+	const struct json_node *arr;
+	int rc = -1;
+
+	if (r->count)
+		return r_fail(r, r->frame_off,
+			      "preview frame with count %" PRIu32
+			      " (must be 0)",
+			      r->count);
+	r_preview_free(r);
+	if (!(j = json_parse((const char *)pl->p, pl->len, r->e)))
+		goto bad;
+	arr = j->kind == JSON_OBJECT ? json_get(j, "tables") : NULL;
+	if (json_check_strict(j, r->e) < 0)
+		goto bad;
+	if (!arr || arr->kind != JSON_ARRAY || arr->n > STREAM_MAX_PREVIEW) {
+		err_set(r->e, ERR_STREAM,
+			"must be an object with an array \"tables\" of at "
+			"most %d",
+			STREAM_MAX_PREVIEW);
+		goto bad;
+	}
+	if (!(r->preview = calloc(arr->n + 1, sizeof(*r->preview)))) {
+		err_oom(r->e);
+		goto out;
+	}
+	for (size_t i = 0; i < arr->n; i++) {
+		const struct json_node *x = &arr->kids[i];
+		if (!(r->preview[i] =
+			  schema_table_parse(x->raw, x->rawlen, r->e))) {
+			err_prefix(r->e, "tables[%zu]", i);
+			goto bad;
+		}
+		r->npreview++;
+	}
+	rc = 0;
+	goto out;
+bad:
+	r_preview_free(r);
+	err_prefix(r->e, "byte %" PRIu64 ": preview frame", r->frame_off);
+out:
+	json_free(j);
+	return rc;
+}
+
+size_t stream_reader_preview(const struct stream_reader *r,
+			     const struct schema_table *const **tables)
+{
+	*tables = (const struct schema_table *const *)r->preview;
+	return r->npreview;
+}
+
 /* Handle a frame that is not the one expected here. */
 static int r_other_frame(struct stream_reader *r, const char *where)
 {
 	if (r->kind >= STREAM_FRAME_TABLE_BEGIN &&
-	    r->kind <= STREAM_FRAME_OBJECTS)
+	    r->kind <= STREAM_FRAME_PREVIEW)
 		return r_fail(r, r->frame_off, "unexpected %s frame %s",
 			      kind_name(r->kind), where);
 	if (r->flags & STREAM_FLAG_SKIPPABLE) {
@@ -1397,6 +1505,11 @@ int stream_reader_next_table(struct stream_reader *r,
 			r->tot_seen.frames++;
 			if (r->kind == STREAM_FRAME_OBJECTS) {
 				if (r_objects(r, &pl) < 0)
+					return -1;
+				break;
+			}
+			if (r->kind == STREAM_FRAME_PREVIEW) {
+				if (r_preview(r, &pl) < 0)
 					return -1;
 				break;
 			}

@@ -10,7 +10,8 @@
  *   frame      = 28-byte frame header, then stored_len payload bytes
  *   frame header:
  *      0 u8  kind     1 table-begin, 2 rows, 3 table-end, 4 stream-end,
- *                     5 objects (skippable; objects.h)
+ *                     5 objects (skippable; objects.h), 6 preview
+ *                     (skippable; the tables' schemas up front)
  *      1 u8  flags    bit 0 skippable, bit 1 zstd; the rest reserved (0)
  *      2 u16 reserved (0)
  *      4 u32 stored_len   payload bytes in the stream
@@ -72,7 +73,12 @@ enum stream_frame_kind {
 	STREAM_FRAME_TABLE_END = 3,
 	STREAM_FRAME_STREAM_END = 4,
 	STREAM_FRAME_OBJECTS = 5, /* 1.3, skippable: what is not carried */
+	STREAM_FRAME_PREVIEW = 6, /* 1.3, skippable: the tables to come */
 };
+
+/* tables a preview frame lists at most (a writer leaves out the frame
+ * for more) */
+#define STREAM_MAX_PREVIEW 100000
 
 enum stream_frame_flags {
 	STREAM_FLAG_SKIPPABLE = 1 << 0,
@@ -140,6 +146,14 @@ int stream_writer_end_table(struct stream_writer *w, struct err *e);
 int stream_writer_add_objects(struct stream_writer *w,
 			      const struct schema_objects *o, struct err *e);
 
+/* Write a preview frame (kind 6, skippable) outside a table: the
+ * schemas of the n tables the stream will hold, in order, so that a load
+ * can check every table before its first row.  Nothing is written when
+ * they do not fit one frame. */
+int stream_writer_add_preview(struct stream_writer *w,
+			      const struct schema_table *const *tables,
+			      size_t n, struct err *e);
+
 /* Write the stream-end frame and flush `out`. */
 int stream_writer_finish(struct stream_writer *w, struct err *e);
 
@@ -200,6 +214,11 @@ uint64_t stream_reader_row_number(const struct stream_reader *r);
  * inside a table is an error). */
 const struct schema_objects *stream_reader_objects(
     const struct stream_reader *r);
+
+/* The tables of the last preview frame read (borrowed), their number;
+ * 0 when there was none. */
+size_t stream_reader_preview(const struct stream_reader *r,
+			     const struct schema_table *const **tables);
 
 /* Unknown skippable frames skipped so far. */
 uint64_t stream_reader_skipped_frames(const struct stream_reader *r);

@@ -770,11 +770,46 @@ static int pass_objects(struct stream_reader *r, struct stream_writer *w,
 	return stream_writer_add_objects(w, &part, e);
 }
 
+/* The preview of the tables to come, as the spec makes them (a table
+ * it skips left out), passed on once. */
+static int pass_preview(struct spec *s, struct stream_reader *r,
+			struct stream_writer *w, struct err *e)
+{
+	const struct schema_table *const *pv;
+	size_t n = stream_reader_preview(r, &pv), k = 0;
+	struct schema_table **out;
+	int rc = -1;
+
+	if (!n)
+		return 0;
+	if (!(out = calloc(n, sizeof(*out))))
+		return err_oom(e);
+	for (size_t i = 0; i < n; i++) {
+		struct spec_plan *p;
+		if (spec_plan_new(s, pv[i], &p, e) < 0)
+			goto out;
+		if (!p)
+			continue;
+		out[k] = schema_table_copy(p->out, e);
+		spec_plan_free(p);
+		if (!out[k++])
+			goto out;
+	}
+	rc = stream_writer_add_preview(
+	    w, (const struct schema_table *const *)out, k, e);
+out:
+	for (size_t i = 0; i < k; i++)
+		schema_table_free(out[i]);
+	free(out);
+	return rc;
+}
+
 int transform_run(struct spec *s, FILE *in, const char *in_name,
 		  struct stream_writer *w, struct rejects *rj,
 		  struct transform_stats *st, struct err *e)
 {
 	size_t objects_done = 0;
+	int preview_done = 0;
 	struct stream_reader *r = stream_reader_new(in, in_name, e);
 	const struct schema_table *t;
 	struct spec_plan *p = NULL;
@@ -789,6 +824,8 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 		int rrc;
 
 		st->tables_in++;
+		if (!preview_done++ && pass_preview(s, r, w, e) < 0)
+			goto out;
 		if (pass_objects(r, w, &objects_done, e) < 0)
 			goto out;
 		spec_plan_free(p);

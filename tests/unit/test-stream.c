@@ -1399,7 +1399,7 @@ static void test_unknown_frames(void)
 	    e.msg);
 	buf_release(&o);
 
-	with_extra_frame(&m, 1, 0x06, STREAM_FLAG_SKIPPABLE, "in a table", 10,
+	with_extra_frame(&m, 1, 0x07, STREAM_FLAG_SKIPPABLE, "in a table", 10,
 			 0, 1, &o);
 	TAP_CHECK(
 	    read_all(o.data, o.len, &res, &e) == 0 && res.skipped == 1 &&
@@ -1896,6 +1896,11 @@ static void test_objects_writer(void)
 	fclose(m.f);
 	free(m.data);
 	w = w_open(&m, 1, 4096);
+	{
+		const struct schema_table *pt[1] = { t };
+		if (stream_writer_add_preview(w, pt, 1, &e) < 0)
+			abort();
+	}
 	if (stream_writer_add_objects(w, &o, &e) < 0 ||
 	    write_tags(w, t, ids, labels, 1, NULL) < 0 || w_close(&m, w) < 0)
 		abort();
@@ -1903,6 +1908,19 @@ static void test_objects_writer(void)
 		   "a stream with an objects frame reads (%s)", e.msg);
 	TAP_CHECK(res.tables == 1 && res.rows == 1 && res.skipped == 0,
 		  "its table and row are there, nothing skipped");
+	{
+		FILE *f = fmemopen(m.data, m.len, "rb");
+		struct stream_reader *r = stream_reader_new(f, "mem", &e);
+		const struct schema_table *rt, *const *pv = NULL;
+		size_t npv = 0;
+		if (r && stream_reader_next_table(r, &rt, &e) == 1)
+			npv = stream_reader_preview(r, &pv);
+		TAP_CHECK(npv == 1 && strcmp(pv[0]->name, "tags") == 0 &&
+			      pv[0]->ncols == t->ncols,
+			  "the preview frame gives the table before its rows");
+		stream_reader_free(r);
+		fclose(f);
+	}
 	free(m.data);
 	schema_objects_release(&o);
 	schema_table_free(t);
