@@ -188,4 +188,42 @@ test_expect_success 'PostgreSQL --all-tables: also views, routines, sequences, t
 	! grep "users_karma," got && ! grep "users_pkey" got
 '
 
+test_expect_success 'PostgreSQL -> PostgreSQL: a free sequence is made at the source'"'"'s next value' '
+	pg_sql "SELECT nextval('"'"'app.ticket_no'"'"'), nextval('"'"'app.ticket_no'"'"')" >/dev/null &&
+	pg_in postgres -c "DROP DATABASE IF EXISTS \"${TEST_DB}_pg\"" \
+		-c "CREATE DATABASE \"${TEST_DB}_pg\"" 2>/dev/null &&
+	ferry-extract "$PG_URI" --all-tables -o pgall.ferry &&
+	ferry-load "$PG_BASE dbname=${TEST_DB}_pg" --create --schema-report seq.json <pgall.ferry 2>err &&
+	test_grep "sequences: 1 made, 0 moved on to the source'"'"'s next value, 0 already there or past it, 0 not in the target" err &&
+	test "$(pg_in "${TEST_DB}_pg" -c "SELECT nextval('"'"'app.ticket_no'"'"')")" = 3252 &&
+	test "$(jq -r ".sequences[0].outcome" seq.json)" = made &&
+	test "$(jq -r "[.not_carried[] | select(.kind == \"sequence\")] | length" seq.json)" = 0
+'
+
+test_expect_success 'a sequence the target has moves on to the source'"'"'s value, never back' '
+	pg_sql "SELECT setval('"'"'app.ticket_no'"'"', 5000)" >/dev/null &&
+	ferry-extract "$PG_URI" --all-tables -o pgall2.ferry &&
+	ferry-load "$PG_BASE dbname=${TEST_DB}_pg" -m truncate <pgall2.ferry 2>err &&
+	test_grep "sequences: 0 made, 1 moved on" err &&
+	test "$(pg_in "${TEST_DB}_pg" -c "SELECT nextval('"'"'app.ticket_no'"'"')")" = 5001 &&
+	pg_in "${TEST_DB}_pg" -c "SELECT setval('"'"'app.ticket_no'"'"', 9000)" >/dev/null &&
+	ferry-load "$PG_BASE dbname=${TEST_DB}_pg" -m truncate <pgall2.ferry 2>err &&
+	test_grep "1 already there or past it" err &&
+	test "$(pg_in "${TEST_DB}_pg" -c "SELECT nextval('"'"'app.ticket_no'"'"')")" = 9001
+'
+
+test_expect_success 'without --create a sequence the target lacks is named, not made' '
+	pg_in "${TEST_DB}_pg" -c "DROP SEQUENCE app.ticket_no" &&
+	ferry-load "$PG_BASE dbname=${TEST_DB}_pg" -m truncate --schema-report seq2.json <pgall2.ferry 2>err &&
+	test_grep "1 not in the target (--create makes them)" err &&
+	test "$(jq -r ".sequences[0].outcome" seq2.json)" = absent &&
+	test "$(jq -r ".not_carried[] | select(.kind == \"sequence\") | .name" seq2.json)" = app.ticket_no
+'
+
+test_expect_success 'PostgreSQL -> MariaDB: sequences are named, not made' '
+	my_in mysql -e "DROP DATABASE IF EXISTS \`${TEST_DB}_my\`; CREATE DATABASE \`${TEST_DB}_my\`" &&
+	ferry-load "mysql://root@localhost/${TEST_DB}_my?socket=$FERRY_TEST_MYSQL_SOCKET" --create <pgall2.ferry 2>err &&
+	test_grep "sequences: 1 of the source not made (the target has no sequences ferry makes)" err
+'
+
 test_done

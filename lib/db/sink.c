@@ -60,6 +60,13 @@ int sink_foreign_keys(struct sink *s, const struct schema_table *t,
 	return s->ops->foreign_keys(s, t, name, refs, notes, e);
 }
 
+int sink_sequence(struct sink *s, const struct schema_sequence *q, int create,
+		  enum sink_seq_outcome *out, struct err *e)
+{
+	*out = SINK_SEQ_UNSUPPORTED;
+	return s->ops->sequence ? s->ops->sequence(s, q, create, out, e) : 0;
+}
+
 void sink_abort_table(struct sink *s, const char *why)
 {
 	s->ops->abort_table(s, why);

@@ -147,6 +147,23 @@ void sink_abort_table(struct sink *s, const char *why);
 void sink_close(struct sink *s);
 
 /*
+ * A sequence no column owns (stream/objects.h): made when the target has
+ * none of that name and create is set (its schema too), and moved on to
+ * the source's next value when the target's is behind it, never back.
+ * Outside a table's transaction.  -1 with ERR_DB.
+ */
+struct schema_sequence;
+enum sink_seq_outcome {
+	SINK_SEQ_UNSUPPORTED, /* the target engine has none */
+	SINK_SEQ_ABSENT,      /* not there, and not made (no create) */
+	SINK_SEQ_MADE,	      /* made, at the source's next value */
+	SINK_SEQ_MOVED,	      /* there, moved on to the source's next value */
+	SINK_SEQ_AHEAD,	      /* there, already at or past it: left alone */
+};
+int sink_sequence(struct sink *s, const struct schema_sequence *q, int create,
+		  enum sink_seq_outcome *out, struct err *e);
+
+/*
  * What the load and --check say of a table with enabled triggers under
  * --triggers refuse: ERR_USAGE naming them (names[0..n), at most a few
  * hundred bytes of them) and the two choices; returns -1.

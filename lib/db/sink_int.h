@@ -27,6 +27,9 @@ struct sink_ops {
 			       struct checkpoint *c, struct err *e);
 	int (*checkpoint_write)(struct sink *s, const char *table,
 				const struct checkpoint *c, struct err *e);
+	/* NULL: the engine has no sequences ferry makes */
+	int (*sequence)(struct sink *s, const struct schema_sequence *q,
+			int create, enum sink_seq_outcome *out, struct err *e);
 };
 
 /* For the implementations: write the checkpoint of table t before a

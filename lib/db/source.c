@@ -266,7 +266,7 @@ struct objects_ctx {
 
 static int object_found(void *ctx, const char *kind, const char *schema,
 			const char *table, const char *name, const char *detail,
-			struct err *e)
+			const struct schema_sequence *seq, struct err *e)
 {
 	struct objects_ctx *c = ctx;
 	const char *tn = NULL;
@@ -279,7 +279,15 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 	if (!table) {
 		if (!c->whole_db)
 			return 0;
-		return schema_objects_add(c->o, kind, NULL, name, detail, e);
+		if (schema_objects_add(c->o, kind, NULL, name, detail, e) < 0)
+			return -1;
+		/* figures that break the rules: the sequence is still named */
+		if (seq && schema_objects_set_sequence(c->o, seq, e) < 0) {
+			if (e->class != ERR_STREAM)
+				return -1;
+			err_init(e);
+		}
+		return 0;
 	}
 	for (size_t i = 0; i < c->n && !tn; i++) {
 		const struct schema_table *t = c->tables[i];

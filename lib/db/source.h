@@ -210,9 +210,13 @@ int source_rows_per_day(struct source *s, const struct schema_table *t,
 
 /* --- objects: what the stream does not carry (stream/objects.h) ------ */
 
+struct schema_sequence;
+/* seq: a free sequence's figures (kind "sequence"), or NULL */
 typedef int (*source_object_fn)(void *ctx, const char *kind, const char *schema,
 				const char *table, const char *name,
-				const char *detail, struct err *e);
+				const char *detail,
+				const struct schema_sequence *seq,
+				struct err *e);
 struct schema_objects;
 /*
  * Append to o what the source holds and the stream does not carry: the

@@ -181,15 +181,80 @@ static const char *target_of(const struct load_table *tabs, size_t n,
  * what --create made otherwise, per table.  A notice with --create; the
  * JSON to --schema-report.
  */
+/* The free sequences the stream names (objects with their figures):
+ * made with --create where the target lacks them, moved on where the
+ * target's is behind; what was done to each in out[] (per object, -1 for
+ * others), one notice with the counts. */
+static int load_sequences(const struct load_opts *o, struct sink *s,
+			  const struct schema_objects *ob, int *out,
+			  struct err *e)
+{
+	size_t cnt[SINK_SEQ_AHEAD + 1] = { 0 }, all = 0;
+
+	for (size_t i = 0; i < ob->n; i++) {
+		enum sink_seq_outcome r;
+		out[i] = -1;
+		if (!ob->v[i].seq)
+			continue;
+		if (sink_sequence(s, ob->v[i].seq, o->sink.create, &r, e) < 0)
+			return err_prefix(e, "sequence %s", ob->v[i].name);
+		out[i] = (int)r;
+		cnt[r]++;
+		all++;
+	}
+	if (all && o->notice) {
+		char line[400];
+		if (cnt[SINK_SEQ_UNSUPPORTED])
+			snprintf(line, sizeof(line),
+				 "sequences: %zu of the source not made (the "
+				 "target has no sequences ferry makes)",
+				 all);
+		else
+			snprintf(line, sizeof(line),
+				 "sequences: %zu made, %zu moved on to the "
+				 "source's next value, %zu already there or "
+				 "past it, %zu not in the target%s",
+				 cnt[SINK_SEQ_MADE], cnt[SINK_SEQ_MOVED],
+				 cnt[SINK_SEQ_AHEAD], cnt[SINK_SEQ_ABSENT],
+				 cnt[SINK_SEQ_ABSENT] ? " (--create makes them)"
+						      : "");
+		o->notice(line);
+	}
+	return 0;
+}
+
+static const char *seq_outcome_name(int r)
+{
+	switch (r) {
+	case SINK_SEQ_MADE: return "made";
+	case SINK_SEQ_MOVED: return "moved";
+	case SINK_SEQ_AHEAD: return "ahead";
+	case SINK_SEQ_ABSENT: return "absent";
+	default: return "not made";
+	}
+}
+
 static int schema_report(const struct load_opts *o,
-			 const struct schema_objects *ob,
+			 const struct schema_objects *all, const int *seqs,
 			 const struct load_table *tabs, size_t n, struct err *e)
 {
-	cJSON *root, *arr, *counts, *tables;
+	cJSON *root = NULL, *arr, *counts, *tables, *jseq;
+	struct schema_objects left = { 0 }, *ob = &left;
 	const char *kinds[64];
-	size_t nk = schema_objects_kinds(ob, kinds, 64);
+	size_t nk;
 	int rc = -1;
 
+	/* what the target has now is no longer "not carried" */
+	for (size_t i = 0; i < all->n; i++) {
+		const struct schema_object *x = &all->v[i];
+		if (seqs[i] == SINK_SEQ_MADE || seqs[i] == SINK_SEQ_MOVED ||
+		    seqs[i] == SINK_SEQ_AHEAD)
+			continue;
+		if (schema_objects_add(&left, x->kind, x->table, x->name,
+				       x->detail, e) < 0)
+			goto out;
+	}
+	nk = schema_objects_kinds(ob, kinds, 64);
 	if (ob->n && o->sink.create && o->notice) {
 		char line[900];
 		size_t len = (size_t)snprintf(
@@ -208,13 +273,29 @@ static int schema_report(const struct load_opts *o,
 			     : "); --schema-report FILE lists them");
 		o->notice(line);
 	}
-	if (!o->schema_report_path)
-		return 0;
+	if (!o->schema_report_path) {
+		rc = 0;
+		goto out;
+	}
 	if (!(root = cJSON_CreateObject()) ||
 	    !(arr = cJSON_AddArrayToObject(root, "not_carried")) ||
 	    !(counts = cJSON_AddObjectToObject(root, "counts")) ||
+	    !(jseq = cJSON_AddArrayToObject(root, "sequences")) ||
 	    !(tables = cJSON_AddArrayToObject(root, "tables")))
 		goto oom;
+	for (size_t i = 0; i < all->n; i++) {
+		const struct schema_object *x = &all->v[i];
+		cJSON *j;
+		if (!x->seq)
+			continue;
+		if (!(j = cJSON_CreateObject()) ||
+		    !cJSON_AddItemToArray(jseq, j) ||
+		    !cJSON_AddStringToObject(j, "name", x->name) ||
+		    !cJSON_AddNumberToObject(j, "next", (double)x->seq->next) ||
+		    !cJSON_AddStringToObject(j, "outcome",
+					     seq_outcome_name(seqs[i])))
+			goto oom;
+	}
 	for (size_t i = 0; i < ob->n; i++) {
 		const struct schema_object *x = &ob->v[i];
 		cJSON *j = cJSON_CreateObject();
@@ -258,6 +339,7 @@ oom:
 	err_oom(e);
 out:
 	cJSON_Delete(root);
+	schema_objects_release(&left);
 	return rc;
 }
 
@@ -819,8 +901,22 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	    write_stats(o->stats_path, tabs, ntabs, progress_now() - t0,
 			o->sink.mode == SINK_DELETE, e) < 0)
 		goto out;
-	if (schema_report(o, stream_reader_objects(r), tabs, ntabs, e) < 0)
-		goto out;
+	{
+		const struct schema_objects *ob = stream_reader_objects(r);
+		int *seqs = calloc(ob->n + 1, sizeof(*seqs));
+		int src;
+		if (!seqs) {
+			err_oom(e);
+			goto out;
+		}
+		src = load_sequences(o, s, ob, seqs, e) < 0 ||
+			      schema_report(o, ob, seqs, tabs, ntabs, e) < 0
+			  ? -1
+			  : 0;
+		free(seqs);
+		if (src < 0)
+			goto out;
+	}
 	rc = 0;
 out:
 	if (rj) {

@@ -3,6 +3,8 @@
  */
 #include "stream/objects.h"
 
+#include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +12,24 @@
 #include "base/json.h"
 #include "base/utf8.h"
 #include "stream/schema.h"
+
+static void seq_free(struct schema_sequence *q)
+{
+	if (!q)
+		return;
+	free(q->schema);
+	free(q->name);
+	free(q);
+}
+
+static void object_free(struct schema_object *x)
+{
+	free(x->kind);
+	free(x->table);
+	free(x->name);
+	free(x->detail);
+	seq_free(x->seq);
+}
 
 static int kind_ok(const char *k)
 {
@@ -116,8 +136,25 @@ char *schema_objects_json(const struct schema_objects *o, struct err *e)
 		    json_add_string(&b, x->kind, strlen(x->kind), e) < 0 ||
 		    (x->table && add_member(&b, "table", x->table, e) < 0) ||
 		    add_member(&b, "name", x->name, e) < 0 ||
-		    (x->detail && add_member(&b, "detail", x->detail, e) < 0) ||
-		    buf_addc(&b, '}', e) < 0)
+		    (x->detail && add_member(&b, "detail", x->detail, e) < 0))
+			goto out;
+		if (x->seq) {
+			const struct schema_sequence *q = x->seq;
+			if (buf_adds(&b, ",\"sequence\":{\"schema\":", e) < 0 ||
+			    json_add_string(&b, q->schema, strlen(q->schema),
+					    e) < 0 ||
+			    add_member(&b, "name", q->name, e) < 0 ||
+			    add_member(&b, "type", q->type, e) < 0 ||
+			    buf_addf(
+				&b, e,
+				",\"start\":%" PRId64 ",\"increment\":%" PRId64
+				",\"minimum\":%" PRId64 ",\"maximum\":%" PRId64
+				",\"cycle\":%s,\"next\":%" PRId64 "}",
+				q->start, q->increment, q->min, q->max,
+				q->cycle ? "true" : "false", q->next) < 0)
+				goto out;
+		}
+		if (buf_addc(&b, '}', e) < 0)
 			goto out;
 	}
 	if (buf_adds(&b, "]}", e) < 0 || buf_addc(&b, '\0', e) < 0)
@@ -145,6 +182,61 @@ static int get_str(const struct json_node *x, const char *key, const char **out,
 			       "objects[%zu]: \"%s\" must be a string", i, key);
 	*out = m->str;
 	return 0;
+}
+
+/* a whole number of 64 bits, exactly as written */
+static int get_i64(const struct json_node *q, const char *key, int64_t *out,
+		   struct err *e)
+{
+	const struct json_node *m = json_get(q, key);
+	char *end;
+	long long v;
+
+	if (!m || m->kind != JSON_NUMBER)
+		return err_set(e, ERR_STREAM,
+			       "sequence: \"%s\" must be a whole number", key);
+	errno = 0;
+	v = strtoll(m->str, &end, 10);
+	if (errno || *end || end == m->str)
+		return err_set(e, ERR_STREAM,
+			       "sequence: \"%s\" must be a whole number of "
+			       "64 bits",
+			       key);
+	*out = v;
+	return 0;
+}
+
+static int parse_sequence(struct schema_objects *o, const struct json_node *q,
+			  struct err *e)
+{
+	struct schema_sequence s;
+	const struct json_node *sc, *nm, *ty, *cy;
+
+	if (!q || q->kind == JSON_NULL)
+		return 0;
+	memset(&s, 0, sizeof(s));
+	sc = json_get(q, "schema");
+	nm = json_get(q, "name");
+	ty = json_get(q, "type");
+	cy = json_get(q, "cycle");
+	if (q->kind != JSON_OBJECT || !sc || sc->kind != JSON_STRING || !nm ||
+	    nm->kind != JSON_STRING || !ty || ty->kind != JSON_STRING ||
+	    ty->len >= sizeof(s.type) ||
+	    (cy && cy->kind != JSON_TRUE && cy->kind != JSON_FALSE))
+		return err_set(e, ERR_STREAM,
+			       "sequence: must be an object with strings "
+			       "schema, name and type");
+	if (get_i64(q, "start", &s.start, e) < 0 ||
+	    get_i64(q, "increment", &s.increment, e) < 0 ||
+	    get_i64(q, "minimum", &s.min, e) < 0 ||
+	    get_i64(q, "maximum", &s.max, e) < 0 ||
+	    get_i64(q, "next", &s.next, e) < 0)
+		return -1;
+	s.schema = sc->str;
+	s.name = nm->str;
+	memcpy(s.type, ty->str, ty->len + 1);
+	s.cycle = cy && cy->kind == JSON_TRUE;
+	return schema_objects_set_sequence(o, &s, e);
 }
 
 int schema_objects_parse(struct schema_objects *o, const char *json, size_t len,
@@ -184,7 +276,8 @@ int schema_objects_parse(struct schema_objects *o, const char *json, size_t len,
 				OBJECTS_MAX_DETAIL);
 			goto out;
 		}
-		if (schema_objects_add(o, kind, table, name, detail, e) < 0) {
+		if (schema_objects_add(o, kind, table, name, detail, e) < 0 ||
+		    parse_sequence(o, json_get(x, "sequence"), e) < 0) {
 			err_prefix(e, "objects[%zu]", i);
 			goto out;
 		}
@@ -192,15 +285,51 @@ int schema_objects_parse(struct schema_objects *o, const char *json, size_t len,
 	rc = 0;
 out:
 	if (rc < 0)
-		while (o->n > was) {
-			struct schema_object *x = &o->v[--o->n];
-			free(x->kind);
-			free(x->table);
-			free(x->name);
-			free(x->detail);
-		}
+		while (o->n > was)
+			object_free(&o->v[--o->n]);
 	json_free(j);
 	return rc;
+}
+
+int schema_objects_set_sequence(struct schema_objects *o,
+				const struct schema_sequence *q, struct err *e)
+{
+	struct schema_object *x;
+	struct schema_sequence *d;
+
+	if (!o->n)
+		return err_set(e, ERR_SYSTEM, "internal error: no object");
+	x = &o->v[o->n - 1];
+	if (!q->schema || !q->name || !text_ok(q->schema, SCHEMA_MAX_NAME) ||
+	    !text_ok(q->name, SCHEMA_MAX_NAME))
+		return err_set(e, ERR_STREAM,
+			       "sequence %s: its schema and name must be 1 to "
+			       "%d bytes of UTF-8",
+			       x->name, SCHEMA_MAX_NAME);
+	if (strcmp(q->type, "smallint") != 0 &&
+	    strcmp(q->type, "integer") != 0 && strcmp(q->type, "bigint") != 0)
+		return err_set(e, ERR_STREAM,
+			       "sequence %s: type must be smallint, integer or "
+			       "bigint",
+			       x->name);
+	if (!q->increment || q->min > q->max || q->start < q->min ||
+	    q->start > q->max || q->next < q->min || q->next > q->max)
+		return err_set(e, ERR_STREAM,
+			       "sequence %s: its increment is 0, or start or "
+			       "next is outside minimum..maximum",
+			       x->name);
+	if (!(d = calloc(1, sizeof(*d))))
+		return err_oom(e);
+	*d = *q;
+	d->schema = strdup(q->schema);
+	d->name = strdup(q->name);
+	if (!d->schema || !d->name) {
+		seq_free(d);
+		return err_oom(e);
+	}
+	seq_free(x->seq);
+	x->seq = d;
+	return 0;
 }
 
 size_t schema_objects_count(const struct schema_objects *o, const char *kind)
@@ -229,12 +358,8 @@ size_t schema_objects_kinds(const struct schema_objects *o, const char **kinds,
 
 void schema_objects_release(struct schema_objects *o)
 {
-	for (size_t i = 0; i < o->n; i++) {
-		free(o->v[i].kind);
-		free(o->v[i].table);
-		free(o->v[i].name);
-		free(o->v[i].detail);
-	}
+	for (size_t i = 0; i < o->n; i++)
+		object_free(&o->v[i]);
 	free(o->v);
 	o->v = NULL;
 	o->n = o->cap = 0;

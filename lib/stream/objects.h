@@ -9,6 +9,10 @@
  *                 "detail": "BEFORE INSERT"},
  *                {"kind": "view", "name": "active_users"}, ...]}
  *
+ * A "sequence" object may have a member "sequence": {"schema": "app",
+ * "name": "ticket_no", "type": "bigint", "start": 1, "increment": 1,
+ * "minimum": 1, "maximum": 9223372036854775807, "cycle": false,
+ * "next": 3250}, from which a load makes it and sets it.
  * kind: 1 to 64 bytes of a-z, 0-9, '_' and ' '; name: 1 to
  * SCHEMA_MAX_NAME bytes of UTF-8; table (optional): the table it belongs
  * to, in schema.h's name syntax; detail (optional): up to
@@ -19,7 +23,9 @@
 #ifndef FERRY_OBJECTS_H
 #define FERRY_OBJECTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 
@@ -27,11 +33,22 @@
 #define OBJECTS_MAX_KIND 64
 #define OBJECTS_MAX_DETAIL 4096
 
+/* A sequence no column owns (PostgreSQL): what CREATE SEQUENCE needs
+ * and the value it gives next, all printed by ferry into SQL */
+struct schema_sequence {
+	char *schema, *name;
+	char type[9]; /* "smallint", "integer" or "bigint" */
+	int64_t start, increment, min, max;
+	bool cycle;
+	int64_t next; /* the value the source gives next */
+};
+
 struct schema_object {
 	char *kind;
 	char *table; /* NULL: not of one table */
 	char *name;
-	char *detail; /* NULL: none */
+	char *detail;		     /* NULL: none */
+	struct schema_sequence *seq; /* kind "sequence": NULL when unknown */
 };
 
 struct schema_objects {
@@ -46,6 +63,12 @@ struct schema_objects {
 int schema_objects_add(struct schema_objects *o, const char *kind,
 		       const char *table, const char *name, const char *detail,
 		       struct err *e);
+
+/* Give the object just added (the last) its sequence, copied: its
+ * names 1 to SCHEMA_MAX_NAME bytes, its type one of the three, increment
+ * not 0, min <= next <= max unless it cycles; ERR_STREAM otherwise. */
+int schema_objects_set_sequence(struct schema_objects *o,
+				const struct schema_sequence *q, struct err *e);
 
 /* The payload JSON (NUL-terminated, malloc'd), or NULL with e set. */
 char *schema_objects_json(const struct schema_objects *o, struct err *e);

@@ -264,7 +264,10 @@ static void fuzz_read(const uint8_t *data, size_t size)
 			if (strcmp(o->v[i].name, back.v[i].name) != 0 ||
 			    strcmp(o->v[i].kind, back.v[i].kind) != 0 ||
 			    !o->v[i].table != !back.v[i].table ||
-			    !o->v[i].detail != !back.v[i].detail)
+			    !o->v[i].detail != !back.v[i].detail ||
+			    !o->v[i].seq != !back.v[i].seq ||
+			    (o->v[i].seq &&
+			     o->v[i].seq->next != back.v[i].seq->next))
 				fuzz_fail("an object reads back changed", NULL,
 					  NULL);
 		free(j);

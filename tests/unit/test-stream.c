@@ -1342,6 +1342,18 @@ static void test_unknown_frames(void)
 			"{\"objects\":[{\"kind\":\"view\",\"name\":\"a\","
 			"\"name\":\"b\"}]}",
 			"[1",
+			"{\"objects\":[{\"kind\":\"sequence\",\"name\":\"s\","
+			"\"sequence\":{\"schema\":\"a\",\"name\":\"s\",\"type\":"
+			"\"text\",\"start\":1,\"increment\":1,\"minimum\":1,"
+			"\"maximum\":9,\"next\":1}}]}",
+			"{\"objects\":[{\"kind\":\"sequence\",\"name\":\"s\","
+			"\"sequence\":{\"schema\":\"a\",\"name\":\"s\",\"type\":"
+			"\"bigint\",\"start\":1,\"increment\":0,\"minimum\":1,"
+			"\"maximum\":9,\"next\":1}}]}",
+			"{\"objects\":[{\"kind\":\"sequence\",\"name\":\"s\","
+			"\"sequence\":{\"schema\":\"a\",\"name\":\"s\",\"type\":"
+			"\"bigint\",\"start\":1,\"increment\":1,\"minimum\":1,"
+			"\"maximum\":9,\"next\":99999999999999999999}}]}",
 		};
 		FILE *f;
 		struct stream_reader *r;

@@ -1287,7 +1287,7 @@ static int my_object_row(void *ctx, char **v, size_t *lens, struct err *e)
 	(void)lens;
 	if (!v[0] || !v[2])
 		return 0;
-	return c->fn(c->ctx, v[0], NULL, v[1], v[2], v[3], e);
+	return c->fn(c->ctx, v[0], NULL, v[1], v[2], v[3], NULL, e);
 }
 
 static int my_objects(struct source *s, source_object_fn fn, void *ctx,

@@ -34,6 +34,7 @@
 #include "db/pg/sink_pg.h"
 #include "db/rowbuf.h"
 #include "db/sink_int.h"
+#include "stream/objects.h"
 
 #define PG_COPY_CHUNK (256u << 10)
 #define PG_COPY_QUEUE 4 /* chunks waiting for the sender thread */
@@ -1503,6 +1504,106 @@ static int pg_foreign_keys(struct sink *s, const struct schema_table *t,
 	return rc < 0 ? -1 : 0;
 }
 
+/* the sequence schema.name: its oid and the value it gives next, into
+ * oid and next; 0 when there is none */
+static int seq_find(struct pg_sink *p, const struct schema_sequence *q,
+		    char *oid, size_t oidsz, long long *next, struct err *e)
+{
+	const char *vals[2] = { q->schema, q->name };
+	PGresult *r = PQexecParams(
+	    p->conn,
+	    "SELECT c.oid, COALESCE(pg_sequence_last_value(c.oid) + "
+	    "s.seqincrement, s.seqstart) FROM pg_catalog.pg_class c "
+	    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	    "JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid "
+	    "WHERE n.nspname = $1 AND c.relname = $2",
+	    2, NULL, vals, NULL, NULL, 0);
+	int found;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		int rc = pgutil_msg(e, "query", PQresultErrorMessage(r));
+		PQclear(r);
+		return rc;
+	}
+	found = PQntuples(r) == 1;
+	if (found) {
+		snprintf(oid, oidsz, "%s", PQgetvalue(r, 0, 0));
+		*next = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+	}
+	PQclear(r);
+	return found;
+}
+
+static int pg_sequence(struct sink *s, const struct schema_sequence *q,
+		       int create, enum sink_seq_outcome *out, struct err *e)
+{
+	struct pg_sink *p = PGS(s);
+	char oid[32], nx[32];
+	long long cur = 0;
+	int found;
+
+	*out = SINK_SEQ_ABSENT;
+	if ((found = seq_find(p, q, oid, sizeof(oid), &cur, e)) < 0)
+		return -1;
+	if (!found) {
+		struct buf b;
+		int rc;
+		if (!create)
+			return 0;
+		/* every word ferry's, every number printed by ferry, the
+		 * names quoted */
+		buf_init(&b, 1u << 16);
+		rc = sink_pg_ddl_schema(q->schema, &b, e) < 0
+			 ? -1
+			 : exec_ok(p, (char *)b.data, e);
+		buf_reset(&b);
+		if (rc == 0 &&
+		    (buf_adds(&b, "CREATE SEQUENCE ", e) < 0 ||
+		     pgutil_quote_table(&b, q->schema, q->name, e) < 0 ||
+		     buf_addf(&b, e,
+			      " AS %s INCREMENT BY %" PRId64
+			      " MINVALUE %" PRId64 " MAXVALUE %" PRId64
+			      " START WITH %" PRId64 " %s",
+			      strcmp(q->type, "smallint") == 0	? "smallint"
+			      : strcmp(q->type, "integer") == 0 ? "integer"
+								: "bigint",
+			      q->increment, q->min, q->max, q->start,
+			      q->cycle ? "CYCLE" : "NO CYCLE") < 0))
+			rc = -1;
+		if (rc == 0)
+			rc = exec_ok(p, (char *)b.data, e);
+		buf_release(&b);
+		if (rc < 0 ||
+		    (found = seq_find(p, q, oid, sizeof(oid), &cur, e)) < 0)
+			return -1;
+		if (!found)
+			return err_set(e, ERR_DB,
+				       "sequence %s.%s: not found "
+				       "after it was made",
+				       q->schema, q->name);
+		*out = SINK_SEQ_MADE;
+	} else if (q->increment > 0 ? cur >= q->next : cur <= q->next) {
+		*out = SINK_SEQ_AHEAD;
+		return 0;
+	} else {
+		*out = SINK_SEQ_MOVED;
+	}
+	if (cur == q->next)
+		return 0;
+	snprintf(nx, sizeof(nx), "%" PRId64, q->next);
+	{
+		const char *vals[2] = { oid, nx };
+		PGresult *r = PQexecParams(
+		    p->conn, "SELECT setval($1::oid::regclass, $2, false)", 2,
+		    NULL, vals, NULL, NULL, 0);
+		int rc = PQresultStatus(r) == PGRES_TUPLES_OK
+			     ? 0
+			     : pgutil_msg(e, "setval", PQresultErrorMessage(r));
+		PQclear(r);
+		return rc;
+	}
+}
+
 static const struct sink_ops pg_ops = {
 	.begin_table = pg_begin_table,
 	.write_row = pg_write_row,
@@ -1512,6 +1613,7 @@ static const struct sink_ops pg_ops = {
 	.close = pg_close,
 	.checkpoint_read = pg_checkpoint_read,
 	.checkpoint_write = pg_checkpoint_write,
+	.sequence = pg_sequence,
 };
 
 struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,

@@ -18,6 +18,7 @@
 #include "db/pg/pgbin.h"
 #include "db/pg/pgutil.h"
 #include "db/source_int.h"
+#include "stream/objects.h"
 #include "stream/stream.h"
 
 /* microseconds and days between 1970-01-01 and PostgreSQL's 2000-01-01 */
@@ -1411,12 +1412,6 @@ static const char *const pg_object_sql[] = {
 	"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
 	"WHERE c.relkind IN ('v', 'm') AND " PG_USER_NS("n") " AND " PG_NOT_EXT(
 	    "c.oid") " ORDER BY 1, 4",
-	"SELECT 'sequence', NULL, NULL, " PG_QNAME ", NULL "
-	"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE c.relkind = 'S' AND " PG_USER_NS("n") " AND " PG_NOT_EXT(
-	    "c.oid") " AND NOT EXISTS (SELECT 1 FROM pg_depend d "
-		     "WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid "
-		     "AND d.deptype IN ('a', 'i')) ORDER BY 4",
 	"SELECT CASE p.prokind WHEN 'p' THEN 'procedure' "
 	"WHEN 'a' THEN 'aggregate' ELSE 'function' END, NULL, NULL, "
 	"CASE WHEN n.nspname = 'public' THEN quote_ident(p.proname) "
@@ -1443,10 +1438,70 @@ static const char *const pg_object_sql[] = {
 	"FROM pg_event_trigger ORDER BY 4",
 };
 
+/* sequences no column owns, with what CREATE SEQUENCE needs and the
+ * value each gives next (its start when never used or not readable) */
+#define PG_FREE_SEQUENCES                                                          \
+	"SELECT " PG_QNAME ", n.nspname, c.relname, "                              \
+	"format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement, "              \
+	"q.seqmin, q.seqmax, q.seqcycle, "                                         \
+	"CASE WHEN has_sequence_privilege(c.oid, 'SELECT') THEN "                  \
+	"pg_sequence_last_value(c.oid)::numeric + q.seqincrement END "             \
+	"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "           \
+	"JOIN pg_sequence q ON q.seqrelid = c.oid "                                \
+	"WHERE c.relkind = 'S' AND " PG_USER_NS("n") " AND " PG_NOT_EXT(           \
+	    "c.oid") " AND NOT EXISTS (SELECT 1 FROM pg_depend d "                 \
+		     "WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid " \
+		     "AND d.deptype IN ('a', 'i')) ORDER BY 1"
+
+static int pg_sequences(struct pg_source *p, source_object_fn fn, void *ctx,
+			struct err *e)
+{
+	PGresult *r = pg_query(p, PG_FREE_SEQUENCES, 0, NULL, e);
+	int rc = 0;
+
+	if (!r)
+		return -1;
+	for (int k = 0; k < PQntuples(r) && rc == 0; k++) {
+		struct schema_sequence q;
+		const char *ty = PQgetvalue(r, k, 3);
+		char detail[200];
+		memset(&q, 0, sizeof(q));
+		q.schema = PQgetvalue(r, k, 1);
+		q.name = PQgetvalue(r, k, 2);
+		snprintf(q.type, sizeof(q.type), "%s", ty);
+		q.start = strtoll(PQgetvalue(r, k, 4), NULL, 10);
+		q.increment = strtoll(PQgetvalue(r, k, 5), NULL, 10);
+		q.min = strtoll(PQgetvalue(r, k, 6), NULL, 10);
+		q.max = strtoll(PQgetvalue(r, k, 7), NULL, 10);
+		q.cycle = strcmp(PQgetvalue(r, k, 8), "t") == 0;
+		q.next = q.start;
+		if (!PQgetisnull(r, k, 9)) {
+			/* past the end: where a cycle starts again, or the
+			 * end, where the source too has no more */
+			char *end;
+			errno = 0;
+			q.next = strtoll(PQgetvalue(r, k, 9), &end, 10);
+			if (errno || *end || q.next > q.max || q.next < q.min)
+				q.next =
+				    q.cycle ? (q.increment > 0 ? q.min : q.max)
+					    : (q.increment > 0 ? q.max : q.min);
+		}
+		snprintf(detail, sizeof(detail), "%s, next %" PRId64, ty,
+			 q.next);
+		rc = fn(ctx, "sequence", NULL, NULL, PQgetvalue(r, k, 0),
+			detail, &q, e);
+	}
+	PQclear(r);
+	return rc;
+}
+
 static int pg_objects(struct source *s, source_object_fn fn, void *ctx,
 		      struct err *e)
 {
 	struct pg_source *p = PG(s);
+
+	if (pg_sequences(p, fn, ctx, e) < 0)
+		return -1;
 
 	for (size_t i = 0; i < sizeof(pg_object_sql) / sizeof(*pg_object_sql);
 	     i++) {
@@ -1460,7 +1515,8 @@ static int pg_objects(struct source *s, source_object_fn fn, void *ctx,
 					   ? NULL
 					   : PQgetvalue(r, k, c);
 			if (v[0] && v[3] &&
-			    fn(ctx, v[0], v[1], v[2], v[3], v[4], e) < 0) {
+			    fn(ctx, v[0], v[1], v[2], v[3], v[4], NULL, e) <
+				0) {
 				PQclear(r);
 				return -1;
 			}
