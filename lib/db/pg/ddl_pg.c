@@ -550,12 +550,12 @@ static int ci_note(const struct schema_table *t, int flags,
 		return 0;
 	return create_notes_add(
 	    notes, e,
-	    "%s %s: %s MySQL collation compares without case (and accents, "
+	    "%s %s: %s %scollation compares without case (and accents, "
 	    "but _as_ci); made with the nondeterministic ICU collation "
 	    "ferry_ci (ferry_ci_as), which does the same; LIKE and regular "
 	    "expressions on %s are an error before PostgreSQL 18",
 	    n == 1 ? "column" : "columns", list, n == 1 ? "its" : "their",
-	    n == 1 ? "it" : "them");
+	    from_pg(t) ? "" : "MySQL ", n == 1 ? "it" : "them");
 }
 
 static int column_extras(const struct schema_column *c, int flags,

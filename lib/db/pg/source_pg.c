@@ -257,6 +257,18 @@ static int describe_column(struct schema_column *col, PGresult *c, int i,
 	    enum_labels(col, PQgetvalue(c, i, 5), e) < 0)
 		return -1;
 	col->nonnegative = strcmp(PQgetvalue(c, i, 16), "t") == 0;
+	/* a text column that compares without case: the MySQL collation
+	 * of that meaning, which MySQL targets take and PostgreSQL ones
+	 * make as ferry_ci (ferry_ci_as) again */
+	if (!PQgetisnull(c, i, 17) && col->type == VALUE_TEXT) {
+		const char *loc = PQgetvalue(c, i, 17);
+		const char *mc = strstr(loc, "ks-level1") ? "utf8mb4_unicode_ci"
+				 : strstr(loc, "ks-level2")
+				     ? "utf8mb4_0900_as_ci"
+				     : NULL;
+		if (mc && !(col->collation = strdup(mc)))
+			return err_oom(e);
+	}
 	return describe_default(col, c, i, e);
 }
 
@@ -315,7 +327,13 @@ static struct schema_table *describe_columns(struct pg_source *p,
 	    "CASE WHEN has_sequence_privilege(s.seqrelid, 'SELECT, USAGE') "
 	    "THEN COALESCE(pg_sequence_last_value(s.seqrelid)::numeric + "
 	    "s.seqincrement, s.seqstart) END, s.seqincrement, a.attgenerated, "
-	    "t.typname IN " NONNEGATIVE_TYPES " AND " NONNEGATIVE_CHECK " "
+	    "t.typname IN " NONNEGATIVE_TYPES " AND " NONNEGATIVE_CHECK ", "
+	    /* a nondeterministic ICU collation: its locale, whose
+	     * strength says what it ignores */
+	    "(SELECT COALESCE(to_jsonb(co) ->> 'colllocale', "
+	    "to_jsonb(co) ->> 'colliculocale', co.collcollate) "
+	    "FROM pg_collation co WHERE co.oid = a.attcollation "
+	    "AND NOT co.collisdeterministic) "
 	    "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
 	    "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid "
 	    "AND d.adnum = a.attnum "
