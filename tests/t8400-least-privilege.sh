@@ -79,4 +79,18 @@ test_expect_success 'MariaDB: the reader cannot write' '
 	test_grep "denied" err
 '
 
+test_expect_success 'PostgreSQL: a sequence the reader may not read is named, never guessed' '
+	pg_sql "CREATE SEQUENCE tickets START 7000; SELECT nextval('"'"'tickets'"'"')" >/dev/null &&
+	ferry-extract "$PG_R" --all-tables -o all.ferry &&
+	ferry-load "$PG_L" --create -m truncate --schema-report rep.json -i all.ferry 2>err &&
+	test "$(jq -r ".not_carried[] | select(.name == \"tickets\") | .detail" rep.json)" = "its value is not readable (grant SELECT on it)" &&
+	test "$(jq -r ".sequences | length" rep.json)" = 0 &&
+	test "$(su_pg "${TEST_DB}_to" "SELECT count(*) FROM pg_class WHERE relname = '"'"'tickets'"'"'")" = 0 &&
+	su_pg "$TEST_DB" "GRANT SELECT ON tickets TO \"$R\"" &&
+	ferry-extract "$PG_R" --all-tables -o all2.ferry &&
+	ferry-load "$PG_L" --create -m truncate -i all2.ferry 2>err &&
+	test_grep "sequences: 1 made" err &&
+	test "$(psql -X -At "$PG_L" -c "SELECT nextval('"'"'tickets'"'"')")" = 7001
+'
+
 test_done

@@ -215,15 +215,31 @@ static int make_enum(struct pg_sink *p, const struct schema_table *t,
 
 /* Make the target's schema when it has none of that name (a PostgreSQL
  * source's table in schema app, say): one note names it. */
+static int ensure_schema(struct pg_sink *p, const char *schema, struct err *e);
+
 static int make_schema(struct pg_sink *p, struct err *e)
 {
-	const char *vals[1] = { p->tschema };
+	char q1[80];
+	int rc = ensure_schema(p, p->tschema, e);
+
+	if (rc <= 0)
+		return rc;
+	return create_notes_add(
+	    &p->base.notes, e, "schema %s: made, as the target had none",
+	    err_quote(q1, sizeof(q1), p->tschema, strlen(p->tschema), 60));
+}
+
+/* schema made when the target has none of that name (CREATE SCHEMA IF NOT
+ * EXISTS needs the database's CREATE right even when it is there): 1
+ * made, 0 there, -1 */
+static int ensure_schema(struct pg_sink *p, const char *schema, struct err *e)
+{
+	const char *vals[1] = { schema };
 	PGresult *r = PQexecParams(p->conn,
 				   "SELECT 1 FROM pg_catalog.pg_namespace "
 				   "WHERE nspname = $1",
 				   1, NULL, vals, NULL, NULL, 0);
 	struct buf q;
-	char q1[80];
 	int rc, found;
 
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -236,15 +252,11 @@ static int make_schema(struct pg_sink *p, struct err *e)
 	if (found)
 		return 0;
 	buf_init(&q, 1u << 20);
-	rc = sink_pg_ddl_schema(p->tschema, &q, e) < 0
+	rc = sink_pg_ddl_schema(schema, &q, e) < 0
 		 ? -1
 		 : exec_ok(p, (char *)q.data, e);
 	buf_release(&q);
-	if (rc < 0)
-		return -1;
-	return create_notes_add(
-	    &p->base.notes, e, "schema %s: made, as the target had none",
-	    err_quote(q1, sizeof(q1), p->tschema, strlen(p->tschema), 60));
+	return rc < 0 ? -1 : 1;
 }
 
 /* Create the table: its statement is built first, so a column refused
@@ -1553,10 +1565,7 @@ static int pg_sequence(struct sink *s, const struct schema_sequence *q,
 		/* every word ferry's, every number printed by ferry, the
 		 * names quoted */
 		buf_init(&b, 1u << 16);
-		rc = sink_pg_ddl_schema(q->schema, &b, e) < 0
-			 ? -1
-			 : exec_ok(p, (char *)b.data, e);
-		buf_reset(&b);
+		rc = ensure_schema(p, q->schema, e) < 0 ? -1 : 0;
 		if (rc == 0 &&
 		    (buf_adds(&b, "CREATE SEQUENCE ", e) < 0 ||
 		     pgutil_quote_table(&b, q->schema, q->name, e) < 0 ||

@@ -1456,14 +1456,16 @@ static const char *const pg_object_sql[] = {
 	"FROM pg_event_trigger ORDER BY 4",
 };
 
-/* sequences no column owns, with what CREATE SEQUENCE needs and the
- * value each gives next (its start when never used or not readable) */
+/* sequences no column owns, with what CREATE SEQUENCE needs, the value
+ * each gives next (its start when never used) and whether ferry may read
+ * it */
 #define PG_FREE_SEQUENCES                                                          \
 	"SELECT " PG_QNAME ", n.nspname, c.relname, "                              \
 	"format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement, "              \
 	"q.seqmin, q.seqmax, q.seqcycle, "                                         \
 	"CASE WHEN has_sequence_privilege(c.oid, 'SELECT') THEN "                  \
-	"pg_sequence_last_value(c.oid)::numeric + q.seqincrement END "             \
+	"pg_sequence_last_value(c.oid)::numeric + q.seqincrement END, "            \
+	"has_sequence_privilege(c.oid, 'SELECT') "                                 \
 	"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "           \
 	"JOIN pg_sequence q ON q.seqrelid = c.oid "                                \
 	"WHERE c.relkind = 'S' AND " PG_USER_NS("n") " AND " PG_NOT_EXT(           \
@@ -1503,6 +1505,15 @@ static int pg_sequences(struct pg_source *p, source_object_fn fn, void *ctx,
 				q.next =
 				    q.cycle ? (q.increment > 0 ? q.min : q.max)
 					    : (q.increment > 0 ? q.max : q.min);
+		}
+		/* a value ferry cannot read is not guessed: the sequence
+		 * is named, not made */
+		if (strcmp(PQgetvalue(r, k, 10), "t") != 0) {
+			rc =
+			    fn(ctx, "sequence", NULL, NULL, PQgetvalue(r, k, 0),
+			       "its value is not readable (grant SELECT on it)",
+			       NULL, e);
+			continue;
 		}
 		snprintf(detail, sizeof(detail), "%s, next %" PRId64, ty,
 			 q.next);
