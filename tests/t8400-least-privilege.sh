@@ -32,7 +32,8 @@ test_expect_success 'setup: source tables, an empty target, the two users of the
 	su_pg "$TEST_DB" "CREATE ROLE \"$R\" LOGIN;
 		GRANT CONNECT ON DATABASE \"$TEST_DB\" TO \"$R\";
 		GRANT USAGE ON SCHEMA public TO \"$R\";
-		GRANT SELECT ON ALL TABLES IN SCHEMA public TO \"$R\"" &&
+		GRANT SELECT ON ALL TABLES IN SCHEMA public TO \"$R\";
+		GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO \"$R\"" &&
 	su_pg "${TEST_DB}_to" "CREATE ROLE \"$L\" LOGIN;
 		GRANT CONNECT, TEMPORARY ON DATABASE \"${TEST_DB}_to\" TO \"$L\";
 		GRANT USAGE, CREATE ON SCHEMA public TO \"$L\";
