@@ -70,6 +70,8 @@ static const char usage_text[] =
     "      --read-timeout S      seconds without a byte from the server\n"
     "                            (default 3600; 0 waits)\n"
     "      --stats FILE          write a JSON summary per table to FILE\n"
+    "      --schema NAME         PostgreSQL: put the tables the stream gives\n"
+    "                            no schema (a MySQL source's) in schema NAME\n"
     "      --schema-report FILE  write to FILE as JSON what of the source's\n"
     "                            schema the target did not get: the objects\n"
     "                            the stream names as not carried, and what\n"
@@ -149,6 +151,7 @@ enum {
 	OPT_MAX_KEYS,
 	OPT_REPORT,
 	OPT_SCHEMA_REPORT,
+	OPT_SCHEMA,
 };
 
 static const struct option longopts[] = {
@@ -177,6 +180,7 @@ static const struct option longopts[] = {
 	{ "max-keys", required_argument, NULL, OPT_MAX_KEYS },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "schema-report", required_argument, NULL, OPT_SCHEMA_REPORT },
+	{ "schema", required_argument, NULL, OPT_SCHEMA },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -293,6 +297,7 @@ static int parse_options(int argc, char **argv, struct args *a)
 			break;
 		case OPT_REPORT: a->report_path = optarg; break;
 		case OPT_SCHEMA_REPORT: o->schema_report_path = optarg; break;
+		case OPT_SCHEMA: o->schema = optarg; break;
 		case 'h': return cli_help(usage_text);
 		case 'V': return cli_version();
 		default:
@@ -370,6 +375,13 @@ static int open_target(const struct args *a, char *arg, struct uri *u)
 		uri_release(u);
 		cli_usage_error("--enum-types is for PostgreSQL targets");
 	}
+	if (o->schema && (u->engine != URI_PG || !*o->schema ||
+			  strlen(o->schema) > SCHEMA_MAX_NAME)) {
+		uri_release(u);
+		cli_usage_error("--schema takes a PostgreSQL schema's name (a "
+				"MySQL target's database is the one its URI "
+				"names)");
+	}
 	if (o->sink.triggers == SINK_TRIGGERS_DISABLE && u->engine != URI_PG) {
 		uri_release(u);
 		cli_usage_error("--triggers disable is for PostgreSQL targets: "
@@ -398,6 +410,7 @@ static int run_checks(const struct args *a, const struct uri *u, FILE *in)
 	co.enum_check = o->sink.enum_check;
 	co.maps = o->maps;
 	co.nmaps = o->nmaps;
+	co.schema = o->schema;
 	co.in_name = o->in_name;
 	co.samples =
 	    a->samples >= 0 ? (unsigned)a->samples : CHECK_DEFAULT_SAMPLES;

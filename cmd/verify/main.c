@@ -35,6 +35,8 @@ static const char usage_text[] =
     "  -t, --table NAME            only this table (repeatable)\n"
     "      --ignore-column T.COL   leave column COL of table T out (repeatable)\n"
     "      --table-map FROM=TO     compare A's table FROM with B's table TO\n"
+    "      --schema NAME           a table A names without a schema is B's\n"
+    "                              table of schema NAME (ferry-load --schema)\n"
     "                              (repeatable)\n"
     "      --keep-case             a MySQL name meets only itself on\n"
     "                              PostgreSQL (default: also its lower case,\n"
@@ -101,6 +103,7 @@ enum {
 	OPT_KEEP_CASE,
 	OPT_EMIT_DELETES,
 	OPT_EMIT_UPSERTS,
+	OPT_SCHEMA,
 };
 
 static const struct option longopts[] = {
@@ -114,6 +117,7 @@ static const struct option longopts[] = {
 	{ "float-ulps", required_argument, NULL, OPT_FLOAT_ULPS },
 	{ "sample", required_argument, NULL, OPT_SAMPLE },
 	{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
+	{ "schema", required_argument, NULL, OPT_SCHEMA },
 	{ "rows", no_argument, NULL, OPT_ROWS },
 	{ "keep-case", no_argument, NULL, OPT_KEEP_CASE },
 	{ "emit-deletes", required_argument, NULL, OPT_EMIT_DELETES },
@@ -156,6 +160,11 @@ static int parse_compare_option(int c, struct verify_opts *o)
 		return 1;
 	case OPT_ROWS: return 1; /* the row-level merge is never skipped */
 	case OPT_KEEP_CASE: o->keep_case = 1; return 1;
+	case OPT_SCHEMA:
+		if (!*optarg || strlen(optarg) > SCHEMA_MAX_NAME)
+			cli_usage_error("--schema takes a schema's name");
+		o->schema = optarg;
+		return 1;
 	case OPT_TABLE_MAP:
 		if (cli_split_kv("--table-map", optarg, "FROM=TO", 0, &from,
 				 &to, &e) < 0)

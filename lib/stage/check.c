@@ -1270,8 +1270,9 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		table_release(&tc);
 		schema_table_free(ft);
 		ft = NULL;
-		if (load_fold(u->engine, o->maps, o->nmaps, o->keep_case, in_t,
-			      &ft, &name, fold_run, e) < 0) {
+		if (load_fold(u->engine, o->maps, o->nmaps, o->schema,
+			      o->keep_case, in_t, &ft, &name, fold_run,
+			      e) < 0) {
 			cJSON_Delete(jt);
 			goto out;
 		}

@@ -44,6 +44,7 @@ struct check_opts {
 	int enum_check;		     /* --enum-types check */
 	const struct load_map *maps; /* --table-map FROM=TO */
 	size_t nmaps;
+	const char *schema;  /* --schema (load.h) */
 	const char *in_name; /* for messages: a file name or "stdin" */
 	unsigned samples;    /* sample keys per column and finding */
 	uint64_t max_keys;   /* hashes kept per table for duplicates */

@@ -60,6 +60,11 @@ static int parse_checkpoint(struct job_table *j, const char *table,
 {
 	if (!j->ck.found || !j->ck.rows)
 		return 0;
+	/* loaded whole in one transaction: no key was kept, none is
+	 * needed (job_plan skips the table) */
+	if (j->ck.done && !j->ck.last_key && !j->ck.last_watermark &&
+	    j->rs.t && j->rs.t->watermark < 0)
+		return 0;
 	return resume_parse(&j->rs, table, job, j->ck.watermark_column,
 			    j->ck.last_watermark, j->ck.last_key, e);
 }
@@ -516,24 +521,40 @@ static int job_row(struct job_table *j, const struct value *row,
  * table as it is or folded, and its target is taken as written.
  */
 int load_fold(enum uri_engine to, const struct load_map *maps, size_t nmaps,
-	      int keep_case, const struct schema_table *st,
+	      const char *schema, int keep_case, const struct schema_table *st,
 	      struct schema_table **ft, const char **name,
 	      struct namefold_run *run, struct err *e)
 {
 	const char *mapped = load_target_name(maps, nmaps, st->name);
+	char *own;
+	int rc;
 
 	*ft = NULL;
 	*name = mapped;
-	if (!namefold_applies(to, st, keep_case))
-		return 0;
-	if (!(*ft = namefold_table(st, e)))
-		return err_prefix(e, "table %s", st->name);
-	if (mapped == st->name) {
-		*name = load_target_name(maps, nmaps, (*ft)->name);
-		if (*name == (*ft)->name &&
-		    namefold_run_add(run, st->name, *name, e) < 0)
-			return -1;
+	if (namefold_applies(to, st, keep_case)) {
+		if (!(*ft = namefold_table(st, e)))
+			return err_prefix(e, "table %s", st->name);
+		if (mapped == st->name) {
+			*name = load_target_name(maps, nmaps, (*ft)->name);
+			if (*name == (*ft)->name &&
+			    namefold_run_add(run, st->name, *name, e) < 0)
+				return -1;
+		}
 	}
+	/* --schema: a table of no schema that no --table-map names goes
+	 * to that schema, under the name it has now */
+	if (!schema || st->schema ||
+	    (*name != st->name && (!*ft || *name != (*ft)->name)))
+		return 0;
+	if (!*ft && !(*ft = schema_table_copy(st, e)))
+		return -1;
+	if (!(own = strdup((*ft)->table ? (*ft)->table : (*ft)->name)))
+		return err_oom(e);
+	rc = schema_table_set_name(*ft, schema, own, e);
+	free(own);
+	if (rc < 0)
+		return -1;
+	*name = (*ft)->name;
 	return 0;
 }
 
@@ -543,13 +564,17 @@ static char *fk_target(const struct load_opts *o, const struct schema_fkey *f,
 		       struct err *e)
 {
 	char *n = schema_name_format(f->ref_schema, f->ref_table, e), *out;
+	const char *m;
 
 	if (!n)
 		return NULL;
-	out = strdup(load_target_name(o->maps, o->nmaps, n));
-	free(n);
-	if (!out)
+	m = load_target_name(o->maps, o->nmaps, n);
+	/* --schema: the referenced table went there too */
+	if (m == n && o->schema && !f->ref_schema)
+		out = schema_name_format(o->schema, f->ref_table, e);
+	else if (!(out = strdup(m)))
 		err_oom(e);
+	free(n);
 	return out;
 }
 
@@ -655,8 +680,8 @@ static int preflight_create(const struct uri *u, const struct load_opts *o,
 		err_init(&why[0]);
 		err_init(&why[1]);
 		err_init(&why[2]);
-		if (load_fold(u->engine, o->maps, o->nmaps, o->keep_case, pv[i],
-			      &ft, &name, fr, &w) < 0) {
+		if (load_fold(u->engine, o->maps, o->nmaps, o->schema,
+			      o->keep_case, pv[i], &ft, &name, fr, &w) < 0) {
 			if (w.class == ERR_SYSTEM) {
 				*e = w;
 				goto out;
@@ -761,8 +786,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			goto out;
 		schema_table_free(ft);
 		ft = NULL;
-		if (load_fold(u->engine, o->maps, o->nmaps, o->keep_case, in_t,
-			      &ft, &name, fold_run, e) < 0)
+		if (load_fold(u->engine, o->maps, o->nmaps, o->schema,
+			      o->keep_case, in_t, &ft, &name, fold_run, e) < 0)
 			goto out;
 		t = ft ? ft : in_t;
 

@@ -20,12 +20,13 @@ struct load_map {
 };
 
 struct namefold_run;
-/* The target's name of stream table st (--table-map, then folding), and
- * in *ft its copy with folded names when namefold.h folds them (the
+/* The target's name of stream table st (--table-map, then folding, then
+ * --schema for a table of no schema that no map names), and in *ft its
+ * copy with folded names and that schema when either applies (the
  * caller frees it); -1 with e set (two names that fold to one). */
 struct load_map;
 int load_fold(enum uri_engine to, const struct load_map *maps, size_t nmaps,
-	      int keep_case, const struct schema_table *st,
+	      const char *schema, int keep_case, const struct schema_table *st,
 	      struct schema_table **ft, const char **name,
 	      struct namefold_run *run, struct err *e);
 
@@ -38,6 +39,8 @@ struct load_opts {
 	int keep_case; /* --keep-case: no folding of names (namefold.h) */
 	const struct load_map *maps; /* --table-map FROM=TO */
 	size_t nmaps;
+	const char *schema;	/* --schema: PostgreSQL schema of the tables
+				 * the stream gives none, or NULL */
 	const char *in_name;	/* for messages: a file name or "stdin" */
 	int mode_given;		/* -m given: else --job picks per table */
 	const char *stats_path; /* --stats FILE, or NULL */

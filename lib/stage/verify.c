@@ -1286,23 +1286,60 @@ out:
 }
 
 /* -s, then --table-map: the name on side B of side A's table, and back */
+/* --schema: a name of a table put in that schema (to_b) or taken out of
+ * it; NULL when it does not apply.  Kept in one of a few buffers, so
+ * that a caller may hold two at once. */
+static const char *schema_moved(const struct verify_opts *o, const char *n,
+				int to_b)
+{
+	static char ring[4][2 * SCHEMA_MAX_NAME + 8];
+	static unsigned next;
+	char *sc = NULL, *tb = NULL, *f = NULL, *slot;
+	struct err e;
+
+	if (!o->schema)
+		return NULL;
+	err_init(&e);
+	if (schema_name_parse(n, &sc, &tb, &e) < 0)
+		return NULL;
+	if (to_b && !sc)
+		f = schema_name_format(o->schema, tb, &e);
+	else if (!to_b && sc && strcmp(sc, o->schema) == 0)
+		f = schema_name_format(NULL, tb, &e);
+	free(sc);
+	free(tb);
+	if (!f)
+		return NULL;
+	slot = ring[next++ % 4];
+	snprintf(slot, sizeof(ring[0]), "%s", f);
+	free(f);
+	return slot;
+}
+
 static const char *name_b(const struct verify_opts *o, const char *a)
 {
+	const char *m;
+
 	if (o->spec && spec_table_name(o->spec, a))
 		a = spec_table_name(o->spec, a);
 	for (size_t i = 0; i < o->nmaps; i++)
 		if (strcmp(o->map_from[i], a) == 0)
 			return o->map_to[i];
-	return a;
+	return (m = schema_moved(o, a, 1)) ? m : a;
 }
 
 static const char *name_a(const struct verify_opts *o, const char *b)
 {
-	for (size_t i = 0; i < o->nmaps; i++)
+	size_t i;
+	const char *m;
+
+	for (i = 0; i < o->nmaps; i++)
 		if (strcmp(o->map_to[i], b) == 0) {
 			b = o->map_from[i];
 			break;
 		}
+	if (i == o->nmaps && (m = schema_moved(o, b, 0)))
+		b = m;
 	return o->spec ? spec_table_source(o->spec, b) : b;
 }
 

@@ -40,6 +40,8 @@ struct verify_opts {
 	const char *const *map_from; /* --table-map FROM=TO: A's FROM is */
 	const char *const *map_to;   /* B's TO */
 	size_t nmaps;
+	const char *schema; /* --schema: B's schema of A's tables of none (a
+			     * MySQL side A, a PostgreSQL side B), or NULL */
 	const char *const *ignore; /* --ignore-column TABLE.COL */
 	size_t nignore;
 	uint64_t max_diffs;	 /* differences listed per table */
