@@ -62,8 +62,8 @@ static int parse_checkpoint(struct job_table *j, const char *table,
 		return 0;
 	/* loaded whole in one transaction: no key was kept, none is
 	 * needed (job_plan skips the table) */
-	if (j->ck.done && !j->ck.last_key && !j->ck.last_watermark &&
-	    j->rs.t && j->rs.t->watermark < 0)
+	if (j->ck.done && !j->ck.last_key && !j->ck.last_watermark && j->rs.t &&
+	    j->rs.t->watermark < 0)
 		return 0;
 	return resume_parse(&j->rs, table, job, j->ck.watermark_column,
 			    j->ck.last_watermark, j->ck.last_key, e);
@@ -110,6 +110,21 @@ const char *load_target_name(const struct load_map *maps, size_t nmaps,
 	return name;
 }
 
+/* a copy of v as member key of obj; nothing when v is NULL; -1 on oom */
+static int add_copy(cJSON *obj, const char *key, const cJSON *v)
+{
+	cJSON *r;
+
+	if (!v)
+		return 0;
+	if (!(r = cJSON_Duplicate(v, 1)) ||
+	    !cJSON_AddItemToObject(obj, key, r)) {
+		cJSON_Delete(r);
+		return -1;
+	}
+	return 0;
+}
+
 static int write_stats(const char *path, const struct load_table *tabs,
 		       size_t n, double seconds, int deletes, struct err *e)
 {
@@ -143,21 +158,9 @@ static int write_stats(const char *path, const struct load_table *tabs,
 					     (double)tabs[i].skipped) ||
 		    !cJSON_AddStringToObject(t, "mode", tabs[i].mode))
 			goto oom;
-		if (tabs[i].renamed) {
-			cJSON *r = cJSON_Duplicate(tabs[i].renamed, 1);
-			if (!r || !cJSON_AddItemToObject(t, "renamed", r)) {
-				cJSON_Delete(r);
-				goto oom;
-			}
-		}
-		if (tabs[i].notes) {
-			cJSON *r = cJSON_Duplicate(tabs[i].notes, 1);
-			if (!r ||
-			    !cJSON_AddItemToObject(t, "create_notes", r)) {
-				cJSON_Delete(r);
-				goto oom;
-			}
-		}
+		if (add_copy(t, "renamed", tabs[i].renamed) < 0 ||
+		    add_copy(t, "create_notes", tabs[i].notes) < 0)
+			goto oom;
 	}
 	if (!cJSON_AddNumberToObject(root, "seconds", seconds))
 		goto oom;
@@ -327,16 +330,9 @@ static int schema_report(const struct load_opts *o,
 					     tabs[i].from ? tabs[i].from
 							  : tabs[i].name) ||
 		    !cJSON_AddStringToObject(t, "target", tabs[i].name) ||
-		    !cJSON_AddBoolToObject(t, "created", tabs[i].created))
+		    !cJSON_AddBoolToObject(t, "created", tabs[i].created) ||
+		    add_copy(t, "create_notes", tabs[i].notes) < 0)
 			goto oom;
-		if (tabs[i].notes) {
-			cJSON *r = cJSON_Duplicate(tabs[i].notes, 1);
-			if (!r ||
-			    !cJSON_AddItemToObject(t, "create_notes", r)) {
-				cJSON_Delete(r);
-				goto oom;
-			}
-		}
 	}
 	rc = jsonfile_write(root, "--schema-report", o->schema_report_path, e);
 	goto out;
