@@ -62,4 +62,28 @@ test_expect_success 'a table the target has needs no --create: it loads' '
 	test "$(to_sql "SELECT mail FROM b_contacts")" = "ann@example.org"
 '
 
+test_expect_success 'a run that stops writes --stats: what it committed, where it stopped' '
+	pg_in postgres -c "DROP DATABASE IF EXISTS \"${TEST_DB}_to\"" \
+		-c "CREATE DATABASE \"${TEST_DB}_to\"" 2>/dev/null &&
+	to_sql "CREATE TABLE c_messages (id int PRIMARY KEY, body text);
+		INSERT INTO c_messages VALUES (1, '"'"'already here'"'"')" &&
+	ferry-extract "$PG_URI" --order pk -t a_users -t c_messages -o ac.ferry &&
+	test_expect_code 4 ferry-load "$TO" --create --job jj --stats st.json <ac.ferry 2>err &&
+	test "$(jq -r "[.tables[].table] | join(\",\")" st.json)" = a_users &&
+	test "$(jq -r ".failed.table" st.json)" = c_messages &&
+	jq -r ".failed.error" st.json | grep -q "duplicate key" &&
+	to_sql "DELETE FROM c_messages" &&
+	ferry-load "$TO" --create --job jj --stats st2.json <ac.ferry 2>err &&
+	test_grep "table a_users: job jj loaded it whole" err &&
+	test "$(jq -r ".failed // \"none\"" st2.json)" = none &&
+	test "$(to_sql "SELECT body FROM c_messages")" = hi
+'
+
+test_expect_success 'the preflight refusal is in --stats too, with no table committed' '
+	test_expect_code 3 ferry-load "$TO" --create --stats st3.json <all.ferry 2>err &&
+	test "$(jq -r ".tables | length" st3.json)" = 0 &&
+	jq -r ".failed.error" st3.json | grep -q "cannot make 2 of the stream" &&
+	test "$(jq -r ".failed.table // \"none\"" st3.json)" = none
+'
+
 test_done

@@ -125,8 +125,12 @@ static int add_copy(cJSON *obj, const char *key, const cJSON *v)
 	return 0;
 }
 
+/* --stats: the tables committed, in order; after a failure also
+ * "failed": the table in flight (none after the tables) and the error */
 static int write_stats(const char *path, const struct load_table *tabs,
-		       size_t n, double seconds, int deletes, struct err *e)
+		       size_t n, double seconds, int deletes,
+		       const char *failed_table, const char *failed,
+		       struct err *e)
 {
 	cJSON *root = cJSON_CreateObject(), *arr;
 	int rc = -1;
@@ -164,6 +168,14 @@ static int write_stats(const char *path, const struct load_table *tabs,
 	}
 	if (!cJSON_AddNumberToObject(root, "seconds", seconds))
 		goto oom;
+	if (failed) {
+		cJSON *f = cJSON_AddObjectToObject(root, "failed");
+		if (!f ||
+		    (failed_table &&
+		     !cJSON_AddStringToObject(f, "table", failed_table)) ||
+		    !cJSON_AddStringToObject(f, "error", failed))
+			goto oom;
+	}
 	rc = jsonfile_write(root, "--stats", path, e);
 	goto out;
 oom:
@@ -745,7 +757,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	cJSON *renamed = NULL; /* the table in flight's, for --stats */
 	cJSON *created_notes = NULL;
 	double t0 = progress_now();
-	int rc = -1, trc;
+	int rc = -1, trc, stats_tried = 0;
+	char *inflight = NULL; /* the target's name of the table in flight */
 
 	memset(&job, 0, sizeof(job));
 	if (!(r = stream_reader_new(in, o->in_name, e)))
@@ -786,6 +799,11 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			      o->keep_case, in_t, &ft, &name, fold_run, e) < 0)
 			goto out;
 		t = ft ? ft : in_t;
+		free(inflight);
+		if (!(inflight = strdup(name))) {
+			err_oom(e);
+			goto out;
+		}
 
 		if (ntabs == cap) {
 			size_t ncap = cap ? cap * 2 : 16;
@@ -896,6 +914,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		tabs[ntabs].method = st.method;
 		tabs[ntabs].seconds = progress_now() - ts;
 		ntabs++;
+		free(inflight);
+		inflight = NULL;
 		if (o->metrics) {
 			const struct stream_table_stats *ts2 =
 			    stream_reader_table_stats(r);
@@ -918,10 +938,6 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		if (crc < 0)
 			goto out;
 	}
-	if (o->stats_path &&
-	    write_stats(o->stats_path, tabs, ntabs, progress_now() - t0,
-			o->sink.mode == SINK_DELETE, e) < 0)
-		goto out;
 	{
 		const struct schema_objects *ob = stream_reader_objects(r);
 		int *seqs = calloc(ob->n + 1, sizeof(*seqs));
@@ -938,8 +954,29 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		if (src < 0)
 			goto out;
 	}
+	stats_tried = 1;
+	if (o->stats_path &&
+	    write_stats(o->stats_path, tabs, ntabs, progress_now() - t0,
+			o->sink.mode == SINK_DELETE, NULL, NULL, e) < 0)
+		goto out;
 	rc = 0;
 out:
+	/* a run that stops still says what it committed, and where it
+	 * stopped: a rerun under --job goes on from there */
+	if (rc < 0 && o->stats_path && !stats_tried) {
+		struct err we;
+		err_init(&we);
+		if (write_stats(o->stats_path, tabs, ntabs, progress_now() - t0,
+				o->sink.mode == SINK_DELETE, inflight, e->msg,
+				&we) < 0 &&
+		    o->notice) {
+			char line[ERR_MSG_MAX + 40];
+			snprintf(line, sizeof(line), "--stats not written: %s",
+				 we.msg);
+			o->notice(line);
+		}
+	}
+	free(inflight);
 	if (rj) {
 		o->rejected = rejects_count(rj);
 		rejects_abort(rj);
