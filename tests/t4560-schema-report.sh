@@ -226,4 +226,13 @@ test_expect_success 'PostgreSQL -> MariaDB: sequences are named, not made' '
 	test_grep "sequences: 1 of the source not made (the target has no sequences ferry makes)" err
 '
 
+test_expect_success 'a function whose name and arguments pass 1024 bytes is named, cut, not a failure' '
+	args=$(for i in $(seq 1 60); do printf "a%d character varying, " $i; done) &&
+	pg_sql "CREATE FUNCTION app.wide(${args%, }) RETURNS int LANGUAGE sql AS '"'"'SELECT 1'"'"'" &&
+	ferry-extract "$PG_URI" --all-tables -o wide.ferry &&
+	ferry-cat -f summary wide.ferry >sum &&
+	test_grep "  function: 2 (app.touch(), app.wide(a1 character varying, a2 " sum &&
+	pg_sql "DROP FUNCTION app.wide"
+'
+
 test_done

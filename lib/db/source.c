@@ -270,12 +270,24 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 {
 	struct objects_ctx *c = ctx;
 	const char *tn = NULL;
+	char cut[SCHEMA_MAX_NAME + 1];
+	size_t n;
 
 	if (!name || !*name)
 		return 0;
 	/* the source's text shown as it is, or not at all */
 	if (detail && !utf8_valid(detail, strlen(detail)))
 		detail = NULL;
+	/* a name past the limit (a function's long list of argument
+	 * types) is cut where a character begins, never a reason to fail */
+	if ((n = strlen(name)) > SCHEMA_MAX_NAME) {
+		n = SCHEMA_MAX_NAME;
+		while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80)
+			n--;
+		memcpy(cut, name, n);
+		cut[n] = '\0';
+		name = cut;
+	}
 	if (!table) {
 		if (!c->whole_db)
 			return 0;
