@@ -262,7 +262,36 @@ struct objects_ctx {
 	size_t n;
 	int whole_db;
 	struct schema_objects *o;
+	size_t bytes; /* what the frame's JSON may take, at the most */
+	int full;     /* the frame's limits reached: no more are listed */
 };
+
+/* the objects frame stays within its limits (OBJECTS_MAX, and a frame of
+ * STREAM_MAX_FRAME bytes: every byte may become a 6-byte \u escape); past
+ * them one last entry says that more were not listed */
+#define OBJECTS_BYTES_MAX (48u << 20)
+static int object_room(struct objects_ctx *c, const char *kind,
+		       const char *table, const char *name, const char *detail,
+		       struct err *e)
+{
+	size_t b = 80 + 6 * (strlen(kind) + strlen(name) +
+			     (table ? strlen(table) : 0) +
+			     (detail ? strlen(detail) : 0));
+
+	if (c->full)
+		return 0;
+	if (c->o->n + 2 <= OBJECTS_MAX && c->bytes + b <= OBJECTS_BYTES_MAX) {
+		c->bytes += b;
+		return 1;
+	}
+	c->full = 1;
+	if (schema_objects_add(c->o, "unlisted", NULL, "objects",
+			       "more objects of the source than one objects "
+			       "frame holds: the rest are not listed",
+			       e) < 0)
+		return -1;
+	return 0;
+}
 
 static int object_found(void *ctx, const char *kind, const char *schema,
 			const char *table, const char *name, const char *detail,
@@ -272,6 +301,7 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 	const char *tn = NULL;
 	char cut[SCHEMA_MAX_NAME + 1];
 	size_t n;
+	int rc;
 
 	if (!name || !*name)
 		return 0;
@@ -289,8 +319,11 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 		name = cut;
 	}
 	if (!table) {
+		int room;
 		if (!c->whole_db)
 			return 0;
+		if ((room = object_room(c, kind, NULL, name, detail, e)) <= 0)
+			return room;
 		if (schema_objects_add(c->o, kind, NULL, name, detail, e) < 0)
 			return -1;
 		/* figures that break the rules: the sequence is still named */
@@ -308,14 +341,18 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 		    (!schema || !t->schema || strcmp(t->schema, schema) == 0))
 			tn = t->name;
 	}
-	return tn ? schema_objects_add(c->o, kind, tn, name, detail, e) : 0;
+	if (!tn)
+		return 0;
+	if ((rc = object_room(c, kind, tn, name, detail, e)) <= 0)
+		return rc;
+	return schema_objects_add(c->o, kind, tn, name, detail, e);
 }
 
 int source_objects(struct source *s, struct schema_table *const *tables,
 		   size_t n, int whole_db, struct schema_objects *o,
 		   struct err *e)
 {
-	struct objects_ctx c = { tables, n, whole_db, o };
+	struct objects_ctx c = { tables, n, whole_db, o, 0, 0 };
 
 	return s->ops->objects(s, object_found, &c, e);
 }
