@@ -320,7 +320,8 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 	}
 	if (!table) {
 		int room;
-		if (!c->whole_db)
+		/* what the source could not list concerns every run */
+		if (!c->whole_db && strcmp(kind, "unlisted") != 0)
 			return 0;
 		if ((room = object_room(c, kind, NULL, name, detail, e)) <= 0)
 			return room;

@@ -1296,11 +1296,26 @@ static int my_objects(struct source *s, source_object_fn fn, void *ctx,
 	struct my_source *m = MY(s);
 	struct my_objects_ctx c = { fn, ctx };
 
+	int64_t has_checks = 0;
+
 	for (size_t i = 0; i < sizeof(my_object_sql) / sizeof(*my_object_sql);
 	     i++)
 		if (myutil_select(m->conn, my_object_sql[i], NULL, 0, 4,
 				  my_object_row, &c, e) < 0)
 			return -1;
+	/* CHECK constraints came with MariaDB 10.2 and MySQL 8.0.16: an
+	 * older server's are not listed, and the stream says so */
+	if (myutil_select(m->conn,
+			  "SELECT COUNT(*) FROM information_schema.TABLES "
+			  "WHERE TABLE_SCHEMA = 'information_schema' "
+			  "AND TABLE_NAME = 'CHECK_CONSTRAINTS'",
+			  NULL, 0, 1, auto_next, &has_checks, e) < 0)
+		return -1;
+	if (!has_checks)
+		return fn(ctx, "unlisted", NULL, NULL, "check constraint",
+			  "this server has no information_schema."
+			  "CHECK_CONSTRAINTS",
+			  NULL, e);
 	return myutil_select(m->conn,
 			     m->mariadb ? MY_CHECKS_MARIADB : MY_CHECKS_MYSQL8,
 			     NULL, 0, 4, my_object_row, &c, e);
