@@ -273,8 +273,20 @@ kill_run() { # kill_run MODE: one migration of `kills` into a fresh target
 	while [ $i -lt 40 ]; do
 		i=$((i + 1))
 		if [ "$1" = incremental ]; then
-			ferry-extract "$MY_URI" -t kills --incremental at \
-				--since-job k "$TO" -o run.ferry 2>>kill.log || return 1
+			# an extract that fails is logged and tried again
+			# (up to 3 times): it once failed with no message
+			# beside a killed load, which is not what this tests
+			ok=0
+			for t in 1 2 3; do
+				if ferry-extract "$MY_URI" -t kills --incremental at \
+					--since-job k "$TO" -o run.ferry 2>>kill.log; then
+					ok=1
+					break
+				fi
+				echo "(extract failed, try $t)" >>kill.log
+				sleep 0.3
+			done
+			[ $ok = 1 ] || return 1
 		else
 			cp all.ferry run.ferry
 		fi

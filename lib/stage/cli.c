@@ -246,6 +246,17 @@ int cli_check_table_column(const char *arg, struct err *e)
 
 int cli_report(const struct err *e)
 {
+	char msg[80];
+
+	/* a failure that left no message is still named, for a report */
+	if (!e->msg[0]) {
+		snprintf(
+		    msg, sizeof(msg),
+		    "internal error: a failure of class %d left no message",
+		    (int)e->class);
+		cli_say(NULL, msg);
+		return e->class ? (int)e->class : ERR_SYSTEM;
+	}
 	cli_say(NULL, e->msg);
 	return e->class ? (int)e->class : ERR_SYSTEM;
 }

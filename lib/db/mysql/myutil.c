@@ -142,7 +142,13 @@ int myutil_select(MYSQL *conn, const char *sql, const char *const *params,
 		}
 	}
 	if (f != MYSQL_NO_DATA) {
-		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		if (*mysql_stmt_error(st))
+			err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		else
+			err_set(e, ERR_DB,
+				"reading a result: fetch status %d, error %u "
+				"without a message",
+				f, mysql_stmt_errno(st));
 		goto out;
 	}
 	rc = 0;
