@@ -50,6 +50,17 @@ int myutil_quote_ident(struct buf *b, const char *name, struct err *e)
 	return buf_addc(b, '`', e);
 }
 
+/* the statement's error as ERR_DB; one without a message says its
+ * number (and the connection's message), never nothing */
+static int stmt_err(MYSQL_STMT *st, struct err *e)
+{
+	if (*mysql_stmt_error(st))
+		return err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+	return err_set(e, ERR_DB,
+		       "a statement failed with error %u and no message",
+		       mysql_stmt_errno(st));
+}
+
 int myutil_select(MYSQL *conn, const char *sql, const char *const *params,
 		  unsigned nparams, unsigned ncols, myutil_row_fn fn, void *ctx,
 		  struct err *e)
@@ -71,7 +82,7 @@ int myutil_select(MYSQL *conn, const char *sql, const char *const *params,
 	if (!st)
 		return err_oom(e);
 	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
-		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		stmt_err(st, e);
 		goto out;
 	}
 	memset(pb, 0, sizeof(pb));
@@ -84,7 +95,7 @@ int myutil_select(MYSQL *conn, const char *sql, const char *const *params,
 	}
 	if ((nparams && mysql_stmt_bind_param(st, pb)) ||
 	    mysql_stmt_execute(st)) {
-		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		stmt_err(st, e);
 		goto out;
 	}
 	memset(rb, 0, sizeof(rb));
@@ -101,7 +112,7 @@ int myutil_select(MYSQL *conn, const char *sql, const char *const *params,
 		rb[i].is_null = &rnull[i];
 	}
 	if (mysql_stmt_bind_result(st, rb)) {
-		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		stmt_err(st, e);
 		goto out;
 	}
 	while ((f = mysql_stmt_fetch(st)) == 0 || f == MYSQL_DATA_TRUNCATED) {
@@ -137,13 +148,13 @@ int myutil_select(MYSQL *conn, const char *sql, const char *const *params,
 			goto out;
 		/* buffers may have moved: bind them again */
 		if (mysql_stmt_bind_result(st, rb)) {
-			err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+			stmt_err(st, e);
 			goto out;
 		}
 	}
 	if (f != MYSQL_NO_DATA) {
 		if (*mysql_stmt_error(st))
-			err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+			stmt_err(st, e);
 		else
 			err_set(e, ERR_DB,
 				"reading a result: fetch status %d, error %u "
@@ -188,7 +199,7 @@ int myutil_exec(MYSQL *conn, const char *sql, const char *const *params,
 	if (mysql_stmt_prepare(st, sql, strlen(sql)) ||
 	    (nparams && mysql_stmt_bind_param(st, b)) ||
 	    mysql_stmt_execute(st)) {
-		err_set(e, ERR_DB, "%s", mysql_stmt_error(st));
+		stmt_err(st, e);
 		goto out;
 	}
 	rc = 0;
