@@ -1187,28 +1187,13 @@ static int note_names(cJSON *jt, const struct engine *en,
 }
 
 /* the tables the target holds, and how it compares their names */
-struct held_tables {
-	char **names;
-	int nocase;
-};
-
 /* a held table whose name is name but for case, or NULL */
-static const char *held_near(const struct held_tables *h, const char *name)
+static const char *held_near(const struct load_held *h, const char *name)
 {
 	for (char **p = h->names; p && *p; p++)
 		if (strcasecmp(*p, name) == 0 && strcmp(*p, name) != 0)
 			return *p;
 	return NULL;
-}
-
-static int listed(const char *name, void *ctx)
-{
-	const struct held_tables *h = ctx;
-
-	for (char **p = h->names; p && *p; p++)
-		if ((h->nocase ? strcasecmp : strcmp)(*p, name) == 0)
-			return 1;
-	return 0;
 }
 
 int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
@@ -1222,7 +1207,7 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	struct schema_table *ft = NULL; /* t with folded names */
 	struct namefold_run *fold_run = NULL;
 	const struct engine *en = engine_of(u->engine);
-	struct held_tables held = { NULL, en ? en->names_nocase : 0 };
+	struct load_held held = { NULL, en ? en->names_nocase : 0 };
 	size_t nnames = 0;
 	cJSON *root = NULL, *tabs;
 	struct engine_names nm;
@@ -1282,11 +1267,11 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		err_init(&why[0]);
 		err_init(&why[1]);
 		err_init(&why[2]);
-		if (engine_names(run, t, name, listed, &held, o->create, &nm,
+		if (engine_names(run, t, name, load_held, &held, o->create, &nm,
 				 why, &nwhy, e) < 0)
 			goto out;
 		tname = nm.table;
-		exists = listed(tname, &held);
+		exists = load_held(tname, &held);
 		if (!jt || !cJSON_AddItemToArray(tabs, jt) ||
 		    !cJSON_AddStringToObject(jt, "table", in_t->name) ||
 		    !cJSON_AddStringToObject(jt, "target_table", tname)) {

@@ -626,13 +626,12 @@ static int load_foreign_keys(const struct load_opts *o, struct sink *s,
 
 /* --- --create: every table checked before the first row ---------------- */
 
-static int held(const char *name, void *ctx)
+int load_held(const char *name, void *ctx)
 {
-	const struct engine *en = ((void **)ctx)[1];
-	char **names = ((void **)ctx)[0];
+	const struct load_held *h = ctx;
 
-	for (char **p = names; p && *p; p++)
-		if ((en->names_nocase ? strcasecmp : strcmp)(*p, name) == 0)
+	for (char **p = h->names; p && *p; p++)
+		if ((h->nocase ? strcasecmp : strcmp)(*p, name) == 0)
 			return 1;
 	return 0;
 }
@@ -653,9 +652,8 @@ static int preflight_create(const struct uri *u, const struct load_opts *o,
 	struct engine_run *run = NULL;
 	struct namefold_run *fr = NULL;
 	struct engine_names nm;
-	char **names = NULL;
+	struct load_held held = { NULL, en ? en->names_nocase : 0 };
 	size_t nnames = 0, bad = 0;
-	void *ctx[2];
 	struct err first;
 	struct create_notes refusals = { 0 };
 	unsigned flags =
@@ -673,10 +671,8 @@ static int preflight_create(const struct uri *u, const struct load_opts *o,
 	so.read_timeout = o->sink.read_timeout;
 	if (!(run = engine_run_new(en, e)) || !(fr = namefold_run_new(e)) ||
 	    !(src = source_open(u, &so, e)) || source_begin(src, e) < 0 ||
-	    source_list_tables(src, &names, &nnames, e) < 0)
+	    source_list_tables(src, &held.names, &nnames, e) < 0)
 		goto out;
-	ctx[0] = names;
-	ctx[1] = (void *)en;
 	for (size_t i = 0; i < n; i++) {
 		struct schema_table *ft = NULL;
 		const struct schema_table *t;
@@ -697,14 +693,14 @@ static int preflight_create(const struct uri *u, const struct load_opts *o,
 			name = pv[i]->name;
 		} else {
 			t = ft ? ft : pv[i];
-			if (engine_names(run, t, name, held, ctx, 1, &nm, why,
-					 &nwhy, e) < 0) {
+			if (engine_names(run, t, name, load_held, &held, 1, &nm,
+					 why, &nwhy, e) < 0) {
 				schema_table_free(ft);
 				goto out;
 			}
 			if (nwhy)
 				w = why[0];
-			else if (!held(nm.table, ctx) &&
+			else if (!load_held(nm.table, &held) &&
 				 engine_create_refusal(en, t, &nm, flags, NULL,
 						       &w) == 0)
 				err_init(&w);
@@ -735,7 +731,7 @@ static int preflight_create(const struct uri *u, const struct load_opts *o,
 out:
 	engine_names_release(en, &nm);
 	create_notes_release(&refusals);
-	source_names_free(names);
+	source_names_free(held.names);
 	source_close(src);
 	namefold_run_free(fr);
 	engine_run_free(run);

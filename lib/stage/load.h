@@ -30,6 +30,15 @@ int load_fold(enum uri_engine to, const struct load_map *maps, size_t nmaps,
 	      struct schema_table **ft, const char **name,
 	      struct namefold_run *run, struct err *e);
 
+/* The tables a target holds (source_list_tables), for engine_names'
+ * exists: 1 when name is one of them, compared without case when
+ * nocase (the engine's names_nocase). */
+struct load_held {
+	char **names;
+	int nocase;
+};
+int load_held(const char *name, void *ctx);
+
 /* The target's name of stream table `name` under maps (--table-map). */
 const char *load_target_name(const struct load_map *maps, size_t nmaps,
 			     const char *name);
