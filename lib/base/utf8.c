@@ -92,3 +92,15 @@ size_t utf8_chars(const char *s, size_t len)
 		n += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return n;
 }
+
+size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+	size_t n = len;
+
+	if (n <= max)
+		return n;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}

@@ -17,6 +17,10 @@ size_t utf8_invalid_at(const char *s, size_t len);
  * bytes that do not continue a sequence. */
 size_t utf8_chars(const char *s, size_t len);
 
+/* The length of the longest prefix of s[0..len) of at most max bytes
+ * that does not end inside a character: len itself when len <= max. */
+size_t utf8_cut(const char *s, size_t len, size_t max);
+
 /* Encode code point cp (<= 0x10FFFF, not a surrogate) into out; returns
  * the number of bytes (1 to 4). */
 size_t utf8_encode(unsigned cp, char out[4]);

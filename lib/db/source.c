@@ -310,10 +310,8 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 		detail = NULL;
 	/* a name past the limit (a function's long list of argument
 	 * types) is cut where a character begins, never a reason to fail */
-	if ((n = strlen(name)) > SCHEMA_MAX_NAME) {
-		n = SCHEMA_MAX_NAME;
-		while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80)
-			n--;
+	if ((n = utf8_cut(name, strlen(name), SCHEMA_MAX_NAME)) <
+	    strlen(name)) {
 		memcpy(cut, name, n);
 		cut[n] = '\0';
 		name = cut;

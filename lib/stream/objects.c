@@ -51,24 +51,6 @@ static int text_ok(const char *s, size_t max)
 	return n > 0 && n <= max && utf8_valid(s, n);
 }
 
-/* s cut to at most max bytes, at a character boundary */
-static char *dup_cut(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-	char *d;
-
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	if (!(d = malloc(n + 1)))
-		return NULL;
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
 int schema_objects_add(struct schema_objects *o, const char *kind,
 		       const char *table, const char *name, const char *detail,
 		       struct err *e)
@@ -104,7 +86,8 @@ int schema_objects_add(struct schema_objects *o, const char *kind,
 	if (!(x->kind = strdup(kind)) || !(x->name = strdup(name)) ||
 	    (table && !(x->table = strdup(table))) ||
 	    (detail && *detail &&
-	     !(x->detail = dup_cut(detail, OBJECTS_MAX_DETAIL)))) {
+	     !(x->detail = strndup(detail, utf8_cut(detail, strlen(detail),
+						    OBJECTS_MAX_DETAIL))))) {
 		free(x->kind);
 		free(x->name);
 		free(x->table);

@@ -207,8 +207,21 @@ static void test_table(void)
 	free(i60);
 }
 
+/* utf8_cut, which the objects frame's names and details use */
+static void test_utf8_cut(void)
+{
+	static const char s[] = "ab\xc3\xa9\xe2\x82\xac"; /* ab, é, € */
+
+	TAP_EQ_INT((int)utf8_cut(s, 7, 20), 7, "a text that fits is whole");
+	TAP_EQ_INT((int)utf8_cut(s, 7, 7), 7, "max at the end: whole");
+	TAP_EQ_INT((int)utf8_cut(s, 7, 6), 4, "not inside the euro sign");
+	TAP_EQ_INT((int)utf8_cut(s, 7, 3), 2, "not inside the e acute");
+	TAP_EQ_INT((int)utf8_cut(s, 7, 4), 4, "after the e acute");
+}
+
 int main(void)
 {
+	test_utf8_cut();
 	test_fit();
 	test_table_name();
 	test_table();
