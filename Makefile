@@ -151,7 +151,7 @@ test: build-asan
 # to build/fuzz/corpus-TARGET.  fuzz-smoke, part of make check: 20,000
 # inputs each from the seeds, about 40 s in all.
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= stream spec expr uri jsonl ddl pgbin valtext encoders \
+FUZZ_TARGETS ?= stream spec expr uri jsonl ddl pgbin valtext encoders sqlexpr \
                 verifymerge options resume
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz-%)
 fuzz: deps

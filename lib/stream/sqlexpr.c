@@ -1,0 +1,1491 @@
+#include "stream/sqlexpr.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/utf8.h"
+
+/* --- the tree ------------------------------------------------------------ */
+
+enum kind {
+	K_COL,
+	K_NUM,
+	K_STR,
+	K_BOOL,
+	K_NULL,
+	K_BIN,
+	K_NOT,
+	K_NEG,
+	K_ISNULL,
+	K_IN,
+	K_BETWEEN,
+	K_LIKE,
+	K_FUNC,
+	K_ARRAY, /* PostgreSQL's ARRAY[...], only inside = ANY (...) */
+};
+
+enum op {
+	O_AND,
+	O_OR,
+	O_EQ,
+	O_NE,
+	O_LT,
+	O_LE,
+	O_GT,
+	O_GE,
+	O_ADD,
+	O_SUB,
+	O_MUL,
+	O_MOD,
+	O_CAT,
+};
+
+static const char *const op_sql[] = {
+	"AND", "OR", "=", "<>", "<", "<=", ">", ">=", "+", "-", "*", "%", "||",
+};
+
+enum fn {
+	F_LOWER,
+	F_UPPER,
+	F_CHAR_LENGTH,
+	F_OCTET_LENGTH,
+	F_TRIM,
+	F_ABS,
+	F_COALESCE,
+};
+
+static const char *const fn_sql[] = {
+	"lower", "upper", "char_length", "octet_length", "trim", "abs",
+	"coalesce",
+};
+
+/* the type of a node's value, as far as the rules care */
+enum cls {
+	C_NULL,
+	C_NUM,
+	C_TEXT, /* text of a column (or made of one) */
+	C_STR,	/* a string literal: text, or a date, or an enum label */
+	C_ENUM,
+	C_BOOL,
+	C_TIME, /* date, time, timestamp: vt says which */
+};
+
+static const char *const cls_name[] = {
+	"NULL", "a number", "text", "a string", "an enum", "a boolean", "a time",
+};
+
+struct node {
+	enum kind kind;
+	int op; /* K_BIN: enum op; K_FUNC: enum fn */
+	enum cls cls;
+	enum value_type vt; /* C_TIME, K_COL */
+	int neg;	    /* K_ISNULL, K_IN, K_BETWEEN, K_LIKE: NOT */
+	size_t col;	    /* K_COL */
+	char *text;	    /* K_NUM, K_STR */
+	int kid;	    /* first operand, -1 */
+	int next;	    /* the next operand of the same parent, -1 */
+};
+
+struct sqlexpr {
+	const struct schema_table *t;
+	struct node *n;
+	size_t nn, cap;
+	int root;
+};
+
+void sqlexpr_free(struct sqlexpr *x)
+{
+	if (!x)
+		return;
+	for (size_t i = 0; i < x->nn; i++)
+		free(x->n[i].text);
+	free(x->n);
+	free(x);
+}
+
+/* --- reading ------------------------------------------------------------- */
+
+/* parentheses read deep (the tree's own depth is checked after) */
+#define PARSE_DEPTH (4 * SQLEXPR_MAX_DEPTH)
+
+enum tok { T_END, T_WORD, T_QIDENT, T_STR, T_NUM, T_OP };
+
+struct parser {
+	const char *s;
+	size_t len, pos;
+	enum sqlexpr_dialect d;
+	struct sqlexpr *x;
+	char *why;
+	size_t whysz;
+	struct err *e;
+	int depth;
+	/* the current token */
+	enum tok k;
+	size_t at;	/* where it starts */
+	struct buf tx;	/* a word, a name or a string, unquoted */
+	char op[4];	/* T_OP */
+};
+
+static int refuse(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int refuse(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->why[0] || p->e->class)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(p->why, p->whysz, fmt, ap);
+	va_end(ap);
+	if (!p->why[0])
+		snprintf(p->why, p->whysz, "not an expression ferry carries");
+	return -1;
+}
+
+/* the current token as the message shows it */
+static const char *tok_show(struct parser *p, char *out, size_t outsz)
+{
+	size_t n = p->pos - p->at;
+
+	if (p->k == T_END)
+		return "the end";
+	if (n > 40)
+		n = 40;
+	n = utf8_cut(p->s + p->at, n, n);
+	snprintf(out, outsz, "'%.*s'", (int)n, p->s + p->at);
+	return out;
+}
+
+static int unexpected(struct parser *p)
+{
+	char sh[64];
+
+	return refuse(p, "%s at character %zu", tok_show(p, sh, sizeof(sh)),
+		      p->at + 1);
+}
+
+static int is_word_start(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static int is_word_char(char c)
+{
+	return is_word_start(c) || (c >= '0' && c <= '9') || c == '$';
+}
+
+/* a quoted name or string from p->pos (at its opening quote q) into tx */
+static int lex_quoted(struct parser *p, char q)
+{
+	const char *s = p->s;
+
+	buf_reset(&p->tx);
+	for (p->pos++;; p->pos++) {
+		char c;
+		if (p->pos >= p->len)
+			return refuse(p, "a quote not closed");
+		c = s[p->pos];
+		if (c == q) {
+			if (p->pos + 1 < p->len && s[p->pos + 1] == q) {
+				p->pos++;
+			} else {
+				p->pos++;
+				break;
+			}
+		} else if (c == '\\' && q == '\'' && p->d == SQLEXPR_MYSQL) {
+			/* MySQL's escapes in a string (its catalogs print
+			 * them); \% and \_ keep their backslash */
+			if (++p->pos >= p->len)
+				return refuse(p, "a quote not closed");
+			c = s[p->pos];
+			switch (c) {
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			case 'b': c = '\b'; break;
+			case 'Z': c = 26; break;
+			case '0': return refuse(p, "a string holding NUL");
+			case '%':
+			case '_':
+				if (buf_addc(&p->tx, '\\', p->e) < 0)
+					return -1;
+				break;
+			default: break;
+			}
+		}
+		if (c == '\0')
+			return refuse(p, "a string holding NUL");
+		if (buf_addc(&p->tx, (unsigned char)c, p->e) < 0)
+			return -1;
+	}
+	/* room for a NUL after it, so that data is never NULL */
+	if (buf_addc(&p->tx, 0, p->e) < 0)
+		return -1;
+	p->tx.len--;
+	if (!utf8_valid((const char *)p->tx.data, p->tx.len))
+		return refuse(p, "a string that is not UTF-8");
+	return 0;
+}
+
+static int next(struct parser *p)
+{
+	const char *s = p->s;
+	static const char *const ops[] = {
+		"!~~", "::", "<>", "!=", "<=", ">=", "||", "~~", "&&",
+		"(",   ")",	 ",",  "=",	 "<",  ">",	 "+",  "-",
+		"*",   "/",	 "%",  "[",	 "]",  "~",	 "!",  "^",
+		"&",   "|",	 ";",  ".",	 ":",  "@",	 "#",  "?",
+	};
+
+	while (p->pos < p->len && (s[p->pos] == ' ' || s[p->pos] == '\t' ||
+				   s[p->pos] == '\n' || s[p->pos] == '\r'))
+		p->pos++;
+	p->at = p->pos;
+	if (p->pos >= p->len) {
+		p->k = T_END;
+		return 0;
+	}
+	if (p->pos + 1 < p->len &&
+	    ((s[p->pos] == '-' && s[p->pos + 1] == '-') ||
+	     (s[p->pos] == '/' && s[p->pos + 1] == '*'))) {
+		p->pos += 2;
+		p->k = T_OP;
+		return refuse(p, "a comment at character %zu", p->at + 1);
+	}
+	if (is_word_start(s[p->pos])) {
+		buf_reset(&p->tx);
+		while (p->pos < p->len && is_word_char(s[p->pos]))
+			if (buf_addc(&p->tx, (unsigned char)s[p->pos++],
+				     p->e) < 0)
+				return -1;
+		if (buf_addc(&p->tx, 0, p->e) < 0)
+			return -1;
+		p->tx.len--;
+		p->k = T_WORD;
+		return 0;
+	}
+	if (s[p->pos] >= '0' && s[p->pos] <= '9') {
+		buf_reset(&p->tx);
+		while (p->pos < p->len &&
+		       ((s[p->pos] >= '0' && s[p->pos] <= '9') ||
+			s[p->pos] == '.'))
+			if (buf_addc(&p->tx, (unsigned char)s[p->pos++],
+				     p->e) < 0)
+				return -1;
+		if (p->pos < p->len && is_word_char(s[p->pos]))
+			return refuse(p, "the number at character %zu",
+				      p->at + 1);
+		p->k = T_NUM;
+		return 0;
+	}
+	if (s[p->pos] == '\'') {
+		p->k = T_STR;
+		return lex_quoted(p, '\'');
+	}
+	if (s[p->pos] == (p->d == SQLEXPR_MYSQL ? '`' : '"')) {
+		p->k = T_QIDENT;
+		return lex_quoted(p, s[p->pos]);
+	}
+	for (size_t i = 0; i < sizeof(ops) / sizeof(*ops); i++) {
+		size_t n = strlen(ops[i]);
+		if (p->pos + n <= p->len && memcmp(s + p->pos, ops[i], n) == 0) {
+			memcpy(p->op, ops[i], n + 1);
+			p->pos += n;
+			p->k = T_OP;
+			return 0;
+		}
+	}
+	p->pos++;
+	p->k = T_OP;
+	p->op[0] = '\0';
+	return unexpected(p);
+}
+
+static int is_op(const struct parser *p, const char *op)
+{
+	return p->k == T_OP && strcmp(p->op, op) == 0;
+}
+
+static int is_word(const struct parser *p, const char *w)
+{
+	return p->k == T_WORD && strcasecmp((const char *)p->tx.data, w) == 0;
+}
+
+static int expect_op(struct parser *p, const char *op)
+{
+	if (!is_op(p, op))
+		return unexpected(p);
+	return next(p);
+}
+
+static int new_node(struct parser *p, enum kind k, enum cls c)
+{
+	struct sqlexpr *x = p->x;
+	struct node *n;
+
+	if (x->nn >= SQLEXPR_MAX_NODES)
+		return refuse(p, "an expression of over %d parts",
+			      SQLEXPR_MAX_NODES);
+	if (x->nn == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 16;
+		struct node *nn = realloc(x->n, cap * sizeof(*nn));
+		if (!nn)
+			return err_oom(p->e);
+		x->n = nn;
+		x->cap = cap;
+	}
+	n = &x->n[x->nn];
+	memset(n, 0, sizeof(*n));
+	n->kind = k;
+	n->cls = c;
+	n->vt = VALUE_NULL;
+	n->kid = n->next = -1;
+	return (int)x->nn++;
+}
+
+#define N(i) (&p->x->n[(i)])
+
+static int node_text(struct parser *p, int i)
+{
+	if (!(N(i)->text = strndup((const char *)p->tx.data, p->tx.len)))
+		return err_oom(p->e);
+	return 0;
+}
+
+/* operands a (and b, c) under a new node */
+static int parent(struct parser *p, enum kind k, int op, enum cls c, int a,
+		  int b, int cc)
+{
+	int i = new_node(p, k, c);
+
+	if (i < 0)
+		return -1;
+	N(i)->op = op;
+	N(i)->kid = a;
+	if (b >= 0)
+		N(a)->next = b;
+	if (cc >= 0)
+		N(b)->next = cc;
+	return i;
+}
+
+static int num_literal_is(const struct node *n, const char *v)
+{
+	return n->kind == K_NUM && strcmp(n->text, v) == 0;
+}
+
+/* a boolean column compared with 0 or 1 (MySQL keeps booleans as
+ * numbers, and its catalogs print FALSE as 0): the literal becomes one */
+static void bool_literal(struct parser *p, int a, int b)
+{
+	for (int k = 0; k < 2; k++) {
+		int x = k ? a : b, y = k ? b : a;
+		if (N(x)->cls == C_BOOL &&
+		    (num_literal_is(N(y), "0") || num_literal_is(N(y), "1"))) {
+			int one = N(y)->text[0] == '1';
+			free(N(y)->text);
+			N(y)->text = NULL;
+			N(y)->kind = K_BOOL;
+			N(y)->cls = C_BOOL;
+			N(y)->op = one;
+		}
+	}
+}
+
+static int is_text(enum cls c)
+{
+	return c == C_TEXT || c == C_STR;
+}
+
+/* whether a op b means the same on both engines */
+static int comparable(struct parser *p, int a, int b, int ordered)
+{
+	const struct node *x = N(a), *y = N(b);
+	enum cls c = x->cls, d = y->cls;
+
+	if (c == C_NULL || d == C_NULL)
+		return 0;
+	if (c == C_NUM && d == C_NUM)
+		return 0;
+	if (c == C_TIME || d == C_TIME) {
+		if ((c == C_TIME && d == C_STR) || (c == C_STR && d == C_TIME) ||
+		    (c == C_TIME && d == C_TIME && x->vt == y->vt))
+			return 0;
+	} else if (!ordered) {
+		if (is_text(c) && is_text(d))
+			return 0;
+		if ((c == C_ENUM && d == C_STR) || (c == C_STR && d == C_ENUM))
+			return 0;
+		if (c == C_BOOL && d == C_BOOL)
+			return 0;
+	} else if (is_text(c) && is_text(d)) {
+		return refuse(p, "text ordered by < or >, which each engine's "
+				 "collations sort apart");
+	}
+	return refuse(p, "%s compared with %s%s", cls_name[c], cls_name[d],
+		      ordered ? " by order" : "");
+}
+
+static int want_cls(struct parser *p, int a, enum cls c, enum cls c2,
+		    const char *what)
+{
+	enum cls h = N(a)->cls;
+
+	if (h == C_NULL || h == c || h == c2)
+		return 0;
+	return refuse(p, "%s of %s", what, cls_name[h]);
+}
+
+static int parse_or(struct parser *p);
+
+/* a column named by the current token */
+static int column(struct parser *p, int quoted)
+{
+	const struct schema_table *t = p->x->t;
+	const char *name = (const char *)p->tx.data;
+	int ci = -1, i;
+	enum cls c;
+
+	if (!p->tx.len)
+		return refuse(p, "an empty name");
+	if (memchr(p->tx.data, 0, p->tx.len))
+		return refuse(p, "a name holding NUL");
+	if (buf_addc(&p->tx, 0, p->e) < 0)
+		return -1;
+	p->tx.len--;
+	for (size_t k = 0; k < t->ncols; k++)
+		if (strcmp(t->cols[k].name, name) == 0)
+			ci = (int)k;
+	/* MySQL's column names are not case sensitive */
+	for (size_t k = 0; ci < 0 && p->d == SQLEXPR_MYSQL && k < t->ncols; k++)
+		if (strcasecmp(t->cols[k].name, name) == 0)
+			ci = (int)k;
+	(void)quoted;
+	if (ci < 0)
+		return refuse(p, "no column named %.*s", 64, name);
+	switch (t->cols[ci].type) {
+	case VALUE_BOOL: c = C_BOOL; break;
+	case VALUE_INT64:
+	case VALUE_UINT64:
+	case VALUE_FLOAT64:
+	case VALUE_DECIMAL: c = C_NUM; break;
+	case VALUE_TEXT: c = C_TEXT; break;
+	case VALUE_ENUM: c = C_ENUM; break;
+	case VALUE_DATE:
+	case VALUE_TIME:
+	case VALUE_TIMESTAMP: c = C_TIME; break;
+	default:
+		return refuse(p, "column %.*s, of type %s", 64, name,
+			      value_type_name(t->cols[ci].type));
+	}
+	if ((i = new_node(p, K_COL, c)) < 0)
+		return -1;
+	N(i)->col = (size_t)ci;
+	N(i)->vt = t->cols[ci].type;
+	return next(p) < 0 ? -1 : i;
+}
+
+static const struct {
+	const char *name;
+	enum sqlexpr_dialect d; /* SQLEXPR_FERRY: every dialect */
+	enum fn fn;
+} fn_names[] = {
+	{ "lower", SQLEXPR_FERRY, F_LOWER },
+	{ "upper", SQLEXPR_FERRY, F_UPPER },
+	{ "char_length", SQLEXPR_FERRY, F_CHAR_LENGTH },
+	{ "character_length", SQLEXPR_MYSQL, F_CHAR_LENGTH },
+	{ "character_length", SQLEXPR_PG, F_CHAR_LENGTH },
+	{ "octet_length", SQLEXPR_FERRY, F_OCTET_LENGTH },
+	{ "trim", SQLEXPR_FERRY, F_TRIM },
+	{ "abs", SQLEXPR_FERRY, F_ABS },
+	{ "coalesce", SQLEXPR_FERRY, F_COALESCE },
+	{ "lcase", SQLEXPR_MYSQL, F_LOWER },
+	{ "ucase", SQLEXPR_MYSQL, F_UPPER },
+	{ "length", SQLEXPR_MYSQL, F_OCTET_LENGTH }, /* bytes in MySQL */
+	{ "length", SQLEXPR_PG, F_CHAR_LENGTH },     /* characters in PG */
+	{ "btrim", SQLEXPR_PG, F_TRIM },
+};
+
+/* the arguments of a function, after its "(" */
+static int call(struct parser *p, const char *name)
+{
+	int f = -1, i, first = -1, last = -1, nargs = 0;
+
+	for (size_t k = 0; k < sizeof(fn_names) / sizeof(*fn_names); k++)
+		if ((fn_names[k].d == SQLEXPR_FERRY || fn_names[k].d == p->d) &&
+		    (p->d == SQLEXPR_FERRY ? strcmp(fn_names[k].name, name)
+					   : strcasecmp(fn_names[k].name,
+							name)) == 0)
+			f = (int)fn_names[k].fn;
+	if (p->d != SQLEXPR_FERRY && strcasecmp(name, "concat") == 0)
+		f = -2;
+	if (f == -1)
+		return refuse(p, "the function %.*s", 64, name);
+	if (++p->depth > PARSE_DEPTH)
+		return refuse(p, "an expression nested over %d deep",
+			      SQLEXPR_MAX_DEPTH);
+	if (next(p) < 0)
+		return -1;
+	/* PostgreSQL prints trim(x) as TRIM(BOTH FROM x) */
+	if (f == F_TRIM && p->d == SQLEXPR_PG && is_word(p, "both")) {
+		if (next(p) < 0)
+			return -1;
+		if (!is_word(p, "from"))
+			return refuse(p, "trim of other characters than "
+					 "spaces");
+		if (next(p) < 0)
+			return -1;
+	}
+	while (!is_op(p, ")")) {
+		int a;
+		if (nargs && expect_op(p, ",") < 0)
+			return -1;
+		if ((a = parse_or(p)) < 0)
+			return -1;
+		if (last >= 0)
+			N(last)->next = a;
+		else
+			first = a;
+		last = a;
+		nargs++;
+	}
+	if (next(p) < 0)
+		return -1;
+	p->depth--;
+	if (f == -2) {
+		/* MySQL's concat(a, b, ...): a || b || ..., NULL when one
+		 * is, as || is in PostgreSQL */
+		int acc = first;
+		if (nargs < 2)
+			return refuse(p, "concat of %d argument", nargs);
+		for (int a = N(first)->next; a >= 0;) {
+			int nx = N(a)->next;
+			N(acc)->next = -1;
+			N(a)->next = -1;
+			if (want_cls(p, acc, C_TEXT, C_STR, "concat") < 0 ||
+			    want_cls(p, a, C_TEXT, C_STR, "concat") < 0 ||
+			    (acc = parent(p, K_BIN, O_CAT, C_TEXT, acc, a,
+					  -1)) < 0)
+				return -1;
+			a = nx;
+		}
+		return acc;
+	}
+	if (f == F_COALESCE ? nargs < 1 : nargs != 1)
+		return refuse(p, "%s of %d arguments", fn_sql[f], nargs);
+	if ((i = new_node(p, K_FUNC, C_NULL)) < 0)
+		return -1;
+	N(i)->op = f;
+	N(i)->kid = first;
+	switch (f) {
+	case F_LOWER:
+	case F_UPPER:
+	case F_TRIM:
+		N(i)->cls = C_TEXT;
+		return want_cls(p, first, C_TEXT, C_STR, fn_sql[f]) < 0 ? -1
+									 : i;
+	case F_CHAR_LENGTH:
+	case F_OCTET_LENGTH:
+		N(i)->cls = C_NUM;
+		return want_cls(p, first, C_TEXT, C_STR, fn_sql[f]) < 0 ? -1
+									 : i;
+	case F_ABS:
+		N(i)->cls = C_NUM;
+		return want_cls(p, first, C_NUM, C_NUM, fn_sql[f]) < 0 ? -1 : i;
+	default: break;
+	}
+	/* coalesce: of one kind; a column's text over a string */
+	for (int a = first; a >= 0; a = N(a)->next) {
+		if (N(a)->cls == C_NULL)
+			continue;
+		if (N(i)->cls == C_NULL || N(i)->cls == C_STR) {
+			if (N(i)->cls == C_STR && N(a)->cls != C_STR &&
+			    N(a)->cls != C_TEXT && N(a)->cls != C_TIME &&
+			    N(a)->cls != C_ENUM)
+				return refuse(p, "coalesce of %s and %s",
+					      cls_name[C_STR],
+					      cls_name[N(a)->cls]);
+			if (N(i)->cls == C_NULL || N(a)->cls != C_STR) {
+				N(i)->cls = N(a)->cls;
+				N(i)->vt = N(a)->vt;
+			}
+			continue;
+		}
+		if (N(a)->cls == N(i)->cls &&
+		    (N(a)->cls != C_TIME || N(a)->vt == N(i)->vt))
+			continue;
+		if (N(a)->cls == C_STR &&
+		    (N(i)->cls == C_TEXT || N(i)->cls == C_TIME ||
+		     N(i)->cls == C_ENUM))
+			continue;
+		return refuse(p, "coalesce of %s and %s", cls_name[N(i)->cls],
+			      cls_name[N(a)->cls]);
+	}
+	if (N(i)->cls == C_ENUM || N(i)->cls == C_BOOL)
+		return refuse(p, "coalesce of %s", cls_name[N(i)->cls]);
+	return i;
+}
+
+/* PostgreSQL's type name after :: (words, a (n) modifier, []) */
+static int cast_type(struct parser *p, char *out, size_t outsz, int *array)
+{
+	size_t n = 0;
+
+	*array = 0;
+	out[0] = '\0';
+	while (p->k == T_WORD || p->k == T_QIDENT ||
+	       (n && is_op(p, ".") && p->k == T_OP)) {
+		const char *w = p->k == T_OP ? "." : (const char *)p->tx.data;
+		size_t wl = p->k == T_OP ? 1 : p->tx.len;
+		if (n + wl + 2 >= outsz)
+			return refuse(p, "a cast to a long type name");
+		if (n && p->k != T_OP && out[n - 1] != '.')
+			out[n++] = ' ';
+		memcpy(out + n, w, wl);
+		n += wl;
+		out[n] = '\0';
+		if (next(p) < 0)
+			return -1;
+		/* the words that end a type name: the next ones are the
+		 * expression's */
+		if (p->k == T_WORD &&
+		    (is_word(p, "and") || is_word(p, "or") ||
+		     is_word(p, "is") || is_word(p, "not") ||
+		     is_word(p, "in") || is_word(p, "between") ||
+		     is_word(p, "like")))
+			break;
+	}
+	if (!n)
+		return unexpected(p);
+	if (is_op(p, "("))
+		return refuse(p, "a cast to %s(...)", out);
+	if (is_op(p, "[")) {
+		if (next(p) < 0 || expect_op(p, "]") < 0)
+			return -1;
+		*array = 1;
+	}
+	return 0;
+}
+
+static int type_in(const char *ty, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(ty, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static int is_number_text(const char *s)
+{
+	int digits = 0, dots = 0;
+
+	if (*s == '-')
+		s++;
+	for (; *s; s++) {
+		if (*s == '.')
+			dots++;
+		else if (*s >= '0' && *s <= '9')
+			digits++;
+		else
+			return 0;
+	}
+	return digits > 0 && dots <= 1;
+}
+
+/* PostgreSQL's x::type: only where it changes no value */
+static int cast(struct parser *p, int i)
+{
+	static const char *const num_types[] = {
+		"integer", "bigint", "smallint", "numeric", "double precision",
+		"real",	   NULL,
+	};
+	static const char *const wide_types[] = {
+		"numeric", "bigint", "double precision", NULL,
+	};
+	static const char *const text_types[] = {
+		"text", "character varying", "bpchar", "character", "varchar",
+		NULL,
+	};
+	static const char *const time_types[] = {
+		"date", "timestamp without time zone", "time without time zone",
+		NULL,
+	};
+	char ty[160];
+	int array;
+	struct node *n;
+
+	if (next(p) < 0 || cast_type(p, ty, sizeof(ty), &array) < 0)
+		return -1;
+	n = N(i);
+	if (n->kind == K_ARRAY)
+		return array ? i : refuse(p, "an array cast to %s", ty);
+	if (array)
+		return refuse(p, "a cast to %s[]", ty);
+	if (n->kind == K_NUM && type_in(ty, num_types))
+		return i;
+	if (n->kind == K_STR) {
+		if (type_in(ty, num_types) && is_number_text(n->text)) {
+			n->kind = K_NUM;
+			n->cls = C_NUM;
+			return i;
+		}
+		if (type_in(ty, num_types))
+			return refuse(p, "a string cast to %s", ty);
+		if (type_in(ty, text_types) || type_in(ty, time_types))
+			return i;
+		if (strstr(ty, "time zone") || strchr(ty, '(') ||
+		    type_in(ty, (const char *const[]){ "boolean", "json",
+						       "jsonb", "bytea",
+						       "uuid", "interval",
+						       NULL }))
+			return refuse(p, "a string cast to %s", ty);
+		/* an enum's label: 'sad'::mood */
+		return i;
+	}
+	if (n->kind == K_COL) {
+		const struct schema_column *c = &p->x->t->cols[n->col];
+		if ((n->cls == C_TEXT || n->cls == C_ENUM) &&
+		    type_in(ty, text_types) && strcmp(ty, "bpchar") != 0 &&
+		    strcmp(ty, "character") != 0)
+			return i;
+		if ((c->type == VALUE_INT64 || c->type == VALUE_UINT64) &&
+		    type_in(ty, wide_types))
+			return i;
+	}
+	return refuse(p, "a cast to %s", ty);
+}
+
+/* PostgreSQL's ARRAY[...] */
+static int array(struct parser *p)
+{
+	int i, last = -1;
+
+	if (next(p) < 0 || expect_op(p, "[") < 0 ||
+	    (i = new_node(p, K_ARRAY, C_NULL)) < 0)
+		return -1;
+	while (!is_op(p, "]")) {
+		int a;
+		if (last >= 0 && expect_op(p, ",") < 0)
+			return -1;
+		if ((a = parse_or(p)) < 0)
+			return -1;
+		if (last >= 0)
+			N(last)->next = a;
+		else
+			N(i)->kid = a;
+		last = a;
+	}
+	if (last < 0)
+		return refuse(p, "an empty array");
+	return next(p) < 0 ? -1 : i;
+}
+
+static int primary(struct parser *p)
+{
+	int i;
+
+	if (p->k == T_NUM) {
+		if (buf_addc(&p->tx, 0, p->e) < 0)
+			return -1;
+		p->tx.len--;
+		if (!is_number_text((const char *)p->tx.data))
+			return unexpected(p);
+		if ((i = new_node(p, K_NUM, C_NUM)) < 0 || node_text(p, i) < 0)
+			return -1;
+		return next(p) < 0 ? -1 : i;
+	}
+	if (p->k == T_STR) {
+		if ((i = new_node(p, K_STR, C_STR)) < 0 || node_text(p, i) < 0)
+			return -1;
+		return next(p) < 0 ? -1 : i;
+	}
+	if (p->k == T_QIDENT)
+		return column(p, 1);
+	if (is_op(p, "(")) {
+		if (++p->depth > PARSE_DEPTH)
+			return refuse(p, "an expression nested over %d deep",
+				      SQLEXPR_MAX_DEPTH);
+		if (next(p) < 0 || (i = parse_or(p)) < 0 ||
+		    expect_op(p, ")") < 0)
+			return -1;
+		p->depth--;
+		return i;
+	}
+	if (p->k != T_WORD)
+		return unexpected(p);
+	if (is_word(p, "true") || is_word(p, "false")) {
+		int one = is_word(p, "true");
+		if ((i = new_node(p, K_BOOL, C_BOOL)) < 0)
+			return -1;
+		N(i)->op = one;
+		return next(p) < 0 ? -1 : i;
+	}
+	if (is_word(p, "null")) {
+		if ((i = new_node(p, K_NULL, C_NULL)) < 0)
+			return -1;
+		return next(p) < 0 ? -1 : i;
+	}
+	if (p->d == SQLEXPR_PG && is_word(p, "array"))
+		return array(p);
+	/* MySQL's character set introducer: _utf8mb4'text' */
+	if (p->d == SQLEXPR_MYSQL && p->tx.data[0] == '_' &&
+	    p->pos < p->len && p->s[p->pos] == '\'') {
+		if (!is_word(p, "_utf8mb4") && !is_word(p, "_utf8mb3") &&
+		    !is_word(p, "_utf8"))
+			return refuse(p, "a string in character set %.*s",
+				      (int)p->tx.len - 1,
+				      (const char *)p->tx.data + 1);
+		if (next(p) < 0)
+			return -1;
+		return primary(p);
+	}
+	if (p->d == SQLEXPR_PG && (is_word(p, "e") || is_word(p, "b") ||
+				   is_word(p, "x") || is_word(p, "u")) &&
+	    p->pos < p->len && (p->s[p->pos] == '\'' || p->s[p->pos] == '&'))
+		return refuse(p, "a string with escapes");
+	{
+		/* a function, or (bare) a column */
+		char name[80];
+		size_t save = p->pos;
+		snprintf(name, sizeof(name), "%.*s", (int)p->tx.len,
+			 (const char *)p->tx.data);
+		while (save < p->len && (p->s[save] == ' '))
+			save++;
+		if (save < p->len && p->s[save] == '(') {
+			if (next(p) < 0)
+				return -1;
+			return call(p, name);
+		}
+		if (p->d == SQLEXPR_FERRY)
+			return unexpected(p);
+		return column(p, 0);
+	}
+}
+
+static int postfix(struct parser *p)
+{
+	int i = primary(p);
+
+	while (i >= 0 && p->d == SQLEXPR_PG && is_op(p, "::"))
+		i = cast(p, i);
+	return i;
+}
+
+static int unary(struct parser *p)
+{
+	int i;
+
+	if (!is_op(p, "-"))
+		return postfix(p);
+	if (++p->depth > PARSE_DEPTH)
+		return refuse(p, "an expression nested over %d deep",
+			      SQLEXPR_MAX_DEPTH);
+	if (next(p) < 0)
+		return -1;
+	/* -3 is a number */
+	if (p->k == T_NUM) {
+		if (buf_addc(&p->tx, 0, p->e) < 0)
+			return -1;
+		p->tx.len--;
+		if (!is_number_text((const char *)p->tx.data))
+			return unexpected(p);
+		if ((i = new_node(p, K_NUM, C_NUM)) < 0 ||
+		    !(N(i)->text = malloc(p->tx.len + 2)))
+			return i < 0 ? -1 : err_oom(p->e);
+		N(i)->text[0] = '-';
+		memcpy(N(i)->text + 1, p->tx.data, p->tx.len);
+		N(i)->text[p->tx.len + 1] = '\0';
+		if (next(p) < 0)
+			return -1;
+		p->depth--;
+		/* PostgreSQL: -(3)::integer, and the like */
+		while (p->d == SQLEXPR_PG && is_op(p, "::"))
+			if ((i = cast(p, i)) < 0)
+				return -1;
+		return i;
+	}
+	if ((i = unary(p)) < 0 || want_cls(p, i, C_NUM, C_NUM, "minus") < 0)
+		return -1;
+	p->depth--;
+	/* -(1.5)::double precision: a number too */
+	if (N(i)->kind == K_NUM) {
+		char *s = N(i)->text, *m;
+		if (s[0] == '-') {
+			memmove(s, s + 1, strlen(s));
+			return i;
+		}
+		if (!(m = malloc(strlen(s) + 2)))
+			return err_oom(p->e);
+		m[0] = '-';
+		memcpy(m + 1, s, strlen(s) + 1);
+		free(s);
+		N(i)->text = m;
+		return i;
+	}
+	return parent(p, K_NEG, 0, C_NUM, i, -1, -1);
+}
+
+static int parse_mul(struct parser *p)
+{
+	int a = unary(p);
+
+	while (a >= 0) {
+		int op, b;
+		if (is_op(p, "*"))
+			op = O_MUL;
+		else if (is_op(p, "%") ||
+			 (p->d == SQLEXPR_MYSQL && is_word(p, "mod")))
+			op = O_MOD;
+		else if (is_op(p, "/") || is_word(p, "div"))
+			return refuse(p, "a division, whose result type each "
+					 "engine gives differently");
+		else
+			break;
+		if (next(p) < 0 || (b = unary(p)) < 0 ||
+		    want_cls(p, a, C_NUM, C_NUM, op_sql[op]) < 0 ||
+		    want_cls(p, b, C_NUM, C_NUM, op_sql[op]) < 0)
+			return -1;
+		a = parent(p, K_BIN, op, C_NUM, a, b, -1);
+	}
+	return a;
+}
+
+static int parse_add(struct parser *p)
+{
+	int a = parse_mul(p);
+
+	while (a >= 0) {
+		int op, b;
+		if (is_op(p, "+"))
+			op = O_ADD;
+		else if (is_op(p, "-"))
+			op = O_SUB;
+		else if (is_op(p, "||") && p->d != SQLEXPR_MYSQL)
+			op = O_CAT;
+		else
+			break;
+		if (next(p) < 0 || (b = parse_mul(p)) < 0)
+			return -1;
+		if (op == O_CAT) {
+			if (want_cls(p, a, C_TEXT, C_STR, "||") < 0 ||
+			    want_cls(p, b, C_TEXT, C_STR, "||") < 0)
+				return -1;
+		} else if (want_cls(p, a, C_NUM, C_NUM, op_sql[op]) < 0 ||
+			   want_cls(p, b, C_NUM, C_NUM, op_sql[op]) < 0)
+			return -1;
+		a = parent(p, K_BIN, op, op == O_CAT ? C_TEXT : C_NUM, a, b,
+			   -1);
+	}
+	return a;
+}
+
+static int cmp_op(struct parser *p)
+{
+	static const struct {
+		const char *s;
+		int op;
+	} t[] = {
+		{ "=", O_EQ },	{ "<>", O_NE }, { "!=", O_NE }, { "<", O_LT },
+		{ "<=", O_LE }, { ">", O_GT },	{ ">=", O_GE },
+	};
+
+	if (p->k != T_OP)
+		return -1;
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++)
+		if (strcmp(p->op, t[i].s) == 0)
+			return t[i].op;
+	return -1;
+}
+
+/* a [NOT] IN list: its items chained after a, each comparable with it */
+static int in_list(struct parser *p, int a, int close_bracket)
+{
+	int last = a, n = 0;
+
+	while (!is_op(p, close_bracket ? "]" : ")")) {
+		int b;
+		if (n && expect_op(p, ",") < 0)
+			return -1;
+		if ((b = parse_add(p)) < 0)
+			return -1;
+		bool_literal(p, a, b);
+		if (comparable(p, a, b, 0) < 0)
+			return -1;
+		N(last)->next = b;
+		last = b;
+		n++;
+	}
+	if (!n)
+		return refuse(p, "an empty IN list");
+	return next(p);
+}
+
+/* PostgreSQL's a = ANY (ARRAY[...]) and a <> ALL (...): IN and NOT IN */
+static int any_all(struct parser *p, int a, int op)
+{
+	int all = is_word(p, "all"), arr, i, depth = 0;
+
+	if ((op != O_EQ || all) && (op != O_NE || !all))
+		return refuse(p, "%s %s (...)", op_sql[op], all ? "ALL" : "ANY");
+	if (next(p) < 0 || expect_op(p, "(") < 0)
+		return -1;
+	/* ((ARRAY[...])::text[]) */
+	while (is_op(p, "(")) {
+		if (next(p) < 0)
+			return -1;
+		depth++;
+	}
+	if (!is_word(p, "array") || (arr = array(p)) < 0)
+		return p->why[0] || p->e->class ? -1 : unexpected(p);
+	for (;;) {
+		if (is_op(p, "::")) {
+			if ((arr = cast(p, arr)) < 0)
+				return -1;
+		} else if (depth && is_op(p, ")")) {
+			if (next(p) < 0)
+				return -1;
+			depth--;
+		} else
+			break;
+	}
+	if (depth || expect_op(p, ")") < 0)
+		return depth ? unexpected(p) : -1;
+	if ((i = parent(p, K_IN, 0, C_BOOL, a, -1, -1)) < 0)
+		return -1;
+	N(i)->neg = all;
+	N(a)->next = N(arr)->kid;
+	for (int b = N(arr)->kid; b >= 0; b = N(b)->next) {
+		bool_literal(p, a, b);
+		if (comparable(p, a, b, 0) < 0)
+			return -1;
+	}
+	N(arr)->kid = -1;
+	return i;
+}
+
+static int pred(struct parser *p)
+{
+	int a = parse_add(p), op, neg = 0, i, b, c;
+
+	if (a < 0)
+		return -1;
+	if ((op = cmp_op(p)) >= 0) {
+		if (next(p) < 0)
+			return -1;
+		if (p->d == SQLEXPR_PG && (is_word(p, "any") || is_word(p, "all")))
+			return any_all(p, a, op);
+		if ((b = parse_add(p)) < 0)
+			return -1;
+		if (op == O_EQ || op == O_NE)
+			bool_literal(p, a, b);
+		if (comparable(p, a, b, op != O_EQ && op != O_NE) < 0)
+			return -1;
+		if (cmp_op(p) >= 0)
+			return refuse(p, "a chain of comparisons");
+		return parent(p, K_BIN, op, C_BOOL, a, b, -1);
+	}
+	if (p->d == SQLEXPR_PG && (is_op(p, "~~") || is_op(p, "!~~"))) {
+		neg = is_op(p, "!~~");
+		goto like;
+	}
+	if (is_word(p, "is")) {
+		if (next(p) < 0)
+			return -1;
+		if (is_word(p, "not")) {
+			neg = 1;
+			if (next(p) < 0)
+				return -1;
+		}
+		if (!is_word(p, "null"))
+			return refuse(p, "IS %s%s", neg ? "NOT " : "",
+				      p->k == T_WORD ? (char *)p->tx.data
+						     : "...");
+		if (next(p) < 0 ||
+		    (i = parent(p, K_ISNULL, 0, C_BOOL, a, -1, -1)) < 0)
+			return -1;
+		N(i)->neg = neg;
+		return i;
+	}
+	if (is_word(p, "not")) {
+		neg = 1;
+		if (next(p) < 0)
+			return -1;
+		if (!is_word(p, "in") && !is_word(p, "between") &&
+		    !is_word(p, "like"))
+			return unexpected(p);
+	}
+	if (is_word(p, "in")) {
+		if (next(p) < 0 || expect_op(p, "(") < 0 ||
+		    (i = parent(p, K_IN, 0, C_BOOL, a, -1, -1)) < 0 ||
+		    in_list(p, a, 0) < 0)
+			return -1;
+		N(i)->neg = neg;
+		return i;
+	}
+	if (is_word(p, "between")) {
+		if (next(p) < 0 || (b = parse_add(p)) < 0)
+			return -1;
+		if (!is_word(p, "and"))
+			return unexpected(p);
+		if (next(p) < 0 || (c = parse_add(p)) < 0 ||
+		    comparable(p, a, b, 1) < 0 || comparable(p, a, c, 1) < 0 ||
+		    (i = parent(p, K_BETWEEN, 0, C_BOOL, a, b, c)) < 0)
+			return -1;
+		N(i)->neg = neg;
+		return i;
+	}
+	if (is_word(p, "like"))
+		goto like;
+	return a;
+like:
+	if (next(p) < 0 || (b = parse_add(p)) < 0)
+		return -1;
+	if (is_word(p, "escape"))
+		return refuse(p, "LIKE ... ESCAPE");
+	if (N(a)->cls != C_TEXT || !is_text(N(b)->cls))
+		return refuse(p, "LIKE of %s and %s", cls_name[N(a)->cls],
+			      cls_name[N(b)->cls]);
+	if ((i = parent(p, K_LIKE, 0, C_BOOL, a, b, -1)) < 0)
+		return -1;
+	N(i)->neg = neg;
+	return i;
+}
+
+static int want_bool(struct parser *p, int a, const char *what)
+{
+	return want_cls(p, a, C_BOOL, C_BOOL, what);
+}
+
+static int parse_not(struct parser *p)
+{
+	int a;
+
+	if (!is_word(p, "not"))
+		return pred(p);
+	if (++p->depth > PARSE_DEPTH)
+		return refuse(p, "an expression nested over %d deep",
+			      SQLEXPR_MAX_DEPTH);
+	if (next(p) < 0 || (a = parse_not(p)) < 0 ||
+	    want_bool(p, a, "NOT") < 0)
+		return -1;
+	p->depth--;
+	return parent(p, K_NOT, 0, C_BOOL, a, -1, -1);
+}
+
+static int parse_and(struct parser *p)
+{
+	int a = parse_not(p), b;
+
+	while (a >= 0 && is_word(p, "and")) {
+		if (next(p) < 0 || (b = parse_not(p)) < 0 ||
+		    want_bool(p, a, "AND") < 0 || want_bool(p, b, "AND") < 0)
+			return -1;
+		a = parent(p, K_BIN, O_AND, C_BOOL, a, b, -1);
+	}
+	if (a >= 0 && (is_op(p, "&&") || is_word(p, "xor")))
+		return unexpected(p);
+	return a;
+}
+
+static int parse_or(struct parser *p)
+{
+	int a = parse_and(p), b;
+
+	while (a >= 0 && is_word(p, "or")) {
+		if (next(p) < 0 || (b = parse_and(p)) < 0 ||
+		    want_bool(p, a, "OR") < 0 || want_bool(p, b, "OR") < 0)
+			return -1;
+		a = parent(p, K_BIN, O_OR, C_BOOL, a, b, -1);
+	}
+	if (a >= 0 && is_op(p, "||"))
+		return refuse(p, "MySQL's || (OR, or concat by sql_mode)");
+	return a;
+}
+
+static int tree_depth(const struct sqlexpr *x, int i)
+{
+	int most = 0;
+
+	for (; i >= 0; i = x->n[i].next) {
+		int d = 1 + tree_depth(x, x->n[i].kid);
+		if (d > most)
+			most = d;
+	}
+	return most;
+}
+
+/* an ARRAY[...] left in the tree: one not under = ANY */
+static int stray_array(const struct sqlexpr *x, int i)
+{
+	for (; i >= 0; i = x->n[i].next)
+		if (x->n[i].kind == K_ARRAY || stray_array(x, x->n[i].kid))
+			return 1;
+	return 0;
+}
+
+struct sqlexpr *sqlexpr_parse(const char *text, enum sqlexpr_dialect d,
+			      const struct schema_table *t, char *why,
+			      size_t whysz, struct err *e)
+{
+	struct parser p;
+	struct sqlexpr *x;
+	size_t len;
+
+	if (whysz)
+		why[0] = '\0';
+	memset(&p, 0, sizeof(p));
+	p.why = why;
+	p.whysz = whysz;
+	p.e = e;
+	p.d = d;
+	len = text ? strlen(text) : 0;
+	if (!text || len > SQLEXPR_MAX_LEN) {
+		snprintf(why, whysz, "an expression of over %d bytes",
+			 SQLEXPR_MAX_LEN);
+		return NULL;
+	}
+	if (!(x = calloc(1, sizeof(*x)))) {
+		err_oom(e);
+		return NULL;
+	}
+	x->t = t;
+	x->root = -1;
+	p.x = x;
+	p.s = text;
+	p.len = len;
+	buf_init(&p.tx, SQLEXPR_MAX_LEN + 16);
+	/* PostgreSQL's pg_get_constraintdef: CHECK (...) */
+	if (next(&p) == 0 && d == SQLEXPR_PG && is_word(&p, "check")) {
+		if (next(&p) == 0 && !is_op(&p, "("))
+			unexpected(&p);
+	}
+	if (!why[0] && !e->class && (x->root = parse_or(&p)) >= 0 &&
+	    p.k != T_END)
+		unexpected(&p);
+	buf_release(&p.tx);
+	if (!why[0] && !e->class && x->root >= 0 && stray_array(x, x->root))
+		snprintf(why, whysz, "an array");
+	/* ferry's form has a parenthesis per level: it must read back */
+	if (!why[0] && !e->class && x->root >= 0 &&
+	    tree_depth(x, x->root) > SQLEXPR_MAX_DEPTH)
+		snprintf(why, whysz, "an expression nested over %d deep",
+			 SQLEXPR_MAX_DEPTH);
+	if (!why[0] && !e->class && x->root >= 0 &&
+	    x->n[x->root].cls != C_BOOL)
+		snprintf(why, whysz, "a condition of %s, not a boolean",
+			 cls_name[x->n[x->root].cls]);
+	if (why[0] || e->class || x->root < 0) {
+		if (!why[0] && !e->class)
+			snprintf(why, whysz, "not an expression ferry carries");
+		sqlexpr_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+/* --- writing ------------------------------------------------------------- */
+
+struct writer {
+	const struct sqlexpr *x;
+	enum sqlexpr_dialect d;
+	char *const *names;
+	unsigned flags;
+	struct buf *b;
+	char *why;
+	size_t whysz;
+	struct err *e;
+};
+
+static int w_ident(struct writer *w, const char *s)
+{
+	char q = w->d == SQLEXPR_MYSQL ? '`' : '"';
+
+	if (buf_addc(w->b, (unsigned char)q, w->e) < 0)
+		return -1;
+	for (; *s; s++)
+		if ((*s == q && buf_addc(w->b, (unsigned char)q, w->e) < 0) ||
+		    buf_addc(w->b, (unsigned char)*s, w->e) < 0)
+			return -1;
+	return buf_addc(w->b, (unsigned char)q, w->e);
+}
+
+/* a string literal: quotes doubled; a backslash doubled where the
+ * dialect escapes with it (MySQL; PostgreSQL's E'' form) */
+static int w_str(struct writer *w, const char *s)
+{
+	int esc = w->d == SQLEXPR_MYSQL ||
+		  (w->d == SQLEXPR_PG && strchr(s, '\\') != NULL);
+
+	if ((w->d == SQLEXPR_PG && esc && buf_addc(w->b, 'E', w->e) < 0) ||
+	    buf_addc(w->b, '\'', w->e) < 0)
+		return -1;
+	for (; *s; s++)
+		if ((*s == '\'' && buf_addc(w->b, '\'', w->e) < 0) ||
+		    (esc && *s == '\\' && buf_addc(w->b, '\\', w->e) < 0) ||
+		    buf_addc(w->b, (unsigned char)*s, w->e) < 0)
+			return -1;
+	return buf_addc(w->b, '\'', w->e);
+}
+
+static int w_node(struct writer *w, int i);
+
+/* the operands from i on, ", " between */
+static int w_list(struct writer *w, int i)
+{
+	for (int first = 1; i >= 0; i = w->x->n[i].next, first = 0)
+		if ((!first && buf_adds(w->b, ", ", w->e) < 0) ||
+		    w_node(w, i) < 0)
+			return -1;
+	return 0;
+}
+
+/* a column under node i whose source compared text case insensitively */
+static int ci_column(const struct sqlexpr *x, int i)
+{
+	for (; i >= 0; i = x->n[i].next) {
+		const struct node *n = &x->n[i];
+		if (n->kind == K_COL) {
+			const char *co = x->t->cols[n->col].collation;
+			if (co && strstr(co, "_ci"))
+				return 1;
+		}
+		if (ci_column(x, n->kid))
+			return 1;
+	}
+	return 0;
+}
+
+static int w_node(struct writer *w, int i)
+{
+	const struct node *n = &w->x->n[i];
+	struct buf *b = w->b;
+	struct err *e = w->e;
+	int a = n->kid, c = a >= 0 ? w->x->n[a].next : -1;
+
+	switch (n->kind) {
+	case K_COL:
+		return w_ident(w, w->names ? w->names[n->col]
+					   : w->x->t->cols[n->col].name);
+	case K_NUM: return buf_adds(b, n->text, e);
+	case K_STR: return w_str(w, n->text);
+	case K_BOOL: return buf_adds(b, n->op ? "TRUE" : "FALSE", e);
+	case K_NULL: return buf_adds(b, "NULL", e);
+	case K_BIN:
+		if (n->op == O_CAT && w->d == SQLEXPR_MYSQL)
+			return buf_adds(b, "concat(", e) < 0 || w_node(w, a) < 0 ||
+				       buf_adds(b, ", ", e) < 0 ||
+				       w_node(w, c) < 0
+				   ? -1
+				   : buf_addc(b, ')', e);
+		return buf_addc(b, '(', e) < 0 || w_node(w, a) < 0 ||
+			       buf_addf(b, e, " %s ", op_sql[n->op]) < 0 ||
+			       w_node(w, c) < 0
+			   ? -1
+			   : buf_addc(b, ')', e);
+	case K_NOT:
+		return buf_adds(b, "(NOT ", e) < 0 || w_node(w, a) < 0
+			   ? -1
+			   : buf_addc(b, ')', e);
+	case K_NEG:
+		return buf_adds(b, "(- ", e) < 0 || w_node(w, a) < 0
+			   ? -1
+			   : buf_addc(b, ')', e);
+	case K_ISNULL:
+		return buf_addc(b, '(', e) < 0 || w_node(w, a) < 0 ||
+			       buf_adds(b, n->neg ? " IS NOT NULL)"
+						  : " IS NULL)",
+					e) < 0
+			   ? -1
+			   : 0;
+	case K_IN:
+		return buf_addc(b, '(', e) < 0 || w_node(w, a) < 0 ||
+			       buf_adds(b, n->neg ? " NOT IN (" : " IN (", e) <
+				   0 ||
+			       w_list(w, c) < 0
+			   ? -1
+			   : buf_adds(b, "))", e);
+	case K_BETWEEN:
+		return buf_addc(b, '(', e) < 0 || w_node(w, a) < 0 ||
+			       buf_adds(b, n->neg ? " NOT BETWEEN " : " BETWEEN ",
+					e) < 0 ||
+			       w_node(w, c) < 0 || buf_adds(b, " AND ", e) < 0 ||
+			       w_node(w, w->x->n[c].next) < 0
+			   ? -1
+			   : buf_addc(b, ')', e);
+	case K_LIKE:
+		if (w->d == SQLEXPR_PG && (w->flags & SQLEXPR_CI_NO_LIKE) &&
+		    ci_column(w->x, a)) {
+			snprintf(w->why, w->whysz,
+				 "LIKE on a case-insensitive column, which "
+				 "PostgreSQL 15 refuses on its "
+				 "nondeterministic collation");
+			return 1;
+		}
+		return buf_addc(b, '(', e) < 0 || w_node(w, a) < 0 ||
+			       buf_adds(b, n->neg ? " NOT LIKE " : " LIKE ", e) <
+				   0 ||
+			       w_node(w, c) < 0
+			   ? -1
+			   : buf_addc(b, ')', e);
+	case K_FUNC:
+		return buf_addf(b, e, "%s(", fn_sql[n->op]) < 0 ||
+			       w_list(w, a) < 0
+			   ? -1
+			   : buf_addc(b, ')', e);
+	case K_ARRAY: break;
+	}
+	return err_set(e, ERR_SYSTEM, "internal error: sqlexpr node %d",
+		       (int)n->kind);
+}
+
+int sqlexpr_write(const struct sqlexpr *x, enum sqlexpr_dialect d,
+		  char *const *names, unsigned flags, struct buf *out,
+		  char *why, size_t whysz, struct err *e)
+{
+	struct writer w = { x, d, names, flags, out, why, whysz, e };
+	size_t len = out->len;
+	int rc;
+
+	if (whysz)
+		why[0] = '\0';
+	rc = w_node(&w, x->root);
+	/* a node below declined (1) only by returning it through a
+	 * non-negative path: look at why */
+	if (rc >= 0 && why[0])
+		rc = 1;
+	if (rc != 0)
+		out->len = len;
+	return rc;
+}
+
+static int uses(const struct sqlexpr *x, int i, size_t col)
+{
+	for (; i >= 0; i = x->n[i].next)
+		if ((x->n[i].kind == K_COL && x->n[i].col == col) ||
+		    uses(x, x->n[i].kid, col))
+			return 1;
+	return 0;
+}
+
+int sqlexpr_uses(const struct sqlexpr *x, size_t col)
+{
+	return uses(x, x->root, col);
+}
+
+int sqlexpr_translate(const char *text, const struct schema_table *t,
+		      enum sqlexpr_dialect d, char *const *names,
+		      unsigned flags, struct buf *out, char *why, size_t whysz,
+		      struct err *e)
+{
+	struct sqlexpr *x = sqlexpr_parse(text, SQLEXPR_FERRY, t, why, whysz, e);
+	int rc;
+
+	if (!x)
+		return e->class ? -1 : 1;
+	rc = sqlexpr_write(x, d, names, flags, out, why, whysz, e);
+	sqlexpr_free(x);
+	return rc;
+}
