@@ -1,4 +1,5 @@
 #include "db/engine_int.h"
+#include "stream/sqlexpr.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -124,6 +125,27 @@ int create_notes_default(struct create_notes *cn, const struct schema_column *c,
 	return create_notes_add(cn, e,
 				"column %s: default %s not made on a %s column",
 				nm, how, value_type_name(c->type));
+}
+
+int create_check(const struct schema_table *t, size_t k, int dialect,
+		 char *const *names, unsigned flags, struct buf *out,
+		 struct create_notes *notes, struct err *e)
+{
+	const struct schema_check *c = &t->checks[k];
+	char why[256], nm[160];
+	int rc = sqlexpr_translate(c->expr, t, (enum sqlexpr_dialect)dialect,
+				   names, flags, out, why, sizeof(why), e);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return 1;
+	return create_notes_add(
+		   notes, e, "check %s: not made: %s",
+		   err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120),
+		   why) < 0
+		   ? -1
+		   : 0;
 }
 
 int create_notes_generated(struct create_notes *cn,

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "db/uri.h"
 #include "stream/schema.h"
@@ -110,6 +111,16 @@ void create_notes_release(struct create_notes *cn);
  * holds, says `holds`), or a function of no use on c's type */
 int create_notes_default(struct create_notes *cn, const struct schema_column *c,
 			 const char *holds, struct err *e);
+/*
+ * CHECK k of t (ferry's form, stream/sqlexpr.h) as the condition for a
+ * target of sqlexpr dialect `dialect`, its columns named names[i]: 1 with
+ * the condition appended to out; 0 when it cannot be made there, with a
+ * note naming it and why; -1 out of memory.
+ */
+int create_check(const struct schema_table *t, size_t k, int dialect,
+		 char *const *names, unsigned flags, struct buf *out,
+		 struct create_notes *notes, struct err *e);
+
 /* the sentence for generated column c, made a plain column */
 int create_notes_generated(struct create_notes *cn,
 			   const struct schema_column *c, struct err *e);

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stream/sqlexpr.h"
+
 static char fold_char(char c)
 {
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
@@ -93,6 +95,35 @@ static int fold_fkeys(struct schema_table *f, struct err *e)
 	return 0;
 }
 
+/* the names in each CHECK of f (read against t, the names before) as
+ * cols has them now; one that does not read stays as it is, and the load
+ * names it */
+static int fold_checks(const struct schema_table *t, struct schema_table *f,
+		       char *const *cols, struct err *e)
+{
+	for (size_t i = 0; i < f->nchecks; i++) {
+		struct buf b;
+		char why[256];
+		int rc;
+		buf_init(&b, 1u << 22);
+		rc = sqlexpr_translate(f->checks[i].expr, t, SQLEXPR_FERRY,
+				       cols, 0, &b, why, sizeof(why), e);
+		if (rc == 0 && (rc = buf_addc(&b, 0, e)) == 0) {
+			char *s = strdup((const char *)b.data);
+			if (!s)
+				rc = err_oom(e);
+			else {
+				free(f->checks[i].expr);
+				f->checks[i].expr = s;
+			}
+		}
+		buf_release(&b);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 struct schema_table *namefold_table(const struct schema_table *t, struct err *e)
 {
 	char *table = NULL;
@@ -122,7 +153,7 @@ struct schema_table *namefold_table(const struct schema_table *t, struct err *e)
 		goto put_back;
 	if (!(table = namefold_name(f->table, e)) ||
 	    schema_table_set_name(f, f->schema, table, e) < 0 ||
-	    fold_fkeys(f, e) < 0)
+	    fold_fkeys(f, e) < 0 || fold_checks(t, f, cols, e) < 0)
 		goto put_back;
 	rc = 0;
 put_back:

@@ -1,9 +1,11 @@
 #include "base/utf8.h"
 #include "db/source_int.h"
 #include "stream/objects.h"
+#include "stream/sqlexpr.h"
 
 #include "db/pg/pgname.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -257,6 +259,104 @@ int source_kept_name(const char *x, const char *y, int table)
 		     : pgname_same(x, y) || pgname_same(y, x);
 }
 
+/* canon is what a column c the stream has as "unsigned" says already:
+ * ("c" >= 0), (0 <= "c"), or the uint64 range ferry-load makes */
+static int unsigned_check(const struct schema_table *t, const char *canon,
+			  struct err *e)
+{
+	int found = 0;
+
+	for (size_t i = 0; i < t->ncols && !found; i++) {
+		struct buf q;
+		if (!t->cols[i].nonnegative)
+			continue;
+		buf_init(&q, 1u << 16);
+		if (buf_addc(&q, '"', e) < 0)
+			goto next;
+		for (const char *c = t->cols[i].name; *c; c++)
+			if ((*c == '"' && buf_addc(&q, '"', e) < 0) ||
+			    buf_addc(&q, (unsigned char)*c, e) < 0)
+				goto next;
+		if (buf_addc(&q, '"', e) < 0 || buf_addc(&q, 0, e) < 0)
+			goto next;
+		for (int f = 0; f < 3; f++) {
+			char want[2 * (SCHEMA_MAX_NAME * 2 + 4) + 64];
+			const char *c = (const char *)q.data;
+			if (f == 0)
+				snprintf(want, sizeof(want), "(%s >= 0)", c);
+			else if (f == 1)
+				snprintf(want, sizeof(want), "(0 <= %s)", c);
+			else
+				snprintf(want, sizeof(want),
+					 "((%s >= 0) AND (%s <= "
+					 "18446744073709551615))",
+					 c, c);
+			if (strcmp(want, canon) == 0)
+				found = 1;
+		}
+	next:
+		buf_release(&q);
+		if (e->class)
+			return -1;
+	}
+	return found;
+}
+
+int source_add_check(struct schema_table *t, const char *name,
+		     const char *text, int dialect, struct err *e)
+{
+	char why[256];
+	struct sqlexpr *x;
+	struct buf b;
+	int rc = 0;
+
+	if (!name || !*name || !text)
+		return 0;
+	for (size_t i = 0; i < t->nchecks; i++)
+		if (strcmp(t->checks[i].name, name) == 0)
+			return 0;
+	x = sqlexpr_parse(text, (enum sqlexpr_dialect)dialect, t, why,
+			  sizeof(why), e);
+	if (!x)
+		return e->class ? -1 : 0;
+	buf_init(&b, 1u << 22);
+	if ((rc = sqlexpr_write(x, SQLEXPR_FERRY, NULL, 0, &b, why, sizeof(why),
+				e)) == 0 &&
+	    (rc = buf_addc(&b, 0, e)) == 0 && b.len <= SQLEXPR_MAX_LEN &&
+	    (rc = unsigned_check(t, (const char *)b.data, e)) == 0)
+		rc = schema_add_check(t, name, (const char *)b.data, e);
+	buf_release(&b);
+	sqlexpr_free(x);
+	return rc < 0 ? -1 : 0;
+}
+
+/* "detail (why it is not carried)" for a source's CHECK of t that
+ * source_add_check left out; *out NULL when no reason is found */
+static int check_why(const struct schema_table *t, const char *detail,
+		     char **out, struct err *e)
+{
+	char why[256];
+	int d = t->source && strncmp(t->source, "postgres", 8) == 0
+		    ? SQLEXPR_PG
+		    : SQLEXPR_MYSQL;
+	struct sqlexpr *x = sqlexpr_parse(detail, (enum sqlexpr_dialect)d, t,
+					  why, sizeof(why), e);
+	size_t n;
+
+	*out = NULL;
+	if (x) {
+		sqlexpr_free(x);
+		return 0;
+	}
+	if (e->class)
+		return -1;
+	n = strlen(detail) + strlen(why) + 32;
+	if (!(*out = malloc(n)))
+		return err_oom(e);
+	snprintf(*out, n, "%s (not carried: %s)", detail, why);
+	return 0;
+}
+
 struct objects_ctx {
 	struct schema_table *const *tables;
 	size_t n;
@@ -299,6 +399,7 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 {
 	struct objects_ctx *c = ctx;
 	const char *tn = NULL;
+	char *why = NULL;
 	char cut[SCHEMA_MAX_NAME + 1];
 	size_t n;
 	int rc;
@@ -342,9 +443,27 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 	}
 	if (!tn)
 		return 0;
-	if ((rc = object_room(c, kind, tn, name, detail, e)) <= 0)
+	if (strcmp(kind, "check constraint") == 0) {
+		const struct schema_table *t = NULL;
+		for (size_t i = 0; i < c->n && !t; i++)
+			if (c->tables[i]->name == tn)
+				t = c->tables[i];
+		/* carried in the table's "checks": not listed */
+		for (size_t i = 0; t && i < t->nchecks; i++)
+			if (strcmp(t->checks[i].name, name) == 0)
+				return 0;
+		if (t && detail && (rc = check_why(t, detail, &why, e)) != 0)
+			return rc;
+		if (why)
+			detail = why;
+	}
+	if ((rc = object_room(c, kind, tn, name, detail, e)) <= 0) {
+		free(why);
 		return rc;
-	return schema_objects_add(c->o, kind, tn, name, detail, e);
+	}
+	rc = schema_objects_add(c->o, kind, tn, name, detail, e);
+	free(why);
+	return rc;
 }
 
 int source_objects(struct source *s, struct schema_table *const *tables,

@@ -55,4 +55,14 @@ struct source *source_pg_open(const struct uri *u, const struct source_opts *o,
 void source_part_bounds(int64_t lo, int64_t hi, unsigned k, unsigned n,
 			int *has_gt, int64_t *gt, int *has_le, int64_t *le);
 
+/*
+ * The source's CHECK constraint `name`, text in the engine's dialect (an
+ * enum sqlexpr_dialect), added to t in ferry's form when it means the
+ * same on every engine (stream/sqlexpr.h); when not, it stays out, and
+ * the objects frame names it with the reason.  A check that only keeps a
+ * column "unsigned" is that column's member already.  0, or -1 (oom).
+ */
+int source_add_check(struct schema_table *t, const char *name,
+		     const char *text, int dialect, struct err *e);
+
 #endif

@@ -167,6 +167,10 @@ static int summary_table_head(struct buf *b, const struct schema_table *t,
 			     schema_fk_action_sql(f->on_update)) < 0)
 			return -1;
 	}
+	for (size_t i = 0; i < t->nchecks; i++)
+		if (buf_addf(b, e, "  check %s: %s\n", t->checks[i].name,
+			     t->checks[i].expr) < 0)
+			return -1;
 	return 0;
 }
 

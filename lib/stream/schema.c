@@ -87,6 +87,11 @@ void schema_table_free(struct schema_table *t)
 		free(f->ref_cols);
 	}
 	free(t->fkeys);
+	for (size_t i = 0; i < t->nchecks; i++) {
+		free(t->checks[i].name);
+		free(t->checks[i].expr);
+	}
+	free(t->checks);
 	for (size_t i = 0; i < t->nindexes; i++) {
 		free(t->indexes[i].name);
 		free(t->indexes[i].cols);
@@ -779,6 +784,60 @@ static int parse_fkey(const struct json_node *k, const struct schema_table *t,
 	return 0;
 }
 
+int schema_add_check(struct schema_table *t, const char *name,
+		     const char *expr, struct err *e)
+{
+	struct schema_check *n =
+	    realloc(t->checks, (t->nchecks + 1) * sizeof(*n));
+
+	if (!n)
+		return err_oom(e);
+	t->checks = n;
+	n = &t->checks[t->nchecks];
+	n->name = strdup(name);
+	n->expr = strdup(expr);
+	if (!n->name || !n->expr) {
+		free(n->name);
+		free(n->expr);
+		return err_oom(e);
+	}
+	t->nchecks++;
+	return 0;
+}
+
+/* "checks": the text of each is read by a load (sqlexpr.h), not here, so
+ * that a newer writer's wider forms are reported by name, not refused */
+static int parse_checks(const struct json_node *j, struct schema_table *t,
+			struct err *e)
+{
+	const struct json_node *m = json_get(j, "checks");
+
+	if (!m || is(m, JSON_NULL))
+		return 0;
+	if (!is(m, JSON_ARRAY))
+		return err_set(e, ERR_STREAM, "\"checks\" must be an array");
+	for (size_t x = 0; x < m->n; x++) {
+		const struct json_node *nm = json_get(&m->kids[x], "name");
+		const struct json_node *ex =
+		    json_get(&m->kids[x], "expression");
+		if (!is(nm, JSON_STRING) || !*nm->str ||
+		    strlen(nm->str) > SCHEMA_MAX_NAME || !is(ex, JSON_STRING) ||
+		    !*ex->str || strlen(ex->str) > 65536)
+			return err_set(e, ERR_STREAM,
+				       "a check needs a name (of up to %d "
+				       "bytes) and an expression (of up to "
+				       "65536)",
+				       SCHEMA_MAX_NAME);
+		for (size_t y = 0; y < x; y++)
+			if (strcmp(t->checks[y].name, nm->str) == 0)
+				return err_set(e, ERR_STREAM,
+					       "two checks named %s", nm->str);
+		if (schema_add_check(t, nm->str, ex->str, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int parse_fkeys(const struct json_node *j, struct schema_table *t,
 		       struct err *e)
 {
@@ -982,7 +1041,7 @@ static struct schema_table *table_from_json(const struct json_node *j,
 			free(icols);
 		}
 	}
-	if (parse_fkeys(j, t, e) < 0)
+	if (parse_fkeys(j, t, e) < 0 || parse_checks(j, t, e) < 0)
 		goto fail_named;
 	return t;
 fail_named:
@@ -1269,6 +1328,20 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 	}
 	if (t->nfkeys && add_fkeys(j, t) < 0)
 		goto oom;
+	if (t->nchecks) {
+		cJSON *ca = cJSON_AddArrayToObject(j, "checks");
+		if (!ca)
+			goto oom;
+		for (size_t i = 0; i < t->nchecks; i++) {
+			cJSON *o = cJSON_CreateObject();
+			if (!o || !cJSON_AddItemToArray(ca, o) ||
+			    !cJSON_AddStringToObject(o, "name",
+						     t->checks[i].name) ||
+			    !cJSON_AddStringToObject(o, "expression",
+						     t->checks[i].expr))
+				goto oom;
+		}
+	}
 	return j;
 oom:
 	cJSON_Delete(j);

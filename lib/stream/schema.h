@@ -43,6 +43,10 @@
  * "users", "columns": ["id"]}, "on_delete": "cascade", "on_update":
  * "no action"}, ...]; actions are "no action", "restrict", "cascade",
  * "set null" and "set default".
+ * Optional table member "checks" (version 1.4): [{"name": "price_min",
+ * "expression": "(\"price\" >= 0)"}, ...], the source's CHECK
+ * constraints that mean the same on every engine, each in ferry's
+ * portable form (stream/sqlexpr.h); the others are in the objects frame.
  * Members a reader does not know are kept out of the struct and ignored.
  */
 #ifndef FERRY_SCHEMA_H
@@ -152,6 +156,13 @@ struct schema_fkey {
 	enum schema_fk_action on_delete, on_update;
 };
 
+/* a CHECK constraint of the source table (version 1.4): its condition in
+ * ferry's portable form (stream/sqlexpr.h), which a load reads again */
+struct schema_check {
+	char *name;
+	char *expr;
+};
+
 /* "NO ACTION", "CASCADE", ...: the SQL words of an action */
 const char *schema_fk_action_sql(enum schema_fk_action a);
 
@@ -172,6 +183,8 @@ struct schema_table {
 	size_t nindexes;
 	struct schema_fkey *fkeys; /* foreign keys, nfkeys */
 	size_t nfkeys;
+	struct schema_check *checks; /* CHECK constraints, nchecks */
+	size_t nchecks;
 	enum value_type *types; /* ncols types, for digest_row */
 };
 
@@ -210,6 +223,10 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t,
 /* Add a foreign key (its strings copied); 0 or -1 (oom). */
 int schema_add_fkey(struct schema_table *t, const struct schema_fkey *fk,
 		    struct err *e);
+
+/* Add a CHECK constraint (its strings copied); 0 or -1 (oom). */
+int schema_add_check(struct schema_table *t, const char *name,
+		     const char *expr, struct err *e);
 
 /* Add an index of ncols columns (indexes into t->cols); 0 or -1 (oom). */
 int schema_add_index(struct schema_table *t, const char *name,

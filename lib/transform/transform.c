@@ -16,6 +16,7 @@
 #include "base/json.h"
 #include "stream/rejects.h"
 #include "stream/schema.h"
+#include "stream/sqlexpr.h"
 #include "transform/expr.h"
 #include "transform/spec_int.h"
 
@@ -131,6 +132,9 @@ struct spec_plan {
 	struct buf *abuf;
 	struct expr **ax; /* added column k's expression, or NULL */
 	struct expr *where;
+	/* the input's CHECKs the output does not keep, for the objects
+	 * frame: a column they read is dropped or its values changed */
+	struct schema_objects dropped;
 };
 
 static void plan_release(struct spec_plan *p)
@@ -150,6 +154,7 @@ static void plan_release(struct spec_plan *p)
 		expr_free(p->ax[i]);
 	free(p->ax);
 	expr_free(p->where);
+	schema_objects_release(&p->dropped);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -509,6 +514,84 @@ static int plan_where(struct spec *s, const struct table_spec *t,
 	return 0;
 }
 
+static int op_changes(const struct col_op *op)
+{
+	return op && (op->mask != MASK_NONE || op->has_shift || op->zone ||
+		      op->nmap || op->deflt || op->cast_to >= 0 || op->clean);
+}
+
+/* The CHECKs of j follow their columns: renamed with them, and left out
+ * (named in dropped, for the objects frame) when the spec drops a column
+ * one reads or changes its values, which the check never saw. */
+static int plan_checks(const struct table_spec *t, const struct table_spec *all,
+		       const struct schema_table *in, cJSON *j,
+		       struct schema_objects *dropped, struct err *e)
+{
+	cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "checks");
+	char **names;
+	int rc = 0;
+
+	if (!m || !in->nchecks)
+		return 0;
+	if (!(names = calloc(in->ncols + 1, sizeof(*names))))
+		return err_oom(e);
+	for (int i = cJSON_GetArraySize(m) - 1; i >= 0 && rc == 0; i--) {
+		cJSON *ck = cJSON_GetArrayItem(m, i);
+		cJSON *ex = cJSON_GetObjectItemCaseSensitive(ck, "expression");
+		cJSON *nm = cJSON_GetObjectItemCaseSensitive(ck, "name");
+		const char *gone = NULL;
+		char why[256], detail[SCHEMA_MAX_NAME + 96];
+		struct sqlexpr *x;
+		struct buf b;
+
+		if (!cJSON_IsString(ex) || !cJSON_IsString(nm))
+			continue;
+		/* one the load cannot read either: it names it */
+		if (!(x = sqlexpr_parse(ex->valuestring, SQLEXPR_FERRY, in, why,
+					sizeof(why), e))) {
+			rc = e->class ? -1 : 0;
+			continue;
+		}
+		for (size_t c = 0; c < in->ncols; c++) {
+			const char *cn = in->cols[c].name;
+			const struct col_op *op = spec_find_col(t, cn);
+			if (!op)
+				op = spec_find_col(all, cn);
+			names[c] = (char *)spec_out_name(t, all, cn);
+			if (!gone && sqlexpr_uses(x, c) &&
+			    (!names[c] || op_changes(op)))
+				gone = cn;
+			if (!names[c])
+				names[c] = (char *)cn;
+		}
+		if (gone) {
+			snprintf(detail, sizeof(detail),
+				 "%s (the spec %s column %s)", ex->valuestring,
+				 spec_out_name(t, all, gone) ? "changes"
+							     : "drops",
+				 gone);
+			rc = schema_objects_add(dropped, "check constraint",
+						in->name, nm->valuestring,
+						detail, e);
+			cJSON_DeleteItemFromArray(m, i);
+			sqlexpr_free(x);
+			continue;
+		}
+		buf_init(&b, 1u << 22);
+		if (sqlexpr_write(x, SQLEXPR_FERRY, names, 0, &b, why,
+				  sizeof(why), e) == 0 &&
+		    buf_addc(&b, 0, e) == 0 &&
+		    !cJSON_SetValuestring(ex, (const char *)b.data))
+			rc = err_oom(e);
+		if (e->class)
+			rc = -1;
+		buf_release(&b);
+		sqlexpr_free(x);
+	}
+	free(names);
+	return rc;
+}
+
 /* The key, the watermark, the indexes and the foreign keys of j follow
  * their columns (renamed, dropped); the spec may not drop a key column. */
 static int plan_follow(struct spec *s, const struct table_spec *t,
@@ -639,7 +722,9 @@ static int plan_table(struct spec *s, struct table_spec *t,
 			 "leaves table %s no column", in->name);
 		goto out;
 	}
-	if (plan_follow(s, t, in, j, e) < 0 || plan_rename(t, in, j, e) < 0)
+	if (plan_follow(s, t, in, j, e) < 0 ||
+	    plan_checks(t, s->all, in, j, &p->dropped, e) < 0 ||
+	    plan_rename(t, in, j, e) < 0)
 		goto out;
 	if (!(outjs = cJSON_PrintUnformatted(j))) {
 		err_oom(e);
@@ -833,7 +918,9 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 			goto out;
 		if (!p)
 			continue; /* skipped: the reader checks its rows on */
-		if (stream_writer_begin_table(w, p->out, e) < 0)
+		if ((p->dropped.n &&
+		     stream_writer_add_objects(w, &p->dropped, e) < 0) ||
+		    stream_writer_begin_table(w, p->out, e) < 0)
 			goto out;
 		while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {
 			int prc = spec_plan_row(p, row, ++rown, &orow, e);

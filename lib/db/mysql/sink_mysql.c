@@ -55,6 +55,7 @@
 #include "db/mysql/sink_mysql.h"
 #include "db/rowbuf.h"
 #include "db/sink_int.h"
+#include "stream/sqlexpr.h"
 
 /* encoded bytes that make one LOAD DATA statement */
 #define MY_FLUSH_AT (8u << 20)
@@ -1172,6 +1173,26 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 					       e) < 0)
 				return -1;
 		if (buf_addc(q, ')', e) < 0)
+			return -1;
+	}
+	for (size_t k = 0; k < t->nchecks; k++) {
+		const char *nm = t->checks[k].name;
+		size_t at = q->len;
+		int rc;
+		/* MySQL's names are of up to 64 characters */
+		if (buf_adds(q, ", ", e) < 0 ||
+		    (utf8_chars(nm, strlen(nm)) <= 64 &&
+		     (buf_adds(q, "CONSTRAINT ", e) < 0 ||
+		      myutil_quote_ident(q, nm, e) < 0 ||
+		      buf_addc(q, ' ', e) < 0)) ||
+		    buf_adds(q, "CHECK (", e) < 0)
+			return -1;
+		if ((rc = create_check(t, k, SQLEXPR_MYSQL, NULL, 0, q, notes,
+				       e)) < 0)
+			return -1;
+		if (rc == 0)
+			q->len = at;
+		else if (buf_addc(q, ')', e) < 0)
 			return -1;
 	}
 	if (buf_addf(q, e, ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=%s",

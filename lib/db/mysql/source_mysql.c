@@ -17,6 +17,7 @@
 #include "db/mysql/mytext.h"
 #include "db/mysql/myutil.h"
 #include "db/source_int.h"
+#include "stream/sqlexpr.h"
 #include "stream/stream.h"
 
 struct my_source {
@@ -379,6 +380,48 @@ static int add_index_col(void *ctx, char **v, size_t *lens, struct err *e)
 	return 0;
 }
 
+static int auto_next(void *ctx, char **v, size_t *lens, struct err *e);
+
+static int add_check(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	(void)lens;
+	return source_add_check(ctx, v[0], v[1], SQLEXPR_MYSQL, e);
+}
+
+/* t's CHECK constraints that mean the same everywhere (source_add_check);
+ * a server older than MariaDB 10.2 or MySQL 8.0.16 has none to list, and
+ * the objects frame says so */
+static int describe_checks(struct my_source *m, const char *const *params,
+			   struct schema_table *t, struct err *e)
+{
+	int64_t has = 0;
+
+	if (myutil_select(m->conn,
+			  "SELECT COUNT(*) FROM information_schema.TABLES "
+			  "WHERE TABLE_SCHEMA = 'information_schema' "
+			  "AND TABLE_NAME = 'CHECK_CONSTRAINTS'",
+			  NULL, 0, 1, auto_next, &has, e) < 0)
+		return -1;
+	if (!has)
+		return 0;
+	return myutil_select(
+	    m->conn,
+	    m->mariadb
+		? "SELECT CONSTRAINT_NAME, CHECK_CLAUSE "
+		  "FROM information_schema.CHECK_CONSTRAINTS "
+		  "WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ? "
+		  "AND CHECK_CLAUSE NOT REGEXP '^json_valid[(]`[^`]+`[)]$' "
+		  "ORDER BY CONSTRAINT_NAME"
+		: "SELECT tc.CONSTRAINT_NAME, cc.CHECK_CLAUSE "
+		  "FROM information_schema.TABLE_CONSTRAINTS tc "
+		  "JOIN information_schema.CHECK_CONSTRAINTS cc "
+		  "ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA "
+		  "AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME "
+		  "WHERE tc.TABLE_SCHEMA = DATABASE() AND tc.TABLE_NAME = ? "
+		  "AND tc.CONSTRAINT_TYPE = 'CHECK' ORDER BY 1",
+	    params, 1, 2, add_check, t, e);
+}
+
 /* MariaDB's JSON is LONGTEXT with CHECK (json_valid(`col`)) */
 static int add_json_check(void *ctx, char **v, size_t *lens, struct err *e)
 {
@@ -632,7 +675,8 @@ static struct schema_table *my_describe(struct source *s, const char *table,
 		if (rc < 0)
 			goto fail;
 	}
-	if (describe_fkeys(m, params, t, e) < 0)
+	if (describe_fkeys(m, params, t, e) < 0 ||
+	    describe_checks(m, params, t, e) < 0)
 		goto fail;
 	for (size_t i = 0; i < d.njson; i++)
 		free(d.json_cols[i]);

@@ -11,6 +11,7 @@
 #include "db/engine.h"
 #include "db/loadfmt.h"
 #include "db/pg/pgutil.h"
+#include "stream/sqlexpr.h"
 
 static int starts(const char *s, const char *prefix)
 {
@@ -676,6 +677,63 @@ static int enum_note(const struct schema_table *t, struct create_notes *notes,
 	return 0;
 }
 
+/* the source's CHECK constraints that translate (engine.h create_check),
+ * named as the source names them when the name fits PostgreSQL's 63
+ * bytes (else PostgreSQL names it) */
+/* whether name is the one PostgreSQL gives an unnamed CHECK that
+ * sink_pg_ddl_table writes on a column (table_column_check): a check of
+ * the source of that name then goes unnamed, or the two would collide */
+static int inline_check_name(const struct schema_table *t,
+			     const struct pgname_table *pn, int flags,
+			     const char *name)
+{
+	size_t tl = strlen(pn->tname);
+
+	if (strncmp(name, pn->tname, tl) != 0 || name[tl] != '_')
+		return 0;
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct schema_column *c = &t->cols[i];
+		size_t cl = strlen(pn->cols[i]);
+		int has = c->nonnegative || c->type == VALUE_UINT64 ||
+			  (c->type == VALUE_ENUM && c->nlabels &&
+			   ((flags & PG_DDL_ENUM_CHECK) || !pn->enums ||
+			    !pn->enums[i]));
+		if (has && strncmp(name + tl + 1, pn->cols[i], cl) == 0 &&
+		    strncmp(name + tl + 1 + cl, "_check", 6) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int table_checks(const struct schema_table *t,
+			const struct pgname_table *pn, int flags, struct buf *q,
+			struct create_notes *notes, struct err *e)
+{
+	unsigned xf = (flags & PG_DDL_CI) ? SQLEXPR_CI_NO_LIKE : 0;
+
+	for (size_t k = 0; k < t->nchecks; k++) {
+		const char *nm = t->checks[k].name;
+		size_t at = q->len;
+		int rc;
+		if (buf_adds(q, ", ", e) < 0 ||
+		    (strlen(nm) <= 63 &&
+		     !inline_check_name(t, pn, flags, nm) &&
+		     (buf_adds(q, "CONSTRAINT ", e) < 0 ||
+		      pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
+		      buf_addc(q, ' ', e) < 0)) ||
+		    buf_adds(q, "CHECK (", e) < 0)
+			return -1;
+		if ((rc = create_check(t, k, SQLEXPR_PG, pn->cols, xf, q, notes,
+				       e)) < 0)
+			return -1;
+		if (rc == 0)
+			q->len = at;
+		else if (buf_addc(q, ')', e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int sink_pg_ddl_table(const struct schema_table *t,
 		      const struct pgname_table *pn, int flags, struct buf *q,
 		      struct create_notes *notes, struct err *e)
@@ -709,6 +767,8 @@ int sink_pg_ddl_table(const struct schema_table *t,
 		     buf_adds(q, "))", e) < 0))
 			return -1;
 	}
+	if (table_checks(t, pn, flags, q, notes, e) < 0)
+		return -1;
 	return buf_addc(q, ')', e);
 }
 

@@ -19,6 +19,7 @@
 #include "db/pg/pgutil.h"
 #include "db/source_int.h"
 #include "stream/objects.h"
+#include "stream/sqlexpr.h"
 #include "stream/stream.h"
 
 /* microseconds and days between 1970-01-01 and PostgreSQL's 2000-01-01 */
@@ -493,6 +494,28 @@ static int json_names(const struct json_node *arr, char **out)
 	return (int)arr->n;
 }
 
+/* t's validated CHECK constraints that mean the same everywhere
+ * (source_add_check); a NOT VALID one is named in the objects frame */
+static int describe_checks(struct pg_source *p, const char *const *vals,
+			   struct schema_table *t, struct err *e)
+{
+	PGresult *r = pg_params(
+	    p,
+	    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+	    "WHERE conrelid = $1 AND contype = 'c' AND convalidated "
+	    "ORDER BY conname",
+	    1, vals, e);
+	int rc = 0;
+
+	if (!r)
+		return -1;
+	for (int i = 0; i < PQntuples(r) && rc == 0; i++)
+		rc = source_add_check(t, PQgetvalue(r, i, 0),
+				      PQgetvalue(r, i, 1), SQLEXPR_PG, e);
+	PQclear(r);
+	return rc;
+}
+
 /* t's foreign keys, each as the source declares it */
 static int describe_fkeys(struct pg_source *p, const char *const *vals,
 			  struct schema_table *t, struct err *e)
@@ -586,7 +609,8 @@ static struct schema_table *pg_describe(struct source *s, const char *table,
 	if (!(t = describe_columns(p, vals, nsp, rel, e)) ||
 	    describe_key(p, vals, t, e) < 0 ||
 	    describe_indexes(p, vals, t, e) < 0 ||
-	    describe_fkeys(p, vals, t, e) < 0)
+	    describe_fkeys(p, vals, t, e) < 0 ||
+	    describe_checks(p, vals, t, e) < 0)
 		goto fail;
 	free(nsp);
 	free(rel);
