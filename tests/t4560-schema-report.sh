@@ -131,8 +131,8 @@ CREATE TYPE app.mood AS ENUM ('sad', 'ok');
 CREATE SEQUENCE app.ticket_no START 3250;
 CREATE TABLE app.users (id bigint PRIMARY KEY CHECK (id >= 0),
   username text NOT NULL, karma int CONSTRAINT karma_small CHECK (karma::text ~ '^[0-9]+$'));
-CREATE UNIQUE INDEX users_lower ON app.users (lower(username));
-CREATE INDEX users_karma_pos ON app.users (karma) WHERE karma > 0;
+CREATE UNIQUE INDEX users_lower ON app.users (md5(username));
+CREATE INDEX users_karma_pos ON app.users (karma) WHERE karma / 2 > 0;
 CREATE INDEX users_karma ON app.users (karma);
 COMMENT ON TABLE app.users IS 'people';
 COMMENT ON COLUMN app.users.username IS 'shown name';

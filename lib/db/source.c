@@ -357,6 +357,68 @@ static int check_why(const struct schema_table *t, const char *detail,
 	return 0;
 }
 
+/* text of dialect d in ferry's form, malloc'd; NULL with why set (or e,
+ * out of memory) */
+static char *ferry_form(const char *text, int dialect, int value,
+			const struct schema_table *t, char *why, size_t whysz,
+			struct err *e)
+{
+	struct sqlexpr *x =
+	    value ? sqlexpr_parse_value(text, (enum sqlexpr_dialect)dialect, t,
+					why, whysz, e)
+		  : sqlexpr_parse(text, (enum sqlexpr_dialect)dialect, t, why,
+				  whysz, e);
+	struct buf b;
+	char *s = NULL;
+
+	if (!x)
+		return NULL;
+	buf_init(&b, 1u << 22);
+	if (sqlexpr_write(x, SQLEXPR_FERRY, NULL, 0, &b, why, whysz, e) == 0 &&
+	    buf_addc(&b, 0, e) == 0) {
+		if (b.len > SQLEXPR_MAX_LEN)
+			snprintf(why, whysz, "an expression of over %d bytes",
+				 SQLEXPR_MAX_LEN);
+		else if (!(s = strdup((const char *)b.data)))
+			err_oom(e);
+	}
+	buf_release(&b);
+	sqlexpr_free(x);
+	return s;
+}
+
+int source_add_xindex(struct schema_table *t, const char *name,
+		      const char *const *keys, size_t nkeys, int unique,
+		      const char *where, int dialect, struct err *e)
+{
+	char why[256];
+	char *k[32] = { 0 }, *w = NULL;
+	struct schema_xindex x;
+	int rc = 0, ok = nkeys > 0 && nkeys <= 32 && name && *name;
+
+	for (size_t i = 0; ok && i < nkeys; i++)
+		if (!(k[i] = ferry_form(keys[i], dialect, 1, t, why,
+					sizeof(why), e)))
+			ok = 0;
+	if (ok && where &&
+	    !(w = ferry_form(where, dialect, 0, t, why, sizeof(why), e)))
+		ok = 0;
+	if (e->class)
+		rc = -1;
+	else if (ok) {
+		x.name = (char *)name;
+		x.keys = k;
+		x.nkeys = nkeys;
+		x.unique = unique;
+		x.where = w;
+		rc = schema_add_xindex(t, &x, e);
+	}
+	for (size_t i = 0; i < nkeys && i < 32; i++)
+		free(k[i]);
+	free(w);
+	return rc;
+}
+
 struct objects_ctx {
 	struct schema_table *const *tables;
 	size_t n;
@@ -443,6 +505,16 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 	}
 	if (!tn)
 		return 0;
+	if (strcmp(kind, "index") == 0) {
+		/* carried in the table's "expression_indexes" */
+		for (size_t i = 0; i < c->n; i++)
+			for (size_t k = 0; c->tables[i]->name == tn &&
+					   k < c->tables[i]->nxindexes;
+			     k++)
+				if (strcmp(c->tables[i]->xindexes[k].name,
+					   name) == 0)
+					return 0;
+	}
 	if (strcmp(kind, "check constraint") == 0) {
 		const struct schema_table *t = NULL;
 		for (size_t i = 0; i < c->n && !t; i++)

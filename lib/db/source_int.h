@@ -65,4 +65,12 @@ void source_part_bounds(int64_t lo, int64_t hi, unsigned k, unsigned n,
 int source_add_check(struct schema_table *t, const char *name,
 		     const char *text, int dialect, struct err *e);
 
+/* The source's index `name` on keys (expressions of the engine's
+ * dialect) and where (a condition, or NULL), added to t in ferry's form
+ * when every part means the same on every engine; else left out (the
+ * objects frame names it, with the reason).  0, or -1 (oom). */
+int source_add_xindex(struct schema_table *t, const char *name,
+		      const char *const *keys, size_t nkeys, int unique,
+		      const char *where, int dialect, struct err *e);
+
 #endif

@@ -171,6 +171,19 @@ static int summary_table_head(struct buf *b, const struct schema_table *t,
 		if (buf_addf(b, e, "  check %s: %s\n", t->checks[i].name,
 			     t->checks[i].expr) < 0)
 			return -1;
+	for (size_t i = 0; i < t->nxindexes; i++) {
+		const struct schema_xindex *x = &t->xindexes[i];
+		if (buf_addf(b, e, "  %sindex %s:", x->unique ? "unique " : "",
+			     x->name) < 0)
+			return -1;
+		for (size_t k = 0; k < x->nkeys; k++)
+			if (buf_addf(b, e, "%s%s", k ? ", " : " ", x->keys[k]) <
+			    0)
+				return -1;
+		if ((x->where && buf_addf(b, e, " where %s", x->where) < 0) ||
+		    buf_addc(b, '\n', e) < 0)
+			return -1;
+	}
 	return 0;
 }
 

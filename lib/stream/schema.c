@@ -92,6 +92,14 @@ void schema_table_free(struct schema_table *t)
 		free(t->checks[i].expr);
 	}
 	free(t->checks);
+	for (size_t i = 0; i < t->nxindexes; i++) {
+		for (size_t k = 0; k < t->xindexes[i].nkeys; k++)
+			free(t->xindexes[i].keys[k]);
+		free(t->xindexes[i].keys);
+		free(t->xindexes[i].name);
+		free(t->xindexes[i].where);
+	}
+	free(t->xindexes);
 	for (size_t i = 0; i < t->nindexes; i++) {
 		free(t->indexes[i].name);
 		free(t->indexes[i].cols);
@@ -805,6 +813,89 @@ int schema_add_check(struct schema_table *t, const char *name,
 	return 0;
 }
 
+int schema_add_xindex(struct schema_table *t, const struct schema_xindex *x,
+		      struct err *e)
+{
+	struct schema_xindex *n =
+	    realloc(t->xindexes, (t->nxindexes + 1) * sizeof(*n));
+
+	if (!n)
+		return err_oom(e);
+	t->xindexes = n;
+	n = &t->xindexes[t->nxindexes];
+	memset(n, 0, sizeof(*n));
+	n->unique = x->unique;
+	if (!(n->name = strdup(x->name)) ||
+	    (x->where && !(n->where = strdup(x->where))) ||
+	    !(n->keys = calloc(x->nkeys, sizeof(*n->keys))))
+		goto oom;
+	for (; n->nkeys < x->nkeys; n->nkeys++)
+		if (!(n->keys[n->nkeys] = strdup(x->keys[n->nkeys])))
+			goto oom;
+	t->nxindexes++;
+	return 0;
+oom:
+	for (size_t k = 0; k < n->nkeys; k++)
+		free(n->keys[k]);
+	free(n->keys);
+	free(n->name);
+	free(n->where);
+	return err_oom(e);
+}
+
+static int expr_text_ok(const struct json_node *s)
+{
+	return is(s, JSON_STRING) && *s->str && strlen(s->str) <= 65536;
+}
+
+/* "expression_indexes": texts read by a load, as "checks" */
+static int parse_xindexes(const struct json_node *j, struct schema_table *t,
+			  struct err *e)
+{
+	const struct json_node *m = json_get(j, "expression_indexes");
+
+	if (!m || is(m, JSON_NULL))
+		return 0;
+	if (!is(m, JSON_ARRAY))
+		return err_set(e, ERR_STREAM,
+			       "\"expression_indexes\" must be an array");
+	for (size_t x = 0; x < m->n; x++) {
+		const struct json_node *ix = &m->kids[x];
+		const struct json_node *nm = json_get(ix, "name");
+		const struct json_node *ks = json_get(ix, "keys");
+		const struct json_node *un = json_get(ix, "unique");
+		const struct json_node *wh = json_get(ix, "where");
+		struct schema_xindex xi;
+		char *keys[32];
+
+		if (!is(nm, JSON_STRING) || !*nm->str ||
+		    strlen(nm->str) > SCHEMA_MAX_NAME || !is(ks, JSON_ARRAY) ||
+		    ks->n < 1 || ks->n > 32 || (un && !is_bool(un)) ||
+		    (wh && !is(wh, JSON_NULL) && !expr_text_ok(wh)))
+			return err_set(e, ERR_STREAM,
+				       "an expression index needs a name, 1 to "
+				       "32 keys, unique true or false and a "
+				       "where of text or null");
+		for (size_t k = 0; k < ks->n; k++) {
+			if (!expr_text_ok(&ks->kids[k]))
+				return err_set(e, ERR_STREAM,
+					       "expression index %s: a key "
+					       "must be text of 1 to 65536 "
+					       "bytes",
+					       nm->str);
+			keys[k] = ks->kids[k].str;
+		}
+		xi.name = nm->str;
+		xi.keys = keys;
+		xi.nkeys = ks->n;
+		xi.unique = un && is(un, JSON_TRUE);
+		xi.where = wh && is(wh, JSON_STRING) ? wh->str : NULL;
+		if (schema_add_xindex(t, &xi, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* "checks": the text of each is read by a load (sqlexpr.h), not here, so
  * that a newer writer's wider forms are reported by name, not refused */
 static int parse_checks(const struct json_node *j, struct schema_table *t,
@@ -1041,7 +1132,8 @@ static struct schema_table *table_from_json(const struct json_node *j,
 			free(icols);
 		}
 	}
-	if (parse_fkeys(j, t, e) < 0 || parse_checks(j, t, e) < 0)
+	if (parse_fkeys(j, t, e) < 0 || parse_checks(j, t, e) < 0 ||
+	    parse_xindexes(j, t, e) < 0)
 		goto fail_named;
 	return t;
 fail_named:
@@ -1340,6 +1432,27 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 			    !cJSON_AddStringToObject(o, "expression",
 						     t->checks[i].expr))
 				goto oom;
+		}
+	}
+	if (t->nxindexes) {
+		cJSON *xa = cJSON_AddArrayToObject(j, "expression_indexes");
+		if (!xa)
+			goto oom;
+		for (size_t i = 0; i < t->nxindexes; i++) {
+			const struct schema_xindex *x = &t->xindexes[i];
+			cJSON *o = cJSON_CreateObject(), *ks;
+			if (!o || !cJSON_AddItemToArray(xa, o) ||
+			    !cJSON_AddStringToObject(o, "name", x->name) ||
+			    !(ks = cJSON_AddArrayToObject(o, "keys")) ||
+			    !cJSON_AddBoolToObject(o, "unique", x->unique) ||
+			    (x->where &&
+			     !cJSON_AddStringToObject(o, "where", x->where)))
+				goto oom;
+			for (size_t k = 0; k < x->nkeys; k++) {
+				cJSON *s = cJSON_CreateString(x->keys[k]);
+				if (!s || !cJSON_AddItemToArray(ks, s))
+					goto oom;
+			}
 		}
 	}
 	return j;

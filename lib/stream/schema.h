@@ -47,6 +47,12 @@
  * "expression": "(\"price\" >= 0)"}, ...], the source's CHECK
  * constraints that mean the same on every engine, each in ferry's
  * portable form (stream/sqlexpr.h); the others are in the objects frame.
+ * Optional table member "expression_indexes" (version 1.4): [{"name":
+ * "users_lower_name", "keys": ["lower(\"name\")"], "unique": true,
+ * "where": "(\"deleted\" = FALSE)"}, ...], indexes on expressions or of
+ * some rows only, each key and the predicate in the same form (a reader
+ * that ignores the member makes no such index: never a plain index in
+ * its place, which would be stricter).
  * Members a reader does not know are kept out of the struct and ignored.
  */
 #ifndef FERRY_SCHEMA_H
@@ -163,6 +169,16 @@ struct schema_check {
 	char *expr;
 };
 
+/* an index on expressions or with a WHERE (version 1.4): each key and
+ * the predicate in ferry's portable form (stream/sqlexpr.h) */
+struct schema_xindex {
+	char *name;
+	char **keys; /* nkeys, each an expression ("\"c\"" for a column) */
+	size_t nkeys;
+	bool unique;
+	char *where; /* NULL: the index holds every row */
+};
+
 /* "NO ACTION", "CASCADE", ...: the SQL words of an action */
 const char *schema_fk_action_sql(enum schema_fk_action a);
 
@@ -185,6 +201,8 @@ struct schema_table {
 	size_t nfkeys;
 	struct schema_check *checks; /* CHECK constraints, nchecks */
 	size_t nchecks;
+	struct schema_xindex *xindexes; /* "expression_indexes" */
+	size_t nxindexes;
 	enum value_type *types; /* ncols types, for digest_row */
 };
 
@@ -227,6 +245,10 @@ int schema_add_fkey(struct schema_table *t, const struct schema_fkey *fk,
 /* Add a CHECK constraint (its strings copied); 0 or -1 (oom). */
 int schema_add_check(struct schema_table *t, const char *name,
 		     const char *expr, struct err *e);
+
+/* Add an index of expressions (its strings copied); 0 or -1 (oom). */
+int schema_add_xindex(struct schema_table *t, const struct schema_xindex *x,
+		      struct err *e);
 
 /* Add an index of ncols columns (indexes into t->cols); 0 or -1 (oom). */
 int schema_add_index(struct schema_table *t, const char *name,

@@ -1217,6 +1217,14 @@ static int tree_depth(const struct sqlexpr *x, int i)
 	return most;
 }
 
+static int reads_column(const struct sqlexpr *x, int i)
+{
+	for (; i >= 0; i = x->n[i].next)
+		if (x->n[i].kind == K_COL || reads_column(x, x->n[i].kid))
+			return 1;
+	return 0;
+}
+
 /* an ARRAY[...] left in the tree: one not under = ANY */
 static int stray_array(const struct sqlexpr *x, int i)
 {
@@ -1226,9 +1234,9 @@ static int stray_array(const struct sqlexpr *x, int i)
 	return 0;
 }
 
-struct sqlexpr *sqlexpr_parse(const char *text, enum sqlexpr_dialect d,
-			      const struct schema_table *t, char *why,
-			      size_t whysz, struct err *e)
+static struct sqlexpr *parse(const char *text, enum sqlexpr_dialect d,
+			     const struct schema_table *t, int value, char *why,
+			     size_t whysz, struct err *e)
 {
 	struct parser p;
 	struct sqlexpr *x;
@@ -1273,10 +1281,15 @@ struct sqlexpr *sqlexpr_parse(const char *text, enum sqlexpr_dialect d,
 	    tree_depth(x, x->root) > SQLEXPR_MAX_DEPTH)
 		snprintf(why, whysz, "an expression nested over %d deep",
 			 SQLEXPR_MAX_DEPTH);
-	if (!why[0] && !e->class && x->root >= 0 &&
+	if (!why[0] && !e->class && x->root >= 0 && !value &&
 	    x->n[x->root].cls != C_BOOL)
 		snprintf(why, whysz, "a condition of %s, not a boolean",
 			 cls_name[x->n[x->root].cls]);
+	if (!why[0] && !e->class && x->root >= 0 && value &&
+	    (x->n[x->root].cls == C_BOOL || !reads_column(x, x->root)))
+		snprintf(why, whysz, "a key of %s",
+			 x->n[x->root].cls == C_BOOL ? "a boolean"
+						     : "no column");
 	if (why[0] || e->class || x->root < 0) {
 		if (!why[0] && !e->class)
 			snprintf(why, whysz, "not an expression ferry carries");
@@ -1481,6 +1494,36 @@ int sqlexpr_translate(const char *text, const struct schema_table *t,
 		      struct err *e)
 {
 	struct sqlexpr *x = sqlexpr_parse(text, SQLEXPR_FERRY, t, why, whysz, e);
+	int rc;
+
+	if (!x)
+		return e->class ? -1 : 1;
+	rc = sqlexpr_write(x, d, names, flags, out, why, whysz, e);
+	sqlexpr_free(x);
+	return rc;
+}
+
+struct sqlexpr *sqlexpr_parse(const char *text, enum sqlexpr_dialect d,
+			      const struct schema_table *t, char *why,
+			      size_t whysz, struct err *e)
+{
+	return parse(text, d, t, 0, why, whysz, e);
+}
+
+struct sqlexpr *sqlexpr_parse_value(const char *text, enum sqlexpr_dialect d,
+				    const struct schema_table *t, char *why,
+				    size_t whysz, struct err *e)
+{
+	return parse(text, d, t, 1, why, whysz, e);
+}
+
+int sqlexpr_translate_value(const char *text, const struct schema_table *t,
+			    enum sqlexpr_dialect d, char *const *names,
+			    unsigned flags, struct buf *out, char *why,
+			    size_t whysz, struct err *e)
+{
+	struct sqlexpr *x =
+	    sqlexpr_parse_value(text, SQLEXPR_FERRY, t, why, whysz, e);
 	int rc;
 
 	if (!x)

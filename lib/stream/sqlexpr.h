@@ -58,6 +58,14 @@ struct sqlexpr *sqlexpr_parse(const char *text, enum sqlexpr_dialect d,
 			      const struct schema_table *t, char *why,
 			      size_t whysz, struct err *e);
 
+/*
+ * The same for a value (an index's key): any type but a boolean, and
+ * never a constant (it reads at least one column).
+ */
+struct sqlexpr *sqlexpr_parse_value(const char *text, enum sqlexpr_dialect d,
+				    const struct schema_table *t, char *why,
+				    size_t whysz, struct err *e);
+
 /* How the target makes a text column that the source compared case
  * insensitively (its "collation" ends in _ci): a nondeterministic
  * collation, on which PostgreSQL 15 refuses LIKE */
@@ -88,5 +96,10 @@ int sqlexpr_translate(const char *text, const struct schema_table *t,
 		      enum sqlexpr_dialect d, char *const *names,
 		      unsigned flags, struct buf *out, char *why, size_t whysz,
 		      struct err *e);
+/* ... of a value (sqlexpr_parse_value) */
+int sqlexpr_translate_value(const char *text, const struct schema_table *t,
+			    enum sqlexpr_dialect d, char *const *names,
+			    unsigned flags, struct buf *out, char *why,
+			    size_t whysz, struct err *e);
 
 #endif

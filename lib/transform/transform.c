@@ -592,6 +592,105 @@ static int plan_checks(const struct table_spec *t, const struct table_spec *all,
 	return rc;
 }
 
+/* one expression of an index of j (a key, value 1, or its predicate):
+ * names[] renamed by the spec; 1 when it reads a column the spec drops
+ * or changes (*gone names it), -1 on oom; text left alone when it does
+ * not read (the load names it) */
+static int follow_expr(cJSON *s, int value, const struct table_spec *t,
+		       const struct table_spec *all,
+		       const struct schema_table *in, char **names,
+		       const char **gone, struct err *e)
+{
+	char why[256];
+	struct sqlexpr *x;
+	struct buf b;
+	int rc = 0;
+
+	if (!cJSON_IsString(s))
+		return 0;
+	x = value ? sqlexpr_parse_value(s->valuestring, SQLEXPR_FERRY, in,
+					why, sizeof(why), e)
+		  : sqlexpr_parse(s->valuestring, SQLEXPR_FERRY, in, why,
+				  sizeof(why), e);
+	if (!x)
+		return e->class ? -1 : 0;
+	for (size_t c = 0; c < in->ncols; c++) {
+		const char *cn = in->cols[c].name;
+		const struct col_op *op = spec_find_col(t, cn);
+		if (!op)
+			op = spec_find_col(all, cn);
+		names[c] = (char *)spec_out_name(t, all, cn);
+		if (!*gone && sqlexpr_uses(x, c) &&
+		    (!names[c] || op_changes(op)))
+			*gone = cn;
+		if (!names[c])
+			names[c] = (char *)cn;
+	}
+	if (!*gone) {
+		buf_init(&b, 1u << 22);
+		if (sqlexpr_write(x, SQLEXPR_FERRY, names, 0, &b, why,
+				  sizeof(why), e) == 0 &&
+		    buf_addc(&b, 0, e) == 0 &&
+		    !cJSON_SetValuestring(s, (const char *)b.data))
+			rc = err_oom(e);
+		if (e->class)
+			rc = -1;
+		buf_release(&b);
+	}
+	sqlexpr_free(x);
+	return rc < 0 ? -1 : *gone != NULL;
+}
+
+/* The indexes on expressions of j, as plan_checks does the checks */
+static int plan_xindexes(const struct table_spec *t,
+			 const struct table_spec *all,
+			 const struct schema_table *in, cJSON *j,
+			 struct schema_objects *dropped, struct err *e)
+{
+	cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "expression_indexes");
+	char **names;
+	int rc = 0;
+
+	if (!m || !in->nxindexes)
+		return 0;
+	if (!(names = calloc(in->ncols + 1, sizeof(*names))))
+		return err_oom(e);
+	for (int i = cJSON_GetArraySize(m) - 1; i >= 0 && rc == 0; i--) {
+		cJSON *ix = cJSON_GetArrayItem(m, i), *k;
+		cJSON *nm = cJSON_GetObjectItemCaseSensitive(ix, "name");
+		cJSON *ks = cJSON_GetObjectItemCaseSensitive(ix, "keys");
+		const char *gone = NULL;
+		char detail[SCHEMA_MAX_NAME + 96];
+		int g = 0;
+
+		cJSON_ArrayForEach(k, ks)
+		{
+			if (g == 0)
+				g = follow_expr(k, 1, t, all, in, names, &gone,
+						e);
+		}
+		if (g == 0)
+			g = follow_expr(
+			    cJSON_GetObjectItemCaseSensitive(ix, "where"), 0, t,
+			    all, in, names, &gone, e);
+		if (g < 0) {
+			rc = -1;
+		} else if (g && cJSON_IsString(nm)) {
+			snprintf(detail, sizeof(detail),
+				 "an index on expressions (the spec %s "
+				 "column %s)",
+				 spec_out_name(t, all, gone) ? "changes"
+							     : "drops",
+				 gone);
+			rc = schema_objects_add(dropped, "index", in->name,
+						nm->valuestring, detail, e);
+			cJSON_DeleteItemFromArray(m, i);
+		}
+	}
+	free(names);
+	return rc;
+}
+
 /* The key, the watermark, the indexes and the foreign keys of j follow
  * their columns (renamed, dropped); the spec may not drop a key column. */
 static int plan_follow(struct spec *s, const struct table_spec *t,
@@ -724,6 +823,7 @@ static int plan_table(struct spec *s, struct table_spec *t,
 	}
 	if (plan_follow(s, t, in, j, e) < 0 ||
 	    plan_checks(t, s->all, in, j, &p->dropped, e) < 0 ||
+	    plan_xindexes(t, s->all, in, j, &p->dropped, e) < 0 ||
 	    plan_rename(t, in, j, e) < 0)
 		goto out;
 	if (!(outjs = cJSON_PrintUnformatted(j))) {

@@ -812,3 +812,54 @@ int sink_pg_ddl_index(const struct schema_table *t,
 		return -1;
 	return buf_addc(q, ')', e);
 }
+
+int sink_pg_ddl_xindex(const struct schema_table *t,
+		       const struct pgname_table *pn, size_t x, int flags,
+		       struct buf *q, struct create_notes *notes,
+		       struct err *e)
+{
+	const struct schema_xindex *ix = &t->xindexes[x];
+	unsigned xf = (flags & PG_DDL_CI) ? SQLEXPR_CI_NO_LIKE : 0;
+	size_t at = t->nindexes + x;
+	char why[256], nm[160];
+	const char *name;
+	int rc = 0;
+
+	if (!pn->indexes || at >= pn->nindexes)
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: index names not made");
+	name = pn->indexes[at];
+	if (buf_adds(q, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ",
+		     e) < 0 ||
+	    pgutil_quote_ident(q, name, strlen(name), e) < 0 ||
+	    buf_adds(q, " ON ", e) < 0 ||
+	    pgutil_quote_table(q, pn->schema, pn->tname, e) < 0 ||
+	    buf_adds(q, " (", e) < 0)
+		return -1;
+	for (size_t k = 0; k < ix->nkeys && rc == 0; k++) {
+		if (buf_adds(q, k ? ", (" : "(", e) < 0)
+			return -1;
+		rc = sqlexpr_translate_value(ix->keys[k], t, SQLEXPR_PG,
+					     pn->cols, xf, q, why, sizeof(why),
+					     e);
+		if (rc == 0 && buf_addc(q, ')', e) < 0)
+			return -1;
+	}
+	if (rc == 0 && buf_addc(q, ')', e) < 0)
+		return -1;
+	if (rc == 0 && ix->where &&
+	    (buf_adds(q, " WHERE ", e) < 0 ||
+	     (rc = sqlexpr_translate(ix->where, t, SQLEXPR_PG, pn->cols, xf, q,
+				     why, sizeof(why), e)) < 0))
+		return -1;
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return 1;
+	return create_notes_add(
+		   notes, e, "index %s: not made: %s",
+		   err_quote(nm, sizeof(nm), ix->name, strlen(ix->name), 120),
+		   why) < 0
+		   ? -1
+		   : 0;
+}

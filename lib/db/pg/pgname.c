@@ -245,6 +245,8 @@ int pgname_table_indexes(struct pgname_table *m, const struct schema_table *t,
 	 * "user_threepids_medium_address", which the schema also has) */
 	int keep = t->source && strncmp(t->source, "postgres", 8) == 0 &&
 		   strcmp(target, t->name) == 0;
+	/* the plain indexes, then those on expressions */
+	size_t nall = t->nindexes + t->nxindexes;
 
 	tn = tn ? tn + 1 : target;
 	tl = strlen(tn);
@@ -253,11 +255,13 @@ int pgname_table_indexes(struct pgname_table *m, const struct schema_table *t,
 		free(m->indexes[i]);
 	free(m->indexes);
 	m->nindexes = 0;
-	if (!(m->indexes = calloc(t->nindexes + 1, sizeof(*m->indexes))) ||
-	    !(full = calloc(t->nindexes + 1, sizeof(*full))))
+	if (!(m->indexes = calloc(nall + 1, sizeof(*m->indexes))) ||
+	    !(full = calloc(nall + 1, sizeof(*full))))
 		goto oom;
-	for (size_t x = 0; x < t->nindexes; x++) {
-		const char *ix = t->indexes[x].name;
+	for (size_t x = 0; x < nall; x++) {
+		const char *ix = x < t->nindexes
+				     ? t->indexes[x].name
+				     : t->xindexes[x - t->nindexes].name;
 		char fit[PGNAME_MAX + 1];
 		int changed;
 
@@ -284,7 +288,7 @@ int pgname_table_indexes(struct pgname_table *m, const struct schema_table *t,
 oom:
 	err_oom(e);
 out:
-	for (size_t x = 0; full && x < t->nindexes; x++)
+	for (size_t x = 0; full && x < nall; x++)
 		free(full[x]);
 	free(full);
 	buf_release(&nm);

@@ -93,7 +93,8 @@ int pgname_table_init(struct pgname_table *m, const struct schema_table *t,
  * target table's name (its part after the last dot, unfitted) and "_" in
  * front unless it starts so already; fitted,
  * so that a name over 63 bytes ends in its hash instead of a cut.  -1
- * with e set: ERR_USAGE when two indexes would share a name.
+ * with e set: ERR_USAGE when two indexes would share a name.  The names of
+ * t->xindexes follow those of t->indexes in m->indexes.
  */
 int pgname_table_indexes(struct pgname_table *m, const struct schema_table *t,
 			 const char *target, struct err *e);

@@ -294,6 +294,16 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 	if (sink_pg_ddl_table(t, &p->pn, flags, &q, &p->base.notes, e) < 0)
 		goto out;
 	rc = exec_ok(p, (char *)q.data, e);
+	/* the indexes on expressions come after the rows: what of them
+	 * cannot be made is said now, with the table's other notes */
+	for (size_t x = 0; rc == 0 && !p->base.opts.no_indexes &&
+			   p->pn.indexes && x < t->nxindexes;
+	     x++) {
+		buf_reset(&q);
+		if (sink_pg_ddl_xindex(t, &p->pn, x, flags, &q, &p->base.notes,
+				       e) < 0)
+			rc = -1;
+	}
 out:
 	buf_release(&q);
 	return rc;
@@ -1286,7 +1296,7 @@ static int add_indexes(struct pg_sink *p, struct err *e)
 	struct buf q;
 	int rc = -1;
 
-	if (p->base.opts.no_indexes || !t->nindexes)
+	if (p->base.opts.no_indexes || (!t->nindexes && !t->nxindexes))
 		return 0;
 	if (!p->pn.indexes)
 		return err_set(e, ERR_SYSTEM,
@@ -1296,6 +1306,16 @@ static int add_indexes(struct pg_sink *p, struct err *e)
 		buf_reset(&q);
 		if (sink_pg_ddl_index(t, &p->pn, x, &q, e) < 0 ||
 		    exec_ok(p, (char *)q.data, e) < 0)
+			goto out;
+	}
+	for (size_t x = 0; x < t->nxindexes; x++) {
+		int made;
+		buf_reset(&q);
+		if ((made = sink_pg_ddl_xindex(t, &p->pn, x,
+					       p->base.opts.case_sensitive ? 0
+									 : PG_DDL_CI,
+					       &q, NULL, e)) < 0 ||
+		    (made && exec_ok(p, (char *)q.data, e) < 0))
 			goto out;
 	}
 	rc = 0;

@@ -56,5 +56,12 @@ int sink_pg_ddl_primary_key(const struct schema_table *t,
 int sink_pg_ddl_index(const struct schema_table *t,
 		      const struct pgname_table *pn, size_t x, struct buf *q,
 		      struct err *e);
+/* CREATE [UNIQUE] INDEX of t->xindexes[x] on its expressions, WHERE its
+ * predicate: 1 with q set; 0 when one of them does not translate (a
+ * note names it); -1 out of memory */
+int sink_pg_ddl_xindex(const struct schema_table *t,
+		       const struct pgname_table *pn, size_t x, int flags,
+		       struct buf *q, struct create_notes *notes,
+		       struct err *e);
 
 #endif

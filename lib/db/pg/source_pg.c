@@ -516,6 +516,61 @@ static int describe_checks(struct pg_source *p, const char *const *vals,
 	return rc;
 }
 
+/* t's btree indexes on expressions or with a WHERE whose every key and
+ * predicate mean the same everywhere (sqlexpr.h), with default operator
+ * classes, orders and collations and no INCLUDE columns; the others are
+ * in the objects frame */
+static int describe_xindexes(struct pg_source *p, const char *const *vals,
+			     struct schema_table *t, struct err *e)
+{
+	PGresult *r = pg_params(
+	    p,
+	    "SELECT ic.relname, i.indisunique, (SELECT json_agg("
+	    "pg_get_indexdef(i.indexrelid, k, false) ORDER BY k) "
+	    "FROM generate_series(1, i.indnkeyatts) k)::text, "
+	    "pg_get_expr(i.indpred, i.indrelid, false) "
+	    "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
+	    "JOIN pg_am am ON am.oid = ic.relam "
+	    "WHERE i.indrelid = $1 AND NOT i.indisprimary AND i.indisvalid "
+	    "AND am.amname = 'btree' AND i.indnatts = i.indnkeyatts "
+	    "AND (i.indexprs IS NOT NULL OR i.indpred IS NOT NULL) "
+	    "AND NOT EXISTS (SELECT 1 FROM unnest(i.indoption::int2[]) o "
+	    "WHERE o <> 0) "
+	    "AND NOT EXISTS (SELECT 1 FROM unnest(i.indclass::oid[]) c(o) "
+	    "JOIN pg_opclass oc ON oc.oid = c.o WHERE NOT oc.opcdefault) "
+	    "AND NOT EXISTS (SELECT 1 FROM unnest(i.indcollation::oid[], "
+	    "i.indkey::int2[]) u(co, att) WHERE u.co <> 0 "
+	    "AND u.co <> 100 AND NOT EXISTS (SELECT 1 FROM pg_attribute a "
+	    "WHERE a.attrelid = i.indrelid AND a.attnum = u.att "
+	    "AND a.attcollation = u.co)) "
+	    "AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
+	    "WHERE k.conindid = i.indexrelid AND k.contype = 'x') "
+	    "ORDER BY 1",
+	    1, vals, e);
+	int rc = 0;
+
+	if (!r)
+		return -1;
+	for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
+		struct json_node *a = json_parse(
+		    PQgetvalue(r, i, 2), strlen(PQgetvalue(r, i, 2)), e);
+		char *keys[64];
+		int n = a ? json_names(a, keys) : -1;
+
+		if (!a)
+			rc = -1;
+		else if (n > 0)
+			rc = source_add_xindex(
+			    t, PQgetvalue(r, i, 0), (const char *const *)keys,
+			    (size_t)n, *PQgetvalue(r, i, 1) == 't',
+			    PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3),
+			    SQLEXPR_PG, e);
+		json_free(a);
+	}
+	PQclear(r);
+	return rc;
+}
+
 /* t's foreign keys, each as the source declares it */
 static int describe_fkeys(struct pg_source *p, const char *const *vals,
 			  struct schema_table *t, struct err *e)
@@ -610,7 +665,8 @@ static struct schema_table *pg_describe(struct source *s, const char *table,
 	    describe_key(p, vals, t, e) < 0 ||
 	    describe_indexes(p, vals, t, e) < 0 ||
 	    describe_fkeys(p, vals, t, e) < 0 ||
-	    describe_checks(p, vals, t, e) < 0)
+	    describe_checks(p, vals, t, e) < 0 ||
+	    describe_xindexes(p, vals, t, e) < 0)
 		goto fail;
 	free(nsp);
 	free(rel);
