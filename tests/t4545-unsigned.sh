@@ -67,10 +67,10 @@ test_expect_success 'MariaDB -> PostgreSQL: UNSIGNED is CHECK (c >= 0), values e
 		AND k.contype = '"'"'c'"'"' ORDER BY 1" >checks &&
 	cat >expect <<-\EOF &&
 	hits|CHECK (((hits >= (0)::numeric) AND (hits <= '"'"'18446744073709551615'"'"'::numeric)))
-	id|CHECK ((id >= 0))
+	id|CHECK (((id >= 0) AND (id <= '"'"'4294967295'"'"'::bigint)))
 	price|CHECK ((price >= (0)::numeric))
 	ratio|CHECK ((ratio >= (0)::double precision))
-	small|CHECK ((small >= 0))
+	small|CHECK (((small >= 0) AND (small <= 255)))
 	EOF
 	test_cmp expect checks &&
 	ferry-verify --rows -t counters "$MY_URI" "$PG_BASE dbname=${TEST_DB}_to" >out &&
@@ -91,6 +91,12 @@ test_expect_success 'the application on PostgreSQL: a negative value is refused,
 	done &&
 	test_must_fail pg_in "${TEST_DB}_to" \
 		-c "INSERT INTO counters (id, hits) VALUES (5, 18446744073709551616)" 2>err &&
+	test_grep "violates check constraint" err &&
+	test_must_fail pg_in "${TEST_DB}_to" \
+		-c "INSERT INTO counters (id, hits) VALUES (4294967296, 1)" 2>err &&
+	test_grep "violates check constraint" err &&
+	test_must_fail pg_in "${TEST_DB}_to" \
+		-c "INSERT INTO counters (id, hits, small) VALUES (6, 1, 256)" 2>err &&
 	test_grep "violates check constraint" err &&
 	pg_in "${TEST_DB}_to" -c "INSERT INTO counters (id, hits, delta) VALUES (5, 1, -9);
 		DELETE FROM counters WHERE id = 5"

@@ -1112,6 +1112,23 @@ static int auto_key(const struct schema_table *t, int indexes, struct buf *q,
 	return buf_addc(q, ')', e);
 }
 
+/* whether check k of t reads column col: 1, 0 (or unreadable: the
+ * check's own translation names it), -1 out of memory */
+static int check_reads(const struct schema_table *t, size_t k, size_t col,
+		       struct err *e)
+{
+	char why[256];
+	struct sqlexpr *x = sqlexpr_parse(t->checks[k].expr, SQLEXPR_FERRY, t,
+					  why, sizeof(why), e);
+	int rc;
+
+	if (!x)
+		return e->class ? -1 : 0;
+	rc = sqlexpr_uses(x, col);
+	sqlexpr_free(x);
+	return rc;
+}
+
 int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 			 int indexes, const struct my_ddl_target *tg,
 			 struct buf *q, struct create_notes *notes,
@@ -1194,6 +1211,21 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 		const char *nm = t->checks[k].name;
 		size_t at = q->len;
 		int rc;
+		/* MySQL refuses a CHECK on an AUTO_INCREMENT column */
+		if (a >= 0 && (rc = check_reads(t, k, (size_t)a, e)) != 0) {
+			char qn[160], qc[160];
+			if (rc < 0 ||
+			    create_notes_add(
+				notes, e,
+				"check %s: not made: it reads column %s, "
+				"which is AUTO_INCREMENT here, and MySQL "
+				"allows no CHECK on such a column",
+				err_quote(qn, sizeof(qn), nm, strlen(nm), 120),
+				err_quote(qc, sizeof(qc), t->cols[a].name,
+					  strlen(t->cols[a].name), 120)) < 0)
+				return -1;
+			continue;
+		}
 		/* MySQL's names are of up to 64 characters */
 		if (buf_adds(q, ", ", e) < 0 ||
 		    (utf8_chars(nm, strlen(nm)) <= 64 &&

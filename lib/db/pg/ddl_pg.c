@@ -617,13 +617,40 @@ static int column_extras(const struct schema_column *c, int flags,
 	return 0;
 }
 
+/* the largest value of a MySQL integer UNSIGNED narrower than bigint,
+ * from its source type ("int(10) unsigned", "tinyint unsigned"), or NULL */
+static const char *mysql_unsigned_max(const struct schema_column *c)
+{
+	static const struct {
+		const char *type, *max;
+	} w[] = {
+		{ "tinyint", "255" },
+		{ "smallint", "65535" },
+		{ "mediumint", "16777215" },
+		{ "int", "4294967295" },
+	};
+	const char *st = c->source_type;
+
+	if (!st || c->type != VALUE_INT64 || !strstr(st, " unsigned"))
+		return NULL;
+	for (size_t i = 0; i < sizeof(w) / sizeof(*w); i++) {
+		size_t n = strlen(w[i].type);
+		if (strncmp(st, w[i].type, n) == 0 &&
+		    (st[n] == '(' || st[n] == ' '))
+			return w[i].max;
+	}
+	return NULL;
+}
+
 /* CHECK (c >= 0) of a number the source keeps >= 0 (MySQL's UNSIGNED,
  * a PostgreSQL source's own such CHECK), and of every uint64; a uint64
- * made numeric(20,0) also stays <= 2^64 - 1 */
+ * made numeric(20,0) also stays <= 2^64 - 1, and a MySQL INT, MEDIUMINT,
+ * SMALLINT or TINYINT UNSIGNED <= its own largest value, as there */
 static int unsigned_check(const struct schema_column *c, const char *nm,
 			  struct buf *q, struct err *e)
 {
 	int nonneg = c->nonnegative || c->type == VALUE_UINT64;
+	const char *max = mysql_unsigned_max(c);
 
 	if (!nonneg || (c->type != VALUE_INT64 && c->type != VALUE_UINT64 &&
 			c->type != VALUE_DECIMAL && c->type != VALUE_FLOAT64))
@@ -636,6 +663,11 @@ static int unsigned_check(const struct schema_column *c, const char *nm,
 	    (buf_adds(q, " AND ", e) < 0 ||
 	     pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
 	     buf_adds(q, " <= 18446744073709551615", e) < 0))
+		return -1;
+	if (max && c->nonnegative &&
+	    (buf_adds(q, " AND ", e) < 0 ||
+	     pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
+	     buf_addf(q, e, " <= %s", max) < 0))
 		return -1;
 	return buf_addc(q, ')', e);
 }

@@ -277,6 +277,11 @@ static int describe_column(struct schema_column *col, PGresult *c, int i,
  * in the forms PostgreSQL prints for "c >= 0" (and "0 <= c", and the one
  * ferry-load --create makes for a uint64): such a column is "unsigned" in
  * the stream, UNSIGNED on MySQL. */
+/* and (MySQL's narrower UNSIGNED, as ferry-load --create makes it) the
+ * same with an upper bound, which stays a CHECK of the stream too */
+#define NONNEGATIVE_MAX(col, max)                                              \
+	"'CHECK (((' || quote_ident(" col ") || ' >= 0) AND (' || "            \
+	"quote_ident(" col ") || ' <= " max ")))'"
 #define NONNEGATIVE_FORMS(col)                                                 \
 	"('CHECK ((' || quote_ident(" col ") || ' >= 0))', "                   \
 	"'CHECK ((0 <= ' || quote_ident(" col ") || '))', "                    \
@@ -288,7 +293,10 @@ static int describe_column(struct schema_column *col, PGresult *c, int i,
 	"'))', "                                                               \
 	"'CHECK (((' || quote_ident(" col ") || ' >= (0)::numeric) AND (' "    \
 	"|| quote_ident(" col ") || "                                          \
-	"' <= ''18446744073709551615''::numeric)))')"
+	"' <= ''18446744073709551615''::numeric)))', "                         \
+	NONNEGATIVE_MAX(col, "255") ", " NONNEGATIVE_MAX(col, "65535") ", "    \
+	NONNEGATIVE_MAX(col, "16777215") ", "                                  \
+	NONNEGATIVE_MAX(col, "''4294967295''::bigint") ")"
 #define NONNEGATIVE_TYPES                                                      \
 	"('int2', 'int4', 'int8', 'numeric', 'float4', 'float8')"
 #define NONNEGATIVE_CHECK                                                        \
