@@ -1112,6 +1112,56 @@ static int auto_key(const struct schema_table *t, int indexes, struct buf *q,
 	return buf_addc(q, ')', e);
 }
 
+/* the bytes column c takes in an InnoDB key as add_col_type makes it
+ * (text of unknown length VARCHAR(768), 4 bytes a character); *var set
+ * for text and bytes, which a prefix can shorten */
+static size_t key_bytes(const struct schema_column *c, int *var)
+{
+	*var = 0;
+	switch (c->type) {
+	case VALUE_TEXT:
+	case VALUE_ENUM:
+		*var = c->type == VALUE_TEXT;
+		return 4 * (size_t)(c->length > 0 && c->length <= 16383
+					? c->length
+					: MY_KEY_CHARS);
+	case VALUE_BYTES:
+		*var = 1;
+		return c->length > 0 && c->length <= 65535 ? (size_t)c->length
+							   : MY_KEY_BYTES;
+	case VALUE_DECIMAL: return 32;
+	case VALUE_UUID: return 144;
+	default: return 8;
+	}
+}
+
+/* the key over cols[0..n) fits InnoDB's 3072 bytes: 0 with *prefix 0;
+ * else the characters (bytes) of each text (bytes) column a non-unique
+ * index keeps, in *prefix; -1 when no prefix can make it fit */
+static int key_fit(const struct schema_table *t, const size_t *cols, size_t n,
+		   size_t *prefix, size_t *total)
+{
+	size_t fixed = 0, nvar = 0;
+	int var;
+
+	*total = 0;
+	*prefix = 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t b = key_bytes(&t->cols[cols[k]], &var);
+		*total += b;
+		if (var)
+			nvar++;
+		else
+			fixed += b;
+	}
+	if (*total <= MY_KEY_BYTES)
+		return 0;
+	if (!nvar || fixed + nvar * 4 > MY_KEY_BYTES)
+		return -1;
+	*prefix = (MY_KEY_BYTES - fixed) / nvar;
+	return 0;
+}
+
 /* whether check k of t reads column col: 1, 0 (or unreadable: the
  * check's own translation names it), -1 out of memory */
 static int check_reads(const struct schema_table *t, size_t k, size_t col,
@@ -1165,6 +1215,15 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 	if (auto_key(t, indexes, q, e) < 0)
 		return -1;
 	if (t->npk) {
+		size_t pre, total;
+		if (key_fit(t, t->pk, t->npk, &pre, &total) < 0 || pre)
+			return err_set(
+			    e, ERR_STREAM,
+			    "column %s: the primary key would take %zu bytes in "
+			    "MySQL, over the %d an InnoDB key holds (text of "
+			    "no known length is VARCHAR(%d) there)",
+			    t->cols[t->pk[0]].name, total, MY_KEY_BYTES,
+			    MY_KEY_CHARS);
 		if (buf_adds(q, ", PRIMARY KEY (", e) < 0)
 			return -1;
 		for (size_t k = 0; k < t->npk; k++)
@@ -1179,16 +1238,36 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 	 * would commit them on its own, outside the table's transaction */
 	for (size_t x = 0; indexes && x < t->nindexes; x++) {
 		const struct schema_index *ix = &t->indexes[x];
+		size_t pre, total;
+		/* past InnoDB's 3072 key bytes: a non-unique index keeps a
+		 * prefix of its text, which finds the same rows; a unique
+		 * one on a prefix would refuse rows the source has */
+		if (key_fit(t, ix->cols, ix->ncols, &pre, &total) < 0 ||
+		    (pre && ix->unique))
+			return err_set(
+			    e, ERR_STREAM,
+			    "column %s: unique index %s would take %zu bytes "
+			    "in MySQL, over the %d an InnoDB key holds (text "
+			    "of no known length is VARCHAR(%d) there)",
+			    t->cols[ix->cols[0]].name, ix->name, total,
+			    MY_KEY_BYTES, MY_KEY_CHARS);
 		if (buf_adds(q, ix->unique ? ", UNIQUE KEY " : ", KEY ", e) <
 			0 ||
 		    myutil_quote_ident(q, ix->name, e) < 0 ||
 		    buf_adds(q, " (", e) < 0)
 			return -1;
-		for (size_t k = 0; k < ix->ncols; k++)
+		for (size_t k = 0; k < ix->ncols; k++) {
+			const struct schema_column *c = &t->cols[ix->cols[k]];
+			int var;
+			size_t b = key_bytes(c, &var);
 			if ((k && buf_adds(q, ", ", e) < 0) ||
-			    myutil_quote_ident(q, t->cols[ix->cols[k]].name,
-					       e) < 0)
+			    myutil_quote_ident(q, c->name, e) < 0)
 				return -1;
+			if (pre && var && b > pre &&
+			    buf_addf(q, e, "(%zu)",
+				     c->type == VALUE_TEXT ? pre / 4 : pre) < 0)
+				return -1;
+		}
 		if (buf_addc(q, ')', e) < 0)
 			return -1;
 	}
