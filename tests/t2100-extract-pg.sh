@@ -36,8 +36,8 @@ CREATE TABLE "select" (id int PRIMARY KEY);
 EOSQL
 
 cat >types.expect <<\EOT
-{"table":"types","row":{"id":1,"b":true,"i2":-32768,"i4":2147483647,"i8":9223372036854775807,"f4":1.5,"f8":"NaN","n":"123456789.125","nn":"-0.000001","t":"tab\there\nnew line\r\nCRLF \"q\" \\ back","vc":"héllo 😀","c":"ab  ","by":"\\x00ff7f80","d":"-infinity","tm":"24:00:00","ts":"2024-02-29T12:34:56.789","tz":"infinity","j":"{\"b\": 1,  \"a\": [1, 2.50]}","jb":"{\"a\": [1, 2.50], \"b\": 1}","u":"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11","m":"it's","iv":"1 year 2 mons 3 days 04:05:06.5","arr":"{1,NULL,3}","ip":"192.168.0.1/24","dom":"5","tr":"[\"2024-01-01 00:00:00\",\"2024-02-01 00:00:00\")","ttz":"12:00:00+02"}}
-{"table":"types","row":{"id":2,"b":false,"i2":0,"i4":0,"i8":-9223372036854775808,"f4":"-Infinity","f8":1e-300,"n":"NaN","nn":"Infinity","t":"","vc":"","c":"    ","by":"\\x","d":"-4712-01-01","tm":"00:00:00","ts":"-0043-03-15T12:00:00","tz":"1970-01-01T00:00:00Z","j":"null","jb":"\"str\"","u":"00000000-0000-0000-0000-000000000000","m":"sad","iv":"-00:00:01","arr":"{}","ip":"::1/128","dom":"1","tr":"empty","ttz":"00:00:00-14"}}
+{"table":"types","row":{"id":1,"b":true,"i2":-32768,"i4":2147483647,"i8":9223372036854775807,"f4":1.5,"f8":"NaN","n":"123456789.125","nn":"-0.000001","t":"tab\there\nnew line\r\nCRLF \"q\" \\ back","vc":"héllo 😀","c":"ab  ","by":"\\x00ff7f80","d":"-infinity","tm":"24:00:00","ts":"2024-02-29T12:34:56.789","tz":"infinity","j":"{\"b\": 1,  \"a\": [1, 2.50]}","jb":"{\"a\": [1, 2.50], \"b\": 1}","u":"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11","m":"it's","iv":"1 year 2 mons 3 days 04:05:06.5","arr":"{1,NULL,3}","ip":"192.168.0.1/24","dom":5,"tr":"[\"2024-01-01 00:00:00\",\"2024-02-01 00:00:00\")","ttz":"12:00:00+02"}}
+{"table":"types","row":{"id":2,"b":false,"i2":0,"i4":0,"i8":-9223372036854775808,"f4":"-Infinity","f8":1e-300,"n":"NaN","nn":"Infinity","t":"","vc":"","c":"    ","by":"\\x","d":"-4712-01-01","tm":"00:00:00","ts":"-0043-03-15T12:00:00","tz":"1970-01-01T00:00:00Z","j":"null","jb":"\"str\"","u":"00000000-0000-0000-0000-000000000000","m":"sad","iv":"-00:00:01","arr":"{}","ip":"::1/128","dom":1,"tr":"empty","ttz":"00:00:00-14"}}
 {"table":"types","row":{"id":3,"b":null,"i2":null,"i4":null,"i8":null,"f4":null,"f8":null,"n":null,"nn":null,"t":null,"vc":null,"c":null,"by":null,"d":null,"tm":null,"ts":null,"tz":null,"j":null,"jb":null,"u":null,"m":null,"iv":null,"arr":null,"ip":null,"dom":null,"tr":null,"ttz":null}}
 EOT
 
@@ -52,11 +52,12 @@ test_expect_success 'every type comes out as the expected JSON lines' '
 	test_cmp types.expect out
 '
 
-test_expect_success 'types outside the first set travel as text with their type recorded' '
+test_expect_success 'types outside the first set travel as text with their type recorded; a domain as its base type, its CHECK the table'"'"'s' '
 	ferry-cat -f summary types.ferry >out &&
 	test_grep "  column iv: text (interval)" out &&
 	test_grep "  column arr: text (integer[])" out &&
-	test_grep "  column dom: text (positive)" out &&
+	test_grep "  column dom: int64 (integer)" out &&
+	test_grep "  check dom_positive_check: (\"dom\" > 0)" out &&
 	test_grep "  column jb: json (jsonb)" out &&
 	test_grep "  column m: enum (mood) labels '"'"'sad'"'"','"'"'ok'"'"','"'"'it'"'"'s'"'"'" out &&
 	test_grep "  column n: decimal (numeric(12,3))" out

@@ -1,6 +1,6 @@
 #!/bin/sh
 # A whole-database --create checks every table before the first row: a
-# table whose type --create cannot make (a domain, a composite type) stops
+# table whose type --create cannot make (a domain over a domain, a composite type) stops
 # the run with nothing written, every such table named at once; the
 # stream's preview frame carries the tables up front, through
 # ferry-transform too.
@@ -12,7 +12,8 @@ TO="$PG_BASE dbname=${TEST_DB}_to"
 to_sql() { pg_in "${TEST_DB}_to" -c "$1"; }
 
 cat >pg.sql <<'EOF'
-CREATE DOMAIN email AS text CHECK (VALUE LIKE '%@%');
+CREATE DOMAIN txt AS text;
+CREATE DOMAIN email AS txt CHECK (VALUE LIKE '%@%');
 CREATE TYPE addr AS (street text, city text);
 CREATE TABLE a_users (id int PRIMARY KEY, name text);
 CREATE TABLE b_contacts (id int PRIMARY KEY, mail email);

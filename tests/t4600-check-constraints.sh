@@ -255,4 +255,34 @@ test_expect_success 'a stream check that is not ferry form is named at load, nev
 	echo fine >expect && test_cmp expect got
 '
 
+cat >dom.sql <<'EOF'
+CREATE DOMAIN year AS integer CONSTRAINT year_check CHECK (VALUE >= 1901 AND VALUE <= 2155);
+CREATE DOMAIN handle AS varchar(30) NOT NULL CHECK (VALUE = lower(VALUE));
+CREATE TABLE films (id int PRIMARY KEY, released year, made year, author handle);
+INSERT INTO films VALUES (1, 2006, 1999, 'ann'), (2, NULL, NULL, 'bob');
+EOF
+
+test_expect_success 'a PostgreSQL domain: its base type, its NOT NULL and CHECKs on each column' '
+	pg_sql <dom.sql &&
+	ferry-extract "$PG_URI" -t films -o films.ferry &&
+	ferry-cat -f summary films.ferry >sum &&
+	test_grep "  column released: int64 (integer)" sum &&
+	test_grep "  column author: text not null (character varying(30))" sum &&
+	test_grep "  check released_year_check: ((\"released\" >= 1901) AND (\"released\" <= 2155))" sum &&
+	test_grep "  check made_year_check: ((\"made\" >= 1901) AND (\"made\" <= 2155))" sum &&
+	test_grep "  check author_handle_check: (\"author\" = lower(\"author\"))" sum &&
+	ferry-load "$TO" --create <films.ferry &&
+	ferry-load "$MY_BACK" --create <films.ferry &&
+	ferry-verify --rows -t films "$PG_URI" "$TO" >out && test_grep "equal" out &&
+	ferry-verify --rows -t films "$PG_URI" "$MY_BACK" >out && test_grep "equal" out &&
+	test_must_fail pg_in "$TEST_DB" -c "INSERT INTO films VALUES (3, 1800, NULL, '"'"'x'"'"')" &&
+	test_must_fail pg_in "${TEST_DB}_to" -c "INSERT INTO films VALUES (3, 1800, NULL, '"'"'x'"'"')" &&
+	test_must_fail my_in "${TEST_DB}_back" -e "INSERT INTO films VALUES (3, 1800, NULL, '"'"'x'"'"')" &&
+	test_must_fail pg_in "${TEST_DB}_to" -c "INSERT INTO films VALUES (3, NULL, 2300, '"'"'x'"'"')" &&
+	test_must_fail pg_in "${TEST_DB}_to" -c "INSERT INTO films VALUES (3, NULL, NULL, '"'"'X'"'"')" &&
+	test_must_fail my_in "${TEST_DB}_back" -e "INSERT INTO films VALUES (3, NULL, NULL, '"'"'X'"'"')" &&
+	pg_in "${TEST_DB}_to" -c "INSERT INTO films VALUES (3, 2000, NULL, '"'"'x'"'"')" &&
+	my_in "${TEST_DB}_back" -e "INSERT INTO films VALUES (3, 2000, NULL, '"'"'x'"'"')"
+'
+
 test_done

@@ -326,6 +326,20 @@ int coldefault_pg(struct schema_column *c, const char *text, struct err *e)
 		return 0;
 	if (function_of(text, strlen(text), &c->def))
 		return 0;
+	/* what PostgreSQL prints for DEFAULT 'now'::date (and ::timestamp,
+	 * ::timestamptz): the day or time of each insert, not a constant */
+	if (strcmp(text, "('now'::text)::date") == 0 ||
+	    strcmp(text, "'now'::date") == 0) {
+		c->def.kind = SCHEMA_DEFAULT_CURRENT_DATE;
+		c->def.precision = -1;
+		return 0;
+	}
+	if (strcmp(text, "('now'::text)::timestamp without time zone") == 0 ||
+	    strcmp(text, "('now'::text)::timestamp with time zone") == 0) {
+		c->def.kind = SCHEMA_DEFAULT_NOW;
+		c->def.precision = -1;
+		return 0;
+	}
 	buf_init(&b, COLDEFAULT_MAX + 8);
 	if (pg_unquote(&p, &b, e, &rc)) {
 		if (rc == 0)

@@ -357,6 +357,43 @@ static int check_why(const struct schema_table *t, const char *detail,
 	return 0;
 }
 
+int source_add_domain_check(struct schema_table *t, size_t col,
+			    const char *name, const char *text, int dialect,
+			    struct err *e)
+{
+	struct schema_table one;
+	struct schema_column c = t->cols[col];
+	char *names[1] = { t->cols[col].name };
+	char why[256];
+	struct sqlexpr *x;
+	struct buf b;
+	int rc = 0;
+
+	if (!name || !*name || !text || strlen(name) > SCHEMA_MAX_NAME)
+		return 0;
+	for (size_t i = 0; i < t->nchecks; i++)
+		if (strcmp(t->checks[i].name, name) == 0)
+			return 0;
+	/* VALUE, as the catalog prints it, is the column */
+	memset(&one, 0, sizeof(one));
+	c.name = (char *)"VALUE";
+	one.cols = &c;
+	one.ncols = 1;
+	one.source = t->source;
+	x = sqlexpr_parse(text, (enum sqlexpr_dialect)dialect, &one, why,
+			  sizeof(why), e);
+	if (!x)
+		return e->class ? -1 : 0;
+	buf_init(&b, 1u << 22);
+	if ((rc = sqlexpr_write(x, SQLEXPR_FERRY, names, 0, &b, why,
+				sizeof(why), e)) == 0 &&
+	    (rc = buf_addc(&b, 0, e)) == 0 && b.len <= SQLEXPR_MAX_LEN)
+		rc = schema_add_check(t, name, (const char *)b.data, e);
+	buf_release(&b);
+	sqlexpr_free(x);
+	return rc < 0 ? -1 : 0;
+}
+
 /* text of dialect d in ferry's form, malloc'd; NULL with why set (or e,
  * out of memory) */
 static char *ferry_form(const char *text, int dialect, int value,

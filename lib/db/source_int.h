@@ -65,6 +65,12 @@ void source_part_bounds(int64_t lo, int64_t hi, unsigned k, unsigned n,
 int source_add_check(struct schema_table *t, const char *name,
 		     const char *text, int dialect, struct err *e);
 
+/* The same for a CHECK of column col's domain, whose text reads VALUE:
+ * the table's check on that column. */
+int source_add_domain_check(struct schema_table *t, size_t col,
+			    const char *name, const char *text, int dialect,
+			    struct err *e);
+
 /* The source's index `name` on keys (expressions of the engine's
  * dialect) and where (a condition, or NULL), added to t in ferry's form
  * when every part means the same on every engine; else left out (the

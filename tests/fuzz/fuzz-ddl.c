@@ -64,7 +64,11 @@ static const char *const pg_words[] = {
 	"DEFAULT", "GENERATED", "ALWAYS", "BY", "IDENTITY", "START", "WITH",
 	"INCREMENT", "MINVALUE", "CURRENT_TIMESTAMP", "CURRENT_DATE",
 	"gen_random_uuid", "COLLATE", "COLLATION", "IF", "EXISTS", "provider",
-	"icu", "locale", "deterministic", "false", "SCHEMA", "AND", NULL
+	"icu", "locale", "deterministic", "false", "SCHEMA", "AND",
+	/* CHECK constraints and indexes on expressions (sqlexpr.h) */
+	"CONSTRAINT", "OR", "IS", "LIKE", "BETWEEN", "TRUE", "FALSE", "WHERE",
+	"lower", "upper", "char_length", "octet_length", "trim", "abs",
+	"coalesce", NULL
 };
 
 static const char *const my_words[] = { "CREATE",
@@ -111,6 +115,25 @@ static const char *const my_words[] = { "CREATE",
 					"CURRENT_TIMESTAMP",
 					"CURRENT_DATE",
 					"utf8mb4_nopad_bin",
+					/* CHECK constraints (sqlexpr.h) */
+					"CONSTRAINT",
+					"CHECK",
+					"AND",
+					"OR",
+					"IS",
+					"IN",
+					"LIKE",
+					"BETWEEN",
+					"TRUE",
+					"FALSE",
+					"lower",
+					"upper",
+					"char_length",
+					"octet_length",
+					"trim",
+					"abs",
+					"coalesce",
+					"concat",
 					NULL };
 
 struct ddl_check {
@@ -228,6 +251,15 @@ static int known_ident(const struct ddl_check *c)
 			? is_pg_index_name(c, t->indexes[x].name)
 			: eqs(&c->tok, t->indexes[x].name))
 			return 1;
+	for (size_t x = 0; c->engine == DDL_PG && x < t->nxindexes; x++)
+		if (is_pg_index_name(c, t->xindexes[x].name) ||
+		    (cur_pn && cur_pn->indexes &&
+		     t->nindexes + x < cur_pn->nindexes &&
+		     eqs(&c->tok, cur_pn->indexes[t->nindexes + x])))
+			return 1;
+	for (size_t k = 0; k < t->nchecks; k++)
+		if (eqs(&c->tok, t->checks[k].name))
+			return 1;
 	return 0;
 }
 
@@ -329,6 +361,9 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 	int depth = 0, labels = 0, labels_depth = 0;
 	int dflt = 0; /* just after DEFAULT or "DEFAULT (": one literal */
 	int loc = 0;  /* just after "locale =": ferry's ICU locale */
+	/* inside CHECK (...) or after WHERE: an expression sqlexpr wrote,
+	 * whose literals are any string the quoting keeps one literal */
+	int expr = 0, expr_depth = 0, want_expr = 0;
 
 	buf_init(&c.tok, 1u << 26);
 	if (strlen(s) != c.len)
@@ -349,7 +384,7 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 		} else if (ch == '\'' || (engine == DDL_PG && ch == 'E' &&
 					  i + 1 < c.len && s[i + 1] == '\'')) {
 			int e_str = ch == 'E';
-			if (!labels && !dflt && !loc)
+			if (!labels && !dflt && !loc && !expr)
 				ddl_fail(&c, "a literal outside a label list",
 					 i);
 			i = unquote(&c, i + (size_t)e_str, '\'',
@@ -358,14 +393,14 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 			    !eqs(&c.tok, "und-u-ks-level2"))
 				ddl_fail(&c, "a locale ferry does not write",
 					 i);
-			if (!dflt && !loc && !known_label(&c))
+			if (!dflt && !loc && !expr && !known_label(&c))
 				ddl_fail(&c, "a literal that is not a label",
 					 i);
 			dflt = loc = 0;
 		} else if ((ch >= '0' && ch <= '9') ||
 			   (ch == '-' && i + 1 < c.len && s[i + 1] >= '0' &&
 			    s[i + 1] <= '9')) {
-			if (labels)
+			if (labels && !expr)
 				ddl_fail(&c, "a number among labels", i);
 			for (i++; i < c.len && s[i] >= '0' && s[i] <= '9'; i++)
 				;
@@ -375,7 +410,7 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 			size_t j = i;
 			while (j < c.len && word_char(s[j]))
 				j++;
-			if (labels)
+			if (labels && !expr)
 				ddl_fail(&c, "a word among labels", i);
 			if (engine == DDL_MYSQL && dflt && j - i == 1 &&
 			    s[i] == 'X' && j < c.len && s[j] == '\'') {
@@ -393,11 +428,23 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 				ddl_fail(&c, "a word ferry does not write", i);
 			dflt = j - i == 7 && memcmp(s + i, "DEFAULT", 7) == 0;
 			loc = j - i == 6 && memcmp(s + i, "locale", 6) == 0;
+			if (j - i == 5 && memcmp(s + i, "CHECK", 5) == 0 && !expr)
+				want_expr = 1;
+			if (j - i == 5 && memcmp(s + i, "WHERE", 5) == 0) {
+				/* to the end of the statement */
+				expr = 1;
+				expr_depth = 0;
+			}
 			last = s + i;
 			lastn = j - i;
 			i = j;
 		} else if (ch == '(') {
 			depth++;
+			if (want_expr) {
+				expr = 1;
+				expr_depth = depth;
+				want_expr = 0;
+			}
 			/* MySQL's DEFAULT ('...') keeps the one literal */
 			dflt = dflt && engine == DDL_MYSQL;
 			if ((lastn == 2 && memcmp(last, "IN", 2) == 0) ||
@@ -413,11 +460,18 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 				ddl_fail(&c, "a ')' without its '('", i);
 			if (labels && depth < labels_depth)
 				labels = 0;
+			if (expr && expr_depth && depth < expr_depth)
+				expr = 0;
+			i++;
+		} else if (expr && strchr("+-*%|<>=", ch)) {
+			/* an operator of sqlexpr's; never a comment */
+			if (ch == '-' && i + 1 < c.len && s[i + 1] == '-')
+				ddl_fail(&c, "a comment", i);
 			i++;
 		} else if (ch == ',' || ch == '.' || ch == '[' || ch == ']' ||
 			   ch == '=' ||
 			   ((ch == '>' || ch == '<') && engine == DDL_PG)) {
-			if (labels && ch != ',')
+			if (labels && !expr && ch != ',')
 				ddl_fail(&c, "punctuation among labels", i);
 			if (ch != ',') {
 				last = "";
@@ -498,6 +552,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t x = 0; x < t->nindexes; x++)
 		ddl_done(t, DDL_PG, sink_pg_ddl_index(t, &pn, x, &q, &e), &q,
 			 &e);
+	for (size_t x = 0; x < t->nxindexes; x++) {
+		int made = sink_pg_ddl_xindex(t, &pn, x, PG_DDL_CI, &q, NULL,
+					      &e);
+		if (made == 0 && q.len)
+			ddl_fail(&(struct ddl_check){ t, DDL_PG,
+						      (char *)q.data, q.len,
+						      { 0 } },
+				 "text left by an index not made", 0);
+		ddl_done(t, DDL_PG, made < 0 ? -1 : 0, &q, &e);
+	}
 mysql:
 	cur_pn = NULL;
 	pgname_table_release(&pn);

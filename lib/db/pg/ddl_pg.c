@@ -855,6 +855,7 @@ int sink_pg_ddl_xindex(const struct schema_table *t,
 	size_t at = t->nindexes + x;
 	char why[256], nm[160];
 	const char *name;
+	size_t start = q->len;
 	int rc = 0;
 
 	if (!pn->indexes || at >= pn->nindexes)
@@ -888,6 +889,7 @@ int sink_pg_ddl_xindex(const struct schema_table *t,
 		return -1;
 	if (rc == 0)
 		return 1;
+	q->len = start;
 	return create_notes_add(
 		   notes, e, "index %s: not made: %s",
 		   err_quote(nm, sizeof(nm), ix->name, strlen(ix->name), 120),

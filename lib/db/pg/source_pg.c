@@ -315,17 +315,17 @@ static struct schema_table *describe_columns(struct pg_source *p,
 	struct schema_table *t = NULL;
 	PGresult *c = pg_params(
 	    p,
-	    "SELECT a.attname, format_type(a.atttypid, a.atttypmod), "
-	    "t.typname, t.typtype, a.attnotnull, "
+	    "SELECT a.attname, format_type(t.oid, t.typmod), "
+	    "t.typname, t.typtype, a.attnotnull OR dt.typnotnull, "
 	    "CASE WHEN t.typtype = 'e' THEN (SELECT "
 	    "array_to_json(array_agg(enumlabel ORDER BY enumsortorder))::text "
 	    "FROM pg_enum WHERE enumtypid = t.oid) END, "
-	    "CASE WHEN t.typname = 'numeric' AND a.atttypmod >= 4 "
-	    "THEN ((a.atttypmod - 4) >> 16) & 65535 END, "
-	    "CASE WHEN t.typname = 'numeric' AND a.atttypmod >= 4 "
-	    "THEN (a.atttypmod - 4) & 65535 END, "
+	    "CASE WHEN t.typname = 'numeric' AND t.typmod >= 4 "
+	    "THEN ((t.typmod - 4) >> 16) & 65535 END, "
+	    "CASE WHEN t.typname = 'numeric' AND t.typmod >= 4 "
+	    "THEN (t.typmod - 4) & 65535 END, "
 	    "CASE WHEN t.typname IN ('varchar', 'bpchar') AND "
-	    "a.atttypmod >= 4 THEN a.atttypmod - 4 END, "
+	    "t.typmod >= 4 THEN t.typmod - 4 END, "
 	    "a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '', "
 	    "pg_get_expr(d.adbin, d.adrelid), a.attidentity, "
 	    /* a sequence the column owns: serial (its default is the
@@ -343,7 +343,16 @@ static struct schema_table *describe_columns(struct pg_source *p,
 	    "to_jsonb(co) ->> 'colliculocale', co.collcollate) "
 	    "FROM pg_collation co WHERE co.oid = a.attcollation "
 	    "AND NOT co.collisdeterministic) "
-	    "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+	    "FROM pg_attribute a JOIN pg_type dt ON dt.oid = a.atttypid "
+	    /* a domain over a base type is that type (its NOT NULL too;
+	     * its CHECKs are the table's: describe_checks) */
+	    "LEFT JOIN pg_type db ON dt.typtype = 'd' "
+	    "AND db.oid = dt.typbasetype AND db.typtype <> 'd' "
+	    "CROSS JOIN LATERAL (SELECT COALESCE(db.oid, dt.oid) AS oid, "
+	    "COALESCE(db.typname, dt.typname) AS typname, "
+	    "COALESCE(db.typtype, dt.typtype) AS typtype, "
+	    "CASE WHEN db.oid IS NULL THEN a.atttypmod "
+	    "ELSE dt.typtypmod END AS typmod) t "
 	    "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid "
 	    "AND d.adnum = a.attnum "
 	    "LEFT JOIN LATERAL (SELECT q.seqrelid, q.seqstart, q.seqincrement "
@@ -520,6 +529,31 @@ static int describe_checks(struct pg_source *p, const char *const *vals,
 	for (int i = 0; i < PQntuples(r) && rc == 0; i++)
 		rc = source_add_check(t, PQgetvalue(r, i, 0),
 				      PQgetvalue(r, i, 1), SQLEXPR_PG, e);
+	PQclear(r);
+	if (rc < 0)
+		return -1;
+	/* the CHECKs of a column's domain, which the column carries as its
+	 * base type: each the table's, named column_constraint */
+	if (!(r = pg_params(
+		  p,
+		  "SELECT a.attname, a.attname || '_' || k.conname, "
+		  "pg_get_constraintdef(k.oid) FROM pg_attribute a "
+		  "JOIN pg_type dt ON dt.oid = a.atttypid AND dt.typtype = 'd' "
+		  "JOIN pg_type db ON db.oid = dt.typbasetype "
+		  "AND db.typtype <> 'd' "
+		  "JOIN pg_constraint k ON k.contypid = dt.oid "
+		  "AND k.contype = 'c' AND k.convalidated "
+		  "WHERE a.attrelid = $1 AND a.attnum > 0 "
+		  "AND NOT a.attisdropped ORDER BY a.attnum, k.conname",
+		  1, vals, e)))
+		return -1;
+	for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
+		int ci = schema_column_index(t, PQgetvalue(r, i, 0));
+		if (ci >= 0)
+			rc = source_add_domain_check(
+			    t, (size_t)ci, PQgetvalue(r, i, 1),
+			    PQgetvalue(r, i, 2), SQLEXPR_PG, e);
+	}
 	PQclear(r);
 	return rc;
 }
