@@ -188,6 +188,11 @@ struct sink {
 	 * otherwise than the source has it, or not at all (db/engine.h),
 	 * kept until the next sink_begin_table */
 	struct create_notes notes;
+	/* set by the loader before the first table it creates: the stream's
+	 * objects, whose free sequences it made or found in the target; a
+	 * column default nextval() of one of them is made (PostgreSQL).
+	 * NULL: none */
+	const struct schema_objects *sequences;
 };
 
 #endif

@@ -206,12 +206,12 @@ static const char *target_of(const struct load_table *tabs, size_t n,
  * target's is behind; what was done to each in out[] (per object, -1 for
  * others), one notice with the counts. */
 static int load_sequences(const struct load_opts *o, struct sink *s,
-			  const struct schema_objects *ob, int *out,
-			  struct err *e)
+			  const struct schema_objects *ob, size_t from,
+			  int *out, struct err *e)
 {
 	size_t cnt[SINK_SEQ_AHEAD + 1] = { 0 }, all = 0;
 
-	for (size_t i = 0; i < ob->n; i++) {
+	for (size_t i = from; i < ob->n; i++) {
 		enum sink_seq_outcome r;
 		out[i] = -1;
 		if (!ob->v[i].seq)
@@ -755,6 +755,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	double t0 = progress_now();
 	int rc = -1, trc, stats_tried = 0;
 	char *inflight = NULL; /* the target's name of the table in flight */
+	int *seqs = NULL;      /* load_sequences' outcome per object */
+	size_t nseqs = 0;      /* of the objects read by the first table */
 
 	memset(&job, 0, sizeof(job));
 	if (!(r = stream_reader_new(in, o->in_name, e)))
@@ -789,6 +791,21 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		    (npv = stream_reader_preview(r, &pv)) > 0 &&
 		    preflight_create(u, o, pv, npv, e) < 0)
 			goto out;
+		/* and the free sequences, before the tables whose defaults
+		 * take their nextval */
+		if (!ntabs && !seqs) {
+			const struct schema_objects *ob =
+			    stream_reader_objects(r);
+			if (!(seqs = calloc(ob->n + 1, sizeof(*seqs)))) {
+				err_oom(e);
+				goto out;
+			}
+			if (load_sequences(o, s, ob, 0, seqs, e) < 0)
+				goto out;
+			nseqs = ob->n;
+			if (so.create)
+				s->sequences = ob;
+		}
 		schema_table_free(ft);
 		ft = NULL;
 		if (load_fold(u->engine, o->maps, o->nmaps, o->schema,
@@ -935,19 +952,16 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			goto out;
 	}
 	{
+		/* the sequences of objects frames after the first table's */
 		const struct schema_objects *ob = stream_reader_objects(r);
-		int *seqs = calloc(ob->n + 1, sizeof(*seqs));
-		int src;
-		if (!seqs) {
+		int *ns = realloc(seqs, (ob->n + 1) * sizeof(*seqs));
+		if (!ns) {
 			err_oom(e);
 			goto out;
 		}
-		src = load_sequences(o, s, ob, seqs, e) < 0 ||
-			      schema_report(o, ob, seqs, tabs, ntabs, e) < 0
-			  ? -1
-			  : 0;
-		free(seqs);
-		if (src < 0)
+		seqs = ns;
+		if (load_sequences(o, s, ob, nseqs, seqs, e) < 0 ||
+		    schema_report(o, ob, seqs, tabs, ntabs, e) < 0)
 			goto out;
 	}
 	stats_tried = 1;
@@ -973,6 +987,7 @@ out:
 		}
 	}
 	free(inflight);
+	free(seqs);
 	if (rj) {
 		o->rejected = rejects_count(rj);
 		rejects_abort(rj);

@@ -11,6 +11,7 @@
 #include "db/engine.h"
 #include "db/loadfmt.h"
 #include "db/pg/pgutil.h"
+#include "stream/objects.h"
 #include "stream/sqlexpr.h"
 
 static int starts(const char *s, const char *prefix)
@@ -456,7 +457,59 @@ out:
 }
 
 /* " DEFAULT ..." of column c where PostgreSQL has its like, else a note */
-static int column_default(const struct schema_column *c, struct buf *q,
+/* PostgreSQL's nextval('seq'::regclass) default of a free sequence the
+ * target has (pn->sequences): DEFAULT nextval of it, its name quoted
+ * anew; 1 when written, 0 when not such a default */
+static int nextval_default(const struct schema_column *c,
+			   const struct schema_objects *seqs, struct buf *q,
+			   struct err *e)
+{
+	const char *t = c->def.text, *end;
+	char *sc = NULL, *nm = NULL;
+	struct buf name;
+	int rc = 0;
+
+	if (!seqs || !t || strncmp(t, "nextval('", 9) != 0 ||
+	    !(end = strstr(t + 9, "'::regclass)")) || end[12] ||
+	    memchr(t + 9, '\'', (size_t)(end - (t + 9))))
+		return 0;
+	buf_init(&name, 1u << 16);
+	if (buf_add(&name, t + 9, (size_t)(end - (t + 9)), e) < 0 ||
+	    buf_addc(&name, 0, e) < 0) {
+		rc = -1;
+		goto out;
+	}
+	{
+		struct err pe;
+		err_init(&pe);
+		if (schema_name_parse((char *)name.data, &sc, &nm, &pe) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < seqs->n && rc == 0; i++) {
+		const struct schema_sequence *s = seqs->v[i].seq;
+		struct buf qn;
+		if (!s || strcmp(s->name, nm) != 0 ||
+		    strcmp(s->schema, sc ? sc : "public") != 0)
+			continue;
+		buf_init(&qn, 1u << 16);
+		rc = pgutil_quote_table(&qn, s->schema, s->name, e) < 0 ||
+				     buf_adds(q, " DEFAULT nextval(", e) < 0 ||
+				     pgutil_quote_literal(q, (char *)qn.data,
+							  qn.len, e) < 0 ||
+				     buf_adds(q, "::regclass)", e) < 0
+			 ? -1
+			 : 1;
+		buf_release(&qn);
+	}
+out:
+	free(sc);
+	free(nm);
+	buf_release(&name);
+	return rc;
+}
+
+static int column_default(const struct schema_column *c,
+			  const struct schema_objects *seqs, struct buf *q,
 			  struct create_notes *notes, struct err *e)
 {
 	const struct schema_default *d = &c->def;
@@ -486,7 +539,10 @@ static int column_default(const struct schema_column *c, struct buf *q,
 		if (ty == VALUE_UUID || ty == VALUE_TEXT)
 			return buf_adds(q, " DEFAULT gen_random_uuid()", e);
 		break;
-	case SCHEMA_DEFAULT_EXPRESSION: break;
+	case SCHEMA_DEFAULT_EXPRESSION:
+		if ((rc = nextval_default(c, seqs, q, e)) != 0)
+			return rc < 0 ? -1 : 0;
+		break;
 	}
 	return create_notes_default(notes, c, "", e);
 }
@@ -560,8 +616,8 @@ static int ci_note(const struct schema_table *t, int flags,
 }
 
 static int column_extras(const struct schema_column *c, int flags,
-			 struct buf *q, struct create_notes *notes,
-			 struct err *e)
+			 const struct schema_objects *seqs, struct buf *q,
+			 struct create_notes *notes, struct err *e)
 {
 	char qn[160], how[300];
 
@@ -589,7 +645,7 @@ static int column_extras(const struct schema_column *c, int flags,
 		schema_default_describe(&c->on_update, how, sizeof(how))) < 0)
 		return -1;
 	if (!c->identity)
-		return column_default(c, q, notes, e);
+		return column_default(c, seqs, q, notes, e);
 	if (c->type != VALUE_INT64 && c->type != VALUE_UINT64)
 		return create_notes_add(notes, e,
 					"column %s: identity not made on a %s "
@@ -789,7 +845,7 @@ int sink_pg_ddl_table(const struct schema_table *t,
 		    column_type(t, c, pn->schema, et, q, e) < 0 ||
 		    column_collate(c, pn, flags, q, e) < 0 ||
 		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0) ||
-		    column_extras(c, flags, q, notes, e) < 0 ||
+		    column_extras(c, flags, pn->sequences, q, notes, e) < 0 ||
 		    unsigned_check(c, nm, q, e) < 0)
 			return -1;
 		if (c->type == VALUE_ENUM && c->nlabels && !et &&

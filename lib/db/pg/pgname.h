@@ -74,6 +74,10 @@ struct pgname_table {
 	struct name_rename *renamed; /* the names that changed, in order:
 				      * the table, columns, indexes */
 	size_t nrenamed;
+	/* the stream's objects whose free sequences the target has (the
+	 * load made or found them): DEFAULT nextval() of one is made;
+	 * borrowed, NULL: none */
+	const struct schema_objects *sequences;
 };
 
 /*

@@ -1018,6 +1018,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	if (!exists) {
 		if (!s->opts.create)
 			return missing_table(p, name, e);
+		p->pn.sequences = s->sequences;
 		if (create_table(p, t, e) < 0 ||
 		    check_columns(p, t, &exists, e) < 0)
 			return -1;
