@@ -321,6 +321,15 @@ static int expect_op(struct parser *p, const char *op)
 	return next(p);
 }
 
+/* one level deeper into the text: refused past PARSE_DEPTH */
+static int deeper(struct parser *p)
+{
+	if (++p->depth > PARSE_DEPTH)
+		return refuse(p, "an expression nested over %d deep",
+			      SQLEXPR_MAX_DEPTH);
+	return 0;
+}
+
 static int new_node(struct parser *p, enum kind k, enum cls c)
 {
 	struct sqlexpr *x = p->x;
@@ -524,9 +533,8 @@ static int call(struct parser *p, const char *name)
 		f = -2;
 	if (f == -1)
 		return refuse(p, "the function %.*s", 64, name);
-	if (++p->depth > PARSE_DEPTH)
-		return refuse(p, "an expression nested over %d deep",
-			      SQLEXPR_MAX_DEPTH);
+	if (deeper(p) < 0)
+		return -1;
 	if (next(p) < 0)
 		return -1;
 	/* PostgreSQL prints trim(x) as TRIM(BOTH FROM x) */
@@ -805,9 +813,8 @@ static int primary(struct parser *p)
 	if (p->k == T_QIDENT)
 		return column(p, 1);
 	if (is_op(p, "(")) {
-		if (++p->depth > PARSE_DEPTH)
-			return refuse(p, "an expression nested over %d deep",
-				      SQLEXPR_MAX_DEPTH);
+		if (deeper(p) < 0)
+			return -1;
 		if (next(p) < 0 || (i = parse_or(p)) < 0 ||
 		    expect_op(p, ")") < 0)
 			return -1;
@@ -880,9 +887,8 @@ static int unary(struct parser *p)
 
 	if (!is_op(p, "-"))
 		return postfix(p);
-	if (++p->depth > PARSE_DEPTH)
-		return refuse(p, "an expression nested over %d deep",
-			      SQLEXPR_MAX_DEPTH);
+	if (deeper(p) < 0)
+		return -1;
 	if (next(p) < 0)
 		return -1;
 	/* -3 is a number */
@@ -1165,9 +1171,8 @@ static int parse_not(struct parser *p)
 
 	if (!is_word(p, "not"))
 		return pred(p);
-	if (++p->depth > PARSE_DEPTH)
-		return refuse(p, "an expression nested over %d deep",
-			      SQLEXPR_MAX_DEPTH);
+	if (deeper(p) < 0)
+		return -1;
 	if (next(p) < 0 || (a = parse_not(p)) < 0 ||
 	    want_bool(p, a, "NOT") < 0)
 		return -1;

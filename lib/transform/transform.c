@@ -520,78 +520,6 @@ static int op_changes(const struct col_op *op)
 		      op->nmap || op->deflt || op->cast_to >= 0 || op->clean);
 }
 
-/* The CHECKs of j follow their columns: renamed with them, and left out
- * (named in dropped, for the objects frame) when the spec drops a column
- * one reads or changes its values, which the check never saw. */
-static int plan_checks(const struct table_spec *t, const struct table_spec *all,
-		       const struct schema_table *in, cJSON *j,
-		       struct schema_objects *dropped, struct err *e)
-{
-	cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "checks");
-	char **names;
-	int rc = 0;
-
-	if (!m || !in->nchecks)
-		return 0;
-	if (!(names = calloc(in->ncols + 1, sizeof(*names))))
-		return err_oom(e);
-	for (int i = cJSON_GetArraySize(m) - 1; i >= 0 && rc == 0; i--) {
-		cJSON *ck = cJSON_GetArrayItem(m, i);
-		cJSON *ex = cJSON_GetObjectItemCaseSensitive(ck, "expression");
-		cJSON *nm = cJSON_GetObjectItemCaseSensitive(ck, "name");
-		const char *gone = NULL;
-		char why[256], detail[SCHEMA_MAX_NAME + 96];
-		struct sqlexpr *x;
-		struct buf b;
-
-		if (!cJSON_IsString(ex) || !cJSON_IsString(nm))
-			continue;
-		/* one the load cannot read either: it names it */
-		if (!(x = sqlexpr_parse(ex->valuestring, SQLEXPR_FERRY, in, why,
-					sizeof(why), e))) {
-			rc = e->class ? -1 : 0;
-			continue;
-		}
-		for (size_t c = 0; c < in->ncols; c++) {
-			const char *cn = in->cols[c].name;
-			const struct col_op *op = spec_find_col(t, cn);
-			if (!op)
-				op = spec_find_col(all, cn);
-			names[c] = (char *)spec_out_name(t, all, cn);
-			if (!gone && sqlexpr_uses(x, c) &&
-			    (!names[c] || op_changes(op)))
-				gone = cn;
-			if (!names[c])
-				names[c] = (char *)cn;
-		}
-		if (gone) {
-			snprintf(detail, sizeof(detail),
-				 "%s (the spec %s column %s)", ex->valuestring,
-				 spec_out_name(t, all, gone) ? "changes"
-							     : "drops",
-				 gone);
-			rc = schema_objects_add(dropped, "check constraint",
-						in->name, nm->valuestring,
-						detail, e);
-			cJSON_DeleteItemFromArray(m, i);
-			sqlexpr_free(x);
-			continue;
-		}
-		buf_init(&b, 1u << 22);
-		if (sqlexpr_write(x, SQLEXPR_FERRY, names, 0, &b, why,
-				  sizeof(why), e) == 0 &&
-		    buf_addc(&b, 0, e) == 0 &&
-		    !cJSON_SetValuestring(ex, (const char *)b.data))
-			rc = err_oom(e);
-		if (e->class)
-			rc = -1;
-		buf_release(&b);
-		sqlexpr_free(x);
-	}
-	free(names);
-	return rc;
-}
-
 /* one expression of an index of j (a key, value 1, or its predicate):
  * names[] renamed by the spec; 1 when it reads a column the spec drops
  * or changes (*gone names it), -1 on oom; text left alone when it does
@@ -639,6 +567,58 @@ static int follow_expr(cJSON *s, int value, const struct table_spec *t,
 	}
 	sqlexpr_free(x);
 	return rc < 0 ? -1 : *gone != NULL;
+}
+
+/* The CHECKs of j follow their columns: renamed with them, and left out
+ * (named in dropped, for the objects frame) when the spec drops a column
+ * one reads or changes its values, which the check never saw. */
+static int plan_checks(const struct table_spec *t, const struct table_spec *all,
+		       const struct schema_table *in, cJSON *j,
+		       struct schema_objects *dropped, struct err *e)
+{
+	cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "checks");
+	char **names;
+	int rc = 0;
+
+	if (!m || !in->nchecks)
+		return 0;
+	if (!(names = calloc(in->ncols + 1, sizeof(*names))))
+		return err_oom(e);
+	for (int i = cJSON_GetArraySize(m) - 1; i >= 0 && rc == 0; i--) {
+		cJSON *ck = cJSON_GetArrayItem(m, i);
+		cJSON *ex = cJSON_GetObjectItemCaseSensitive(ck, "expression");
+		cJSON *nm = cJSON_GetObjectItemCaseSensitive(ck, "name");
+		const char *gone = NULL;
+		char *detail;
+		size_t n;
+		int g;
+
+		if (!cJSON_IsString(ex) || !cJSON_IsString(nm))
+			continue;
+		/* the text as it was, and why it goes */
+		n = strlen(ex->valuestring) + SCHEMA_MAX_NAME + 64;
+		if (!(detail = malloc(n))) {
+			rc = err_oom(e);
+			break;
+		}
+		snprintf(detail, n, "%s", ex->valuestring);
+		if ((g = follow_expr(ex, 0, t, all, in, names, &gone, e)) < 0) {
+			rc = -1;
+		} else if (g) {
+			size_t k = strlen(detail);
+			snprintf(detail + k, n - k, " (the spec %s column %s)",
+				 spec_out_name(t, all, gone) ? "changes"
+							     : "drops",
+				 gone);
+			rc = schema_objects_add(dropped, "check constraint",
+						in->name, nm->valuestring,
+						detail, e);
+			cJSON_DeleteItemFromArray(m, i);
+		}
+		free(detail);
+	}
+	free(names);
+	return rc;
 }
 
 /* The indexes on expressions of j, as plan_checks does the checks */
