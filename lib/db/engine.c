@@ -132,7 +132,7 @@ int create_check(const struct schema_table *t, size_t k, int dialect,
 		 struct create_notes *notes, struct err *e)
 {
 	const struct schema_check *c = &t->checks[k];
-	char why[256], nm[160];
+	char why[256];
 	int rc = sqlexpr_translate(c->expr, t, (enum sqlexpr_dialect)dialect,
 				   names, flags, out, why, sizeof(why), e);
 
@@ -140,12 +140,18 @@ int create_check(const struct schema_table *t, size_t k, int dialect,
 		return -1;
 	if (rc == 0)
 		return 1;
+	return create_notes_not_made(notes, "check", c->name, why, e) < 0 ? -1
+									  : 0;
+}
+
+int create_notes_not_made(struct create_notes *cn, const char *kind,
+			  const char *name, const char *why, struct err *e)
+{
+	char nm[160];
+
 	return create_notes_add(
-		   notes, e, "check %s: not made: %s",
-		   err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120),
-		   why) < 0
-		   ? -1
-		   : 0;
+	    cn, e, "%s %s: not made: %s", kind,
+	    err_quote(nm, sizeof(nm), name, strlen(name), 120), why);
 }
 
 int create_notes_generated(struct create_notes *cn,

@@ -111,6 +111,10 @@ void create_notes_release(struct create_notes *cn);
  * holds, says `holds`), or a function of no use on c's type */
 int create_notes_default(struct create_notes *cn, const struct schema_column *c,
 			 const char *holds, struct err *e);
+/* "KIND NAME: not made: WHY", the name quoted as err_quote does */
+int create_notes_not_made(struct create_notes *cn, const char *kind,
+			  const char *name, const char *why, struct err *e);
+
 /*
  * CHECK k of t (ferry's form, stream/sqlexpr.h) as the condition for a
  * target of sqlexpr dialect `dialect`, its columns named names[i]: 1 with

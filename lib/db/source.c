@@ -302,32 +302,70 @@ static int unsigned_check(const struct schema_table *t, const char *canon,
 	return found;
 }
 
+/* text of dialect d (a condition, or with value a key) read against t in
+ * ferry's form, column i named names[i] (NULL: t's), malloc'd; NULL with
+ * why set when it does not translate (or e, out of memory) */
+static char *ferry_form(const char *text, int dialect, int value,
+			const struct schema_table *t, char *const *names,
+			char *why, size_t whysz, struct err *e)
+{
+	struct sqlexpr *x =
+	    value ? sqlexpr_parse_value(text, (enum sqlexpr_dialect)dialect, t,
+					why, whysz, e)
+		  : sqlexpr_parse(text, (enum sqlexpr_dialect)dialect, t, why,
+				  whysz, e);
+	struct buf b;
+	char *s = NULL;
+
+	if (!x)
+		return NULL;
+	buf_init(&b, 1u << 22);
+	if (sqlexpr_write(x, SQLEXPR_FERRY, names, 0, &b, why, whysz, e) == 0 &&
+	    buf_addc(&b, 0, e) == 0) {
+		if (b.len > SQLEXPR_MAX_LEN)
+			snprintf(why, whysz, "an expression of over %d bytes",
+				 SQLEXPR_MAX_LEN);
+		else if (!(s = strdup((const char *)b.data)))
+			err_oom(e);
+	}
+	buf_release(&b);
+	sqlexpr_free(x);
+	return s;
+}
+
+/* a check named name goes to t in ferry's form f (taken) unless t has
+ * one of that name, or (unsigned_too) f is what a column's "unsigned"
+ * says; 0, or -1 out of memory */
+static int keep_check(struct schema_table *t, const char *name, char *f,
+		      int unsigned_too, struct err *e)
+{
+	int rc = unsigned_too ? unsigned_check(t, f, e) : 0;
+
+	if (rc == 0)
+		rc = schema_add_check(t, name, f, e);
+	free(f);
+	return rc < 0 ? -1 : 0;
+}
+
+static int has_check(const struct schema_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->nchecks; i++)
+		if (strcmp(t->checks[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 int source_add_check(struct schema_table *t, const char *name,
 		     const char *text, int dialect, struct err *e)
 {
 	char why[256];
-	struct sqlexpr *x;
-	struct buf b;
-	int rc = 0;
+	char *f;
 
-	if (!name || !*name || !text)
+	if (!name || !*name || !text || has_check(t, name))
 		return 0;
-	for (size_t i = 0; i < t->nchecks; i++)
-		if (strcmp(t->checks[i].name, name) == 0)
-			return 0;
-	x = sqlexpr_parse(text, (enum sqlexpr_dialect)dialect, t, why,
-			  sizeof(why), e);
-	if (!x)
+	if (!(f = ferry_form(text, dialect, 0, t, NULL, why, sizeof(why), e)))
 		return e->class ? -1 : 0;
-	buf_init(&b, 1u << 22);
-	if ((rc = sqlexpr_write(x, SQLEXPR_FERRY, NULL, 0, &b, why, sizeof(why),
-				e)) == 0 &&
-	    (rc = buf_addc(&b, 0, e)) == 0 && b.len <= SQLEXPR_MAX_LEN &&
-	    (rc = unsigned_check(t, (const char *)b.data, e)) == 0)
-		rc = schema_add_check(t, name, (const char *)b.data, e);
-	buf_release(&b);
-	sqlexpr_free(x);
-	return rc < 0 ? -1 : 0;
+	return keep_check(t, name, f, 1, e);
 }
 
 /* "detail (why it is not carried)" for a source's CHECK of t that
@@ -365,63 +403,21 @@ int source_add_domain_check(struct schema_table *t, size_t col,
 	struct schema_column c = t->cols[col];
 	char *names[1] = { t->cols[col].name };
 	char why[256];
-	struct sqlexpr *x;
-	struct buf b;
-	int rc = 0;
+	char *f;
 
-	if (!name || !*name || !text || strlen(name) > SCHEMA_MAX_NAME)
+	if (!name || !*name || !text || strlen(name) > SCHEMA_MAX_NAME ||
+	    has_check(t, name))
 		return 0;
-	for (size_t i = 0; i < t->nchecks; i++)
-		if (strcmp(t->checks[i].name, name) == 0)
-			return 0;
 	/* VALUE, as the catalog prints it, is the column */
 	memset(&one, 0, sizeof(one));
 	c.name = (char *)"VALUE";
 	one.cols = &c;
 	one.ncols = 1;
 	one.source = t->source;
-	x = sqlexpr_parse(text, (enum sqlexpr_dialect)dialect, &one, why,
-			  sizeof(why), e);
-	if (!x)
+	if (!(f = ferry_form(text, dialect, 0, &one, names, why, sizeof(why),
+			     e)))
 		return e->class ? -1 : 0;
-	buf_init(&b, 1u << 22);
-	if ((rc = sqlexpr_write(x, SQLEXPR_FERRY, names, 0, &b, why,
-				sizeof(why), e)) == 0 &&
-	    (rc = buf_addc(&b, 0, e)) == 0 && b.len <= SQLEXPR_MAX_LEN)
-		rc = schema_add_check(t, name, (const char *)b.data, e);
-	buf_release(&b);
-	sqlexpr_free(x);
-	return rc < 0 ? -1 : 0;
-}
-
-/* text of dialect d in ferry's form, malloc'd; NULL with why set (or e,
- * out of memory) */
-static char *ferry_form(const char *text, int dialect, int value,
-			const struct schema_table *t, char *why, size_t whysz,
-			struct err *e)
-{
-	struct sqlexpr *x =
-	    value ? sqlexpr_parse_value(text, (enum sqlexpr_dialect)dialect, t,
-					why, whysz, e)
-		  : sqlexpr_parse(text, (enum sqlexpr_dialect)dialect, t, why,
-				  whysz, e);
-	struct buf b;
-	char *s = NULL;
-
-	if (!x)
-		return NULL;
-	buf_init(&b, 1u << 22);
-	if (sqlexpr_write(x, SQLEXPR_FERRY, NULL, 0, &b, why, whysz, e) == 0 &&
-	    buf_addc(&b, 0, e) == 0) {
-		if (b.len > SQLEXPR_MAX_LEN)
-			snprintf(why, whysz, "an expression of over %d bytes",
-				 SQLEXPR_MAX_LEN);
-		else if (!(s = strdup((const char *)b.data)))
-			err_oom(e);
-	}
-	buf_release(&b);
-	sqlexpr_free(x);
-	return s;
+	return keep_check(t, name, f, 0, e);
 }
 
 int source_add_xindex(struct schema_table *t, const char *name,
@@ -434,11 +430,12 @@ int source_add_xindex(struct schema_table *t, const char *name,
 	int rc = 0, ok = nkeys > 0 && nkeys <= 32 && name && *name;
 
 	for (size_t i = 0; ok && i < nkeys; i++)
-		if (!(k[i] = ferry_form(keys[i], dialect, 1, t, why,
+		if (!(k[i] = ferry_form(keys[i], dialect, 1, t, NULL, why,
 					sizeof(why), e)))
 			ok = 0;
 	if (ok && where &&
-	    !(w = ferry_form(where, dialect, 0, t, why, sizeof(why), e)))
+	    !(w = ferry_form(where, dialect, 0, t, NULL, why, sizeof(why),
+			     e)))
 		ok = 0;
 	if (e->class)
 		rc = -1;

@@ -1272,20 +1272,17 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 			return -1;
 	}
 	/* indexes on expressions or of some rows: none here */
-	for (size_t x = 0; indexes && x < t->nxindexes; x++) {
-		char nm[160];
-		const char *ix = t->xindexes[x].name;
-		if (create_notes_add(
-			notes, e, "index %s: not made: %s",
-			err_quote(nm, sizeof(nm), ix, strlen(ix), 120),
+	for (size_t x = 0; indexes && x < t->nxindexes; x++)
+		if (create_notes_not_made(
+			notes, "index", t->xindexes[x].name,
 			t->xindexes[x].where
 			    ? "an index of some rows only (WHERE), which MySQL "
 			      "and MariaDB have not"
 			    : "an index on expressions, which MariaDB has not "
 			      "(MySQL 8's functional key parts ferry does not "
-			      "make)") < 0)
+			      "make)",
+			e) < 0)
 			return -1;
-	}
 	for (size_t k = 0; k < t->nchecks; k++) {
 		const char *nm = t->checks[k].name;
 		size_t at = q->len;

@@ -25,6 +25,9 @@ struct my_source {
 	MYSQL *conn;
 	char *db;
 	int mariadb;
+	/* information_schema.CHECK_CONSTRAINTS: -1 not asked yet, 0 absent
+	 * (before MariaDB 10.2, MySQL 8.0.16), 1 there */
+	int has_checks;
 	/* the table being read */
 	MYSQL_RES *res;
 	const struct source_query *q;
@@ -382,6 +385,24 @@ static int add_index_col(void *ctx, char **v, size_t *lens, struct err *e)
 
 static int auto_next(void *ctx, char **v, size_t *lens, struct err *e);
 
+/* whether the server lists CHECK constraints (asked once per source):
+ * 1 or 0, -1 with e set */
+static int has_check_constraints(struct my_source *m, struct err *e)
+{
+	int64_t n = 0;
+
+	if (m->has_checks < 0) {
+		if (myutil_select(m->conn,
+				  "SELECT COUNT(*) FROM information_schema.TABLES "
+				  "WHERE TABLE_SCHEMA = 'information_schema' "
+				  "AND TABLE_NAME = 'CHECK_CONSTRAINTS'",
+				  NULL, 0, 1, auto_next, &n, e) < 0)
+			return -1;
+		m->has_checks = n > 0;
+	}
+	return m->has_checks;
+}
+
 static int add_check(void *ctx, char **v, size_t *lens, struct err *e)
 {
 	(void)lens;
@@ -394,16 +415,10 @@ static int add_check(void *ctx, char **v, size_t *lens, struct err *e)
 static int describe_checks(struct my_source *m, const char *const *params,
 			   struct schema_table *t, struct err *e)
 {
-	int64_t has = 0;
+	int has = has_check_constraints(m, e);
 
-	if (myutil_select(m->conn,
-			  "SELECT COUNT(*) FROM information_schema.TABLES "
-			  "WHERE TABLE_SCHEMA = 'information_schema' "
-			  "AND TABLE_NAME = 'CHECK_CONSTRAINTS'",
-			  NULL, 0, 1, auto_next, &has, e) < 0)
-		return -1;
-	if (!has)
-		return 0;
+	if (has <= 0)
+		return has;
 	return myutil_select(
 	    m->conn,
 	    m->mariadb
@@ -1339,8 +1354,7 @@ static int my_objects(struct source *s, source_object_fn fn, void *ctx,
 {
 	struct my_source *m = MY(s);
 	struct my_objects_ctx c = { fn, ctx };
-
-	int64_t has_checks = 0;
+	int has;
 
 	for (size_t i = 0; i < sizeof(my_object_sql) / sizeof(*my_object_sql);
 	     i++)
@@ -1349,13 +1363,9 @@ static int my_objects(struct source *s, source_object_fn fn, void *ctx,
 			return -1;
 	/* CHECK constraints came with MariaDB 10.2 and MySQL 8.0.16: an
 	 * older server's are not listed, and the stream says so */
-	if (myutil_select(m->conn,
-			  "SELECT COUNT(*) FROM information_schema.TABLES "
-			  "WHERE TABLE_SCHEMA = 'information_schema' "
-			  "AND TABLE_NAME = 'CHECK_CONSTRAINTS'",
-			  NULL, 0, 1, auto_next, &has_checks, e) < 0)
+	if ((has = has_check_constraints(m, e)) < 0)
 		return -1;
-	if (!has_checks)
+	if (!has)
 		return fn(ctx, "unlisted", NULL, NULL, "check constraint",
 			  "this server has no information_schema."
 			  "CHECK_CONSTRAINTS",
@@ -1391,6 +1401,7 @@ struct source *source_mysql_open(const struct uri *u,
 			   o->read_timeout, 0, e) < 0)
 		goto fail;
 	m->mariadb = strstr(mysql_get_server_info(m->conn), "MariaDB") != NULL;
+	m->has_checks = -1;
 	if (u->db && !(m->db = strdup(u->db))) {
 		err_oom(e);
 		goto fail;

@@ -909,7 +909,7 @@ int sink_pg_ddl_xindex(const struct schema_table *t,
 	const struct schema_xindex *ix = &t->xindexes[x];
 	unsigned xf = (flags & PG_DDL_CI) ? SQLEXPR_CI_NO_LIKE : 0;
 	size_t at = t->nindexes + x;
-	char why[256], nm[160];
+	char why[256];
 	const char *name;
 	size_t start = q->len;
 	int rc = 0;
@@ -946,10 +946,7 @@ int sink_pg_ddl_xindex(const struct schema_table *t,
 	if (rc == 0)
 		return 1;
 	q->len = start;
-	return create_notes_add(
-		   notes, e, "index %s: not made: %s",
-		   err_quote(nm, sizeof(nm), ix->name, strlen(ix->name), 120),
-		   why) < 0
+	return create_notes_not_made(notes, "index", ix->name, why, e) < 0
 		   ? -1
 		   : 0;
 }
