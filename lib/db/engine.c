@@ -154,17 +154,45 @@ int create_notes_not_made(struct create_notes *cn, const char *kind,
 	    err_quote(nm, sizeof(nm), name, strlen(name), 120), why);
 }
 
-int create_notes_generated(struct create_notes *cn,
-			   const struct schema_column *c, struct err *e)
+int create_generated(const struct schema_table *t, size_t i, int dialect,
+		     char *const *names, unsigned flags, struct buf *out,
+		     struct create_notes *notes, struct err *e)
 {
-	char nm[160], gx[160];
+	const struct schema_column *c = &t->cols[i];
+	char nm[160], gx[160], why[256];
+	int rc = 1;
 
+	why[0] = '\0';
+	if (c->generated_form) {
+		rc = sqlexpr_translate_generated(
+		    c->generated_form, t, i, (enum sqlexpr_dialect)dialect,
+		    names, flags, out, why, sizeof(why), e);
+	} else {
+		/* why the source's text has no portable form */
+		int d = t->source && strncmp(t->source, "postgres", 8) == 0
+			    ? SQLEXPR_PG
+			    : SQLEXPR_MYSQL;
+		struct sqlexpr *x = sqlexpr_parse_generated(
+		    c->generated, (enum sqlexpr_dialect)d, t, i, why,
+		    sizeof(why), e);
+		if (x)
+			snprintf(why, sizeof(why),
+				 "the stream carries no portable form of it "
+				 "(written before stream 1.5)");
+		sqlexpr_free(x);
+	}
+	if (rc <= 0 || e->class)
+		return e->class ? -1 : 1;
 	return create_notes_add(
-	    cn, e,
-	    "column %s: generated column (%s) made as a plain column holding "
-	    "the source's values: ferry runs no expression of a stream",
-	    err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120),
-	    err_quote(gx, sizeof(gx), c->generated, strlen(c->generated), 120));
+		   notes, e,
+		   "column %s: generated column (%s) made as a plain column "
+		   "holding the source's values: %s",
+		   err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120),
+		   err_quote(gx, sizeof(gx), c->generated,
+			     strlen(c->generated), 120),
+		   why) < 0
+	       ? -1
+	       : 0;
 }
 
 void create_notes_release(struct create_notes *cn)

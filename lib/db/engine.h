@@ -125,9 +125,15 @@ int create_check(const struct schema_table *t, size_t k, int dialect,
 		 char *const *names, unsigned flags, struct buf *out,
 		 struct create_notes *notes, struct err *e);
 
-/* the sentence for generated column c, made a plain column */
-int create_notes_generated(struct create_notes *cn,
-			   const struct schema_column *c, struct err *e);
+/*
+ * Generated column i of t (its "generated_form") as the expression for a
+ * target of sqlexpr dialect `dialect`, columns named names[i]: 1 with the
+ * expression appended to out; 0 when the column is to be made plain,
+ * holding the source's values, with a note saying why; -1 out of memory.
+ */
+int create_generated(const struct schema_table *t, size_t i, int dialect,
+		     char *const *names, unsigned flags, struct buf *out,
+		     struct create_notes *notes, struct err *e);
 
 /*
  * Whether ferry-load --create would make stream table t under names n:

@@ -95,32 +95,60 @@ static int fold_fkeys(struct schema_table *f, struct err *e)
 	return 0;
 }
 
-/* the names in each CHECK of f (read against t, the names before) as
- * cols has them now; one that does not read stays as it is, and the load
- * names it */
+/* the names in each CHECK, expression index and generated column of f
+ * (read against t, the names before) as cols has them now; one that does
+ * not read stays as it is, and the load names it */
+/* *x, an expression of t as `form` says (0 a condition, 1 an index's
+ * key, 2 + i the expression of generated column i), rewritten with the
+ * names cols has now */
+static int fold_expr(const struct schema_table *t, char **x, size_t form,
+		     char *const *cols, struct err *e)
+{
+	struct buf b;
+	char why[256];
+	int rc;
+
+	if (!*x)
+		return 0;
+	buf_init(&b, 1u << 22);
+	rc = form >= 2 ? sqlexpr_translate_generated(*x, t, form - 2,
+						     SQLEXPR_FERRY, cols, 0,
+						     &b, why, sizeof(why), e)
+	     : form    ? sqlexpr_translate_value(*x, t, SQLEXPR_FERRY, cols,
+						 0, &b, why, sizeof(why), e)
+		       : sqlexpr_translate(*x, t, SQLEXPR_FERRY, cols, 0, &b,
+					   why, sizeof(why), e);
+	if (rc == 0 && (rc = buf_addc(&b, 0, e)) == 0) {
+		char *s = strdup((const char *)b.data);
+		if (!s)
+			rc = err_oom(e);
+		else {
+			free(*x);
+			*x = s;
+		}
+	}
+	buf_release(&b);
+	return rc < 0 ? -1 : 0;
+}
+
 static int fold_checks(const struct schema_table *t, struct schema_table *f,
 		       char *const *cols, struct err *e)
 {
-	for (size_t i = 0; i < f->nchecks; i++) {
-		struct buf b;
-		char why[256];
-		int rc;
-		buf_init(&b, 1u << 22);
-		rc = sqlexpr_translate(f->checks[i].expr, t, SQLEXPR_FERRY,
-				       cols, 0, &b, why, sizeof(why), e);
-		if (rc == 0 && (rc = buf_addc(&b, 0, e)) == 0) {
-			char *s = strdup((const char *)b.data);
-			if (!s)
-				rc = err_oom(e);
-			else {
-				free(f->checks[i].expr);
-				f->checks[i].expr = s;
-			}
-		}
-		buf_release(&b);
-		if (rc < 0)
+	for (size_t i = 0; i < f->nchecks; i++)
+		if (fold_expr(t, &f->checks[i].expr, 0, cols, e) < 0)
+			return -1;
+	for (size_t i = 0; i < f->nxindexes; i++) {
+		struct schema_xindex *x = &f->xindexes[i];
+		for (size_t k = 0; k < x->nkeys; k++)
+			if (fold_expr(t, &x->keys[k], 1, cols, e) < 0)
+				return -1;
+		if (fold_expr(t, &x->where, 0, cols, e) < 0)
 			return -1;
 	}
+	for (size_t i = 0; i < f->ncols; i++)
+		if (fold_expr(t, &f->cols[i].generated_form, 2 + i, cols, e) <
+		    0)
+			return -1;
 	return 0;
 }
 

@@ -302,18 +302,26 @@ static int unsigned_check(const struct schema_table *t, const char *canon,
 	return found;
 }
 
-/* text of dialect d (a condition, or with value a key) read against t in
- * ferry's form, column i named names[i] (NULL: t's), malloc'd; NULL with
- * why set when it does not translate (or e, out of memory) */
-static char *ferry_form(const char *text, int dialect, int value,
+/* what ferry_form reads: a condition, an index's key, or the expression
+ * of generated column FORM_GENERATED + i */
+#define FORM_CHECK 0
+#define FORM_KEY 1
+#define FORM_GENERATED 2
+
+/* text of dialect d (as form says) read against t in ferry's form,
+ * column i named names[i] (NULL: t's), malloc'd; NULL with why set when
+ * it does not translate (or e, out of memory) */
+static char *ferry_form(const char *text, int dialect, size_t form,
 			const struct schema_table *t, char *const *names,
 			char *why, size_t whysz, struct err *e)
 {
+	enum sqlexpr_dialect d = (enum sqlexpr_dialect)dialect;
 	struct sqlexpr *x =
-	    value ? sqlexpr_parse_value(text, (enum sqlexpr_dialect)dialect, t,
-					why, whysz, e)
-		  : sqlexpr_parse(text, (enum sqlexpr_dialect)dialect, t, why,
-				  whysz, e);
+	    form >= FORM_GENERATED
+		? sqlexpr_parse_generated(text, d, t, form - FORM_GENERATED,
+					  why, whysz, e)
+	    : form == FORM_KEY ? sqlexpr_parse_value(text, d, t, why, whysz, e)
+			       : sqlexpr_parse(text, d, t, why, whysz, e);
 	struct buf b;
 	char *s = NULL;
 
@@ -363,9 +371,27 @@ int source_add_check(struct schema_table *t, const char *name,
 
 	if (!name || !*name || !text || has_check(t, name))
 		return 0;
-	if (!(f = ferry_form(text, dialect, 0, t, NULL, why, sizeof(why), e)))
+	if (!(f = ferry_form(text, dialect, FORM_CHECK, t, NULL, why,
+			     sizeof(why), e)))
 		return e->class ? -1 : 0;
 	return keep_check(t, name, f, 1, e);
+}
+
+int source_add_generated(struct schema_table *t, int dialect, struct err *e)
+{
+	char why[256];
+
+	for (size_t i = 0; i < t->ncols; i++) {
+		struct schema_column *c = &t->cols[i];
+		if (!c->generated || c->generated_form)
+			continue;
+		c->generated_form =
+		    ferry_form(c->generated, dialect, FORM_GENERATED + i, t,
+			       NULL, why, sizeof(why), e);
+		if (e->class)
+			return -1;
+	}
+	return 0;
 }
 
 /* "detail (why it is not carried)" for a source's CHECK of t that
@@ -414,8 +440,8 @@ int source_add_domain_check(struct schema_table *t, size_t col,
 	one.cols = &c;
 	one.ncols = 1;
 	one.source = t->source;
-	if (!(f = ferry_form(text, dialect, 0, &one, names, why, sizeof(why),
-			     e)))
+	if (!(f = ferry_form(text, dialect, FORM_CHECK, &one, names, why,
+			     sizeof(why), e)))
 		return e->class ? -1 : 0;
 	return keep_check(t, name, f, 0, e);
 }
@@ -430,12 +456,12 @@ int source_add_xindex(struct schema_table *t, const char *name,
 	int rc = 0, ok = nkeys > 0 && nkeys <= 32 && name && *name;
 
 	for (size_t i = 0; ok && i < nkeys; i++)
-		if (!(k[i] = ferry_form(keys[i], dialect, 1, t, NULL, why,
-					sizeof(why), e)))
+		if (!(k[i] = ferry_form(keys[i], dialect, FORM_KEY, t, NULL,
+					why, sizeof(why), e)))
 			ok = 0;
 	if (ok && where &&
-	    !(w = ferry_form(where, dialect, 0, t, NULL, why, sizeof(why),
-			     e)))
+	    !(w = ferry_form(where, dialect, FORM_CHECK, t, NULL, why,
+			     sizeof(why), e)))
 		ok = 0;
 	if (e->class)
 		rc = -1;

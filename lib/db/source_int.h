@@ -71,6 +71,12 @@ int source_add_domain_check(struct schema_table *t, size_t col,
 			    const char *name, const char *text, int dialect,
 			    struct err *e);
 
+/* Each generated column of t in ferry's form ("generated_form") when its
+ * expression (of dialect, enum sqlexpr_dialect) means the same on every
+ * engine (sqlexpr_parse_generated); else the column stays without, and
+ * --create makes it plain, saying why.  0, or -1 (oom). */
+int source_add_generated(struct schema_table *t, int dialect, struct err *e);
+
 /* The source's index `name` on keys (expressions of the engine's
  * dialect) and where (a condition, or NULL), added to t in ferry's form
  * when every part means the same on every engine; else left out (the

@@ -81,6 +81,11 @@ static int summary_extras(struct buf *b, const struct schema_column *c,
 				     c->generated_stored ? "stored" : "virtual",
 				     c->generated) < 0)
 		return -1;
+	if (c->generated &&
+	    buf_addf(b, e, " %s %s", c->generated_form ? "carried as" : "plain",
+		     c->generated_form ? c->generated_form
+				       : "(no portable form)") < 0)
+		return -1;
 	if (c->identity && c->identity_next &&
 	    buf_addf(b, e, " next %lld", (long long)c->identity_next) < 0)
 		return -1;

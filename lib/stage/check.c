@@ -12,6 +12,7 @@
 #include "db/engine.h"
 #include "db/namefold.h"
 #include "db/source.h"
+#include "stream/sqlexpr.h"
 #include "stream/stream.h"
 
 /* what a value may meet; the order is the report's */
@@ -63,6 +64,8 @@ struct col_check {
 	int len_bytes;
 	struct range r;
 	int to_bool; /* number into a bool column */
+	int computed; /* the target's column is generated: it computes
+		       * the value, the stream's is not sent */
 	int labels;  /* check enum labels */
 	struct finding f[CK_COUNT];
 };
@@ -662,6 +665,31 @@ static void begin_value_checks(struct table_check *tc, struct col_check *c,
 	    tcol->nlabels && (sc->type == VALUE_TEXT || sc->type == VALUE_ENUM);
 }
 
+/* whether the target computes column i (target column tcol) itself, as
+ * a generated column: one it has, or one --create would make; -1 oom */
+static int computed(const struct table_check *tc, size_t i,
+		    const struct schema_column *tcol)
+{
+	const struct schema_column *sc = &tc->t->cols[i];
+	struct err e = { 0 };
+	struct buf b;
+	char why[256];
+	int rc;
+
+	if (tc->tt)
+		return tcol->generated != NULL;
+	if (!sc->generated_form)
+		return 0;
+	buf_init(&b, 1u << 20);
+	rc = sqlexpr_translate_generated(
+	    sc->generated_form, tc->t, i,
+	    strcmp(tc->en->name, "postgresql") == 0 ? SQLEXPR_PG
+						    : SQLEXPR_MYSQL,
+	    NULL, 0, &b, why, sizeof(why), &e);
+	buf_release(&b);
+	return rc < 0 ? -1 : rc == 0;
+}
+
 /* Stream column i against the target's: its JSON in cols, a column the
  * target lacks or cannot take in problems. */
 static int begin_column(struct table_check *tc, size_t i, const char *name,
@@ -709,6 +737,10 @@ static int begin_column(struct table_check *tc, size_t i, const char *name,
 				     tcol->source_type ? tcol->source_type
 						       : "") < 0)
 				return -1;
+		} else if ((c->computed = computed(tc, i, tcol)) < 0) {
+			return err_oom(e);
+		} else if (c->computed) {
+			status = "generated";
 		} else if (sc->nullable && !tcol->nullable) {
 			status = "nullability";
 		} else if (tc->tt && sc->type != tcol->type) {
@@ -791,7 +823,7 @@ static int check_row(struct table_check *tc, const struct check_opts *o,
 		enum value_type st = c->sc->type;
 		int k = -1;
 
-		if (!c->tc)
+		if (!c->tc || c->computed)
 			continue;
 		if (v->null) {
 			if (!c->tc->nullable)

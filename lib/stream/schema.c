@@ -22,6 +22,7 @@ void schema_column_release(struct schema_column *c)
 	free(c->def.text);
 	free(c->on_update.text);
 	free(c->generated);
+	free(c->generated_form);
 	free(c->collation);
 	memset(c, 0, sizeof(*c));
 }
@@ -319,9 +320,13 @@ static int column_copy(struct schema_column *d, const struct schema_column *c,
 	d->labels = NULL;
 	d->nlabels = 0;
 	d->def.text = d->on_update.text = d->generated = d->collation = NULL;
+	d->generated_form = NULL;
 	if (c->collation && !(d->collation = strdup(c->collation)))
 		goto oom;
 	if (c->generated && !(d->generated = strdup(c->generated)))
+		goto oom;
+	if (c->generated_form &&
+	    !(d->generated_form = strdup(c->generated_form)))
 		goto oom;
 	if ((c->def.text && !(d->def.text = strdup(c->def.text))) ||
 	    (c->on_update.text &&
@@ -608,20 +613,27 @@ static int parse_identity(const struct json_node *j, struct schema_column *c,
 static int parse_generated(const struct json_node *j, struct schema_column *c,
 			   struct err *e)
 {
-	const struct json_node *m = json_get(j, "generated"), *x, *st;
+	const struct json_node *m = json_get(j, "generated"), *x, *st, *f;
 
 	if (!m || is(m, JSON_NULL))
 		return 0;
 	x = is(m, JSON_OBJECT) ? json_get(m, "expression") : NULL;
 	st = is(m, JSON_OBJECT) ? json_get(m, "stored") : NULL;
+	f = is(m, JSON_OBJECT) ? json_get(m, "form") : NULL;
 	if (!is(x, JSON_STRING) || !utf8_valid(x->str, x->len) ||
-	    (st && !is_bool(st)))
+	    (st && !is_bool(st)) ||
+	    (f && !is(f, JSON_NULL) &&
+	     !(is(f, JSON_STRING) && utf8_valid(f->str, f->len))))
 		return err_set(e, ERR_STREAM,
 			       "column %s: \"generated\" must be an object "
-			       "with a UTF-8 string \"expression\" and "
-			       "\"stored\" true or false",
+			       "with a UTF-8 string \"expression\", "
+			       "\"stored\" true or false and a UTF-8 string "
+			       "\"form\" or none",
 			       c->name);
 	c->generated_stored = st && is(st, JSON_TRUE);
+	if (f && is(f, JSON_STRING) &&
+	    !(c->generated_form = xstrdup(f->str, e)))
+		return -1;
 	return (c->generated = xstrdup(x->str, e)) ? 0 : -1;
 }
 
@@ -1373,7 +1385,10 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 			    !cJSON_AddStringToObject(g, "expression",
 						     c->generated) ||
 			    !cJSON_AddBoolToObject(g, "stored",
-						   c->generated_stored))
+						   c->generated_stored) ||
+			    (c->generated_form &&
+			     !cJSON_AddStringToObject(g, "form",
+						      c->generated_form)))
 				goto oom;
 		}
 		if (c->nlabels) {

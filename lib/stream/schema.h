@@ -29,9 +29,13 @@
  *   "collation": "utf8mb4_general_ci"   a MySQL source's text collation
  *   "unsigned": true                    (1.3) a number the source keeps
  *                                       >= 0: UNSIGNED, CHECK (c >= 0)
- *   "generated": {"expression": "`b` + 1", "stored": false}
+ *   "generated": {"expression": "`b` + 1", "stored": false,
+ *                 "form": "(\"b\" + 1)"}
  *                                       a generated column, the source's
- *                                       text, which no load runs
+ *                                       text, which no load runs, and
+ *                                       (1.5) when it means the same on
+ *                                       every engine, ferry's portable
+ *                                       form of it (stream/sqlexpr.h)
  *                                       AUTO_INCREMENT, an identity or a
  *                                       serial; next is the value the
  *                                       source's counter gives next
@@ -128,6 +132,10 @@ struct schema_column {
 	char *generated;	    /* a generated column's expression, the
 				     * source's text, or NULL */
 	bool generated_stored;	    /* STORED, not VIRTUAL */
+	char *generated_form;	    /* (1.5) the same expression in ferry's
+				     * portable form (stream/sqlexpr.h),
+				     * which --create makes; NULL: the
+				     * column is made plain */
 	int64_t identity_next;	    /* 0: unknown */
 	int64_t identity_increment; /* 1 unless the source says */
 	bool nonnegative; /* "unsigned" (1.3): a number the source keeps

@@ -1286,11 +1286,11 @@ static struct sqlexpr *parse(const char *text, enum sqlexpr_dialect d,
 	    tree_depth(x, x->root) > SQLEXPR_MAX_DEPTH)
 		snprintf(why, whysz, "an expression nested over %d deep",
 			 SQLEXPR_MAX_DEPTH);
-	if (!why[0] && !e->class && x->root >= 0 && !value &&
+	if (!why[0] && !e->class && x->root >= 0 && value == 0 &&
 	    x->n[x->root].cls != C_BOOL)
 		snprintf(why, whysz, "a condition of %s, not a boolean",
 			 cls_name[x->n[x->root].cls]);
-	if (!why[0] && !e->class && x->root >= 0 && value &&
+	if (!why[0] && !e->class && x->root >= 0 && value == 1 &&
 	    (x->n[x->root].cls == C_BOOL || !reads_column(x, x->root)))
 		snprintf(why, whysz, "a key of %s",
 			 x->n[x->root].cls == C_BOOL ? "a boolean"
@@ -1520,6 +1520,73 @@ struct sqlexpr *sqlexpr_parse_value(const char *text, enum sqlexpr_dialect d,
 				    size_t whysz, struct err *e)
 {
 	return parse(text, d, t, 1, why, whysz, e);
+}
+
+/* whether a value of class c may be stored in a column of type vt as it
+ * is, on both engines */
+static int fits_column(const struct node *n, enum value_type vt)
+{
+	switch (n->cls) {
+	case C_NUM:
+		return vt == VALUE_INT64 || vt == VALUE_UINT64 ||
+		       vt == VALUE_FLOAT64 || vt == VALUE_DECIMAL;
+	case C_TEXT: return vt == VALUE_TEXT;
+	case C_BOOL: return vt == VALUE_BOOL;
+	case C_TIME: return vt == n->vt;
+	default: return 0;
+	}
+}
+
+static int reads_generated(const struct sqlexpr *x, int i)
+{
+	for (; i >= 0; i = x->n[i].next)
+		if ((x->n[i].kind == K_COL && x->t->cols[x->n[i].col].generated) ||
+		    reads_generated(x, x->n[i].kid))
+			return 1;
+	return 0;
+}
+
+struct sqlexpr *sqlexpr_parse_generated(const char *text,
+					enum sqlexpr_dialect d,
+					const struct schema_table *t,
+					size_t col, char *why, size_t whysz,
+					struct err *e)
+{
+	struct sqlexpr *x = parse(text, d, t, 2, why, whysz, e);
+	const struct node *r;
+
+	if (!x)
+		return NULL;
+	r = &x->n[x->root];
+	if (!reads_column(x, x->root))
+		snprintf(why, whysz, "an expression of no column");
+	else if (reads_generated(x, x->root))
+		/* PostgreSQL computes each from stored columns only */
+		snprintf(why, whysz, "an expression of a generated column");
+	else if (!fits_column(r, t->cols[col].type))
+		snprintf(why, whysz, "%s in a column of type %s",
+			 cls_name[r->cls], value_type_name(t->cols[col].type));
+	if (!why[0])
+		return x;
+	sqlexpr_free(x);
+	return NULL;
+}
+
+int sqlexpr_translate_generated(const char *text,
+				const struct schema_table *t, size_t col,
+				enum sqlexpr_dialect d, char *const *names,
+				unsigned flags, struct buf *out, char *why,
+				size_t whysz, struct err *e)
+{
+	struct sqlexpr *x =
+	    sqlexpr_parse_generated(text, SQLEXPR_FERRY, t, col, why, whysz, e);
+	int rc;
+
+	if (!x)
+		return e->class ? -1 : 1;
+	rc = sqlexpr_write(x, d, names, flags, out, why, whysz, e);
+	sqlexpr_free(x);
+	return rc;
 }
 
 int sqlexpr_translate_value(const char *text, const struct schema_table *t,

@@ -87,6 +87,19 @@ int sqlexpr_uses(const struct sqlexpr *x, size_t col);
 void sqlexpr_free(struct sqlexpr *x);
 
 /*
+ * A generated column's expression: the value of column col of t.  It
+ * must read a column, no generated one (t's columns whose "generated" is
+ * set: PostgreSQL computes each from stored columns only), and give what
+ * the column holds as it is (a number for a number, text for text, a
+ * boolean for a boolean, a time of the column's own kind).
+ */
+struct sqlexpr *sqlexpr_parse_generated(const char *text,
+					enum sqlexpr_dialect d,
+					const struct schema_table *t,
+					size_t col, char *why, size_t whysz,
+					struct err *e);
+
+/*
  * text (ferry's form, of a stream) read against t and written in dialect
  * d under names (NULL: t's own): 0 with out appended, 1 when it cannot be
  * (why set: the text is not ferry's form, or the target cannot hold it),
@@ -101,5 +114,12 @@ int sqlexpr_translate_value(const char *text, const struct schema_table *t,
 			    enum sqlexpr_dialect d, char *const *names,
 			    unsigned flags, struct buf *out, char *why,
 			    size_t whysz, struct err *e);
+
+/* ... of a generated column (sqlexpr_parse_generated) */
+int sqlexpr_translate_generated(const char *text,
+				const struct schema_table *t, size_t col,
+				enum sqlexpr_dialect d, char *const *names,
+				unsigned flags, struct buf *out, char *why,
+				size_t whysz, struct err *e);
 
 #endif

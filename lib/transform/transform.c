@@ -520,11 +520,12 @@ static int op_changes(const struct col_op *op)
 		      op->nmap || op->deflt || op->cast_to >= 0 || op->clean);
 }
 
-/* one expression of an index of j (a key, value 1, or its predicate):
+/* one expression of j: a check or an index's predicate (value 0), an
+ * index's key (1), or the expression of generated input column value - 2;
  * names[] renamed by the spec; 1 when it reads a column the spec drops
  * or changes (*gone names it), -1 on oom; text left alone when it does
  * not read (the load names it) */
-static int follow_expr(cJSON *s, int value, const struct table_spec *t,
+static int follow_expr(cJSON *s, size_t value, const struct table_spec *t,
 		       const struct table_spec *all,
 		       const struct schema_table *in, char **names,
 		       const char **gone, struct err *e)
@@ -536,10 +537,13 @@ static int follow_expr(cJSON *s, int value, const struct table_spec *t,
 
 	if (!cJSON_IsString(s))
 		return 0;
-	x = value ? sqlexpr_parse_value(s->valuestring, SQLEXPR_FERRY, in,
-					why, sizeof(why), e)
-		  : sqlexpr_parse(s->valuestring, SQLEXPR_FERRY, in, why,
-				  sizeof(why), e);
+	x = value >= 2 ? sqlexpr_parse_generated(s->valuestring, SQLEXPR_FERRY,
+						 in, value - 2, why,
+						 sizeof(why), e)
+	    : value	   ? sqlexpr_parse_value(s->valuestring, SQLEXPR_FERRY,
+					     in, why, sizeof(why), e)
+			   : sqlexpr_parse(s->valuestring, SQLEXPR_FERRY, in,
+					   why, sizeof(why), e);
 	if (!x)
 		return e->class ? -1 : 0;
 	for (size_t c = 0; c < in->ncols; c++) {
@@ -616,6 +620,60 @@ static int plan_checks(const struct table_spec *t, const struct table_spec *all,
 			cJSON_DeleteItemFromArray(m, i);
 		}
 		free(detail);
+	}
+	free(names);
+	return rc;
+}
+
+/* The generated columns of j (output column i is input column from[i])
+ * follow theirs as plan_checks does the checks; one the spec changes
+ * itself, or that reads a column the spec drops or changes, becomes a
+ * plain column holding the stream's values (named in dropped). */
+static int plan_generated(const struct table_spec *t,
+			  const struct table_spec *all,
+			  const struct schema_table *in, const size_t *from,
+			  size_t nout, cJSON *j, struct schema_objects *dropped,
+			  struct err *e)
+{
+	cJSON *cols = cJSON_GetObjectItemCaseSensitive(j, "columns");
+	char **names;
+	int rc = 0;
+
+	if (!(names = calloc(in->ncols + 1, sizeof(*names))))
+		return err_oom(e);
+	for (size_t i = 0; i < nout && rc == 0; i++) {
+		const struct schema_column *col = &in->cols[from[i]];
+		cJSON *cj = cJSON_GetArrayItem(cols, (int)i);
+		cJSON *g = cJSON_GetObjectItemCaseSensitive(cj, "generated");
+		cJSON *f = cJSON_GetObjectItemCaseSensitive(g, "form");
+		const struct col_op *op = spec_find_col(t, col->name);
+		const char *gone = NULL;
+		char detail[SCHEMA_MAX_NAME + 200];
+		int r;
+
+		if (!col->generated)
+			continue;
+		if (!op)
+			op = spec_find_col(all, col->name);
+		if (op_changes(op))
+			r = 1, gone = col->name;
+		else
+			r = follow_expr(f, 2 + from[i], t, all, in, names,
+					&gone, e);
+		if (r < 0) {
+			rc = -1;
+		} else if (r) {
+			snprintf(detail, sizeof(detail),
+				 "made a plain column holding the stream's "
+				 "values (the spec %s column %s)",
+				 spec_out_name(t, all, gone) ? "changes"
+							     : "drops",
+				 gone);
+			rc = schema_objects_add(dropped, "generated column",
+						in->name, col->name, detail, e);
+			cJSON_DeleteItemFromObjectCaseSensitive(cj,
+								"generated");
+		}
 	}
 	free(names);
 	return rc;
@@ -804,6 +862,8 @@ static int plan_table(struct spec *s, struct table_spec *t,
 	if (plan_follow(s, t, in, j, e) < 0 ||
 	    plan_checks(t, s->all, in, j, &p->dropped, e) < 0 ||
 	    plan_xindexes(t, s->all, in, j, &p->dropped, e) < 0 ||
+	    plan_generated(t, s->all, in, p->from, nout, j, &p->dropped, e) <
+		0 ||
 	    plan_rename(t, in, j, e) < 0)
 		goto out;
 	if (!(outjs = cJSON_PrintUnformatted(j))) {

@@ -19,6 +19,8 @@
  *     (or a part of schema.table), a column, an index (PostgreSQL: with
  *     the table's name in front, cut to 63 bytes), an enum type's name;
  *   - every bare word is one of a fixed list of keywords and type names;
+ *   - operators only inside CHECK (...), a generated column's AS (...)
+ *     or after WHERE, where sqlexpr wrote them;
  *   - string literals only in a label list, "IN (...)" or "ENUM (...)",
  *     each unquoting to an enum label of the table, or as one DEFAULT
  *     (MySQL: also "DEFAULT (...)" and X'hex'), whose quoting the
@@ -68,7 +70,9 @@ static const char *const pg_words[] = {
 	/* CHECK constraints and indexes on expressions (sqlexpr.h) */
 	"CONSTRAINT", "OR", "IS", "LIKE", "BETWEEN", "TRUE", "FALSE", "WHERE",
 	"lower", "upper", "char_length", "octet_length", "trim", "abs",
-	"coalesce", NULL
+	"coalesce",
+	/* generated columns */
+	"STORED", NULL
 };
 
 static const char *const my_words[] = { "CREATE",
@@ -134,6 +138,10 @@ static const char *const my_words[] = { "CREATE",
 					"abs",
 					"coalesce",
 					"concat",
+					/* generated columns */
+					"AS",
+					"STORED",
+					"VIRTUAL",
 					NULL };
 
 struct ddl_check {
@@ -428,8 +436,11 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 				ddl_fail(&c, "a word ferry does not write", i);
 			dflt = j - i == 7 && memcmp(s + i, "DEFAULT", 7) == 0;
 			loc = j - i == 6 && memcmp(s + i, "locale", 6) == 0;
-			if (j - i == 5 && memcmp(s + i, "CHECK", 5) == 0 && !expr)
-				want_expr = 1;
+			/* CHECK (...) and a generated column's AS (...)
+			 * hold an expression; AS IDENTITY does not */
+			want_expr = !expr &&
+				    ((j - i == 5 && memcmp(s + i, "CHECK", 5) == 0) ||
+				     (j - i == 2 && memcmp(s + i, "AS", 2) == 0));
 			if (j - i == 5 && memcmp(s + i, "WHERE", 5) == 0) {
 				/* to the end of the statement */
 				expr = 1;

@@ -3,7 +3,10 @@
  * carries (stream/sqlexpr.h).
  *
  * The input's first byte picks the dialect it is read in (ferry's form,
- * MySQL's, PostgreSQL's), the rest is the text, read against a table with
+ * MySQL's, PostgreSQL's: its value mod 3) and what it is read as (bits
+ * 4-7 mod 3: a condition, an index's key, or the expression of generated
+ * column (bits 2-3) of the table), the rest is the text, read against a
+ * table with
  * a column of each kind (and names holding quotes of both engines).  A
  * text it refuses must be refused with a reason and no error; one it reads
  * must write ferry's form, which must read back and write to the same
@@ -36,7 +39,9 @@ static const char table_json[] =
     "{\"name\":\"ci\",\"type\":\"text\",\"collation\":\"utf8mb4_general_ci\"},"
     "{\"name\":\"d\",\"type\":\"date\"},{\"name\":\"k\",\"type\":\"bool\"},"
     "{\"name\":\"e\",\"type\":\"enum\",\"labels\":[\"a\",\"b\"]},"
-    "{\"name\":\"f\",\"type\":\"float64\"},{\"name\":\"j\",\"type\":\"json\"},"
+    "{\"name\":\"f\",\"type\":\"float64\","
+    "\"generated\":{\"expression\":\"id * 2\"}},"
+    "{\"name\":\"j\",\"type\":\"json\"},"
     "{\"name\":\"q\\\"`'x\",\"type\":\"int64\"}],"
     "\"primary_key\":[\"id\"]}";
 
@@ -133,6 +138,17 @@ static void check_tokens(const char *sql, size_t len, enum sqlexpr_dialect d)
 	}
 }
 
+static struct sqlexpr *parse_as(const char *text, enum sqlexpr_dialect d,
+				int mode, size_t col, char *why, size_t whysz,
+				struct err *e)
+{
+	if (mode == 2)
+		return sqlexpr_parse_generated(text, d, tab, col, why, whysz, e);
+	if (mode == 1)
+		return sqlexpr_parse_value(text, d, tab, why, whysz, e);
+	return sqlexpr_parse(text, d, tab, why, whysz, e);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	enum sqlexpr_dialect d;
@@ -140,6 +156,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct err e;
 	struct buf a, b;
 	char why[256], *text;
+	int mode;
+	size_t col;
 
 	err_init(&e);
 	if (!tab && !(tab = schema_table_parse(table_json, strlen(table_json),
@@ -148,9 +166,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	d = (enum sqlexpr_dialect)(data[0] % 3);
+	mode = (data[0] >> 4) % 3;
+	col = (size_t)(data[0] >> 2) & 3;
 	if (!(text = strndup((const char *)data + 1, size - 1)))
 		return 0;
-	x = sqlexpr_parse(text, d, tab, why, sizeof(why), &e);
+	x = parse_as(text, d, mode, col, why, sizeof(why), &e);
 	free(text);
 	if (!x) {
 		if (e.class || !why[0])
@@ -163,8 +183,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			  &e) != 0 ||
 	    buf_addc(&a, 0, &e) < 0)
 		fuzz_fail("ferry's form not written", why);
-	if (!(y = sqlexpr_parse((const char *)a.data, SQLEXPR_FERRY, tab, why,
-				sizeof(why), &e)))
+	if (!(y = parse_as((const char *)a.data, SQLEXPR_FERRY, mode, col, why,
+			   sizeof(why), &e)))
 		fuzz_fail("ferry's form not read back", why);
 	if (sqlexpr_write(y, SQLEXPR_FERRY, NULL, 0, &b, why, sizeof(why),
 			  &e) != 0 ||

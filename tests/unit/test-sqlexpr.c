@@ -306,6 +306,63 @@ static void targets(void)
 	}
 }
 
+/* text of dialect d as generated column `col` of t, written for `to` */
+static const char *gen(enum sqlexpr_dialect d, const char *text,
+		       const char *col, enum sqlexpr_dialect to)
+{
+	struct err e;
+	char why[256];
+	struct buf b;
+	struct sqlexpr *x;
+	size_t i = (size_t)schema_column_index(t, col);
+	int rc;
+
+	err_init(&e);
+	if (!(x = sqlexpr_parse_generated(text, d, t, i, why, sizeof(why),
+					  &e))) {
+		snprintf(got, sizeof(got), "no: %s", e.class ? e.msg : why);
+		return got;
+	}
+	buf_init(&b, 1u << 20);
+	rc = sqlexpr_write(x, to, NULL, 0, &b, why, sizeof(why), &e);
+	if (rc == 0 && buf_addc(&b, 0, &e) == 0)
+		snprintf(got, sizeof(got), "%s", (const char *)b.data);
+	else
+		snprintf(got, sizeof(got), "no: %s", rc < 0 ? e.msg : why);
+	buf_release(&b);
+	sqlexpr_free(x);
+	return got;
+}
+
+static void generated(void)
+{
+	TAP_EQ_STR(gen(MY, "concat(`status`,' ',`email`)", "username", PG),
+		   "((\"status\" || ' ') || \"email\")",
+		   "MariaDB's concat() into a text column, for PostgreSQL");
+	TAP_EQ_STR(gen(PG, "(price * (a)::numeric)", "b", MY),
+		   "(`price` * `a`)", "a number into an integer column");
+	TAP_EQ_STR(gen(MY, "`a` > 3", "flag", PG), "(\"a\" > 3)",
+		   "a boolean into a boolean column");
+	TAP_EQ_STR(gen(MY, "`a` > 3", "b", PG),
+		   "no: a boolean in a column of type int64",
+		   "a boolean into an integer column");
+	TAP_EQ_STR(gen(MY, "concat(`status`,'x')", "a", PG),
+		   "no: text in a column of type int64", "text into a number");
+	TAP_EQ_STR(gen(MY, "`a` + 1", "status", PG),
+		   "no: a number in a column of type text",
+		   "a number into a text column (MySQL would cast, "
+		   "PostgreSQL refuses)");
+	TAP_EQ_STR(gen(MY, "'x'", "status", PG),
+		   "no: an expression of no column", "a constant");
+	TAP_EQ_STR(gen(MY, "`m`", "status", PG),
+		   "no: an enum in a column of type text", "an enum into text");
+	TAP_EQ_STR(gen(MY, "`d`", "d", PG),
+		   "no: an expression of a generated column",
+		   "itself (generated columns read stored columns only)");
+	TAP_EQ_STR(gen(MY, "json_unquote(`j`)", "status", PG),
+		   "no: the function json_unquote", "a JSON function");
+}
+
 int main(void)
 {
 	struct err e;
@@ -318,6 +375,9 @@ int main(void)
 	postgres_catalog();
 	refused();
 	targets();
+	/* d is generated from here on */
+	t->cols[schema_column_index(t, "d")].generated = strdup("x");
+	generated();
 	schema_table_free(t);
 	return tap_done();
 }

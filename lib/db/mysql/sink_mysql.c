@@ -79,6 +79,8 @@ enum my_col {
 	MY_COL_PLAIN,
 	MY_COL_BIT, /* a BIT column: LOAD DATA reads BIT as bytes, so the
 		     * number goes through a variable and CAST */
+	MY_COL_GEN, /* a generated column of the target: it computes the
+		     * value, which is not sent */
 };
 
 struct my_sink {
@@ -485,6 +487,19 @@ static int flush_rows(struct my_sink *m, struct err *e)
 
 /* Upsert: move the rows of the temporary table into the target, updating
  * rows whose key exists, and empty it. */
+/* the columns rows are sent to, quoted: all but the generated ones */
+static int sent_cols(struct my_sink *m, struct buf *q, struct err *e)
+{
+	const struct schema_table *t = m->t;
+
+	for (size_t i = 0, n = 0; i < t->ncols; i++)
+		if (m->kind[i] != MY_COL_GEN &&
+		    ((n++ && buf_adds(q, ", ", e) < 0) ||
+		     myutil_quote_ident(q, t->cols[i].name, e) < 0))
+			return -1;
+	return 0;
+}
+
 static int merge_upsert(struct my_sink *m, struct err *e)
 {
 	const struct schema_table *t = m->t;
@@ -493,18 +508,10 @@ static int merge_upsert(struct my_sink *m, struct err *e)
 
 	buf_reset(q);
 	if (buf_adds(q, "INSERT INTO ", e) < 0 ||
-	    myutil_quote_ident(q, m->name, e) < 0 || buf_adds(q, " (", e) < 0)
+	    myutil_quote_ident(q, m->name, e) < 0 || buf_adds(q, " (", e) < 0 ||
+	    sent_cols(m, q, e) < 0 || buf_adds(q, ") SELECT ", e) < 0 ||
+	    sent_cols(m, q, e) < 0)
 		return -1;
-	for (size_t i = 0; i < t->ncols; i++)
-		if ((i && buf_adds(q, ", ", e) < 0) ||
-		    myutil_quote_ident(q, t->cols[i].name, e) < 0)
-			return -1;
-	if (buf_adds(q, ") SELECT ", e) < 0)
-		return -1;
-	for (size_t i = 0; i < t->ncols; i++)
-		if ((i && buf_adds(q, ", ", e) < 0) ||
-		    myutil_quote_ident(q, t->cols[i].name, e) < 0)
-			return -1;
 	if (buf_adds(q, " FROM " MY_UPSERT_TMP " ON DUPLICATE KEY UPDATE ", e) <
 	    0)
 		return -1;
@@ -512,7 +519,7 @@ static int merge_upsert(struct my_sink *m, struct err *e)
 		int key = 0;
 		for (size_t k = 0; k < t->npk; k++)
 			key |= t->pk[k] == i;
-		if (key)
+		if (key || m->kind[i] == MY_COL_GEN)
 			continue;
 		if ((any && buf_adds(q, ", ", e) < 0) ||
 		    myutil_quote_ident(q, t->cols[i].name, e) < 0 ||
@@ -550,12 +557,13 @@ static int delete_staged(struct my_sink *m, struct err *e)
 	    buf_adds(q, " AS ferry_t JOIN " MY_UPSERT_TMP " AS ferry_s ON ",
 		     e) < 0)
 		return -1;
-	for (size_t i = 0; i < t->ncols; i++)
-		if ((i && buf_adds(q, " AND ", e) < 0) ||
-		    buf_adds(q, "ferry_t.", e) < 0 ||
-		    myutil_quote_ident(q, t->cols[i].name, e) < 0 ||
-		    buf_adds(q, " = ferry_s.", e) < 0 ||
-		    myutil_quote_ident(q, t->cols[i].name, e) < 0)
+	for (size_t i = 0, k = 0; i < t->ncols; i++)
+		if (m->kind[i] != MY_COL_GEN &&
+		    ((k++ && buf_adds(q, " AND ", e) < 0) ||
+		     buf_adds(q, "ferry_t.", e) < 0 ||
+		     myutil_quote_ident(q, t->cols[i].name, e) < 0 ||
+		     buf_adds(q, " = ferry_s.", e) < 0 ||
+		     myutil_quote_ident(q, t->cols[i].name, e) < 0))
 			return -1;
 	if (mysql_real_query(m->conn, (char *)q->data, q->len))
 		return my_fail(m, e, "deleting the rows of the keys");
@@ -615,17 +623,13 @@ out:
  * types and collations, so that keys compare as the target's do. */
 static int create_key_stage(struct my_sink *m, struct err *e)
 {
-	const struct schema_table *t = m->t;
 	struct buf *q = &m->sql;
 
 	buf_reset(q);
 	if (buf_adds(q, "CREATE TEMPORARY TABLE " MY_UPSERT_TMP " SELECT ", e) <
-	    0)
+		0 ||
+	    sent_cols(m, q, e) < 0)
 		return -1;
-	for (size_t i = 0; i < t->ncols; i++)
-		if ((i && buf_adds(q, ", ", e) < 0) ||
-		    myutil_quote_ident(q, t->cols[i].name, e) < 0)
-			return -1;
 	if (buf_adds(q, " FROM ", e) < 0 ||
 	    myutil_quote_ident(q, m->name, e) < 0 ||
 	    buf_adds(q, " LIMIT 0", e) < 0)
@@ -1056,8 +1060,6 @@ static int my_column_extras(const struct schema_table *t, size_t i,
 	err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120);
 	snprintf(ty, sizeof(ty), "%.*s", (int)(q->len - type_at),
 		 (char *)q->data + type_at);
-	if (c->generated && create_notes_generated(notes, c, e) < 0)
-		return -1;
 	if (c->identity) {
 		if (auto_column(t) != (int)i)
 			return create_notes_add(
@@ -1092,6 +1094,37 @@ static int my_column_extras(const struct schema_table *t, size_t i,
 		    notes, e, "column %s: ON UPDATE %s not made", nm,
 		    schema_default_describe(&c->on_update, how, sizeof(how)));
 	return 0;
+}
+
+/* AS (...) STORED or VIRTUAL for generated column i of t: 1 when made,
+ * 0 when the column is to be plain (a note says why), -1 */
+static int my_generated(const struct schema_table *t, size_t i, struct buf *q,
+			struct create_notes *notes, struct err *e)
+{
+	const struct schema_column *c = &t->cols[i];
+	size_t at = q->len;
+	char nm[160];
+	int rc;
+
+	if (buf_adds(q, " AS (", e) < 0 ||
+	    (rc = create_generated(t, i, SQLEXPR_MYSQL, NULL, 0, q, notes,
+				   e)) < 0)
+		return -1;
+	if (rc == 0) {
+		q->len = at;
+		return 0;
+	}
+	if (buf_adds(q, c->generated_stored ? ") STORED" : ") VIRTUAL", e) < 0)
+		return -1;
+	if (!c->nullable &&
+	    create_notes_add(notes, e,
+			     "column %s: NOT NULL not made: MariaDB takes none "
+			     "on a generated column (it holds NULL only where "
+			     "its expression gives NULL)",
+			     err_quote(nm, sizeof(nm), c->name,
+				       strlen(c->name), 120)) < 0)
+		return -1;
+	return 1;
 }
 
 /* the AUTO_INCREMENT column needs to lead an index: one of its own when
@@ -1207,8 +1240,16 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 			return -1;
 		type_at = q->len;
 		if (add_col_type(tg, q, c, key, key ? &scratch : &budget, notes,
-				 e) < 0 ||
-		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0) ||
+				 e) < 0)
+			return -1;
+		if (c->generated) {
+			int rc = my_generated(t, i, q, notes, e);
+			if (rc < 0)
+				return -1;
+			if (rc == 1)
+				continue;
+		}
+		if ((!c->nullable && buf_adds(q, " NOT NULL", e) < 0) ||
 		    my_column_extras(t, i, type_at, q, notes, e) < 0)
 			return -1;
 	}
@@ -1404,6 +1445,12 @@ static int target_col(void *ctx, char **vals, size_t *lens, struct err *e)
 			c->seen[i] = 1;
 			if (vals[1] && strcmp(vals[1], "bit") == 0)
 				c->m->kind[i] = MY_COL_BIT;
+			/* not DEFAULT_GENERATED, MySQL 8's mark of a
+			 * default expression */
+			if (vals[2] && (strstr(vals[2], "VIRTUAL GENERATED") ||
+					strstr(vals[2], "STORED GENERATED") ||
+					strstr(vals[2], "PERSISTENT GENERATED")))
+				c->m->kind[i] = MY_COL_GEN;
 		}
 	return 0;
 }
@@ -1418,10 +1465,10 @@ static int check_columns(struct my_sink *m, struct err *e)
 	if (!(c.seen = calloc(t->ncols ? t->ncols : 1, 1)))
 		return err_oom(e);
 	if (myutil_select(m->conn,
-			  "SELECT COLUMN_NAME, DATA_TYPE FROM "
+			  "SELECT COLUMN_NAME, DATA_TYPE, EXTRA FROM "
 			  "information_schema.COLUMNS WHERE TABLE_SCHEMA = "
 			  "DATABASE() AND TABLE_NAME = ?",
-			  params, 1, 2, target_col, &c, e) < 0) {
+			  params, 1, 3, target_col, &c, e) < 0) {
 		err_prefix(e, "reading the columns of the table");
 		goto out;
 	}
@@ -1466,8 +1513,10 @@ static int build_head(struct my_sink *m, struct err *e)
 		return -1;
 	if (buf_adds(h, " (", e) < 0)
 		return -1;
-	for (size_t i = 0; i < t->ncols; i++) {
-		if (i && buf_adds(h, ", ", e) < 0)
+	for (size_t i = 0, n = 0; i < t->ncols; i++) {
+		if (m->kind[i] == MY_COL_GEN)
+			continue;
+		if (n++ && buf_adds(h, ", ", e) < 0)
 			return -1;
 		if (!m->use_insert && m->kind[i] == MY_COL_BIT) {
 			if (buf_addf(h, e, "@v%zu", i) < 0)
@@ -1707,8 +1756,10 @@ static int my_write_row(struct sink *s, const struct value *row, struct err *e)
 
 	if (m->use_insert && buf_addc(&m->rows, '(', e) < 0)
 		goto fail;
-	for (size_t i = 0; i < t->ncols; i++) {
-		if ((i &&
+	for (size_t i = 0, n = 0; i < t->ncols; i++) {
+		if (m->kind[i] == MY_COL_GEN)
+			continue;
+		if ((n++ &&
 		     buf_addc(&m->rows, m->use_insert ? ',' : '\t', e) < 0) ||
 		    add_value(m, t->types[i], &row[i], e) < 0) {
 			m->rows.len = start;

@@ -691,7 +691,8 @@ static struct schema_table *my_describe(struct source *s, const char *table,
 			goto fail;
 	}
 	if (describe_fkeys(m, params, t, e) < 0 ||
-	    describe_checks(m, params, t, e) < 0)
+	    describe_checks(m, params, t, e) < 0 ||
+	    source_add_generated(t, SQLEXPR_MYSQL, e) < 0)
 		goto fail;
 	for (size_t i = 0; i < d.njson; i++)
 		free(d.json_cols[i]);

@@ -615,15 +615,54 @@ static int ci_note(const struct schema_table *t, int flags,
 	    from_pg(t) ? "" : "MySQL ", n == 1 ? "it" : "them");
 }
 
-static int column_extras(const struct schema_column *c, int flags,
-			 const struct schema_objects *seqs, struct buf *q,
-			 struct create_notes *notes, struct err *e)
+/* GENERATED ALWAYS AS (...) STORED for generated column i of t: 1 when
+ * made, 0 when the column is to be plain (a note says why), -1 */
+static int column_generated(const struct schema_table *t, size_t i,
+			    const struct pgname_table *pn, int flags,
+			    struct buf *q, struct create_notes *notes,
+			    struct err *e)
 {
+	const struct schema_column *c = &t->cols[i];
+	unsigned xf = (flags & PG_DDL_CI) ? SQLEXPR_CI_NO_LIKE : 0;
+	size_t at = q->len;
+	char qn[160];
+	int rc;
+
+	if (buf_adds(q, " GENERATED ALWAYS AS (", e) < 0 ||
+	    (rc = create_generated(t, i, SQLEXPR_PG, pn->cols, xf, q, notes,
+				   e)) < 0)
+		return -1;
+	if (rc == 0) {
+		q->len = at;
+		return 0;
+	}
+	if (buf_adds(q, ") STORED", e) < 0)
+		return -1;
+	if (!c->generated_stored &&
+	    create_notes_add(notes, e,
+			     "column %s: VIRTUAL generated column made STORED, "
+			     "the one kind PostgreSQL has (the same values, "
+			     "kept on disk)",
+			     err_quote(qn, sizeof(qn), c->name,
+				       strlen(c->name), 120)) < 0)
+		return -1;
+	return 1;
+}
+
+static int column_extras(const struct schema_table *t, size_t i,
+			 const struct pgname_table *pn, int flags,
+			 struct buf *q, struct create_notes *notes,
+			 struct err *e)
+{
+	const struct schema_column *c = &t->cols[i];
+	const struct schema_objects *seqs = pn->sequences;
 	char qn[160], how[300];
+	int rc;
 
 	err_quote(qn, sizeof(qn), c->name, strlen(c->name), 120);
-	if (c->generated && create_notes_generated(notes, c, e) < 0)
-		return -1;
+	if (c->generated &&
+	    (rc = column_generated(t, i, pn, flags, q, notes, e)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (sink_pg_ci_collation(c) && !(flags & PG_DDL_CI) &&
 	    create_notes_add(
 		notes, e,
@@ -845,7 +884,7 @@ int sink_pg_ddl_table(const struct schema_table *t,
 		    column_type(t, c, pn->schema, et, q, e) < 0 ||
 		    column_collate(c, pn, flags, q, e) < 0 ||
 		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0) ||
-		    column_extras(c, flags, pn->sequences, q, notes, e) < 0 ||
+		    column_extras(t, i, pn, flags, q, notes, e) < 0 ||
 		    unsigned_check(c, nm, q, e) < 0)
 			return -1;
 		if (c->type == VALUE_ENUM && c->nlabels && !et &&

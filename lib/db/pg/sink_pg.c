@@ -77,6 +77,9 @@ struct pg_sink {
 	uint64_t rejected;
 	int *as_int;	      /* per column: bool written as 1/0 */
 	unsigned char *bkind; /* per column: its enum pgbin_kind */
+	unsigned char *gen;   /* per column: the target's is generated: it
+			       * computes the value, which is not sent */
+	size_t ngen;
 	int binary;	      /* this table's COPY is binary */
 	int in_copy;
 	int in_tx;
@@ -316,7 +319,8 @@ static int check_columns(struct pg_sink *p, const struct schema_table *t,
 	const char *vals[2] = { p->tschema, p->ttable };
 	PGresult *r =
 	    PQexecParams(p->conn,
-			 "SELECT a.attname, t.typname, t.typtype "
+			 "SELECT a.attname, t.typname, t.typtype, "
+			 "a.attgenerated <> '' "
 			 "FROM pg_attribute a "
 			 "JOIN pg_type t ON t.oid = a.atttypid "
 			 "WHERE a.attrelid = " TARGET_OID " AND a.attnum > 0 "
@@ -331,11 +335,14 @@ static int check_columns(struct pg_sink *p, const struct schema_table *t,
 	}
 	rows = PQntuples(r);
 	*exists = rows > 0;
+	p->ngen = 0;
 	for (size_t i = 0; rows > 0 && i < t->ncols; i++) {
 		int found = 0;
 		for (int k = 0; k < rows && !found; k++)
 			if (strcmp(PQgetvalue(r, k, 0), p->pn.cols[i]) == 0) {
 				found = 1;
+				p->gen[i] = *PQgetvalue(r, k, 3) == 't';
+				p->ngen += p->gen[i];
 				p->as_int[i] =
 				    t->cols[i].type == VALUE_BOOL &&
 				    strcmp(PQgetvalue(r, k, 1), "bool") != 0;
@@ -362,6 +369,14 @@ static int check_columns(struct pg_sink *p, const struct schema_table *t,
 		}
 	}
 	PQclear(r);
+	/* the columns rows are sent to: all but the generated ones */
+	buf_reset(&p->cols);
+	for (size_t i = 0, n = 0; *exists && i < t->ncols; i++)
+		if (!p->gen[i] &&
+		    ((n++ && buf_adds(&p->cols, ", ", e) < 0) ||
+		     pgutil_quote_ident(&p->cols, p->pn.cols[i],
+					strlen(p->pn.cols[i]), e) < 0))
+			return -1;
 	return 0;
 }
 
@@ -493,9 +508,11 @@ static int delete_staged(struct pg_sink *p, struct err *e)
 	    buf_adds(&q, " AS ferry_t USING ferry_stage AS ferry_s WHERE ", e) <
 		0)
 		goto out;
-	for (size_t i = 0; i < t->ncols; i++) {
+	for (size_t i = 0, any = 0; i < t->ncols; i++) {
 		const char *n = p->pn.cols[i];
-		if ((i && buf_adds(&q, " AND ", e) < 0) ||
+		if (p->gen[i])
+			continue;
+		if ((any++ && buf_adds(&q, " AND ", e) < 0) ||
 		    buf_adds(&q, "ferry_t.", e) < 0 ||
 		    pgutil_quote_ident(&q, n, strlen(n), e) < 0 ||
 		    buf_adds(&q, " = ferry_s.", e) < 0 ||
@@ -610,7 +627,7 @@ static int merge_stage(struct pg_sink *p, struct err *e)
 		int key = 0;
 		for (size_t k = 0; k < t->npk; k++)
 			key |= t->pk[k] == i;
-		if (key)
+		if (key || p->gen[i])
 			continue;
 		if ((any && buf_adds(&q, ", ", e) < 0) ||
 		    pgutil_quote_ident(&q, n, strlen(n), e) < 0 ||
@@ -960,9 +977,12 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	buf_reset(&p->copy);
 	free(p->as_int);
 	free(p->bkind);
-	p->bkind = NULL;
+	free(p->gen);
+	p->bkind = p->gen = NULL;
+	p->ngen = 0;
 	if (!(p->as_int = calloc(t->ncols, sizeof(*p->as_int))) ||
-	    !(p->bkind = calloc(t->ncols + 1, 1)))
+	    !(p->bkind = calloc(t->ncols + 1, 1)) ||
+	    !(p->gen = calloc(t->ncols + 1, 1)))
 		return err_oom(e);
 	/* the catalog's names: schema and table, fitted (pgname.h) */
 	free(p->tschema);
@@ -988,11 +1008,6 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	if (pgutil_quote_table(&p->name, p->tschema, p->ttable, e) < 0 ||
 	    buf_add(&p->plain, p->name.data, p->name.len, e) < 0)
 		return -1;
-	for (size_t i = 0; i < t->ncols; i++)
-		if ((i && buf_adds(&p->cols, ", ", e) < 0) ||
-		    pgutil_quote_ident(&p->cols, p->pn.cols[i],
-				       strlen(p->pn.cols[i]), e) < 0)
-			return -1;
 	if (s->opts.mode == SINK_UPSERT && !t->npk)
 		return err_set(e, ERR_USAGE,
 			       "--mode upsert needs a primary key");
@@ -1071,7 +1086,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	p->binary = !(getenv("FERRY_PG_COPY") &&
 		      strcmp(getenv("FERRY_PG_COPY"), "text") == 0);
 	for (size_t i = 0; i < t->ncols; i++)
-		if (p->bkind[i] == PGB_NONE)
+		if (p->bkind[i] == PGB_NONE && !p->gen[i])
 			p->binary = 0;
 	return start_copy(p, e);
 }
@@ -1177,13 +1192,15 @@ static int pg_write_row(struct sink *s, const struct value *row, struct err *e)
 		    rowbuf_add(&p->keep, t, row, e) < 0)
 			return -1;
 	}
-	if (p->binary && pgbin_row(&p->copy, t->ncols, e) < 0)
+	if (p->binary && pgbin_row(&p->copy, t->ncols - p->ngen, e) < 0)
 		return -1;
-	for (size_t i = 0; i < t->ncols; i++) {
+	for (size_t i = 0, n = 0; i < t->ncols; i++) {
+		if (p->gen[i])
+			continue;
 		if (p->binary
 			? pgbin_value(&p->copy, (enum pgbin_kind)p->bkind[i],
 				      t->cols[i].type, &row[i], e) < 0
-			: ((i && buf_addc(&p->copy, '\t', e) < 0) ||
+			: ((n && buf_addc(&p->copy, '\t', e) < 0) ||
 			   add_value(p, i, &row[i], e) < 0)) {
 			if (e->class != ERR_STREAM && e->class != ERR_DB)
 				return -1;
@@ -1197,6 +1214,7 @@ static int pg_write_row(struct sink *s, const struct value *row, struct err *e)
 			return err_prefix(e, "row %" PRIu64 ", column %s",
 					  s->row_no, t->cols[i].name);
 		}
+		n++;
 	}
 	if (!p->binary && buf_addc(&p->copy, '\n', e) < 0)
 		return -1;
@@ -1390,6 +1408,7 @@ static void pg_close(struct sink *s)
 	free(p->tschema);
 	free(p->ttable);
 	free(p->bkind);
+	free(p->gen);
 	pgname_table_release(&p->pn);
 	pgname_run_release(&p->run);
 	buf_release(&p->name);

@@ -708,7 +708,8 @@ static struct schema_table *pg_describe(struct source *s, const char *table,
 	    describe_indexes(p, vals, t, e) < 0 ||
 	    describe_fkeys(p, vals, t, e) < 0 ||
 	    describe_checks(p, vals, t, e) < 0 ||
-	    describe_xindexes(p, vals, t, e) < 0)
+	    describe_xindexes(p, vals, t, e) < 0 ||
+	    source_add_generated(t, SQLEXPR_PG, e) < 0)
 		goto fail;
 	free(nsp);
 	free(rel);
