@@ -73,6 +73,9 @@ test_expect_success 'the stream carries the expressions that translate, in ferry
 '
 
 test_expect_success 'MariaDB -> PostgreSQL: generated columns the application can insert around' '
+	ferry-load "$TO" --check --create <my.ferry >check.out &&
+	test_grep "column fullname: generated (stream text null, as --create makes it)" check.out &&
+	! grep "column metakind: generated (" check.out &&
 	ferry-load "$TO" --create <my.ferry 2>err &&
 	test_grep "column fullname: VIRTUAL generated column made STORED" err &&
 	test_grep "column metakind: generated column (json_unquote(json_extract(\`Meta\`,\\'"'"'\$.kind\\'"'"'))) made as a plain column holding the source'"'"'s values: the function json_unquote" err &&

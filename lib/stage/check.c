@@ -1114,17 +1114,20 @@ static int text_report(struct buf *b, const cJSON *root, struct err *e)
 		    x, cJSON_GetObjectItemCaseSensitive(t, "columns"))
 		{
 			const char *st = jstr(x, "status");
+			/* no target type: a table --create would make */
+			int made = !cJSON_GetObjectItemCaseSensitive(
+			    x, "target_type");
 			if (strcmp(st, "ok") == 0)
 				continue;
 			if (buf_addf(
-				b, e,
-				"  column %s: %s (stream %s%s, target %s%s)\n",
+				b, e, "  column %s: %s (stream %s%s, %s%s%s)\n",
 				jstr(x, "name"), st, jstr(x, "stream_type"),
 				cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
 				    x, "stream_nullable"))
 				    ? " null"
 				    : "",
-				jstr(x, "target_type"),
+				made ? "as --create makes it" : "target ",
+				made ? "" : jstr(x, "target_type"),
 				cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(
 				    x, "target_nullable"))
 				    ? " not null"
