@@ -129,7 +129,7 @@ bn	varbinary(4)	YES		NULL
 vb	varbinary(16)	YES		NULL
 bl	longblob	YES		NULL
 en	enum('text','image','it''s')	YES		NULL	utf8mb4_unicode_ci
-st	varchar(5)	YES		NULL	utf8mb4_unicode_ci
+st	set('a','b','c')	YES		NULL	utf8mb4_unicode_ci
 d	date	YES		NULL
 dt	datetime(6)	YES		NULL
 ts	datetime(6)	YES		NULL

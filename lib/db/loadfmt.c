@@ -69,6 +69,47 @@ static int add_copy_text(struct buf *b, const char *s, size_t len,
 	return buf_add(b, s + run, len - run, e);
 }
 
+int loadfmt_pg_set_array(struct buf *b, const char *s, size_t len,
+			 struct err *e)
+{
+	if (buf_addc(b, '{', e) < 0)
+		return -1;
+	for (size_t i = 0; len && i <= len; i++) {
+		if (i == 0 || s[i - 1] == ',') {
+			if ((i && buf_addc(b, ',', e) < 0) ||
+			    buf_addc(b, '"', e) < 0)
+				return -1;
+		}
+		if (i == len || s[i] == ',') {
+			if (buf_addc(b, '"', e) < 0)
+				return -1;
+			continue;
+		}
+		if ((s[i] == '"' || s[i] == '\\') && buf_addc(b, '\\', e) < 0)
+			return -1;
+		if (buf_addc(b, (unsigned char)s[i], e) < 0)
+			return -1;
+	}
+	return buf_addc(b, '}', e);
+}
+
+int loadfmt_pg_copy_set(struct buf *b, const struct value *v, struct err *e)
+{
+	struct buf a;
+	int rc;
+
+	if (v->null)
+		return buf_adds(b, "\\N", e);
+	buf_init(&a, (size_t)2 * v->v.s.len + 64);
+	rc = loadfmt_pg_set_array(&a, v->v.s.p, v->v.s.len, e) < 0 ||
+		     add_copy_text(b, a.data ? (const char *)a.data : "", a.len,
+				   e) < 0
+		 ? -1
+		 : 0;
+	buf_release(&a);
+	return rc;
+}
+
 int loadfmt_pg_copy(struct buf *b, enum value_type t, int bool_as_int,
 		    const struct value *v, struct err *e)
 {

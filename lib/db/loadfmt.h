@@ -34,6 +34,17 @@ int loadfmt_pg_copy(struct buf *b, enum value_type t, int bool_as_int,
 		    const struct value *v, struct err *e);
 
 /*
+ * A MySQL SET's text s (len bytes: members between commas, '' for none)
+ * as PostgreSQL's text[] literal: {"a","b"}, each member double-quoted
+ * with " and \ escaped, {} for ''.  Not COPY-escaped (a DEFAULT's text).
+ */
+int loadfmt_pg_set_array(struct buf *b, const char *s, size_t len,
+			 struct err *e);
+
+/* The same as a field of COPY text (NULL as \N) */
+int loadfmt_pg_copy_set(struct buf *b, const struct value *v, struct err *e);
+
+/*
  * A field of LOAD DATA ... FIELDS TERMINATED BY '\t' ESCAPED BY '\\'
  * LINES TERMINATED BY '\n': \N for NULL; text, enum, json and bytes with
  * backslash, tab, newline, CR and NUL escaped; other types in the text

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct source *source_open(const struct uri *u, const struct source_opts *o,
 			   struct err *e)
@@ -377,6 +378,161 @@ int source_add_check(struct schema_table *t, const char *name,
 	return keep_check(t, name, f, 1, e);
 }
 
+/* an identifier as PostgreSQL prints it (bare, or "quoted" with ""
+ * doubled) at *p, equal to name: 1 with *p past it */
+static int pg_ident_is(const char **p, const char *name)
+{
+	const char *s = *p;
+	size_t n = strlen(name);
+
+	if (*s != '"') {
+		if (strncmp(s, name, n) != 0)
+			return 0;
+		for (size_t i = 0; i < n; i++)
+			if (!((name[i] >= 'a' && name[i] <= 'z') || name[i] == '_' ||
+			      (i && name[i] >= '0' && name[i] <= '9')))
+				return 0;
+		*p = s + n;
+		return 1;
+	}
+	for (s++; *name; s++, name++) {
+		if (*name == '"' && (s[0] != '"' || s[1] != '"'))
+			return 0;
+		if (*name == '"')
+			s++;
+		else if (*s != *name)
+			return 0;
+	}
+	if (*s != '"' || s[1] == '"')
+		return 0;
+	*p = s + 1;
+	return 1;
+}
+
+static int skip(const char **p, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (strncmp(*p, lit, n) != 0)
+		return 0;
+	*p += n;
+	return 1;
+}
+
+/* PostgreSQL's text of a one-dimension text[] ({a,"b c"}) as a SET's
+ * 'a,b c' in out; 0, or -1 when it is not one (NULLs, commas in a
+ * member, more dimensions) or out of memory (e set) */
+static int pg_array_as_set(const char *s, struct buf *out, struct err *e)
+{
+	if (*s++ != '{')
+		return -1;
+	if (*s == '}')
+		return s[1] ? -1 : buf_addc(out, 0, e);
+	for (;;) {
+		size_t at = out->len;
+		if (*s == '"') {
+			for (s++; *s != '"'; s++) {
+				if (*s == '\\')
+					s++;
+				if (!*s || *s == ',' ||
+				    buf_addc(out, (unsigned char)*s, e) < 0)
+					return -1;
+			}
+			s++;
+		} else {
+			for (; *s && *s != ',' && *s != '}'; s++)
+				if (*s == '"' || *s == '\\' || *s == '{' ||
+				    buf_addc(out, (unsigned char)*s, e) < 0)
+					return -1;
+			/* an unquoted NULL is no member */
+			if (out->len - at == 4 &&
+			    strncasecmp((char *)out->data + at, "null", 4) == 0)
+				return -1;
+		}
+		if (out->len == at)
+			return -1;
+		if (*s == '}')
+			return s[1] ? -1 : buf_addc(out, 0, e);
+		if (*s++ != ',' || buf_addc(out, ',', e) < 0)
+			return -1;
+	}
+}
+
+int source_set_check(struct schema_table *t, const char *def, int take,
+		     struct err *e)
+{
+	for (size_t i = 0; def && i < t->ncols; i++) {
+		struct schema_column *c = &t->cols[i];
+		const char *p = def;
+		char **m = NULL;
+		size_t n = 0;
+		int ok;
+
+		if (c->type != VALUE_TEXT || !c->source_type ||
+		    strcmp(c->source_type, "text[]") != 0 || (take && c->nset))
+			continue;
+		ok = skip(&p, "CHECK (((") && pg_ident_is(&p, c->name) &&
+		     skip(&p, " <@ ARRAY[");
+		while (ok && *p == '\'') {
+			struct buf b;
+			char **nm;
+			buf_init(&b, SCHEMA_MAX_NAME);
+			for (p++; ok; p++) {
+				if (!*p)
+					ok = 0;
+				else if (*p == '\'' && p[1] == '\'')
+					ok = buf_addc(&b, '\'', e) == 0, p++;
+				else if (*p == '\'')
+					break;
+				else
+					ok = buf_addc(&b, (unsigned char)*p, e) ==
+					     0;
+			}
+			ok = ok && b.len && !memchr(b.data, ',', b.len) &&
+			     skip(&p, "'::text") && n < SCHEMA_MAX_LABELS;
+			if (ok && (nm = realloc(m, (n + 1) * sizeof(*m)))) {
+				m = nm;
+				ok = buf_addc(&b, 0, e) == 0 &&
+				     (m[n] = strdup((char *)b.data)) != NULL;
+				n += ok;
+			} else if (ok) {
+				ok = 0;
+				err_oom(e);
+			}
+			buf_release(&b);
+			if (ok && !skip(&p, ", "))
+				break;
+		}
+		ok = ok && n && skip(&p, "]) AND (array_ndims(") &&
+		     pg_ident_is(&p, c->name) && skip(&p, ") = 1)))") && !*p;
+		if (ok && take) {
+			c->set = m;
+			c->nset = n;
+			/* a default '{a,b}' is the SET's 'a,b' */
+			if (c->def.kind == SCHEMA_DEFAULT_VALUE && c->def.text) {
+				struct buf b;
+				buf_init(&b, strlen(c->def.text) + 1);
+				if (pg_array_as_set(c->def.text, &b, e) == 0) {
+					free(c->def.text);
+					c->def.text = (char *)b.data;
+				} else {
+					buf_release(&b);
+					c->def.kind = SCHEMA_DEFAULT_EXPRESSION;
+				}
+			}
+			return e->class ? -1 : 1;
+		}
+		while (n)
+			free(m[--n]);
+		free(m);
+		if (e->class)
+			return -1;
+		if (ok)
+			return 1;
+	}
+	return 0;
+}
+
 int source_add_generated(struct schema_table *t, int dialect, struct err *e)
 {
 	char why[256];
@@ -584,6 +740,11 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 		for (size_t i = 0; t && i < t->nchecks; i++)
 			if (strcmp(t->checks[i].name, name) == 0)
 				return 0;
+		/* a SET's, carried as the column's "set" */
+		if (t && detail &&
+		    (rc = source_set_check((struct schema_table *)t, detail, 0,
+					   e)) != 0)
+			return rc < 0 ? -1 : 0;
 		if (t && detail && (rc = check_why(t, detail, &why, e)) != 0)
 			return rc;
 		if (why)

@@ -71,6 +71,16 @@ int source_add_domain_check(struct schema_table *t, size_t col,
 			    const char *name, const char *text, int dialect,
 			    struct err *e);
 
+/*
+ * Whether def, a PostgreSQL CHECK as pg_get_constraintdef prints it, is
+ * the one ferry-load --create gives a MySQL SET's text[] column of t
+ *     CHECK (((c <@ ARRAY['a'::text, ...]) AND (array_ndims(c) = 1)))
+ * 1 when it is (with take, the column's "set" members are set from it),
+ * 0 when not, -1 out of memory.
+ */
+int source_set_check(struct schema_table *t, const char *def, int take,
+		     struct err *e);
+
 /* Each generated column of t in ferry's form ("generated_form") when its
  * expression (of dialect, enum sqlexpr_dialect) means the same on every
  * engine (sqlexpr_parse_generated); else the column stays without, and

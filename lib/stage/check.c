@@ -25,6 +25,7 @@ enum check_kind {
 	CK_OUT_OF_RANGE,
 	CK_NOT_BOOL,
 	CK_ENUM_LABEL,
+	CK_SET_MEMBER,
 	CK_DUPLICATE_KEY,
 	CK_COUNT
 };
@@ -32,7 +33,8 @@ enum check_kind {
 static const char *const kind_name[CK_COUNT] = {
 	"null_not_null", "nul_byte",   "invalid_utf8",
 	"bytes_as_hex",	 "too_long",   "out_of_range",
-	"not_bool",	 "enum_label", "duplicate_key",
+	"not_bool",	 "enum_label", "set_member",
+	"duplicate_key",
 };
 
 /* a finding of one column (or of the key, for duplicates) */
@@ -67,6 +69,7 @@ struct col_check {
 	int computed; /* the target's column is generated: it computes
 		       * the value, the stream's is not sent */
 	int labels;  /* check enum labels */
+	int members; /* check a SET's members (the target's "set") */
 	struct finding f[CK_COUNT];
 };
 
@@ -240,6 +243,32 @@ static int has_label(const struct schema_column *c, const char *p, size_t len)
 		    memcmp(c->labels[k], p, len) == 0)
 			return 1;
 	return 0;
+}
+
+/* whether each member of v (between commas; '' has none) is one of c's
+ * "set": exactly, or on MySQL, ASCII letters in either case (its SETs
+ * take the members under their _ci collation) */
+static int set_members(const struct schema_column *c, const struct value *v,
+		       const struct engine *en)
+{
+	const char *p = v->v.s.p, *end = p + v->v.s.len;
+
+	while (v->v.s.len && p <= end) {
+		const char *q = memchr(p, ',', (size_t)(end - p));
+		size_t n = (size_t)((q ? q : end) - p);
+		int found = 0;
+		for (size_t k = 0; k < c->nset && !found; k++)
+			found = strlen(c->set[k]) == n &&
+				(memcmp(c->set[k], p, n) == 0 ||
+				 (en->names_nocase &&
+				  strncasecmp(c->set[k], p, n) == 0));
+		if (!found)
+			return 0;
+		if (!q)
+			break;
+		p = q + 1;
+	}
+	return 1;
 }
 
 static void finding_release(struct finding *f)
@@ -663,6 +692,7 @@ static void begin_value_checks(struct table_check *tc, struct col_check *c,
 	c->labels =
 	    tc->tt && (tcol->type == VALUE_ENUM || tcol->type == VALUE_TEXT) &&
 	    tcol->nlabels && (sc->type == VALUE_TEXT || sc->type == VALUE_ENUM);
+	c->members = tcol->nset && sc->type == VALUE_TEXT;
 }
 
 /* whether the target computes column i (target column tcol) itself, as
@@ -851,6 +881,8 @@ static int check_row(struct table_check *tc, const struct check_opts *o,
 		} else if (c->labels &&
 			   !has_label(c->tc, v->v.s.p, v->v.s.len)) {
 			k = CK_ENUM_LABEL;
+		} else if (c->members && !set_members(c->tc, v, tc->en)) {
+			k = CK_SET_MEMBER;
 		}
 		if (k < 0 && !v->null && c->max_len >= 0) {
 			uint64_t n = c->len_bytes || st == VALUE_BYTES
@@ -899,6 +931,9 @@ static const char *detail_of(const struct col_check *c, int k,
 			     ? " (stored, but a bool to ferry: refused on "
 			       "the way out)"
 			     : "");
+		return buf;
+	case CK_SET_MEMBER:
+		snprintf(buf, sz, "a member the SET (%s) does not have", tt);
 		return buf;
 	case CK_ENUM_LABEL:
 		if (c->tc && c->tc->type == VALUE_TEXT)

@@ -18,6 +18,9 @@ void schema_column_release(struct schema_column *c)
 	for (size_t k = 0; k < c->nlabels; k++)
 		free(c->labels[k]);
 	free(c->labels);
+	for (size_t k = 0; k < c->nset; k++)
+		free(c->set[k]);
+	free(c->set);
 	free(c->refused);
 	free(c->def.text);
 	free(c->on_update.text);
@@ -317,8 +320,8 @@ static int column_copy(struct schema_column *d, const struct schema_column *c,
 {
 	*d = *c;
 	d->name = d->source_type = d->refused = NULL;
-	d->labels = NULL;
-	d->nlabels = 0;
+	d->labels = d->set = NULL;
+	d->nlabels = d->nset = 0;
 	d->def.text = d->on_update.text = d->generated = d->collation = NULL;
 	d->generated_form = NULL;
 	if (c->collation && !(d->collation = strdup(c->collation)))
@@ -339,6 +342,11 @@ static int column_copy(struct schema_column *d, const struct schema_column *c,
 		goto oom;
 	for (; d->nlabels < c->nlabels; d->nlabels++)
 		if (!(d->labels[d->nlabels] = strdup(c->labels[d->nlabels])))
+			goto oom;
+	if (c->nset && !(d->set = calloc(c->nset, sizeof(char *))))
+		goto oom;
+	for (; d->nset < c->nset; d->nset++)
+		if (!(d->set[d->nset] = strdup(c->set[d->nset])))
 			goto oom;
 	return 0;
 oom:
@@ -637,6 +645,38 @@ static int parse_generated(const struct json_node *j, struct schema_column *c,
 	return (c->generated = xstrdup(x->str, e)) ? 0 : -1;
 }
 
+/* member m (named what) of column c: an array of UTF-8 strings, into
+ * *out (n of them) */
+static int parse_labels(const struct json_node *m, const char *what,
+			const struct schema_column *c, char ***out, size_t *n,
+			struct err *e)
+{
+	if (!is(m, JSON_ARRAY))
+		return err_set(e, ERR_STREAM, "column %s: \"%s\" must be an array",
+			       c->name, what);
+	if (m->n > SCHEMA_MAX_LABELS)
+		return err_set(e, ERR_STREAM, "column %s: more than %d %s",
+			       c->name, SCHEMA_MAX_LABELS,
+			       strcmp(what, "set") ? "enum labels"
+						   : "set members");
+	if (!(*out = calloc(m->n + 1, sizeof(**out))))
+		return err_oom(e);
+	for (size_t k = 0; k < m->n; k++) {
+		const struct json_node *l = &m->kids[k];
+		if (!is(l, JSON_STRING) || !utf8_valid(l->str, strlen(l->str)))
+			return err_set(e, ERR_STREAM,
+				       "column %s: %s %zu must be a UTF-8 "
+				       "string",
+				       c->name,
+				       strcmp(what, "set") ? "label" : "set member",
+				       k + 1);
+		if (!((*out)[k] = xstrdup(l->str, e)))
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
 static int parse_column(const struct json_node *j, struct schema_column *c,
 			size_t idx, struct err *e)
 {
@@ -713,36 +753,35 @@ static int parse_column(const struct json_node *j, struct schema_column *c,
 	}
 	m = json_get(j, "labels");
 	if (m && !is(m, JSON_NULL)) {
-		int n;
-		if (!is(m, JSON_ARRAY))
-			return err_set(e, ERR_STREAM,
-				       "column %s: \"labels\" must be an array",
-				       c->name);
-		n = (int)m->n;
-		if (n > SCHEMA_MAX_LABELS)
-			return err_set(e, ERR_STREAM,
-				       "column %s: more than %d enum labels",
-				       c->name, SCHEMA_MAX_LABELS);
-		if (n > 0 && c->type != VALUE_ENUM)
+		if (m->n > 0 && c->type != VALUE_ENUM)
 			return err_set(
 			    e, ERR_STREAM,
 			    "column %s: labels on a column of type %s", c->name,
 			    value_type_name(c->type));
-		c->labels = calloc((size_t)n + 1, sizeof(*c->labels));
-		if (!c->labels)
-			return err_oom(e);
-		for (int k = 0; k < n; k++) {
-			const struct json_node *l = &m->kids[k];
-			if (!is(l, JSON_STRING) ||
-			    !utf8_valid(l->str, strlen(l->str)))
-				return err_set(
-				    e, ERR_STREAM,
-				    "column %s: label %d must be a UTF-8 string",
-				    c->name, k + 1);
-			if (!(c->labels[k] = xstrdup(l->str, e)))
-				return -1;
-			c->nlabels++;
-		}
+		if (parse_labels(m, "labels", c, &c->labels, &c->nlabels, e) <
+		    0)
+			return -1;
+	}
+	m = json_get(j, "set");
+	if (m && !is(m, JSON_NULL)) {
+		if (c->type != VALUE_TEXT)
+			return err_set(e, ERR_STREAM,
+				       "column %s: \"set\" on a column of type "
+				       "%s",
+				       c->name, value_type_name(c->type));
+		if (parse_labels(m, "set", c, &c->set, &c->nset, e) < 0)
+			return -1;
+		/* a member is what lies between commas */
+		for (size_t k = 0; k < c->nset; k++)
+			if (!c->set[k][0] || strchr(c->set[k], ','))
+				return err_set(e, ERR_STREAM,
+					       "column %s: set member %zu "
+					       "is empty or holds a comma",
+					       c->name, k + 1);
+		if (!c->nset)
+			return err_set(e, ERR_STREAM,
+				       "column %s: \"set\" without members",
+				       c->name);
 	}
 	return 0;
 }
@@ -1397,6 +1436,16 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 				goto oom;
 			for (size_t k = 0; k < c->nlabels; k++) {
 				cJSON *ls = cJSON_CreateString(c->labels[k]);
+				if (!ls || !cJSON_AddItemToArray(l, ls))
+					goto oom;
+			}
+		}
+		if (c->nset) {
+			cJSON *l = cJSON_AddArrayToObject(cj, "set");
+			if (!l)
+				goto oom;
+			for (size_t k = 0; k < c->nset; k++) {
+				cJSON *ls = cJSON_CreateString(c->set[k]);
 				if (!ls || !cJSON_AddItemToArray(l, ls))
 					goto oom;
 			}

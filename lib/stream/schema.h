@@ -29,6 +29,10 @@
  *   "collation": "utf8mb4_general_ci"   a MySQL source's text collation
  *   "unsigned": true                    (1.3) a number the source keeps
  *                                       >= 0: UNSIGNED, CHECK (c >= 0)
+ *   "set": ["a", "b"]                   (1.5) a text column holding a
+ *                                       MySQL SET of these labels, its
+ *                                       values 'a,b' (a PostgreSQL text[]
+ *                                       limited to them reads the same)
  *   "generated": {"expression": "`b` + 1", "stored": false,
  *                 "form": "(\"b\" + 1)"}
  *                                       a generated column, the source's
@@ -118,6 +122,9 @@ struct schema_column {
 	int64_t scale;	   /* -1 when unknown */
 	char **labels;	   /* enum labels, nlabels of them */
 	size_t nlabels;
+	char **set;  /* (1.5) a text column holding a MySQL SET of these
+		      * labels, nset of them, as 'a,b' */
+	size_t nset;
 	/* a source's column that no stream type can carry: why, or NULL.
 	 * Not part of the stream; a writer refuses such a column. */
 	char *refused;

@@ -626,7 +626,8 @@ static int plan_checks(const struct table_spec *t, const struct table_spec *all,
 }
 
 /* The generated columns of j (output column i is input column from[i])
- * follow theirs as plan_checks does the checks; one the spec changes
+ * follow theirs as plan_checks does the checks (and a SET the spec
+ * changes loses its members); one the spec changes
  * itself, or that reads a column the spec drops or changes, becomes a
  * plain column holding the stream's values (named in dropped). */
 static int plan_generated(const struct table_spec *t,
@@ -651,10 +652,17 @@ static int plan_generated(const struct table_spec *t,
 		char detail[SCHEMA_MAX_NAME + 200];
 		int r;
 
-		if (!col->generated)
-			continue;
 		if (!op)
 			op = spec_find_col(all, col->name);
+		/* a SET whose values the spec changes is plain text */
+		if (col->nset && op_changes(op)) {
+			rc = schema_objects_add(
+			    dropped, "set", in->name, col->name,
+			    "made plain text (the spec changes its values)", e);
+			cJSON_DeleteItemFromObjectCaseSensitive(cj, "set");
+		}
+		if (!col->generated || rc < 0)
+			continue;
 		if (op_changes(op))
 			r = 1, gone = col->name;
 		else

@@ -21,7 +21,8 @@
  *   - every bare word is one of a fixed list of keywords and type names;
  *   - operators only inside CHECK (...), a generated column's AS (...)
  *     or after WHERE, where sqlexpr wrote them;
- *   - string literals only in a label list, "IN (...)" or "ENUM (...)",
+ *   - string literals only in a label list, "IN (...)", "ENUM (...)" or
+ *     MySQL's "SET (...)" (a label or a SET's member),
  *     each unquoting to an enum label of the table, or as one DEFAULT
  *     (MySQL: also "DEFAULT (...)" and X'hex'), whose quoting the
  *     tokenizer proves keeps it one literal.
@@ -72,7 +73,9 @@ static const char *const pg_words[] = {
 	"lower", "upper", "char_length", "octet_length", "trim", "abs",
 	"coalesce",
 	/* generated columns */
-	"STORED", NULL
+	"STORED",
+	/* a SET's text[] */
+	"ARRAY", "array_ndims", NULL
 };
 
 static const char *const my_words[] = { "CREATE",
@@ -275,10 +278,14 @@ static int known_label(const struct ddl_check *c)
 {
 	const struct schema_table *t = c->t;
 
-	for (size_t i = 0; i < t->ncols; i++)
+	for (size_t i = 0; i < t->ncols; i++) {
 		for (size_t k = 0; k < t->cols[i].nlabels; k++)
 			if (eqs(&c->tok, t->cols[i].labels[k]))
 				return 1;
+		for (size_t k = 0; k < t->cols[i].nset; k++)
+			if (eqs(&c->tok, t->cols[i].set[k]))
+				return 1;
+	}
 	return 0;
 }
 
@@ -459,7 +466,9 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 			/* MySQL's DEFAULT ('...') keeps the one literal */
 			dflt = dflt && engine == DDL_MYSQL;
 			if ((lastn == 2 && memcmp(last, "IN", 2) == 0) ||
-			    (lastn == 4 && memcmp(last, "ENUM", 4) == 0)) {
+			    (lastn == 4 && memcmp(last, "ENUM", 4) == 0) ||
+			    (lastn == 3 && memcmp(last, "SET", 3) == 0 &&
+			     engine == DDL_MYSQL)) {
 				labels = 1;
 				labels_depth = depth;
 			}
@@ -474,6 +483,11 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 			if (expr && expr_depth && depth < expr_depth)
 				expr = 0;
 			i++;
+		} else if (expr && engine == DDL_PG &&
+			   ((ch == '@' && i && s[i - 1] == '<') ||
+			    (ch == ':' && i + 1 < c.len && s[i + 1] == ':'))) {
+			/* a SET's <@ and its ::text */
+			i += ch == ':' ? 2 : 1;
 		} else if (expr && strchr("+-*%|<>=", ch)) {
 			/* an operator of sqlexpr's; never a comment */
 			if (ch == '-' && i + 1 < c.len && s[i + 1] == '-')

@@ -771,6 +771,20 @@ static int enum_fits(const struct schema_column *c)
 	return c->nlabels > 0;
 }
 
+/* a SET's members as MySQL holds them: up to 64, none ending in a space
+ * (MySQL strips it), none over 255 characters */
+static int set_fits(const struct schema_column *c)
+{
+	if (!c->nset || c->nset > 64)
+		return 0;
+	for (size_t i = 0; i < c->nset; i++) {
+		size_t n = strlen(c->set[i]);
+		if (c->set[i][n - 1] == ' ' || utf8_chars(c->set[i], n) > 255)
+			return 0;
+	}
+	return 1;
+}
+
 /* a MySQL collation name ferry writes into DDL: letters, digits, _ */
 static int coll_word(const char *s)
 {
@@ -868,6 +882,16 @@ static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 		}
 		return c->nonnegative ? buf_adds(b, " UNSIGNED", e) : 0;
 	case VALUE_TEXT:
+		if (set_fits(c)) {
+			if (buf_adds(b, "SET(", e) < 0)
+				return -1;
+			for (size_t i = 0; i < c->nset; i++)
+				if ((i && buf_adds(b, ", ", e) < 0) ||
+				    quote_literal(b, c->set[i], e) < 0)
+					return -1;
+			return buf_addc(b, ')', e) < 0 ? -1
+						       : add_text_cs(b, coll, e);
+		}
 		if (key && (n < 0 || n > 16383))
 			n = MY_KEY_CHARS;
 		if (n >= 0 && n <= 16383 &&

@@ -146,8 +146,8 @@ static int64_t num_or_neg(const char *s)
 	return v;
 }
 
-/* enum('a','b''c') -> labels a, b'c */
-static int parse_enum_labels(struct schema_column *c, const char *ct,
+/* enum('a','b''c') (or set(...)) -> labels a, b'c into *out, *n */
+static int parse_enum_labels(char ***out, size_t *n, const char *ct,
 			     struct err *e)
 {
 	const char *p = strchr(ct, '(');
@@ -180,21 +180,20 @@ static int parse_enum_labels(struct schema_column *c, const char *ct,
 				goto fail;
 		}
 		p++;
-		if (c->nlabels + 1 >= cap) {
+		if (*n + 1 >= cap) {
 			cap = cap ? cap * 2 : 8;
-			nl = realloc(c->labels, cap * sizeof(*nl));
+			nl = realloc(*out, cap * sizeof(*nl));
 			if (!nl) {
 				err_oom(e);
 				goto fail;
 			}
-			c->labels = nl;
+			*out = nl;
 		}
-		if (!(c->labels[c->nlabels] =
-			  strdup(lab.data ? (char *)lab.data : ""))) {
+		if (!((*out)[*n] = strdup(lab.data ? (char *)lab.data : ""))) {
 			err_oom(e);
 			goto fail;
 		}
-		c->nlabels++;
+		(*n)++;
 		if (*p == ',')
 			p++;
 	}
@@ -269,6 +268,20 @@ static int add_column(void *ctx, char **v, size_t *lens, struct err *e)
 		   strcmp(dt, "inet4") == 0 || strcmp(dt, "inet6") == 0) {
 		c->type = VALUE_TEXT;
 		c->length = num_or_neg(v[4]);
+		/* a SET: its members, which a target keeps values to */
+		if (strcmp(dt, "set") == 0 &&
+		    parse_enum_labels(&c->set, &c->nset, ct, e) < 0)
+			return err_prefix(e, "column %s", c->name);
+		for (size_t k = 0; k < c->nset; k++)
+			if (!c->set[k][0] || strchr(c->set[k], ',')) {
+				/* not a set of members a stream names:
+				 * plain text */
+				for (k = 0; k < c->nset; k++)
+					free(c->set[k]);
+				free(c->set);
+				c->set = NULL;
+				c->nset = 0;
+			}
 		for (size_t i = 0; i < d->njson; i++)
 			if (strcmp(d->json_cols[i], c->name) == 0)
 				c->type = VALUE_JSON;
@@ -282,7 +295,7 @@ static int add_column(void *ctx, char **v, size_t *lens, struct err *e)
 		c->length = num_or_neg(v[4]);
 	} else if (strcmp(dt, "enum") == 0) {
 		c->type = VALUE_ENUM;
-		if (parse_enum_labels(c, ct, e) < 0)
+		if (parse_enum_labels(&c->labels, &c->nlabels, ct, e) < 0)
 			return err_prefix(e, "column %s", c->name);
 	} else if (strcmp(dt, "date") == 0) {
 		c->type = VALUE_DATE;

@@ -368,6 +368,8 @@ static int column_type(const struct schema_table *t,
 					c->precision, c->scale);
 		return buf_adds(b, "numeric", e);
 	case VALUE_TEXT:
+		if (c->nset) /* a SET: its members, one each */
+			return buf_adds(b, "text[]", e);
 		if (pg && *st)
 			return pg_own_type(c, b, e); /* PG -> PG */
 		if ((starts(st, "varchar") || starts(st, "char")) &&
@@ -402,6 +404,31 @@ static int add_labels(const struct schema_column *c, struct buf *q,
 					 e) < 0)
 			return -1;
 	return 0;
+}
+
+/*
+ * A SET's text[] takes its members only, one dimension, as PostgreSQL
+ * prints it back (a PostgreSQL source knows the column by it):
+ *   CHECK ((("c" <@ ARRAY['a'::text, 'b'::text]) AND (array_ndims("c") = 1)))
+ */
+static int set_check(const struct schema_column *c, const char *nm,
+		     struct buf *q, struct err *e)
+{
+	if (buf_adds(q, " CHECK (((", e) < 0 ||
+	    pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
+	    buf_adds(q, " <@ ARRAY[", e) < 0)
+		return -1;
+	for (size_t k = 0; k < c->nset; k++)
+		if ((k && buf_adds(q, ", ", e) < 0) ||
+		    pgutil_quote_literal(q, c->set[k], strlen(c->set[k]), e) <
+			0 ||
+		    buf_adds(q, "::text", e) < 0)
+			return -1;
+	return buf_adds(q, "]) AND (array_ndims(", e) < 0 ||
+		       pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
+		       buf_adds(q, ") = 1)))", e) < 0
+		   ? -1
+		   : 0;
 }
 
 int sink_pg_ddl_enum(const struct schema_table *t,
@@ -442,6 +469,9 @@ static int default_literal(const struct schema_column *c, const char *d,
 			rc = 0;
 			goto out;
 		}
+	} else if (c->nset) {
+		if (loadfmt_pg_set_array(&txt, d, strlen(d), e) < 0)
+			goto out;
 	} else if (buf_adds(&txt, d, e) < 0) {
 		goto out;
 	}
@@ -553,7 +583,8 @@ const char *sink_pg_ci_collation(const struct schema_column *c)
 {
 	size_t n = c->collation ? strlen(c->collation) : 0;
 
-	if (c->type != VALUE_TEXT || n < 4 ||
+	/* a SET's members are its labels exactly */
+	if (c->type != VALUE_TEXT || n < 4 || c->nset ||
 	    strcmp(c->collation + n - 3, "_ci") != 0)
 		return NULL;
 	/* MySQL's _ci collations ignore accents too, but _as_ci ones */
@@ -892,6 +923,8 @@ int sink_pg_ddl_table(const struct schema_table *t,
 		     pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
 		     buf_adds(q, " IN (", e) < 0 || add_labels(c, q, e) < 0 ||
 		     buf_adds(q, "))", e) < 0))
+			return -1;
+		if (c->nset && set_check(c, nm, q, e) < 0)
 			return -1;
 	}
 	if (table_checks(t, pn, flags, q, notes, e) < 0)

@@ -80,6 +80,8 @@ struct pg_sink {
 	unsigned char *gen;   /* per column: the target's is generated: it
 			       * computes the value, which is not sent */
 	size_t ngen;
+	unsigned char *as_set; /* per column: a SET's 'a,b' into a text[]
+				* column, written {"a","b"} */
 	int binary;	      /* this table's COPY is binary */
 	int in_copy;
 	int in_tx;
@@ -343,6 +345,11 @@ static int check_columns(struct pg_sink *p, const struct schema_table *t,
 				found = 1;
 				p->gen[i] = *PQgetvalue(r, k, 3) == 't';
 				p->ngen += p->gen[i];
+				p->as_set[i] =
+				    t->cols[i].nset &&
+				    (strcmp(PQgetvalue(r, k, 1), "_text") == 0 ||
+				     strcmp(PQgetvalue(r, k, 1), "_varchar") ==
+					 0);
 				p->as_int[i] =
 				    t->cols[i].type == VALUE_BOOL &&
 				    strcmp(PQgetvalue(r, k, 1), "bool") != 0;
@@ -978,11 +985,13 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	free(p->as_int);
 	free(p->bkind);
 	free(p->gen);
-	p->bkind = p->gen = NULL;
+	free(p->as_set);
+	p->bkind = p->gen = p->as_set = NULL;
 	p->ngen = 0;
 	if (!(p->as_int = calloc(t->ncols, sizeof(*p->as_int))) ||
 	    !(p->bkind = calloc(t->ncols + 1, 1)) ||
-	    !(p->gen = calloc(t->ncols + 1, 1)))
+	    !(p->gen = calloc(t->ncols + 1, 1)) ||
+	    !(p->as_set = calloc(t->ncols + 1, 1)))
 		return err_oom(e);
 	/* the catalog's names: schema and table, fitted (pgname.h) */
 	free(p->tschema);
@@ -1086,7 +1095,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	p->binary = !(getenv("FERRY_PG_COPY") &&
 		      strcmp(getenv("FERRY_PG_COPY"), "text") == 0);
 	for (size_t i = 0; i < t->ncols; i++)
-		if (p->bkind[i] == PGB_NONE && !p->gen[i])
+		if ((p->bkind[i] == PGB_NONE || p->as_set[i]) && !p->gen[i])
 			p->binary = 0;
 	return start_copy(p, e);
 }
@@ -1137,6 +1146,8 @@ static int add_value(struct pg_sink *p, size_t i, const struct value *v,
 	if (t == VALUE_BYTES && !v->null && v->v.s.len > PG_COPY_CHUNK / 2)
 		return add_copy_hex(p, (const unsigned char *)v->v.s.p,
 				    v->v.s.len, e);
+	if (p->as_set[i])
+		return loadfmt_pg_copy_set(&p->copy, v, e);
 	return loadfmt_pg_copy(&p->copy, t, p->as_int[i], v, e);
 }
 
@@ -1409,6 +1420,7 @@ static void pg_close(struct sink *s)
 	free(p->ttable);
 	free(p->bkind);
 	free(p->gen);
+	free(p->as_set);
 	pgname_table_release(&p->pn);
 	pgname_run_release(&p->run);
 	buf_release(&p->name);

@@ -527,8 +527,12 @@ static int describe_checks(struct pg_source *p, const char *const *vals,
 	if (!r)
 		return -1;
 	for (int i = 0; i < PQntuples(r) && rc == 0; i++)
-		rc = source_add_check(t, PQgetvalue(r, i, 0),
-				      PQgetvalue(r, i, 1), SQLEXPR_PG, e);
+		if ((rc = source_set_check(t, PQgetvalue(r, i, 1), 1, e)) == 0)
+			rc = source_add_check(t, PQgetvalue(r, i, 0),
+					      PQgetvalue(r, i, 1), SQLEXPR_PG,
+					      e);
+		else if (rc > 0)
+			rc = 0; /* the column's "set" */
 	PQclear(r);
 	if (rc < 0)
 		return -1;
@@ -843,9 +847,13 @@ static int pg_open_rows(struct source *s, const struct source_query *q,
 	for (size_t i = 0; i < t->ncols; i++) {
 		const char *n = t->cols[i].name;
 		p->dec[i] = decoder_for(&t->cols[i]);
+		/* a SET's members as MySQL writes them: a,b */
+		int set = t->cols[i].nset > 0;
 		if ((i && buf_adds(&p->sql, ", ", e) < 0) ||
+		    (set && buf_adds(&p->sql, "array_to_string(", e) < 0) ||
 		    pgutil_quote_ident(&p->sql, n, strlen(n), e) < 0 ||
-		    (needs_cast(&t->cols[i]) &&
+		    (set && buf_adds(&p->sql, ", ',')", e) < 0) ||
+		    (!set && needs_cast(&t->cols[i]) &&
 		     buf_adds(&p->sql, "::text", e) < 0))
 			return -1;
 	}
