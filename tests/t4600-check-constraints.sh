@@ -285,4 +285,27 @@ test_expect_success 'a PostgreSQL domain: its base type, its NOT NULL and CHECKs
 	my_in "${TEST_DB}_back" -e "INSERT INTO films VALUES (3, 2000, NULL, '"'"'x'"'"')"
 '
 
+cat >fk.sql <<'EOF'
+CREATE TABLE owners (id int PRIMARY KEY);
+CREATE TABLE pets (id int PRIMARY KEY,
+  owner_id int NOT NULL CHECK (owner_id >= 1 AND owner_id <= 65535),
+  keeper_id int CHECK (keeper_id <= 100) REFERENCES owners (id),
+  CONSTRAINT pets_owner_fk FOREIGN KEY (owner_id) REFERENCES owners (id) ON UPDATE CASCADE);
+INSERT INTO owners VALUES (1), (2);
+INSERT INTO pets VALUES (10, 1, 2);
+EOF
+
+test_expect_success 'PostgreSQL -> MariaDB: a CHECK on a column a cascading key sets gives way to the key' '
+	pg_sql <fk.sql &&
+	ferry-extract "$PG_URI" -t owners -t pets -o fk.ferry &&
+	ferry-load "$MY_BACK" --create <fk.ferry 2>err &&
+	test_grep "check pets_owner_id_check: not made: it reads column owner_id, which foreign key pets_owner_fk sets (ON UPDATE CASCADE), and MariaDB refuses the key of a column a CHECK reads" err &&
+	! grep "foreign key .* not made" err &&
+	my_in "${TEST_DB}_back" -e "SELECT CONSTRAINT_NAME FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = '"'"'pets'"'"'" >got &&
+	echo pets_keeper_id_check >expect && test_cmp expect got &&
+	my_in "${TEST_DB}_back" -e "UPDATE owners SET id = 5 WHERE id = 1; SELECT owner_id FROM pets" >got &&
+	echo 5 >expect && test_cmp expect got &&
+	test_must_fail my_in "${TEST_DB}_back" -e "UPDATE pets SET keeper_id = 101"
+'
+
 test_done

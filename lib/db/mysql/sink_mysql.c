@@ -1236,6 +1236,76 @@ static int check_reads(const struct schema_table *t, size_t k, size_t col,
 	return rc;
 }
 
+/* the action of foreign key f that sets its columns (ON UPDATE CASCADE,
+ * SET NULL, SET DEFAULT; ON DELETE SET NULL, SET DEFAULT), or NULL */
+static const char *fk_sets(const struct schema_fkey *f)
+{
+	if (f->on_update == SCHEMA_FK_CASCADE)
+		return "ON UPDATE CASCADE";
+	if (f->on_update == SCHEMA_FK_SET_NULL)
+		return "ON UPDATE SET NULL";
+	if (f->on_update == SCHEMA_FK_SET_DEFAULT)
+		return "ON UPDATE SET DEFAULT";
+	if (f->on_delete == SCHEMA_FK_SET_NULL)
+		return "ON DELETE SET NULL";
+	if (f->on_delete == SCHEMA_FK_SET_DEFAULT)
+		return "ON DELETE SET DEFAULT";
+	return NULL;
+}
+
+/* 1 when CHECK k of t may not be made (noted), as it reads the
+ * AUTO_INCREMENT column a or a column that a foreign key of t sets
+ * (MariaDB refuses the key then: the key is kept, the check named);
+ * 0 when it may; -1 out of memory */
+static int check_blocked(const struct schema_table *t, size_t k, int a,
+			 struct create_notes *notes, struct err *e)
+{
+	const char *nm = t->checks[k].name;
+	char qn[160], qc[160], qf[160];
+	int rc;
+
+	err_quote(qn, sizeof(qn), nm, strlen(nm), 120);
+	if (a >= 0 && (rc = check_reads(t, k, (size_t)a, e)) != 0)
+		return rc < 0 || create_notes_add(
+				     notes, e,
+				     "check %s: not made: it reads column %s, "
+				     "which is AUTO_INCREMENT here, and MySQL "
+				     "allows no CHECK on such a column",
+				     qn,
+				     err_quote(qc, sizeof(qc), t->cols[a].name,
+					       strlen(t->cols[a].name), 120)) <
+				     0
+			   ? -1
+			   : 1;
+	for (size_t f = 0; f < t->nfkeys; f++) {
+		const struct schema_fkey *fk = &t->fkeys[f];
+		const char *act = fk_sets(fk);
+		for (size_t c = 0; act && c < fk->ncols; c++) {
+			const char *cn = t->cols[fk->cols[c]].name;
+			if ((rc = check_reads(t, k, fk->cols[c], e)) == 0)
+				continue;
+			return rc < 0 ||
+					   create_notes_add(
+					       notes, e,
+					       "check %s: not made: it reads "
+					       "column %s, which foreign key "
+					       "%s sets (%s), and MariaDB "
+					       "refuses the key of a column a "
+					       "CHECK reads",
+					       qn,
+					       err_quote(qc, sizeof(qc), cn,
+							 strlen(cn), 120),
+					       err_quote(qf, sizeof(qf),
+							 fk->name,
+							 strlen(fk->name), 120),
+					       act) < 0
+				   ? -1
+				   : 1;
+		}
+	}
+	return 0;
+}
+
 int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 			 int indexes, const struct my_ddl_target *tg,
 			 struct buf *q, struct create_notes *notes,
@@ -1352,18 +1422,10 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 		const char *nm = t->checks[k].name;
 		size_t at = q->len;
 		int rc;
-		/* MySQL refuses a CHECK on an AUTO_INCREMENT column */
-		if (a >= 0 && (rc = check_reads(t, k, (size_t)a, e)) != 0) {
-			char qn[160], qc[160];
-			if (rc < 0 ||
-			    create_notes_add(
-				notes, e,
-				"check %s: not made: it reads column %s, "
-				"which is AUTO_INCREMENT here, and MySQL "
-				"allows no CHECK on such a column",
-				err_quote(qn, sizeof(qn), nm, strlen(nm), 120),
-				err_quote(qc, sizeof(qc), t->cols[a].name,
-					  strlen(t->cols[a].name), 120)) < 0)
+		/* MySQL refuses a CHECK on an AUTO_INCREMENT column, and
+		 * MariaDB one on a column a foreign key sets */
+		if ((rc = check_blocked(t, k, a, notes, e)) != 0) {
+			if (rc < 0)
 				return -1;
 			continue;
 		}
