@@ -33,6 +33,11 @@ test_expect_success 'setup' '
 
 test_expect_success 'PostgreSQL -> PostgreSQL: an INSERT without id takes the next number' '
 	ferry-extract "$PG_URI" --all-tables -o all.ferry &&
+	ferry-load "$TO" --check --create <all.ferry >check.out &&
+	! grep "default the expression nextval" check.out &&
+	ferry-extract "$PG_URI" -t actor -o one.ferry &&
+	ferry-load "$TO" --check --create <one.ferry >check.out &&
+	test_grep "column id: default the expression nextval(" check.out &&
 	ferry-load "$TO" --create <all.ferry 2>err &&
 	! grep "default the expression nextval" err &&
 	test_grep "sequences: 2 made" err &&

@@ -77,11 +77,12 @@ void engine_names_release(const struct engine *en, struct engine_names *n)
 
 int engine_create_refusal(const struct engine *en, const struct schema_table *t,
 			  const struct engine_names *n, unsigned flags,
+			  const struct schema_objects *seqs,
 			  struct create_notes *notes, struct err *why)
 {
 	if (!en->impl->create_refusal)
 		return 0;
-	return en->impl->create_refusal(t, n, flags, notes, why);
+	return en->impl->create_refusal(t, n, flags, seqs, notes, why);
 }
 
 int create_notes_add(struct create_notes *cn, struct err *e, const char *fmt,

@@ -22,6 +22,8 @@
 #include "db/uri.h"
 #include "stream/schema.h"
 
+struct schema_objects; /* stream/objects.h */
+
 /*
  * The names a load gives one stream table in the target.  Filled by
  * engine_names(), freed by engine_names_release().
@@ -137,7 +139,9 @@ int create_generated(const struct schema_table *t, size_t i, int dialect,
 
 /*
  * Whether ferry-load --create would make stream table t under names n:
- * 0 when it would, its notes (above) added to notes when not NULL; -1
+ * 0 when it would, its notes (above) added to notes when not NULL (seqs:
+ * the stream's objects, whose free sequences a load makes first, or
+ * NULL); -1
  * with why set: ERR_STREAM "column c: ..." naming a column whose type it
  * refuses, else (out of memory) another class.
  */
@@ -145,6 +149,7 @@ int create_generated(const struct schema_table *t, size_t i, int dialect,
 #define ENGINE_CREATE_ENUM_CHECK 2     /* --enum-types check */
 int engine_create_refusal(const struct engine *en, const struct schema_table *t,
 			  const struct engine_names *n, unsigned flags,
+			  const struct schema_objects *seqs,
 			  struct create_notes *notes, struct err *why);
 
 #endif

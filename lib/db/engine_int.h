@@ -25,6 +25,7 @@ struct engine_impl {
 	/* NULL: --create makes every table */
 	int (*create_refusal)(const struct schema_table *t,
 			      const struct engine_names *n, unsigned flags,
+			      const struct schema_objects *seqs,
 			      struct create_notes *notes, struct err *why);
 };
 

@@ -84,6 +84,9 @@ struct table_check {
 	/* the names the target holds for the stream's (PostgreSQL's for
 	 * those over 63 bytes), borrowed */
 	const struct engine_names *names;
+	/* the stream's objects so far: its free sequences, which a load
+	 * makes before the tables whose defaults take their nextval */
+	const struct schema_objects *objects;
 	struct col_check *cc;
 	/* duplicates */
 	size_t *key; /* stream column indexes of the key */
@@ -616,7 +619,7 @@ static int begin_missing(struct table_check *tc, const struct check_opts *o,
 		tc->en, tc->t, tc->names,
 		(o->case_sensitive ? ENGINE_CREATE_CASE_SENSITIVE : 0) |
 		    (o->enum_check ? ENGINE_CREATE_ENUM_CHECK : 0),
-		&cn, &why) == 0) {
+		tc->objects, &cn, &why) == 0) {
 		int rc = 0;
 		for (size_t i = 0; i < cn.n && rc == 0; i++)
 			rc = add_note(notes, e, "%s", cn.msg[i]);
@@ -1352,6 +1355,7 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 			progress_table(o->progress);
 		table_release(&tc);
 		tc.near = exists ? NULL : held_near(&held, tname);
+		tc.objects = stream_reader_objects(r);
 		if (table_begin(&tc, src, o, en, t, tname, &nm, exists, jt,
 				&fails, e) < 0 ||
 		    note_names(jt, en, &nm, why, nwhy, exists, &fails, e) < 0) {

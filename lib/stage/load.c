@@ -702,7 +702,7 @@ static int preflight_create(const struct uri *u, const struct load_opts *o,
 				w = why[0];
 			else if (!load_held(nm.table, &held) &&
 				 engine_create_refusal(en, t, &nm, flags, NULL,
-						       &w) == 0)
+						       NULL, &w) == 0)
 				err_init(&w);
 		}
 		if (w.class == ERR_STREAM)

@@ -5,6 +5,7 @@
 /* --create makes every type; what it makes otherwise, into notes */
 static int create_refusal(const struct schema_table *t,
 			  const struct engine_names *n, unsigned flags,
+			  const struct schema_objects *seqs,
 			  struct create_notes *notes, struct err *why)
 {
 	struct buf ddl;
@@ -12,6 +13,7 @@ static int create_refusal(const struct schema_table *t,
 	int rc;
 
 	(void)flags;
+	(void)seqs; /* MySQL has no sequences ferry makes */
 	buf_init(&ddl, 1u << 24);
 	rc = sink_mysql_ddl_table(t, n->table ? n->table : t->name, 1, &tg,
 				  &ddl, notes, why);

@@ -91,18 +91,23 @@ out:
 
 static int create_refusal(const struct schema_table *t,
 			  const struct engine_names *n, unsigned flags,
+			  const struct schema_objects *seqs,
 			  struct create_notes *notes, struct err *why)
 {
-	const struct pgname_table *pn = n->impl;
+	const struct pgname_table *given = n->impl;
+	struct pgname_table pn;
 	struct buf ddl;
 	int rc;
 
 	/* names that collide are reported already */
-	if (!pn || !pn->table)
+	if (!given || !given->table)
 		return 0;
+	/* the free sequences a load makes first: their nextval defaults */
+	pn = *given;
+	pn.sequences = seqs;
 	buf_init(&ddl, 1u << 24);
 	rc = sink_pg_ddl_table(
-	    t, pn,
+	    t, &pn,
 	    (flags & ENGINE_CREATE_CASE_SENSITIVE ? 0 : PG_DDL_CI) |
 		(flags & ENGINE_CREATE_ENUM_CHECK ? PG_DDL_ENUM_CHECK : 0),
 	    &ddl, notes, why);
