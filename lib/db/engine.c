@@ -75,6 +75,12 @@ void engine_names_release(const struct engine *en, struct engine_names *n)
 	memset(n, 0, sizeof(*n));
 }
 
+long engine_create_max_len(const struct engine *en,
+			   const struct schema_table *t, size_t i)
+{
+	return en->impl->create_max_len ? en->impl->create_max_len(t, i) : 0;
+}
+
 int engine_create_refusal(const struct engine *en, const struct schema_table *t,
 			  const struct engine_names *n, unsigned flags,
 			  const struct schema_objects *seqs,

@@ -145,6 +145,12 @@ int create_generated(const struct schema_table *t, size_t i, int dialect,
  * with why set: ERR_STREAM "column c: ..." naming a column whose type it
  * refuses, else (out of memory) another class.
  */
+/* The most characters (bytes, for a bytes column) --create's column i of
+ * t takes where it takes fewer than the source may hold (a MySQL key
+ * column of text of no known length); 0: no such limit. */
+long engine_create_max_len(const struct engine *en,
+			   const struct schema_table *t, size_t i);
+
 #define ENGINE_CREATE_CASE_SENSITIVE 1 /* --case-insensitive off */
 #define ENGINE_CREATE_ENUM_CHECK 2     /* --enum-types check */
 int engine_create_refusal(const struct engine *en, const struct schema_table *t,

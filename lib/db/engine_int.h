@@ -23,6 +23,8 @@ struct engine_impl {
 		     struct err *e);
 	void (*names_release)(struct engine_names *n);
 	/* NULL: --create makes every table */
+	/* NULL: --create's columns hold what the source's do */
+	long (*create_max_len)(const struct schema_table *t, size_t i);
 	int (*create_refusal)(const struct schema_table *t,
 			      const struct engine_names *n, unsigned flags,
 			      const struct schema_objects *seqs,

@@ -687,6 +687,17 @@ static void begin_value_checks(struct table_check *tc, struct col_check *c,
 			       !(starts(st, "varchar") || starts(st, "char") ||
 				 starts(st, "character"));
 	}
+	/* a table --create makes: a column it makes narrower than the
+	 * source's (a MySQL key column of text of no known length) */
+	if (!tc->tt) {
+		long ml = engine_create_max_len(en, tc->t,
+						(size_t)(sc - tc->t->cols));
+		if (ml > 0 && (sc->type == VALUE_TEXT ||
+			       sc->type == VALUE_BYTES)) {
+			c->max_len = ml;
+			c->len_bytes = sc->type == VALUE_BYTES;
+		}
+	}
 	if (tc->tt)
 		c->r = target_range(tcol, en->unsigned_ints);
 	c->to_bool = tcol->type == VALUE_BOOL &&
@@ -922,8 +933,16 @@ static const char *detail_of(const struct col_check *c, int k,
 		return buf;
 	case CK_BYTES_AS_HEX: return "bytes stored as \\x hex text";
 	case CK_TOO_LONG:
-		snprintf(buf, sz, "longer than %s's %" PRId64 " %s", tt,
-			 c->max_len, c->len_bytes ? "bytes" : "characters");
+		if (c->tc == c->sc) /* a table --create would make */
+			snprintf(buf, sz,
+				 "longer than the %" PRId64 " %s --create "
+				 "gives the key column",
+				 c->max_len,
+				 c->len_bytes ? "bytes" : "characters");
+		else
+			snprintf(buf, sz, "longer than %s's %" PRId64 " %s",
+				 tt, c->max_len,
+				 c->len_bytes ? "bytes" : "characters");
 		return buf;
 	case CK_OUT_OF_RANGE:
 		snprintf(buf, sz, "out of the range of %s", tt);

@@ -25,6 +25,7 @@ static const struct engine_impl impl = {
 	.id = URI_MYSQL,
 	/* names are kept as they are */
 	.create_refusal = create_refusal,
+	.create_max_len = sink_mysql_ddl_max_len,
 };
 
 const struct engine engine_mysql = {

@@ -834,9 +834,12 @@ static int add_text_cs(struct buf *b, const char *coll, struct err *e)
 }
 
 static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
-			const struct schema_column *c, int key, size_t *budget,
-			struct create_notes *notes, struct err *e)
+			const struct schema_column *c, long keylen,
+			size_t *budget, struct create_notes *notes,
+			struct err *e)
 {
+	/* a key column: of no known length, keylen characters (bytes) */
+	int key = keylen != 0;
 	int nrc;
 	const char *coll = text_collation(c, tg, notes, e, &nrc);
 	const char *st = c->source_type ? c->source_type : "";
@@ -893,7 +896,7 @@ static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 						       : add_text_cs(b, coll, e);
 		}
 		if (key && (n < 0 || n > 16383))
-			n = MY_KEY_CHARS;
+			n = keylen > 0 ? keylen : MY_KEY_CHARS;
 		if (n >= 0 && n <= 16383 &&
 		    (key || *budget + 4 * (size_t)n + 2 <= MY_ROW_BUDGET)) {
 			*budget += 4 * (size_t)n + 2;
@@ -905,7 +908,7 @@ static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 						      : add_text_cs(b, coll, e);
 	case VALUE_BYTES:
 		if (key && (n < 0 || n > 65535))
-			n = MY_KEY_BYTES;
+			n = keylen > 0 ? keylen : MY_KEY_BYTES;
 		if (n >= 0 && n <= 65535 &&
 		    (key || *budget + (size_t)n + 2 <= MY_ROW_BUDGET)) {
 			*budget += (size_t)n + 2;
@@ -1169,34 +1172,125 @@ static int auto_key(const struct schema_table *t, int indexes, struct buf *q,
 	return buf_addc(q, ')', e);
 }
 
-/* the bytes column c takes in an InnoDB key as add_col_type makes it
- * (text of unknown length VARCHAR(768), 4 bytes a character); *var set
- * for text and bytes, which a prefix can shorten */
-static size_t key_bytes(const struct schema_column *c, int *var)
+/* whether column c is text or bytes of no length MySQL can index as it
+ * is: --create sizes it when it is a key column */
+static int no_length(const struct schema_column *c)
+{
+	return (c->type == VALUE_TEXT && !set_fits(c) &&
+		!(c->length > 0 && c->length <= 16383)) ||
+	       (c->type == VALUE_BYTES &&
+		!(c->length > 0 && c->length <= 65535));
+}
+
+/* the bytes column c takes in an InnoDB key when its own size is known
+ * (4 bytes a character); *var set for text and bytes, which a prefix can
+ * shorten */
+static size_t known_key_bytes(const struct schema_column *c, int *var)
 {
 	*var = 0;
 	switch (c->type) {
 	case VALUE_TEXT:
-	case VALUE_ENUM:
-		*var = c->type == VALUE_TEXT;
-		return 4 * (size_t)(c->length > 0 && c->length <= 16383
-					? c->length
-					: MY_KEY_CHARS);
-	case VALUE_BYTES:
+		if (set_fits(c))
+			return 8; /* a SET: a bit each member */
 		*var = 1;
-		return c->length > 0 && c->length <= 65535 ? (size_t)c->length
-							   : MY_KEY_BYTES;
+		return 4 * (size_t)c->length;
+	case VALUE_ENUM:
+		if (enum_fits(c))
+			return 2;
+		/* a VARCHAR as long as the longest label */
+		*var = 1;
+		{
+			size_t w = 255;
+			for (size_t k = 0; k < c->nlabels; k++) {
+				size_t n = utf8_chars(c->labels[k],
+						      strlen(c->labels[k]));
+				if (n > w)
+					w = n;
+			}
+			return 4 * w;
+		}
+	case VALUE_BYTES: *var = 1; return (size_t)c->length;
 	case VALUE_DECIMAL: return 32;
 	case VALUE_UUID: return 144;
 	default: return 8;
 	}
 }
 
+/*
+ * The size --create gives key column i of t when it has no_length:
+ * VARCHAR(768) (VARBINARY(3072)), InnoDB's whole key, unless a primary
+ * key or unique index holds it with other columns; there the columns of
+ * no length share what the others leave of the 3072 bytes, equally, so
+ * that the key can be made (a longer value is refused, and --check names
+ * it).  The characters (bytes); 0 when i is no such column; -1 when
+ * nothing is left for it.
+ */
+long sink_mysql_key_length(const struct schema_table *t, size_t i,
+			   int indexes)
+{
+	size_t share = MY_KEY_BYTES;
+	const struct schema_column *c = &t->cols[i];
+
+	if (!no_length(c))
+		return 0;
+	for (size_t x = 0; x <= (indexes ? t->nindexes : 0); x++) {
+		const size_t *cols = x ? t->indexes[x - 1].cols : t->pk;
+		size_t n = x ? t->indexes[x - 1].ncols : t->npk;
+		size_t fixed = 0, nvar = 0, has = 0;
+		int var;
+		if (x && !t->indexes[x - 1].unique)
+			continue; /* a prefix does there */
+		for (size_t k = 0; k < n; k++) {
+			has |= cols[k] == i;
+			if (no_length(&t->cols[cols[k]]))
+				nvar++;
+			else
+				fixed += known_key_bytes(&t->cols[cols[k]],
+							 &var);
+		}
+		if (!has)
+			continue;
+		if (fixed >= MY_KEY_BYTES)
+			return -1;
+		if ((MY_KEY_BYTES - fixed) / nvar < share)
+			share = (MY_KEY_BYTES - fixed) / nvar;
+	}
+	if (c->type == VALUE_TEXT)
+		share /= 4;
+	return share ? (long)share : -1;
+}
+
+long sink_mysql_ddl_max_len(const struct schema_table *t, size_t i)
+{
+	long n;
+
+	if (!is_key(t, i, 1) || (n = sink_mysql_key_length(t, i, 1)) <= 0)
+		return 0;
+	return n;
+}
+
+/* the bytes column i of t takes in an InnoDB key as add_col_type makes
+ * it; *var set for text and bytes, which a prefix can shorten */
+static size_t key_bytes(const struct schema_table *t, size_t i, int indexes,
+			int *var)
+{
+	const struct schema_column *c = &t->cols[i];
+	long n;
+
+	if (!no_length(c))
+		return known_key_bytes(c, var);
+	*var = 1;
+	n = sink_mysql_key_length(t, i, indexes);
+	if (n <= 0)
+		n = c->type == VALUE_TEXT ? MY_KEY_CHARS : MY_KEY_BYTES;
+	return c->type == VALUE_TEXT ? 4 * (size_t)n : (size_t)n;
+}
+
 /* the key over cols[0..n) fits InnoDB's 3072 bytes: 0 with *prefix 0;
  * else the characters (bytes) of each text (bytes) column a non-unique
  * index keeps, in *prefix; -1 when no prefix can make it fit */
-static int key_fit(const struct schema_table *t, const size_t *cols, size_t n,
-		   size_t *prefix, size_t *total)
+static int key_fit(const struct schema_table *t, int indexes, const size_t *cols,
+		   size_t n, size_t *prefix, size_t *total)
 {
 	size_t fixed = 0, nvar = 0;
 	int var;
@@ -1204,7 +1298,7 @@ static int key_fit(const struct schema_table *t, const size_t *cols, size_t n,
 	*total = 0;
 	*prefix = 0;
 	for (size_t k = 0; k < n; k++) {
-		size_t b = key_bytes(&t->cols[cols[k]], &var);
+		size_t b = key_bytes(t, cols[k], indexes, &var);
 		*total += b;
 		if (var)
 			nvar++;
@@ -1306,6 +1400,25 @@ static int check_blocked(const struct schema_table *t, size_t k, int a,
 	return 0;
 }
 
+/* the notice for key column i of t, sized to kl characters (bytes) */
+static int key_sized_note(const struct schema_table *t, size_t i, long kl,
+			  struct create_notes *notes, struct err *e)
+{
+	const struct schema_column *c = &t->cols[i];
+	char nm[160];
+	int text = c->type == VALUE_TEXT;
+
+	if (kl >= (text ? MY_KEY_CHARS : MY_KEY_BYTES))
+		return 0;
+	return create_notes_add(
+	    notes, e,
+	    "column %s: %s(%ld) (the source gives it no length), so that "
+	    "its unique key with other columns fits the %d bytes of an "
+	    "InnoDB key; a longer value is refused (--check names it)",
+	    err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120),
+	    text ? "VARCHAR" : "VARBINARY", kl, MY_KEY_BYTES);
+}
+
 int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 			 int indexes, const struct my_ddl_target *tg,
 			 struct buf *q, struct create_notes *notes,
@@ -1328,13 +1441,15 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 		const struct schema_column *c = &t->cols[i];
 		size_t scratch = 0, type_at;
 		int key = is_key(t, i, indexes) || (int)i == a;
+		long kl = key ? sink_mysql_key_length(t, i, indexes) : 0;
 		if ((i && buf_adds(q, ", ", e) < 0) ||
 		    myutil_quote_ident(q, c->name, e) < 0 ||
 		    buf_addc(q, ' ', e) < 0)
 			return -1;
 		type_at = q->len;
-		if (add_col_type(tg, q, c, key, key ? &scratch : &budget, notes,
-				 e) < 0)
+		if (add_col_type(tg, q, c, key ? (kl ? kl : -1) : 0,
+				 key ? &scratch : &budget, notes, e) < 0 ||
+		    (kl > 0 && key_sized_note(t, i, kl, notes, e) < 0))
 			return -1;
 		if (c->generated) {
 			int rc = my_generated(t, i, q, notes, e);
@@ -1351,14 +1466,14 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 		return -1;
 	if (t->npk) {
 		size_t pre, total;
-		if (key_fit(t, t->pk, t->npk, &pre, &total) < 0 || pre)
+		if (key_fit(t, indexes, t->pk, t->npk, &pre, &total) < 0 ||
+		    pre)
 			return err_set(
 			    e, ERR_STREAM,
 			    "column %s: the primary key would take %zu bytes in "
-			    "MySQL, over the %d an InnoDB key holds (text of "
-			    "no known length is VARCHAR(%d) there)",
-			    t->cols[t->pk[0]].name, total, MY_KEY_BYTES,
-			    MY_KEY_CHARS);
+			    "MySQL, over the %d an InnoDB key holds (its "
+			    "columns of known size alone take that)",
+			    t->cols[t->pk[0]].name, total, MY_KEY_BYTES);
 		if (buf_adds(q, ", PRIMARY KEY (", e) < 0)
 			return -1;
 		for (size_t k = 0; k < t->npk; k++)
@@ -1377,15 +1492,16 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 		/* past InnoDB's 3072 key bytes: a non-unique index keeps a
 		 * prefix of its text, which finds the same rows; a unique
 		 * one on a prefix would refuse rows the source has */
-		if (key_fit(t, ix->cols, ix->ncols, &pre, &total) < 0 ||
+		if (key_fit(t, indexes, ix->cols, ix->ncols, &pre, &total) <
+			0 ||
 		    (pre && ix->unique))
 			return err_set(
 			    e, ERR_STREAM,
 			    "column %s: unique index %s would take %zu bytes "
-			    "in MySQL, over the %d an InnoDB key holds (text "
-			    "of no known length is VARCHAR(%d) there)",
+			    "in MySQL, over the %d an InnoDB key holds (its "
+			    "columns of known size alone take that)",
 			    t->cols[ix->cols[0]].name, ix->name, total,
-			    MY_KEY_BYTES, MY_KEY_CHARS);
+			    MY_KEY_BYTES);
 		if (buf_adds(q, ix->unique ? ", UNIQUE KEY " : ", KEY ", e) <
 			0 ||
 		    myutil_quote_ident(q, ix->name, e) < 0 ||
@@ -1394,7 +1510,7 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 		for (size_t k = 0; k < ix->ncols; k++) {
 			const struct schema_column *c = &t->cols[ix->cols[k]];
 			int var;
-			size_t b = key_bytes(c, &var);
+			size_t b = key_bytes(t, ix->cols[k], indexes, &var);
 			if ((k && buf_adds(q, ", ", e) < 0) ||
 			    myutil_quote_ident(q, c->name, e) < 0)
 				return -1;

@@ -23,6 +23,22 @@ struct my_ddl_target {
 	int (*has_collation)(void *ctx, const char *name);
 	void *ctx;
 };
+/*
+ * The characters (bytes) of the VARCHAR (VARBINARY) --create gives key
+ * column i of t, text (bytes) the source gives no length MySQL can index:
+ * 768 (3072), or in a primary key or unique index (with indexes) with
+ * other columns an equal share of what they leave of InnoDB's 3072 key
+ * bytes; 0 when i is not such a column (or not in a key: then the caller
+ * does not ask); -1 when the key cannot fit.
+ */
+long sink_mysql_key_length(const struct schema_table *t, size_t i,
+			   int indexes);
+
+/* The most characters (bytes) --create's column i of t takes, where it
+ * takes fewer than the source may hold: a key column sized as above; 0:
+ * no such limit */
+long sink_mysql_ddl_max_len(const struct schema_table *t, size_t i);
+
 /* MySQL's CREATE TABLE, primary key and (with indexes) secondary indexes
  * in it, types and collations as tg says; AUTO_INCREMENT
  * and defaults where MySQL has their like, what it leaves out in notes
