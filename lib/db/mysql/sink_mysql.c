@@ -834,8 +834,8 @@ static int add_text_cs(struct buf *b, const char *coll, struct err *e)
 }
 
 static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
-			const struct schema_column *c, long keylen,
-			size_t *budget, struct create_notes *notes,
+			const struct schema_column *c, const char *itype,
+			long keylen, size_t *budget, struct create_notes *notes,
 			struct err *e)
 {
 	/* a key column: of no known length, keylen characters (bytes) */
@@ -852,8 +852,9 @@ static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 	switch (c->type) {
 	case VALUE_BOOL: return buf_adds(b, "TINYINT(1)", e);
 	case VALUE_INT64: {
-		const char *it =
-		    narrow_int(st, tmp, sizeof(tmp)) ? tmp : "BIGINT";
+		const char *it = itype			      ? itype
+				 : narrow_int(st, tmp, sizeof(tmp)) ? tmp
+								    : "BIGINT";
 		if (buf_adds(b, it, e) < 0)
 			return -1;
 		/* a number kept >= 0 (a PostgreSQL CHECK (c >= 0)) */
@@ -1400,6 +1401,52 @@ static int check_blocked(const struct schema_table *t, size_t k, int a,
 	return 0;
 }
 
+/*
+ * A MySQL UNSIGNED integer narrower than BIGINT taken to PostgreSQL is a
+ * wider integer with CHECK ((c >= 0) AND (c <= 65535)) (ferry-load(1));
+ * back on MySQL, column i of t with such a check of ferry's form is that
+ * type again ("SMALLINT UNSIGNED"), the check its bounds (*k, when not
+ * NULL); NULL when it has none.
+ */
+static const char *bound_type(const struct schema_table *t, size_t i,
+			      size_t *k)
+{
+	static const struct {
+		const char *max, *type;
+	} w[] = {
+		{ "255", "TINYINT UNSIGNED" },
+		{ "65535", "SMALLINT UNSIGNED" },
+		{ "16777215", "MEDIUMINT UNSIGNED" },
+		{ "4294967295", "INT UNSIGNED" },
+	};
+	const struct schema_column *c = &t->cols[i];
+	char q[2 * SCHEMA_MAX_NAME + 3], form[2 * sizeof(q) + 64];
+	size_t n = 0;
+
+	if (c->type != VALUE_INT64 || !c->nonnegative || !t->nchecks)
+		return NULL;
+	/* the name as ferry's form quotes it */
+	q[n++] = '"';
+	for (const char *s = c->name; *s && n < sizeof(q) - 3; s++) {
+		if (*s == '"')
+			q[n++] = '"';
+		q[n++] = *s;
+	}
+	q[n++] = '"';
+	q[n] = '\0';
+	for (size_t x = 0; x < sizeof(w) / sizeof(*w); x++) {
+		snprintf(form, sizeof(form), "((%s >= 0) AND (%s <= %s))", q, q,
+			 w[x].max);
+		for (size_t j = 0; j < t->nchecks; j++)
+			if (strcmp(t->checks[j].expr, form) == 0) {
+				if (k)
+					*k = j;
+				return w[x].type;
+			}
+	}
+	return NULL;
+}
+
 /* the notice for key column i of t, sized to kl characters (bytes) */
 static int key_sized_note(const struct schema_table *t, size_t i, long kl,
 			  struct create_notes *notes, struct err *e)
@@ -1447,7 +1494,8 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 		    buf_addc(q, ' ', e) < 0)
 			return -1;
 		type_at = q->len;
-		if (add_col_type(tg, q, c, key ? (kl ? kl : -1) : 0,
+		if (add_col_type(tg, q, c, bound_type(t, i, NULL),
+				 key ? (kl ? kl : -1) : 0,
 				 key ? &scratch : &budget, notes, e) < 0 ||
 		    (kl > 0 && key_sized_note(t, i, kl, notes, e) < 0))
 			return -1;
@@ -1538,6 +1586,14 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 		const char *nm = t->checks[k].name;
 		size_t at = q->len;
 		int rc;
+		/* the bounds of an UNSIGNED type: the column's type */
+		int implied = 0;
+		for (size_t i = 0; i < t->ncols && !implied; i++) {
+			size_t bk;
+			implied = bound_type(t, i, &bk) && bk == k;
+		}
+		if (implied)
+			continue;
 		/* MySQL refuses a CHECK on an AUTO_INCREMENT column, and
 		 * MariaDB one on a column a foreign key sets */
 		if ((rc = check_blocked(t, k, a, notes, e)) != 0) {
