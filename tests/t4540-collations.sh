@@ -63,7 +63,7 @@ test_expect_success 'MariaDB -> PostgreSQL, --case-insensitive off: case-sensiti
 	test_cmp zero n &&
 	ferry-load "$PG_URI" --check -m upsert --case-insensitive off -i users.ferry >out &&
 	test_expect_code 2 ferry-load "$PG_URI" --case-insensitive maybe -i users.ferry 2>err &&
-	test_grep "--case-insensitive is on or off" err
+	test_grep "--case-insensitive is on, off or citext" err
 '
 
 test_expect_success 'PostgreSQL -> MariaDB: rows PostgreSQL keeps apart stay apart' '

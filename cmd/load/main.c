@@ -43,10 +43,11 @@ static const char usage_text[] =
     "                            default: fail it before its first row),\n"
     "                            disable (PostgreSQL: off for the load's\n"
     "                            transactions) or fire (they run on every row)\n"
-    "      --case-insensitive on|off\n"
+    "      --case-insensitive on|off|citext\n"
     "                            MySQL -> PostgreSQL: a column whose collation\n"
     "                            compares without case gets one that does the\n"
-    "                            same (on, the default) or the default (off)\n"
+    "                            same (on, the default), the default (off), or\n"
+    "                            the type citext (LIKE works; accents apart)\n"
     "      --keep-case           MySQL -> PostgreSQL: keep names as they are\n"
     "                            (default: fold them to lower case, as the\n"
     "                            application's unquoted names)\n"
@@ -249,10 +250,12 @@ static int parse_options(int argc, char **argv, struct args *a)
 			break;
 		case OPT_KEEP_CASE: o->keep_case = 1; break;
 		case OPT_CASE_INSENSITIVE:
-			if (strcmp(optarg, "on") && strcmp(optarg, "off"))
-				cli_usage_error("--case-insensitive is on or "
-						"off");
+			if (strcmp(optarg, "on") && strcmp(optarg, "off") &&
+			    strcmp(optarg, "citext"))
+				cli_usage_error("--case-insensitive is on, off "
+						"or citext");
 			o->sink.case_sensitive = strcmp(optarg, "off") == 0;
+			o->sink.citext = strcmp(optarg, "citext") == 0;
 			break;
 		case OPT_TRIGGERS:
 			if (strcmp(optarg, "refuse") == 0)
@@ -407,6 +410,7 @@ static int run_checks(const struct args *a, const struct uri *u, FILE *in)
 	co.triggers = o->sink.triggers;
 	co.keep_case = o->keep_case;
 	co.case_sensitive = o->sink.case_sensitive;
+	co.citext = o->sink.citext;
 	co.enum_check = o->sink.enum_check;
 	co.maps = o->maps;
 	co.nmaps = o->nmaps;

@@ -78,6 +78,7 @@ struct sink_opts {
 			     * labels (--enum-types check), not a type */
 	int case_sensitive; /* --case-insensitive off: a MySQL _ci column is
 			     * made with PostgreSQL's default collation */
+	int citext;	    /* --case-insensitive citext: ... as citext */
 	uint64_t commit_every;	   /* rows per transaction; 0: one per table */
 	const char *defaults_file; /* MySQL option file, or NULL */
 	unsigned connect_timeout;  /* seconds to connect; 0: wait */

@@ -618,6 +618,7 @@ static int begin_missing(struct table_check *tc, const struct check_opts *o,
 	if (engine_create_refusal(
 		tc->en, tc->t, tc->names,
 		(o->case_sensitive ? ENGINE_CREATE_CASE_SENSITIVE : 0) |
+		    (o->citext ? ENGINE_CREATE_CITEXT : 0) |
 		    (o->enum_check ? ENGINE_CREATE_ENUM_CHECK : 0),
 		tc->objects, &cn, &why) == 0) {
 		int rc = 0;

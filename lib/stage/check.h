@@ -41,6 +41,7 @@ struct check_opts {
 	enum sink_triggers triggers; /* --triggers */
 	int keep_case;		     /* --keep-case (namefold.h) */
 	int case_sensitive;	     /* --case-insensitive off */
+	int citext;		     /* --case-insensitive citext */
 	int enum_check;		     /* --enum-types check */
 	const struct load_map *maps; /* --table-map FROM=TO */
 	size_t nmaps;

@@ -658,6 +658,7 @@ static int preflight_create(const struct uri *u, const struct load_opts *o,
 	struct create_notes refusals = { 0 };
 	unsigned flags =
 	    (o->sink.case_sensitive ? ENGINE_CREATE_CASE_SENSITIVE : 0) |
+	    (o->sink.citext ? ENGINE_CREATE_CITEXT : 0) |
 	    (o->sink.enum_check ? ENGINE_CREATE_ENUM_CHECK : 0);
 	int rc = -1;
 

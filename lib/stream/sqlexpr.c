@@ -1360,14 +1360,19 @@ static int w_list(struct writer *w, int i)
 	return 0;
 }
 
-/* a column under node i whose source compared text case insensitively */
+/* a column under node i whose source compared text case insensitively
+ * by its collation (a PostgreSQL citext does by its type, which a
+ * PostgreSQL target keeps: LIKE works there) */
 static int ci_column(const struct sqlexpr *x, int i)
 {
 	for (; i >= 0; i = x->n[i].next) {
 		const struct node *n = &x->n[i];
 		if (n->kind == K_COL) {
-			const char *co = x->t->cols[n->col].collation;
-			if (co && strstr(co, "_ci"))
+			const struct schema_column *c = &x->t->cols[n->col];
+			const char *co = c->collation;
+			if (co && strstr(co, "_ci") &&
+			    !(c->source_type &&
+			      strcmp(c->source_type, "citext") == 0))
 				return 1;
 		}
 		if (ci_column(x, n->kid))

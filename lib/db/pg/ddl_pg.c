@@ -583,8 +583,10 @@ const char *sink_pg_ci_collation(const struct schema_column *c)
 {
 	size_t n = c->collation ? strlen(c->collation) : 0;
 
-	/* a SET's members are its labels exactly */
+	/* a SET's members are its labels exactly; a citext column of a
+	 * PostgreSQL source compares without case by its type */
 	if (c->type != VALUE_TEXT || n < 4 || c->nset ||
+	    (c->source_type && strcmp(c->source_type, "citext") == 0) ||
 	    strcmp(c->collation + n - 3, "_ci") != 0)
 		return NULL;
 	/* MySQL's _ci collations ignore accents too, but _as_ci ones */
@@ -612,6 +614,15 @@ int sink_pg_ddl_collation(const char *schema, const char *name, struct buf *q,
 			strcmp(name, "ferry_ci_as") == 0 ? 2 : 1);
 }
 
+/* the sqlexpr flags of a target made with flags: LIKE is an error on
+ * ferry_ci before PostgreSQL 18, not on citext */
+static unsigned no_like(int flags)
+{
+	return (flags & PG_DDL_CI) && !(flags & PG_DDL_CITEXT)
+		   ? SQLEXPR_CI_NO_LIKE
+		   : 0;
+}
+
 /* the table's case-insensitive columns, made so: one note */
 static int ci_note(const struct schema_table *t, int flags,
 		   struct create_notes *notes, struct err *e)
@@ -636,6 +647,15 @@ static int ci_note(const struct schema_table *t, int flags,
 		}
 	if (!n)
 		return 0;
+	if (flags & PG_DDL_CITEXT)
+		return create_notes_add(
+		    notes, e,
+		    "%s %s: %s %scollation compares without case; made citext "
+		    "(--case-insensitive citext), which does too, LIKE "
+		    "included, but keeps accents apart ('e' and 'é' are two "
+		    "values there) and its length is a CHECK",
+		    n == 1 ? "column" : "columns", list,
+		    n == 1 ? "its" : "their", from_pg(t) ? "" : "MySQL ");
 	return create_notes_add(
 	    notes, e,
 	    "%s %s: %s %scollation compares without case (and accents, "
@@ -654,7 +674,7 @@ static int column_generated(const struct schema_table *t, size_t i,
 			    struct err *e)
 {
 	const struct schema_column *c = &t->cols[i];
-	unsigned xf = (flags & PG_DDL_CI) ? SQLEXPR_CI_NO_LIKE : 0;
+	unsigned xf = no_like(flags);
 	size_t at = q->len;
 	char qn[160];
 	int rc;
@@ -798,6 +818,26 @@ static int unsigned_check(const struct schema_column *c, const char *nm,
 	return buf_addc(q, ')', e);
 }
 
+/* citext for a case-insensitive column (PG_DDL_CITEXT), with its source
+ * length of characters as a CHECK */
+static int citext_type(const struct schema_column *c, const char *nm,
+		       struct buf *q, struct err *e)
+{
+	const char *st = c->source_type ? c->source_type : "";
+
+	if (buf_adds(q, "citext", e) < 0)
+		return -1;
+	if (!((starts(st, "varchar") || starts(st, "char") ||
+	       starts(st, "character")) &&
+	      c->length > 0 && c->length <= 10485760))
+		return 0;
+	return buf_adds(q, " CHECK (char_length(", e) < 0 ||
+		       pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
+		       buf_addf(q, e, ") <= %" PRId64 ")", c->length) < 0
+		   ? -1
+		   : 0;
+}
+
 /* COLLATE ferry_ci of a case-insensitive MySQL column (PG_DDL_CI) */
 static int column_collate(const struct schema_column *c,
 			  const struct pgname_table *pn, int flags,
@@ -805,7 +845,7 @@ static int column_collate(const struct schema_column *c,
 {
 	const char *ci = sink_pg_ci_collation(c);
 
-	if (!ci || !(flags & PG_DDL_CI))
+	if (!ci || !(flags & PG_DDL_CI) || (flags & PG_DDL_CITEXT))
 		return 0;
 	if (buf_adds(q, " COLLATE ", e) < 0)
 		return -1;
@@ -867,7 +907,7 @@ static int table_checks(const struct schema_table *t,
 			const struct pgname_table *pn, int flags, struct buf *q,
 			struct create_notes *notes, struct err *e)
 {
-	unsigned xf = (flags & PG_DDL_CI) ? SQLEXPR_CI_NO_LIKE : 0;
+	unsigned xf = no_like(flags);
 
 	for (size_t k = 0; k < t->nchecks; k++) {
 		const char *nm = t->checks[k].name;
@@ -909,10 +949,14 @@ int sink_pg_ddl_table(const struct schema_table *t,
 		const struct schema_column *c = &t->cols[i];
 		const char *nm = pn->cols[i];
 		const char *et = !enum_check && pn->enums ? pn->enums[i] : NULL;
+		/* a case-insensitive column made citext: its length a CHECK */
+		int cit = (flags & PG_DDL_CI) && (flags & PG_DDL_CITEXT) &&
+			  sink_pg_ci_collation(c);
 		if ((i && buf_adds(q, ", ", e) < 0) ||
 		    pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
 		    buf_addc(q, ' ', e) < 0 ||
-		    column_type(t, c, pn->schema, et, q, e) < 0 ||
+		    (cit ? citext_type(c, nm, q, e)
+			 : column_type(t, c, pn->schema, et, q, e)) < 0 ||
 		    column_collate(c, pn, flags, q, e) < 0 ||
 		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0) ||
 		    column_extras(t, i, pn, flags, q, notes, e) < 0 ||
@@ -979,7 +1023,7 @@ int sink_pg_ddl_xindex(const struct schema_table *t,
 		       struct err *e)
 {
 	const struct schema_xindex *ix = &t->xindexes[x];
-	unsigned xf = (flags & PG_DDL_CI) ? SQLEXPR_CI_NO_LIKE : 0;
+	unsigned xf = no_like(flags);
 	size_t at = t->nindexes + x;
 	char why[256];
 	const char *name;

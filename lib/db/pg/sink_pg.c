@@ -267,6 +267,18 @@ static int ensure_schema(struct pg_sink *p, const char *schema, struct err *e)
 /* Create the table: its statement is built first, so a column refused
  * stops the table before any of its DDL runs; then its schema, the
  * collations and enum types it needs, and the table. */
+/* the citext extension, in the schema PostgreSQL gives it (the first
+ * of the search path) unless the database has it: --case-insensitive
+ * citext; it is trusted, so a role that may create in the database may
+ * make it */
+static int make_citext(struct pg_sink *p, struct err *e)
+{
+	if (exec_ok(p, "CREATE EXTENSION IF NOT EXISTS citext", e) < 0)
+		return err_prefix(e, "making the citext extension "
+				     "(--case-insensitive citext)");
+	return 0;
+}
+
 static int create_table(struct pg_sink *p, const struct schema_table *t,
 			struct err *e)
 {
@@ -277,6 +289,8 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 	buf_init(&q, 1u << 24);
 	if (!p->base.opts.case_sensitive)
 		flags |= PG_DDL_CI;
+	if (p->base.opts.citext)
+		flags |= PG_DDL_CITEXT;
 	/* a column refused stops the table before its schema, collations
 	 * or enum types are made; then the statement again, with the names
 	 * they got */
@@ -284,13 +298,24 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 	    sink_pg_ddl_table(t, &p->pn, flags, &q, NULL, e) < 0 ||
 	    make_schema(p, e) < 0)
 		goto out;
-	/* the collations its case-insensitive columns need */
-	for (size_t i = 0; (flags & PG_DDL_CI) && i < t->ncols; i++) {
-		const char *ci = sink_pg_ci_collation(&t->cols[i]);
+	/* the collations its case-insensitive columns need, or citext
+	 * (theirs, or a PostgreSQL source's citext column's) */
+	for (size_t i = 0, cit = 0; i < t->ncols; i++) {
+		const struct schema_column *c = &t->cols[i];
+		const char *ci =
+		    flags & PG_DDL_CI ? sink_pg_ci_collation(c) : NULL;
 		buf_reset(&q);
-		if (ci && (sink_pg_ddl_collation(p->pn.schema, ci, &q, e) < 0 ||
-			   exec_ok(p, (char *)q.data, e) < 0))
+		if (!cit && ((ci && (flags & PG_DDL_CITEXT)) ||
+			     (c->type == VALUE_TEXT && c->source_type &&
+			      strcmp(c->source_type, "citext") == 0))) {
+			if (make_citext(p, e) < 0)
+				goto out;
+			cit = 1;
+		} else if (ci && !(flags & PG_DDL_CITEXT) &&
+			   (sink_pg_ddl_collation(p->pn.schema, ci, &q, e) < 0 ||
+			    exec_ok(p, (char *)q.data, e) < 0)) {
 			goto out;
+		}
 	}
 	for (size_t i = 0; et && i < t->ncols; i++)
 		if (p->pn.enums[i] && make_enum(p, t, i, e) < 0)
@@ -1341,10 +1366,11 @@ static int add_indexes(struct pg_sink *p, struct err *e)
 	for (size_t x = 0; x < t->nxindexes; x++) {
 		int made;
 		buf_reset(&q);
-		if ((made = sink_pg_ddl_xindex(t, &p->pn, x,
-					       p->base.opts.case_sensitive ? 0
-									 : PG_DDL_CI,
-					       &q, NULL, e)) < 0 ||
+		if ((made = sink_pg_ddl_xindex(
+			 t, &p->pn, x,
+			 (p->base.opts.case_sensitive ? 0 : PG_DDL_CI) |
+			     (p->base.opts.citext ? PG_DDL_CITEXT : 0),
+			 &q, NULL, e)) < 0 ||
 		    (made && exec_ok(p, (char *)q.data, e) < 0))
 			goto out;
 	}

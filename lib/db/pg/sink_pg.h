@@ -31,6 +31,7 @@ struct create_notes;
  * it leaves out goes to notes (db/engine.h; NULL: nowhere) */
 #define PG_DDL_ENUM_CHECK 1 /* enums as text + CHECK (--enum-types check) */
 #define PG_DDL_CI 2	    /* a MySQL _ci column gets COLLATE ferry_ci */
+#define PG_DDL_CITEXT 4	    /* ... or (with PG_DDL_CI) the type citext */
 int sink_pg_ddl_table(const struct schema_table *t,
 		      const struct pgname_table *pn, int flags, struct buf *q,
 		      struct create_notes *notes, struct err *e);

@@ -270,6 +270,11 @@ static int describe_column(struct schema_column *col, PGresult *c, int i,
 		if (mc && !(col->collation = strdup(mc)))
 			return err_oom(e);
 	}
+	/* citext compares without case, but not without accents */
+	if (!col->collation && col->type == VALUE_TEXT && col->source_type &&
+	    strcmp(col->source_type, "citext") == 0 &&
+	    !(col->collation = strdup("utf8mb4_0900_as_ci")))
+		return err_oom(e);
 	return describe_default(col, c, i, e);
 }
 
