@@ -58,6 +58,8 @@ struct engine {
 				  * \x hex text; else taken as they are,
 				  * if UTF-8 */
 	int unsigned_ints;	 /* integer columns may be UNSIGNED */
+	int key_weights;	 /* a text key compares under its column's
+				  * collation, which source_weights tells */
 	int bool_stores_numbers; /* a bool column stores any small number
 				  * (which ferry refuses on the way out) */
 

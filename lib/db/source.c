@@ -131,6 +131,15 @@ int source_server_facts(struct source *s, struct source_server *f,
 	return s->ops->server(s, f, e);
 }
 
+int source_weights(struct source *s, const char *collation,
+		   const char *const *texts, size_t n, struct buf *out,
+		   size_t *ends, struct err *e)
+{
+	if (!s->ops->weights || n > SOURCE_WEIGHTS_MAX)
+		return 1;
+	return s->ops->weights(s, collation, texts, n, out, ends, e);
+}
+
 void source_server_release(struct source_server *f)
 {
 	free(f->version);

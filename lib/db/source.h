@@ -143,6 +143,20 @@ uint64_t source_zero_dates(const struct source *s);
  * nothing. */
 void source_close(struct source *s);
 
+#define SOURCE_WEIGHTS_MAX 32 /* texts of one source_weights call */
+
+/*
+ * How the server compares texts[0..n) (n <= SOURCE_WEIGHTS_MAX, each a C
+ * string) under its collation `collation`: each text's sort key
+ * (MySQL's WEIGHT_STRING), equal exactly when the collation holds the
+ * two texts equal (case, accents, PAD SPACE), appended to out, text k's
+ * ending at ends[k].  0; 1 when the engine cannot say or has no such
+ * collation (nothing appended); -1 with e set.  Read-only.
+ */
+int source_weights(struct source *s, const char *collation,
+		   const char *const *texts, size_t n, struct buf *out,
+		   size_t *ends, struct err *e);
+
 /* --- inventory: ferry-extract --inventory, ferry-load --check ---------- */
 
 /* What the engine knows of a table, besides its columns. */

@@ -73,6 +73,12 @@ struct col_check {
 	struct finding f[CK_COUNT];
 };
 
+/* a set of 64-bit hashes, open addressing (0 is empty) */
+struct hset {
+	uint64_t *slots;
+	size_t nslots, nkeys;
+};
+
 struct table_check {
 	const char *near; /* a target table whose name differs only in case
 			   * from the missing one's, or NULL */
@@ -91,8 +97,7 @@ struct table_check {
 	/* duplicates */
 	size_t *key; /* stream column indexes of the key */
 	size_t nkey;
-	uint64_t *slots; /* open addressing; 0 is empty */
-	size_t nslots, nkeys;
+	struct hset keys; /* the stream's key hashes */
 	int sorted, hashing;
 	uint64_t dup_stopped; /* row from which duplicates went unchecked */
 	int target_rows;      /* the target table holds rows */
@@ -101,6 +106,33 @@ struct table_check {
 	int has_prev;
 	struct buf scratch;
 	struct finding dup;
+	/* the unique keys checked as the target compares them (ukey) */
+	struct ukey *uk;
+	size_t nuk;
+	struct source *wsrc; /* the target, for its collations' weights */
+};
+
+/* a unique key the target would hold: a unique index, or the primary key
+ * when the target compares its text under a collation */
+#define UKEY_BATCH SOURCE_WEIGHTS_MAX
+struct ukey {
+	char *name;	       /* "primary key" or the index's name */
+	size_t cols[64], n;    /* stream columns */
+	char *coll[64];	       /* per column: the target's collation it
+				* is compared under (MySQL: by its
+				* WEIGHT_STRING), or NULL: byte for byte */
+	const char *fallback[64]; /* --create's collation where the server
+				   * lacks coll */
+	struct hset keys;
+	uint64_t stopped; /* row from which no longer checked (--max-keys) */
+	struct finding dup, exists;
+	/* rows waiting for their weights: each key column's text (or
+	 * canonical bytes) in mem, NUL-ended, its start in at[r * n + k] */
+	size_t npend;
+	uint64_t prow[UKEY_BATCH];
+	char *psample[UKEY_BATCH];
+	size_t at[UKEY_BATCH * 64];
+	struct buf mem;
 };
 
 /* --- helpers
@@ -354,19 +386,19 @@ static int cmp_prev(const struct table_check *tc, const struct value *row)
 }
 
 /* 1 when the hash was there, 0 when added, -1 */
-static int hash_add(struct table_check *tc, uint64_t h, struct err *e)
+static int hset_add(struct hset *hs, uint64_t h, struct err *e)
 {
 	size_t i;
 
 	if (!h)
 		h = 1;
-	if ((tc->nkeys + 1) * 2 > tc->nslots) {
-		size_t n = tc->nslots ? tc->nslots * 2 : 1024;
+	if ((hs->nkeys + 1) * 2 > hs->nslots) {
+		size_t n = hs->nslots ? hs->nslots * 2 : 1024;
 		uint64_t *ns = calloc(n, sizeof(*ns));
 		if (!ns)
 			return err_oom(e);
-		for (size_t k = 0; k < tc->nslots; k++) {
-			uint64_t x = tc->slots[k];
+		for (size_t k = 0; k < hs->nslots; k++) {
+			uint64_t x = hs->slots[k];
 			if (!x)
 				continue;
 			for (i = (size_t)(x & (n - 1)); ns[i];
@@ -374,31 +406,37 @@ static int hash_add(struct table_check *tc, uint64_t h, struct err *e)
 				;
 			ns[i] = x;
 		}
-		free(tc->slots);
-		tc->slots = ns;
-		tc->nslots = n;
+		free(hs->slots);
+		hs->slots = ns;
+		hs->nslots = n;
 	}
-	for (i = (size_t)(h & (tc->nslots - 1)); tc->slots[i];
-	     i = (i + 1) & (tc->nslots - 1))
-		if (tc->slots[i] == h)
+	for (i = (size_t)(h & (hs->nslots - 1)); hs->slots[i];
+	     i = (i + 1) & (hs->nslots - 1))
+		if (hs->slots[i] == h)
 			return 1;
-	tc->slots[i] = h;
-	tc->nkeys++;
+	hs->slots[i] = h;
+	hs->nkeys++;
 	return 0;
 }
 
-/* 1 when h is among the stream's keys, else 0 */
-static int hash_has(const struct table_check *tc, uint64_t h)
+/* 1 when h is in the set, else 0 */
+static int hset_has(const struct hset *hs, uint64_t h)
 {
-	if (!tc->nslots)
+	if (!hs->nslots)
 		return 0;
 	if (!h)
 		h = 1;
-	for (size_t i = (size_t)(h & (tc->nslots - 1)); tc->slots[i];
-	     i = (i + 1) & (tc->nslots - 1))
-		if (tc->slots[i] == h)
+	for (size_t i = (size_t)(h & (hs->nslots - 1)); hs->slots[i];
+	     i = (i + 1) & (hs->nslots - 1))
+		if (hs->slots[i] == h)
 			return 1;
 	return 0;
+}
+
+static void hset_release(struct hset *hs)
+{
+	free(hs->slots);
+	memset(hs, 0, sizeof(*hs));
 }
 
 /* 1 when the row's key came before in this table, 0, -1 */
@@ -414,12 +452,10 @@ static int dup_row(struct table_check *tc, const struct check_opts *o,
 		if (c < 0)
 			tc->sorted = 0;
 	}
-	if (tc->hashing && tc->nkeys >= o->max_keys) {
+	if (tc->hashing && tc->keys.nkeys >= o->max_keys) {
 		/* out of room: a stream in key order goes on by neighbours */
 		tc->hashing = 0;
-		free(tc->slots);
-		tc->slots = NULL;
-		tc->nslots = tc->nkeys = 0;
+		hset_release(&tc->keys);
 	}
 	if (tc->hashing) {
 		buf_reset(&tc->scratch);
@@ -428,9 +464,10 @@ static int dup_row(struct table_check *tc, const struct check_opts *o,
 					    tc->t->cols[tc->key[i]].type,
 					    &row[tc->key[i]], e) < 0)
 				return -1;
-		if ((dup = hash_add(
-			 tc, XXH3_64bits(tc->scratch.data, tc->scratch.len),
-			 e)) < 0)
+		if ((dup = hset_add(
+			 &tc->keys,
+			 XXH3_64bits(tc->scratch.data, tc->scratch.len), e)) <
+		    0)
 			return -1;
 	} else if (tc->sorted) {
 		dup = tc->has_prev && c == 0;
@@ -438,6 +475,382 @@ static int dup_row(struct table_check *tc, const struct check_opts *o,
 		tc->dup_stopped = row_no;
 	}
 	return keep_prev(tc, row, e) < 0 ? -1 : dup;
+}
+
+/* --- unique keys as the target compares them
+ * --------------------------------------------------------------- */
+
+static int stream_col(const struct table_check *tc,
+		      const struct schema_table *t, const char *name);
+static int target_col(const struct table_check *tc, size_t i);
+static int add_note(cJSON *notes, struct err *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int add_finding(cJSON *arr, const char *column, const char *kind,
+		       const char *detail, const struct finding *f, int changed,
+		       struct err *e);
+
+/* a sample of f: the key text */
+static int note_text(struct finding *f, const struct check_opts *o,
+		     const char *key, struct err *e)
+{
+	f->count++;
+	if (f->nsamples >= o->samples)
+		return 0;
+	if (!f->samples &&
+	    !(f->samples = calloc(o->samples, sizeof(*f->samples))))
+		return err_oom(e);
+	if (!(f->samples[f->nsamples] = strdup(key)))
+		return err_oom(e);
+	f->nsamples++;
+	return 0;
+}
+
+static void ukey_release(struct ukey *u)
+{
+	free(u->name);
+	for (size_t k = 0; k < u->n; k++)
+		free(u->coll[k]);
+	hset_release(&u->keys);
+	finding_release(&u->dup);
+	finding_release(&u->exists);
+	for (size_t r = 0; r < u->npend; r++)
+		free(u->psample[r]);
+	buf_release(&u->mem);
+}
+
+/* the collation a MySQL target compares stream column i under, when its
+ * server must be asked (text not compared byte for byte); *fallback the
+ * one --create takes where the server lacks it; NULL: byte for byte */
+static const char *target_collation(const struct table_check *tc, size_t i,
+				    const char **fallback)
+{
+	const struct schema_column *sc = &tc->t->cols[i];
+	const char *co = NULL;
+	int ti;
+
+	*fallback = NULL;
+	if (!tc->wsrc || sc->type != VALUE_TEXT)
+		return NULL;
+	if (tc->tt) {
+		if ((ti = target_col(tc, i)) < 0 ||
+		    tc->tt->cols[ti].type != VALUE_TEXT)
+			return NULL;
+		co = tc->tt->cols[ti].collation;
+	} else if ((co = sc->collation)) {
+		size_t n = strlen(co);
+		if (n > 3 && strcmp(co + n - 3, "_ci") == 0)
+			*fallback = "utf8mb4_unicode_ci";
+	}
+	if (!co || strstr(co, "_nopad_bin") || strcmp(co, "binary") == 0)
+		return NULL;
+	return co;
+}
+
+static int ukey_add(struct table_check *tc, const char *name,
+		    const size_t *cols, size_t n, struct err *e)
+{
+	struct ukey *nu, *u;
+
+	if (!n || n > 64)
+		return 0;
+	if (!(nu = realloc(tc->uk, (tc->nuk + 1) * sizeof(*nu))))
+		return err_oom(e);
+	tc->uk = nu;
+	u = &tc->uk[tc->nuk];
+	memset(u, 0, sizeof(*u));
+	buf_init(&u->mem, (size_t)STREAM_MAX_ROW * UKEY_BATCH);
+	tc->nuk++;
+	if (!(u->name = strdup(name)))
+		return err_oom(e);
+	u->n = n;
+	for (size_t k = 0; k < n; k++) {
+		const char *co = target_collation(tc, cols[k], &u->fallback[k]);
+		u->cols[k] = cols[k];
+		if (co && !(u->coll[k] = strdup(co)))
+			return err_oom(e);
+	}
+	return 0;
+}
+
+/* the unique keys to check: each unique index the target has (or
+ * --create makes), and the primary key when the target compares its
+ * text under a collation (the byte-for-byte check of begin_key is then
+ * off) */
+static int ukeys_begin(struct table_check *tc, const struct check_opts *o,
+		       struct err *e)
+{
+	const struct schema_table *t = tc->t;
+	const struct schema_table *kt = tc->tt ? tc->tt : t;
+	size_t cols[64];
+
+	if (o->mode == SINK_DELETE)
+		return 0;
+	for (size_t k = 0; k < tc->nkey; k++) {
+		const char *fb;
+		if (!target_collation(tc, tc->key[k], &fb))
+			continue;
+		if (ukey_add(tc, "primary key", tc->key, tc->nkey, e) < 0)
+			return -1;
+		tc->nkey = 0;
+		break;
+	}
+	for (size_t x = 0; x < kt->nindexes; x++) {
+		const struct schema_index *ix = &kt->indexes[x];
+		size_t n = 0;
+		if (!ix->unique || ix->ncols > 64)
+			continue;
+		for (size_t k = 0; k < ix->ncols; k++) {
+			int i = tc->tt ? stream_col(tc, t,
+						    kt->cols[ix->cols[k]].name)
+				       : (int)ix->cols[k];
+			if (i < 0)
+				break;
+			cols[n++] = (size_t)i;
+		}
+		if (n == ix->ncols && ukey_add(tc, ix->name, cols, n, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* the weights of the pending rows' column k under u's collation for it,
+ * into w (row r's from wat[r] to wend[r]); 1 when the server cannot say
+ * (the column is then compared byte for byte); 0; -1 */
+static int ukey_weights(struct table_check *tc, struct ukey *u, size_t k,
+			struct buf *w, size_t *wat, size_t *wend, struct err *e)
+{
+	const char *texts[UKEY_BATCH];
+	size_t ends[UKEY_BATCH];
+	int rc;
+
+	for (size_t r = 0; r < u->npend; r++)
+		texts[r] = (const char *)u->mem.data + u->at[r * 64 + k] + 1;
+	for (;;) {
+		size_t from = w->len;
+		rc = source_weights(tc->wsrc, u->coll[k], texts, u->npend, w,
+				    ends, e);
+		if (rc <= 0) {
+			for (size_t r = 0; rc == 0 && r < u->npend; r++) {
+				wat[r] = r ? ends[r - 1] : from;
+				wend[r] = ends[r];
+			}
+			return rc;
+		}
+		/* a collation the server lacks: --create's, or bytes */
+		free(u->coll[k]);
+		u->coll[k] = NULL;
+		if (!u->fallback[k] ||
+		    !(u->coll[k] = strdup(u->fallback[k])))
+			return u->fallback[k] ? err_oom(e) : 1;
+		u->fallback[k] = NULL;
+	}
+}
+
+/* hash the pending rows (with the server's weights of the columns it
+ * compares under a collation): into u's keys, each one there already a
+ * duplicate; or with probe (the target's own rows) each one the stream
+ * has a key_exists */
+static int ukey_flush(struct table_check *tc, struct ukey *u,
+		      const struct check_opts *o, int probe, struct err *e)
+{
+	struct buf w, h, cb;
+	size_t wat[UKEY_BATCH * 64], wend[UKEY_BATCH * 64];
+	int rc = -1;
+
+	if (!u->npend)
+		return 0;
+	buf_init(&w, (size_t)UKEY_BATCH * 64 * 4096);
+	buf_init(&h, (size_t)STREAM_MAX_ROW * 4 + 1024);
+	buf_init(&cb, (size_t)STREAM_MAX_ROW + 1024);
+	for (size_t k = 0; k < u->n; k++) {
+		size_t a[UKEY_BATCH], b[UKEY_BATCH];
+		int wrc = 0;
+		if (u->coll[k] &&
+		    (wrc = ukey_weights(tc, u, k, &w, a, b, e)) < 0)
+			goto out;
+		for (size_t r = 0; r < u->npend; r++) {
+			wat[r * 64 + k] = u->coll[k] && !wrc ? a[r] : SIZE_MAX;
+			wend[r * 64 + k] = u->coll[k] && !wrc ? b[r] : 0;
+		}
+	}
+	for (size_t r = 0; r < u->npend; r++) {
+		int d;
+		buf_reset(&h);
+		for (size_t k = 0; k < u->n; k++) {
+			const unsigned char *p = u->mem.data + u->at[r * 64 + k];
+			size_t len;
+			if (wat[r * 64 + k] != SIZE_MAX) {
+				p = w.data + wat[r * 64 + k];
+				len = wend[r * 64 + k] - wat[r * 64 + k];
+			} else if (*p == 'W') {
+				/* not weighed after all: as a 'B' is */
+				struct value v;
+				memset(&v, 0, sizeof(v));
+				v.v.s.p = (const char *)p + 1;
+				v.v.s.len = strlen(v.v.s.p);
+				buf_reset(&cb);
+				if (value_canonical(&cb, VALUE_TEXT, &v, e) < 0)
+					goto out;
+				p = cb.data;
+				len = cb.len;
+			} else {
+				memcpy(&len, p + 1, sizeof(len));
+				p += 1 + sizeof(len);
+			}
+			if (buf_add(&h, &len, sizeof(len), e) < 0 ||
+			    buf_add(&h, p, len, e) < 0)
+				goto out;
+		}
+		if (probe) {
+			if (hset_has(&u->keys, XXH3_64bits(h.data, h.len)) &&
+			    note_text(&u->exists, o, u->psample[r], e) < 0)
+				goto out;
+			continue;
+		}
+		if ((d = hset_add(&u->keys, XXH3_64bits(h.data, h.len), e)) <
+			0 ||
+		    (d && note_text(&u->dup, o, u->psample[r], e) < 0))
+			goto out;
+	}
+	rc = 0;
+out:
+	for (size_t r = 0; r < u->npend; r++)
+		free(u->psample[r]);
+	u->npend = 0;
+	buf_reset(&u->mem);
+	buf_release(&w);
+	buf_release(&h);
+	buf_release(&cb);
+	return rc;
+}
+
+/* row (values vals[k] of u's columns) waits for its weights; sample
+ * names it */
+static int ukey_push(struct table_check *tc, struct ukey *u,
+		     const struct check_opts *o, const struct value *const *vals,
+		     const enum value_type *types, const char *sample, int probe,
+		     struct err *e)
+{
+	struct buf *m = &u->mem;
+	size_t r = u->npend;
+
+	for (size_t k = 0; k < u->n; k++)
+		if (vals[k]->null)
+			return 0; /* a unique key holds NULLs apart */
+	for (size_t k = 0; k < u->n; k++) {
+		const struct value *v = vals[k];
+		u->at[r * 64 + k] = m->len;
+		/* text the server weighs: itself, NUL-ended (a NUL in it:
+		 * byte for byte, as the column is then) */
+		if (u->coll[k] && !memchr(v->v.s.p, '\0', v->v.s.len)) {
+			if (buf_addc(m, 'W', e) < 0 ||
+			    buf_add(m, v->v.s.p, v->v.s.len, e) < 0 ||
+			    buf_addc(m, 0, e) < 0)
+				return -1;
+		} else {
+			size_t at = m->len, len;
+			if (buf_addc(m, 'B', e) < 0 ||
+			    buf_add(m, &at, sizeof(at), e) < 0 ||
+			    value_canonical(m, types[k], v, e) < 0)
+				return -1;
+			len = m->len - at - 1 - sizeof(len);
+			memcpy(m->data + at + 1, &len, sizeof(len));
+		}
+	}
+	if (!(u->psample[r] = strdup(sample)))
+		return err_oom(e);
+	u->npend++;
+	return u->npend == UKEY_BATCH ? ukey_flush(tc, u, o, probe, e) : 0;
+}
+
+/* a stream row against each unique key */
+static int ukeys_row(struct table_check *tc, const struct check_opts *o,
+		     const struct value *row, uint64_t row_no, struct err *e)
+{
+	const struct schema_table *t = tc->t;
+	char key[256];
+	int named = 0;
+
+	for (size_t x = 0; x < tc->nuk; x++) {
+		struct ukey *u = &tc->uk[x];
+		const struct value *vals[64];
+		enum value_type types[64];
+		if (u->stopped)
+			continue;
+		if (u->keys.nkeys >= o->max_keys) {
+			u->stopped = row_no;
+			hset_release(&u->keys);
+			continue;
+		}
+		if (!named) {
+			if (t->npk)
+				schema_row_key(t, row, key, sizeof(key));
+			else
+				snprintf(key, sizeof(key), "row %" PRIu64,
+					 row_no);
+			named = 1;
+		}
+		for (size_t k = 0; k < u->n; k++) {
+			vals[k] = &row[u->cols[k]];
+			types[k] = t->cols[u->cols[k]].type;
+		}
+		if (ukey_push(tc, u, o, vals, types, key, 0, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* the unique keys' findings, and their notes */
+static int ukeys_end(struct table_check *tc, const struct check_opts *o,
+		     cJSON *jt, int *bad, struct err *e)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(jt, "findings");
+	cJSON *notes = cJSON_GetObjectItemCaseSensitive(jt, "notes");
+
+	for (size_t x = 0; x < tc->nuk; x++) {
+		struct ukey *u = &tc->uk[x];
+		struct buf names;
+		char detail[600], how[200] = "";
+		int rc = 0;
+		if (ukey_flush(tc, u, o, 0, e) < 0)
+			return -1;
+		for (size_t k = 0; k < u->n; k++)
+			if (u->coll[k] && !how[0])
+				snprintf(how, sizeof(how),
+					 " (equal under the target's collation "
+					 "%s)",
+					 u->coll[k]);
+		if (u->stopped &&
+		    add_note(notes, e,
+			     "%s checked up to row %" PRIu64
+			     " only: more than %" PRIu64
+			     " keys (raise --max-keys)",
+			     u->name, u->stopped, o->max_keys) < 0)
+			return -1;
+		if (!u->dup.count)
+			continue;
+		buf_init(&names, 1u << 16);
+		for (size_t k = 0; k < u->n && rc == 0; k++)
+			rc = (k && buf_addc(&names, ',', e) < 0) ||
+				     buf_adds(&names,
+					      tc->t->cols[u->cols[k]].name,
+					      e) < 0
+				 ? -1
+				 : 0;
+		snprintf(detail, sizeof(detail),
+			 "a key of %s%s that came before in the stream%s",
+			 strcmp(u->name, "primary key") ? "unique index " : "",
+			 u->name, how);
+		*bad = 1;
+		if (rc == 0)
+			rc = add_finding(arr, (char *)names.data,
+					 "duplicate_key", detail, &u->dup, 0,
+					 e);
+		buf_release(&names);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* --- a table
@@ -453,9 +866,12 @@ static void table_release(struct table_check *tc)
 	finding_release(&tc->dup);
 	schema_table_free(tc->tt);
 	free(tc->key);
-	free(tc->slots);
+	hset_release(&tc->keys);
 	buf_release(&tc->prev_mem);
 	buf_release(&tc->scratch);
+	for (size_t x = 0; x < tc->nuk; x++)
+		ukey_release(&tc->uk[x]);
+	free(tc->uk);
 	memset(tc, 0, sizeof(*tc));
 }
 
@@ -850,6 +1266,8 @@ static int table_begin(struct table_check *tc, struct source *src,
 		   : begin_missing(tc, o, name, jt, notes, problems, fails, e))
 		return -1;
 	begin_key(tc);
+	if (ukeys_begin(tc, o, e) < 0)
+		return -1;
 	for (size_t i = 0; i < t->ncols; i++)
 		if (begin_column(tc, i, name, cols, problems, fails, e) < 0)
 			return -1;
@@ -913,7 +1331,7 @@ static int check_row(struct table_check *tc, const struct check_opts *o,
 		return -1;
 	if (d && note(&tc->dup, o, t, row, row_no, e) < 0)
 		return -1;
-	return 0;
+	return ukeys_row(tc, o, row, row_no, e);
 }
 
 static const char *detail_of(const struct col_check *c, int k,
@@ -1043,7 +1461,7 @@ static int table_end(struct table_check *tc, const struct check_opts *o,
 			     tc->dup_stopped, o->max_keys) < 0)
 			return -1;
 	}
-	return 0;
+	return ukeys_end(tc, o, jt, bad, e);
 }
 
 /*
@@ -1052,6 +1470,97 @@ static int table_end(struct table_check *tc, const struct check_opts *o,
  * hashed as the duplicates were; a key both have is a row the load
  * would refuse.  Memory: the stream's key hashes, already there.
  */
+/* --mode insert into a table that holds rows: the target's rows against
+ * each unique key's stream keys, as probe_existing does the primary
+ * key's */
+static int probe_ukeys(struct table_check *tc, struct source *src,
+		       const struct check_opts *o, cJSON *jt, int *bad,
+		       struct err *e)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(jt, "findings");
+
+	if (!tc->tt || !tc->target_rows || o->mode != SINK_INSERT)
+		return 0;
+	for (size_t x = 0; x < tc->nuk; x++) {
+		struct ukey *u = &tc->uk[x];
+		size_t tcols[64];
+		struct schema_table *kt;
+		struct source_query q;
+		const struct value *row;
+		struct buf names;
+		char detail[600];
+		int nrc = 0, rc = 0;
+		if (u->stopped)
+			continue;
+		for (size_t k = 0; k < u->n && nrc == 0; k++) {
+			int i = target_col(tc, u->cols[k]);
+			if (i < 0)
+				nrc = 1;
+			else
+				tcols[k] = (size_t)i;
+		}
+		if (nrc)
+			continue;
+		if (!(kt = schema_table_keys(tc->tt, tcols, u->n, e)))
+			return -1;
+		memset(&q, 0, sizeof(q));
+		q.t = kt;
+		if (source_open_rows(src, &q, e) < 0) {
+			schema_table_free(kt);
+			return -1;
+		}
+		while ((nrc = source_next_row(src, &row, e)) == 1) {
+			const struct value *vals[64];
+			enum value_type types[64];
+			char key[256];
+			for (size_t k = 0; k < u->n; k++) {
+				vals[k] = &row[k];
+				types[k] = kt->cols[k].type;
+			}
+			schema_row_key(kt, row, key, sizeof(key));
+			if (ukey_push(tc, u, o, vals, types, key, 1, e) < 0) {
+				nrc = -1;
+				break;
+			}
+		}
+		if (nrc == 0 && ukey_flush(tc, u, o, 1, e) < 0)
+			nrc = -1;
+		if (nrc < 0) {
+			/* the rows of the read, to their end */
+			while (source_next_row(src, &row, e) == 1)
+				;
+			schema_table_free(kt);
+			return -1;
+		}
+		if (u->exists.count) {
+			buf_init(&names, 1u << 16);
+			for (size_t k = 0; k < u->n && rc == 0; k++)
+				rc = (k && buf_addc(&names, ',', e) < 0) ||
+					     buf_adds(&names, kt->cols[k].name,
+						      e) < 0
+					 ? -1
+					 : 0;
+			snprintf(detail, sizeof(detail),
+				 "a key of %s%s the target already holds "
+				 "(--mode insert refuses it)",
+				 strcmp(u->name, "primary key")
+				     ? "unique index "
+				     : "",
+				 u->name);
+			*bad = 1;
+			if (rc == 0)
+				rc = add_finding(arr, (char *)names.data,
+						 "key_exists", detail,
+						 &u->exists, 0, e);
+			buf_release(&names);
+		}
+		schema_table_free(kt);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int probe_existing(struct table_check *tc, struct source *src,
 			  const struct check_opts *o, cJSON *jt, int *bad,
 			  struct err *e)
@@ -1091,7 +1600,7 @@ static int probe_existing(struct table_check *tc, struct source *src,
 			if (value_canonical(&tc->scratch, kt->cols[k].type,
 					    &row[k], e) < 0)
 				goto out;
-		if (hash_has(tc,
+		if (hset_has(&tc->keys,
 			     XXH3_64bits(tc->scratch.data, tc->scratch.len)) &&
 		    note(&f, o, kt, row, 0, e) < 0)
 			goto out;
@@ -1294,6 +1803,7 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 {
 	struct source_opts so;
 	struct source *src = NULL;
+	struct source *wsrc = NULL; /* MySQL: its collations' weights */
 	struct stream_reader *r = NULL;
 	struct table_check tc;
 	const struct schema_table *t, *in_t;
@@ -1324,6 +1834,10 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	/* one read-only transaction: nothing the check does can write */
 	if (!(src = source_open(u, &so, e)) || source_begin(src, e) < 0 ||
 	    source_list_tables(src, &held.names, &nnames, e) < 0)
+		goto out;
+	/* a MySQL target compares text keys under collations: its server
+	 * says how, on a second connection (the first reads rows) */
+	if (en->key_weights && !(wsrc = source_open(u, &so, e)))
 		goto out;
 	if (!(root = cJSON_CreateObject()) ||
 	    !cJSON_AddStringToObject(root, "target", u->display) ||
@@ -1376,6 +1890,7 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		table_release(&tc);
 		tc.near = exists ? NULL : held_near(&held, tname);
 		tc.objects = stream_reader_objects(r);
+		tc.wsrc = wsrc;
 		if (table_begin(&tc, src, o, en, t, tname, &nm, exists, jt,
 				&fails, e) < 0 ||
 		    note_names(jt, en, &nm, why, nwhy, exists, &fails, e) < 0) {
@@ -1400,7 +1915,8 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 			goto out;
 		if (table_end(&tc, o, rows, jt, &bad, e) < 0)
 			goto out;
-		if (probe_existing(&tc, src, o, jt, &bad, e) < 0) {
+		if (probe_existing(&tc, src, o, jt, &bad, e) < 0 ||
+		    probe_ukeys(&tc, src, o, jt, &bad, e) < 0) {
 			err_prefix(e, "table %s: reading the target's keys",
 				   name);
 			goto out;
@@ -1435,6 +1951,8 @@ out:
 	cJSON_Delete(root);
 	source_names_free(held.names);
 	source_close(src);
+	if (wsrc)
+		source_close(wsrc);
 	stream_reader_free(r);
 	return rc;
 }

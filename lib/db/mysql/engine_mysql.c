@@ -36,6 +36,7 @@ const struct engine engine_mysql = {
 	.bytes_text_hex = 0,
 	.unsigned_ints = 1,
 	.bool_stores_numbers = 1,
+	.key_weights = 1,
 	.bool_risk = { "tinyint1",
 		       "TINYINT(1) travels as bool: a value other than 0 or 1 "
 		       "is refused at extract (cast it in the source, or "

@@ -13,7 +13,7 @@
 #include "base/err.h"
 #include "db/uri.h"
 
-#define MYUTIL_MAX_COLS 12
+#define MYUTIL_MAX_COLS 32
 
 /*
  * Connect conn (from mysql_init, with any option of the caller's own

@@ -25,6 +25,9 @@ struct my_source {
 	MYSQL *conn;
 	char *db;
 	int mariadb;
+	/* the collation my_weights last found, and its character set */
+	char wcoll[65], wcs[65];
+	int wpad; /* it pads with spaces (PAD SPACE) */
 	/* information_schema.CHECK_CONSTRAINTS: -1 not asked yet, 0 absent
 	 * (before MariaDB 10.2, MySQL 8.0.16), 1 there */
 	int has_checks;
@@ -1389,9 +1392,115 @@ static int my_objects(struct source *s, source_object_fn fn, void *ctx,
 			     NULL, 0, 4, my_object_row, &c, e);
 }
 
+struct weights_ctx {
+	struct buf *out;
+	size_t *ends;
+	size_t n;
+	int got;
+};
+
+static int weights_row(void *ctx, char **vals, size_t *lens, struct err *e)
+{
+	struct weights_ctx *w = ctx;
+
+	for (size_t k = 0; k < w->n; k++) {
+		if (vals[k] && buf_add(w->out, vals[k], lens[k], e) < 0)
+			return -1;
+		w->ends[k] = w->out->len;
+	}
+	w->got = 1;
+	return 0;
+}
+
+/* CHARACTER_SET_NAME of a collation the server has, and whether it pads
+ * with spaces (the '1' after it) */
+static int charset_row(void *ctx, char **vals, size_t *lens, struct err *e)
+{
+	char *cs = ctx;
+
+	(void)e;
+	if (vals[0] && lens[0] < 63) {
+		snprintf(cs, 64, "%s", vals[0]);
+		cs[strlen(cs) + 1] = vals[1] && vals[1][0] == '1' ? 1 : 0;
+	}
+	return 0;
+}
+
+static int my_weights(struct source *s, const char *collation,
+		      const char *const *texts, size_t n, struct buf *out,
+		      size_t *ends, struct err *e)
+{
+	struct my_source *m = MY(s);
+	const char *params[1] = { collation };
+	struct weights_ctx w = { out, ends, n, 0 };
+	char *padless[SOURCE_WEIGHTS_MAX];
+	struct buf q;
+	int rc = -1;
+
+	/* the collation, a name of the server's own catalog, and its
+	 * character set: the only words of the statement not ferry's */
+	if (strcmp(collation, m->wcoll) != 0) {
+		m->wcoll[0] = m->wcs[0] = '\0';
+		if (strlen(collation) >= sizeof(m->wcoll))
+			return 1;
+		/* PAD SPACE: all but MariaDB's _nopad_ and MySQL 8's _0900_
+		 * collations */
+		if (myutil_select(m->conn,
+				  "SELECT CHARACTER_SET_NAME, "
+				  "COLLATION_NAME NOT LIKE '%nopad%' AND "
+				  "COLLATION_NAME NOT LIKE '%\\_0900\\_%' "
+				  "FROM information_schema.COLLATIONS "
+				  "WHERE COLLATION_NAME = ?",
+				  params, 1, 2, charset_row, m->wcs, e) < 0)
+			return -1;
+		if (!m->wcs[0])
+			return 1;
+		m->wpad = m->wcs[strlen(m->wcs) + 1] == 1;
+		snprintf(m->wcoll, sizeof(m->wcoll), "%s", collation);
+	}
+	if (!m->wcs[0])
+		return 1;
+	/* PAD SPACE compares a text as if its trailing spaces were not
+	 * there, which WEIGHT_STRING does not show: they go first */
+	if (m->wpad) {
+		for (size_t k = 0; k < n; k++) {
+			size_t len = strlen(texts[k]);
+			while (len && texts[k][len - 1] == ' ')
+				len--;
+			if (!(padless[k] = strndup(texts[k], len))) {
+				for (size_t j = 0; j < k; j++)
+					free(padless[j]);
+				return err_oom(e);
+			}
+		}
+		texts = (const char *const *)padless;
+	}
+	buf_init(&q, 1u << 16);
+	if (buf_adds(&q, "SELECT ", e) < 0)
+		goto out;
+	for (size_t k = 0; k < n; k++)
+		if ((k && buf_adds(&q, ", ", e) < 0) ||
+		    buf_adds(&q, "WEIGHT_STRING(CONVERT(? USING ", e) < 0 ||
+		    myutil_quote_ident(&q, m->wcs, e) < 0 ||
+		    buf_adds(&q, ") COLLATE ", e) < 0 ||
+		    myutil_quote_ident(&q, m->wcoll, e) < 0 ||
+		    buf_addc(&q, ')', e) < 0)
+			goto out;
+	if (myutil_select(m->conn, (char *)q.data, texts, (unsigned)n,
+			  (unsigned)n, weights_row, &w, e) < 0)
+		goto out;
+	rc = w.got ? 0 : 1;
+out:
+	for (size_t k = 0; m->wpad && k < n; k++)
+		free(padless[k]);
+	buf_release(&q);
+	return rc;
+}
+
 static const struct source_ops my_ops = {
-	my_begin, my_list_tables, my_describe, my_open_rows, my_next_row,
-	my_close, my_facts,	  my_server,   my_per_day,   my_objects,
+	my_begin,   my_list_tables, my_describe, my_open_rows,
+	my_next_row, my_close,	    my_facts,	 my_server,
+	my_per_day, my_objects,	    my_weights,
 };
 
 struct source *source_mysql_open(const struct uri *u,

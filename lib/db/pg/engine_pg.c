@@ -133,6 +133,7 @@ const struct engine engine_pg = {
 	.bytes_text_hex = 1,
 	.unsigned_ints = 0,
 	.bool_stores_numbers = 0,
+	.key_weights = 0, /* nondeterministic collations: not told */
 	.bool_risk = { NULL, NULL },
 	.timestamp_risk = "timestamp without time zone: say the zone it was "
 			  "written in (spec: zone) to make it timestamptz",

@@ -1694,6 +1694,7 @@ static int pg_objects(struct source *s, source_object_fn fn, void *ctx,
 static const struct source_ops pg_ops = {
 	pg_begin, pg_list_tables, pg_describe, pg_open_rows, pg_next_row,
 	pg_close, pg_facts,	  pg_server,   pg_per_day,   pg_objects,
+	NULL, /* weights: PostgreSQL has no WEIGHT_STRING */
 };
 
 struct source *source_pg_open(const struct uri *u, const struct source_opts *o,
