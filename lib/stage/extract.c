@@ -36,6 +36,82 @@ static int excluded(const struct extract_opts *o, const char *name)
 	return 0;
 }
 
+/* whether foreign key f of a table points at table p (its own name, and
+ * its schema where both have one) */
+static int points_at(const struct schema_fkey *f, const struct schema_table *p)
+{
+	const char *own = p->table ? p->table : p->name;
+
+	return strcmp(f->ref_table, own) == 0 &&
+	       (!f->ref_schema || !p->schema ||
+		strcmp(f->ref_schema, p->schema) == 0);
+}
+
+/*
+ * The tables in foreign-key order: each after the tables of the run its
+ * foreign keys point at, so that a load into existing tables meets each
+ * parent row before its children; otherwise in the order they were
+ * listed.  Tables whose keys form a cycle go in that order, and a notice
+ * names them (a load into existing tables needs the keys deferrable, or
+ * checked after).
+ */
+static int fk_order(const struct extract_opts *o, struct table_run *runs,
+		    size_t n, struct err *e)
+{
+	struct table_run *out = calloc(n + 1, sizeof(*out));
+	unsigned char *placed = calloc(n + 1, 1);
+	char cycle[600] = "";
+	size_t done = 0, clen = 0;
+
+	if (!out || !placed) {
+		free(out);
+		free(placed);
+		return err_oom(e);
+	}
+	while (done < n) {
+		size_t pick = n;
+		for (size_t i = 0; i < n && pick == n; i++) {
+			const struct schema_table *t = runs[i].t;
+			int ready = !placed[i];
+			for (size_t f = 0; ready && f < t->nfkeys; f++)
+				for (size_t j = 0; ready && j < n; j++)
+					if (j != i && !placed[j] &&
+					    points_at(&t->fkeys[f], runs[j].t))
+						ready = 0;
+			if (ready)
+				pick = i;
+		}
+		if (pick == n) {
+			/* a cycle: the first table left goes next */
+			for (pick = 0; placed[pick]; pick++)
+				;
+			if (clen < sizeof(cycle) - 1) {
+				int w = snprintf(cycle + clen,
+						 sizeof(cycle) - clen, "%s%.100s",
+						 clen ? ", " : "",
+						 runs[pick].t->name);
+				if (w > 0)
+					clen += (size_t)w;
+			}
+		}
+		out[done++] = runs[pick];
+		placed[pick] = 1;
+	}
+	memcpy(runs, out, n * sizeof(*runs));
+	free(out);
+	free(placed);
+	if (clen && o->notice) {
+		char line[800];
+		snprintf(line, sizeof(line),
+			 "foreign keys form a cycle through %s: each of them "
+			 "goes before a table it needs (a load into existing "
+			 "tables needs those keys deferrable)",
+			 cycle);
+		o->notice(line);
+	}
+	return 0;
+}
+
 /* Keep only the columns named in list (comma-separated), in that order. */
 static int pick_columns(struct schema_table *t, const char *list, struct err *e)
 {
@@ -548,6 +624,8 @@ static int plan(struct source *src, const struct uri *u,
 		err_set(e, ERR_USAGE, "no tables to extract");
 		goto out;
 	}
+	if (fk_order(o, runs, n, e) < 0)
+		goto out;
 	rc = 0;
 out:
 	source_names_free(all);
