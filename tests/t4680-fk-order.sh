@@ -72,4 +72,14 @@ test_expect_success 'keys that form a cycle: named, the tables in listed order' 
 	test_cmp expect got
 '
 
+test_expect_success '--mode truncate over seeded tables: emptied together first, then loaded' '
+	pg_in "${TEST_DB}_app" -c "INSERT INTO z_users VALUES (3, '"'"'seed'"'"'); INSERT INTO m_rooms VALUES (11, 3); INSERT INTO a_messages VALUES (102, 11, 3, NULL, '"'"'welcome'"'"')" &&
+	ferry-load "$APP" -m truncate <pg.ferry 2>err &&
+	test_grep "the run'"'"'s 4 tables emptied together before the first row" err &&
+	ferry-verify -t z_users -t m_rooms -t a_messages -t m_members "$PG_URI" "$APP" &&
+	my_in "${TEST_DB}_app" -e "INSERT INTO z_users VALUES (3, '"'"'seed'"'"'); INSERT INTO m_rooms VALUES (11, 3); INSERT INTO a_messages VALUES (102, 11, 3, NULL, '"'"'welcome'"'"')" &&
+	ferry-load "$MY_APP" -m truncate <my.ferry &&
+	ferry-verify "$MY_URI" "$MY_APP"
+'
+
 test_done

@@ -67,6 +67,15 @@ int sink_sequence(struct sink *s, const struct schema_sequence *q, int create,
 	return s->ops->sequence ? s->ops->sequence(s, q, create, out, e) : 0;
 }
 
+int sink_empty_tables(struct sink *s, char *const *names, size_t n,
+		      struct err *e)
+{
+	if (s->ops->empty_tables(s, names, n, e) < 0)
+		return -1;
+	s->run_emptied = 1;
+	return 0;
+}
+
 void sink_abort_table(struct sink *s, const char *why)
 {
 	s->ops->abort_table(s, why);

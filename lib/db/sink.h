@@ -128,6 +128,17 @@ int sink_checkpoint_read(struct sink *s, const char *table,
 			 struct checkpoint *c, struct err *e);
 
 /*
+ * --mode truncate of several tables: empty those of names[0..n) (ferry's
+ * name syntax, as sink_begin_table takes them) the target has, together,
+ * committed before the first row, so that keys between them do not stand
+ * in the way (PostgreSQL: one TRUNCATE of them all; MySQL: DELETE with
+ * foreign_key_checks off); each table's own truncation is then not done.
+ * 0, or -1 with e set (nothing emptied).
+ */
+int sink_empty_tables(struct sink *s, char *const *names, size_t n,
+		      struct err *e);
+
+/*
  * After the run's last table: the foreign keys of stream table t, which
  * this run created as `name`, each referencing the target's table
  * refs[i] (ferry's name syntax).  Each is made without checking the rows
@@ -194,6 +205,9 @@ struct sink {
 	 * column default nextval() of one of them is made (PostgreSQL).
 	 * NULL: none */
 	const struct schema_objects *sequences;
+	/* set by sink_empty_tables: --mode truncate's tables were emptied
+	 * together, before the first; a table's own truncation is done */
+	int run_emptied;
 };
 
 #endif

@@ -27,6 +27,8 @@ struct sink_ops {
 			       struct checkpoint *c, struct err *e);
 	int (*checkpoint_write)(struct sink *s, const char *table,
 				const struct checkpoint *c, struct err *e);
+	int (*empty_tables)(struct sink *s, char *const *names, size_t n,
+			    struct err *e);
 	/* NULL: the engine has no sequences ferry makes */
 	int (*sequence)(struct sink *s, const struct schema_sequence *q,
 			int create, enum sink_seq_outcome *out, struct err *e);

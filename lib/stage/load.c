@@ -642,6 +642,54 @@ int load_held(const char *name, void *ctx)
  * --check judges them), or nothing is written.  One refusal is the error
  * it would be at its table; several are a notice each and one error.
  */
+/*
+ * --mode truncate of a run of several tables (the stream's preview): empty
+ * the tables the target has, together, before the first row
+ * (sink_empty_tables).  (--mode truncate does not go with --job, whose
+ * rerun would empty what it resumes.)
+ */
+static int empty_run(const struct uri *u, const struct load_opts *o,
+		     struct sink *s, const struct schema_table *const *pv,
+		     size_t n, struct err *e)
+{
+	struct namefold_run *fr = namefold_run_new(e);
+	char **names = calloc(n + 1, sizeof(*names));
+	size_t k = 0;
+	int rc = -1;
+
+	if (!fr || !names) {
+		if (!e->class)
+			err_oom(e);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct schema_table *ft = NULL;
+		const char *name;
+		if (load_fold(u->engine, o->maps, o->nmaps, o->schema,
+			      o->keep_case, pv[i], &ft, &name, fr, e) < 0)
+			goto out;
+		if (!(names[k++] = strdup(name))) {
+			schema_table_free(ft);
+			err_oom(e);
+			goto out;
+		}
+		schema_table_free(ft);
+	}
+	if (k && sink_empty_tables(s, names, k, e) < 0)
+		goto out;
+	notice(o,
+	       "--mode truncate: the run's %zu tables emptied together before "
+	       "the first row",
+	       k);
+	rc = 0;
+out:
+	for (size_t i = 0; names && i < k; i++)
+		free(names[i]);
+	free(names);
+	namefold_run_free(fr);
+	return rc;
+}
+
 static int preflight_create(const struct uri *u, const struct load_opts *o,
 			    const struct schema_table *const *pv, size_t n,
 			    struct err *e)
@@ -791,6 +839,12 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		if (!ntabs && so.create &&
 		    (npv = stream_reader_preview(r, &pv)) > 0 &&
 		    preflight_create(u, o, pv, npv, e) < 0)
+			goto out;
+		/* --mode truncate of several tables: all emptied together
+		 * first, so that keys between them do not stand in the way */
+		if (!ntabs && so.mode == SINK_TRUNCATE &&
+		    (npv = stream_reader_preview(r, &pv)) > 1 &&
+		    empty_run(u, o, s, pv, npv, e) < 0)
 			goto out;
 		/* and the free sequences, before the tables whose defaults
 		 * take their nextval */

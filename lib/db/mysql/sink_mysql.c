@@ -1949,7 +1949,7 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 	if (my_exec(m, "START TRANSACTION", NULL, e) < 0)
 		return -1;
 	m->in_tx = 1;
-	if (s->opts.mode == SINK_TRUNCATE && !m->created) {
+	if (s->opts.mode == SINK_TRUNCATE && !m->created && !s->run_emptied) {
 		/* not TRUNCATE, which commits */
 		buf_reset(&m->sql);
 		if (buf_adds(&m->sql, "DELETE FROM ", e) < 0 ||
@@ -2254,7 +2254,68 @@ static int my_foreign_keys(struct sink *s, const struct schema_table *t,
 	return rc;
 }
 
+/* DELETE of every table of names the target has, foreign_key_checks off
+ * for the session meanwhile, one transaction */
+static int my_empty_tables(struct sink *s, char *const *names, size_t n,
+			   struct err *e)
+{
+	struct my_sink *m = MYS(s);
+	int rc = -1, in_tx = 0;
+
+	if (my_exec(m, "SET SESSION foreign_key_checks = 0", NULL, e) < 0)
+		return -1;
+	if (my_exec(m, "START TRANSACTION", NULL, e) < 0)
+		goto out;
+	in_tx = 1;
+	for (size_t i = 0; i < n; i++) {
+		const char *params[1];
+		char *tn = my_table_name(names[i], e);
+		int exists = 0;
+		if (!tn)
+			goto out;
+		params[0] = tn;
+		if (myutil_select(m->conn,
+				  "SELECT COUNT(*) FROM information_schema.TABLES "
+				  "WHERE TABLE_SCHEMA = DATABASE() AND "
+				  "TABLE_NAME = ?",
+				  params, 1, 1, count_row, &exists, e) < 0) {
+			free(tn);
+			goto out;
+		}
+		buf_reset(&m->sql);
+		if (exists &&
+		    (buf_adds(&m->sql, "DELETE FROM ", e) < 0 ||
+		     myutil_quote_ident(&m->sql, tn, e) < 0 ||
+		     my_exec(m, (char *)m->sql.data,
+			     "emptying the run's tables (--mode truncate)",
+			     e) < 0)) {
+			free(tn);
+			goto out;
+		}
+		free(tn);
+	}
+	if (my_exec(m, "COMMIT", NULL, e) < 0)
+		goto out;
+	in_tx = 0;
+	rc = 0;
+out:
+	if (in_tx) {
+		struct err ignored;
+		err_init(&ignored);
+		my_exec(m, "ROLLBACK", NULL, &ignored);
+	}
+	{
+		struct err ignored;
+		err_init(&ignored);
+		if (my_exec(m, "SET SESSION foreign_key_checks = 1", NULL,
+			    rc < 0 ? &ignored : e) < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
 static const struct sink_ops my_ops = {
+	.empty_tables = my_empty_tables,
 	.begin_table = my_begin_table,
 	.write_row = my_write_row,
 	.end_table = my_end_table,

@@ -1085,7 +1085,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 		if ((s->opts.mode == SINK_UPSERT || s->opts.reject) &&
 		    (add_primary_key(p, e) < 0 || add_indexes(p, e) < 0))
 			return -1;
-	} else if (s->opts.mode == SINK_TRUNCATE) {
+	} else if (s->opts.mode == SINK_TRUNCATE && !s->run_emptied) {
 		struct buf q;
 		int rc;
 		buf_init(&q, 1u << 20);
@@ -1691,7 +1691,65 @@ static int pg_sequence(struct sink *s, const struct schema_sequence *q,
 	}
 }
 
+/* one TRUNCATE of every table of names the target has */
+static int pg_empty_tables(struct sink *s, char *const *names, size_t n,
+			   struct err *e)
+{
+	struct pg_sink *p = PGS(s);
+	struct buf q;
+	size_t found = 0;
+	int rc = -1;
+
+	buf_init(&q, 1u << 24);
+	if (buf_adds(&q, "TRUNCATE ", e) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		char *sc = NULL, *tb = NULL;
+		char fs[PGNAME_MAX + 1], ft[PGNAME_MAX + 1];
+		const char *vals[2] = { fs, ft };
+		PGresult *r;
+		int has;
+		if (schema_name_parse(names[i], &sc, &tb, e) < 0)
+			goto out;
+		pgname_fit(sc ? sc : "public", fs);
+		pgname_fit(tb, ft);
+		free(sc);
+		free(tb);
+		r = PQexecParams(p->conn, "SELECT " TARGET_OID " IS NOT NULL", 2,
+				 NULL, vals, NULL, NULL, 0);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			pgutil_msg(e, "looking for the tables",
+				   PQresultErrorMessage(r));
+			PQclear(r);
+			goto out;
+		}
+		has = *PQgetvalue(r, 0, 0) == 't';
+		PQclear(r);
+		if (has && ((found++ && buf_adds(&q, ", ", e) < 0) ||
+			    pgutil_quote_table(&q, fs, ft, e) < 0))
+			goto out;
+	}
+	if (!found) {
+		rc = 0;
+		goto out;
+	}
+	if (exec_ok(p, "BEGIN", e) < 0)
+		goto out;
+	if (exec_ok(p, (char *)q.data, e) < 0) {
+		struct err ignored;
+		err_init(&ignored);
+		exec_ok(p, "ROLLBACK", &ignored);
+		err_prefix(e, "emptying the run's tables (--mode truncate)");
+		goto out;
+	}
+	rc = exec_ok(p, "COMMIT", e);
+out:
+	buf_release(&q);
+	return rc;
+}
+
 static const struct sink_ops pg_ops = {
+	.empty_tables = pg_empty_tables,
 	.begin_table = pg_begin_table,
 	.write_row = pg_write_row,
 	.end_table = pg_end_table,
