@@ -2070,12 +2070,52 @@ fail:
 	return -1;
 }
 
+/* the one value of a one-column row, as text */
+static int scalar_row(void *ctx, char **vals, size_t *lens, struct err *e)
+{
+	(void)e;
+	if (vals[0] && lens[0] < 31)
+		snprintf(ctx, 32, "%s", vals[0]);
+	return 0;
+}
+
+/* an existing table's AUTO_INCREMENT moved on to the source's counter
+ * (its next value, after rows it deleted), never back; after the commit,
+ * as ALTER TABLE commits */
+static int counter_forward(struct my_sink *m, struct err *e)
+{
+	const struct schema_table *t = m->t;
+	const char *params[1] = { m->name };
+	char cur[32] = "";
+	long long next = 0;
+
+	for (size_t i = 0; i < t->ncols; i++)
+		if (t->cols[i].identity && t->cols[i].identity_next > next)
+			next = (long long)t->cols[i].identity_next;
+	if (m->created || next <= 1)
+		return 0;
+	if (myutil_select(m->conn,
+			  "SELECT AUTO_INCREMENT FROM information_schema.TABLES "
+			  "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+			  params, 1, 1, scalar_row, cur, e) < 0)
+		return err_prefix(e, "reading the table's AUTO_INCREMENT");
+	if (!cur[0] || strtoll(cur, NULL, 10) >= next)
+		return 0;
+	buf_reset(&m->sql);
+	if (buf_adds(&m->sql, "ALTER TABLE ", e) < 0 ||
+	    myutil_quote_ident(&m->sql, m->name, e) < 0 ||
+	    buf_addf(&m->sql, e, " AUTO_INCREMENT = %lld", next) < 0)
+		return -1;
+	return my_exec(m, (char *)m->sql.data,
+		       "moving AUTO_INCREMENT to the source's counter", e);
+}
+
 static int my_end_table(struct sink *s, struct sink_table_stats *st,
 			struct err *e)
 {
 	struct my_sink *m = MYS(s);
 
-	if (commit_rows(m, 0, e) < 0)
+	if (commit_rows(m, 0, e) < 0 || counter_forward(m, e) < 0)
 		return -1;
 	st->rows = m->nrows;
 	st->rejected = m->rejected;

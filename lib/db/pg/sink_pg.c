@@ -1291,19 +1291,33 @@ static int fix_sequences(struct pg_sink *p, struct err *e)
 	}
 	for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
 		const char *col = PQgetvalue(r, i, 0);
-		const char *seqv[1] = { PQgetvalue(r, i, 1) };
+		char before[32] = "";
+		const char *seqv[2] = { PQgetvalue(r, i, 1), NULL };
 		struct buf q;
 		PGresult *s;
 
+		/* the source's own counter (its next value, after rows it
+		 * deleted): the sequence goes past it too, so that no number
+		 * the source gave out is given again */
+		for (size_t k = 0; k < p->t->ncols; k++)
+			if (strcmp(p->pn.cols[k], col) == 0 &&
+			    p->t->cols[k].identity &&
+			    p->t->cols[k].identity_next > 1 &&
+			    p->t->cols[k].identity_increment > 0)
+				snprintf(before, sizeof(before), "%lld",
+					 (long long)p->t->cols[k].identity_next -
+					     1);
+		if (before[0])
+			seqv[1] = before;
 		buf_init(&q, 1u << 20);
 		/* only forward, and to the highest value itself (is_called):
 		 * max + 1 would overflow at the type's maximum */
 		if (buf_adds(&q,
 			     "SELECT setval($1::regclass, m, true) FROM "
-			     "(SELECT max(",
+			     "(SELECT GREATEST(max(",
 			     e) < 0 ||
 		    pgutil_quote_ident(&q, col, strlen(col), e) < 0 ||
-		    buf_adds(&q, ")::bigint AS m FROM ", e) < 0 ||
+		    buf_adds(&q, ")::bigint, $2::bigint) AS m FROM ", e) < 0 ||
 		    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
 		    buf_adds(&q,
 			     ") s WHERE m IS NOT NULL AND m >= COALESCE("
@@ -1315,7 +1329,7 @@ static int fix_sequences(struct pg_sink *p, struct err *e)
 			rc = -1;
 			break;
 		}
-		s = PQexecParams(p->conn, (char *)q.data, 1, NULL, seqv, NULL,
+		s = PQexecParams(p->conn, (char *)q.data, 2, NULL, seqv, NULL,
 				 NULL, 0);
 		if (PQresultStatus(s) != PGRES_TUPLES_OK)
 			rc = pgutil_msg(e, "moving a sequence",
