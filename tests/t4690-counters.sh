@@ -43,4 +43,23 @@ test_expect_success 'into the application'"'"'s MariaDB tables: AUTO_INCREMENT o
 	echo 9000 >expect && test_cmp expect got
 '
 
+test_expect_success 'a PostgreSQL identity restarted and not used since: its next value is the restart' '
+	pg_sql "CREATE TABLE tags (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text); INSERT INTO tags (name) VALUES ('"'"'t'"'"'); ALTER TABLE tags ALTER COLUMN id RESTART WITH 8000" &&
+	ferry-extract "$PG_URI" -t tags -o tags.ferry &&
+	ferry-cat -f summary tags.ferry >sum &&
+	test_grep "column id: int64 not null (integer) identity always next 8000" sum &&
+	ferry-load "$APP" --create <tags.ferry &&
+	test "$(pg_in "${TEST_DB}_app" -c "INSERT INTO tags (name) VALUES ('"'"'u'"'"') RETURNING id")" = 8000
+'
+
+test_expect_success 'free sequences restarted and not used since: read as they stand on both sides' '
+	pg_sql "CREATE SEQUENCE inv_no; ALTER SEQUENCE inv_no RESTART WITH 300; CREATE SEQUENCE ord_no; ALTER SEQUENCE ord_no RESTART WITH 500" &&
+	pg_in "${TEST_DB}_app" -c "CREATE SEQUENCE inv_no; CREATE SEQUENCE ord_no; ALTER SEQUENCE ord_no RESTART WITH 900" &&
+	ferry-extract "$PG_URI" --all-tables --schema-only -o seq.ferry &&
+	ferry-load "$APP" <seq.ferry 2>err &&
+	test_grep "sequences: 0 made, 1 moved on to the source" err &&
+	test "$(pg_in "${TEST_DB}_app" -c "SELECT nextval('"'"'inv_no'"'"')")" = 300 &&
+	test "$(pg_in "${TEST_DB}_app" -c "SELECT nextval('"'"'ord_no'"'"')")" = 900
+'
+
 test_done

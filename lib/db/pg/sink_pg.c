@@ -1617,12 +1617,14 @@ static int seq_find(struct pg_sink *p, const struct schema_sequence *q,
 	PGresult *r = PQexecParams(
 	    p->conn,
 	    "SELECT c.oid, COALESCE(pg_sequence_last_value(c.oid) + "
-	    "s.seqincrement, s.seqstart) FROM pg_catalog.pg_class c "
+	    "s.seqincrement, s.seqstart), "
+	    "pg_sequence_last_value(c.oid) IS NULL "
+	    "FROM pg_catalog.pg_class c "
 	    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	    "JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid "
 	    "WHERE n.nspname = $1 AND c.relname = $2",
 	    2, NULL, vals, NULL, NULL, 0);
-	int found;
+	int found, unused;
 
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		int rc = pgutil_msg(e, "query", PQresultErrorMessage(r));
@@ -1630,11 +1632,35 @@ static int seq_find(struct pg_sink *p, const struct schema_sequence *q,
 		return rc;
 	}
 	found = PQntuples(r) == 1;
+	unused = found && strcmp(PQgetvalue(r, 0, 2), "t") == 0;
 	if (found) {
 		snprintf(oid, oidsz, "%s", PQgetvalue(r, 0, 0));
 		*next = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
 	}
 	PQclear(r);
+	/* not used since made or restarted: its next value is the
+	 * relation's last_value, not its start */
+	if (unused) {
+		struct buf sql;
+		buf_init(&sql, 1u << 16);
+		if (buf_adds(&sql, "SELECT last_value FROM ", e) < 0 ||
+		    pgutil_quote_table(&sql, q->schema, q->name, e) < 0) {
+			buf_release(&sql);
+			return -1;
+		}
+		r = PQexecParams(p->conn, (char *)sql.data, 0, NULL, NULL, NULL,
+				 NULL, 0);
+		buf_release(&sql);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			int rc = pgutil_msg(e, "reading a sequence",
+					    PQresultErrorMessage(r));
+			PQclear(r);
+			return rc;
+		}
+		if (PQntuples(r) == 1)
+			*next = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+	}
 	return found;
 }
 

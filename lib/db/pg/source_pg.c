@@ -312,6 +312,37 @@ static int describe_column(struct schema_column *col, PGresult *c, int i,
 
 /* The table (oid in vals[0]) and its columns, named nsp.rel; NULL with
  * e set. */
+/* the next value of sequence nsp.rel, which no nextval has taken since it
+ * was made or restarted: its last_value (is_called false), read from the
+ * relation, named by the catalog and quoted; into col's identity_next */
+static int seq_unused_next(struct pg_source *p, const char *nsp,
+			   const char *rel, struct schema_column *col,
+			   struct err *e)
+{
+	struct buf q;
+	PGresult *r;
+	int rc = -1;
+
+	buf_init(&q, 1u << 16);
+	if (buf_adds(&q, "SELECT last_value, is_called FROM ", e) < 0 ||
+	    pgutil_quote_table(&q, nsp, rel, e) < 0)
+		goto out;
+	r = PQexecParams(p->conn, (char *)q.data, 0, NULL, NULL, NULL, NULL,
+			 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		pg_res_fail(p, r, e, "reading a sequence");
+		PQclear(r);
+		goto out;
+	}
+	if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 1), "f") == 0)
+		col->identity_next = seq_figure(r, 0, 0);
+	PQclear(r);
+	rc = 0;
+out:
+	buf_release(&q);
+	return rc;
+}
+
 static struct schema_table *describe_columns(struct pg_source *p,
 					     const char *const *vals,
 					     const char *nsp, const char *rel,
@@ -347,7 +378,15 @@ static struct schema_table *describe_columns(struct pg_source *p,
 	    "(SELECT COALESCE(to_jsonb(co) ->> 'colllocale', "
 	    "to_jsonb(co) ->> 'colliculocale', co.collcollate) "
 	    "FROM pg_collation co WHERE co.oid = a.attcollation "
-	    "AND NOT co.collisdeterministic) "
+	    "AND NOT co.collisdeterministic), "
+	    /* a sequence not called since it was made or restarted: its
+	     * next value is in the relation only (columns 18 to 20) */
+	    "s.seqrelid IS NOT NULL AND "
+	    "has_sequence_privilege(s.seqrelid, 'SELECT, USAGE') AND "
+	    "pg_sequence_last_value(s.seqrelid) IS NULL, "
+	    "(SELECT sn.nspname FROM pg_class sc JOIN pg_namespace sn "
+	    "ON sn.oid = sc.relnamespace WHERE sc.oid = s.seqrelid), "
+	    "(SELECT sc.relname FROM pg_class sc WHERE sc.oid = s.seqrelid) "
 	    "FROM pg_attribute a JOIN pg_type dt ON dt.oid = a.atttypid "
 	    /* a domain over a base type is that type (its NOT NULL too;
 	     * its CHECKs are the table's: describe_checks) */
@@ -393,6 +432,10 @@ static struct schema_table *describe_columns(struct pg_source *p,
 		if (describe_column(&t->cols[i], c, i, e) < 0)
 			goto fail;
 		t->types[i] = t->cols[i].type;
+		if (t->cols[i].identity && strcmp(PQgetvalue(c, i, 18), "t") == 0 &&
+		    seq_unused_next(p, PQgetvalue(c, i, 19),
+				    PQgetvalue(c, i, 20), &t->cols[i], e) < 0)
+			goto fail;
 	}
 	PQclear(c);
 	return t;
@@ -1631,6 +1674,18 @@ static int pg_sequences(struct pg_source *p, source_object_fn fn, void *ctx,
 		q.max = strtoll(PQgetvalue(r, k, 7), NULL, 10);
 		q.cycle = strcmp(PQgetvalue(r, k, 8), "t") == 0;
 		q.next = q.start;
+		/* not used since made or restarted: the relation says */
+		if (PQgetisnull(r, k, 9) &&
+		    strcmp(PQgetvalue(r, k, 10), "t") == 0) {
+			struct schema_column one;
+			memset(&one, 0, sizeof(one));
+			if (seq_unused_next(p, q.schema, q.name, &one, e) < 0) {
+				rc = -1;
+				break;
+			}
+			if (one.identity_next)
+				q.next = one.identity_next;
+		}
 		if (!PQgetisnull(r, k, 9)) {
 			/* past the end: where a cycle starts again, or the
 			 * end, where the source too has no more */
