@@ -90,7 +90,7 @@ test_expect_success 'a zero date in a NOT NULL column is an error either way' '
 test_expect_success 'a TINYINT(1) holding 7 is refused, not turned into true' '
 	my_sql "CREATE TABLE flags (id INT PRIMARY KEY, f TINYINT(1)); INSERT INTO flags VALUES (1, 1), (2, 7)" &&
 	test_expect_code 3 ferry-extract "$MY_URI" -t flags --order pk -o f.ferry 2>err &&
-	echo "ferry-extract: table flags, row 2, column f: tinyint(1) holds 7, not 0 or 1 (it would not survive as bool)" >expect &&
+	echo "ferry-extract: table flags, row 2, column f: tinyint(1) holds 7, not 0 or 1 (it would not survive as bool; --cast TABLE.COLUMN=int reads it as a number)" >expect &&
 	test_cmp expect err
 '
 

@@ -36,6 +36,9 @@ static const char usage_text[] =
     "  -x, --exclude PATTERN     leave out tables matching PATTERN (repeatable)\n"
     "      --columns TABLE=A,B   only these columns of TABLE, in this order\n"
     "      --where TABLE=SQL     only rows of TABLE where SQL holds\n"
+    "      --cast TABLE.COLUMN=int|text\n"
+    "                            read the column as int64 (a TINYINT(1) that\n"
+    "                            holds 7) or as its text (a TIME over a day)\n"
     "      --order pk            rows in primary-key order\n"
     "      --part K/N            only the K-th of N primary-key ranges\n"
     "      --schema-only         tables without their rows\n"
@@ -160,6 +163,7 @@ static int run_inventory(char *arg, const struct extract_opts *o,
 
 /* the values of options given more than once */
 static const char *tables[MAX_ARGS], *excludes[MAX_ARGS];
+static char *casts[MAX_ARGS];
 static struct extract_kv columns[MAX_ARGS], wheres[MAX_ARGS];
 static struct extract_kv incrementals[MAX_ARGS], sinces[MAX_ARGS];
 static struct extract_kv time_columns[MAX_ARGS];
@@ -175,6 +179,7 @@ struct args {
 
 enum {
 	OPT_COLUMNS = 256,
+	OPT_CAST,
 	OPT_WHERE,
 	OPT_ORDER,
 	OPT_PART,
@@ -201,6 +206,7 @@ static const struct option longopts[] = {
 	{ "all-tables", no_argument, NULL, 'a' },
 	{ "exclude", required_argument, NULL, 'x' },
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
+	{ "cast", required_argument, NULL, OPT_CAST },
 	{ "where", required_argument, NULL, OPT_WHERE },
 	{ "order", required_argument, NULL, OPT_ORDER },
 	{ "part", required_argument, NULL, OPT_PART },
@@ -249,6 +255,14 @@ static int parse_rows_option(int c, struct args *a)
 	case OPT_COLUMNS:
 		parse_kv("--columns", optarg,
 			 next_kv("--columns", columns, &o->ncolumns));
+		return 1;
+	case OPT_CAST:
+		if (!strchr(optarg, '.') || !strrchr(optarg, '='))
+			cli_usage_error("--cast: '%s' is not TABLE.COLUMN=TYPE",
+					optarg);
+		if (o->ncasts == MAX_ARGS)
+			cli_usage_error("too many --cast options");
+		casts[o->ncasts++] = optarg;
 		return 1;
 	case OPT_WHERE:
 		parse_kv("--where", optarg,
@@ -498,6 +512,7 @@ int main(int argc, char **argv)
 	a.o.excludes = excludes;
 	a.o.columns = columns;
 	a.o.wheres = wheres;
+	a.o.casts = casts;
 	a.o.incrementals = incrementals;
 	a.o.sinces = sinces;
 	a.inv.time_columns = time_columns;

@@ -34,6 +34,7 @@ static const char usage_text[] =
     "                              SPEC reshapes it (renamed, dropped columns)\n"
     "  -t, --table NAME            only this table (repeatable)\n"
     "      --ignore-column T.COL   leave column COL of table T out (repeatable)\n"
+    "      --cast T.COL=int|text   read the column as ferry-extract --cast did\n"
     "      --table-map FROM=TO     compare A's table FROM with B's table TO\n"
     "      --schema NAME           a table A names without a schema is B's\n"
     "                              table of schema NAME (ferry-load --schema)\n"
@@ -92,6 +93,7 @@ struct args {
 
 enum {
 	OPT_IGNORE = 256,
+	OPT_CAST,
 	OPT_MAX_DIFFS,
 	OPT_REPORT,
 	OPT_DEFAULTS,
@@ -110,6 +112,7 @@ static const struct option longopts[] = {
 	{ "spec", required_argument, NULL, 's' },
 	{ "table", required_argument, NULL, 't' },
 	{ "ignore-column", required_argument, NULL, OPT_IGNORE },
+	{ "cast", required_argument, NULL, OPT_CAST },
 	{ "max-diffs", required_argument, NULL, OPT_MAX_DIFFS },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "metrics-file", required_argument, NULL, CLI_OPT_METRICS_FILE },
@@ -131,6 +134,7 @@ static const struct option longopts[] = {
 };
 
 static const char *tables[MAX_ARGS], *ignore[MAX_ARGS];
+static char *casts[MAX_ARGS];
 static const char *map_from[MAX_ARGS], *map_to[MAX_ARGS];
 
 /* the options that say what is compared, and how */
@@ -144,6 +148,14 @@ static int parse_compare_option(int c, struct verify_opts *o)
 		if (o->ntables == MAX_ARGS)
 			cli_usage_error("too many -t options");
 		tables[o->ntables++] = optarg;
+		return 1;
+	case OPT_CAST:
+		if (!strchr(optarg, '.') || !strrchr(optarg, '='))
+			cli_usage_error("--cast: '%s' is not TABLE.COLUMN=TYPE",
+					optarg);
+		if (o->ncasts == MAX_ARGS)
+			cli_usage_error("too many --cast options");
+		casts[o->ncasts++] = optarg;
 		return 1;
 	case OPT_IGNORE:
 		if (cli_check_table_column(optarg, &e) < 0)
@@ -335,6 +347,7 @@ int main(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	o->tables = tables;
 	o->ignore = ignore;
+	o->casts = casts;
 	o->map_from = map_from;
 	o->map_to = map_to;
 	o->max_diffs = 100;

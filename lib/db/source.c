@@ -131,6 +131,73 @@ int source_server_facts(struct source *s, struct source_server *f,
 	return s->ops->server(s, f, e);
 }
 
+int source_apply_casts(struct schema_table *t, const char *table,
+		       char *const *casts, size_t n, unsigned char *used,
+		       struct err *e)
+{
+	size_t tl = strlen(table);
+
+	for (size_t k = 0; k < n; k++) {
+		const char *a = casts[k], *eq = strrchr(a, '=');
+		struct schema_column *c = NULL;
+		size_t cl;
+		int to;
+		if (!eq || strncmp(a, table, tl) != 0 || a[tl] != '.')
+			continue;
+		cl = (size_t)(eq - (a + tl + 1));
+		for (size_t i = 0; i < t->ncols && !c; i++)
+			if (strlen(t->cols[i].name) == cl &&
+			    strncmp(t->cols[i].name, a + tl + 1, cl) == 0)
+				c = &t->cols[i];
+		/* a name the other side folds: MySQL's Flag is flag */
+		for (size_t i = 0; i < t->ncols && !c; i++)
+			if (strlen(t->cols[i].name) == cl &&
+			    strncasecmp(t->cols[i].name, a + tl + 1, cl) == 0)
+				c = &t->cols[i];
+		if (!c)
+			continue;
+		used[k] = 1;
+		to = strcmp(eq + 1, "int") == 0    ? SCHEMA_CAST_INT
+		     : strcmp(eq + 1, "text") == 0 ? SCHEMA_CAST_TEXT
+						   : 0;
+		if (!to)
+			return err_set(e, ERR_USAGE,
+				       "--cast %s: the type is int or text",
+				       a);
+		if (to == SCHEMA_CAST_INT &&
+		    !(c->type == VALUE_BOOL || c->type == VALUE_INT64 ||
+		      c->type == VALUE_UINT64 ||
+		      (c->type == VALUE_DECIMAL && c->scale == 0)))
+			return err_set(e, ERR_USAGE,
+				       "--cast %s: column %s is %s, not a bool "
+				       "or an integer",
+				       a, c->name, value_type_name(c->type));
+		if (to == SCHEMA_CAST_INT && c->source_type &&
+		    strncmp(c->source_type, "bit", 3) == 0)
+			return err_set(e, ERR_USAGE,
+				       "--cast %s: column %s is a BIT, read as "
+				       "its number already",
+				       a, c->name);
+		if (to == SCHEMA_CAST_TEXT && c->type == VALUE_BYTES)
+			return err_set(e, ERR_USAGE,
+				       "--cast %s: column %s holds bytes, "
+				       "which are not text",
+				       a, c->name);
+		for (size_t j = 0; j < c->nlabels; j++)
+			free(c->labels[j]);
+		free(c->labels);
+		c->labels = NULL;
+		c->nlabels = 0;
+		free(c->refused);
+		c->refused = NULL;
+		c->cast = to;
+		c->type = to == SCHEMA_CAST_INT ? VALUE_INT64 : VALUE_TEXT;
+		if (t->types)
+			t->types[c - t->cols] = c->type;
+	}
+	return 0;
+}
+
 int source_weights(struct source *s, const char *collation,
 		   const char *const *texts, size_t n, struct buf *out,
 		   size_t *ends, struct err *e)

@@ -143,6 +143,19 @@ uint64_t source_zero_dates(const struct source *s);
  * nothing. */
 void source_close(struct source *s);
 
+/*
+ * --cast TABLE.COLUMN=TYPE (ferry-extract, ferry-verify): each of
+ * casts[0..n) that names table `table` (ferry's name, as -t gives it)
+ * and a column of t makes the source read that column as TYPE: int (a
+ * bool, such as a MySQL TINYINT(1) holding 7, or an integer, or a decimal
+ * of scale 0, read as int64) or text (any column but bytes, read as the
+ * server's own text of its value).  used[k] is set for each cast that
+ * named t.  0, or -1 with ERR_USAGE naming the cast that cannot be.
+ */
+int source_apply_casts(struct schema_table *t, const char *table,
+		       char *const *casts, size_t n, unsigned char *used,
+		       struct err *e);
+
 #define SOURCE_WEIGHTS_MAX 32 /* texts of one source_weights call */
 
 /*

@@ -495,6 +495,7 @@ static int plan(struct source *src, const struct uri *u,
 	struct table_run *runs = NULL;
 	const char *const *names;
 	struct job_points jp = { NULL, 0, 0 };
+	unsigned char *cast_used = NULL; /* per --cast: it named a column */
 	int rc = -1;
 
 	if (o->since_job &&
@@ -514,7 +515,8 @@ static int plan(struct source *src, const struct uri *u,
 		names = o->tables;
 		nall = o->ntables;
 	}
-	if (!(runs = calloc(nall + 1, sizeof(*runs)))) {
+	if (!(runs = calloc(nall + 1, sizeof(*runs))) ||
+	    !(cast_used = calloc(o->ncasts + 1, 1))) {
 		err_oom(e);
 		goto out;
 	}
@@ -543,6 +545,9 @@ static int plan(struct source *src, const struct uri *u,
 		}
 		if ((cols = lookup_all(o->columns, o->ncolumns, t->name)) &&
 		    pick_columns(t, cols, e) < 0)
+			goto out;
+		if (source_apply_casts(t, t->name, o->casts, o->ncasts,
+				       cast_used, e) < 0)
 			goto out;
 		runs[n - 1].where = lookup_all(o->wheres, o->nwheres, t->name);
 		{
@@ -624,11 +629,20 @@ static int plan(struct source *src, const struct uri *u,
 		err_set(e, ERR_USAGE, "no tables to extract");
 		goto out;
 	}
+	for (size_t k = 0; k < o->ncasts; k++)
+		if (!cast_used[k]) {
+			err_set(e, ERR_USAGE,
+				"--cast %s names no column of a table "
+				"extracted",
+				o->casts[k]);
+			goto out;
+		}
 	if (fk_order(o, runs, n, e) < 0)
 		goto out;
 	rc = 0;
 out:
 	source_names_free(all);
+	free(cast_used);
 	free_points(&jp);
 	if (rc < 0) {
 		free_runs(runs, n);

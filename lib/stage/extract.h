@@ -31,6 +31,8 @@ struct extract_opts {
 	size_t ncolumns;
 	const struct extract_kv *wheres;
 	size_t nwheres;
+	char *const *casts; /* --cast TABLE.COLUMN=TYPE (source.h) */
+	size_t ncasts;
 	int order_pk;
 	unsigned part_k, part_n; /* 0 0: whole tables */
 	int schema_only;

@@ -262,12 +262,26 @@ static int col_of(const struct side *s, const char *name)
 
 /* Describe table `name` on a database side; its rows are opened later,
  * once the merge key is known. */
-static int db_table(struct side *s, const char *name, struct err *e)
+static int db_table(const struct verify_opts *o, struct side *s,
+		    const char *name, const char *aname, struct err *e)
 {
+	unsigned char used[64];
+
 	schema_table_free(s->dbt);
 	if (!(s->dbt = source_describe(s->src, name, e)))
 		return -1;
 	s->t = s->dbt;
+	/* --cast: as ferry-extract read the column, on either side (by
+	 * side A's name of the table) */
+	for (size_t k = 0; k < o->ncasts; k += 64) {
+		size_t n = o->ncasts - k < 64 ? o->ncasts - k : 64;
+		if (source_apply_casts(s->dbt, aname, o->casts + k, n, used,
+				       e) < 0 ||
+		    (strcmp(aname, name) != 0 &&
+		     source_apply_casts(s->dbt, name, o->casts + k, n, used,
+					e) < 0))
+			return -1;
+	}
 	return 0;
 }
 
@@ -1486,7 +1500,7 @@ static int run_streams(struct verify_opts *o, struct side sd[2], cJSON *tables,
 			if (skip_stream_table(s, e) < 0)
 				goto out;
 			continue;
-		} else if (db_table(other, on, e) < 0) {
+		} else if (db_table(o, other, on, an, e) < 0) {
 			goto out;
 		}
 		if (compare_table(o, &sd[0], &sd[1], an, tables, e) < 0)
@@ -1550,8 +1564,8 @@ static int run_databases(struct verify_opts *o, struct side sd[2],
 					  tables);
 				continue;
 			}
-			if (db_table(&sd[0], ra, e) < 0 ||
-			    db_table(&sd[1], rb, e) < 0 ||
+			if (db_table(o, &sd[0], ra, nm, e) < 0 ||
+			    db_table(o, &sd[1], rb, nm, e) < 0 ||
 			    compare_table(o, &sd[0], &sd[1], nm, tables, e) < 0)
 				return -1;
 		}

@@ -44,6 +44,8 @@ struct verify_opts {
 			     * MySQL side A, a PostgreSQL side B), or NULL */
 	const char *const *ignore; /* --ignore-column TABLE.COL */
 	size_t nignore;
+	char *const *casts; /* --cast TABLE.COLUMN=TYPE, as extract's */
+	size_t ncasts;
 	uint64_t max_diffs;	 /* differences listed per table */
 	int time_precision;	 /* fraction digits of times compared, 0-6 */
 	uint64_t float_ulps;	 /* floats this close agree; 0: bitwise */

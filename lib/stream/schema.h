@@ -76,6 +76,8 @@
 #define SCHEMA_MAX_COLUMNS 4096
 #define SCHEMA_MAX_NAME 1024	/* bytes in a table or column name */
 #define SCHEMA_MAX_LABELS 65535 /* labels of one enum column */
+#define SCHEMA_CAST_INT 1	/* --cast ...=int: read as int64 */
+#define SCHEMA_CAST_TEXT 2	/* --cast ...=text: read as its text */
 
 /* What a column gets when an INSERT leaves it out (or, for on_update,
  * when an UPDATE leaves it alone). */
@@ -131,6 +133,10 @@ struct schema_column {
 	/* a database's column: it has a default (or is an identity, an
 	 * auto_increment or generated).  Not part of the stream. */
 	bool has_default;
+	/* ferry-extract --cast: the source reads the column as this type
+	 * (SCHEMA_CAST_INT, SCHEMA_CAST_TEXT), 0 as its own.  Not part of
+	 * the stream. */
+	int cast;
 	struct schema_default def;	 /* "default" */
 	struct schema_default on_update; /* "on_update" */
 	enum schema_identity identity;

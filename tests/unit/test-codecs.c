@@ -123,7 +123,7 @@ static void test_mytext(void)
 		   "a tinyint(1) holding 7");
 	TAP_EQ_STR(e.msg,
 		   "tinyint(1) holds 7, not 0 or 1 (it would not survive as "
-		   "bool)",
+		   "bool; --cast TABLE.COLUMN=int reads it as a number)",
 		   "its message");
 	TAP_EQ_INT(mytext_decode(MYTEXT_BIT, "\x01\x02", 2, &scratch, &v, &e),
 		   0, "a bit(16)");

@@ -62,7 +62,8 @@ int mytext_decode(enum mytext_dec d, const char *p, size_t len,
 		return err_set(
 		    e, ERR_STREAM,
 		    "tinyint(1) holds %.*s, not 0 or 1 (it would not "
-		    "survive as bool)",
+		    "survive as bool; --cast TABLE.COLUMN=int reads it as a "
+		    "number)",
 		    (int)(len > 20 ? 20 : len), p);
 	case MYTEXT_INT: return value_parse(VALUE_INT64, p, len, scratch, v, e);
 	case MYTEXT_UINT:

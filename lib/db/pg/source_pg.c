@@ -782,6 +782,11 @@ static enum pgbin_dec decoder_for(const struct schema_column *c)
 {
 	const char *st = c->source_type ? c->source_type : "";
 
+	/* --cast: the SELECT casts it (pg_open_rows) */
+	if (c->cast == SCHEMA_CAST_INT)
+		return PGBIN_DEC_INT8;
+	if (c->cast == SCHEMA_CAST_TEXT)
+		return PGBIN_DEC_TEXT;
 	switch (c->type) {
 	case VALUE_BOOL: return PGBIN_DEC_BOOL;
 	case VALUE_INT64:
@@ -803,6 +808,22 @@ static enum pgbin_dec decoder_for(const struct schema_column *c)
 						: PGBIN_DEC_TEXT;
 	default: return PGBIN_DEC_TEXT;
 	}
+}
+
+static int needs_cast(const struct schema_column *c);
+
+/* what the SELECT casts column c to, or NULL: --cast's type (a boolean
+ * through integer, which PostgreSQL casts to bigint no other way), or
+ * text for text of a type outside the first set */
+static const char *cast_sql(const struct schema_column *c)
+{
+	if (c->cast == SCHEMA_CAST_INT)
+		return c->source_type && strcmp(c->source_type, "boolean") == 0
+			   ? "::integer::bigint"
+			   : "::bigint";
+	if (c->cast == SCHEMA_CAST_TEXT || needs_cast(c))
+		return "::text";
+	return NULL;
 }
 
 /* text columns of a type outside the first set are read as ::text */
@@ -897,12 +918,12 @@ static int pg_open_rows(struct source *s, const struct source_query *q,
 		p->dec[i] = decoder_for(&t->cols[i]);
 		/* a SET's members as MySQL writes them: a,b */
 		int set = t->cols[i].nset > 0;
+		const char *cast = cast_sql(&t->cols[i]);
 		if ((i && buf_adds(&p->sql, ", ", e) < 0) ||
 		    (set && buf_adds(&p->sql, "array_to_string(", e) < 0) ||
 		    pgutil_quote_ident(&p->sql, n, strlen(n), e) < 0 ||
 		    (set && buf_adds(&p->sql, ", ',')", e) < 0) ||
-		    (!set && needs_cast(&t->cols[i]) &&
-		     buf_adds(&p->sql, "::text", e) < 0))
+		    (!set && cast && buf_adds(&p->sql, cast, e) < 0))
 			return -1;
 	}
 	if (buf_adds(&p->sql, " FROM ", e) < 0 ||
