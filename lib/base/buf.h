@@ -52,4 +52,12 @@ static inline void buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
+/* Cut b back to len bytes (len <= b->len), still NUL-ended. */
+static inline void buf_cut(struct buf *b, size_t len)
+{
+	b->len = len;
+	if (b->data)
+		b->data[len] = '\0';
+}
+
 #endif

@@ -653,9 +653,39 @@ static int check_why(const struct schema_table *t, const char *detail,
 	return 0;
 }
 
+/* "detail (not carried: why)" for a domain's CHECK (reading VALUE) that
+ * source_add_domain_check left out */
+static int domain_check_why(const char *detail, char **out, struct err *e)
+{
+	struct schema_table one;
+	struct schema_column c;
+	char why[256];
+	struct sqlexpr *x;
+	size_t n;
+
+	memset(&one, 0, sizeof(one));
+	memset(&c, 0, sizeof(c));
+	c.name = (char *)"VALUE";
+	c.type = VALUE_TEXT;
+	one.cols = &c;
+	one.ncols = 1;
+	*out = NULL;
+	if ((x = sqlexpr_parse(detail, SQLEXPR_PG, &one, why, sizeof(why), e))) {
+		sqlexpr_free(x);
+		snprintf(why, sizeof(why), "not a check of the column's type");
+	} else if (e->class) {
+		return -1;
+	}
+	n = strlen(detail) + strlen(why) + 32;
+	if (!(*out = malloc(n)))
+		return err_oom(e);
+	snprintf(*out, n, "%s (not carried: %s)", detail, why);
+	return 0;
+}
+
 int source_add_domain_check(struct schema_table *t, size_t col,
-			    const char *name, const char *text, int dialect,
-			    struct err *e)
+			    const char *name, const char *own,
+			    const char *text, int dialect, struct err *e)
 {
 	struct schema_table one;
 	struct schema_column c = t->cols[col];
@@ -675,6 +705,20 @@ int source_add_domain_check(struct schema_table *t, size_t col,
 	if (!(f = ferry_form(text, dialect, FORM_CHECK, &one, names, why,
 			     sizeof(why), e)))
 		return e->class ? -1 : 0;
+	/* the domain's own check reads VALUE */
+	if (t->cols[col].domain) {
+		char *g = ferry_form(text, dialect, FORM_CHECK, &one, NULL, why,
+				     sizeof(why), e);
+		int rc = g ? schema_domain_add_check(t->cols[col].domain, own,
+						     g, e)
+			   : e->class ? -1
+				      : 0;
+		free(g);
+		if (rc < 0) {
+			free(f);
+			return -1;
+		}
+	}
 	return keep_check(t, name, f, 0, e);
 }
 
@@ -806,6 +850,20 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 				if (strcmp(c->tables[i]->xindexes[k].name,
 					   name) == 0)
 					return 0;
+	}
+	if (strcmp(kind, "domain check") == 0) {
+		const struct schema_table *t = NULL;
+		for (size_t i = 0; i < c->n && !t; i++)
+			if (c->tables[i]->name == tn)
+				t = c->tables[i];
+		/* carried in the table's "checks": not listed */
+		for (size_t i = 0; t && i < t->nchecks; i++)
+			if (strcmp(t->checks[i].name, name) == 0)
+				return 0;
+		if (detail && (rc = domain_check_why(detail, &why, e)) != 0)
+			return rc;
+		if (why)
+			detail = why;
 	}
 	if (strcmp(kind, "check constraint") == 0) {
 		const struct schema_table *t = NULL;

@@ -69,11 +69,12 @@ void source_part_bounds(int64_t lo, int64_t hi, unsigned k, unsigned n,
 int source_add_check(struct schema_table *t, const char *name,
 		     const char *text, int dialect, struct err *e);
 
-/* The same for a CHECK of column col's domain, whose text reads VALUE:
- * the table's check on that column. */
+/* The same for a CHECK of column col's domain (its own name `own`),
+ * whose text reads VALUE: the table's check on that column, named name,
+ * and the column's domain's check, reading VALUE. */
 int source_add_domain_check(struct schema_table *t, size_t col,
-			    const char *name, const char *text, int dialect,
-			    struct err *e);
+			    const char *name, const char *own,
+			    const char *text, int dialect, struct err *e);
 
 /*
  * Whether def, a PostgreSQL CHECK as pg_get_constraintdef prints it, is

@@ -26,8 +26,72 @@ void schema_column_release(struct schema_column *c)
 	free(c->on_update.text);
 	free(c->generated);
 	free(c->generated_form);
+	schema_domain_free(c->domain);
 	free(c->collation);
 	memset(c, 0, sizeof(*c));
+}
+
+void schema_domain_free(struct schema_domain *d)
+{
+	if (!d)
+		return;
+	free(d->schema);
+	free(d->name);
+	for (size_t i = 0; i < d->nchecks; i++) {
+		free(d->checks[i].name);
+		free(d->checks[i].expr);
+	}
+	free(d->checks);
+	free(d);
+}
+
+struct schema_domain *schema_domain_new(const char *schema, const char *name,
+					bool not_null, struct err *e)
+{
+	struct schema_domain *d = calloc(1, sizeof(*d));
+
+	if (!d || !(d->schema = strdup(schema)) || !(d->name = strdup(name))) {
+		schema_domain_free(d);
+		err_oom(e);
+		return NULL;
+	}
+	d->not_null = not_null;
+	return d;
+}
+
+int schema_domain_add_check(struct schema_domain *d, const char *name,
+			    const char *expr, struct err *e)
+{
+	struct schema_check *n = realloc(d->checks, (d->nchecks + 1) * sizeof(*n));
+
+	if (!n)
+		return err_oom(e);
+	d->checks = n;
+	n = &d->checks[d->nchecks];
+	n->name = strdup(name);
+	n->expr = strdup(expr);
+	if (!n->name || !n->expr) {
+		free(n->name);
+		free(n->expr);
+		return err_oom(e);
+	}
+	d->nchecks++;
+	return 0;
+}
+
+struct schema_domain *schema_domain_copy(const struct schema_domain *s,
+					 struct err *e)
+{
+	struct schema_domain *d =
+	    schema_domain_new(s->schema, s->name, s->not_null, e);
+
+	for (size_t i = 0; d && i < s->nchecks; i++)
+		if (schema_domain_add_check(d, s->checks[i].name,
+					    s->checks[i].expr, e) < 0) {
+			schema_domain_free(d);
+			return NULL;
+		}
+	return d;
 }
 
 int schema_default_value(const struct schema_column *c, struct buf *scratch,
@@ -324,6 +388,9 @@ static int column_copy(struct schema_column *d, const struct schema_column *c,
 	d->nlabels = d->nset = 0;
 	d->def.text = d->on_update.text = d->generated = d->collation = NULL;
 	d->generated_form = NULL;
+	d->domain = NULL;
+	if (c->domain && !(d->domain = schema_domain_copy(c->domain, e)))
+		goto oom;
 	if (c->collation && !(d->collation = strdup(c->collation)))
 		goto oom;
 	if (c->generated && !(d->generated = strdup(c->generated)))
@@ -645,6 +712,56 @@ static int parse_generated(const struct json_node *j, struct schema_column *c,
 	return (c->generated = xstrdup(x->str, e)) ? 0 : -1;
 }
 
+/* "domain": {"schema", "name", "not_null", "checks": [{"name",
+ * "expression"}]}; the expressions are read by a load, not here */
+static int parse_domain(const struct json_node *j, struct schema_column *c,
+			struct err *e)
+{
+	const struct json_node *m = json_get(j, "domain"), *sc, *nm, *nn, *ck;
+
+	if (!m || is(m, JSON_NULL))
+		return 0;
+	sc = is(m, JSON_OBJECT) ? json_get(m, "schema") : NULL;
+	nm = is(m, JSON_OBJECT) ? json_get(m, "name") : NULL;
+	nn = is(m, JSON_OBJECT) ? json_get(m, "not_null") : NULL;
+	ck = is(m, JSON_OBJECT) ? json_get(m, "checks") : NULL;
+	if (!is(sc, JSON_STRING) || !*sc->str ||
+	    strlen(sc->str) > SCHEMA_MAX_NAME ||
+	    !utf8_valid(sc->str, strlen(sc->str)) || !is(nm, JSON_STRING) ||
+	    !*nm->str || strlen(nm->str) > SCHEMA_MAX_NAME ||
+	    !utf8_valid(nm->str, strlen(nm->str)) || (nn && !is_bool(nn)) ||
+	    (ck && !is(ck, JSON_NULL) && !is(ck, JSON_ARRAY)) ||
+	    (ck && is(ck, JSON_ARRAY) && ck->n > 64))
+		return err_set(e, ERR_STREAM,
+			       "column %s: \"domain\" must be an object with "
+			       "a \"schema\" and a \"name\" of 1 to %d bytes, "
+			       "\"not_null\" true or false and up to 64 "
+			       "\"checks\"",
+			       c->name, SCHEMA_MAX_NAME);
+	if (!(c->domain = schema_domain_new(sc->str, nm->str,
+					    nn && is(nn, JSON_TRUE), e)))
+		return -1;
+	for (size_t x = 0; ck && is(ck, JSON_ARRAY) && x < ck->n; x++) {
+		const struct json_node *cn = json_get(&ck->kids[x], "name");
+		const struct json_node *ex =
+		    json_get(&ck->kids[x], "expression");
+		if (!is(cn, JSON_STRING) || !*cn->str ||
+		    strlen(cn->str) > SCHEMA_MAX_NAME ||
+		    !utf8_valid(cn->str, strlen(cn->str)) ||
+		    !is(ex, JSON_STRING) || !*ex->str ||
+		    strlen(ex->str) > 65536 ||
+		    !utf8_valid(ex->str, strlen(ex->str)))
+			return err_set(e, ERR_STREAM,
+				       "column %s: a domain check needs a name "
+				       "and an expression",
+				       c->name);
+		if (schema_domain_add_check(c->domain, cn->str, ex->str, e) <
+		    0)
+			return -1;
+	}
+	return 0;
+}
+
 /* member m (named what) of column c: an array of UTF-8 strings, into
  * *out (n of them) */
 static int parse_labels(const struct json_node *m, const char *what,
@@ -762,6 +879,8 @@ static int parse_column(const struct json_node *j, struct schema_column *c,
 		    0)
 			return -1;
 	}
+	if (parse_domain(j, c, e) < 0)
+		return -1;
 	m = json_get(j, "set");
 	if (m && !is(m, JSON_NULL)) {
 		if (c->type != VALUE_TEXT)
@@ -1437,6 +1556,26 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 			for (size_t k = 0; k < c->nlabels; k++) {
 				cJSON *ls = cJSON_CreateString(c->labels[k]);
 				if (!ls || !cJSON_AddItemToArray(l, ls))
+					goto oom;
+			}
+		}
+		if (c->domain) {
+			const struct schema_domain *d = c->domain;
+			cJSON *dj = cJSON_AddObjectToObject(cj, "domain"), *ca;
+			if (!dj ||
+			    !cJSON_AddStringToObject(dj, "schema", d->schema) ||
+			    !cJSON_AddStringToObject(dj, "name", d->name) ||
+			    !cJSON_AddBoolToObject(dj, "not_null",
+						   d->not_null) ||
+			    !(ca = cJSON_AddArrayToObject(dj, "checks")))
+				goto oom;
+			for (size_t k = 0; k < d->nchecks; k++) {
+				cJSON *o = cJSON_CreateObject();
+				if (!o || !cJSON_AddItemToArray(ca, o) ||
+				    !cJSON_AddStringToObject(
+					o, "name", d->checks[k].name) ||
+				    !cJSON_AddStringToObject(
+					o, "expression", d->checks[k].expr))
 					goto oom;
 			}
 		}

@@ -145,6 +145,10 @@ struct schema_column {
 	char *generated;	    /* a generated column's expression, the
 				     * source's text, or NULL */
 	bool generated_stored;	    /* STORED, not VIRTUAL */
+	/* (1.5) a PostgreSQL source's domain the column is of: its base type
+	 * is the column's, its CHECKs the table's checks named
+	 * "<column>_<check>" too (for readers that make none) */
+	struct schema_domain *domain;
 	char *generated_form;	    /* (1.5) the same expression in ferry's
 				     * portable form (stream/sqlexpr.h),
 				     * which --create makes; NULL: the
@@ -182,6 +186,22 @@ struct schema_fkey {
 	char **ref_cols;  /* its columns, ncols of them */
 	enum schema_fk_action on_delete, on_update;
 };
+
+/* a domain (1.5): a PostgreSQL target makes it, or takes the one it has */
+struct schema_domain {
+	char *schema, *name;
+	bool not_null;
+	struct schema_check *checks; /* each reads the column "VALUE" */
+	size_t nchecks;
+};
+
+void schema_domain_free(struct schema_domain *d);
+struct schema_domain *schema_domain_new(const char *schema, const char *name,
+					bool not_null, struct err *e);
+int schema_domain_add_check(struct schema_domain *d, const char *name,
+			    const char *expr, struct err *e);
+struct schema_domain *schema_domain_copy(const struct schema_domain *d,
+					 struct err *e);
 
 /* a CHECK constraint of the source table (version 1.4): its condition in
  * ferry's portable form (stream/sqlexpr.h), which a load reads again */

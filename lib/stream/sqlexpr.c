@@ -1389,9 +1389,14 @@ static int w_node(struct writer *w, int i)
 	int a = n->kid, c = a >= 0 ? w->x->n[a].next : -1;
 
 	switch (n->kind) {
-	case K_COL:
-		return w_ident(w, w->names ? w->names[n->col]
-					   : w->x->t->cols[n->col].name);
+	case K_COL: {
+		const char *nm = w->names ? w->names[n->col]
+					  : w->x->t->cols[n->col].name;
+		if ((w->flags & SQLEXPR_VALUE_KEYWORD) &&
+		    strcmp(nm, "VALUE") == 0)
+			return buf_adds(b, "VALUE", e);
+		return w_ident(w, nm);
+	}
 	case K_NUM: return buf_adds(b, n->text, e);
 	case K_STR: return w_str(w, n->text);
 	case K_BOOL: return buf_adds(b, n->op ? "TRUE" : "FALSE", e);

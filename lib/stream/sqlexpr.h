@@ -70,6 +70,8 @@ struct sqlexpr *sqlexpr_parse_value(const char *text, enum sqlexpr_dialect d,
  * insensitively (its "collation" ends in _ci): a nondeterministic
  * collation, on which PostgreSQL 15 refuses LIKE */
 #define SQLEXPR_CI_NO_LIKE 1
+/* a PostgreSQL domain's CHECK: the column named VALUE is the keyword */
+#define SQLEXPR_VALUE_KEYWORD 2
 
 /*
  * Append x in dialect d to out, column i of its table named names[i]

@@ -654,6 +654,17 @@ static int plan_generated(const struct table_spec *t,
 
 		if (!op)
 			op = spec_find_col(all, col->name);
+		/* a domain's checks held the source's values, not the
+		 * spec's: the column goes as its base type */
+		if (col->domain && op_changes(op)) {
+			rc = schema_objects_add(
+			    dropped, "domain", in->name, col->name,
+			    "made its base type (the spec changes its values)",
+			    e);
+			cJSON_DeleteItemFromObjectCaseSensitive(cj, "domain");
+			if (rc < 0)
+				break;
+		}
 		/* a SET whose values the spec changes is plain text */
 		if (col->nset && op_changes(op)) {
 			rc = schema_objects_add(

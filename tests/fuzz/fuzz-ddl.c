@@ -75,7 +75,9 @@ static const char *const pg_words[] = {
 	/* generated columns */
 	"STORED",
 	/* a SET's text[] */
-	"ARRAY", "array_ndims", NULL
+	"ARRAY", "array_ndims",
+	/* domains */
+	"DOMAIN", "VALUE", NULL
 };
 
 static const char *const my_words[] = { "CREATE",
@@ -271,6 +273,17 @@ static int known_ident(const struct ddl_check *c)
 	for (size_t k = 0; k < t->nchecks; k++)
 		if (eqs(&c->tok, t->checks[k].name))
 			return 1;
+	/* a column's domain: its schema, its name, its checks' names */
+	for (size_t i = 0; c->engine == DDL_PG && i < t->ncols; i++) {
+		const struct schema_domain *d = t->cols[i].domain;
+		if (!d)
+			continue;
+		if (eqs(&c->tok, d->schema) || eqs(&c->tok, d->name))
+			return 1;
+		for (size_t k = 0; k < d->nchecks; k++)
+			if (eqs(&c->tok, d->checks[k].name))
+				return 1;
+	}
 	return 0;
 }
 
@@ -552,11 +565,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ddl_done(t, DDL_PG,
 		 sink_pg_ddl_schema(pn.schema ? pn.schema : pn.table, &q, &e),
 		 &q, &e);
-	for (int fl = 0; fl < 4; fl++) {
+	for (int fl = 0; fl < 16; fl++) {
 		struct create_notes cn = { 0 };
 		int et = !(fl & PG_DDL_ENUM_CHECK);
 		ddl_done(t, DDL_PG, sink_pg_ddl_table(t, &pn, fl, &q, &cn, &e),
 			 &q, &e);
+		for (size_t i = 0; i < t->ncols; i++)
+			if (sink_pg_domain_column(&t->cols[i], fl))
+				ddl_done(t, DDL_PG,
+					 sink_pg_ddl_domain(t, i, &pn, &q, &cn,
+							    &e),
+					 &q, &e);
 		create_notes_release(&cn);
 		for (size_t i = 0; i < t->ncols; i++)
 			if (sink_pg_ci_collation(&t->cols[i]))

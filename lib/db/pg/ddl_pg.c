@@ -903,6 +903,79 @@ static int inline_check_name(const struct schema_table *t,
 	return 0;
 }
 
+int sink_pg_domain_column(const struct schema_column *c, int flags)
+{
+	return c->domain && (flags & PG_DDL_DOMAINS) && c->type != VALUE_ENUM &&
+	       !c->nset;
+}
+
+/* whether check nm of t is "<column>_<check>" of a column's domain that
+ * is made (the domain holds it) */
+static int domain_check(const struct schema_table *t, int flags,
+			const char *nm)
+{
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct schema_column *c = &t->cols[i];
+		size_t cl = strlen(c->name);
+		if (!sink_pg_domain_column(c, flags) ||
+		    strncmp(nm, c->name, cl) != 0 || nm[cl] != '_')
+			continue;
+		for (size_t k = 0; k < c->domain->nchecks; k++)
+			if (strcmp(nm + cl + 1, c->domain->checks[k].name) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+int sink_pg_ddl_domain(const struct schema_table *t, size_t i,
+		       const struct pgname_table *pn, struct buf *q,
+		       struct create_notes *notes, struct err *e)
+{
+	const struct schema_column *c = &t->cols[i];
+	const struct schema_domain *d = c->domain;
+	struct schema_column v = *c;
+	struct schema_table one;
+	char why[256], qn[160];
+
+	/* the checks read VALUE, a one-column table's */
+	memset(&one, 0, sizeof(one));
+	v.name = (char *)"VALUE";
+	one.cols = &v;
+	one.ncols = 1;
+	one.source = t->source;
+	if (buf_adds(q, "CREATE DOMAIN ", e) < 0 ||
+	    pgutil_quote_table(q, d->schema, d->name, e) < 0 ||
+	    buf_adds(q, " AS ", e) < 0 ||
+	    column_type(t, c, pn->schema, NULL, q, e) < 0 ||
+	    (d->not_null && buf_adds(q, " NOT NULL", e) < 0))
+		return -1;
+	for (size_t k = 0; k < d->nchecks; k++) {
+		const char *nm = d->checks[k].name;
+		size_t at = q->len;
+		int rc;
+		if (buf_adds(q, " CONSTRAINT ", e) < 0 ||
+		    pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
+		    buf_adds(q, " CHECK (", e) < 0 ||
+		    (rc = sqlexpr_translate(d->checks[k].expr, &one, SQLEXPR_PG,
+					    NULL, SQLEXPR_VALUE_KEYWORD, q, why,
+					    sizeof(why), e)) < 0)
+			return -1;
+		if (rc == 0) {
+			if (buf_addc(q, ')', e) < 0)
+				return -1;
+			continue;
+		}
+		buf_cut(q, at);
+		if (create_notes_add(notes, e,
+				     "domain %s: check %s not made: %s",
+				     err_quote(qn, sizeof(qn), d->name,
+					       strlen(d->name), 60),
+				     nm, why) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int table_checks(const struct schema_table *t,
 			const struct pgname_table *pn, int flags, struct buf *q,
 			struct create_notes *notes, struct err *e)
@@ -913,6 +986,8 @@ static int table_checks(const struct schema_table *t,
 		const char *nm = t->checks[k].name;
 		size_t at = q->len;
 		int rc;
+		if (domain_check(t, flags, nm))
+			continue; /* the column's domain has it */
 		if (buf_adds(q, ", ", e) < 0 ||
 		    (strlen(nm) <= 63 &&
 		     !inline_check_name(t, pn, flags, nm) &&
@@ -955,9 +1030,13 @@ int sink_pg_ddl_table(const struct schema_table *t,
 		if ((i && buf_adds(q, ", ", e) < 0) ||
 		    pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
 		    buf_addc(q, ' ', e) < 0 ||
-		    (cit ? citext_type(c, nm, q, e)
-			 : column_type(t, c, pn->schema, et, q, e)) < 0 ||
-		    column_collate(c, pn, flags, q, e) < 0 ||
+		    (sink_pg_domain_column(c, flags)
+			 ? pgutil_quote_table(q, c->domain->schema,
+					      c->domain->name, e)
+		     : cit ? citext_type(c, nm, q, e)
+			   : column_type(t, c, pn->schema, et, q, e)) < 0 ||
+		    (!sink_pg_domain_column(c, flags) &&
+		     column_collate(c, pn, flags, q, e) < 0) ||
 		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0) ||
 		    column_extras(t, i, pn, flags, q, notes, e) < 0 ||
 		    unsigned_check(c, nm, q, e) < 0)

@@ -279,6 +279,51 @@ static int make_citext(struct pg_sink *p, struct err *e)
 	return 0;
 }
 
+/* column i's domain: the target's of that name, or made (its schema
+ * too); a type of that name that is no domain stops the table */
+static int make_domain(struct pg_sink *p, const struct schema_table *t,
+		       size_t i, struct err *e)
+{
+	const struct schema_domain *d = t->cols[i].domain;
+	const char *vals[2] = { d->schema, d->name };
+	PGresult *r = PQexecParams(
+	    p->conn,
+	    "SELECT ty.typtype FROM pg_catalog.pg_type ty "
+	    "JOIN pg_catalog.pg_namespace n ON n.oid = ty.typnamespace "
+	    "WHERE n.nspname = $1 AND ty.typname = $2",
+	    2, NULL, vals, NULL, NULL, 0);
+	struct buf q;
+	int rc = -1;
+	char kind;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		rc = pgutil_msg(e, "looking for a domain",
+				PQresultErrorMessage(r));
+		PQclear(r);
+		return rc;
+	}
+	kind = PQntuples(r) ? *PQgetvalue(r, 0, 0) : 0;
+	PQclear(r);
+	if (kind == 'd')
+		return 0; /* the target's, as it is */
+	if (kind) {
+		char q1[160];
+		return err_set(e, ERR_USAGE,
+			       "column %s: the target has a type %s that is "
+			       "not a domain",
+			       t->cols[i].name,
+			       err_quote(q1, sizeof(q1), d->name,
+					 strlen(d->name), 60));
+	}
+	if (ensure_schema(p, d->schema, e) < 0)
+		return -1;
+	buf_init(&q, 1u << 20);
+	if (sink_pg_ddl_domain(t, i, &p->pn, &q, &p->base.notes, e) == 0)
+		rc = exec_ok(p, (char *)q.data, e);
+	buf_release(&q);
+	return rc;
+}
+
 static int create_table(struct pg_sink *p, const struct schema_table *t,
 			struct err *e)
 {
@@ -291,6 +336,7 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 		flags |= PG_DDL_CI;
 	if (p->base.opts.citext)
 		flags |= PG_DDL_CITEXT;
+	flags |= PG_DDL_DOMAINS;
 	/* a column refused stops the table before its schema, collations
 	 * or enum types are made; then the statement again, with the names
 	 * they got */
@@ -319,6 +365,10 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 	}
 	for (size_t i = 0; et && i < t->ncols; i++)
 		if (p->pn.enums[i] && make_enum(p, t, i, e) < 0)
+			goto out;
+	for (size_t i = 0; i < t->ncols; i++)
+		if (sink_pg_domain_column(&t->cols[i], flags) &&
+		    make_domain(p, t, i, e) < 0)
 			goto out;
 	buf_reset(&q);
 	if (sink_pg_ddl_table(t, &p->pn, flags, &q, &p->base.notes, e) < 0)

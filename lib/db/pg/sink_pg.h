@@ -32,9 +32,17 @@ struct create_notes;
 #define PG_DDL_ENUM_CHECK 1 /* enums as text + CHECK (--enum-types check) */
 #define PG_DDL_CI 2	    /* a MySQL _ci column gets COLLATE ferry_ci */
 #define PG_DDL_CITEXT 4	    /* ... or (with PG_DDL_CI) the type citext */
+#define PG_DDL_DOMAINS 8    /* a column of a domain is of that domain */
 int sink_pg_ddl_table(const struct schema_table *t,
 		      const struct pgname_table *pn, int flags, struct buf *q,
 		      struct create_notes *notes, struct err *e);
+/* whether column c is made of its domain under flags (PG_DDL_DOMAINS) */
+int sink_pg_domain_column(const struct schema_column *c, int flags);
+/* CREATE DOMAIN of column i's domain: its base type (the column's), its
+ * NOT NULL and the checks that translate (the others noted) */
+int sink_pg_ddl_domain(const struct schema_table *t, size_t i,
+		       const struct pgname_table *pn, struct buf *q,
+		       struct create_notes *notes, struct err *e);
 /* the collation ferry gives a MySQL source's case-insensitive text
  * column ("ferry_ci", or "ferry_ci_as" for an accent-sensitive one), or
  * NULL */

@@ -386,7 +386,13 @@ static struct schema_table *describe_columns(struct pg_source *p,
 	    "pg_sequence_last_value(s.seqrelid) IS NULL, "
 	    "(SELECT sn.nspname FROM pg_class sc JOIN pg_namespace sn "
 	    "ON sn.oid = sc.relnamespace WHERE sc.oid = s.seqrelid), "
-	    "(SELECT sc.relname FROM pg_class sc WHERE sc.oid = s.seqrelid) "
+	    "(SELECT sc.relname FROM pg_class sc WHERE sc.oid = s.seqrelid), "
+	    /* a domain over a base type: its schema, name and NOT NULL
+	     * (columns 21 to 23) */
+	    "CASE WHEN db.oid IS NOT NULL THEN (SELECT dn.nspname FROM "
+	    "pg_namespace dn WHERE dn.oid = dt.typnamespace) END, "
+	    "CASE WHEN db.oid IS NOT NULL THEN dt.typname END, "
+	    "dt.typnotnull "
 	    "FROM pg_attribute a JOIN pg_type dt ON dt.oid = a.atttypid "
 	    /* a domain over a base type is that type (its NOT NULL too;
 	     * its CHECKs are the table's: describe_checks) */
@@ -432,6 +438,11 @@ static struct schema_table *describe_columns(struct pg_source *p,
 		if (describe_column(&t->cols[i], c, i, e) < 0)
 			goto fail;
 		t->types[i] = t->cols[i].type;
+		if (!PQgetisnull(c, i, 21) && !PQgetisnull(c, i, 22) &&
+		    !(t->cols[i].domain = schema_domain_new(
+			  PQgetvalue(c, i, 21), PQgetvalue(c, i, 22),
+			  strcmp(PQgetvalue(c, i, 23), "t") == 0, e)))
+			goto fail;
 		if (t->cols[i].identity && strcmp(PQgetvalue(c, i, 18), "t") == 0 &&
 		    seq_unused_next(p, PQgetvalue(c, i, 19),
 				    PQgetvalue(c, i, 20), &t->cols[i], e) < 0)
@@ -589,7 +600,7 @@ static int describe_checks(struct pg_source *p, const char *const *vals,
 	if (!(r = pg_params(
 		  p,
 		  "SELECT a.attname, a.attname || '_' || k.conname, "
-		  "pg_get_constraintdef(k.oid) FROM pg_attribute a "
+		  "pg_get_constraintdef(k.oid), k.conname FROM pg_attribute a "
 		  "JOIN pg_type dt ON dt.oid = a.atttypid AND dt.typtype = 'd' "
 		  "JOIN pg_type db ON db.oid = dt.typbasetype "
 		  "AND db.typtype <> 'd' "
@@ -604,7 +615,8 @@ static int describe_checks(struct pg_source *p, const char *const *vals,
 		if (ci >= 0)
 			rc = source_add_domain_check(
 			    t, (size_t)ci, PQgetvalue(r, i, 1),
-			    PQgetvalue(r, i, 2), SQLEXPR_PG, e);
+			    PQgetvalue(r, i, 3), PQgetvalue(r, i, 2),
+			    SQLEXPR_PG, e);
 	}
 	PQclear(r);
 	return rc;
@@ -1577,6 +1589,16 @@ static const char *const pg_object_sql[] = {
 		 "AND ty.typname IN " NONNEGATIVE_TYPES " "
 		 "AND pg_get_constraintdef(k.oid) IN " NONNEGATIVE_FORMS(
 		     "a.attname") ")) ORDER BY 2, 3, 4",
+	/* the CHECKs of a column's domain: carried as the table's checks
+	 * named column_check (describe_checks); the others named here */
+	"SELECT 'domain check', n.nspname, c.relname, "
+	"a.attname || '_' || k.conname, pg_get_constraintdef(k.oid) "
+	"FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+	"JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"JOIN pg_type dt ON dt.oid = a.atttypid AND dt.typtype = 'd' "
+	"JOIN pg_constraint k ON k.contypid = dt.oid AND k.contype = 'c' "
+	"WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 "
+	"AND NOT a.attisdropped AND " PG_USER_NS("n") " ORDER BY 2, 3, 4",
 	"SELECT 'partitioning', n.nspname, c.relname, c.relname, "
 	"pg_get_partkeydef(c.oid) FROM pg_class c "
 	"JOIN pg_namespace n ON n.oid = c.relnamespace "
