@@ -150,9 +150,8 @@ static int parse_compare_option(int c, struct verify_opts *o)
 		tables[o->ntables++] = optarg;
 		return 1;
 	case OPT_CAST:
-		if (!strchr(optarg, '.') || !strrchr(optarg, '='))
-			cli_usage_error("--cast: '%s' is not TABLE.COLUMN=TYPE",
-					optarg);
+		if (cli_check_cast(optarg, &e) < 0)
+			cli_usage_error("%s", e.msg);
 		if (o->ncasts == MAX_ARGS)
 			cli_usage_error("too many --cast options");
 		casts[o->ncasts++] = optarg;

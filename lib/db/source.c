@@ -851,21 +851,9 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 					   name) == 0)
 					return 0;
 	}
-	if (strcmp(kind, "domain check") == 0) {
-		const struct schema_table *t = NULL;
-		for (size_t i = 0; i < c->n && !t; i++)
-			if (c->tables[i]->name == tn)
-				t = c->tables[i];
-		/* carried in the table's "checks": not listed */
-		for (size_t i = 0; t && i < t->nchecks; i++)
-			if (strcmp(t->checks[i].name, name) == 0)
-				return 0;
-		if (detail && (rc = domain_check_why(detail, &why, e)) != 0)
-			return rc;
-		if (why)
-			detail = why;
-	}
-	if (strcmp(kind, "check constraint") == 0) {
+	if (strcmp(kind, "check constraint") == 0 ||
+	    strcmp(kind, "domain check") == 0) {
+		int dom = kind[0] == 'd';
 		const struct schema_table *t = NULL;
 		for (size_t i = 0; i < c->n && !t; i++)
 			if (c->tables[i]->name == tn)
@@ -875,11 +863,13 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 			if (strcmp(t->checks[i].name, name) == 0)
 				return 0;
 		/* a SET's, carried as the column's "set" */
-		if (t && detail &&
+		if (!dom && t && detail &&
 		    (rc = source_set_check((struct schema_table *)t, detail, 0,
 					   e)) != 0)
 			return rc < 0 ? -1 : 0;
-		if (t && detail && (rc = check_why(t, detail, &why, e)) != 0)
+		if (t && detail &&
+		    (rc = dom ? domain_check_why(detail, &why, e)
+			      : check_why(t, detail, &why, e)) != 0)
 			return rc;
 		if (why)
 			detail = why;

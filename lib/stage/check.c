@@ -315,26 +315,37 @@ static void finding_release(struct finding *f)
 }
 
 /* count one finding for the row; keep its key when there is room */
-static int note(struct finding *f, const struct check_opts *o,
-		const struct schema_table *t, const struct value *row,
-		uint64_t row_no, struct err *e)
+/* a sample of f: the key text */
+static int note_text(struct finding *f, const struct check_opts *o,
+		     const char *key, struct err *e)
 {
-	char key[256];
-
 	f->count++;
 	if (f->nsamples >= o->samples)
 		return 0;
 	if (!f->samples &&
 	    !(f->samples = calloc(o->samples, sizeof(*f->samples))))
 		return err_oom(e);
-	if (t->npk)
-		schema_row_key(t, row, key, sizeof(key));
-	else
-		snprintf(key, sizeof(key), "row %" PRIu64, row_no);
 	if (!(f->samples[f->nsamples] = strdup(key)))
 		return err_oom(e);
 	f->nsamples++;
 	return 0;
+}
+
+static int note(struct finding *f, const struct check_opts *o,
+		const struct schema_table *t, const struct value *row,
+		uint64_t row_no, struct err *e)
+{
+	char key[256];
+
+	if (f->nsamples >= o->samples) {
+		f->count++;
+		return 0;
+	}
+	if (t->npk)
+		schema_row_key(t, row, key, sizeof(key));
+	else
+		snprintf(key, sizeof(key), "row %" PRIu64, row_no);
+	return note_text(f, o, key, e);
 }
 
 /* --- duplicates
@@ -489,21 +500,6 @@ static int add_finding(cJSON *arr, const char *column, const char *kind,
 		       const char *detail, const struct finding *f, int changed,
 		       struct err *e);
 
-/* a sample of f: the key text */
-static int note_text(struct finding *f, const struct check_opts *o,
-		     const char *key, struct err *e)
-{
-	f->count++;
-	if (f->nsamples >= o->samples)
-		return 0;
-	if (!f->samples &&
-	    !(f->samples = calloc(o->samples, sizeof(*f->samples))))
-		return err_oom(e);
-	if (!(f->samples[f->nsamples] = strdup(key)))
-		return err_oom(e);
-	f->nsamples++;
-	return 0;
-}
 
 static void ukey_release(struct ukey *u)
 {

@@ -235,6 +235,14 @@ int cli_parse_sample(const char *arg, uint64_t *ppm, struct err *e)
 	return 0;
 }
 
+int cli_check_cast(const char *arg, struct err *e)
+{
+	if (!strchr(arg, '.') || !strrchr(arg, '='))
+		return err_set(e, ERR_USAGE,
+			       "--cast: '%s' is not TABLE.COLUMN=TYPE", arg);
+	return 0;
+}
+
 int cli_check_table_column(const char *arg, struct err *e)
 {
 	if (!strchr(arg, '.'))

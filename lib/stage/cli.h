@@ -93,6 +93,10 @@ int cli_parse_sample(const char *arg, uint64_t *ppm, struct err *e);
 /* --ignore-column TABLE.COLUMN: arg must hold a '.'. */
 int cli_check_table_column(const char *arg, struct err *e);
 
+/* --cast's TABLE.COLUMN=TYPE: its shape (what it names is checked
+ * against the tables, source_apply_casts); -1 with ERR_USAGE */
+int cli_check_cast(const char *arg, struct err *e);
+
 /*
  * When fd is a pipe, ask for a 1 MiB pipe buffer (the default 64 KiB makes
  * the stages of a pipeline take turns at every batch).  Best effort.

@@ -59,24 +59,31 @@ struct schema_domain *schema_domain_new(const char *schema, const char *name,
 	return d;
 }
 
+/* a check named name of expression expr after (*arr)[0..*n) */
+static int add_check(struct schema_check **arr, size_t *n, const char *name,
+		     const char *expr, struct err *e)
+{
+	struct schema_check *a = realloc(*arr, (*n + 1) * sizeof(*a));
+
+	if (!a)
+		return err_oom(e);
+	*arr = a;
+	a = &a[*n];
+	a->name = strdup(name);
+	a->expr = strdup(expr);
+	if (!a->name || !a->expr) {
+		free(a->name);
+		free(a->expr);
+		return err_oom(e);
+	}
+	(*n)++;
+	return 0;
+}
+
 int schema_domain_add_check(struct schema_domain *d, const char *name,
 			    const char *expr, struct err *e)
 {
-	struct schema_check *n = realloc(d->checks, (d->nchecks + 1) * sizeof(*n));
-
-	if (!n)
-		return err_oom(e);
-	d->checks = n;
-	n = &d->checks[d->nchecks];
-	n->name = strdup(name);
-	n->expr = strdup(expr);
-	if (!n->name || !n->expr) {
-		free(n->name);
-		free(n->expr);
-		return err_oom(e);
-	}
-	d->nchecks++;
-	return 0;
+	return add_check(&d->checks, &d->nchecks, name, expr, e);
 }
 
 struct schema_domain *schema_domain_copy(const struct schema_domain *s,
@@ -965,22 +972,7 @@ static int parse_fkey(const struct json_node *k, const struct schema_table *t,
 int schema_add_check(struct schema_table *t, const char *name,
 		     const char *expr, struct err *e)
 {
-	struct schema_check *n =
-	    realloc(t->checks, (t->nchecks + 1) * sizeof(*n));
-
-	if (!n)
-		return err_oom(e);
-	t->checks = n;
-	n = &t->checks[t->nchecks];
-	n->name = strdup(name);
-	n->expr = strdup(expr);
-	if (!n->name || !n->expr) {
-		free(n->name);
-		free(n->expr);
-		return err_oom(e);
-	}
-	t->nchecks++;
-	return 0;
+	return add_check(&t->checks, &t->nchecks, name, expr, e);
 }
 
 int schema_add_xindex(struct schema_table *t, const struct schema_xindex *x,

@@ -1503,12 +1503,12 @@ int sqlexpr_uses(const struct sqlexpr *x, size_t col)
 	return uses(x, x->root, col);
 }
 
-int sqlexpr_translate(const char *text, const struct schema_table *t,
-		      enum sqlexpr_dialect d, char *const *names,
-		      unsigned flags, struct buf *out, char *why, size_t whysz,
-		      struct err *e)
+/* x, read from ferry's form (NULL: it was not, why set, or e), written
+ * in d and freed: sqlexpr_translate's answer */
+static int write_read(struct sqlexpr *x, enum sqlexpr_dialect d,
+		      char *const *names, unsigned flags, struct buf *out,
+		      char *why, size_t whysz, struct err *e)
 {
-	struct sqlexpr *x = sqlexpr_parse(text, SQLEXPR_FERRY, t, why, whysz, e);
 	int rc;
 
 	if (!x)
@@ -1516,6 +1516,16 @@ int sqlexpr_translate(const char *text, const struct schema_table *t,
 	rc = sqlexpr_write(x, d, names, flags, out, why, whysz, e);
 	sqlexpr_free(x);
 	return rc;
+}
+
+int sqlexpr_translate(const char *text, const struct schema_table *t,
+		      enum sqlexpr_dialect d, char *const *names,
+		      unsigned flags, struct buf *out, char *why, size_t whysz,
+		      struct err *e)
+{
+	return write_read(
+	    sqlexpr_parse(text, SQLEXPR_FERRY, t, why, whysz, e), d, names,
+	    flags, out, why, whysz, e);
 }
 
 struct sqlexpr *sqlexpr_parse(const char *text, enum sqlexpr_dialect d,
@@ -1588,15 +1598,9 @@ int sqlexpr_translate_generated(const char *text,
 				unsigned flags, struct buf *out, char *why,
 				size_t whysz, struct err *e)
 {
-	struct sqlexpr *x =
-	    sqlexpr_parse_generated(text, SQLEXPR_FERRY, t, col, why, whysz, e);
-	int rc;
-
-	if (!x)
-		return e->class ? -1 : 1;
-	rc = sqlexpr_write(x, d, names, flags, out, why, whysz, e);
-	sqlexpr_free(x);
-	return rc;
+	return write_read(
+	    sqlexpr_parse_generated(text, SQLEXPR_FERRY, t, col, why, whysz, e),
+	    d, names, flags, out, why, whysz, e);
 }
 
 int sqlexpr_translate_value(const char *text, const struct schema_table *t,
@@ -1604,13 +1608,7 @@ int sqlexpr_translate_value(const char *text, const struct schema_table *t,
 			    unsigned flags, struct buf *out, char *why,
 			    size_t whysz, struct err *e)
 {
-	struct sqlexpr *x =
-	    sqlexpr_parse_value(text, SQLEXPR_FERRY, t, why, whysz, e);
-	int rc;
-
-	if (!x)
-		return e->class ? -1 : 1;
-	rc = sqlexpr_write(x, d, names, flags, out, why, whysz, e);
-	sqlexpr_free(x);
-	return rc;
+	return write_read(
+	    sqlexpr_parse_value(text, SQLEXPR_FERRY, t, why, whysz, e), d,
+	    names, flags, out, why, whysz, e);
 }

@@ -833,6 +833,19 @@ static int add_text_cs(struct buf *b, const char *coll, struct err *e)
 	return buf_addf(b, e, " CHARACTER SET utf8mb4 COLLATE %s", coll);
 }
 
+/* ENUM('a', 'b') or SET('a', 'b'): what opens it, then the labels */
+static int label_type(struct buf *b, const char *open, char *const *labels,
+		      size_t n, struct err *e)
+{
+	if (buf_adds(b, open, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if ((i && buf_adds(b, ", ", e) < 0) ||
+		    quote_literal(b, labels[i], e) < 0)
+			return -1;
+	return buf_addc(b, ')', e);
+}
+
 static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 			const struct schema_column *c, const char *itype,
 			long keylen, size_t *budget, struct create_notes *notes,
@@ -886,16 +899,10 @@ static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 		}
 		return c->nonnegative ? buf_adds(b, " UNSIGNED", e) : 0;
 	case VALUE_TEXT:
-		if (set_fits(c)) {
-			if (buf_adds(b, "SET(", e) < 0)
-				return -1;
-			for (size_t i = 0; i < c->nset; i++)
-				if ((i && buf_adds(b, ", ", e) < 0) ||
-				    quote_literal(b, c->set[i], e) < 0)
-					return -1;
-			return buf_addc(b, ')', e) < 0 ? -1
-						       : add_text_cs(b, coll, e);
-		}
+		if (set_fits(c))
+			return label_type(b, "SET(", c->set, c->nset, e) < 0
+				   ? -1
+				   : add_text_cs(b, coll, e);
 		if (key && (n < 0 || n > 16383))
 			n = keylen > 0 ? keylen : MY_KEY_CHARS;
 		if (n >= 0 && n <= 16383 &&
@@ -941,13 +948,9 @@ static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 				   ? -1
 				   : add_text_cs(b, coll, e);
 		}
-		if (buf_adds(b, "ENUM(", e) < 0)
-			return -1;
-		for (size_t i = 0; i < c->nlabels; i++)
-			if ((i && buf_adds(b, ", ", e) < 0) ||
-			    quote_literal(b, c->labels[i], e) < 0)
-				return -1;
-		return buf_addc(b, ')', e) < 0 ? -1 : add_text_cs(b, coll, e);
+		return label_type(b, "ENUM(", c->labels, c->nlabels, e) < 0
+			   ? -1
+			   : add_text_cs(b, coll, e);
 	case VALUE_NULL:
 		return buf_adds(b, "TEXT", e) < 0 ? -1
 						  : add_text_cs(b, tg->bin, e);
