@@ -145,6 +145,16 @@ test_expect_success 'text with a NUL byte is refused by row and column' '
 	echo 0 >expect && test_cmp expect n
 '
 
+test_expect_success 'with --rejects, a NUL byte is a refused row set aside, the rest loaded' '
+	ferry-load "$TO_URI" --create --rejects nrej.ferry -i n.ferry 2>err &&
+	test_grep "1 rows rejected" err &&
+	ferry-cat -f jsonl nrej.ferry >nrej.jsonl &&
+	test_grep "\"ferry_reject_reason\":\"column t: text holds a NUL byte, which PostgreSQL refuses (a transform can remove it)\"" nrej.jsonl &&
+	to_sql "SELECT id, t FROM nul" >v &&
+	echo "1|ok" >expect && test_cmp expect v &&
+	to_sql "DROP TABLE nul"
+'
+
 test_expect_success 'a missing table without --create, a missing column: usage errors' '
 	test_expect_code 2 ferry-load "$TO_URI" -i n.ferry 2>err &&
 	echo "ferry-load: table nul: table nul does not exist (use --create)" >expect &&

@@ -1,5 +1,7 @@
 #include "db/sink_int.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -65,6 +67,30 @@ int sink_sequence(struct sink *s, const struct schema_sequence *q, int create,
 {
 	*out = SINK_SEQ_UNSUPPORTED;
 	return s->ops->sequence ? s->ops->sequence(s, q, create, out, e) : 0;
+}
+
+int sink_value_refused(struct sink *s, const struct schema_table *t,
+		       const struct value *row, size_t col, struct err *e)
+{
+	char key[160], why[ERR_MSG_MAX + 1200];
+
+	if (e->class != ERR_STREAM && e->class != ERR_DB)
+		return -1;
+	if (e->class == ERR_STREAM && s->opts.reject) {
+		snprintf(why, sizeof(why), "column %s: %s", t->cols[col].name,
+			 e->msg);
+		err_init(e);
+		return s->opts.reject(s->opts.reject_ctx, t, row, why, e) < 0
+			   ? -1
+			   : 1;
+	}
+	if (t->npk)
+		return err_prefix(e, "row %" PRIu64 " (%s), column %s",
+				  s->row_no,
+				  schema_row_key(t, row, key, sizeof(key)),
+				  t->cols[col].name);
+	return err_prefix(e, "row %" PRIu64 ", column %s", s->row_no,
+			  t->cols[col].name);
 }
 
 int sink_empty_tables(struct sink *s, char *const *names, size_t n,

@@ -40,6 +40,16 @@ int sink_checkpoint_commit(struct sink *s, const struct schema_table *t,
 			   uint64_t rows, int done, int keys_pending,
 			   struct err *e);
 /*
+ * Column col of row (of stream table t) could not be written: e says why.
+ * A value the target cannot hold (ERR_STREAM: a NUL in PostgreSQL text,
+ * NaN for MySQL) is a refused row when rejects are set aside: 1 after the
+ * reject callback took it with the reason (e cleared), for the caller to
+ * count and skip; else -1 with e prefixed by the row and column.
+ */
+int sink_value_refused(struct sink *s, const struct schema_table *t,
+		       const struct value *row, size_t col, struct err *e);
+
+/*
  * Delete mode: 0 when the columns of stream table t are the primary key of
  * the target, whose key columns are pk[0..npk) (names compared without
  * case when nocase, as MySQL does); else -1 with e set (ERR_USAGE, naming

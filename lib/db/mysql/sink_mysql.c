@@ -2023,18 +2023,14 @@ static int my_write_row(struct sink *s, const struct value *row, struct err *e)
 		if ((n++ &&
 		     buf_addc(&m->rows, m->use_insert ? ',' : '\t', e) < 0) ||
 		    add_value(m, t->types[i], &row[i], e) < 0) {
-			m->rows.len = start;
+			int rc;
+			buf_cut(&m->rows, start);
 			if (e->class != ERR_STREAM)
 				return -1;
-			char key[160];
-			if (t->npk)
-				return err_prefix(
-				    e, "row %" PRIu64 " (%s), column %s",
-				    s->row_no,
-				    schema_row_key(t, row, key, sizeof(key)),
-				    t->cols[i].name);
-			return err_prefix(e, "row %" PRIu64 ", column %s",
-					  s->row_no, t->cols[i].name);
+			/* a value MySQL cannot hold: a refused row */
+			if ((rc = sink_value_refused(s, t, row, i, e)) == 1)
+				m->rejected++;
+			return rc == 1 ? 0 : -1;
 		}
 	}
 	if (buf_adds(&m->rows, m->use_insert ? ")," : "\n", e) < 0)

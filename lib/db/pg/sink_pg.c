@@ -1271,13 +1271,8 @@ static int pg_write_row(struct sink *s, const struct value *row, struct err *e)
 {
 	struct pg_sink *p = PGS(s);
 	const struct schema_table *t = p->t;
+	size_t start = p->copy.len;
 
-	if (s->opts.reject) {
-		size_t start = p->copy.len;
-		if (buf_add(&p->lines, &start, sizeof(start), e) < 0 ||
-		    rowbuf_add(&p->keep, t, row, e) < 0)
-			return -1;
-	}
 	if (p->binary && pgbin_row(&p->copy, t->ncols - p->ngen, e) < 0)
 		return -1;
 	for (size_t i = 0, n = 0; i < t->ncols; i++) {
@@ -1288,21 +1283,24 @@ static int pg_write_row(struct sink *s, const struct value *row, struct err *e)
 				      t->cols[i].type, &row[i], e) < 0
 			: ((n && buf_addc(&p->copy, '\t', e) < 0) ||
 			   add_value(p, i, &row[i], e) < 0)) {
-			if (e->class != ERR_STREAM && e->class != ERR_DB)
-				return -1;
-			char key[160];
-			if (t->npk)
-				return err_prefix(
-				    e, "row %" PRIu64 " (%s), column %s",
-				    s->row_no,
-				    schema_row_key(t, row, key, sizeof(key)),
-				    t->cols[i].name);
-			return err_prefix(e, "row %" PRIu64 ", column %s",
-					  s->row_no, t->cols[i].name);
+			int rc;
+			/* with rejects, a value PostgreSQL cannot hold (a
+			 * NUL in text) is a refused row; the rows in hand
+			 * are whole, so it is cut off */
+			if (!s->opts.reject)
+				return sink_value_refused(s, t, row, i, e);
+			buf_cut(&p->copy, start);
+			if ((rc = sink_value_refused(s, t, row, i, e)) == 1)
+				p->rejected++;
+			return rc == 1 ? 0 : -1;
 		}
 		n++;
 	}
 	if (!p->binary && buf_addc(&p->copy, '\n', e) < 0)
+		return -1;
+	if (s->opts.reject &&
+	    (buf_add(&p->lines, &start, sizeof(start), e) < 0 ||
+	     rowbuf_add(&p->keep, t, row, e) < 0))
 		return -1;
 	p->rows++;
 	p->since_commit++;
