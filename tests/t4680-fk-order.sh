@@ -82,4 +82,14 @@ test_expect_success '--mode truncate over seeded tables: emptied together first,
 	ferry-verify "$MY_URI" "$MY_APP"
 '
 
+test_expect_success '--check: a reference to a table the stream loads later, empty in the target, is a refused row' '
+	pg_sql "INSERT INTO c_a VALUES (1, NULL); INSERT INTO c_b VALUES (1, 1), (2, NULL); UPDATE c_a SET b_id = 1" &&
+	ferry-extract "$PG_URI" -t c_b -t c_a -o cyc2.ferry 2>/dev/null &&
+	pg_in "${TEST_DB}_app" -c "CREATE TABLE c_a (id int PRIMARY KEY, b_id int); CREATE TABLE c_b (id int PRIMARY KEY, a_id int REFERENCES c_a (id)); ALTER TABLE c_a ADD FOREIGN KEY (b_id) REFERENCES c_b (id)" &&
+	test_expect_code 6 ferry-load "$APP" --check <cyc2.ferry >out &&
+	test_grep "a_id: foreign_key_order: 1 rows: a reference (foreign key c_b_a_id_fkey) to c_a, which the stream loads after this table and the target holds empty; keys: id=1" out &&
+	test_expect_code 4 ferry-load "$APP" <cyc2.ferry 2>err &&
+	test_grep "c_b_a_id_fkey" err
+'
+
 test_done

@@ -73,6 +73,13 @@ struct col_check {
 	struct finding f[CK_COUNT];
 };
 
+/* a foreign key whose parent comes later in the stream, empty now */
+struct fk_later {
+	char *name, *parent;
+	size_t cols[64], n; /* stream columns */
+	struct finding f;
+};
+
 /* a set of 64-bit hashes, open addressing (0 is empty) */
 struct hset {
 	uint64_t *slots;
@@ -109,6 +116,15 @@ struct table_check {
 	/* the unique keys checked as the target compares them (ukey) */
 	struct ukey *uk;
 	size_t nuk;
+	/* the run's tables in stream order, as the target names them, and
+	 * this one's place among them (SIZE_MAX: not found) */
+	char *const *run;
+	size_t nrun, run_pos;
+	/* foreign keys of the target's table to a table the stream loads
+	 * later, which the target holds empty: each row with a reference
+	 * is refused */
+	struct fk_later *fkl;
+	size_t nfkl;
 	struct source *wsrc; /* the target, for its collations' weights */
 };
 
@@ -868,6 +884,12 @@ static void table_release(struct table_check *tc)
 	for (size_t x = 0; x < tc->nuk; x++)
 		ukey_release(&tc->uk[x]);
 	free(tc->uk);
+	for (size_t x = 0; x < tc->nfkl; x++) {
+		free(tc->fkl[x].name);
+		free(tc->fkl[x].parent);
+		finding_release(&tc->fkl[x].f);
+	}
+	free(tc->fkl);
 	memset(tc, 0, sizeof(*tc));
 }
 
@@ -946,6 +968,94 @@ static int begin_triggers(const struct check_opts *o,
 
 /* A target table that exists: described, its CHECK lists as labels, and
  * notes on the rows it holds and its triggers. */
+/* the run's place of the target's table (schema, table), or SIZE_MAX */
+static size_t run_place(const struct table_check *tc, const char *schema,
+			const char *table, struct err *e)
+{
+	for (size_t k = 0; k < tc->nrun; k++) {
+		char *rs = NULL, *rt = NULL;
+		int same;
+		if (schema_name_parse(tc->run[k], &rs, &rt, e) < 0)
+			return SIZE_MAX;
+		same = (tc->en->names_nocase ? strcasecmp(rt, table)
+					     : strcmp(rt, table)) == 0 &&
+		       (!schema || strcmp(rs ? rs : "public", schema) == 0);
+		free(rs);
+		free(rt);
+		if (same)
+			return k;
+	}
+	return SIZE_MAX;
+}
+
+/*
+ * The target's foreign keys of this table to a table the stream loads
+ * after it (an older stream, or one of a cycle): when the target holds
+ * that table empty (or --mode truncate empties the run first), each row
+ * with a reference is refused, counted per key (fk_later); else a row
+ * whose parent the target lacks is, which a note says.
+ */
+static int begin_fk_order(struct table_check *tc, struct source *src,
+			  const struct check_opts *o, cJSON *notes,
+			  struct err *e)
+{
+	const struct schema_table *tt = tc->tt;
+
+	for (size_t f = 0; tc->run_pos != SIZE_MAX && f < tt->nfkeys; f++) {
+		const struct schema_fkey *fk = &tt->fkeys[f];
+		size_t k = run_place(tc, fk->ref_schema, fk->ref_table, e);
+		struct fk_later *nl, *l;
+		int empty = o->mode == SINK_TRUNCATE && tc->nrun > 1;
+		if (e->class)
+			return -1;
+		if (k == SIZE_MAX || k <= tc->run_pos)
+			continue;
+		if (!empty) {
+			struct schema_table *pt =
+			    source_describe(src, tc->run[k], e);
+			struct source_facts pf;
+			int rc;
+			if (!pt)
+				return -1;
+			memset(&pf, 0, sizeof(pf));
+			rc = source_table_facts(src, pt, 0, &pf, e);
+			empty = !pf.has_rows;
+			source_facts_release(&pf, pt->ncols);
+			schema_table_free(pt);
+			if (rc < 0)
+				return -1;
+		}
+		if (!empty) {
+			if (add_note(notes, e,
+				     "foreign key %s refers to %s, which the "
+				     "stream loads after this table: a row "
+				     "whose parent the target lacks until then "
+				     "is refused",
+				     fk->name, tc->run[k]) < 0)
+				return -1;
+			continue;
+		}
+		if (!(nl = realloc(tc->fkl, (tc->nfkl + 1) * sizeof(*nl))))
+			return err_oom(e);
+		tc->fkl = nl;
+		l = &tc->fkl[tc->nfkl];
+		memset(l, 0, sizeof(*l));
+		tc->nfkl++;
+		if (!(l->name = strdup(fk->name)) ||
+		    !(l->parent = strdup(tc->run[k])))
+			return err_oom(e);
+		for (size_t c = 0; c < fk->ncols && c < 64; c++) {
+			int i = stream_col(tc, tc->t, tt->cols[fk->cols[c]].name);
+			if (i < 0) {
+				l->n = 0; /* a column the stream does not fill */
+				break;
+			}
+			l->cols[l->n++] = (size_t)i;
+		}
+	}
+	return 0;
+}
+
 static int begin_existing(struct table_check *tc, struct source *src,
 			  const struct check_opts *o, const char *name,
 			  cJSON *jt, cJSON *notes, cJSON *problems, int *fails,
@@ -987,7 +1097,8 @@ static int begin_existing(struct table_check *tc, struct source *src,
 		     "the table holds rows: --mode truncate would empty it") <
 		0)
 		goto out;
-	if (begin_triggers(o, &f, notes, problems, fails, e) < 0)
+	if (begin_triggers(o, &f, notes, problems, fails, e) < 0 ||
+	    begin_fk_order(tc, src, o, notes, e) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -1327,6 +1438,14 @@ static int check_row(struct table_check *tc, const struct check_opts *o,
 		return -1;
 	if (d && note(&tc->dup, o, t, row, row_no, e) < 0)
 		return -1;
+	for (size_t x = 0; x < tc->nfkl; x++) {
+		struct fk_later *l = &tc->fkl[x];
+		int refs = l->n > 0;
+		for (size_t k = 0; refs && k < l->n; k++)
+			refs = !row[l->cols[k]].null;
+		if (refs && note(&l->f, o, t, row, row_no, e) < 0)
+			return -1;
+	}
 	return ukeys_row(tc, o, row, row_no, e);
 }
 
@@ -1455,6 +1574,33 @@ static int table_end(struct table_check *tc, const struct check_opts *o,
 			     " keys, not in key order (extract with --order "
 			     "pk, or raise --max-keys)",
 			     tc->dup_stopped, o->max_keys) < 0)
+			return -1;
+	}
+	for (size_t x = 0; x < tc->nfkl; x++) {
+		const struct fk_later *l = &tc->fkl[x];
+		struct buf names;
+		int rc = 0;
+		if (!l->f.count)
+			continue;
+		buf_init(&names, 1u << 16);
+		for (size_t k = 0; k < l->n && rc == 0; k++)
+			rc = (k && buf_addc(&names, ',', e) < 0) ||
+				     buf_adds(&names,
+					      tc->t->cols[l->cols[k]].name,
+					      e) < 0
+				 ? -1
+				 : 0;
+		snprintf(detail, sizeof(detail),
+			 "a reference (foreign key %s) to %s, which the stream "
+			 "loads after this table and the target holds empty",
+			 l->name, l->parent);
+		*bad = 1;
+		if (rc == 0)
+			rc = add_finding(arr, (char *)names.data,
+					 "foreign_key_order", detail, &l->f, 0,
+					 e);
+		buf_release(&names);
+		if (rc < 0)
 			return -1;
 	}
 	return ukeys_end(tc, o, jt, bad, e);
@@ -1794,12 +1940,46 @@ static const char *held_near(const struct load_held *h, const char *name)
 	return NULL;
 }
 
+/* the tables of the stream's preview frame, in its order, named as the
+ * load folds them (*names stays NULL without a preview) */
+static int run_order(const struct uri *u, const struct check_opts *o,
+		     const struct stream_reader *r, char ***names, size_t *n,
+		     struct err *e)
+{
+	const struct schema_table *const *pv;
+	size_t npv = stream_reader_preview(r, &pv);
+	struct namefold_run *fr;
+	int rc = 0;
+
+	if (!npv)
+		return 0;
+	if (!(fr = namefold_run_new(e)) ||
+	    !(*names = calloc(npv + 1, sizeof(**names)))) {
+		namefold_run_free(fr);
+		return e->class ? -1 : err_oom(e);
+	}
+	for (size_t i = 0; i < npv && rc == 0; i++) {
+		struct schema_table *ft = NULL;
+		const char *name;
+		if (load_fold(u->engine, o->maps, o->nmaps, o->schema,
+			      o->keep_case, pv[i], &ft, &name, fr, e) < 0)
+			rc = -1;
+		else if (!((*names)[(*n)++] = strdup(name)))
+			rc = err_oom(e);
+		schema_table_free(ft);
+	}
+	namefold_run_free(fr);
+	return rc;
+}
+
 int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	      cJSON **report, struct buf *text, int *refused, struct err *e)
 {
 	struct source_opts so;
 	struct source *src = NULL;
 	struct source *wsrc = NULL; /* MySQL: its collations' weights */
+	char **run_names = NULL;    /* the preview's tables, folded */
+	size_t nrun = 0;
 	struct stream_reader *r = NULL;
 	struct table_check tc;
 	const struct schema_table *t, *in_t;
@@ -1887,6 +2067,15 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		tc.near = exists ? NULL : held_near(&held, tname);
 		tc.objects = stream_reader_objects(r);
 		tc.wsrc = wsrc;
+		/* the run's tables in stream order, named as this one */
+		if (!run_names && run_order(u, o, r, &run_names, &nrun, e) < 0)
+			goto out;
+		tc.run = run_names;
+		tc.nrun = nrun;
+		tc.run_pos = SIZE_MAX;
+		for (size_t k = 0; k < nrun; k++)
+			if (strcmp(run_names[k], name) == 0)
+				tc.run_pos = k;
 		if (table_begin(&tc, src, o, en, t, tname, &nm, exists, jt,
 				&fails, e) < 0 ||
 		    note_names(jt, en, &nm, why, nwhy, exists, &fails, e) < 0) {
@@ -1949,6 +2138,9 @@ out:
 	source_close(src);
 	if (wsrc)
 		source_close(wsrc);
+	for (size_t k = 0; k < nrun; k++)
+		free(run_names[k]);
+	free(run_names);
 	stream_reader_free(r);
 	return rc;
 }
