@@ -1212,6 +1212,46 @@ static int add_copy_hex(struct pg_sink *p, const unsigned char *s, size_t len,
 	return 0;
 }
 
+/*
+ * A large text or bytea of a binary COPY row: its length, then its bytes
+ * to the sender thread in chunks as they are written, so that the value
+ * is not held a second time (outside the reject mode only, which uses
+ * text).  0, or -1 (ERR_STREAM for a NUL in text, as pgbin_value says).
+ */
+static int add_bin_chunked(struct pg_sink *p, int text, const struct value *v,
+			   struct err *e)
+{
+	const char *s = v->v.s.p;
+	size_t len = v->v.s.len;
+	unsigned char hdr[4];
+
+	if (text && memchr(s, '\0', len))
+		return err_set(e, ERR_STREAM,
+			       "text holds a NUL byte, which PostgreSQL "
+			       "refuses (a transform can remove it)");
+	if (len > INT32_MAX)
+		return err_set(e, ERR_STREAM,
+			       "a value of %zu bytes is too long for "
+			       "PostgreSQL",
+			       len);
+	hdr[0] = (unsigned char)(len >> 24);
+	hdr[1] = (unsigned char)(len >> 16);
+	hdr[2] = (unsigned char)(len >> 8);
+	hdr[3] = (unsigned char)len;
+	if (buf_add(&p->copy, hdr, 4, e) < 0)
+		return -1;
+	while (len) {
+		size_t n = len > PG_COPY_CHUNK / 2 ? PG_COPY_CHUNK / 2 : len;
+		if (buf_add(&p->copy, s, n, e) < 0)
+			return -1;
+		s += n;
+		len -= n;
+		if (p->copy.len >= PG_COPY_CHUNK && sender_push(p, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* one value of a COPY text row; a large bytea goes out in chunks */
 static int add_value(struct pg_sink *p, size_t i, const struct value *v,
 		     struct err *e)
@@ -1278,7 +1318,12 @@ static int pg_write_row(struct sink *s, const struct value *row, struct err *e)
 	for (size_t i = 0, n = 0; i < t->ncols; i++) {
 		if (p->gen[i])
 			continue;
-		if (p->binary
+		int big = p->binary && !s->opts.reject && !row[i].null &&
+			  (p->bkind[i] == PGB_BYTEA || p->bkind[i] == PGB_TEXT) &&
+			  row[i].v.s.len > PG_COPY_CHUNK / 2;
+		if (big ? add_bin_chunked(p, p->bkind[i] == PGB_TEXT, &row[i],
+					  e) < 0
+		    : p->binary
 			? pgbin_value(&p->copy, (enum pgbin_kind)p->bkind[i],
 				      t->cols[i].type, &row[i], e) < 0
 			: ((n && buf_addc(&p->copy, '\t', e) < 0) ||
