@@ -163,4 +163,19 @@ test_expect_success 'PostgreSQL -> PostgreSQL keeps the CHECKs it carries' '
 	test_cmp expect checks
 '
 
+test_expect_success 'a MySQL YEAR: its range a CHECK on PostgreSQL, YEAR again back on MariaDB' '
+	my_sql "CREATE TABLE films (id INT PRIMARY KEY, released YEAR); INSERT INTO films VALUES (1, 2006), (2, NULL), (3, 0)" &&
+	ferry-extract "$MY_URI" -t films -o films.ferry &&
+	ferry-load "$PG_BASE dbname=${TEST_DB}_to" --create <films.ferry &&
+	test_must_fail pg_in "${TEST_DB}_to" -c "INSERT INTO films VALUES (4, 3000)" &&
+	pg_in "${TEST_DB}_to" -c "INSERT INTO films VALUES (4, 1999); DELETE FROM films WHERE id = 4" &&
+	ferry-extract "$PG_BASE dbname=${TEST_DB}_to" -t films -o back.ferry &&
+	ferry-load "$MY_BACK" --create <back.ferry 2>err &&
+	! grep notice err &&
+	my_in "${TEST_DB}_back" -e "SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '"'"'films'"'"' AND COLUMN_NAME = '"'"'released'"'"'" >got &&
+	echo "year(4)" >expect && test_cmp expect got &&
+	ferry-verify --rows -t films "$MY_URI" "$MY_BACK" >out &&
+	test_grep "A 3 rows, B 3 rows: equal" out
+'
+
 test_done

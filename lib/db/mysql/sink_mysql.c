@@ -78,7 +78,8 @@
 enum my_col {
 	MY_COL_PLAIN,
 	MY_COL_BIT, /* a BIT column: LOAD DATA reads BIT as bytes, so the
-		     * number goes through a variable and CAST */
+		     * number goes through a variable and CAST (a YEAR too,
+		     * whose text '0' LOAD DATA reads as 2000) */
 	MY_COL_GEN, /* a generated column of the target: it computes the
 		     * value, which is not sent */
 };
@@ -1409,7 +1410,8 @@ static int check_blocked(const struct schema_table *t, size_t k, int a,
  * wider integer with CHECK ((c >= 0) AND (c <= 65535)) (ferry-load(1));
  * back on MySQL, column i of t with such a check of ferry's form is that
  * type again ("SMALLINT UNSIGNED"), the check its bounds (*k, when not
- * NULL); NULL when it has none.
+ * NULL); so is a YEAR, whose check is ((c = 0) OR (c BETWEEN 1901 AND
+ * 2155)); NULL when it has none.
  */
 static const char *bound_type(const struct schema_table *t, size_t i,
 			      size_t *k)
@@ -1423,10 +1425,10 @@ static const char *bound_type(const struct schema_table *t, size_t i,
 		{ "4294967295", "INT UNSIGNED" },
 	};
 	const struct schema_column *c = &t->cols[i];
-	char q[2 * SCHEMA_MAX_NAME + 3], form[2 * sizeof(q) + 64];
+	char q[2 * SCHEMA_MAX_NAME + 3], form[3 * sizeof(q) + 64];
 	size_t n = 0;
 
-	if (c->type != VALUE_INT64 || !c->nonnegative || !t->nchecks)
+	if (c->type != VALUE_INT64 || !t->nchecks)
 		return NULL;
 	/* the name as ferry's form quotes it */
 	q[n++] = '"';
@@ -1437,7 +1439,17 @@ static const char *bound_type(const struct schema_table *t, size_t i,
 	}
 	q[n++] = '"';
 	q[n] = '\0';
-	for (size_t x = 0; x < sizeof(w) / sizeof(*w); x++) {
+	/* a MySQL YEAR, as ferry makes one on PostgreSQL */
+	snprintf(form, sizeof(form),
+		 "((%s = 0) OR ((%s >= 1901) AND (%s <= 2155)))", q, q, q);
+	for (size_t j = 0; j < t->nchecks; j++)
+		if (strcmp(t->checks[j].expr, form) == 0) {
+			if (k)
+				*k = j;
+			return "YEAR";
+		}
+	for (size_t x = 0; c->nonnegative && x < sizeof(w) / sizeof(*w);
+	     x++) {
 		snprintf(form, sizeof(form), "((%s >= 0) AND (%s <= %s))", q, q,
 			 w[x].max);
 		for (size_t j = 0; j < t->nchecks; j++)
@@ -1704,7 +1716,10 @@ static int target_col(void *ctx, char **vals, size_t *lens, struct err *e)
 	for (size_t i = 0; i < t->ncols; i++)
 		if (strcasecmp(t->cols[i].name, vals[0]) == 0) {
 			c->seen[i] = 1;
-			if (vals[1] && strcmp(vals[1], "bit") == 0)
+			/* LOAD DATA reads a YEAR's '0' as 2000, not 0000:
+			 * the number goes through a variable too */
+			if (vals[1] && (strcmp(vals[1], "bit") == 0 ||
+					strcmp(vals[1], "year") == 0))
 				c->m->kind[i] = MY_COL_BIT;
 			/* not DEFAULT_GENERATED, MySQL 8's mark of a
 			 * default expression */

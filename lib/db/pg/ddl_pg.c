@@ -818,6 +818,25 @@ static int unsigned_check(const struct schema_column *c, const char *nm,
 	return buf_addc(q, ')', e);
 }
 
+/* a MySQL YEAR's values on PostgreSQL: 0 or 1901 to 2155, as MySQL
+ * takes them (a MySQL target reads this CHECK as YEAR again) */
+static int year_check(const struct schema_column *c, const char *nm,
+		      struct buf *q, struct err *e)
+{
+	const char *st = c->source_type ? c->source_type : "";
+
+	if (c->type != VALUE_INT64 || strncmp(st, "year", 4) != 0 ||
+	    (st[4] && st[4] != '('))
+		return 0;
+	return buf_adds(q, " CHECK ((", e) < 0 ||
+		       pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
+		       buf_adds(q, " = 0) OR (", e) < 0 ||
+		       pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
+		       buf_adds(q, " BETWEEN 1901 AND 2155))", e) < 0
+		   ? -1
+		   : 0;
+}
+
 /* citext for a case-insensitive column (PG_DDL_CITEXT), with its source
  * length of characters as a CHECK */
 static int citext_type(const struct schema_column *c, const char *nm,
@@ -1039,7 +1058,8 @@ int sink_pg_ddl_table(const struct schema_table *t,
 		     column_collate(c, pn, flags, q, e) < 0) ||
 		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0) ||
 		    column_extras(t, i, pn, flags, q, notes, e) < 0 ||
-		    unsigned_check(c, nm, q, e) < 0)
+		    unsigned_check(c, nm, q, e) < 0 ||
+		    year_check(c, nm, q, e) < 0)
 			return -1;
 		if (c->type == VALUE_ENUM && c->nlabels && !et &&
 		    (buf_adds(q, " CHECK (", e) < 0 ||
