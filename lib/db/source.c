@@ -626,6 +626,18 @@ int source_add_generated(struct schema_table *t, int dialect, struct err *e)
 	return 0;
 }
 
+/* *out, malloc'd: "detail (not carried: why)" */
+static int not_carried(const char *detail, const char *why, char **out,
+		       struct err *e)
+{
+	size_t n = strlen(detail) + strlen(why) + 32;
+
+	if (!(*out = malloc(n)))
+		return err_oom(e);
+	snprintf(*out, n, "%s (not carried: %s)", detail, why);
+	return 0;
+}
+
 /* "detail (why it is not carried)" for a source's CHECK of t that
  * source_add_check left out; *out NULL when no reason is found */
 static int check_why(const struct schema_table *t, const char *detail,
@@ -637,7 +649,6 @@ static int check_why(const struct schema_table *t, const char *detail,
 		    : SQLEXPR_MYSQL;
 	struct sqlexpr *x = sqlexpr_parse(detail, (enum sqlexpr_dialect)d, t,
 					  why, sizeof(why), e);
-	size_t n;
 
 	*out = NULL;
 	if (x) {
@@ -646,11 +657,7 @@ static int check_why(const struct schema_table *t, const char *detail,
 	}
 	if (e->class)
 		return -1;
-	n = strlen(detail) + strlen(why) + 32;
-	if (!(*out = malloc(n)))
-		return err_oom(e);
-	snprintf(*out, n, "%s (not carried: %s)", detail, why);
-	return 0;
+	return not_carried(detail, why, out, e);
 }
 
 /* "detail (not carried: why)" for a domain's CHECK (reading VALUE) that
@@ -661,7 +668,6 @@ static int domain_check_why(const char *detail, char **out, struct err *e)
 	struct schema_column c;
 	char why[256];
 	struct sqlexpr *x;
-	size_t n;
 
 	memset(&one, 0, sizeof(one));
 	memset(&c, 0, sizeof(c));
@@ -676,11 +682,7 @@ static int domain_check_why(const char *detail, char **out, struct err *e)
 	} else if (e->class) {
 		return -1;
 	}
-	n = strlen(detail) + strlen(why) + 32;
-	if (!(*out = malloc(n)))
-		return err_oom(e);
-	snprintf(*out, n, "%s (not carried: %s)", detail, why);
-	return 0;
+	return not_carried(detail, why, out, e);
 }
 
 int source_add_domain_check(struct schema_table *t, size_t col,

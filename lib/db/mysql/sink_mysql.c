@@ -772,6 +772,20 @@ static int enum_fits(const struct schema_column *c)
 	return c->nlabels > 0;
 }
 
+/* the characters of the VARCHAR an ENUM MySQL cannot hold becomes: its
+ * longest label's, at least 255 */
+static size_t enum_width(const struct schema_column *c)
+{
+	size_t w = 255;
+
+	for (size_t k = 0; k < c->nlabels; k++) {
+		size_t n = utf8_chars(c->labels[k], strlen(c->labels[k]));
+		if (n > w)
+			w = n;
+	}
+	return w;
+}
+
 /* a SET's members as MySQL holds them: up to 64, none ending in a space
  * (MySQL strips it), none over 255 characters */
 static int set_fits(const struct schema_column *c)
@@ -933,13 +947,7 @@ static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 		return buf_adds(b, tg->native_uuid ? "UUID" : "CHAR(36)", e);
 	case VALUE_ENUM:
 		if (!enum_fits(c)) {
-			size_t w = 255;
-			for (size_t i = 0; i < c->nlabels; i++) {
-				size_t chars = utf8_chars(c->labels[i],
-							  strlen(c->labels[i]));
-				if (chars > w)
-					w = chars;
-			}
+			size_t w = enum_width(c);
 			if (w > 16383)
 				return buf_adds(b, "LONGTEXT", e) < 0
 					   ? -1
@@ -1204,16 +1212,7 @@ static size_t known_key_bytes(const struct schema_column *c, int *var)
 			return 2;
 		/* a VARCHAR as long as the longest label */
 		*var = 1;
-		{
-			size_t w = 255;
-			for (size_t k = 0; k < c->nlabels; k++) {
-				size_t n = utf8_chars(c->labels[k],
-						      strlen(c->labels[k]));
-				if (n > w)
-					w = n;
-			}
-			return 4 * w;
-		}
+		return 4 * enum_width(c);
 	case VALUE_BYTES: *var = 1; return (size_t)c->length;
 	case VALUE_DECIMAL: return 32;
 	case VALUE_UUID: return 144;
