@@ -77,6 +77,11 @@ static int summary_extras(struct buf *b, const struct schema_column *c,
 		return -1;
 	if (c->collation && buf_addf(b, e, " collate %s", c->collation) < 0)
 		return -1;
+	if (c->domain &&
+	    buf_addf(b, e, " domain %s.%s%s (%zu checks)", c->domain->schema,
+		     c->domain->name, c->domain->not_null ? " not null" : "",
+		     c->domain->nchecks) < 0)
+		return -1;
 	for (size_t k = 0; k < c->nset; k++)
 		if (buf_addf(b, e, "%s'%s'", k ? ", " : " set of ", c->set[k]) <
 		    0)
