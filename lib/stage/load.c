@@ -642,6 +642,45 @@ int load_held(const char *name, void *ctx)
  * --check judges them), or nothing is written.  One refusal is the error
  * it would be at its table; several are a notice each and one error.
  */
+void load_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int load_fold_names(enum uri_engine to, const struct load_map *maps,
+		    size_t nmaps, const char *schema, int keep_case,
+		    const struct schema_table *const *ts, size_t n,
+		    char ***names, struct err *e)
+{
+	/* a run of its own: the load's folds each table again as it comes */
+	struct namefold_run *fr = namefold_run_new(e);
+	int rc = 0;
+
+	*names = fr ? calloc(n + 1, sizeof(**names)) : NULL;
+	if (!*names) {
+		namefold_run_free(fr);
+		return e->class ? -1 : err_oom(e);
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct schema_table *ft = NULL;
+		const char *name;
+		if (load_fold(to, maps, nmaps, schema, keep_case, ts[i], &ft,
+			      &name, fr, e) < 0)
+			rc = -1;
+		else if (!((*names)[i] = strdup(name)))
+			rc = err_oom(e);
+		schema_table_free(ft);
+	}
+	namefold_run_free(fr);
+	if (rc < 0) {
+		load_names_free(*names, n);
+		*names = NULL;
+	}
+	return rc;
+}
+
 /*
  * --mode truncate of a run of several tables (the stream's preview): empty
  * the tables the target has, together, before the first row
@@ -652,41 +691,20 @@ static int empty_run(const struct uri *u, const struct load_opts *o,
 		     struct sink *s, const struct schema_table *const *pv,
 		     size_t n, struct err *e)
 {
-	struct namefold_run *fr = namefold_run_new(e);
-	char **names = calloc(n + 1, sizeof(*names));
-	size_t k = 0;
+	char **names = NULL;
 	int rc = -1;
 
-	if (!fr || !names) {
-		if (!e->class)
-			err_oom(e);
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct schema_table *ft = NULL;
-		const char *name;
-		if (load_fold(u->engine, o->maps, o->nmaps, o->schema,
-			      o->keep_case, pv[i], &ft, &name, fr, e) < 0)
-			goto out;
-		if (!(names[k++] = strdup(name))) {
-			schema_table_free(ft);
-			err_oom(e);
-			goto out;
-		}
-		schema_table_free(ft);
-	}
-	if (k && sink_empty_tables(s, names, k, e) < 0)
+	if (load_fold_names(u->engine, o->maps, o->nmaps, o->schema,
+			    o->keep_case, pv, n, &names, e) < 0 ||
+	    sink_empty_tables(s, names, n, e) < 0)
 		goto out;
 	notice(o,
 	       "--mode truncate: the run's %zu tables emptied together before "
 	       "the first row",
-	       k);
+	       n);
 	rc = 0;
 out:
-	for (size_t i = 0; names && i < k; i++)
-		free(names[i]);
-	free(names);
-	namefold_run_free(fr);
+	load_names_free(names, n);
 	return rc;
 }
 

@@ -30,6 +30,15 @@ int load_fold(enum uri_engine to, const struct load_map *maps, size_t nmaps,
 	      struct schema_table **ft, const char **name,
 	      struct namefold_run *run, struct err *e);
 
+/* The target's names of tables ts[0..n) (a stream's preview), each as
+ * load_fold gives it, into *names (malloc'd, n of them, each too; free
+ * with load_names_free); -1 with e set. */
+int load_fold_names(enum uri_engine to, const struct load_map *maps,
+		    size_t nmaps, const char *schema, int keep_case,
+		    const struct schema_table *const *ts, size_t n,
+		    char ***names, struct err *e);
+void load_names_free(char **names, size_t n);
+
 /* The tables a target holds (source_list_tables), for engine_names'
  * exists: 1 when name is one of them, compared without case when
  * nocase (the engine's names_nocase). */
