@@ -515,6 +515,10 @@ static int add_note(cJSON *notes, struct err *e, const char *fmt, ...)
 static int add_finding(cJSON *arr, const char *column, const char *kind,
 		       const char *detail, const struct finding *f, int changed,
 		       struct err *e);
+static int add_key_finding(cJSON *arr, const struct schema_table *t,
+			   const size_t *cols, size_t n, const char *kind,
+			   const char *detail, const struct finding *f,
+			   struct err *e);
 
 
 static void ukey_release(struct ukey *u)
@@ -821,9 +825,7 @@ static int ukeys_end(struct table_check *tc, const struct check_opts *o,
 
 	for (size_t x = 0; x < tc->nuk; x++) {
 		struct ukey *u = &tc->uk[x];
-		struct buf names;
 		char detail[600], how[200] = "";
-		int rc = 0;
 		if (ukey_flush(tc, u, o, 0, e) < 0)
 			return -1;
 		for (size_t k = 0; k < u->n; k++)
@@ -841,25 +843,13 @@ static int ukeys_end(struct table_check *tc, const struct check_opts *o,
 			return -1;
 		if (!u->dup.count)
 			continue;
-		buf_init(&names, 1u << 16);
-		for (size_t k = 0; k < u->n && rc == 0; k++)
-			rc = (k && buf_addc(&names, ',', e) < 0) ||
-				     buf_adds(&names,
-					      tc->t->cols[u->cols[k]].name,
-					      e) < 0
-				 ? -1
-				 : 0;
 		snprintf(detail, sizeof(detail),
 			 "a key of %s%s that came before in the stream%s",
 			 strcmp(u->name, "primary key") ? "unique index " : "",
 			 u->name, how);
 		*bad = 1;
-		if (rc == 0)
-			rc = add_finding(arr, (char *)names.data,
-					 "duplicate_key", detail, &u->dup, 0,
-					 e);
-		buf_release(&names);
-		if (rc < 0)
+		if (add_key_finding(arr, tc->t, u->cols, u->n, "duplicate_key",
+				    detail, &u->dup, e) < 0)
 			return -1;
 	}
 	return 0;
@@ -1524,6 +1514,30 @@ static int add_finding(cJSON *arr, const char *column, const char *kind,
 	return 0;
 }
 
+/* a finding of the key over columns cols[0..n) of t (NULL: its first n),
+ * named by them joined with commas */
+static int add_key_finding(cJSON *arr, const struct schema_table *t,
+			   const size_t *cols, size_t n, const char *kind,
+			   const char *detail, const struct finding *f,
+			   struct err *e)
+{
+	struct buf names;
+	int rc = 0;
+
+	buf_init(&names, 1u << 16);
+	for (size_t k = 0; k < n && rc == 0; k++)
+		rc = (k && buf_addc(&names, ',', e) < 0) ||
+			     buf_adds(&names, t->cols[cols ? cols[k] : k].name,
+				      e) < 0
+			 ? -1
+			 : 0;
+	if (rc == 0)
+		rc = add_finding(arr, (char *)names.data, kind, detail, f, 0,
+				 e);
+	buf_release(&names);
+	return rc;
+}
+
 /* the table's findings into jt; *bad set when a row would be refused */
 static int table_end(struct table_check *tc, const struct check_opts *o,
 		     uint64_t rows, cJSON *jt, int *bad, struct err *e)
@@ -1548,22 +1562,12 @@ static int table_end(struct table_check *tc, const struct check_opts *o,
 				return -1;
 		}
 	if (tc->dup.count) {
-		struct buf names;
-		int rc;
-		buf_init(&names, 1u << 16);
-		for (size_t k = 0; k < tc->nkey; k++)
-			if ((k && buf_addc(&names, ',', e) < 0) ||
-			    buf_adds(&names, tc->t->cols[tc->key[k]].name, e) <
-				0) {
-				buf_release(&names);
-				return -1;
-			}
 		*bad = 1;
-		rc = add_finding(arr, (char *)names.data, "duplicate_key",
-				 "a primary key that came before in the stream",
-				 &tc->dup, 0, e);
-		buf_release(&names);
-		if (rc < 0)
+		if (add_key_finding(arr, tc->t, tc->key, tc->nkey,
+				    "duplicate_key",
+				    "a primary key that came before in the "
+				    "stream",
+				    &tc->dup, e) < 0)
 			return -1;
 	}
 	if (tc->dup_stopped) {
@@ -1578,29 +1582,15 @@ static int table_end(struct table_check *tc, const struct check_opts *o,
 	}
 	for (size_t x = 0; x < tc->nfkl; x++) {
 		const struct fk_later *l = &tc->fkl[x];
-		struct buf names;
-		int rc = 0;
 		if (!l->f.count)
 			continue;
-		buf_init(&names, 1u << 16);
-		for (size_t k = 0; k < l->n && rc == 0; k++)
-			rc = (k && buf_addc(&names, ',', e) < 0) ||
-				     buf_adds(&names,
-					      tc->t->cols[l->cols[k]].name,
-					      e) < 0
-				 ? -1
-				 : 0;
 		snprintf(detail, sizeof(detail),
 			 "a reference (foreign key %s) to %s, which the stream "
 			 "loads after this table and the target holds empty",
 			 l->name, l->parent);
 		*bad = 1;
-		if (rc == 0)
-			rc = add_finding(arr, (char *)names.data,
-					 "foreign_key_order", detail, &l->f, 0,
-					 e);
-		buf_release(&names);
-		if (rc < 0)
+		if (add_key_finding(arr, tc->t, l->cols, l->n,
+				    "foreign_key_order", detail, &l->f, e) < 0)
 			return -1;
 	}
 	return ukeys_end(tc, o, jt, bad, e);
@@ -1629,7 +1619,6 @@ static int probe_ukeys(struct table_check *tc, struct source *src,
 		struct schema_table *kt;
 		struct source_query q;
 		const struct value *row;
-		struct buf names;
 		char detail[600];
 		int nrc = 0, rc = 0;
 		if (u->stopped)
@@ -1675,13 +1664,6 @@ static int probe_ukeys(struct table_check *tc, struct source *src,
 			return -1;
 		}
 		if (u->exists.count) {
-			buf_init(&names, 1u << 16);
-			for (size_t k = 0; k < u->n && rc == 0; k++)
-				rc = (k && buf_addc(&names, ',', e) < 0) ||
-					     buf_adds(&names, kt->cols[k].name,
-						      e) < 0
-					 ? -1
-					 : 0;
 			snprintf(detail, sizeof(detail),
 				 "a key of %s%s the target already holds "
 				 "(--mode insert refuses it)",
@@ -1690,11 +1672,8 @@ static int probe_ukeys(struct table_check *tc, struct source *src,
 				     : "",
 				 u->name);
 			*bad = 1;
-			if (rc == 0)
-				rc = add_finding(arr, (char *)names.data,
-						 "key_exists", detail,
-						 &u->exists, 0, e);
-			buf_release(&names);
+			rc = add_key_finding(arr, kt, NULL, u->n, "key_exists",
+					     detail, &u->exists, e);
 		}
 		schema_table_free(kt);
 		if (rc < 0)
@@ -1750,22 +1729,11 @@ static int probe_existing(struct table_check *tc, struct source *src,
 	if (nrc < 0)
 		goto out;
 	if (f.count) {
-		struct buf names;
-		int arc;
-		buf_init(&names, 1u << 16);
-		for (size_t k = 0; k < kt->ncols; k++)
-			if ((k && buf_addc(&names, ',', e) < 0) ||
-			    buf_adds(&names, kt->cols[k].name, e) < 0) {
-				buf_release(&names);
-				goto out;
-			}
 		*bad = 1;
-		arc = add_finding(arr, (char *)names.data, "key_exists",
-				  "a primary key the target already holds "
-				  "(--mode insert refuses it)",
-				  &f, 0, e);
-		buf_release(&names);
-		if (arc < 0)
+		if (add_key_finding(arr, kt, NULL, kt->ncols, "key_exists",
+				    "a primary key the target already holds "
+				    "(--mode insert refuses it)",
+				    &f, e) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -1948,28 +1916,14 @@ static int run_order(const struct uri *u, const struct check_opts *o,
 {
 	const struct schema_table *const *pv;
 	size_t npv = stream_reader_preview(r, &pv);
-	struct namefold_run *fr;
-	int rc = 0;
 
 	if (!npv)
 		return 0;
-	if (!(fr = namefold_run_new(e)) ||
-	    !(*names = calloc(npv + 1, sizeof(**names)))) {
-		namefold_run_free(fr);
-		return e->class ? -1 : err_oom(e);
-	}
-	for (size_t i = 0; i < npv && rc == 0; i++) {
-		struct schema_table *ft = NULL;
-		const char *name;
-		if (load_fold(u->engine, o->maps, o->nmaps, o->schema,
-			      o->keep_case, pv[i], &ft, &name, fr, e) < 0)
-			rc = -1;
-		else if (!((*names)[(*n)++] = strdup(name)))
-			rc = err_oom(e);
-		schema_table_free(ft);
-	}
-	namefold_run_free(fr);
-	return rc;
+	if (load_fold_names(u->engine, o->maps, o->nmaps, o->schema,
+			    o->keep_case, pv, npv, names, e) < 0)
+		return -1;
+	*n = npv;
+	return 0;
 }
 
 int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
@@ -2138,9 +2092,7 @@ out:
 	source_close(src);
 	if (wsrc)
 		source_close(wsrc);
-	for (size_t k = 0; k < nrun; k++)
-		free(run_names[k]);
-	free(run_names);
+	load_names_free(run_names, nrun);
 	stream_reader_free(r);
 	return rc;
 }
