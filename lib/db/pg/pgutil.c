@@ -138,6 +138,34 @@ int pgutil_table_oid(struct pg_conn *conn, const char *schema,
 	return rc;
 }
 
+int pgutil_seq_unused(struct pg_conn *conn, const char *schema,
+		      const char *name, long long *next, struct err *e)
+{
+	struct buf q;
+	PGresult *r;
+	int rc = -1;
+
+	buf_init(&q, 1u << 16);
+	if (buf_adds(&q, "SELECT last_value, is_called FROM ", e) < 0 ||
+	    pgutil_quote_table(&q, schema, name, e) < 0)
+		goto out;
+	r = PQexecParams((PGconn *)conn, (char *)q.data, 0, NULL, NULL, NULL,
+			 NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		rc = pgutil_msg(e, "reading a sequence",
+				r ? PQresultErrorMessage(r)
+				  : PQerrorMessage((PGconn *)conn));
+	} else {
+		rc = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 1), "f") == 0;
+		if (rc)
+			*next = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	}
+	PQclear(r);
+out:
+	buf_release(&q);
+	return rc;
+}
+
 int pgutil_parse_uri(const char *s, struct uri *u, struct err *e)
 {
 	PQconninfoOption *opts, *o;

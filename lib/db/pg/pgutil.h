@@ -70,6 +70,15 @@ int pgutil_table_oid(struct pg_conn *conn, const char *schema,
 		     struct err *e);
 
 /*
+ * A sequence (schema.name, quoted) no nextval has taken from since it was
+ * made or restarted, for which pg_sequence_last_value() is NULL: 1 with
+ * *next its last_value, the value it gives next; 0 when one has; -1 with
+ * ERR_DB.
+ */
+int pgutil_seq_unused(struct pg_conn *conn, const char *schema,
+		      const char *name, long long *next, struct err *e);
+
+/*
  * A postgres:// URI or key=value conninfo, read by libpq's own parser into
  * u (engine URI_PG, conninfo a copy of s, display without the password).
  * -1 with ERR_USAGE naming what libpq refused.

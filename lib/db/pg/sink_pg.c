@@ -1733,27 +1733,9 @@ static int seq_find(struct pg_sink *p, const struct schema_sequence *q,
 	PQclear(r);
 	/* not used since made or restarted: its next value is the
 	 * relation's last_value, not its start */
-	if (unused) {
-		struct buf sql;
-		buf_init(&sql, 1u << 16);
-		if (buf_adds(&sql, "SELECT last_value FROM ", e) < 0 ||
-		    pgutil_quote_table(&sql, q->schema, q->name, e) < 0) {
-			buf_release(&sql);
-			return -1;
-		}
-		r = PQexecParams(p->conn, (char *)sql.data, 0, NULL, NULL, NULL,
-				 NULL, 0);
-		buf_release(&sql);
-		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-			int rc = pgutil_msg(e, "reading a sequence",
-					    PQresultErrorMessage(r));
-			PQclear(r);
-			return rc;
-		}
-		if (PQntuples(r) == 1)
-			*next = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-		PQclear(r);
-	}
+	if (unused && pgutil_seq_unused((struct pg_conn *)p->conn, q->schema,
+					q->name, next, e) < 0)
+		return -1;
 	return found;
 }
 

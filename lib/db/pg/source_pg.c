@@ -319,28 +319,13 @@ static int seq_unused_next(struct pg_source *p, const char *nsp,
 			   const char *rel, struct schema_column *col,
 			   struct err *e)
 {
-	struct buf q;
-	PGresult *r;
-	int rc = -1;
+	long long next;
+	int rc = pgutil_seq_unused((struct pg_conn *)p->conn, nsp, rel, &next,
+				   e);
 
-	buf_init(&q, 1u << 16);
-	if (buf_adds(&q, "SELECT last_value, is_called FROM ", e) < 0 ||
-	    pgutil_quote_table(&q, nsp, rel, e) < 0)
-		goto out;
-	r = PQexecParams(p->conn, (char *)q.data, 0, NULL, NULL, NULL, NULL,
-			 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		pg_res_fail(p, r, e, "reading a sequence");
-		PQclear(r);
-		goto out;
-	}
-	if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 1), "f") == 0)
-		col->identity_next = seq_figure(r, 0, 0);
-	PQclear(r);
-	rc = 0;
-out:
-	buf_release(&q);
-	return rc;
+	if (rc == 1)
+		col->identity_next = next;
+	return rc < 0 ? -1 : 0;
 }
 
 static struct schema_table *describe_columns(struct pg_source *p,
@@ -1720,14 +1705,15 @@ static int pg_sequences(struct pg_source *p, source_object_fn fn, void *ctx,
 		/* not used since made or restarted: the relation says */
 		if (PQgetisnull(r, k, 9) &&
 		    strcmp(PQgetvalue(r, k, 10), "t") == 0) {
-			struct schema_column one;
-			memset(&one, 0, sizeof(one));
-			if (seq_unused_next(p, q.schema, q.name, &one, e) < 0) {
+			long long next;
+			int u = pgutil_seq_unused((struct pg_conn *)p->conn,
+						  q.schema, q.name, &next, e);
+			if (u < 0) {
 				rc = -1;
 				break;
 			}
-			if (one.identity_next)
-				q.next = one.identity_next;
+			if (u)
+				q.next = next;
 		}
 		if (!PQgetisnull(r, k, 9)) {
 			/* past the end: where a cycle starts again, or the
