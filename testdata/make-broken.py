@@ -75,6 +75,7 @@ def main():
     write("empty.ferry", b"")
     write("garbage.ferry", b"id,body\n1,hello\n")
     write("version-2.ferry", stored[:10] + b"\x02" + stored[11:])
+    write("version-3.ferry", stored[:10] + b"\x03" + stored[11:])
     # text-mode conversion: every LF becomes CR LF
     write("crlf.ferry", stored.replace(b"\n", b"\r\n"))
     # cut in the middle of the payload of the messages batch

@@ -34,7 +34,11 @@ test_expect_success 'text-mode conversion (LF to CR LF) breaks the signature vis
 '
 
 test_expect_success 'a newer major version' '
-	expect_broken version-2.ferry "byte 0: stream version 2.0 is not supported (this reader reads version 1)"
+	expect_broken version-3.ferry "byte 0: stream version 3.0 is not supported (this reader reads versions 1 and 2)"
+'
+
+test_expect_success 'a version 2 header on the frames of version 1: its stream-end is short' '
+	expect_broken version-2.ferry "byte 3300: stream-end frame of 40 bytes (expected 56)"
 '
 
 test_expect_success 'truncated in the middle of a batch' '

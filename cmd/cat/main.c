@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *tables[MAX_TABLE_ARGS];
-	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
+	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH, 0 };
 	struct cat_opts co = { CAT_JSONL, tables, 0, 0, "stdin" };
 	const char *out_path = NULL, *in_path = NULL, *schema = NULL, *in_name;
 	struct outfile output;

@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
+	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH, 0 };
 	const char *out_path = NULL, *in_path = NULL, *spec_path = NULL;
 	struct outfile output;
 	const char *in_name = "stdin", *open_name, *rejects_path = NULL;

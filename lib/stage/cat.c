@@ -273,6 +273,135 @@ static int summary_objects(struct buf *b, const struct schema_objects *o,
 	return 0;
 }
 
+
+/* a follow stream's changes (2.0): one line each, or with --summary and
+ * --check the totals */
+static int cat_follow(struct stream_reader *r, const struct cat_opts *o,
+		      FILE *out, struct buf *b, struct err *e)
+{
+	const struct stream_follow *f = stream_reader_follow(r);
+	struct stream_event ev;
+	uint64_t txns = 0, changes = 0, beats = 0;
+	char last[STREAM_MAX_POSITION + 1];
+	int rc;
+
+	snprintf(last, sizeof(last), "%s", f->start.text);
+	while ((rc = stream_reader_next_event(r, &ev, e)) == 1) {
+		const struct stream_change *c = &ev.change;
+		const struct schema_table *t = ev.t;
+		if (ev.kind == STREAM_EVENT_COMMIT) {
+			txns++;
+			snprintf(last, sizeof(last), "%s", ev.pos->text);
+		} else if (ev.kind == STREAM_EVENT_HEARTBEAT) {
+			beats++;
+			snprintf(last, sizeof(last), "%s", ev.pos->text);
+		} else {
+			changes++;
+		}
+		if (o->format == CAT_SUMMARY || o->format == CAT_CHECK)
+			continue;
+		if (ev.kind != STREAM_EVENT_CHANGE) {
+			if (buf_addf(b, e, "{\"%s\":", ev.kind == STREAM_EVENT_COMMIT
+						       ? "commit"
+						       : "heartbeat") < 0 ||
+			    json_add_string(b, ev.pos->text,
+					    strlen(ev.pos->text), e) < 0 ||
+			    buf_addf(b, e, ",\"order\":\"%" PRIu64 "\"}\n",
+				     ev.pos->order) < 0)
+				return -1;
+		} else {
+			size_t at = b->len;
+			/* the row's line as for a table, with the change's
+			 * transaction, kind, and keys in front */
+			if (buf_addf(b, e, "{\"transaction\":%" PRIu64
+					   ",\"op\":\"%s\",",
+				     ev.transaction,
+				     c->op == STREAM_CHANGE_INSERT ? "insert"
+				     : c->op == STREAM_CHANGE_UPDATE
+					 ? "update"
+					 : "delete") < 0)
+				return -1;
+			if (c->row) {
+				size_t line = b->len;
+				if (rowfmt_row(b, ROWFMT_JSONL, t, c->row, e) < 0)
+					return -1;
+				/* drop the line's own '{' and its newline */
+				memmove(b->data + line, b->data + line + 1,
+					b->len - line - 1);
+				buf_cut(b, b->len - 1);
+				if (b->len > at && b->data[b->len - 1] == '\n')
+					buf_cut(b, b->len - 1);
+				buf_cut(b, b->len - 1); /* its '}' */
+			} else if (buf_adds(b, "\"table\":", e) < 0 ||
+				   json_add_string(b, t->name, strlen(t->name),
+						   e) < 0) {
+				return -1;
+			}
+			if (c->unchanged) {
+				int first = 1;
+				if (buf_adds(b, ",\"unchanged\":[", e) < 0)
+					return -1;
+				for (size_t i = 0; i < t->ncols; i++) {
+					if (!(c->unchanged[i / 8] >> (i % 8) & 1))
+						continue;
+					if ((!first && buf_addc(b, ',', e) < 0) ||
+					    json_add_string(b, t->cols[i].name,
+							    strlen(t->cols[i].name),
+							    e) < 0)
+						return -1;
+					first = 0;
+				}
+				if (buf_addc(b, ']', e) < 0)
+					return -1;
+			}
+			for (int k = 0; k < 2; k++) {
+				const struct value *key = k ? c->key : c->old_key;
+				if (!key)
+					continue;
+				if (buf_adds(b, k ? ",\"key\":[" : ",\"old_key\":[",
+					     e) < 0)
+					return -1;
+				for (size_t i = 0; i < t->npk; i++) {
+					const struct schema_column *kc =
+					    &t->cols[t->pk[i]];
+					if ((i && buf_addc(b, ',', e) < 0) ||
+					    value_format(b, kc->type, &key[i],
+							 VALUE_STYLE_JSON, e) < 0)
+						return -1;
+				}
+				if (buf_addc(b, ']', e) < 0)
+					return -1;
+			}
+			if (buf_adds(b, "}\n", e) < 0)
+				return -1;
+		}
+		if (b->len >= CAT_FLUSH_AT && out_write(out, b, e) < 0)
+			return -1;
+	}
+	if (rc < 0) {
+		/* what came whole is shown, then why it stopped */
+		struct err ignored;
+		if (o->format != CAT_SUMMARY && o->format != CAT_CHECK)
+			out_write(out, b, &ignored);
+		return -1;
+	}
+	if (o->format == CAT_SUMMARY &&
+	    buf_addf(b, e,
+		     "follow: %zu tables from %s (%s); %" PRIu64
+		     " transactions, %" PRIu64 " changes, %" PRIu64
+		     " heartbeats, up to %s\n",
+		     f->ntables, f->start.text, f->engine, txns, changes, beats,
+		     last) < 0)
+		return -1;
+	if (o->format == CAT_CHECK && !o->quiet &&
+	    buf_addf(b, e,
+		     "%s: follow ok, %" PRIu64 " transactions, %" PRIu64
+		     " changes, up to %s\n",
+		     o->in_name, txns, changes, last) < 0)
+		return -1;
+	return 0;
+}
+
 int cat_decode(FILE *in, FILE *out, const struct cat_opts *o, struct err *e)
 {
 	struct stream_reader *r;
@@ -337,6 +466,8 @@ int cat_decode(FILE *in, FILE *out, const struct cat_opts *o, struct err *e)
 			goto out;
 	}
 	if (trc < 0)
+		goto out;
+	if (stream_reader_follow(r) && cat_follow(r, o, out, &b, e) < 0)
 		goto out;
 	{
 		char hex[DIGEST_HEX_LEN + 1];

@@ -2070,6 +2070,13 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	}
 	if (trc < 0)
 		goto out;
+	if (stream_reader_follow(r)) {
+		err_set(e, ERR_USAGE,
+			"--check reads a stream of tables: this one follows "
+			"its source's changes (stream version 2); check a "
+			"stream of the same tables without --follow");
+		goto out;
+	}
 	if (!cJSON_AddBoolToObject(root, "clean", !*refused) ||
 	    text_report(text, root, e) < 0) {
 		if (e->class == ERR_OK)

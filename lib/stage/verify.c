@@ -1402,7 +1402,7 @@ static int skip_stream_table(struct side *s, struct err *e)
 static int run_emits(const struct verify_opts *o, struct side sd[2],
 		     struct err *e)
 {
-	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
+	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH, 0 };
 
 	if (o->emit_upserts &&
 	    !(sd[0].emit = stream_writer_new(o->emit_upserts, &wo, e)))
@@ -1508,6 +1508,14 @@ static int run_streams(struct verify_opts *o, struct side sd[2], cJSON *tables,
 	}
 	if (trc < 0)
 		goto out;
+	if (stream_reader_follow(s->r) ||
+	    (other->is_stream && stream_reader_follow(other->r))) {
+		err_set(e, ERR_USAGE,
+			"a stream that follows its source's changes (stream "
+			"version 2) is not compared: compare the databases "
+			"once it is loaded");
+		goto out;
+	}
 	/* whatever B holds past A's end is B's alone: read it all, so that
 	 * a truncation there is seen too */
 	while (other->is_stream && !other_done) {

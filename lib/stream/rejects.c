@@ -59,7 +59,7 @@ static struct schema_table *reject_schema(const struct schema_table *t,
 
 struct rejects *rejects_open(const char *path, uint64_t max, struct err *e)
 {
-	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH };
+	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH, 0 };
 	struct rejects *rj = calloc(1, sizeof(*rj));
 
 	if (!rj || !(rj->path = strdup(path))) {

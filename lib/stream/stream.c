@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "base/json.h"
+#include "base/utf8.h"
 
 static const unsigned char stream_magic[10] = { 0x89, 'F',  'E',  'R',	'R',
 						'Y',  '\r', '\n', 0x1a, '\n' };
@@ -58,6 +59,9 @@ static const char *kind_name(unsigned kind)
 	case STREAM_FRAME_STREAM_END: return "stream-end";
 	case STREAM_FRAME_OBJECTS: return "objects";
 	case STREAM_FRAME_PREVIEW: return "preview";
+	case STREAM_FRAME_FOLLOW: return "follow";
+	case STREAM_FRAME_CHANGES: return "changes";
+	case STREAM_FRAME_HEARTBEAT: return "heartbeat";
 	default: return "unknown";
 	}
 }
@@ -130,6 +134,14 @@ struct stream_writer {
 	bool in_table;
 	bool finished;
 	uint64_t bytes; /* written so far */
+	/* 2.0 */
+	int major;
+	const struct stream_follow *follow; /* after the follow frame */
+	struct buf chg;			    /* changes not yet in a frame */
+	uint32_t chg_count;
+	bool in_txn;	      /* a frame of this transaction written */
+	uint64_t last_order;  /* of the last transaction or heartbeat */
+	bool has_order;
 };
 
 static int w_write(struct stream_writer *w, const void *p, size_t n,
@@ -234,9 +246,11 @@ struct stream_writer *stream_writer_new(FILE *out,
 		err_oom(e);
 		goto fail;
 	}
+	buf_init(&w->chg, STREAM_MAX_FRAME);
+	w->major = opts->follow ? STREAM_FOLLOW_MAJOR : STREAM_VERSION_MAJOR;
 	memcpy(h, stream_magic, sizeof(stream_magic));
-	h[10] = STREAM_VERSION_MAJOR;
-	h[11] = STREAM_VERSION_MINOR;
+	h[10] = (unsigned char)w->major;
+	h[11] = opts->follow ? STREAM_FOLLOW_MINOR : STREAM_VERSION_MINOR;
 	memset(h + 12, 0, 4);
 	if (w_write(w, h, sizeof(h), e) < 0)
 		goto fail;
@@ -256,6 +270,7 @@ void stream_writer_free(struct stream_writer *w)
 	buf_release(&w->row);
 	buf_release(&w->scratch);
 	buf_release(&w->wm.enc);
+	buf_release(&w->chg);
 	free(w->big);
 	free(w);
 }
@@ -266,7 +281,7 @@ int stream_writer_begin_table(struct stream_writer *w,
 	char *json;
 	int rc;
 
-	if (w->in_table || w->finished)
+	if (w->in_table || w->finished || w->follow)
 		return err_set(e, ERR_SYSTEM,
 			       "internal error: table begun twice");
 	if (!(json = schema_table_to_json(t, e)))
@@ -642,19 +657,327 @@ out:
 	return rc;
 }
 
+int stream_writer_flush(struct stream_writer *w, struct err *e)
+{
+	if (fflush(w->out) != 0) {
+		if (errno == EPIPE)
+			return err_set(e, ERR_PIPE,
+				       "the next stage of the pipe is gone");
+		return err_set(e, ERR_SYSTEM, "write error: %s",
+			       strerror(errno));
+	}
+	return 0;
+}
+
+/* the follow frame's payload: {"engine", "source", "position":
+ * {"order": "N", "text"}, "tables": [schema, ...]} */
+static int stream_follow_to_json(const struct stream_follow *f, struct buf *b,
+				 struct err *e)
+{
+	if (buf_adds(b, "{\"engine\":", e) < 0 ||
+	    json_add_string(b, f->engine, strlen(f->engine), e) < 0 ||
+	    buf_adds(b, ",\"source\":", e) < 0 ||
+	    json_add_string(b, f->source, strlen(f->source), e) < 0 ||
+	    buf_addf(b, e, ",\"position\":{\"order\":\"%" PRIu64 "\",\"text\":",
+		     f->start.order) < 0 ||
+	    json_add_string(b, f->start.text, strlen(f->start.text), e) < 0 ||
+	    buf_adds(b, "},\"tables\":[", e) < 0)
+		return -1;
+	for (size_t i = 0; i < f->ntables; i++) {
+		char *j = schema_table_to_json(f->tables[i], e);
+		int bad;
+		if (!j)
+			return -1;
+		bad = (i && buf_addc(b, ',', e) < 0) || buf_adds(b, j, e) < 0;
+		free(j);
+		if (bad)
+			return -1;
+	}
+	return buf_adds(b, "]}", e);
+}
+
+int stream_writer_begin_follow(struct stream_writer *w,
+			       const struct stream_follow *f, struct err *e)
+{
+	struct buf b;
+	int rc = -1;
+
+	if (w->major != STREAM_FOLLOW_MAJOR || w->in_table || w->follow ||
+	    w->finished)
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: follow frame out of place");
+	buf_init(&b, STREAM_MAX_FRAME);
+	if (stream_follow_to_json(f, &b, e) < 0)
+		goto out;
+	rc = w_frame(w, STREAM_FRAME_FOLLOW, b.data, b.len, 0, 1, e);
+	w->follow = f;
+	w->last_order = f->start.order;
+	w->has_order = true;
+out:
+	buf_release(&b);
+	return rc;
+}
+
+/* A row of t into out: the null bitmap (with the unchanged columns set
+ * too) and the values, each checked. */
+static int w_change_row(struct stream_writer *w, const struct schema_table *t,
+			const struct value *row, const unsigned char *unchanged,
+			struct buf *out, struct err *e)
+{
+	size_t nb = (t->ncols + 7) / 8, at = out->len;
+
+	(void)w;
+	if (buf_reserve(out, nb, e) < 0)
+		return -1;
+	memset(out->data + at, 0, nb);
+	out->len += nb;
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct schema_column *c = &t->cols[i];
+		const struct value *v = &row[i];
+		int same = unchanged && (unchanged[i / 8] >> (i % 8) & 1);
+
+		if (same || v->null || c->type == VALUE_NULL) {
+			if (!same && !v->null) {
+				err_set(e, ERR_STREAM,
+					"a null column holds a value");
+				return err_prefix(e, "column %s", c->name);
+			}
+			if (!same && !c->nullable) {
+				err_set(e, ERR_STREAM,
+					"NULL in a column that is not nullable");
+				return err_prefix(e, "column %s", c->name);
+			}
+			out->data[at + i / 8] |= (unsigned char)(1u << (i % 8));
+			continue;
+		}
+		if (value_check(c->type, v, c->labels, c->nlabels, e) < 0 ||
+		    value_encode(out, c->type, v, e) < 0)
+			return err_prefix(e, "column %s", c->name);
+	}
+	if (unchanged && t->ncols % 8 && unchanged[nb - 1] >> (t->ncols % 8))
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: unchanged bits past the row");
+	return 0;
+}
+
+/* key values of t (npk of them, none NULL) into out */
+static int w_change_key(const struct schema_table *t, const struct value *key,
+			struct buf *out, struct err *e)
+{
+	for (size_t k = 0; k < t->npk; k++) {
+		const struct schema_column *c = &t->cols[t->pk[k]];
+		if (key[k].null) {
+			err_set(e, ERR_STREAM, "a key column is NULL");
+			return err_prefix(e, "column %s", c->name);
+		}
+		if (value_check(c->type, &key[k], c->labels, c->nlabels, e) <
+			0 ||
+		    value_encode(out, c->type, &key[k], e) < 0)
+			return err_prefix(e, "column %s", c->name);
+	}
+	return 0;
+}
+
+/* Write the changes gathered so far as a frame; `pos` set: the last of
+ * the transaction */
+static int w_changes_frame(struct stream_writer *w,
+			   const struct stream_position *pos, int64_t time_us,
+			   struct err *e)
+{
+	unsigned char h[1 + 10 + 10 + 10];
+	size_t n = 0, tl = pos ? strlen(pos->text) : 0;
+	int rc;
+
+	h[n++] = pos ? 1 : 0;
+	if (pos) {
+		n += value_put_uvarint(h + n, pos->order);
+		n += value_put_uvarint(h + n, tl);
+	}
+	buf_reset(&w->batch);
+	if (buf_add(&w->batch, h, n, e) < 0 ||
+	    (pos && buf_add(&w->batch, pos->text, tl, e) < 0))
+		return -1;
+	if (pos) {
+		n = value_put_uvarint(h, value_zigzag(time_us));
+		if (buf_add(&w->batch, h, n, e) < 0)
+			return -1;
+	}
+	if (buf_add(&w->batch, w->chg.data, w->chg.len, e) < 0)
+		return -1;
+	rc = w_frame(w, STREAM_FRAME_CHANGES, w->batch.data, w->batch.len,
+		     w->chg_count, 1, e);
+	buf_reset(&w->batch);
+	buf_reset(&w->chg);
+	w->chg_count = 0;
+	w->in_txn = !pos;
+	return rc;
+}
+
+int stream_writer_change(struct stream_writer *w,
+			 const struct stream_change *c, struct err *e)
+{
+	const struct schema_table *t;
+	unsigned char h[12];
+	size_t at, n = 0;
+
+	if (!w->follow || c->table >= w->follow->ntables)
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: change outside following");
+	t = w->follow->tables[c->table];
+	at = w->chg.len;
+	h[n++] = (unsigned char)c->op;
+	n += value_put_uvarint(h + n, c->table);
+	if (buf_add(&w->chg, h, n, e) < 0)
+		return -1;
+	switch (c->op) {
+	case STREAM_CHANGE_INSERT:
+		if (w_change_row(w, t, c->row, NULL, &w->chg, e) < 0)
+			goto fail;
+		break;
+	case STREAM_CHANGE_UPDATE:
+		h[0] = c->old_key ? 1 : 0;
+		if (buf_add(&w->chg, h, 1, e) < 0 ||
+		    (c->old_key && w_change_key(t, c->old_key, &w->chg, e) < 0))
+			goto fail;
+		if (c->unchanged) {
+			if (buf_add(&w->chg, c->unchanged, (t->ncols + 7) / 8,
+				    e) < 0)
+				goto fail;
+		} else {
+			size_t nb = (t->ncols + 7) / 8;
+			if (buf_reserve(&w->chg, nb, e) < 0)
+				goto fail;
+			memset(w->chg.data + w->chg.len, 0, nb);
+			w->chg.len += nb;
+		}
+		if (w_change_row(w, t, c->row, c->unchanged, &w->chg, e) < 0)
+			goto fail;
+		break;
+	case STREAM_CHANGE_DELETE:
+		if (w_change_key(t, c->key, &w->chg, e) < 0)
+			goto fail;
+		break;
+	default:
+		return err_set(e, ERR_SYSTEM, "internal error: change kind");
+	}
+	if (w->chg.len - at > STREAM_MAX_ROW) {
+		err_set(e, ERR_STREAM, "change is wider than the limit of %u "
+				       "bytes",
+			STREAM_MAX_ROW);
+		goto fail;
+	}
+	w->chg_count++;
+	w->tot.changes++;
+	/* a full batch goes out as a frame of the transaction; the one
+	 * change that made it full waits for the next */
+	if (w->chg_count > 1 &&
+	    (w->chg.len > w->batch_bytes || w->chg_count >= STREAM_MAX_CHANGES)) {
+		struct buf keep;
+		int rc;
+		buf_init(&keep, STREAM_MAX_FRAME);
+		if (buf_add(&keep, w->chg.data + at, w->chg.len - at, e) < 0) {
+			buf_release(&keep);
+			return -1;
+		}
+		buf_cut(&w->chg, at);
+		w->chg_count--;
+		rc = w_changes_frame(w, NULL, 0, e);
+		if (rc == 0 && buf_add(&w->chg, keep.data, keep.len, e) < 0)
+			rc = -1;
+		buf_release(&keep);
+		if (rc < 0)
+			return -1;
+		w->chg_count = 1;
+	}
+	return 0;
+fail:
+	buf_cut(&w->chg, at);
+	return err_prefix(e, "table %s, %s", t->name,
+			  c->op == STREAM_CHANGE_INSERT   ? "insert"
+			  : c->op == STREAM_CHANGE_UPDATE ? "update"
+							  : "delete");
+}
+
+static int w_check_position(struct stream_writer *w,
+			    const struct stream_position *pos, int strict,
+			    struct err *e)
+{
+	if (!w->follow)
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: position outside following");
+	if (strlen(pos->text) == 0 || strlen(pos->text) > STREAM_MAX_POSITION)
+		return err_set(e, ERR_SYSTEM, "internal error: position text");
+	if (w->has_order && (pos->order < w->last_order ||
+			     (strict && pos->order == w->last_order)))
+		return err_set(e, ERR_STREAM,
+			       "source position %s goes back (after %" PRIu64
+			       ")",
+			       pos->text, w->last_order);
+	return 0;
+}
+
+int stream_writer_commit(struct stream_writer *w,
+			 const struct stream_position *pos, int64_t time_us,
+			 struct err *e)
+{
+	if (!w->chg_count && !w->in_txn)
+		return 0;
+	if (w_check_position(w, pos, 1, e) < 0 ||
+	    w_changes_frame(w, pos, time_us, e) < 0)
+		return -1;
+	w->last_order = pos->order;
+	w->has_order = true;
+	w->tot.transactions++;
+	return 0;
+}
+
+int stream_writer_heartbeat(struct stream_writer *w,
+			    const struct stream_position *pos, int64_t time_us,
+			    struct err *e)
+{
+	unsigned char h[30];
+	size_t n = 0, tl = strlen(pos->text);
+	struct buf b;
+	int rc = -1;
+
+	if (w->chg_count || w->in_txn)
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: heartbeat inside a transaction");
+	if (w_check_position(w, pos, 0, e) < 0)
+		return -1;
+	buf_init(&b, 1024);
+	n += value_put_uvarint(h + n, pos->order);
+	n += value_put_uvarint(h + n, tl);
+	if (buf_add(&b, h, n, e) < 0 || buf_add(&b, pos->text, tl, e) < 0)
+		goto out;
+	n = value_put_uvarint(h, value_zigzag(time_us));
+	if (buf_add(&b, h, n, e) < 0)
+		goto out;
+	rc = w_frame(w, STREAM_FRAME_HEARTBEAT, b.data, b.len, 0, 0, e);
+	w->last_order = pos->order;
+	w->has_order = true;
+out:
+	buf_release(&b);
+	return rc;
+}
+
 int stream_writer_finish(struct stream_writer *w, struct err *e)
 {
-	unsigned char p[40];
+	unsigned char p[56];
 
-	if (w->in_table)
+	if (w->in_table || w->chg_count || w->in_txn)
 		return err_set(e, ERR_SYSTEM,
-			       "internal error: stream ended inside a table");
+			       "internal error: stream ended inside a table "
+			       "or transaction");
 	put_u64(p, w->tot.tables);
 	put_u64(p + 8, w->tot.rows);
 	put_u64(p + 16, w->tot.frames);
 	put_u64(p + 24, w->tot.digest.lo);
 	put_u64(p + 32, w->tot.digest.hi);
-	if (w_frame(w, STREAM_FRAME_STREAM_END, p, sizeof(p), 0, 0, e) < 0)
+	put_u64(p + 40, w->tot.transactions);
+	put_u64(p + 48, w->tot.changes);
+	if (w_frame(w, STREAM_FRAME_STREAM_END, p,
+		    w->major == STREAM_FOLLOW_MAJOR ? 56 : 40, 0, 0, e) < 0)
 		return -1;
 	w->finished = true;
 	if (fflush(w->out) != 0) {
@@ -675,6 +998,8 @@ enum r_state {
 	R_START,    /* expecting a stream header */
 	R_BETWEEN,  /* expecting table-begin or stream-end */
 	R_IN_TABLE, /* expecting rows or table-end */
+	R_FOLLOW,   /* 2.0, after the follow frame: changes, heartbeats,
+		     * stream-end */
 	R_END,	    /* stream-end read; expecting EOF or another header */
 	R_DONE,	    /* EOF after a stream end */
 };
@@ -710,6 +1035,24 @@ struct stream_reader {
 	struct schema_table **preview; /* of the last preview frame */
 	size_t npreview;
 	struct err *e; /* of the call in progress */
+	/* 2.0 */
+	unsigned major; /* of the stream being read */
+	struct stream_follow follow;
+	char *f_engine, *f_source;
+	struct schema_table **f_tables;
+	size_t f_ntables;
+	bool has_follow;
+	bool c_last;	      /* the changes frame being read ends its txn */
+	bool c_commit;	      /* ... and its commit is still to be told */
+	bool in_txn;	      /* a changes frame of the txn was read */
+	uint64_t last_order;  /* of the last transaction or heartbeat */
+	uint64_t txn_no;      /* transactions begun */
+	uint64_t change_no;   /* of the transaction */
+	struct stream_position c_pos, hb_pos;
+	int64_t c_time;
+	struct value *c_row, *c_key, *c_old;
+	unsigned char *c_unch;
+	size_t c_maxcols, c_maxkey;
 };
 
 /*
@@ -763,6 +1106,7 @@ struct stream_reader *stream_reader_new(FILE *in, const char *name,
 }
 
 static void r_preview_free(struct stream_reader *r);
+static void r_follow_free(struct stream_reader *r);
 
 void stream_reader_free(struct stream_reader *r)
 {
@@ -776,6 +1120,7 @@ void stream_reader_free(struct stream_reader *r)
 	schema_table_free(r->t);
 	schema_objects_release(&r->objects);
 	r_preview_free(r);
+	r_follow_free(r);
 	free(r->row);
 	free(r->name);
 	free(r);
@@ -967,6 +1312,9 @@ static int r_frame(struct stream_reader *r, struct payload *pl)
 			      stored_len, (size_t)STREAM_MAX_STORED);
 	if ((r->kind < STREAM_FRAME_TABLE_BEGIN ||
 	     r->kind > STREAM_FRAME_STREAM_END) &&
+	    !(r->major == STREAM_FOLLOW_MAJOR &&
+	      r->kind >= STREAM_FRAME_FOLLOW &&
+	      r->kind <= STREAM_FRAME_HEARTBEAT) &&
 	    !(r->flags & STREAM_FLAG_SKIPPABLE))
 		return r_fail(r, r->frame_off,
 			      "unknown frame kind %u (not skippable)", r->kind);
@@ -1059,12 +1407,13 @@ static int r_stream_header(struct stream_reader *r, int first)
 	if (got < sizeof(h))
 		return r_fail(
 		    r, at, "truncated stream: ends inside the stream header");
-	if (h[10] != STREAM_VERSION_MAJOR)
+	if (h[10] != STREAM_VERSION_MAJOR && h[10] != STREAM_FOLLOW_MAJOR)
 		return r_fail(
 		    r, at,
 		    "stream version %u.%u is not supported (this reader "
-		    "reads version %d)",
-		    h[10], h[11], STREAM_VERSION_MAJOR);
+		    "reads versions %d and %d)",
+		    h[10], h[11], STREAM_VERSION_MAJOR, STREAM_FOLLOW_MAJOR);
+	r->major = h[10];
 	if (h[12] || h[13] || h[14] || h[15])
 		return r_fail(
 		    r, at, "reserved bytes of the stream header are not zero");
@@ -1106,10 +1455,28 @@ static int r_stream_end(struct stream_reader *r, const struct payload *pl)
 	uint64_t at = r->frame_off;
 	struct stream_totals told;
 
-	if (pl->len != 40 || r->count)
+	size_t want = r->major == STREAM_FOLLOW_MAJOR ? 56 : 40;
+
+	if (pl->len != want || r->count)
 		return r_fail(r, at,
-			      "stream-end frame of %zu bytes (expected 40)",
-			      pl->len);
+			      "stream-end frame of %zu bytes (expected %zu)",
+			      pl->len, want);
+	if (r->in_txn || r->c_commit || r->batch_left)
+		return r_fail(r, at, "stream-end frame inside a transaction");
+	if (want == 56) {
+		told.transactions = get_u64(pl->p + 40);
+		told.changes = get_u64(pl->p + 48);
+		if (told.transactions != r->tot_seen.transactions ||
+		    told.changes != r->tot_seen.changes)
+			return r_fail(r, at,
+				      "stream-end says %" PRIu64
+				      " transactions and %" PRIu64
+				      " changes, the stream holds %" PRIu64
+				      " and %" PRIu64,
+				      told.transactions, told.changes,
+				      r->tot_seen.transactions,
+				      r->tot_seen.changes);
+	}
 	told.tables = get_u64(pl->p);
 	told.rows = get_u64(pl->p + 8);
 	told.frames = get_u64(pl->p + 16);
@@ -1298,8 +1665,11 @@ size_t stream_reader_preview(const struct stream_reader *r,
 /* Handle a frame that is not the one expected here. */
 static int r_other_frame(struct stream_reader *r, const char *where)
 {
-	if (r->kind >= STREAM_FRAME_TABLE_BEGIN &&
-	    r->kind <= STREAM_FRAME_PREVIEW)
+	if ((r->kind >= STREAM_FRAME_TABLE_BEGIN &&
+	     r->kind <= STREAM_FRAME_PREVIEW) ||
+	    (r->major == STREAM_FOLLOW_MAJOR &&
+	     r->kind >= STREAM_FRAME_FOLLOW &&
+	     r->kind <= STREAM_FRAME_HEARTBEAT))
 		return r_fail(r, r->frame_off, "unexpected %s frame %s",
 			      kind_name(r->kind), where);
 	if (r->flags & STREAM_FLAG_SKIPPABLE) {
@@ -1449,6 +1819,459 @@ int stream_reader_next_row(struct stream_reader *r, const struct value **row,
 	return 1;
 }
 
+/* --- 2.0: following ------------------------------------------------------ */
+
+static void r_follow_free(struct stream_reader *r)
+{
+	for (size_t i = 0; i < r->f_ntables; i++)
+		schema_table_free(r->f_tables[i]);
+	free(r->f_tables);
+	free(r->f_engine);
+	free(r->f_source);
+	free(r->c_row);
+	free(r->c_key);
+	free(r->c_old);
+	free(r->c_unch);
+	r->f_tables = NULL;
+	r->f_ntables = 0;
+	r->f_engine = r->f_source = NULL;
+	r->c_row = r->c_key = r->c_old = NULL;
+	r->c_unch = NULL;
+	r->has_follow = false;
+}
+
+/* a JSON string member of o: 1 to max bytes of UTF-8, no U+0000 */
+static int r_json_text(const struct json_node *o, const char *key, size_t max,
+		       char **out, struct err *e)
+{
+	const struct json_node *n = json_get(o, key);
+
+	if (!n || n->kind != JSON_STRING || n->len == 0 || n->len > max ||
+	    memchr(n->str, '\0', n->len))
+		return err_set(e, ERR_STREAM,
+			       "\"%s\" must be a string of 1 to %zu bytes", key,
+			       max);
+	if (!(*out = strndup(n->str, n->len)))
+		return err_oom(e);
+	return 0;
+}
+
+static int r_position_text(const char *s, size_t len, struct err *e)
+{
+	if (len == 0 || len > STREAM_MAX_POSITION || !utf8_valid(s, len))
+		return err_set(e, ERR_STREAM,
+			       "a position's text must be 1 to %d bytes of "
+			       "UTF-8",
+			       STREAM_MAX_POSITION);
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return err_set(e, ERR_STREAM,
+				       "a position's text holds a control "
+				       "character");
+	return 0;
+}
+
+static int r_follow(struct stream_reader *r, const struct payload *pl)
+{
+	struct json_node *j = NULL;
+	const struct json_node *pos, *ord, *arr;
+	char *text = NULL, *end;
+	size_t maxc = 1, maxk = 1;
+	int rc = -1;
+
+	if (r->count || r->has_follow) {
+		r_fail(r, r->frame_off, "a second follow frame, or one with "
+					"a count");
+		return -1;
+	}
+	r_follow_free(r);
+	if (!(j = json_parse((const char *)pl->p, pl->len, r->e)) ||
+	    json_check_strict(j, r->e) < 0)
+		goto bad;
+	if (j->kind != JSON_OBJECT) {
+		err_set(r->e, ERR_STREAM, "must be an object");
+		goto bad;
+	}
+	if (r_json_text(j, "engine", 64, &r->f_engine, r->e) < 0 ||
+	    r_json_text(j, "source", 4096, &r->f_source, r->e) < 0)
+		goto bad;
+	pos = json_get(j, "position");
+	ord = pos && pos->kind == JSON_OBJECT ? json_get(pos, "order") : NULL;
+	if (!ord || ord->kind != JSON_STRING || ord->len == 0 ||
+	    ord->len > 20 || r_json_text(pos, "text", STREAM_MAX_POSITION,
+					 &text, r->e) < 0 ||
+	    r_position_text(text, strlen(text), r->e) < 0) {
+		err_set(r->e, ERR_STREAM,
+			"\"position\" must be {\"order\": digits, \"text\": "
+			"its text}");
+		goto bad;
+	}
+	{
+		char digits[24];
+		memcpy(digits, ord->str, ord->len);
+		digits[ord->len] = '\0';
+		errno = 0;
+		if (digits[0] < '0' || digits[0] > '9' ||
+		    (digits[0] == '0' && ord->len > 1))
+			goto bad_order;
+		r->follow.start.order = strtoull(digits, &end, 10);
+		if (*end || errno)
+			goto bad_order;
+	}
+	snprintf(r->follow.start.text, sizeof(r->follow.start.text), "%s", text);
+	arr = json_get(j, "tables");
+	if (!arr || arr->kind != JSON_ARRAY || arr->n == 0 ||
+	    arr->n > STREAM_MAX_PREVIEW) {
+		err_set(r->e, ERR_STREAM,
+			"\"tables\" must be an array of 1 to %d tables",
+			STREAM_MAX_PREVIEW);
+		goto bad;
+	}
+	if (!(r->f_tables = calloc(arr->n, sizeof(*r->f_tables)))) {
+		err_oom(r->e);
+		goto out;
+	}
+	for (size_t i = 0; i < arr->n; i++) {
+		const struct json_node *x = &arr->kids[i];
+		struct schema_table *t;
+		if (!(t = schema_table_parse(x->raw, x->rawlen, r->e))) {
+			err_prefix(r->e, "tables[%zu]", i);
+			goto bad;
+		}
+		r->f_tables[r->f_ntables++] = t;
+		if (!t->npk) {
+			err_set(r->e, ERR_STREAM,
+				"tables[%zu] (%s) has no primary key", i,
+				t->name);
+			goto bad;
+		}
+		if (t->ncols > maxc)
+			maxc = t->ncols;
+		if (t->npk > maxk)
+			maxk = t->npk;
+	}
+	if (!(r->c_row = calloc(maxc, sizeof(*r->c_row))) ||
+	    !(r->c_unch = calloc((maxc + 7) / 8, 1)) ||
+	    !(r->c_key = calloc(maxk, sizeof(*r->c_key))) ||
+	    !(r->c_old = calloc(maxk, sizeof(*r->c_old)))) {
+		err_oom(r->e);
+		goto out;
+	}
+	r->c_maxcols = maxc;
+	r->c_maxkey = maxk;
+	r->follow.engine = r->f_engine;
+	r->follow.source = r->f_source;
+	r->follow.tables = r->f_tables;
+	r->follow.ntables = r->f_ntables;
+	r->last_order = r->follow.start.order;
+	r->has_follow = true;
+	r->state = R_FOLLOW;
+	rc = 0;
+	goto out;
+bad_order:
+	err_set(r->e, ERR_STREAM, "\"position\": \"order\" must be the digits "
+				  "of a 64-bit number");
+bad:
+	r_follow_free(r);
+	err_prefix(r->e, "byte %" PRIu64 ": follow frame", r->frame_off);
+out:
+	free(text);
+	json_free(j);
+	return rc;
+}
+
+unsigned stream_reader_version(const struct stream_reader *r)
+{
+	return r->major;
+}
+
+const struct stream_follow *stream_reader_follow(const struct stream_reader *r)
+{
+	return r->has_follow ? &r->follow : NULL;
+}
+
+/* the position at the start of a changes (last) or heartbeat frame */
+static int r_position(struct stream_reader *r, struct stream_position *pos,
+		      int64_t *time_us, int strict)
+{
+	uint64_t len, zz;
+
+	if (value_get_uvarint(&r->rp, r->rend, &pos->order) < 0 ||
+	    value_get_uvarint(&r->rp, r->rend, &len) < 0 ||
+	    len > (uint64_t)(r->rend - r->rp))
+		return r_fail(r, r->frame_off, "%s frame: bad position",
+			      kind_name(r->kind));
+	if (r_position_text((const char *)r->rp, (size_t)len, r->e) < 0)
+		return err_prefix(r->e, "byte %" PRIu64 ": %s frame",
+				  r->frame_off, kind_name(r->kind));
+	memcpy(pos->text, r->rp, (size_t)len);
+	pos->text[len] = '\0';
+	r->rp += len;
+	if (value_get_uvarint(&r->rp, r->rend, &zz) < 0)
+		return r_fail(r, r->frame_off, "%s frame: bad time",
+			      kind_name(r->kind));
+	*time_us = value_unzigzag(zz);
+	if (pos->order < r->last_order ||
+	    (strict && pos->order == r->last_order))
+		return r_fail(r, r->frame_off,
+			      "%s frame: position %s (%" PRIu64
+			      ") is not after %" PRIu64,
+			      kind_name(r->kind), pos->text, pos->order,
+			      r->last_order);
+	return 0;
+}
+
+/* values of t into out: a bitmap (NULL or unchanged), then the values;
+ * with unch, the unchanged bitmap read before */
+static int r_change_row(struct stream_reader *r, const struct schema_table *t,
+			const unsigned char *unch, struct value *out)
+{
+	size_t nb = (t->ncols + 7) / 8;
+	const unsigned char *bm = r->rp;
+
+	if ((size_t)(r->rend - r->rp) < nb ||
+	    (t->ncols % 8 && (bm[nb - 1] >> (t->ncols % 8))))
+		return r_fail(r, r->frame_off, "bad null bitmap");
+	r->rp += nb;
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct schema_column *c = &t->cols[i];
+		int same = unch && (unch[i / 8] >> (i % 8) & 1);
+		if (bm[i / 8] >> (i % 8) & 1) {
+			if (!same && !c->nullable)
+				return r_fail(r, r->frame_off,
+					      "column %s: NULL in a column "
+					      "that is not nullable",
+					      c->name);
+			out[i].null = true;
+			continue;
+		}
+		if (same || c->type == VALUE_NULL)
+			return r_fail(r, r->frame_off,
+				      "column %s: a value where there is none",
+				      c->name);
+		if (value_decode(&r->rp, r->rend, c->type, STREAM_MAX_FIELD,
+				 &out[i], r->e) < 0 ||
+		    value_check(c->type, &out[i], c->labels, c->nlabels,
+				r->e) < 0 ||
+		    (c->type == VALUE_JSON &&
+		     json_validate(out[i].v.s.p, out[i].v.s.len, r->e) < 0))
+			return err_prefix(r->e, "byte %" PRIu64 ": column %s",
+					  r->frame_off, c->name);
+	}
+	return 0;
+}
+
+static int r_change_key(struct stream_reader *r, const struct schema_table *t,
+			struct value *out)
+{
+	for (size_t k = 0; k < t->npk; k++) {
+		const struct schema_column *c = &t->cols[t->pk[k]];
+		out[k].null = false;
+		if (value_decode(&r->rp, r->rend, c->type, STREAM_MAX_FIELD,
+				 &out[k], r->e) < 0 ||
+		    value_check(c->type, &out[k], c->labels, c->nlabels,
+				r->e) < 0)
+			return err_prefix(r->e, "byte %" PRIu64 ": key column %s",
+					  r->frame_off, c->name);
+	}
+	return 0;
+}
+
+/* the next change of the frame being read into ev */
+static int r_change(struct stream_reader *r, struct stream_event *ev)
+{
+	struct stream_change *c = &ev->change;
+	const struct schema_table *t;
+	uint64_t table;
+	unsigned op;
+
+	r->change_no++;
+	if (r->rp >= r->rend)
+		return r_fail(r, r->frame_off, "changes frame cut short");
+	op = *r->rp++;
+	if (value_get_uvarint(&r->rp, r->rend, &table) < 0 ||
+	    table >= r->f_ntables)
+		return r_fail(r, r->frame_off,
+			      "transaction %" PRIu64 ", change %" PRIu64
+			      ": no such table",
+			      r->txn_no, r->change_no);
+	t = r->f_tables[table];
+	memset(c, 0, sizeof(*c));
+	c->op = (enum stream_change_op)op;
+	c->table = (size_t)table;
+	ev->kind = STREAM_EVENT_CHANGE;
+	ev->t = t;
+	ev->transaction = r->txn_no;
+	switch (op) {
+	case STREAM_CHANGE_INSERT:
+		if (r_change_row(r, t, NULL, r->c_row) < 0)
+			goto fail;
+		c->row = r->c_row;
+		break;
+	case STREAM_CHANGE_UPDATE: {
+		size_t nb = (t->ncols + 7) / 8;
+		int any = 0;
+		if (r->rp >= r->rend || *r->rp > 1)
+			goto bad;
+		if (*r->rp++ == 1) {
+			if (r_change_key(r, t, r->c_old) < 0)
+				goto fail;
+			c->old_key = r->c_old;
+		}
+		if ((size_t)(r->rend - r->rp) < nb)
+			goto bad;
+		memcpy(r->c_unch, r->rp, nb);
+		r->rp += nb;
+		for (size_t i = 0; i < nb; i++)
+			any |= r->c_unch[i];
+		if (t->ncols % 8 && r->c_unch[nb - 1] >> (t->ncols % 8))
+			goto bad;
+		for (size_t k = 0; any && k < t->npk; k++)
+			if (r->c_unch[t->pk[k] / 8] >> (t->pk[k] % 8) & 1)
+				goto bad;
+		if (r_change_row(r, t, any ? r->c_unch : NULL, r->c_row) < 0)
+			goto fail;
+		c->row = r->c_row;
+		c->unchanged = any ? r->c_unch : NULL;
+		break;
+	}
+	case STREAM_CHANGE_DELETE:
+		if (r_change_key(r, t, r->c_key) < 0)
+			goto fail;
+		c->key = r->c_key;
+		break;
+	default: goto bad;
+	}
+	for (size_t k = 0; c->row && k < t->npk; k++)
+		if (c->row[t->pk[k]].null)
+			goto bad;
+	r->tot_seen.changes++;
+	return 0;
+bad:
+	return r_fail(r, r->frame_off,
+		      "transaction %" PRIu64 ", change %" PRIu64
+		      " (table %s): malformed %s",
+		      r->txn_no, r->change_no, t->name,
+		      op == 1 ? "insert" : op == 2 ? "update" : "change");
+fail:
+	if (r->e->class != ERR_STREAM)
+		return -1;
+	return err_prefix(r->e,
+			  "transaction %" PRIu64 ", change %" PRIu64
+			  " (table %s)",
+			  r->txn_no, r->change_no, t->name);
+}
+
+int stream_reader_next_event(struct stream_reader *r, struct stream_event *ev,
+			     struct err *e)
+{
+	struct payload pl;
+	int rc;
+
+	r->e = e;
+	memset(ev, 0, sizeof(*ev));
+	for (;;) {
+		if (r->state != R_FOLLOW)
+			return 0;
+		if (r->batch_left) {
+			if (r_change(r, ev) < 0)
+				return -1;
+			r->batch_left--;
+			return 1;
+		}
+		if (r->rp != r->rend)
+			return r_fail(r, r->frame_off,
+				      "%zu bytes after the last change",
+				      (size_t)(r->rend - r->rp));
+		if (r->c_commit) {
+			r->c_commit = false;
+			r->in_txn = false;
+			r->last_order = r->c_pos.order;
+			r->tot_seen.transactions++;
+			ev->kind = STREAM_EVENT_COMMIT;
+			ev->pos = &r->c_pos;
+			ev->time_us = r->c_time;
+			ev->transaction = r->txn_no;
+			return 1;
+		}
+		rc = r_frame(r, &pl);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			if (r->in_txn)
+				return r_fail(r, r->off,
+					      "truncated stream: ends inside "
+					      "transaction %" PRIu64,
+					      r->txn_no);
+			return err_set(e, ERR_PIPE,
+				       "the stream of changes stopped after "
+				       "position %" PRIu64
+				       " without its end: interrupted (a "
+				       "rerun resumes)",
+				       r->last_order);
+		}
+		if (r->kind == STREAM_FRAME_STREAM_END) {
+			if (r_stream_end(r, &pl) < 0)
+				return -1;
+			/* a follow stream is the last of its input */
+			if ((rc = r_stream_header(r, 0)) < 0)
+				return -1;
+			if (rc == 1)
+				return r_fail(r, r->off - STREAM_HEADER_SIZE,
+					      "a stream after a follow stream");
+			r->state = R_DONE;
+			return 0;
+		}
+		r->tot_seen.frames++;
+		r->rp = pl.p;
+		r->rend = pl.p + pl.len;
+		if (r->kind == STREAM_FRAME_HEARTBEAT) {
+			if (r->in_txn || r->count)
+				return r_fail(r, r->frame_off,
+					      "heartbeat frame inside a "
+					      "transaction, or with a count");
+			if (r_position(r, &r->hb_pos, &ev->time_us, 0) < 0)
+				return -1;
+			if (r->rp != r->rend)
+				return r_fail(r, r->frame_off,
+					      "heartbeat frame has bytes past "
+					      "its end");
+			r->last_order = r->hb_pos.order;
+			ev->kind = STREAM_EVENT_HEARTBEAT;
+			ev->pos = &r->hb_pos;
+			return 1;
+		}
+		if (r->kind == STREAM_FRAME_CHANGES) {
+			if (r->rp >= r->rend || *r->rp > 1)
+				return r_fail(r, r->frame_off,
+					      "changes frame: bad flags");
+			r->c_last = *r->rp++ == 1;
+			if (!r->in_txn) {
+				r->txn_no++;
+				r->change_no = 0;
+			}
+			if (r->c_last &&
+			    r_position(r, &r->c_pos, &r->c_time, 1) < 0)
+				return -1;
+			if (r->count == 0 && !r->c_last)
+				return r_fail(r, r->frame_off,
+					      "changes frame with no changes");
+			if (r->count > pl.len)
+				return r_fail(r, r->frame_off,
+					      "changes frame says %" PRIu32
+					      " changes in %zu bytes",
+					      r->count, pl.len);
+			r->in_txn = true;
+			r->c_commit = r->c_last;
+			r->batch_left = r->count;
+			continue;
+		}
+		if (r_other_frame(r, "after the follow frame") < 0)
+			return -1;
+		r->rp = r->rend = NULL;
+	}
+}
+
 int stream_reader_next_table(struct stream_reader *r,
 			     const struct schema_table **t, struct err *e)
 {
@@ -1472,7 +2295,8 @@ int stream_reader_next_table(struct stream_reader *r,
 				return 0;
 			}
 			break;
-		case R_DONE: return 0;
+		case R_DONE:
+		case R_FOLLOW: return 0;
 		case R_IN_TABLE:
 			return err_set(e, ERR_SYSTEM,
 				       "internal error: reader state");
@@ -1513,6 +2337,9 @@ int stream_reader_next_table(struct stream_reader *r,
 					return -1;
 				break;
 			}
+			if (r->kind == STREAM_FRAME_FOLLOW &&
+			    r->major == STREAM_FOLLOW_MAJOR)
+				return r_follow(r, &pl) < 0 ? -1 : 0;
 			if (r_other_frame(r, "outside a table") < 0)
 				return -1;
 			break;

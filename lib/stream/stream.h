@@ -53,6 +53,10 @@
 
 #define STREAM_VERSION_MAJOR 1
 #define STREAM_VERSION_MINOR 0
+/* a stream that follows its source's changes (--follow) is version 2.0:
+ * a reader of version 1 refuses it by its number */
+#define STREAM_FOLLOW_MAJOR 2
+#define STREAM_FOLLOW_MINOR 0
 #define STREAM_HEADER_SIZE 16
 #define STREAM_FRAME_HEADER_SIZE 28
 
@@ -74,7 +78,15 @@ enum stream_frame_kind {
 	STREAM_FRAME_STREAM_END = 4,
 	STREAM_FRAME_OBJECTS = 5, /* 1.3, skippable: what is not carried */
 	STREAM_FRAME_PREVIEW = 6, /* 1.3, skippable: the tables to come */
+	STREAM_FRAME_FOLLOW = 7,    /* 2.0: the tables followed, from where */
+	STREAM_FRAME_CHANGES = 8,   /* 2.0: changes of a source transaction */
+	STREAM_FRAME_HEARTBEAT = 9, /* 2.0: the source is at a position */
 };
+
+/* changes a changes frame holds at most */
+#define STREAM_MAX_CHANGES (1u << 24)
+/* bytes of a position's text */
+#define STREAM_MAX_POSITION 256
 
 /* tables a preview frame lists at most (a writer leaves out the frame
  * for more) */
@@ -101,6 +113,9 @@ struct stream_totals {
 	uint64_t rows;
 	uint64_t frames;
 	struct digest digest;
+	/* 2.0: source transactions and changes after the follow frame */
+	uint64_t transactions;
+	uint64_t changes;
 };
 
 /* --- writer ------------------------------------------------------------- */
@@ -108,6 +123,67 @@ struct stream_totals {
 struct stream_writer_opts {
 	int level; /* zstd level 1..19; 0 stores batches uncompressed */
 	size_t batch_bytes; /* raw bytes per batch, STREAM_MIN/MAX_BATCH */
+	int follow;	    /* a stream of version 2.0, which may follow */
+};
+
+/* --- following a source's changes (version 2.0) --------------------------
+ *
+ * After its tables (the snapshot, maybe none), a follow stream holds one
+ * follow frame: the tables whose changes follow and the source position
+ * the snapshot was taken at; then the source's committed transactions in
+ * commit order, each as changes frames (the last one flagged, with the
+ * transaction's position and commit time), and heartbeats.  A position
+ * is a number that grows with every transaction (PostgreSQL: the commit
+ * LSN; MySQL: file number * 2^32 + offset) and the source's own text of
+ * it, from which a source resumes.
+ */
+struct stream_position {
+	uint64_t order;
+	char text[STREAM_MAX_POSITION + 1];
+};
+
+enum stream_change_op {
+	STREAM_CHANGE_INSERT = 1,
+	STREAM_CHANGE_UPDATE = 2,
+	STREAM_CHANGE_DELETE = 3,
+};
+
+/* One change of a table: insert (row), update (row, with the columns the
+ * source left as they were flagged in unchanged and NULL in row, and the
+ * old key when the key changed), delete (key).  Keys are the values of
+ * the table's primary key columns, in key order. */
+struct stream_change {
+	enum stream_change_op op;
+	size_t table; /* index into the follow frame's tables */
+	const struct value *row;	 /* insert, update: ncols values */
+	const unsigned char *unchanged;	 /* update: ceil(ncols/8), or NULL */
+	const struct value *old_key;	 /* update: npk values, or NULL */
+	const struct value *key;	 /* delete: npk values */
+};
+
+enum stream_event_kind {
+	STREAM_EVENT_CHANGE = 1,
+	STREAM_EVENT_COMMIT,	/* a source transaction's end */
+	STREAM_EVENT_HEARTBEAT, /* nothing more up to this position */
+};
+
+struct stream_event {
+	enum stream_event_kind kind;
+	struct stream_change change;	/* CHANGE */
+	const struct schema_table *t;	/* CHANGE: its table */
+	const struct stream_position *pos; /* COMMIT, HEARTBEAT */
+	int64_t time_us; /* COMMIT: commit time; HEARTBEAT: the source's
+			  * clock; microseconds since 1970 UTC */
+	uint64_t transaction; /* CHANGE, COMMIT: 1 for the stream's first */
+};
+
+/* what the follow frame says (reader: borrowed from the reader) */
+struct stream_follow {
+	const char *engine; /* "postgresql" or "mysql" */
+	const char *source; /* as a table's "source" */
+	struct stream_position start; /* the snapshot's position */
+	struct schema_table *const *tables;
+	size_t ntables;
 };
 
 struct stream_writer;
@@ -153,6 +229,34 @@ int stream_writer_add_objects(struct stream_writer *w,
 int stream_writer_add_preview(struct stream_writer *w,
 			      const struct schema_table *const *tables,
 			      size_t n, struct err *e);
+
+/* Follow streams (opts.follow): after the last table, the follow
+ * frame; the tables must live until the writer is freed. */
+int stream_writer_begin_follow(struct stream_writer *w,
+			       const struct stream_follow *f, struct err *e);
+
+/* One change of the transaction being written (checked against its
+ * table as a row is; the error names table and column).  A frame is
+ * written when the transaction's changes fill a batch. */
+int stream_writer_change(struct stream_writer *w,
+			 const struct stream_change *c, struct err *e);
+
+/* End the transaction: its last changes frame, with its position (its
+ * order greater than the last one's) and commit time.  A transaction
+ * without changes writes nothing. */
+int stream_writer_commit(struct stream_writer *w,
+			 const struct stream_position *pos, int64_t time_us,
+			 struct err *e);
+
+/* A heartbeat frame: the source is at pos (not before the last
+ * transaction) and nothing of the tables followed happened since. */
+int stream_writer_heartbeat(struct stream_writer *w,
+			    const struct stream_position *pos, int64_t time_us,
+			    struct err *e);
+
+/* Flush what was written to `out` (a follow stream is read as it is
+ * written). */
+int stream_writer_flush(struct stream_writer *w, struct err *e);
 
 /* Write the stream-end frame and flush `out`. */
 int stream_writer_finish(struct stream_writer *w, struct err *e);
@@ -219,6 +323,27 @@ const struct schema_objects *stream_reader_objects(
  * 0 when there was none. */
 size_t stream_reader_preview(const struct stream_reader *r,
 			     const struct schema_table *const **tables);
+
+/*
+ * stream_reader_next_table returns 0 at a follow frame as at a stream's
+ * end; this is then what it says (borrowed from the reader), else NULL.
+ */
+const struct stream_follow *stream_reader_follow(
+    const struct stream_reader *r);
+
+/*
+ * After the follow frame: the next change, transaction end or heartbeat
+ * (1, *ev borrowed until the next call), 0 at the stream's end (its
+ * stream-end frame read and checked), -1 with e set: ERR_PIPE when the
+ * input ends after a whole transaction or heartbeat (interrupted: a
+ * rerun resumes), ERR_STREAM for anything else.
+ */
+int stream_reader_next_event(struct stream_reader *r, struct stream_event *ev,
+			     struct err *e);
+
+/* The major version of the stream being read (1, or 2 for a follow
+ * stream); 0 before its header is read. */
+unsigned stream_reader_version(const struct stream_reader *r);
 
 /* Unknown skippable frames skipped so far. */
 uint64_t stream_reader_skipped_frames(const struct stream_reader *r);

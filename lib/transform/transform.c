@@ -1119,6 +1119,13 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 		err_prefix(e, "%s", in_name);
 		goto out;
 	}
+	if (stream_reader_follow(r)) {
+		err_set(e, ERR_USAGE,
+			"%s follows its source's changes (stream version 2): "
+			"ferry-transform does not apply a spec to changes yet",
+			in_name);
+		goto out;
+	}
 	/* a table the spec names but the stream lacks is likely a typo,
 	 * and one that would leave, say, a masking undone */
 	for (size_t i = 0; i < s->ntables; i++)

@@ -249,6 +249,30 @@ static void fuzz_read(const uint8_t *data, size_t size)
 	while ((rc = stream_reader_next_table(r, &t, &s.e)) == 1)
 		if (fuzz_table(&s, r, t) < 0)
 			goto out;
+	/* a follow stream (2.0): its changes, each row formatted as a
+	 * table's, keys within their table's */
+	if (rc == 0 && stream_reader_follow(r)) {
+		struct stream_event ev;
+		while ((rc = stream_reader_next_event(r, &ev, &s.e)) == 1) {
+			const struct stream_change *c = &ev.change;
+			if (ev.kind != STREAM_EVENT_CHANGE)
+				continue;
+			if (c->table >= stream_reader_follow(r)->ntables ||
+			    ev.t != stream_reader_follow(r)->tables[c->table])
+				fuzz_fail("a change names another table", NULL,
+					  NULL);
+			/* (a row with unchanged columns is no table's row) */
+			if (c->row && !c->unchanged) {
+				free(s.back);
+				if (!(s.back = calloc(ev.t->ncols,
+						      sizeof(*s.back))))
+					goto out;
+				fuzz_row(&s, ev.t, c->row);
+			}
+		}
+		if (rc < 0)
+			goto out;
+	}
 	/* a clean end is the end of the input */
 	if (rc == 0 && stream_reader_offset(r) != size)
 		fuzz_fail("the stream ended before the input", NULL, NULL);

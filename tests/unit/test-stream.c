@@ -262,7 +262,7 @@ struct mem {
 
 static struct stream_writer *w_open(struct mem *m, int level, size_t batch)
 {
-	struct stream_writer_opts o = { level, batch };
+	struct stream_writer_opts o = { level, batch, 0 };
 	struct stream_writer *w;
 	struct err e;
 
@@ -971,7 +971,7 @@ static void test_writer_refusals(void)
 	free(m.data);
 
 	{
-		struct stream_writer_opts o = { 20, 4096 };
+		struct stream_writer_opts o = { 20, 4096, 0 };
 		FILE *f = fopen("/dev/null", "wb");
 		err_init(&e);
 		TAP_CHECK(!stream_writer_new(f, &o, &e) && e.class == ERR_USAGE,
@@ -1170,12 +1170,12 @@ static void test_versions_and_trailing(void)
 	char *two;
 
 	small_stream(1, &m);
-	m.data[10] = 2;
+	m.data[10] = 3;
 	TAP_CHECK(read_all(m.data, m.len, &res, &e) == -1 &&
 		      e.class == ERR_STREAM,
-		  "major version 2 is refused");
-	TAP_CHECK(strstr(e.msg, "version 2.0") != NULL,
-		  "the message names version 2.0 (%s)", e.msg);
+		  "major version 3 is refused");
+	TAP_CHECK(strstr(e.msg, "version 3.0") != NULL,
+		  "the message names version 3.0 (%s)", e.msg);
 	m.data[10] = 0;
 	TAP_CHECK(read_all(m.data, m.len, &res, &e) == -1 &&
 		      strstr(e.msg, "version 0.0"),
@@ -1938,8 +1938,256 @@ static void test_objects_writer(void)
 	schema_table_free(t);
 }
 
+/* --- version 2: following -------------------------------------------------- */
+
+static const char msgs_json[] =
+    "{\"name\":\"msgs\",\"columns\":["
+    "{\"name\":\"id\",\"type\":\"int64\",\"nullable\":false},"
+    "{\"name\":\"body\",\"type\":\"text\",\"nullable\":false},"
+    "{\"name\":\"big\",\"type\":\"text\"}],\"primary_key\":[\"id\"]}";
+
+static void set_msg(struct value *row, int64_t id, const char *body,
+		    const char *big)
+{
+	memset(row, 0, 3 * sizeof(*row));
+	row[0].v.i = id;
+	row[1].v.s.p = body;
+	row[1].v.s.len = strlen(body);
+	row[2].null = big == NULL;
+	if (big) {
+		row[2].v.s.p = big;
+		row[2].v.s.len = strlen(big);
+	}
+}
+
+/* a follow stream of msgs: n transactions of `per` inserts, then an
+ * update (old key, one column unchanged) and a delete, a heartbeat;
+ * finished (with its stream-end) when `finish` */
+static void follow_stream(struct mem *m, size_t batch, int n, int per,
+			  int finish)
+{
+	struct schema_table *t = mk_table(msgs_json);
+	struct stream_writer_opts o = { 1, batch, 1 };
+	struct stream_follow f;
+	struct stream_position p;
+	struct stream_writer *w;
+	struct value row[3], key[1];
+	unsigned char unch[1] = { 0x04 };
+	struct err e;
+	int64_t id = 1;
+
+	err_init(&e);
+	m->data = NULL;
+	m->len = 0;
+	if (!(m->f = open_memstream(&m->data, &m->len)) ||
+	    !(w = stream_writer_new(m->f, &o, &e)))
+		abort();
+	f.engine = "postgresql";
+	f.source = "test";
+	f.start.order = 100;
+	snprintf(f.start.text, sizeof(f.start.text), "0/64");
+	f.tables = &t;
+	f.ntables = 1;
+	if (stream_writer_begin_follow(w, &f, &e) < 0)
+		abort();
+	for (int x = 0; x < n; x++) {
+		for (int k = 0; k < per; k++) {
+			struct stream_change c = { 0 };
+			set_msg(row, id++, "hello", NULL);
+			c.op = STREAM_CHANGE_INSERT;
+			c.row = row;
+			if (stream_writer_change(w, &c, &e) < 0)
+				abort();
+		}
+		p.order = 200 + (uint64_t)x;
+		snprintf(p.text, sizeof(p.text), "0/%X", 200 + x);
+		if (stream_writer_commit(w, &p, 1000 + x, &e) < 0)
+			abort();
+	}
+	{
+		struct stream_change c = { 0 };
+		set_msg(row, 1000, "moved", NULL);
+		key[0].null = false;
+		key[0].v.i = 1;
+		c.op = STREAM_CHANGE_UPDATE;
+		c.row = row;
+		c.old_key = key;
+		c.unchanged = unch;
+		if (stream_writer_change(w, &c, &e) < 0)
+			abort();
+		memset(&c, 0, sizeof(c));
+		key[0].v.i = 2;
+		c.op = STREAM_CHANGE_DELETE;
+		c.key = key;
+		if (stream_writer_change(w, &c, &e) < 0)
+			abort();
+		p.order = 5000;
+		snprintf(p.text, sizeof(p.text), "0/1388");
+		if (stream_writer_commit(w, &p, 9999, &e) < 0)
+			abort();
+		TAP_CHECK(stream_writer_commit(w, &p, 9999, &e) == 0,
+			  "a transaction without changes writes nothing");
+		p.order = 4999;
+		TAP_CHECK(stream_writer_heartbeat(w, &p, 1, &e) < 0 &&
+			      strstr(e.msg, "goes back"),
+			  "a heartbeat before the last position is refused (%s)",
+			  e.msg);
+		p.order = 5000;
+		if (stream_writer_heartbeat(w, &p, 1, &e) < 0)
+			abort();
+	}
+	if (finish && stream_writer_finish(w, &e) < 0)
+		abort();
+	if (!finish && stream_writer_flush(w, &e) < 0)
+		abort();
+	stream_writer_free(w);
+	fclose(m->f);
+	schema_table_free(t);
+}
+
+struct follow_count {
+	uint64_t changes, commits, beats, inserts, moved, deleted;
+	uint64_t last;
+	int unchanged_ok;
+};
+
+/* read a follow stream whole: 0 at its end, -1 with e */
+static int read_follow(const void *data, size_t len, struct follow_count *fc,
+		       struct err *e)
+{
+	FILE *f = fmemopen((void *)data, len, "rb");
+	struct stream_reader *r = stream_reader_new(f, "mem", e);
+	const struct schema_table *t;
+	struct stream_event ev;
+	int rc = -1, erc;
+
+	memset(fc, 0, sizeof(*fc));
+	if (!r || stream_reader_next_table(r, &t, e) != 0)
+		goto out;
+	if (!stream_reader_follow(r)) {
+		err_set(e, ERR_STREAM, "no follow frame");
+		goto out;
+	}
+	while ((erc = stream_reader_next_event(r, &ev, e)) == 1) {
+		if (ev.kind == STREAM_EVENT_COMMIT) {
+			fc->commits++;
+			fc->last = ev.pos->order;
+		} else if (ev.kind == STREAM_EVENT_HEARTBEAT) {
+			fc->beats++;
+			fc->last = ev.pos->order;
+		} else {
+			fc->changes++;
+			fc->inserts += ev.change.op == STREAM_CHANGE_INSERT;
+			if (ev.change.op == STREAM_CHANGE_UPDATE &&
+			    ev.change.old_key && ev.change.old_key[0].v.i == 1 &&
+			    ev.change.row[0].v.i == 1000) {
+				fc->moved++;
+				fc->unchanged_ok = ev.change.unchanged &&
+						   ev.change.unchanged[0] == 0x04 &&
+						   ev.change.row[2].null;
+			}
+			fc->deleted += ev.change.op == STREAM_CHANGE_DELETE &&
+				       ev.change.key[0].v.i == 2;
+		}
+	}
+	rc = erc;
+out:
+	stream_reader_free(r);
+	fclose(f);
+	return rc;
+}
+
+static void test_follow(void)
+{
+	struct follow_count fc;
+	struct mem m, big;
+	struct err e;
+	size_t cut_at = 0;
+
+	err_init(&e);
+	follow_stream(&m, 4096, 3, 2, 1);
+	TAP_EQ_INT(read_follow(m.data, m.len, &fc, &e), 0,
+		   "a follow stream reads to its end (%s)", e.msg);
+	TAP_CHECK(fc.commits == 4 && fc.changes == 8 && fc.inserts == 6 &&
+		      fc.beats == 1 && fc.last == 5000,
+		  "4 transactions, 8 changes, a heartbeat, in order");
+	TAP_CHECK(fc.moved == 1 && fc.unchanged_ok && fc.deleted == 1,
+		  "an update with its old key and an unchanged column, a "
+		  "delete by key");
+	TAP_CHECK((unsigned char)m.data[10] == 2 && m.data[11] == 0,
+		  "its header says version 2.0");
+	/* a transaction of many changes spans frames of 4096 bytes */
+	follow_stream(&big, 4096, 1, 2000, 1);
+	TAP_EQ_INT(read_follow(big.data, big.len, &fc, &e), 0,
+		   "a transaction over several frames reads (%s)", e.msg);
+	TAP_CHECK(fc.commits == 2 && fc.inserts == 2000,
+		  "... as one transaction of 2000 inserts");
+	/* cut at every length: after a whole transaction or heartbeat it
+	 * is interrupted (ERR_PIPE), anywhere else truncated */
+	{
+		int pipes = 0, streams = 0, bad = 0;
+		/* every 7th length, and every one of the last 400 bytes,
+		 * which hold frame ends after whole transactions */
+		for (size_t len = 0; len < big.len;
+		     len += len + 400 >= big.len ? 1 : 7) {
+			err_init(&e);
+			if (read_follow(big.data, len, &fc, &e) == 0) {
+				bad++;
+				continue;
+			}
+			if (e.class == ERR_PIPE) {
+				pipes++;
+				/* interrupted only after whole transactions */
+				if (fc.commits == 0 && fc.inserts)
+					bad++;
+			} else if (e.class == ERR_STREAM) {
+				streams++;
+			} else {
+				bad++;
+			}
+		}
+		TAP_CHECK(bad == 0 && pipes > 0 && streams > 0,
+			  "cut short: %d interrupted, %d truncated, %d wrong",
+			  pipes, streams, bad);
+	}
+	/* unfinished: ends after its heartbeat, interrupted */
+	free(big.data);
+	follow_stream(&big, 4096, 2, 1, 0);
+	err_init(&e);
+	TAP_CHECK(read_follow(big.data, big.len, &fc, &e) < 0 &&
+		      e.class == ERR_PIPE && fc.commits == 3 &&
+		      strstr(e.msg, "interrupted"),
+		  "a follow stream without its end is interrupted, what came "
+		  "read (%s)",
+		  e.msg);
+	/* a stream-end that miscounts changes is refused */
+	cut_at = m.len - 56 - 28;
+	{
+		struct buf o;
+		buf_init(&o, 1u << 20);
+		if (buf_add(&o, m.data, cut_at, &e) < 0)
+			abort();
+		{
+			unsigned char p[56];
+			memcpy(p, m.data + cut_at + 28, 56);
+			put64(p + 48, get64(p + 48) + 1);
+			emit_raw(&o, STREAM_FRAME_STREAM_END, 0, 0, p, 56);
+		}
+		err_init(&e);
+		TAP_CHECK(read_follow(o.data, o.len, &fc, &e) < 0 &&
+			      e.class == ERR_STREAM &&
+			      strstr(e.msg, "changes, the stream holds"),
+			  "a stream-end that miscounts changes is refused (%s)",
+			  e.msg);
+		buf_release(&o);
+	}
+	free(m.data);
+	free(big.data);
+}
+
 int main(void)
 {
+	test_follow();
 	test_objects_writer();
 	test_unsigned_roundtrip();
 	test_worked_example();
