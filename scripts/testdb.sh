@@ -104,7 +104,9 @@ start_pg() {
 	as_user postgres "$pgbin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" \
 		-w -t 60 -o "-k $dir/pg -p $pg_port -c listen_addresses=127.0.0.1 \
 		-c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-		-c shared_buffers=256MB -c max_wal_size=2GB -c TimeZone=UTC" \
+		-c shared_buffers=256MB -c max_wal_size=2GB -c TimeZone=UTC \
+		-c wal_level=logical -c max_replication_slots=20 \
+		-c max_wal_senders=20" \
 		start >/dev/null ||
 		{ tail -20 "$dir/pg/server.log" >&2; return 1; }
 }

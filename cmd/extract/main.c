@@ -25,6 +25,8 @@ static const char usage_text[] =
     "usage: ferry-extract [OPTIONS] SOURCE -t TABLE...\n"
     "       ferry-extract [OPTIONS] SOURCE --all-tables [--exclude PATTERN]...\n"
     "       ferry-extract --inventory [OPTIONS] SOURCE -t TABLE...\n"
+    "       ferry-extract --follow [--until now] [--resnapshot] [OPTIONS] SOURCE --all-tables | -t TABLE... --since-job NAME TARGET\n"
+    "       ferry-extract SOURCE --follow-drop NAME\n"
     "\n"
     "Read tables out of a database in one consistent snapshot and write them\n"
     "as a ferry stream on stdout.  SOURCE is mysql://USER@HOST[:PORT]/DB\n"
@@ -52,6 +54,15 @@ static const char usage_text[] =
     "                            ferry-load --job NAME committed into TARGET\n"
     "      --overlap N           with --since-job: start N seconds (N units\n"
     "                            of an integer watermark) earlier\n"
+    "      --follow              with --since-job: after the snapshot, every\n"
+    "                            committed change (PostgreSQL, logical\n"
+    "                            decoding); a rerun goes on from the job's\n"
+    "                            checkpoint in TARGET\n"
+    "      --until now           --follow: end at the source's position now\n"
+    "      --resnapshot          --follow: a new snapshot even when the job\n"
+    "                            has a position (after exit 9 or 10)\n"
+    "      --follow-drop NAME    drop job NAME's replication slot and\n"
+    "                            publication, and extract nothing\n"
     "      --inventory           move no rows: report per table its rows,\n"
     "                            bytes, key, column types and their mapping,\n"
     "                            and the columns that need a decision\n"
@@ -83,7 +94,8 @@ static const char usage_text[] =
     "Passwords: libpq's PGPASSWORD, ~/.pgpass and service file; MySQL option\n"
     "files ([client]) or FERRY_MYSQL_PASSWORD.  Exit status: 0 ok, 2 usage,\n"
     "4 database, 3 a value that cannot be carried, 7 pipe closed or\n"
-    "interrupted, 8 system error.  See ferry-extract(1).\n";
+    "interrupted, 8 system error, 9 a followed table's schema changed,\n"
+    "10 the position to follow on from is lost.  See ferry-extract(1).\n";
 
 /* [TABLE=]VALUE: table NULL when there is no '=' */
 static void parse_opt_kv(const char *opt, char *arg, struct extract_kv *kv)
@@ -199,6 +211,10 @@ enum {
 	OPT_RATE,
 	OPT_RATE_FROM,
 	OPT_REPORT,
+	OPT_FOLLOW,
+	OPT_UNTIL,
+	OPT_FOLLOW_DROP,
+	OPT_RESNAPSHOT,
 };
 
 static const struct option longopts[] = {
@@ -231,6 +247,10 @@ static const struct option longopts[] = {
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "rate-from", required_argument, NULL, OPT_RATE_FROM },
 	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "follow-drop", required_argument, NULL, OPT_FOLLOW_DROP },
+	{ "resnapshot", no_argument, NULL, OPT_RESNAPSHOT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -360,6 +380,15 @@ static int parse_options(int argc, char **argv, struct args *a)
 			a->since_target = argv[optind++];
 			break;
 		case OPT_DEFAULTS: o->source.defaults_file = optarg; break;
+		case OPT_FOLLOW: o->follow = 1; break;
+		case OPT_UNTIL:
+			if (strcmp(optarg, "now") != 0)
+				cli_usage_error("--until: '%s' is not 'now'",
+						optarg);
+			o->until_now = 1;
+			break;
+		case OPT_FOLLOW_DROP: o->follow_drop = optarg; break;
+		case OPT_RESNAPSHOT: o->resnapshot = 1; break;
 		case CLI_OPT_CONNECT_TIMEOUT:
 		case CLI_OPT_READ_TIMEOUT:
 			cli_timeout(c, optarg, &o->source.connect_timeout,
@@ -398,6 +427,24 @@ static void check_options(const struct args *a)
 	const struct extract_opts *o = &a->o;
 	const struct inventory_opts *inv = &a->inv;
 
+	if (o->follow_drop) {
+		if (o->follow || o->ntables || o->all_tables || o->since_job ||
+		    a->inventory || a->out_path)
+			cli_usage_error("--follow-drop NAME extracts nothing: "
+					"it goes alone with SOURCE");
+		return;
+	}
+	if ((o->until_now || o->resnapshot) && !o->follow)
+		cli_usage_error("--until and --resnapshot go with --follow");
+	if (o->follow &&
+	    (!o->since_job || o->nincrementals || o->nsinces || o->part_n ||
+	     o->ncolumns || o->nwheres || o->schema_only || o->overlap ||
+	     a->inventory))
+		cli_usage_error(
+		    "--follow needs --since-job NAME TARGET (the target's "
+		    "checkpoint says what it committed) and excludes "
+		    "--incremental, --since, --part, --columns, --where, "
+		    "--schema-only, --overlap and --inventory");
 	if (!o->all_tables && !o->ntables)
 		cli_usage_error("name tables with -t, or use --all-tables");
 	if (o->all_tables && o->ntables)
@@ -423,7 +470,7 @@ static void check_options(const struct args *a)
 		cli_usage_error("--since and --since-job exclude each other");
 	if (o->overlap && !o->since_job)
 		cli_usage_error("--overlap goes with --since-job");
-	if ((o->nsinces || o->since_job) && !o->nincrementals)
+	if ((o->nsinces || (o->since_job && !o->follow)) && !o->nincrementals)
 		cli_usage_error("--since and --since-job need --incremental");
 	if (o->nincrementals && (o->part_n || o->schema_only))
 		cli_usage_error(

@@ -13,6 +13,7 @@
 #include "base/progress.h"
 #include "db/checkpoint.h"
 #include "db/uri.h"
+#include "stage/apply.h"
 #include "stage/check.h"
 #include "stage/cli.h"
 #include "stage/load.h"
@@ -59,6 +60,11 @@ static const char usage_text[] =
     "                            a rerun skips what the job committed, and a\n"
     "                            table with a watermark is upserted once it\n"
     "                            has rows (without -m)\n"
+    "      --follow              with --job: load a follow stream (ferry-extract\n"
+    "                            --follow): its tables replace the target's\n"
+    "                            rows, then its changes are applied, each\n"
+    "                            group of them committed with the job's\n"
+    "                            position; a rerun goes on from there\n"
     "      --check               write nothing: read the stream as a load\n"
     "                            would and report what TARGET would refuse\n"
     "                            or change (exit 6 when rows would be refused)\n"
@@ -85,7 +91,8 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 ok, 2 usage, 3 bad input stream (the table in flight is\n"
     "rolled back), 4 database, 6 rows rejected (--check: rows would be\n"
-    "refused), 7 pipe or interrupted, 8 system error.\n"
+    "refused), 7 pipe or interrupted (--follow: a rerun resumes), 8 system\n"
+    "error.\n"
     "See ferry-load(1).\n";
 
 static void show_notice(const char *line)
@@ -153,6 +160,7 @@ enum {
 	OPT_REPORT,
 	OPT_SCHEMA_REPORT,
 	OPT_SCHEMA,
+	OPT_FOLLOW,
 };
 
 static const struct option longopts[] = {
@@ -182,6 +190,7 @@ static const struct option longopts[] = {
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "schema-report", required_argument, NULL, OPT_SCHEMA_REPORT },
 	{ "schema", required_argument, NULL, OPT_SCHEMA },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -301,6 +310,7 @@ static int parse_options(int argc, char **argv, struct args *a)
 		case OPT_REPORT: a->report_path = optarg; break;
 		case OPT_SCHEMA_REPORT: o->schema_report_path = optarg; break;
 		case OPT_SCHEMA: o->schema = optarg; break;
+		case OPT_FOLLOW: o->follow = 1; break;
 		case 'h': return cli_help(usage_text);
 		case 'V': return cli_version();
 		default:
@@ -340,12 +350,18 @@ static int check_options(const struct args *a, int argc)
 	if (optind != argc - 1)
 		cli_usage_error(optind >= argc ? "no TARGET given"
 					       : "more than one TARGET");
+	if (o->follow &&
+	    (!o->sink.job || a->check || o->rejects_path ||
+	     o->sink.commit_every || o->sink.mode == SINK_DELETE))
+		cli_usage_error("--follow needs --job NAME (where the changes "
+				"applied are kept) and excludes --check, "
+				"--rejects, --commit-every and --mode delete");
 	if (!o->sink.job)
 		return 0;
 	err_init(&e);
 	if (checkpoint_check_job(o->sink.job, &e) < 0)
 		return cli_report(&e);
-	if (o->sink.mode == SINK_TRUNCATE)
+	if (o->sink.mode == SINK_TRUNCATE && !o->follow)
 		cli_usage_error("--mode truncate with --job would empty what a "
 				"rerun resumes");
 	if (o->sink.mode == SINK_DELETE)
@@ -431,6 +447,7 @@ static int run_checks(const struct args *a, const struct uri *u, FILE *in)
 static int run_load(struct args *a, const struct uri *u, FILE *in)
 {
 	struct load_opts *o = &a->o;
+	struct apply_stats fs;
 	struct err e;
 	int rc;
 
@@ -438,7 +455,18 @@ static int run_load(struct args *a, const struct uri *u, FILE *in)
 	if (a->metrics_path &&
 	    !(o->metrics = metrics_new("load", o->sink.job, &e)))
 		return cli_report(&e);
+	o->follow_stats = &fs;
+	memset(&fs, 0, sizeof(fs));
 	rc = load_run(u, o, in, &e);
+	if (o->follow && (fs.transactions || fs.skipped || fs.ended))
+		fprintf(stderr,
+			"%s: followed %llu transactions (%llu changes) in %llu "
+			"target transactions%s%s\n",
+			cli_prog(), (unsigned long long)fs.transactions,
+			(unsigned long long)fs.changes,
+			(unsigned long long)fs.groups,
+			fs.skipped ? "; skipped those the job had" : "",
+			fs.ended ? "; the stream ended" : "");
 	rc = cli_metrics_finish(o->metrics, a->metrics_path, rc, 1, &e);
 	if (o->rejected)
 		fprintf(stderr, "%s: %llu rows rejected, set aside in %s\n",
@@ -492,7 +520,12 @@ int main(int argc, char **argv)
 	}
 	if (in != stdin)
 		a.o.in_name = in_name;
-	setvbuf(in, NULL, _IOFBF, 1u << 20);
+	/* --follow: nothing waits in a buffer, so that a group ends when
+	 * the pipe has nothing more (apply.h) */
+	if (a.o.follow)
+		setvbuf(in, NULL, _IONBF, 0);
+	else
+		setvbuf(in, NULL, _IOFBF, 1u << 20);
 	cli_widen_pipe(fileno(in));
 	progress_init(&prog_state, stderr, cli_prog(), a.show_progress);
 	a.o.progress = &prog_state;

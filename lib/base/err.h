@@ -28,6 +28,10 @@ enum err_class {
 	ERR_REJECTS = 6, /* rows rejected past --max-rejects */
 	ERR_PIPE = 7,	 /* interrupted, or another stage of the pipe failed */
 	ERR_SYSTEM = 8,	 /* local I/O, out of memory, internal bug */
+	ERR_RESNAPSHOT = 9,	/* --follow: a followed table's schema
+				 * changed; take a new snapshot */
+	ERR_POSITION_LOST = 10, /* --follow: the source no longer holds
+				 * the position to resume from */
 };
 
 #define ERR_MSG_MAX 512

@@ -37,6 +37,13 @@
 #include "db/uri.h"
 
 #define CHECKPOINT_TABLE "ferry_checkpoint"
+/*
+ * The table_name of a --follow job's row: no table has an empty name.
+ * Its last_watermark is the position's order (decimal), last_key the
+ * position's text, rows_loaded the source transactions applied, state
+ * 'done' once the stream ended (--until).
+ */
+#define CHECKPOINT_FOLLOW ""
 #define CHECKPOINT_MAX_NAME 191 /* characters of a job or table name */
 
 struct checkpoint {

@@ -36,6 +36,46 @@ const char *sink_mode_name(enum sink_mode m)
 	}
 }
 
+int sink_group_begin(struct sink *s, struct err *e)
+{
+	s->opts.create = 0; /* a group's tables are there */
+	s->keys_pending = 0;
+	if (s->ops->group(s, 0, e) < 0)
+		return -1;
+	s->group = 1;
+	return 0;
+}
+
+int sink_group_commit(struct sink *s, const char *table,
+		      const struct checkpoint *c, struct err *e)
+{
+	if (s->opts.job && s->ops->checkpoint_write(s, table, c, e) < 0) {
+		err_prefix(e, "job %s", s->opts.job);
+		sink_group_abort(s);
+		return -1;
+	}
+	if (s->ops->group(s, 1, e) < 0) {
+		sink_group_abort(s);
+		return -1;
+	}
+	s->group = 0;
+	return 0;
+}
+
+void sink_group_abort(struct sink *s)
+{
+	struct err ignored;
+
+	if (s->group)
+		s->ops->group(s, 2, &ignored);
+	s->group = 0;
+}
+
+void sink_set_mode(struct sink *s, enum sink_mode m)
+{
+	s->opts.mode = m;
+}
+
 int sink_begin_table(struct sink *s, const struct schema_table *t,
 		     const char *name, struct err *e)
 {
@@ -147,7 +187,7 @@ int sink_checkpoint_commit(struct sink *s, const struct schema_table *t,
 {
 	struct checkpoint c;
 
-	if (!s->opts.job)
+	if (!s->opts.job || s->group)
 		return 0;
 	memset(&c, 0, sizeof(c));
 	if (s->opts.checkpoint &&

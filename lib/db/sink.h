@@ -208,6 +208,24 @@ struct sink {
 	/* set by sink_empty_tables: --mode truncate's tables were emptied
 	 * together, before the first; a table's own truncation is done */
 	int run_emptied;
+	/* inside sink_group_begin .. commit: tables begin and end inside
+	 * the one transaction, without their checkpoints */
+	int group;
 };
+
+/*
+ * ferry-load --follow: one transaction over several tables, which exist
+ * (from sink_group_begin on, the sink creates none).
+ * After sink_group_begin, each sink_begin_table .. sink_end_table works
+ * inside it, in the mode set by sink_set_mode (upsert or delete), with
+ * no commit and no checkpoint of its own; sink_group_commit writes the
+ * checkpoint c of `table` (ferry's name, or CHECKPOINT_FOLLOW) and
+ * commits all of it; sink_group_abort rolls it back.  -1 with e set.
+ */
+int sink_group_begin(struct sink *s, struct err *e);
+int sink_group_commit(struct sink *s, const char *table,
+		      const struct checkpoint *c, struct err *e);
+void sink_group_abort(struct sink *s);
+void sink_set_mode(struct sink *s, enum sink_mode m);
 
 #endif

@@ -36,6 +36,14 @@ int source_begin(struct source *s, struct err *e)
 	return s->ops->begin(s, e);
 }
 
+int source_begin_snapshot(struct source *s, const char *name, struct err *e)
+{
+	if (!s->ops->begin_snapshot)
+		return err_set(e, ERR_USAGE,
+			       "this database exports no snapshots");
+	return s->ops->begin_snapshot(s, name, e);
+}
+
 int source_list_tables(struct source *s, char ***names, size_t *n,
 		       struct err *e)
 {

@@ -96,6 +96,14 @@ struct source *source_open(const struct uri *u, const struct source_opts *o,
 
 /* Start the snapshot every later read sees. */
 int source_begin(struct source *s, struct err *e);
+/*
+ * End the transaction of source_begin and start one that sees the
+ * snapshot another connection exported as `name` (PostgreSQL; a name the
+ * server gave, checked before use): ferry-extract --follow reads the
+ * tables as they were when its replication slot began.  ERR_USAGE on an
+ * engine without them, ERR_DB.
+ */
+int source_begin_snapshot(struct source *s, const char *name, struct err *e);
 
 /*
  * The base tables of the database (PostgreSQL: of every schema that is not

@@ -31,6 +31,9 @@ struct source_ops {
 	 * schema (NULL on MySQL) and table NULL for one of no table */
 	int (*objects)(struct source *s, source_object_fn fn, void *ctx,
 		       struct err *e);
+	/* NULL: the engine has no exported snapshots */
+	int (*begin_snapshot)(struct source *s, const char *name,
+			      struct err *e);
 	/* NULL: the engine cannot say (source_weights) */
 	int (*weights)(struct source *s, const char *collation,
 		       const char *const *texts, size_t n, struct buf *out,

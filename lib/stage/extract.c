@@ -9,6 +9,7 @@
 
 #include "base/jsonfile.h"
 #include "db/checkpoint.h"
+#include "db/follow.h"
 #include "stream/digest.h"
 
 #define MAX_POS (1 + 64) /* the watermark and the key's columns */
@@ -686,23 +687,11 @@ out:
 	return rc;
 }
 
-int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
-		struct err *e)
+/* every table's rows into w */
+static int write_tables(struct source *src, const struct extract_opts *o,
+			struct table_run *runs, size_t nruns,
+			struct stream_writer *w, struct err *e)
 {
-	struct source *src;
-	struct stream_writer *w = NULL;
-	struct table_run *runs = NULL;
-	size_t nruns = 0;
-	double t0 = progress_now();
-	int rc = -1;
-
-	if (!(src = source_open(u, &o->source, e)))
-		return -1;
-	if (source_begin(src, e) < 0 || plan(src, u, o, &runs, &nruns, e) < 0)
-		goto out;
-	if (!(w = stream_writer_new(out, &o->writer, e)) ||
-	    write_objects(src, o, runs, nruns, w, e) < 0)
-		goto out;
 	for (size_t i = 0; i < nruns; i++) {
 		struct table_run *r = &runs[i];
 		struct source_query q = {
@@ -720,15 +709,13 @@ int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
 		if (o->progress)
 			progress_table(o->progress);
 		if (stream_writer_begin_table(w, r->t, e) < 0)
-			goto out;
+			return -1;
 		if (!o->schema_only) {
-			if (source_open_rows(src, &q, e) < 0) {
-				err_prefix(e, "table %s", r->t->name);
-				goto out;
-			}
+			if (source_open_rows(src, &q, e) < 0)
+				return err_prefix(e, "table %s", r->t->name);
 			while ((nrc = source_next_row(src, &row, e)) == 1) {
 				if (stream_writer_add_row(w, row, e) < 0)
-					goto out;
+					return -1;
 				rows++;
 				if (o->progress)
 					progress_update(o->progress, r->t->name,
@@ -742,11 +729,11 @@ int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
 							 r->t->name);
 				else
 					err_prefix(e, "table %s", r->t->name);
-				goto out;
+				return -1;
 			}
 		}
 		if (stream_writer_end_table(w, e) < 0)
-			goto out;
+			return -1;
 		r->st = *stream_writer_last_table(w);
 		r->zero_dates = source_zero_dates(src);
 		r->seconds = progress_now() - ts;
@@ -759,8 +746,239 @@ int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
 					r->t->cols[r->t->watermark].type,
 					r->nafter ? &r->after[0] : NULL,
 					&r->st.watermark, e) < 0)))
-			goto out;
+			return -1;
 	}
+	return 0;
+}
+
+/* --- --follow ------------------------------------------------------------ */
+
+/* the job's follow position in its target: 1 and *pos, 0 when none */
+static int job_position(const struct extract_opts *o,
+			struct stream_position *pos, struct err *e)
+{
+	struct job_points jp = { NULL, 0, 0 };
+	int found = 0;
+
+	if (checkpoint_read_job(o->since_target, o->source.defaults_file,
+				o->source.connect_timeout,
+				o->source.read_timeout, o->since_job,
+				keep_point, &jp, e) < 0) {
+		free_points(&jp);
+		return -1;
+	}
+	for (size_t i = 0; i < jp.n; i++) {
+		const struct checkpoint *c = &jp.v[i].c;
+		char *end;
+		if (strcmp(jp.v[i].table, CHECKPOINT_FOLLOW) != 0 ||
+		    !c->last_watermark || !c->last_key)
+			continue;
+		pos->order = strtoull(c->last_watermark, &end, 10);
+		if (*end || strlen(c->last_key) > STREAM_MAX_POSITION) {
+			free_points(&jp);
+			return err_set(e, ERR_DB,
+				       "--since-job %s: the checkpoint's "
+				       "position is unreadable",
+				       o->since_job);
+		}
+		snprintf(pos->text, sizeof(pos->text), "%s", c->last_key);
+		found = 1;
+	}
+	free_points(&jp);
+	return found;
+}
+
+/* the tables as their changes travel: a generated column's value is the
+ * target's to compute, so it comes as NULL */
+static int follow_tables(const struct table_run *runs, size_t n,
+			 struct schema_table ***out, struct err *e)
+{
+	struct schema_table **ts = calloc(n + 1, sizeof(*ts));
+
+	if (!ts)
+		return err_oom(e);
+	*out = ts;
+	for (size_t i = 0; i < n; i++) {
+		if (!(ts[i] = schema_table_copy(runs[i].t, e)))
+			return -1;
+		for (size_t c = 0; c < ts[i]->ncols; c++)
+			if (ts[i]->cols[c].generated)
+				ts[i]->cols[c].nullable = true;
+		if (!ts[i]->npk)
+			return err_set(e, ERR_USAGE,
+				       "--follow: table %s has no primary key, "
+				       "by which its changes are applied",
+				       ts[i]->name);
+	}
+	return 0;
+}
+
+static void follow_tables_free(struct schema_table **ts, size_t n)
+{
+	for (size_t i = 0; ts && i < n; i++)
+		schema_table_free(ts[i]);
+	free(ts);
+}
+
+/* events from f into w until --until's position (or an error) */
+static int follow_loop(struct follow *f, const struct extract_opts *o,
+		       const struct stream_position *until,
+		       struct stream_writer *w, struct err *e)
+{
+	struct follow_event ev;
+	double last_confirm = progress_now();
+	uint64_t txns = 0;
+
+	for (;;) {
+		int rc = follow_next(f, &ev, 1000, e);
+		if (rc < 0)
+			return -1;
+		if (progress_now() - last_confirm >= 5.0) {
+			struct stream_position at;
+			int jrc = job_position(o, &at, e);
+			if (jrc < 0 ||
+			    (jrc == 1 && follow_confirm(f, at.order, e) < 0))
+				return -1;
+			last_confirm = progress_now();
+		}
+		if (rc == 0) {
+			if (stream_writer_flush(w, e) < 0)
+				return -1;
+			continue;
+		}
+		switch (ev.kind) {
+		case FOLLOW_CHANGE:
+			if (stream_writer_change(w, &ev.change, e) < 0)
+				return -1;
+			break;
+		case FOLLOW_COMMIT:
+			if (stream_writer_commit(w, &ev.pos, ev.time_us, e) <
+				0 ||
+			    stream_writer_flush(w, e) < 0)
+				return -1;
+			txns++;
+			if (o->progress)
+				progress_update(o->progress, "following",
+						txns, stream_writer_bytes(w));
+			break;
+		case FOLLOW_HEARTBEAT:
+			if (stream_writer_heartbeat(w, &ev.pos, ev.time_us,
+						    e) < 0 ||
+			    stream_writer_flush(w, e) < 0)
+				return -1;
+			break;
+		}
+		if (until && ev.kind != FOLLOW_CHANGE &&
+		    ev.pos.order >= until->order)
+			return 0;
+	}
+}
+
+/*
+ * --follow: the snapshot, then its changes.  The first run of a job makes
+ * its slot (whose exported snapshot the tables are read in) and goes on
+ * from the slot's start; a run whose job has a position in the target
+ * goes on from there, without a snapshot.
+ */
+static int extract_follow(const struct uri *u, const struct extract_opts *o,
+			  FILE *out, struct err *e)
+{
+	struct source *src = NULL;
+	struct follow *f = NULL;
+	struct stream_writer *w = NULL;
+	struct table_run *runs = NULL;
+	struct schema_table **ft = NULL;
+	struct stream_position start, until;
+	struct stream_follow sf;
+	struct stream_writer_opts wo;
+	size_t nruns = 0;
+	char *snap = NULL;
+	int rc = -1, resume;
+
+	memset(&start, 0, sizeof(start));
+	if (o->follow_drop) {
+		if (!(f = follow_open(u, o->follow_drop, &o->source, e)))
+			return -1;
+		rc = follow_drop(f, e);
+		follow_close(f);
+		return rc;
+	}
+	if ((resume = o->resnapshot ? 0 : job_position(o, &start, e)) < 0 ||
+	    !(src = source_open(u, &o->source, e)) || source_begin(src, e) < 0 ||
+	    plan(src, u, o, &runs, &nruns, e) < 0 ||
+	    follow_tables(runs, nruns, &ft, e) < 0 ||
+	    !(f = follow_open(u, o->since_job, &o->source, e)))
+		goto out;
+	if (resume) {
+		if (follow_resume(f, ft, nruns, e) < 0)
+			goto out;
+		if (o->notice) {
+			char line[600];
+			snprintf(line, sizeof(line),
+				 "job %.100s: following on from %.260s, where the "
+				 "target's checkpoint is",
+				 o->since_job, start.text);
+			o->notice(line);
+		}
+	} else if (follow_create(f, ft, nruns, &snap, &start, e) < 0 ||
+		   source_begin_snapshot(src, snap, e) < 0) {
+		goto out;
+	}
+	wo = o->writer;
+	wo.follow = 1;
+	if (!(w = stream_writer_new(out, &wo, e)))
+		goto out;
+	if (!resume && (write_objects(src, o, runs, nruns, w, e) < 0 ||
+			write_tables(src, o, runs, nruns, w, e) < 0))
+		goto out;
+	/* the snapshot is read: let it go */
+	source_close(src);
+	src = NULL;
+	sf.engine = "postgresql";
+	sf.source = u->display;
+	sf.start = start;
+	sf.tables = ft;
+	sf.ntables = nruns;
+	if (stream_writer_begin_follow(w, &sf, e) < 0 ||
+	    stream_writer_flush(w, e) < 0 || follow_start(f, &start, e) < 0 ||
+	    (resume && follow_confirm(f, start.order, e) < 0) ||
+	    (o->until_now && follow_now(f, &until, e) < 0) ||
+	    follow_loop(f, o, o->until_now ? &until : NULL, w, e) < 0 ||
+	    stream_writer_finish(w, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (o->progress)
+		progress_clear(o->progress);
+	free(snap);
+	stream_writer_free(w);
+	follow_close(f);
+	source_close(src);
+	follow_tables_free(ft, nruns);
+	free_runs(runs, nruns);
+	return rc;
+}
+
+int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
+		struct err *e)
+{
+	struct source *src;
+	struct stream_writer *w = NULL;
+	struct table_run *runs = NULL;
+	size_t nruns = 0;
+	double t0 = progress_now();
+	int rc = -1;
+
+	if (o->follow || o->follow_drop)
+		return extract_follow(u, o, out, e);
+	if (!(src = source_open(u, &o->source, e)))
+		return -1;
+	if (source_begin(src, e) < 0 || plan(src, u, o, &runs, &nruns, e) < 0)
+		goto out;
+	if (!(w = stream_writer_new(out, &o->writer, e)) ||
+	    write_objects(src, o, runs, nruns, w, e) < 0 ||
+	    write_tables(src, o, runs, nruns, w, e) < 0)
+		goto out;
 	if (stream_writer_finish(w, e) < 0)
 		goto out;
 	if (o->stats_path &&

@@ -43,6 +43,16 @@ struct extract_opts {
 	const char *since_job; /* --since-job NAME TARGET */
 	const struct uri *since_target;
 	uint64_t overlap; /* --overlap: read back this far past the job's */
+	/* --follow: after the snapshot, every committed change, in a
+	 * stream of version 2; the job (since_job) names the slot, and
+	 * its checkpoint in since_target says where to go on from */
+	int follow;
+	int until_now;	  /* --until now: end at the source's position at
+			   * the start of following */
+	const char *follow_drop; /* --follow-drop NAME: drop the job's slot
+				  * and publication, extract nothing */
+	int resnapshot; /* --resnapshot: a new snapshot (and slot) even
+			 * when the job has a position */
 	void (*notice)(const char *line); /* one line for the user, or NULL */
 	struct source_opts source;
 	struct stream_writer_opts writer;

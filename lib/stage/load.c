@@ -17,6 +17,7 @@
 #include "db/source.h"
 #include "stream/rejects.h"
 #include "stream/stream.h"
+#include "stage/apply.h"
 
 struct load_table {
 	char *name;
@@ -838,6 +839,9 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		so.checkpoint = fill_checkpoint;
 		so.checkpoint_ctx = &job;
 	}
+	/* a follow stream's snapshot replaces the tables' rows */
+	if (o->follow && !o->mode_given)
+		so.mode = SINK_TRUNCATE;
 	if (!(s = sink_open(u, &so, e)))
 		goto out;
 	if (s->notice && o->notice)
@@ -853,6 +857,19 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		double ts = progress_now();
 		uint64_t skipped = 0;
 		int rrc;
+		/* a follow stream is loaded knowingly, or not at all */
+		if (!ntabs &&
+		    (stream_reader_version(r) == STREAM_FOLLOW_MAJOR) !=
+			!!o->follow) {
+			err_set(e, ERR_USAGE,
+				o->follow ? "--follow: %s is not a follow "
+					    "stream (extract with --follow)"
+					  : "%s follows its source's changes "
+					    "(stream version 2): load it with "
+					    "--follow --job NAME",
+				o->in_name);
+			goto out;
+		}
 		/* before the first row: every table --create must make */
 		if (!ntabs && so.create &&
 		    (npv = stream_reader_preview(r, &pv)) > 0 &&
@@ -905,7 +922,13 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		memset(&st, 0, sizeof(st));
 		if (o->progress)
 			progress_table(o->progress);
-		if (so.job) {
+		if (so.job && o->follow) {
+			/* a snapshot replaces what an earlier one left */
+			job_table_release(&job);
+			job_table_begin(&job, t);
+			if (!o->mode_given)
+				s->opts.mode = SINK_TRUNCATE;
+		} else if (so.job) {
 			int jrc;
 			job_table_release(&job);
 			job_table_begin(&job, t);
@@ -1017,6 +1040,16 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	}
 	if (trc < 0 || load_foreign_keys(o, s, tabs, ntabs, e) < 0)
 		goto out;
+	if (!!o->follow != !!stream_reader_follow(r)) {
+		err_set(e, ERR_USAGE,
+			o->follow ? "--follow: %s is not a follow stream "
+				    "(extract with --follow)"
+				  : "%s follows its source's changes (stream "
+				    "version 2): load it with --follow --job "
+				    "NAME",
+			o->in_name);
+		goto out;
+	}
 	if (rj) {
 		o->rejected = rejects_count(rj);
 		int crc = rejects_close(rj, e);
@@ -1035,6 +1068,14 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		seqs = ns;
 		if (load_sequences(o, s, ob, nseqs, seqs, e) < 0 ||
 		    schema_report(o, ob, seqs, tabs, ntabs, e) < 0)
+			goto out;
+	}
+	if (o->follow) {
+		struct apply_stats ast;
+		int arc = apply_run(u, o, s, r, in, &ast, e);
+		if (o->follow_stats)
+			*o->follow_stats = ast;
+		if (arc < 0)
 			goto out;
 	}
 	stats_tried = 1;

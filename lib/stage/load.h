@@ -14,6 +14,8 @@
 #include "db/uri.h"
 #include "stage/metrics.h"
 
+struct apply_stats;
+
 struct load_map {
 	const char *from;
 	const char *to;
@@ -71,6 +73,11 @@ struct load_opts {
 	uint64_t rows, deleted; /* out: rows (delete mode: keys) of the tables
 				 * committed, and rows deleted */
 	void (*notice)(const char *line); /* shows the sink's notice, or NULL */
+	/* --follow: a follow stream (version 2): its tables replace the
+	 * target's (truncate, unless -m says otherwise), then its changes
+	 * are applied (apply.h) */
+	int follow;
+	struct apply_stats *follow_stats; /* out, or NULL */
 };
 
 /*
@@ -84,5 +91,6 @@ struct load_opts {
  * stream: each table's schema plus a text column ferry_reject_reason.
  */
 int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e);
+
 
 #endif

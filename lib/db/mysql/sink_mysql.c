@@ -658,6 +658,8 @@ static int commit_rows(struct my_sink *m, int again, struct err *e)
 			return -1;
 		m->temp = 0;
 	}
+	if (m->base.group)
+		return 0; /* sink_group_commit commits */
 	if (my_exec(m, "COMMIT", NULL, e) < 0)
 		return -1;
 	m->in_tx = 0;
@@ -1963,7 +1965,7 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 	    (s->opts.mode == SINK_DELETE && check_key_only(m, e) < 0) ||
 	    (!m->created && table_triggers(m, e) < 0))
 		return -1;
-	if (my_exec(m, "START TRANSACTION", NULL, e) < 0)
+	if (!s->group && my_exec(m, "START TRANSACTION", NULL, e) < 0)
 		return -1;
 	m->in_tx = 1;
 	if (s->opts.mode == SINK_TRUNCATE && !m->created && !s->run_emptied) {
@@ -2128,7 +2130,10 @@ static int my_end_table(struct sink *s, struct sink_table_stats *st,
 {
 	struct my_sink *m = MYS(s);
 
-	if (commit_rows(m, 0, e) < 0 || counter_forward(m, e) < 0)
+	/* in a group, AUTO_INCREMENT follows the ids InnoDB is given (and
+	 * ALTER TABLE would commit) */
+	if (commit_rows(m, 0, e) < 0 ||
+	    (!s->group && counter_forward(m, e) < 0))
 		return -1;
 	st->rows = m->nrows;
 	st->rejected = m->rejected;
@@ -2367,7 +2372,24 @@ out:
 	return rc;
 }
 
+static int my_group(struct sink *s, int what, struct err *e)
+{
+	struct my_sink *m = MYS(s);
+	static const char *const sql[3] = { "START TRANSACTION", "COMMIT",
+					    "ROLLBACK" };
+	int rc;
+
+	if (what == 2) {
+		my_abort_table(s, "ferry-load gave up on these changes");
+		return 0;
+	}
+	rc = my_exec(m, sql[what], NULL, e);
+	m->in_tx = what == 0 && rc == 0;
+	return rc;
+}
+
 static const struct sink_ops my_ops = {
+	.group = my_group,
 	.empty_tables = my_empty_tables,
 	.begin_table = my_begin_table,
 	.write_row = my_write_row,

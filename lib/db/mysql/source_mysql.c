@@ -1500,7 +1500,7 @@ out:
 static const struct source_ops my_ops = {
 	my_begin,   my_list_tables, my_describe, my_open_rows,
 	my_next_row, my_close,	    my_facts,	 my_server,
-	my_per_day, my_objects,	    my_weights,
+	my_per_day, my_objects,	    NULL, my_weights,
 };
 
 struct source *source_mysql_open(const struct uri *u,

@@ -40,6 +40,12 @@ static char *legacy_name(const char *table, struct err *e)
 	char *sc, *tb, *out;
 	size_t len;
 
+	if (strcmp(table, CHECKPOINT_FOLLOW) == 0) {
+		/* a follow job's row has one spelling */
+		if (!(out = strdup(table)))
+			err_oom(e);
+		return out;
+	}
 	if (schema_name_parse(table, &sc, &tb, e) < 0)
 		return NULL;
 	if (!sc)

@@ -1103,7 +1103,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	if ((s->opts.create || s->keys_pending) && !s->opts.no_indexes &&
 	    pgname_table_indexes(&p->pn, t, name, e) < 0)
 		return -1;
-	if (exec_ok(p, "BEGIN", e) < 0)
+	if (!s->group && exec_ok(p, "BEGIN", e) < 0)
 		return -1;
 	p->in_tx = 1;
 	if (check_columns(p, t, &exists, e) < 0)
@@ -1505,9 +1505,10 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 		return -1;
 	if (fix_sequences(p, e) < 0 ||
 	    sink_checkpoint_commit(s, p->t, p->rows, 1, 0, e) < 0 ||
-	    triggers_set(p, 1, e) < 0 || exec_ok(p, "COMMIT", e) < 0)
+	    triggers_set(p, 1, e) < 0 ||
+	    (!s->group && exec_ok(p, "COMMIT", e) < 0))
 		return -1;
-	p->in_tx = 0;
+	p->in_tx = s->group;
 	p->commits++;
 	st->rows = p->rows;
 	st->rejected = p->rejected;
@@ -1863,7 +1864,23 @@ out:
 	return rc;
 }
 
+static int pg_group(struct sink *s, int what, struct err *e)
+{
+	struct pg_sink *p = PGS(s);
+	static const char *const sql[3] = { "BEGIN", "COMMIT", "ROLLBACK" };
+	int rc;
+
+	if (what == 2 && p->in_copy)
+		pg_abort_table(s, "ferry-load gave up on these changes");
+	if (what == 2 && !p->in_tx)
+		return 0;
+	rc = exec_ok(p, sql[what], e);
+	p->in_tx = what == 0 && rc == 0;
+	return rc;
+}
+
 static const struct sink_ops pg_ops = {
+	.group = pg_group,
 	.empty_tables = pg_empty_tables,
 	.begin_table = pg_begin_table,
 	.write_row = pg_write_row,

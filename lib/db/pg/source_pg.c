@@ -92,6 +92,31 @@ static int pg_begin(struct source *s, struct err *e)
 		       e);
 }
 
+static int pg_begin_snapshot(struct source *s, const char *name,
+			     struct err *e)
+{
+	struct pg_source *p = PG(s);
+	struct buf q;
+	int rc = -1;
+
+	/* the server's own name for it, as 00000003-0000001B-1 */
+	if (!*name || strspn(name, "0123456789ABCDEFabcdef-") != strlen(name) ||
+	    strlen(name) > 64)
+		return err_set(e, ERR_DB, "the server exported a snapshot "
+					  "named oddly");
+	buf_init(&q, 256);
+	if (pg_exec(p, "ROLLBACK", e) < 0 ||
+	    pg_exec(p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", e) <
+		0 ||
+	    buf_adds(&q, "SET TRANSACTION SNAPSHOT ", e) < 0 ||
+	    pgutil_quote_literal(&q, name, strlen(name), e) < 0)
+		goto out;
+	rc = pg_exec(p, (char *)q.data, e);
+out:
+	buf_release(&q);
+	return rc;
+}
+
 static int pg_list_tables(struct source *s, char ***names, size_t *n,
 			  struct err *e)
 {
@@ -1778,6 +1803,7 @@ static int pg_objects(struct source *s, source_object_fn fn, void *ctx,
 static const struct source_ops pg_ops = {
 	pg_begin, pg_list_tables, pg_describe, pg_open_rows, pg_next_row,
 	pg_close, pg_facts,	  pg_server,   pg_per_day,   pg_objects,
+	pg_begin_snapshot,
 	NULL, /* weights: PostgreSQL has no WEIGHT_STRING */
 };
 

@@ -1,0 +1,103 @@
+/*
+ * follow - the committed changes of a source after a snapshot, for
+ * ferry-extract --follow: an interface with one implementation per engine
+ * (PostgreSQL: follow_pg.c, logical decoding with the built-in pgoutput
+ * plugin on a replication connection).
+ *
+ * A follow is named by its job (--since-job NAME): PostgreSQL keeps a
+ * replication slot and a publication of that name (follow_slot_name), so
+ * that a rerun resumes where the target's checkpoint says, and the slot
+ * keeps the source's WAL from that point until the target has committed
+ * it (follow_confirm).
+ *
+ * Events come in commit order: the changes of one source transaction, then
+ * its commit with its position; and heartbeats, positions past which
+ * nothing of the followed tables committed.  A schema change on a followed
+ * table (ALTER, RENAME, TRUNCATE, DROP) is ERR_RESNAPSHOT naming the
+ * table, a slot that is gone ERR_POSITION_LOST: never guessed past.
+ *
+ * Errors: ERR_DB for what the server says, ERR_STREAM for a change the
+ * stream cannot carry (named by table and column), ERR_USAGE for a table
+ * that cannot be followed (no primary key, no replica identity).
+ */
+#ifndef FERRY_FOLLOW_H
+#define FERRY_FOLLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "db/source.h"
+#include "db/uri.h"
+#include "stream/stream.h"
+
+/* bytes of a slot or publication name, with its NUL */
+#define FOLLOW_NAME_MAX 64
+
+/* The slot (and publication) of job `job`: "ferry_", the job's letters,
+ * digits and underscores in lower case (others become '_', at most 40),
+ * '_' and 8 hex digits of a hash of the whole name, so that two jobs
+ * never share one. */
+void follow_slot_name(const char *job, char out[FOLLOW_NAME_MAX]);
+
+struct follow;
+
+/* Connect for following (PostgreSQL: a replication connection and one
+ * for SQL).  ERR_USAGE on an engine ferry does not follow yet. */
+struct follow *follow_open(const struct uri *u, const char *job,
+			   const struct source_opts *o, struct err *e);
+
+/*
+ * Start anew: drop the job's old slot and publication, publish tables
+ * [0..n) (each with a primary key, the replica identity), and make the
+ * slot, whose snapshot is exported as *snapshot (malloc'd; import it
+ * with source_begin_snapshot before any other call on f) at *start.
+ */
+int follow_create(struct follow *f, struct schema_table *const *tables,
+		  size_t n, char **snapshot, struct stream_position *start,
+		  struct err *e);
+
+/* Go on from the job's slot, which must exist (ERR_POSITION_LOST). */
+int follow_resume(struct follow *f, struct schema_table *const *tables,
+		  size_t n, struct err *e);
+
+/* Stream the transactions committed after `from`. */
+int follow_start(struct follow *f, const struct stream_position *from,
+		 struct err *e);
+
+enum follow_event_kind {
+	FOLLOW_CHANGE = 1,
+	FOLLOW_COMMIT,
+	FOLLOW_HEARTBEAT,
+};
+
+struct follow_event {
+	enum follow_event_kind kind;
+	struct stream_change change; /* CHANGE: table indexes tables[] */
+	struct stream_position pos;  /* COMMIT, HEARTBEAT */
+	int64_t time_us;	     /* commit time, or the source's clock */
+};
+
+/*
+ * The next event: 1 with *ev (its values borrowed until the next call),
+ * 0 when none came within wait_ms milliseconds (a heartbeat is asked of
+ * the source then), -1 with e set.
+ */
+int follow_next(struct follow *f, struct follow_event *ev, int wait_ms,
+		struct err *e);
+
+/* The target has committed everything up to `order`: the source may let
+ * go of it (PostgreSQL: the slot's confirmed position). */
+int follow_confirm(struct follow *f, uint64_t order, struct err *e);
+
+/* The source's position now (--until now): every transaction committed
+ * before this call has an order at or below it, and a heartbeat past it
+ * is on its way. */
+int follow_now(struct follow *f, struct stream_position *pos, struct err *e);
+
+/* Drop the job's slot and publication (ferry-extract --follow-drop). */
+int follow_drop(struct follow *f, struct err *e);
+
+void follow_close(struct follow *f);
+
+#endif

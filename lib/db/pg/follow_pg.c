@@ -1,0 +1,1018 @@
+/*
+ * follow_pg - a PostgreSQL source's committed changes: logical decoding
+ * with the built-in pgoutput plugin (protocol 1, text tuples) on a
+ * replication connection (replication=database), through a slot and a
+ * publication named after the job (follow.h).
+ *
+ * A second, ordinary connection does the SQL: the publication, the
+ * catalog checks, and the heartbeats (pg_logical_emit_message, a WAL
+ * record that touches no table), which the slot then sends back in order
+ * with the transactions, so that an idle source still moves forward.
+ */
+#include "db/follow.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "db/pg/pgoutput.h"
+#include "db/pg/pgutil.h"
+
+#define PG_EPOCH_US INT64_C(946684800000000)
+
+/* what a followed table looked like in the catalog when following began */
+struct fp_table {
+	const struct schema_table *t;
+	uint32_t oid;
+	char **names;	 /* its columns pgoutput sends, in order */
+	uint32_t *types; /* and their type OIDs */
+	size_t n;
+	size_t *map; /* column i of a tuple -> column of t */
+	int seen;    /* a Relation message checked it */
+};
+
+struct follow {
+	PGconn *repl, *sql;
+	char slot[FOLLOW_NAME_MAX];
+	struct fp_table *tabs;
+	size_t ntabs;
+	struct pgoutput_parser parser;
+	char *msg; /* the CopyData message being read (libpq's) */
+	int streaming;
+	int in_txn;
+	int64_t txn_time;
+	uint64_t received;  /* the highest WAL position seen */
+	uint64_t confirmed; /* what the target committed */
+	double last_feedback, last_ask, last_check;
+	struct value *row, *key, *old;
+	unsigned char *unch;
+	size_t maxcols;
+	struct buf scratch;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void follow_slot_name(const char *job, char out[FOLLOW_NAME_MAX])
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)job; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	o = (size_t)snprintf(out, FOLLOW_NAME_MAX, "ferry_");
+	for (const char *p = job; *p && o < 6 + 40; p++) {
+		char c = *p;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		out[o++] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+			       ? c
+			       : '_';
+	}
+	snprintf(out + o, FOLLOW_NAME_MAX - o, "_%08x", h);
+}
+
+static void lsn_text(uint64_t lsn, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%X/%X", (unsigned)(lsn >> 32), (unsigned)lsn);
+}
+
+static int lsn_parse(const char *s, uint64_t *out)
+{
+	unsigned hi, lo;
+	char tail;
+
+	if (sscanf(s, "%X/%X%c", &hi, &lo, &tail) != 2)
+		return -1;
+	*out = (uint64_t)hi << 32 | lo;
+	return 0;
+}
+
+static int sql_fail(PGconn *c, PGresult *r, const char *what, struct err *e)
+{
+	const char *m = r ? PQresultErrorMessage(r) : "";
+	return pgutil_msg(e, what, *m ? m : PQerrorMessage(c));
+}
+
+/* run sql on c with params; *out the result when asked (tuples) */
+static int run(PGconn *c, const char *sql, int n, const char *const *params,
+	       PGresult **out, const char *what, struct err *e)
+{
+	/* a replication connection takes the simple protocol only */
+	PGresult *r = n ? PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0)
+			: PQexec(c, sql);
+	ExecStatusType st = PQresultStatus(r);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		sql_fail(c, r, what, e);
+		PQclear(r);
+		return -1;
+	}
+	if (out)
+		*out = r;
+	else
+		PQclear(r);
+	return 0;
+}
+
+static void quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static PGconn *connect_to(const struct uri *u, const struct source_opts *o,
+			  int replication, struct err *e)
+{
+	const char *keys[4] = { "dbname", NULL, NULL, NULL };
+	const char *vals[4] = { u->conninfo, NULL, NULL, NULL };
+	char ct[24];
+	PGconn *c;
+	int n = 1;
+
+	/* after dbname, so that the conninfo it expands to cannot turn
+	 * them off */
+	if (replication) {
+		keys[n] = "replication";
+		vals[n++] = "database";
+	}
+	if (o->connect_timeout) {
+		snprintf(ct, sizeof(ct), "%u", o->connect_timeout);
+		keys[n] = "connect_timeout";
+		vals[n++] = ct;
+	}
+	c = PQconnectdbParams(keys, vals, 1);
+	if (!c) {
+		err_oom(e);
+		return NULL;
+	}
+	if (PQstatus(c) != CONNECTION_OK) {
+		char what[600];
+		snprintf(what, sizeof(what), "cannot connect to %s%s",
+			 u->display, replication ? " for replication" : "");
+		pgutil_msg(e, what, PQerrorMessage(c));
+		PQfinish(c);
+		return NULL;
+	}
+	/* the server's notices (a publication to drop that is not there)
+	 * are not the user's business */
+	PQsetNoticeProcessor(c, quiet, NULL);
+	return c;
+}
+
+struct follow *follow_open(const struct uri *u, const char *job,
+			   const struct source_opts *o, struct err *e)
+{
+	/* the text forms pgutput's tuples carry (pgoutput_value) */
+	static const char *const sets[] = {
+		"SET DateStyle = ISO, YMD", "SET IntervalStyle = postgres",
+		"SET extra_float_digits = 3", "SET TimeZone = 'UTC'",
+		"SET bytea_output = hex",     "SET client_encoding = 'UTF8'",
+	};
+	struct follow *f;
+
+	if (u->engine != URI_PG) {
+		err_set(e, ERR_USAGE,
+			"--follow reads PostgreSQL sources for now (the MySQL "
+			"binary log reader is still to come)");
+		return NULL;
+	}
+	if (!(f = calloc(1, sizeof(*f)))) {
+		err_oom(e);
+		return NULL;
+	}
+	follow_slot_name(job, f->slot);
+	pgoutput_parser_init(&f->parser);
+	buf_init(&f->scratch, (size_t)STREAM_MAX_ROW * 2);
+	if (!(f->sql = connect_to(u, o, 0, e)) ||
+	    !(f->repl = connect_to(u, o, 1, e)))
+		goto fail;
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+		if (run(f->repl, sets[i], 0, NULL, NULL, "setting up", e) < 0)
+			goto fail;
+	return f;
+fail:
+	follow_close(f);
+	return NULL;
+}
+
+static void tabs_free(struct follow *f)
+{
+	for (size_t i = 0; i < f->ntabs; i++) {
+		for (size_t k = 0; k < f->tabs[i].n; k++)
+			free(f->tabs[i].names[k]);
+		free(f->tabs[i].names);
+		free(f->tabs[i].types);
+		free(f->tabs[i].map);
+	}
+	free(f->tabs);
+	f->tabs = NULL;
+	f->ntabs = 0;
+}
+
+void follow_close(struct follow *f)
+{
+	if (!f)
+		return;
+	PQfreemem(f->msg);
+	if (f->repl)
+		PQfinish(f->repl);
+	if (f->sql)
+		PQfinish(f->sql);
+	tabs_free(f);
+	pgoutput_parser_release(&f->parser);
+	buf_release(&f->scratch);
+	free(f->row);
+	free(f->key);
+	free(f->old);
+	free(f->unch);
+	free(f);
+}
+
+static const char *own_schema(const struct schema_table *t)
+{
+	return t->schema ? t->schema : "public";
+}
+
+static const char *own_name(const struct schema_table *t)
+{
+	return t->table ? t->table : t->name;
+}
+
+/* a followed table's oid, replica identity and the columns pgoutput
+ * sends, each matched to a column of t */
+static int read_table(struct follow *f, struct fp_table *ft, struct err *e)
+{
+	const struct schema_table *t = ft->t;
+	const char *p[2] = { own_schema(t), own_name(t) };
+	PGresult *r = NULL;
+	char oid[16];
+	int rc = -1;
+
+	if (run(f->sql,
+		"SELECT c.oid, c.relreplident FROM pg_catalog.pg_class c "
+		"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+		"WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind = 'r'",
+		2, p, &r, "reading the catalog", e) < 0)
+		return -1;
+	if (PQntuples(r) != 1) {
+		err_set(e, ERR_RESNAPSHOT, "table %s is gone", t->name);
+		goto out;
+	}
+	ft->oid = (uint32_t)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
+	if (!t->npk) {
+		err_set(e, ERR_USAGE,
+			"table %s has no primary key: its updates and deletes "
+			"cannot be followed (and publishing it would refuse "
+			"them on the source)",
+			t->name);
+		goto out;
+	}
+	switch (PQgetvalue(r, 0, 1)[0]) {
+	case 'd':
+	case 'f': break;
+	case 'n':
+		err_set(e, ERR_USAGE,
+			"table %s has REPLICA IDENTITY NOTHING: its updates "
+			"and deletes cannot be followed (ALTER TABLE ... "
+			"REPLICA IDENTITY DEFAULT)",
+			t->name);
+		goto out;
+	default:
+		err_set(e, ERR_USAGE,
+			"table %s has REPLICA IDENTITY USING INDEX: ferry "
+			"follows rows by the primary key (ALTER TABLE ... "
+			"REPLICA IDENTITY DEFAULT)",
+			t->name);
+		goto out;
+	}
+	PQclear(r);
+	r = NULL;
+	snprintf(oid, sizeof(oid), "%" PRIu32, ft->oid);
+	p[0] = oid;
+	if (run(f->sql,
+		"SELECT attname, atttypid FROM pg_catalog.pg_attribute "
+		"WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped "
+		"AND attgenerated = '' ORDER BY attnum",
+		1, p, &r, "reading the catalog", e) < 0)
+		return -1;
+	ft->n = (size_t)PQntuples(r);
+	if (!(ft->names = calloc(ft->n + 1, sizeof(*ft->names))) ||
+	    !(ft->types = calloc(ft->n + 1, sizeof(*ft->types))) ||
+	    !(ft->map = calloc(ft->n + 1, sizeof(*ft->map)))) {
+		err_oom(e);
+		goto out;
+	}
+	for (size_t i = 0; i < ft->n; i++) {
+		const char *name = PQgetvalue(r, (int)i, 0);
+		int c = schema_column_index(t, name);
+		if (!(ft->names[i] = strdup(name))) {
+			err_oom(e);
+			goto out;
+		}
+		ft->types[i] = (uint32_t)strtoul(PQgetvalue(r, (int)i, 1),
+						 NULL, 10);
+		if (c < 0) {
+			err_set(e, ERR_RESNAPSHOT,
+				"table %s has a column %s the snapshot did "
+				"not read: take a new snapshot (--resnapshot)",
+				t->name, name);
+			goto out;
+		}
+		ft->map[i] = (size_t)c;
+	}
+	/* every column the snapshot read that is not generated comes */
+	for (size_t c = 0; c < t->ncols; c++) {
+		size_t i = 0;
+		if (t->cols[c].generated)
+			continue;
+		while (i < ft->n && ft->map[i] != c)
+			i++;
+		if (i == ft->n) {
+			err_set(e, ERR_RESNAPSHOT,
+				"table %s no longer has column %s: take a new "
+				"snapshot (--resnapshot)",
+				t->name, t->cols[c].name);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	PQclear(r);
+	return rc;
+}
+
+static int read_tables(struct follow *f, struct schema_table *const *tables,
+		       size_t n, struct err *e)
+{
+	size_t maxc = 1, maxk = 1;
+
+	tabs_free(f);
+	if (!(f->tabs = calloc(n + 1, sizeof(*f->tabs))))
+		return err_oom(e);
+	for (size_t i = 0; i < n; i++) {
+		f->tabs[i].t = tables[i];
+		f->ntabs++;
+		if (read_table(f, &f->tabs[i], e) < 0)
+			return -1;
+		if (tables[i]->ncols > maxc)
+			maxc = tables[i]->ncols;
+		if (tables[i]->npk > maxk)
+			maxk = tables[i]->npk;
+	}
+	free(f->row);
+	free(f->key);
+	free(f->old);
+	free(f->unch);
+	f->row = calloc(maxc, sizeof(*f->row));
+	f->key = calloc(maxk, sizeof(*f->key));
+	f->old = calloc(maxk, sizeof(*f->old));
+	f->unch = calloc((maxc + 7) / 8, 1);
+	f->maxcols = maxc;
+	if (!f->row || !f->key || !f->old || !f->unch)
+		return err_oom(e);
+	return 0;
+}
+
+/* the slot is still held by a walsender whose client is gone (a
+ * follow stopped a moment ago): the server lets go of it shortly */
+static int slot_busy(const PGresult *r)
+{
+	const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+
+	return st && strcmp(st, "55006") == 0;
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static int drop_old(struct follow *f, struct err *e)
+{
+	const char *p[1] = { f->slot };
+	struct buf q;
+	PGresult *r;
+	int rc = -1, tries = 0;
+
+	buf_init(&q, 1024);
+	for (;;) {
+		r = PQexecParams(f->sql,
+				 "SELECT pg_catalog.pg_drop_replication_slot("
+				 "slot_name) FROM pg_catalog.pg_replication_slots "
+				 "WHERE slot_name = $1",
+				 1, NULL, p, NULL, NULL, 0);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK)
+			break;
+		if (!slot_busy(r) || ++tries >= 100) {
+			sql_fail(f->sql, r,
+				 "dropping the job's old replication slot", e);
+			PQclear(r);
+			goto out;
+		}
+		PQclear(r);
+		pause_ms(100);
+	}
+	PQclear(r);
+	if (buf_adds(&q, "DROP PUBLICATION IF EXISTS ", e) < 0 ||
+	    pgutil_quote_ident(&q, f->slot, strlen(f->slot), e) < 0 ||
+	    run(f->sql, (char *)q.data, 0, NULL, NULL,
+		"dropping the job's old publication", e) < 0)
+		goto out;
+	rc = 0;
+out:
+	buf_release(&q);
+	return rc;
+}
+
+int follow_drop(struct follow *f, struct err *e)
+{
+	return drop_old(f, e);
+}
+
+int follow_create(struct follow *f, struct schema_table *const *tables,
+		  size_t n, char **snapshot, struct stream_position *start,
+		  struct err *e)
+{
+	struct buf q;
+	PGresult *r = NULL;
+	int rc = -1;
+
+	*snapshot = NULL;
+	buf_init(&q, 1u << 24);
+	if (read_tables(f, tables, n, e) < 0 || drop_old(f, e) < 0)
+		goto out;
+	/* the publication first: the slot decodes with the catalog as it
+	 * was, and must find it there */
+	if (buf_adds(&q, "CREATE PUBLICATION ", e) < 0 ||
+	    pgutil_quote_ident(&q, f->slot, strlen(f->slot), e) < 0 ||
+	    buf_adds(&q, " FOR TABLE ", e) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if ((i && buf_adds(&q, ", ", e) < 0) ||
+		    buf_adds(&q, "ONLY ", e) < 0 ||
+		    pgutil_quote_table(&q, own_schema(tables[i]),
+				       own_name(tables[i]), e) < 0)
+			goto out;
+	if (run(f->sql, (char *)q.data, 0, NULL, NULL,
+		"creating the publication", e) < 0)
+		goto out;
+	buf_reset(&q);
+	if (buf_adds(&q, "CREATE_REPLICATION_SLOT ", e) < 0 ||
+	    pgutil_quote_ident(&q, f->slot, strlen(f->slot), e) < 0 ||
+	    buf_adds(&q, " LOGICAL pgoutput (SNAPSHOT 'export')", e) < 0)
+		goto out;
+	r = PQexec(f->repl, (char *)q.data);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 ||
+	    PQnfields(r) < 3) {
+		sql_fail(f->repl, r, "creating the replication slot", e);
+		goto out;
+	}
+	if (lsn_parse(PQgetvalue(r, 0, 1), &start->order) < 0) {
+		err_set(e, ERR_DB, "the slot's start '%.40s' is no position",
+			PQgetvalue(r, 0, 1));
+		goto out;
+	}
+	lsn_text(start->order, start->text, sizeof(start->text));
+	if (!(*snapshot = strdup(PQgetvalue(r, 0, 2)))) {
+		err_oom(e);
+		goto out;
+	}
+	f->confirmed = f->received = start->order;
+	rc = 0;
+out:
+	PQclear(r);
+	buf_release(&q);
+	return rc;
+}
+
+int follow_resume(struct follow *f, struct schema_table *const *tables,
+		  size_t n, struct err *e)
+{
+	const char *p[1] = { f->slot };
+	PGresult *r = NULL;
+	int rc = -1;
+
+	if (run(f->sql,
+		"SELECT confirmed_flush_lsn, "
+		"(SELECT count(*) FROM pg_catalog.pg_publication WHERE pubname "
+		"= $1) FROM pg_catalog.pg_replication_slots WHERE slot_name = "
+		"$1 AND plugin = 'pgoutput' AND database = "
+		"current_database()",
+		1, p, &r, "reading the replication slot", e) < 0)
+		return -1;
+	if (PQntuples(r) != 1 || strcmp(PQgetvalue(r, 0, 1), "1") != 0) {
+		err_set(e, ERR_POSITION_LOST,
+			"the job's replication slot or publication %s is gone: "
+			"the changes since its checkpoint cannot be read; "
+			"start again with a new snapshot (--resnapshot)",
+			f->slot);
+		goto out;
+	}
+	if (!PQgetisnull(r, 0, 0) &&
+	    lsn_parse(PQgetvalue(r, 0, 0), &f->confirmed) < 0) {
+		err_set(e, ERR_DB, "the slot's position is unreadable");
+		goto out;
+	}
+	rc = read_tables(f, tables, n, e);
+out:
+	PQclear(r);
+	return rc;
+}
+
+int follow_start(struct follow *f, const struct stream_position *from,
+		 struct err *e)
+{
+	char lsn[40];
+	struct buf q;
+	PGresult *r;
+	int rc = -1, tries = 0;
+
+	if (from->order < f->confirmed)
+		return err_set(e, ERR_POSITION_LOST,
+			       "the job's replication slot %s has moved past "
+			       "the checkpoint's position %s: the changes in "
+			       "between are lost; start again with a new "
+			       "snapshot (--resnapshot)",
+			       f->slot, from->text);
+	lsn_text(from->order, lsn, sizeof(lsn));
+	buf_init(&q, 1024);
+	if (buf_adds(&q, "START_REPLICATION SLOT ", e) < 0 ||
+	    pgutil_quote_ident(&q, f->slot, strlen(f->slot), e) < 0 ||
+	    buf_addf(&q, e,
+		     " LOGICAL %s (proto_version '1', messages 'true', "
+		     "publication_names ",
+		     lsn) < 0 ||
+	    pgutil_quote_literal(&q, f->slot, strlen(f->slot), e) < 0 ||
+	    buf_adds(&q, ")", e) < 0)
+		goto out;
+	while ((r = PQexec(f->repl, (char *)q.data)) &&
+	       PQresultStatus(r) != PGRES_COPY_BOTH && slot_busy(r) &&
+	       ++tries < 100) {
+		PQclear(r);
+		pause_ms(100);
+	}
+	if (PQresultStatus(r) != PGRES_COPY_BOTH) {
+		sql_fail(f->repl, r, "starting replication", e);
+		PQclear(r);
+		goto out;
+	}
+	PQclear(r);
+	f->streaming = 1;
+	f->received = from->order;
+	if (f->confirmed < from->order)
+		f->confirmed = f->confirmed ? f->confirmed : from->order;
+	f->last_feedback = f->last_ask = f->last_check = now_s();
+	rc = 0;
+out:
+	buf_release(&q);
+	return rc;
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		p[i] = (unsigned char)v;
+		v >>= 8;
+	}
+}
+
+/* a standby status update: received, and what the target committed */
+static int feedback(struct follow *f, struct err *e)
+{
+	unsigned char m[34];
+	struct timespec ts;
+	int64_t us;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 - PG_EPOCH_US;
+	m[0] = 'r';
+	put64(m + 1, f->received);
+	put64(m + 9, f->confirmed);
+	put64(m + 17, f->confirmed);
+	put64(m + 25, (uint64_t)us);
+	m[33] = 0;
+	if (PQputCopyData(f->repl, (const char *)m, sizeof(m)) != 1 ||
+	    PQflush(f->repl) != 0)
+		return pgutil_msg(e, "sending the slot's position",
+				  PQerrorMessage(f->repl));
+	f->last_feedback = now_s();
+	return 0;
+}
+
+int follow_confirm(struct follow *f, uint64_t order, struct err *e)
+{
+	if (order <= f->confirmed)
+		return 0;
+	f->confirmed = order;
+	return f->streaming ? feedback(f, e) : 0;
+}
+
+/* ask the source for a heartbeat: a WAL record of no table */
+static int ask_heartbeat(struct follow *f, struct err *e)
+{
+	f->last_ask = now_s();
+	return run(f->sql,
+		   "SELECT pg_catalog.pg_logical_emit_message(false, "
+		   "'ferry', 'heartbeat')",
+		   0, NULL, NULL, "asking for a heartbeat", e);
+}
+
+int follow_now(struct follow *f, struct stream_position *pos, struct err *e)
+{
+	PGresult *r;
+
+	if (run(f->sql, "SELECT pg_catalog.pg_current_wal_insert_lsn()", 0,
+		NULL, &r, "reading the source's position", e) < 0)
+		return -1;
+	if (lsn_parse(PQgetvalue(r, 0, 0), &pos->order) < 0) {
+		PQclear(r);
+		return err_set(e, ERR_DB, "the source's position is unreadable");
+	}
+	PQclear(r);
+	lsn_text(pos->order, pos->text, sizeof(pos->text));
+	return ask_heartbeat(f, e);
+}
+
+/* every followed table still there (a DROP sends no message) */
+static int check_tables(struct follow *f, struct err *e)
+{
+	struct buf arr;
+	PGresult *r;
+	const char *p[1];
+	int rc = -1;
+
+	f->last_check = now_s();
+	buf_init(&arr, 1u << 20);
+	if (buf_addc(&arr, '{', e) < 0)
+		goto out;
+	for (size_t i = 0; i < f->ntabs; i++)
+		if (buf_addf(&arr, e, "%s%" PRIu32, i ? "," : "",
+			     f->tabs[i].oid) < 0)
+			goto out;
+	if (buf_adds(&arr, "}", e) < 0)
+		goto out;
+	p[0] = (char *)arr.data;
+	if (run(f->sql,
+		"SELECT x FROM unnest($1::oid[]) x WHERE NOT EXISTS (SELECT "
+		"FROM pg_catalog.pg_class c WHERE c.oid = x) LIMIT 1",
+		1, p, &r, "reading the catalog", e) < 0)
+		goto out;
+	if (PQntuples(r)) {
+		uint32_t gone = (uint32_t)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+		for (size_t i = 0; i < f->ntabs; i++)
+			if (f->tabs[i].oid == gone)
+				err_set(e, ERR_RESNAPSHOT,
+					"table %s was dropped on the source: "
+					"take a new snapshot of what is left (--resnapshot)",
+					f->tabs[i].t->name);
+		goto out;
+	}
+	PQclear(r);
+	rc = 0;
+out:
+	buf_release(&arr);
+	return rc;
+}
+
+static struct fp_table *table_of(struct follow *f, uint32_t relid)
+{
+	for (size_t i = 0; i < f->ntabs; i++)
+		if (f->tabs[i].oid == relid)
+			return &f->tabs[i];
+	return NULL;
+}
+
+/* a Relation message: the table as the stream has it, or a schema
+ * change */
+static int relation(struct follow *f, const struct pgoutput_msg *m,
+		    struct err *e)
+{
+	struct fp_table *ft = table_of(f, m->relid);
+
+	if (!ft)
+		return err_set(e, ERR_RESNAPSHOT,
+			       "the source sends changes of table %s.%s, "
+			       "which is not followed (renamed?): take a "
+			       "new snapshot (--resnapshot)",
+			       m->nspname, m->relname);
+	if (strcmp(m->nspname, own_schema(ft->t)) != 0 ||
+	    strcmp(m->relname, own_name(ft->t)) != 0)
+		return err_set(e, ERR_RESNAPSHOT,
+			       "table %s was renamed to %s.%s on the source: "
+			       "take a new snapshot (--resnapshot)",
+			       ft->t->name, m->nspname, m->relname);
+	if (m->replident == 'n' || m->replident == 'i')
+		return err_set(e, ERR_RESNAPSHOT,
+			       "table %s: its replica identity changed on the "
+			       "source",
+			       ft->t->name);
+	if (m->ncols != ft->n)
+		goto changed;
+	for (size_t i = 0; i < ft->n; i++)
+		if (strcmp(m->cols[i].name, ft->names[i]) != 0 ||
+		    m->cols[i].type_oid != ft->types[i])
+			goto changed;
+	ft->seen = 1;
+	return 0;
+changed:
+	return err_set(e, ERR_RESNAPSHOT,
+		       "table %s: its columns changed on the source (ALTER "
+		       "TABLE): take a new snapshot (--resnapshot)",
+		       ft->t->name);
+}
+
+/* the values of a tuple into row (columns of t not sent: NULL) */
+static int tuple_values(struct follow *f, const struct fp_table *ft,
+			const struct pgoutput_datum *d, size_t n,
+			struct value *row, unsigned char *unch, struct err *e)
+{
+	const struct schema_table *t = ft->t;
+
+	if (n != ft->n)
+		return err_set(e, ERR_RESNAPSHOT,
+			       "table %s: a change with %zu columns, not %zu",
+			       t->name, n, ft->n);
+	for (size_t c = 0; c < t->ncols; c++)
+		row[c].null = true;
+	if (unch)
+		memset(unch, 0, (t->ncols + 7) / 8);
+	for (size_t i = 0; i < n; i++) {
+		size_t c = ft->map[i];
+		const struct schema_column *col = &t->cols[c];
+		if (d[i].kind == 'n') {
+			row[c].null = true;
+			continue;
+		}
+		if (d[i].kind == 'u') {
+			if (!unch)
+				return err_set(e, ERR_STREAM,
+					       "table %s, column %s: an "
+					       "unchanged value where there "
+					       "is none",
+					       t->name, col->name);
+			unch[c / 8] |= (unsigned char)(1u << (c % 8));
+			continue;
+		}
+		if (pgoutput_value(col, d[i].text, d[i].len, &f->scratch,
+				   &row[c], e) < 0)
+			return err_prefix(e, "table %s, column %s", t->name,
+					  col->name);
+	}
+	return 0;
+}
+
+static int key_of(const struct schema_table *t, const struct value *row,
+		  struct value *key, struct err *e)
+{
+	for (size_t k = 0; k < t->npk; k++) {
+		key[k] = row[t->pk[k]];
+		if (key[k].null)
+			return err_set(e, ERR_STREAM,
+				       "table %s: a change without its key "
+				       "column %s",
+				       t->name, t->cols[t->pk[k]].name);
+	}
+	return 0;
+}
+
+static size_t tuple_bytes(const struct pgoutput_datum *d, size_t n)
+{
+	size_t sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += d[i].len + 5; /* pgoutput_value: len + 4 */
+	return sum;
+}
+
+/* an Insert, Update or Delete as a change */
+static int change(struct follow *f, const struct pgoutput_msg *m,
+		  struct follow_event *ev, struct err *e)
+{
+	struct fp_table *ft = table_of(f, m->relid);
+	struct stream_change *c = &ev->change;
+	const struct schema_table *t;
+
+	if (!ft || !ft->seen)
+		return err_set(e, ERR_STREAM,
+			       "a change of relation %" PRIu32
+			       " before its description",
+			       m->relid);
+	t = ft->t;
+	memset(c, 0, sizeof(*c));
+	c->table = (size_t)(ft - f->tabs);
+	ev->kind = FOLLOW_CHANGE;
+	/* values land in scratch: room for all of them first, so that
+	 * none moves */
+	buf_reset(&f->scratch);
+	if (buf_reserve(&f->scratch,
+			tuple_bytes(m->new_tuple, m->nnew) +
+			    tuple_bytes(m->old_tuple, m->nold) + 16,
+			e) < 0)
+		return -1;
+	switch (m->kind) {
+	case 'I':
+		c->op = STREAM_CHANGE_INSERT;
+		if (tuple_values(f, ft, m->new_tuple, m->nnew, f->row, NULL,
+				 e) < 0 ||
+		    key_of(t, f->row, f->key, e) < 0)
+			return -1;
+		c->row = f->row;
+		return 0;
+	case 'U': {
+		int any = 0;
+		c->op = STREAM_CHANGE_UPDATE;
+		if (tuple_values(f, ft, m->new_tuple, m->nnew, f->row, f->unch,
+				 e) < 0)
+			return -1;
+		for (size_t k = 0; k < t->npk; k++)
+			if (f->unch[t->pk[k] / 8] >> (t->pk[k] % 8) & 1)
+				return err_set(e, ERR_STREAM,
+					       "table %s: an update that "
+					       "leaves its key unsent",
+					       t->name);
+		if (key_of(t, f->row, f->key, e) < 0)
+			return -1;
+		for (size_t i = 0; i < (t->ncols + 7) / 8; i++)
+			any |= f->unch[i];
+		c->row = f->row;
+		c->unchanged = any ? f->unch : NULL;
+		if (m->old_kind) {
+			/* the old row's values go elsewhere: its key only */
+			struct value *oldrow =
+			    calloc(t->ncols + 1, sizeof(*oldrow));
+			int same = 1, rc;
+			if (!oldrow)
+				return err_oom(e);
+			rc = tuple_values(f, ft, m->old_tuple, m->nold, oldrow,
+					  NULL, e) < 0 ||
+					     key_of(t, oldrow, f->old, e) < 0
+				 ? -1
+				 : 0;
+			free(oldrow);
+			if (rc < 0)
+				return -1;
+			for (size_t k = 0; k < t->npk; k++)
+				same &= value_compare(
+					    t->cols[t->pk[k]].type, &f->old[k],
+					    &f->key[k]) == 0;
+			if (!same)
+				c->old_key = f->old;
+		}
+		return 0;
+	}
+	default: {
+		struct value *oldrow;
+		int rc;
+		c->op = STREAM_CHANGE_DELETE;
+		if (!m->old_kind)
+			return err_set(e, ERR_STREAM,
+				       "table %s: a delete without its key",
+				       t->name);
+		if (!(oldrow = calloc(t->ncols + 1, sizeof(*oldrow))))
+			return err_oom(e);
+		rc = tuple_values(f, ft, m->old_tuple, m->nold, oldrow, NULL,
+				  e) < 0 ||
+			     key_of(t, oldrow, f->key, e) < 0
+			 ? -1
+			 : 0;
+		free(oldrow);
+		c->key = f->key;
+		return rc;
+	}
+	}
+}
+
+/* one pgoutput message: 1 with an event, 0 for none, -1 */
+static int message(struct follow *f, const unsigned char *p, size_t len,
+		   struct follow_event *ev, struct err *e)
+{
+	struct pgoutput_msg m;
+
+	if (pgoutput_parse(&f->parser, p, len, &m, e) < 0)
+		return -1;
+	switch (m.kind) {
+	case 'B':
+		f->in_txn = 1;
+		f->txn_time = m.time_us;
+		return 0;
+	case 'C':
+		f->in_txn = 0;
+		ev->kind = FOLLOW_COMMIT;
+		ev->pos.order = m.end_lsn;
+		lsn_text(m.end_lsn, ev->pos.text, sizeof(ev->pos.text));
+		ev->time_us = m.time_us;
+		if (m.end_lsn > f->received)
+			f->received = m.end_lsn;
+		return 1;
+	case 'R': return relation(f, &m, e) < 0 ? -1 : 0;
+	case 'I':
+	case 'U':
+	case 'D': return change(f, &m, ev, e) < 0 ? -1 : 1;
+	case 'T': {
+		const char *name = "?";
+		for (size_t i = 0; i < m.nrels; i++) {
+			struct fp_table *ft = table_of(f, m.rels[i]);
+			if (ft)
+				name = ft->t->name;
+		}
+		return err_set(e, ERR_RESNAPSHOT,
+			       "table %s was truncated on the source: take a "
+			       "new snapshot (--resnapshot)",
+			       name);
+	}
+	case 'M':
+		if (m.transactional || f->in_txn)
+			return 0;
+		/* a point in the source's order: nothing of the followed
+		 * tables committed up to it that was not sent */
+		ev->kind = FOLLOW_HEARTBEAT;
+		ev->pos.order = m.lsn;
+		lsn_text(m.lsn, ev->pos.text, sizeof(ev->pos.text));
+		{
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ev->time_us = (int64_t)ts.tv_sec * 1000000 +
+				      ts.tv_nsec / 1000;
+		}
+		if (m.lsn > f->received)
+			f->received = m.lsn;
+		return 1;
+	default: return 0; /* Origin, Type */
+	}
+}
+
+int follow_next(struct follow *f, struct follow_event *ev, int wait_ms,
+		struct err *e)
+{
+	double start = now_s();
+
+	memset(ev, 0, sizeof(*ev));
+	for (;;) {
+		struct pgoutput_copydata cd;
+		double t = now_s();
+		int got, rc;
+
+		PQfreemem(f->msg);
+		f->msg = NULL;
+		if (t - f->last_feedback >= 1.0 && feedback(f, e) < 0)
+			return -1;
+		if (t - f->last_check >= 5.0 && !f->in_txn &&
+		    check_tables(f, e) < 0)
+			return -1;
+		got = PQgetCopyData(f->repl, &f->msg, 1);
+		if (got == 0) {
+			struct pollfd pfd = { PQsocket(f->repl), POLLIN, 0 };
+			double left = (double)wait_ms / 1000 - (t - start);
+			if (left <= 0) {
+				if (!f->in_txn && t - f->last_ask >= 1.0 &&
+				    ask_heartbeat(f, e) < 0)
+					return -1;
+				return 0;
+			}
+			if (left > 0.5)
+				left = 0.5;
+			if (poll(&pfd, 1, (int)(left * 1000) + 1) < 0 &&
+			    errno != EINTR)
+				return err_set(e, ERR_SYSTEM, "poll: %s",
+					       strerror(errno));
+			if (PQconsumeInput(f->repl) != 1)
+				return pgutil_msg(e, "reading changes",
+						  PQerrorMessage(f->repl));
+			continue;
+		}
+		if (got == -1) {
+			PGresult *r = PQgetResult(f->repl);
+			sql_fail(f->repl, r, "the replication stream ended", e);
+			PQclear(r);
+			return -1;
+		}
+		if (got < 0)
+			return pgutil_msg(e, "reading changes",
+					  PQerrorMessage(f->repl));
+		if (pgoutput_copydata((const unsigned char *)f->msg,
+				      (size_t)got, &cd, e) < 0)
+			return -1;
+		if (cd.kind == 'k') {
+			if (cd.reply_requested && feedback(f, e) < 0)
+				return -1;
+			continue;
+		}
+		if ((rc = message(f, cd.data, cd.len, ev, e)) != 0)
+			return rc;
+	}
+}
