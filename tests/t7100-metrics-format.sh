@@ -13,15 +13,15 @@ DRIVER=$FERRY_BIN/tests/test-metrics
 test_expect_success 'the module writes its sample files' '
 	mkdir out &&
 	"$DRIVER" --write out &&
-	for f in basic hostile failed sparse; do
+	for f in basic hostile failed sparse follow; do
 		test_file_not_empty out/$f.prom || return 1
 	done &&
 	ls -A out >files &&
-	printf "%s\n" basic.prom failed.prom hostile.prom sparse.prom >expect &&
+	printf "%s\n" basic.prom failed.prom follow.prom hostile.prom sparse.prom >expect &&
 	test_cmp expect files
 '
 
-for f in basic hostile failed sparse; do
+for f in basic hostile failed sparse follow; do
 	test_expect_success "promcheck accepts $f.prom" '
 		$PROMCHECK out/'$f'.prom 2>err &&
 		test ! -s err

@@ -55,7 +55,7 @@ start_follow() {
 		--all-tables --follow --since-job chat "$1" --no-progress 2>>ex.err
 	  echo $? >ex.rc ) |
 	( sh -c 'echo $$ >ld.pid; exec "$@"' sh ferry-load "$1" --create \
-		--job chat --follow --triggers fire --no-progress 2>>ld.err
+		--job chat --follow --triggers fire --no-progress $2 2>>ld.err
 	  echo $? >ld.rc ) &
 	i=0
 	while { [ ! -s ex.pid ] || [ ! -s ld.pid ]; } && [ $i -lt 100 ]; do
@@ -133,8 +133,21 @@ test_expect_success 'a follow stream: the snapshot, then the changes, as ferry-c
 	ferry-extract "$PG_URI" --follow-drop peek
 '
 
+test_expect_success '--inventory --follow lists everything that would stop it, at once' '
+	ferry-extract "$PG_URI" --inventory --follow --all-tables >inv &&
+	test_grep "follow: ready" inv &&
+	pg_sql "CREATE TABLE nokey (a int); CREATE TABLE noident (id int PRIMARY KEY);
+		ALTER TABLE noident REPLICA IDENTITY NOTHING" &&
+	ferry-extract "$PG_URI" --inventory --follow --all-tables --report inv.json >inv &&
+	test_grep "follow: 2 things would stop it:" inv &&
+	test_grep "  nokey: no primary key" inv &&
+	test_grep "  noident: REPLICA IDENTITY NOTHING" inv &&
+	python3 -c "import json,sys; f=json.load(open(\"inv.json\"))[\"follow\"]; sys.exit(f[\"ready\"] or len(f[\"findings\"]) != 2)" &&
+	pg_sql "DROP TABLE noident"
+'
+
 test_expect_success 'a table without a primary key is refused before anything starts' '
-	pg_sql "CREATE TABLE nokey (a int)" &&
+	pg_sql "CREATE TABLE IF NOT EXISTS nokey (a int)" &&
 	test_expect_code 2 ferry-extract "$PG_URI" --all-tables --follow --since-job nk "$TO" >/dev/null 2>err &&
 	test_grep "table nokey has no primary key" err &&
 	pg_sql "DROP TABLE nokey"
@@ -192,14 +205,19 @@ test_expect_success 'the cut-over sets the counters: the next id is the source'"
 	test_cmp src dst
 '
 
-test_expect_success 'an idle source: heartbeats move the position on' '
-	start_follow "$TO" &&
+test_expect_success 'an idle source: heartbeats move the position on; the metrics say the lag' '
+	start_follow "$TO" "--metrics-file $PWD/follow.prom" &&
 	sleep 1 &&
 	to_sql "SELECT last_watermark FROM ferry_checkpoint WHERE job = '"'"'chat'"'"' AND table_name = '"'"''"'"'" >a &&
 	sleep 2.5 &&
 	to_sql "SELECT last_watermark FROM ferry_checkpoint WHERE job = '"'"'chat'"'"' AND table_name = '"'"''"'"'" >b &&
 	stop_follow &&
-	test "$(cat b)" -gt "$(cat a)"
+	test "$(cat b)" -gt "$(cat a)" &&
+	perl "$TEST_ROOT/tests/promcheck.pl" follow.prom &&
+	test_grep "ferry_follow_lag_seconds{tool=\"load\",ferry_job=\"chat\"} " follow.prom &&
+	test_grep "# TYPE ferry_follow_changes_total counter" follow.prom &&
+	lag=$(sed -n "s/^ferry_follow_lag_seconds{.*} //p" follow.prom) &&
+	awk -v l="$lag" "BEGIN { exit !(l < 5) }"
 '
 
 test_expect_success 'an update that leaves a TOASTed value unsent keeps it on the target' '

@@ -61,6 +61,7 @@ static const char usage_text[] =
     "      --until now           --follow: end at the source's position now\n"
     "      --resnapshot          --follow: a new snapshot even when the job\n"
     "                            has a position (after exit 9 or 10)\n"
+    "                            (with --inventory: what would stop it)\n"
     "      --follow-drop NAME    drop job NAME's replication slot and\n"
     "                            publication, and extract nothing\n"
     "      --inventory           move no rows: report per table its rows,\n"
@@ -436,10 +437,9 @@ static void check_options(const struct args *a)
 	}
 	if ((o->until_now || o->resnapshot) && !o->follow)
 		cli_usage_error("--until and --resnapshot go with --follow");
-	if (o->follow &&
+	if (o->follow && !a->inventory &&
 	    (!o->since_job || o->nincrementals || o->nsinces || o->part_n ||
-	     o->ncolumns || o->nwheres || o->schema_only || o->overlap ||
-	     a->inventory))
+	     o->ncolumns || o->nwheres || o->schema_only || o->overlap))
 		cli_usage_error(
 		    "--follow needs --since-job NAME TARGET (the target's "
 		    "checkpoint says what it committed) and excludes "
@@ -572,9 +572,11 @@ int main(int argc, char **argv)
 	if ((rc = parse_options(argc, argv, &a)) >= 0)
 		return rc;
 	check_options(&a);
-	if (a.inventory)
+	if (a.inventory) {
+		a.inv.follow = a.o.follow;
 		return run_inventory(argv[optind], &a.o, &a.inv, a.report_path,
 				     a.out_path);
+	}
 	rc = open_uris(&a, argv[optind], &u, &target);
 	if (rc == 0)
 		rc = run_extract(&a, &u);

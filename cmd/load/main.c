@@ -455,6 +455,7 @@ static int run_load(struct args *a, const struct uri *u, FILE *in)
 	if (a->metrics_path &&
 	    !(o->metrics = metrics_new("load", o->sink.job, &e)))
 		return cli_report(&e);
+	o->metrics_path = a->metrics_path;
 	o->follow_stats = &fs;
 	memset(&fs, 0, sizeof(fs));
 	rc = load_run(u, o, in, &e);

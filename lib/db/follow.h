@@ -100,4 +100,17 @@ int follow_drop(struct follow *f, struct err *e);
 
 void follow_close(struct follow *f);
 
+/*
+ * ferry-extract --inventory --follow: everything that would stop
+ * following the tables names[0..n) (ferry's names) of u, each a call of
+ * fn with what it is about ("server", "role" or a table's name) and what
+ * to do, all of them, before anything starts.  -1 with e set (ERR_DB,
+ * or what fn returns).
+ */
+typedef int (*follow_finding_fn)(void *ctx, const char *about,
+				 const char *what, struct err *e);
+int follow_preflight(const struct uri *u, const struct source_opts *o,
+		     char *const *names, size_t n, follow_finding_fn fn,
+		     void *ctx, struct err *e);
+
 #endif

@@ -13,6 +13,7 @@
 #include "base/progress.h"
 #include "db/checkpoint.h"
 #include "db/namefold.h"
+#include "stage/metrics.h"
 
 #define APPLY_MAX_CHANGES 10000
 #define APPLY_MAX_MS 200
@@ -37,7 +38,6 @@ struct ap_group {
 	size_t nslot;
 	uint64_t changes;
 	double started;
-	int64_t newest_commit_us; /* of its last transaction */
 };
 
 struct ap_table {
@@ -59,7 +59,11 @@ struct apply {
 	char applied_text[STREAM_MAX_POSITION + 1];
 	uint64_t txns_total;	  /* the checkpoint's rows_loaded */
 	struct stream_position pending; /* the group's end */
+	int64_t pending_us;		/* its source time */
 	int has_pending;
+	double applied_time; /* the source time of the job's position */
+	double last_metrics;
+	int metrics_failed;
 	double last_beat;
 	struct apply_stats *st;
 };
@@ -419,6 +423,9 @@ static int delete_keys(struct apply *a, size_t ti, struct err *e)
 	return 0;
 }
 
+static void notice(const struct load_opts *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* the job's position, in the same transaction as what led to it */
 static int commit_position(struct apply *a, int ended, struct err *e)
 {
@@ -437,7 +444,41 @@ static int commit_position(struct apply *a, int ended, struct err *e)
 	snprintf(a->applied_text, sizeof(a->applied_text), "%s",
 		 a->pending.text);
 	a->has_pending = 0;
+	if (a->pending_us) {
+		a->applied_time = (double)a->pending_us / 1e6;
+		a->st->lag_s = wall_s() - a->applied_time;
+	}
 	return 0;
+}
+
+/* --metrics-file and the progress line, every few seconds and at the
+ * end; a file that cannot be written is said once, and following goes on */
+static void report(struct apply *a, int now)
+{
+	const struct load_opts *o = a->o;
+	double t = progress_now();
+
+	if (o->progress) {
+		char what[96];
+		snprintf(what, sizeof(what), "following, lag %.1f s",
+			 a->st->lag_s);
+		progress_update(o->progress, what, a->st->transactions,
+				a->st->changes);
+	}
+	if (!o->metrics || !o->metrics_path || (!now && t - a->last_metrics < 5))
+		return;
+	a->last_metrics = t;
+	metrics_follow(o->metrics, a->st->lag_s, a->applied, a->applied_time,
+		       a->st->transactions, a->st->changes, a->st->groups);
+	{
+		struct err me;
+		err_init(&me);
+		if (metrics_write(o->metrics, o->metrics_path, 1, &me) < 0 &&
+		    !a->metrics_failed) {
+			a->metrics_failed = 1;
+			notice(o, "%s", me.msg);
+		}
+	}
 }
 
 /* the group into the target, in one transaction with its position */
@@ -474,8 +515,6 @@ static int group_apply(struct apply *a, int ended, struct err *e)
 	if (commit_position(a, ended, e) < 0)
 		goto out;
 	a->st->groups++;
-	if (a->g.n)
-		a->st->lag_s = wall_s() - (double)a->g.newest_commit_us / 1e6;
 	group_clear(&a->g);
 	rc = 0;
 	goto out;
@@ -544,9 +583,6 @@ static void tables_free(struct apply *a)
 	free(a->tabs);
 	free(a->vals);
 }
-
-static void notice(const struct load_opts *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 
 static void notice(const struct load_opts *o, const char *fmt, ...)
 {
@@ -623,10 +659,10 @@ int apply_run(const struct uri *u, const struct load_opts *o, struct sink *s,
 			}
 			replay = 0;
 			a.pending = *ev.pos;
+			a.pending_us = ev.time_us;
 			a.has_pending = 1;
 			a.txns_total++;
 			st->transactions++;
-			a.g.newest_commit_us = ev.time_us;
 			if (a.g.changes >= APPLY_MAX_CHANGES ||
 			    (progress_now() - a.g.started) * 1000 >=
 				APPLY_MAX_MS ||
@@ -640,6 +676,7 @@ int apply_run(const struct uri *u, const struct load_opts *o, struct sink *s,
 			if (ev.pos->order <= a.applied || replay)
 				continue;
 			a.pending = *ev.pos;
+			a.pending_us = ev.time_us;
 			a.has_pending = 1;
 			if (a.g.n || progress_now() - a.last_beat >=
 					 APPLY_BEAT_S) {
@@ -649,10 +686,7 @@ int apply_run(const struct uri *u, const struct load_opts *o, struct sink *s,
 			}
 			break;
 		}
-		if (o->progress)
-			progress_update(o->progress, "following",
-					st->transactions,
-					stream_reader_offset(r));
+		report(&a, 0);
 	}
 	if (erc < 0) {
 		/* what came whole is in: the group of whole transactions */
@@ -675,6 +709,7 @@ int apply_run(const struct uri *u, const struct load_opts *o, struct sink *s,
 	st->ended = 1;
 	rc = 0;
 out:
+	report(&a, 1);
 	sink_group_abort(s);
 	group_release(&a.g);
 	tables_free(&a);

@@ -9,6 +9,7 @@
 
 #include "base/json.h"
 #include "db/engine.h"
+#include "db/follow.h"
 
 /*
  * The report is built as JSON first; the text is written from the JSON,
@@ -559,6 +560,66 @@ static int totals(cJSON *root, struct err *e)
 	return 0;
 }
 
+static int add_finding(void *ctx, const char *about, const char *what,
+		       struct err *e)
+{
+	cJSON *arr = ctx, *f = cJSON_CreateObject();
+
+	if (!f || !cJSON_AddItemToArray(arr, f) ||
+	    !cJSON_AddStringToObject(f, "about", about) ||
+	    !cJSON_AddStringToObject(f, "what", what))
+		return err_oom(e);
+	return 0;
+}
+
+/* --follow: what would stop following the tables described, all of it */
+static int follow_report(const struct uri *u, const struct inventory_opts *o,
+			 cJSON *root, struct buf *text, struct err *e)
+{
+	const cJSON *t, *tabs = cJSON_GetObjectItemCaseSensitive(root, "tables");
+	size_t n = 0;
+	char **names = calloc((size_t)cJSON_GetArraySize(tabs) + 1,
+			      sizeof(*names));
+	cJSON *fo, *arr;
+	const cJSON *f;
+	int rc = -1;
+
+	if (!names)
+		return err_oom(e);
+	cJSON_ArrayForEach(t, tabs)
+	{
+		const char *name = str(t, "table");
+		if (name)
+			names[n++] = (char *)name;
+	}
+	if (!(fo = cJSON_AddObjectToObject(root, "follow")) ||
+	    !(arr = cJSON_AddArrayToObject(fo, "findings"))) {
+		err_oom(e);
+		goto out;
+	}
+	if (follow_preflight(u, &o->source, names, n, add_finding, arr, e) <
+	    0)
+		goto out;
+	if (!cJSON_AddBoolToObject(fo, "ready", cJSON_GetArraySize(arr) == 0)) {
+		err_oom(e);
+		goto out;
+	}
+	if (cJSON_GetArraySize(arr) == 0) {
+		rc = buf_adds(text, "follow: ready\n", e);
+		goto out;
+	}
+	if (buf_addf(text, e, "follow: %d things would stop it:\n",
+		     cJSON_GetArraySize(arr)) < 0)
+		goto out;
+	cJSON_ArrayForEach(f, arr) if (buf_addf(text, e, "  %s: %s\n",
+						str(f, "about"),
+						str(f, "what")) < 0) goto out;
+	rc = 0;
+out:
+	free(names);
+	return rc;
+}
+
 int inventory_run(const struct uri *u, const struct inventory_opts *o,
 		  cJSON **report, struct buf *text, struct err *e)
 {
@@ -623,7 +684,8 @@ int inventory_run(const struct uri *u, const struct inventory_opts *o,
 					 tabs, e) < 0)
 				goto out;
 	}
-	if (totals(root, e) < 0 || text_report(text, root, e) < 0)
+	if (totals(root, e) < 0 || text_report(text, root, e) < 0 ||
+	    (o->follow && follow_report(u, o, root, text, e) < 0))
 		goto out;
 	*report = root;
 	root = NULL;

@@ -34,6 +34,7 @@ struct inventory_opts {
 	double rate;	       /* --rate rows per second; 0: none */
 	const char *rate_from; /* --rate-from: a --stats file, or NULL */
 	struct source_opts source;
+	int follow; /* --follow: and what would stop following them */
 };
 
 /*

@@ -66,6 +66,8 @@ struct load_opts {
 	const char *stats_path; /* --stats FILE, or NULL */
 	const char *schema_report_path; /* --schema-report FILE, or NULL */
 	struct metrics *metrics;	/* --metrics-file: per table, or NULL */
+	const char *metrics_path; /* its file, which --follow writes again
+				   * every few seconds */
 	const char *rejects_path;	/* --rejects FILE, or NULL */
 	uint64_t max_rejects;		/* past this many, stop (ERR_REJECTS) */
 	struct progress *progress;

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,24 @@ struct metrics {
 	size_t ntabs, cap;
 	struct timespec start; /* CLOCK_MONOTONIC */
 	int64_t now;	       /* the time of the write; < 0: the clock */
+	/* --follow: metrics_follow's figures */
+	int follow;
+	double lag_s, position_time;
+	uint64_t position, transactions, changes, groups;
 };
+
+void metrics_follow(struct metrics *m, double lag_s, uint64_t position,
+		    double position_time, uint64_t transactions,
+		    uint64_t changes, uint64_t groups)
+{
+	m->follow = 1;
+	m->lag_s = lag_s < 0 ? 0 : lag_s;
+	m->position = position;
+	m->position_time = position_time;
+	m->transactions = transactions;
+	m->changes = changes;
+	m->groups = groups;
+}
 
 /*
  * A copy of s in which every byte that does not start valid UTF-8 is
@@ -512,6 +530,54 @@ static int put_run(struct buf *o, const struct metrics *m, const char *name,
 	return buf_addf(o, e, " %s\n", value);
 }
 
+/* the --follow families: counters of this run, gauges of now */
+static int put_follow(struct buf *o, const struct metrics *m, struct err *e)
+{
+	static const struct {
+		const char *name, *help, *type;
+	} f[] = {
+		{ "ferry_follow_lag_seconds",
+		  "Source commit of the last change applied to its target "
+		  "commit, in seconds.",
+		  "gauge" },
+		{ "ferry_follow_position", "The job's source position (order).",
+		  "gauge" },
+		{ "ferry_follow_position_timestamp_seconds",
+		  "Source time of the job's position (unix time).", "gauge" },
+		{ "ferry_follow_transactions_total",
+		  "Source transactions applied this run.", "counter" },
+		{ "ferry_follow_changes_total",
+		  "Changes of the source transactions applied this run.",
+		  "counter" },
+		{ "ferry_follow_groups_total",
+		  "Target transactions this run committed.", "counter" },
+	};
+	char v[64];
+
+	if (!m->follow)
+		return 0;
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		switch (i) {
+		case 0: snprintf(v, sizeof(v), "%.3f", m->lag_s); break;
+		case 1: snprintf(v, sizeof(v), "%" PRIu64, m->position); break;
+		case 2: snprintf(v, sizeof(v), "%.6f", m->position_time); break;
+		case 3:
+			snprintf(v, sizeof(v), "%" PRIu64, m->transactions);
+			break;
+		case 4: snprintf(v, sizeof(v), "%" PRIu64, m->changes); break;
+		default:
+			snprintf(v, sizeof(v), "%" PRIu64, m->groups);
+			break;
+		}
+		if (buf_addf(o, e, "# HELP %s %s\n# TYPE %s %s\n%s", f[i].name,
+			     f[i].help, f[i].name, f[i].type, f[i].name) < 0 ||
+		    put_labels(o, m, NULL, e) < 0 ||
+		    buf_addf(o, e, " %s\n", v) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * Copy into prev the value of our own ferry_last_success_timestamp_seconds
  * series (same name, same labels) in the file at path: a number in the
@@ -608,7 +674,7 @@ int metrics_write(struct metrics *m, const char *path, int success,
 	if (put_time(&num, dur, e) < 0 ||
 	    put_run(&o, m, "ferry_run_duration_seconds",
 		    "Seconds the last run took.", (char *)num.data, e) < 0 ||
-	    put_tables(&o, m, e) < 0)
+	    put_tables(&o, m, e) < 0 || put_follow(&o, m, e) < 0)
 		goto out;
 	/* readable by node_exporter, whatever user it runs as */
 	rc = outfile_replace("--metrics-file", path, o.data, o.len, 0644, e);

@@ -38,6 +38,18 @@
  *                                   watermark column's own units (ids,
  *                                   not necessarily rows: ids have gaps)
  *
+ * and with ferry-load --follow (metrics_follow), the run being one long
+ * one, written again every few seconds while it lasts:
+ *
+ *   ferry_follow_lag_seconds              source commit (or heartbeat) of
+ *                                         the last change applied, to the
+ *                                         target's commit of it
+ *   ferry_follow_position                 the job's position (its order)
+ *   ferry_follow_position_timestamp_seconds  the source time of it
+ *   ferry_follow_transactions_total       source transactions applied,
+ *   ferry_follow_changes_total            and their changes, this run
+ *   ferry_follow_groups_total             target transactions this run
+ *
  * The job's label is ferry_job, not job: Prometheus attaches its own job
  * (and instance) label to everything it scrapes, and renames a scraped
  * `job` label to `exported_job` unless honor_labels is set.
@@ -97,6 +109,11 @@ int metrics_table(struct metrics *m, const char *table, uint64_t rows,
 int metrics_watermark(struct metrics *m, const char *table,
 		      enum value_type type, const struct value *loaded,
 		      const struct value *newest, struct err *e);
+
+/* ferry-load --follow's figures (above); each call replaces the last. */
+void metrics_follow(struct metrics *m, double lag_s, uint64_t position,
+		    double position_time, uint64_t transactions,
+		    uint64_t changes, uint64_t groups);
 
 /*
  * Write the whole file to `path` atomically: a hidden temporary file in

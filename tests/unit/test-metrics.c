@@ -247,6 +247,27 @@ out:
 	return rc;
 }
 
+/* ferry-load --follow: its counters and lag, written twice in one run */
+static int write_follow(const char *path, struct err *e)
+{
+	struct metrics *m = metrics_new("load", "chat", e);
+	int rc = -1;
+
+	if (!m)
+		return -1;
+	metrics_set_now(m, 1700000000);
+	metrics_follow(m, 0.25, 30000000, 1699999999.5, 10, 20, 3);
+	if (metrics_write(m, path, 1, e) < 0)
+		goto out;
+	metrics_follow(m, 0.125, 30000100, 1699999999.875, 12, 25, 4);
+	if (metrics_write(m, path, 1, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	metrics_free(m);
+	return rc;
+}
+
 static int driver(const char *out)
 {
 	static const struct {
@@ -255,7 +276,8 @@ static int driver(const char *out)
 	} runs[] = { { "basic.prom", write_basic },
 		     { "hostile.prom", write_hostile },
 		     { "failed.prom", write_failed },
-		     { "sparse.prom", write_sparse } };
+		     { "sparse.prom", write_sparse },
+		     { "follow.prom", write_follow } };
 	char path[4200];
 	struct err e;
 	size_t i;
@@ -323,6 +345,36 @@ static void test_basic(void)
 	TAP_CHECK(stat(path, &st) == 0 && (st.st_mode & 07777) == 0644,
 		  "basic: mode 0644");
 	TAP_EQ_INT(count_files(), 1, "basic: no temporary file left");
+	free(t);
+	unlink(path);
+}
+
+static void test_follow(void)
+{
+	char path[4200];
+	struct err e;
+	char *t;
+
+	err_init(&e);
+	path_in(path, sizeof(path), "follow.prom");
+	TAP_EQ_INT(write_follow(path, &e), 0, "follow: written (%s)", e.msg);
+	t = slurp(path);
+	CHECK_LINE(t,
+		   "ferry_follow_lag_seconds{tool=\"load\",ferry_job=\"chat\"} "
+		   "0.125",
+		   "follow: the last lag");
+	CHECK_LINE(t,
+		   "ferry_follow_position{tool=\"load\",ferry_job=\"chat\"} "
+		   "30000100",
+		   "follow: the position");
+	CHECK_LINE(t,
+		   "ferry_follow_changes_total{tool=\"load\",ferry_job="
+		   "\"chat\"} 25",
+		   "follow: changes, a counter of the run");
+	CHECK_LINE(t, "# TYPE ferry_follow_changes_total counter",
+		   "follow: typed counter");
+	TAP_EQ_INT(count_prefix(t, "# TYPE "), count_prefix(t, "# HELP "),
+		   "follow: a TYPE for every HELP");
 	free(t);
 	unlink(path);
 }
@@ -675,6 +727,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	test_basic();
+	test_follow();
 	test_hostile();
 	test_watermarks();
 	test_sums();

@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1015,4 +1016,138 @@ int follow_next(struct follow *f, struct follow_event *ev, int wait_ms,
 		if ((rc = message(f, cd.data, cd.len, ev, e)) != 0)
 			return rc;
 	}
+}
+
+/* --- preflight -------------------------------------------------------- */
+
+static int say(follow_finding_fn fn, void *ctx, const char *about,
+	       struct err *e, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int say(follow_finding_fn fn, void *ctx, const char *about,
+	       struct err *e, const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	return fn(ctx, about, line, e);
+}
+
+int follow_preflight(const struct uri *u, const struct source_opts *o,
+		     char *const *names, size_t n, follow_finding_fn fn,
+		     void *ctx, struct err *e)
+{
+	PGconn *c;
+	PGresult *r = NULL;
+	int rc = -1;
+
+	if (u->engine != URI_PG)
+		return say(fn, ctx, "server", e,
+			   "this source is not followed yet: --follow reads "
+			   "PostgreSQL sources (the binary log reader is "
+			   "still to come)");
+	if (!(c = connect_to(u, o, 0, e)))
+		return -1;
+	if (run(c,
+		"SELECT current_setting('wal_level'), "
+		"current_setting('max_replication_slots')::int - (SELECT "
+		"count(*) FROM pg_catalog.pg_replication_slots), "
+		"current_setting('max_wal_senders')::int - (SELECT count(*) "
+		"FROM pg_catalog.pg_stat_replication), "
+		"(SELECT rolreplication OR rolsuper FROM pg_catalog.pg_roles "
+		"WHERE rolname = current_user), "
+		"has_database_privilege(current_database(), 'CREATE'), "
+		"(SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = "
+		"current_user)",
+		0, NULL, &r, "reading the server's settings", e) < 0)
+		goto out;
+	if (strcmp(PQgetvalue(r, 0, 0), "logical") != 0 &&
+	    say(fn, ctx, "server", e,
+		"wal_level is '%s': set wal_level = logical and restart the "
+		"server",
+		PQgetvalue(r, 0, 0)) < 0)
+		goto out;
+	if (atoi(PQgetvalue(r, 0, 1)) < 1 &&
+	    say(fn, ctx, "server", e,
+		"no replication slot is free: raise max_replication_slots "
+		"(a restart) or drop one") < 0)
+		goto out;
+	if (atoi(PQgetvalue(r, 0, 2)) < 1 &&
+	    say(fn, ctx, "server", e,
+		"no WAL sender is free: raise max_wal_senders (a restart)") <
+		0)
+		goto out;
+	if (strcmp(PQgetvalue(r, 0, 3), "t") != 0 &&
+	    say(fn, ctx, "role", e,
+		"the role may not replicate: ALTER ROLE ... REPLICATION") < 0)
+		goto out;
+	if (strcmp(PQgetvalue(r, 0, 4), "t") != 0 &&
+	    say(fn, ctx, "role", e,
+		"the role may not create a publication here: GRANT CREATE ON "
+		"DATABASE ... TO it") < 0)
+		goto out;
+	{
+		int super = strcmp(PQgetvalue(r, 0, 5), "t") == 0;
+		PQclear(r);
+		r = NULL;
+		for (size_t i = 0; i < n; i++) {
+			char *sc = NULL, *tb = NULL;
+			const char *p[2];
+			int bad;
+			if (pgutil_parse_name(names[i], &sc, &tb, e) < 0)
+				goto out;
+			p[0] = sc;
+			p[1] = tb;
+			bad = run(c,
+				  "SELECT c.relreplident, EXISTS (SELECT FROM "
+				  "pg_catalog.pg_index x WHERE x.indrelid = "
+				  "c.oid AND x.indisprimary), pg_catalog."
+				  "pg_has_role(c.relowner, 'USAGE') FROM "
+				  "pg_catalog.pg_class c JOIN pg_catalog."
+				  "pg_namespace s ON s.oid = c.relnamespace "
+				  "WHERE s.nspname = $1 AND c.relname = $2",
+				  2, p, &r, "reading the catalog", e) < 0;
+			free(sc);
+			free(tb);
+			if (bad)
+				goto out;
+			if (PQntuples(r) != 1) {
+				PQclear(r);
+				r = NULL;
+				continue;
+			}
+			if (strcmp(PQgetvalue(r, 0, 1), "t") != 0 &&
+			    say(fn, ctx, names[i], e,
+				"no primary key: its changes cannot be applied "
+				"(and publishing it would refuse its UPDATEs "
+				"and DELETEs on the source)") < 0)
+				goto out;
+			if (PQgetvalue(r, 0, 0)[0] == 'n' &&
+			    say(fn, ctx, names[i], e,
+				"REPLICA IDENTITY NOTHING: ALTER TABLE ... "
+				"REPLICA IDENTITY DEFAULT") < 0)
+				goto out;
+			if (PQgetvalue(r, 0, 0)[0] == 'i' &&
+			    say(fn, ctx, names[i], e,
+				"REPLICA IDENTITY USING INDEX: ferry follows by "
+				"the primary key (ALTER TABLE ... REPLICA "
+				"IDENTITY DEFAULT)") < 0)
+				goto out;
+			if (!super && strcmp(PQgetvalue(r, 0, 2), "t") != 0 &&
+			    say(fn, ctx, names[i], e,
+				"the role does not own it, which a "
+				"publication needs") < 0)
+				goto out;
+			PQclear(r);
+			r = NULL;
+		}
+	}
+	rc = 0;
+out:
+	PQclear(r);
+	PQfinish(c);
+	return rc;
 }
