@@ -248,6 +248,25 @@ test_expect_success 'a password in a side'"'"'s URI is warned about, and --rows 
 	test_grep "many: A 2000 rows, B 2000 rows: equal" out
 '
 
+test_expect_success 'MariaDB FLOAT is read whole (not its 6 digits) and equals PostgreSQL real; a double next to FLOAT differs' '
+	pg_sql "CREATE TABLE f32 (id int PRIMARY KEY, r real, d double precision)" &&
+	pg_sql "INSERT INTO f32 VALUES (1, 1.1, 1.1), (2, 3.4028235e38, 0.5), (3, -0.5, 2),
+		(4, 1.4e-45, 3), (5, 0.1, 4), (6, -16777217, 5)" &&
+	my_sql "CREATE TABLE f32 (id INT PRIMARY KEY, r FLOAT, d FLOAT)" &&
+	ferry-extract "$PG_URI" -t f32 | ferry-load "$MY_URI" &&
+	ferry-verify "$PG_URI" "$MY_URI" -t f32 >out 2>&1;
+	test_grep "changed: id=1 d: A '"'"'1.1'"'"' B '"'"'1.100000023841858'"'"'" out &&
+	! grep -q " r: " out &&
+	my_sql "SELECT CAST(r AS DOUBLE) FROM f32 WHERE id = 6" | tail -1 >r6 &&
+	echo -16777216 >expect && test_cmp expect r6 &&
+	ferry-extract "$MY_URI" -t f32 | ferry-cat | grep -c "\"r\":-16777216," >n &&
+	echo 1 >expect && test_cmp expect n &&
+	my_sql "UPDATE f32 SET d = 1.100000023841858 WHERE id = 1; ALTER TABLE f32 MODIFY d DOUBLE" &&
+	pg_sql "ALTER TABLE f32 ALTER d TYPE real" &&
+	ferry-verify "$PG_URI" "$MY_URI" -t f32 >out &&
+	test_grep "f32: A 6 rows, B 6 rows: equal" out
+'
+
 test_expect_success 'usage errors' '
 	test_expect_code 2 ferry-verify "$MY_URI" 2>err &&
 	test_grep "give two sides, A and B" err &&

@@ -813,9 +813,16 @@ static int my_open_rows(struct source *s, const struct source_query *q,
 	if (buf_adds(&m->sql, "SELECT ", e) < 0)
 		return -1;
 	for (size_t i = 0; i < t->ncols; i++) {
+		/* a FLOAT's text has 6 digits (-16777216 reads -16777200):
+		 * its float32 widened to a double has them all */
+		const char *st = t->cols[i].source_type;
+		int f32 = t->cols[i].type == VALUE_FLOAT64 && st &&
+			  strncmp(st, "float", 5) == 0 && !t->cols[i].cast;
 		m->dec[i] = mytext_decoder_for(&t->cols[i]);
 		if ((i && buf_adds(&m->sql, ", ", e) < 0) ||
-		    myutil_quote_ident(&m->sql, t->cols[i].name, e) < 0)
+		    (f32 && buf_adds(&m->sql, "CAST(", e) < 0) ||
+		    myutil_quote_ident(&m->sql, t->cols[i].name, e) < 0 ||
+		    (f32 && buf_adds(&m->sql, " AS DOUBLE)", e) < 0))
 			return -1;
 	}
 	if (buf_adds(&m->sql, " FROM ", e) < 0 ||
