@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 out=${1:-bench/results.json}
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 set --
-for part in stream extract load verify transform migrate sync; do
+for part in stream extract load verify transform migrate sync follow; do
 	[ -s "bench/$part.json" ] || {
 		echo "bench-report: bench/$part.json is missing" >&2
 		exit 1
@@ -21,7 +21,7 @@ jq -n "$@" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$commit" \
 	 machine: {cpus: ($cpus | tonumber), mem_kib: ($mem | tonumber)},
 	 stream: $stream[0], extract: $extract[0], load: $load[0],
 	 verify: $verify[0], transform: $transform[0], migrate: $migrate[0],
-	 sync: $sync[0]}' >"$out.tmp"
+	 sync: $sync[0], follow: $follow[0]}' >"$out.tmp"
 mv "$out.tmp" "$out"
 echo "bench: results in $out"
 
@@ -38,7 +38,10 @@ jq -r '
 		if $f.seconds then
 			"  \(if $s == "all" then "whole database" else "messages table" end): ferry \($f.seconds)s, pgloader \(r($s; "pgloader").seconds // "FAILED")s, limit \(r($s; "limit").seconds // "FAILED")s: \($f.times_faster_than_pgloader // 0 | . * 100 | round / 100)x faster than pgloader (aim 3x), \($f.vs_limit // 0 | . * 100 | round / 100)x the limit (aim 1.3x)"
 		else "  \($s): the ferry pipeline FAILED" end),
-	"  largest peak RSS of a ferry process: \(ferry_rss) MiB (aim under 64 MiB)"
+	"  largest peak RSS of a ferry process: \(ferry_rss) MiB (aim under 64 MiB)",
+	"real time, PostgreSQL -> PostgreSQL (--follow, \(.follow.seconds) s per rate):",
+	(["one", "hundred"][] as $k | .follow[$k] as $f |
+		"  \(if $k == "one" then "1-row" else "100-row" end) transactions: \($f.best) messages/s with p99 lag \($f.p99_lag) s (aim 10000/s under 1 s; the writer alone \($f.ceiling)/s), peak RSS extract \($f.extract_rss_mib) MiB, load \($f.load_rss_mib) MiB (aim 32 MiB)")
 ' "$out"
 
 if [ -n "${BASELINE:-}" ]; then

@@ -133,6 +133,39 @@ test_expect_success 'a follow stream: the snapshot, then the changes, as ferry-c
 	ferry-extract "$PG_URI" --follow-drop peek
 '
 
+test_expect_success 'a row of every type: as a change, the value the snapshot reads' '
+	pg_sql "CREATE DOMAIN posint AS integer CHECK (VALUE > 0);
+		CREATE TABLE kinds (id int PRIMARY KEY, i2 smallint, i4 integer, i8 bigint,
+			n numeric(20,5), nn numeric, r real, d double precision, b boolean,
+			t text, v varchar(10), c char(5), by bytea, dt date, tm time,
+			ts timestamp(6), tz timestamptz, u uuid, j json, jb jsonb, k kind,
+			iv interval, ip inet, arr int[], dom posint, tr text)" &&
+	pg_sql "INSERT INTO kinds VALUES
+		(1, -32768, 2147483647, -9223372036854775808, 123456789012345.12345, '"'"'NaN'"'"',
+		 1.1, -0.0, true, '"'"'é 💬 \\ tab	x'"'"', '"'"'short'"'"', '"'"'ab'"'"', '"'"'\\x00ff10'"'"',
+		 '"'"'0044-03-15 BC'"'"', '"'"'24:00:00'"'"', '"'"'infinity'"'"', '"'"'1999-12-31 23:59:59.999999+02'"'"',
+		 '"'"'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'"'"', '"'"'{ \"a\" : [1, 2.50] }'"'"', '"'"'{\"b\": [true, null]}'"'"',
+		 '"'"'image'"'"', '"'"'1 year 2 mons -3 days 04:05:06.5'"'"', '"'"'10.1.2.3'"'"', '"'"'{1,NULL,3}'"'"', 7, NULL),
+		(2, 0, -1, 1, -0.00001, 12.50, 3.4028235e38, 1e308, false, '"'"''"'"', '"'"'x'"'"', '"'"'     '"'"', '"'"'\\x'"'"',
+		 '"'"'-infinity'"'"', '"'"'00:00:00.000001'"'"', '"'"'4713-11-24 00:00:00 BC'"'"', '"'"'-infinity'"'"',
+		 '"'"'00000000-0000-0000-0000-000000000000'"'"', '"'"'null'"'"', '"'"'[]'"'"', '"'"'text'"'"', '"'"'0'"'"', '"'"'::1'"'"', '"'"'{}'"'"', 1, '"'"'x'"'"')" &&
+	ferry-extract "$PG_URI" -t kinds --follow --since-job kinds "$TO" --no-progress >kinds.stream 2>err &
+	EP=$! &&
+	sleep 2 &&
+	pg_sql "INSERT INTO kinds SELECT id + 10, i2, i4, i8, n, nn, r, d, b, t, v, c, by, dt, tm, ts, tz, u, j, jb, k, iv, ip, arr, dom, tr FROM kinds;
+		UPDATE kinds SET t = '"'"'changed'"'"' WHERE id = 12; DELETE FROM kinds WHERE id = 11" &&
+	sleep 2 && kill $EP && wait $EP;
+	ferry-extract "$PG_URI" --follow-drop kinds &&
+	ferry-cat kinds.stream >lines 2>/dev/null;
+	sed -n "s/^{\"table\":\"kinds\",\"row\":{\"id\":\([12]\),/\1 /p" lines >snap &&
+	sed -n "s/^{\"transaction\":1,\"op\":\"insert\",\"table\":\"kinds\",\"row\":{\"id\":1\([12]\),/\1 /p" lines >changes &&
+	test_line_count() { test $(wc -l <"$2") -eq "$1"; } &&
+	test_line_count 2 snap && test_cmp snap changes &&
+	grep -q "\"op\":\"update\",\"table\":\"kinds\",\"row\":{\"id\":12,.*\"t\":\"changed\"" lines &&
+	test_grep "\"op\":\"delete\",\"table\":\"kinds\",\"key\":[11]" lines &&
+	pg_sql "DROP TABLE kinds; DROP DOMAIN posint"
+'
+
 test_expect_success '--inventory --follow lists everything that would stop it, at once' '
 	ferry-extract "$PG_URI" --inventory --follow --all-tables >inv &&
 	test_grep "follow: ready" inv &&

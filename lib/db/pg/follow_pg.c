@@ -1070,12 +1070,12 @@ int follow_preflight(const struct uri *u, const struct source_opts *o,
 		"server",
 		PQgetvalue(r, 0, 0)) < 0)
 		goto out;
-	if (atoi(PQgetvalue(r, 0, 1)) < 1 &&
+	if (strtol(PQgetvalue(r, 0, 1), NULL, 10) < 1 &&
 	    say(fn, ctx, "server", e,
 		"no replication slot is free: raise max_replication_slots "
 		"(a restart) or drop one") < 0)
 		goto out;
-	if (atoi(PQgetvalue(r, 0, 2)) < 1 &&
+	if (strtol(PQgetvalue(r, 0, 2), NULL, 10) < 1 &&
 	    say(fn, ctx, "server", e,
 		"no WAL sender is free: raise max_wal_senders (a restart)") <
 		0)
