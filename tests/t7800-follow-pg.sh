@@ -128,9 +128,30 @@ test_expect_success 'a follow stream: the snapshot, then the changes, as ferry-c
 	test_grep "\"op\":\"insert\",\"table\":\"users\",\"row\":{\"id\":5,\"name\":\"eve\"" lines &&
 	! grep -q members lines &&
 	test_expect_code 2 ferry-load "$TO" <peek.stream 2>err &&
-	test_grep "follows its source" err &&
-	test_expect_code 2 ferry-transform --spec /dev/null <peek.stream >/dev/null 2>err;
+	test_grep "follows its source" err;
 	ferry-extract "$PG_URI" --follow-drop peek
+'
+
+test_expect_success 'ferry-transform reshapes the changes by the spec, keys too' '
+	cat >spec.json <<-\EOF &&
+	{"tables": {"users": {"rename": "people",
+	    "columns": {"id": {"shift": 1000}, "score": {"drop": true}}}}}
+	EOF
+	test_expect_code 7 ferry-transform --spec spec.json <peek.stream >t.stream 2>err &&
+	test_grep "interrupted" err &&
+	test_expect_code 7 ferry-cat t.stream >tl 2>/dev/null;
+	test_grep "{\"table\":\"people\",\"row\":{\"id\":1002,\"name\":\"bob\",\"seen\":0,\"created\"" tl &&
+	test_grep "\"op\":\"update\",\"table\":\"people\",\"row\":{\"id\":1002,\"name\":\"bob\",\"seen\":5,\"created\"" tl &&
+	test_grep "\"op\":\"insert\",\"table\":\"people\",\"row\":{\"id\":1005,\"name\":\"eve\"" tl &&
+	! grep -q score tl &&
+	ferry-cat -f summary t.stream 2>/dev/null | grep "^follow:" >sum;
+	test_grep "follow: 1 tables from" sum &&
+	test_grep "1 transactions, 2 changes" sum &&
+	echo "{\"tables\": {\"users\": {\"where\": \"seen < 3\"}}}" >where.json &&
+	test_expect_code 7 ferry-transform --spec where.json <peek.stream >w.stream 2>/dev/null;
+	test_expect_code 7 ferry-cat w.stream >wl 2>/dev/null;
+	test_grep "{\"transaction\":1,\"op\":\"delete\",\"table\":\"users\",\"key\":[2]}" wl &&
+	test_grep "\"op\":\"insert\",\"table\":\"users\",\"row\":{\"id\":5," wl
 '
 
 test_expect_success 'a row of every type: as a change, the value the snapshot reads' '

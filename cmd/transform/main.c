@@ -59,7 +59,8 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH, 0 };
+	/* the version is the input's: a follow stream stays one */
+	struct stream_writer_opts wo = { 1, STREAM_DEFAULT_BATCH, -1 };
 	const char *out_path = NULL, *in_path = NULL, *spec_path = NULL;
 	struct outfile output;
 	const char *in_name = "stdin", *open_name, *rejects_path = NULL;

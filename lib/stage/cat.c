@@ -378,21 +378,26 @@ static int cat_follow(struct stream_reader *r, const struct cat_opts *o,
 		if (b->len >= CAT_FLUSH_AT && out_write(out, b, e) < 0)
 			return -1;
 	}
+	if (o->format == CAT_SUMMARY) {
+		struct err ignored;
+		if (buf_addf(b, rc < 0 ? &ignored : e,
+			     "follow: %zu tables from %s (%s); %" PRIu64
+			     " transactions, %" PRIu64 " changes, %" PRIu64
+			     " heartbeats, up to %s%s\n",
+			     f->ntables, f->start.text, f->engine, txns,
+			     changes, beats, last,
+			     rc < 0 && e->class == ERR_PIPE ? " (interrupted)"
+							    : "") < 0 &&
+		    rc == 0)
+			return -1;
+	}
 	if (rc < 0) {
 		/* what came whole is shown, then why it stopped */
 		struct err ignored;
-		if (o->format != CAT_SUMMARY && o->format != CAT_CHECK)
+		if (o->format != CAT_CHECK)
 			out_write(out, b, &ignored);
 		return -1;
 	}
-	if (o->format == CAT_SUMMARY &&
-	    buf_addf(b, e,
-		     "follow: %zu tables from %s (%s); %" PRIu64
-		     " transactions, %" PRIu64 " changes, %" PRIu64
-		     " heartbeats, up to %s\n",
-		     f->ntables, f->start.text, f->engine, txns, changes, beats,
-		     last) < 0)
-		return -1;
 	if (o->format == CAT_CHECK && !o->quiet &&
 	    buf_addf(b, e,
 		     "%s: follow ok, %" PRIu64 " transactions, %" PRIu64

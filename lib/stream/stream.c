@@ -136,6 +136,7 @@ struct stream_writer {
 	uint64_t bytes; /* written so far */
 	/* 2.0 */
 	int major;
+	int header_pending; /* the stream header is still to be written */
 	const struct stream_follow *follow; /* after the follow frame */
 	struct buf chg;			    /* changes not yet in a frame */
 	uint32_t chg_count;
@@ -157,6 +158,35 @@ static int w_write(struct stream_writer *w, const void *p, size_t n,
 	return 0;
 }
 
+/* The stream header, once: at the writer's start, or (follow -1) before
+ * its first frame, once the version is known. */
+static int w_header(struct stream_writer *w, struct err *e)
+{
+	unsigned char h[STREAM_HEADER_SIZE];
+
+	if (!w->header_pending)
+		return 0;
+	memcpy(h, stream_magic, sizeof(stream_magic));
+	h[10] = (unsigned char)w->major;
+	h[11] = w->major == STREAM_FOLLOW_MAJOR ? STREAM_FOLLOW_MINOR
+						: STREAM_VERSION_MINOR;
+	memset(h + 12, 0, 4);
+	if (w_write(w, h, sizeof(h), e) < 0)
+		return -1;
+	w->header_pending = 0;
+	return 0;
+}
+
+int stream_writer_set_follow(struct stream_writer *w, struct err *e)
+{
+	if (!w->header_pending)
+		return err_set(e, ERR_SYSTEM,
+			       "internal error: the stream's version is "
+			       "written already");
+	w->major = STREAM_FOLLOW_MAJOR;
+	return 0;
+}
+
 /* Write one frame: the payload raw[0..rawlen), compressed when asked and
  * when that makes it smaller. */
 static int w_frame(struct stream_writer *w, unsigned kind, const void *raw,
@@ -166,6 +196,9 @@ static int w_frame(struct stream_writer *w, unsigned kind, const void *raw,
 	const void *stored = raw;
 	size_t storedlen = rawlen;
 	unsigned flags = 0;
+
+	if (w_header(w, e) < 0)
+		return -1;
 
 	if (rawlen > STREAM_MAX_FRAME)
 		return err_set(e, ERR_STREAM,
@@ -247,12 +280,10 @@ struct stream_writer *stream_writer_new(FILE *out,
 		goto fail;
 	}
 	buf_init(&w->chg, STREAM_MAX_FRAME);
-	w->major = opts->follow ? STREAM_FOLLOW_MAJOR : STREAM_VERSION_MAJOR;
-	memcpy(h, stream_magic, sizeof(stream_magic));
-	h[10] = (unsigned char)w->major;
-	h[11] = opts->follow ? STREAM_FOLLOW_MINOR : STREAM_VERSION_MINOR;
-	memset(h + 12, 0, 4);
-	if (w_write(w, h, sizeof(h), e) < 0)
+	w->major = opts->follow > 0 ? STREAM_FOLLOW_MAJOR : STREAM_VERSION_MAJOR;
+	w->header_pending = 1;
+	(void)h;
+	if (opts->follow >= 0 && w_header(w, e) < 0)
 		goto fail;
 	return w;
 fail:

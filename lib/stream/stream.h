@@ -123,7 +123,9 @@ struct stream_totals {
 struct stream_writer_opts {
 	int level; /* zstd level 1..19; 0 stores batches uncompressed */
 	size_t batch_bytes; /* raw bytes per batch, STREAM_MIN/MAX_BATCH */
-	int follow;	    /* a stream of version 2.0, which may follow */
+	int follow;	    /* 1: a stream of version 2.0, which may follow;
+			     * -1: the header waits for the first frame, and
+			     * stream_writer_set_follow may make it 2.0 */
 };
 
 /* --- following a source's changes (version 2.0) --------------------------
@@ -229,6 +231,10 @@ int stream_writer_add_objects(struct stream_writer *w,
 int stream_writer_add_preview(struct stream_writer *w,
 			      const struct schema_table *const *tables,
 			      size_t n, struct err *e);
+
+/* With opts.follow -1, before the first frame: the stream is version 2.0
+ * (ferry-transform, once it has read its input's version). */
+int stream_writer_set_follow(struct stream_writer *w, struct err *e);
 
 /* Follow streams (opts.follow): after the last table, the follow
  * frame; the tables must live until the writer is freed. */

@@ -1048,6 +1048,245 @@ out:
 	return rc;
 }
 
+/* --- a follow stream's changes -------------------------------------------- */
+
+/* One followed table: its plan for rows and a second for keys (so that an
+ * update's old key and its row are reshaped side by side), its index in
+ * the output's follow frame, or none when the spec skips it. */
+struct fw_table {
+	struct spec_plan *row, *key;
+	size_t out; /* SIZE_MAX: skipped */
+	struct value *in_row; /* a row of the input table, for keys */
+	struct value *okey, *oold, *orow;
+	unsigned char *unch;
+};
+
+/* the output key of p from the input key values key[0..npk) */
+static int fw_key(struct fw_table *f, const struct value *key,
+		  struct value *out, struct err *e)
+{
+	struct spec_plan *p = f->key;
+	const struct schema_table *in = p->in, *o = p->out;
+
+	for (size_t c = 0; c < in->ncols; c++)
+		f->in_row[c].null = true;
+	for (size_t k = 0; k < in->npk; k++)
+		f->in_row[in->pk[k]] = key[k];
+	for (size_t k = 0; k < o->npk; k++) {
+		size_t j = o->pk[k];
+		out[k] = f->in_row[p->from[j]];
+		if (p->ops[j] && spec_apply(p->ops[j], in, f->in_row,
+					    p->from[j], &out[k], &p->bufs[j], 0,
+					    e) != 0)
+			return err_prefix(e, "table %s, a changed key",
+					  in->name);
+	}
+	return 0;
+}
+
+/* the plans of the followed tables, and the output's follow frame */
+static int fw_setup(struct spec *s, const struct stream_follow *f,
+		    struct fw_table *ft, struct schema_table **outs,
+		    size_t *nout, struct err *e)
+{
+	*nout = 0;
+	for (size_t i = 0; i < f->ntables; i++) {
+		const struct schema_table *t = f->tables[i];
+		const struct schema_table *o;
+		ft[i].out = SIZE_MAX;
+		if (spec_plan_new(s, t, &ft[i].row, e) < 0)
+			return -1;
+		if (!ft[i].row)
+			continue;
+		if (spec_plan_new(s, t, &ft[i].key, e) < 0)
+			return -1;
+		o = ft[i].row->out;
+		if (!o->npk)
+			return err_set(e, ERR_SPEC,
+				       "table %s: the spec leaves it no primary "
+				       "key, by which its changes are applied",
+				       t->name);
+		for (size_t k = 0; k < o->npk; k++) {
+			size_t j = o->pk[k];
+			int from = j < ft[i].row->nmask
+				       ? (int)ft[i].row->from[j]
+				       : -1;
+			int inkey = 0;
+			for (size_t q = 0; from >= 0 && q < t->npk; q++)
+				inkey |= t->pk[q] == (size_t)from;
+			if (!inkey)
+				return err_set(
+				    e, ERR_SPEC,
+				    "table %s: key column %s of the output "
+				    "does not come from the input's key, which "
+				    "is all a deletion carries",
+				    t->name, o->cols[j].name);
+		}
+		if (!(ft[i].in_row = calloc(t->ncols + 1, sizeof(struct value))) ||
+		    !(ft[i].okey = calloc(o->npk + 1, sizeof(struct value))) ||
+		    !(ft[i].oold = calloc(o->npk + 1, sizeof(struct value))) ||
+		    !(ft[i].unch = calloc(o->ncols / 8 + 1, 1)))
+			return err_oom(e);
+		ft[i].out = *nout;
+		/* the writer keeps it as it is (stream_follow's type) */
+		outs[(*nout)++] = (struct schema_table *)o;
+	}
+	return 0;
+}
+
+/* the output's change for input change c of table f (0: none) */
+static int fw_change(struct fw_table *f, const struct stream_change *c,
+		     struct stream_writer *w, uint64_t *n, struct err *e)
+{
+	struct spec_plan *p = f->row;
+	const struct schema_table *in = p->in, *o = p->out;
+	struct stream_change oc;
+	const struct value *orow;
+	int rc, any = 0;
+
+	memset(&oc, 0, sizeof(oc));
+	oc.table = f->out;
+	if (c->op == STREAM_CHANGE_DELETE) {
+		if (fw_key(f, c->key, f->okey, e) < 0)
+			return -1;
+		oc.op = STREAM_CHANGE_DELETE;
+		oc.key = f->okey;
+		(*n)++;
+		return stream_writer_change(w, &oc, e);
+	}
+	if (c->unchanged && (p->nadds || p->where))
+		return err_set(e, ERR_SPEC,
+			       "table %s: an update that leaves values unsent "
+			       "(TOAST), and a spec that computes columns or "
+			       "filters rows, which would need them",
+			       in->name);
+	if (c->old_key && fw_key(f, c->old_key, f->oold, e) < 0)
+		return -1;
+	rc = spec_plan_row(p, c->row, 0, &orow, e);
+	if (rc < 0)
+		return -1;
+	if (rc == 2) {
+		e->class = ERR_SPEC;
+		return err_prefix(e, "a change the spec rejects");
+	}
+	if (rc == 0) {
+		/* filtered out: an insert is none, an update is the row
+		 * leaving what the target holds */
+		if (c->op == STREAM_CHANGE_INSERT)
+			return 0;
+		for (int k = 0; k < 2; k++) {
+			const struct value *key = k ? c->old_key : NULL;
+			struct value ik[64];
+			if (k && !key)
+				continue;
+			if (!k) {
+				if (in->npk > 64)
+					return err_set(e, ERR_SPEC,
+						       "table %s: a key of "
+						       "%zu columns",
+						       in->name, in->npk);
+				for (size_t q = 0; q < in->npk; q++)
+					ik[q] = c->row[in->pk[q]];
+				key = ik;
+			}
+			if (fw_key(f, key, f->okey, e) < 0)
+				return -1;
+			memset(&oc, 0, sizeof(oc));
+			oc.table = f->out;
+			oc.op = STREAM_CHANGE_DELETE;
+			oc.key = f->okey;
+			(*n)++;
+			if (stream_writer_change(w, &oc, e) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	oc.op = c->op;
+	oc.row = orow;
+	oc.old_key = c->old_key ? f->oold : NULL;
+	if (c->unchanged) {
+		memset(f->unch, 0, o->ncols / 8 + 1);
+		for (size_t j = 0; j < p->nmask; j++)
+			if (c->unchanged[p->from[j] / 8] >> (p->from[j] % 8) &
+			    1) {
+				f->unch[j / 8] |= (unsigned char)(1u << (j % 8));
+				any = 1;
+			}
+		oc.unchanged = any ? f->unch : NULL;
+	}
+	(*n)++;
+	return stream_writer_change(w, &oc, e);
+}
+
+/* After the tables: the follow frame as the spec makes its tables, then
+ * each change reshaped by its table's rules, keys too. */
+static int transform_follow(struct spec *s, struct stream_reader *r,
+			    struct stream_writer *w, struct transform_stats *st,
+			    struct err *e)
+{
+	const struct stream_follow *f = stream_reader_follow(r);
+	struct fw_table *ft = calloc(f->ntables + 1, sizeof(*ft));
+	struct schema_table **outs = calloc(f->ntables + 1, sizeof(*outs));
+	struct stream_follow of = *f;
+	struct stream_event ev;
+	size_t nout = 0;
+	int rc = -1, erc;
+
+	if (!ft || !outs) {
+		err_oom(e);
+		goto out;
+	}
+	if (fw_setup(s, f, ft, outs, &nout, e) < 0)
+		goto out;
+	if (!nout) {
+		err_set(e, ERR_SPEC,
+			"the spec skips every table the stream follows");
+		goto out;
+	}
+	of.tables = outs;
+	of.ntables = nout;
+	if (stream_writer_begin_follow(w, &of, e) < 0 ||
+	    stream_writer_flush(w, e) < 0)
+		goto out;
+	while ((erc = stream_reader_next_event(r, &ev, e)) == 1) {
+		switch (ev.kind) {
+		case STREAM_EVENT_CHANGE:
+			if (ft[ev.change.table].out == SIZE_MAX)
+				continue;
+			if (fw_change(&ft[ev.change.table], &ev.change, w,
+				      &st->rows, e) < 0)
+				goto out;
+			break;
+		case STREAM_EVENT_COMMIT:
+			if (stream_writer_commit(w, ev.pos, ev.time_us, e) < 0 ||
+			    stream_writer_flush(w, e) < 0)
+				goto out;
+			break;
+		case STREAM_EVENT_HEARTBEAT:
+			if (stream_writer_heartbeat(w, ev.pos, ev.time_us, e) <
+				0 ||
+			    stream_writer_flush(w, e) < 0)
+				goto out;
+			break;
+		}
+	}
+	if (erc < 0)
+		goto out;
+	rc = 0;
+out:
+	for (size_t i = 0; ft && i < f->ntables; i++) {
+		spec_plan_free(ft[i].row);
+		spec_plan_free(ft[i].key);
+		free(ft[i].in_row);
+		free(ft[i].okey);
+		free(ft[i].oold);
+		free(ft[i].unch);
+	}
+	free(ft);
+	free(outs);
+	return rc;
+}
+
 int transform_run(struct spec *s, FILE *in, const char *in_name,
 		  struct stream_writer *w, struct rejects *rj,
 		  struct transform_stats *st, struct err *e)
@@ -1067,6 +1306,11 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 		uint64_t rown = 0;
 		int rrc;
 
+		/* a follow stream in, a follow stream out */
+		if (!st->tables_in &&
+		    stream_reader_version(r) == STREAM_FOLLOW_MAJOR &&
+		    stream_writer_set_follow(w, e) < 0)
+			goto out;
 		st->tables_in++;
 		if (!preview_done++ && pass_preview(s, r, w, e) < 0)
 			goto out;
@@ -1119,11 +1363,12 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 		err_prefix(e, "%s", in_name);
 		goto out;
 	}
-	if (stream_reader_follow(r)) {
-		err_set(e, ERR_USAGE,
-			"%s follows its source's changes (stream version 2): "
-			"ferry-transform does not apply a spec to changes yet",
-			in_name);
+	if (stream_reader_follow(r) &&
+	    ((!st->tables_in && stream_writer_set_follow(w, e) < 0) ||
+	     pass_objects(r, w, &objects_done, e) < 0 ||
+	     transform_follow(s, r, w, st, e) < 0)) {
+		if (e->class == ERR_STREAM || e->class == ERR_PIPE)
+			err_prefix(e, "%s", in_name);
 		goto out;
 	}
 	/* a table the spec names but the stream lacks is likely a typo,
