@@ -423,9 +423,6 @@ static int delete_keys(struct apply *a, size_t ti, struct err *e)
 	return 0;
 }
 
-static void notice(const struct load_opts *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* the job's position, in the same transaction as what led to it */
 static int commit_position(struct apply *a, int ended, struct err *e)
 {
@@ -476,7 +473,7 @@ static void report(struct apply *a, int now)
 		if (metrics_write(o->metrics, o->metrics_path, 1, &me) < 0 &&
 		    !a->metrics_failed) {
 			a->metrics_failed = 1;
-			notice(o, "%s", me.msg);
+			load_notice(o, "%s", me.msg);
 		}
 	}
 }
@@ -584,18 +581,6 @@ static void tables_free(struct apply *a)
 	free(a->vals);
 }
 
-static void notice(const struct load_opts *o, const char *fmt, ...)
-{
-	char line[ERR_MSG_MAX];
-	va_list ap;
-
-	if (!o->notice)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	o->notice(line);
-}
 
 int apply_run(const struct uri *u, const struct load_opts *o, struct sink *s,
 	      struct stream_reader *r, FILE *in, struct apply_stats *st,
@@ -629,9 +614,9 @@ int apply_run(const struct uri *u, const struct load_opts *o, struct sink *s,
 		a.has_pending = 1;
 		if (group_apply(&a, 0, e) < 0)
 			goto out;
-		notice(o, "following from %s", f->start.text);
+		load_notice(o, "following from %s", f->start.text);
 	} else if (a.applied > f->start.order) {
-		notice(o,
+		load_notice(o,
 		       "job %s: changes up to %s are in already; those before "
 		       "are skipped",
 		       o->sink.job, a.applied_text);

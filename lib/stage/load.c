@@ -375,9 +375,7 @@ static int drain_table(struct stream_reader *r, uint64_t *n, struct err *e)
 	return rrc;
 }
 
-static void notice(const struct load_opts *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void notice(const struct load_opts *o, const char *fmt, ...)
+void load_notice(const struct load_opts *o, const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;
@@ -412,10 +410,10 @@ static int note_renamed(const struct load_opts *o, const struct sink *s,
 		    !cJSON_AddStringToObject(j, "target", r->to))
 			return err_oom(e);
 		if (strcmp(r->kind, "table") == 0)
-			notice(o, "table '%s' is '%s' on PostgreSQL", r->from,
+			load_notice(o, "table '%s' is '%s' on PostgreSQL", r->from,
 			       r->to);
 		else
-			notice(o, "table %s: %s '%s' is '%s' on PostgreSQL",
+			load_notice(o, "table %s: %s '%s' is '%s' on PostgreSQL",
 			       name, r->kind, r->from, r->to);
 	}
 	return 0;
@@ -428,7 +426,7 @@ static int add_notes(const struct load_opts *o, const char *name,
 {
 	for (size_t i = 0; i < cn->n; i++) {
 		cJSON *j;
-		notice(o, "table %s: %s", name, cn->msg[i]);
+		load_notice(o, "table %s: %s", name, cn->msg[i]);
 		if (!*arr && !(*arr = cJSON_CreateArray()))
 			return err_oom(e);
 		if (!(j = cJSON_CreateString(cn->msg[i])) ||
@@ -463,7 +461,7 @@ static int job_plan(struct sink *s, const struct load_opts *o,
 	if (parse_checkpoint(j, name, o->sink.job, e) < 0)
 		return -1;
 	if (j->ck.found && j->ck.done && t->watermark < 0) {
-		notice(o, "table %s: job %s loaded it whole (%s); skipped",
+		load_notice(o, "table %s: job %s loaded it whole (%s); skipped",
 		       name, o->sink.job,
 		       j->ck.updated_at ? j->ck.updated_at : "");
 		return 0;
@@ -476,7 +474,7 @@ static int job_plan(struct sink *s, const struct load_opts *o,
 	if (!t->npk && o->sink.commit_every) {
 		/* no key, no place to resume from: all or nothing */
 		s->opts.commit_every = 0;
-		notice(o,
+		load_notice(o,
 		       "table %s has no primary key: loaded in one "
 		       "transaction (--commit-every needs a key to resume)",
 		       name);
@@ -485,7 +483,7 @@ static int job_plan(struct sink *s, const struct load_opts *o,
 				 t->watermark >= 0);
 	s->keys_pending = j->ck.keys_pending;
 	if (j->rs.has_ck && t->watermark < 0)
-		notice(o,
+		load_notice(o,
 		       "table %s: resuming job %s after %" PRIu64
 		       " rows committed (%s)",
 		       name, o->sink.job, j->ck.rows,
@@ -699,7 +697,7 @@ static int empty_run(const struct uri *u, const struct load_opts *o,
 			    o->keep_case, pv, n, &names, e) < 0 ||
 	    sink_empty_tables(s, names, n, e) < 0)
 		goto out;
-	notice(o,
+	load_notice(o,
 	       "--mode truncate: the run's %zu tables emptied together before "
 	       "the first row",
 	       n);

@@ -94,5 +94,9 @@ struct load_opts {
  */
 int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e);
 
+/* One line for the user through o->notice (printf-style), if set. */
+void load_notice(const struct load_opts *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 
 #endif

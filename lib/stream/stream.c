@@ -1011,14 +1011,7 @@ int stream_writer_finish(struct stream_writer *w, struct err *e)
 		    w->major == STREAM_FOLLOW_MAJOR ? 56 : 40, 0, 0, e) < 0)
 		return -1;
 	w->finished = true;
-	if (fflush(w->out) != 0) {
-		if (errno == EPIPE)
-			return err_set(e, ERR_PIPE,
-				       "the next stage of the pipe is gone");
-		return err_set(e, ERR_SYSTEM, "write error: %s",
-			       strerror(errno));
-	}
-	return 0;
+	return stream_writer_flush(w, e);
 }
 
 /* ====================================================================== */

@@ -565,7 +565,7 @@ static int is_word(const char *s, size_t len, const char *w)
 
 /* -?digits(.digits)?([eE][+-]?digits)? and nothing else (no NUL, no hex,
  * no inf or nan spellings: those are NaN, Infinity and -Infinity) */
-static int number_syntax_ok(const char *s, size_t len, int allow_frac)
+int value_number_syntax_ok(const char *s, size_t len, int allow_frac)
 {
 	size_t i = 0, d;
 
@@ -689,7 +689,7 @@ int value_parse(enum value_type t, const char *s, size_t len,
 		return 0;
 	case VALUE_INT64:
 	case VALUE_UINT64:
-		if (len >= sizeof(num) || !number_syntax_ok(s, len, 0))
+		if (len >= sizeof(num) || !value_number_syntax_ok(s, len, 0))
 			goto bad;
 		{
 			/* by hand: strtoll's locale and base handling cost
@@ -728,7 +728,7 @@ int value_parse(enum value_type t, const char *s, size_t len,
 			v->v.f = -INFINITY;
 			return 0;
 		}
-		if (len >= sizeof(num) || !number_syntax_ok(s, len, 1))
+		if (len >= sizeof(num) || !value_number_syntax_ok(s, len, 1))
 			goto bad;
 		memcpy(num, s, len);
 		num[len] = '\0';

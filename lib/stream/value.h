@@ -162,6 +162,11 @@ enum value_style {
 int value_format(struct buf *out, enum value_type t, const struct value *v,
 		 enum value_style style, struct err *e);
 
+/* 1 when s[0..len) is -?digits, and with allow_frac also
+ * (.digits)?([eE][+-]?digits)?, and nothing else (no NUL, hex, inf or nan
+ * spellings); else 0. */
+int value_number_syntax_ok(const char *s, size_t len, int allow_frac);
+
 /*
  * Parse the text form of a value of type t from s[0..len) (the forms above;
  * also 't'/'f'/'1'/'0' for bool, a space instead of 'T' in timestamps, and

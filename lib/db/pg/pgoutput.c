@@ -488,34 +488,6 @@ static int out_of_range(struct err *e, const char *what, const char *s,
 		       err_quote(q, sizeof(q), s, len, 40));
 }
 
-/* -?digits(.digits)?([eE][+-]?digits)?: what float4out writes, but for
- * its NaN and infinities */
-static int float_syntax_ok(const char *s, size_t len)
-{
-	size_t i = 0, d;
-
-	if (i < len && s[i] == '-')
-		i++;
-	for (d = i; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-		;
-	if (i == d)
-		return 0;
-	if (i < len && s[i] == '.') {
-		for (d = ++i; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-			;
-		if (i == d)
-			return 0;
-	}
-	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-		if (++i < len && (s[i] == '+' || s[i] == '-'))
-			i++;
-		for (d = i; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-			;
-		if (i == d)
-			return 0;
-	}
-	return i == len;
-}
 
 /*
  * A real: read as the float it is and widened, as binary COPY's float4
@@ -536,7 +508,7 @@ static int real_value(const char *s, size_t len, struct value *v, struct err *e)
 		v->v.f = s[0] == '-' ? -(double)INFINITY : (double)INFINITY;
 		return 0;
 	}
-	if (len >= sizeof(num) || !float_syntax_ok(s, len))
+	if (len >= sizeof(num) || !value_number_syntax_ok(s, len, 1))
 		return bad_value(e, "real", s, len);
 	memcpy(num, s, len);
 	num[len] = '\0';
