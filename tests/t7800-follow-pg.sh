@@ -289,6 +289,22 @@ test_expect_success 'an update that leaves a TOASTed value unsent keeps it on th
 	verify_equal "$TO"
 '
 
+test_expect_success '--until POSITION ends at a point of the source'"'"'s history' '
+	pg_sql "INSERT INTO rooms VALUES (10, '"'"'before'"'"')" &&
+	pos=$(pg_sql "SELECT pg_current_wal_insert_lsn()") &&
+	pg_sql "INSERT INTO rooms VALUES (11, '"'"'after'"'"')" &&
+	ferry-extract "$PG_URI" --all-tables --follow --until "$pos" --since-job chat "$TO" --no-progress 2>>ex.err |
+		ferry-load "$TO" --job chat --follow --triggers fire --no-progress 2>>ld.err &&
+	to_sql "SELECT string_agg(title, '"'"','"'"' ORDER BY id) FROM rooms WHERE id >= 10" >got &&
+	echo before >expect && test_cmp expect got &&
+	until_now "$TO" &&
+	to_sql "SELECT string_agg(title, '"'"','"'"' ORDER BY id) FROM rooms WHERE id >= 10" >got &&
+	echo before,after >expect && test_cmp expect got &&
+	pg_sql "DELETE FROM rooms WHERE id >= 10" &&
+	test_expect_code 2 ferry-extract "$PG_URI" --all-tables --follow --until nowish --since-job chat "$TO" >/dev/null 2>err &&
+	test_grep "is not now or a position" err
+'
+
 test_expect_success 'a schema change stops following with exit 9, naming the table; --resnapshot goes on' '
 	start_follow "$TO" &&
 	sleep 0.5 &&

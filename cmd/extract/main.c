@@ -25,7 +25,7 @@ static const char usage_text[] =
     "usage: ferry-extract [OPTIONS] SOURCE -t TABLE...\n"
     "       ferry-extract [OPTIONS] SOURCE --all-tables [--exclude PATTERN]...\n"
     "       ferry-extract --inventory [OPTIONS] SOURCE -t TABLE...\n"
-    "       ferry-extract --follow [--until now] [--resnapshot] [OPTIONS] SOURCE --all-tables | -t TABLE... --since-job NAME TARGET\n"
+    "       ferry-extract --follow [--until now|POSITION] [--resnapshot] [OPTIONS] SOURCE --all-tables | -t TABLE... --since-job NAME TARGET\n"
     "       ferry-extract SOURCE --follow-drop NAME\n"
     "\n"
     "Read tables out of a database in one consistent snapshot and write them\n"
@@ -58,7 +58,8 @@ static const char usage_text[] =
     "                            committed change (PostgreSQL, logical\n"
     "                            decoding); a rerun goes on from the job's\n"
     "                            checkpoint in TARGET\n"
-    "      --until now           --follow: end at the source's position now\n"
+    "      --until now|POSITION  --follow: end at the source's position now,\n"
+    "                            or at POSITION (PostgreSQL: an LSN)\n"
     "      --resnapshot          --follow: a new snapshot even when the job\n"
     "                            has a position (after exit 9 or 10)\n"
     "                            (with --inventory: what would stop it)\n"
@@ -382,12 +383,7 @@ static int parse_options(int argc, char **argv, struct args *a)
 			break;
 		case OPT_DEFAULTS: o->source.defaults_file = optarg; break;
 		case OPT_FOLLOW: o->follow = 1; break;
-		case OPT_UNTIL:
-			if (strcmp(optarg, "now") != 0)
-				cli_usage_error("--until: '%s' is not 'now'",
-						optarg);
-			o->until_now = 1;
-			break;
+		case OPT_UNTIL: o->until = optarg; break;
 		case OPT_FOLLOW_DROP: o->follow_drop = optarg; break;
 		case OPT_RESNAPSHOT: o->resnapshot = 1; break;
 		case CLI_OPT_CONNECT_TIMEOUT:
@@ -435,7 +431,7 @@ static void check_options(const struct args *a)
 					"it goes alone with SOURCE");
 		return;
 	}
-	if ((o->until_now || o->resnapshot) && !o->follow)
+	if ((o->until || o->resnapshot) && !o->follow)
 		cli_usage_error("--until and --resnapshot go with --follow");
 	if (o->follow && !a->inventory &&
 	    (!o->since_job || o->nincrementals || o->nsinces || o->part_n ||

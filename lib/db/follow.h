@@ -95,6 +95,11 @@ int follow_confirm(struct follow *f, uint64_t order, struct err *e);
  * is on its way. */
 int follow_now(struct follow *f, struct stream_position *pos, struct err *e);
 
+/* A position as the source writes it (PostgreSQL: an LSN, 16/B374D848),
+ * for --until: 0, or -1 with ERR_USAGE. */
+int follow_position(struct follow *f, const char *text,
+		    struct stream_position *pos, struct err *e);
+
 /* Drop the job's slot and publication (ferry-extract --follow-drop). */
 int follow_drop(struct follow *f, struct err *e);
 

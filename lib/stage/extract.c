@@ -942,8 +942,11 @@ static int extract_follow(const struct uri *u, const struct extract_opts *o,
 	if (stream_writer_begin_follow(w, &sf, e) < 0 ||
 	    stream_writer_flush(w, e) < 0 || follow_start(f, &start, e) < 0 ||
 	    (resume && follow_confirm(f, start.order, e) < 0) ||
-	    (o->until_now && follow_now(f, &until, e) < 0) ||
-	    follow_loop(f, o, o->until_now ? &until : NULL, w, e) < 0 ||
+	    (o->until && strcmp(o->until, "now") == 0 &&
+	     follow_now(f, &until, e) < 0) ||
+	    (o->until && strcmp(o->until, "now") != 0 &&
+	     follow_position(f, o->until, &until, e) < 0) ||
+	    follow_loop(f, o, o->until ? &until : NULL, w, e) < 0 ||
 	    stream_writer_finish(w, e) < 0)
 		goto out;
 	rc = 0;

@@ -47,8 +47,7 @@ struct extract_opts {
 	 * stream of version 2; the job (since_job) names the slot, and
 	 * its checkpoint in since_target says where to go on from */
 	int follow;
-	int until_now;	  /* --until now: end at the source's position at
-			   * the start of following */
+	const char *until; /* --until now|POSITION, or NULL */
 	const char *follow_drop; /* --follow-drop NAME: drop the job's slot
 				  * and publication, extract nothing */
 	int resnapshot; /* --resnapshot: a new snapshot (and slot) even

@@ -632,6 +632,20 @@ static int ask_heartbeat(struct follow *f, struct err *e)
 		   0, NULL, NULL, "asking for a heartbeat", e);
 }
 
+int follow_position(struct follow *f, const char *text,
+		    struct stream_position *pos, struct err *e)
+{
+	(void)f;
+	if (strlen(text) > 40 || lsn_parse(text, &pos->order) < 0)
+		return err_set(e, ERR_USAGE,
+			       "--until: '%.40s' is not now or a position of "
+			       "this source (an LSN such as 0/16B3748)",
+			       text);
+	lsn_text(pos->order, pos->text, sizeof(pos->text));
+	/* a heartbeat past it is asked for when the source is idle */
+	return 0;
+}
+
 int follow_now(struct follow *f, struct stream_position *pos, struct err *e)
 {
 	PGresult *r;
