@@ -231,10 +231,10 @@ test_expect_success 'the target counts every application: a trigger on it' '
 		CREATE TRIGGER twice BEFORE UPDATE ON messages FOR EACH ROW EXECUTE FUNCTION twice()"
 '
 
-test_expect_success 'kill -9 of extract, load or both at random moments, 12 times: resumed exactly once' '
-	( writer 400 ) &
+test_expect_success 'kill -9 of extract, load or both at random moments, 20 times: resumed exactly once' '
+	( writer 600 ) &
 	WP=$! &&
-	for round in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	for round in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 		start_follow "$TO" &&
 		sleep 0.$((round * 7 % 9 + 1)) &&
 		case $((round % 3)) in
