@@ -112,8 +112,8 @@ void follow_close(struct follow *f);
  * to do, all of them, before anything starts.  -1 with e set (ERR_DB,
  * or what fn returns).
  */
-typedef int (*follow_finding_fn)(void *ctx, const char *about,
-				 const char *what, struct err *e);
+typedef int (*follow_finding_fn)(void *ctx, const char *about, const char *what,
+				 struct err *e);
 int follow_preflight(const struct uri *u, const struct source_opts *o,
 		     char *const *names, size_t n, follow_finding_fn fn,
 		     void *ctx, struct err *e);

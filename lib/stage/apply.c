@@ -55,9 +55,9 @@ struct apply {
 	struct ap_group g;
 	struct value *vals;
 	struct buf enc;
-	uint64_t applied;	  /* the job's position */
+	uint64_t applied; /* the job's position */
 	char applied_text[STREAM_MAX_POSITION + 1];
-	uint64_t txns_total;	  /* the checkpoint's rows_loaded */
+	uint64_t txns_total;		/* the checkpoint's rows_loaded */
 	struct stream_position pending; /* the group's end */
 	int64_t pending_us;		/* its source time */
 	int has_pending;
@@ -462,7 +462,8 @@ static void report(struct apply *a, int now)
 		progress_update(o->progress, what, a->st->transactions,
 				a->st->changes);
 	}
-	if (!o->metrics || !o->metrics_path || (!now && t - a->last_metrics < 5))
+	if (!o->metrics || !o->metrics_path ||
+	    (!now && t - a->last_metrics < 5))
 		return;
 	a->last_metrics = t;
 	metrics_follow(o->metrics, a->st->lag_s, a->applied, a->applied_time,
@@ -546,9 +547,9 @@ static int tables_setup(struct apply *a, const struct uri *u,
 		const char *name;
 		const struct schema_table *t;
 		a->ntabs++;
-		if (load_fold(u->engine, a->o->maps, a->o->nmaps,
-			      a->o->schema, a->o->keep_case, f->tables[i],
-			      &at->ft, &name, run, e) < 0)
+		if (load_fold(u->engine, a->o->maps, a->o->nmaps, a->o->schema,
+			      a->o->keep_case, f->tables[i], &at->ft, &name,
+			      run, e) < 0)
 			goto out;
 		t = at->ft ? at->ft : f->tables[i];
 		at->t = t;
@@ -580,7 +581,6 @@ static void tables_free(struct apply *a)
 	free(a->tabs);
 	free(a->vals);
 }
-
 
 int apply_run(const struct uri *u, const struct load_opts *o, struct sink *s,
 	      struct stream_reader *r, FILE *in, struct apply_stats *st,
@@ -616,10 +616,11 @@ int apply_run(const struct uri *u, const struct load_opts *o, struct sink *s,
 			goto out;
 		load_notice(o, "following from %s", f->start.text);
 	} else if (a.applied > f->start.order) {
-		load_notice(o,
-		       "job %s: changes up to %s are in already; those before "
-		       "are skipped",
-		       o->sink.job, a.applied_text);
+		load_notice(
+		    o,
+		    "job %s: changes up to %s are in already; those before "
+		    "are skipped",
+		    o->sink.job, a.applied_text);
 	}
 	/* while transactions may be ones the job has, the group holds one
 	 * transaction at a time */
@@ -663,8 +664,8 @@ int apply_run(const struct uri *u, const struct load_opts *o, struct sink *s,
 			a.pending = *ev.pos;
 			a.pending_us = ev.time_us;
 			a.has_pending = 1;
-			if (a.g.n || progress_now() - a.last_beat >=
-					 APPLY_BEAT_S) {
+			if (a.g.n ||
+			    progress_now() - a.last_beat >= APPLY_BEAT_S) {
 				if (group_apply(&a, 0, e) < 0)
 					goto out;
 				a.last_beat = progress_now();

@@ -77,9 +77,8 @@ void follow_slot_name(const char *job, char out[FOLLOW_NAME_MAX])
 		char c = *p;
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
-		out[o++] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-			       ? c
-			       : '_';
+		out[o++] =
+		    (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_';
 	}
 	snprintf(out + o, FOLLOW_NAME_MAX - o, "_%08x", h);
 }
@@ -177,7 +176,7 @@ struct follow *follow_open(const struct uri *u, const char *job,
 {
 	/* the text forms pgutput's tuples carry (pgoutput_value) */
 	static const char *const sets[] = {
-		"SET DateStyle = ISO, YMD", "SET IntervalStyle = postgres",
+		"SET DateStyle = ISO, YMD",   "SET IntervalStyle = postgres",
 		"SET extra_float_digits = 3", "SET TimeZone = 'UTC'",
 		"SET bytea_output = hex",     "SET client_encoding = 'UTF8'",
 	};
@@ -322,8 +321,8 @@ static int read_table(struct follow *f, struct fp_table *ft, struct err *e)
 			err_oom(e);
 			goto out;
 		}
-		ft->types[i] = (uint32_t)strtoul(PQgetvalue(r, (int)i, 1),
-						 NULL, 10);
+		ft->types[i] =
+		    (uint32_t)strtoul(PQgetvalue(r, (int)i, 1), NULL, 10);
 		if (c < 0) {
 			err_set(e, ERR_RESNAPSHOT,
 				"table %s has a column %s the snapshot did "
@@ -411,11 +410,12 @@ static int drop_old(struct follow *f, struct err *e)
 
 	buf_init(&q, 1024);
 	for (;;) {
-		r = PQexecParams(f->sql,
-				 "SELECT pg_catalog.pg_drop_replication_slot("
-				 "slot_name) FROM pg_catalog.pg_replication_slots "
-				 "WHERE slot_name = $1",
-				 1, NULL, p, NULL, NULL, 0);
+		r = PQexecParams(
+		    f->sql,
+		    "SELECT pg_catalog.pg_drop_replication_slot("
+		    "slot_name) FROM pg_catalog.pg_replication_slots "
+		    "WHERE slot_name = $1",
+		    1, NULL, p, NULL, NULL, 0);
 		if (PQresultStatus(r) == PGRES_TUPLES_OK)
 			break;
 		if (!slot_busy(r) || ++tries >= 100) {
@@ -655,7 +655,8 @@ int follow_now(struct follow *f, struct stream_position *pos, struct err *e)
 		return -1;
 	if (lsn_parse(PQgetvalue(r, 0, 0), &pos->order) < 0) {
 		PQclear(r);
-		return err_set(e, ERR_DB, "the source's position is unreadable");
+		return err_set(e, ERR_DB,
+			       "the source's position is unreadable");
 	}
 	PQclear(r);
 	lsn_text(pos->order, pos->text, sizeof(pos->text));
@@ -687,14 +688,16 @@ static int check_tables(struct follow *f, struct err *e)
 		1, p, &r, "reading the catalog", e) < 0)
 		goto out;
 	if (PQntuples(r)) {
-		uint32_t gone = (uint32_t)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
+		uint32_t gone =
+		    (uint32_t)strtoul(PQgetvalue(r, 0, 0), NULL, 10);
 		PQclear(r);
 		for (size_t i = 0; i < f->ntabs; i++)
 			if (f->tabs[i].oid == gone)
-				err_set(e, ERR_RESNAPSHOT,
-					"table %s was dropped on the source: "
-					"take a new snapshot of what is left (--resnapshot)",
-					f->tabs[i].t->name);
+				err_set(
+				    e, ERR_RESNAPSHOT,
+				    "table %s was dropped on the source: "
+				    "take a new snapshot of what is left (--resnapshot)",
+				    f->tabs[i].t->name);
 		goto out;
 	}
 	PQclear(r);
@@ -875,16 +878,16 @@ static int change(struct follow *f, const struct pgoutput_msg *m,
 				return err_oom(e);
 			rc = tuple_values(f, ft, m->old_tuple, m->nold, oldrow,
 					  NULL, e) < 0 ||
-					     key_of(t, oldrow, f->old, e) < 0
+				     key_of(t, oldrow, f->old, e) < 0
 				 ? -1
 				 : 0;
 			free(oldrow);
 			if (rc < 0)
 				return -1;
 			for (size_t k = 0; k < t->npk; k++)
-				same &= value_compare(
-					    t->cols[t->pk[k]].type, &f->old[k],
-					    &f->key[k]) == 0;
+				same &=
+				    value_compare(t->cols[t->pk[k]].type,
+						  &f->old[k], &f->key[k]) == 0;
 			if (!same)
 				c->old_key = f->old;
 		}
@@ -961,8 +964,8 @@ static int message(struct follow *f, const unsigned char *p, size_t len,
 		{
 			struct timespec ts;
 			clock_gettime(CLOCK_REALTIME, &ts);
-			ev->time_us = (int64_t)ts.tv_sec * 1000000 +
-				      ts.tv_nsec / 1000;
+			ev->time_us =
+			    (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 		}
 		if (m.lsn > f->received)
 			f->received = m.lsn;
@@ -1091,8 +1094,7 @@ int follow_preflight(const struct uri *u, const struct source_opts *o,
 		goto out;
 	if (strtol(PQgetvalue(r, 0, 2), NULL, 10) < 1 &&
 	    say(fn, ctx, "server", e,
-		"no WAL sender is free: raise max_wal_senders (a restart)") <
-		0)
+		"no WAL sender is free: raise max_wal_senders (a restart)") < 0)
 		goto out;
 	if (strcmp(PQgetvalue(r, 0, 3), "t") != 0 &&
 	    say(fn, ctx, "role", e,
