@@ -289,6 +289,14 @@ test_expect_success 'an update that leaves a TOASTed value unsent keeps it on th
 	verify_equal "$TO"
 '
 
+test_expect_success 'a table the job does not follow yet is refused, not followed silently' '
+	pg_sql "CREATE TABLE later (id int PRIMARY KEY)" &&
+	test_expect_code 2 ferry-extract "$PG_URI" --all-tables --follow --since-job chat "$TO" >/dev/null 2>err &&
+	test_grep "table later is not one job" err &&
+	test_grep "(--resnapshot)" err &&
+	pg_sql "DROP TABLE later"
+'
+
 test_expect_success '--until POSITION ends at a point of the source'"'"'s history' '
 	pg_sql "INSERT INTO rooms VALUES (10, '"'"'before'"'"')" &&
 	pos=$(pg_sql "SELECT pg_current_wal_insert_lsn()") &&

@@ -528,7 +528,29 @@ int follow_resume(struct follow *f, struct schema_table *const *tables,
 		err_set(e, ERR_DB, "the slot's position is unreadable");
 		goto out;
 	}
-	rc = read_tables(f, tables, n, e);
+	if (read_tables(f, tables, n, e) < 0)
+		goto out;
+	/* the publication is the job's: a table it lacks sends nothing,
+	 * which must not pass for a table without changes */
+	for (size_t i = 0; i < n; i++) {
+		const char *q[3] = { f->slot, own_schema(tables[i]),
+				     own_name(tables[i]) };
+		PQclear(r);
+		r = NULL;
+		if (run(f->sql,
+			"SELECT 1 FROM pg_catalog.pg_publication_tables WHERE "
+			"pubname = $1 AND schemaname = $2 AND tablename = $3",
+			3, q, &r, "reading the publication", e) < 0)
+			goto out;
+		if (PQntuples(r) != 1) {
+			err_set(e, ERR_USAGE,
+				"table %s is not one job %s follows: a table "
+				"more needs a new snapshot (--resnapshot)",
+				tables[i]->name, f->slot);
+			goto out;
+		}
+	}
+	rc = 0;
 out:
 	PQclear(r);
 	return rc;
