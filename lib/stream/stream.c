@@ -145,17 +145,19 @@ struct stream_writer {
 	bool has_order;
 };
 
+/* a write or flush of the output failed: why, from errno */
+static int w_failed(struct err *e)
+{
+	if (errno == EPIPE)
+		return err_set(e, ERR_PIPE,
+			       "the next stage of the pipe is gone");
+	return err_set(e, ERR_SYSTEM, "write error: %s", strerror(errno));
+}
+
 static int w_write(struct stream_writer *w, const void *p, size_t n,
 		   struct err *e)
 {
-	if (n && fwrite(p, 1, n, w->out) != n) {
-		if (errno == EPIPE)
-			return err_set(e, ERR_PIPE,
-				       "the next stage of the pipe is gone");
-		return err_set(e, ERR_SYSTEM, "write error: %s",
-			       strerror(errno));
-	}
-	return 0;
+	return n && fwrite(p, 1, n, w->out) != n ? w_failed(e) : 0;
 }
 
 /* The stream header, once: at the writer's start, or (follow -1) before
@@ -690,14 +692,7 @@ out:
 
 int stream_writer_flush(struct stream_writer *w, struct err *e)
 {
-	if (fflush(w->out) != 0) {
-		if (errno == EPIPE)
-			return err_set(e, ERR_PIPE,
-				       "the next stage of the pipe is gone");
-		return err_set(e, ERR_SYSTEM, "write error: %s",
-			       strerror(errno));
-	}
-	return 0;
+	return fflush(w->out) != 0 ? w_failed(e) : 0;
 }
 
 /* the follow frame's payload: {"engine", "source", "position":
