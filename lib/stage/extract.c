@@ -852,6 +852,11 @@ static int follow_loop(struct follow *f, const struct extract_opts *o,
 				return -1;
 			break;
 		case FOLLOW_COMMIT:
+			/* --until: a transaction past it is not this
+			 * stream's (unless frames of it are out already) */
+			if (until && ev.pos.order > until->order &&
+			    stream_writer_discard(w))
+				return 0;
 			if (stream_writer_commit(w, &ev.pos, ev.time_us, e) <
 				0 ||
 			    stream_writer_flush(w, e) < 0)

@@ -957,6 +957,16 @@ int stream_writer_commit(struct stream_writer *w,
 	return 0;
 }
 
+int stream_writer_discard(struct stream_writer *w)
+{
+	if (w->in_txn)
+		return 0;
+	w->tot.changes -= w->chg_count;
+	buf_reset(&w->chg);
+	w->chg_count = 0;
+	return 1;
+}
+
 int stream_writer_heartbeat(struct stream_writer *w,
 			    const struct stream_position *pos, int64_t time_us,
 			    struct err *e)

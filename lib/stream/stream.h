@@ -254,6 +254,11 @@ int stream_writer_commit(struct stream_writer *w,
 			 const struct stream_position *pos, int64_t time_us,
 			 struct err *e);
 
+/* Drop the changes of the transaction being written: 1 when they were
+ * all still buffered (nothing of them written), 0 when frames of it are
+ * out already (the caller commits it instead). */
+int stream_writer_discard(struct stream_writer *w);
+
 /* A heartbeat frame: the source is at pos (not before the last
  * transaction) and nothing of the tables followed happened since. */
 int stream_writer_heartbeat(struct stream_writer *w,
