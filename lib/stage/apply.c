@@ -693,6 +693,13 @@ int apply_run(const struct uri *u, const struct load_opts *o, struct sink *s,
 	if (group_apply(&a, 1, e) < 0)
 		goto out;
 	st->ended = 1;
+	/* the source's counters moved with its inserts, the target's only
+	 * past the rows it holds: say how to give them the source's */
+	load_notice(o, "the stream ended at %s; the tables' counters stand "
+		       "past the ids they hold: to give them the source's, "
+		       "ferry-extract SOURCE --all-tables --schema-only | "
+		       "ferry-load TARGET -m upsert",
+		    a.applied_text);
 	rc = 0;
 out:
 	report(&a, 1);
