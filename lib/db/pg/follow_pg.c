@@ -250,6 +250,23 @@ static const char *own_name(const struct schema_table *t)
 	return t->table ? t->table : t->name;
 }
 
+/* what is wrong with a table's replica identity (pg_class.relreplident)
+ * for following, or NULL: DEFAULT and FULL will do */
+static const char *replident_problem(char kind)
+{
+	switch (kind) {
+	case 'd':
+	case 'f': return NULL;
+	case 'n':
+		return "REPLICA IDENTITY NOTHING: its updates and deletes "
+		       "cannot be followed (ALTER TABLE ... REPLICA IDENTITY "
+		       "DEFAULT)";
+	default:
+		return "REPLICA IDENTITY USING INDEX: ferry follows rows by the "
+		       "primary key (ALTER TABLE ... REPLICA IDENTITY DEFAULT)";
+	}
+}
+
 /* a followed table's oid, replica identity and the columns pgoutput
  * sends, each matched to a column of t */
 static int read_table(struct follow *f, struct fp_table *ft, struct err *e)
@@ -279,22 +296,9 @@ static int read_table(struct follow *f, struct fp_table *ft, struct err *e)
 			t->name);
 		goto out;
 	}
-	switch (PQgetvalue(r, 0, 1)[0]) {
-	case 'd':
-	case 'f': break;
-	case 'n':
-		err_set(e, ERR_USAGE,
-			"table %s has REPLICA IDENTITY NOTHING: its updates "
-			"and deletes cannot be followed (ALTER TABLE ... "
-			"REPLICA IDENTITY DEFAULT)",
-			t->name);
-		goto out;
-	default:
-		err_set(e, ERR_USAGE,
-			"table %s has REPLICA IDENTITY USING INDEX: ferry "
-			"follows rows by the primary key (ALTER TABLE ... "
-			"REPLICA IDENTITY DEFAULT)",
-			t->name);
+	if (replident_problem(PQgetvalue(r, 0, 1)[0])) {
+		err_set(e, ERR_USAGE, "table %s has %s", t->name,
+			replident_problem(PQgetvalue(r, 0, 1)[0]));
 		goto out;
 	}
 	PQclear(r);
@@ -1163,16 +1167,9 @@ int follow_preflight(const struct uri *u, const struct source_opts *o,
 				"(and publishing it would refuse its UPDATEs "
 				"and DELETEs on the source)") < 0)
 				goto out;
-			if (PQgetvalue(r, 0, 0)[0] == 'n' &&
-			    say(fn, ctx, names[i], e,
-				"REPLICA IDENTITY NOTHING: ALTER TABLE ... "
-				"REPLICA IDENTITY DEFAULT") < 0)
-				goto out;
-			if (PQgetvalue(r, 0, 0)[0] == 'i' &&
-			    say(fn, ctx, names[i], e,
-				"REPLICA IDENTITY USING INDEX: ferry follows by "
-				"the primary key (ALTER TABLE ... REPLICA "
-				"IDENTITY DEFAULT)") < 0)
+			if (replident_problem(PQgetvalue(r, 0, 0)[0]) &&
+			    say(fn, ctx, names[i], e, "%s",
+				replident_problem(PQgetvalue(r, 0, 0)[0])) < 0)
 				goto out;
 			if (!super && strcmp(PQgetvalue(r, 0, 2), "t") != 0 &&
 			    say(fn, ctx, names[i], e,
