@@ -327,6 +327,24 @@ test_expect_success 'a schema change stops following with exit 9, naming the tab
 	verify_equal "$TO"
 '
 
+test_expect_success 'a slot whose WAL the server let go (max_slot_wal_keep_size): exit 10' '
+	ferry-extract "$PG_URI" --all-tables --follow --until now --since-job chat "$TO" --no-progress 2>>ex.err |
+		ferry-load "$TO" --job chat --follow --triggers fire --no-progress 2>>ld.err &&
+	test_when_finished "pg_sql \"ALTER SYSTEM RESET max_slot_wal_keep_size\"; pg_sql \"SELECT pg_reload_conf()\"; pg_sql \"DROP TABLE IF EXISTS junk\"" &&
+	pg_sql "ALTER SYSTEM SET max_slot_wal_keep_size = '"'"'1MB'"'"'" &&
+	pg_sql "SELECT pg_reload_conf()" >/dev/null &&
+	sleep 0.5 &&
+	for i in 1 2 3 4 5; do
+		pg_sql "CREATE TABLE IF NOT EXISTS junk (id int PRIMARY KEY, x text);
+			INSERT INTO junk SELECT g, md5(g::text) FROM generate_series($i * 1000000, $i * 1000000 + 300000) g" &&
+		pg_sql "SELECT pg_switch_wal()" >/dev/null && pg_sql "CHECKPOINT" || return 1
+		test "$(pg_sql "SELECT wal_status FROM pg_replication_slots WHERE slot_name LIKE '"'"'ferry_chat_%'"'"'")" = lost && break
+	done &&
+	test "$(pg_sql "SELECT wal_status FROM pg_replication_slots WHERE slot_name LIKE '"'"'ferry_chat_%'"'"'")" = lost &&
+	test_expect_code 10 ferry-extract "$PG_URI" --all-tables --follow --since-job chat "$TO" >/dev/null 2>err &&
+	test_grep "lost the WAL it kept" err
+'
+
 test_expect_success 'a slot that is gone: exit 10, the position is lost' '
 	ferry-extract "$PG_URI" --follow-drop chat &&
 	test_expect_code 10 ferry-extract "$PG_URI" --all-tables --follow --since-job chat "$TO" >/dev/null 2>err &&

@@ -514,11 +514,21 @@ int follow_resume(struct follow *f, struct schema_table *const *tables,
 	if (run(f->sql,
 		"SELECT confirmed_flush_lsn, "
 		"(SELECT count(*) FROM pg_catalog.pg_publication WHERE pubname "
-		"= $1) FROM pg_catalog.pg_replication_slots WHERE slot_name = "
+		"= $1), wal_status IS DISTINCT FROM 'lost' "
+		"FROM pg_catalog.pg_replication_slots WHERE slot_name = "
 		"$1 AND plugin = 'pgoutput' AND database = "
 		"current_database()",
 		1, p, &r, "reading the replication slot", e) < 0)
 		return -1;
+	if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 2), "t") != 0) {
+		err_set(e, ERR_POSITION_LOST,
+			"the job's replication slot %s lost the WAL it kept "
+			"(max_slot_wal_keep_size): the changes since its "
+			"checkpoint cannot be read; start again with a new "
+			"snapshot (--resnapshot)",
+			f->slot);
+		goto out;
+	}
 	if (PQntuples(r) != 1 || strcmp(PQgetvalue(r, 0, 1), "1") != 0) {
 		err_set(e, ERR_POSITION_LOST,
 			"the job's replication slot or publication %s is gone: "
