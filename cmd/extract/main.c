@@ -279,11 +279,7 @@ static int parse_rows_option(int c, struct args *a)
 			 next_kv("--columns", columns, &o->ncolumns));
 		return 1;
 	case OPT_CAST:
-		if (cli_check_cast(optarg, &e) < 0)
-			cli_usage_error("%s", e.msg);
-		if (o->ncasts == MAX_ARGS)
-			cli_usage_error("too many --cast options");
-		casts[o->ncasts++] = optarg;
+		cli_add_cast(optarg, casts, &o->ncasts, MAX_ARGS);
 		return 1;
 	case OPT_WHERE:
 		parse_kv("--where", optarg,

@@ -150,11 +150,7 @@ static int parse_compare_option(int c, struct verify_opts *o)
 		tables[o->ntables++] = optarg;
 		return 1;
 	case OPT_CAST:
-		if (cli_check_cast(optarg, &e) < 0)
-			cli_usage_error("%s", e.msg);
-		if (o->ncasts == MAX_ARGS)
-			cli_usage_error("too many --cast options");
-		casts[o->ncasts++] = optarg;
+		cli_add_cast(optarg, casts, &o->ncasts, MAX_ARGS);
 		return 1;
 	case OPT_IGNORE:
 		if (cli_check_table_column(optarg, &e) < 0)

@@ -243,6 +243,17 @@ int cli_check_cast(const char *arg, struct err *e)
 	return 0;
 }
 
+void cli_add_cast(char *arg, char **casts, size_t *n, size_t max)
+{
+	struct err e;
+
+	if (cli_check_cast(arg, &e) < 0)
+		cli_usage_error("%s", e.msg);
+	if (*n == max)
+		cli_usage_error("too many --cast options");
+	casts[(*n)++] = arg;
+}
+
 int cli_check_table_column(const char *arg, struct err *e)
 {
 	if (!strchr(arg, '.'))

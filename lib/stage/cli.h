@@ -97,6 +97,10 @@ int cli_check_table_column(const char *arg, struct err *e);
  * against the tables, source_apply_casts); -1 with ERR_USAGE */
 int cli_check_cast(const char *arg, struct err *e);
 
+/* One --cast more: checked (cli_check_cast), then casts[(*n)++]; a bad
+ * one, or one past max, is a usage error (exit 2). */
+void cli_add_cast(char *arg, char **casts, size_t *n, size_t max);
+
 /*
  * When fd is a pipe, ask for a 1 MiB pipe buffer (the default 64 KiB makes
  * the stages of a pipeline take turns at every batch).  Best effort.

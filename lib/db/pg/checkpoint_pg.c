@@ -13,21 +13,8 @@ static int pg_exec(PGconn *c, const char *sql, int nparams,
 		   const char *const *params, PGresult **out, const char *what,
 		   struct err *e)
 {
-	PGresult *r =
-	    PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(r);
-
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		pgutil_msg(e, what,
-			   r ? PQresultErrorMessage(r) : PQerrorMessage(c));
-		PQclear(r);
-		return -1;
-	}
-	if (out)
-		*out = r;
-	else
-		PQclear(r);
-	return 0;
+	return pgutil_exec((struct pg_conn *)c, sql, nparams, params, out, what,
+			   e);
 }
 
 /*

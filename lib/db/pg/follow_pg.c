@@ -109,21 +109,7 @@ static int sql_fail(PGconn *c, PGresult *r, const char *what, struct err *e)
 static int run(PGconn *c, const char *sql, int n, const char *const *params,
 	       PGresult **out, const char *what, struct err *e)
 {
-	/* a replication connection takes the simple protocol only */
-	PGresult *r = n ? PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0)
-			: PQexec(c, sql);
-	ExecStatusType st = PQresultStatus(r);
-
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		sql_fail(c, r, what, e);
-		PQclear(r);
-		return -1;
-	}
-	if (out)
-		*out = r;
-	else
-		PQclear(r);
-	return 0;
+	return pgutil_exec((struct pg_conn *)c, sql, n, params, out, what, e);
 }
 
 static void quiet(void *arg, const char *message)

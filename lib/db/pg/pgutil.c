@@ -61,6 +61,28 @@ int pgutil_msg(struct err *e, const char *what, const char *m)
 	return err_set(e, ERR_DB, "%s: %s", what, line);
 }
 
+int pgutil_exec(struct pg_conn *c, const char *sql, int n,
+		const char *const *params, struct pg_result **out,
+		const char *what, struct err *e)
+{
+	PGconn *conn = (PGconn *)c;
+	PGresult *r = n ? PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0)
+			: PQexec(conn, sql);
+	ExecStatusType st = PQresultStatus(r);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		const char *m = r ? PQresultErrorMessage(r) : "";
+		pgutil_msg(e, what, *m ? m : PQerrorMessage(conn));
+		PQclear(r);
+		return -1;
+	}
+	if (out)
+		*out = r;
+	else
+		PQclear(r);
+	return 0;
+}
+
 /* Append name quoted as a PostgreSQL identifier. */
 int pgutil_quote_ident(struct buf *b, const char *name, size_t len,
 		       struct err *e)

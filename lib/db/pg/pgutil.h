@@ -27,6 +27,17 @@ struct pg_conn *pgutil_connect(const char *conninfo, unsigned connect_timeout,
  * returns -1. */
 int pgutil_msg(struct err *e, const char *what, const char *m);
 
+/*
+ * Run one statement sql on c, with n bound parameters (n 0: the simple
+ * protocol, which a replication connection takes alone): 0, and the
+ * result in *out when out is not NULL (the caller PQclears it); -1 with
+ * ERR_DB "what: the server's message".
+ */
+struct pg_result;
+int pgutil_exec(struct pg_conn *c, const char *sql, int n,
+		const char *const *params, struct pg_result **out,
+		const char *what, struct err *e);
+
 /* Append name[0..len) quoted as an identifier ("", doubled inside). */
 int pgutil_quote_ident(struct buf *b, const char *name, size_t len,
 		       struct err *e);
