@@ -2,13 +2,16 @@
  * follow - the committed changes of a source after a snapshot, for
  * ferry-extract --follow: an interface with one implementation per engine
  * (PostgreSQL: follow_pg.c, logical decoding with the built-in pgoutput
- * plugin on a replication connection).
+ * plugin on a replication connection; MariaDB: follow_mysql.c, the binary
+ * log's row events read as a replica would).
  *
  * A follow is named by its job (--since-job NAME): PostgreSQL keeps a
  * replication slot and a publication of that name (follow_slot_name), so
  * that a rerun resumes where the target's checkpoint says, and the slot
  * keeps the source's WAL from that point until the target has committed
- * it (follow_confirm).
+ * it (follow_confirm).  MariaDB keeps nothing for a job: a rerun reads
+ * the binary log from the checkpoint's file and position, as long as the
+ * server still has that file (binlog_expire_logs_seconds).
  *
  * Events come in commit order: the changes of one source transaction, then
  * its commit with its position; and heartbeats, positions past which
@@ -42,19 +45,23 @@ void follow_slot_name(const char *job, char out[FOLLOW_NAME_MAX]);
 
 struct follow;
 
-/* Connect for following (PostgreSQL: a replication connection and one
- * for SQL).  ERR_USAGE on an engine ferry does not follow yet. */
+/* Connect for following (a replication connection and one for SQL). */
 struct follow *follow_open(const struct uri *u, const char *job,
 			   const struct source_opts *o, struct err *e);
 
+/* the engine as the stream's follow frame names it */
+const char *follow_engine(const struct follow *f);
+
 /*
- * Start anew: drop the job's old slot and publication, publish tables
- * [0..n) (each with a primary key, the replica identity), and make the
- * slot, whose snapshot is exported as *snapshot (malloc'd; import it
- * with source_begin_snapshot before any other call on f) at *start.
+ * Start anew, from the snapshot that src (begun, of the same source)
+ * reads the tables [0..n) in; *start is its position.  PostgreSQL: drop
+ * the job's old slot and publication, publish the tables (each with a
+ * primary key, the replica identity), make the slot and import its
+ * exported snapshot into src.  MariaDB: the binary log position of src's
+ * consistent snapshot.
  */
 int follow_create(struct follow *f, struct schema_table *const *tables,
-		  size_t n, char **snapshot, struct stream_position *start,
+		  size_t n, struct source *src, struct stream_position *start,
 		  struct err *e);
 
 /* Go on from the job's slot, which must exist (ERR_POSITION_LOST). */

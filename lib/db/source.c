@@ -44,6 +44,14 @@ int source_begin_snapshot(struct source *s, const char *name, struct err *e)
 	return s->ops->begin_snapshot(s, name, e);
 }
 
+int source_log_position(struct source *s, char *file, size_t filesz,
+			uint64_t *pos, struct err *e)
+{
+	if (!s->ops->log_position)
+		return err_set(e, ERR_USAGE, "this database has no binary log");
+	return s->ops->log_position(s, file, filesz, pos, e);
+}
+
 int source_list_tables(struct source *s, char ***names, size_t *n,
 		       struct err *e)
 {

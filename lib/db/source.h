@@ -106,6 +106,15 @@ int source_begin(struct source *s, struct err *e);
 int source_begin_snapshot(struct source *s, const char *name, struct err *e);
 
 /*
+ * The binary log file and position of the snapshot source_begin began
+ * (MariaDB's Binlog_snapshot_file and Binlog_snapshot_position): every
+ * transaction the snapshot sees is before it, every other after.
+ * ERR_USAGE when the engine or server has none (no log_bin), ERR_DB.
+ */
+int source_log_position(struct source *s, char *file, size_t filesz,
+			uint64_t *pos, struct err *e);
+
+/*
  * The base tables of the database (PostgreSQL: of every schema that is not
  * a system one, named schema.table outside public), as schema_name_format
  * writes them: a part that holds a dot is quoted.  source_describe takes

@@ -38,6 +38,9 @@ struct source_ops {
 	int (*weights)(struct source *s, const char *collation,
 		       const char *const *texts, size_t n, struct buf *out,
 		       size_t *ends, struct err *e);
+	/* NULL: the engine has no binary log */
+	int (*log_position)(struct source *s, char *file, size_t filesz,
+			    uint64_t *pos, struct err *e);
 };
 
 struct source {

@@ -897,7 +897,6 @@ static int extract_follow(const struct uri *u, const struct extract_opts *o,
 	struct stream_follow sf;
 	struct stream_writer_opts wo;
 	size_t nruns = 0;
-	char *snap = NULL;
 	int rc = -1, resume;
 
 	memset(&start, 0, sizeof(start));
@@ -925,8 +924,7 @@ static int extract_follow(const struct uri *u, const struct extract_opts *o,
 				 o->since_job, start.text);
 			o->notice(line);
 		}
-	} else if (follow_create(f, ft, nruns, &snap, &start, e) < 0 ||
-		   source_begin_snapshot(src, snap, e) < 0) {
+	} else if (follow_create(f, ft, nruns, src, &start, e) < 0) {
 		goto out;
 	}
 	wo = o->writer;
@@ -939,7 +937,7 @@ static int extract_follow(const struct uri *u, const struct extract_opts *o,
 	/* the snapshot is read: let it go */
 	source_close(src);
 	src = NULL;
-	sf.engine = "postgresql";
+	sf.engine = follow_engine(f);
 	sf.source = u->display;
 	sf.start = start;
 	sf.tables = ft;
@@ -958,7 +956,6 @@ static int extract_follow(const struct uri *u, const struct extract_opts *o,
 out:
 	if (o->progress)
 		progress_clear(o->progress);
-	free(snap);
 	stream_writer_free(w);
 	follow_close(f);
 	source_close(src);

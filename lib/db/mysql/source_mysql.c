@@ -1504,10 +1504,48 @@ out:
 	return rc;
 }
 
+/* the snapshot's binary log position: MariaDB says it of the transaction
+ * START TRANSACTION WITH CONSISTENT SNAPSHOT began */
+static int my_log_position(struct source *s, char *file, size_t filesz,
+			   uint64_t *pos, struct err *e)
+{
+	struct my_source *m = MY(s);
+	MYSQL_RES *r;
+	MYSQL_ROW row;
+	int have_file = 0, have_pos = 0;
+
+	if (my_exec(m, "SHOW SESSION STATUS LIKE 'binlog_snapshot_%'", e) < 0)
+		return -1;
+	if (!(r = mysql_store_result(m->conn)))
+		return my_fail(m, e, "reading the snapshot's binlog position");
+	while ((row = mysql_fetch_row(r))) {
+		if (!row[0] || !row[1])
+			continue;
+		if (strcmp(row[0], "Binlog_snapshot_file") == 0 &&
+		    *row[1]) {
+			snprintf(file, filesz, "%s", row[1]);
+			have_file = strlen(row[1]) < filesz;
+		} else if (strcmp(row[0], "Binlog_snapshot_position") ==
+			   0) {
+			char *end;
+			*pos = strtoull(row[1], &end, 10);
+			have_pos = *row[1] && !*end;
+		}
+	}
+	mysql_free_result(r);
+	if (!have_file || !have_pos)
+		return err_set(e, ERR_USAGE,
+			       "the server says no binary log position of the "
+			       "snapshot (Binlog_snapshot_file): --follow "
+			       "needs MariaDB with log_bin on (MySQL is not "
+			       "followed)");
+	return 0;
+}
+
 static const struct source_ops my_ops = {
 	my_begin,   my_list_tables, my_describe, my_open_rows,
 	my_next_row, my_close,	    my_facts,	 my_server,
-	my_per_day, my_objects,	    NULL, my_weights,
+	my_per_day, my_objects,	    NULL, my_weights,	 my_log_position,
 };
 
 struct source *source_mysql_open(const struct uri *u,

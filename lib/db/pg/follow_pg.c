@@ -9,7 +9,7 @@
  * record that touches no table), which the slot then sends back in order
  * with the transactions, so that an idle source still moves forward.
  */
-#include "db/follow.h"
+#include "db/follow_int.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -38,7 +38,8 @@ struct fp_table {
 	int seen;    /* a Relation message checked it */
 };
 
-struct follow {
+struct fpg {
+	struct follow base;
 	PGconn *repl, *sql;
 	char slot[FOLLOW_NAME_MAX];
 	struct fp_table *tabs;
@@ -63,24 +64,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-void follow_slot_name(const char *job, char out[FOLLOW_NAME_MAX])
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-	size_t o = 0;
-
-	for (const unsigned char *p = (const unsigned char *)job; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	o = (size_t)snprintf(out, FOLLOW_NAME_MAX, "ferry_");
-	for (const char *p = job; *p && o < 6 + 40; p++) {
-		char c = *p;
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		out[o++] =
-		    (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_';
-	}
-	snprintf(out + o, FOLLOW_NAME_MAX - o, "_%08x", h);
 }
 
 static void lsn_text(uint64_t lsn, char *out, size_t outsz)
@@ -157,43 +140,7 @@ static PGconn *connect_to(const struct uri *u, const struct source_opts *o,
 	return c;
 }
 
-struct follow *follow_open(const struct uri *u, const char *job,
-			   const struct source_opts *o, struct err *e)
-{
-	/* the text forms pgutput's tuples carry (pgoutput_value) */
-	static const char *const sets[] = {
-		"SET DateStyle = ISO, YMD",   "SET IntervalStyle = postgres",
-		"SET extra_float_digits = 3", "SET TimeZone = 'UTC'",
-		"SET bytea_output = hex",     "SET client_encoding = 'UTF8'",
-	};
-	struct follow *f;
-
-	if (u->engine != URI_PG) {
-		err_set(e, ERR_USAGE,
-			"--follow reads PostgreSQL sources for now (the MySQL "
-			"binary log reader is still to come)");
-		return NULL;
-	}
-	if (!(f = calloc(1, sizeof(*f)))) {
-		err_oom(e);
-		return NULL;
-	}
-	follow_slot_name(job, f->slot);
-	pgoutput_parser_init(&f->parser);
-	buf_init(&f->scratch, (size_t)STREAM_MAX_ROW * 2);
-	if (!(f->sql = connect_to(u, o, 0, e)) ||
-	    !(f->repl = connect_to(u, o, 1, e)))
-		goto fail;
-	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
-		if (run(f->repl, sets[i], 0, NULL, NULL, "setting up", e) < 0)
-			goto fail;
-	return f;
-fail:
-	follow_close(f);
-	return NULL;
-}
-
-static void tabs_free(struct follow *f)
+static void tabs_free(struct fpg *f)
 {
 	for (size_t i = 0; i < f->ntabs; i++) {
 		for (size_t k = 0; k < f->tabs[i].n; k++)
@@ -207,7 +154,7 @@ static void tabs_free(struct follow *f)
 	f->ntabs = 0;
 }
 
-void follow_close(struct follow *f)
+static void pg_close(struct fpg *f)
 {
 	if (!f)
 		return;
@@ -255,7 +202,7 @@ static const char *replident_problem(char kind)
 
 /* a followed table's oid, replica identity and the columns pgoutput
  * sends, each matched to a column of t */
-static int read_table(struct follow *f, struct fp_table *ft, struct err *e)
+static int read_table(struct fpg *f, struct fp_table *ft, struct err *e)
 {
 	const struct schema_table *t = ft->t;
 	const char *p[2] = { own_schema(t), own_name(t) };
@@ -343,7 +290,7 @@ out:
 	return rc;
 }
 
-static int read_tables(struct follow *f, struct schema_table *const *tables,
+static int read_tables(struct fpg *f, struct schema_table *const *tables,
 		       size_t n, struct err *e)
 {
 	size_t maxc = 1, maxk = 1;
@@ -391,7 +338,7 @@ static void pause_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-static int drop_old(struct follow *f, struct err *e)
+static int drop_old(struct fpg *f, struct err *e)
 {
 	const char *p[1] = { f->slot };
 	struct buf q;
@@ -429,20 +376,19 @@ out:
 	return rc;
 }
 
-int follow_drop(struct follow *f, struct err *e)
+static int pg_drop(struct fpg *f, struct err *e)
 {
 	return drop_old(f, e);
 }
 
-int follow_create(struct follow *f, struct schema_table *const *tables,
-		  size_t n, char **snapshot, struct stream_position *start,
-		  struct err *e)
+static int pg_create(struct fpg *f, struct schema_table *const *tables,
+		     size_t n, struct source *src, struct stream_position *start,
+		     struct err *e)
 {
 	struct buf q;
 	PGresult *r = NULL;
 	int rc = -1;
 
-	*snapshot = NULL;
 	buf_init(&q, 1u << 24);
 	if (read_tables(f, tables, n, e) < 0 || drop_old(f, e) < 0)
 		goto out;
@@ -478,10 +424,9 @@ int follow_create(struct follow *f, struct schema_table *const *tables,
 		goto out;
 	}
 	lsn_text(start->order, start->text, sizeof(start->text));
-	if (!(*snapshot = strdup(PQgetvalue(r, 0, 2)))) {
-		err_oom(e);
+	/* the tables are read in the slot's snapshot: no gap, no overlap */
+	if (source_begin_snapshot(src, PQgetvalue(r, 0, 2), e) < 0)
 		goto out;
-	}
 	f->confirmed = f->received = start->order;
 	rc = 0;
 out:
@@ -490,7 +435,7 @@ out:
 	return rc;
 }
 
-int follow_resume(struct follow *f, struct schema_table *const *tables,
+static int pg_resume(struct fpg *f, struct schema_table *const *tables,
 		  size_t n, struct err *e)
 {
 	const char *p[1] = { f->slot };
@@ -556,7 +501,7 @@ out:
 	return rc;
 }
 
-int follow_start(struct follow *f, const struct stream_position *from,
+static int pg_start(struct fpg *f, const struct stream_position *from,
 		 struct err *e)
 {
 	char lsn[40];
@@ -614,7 +559,7 @@ static void put64(unsigned char *p, uint64_t v)
 }
 
 /* a standby status update: received, and what the target committed */
-static int feedback(struct follow *f, struct err *e)
+static int feedback(struct fpg *f, struct err *e)
 {
 	unsigned char m[34];
 	struct timespec ts;
@@ -636,7 +581,7 @@ static int feedback(struct follow *f, struct err *e)
 	return 0;
 }
 
-int follow_confirm(struct follow *f, uint64_t order, struct err *e)
+static int pg_confirm(struct fpg *f, uint64_t order, struct err *e)
 {
 	if (order <= f->confirmed)
 		return 0;
@@ -645,7 +590,7 @@ int follow_confirm(struct follow *f, uint64_t order, struct err *e)
 }
 
 /* ask the source for a heartbeat: a WAL record of no table */
-static int ask_heartbeat(struct follow *f, struct err *e)
+static int ask_heartbeat(struct fpg *f, struct err *e)
 {
 	f->last_ask = now_s();
 	return run(f->sql,
@@ -654,7 +599,7 @@ static int ask_heartbeat(struct follow *f, struct err *e)
 		   0, NULL, NULL, "asking for a heartbeat", e);
 }
 
-int follow_position(struct follow *f, const char *text,
+static int pg_position(struct fpg *f, const char *text,
 		    struct stream_position *pos, struct err *e)
 {
 	(void)f;
@@ -668,7 +613,7 @@ int follow_position(struct follow *f, const char *text,
 	return 0;
 }
 
-int follow_now(struct follow *f, struct stream_position *pos, struct err *e)
+static int pg_now(struct fpg *f, struct stream_position *pos, struct err *e)
 {
 	PGresult *r;
 
@@ -686,7 +631,7 @@ int follow_now(struct follow *f, struct stream_position *pos, struct err *e)
 }
 
 /* every followed table still there (a DROP sends no message) */
-static int check_tables(struct follow *f, struct err *e)
+static int check_tables(struct fpg *f, struct err *e)
 {
 	struct buf arr;
 	PGresult *r;
@@ -729,7 +674,7 @@ out:
 	return rc;
 }
 
-static struct fp_table *table_of(struct follow *f, uint32_t relid)
+static struct fp_table *table_of(struct fpg *f, uint32_t relid)
 {
 	for (size_t i = 0; i < f->ntabs; i++)
 		if (f->tabs[i].oid == relid)
@@ -739,7 +684,7 @@ static struct fp_table *table_of(struct follow *f, uint32_t relid)
 
 /* a Relation message: the table as the stream has it, or a schema
  * change */
-static int relation(struct follow *f, const struct pgoutput_msg *m,
+static int relation(struct fpg *f, const struct pgoutput_msg *m,
 		    struct err *e)
 {
 	struct fp_table *ft = table_of(f, m->relid);
@@ -777,7 +722,7 @@ changed:
 }
 
 /* the values of a tuple into row (columns of t not sent: NULL) */
-static int tuple_values(struct follow *f, const struct fp_table *ft,
+static int tuple_values(struct fpg *f, const struct fp_table *ft,
 			const struct pgoutput_datum *d, size_t n,
 			struct value *row, unsigned char *unch, struct err *e)
 {
@@ -840,7 +785,7 @@ static size_t tuple_bytes(const struct pgoutput_datum *d, size_t n)
 }
 
 /* an Insert, Update or Delete as a change */
-static int change(struct follow *f, const struct pgoutput_msg *m,
+static int change(struct fpg *f, const struct pgoutput_msg *m,
 		  struct follow_event *ev, struct err *e)
 {
 	struct fp_table *ft = table_of(f, m->relid);
@@ -938,7 +883,7 @@ static int change(struct follow *f, const struct pgoutput_msg *m,
 }
 
 /* one pgoutput message: 1 with an event, 0 for none, -1 */
-static int message(struct follow *f, const unsigned char *p, size_t len,
+static int message(struct fpg *f, const unsigned char *p, size_t len,
 		   struct follow_event *ev, struct err *e)
 {
 	struct pgoutput_msg m;
@@ -996,7 +941,7 @@ static int message(struct follow *f, const unsigned char *p, size_t len,
 	}
 }
 
-int follow_next(struct follow *f, struct follow_event *ev, int wait_ms,
+static int pg_next(struct fpg *f, struct follow_event *ev, int wait_ms,
 		struct err *e)
 {
 	double start = now_s();
@@ -1057,6 +1002,95 @@ int follow_next(struct follow *f, struct follow_event *ev, int wait_ms,
 	}
 }
 
+#define PGF(b) ((struct fpg *)(b))
+
+static int op_create(struct follow *b, struct schema_table *const *t, size_t n,
+		     struct source *src, struct stream_position *start,
+		     struct err *e)
+{
+	return pg_create(PGF(b), t, n, src, start, e);
+}
+
+static int op_resume(struct follow *b, struct schema_table *const *t, size_t n,
+		     struct err *e)
+{
+	return pg_resume(PGF(b), t, n, e);
+}
+
+static int op_start(struct follow *b, const struct stream_position *from,
+		    struct err *e)
+{
+	return pg_start(PGF(b), from, e);
+}
+
+static int op_next(struct follow *b, struct follow_event *ev, int wait_ms,
+		   struct err *e)
+{
+	return pg_next(PGF(b), ev, wait_ms, e);
+}
+
+static int op_confirm(struct follow *b, uint64_t order, struct err *e)
+{
+	return pg_confirm(PGF(b), order, e);
+}
+
+static int op_now(struct follow *b, struct stream_position *pos, struct err *e)
+{
+	return pg_now(PGF(b), pos, e);
+}
+
+static int op_position(struct follow *b, const char *text,
+		       struct stream_position *pos, struct err *e)
+{
+	return pg_position(PGF(b), text, pos, e);
+}
+
+static int op_drop(struct follow *b, struct err *e)
+{
+	return pg_drop(PGF(b), e);
+}
+
+static void op_close(struct follow *b)
+{
+	pg_close(PGF(b));
+}
+
+static const struct follow_ops pg_ops = {
+	"postgresql", op_create, op_resume,   op_start, op_next,  op_confirm,
+	op_now,	      op_position, op_drop, op_close,
+};
+
+struct follow *follow_pg_open(const struct uri *u, const char *job,
+			   const struct source_opts *o, struct err *e)
+{
+	/* the text forms pgutput's tuples carry (pgoutput_value) */
+	static const char *const sets[] = {
+		"SET DateStyle = ISO, YMD",   "SET IntervalStyle = postgres",
+		"SET extra_float_digits = 3", "SET TimeZone = 'UTC'",
+		"SET bytea_output = hex",     "SET client_encoding = 'UTF8'",
+	};
+	struct fpg *f;
+
+	if (!(f = calloc(1, sizeof(*f)))) {
+		err_oom(e);
+		return NULL;
+	}
+	f->base.ops = &pg_ops;
+	follow_slot_name(job, f->slot);
+	pgoutput_parser_init(&f->parser);
+	buf_init(&f->scratch, (size_t)STREAM_MAX_ROW * 2);
+	if (!(f->sql = connect_to(u, o, 0, e)) ||
+	    !(f->repl = connect_to(u, o, 1, e)))
+		goto fail;
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+		if (run(f->repl, sets[i], 0, NULL, NULL, "setting up", e) < 0)
+			goto fail;
+	return &f->base;
+fail:
+	pg_close(f);
+	return NULL;
+}
+
 /* --- preflight -------------------------------------------------------- */
 
 static int say(follow_finding_fn fn, void *ctx, const char *about,
@@ -1075,7 +1109,7 @@ static int say(follow_finding_fn fn, void *ctx, const char *about,
 	return fn(ctx, about, line, e);
 }
 
-int follow_preflight(const struct uri *u, const struct source_opts *o,
+int follow_pg_preflight(const struct uri *u, const struct source_opts *o,
 		     char *const *names, size_t n, follow_finding_fn fn,
 		     void *ctx, struct err *e)
 {
@@ -1083,11 +1117,6 @@ int follow_preflight(const struct uri *u, const struct source_opts *o,
 	PGresult *r = NULL;
 	int rc = -1;
 
-	if (u->engine != URI_PG)
-		return say(fn, ctx, "server", e,
-			   "this source is not followed yet: --follow reads "
-			   "PostgreSQL sources (the binary log reader is "
-			   "still to come)");
 	if (!(c = connect_to(u, o, 0, e)))
 		return -1;
 	if (run(c,

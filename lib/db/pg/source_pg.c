@@ -1805,6 +1805,7 @@ static const struct source_ops pg_ops = {
 	pg_close, pg_facts,	  pg_server,   pg_per_day,   pg_objects,
 	pg_begin_snapshot,
 	NULL, /* weights: PostgreSQL has no WEIGHT_STRING */
+	NULL, /* log_position: PostgreSQL follows by its slot */
 };
 
 struct source *source_pg_open(const struct uri *u, const struct source_opts *o,

@@ -1,0 +1,99 @@
+/*
+ * follow - the one door to following a source: each call goes to the
+ * engine's implementation (follow_int.h).
+ */
+#include "db/follow_int.h"
+
+#include <stdio.h>
+
+void follow_slot_name(const char *job, char out[FOLLOW_NAME_MAX])
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)job; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	o = (size_t)snprintf(out, FOLLOW_NAME_MAX, "ferry_");
+	for (const char *p = job; *p && o < 6 + 40; p++) {
+		char c = *p;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		out[o++] =
+		    (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_';
+	}
+	snprintf(out + o, FOLLOW_NAME_MAX - o, "_%08x", h);
+}
+
+struct follow *follow_open(const struct uri *u, const char *job,
+			   const struct source_opts *o, struct err *e)
+{
+	if (u->engine == URI_PG)
+		return follow_pg_open(u, job, o, e);
+	return follow_mysql_open(u, job, o, e);
+}
+
+const char *follow_engine(const struct follow *f)
+{
+	return f->ops->engine;
+}
+
+int follow_create(struct follow *f, struct schema_table *const *tables,
+		  size_t n, struct source *src, struct stream_position *start,
+		  struct err *e)
+{
+	return f->ops->create(f, tables, n, src, start, e);
+}
+
+int follow_resume(struct follow *f, struct schema_table *const *tables,
+		  size_t n, struct err *e)
+{
+	return f->ops->resume(f, tables, n, e);
+}
+
+int follow_start(struct follow *f, const struct stream_position *from,
+		 struct err *e)
+{
+	return f->ops->start(f, from, e);
+}
+
+int follow_next(struct follow *f, struct follow_event *ev, int wait_ms,
+		struct err *e)
+{
+	return f->ops->next(f, ev, wait_ms, e);
+}
+
+int follow_confirm(struct follow *f, uint64_t order, struct err *e)
+{
+	return f->ops->confirm(f, order, e);
+}
+
+int follow_now(struct follow *f, struct stream_position *pos, struct err *e)
+{
+	return f->ops->now(f, pos, e);
+}
+
+int follow_position(struct follow *f, const char *text,
+		    struct stream_position *pos, struct err *e)
+{
+	return f->ops->position(f, text, pos, e);
+}
+
+int follow_drop(struct follow *f, struct err *e)
+{
+	return f->ops->drop(f, e);
+}
+
+void follow_close(struct follow *f)
+{
+	if (f)
+		f->ops->close(f);
+}
+
+int follow_preflight(const struct uri *u, const struct source_opts *o,
+		     char *const *names, size_t n, follow_finding_fn fn,
+		     void *ctx, struct err *e)
+{
+	if (u->engine == URI_PG)
+		return follow_pg_preflight(u, o, names, n, fn, ctx, e);
+	return follow_mysql_preflight(u, o, names, n, fn, ctx, e);
+}
