@@ -302,6 +302,63 @@ static int frac_text(const unsigned char *p, size_t left, unsigned fsp,
 	return buf_addf(out, e, ".%.*s", (int)fsp, digits);
 }
 
+/* a TIME(fsp) as MySQL 5.6's format keeps it: 3 big-endian bytes of
+ * hours, minutes and seconds plus 2^23, then (fsp + 1) / 2 bytes of
+ * fraction, the whole a signed number (a negative time's fraction counts
+ * down from the next second) */
+static int time2_text(const unsigned char *p, size_t left, unsigned fsp,
+		      struct buf *out, size_t *used, struct err *e)
+{
+	size_t n = 3 + (fsp + 1) / 2;
+	int64_t packed, ip, fr = 0;
+	uint64_t hms, us;
+	int neg;
+
+	if (fsp > 6 || left < n)
+		return cut(e, "TIME");
+	*used = n;
+	ip = (int64_t)be(p, 3) - 0x800000;
+	switch ((fsp + 1) / 2) {
+	case 0: packed = ip * (INT64_C(1) << 24); break;
+	case 1:
+		fr = p[3];
+		if (ip < 0 && fr) {
+			ip++;
+			fr -= 0x100;
+		}
+		packed = ip * (INT64_C(1) << 24) + fr * 10000;
+		break;
+	case 2:
+		fr = (int64_t)be(p + 3, 2);
+		if (ip < 0 && fr) {
+			ip++;
+			fr -= 0x10000;
+		}
+		packed = ip * (INT64_C(1) << 24) + fr * 100;
+		break;
+	default:
+		packed = (int64_t)be(p, 6) - INT64_C(0x800000000000);
+		break;
+	}
+	neg = packed < 0;
+	if (neg)
+		packed = -packed;
+	hms = (uint64_t)packed >> 24;
+	us = (uint64_t)packed & 0xffffff;
+	if (us > 999999)
+		return cut(e, "TIME");
+	if (buf_addf(out, e, "%s%02u:%02u:%02u", neg ? "-" : "",
+		     (unsigned)(hms >> 12 & 1023), (unsigned)(hms >> 6 & 63),
+		     (unsigned)(hms & 63)) < 0)
+		return -1;
+	if (fsp) {
+		char digits[8];
+		snprintf(digits, sizeof(digits), "%06u", (unsigned)us);
+		return buf_addf(out, e, ".%.*s", (int)fsp, digits);
+	}
+	return 0;
+}
+
 /* one value of column c at p into out as the server's text; *used the
  * bytes it took.  unsig: an UNSIGNED integer. */
 static int value_text(const struct binlog_col *c, const unsigned char *p,
@@ -401,6 +458,8 @@ static int value_text(const struct binlog_col *c, const unsigned char *p,
 		*used = 4 + fu;
 		return 0;
 	}
+	case T_TIME2:
+		return time2_text(p, left, c->meta, out, used, e);
 	case T_VARCHAR:
 	case T_VAR_STRING: l = c->meta < 256 ? 1 : 2; goto counted;
 	case T_BLOB:

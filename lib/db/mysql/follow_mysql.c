@@ -812,9 +812,12 @@ static int fm_drop(struct follow *b, struct err *e)
 
 /* --- the rows of an event ------------------------------------------------ */
 
-static int queue_image(struct ffm *f, const struct binlog_image *im,
-		       size_t ncols, size_t *first, struct err *e)
+static int queue_image(struct ffm *f, const struct fm_table *ft,
+		       const struct binlog_image *im, size_t *first,
+		       struct err *e)
 {
+	size_t ncols = ft->n;
+
 	if (!im) {
 		*first = SIZE_MAX;
 		return 0;
@@ -842,6 +845,14 @@ static int queue_image(struct ffm *f, const struct binlog_image *im,
 				       "= FULL on the source");
 		if (c->len && buf_add(&f->qtext, im->text[i], c->len, e) < 0)
 			return -1;
+		/* the log keeps a BINARY(n) without its trailing zero bytes,
+		 * which a SELECT gives */
+		if (!c->null && strcmp(ft->datatypes[i], "binary") == 0)
+			while ((int64_t)c->len < ft->octets[i]) {
+				if (buf_addc(&f->qtext, 0, e) < 0)
+					return -1;
+				c->len++;
+			}
 	}
 	return 0;
 }
@@ -857,7 +868,7 @@ static int queue_row(void *ctx, const struct binlog_image *before,
 {
 	struct rows_ctx *rc = ctx;
 	struct ffm *f = rc->f;
-	size_t ncols = f->tabs[rc->table].n;
+	const struct fm_table *ft = &f->tabs[rc->table];
 	struct qrow *r;
 
 	if (f->nq == f->capq) {
@@ -871,8 +882,8 @@ static int queue_row(void *ctx, const struct binlog_image *before,
 	r = &f->q[f->nq];
 	r->table = rc->table;
 	r->op = rc->op;
-	if (queue_image(f, before, ncols, &r->before, e) < 0 ||
-	    queue_image(f, after, ncols, &r->after, e) < 0)
+	if (queue_image(f, ft, before, &r->before, e) < 0 ||
+	    queue_image(f, ft, after, &r->after, e) < 0)
 		return -1;
 	f->nq++;
 	return 0;
@@ -1045,7 +1056,8 @@ static int table_map(struct ffm *f, const struct binlog_header *h,
 		ft->mapped = 1;
 		/* the names point into the event, which goes */
 		memcpy(ft->tm, m, sizeof(*m));
-		ft->tm->db = ft->tm->table = "";
+		ft->tm->db = f->db;
+		ft->tm->table = own_name(ft->t);
 		return 0;
 	}
 	return 0;
