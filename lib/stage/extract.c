@@ -788,6 +788,50 @@ static int job_position(const struct extract_opts *o,
 	return found;
 }
 
+/*
+ * A MariaDB source keeps nothing of a job (no publication), so a table
+ * added to a resumed follow would send its changes without its snapshot:
+ * every table must be one the job's snapshot loaded (a row of its own in
+ * the job's checkpoints).  When none of them is found by its name (the
+ * pipeline renames tables), the target's rows cannot say, and the
+ * follow goes on.
+ */
+static int job_has_tables(const struct extract_opts *o,
+			  const struct table_run *runs, size_t n, struct err *e)
+{
+	struct job_points jp = { NULL, 0, 0 };
+	size_t found = 0;
+	const char *missing = NULL;
+
+	if (checkpoint_read_job(o->since_target, o->source.defaults_file,
+				o->source.connect_timeout,
+				o->source.read_timeout, o->since_job,
+				keep_point, &jp, e) < 0) {
+		free_points(&jp);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		while (k < jp.n && strcmp(jp.v[k].table, runs[i].t->name) != 0)
+			k++;
+		if (k < jp.n)
+			found++;
+		else if (!missing)
+			missing = runs[i].t->name;
+	}
+	if (found && missing) {
+		err_set(e, ERR_USAGE,
+			"table %s is not one job %s follows (its snapshot did "
+			"not load it): a table more needs a new snapshot "
+			"(--resnapshot)",
+			missing, o->since_job);
+		free_points(&jp);
+		return -1;
+	}
+	free_points(&jp);
+	return 0;
+}
+
 /* the tables as their changes travel: a generated column's value is the
  * target's to compute, so it comes as NULL */
 static int follow_tables(const struct table_run *runs, size_t n,
@@ -914,7 +958,9 @@ static int extract_follow(const struct uri *u, const struct extract_opts *o,
 	    !(f = follow_open(u, o->since_job, &o->source, e)))
 		goto out;
 	if (resume) {
-		if (follow_resume(f, ft, nruns, e) < 0)
+		if ((strcmp(follow_engine(f), "mysql") == 0 &&
+		     job_has_tables(o, runs, nruns, e) < 0) ||
+		    follow_resume(f, ft, nruns, e) < 0)
 			goto out;
 		if (o->notice) {
 			char line[600];
