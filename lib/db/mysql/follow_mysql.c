@@ -25,6 +25,7 @@
  */
 #include "db/follow_int.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <mysql.h>
@@ -676,6 +677,23 @@ static int find_log(void *ctx, char **v, size_t *lens, struct err *e)
 	return 0;
 }
 
+struct settings {
+	char v[8][256];
+	int got;
+};
+
+static int keep_settings(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	struct settings *s = ctx;
+
+	(void)lens;
+	(void)e;
+	for (int i = 0; i < 8; i++)
+		snprintf(s->v[i], sizeof(s->v[i]), "%s", v[i] ? v[i] : "");
+	s->got = 1;
+	return 0;
+}
+
 struct master_pos {
 	char file[512];
 	uint64_t pos;
@@ -721,6 +739,30 @@ static int fm_start(struct follow *b, const struct stream_position *from,
 			       "the checkpoint at %s cannot be read; start again "
 			       "with a new snapshot (--resnapshot)",
 			       f->file, from->text);
+	{
+		struct settings s;
+		memset(&s, 0, sizeof(s));
+		if (myutil_select(f->sql,
+				  "SELECT @@log_bin, @@global.binlog_format, "
+				  "@@global.binlog_row_image, 0, 0, 0, 0, 0",
+				  NULL, 0, 8, keep_settings, &s, e) < 0)
+			return -1;
+		if (strcmp(s.v[0], "1") != 0)
+			return err_set(e, ERR_USAGE,
+				       "the source's binary log is off: start "
+				       "it with log_bin, binlog_format = ROW "
+				       "and a server_id");
+		if (strcmp(s.v[1], "ROW") != 0)
+			return err_set(e, ERR_USAGE,
+				       "the source's binlog_format is %s: set "
+				       "binlog_format = ROW",
+				       s.v[1]);
+		if (strcmp(s.v[2], "FULL") != 0)
+			return err_set(e, ERR_USAGE,
+				       "the source's binlog_row_image is %s: "
+				       "set binlog_row_image = FULL",
+				       s.v[2]);
+	}
 	/* the dump sends checksums as the log has them (every event, the
 	 * made-up ROTATE first included), and a heartbeat each second
 	 * while there is nothing to send */
@@ -812,6 +854,27 @@ static int fm_drop(struct follow *b, struct err *e)
 
 /* --- the rows of an event ------------------------------------------------ */
 
+/* a MariaDB UUID (uuid) or INET6 of 16 bytes, of which the log kept
+ * len, as a SELECT writes it: the length of the text in out */
+static size_t bytes16_text(int uuid, const char *p, size_t len, char out[64])
+{
+	unsigned char b[16] = { 0 };
+	size_t o = 0;
+
+	memcpy(b, p, len);
+	if (uuid) {
+		for (int i = 0; i < 16; i++) {
+			if (i == 4 || i == 6 || i == 8 || i == 10)
+				out[o++] = '-';
+			o += (size_t)snprintf(out + o, 64 - o, "%02x", b[i]);
+		}
+		return o;
+	}
+	if (!inet_ntop(AF_INET6, b, out, 64))
+		return (size_t)snprintf(out, 64, "?");
+	return strlen(out);
+}
+
 static int queue_image(struct ffm *f, const struct fm_table *ft,
 		       const struct binlog_image *im, size_t *first,
 		       struct err *e)
@@ -843,6 +906,23 @@ static int queue_image(struct ffm *f, const struct fm_table *ft,
 				       "the binary log leaves columns out of "
 				       "its row images: set binlog_row_image "
 				       "= FULL on the source");
+		if (!c->null && (strcmp(ft->datatypes[i], "uuid") == 0 ||
+				 strcmp(ft->datatypes[i], "inet6") == 0)) {
+			/* 16 bytes (less their trailing zeros) in the log,
+			 * their text in a SELECT */
+			char text[64];
+			if (c->len > 16)
+				return err_set(e, ERR_STREAM,
+					       "table %s: a %s of %zu bytes in "
+					       "the binary log",
+					       ft->t->name, ft->datatypes[i],
+					       c->len);
+			c->len = bytes16_text(ft->datatypes[i][0] == 'u',
+					      im->text[i], c->len, text);
+			if (buf_add(&f->qtext, text, c->len, e) < 0)
+				return -1;
+			continue;
+		}
 		if (c->len && buf_add(&f->qtext, im->text[i], c->len, e) < 0)
 			return -1;
 		/* the log keeps a BINARY(n) without its trailing zero bytes,
@@ -1129,6 +1209,19 @@ static int query_event(struct ffm *f, const struct binlog_header *h,
 		txn_ends(f, h);
 		return 0;
 	}
+	if (f->in_txn) {
+		/* inside a transaction only savepoints; anything else is a
+		 * statement logged as such (a session's binlog_format) */
+		if ((len >= 9 && memcmp(stmt, "SAVEPOINT", 9) == 0) ||
+		    (len >= 11 && memcmp(stmt, "ROLLBACK TO", 11) == 0) ||
+		    (len >= 17 && memcmp(stmt, "RELEASE SAVEPOINT", 17) == 0))
+			return 0;
+		return err_set(e, ERR_USAGE,
+			       "the binary log holds a statement, not its rows "
+			       "(\"%s\"): set binlog_format = ROW on the source, "
+			       "for every session",
+			       stmt_start(stmt, len));
+	}
 	if (len >= 2 && (memcmp(stmt, "XA", 2) == 0 || memcmp(stmt, "xa", 2) == 0))
 		return err_set(e, ERR_USAGE,
 			       "the binary log holds an XA transaction, which "
@@ -1370,23 +1463,6 @@ static int say(follow_finding_fn fn, void *ctx, const char *about,
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	return fn(ctx, about, line, e);
-}
-
-struct settings {
-	char v[8][256];
-	int got;
-};
-
-static int keep_settings(void *ctx, char **v, size_t *lens, struct err *e)
-{
-	struct settings *s = ctx;
-
-	(void)lens;
-	(void)e;
-	for (int i = 0; i < 8; i++)
-		snprintf(s->v[i], sizeof(s->v[i]), "%s", v[i] ? v[i] : "");
-	s->got = 1;
-	return 0;
 }
 
 static int count_rows(void *ctx, char **v, size_t *lens, struct err *e)
