@@ -8,12 +8,12 @@ cd "$(dirname "$0")/.."
 out=${1:-bench/results.json}
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 set --
-for part in stream extract load verify transform migrate sync follow; do
+for part in stream extract load verify transform migrate sync follow follow-mysql; do
 	[ -s "bench/$part.json" ] || {
 		echo "bench-report: bench/$part.json is missing" >&2
 		exit 1
 	}
-	set -- "$@" --slurpfile "$part" "bench/$part.json"
+	set -- "$@" --slurpfile "$(echo "$part" | tr - _)" "bench/$part.json"
 done
 jq -n "$@" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$commit" \
 	--arg cpus "$(nproc)" --arg mem "$(awk '/MemTotal/ { print $2 }' /proc/meminfo)" '
@@ -21,7 +21,7 @@ jq -n "$@" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$commit" \
 	 machine: {cpus: ($cpus | tonumber), mem_kib: ($mem | tonumber)},
 	 stream: $stream[0], extract: $extract[0], load: $load[0],
 	 verify: $verify[0], transform: $transform[0], migrate: $migrate[0],
-	 sync: $sync[0], follow: $follow[0]}' >"$out.tmp"
+	 sync: $sync[0], follow: $follow[0], follow_mysql: $follow_mysql[0]}' >"$out.tmp"
 mv "$out.tmp" "$out"
 echo "bench: results in $out"
 
@@ -41,6 +41,9 @@ jq -r '
 	"  largest peak RSS of a ferry process: \(ferry_rss) MiB (aim under 64 MiB)",
 	"real time, PostgreSQL -> PostgreSQL (--follow, \(.follow.seconds) s per rate):",
 	(["one", "hundred"][] as $k | .follow[$k] as $f |
+		"  \(if $k == "one" then "1-row" else "100-row" end) transactions: \($f.best) messages/s with p99 lag \($f.p99_lag) s (aim 10000/s under 1 s; the writer alone \($f.ceiling)/s), peak RSS extract \($f.extract_rss_mib) MiB, load \($f.load_rss_mib) MiB (aim 32 MiB)"),
+	"real time, MariaDB -> PostgreSQL (--follow, the binary log, \(.follow_mysql.seconds) s per rate):",
+	(["one", "hundred"][] as $k | .follow_mysql[$k] as $f |
 		"  \(if $k == "one" then "1-row" else "100-row" end) transactions: \($f.best) messages/s with p99 lag \($f.p99_lag) s (aim 10000/s under 1 s; the writer alone \($f.ceiling)/s), peak RSS extract \($f.extract_rss_mib) MiB, load \($f.load_rss_mib) MiB (aim 32 MiB)")
 ' "$out"
 
