@@ -11,7 +11,8 @@
 # reported is the one reached, counted on the source.  The lag is
 # measured from the target: every 0.2 s, the time since the newest
 # message it holds was written (a NOW(6) column of the source).
-# bench/follow-mysql.json.
+# bench/follow-mysql.json.  BENCH_FOLLOW_ONE_RATES and
+# BENCH_FOLLOW_HUNDRED_RATES: other rates to try, in rising order.
 . "$(dirname "$0")/bench-common.sh" 0
 secs=${BENCH_FOLLOW_SECONDS:-120}
 srvdir=$PWD/$work/follow-mysql-srv
@@ -125,8 +126,8 @@ for kind in one hundred; do
 	echo "$kind: the writer alone: $c messages/s"
 	best=0
 	case $kind in
-	one) rates="1000 4000 8000 16000 24000 32000 48000" ;;
-	hundred) rates="10000 40000 80000 160000 320000 640000" ;;
+	one) rates=${BENCH_FOLLOW_ONE_RATES:-1000 4000 8000 16000 24000 32000 48000} ;;
+	hundred) rates=${BENCH_FOLLOW_HUNDRED_RATES:-10000 40000 80000 160000 320000 640000} ;;
 	esac
 	for r in $rates; do
 		[ "$r" -le "$c" ] || break

@@ -260,14 +260,24 @@ test_expect_success 'the cut-over sets the counters: the next id is the source'"
 	test_cmp src dst
 '
 
-test_expect_success 'an idle source: heartbeats move the position on; the metrics say the lag' '
+test_expect_success 'an idle source, for a minute: heartbeats move the position on; the metrics say the lag' '
 	start_follow "$TO" "--metrics-file $PWD/follow.prom" &&
 	sleep 1 &&
 	to_sql "SELECT last_watermark FROM ferry_checkpoint WHERE job = '"'"'chat'"'"' AND table_name = '"'"''"'"'" >a &&
 	sleep 2.5 &&
 	to_sql "SELECT last_watermark FROM ferry_checkpoint WHERE job = '"'"'chat'"'"' AND table_name = '"'"''"'"'" >b &&
-	stop_follow &&
 	test "$(cat b)" -gt "$(cat a)" &&
+	# a minute with nothing written (wal_sender_timeout is 60 s): both
+	# sides still there, and the next change arrives
+	sleep 62 &&
+	! test -f ex.rc && ! test -f ld.rc &&
+	pg_sql "UPDATE users SET seen = seen + 100 WHERE id = 4" &&
+	i=0 &&
+	until test "$(to_sql "SELECT seen >= 100 FROM users WHERE id = 4")" = t; do
+		i=$((i + 1)) && test $i -lt 50 && sleep 0.1 || break
+	done &&
+	test "$(to_sql "SELECT seen >= 100 FROM users WHERE id = 4")" = t &&
+	stop_follow &&
 	perl "$TEST_ROOT/tests/promcheck.pl" follow.prom &&
 	test_grep "ferry_follow_lag_seconds{tool=\"load\",ferry_job=\"chat\"} " follow.prom &&
 	test_grep "# TYPE ferry_follow_changes_total counter" follow.prom &&
