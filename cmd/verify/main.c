@@ -42,6 +42,10 @@ static const char usage_text[] =
     "      --keep-case             a MySQL name meets only itself on\n"
     "                              PostgreSQL (default: also its lower case,\n"
     "                              as ferry-load folds it)\n"
+    "      --schema-only           compare the tables' structure instead of\n"
+    "                              their rows: columns, types, NULL, defaults,\n"
+    "                              identity and its counter, collations, keys,\n"
+    "                              indexes, CHECKs, foreign keys (databases)\n"
     "      --rows                  compare row by row (always done: the merge\n"
     "                              runs in the same pass as the digests)\n"
     "      --max-diffs N           differences shown per table (default 100)\n"
@@ -103,6 +107,7 @@ enum {
 	OPT_TABLE_MAP,
 	OPT_ROWS,
 	OPT_KEEP_CASE,
+	OPT_SCHEMA_ONLY,
 	OPT_EMIT_DELETES,
 	OPT_EMIT_UPSERTS,
 	OPT_SCHEMA,
@@ -123,6 +128,7 @@ static const struct option longopts[] = {
 	{ "schema", required_argument, NULL, OPT_SCHEMA },
 	{ "rows", no_argument, NULL, OPT_ROWS },
 	{ "keep-case", no_argument, NULL, OPT_KEEP_CASE },
+	{ "schema-only", no_argument, NULL, OPT_SCHEMA_ONLY },
 	{ "emit-deletes", required_argument, NULL, OPT_EMIT_DELETES },
 	{ "emit-upserts", required_argument, NULL, OPT_EMIT_UPSERTS },
 	{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
@@ -167,6 +173,7 @@ static int parse_compare_option(int c, struct verify_opts *o)
 		return 1;
 	case OPT_ROWS: return 1; /* the row-level merge is never skipped */
 	case OPT_KEEP_CASE: o->keep_case = 1; return 1;
+	case OPT_SCHEMA_ONLY: o->schema_only = 1; return 1;
 	case OPT_SCHEMA:
 		if (!*optarg || strlen(optarg) > SCHEMA_MAX_NAME)
 			cli_usage_error("--schema takes a schema's name");

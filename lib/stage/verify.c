@@ -19,6 +19,7 @@
 #include "db/uri.h"
 #include "stage/cli.h"
 #include "stage/metrics.h"
+#include "stage/structure.h"
 #include "stream/digest.h"
 #include "stream/stream.h"
 #include "transform/transform.h"
@@ -1329,6 +1330,67 @@ out:
 	return rc;
 }
 
+/* --- --schema-only ------------------------------------------------------ */
+
+static int struct_same(void *ctx, const char *a, const char *b, int table)
+{
+	const struct side *s = ctx;
+
+	return same_name(s->pgmap, s->fold, a, b, table);
+}
+
+struct struct_diffs {
+	struct verify_opts *o;
+	cJSON *arr;
+};
+
+static int struct_diff(void *ctx, const char *about, const char *what,
+		       struct err *e)
+{
+	struct struct_diffs *d = ctx;
+
+	(void)e;
+	say(d->o, "  %s: %s\n", about, what);
+	if (d->arr) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "about", about);
+		cJSON_AddStringToObject(x, "what", what);
+		cJSON_AddItemToArray(d->arr, x);
+	}
+	return 0;
+}
+
+/* the structure of table `name` on both sides, every difference said */
+static int structure_table(struct verify_opts *o, struct side *a,
+			   struct side *b, const char *name, cJSON *report,
+			   struct err *e)
+{
+	struct struct_diffs d = { o, NULL };
+	cJSON *tj = NULL;
+	long n;
+
+	if (report) {
+		tj = cJSON_CreateObject();
+		cJSON_AddStringToObject(tj, "table", name);
+		d.arr = cJSON_AddArrayToObject(tj, "structure");
+	}
+	n = structure_compare(a->t, b->t, a->en == b->en, struct_same, b,
+			      struct_diff, &d, e);
+	if (n < 0) {
+		cJSON_Delete(tj);
+		return err_prefix(e, "table %s", name);
+	}
+	if (n)
+		o->differ = 1;
+	say(o, "%s: %s\n", name,
+	    n ? "structure DIFFERENT" : "the same structure");
+	if (tj) {
+		cJSON_AddBoolToObject(tj, "equal", n == 0);
+		cJSON_AddItemToArray(report, tj);
+	}
+	return 0;
+}
+
 /* -s, then --table-map: the name on side B of side A's table, and back */
 /* --schema: a name of a table put in that schema (to_b) or taken out of
  * it; NULL when it does not apply.  Kept in one of a few buffers, so
@@ -1604,7 +1666,11 @@ static int run_databases(struct verify_opts *o, struct side sd[2],
 			}
 			if (db_table(o, &sd[0], ra, nm, e) < 0 ||
 			    db_table(o, &sd[1], rb, nm, e) < 0 ||
-			    compare_table(o, &sd[0], &sd[1], nm, tables, e) < 0)
+			    (o->schema_only
+				 ? structure_table(o, &sd[0], &sd[1], nm,
+						   tables, e)
+				 : compare_table(o, &sd[0], &sd[1], nm, tables,
+						 e)) < 0)
 				return -1;
 		}
 	}
@@ -1645,6 +1711,14 @@ static int run(struct verify_opts *o, struct err *e)
 	sd[1].label = 'B';
 	o->differ = 0;
 	o->emitted = o->upserts = 0;
+	if (o->schema_only &&
+	    (is_stream_spec(o->side[0]) || is_stream_spec(o->side[1]) ||
+	     o->spec || o->emit || o->emit_upserts || o->sample_ppm)) {
+		err_set(e, ERR_USAGE,
+			"--schema-only compares two databases' tables, without "
+			"-s, --emit-deletes, --emit-upserts or --sample");
+		goto out;
+	}
 	if (run_emits(o, sd, e) < 0)
 		goto out;
 	if (o->report_path) {

@@ -34,6 +34,8 @@ struct verify_opts {
 	const char *side[2]; /* a URI, a stream file, or "-" */
 	int keep_case;	     /* --keep-case: a MySQL name meets only the same
 			      * name, not its lower case (namefold.h) */
+	int schema_only;     /* --schema-only: the tables' structure, not
+			      * their rows (structure.h); databases only */
 	const char *const *tables; /* -t; none: every table of side A */
 	size_t ntables;
 	struct spec *spec; /* -s: side A as this spec reshapes it, or NULL */
