@@ -44,6 +44,8 @@ CREATE TABLE messages (id bigserial PRIMARY KEY,
 	body text NOT NULL, sent_at timestamptz NOT NULL DEFAULT now(),
 	amount numeric(10,2) DEFAULT 0);
 CREATE INDEX messages_user_sent ON messages (user_id, sent_at);
+CREATE SEQUENCE ticket_no START 1000;
+SELECT setval('ticket_no', 3250);
 INSERT INTO users (username) SELECT 'user' || g FROM generate_series(1, 50) g;
 INSERT INTO messages (user_id, body) SELECT 1 + g % 50, 'hello ' || g FROM generate_series(1, 200) g;
 EOF
@@ -101,6 +103,18 @@ test_expect_success 'a counter behind is found: the next new row would take an i
 	test_expect_code 1 ferry-verify --schema-only "$PA" "$PB" >out &&
 	only_diff out "column id: counter behind: the next new row gets 5 on B, 201 on A" &&
 	pb "SELECT setval(pg_get_serial_sequence('"'"'messages'"'"', '"'"'id'"'"'), 200)" >/dev/null &&
+	ferry-verify --schema-only "$PA" "$PB" >/dev/null
+'
+
+test_expect_success 'a free sequence behind, or missing, is found' '
+	pb "SELECT setval('"'"'ticket_no'"'"', 1000, false)" >/dev/null &&
+	test_expect_code 1 ferry-verify --schema-only "$PA" "$PB" --report r.json >out &&
+	test_grep "sequence ticket_no: behind: it gives 1000 next on B, 3251 on A" out &&
+	jq -e "[.tables[] | select(.sequences) | .equal] == [false]" r.json &&
+	pb "DROP SEQUENCE ticket_no" &&
+	test_expect_code 1 ferry-verify --schema-only "$PA" "$PB" >out &&
+	test_grep "sequence ticket_no: not on B" out &&
+	pb "CREATE SEQUENCE ticket_no START 1000; SELECT setval('"'"'ticket_no'"'"', 3250)" >/dev/null &&
 	ferry-verify --schema-only "$PA" "$PB" >/dev/null
 '
 

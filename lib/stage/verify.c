@@ -21,6 +21,7 @@
 #include "stage/metrics.h"
 #include "stage/structure.h"
 #include "stream/digest.h"
+#include "stream/objects.h"
 #include "stream/stream.h"
 #include "transform/transform.h"
 #include <xxhash.h>
@@ -1391,6 +1392,69 @@ static int structure_table(struct verify_opts *o, struct side *a,
 	return 0;
 }
 
+/* every sequence of A that belongs to no column: on B too, and not
+ * behind (the next value it gives at least A's) */
+static int structure_sequences(struct verify_opts *o, struct side sd[2],
+			       cJSON *report, struct err *e)
+{
+	struct schema_objects ob[2];
+	struct struct_diffs d = { o, NULL };
+	cJSON *tj = NULL;
+	long n = 0;
+	int rc = -1;
+
+	memset(ob, 0, sizeof(ob));
+	for (int k = 0; k < 2; k++)
+		if (source_objects(sd[k].src, NULL, 0, 1, &ob[k], e) < 0) {
+			err_prefix(e, "side %c", sd[k].label);
+			goto out;
+		}
+	if (report) {
+		tj = cJSON_CreateObject();
+		cJSON_AddStringToObject(tj, "sequences", "free");
+		d.arr = cJSON_AddArrayToObject(tj, "structure");
+	}
+	for (size_t i = 0; i < ob[0].n; i++) {
+		const struct schema_object *x = &ob[0].v[i];
+		const struct schema_object *y = NULL;
+		char about[SCHEMA_MAX_NAME + 16], what[200];
+		if (strcmp(x->kind, "sequence") != 0)
+			continue;
+		for (size_t j = 0; !y && j < ob[1].n; j++)
+			if (strcmp(ob[1].v[j].kind, "sequence") == 0 &&
+			    same_name(sd[1].pgmap, sd[1].fold, x->name,
+				      ob[1].v[j].name, 1))
+				y = &ob[1].v[j];
+		snprintf(about, sizeof(about), "sequence %s", x->name);
+		if (!y)
+			snprintf(what, sizeof(what), "not on B");
+		else if (x->seq && y->seq && y->seq->next < x->seq->next &&
+			 y->seq->increment > 0)
+			snprintf(what, sizeof(what),
+				 "behind: it gives %" PRId64 " next on B, %" PRId64
+				 " on A",
+				 y->seq->next, x->seq->next);
+		else
+			continue;
+		n++;
+		if (struct_diff(&d, about, what, e) < 0)
+			goto out;
+	}
+	if (n)
+		o->differ = 1;
+	if (tj) {
+		cJSON_AddBoolToObject(tj, "equal", n == 0);
+		cJSON_AddItemToArray(report, tj);
+		tj = NULL;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(tj);
+	schema_objects_release(&ob[0]);
+	schema_objects_release(&ob[1]);
+	return rc;
+}
+
 /* -s, then --table-map: the name on side B of side A's table, and back */
 /* --schema: a name of a table put in that schema (to_b) or taken out of
  * it; NULL when it does not apply.  Kept in one of a few buffers, so
@@ -1742,6 +1806,8 @@ static int run(struct verify_opts *o, struct err *e)
 	if ((sd[0].is_stream || sd[1].is_stream
 		 ? run_streams(o, sd, tables, e)
 		 : run_databases(o, sd, tables, e)) < 0 ||
+	    (o->schema_only && !o->ntables &&
+	     structure_sequences(o, sd, tables, e) < 0) ||
 	    run_finish(o, sd, root, e) < 0)
 		goto out;
 	rc = 0;
