@@ -98,10 +98,14 @@ test_expect_success 'a missing index is found' '
 	ferry-verify --schema-only "$PA" "$PB" >/dev/null
 '
 
-test_expect_success 'a counter behind is found: the next new row would take an id B holds' '
+test_expect_success 'a counter behind is found, by row verification too: the next new row would take an id B holds' '
 	pb "ALTER SEQUENCE messages_id_seq RESTART WITH 5" &&
 	test_expect_code 1 ferry-verify --schema-only "$PA" "$PB" >out &&
 	only_diff out "column id: counter behind: the next new row gets 5 on B, 201 on A" &&
+	test_expect_code 1 ferry-verify "$PA" "$PB" -t messages --report rows.json >out &&
+	test_grep "column id: counter behind" out &&
+	test_grep "messages: A 200 rows, B 200 rows: DIFFERENT" out &&
+	jq -e "[.tables[0].structure[].about] == [\"column id\"]" rows.json &&
 	pb "SELECT setval(pg_get_serial_sequence('"'"'messages'"'"', '"'"'id'"'"'), 200)" >/dev/null &&
 	ferry-verify --schema-only "$PA" "$PB" >/dev/null
 '

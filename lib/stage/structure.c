@@ -117,6 +117,22 @@ static int types_agree(const struct schema_column *ca,
 	       (cb->precision < 0 || cb->precision >= 20) && cb->scale <= 0;
 }
 
+/* b's counter behind a's: said */
+static int counter(struct sc *s, const struct schema_column *ca,
+		   const struct schema_column *cb, const char *about,
+		   struct err *e)
+{
+	if (ca->identity == SCHEMA_IDENTITY_NONE ||
+	    cb->identity == SCHEMA_IDENTITY_NONE || ca->identity_next <= 0 ||
+	    cb->identity_next <= 0 || cb->identity_next >= ca->identity_next)
+		return 0;
+	return differs(s, about, e,
+		       "counter behind: the next new row gets %" PRId64
+		       " on B, %" PRId64
+		       " on A (an id B may already hold: a duplicate key)",
+		       cb->identity_next, ca->identity_next);
+}
+
 static int compare_column(struct sc *s, const struct schema_column *ca,
 			  const struct schema_column *cb, struct err *e)
 {
@@ -168,14 +184,7 @@ static int compare_column(struct sc *s, const struct schema_column *ca,
 			  "fails"
 			: "B numbers new rows itself, A does not") < 0)
 		return -1;
-	if (ca->identity != SCHEMA_IDENTITY_NONE &&
-	    cb->identity != SCHEMA_IDENTITY_NONE && ca->identity_next > 0 &&
-	    cb->identity_next > 0 && cb->identity_next < ca->identity_next &&
-	    differs(s, about, e,
-		    "counter behind: the next new row gets %" PRId64
-		    " on B, %" PRId64
-		    " on A (an id B may already hold: a duplicate key)",
-		    cb->identity_next, ca->identity_next) < 0)
+	if (counter(s, ca, cb, about, e) < 0)
 		return -1;
 	if (ca->identity == SCHEMA_IDENTITY_NONE &&
 	    cb->identity == SCHEMA_IDENTITY_NONE &&
@@ -438,6 +447,30 @@ static int compare_fkeys(struct sc *s, struct err *e)
 		}
 	}
 	return 0;
+}
+
+long structure_counters(const struct schema_table *a,
+			const struct schema_table *b, structure_same_fn same,
+			void *same_ctx, structure_diff_fn diff, void *diff_ctx,
+			struct err *e)
+{
+	struct sc s;
+
+	memset(&s, 0, sizeof(s));
+	s.a = a;
+	s.b = b;
+	s.same = same;
+	s.same_ctx = same_ctx;
+	s.diff = diff;
+	s.diff_ctx = diff_ctx;
+	for (size_t i = 0; i < a->ncols; i++) {
+		int j = col_in(&s, b, a->cols[i].name);
+		char about[SCHEMA_MAX_NAME + 16];
+		snprintf(about, sizeof(about), "column %s", a->cols[i].name);
+		if (j >= 0 && counter(&s, &a->cols[i], &b->cols[j], about, e) < 0)
+			return -1;
+	}
+	return s.n;
 }
 
 long structure_compare(const struct schema_table *a,

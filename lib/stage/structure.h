@@ -41,4 +41,15 @@ long structure_compare(const struct schema_table *a,
 		       structure_same_fn same, void *same_ctx,
 		       structure_diff_fn diff, void *diff_ctx, struct err *e);
 
+/*
+ * Only the counters: each identity or AUTO_INCREMENT column of a whose
+ * counter on b is behind (b's next new row would get a smaller id than
+ * a's), a call of diff each.  What row verification adds, so that
+ * "equal" means the application can go on writing.  The number, or -1.
+ */
+long structure_counters(const struct schema_table *a,
+			const struct schema_table *b, structure_same_fn same,
+			void *same_ctx, structure_diff_fn diff, void *diff_ctx,
+			struct err *e);
+
 #endif

@@ -1283,54 +1283,6 @@ static void cmp_release(struct cmp *c, struct side *a, struct side *b)
  * merged by key, or sorted when there is none; the verdict said on
  * o->out and added to report (when not NULL).
  */
-static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
-			 const char *name, cJSON *report, struct err *e)
-{
-	struct cmp c;
-	double t0 = progress_now();
-	int rc = -1, equal;
-
-	memset(&c, 0, sizeof(c));
-	c.name = name;
-	if (cmp_spec(o, a, name, e) < 0)
-		return -1;
-	if (cmp_alloc(&c, o, a, b, e) < 0)
-		goto out;
-	if (report) {
-		c.tj = cJSON_CreateObject();
-		cJSON_AddStringToObject(c.tj, "table", name);
-		c.diffs = cJSON_AddArrayToObject(c.tj, "differences");
-	}
-	cmp_columns(&c, o, a, b);
-	if (cmp_key(&c, o, a, b, e) < 0 || cmp_open(&c, o, a, b, e) < 0 ||
-	    cmp_merge(&c, o, a, b, e) < 0 ||
-	    (!c.nkey && keyless_merge(&c, o, a, b, &c.key, e) < 0) ||
-	    cmp_end_emits(&c, o, a, b, e) < 0)
-		goto out;
-	/* the merge decides, by key or over the sorted rows: exact either
-	 * way; the digests, an unkeyed sum, decide nothing */
-	equal = !c.columns_differ && a->rows == b->rows && !c.missing &&
-		!c.extra && !c.changed;
-	if (!equal)
-		o->differ = 1;
-	cmp_say(&c, o, a, b, equal);
-	if (o->metrics &&
-	    metrics_table(o->metrics, name, a->rows, METRICS_NONE,
-			  progress_now() - t0, METRICS_NONE, e) < 0)
-		goto out;
-	if (c.tj) {
-		cmp_json(&c, a, b, equal, progress_now() - t0, c.tj);
-		cJSON_AddItemToArray(report, c.tj);
-		c.tj = NULL;
-	}
-	rc = 0;
-out:
-	cmp_release(&c, a, b);
-	if (rc < 0 && (e->class == ERR_STREAM || e->class == ERR_DB))
-		err_prefix(e, "table %s", name);
-	return rc;
-}
-
 /* --- --schema-only ------------------------------------------------------ */
 
 static int struct_same(void *ctx, const char *a, const char *b, int table)
@@ -1359,6 +1311,65 @@ static int struct_diff(void *ctx, const char *about, const char *what,
 		cJSON_AddItemToArray(d->arr, x);
 	}
 	return 0;
+}
+
+static int compare_table(struct verify_opts *o, struct side *a, struct side *b,
+			 const char *name, cJSON *report, struct err *e)
+{
+	struct cmp c;
+	double t0 = progress_now();
+	int rc = -1, equal;
+	long behind = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.name = name;
+	if (cmp_spec(o, a, name, e) < 0)
+		return -1;
+	if (cmp_alloc(&c, o, a, b, e) < 0)
+		goto out;
+	if (report) {
+		c.tj = cJSON_CreateObject();
+		cJSON_AddStringToObject(c.tj, "table", name);
+		c.diffs = cJSON_AddArrayToObject(c.tj, "differences");
+	}
+	cmp_columns(&c, o, a, b);
+	if (cmp_key(&c, o, a, b, e) < 0 || cmp_open(&c, o, a, b, e) < 0 ||
+	    cmp_merge(&c, o, a, b, e) < 0 ||
+	    (!c.nkey && keyless_merge(&c, o, a, b, &c.key, e) < 0) ||
+	    cmp_end_emits(&c, o, a, b, e) < 0)
+		goto out;
+	/* two databases: B's counters go on from A's, or the application's
+	 * next INSERT there takes an id B holds */
+	if (!a->is_stream && !b->is_stream && !o->spec) {
+		struct struct_diffs d = { o, NULL };
+		if (c.tj)
+			d.arr = cJSON_AddArrayToObject(c.tj, "structure");
+		if ((behind = structure_counters(a->t, b->t, struct_same, b,
+						 struct_diff, &d, e)) < 0)
+			goto out;
+	}
+	/* the merge decides, by key or over the sorted rows: exact either
+	 * way; the digests, an unkeyed sum, decide nothing */
+	equal = !c.columns_differ && a->rows == b->rows && !c.missing &&
+		!c.extra && !c.changed && !behind;
+	if (!equal)
+		o->differ = 1;
+	cmp_say(&c, o, a, b, equal);
+	if (o->metrics &&
+	    metrics_table(o->metrics, name, a->rows, METRICS_NONE,
+			  progress_now() - t0, METRICS_NONE, e) < 0)
+		goto out;
+	if (c.tj) {
+		cmp_json(&c, a, b, equal, progress_now() - t0, c.tj);
+		cJSON_AddItemToArray(report, c.tj);
+		c.tj = NULL;
+	}
+	rc = 0;
+out:
+	cmp_release(&c, a, b);
+	if (rc < 0 && (e->class == ERR_STREAM || e->class == ERR_DB))
+		err_prefix(e, "table %s", name);
+	return rc;
 }
 
 /* the structure of table `name` on both sides, every difference said */
