@@ -145,6 +145,7 @@ test_expect_success 'a foreign key, a NOT NULL and a CHECK gone, a column more: 
 '
 
 test_expect_success 'MariaDB: the same schema by its own SQL, then a collation and a counter changed' '
+	test_when_finished "my_sql \"DROP TABLE accounts\"" &&
 	my_in "" -e "DROP DATABASE IF EXISTS \`${TEST_DB}_b\`; CREATE DATABASE \`${TEST_DB}_b\`" &&
 	my_sql "CREATE TABLE accounts (id INT AUTO_INCREMENT PRIMARY KEY,
 			login VARCHAR(40) COLLATE utf8mb4_unicode_ci NOT NULL UNIQUE,
@@ -166,6 +167,28 @@ test_expect_success 'MariaDB: the same schema by its own SQL, then a collation a
 	my_sql "INSERT INTO accounts (login) VALUES ('"'"'dee'"'"'), ('"'"'eve'"'"')" &&
 	test_expect_code 1 ferry-verify --schema-only "$MY_URI" "$MB" -t accounts >out &&
 	test_grep "column id: counter behind: the next new row gets 4 on B, 6 on A" out
+'
+
+test_expect_success '--probe: the application'"'"'s statements, rolled back, taken alike on equal schemas' '
+	pg_db "${TEST_DB}_d" && psql -X -q -v ON_ERROR_STOP=1 "$PG_BASE dbname=${TEST_DB}_d" -f app.sql &&
+	ferry-verify --probe "$PA" "$PG_BASE dbname=${TEST_DB}_d" >out &&
+	test_grep "the two sides are equal" out &&
+	ferry-verify --probe "$MY_URI" "$PG_URI" >out &&
+	test_grep "the two sides are equal" out
+'
+
+test_expect_success '--probe: B takes a username in another case, a message of no user, refuses a row A takes' '
+	PD="$PG_BASE dbname=${TEST_DB}_d" &&
+	psql -X -q -v ON_ERROR_STOP=1 "$PD" -c "ALTER TABLE users ALTER COLUMN username TYPE text COLLATE \"C\";
+		ALTER TABLE messages DROP CONSTRAINT messages_user_id_fkey;
+		ALTER TABLE messages ADD COLUMN lang text;
+		UPDATE messages SET lang = '"'"'en'"'"';
+		ALTER TABLE messages ALTER COLUMN lang SET NOT NULL" &&
+	test_expect_code 1 ferry-verify --probe "$PA" "$PD" --report p.json >out &&
+	test_grep "probe: a duplicate of username in another case: B takes it, A refuses: ERROR:  duplicate key value" out &&
+	test_grep "probe: user_id pointing at no users row: B takes it, A refuses: ERROR:  insert or update on table" out &&
+	test_grep "probe: an INSERT giving only (user_id, body): A takes it, B refuses: ERROR:  null value in column" out &&
+	jq -e "[.tables[] | select(.table == \"messages\") | .structure[] | select(.about | startswith(\"probe:\"))] | length == 2" p.json
 '
 
 test_expect_success '--schema-only compares databases: a stream side is a usage error' '

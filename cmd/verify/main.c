@@ -46,6 +46,12 @@ static const char usage_text[] =
     "                              their rows: columns, types, NULL, defaults,\n"
     "                              identity and its counter, collations, keys,\n"
     "                              indexes, CHECKs, foreign keys (databases)\n"
+    "      --probe                 with --schema-only (implied): try on both\n"
+    "                              sides, in transactions rolled back, an\n"
+    "                              INSERT of only the columns without\n"
+    "                              defaults, a unique value in another case,\n"
+    "                              a reference to a missing parent (consumes\n"
+    "                              ids)\n"
     "      --rows                  compare row by row (always done: the merge\n"
     "                              runs in the same pass as the digests)\n"
     "      --max-diffs N           differences shown per table (default 100)\n"
@@ -108,6 +114,7 @@ enum {
 	OPT_ROWS,
 	OPT_KEEP_CASE,
 	OPT_SCHEMA_ONLY,
+	OPT_PROBE,
 	OPT_EMIT_DELETES,
 	OPT_EMIT_UPSERTS,
 	OPT_SCHEMA,
@@ -129,6 +136,7 @@ static const struct option longopts[] = {
 	{ "rows", no_argument, NULL, OPT_ROWS },
 	{ "keep-case", no_argument, NULL, OPT_KEEP_CASE },
 	{ "schema-only", no_argument, NULL, OPT_SCHEMA_ONLY },
+	{ "probe", no_argument, NULL, OPT_PROBE },
 	{ "emit-deletes", required_argument, NULL, OPT_EMIT_DELETES },
 	{ "emit-upserts", required_argument, NULL, OPT_EMIT_UPSERTS },
 	{ "defaults-file", required_argument, NULL, OPT_DEFAULTS },
@@ -174,6 +182,7 @@ static int parse_compare_option(int c, struct verify_opts *o)
 	case OPT_ROWS: return 1; /* the row-level merge is never skipped */
 	case OPT_KEEP_CASE: o->keep_case = 1; return 1;
 	case OPT_SCHEMA_ONLY: o->schema_only = 1; return 1;
+	case OPT_PROBE: o->probe = 1; return 1;
 	case OPT_SCHEMA:
 		if (!*optarg || strlen(optarg) > SCHEMA_MAX_NAME)
 			cli_usage_error("--schema takes a schema's name");

@@ -16,6 +16,7 @@
 #include "db/checkpoint.h"
 #include "db/engine.h"
 #include "db/namefold.h"
+#include "db/probe.h"
 #include "db/uri.h"
 #include "stage/cli.h"
 #include "stage/metrics.h"
@@ -74,6 +75,7 @@ struct side {
 	struct uri uri;
 	int have_uri;
 	struct source *src;
+	struct probe *probe; /* --probe: a connection of its own */
 	char **names; /* its tables */
 	size_t nnames;
 	struct schema_table *dbt;
@@ -213,6 +215,7 @@ static void side_close(struct side *s)
 	source_names_free(s->names);
 	schema_table_free(s->dbt);
 	source_close(s->src);
+	probe_close(s->probe);
 	if (s->have_uri)
 		uri_release(&s->uri);
 	buf_release(&s->prevbuf);
@@ -1372,6 +1375,308 @@ out:
 	return rc;
 }
 
+/* --- --probe -------------------------------------------------------------- */
+
+/* a value for column c that no row holds, made from one a row holds
+ * (v): 1 with out, 0 when ferry makes none for its type */
+static int fresh_value(const struct schema_column *c, const char *v,
+		       char *out, size_t outsz)
+{
+	switch (c->type) {
+	case VALUE_INT64:
+	case VALUE_UINT64:
+	case VALUE_DECIMAL: {
+		char *end;
+		long long x = strtoll(v, &end, 10);
+		if (*end && *end != '.')
+			return 0;
+		snprintf(out, outsz, "%lld",
+			 x > 0 ? x - 1000003 + (x < 1000003 ? 2000006 : 0)
+			       : x + 1000003);
+		return 1;
+	}
+	case VALUE_TEXT:
+		snprintf(out, outsz, "~fp%zu", strlen(v) % 10);
+		return 1;
+	case VALUE_UUID:
+		snprintf(out, outsz, "f0e1d2c3-b4a5-4697-8877-665544332211");
+		return 1;
+	default: return 0;
+	}
+}
+
+/* a key or unique index of t holds column i */
+static int in_unique(const struct schema_table *t, size_t i)
+{
+	for (size_t k = 0; k < t->npk; k++)
+		if (t->pk[k] == i)
+			return 1;
+	for (size_t x = 0; x < t->nindexes; x++)
+		for (size_t k = 0; t->indexes[x].unique && k < t->indexes[x].ncols;
+		     k++)
+			if (t->indexes[x].cols[k] == i)
+				return 1;
+	return 0;
+}
+
+struct probe_run {
+	struct verify_opts *o;
+	struct side *s[2];
+	struct struct_diffs *d;
+	size_t ucols[2][PROBE_MAX_COLS]; /* the columns read, each side's */
+	size_t nu;
+	char **vals[2];
+	size_t nrows[2];
+	long n; /* differences */
+};
+
+/* the value side k's row r holds for A's column ia, or NULL */
+static const char *pval(const struct probe_run *pr, int k, size_t r, size_t ia)
+{
+	for (size_t u = 0; u < pr->nu; u++)
+		if (pr->ucols[0][u] == ia)
+			return pr->vals[k][r * pr->nu + u];
+	return NULL;
+}
+
+/* A's column ia among those read (added when there is room): 0, -1 */
+static int use_col(struct probe_run *pr, size_t ia)
+{
+	int jb;
+
+	for (size_t u = 0; u < pr->nu; u++)
+		if (pr->ucols[0][u] == ia)
+			return 0;
+	if (pr->nu == PROBE_MAX_COLS ||
+	    (jb = col_of(pr->s[1], pr->s[0]->t->cols[ia].name)) < 0)
+		return -1;
+	pr->ucols[0][pr->nu] = ia;
+	pr->ucols[1][pr->nu++] = (size_t)jb;
+	return 0;
+}
+
+/* the two sides' answers to one probe: a difference when they differ */
+static int probe_said(struct probe_run *pr, const char *about, const int ok[2],
+		      char why[2][300], struct err *e)
+{
+	char what[700];
+
+	if (ok[0] == ok[1])
+		return 0;
+	snprintf(what, sizeof(what), "%s: %s", ok[0] ? "A takes it, B refuses"
+						     : "B takes it, A refuses",
+		 ok[0] ? why[1] : why[0]);
+	pr->n++;
+	return struct_diff(pr->d, about, what, e);
+}
+
+/* an INSERT giving only the columns that have no default (a row's
+ * values; a key's or unique column's made fresh) */
+static int probe_insert_row(struct probe_run *pr, struct err *e)
+{
+	const struct schema_table *ta = pr->s[0]->t;
+	size_t cols[2][PROBE_MAX_COLS], n = 0;
+	char fresh[2][PROBE_MAX_COLS][64];
+	const char *vals[2][PROBE_MAX_COLS];
+	char why[2][300], about[700];
+	int ok[2];
+	size_t o = 0;
+
+	o += (size_t)snprintf(about, sizeof(about),
+			      "probe: an INSERT giving only (");
+	for (size_t i = 0; i < ta->ncols; i++) {
+		const struct schema_column *c = &ta->cols[i];
+		if (c->nullable || c->has_default || c->generated ||
+		    c->identity != SCHEMA_IDENTITY_NONE ||
+		    c->def.kind != SCHEMA_DEFAULT_NONE)
+			continue;
+		if (n == PROBE_MAX_COLS || c->type == VALUE_BYTES ||
+		    use_col(pr, i) < 0)
+			return 0; /* not probed */
+		for (int k = 0; k < 2; k++) {
+			const char *v = pval(pr, k, 0, i);
+			size_t u = 0;
+			while (pr->ucols[0][u] != i)
+				u++;
+			cols[k][n] = pr->ucols[k][u];
+			vals[k][n] = v;
+			if (v && in_unique(ta, i)) {
+				if (!fresh_value(c, v, fresh[k][n],
+						 sizeof(fresh[k][n])))
+					return 0;
+				vals[k][n] = fresh[k][n];
+			}
+		}
+		if (o < sizeof(about))
+			o += (size_t)snprintf(about + o, sizeof(about) - o,
+					      "%s%s", n ? ", " : "", c->name);
+		n++;
+	}
+	if (o < sizeof(about))
+		snprintf(about + o, sizeof(about) - o, ")");
+	for (int k = 0; k < 2; k++)
+		if ((ok[k] = probe_insert(pr->s[k]->probe, pr->s[k]->t, cols[k],
+					  vals[k], n, why[k], sizeof(why[k]),
+					  e)) < 0)
+			return -1;
+	return probe_said(pr, about, ok, why, e);
+}
+
+/* row 1's key on side k, in t's key order */
+static int key_vals(struct probe_run *pr, int k, size_t r, const char **key)
+{
+	const struct schema_table *ta = pr->s[0]->t;
+
+	for (size_t x = 0; x < ta->npk; x++)
+		if (!(key[x] = pval(pr, k, r, ta->pk[x])))
+			return -1;
+	return 0;
+}
+
+/* UPDATE row r's column ia (A's) to vals[k] on each side */
+static int probe_set(struct probe_run *pr, const char *about, size_t ia,
+		     size_t r, const char *const vals[2], struct err *e)
+{
+	const char *key[PROBE_MAX_COLS];
+	char why[2][300];
+	int ok[2];
+
+	for (int k = 0; k < 2; k++) {
+		size_t u = 0;
+		while (pr->ucols[0][u] != ia)
+			u++;
+		if (key_vals(pr, k, r, key) < 0)
+			return 0;
+		if ((ok[k] = probe_update(pr->s[k]->probe, pr->s[k]->t,
+					  pr->ucols[k][u], vals[k], key, why[k],
+					  sizeof(why[k]), e)) < 0)
+			return -1;
+	}
+	return probe_said(pr, about, ok, why, e);
+}
+
+/* a unique text column: row 2 given row 1's value in another case */
+static int probe_case(struct probe_run *pr, size_t ia, struct err *e)
+{
+	const struct schema_column *c = &pr->s[0]->t->cols[ia];
+	char other[2][512];
+	const char *vals[2];
+	char about[SCHEMA_MAX_NAME + 64];
+
+	for (int k = 0; k < 2; k++) {
+		const char *v = pval(pr, k, 0, ia);
+		int changed = 0;
+		if (!v || strlen(v) >= sizeof(other[k]))
+			return 0;
+		for (size_t i = 0; v[i]; i++) {
+			char ch = v[i];
+			if (ch >= 'a' && ch <= 'z')
+				ch = (char)(ch - 'a' + 'A');
+			else if (ch >= 'A' && ch <= 'Z')
+				ch = (char)(ch - 'A' + 'a');
+			changed |= ch != v[i];
+			other[k][i] = ch;
+		}
+		other[k][strlen(v)] = 0;
+		if (!changed)
+			return 0;
+		vals[k] = other[k];
+	}
+	snprintf(about, sizeof(about),
+		 "probe: a duplicate of %s in another case", c->name);
+	return probe_set(pr, about, ia, 1, vals, e);
+}
+
+/* a foreign key's column: row 1 pointed at a parent that is not there */
+static int probe_orphan(struct probe_run *pr, const struct schema_fkey *fk,
+			struct err *e)
+{
+	const struct schema_column *c = &pr->s[0]->t->cols[fk->cols[0]];
+	const char *vals[2];
+	char about[SCHEMA_MAX_NAME * 2 + 64];
+
+	switch (c->type) {
+	case VALUE_INT64:
+	case VALUE_UINT64:
+	case VALUE_DECIMAL: vals[0] = vals[1] = "2147480001"; break;
+	case VALUE_TEXT: vals[0] = vals[1] = "~ferry probe: no parent"; break;
+	case VALUE_UUID:
+		vals[0] = vals[1] = "f0e1d2c3-b4a5-4697-8877-665544332212";
+		break;
+	default: return 0;
+	}
+	snprintf(about, sizeof(about),
+		 "probe: %s pointing at no %s row", c->name, fk->ref_table);
+	return probe_set(pr, about, fk->cols[0], 0, vals, e);
+}
+
+/* the probes of one table, both sides: the differences, or -1 */
+static long probe_table(struct verify_opts *o, struct side *a, struct side *b,
+			struct struct_diffs *d, struct err *e)
+{
+	const struct schema_table *ta = a->t;
+	struct probe_run pr;
+	long rc = -1;
+
+	memset(&pr, 0, sizeof(pr));
+	pr.o = o;
+	pr.s[0] = a;
+	pr.s[1] = b;
+	pr.d = d;
+	if (!ta->npk || !b->t->npk)
+		return 0; /* no key to find a row by */
+	for (size_t k = 0; k < ta->npk; k++)
+		if (use_col(&pr, ta->pk[k]) < 0)
+			return 0;
+	/* what the probes read: required columns, unique text columns,
+	 * single-column foreign keys (those that fit) */
+	for (size_t i = 0; i < ta->ncols; i++) {
+		const struct schema_column *c = &ta->cols[i];
+		int need = !c->nullable && !c->has_default && !c->generated &&
+			   c->identity == SCHEMA_IDENTITY_NONE &&
+			   c->def.kind == SCHEMA_DEFAULT_NONE;
+		need |= c->type == VALUE_TEXT && in_unique(ta, i);
+		if (need)
+			(void)use_col(&pr, i);
+	}
+	for (size_t f = 0; f < ta->nfkeys; f++)
+		if (ta->fkeys[f].ncols == 1)
+			(void)use_col(&pr, ta->fkeys[f].cols[0]);
+	for (int k = 0; k < 2; k++) {
+		const struct schema_table *t = pr.s[k]->t;
+		if (probe_rows(pr.s[k]->probe, t, pr.ucols[k], pr.nu,
+			       &pr.vals[k], &pr.nrows[k], e) < 0)
+			goto out;
+	}
+	if (pr.nrows[0] < 1 || pr.nrows[1] < 1) {
+		rc = 0; /* an empty table: nothing to make rows from */
+		goto out;
+	}
+	if (probe_insert_row(&pr, e) < 0)
+		goto out;
+	for (size_t i = 0; pr.nrows[0] > 1 && pr.nrows[1] > 1 && i < ta->ncols;
+	     i++) {
+		int single = 0;
+		for (size_t x = 0; x < ta->nindexes; x++)
+			single |= ta->indexes[x].unique &&
+				  ta->indexes[x].ncols == 1 &&
+				  ta->indexes[x].cols[0] == i;
+		single |= ta->npk == 1 && ta->pk[0] == i;
+		if (single && ta->cols[i].type == VALUE_TEXT &&
+		    pval(&pr, 0, 0, i) && probe_case(&pr, i, e) < 0)
+			goto out;
+	}
+	for (size_t f = 0; f < ta->nfkeys; f++)
+		if (ta->fkeys[f].ncols == 1 && pval(&pr, 0, 0, ta->fkeys[f].cols[0]) &&
+		    probe_orphan(&pr, &ta->fkeys[f], e) < 0)
+			goto out;
+	rc = pr.n;
+out:
+	for (int k = 0; k < 2; k++)
+		probe_vals_free(pr.vals[k], pr.nrows[k] * pr.nu);
+	return rc;
+}
+
 /* the structure of table `name` on both sides, every difference said */
 static int structure_table(struct verify_opts *o, struct side *a,
 			   struct side *b, const char *name, cJSON *report,
@@ -1388,6 +1693,10 @@ static int structure_table(struct verify_opts *o, struct side *a,
 	}
 	n = structure_compare(a->t, b->t, a->en == b->en, struct_same, b,
 			      struct_diff, &d, e);
+	if (n >= 0 && o->probe) {
+		long pn = probe_table(o, a, b, &d, e);
+		n = pn < 0 ? -1 : n + pn;
+	}
 	if (n < 0) {
 		cJSON_Delete(tj);
 		return err_prefix(e, "table %s", name);
@@ -1786,6 +2095,8 @@ static int run(struct verify_opts *o, struct err *e)
 	sd[1].label = 'B';
 	o->differ = 0;
 	o->emitted = o->upserts = 0;
+	if (o->probe)
+		o->schema_only = 1;
 	if (o->schema_only &&
 	    (is_stream_spec(o->side[0]) || is_stream_spec(o->side[1]) ||
 	     o->spec || o->emit || o->emit_upserts || o->sample_ppm)) {
@@ -1808,6 +2119,11 @@ static int run(struct verify_opts *o, struct err *e)
 		err_prefix(e, "side B");
 		goto out;
 	}
+	for (int k = 0; o->probe && k < 2; k++)
+		if (!(sd[k].probe = probe_open(&sd[k].uri, &o->source, e))) {
+			err_prefix(e, "side %c", sd[k].label);
+			goto out;
+		}
 	/* names over 63 bytes on one side, PostgreSQL's for them on the
 	 * other: unless both are databases of one engine */
 	for (int i = 0; i < 2; i++)

@@ -36,6 +36,8 @@ struct verify_opts {
 			      * name, not its lower case (namefold.h) */
 	int schema_only;     /* --schema-only: the tables' structure, not
 			      * their rows (structure.h); databases only */
+	int probe;	     /* --probe: and statements tried on both sides,
+			      * rolled back (db/probe.h); implies the above */
 	const char *const *tables; /* -t; none: every table of side A */
 	size_t ntables;
 	struct spec *spec; /* -s: side A as this spec reshapes it, or NULL */
