@@ -6,41 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-/* MYSQL_TYPE_* of the log (mysql_com.h, without including it) */
-enum {
-	T_DECIMAL = 0,
-	T_TINY = 1,
-	T_SHORT = 2,
-	T_LONG = 3,
-	T_FLOAT = 4,
-	T_DOUBLE = 5,
-	T_NULL = 6,
-	T_TIMESTAMP = 7,
-	T_LONGLONG = 8,
-	T_INT24 = 9,
-	T_DATE = 10,
-	T_TIME = 11,
-	T_DATETIME = 12,
-	T_YEAR = 13,
-	T_NEWDATE = 14,
-	T_VARCHAR = 15,
-	T_BIT = 16,
-	T_TIMESTAMP2 = 17,
-	T_DATETIME2 = 18,
-	T_TIME2 = 19,
-	T_JSON = 245,
-	T_NEWDECIMAL = 246,
-	T_ENUM = 247,
-	T_SET = 248,
-	T_TINY_BLOB = 249,
-	T_MEDIUM_BLOB = 250,
-	T_LONG_BLOB = 251,
-	T_BLOB = 252,
-	T_VAR_STRING = 253,
-	T_STRING = 254,
-	T_GEOMETRY = 255,
-};
-
 static uint64_t le(const unsigned char *p, size_t n)
 {
 	uint64_t v = 0;
@@ -155,33 +120,33 @@ int binlog_table_map(const unsigned char *body, size_t len,
 		c->meta = c->meta2 = 0;
 		c->nullable = p[i / 8] >> (i % 8) & 1;
 		switch (c->type) {
-		case T_FLOAT:
-		case T_DOUBLE:
-		case T_BLOB:
-		case T_GEOMETRY:
-		case T_JSON:
-		case T_TIMESTAMP2:
-		case T_DATETIME2:
-		case T_TIME2: need = 1; break;
-		case T_VARCHAR:
-		case T_VAR_STRING:
-		case T_NEWDECIMAL:
-		case T_BIT:
-		case T_STRING:
-		case T_ENUM:
-		case T_SET: need = 2; break;
+		case BINLOG_T_FLOAT:
+		case BINLOG_T_DOUBLE:
+		case BINLOG_T_BLOB:
+		case BINLOG_T_GEOMETRY:
+		case BINLOG_T_JSON:
+		case BINLOG_T_TIMESTAMP2:
+		case BINLOG_T_DATETIME2:
+		case BINLOG_T_TIME2: need = 1; break;
+		case BINLOG_T_VARCHAR:
+		case BINLOG_T_VAR_STRING:
+		case BINLOG_T_NEWDECIMAL:
+		case BINLOG_T_BIT:
+		case BINLOG_T_STRING:
+		case BINLOG_T_ENUM:
+		case BINLOG_T_SET: need = 2; break;
 		default: need = 0; break;
 		}
 		if (mlen - at < need)
 			return cut(e, "TABLE_MAP metadata");
 		if (need == 1)
 			c->meta = meta[at];
-		else if (c->type == T_VARCHAR || c->type == T_VAR_STRING)
+		else if (c->type == BINLOG_T_VARCHAR || c->type == BINLOG_T_VAR_STRING)
 			c->meta = (unsigned)le(meta + at, 2);
-		else if (c->type == T_NEWDECIMAL) {
+		else if (c->type == BINLOG_T_NEWDECIMAL) {
 			c->meta = meta[at];	 /* precision */
 			c->meta2 = meta[at + 1]; /* scale */
-		} else if (c->type == T_BIT) {
+		} else if (c->type == BINLOG_T_BIT) {
 			c->meta2 = meta[at];	/* bits past whole bytes */
 			c->meta = meta[at + 1]; /* whole bytes */
 		} else if (need == 2) {
@@ -370,11 +335,11 @@ static int value_text(const struct binlog_col *c, const unsigned char *p,
 	uint64_t v;
 
 	switch (c->type) {
-	case T_TINY: n = 1; break;
-	case T_SHORT: n = 2; break;
-	case T_INT24: n = 3; break;
-	case T_LONG: n = 4; break;
-	case T_LONGLONG: n = 8; break;
+	case BINLOG_T_TINY: n = 1; break;
+	case BINLOG_T_SHORT: n = 2; break;
+	case BINLOG_T_INT24: n = 3; break;
+	case BINLOG_T_LONG: n = 4; break;
+	case BINLOG_T_LONGLONG: n = 8; break;
 	default: break;
 	}
 	if (n) {
@@ -388,7 +353,7 @@ static int value_text(const struct binlog_col *c, const unsigned char *p,
 			     : buf_addf(out, e, "%" PRId64, (int64_t)v);
 	}
 	switch (c->type) {
-	case T_FLOAT: {
+	case BINLOG_T_FLOAT: {
 		float f;
 		if (left < 4)
 			return cut(e, "FLOAT");
@@ -396,7 +361,7 @@ static int value_text(const struct binlog_col *c, const unsigned char *p,
 		*used = 4;
 		return buf_addf(out, e, "%.17g", (double)f);
 	}
-	case T_DOUBLE: {
+	case BINLOG_T_DOUBLE: {
 		double d;
 		if (left < 8)
 			return cut(e, "DOUBLE");
@@ -404,22 +369,22 @@ static int value_text(const struct binlog_col *c, const unsigned char *p,
 		*used = 8;
 		return buf_addf(out, e, "%.17g", d);
 	}
-	case T_NEWDECIMAL:
+	case BINLOG_T_NEWDECIMAL:
 		return decimal_text(p, left, c->meta, c->meta2, out, used, e);
-	case T_YEAR:
+	case BINLOG_T_YEAR:
 		if (left < 1)
 			return cut(e, "YEAR");
 		*used = 1;
 		return buf_addf(out, e, "%04u", p[0] ? 1900u + p[0] : 0u);
-	case T_DATE:
-	case T_NEWDATE:
+	case BINLOG_T_DATE:
+	case BINLOG_T_NEWDATE:
 		if (left < 3)
 			return cut(e, "DATE");
 		v = le(p, 3);
 		*used = 3;
 		return buf_addf(out, e, "%04u-%02u-%02u", (unsigned)(v >> 9),
 				(unsigned)(v >> 5 & 15), (unsigned)(v & 31));
-	case T_DATETIME2: {
+	case BINLOG_T_DATETIME2: {
 		uint64_t ymd, ym, hms;
 		size_t fu;
 		if (left < 5)
@@ -438,7 +403,7 @@ static int value_text(const struct binlog_col *c, const unsigned char *p,
 		*used = 5 + fu;
 		return 0;
 	}
-	case T_TIMESTAMP2: {
+	case BINLOG_T_TIMESTAMP2: {
 		size_t fu;
 		time_t secs;
 		struct tm tm;
@@ -458,25 +423,25 @@ static int value_text(const struct binlog_col *c, const unsigned char *p,
 		*used = 4 + fu;
 		return 0;
 	}
-	case T_TIME2:
+	case BINLOG_T_TIME2:
 		return time2_text(p, left, c->meta, out, used, e);
-	case T_VARCHAR:
-	case T_VAR_STRING: l = c->meta < 256 ? 1 : 2; goto counted;
-	case T_BLOB:
-	case T_GEOMETRY:
-	case T_JSON:
+	case BINLOG_T_VARCHAR:
+	case BINLOG_T_VAR_STRING: l = c->meta < 256 ? 1 : 2; goto counted;
+	case BINLOG_T_BLOB:
+	case BINLOG_T_GEOMETRY:
+	case BINLOG_T_JSON:
 		l = c->meta;
 		if (l < 1 || l > 4)
 			return cut(e, "BLOB");
 		goto counted;
-	case T_STRING:
-		if (c->real == T_ENUM || c->real == T_SET) {
+	case BINLOG_T_STRING:
+		if (c->real == BINLOG_T_ENUM || c->real == BINLOG_T_SET) {
 			n = c->meta;
 			if (n < 1 || n > 8 || left < n)
 				return cut(e, "ENUM or SET");
 			v = le(p, n);
 			*used = n;
-			if (c->real == T_ENUM) {
+			if (c->real == BINLOG_T_ENUM) {
 				if (v == 0)
 					return 0; /* the '' of an invalid value
 						   */
@@ -498,7 +463,7 @@ static int value_text(const struct binlog_col *c, const unsigned char *p,
 		}
 		l = c->meta < 256 ? 1 : 2;
 		goto counted;
-	case T_BIT:
+	case BINLOG_T_BIT:
 		n = c->meta + (c->meta2 ? 1 : 0);
 		if (left < n)
 			return cut(e, "BIT");

@@ -41,6 +41,42 @@ enum binlog_event_type {
 	BINLOG_GTID = 162,	    /* MariaDB */
 };
 
+/* the type codes of a TABLE_MAP's columns: MYSQL_TYPE_* as the log
+ * writes them (mysql_com.h, without including it) */
+enum binlog_type {
+	BINLOG_T_DECIMAL = 0,
+	BINLOG_T_TINY = 1,
+	BINLOG_T_SHORT = 2,
+	BINLOG_T_LONG = 3,
+	BINLOG_T_FLOAT = 4,
+	BINLOG_T_DOUBLE = 5,
+	BINLOG_T_NULL = 6,
+	BINLOG_T_TIMESTAMP = 7,
+	BINLOG_T_LONGLONG = 8,
+	BINLOG_T_INT24 = 9,
+	BINLOG_T_DATE = 10,
+	BINLOG_T_TIME = 11,
+	BINLOG_T_DATETIME = 12,
+	BINLOG_T_YEAR = 13,
+	BINLOG_T_NEWDATE = 14,
+	BINLOG_T_VARCHAR = 15,
+	BINLOG_T_BIT = 16,
+	BINLOG_T_TIMESTAMP2 = 17,
+	BINLOG_T_DATETIME2 = 18,
+	BINLOG_T_TIME2 = 19,
+	BINLOG_T_JSON = 245,
+	BINLOG_T_NEWDECIMAL = 246,
+	BINLOG_T_ENUM = 247,
+	BINLOG_T_SET = 248,
+	BINLOG_T_TINY_BLOB = 249,
+	BINLOG_T_MEDIUM_BLOB = 250,
+	BINLOG_T_LONG_BLOB = 251,
+	BINLOG_T_BLOB = 252,
+	BINLOG_T_VAR_STRING = 253,
+	BINLOG_T_STRING = 254,
+	BINLOG_T_GEOMETRY = 255,
+};
+
 /* the common header of an event */
 struct binlog_header {
 	uint32_t timestamp;

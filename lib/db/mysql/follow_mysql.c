@@ -42,24 +42,6 @@
 #include "db/mysql/mytext.h"
 #include "db/mysql/myutil.h"
 
-/* MySQL type codes the log writes (binlog_col.type) */
-enum {
-	T_DECIMAL = 0,
-	T_TINY = 1,
-	T_SHORT = 2,
-	T_LONG = 3,
-	T_FLOAT = 4,
-	T_DOUBLE = 5,
-	T_LONGLONG = 8,
-	T_INT24 = 9,
-	T_VARCHAR = 15,
-	T_NEWDECIMAL = 246,
-	T_ENUM = 247,
-	T_SET = 248,
-	T_VAR_STRING = 253,
-	T_STRING = 254,
-};
-
 /* a followed table as the catalog had it when following began */
 struct fm_table {
 	const struct schema_table *t;
@@ -593,11 +575,11 @@ static unsigned expect_type(const char *dt)
 		const char *dt;
 		unsigned type;
 	} k[] = {
-		{ "tinyint", T_TINY },	     { "smallint", T_SHORT },
-		{ "mediumint", T_INT24 },    { "int", T_LONG },
-		{ "bigint", T_LONGLONG },    { "float", T_FLOAT },
-		{ "double", T_DOUBLE },	     { "decimal", T_NEWDECIMAL },
-		{ "varchar", T_VARCHAR },    { "varbinary", T_VARCHAR },
+		{ "tinyint", BINLOG_T_TINY },	     { "smallint", BINLOG_T_SHORT },
+		{ "mediumint", BINLOG_T_INT24 },    { "int", BINLOG_T_LONG },
+		{ "bigint", BINLOG_T_LONGLONG },    { "float", BINLOG_T_FLOAT },
+		{ "double", BINLOG_T_DOUBLE },	     { "decimal", BINLOG_T_NEWDECIMAL },
+		{ "varchar", BINLOG_T_VARCHAR },    { "varbinary", BINLOG_T_VARCHAR },
 	};
 	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
 		if (strcmp(dt, k[i].dt) == 0)
@@ -616,10 +598,10 @@ static int check_map(const struct fm_table *ft,
 		unsigned want = expect_type(ft->datatypes[i]);
 		if (want && c->type != want)
 			goto changed;
-		if (want == T_VARCHAR && ft->octets[i] >= 0 &&
+		if (want == BINLOG_T_VARCHAR && ft->octets[i] >= 0 &&
 		    (int64_t)c->meta != ft->octets[i])
 			goto changed;
-		if (want == T_NEWDECIMAL &&
+		if (want == BINLOG_T_NEWDECIMAL &&
 		    ((int64_t)c->meta != ft->prec[i] ||
 		     (int64_t)c->meta2 != ft->scale[i]))
 			goto changed;
