@@ -166,7 +166,9 @@ test_expect_success 'MariaDB: the same schema by its own SQL, then a collation a
 	test_grep "column kind: enum labels" out &&
 	my_sql "INSERT INTO accounts (login) VALUES ('"'"'dee'"'"'), ('"'"'eve'"'"')" &&
 	test_expect_code 1 ferry-verify --schema-only "$MY_URI" "$MB" -t accounts >out &&
-	test_grep "column id: counter behind: the next new row gets 4 on B, 6 on A" out
+	test_grep "column id: counter behind: the next new row gets 4 on B, 6 on A" out &&
+	test_expect_code 1 ferry-verify --probe "$MY_URI" "$MB" -t accounts >out &&
+	test_grep "probe: a duplicate of login in another case: B takes it, A refuses: Duplicate entry" out
 '
 
 test_expect_success '--probe: the application'"'"'s statements, rolled back, taken alike on equal schemas' '
@@ -189,6 +191,19 @@ test_expect_success '--probe: B takes a username in another case, a message of n
 	test_grep "probe: user_id pointing at no users row: B takes it, A refuses: ERROR:  insert or update on table" out &&
 	test_grep "probe: an INSERT giving only (user_id, body): A takes it, B refuses: ERROR:  null value in column" out &&
 	jq -e "[.tables[] | select(.table == \"messages\") | .structure[] | select(.about | startswith(\"probe:\"))] | length == 2" p.json
+'
+
+test_expect_success 'rows: a CHAR(n) value equals its blank-padded self on the other engine, a different one still differs' '
+	my_sql "CREATE TABLE pads (id INT PRIMARY KEY, c CHAR(15) NOT NULL, v VARCHAR(15));
+		INSERT INTO pads VALUES (1, '"'"'0'"'"', '"'"'0'"'"'), (2, '"'"'ab'"'"', NULL)" &&
+	pg_sql "CREATE TABLE pads (id int PRIMARY KEY, c char(15) NOT NULL, v varchar(15))" &&
+	ferry-extract "$MY_URI" -t pads --no-progress | ferry-load "$PG_URI" --no-progress &&
+	test "$(pg_sql "SELECT length(c::bytea) FROM pads WHERE id = 1")" = 15 &&
+	ferry-verify "$MY_URI" "$PG_URI" -t pads >out &&
+	test_grep "pads: A 2 rows, B 2 rows: equal" out &&
+	pg_sql "UPDATE pads SET c = '"'"'ac'"'"' WHERE id = 2" &&
+	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI" -t pads >out &&
+	test_grep "changed: id=2 c:" out
 '
 
 test_expect_success '--schema-only compares databases: a stream side is a usage error' '

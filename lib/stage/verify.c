@@ -61,6 +61,9 @@ static void say(const struct verify_opts *o, const char *fmt, ...)
 	free(text);
 }
 
+#define AS_UUID_TEXT 1
+#define AS_UNPADDED 2
+
 struct side {
 	const char *spec;
 	char label;
@@ -97,8 +100,9 @@ struct side {
 	 * into canon: canon holds its head, big[i] says so, and the value's
 	 * bytes are hashed and compared where the row holds them */
 	unsigned char *big;
-	/* columns whose uuid is compared as text (against a text column),
-	 * and room for their text */
+	/* columns whose uuid is compared as text (against a text column,
+	 * AS_UUID_TEXT), or whose text without its trailing blanks (a
+	 * CHAR(n) on either side, AS_UNPADDED), and room for the uuids' text */
 	unsigned char *as_text;
 	char (*utext)[VALUE_UUID_TEXT_LEN];
 	/* -s (side A): the spec's plan for the table, whose output schema t
@@ -534,7 +538,15 @@ static int add_digest(struct cmp *c, struct side *s, const size_t *cols,
 			int64_t r = vals[i].v.i % c->unit;
 			vals[i].v.i -= r < 0 ? r + c->unit : r;
 		}
-		if (s->as_text[i] && !vals[i].null) {
+		/* CHAR(n): its trailing blanks are padding on either
+		 * engine (MySQL drops them, PostgreSQL's bpchar keeps them
+		 * and ignores them when comparing) */
+		if ((s->as_text[i] & AS_UNPADDED) && !vals[i].null &&
+		    t == VALUE_TEXT)
+			while (vals[i].v.s.len &&
+			       vals[i].v.s.p[vals[i].v.s.len - 1] == ' ')
+				vals[i].v.s.len--;
+		if ((s->as_text[i] & AS_UUID_TEXT) && !vals[i].null) {
 			/* a uuid against text: as its text form */
 			value_uuid_text(&vals[i], s->utext[i]);
 			vals[i].v.s.p = s->utext[i];
@@ -975,6 +987,25 @@ static int cmp_alloc(struct cmp *c, const struct verify_opts *o, struct side *a,
 
 /* the columns both sides have, in A's order, and how each pair is
  * compared; a column of one side only makes the table differ */
+/* a text column of fixed length, padded with blanks: MySQL's CHAR(n),
+ * PostgreSQL's character(n) (bpchar) */
+static int blank_padded(const struct schema_column *c)
+{
+	const char *st = c->source_type;
+
+	return st && (strncmp(st, "char(", 5) == 0 ||
+		      strncmp(st, "character(", 10) == 0 ||
+		      strcmp(st, "bpchar") == 0 || strcmp(st, "character") == 0);
+}
+
+static int key_column(const struct schema_table *t, size_t i)
+{
+	for (size_t k = 0; k < t->npk; k++)
+		if (t->pk[k] == i)
+			return 1;
+	return 0;
+}
+
 static void cmp_columns(struct cmp *c, const struct verify_opts *o,
 			struct side *a, struct side *b)
 {
@@ -1004,9 +1035,21 @@ static void cmp_columns(struct cmp *c, const struct verify_opts *o,
 			c->ta[k] = c->tb[k] = VALUE_TIMESTAMP;
 		/* a uuid against text (CHAR(36)): by the uuid's text form */
 		a->as_text[k] =
-		    c->ta[k] == VALUE_UUID && c->tb[k] == VALUE_TEXT;
+		    c->ta[k] == VALUE_UUID && c->tb[k] == VALUE_TEXT
+			? AS_UUID_TEXT
+			: 0;
 		b->as_text[k] =
-		    c->ta[k] == VALUE_TEXT && c->tb[k] == VALUE_UUID;
+		    c->ta[k] == VALUE_TEXT && c->tb[k] == VALUE_UUID
+			? AS_UUID_TEXT
+			: 0;
+		/* a CHAR(n) on either side: both without trailing blanks */
+		if (c->ta[k] == VALUE_TEXT && c->tb[k] == VALUE_TEXT &&
+		    (blank_padded(&a->t->cols[i]) ||
+		     blank_padded(&b->t->cols[j])) &&
+		    !key_column(a->t, i)) {
+			a->as_text[k] |= AS_UNPADDED;
+			b->as_text[k] |= AS_UNPADDED;
+		}
 		c->ncols++;
 	}
 	for (size_t j = 0; j < b->t->ncols; j++)

@@ -115,8 +115,8 @@ static int try(struct mprobe *p, const char *sql, const char *const *params,
 		*e = e2;
 		return -1;
 	}
-	if (!ok)
-		probe_why(why, whysz, mysql_error(p->c));
+	if (!ok) /* the statement's own message (a prepared one's) */
+		probe_why(why, whysz, e2.msg);
 	if (mysql_query(p->c, "ROLLBACK"))
 		return err_set(e, ERR_DB, "probing: %s", mysql_error(p->c));
 	return ok;
