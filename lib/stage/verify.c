@@ -1429,13 +1429,21 @@ static int fresh_value(const struct schema_column *c, const char *v,
 	case VALUE_INT64:
 	case VALUE_UINT64:
 	case VALUE_DECIMAL: {
+		/* a near value the column's type holds (a TINYINT's 127:
+		 * MySQL outside strict mode would clamp a far one where
+		 * PostgreSQL refuses it); one a row holds already makes
+		 * both sides refuse, which is no difference */
+		const char *st = c->source_type ? c->source_type : "";
+		long long max = strncmp(st, "tinyint", 7) == 0	  ? 127
+				: strncmp(st, "smallint", 8) == 0 ? 32767
+				: strncmp(st, "mediumint", 9) == 0 ? 8388607
+				: strncmp(st, "int", 3) == 0	   ? 2147483647LL
+							   : 9007199254740991LL;
 		char *end;
 		long long x = strtoll(v, &end, 10);
 		if (*end && *end != '.')
 			return 0;
-		snprintf(out, outsz, "%lld",
-			 x > 0 ? x - 1000003 + (x < 1000003 ? 2000006 : 0)
-			       : x + 1000003);
+		snprintf(out, outsz, "%lld", x <= max - 7 ? x + 7 : x - 7);
 		return 1;
 	}
 	case VALUE_TEXT:
