@@ -4,7 +4,9 @@
  */
 #include "db/follow_int.h"
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 void follow_slot_name(const char *job, char out[FOLLOW_NAME_MAX])
 {
@@ -22,6 +24,63 @@ void follow_slot_name(const char *job, char out[FOLLOW_NAME_MAX])
 		    (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_';
 	}
 	snprintf(out + o, FOLLOW_NAME_MAX - o, "_%08x", h);
+}
+
+int follow_bufs_make(struct follow_bufs *b, struct schema_table *const *tables,
+		     size_t n, struct err *e)
+{
+	size_t maxc = 1, maxk = 1;
+
+	for (size_t i = 0; i < n; i++) {
+		if (tables[i]->ncols > maxc)
+			maxc = tables[i]->ncols;
+		if (tables[i]->npk > maxk)
+			maxk = tables[i]->npk;
+	}
+	follow_bufs_free(b);
+	b->row = calloc(maxc, sizeof(*b->row));
+	b->key = calloc(maxk, sizeof(*b->key));
+	b->old = calloc(maxk, sizeof(*b->old));
+	b->maxcols = maxc;
+	b->maxkey = maxk;
+	if (!b->row || !b->key || !b->old)
+		return err_oom(e);
+	return 0;
+}
+
+void follow_bufs_free(struct follow_bufs *b)
+{
+	free(b->row);
+	free(b->key);
+	free(b->old);
+	b->row = b->key = b->old = NULL;
+	b->maxcols = b->maxkey = 0;
+}
+
+int follow_key_of(const struct schema_table *t, const struct value *row,
+		  struct value *key, struct err *e)
+{
+	for (size_t k = 0; k < t->npk; k++) {
+		key[k] = row[t->pk[k]];
+		if (key[k].null)
+			return err_set(e, ERR_STREAM,
+				       "table %s: a change without its key "
+				       "column %s",
+				       t->name, t->cols[t->pk[k]].name);
+	}
+	return 0;
+}
+
+int follow_say(follow_finding_fn fn, void *ctx, const char *about,
+	       struct err *e, const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	return fn(ctx, about, line, e);
 }
 
 struct follow *follow_open(const struct uri *u, const char *job,

@@ -103,7 +103,7 @@ struct ffm {
 	int pending_commit;
 	struct stream_position commit_pos;
 	int64_t commit_time;
-	struct value *row, *key, *old;
+	struct follow_bufs b;
 	struct buf scratch;
 	uint64_t rows_seen;
 };
@@ -241,9 +241,7 @@ static void fm_close(struct follow *b)
 	free(f->cells);
 	buf_release(&f->qtext);
 	buf_release(&f->scratch);
-	free(f->row);
-	free(f->key);
-	free(f->old);
+	follow_bufs_free(&f->b);
 	free(f);
 }
 
@@ -436,8 +434,6 @@ static int read_table(struct ffm *f, struct fm_table *ft, struct err *e)
 static int read_tables(struct ffm *f, struct schema_table *const *tables,
 		       size_t n, struct err *e)
 {
-	size_t maxc = 1, maxk = 1;
-
 	tabs_free(f);
 	if (!(f->tabs = calloc(n + 1, sizeof(*f->tabs))))
 		return err_oom(e);
@@ -446,20 +442,8 @@ static int read_tables(struct ffm *f, struct schema_table *const *tables,
 		f->ntabs++;
 		if (read_table(f, &f->tabs[i], e) < 0)
 			return -1;
-		if (tables[i]->ncols > maxc)
-			maxc = tables[i]->ncols;
-		if (tables[i]->npk > maxk)
-			maxk = tables[i]->npk;
 	}
-	free(f->row);
-	free(f->key);
-	free(f->old);
-	f->row = calloc(maxc, sizeof(*f->row));
-	f->key = calloc(maxk, sizeof(*f->key));
-	f->old = calloc(maxk, sizeof(*f->old));
-	if (!f->row || !f->key || !f->old)
-		return err_oom(e);
-	return 0;
+	return follow_bufs_make(&f->b, tables, n, e);
 }
 
 static int ident_char(unsigned char c)
@@ -994,20 +978,6 @@ static int image_values(struct ffm *f, const struct fm_table *ft, size_t first,
 	return 0;
 }
 
-static int key_of(const struct schema_table *t, const struct value *row,
-		  struct value *key, struct err *e)
-{
-	for (size_t k = 0; k < t->npk; k++) {
-		key[k] = row[t->pk[k]];
-		if (key[k].null)
-			return err_set(e, ERR_STREAM,
-				       "table %s: a change without its key "
-				       "column %s",
-				       t->name, t->cols[t->pk[k]].name);
-	}
-	return 0;
-}
-
 /* the next queued row as a change */
 static int pop_change(struct ffm *f, struct follow_event *ev, struct err *e)
 {
@@ -1025,10 +995,10 @@ static int pop_change(struct ffm *f, struct follow_event *ev, struct err *e)
 		return -1;
 	switch (r->op) {
 	case STREAM_CHANGE_INSERT:
-		if (image_values(f, ft, r->after, f->row, e) < 0 ||
-		    key_of(t, f->row, f->key, e) < 0)
+		if (image_values(f, ft, r->after, f->b.row, e) < 0 ||
+		    follow_key_of(t, f->b.row, f->b.key, e) < 0)
 			return -1;
-		c->row = f->row;
+		c->row = f->b.row;
 		return 0;
 	case STREAM_CHANGE_UPDATE: {
 		int same = 1;
@@ -1036,19 +1006,19 @@ static int pop_change(struct ffm *f, struct follow_event *ev, struct err *e)
 		if (!oldrow)
 			return err_oom(e);
 		if (image_values(f, ft, r->before, oldrow, e) < 0 ||
-		    key_of(t, oldrow, f->old, e) < 0 ||
-		    image_values(f, ft, r->after, f->row, e) < 0 ||
-		    key_of(t, f->row, f->key, e) < 0) {
+		    follow_key_of(t, oldrow, f->b.old, e) < 0 ||
+		    image_values(f, ft, r->after, f->b.row, e) < 0 ||
+		    follow_key_of(t, f->b.row, f->b.key, e) < 0) {
 			free(oldrow);
 			return -1;
 		}
 		free(oldrow);
 		for (size_t k = 0; k < t->npk; k++)
 			same &= value_compare(t->cols[t->pk[k]].type,
-					      &f->old[k], &f->key[k]) == 0;
-		c->row = f->row;
+					      &f->b.old[k], &f->b.key[k]) == 0;
+		c->row = f->b.row;
 		if (!same)
-			c->old_key = f->old;
+			c->old_key = f->b.old;
 		return 0;
 	}
 	default: {
@@ -1057,11 +1027,11 @@ static int pop_change(struct ffm *f, struct follow_event *ev, struct err *e)
 		if (!oldrow)
 			return err_oom(e);
 		rc = image_values(f, ft, r->before, oldrow, e) < 0 ||
-			     key_of(t, oldrow, f->key, e) < 0
+			     follow_key_of(t, oldrow, f->b.key, e) < 0
 			 ? -1
 			 : 0;
 		free(oldrow);
-		c->key = f->key;
+		c->key = f->b.key;
 		return rc;
 	}
 	}
@@ -1431,22 +1401,6 @@ struct follow *follow_mysql_open(const struct uri *u, const char *job,
 
 /* --- preflight ------------------------------------------------------------ */
 
-static int say(follow_finding_fn fn, void *ctx, const char *about,
-	       struct err *e, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static int say(follow_finding_fn fn, void *ctx, const char *about,
-	       struct err *e, const char *fmt, ...)
-{
-	char line[600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	return fn(ctx, about, line, e);
-}
-
 static int count_rows(void *ctx, char **v, size_t *lens, struct err *e)
 {
 	(void)v;
@@ -1465,7 +1419,7 @@ int follow_mysql_preflight(const struct uri *u, const struct source_opts *o,
 	int rc = -1;
 
 	if (!u->db || !*u->db)
-		return say(fn, ctx, "server", e,
+		return follow_say(fn, ctx, "server", e,
 			   "the source URI names no database");
 	if (!(c = connect_to(u, o, o->read_timeout, e)))
 		return -1;
@@ -1478,36 +1432,36 @@ int follow_mysql_preflight(const struct uri *u, const struct source_opts *o,
 			  NULL, 0, 8, keep_settings, &s, e) < 0)
 		goto out;
 	if (strcmp(s.v[0], "1") != 0 &&
-	    say(fn, ctx, "server", e,
+	    follow_say(fn, ctx, "server", e,
 		"log_bin is off: start the server with log_bin (and "
 		"binlog_format = ROW, binlog_row_image = FULL, a server_id)") <
 		0)
 		goto out;
 	if (strcmp(s.v[1], "ROW") != 0 &&
-	    say(fn, ctx, "server", e,
+	    follow_say(fn, ctx, "server", e,
 		"binlog_format is %s: set binlog_format = ROW (SET GLOBAL, and "
 		"in the server's configuration)",
 		s.v[1]) < 0)
 		goto out;
 	if (strcmp(s.v[2], "FULL") != 0 &&
-	    say(fn, ctx, "server", e,
+	    follow_say(fn, ctx, "server", e,
 		"binlog_row_image is %s: set binlog_row_image = FULL", s.v[2]) <
 		0)
 		goto out;
 	if (strcmp(s.v[3], "1") == 0 &&
-	    say(fn, ctx, "server", e,
+	    follow_say(fn, ctx, "server", e,
 		"log_bin_compress is on: set it off (compressed events are "
 		"not read)") < 0)
 		goto out;
 	if (strcmp(s.v[0], "1") == 0 && strcmp(s.v[4], "0") != 0 &&
-	    say(fn, ctx, "server", e,
+	    follow_say(fn, ctx, "server", e,
 		"binary logs are kept %s seconds (binlog_expire_logs_seconds): "
 		"a follow stopped for longer must start again with a new "
 		"snapshot",
 		s.v[4]) < 0)
 		goto out;
 	if (strstr(s.v[5], "MariaDB") == NULL &&
-	    say(fn, ctx, "server", e,
+	    follow_say(fn, ctx, "server", e,
 		"%s is not MariaDB: --follow reads MariaDB's binary log "
 		"(MySQL's snapshot position needs a global lock, not done)",
 		s.v[5]) < 0)
@@ -1518,7 +1472,7 @@ int follow_mysql_preflight(const struct uri *u, const struct source_opts *o,
 		err_init(&e2);
 		if (myutil_select(c, "SHOW MASTER STATUS", NULL, 0, 4,
 				  count_rows, &k, &e2) < 0 &&
-		    say(fn, ctx, "role", e,
+		    follow_say(fn, ctx, "role", e,
 			"the user may not read the binary log position: GRANT "
 			"BINLOG MONITOR (REPLICATION CLIENT)") < 0)
 			goto out;
@@ -1533,7 +1487,7 @@ int follow_mysql_preflight(const struct uri *u, const struct source_opts *o,
 				  "('REPLICATION SLAVE', 'SUPER')",
 				  NULL, 0, 1, count_rows, &k, &e2) < 0 ||
 		    (!k &&
-		     say(fn, ctx, "role", e,
+		     follow_say(fn, ctx, "role", e,
 			 "the user may not read the binary log: GRANT "
 			 "REPLICATION SLAVE ON *.*") < 0))
 			goto out;
@@ -1543,7 +1497,7 @@ int follow_mysql_preflight(const struct uri *u, const struct source_opts *o,
 				  "SELECT 1 FROM information_schema."
 				  "INNODB_SYS_TABLES LIMIT 1",
 				  NULL, 0, 1, count_rows, &k, &e2) < 0 &&
-		    say(fn, ctx, "role", e,
+		    follow_say(fn, ctx, "role", e,
 			"the user may not read InnoDB's table ids (GRANT "
 			"PROCESS): without them a TRUNCATE of a followed "
 			"table goes unnoticed") < 0)
@@ -1559,7 +1513,7 @@ int follow_mysql_preflight(const struct uri *u, const struct source_opts *o,
 				  "'PRIMARY KEY'",
 				  p, 2, 1, count_rows, &k, e) < 0)
 			goto out;
-		if (!k && say(fn, ctx, names[i], e,
+		if (!k && follow_say(fn, ctx, names[i], e,
 			      "no primary key: its changes cannot be applied") <
 			      0)
 			goto out;
@@ -1572,7 +1526,7 @@ int follow_mysql_preflight(const struct uri *u, const struct source_opts *o,
 				  "GENERATION_EXPRESSION IS NULL",
 				  p, 2, 1, count_rows, &k, e) < 0)
 			goto out;
-		if (k && say(fn, ctx, names[i], e,
+		if (k && follow_say(fn, ctx, names[i], e,
 			     "%zu text column%s in another character set than "
 			     "utf8mb4, utf8mb3 or ascii, which the binary log "
 			     "keeps unconverted: convert them",

@@ -52,9 +52,8 @@ struct fpg {
 	uint64_t received;  /* the highest WAL position seen */
 	uint64_t confirmed; /* what the target committed */
 	double last_feedback, last_ask, last_check;
-	struct value *row, *key, *old;
+	struct follow_bufs b;
 	unsigned char *unch;
-	size_t maxcols;
 	struct buf scratch;
 };
 
@@ -166,9 +165,7 @@ static void pg_close(struct fpg *f)
 	tabs_free(f);
 	pgoutput_parser_release(&f->parser);
 	buf_release(&f->scratch);
-	free(f->row);
-	free(f->key);
-	free(f->old);
+	follow_bufs_free(&f->b);
 	free(f->unch);
 	free(f);
 }
@@ -293,8 +290,6 @@ out:
 static int read_tables(struct fpg *f, struct schema_table *const *tables,
 		       size_t n, struct err *e)
 {
-	size_t maxc = 1, maxk = 1;
-
 	tabs_free(f);
 	if (!(f->tabs = calloc(n + 1, sizeof(*f->tabs))))
 		return err_oom(e);
@@ -303,21 +298,11 @@ static int read_tables(struct fpg *f, struct schema_table *const *tables,
 		f->ntabs++;
 		if (read_table(f, &f->tabs[i], e) < 0)
 			return -1;
-		if (tables[i]->ncols > maxc)
-			maxc = tables[i]->ncols;
-		if (tables[i]->npk > maxk)
-			maxk = tables[i]->npk;
 	}
-	free(f->row);
-	free(f->key);
-	free(f->old);
+	if (follow_bufs_make(&f->b, tables, n, e) < 0)
+		return -1;
 	free(f->unch);
-	f->row = calloc(maxc, sizeof(*f->row));
-	f->key = calloc(maxk, sizeof(*f->key));
-	f->old = calloc(maxk, sizeof(*f->old));
-	f->unch = calloc((maxc + 7) / 8, 1);
-	f->maxcols = maxc;
-	if (!f->row || !f->key || !f->old || !f->unch)
+	if (!(f->unch = calloc((f->b.maxcols + 7) / 8, 1)))
 		return err_oom(e);
 	return 0;
 }
@@ -761,20 +746,6 @@ static int tuple_values(struct fpg *f, const struct fp_table *ft,
 	return 0;
 }
 
-static int key_of(const struct schema_table *t, const struct value *row,
-		  struct value *key, struct err *e)
-{
-	for (size_t k = 0; k < t->npk; k++) {
-		key[k] = row[t->pk[k]];
-		if (key[k].null)
-			return err_set(e, ERR_STREAM,
-				       "table %s: a change without its key "
-				       "column %s",
-				       t->name, t->cols[t->pk[k]].name);
-	}
-	return 0;
-}
-
 static size_t tuple_bytes(const struct pgoutput_datum *d, size_t n)
 {
 	size_t sum = 0;
@@ -812,16 +783,16 @@ static int change(struct fpg *f, const struct pgoutput_msg *m,
 	switch (m->kind) {
 	case 'I':
 		c->op = STREAM_CHANGE_INSERT;
-		if (tuple_values(f, ft, m->new_tuple, m->nnew, f->row, NULL,
+		if (tuple_values(f, ft, m->new_tuple, m->nnew, f->b.row, NULL,
 				 e) < 0 ||
-		    key_of(t, f->row, f->key, e) < 0)
+		    follow_key_of(t, f->b.row, f->b.key, e) < 0)
 			return -1;
-		c->row = f->row;
+		c->row = f->b.row;
 		return 0;
 	case 'U': {
 		int any = 0;
 		c->op = STREAM_CHANGE_UPDATE;
-		if (tuple_values(f, ft, m->new_tuple, m->nnew, f->row, f->unch,
+		if (tuple_values(f, ft, m->new_tuple, m->nnew, f->b.row, f->unch,
 				 e) < 0)
 			return -1;
 		for (size_t k = 0; k < t->npk; k++)
@@ -830,11 +801,11 @@ static int change(struct fpg *f, const struct pgoutput_msg *m,
 					       "table %s: an update that "
 					       "leaves its key unsent",
 					       t->name);
-		if (key_of(t, f->row, f->key, e) < 0)
+		if (follow_key_of(t, f->b.row, f->b.key, e) < 0)
 			return -1;
 		for (size_t i = 0; i < (t->ncols + 7) / 8; i++)
 			any |= f->unch[i];
-		c->row = f->row;
+		c->row = f->b.row;
 		c->unchanged = any ? f->unch : NULL;
 		if (m->old_kind) {
 			/* the old row's values go elsewhere: its key only */
@@ -845,7 +816,7 @@ static int change(struct fpg *f, const struct pgoutput_msg *m,
 				return err_oom(e);
 			rc = tuple_values(f, ft, m->old_tuple, m->nold, oldrow,
 					  NULL, e) < 0 ||
-				     key_of(t, oldrow, f->old, e) < 0
+				     follow_key_of(t, oldrow, f->b.old, e) < 0
 				 ? -1
 				 : 0;
 			free(oldrow);
@@ -854,9 +825,9 @@ static int change(struct fpg *f, const struct pgoutput_msg *m,
 			for (size_t k = 0; k < t->npk; k++)
 				same &=
 				    value_compare(t->cols[t->pk[k]].type,
-						  &f->old[k], &f->key[k]) == 0;
+						  &f->b.old[k], &f->b.key[k]) == 0;
 			if (!same)
-				c->old_key = f->old;
+				c->old_key = f->b.old;
 		}
 		return 0;
 	}
@@ -872,11 +843,11 @@ static int change(struct fpg *f, const struct pgoutput_msg *m,
 			return err_oom(e);
 		rc = tuple_values(f, ft, m->old_tuple, m->nold, oldrow, NULL,
 				  e) < 0 ||
-			     key_of(t, oldrow, f->key, e) < 0
+			     follow_key_of(t, oldrow, f->b.key, e) < 0
 			 ? -1
 			 : 0;
 		free(oldrow);
-		c->key = f->key;
+		c->key = f->b.key;
 		return rc;
 	}
 	}
@@ -1093,22 +1064,6 @@ fail:
 
 /* --- preflight -------------------------------------------------------- */
 
-static int say(follow_finding_fn fn, void *ctx, const char *about,
-	       struct err *e, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static int say(follow_finding_fn fn, void *ctx, const char *about,
-	       struct err *e, const char *fmt, ...)
-{
-	char line[600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	return fn(ctx, about, line, e);
-}
-
 int follow_pg_preflight(const struct uri *u, const struct source_opts *o,
 		     char *const *names, size_t n, follow_finding_fn fn,
 		     void *ctx, struct err *e)
@@ -1133,26 +1088,26 @@ int follow_pg_preflight(const struct uri *u, const struct source_opts *o,
 		0, NULL, &r, "reading the server's settings", e) < 0)
 		goto out;
 	if (strcmp(PQgetvalue(r, 0, 0), "logical") != 0 &&
-	    say(fn, ctx, "server", e,
+	    follow_say(fn, ctx, "server", e,
 		"wal_level is '%s': set wal_level = logical and restart the "
 		"server",
 		PQgetvalue(r, 0, 0)) < 0)
 		goto out;
 	if (strtol(PQgetvalue(r, 0, 1), NULL, 10) < 1 &&
-	    say(fn, ctx, "server", e,
+	    follow_say(fn, ctx, "server", e,
 		"no replication slot is free: raise max_replication_slots "
 		"(a restart) or drop one") < 0)
 		goto out;
 	if (strtol(PQgetvalue(r, 0, 2), NULL, 10) < 1 &&
-	    say(fn, ctx, "server", e,
+	    follow_say(fn, ctx, "server", e,
 		"no WAL sender is free: raise max_wal_senders (a restart)") < 0)
 		goto out;
 	if (strcmp(PQgetvalue(r, 0, 3), "t") != 0 &&
-	    say(fn, ctx, "role", e,
+	    follow_say(fn, ctx, "role", e,
 		"the role may not replicate: ALTER ROLE ... REPLICATION") < 0)
 		goto out;
 	if (strcmp(PQgetvalue(r, 0, 4), "t") != 0 &&
-	    say(fn, ctx, "role", e,
+	    follow_say(fn, ctx, "role", e,
 		"the role may not create a publication here: GRANT CREATE ON "
 		"DATABASE ... TO it") < 0)
 		goto out;
@@ -1187,17 +1142,17 @@ int follow_pg_preflight(const struct uri *u, const struct source_opts *o,
 				continue;
 			}
 			if (strcmp(PQgetvalue(r, 0, 1), "t") != 0 &&
-			    say(fn, ctx, names[i], e,
+			    follow_say(fn, ctx, names[i], e,
 				"no primary key: its changes cannot be applied "
 				"(and publishing it would refuse its UPDATEs "
 				"and DELETEs on the source)") < 0)
 				goto out;
 			if (replident_problem(PQgetvalue(r, 0, 0)[0]) &&
-			    say(fn, ctx, names[i], e, "%s",
+			    follow_say(fn, ctx, names[i], e, "%s",
 				replident_problem(PQgetvalue(r, 0, 0)[0])) < 0)
 				goto out;
 			if (!super && strcmp(PQgetvalue(r, 0, 2), "t") != 0 &&
-			    say(fn, ctx, names[i], e,
+			    follow_say(fn, ctx, names[i], e,
 				"the role does not own it, which a "
 				"publication needs") < 0)
 				goto out;
