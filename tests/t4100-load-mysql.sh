@@ -123,17 +123,17 @@ fl	float	YES		NULL
 db	double	YES		NULL
 ch	varchar(3)	YES		NULL	utf8mb4_unicode_ci
 vc	varchar(64)	YES		NULL	utf8mb4_unicode_ci
-tx	longtext	YES		NULL	utf8mb4_unicode_ci
-mt	longtext	YES		NULL	utf8mb4_unicode_ci
-bn	varbinary(4)	YES		NULL
+tx	text	YES		NULL	utf8mb4_unicode_ci
+mt	mediumtext	YES		NULL	utf8mb4_unicode_ci
+bn	binary(4)	YES		NULL
 vb	varbinary(16)	YES		NULL
-bl	longblob	YES		NULL
+bl	blob	YES		NULL
 en	enum('text','image','it''s')	YES		NULL	utf8mb4_unicode_ci
 st	set('a','b','c')	YES		NULL	utf8mb4_unicode_ci
 d	date	YES		NULL
-dt	datetime(6)	YES		NULL
+dt	datetime(3)	YES		NULL
 ts	datetime(6)	YES		NULL
-tm	time(6)	YES		NULL
+tm	time(2)	YES		NULL
 js	longtext	YES		NULL	utf8mb4_bin
 uu	uuid	YES		NULL
 ip	longtext	YES		NULL	utf8mb4_nopad_bin

@@ -138,7 +138,7 @@ test_expect_success 'MariaDB -> MariaDB: AUTO_INCREMENT, ON UPDATE and defaults 
 	! grep "updated_at" err &&
 	my_root "${TEST_DB}_my" -e "SHOW CREATE TABLE users" >ddl &&
 	test_grep "AUTO_INCREMENT=1000" ddl &&
-	test_grep "ON UPDATE current_timestamp(6)" ddl &&
+	test_grep "datetime(3) NOT NULL DEFAULT current_timestamp(3) ON UPDATE current_timestamp(3)" ddl &&
 	my_root "${TEST_DB}_my" -e "INSERT INTO users (username) VALUES ('"'"'dora'"'"');
 		SELECT id, status, is_bot, karma, motto, score, HEX(avatar), joined = CURDATE() FROM users WHERE username = '"'"'dora'"'"'" >ins &&
 	printf "1000\tactive\t0\t-1\tit'"'"'s; DROP TABLE users; --\t1.50\t6162\t1\n" >expect &&

@@ -66,6 +66,19 @@ test_expect_success 'MariaDB -> PostgreSQL by --create: the same structure' '
 	test_grep "the two sides are equal" out
 '
 
+test_expect_success 'MariaDB -> MariaDB by --create: the same structure, but TIMESTAMP made DATETIME (named)' '
+	MC="mysql://root@localhost/${TEST_DB}_c?socket=$FERRY_TEST_MYSQL_SOCKET" &&
+	my_in "" -e "DROP DATABASE IF EXISTS \`${TEST_DB}_c\`; CREATE DATABASE \`${TEST_DB}_c\`" &&
+	ferry-extract "$MY_URI" --all-tables --no-progress |
+		ferry-load "$MC" --create --no-progress 2>/dev/null &&
+	test_expect_code 1 ferry-verify --schema-only "$MY_URI" "$MC" >out &&
+	grep "^  " out >lines &&
+	! grep -v "type: A timestamptz (timestamp(6)), B timestamp (datetime(6))" lines &&
+	test_grep "group_members: the same structure" out &&
+	ferry-verify "$MY_URI" "$MC" >out &&
+	test_grep "the two sides are equal" out
+'
+
 test_expect_success 'PostgreSQL -> PostgreSQL by --create: the same structure' '
 	pg_db "${TEST_DB}_c" &&
 	ferry-extract "$PA" --all-tables --no-progress |

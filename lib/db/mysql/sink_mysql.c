@@ -690,15 +690,18 @@ static int commit_rows(struct my_sink *m, int again, struct err *e)
  *                the server (strict mode), never rounded
  *                (int64, float64 and decimal: UNSIGNED when the stream
  *                column is "unsigned")
- *   text         VARCHAR(n) for a known length up to 16383, else LONGTEXT;
- *                CHARACTER SET utf8mb4 and a MySQL source's own
+ *   text         VARCHAR(n) for a known length up to 16383, else a MySQL
+ *                source's utf8mb4 TINYTEXT/TEXT/MEDIUMTEXT as it was, else
+ *                LONGTEXT; CHARACTER SET utf8mb4 and a MySQL source's own
  *                collation; any other source's, the binary one without
  *                PAD SPACE: uniqueness as strict as PostgreSQL's
- *   bytes        VARBINARY(n) for a known length up to 65535, else LONGBLOB
+ *   bytes        a MySQL source's BINARY(n) as it was; VARBINARY(n) for a
+ *                known length up to 65535, else a MySQL source's
+ *                TINYBLOB/BLOB/MEDIUMBLOB as it was, else LONGBLOB
  *   date         DATE
- *   time         TIME(6)
- *   timestamp    DATETIME(6)
- *   timestamptz  DATETIME(6) holding UTC (the session's zone): TIMESTAMP
+ *   time         TIME(p), the source's fractional digits (6 unsaid)
+ *   timestamp    DATETIME(p), likewise
+ *   timestamptz  DATETIME(p) holding UTC (the session's zone): TIMESTAMP
  *                would stop at 2038 and change its default and update
  *                behaviour with explicit_defaults_for_timestamp
  *   json         JSON (in MariaDB a LONGTEXT checked by json_valid)
@@ -863,6 +866,40 @@ static int label_type(struct buf *b, const char *open, char *const *labels,
 	return buf_addc(b, ')', e);
 }
 
+/* the fractional-second digits of a time or timestamp column: the
+ * source's ("datetime(3)", "time(0)", "timestamp(3) with time zone"; a
+ * MySQL "datetime", "time" or "timestamp" has none), else 6 */
+static int time_fsp(const struct schema_column *c)
+{
+	const char *st = c->source_type ? c->source_type : "";
+	const char *p = strchr(st, '(');
+
+	if (strcmp(st, "datetime") == 0 || strcmp(st, "time") == 0 ||
+	    strcmp(st, "timestamp") == 0)
+		return 0;
+	if (p && p[1] >= '0' && p[1] <= '6' && p[2] == ')' &&
+	    (strncmp(st, "datetime(", 9) == 0 || strncmp(st, "time(", 5) == 0 ||
+	     strncmp(st, "timestamp(", 10) == 0))
+		return p[1] - '0';
+	return 6;
+}
+
+/* a MySQL source's size class of a TEXT or BLOB ("mediumtext" ->
+ * "MEDIUMTEXT"), or NULL (callers also ask for the length MySQL gives
+ * such a column: PostgreSQL's "text" has none) */
+static const char *lob_class(const char *st, int text)
+{
+	static const char *const t[][2] = {
+		{ "tinytext", "TINYTEXT" },	{ "text", "TEXT" },
+		{ "mediumtext", "MEDIUMTEXT" }, { "tinyblob", "TINYBLOB" },
+		{ "blob", "BLOB" },		{ "mediumblob", "MEDIUMBLOB" },
+	};
+	for (size_t i = text ? 0 : 3; i < (text ? 3u : 6u); i++)
+		if (strcmp(st, t[i][0]) == 0)
+			return t[i][1];
+	return NULL;
+}
+
 static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 			const struct schema_column *c, const char *itype,
 			long keylen, size_t *budget, struct create_notes *notes,
@@ -929,9 +966,26 @@ static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 				   ? -1
 				   : add_text_cs(b, coll, e);
 		}
-		return buf_adds(b, "LONGTEXT", e) < 0 ? -1
-						      : add_text_cs(b, coll, e);
-	case VALUE_BYTES:
+		/* a MySQL source's utf8mb4 TEXT keeps its size class (in
+		 * another character set its text may need more bytes) */
+		return buf_adds(b, lob_class(st, 1) && c->length > 0 &&
+					   c->collation &&
+					   strncmp(c->collation, "utf8mb4_", 8) ==
+					       0
+				       ? lob_class(st, 1)
+				       : "LONGTEXT",
+				e) < 0
+			   ? -1
+			   : add_text_cs(b, coll, e);
+	case VALUE_BYTES: {
+		/* a MySQL source's BINARY(n) stays fixed (its values are n
+		 * bytes, zero-padded) */
+		int fixed = strncmp(st, "binary(", 7) == 0 && n > 0 && n <= 255;
+		if (fixed) {
+			*budget += (size_t)n;
+			return buf_addf(b, e, "BINARY(%" PRId64 ")", n);
+		}
+	}
 		if (key && (n < 0 || n > 65535))
 			n = keylen > 0 ? keylen : MY_KEY_BYTES;
 		if (n >= 0 && n <= 65535 &&
@@ -939,11 +993,16 @@ static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 			*budget += (size_t)n + 2;
 			return buf_addf(b, e, "VARBINARY(%" PRId64 ")", n);
 		}
-		return buf_adds(b, "LONGBLOB", e);
+		return buf_adds(b, lob_class(st, 0) && c->length > 0
+				       ? lob_class(st, 0)
+				       : "LONGBLOB",
+				e);
 	case VALUE_DATE: return buf_adds(b, "DATE", e);
-	case VALUE_TIME: return buf_adds(b, "TIME(6)", e);
+	/* the source's fractional digits: a value has no more */
+	case VALUE_TIME: return buf_addf(b, e, "TIME(%d)", time_fsp(c));
 	case VALUE_TIMESTAMP:
-	case VALUE_TIMESTAMPTZ: return buf_adds(b, "DATETIME(6)", e);
+	case VALUE_TIMESTAMPTZ:
+		return buf_addf(b, e, "DATETIME(%d)", time_fsp(c));
 	case VALUE_JSON: return buf_adds(b, "JSON", e);
 	case VALUE_UUID:
 		return buf_adds(b, tg->native_uuid ? "UUID" : "CHAR(36)", e);
@@ -1059,10 +1118,10 @@ static int my_column_default(const struct schema_column *c, const char *ty,
 			return rc < 0 ? -1 : 0;
 		break;
 	case SCHEMA_DEFAULT_NOW:
-		/* DATETIME(6): the source's precision, 6 when unsaid */
+		/* the column's own precision: MySQL takes no other */
 		if (ts)
 			return buf_addf(q, e, " DEFAULT CURRENT_TIMESTAMP(%d)",
-					d->precision < 0 ? 6 : d->precision);
+					time_fsp(c));
 		if (c->type == VALUE_DATE)
 			return buf_adds(q, " DEFAULT (CURRENT_DATE)", e);
 		break;
@@ -1130,7 +1189,8 @@ static int my_column_extras(const struct schema_table *t, size_t i,
 	if (c->on_update.kind == SCHEMA_DEFAULT_NOW &&
 	    (c->type == VALUE_TIMESTAMP || c->type == VALUE_TIMESTAMPTZ))
 		/* MariaDB takes only the column's own precision here */
-		return buf_adds(q, " ON UPDATE CURRENT_TIMESTAMP(6)", e);
+		return buf_addf(q, e, " ON UPDATE CURRENT_TIMESTAMP(%d)",
+				time_fsp(c));
 	if (c->on_update.kind)
 		return create_notes_add(
 		    notes, e, "column %s: ON UPDATE %s not made", nm,
