@@ -44,6 +44,9 @@ CREATE TABLE messages (id bigserial PRIMARY KEY,
 	body text NOT NULL, sent_at timestamptz NOT NULL DEFAULT now(),
 	amount numeric(10,2) DEFAULT 0);
 CREATE INDEX messages_user_sent ON messages (user_id, sent_at);
+CREATE FUNCTION touch_user() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.is_deleted := NEW.status = 'gone'; RETURN NEW; END $$;
+CREATE TRIGGER users_touch BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch_user();
+CREATE VIEW active_users AS SELECT id, created_at FROM users WHERE NOT is_deleted;
 CREATE SEQUENCE ticket_no START 1000;
 SELECT setval('ticket_no', 3250);
 INSERT INTO users (username) SELECT 'user' || g FROM generate_series(1, 50) g;
@@ -79,19 +82,34 @@ test_expect_success 'MariaDB -> MariaDB by --create: the same structure, but TIM
 	test_grep "the two sides are equal" out
 '
 
-test_expect_success 'PostgreSQL -> PostgreSQL by --create: the same structure' '
+test_expect_success 'PostgreSQL -> PostgreSQL by --create: the same tables; the trigger, its function and the view it does not make are named' '
 	pg_db "${TEST_DB}_c" &&
 	ferry-extract "$PA" --all-tables --no-progress |
-		ferry-load "$PG_BASE dbname=${TEST_DB}_c" --create --no-progress 2>/dev/null &&
-	ferry-verify --schema-only "$PA" "$PG_BASE dbname=${TEST_DB}_c" >out &&
-	test_grep "the two sides are equal" out &&
-	! grep -q DIFFERENT out
+		ferry-load "$PG_BASE dbname=${TEST_DB}_c" --create --triggers fire --no-progress 2>/dev/null &&
+	test_expect_code 1 ferry-verify --schema-only "$PA" "$PG_BASE dbname=${TEST_DB}_c" >out &&
+	grep "^  " out | sort >lines &&
+	printf "%s\n" "  function touch_user(): not on B: what it does on A, B does not" \
+		"  trigger users_touch: not on B: what it does on A, B does not" \
+		"  view active_users: not on B: what it does on A, B does not" >expect &&
+	test_cmp expect lines &&
+	test_grep "messages: the same structure" out
 '
 
 test_expect_success 'the application schema made twice by its own SQL: the same, the report says so' '
 	ferry-verify --schema-only "$PA" "$PB" --report r.json >out &&
 	test_grep "the two sides are equal" out &&
 	jq -e ".equal == true and ([.tables[] | .equal] | all) and ([.tables[] | .structure | length] | add) == 0" r.json
+'
+
+test_expect_success 'a trigger gone from B, and one only B has, are each named' '
+	pb "DROP TRIGGER users_touch ON users;
+		CREATE TRIGGER teams_audit BEFORE UPDATE ON teams FOR EACH ROW EXECUTE FUNCTION touch_user()" &&
+	test_expect_code 1 ferry-verify --schema-only "$PA" "$PB" >out &&
+	test_grep "trigger users_touch: not on B" out &&
+	test_grep "trigger teams_audit: only on B" out &&
+	pb "DROP TRIGGER teams_audit ON teams;
+		CREATE TRIGGER users_touch BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch_user()" &&
+	ferry-verify --schema-only "$PA" "$PB" >/dev/null
 '
 
 test_expect_success 'a dropped default is found, named by its column' '

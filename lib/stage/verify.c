@@ -1728,6 +1728,95 @@ out:
 	return rc;
 }
 
+/* a routine's name without its arguments (PostgreSQL lists "f(integer)",
+ * MySQL "f"), into out */
+static const char *bare_name(const char *n, char *out, size_t outsz)
+{
+	const char *paren = strchr(n, '(');
+	size_t l = paren ? (size_t)(paren - n) : strlen(n);
+
+	snprintf(out, outsz, "%.*s", (int)(l < outsz ? l : outsz - 1), n);
+	return out;
+}
+
+/* the objects of kinds[] that one side has and the other not, each a
+ * difference (what it means for the application: says_a, says_b):
+ * their number, or -1 */
+static long objects_differ(const struct side *b, const struct schema_objects *oa,
+			   const struct schema_objects *ob,
+			   const char *const *kinds, struct struct_diffs *d,
+			   struct err *e)
+{
+	long n = 0;
+
+	for (int side = 0; side < 2; side++) {
+		const struct schema_objects *x = side ? ob : oa;
+		const struct schema_objects *y = side ? oa : ob;
+		for (size_t i = 0; i < x->n; i++) {
+			const struct schema_object *o = &x->v[i];
+			char nx[SCHEMA_MAX_NAME], ny[SCHEMA_MAX_NAME];
+			char about[2 * SCHEMA_MAX_NAME + 32];
+			int want = 0, found = 0;
+			for (const char *const *k = kinds; *k; k++)
+				want |= strcmp(o->kind, *k) == 0;
+			if (!want)
+				continue;
+			bare_name(o->name, nx, sizeof(nx));
+			for (size_t j = 0; !found && j < y->n; j++) {
+				const struct schema_object *p = &y->v[j];
+				/* a routine may be a function on one engine and
+				 * a procedure on the other: both are routines */
+				int routine =
+				    (strcmp(o->kind, "function") == 0 ||
+				     strcmp(o->kind, "procedure") == 0) &&
+				    (strcmp(p->kind, "function") == 0 ||
+				     strcmp(p->kind, "procedure") == 0);
+				if (!routine && strcmp(p->kind, o->kind) != 0)
+					continue;
+				bare_name(p->name, ny, sizeof(ny));
+				found = side ? same_name(b->pgmap, b->fold, ny, nx,
+							 1)
+					     : same_name(b->pgmap, b->fold, nx, ny,
+							 1);
+			}
+			if (found)
+				continue;
+			snprintf(about, sizeof(about), "%s %s", o->kind, o->name);
+			n++;
+			if (struct_diff(d, about,
+					side ? "only on B: what it does there, "
+					       "A does not"
+					     : "not on B: what it does on A, B "
+					       "does not",
+					e) < 0)
+				return -1;
+		}
+	}
+	return n;
+}
+
+/* the triggers and rules of table t on each side */
+static long table_objects(struct side *a, struct side *b,
+			  struct struct_diffs *d, struct err *e)
+{
+	static const char *const kinds[] = { "trigger", "rule", NULL };
+	struct schema_objects ob[2];
+	struct side *s[2] = { a, b };
+	long n = -1;
+
+	memset(ob, 0, sizeof(ob));
+	for (int k = 0; k < 2; k++)
+		if (source_objects(s[k]->src, &s[k]->dbt, 1, 0, &ob[k], e) < 0) {
+			err_prefix(e, "side %c", s[k]->label);
+			goto out;
+		}
+	n = objects_differ(b, &ob[0], &ob[1], kinds, d, e);
+out:
+	schema_objects_release(&ob[0]);
+	schema_objects_release(&ob[1]);
+	return n;
+}
+
 /* the structure of table `name` on both sides, every difference said */
 static int structure_table(struct verify_opts *o, struct side *a,
 			   struct side *b, const char *name, cJSON *report,
@@ -1744,6 +1833,10 @@ static int structure_table(struct verify_opts *o, struct side *a,
 	}
 	n = structure_compare(a->t, b->t, a->en == b->en, struct_same, b,
 			      struct_diff, &d, e);
+	if (n >= 0) {
+		long tn = table_objects(a, b, &d, e);
+		n = tn < 0 ? -1 : n + tn;
+	}
 	if (n >= 0 && o->probe) {
 		long pn = probe_table(o, a, b, &d, e);
 		n = pn < 0 ? -1 : n + pn;
@@ -1764,7 +1857,8 @@ static int structure_table(struct verify_opts *o, struct side *a,
 }
 
 /* every sequence of A that belongs to no column: on B too, and not
- * behind (the next value it gives at least A's) */
+ * behind (the next value it gives at least A's); and the views,
+ * routines and events of either side on the other */
 static int structure_sequences(struct verify_opts *o, struct side sd[2],
 			       cJSON *report, struct err *e)
 {
@@ -1783,6 +1877,8 @@ static int structure_sequences(struct verify_opts *o, struct side sd[2],
 	if (report) {
 		tj = cJSON_CreateObject();
 		cJSON_AddStringToObject(tj, "sequences", "free");
+		/* and the views, routines and events (the member's name
+		 * is kept for readers of earlier reports) */
 		d.arr = cJSON_AddArrayToObject(tj, "structure");
 	}
 	for (size_t i = 0; i < ob[0].n; i++) {
@@ -1810,6 +1906,15 @@ static int structure_sequences(struct verify_opts *o, struct side sd[2],
 		n++;
 		if (struct_diff(&d, about, what, e) < 0)
 			goto out;
+	}
+	{
+		static const char *const kinds[] = { "view", "materialized view",
+						     "function", "procedure",
+						     "event", NULL };
+		long m = objects_differ(&sd[1], &ob[0], &ob[1], kinds, &d, e);
+		if (m < 0)
+			goto out;
+		n += m;
 	}
 	if (n)
 		o->differ = 1;
