@@ -302,6 +302,21 @@ static void free_points(struct job_points *j)
 	free(j->v);
 }
 
+/* every checkpoint of --since-job's job in its target, into *jp: 0, or
+ * -1 with e set (and *jp freed) */
+static int read_points(const struct extract_opts *o, struct job_points *jp,
+		       struct err *e)
+{
+	if (checkpoint_read_job(o->since_target, o->source.defaults_file,
+				o->source.connect_timeout,
+				o->source.read_timeout, o->since_job,
+				keep_point, jp, e) < 0) {
+		free_points(jp);
+		return -1;
+	}
+	return 0;
+}
+
 /* the value of TABLE=VALUE for this table (the last one given), else of
  * a bare VALUE (--incremental and --since take one; --columns and
  * --where always name the table) */
@@ -499,14 +514,8 @@ static int plan(struct source *src, const struct uri *u,
 	unsigned char *cast_used = NULL; /* per --cast: it named a column */
 	int rc = -1;
 
-	if (o->since_job &&
-	    checkpoint_read_job(o->since_target, o->source.defaults_file,
-				o->source.connect_timeout,
-				o->source.read_timeout, o->since_job,
-				keep_point, &jp, e) < 0) {
-		free_points(&jp);
+	if (o->since_job && read_points(o, &jp, e) < 0)
 		return -1;
-	}
 
 	if (o->all_tables) {
 		if (source_list_tables(src, &all, &nall, e) < 0)
@@ -760,13 +769,8 @@ static int job_position(const struct extract_opts *o,
 	struct job_points jp = { NULL, 0, 0 };
 	int found = 0;
 
-	if (checkpoint_read_job(o->since_target, o->source.defaults_file,
-				o->source.connect_timeout,
-				o->source.read_timeout, o->since_job,
-				keep_point, &jp, e) < 0) {
-		free_points(&jp);
+	if (read_points(o, &jp, e) < 0)
 		return -1;
-	}
 	for (size_t i = 0; i < jp.n; i++) {
 		const struct checkpoint *c = &jp.v[i].c;
 		char *end;
@@ -803,13 +807,8 @@ static int job_has_tables(const struct extract_opts *o,
 	size_t found = 0;
 	const char *missing = NULL;
 
-	if (checkpoint_read_job(o->since_target, o->source.defaults_file,
-				o->source.connect_timeout,
-				o->source.read_timeout, o->since_job,
-				keep_point, &jp, e) < 0) {
-		free_points(&jp);
+	if (read_points(o, &jp, e) < 0)
 		return -1;
-	}
 	for (size_t i = 0; i < n; i++) {
 		size_t k = 0;
 		while (k < jp.n && strcmp(jp.v[k].table, runs[i].t->name) != 0)
