@@ -449,6 +449,7 @@ static int describe_checks(struct my_source *m, const char *const *params,
 		  "ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA "
 		  "AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME "
 		  "WHERE tc.TABLE_SCHEMA = DATABASE() AND tc.TABLE_NAME = ? "
+		  "AND cc.CONSTRAINT_SCHEMA = DATABASE() "
 		  "AND tc.CONSTRAINT_TYPE = 'CHECK' ORDER BY 1",
 	    params, 1, 2, add_check, t, e);
 }
@@ -575,24 +576,34 @@ static int describe_fkeys(struct my_source *m, const char *const *params,
 			  struct schema_table *t, struct err *e)
 {
 	struct fk_ctx x;
+	const char *p3[3] = { params[0], params[0], params[0] };
 	int rc;
 
 	memset(&x, 0, sizeof(x));
 	x.t = t;
+	/* the rules by subqueries held to this database and table: a
+	 * join with REFERENTIAL_CONSTRAINTS makes MariaDB scan every
+	 * database for it (EXPLAIN: "Scanned all databases"), the sys
+	 * schema's views too, where 10.11 can crash (a temporary table for
+	 * a view's information_schema part that fails, then freed wrong:
+	 * seen three times, once in CI) */
 	rc = myutil_select(
 	    m->conn,
 	    "SELECT k.CONSTRAINT_NAME, k.COLUMN_NAME, "
 	    "k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, "
-	    "r.DELETE_RULE, r.UPDATE_RULE "
+	    "(SELECT r.DELETE_RULE FROM "
+	    "information_schema.REFERENTIAL_CONSTRAINTS r WHERE "
+	    "r.CONSTRAINT_SCHEMA = DATABASE() AND r.TABLE_NAME = ? AND "
+	    "r.CONSTRAINT_NAME = k.CONSTRAINT_NAME), "
+	    "(SELECT r.UPDATE_RULE FROM "
+	    "information_schema.REFERENTIAL_CONSTRAINTS r WHERE "
+	    "r.CONSTRAINT_SCHEMA = DATABASE() AND r.TABLE_NAME = ? AND "
+	    "r.CONSTRAINT_NAME = k.CONSTRAINT_NAME) "
 	    "FROM information_schema.KEY_COLUMN_USAGE k "
-	    "JOIN information_schema.REFERENTIAL_CONSTRAINTS r "
-	    "ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA "
-	    "AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME "
-	    "AND r.TABLE_NAME = k.TABLE_NAME "
 	    "WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = ? "
 	    "AND k.REFERENCED_TABLE_SCHEMA = DATABASE() "
 	    "ORDER BY k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
-	    params, 1, 6, add_fk_col, &x, e);
+	    p3, 3, 6, add_fk_col, &x, e);
 	if (rc == 0)
 		rc = fk_flush(&x, e);
 	fk_clear(&x);
@@ -1356,6 +1367,7 @@ static const char *const my_object_sql[] = {
 	"ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA "                      \
 	"AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME "                         \
 	"WHERE tc.TABLE_SCHEMA = DATABASE() AND tc.CONSTRAINT_TYPE = 'CHECK' " \
+	"AND cc.CONSTRAINT_SCHEMA = DATABASE() "                               \
 	"ORDER BY 2, 3"
 
 struct my_objects_ctx {
