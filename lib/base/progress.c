@@ -11,6 +11,14 @@ double progress_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+int64_t progress_wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 void progress_init(struct progress *p, FILE *out, const char *tool, int enabled)
 {
 	p->out = enabled && out && isatty(fileno(out)) ? out : NULL;

@@ -34,4 +34,7 @@ void progress_clear(struct progress *p);
 /* Seconds since an arbitrary start, monotonic. */
 double progress_now(void);
 
+/* Microseconds since 1970 by the wall clock (a source's clock, for lag). */
+int64_t progress_wall_us(void);
+
 #endif

@@ -35,9 +35,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/buf.h"
+#include "base/progress.h"
 #include "db/mysql/binlog.h"
 #include "db/mysql/mytext.h"
 #include "db/mysql/myutil.h"
@@ -110,22 +110,6 @@ struct ffm {
 
 #define FM(b) ((struct ffm *)(b))
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int64_t wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static int my_fail(MYSQL *c, const char *what, struct err *e)
 {
 	return err_set(e, ERR_DB, "%s: %s", what, mysql_error(c));
@@ -197,27 +181,31 @@ static MYSQL *connect_to(const struct uri *u, const struct source_opts *o,
 	return c;
 }
 
+/* what read_table (or a catalog re-read) allocated for ft */
+static void fm_table_release(struct fm_table *ft)
+{
+	for (size_t k = 0; k < ft->n; k++) {
+		free(ft->coltypes[k]);
+		free(ft->datatypes[k]);
+	}
+	free(ft->coltypes);
+	free(ft->datatypes);
+	free(ft->octets);
+	free(ft->prec);
+	free(ft->scale);
+	free(ft->map);
+	free(ft->uns);
+	free((void *)ft->labels);
+	free(ft->nlabels);
+	free(ft->dec);
+	free(ft->innodb_id);
+	free(ft->tm);
+}
+
 static void tabs_free(struct ffm *f)
 {
-	for (size_t i = 0; i < f->ntabs; i++) {
-		struct fm_table *ft = &f->tabs[i];
-		for (size_t k = 0; k < ft->n; k++) {
-			free(ft->coltypes[k]);
-			free(ft->datatypes[k]);
-		}
-		free(ft->coltypes);
-		free(ft->datatypes);
-		free(ft->octets);
-		free(ft->prec);
-		free(ft->scale);
-		free(ft->map);
-		free(ft->uns);
-		free((void *)ft->labels);
-		free(ft->nlabels);
-		free(ft->dec);
-		free(ft->innodb_id);
-		free(ft->tm);
-	}
+	for (size_t i = 0; i < f->ntabs; i++)
+		fm_table_release(&f->tabs[i]);
 	free(f->tabs);
 	f->tabs = NULL;
 	f->ntabs = 0;
@@ -526,19 +514,7 @@ static int check_tables(struct ffm *f, const char *stmt, size_t stmt_len,
 			changed = !id || strcmp(id, was->innodb_id) != 0;
 			free(id);
 		}
-		for (size_t k = 0; k < now.n; k++) {
-			free(now.coltypes[k]);
-			free(now.datatypes[k]);
-		}
-		free(now.coltypes);
-		free(now.datatypes);
-		free(now.octets);
-		free(now.prec);
-		free(now.scale);
-		free(now.map);
-		free(now.uns);
-		free((void *)now.labels);
-		free(now.nlabels);
+		fm_table_release(&now);
 		if (changed < 0)
 			return -1;
 		if (changed)
@@ -710,7 +686,8 @@ static int fm_start(struct follow *b, const struct stream_position *from,
 		memset(&s, 0, sizeof(s));
 		if (myutil_select(f->sql,
 				  "SELECT @@log_bin, @@global.binlog_format, "
-				  "@@global.binlog_row_image, 0, 0, 0, 0, 0",
+				  "@@global.binlog_row_image, "
+				  "@@global.binlog_checksum, 0, 0, 0, 0",
 				  NULL, 0, 8, keep_settings, &s, e) < 0)
 			return -1;
 		if (strcmp(s.v[0], "1") != 0)
@@ -728,19 +705,11 @@ static int fm_start(struct follow *b, const struct stream_position *from,
 				       "the source's binlog_row_image is %s: "
 				       "set binlog_row_image = FULL",
 				       s.v[2]);
+		/* the dump sends checksums as the log has them (every
+		 * event, the made-up ROTATE first included) */
+		f->checksum = strcmp(s.v[3], "NONE") != 0;
 	}
-	/* the dump sends checksums as the log has them (every event, the
-	 * made-up ROTATE first included), and a heartbeat each second
-	 * while there is nothing to send */
-	{
-		struct master_pos cs;
-		memset(&cs, 0, sizeof(cs));
-		if (myutil_select(f->sql,
-				  "SELECT @@global.binlog_checksum, 0", NULL, 0,
-				  2, keep_master, &cs, e) < 0)
-			return -1;
-		f->checksum = strcmp(cs.file, "NONE") != 0;
-	}
+	/* and a heartbeat each second while there is nothing to send */
 	if (mysql_query(f->rconn, "SET @master_binlog_checksum = "
 				  "@@global.binlog_checksum") ||
 	    mysql_query(f->rconn, "SET @master_heartbeat_period = 1000000000") ||
@@ -760,7 +729,7 @@ static int fm_start(struct follow *b, const struct stream_position *from,
 			       "cannot set up reading the binary log");
 	if (mariadb_rpl_open(f->rpl))
 		return my_fail(f->rconn, "reading the binary log", e);
-	f->last_told = now_s();
+	f->last_told = progress_now();
 	return 0;
 }
 
@@ -1252,9 +1221,9 @@ static int event(struct ffm *f, const MARIADB_RPL_EVENT *rev,
 		if (h.next_pos)
 			f->pos = h.next_pos;
 		make_pos(f->file, f->file_no, f->pos, &ev->pos);
-		ev->time_us = wall_us();
+		ev->time_us = progress_wall_us();
 		f->boundary_new = 0;
-		f->last_told = now_s();
+		f->last_told = progress_now();
 		return 1;
 	default: break;
 	}
@@ -1301,7 +1270,7 @@ static int fm_next(struct follow *b, struct follow_event *ev, int wait_ms,
 		   struct err *e)
 {
 	struct ffm *f = FM(b);
-	double start = now_s();
+	double start = progress_now();
 
 	memset(ev, 0, sizeof(*ev));
 	for (;;) {
@@ -1315,21 +1284,21 @@ static int fm_next(struct follow *b, struct follow_event *ev, int wait_ms,
 			ev->pos = f->commit_pos;
 			ev->time_us = f->commit_time;
 			f->boundary_new = 0;
-			f->last_told = now_s();
+			f->last_told = progress_now();
 			return 1;
 		}
 		/* a boundary past transactions of other tables: told now
 		 * and then, so that the position moves on */
 		if (f->boundary_new && !f->in_txn &&
-		    now_s() - f->last_told >= 0.2) {
+		    progress_now() - f->last_told >= 0.2) {
 			ev->kind = FOLLOW_HEARTBEAT;
 			make_pos(f->file, f->file_no, f->pos, &ev->pos);
-			ev->time_us = wall_us();
+			ev->time_us = progress_wall_us();
 			f->boundary_new = 0;
-			f->last_told = now_s();
+			f->last_told = progress_now();
 			return 1;
 		}
-		if (!f->in_txn && (now_s() - start) * 1000 >= wait_ms)
+		if (!f->in_txn && (progress_now() - start) * 1000 >= wait_ms)
 			return 0;
 		if (!(f->ev = mariadb_rpl_fetch(f->rpl, f->ev))) {
 			unsigned en = mysql_errno(f->rconn);

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/progress.h"
 #include "db/pg/pgoutput.h"
 #include "db/pg/pgutil.h"
 
@@ -56,14 +57,6 @@ struct fpg {
 	unsigned char *unch;
 	struct buf scratch;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void lsn_text(uint64_t lsn, char *out, size_t outsz)
 {
@@ -528,7 +521,7 @@ static int pg_start(struct fpg *f, const struct stream_position *from,
 	f->received = from->order;
 	if (f->confirmed < from->order)
 		f->confirmed = f->confirmed ? f->confirmed : from->order;
-	f->last_feedback = f->last_ask = f->last_check = now_s();
+	f->last_feedback = f->last_ask = f->last_check = progress_now();
 	rc = 0;
 out:
 	buf_release(&q);
@@ -547,11 +540,7 @@ static void put64(unsigned char *p, uint64_t v)
 static int feedback(struct fpg *f, struct err *e)
 {
 	unsigned char m[34];
-	struct timespec ts;
-	int64_t us;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 - PG_EPOCH_US;
+	int64_t us = progress_wall_us() - PG_EPOCH_US;
 	m[0] = 'r';
 	put64(m + 1, f->received);
 	put64(m + 9, f->confirmed);
@@ -562,7 +551,7 @@ static int feedback(struct fpg *f, struct err *e)
 	    PQflush(f->repl) != 0)
 		return pgutil_msg(e, "sending the slot's position",
 				  PQerrorMessage(f->repl));
-	f->last_feedback = now_s();
+	f->last_feedback = progress_now();
 	return 0;
 }
 
@@ -577,7 +566,7 @@ static int pg_confirm(struct fpg *f, uint64_t order, struct err *e)
 /* ask the source for a heartbeat: a WAL record of no table */
 static int ask_heartbeat(struct fpg *f, struct err *e)
 {
-	f->last_ask = now_s();
+	f->last_ask = progress_now();
 	return run(f->sql,
 		   "SELECT pg_catalog.pg_logical_emit_message(false, "
 		   "'ferry', 'heartbeat')",
@@ -623,7 +612,7 @@ static int check_tables(struct fpg *f, struct err *e)
 	const char *p[1];
 	int rc = -1;
 
-	f->last_check = now_s();
+	f->last_check = progress_now();
 	buf_init(&arr, 1u << 20);
 	if (buf_addc(&arr, '{', e) < 0)
 		goto out;
@@ -899,12 +888,7 @@ static int message(struct fpg *f, const unsigned char *p, size_t len,
 		ev->kind = FOLLOW_HEARTBEAT;
 		ev->pos.order = m.lsn;
 		lsn_text(m.lsn, ev->pos.text, sizeof(ev->pos.text));
-		{
-			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ev->time_us =
-			    (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-		}
+		ev->time_us = progress_wall_us();
 		if (m.lsn > f->received)
 			f->received = m.lsn;
 		return 1;
@@ -915,12 +899,12 @@ static int message(struct fpg *f, const unsigned char *p, size_t len,
 static int pg_next(struct fpg *f, struct follow_event *ev, int wait_ms,
 		struct err *e)
 {
-	double start = now_s();
+	double start = progress_now();
 
 	memset(ev, 0, sizeof(*ev));
 	for (;;) {
 		struct pgoutput_copydata cd;
-		double t = now_s();
+		double t = progress_now();
 		int got, rc;
 
 		PQfreemem(f->msg);
