@@ -1459,9 +1459,8 @@ static int fresh_value(const struct schema_column *c, const char *v,
 /* a key or unique index of t holds column i */
 static int in_unique(const struct schema_table *t, size_t i)
 {
-	for (size_t k = 0; k < t->npk; k++)
-		if (t->pk[k] == i)
-			return 1;
+	if (key_column(t, i))
+		return 1;
 	for (size_t x = 0; x < t->nindexes; x++)
 		for (size_t k = 0; t->indexes[x].unique && k < t->indexes[x].ncols;
 		     k++)
@@ -1795,23 +1794,32 @@ static long objects_differ(const struct side *b, const struct schema_objects *oa
 	return n;
 }
 
+/* what each side holds and the stream does not carry (source_objects):
+ * of its table being compared, or (whole_db) of no table; 0, or -1
+ * with e set (ob released by the caller either way) */
+static int both_objects(struct side *a, struct side *b, int whole_db,
+			struct schema_objects ob[2], struct err *e)
+{
+	struct side *s[2] = { a, b };
+
+	memset(ob, 0, 2 * sizeof(*ob));
+	for (int k = 0; k < 2; k++)
+		if (source_objects(s[k]->src, whole_db ? NULL : &s[k]->dbt,
+				   whole_db ? 0 : 1, whole_db, &ob[k], e) < 0)
+			return err_prefix(e, "side %c", s[k]->label);
+	return 0;
+}
+
 /* the triggers and rules of table t on each side */
 static long table_objects(struct side *a, struct side *b,
 			  struct struct_diffs *d, struct err *e)
 {
 	static const char *const kinds[] = { "trigger", "rule", NULL };
 	struct schema_objects ob[2];
-	struct side *s[2] = { a, b };
 	long n = -1;
 
-	memset(ob, 0, sizeof(ob));
-	for (int k = 0; k < 2; k++)
-		if (source_objects(s[k]->src, &s[k]->dbt, 1, 0, &ob[k], e) < 0) {
-			err_prefix(e, "side %c", s[k]->label);
-			goto out;
-		}
-	n = objects_differ(b, &ob[0], &ob[1], kinds, d, e);
-out:
+	if (both_objects(a, b, 0, ob, e) == 0)
+		n = objects_differ(b, &ob[0], &ob[1], kinds, d, e);
 	schema_objects_release(&ob[0]);
 	schema_objects_release(&ob[1]);
 	return n;
@@ -1868,12 +1876,8 @@ static int structure_sequences(struct verify_opts *o, struct side sd[2],
 	long n = 0;
 	int rc = -1;
 
-	memset(ob, 0, sizeof(ob));
-	for (int k = 0; k < 2; k++)
-		if (source_objects(sd[k].src, NULL, 0, 1, &ob[k], e) < 0) {
-			err_prefix(e, "side %c", sd[k].label);
-			goto out;
-		}
+	if (both_objects(&sd[0], &sd[1], 1, ob, e) < 0)
+		goto out;
 	if (report) {
 		tj = cJSON_CreateObject();
 		cJSON_AddStringToObject(tj, "sequences", "free");
