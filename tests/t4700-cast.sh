@@ -55,7 +55,7 @@ test_expect_success 'a cast of no column, or to a type it cannot be: a usage err
 	test_expect_code 2 ferry-extract "$MY_URI" -t flags --cast flags.nope=int -o x.ferry 2>err &&
 	test_grep "--cast flags.nope=int names no column of a table extracted" err &&
 	test_expect_code 2 ferry-extract "$MY_URI" -t flags --cast flags.state=float -o x.ferry 2>err &&
-	test_grep "the type is int or text" err &&
+	test_grep "the type is int, text or bytes" err &&
 	test_expect_code 2 ferry-extract "$MY_URI" -t flags --cast flags.took=int -o x.ferry 2>err &&
 	test_grep "column took is time, not a bool or an integer" err &&
 	test_expect_code 2 ferry-extract "$MY_URI" -t flags --cast flagsstate -o x.ferry 2>err &&

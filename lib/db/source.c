@@ -173,13 +173,29 @@ int source_apply_casts(struct schema_table *t, const char *table,
 		if (!c)
 			continue;
 		used[k] = 1;
-		to = strcmp(eq + 1, "int") == 0    ? SCHEMA_CAST_INT
-		     : strcmp(eq + 1, "text") == 0 ? SCHEMA_CAST_TEXT
-						   : 0;
+		to = strcmp(eq + 1, "int") == 0     ? SCHEMA_CAST_INT
+		     : strcmp(eq + 1, "text") == 0  ? SCHEMA_CAST_TEXT
+		     : strcmp(eq + 1, "bytes") == 0 ? SCHEMA_CAST_BYTES
+						    : 0;
 		if (!to)
 			return err_set(e, ERR_USAGE,
-				       "--cast %s: the type is int or text",
+				       "--cast %s: the type is int, text or "
+				       "bytes",
 				       a);
+		/* a side that holds the bytes already (ferry-verify's
+		 * other database) */
+		if (to == SCHEMA_CAST_BYTES && c->type == VALUE_BYTES)
+			continue;
+		if (to == SCHEMA_CAST_BYTES &&
+		    (c->type != VALUE_TEXT || c->refused))
+			return err_set(e, ERR_USAGE,
+				       "--cast %s: column %s is %s%s, not text",
+				       a, c->name,
+				       c->refused ? "of a type not carried: "
+						  : "",
+				       c->refused && c->source_type
+					   ? c->source_type
+					   : value_type_name(c->type));
 		if (to == SCHEMA_CAST_INT &&
 		    !(c->type == VALUE_BOOL || c->type == VALUE_INT64 ||
 		      c->type == VALUE_UINT64 ||
@@ -206,8 +222,19 @@ int source_apply_casts(struct schema_table *t, const char *table,
 		c->nlabels = 0;
 		free(c->refused);
 		c->refused = NULL;
+		if (to == SCHEMA_CAST_BYTES) {
+			for (size_t j = 0; j < c->nset; j++)
+				free(c->set[j]);
+			free(c->set);
+			c->set = NULL;
+			c->nset = 0;
+			free(c->collation);
+			c->collation = NULL;
+		}
 		c->cast = to;
-		c->type = to == SCHEMA_CAST_INT ? VALUE_INT64 : VALUE_TEXT;
+		c->type = to == SCHEMA_CAST_INT	    ? VALUE_INT64
+			  : to == SCHEMA_CAST_BYTES ? VALUE_BYTES
+						    : VALUE_TEXT;
 		if (t->types)
 			t->types[c - t->cols] = c->type;
 	}

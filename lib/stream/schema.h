@@ -78,6 +78,9 @@
 #define SCHEMA_MAX_LABELS 65535 /* labels of one enum column */
 #define SCHEMA_CAST_INT 1	/* --cast ...=int: read as int64 */
 #define SCHEMA_CAST_TEXT 2	/* --cast ...=text: read as its text */
+#define SCHEMA_CAST_BYTES 3	/* --cast ...=bytes: a text column's stored
+				 * bytes (MySQL: in its character set;
+				 * PostgreSQL: its UTF-8) */
 
 /* What a column gets when an INSERT leaves it out (or, for on_update,
  * when an UPDATE leaves it alone). */

@@ -334,7 +334,8 @@ static int add_col(void *ctx, char **v, size_t *lens, struct err *e)
 			ft->labels[i] = col->set;
 			ft->nlabels[i] = col->nset;
 		}
-		if (!col->generated && !text_charset_ok(v[3]))
+		if (!col->generated && col->cast != SCHEMA_CAST_BYTES &&
+		    !text_charset_ok(v[3]))
 			return err_set(e, ERR_USAGE,
 				       "table %s, column %s is %s text: the "
 				       "binary log keeps it in that character "

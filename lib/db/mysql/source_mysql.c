@@ -36,6 +36,10 @@ struct my_source {
 	const struct source_query *q;
 	enum mytext_dec *dec;
 	struct value *row;
+	/* text columns of a character set other than UTF-8, whose
+	 * conversion the server may do with '?' for what it cannot map:
+	 * their column indexes, each read a second time as a check */
+	size_t *conv, nconv;
 	struct buf sql;
 	struct buf scratch;
 };
@@ -806,6 +810,56 @@ out:
 	return rc;
 }
 
+/*
+ * The character set of a MySQL text column of collation `coll` (its name
+ * up to the first '_'), into cs, when it is one whose text the server
+ * converts to utf8mb4 for the session: 1, or 0 for UTF-8 columns, binary
+ * ones and names that are not a plain word.
+ */
+static int converted_charset(const char *coll, char *cs, size_t n)
+{
+	size_t k = 0;
+
+	if (!coll)
+		return 0;
+	for (; coll[k] && coll[k] != '_'; k++)
+		if (k + 1 >= n || !((coll[k] >= 'a' && coll[k] <= 'z') ||
+				    (coll[k] >= '0' && coll[k] <= '9')))
+			return 0;
+	if (k == 0)
+		return 0;
+	memcpy(cs, coll, k);
+	cs[k] = 0;
+	return strcmp(cs, "utf8mb4") != 0 && strcmp(cs, "utf8mb3") != 0 &&
+	       strcmp(cs, "utf8") != 0 && strcmp(cs, "binary") != 0;
+}
+
+/*
+ * For a text column of character set cs: NULL when the server's utf8mb4
+ * text of the value is the value, else the first 32 bytes it stores, in
+ * hex.  The server puts '?' for a byte sequence it cannot map (an
+ * undefined cp1251 0x98, a half gbk character, a lone surrogate in
+ * utf16): then the text converted back differs from the stored bytes
+ * and has a '?'.  (A character with two encodings, as some of cp932's,
+ * converts back differently but has no '?' of its making.)
+ */
+static int conv_check_sql(struct buf *b, const char *col, const char *cs,
+			  struct err *e)
+{
+	if (buf_adds(b, ", IF(CAST(CONVERT(CONVERT(", e) < 0 ||
+	    myutil_quote_ident(b, col, e) < 0 ||
+	    buf_addf(b, e, " USING utf8mb4) USING %s) AS BINARY) <=> CAST(",
+		     cs) < 0 ||
+	    myutil_quote_ident(b, col, e) < 0 ||
+	    buf_adds(b, " AS BINARY) OR LOCATE('?', CONVERT(", e) < 0 ||
+	    myutil_quote_ident(b, col, e) < 0 ||
+	    buf_adds(b, " USING utf8mb4)) = 0, NULL, HEX(LEFT(CAST(", e) < 0 ||
+	    myutil_quote_ident(b, col, e) < 0 ||
+	    buf_adds(b, " AS BINARY), 32)))", e) < 0)
+		return -1;
+	return 0;
+}
+
 static int my_open_rows(struct source *s, const struct source_query *q,
 			struct err *e)
 {
@@ -816,9 +870,12 @@ static int my_open_rows(struct source *s, const struct source_query *q,
 	m->q = q;
 	free(m->dec);
 	free(m->row);
+	free(m->conv);
+	m->nconv = 0;
 	m->dec = calloc(t->ncols, sizeof(*m->dec));
 	m->row = calloc(t->ncols, sizeof(*m->row));
-	if (!m->dec || !m->row)
+	m->conv = calloc(t->ncols, sizeof(*m->conv));
+	if (!m->dec || !m->row || !m->conv)
 		return err_oom(e);
 	buf_reset(&m->sql);
 	if (buf_adds(&m->sql, "SELECT ", e) < 0)
@@ -829,12 +886,25 @@ static int my_open_rows(struct source *s, const struct source_query *q,
 		const char *st = t->cols[i].source_type;
 		int f32 = t->cols[i].type == VALUE_FLOAT64 && st &&
 			  strncmp(st, "float", 5) == 0 && !t->cols[i].cast;
+		int bin = t->cols[i].cast == SCHEMA_CAST_BYTES;
 		m->dec[i] = mytext_decoder_for(&t->cols[i]);
 		if ((i && buf_adds(&m->sql, ", ", e) < 0) ||
-		    (f32 && buf_adds(&m->sql, "CAST(", e) < 0) ||
+		    ((f32 || bin) && buf_adds(&m->sql, "CAST(", e) < 0) ||
 		    myutil_quote_ident(&m->sql, t->cols[i].name, e) < 0 ||
-		    (f32 && buf_adds(&m->sql, " AS DOUBLE)", e) < 0))
+		    (f32 && buf_adds(&m->sql, " AS DOUBLE)", e) < 0) ||
+		    (bin && buf_adds(&m->sql, " AS BINARY)", e) < 0))
 			return -1;
+	}
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct schema_column *c = &t->cols[i];
+		char cs[33];
+
+		if ((c->type != VALUE_TEXT && c->type != VALUE_JSON) ||
+		    c->cast || !converted_charset(c->collation, cs, sizeof(cs)))
+			continue;
+		if (conv_check_sql(&m->sql, c->name, cs, e) < 0)
+			return -1;
+		m->conv[m->nconv++] = i;
 	}
 	if (buf_adds(&m->sql, " FROM ", e) < 0 ||
 	    myutil_quote_ident(&m->sql, t->table, e) < 0)
@@ -921,11 +991,46 @@ static int my_open_rows(struct source *s, const struct source_query *q,
 		return my_fail(m, e, "query");
 	if (!(m->res = mysql_use_result(m->conn)))
 		return my_fail(m, e, "query");
-	if (mysql_num_fields(m->res) != t->ncols)
+	if (mysql_num_fields(m->res) != t->ncols + m->nconv)
 		return err_set(e, ERR_DB,
 			       "the server sent %u columns, expected %zu",
-			       mysql_num_fields(m->res), t->ncols);
+			       mysql_num_fields(m->res), t->ncols + m->nconv);
 	return 0;
+}
+
+/* a converted column's check (conv_check_sql) failed for this row: the
+ * error, naming the row, its key and the bytes */
+static int conv_lost(struct my_source *m, MYSQL_ROW r, unsigned long *lens,
+		     size_t i, const char *hex, struct err *e)
+{
+	const struct schema_table *t = m->q->t;
+	const struct schema_column *c = &t->cols[i];
+	char key[200], cs[33] = "";
+	size_t kl = 0;
+
+	(void)converted_charset(c->collation, cs, sizeof(cs));
+	key[0] = 0;
+	for (size_t k = 0; k < t->npk && kl < sizeof(key) - 1; k++) {
+		size_t p = t->pk[k];
+		int n = snprintf(key + kl, sizeof(key) - kl, "%s%s=%.*s",
+				 k ? ", " : " (key ", t->cols[p].name,
+				 (int)(r[p] ? (lens[p] > 40 ? 40 : lens[p]) : 4),
+				 r[p] ? r[p] : "NULL");
+		if (n < 0)
+			break;
+		kl += (size_t)n;
+	}
+	if (t->npk && kl < sizeof(key) - 1)
+		snprintf(key + kl, sizeof(key) - kl, ")");
+	return err_set(
+	    e, ERR_STREAM,
+	    "row %" PRIu64 "%s, column %s: the server cannot convert this %s "
+	    "value to UTF-8 and would send '?' in its place (it stores the "
+	    "bytes 0x%s%s, not all of them a %s character); correct the value "
+	    "at the source, or read the column as bytes with --cast "
+	    "%s.%s=bytes",
+	    m->base.row_no, key, c->name, cs, hex,
+	    strlen(hex) >= 64 ? "..." : "", cs, t->table, c->name);
 }
 
 /* the server's text for column i into v: mytext_decode, then the
@@ -987,6 +1092,10 @@ static int my_next_row(struct source *s, const struct value **row,
 					  s->row_no, t->cols[i].name);
 		}
 	}
+	for (size_t k = 0; k < m->nconv; k++)
+		if (r[t->ncols + k])
+			return conv_lost(m, r, lens, m->conv[k],
+					 r[t->ncols + k], e);
 	*row = m->row;
 	return 1;
 }
@@ -1001,6 +1110,7 @@ static void my_close(struct source *s)
 		mysql_close(m->conn);
 	free(m->dec);
 	free(m->row);
+	free(m->conv);
 	free(m->db);
 	buf_release(&m->sql);
 	buf_release(&m->scratch);

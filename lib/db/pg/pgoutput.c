@@ -774,7 +774,12 @@ int pgoutput_value(const struct schema_column *c, const char *text, size_t len,
 		rc = set_value(text, len, scratch, v, e);
 	else if (c->cast == SCHEMA_CAST_INT)
 		rc = cast_int_value(st, text, len, scratch, v, e);
-	else
+	else if (c->cast == SCHEMA_CAST_BYTES) {
+		/* the snapshot's convert_to(c::text, 'UTF8') */
+		v->v.s.p = text;
+		v->v.s.len = len;
+		rc = 0;
+	} else
 		rc = native_value(c, st, text, len, scratch, v, e);
 	if (rc < 0)
 		return -1;

@@ -809,6 +809,8 @@ static enum pgbin_dec decoder_for(const struct schema_column *c)
 		return PGBIN_DEC_INT8;
 	if (c->cast == SCHEMA_CAST_TEXT)
 		return PGBIN_DEC_TEXT;
+	if (c->cast == SCHEMA_CAST_BYTES)
+		return PGBIN_DEC_BYTES;
 	switch (c->type) {
 	case VALUE_BOOL: return PGBIN_DEC_BOOL;
 	case VALUE_INT64:
@@ -843,6 +845,8 @@ static const char *cast_sql(const struct schema_column *c)
 		return c->source_type && strcmp(c->source_type, "boolean") == 0
 			   ? "::integer::bigint"
 			   : "::bigint";
+	if (c->cast == SCHEMA_CAST_BYTES)
+		return NULL; /* convert_to(c::text, 'UTF8'): pg_open_rows */
 	if (c->cast == SCHEMA_CAST_TEXT || needs_cast(c))
 		return "::text";
 	return NULL;
@@ -940,11 +944,14 @@ static int pg_open_rows(struct source *s, const struct source_query *q,
 		p->dec[i] = decoder_for(&t->cols[i]);
 		/* a SET's members as MySQL writes them: a,b */
 		int set = t->cols[i].nset > 0;
+		int bin = t->cols[i].cast == SCHEMA_CAST_BYTES;
 		const char *cast = cast_sql(&t->cols[i]);
 		if ((i && buf_adds(&p->sql, ", ", e) < 0) ||
 		    (set && buf_adds(&p->sql, "array_to_string(", e) < 0) ||
+		    (bin && buf_adds(&p->sql, "convert_to(", e) < 0) ||
 		    pgutil_quote_ident(&p->sql, n, strlen(n), e) < 0 ||
 		    (set && buf_adds(&p->sql, ", ',')", e) < 0) ||
+		    (bin && buf_adds(&p->sql, "::text, 'UTF8')", e) < 0) ||
 		    (!set && cast && buf_adds(&p->sql, cast, e) < 0))
 			return -1;
 	}
