@@ -24,6 +24,7 @@ mariadb-server
 mariadb-client
 postgresql
 postgresql-client
+postgresql-postgis
 perl
 mandoc
 time

@@ -231,7 +231,8 @@ test_expect_success 'a follow stream: the snapshot, then the changes, as ferry-c
 # over 255 bytes with its length in the type byte, padded CHAR and
 # BINARY, length prefixes of 1 to 4 bytes, ENUM and SET as numbers, a
 # UUID and an INET6 as the 16 bytes the server keeps, TIMESTAMP in
-# seconds since 1970 whatever the session's time zone), which must come
+# seconds since 1970 whatever the session's time zone, a GEOMETRY as
+# the server's SRID and WKB), which must come
 # out as the snapshot's SELECT reads it
 cat >kinds.sql <<\EOSQL
 SET time_zone = '+05:30';
@@ -248,7 +249,7 @@ CREATE TABLE kinds (id INT PRIMARY KEY,
   en ENUM('text', 'image', 'it''s'), st SET('a', 'b', 'c'),
   dt DATE, dtm DATETIME(6), dt0 DATETIME, ts TIMESTAMP(3) NULL DEFAULT NULL,
   ts0 TIMESTAMP NULL DEFAULT NULL, tm TIME(6), tm0 TIME, yr YEAR,
-  js JSON, uu UUID, ip INET6);
+  js JSON, uu UUID, ip INET6, geo GEOMETRY);
 INSERT INTO kinds VALUES
  (1, -128, 255, -32768, 65535, -8388608, 16777215, -2147483648, 4294967295,
   -9223372036854775808, 18446744073709551615, 1,
@@ -261,7 +262,8 @@ INSERT INTO kinds VALUES
   'it''s', 'a,c',
   '1000-01-01', '1000-01-01 00:00:00.000001', '2024-02-29 13:14:15', '1970-01-01 05:30:01.000',
   '2038-01-19 08:44:07', '23:59:59.999999', '00:00:00', 2155,
-  '{"b": [1, 2.50, {"c": null}], "a": "x\\u00e9 😀"}', '123e4567-e89b-12d3-a456-426614174000', '2001:db8::ff00:42:8329'),
+  '{"b": [1, 2.50, {"c": null}], "a": "x\\u00e9 😀"}', '123e4567-e89b-12d3-a456-426614174000', '2001:db8::ff00:42:8329',
+  ST_GeomFromText('POLYGON((0 0,10 0,10 10,0 10,0 0),(1 1,2 1,2 2,1 1))', 4326)),
  (2, 127, 0, 32767, 0, 8388607, 0, 2147483647, 0,
   9223372036854775807, 0, 0,
   0.000000000000000000000000000001, 0.00, -1,
@@ -272,11 +274,11 @@ INSERT INTO kinds VALUES
   'text', '',
   '9999-12-31', '9999-12-31 23:59:59.999999', '1000-01-01 00:00:00', '2038-01-19 08:44:07.999',
   '1970-01-01 05:30:01', '00:00:00.000001', '23:59:59', 1901,
-  'null', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '::'),
+  'null', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '::', ST_GeomFromText('POINT(-0.5 1e-300)')),
  (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
  (4, 0, 1, 0, 1, 0, 1, 0, 1, -1, 1, 1,
   12.5, 0.01, 0, 1.5, 0.1,
   b'1', b'111111111111', 0x8000000000000000,
@@ -285,9 +287,10 @@ INSERT INTO kinds VALUES
   'image', 'a,b,c',
   '2024-02-29', '2024-02-29 12:00:00.5', '2024-02-29 12:00:00', '2024-02-29 17:30:00.5',
   '2024-02-29 17:30:00', '12:00:00.5', '12:00:00', 2024,
-  '[]', '00000000-0000-0000-0000-000000000000', '::1');
+  '[]', '00000000-0000-0000-0000-000000000000', '::1',
+  ST_GeomFromText('GEOMETRYCOLLECTION EMPTY', 3857));
 EOSQL
-KINDS_COLS="ti, uti, si, usi, mi, umi, i, ui, big, ubig, flag, d65, d10, d5, fl, db, b1, b12, b64, ch, ch100, v10, vc, tt, tx, mt, lt, bn, vb, tb, bl, mb, lb, en, st, dt, dtm, dt0, ts, ts0, tm, tm0, yr, js, uu, ip"
+KINDS_COLS="ti, uti, si, usi, mi, umi, i, ui, big, ubig, flag, d65, d10, d5, fl, db, b1, b12, b64, ch, ch100, v10, vc, tt, tx, mt, lt, bn, vb, tb, bl, mb, lb, en, st, dt, dtm, dt0, ts, ts0, tm, tm0, yr, js, uu, ip, geo"
 
 test_expect_success 'a row of every type: as a change, the value the snapshot reads' '
 	test_when_finished "kill \$EP 2>/dev/null; src_sql \"DROP TABLE IF EXISTS kinds\"" &&

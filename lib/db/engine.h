@@ -156,6 +156,7 @@ long engine_create_max_len(const struct engine *en,
 #define ENGINE_CREATE_CASE_SENSITIVE 1 /* --case-insensitive off */
 #define ENGINE_CREATE_ENUM_CHECK 2     /* --enum-types check */
 #define ENGINE_CREATE_CITEXT 4	       /* --case-insensitive citext */
+#define ENGINE_CREATE_POSTGIS 8	       /* the target has PostGIS */
 int engine_create_refusal(const struct engine *en, const struct schema_table *t,
 			  const struct engine_names *n, unsigned flags,
 			  const struct schema_objects *seqs,

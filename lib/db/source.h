@@ -234,6 +234,7 @@ struct source_server {
 	char *version;
 	char *sql_mode; /* NULL on PostgreSQL */
 	int zero_dates_allowed;
+	int postgis; /* PostgreSQL: PostGIS's geometry type is there */
 };
 int source_server_facts(struct source *s, struct source_server *f,
 			struct err *e);

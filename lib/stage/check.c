@@ -87,6 +87,7 @@ struct hset {
 };
 
 struct table_check {
+	int postgis;	  /* the target has PostGIS (--create's geometry) */
 	const char *near; /* a target table whose name differs only in case
 			   * from the missing one's, or NULL */
 	const struct schema_table *t; /* the stream's: borrowed until the
@@ -1132,6 +1133,7 @@ static int begin_missing(struct table_check *tc, const struct check_opts *o,
 		tc->en, tc->t, tc->names,
 		(o->case_sensitive ? ENGINE_CREATE_CASE_SENSITIVE : 0) |
 		    (o->citext ? ENGINE_CREATE_CITEXT : 0) |
+		    (tc->postgis ? ENGINE_CREATE_POSTGIS : 0) |
 		    (o->enum_check ? ENGINE_CREATE_ENUM_CHECK : 0),
 		tc->objects, &cn, &why) == 0) {
 		int rc = 0;
@@ -1945,6 +1947,7 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	cJSON *root = NULL, *tabs;
 	struct engine_names nm;
 	struct engine_run *run = NULL;
+	struct source_server facts = { 0 };
 	int rc = -1, trc;
 
 	*report = NULL;
@@ -1963,7 +1966,8 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		goto out;
 	/* one read-only transaction: nothing the check does can write */
 	if (!(src = source_open(u, &so, e)) || source_begin(src, e) < 0 ||
-	    source_list_tables(src, &held.names, &nnames, e) < 0)
+	    source_list_tables(src, &held.names, &nnames, e) < 0 ||
+	    source_server_facts(src, &facts, e) < 0)
 		goto out;
 	/* a MySQL target compares text keys under collations: its server
 	 * says how, on a second connection (the first reads rows) */
@@ -2026,6 +2030,7 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 			goto out;
 		tc.run = run_names;
 		tc.nrun = nrun;
+		tc.postgis = facts.postgis;
 		tc.run_pos = SIZE_MAX;
 		for (size_t k = 0; k < nrun; k++)
 			if (strcmp(run_names[k], name) == 0)
@@ -2096,6 +2101,7 @@ out:
 	engine_run_free(run);
 	cJSON_Delete(root);
 	source_names_free(held.names);
+	source_server_release(&facts);
 	source_close(src);
 	if (wsrc)
 		source_close(wsrc);

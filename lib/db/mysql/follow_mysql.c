@@ -948,6 +948,21 @@ static int image_values(struct ffm *f, const struct fm_table *ft, size_t first,
 	return 0;
 }
 
+/* the bytes an image's geometries take once decoded: at most their
+ * cells' (mytext_decode) */
+static size_t geometry_room(const struct ffm *f, const struct fm_table *ft,
+			    size_t first)
+{
+	size_t room = 0;
+
+	for (size_t i = 0; i < ft->n; i++) {
+		size_t c = ft->map[i];
+		if (c != SIZE_MAX && ft->dec[c] == MYTEXT_GEOMETRY)
+			room += f->cells[first + i].len;
+	}
+	return room;
+}
+
 /* the next queued row as a change */
 static int pop_change(struct ffm *f, struct follow_event *ev, struct err *e)
 {
@@ -961,7 +976,15 @@ static int pop_change(struct ffm *f, struct follow_event *ev, struct err *e)
 	c->table = r->table;
 	c->op = r->op;
 	buf_reset(&f->scratch);
-	if (buf_reserve(&f->scratch, 64u * (t->ncols + 1) * 2, e) < 0)
+	if (buf_reserve(&f->scratch,
+			64u * (t->ncols + 1) * 2 +
+			    (r->before != SIZE_MAX
+				 ? geometry_room(f, ft, r->before)
+				 : 0) +
+			    (r->after != SIZE_MAX
+				 ? geometry_room(f, ft, r->after)
+				 : 0),
+			e) < 0)
 		return -1;
 	switch (r->op) {
 	case STREAM_CHANGE_INSERT:

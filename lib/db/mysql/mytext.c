@@ -1,4 +1,5 @@
 #include "db/mysql/mytext.h"
+#include "stream/wkb.h"
 
 #include <string.h>
 
@@ -13,7 +14,9 @@ enum mytext_dec mytext_decoder_for(const struct schema_column *c)
 		return strncmp(st, "bit", 3) == 0 ? MYTEXT_BIT : MYTEXT_UINT;
 	case VALUE_FLOAT64: return MYTEXT_FLOAT;
 	case VALUE_DECIMAL: return MYTEXT_DECIMAL;
-	case VALUE_BYTES: return MYTEXT_BYTES;
+	case VALUE_BYTES:
+		return wkb_is_spatial_type(st) && !c->cast ? MYTEXT_GEOMETRY
+							   : MYTEXT_BYTES;
 	case VALUE_DATE: return MYTEXT_DATE;
 	case VALUE_TIMESTAMP: return MYTEXT_DATETIME;
 	case VALUE_TIMESTAMPTZ: return MYTEXT_TIMESTAMP;
@@ -39,6 +42,7 @@ enum value_type mytext_type(enum mytext_dec d)
 		[MYTEXT_TIME] = VALUE_TIME,
 		[MYTEXT_BIT] = VALUE_UINT64,
 		[MYTEXT_UUID] = VALUE_UUID,
+		[MYTEXT_GEOMETRY] = VALUE_BYTES,
 	};
 	return (unsigned)d < MYTEXT_DEC_COUNT ? t[d] : VALUE_NULL;
 }
@@ -86,6 +90,15 @@ int mytext_decode(enum mytext_dec d, const char *p, size_t len,
 			v->v.u = v->v.u << 8 | (unsigned char)p[k];
 		return 0;
 	case MYTEXT_UUID: return value_parse(VALUE_UUID, p, len, scratch, v, e);
+	case MYTEXT_GEOMETRY: {
+		size_t at = scratch->len;
+		if (wkb_from_mysql((const unsigned char *)p, len, scratch, e) <
+		    0)
+			return -1;
+		v->v.s.p = (const char *)scratch->data + at;
+		v->v.s.len = scratch->len - at;
+		return 0;
+	}
 	case MYTEXT_DATE:
 	case MYTEXT_DATETIME:
 	case MYTEXT_TIMESTAMP:

@@ -30,6 +30,8 @@ enum mytext_dec {
 	MYTEXT_TIME,
 	MYTEXT_BIT, /* big-endian bytes */
 	MYTEXT_UUID,
+	MYTEXT_GEOMETRY, /* the server's SRID + WKB, to EWKB (stream/wkb.h)
+			  * in scratch, no longer than the text */
 	MYTEXT_DEC_COUNT
 };
 
@@ -45,9 +47,9 @@ int mytext_is_zero_date(const char *p, size_t len);
 
 /*
  * Decode the server's text p[0..len) (not NUL-terminated) with d into v.
- * Text and bytes point into p; uuids are written to scratch (see
- * value_parse: reserve room before decoding a row so that pointers stay
- * put).  Returns 0; MYTEXT_ZERO_DATE for a zero date of a date, datetime
+ * Text and bytes point into p; uuids and geometries are written to
+ * scratch (see value_parse: reserve room before decoding a row so that
+ * pointers stay put; a geometry takes at most its text's length).  Returns 0; MYTEXT_ZERO_DATE for a zero date of a date, datetime
  * or timestamp column, v untouched (the caller's --zero-dates decides);
  * -1 with ERR_STREAM when the text is not a value of the column's type.
  * Does not run value_check (text is not checked for UTF-8 here).

@@ -56,6 +56,8 @@
 #include "db/rowbuf.h"
 #include "db/sink_int.h"
 #include "stream/sqlexpr.h"
+#include "stream/stream.h"
+#include "stream/wkb.h"
 
 /* encoded bytes that make one LOAD DATA statement */
 #define MY_FLUSH_AT (8u << 20)
@@ -82,6 +84,8 @@ enum my_col {
 		     * whose text '0' LOAD DATA reads as 2000) */
 	MY_COL_GEN, /* a generated column of the target: it computes the
 		     * value, which is not sent */
+	MY_COL_GEOMETRY, /* a spatial column: the stream's EWKB goes as
+			  * MySQL's own SRID + WKB (stream/wkb.h) */
 };
 
 struct my_sink {
@@ -96,6 +100,7 @@ struct my_sink {
 	const struct schema_table *t;
 	char *name;	   /* target table */
 	enum my_col *kind; /* per stream column */
+	struct buf geo;	   /* a geometry, as MySQL holds it */
 	struct buf head;   /* the LOAD DATA statement */
 	struct buf rows;   /* encoded rows (INSERT path: after the head) */
 	size_t head_len;   /* INSERT path: bytes of "INSERT ... VALUES " */
@@ -900,6 +905,51 @@ static const char *lob_class(const char *st, int text)
 	return NULL;
 }
 
+/*
+ * A spatial column's MySQL type: MySQL's own name, or PostGIS's subtype
+ * ("geometry(Point,4326)" is POINT); one with Z or M coordinates is
+ * refused, MySQL's geometries being 2D.
+ */
+static int spatial_type(const struct schema_column *c, struct buf *b,
+			struct err *e)
+{
+	static const char *const names[][2] = {
+		{ "geometrycollection", "GEOMETRYCOLLECTION" },
+		{ "geomcollection", "GEOMETRYCOLLECTION" },
+		{ "multilinestring", "MULTILINESTRING" },
+		{ "multipolygon", "MULTIPOLYGON" },
+		{ "multipoint", "MULTIPOINT" },
+		{ "linestring", "LINESTRING" },
+		{ "polygon", "POLYGON" },
+		{ "point", "POINT" },
+		{ "geometry", "GEOMETRY" },
+	};
+	const char *st = c->source_type, *sub = st;
+	size_t n;
+
+	if (strncasecmp(st, "geometry(", 9) == 0)
+		sub = st + 9;
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		n = strlen(names[k][0]);
+		if (strncasecmp(sub, names[k][0], n) != 0)
+			continue;
+		if (sub == st && sub[n])
+			continue; /* MySQL's: the word alone */
+		if (sub != st && sub[n] != ',' && sub[n] != ')') {
+			char nm[200];
+			return err_set(e, ERR_STREAM,
+				       "column %s: %s has Z or M coordinates, "
+				       "which MySQL cannot hold (its "
+				       "geometries are 2D)",
+				       err_quote(nm, sizeof(nm), c->name,
+						 strlen(c->name), 120),
+				       st);
+		}
+		return buf_adds(b, names[k][1], e);
+	}
+	return buf_adds(b, "GEOMETRY", e);
+}
+
 static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 			const struct schema_column *c, const char *itype,
 			long keylen, size_t *budget, struct create_notes *notes,
@@ -978,6 +1028,8 @@ static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 			   ? -1
 			   : add_text_cs(b, coll, e);
 	case VALUE_BYTES: {
+		if (wkb_is_spatial_type(c->source_type))
+			return spatial_type(c, b, e);
 		/* a MySQL source's BINARY(n) stays fixed (its values are n
 		 * bytes, zero-padded) */
 		int fixed = strncmp(st, "binary(", 7) == 0 && n > 0 && n <= 255;
@@ -1782,6 +1834,9 @@ static int target_col(void *ctx, char **vals, size_t *lens, struct err *e)
 			if (vals[1] && (strcmp(vals[1], "bit") == 0 ||
 					strcmp(vals[1], "year") == 0))
 				c->m->kind[i] = MY_COL_BIT;
+			if (vals[1] && wkb_is_spatial_type(vals[1]) &&
+			    t->cols[i].type == VALUE_BYTES)
+				c->m->kind[i] = MY_COL_GEOMETRY;
 			/* not DEFAULT_GENERATED, MySQL 8's mark of a
 			 * default expression */
 			if (vals[2] && (strstr(vals[2], "VIRTUAL GENERATED") ||
@@ -2077,9 +2132,21 @@ static int add_sql_string(void *ctx, struct buf *b, const char *s, size_t len,
 	return 0;
 }
 
-static int add_value(struct my_sink *m, enum value_type t,
+static int add_value(struct my_sink *m, size_t i, enum value_type t,
 		     const struct value *v, struct err *e)
 {
+	struct value g;
+
+	if (m->kind[i] == MY_COL_GEOMETRY && !v->null) {
+		buf_reset(&m->geo);
+		if (wkb_to_mysql((const unsigned char *)v->v.s.p, v->v.s.len,
+				 &m->geo, e) < 0)
+			return -1;
+		g.null = false;
+		g.v.s.p = (const char *)m->geo.data;
+		g.v.s.len = m->geo.len;
+		v = &g;
+	}
 	if (m->use_insert)
 		return loadfmt_my_literal(&m->rows, t, v, add_sql_string, m, e);
 	return loadfmt_my_field(&m->rows, t, v, e);
@@ -2098,7 +2165,7 @@ static int my_write_row(struct sink *s, const struct value *row, struct err *e)
 			continue;
 		if ((n++ &&
 		     buf_addc(&m->rows, m->use_insert ? ',' : '\t', e) < 0) ||
-		    add_value(m, t->types[i], &row[i], e) < 0) {
+		    add_value(m, i, t->types[i], &row[i], e) < 0) {
 			int rc;
 			buf_cut(&m->rows, start);
 			if (e->class != ERR_STREAM)
@@ -2242,6 +2309,7 @@ static void my_close(struct sink *s)
 		mysql_close(m->conn);
 	end_state(m);
 	buf_release(&m->head);
+	buf_release(&m->geo);
 	buf_release(&m->rows);
 	buf_release(&m->sql);
 	rowbuf_release(&m->keep);
@@ -2480,6 +2548,7 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 	m->base.ops = &my_ops;
 	m->base.opts = *o;
 	buf_init(&m->head, 1u << 24);
+	buf_init(&m->geo, (size_t)STREAM_MAX_FIELD);
 	buf_init(&m->rows, MY_BUF_MAX);
 	buf_init(&m->sql, 1u << 24);
 	rowbuf_init(&m->keep, 1u << 30);

@@ -19,6 +19,7 @@
 #include "db/source_int.h"
 #include "stream/sqlexpr.h"
 #include "stream/stream.h"
+#include "stream/wkb.h"
 
 struct my_source {
 	struct source base;
@@ -314,6 +315,9 @@ static int add_column(void *ctx, char **v, size_t *lens, struct err *e)
 		c->type = VALUE_TIME;
 	} else if (strcmp(dt, "uuid") == 0) {
 		c->type = VALUE_UUID;
+	} else if (wkb_is_spatial_type(dt)) {
+		/* its SRID and WKB, carried as EWKB (stream/wkb.h) */
+		c->type = VALUE_BYTES;
 	} else {
 		/* refused only if it stays in after --columns */
 		char why[300];
@@ -1077,9 +1081,16 @@ static int my_next_row(struct source *s, const struct value **row,
 	lens = mysql_fetch_lengths(m->res);
 	s->row_no++;
 	buf_reset(&m->scratch);
-	/* decoded uuids and the like are short: no move while filling */
-	if (buf_reserve(&m->scratch, 64u * t->ncols, e) < 0)
-		return -1;
+	/* decoded uuids and the like are short, a geometry no longer than
+	 * the server's bytes: no move while filling */
+	{
+		size_t room = 64u * t->ncols;
+		for (size_t i = 0; i < t->ncols; i++)
+			if (m->dec[i] == MYTEXT_GEOMETRY && r[i])
+				room += lens[i];
+		if (buf_reserve(&m->scratch, room, e) < 0)
+			return -1;
+	}
 	for (size_t i = 0; i < t->ncols; i++) {
 		if (!r[i]) {
 			m->row[i].null = true;

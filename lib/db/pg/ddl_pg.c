@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "db/engine.h"
 #include "db/loadfmt.h"
 #include "db/pg/pgutil.h"
 #include "stream/objects.h"
 #include "stream/sqlexpr.h"
+#include "stream/wkb.h"
 
 static int starts(const char *s, const char *prefix)
 {
@@ -392,6 +394,98 @@ static int column_type(const struct schema_table *t,
 		return buf_adds(b, "text", e);
 	default: return buf_adds(b, "text", e);
 	}
+}
+
+/* PostGIS's subtypes, as its typmod spells them (Z, M, ZM after) */
+static const char *const geometry_subtypes[] = {
+	"Geometry",	   "Point",	 "LineString",
+	"Polygon",	   "MultiPoint", "MultiLineString",
+	"MultiPolygon", "GeometryCollection",
+};
+
+/* MySQL's spatial types, in the order of geometry_subtypes */
+static const char *const mysql_spatial[] = {
+	"geometry",	"point",	   "linestring",
+	"polygon",	"multipoint",	   "multilinestring",
+	"multipolygon", "geometrycollection",
+};
+
+/*
+ * A spatial column's PostgreSQL type: with PostGIS in the target (flags
+ * PG_DDL_POSTGIS), geometry, of the source's subtype (MySQL's POINT is
+ * geometry(Point)) and a PostgreSQL source's SRID; without it, bytea
+ * holding the EWKB, noted.  The subtype and SRID are parsed, and printed
+ * by ferry.
+ */
+static int spatial_type(const struct schema_column *c, int flags,
+			struct buf *b, struct create_notes *notes,
+			struct err *e)
+{
+	const char *st = c->source_type ? c->source_type : "";
+	const char *p = st + strlen("geometry");
+	size_t sub = 0, zm = 0;
+	long long srid = -1;
+	char nm[200];
+
+	if (!(flags & PG_DDL_POSTGIS)) {
+		if (notes &&
+		    create_notes_add(
+			notes, e,
+			"column %s: %s made bytea holding its EWKB: the "
+			"target has no PostGIS (CREATE EXTENSION postgis "
+			"before the load makes it geometry)",
+			err_quote(nm, sizeof(nm), c->name, strlen(c->name),
+				  120),
+			st) < 0)
+			return -1;
+		return buf_adds(b, "bytea", e);
+	}
+	for (size_t k = 0; k < 8; k++)
+		if (strcasecmp(st, mysql_spatial[k]) == 0 ||
+		    (k == 7 && strcasecmp(st, "geomcollection") == 0))
+			return k ? buf_addf(b, e, "geometry(%s)",
+					    geometry_subtypes[k])
+				 : buf_adds(b, "geometry", e);
+	/* PostGIS: geometry, geometry(Sub[Z|M|ZM][,SRID]) */
+	if (strncasecmp(st, "geometry", 8) != 0)
+		return refuse_type(c, e);
+	if (!*p)
+		return buf_adds(b, "geometry", e);
+	if (*p++ != '(')
+		return refuse_type(c, e);
+	for (sub = 0; sub < 8; sub++) {
+		size_t n = strlen(geometry_subtypes[sub]);
+		if (strncasecmp(p, geometry_subtypes[sub], n) == 0 &&
+		    p[n] && strchr("ZzMm,)", p[n])) {
+			p += n;
+			break;
+		}
+	}
+	if (sub == 8)
+		return refuse_type(c, e);
+	if (strncasecmp(p, "ZM", 2) == 0)
+		zm = 3, p += 2;
+	else if (*p == 'Z' || *p == 'z')
+		zm = 1, p++;
+	else if (*p == 'M' || *p == 'm')
+		zm = 2, p++;
+	if (*p == ',') {
+		int64_t v;
+		p++;
+		if (!parse_number(&p, &v) || v < 0)
+			return refuse_type(c, e);
+		srid = v;
+	}
+	if (strcmp(p, ")") != 0)
+		return refuse_type(c, e);
+	if (buf_addf(b, e, "geometry(%s%s", geometry_subtypes[sub],
+		     zm == 3	 ? "ZM"
+		     : zm == 1 ? "Z"
+		     : zm == 2 ? "M"
+				 : "") < 0 ||
+	    (srid >= 0 && buf_addf(b, e, ",%lld", srid) < 0))
+		return -1;
+	return buf_addc(b, ')', e);
 }
 
 /* ", "-separated labels of c, quoted literals */
@@ -1053,7 +1147,10 @@ int sink_pg_ddl_table(const struct schema_table *t,
 			 ? pgutil_quote_table(q, c->domain->schema,
 					      c->domain->name, e)
 		     : cit ? citext_type(c, nm, q, e)
-			   : column_type(t, c, pn->schema, et, q, e)) < 0 ||
+		     : c->type == VALUE_BYTES && c->source_type &&
+			     wkb_is_spatial_type(c->source_type)
+			 ? spatial_type(c, flags, q, notes, e)
+			 : column_type(t, c, pn->schema, et, q, e)) < 0 ||
 		    (!sink_pg_domain_column(c, flags) &&
 		     column_collate(c, pn, flags, q, e) < 0) ||
 		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0) ||

@@ -111,6 +111,7 @@ static int create_refusal(const struct schema_table *t,
 	    (flags & ENGINE_CREATE_CASE_SENSITIVE ? 0 : PG_DDL_CI) |
 		(flags & ENGINE_CREATE_CITEXT ? PG_DDL_CITEXT : 0) |
 		PG_DDL_DOMAINS |
+		(flags & ENGINE_CREATE_POSTGIS ? PG_DDL_POSTGIS : 0) |
 		(flags & ENGINE_CREATE_ENUM_CHECK ? PG_DDL_ENUM_CHECK : 0),
 	    &ddl, notes, why);
 	buf_release(&ddl);

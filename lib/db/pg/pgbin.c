@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "stream/wkb.h"
+
 /* days and microseconds between 1970-01-01 and PostgreSQL's 2000-01-01 */
 #define PG_EPOCH_DAYS INT64_C(10957)
 #define PG_EPOCH_US INT64_C(946684800000000)
@@ -47,7 +49,10 @@ enum pgbin_kind pgbin_kind(enum value_type t, const char *ty, char typtype)
 			       (texty(ty, typtype) && typtype != 'e')
 			   ? PGB_TEXT
 			   : PGB_NONE;
-	case VALUE_BYTES: return is(ty, "bytea") ? PGB_BYTEA : PGB_NONE;
+	case VALUE_BYTES:
+		/* PostGIS's geometry takes EWKB as its binary form */
+		return is(ty, "bytea") || is(ty, "geometry") ? PGB_BYTEA
+							     : PGB_NONE;
 	case VALUE_DATE: return is(ty, "date") ? PGB_DATE : PGB_NONE;
 	case VALUE_TIME: return is(ty, "time") ? PGB_TIME : PGB_NONE;
 	case VALUE_TIMESTAMP:
@@ -517,6 +522,7 @@ enum value_type pgbin_dec_type(enum pgbin_dec d)
 		[PGBIN_DEC_TIME] = VALUE_TIME,
 		[PGBIN_DEC_TS] = VALUE_TIMESTAMP,
 		[PGBIN_DEC_UUID] = VALUE_UUID,
+		[PGBIN_DEC_GEOMETRY] = VALUE_BYTES,
 	};
 	return (unsigned)d < PGBIN_DEC_COUNT ? t[d] : VALUE_NULL;
 }
@@ -590,6 +596,15 @@ int pgbin_decode(enum pgbin_dec d, const unsigned char *b, size_t len,
 		return 0;
 	}
 	case PGBIN_DEC_UUID: memcpy(v->v.uuid, b, 16); return 0;
+	case PGBIN_DEC_GEOMETRY: {
+		/* EWKB in ferry's one form, to scratch like a numeric */
+		size_t at = scratch->len;
+		if (wkb_normalize(b, len, scratch, NULL, e) < 0)
+			return -1;
+		v->v.s.len = scratch->len - at;
+		v->v.s.p = (const char *)scratch->data + at;
+		return 0;
+	}
 	default: break;
 	}
 	return err_set(e, ERR_SYSTEM, "internal error: decoder %d", (int)d);
@@ -631,7 +646,8 @@ int pgbin_decode_row(const enum pgbin_dec *dec, size_t ncols,
 		pos += (size_t)len;
 	}
 	for (size_t i = 0; i < ncols; i++) {
-		if (row[i].null || dec[i] != PGBIN_DEC_NUMERIC)
+		if (row[i].null || (dec[i] != PGBIN_DEC_NUMERIC &&
+				    dec[i] != PGBIN_DEC_GEOMETRY))
 			continue;
 		row[i].v.s.p = (const char *)scratch->data + off;
 		off += row[i].v.s.len;

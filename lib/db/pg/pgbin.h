@@ -76,6 +76,8 @@ enum pgbin_dec {
 	PGBIN_DEC_TIME,
 	PGBIN_DEC_TS,
 	PGBIN_DEC_UUID,
+	PGBIN_DEC_GEOMETRY, /* PostGIS EWKB, to stream/wkb.h's form in
+			     * scratch, as a numeric's text */
 	PGBIN_DEC_COUNT
 };
 

@@ -8,6 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/hex.h"
+#include "stream/wkb.h"
+
 /* microseconds between 1970-01-01 and PostgreSQL's 2000-01-01 */
 #define PG_EPOCH_US INT64_C(946684800000000)
 
@@ -731,10 +734,43 @@ static int int_value(const char *st, const char *s, size_t len,
 }
 
 /* a column of no --cast and no SET */
+/*
+ * A PostGIS geometry's text: its EWKB in hex.  The bytes, then their
+ * form of stream/wkb.h, both to scratch: len bytes in all, within what
+ * the caller reserves (len + 4).
+ */
+static int geometry_value(const char *s, size_t len, struct buf *scratch,
+			  struct value *v, struct err *e)
+{
+	size_t at = scratch->len, mid;
+
+	if (len % 2)
+		return bad_value(e, "geometry", s, len);
+	for (size_t i = 0; i < len; i += 2) {
+		int hi = hex_value(s[i]), lo = hex_value(s[i + 1]);
+		unsigned char byte;
+		if (hi < 0 || lo < 0) {
+			scratch->len = at;
+			return bad_value(e, "geometry", s, len);
+		}
+		byte = (unsigned char)(hi << 4 | lo);
+		if (buf_add(scratch, &byte, 1, e) < 0)
+			return -1;
+	}
+	mid = scratch->len;
+	if (wkb_normalize(scratch->data + at, mid - at, scratch, NULL, e) < 0)
+		return -1;
+	v->v.s.p = (const char *)scratch->data + mid;
+	v->v.s.len = scratch->len - mid;
+	return 0;
+}
+
 static int native_value(const struct schema_column *c, const char *st,
 			const char *s, size_t len, struct buf *scratch,
 			struct value *v, struct err *e)
 {
+	if (c->type == VALUE_BYTES && wkb_is_spatial_type(st))
+		return geometry_value(s, len, scratch, v, e);
 	switch (c->type) {
 	case VALUE_BOOL:
 		if (!is_word(s, len, "t") && !is_word(s, len, "f"))

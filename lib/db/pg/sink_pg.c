@@ -80,6 +80,8 @@ struct pg_sink {
 	unsigned char *gen;   /* per column: the target's is generated: it
 			       * computes the value, which is not sent */
 	size_t ngen;
+	unsigned char *as_hex; /* per column: bytes into a PostGIS geometry,
+				* written in bare hex */
 	unsigned char *as_set; /* per column: a SET's 'a,b' into a text[]
 				* column, written {"a","b"} */
 	int binary;	      /* this table's COPY is binary */
@@ -324,6 +326,24 @@ static int make_domain(struct pg_sink *p, const struct schema_table *t,
 	return rc;
 }
 
+/* 1 when the target has PostGIS's geometry type (on the search path, as
+ * the CREATE TABLE finds it), 0 when not, -1 on error */
+static int has_postgis(struct pg_sink *p, struct err *e)
+{
+	PGresult *r = PQexecParams(
+	    p->conn, "SELECT to_regtype('geometry') IS NOT NULL", 0, NULL,
+	    NULL, NULL, NULL, 0);
+	int rc;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = pgutil_msg(e, "looking for PostGIS",
+				PQresultErrorMessage(r));
+	else
+		rc = *PQgetvalue(r, 0, 0) == 't';
+	PQclear(r);
+	return rc;
+}
+
 static int create_table(struct pg_sink *p, const struct schema_table *t,
 			struct err *e)
 {
@@ -337,6 +357,11 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 	if (p->base.opts.citext)
 		flags |= PG_DDL_CITEXT;
 	flags |= PG_DDL_DOMAINS;
+	switch (has_postgis(p, e)) {
+	case -1: goto out;
+	case 1: flags |= PG_DDL_POSTGIS; break;
+	default: break;
+	}
 	/* a column refused stops the table before its schema, collations
 	 * or enum types are made; then the statement again, with the names
 	 * they got */
@@ -420,6 +445,10 @@ static int check_columns(struct pg_sink *p, const struct schema_table *t,
 				found = 1;
 				p->gen[i] = *PQgetvalue(r, k, 3) == 't';
 				p->ngen += p->gen[i];
+				p->as_hex[i] =
+				    t->cols[i].type == VALUE_BYTES &&
+				    strcmp(PQgetvalue(r, k, 1), "geometry") ==
+					0;
 				p->as_set[i] =
 				    t->cols[i].nset &&
 				    (strcmp(PQgetvalue(r, k, 1), "_text") == 0 ||
@@ -1061,12 +1090,14 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	free(p->bkind);
 	free(p->gen);
 	free(p->as_set);
-	p->bkind = p->gen = p->as_set = NULL;
+	free(p->as_hex);
+	p->bkind = p->gen = p->as_set = p->as_hex = NULL;
 	p->ngen = 0;
 	if (!(p->as_int = calloc(t->ncols, sizeof(*p->as_int))) ||
 	    !(p->bkind = calloc(t->ncols + 1, 1)) ||
 	    !(p->gen = calloc(t->ncols + 1, 1)) ||
-	    !(p->as_set = calloc(t->ncols + 1, 1)))
+	    !(p->as_set = calloc(t->ncols + 1, 1)) ||
+	    !(p->as_hex = calloc(t->ncols + 1, 1)))
 		return err_oom(e);
 	/* the catalog's names: schema and table, fitted (pgname.h) */
 	free(p->tschema);
@@ -1179,14 +1210,15 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
  * bytea's hex form, twice the value's size: outside the reject mode (which
  * keeps whole rows in hand to retry them) a large value goes to the sender
  * thread in chunks as it is written, so its hex form is never held whole.
+ * bare: no \\x (PostGIS's geometry reads its EWKB in bare hex).
  */
 static int add_copy_hex(struct pg_sink *p, const unsigned char *s, size_t len,
-			struct err *e)
+			int bare, struct err *e)
 {
 	static const char hex[] = "0123456789abcdef";
 	int piecewise = !p->base.opts.reject;
 
-	if (buf_add(&p->copy, "\\\\x", 3, e) < 0)
+	if (!bare && buf_add(&p->copy, "\\\\x", 3, e) < 0)
 		return -1;
 	while (len) {
 		size_t n = piecewise && len > PG_COPY_CHUNK / 2
@@ -1258,9 +1290,10 @@ static int add_value(struct pg_sink *p, size_t i, const struct value *v,
 {
 	enum value_type t = p->t->cols[i].type;
 
-	if (t == VALUE_BYTES && !v->null && v->v.s.len > PG_COPY_CHUNK / 2)
+	if (t == VALUE_BYTES && !v->null &&
+	    (v->v.s.len > PG_COPY_CHUNK / 2 || p->as_hex[i]))
 		return add_copy_hex(p, (const unsigned char *)v->v.s.p,
-				    v->v.s.len, e);
+				    v->v.s.len, p->as_hex[i], e);
 	if (p->as_set[i])
 		return loadfmt_pg_copy_set(&p->copy, v, e);
 	return loadfmt_pg_copy(&p->copy, t, p->as_int[i], v, e);
@@ -1555,6 +1588,7 @@ static void pg_close(struct sink *s)
 	free(p->bkind);
 	free(p->gen);
 	free(p->as_set);
+	free(p->as_hex);
 	pgname_table_release(&p->pn);
 	pgname_run_release(&p->run);
 	buf_release(&p->name);

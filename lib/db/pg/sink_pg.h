@@ -33,6 +33,8 @@ struct create_notes;
 #define PG_DDL_CI 2	    /* a MySQL _ci column gets COLLATE ferry_ci */
 #define PG_DDL_CITEXT 4	    /* ... or (with PG_DDL_CI) the type citext */
 #define PG_DDL_DOMAINS 8    /* a column of a domain is of that domain */
+#define PG_DDL_POSTGIS 16   /* the target has PostGIS: spatial columns are
+			     * geometry, not bytea */
 int sink_pg_ddl_table(const struct schema_table *t,
 		      const struct pgname_table *pn, int flags, struct buf *q,
 		      struct create_notes *notes, struct err *e);

@@ -21,6 +21,7 @@
 #include "stream/objects.h"
 #include "stream/sqlexpr.h"
 #include "stream/stream.h"
+#include "stream/wkb.h"
 
 /* microseconds and days between 1970-01-01 and PostgreSQL's 2000-01-01 */
 #define PG_EPOCH_US INT64_C(946684800000000)
@@ -188,6 +189,7 @@ static enum value_type map_type(const char *typname, const char *typtype)
 		{ "json", VALUE_JSON },
 		{ "jsonb", VALUE_JSON },
 		{ "uuid", VALUE_UUID },
+		{ "geometry", VALUE_BYTES }, /* PostGIS: as EWKB */
 	};
 
 	if (typtype[0] == 'e')
@@ -821,7 +823,9 @@ static enum pgbin_dec decoder_for(const struct schema_column *c)
 		return strcmp(st, "real") == 0 ? PGBIN_DEC_FLOAT4
 					       : PGBIN_DEC_FLOAT8;
 	case VALUE_DECIMAL: return PGBIN_DEC_NUMERIC;
-	case VALUE_BYTES: return PGBIN_DEC_BYTES;
+	case VALUE_BYTES:
+		return wkb_is_spatial_type(st) ? PGBIN_DEC_GEOMETRY
+					       : PGBIN_DEC_BYTES;
 	case VALUE_DATE: return PGBIN_DEC_DATE;
 	case VALUE_TIME: return PGBIN_DEC_TIME;
 	case VALUE_TIMESTAMP:
@@ -1479,11 +1483,14 @@ out:
 
 static int pg_server(struct source *s, struct source_server *f, struct err *e)
 {
-	PGresult *r = pg_query(PG(s), "SELECT version()", 0, NULL, e);
+	PGresult *r = pg_query(
+	    PG(s), "SELECT version(), to_regtype('geometry') IS NOT NULL", 0,
+	    NULL, e);
 
 	if (!r)
 		return -1;
 	f->version = strdup(PQgetvalue(r, 0, 0));
+	f->postgis = *PQgetvalue(r, 0, 1) == 't';
 	PQclear(r);
 	if (!f->version)
 		return err_oom(e);
