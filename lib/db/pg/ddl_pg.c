@@ -134,6 +134,14 @@ static const struct pg_type {
 	{ "tstzmultirange", NULL, PGP_NONE, 0 },
 	{ "datemultirange", NULL, PGP_NONE, 0 },
 	{ "pg_lsn", NULL, PGP_NONE, 0 },
+	{ "oid", NULL, PGP_NONE, 0 },
+	{ "xid", NULL, PGP_NONE, 0 },
+	{ "xid8", NULL, PGP_NONE, 0 },
+	{ "cid", NULL, PGP_NONE, 0 },
+	{ "tid", NULL, PGP_NONE, 0 },
+	{ "int2vector", NULL, PGP_NONE, 0 },
+	{ "oidvector", NULL, PGP_NONE, 0 },
+	{ "\"char\"", NULL, PGP_NONE, 0 },
 	{ "pg_snapshot", NULL, PGP_NONE, 0 },
 	{ "txid_snapshot", NULL, PGP_NONE, 0 },
 };
@@ -160,6 +168,12 @@ static int match_words(const char **pp, const char *words)
 	const char *p = *pp;
 
 	while (*words) {
+		if (*words == '"') { /* "char", PostgreSQL's one-byte type */
+			if (*p++ != '"')
+				return 0;
+			words++;
+			continue;
+		}
 		if (*words == ' ') {
 			if (*p != ' ')
 				return 0;
@@ -308,17 +322,40 @@ fail:
 	return 1;
 }
 
+/* a PostgreSQL type naming objects of its database's catalog */
+static int is_reg_type(const char *st)
+{
+	static const char *const reg[] = {
+		"regclass",    "regcollation", "regconfig",	"regdictionary",
+		"regnamespace", "regoper",     "regoperator", "regproc",
+		"regprocedure", "regrole",     "regtype",
+	};
+
+	for (size_t k = 0; k < sizeof(reg) / sizeof(reg[0]); k++)
+		if (strncmp(st, reg[k], strlen(reg[k])) == 0 &&
+		    (!st[strlen(reg[k])] || st[strlen(reg[k])] == '['))
+			return 1;
+	return 0;
+}
+
 /* "column c: source type '...' ...": ERR_STREAM, names and text escaped */
 static int refuse_type(const struct schema_column *c, struct err *e)
 {
 	char nm[200], ty[200];
 
+	err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120);
+	err_quote(ty, sizeof(ty), c->source_type, strlen(c->source_type), 120);
+	if (is_reg_type(c->source_type))
+		return err_set(e, ERR_STREAM,
+			       "column %s: source type '%s' holds names of "
+			       "the source's catalog, which the target would "
+			       "resolve anew or refuse: make the column text "
+			       "(or the type) on the target first",
+			       nm, ty);
 	return err_set(e, ERR_STREAM,
 		       "column %s: source type '%s' is not a PostgreSQL type "
 		       "ferry creates",
-		       err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120),
-		       err_quote(ty, sizeof(ty), c->source_type,
-				 strlen(c->source_type), 120));
+		       nm, ty);
 }
 
 /* A PostgreSQL source's own type of a text column, as ferry prints it */
@@ -1129,6 +1166,11 @@ int sink_pg_ddl_table(const struct schema_table *t,
 	if (ci_note(t, flags, notes, e) < 0 ||
 	    (!enum_check && enum_note(t, notes, e) < 0))
 		return -1;
+	/* every column whose type is refused, said at once */
+	struct err refused;
+	int nrefused = 0;
+
+	err_init(&refused);
 	if (buf_adds(q, "CREATE TABLE ", e) < 0 ||
 	    pgutil_quote_table(q, pn->schema, pn->tname, e) < 0 ||
 	    buf_adds(q, " (", e) < 0)
@@ -1140,18 +1182,35 @@ int sink_pg_ddl_table(const struct schema_table *t,
 		/* a case-insensitive column made citext: its length a CHECK */
 		int cit = (flags & PG_DDL_CI) && (flags & PG_DDL_CITEXT) &&
 			  sink_pg_ci_collation(c);
+		struct err ce;
+		int trc;
+
 		if ((i && buf_adds(q, ", ", e) < 0) ||
 		    pgutil_quote_ident(q, nm, strlen(nm), e) < 0 ||
-		    buf_addc(q, ' ', e) < 0 ||
-		    (sink_pg_domain_column(c, flags)
-			 ? pgutil_quote_table(q, c->domain->schema,
-					      c->domain->name, e)
-		     : cit ? citext_type(c, nm, q, e)
-		     : c->type == VALUE_BYTES && c->source_type &&
-			     wkb_is_spatial_type(c->source_type)
-			 ? spatial_type(c, flags, q, notes, e)
-			 : column_type(t, c, pn->schema, et, q, e)) < 0 ||
-		    (!sink_pg_domain_column(c, flags) &&
+		    buf_addc(q, ' ', e) < 0)
+			return -1;
+		err_init(&ce);
+		trc = sink_pg_domain_column(c, flags)
+			  ? pgutil_quote_table(q, c->domain->schema,
+					       c->domain->name, &ce)
+		      : cit ? citext_type(c, nm, q, &ce)
+		      : c->type == VALUE_BYTES && c->source_type &&
+			      wkb_is_spatial_type(c->source_type)
+			  ? spatial_type(c, flags, q, notes, &ce)
+			  : column_type(t, c, pn->schema, et, q, &ce);
+		if (trc < 0 && ce.class != ERR_STREAM) {
+			*e = ce;
+			return -1;
+		}
+		if (trc < 0) {
+			char before[ERR_MSG_MAX];
+			memcpy(before, refused.msg, sizeof(before));
+			err_set(&refused, ERR_STREAM, "%s%s%s", before,
+				nrefused ? "; " : "", ce.msg);
+			nrefused++;
+			continue;
+		}
+		if ((!sink_pg_domain_column(c, flags) &&
 		     column_collate(c, pn, flags, q, e) < 0) ||
 		    (!c->nullable && buf_adds(q, " NOT NULL", e) < 0) ||
 		    column_extras(t, i, pn, flags, q, notes, e) < 0 ||
@@ -1166,6 +1225,10 @@ int sink_pg_ddl_table(const struct schema_table *t,
 			return -1;
 		if (c->nset && set_check(c, nm, q, e) < 0)
 			return -1;
+	}
+	if (nrefused) {
+		*e = refused;
+		return -1;
 	}
 	if (table_checks(t, pn, flags, q, notes, e) < 0)
 		return -1;
