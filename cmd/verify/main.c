@@ -56,6 +56,10 @@ static const char usage_text[] =
     "      --rows                  compare row by row (always done: the merge\n"
     "                              runs in the same pass as the digests)\n"
     "      --max-diffs N           differences shown per table (default 100)\n"
+    "      --zero-dates MODE       a MySQL zero date ('0000-00-00') is itself,\n"
+    "                              equal only to the same (keep, the\n"
+    "                              default), NULL as ferry-extract's default\n"
+    "                              made it (null), or an error (error)\n"
     "      --time-precision N      compare times to N fraction digits, 0-6\n"
     "                              (default 6, the microsecond)\n"
     "      --float-ulps N          floats this many units in the last place\n"
@@ -119,6 +123,7 @@ enum {
 	OPT_EMIT_DELETES,
 	OPT_EMIT_UPSERTS,
 	OPT_SCHEMA,
+	OPT_ZERO_DATES,
 };
 
 static const struct option longopts[] = {
@@ -134,6 +139,7 @@ static const struct option longopts[] = {
 	{ "sample", required_argument, NULL, OPT_SAMPLE },
 	{ "table-map", required_argument, NULL, OPT_TABLE_MAP },
 	{ "schema", required_argument, NULL, OPT_SCHEMA },
+	{ "zero-dates", required_argument, NULL, OPT_ZERO_DATES },
 	{ "rows", no_argument, NULL, OPT_ROWS },
 	{ "keep-case", no_argument, NULL, OPT_KEEP_CASE },
 	{ "schema-only", no_argument, NULL, OPT_SCHEMA_ONLY },
@@ -149,6 +155,7 @@ static const struct option longopts[] = {
 };
 
 static const char *tables[MAX_ARGS], *ignore[MAX_ARGS];
+static int zero_dates_given; /* --zero-dates on the command line */
 static char *casts[MAX_ARGS];
 static const char *map_from[MAX_ARGS], *map_to[MAX_ARGS];
 
@@ -166,6 +173,19 @@ static int parse_compare_option(int c, struct verify_opts *o)
 		return 1;
 	case OPT_CAST:
 		cli_add_cast(optarg, casts, &o->ncasts, MAX_ARGS);
+		return 1;
+	case OPT_ZERO_DATES:
+		zero_dates_given = 1;
+		if (strcmp(optarg, "keep") == 0)
+			o->source.zero_dates = SOURCE_ZERO_DATES_MARK;
+		else if (strcmp(optarg, "null") == 0)
+			o->source.zero_dates = SOURCE_ZERO_DATES_NULL;
+		else if (strcmp(optarg, "error") == 0)
+			o->source.zero_dates = SOURCE_ZERO_DATES_ERROR;
+		else
+			cli_usage_error("--zero-dates: '%s' is not keep, null "
+					"or error",
+					optarg);
 		return 1;
 	case OPT_IGNORE:
 		if (cli_check_table_column(optarg, &e) < 0)
@@ -301,6 +321,16 @@ static void check_options(struct args *a)
 	if (del_out && up_out)
 		cli_usage_error("only one of --emit-deletes and --emit-upserts "
 				"can be -");
+	/* a stream holds no zero date: what is emitted is what
+	 * ferry-extract would carry, NULL */
+	if ((a->emit_path || a->up_path) &&
+	    o->source.zero_dates == SOURCE_ZERO_DATES_MARK) {
+		if (zero_dates_given)
+			cli_usage_error("--zero-dates keep: a stream cannot "
+					"hold a zero date (--emit-* takes null "
+					"or error)");
+		o->source.zero_dates = SOURCE_ZERO_DATES_NULL;
+	}
 	if (del_out || up_out) {
 		cli_need_std(STDOUT_FILENO);
 		if (isatty(STDOUT_FILENO))
@@ -366,7 +396,7 @@ int main(int argc, char **argv)
 	o->time_precision = 6;
 	o->out = stdout;
 	o->warn = stderr;
-	o->source.zero_dates = SOURCE_ZERO_DATES_NULL;
+	o->source.zero_dates = SOURCE_ZERO_DATES_MARK;
 	o->source.connect_timeout = CLI_CONNECT_TIMEOUT;
 	o->source.read_timeout = CLI_READ_TIMEOUT;
 	err_init(&e);

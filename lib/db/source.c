@@ -78,6 +78,11 @@ int source_open_rows(struct source *s, const struct source_query *q,
 {
 	s->zero_dates = 0;
 	s->row_no = 0;
+	free(s->zero_col);
+	s->zero_ncols = 0;
+	if (!(s->zero_col = calloc(q->t->ncols + 1, sizeof(*s->zero_col))))
+		return err_oom(e);
+	s->zero_ncols = q->t->ncols;
 	return s->ops->open_rows(s, q, e);
 }
 
@@ -89,6 +94,101 @@ int source_next_row(struct source *s, const struct value **row, struct err *e)
 uint64_t source_zero_dates(const struct source *s)
 {
 	return s->zero_dates;
+}
+
+uint64_t source_zero_dates_in(const struct source *s, size_t col)
+{
+	return col < s->zero_ncols ? s->zero_col[col] : 0;
+}
+
+/* marks lie far below every value a stream holds (dates from -2440588,
+ * timestamps from about -2.1e17), with room for --time-precision to
+ * round them down */
+#define ZERO_DATE_BASE (INT32_MIN / 2)
+#define ZERO_TS_BASE (INT64_MIN / 2)
+#define ZERO_DAY_US INT64_C(86400000000)
+
+/* n digits at *p into *v: 1, or 0 */
+static int digits(const char **p, const char *end, int n, int64_t *v)
+{
+	*v = 0;
+	for (int k = 0; k < n; k++) {
+		if (*p >= end || **p < '0' || **p > '9')
+			return 0;
+		*v = *v * 10 + (*(*p)++ - '0');
+	}
+	return 1;
+}
+
+int source_zero_date_mark(enum value_type t, const char *p, size_t len,
+			  int64_t *v)
+{
+	const char *s = p, *end = p + len;
+	int64_t y, m, d, hh = 0, mi = 0, ss = 0, us = 0, code;
+
+	if (!digits(&s, end, 4, &y) || s >= end || *s++ != '-' ||
+	    !digits(&s, end, 2, &m) || s >= end || *s++ != '-' ||
+	    !digits(&s, end, 2, &d) || m > 12 || d > 31)
+		goto bad;
+	if (s < end) {
+		if (*s++ != ' ' || !digits(&s, end, 2, &hh) || s >= end ||
+		    *s++ != ':' || !digits(&s, end, 2, &mi) || s >= end ||
+		    *s++ != ':' || !digits(&s, end, 2, &ss) || hh > 23 ||
+		    mi > 59 || ss > 59)
+			goto bad;
+		if (s < end) {
+			int n = 0;
+			if (*s++ != '.')
+				goto bad;
+			while (s < end && n < 6 && *s >= '0' && *s <= '9') {
+				us = us * 10 + (*s++ - '0');
+				n++;
+			}
+			if (n == 0 || s != end)
+				goto bad;
+			for (; n < 6; n++)
+				us *= 10;
+		}
+	}
+	code = (y * 13 + m) * 32 + d;
+	if (t == VALUE_DATE) {
+		*v = ZERO_DATE_BASE + code;
+		return 0;
+	}
+	*v = ZERO_TS_BASE + code * ZERO_DAY_US +
+	     ((hh * 60 + mi) * 60 + ss) * INT64_C(1000000) + us;
+	return 0;
+bad:
+	return -1;
+}
+
+int source_zero_date_text(enum value_type t, int64_t v, char *buf, size_t n)
+{
+	int64_t code, tod = 0;
+
+	if (t == VALUE_DATE) {
+		if (v < ZERO_DATE_BASE || v >= ZERO_DATE_BASE + 10000 * 416)
+			return 0;
+		code = v - ZERO_DATE_BASE;
+	} else if (t == VALUE_TIMESTAMP || t == VALUE_TIMESTAMPTZ) {
+		if (v < ZERO_TS_BASE ||
+		    v >= ZERO_TS_BASE + 10000 * 416 * ZERO_DAY_US)
+			return 0;
+		code = (v - ZERO_TS_BASE) / ZERO_DAY_US;
+		tod = (v - ZERO_TS_BASE) % ZERO_DAY_US;
+	} else {
+		return 0;
+	}
+	if (t == VALUE_DATE)
+		snprintf(buf, n, "%04d-%02d-%02d", (int)(code / 416),
+			 (int)(code / 32 % 13), (int)(code % 32));
+	else
+		snprintf(buf, n, "%04d-%02d-%02d %02d:%02d:%02d.%06d",
+			 (int)(code / 416), (int)(code / 32 % 13),
+			 (int)(code % 32), (int)(tod / 3600000000),
+			 (int)(tod / 60000000 % 60), (int)(tod / 1000000 % 60),
+			 (int)(tod % 1000000));
+	return 1;
 }
 
 int source_table_facts(struct source *s, const struct schema_table *t,
@@ -267,8 +367,11 @@ int source_rows_per_day(struct source *s, const struct schema_table *t,
 
 void source_close(struct source *s)
 {
-	if (s)
+	if (s) {
+		free(s->zero_col);
+		s->zero_col = NULL;
 		s->ops->close(s);
+	}
 }
 
 /* offset of the end of part k from lo: min(step * k, span), where a span

@@ -29,6 +29,10 @@
 enum source_zero_dates {
 	SOURCE_ZERO_DATES_NULL,	 /* '0000-00-00' becomes NULL, and is counted */
 	SOURCE_ZERO_DATES_ERROR, /* ... is an error naming row and column */
+	SOURCE_ZERO_DATES_MARK,	 /* ... is read as the value
+				  * source_zero_date_mark gives it, equal
+				  * only to the same zero date, and counted
+				  * (ferry-verify; never for a stream) */
 };
 
 struct source_opts {
@@ -153,8 +157,23 @@ int source_open_rows(struct source *s, const struct source_query *q,
  */
 int source_next_row(struct source *s, const struct value **row, struct err *e);
 
-/* Zero dates turned into NULL in the current table so far. */
+/* Zero dates turned into NULL (or marked) in the current table so far. */
 uint64_t source_zero_dates(const struct source *s);
+/* ... of column col of the current table */
+uint64_t source_zero_dates_in(const struct source *s, size_t col);
+
+/*
+ * A zero date's MySQL text p[0..len) ('0000-00-00', '2020-00-15',
+ * '0000-00-00 00:00:00.5') as a value of type t (date, timestamp or
+ * timestamptz) that no real date or timestamp is: below every one a
+ * stream holds (and the infinities), one per text.  0, or -1 with
+ * ERR_STREAM when p is not such a text.
+ */
+int source_zero_date_mark(enum value_type t, const char *p, size_t len,
+			  int64_t *v);
+/* the text of a value source_zero_date_mark gave into buf: 1, or 0 when
+ * v is no such value */
+int source_zero_date_text(enum value_type t, int64_t v, char *buf, size_t n);
 
 /* Close the connection (rolling back the read-only snapshot); NULL does
  * nothing. */

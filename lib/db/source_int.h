@@ -47,6 +47,8 @@ struct source {
 	const struct source_ops *ops;
 	struct source_opts opts;
 	uint64_t zero_dates;
+	uint64_t *zero_col; /* zero dates per column of the current table */
+	size_t zero_ncols;
 	uint64_t row_no; /* rows read of the current table, for messages */
 };
 

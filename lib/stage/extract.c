@@ -745,6 +745,22 @@ static int write_tables(struct source *src, const struct extract_opts *o,
 			return -1;
 		r->st = *stream_writer_last_table(w);
 		r->zero_dates = source_zero_dates(src);
+		/* each column's zero dates, made NULL: said, so that no
+		 * value changes without a word */
+		for (size_t k = 0; r->zero_dates && o->notice && k < r->t->ncols;
+		     k++) {
+			uint64_t n = source_zero_dates_in(src, k);
+			char line[400];
+			if (!n)
+				continue;
+			snprintf(line, sizeof(line),
+				 "table %.100s, column %.100s: %" PRIu64
+				 " zero date%s ('0000-00-00' and the like) "
+				 "made NULL (--zero-dates error stops at them)",
+				 r->t->name, r->t->cols[k].name, n,
+				 n == 1 ? "" : "s");
+			o->notice(line);
+		}
 		r->seconds = progress_now() - ts;
 		if (o->metrics &&
 		    (metrics_table(o->metrics, r->t->name, r->st.rows,

@@ -425,7 +425,13 @@ static const char *value_text(struct buf *b, enum value_type t,
 			full = w.v.s.len;
 			w.v.s.len = 96;
 		}
-		if (value_format(b, t, &w, VALUE_STYLE_TEXT, &e) < 0)
+		char zd[40];
+		/* a MySQL zero date, as --zero-dates keep reads it */
+		if ((t == VALUE_DATE || t == VALUE_TIMESTAMP ||
+		     t == VALUE_TIMESTAMPTZ) &&
+		    source_zero_date_text(t, w.v.i, zd, sizeof(zd)))
+			buf_adds(b, zd, &e);
+		else if (value_format(b, t, &w, VALUE_STYLE_TEXT, &e) < 0)
 			buf_adds(b, "?", &e);
 		/* one line: control characters escaped, long values cut */
 		char q[160];

@@ -1051,6 +1051,16 @@ static int decode(struct my_source *m, size_t i, const char *p, size_t len,
 		return err_set(e, ERR_STREAM, "zero date '%.*s'",
 			       (int)(len > 30 ? 30 : len), p);
 	m->base.zero_dates++;
+	if (i < m->base.zero_ncols)
+		m->base.zero_col[i]++;
+	if (m->base.opts.zero_dates == SOURCE_ZERO_DATES_MARK) {
+		/* as itself, for ferry-verify to compare */
+		v->null = false;
+		if (source_zero_date_mark(c->type, p, len, &v->v.i) < 0)
+			return err_set(e, ERR_STREAM, "zero date '%.*s'",
+				       (int)(len > 30 ? 30 : len), p);
+		return 0;
+	}
 	v->null = true;
 	if (!c->nullable)
 		return err_set(e, ERR_STREAM,
