@@ -68,16 +68,19 @@ test_expect_success 'the example rename spec carries the chat database into othe
 '
 
 test_expect_success 'verify -s compares the source with its renamed copy' '
-	ferry-verify -s "$TESTDATA/specs/chat-renamed.json" "$MY_URI" \
+	ferry-verify --zero-dates null -s "$TESTDATA/specs/chat-renamed.json" "$MY_URI" \
 		"$PG_URI dbname=${TEST_DB}_r" >out &&
 	test_grep "messages: A 500 rows, B 500 rows: equal" out &&
 	test_grep "users: A " out &&
 	test_grep "the two sides are equal" out &&
+	test_expect_code 1 ferry-verify -s "$TESTDATA/specs/chat-renamed.json" -t users \
+		"$MY_URI" "$PG_URI dbname=${TEST_DB}_r" >out &&
+	test_grep "B NULL" out && test_grep "0000-00-00" out &&
 	ferry-extract "$MY_URI" --all-tables --order pk -o myo.ferry &&
 	ferry-verify -s "$TESTDATA/specs/chat-renamed.json" myo.ferry \
 		"$PG_URI dbname=${TEST_DB}_r" >out &&
 	test_grep "the two sides are equal" out &&
-	test_expect_code 1 ferry-verify "$MY_URI" "$PG_URI dbname=${TEST_DB}_r" -t messages >out &&
+	test_expect_code 1 ferry-verify --zero-dates null "$MY_URI" "$PG_URI dbname=${TEST_DB}_r" -t messages >out &&
 	test_grep "messages: only in A: DIFFERENT" out
 '
 
@@ -89,7 +92,7 @@ test_expect_success 'verify -s: a changed value in a renamed column, and spec er
 	test_grep "changed: id=" out &&
 	test_grep " text: A " out &&
 	echo "{\"tables\": {\"messages\": {\"columns\": {\"bodyy\": {\"drop\": true}}}}}" >bad.json &&
-	test_expect_code 5 ferry-verify -s bad.json -t messages "$MY_URI" "$PG_URI" 2>err &&
+	test_expect_code 5 ferry-verify --zero-dates null -s bad.json -t messages "$MY_URI" "$PG_URI" 2>err &&
 	test_grep "bad.json: line 1: tables.messages.columns.bodyy: table messages has no column bodyy" err &&
 	pg_sql "DROP DATABASE ${TEST_DB}_r"
 '
@@ -108,11 +111,11 @@ test_expect_success 'the example test-copy spec masks the chat database' '
 	pg_sql "DROP DATABASE IF EXISTS ${TEST_DB}_m" 2>/dev/null &&
 	pg_sql "CREATE DATABASE ${TEST_DB}_m" &&
 	ferry-load "$PG_URI dbname=${TEST_DB}_m" --create -i masked.ferry &&
-	FERRY_MASK_KEY=test-key ferry-verify -s "$TESTDATA/specs/chat-test-copy.json" \
+	FERRY_MASK_KEY=test-key ferry-verify --zero-dates null -s "$TESTDATA/specs/chat-test-copy.json" \
 		"$MY_URI" "$PG_URI dbname=${TEST_DB}_m" >out &&
 	test_grep "users: A " out &&
 	test_grep "the two sides are equal" out &&
-	test_expect_code 1 env FERRY_MASK_KEY=another-key ferry-verify -s "$TESTDATA/specs/chat-test-copy.json" \
+	test_expect_code 1 env FERRY_MASK_KEY=another-key ferry-verify --zero-dates null -s "$TESTDATA/specs/chat-test-copy.json" \
 		-t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_m" >out &&
 	test_grep "users: A " out &&
 	test_grep " changed)" out &&
@@ -130,10 +133,10 @@ spec_copy() {
 test_expect_success 'ids shifted on the way, and verify -s pairs the shifted keys' '
 	echo "{\"tables\": {\"users\": {\"columns\": {\"id\": {\"shift\": 1000000}}}, \"*\": {\"columns\": {\"sender_id\": {\"shift\": 1000000}}}}}" >shift.json &&
 	spec_copy shift.json s &&
-	ferry-verify -s shift.json -t users -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_s" >out &&
+	ferry-verify --zero-dates null -s shift.json -t users -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_s" >out &&
 	test_grep "users: A 10 rows, B 10 rows: equal" out &&
 	test_grep "messages: A 500 rows, B 500 rows: equal" out &&
-	test_expect_code 1 ferry-verify -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_s" >out &&
+	test_expect_code 1 ferry-verify --zero-dates null -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_s" >out &&
 	test_grep "(10 missing in B, 10 extra in B, 0 changed)" out &&
 	pg_sql "DROP DATABASE ${TEST_DB}_s"
 '
@@ -144,9 +147,9 @@ test_expect_success 'DATETIMEs written in Tokyo become timestamptz, and verify -
 	psql -X -q -At -h "$FERRY_TEST_PG_HOST" -p "$FERRY_TEST_PG_PORT" -U ferry -d "${TEST_DB}_z" \
 		-c "SELECT data_type FROM information_schema.columns WHERE table_name = '"'"'messages'"'"' AND column_name = '"'"'created_at'"'"'" >type &&
 	echo "timestamp with time zone" >expect && test_cmp expect type &&
-	ferry-verify -s zone.json -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_z" >out &&
+	ferry-verify --zero-dates null -s zone.json -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_z" >out &&
 	test_grep "messages: A 500 rows, B 500 rows: equal" out &&
-	test_expect_code 1 ferry-verify -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_z" >out &&
+	test_expect_code 1 ferry-verify --zero-dates null -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_z" >out &&
 	test_grep "(0 missing in B, 0 extra in B, 500 changed)" out &&
 	pg_sql "DROP DATABASE ${TEST_DB}_z"
 '
@@ -157,9 +160,9 @@ test_expect_success 'message kinds renamed by a map, and verify -s agrees' '
 	psql -X -q -At -h "$FERRY_TEST_PG_HOST" -p "$FERRY_TEST_PG_PORT" -U ferry -d "${TEST_DB}_k" \
 		-c "SELECT DISTINCT kind FROM messages ORDER BY 1" >kinds &&
 	! grep -q -e image -e file kinds && test_grep media kinds &&
-	ferry-verify -s map.json -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_k" >out &&
+	ferry-verify --zero-dates null -s map.json -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_k" >out &&
 	test_grep "messages: A 500 rows, B 500 rows: equal" out &&
-	test_expect_code 1 ferry-verify -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_k" >out &&
+	test_expect_code 1 ferry-verify --zero-dates null -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_k" >out &&
 	test_grep "messages: A 500 rows, B 500 rows: DIFFERENT" out &&
 	pg_sql "DROP DATABASE ${TEST_DB}_k"
 '
@@ -167,20 +170,20 @@ test_expect_success 'message kinds renamed by a map, and verify -s agrees' '
 test_expect_success 'usernames cleaned to upper case, and verify -s agrees' '
 	echo "{\"tables\": {\"users\": {\"columns\": {\"username\": {\"clean\": {\"case\": \"upper\", \"trim\": true}}}}}}" >clean.json &&
 	spec_copy clean.json c &&
-	ferry-verify -s clean.json -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_c" >out &&
+	ferry-verify --zero-dates null -s clean.json -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_c" >out &&
 	test_grep "users: A 10 rows, B 10 rows: equal" out &&
-	test_expect_code 1 ferry-verify -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_c" >out &&
+	test_expect_code 1 ferry-verify --zero-dates null -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_c" >out &&
 	pg_sql "DROP DATABASE ${TEST_DB}_c"
 '
 
 test_expect_success 'a cast column, and verify -s compares it cast; a cast key is refused' '
 	echo "{\"tables\": {\"users\": {\"columns\": {\"is_bot\": {\"cast\": \"int64\"}, \"username\": {\"cast\": \"json\", \"invalid\": \"null\"}}}}}" >cast.json &&
 	spec_copy cast.json t &&
-	ferry-verify -s cast.json -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_t" >out &&
+	ferry-verify --zero-dates null -s cast.json -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_t" >out &&
 	test_grep "users: A 10 rows, B 10 rows: equal" out &&
-	test_expect_code 1 ferry-verify -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_t" >out &&
+	test_expect_code 1 ferry-verify --zero-dates null -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_t" >out &&
 	echo "{\"tables\": {\"users\": {\"columns\": {\"id\": {\"cast\": \"text\"}}}}}" >castkey.json &&
-	test_expect_code 5 ferry-verify -s castkey.json -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_t" 2>err &&
+	test_expect_code 5 ferry-verify --zero-dates null -s castkey.json -t users "$MY_URI" "$PG_URI dbname=${TEST_DB}_t" 2>err &&
 	test_grep "the spec converts key column id, which ferry-verify cannot merge on" err &&
 	pg_sql "DROP DATABASE ${TEST_DB}_t"
 '
@@ -215,10 +218,10 @@ test_expect_success 'a where filter and computed columns against MariaDB, and ve
 	test "$(pgw "SELECT count(*) FROM messages")" -eq "$want" &&
 	test "$want" -gt 0 && test "$want" -lt 500 &&
 	test "$(pgw "SELECT count(*) FROM messages WHERE body_chars IS DISTINCT FROM char_length(body)")" -eq 0 &&
-	ferry-verify -s recent.json -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_w" >out &&
+	ferry-verify --zero-dates null -s recent.json -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_w" >out &&
 	test_grep "messages: A $want rows, B $want rows: equal" out &&
 	pgw "UPDATE messages SET thread = thread || '"'"'x'"'"' WHERE id = (SELECT min(id) FROM messages)" &&
-	test_expect_code 1 ferry-verify -s recent.json -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_w" >out &&
+	test_expect_code 1 ferry-verify --zero-dates null -s recent.json -t messages "$MY_URI" "$PG_URI dbname=${TEST_DB}_w" >out &&
 	test_grep "(0 missing in B, 0 extra in B, 1 changed)" out &&
 	test_grep " thread: A " out &&
 	pg_sql "DROP DATABASE ${TEST_DB}_w"
