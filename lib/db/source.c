@@ -52,6 +52,26 @@ int source_log_position(struct source *s, char *file, size_t filesz,
 	return s->ops->log_position(s, file, filesz, pos, e);
 }
 
+int source_time_durations(struct source *s, struct schema_table *t,
+			  struct err *e)
+{
+	return s->ops->durations ? s->ops->durations(s, t, e) : 0;
+}
+
+int source_time_as_text(const struct schema_column *c)
+{
+	const char *st = c->source_type;
+
+	if (c->type != VALUE_TEXT || !st)
+		return 0;
+	if (strcmp(st, "time") == 0)
+		return 1;
+	/* MySQL's time(fsp): nothing after it (PostgreSQL's time(3) is
+	 * "time(3) without time zone") */
+	return strncmp(st, "time(", 5) == 0 && st[5] >= '0' && st[5] <= '6' &&
+	       strcmp(st + 6, ")") == 0;
+}
+
 int source_list_tables(struct source *s, char ***names, size_t *n,
 		       struct err *e)
 {

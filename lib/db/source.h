@@ -119,6 +119,20 @@ int source_log_position(struct source *s, char *file, size_t filesz,
 			uint64_t *pos, struct err *e);
 
 /*
+ * MySQL's TIME is a duration (-838:59:59.999999 to 838:59:59.999999); the
+ * stream's time is a time of day.  Each time column of t (not cast) that
+ * holds a value outside 00:00:00..24:00:00, found by MIN and MAX in the
+ * snapshot, is read as its text instead (--cast text), which a
+ * PostgreSQL target makes interval: the number of such columns, 0 on
+ * engines whose time is a time of day, or -1 with e set.
+ */
+int source_time_durations(struct source *s, struct schema_table *t,
+			  struct err *e);
+/* 1 if column c of a stream is a MySQL TIME carried as its text (a
+ * duration, or --cast text) */
+int source_time_as_text(const struct schema_column *c);
+
+/*
  * The base tables of the database (PostgreSQL: of every schema that is not
  * a system one, named schema.table outside public), as schema_name_format
  * writes them: a part that holds a dot is quoted.  source_describe takes

@@ -41,6 +41,9 @@ struct source_ops {
 	/* NULL: the engine has no binary log */
 	int (*log_position)(struct source *s, char *file, size_t filesz,
 			    uint64_t *pos, struct err *e);
+	/* NULL: every time column holds times of day */
+	int (*durations)(struct source *s, struct schema_table *t,
+			 struct err *e);
 };
 
 struct source {

@@ -559,6 +559,37 @@ static int plan(struct source *src, const struct uri *u,
 		if (source_apply_casts(t, t->name, o->casts, o->ncasts,
 				       cast_used, e) < 0)
 			goto out;
+		/* MySQL TIME columns used as durations: as their text */
+		{
+			unsigned char *was_time = calloc(t->ncols + 1, 1);
+			int nd;
+			if (!was_time) {
+				err_oom(e);
+				goto out;
+			}
+			for (size_t c = 0; c < t->ncols; c++)
+				was_time[c] = t->cols[c].type == VALUE_TIME;
+			if ((nd = source_time_durations(src, t, e)) < 0) {
+				free(was_time);
+				goto out;
+			}
+			for (size_t c = 0; nd && o->notice && c < t->ncols;
+			     c++) {
+				char line[400];
+				if (!was_time[c] ||
+				    !source_time_as_text(&t->cols[c]))
+					continue;
+				snprintf(line, sizeof(line),
+					 "table %.100s, column %.100s: TIME "
+					 "values outside a day (a duration): "
+					 "carried as their text, which "
+					 "ferry-load --create makes interval "
+					 "on PostgreSQL",
+					 t->name, t->cols[c].name);
+				o->notice(line);
+			}
+			free(was_time);
+		}
 		runs[n - 1].where = lookup_all(o->wheres, o->nwheres, t->name);
 		{
 			const char *inc = lookup_all(o->incrementals,

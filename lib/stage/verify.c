@@ -63,6 +63,10 @@ static void say(const struct verify_opts *o, const char *fmt, ...)
 
 #define AS_UUID_TEXT 1
 #define AS_UNPADDED 2
+#define AS_BOOL_INT 4 /* a bool against an integer: as 0 or 1 */
+#define AS_DURATION 8 /* a MySQL TIME's or a PostgreSQL interval's text:
+		       * as months, days and microseconds */
+static int duration_canon(const char *p, size_t n, char *out, size_t outsz);
 
 struct side {
 	const char *spec;
@@ -105,6 +109,7 @@ struct side {
 	 * CHAR(n) on either side, AS_UNPADDED), and room for the uuids' text */
 	unsigned char *as_text;
 	char (*utext)[VALUE_UUID_TEXT_LEN];
+	char (*dtext)[64]; /* AS_DURATION: the canonical text */
 	/* -s (side A): the spec's plan for the table, whose output schema t
 	 * then is; rows read, and those its filter drops or a rule rejects */
 	struct spec_plan *plan;
@@ -227,6 +232,7 @@ static void side_close(struct side *s)
 	free(s->big);
 	free(s->as_text);
 	free(s->utext);
+	free(s->dtext);
 	extsort_free(s->sorted);
 	side_spec_free(s);
 }
@@ -257,6 +263,24 @@ static const char *db_name(const struct side *s, const char *name)
 		if (same_name(1, s->fold, s->names[i], name, 1))
 			return s->names[i];
 	return NULL;
+}
+
+/*
+ * A relation of side s that -t or --table-map names but that is not one
+ * of its tables (a view): name when the side describes it, else NULL.
+ * The view is then compared as a table is, by its key if it has one
+ * (a view has none: its rows are sorted).
+ */
+static const char *named_view(struct side *s, const char *name)
+{
+	struct err e;
+	struct schema_table *t;
+
+	err_init(&e);
+	if (!s->src || !(t = source_describe(s->src, name, &e)))
+		return NULL;
+	schema_table_free(t);
+	return name;
 }
 
 /* The column of side s's table that the other side calls `name`, or -1 */
@@ -292,7 +316,9 @@ static int db_table(const struct verify_opts *o, struct side *s,
 					e) < 0))
 			return -1;
 	}
-	return 0;
+	/* MySQL TIME columns that are durations, as ferry-extract reads
+	 * them */
+	return source_time_durations(s->src, s->dbt, e) < 0 ? -1 : 0;
 }
 
 /*
@@ -559,7 +585,24 @@ static int add_digest(struct cmp *c, struct side *s, const size_t *cols,
 			vals[i].v.s.len = VALUE_UUID_TEXT_LEN;
 			t = VALUE_TEXT;
 		}
+		if ((s->as_text[i] & AS_DURATION) && !vals[i].null &&
+		    t == VALUE_TEXT &&
+		    duration_canon(vals[i].v.s.p, vals[i].v.s.len, s->dtext[i],
+				   sizeof(s->dtext[i]))) {
+			vals[i].v.s.p = s->dtext[i];
+			vals[i].v.s.len = strlen(s->dtext[i]);
+		}
 		s->offs[i] = s->canon.len;
+		if ((s->as_text[i] & AS_BOOL_INT) && !vals[i].null &&
+		    t == VALUE_BOOL) {
+			/* false and true as the integer side's 0 and 1 */
+			struct value n = { .null = false };
+			n.v.i = vals[i].v.b ? 1 : 0;
+			if (value_canonical(&s->canon, VALUE_INT64, &n, e) < 0)
+				return -1;
+			s->big[i] = 0;
+			continue;
+		}
 		/* a key-less table sorts whole canonical rows: no shortcut */
 		s->big[i] = c->nkey && value_canonical_big(t, &vals[i]);
 		if (s->big[i]) {
@@ -977,13 +1020,15 @@ static int cmp_alloc(struct cmp *c, const struct verify_opts *o, struct side *a,
 		struct side *s = i ? b : a;
 		free(s->as_text);
 		free(s->utext);
+	free(s->dtext);
 		free(s->offs);
 		free(s->big);
 		s->as_text = calloc(n, 1);
 		s->utext = calloc(n, sizeof(*s->utext));
+		s->dtext = calloc(n, sizeof(*s->dtext));
 		s->offs = calloc(n, sizeof(*s->offs));
 		s->big = calloc(n, 1);
-		if (!s->as_text || !s->utext || !s->offs || !s->big)
+		if (!s->as_text || !s->utext || !s->dtext || !s->offs || !s->big)
 			return err_oom(e);
 	}
 	if (!c->ca || !c->cb || !c->va || !c->vb || !c->ta || !c->tb)
@@ -1004,12 +1049,131 @@ static int blank_padded(const struct schema_column *c)
 		      strcmp(st, "bpchar") == 0 || strcmp(st, "character") == 0);
 }
 
+/*
+ * The text of a MySQL TIME ('-838:59:59.5') or of a PostgreSQL interval in
+ * its postgres style ('1 year 2 mons -3 days +04:05:06.789', '838:59:59')
+ * as "<months>m<days>d<microseconds>us" into out: 1, or 0 when it is
+ * neither (then the text is compared as it is).
+ */
+static int duration_canon(const char *p, size_t n, char *out, size_t outsz)
+{
+	const char *s = p, *end = p + n;
+	int64_t months = 0, days = 0, us = 0;
+	int any = 0;
+
+	while (s < end) {
+		const char *t;
+		int64_t num = 0, sign = 1;
+		int nd = 0;
+		while (s < end && *s == ' ')
+			s++;
+		if (s >= end)
+			break;
+		t = s;
+		if (*t == '-' || *t == '+')
+			sign = *t++ == '-' ? -1 : 1;
+		while (t < end && *t >= '0' && *t <= '9' && nd < 10) {
+			num = num * 10 + (*t++ - '0');
+			nd++;
+		}
+		if (!nd || (t < end && *t >= '0' && *t <= '9'))
+			return 0;
+		if (t < end && *t == ':') {
+			int64_t mm, ss, f = 0, v;
+			int fd = 0;
+			if (end - t < 6 || t[3] != ':' || t[1] < '0' ||
+			    t[1] > '5' || t[2] < '0' || t[2] > '9' ||
+			    t[4] < '0' || t[4] > '5' || t[5] < '0' || t[5] > '9')
+				return 0;
+			mm = (t[1] - '0') * 10 + (t[2] - '0');
+			ss = (t[4] - '0') * 10 + (t[5] - '0');
+			t += 6;
+			if (t < end && *t == '.') {
+				t++;
+				while (t < end && *t >= '0' && *t <= '9' &&
+				       fd < 6) {
+					f = f * 10 + (*t++ - '0');
+					fd++;
+				}
+				if (!fd || (t < end && *t >= '0' && *t <= '9'))
+					return 0;
+				for (; fd < 6; fd++)
+					f *= 10;
+			}
+			if (__builtin_mul_overflow(num, INT64_C(3600000000),
+						   &v) ||
+			    __builtin_add_overflow(
+				v, (mm * 60 + ss) * INT64_C(1000000) + f, &v) ||
+			    __builtin_add_overflow(us, sign * v, &us))
+				return 0;
+		} else {
+			static const struct {
+				const char *w;
+				int kind, mult;
+			} units[] = {
+				{ "years", 0, 12 }, { "year", 0, 12 },
+				{ "mons", 0, 1 },   { "mon", 0, 1 },
+				{ "days", 1, 1 },   { "day", 1, 1 },
+			};
+			size_t u;
+			if (t >= end || *t++ != ' ')
+				return 0;
+			for (u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+				size_t wl = strlen(units[u].w);
+				if ((size_t)(end - t) >= wl &&
+				    memcmp(t, units[u].w, wl) == 0 &&
+				    (t + wl == end || t[wl] == ' '))
+					break;
+			}
+			if (u == sizeof(units) / sizeof(units[0]))
+				return 0;
+			t += strlen(units[u].w);
+			if (units[u].kind == 0)
+				months += sign * num * units[u].mult;
+			else
+				days += sign * num;
+		}
+		s = t;
+		any = 1;
+	}
+	if (!any)
+		return 0;
+	snprintf(out, outsz, "%" PRId64 "m%" PRId64 "d%" PRId64 "us", months,
+		 days, us);
+	return 1;
+}
+
+/* a column whose text is a duration: a MySQL TIME read as text, or a
+ * PostgreSQL interval */
+static int is_duration(const struct schema_column *c)
+{
+	return source_time_as_text(c) ||
+	       (c->type == VALUE_TEXT && c->source_type &&
+		strncmp(c->source_type, "interval", 8) == 0);
+}
+
+/* an integer column: int64, uint64, or a decimal of scale 0 */
+static int is_integer(const struct schema_column *c)
+{
+	return c->type == VALUE_INT64 || c->type == VALUE_UINT64 ||
+	       (c->type == VALUE_DECIMAL && c->scale == 0);
+}
+
 static int key_column(const struct schema_table *t, size_t i)
 {
 	for (size_t k = 0; k < t->npk; k++)
 		if (t->pk[k] == i)
 			return 1;
 	return 0;
+}
+
+/* column i of a database side's t read as its text (--cast text) */
+static void time_as_text(struct schema_table *t, size_t i)
+{
+	t->cols[i].cast = SCHEMA_CAST_TEXT;
+	t->cols[i].type = VALUE_TEXT;
+	if (t->types)
+		t->types[i] = VALUE_TEXT;
 }
 
 static void cmp_columns(struct cmp *c, const struct verify_opts *o,
@@ -1030,6 +1194,14 @@ static void cmp_columns(struct cmp *c, const struct verify_opts *o,
 		}
 		c->ca[k] = i;
 		c->cb[k] = (size_t)j;
+		/* a MySQL TIME that is a duration on one side: the other
+		 * side's time read as its text too */
+		if (source_time_as_text(&a->t->cols[i]) &&
+		    b->t->cols[j].type == VALUE_TIME && b->dbt)
+			time_as_text(b->dbt, (size_t)j);
+		if (source_time_as_text(&b->t->cols[j]) &&
+		    a->t->cols[i].type == VALUE_TIME && a->dbt)
+			time_as_text(a->dbt, i);
 		c->ta[k] = a->t->cols[i].type;
 		c->tb[k] = b->t->cols[j].type;
 		/* a timestamp against a timestamptz: by their microseconds
@@ -1048,6 +1220,20 @@ static void cmp_columns(struct cmp *c, const struct verify_opts *o,
 		    c->ta[k] == VALUE_TEXT && c->tb[k] == VALUE_UUID
 			? AS_UUID_TEXT
 			: 0;
+		/* a bool against an integer (a MySQL TINYINT next to a
+		 * PostgreSQL boolean): false and true as 0 and 1, so that
+		 * 0/1 agree and 7 differs */
+		if (c->ta[k] == VALUE_BOOL && is_integer(&b->t->cols[j]))
+			a->as_text[k] |= AS_BOOL_INT;
+		if (c->tb[k] == VALUE_BOOL && is_integer(&a->t->cols[i]))
+			b->as_text[k] |= AS_BOOL_INT;
+		/* durations: by their months, days and microseconds */
+		if (c->ta[k] == VALUE_TEXT && c->tb[k] == VALUE_TEXT &&
+		    (is_duration(&a->t->cols[i]) ||
+		     is_duration(&b->t->cols[j]))) {
+			a->as_text[k] |= AS_DURATION;
+			b->as_text[k] |= AS_DURATION;
+		}
 		/* a CHAR(n) on either side: both without trailing blanks */
 		if (c->ta[k] == VALUE_TEXT && c->tb[k] == VALUE_TEXT &&
 		    (blank_padded(&a->t->cols[i]) ||
@@ -2203,6 +2389,11 @@ static int run_databases(struct verify_opts *o, struct side sd[2],
 			nb = name_b(o, nm);
 			in_a = (ra = db_name(&sd[0], nm)) != NULL;
 			in_b = (rb = db_name(&sd[1], nb)) != NULL;
+			/* a view, named: compared as a table */
+			if (o->ntables && !in_a)
+				in_a = (ra = named_view(&sd[0], nm)) != NULL;
+			if (o->ntables && !in_b)
+				in_b = (rb = named_view(&sd[1], nb)) != NULL;
 			if (pass == 1 && (o->ntables || in_a))
 				continue;
 			if (!in_a && !in_b)

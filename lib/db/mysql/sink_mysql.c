@@ -54,6 +54,7 @@
 #include "db/mysql/myutil.h"
 #include "db/mysql/sink_mysql.h"
 #include "db/rowbuf.h"
+#include "db/source.h"
 #include "db/sink_int.h"
 #include "stream/sqlexpr.h"
 #include "stream/stream.h"
@@ -1007,6 +1008,15 @@ static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 			return label_type(b, "SET(", c->set, c->nset, e) < 0
 				   ? -1
 				   : add_text_cs(b, coll, e);
+		/* a MySQL TIME carried as its text (a duration): TIME
+		 * again, with its fractional digits */
+		if (source_time_as_text(c)) {
+			*budget += 6;
+			return buf_addf(b, e, "TIME(%c)",
+					c->source_type[4] == '('
+					    ? c->source_type[5]
+					    : '0');
+		}
 		if (key && (n < 0 || n > 16383))
 			n = keylen > 0 ? keylen : MY_KEY_CHARS;
 		if (n >= 0 && n <= 16383 &&

@@ -1685,10 +1685,70 @@ static int my_log_position(struct source *s, char *file, size_t filesz,
 	return 0;
 }
 
+/* source_time_durations: one scan of t for all its TIME columns */
+static int my_durations(struct source *s, struct schema_table *t,
+			struct err *e)
+{
+	struct my_source *m = MY(s);
+	struct buf q;
+	MYSQL_RES *r = NULL;
+	MYSQL_ROW row;
+	size_t cols[64], n = 0;
+	int rc = -1, found = 0;
+
+	for (size_t i = 0; i < t->ncols && n < 64; i++)
+		if (t->cols[i].type == VALUE_TIME && !t->cols[i].cast)
+			cols[n++] = i;
+	if (!n)
+		return 0;
+	buf_init(&q, 1u << 20);
+	if (buf_adds(&q, "SELECT ", e) < 0)
+		goto out;
+	for (size_t k = 0; k < n; k++) {
+		const char *c = t->cols[cols[k]].name;
+		if ((k && buf_adds(&q, ", ", e) < 0) ||
+		    buf_adds(&q, "MIN(", e) < 0 ||
+		    myutil_quote_ident(&q, c, e) < 0 ||
+		    buf_adds(&q, ") < TIME'00:00:00' OR MAX(", e) < 0 ||
+		    myutil_quote_ident(&q, c, e) < 0 ||
+		    buf_adds(&q, ") > TIME'24:00:00'", e) < 0)
+			goto out;
+	}
+	if (buf_adds(&q, " FROM ", e) < 0 ||
+	    myutil_quote_ident(&q, t->table, e) < 0)
+		goto out;
+	if (mysql_real_query(m->conn, (char *)q.data, q.len) ||
+	    !(r = mysql_store_result(m->conn))) {
+		my_fail(m, e, "reading the range of TIME columns");
+		goto out;
+	}
+	if (!(row = mysql_fetch_row(r)) || mysql_num_fields(r) != n) {
+		err_set(e, ERR_DB, "reading the range of TIME columns: no row");
+		goto out;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct schema_column *c = &t->cols[cols[k]];
+		if (!row[k] || strcmp(row[k], "1") != 0)
+			continue;
+		c->cast = SCHEMA_CAST_TEXT;
+		c->type = VALUE_TEXT;
+		if (t->types)
+			t->types[cols[k]] = VALUE_TEXT;
+		found++;
+	}
+	rc = found;
+out:
+	if (r)
+		mysql_free_result(r);
+	buf_release(&q);
+	return rc;
+}
+
 static const struct source_ops my_ops = {
 	my_begin,   my_list_tables, my_describe, my_open_rows,
 	my_next_row, my_close,	    my_facts,	 my_server,
 	my_per_day, my_objects,	    NULL, my_weights,	 my_log_position,
+	my_durations,
 };
 
 struct source *source_mysql_open(const struct uri *u,

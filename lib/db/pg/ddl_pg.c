@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "db/engine.h"
+#include "db/source.h"
 #include "db/loadfmt.h"
 #include "db/pg/pgutil.h"
 #include "stream/objects.h"
@@ -411,6 +412,10 @@ static int column_type(const struct schema_table *t,
 			return buf_adds(b, "text[]", e);
 		if (pg && *st)
 			return pg_own_type(c, b, e); /* PG -> PG */
+		/* a MySQL TIME used as a duration (838:59:59), as its
+		 * text: PostgreSQL's interval holds it */
+		if (source_time_as_text(c))
+			return buf_adds(b, "interval", e);
 		if ((starts(st, "varchar") || starts(st, "char")) &&
 		    c->length > 0 && c->length <= 10485760)
 			return buf_addf(b, e, "varchar(%" PRId64 ")",

@@ -1820,6 +1820,7 @@ static const struct source_ops pg_ops = {
 	pg_begin_snapshot,
 	NULL, /* weights: PostgreSQL has no WEIGHT_STRING */
 	NULL, /* log_position: PostgreSQL follows by its slot */
+	NULL, /* durations: its time is a time of day */
 };
 
 struct source *source_pg_open(const struct uri *u, const struct source_opts *o,
