@@ -27,6 +27,7 @@ enum check_kind {
 	CK_ENUM_LABEL,
 	CK_SET_MEMBER,
 	CK_DUPLICATE_KEY,
+	CK_JSON_NUL,
 	CK_COUNT
 };
 
@@ -34,7 +35,7 @@ static const char *const kind_name[CK_COUNT] = {
 	"null_not_null", "nul_byte",   "invalid_utf8",
 	"bytes_as_hex",	 "too_long",   "out_of_range",
 	"not_bool",	 "enum_label", "set_member",
-	"duplicate_key",
+	"duplicate_key", "json_nul",
 };
 
 /* a finding of one column (or of the key, for duplicates) */
@@ -68,6 +69,7 @@ struct col_check {
 	int to_bool; /* number into a bool column */
 	int computed; /* the target's column is generated: it computes
 		       * the value, the stream's is not sent */
+	int jsonb;   /* a PostgreSQL jsonb: \u0000 refused */
 	int labels;  /* check enum labels */
 	int members; /* check a SET's members (the target's "set") */
 	struct finding f[CK_COUNT];
@@ -1223,6 +1225,31 @@ static void begin_value_checks(struct table_check *tc, struct col_check *c,
 	    tc->tt && (tcol->type == VALUE_ENUM || tcol->type == VALUE_TEXT) &&
 	    tcol->nlabels && (sc->type == VALUE_TEXT || sc->type == VALUE_ENUM);
 	c->members = tcol->nset && sc->type == VALUE_TEXT;
+	/* jsonb refuses the escape \u0000 (json keeps it as text): the
+	 * target's jsonb column, or the jsonb --create makes of JSON but a
+	 * PostgreSQL source's json */
+	c->jsonb = en->text_refuses_nul &&
+		   (sc->type == VALUE_JSON || sc->type == VALUE_TEXT) &&
+		   (tc->tt ? tcol->type == VALUE_JSON && tcol->source_type &&
+				 strcmp(tcol->source_type, "jsonb") == 0
+			   : sc->type == VALUE_JSON &&
+				 !(starts(tc->t->source, "postgres") &&
+				   sc->source_type &&
+				   strcmp(sc->source_type, "json") == 0));
+}
+
+/* JSON text holding the escape \u0000 */
+static int json_nul_escape(const char *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (p[i] != '\\')
+			continue;
+		if (p[i + 1] == 'u' && i + 5 < n &&
+		    memcmp(p + i + 2, "0000", 4) == 0)
+			return 1;
+		i++; /* the escaped character */
+	}
+	return 0;
 }
 
 /* whether the target computes column i (target column tcol) itself, as
@@ -1415,6 +1442,8 @@ static int check_row(struct table_check *tc, const struct check_opts *o,
 			k = CK_ENUM_LABEL;
 		} else if (c->members && !set_members(c->tc, v, tc->en)) {
 			k = CK_SET_MEMBER;
+		} else if (c->jsonb && json_nul_escape(v->v.s.p, v->v.s.len)) {
+			k = CK_JSON_NUL;
 		}
 		if (k < 0 && !v->null && c->max_len >= 0) {
 			uint64_t n = c->len_bytes || st == VALUE_BYTES
@@ -1450,6 +1479,8 @@ static const char *detail_of(const struct col_check *c, int k,
 
 	switch (k) {
 	case CK_NULL_NOT_NULL: return "NULL into a NOT NULL column";
+	case CK_JSON_NUL:
+		return "JSON holding \\u0000, which PostgreSQL's jsonb refuses";
 	case CK_NUL_BYTE:
 		snprintf(buf, sz, "text holding a NUL byte, which %s refuses",
 			 en->title);
