@@ -77,6 +77,11 @@ static int summary_extras(struct buf *b, const struct schema_column *c,
 		return -1;
 	if (c->collation && buf_addf(b, e, " collate %s", c->collation) < 0)
 		return -1;
+	if (c->composite &&
+	    buf_addf(b, e, " composite %s.%s (%zu attributes)",
+		     c->composite->schema, c->composite->name,
+		     c->composite->nattrs) < 0)
+		return -1;
 	if (c->domain &&
 	    buf_addf(b, e, " domain %s.%s%s (%zu checks)", c->domain->schema,
 		     c->domain->name, c->domain->not_null ? " not null" : "",

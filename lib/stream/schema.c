@@ -27,6 +27,7 @@ void schema_column_release(struct schema_column *c)
 	free(c->generated);
 	free(c->generated_form);
 	schema_domain_free(c->domain);
+	schema_composite_free(c->composite);
 	free(c->collation);
 	memset(c, 0, sizeof(*c));
 }
@@ -99,6 +100,53 @@ struct schema_domain *schema_domain_copy(const struct schema_domain *s,
 			return NULL;
 		}
 	return d;
+}
+
+void schema_composite_free(struct schema_composite *c)
+{
+	if (!c)
+		return;
+	free(c->schema);
+	free(c->name);
+	for (size_t i = 0; i < c->nattrs; i++) {
+		free(c->attrs[i].name);
+		free(c->attrs[i].expr);
+	}
+	free(c->attrs);
+	free(c);
+}
+
+struct schema_composite *schema_composite_new(const char *schema,
+					      const char *name, struct err *e)
+{
+	struct schema_composite *c = calloc(1, sizeof(*c));
+
+	if (!c || !(c->schema = strdup(schema)) || !(c->name = strdup(name))) {
+		schema_composite_free(c);
+		err_oom(e);
+		return NULL;
+	}
+	return c;
+}
+
+int schema_composite_add(struct schema_composite *c, const char *name,
+			 const char *type, struct err *e)
+{
+	return add_check(&c->attrs, &c->nattrs, name, type, e);
+}
+
+struct schema_composite *schema_composite_copy(const struct schema_composite *s,
+					       struct err *e)
+{
+	struct schema_composite *c = schema_composite_new(s->schema, s->name, e);
+
+	for (size_t i = 0; c && i < s->nattrs; i++)
+		if (schema_composite_add(c, s->attrs[i].name, s->attrs[i].expr,
+					 e) < 0) {
+			schema_composite_free(c);
+			return NULL;
+		}
+	return c;
 }
 
 int schema_default_value(const struct schema_column *c, struct buf *scratch,
@@ -396,7 +444,11 @@ static int column_copy(struct schema_column *d, const struct schema_column *c,
 	d->def.text = d->on_update.text = d->generated = d->collation = NULL;
 	d->generated_form = NULL;
 	d->domain = NULL;
+	d->composite = NULL;
 	if (c->domain && !(d->domain = schema_domain_copy(c->domain, e)))
+		goto oom;
+	if (c->composite &&
+	    !(d->composite = schema_composite_copy(c->composite, e)))
 		goto oom;
 	if (c->collation && !(d->collation = strdup(c->collation)))
 		goto oom;
@@ -769,6 +821,52 @@ static int parse_domain(const struct json_node *j, struct schema_column *c,
 	return 0;
 }
 
+/* a name of 1 to SCHEMA_MAX_NAME bytes of UTF-8 */
+static int is_name(const struct json_node *n)
+{
+	return is(n, JSON_STRING) && *n->str &&
+	       strlen(n->str) <= SCHEMA_MAX_NAME &&
+	       utf8_valid(n->str, strlen(n->str));
+}
+
+/* "composite": {"schema", "name", "attributes": [{"name", "type"}]};
+ * the types are parsed by a load against its own list, not here */
+static int parse_composite(const struct json_node *j, struct schema_column *c,
+			   struct err *e)
+{
+	const struct json_node *m = json_get(j, "composite"), *sc, *nm, *at;
+
+	if (!m || is(m, JSON_NULL))
+		return 0;
+	sc = is(m, JSON_OBJECT) ? json_get(m, "schema") : NULL;
+	nm = is(m, JSON_OBJECT) ? json_get(m, "name") : NULL;
+	at = is(m, JSON_OBJECT) ? json_get(m, "attributes") : NULL;
+	if (!is_name(sc) || !is_name(nm) || !is(at, JSON_ARRAY) ||
+	    at->n == 0 || at->n > SCHEMA_MAX_COLUMNS)
+		return err_set(e, ERR_STREAM,
+			       "column %s: \"composite\" must be an object "
+			       "with a \"schema\" and a \"name\" of 1 to %d "
+			       "bytes and 1 to %d \"attributes\"",
+			       c->name, SCHEMA_MAX_NAME, SCHEMA_MAX_COLUMNS);
+	if (!(c->composite = schema_composite_new(sc->str, nm->str, e)))
+		return -1;
+	for (size_t x = 0; x < at->n; x++) {
+		const struct json_node *an = json_get(&at->kids[x], "name");
+		const struct json_node *ty = json_get(&at->kids[x], "type");
+		if (!is_name(an) || !is(ty, JSON_STRING) || !*ty->str ||
+		    strlen(ty->str) > 256 ||
+		    !utf8_valid(ty->str, strlen(ty->str)))
+			return err_set(e, ERR_STREAM,
+				       "column %s: a composite attribute needs "
+				       "a name and a type",
+				       c->name);
+		if (schema_composite_add(c->composite, an->str, ty->str, e) <
+		    0)
+			return -1;
+	}
+	return 0;
+}
+
 /* member m (named what) of column c: an array of UTF-8 strings, into
  * *out (n of them) */
 static int parse_labels(const struct json_node *m, const char *what,
@@ -886,7 +984,7 @@ static int parse_column(const struct json_node *j, struct schema_column *c,
 		    0)
 			return -1;
 	}
-	if (parse_domain(j, c, e) < 0)
+	if (parse_domain(j, c, e) < 0 || parse_composite(j, c, e) < 0)
 		return -1;
 	m = json_get(j, "set");
 	if (m && !is(m, JSON_NULL)) {
@@ -1568,6 +1666,24 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 					o, "name", d->checks[k].name) ||
 				    !cJSON_AddStringToObject(
 					o, "expression", d->checks[k].expr))
+					goto oom;
+			}
+		}
+		if (c->composite) {
+			const struct schema_composite *k = c->composite;
+			cJSON *kj = cJSON_AddObjectToObject(cj, "composite"), *ka;
+			if (!kj ||
+			    !cJSON_AddStringToObject(kj, "schema", k->schema) ||
+			    !cJSON_AddStringToObject(kj, "name", k->name) ||
+			    !(ka = cJSON_AddArrayToObject(kj, "attributes")))
+				goto oom;
+			for (size_t x = 0; x < k->nattrs; x++) {
+				cJSON *o = cJSON_CreateObject();
+				if (!o || !cJSON_AddItemToArray(ka, o) ||
+				    !cJSON_AddStringToObject(o, "name",
+							     k->attrs[x].name) ||
+				    !cJSON_AddStringToObject(o, "type",
+							     k->attrs[x].expr))
 					goto oom;
 			}
 		}

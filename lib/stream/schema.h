@@ -152,6 +152,9 @@ struct schema_column {
 	 * is the column's, its CHECKs the table's checks named
 	 * "<column>_<check>" too (for readers that make none) */
 	struct schema_domain *domain;
+	/* (1.6) a PostgreSQL source's composite type the column is of: a
+	 * PostgreSQL target makes it; the values are its text */
+	struct schema_composite *composite;
 	char *generated_form;	    /* (1.5) the same expression in ferry's
 				     * portable form (stream/sqlexpr.h),
 				     * which --create makes; NULL: the
@@ -199,6 +202,22 @@ struct schema_domain {
 };
 
 void schema_domain_free(struct schema_domain *d);
+
+/* a composite type (1.6): a PostgreSQL target makes it, or takes its own */
+struct schema_composite {
+	char *schema, *name;
+	/* its attributes: name, and in expr its type as PostgreSQL's
+	 * format_type spells it (which a load parses, never runs) */
+	struct schema_check *attrs;
+	size_t nattrs;
+};
+void schema_composite_free(struct schema_composite *c);
+struct schema_composite *schema_composite_new(const char *schema,
+					      const char *name, struct err *e);
+int schema_composite_add(struct schema_composite *c, const char *name,
+			 const char *type, struct err *e);
+struct schema_composite *schema_composite_copy(const struct schema_composite *c,
+					       struct err *e);
 struct schema_domain *schema_domain_new(const char *schema, const char *name,
 					bool not_null, struct err *e);
 int schema_domain_add_check(struct schema_domain *d, const char *name,

@@ -62,7 +62,8 @@ static const char *const pg_words[] = {
 	"box", "path", "polygon", "circle", "int4range", "int8range",
 	"numrange", "tsrange", "tstzrange", "daterange", "int4multirange",
 	"int8multirange", "nummultirange", "tsmultirange", "tstzmultirange",
-	"datemultirange", "pg_lsn", "pg_snapshot", "txid_snapshot",
+	"datemultirange", "pg_lsn", "pg_snapshot", "txid_snapshot", "oid",
+	"xid", "xid8", "cid", "tid", "int2vector", "oidvector",
 	/* identities and defaults */
 	"DEFAULT", "GENERATED", "ALWAYS", "BY", "IDENTITY", "START", "WITH",
 	"INCREMENT", "MINVALUE", "CURRENT_TIMESTAMP", "CURRENT_DATE",
@@ -273,6 +274,20 @@ static int known_ident(const struct ddl_check *c)
 	for (size_t k = 0; k < t->nchecks; k++)
 		if (eqs(&c->tok, t->checks[k].name))
 			return 1;
+	/* PostgreSQL's one-byte type "char", quoted as its name must be */
+	if (c->engine == DDL_PG && eqs(&c->tok, "char"))
+		return 1;
+	/* a column's composite type: its schema, name, attributes */
+	for (size_t i = 0; c->engine == DDL_PG && i < t->ncols; i++) {
+		const struct schema_composite *k = t->cols[i].composite;
+		if (!k)
+			continue;
+		if (eqs(&c->tok, k->schema) || eqs(&c->tok, k->name))
+			return 1;
+		for (size_t x = 0; x < k->nattrs; x++)
+			if (eqs(&c->tok, k->attrs[x].name))
+				return 1;
+	}
 	/* a column's domain: its schema, its name, its checks' names */
 	for (size_t i = 0; c->engine == DDL_PG && i < t->ncols; i++) {
 		const struct schema_domain *d = t->cols[i].domain;
@@ -575,6 +590,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				ddl_done(t, DDL_PG,
 					 sink_pg_ddl_domain(t, i, &pn, &q, &cn,
 							    &e),
+					 &q, &e);
+		for (size_t i = 0; fl == 0 && i < t->ncols; i++)
+			if (sink_pg_composite_column(t, i))
+				ddl_done(t, DDL_PG,
+					 sink_pg_ddl_composite(&t->cols[i], &q,
+							       &e),
 					 &q, &e);
 		create_notes_release(&cn);
 		for (size_t i = 0; i < t->ncols; i++)

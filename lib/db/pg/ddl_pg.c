@@ -530,6 +530,23 @@ static int spatial_type(const struct schema_column *c, int flags,
 	return buf_addc(b, ')', e);
 }
 
+/* a composite column: its type's name, once each attribute's type is
+ * one ferry makes (sink_pg_ddl_composite) */
+static int composite_type(const struct schema_column *c, struct buf *q,
+			  struct err *e)
+{
+	struct buf tmp;
+	int rc;
+
+	buf_init(&tmp, 1u << 20);
+	rc = sink_pg_ddl_composite(c, &tmp, e);
+	buf_release(&tmp);
+	if (rc < 0)
+		return -1;
+	return pgutil_quote_table(q, c->composite->schema, c->composite->name,
+				  e);
+}
+
 /* ", "-separated labels of c, quoted literals */
 static int add_labels(const struct schema_column *c, struct buf *q,
 		      struct err *e)
@@ -1058,6 +1075,40 @@ static int inline_check_name(const struct schema_table *t,
 	return 0;
 }
 
+int sink_pg_composite_column(const struct schema_table *t, size_t i)
+{
+	const struct schema_column *c = &t->cols[i];
+
+	return c->composite && from_pg(t) && c->type == VALUE_TEXT &&
+	       !c->domain && !c->nset;
+}
+
+int sink_pg_ddl_composite(const struct schema_column *c, struct buf *q,
+			  struct err *e)
+{
+	const struct schema_composite *k = c->composite;
+
+	if (buf_adds(q, "CREATE TYPE ", e) < 0 ||
+	    pgutil_quote_table(q, k->schema, k->name, e) < 0 ||
+	    buf_adds(q, " AS (", e) < 0)
+		return -1;
+	for (size_t x = 0; x < k->nattrs; x++) {
+		struct schema_column a;
+		char nm[300];
+		memset(&a, 0, sizeof(a));
+		snprintf(nm, sizeof(nm), "%s (of type %s.%s, attribute %s)",
+			 c->name, k->schema, k->name, k->attrs[x].name);
+		a.name = nm;
+		a.source_type = k->attrs[x].expr;
+		if ((x && buf_adds(q, ", ", e) < 0) ||
+		    pgutil_quote_ident(q, k->attrs[x].name,
+				       strlen(k->attrs[x].name), e) < 0 ||
+		    buf_addc(q, ' ', e) < 0 || pg_own_type(&a, q, e) < 0)
+			return -1;
+	}
+	return buf_addc(q, ')', e);
+}
+
 int sink_pg_domain_column(const struct schema_column *c, int flags)
 {
 	return c->domain && (flags & PG_DDL_DOMAINS) && c->type != VALUE_ENUM &&
@@ -1198,6 +1249,8 @@ int sink_pg_ddl_table(const struct schema_table *t,
 		trc = sink_pg_domain_column(c, flags)
 			  ? pgutil_quote_table(q, c->domain->schema,
 					       c->domain->name, &ce)
+		      : sink_pg_composite_column(t, i)
+			  ? composite_type(c, q, &ce)
 		      : cit ? citext_type(c, nm, q, &ce)
 		      : c->type == VALUE_BYTES && c->source_type &&
 			      wkb_is_spatial_type(c->source_type)

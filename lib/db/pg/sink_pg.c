@@ -281,13 +281,16 @@ static int make_citext(struct pg_sink *p, struct err *e)
 	return 0;
 }
 
-/* column i's domain: the target's of that name, or made (its schema
- * too); a type of that name that is no domain stops the table */
+/* column i's domain, or its composite type: the target's of that name,
+ * or made (its schema too); a type of that name of another kind stops
+ * the table */
 static int make_domain(struct pg_sink *p, const struct schema_table *t,
 		       size_t i, struct err *e)
 {
-	const struct schema_domain *d = t->cols[i].domain;
-	const char *vals[2] = { d->schema, d->name };
+	const struct schema_column *c = &t->cols[i];
+	int comp = c->composite && !sink_pg_domain_column(c, PG_DDL_DOMAINS);
+	const char *vals[2] = { comp ? c->composite->schema : c->domain->schema,
+				comp ? c->composite->name : c->domain->name };
 	PGresult *r = PQexecParams(
 	    p->conn,
 	    "SELECT ty.typtype FROM pg_catalog.pg_type ty "
@@ -306,21 +309,24 @@ static int make_domain(struct pg_sink *p, const struct schema_table *t,
 	}
 	kind = PQntuples(r) ? *PQgetvalue(r, 0, 0) : 0;
 	PQclear(r);
-	if (kind == 'd')
+	if (kind == (comp ? 'c' : 'd'))
 		return 0; /* the target's, as it is */
 	if (kind) {
 		char q1[160];
 		return err_set(e, ERR_USAGE,
 			       "column %s: the target has a type %s that is "
-			       "not a domain",
+			       "not a %s",
 			       t->cols[i].name,
-			       err_quote(q1, sizeof(q1), d->name,
-					 strlen(d->name), 60));
+			       err_quote(q1, sizeof(q1), vals[1],
+					 strlen(vals[1]), 60),
+			       comp ? "composite type" : "domain");
 	}
-	if (ensure_schema(p, d->schema, e) < 0)
+	if (ensure_schema(p, vals[0], e) < 0)
 		return -1;
 	buf_init(&q, 1u << 20);
-	if (sink_pg_ddl_domain(t, i, &p->pn, &q, &p->base.notes, e) == 0)
+	if ((comp ? sink_pg_ddl_composite(c, &q, e)
+		  : sink_pg_ddl_domain(t, i, &p->pn, &q, &p->base.notes, e)) ==
+	    0)
 		rc = exec_ok(p, (char *)q.data, e);
 	buf_release(&q);
 	return rc;
@@ -392,7 +398,8 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 		if (p->pn.enums[i] && make_enum(p, t, i, e) < 0)
 			goto out;
 	for (size_t i = 0; i < t->ncols; i++)
-		if (sink_pg_domain_column(&t->cols[i], flags) &&
+		if ((sink_pg_domain_column(&t->cols[i], flags) ||
+		     sink_pg_composite_column(t, i)) &&
 		    make_domain(p, t, i, e) < 0)
 			goto out;
 	buf_reset(&q);

@@ -38,6 +38,13 @@ struct create_notes;
 int sink_pg_ddl_table(const struct schema_table *t,
 		      const struct pgname_table *pn, int flags, struct buf *q,
 		      struct create_notes *notes, struct err *e);
+/* whether column i of t is made of its composite type (a PostgreSQL
+ * source's) */
+int sink_pg_composite_column(const struct schema_table *t, size_t i);
+/* CREATE TYPE of column c's composite type, each attribute's type parsed
+ * against ferry's list (one that is not: ERR_STREAM, nothing made) */
+int sink_pg_ddl_composite(const struct schema_column *c, struct buf *q,
+			  struct err *e);
 /* whether column c is made of its domain under flags (PG_DDL_DOMAINS) */
 int sink_pg_domain_column(const struct schema_column *c, int flags);
 /* CREATE DOMAIN of column i's domain: its base type (the column's), its

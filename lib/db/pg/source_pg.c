@@ -355,6 +355,40 @@ static int seq_unused_next(struct pg_source *p, const char *nsp,
 	return rc < 0 ? -1 : 0;
 }
 
+/* column col (named in vals[1]) of the table (oid in vals[0]) is of a
+ * composite type: its schema, name and attributes into col->composite */
+static int describe_composite(struct pg_source *p, const char *const *vals,
+			      struct schema_column *col, struct err *e)
+{
+	PGresult *r = pg_params(
+	    p,
+	    "SELECT n.nspname, ty.typname, a2.attname, "
+	    "format_type(a2.atttypid, a2.atttypmod) "
+	    "FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid "
+	    "JOIN pg_namespace n ON n.oid = ty.typnamespace "
+	    "JOIN pg_attribute a2 ON a2.attrelid = ty.typrelid "
+	    "AND a2.attnum > 0 AND NOT a2.attisdropped "
+	    "WHERE a.attrelid = $1 AND a.attname = $2 ORDER BY a2.attnum",
+	    2, vals, e);
+	int rc = -1;
+
+	if (!r)
+		return -1;
+	for (int k = 0; k < PQntuples(r); k++) {
+		if (!col->composite &&
+		    !(col->composite = schema_composite_new(
+			  PQgetvalue(r, k, 0), PQgetvalue(r, k, 1), e)))
+			goto out;
+		if (schema_composite_add(col->composite, PQgetvalue(r, k, 2),
+					 PQgetvalue(r, k, 3), e) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	PQclear(r);
+	return rc;
+}
+
 static struct schema_table *describe_columns(struct pg_source *p,
 					     const char *const *vals,
 					     const char *nsp, const char *rel,
@@ -450,6 +484,11 @@ static struct schema_table *describe_columns(struct pg_source *p,
 		if (describe_column(&t->cols[i], c, i, e) < 0)
 			goto fail;
 		t->types[i] = t->cols[i].type;
+		if (strcmp(PQgetvalue(c, i, 3), "c") == 0) {
+			const char *cv[2] = { vals[0], PQgetvalue(c, i, 0) };
+			if (describe_composite(p, cv, &t->cols[i], e) < 0)
+				goto fail;
+		}
 		if (!PQgetisnull(c, i, 21) && !PQgetisnull(c, i, 22) &&
 		    !(t->cols[i].domain = schema_domain_new(
 			  PQgetvalue(c, i, 21), PQgetvalue(c, i, 22),
