@@ -200,7 +200,9 @@ test_expect_success '--check on a loaded target: the keys it already holds are r
 	test_expect_code 6 ferry-load --check "$MY_TO" -i clean.ferry --report myfull.json >/dev/null &&
 	jq -r "[.tables[] | select(.table == \"users\")][0].findings[] | select(.kind == \"key_exists\") | .count" myfull.json >ke &&
 	echo 5 >expect && test_cmp expect ke &&
-	ferry-load --check -m upsert "$PG_URI" -i clean.ferry --report up.json >/dev/null &&
+	test_expect_code 6 ferry-load --check -m upsert "$PG_URI" -i clean.ferry --report up.json >up.txt &&
+	test_grep "FAILS: --mode upsert needs a primary key" up.txt &&
+	test "$(grep -c FAILS up.txt)" -eq 1 &&
 	! jq -e "[.tables[].findings[] | select(.kind == \"key_exists\")] | length > 0" up.json
 '
 

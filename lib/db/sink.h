@@ -106,6 +106,15 @@ struct sink *sink_open(const struct uri *u, const struct sink_opts *o,
 const char *sink_mode_name(enum sink_mode m);
 
 /*
+ * Delete mode: 0 when the columns of stream table t are the primary key of
+ * the target (what ferry-load --check asks too), whose key columns are pk[0..npk) (names compared without
+ * case when nocase, as MySQL does); else -1 with e set (ERR_USAGE, naming
+ * the column).
+ */
+int sink_check_key_columns(const struct schema_table *t, char *const *pk,
+			   size_t npk, int nocase, struct err *e);
+
+/*
  * Start loading stream table t into target table `name` (a stream table
  * may be mapped to another name).  Creates it with --create when missing.
  */

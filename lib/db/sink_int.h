@@ -52,15 +52,6 @@ int sink_checkpoint_commit(struct sink *s, const struct schema_table *t,
 int sink_value_refused(struct sink *s, const struct schema_table *t,
 		       const struct value *row, size_t col, struct err *e);
 
-/*
- * Delete mode: 0 when the columns of stream table t are the primary key of
- * the target, whose key columns are pk[0..npk) (names compared without
- * case when nocase, as MySQL does); else -1 with e set (ERR_USAGE, naming
- * the column).
- */
-int sink_check_key_columns(const struct schema_table *t, char *const *pk,
-			   size_t npk, int nocase, struct err *e);
-
 struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
 			  struct err *e);
 struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,

@@ -233,8 +233,34 @@ int source_facts_add_trigger(struct source_facts *f, const char *name,
 	return 0;
 }
 
+int source_facts_add_ref(struct source_facts *f, const char *schema,
+			 const char *table, struct err *e)
+{
+	char **ns = realloc(f->ref_schema, (f->nrefs + 1) * sizeof(*ns));
+	char **nt;
+
+	if (!ns)
+		return err_oom(e);
+	f->ref_schema = ns;
+	if (!(nt = realloc(f->ref_table, (f->nrefs + 1) * sizeof(*nt))))
+		return err_oom(e);
+	f->ref_table = nt;
+	f->ref_schema[f->nrefs] = strdup(schema);
+	f->ref_table[f->nrefs] = strdup(table);
+	f->nrefs++;
+	if (!f->ref_schema[f->nrefs - 1] || !f->ref_table[f->nrefs - 1])
+		return err_oom(e);
+	return 0;
+}
+
 void source_facts_release(struct source_facts *f, size_t ncols)
 {
+	for (size_t i = 0; i < f->nrefs; i++) {
+		free(f->ref_schema[i]);
+		free(f->ref_table[i]);
+	}
+	free(f->ref_schema);
+	free(f->ref_table);
 	if (f->charsets)
 		for (size_t i = 0; i < ncols; i++)
 			free(f->charsets[i]);

@@ -246,8 +246,15 @@ struct source_facts {
 	 * table with any unless told --triggers) */
 	char **triggers;
 	size_t ntriggers;
+	/* PostgreSQL: the other tables whose foreign keys refer to it, by
+	 * schema and name (a TRUNCATE of it alone is refused) */
+	char **ref_schema, **ref_table;
+	size_t nrefs;
 };
 
+/* add a table that refers to f's to f; 0, or -1 on oom */
+int source_facts_add_ref(struct source_facts *f, const char *schema,
+			 const char *table, struct err *e);
 /* add a trigger's name to f; 0, or -1 on oom */
 int source_facts_add_trigger(struct source_facts *f, const char *name,
 			     struct err *e);

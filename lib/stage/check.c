@@ -10,6 +10,7 @@
 
 #include "base/utf8.h"
 #include "db/engine.h"
+#include "db/loadfmt.h"
 #include "db/namefold.h"
 #include "db/source.h"
 #include "stream/sqlexpr.h"
@@ -28,6 +29,7 @@ enum check_kind {
 	CK_SET_MEMBER,
 	CK_DUPLICATE_KEY,
 	CK_JSON_NUL,
+	CK_NOT_STORABLE,
 	CK_COUNT
 };
 
@@ -35,7 +37,7 @@ static const char *const kind_name[CK_COUNT] = {
 	"null_not_null", "nul_byte",   "invalid_utf8",
 	"bytes_as_hex",	 "too_long",   "out_of_range",
 	"not_bool",	 "enum_label", "set_member",
-	"duplicate_key", "json_nul",
+	"duplicate_key", "json_nul", "not_storable",
 };
 
 /* a finding of one column (or of the key, for duplicates) */
@@ -70,6 +72,10 @@ struct col_check {
 	int computed; /* the target's column is generated: it computes
 		       * the value, the stream's is not sent */
 	int jsonb;   /* a PostgreSQL jsonb: \u0000 refused */
+	int my_store; /* MySQL: NaN, infinities, years outside 1..9999 */
+	int ts_2038;  /* MySQL TIMESTAMP: 1970-01-01 00:00:01 .. 2038 */
+	int64_t scale; /* MySQL DECIMAL(p,s): at most s digits after the
+			* point (strict mode refuses more); -1 */
 	int labels;  /* check enum labels */
 	int members; /* check a SET's members (the target's "set") */
 	struct finding f[CK_COUNT];
@@ -90,6 +96,7 @@ struct hset {
 
 struct table_check {
 	int postgis;	  /* the target has PostGIS (--create's geometry) */
+	int trigger_fills; /* a trigger may fill a NOT NULL column */
 	const char *near; /* a target table whose name differs only in case
 			   * from the missing one's, or NULL */
 	const struct schema_table *t; /* the stream's: borrowed until the
@@ -1090,8 +1097,34 @@ static int begin_existing(struct table_check *tc, struct source *src,
 		     "the table holds rows: --mode truncate would empty it") <
 		0)
 		goto out;
+	/* PostgreSQL's TRUNCATE refuses a table that a table outside it
+	 * refers to: the run's tables go in one statement, others not */
+	for (size_t k = 0; o->mode == SINK_TRUNCATE && k < f.nrefs; k++) {
+		size_t at = run_place(tc, f.ref_schema[k], f.ref_table[k], e);
+		if (e->class)
+			goto out;
+		if (at != SIZE_MAX)
+			continue;
+		*fails = 1;
+		if (add_note(problems, e,
+			     "table %s.%s refers to it by a foreign key and is "
+			     "not loaded in this run: --mode truncate cannot "
+			     "empty a table another refers to (load both in "
+			     "one run, or empty %s first)",
+			     f.ref_schema[k], f.ref_table[k],
+			     f.ref_table[k]) < 0)
+			goto out;
+	}
+	/* --triggers fire: a BEFORE trigger may fill a NOT NULL column the
+	 * stream lacks (NOT NULL is checked after it; on MySQL the load
+	 * uses INSERT for such a table, which LOAD DATA would refuse) */
+	tc->trigger_fills = o->triggers == SINK_TRIGGERS_FIRE &&
+			    f.ntriggers > 0;
+	/* a MySQL load runs with foreign_key_checks off: its tables come in
+	 * any order */
 	if (begin_triggers(o, &f, notes, problems, fails, e) < 0 ||
-	    begin_fk_order(tc, src, o, notes, e) < 0)
+	    (strcmp(tc->en->name, "mysql") != 0 &&
+	     begin_fk_order(tc, src, o, notes, e) < 0))
 		goto out;
 	rc = 0;
 out:
@@ -1225,6 +1258,21 @@ static void begin_value_checks(struct table_check *tc, struct col_check *c,
 	    tc->tt && (tcol->type == VALUE_ENUM || tcol->type == VALUE_TEXT) &&
 	    tcol->nlabels && (sc->type == VALUE_TEXT || sc->type == VALUE_ENUM);
 	c->members = tcol->nset && sc->type == VALUE_TEXT;
+	/* MySQL: what the load's own formatting refuses (loadfmt.h), the
+	 * TIMESTAMP range, and a DECIMAL's fraction in strict mode */
+	c->my_store = strcmp(en->name, "mysql") == 0 &&
+		      (sc->type == VALUE_FLOAT64 || sc->type == VALUE_DECIMAL ||
+		       sc->type == VALUE_DATE || sc->type == VALUE_TIMESTAMP ||
+		       sc->type == VALUE_TIMESTAMPTZ);
+	c->ts_2038 = c->my_store && tc->tt &&
+		     (sc->type == VALUE_TIMESTAMP ||
+		      sc->type == VALUE_TIMESTAMPTZ) &&
+		     starts(tcol->source_type, "timestamp");
+	c->scale = c->my_store && sc->type == VALUE_DECIMAL &&
+			   tcol->type == VALUE_DECIMAL && tcol->scale >= 0 &&
+			   tcol->precision > 0
+		       ? tcol->scale
+		       : -1;
 	/* jsonb refuses the escape \u0000 (json keeps it as text): the
 	 * target's jsonb column, or the jsonb --create makes of JSON but a
 	 * PostgreSQL source's json */
@@ -1236,6 +1284,20 @@ static void begin_value_checks(struct table_check *tc, struct col_check *c,
 				 !(starts(tc->t->source, "postgres") &&
 				   sc->source_type &&
 				   strcmp(sc->source_type, "json") == 0));
+}
+
+/* digits after the point of a decimal text, its trailing zeros aside
+ * (MySQL drops those without a word) */
+static int64_t frac_digits(const char *p, size_t len)
+{
+	const char *dot = memchr(p, '.', len);
+
+	if (!dot)
+		return 0;
+	while (len && p[len - 1] == '0')
+		len--;
+	return len > (size_t)(dot + 1 - p) ? (int64_t)(len - (size_t)(dot + 1 - p))
+					   : 0;
 }
 
 /* JSON text holding the escape \u0000 */
@@ -1314,7 +1376,11 @@ static int begin_column(struct table_check *tc, size_t i, const char *name,
 		     !cJSON_AddBoolToObject(jc, "target_nullable",
 					    tcol->nullable)))
 			return err_oom(e);
-		if (!compatible(sc->type, tcol->type)) {
+		/* MySQL takes text into a binary column as its bytes
+		 * (PostgreSQL would read bytea escapes in it) */
+		if (!compatible(sc->type, tcol->type) &&
+		    !(strcmp(tc->en->name, "mysql") == 0 &&
+		      is_textish(sc->type) && tcol->type == VALUE_BYTES)) {
 			*fails = 1;
 			status = "type_mismatch";
 			if (add_note(problems, e,
@@ -1343,13 +1409,24 @@ static int begin_column(struct table_check *tc, size_t i, const char *name,
 /* a column of the target the stream does not fill must take NULL or
  * have a default */
 static int begin_unfilled(struct table_check *tc, const char *name,
-			  cJSON *problems, int *fails, struct err *e)
+			  cJSON *notes, cJSON *problems, int *fails,
+			  struct err *e)
 {
 	for (size_t i = 0; tc->tt && i < tc->tt->ncols; i++) {
 		const struct schema_column *tcol = &tc->tt->cols[i];
 		if (tcol->nullable || tcol->has_default ||
 		    stream_col(tc, tc->t, tcol->name) >= 0)
 			continue;
+		if (tc->trigger_fills) {
+			if (add_note(notes, e,
+				     "column %s of %s is NOT NULL without a "
+				     "default and the stream has no value for "
+				     "it: the load counts on a trigger to fill "
+				     "it (--triggers fire), or fails",
+				     tcol->name, name) < 0)
+				return -1;
+			continue;
+		}
 		*fails = 1;
 		if (add_note(problems, e,
 			     "column %s of %s is NOT NULL without a default, "
@@ -1397,7 +1474,29 @@ static int table_begin(struct table_check *tc, struct source *src,
 	for (size_t i = 0; i < t->ncols; i++)
 		if (begin_column(tc, i, name, cols, problems, fails, e) < 0)
 			return -1;
-	return begin_unfilled(tc, name, problems, fails, e);
+	/* what the load refuses of the mode itself, in its words */
+	if (o->mode == SINK_UPSERT && !t->npk) {
+		*fails = 1;
+		if (add_note(problems, e, "--mode upsert needs a primary key") <
+		    0)
+			return -1;
+	}
+	if (o->mode == SINK_DELETE && tc->tt) {
+		char *pk[64];
+		size_t npk = 0;
+		struct err why;
+		err_init(&why);
+		for (size_t k = 0; k < tc->tt->npk && npk < 64; k++)
+			pk[npk++] = tc->tt->cols[tc->tt->pk[k]].name;
+		if (sink_check_key_columns(t, pk, npk, tc->en->names_nocase,
+					   &why) < 0) {
+			*fails = 1;
+			if (add_note(problems, e, "%s", why.msg) < 0)
+				return -1;
+		}
+		return 0; /* a delete writes no column */
+	}
+	return begin_unfilled(tc, name, notes, problems, fails, e);
 }
 
 static int check_row(struct table_check *tc, const struct check_opts *o,
@@ -1444,6 +1543,25 @@ static int check_row(struct table_check *tc, const struct check_opts *o,
 			k = CK_SET_MEMBER;
 		} else if (c->jsonb && json_nul_escape(v->v.s.p, v->v.s.len)) {
 			k = CK_JSON_NUL;
+		} else if (c->my_store) {
+			struct err fe;
+			size_t mark = tc->scratch.len;
+			err_init(&fe);
+			if (loadfmt_my_field(&tc->scratch, st, v, &fe) < 0) {
+				if (fe.class != ERR_STREAM) {
+					*e = fe;
+					return -1;
+				}
+				k = CK_NOT_STORABLE;
+			}
+			tc->scratch.len = mark;
+			if (k < 0 && c->ts_2038 &&
+			    (v->v.i < INT64_C(1000000) ||
+			     v->v.i > INT64_C(2147483647999999)))
+				k = CK_OUT_OF_RANGE;
+			if (k < 0 && c->scale >= 0 &&
+			    frac_digits(v->v.s.p, v->v.s.len) > c->scale)
+				k = CK_OUT_OF_RANGE;
 		}
 		if (k < 0 && !v->null && c->max_len >= 0) {
 			uint64_t n = c->len_bytes || st == VALUE_BYTES
@@ -1479,6 +1597,9 @@ static const char *detail_of(const struct col_check *c, int k,
 
 	switch (k) {
 	case CK_NULL_NOT_NULL: return "NULL into a NOT NULL column";
+	case CK_NOT_STORABLE:
+		return "a value MySQL cannot store (NaN, an infinity, a year "
+		       "outside 1..9999)";
 	case CK_JSON_NUL:
 		return "JSON holding \\u0000, which PostgreSQL's jsonb refuses";
 	case CK_NUL_BYTE:

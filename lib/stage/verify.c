@@ -464,7 +464,9 @@ static const char *value_text(struct buf *b, enum value_type t,
 		err_quote(q, sizeof(q), b->data ? (char *)b->data : "", b->len,
 			  80);
 		buf_reset(b);
-		if (quote || value_type_is_bytes(t) || t == VALUE_UUID ||
+		/* numbers bare in keys, a decimal's text too */
+		if (quote || (value_type_is_bytes(t) && t != VALUE_DECIMAL) ||
+		    t == VALUE_UUID ||
 		    t == VALUE_DATE || t == VALUE_TIME ||
 		    t == VALUE_TIMESTAMP || t == VALUE_TIMESTAMPTZ)
 			buf_addf(b, &e, "'%s'", q);

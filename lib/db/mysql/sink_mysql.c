@@ -95,6 +95,7 @@ struct my_sink {
 	int mariadb;
 	unsigned long version;
 	int use_insert;	 /* LOAD DATA LOCAL refused: multi-row INSERT */
+	int insert_base; /* use_insert of every table (this one may differ) */
 	size_t flush_at; /* encoded bytes that make a statement */
 	size_t max_stmt; /* INSERT path: longest statement the server takes */
 	/* the table being loaded */
@@ -2017,8 +2018,6 @@ static int table_triggers(struct my_sink *m, struct err *e)
 	struct trig_list l = { NULL, 0 };
 	int rc;
 
-	if (m->base.opts.triggers == SINK_TRIGGERS_FIRE)
-		return 0;
 	rc = myutil_select(
 	    m->conn,
 	    "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS "
@@ -2027,6 +2026,11 @@ static int table_triggers(struct my_sink *m, struct err *e)
 	    params, 1, 1, add_trigger, &l, e);
 	if (rc < 0)
 		err_prefix(e, "reading the table's triggers");
+	else if (l.n && m->base.opts.triggers == SINK_TRIGGERS_FIRE)
+		/* LOAD DATA refuses a NOT NULL column the stream lacks
+		 * before a BEFORE INSERT trigger can fill it; INSERT runs
+		 * the trigger first, as the application's own INSERTs do */
+		m->use_insert = 1;
 	else if (l.n)
 		rc = m->base.opts.triggers == SINK_TRIGGERS_DISABLE
 			 ? err_set(e, ERR_USAGE,
@@ -2048,6 +2052,7 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 
 	end_state(m);
 	m->t = t;
+	m->use_insert = m->insert_base;
 	m->nrows = m->since_commit = m->commits = m->rejected = 0;
 	m->deleted = 0;
 	m->first = 1;
@@ -2614,6 +2619,7 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 	/* rejects: LOAD DATA LOCAL would take a refused row with a warning */
 	m->use_insert = strcmp(v, "1") != 0 ||
 			(env && *env && strcmp(env, "0")) || o->reject;
+	m->insert_base = m->use_insert;
 	if (strcmp(v, "1") != 0)
 		m->base.notice =
 		    "the server refuses LOAD DATA LOCAL INFILE "

@@ -1460,6 +1460,23 @@ static int pg_facts(struct source *s, const struct schema_table *t, int exact,
 			goto out;
 	PQclear(r);
 	r = NULL;
+	/* the other tables whose foreign keys refer to it */
+	if (!(r = pg_query(p,
+			   "SELECT DISTINCT n.nspname, c.relname "
+			   "FROM pg_catalog.pg_constraint k "
+			   "JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
+			   "JOIN pg_catalog.pg_namespace n "
+			   "ON n.oid = c.relnamespace "
+			   "WHERE k.confrelid = $1::oid AND k.contype = 'f' "
+			   "AND k.conrelid <> k.confrelid ORDER BY 1, 2",
+			   1, vals, e)))
+		goto out;
+	for (int i = 0; i < PQntuples(r); i++)
+		if (source_facts_add_ref(f, PQgetvalue(r, i, 0),
+					 PQgetvalue(r, i, 1), e) < 0)
+			goto out;
+	PQclear(r);
+	r = NULL;
 	/* the labels of single-column CHECKs (text with a CHECK is how
 	 * ferry-load --create makes an enum) */
 	if (!(r = pg_query(p,
