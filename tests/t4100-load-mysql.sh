@@ -117,7 +117,7 @@ i	int(11)	YES		NULL
 big	bigint(20)	YES		NULL
 ubig	bigint(20) unsigned	YES		NULL
 yr	year(4)	YES		NULL
-bits	bigint(20) unsigned	YES		NULL
+bits	bit(12)	YES		NULL
 dec1	decimal(12,2)	YES		NULL
 fl	float	YES		NULL
 db	double	YES		NULL
@@ -136,7 +136,7 @@ ts	datetime(6)	YES		NULL
 tm	time(2)	YES		NULL
 js	longtext	YES		NULL	utf8mb4_bin
 uu	uuid	YES		NULL
-ip	longtext	YES		NULL	utf8mb4_nopad_bin
+ip	inet6	YES		NULL
 EOT
 
 test_expect_success 'the created columns follow the documented mapping' '

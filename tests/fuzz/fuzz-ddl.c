@@ -117,6 +117,17 @@ static const char *const my_words[] = { "CREATE",
 					"DATETIME",
 					"JSON",
 					"UUID",
+					"BIT",
+					"INET4",
+					"INET6",
+					"GEOMETRY",
+					"POINT",
+					"LINESTRING",
+					"POLYGON",
+					"MULTIPOINT",
+					"MULTILINESTRING",
+					"MULTIPOLYGON",
+					"GEOMETRYCOLLECTION",
 					"CHAR",
 					"TEXT",
 					"AUTO_INCREMENT",
@@ -634,7 +645,7 @@ mysql:
 		struct my_ddl_target tg = { v >> 1,
 					    v >> 1 ? "utf8mb4_nopad_bin"
 						   : "utf8mb4_bin",
-					    NULL, NULL };
+					    NULL, NULL, v >> 1 };
 		ddl_done(
 		    t, DDL_MYSQL,
 		    sink_mysql_ddl_table(t, t->name, v & 1, &tg, &q, NULL, &e),

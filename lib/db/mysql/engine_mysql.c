@@ -9,7 +9,7 @@ static int create_refusal(const struct schema_table *t,
 			  struct create_notes *notes, struct err *why)
 {
 	struct buf ddl;
-	struct my_ddl_target tg = { 1, "utf8mb4_nopad_bin", NULL, NULL };
+	struct my_ddl_target tg = { 1, "utf8mb4_nopad_bin", NULL, NULL, 1 };
 	int rc;
 
 	(void)flags;

@@ -982,7 +982,15 @@ static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 			   ? buf_adds(b, " UNSIGNED", e)
 			   : 0;
 	}
-	case VALUE_UINT64: return buf_adds(b, "BIGINT UNSIGNED", e);
+	case VALUE_UINT64: {
+		/* a MySQL source's BIT(n) stays BIT(n) */
+		int bits = 0;
+		if (strncmp(st, "bit(", 4) == 0 &&
+		    sscanf(st + 4, "%d", &bits) == 1 && bits >= 1 &&
+		    bits <= 64)
+			return buf_addf(b, e, "BIT(%d)", bits);
+		return buf_adds(b, "BIGINT UNSIGNED", e);
+	}
 	case VALUE_FLOAT64:
 		if (buf_adds(b,
 			     strcmp(st, "float") == 0 ||
@@ -1009,6 +1017,10 @@ static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 			return label_type(b, "SET(", c->set, c->nset, e) < 0
 				   ? -1
 				   : add_text_cs(b, coll, e);
+		/* MariaDB's address types, where the target has them */
+		if (tg->native_inet &&
+		    (strcmp(st, "inet4") == 0 || strcmp(st, "inet6") == 0))
+			return buf_adds(b, st[4] == '4' ? "INET4" : "INET6", e);
 		/* a MySQL TIME carried as its text (a duration): TIME
 		 * again, with its fractional digits */
 		if (source_time_as_text(c)) {
@@ -1799,7 +1811,8 @@ static int create_table(struct my_sink *m, struct err *e)
 {
 	struct buf *q = &m->sql;
 	struct my_ddl_target tg = { m->mariadb && m->version >= 100700,
-				    nopad_bin(m), known_collation, m };
+				    nopad_bin(m), known_collation, m,
+				    m->mariadb && m->version >= 101000 };
 
 	buf_reset(q);
 	if (sink_mysql_ddl_table(m->t, m->name, !m->base.opts.no_indexes, &tg,

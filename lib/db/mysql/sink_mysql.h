@@ -22,6 +22,7 @@ struct my_ddl_target {
 	/* whether the server knows a collation; NULL: every one */
 	int (*has_collation)(void *ctx, const char *name);
 	void *ctx;
+	int native_inet; /* MariaDB 10.10+: INET4 and INET6 */
 };
 /*
  * The characters (bytes) of the VARCHAR (VARBINARY) --create gives key
