@@ -24,6 +24,9 @@ cleanup() {
 	for f in "$TRASH/ex.pid" "$TRASH/ld.pid"; do
 		[ -s "$f" ] && kill -9 $(cat "$f") 2>/dev/null
 	done
+	# the server's own log, kept with a failed test's scratch (a crash
+	# of the server says where it was there)
+	cp "$SRV/mysql/error.log" "$TRASH/mariadb-error.log" 2>/dev/null
 	srv stop >/dev/null 2>&1
 	true
 }
@@ -597,6 +600,7 @@ test_expect_success 'a statement logged as a statement (a session'"'"'s binlog_f
 '
 
 test_expect_success 'the private server stops' '
+	cp "$SRV/mysql/error.log" mariadb-error.log &&
 	srv stop >/dev/null 2>&1 && ! test -d "$SRV"
 '
 
