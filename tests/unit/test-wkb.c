@@ -17,23 +17,13 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/hex.h"
 #include "stream/wkb.h"
 #include "tap.h"
 
 #define MAXB (1u << 20)
 
 /* --- helpers -------------------------------------------------------------- */
-
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
 
 /* hex digits in pairs, spaces between pairs ignored */
 static size_t unhex(const char *hex, unsigned char *out, size_t cap)
@@ -45,12 +35,12 @@ static size_t unhex(const char *hex, unsigned char *out, size_t cap)
 			hex++;
 			continue;
 		}
-		if (hexval(hex[0]) < 0 || hexval(hex[1]) < 0) {
+		if (hex_value(hex[0]) < 0 || hex_value(hex[1]) < 0) {
 			tap_diag("bad hex in the test: %s", hex);
 			abort();
 		}
 		out[n++] =
-		    (unsigned char)(hexval(hex[0]) << 4 | hexval(hex[1]));
+		    (unsigned char)(hex_value(hex[0]) << 4 | hex_value(hex[1]));
 		hex += 2;
 	}
 	return n;
