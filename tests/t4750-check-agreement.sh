@@ -469,6 +469,7 @@ reason_pattern() {
 	out_of_range) echo 'out of range|Out of range|numeric field overflow|outside|cannot be stored in MySQL|Data truncated|Incorrect datetime value' ;;
 	not_storable) echo 'cannot be stored in MySQL|outside MySQL' ;;
 	json_nul) echo 'Unicode escape' ;;
+	check_constraint) echo 'violates check constraint|CONSTRAINT .* failed' ;;
 	not_bool) echo 'out of range|bool' ;;
 	enum_label) echo 'invalid input value for enum|Data truncated for column|check constraint' ;;
 	set_member) echo 'Data truncated for column|check constraint|malformed array' ;;
@@ -659,8 +660,8 @@ known_why() {
 		echo "--check names the target row a stream row collides with on a unique index, not the stream row" ;;
 	"pg upsert: a unique index key the target holds, upsert")
 		echo "--check looks up unique indexes other than the key in insert mode only" ;;
-	*"a CHECK constraint of the target")
-		echo "--check does not evaluate the target CHECK constraints" ;;
+	"my insert: a CHECK constraint of the target")
+		echo "--check does not evaluate the target CHECK constraints on MySQL" ;;
 	"pg insert: a foreign key whose parent row is missing")
 		echo "--check does not look up parent rows in the target" ;;
 	"pg insert: children before their parents" | \

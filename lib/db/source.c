@@ -52,6 +52,15 @@ int source_log_position(struct source *s, char *file, size_t filesz,
 	return s->ops->log_position(s, file, filesz, pos, e);
 }
 
+int source_check_rows(struct source *s, const struct schema_table *t,
+		      const char *cond, const char *json, source_ordinal_fn fn,
+		      void *ctx, struct err *e)
+{
+	return s->ops->check_rows
+		   ? s->ops->check_rows(s, t, cond, json, fn, ctx, e)
+		   : 1;
+}
+
 int source_time_durations(struct source *s, struct schema_table *t,
 			  struct err *e)
 {
@@ -233,6 +242,21 @@ int source_facts_add_trigger(struct source_facts *f, const char *name,
 	return 0;
 }
 
+int source_facts_add_check(struct source_facts *f, const char *name,
+			   struct err *e)
+{
+	char **nc = realloc(f->check_names,
+			    (f->ncheck_names + 1) * sizeof(*nc));
+
+	if (!nc)
+		return err_oom(e);
+	f->check_names = nc;
+	if (!(nc[f->ncheck_names] = strdup(name)))
+		return err_oom(e);
+	f->ncheck_names++;
+	return 0;
+}
+
 int source_facts_add_ref(struct source_facts *f, const char *schema,
 			 const char *table, struct err *e)
 {
@@ -261,6 +285,9 @@ void source_facts_release(struct source_facts *f, size_t ncols)
 	}
 	free(f->ref_schema);
 	free(f->ref_table);
+	for (size_t i = 0; i < f->ncheck_names; i++)
+		free(f->check_names[i]);
+	free(f->check_names);
 	if (f->charsets)
 		for (size_t i = 0; i < ncols; i++)
 			free(f->charsets[i]);

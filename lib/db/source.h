@@ -119,6 +119,20 @@ int source_log_position(struct source *s, char *file, size_t filesz,
 			uint64_t *pos, struct err *e);
 
 /*
+ * ferry-load --check: which rows of json (a JSON array of objects, each a
+ * row of table t by its column names) t's condition cond (a CHECK
+ * constraint written for the engine by ferry, stream/sqlexpr.h) makes
+ * false, each row's 1-based place to fn; inside the read-only snapshot,
+ * by the target itself, which leaves nothing behind.  0; 1 when the
+ * engine cannot say; -1 with ERR_STREAM and the target's message when
+ * it could not evaluate them (the snapshot goes on), another class else.
+ */
+typedef int (*source_ordinal_fn)(void *ctx, long ordinal, struct err *e);
+int source_check_rows(struct source *s, const struct schema_table *t,
+		      const char *cond, const char *json, source_ordinal_fn fn,
+		      void *ctx, struct err *e);
+
+/*
  * MySQL's TIME is a duration (-838:59:59.999999 to 838:59:59.999999); the
  * stream's time is a time of day.  Each time column of t (not cast) that
  * holds a value outside 00:00:00..24:00:00, found by MIN and MAX in the
@@ -250,8 +264,15 @@ struct source_facts {
 	 * schema and name (a TRUNCATE of it alone is refused) */
 	char **ref_schema, **ref_table;
 	size_t nrefs;
+	/* PostgreSQL: the names of its CHECK constraints, every one (the
+	 * description holds those ferry reads) */
+	char **check_names;
+	size_t ncheck_names;
 };
 
+/* add a CHECK constraint's name to f; 0, or -1 on oom */
+int source_facts_add_check(struct source_facts *f, const char *name,
+			   struct err *e);
 /* add a table that refers to f's to f; 0, or -1 on oom */
 int source_facts_add_ref(struct source_facts *f, const char *schema,
 			 const char *table, struct err *e);

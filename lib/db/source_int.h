@@ -44,6 +44,10 @@ struct source_ops {
 	/* NULL: every time column holds times of day */
 	int (*durations)(struct source *s, struct schema_table *t,
 			 struct err *e);
+	/* NULL: the engine cannot say (source_check_rows) */
+	int (*check_rows)(struct source *s, const struct schema_table *t,
+			  const char *cond, const char *json,
+			  source_ordinal_fn fn, void *ctx, struct err *e);
 };
 
 struct source {

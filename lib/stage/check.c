@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <xxhash.h>
 
+#include "base/json.h"
 #include "base/utf8.h"
 #include "db/engine.h"
 #include "db/loadfmt.h"
@@ -94,7 +95,24 @@ struct hset {
 	size_t nslots, nkeys;
 };
 
+/* the target's CHECK constraints, asked of the target over the stream's
+ * rows in batches (source_check_rows) */
+#define CHECK_BATCH 500
+struct chk {
+	char *name;
+	char *cond; /* written for the target; NULL: not asked */
+	struct finding f;
+};
+
 struct table_check {
+	struct source *src; /* the target, read-only */
+	cJSON *chk_notes;   /* the table's notes */
+	int labelled_by_check; /* a column's labels came from its CHECK */
+	struct chk *chk;
+	size_t nchk;
+	struct buf chk_json;		  /* the batch: a JSON array */
+	char *chk_key[CHECK_BATCH];	  /* each row's key text */
+	size_t chk_n;
 	int postgis;	  /* the target has PostGIS (--create's geometry) */
 	int trigger_fills; /* a trigger may fill a NOT NULL column */
 	const char *near; /* a target table whose name differs only in case
@@ -890,6 +908,15 @@ static void table_release(struct table_check *tc)
 		finding_release(&tc->fkl[x].f);
 	}
 	free(tc->fkl);
+	for (size_t k = 0; k < tc->nchk; k++) {
+		free(tc->chk[k].name);
+		free(tc->chk[k].cond);
+		finding_release(&tc->chk[k].f);
+	}
+	free(tc->chk);
+	for (size_t r = 0; r < tc->chk_n; r++)
+		free(tc->chk_key[r]);
+	buf_release(&tc->chk_json);
 	memset(tc, 0, sizeof(*tc));
 }
 
@@ -1085,6 +1112,7 @@ static int begin_existing(struct table_check *tc, struct source *src,
 		tcol->labels = f.check_labels[i];
 		tcol->nlabels = f.ncheck_labels[i];
 		f.check_labels[i] = NULL;
+		tc->labelled_by_check = 1;
 	}
 	if (f.has_rows && o->mode == SINK_INSERT &&
 	    add_note(notes, e,
@@ -1120,6 +1148,20 @@ static int begin_existing(struct table_check *tc, struct source *src,
 	 * uses INSERT for such a table, which LOAD DATA would refuse) */
 	tc->trigger_fills = o->triggers == SINK_TRIGGERS_FIRE &&
 			    f.ntriggers > 0;
+	/* a CHECK the description lacks (ferry cannot read it) is not
+	 * asked: said */
+	for (size_t k = 0; o->mode != SINK_DELETE && k < f.ncheck_names; k++) {
+		size_t j = 0;
+		while (j < tc->tt->nchecks &&
+		       strcmp(tc->tt->checks[j].name, f.check_names[k]) != 0)
+			j++;
+		if (j == tc->tt->nchecks &&
+		    add_note(notes, e,
+			     "CHECK %s of the target not checked: ferry cannot "
+			     "read it (the load finds it)",
+			     f.check_names[k]) < 0)
+			goto out;
+	}
 	/* a MySQL load runs with foreign_key_checks off: its tables come in
 	 * any order */
 	if (begin_triggers(o, &f, notes, problems, fails, e) < 0 ||
@@ -1442,6 +1484,185 @@ static int begin_unfilled(struct table_check *tc, const char *name,
  * (JSON in cols, problems that fail the whole table in problems, other
  * remarks in notes).  *fails: a load would fail on the table itself.
  */
+/* check k of tt reads one column only, a text column with labels (its
+ * CHECK (col IN (...)) taken as an enum's) */
+static int labels_check(const struct schema_table *tt, size_t k)
+{
+	char why[256];
+	struct err pe;
+	struct sqlexpr *x;
+	size_t used = 0, col = 0;
+
+	err_init(&pe);
+	if (!(x = sqlexpr_parse(tt->checks[k].expr, SQLEXPR_FERRY, tt, why,
+				sizeof(why), &pe)))
+		return 0;
+	for (size_t i = 0; i < tt->ncols; i++)
+		if (sqlexpr_uses(x, i)) {
+			used++;
+			col = i;
+		}
+	sqlexpr_free(x);
+	return used == 1 && tt->cols[col].nlabels &&
+	       tt->cols[col].type == VALUE_TEXT;
+}
+
+/*
+ * The target's CHECK constraints, each written for it by ferry, to be
+ * asked of the target over the stream's rows (a load that writes rows,
+ * into a table the target has).  One ferry cannot write, or a target
+ * that cannot say, is a note: not checked.
+ */
+static int begin_checks(struct table_check *tc, const struct check_opts *o,
+			cJSON *notes, struct err *e)
+{
+	const struct schema_table *tt = tc->tt;
+	char *names[SCHEMA_MAX_COLUMNS];
+	struct create_notes cn = { 0 };
+
+	if (!tt || !tt->nchecks || o->mode == SINK_DELETE)
+		return 0;
+	if (strcmp(tc->en->name, "postgresql") != 0)
+		return add_note(notes, e,
+				"%zu CHECK constraint(s) of the target not "
+				"checked by --check on %s (the load finds "
+				"them)",
+				tt->nchecks, tc->en->title);
+	if (!(tc->chk = calloc(tt->nchecks, sizeof(*tc->chk))))
+		return err_oom(e);
+	tc->chk_notes = notes;
+	for (size_t i = 0; i < tt->ncols && i < SCHEMA_MAX_COLUMNS; i++)
+		names[i] = tt->cols[i].name;
+	buf_init(&tc->chk_json, (size_t)STREAM_MAX_ROW * 4);
+	for (size_t k = 0; k < tt->nchecks; k++) {
+		struct chk *c = &tc->chk[tc->nchk++];
+		struct buf b;
+		int rc;
+		if (!(c->name = strdup(tt->checks[k].name)))
+			return err_oom(e);
+		/* a column's own list of values, taken as its labels:
+		 * enum_label names those rows already */
+		if (tc->labelled_by_check && labels_check(tt, k))
+			continue;
+		buf_init(&b, 1u << 20);
+		rc = create_check(tt, k, SQLEXPR_PG, names, 0, &b, &cn, e);
+		if (rc == 1 && !(c->cond = strdup((char *)b.data)))
+			rc = err_oom(e);
+		buf_release(&b);
+		if (rc < 0) {
+			create_notes_release(&cn);
+			return -1;
+		}
+		if (rc == 0 &&
+		    add_note(notes, e,
+			     "CHECK %s of the target not checked: ferry cannot "
+			     "write it (the load finds it)",
+			     c->name) < 0) {
+			create_notes_release(&cn);
+			return -1;
+		}
+	}
+	create_notes_release(&cn);
+	return 0;
+}
+
+struct chk_hit {
+	struct table_check *tc;
+	const struct check_opts *o;
+	struct chk *c;
+};
+
+static int chk_hit(void *ctx, long ordinal, struct err *e)
+{
+	struct chk_hit *h = ctx;
+
+	if (ordinal < 1 || (size_t)ordinal > h->tc->chk_n)
+		return err_set(e, ERR_DB, "CHECK %s: row %ld of a batch of %zu",
+			       h->c->name, ordinal, h->tc->chk_n);
+	return note_text(&h->c->f, h->o, h->tc->chk_key[ordinal - 1], e);
+}
+
+/* the batch asked of the target, check by check */
+static int chk_flush(struct table_check *tc, const struct check_opts *o,
+		     struct err *e)
+{
+	cJSON *notes = tc->chk_notes;
+
+	if (!tc->chk_n)
+		return 0;
+	if (buf_addc(&tc->chk_json, ']', e) < 0)
+		return -1;
+	for (size_t k = 0; k < tc->nchk; k++) {
+		struct chk *c = &tc->chk[k];
+		struct chk_hit h = { tc, o, c };
+		struct err ce;
+		int rc;
+		if (!c->cond)
+			continue;
+		err_init(&ce);
+		rc = source_check_rows(tc->src, tc->tt, c->cond,
+				       (char *)tc->chk_json.data, chk_hit, &h,
+				       &ce);
+		if (rc < 0 && ce.class != ERR_STREAM) {
+			*e = ce;
+			return -1;
+		}
+		if (rc != 0) {
+			/* not asked again: said once */
+			if (notes &&
+			    add_note(notes, e,
+				     "CHECK %s of the target not checked: %s",
+				     c->name,
+				     rc > 0 ? "the target cannot say" : ce.msg) <
+				0)
+				return -1;
+			free(c->cond);
+			c->cond = NULL;
+		}
+	}
+	for (size_t r = 0; r < tc->chk_n; r++)
+		free(tc->chk_key[r]);
+	tc->chk_n = 0;
+	buf_reset(&tc->chk_json);
+	return 0;
+}
+
+/* row into the batch: an object of its values by the target's names */
+static int chk_row(struct table_check *tc, const struct check_opts *o,
+		   const struct value *row, struct err *e)
+{
+	struct buf *j = &tc->chk_json;
+	char key[256];
+	int first = 1;
+
+	if (buf_addc(j, tc->chk_n ? ',' : '[', e) < 0 || buf_addc(j, '{', e) < 0)
+		return -1;
+	for (size_t i = 0; i < tc->t->ncols; i++) {
+		const struct col_check *c = &tc->cc[i];
+		if (!c->tc || c->computed)
+			continue;
+		if ((!first && buf_addc(j, ',', e) < 0) ||
+		    json_add_string(j, c->tc->name, strlen(c->tc->name), e) <
+			0 ||
+		    buf_addc(j, ':', e) < 0)
+			return -1;
+		first = 0;
+		if (row[i].null ? buf_adds(j, "null", e) < 0
+				: value_format(j, c->sc->type, &row[i],
+					       VALUE_STYLE_JSON, e) < 0)
+			return -1;
+	}
+	if (buf_addc(j, '}', e) < 0)
+		return -1;
+	schema_row_key(tc->t, row, key, sizeof(key));
+	if (!(tc->chk_key[tc->chk_n] = strdup(key)))
+		return err_oom(e);
+	tc->chk_n++;
+	if (tc->chk_n == CHECK_BATCH || j->len > (size_t)STREAM_MAX_ROW)
+		return chk_flush(tc, o, e);
+	return 0;
+}
+
 static int table_begin(struct table_check *tc, struct source *src,
 		       const struct check_opts *o, const struct engine *en,
 		       const struct schema_table *t, const char *name,
@@ -1451,6 +1672,7 @@ static int table_begin(struct table_check *tc, struct source *src,
 	cJSON *cols, *notes, *problems;
 
 	tc->t = t;
+	tc->src = src;
 	tc->en = en;
 	tc->names = names;
 	tc->ncols = t->ncols;
@@ -1474,6 +1696,8 @@ static int table_begin(struct table_check *tc, struct source *src,
 	for (size_t i = 0; i < t->ncols; i++)
 		if (begin_column(tc, i, name, cols, problems, fails, e) < 0)
 			return -1;
+	if (begin_checks(tc, o, notes, e) < 0)
+		return -1;
 	/* what the load refuses of the mode itself, in its words */
 	if (o->mode == SINK_UPSERT && !t->npk) {
 		*fails = 1;
@@ -1573,6 +1797,8 @@ static int check_row(struct table_check *tc, const struct check_opts *o,
 		if (k >= 0 && note(&c->f[k], o, t, row, row_no, e) < 0)
 			return -1;
 	}
+	if (tc->nchk && chk_row(tc, o, row, e) < 0)
+		return -1;
 	if ((d = dup_row(tc, o, row, row_no, e)) < 0)
 		return -1;
 	if (d && note(&tc->dup, o, t, row, row_no, e) < 0)
@@ -1732,6 +1958,20 @@ static int table_end(struct table_check *tc, const struct check_opts *o,
 			     " keys, not in key order (extract with --order "
 			     "pk, or raise --max-keys)",
 			     tc->dup_stopped, o->max_keys) < 0)
+			return -1;
+	}
+	if (tc->nchk && chk_flush(tc, o, e) < 0)
+		return -1;
+	for (size_t k = 0; k < tc->nchk; k++) {
+		const struct chk *c = &tc->chk[k];
+		if (!c->f.count)
+			continue;
+		snprintf(detail, sizeof(detail),
+			 "a row the target's CHECK constraint %s refuses",
+			 c->name);
+		*bad = 1;
+		if (add_finding(arr, c->name, "check_constraint", detail, &c->f,
+				0, e) < 0)
 			return -1;
 	}
 	for (size_t x = 0; x < tc->nfkl; x++) {

@@ -1748,7 +1748,7 @@ static const struct source_ops my_ops = {
 	my_begin,   my_list_tables, my_describe, my_open_rows,
 	my_next_row, my_close,	    my_facts,	 my_server,
 	my_per_day, my_objects,	    NULL, my_weights,	 my_log_position,
-	my_durations,
+	my_durations, NULL, /* check_rows: not asked of MySQL yet */
 };
 
 struct source *source_mysql_open(const struct uri *u,

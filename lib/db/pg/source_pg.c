@@ -1337,7 +1337,9 @@ static int check_labels(const char *def, const char *col, char ***labels,
 				goto out;
 			}
 			v = nv2;
-			if (!(v[nv] = strndup((char *)lit.data, lit.len))) {
+			/* an empty literal '' leaves lit without data */
+			if (!(v[nv] = strndup(lit.data ? (char *)lit.data : "",
+					      lit.len))) {
 				err_oom(e);
 				goto out;
 			}
@@ -1457,6 +1459,18 @@ static int pg_facts(struct source *s, const struct schema_table *t, int exact,
 		goto out;
 	for (int i = 0; i < PQntuples(r); i++)
 		if (source_facts_add_trigger(f, PQgetvalue(r, i, 0), e) < 0)
+			goto out;
+	PQclear(r);
+	r = NULL;
+	/* every CHECK constraint, by name */
+	if (!(r = pg_query(p,
+			   "SELECT conname FROM pg_catalog.pg_constraint "
+			   "WHERE conrelid = $1::oid AND contype = 'c' "
+			   "ORDER BY 1",
+			   1, vals, e)))
+		goto out;
+	for (int i = 0; i < PQntuples(r); i++)
+		if (source_facts_add_check(f, PQgetvalue(r, i, 0), e) < 0)
 			goto out;
 	PQclear(r);
 	r = NULL;
@@ -1870,6 +1884,64 @@ static int pg_objects(struct source *s, source_object_fn fn, void *ctx,
 	return 0;
 }
 
+/* source_check_rows: each row made a record of t's type by PostgreSQL
+ * itself (json_populate_record), under a savepoint, so that an error
+ * leaves the snapshot usable */
+static int pg_check_rows(struct source *s, const struct schema_table *t,
+			 const char *cond, const char *json,
+			 source_ordinal_fn fn, void *ctx, struct err *e)
+{
+	struct pg_source *p = PG(s);
+	const char *vals[1] = { json };
+	struct buf q;
+	PGresult *r;
+	int rc = -1;
+
+	r = PQexec(p->conn, "SAVEPOINT ferry_check");
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		rc = pgutil_msg(e, "SAVEPOINT", PQresultErrorMessage(r));
+		PQclear(r);
+		return rc;
+	}
+	PQclear(r);
+	buf_init(&q, 1u << 20);
+	if (buf_adds(&q,
+		     "SELECT x.ferry_check_place FROM json_array_elements($1::"
+		     "json) WITH ORDINALITY AS x(ferry_check_row, "
+		     "ferry_check_place), LATERAL json_populate_record(NULL::",
+		     e) < 0 ||
+	    pgutil_quote_table(&q, t->schema, t->table, e) < 0 ||
+	    buf_adds(&q, ", x.ferry_check_row) AS ferry_check_r WHERE (", e) <
+		0 ||
+	    buf_adds(&q, cond, e) < 0 || buf_adds(&q, ") IS FALSE", e) < 0)
+		goto out;
+	r = PQexecParams(p->conn, (char *)q.data, 1, NULL, vals, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		char msg[300];
+		snprintf(msg, sizeof(msg), "%s", PQresultErrorMessage(r));
+		PQclear(r);
+		if ((r = PQexec(p->conn, "ROLLBACK TO SAVEPOINT ferry_check")))
+			PQclear(r);
+		msg[strcspn(msg, "\n")] = 0;
+		err_set(e, ERR_STREAM, "%s", msg);
+		goto out;
+	}
+	rc = 0;
+	for (int i = 0; i < PQntuples(r) && rc == 0; i++)
+		rc = fn(ctx, strtol(PQgetvalue(r, i, 0), NULL, 10), e);
+	PQclear(r);
+	if (rc == 0) {
+		r = PQexec(p->conn, "RELEASE SAVEPOINT ferry_check");
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = pgutil_msg(e, "RELEASE SAVEPOINT",
+					PQresultErrorMessage(r));
+		PQclear(r);
+	}
+out:
+	buf_release(&q);
+	return rc;
+}
+
 static const struct source_ops pg_ops = {
 	pg_begin, pg_list_tables, pg_describe, pg_open_rows, pg_next_row,
 	pg_close, pg_facts,	  pg_server,   pg_per_day,   pg_objects,
@@ -1877,6 +1949,7 @@ static const struct source_ops pg_ops = {
 	NULL, /* weights: PostgreSQL has no WEIGHT_STRING */
 	NULL, /* log_position: PostgreSQL follows by its slot */
 	NULL, /* durations: its time is a time of day */
+	pg_check_rows,
 };
 
 struct source *source_pg_open(const struct uri *u, const struct source_opts *o,
