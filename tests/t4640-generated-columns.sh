@@ -150,8 +150,9 @@ EOF
 
 test_expect_success 'into the application'"'"'s PostgreSQL schema: no value sent to a generated column, in every mode' '
 	pg_in "${TEST_DB}_app" <app-pg.sql &&
-	ferry-load "$APP" --check -m truncate <my.ferry >check.out &&
+	test_expect_code 6 ferry-load "$APP" --check -m truncate <my.ferry >check.out &&
 	test_grep "column fullname: generated (stream text null, target text)" check.out &&
+	test_grep "members_karma_check: check_constraint: 1 rows" check.out &&
 	test_grep "column karma2: generated (stream int64 null, target bigint)" check.out &&
 	ferry-load "$APP" -m truncate --rejects rj.ferry <my.ferry 2>err &&
 	test_grep "1 rows rejected" err &&
