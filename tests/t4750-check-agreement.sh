@@ -470,6 +470,7 @@ reason_pattern() {
 	not_storable) echo 'cannot be stored in MySQL|outside MySQL' ;;
 	json_nul) echo 'Unicode escape' ;;
 	check_constraint) echo 'violates check constraint|CONSTRAINT .* failed' ;;
+	foreign_key) echo 'foreign key' ;;
 	not_bool) echo 'out of range|bool' ;;
 	enum_label) echo 'invalid input value for enum|Data truncated for column|check constraint' ;;
 	set_member) echo 'Data truncated for column|check constraint|malformed array' ;;
@@ -662,10 +663,6 @@ known_why() {
 		echo "--check looks up unique indexes other than the key in insert mode only" ;;
 	"my insert: a CHECK constraint of the target")
 		echo "--check does not evaluate the target CHECK constraints on MySQL" ;;
-	"pg insert: a foreign key whose parent row is missing")
-		echo "--check does not look up parent rows in the target" ;;
-	"pg insert: children before their parents" | \
-	"pg insert: children before their parents, foreign keys in the stream" | \
 	"pg truncate: children before their parents, truncate")
 		echo "--check sees the run order of a stream of several extracts or ferry-cat --encode only in part" ;;
 	esac

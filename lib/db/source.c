@@ -53,11 +53,11 @@ int source_log_position(struct source *s, char *file, size_t filesz,
 }
 
 int source_check_rows(struct source *s, const struct schema_table *t,
-		      const char *cond, const char *json, source_ordinal_fn fn,
-		      void *ctx, struct err *e)
+		      const char *cond, size_t fk, const char *json,
+		      source_ordinal_fn fn, void *ctx, struct err *e)
 {
 	return s->ops->check_rows
-		   ? s->ops->check_rows(s, t, cond, json, fn, ctx, e)
+		   ? s->ops->check_rows(s, t, cond, fk, json, fn, ctx, e)
 		   : 1;
 }
 

@@ -123,14 +123,16 @@ int source_log_position(struct source *s, char *file, size_t filesz,
  * row of table t by its column names) t's condition cond (a CHECK
  * constraint written for the engine by ferry, stream/sqlexpr.h) makes
  * false, each row's 1-based place to fn; inside the read-only snapshot,
- * by the target itself, which leaves nothing behind.  0; 1 when the
- * engine cannot say; -1 with ERR_STREAM and the target's message when
- * it could not evaluate them (the snapshot goes on), another class else.
+ * by the target itself, which leaves nothing behind.  With cond NULL:
+ * the rows whose foreign key t->fkeys[fk] refers to a parent the target
+ * lacks.  0; 1 when the engine cannot say; -1 with ERR_STREAM and the
+ * target's message when it could not evaluate them (the snapshot goes
+ * on), another class else.
  */
 typedef int (*source_ordinal_fn)(void *ctx, long ordinal, struct err *e);
 int source_check_rows(struct source *s, const struct schema_table *t,
-		      const char *cond, const char *json, source_ordinal_fn fn,
-		      void *ctx, struct err *e);
+		      const char *cond, size_t fk, const char *json,
+		      source_ordinal_fn fn, void *ctx, struct err *e);
 
 /*
  * MySQL's TIME is a duration (-838:59:59.999999 to 838:59:59.999999); the

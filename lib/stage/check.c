@@ -101,12 +101,17 @@ struct hset {
 struct chk {
 	char *name;
 	char *cond; /* written for the target; NULL: not asked */
+	int fk;	    /* a foreign key's parents, not a CHECK (cond "") */
+	size_t fki; /* which */
+	char *parent;
 	struct finding f;
 };
 
 struct table_check {
 	struct source *src; /* the target, read-only */
 	cJSON *chk_notes;   /* the table's notes */
+	char **seen;	    /* the stream's tables before this one, folded */
+	size_t nseen;
 	int labelled_by_check; /* a column's labels came from its CHECK */
 	struct chk *chk;
 	size_t nchk;
@@ -911,6 +916,7 @@ static void table_release(struct table_check *tc)
 	for (size_t k = 0; k < tc->nchk; k++) {
 		free(tc->chk[k].name);
 		free(tc->chk[k].cond);
+		free(tc->chk[k].parent);
 		finding_release(&tc->chk[k].f);
 	}
 	free(tc->chk);
@@ -1507,6 +1513,18 @@ static int labels_check(const struct schema_table *tt, size_t k)
 	       tt->cols[col].type == VALUE_TEXT;
 }
 
+/* table schema.table came earlier in the stream (a load has its rows
+ * by now) */
+static int seen_before(const struct table_check *tc, const char *schema,
+		       const char *table, struct err *e)
+{
+	struct table_check t2 = *tc;
+
+	t2.run = tc->seen;
+	t2.nrun = tc->nseen;
+	return run_place(&t2, schema, table, e) != SIZE_MAX;
+}
+
 /*
  * The target's CHECK constraints, each written for it by ferry, to be
  * asked of the target over the stream's rows (a load that writes rows,
@@ -1520,15 +1538,17 @@ static int begin_checks(struct table_check *tc, const struct check_opts *o,
 	char *names[SCHEMA_MAX_COLUMNS];
 	struct create_notes cn = { 0 };
 
-	if (!tt || !tt->nchecks || o->mode == SINK_DELETE)
+	if (!tt || (!tt->nchecks && !tt->nfkeys) || o->mode == SINK_DELETE)
 		return 0;
 	if (strcmp(tc->en->name, "postgresql") != 0)
-		return add_note(notes, e,
-				"%zu CHECK constraint(s) of the target not "
-				"checked by --check on %s (the load finds "
-				"them)",
-				tt->nchecks, tc->en->title);
-	if (!(tc->chk = calloc(tt->nchecks, sizeof(*tc->chk))))
+		return !tt->nchecks
+			   ? 0
+			   : add_note(notes, e,
+				      "%zu CHECK constraint(s) of the target "
+				      "not checked by --check on %s (the load "
+				      "finds them)",
+				      tt->nchecks, tc->en->title);
+	if (!(tc->chk = calloc(tt->nchecks + tt->nfkeys, sizeof(*tc->chk))))
 		return err_oom(e);
 	tc->chk_notes = notes;
 	for (size_t i = 0; i < tt->ncols && i < SCHEMA_MAX_COLUMNS; i++)
@@ -1563,6 +1583,31 @@ static int begin_checks(struct table_check *tc, const struct check_opts *o,
 		}
 	}
 	create_notes_release(&cn);
+	/* a foreign key to a table the run does not load: its parents are
+	 * the target's, looked up there (one the run loads is
+	 * foreign_key_order's, or there when its rows are) */
+	for (size_t k = 0; k < tt->nfkeys; k++) {
+		const struct schema_fkey *fk = &tt->fkeys[k];
+		struct chk *c;
+		size_t at = run_place(tc, fk->ref_schema, fk->ref_table, e);
+		char par[300];
+		if (e->class)
+			return -1;
+		if (at != SIZE_MAX || seen_before(tc, fk->ref_schema,
+						  fk->ref_table, e))
+			continue;
+		if (e->class)
+			return -1;
+		c = &tc->chk[tc->nchk++];
+		c->fk = 1;
+		c->fki = k;
+		snprintf(par, sizeof(par), "%s%s%s",
+			 fk->ref_schema ? fk->ref_schema : "",
+			 fk->ref_schema ? "." : "", fk->ref_table);
+		if (!(c->name = strdup(fk->name ? fk->name : "")) ||
+		    !(c->parent = strdup(par)) || !(c->cond = strdup("")))
+			return err_oom(e);
+	}
 	return 0;
 }
 
@@ -1600,9 +1645,9 @@ static int chk_flush(struct table_check *tc, const struct check_opts *o,
 		if (!c->cond)
 			continue;
 		err_init(&ce);
-		rc = source_check_rows(tc->src, tc->tt, c->cond,
-				       (char *)tc->chk_json.data, chk_hit, &h,
-				       &ce);
+		rc = source_check_rows(tc->src, tc->tt, c->fk ? NULL : c->cond,
+				       c->fki, (char *)tc->chk_json.data,
+				       chk_hit, &h, &ce);
 		if (rc < 0 && ce.class != ERR_STREAM) {
 			*e = ce;
 			return -1;
@@ -1611,8 +1656,8 @@ static int chk_flush(struct table_check *tc, const struct check_opts *o,
 			/* not asked again: said once */
 			if (notes &&
 			    add_note(notes, e,
-				     "CHECK %s of the target not checked: %s",
-				     c->name,
+				     "%s %s of the target not checked: %s",
+				     c->fk ? "foreign key" : "CHECK", c->name,
 				     rc > 0 ? "the target cannot say" : ce.msg) <
 				0)
 				return -1;
@@ -1966,12 +2011,22 @@ static int table_end(struct table_check *tc, const struct check_opts *o,
 		const struct chk *c = &tc->chk[k];
 		if (!c->f.count)
 			continue;
-		snprintf(detail, sizeof(detail),
-			 "a row the target's CHECK constraint %s refuses",
-			 c->name);
+		if (c->fk)
+			snprintf(detail, sizeof(detail),
+				 "a reference (foreign key %s) to a row of %s "
+				 "that the target lacks",
+				 c->name, c->parent);
+		else
+			snprintf(detail, sizeof(detail),
+				 "a row the target's CHECK constraint %s "
+				 "refuses",
+				 c->name);
 		*bad = 1;
-		if (add_finding(arr, c->name, "check_constraint", detail, &c->f,
-				0, e) < 0)
+		if (c->fk ? add_key_finding(arr, tc->tt, tc->tt->fkeys[c->fki].cols,
+					    tc->tt->fkeys[c->fki].ncols,
+					    "foreign_key", detail, &c->f, e) < 0
+			  : add_finding(arr, c->name, "check_constraint",
+					detail, &c->f, 0, e) < 0)
 			return -1;
 	}
 	for (size_t x = 0; x < tc->nfkl; x++) {
@@ -2327,6 +2382,8 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	struct source *src = NULL;
 	struct source *wsrc = NULL; /* MySQL: its collations' weights */
 	char **run_names = NULL;    /* the preview's tables, folded */
+	char **seen = NULL;	    /* the tables read so far, folded */
+	size_t nseen = 0;
 	size_t nrun = 0;
 	struct stream_reader *r = NULL;
 	struct table_check tc;
@@ -2422,6 +2479,8 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 			goto out;
 		tc.run = run_names;
 		tc.nrun = nrun;
+		tc.seen = seen;
+		tc.nseen = nseen;
 		tc.postgis = facts.postgis;
 		tc.run_pos = SIZE_MAX;
 		for (size_t k = 0; k < nrun; k++)
@@ -2449,6 +2508,17 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		}
 		if (rrc < 0)
 			goto out;
+		{
+			char **ns = realloc(seen, (nseen + 1) * sizeof(*ns));
+			if (!ns || !(ns[nseen] = strdup(name))) {
+				if (ns)
+					seen = ns;
+				err_oom(e);
+				goto out;
+			}
+			seen = ns;
+			nseen++;
+		}
 		if (table_end(&tc, o, rows, jt, &bad, e) < 0)
 			goto out;
 		if (probe_existing(&tc, src, o, jt, &bad, e) < 0 ||
@@ -2493,6 +2563,9 @@ out:
 	engine_run_free(run);
 	cJSON_Delete(root);
 	source_names_free(held.names);
+	for (size_t k = 0; k < nseen; k++)
+		free(seen[k]);
+	free(seen);
 	source_server_release(&facts);
 	source_close(src);
 	if (wsrc)

@@ -1884,11 +1884,44 @@ static int pg_objects(struct source *s, source_object_fn fn, void *ctx,
 	return 0;
 }
 
+/* the rows of json that t's foreign key fk would find no parent for in
+ * the target (MATCH SIMPLE: a NULL in the key refers to nothing), as a
+ * condition that is false for them; the record is ferry_check_r */
+static int orphan_cond(const struct schema_table *t, size_t fk, struct buf *q,
+		       struct err *e)
+{
+	const struct schema_fkey *f = &t->fkeys[fk];
+
+	if (buf_adds(q, "NOT (", e) < 0)
+		return -1;
+	for (size_t k = 0; k < f->ncols; k++) {
+		const char *c = t->cols[f->cols[k]].name;
+		if (buf_adds(q, "ferry_check_r.", e) < 0 ||
+		    pgutil_quote_ident(q, c, strlen(c), e) < 0 ||
+		    buf_adds(q, " IS NOT NULL AND ", e) < 0)
+			return -1;
+	}
+	if (buf_adds(q, "NOT EXISTS (SELECT 1 FROM ", e) < 0 ||
+	    pgutil_quote_table(q, f->ref_schema, f->ref_table, e) < 0 ||
+	    buf_adds(q, " ferry_check_p WHERE ", e) < 0)
+		return -1;
+	for (size_t k = 0; k < f->ncols; k++) {
+		const char *c = t->cols[f->cols[k]].name, *r = f->ref_cols[k];
+		if ((k && buf_adds(q, " AND ", e) < 0) ||
+		    buf_adds(q, "ferry_check_p.", e) < 0 ||
+		    pgutil_quote_ident(q, r, strlen(r), e) < 0 ||
+		    buf_adds(q, " = ferry_check_r.", e) < 0 ||
+		    pgutil_quote_ident(q, c, strlen(c), e) < 0)
+			return -1;
+	}
+	return buf_adds(q, "))", e);
+}
+
 /* source_check_rows: each row made a record of t's type by PostgreSQL
  * itself (json_populate_record), under a savepoint, so that an error
- * leaves the snapshot usable */
+ * leaves the snapshot usable; cond NULL: foreign key fk's parents */
 static int pg_check_rows(struct source *s, const struct schema_table *t,
-			 const char *cond, const char *json,
+			 const char *cond, size_t fk, const char *json,
 			 source_ordinal_fn fn, void *ctx, struct err *e)
 {
 	struct pg_source *p = PG(s);
@@ -1913,7 +1946,8 @@ static int pg_check_rows(struct source *s, const struct schema_table *t,
 	    pgutil_quote_table(&q, t->schema, t->table, e) < 0 ||
 	    buf_adds(&q, ", x.ferry_check_row) AS ferry_check_r WHERE (", e) <
 		0 ||
-	    buf_adds(&q, cond, e) < 0 || buf_adds(&q, ") IS FALSE", e) < 0)
+	    (cond ? buf_adds(&q, cond, e) : orphan_cond(t, fk, &q, e)) < 0 ||
+	    buf_adds(&q, ") IS FALSE", e) < 0)
 		goto out;
 	r = PQexecParams(p->conn, (char *)q.data, 1, NULL, vals, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
