@@ -655,12 +655,9 @@ agree() {
 # case must agree
 known_why() {
 	case "$1" in
-	"pg insert: a unique index key the target holds" | \
 	"my insert: carol against a held CAROL" | \
 	"my insert: apple against a held APPLE in a unique index")
 		echo "--check names the target row a stream row collides with on a unique index, not the stream row" ;;
-	"pg upsert: a unique index key the target holds, upsert")
-		echo "--check looks up unique indexes other than the key in insert mode only" ;;
 	"my insert: a CHECK constraint of the target")
 		echo "--check does not evaluate the target CHECK constraints on MySQL" ;;
 	"pg truncate: children before their parents, truncate")

@@ -53,12 +53,13 @@ int source_log_position(struct source *s, char *file, size_t filesz,
 }
 
 int source_check_rows(struct source *s, const struct schema_table *t,
-		      const char *cond, size_t fk, const char *json,
-		      source_ordinal_fn fn, void *ctx, struct err *e)
+		      const char *cond, enum source_rows what, size_t idx,
+		      const char *json, source_ordinal_fn fn, void *ctx,
+		      struct err *e)
 {
-	return s->ops->check_rows
-		   ? s->ops->check_rows(s, t, cond, fk, json, fn, ctx, e)
-		   : 1;
+	return s->ops->check_rows ? s->ops->check_rows(s, t, cond, what, idx,
+						       json, fn, ctx, e)
+				  : 1;
 }
 
 int source_time_durations(struct source *s, struct schema_table *t,

@@ -123,16 +123,27 @@ int source_log_position(struct source *s, char *file, size_t filesz,
  * row of table t by its column names) t's condition cond (a CHECK
  * constraint written for the engine by ferry, stream/sqlexpr.h) makes
  * false, each row's 1-based place to fn; inside the read-only snapshot,
- * by the target itself, which leaves nothing behind.  With cond NULL:
- * the rows whose foreign key t->fkeys[fk] refers to a parent the target
- * lacks.  0; 1 when the engine cannot say; -1 with ERR_STREAM and the
- * target's message when it could not evaluate them (the snapshot goes
- * on), another class else.
+ * by the target itself, which leaves nothing behind.  With cond NULL,
+ * what says which rows instead: SOURCE_ROWS_ORPHAN, those whose foreign
+ * key t->fkeys[idx] refers to a parent the target lacks;
+ * SOURCE_ROWS_UNIQUE, those whose key of unique index t->indexes[idx] a
+ * row of the target holds; SOURCE_ROWS_UNIQUE_OTHER, ... a row of
+ * another primary key holds (what an upsert cannot update).  0; 1 when
+ * the engine cannot say; -1 with ERR_STREAM and the target's message
+ * when it could not evaluate them (the snapshot goes on), another class
+ * else.
  */
+enum source_rows {
+	SOURCE_ROWS_CHECK,
+	SOURCE_ROWS_ORPHAN,
+	SOURCE_ROWS_UNIQUE,
+	SOURCE_ROWS_UNIQUE_OTHER,
+};
 typedef int (*source_ordinal_fn)(void *ctx, long ordinal, struct err *e);
 int source_check_rows(struct source *s, const struct schema_table *t,
-		      const char *cond, size_t fk, const char *json,
-		      source_ordinal_fn fn, void *ctx, struct err *e);
+		      const char *cond, enum source_rows what, size_t idx,
+		      const char *json, source_ordinal_fn fn, void *ctx,
+		      struct err *e);
 
 /*
  * MySQL's TIME is a duration (-838:59:59.999999 to 838:59:59.999999); the

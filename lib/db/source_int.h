@@ -46,7 +46,8 @@ struct source_ops {
 			 struct err *e);
 	/* NULL: the engine cannot say (source_check_rows) */
 	int (*check_rows)(struct source *s, const struct schema_table *t,
-			  const char *cond, size_t fk, const char *json,
+			  const char *cond, enum source_rows what, size_t idx,
+			  const char *json,
 			  source_ordinal_fn fn, void *ctx, struct err *e);
 };
 

@@ -101,8 +101,8 @@ struct hset {
 struct chk {
 	char *name;
 	char *cond; /* written for the target; NULL: not asked */
-	int fk;	    /* a foreign key's parents, not a CHECK (cond "") */
-	size_t fki; /* which */
+	enum source_rows what; /* a CHECK (cond), else what is asked */
+	size_t fki;	       /* which foreign key or unique index */
 	char *parent;
 	struct finding f;
 };
@@ -110,6 +110,8 @@ struct chk {
 struct table_check {
 	struct source *src; /* the target, read-only */
 	cJSON *chk_notes;   /* the table's notes */
+	int uniq_asked;	    /* unique indexes asked of the target (so not
+			     * probed by hash, which names its rows) */
 	char **seen;	    /* the stream's tables before this one, folded */
 	size_t nseen;
 	int labelled_by_check; /* a column's labels came from its CHECK */
@@ -1538,7 +1540,8 @@ static int begin_checks(struct table_check *tc, const struct check_opts *o,
 	char *names[SCHEMA_MAX_COLUMNS];
 	struct create_notes cn = { 0 };
 
-	if (!tt || (!tt->nchecks && !tt->nfkeys) || o->mode == SINK_DELETE)
+	if (!tt || (!tt->nchecks && !tt->nfkeys && !tt->nindexes) ||
+	    o->mode == SINK_DELETE)
 		return 0;
 	if (strcmp(tc->en->name, "postgresql") != 0)
 		return !tt->nchecks
@@ -1548,7 +1551,8 @@ static int begin_checks(struct table_check *tc, const struct check_opts *o,
 				      "not checked by --check on %s (the load "
 				      "finds them)",
 				      tt->nchecks, tc->en->title);
-	if (!(tc->chk = calloc(tt->nchecks + tt->nfkeys, sizeof(*tc->chk))))
+	if (!(tc->chk = calloc(tt->nchecks + tt->nfkeys + tt->nindexes,
+			       sizeof(*tc->chk))))
 		return err_oom(e);
 	tc->chk_notes = notes;
 	for (size_t i = 0; i < tt->ncols && i < SCHEMA_MAX_COLUMNS; i++)
@@ -1599,7 +1603,7 @@ static int begin_checks(struct table_check *tc, const struct check_opts *o,
 		if (e->class)
 			return -1;
 		c = &tc->chk[tc->nchk++];
-		c->fk = 1;
+		c->what = SOURCE_ROWS_ORPHAN;
 		c->fki = k;
 		snprintf(par, sizeof(par), "%s%s%s",
 			 fk->ref_schema ? fk->ref_schema : "",
@@ -1607,6 +1611,25 @@ static int begin_checks(struct table_check *tc, const struct check_opts *o,
 		if (!(c->name = strdup(fk->name ? fk->name : "")) ||
 		    !(c->parent = strdup(par)) || !(c->cond = strdup("")))
 			return err_oom(e);
+	}
+	/* a unique index other than the key, on a target that holds rows:
+	 * which stream rows collide there, named by their own key (insert:
+	 * any row; upsert: a row of another key, which it cannot update) */
+	for (size_t x = 0; tc->target_rows && x < tt->nindexes; x++) {
+		struct chk *c;
+		if (!tt->indexes[x].unique ||
+		    (o->mode != SINK_INSERT && o->mode != SINK_UPSERT))
+			continue;
+		c = &tc->chk[tc->nchk++];
+		c->what = o->mode == SINK_UPSERT ? SOURCE_ROWS_UNIQUE_OTHER
+						 : SOURCE_ROWS_UNIQUE;
+		c->fki = x;
+		if (!(c->name = strdup(tt->indexes[x].name
+					   ? tt->indexes[x].name
+					   : "")) ||
+		    !(c->cond = strdup("")))
+			return err_oom(e);
+		tc->uniq_asked = 1;
 	}
 	return 0;
 }
@@ -1645,7 +1668,7 @@ static int chk_flush(struct table_check *tc, const struct check_opts *o,
 		if (!c->cond)
 			continue;
 		err_init(&ce);
-		rc = source_check_rows(tc->src, tc->tt, c->fk ? NULL : c->cond,
+		rc = source_check_rows(tc->src, tc->tt, c->cond, c->what,
 				       c->fki, (char *)tc->chk_json.data,
 				       chk_hit, &h, &ce);
 		if (rc < 0 && ce.class != ERR_STREAM) {
@@ -1657,7 +1680,11 @@ static int chk_flush(struct table_check *tc, const struct check_opts *o,
 			if (notes &&
 			    add_note(notes, e,
 				     "%s %s of the target not checked: %s",
-				     c->fk ? "foreign key" : "CHECK", c->name,
+				     c->what == SOURCE_ROWS_CHECK ? "CHECK"
+				     : c->what == SOURCE_ROWS_ORPHAN
+					 ? "foreign key"
+					 : "unique index",
+				     c->name,
 				     rc > 0 ? "the target cannot say" : ce.msg) <
 				0)
 				return -1;
@@ -2011,23 +2038,40 @@ static int table_end(struct table_check *tc, const struct check_opts *o,
 		const struct chk *c = &tc->chk[k];
 		if (!c->f.count)
 			continue;
-		if (c->fk)
+		*bad = 1;
+		if (c->what == SOURCE_ROWS_ORPHAN) {
 			snprintf(detail, sizeof(detail),
 				 "a reference (foreign key %s) to a row of %s "
 				 "that the target lacks",
 				 c->name, c->parent);
-		else
+			if (add_key_finding(arr, tc->tt,
+					    tc->tt->fkeys[c->fki].cols,
+					    tc->tt->fkeys[c->fki].ncols,
+					    "foreign_key", detail, &c->f, e) < 0)
+				return -1;
+		} else if (c->what != SOURCE_ROWS_CHECK) {
+			snprintf(detail, sizeof(detail),
+				 "a key of unique index %s the target already "
+				 "holds%s",
+				 c->name,
+				 c->what == SOURCE_ROWS_UNIQUE_OTHER
+				     ? " in a row of another primary key "
+				       "(--mode upsert cannot update it)"
+				     : " (--mode insert refuses it)");
+			if (add_key_finding(arr, tc->tt,
+					    tc->tt->indexes[c->fki].cols,
+					    tc->tt->indexes[c->fki].ncols,
+					    "key_exists", detail, &c->f, e) < 0)
+				return -1;
+		} else {
 			snprintf(detail, sizeof(detail),
 				 "a row the target's CHECK constraint %s "
 				 "refuses",
 				 c->name);
-		*bad = 1;
-		if (c->fk ? add_key_finding(arr, tc->tt, tc->tt->fkeys[c->fki].cols,
-					    tc->tt->fkeys[c->fki].ncols,
-					    "foreign_key", detail, &c->f, e) < 0
-			  : add_finding(arr, c->name, "check_constraint",
+			if (add_finding(arr, c->name, "check_constraint",
 					detail, &c->f, 0, e) < 0)
-			return -1;
+				return -1;
+		}
 	}
 	for (size_t x = 0; x < tc->nfkl; x++) {
 		const struct fk_later *l = &tc->fkl[x];
@@ -2067,6 +2111,9 @@ static int probe_ukeys(struct table_check *tc, struct source *src,
 		size_t tcols[64];
 		struct schema_table *kt;
 		struct source_query q;
+		/* asked of the target already, by the stream's rows */
+		if (tc->uniq_asked && strcmp(u->name, "primary key") != 0)
+			continue;
 		const struct value *row;
 		char detail[600];
 		int nrc = 0, rc = 0;

@@ -1917,12 +1917,58 @@ static int orphan_cond(const struct schema_table *t, size_t fk, struct buf *q,
 	return buf_adds(q, "))", e);
 }
 
+/* the rows of json whose key of unique index x a row of the target holds
+ * (other: a row of another primary key), as a condition false for them */
+static int unique_cond(const struct schema_table *t, size_t x, int other,
+		       struct buf *q, struct err *e)
+{
+	const struct schema_index *ix = &t->indexes[x];
+
+	if (buf_adds(q, "NOT EXISTS (SELECT 1 FROM ", e) < 0 ||
+	    pgutil_quote_table(q, t->schema, t->table, e) < 0 ||
+	    buf_adds(q, " ferry_check_p WHERE ", e) < 0)
+		return -1;
+	for (size_t k = 0; k < ix->ncols; k++) {
+		const char *c = t->cols[ix->cols[k]].name;
+		if ((k && buf_adds(q, " AND ", e) < 0) ||
+		    buf_adds(q, "ferry_check_p.", e) < 0 ||
+		    pgutil_quote_ident(q, c, strlen(c), e) < 0 ||
+		    buf_adds(q, " = ferry_check_r.", e) < 0 ||
+		    pgutil_quote_ident(q, c, strlen(c), e) < 0)
+			return -1;
+	}
+	if (other && t->npk) {
+		if (buf_adds(q, " AND (", e) < 0)
+			return -1;
+		for (size_t k = 0; k < t->npk; k++) {
+			const char *c = t->cols[t->pk[k]].name;
+			if ((k && buf_adds(q, ", ", e) < 0) ||
+			    buf_adds(q, "ferry_check_p.", e) < 0 ||
+			    pgutil_quote_ident(q, c, strlen(c), e) < 0)
+				return -1;
+		}
+		if (buf_adds(q, ") IS DISTINCT FROM (", e) < 0)
+			return -1;
+		for (size_t k = 0; k < t->npk; k++) {
+			const char *c = t->cols[t->pk[k]].name;
+			if ((k && buf_adds(q, ", ", e) < 0) ||
+			    buf_adds(q, "ferry_check_r.", e) < 0 ||
+			    pgutil_quote_ident(q, c, strlen(c), e) < 0)
+				return -1;
+		}
+		if (buf_addc(q, ')', e) < 0)
+			return -1;
+	}
+	return buf_addc(q, ')', e);
+}
+
 /* source_check_rows: each row made a record of t's type by PostgreSQL
  * itself (json_populate_record), under a savepoint, so that an error
- * leaves the snapshot usable; cond NULL: foreign key fk's parents */
+ * leaves the snapshot usable */
 static int pg_check_rows(struct source *s, const struct schema_table *t,
-			 const char *cond, size_t fk, const char *json,
-			 source_ordinal_fn fn, void *ctx, struct err *e)
+			 const char *cond, enum source_rows what, size_t idx,
+			 const char *json, source_ordinal_fn fn, void *ctx,
+			 struct err *e)
 {
 	struct pg_source *p = PG(s);
 	const char *vals[1] = { json };
@@ -1946,7 +1992,12 @@ static int pg_check_rows(struct source *s, const struct schema_table *t,
 	    pgutil_quote_table(&q, t->schema, t->table, e) < 0 ||
 	    buf_adds(&q, ", x.ferry_check_row) AS ferry_check_r WHERE (", e) <
 		0 ||
-	    (cond ? buf_adds(&q, cond, e) : orphan_cond(t, fk, &q, e)) < 0 ||
+	    (what == SOURCE_ROWS_CHECK    ? buf_adds(&q, cond, e)
+	     : what == SOURCE_ROWS_ORPHAN ? orphan_cond(t, idx, &q, e)
+					  : unique_cond(t, idx,
+							what ==
+							    SOURCE_ROWS_UNIQUE_OTHER,
+							&q, e)) < 0 ||
 	    buf_adds(&q, ") IS FALSE", e) < 0)
 		goto out;
 	r = PQexecParams(p->conn, (char *)q.data, 1, NULL, vals, NULL, NULL, 0);
