@@ -229,66 +229,61 @@ int source_table_facts(struct source *s, const struct schema_table *t,
 	return s->ops->facts(s, t, exact, f, e);
 }
 
+/* name, copied, after (*arr)[0..*n) */
+static int push_name(char ***arr, size_t *n, const char *name, struct err *e)
+{
+	char **na = realloc(*arr, (*n + 1) * sizeof(*na));
+
+	if (!na)
+		return err_oom(e);
+	*arr = na;
+	if (!(na[*n] = strdup(name)))
+		return err_oom(e);
+	(*n)++;
+	return 0;
+}
+
+static void free_names(char **arr, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(arr[i]);
+	free(arr);
+}
+
 int source_facts_add_trigger(struct source_facts *f, const char *name,
 			     struct err *e)
 {
-	char **nt = realloc(f->triggers, (f->ntriggers + 1) * sizeof(*nt));
-
-	if (!nt)
-		return err_oom(e);
-	f->triggers = nt;
-	if (!(f->triggers[f->ntriggers] = strdup(name)))
-		return err_oom(e);
-	f->ntriggers++;
-	return 0;
+	return push_name(&f->triggers, &f->ntriggers, name, e);
 }
 
 int source_facts_add_check(struct source_facts *f, const char *name,
 			   struct err *e)
 {
-	char **nc = realloc(f->check_names,
-			    (f->ncheck_names + 1) * sizeof(*nc));
-
-	if (!nc)
-		return err_oom(e);
-	f->check_names = nc;
-	if (!(nc[f->ncheck_names] = strdup(name)))
-		return err_oom(e);
-	f->ncheck_names++;
-	return 0;
+	return push_name(&f->check_names, &f->ncheck_names, name, e);
 }
 
 int source_facts_add_ref(struct source_facts *f, const char *schema,
 			 const char *table, struct err *e)
 {
-	char **ns = realloc(f->ref_schema, (f->nrefs + 1) * sizeof(*ns));
-	char **nt;
+	size_t n = f->nrefs;
 
-	if (!ns)
-		return err_oom(e);
-	f->ref_schema = ns;
-	if (!(nt = realloc(f->ref_table, (f->nrefs + 1) * sizeof(*nt))))
-		return err_oom(e);
-	f->ref_table = nt;
-	f->ref_schema[f->nrefs] = strdup(schema);
-	f->ref_table[f->nrefs] = strdup(table);
-	f->nrefs++;
-	if (!f->ref_schema[f->nrefs - 1] || !f->ref_table[f->nrefs - 1])
-		return err_oom(e);
+	/* the two lists stay as long as each other */
+	if (push_name(&f->ref_schema, &n, schema, e) < 0)
+		return -1;
+	n = f->nrefs;
+	if (push_name(&f->ref_table, &n, table, e) < 0) {
+		free(f->ref_schema[f->nrefs]);
+		return -1;
+	}
+	f->nrefs = n;
 	return 0;
 }
 
 void source_facts_release(struct source_facts *f, size_t ncols)
 {
-	for (size_t i = 0; i < f->nrefs; i++) {
-		free(f->ref_schema[i]);
-		free(f->ref_table[i]);
-	}
-	free(f->ref_schema);
-	free(f->ref_table);
-	for (size_t i = 0; i < f->ncheck_names; i++)
-		free(f->check_names[i]);
-	free(f->check_names);
+	free_names(f->ref_schema, f->nrefs);
+	free_names(f->ref_table, f->nrefs);
+	free_names(f->check_names, f->ncheck_names);
 	if (f->charsets)
 		for (size_t i = 0; i < ncols; i++)
 			free(f->charsets[i]);
@@ -303,9 +298,7 @@ void source_facts_release(struct source_facts *f, size_t ncols)
 		}
 	free(f->check_labels);
 	free(f->ncheck_labels);
-	for (size_t i = 0; i < f->ntriggers; i++)
-		free(f->triggers[i]);
-	free(f->triggers);
+	free_names(f->triggers, f->ntriggers);
 	f->triggers = NULL;
 	f->ntriggers = 0;
 	f->charsets = NULL;
