@@ -235,11 +235,9 @@ test_expect_success '--rejects with --create: duplicates within the stream are r
 	to_sql "SELECT name FROM rj2 WHERE id = 5" >v && echo n5 >expect && test_cmp expect v
 '
 
-test_expect_success '--max-rejects needs --rejects; upsert does not take --rejects' '
+test_expect_success '--max-rejects needs --rejects' '
 	test_expect_code 2 ferry-load "$TO_URI" --max-rejects 5 -i rj.ferry 2>err &&
-	test_grep "--max-rejects goes with --rejects" err &&
-	test_expect_code 2 ferry-load "$TO_URI" --mode upsert --rejects r.ferry -i rj.ferry 2>err &&
-	test_grep "--rejects works with --mode insert and truncate" err
+	test_grep "--max-rejects goes with --rejects" err
 '
 
 test_expect_success '--create builds the source'"'"'s secondary indexes after the rows; --no-indexes none' '

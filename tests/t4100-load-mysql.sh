@@ -278,6 +278,31 @@ test_expect_success 'upsert mode updates rows whose key exists and leaves other 
 	done
 '
 
+test_expect_success 'upsert: a row whose unique key another row holds stops the table, that row untouched' '
+	# ON DUPLICATE KEY UPDATE would have overwritten the row of id 1 with
+	# the values of id 5 and never stored id 5 (exit 0): PostgreSQL
+	# refuses, and so does ferry on MySQL, before the merge
+	my_sql "CREATE TABLE uqu (id INT PRIMARY KEY, name VARCHAR(20), qty INT, UNIQUE KEY uq_name (name)) COLLATE utf8mb4_general_ci;
+		INSERT INTO uqu VALUES (1, '"'"'apple'"'"', 1), (2, '"'"'pear'"'"', 2)" &&
+	echo "{\"name\":\"uqu\",\"columns\":[{\"name\":\"id\",\"type\":\"int64\",\"nullable\":false},{\"name\":\"name\",\"type\":\"text\"},{\"name\":\"qty\",\"type\":\"int64\"}],\"primary_key\":[\"id\"]}" >uqu.json &&
+	printf "%s\n" "{\"id\":6,\"name\":\"kiwi\",\"qty\":60}" "{\"id\":2,\"name\":\"pear\",\"qty\":20}" "{\"id\":5,\"name\":\"APPLE\",\"qty\":50}" |
+		ferry-cat --encode -S uqu.json -o uqu.ferry &&
+	for path in 0 1; do
+		test_expect_code 4 env FERRY_MYSQL_NO_LOCAL_INFILE=$path ferry-load "$MY_URI" --mode upsert -i uqu.ferry 2>err &&
+		echo "ferry-load: table uqu: row id=5: its key of unique index uq_name is held by the target'"'"'s row id=1: --mode upsert refuses it (ON DUPLICATE KEY UPDATE would overwrite that row)" >expect &&
+		test_cmp expect err &&
+		my_sql "SELECT * FROM uqu ORDER BY id" >out &&
+		printf "id\tname\tqty\n1\tapple\t1\n2\tpear\t2\n" >expect &&
+		test_cmp expect out || return 1
+	done &&
+	# its own row by its own key: updated, as ever
+	printf "%s\n" "{\"id\":1,\"name\":\"Apple\",\"qty\":10}" | ferry-cat --encode -S uqu.json -o uqu2.ferry &&
+	ferry-load "$MY_URI" --mode upsert -i uqu2.ferry &&
+	my_sql "SELECT * FROM uqu ORDER BY id" >out &&
+	printf "id\tname\tqty\n1\tApple\t10\n2\tpear\t2\n" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'upsert needs a primary key; a missing table or column is a usage error' '
 	echo "{\"name\":\"nokey\",\"columns\":[{\"name\":\"a\",\"type\":\"int64\",\"nullable\":true}],\"primary_key\":[]}" >nk.json &&
 	echo "{\"table\":\"nokey\",\"row\":{\"a\":1}}" | ferry-cat --encode -S nk.json -o nk.ferry &&

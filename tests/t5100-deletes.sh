@@ -204,10 +204,9 @@ test_expect_success '--mode delete refuses a part of a composite key, and a keyl
 	pg_sql "SELECT count(*) FROM kc" >got && echo 4 >expect && test_cmp expect got
 '
 
-test_expect_success '--mode delete with --create, or with --rejects, is a usage error' '
+test_expect_success '--mode delete with --create is a usage error' '
 	test_expect_code 2 ferry-load "$PG_URI" --mode delete --create -i g.ferry 2>err &&
 	test_grep "ferry-load: --mode delete does not go with --create" err &&
-	test_expect_code 2 ferry-load "$PG_URI" --mode delete --rejects r.ferry -i g.ferry 2>err &&
 	test_grep "try '"'"'ferry-load --help'"'"'" err
 '
 

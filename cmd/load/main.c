@@ -340,10 +340,6 @@ static int check_options(const struct args *a, int argc)
 				"--commit-every do not apply");
 	if (a->max_set && !o->rejects_path)
 		cli_usage_error("--max-rejects goes with --rejects");
-	if (o->rejects_path &&
-	    (o->sink.mode == SINK_UPSERT || o->sink.mode == SINK_DELETE))
-		cli_usage_error(
-		    "--rejects works with --mode insert and truncate");
 	if (o->sink.mode == SINK_DELETE && o->sink.create)
 		cli_usage_error("--mode delete does not go with --create: it "
 				"deletes from tables that exist");

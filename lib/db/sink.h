@@ -39,8 +39,9 @@ enum sink_mode {
 /*
  * With a reject callback, rows the target refuses (a constraint, a value it
  * will not take) are handed to it with the server's reason instead of
- * failing the table; -1 from it (e set) stops the load.  Insert and
- * truncate modes only.
+ * failing the table; -1 from it (e set) stops the load.  Every mode:
+ * upsert and delete stage, merge or delete each batch, and each row of a
+ * refused batch, inside a savepoint.
  */
 typedef int (*sink_reject_fn)(void *ctx, const struct schema_table *t,
 			      const struct value *row, const char *reason,

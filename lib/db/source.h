@@ -128,7 +128,10 @@ int source_log_position(struct source *s, char *file, size_t filesz,
  * key t->fkeys[idx] refers to a parent the target lacks;
  * SOURCE_ROWS_UNIQUE, those whose key of unique index t->indexes[idx] a
  * row of the target holds; SOURCE_ROWS_UNIQUE_OTHER, ... a row of
- * another primary key holds (what an upsert cannot update).  0; 1 when
+ * another primary key holds (what an upsert cannot update);
+ * SOURCE_ROWS_REFERENCED, those (--mode delete) that a row of another
+ * table of the target refers to by a foreign key that refuses the delete
+ * (NO ACTION, RESTRICT; CASCADE and SET NULL take it).  0; 1 when
  * the engine cannot say; -1 with ERR_STREAM and the target's message
  * when it could not evaluate them (the snapshot goes on), another class
  * else.
@@ -138,6 +141,7 @@ enum source_rows {
 	SOURCE_ROWS_ORPHAN,
 	SOURCE_ROWS_UNIQUE,
 	SOURCE_ROWS_UNIQUE_OTHER,
+	SOURCE_ROWS_REFERENCED,
 };
 typedef int (*source_ordinal_fn)(void *ctx, long ordinal, struct err *e);
 int source_check_rows(struct source *s, const struct schema_table *t,

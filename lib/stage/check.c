@@ -1134,21 +1134,34 @@ static int begin_existing(struct table_check *tc, struct source *src,
 		0)
 		goto out;
 	/* PostgreSQL's TRUNCATE refuses a table that a table outside it
-	 * refers to: the run's tables go in one statement, others not */
+	 * refers to: the run's tables go in one statement, others not; a
+	 * stream whose preview names one table (several extracts one after
+	 * another, ferry-cat --encode) has each emptied alone */
 	for (size_t k = 0; o->mode == SINK_TRUNCATE && k < f.nrefs; k++) {
 		size_t at = run_place(tc, f.ref_schema[k], f.ref_table[k], e);
 		if (e->class)
 			goto out;
-		if (at != SIZE_MAX)
+		if (at != SIZE_MAX && tc->nrun > 1)
 			continue;
 		*fails = 1;
-		if (add_note(problems, e,
-			     "table %s.%s refers to it by a foreign key and is "
-			     "not loaded in this run: --mode truncate cannot "
-			     "empty a table another refers to (load both in "
-			     "one run, or empty %s first)",
-			     f.ref_schema[k], f.ref_table[k],
-			     f.ref_table[k]) < 0)
+		if (at != SIZE_MAX
+			? add_note(problems, e,
+				   "table %s.%s refers to it by a foreign key: "
+				   "the stream does not list its tables first "
+				   "(several extracts, or ferry-cat --encode), "
+				   "so --mode truncate empties each table "
+				   "alone, and cannot empty a table another "
+				   "refers to (extract the tables in one run, "
+				   "or empty them first)",
+				   f.ref_schema[k], f.ref_table[k]) < 0
+			: add_note(problems, e,
+				   "table %s.%s refers to it by a foreign key "
+				   "and is not loaded in this run: --mode "
+				   "truncate cannot empty a table another "
+				   "refers to (load both in one run, or empty "
+				   "%s first)",
+				   f.ref_schema[k], f.ref_table[k],
+				   f.ref_table[k]) < 0)
 			goto out;
 	}
 	/* --triggers fire: a BEFORE trigger may fill a NOT NULL column the
@@ -1539,11 +1552,28 @@ static int begin_checks(struct table_check *tc, const struct check_opts *o,
 	const struct schema_table *tt = tc->tt;
 	char *names[SCHEMA_MAX_COLUMNS];
 	struct create_notes cn = { 0 };
+	int pg = strcmp(tc->en->name, "postgresql") == 0;
 
-	if (!tt || (!tt->nchecks && !tt->nfkeys && !tt->nindexes) ||
-	    o->mode == SINK_DELETE)
+	/* a delete that a foreign key of another table refuses (MySQL too:
+	 * its delete runs with foreign_key_checks on) */
+	if (tt && o->mode == SINK_DELETE) {
+		struct chk *c;
+		if (!tc->target_rows ||
+		    (!pg && strcmp(tc->en->name, "mysql") != 0))
+			return 0;
+		if (!(tc->chk = calloc(1, sizeof(*tc->chk))))
+			return err_oom(e);
+		tc->chk_notes = notes;
+		buf_init(&tc->chk_json, (size_t)STREAM_MAX_ROW * 4);
+		c = &tc->chk[tc->nchk++];
+		c->what = SOURCE_ROWS_REFERENCED;
+		if (!(c->name = strdup("")) || !(c->cond = strdup("")))
+			return err_oom(e);
 		return 0;
-	if (strcmp(tc->en->name, "postgresql") != 0)
+	}
+	if (!tt || (!tt->nchecks && !tt->nfkeys && !tt->nindexes))
+		return 0;
+	if (!pg && strcmp(tc->en->name, "mysql") != 0)
 		return !tt->nchecks
 			   ? 0
 			   : add_note(notes, e,
@@ -1569,7 +1599,8 @@ static int begin_checks(struct table_check *tc, const struct check_opts *o,
 		if (tc->labelled_by_check && labels_check(tt, k))
 			continue;
 		buf_init(&b, 1u << 20);
-		rc = create_check(tt, k, SQLEXPR_PG, names, 0, &b, &cn, e);
+		rc = create_check(tt, k, pg ? SQLEXPR_PG : SQLEXPR_MYSQL, names,
+				  0, &b, &cn, e);
 		if (rc == 1 && !(c->cond = strdup((char *)b.data)))
 			rc = err_oom(e);
 		buf_release(&b);
@@ -1589,8 +1620,9 @@ static int begin_checks(struct table_check *tc, const struct check_opts *o,
 	create_notes_release(&cn);
 	/* a foreign key to a table the run does not load: its parents are
 	 * the target's, looked up there (one the run loads is
-	 * foreign_key_order's, or there when its rows are) */
-	for (size_t k = 0; k < tt->nfkeys; k++) {
+	 * foreign_key_order's, or there when its rows are); a MySQL load
+	 * runs with foreign_key_checks off and takes such rows */
+	for (size_t k = 0; pg && k < tt->nfkeys; k++) {
 		const struct schema_fkey *fk = &tt->fkeys[k];
 		struct chk *c;
 		size_t at = run_place(tc, fk->ref_schema, fk->ref_table, e);
@@ -1683,6 +1715,8 @@ static int chk_flush(struct table_check *tc, const struct check_opts *o,
 				     c->what == SOURCE_ROWS_CHECK ? "CHECK"
 				     : c->what == SOURCE_ROWS_ORPHAN
 					 ? "foreign key"
+				     : c->what == SOURCE_ROWS_REFERENCED
+					 ? "foreign keys that refer to it"
 					 : "unique index",
 				     c->name,
 				     rc > 0 ? "the target cannot say" : ce.msg) <
@@ -1706,6 +1740,9 @@ static int chk_row(struct table_check *tc, const struct check_opts *o,
 	struct buf *j = &tc->chk_json;
 	char key[256];
 	int first = 1;
+	/* PostgreSQL reads the object by the target's column names, MySQL
+	 * column k's value as "c<k>" (source_check_rows) */
+	int by_name = strcmp(tc->en->name, "mysql") != 0;
 
 	if (buf_addc(j, tc->chk_n ? ',' : '[', e) < 0 || buf_addc(j, '{', e) < 0)
 		return -1;
@@ -1714,7 +1751,9 @@ static int chk_row(struct table_check *tc, const struct check_opts *o,
 		if (!c->tc || c->computed)
 			continue;
 		if ((!first && buf_addc(j, ',', e) < 0) ||
-		    json_add_string(j, c->tc->name, strlen(c->tc->name), e) <
+		    (by_name ? json_add_string(j, c->tc->name,
+					       strlen(c->tc->name), e)
+			     : buf_addf(j, e, "\"c%d\"", target_col(tc, i))) <
 			0 ||
 		    buf_addc(j, ':', e) < 0)
 			return -1;
@@ -2039,7 +2078,16 @@ static int table_end(struct table_check *tc, const struct check_opts *o,
 		if (!c->f.count)
 			continue;
 		*bad = 1;
-		if (c->what == SOURCE_ROWS_ORPHAN) {
+		if (c->what == SOURCE_ROWS_REFERENCED) {
+			if (add_key_finding(arr, tc->tt, tc->tt->pk,
+					    tc->tt->npk, "referenced",
+					    "a row of the target another table "
+					    "refers to by a foreign key that "
+					    "refuses its delete (NO ACTION, "
+					    "RESTRICT)",
+					    &c->f, e) < 0)
+				return -1;
+		} else if (c->what == SOURCE_ROWS_ORPHAN) {
 			snprintf(detail, sizeof(detail),
 				 "a reference (foreign key %s) to a row of %s "
 				 "that the target lacks",

@@ -113,6 +113,12 @@ struct my_sink {
 	uint64_t commits;
 	int created;
 	int temp;  /* the upsert table exists */
+	/* upsert: per unique index of the target other than its primary
+	 * key, the query finding a staged row whose key there a row of
+	 * another primary key holds (which ON DUPLICATE KEY UPDATE would
+	 * overwrite), and the index's name */
+	struct buf uq_sql, uq_names; /* NUL-separated */
+	size_t nuq;
 	int in_tx; /* a transaction is open */
 	/* with rejects: the rows of the current batch, kept to retry */
 	struct rowbuf keep;
@@ -389,6 +395,103 @@ static int try_insert(struct my_sink *m, const unsigned char *sql, size_t len,
 	return 1;
 }
 
+static int upsert_held(struct my_sink *m, char *why, size_t whysz,
+		       struct err *e);
+static int staged_exec(struct my_sink *m, const char *what, char *why,
+		       size_t whysz, struct err *e);
+static int seen_keys(struct my_sink *m, const char *what, char *why,
+		     size_t whysz, struct err *e);
+static int merge_upsert(struct my_sink *m, char *why, size_t whysz,
+			struct err *e);
+static int delete_staged(struct my_sink *m, char *why, size_t whysz,
+			 struct err *e);
+
+/*
+ * Rejects mode: the INSERT of try_insert, and in upsert and delete modes
+ * (where it fills the temporary table) the staged rows merged or deleted
+ * by their keys; 0, 1 refused (why set; the caller rolls back), -1.
+ */
+static int try_apply(struct my_sink *m, const unsigned char *sql, size_t len,
+		     uint64_t first, size_t n, char *why, size_t whysz,
+		     struct err *e)
+{
+	int rc = try_insert(m, sql, len, first, n, why, whysz, e);
+
+	if (rc != 0)
+		return rc;
+	if (m->base.opts.mode == SINK_UPSERT &&
+	    (rc = upsert_held(m, why, whysz, e)) == 0 &&
+	    (rc = seen_keys(m, "ADD", why, whysz, e)) == 0)
+		rc = merge_upsert(m, why, whysz, e);
+	else if (m->base.opts.mode == SINK_DELETE)
+		rc = delete_staged(m, why, whysz, e);
+	return rc;
+}
+
+/*
+ * Upsert with rejects: ferry_seen holds the keys this load gave the table
+ * so far, so that a key the stream holds twice is the second row's fault
+ * (a duplicate key, as --check says), not an update of the first.  `what`:
+ * "CREATE" (at the table's beginning), "ADD" (the staged keys, refusable),
+ * "DROP" (at its end).
+ */
+static int seen_keys(struct my_sink *m, const char *what, char *why,
+		     size_t whysz, struct err *e)
+{
+	const struct schema_table *t = m->t;
+	struct buf *q = &m->sql;
+
+	if (strcmp(what, "DROP") == 0)
+		return my_exec(m, "DROP TEMPORARY TABLE IF EXISTS ferry_seen",
+			       NULL, e);
+	buf_reset(q);
+	if (strcmp(what, "CREATE") == 0) {
+		if (my_exec(m, "DROP TEMPORARY TABLE IF EXISTS ferry_seen",
+			    NULL, e) < 0 ||
+		    buf_adds(q, "CREATE TEMPORARY TABLE ferry_seen (PRIMARY KEY "
+				"(",
+			     e) < 0)
+			return -1;
+	} else if (buf_adds(q, "INSERT INTO ferry_seen SELECT ", e) < 0) {
+		return -1;
+	}
+	for (size_t k = 0; k < t->npk; k++)
+		if ((k && buf_adds(q, ", ", e) < 0) ||
+		    myutil_quote_ident(q, t->cols[t->pk[k]].name, e) < 0)
+			return -1;
+	if (strcmp(what, "CREATE") == 0) {
+		if (buf_adds(q, ")) SELECT ", e) < 0)
+			return -1;
+		for (size_t k = 0; k < t->npk; k++)
+			if ((k && buf_adds(q, ", ", e) < 0) ||
+			    myutil_quote_ident(q, t->cols[t->pk[k]].name, e) <
+				0)
+				return -1;
+		if (buf_adds(q, " FROM ", e) < 0 ||
+		    myutil_quote_ident(q, m->name, e) < 0 ||
+		    buf_adds(q, " LIMIT 0", e) < 0)
+			return -1;
+		return staged_exec(m, "making the table of keys", NULL, 0, e);
+	}
+	if (buf_adds(q, " FROM " MY_UPSERT_TMP, e) < 0)
+		return -1;
+	return staged_exec(m, "keeping the keys", why, whysz, e);
+}
+
+/* after a rollback to a savepoint: the temporary table empty for sure */
+static int rolled_back(struct my_sink *m, const char *savepoint,
+		       struct err *e)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "ROLLBACK TO SAVEPOINT %s", savepoint);
+	if (my_exec(m, sql, NULL, e) < 0)
+		return -1;
+	return m->temp ? my_exec(m, "DELETE FROM " MY_UPSERT_TMP,
+				 "emptying the temporary table", e)
+		       : 0;
+}
+
 /*
  * Rejects mode: send the n kept rows, the first `len` bytes of the INSERT
  * buffer, as one statement inside SAVEPOINT ferry_batch; when that is
@@ -404,11 +507,9 @@ static int flush_kept(struct my_sink *m, size_t len, size_t n, struct err *e)
 
 	if (my_exec(m, "SAVEPOINT ferry_batch", NULL, e) < 0)
 		return -1;
-	rc = try_insert(m, m->rows.data, len - 1, m->first, n, why, sizeof(why),
-			e);
-	if (rc < 0 ||
-	    (rc == 1 &&
-	     my_exec(m, "ROLLBACK TO SAVEPOINT ferry_batch", NULL, e) < 0))
+	rc = try_apply(m, m->rows.data, len - 1, m->first, n, why, sizeof(why),
+		       e);
+	if (rc < 0 || (rc == 1 && rolled_back(m, "ferry_batch", e) < 0))
 		return -1;
 	for (size_t i = 0; rc == 1 && i < n; i++) {
 		const struct value *row;
@@ -425,8 +526,8 @@ static int flush_kept(struct my_sink *m, size_t len, size_t n, struct err *e)
 		    buf_add(&m->one, m->rows.data + a, b - a - 1, e) < 0 ||
 		    my_exec(m, "SAVEPOINT ferry_row", NULL, e) < 0)
 			return -1;
-		r = try_insert(m, m->one.data, m->one.len, m->first + i, 1, why,
-			       sizeof(why), e);
+		r = try_apply(m, m->one.data, m->one.len, m->first + i, 1, why,
+			      sizeof(why), e);
 		if (r < 0)
 			return -1;
 		if (r == 0) {
@@ -435,8 +536,7 @@ static int flush_kept(struct my_sink *m, size_t len, size_t n, struct err *e)
 				return -1;
 			continue;
 		}
-		if (my_exec(m, "ROLLBACK TO SAVEPOINT ferry_row", NULL, e) <
-			0 ||
+		if (rolled_back(m, "ferry_row", e) < 0 ||
 		    !(row = rowbuf_get(&m->keep, t, i, e)))
 			return -1;
 		m->rejected++;
@@ -508,8 +608,200 @@ static int sent_cols(struct my_sink *m, struct buf *q, struct err *e)
 	return 0;
 }
 
-static int merge_upsert(struct my_sink *m, struct err *e)
+struct uq_ctx {
+	char name[200], *last;
+	size_t ncols;
+	struct my_sink *m;
+};
+
+/* one query of uq_sql: "SELECT s.pk..., t.pk... FROM staged s JOIN
+ * target t ON t.c = s.c ... WHERE NOT (t.pk <=> s.pk ...) LIMIT 1" */
+static int uq_end(struct uq_ctx *u, struct err *e)
 {
+	struct my_sink *m = u->m;
+	const struct schema_table *t = m->t;
+
+	if (!u->ncols)
+		return 0;
+	if (buf_adds(&m->uq_sql, " WHERE NOT (", e) < 0)
+		return -1;
+	for (size_t k = 0; k < t->npk; k++) {
+		const char *c = t->cols[t->pk[k]].name;
+		if ((k && buf_adds(&m->uq_sql, " AND ", e) < 0) ||
+		    buf_adds(&m->uq_sql, "ferry_t.", e) < 0 ||
+		    myutil_quote_ident(&m->uq_sql, c, e) < 0 ||
+		    buf_adds(&m->uq_sql, " <=> ferry_s.", e) < 0 ||
+		    myutil_quote_ident(&m->uq_sql, c, e) < 0)
+			return -1;
+	}
+	if (buf_adds(&m->uq_sql, ") LIMIT 1", e) < 0 ||
+	    buf_addc(&m->uq_sql, 0, e) < 0 ||
+	    buf_add(&m->uq_names, u->name, strlen(u->name) + 1, e) < 0)
+		return -1;
+	m->nuq++;
+	u->ncols = 0;
+	return 0;
+}
+
+static int uq_col(void *ctx, char **vals, size_t *lens, struct err *e)
+{
+	struct uq_ctx *u = ctx;
+	struct my_sink *m = u->m;
+	const struct schema_table *t = m->t;
+	struct buf *q = &m->uq_sql;
+
+	(void)lens;
+	if (!vals[0] || !vals[1])
+		return 0;
+	if (!u->ncols || strcmp(u->name, vals[0]) != 0) {
+		if (uq_end(u, e) < 0)
+			return -1;
+		snprintf(u->name, sizeof(u->name), "%s", vals[0]);
+		if (buf_adds(q, "SELECT ", e) < 0)
+			return -1;
+		for (int side = 0; side < 2; side++)
+			for (size_t k = 0; k < t->npk; k++)
+				if (((side || k) && buf_adds(q, ", ", e) < 0) ||
+				    buf_adds(q, side ? "ferry_t." : "ferry_s.",
+					     e) < 0 ||
+				    myutil_quote_ident(q,
+						       t->cols[t->pk[k]].name,
+						       e) < 0)
+					return -1;
+		if (buf_adds(q, " FROM " MY_UPSERT_TMP " AS ferry_s JOIN ", e) <
+			0 ||
+		    myutil_quote_ident(q, m->name, e) < 0 ||
+		    buf_adds(q, " AS ferry_t ON ", e) < 0)
+			return -1;
+	} else if (buf_adds(q, " AND ", e) < 0) {
+		return -1;
+	}
+	u->ncols++;
+	return buf_adds(q, "ferry_t.", e) < 0 ||
+			       myutil_quote_ident(q, vals[1], e) < 0 ||
+			       buf_adds(q, " = ferry_s.", e) < 0 ||
+			       myutil_quote_ident(q, vals[1], e) < 0
+		   ? -1
+		   : 0;
+}
+
+/* upsert: the target's unique indexes other than its primary key */
+static int upsert_uniques(struct my_sink *m, struct err *e)
+{
+	const char *params[1] = { m->name };
+	struct uq_ctx u = { .m = m };
+
+	if (myutil_select(
+		m->conn,
+		"SELECT INDEX_NAME, COLUMN_NAME FROM "
+		"information_schema.STATISTICS WHERE TABLE_SCHEMA = "
+		"DATABASE() AND TABLE_NAME = ? AND NON_UNIQUE = 0 AND "
+		"INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+		params, 1, 2, uq_col, &u, e) < 0)
+		return err_prefix(e, "reading the unique indexes");
+	return uq_end(&u, e);
+}
+
+struct uq_hit {
+	const struct schema_table *t;
+	char what[600];
+	int found;
+};
+
+static int uq_row(void *ctx, char **vals, size_t *lens, struct err *e)
+{
+	struct uq_hit *h = ctx;
+	size_t at = 0;
+
+	(void)e;
+	h->found = 1;
+	for (int side = 0; side < 2; side++) {
+		at += (size_t)snprintf(h->what + at, sizeof(h->what) - at, "%s",
+				       side ? " | " : "");
+		for (size_t k = 0; k < h->t->npk && at < sizeof(h->what); k++) {
+			char v[100];
+			size_t i = side * h->t->npk + k;
+			at += (size_t)snprintf(
+			    h->what + at, sizeof(h->what) - at, "%s%s=%s",
+			    k ? "," : "", h->t->cols[h->t->pk[k]].name,
+			    vals[i] ? err_quote(v, sizeof(v), vals[i], lens[i],
+						 60)
+				    : "NULL");
+		}
+		if (at >= sizeof(h->what))
+			break;
+	}
+	return 0;
+}
+
+/* Upsert: a staged row whose key of a unique index a target row of
+ * another primary key holds stops the table, as PostgreSQL's ON CONFLICT
+ * does: MySQL's ON DUPLICATE KEY UPDATE would overwrite that other row
+ * with it, and the row itself would never arrive. */
+static int upsert_held(struct my_sink *m, char *why, size_t whysz,
+		       struct err *e)
+{
+	const char *sql = (const char *)m->uq_sql.data;
+	const char *ix = (const char *)m->uq_names.data;
+
+	for (size_t k = 0; k < m->nuq; k++) {
+		struct uq_hit h = { .t = m->t };
+		char *bar;
+		char nm[200];
+		if (myutil_select(m->conn, sql, NULL, 0,
+				  (unsigned)(2 * m->t->npk), uq_row, &h, e) < 0)
+			return err_prefix(e, "looking up the unique indexes");
+		if (h.found) {
+			bar = strstr(h.what, " | ");
+			if (bar)
+				*bar = 0;
+			err_quote(nm, sizeof(nm), ix, strlen(ix), 80);
+			/* rejects: said of the row (one row: this one) */
+			if (why) {
+				snprintf(why, whysz,
+					 "its key of unique index %s is held "
+					 "by the target's row %s",
+					 nm, bar ? bar + 3 : "?");
+				return 1;
+			}
+			return err_set(
+			    e, ERR_DB,
+			    "row %s: its key of unique index %s is held by "
+			    "the target's row %s: --mode upsert refuses it "
+			    "(ON DUPLICATE KEY UPDATE would overwrite that "
+			    "row)",
+			    h.what, nm, bar ? bar + 3 : "?");
+		}
+		sql += strlen(sql) + 1;
+		ix += strlen(ix) + 1;
+	}
+	return 0;
+}
+
+/* a statement of the merge or delete: with why, 1 when the server refused
+ * it (or warned) for the rows' own fault, why set */
+static int staged_exec(struct my_sink *m, const char *what, char *why,
+		       size_t whysz, struct err *e)
+{
+	char text[ERR_MSG_MAX];
+
+	if (mysql_real_query(m->conn, (char *)m->sql.data, m->sql.len)) {
+		if (!why || !row_refused(mysql_errno(m->conn)))
+			return my_fail(m, e, what);
+		reason_of(mysql_error(m->conn), why, whysz);
+		return 1;
+	}
+	if (!why || !mysql_warning_count(m->conn))
+		return 0;
+	first_warning(m, text, sizeof(text));
+	reason_of(text, why, whysz);
+	return 1;
+}
+
+static int merge_upsert(struct my_sink *m, char *why, size_t whysz,
+			struct err *e)
+{
+	int rc;
 	const struct schema_table *t = m->t;
 	struct buf *q = &m->sql;
 	int any = 0;
@@ -545,19 +837,22 @@ static int merge_upsert(struct my_sink *m, struct err *e)
 		    myutil_quote_ident(q, k, e) < 0)
 			return -1;
 	}
-	if (mysql_real_query(m->conn, (char *)q->data, q->len))
-		return my_fail(m, e, "merging the loaded rows");
+	if ((rc = staged_exec(m, "merging the loaded rows", why, whysz, e)) !=
+	    0)
+		return rc;
 	return my_exec(m, "DELETE FROM " MY_UPSERT_TMP,
 		       "emptying the upsert table", e);
 }
 
 /* Delete mode: delete the rows whose keys the temporary table holds,
  * count them, and empty it. */
-static int delete_staged(struct my_sink *m, struct err *e)
+static int delete_staged(struct my_sink *m, char *why, size_t whysz,
+			 struct err *e)
 {
 	const struct schema_table *t = m->t;
 	struct buf *q = &m->sql;
 	my_ulonglong n;
+	int rc;
 
 	buf_reset(q);
 	if (buf_adds(q, "DELETE ferry_t FROM ", e) < 0 ||
@@ -573,8 +868,9 @@ static int delete_staged(struct my_sink *m, struct err *e)
 		     buf_adds(q, " = ferry_s.", e) < 0 ||
 		     myutil_quote_ident(q, t->cols[i].name, e) < 0))
 			return -1;
-	if (mysql_real_query(m->conn, (char *)q->data, q->len))
-		return my_fail(m, e, "deleting the rows of the keys");
+	if ((rc = staged_exec(m, "deleting the rows of the keys", why, whysz,
+			      e)) != 0)
+		return rc;
 	n = mysql_affected_rows(m->conn);
 	if (n != (my_ulonglong)-1)
 		m->deleted += (uint64_t)n;
@@ -654,14 +950,22 @@ static int create_key_stage(struct my_sink *m, struct err *e)
  * starts when `again`. */
 static int commit_rows(struct my_sink *m, int again, struct err *e)
 {
+	/* with rejects each batch was merged or deleted as it went */
+	int staged = !m->base.opts.reject;
+
 	if (flush_rows(m, e) < 0 ||
-	    (m->base.opts.mode == SINK_UPSERT && merge_upsert(m, e) < 0) ||
-	    (m->base.opts.mode == SINK_DELETE && delete_staged(m, e) < 0) ||
+	    (staged && m->base.opts.mode == SINK_UPSERT &&
+	     (upsert_held(m, NULL, 0, e) < 0 ||
+	      merge_upsert(m, NULL, 0, e) < 0)) ||
+	    (staged && m->base.opts.mode == SINK_DELETE &&
+	     delete_staged(m, NULL, 0, e) < 0) ||
 	    sink_checkpoint_commit(&m->base, m->t, m->nrows, !again, 0, e) < 0)
 		return -1;
 	if (m->temp && !again) {
 		if (my_exec(m, "DROP TEMPORARY TABLE " MY_UPSERT_TMP,
-			    "dropping the upsert table", e) < 0)
+			    "dropping the upsert table", e) < 0 ||
+		    (!staged && m->base.opts.mode == SINK_UPSERT &&
+		     seen_keys(m, "DROP", NULL, 0, e) < 0))
 			return -1;
 		m->temp = 0;
 	}
@@ -1977,6 +2281,9 @@ static void end_state(struct my_sink *m)
 	buf_reset(&m->rows);
 	rowbuf_reset(&m->keep);
 	buf_reset(&m->starts);
+	buf_reset(&m->uq_sql);
+	buf_reset(&m->uq_names);
+	m->nuq = 0;
 }
 
 /* MySQL's name of a table in ferry's name syntax: "app.t" for one of
@@ -2083,11 +2390,6 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 	if (s->opts.mode == SINK_DELETE && s->opts.create)
 		return err_set(e, ERR_USAGE,
 			       "--mode delete does not go with --create");
-	if ((s->opts.mode == SINK_UPSERT || s->opts.mode == SINK_DELETE) &&
-	    s->opts.reject)
-		return err_set(e, ERR_USAGE,
-			       "rejects are set aside in insert and truncate "
-			       "modes only");
 	if (myutil_select(
 		m->conn,
 		"SELECT COUNT(*) FROM information_schema.TABLES WHERE "
@@ -2131,7 +2433,9 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 		if (my_exec(m, "DROP TEMPORARY TABLE IF EXISTS " MY_UPSERT_TMP,
 			    NULL, e) < 0 ||
 		    my_exec(m, (char *)m->sql.data, "creating the upsert table",
-			    e) < 0)
+			    e) < 0 ||
+		    upsert_uniques(m, e) < 0 ||
+		    (s->opts.reject && seen_keys(m, "CREATE", NULL, 0, e) < 0))
 			return -1;
 		m->temp = 1;
 	}
@@ -2340,6 +2644,8 @@ static void my_close(struct sink *s)
 	buf_release(&m->geo);
 	buf_release(&m->rows);
 	buf_release(&m->sql);
+	buf_release(&m->uq_sql);
+	buf_release(&m->uq_names);
 	rowbuf_release(&m->keep);
 	buf_release(&m->starts);
 	buf_release(&m->one);
@@ -2521,7 +2827,8 @@ out:
 	{
 		struct err ignored;
 		err_init(&ignored);
-		if (my_exec(m, "SET SESSION foreign_key_checks = 1", NULL,
+		/* back to the load's own setting (see my_open) */
+		if (my_exec(m, "SET SESSION foreign_key_checks = 0", NULL,
 			    rc < 0 ? &ignored : e) < 0)
 			rc = -1;
 	}
@@ -2579,6 +2886,8 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 	buf_init(&m->geo, (size_t)STREAM_MAX_FIELD);
 	buf_init(&m->rows, MY_BUF_MAX);
 	buf_init(&m->sql, 1u << 24);
+	buf_init(&m->uq_sql, 1u << 20);
+	buf_init(&m->uq_names, 1u << 16);
 	rowbuf_init(&m->keep, 1u << 30);
 	buf_init(&m->starts, 1u << 24);
 	buf_init(&m->one, MY_BUF_MAX);
@@ -2611,7 +2920,14 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 		    "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
 		    "NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO'",
 		    NULL, e) < 0 ||
-	    my_exec(m, "SET SESSION foreign_key_checks = 0", NULL, e) < 0 ||
+	    /* the tables come in any order; a delete acts as the
+	     * application's own would: RESTRICT refuses it, CASCADE and
+	     * SET NULL follow */
+	    my_exec(m,
+		    o->mode == SINK_DELETE
+			? "SET SESSION foreign_key_checks = 1"
+			: "SET SESSION foreign_key_checks = 0",
+		    NULL, e) < 0 ||
 	    my_exec(m, "SET SESSION net_write_timeout = 86400", NULL, e) < 0 ||
 	    my_exec(m, "SET SESSION net_read_timeout = 86400", NULL, e) < 0 ||
 	    my_exec(m, "SET SESSION wait_timeout = 86400", NULL, e) < 0)

@@ -1744,11 +1744,292 @@ out:
 	return rc;
 }
 
+/* a collation name a JSON_TABLE column may be given as it is: a
+ * character set's name, '_', and more of [a-z0-9_] */
+static size_t coll_charset(const char *coll)
+{
+	size_t n = 0, cs = 0;
+
+	if (!coll)
+		return 0;
+	for (; coll[n]; n++) {
+		char ch = coll[n];
+		if (ch == '_' && !cs && n)
+			cs = n;
+		else if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+			   ch == '_'))
+			return 0;
+	}
+	return n < 64 && cs && cs + 1 < n ? cs : 0;
+}
+
+/* the type a JSON_TABLE column takes to hold a value of target column c
+ * as the table would: from ferry's own names, the collation checked */
+static int jt_type(struct buf *q, const struct schema_column *c,
+		   struct err *e)
+{
+	const char *st = c->source_type ? c->source_type : "";
+	size_t cs;
+
+	switch (c->type) {
+	case VALUE_BOOL: return buf_adds(q, "TINYINT", e);
+	case VALUE_INT64: return buf_adds(q, "BIGINT", e);
+	case VALUE_UINT64: return buf_adds(q, "BIGINT UNSIGNED", e);
+	case VALUE_FLOAT64:
+		return buf_adds(q, strncmp(st, "float", 5) == 0 ? "FLOAT" : "DOUBLE",
+				e);
+	case VALUE_DECIMAL:
+		if (c->precision >= 1 && c->precision <= 65 && c->scale >= 0 &&
+		    c->scale <= 30 && c->scale <= c->precision)
+			return buf_addf(q, e, "DECIMAL(%" PRId64 ",%" PRId64 ")",
+					c->precision, c->scale);
+		return buf_adds(q, "DECIMAL(65,30)", e);
+	case VALUE_DATE: return buf_adds(q, "DATE", e);
+	case VALUE_TIME: return buf_adds(q, "TIME(6)", e);
+	case VALUE_TIMESTAMP:
+	case VALUE_TIMESTAMPTZ: return buf_adds(q, "DATETIME(6)", e);
+	case VALUE_BYTES: /* its \x and hex, made bytes by UNHEX */
+		return buf_adds(q, "LONGTEXT CHARACTER SET ascii", e);
+	default: break;
+	}
+	if (buf_adds(q, "LONGTEXT", e) < 0)
+		return -1;
+	if ((cs = coll_charset(c->collation)) &&
+	    (buf_adds(q, " CHARACTER SET ", e) < 0 ||
+	     buf_add(q, c->collation, cs, e) < 0 ||
+	     buf_adds(q, " COLLATE ", e) < 0 ||
+	     buf_adds(q, c->collation, e) < 0))
+		return -1;
+	return 0;
+}
+
+/* "ferry_check_X.`col`" */
+static int jt_col(struct buf *q, const char *alias, const char *name,
+		  struct err *e)
+{
+	return buf_adds(q, alias, e) < 0 || buf_addc(q, '.', e) < 0 ||
+			       myutil_quote_ident(q, name, e) < 0
+		   ? -1
+		   : 0;
+}
+
+/* the rows whose key of unique index x a row of the target holds (other:
+ * a row of another primary key), or whose foreign key fk finds no
+ * parent: a condition false for them */
+static int jt_cond(const struct schema_table *t, enum source_rows what,
+		   size_t idx, struct buf *q, struct err *e)
+{
+	if (what == SOURCE_ROWS_ORPHAN) {
+		const struct schema_fkey *f = &t->fkeys[idx];
+		if (buf_adds(q, "NOT (", e) < 0)
+			return -1;
+		for (size_t k = 0; k < f->ncols; k++)
+			if (jt_col(q, "ferry_check_r", t->cols[f->cols[k]].name,
+				   e) < 0 ||
+			    buf_adds(q, " IS NOT NULL AND ", e) < 0)
+				return -1;
+		if (buf_adds(q, "NOT EXISTS (SELECT 1 FROM ", e) < 0 ||
+		    myutil_quote_ident(q, f->ref_table, e) < 0 ||
+		    buf_adds(q, " ferry_check_p WHERE ", e) < 0)
+			return -1;
+		for (size_t k = 0; k < f->ncols; k++)
+			if ((k && buf_adds(q, " AND ", e) < 0) ||
+			    jt_col(q, "ferry_check_p", f->ref_cols[k], e) < 0 ||
+			    buf_adds(q, " = ", e) < 0 ||
+			    jt_col(q, "ferry_check_r", t->cols[f->cols[k]].name,
+				   e) < 0)
+				return -1;
+		return buf_adds(q, "))", e);
+	}
+	const struct schema_index *ix = &t->indexes[idx];
+	if (buf_adds(q, "NOT EXISTS (SELECT 1 FROM ", e) < 0 ||
+	    myutil_quote_ident(q, t->table, e) < 0 ||
+	    buf_adds(q, " ferry_check_p WHERE ", e) < 0)
+		return -1;
+	for (size_t k = 0; k < ix->ncols; k++) {
+		const char *c = t->cols[ix->cols[k]].name;
+		if ((k && buf_adds(q, " AND ", e) < 0) ||
+		    jt_col(q, "ferry_check_p", c, e) < 0 ||
+		    buf_adds(q, " = ", e) < 0 ||
+		    jt_col(q, "ferry_check_r", c, e) < 0)
+			return -1;
+	}
+	if (what == SOURCE_ROWS_UNIQUE_OTHER && t->npk) {
+		if (buf_adds(q, " AND NOT (", e) < 0)
+			return -1;
+		for (size_t k = 0; k < t->npk; k++) {
+			const char *c = t->cols[t->pk[k]].name;
+			if ((k && buf_adds(q, " AND ", e) < 0) ||
+			    jt_col(q, "ferry_check_p", c, e) < 0 ||
+			    buf_adds(q, " <=> ", e) < 0 ||
+			    jt_col(q, "ferry_check_r", c, e) < 0)
+				return -1;
+		}
+		if (buf_addc(q, ')', e) < 0)
+			return -1;
+	}
+	return buf_addc(q, ')', e);
+}
+
+struct jt_refs {
+	struct buf *q;
+	char con[200], tb[200];
+	int open;
+};
+
+/* one column pair of a foreign key that refers to the table: constraint,
+ * child table, its column, the table's column */
+static int jt_ref_col(void *ctx, char **vals, size_t *lens, struct err *e)
+{
+	struct jt_refs *x = ctx;
+	struct buf *q = x->q;
+
+	(void)lens;
+	if (!vals[0] || !vals[1] || !vals[2] || !vals[3])
+		return 0;
+	if (!x->open || strcmp(x->con, vals[0]) != 0 ||
+	    strcmp(x->tb, vals[1]) != 0) {
+		if ((x->open && buf_adds(q, ") AND ", e) < 0) ||
+		    buf_adds(q, "NOT EXISTS (SELECT 1 FROM ", e) < 0 ||
+		    myutil_quote_ident(q, vals[1], e) < 0 ||
+		    buf_adds(q, " ferry_check_c WHERE ", e) < 0)
+			return -1;
+		snprintf(x->con, sizeof(x->con), "%s", vals[0]);
+		snprintf(x->tb, sizeof(x->tb), "%s", vals[1]);
+		x->open = 1;
+	} else if (buf_adds(q, " AND ", e) < 0) {
+		return -1;
+	}
+	return jt_col(q, "ferry_check_c", vals[2], e) < 0 ||
+			       buf_adds(q, " = ", e) < 0 ||
+			       jt_col(q, "ferry_check_r", vals[3], e) < 0
+		   ? -1
+		   : 0;
+}
+
+/* the rows a child row refers to by a foreign key that refuses their
+ * delete (RESTRICT, NO ACTION), as a condition false for them; 1 when
+ * none refers to t (the rules by subqueries held to this database, as
+ * describe_fkeys reads them) */
+static int jt_referenced(struct my_source *m, const struct schema_table *t,
+			 struct buf *q, struct err *e)
+{
+	const char *params[1] = { t->table };
+	struct jt_refs x = { .q = q };
+
+	if (myutil_select(
+		m->conn,
+		"SELECT k.CONSTRAINT_NAME, k.TABLE_NAME, k.COLUMN_NAME, "
+		"k.REFERENCED_COLUMN_NAME FROM "
+		"information_schema.KEY_COLUMN_USAGE k "
+		"WHERE k.TABLE_SCHEMA = DATABASE() "
+		"AND k.REFERENCED_TABLE_SCHEMA = DATABASE() "
+		"AND k.REFERENCED_TABLE_NAME = ? "
+		"AND (SELECT r.DELETE_RULE FROM "
+		"information_schema.REFERENTIAL_CONSTRAINTS r WHERE "
+		"r.CONSTRAINT_SCHEMA = DATABASE() AND "
+		"r.TABLE_NAME = k.TABLE_NAME AND "
+		"r.CONSTRAINT_NAME = k.CONSTRAINT_NAME) IN ('RESTRICT', "
+		"'NO ACTION') "
+		"ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
+		params, 1, 4, jt_ref_col, &x, e) < 0)
+		return err_prefix(e, "reading the foreign keys that refer to it");
+	return !x.open ? 1 : buf_addc(q, ')', e);
+}
+
+struct jt_hits {
+	source_ordinal_fn fn;
+	void *ctx;
+};
+
+static int jt_hit(void *ctx, char **vals, size_t *lens, struct err *e)
+{
+	struct jt_hits *h = ctx;
+
+	(void)lens;
+	return h->fn(h->ctx, vals[0] ? strtol(vals[0], NULL, 10) : 0, e);
+}
+
+/* source_check_rows: each row made a row of t's column types by the
+ * server itself (JSON_TABLE over json, whose objects hold column k's
+ * value as "c<k>"), the condition asked over them; a statement that
+ * fails leaves the snapshot as it was */
+static int my_check_rows(struct source *s, const struct schema_table *t,
+			 const char *cond, enum source_rows what, size_t idx,
+			 const char *json, source_ordinal_fn fn, void *ctx,
+			 struct err *e)
+{
+	struct my_source *m = MY(s);
+	const char *params[1] = { json };
+	struct jt_hits h = { fn, ctx };
+	struct buf q, refs;
+	struct err qe;
+	int rc = -1;
+
+	if (!m->mariadb && mysql_get_server_version(m->conn) < 80004)
+		return 1; /* no JSON_TABLE */
+	buf_init(&q, 1u << 20);
+	/* what refers to t: asked first, and nothing to ask without it */
+	buf_init(&refs, 1u << 20);
+	if (what == SOURCE_ROWS_REFERENCED &&
+	    ((rc = jt_referenced(m, t, &refs, e)) != 0 ||
+	     (rc = buf_addc(&refs, 0, e)) != 0)) {
+		rc = rc < 0 ? -1 : 0;
+		goto out;
+	}
+	rc = -1;
+	if (buf_adds(&q, "SELECT ferry_check_place FROM (SELECT "
+			 "j.ferry_check_place",
+		     e) < 0)
+		goto out;
+	for (size_t k = 0; k < t->ncols; k++) {
+		char jc[32];
+		snprintf(jc, sizeof(jc), "j.c%zu", k);
+		if (buf_adds(&q, ", ", e) < 0 ||
+		    (t->cols[k].type == VALUE_BYTES
+			 ? buf_addf(&q, e, "UNHEX(SUBSTRING(%s, 3))", jc)
+			 : buf_adds(&q, jc, e)) < 0 ||
+		    buf_adds(&q, " AS ", e) < 0 ||
+		    myutil_quote_ident(&q, t->cols[k].name, e) < 0)
+			goto out;
+	}
+	if (buf_adds(&q, " FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+			 "ferry_check_place FOR ORDINALITY",
+		     e) < 0)
+		goto out;
+	for (size_t k = 0; k < t->ncols; k++)
+		if (buf_addf(&q, e, ", c%zu ", k) < 0 ||
+		    jt_type(&q, &t->cols[k], e) < 0 ||
+		    buf_addf(&q, e, " PATH '$.c%zu'", k) < 0)
+			goto out;
+	if (buf_adds(&q, ")) AS j) AS ferry_check_r WHERE (", e) < 0 ||
+	    (what == SOURCE_ROWS_CHECK ? buf_adds(&q, cond, e)
+	     : what == SOURCE_ROWS_REFERENCED
+		 ? buf_adds(&q, (char *)refs.data, e)
+		 : jt_cond(t, what, idx, &q, e)) < 0 ||
+	    buf_adds(&q, ") IS FALSE", e) < 0)
+		goto out;
+	err_init(&qe);
+	rc = myutil_select(m->conn, (char *)q.data, params, 1, 1, jt_hit, &h,
+			   &qe);
+	if (rc < 0) {
+		/* the server's refusal: said, the snapshot goes on */
+		if (qe.class == ERR_DB)
+			err_set(e, ERR_STREAM, "%s", qe.msg);
+		else
+			*e = qe;
+	}
+out:
+	buf_release(&q);
+	buf_release(&refs);
+	return rc;
+}
+
 static const struct source_ops my_ops = {
 	my_begin,   my_list_tables, my_describe, my_open_rows,
 	my_next_row, my_close,	    my_facts,	 my_server,
 	my_per_day, my_objects,	    NULL, my_weights,	 my_log_position,
-	my_durations, NULL, /* check_rows: not asked of MySQL yet */
+	my_durations, my_check_rows,
 };
 
 struct source *source_mysql_open(const struct uri *u,

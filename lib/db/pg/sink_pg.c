@@ -110,6 +110,9 @@ struct pg_sink {
 
 static int add_primary_key(struct pg_sink *p, struct err *e);
 static int exec_ok(struct pg_sink *p, const char *sql, struct err *e);
+static int exec_refusable(struct pg_sink *p, const char *sql, const char *what,
+			  uint64_t *ntuples, char *why, size_t whysz,
+			  struct err *e);
 
 /* the oid of the target, found by its schema ($1) and table ($2) as
  * bound parameters, never through search_path */
@@ -612,12 +615,15 @@ out:
 }
 
 /* Delete mode: delete the rows whose keys are staged, count them, and drop
- * the stage (start_copy makes a new one after a --commit-every commit). */
-static int delete_staged(struct pg_sink *p, struct err *e)
+ * the stage (start_copy makes a new one after a --commit-every commit).
+ * With why: 1 when the server refuses it for the rows' own fault (a row
+ * another refers to), why set. */
+static int delete_staged(struct pg_sink *p, char *why, size_t whysz,
+			 struct err *e)
 {
 	const struct schema_table *t = p->t;
 	struct buf q;
-	PGresult *r = NULL;
+	uint64_t ndel = 0;
 	int rc = -1;
 
 	buf_init(&q, 1u << 24);
@@ -637,16 +643,13 @@ static int delete_staged(struct pg_sink *p, struct err *e)
 		    pgutil_quote_ident(&q, n, strlen(n), e) < 0)
 			goto out;
 	}
-	r = PQexec(p->conn, (char *)q.data);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		pgutil_msg(e, "deleting the rows of the keys",
-			   PQresultErrorMessage(r));
+	rc = exec_refusable(p, (char *)q.data, "deleting the rows of the keys",
+			    &ndel, why, whysz, e);
+	if (rc != 0)
 		goto out;
-	}
-	p->deleted += strtoull(PQcmdTuples(r), NULL, 10);
+	p->deleted += ndel;
 	rc = exec_ok(p, "DROP TABLE ferry_stage", e);
 out:
-	PQclear(r);
 	buf_release(&q);
 	return rc;
 }
@@ -720,8 +723,10 @@ static int end_copy(struct pg_sink *p, struct err *e)
 	return rc;
 }
 
-/* upsert: move the staged rows into the table */
-static int merge_stage(struct pg_sink *p, struct err *e)
+/* upsert: move the staged rows into the table (with why: 1 when the
+ * server refuses them for their own fault, why set) */
+static int merge_stage(struct pg_sink *p, char *why, size_t whysz,
+		       struct err *e)
 {
 	const struct schema_table *t = p->t;
 	struct buf q;
@@ -760,7 +765,8 @@ static int merge_stage(struct pg_sink *p, struct err *e)
 		if (buf_adds(&q, ") DO NOTHING", e) < 0)
 			goto out;
 	}
-	if (exec_ok(p, (char *)q.data, e) < 0)
+	if ((rc = exec_refusable(p, (char *)q.data, "merging the rows", NULL,
+				 why, whysz, e)) != 0)
 		goto out;
 	rc = exec_ok(p, "DROP TABLE ferry_stage", e);
 out:
@@ -788,13 +794,51 @@ static void reason_of(PGresult *r, PGconn *conn, char *out, size_t outsz)
 			*c = ' ';
 }
 
+/* only the row's own fault is a reject: a data exception (22) or an
+ * integrity constraint (23); a deadlock, a lock timeout or a full disk
+ * fail the table */
+static int row_fault(const PGresult *r)
+{
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+	return state &&
+	       (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0);
+}
+
+/*
+ * sql, inside the transaction: 0 when it went through (*ntuples, when
+ * given, its row count), 1 when why is given and the server refused it for
+ * the rows' own fault (why set), -1 else.
+ */
+static int exec_refusable(struct pg_sink *p, const char *sql, const char *what,
+			  uint64_t *ntuples, char *why, size_t whysz,
+			  struct err *e)
+{
+	PGresult *r = PQexecParams(p->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(r);
+	int rc = 0;
+
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		if (ntuples)
+			*ntuples = strtoull(PQcmdTuples(r), NULL, 10);
+	} else if (why && row_fault(r)) {
+		reason_of(r, p->conn, why, whysz);
+		rc = 1;
+	} else {
+		rc = pgutil_msg(e, what, PQresultErrorMessage(r));
+	}
+	PQclear(r);
+	return rc;
+}
+
 /*
  * One COPY of data[0..len) into the target, inside the transaction: 0 when
  * the server took it, 1 when it refused it (why set), -1 when the
  * connection failed.
  */
-static int copy_sync(struct pg_sink *p, const unsigned char *data, size_t len,
-		     char *why, size_t whysz, struct err *e)
+static int copy_sync(struct pg_sink *p, const char *into,
+		     const unsigned char *data, size_t len, char *why,
+		     size_t whysz, struct err *e)
 {
 	struct buf q;
 	PGresult *r;
@@ -802,7 +846,8 @@ static int copy_sync(struct pg_sink *p, const unsigned char *data, size_t len,
 
 	buf_init(&q, 1u << 24);
 	if (buf_adds(&q, "COPY ", e) < 0 ||
-	    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
+	    (into ? buf_adds(&q, into, e)
+		  : buf_add(&q, p->name.data, p->name.len, e)) < 0 ||
 	    buf_adds(&q, " (", e) < 0 ||
 	    buf_add(&q, p->cols.data, p->cols.len, e) < 0 ||
 	    buf_adds(&q, ") FROM STDIN", e) < 0) {
@@ -823,14 +868,7 @@ static int copy_sync(struct pg_sink *p, const unsigned char *data, size_t len,
 		return pgutil_msg(e, "COPY", PQerrorMessage(p->conn));
 	while ((r = PQgetResult(p->conn))) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
-			const char *state =
-			    PQresultErrorField(r, PG_DIAG_SQLSTATE);
-			/* only the row's own fault is a reject: a data
-			 * exception (22) or an integrity constraint (23); a
-			 * deadlock, a lock timeout or a full disk fail the
-			 * table */
-			if (state && (strncmp(state, "22", 2) == 0 ||
-				      strncmp(state, "23", 2) == 0)) {
+			if (row_fault(r)) {
 				reason_of(r, p->conn, why, whysz);
 				rc = 1;
 			} else {
@@ -843,6 +881,98 @@ static int copy_sync(struct pg_sink *p, const unsigned char *data, size_t len,
 	if (PQstatus(p->conn) != CONNECTION_OK)
 		return pgutil_msg(e, "COPY", PQerrorMessage(p->conn));
 	return rc;
+}
+
+
+/*
+ * Upsert with rejects: ferry_seen holds the keys this load gave the table
+ * so far, so that a key the stream holds twice is the second row's fault
+ * (a duplicate key, as --check says and as the load without rejects
+ * fails), not an update of the first: made at the table's beginning, kept
+ * across --commit-every commits, dropped at its end.  `q` SQL: "CREATE",
+ * "ADD" (the staged keys), "DROP".
+ */
+static int seen_keys(struct pg_sink *p, const char *q, char *why, size_t whysz,
+		     struct err *e)
+{
+	const struct schema_table *t = p->t;
+	struct buf s;
+	int rc;
+
+	if (strcmp(q, "DROP") == 0)
+		return exec_ok(p, "DROP TABLE IF EXISTS pg_temp.ferry_seen", e);
+	buf_init(&s, 1u << 20);
+	if (strcmp(q, "CREATE") == 0) {
+		rc = exec_ok(p, "DROP TABLE IF EXISTS pg_temp.ferry_seen", e) <
+				     0 ||
+			     buf_adds(&s, "CREATE TEMP TABLE ferry_seen AS SELECT ",
+				      e) < 0 ||
+			     pgutil_quote_cols(p->pn.cols, &s, t->pk, t->npk,
+					       e) < 0 ||
+			     buf_adds(&s, " FROM ", e) < 0 ||
+			     buf_add(&s, p->name.data, p->name.len, e) < 0 ||
+			     buf_adds(&s, " WITH NO DATA", e) < 0 ||
+			     exec_ok(p, (char *)s.data, e) < 0
+			 ? -1
+			 : 0;
+		buf_reset(&s);
+		if (rc == 0)
+			rc = buf_adds(&s, "ALTER TABLE ferry_seen ADD PRIMARY "
+					  "KEY (",
+				      e) < 0 ||
+				     pgutil_quote_cols(p->pn.cols, &s, t->pk,
+						       t->npk, e) < 0 ||
+				     buf_addc(&s, ')', e) < 0
+				 ? -1
+				 : exec_ok(p, (char *)s.data, e);
+	} else {
+		rc = buf_adds(&s, "INSERT INTO ferry_seen SELECT ", e) < 0 ||
+			     pgutil_quote_cols(p->pn.cols, &s, t->pk, t->npk,
+					       e) < 0 ||
+			     buf_adds(&s, " FROM ferry_stage", e) < 0
+			 ? -1
+			 : exec_refusable(p, (char *)s.data, "keeping the keys",
+					  NULL, why, whysz, e);
+	}
+	buf_release(&s);
+	return rc;
+}
+
+/* rows data[0..len) of the rows kept, applied as the mode says: copied
+ * into the table, or staged and merged (upsert) or deleted by their keys
+ * (delete); 0, 1 when the server refused them (why set), -1 */
+static int apply_kept(struct pg_sink *p, const unsigned char *data,
+		      size_t len, char *why, size_t whysz, struct err *e)
+{
+	struct buf q;
+	int rc;
+
+	switch (p->base.opts.mode) {
+	case SINK_UPSERT:
+		buf_init(&q, 1u << 20);
+		rc = buf_adds(&q, "CREATE TEMP TABLE ferry_stage (LIKE ", e) <
+				     0 ||
+			     buf_add(&q, p->name.data, p->name.len, e) < 0 ||
+			     buf_adds(&q, " INCLUDING DEFAULTS) ON COMMIT DROP",
+				      e) < 0
+			 ? -1
+			 : exec_ok(p, (char *)q.data, e);
+		buf_release(&q);
+		if (rc < 0 ||
+		    (rc = copy_sync(p, "ferry_stage", data, len, why, whysz,
+				    e)) != 0 ||
+		    (rc = seen_keys(p, "ADD", why, whysz, e)) != 0)
+			return rc;
+		return merge_stage(p, why, whysz, e);
+	case SINK_DELETE:
+		if (create_key_stage(p, e) < 0)
+			return -1;
+		if ((rc = copy_sync(p, "ferry_stage", data, len, why, whysz,
+				    e)) != 0)
+			return rc;
+		return delete_staged(p, why, whysz, e);
+	default: return copy_sync(p, NULL, data, len, why, whysz, e);
+	}
 }
 
 /* Write the kept rows; on a refusal, again one by one, rejecting those the
@@ -858,7 +988,7 @@ static int flush_kept(struct pg_sink *p, struct err *e)
 		return 0;
 	if (exec_ok(p, "SAVEPOINT ferry_batch", e) < 0)
 		return -1;
-	rc = copy_sync(p, p->copy.data, p->copy.len, why, sizeof(why), e);
+	rc = apply_kept(p, p->copy.data, p->copy.len, why, sizeof(why), e);
 	if (rc < 0)
 		return -1;
 	if (rc == 1) {
@@ -876,8 +1006,8 @@ static int flush_kept(struct pg_sink *p, struct err *e)
 				b = p->copy.len;
 			if (exec_ok(p, "SAVEPOINT ferry_row", e) < 0)
 				return -1;
-			rc = copy_sync(p, p->copy.data + a, b - a, why,
-				       sizeof(why), e);
+			rc = apply_kept(p, p->copy.data + a, b - a, why,
+					sizeof(why), e);
 			if (rc < 0)
 				return -1;
 			if (rc == 1) {
@@ -1195,14 +1325,10 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	p->rejected = 0;
 	rowbuf_reset(&p->keep);
 	buf_reset(&p->lines);
-	if (s->opts.reject) {
-		if (s->opts.mode == SINK_UPSERT || s->opts.mode == SINK_DELETE)
-			return err_set(
-			    e, ERR_USAGE,
-			    "rejects are set aside in insert and truncate "
-			    "modes only");
-		return 0; /* a COPY per batch of kept rows */
-	}
+	if (s->opts.reject) /* a COPY per batch of kept rows (apply_kept) */
+		return s->opts.mode == SINK_UPSERT
+			   ? seen_keys(p, "CREATE", NULL, 0, e)
+			   : 0;
 	/* binary when every column has a binary form for its target type
 	 * (FERRY_PG_COPY=text keeps text) */
 	p->binary = !(getenv("FERRY_PG_COPY") &&
@@ -1330,8 +1456,10 @@ static int commit_and_go_on(struct pg_sink *p, struct err *e)
 		return triggers_set(p, 0, e);
 	}
 	if (end_copy(p, e) < 0 ||
-	    (p->base.opts.mode == SINK_UPSERT && merge_stage(p, e) < 0) ||
-	    (p->base.opts.mode == SINK_DELETE && delete_staged(p, e) < 0) ||
+	    (p->base.opts.mode == SINK_UPSERT &&
+	     merge_stage(p, NULL, 0, e) < 0) ||
+	    (p->base.opts.mode == SINK_DELETE &&
+	     delete_staged(p, NULL, 0, e) < 0) ||
 	    sink_checkpoint_commit(&p->base, p->t, p->rows, 0, keys_deferred(p),
 				   e) < 0 ||
 	    triggers_set(p, 1, e) < 0 || exec_ok(p, "COMMIT", e) < 0)
@@ -1534,9 +1662,15 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 
 	if (end_copy(p, e) < 0 || (s->opts.reject && flush_kept(p, e) < 0))
 		return -1;
-	if (s->opts.mode == SINK_UPSERT && merge_stage(p, e) < 0)
+	/* with rejects, each batch of kept rows was merged or deleted */
+	if (!s->opts.reject && s->opts.mode == SINK_UPSERT &&
+	    merge_stage(p, NULL, 0, e) < 0)
 		return -1;
-	if (s->opts.mode == SINK_DELETE && delete_staged(p, e) < 0)
+	if (s->opts.reject && s->opts.mode == SINK_UPSERT &&
+	    seen_keys(p, "DROP", NULL, 0, e) < 0)
+		return -1;
+	if (!s->opts.reject && s->opts.mode == SINK_DELETE &&
+	    delete_staged(p, NULL, 0, e) < 0)
 		return -1;
 	/* keys and indexes of a created table after its rows: one sort
 	 * each instead of an insertion per row */

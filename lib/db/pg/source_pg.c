@@ -1962,6 +1962,89 @@ static int unique_cond(const struct schema_table *t, size_t x, int other,
 	return buf_addc(q, ')', e);
 }
 
+struct ref_ctx {
+	struct buf *q;
+	char conname[32]; /* the constraint's oid */
+	int open; /* a NOT EXISTS being written */
+};
+
+/* one column pair of a foreign key that refers to t: conoid, schema,
+ * table, the child's column, t's column */
+static int referenced_col(struct ref_ctx *x, const char *con, const char *sc,
+			  const char *tb, const char *col, const char *pcol,
+			  struct err *e)
+{
+	struct buf *q = x->q;
+
+	if (!x->open || strcmp(x->conname, con) != 0) {
+		if ((x->open && buf_addc(q, ')', e) < 0) ||
+		    (x->open && buf_adds(q, " AND ", e) < 0) ||
+		    buf_adds(q, "NOT EXISTS (SELECT 1 FROM ", e) < 0 ||
+		    pgutil_quote_table(q, sc, tb, e) < 0 ||
+		    buf_adds(q, " ferry_check_c WHERE ", e) < 0)
+			return -1;
+		snprintf(x->conname, sizeof(x->conname), "%s", con);
+		x->open = 1;
+	} else if (buf_adds(q, " AND ", e) < 0) {
+		return -1;
+	}
+	return buf_adds(q, "ferry_check_c.", e) < 0 ||
+			       pgutil_quote_ident(q, col, strlen(col), e) < 0 ||
+			       buf_adds(q, " = ferry_check_r.", e) < 0 ||
+			       pgutil_quote_ident(q, pcol, strlen(pcol), e) < 0
+		   ? -1
+		   : 0;
+}
+
+/* the rows of json a child row of the target refers to by a foreign key
+ * that refuses their delete, as a condition false for them: 1 when no
+ * such foreign key refers to t (nothing to ask) */
+static int referenced_cond(struct pg_source *p, const struct schema_table *t,
+			   struct buf *q, struct err *e)
+{
+	struct buf name;
+	struct ref_ctx x = { .q = q };
+	const char *vals[1];
+	PGresult *r;
+	int rc = -1;
+
+	buf_init(&name, 1u << 16);
+	if (pgutil_quote_table(&name, t->schema, t->table, e) < 0 ||
+	    buf_addc(&name, 0, e) < 0)
+		goto out;
+	vals[0] = (const char *)name.data;
+	r = PQexecParams(
+	    p->conn,
+	    "SELECT c.oid::text, n.nspname, r.relname, a.attname, pa.attname "
+	    "FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid "
+	    "JOIN pg_namespace n ON n.oid = r.relnamespace CROSS JOIN "
+	    "LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS "
+	    "k(ck, pk, ord) "
+	    "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.ck "
+	    "JOIN pg_attribute pa ON pa.attrelid = c.confrelid "
+	    "AND pa.attnum = k.pk "
+	    "WHERE c.contype = 'f' AND c.confrelid = $1::regclass "
+	    "AND c.confdeltype IN ('a', 'r') ORDER BY c.oid, k.ord",
+	    1, NULL, vals, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		pgutil_msg(e, "reading the foreign keys that refer to it",
+			   PQresultErrorMessage(r));
+		PQclear(r);
+		goto out;
+	}
+	rc = 0;
+	for (int i = 0; i < PQntuples(r) && rc == 0; i++)
+		rc = referenced_col(&x, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+				    PQgetvalue(r, i, 2), PQgetvalue(r, i, 3),
+				    PQgetvalue(r, i, 4), e);
+	PQclear(r);
+	if (rc == 0)
+		rc = !x.open ? 1 : buf_addc(q, ')', e);
+out:
+	buf_release(&name);
+	return rc;
+}
+
 /* source_check_rows: each row made a record of t's type by PostgreSQL
  * itself (json_populate_record), under a savepoint, so that an error
  * leaves the snapshot usable */
@@ -1972,14 +2055,27 @@ static int pg_check_rows(struct source *s, const struct schema_table *t,
 {
 	struct pg_source *p = PG(s);
 	const char *vals[1] = { json };
-	struct buf q;
+	struct buf q, refs;
 	PGresult *r;
 	int rc = -1;
 
+	/* what refers to t: asked first, and nothing to ask without it */
+	buf_init(&refs, 1u << 20);
+	if (what == SOURCE_ROWS_REFERENCED &&
+	    (rc = referenced_cond(p, t, &refs, e)) != 0) {
+		buf_release(&refs);
+		return rc < 0 ? -1 : 0;
+	}
+	if (what == SOURCE_ROWS_REFERENCED && buf_addc(&refs, 0, e) < 0) {
+		buf_release(&refs);
+		return -1;
+	}
+	rc = -1;
 	r = PQexec(p->conn, "SAVEPOINT ferry_check");
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		rc = pgutil_msg(e, "SAVEPOINT", PQresultErrorMessage(r));
 		PQclear(r);
+		buf_release(&refs);
 		return rc;
 	}
 	PQclear(r);
@@ -1992,12 +2088,14 @@ static int pg_check_rows(struct source *s, const struct schema_table *t,
 	    pgutil_quote_table(&q, t->schema, t->table, e) < 0 ||
 	    buf_adds(&q, ", x.ferry_check_row) AS ferry_check_r WHERE (", e) <
 		0 ||
-	    (what == SOURCE_ROWS_CHECK    ? buf_adds(&q, cond, e)
-	     : what == SOURCE_ROWS_ORPHAN ? orphan_cond(t, idx, &q, e)
-					  : unique_cond(t, idx,
-							what ==
-							    SOURCE_ROWS_UNIQUE_OTHER,
-							&q, e)) < 0 ||
+	    (what == SOURCE_ROWS_CHECK	      ? buf_adds(&q, cond, e)
+	     : what == SOURCE_ROWS_REFERENCED ? buf_adds(&q, (char *)refs.data,
+							 e)
+	     : what == SOURCE_ROWS_ORPHAN     ? orphan_cond(t, idx, &q, e)
+					      : unique_cond(t, idx,
+							    what ==
+								SOURCE_ROWS_UNIQUE_OTHER,
+							    &q, e)) < 0 ||
 	    buf_adds(&q, ") IS FALSE", e) < 0)
 		goto out;
 	r = PQexecParams(p->conn, (char *)q.data, 1, NULL, vals, NULL, NULL, 0);
@@ -2024,6 +2122,7 @@ static int pg_check_rows(struct source *s, const struct schema_table *t,
 	}
 out:
 	buf_release(&q);
+	buf_release(&refs);
 	return rc;
 }
 
