@@ -1056,6 +1056,12 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 	}
 	if (!tn)
 		return 0;
+	if (strcmp(kind, "partitioning") == 0) {
+		/* carried in the table's "partition" */
+		for (size_t i = 0; i < c->n; i++)
+			if (c->tables[i]->name == tn && c->tables[i]->partition)
+				return 0;
+	}
 	if (strcmp(kind, "index") == 0) {
 		/* carried in the table's "expression_indexes" */
 		for (size_t i = 0; i < c->n; i++)

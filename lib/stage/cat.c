@@ -110,6 +110,9 @@ static int summary_extras(struct buf *b, const struct schema_column *c,
 	return 0;
 }
 
+static int summary_partition(struct buf *b, const struct schema_table *t,
+			     struct err *e);
+
 static int summary_table_head(struct buf *b, const struct schema_table *t,
 			      struct err *e)
 {
@@ -201,6 +204,64 @@ static int summary_table_head(struct buf *b, const struct schema_table *t,
 				return -1;
 		if ((x->where && buf_addf(b, e, " where %s", x->where) < 0) ||
 		    buf_addc(b, '\n', e) < 0)
+			return -1;
+	}
+	return summary_partition(b, t, e);
+}
+
+static int summary_bounds(struct buf *b, const struct schema_bound *v,
+			  size_t n, struct err *e)
+{
+	for (size_t k = 0; k < n; k++) {
+		const char *sep = k ? ", " : "(";
+		if ((v[k].kind == SCHEMA_BOUND_VALUE
+			 ? buf_addf(b, e, "%s'%s'", sep, v[k].value)
+			 : buf_addf(b, e, "%s%s", sep,
+				    v[k].kind == SCHEMA_BOUND_NULL  ? "NULL"
+				    : v[k].kind == SCHEMA_BOUND_MIN ? "MINVALUE"
+								    : "MAXVALUE")) <
+		    0)
+			return -1;
+	}
+	return buf_addc(b, ')', e);
+}
+
+/* "  partition by range (a): p1 from ('1') to ('9')", a line a part */
+static int summary_partition(struct buf *b, const struct schema_table *t,
+			     struct err *e)
+{
+	const struct schema_partition *p = t->partition;
+
+	if (!p)
+		return 0;
+	for (size_t i = 0; i < p->nparts; i++) {
+		const struct schema_part *x = &p->parts[i];
+		if (buf_addf(b, e, "  partition by %s (",
+			     p->strategy == 'r'	  ? "range"
+			     : p->strategy == 'l' ? "list"
+						  : "hash") < 0)
+			return -1;
+		for (size_t k = 0; k < p->ncols; k++)
+			if (buf_addf(b, e, "%s%s", k ? ", " : "",
+				     t->cols[p->cols[k]].name) < 0)
+				return -1;
+		if (buf_addf(b, e, "): %s ", x->name) < 0)
+			return -1;
+		if (x->is_default ? buf_adds(b, "default", e) < 0
+		    : p->strategy == 'r'
+			? buf_adds(b, "from ", e) < 0 ||
+			      summary_bounds(b, x->from, p->ncols, e) < 0 ||
+			      buf_adds(b, " to ", e) < 0 ||
+			      summary_bounds(b, x->to, p->ncols, e) < 0
+		    : p->strategy == 'l'
+			? buf_adds(b, "in ", e) < 0 ||
+			      summary_bounds(b, x->values, x->nvalues, e) < 0
+			: buf_addf(b, e,
+				   "with (modulus %" PRId64 ", remainder %" PRId64
+				   ")",
+				   x->modulus, x->remainder) < 0)
+			return -1;
+		if (buf_addc(b, '\n', e) < 0)
 			return -1;
 	}
 	return 0;

@@ -1197,6 +1197,50 @@ out:
 
 /* A target table that does not exist: a problem without --create, else
  * what --create would make of it, or refuse. */
+/* --create on PostgreSQL: a partition whose name the target holds
+ * already (any relation: a table, a partition) stops the table */
+static int partitions_free(struct table_check *tc, const char *name,
+			   cJSON *problems, int *fails, struct err *e)
+{
+	const struct schema_partition *sp = tc->t->partition;
+	char *sc = NULL, *tb = NULL;
+	int rc = 0;
+
+	if (schema_name_parse(name, &sc, &tb, e) < 0)
+		return -1;
+	for (size_t k = 0; rc == 0 && k < sp->nparts; k++) {
+		const char *pn = sp->parts[k].name;
+		char *full;
+		struct schema_table *held;
+		struct err de;
+		/* a longer name is cut by the load (pgname.h): not asked */
+		if (strlen(pn) > 63)
+			continue;
+		if (!(full = schema_name_format(sc, pn, e))) {
+			rc = -1;
+			break;
+		}
+		err_init(&de);
+		held = source_describe(tc->src, full, &de);
+		if (held) {
+			*fails = 1;
+			rc = add_note(problems, e,
+				      "partition %s: the target holds a table "
+				      "of that name, which --create cannot "
+				      "make",
+				      full);
+			schema_table_free(held);
+		} else if (de.class != ERR_DB || !strstr(de.msg, "no table '")) {
+			*e = de;
+			rc = -1;
+		}
+		free(full);
+	}
+	free(sc);
+	free(tb);
+	return rc;
+}
+
 static int begin_missing(struct table_check *tc, const struct check_opts *o,
 			 const char *name, cJSON *jt, cJSON *notes,
 			 cJSON *problems, int *fails, struct err *e)
@@ -1243,6 +1287,16 @@ static int begin_missing(struct table_check *tc, const struct check_opts *o,
 				      "of the run is loaded; the rows are "
 				      "then checked against it",
 				      tc->t->fkeys[i].name);
+		if (rc == 0 && tc->t->partition &&
+		    strcmp(tc->en->name, "postgresql") == 0) {
+			rc = add_note(notes, e,
+				      "partitioned as the source, its %zu "
+				      "partitions made with it",
+				      tc->t->partition->nparts);
+			if (rc == 0)
+				rc = partitions_free(tc, name, problems, fails,
+						     e);
+		}
 		create_notes_release(&cn);
 		return rc;
 	}

@@ -193,6 +193,29 @@ const char *schema_default_describe(const struct schema_default *d, char *out,
 	return out;
 }
 
+static void bounds_free(struct schema_bound *b, size_t n)
+{
+	for (size_t i = 0; b && i < n; i++)
+		free(b[i].value);
+	free(b);
+}
+
+void schema_partition_free(struct schema_partition *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nparts; i++) {
+		struct schema_part *x = &p->parts[i];
+		free(x->name);
+		bounds_free(x->from, p->ncols);
+		bounds_free(x->to, p->ncols);
+		bounds_free(x->values, x->nvalues);
+	}
+	free(p->parts);
+	free(p->cols);
+	free(p);
+}
+
 void schema_table_free(struct schema_table *t)
 {
 	if (!t)
@@ -223,6 +246,7 @@ void schema_table_free(struct schema_table *t)
 		free(t->xindexes[i].where);
 	}
 	free(t->xindexes);
+	schema_partition_free(t->partition);
 	for (size_t i = 0; i < t->nindexes; i++) {
 		free(t->indexes[i].name);
 		free(t->indexes[i].cols);
@@ -1156,6 +1180,153 @@ static int parse_xindexes(const struct json_node *j, struct schema_table *t,
 	return 0;
 }
 
+/* a bound of a partition: text, null (list only), or {"bound":
+ * "minvalue" | "maxvalue"} (range only) */
+static int parse_bound(const struct json_node *v, int range,
+		       struct schema_bound *b, struct err *e)
+{
+	const struct json_node *k;
+
+	memset(b, 0, sizeof(*b));
+	if (is(v, JSON_STRING) && strlen(v->str) == v->len && v->len <= 65536) {
+		b->kind = SCHEMA_BOUND_VALUE;
+		return (b->value = strdup(v->str)) ? 0 : err_oom(e);
+	}
+	if (!range && is(v, JSON_NULL)) {
+		b->kind = SCHEMA_BOUND_NULL;
+		return 0;
+	}
+	if (range && is(v, JSON_OBJECT) && (k = json_get(v, "bound")) &&
+	    is(k, JSON_STRING) &&
+	    (strcmp(k->str, "minvalue") == 0 || strcmp(k->str, "maxvalue") == 0)) {
+		b->kind = k->str[1] == 'i' ? SCHEMA_BOUND_MIN : SCHEMA_BOUND_MAX;
+		return 0;
+	}
+	return err_set(e, ERR_STREAM,
+		       "a partition bound must be text (of up to 65536 bytes, "
+		       "no NUL)%s",
+		       range ? " or {\"bound\": \"minvalue\" or \"maxvalue\"}"
+			     : " or null");
+}
+
+static int parse_bounds(const struct json_node *a, size_t want, int range,
+			struct schema_bound **out, size_t *n, struct err *e)
+{
+	if (!is(a, JSON_ARRAY) || a->n < 1 || a->n > SCHEMA_MAX_LABELS ||
+	    (want && a->n != want))
+		return err_set(e, ERR_STREAM,
+			       "a partition's bounds must be an array of %s",
+			       want ? "one per key column" : "1 to 65535 values");
+	if (!(*out = calloc(a->n, sizeof(**out))))
+		return err_oom(e);
+	for (*n = 0; *n < a->n; (*n)++)
+		if (parse_bound(&a->kids[*n], range, &(*out)[*n], e) < 0)
+			return -1;
+	return 0;
+}
+
+/* "partition": {"strategy", "columns", "parts"} (1.7) */
+static int parse_partition(const struct json_node *j, struct schema_table *t,
+			   struct err *e)
+{
+	const struct json_node *m = json_get(j, "partition");
+	const struct json_node *st, *cs, *ps;
+	struct schema_partition *p;
+
+	if (!m || is(m, JSON_NULL))
+		return 0;
+	st = json_get(m, "strategy");
+	cs = json_get(m, "columns");
+	ps = json_get(m, "parts");
+	if (!is(m, JSON_OBJECT) || !is(st, JSON_STRING) ||
+	    (strcmp(st->str, "range") != 0 && strcmp(st->str, "list") != 0 &&
+	     strcmp(st->str, "hash") != 0) ||
+	    !is(cs, JSON_ARRAY) || cs->n < 1 || cs->n > 32 ||
+	    (strcmp(st->str, "range") != 0 && cs->n != 1 &&
+	     strcmp(st->str, "hash") != 0) ||
+	    !is(ps, JSON_ARRAY) || ps->n > SCHEMA_MAX_PARTS)
+		return err_set(e, ERR_STREAM,
+			       "\"partition\" needs a strategy (range, list or "
+			       "hash), 1 to 32 columns (list: 1) and an array "
+			       "of parts");
+	if (!(p = calloc(1, sizeof(*p))))
+		return err_oom(e);
+	t->partition = p;
+	p->strategy = st->str[0] == 'r' ? 'r' : st->str[0] == 'l' ? 'l' : 'h';
+	if (!(p->cols = calloc(cs->n, sizeof(*p->cols))) ||
+	    !(p->parts = calloc(ps->n ? ps->n : 1, sizeof(*p->parts))))
+		return err_oom(e);
+	for (; p->ncols < cs->n; p->ncols++) {
+		const struct json_node *c = &cs->kids[p->ncols];
+		int idx = is(c, JSON_STRING) ? schema_column_index(t, c->str)
+					     : -1;
+		if (idx < 0)
+			return err_set(e, ERR_STREAM,
+				       "\"partition\" names no column of the "
+				       "table");
+		p->cols[p->ncols] = (size_t)idx;
+	}
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct json_node *x = &ps->kids[i];
+		const struct json_node *nm = json_get(x, "name");
+		const struct json_node *df = json_get(x, "default");
+		/* counted at once: freed with the table whatever comes */
+		struct schema_part *q = &p->parts[p->nparts++];
+		size_t nb = 0;
+		if (!is(x, JSON_OBJECT) || !is(nm, JSON_STRING) || !*nm->str ||
+		    strlen(nm->str) != nm->len || nm->len > SCHEMA_MAX_NAME ||
+		    (df && !is_bool(df)))
+			return err_set(e, ERR_STREAM,
+				       "a partition needs a name (of up to %d "
+				       "bytes)",
+				       SCHEMA_MAX_NAME);
+		if (!(q->name = strdup(nm->str)))
+			return err_oom(e);
+		if (df && is(df, JSON_TRUE)) {
+			if (p->strategy == 'h')
+				return err_set(e, ERR_STREAM,
+					       "partition %s: a hash partition "
+					       "cannot be the default",
+					       nm->str);
+			q->is_default = 1;
+			continue;
+		}
+		if (p->strategy == 'r') {
+			if (parse_bounds(json_get(x, "from"), p->ncols, 1,
+					 &q->from, &nb, e) < 0 ||
+			    parse_bounds(json_get(x, "to"), p->ncols, 1, &q->to,
+					 &nb, e) < 0)
+				return err_prefix(e, "partition %s", nm->str);
+		} else if (p->strategy == 'l') {
+			if (parse_bounds(json_get(x, "values"), 0, 0, &q->values,
+					 &q->nvalues, e) < 0)
+				return err_prefix(e, "partition %s", nm->str);
+		} else {
+			const struct json_node *mo = json_get(x, "modulus");
+			const struct json_node *re = json_get(x, "remainder");
+			char *end;
+			if (!is(mo, JSON_NUMBER) || !is(re, JSON_NUMBER))
+				return err_set(e, ERR_STREAM,
+					       "partition %s: a hash partition "
+					       "needs a modulus and a remainder",
+					       nm->str);
+			q->modulus = strtoll(mo->str, &end, 10);
+			if (*end)
+				q->modulus = 0;
+			q->remainder = strtoll(re->str, &end, 10);
+			if (*end)
+				q->remainder = -1;
+			if (q->modulus < 1 || q->modulus > INT32_MAX ||
+			    q->remainder < 0 || q->remainder >= q->modulus)
+				return err_set(e, ERR_STREAM,
+					       "partition %s: a modulus of 1 "
+					       "and more, a remainder below it",
+					       nm->str);
+		}
+	}
+	return 0;
+}
+
 /* "checks": the text of each is read by a load (sqlexpr.h), not here, so
  * that a newer writer's wider forms are reported by name, not refused */
 static int parse_checks(const struct json_node *j, struct schema_table *t,
@@ -1393,7 +1564,7 @@ static struct schema_table *table_from_json(const struct json_node *j,
 		}
 	}
 	if (parse_fkeys(j, t, e) < 0 || parse_checks(j, t, e) < 0 ||
-	    parse_xindexes(j, t, e) < 0)
+	    parse_xindexes(j, t, e) < 0 || parse_partition(j, t, e) < 0)
 		goto fail_named;
 	return t;
 fail_named:
@@ -1581,6 +1752,84 @@ static int add_fkeys(cJSON *j, const struct schema_table *t)
 	return 0;
 }
 
+static cJSON *bounds_json(const struct schema_bound *b, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; a && i < n; i++) {
+		cJSON *v = b[i].kind == SCHEMA_BOUND_VALUE
+			       ? cJSON_CreateString(b[i].value)
+			   : b[i].kind == SCHEMA_BOUND_NULL ? cJSON_CreateNull()
+							    : cJSON_CreateObject();
+		if (v && (b[i].kind == SCHEMA_BOUND_MIN ||
+			  b[i].kind == SCHEMA_BOUND_MAX) &&
+		    !cJSON_AddStringToObject(v,
+					     "bound", b[i].kind == SCHEMA_BOUND_MIN
+							  ? "minvalue"
+							  : "maxvalue")) {
+			cJSON_Delete(v);
+			v = NULL;
+		}
+		if (!v || !cJSON_AddItemToArray(a, v)) {
+			cJSON_Delete(v);
+			cJSON_Delete(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* "partition" (1.7): 1, or 0 out of memory */
+static int partition_json(const struct schema_table *t, cJSON *j)
+{
+	const struct schema_partition *p = t->partition;
+	cJSON *o = cJSON_AddObjectToObject(j, "partition"), *cs, *ps;
+
+	if (!o ||
+	    !cJSON_AddStringToObject(o, "strategy",
+				     p->strategy == 'r'	  ? "range"
+				     : p->strategy == 'l' ? "list"
+							  : "hash") ||
+	    !(cs = cJSON_AddArrayToObject(o, "columns")) ||
+	    !(ps = cJSON_AddArrayToObject(o, "parts")))
+		return 0;
+	for (size_t k = 0; k < p->ncols; k++) {
+		cJSON *s = cJSON_CreateString(t->cols[p->cols[k]].name);
+		if (!s || !cJSON_AddItemToArray(cs, s))
+			return 0;
+	}
+	for (size_t i = 0; i < p->nparts; i++) {
+		const struct schema_part *x = &p->parts[i];
+		cJSON *q = cJSON_CreateObject(), *a;
+		if (!q || !cJSON_AddItemToArray(ps, q) ||
+		    !cJSON_AddStringToObject(q, "name", x->name))
+			return 0;
+		if (x->is_default) {
+			if (!cJSON_AddBoolToObject(q, "default", 1))
+				return 0;
+			continue;
+		}
+		if (p->strategy == 'r') {
+			if (!(a = bounds_json(x->from, p->ncols)) ||
+			    !cJSON_AddItemToObject(q, "from", a))
+				return 0;
+			if (!(a = bounds_json(x->to, p->ncols)) ||
+			    !cJSON_AddItemToObject(q, "to", a))
+				return 0;
+		} else if (p->strategy == 'l') {
+			if (!(a = bounds_json(x->values, x->nvalues)) ||
+			    !cJSON_AddItemToObject(q, "values", a))
+				return 0;
+		} else if (!cJSON_AddNumberToObject(q, "modulus",
+						    (double)x->modulus) ||
+			   !cJSON_AddNumberToObject(q, "remainder",
+						    (double)x->remainder)) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
 struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 {
 	cJSON *j = cJSON_CreateObject(), *cols, *pk;
@@ -1766,6 +2015,8 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 			}
 		}
 	}
+	if (t->partition && !partition_json(t, j))
+		goto oom;
 	return j;
 oom:
 	cJSON_Delete(j);

@@ -61,6 +61,12 @@
  * some rows only, each key and the predicate in the same form (a reader
  * that ignores the member makes no such index: never a plain index in
  * its place, which would be stricter).
+ * Optional table member "partition" (version 1.7): {"strategy": "range",
+ * "columns": ["created"], "parts": [{"name": "msgs_2024", "from":
+ * ["2024-01-01"], "to": ["2025-01-01"]}, {"name": "msgs_old", "from":
+ * [{"bound": "minvalue"}], "to": ["2024-01-01"]}, {"name": "msgs_rest",
+ * "default": true}]}; "list" parts hold "values" (text or null), "hash"
+ * parts "modulus" and "remainder"; each value in its column's text form.
  * Members a reader does not know are kept out of the struct and ignored.
  */
 #ifndef FERRY_SCHEMA_H
@@ -242,6 +248,37 @@ struct schema_xindex {
 	char *where; /* NULL: the index holds every row */
 };
 
+/* (1.7) a PostgreSQL source's partitioned table: how it is split, which
+ * a PostgreSQL target made by --create repeats (the rows still travel as
+ * the table's) */
+enum schema_bound_kind {
+	SCHEMA_BOUND_VALUE = 0, /* value: its text (value.h's form) */
+	SCHEMA_BOUND_NULL,	/* a list partition's NULL */
+	SCHEMA_BOUND_MIN,	/* MINVALUE */
+	SCHEMA_BOUND_MAX,	/* MAXVALUE */
+};
+struct schema_bound {
+	enum schema_bound_kind kind;
+	char *value;
+};
+struct schema_part {
+	char *name; /* the partition's own name (its schema the table's) */
+	bool is_default;
+	struct schema_bound *from, *to; /* range: the key's ncols each */
+	struct schema_bound *values;	/* list */
+	size_t nvalues;
+	int64_t modulus, remainder; /* hash */
+};
+#define SCHEMA_MAX_PARTS 65535
+struct schema_partition {
+	char strategy; /* 'r' range, 'l' list, 'h' hash */
+	size_t *cols;  /* the key's column indexes */
+	size_t ncols;
+	struct schema_part *parts;
+	size_t nparts;
+};
+void schema_partition_free(struct schema_partition *p);
+
 /* "NO ACTION", "CASCADE", ...: the SQL words of an action */
 const char *schema_fk_action_sql(enum schema_fk_action a);
 
@@ -266,6 +303,7 @@ struct schema_table {
 	size_t nchecks;
 	struct schema_xindex *xindexes; /* "expression_indexes" */
 	size_t nxindexes;
+	struct schema_partition *partition; /* (1.7) "partition", or NULL */
 	enum value_type *types; /* ncols types, for digest_row */
 };
 

@@ -811,6 +811,41 @@ static int plan_follow(struct spec *s, const struct table_spec *t,
 	return 0;
 }
 
+/* A partitioned table's key follows its columns (renamed); a key column
+ * the spec drops or whose values it changes takes the partitioning away
+ * (its bounds are the source's values), which is said */
+static int plan_partition(const struct table_spec *t,
+			  const struct table_spec *all,
+			  const struct schema_table *in, cJSON *j,
+			  struct schema_objects *dropped, struct err *e)
+{
+	cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "partition"), *pc, *c;
+	int changed = 0;
+
+	if (!m || !in->partition)
+		return 0;
+	pc = cJSON_GetObjectItemCaseSensitive(m, "columns");
+	cJSON_ArrayForEach(c, pc)
+	{
+		const struct col_op *op;
+		if (!cJSON_IsString(c))
+			continue;
+		if (!(op = spec_find_col(t, c->valuestring)))
+			op = spec_find_col(all, c->valuestring);
+		if (op && (op->mask != MASK_NONE || op->has_shift || op->zone ||
+			   op->nmap || op->deflt || op->cast_to >= 0 ||
+			   op->clean))
+			changed = 1;
+	}
+	if (!changed && pc && !map_names(pc, in, t, all))
+		return 0;
+	cJSON_DeleteItemFromObjectCaseSensitive(j, "partition");
+	return schema_objects_add(dropped, "partitioning", in->name, in->name,
+				  "its key column is dropped or changed by "
+				  "the spec: one plain table",
+				  e);
+}
+
 /* t's "rename", in ferry's name syntax: "archive.messages" moves the
  * table to schema archive, a bare name keeps its schema */
 static int plan_rename(const struct table_spec *t,
@@ -881,6 +916,7 @@ static int plan_table(struct spec *s, struct table_spec *t,
 	if (plan_follow(s, t, in, j, e) < 0 ||
 	    plan_checks(t, s->all, in, j, &p->dropped, e) < 0 ||
 	    plan_xindexes(t, s->all, in, j, &p->dropped, e) < 0 ||
+	    plan_partition(t, s->all, in, j, &p->dropped, e) < 0 ||
 	    plan_generated(t, s->all, in, p->from, nout, j, &p->dropped, e) <
 		0 ||
 	    plan_rename(t, in, j, e) < 0)

@@ -78,7 +78,10 @@ static const char *const pg_words[] = {
 	/* a SET's text[] */
 	"ARRAY", "array_ndims",
 	/* domains */
-	"DOMAIN", "VALUE", NULL
+	"DOMAIN", "VALUE",
+	/* partitioned tables and their partitions */
+	"PARTITION", "OF", "FOR", "VALUES", "FROM", "TO", "MAXVALUE", "RANGE",
+	"LIST", "HASH", "MODULUS", "REMAINDER", NULL
 };
 
 static const char *const my_words[] = { "CREATE",
@@ -285,6 +288,10 @@ static int known_ident(const struct ddl_check *c)
 	for (size_t k = 0; k < t->nchecks; k++)
 		if (eqs(&c->tok, t->checks[k].name))
 			return 1;
+	/* a partition, named as pgname.h fits it */
+	for (size_t k = 0; t->partition && k < t->partition->nparts; k++)
+		if (is_name_fitted(c, t->partition->parts[k].name))
+			return 1;
 	/* PostgreSQL's one-byte type "char", quoted as its name must be */
 	if (c->engine == DDL_PG && eqs(&c->tok, "char"))
 		return 1;
@@ -323,6 +330,25 @@ static int known_label(const struct ddl_check *c)
 				return 1;
 		for (size_t k = 0; k < t->cols[i].nset; k++)
 			if (eqs(&c->tok, t->cols[i].set[k]))
+				return 1;
+	}
+	return 0;
+}
+
+/* a value of a partition's bounds */
+static int known_bound(const struct ddl_check *c)
+{
+	const struct schema_partition *p = c->t->partition;
+
+	for (size_t k = 0; p && k < p->nparts; k++) {
+		const struct schema_part *x = &p->parts[k];
+		for (size_t i = 0; x->from && i < p->ncols; i++)
+			if ((x->from[i].value && eqs(&c->tok, x->from[i].value)) ||
+			    (x->to[i].value && eqs(&c->tok, x->to[i].value)))
+				return 1;
+		for (size_t i = 0; i < x->nvalues; i++)
+			if (x->values[i].value &&
+			    eqs(&c->tok, x->values[i].value))
 				return 1;
 	}
 	return 0;
@@ -414,6 +440,7 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 	size_t lastn = 0;
 	int depth = 0, labels = 0, labels_depth = 0;
 	int dflt = 0; /* just after DEFAULT or "DEFAULT (": one literal */
+	int bnd = 0;  /* after FOR VALUES: a partition's bounds */
 	int loc = 0;  /* just after "locale =": ferry's ICU locale */
 	/* inside CHECK (...) or after WHERE: an expression sqlexpr wrote,
 	 * whose literals are any string the quoting keeps one literal */
@@ -438,11 +465,18 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 		} else if (ch == '\'' || (engine == DDL_PG && ch == 'E' &&
 					  i + 1 < c.len && s[i + 1] == '\'')) {
 			int e_str = ch == 'E';
-			if (!labels && !dflt && !loc && !expr)
+			if (!labels && !dflt && !loc && !expr && !bnd)
 				ddl_fail(&c, "a literal outside a label list",
 					 i);
 			i = unquote(&c, i + (size_t)e_str, '\'',
 				    engine == DDL_MYSQL || e_str);
+			if (bnd) {
+				if (!known_bound(&c))
+					ddl_fail(&c,
+						 "a literal that is no bound",
+						 i);
+				continue;
+			}
 			if (loc && !eqs(&c.tok, "und-u-ks-level1") &&
 			    !eqs(&c.tok, "und-u-ks-level2"))
 				ddl_fail(&c, "a locale ferry does not write",
@@ -481,6 +515,8 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 			if (!known_word(&c, s + i, j - i))
 				ddl_fail(&c, "a word ferry does not write", i);
 			dflt = j - i == 7 && memcmp(s + i, "DEFAULT", 7) == 0;
+			bnd |= engine == DDL_PG && j - i == 6 &&
+			       memcmp(s + i, "VALUES", 6) == 0;
 			loc = j - i == 6 && memcmp(s + i, "locale", 6) == 0;
 			/* CHECK (...) and a generated column's AS (...)
 			 * hold an expression; AS IDENTITY does not */
@@ -504,10 +540,11 @@ static void ddl_check(const struct schema_table *t, enum ddl_engine engine,
 			}
 			/* MySQL's DEFAULT ('...') keeps the one literal */
 			dflt = dflt && engine == DDL_MYSQL;
-			if ((lastn == 2 && memcmp(last, "IN", 2) == 0) ||
-			    (lastn == 4 && memcmp(last, "ENUM", 4) == 0) ||
-			    (lastn == 3 && memcmp(last, "SET", 3) == 0 &&
-			     engine == DDL_MYSQL)) {
+			if (!bnd &&
+			    ((lastn == 2 && memcmp(last, "IN", 2) == 0) ||
+			     (lastn == 4 && memcmp(last, "ENUM", 4) == 0) ||
+			     (lastn == 3 && memcmp(last, "SET", 3) == 0 &&
+			      engine == DDL_MYSQL))) {
 				labels = 1;
 				labels_depth = depth;
 			}
@@ -625,6 +662,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					 &q, &e);
 	}
 	ddl_done(t, DDL_PG, sink_pg_ddl_primary_key(t, &pn, &q, &e), &q, &e);
+	for (size_t k = 0; t->partition && k < t->partition->nparts; k++)
+		ddl_done(t, DDL_PG, sink_pg_ddl_partition(t, &pn, k, &q, &e), &q,
+			 &e);
 	for (size_t x = 0; x < t->nindexes; x++)
 		ddl_done(t, DDL_PG, sink_pg_ddl_index(t, &pn, x, &q, &e), &q,
 			 &e);

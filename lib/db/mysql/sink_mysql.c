@@ -1929,6 +1929,13 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 	size_t budget = 0;
 	int a = auto_column(t);
 
+	/* a PostgreSQL source's partitioned table: one plain table here */
+	if (t->partition && notes &&
+	    create_notes_not_made(notes, "partitioning", t->table ? t->table : t->name,
+				  "ferry makes no MySQL partitioning: one "
+				  "plain table holds every row",
+				  e) < 0)
+		return -1;
 	if (buf_adds(q, "CREATE TABLE ", e) < 0 ||
 	    myutil_quote_ident(q, target, e) < 0 || buf_adds(q, " (", e) < 0)
 		return -1;

@@ -1288,9 +1288,81 @@ int sink_pg_ddl_table(const struct schema_table *t,
 		*e = refused;
 		return -1;
 	}
-	if (table_checks(t, pn, flags, q, notes, e) < 0)
+	if (table_checks(t, pn, flags, q, notes, e) < 0 || buf_addc(q, ')', e) < 0)
 		return -1;
+	/* a PostgreSQL source's partitioned table: partitioned alike (its
+	 * partitions are made after it, sink_pg_ddl_partition) */
+	if (t->partition) {
+		const struct schema_partition *sp = t->partition;
+		if (buf_addf(q, e, " PARTITION BY %s (",
+			     sp->strategy == 'r'   ? "RANGE"
+			     : sp->strategy == 'l' ? "LIST"
+						   : "HASH") < 0 ||
+		    pgutil_quote_cols(pn->cols, q, sp->cols, sp->ncols, e) < 0 ||
+		    buf_addc(q, ')', e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int partition_bounds(const struct schema_bound *v, size_t n,
+			    struct buf *q, struct err *e)
+{
+	if (buf_addc(q, '(', e) < 0)
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		if (k && buf_adds(q, ", ", e) < 0)
+			return -1;
+		if (v[k].kind == SCHEMA_BOUND_VALUE
+			? pgutil_quote_literal(q, v[k].value,
+					       strlen(v[k].value), e) < 0
+			: buf_adds(q,
+				   v[k].kind == SCHEMA_BOUND_NULL  ? "NULL"
+				   : v[k].kind == SCHEMA_BOUND_MIN ? "MINVALUE"
+								   : "MAXVALUE",
+				   e) < 0)
+			return -1;
+	}
 	return buf_addc(q, ')', e);
+}
+
+int sink_pg_ddl_partition(const struct schema_table *t,
+			  const struct pgname_table *pn, size_t k, struct buf *q,
+			  struct err *e)
+{
+	const struct schema_partition *sp = t->partition;
+	const struct schema_part *x = &sp->parts[k];
+	char name[PGNAME_MAX + 1];
+
+	pgname_fit(x->name, name);
+	if (buf_adds(q, "CREATE TABLE ", e) < 0 ||
+	    pgutil_quote_table(q, pn->schema, name, e) < 0 ||
+	    buf_adds(q, " PARTITION OF ", e) < 0 ||
+	    pgutil_quote_table(q, pn->schema, pn->tname, e) < 0)
+		return -1;
+	if (x->is_default)
+		return buf_adds(q, " DEFAULT", e);
+	if (buf_adds(q, " FOR VALUES ", e) < 0)
+		return -1;
+	switch (sp->strategy) {
+	case 'r':
+		return buf_adds(q, "FROM ", e) < 0 ||
+			       partition_bounds(x->from, sp->ncols, q, e) < 0 ||
+			       buf_adds(q, " TO ", e) < 0 ||
+			       partition_bounds(x->to, sp->ncols, q, e) < 0
+			   ? -1
+			   : 0;
+	case 'l':
+		return buf_adds(q, "IN ", e) < 0 ||
+			       partition_bounds(x->values, x->nvalues, q, e) < 0
+			   ? -1
+			   : 0;
+	default:
+		return buf_addf(q, e,
+				"WITH (MODULUS %" PRId64 ", REMAINDER %" PRId64
+				")",
+				x->modulus, x->remainder);
+	}
 }
 
 int sink_pg_ddl_primary_key(const struct schema_table *t,

@@ -409,6 +409,14 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 	if (sink_pg_ddl_table(t, &p->pn, flags, &q, &p->base.notes, e) < 0)
 		goto out;
 	rc = exec_ok(p, (char *)q.data, e);
+	/* its partitions, each a statement of its own */
+	for (size_t k = 0; rc == 0 && t->partition && k < t->partition->nparts;
+	     k++) {
+		buf_reset(&q);
+		rc = sink_pg_ddl_partition(t, &p->pn, k, &q, e) < 0
+			 ? -1
+			 : exec_ok(p, (char *)q.data, e);
+	}
 	/* the indexes on expressions come after the rows: what of them
 	 * cannot be made is said now, with the table's other notes */
 	for (size_t x = 0; rc == 0 && !p->base.opts.no_indexes &&

@@ -77,6 +77,12 @@ int sink_pg_ddl_index(const struct schema_table *t,
 /* CREATE [UNIQUE] INDEX of t->xindexes[x] on its expressions, WHERE its
  * predicate: 1 with q set; 0 when one of them does not translate (a
  * note names it); -1 out of memory */
+/* CREATE TABLE of partition k of a partitioned t (t->partition), in the
+ * table's schema, PARTITION OF it FOR VALUES ... (each value a quoted
+ * literal, read by PostgreSQL as the key column's type) */
+int sink_pg_ddl_partition(const struct schema_table *t,
+			  const struct pgname_table *pn, size_t k, struct buf *q,
+			  struct err *e);
 int sink_pg_ddl_xindex(const struct schema_table *t,
 		       const struct pgname_table *pn, size_t x, int flags,
 		       struct buf *q, struct create_notes *notes,

@@ -797,6 +797,241 @@ static int describe_fkeys(struct pg_source *p, const char *const *vals,
 	return rc;
 }
 
+/* one value of a partition bound as pg_get_expr prints it: 'text' (''
+ * doubled), a number, true/false, NULL, MINVALUE, MAXVALUE; *s moves past
+ * it.  0, or -1 (not of that form) */
+static int bound_value(const char **s, struct schema_bound *b, int range)
+{
+	const char *p = *s;
+	size_t n;
+
+	memset(b, 0, sizeof(*b));
+	if (*p == '\'') {
+		struct buf v;
+		buf_init(&v, 65537);
+		for (p++;; p++) {
+			if (!*p) {
+				buf_release(&v);
+				return -1;
+			}
+			if (*p == '\'' && p[1] == '\'')
+				p++;
+			else if (*p == '\'')
+				break;
+			if (buf_addc(&v, (unsigned char)*p, NULL) < 0) {
+				buf_release(&v);
+				return -1;
+			}
+		}
+		p++;
+		if (buf_addc(&v, 0, NULL) < 0 ||
+		    !(b->value = strdup((char *)v.data))) {
+			buf_release(&v);
+			return -1;
+		}
+		buf_release(&v);
+		*s = p;
+		return 0;
+	}
+	n = strcspn(p, ", )");
+	if (n == 4 && strncmp(p, "NULL", 4) == 0 && !range)
+		b->kind = SCHEMA_BOUND_NULL;
+	else if (n == 8 && strncmp(p, "MINVALUE", 8) == 0 && range)
+		b->kind = SCHEMA_BOUND_MIN;
+	else if (n == 8 && strncmp(p, "MAXVALUE", 8) == 0 && range)
+		b->kind = SCHEMA_BOUND_MAX;
+	else if (n && ((n == 4 && strncmp(p, "true", 4) == 0) ||
+		       (n == 5 && strncmp(p, "false", 5) == 0) ||
+		       strspn(p, "-+0123456789.eE") == n)) {
+		if (!(b->value = strndup(p, n)))
+			return -1;
+	} else {
+		return -1;
+	}
+	*s = p + n;
+	return 0;
+}
+
+/* "(v, v, ...)" into *out (n of them); -1 when not of that form */
+static int bound_list(const char **s, struct schema_bound **out, size_t *n,
+		      int range)
+{
+	const char *p = *s;
+	size_t cap = 64; /* more than a key's 32 columns */
+
+	*n = 0;
+	if (*p++ != '(' || !(*out = calloc(cap, sizeof(**out))))
+		return -1;
+	for (;;) {
+		if (*n == cap) {
+			struct schema_bound *m;
+			if (cap >= SCHEMA_MAX_LABELS ||
+			    !(m = realloc(*out, 2 * cap * sizeof(*m))))
+				return -1;
+			*out = m;
+			cap *= 2;
+		}
+		if (bound_value(&p, &(*out)[*n], range) < 0)
+			return -1;
+		(*n)++;
+		if (strncmp(p, ", ", 2) == 0)
+			p += 2;
+		else if (*p == ')')
+			break;
+		else
+			return -1;
+	}
+	*s = p + 1;
+	return 0;
+}
+
+static void bounds_release(struct schema_bound *b, size_t n)
+{
+	for (size_t i = 0; b && i < n; i++)
+		free(b[i].value);
+	free(b);
+}
+
+/* a partition's bound text (pg_get_expr of relpartbound) into x: 0, or
+ * -1 when it is not of a form ferry reads */
+static int parse_partbound(const char *s, char strategy, size_t ncols,
+			   struct schema_part *x)
+{
+	size_t n = 0, m = 0;
+
+	if (strcmp(s, "DEFAULT") == 0 && strategy != 'h') {
+		x->is_default = 1;
+		return 0;
+	}
+	if (strncmp(s, "FOR VALUES ", 11) != 0)
+		return -1;
+	s += 11;
+	if (strategy == 'r') {
+		if (strncmp(s, "FROM ", 5) != 0)
+			return -1;
+		s += 5;
+		if (bound_list(&s, &x->from, &n, 1) < 0 || n != ncols ||
+		    strncmp(s, " TO ", 4) != 0)
+			return -1;
+		s += 4;
+		return bound_list(&s, &x->to, &m, 1) < 0 || m != ncols || *s
+			   ? -1
+			   : 0;
+	}
+	if (strategy == 'l') {
+		if (strncmp(s, "IN ", 3) != 0)
+			return -1;
+		s += 3;
+		return bound_list(&s, &x->values, &x->nvalues, 0) < 0 || *s
+			   ? -1
+			   : 0;
+	}
+	{
+		long long mo, re;
+		int used = 0;
+		if (sscanf(s, "WITH (modulus %lld, remainder %lld)%n", &mo, &re,
+			   &used) != 2 ||
+		    s[used] || mo < 1 || mo > INT32_MAX || re < 0 || re >= mo)
+			return -1;
+		x->modulus = mo;
+		x->remainder = re;
+		return 0;
+	}
+}
+
+/* t's partitioning (a partitioned table), when its key is of plain
+ * columns, none of its partitions is partitioned again and every bound
+ * reads: else it stays a "partitioning" object, not made */
+static int describe_partition(struct pg_source *p, const char *const *vals,
+			      struct schema_table *t, struct err *e)
+{
+	PGresult *r = pg_params(
+	    p,
+	    "SELECT pt.partstrat, (SELECT json_agg(a.attname ORDER BY k.ord) "
+	    "FROM unnest(pt.partattrs::int2[]) WITH ORDINALITY AS k(att, ord) "
+	    "JOIN pg_attribute a ON a.attrelid = pt.partrelid "
+	    "AND a.attnum = k.att)::text, "
+	    "pt.partexprs IS NULL AND NOT 0 = ANY(pt.partattrs::int2[]) "
+	    "FROM pg_partitioned_table pt WHERE pt.partrelid = $1",
+	    1, vals, e);
+	struct schema_partition *sp = NULL;
+	struct json_node *a = NULL;
+	char *names[64];
+	int n, rc = -1;
+
+	if (!r)
+		return -1;
+	if (PQntuples(r) != 1 || *PQgetvalue(r, 0, 2) != 't' ||
+	    !strchr("rlh", *PQgetvalue(r, 0, 0))) {
+		PQclear(r);
+		return 0;
+	}
+	if (!(a = json_parse(PQgetvalue(r, 0, 1), strlen(PQgetvalue(r, 0, 1)),
+			     e)) ||
+	    (n = json_names(a, names)) < 1 || !(sp = calloc(1, sizeof(*sp))) ||
+	    !(sp->cols = calloc((size_t)n, sizeof(*sp->cols)))) {
+		if (a && !e->class)
+			err_oom(e);
+		goto out;
+	}
+	sp->strategy = *PQgetvalue(r, 0, 0);
+	for (int k = 0; k < n; k++) {
+		int idx = schema_column_index(t, names[k]);
+		if (idx < 0) {
+			rc = 0; /* not one of the stream's columns */
+			goto out;
+		}
+		sp->cols[sp->ncols++] = (size_t)idx;
+	}
+	PQclear(r);
+	r = pg_params(p,
+		      "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid), "
+		      "c.relkind FROM pg_inherits i JOIN pg_class c "
+		      "ON c.oid = i.inhrelid WHERE i.inhparent = $1 "
+		      "ORDER BY c.relname",
+		      1, vals, e);
+	if (!r)
+		goto out;
+	if (PQntuples(r) > SCHEMA_MAX_PARTS ||
+	    !(sp->parts = calloc((size_t)PQntuples(r) + 1, sizeof(*sp->parts)))) {
+		rc = PQntuples(r) > SCHEMA_MAX_PARTS ? 0 : err_oom(e);
+		goto out;
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct schema_part *x = &sp->parts[sp->nparts++];
+		if (!(x->name = strdup(PQgetvalue(r, i, 0)))) {
+			err_oom(e);
+			goto out;
+		}
+		if (*PQgetvalue(r, i, 2) == 'p' ||
+		    parse_partbound(PQgetvalue(r, i, 1), sp->strategy,
+				    sp->ncols, x) < 0) {
+			rc = 0; /* sub-partitioned, or a bound ferry cannot
+				 * read: reported as not made */
+			goto out;
+		}
+	}
+	t->partition = sp;
+	sp = NULL;
+	rc = 0;
+out:
+	if (sp) {
+		for (size_t i = 0; sp->parts && i < sp->nparts; i++) {
+			free(sp->parts[i].name);
+			bounds_release(sp->parts[i].from, sp->ncols);
+			bounds_release(sp->parts[i].to, sp->ncols);
+			bounds_release(sp->parts[i].values,
+				       sp->parts[i].nvalues);
+		}
+		free(sp->parts);
+		free(sp->cols);
+		free(sp);
+	}
+	json_free(a);
+	PQclear(r);
+	return rc;
+}
+
 static struct schema_table *pg_describe(struct source *s, const char *table,
 					struct err *e)
 {
@@ -824,6 +1059,7 @@ static struct schema_table *pg_describe(struct source *s, const char *table,
 	    describe_fkeys(p, vals, t, e) < 0 ||
 	    describe_checks(p, vals, t, e) < 0 ||
 	    describe_xindexes(p, vals, t, e) < 0 ||
+	    describe_partition(p, vals, t, e) < 0 ||
 	    source_add_generated(t, SQLEXPR_PG, e) < 0)
 		goto fail;
 	free(nsp);

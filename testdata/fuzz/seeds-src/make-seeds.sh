@@ -25,6 +25,7 @@ enc wide-stored       wide  wide  -l 0
 enc wide-zstd         wide  wide  -l 19
 enc empty-table       empty empty -l 0
 enc logs-batches-zstd logs  logs  -l 3 --batch-bytes 4096
+enc partition-zstd    partition partition -l 3
 # a stream may be followed by another
 cat "$out/seed-empty-table.ferry" "$out/seed-wide-stored.ferry" \
 	>"$out/seed-concat.ferry"
