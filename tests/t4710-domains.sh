@@ -71,4 +71,25 @@ test_expect_success 'PostgreSQL -> MariaDB: the base types, the checks the table
 	ferry-verify "$PG_URI" "$MY_BACK" -t contacts
 '
 
+test_expect_success 'a domain'"'"'s DEFAULT: a column without its own gets it, on either target' '
+	pg_sql <<-\EOF &&
+	CREATE DOMAIN state AS text DEFAULT '"'"'active'"'"' CHECK (VALUE IN ('"'"'active'"'"', '"'"'gone'"'"'));
+	CREATE DOMAIN karma AS int DEFAULT 0 NOT NULL;
+	CREATE TABLE people (id int PRIMARY KEY, st state, k karma, st2 state DEFAULT '"'"'gone'"'"');
+	INSERT INTO people (id) VALUES (1);
+	EOF
+	ferry-extract "$PG_URI" -t people -o people.ferry &&
+	ferry-load "$TO" --create <people.ferry &&
+	pg_in "${TEST_DB}_to" -c "INSERT INTO people (id) VALUES (2)" &&
+	pg_in "${TEST_DB}_to" -c "SELECT id, st, k, st2 FROM people ORDER BY id" >got &&
+	printf "1|active|0|gone\n2|active|0|gone\n" >expect &&
+	test_cmp expect got &&
+	ferry-verify --schema-only "$PG_URI" "$TO" -t people &&
+	ferry-load "$MY_BACK" --create <people.ferry &&
+	my_in "${TEST_DB}_back" -e "INSERT INTO people (id) VALUES (2)" &&
+	my_in "${TEST_DB}_back" -N -e "SELECT id, st, k, st2 FROM people ORDER BY id" >got &&
+	printf "1\tactive\t0\tgone\n2\tactive\t0\tgone\n" >expect &&
+	test_cmp expect got
+'
+
 test_done

@@ -87,10 +87,10 @@ test_expect_success 'what --create does not make is refused before any row, all 
 	test_expect_code 6 ferry-load "$TO" --create --check <o.ferry >check.out &&
 	test_grep "column rel: source type '"'"'regclass'"'"' holds names of the source'"'"'s catalog" check.out &&
 	! test_grep "column p:" check.out &&
-	test_grep "column moods: source type '"'"'mood[]'"'"' is not a PostgreSQL type ferry creates" check.out &&
+	! grep "column moods" check.out &&
 	test_expect_code 3 ferry-load "$TO" --create <o.ferry 2>err &&
 	test_grep "column rel: source type" err &&
-	test_grep "column moods: source type" err &&
+	! grep "column moods" err &&
 	pg_in "${TEST_DB}_to" -c "SELECT count(*) FROM pg_class WHERE relname = '"'"'odd'"'"'" >got &&
 	echo 0 >expect && test_cmp expect got
 '

@@ -139,21 +139,28 @@ static int compare_column(struct sc *s, const struct schema_column *ca,
 	char about[SCHEMA_MAX_NAME + 16], d1[200], d2[200];
 
 	snprintf(about, sizeof(about), "column %s", ca->name);
+	/* an enum, or an array of one, compares by its labels (the type's
+	 * name and schema are the target's) */
+	int by_labels = ca->type == VALUE_ENUM || (ca->nelabels && cb->nelabels);
+
 	if (!types_agree(ca, cb) ||
-	    (s->same_engine && ca->type != VALUE_ENUM && ca->source_type &&
+	    (s->same_engine && !by_labels && ca->source_type &&
 	     cb->source_type && strcmp(ca->source_type, cb->source_type) != 0))
 		return differs(s, about, e, "type: A %s (%s), B %s (%s)",
 			       value_type_name(ca->type), nn(ca->source_type),
 			       value_type_name(cb->type), nn(cb->source_type));
-	if (ca->type == VALUE_ENUM) {
-		int same = ca->nlabels == cb->nlabels;
-		for (size_t i = 0; same && i < ca->nlabels; i++)
-			same = strcmp(ca->labels[i], cb->labels[i]) == 0;
+	if (by_labels) {
+		size_t na, nb;
+		char *const *la = schema_enum_labels(ca, &na);
+		char *const *lb = schema_enum_labels(cb, &nb);
+		int same = na == nb;
+		for (size_t i = 0; same && i < na; i++)
+			same = strcmp(la[i], lb[i]) == 0;
 		if (!same &&
 		    differs(s, about, e,
 			    "enum labels: A %zu, B %zu, or in another order "
 			    "(ORDER BY it differs)",
-			    ca->nlabels, cb->nlabels) < 0)
+			    na, nb) < 0)
 			return -1;
 	}
 	if (ca->type == VALUE_TEXT && ca->length > 0 && cb->length > 0 &&

@@ -21,6 +21,9 @@ void schema_column_release(struct schema_column *c)
 	for (size_t k = 0; k < c->nset; k++)
 		free(c->set[k]);
 	free(c->set);
+	for (size_t k = 0; k < c->nelabels; k++)
+		free(c->elabels[k]);
+	free(c->elabels);
 	free(c->refused);
 	free(c->def.text);
 	free(c->on_update.text);
@@ -463,8 +466,8 @@ static int column_copy(struct schema_column *d, const struct schema_column *c,
 {
 	*d = *c;
 	d->name = d->source_type = d->refused = NULL;
-	d->labels = d->set = NULL;
-	d->nlabels = d->nset = 0;
+	d->labels = d->set = d->elabels = NULL;
+	d->nlabels = d->nset = d->nelabels = 0;
 	d->def.text = d->on_update.text = d->generated = d->collation = NULL;
 	d->generated_form = NULL;
 	d->domain = NULL;
@@ -497,6 +500,12 @@ static int column_copy(struct schema_column *d, const struct schema_column *c,
 		goto oom;
 	for (; d->nset < c->nset; d->nset++)
 		if (!(d->set[d->nset] = strdup(c->set[d->nset])))
+			goto oom;
+	if (c->nelabels && !(d->elabels = calloc(c->nelabels, sizeof(char *))))
+		goto oom;
+	for (; d->nelabels < c->nelabels; d->nelabels++)
+		if (!(d->elabels[d->nelabels] =
+			  strdup(c->elabels[d->nelabels])))
 			goto oom;
 	return 0;
 oom:
@@ -1010,6 +1019,23 @@ static int parse_column(const struct json_node *j, struct schema_column *c,
 	}
 	if (parse_domain(j, c, e) < 0 || parse_composite(j, c, e) < 0)
 		return -1;
+	m = json_get(j, "element_labels");
+	if (m && !is(m, JSON_NULL)) {
+		size_t sl = c->source_type ? strlen(c->source_type) : 0;
+		if (c->type != VALUE_TEXT || sl < 3 ||
+		    strcmp(c->source_type + sl - 2, "[]") != 0)
+			return err_set(e, ERR_STREAM,
+				       "column %s: \"element_labels\" on a "
+				       "column that is not a text array",
+				       c->name);
+		if (parse_labels(m, "labels", c, &c->elabels, &c->nelabels,
+				 e) < 0)
+			return -1;
+		if (!c->nelabels)
+			return err_set(e, ERR_STREAM,
+				       "column %s: \"element_labels\" empty",
+				       c->name);
+	}
 	m = json_get(j, "set");
 	if (m && !is(m, JSON_NULL)) {
 		if (c->type != VALUE_TEXT)
@@ -1894,6 +1920,16 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 				goto oom;
 			for (size_t k = 0; k < c->nlabels; k++) {
 				cJSON *ls = cJSON_CreateString(c->labels[k]);
+				if (!ls || !cJSON_AddItemToArray(l, ls))
+					goto oom;
+			}
+		}
+		if (c->nelabels) {
+			cJSON *l = cJSON_AddArrayToObject(cj, "element_labels");
+			if (!l)
+				goto oom;
+			for (size_t k = 0; k < c->nelabels; k++) {
+				cJSON *ls = cJSON_CreateString(c->elabels[k]);
 				if (!ls || !cJSON_AddItemToArray(l, ls))
 					goto oom;
 			}

@@ -29,6 +29,9 @@
  *   "collation": "utf8mb4_general_ci"   a MySQL source's text collation
  *   "unsigned": true                    (1.3) a number the source keeps
  *                                       >= 0: UNSIGNED, CHECK (c >= 0)
+ *   "element_labels": ["a", "b"]        (1.8) a text column holding a
+ *                                       PostgreSQL array of an enum of
+ *                                       these labels (source_type "T[]")
  *   "set": ["a", "b"]                   (1.5) a text column holding a
  *                                       MySQL SET of these labels, its
  *                                       values 'a,b' (a PostgreSQL text[]
@@ -136,6 +139,10 @@ struct schema_column {
 	char **set;  /* (1.5) a text column holding a MySQL SET of these
 		      * labels, nset of them, as 'a,b' */
 	size_t nset;
+	/* (1.8) a PostgreSQL source's array of an enum (a text column, its
+	 * source_type "mood[]"): the enum's labels, nelabels of them */
+	char **elabels;
+	size_t nelabels;
 	/* a source's column that no stream type can carry: why, or NULL.
 	 * Not part of the stream; a writer refuses such a column. */
 	char *refused;
@@ -171,6 +178,19 @@ struct schema_column {
 			   * >= 0 (MySQL's UNSIGNED, PostgreSQL's CHECK
 			   * (c >= 0)) */
 };
+
+/* the labels of the enum column c is of, or (1.8) whose array it holds;
+ * *n of them (0: none) */
+static inline char *const *schema_enum_labels(const struct schema_column *c,
+					      size_t *n)
+{
+	if (c->type == VALUE_ENUM) {
+		*n = c->nlabels;
+		return c->labels;
+	}
+	*n = c->nelabels;
+	return c->elabels;
+}
 
 /* a secondary index of the source table: plain columns only */
 struct schema_index {

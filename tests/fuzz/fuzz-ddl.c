@@ -269,7 +269,8 @@ static int known_ident(const struct ddl_check *c)
 			return 1;
 		/* an enum type: named by pgname_table_enums from the
 		 * table's and column's names or a PostgreSQL source's type */
-		if (c->engine == DDL_PG && t->cols[i].type == VALUE_ENUM &&
+		if (c->engine == DDL_PG &&
+		    (t->cols[i].type == VALUE_ENUM || t->cols[i].nelabels) &&
 		    cur_pn && cur_pn->enums && cur_pn->enums[i] &&
 		    eqs(&c->tok, cur_pn->enums[i]))
 			return 1;
@@ -330,6 +331,9 @@ static int known_label(const struct ddl_check *c)
 				return 1;
 		for (size_t k = 0; k < t->cols[i].nset; k++)
 			if (eqs(&c->tok, t->cols[i].set[k]))
+				return 1;
+		for (size_t k = 0; k < t->cols[i].nelabels; k++)
+			if (eqs(&c->tok, t->cols[i].elabels[k]))
 				return 1;
 	}
 	return 0;

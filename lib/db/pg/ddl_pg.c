@@ -410,6 +410,24 @@ static int column_type(const struct schema_table *t,
 	case VALUE_TEXT:
 		if (c->nset) /* a SET: its members, one each */
 			return buf_adds(b, "text[]", e);
+		/* an array of an enum: of the enum type made with the table
+		 * (pgname_table_enums names it) */
+		if (c->nelabels) {
+			char nm[200];
+			if (!enum_type)
+				return err_set(
+				    e, ERR_STREAM,
+				    "column %s: an array of the enum %s needs "
+				    "its enum type, which --enum-types check "
+				    "does not make, or whose labels PostgreSQL "
+				    "cannot hold",
+				    err_quote(nm, sizeof(nm), c->name,
+					      strlen(c->name), 60),
+				    st);
+			return pgutil_quote_table(b, schema, enum_type, e) < 0
+				   ? -1
+				   : buf_adds(b, "[]", e);
+		}
 		if (pg && *st)
 			return pg_own_type(c, b, e); /* PG -> PG */
 		/* a MySQL TIME used as a duration (838:59:59), as its
@@ -551,10 +569,13 @@ static int composite_type(const struct schema_column *c, struct buf *q,
 static int add_labels(const struct schema_column *c, struct buf *q,
 		      struct err *e)
 {
-	for (size_t k = 0; k < c->nlabels; k++)
+	size_t nl;
+	char *const *labels = schema_enum_labels(c, &nl);
+
+	for (size_t k = 0; k < nl; k++)
 		if ((k && buf_adds(q, ", ", e) < 0) ||
-		    pgutil_quote_literal(q, c->labels[k], strlen(c->labels[k]),
-					 e) < 0)
+		    pgutil_quote_literal(q, labels[k], strlen(labels[k]), e) <
+			0)
 			return -1;
 	return 0;
 }

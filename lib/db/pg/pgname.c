@@ -353,12 +353,28 @@ int pgname_table_enums(struct pgname_table *m, const struct schema_table *t,
 		const struct schema_column *c = &t->cols[i];
 		char fit[PGNAME_MAX + 1];
 
-		if (c->type != VALUE_ENUM ||
-		    !pgname_enum_labels_ok(c->labels, c->nlabels))
+		size_t nl;
+		char *const *labels = schema_enum_labels(c, &nl);
+
+		/* an enum column, or (1.8) an array of an enum */
+		if ((c->type != VALUE_ENUM && !c->nelabels) ||
+		    !pgname_enum_labels_ok(labels, nl))
 			continue;
 		if (pg && c->source_type && *c->source_type) {
-			if (type_last_part(c->source_type, &nm, e) < 0)
+			char *st = strdup(c->source_type);
+			size_t sl = st ? strlen(st) : 0;
+			if (!st) {
+				err_oom(e);
 				goto out;
+			}
+			if (c->nelabels && sl > 2 &&
+			    strcmp(st + sl - 2, "[]") == 0)
+				st[sl - 2] = 0;
+			rc = type_last_part(st, &nm, e);
+			free(st);
+			if (rc < 0)
+				goto out;
+			rc = -1;
 		} else {
 			buf_reset(&nm);
 			if (buf_adds(&nm, m->tname, e) < 0 ||

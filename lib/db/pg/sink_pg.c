@@ -152,6 +152,8 @@ static int enum_found(struct pg_sink *p, const struct schema_column *c,
 	    "ORDER BY e.enumsortorder",
 	    2, NULL, vals, NULL, NULL, 0);
 	int rows, rc;
+	size_t nl;
+	char *const *labels = schema_enum_labels(c, &nl);
 
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		pgutil_msg(e, "reading the catalog", PQresultErrorMessage(r));
@@ -161,10 +163,10 @@ static int enum_found(struct pg_sink *p, const struct schema_column *c,
 	rows = PQntuples(r);
 	rc = rows ? 1 : 0;
 	if (rows && (strcmp(PQgetvalue(r, 0, 0), "e") != 0 ||
-		     (size_t)rows != c->nlabels))
+		     (size_t)rows != nl))
 		rc = 2;
 	for (int k = 0; rc == 1 && k < rows; k++)
-		if (strcmp(PQgetvalue(r, k, 1), c->labels[k]) != 0)
+		if (strcmp(PQgetvalue(r, k, 1), labels[k]) != 0)
 			rc = 2;
 	PQclear(r);
 	return rc;

@@ -438,7 +438,16 @@ static struct schema_table *describe_columns(struct pg_source *p,
 	    "CASE WHEN db.oid IS NOT NULL THEN (SELECT dn.nspname FROM "
 	    "pg_namespace dn WHERE dn.oid = dt.typnamespace) END, "
 	    "CASE WHEN db.oid IS NOT NULL THEN dt.typname END, "
-	    "dt.typnotnull "
+	    "dt.typnotnull, "
+	    /* the domain's default, which a column without its own takes
+	     * (column 24) */
+	    "CASE WHEN dt.typtype = 'd' THEN "
+	    "pg_get_expr(dt.typdefaultbin, 0) END, "
+	    /* an array of an enum: the enum's labels (column 25) */
+	    "(SELECT array_to_json(array_agg(ev.enumlabel "
+	    "ORDER BY ev.enumsortorder))::text FROM pg_type at "
+	    "JOIN pg_enum ev ON ev.enumtypid = at.typelem "
+	    "WHERE at.oid = t.oid AND at.typcategory = 'A') "
 	    "FROM pg_attribute a JOIN pg_type dt ON dt.oid = a.atttypid "
 	    /* a domain over a base type is that type (its NOT NULL too;
 	     * its CHECKs are the table's: describe_checks) */
@@ -493,6 +502,34 @@ static struct schema_table *describe_columns(struct pg_source *p,
 		    !(t->cols[i].domain = schema_domain_new(
 			  PQgetvalue(c, i, 21), PQgetvalue(c, i, 22),
 			  strcmp(PQgetvalue(c, i, 23), "t") == 0, e)))
+			goto fail;
+		/* an array of an enum: its labels, for the type a PostgreSQL
+		 * target makes */
+		if (!PQgetisnull(c, i, 25) && t->cols[i].type == VALUE_TEXT) {
+			struct schema_column *col = &t->cols[i];
+			char **keep = col->labels;
+			size_t nkeep = col->nlabels;
+			col->labels = NULL;
+			col->nlabels = 0;
+			if (enum_labels(col, PQgetvalue(c, i, 25), e) < 0) {
+				col->elabels = col->labels;
+				col->nelabels = col->nlabels;
+				col->labels = keep;
+				col->nlabels = nkeep;
+				goto fail;
+			}
+			col->elabels = col->labels;
+			col->nelabels = col->nlabels;
+			col->labels = keep;
+			col->nlabels = nkeep;
+		}
+		/* a column of a domain with a DEFAULT and none of its own:
+		 * an INSERT without it gets the domain's, which is the
+		 * column's default on every target */
+		if (!PQgetisnull(c, i, 24) &&
+		    t->cols[i].def.kind == SCHEMA_DEFAULT_NONE &&
+		    !t->cols[i].identity && !t->cols[i].generated &&
+		    coldefault_pg(&t->cols[i], PQgetvalue(c, i, 24), e) < 0)
 			goto fail;
 		if (t->cols[i].identity && strcmp(PQgetvalue(c, i, 18), "t") == 0 &&
 		    seq_unused_next(p, PQgetvalue(c, i, 19),
@@ -2000,7 +2037,8 @@ static const char *const pg_object_sql[] = {
 		     "(t.typtype IN ('d', 'r') OR (t.typtype = 'c' AND "
 		     "(SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c') "
 		     "OR (t.typtype = 'e' AND NOT EXISTS (SELECT 1 FROM pg_attribute a "
-		     "JOIN pg_class c ON c.oid = a.attrelid WHERE a.atttypid = t.oid "
+		     "JOIN pg_class c ON c.oid = a.attrelid WHERE a.atttypid IN "
+		     "(t.oid, t.typarray) "
 		     "AND c.relkind IN ('r', 'p') AND NOT a.attisdropped))) ORDER BY 1, 4",
 	"SELECT 'extension', NULL, NULL, extname, extversion "
 	"FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 4",
