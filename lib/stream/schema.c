@@ -864,12 +864,25 @@ static int is_name(const struct json_node *n)
 
 /* "composite": {"schema", "name", "attributes": [{"name", "type"}]};
  * the types are parsed by a load against its own list, not here */
+/* 1 when c's source type is an array ("pair[]") */
+static int array_source(const struct schema_column *c)
+{
+	size_t n = c->source_type ? strlen(c->source_type) : 0;
+
+	return n > 2 && strcmp(c->source_type + n - 2, "[]") == 0;
+}
+
+/* "composite", or (1.8) on an array column "element_composite": a reader
+ * before 1.8 ignores the latter, and so refuses the array's type rather
+ * than take its values for one value of the type */
 static int parse_composite(const struct json_node *j, struct schema_column *c,
 			   struct err *e)
 {
-	const struct json_node *m = json_get(j, "composite"), *sc, *nm, *at;
+	const struct json_node *m, *sc, *nm, *at;
 
-	if (!m || is(m, JSON_NULL))
+	if (!(m = json_get(j, array_source(c) ? "element_composite"
+					      : "composite")) ||
+	    is(m, JSON_NULL))
 		return 0;
 	sc = is(m, JSON_OBJECT) ? json_get(m, "schema") : NULL;
 	nm = is(m, JSON_OBJECT) ? json_get(m, "name") : NULL;
@@ -1956,7 +1969,10 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 		}
 		if (c->composite) {
 			const struct schema_composite *k = c->composite;
-			cJSON *kj = cJSON_AddObjectToObject(cj, "composite"), *ka;
+			cJSON *kj = cJSON_AddObjectToObject(
+				  cj, array_source(c) ? "element_composite"
+						      : "composite"),
+			      *ka;
 			if (!kj ||
 			    !cJSON_AddStringToObject(kj, "schema", k->schema) ||
 			    !cJSON_AddStringToObject(kj, "name", k->name) ||

@@ -561,8 +561,15 @@ static int composite_type(const struct schema_column *c, struct buf *q,
 	buf_release(&tmp);
 	if (rc < 0)
 		return -1;
+	/* an array of it: source_type "pair[]" */
 	return pgutil_quote_table(q, c->composite->schema, c->composite->name,
-				  e);
+				  e) < 0
+		   ? -1
+	       : c->source_type && strlen(c->source_type) > 2 &&
+		       strcmp(c->source_type + strlen(c->source_type) - 2,
+			      "[]") == 0
+		   ? buf_adds(q, "[]", e)
+		   : 0;
 }
 
 /* ", "-separated labels of c, quoted literals */

@@ -364,7 +364,10 @@ static int describe_composite(struct pg_source *p, const char *const *vals,
 	    p,
 	    "SELECT n.nspname, ty.typname, a2.attname, "
 	    "format_type(a2.atttypid, a2.atttypmod) "
-	    "FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid "
+	    /* the column's type, or its arrays' element type */
+	    "FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid "
+	    "JOIN pg_type ty ON ty.oid = CASE WHEN at.typcategory = 'A' "
+	    "THEN at.typelem ELSE at.oid END "
 	    "JOIN pg_namespace n ON n.oid = ty.typnamespace "
 	    "JOIN pg_attribute a2 ON a2.attrelid = ty.typrelid "
 	    "AND a2.attnum > 0 AND NOT a2.attisdropped "
@@ -493,7 +496,13 @@ static struct schema_table *describe_columns(struct pg_source *p,
 		if (describe_column(&t->cols[i], c, i, e) < 0)
 			goto fail;
 		t->types[i] = t->cols[i].type;
-		if (strcmp(PQgetvalue(c, i, 3), "c") == 0) {
+		/* a composite type, or an array of one */
+		if (strcmp(PQgetvalue(c, i, 3), "c") == 0 ||
+		    (t->cols[i].type == VALUE_TEXT && t->cols[i].source_type &&
+		     strlen(t->cols[i].source_type) > 2 &&
+		     strcmp(t->cols[i].source_type +
+				strlen(t->cols[i].source_type) - 2,
+			    "[]") == 0)) {
 			const char *cv[2] = { vals[0], PQgetvalue(c, i, 0) };
 			if (describe_composite(p, cv, &t->cols[i], e) < 0)
 				goto fail;
@@ -889,9 +898,10 @@ static int bound_value(const char **s, struct schema_bound *b, int range)
 	return 0;
 }
 
-/* "(v, v, ...)" into *out (n of them); -1 when not of that form */
+/* "(v, v, ...)" into *out (n of them, at most max); -1 when not of that
+ * form */
 static int bound_list(const char **s, struct schema_bound **out, size_t *n,
-		      int range)
+		      size_t max, int range)
 {
 	const char *p = *s;
 	size_t cap = 64; /* more than a key's 32 columns */
@@ -908,7 +918,7 @@ static int bound_list(const char **s, struct schema_bound **out, size_t *n,
 			*out = m;
 			cap *= 2;
 		}
-		if (bound_value(&p, &(*out)[*n], range) < 0)
+		if (*n == max || bound_value(&p, &(*out)[*n], range) < 0)
 			return -1;
 		(*n)++;
 		if (strncmp(p, ", ", 2) == 0)
@@ -920,13 +930,6 @@ static int bound_list(const char **s, struct schema_bound **out, size_t *n,
 	}
 	*s = p + 1;
 	return 0;
-}
-
-static void bounds_release(struct schema_bound *b, size_t n)
-{
-	for (size_t i = 0; b && i < n; i++)
-		free(b[i].value);
-	free(b);
 }
 
 /* a partition's bound text (pg_get_expr of relpartbound) into x: 0, or
@@ -947,11 +950,12 @@ static int parse_partbound(const char *s, char strategy, size_t ncols,
 		if (strncmp(s, "FROM ", 5) != 0)
 			return -1;
 		s += 5;
-		if (bound_list(&s, &x->from, &n, 1) < 0 || n != ncols ||
+		if (bound_list(&s, &x->from, &n, ncols, 1) < 0 || n != ncols ||
 		    strncmp(s, " TO ", 4) != 0)
 			return -1;
 		s += 4;
-		return bound_list(&s, &x->to, &m, 1) < 0 || m != ncols || *s
+		return bound_list(&s, &x->to, &m, ncols, 1) < 0 || m != ncols ||
+			       *s
 			   ? -1
 			   : 0;
 	}
@@ -959,7 +963,9 @@ static int parse_partbound(const char *s, char strategy, size_t ncols,
 		if (strncmp(s, "IN ", 3) != 0)
 			return -1;
 		s += 3;
-		return bound_list(&s, &x->values, &x->nvalues, 0) < 0 || *s
+		return bound_list(&s, &x->values, &x->nvalues,
+				  SCHEMA_MAX_LABELS, 0) < 0 ||
+			       *s
 			   ? -1
 			   : 0;
 	}
@@ -1052,18 +1058,9 @@ static int describe_partition(struct pg_source *p, const char *const *vals,
 	sp = NULL;
 	rc = 0;
 out:
-	if (sp) {
-		for (size_t i = 0; sp->parts && i < sp->nparts; i++) {
-			free(sp->parts[i].name);
-			bounds_release(sp->parts[i].from, sp->ncols);
-			bounds_release(sp->parts[i].to, sp->ncols);
-			bounds_release(sp->parts[i].values,
-				       sp->parts[i].nvalues);
-		}
-		free(sp->parts);
-		free(sp->cols);
-		free(sp);
-	}
+	/* a bound list holds 64 entries (zeroed) before it grows: more than
+	 * the key's columns, so the range bounds free whole */
+	schema_partition_free(sp);
 	json_free(a);
 	PQclear(r);
 	return rc;
