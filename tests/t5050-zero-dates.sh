@@ -41,8 +41,19 @@ test_expect_success 'extract names each column and how many it made NULL' '
 	! test_grep "column nn" err
 '
 
+test_expect_success 'the stream counts them too: ferry-cat, --check and the load name each column' '
+	ferry-cat -f summary zd.ferry >sum &&
+	test_grep "zero dates: 3 (zd: d, zd: dt, zd: ts)" sum &&
+	ferry-load --check --create "$TO" <zd.ferry >check.out &&
+	test_grep "note: column dt: zero dates ('"'"'0000-00-00'"'"' and the like) of the source: 2 made NULL by ferry-extract --zero-dates null; the target gets NULL" check.out &&
+	test_grep "note: column ts: zero dates" check.out &&
+	! grep "column nn: zero" check.out
+'
+
 test_expect_success 'verify after a load: each zero date made NULL is a difference, by key and column' '
-	ferry-load "$TO" --create <zd.ferry &&
+	ferry-load "$TO" --create <zd.ferry 2>err &&
+	test_grep "notice: table zd, column dt: zero dates of the source: 2 made NULL by ferry-extract --zero-dates null" err &&
+	! grep "not made" err &&
 	test_expect_code 1 ferry-verify -t zd "$MY_URI" "$TO" >out &&
 	test_grep "changed: id=1 d: A '"'"'0000-00-00'"'"' B NULL; dt: A '"'"'2020-00-15 10:11:12.500000'"'"' B NULL; ts: A '"'"'0000-00-00 00:00:00.000000'"'"' B NULL" out &&
 	test_grep "changed: id=3 dt: A '"'"'0000-00-00 00:00:00.000000'"'"' B NULL" out &&

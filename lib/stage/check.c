@@ -2524,6 +2524,36 @@ static int run_order(const struct uri *u, const struct check_opts *o,
 	return 0;
 }
 
+/* the zero dates ferry-extract made NULL (its objects of kind "zero
+ * dates", after each table): a note of the table each is of */
+static int zero_date_notes(const struct schema_objects *ob, cJSON *tabs,
+			   struct err *e)
+{
+	for (size_t i = 0; ob && i < ob->n; i++) {
+		const struct schema_object *x = &ob->v[i];
+		cJSON *jt;
+		if (strcmp(x->kind, "zero dates") != 0 || !x->table)
+			continue;
+		cJSON_ArrayForEach(jt, tabs)
+		{
+			const char *tn = jstr(jt, "table");
+			cJSON *notes;
+			if (!tn || strcmp(tn, x->table) != 0)
+				continue;
+			notes = cJSON_GetObjectItemCaseSensitive(jt, "notes");
+			if (notes &&
+			    add_note(notes, e,
+				     "column %s: zero dates ('0000-00-00' and "
+				     "the like) of the source: %s; the target "
+				     "gets NULL (ferry-verify --zero-dates null "
+				     "compares them so)",
+				     x->name, x->detail ? x->detail : "") < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	      cJSON **report, struct buf *text, int *refused, struct err *e)
 {
@@ -2693,6 +2723,8 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 			"stream of the same tables without --follow");
 		goto out;
 	}
+	if (zero_date_notes(stream_reader_objects(r), tabs, e) < 0)
+		goto out;
 	if (!cJSON_AddBoolToObject(root, "clean", !*refused) ||
 	    text_report(text, root, e) < 0) {
 		if (e->class == ERR_OK)

@@ -777,20 +777,42 @@ static int write_tables(struct source *src, const struct extract_opts *o,
 		r->st = *stream_writer_last_table(w);
 		r->zero_dates = source_zero_dates(src);
 		/* each column's zero dates, made NULL: said, so that no
-		 * value changes without a word */
-		for (size_t k = 0; r->zero_dates && o->notice && k < r->t->ncols;
-		     k++) {
-			uint64_t n = source_zero_dates_in(src, k);
-			char line[400];
-			if (!n)
-				continue;
-			snprintf(line, sizeof(line),
-				 "table %.100s, column %.100s: %" PRIu64
-				 " zero date%s ('0000-00-00' and the like) "
-				 "made NULL (--zero-dates error stops at them)",
-				 r->t->name, r->t->cols[k].name, n,
-				 n == 1 ? "" : "s");
-			o->notice(line);
+		 * value changes without a word, here and in the stream (an
+		 * objects frame after the table: --check and the load's
+		 * report name them, ferry-cat lists them) */
+		{
+			struct schema_objects zo = { 0 };
+			int zrc = 0;
+			for (size_t k = 0; r->zero_dates && k < r->t->ncols &&
+					   zrc == 0;
+			     k++) {
+				uint64_t n = source_zero_dates_in(src, k);
+				char line[400], detail[120];
+				if (!n)
+					continue;
+				snprintf(line, sizeof(line),
+					 "table %.100s, column %.100s: %" PRIu64
+					 " zero date%s ('0000-00-00' and the "
+					 "like) made NULL (--zero-dates error "
+					 "stops at them)",
+					 r->t->name, r->t->cols[k].name, n,
+					 n == 1 ? "" : "s");
+				if (o->notice)
+					o->notice(line);
+				snprintf(detail, sizeof(detail),
+					 "%" PRIu64 " made NULL by ferry-extract "
+					 "--zero-dates null",
+					 n);
+				zrc = schema_objects_add(&zo, "zero dates",
+							 r->t->name,
+							 r->t->cols[k].name,
+							 detail, e);
+			}
+			if (zrc == 0 && zo.n)
+				zrc = stream_writer_add_objects(w, &zo, e);
+			schema_objects_release(&zo);
+			if (zrc < 0)
+				return -1;
 		}
 		r->seconds = progress_now() - ts;
 		if (o->metrics &&

@@ -271,6 +271,18 @@ static int schema_report(const struct load_opts *o,
 		if (seqs[i] == SINK_SEQ_MADE || seqs[i] == SINK_SEQ_MOVED ||
 		    seqs[i] == SINK_SEQ_AHEAD)
 			continue;
+		/* values, not an object to make: said as they are */
+		if (strcmp(x->kind, "zero dates") == 0) {
+			char line[600];
+			snprintf(line, sizeof(line),
+				 "table %.200s, column %.200s: zero dates of "
+				 "the source: %.100s",
+				 x->table ? x->table : "", x->name,
+				 x->detail ? x->detail : "");
+			if (o->notice)
+				o->notice(line);
+			continue;
+		}
 		if (schema_objects_add(&left, x->kind, x->table, x->name,
 				       x->detail, e) < 0)
 			goto out;
