@@ -1791,6 +1791,21 @@ static int add_fkeys(cJSON *j, const struct schema_table *t)
 	return 0;
 }
 
+/* member `name` of o: an array of the n strings s; 1, or 0 out of memory */
+static int add_strings(cJSON *o, const char *name, char *const *s, size_t n)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, name);
+
+	for (size_t k = 0; a && k < n; k++) {
+		cJSON *v = cJSON_CreateString(s[k]);
+		if (!v || !cJSON_AddItemToArray(a, v)) {
+			cJSON_Delete(v);
+			return 0;
+		}
+	}
+	return a != NULL;
+}
+
 static cJSON *bounds_json(const struct schema_bound *b, size_t n)
 {
 	cJSON *a = cJSON_CreateArray();
@@ -1927,26 +1942,11 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 						      c->generated_form)))
 				goto oom;
 		}
-		if (c->nlabels) {
-			cJSON *l = cJSON_AddArrayToObject(cj, "labels");
-			if (!l)
-				goto oom;
-			for (size_t k = 0; k < c->nlabels; k++) {
-				cJSON *ls = cJSON_CreateString(c->labels[k]);
-				if (!ls || !cJSON_AddItemToArray(l, ls))
-					goto oom;
-			}
-		}
-		if (c->nelabels) {
-			cJSON *l = cJSON_AddArrayToObject(cj, "element_labels");
-			if (!l)
-				goto oom;
-			for (size_t k = 0; k < c->nelabels; k++) {
-				cJSON *ls = cJSON_CreateString(c->elabels[k]);
-				if (!ls || !cJSON_AddItemToArray(l, ls))
-					goto oom;
-			}
-		}
+		if ((c->nlabels &&
+		     !add_strings(cj, "labels", c->labels, c->nlabels)) ||
+		    (c->nelabels && !add_strings(cj, "element_labels",
+						 c->elabels, c->nelabels)))
+			goto oom;
 		if (c->domain) {
 			const struct schema_domain *d = c->domain;
 			cJSON *dj = cJSON_AddObjectToObject(cj, "domain"), *ca;
@@ -1989,14 +1989,8 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 			}
 		}
 		if (c->nset) {
-			cJSON *l = cJSON_AddArrayToObject(cj, "set");
-			if (!l)
+			if (!add_strings(cj, "set", c->set, c->nset))
 				goto oom;
-			for (size_t k = 0; k < c->nset; k++) {
-				cJSON *ls = cJSON_CreateString(c->set[k]);
-				if (!ls || !cJSON_AddItemToArray(l, ls))
-					goto oom;
-			}
 		}
 	}
 	if (!(pk = cJSON_AddArrayToObject(j, "primary_key")))
