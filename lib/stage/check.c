@@ -1195,8 +1195,6 @@ out:
 	return rc;
 }
 
-/* A target table that does not exist: a problem without --create, else
- * what --create would make of it, or refuse. */
 /* --create on PostgreSQL: a partition whose name the target holds
  * already (any relation: a table, a partition) stops the table */
 static int partitions_free(struct table_check *tc, const char *name,
@@ -1241,6 +1239,8 @@ static int partitions_free(struct table_check *tc, const char *name,
 	return rc;
 }
 
+/* A target table that does not exist: a problem without --create, else
+ * what --create would make of it, or refuse. */
 static int begin_missing(struct table_check *tc, const struct check_opts *o,
 			 const char *name, cJSON *jt, cJSON *notes,
 			 cJSON *problems, int *fails, struct err *e)
@@ -1807,7 +1807,8 @@ static int chk_row(struct table_check *tc, const struct check_opts *o,
 		if ((!first && buf_addc(j, ',', e) < 0) ||
 		    (by_name ? json_add_string(j, c->tc->name,
 					       strlen(c->tc->name), e)
-			     : buf_addf(j, e, "\"c%d\"", target_col(tc, i))) <
+			     : buf_addf(j, e, "\"c%td\"",
+					c->tc - tc->tt->cols)) <
 			0 ||
 		    buf_addc(j, ':', e) < 0)
 			return -1;

@@ -39,6 +39,17 @@ int myutil_connect(MYSQL *conn, const struct uri *u, const char *defaults_file,
 	return 0;
 }
 
+int myutil_collation_word(const char *s)
+{
+	if (!s || !*s || strlen(s) > 64)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_'))
+			return 0;
+	return 1;
+}
+
 int myutil_quote_ident(struct buf *b, const char *name, struct err *e)
 {
 	if (buf_addc(b, '`', e) < 0)

@@ -29,6 +29,10 @@ int myutil_connect(MYSQL *conn, const struct uri *u, const char *defaults_file,
 		   unsigned connect_timeout, unsigned read_timeout,
 		   unsigned long flags, struct err *e);
 
+/* 1 when s may stand in SQL as a collation name as it is: 1 to 64 of
+ * [a-z0-9_] */
+int myutil_collation_word(const char *s);
+
 /* Append `name` quoted as a MySQL identifier: backticks, doubled inside. */
 int myutil_quote_ident(struct buf *b, const char *name, struct err *e);
 

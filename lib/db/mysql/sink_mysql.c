@@ -609,7 +609,7 @@ static int sent_cols(struct my_sink *m, struct buf *q, struct err *e)
 }
 
 struct uq_ctx {
-	char name[200], *last;
+	char name[200];
 	size_t ncols;
 	struct my_sink *m;
 };
@@ -702,34 +702,32 @@ static int upsert_uniques(struct my_sink *m, struct err *e)
 	return uq_end(&u, e);
 }
 
+/* the staged row's key (side 0) and the target row's (side 1) that
+ * collide on a unique index, each as "id=5" */
 struct uq_hit {
 	const struct schema_table *t;
-	char what[600];
+	char key[2][200];
 	int found;
 };
 
 static int uq_row(void *ctx, char **vals, size_t *lens, struct err *e)
 {
 	struct uq_hit *h = ctx;
-	size_t at = 0;
 
 	(void)e;
 	h->found = 1;
 	for (int side = 0; side < 2; side++) {
-		at += (size_t)snprintf(h->what + at, sizeof(h->what) - at, "%s",
-				       side ? " | " : "");
-		for (size_t k = 0; k < h->t->npk && at < sizeof(h->what); k++) {
+		size_t at = 0, sz = sizeof(h->key[side]);
+		for (size_t k = 0; k < h->t->npk && at < sz; k++) {
 			char v[100];
-			size_t i = side * h->t->npk + k;
+			size_t i = (size_t)side * h->t->npk + k;
 			at += (size_t)snprintf(
-			    h->what + at, sizeof(h->what) - at, "%s%s=%s",
+			    h->key[side] + at, sz - at, "%s%s=%s",
 			    k ? "," : "", h->t->cols[h->t->pk[k]].name,
 			    vals[i] ? err_quote(v, sizeof(v), vals[i], lens[i],
 						 60)
 				    : "NULL");
 		}
-		if (at >= sizeof(h->what))
-			break;
 	}
 	return 0;
 }
@@ -746,22 +744,18 @@ static int upsert_held(struct my_sink *m, char *why, size_t whysz,
 
 	for (size_t k = 0; k < m->nuq; k++) {
 		struct uq_hit h = { .t = m->t };
-		char *bar;
 		char nm[200];
 		if (myutil_select(m->conn, sql, NULL, 0,
 				  (unsigned)(2 * m->t->npk), uq_row, &h, e) < 0)
 			return err_prefix(e, "looking up the unique indexes");
 		if (h.found) {
-			bar = strstr(h.what, " | ");
-			if (bar)
-				*bar = 0;
 			err_quote(nm, sizeof(nm), ix, strlen(ix), 80);
 			/* rejects: said of the row (one row: this one) */
 			if (why) {
 				snprintf(why, whysz,
 					 "its key of unique index %s is held "
 					 "by the target's row %s",
-					 nm, bar ? bar + 3 : "?");
+					 nm, h.key[1]);
 				return 1;
 			}
 			return err_set(
@@ -770,7 +764,7 @@ static int upsert_held(struct my_sink *m, char *why, size_t whysz,
 			    "the target's row %s: --mode upsert refuses it "
 			    "(ON DUPLICATE KEY UPDATE would overwrite that "
 			    "row)",
-			    h.what, nm, bar ? bar + 3 : "?");
+			    h.key[0], nm, h.key[1]);
 		}
 		sql += strlen(sql) + 1;
 		ix += strlen(ix) + 1;
@@ -1116,18 +1110,6 @@ static int set_fits(const struct schema_column *c)
 	return 1;
 }
 
-/* a MySQL collation name ferry writes into DDL: letters, digits, _ */
-static int coll_word(const char *s)
-{
-	if (!s || !*s || strlen(s) > 64)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '_'))
-			return 0;
-	return 1;
-}
-
 /* the collation a text column of a MySQL source is made with: its own
  * when the target knows it (MySQL -> MySQL keeps case-insensitive
  * equality), a utf8mb4 one of its kind for another character set's;
@@ -1146,7 +1128,7 @@ static const char *text_collation(const struct schema_column *c,
 	if (!cs)
 		return tg->bin;
 	n = strlen(cs);
-	if (coll_word(cs) && strncmp(cs, "utf8mb4_", 8) == 0 &&
+	if (myutil_collation_word(cs) && strncmp(cs, "utf8mb4_", 8) == 0 &&
 	    (!tg->has_collation || tg->has_collation(tg->ctx, cs)))
 		return cs;
 	pick = n > 3 && strcmp(cs + n - 3, "_ci") == 0 ? "utf8mb4_unicode_ci"
@@ -1155,7 +1137,7 @@ static const char *text_collation(const struct schema_column *c,
 	    notes, e,
 	    "column %s: collation %s made as %s, which this server has",
 	    err_quote(nm, sizeof(nm), c->name, strlen(c->name), 120),
-	    coll_word(cs) ? cs : "(not a collation name)", pick);
+	    myutil_collation_word(cs) ? cs : "(not a collation name)", pick);
 	return pick;
 }
 

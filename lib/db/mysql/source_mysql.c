@@ -1744,23 +1744,13 @@ out:
 	return rc;
 }
 
-/* a collation name a JSON_TABLE column may be given as it is: a
- * character set's name, '_', and more of [a-z0-9_] */
+/* a collation name a JSON_TABLE column may be given as it is: its
+ * character set's name (the part before the first '_'), its length */
 static size_t coll_charset(const char *coll)
 {
-	size_t n = 0, cs = 0;
+	const char *us = myutil_collation_word(coll) ? strchr(coll, '_') : NULL;
 
-	if (!coll)
-		return 0;
-	for (; coll[n]; n++) {
-		char ch = coll[n];
-		if (ch == '_' && !cs && n)
-			cs = n;
-		else if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-			   ch == '_'))
-			return 0;
-	}
-	return n < 64 && cs && cs + 1 < n ? cs : 0;
+	return us && us > coll && us[1] ? (size_t)(us - coll) : 0;
 }
 
 /* the type a JSON_TABLE column takes to hold a value of target column c
@@ -1814,33 +1804,10 @@ static int jt_col(struct buf *q, const char *alias, const char *name,
 }
 
 /* the rows whose key of unique index x a row of the target holds (other:
- * a row of another primary key), or whose foreign key fk finds no
- * parent: a condition false for them */
+ * a row of another primary key): a condition false for them */
 static int jt_cond(const struct schema_table *t, enum source_rows what,
 		   size_t idx, struct buf *q, struct err *e)
 {
-	if (what == SOURCE_ROWS_ORPHAN) {
-		const struct schema_fkey *f = &t->fkeys[idx];
-		if (buf_adds(q, "NOT (", e) < 0)
-			return -1;
-		for (size_t k = 0; k < f->ncols; k++)
-			if (jt_col(q, "ferry_check_r", t->cols[f->cols[k]].name,
-				   e) < 0 ||
-			    buf_adds(q, " IS NOT NULL AND ", e) < 0)
-				return -1;
-		if (buf_adds(q, "NOT EXISTS (SELECT 1 FROM ", e) < 0 ||
-		    myutil_quote_ident(q, f->ref_table, e) < 0 ||
-		    buf_adds(q, " ferry_check_p WHERE ", e) < 0)
-			return -1;
-		for (size_t k = 0; k < f->ncols; k++)
-			if ((k && buf_adds(q, " AND ", e) < 0) ||
-			    jt_col(q, "ferry_check_p", f->ref_cols[k], e) < 0 ||
-			    buf_adds(q, " = ", e) < 0 ||
-			    jt_col(q, "ferry_check_r", t->cols[f->cols[k]].name,
-				   e) < 0)
-				return -1;
-		return buf_adds(q, "))", e);
-	}
 	const struct schema_index *ix = &t->indexes[idx];
 	if (buf_adds(q, "NOT EXISTS (SELECT 1 FROM ", e) < 0 ||
 	    myutil_quote_ident(q, t->table, e) < 0 ||
@@ -1966,8 +1933,11 @@ static int my_check_rows(struct source *s, const struct schema_table *t,
 	struct err qe;
 	int rc = -1;
 
-	if (!m->mariadb && mysql_get_server_version(m->conn) < 80004)
-		return 1; /* no JSON_TABLE */
+	/* no JSON_TABLE; and a MySQL load takes a row of no parent
+	 * (foreign_key_checks off), so --check does not ask for them */
+	if ((!m->mariadb && mysql_get_server_version(m->conn) < 80004) ||
+	    what == SOURCE_ROWS_ORPHAN)
+		return 1;
 	buf_init(&q, 1u << 20);
 	/* what refers to t: asked first, and nothing to ask without it */
 	buf_init(&refs, 1u << 20);

@@ -664,6 +664,23 @@ out:
 	return rc;
 }
 
+/* Upsert mode: the temporary table the rows are staged in, LIKE the
+ * target with its defaults, dropped at the commit */
+static int create_upsert_stage(struct pg_sink *p, struct err *e)
+{
+	struct buf q;
+	int rc;
+
+	buf_init(&q, 1u << 20);
+	rc = buf_adds(&q, "CREATE TEMP TABLE ferry_stage (LIKE ", e) < 0 ||
+		     buf_add(&q, p->name.data, p->name.len, e) < 0 ||
+		     buf_adds(&q, " INCLUDING DEFAULTS) ON COMMIT DROP", e) < 0
+		 ? -1
+		 : exec_ok(p, (char *)q.data, e);
+	buf_release(&q);
+	return rc;
+}
+
 static int start_copy(struct pg_sink *p, struct err *e)
 {
 	struct buf q;
@@ -676,15 +693,8 @@ static int start_copy(struct pg_sink *p, struct err *e)
 		    buf_adds(&q, "COPY ferry_stage (", e) < 0)
 			goto out;
 	} else if (p->base.opts.mode == SINK_UPSERT) {
-		if (buf_adds(&q, "CREATE TEMP TABLE ferry_stage (LIKE ", e) <
-			0 ||
-		    buf_add(&q, p->name.data, p->name.len, e) < 0 ||
-		    buf_adds(&q, " INCLUDING DEFAULTS) ON COMMIT DROP", e) <
-			0 ||
-		    exec_ok(p, (char *)q.data, e) < 0)
-			goto out;
-		buf_reset(&q);
-		if (buf_adds(&q, "COPY ferry_stage (", e) < 0)
+		if (create_upsert_stage(p, e) < 0 ||
+		    buf_adds(&q, "COPY ferry_stage (", e) < 0)
 			goto out;
 	} else if (buf_adds(&q, "COPY ", e) < 0 ||
 		   buf_add(&q, p->name.data, p->name.len, e) < 0 ||
@@ -893,7 +903,6 @@ static int copy_sync(struct pg_sink *p, const char *into,
 	return rc;
 }
 
-
 /*
  * Upsert with rejects: ferry_seen holds the keys this load gave the table
  * so far, so that a key the stream holds twice is the second row's fault
@@ -954,21 +963,11 @@ static int seen_keys(struct pg_sink *p, const char *q, char *why, size_t whysz,
 static int apply_kept(struct pg_sink *p, const unsigned char *data,
 		      size_t len, char *why, size_t whysz, struct err *e)
 {
-	struct buf q;
 	int rc;
 
 	switch (p->base.opts.mode) {
 	case SINK_UPSERT:
-		buf_init(&q, 1u << 20);
-		rc = buf_adds(&q, "CREATE TEMP TABLE ferry_stage (LIKE ", e) <
-				     0 ||
-			     buf_add(&q, p->name.data, p->name.len, e) < 0 ||
-			     buf_adds(&q, " INCLUDING DEFAULTS) ON COMMIT DROP",
-				      e) < 0
-			 ? -1
-			 : exec_ok(p, (char *)q.data, e);
-		buf_release(&q);
-		if (rc < 0 ||
+		if ((rc = create_upsert_stage(p, e)) < 0 ||
 		    (rc = copy_sync(p, "ferry_stage", data, len, why, whysz,
 				    e)) != 0 ||
 		    (rc = seen_keys(p, "ADD", why, whysz, e)) != 0)
