@@ -109,6 +109,18 @@ int sink_sequence(struct sink *s, const struct schema_sequence *q, int create,
 	return s->ops->sequence ? s->ops->sequence(s, q, create, out, e) : 0;
 }
 
+int sink_view(struct sink *s, const char *name, const char *query,
+	      const struct sink_view_tables *vt, enum sink_view_outcome *out,
+	      char *why, size_t whysz, struct err *e)
+{
+	*out = SINK_VIEW_UNSUPPORTED;
+	if (whysz)
+		why[0] = '\0';
+	return s->ops->view
+		   ? s->ops->view(s, name, query, vt, out, why, whysz, e)
+		   : 0;
+}
+
 int sink_value_refused(struct sink *s, const struct schema_table *t,
 		       const struct value *row, size_t col, struct err *e)
 {

@@ -186,6 +186,32 @@ int sink_sequence(struct sink *s, const struct schema_sequence *q, int create,
 		  enum sink_seq_outcome *out, struct err *e);
 
 /*
+ * A view (stream/objects.h) made on the target as `name` (ferry's name
+ * syntax), its query ferry's form (stream/sqlexpr.h) read against the
+ * stream's tables vt->tabs, written with their target names and their
+ * columns' target names.  Left alone when the target has a table or view
+ * of that name; not made (why set) when the query cannot be written for
+ * the target or the target refuses it.  Outside a table's transaction.
+ * -1 only when out of memory or the connection is gone.
+ */
+struct sink_view_tables {
+	struct schema_table *const *tabs; /* the stream's */
+	char *const *names;		  /* their target names */
+	char *const *const *cols;	  /* their columns' target names */
+	size_t n;
+	int fold; /* the view's own column names in lower case */
+};
+enum sink_view_outcome {
+	SINK_VIEW_UNSUPPORTED, /* the engine makes none */
+	SINK_VIEW_MADE,
+	SINK_VIEW_EXISTS,  /* the target has that name: left alone */
+	SINK_VIEW_REFUSED, /* not made: why */
+};
+int sink_view(struct sink *s, const char *name, const char *query,
+	      const struct sink_view_tables *vt, enum sink_view_outcome *out,
+	      char *why, size_t whysz, struct err *e);
+
+/*
  * What the load and --check say of a table with enabled triggers under
  * --triggers refuse: ERR_USAGE naming them (names[0..n), at most a few
  * hundred bytes of them) and the two choices; returns -1.

@@ -35,6 +35,11 @@ struct sink_ops {
 	/* NULL: the engine has no sequences ferry makes */
 	int (*sequence)(struct sink *s, const struct schema_sequence *q,
 			int create, enum sink_seq_outcome *out, struct err *e);
+	/* NULL: the engine makes no views */
+	int (*view)(struct sink *s, const char *name, const char *query,
+		    const struct sink_view_tables *vt,
+		    enum sink_view_outcome *out, char *why, size_t whysz,
+		    struct err *e);
 };
 
 /* For the implementations: write the checkpoint of table t before a

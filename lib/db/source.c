@@ -82,6 +82,20 @@ int source_time_as_text(const struct schema_column *c)
 	       strcmp(st + 6, ")") == 0;
 }
 
+int source_relation_exists(struct source *s, const char *name,
+			   struct err *e)
+{
+	char *sc = NULL, *tb = NULL;
+	int rc;
+
+	if (schema_name_parse(name, &sc, &tb, e) < 0)
+		return -1;
+	rc = s->ops->relation_exists(s, sc, tb, e);
+	free(sc);
+	free(tb);
+	return rc;
+}
+
 int source_list_tables(struct source *s, char ***names, size_t *n,
 		       struct err *e)
 {
@@ -1104,11 +1118,59 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 	return rc;
 }
 
+/* a view: its query carried in ferry's form when it reads only the
+ * run's tables in the grammar both engines share (sqlexpr.h), else named
+ * with the reason */
+static int view_found(void *ctx, const struct source_view *v, struct err *e)
+{
+	struct objects_ctx *c = ctx;
+	char why[400], detail[600];
+	struct buf q;
+	int rc, room;
+
+	if (!v->name || !*v->name || !v->own || !*v->own)
+		return 0;
+	buf_init(&q, (size_t)SQLEXPR_MAX_LEN * 2);
+	if (!v->sql) {
+		rc = 1;
+		snprintf(why, sizeof(why), "its query is not readable (grant "
+					   "SHOW VIEW on it)");
+	} else {
+		rc = sqlview_parse(v->sql, v->mysql ? SQLEXPR_MYSQL : SQLEXPR_PG,
+				   c->tables, c->n, v->home, v->cols, v->ncols,
+				   &q, why, sizeof(why), e);
+		if (rc == 0 && buf_addc(&q, 0, e) < 0)
+			rc = -1;
+	}
+	if (rc == 1)
+		snprintf(detail, sizeof(detail),
+			 "its query is not one ferry carries: %s", why);
+	if (rc < 0 ||
+	    (room = object_room(c, "view", NULL, v->name,
+				rc ? detail : (const char *)q.data, e)) < 0) {
+		buf_release(&q);
+		return -1;
+	}
+	if (room && schema_objects_add(c->o, "view", NULL, v->name,
+				       rc ? detail : NULL, e) < 0)
+		rc = -1;
+	else if (room && rc == 0 &&
+		 schema_objects_set_view(c->o, v->schema, v->own,
+					 (const char *)q.data, e) < 0)
+		rc = -1;
+	buf_release(&q);
+	return rc < 0 ? -1 : 0;
+}
+
 int source_objects(struct source *s, struct schema_table *const *tables,
 		   size_t n, int whole_db, struct schema_objects *o,
 		   struct err *e)
 {
 	struct objects_ctx c = { tables, n, whole_db, o, 0, 0 };
 
-	return s->ops->objects(s, object_found, &c, e);
+	if (s->ops->objects(s, object_found, &c, e) < 0)
+		return -1;
+	if (!whole_db || !s->ops->views)
+		return 0;
+	return s->ops->views(s, view_found, &c, e);
 }

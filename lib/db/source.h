@@ -170,6 +170,12 @@ int source_time_as_text(const struct schema_column *c);
  * such names; on PostgreSQL one without a schema is in public.  *names is a
  * NULL-terminated array the caller frees with source_names_free().
  */
+/* Whether the database holds a table or view named `name` (ferry's name
+ * syntax; PostgreSQL: of public when it names no schema, fitted to 63
+ * bytes as a load fits it): 1, 0, or -1 with ERR_DB. */
+int source_relation_exists(struct source *s, const char *name,
+			   struct err *e);
+
 int source_list_tables(struct source *s, char ***names, size_t *n,
 		       struct err *e);
 void source_names_free(char **names);

@@ -10,6 +10,21 @@
 
 #include "db/source.h"
 
+/* a view of the source, as its catalog shows it (source_ops.views) */
+struct source_view {
+	const char *schema; /* NULL: PostgreSQL's public, or MySQL */
+	const char *own;    /* its own name */
+	const char *name;   /* as the objects list names it */
+	const char *home;   /* what qualifies a table of no schema: "public",
+			     * or MySQL's database */
+	const char *sql;    /* its query; NULL: not readable */
+	char *const *cols;  /* its columns, in order */
+	size_t ncols;
+	int mysql; /* the catalog's dialect is MySQL's, else PostgreSQL's */
+};
+typedef int (*source_view_fn)(void *ctx, const struct source_view *v,
+			      struct err *e);
+
 struct source_ops {
 	int (*begin)(struct source *s, struct err *e);
 	int (*list_tables)(struct source *s, char ***names, size_t *n,
@@ -49,6 +64,12 @@ struct source_ops {
 			  const char *cond, enum source_rows what, size_t idx,
 			  const char *json,
 			  source_ordinal_fn fn, void *ctx, struct err *e);
+	/* every (plain) view of the database, to fn */
+	int (*views)(struct source *s, source_view_fn fn, void *ctx,
+		     struct err *e);
+	/* source_relation_exists: schema NULL when the name has none */
+	int (*relation_exists)(struct source *s, const char *schema,
+			       const char *name, struct err *e);
 };
 
 struct source {

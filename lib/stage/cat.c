@@ -296,17 +296,70 @@ static int summary_table_tail(struct buf *b, const struct schema_table *t,
 	return 0;
 }
 
+static int summary_kinds(struct buf *b, const struct schema_objects *o,
+			 const char **kinds, size_t nk, struct err *e);
+
+/* "views carried:", the views whose queries the stream holds (1.9), by
+ * name; the rest is for summary_objects */
+#define SUMMARY_NAMES 8
+static int summary_views(struct buf *b, const struct schema_objects *all,
+			 struct schema_objects *rest, struct err *e)
+{
+	size_t n = 0, shown = 0;
+
+	for (size_t i = 0; i < all->n; i++)
+		n += all->v[i].view != NULL;
+	if (n && buf_addf(b, e, "views carried: %zu (", n) < 0)
+		return -1;
+	for (size_t i = 0; i < all->n; i++) {
+		const struct schema_object *x = &all->v[i];
+		char q[120];
+		if (!x->view) {
+			if (schema_objects_add(rest, x->kind, x->table, x->name,
+					       x->detail, e) < 0)
+				return -1;
+			continue;
+		}
+		if (shown < SUMMARY_NAMES &&
+		    ((shown && buf_adds(b, ", ", e) < 0) ||
+		     buf_adds(b, err_quote(q, sizeof(q), x->name,
+					   strlen(x->name), 100),
+			      e) < 0))
+			return -1;
+		shown += shown < SUMMARY_NAMES;
+	}
+	if (n && ((n > shown && buf_addf(b, e, ", and %zu more", n - shown) <
+				    0) ||
+		  buf_adds(b, ")\n", e) < 0))
+		return -1;
+	return 0;
+}
+
 /* "not carried:" and a line per kind of object the stream names: its
  * number and the first names (table: name), quoted as messages quote */
-#define SUMMARY_NAMES 8
-static int summary_objects(struct buf *b, const struct schema_objects *o,
+static int summary_objects(struct buf *b, const struct schema_objects *all,
 			   struct err *e)
 {
+	struct schema_objects left = { 0 }, *o = &left;
 	const char *kinds[64];
-	size_t nk = schema_objects_kinds(o, kinds, 64);
+	size_t nk;
+	int rc = -1;
 
+	if (summary_views(b, all, &left, e) < 0)
+		goto out;
+	nk = schema_objects_kinds(o, kinds, 64);
+	rc = 0;
 	if (!o->n)
-		return 0;
+		goto out;
+	rc = summary_kinds(b, o, kinds, nk, e);
+out:
+	schema_objects_release(&left);
+	return rc;
+}
+
+static int summary_kinds(struct buf *b, const struct schema_objects *o,
+			 const char **kinds, size_t nk, struct err *e)
+{
 	if (buf_addf(b, e, "not carried: %zu objects of the source\n", o->n) <
 	    0)
 		return -1;

@@ -2448,6 +2448,24 @@ static int text_report(struct buf *b, const cJSON *root, struct err *e)
 				return -1;
 		}
 	}
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(root, "views"))
+	{
+		const char *oc = jstr(t, "outcome");
+		if (buf_addf(b, e, "view %s%s%s: %s%s\n", jstr(t, "view"),
+			     cJSON_GetObjectItemCaseSensitive(t, "target")
+				 ? " -> "
+				 : "",
+			     cJSON_GetObjectItemCaseSensitive(t, "target")
+				 ? jstr(t, "target")
+				 : "",
+			     strcmp(oc, "made") == 0 ? "--create would make it"
+			     : strcmp(oc, "exists") == 0
+				 ? "the target has it, left as it is"
+				 : "not made: ",
+			     strcmp(oc, "not made") == 0 ? jstr(t, "reason")
+							 : "") < 0)
+			return -1;
+	}
 	if (!problems && !findings)
 		return buf_adds(b, "check: a load would go through\n", e);
 	return buf_addf(b, e,
@@ -2555,6 +2573,95 @@ static int zero_date_notes(const struct schema_objects *ob, cJSON *tabs,
 	return 0;
 }
 
+/* a target's quoted table name, for a view's SQL that --check only
+ * writes to see whether it can be written */
+static int view_table_any(void *ctx, size_t i, enum sqlexpr_dialect d,
+			  struct buf *out, struct err *e)
+{
+	(void)ctx;
+	return buf_addf(out, e, d == SQLEXPR_MYSQL ? "`t%zu`" : "\"t%zu\"", i);
+}
+
+/*
+ * With --create, what the load would do with each view whose query the
+ * stream carries (ferry-load(1), Views): "views" in the report, each
+ * made, left (the target has the name) or not made with the reason.
+ * tabs[0..n): the stream's tables of the run.
+ */
+static int check_views(const struct uri *u, const struct check_opts *o,
+		       struct source *src, const struct schema_objects *ob,
+		       struct schema_table *const *tabs, size_t n, cJSON *root,
+		       struct err *e)
+{
+	struct namefold_run *run = NULL;
+	struct sqlview_names nm = { view_table_any, NULL, NULL, 0 };
+	const struct engine *en = engine_of(u->engine);
+	enum sqlexpr_dialect d = en && strcmp(en->name, "postgresql") == 0
+					 ? SQLEXPR_PG
+					 : SQLEXPR_MYSQL;
+	unsigned flags = d == SQLEXPR_PG && !o->case_sensitive && !o->citext
+			     ? SQLEXPR_CI_NO_LIKE
+			     : 0;
+	cJSON *jv;
+	struct buf b;
+	int rc = -1;
+
+	if (!o->create || !n)
+		return 0;
+	if (!(jv = cJSON_AddArrayToObject(root, "views")) ||
+	    !(run = namefold_run_new(e)))
+		return e->class ? -1 : err_oom(e);
+	buf_init(&b, (size_t)SQLEXPR_MAX_LEN * 4);
+	for (size_t i = 0; i < ob->n; i++) {
+		const struct schema_view *v = ob->v[i].view;
+		char why[600], *name = NULL;
+		const char *outcome = "not made";
+		int frc, fold;
+		cJSON *j;
+		if (!v)
+			continue;
+		why[0] = '\0';
+		if ((frc = load_view_target(u->engine, o->maps, o->nmaps,
+					    o->schema, o->keep_case, tabs[0], v,
+					    run, &name, &fold, why,
+					    sizeof(why), e)) < 0)
+			goto out;
+		if (frc == 0 && (frc = source_relation_exists(src, name, e)) < 0) {
+			free(name);
+			goto out;
+		}
+		if (frc == 1 && !why[0]) {
+			outcome = "exists";
+		} else if (frc == 0) {
+			buf_reset(&b);
+			if ((frc = sqlview_translate(v->query, tabs, n, d, &nm,
+						     flags, &b, why,
+						     sizeof(why), e)) < 0) {
+				free(name);
+				goto out;
+			}
+			if (frc == 0)
+				outcome = "made";
+		}
+		if (!(j = cJSON_CreateObject()) || !cJSON_AddItemToArray(jv, j) ||
+		    !cJSON_AddStringToObject(j, "view", ob->v[i].name) ||
+		    (name && !cJSON_AddStringToObject(j, "target", name)) ||
+		    !cJSON_AddStringToObject(j, "outcome", outcome) ||
+		    (strcmp(outcome, "not made") == 0 &&
+		     !cJSON_AddStringToObject(j, "reason", why))) {
+			free(name);
+			err_oom(e);
+			goto out;
+		}
+		free(name);
+	}
+	rc = 0;
+out:
+	buf_release(&b);
+	namefold_run_free(run);
+	return rc;
+}
+
 int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	      cJSON **report, struct buf *text, int *refused, struct err *e)
 {
@@ -2577,6 +2684,9 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	struct engine_names nm;
 	struct engine_run *run = NULL;
 	struct source_server facts = { 0 };
+	struct schema_table **vtabs = NULL; /* the run's, for its views */
+	size_t nvtabs = 0;
+	int keep_views = -1;
 	int rc = -1, trc;
 
 	*report = NULL;
@@ -2688,6 +2798,21 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		}
 		if (rrc < 0)
 			goto out;
+		if (keep_views < 0)
+			keep_views = o->create &&
+				     schema_objects_has_views(stream_reader_objects(r));
+		if (keep_views) {
+			struct schema_table **nv =
+			    realloc(vtabs, (nvtabs + 1) * sizeof(*nv));
+			if (!nv) {
+				err_oom(e);
+				goto out;
+			}
+			vtabs = nv;
+			if (!(vtabs[nvtabs] = schema_table_copy(in_t, e)))
+				goto out;
+			nvtabs++;
+		}
 		{
 			char **ns = realloc(seen, (nseen + 1) * sizeof(*ns));
 			if (!ns || !(ns[nseen] = strdup(name))) {
@@ -2724,7 +2849,9 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 			"stream of the same tables without --follow");
 		goto out;
 	}
-	if (zero_date_notes(stream_reader_objects(r), tabs, e) < 0)
+	if (zero_date_notes(stream_reader_objects(r), tabs, e) < 0 ||
+	    check_views(u, o, src, stream_reader_objects(r), vtabs, nvtabs,
+			root, e) < 0)
 		goto out;
 	if (!cJSON_AddBoolToObject(root, "clean", !*refused) ||
 	    text_report(text, root, e) < 0) {
@@ -2749,6 +2876,9 @@ out:
 		free(seen[k]);
 	free(seen);
 	source_server_release(&facts);
+	for (size_t k = 0; k < nvtabs; k++)
+		schema_table_free(vtabs[k]);
+	free(vtabs);
 	source_close(src);
 	if (wsrc)
 		source_close(wsrc);

@@ -36,6 +36,9 @@ struct load_table {
 	/* a table this run created that has foreign keys: its schema, for
 	 * the keys made once every table is in; else NULL */
 	struct schema_table *fk;
+	/* when the stream carries views: the table as the stream and as
+	 * the target name it, for the views made after every table */
+	struct schema_table *vsrc, *vdst;
 };
 
 /* --- --job: where each table stands ------------------------------------ */
@@ -255,11 +258,21 @@ static const char *seq_outcome_name(int r)
 	}
 }
 
+static const char *view_outcome_name(int r)
+{
+	switch (r) {
+	case SINK_VIEW_MADE: return "made";
+	case SINK_VIEW_EXISTS: return "exists";
+	default: return "not made";
+	}
+}
+
 static int schema_report(const struct load_opts *o,
 			 const struct schema_objects *all, const int *seqs,
+			 const int *views, char *const *whys,
 			 const struct load_table *tabs, size_t n, struct err *e)
 {
-	cJSON *root = NULL, *arr, *counts, *tables, *jseq;
+	cJSON *root = NULL, *arr, *counts, *tables, *jseq, *jview;
 	struct schema_objects left = { 0 }, *ob = &left;
 	const char *kinds[64];
 	size_t nk;
@@ -269,7 +282,8 @@ static int schema_report(const struct load_opts *o,
 	for (size_t i = 0; i < all->n; i++) {
 		const struct schema_object *x = &all->v[i];
 		if (seqs[i] == SINK_SEQ_MADE || seqs[i] == SINK_SEQ_MOVED ||
-		    seqs[i] == SINK_SEQ_AHEAD)
+		    seqs[i] == SINK_SEQ_AHEAD || views[i] == SINK_VIEW_MADE ||
+		    views[i] == SINK_VIEW_EXISTS)
 			continue;
 		/* values, not an object to make: said as they are */
 		if (strcmp(x->kind, "zero dates") == 0) {
@@ -284,7 +298,7 @@ static int schema_report(const struct load_opts *o,
 			continue;
 		}
 		if (schema_objects_add(&left, x->kind, x->table, x->name,
-				       x->detail, e) < 0)
+				       whys[i] ? whys[i] : x->detail, e) < 0)
 			goto out;
 	}
 	nk = schema_objects_kinds(ob, kinds, 64);
@@ -314,6 +328,7 @@ static int schema_report(const struct load_opts *o,
 	    !(arr = cJSON_AddArrayToObject(root, "not_carried")) ||
 	    !(counts = cJSON_AddObjectToObject(root, "counts")) ||
 	    !(jseq = cJSON_AddArrayToObject(root, "sequences")) ||
+	    !(jview = cJSON_AddArrayToObject(root, "views")) ||
 	    !(tables = cJSON_AddArrayToObject(root, "tables")))
 		goto oom;
 	for (size_t i = 0; i < all->n; i++) {
@@ -327,6 +342,19 @@ static int schema_report(const struct load_opts *o,
 		    !cJSON_AddNumberToObject(j, "next", (double)x->seq->next) ||
 		    !cJSON_AddStringToObject(j, "outcome",
 					     seq_outcome_name(seqs[i])))
+			goto oom;
+	}
+	for (size_t i = 0; i < all->n; i++) {
+		const struct schema_object *x = &all->v[i];
+		cJSON *j;
+		if (views[i] < 0 || views[i] == SINK_VIEW_UNSUPPORTED)
+			continue;
+		if (!(j = cJSON_CreateObject()) ||
+		    !cJSON_AddItemToArray(jview, j) ||
+		    !cJSON_AddStringToObject(j, "name", x->name) ||
+		    !cJSON_AddStringToObject(j, "outcome",
+					     view_outcome_name(views[i])) ||
+		    (whys[i] && !cJSON_AddStringToObject(j, "detail", whys[i])))
 			goto oom;
 	}
 	for (size_t i = 0; i < ob->n; i++) {
@@ -635,6 +663,139 @@ static int load_foreign_keys(const struct load_opts *o, struct sink *s,
 	return 0;
 }
 
+int load_view_target(enum uri_engine to, const struct load_map *maps,
+		     size_t nmaps, const char *schema, int keep_case,
+		     const struct schema_table *like,
+		     const struct schema_view *v, struct namefold_run *run,
+		     char **name, int *fold, char *why, size_t whysz,
+		     struct err *e)
+{
+	struct schema_table *stub, *ft = NULL;
+	const char *nm;
+	int rc;
+
+	*name = NULL;
+	if (!(stub = schema_table_copy(like, e)))
+		return -1;
+	rc = schema_table_set_name(stub, v->schema, v->name, e);
+	if (rc == 0)
+		rc = load_fold(to, maps, nmaps, schema, keep_case, stub, &ft,
+			       &nm, run, e);
+	if (rc == 0 && !(*name = strdup(nm)))
+		rc = err_oom(e);
+	*fold = namefold_applies(to, stub, keep_case);
+	schema_table_free(ft);
+	schema_table_free(stub);
+	if (rc < 0 && e->class == ERR_USAGE) {
+		snprintf(why, whysz, "%s", e->msg);
+		err_init(e);
+		return 1;
+	}
+	return rc;
+}
+
+/*
+ * With --create, after the run's last table: each view whose query the
+ * stream carries, made on the target over the tables of the run under
+ * their target names (sink_view); what became of each in out[] (per
+ * object, -1 for others) and why[] (malloc'd, NULL when made), a notice
+ * per view not made and one with the counts.
+ */
+static int load_views(const struct load_opts *o, const struct uri *u,
+		      struct sink *s, const struct load_table *tabs,
+		      size_t ntabs, const struct schema_objects *ob, int *out,
+		      char **whys, struct err *e)
+{
+	struct schema_table **src = NULL;
+	char **names = NULL, ***cols = NULL;
+	struct namefold_run *run = NULL;
+	size_t n = 0, cnt[SINK_VIEW_REFUSED + 1] = { 0 }, all = 0;
+	int rc = -1;
+
+	for (size_t i = 0; i < ob->n; i++)
+		out[i] = -1;
+	if (!o->sink.create || !schema_objects_has_views(ob))
+		return 0;
+	if (!(src = calloc(ntabs + 1, sizeof(*src))) ||
+	    !(names = calloc(ntabs + 1, sizeof(*names))) ||
+	    !(cols = calloc(ntabs + 1, sizeof(*cols))) ||
+	    !(run = namefold_run_new(e))) {
+		if (!e->class)
+			err_oom(e);
+		goto out;
+	}
+	for (size_t i = 0; i < ntabs; i++) {
+		if (!tabs[i].vsrc)
+			continue;
+		src[n] = tabs[i].vsrc;
+		names[n] = tabs[i].name;
+		if (!(cols[n] = calloc(tabs[i].vdst->ncols + 1,
+				       sizeof(**cols)))) {
+			err_oom(e);
+			goto out;
+		}
+		for (size_t k = 0; k < tabs[i].vdst->ncols; k++)
+			cols[n][k] = tabs[i].vdst->cols[k].name;
+		n++;
+	}
+	for (size_t i = 0; i < ob->n; i++) {
+		const struct schema_view *v = ob->v[i].view;
+		struct sink_view_tables vt;
+		enum sink_view_outcome r = SINK_VIEW_REFUSED;
+		char why[600], *name;
+		int frc, fold;
+		if (!v)
+			continue;
+		if (!n)
+			break;
+		if ((frc = load_view_target(u->engine, o->maps, o->nmaps,
+					    o->schema, o->keep_case, src[0], v,
+					    run, &name, &fold, why,
+					    sizeof(why), e)) < 0)
+			goto out;
+		if (frc == 0) {
+			vt.tabs = src;
+			vt.names = names;
+			vt.cols = (char *const *const *)cols;
+			vt.n = n;
+			vt.fold = fold;
+			frc = sink_view(s, name, v->query, &vt, &r, why,
+					sizeof(why), e);
+			free(name);
+			if (frc < 0) {
+				err_prefix(e, "view %s", ob->v[i].name);
+				goto out;
+			}
+		}
+		out[i] = (int)r;
+		cnt[r]++;
+		all++;
+		if (r == SINK_VIEW_REFUSED) {
+			if (!(whys[i] = strdup(why))) {
+				err_oom(e);
+				goto out;
+			}
+			load_notice(o, "view %s: not made: %s", ob->v[i].name,
+				    why);
+		}
+	}
+	if (all && !cnt[SINK_VIEW_UNSUPPORTED])
+		load_notice(o,
+			    "views: %zu made, %zu already in the target (left "
+			    "as they are), %zu not made",
+			    cnt[SINK_VIEW_MADE], cnt[SINK_VIEW_EXISTS],
+			    cnt[SINK_VIEW_REFUSED]);
+	rc = 0;
+out:
+	for (size_t i = 0; cols && i < n; i++)
+		free(cols[i]);
+	free(cols);
+	free(names);
+	free(src);
+	namefold_run_free(run);
+	return rc;
+}
+
 /* --- --create: every table checked before the first row ---------------- */
 
 int load_held(const char *name, void *ctx)
@@ -835,6 +996,10 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	char *inflight = NULL; /* the target's name of the table in flight */
 	int *seqs = NULL;      /* load_sequences' outcome per object */
 	size_t nseqs = 0;      /* of the objects read by the first table */
+	int *views = NULL;     /* load_views' outcome per object */
+	char **whys = NULL;    /* and why each view was not made */
+	size_t nwhys = 0;
+	int keep_views = -1;   /* the tables are kept for views */
 
 	memset(&job, 0, sizeof(job));
 	if (!(r = stream_reader_new(in, o->in_name, e)))
@@ -1002,9 +1167,21 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		}
 		skipped = job.skipped;
 	done:
+		tabs[ntabs].vsrc = tabs[ntabs].vdst = NULL;
+		if (keep_views < 0)
+			keep_views = so.create &&
+				     schema_objects_has_views(stream_reader_objects(r));
+		if (keep_views &&
+		    (!(tabs[ntabs].vsrc = schema_table_copy(in_t, e)) ||
+		     !(tabs[ntabs].vdst = schema_table_copy(t, e)))) {
+			schema_table_free(tabs[ntabs].vsrc);
+			goto out;
+		}
 		if (!(tabs[ntabs].name = strdup(name)) ||
 		    !(tabs[ntabs].from = strdup(in_t->name))) {
 			free(tabs[ntabs].name);
+			schema_table_free(tabs[ntabs].vsrc);
+			schema_table_free(tabs[ntabs].vdst);
 			err_oom(e);
 			goto out;
 		}
@@ -1076,8 +1253,15 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			goto out;
 		}
 		seqs = ns;
+		if (!(views = calloc(ob->n + 1, sizeof(*views))) ||
+		    !(whys = calloc(ob->n + 1, sizeof(*whys)))) {
+			err_oom(e);
+			goto out;
+		}
+		nwhys = ob->n;
 		if (load_sequences(o, s, ob, nseqs, seqs, e) < 0 ||
-		    schema_report(o, ob, seqs, tabs, ntabs, e) < 0)
+		    load_views(o, u, s, tabs, ntabs, ob, views, whys, e) < 0 ||
+		    schema_report(o, ob, seqs, views, whys, tabs, ntabs, e) < 0)
 			goto out;
 	}
 	if (o->follow) {
@@ -1112,6 +1296,10 @@ out:
 	}
 	free(inflight);
 	free(seqs);
+	free(views);
+	for (size_t i = 0; whys && i < nwhys; i++)
+		free(whys[i]);
+	free(whys);
 	if (rj) {
 		o->rejected = rejects_count(rj);
 		rejects_abort(rj);
@@ -1124,6 +1312,8 @@ out:
 		cJSON_Delete(tabs[i].renamed);
 		cJSON_Delete(tabs[i].notes);
 		schema_table_free(tabs[i].fk);
+		schema_table_free(tabs[i].vsrc);
+		schema_table_free(tabs[i].vdst);
 	}
 	cJSON_Delete(renamed);
 	schema_table_free(ft);

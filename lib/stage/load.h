@@ -32,6 +32,20 @@ int load_fold(enum uri_engine to, const struct load_map *maps, size_t nmaps,
 	      struct schema_table **ft, const char **name,
 	      struct namefold_run *run, struct err *e);
 
+/*
+ * The target's name of view v (stream/objects.h), as a table of its name
+ * from the source of `like` (a table of the run) would get it, malloc'd
+ * in *name, and whether its column names fold (*fold).  1 when it folds
+ * to the name of a view before it in run (why set), else 0; -1 with e set.
+ */
+struct schema_view;
+int load_view_target(enum uri_engine to, const struct load_map *maps,
+		     size_t nmaps, const char *schema, int keep_case,
+		     const struct schema_table *like,
+		     const struct schema_view *v, struct namefold_run *run,
+		     char **name, int *fold, char *why, size_t whysz,
+		     struct err *e);
+
 /* The target's names of tables ts[0..n) (a stream's preview), each as
  * load_fold gives it, into *names (malloc'd, n of them, each too; free
  * with load_names_free); -1 with e set. */

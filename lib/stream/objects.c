@@ -22,6 +22,16 @@ static void seq_free(struct schema_sequence *q)
 	free(q);
 }
 
+static void view_free(struct schema_view *v)
+{
+	if (!v)
+		return;
+	free(v->schema);
+	free(v->name);
+	free(v->query);
+	free(v);
+}
+
 static void object_free(struct schema_object *x)
 {
 	free(x->kind);
@@ -29,6 +39,7 @@ static void object_free(struct schema_object *x)
 	free(x->name);
 	free(x->detail);
 	seq_free(x->seq);
+	view_free(x->view);
 }
 
 static int kind_ok(const char *k)
@@ -137,6 +148,15 @@ char *schema_objects_json(const struct schema_objects *o, struct err *e)
 				q->cycle ? "true" : "false", q->next) < 0)
 				goto out;
 		}
+		if (x->view &&
+		    (buf_adds(&b, ",\"view\":{\"name\":", e) < 0 ||
+		     json_add_string(&b, x->view->name, strlen(x->view->name),
+				     e) < 0 ||
+		     (x->view->schema &&
+		      add_member(&b, "schema", x->view->schema, e) < 0) ||
+		     add_member(&b, "query", x->view->query, e) < 0 ||
+		     buf_addc(&b, '}', e) < 0))
+			goto out;
 		if (buf_addc(&b, '}', e) < 0)
 			goto out;
 	}
@@ -222,6 +242,58 @@ static int parse_sequence(struct schema_objects *o, const struct json_node *q,
 	return schema_objects_set_sequence(o, &s, e);
 }
 
+static int parse_view(struct schema_objects *o, const struct json_node *v,
+		      struct err *e)
+{
+	const struct json_node *sc, *nm, *q;
+
+	if (!v || v->kind == JSON_NULL)
+		return 0;
+	sc = v->kind == JSON_OBJECT ? json_get(v, "schema") : NULL;
+	nm = v->kind == JSON_OBJECT ? json_get(v, "name") : NULL;
+	q = v->kind == JSON_OBJECT ? json_get(v, "query") : NULL;
+	if (!nm || nm->kind != JSON_STRING || !q || q->kind != JSON_STRING ||
+	    (sc && sc->kind != JSON_STRING && sc->kind != JSON_NULL))
+		return err_set(e, ERR_STREAM,
+			       "view: must be an object with strings name and "
+			       "query");
+	return schema_objects_set_view(
+	    o, sc && sc->kind == JSON_STRING ? sc->str : NULL, nm->str, q->str,
+	    e);
+}
+
+int schema_objects_set_view(struct schema_objects *o, const char *schema,
+			    const char *name, const char *query,
+			    struct err *e)
+{
+	struct schema_object *x;
+	struct schema_view *v;
+
+	if (!o->n)
+		return err_set(e, ERR_SYSTEM, "internal error: no object");
+	x = &o->v[o->n - 1];
+	if ((schema && !text_ok(schema, SCHEMA_MAX_NAME)) || !name ||
+	    !text_ok(name, SCHEMA_MAX_NAME))
+		return err_set(e, ERR_STREAM,
+			       "view %s: its schema and name must be 1 to %d "
+			       "bytes of UTF-8",
+			       x->name, SCHEMA_MAX_NAME);
+	if (!query || !text_ok(query, OBJECTS_MAX_QUERY))
+		return err_set(e, ERR_STREAM,
+			       "view %s: its query must be 1 to %d bytes of "
+			       "UTF-8",
+			       x->name, OBJECTS_MAX_QUERY);
+	if (!(v = calloc(1, sizeof(*v))) ||
+	    (schema && !(v->schema = strdup(schema))) ||
+	    !(v->name = strdup(name)) || !(v->query = strdup(query))) {
+		view_free(v);
+		return err_oom(e);
+	}
+	view_free(x->view);
+	x->view = v;
+	return 0;
+}
+
 int schema_objects_parse(struct schema_objects *o, const char *json, size_t len,
 			 struct err *e)
 {
@@ -260,7 +332,8 @@ int schema_objects_parse(struct schema_objects *o, const char *json, size_t len,
 			goto out;
 		}
 		if (schema_objects_add(o, kind, table, name, detail, e) < 0 ||
-		    parse_sequence(o, json_get(x, "sequence"), e) < 0) {
+		    parse_sequence(o, json_get(x, "sequence"), e) < 0 ||
+		    parse_view(o, json_get(x, "view"), e) < 0) {
 			err_prefix(e, "objects[%zu]", i);
 			goto out;
 		}
@@ -312,6 +385,14 @@ int schema_objects_set_sequence(struct schema_objects *o,
 	}
 	seq_free(x->seq);
 	x->seq = d;
+	return 0;
+}
+
+int schema_objects_has_views(const struct schema_objects *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (o->v[i].view)
+			return 1;
 	return 0;
 }
 

@@ -12,7 +12,10 @@
  * A "sequence" object may have a member "sequence": {"schema": "app",
  * "name": "ticket_no", "type": "bigint", "start": 1, "increment": 1,
  * "minimum": 1, "maximum": 9223372036854775807, "cycle": false,
- * "next": 3250}, from which a load makes it and sets it.
+ * "next": 3250}, from which a load makes it and sets it.  A "view" object
+ * may have a member "view": {"schema": "app", "name": "active_users",
+ * "query": "SELECT ..."} (since 1.9), its query in ferry's form
+ * (sqlexpr.h), from which a load with --create makes it.
  * kind: 1 to 64 bytes of a-z, 0-9, '_' and ' '; name: 1 to
  * SCHEMA_MAX_NAME bytes of UTF-8; table (optional): the table it belongs
  * to, in schema.h's name syntax; detail (optional): up to
@@ -43,12 +46,21 @@ struct schema_sequence {
 	int64_t next; /* the value the source gives next */
 };
 
+/* A view whose query ferry carries (stream/sqlexpr.h, sqlview_*): its
+ * schema (NULL: none, or PostgreSQL's public) and name, and its query in
+ * ferry's form, which a load reads again before it writes any SQL */
+struct schema_view {
+	char *schema, *name;
+	char *query;
+};
+
 struct schema_object {
 	char *kind;
 	char *table; /* NULL: not of one table */
 	char *name;
 	char *detail;		     /* NULL: none */
 	struct schema_sequence *seq; /* kind "sequence": NULL when unknown */
+	struct schema_view *view;    /* kind "view": NULL when not carried */
 };
 
 struct schema_objects {
@@ -69,6 +81,18 @@ int schema_objects_add(struct schema_objects *o, const char *kind,
  * not 0, min <= next <= max unless it cycles; ERR_STREAM otherwise. */
 int schema_objects_set_sequence(struct schema_objects *o,
 				const struct schema_sequence *q, struct err *e);
+
+/* Give the object just added (the last) its view, copied: schema NULL or
+ * and name 1 to SCHEMA_MAX_NAME bytes of UTF-8, query 1 to
+ * OBJECTS_MAX_QUERY bytes of it (read as a query only by a load);
+ * ERR_STREAM otherwise. */
+#define OBJECTS_MAX_QUERY 65536
+int schema_objects_set_view(struct schema_objects *o, const char *schema,
+			    const char *name, const char *query,
+			    struct err *e);
+
+/* Whether o holds a view whose query the stream carries */
+int schema_objects_has_views(const struct schema_objects *o);
 
 /* The payload JSON (NUL-terminated, malloc'd), or NULL with e set. */
 char *schema_objects_json(const struct schema_objects *o, struct err *e);

@@ -25,6 +25,8 @@ enum kind {
 	K_LIKE,
 	K_FUNC,
 	K_ARRAY, /* PostgreSQL's ARRAY[...], only inside = ANY (...) */
+	K_AGG,	 /* a view's aggregate: op enum agg, neg DISTINCT, kid or -1 */
+	K_CASE,	 /* CASE WHEN c THEN v ... [ELSE v] END: op 1 with ELSE */
 };
 
 enum op {
@@ -62,6 +64,10 @@ static const char *const fn_sql[] = {
 	"coalesce",
 };
 
+enum agg { A_COUNT, A_SUM, A_MIN, A_MAX, A_AVG };
+
+static const char *const agg_sql[] = { "count", "sum", "min", "max", "avg" };
+
 /* the type of a node's value, as far as the rules care */
 enum cls {
 	C_NULL,
@@ -71,10 +77,12 @@ enum cls {
 	C_ENUM,
 	C_BOOL,
 	C_TIME, /* date, time, timestamp: vt says which */
+	C_ANY,	/* a view's column of another type: read, not operated on */
 };
 
 static const char *const cls_name[] = {
-	"NULL", "a number", "text", "a string", "an enum", "a boolean", "a time",
+	"NULL",	     "a number", "text",   "a string",
+	"an enum",   "a boolean", "a time", "a value of another type",
 };
 
 struct node {
@@ -84,17 +92,44 @@ struct node {
 	enum value_type vt; /* C_TIME, K_COL */
 	int neg;	    /* K_ISNULL, K_IN, K_BETWEEN, K_LIKE: NOT */
 	size_t col;	    /* K_COL */
+	size_t item;	    /* K_COL of a view: its FROM item */
 	char *text;	    /* K_NUM, K_STR */
 	int kid;	    /* first operand, -1 */
 	int next;	    /* the next operand of the same parent, -1 */
 };
 
+/* a view's FROM item: a table of the run under an alias, and how it is
+ * joined to the items before it */
+enum join { J_FIRST, J_INNER, J_LEFT, J_CROSS };
+
+struct vitem {
+	size_t tab; /* index into tabs */
+	char *alias;
+	enum join join;
+	int on; /* J_INNER, J_LEFT: the condition */
+};
+
 struct sqlexpr {
-	const struct schema_table *t;
+	const struct schema_table *t; /* NULL for a view */
 	struct node *n;
 	size_t nn, cap;
 	int root;
+	/* a view (sqlview_*): the tables it may read, its FROM items */
+	struct schema_table *const *tabs;
+	size_t ntabs;
+	const char *home;
+	struct vitem *items;
+	size_t nitems;
 };
+
+/* the column K_COL node n reads */
+static const struct schema_column *col_of(const struct sqlexpr *x,
+					  const struct node *n)
+{
+	if (!x->t)
+		return &x->tabs[x->items[n->item].tab]->cols[n->col];
+	return &x->t->cols[n->col];
+}
 
 void sqlexpr_free(struct sqlexpr *x)
 {
@@ -102,6 +137,9 @@ void sqlexpr_free(struct sqlexpr *x)
 		return;
 	for (size_t i = 0; i < x->nn; i++)
 		free(x->n[i].text);
+	for (size_t i = 0; i < x->nitems; i++)
+		free(x->items[i].alias);
+	free(x->items);
 	free(x->n);
 	free(x);
 }
@@ -127,6 +165,8 @@ struct parser {
 	size_t at;	/* where it starts */
 	struct buf tx;	/* a word, a name or a string, unquoted */
 	char op[4];	/* T_OP */
+	/* a view: where an aggregate may stand, and whether inside one */
+	int agg_ok, in_agg;
 };
 
 static int refuse(struct parser *p, const char *fmt, ...)
@@ -450,14 +490,19 @@ static int want_cls(struct parser *p, int a, enum cls c, enum cls c2,
 
 static int parse_or(struct parser *p);
 
+static int column_node(struct parser *p, const struct schema_table *t,
+		       size_t ci, size_t item);
+static int view_column(struct parser *p);
+
 /* a column named by the current token */
 static int column(struct parser *p, int quoted)
 {
 	const struct schema_table *t = p->x->t;
 	const char *name = (const char *)p->tx.data;
-	int ci = -1, i;
-	enum cls c;
+	int ci = -1;
 
+	if (!t)
+		return view_column(p);
 	if (!p->tx.len)
 		return refuse(p, "an empty name");
 	if (memchr(p->tx.data, 0, p->tx.len))
@@ -475,6 +520,97 @@ static int column(struct parser *p, int quoted)
 	(void)quoted;
 	if (ci < 0)
 		return refuse(p, "no column named %.*s", 64, name);
+	return column_node(p, t, (size_t)ci, 0);
+}
+
+/* the current token (a name) as a NUL-terminated copy in out: 0, or -1
+ * refused */
+static int name_token(struct parser *p, char *out, size_t outsz)
+{
+	if (p->k != T_WORD && p->k != T_QIDENT)
+		return unexpected(p);
+	if (!p->tx.len || memchr(p->tx.data, 0, p->tx.len))
+		return refuse(p, "an empty name or one holding NUL");
+	if (p->tx.len >= outsz)
+		return refuse(p, "a name of over %zu bytes", outsz - 1);
+	memcpy(out, p->tx.data, p->tx.len);
+	out[p->tx.len] = '\0';
+	return 0;
+}
+
+static int same_name(const struct parser *p, const char *a, const char *b)
+{
+	/* MySQL's column names and aliases are not case sensitive */
+	return p->d == SQLEXPR_MYSQL ? strcasecmp(a, b) == 0
+				     : strcmp(a, b) == 0;
+}
+
+/* whether a qualifier names the schema of table t (or, MySQL, the
+ * database the view is in) */
+static int of_schema(const struct parser *p, const struct schema_table *t,
+		     const char *q)
+{
+	if (t->schema)
+		return strcmp(t->schema, q) == 0;
+	return p->x->home && strcmp(p->x->home, q) == 0;
+}
+
+/* A view's column: col, item.col or schema.item.col (ferry's form:
+ * "alias"."col" always), resolved among the FROM items read so far. */
+static int view_column(struct parser *p)
+{
+	const struct sqlexpr *x = p->x;
+	char part[3][SCHEMA_MAX_NAME + 1];
+	int n = 0, hit = -1, hitcol = -1;
+
+	for (;;) {
+		if (name_token(p, part[n], sizeof(part[n])) < 0)
+			return -1;
+		n++;
+		/* the dot must follow the name at once */
+		if (n == 3 || p->pos >= p->len || p->s[p->pos] != '.')
+			break;
+		if (next(p) < 0 || next(p) < 0)
+			return -1;
+		if (is_op(p, "*"))
+			return refuse(p, "a * in a view");
+	}
+	if (p->d == SQLEXPR_FERRY && n != 2)
+		return refuse(p, "a column not written \"alias\".\"column\"");
+	for (size_t k = 0; k < x->nitems; k++) {
+		const struct vitem *it = &x->items[k];
+		const struct schema_table *t = x->tabs[it->tab];
+		if (n >= 2 && !same_name(p, it->alias, part[n - 2]))
+			continue;
+		if (n == 3 && !of_schema(p, t, part[0]))
+			continue;
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (!same_name(p, t->cols[c].name, part[n - 1]))
+				continue;
+			if (hit >= 0 && (hit != (int)k || hitcol != (int)c))
+				return refuse(p, "the column name %.*s, of "
+						 "more than one table",
+					      64, part[n - 1]);
+			hit = (int)k;
+			hitcol = (int)c;
+		}
+	}
+	if (hit < 0)
+		return refuse(p, "no column %.*s%s%.*s of the view's tables", 64,
+			      n >= 2 ? part[n - 2] : "", n >= 2 ? "." : "", 64,
+			      part[n - 1]);
+	return column_node(p, x->tabs[x->items[hit].tab], (size_t)hitcol,
+			   (size_t)hit);
+}
+
+/* the node of column ci of t (FROM item `item` of a view) */
+static int column_node(struct parser *p, const struct schema_table *t,
+		       size_t ci, size_t item)
+{
+	const char *name = t->cols[ci].name;
+	enum cls c;
+	int i;
+
 	switch (t->cols[ci].type) {
 	case VALUE_BOOL: c = C_BOOL; break;
 	case VALUE_INT64:
@@ -487,12 +623,18 @@ static int column(struct parser *p, int quoted)
 	case VALUE_TIME:
 	case VALUE_TIMESTAMP: c = C_TIME; break;
 	default:
+		/* a view passes any column through */
+		if (!p->x->t) {
+			c = C_ANY;
+			break;
+		}
 		return refuse(p, "column %.*s, of type %s", 64, name,
 			      value_type_name(t->cols[ci].type));
 	}
 	if ((i = new_node(p, K_COL, c)) < 0)
 		return -1;
-	N(i)->col = (size_t)ci;
+	N(i)->col = ci;
+	N(i)->item = item;
 	N(i)->vt = t->cols[ci].type;
 	return next(p) < 0 ? -1 : i;
 }
@@ -518,10 +660,200 @@ static const struct {
 	{ "btrim", SQLEXPR_PG, F_TRIM },
 };
 
+/* a view's aggregate, its "(" the current token: count(*), count([DISTINCT]
+ * x), sum, avg of numbers, min and max of numbers and times (not of
+ * text, which the engines' collations order apart) */
+static int aggregate(struct parser *p, enum agg a)
+{
+	int i, arg = -1, distinct = 0;
+
+	if (!p->agg_ok)
+		return refuse(p, "%s() outside the select list and HAVING",
+			      agg_sql[a]);
+	if (p->in_agg)
+		return refuse(p, "an aggregate inside an aggregate");
+	if (deeper(p) < 0 || next(p) < 0)
+		return -1;
+	if (is_word(p, "distinct")) {
+		distinct = 1;
+		if (next(p) < 0)
+			return -1;
+	}
+	if (a == A_COUNT && !distinct && is_op(p, "*")) {
+		if (next(p) < 0)
+			return -1;
+	} else if (a == A_COUNT && !distinct && p->d == SQLEXPR_MYSQL &&
+		   p->k == T_NUM && p->tx.len == 1 &&
+		   (p->tx.data[0] == '0' || p->tx.data[0] == '1') &&
+		   p->pos < p->len && p->s[p->pos] == ')') {
+		/* MySQL prints count(*) as count(0) */
+		if (next(p) < 0)
+			return -1;
+	} else {
+		p->in_agg = 1;
+		arg = parse_or(p);
+		p->in_agg = 0;
+		if (arg < 0)
+			return -1;
+		if (N(arg)->cls == C_NULL)
+			return refuse(p, "%s(NULL)", agg_sql[a]);
+		if ((a == A_SUM || a == A_AVG) &&
+		    want_cls(p, arg, C_NUM, C_NUM, agg_sql[a]) < 0)
+			return -1;
+		if ((a == A_MIN || a == A_MAX) &&
+		    want_cls(p, arg, C_NUM, C_TIME, agg_sql[a]) < 0)
+			return -1;
+	}
+	if (expect_op(p, ")") < 0)
+		return -1;
+	p->depth--;
+	if (is_word(p, "filter") || is_word(p, "over") ||
+	    is_word(p, "within"))
+		return refuse(p, "%s() %s", agg_sql[a], (char *)p->tx.data);
+	if ((i = new_node(p, K_AGG, C_NUM)) < 0)
+		return -1;
+	N(i)->op = (int)a;
+	N(i)->neg = distinct;
+	N(i)->kid = arg;
+	if (a == A_MIN || a == A_MAX) {
+		N(i)->cls = N(arg)->cls;
+		N(i)->vt = N(arg)->vt;
+	}
+	return i;
+}
+
+/* value a into node i's class (coalesce's, a CASE's): one kind, a
+ * column's text over a string */
+static int merge_class(struct parser *p, int i, int a, const char *what)
+{
+	if (N(a)->cls == C_NULL)
+		return 0;
+	if (N(a)->cls == C_ANY)
+		return refuse(p, "%s of %s", what, cls_name[C_ANY]);
+	if (N(i)->cls == C_NULL || N(i)->cls == C_STR) {
+		if (N(i)->cls == C_STR && N(a)->cls != C_STR &&
+		    N(a)->cls != C_TEXT && N(a)->cls != C_TIME &&
+		    N(a)->cls != C_ENUM)
+			return refuse(p, "%s of %s and %s", what,
+				      cls_name[C_STR], cls_name[N(a)->cls]);
+		if (N(i)->cls == C_NULL || N(a)->cls != C_STR) {
+			N(i)->cls = N(a)->cls;
+			N(i)->vt = N(a)->vt;
+		}
+		return 0;
+	}
+	if (N(a)->cls == N(i)->cls &&
+	    (N(a)->cls != C_TIME || N(a)->vt == N(i)->vt))
+		return 0;
+	if (N(a)->cls == C_STR && (N(i)->cls == C_TEXT ||
+				   N(i)->cls == C_TIME || N(i)->cls == C_ENUM))
+		return 0;
+	return refuse(p, "%s of %s and %s", what, cls_name[N(i)->cls],
+		      cls_name[N(a)->cls]);
+}
+
+/* a CASE's class: of its results (the operand after each condition,
+ * and the ELSE, last, with no condition before it) */
+static int case_class(struct parser *p, int i)
+{
+	for (int a = N(i)->kid; a >= 0;) {
+		int v = N(a)->next;
+		if (v < 0)
+			return merge_class(p, i, a, "CASE");
+		if (merge_class(p, i, v, "CASE") < 0)
+			return -1;
+		a = N(v)->next;
+	}
+	if (N(i)->cls == C_BOOL || N(i)->cls == C_ENUM)
+		return refuse(p, "a CASE of %s", cls_name[N(i)->cls]);
+	return 0;
+}
+
+static int mysql_if(struct parser *p)
+{
+	int i, c, a, b;
+
+	if (deeper(p) < 0 || next(p) < 0 || (c = parse_or(p)) < 0 ||
+	    want_cls(p, c, C_BOOL, C_BOOL, "if()") < 0 ||
+	    expect_op(p, ",") < 0 || (a = parse_or(p)) < 0 ||
+	    expect_op(p, ",") < 0 || (b = parse_or(p)) < 0 ||
+	    expect_op(p, ")") < 0)
+		return -1;
+	p->depth--;
+	if ((i = parent(p, K_CASE, 1, C_NULL, c, a, b)) < 0)
+		return -1;
+	return case_class(p, i) < 0 ? -1 : i;
+}
+
+/* CASE WHEN c THEN v ... [ELSE v] END, "CASE" the current token (in a
+ * view only: its value's type is what the view's column gets) */
+static int case_when(struct parser *p)
+{
+	int i, last = -1, first = -1, nwhen = 0;
+
+	if (deeper(p) < 0 || next(p) < 0)
+		return -1;
+	if (!is_word(p, "when"))
+		return refuse(p, "CASE x WHEN (write CASE WHEN x = ...)");
+	if ((i = new_node(p, K_CASE, C_NULL)) < 0)
+		return -1;
+	while (is_word(p, "when") || is_word(p, "else")) {
+		int els = is_word(p, "else"), c = -1, v;
+		if (next(p) < 0)
+			return -1;
+		if (!els) {
+			if ((c = parse_or(p)) < 0 ||
+			    want_cls(p, c, C_BOOL, C_BOOL, "WHEN") < 0)
+				return -1;
+			if (!is_word(p, "then"))
+				return unexpected(p);
+			if (next(p) < 0)
+				return -1;
+			nwhen++;
+		}
+		if ((v = parse_or(p)) < 0)
+			return -1;
+		if (c >= 0) {
+			if (last >= 0)
+				N(last)->next = c;
+			else
+				first = c;
+			N(c)->next = v;
+		} else if (last >= 0) {
+			N(last)->next = v;
+		}
+		last = v;
+		if (els) {
+			N(i)->op = 1;
+			break;
+		}
+	}
+	if (!nwhen || !is_word(p, "end"))
+		return unexpected(p);
+	if (next(p) < 0)
+		return -1;
+	p->depth--;
+	N(i)->kid = first;
+	return case_class(p, i) < 0 ? -1 : i;
+}
+
 /* the arguments of a function, after its "(" */
 static int call(struct parser *p, const char *name)
 {
 	int f = -1, i, first = -1, last = -1, nargs = 0;
+
+	if (!p->x->t) {
+		for (size_t k = 0; k < sizeof(agg_sql) / sizeof(*agg_sql); k++)
+			if ((p->d == SQLEXPR_FERRY
+				 ? strcmp(agg_sql[k], name)
+				 : strcasecmp(agg_sql[k], name)) == 0)
+				return aggregate(p, (enum agg)k);
+		/* MySQL's ifnull(a, b) is coalesce; if(c, a, b) a CASE */
+		if (p->d == SQLEXPR_MYSQL && strcasecmp(name, "ifnull") == 0)
+			name = "coalesce";
+		if (p->d == SQLEXPR_MYSQL && strcasecmp(name, "if") == 0)
+			return mysql_if(p);
+	}
 
 	for (size_t k = 0; k < sizeof(fn_names) / sizeof(*fn_names); k++)
 		if ((fn_names[k].d == SQLEXPR_FERRY || fn_names[k].d == p->d) &&
@@ -606,35 +938,29 @@ static int call(struct parser *p, const char *name)
 	default: break;
 	}
 	/* coalesce: of one kind; a column's text over a string */
-	for (int a = first; a >= 0; a = N(a)->next) {
-		if (N(a)->cls == C_NULL)
-			continue;
-		if (N(i)->cls == C_NULL || N(i)->cls == C_STR) {
-			if (N(i)->cls == C_STR && N(a)->cls != C_STR &&
-			    N(a)->cls != C_TEXT && N(a)->cls != C_TIME &&
-			    N(a)->cls != C_ENUM)
-				return refuse(p, "coalesce of %s and %s",
-					      cls_name[C_STR],
-					      cls_name[N(a)->cls]);
-			if (N(i)->cls == C_NULL || N(a)->cls != C_STR) {
-				N(i)->cls = N(a)->cls;
-				N(i)->vt = N(a)->vt;
-			}
-			continue;
-		}
-		if (N(a)->cls == N(i)->cls &&
-		    (N(a)->cls != C_TIME || N(a)->vt == N(i)->vt))
-			continue;
-		if (N(a)->cls == C_STR &&
-		    (N(i)->cls == C_TEXT || N(i)->cls == C_TIME ||
-		     N(i)->cls == C_ENUM))
-			continue;
-		return refuse(p, "coalesce of %s and %s", cls_name[N(i)->cls],
-			      cls_name[N(a)->cls]);
-	}
+	for (int a = first; a >= 0; a = N(a)->next)
+		if (merge_class(p, i, a, "coalesce") < 0)
+			return -1;
 	if (N(i)->cls == C_ENUM || N(i)->cls == C_BOOL)
 		return refuse(p, "coalesce of %s", cls_name[N(i)->cls]);
 	return i;
+}
+
+/* the words after a cast's type name: the expression's, or (a view's)
+ * the query's */
+static int cast_stop(const struct parser *p)
+{
+	static const char *const w[] = {
+		"and",	 "or",	  "is",	   "not",  "in",    "between", "like",
+		"when",	 "then",  "else",  "end",  "as",    "from",    "where",
+		"group", "having", "order", "limit", "on",   "join",    "left",
+		"inner", "cross", "right", "full", "union", "using",
+	};
+
+	for (size_t i = 0; i < sizeof(w) / sizeof(*w); i++)
+		if (is_word(p, w[i]))
+			return 1;
+	return 0;
 }
 
 /* PostgreSQL's type name after :: (words, a (n) modifier, []) */
@@ -659,11 +985,7 @@ static int cast_type(struct parser *p, char *out, size_t outsz, int *array)
 			return -1;
 		/* the words that end a type name: the next ones are the
 		 * expression's */
-		if (p->k == T_WORD &&
-		    (is_word(p, "and") || is_word(p, "or") ||
-		     is_word(p, "is") || is_word(p, "not") ||
-		     is_word(p, "in") || is_word(p, "between") ||
-		     is_word(p, "like")))
+		if (p->k == T_WORD && cast_stop(p))
 			break;
 	}
 	if (!n)
@@ -754,7 +1076,7 @@ static int cast(struct parser *p, int i)
 		return i;
 	}
 	if (n->kind == K_COL) {
-		const struct schema_column *c = &p->x->t->cols[n->col];
+		const struct schema_column *c = col_of(p->x, n);
 		if ((n->cls == C_TEXT || n->cls == C_ENUM) &&
 		    type_in(ty, text_types) && strcmp(ty, "bpchar") != 0 &&
 		    strcmp(ty, "character") != 0)
@@ -837,6 +1159,8 @@ static int primary(struct parser *p)
 	}
 	if (p->d == SQLEXPR_PG && is_word(p, "array"))
 		return array(p);
+	if (!p->x->t && is_word(p, "case"))
+		return case_when(p);
 	/* MySQL's character set introducer: _utf8mb4'text' */
 	if (p->d == SQLEXPR_MYSQL && p->tx.data[0] == '_' &&
 	    p->pos < p->len && p->s[p->pos] == '\'') {
@@ -1315,6 +1639,7 @@ struct writer {
 	char *why;
 	size_t whysz;
 	struct err *e;
+	const struct sqlview_names *vn; /* a view's target names, or NULL */
 };
 
 static int w_ident(struct writer *w, const char *s)
@@ -1368,7 +1693,7 @@ static int ci_column(const struct sqlexpr *x, int i)
 	for (; i >= 0; i = x->n[i].next) {
 		const struct node *n = &x->n[i];
 		if (n->kind == K_COL) {
-			const struct schema_column *c = &x->t->cols[n->col];
+			const struct schema_column *c = col_of(x, n);
 			const char *co = c->collation;
 			if (co && strstr(co, "_ci") &&
 			    !(c->source_type &&
@@ -1391,7 +1716,19 @@ static int w_node(struct writer *w, int i)
 	switch (n->kind) {
 	case K_COL: {
 		const char *nm = w->names ? w->names[n->col]
-					  : w->x->t->cols[n->col].name;
+				 : w->x->t ? w->x->t->cols[n->col].name
+					   : NULL;
+		if (!w->x->t) {
+			/* a view's: "alias"."column" */
+			const struct vitem *it = &w->x->items[n->item];
+			nm = w->vn && w->vn->cols && w->vn->cols[it->tab]
+				 ? w->vn->cols[it->tab][n->col]
+				 : w->x->tabs[it->tab]->cols[n->col].name;
+			if (w_ident(w, it->alias) < 0 ||
+			    buf_addc(b, '.', e) < 0)
+				return -1;
+			return w_ident(w, nm);
+		}
 		if ((w->flags & SQLEXPR_VALUE_KEYWORD) &&
 		    strcmp(nm, "VALUE") == 0)
 			return buf_adds(b, "VALUE", e);
@@ -1463,6 +1800,31 @@ static int w_node(struct writer *w, int i)
 			       w_list(w, a) < 0
 			   ? -1
 			   : buf_addc(b, ')', e);
+	case K_AGG:
+		if (buf_addf(b, e, "%s(%s", agg_sql[n->op],
+			     n->neg ? "DISTINCT " : "") < 0 ||
+		    (a < 0 ? buf_addc(b, '*', e) : w_node(w, a)) < 0)
+			return -1;
+		return buf_addc(b, ')', e);
+	case K_CASE:
+		if (buf_adds(b, "(CASE", e) < 0)
+			return -1;
+		while (a >= 0) {
+			int v = w->x->n[a].next, rc;
+			if (v < 0)
+				rc = buf_adds(b, " ELSE ", e) < 0 ? -1
+								   : w_node(w, a);
+			else
+				rc = buf_adds(b, " WHEN ", e) < 0 ||
+					     w_node(w, a) < 0 ||
+					     buf_adds(b, " THEN ", e) < 0
+					 ? -1
+					 : w_node(w, v);
+			if (rc)
+				return rc;
+			a = v < 0 ? -1 : w->x->n[v].next;
+		}
+		return buf_adds(b, " END)", e);
 	case K_ARRAY: break;
 	}
 	return err_set(e, ERR_SYSTEM, "internal error: sqlexpr node %d",
@@ -1473,7 +1835,7 @@ int sqlexpr_write(const struct sqlexpr *x, enum sqlexpr_dialect d,
 		  char *const *names, unsigned flags, struct buf *out,
 		  char *why, size_t whysz, struct err *e)
 {
-	struct writer w = { x, d, names, flags, out, why, whysz, e };
+	struct writer w = { x, d, names, flags, out, why, whysz, e, NULL };
 	size_t len = out->len;
 	int rc;
 
@@ -1611,4 +1973,530 @@ int sqlexpr_translate_value(const char *text, const struct schema_table *t,
 	return write_read(
 	    sqlexpr_parse_value(text, SQLEXPR_FERRY, t, why, whysz, e), d,
 	    names, flags, out, why, whysz, e);
+}
+
+/* --- views --------------------------------------------------------------- */
+
+struct view {
+	struct sqlexpr *x;
+	int distinct;
+	int *sel;
+	char **names;
+	size_t nsel, selcap;
+	int where, having;
+	int *group;
+	size_t ngroup, groupcap;
+	char limit[24]; /* "" when none */
+};
+
+static void view_free(struct view *v)
+{
+	if (!v)
+		return;
+	sqlexpr_free(v->x);
+	for (size_t i = 0; i < v->nsel; i++)
+		free(v->names[i]);
+	free(v->names);
+	free(v->sel);
+	free(v->group);
+	free(v);
+}
+
+/* words that end a FROM item: never an alias */
+static int from_keyword(const struct parser *p)
+{
+	static const char *const w[] = {
+		"on",	 "join",   "inner",	"left",	   "right",  "full",
+		"cross", "natural", "where",	"group",   "having", "order",
+		"limit", "using",  "union",	"intersect", "except", "window",
+		"offset", "fetch", "for",	"straight_join", "lateral",
+		"tablesample", "as",
+	};
+
+	for (size_t i = 0; i < sizeof(w) / sizeof(*w); i++)
+		if (is_word(p, w[i]))
+			return 1;
+	return 0;
+}
+
+/* one table of the FROM list, joined by j: [schema.]table [[AS] alias] */
+static int from_item(struct parser *p, enum join j)
+{
+	struct sqlexpr *x = p->x;
+	char a[SCHEMA_MAX_NAME + 1], b[SCHEMA_MAX_NAME + 1], al[SCHEMA_MAX_NAME + 1];
+	const char *own = a;
+	int n = 1, hit = -1;
+	struct vitem *it;
+
+	if (is_op(p, "("))
+		return refuse(p, "a join nested on the right of another, or a "
+				 "subquery");
+	if (is_word(p, "select") || is_word(p, "values"))
+		return refuse(p, "a subquery");
+	if (is_word(p, "lateral") || is_word(p, "only"))
+		return refuse(p, "FROM %s", (char *)p->tx.data);
+	if (name_token(p, a, sizeof(a)) < 0)
+		return -1;
+	if (p->pos < p->len && p->s[p->pos] == '.') {
+		if (next(p) < 0 || next(p) < 0 ||
+		    name_token(p, b, sizeof(b)) < 0)
+			return -1;
+		n = 2;
+		own = b;
+	}
+	if (next(p) < 0)
+		return -1;
+	if (is_op(p, "("))
+		return refuse(p, "a function in FROM");
+	for (size_t i = 0; i < x->ntabs; i++) {
+		const struct schema_table *t = x->tabs[i];
+		const char *tn = t->table ? t->table : t->name;
+		if (p->d == SQLEXPR_FERRY
+			? (n != 1 || strcmp(t->name, a) != 0)
+			: (strcmp(tn, own) != 0 ||
+			   (n == 2 && !of_schema(p, t, a)) ||
+			   (n == 1 && t->schema && p->d == SQLEXPR_MYSQL)))
+			continue;
+		if (hit >= 0)
+			return refuse(p, "the table name %.*s, of more than "
+					 "one schema",
+				      64, own);
+		hit = (int)i;
+	}
+	if (hit < 0)
+		return refuse(p, "%.*s%s%.*s, which is not a table of this run",
+			      64, n == 2 ? a : "", n == 2 ? "." : "", 64, own);
+	if (is_word(p, "as")) {
+		if (next(p) < 0 || name_token(p, al, sizeof(al)) < 0 ||
+		    next(p) < 0)
+			return -1;
+	} else if (p->k == T_QIDENT || (p->k == T_WORD && !from_keyword(p))) {
+		if (name_token(p, al, sizeof(al)) < 0 || next(p) < 0)
+			return -1;
+	} else if (p->d == SQLEXPR_FERRY) {
+		return unexpected(p);
+	} else {
+		snprintf(al, sizeof(al), "%s", own);
+	}
+	for (size_t k = 0; k < x->nitems; k++)
+		if (same_name(p, x->items[k].alias, al))
+			return refuse(p, "the alias %.*s, given twice", 64, al);
+	if (x->nitems >= SQLVIEW_MAX_ITEMS)
+		return refuse(p, "a view of over %d tables", SQLVIEW_MAX_ITEMS);
+	if (!(it = realloc(x->items, (x->nitems + 1) * sizeof(*it))))
+		return err_oom(p->e);
+	x->items = it;
+	it = &x->items[x->nitems];
+	memset(it, 0, sizeof(*it));
+	if (!(it->alias = strdup(al)))
+		return err_oom(p->e);
+	it->tab = (size_t)hit;
+	it->join = j;
+	it->on = -1;
+	x->nitems++;
+	return 0;
+}
+
+/* a FROM list, joins left-deep: its first item may be a parenthesised
+ * list of its own */
+static int from_list(struct parser *p)
+{
+	if (is_op(p, "(")) {
+		if (deeper(p) < 0 || next(p) < 0 || from_list(p) < 0 ||
+		    expect_op(p, ")") < 0)
+			return -1;
+		p->depth--;
+	} else if (from_item(p, J_FIRST) < 0) {
+		return -1;
+	}
+	for (;;) {
+		enum join j;
+		int comma = is_op(p, ",");
+		if (comma) {
+			j = J_CROSS;
+		} else if (is_word(p, "join")) {
+			j = J_INNER;
+		} else if (is_word(p, "inner") || is_word(p, "cross")) {
+			j = is_word(p, "inner") ? J_INNER : J_CROSS;
+			if (next(p) < 0)
+				return -1;
+			if (!is_word(p, "join"))
+				return unexpected(p);
+		} else if (is_word(p, "left")) {
+			j = J_LEFT;
+			if (next(p) < 0)
+				return -1;
+			if (is_word(p, "outer") && next(p) < 0)
+				return -1;
+			if (!is_word(p, "join"))
+				return unexpected(p);
+		} else if (is_word(p, "right") || is_word(p, "full") ||
+			   is_word(p, "natural") ||
+			   is_word(p, "straight_join")) {
+			return refuse(p, "a %s join", (char *)p->tx.data);
+		} else {
+			return 0;
+		}
+		if (next(p) < 0 || from_item(p, j) < 0)
+			return -1;
+		if (is_word(p, "using"))
+			return refuse(p, "JOIN ... USING (...)");
+		if (!comma && is_word(p, "on")) {
+			int on;
+			if (next(p) < 0 || (on = parse_or(p)) < 0 ||
+			    want_bool(p, on, "ON") < 0)
+				return -1;
+			p->x->items[p->x->nitems - 1].on = on;
+			if (j == J_CROSS)
+				p->x->items[p->x->nitems - 1].join = J_INNER;
+		} else if (j == J_LEFT) {
+			return unexpected(p);
+		} else {
+			/* MySQL's join with no ON */
+			p->x->items[p->x->nitems - 1].join = J_CROSS;
+		}
+	}
+}
+
+static int push_int(int **v, size_t *n, size_t *cap, int i, struct err *e)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		int *nv = realloc(*v, nc * sizeof(*nv));
+		if (!nv)
+			return err_oom(e);
+		*v = nv;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = i;
+	return 0;
+}
+
+/* an expression of the view: within the depth ferry's form reads back,
+ * no ARRAY[...] left */
+static int view_expr(struct parser *p, int i)
+{
+	if (i < 0)
+		return -1;
+	if (stray_array(p->x, i))
+		return refuse(p, "an array");
+	if (tree_depth(p->x, i) > SQLEXPR_MAX_DEPTH)
+		return refuse(p, "an expression nested over %d deep",
+			      SQLEXPR_MAX_DEPTH);
+	return i;
+}
+
+/* the select list, from the token after SELECT [DISTINCT] to FROM */
+static int select_list(struct parser *p, struct view *v, char *const *cols,
+		       size_t ncols)
+{
+	p->agg_ok = 1;
+	for (;;) {
+		char nm[SCHEMA_MAX_NAME + 1];
+		int a, named = 0;
+		if ((a = view_expr(p, parse_or(p))) < 0)
+			return -1;
+		if (N(a)->cls == C_NULL)
+			return refuse(p, "a column of NULL, of no type");
+		if (is_word(p, "as")) {
+			if (next(p) < 0)
+				return -1;
+			named = 1;
+		}
+		if (named || p->k == T_QIDENT ||
+		    (p->k == T_WORD && !is_word(p, "from"))) {
+			if (name_token(p, nm, sizeof(nm)) < 0 || next(p) < 0)
+				return -1;
+			named = 1;
+		}
+		if (p->d == SQLEXPR_FERRY && !named)
+			return refuse(p, "a select item without AS");
+		if (p->d != SQLEXPR_FERRY) {
+			if (v->nsel >= ncols)
+				return refuse(p, "more select items than the "
+						 "view has columns");
+			snprintf(nm, sizeof(nm), "%s", cols[v->nsel]);
+		}
+		if (!*nm)
+			return refuse(p, "an empty column name");
+		if (v->nsel == v->selcap) {
+			size_t nc = v->selcap ? v->selcap * 2 : 8;
+			int *ns = realloc(v->sel, nc * sizeof(*ns));
+			char **nn;
+			if (!ns)
+				return err_oom(p->e);
+			v->sel = ns;
+			if (!(nn = realloc(v->names, nc * sizeof(*nn))))
+				return err_oom(p->e);
+			v->names = nn;
+			v->selcap = nc;
+		}
+		if (!(v->names[v->nsel] = strdup(nm)))
+			return err_oom(p->e);
+		v->sel[v->nsel++] = a;
+		if (is_word(p, "from"))
+			break;
+		if (expect_op(p, ",") < 0)
+			return -1;
+	}
+	p->agg_ok = 0;
+	if (p->d != SQLEXPR_FERRY && v->nsel != ncols)
+		return refuse(p, "%zu select items for %zu columns", v->nsel,
+			      ncols);
+	for (size_t i = 0; i < v->nsel; i++)
+		for (size_t k = 0; k < i; k++)
+			if (same_name(p, v->names[i], v->names[k]))
+				return refuse(p, "the column name %.*s, twice",
+					      64, v->names[i]);
+	return 0;
+}
+
+/* what follows FROM's list: WHERE, GROUP BY, HAVING, LIMIT */
+static int view_tail(struct parser *p, struct view *v)
+{
+	if (is_word(p, "where")) {
+		if (next(p) < 0 || (v->where = view_expr(p, parse_or(p))) < 0 ||
+		    want_bool(p, v->where, "WHERE") < 0)
+			return -1;
+	}
+	if (is_word(p, "group")) {
+		if (next(p) < 0)
+			return -1;
+		if (!is_word(p, "by"))
+			return unexpected(p);
+		if (next(p) < 0)
+			return -1;
+		for (;;) {
+			int g = view_expr(p, parse_or(p));
+			if (g < 0 || push_int(&v->group, &v->ngroup,
+					      &v->groupcap, g, p->e) < 0)
+				return -1;
+			if (!is_op(p, ","))
+				break;
+			if (next(p) < 0)
+				return -1;
+		}
+	}
+	if (is_word(p, "having")) {
+		p->agg_ok = 1;
+		if (next(p) < 0 ||
+		    (v->having = view_expr(p, parse_or(p))) < 0 ||
+		    want_bool(p, v->having, "HAVING") < 0)
+			return -1;
+		p->agg_ok = 0;
+	}
+	if (is_word(p, "order"))
+		return refuse(p, "ORDER BY in a view");
+	if (is_word(p, "limit")) {
+		if (next(p) < 0)
+			return -1;
+		if (p->k != T_NUM || p->tx.len >= sizeof(v->limit) ||
+		    memchr(p->tx.data, '.', p->tx.len))
+			return unexpected(p);
+		memcpy(v->limit, p->tx.data, p->tx.len);
+		v->limit[p->tx.len] = '\0';
+		if (next(p) < 0)
+			return -1;
+	}
+	if (p->d == SQLEXPR_PG && is_op(p, ";") && next(p) < 0)
+		return -1;
+	if (p->k != T_END)
+		return unexpected(p);
+	return 0;
+}
+
+static struct view *view_read(const char *text, enum sqlexpr_dialect d,
+			      struct schema_table *const *tabs, size_t ntabs,
+			      const char *home, char *const *cols,
+			      size_t ncols, char *why, size_t whysz,
+			      struct err *e)
+{
+	struct parser p;
+	struct view *v;
+	size_t len = text ? strlen(text) : 0, sel;
+	int depth = 0;
+
+	if (whysz)
+		why[0] = '\0';
+	if (!text || len > SQLEXPR_MAX_LEN) {
+		snprintf(why, whysz, "a view of over %d bytes",
+			 SQLEXPR_MAX_LEN);
+		return NULL;
+	}
+	if (!(v = calloc(1, sizeof(*v))) ||
+	    !(v->x = calloc(1, sizeof(*v->x)))) {
+		free(v);
+		err_oom(e);
+		return NULL;
+	}
+	v->where = v->having = -1;
+	v->x->root = -1;
+	v->x->tabs = tabs;
+	v->x->ntabs = ntabs;
+	v->x->home = home;
+	memset(&p, 0, sizeof(p));
+	p.why = why;
+	p.whysz = whysz;
+	p.e = e;
+	p.d = d;
+	p.x = v->x;
+	p.s = text;
+	p.len = len;
+	buf_init(&p.tx, SQLEXPR_MAX_LEN + 16);
+	if (next(&p) < 0)
+		goto out;
+	if (!is_word(&p, "select")) {
+		refuse(&p, "not a SELECT");
+		goto out;
+	}
+	if (next(&p) < 0)
+		goto out;
+	if (is_word(&p, "distinct")) {
+		v->distinct = 1;
+		if (next(&p) < 0)
+			goto out;
+		if (is_word(&p, "on")) {
+			refuse(&p, "DISTINCT ON");
+			goto out;
+		}
+	}
+	/* the FROM list first, so that the select list's names resolve */
+	sel = p.at;
+	while (p.k != T_END && !(depth == 0 && is_word(&p, "from"))) {
+		depth += is_op(&p, "(") - is_op(&p, ")");
+		if (next(&p) < 0)
+			goto out;
+	}
+	if (p.k == T_END) {
+		refuse(&p, "a view that reads no table");
+		goto out;
+	}
+	if (next(&p) < 0 || from_list(&p) < 0 || view_tail(&p, v) < 0)
+		goto out;
+	p.pos = sel;
+	if (next(&p) < 0)
+		goto out;
+	select_list(&p, v, cols, ncols);
+out:
+	buf_release(&p.tx);
+	if (why[0] || e->class) {
+		if (!why[0] && !e->class)
+			snprintf(why, whysz, "not a view ferry carries");
+		view_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* a name of the view's own, folded to lower case where asked */
+static int w_out_name(struct writer *w, const char *s, int fold)
+{
+	char *f;
+	int rc;
+
+	if (!fold)
+		return w_ident(w, s);
+	if (!(f = strdup(s)))
+		return err_oom(w->e);
+	for (char *c = f; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	rc = w_ident(w, f);
+	free(f);
+	return rc;
+}
+
+static int view_write(const struct view *v, enum sqlexpr_dialect d,
+		      const struct sqlview_names *nm, unsigned flags,
+		      struct buf *out, char *why, size_t whysz, struct err *e)
+{
+	struct writer w = { v->x, d, NULL, flags, out, why, whysz, e, nm };
+	const struct sqlexpr *x = v->x;
+	size_t len = out->len;
+	int rc = 0;
+
+	if (whysz)
+		why[0] = '\0';
+	if (buf_adds(out, v->distinct ? "SELECT DISTINCT " : "SELECT ", e) < 0)
+		return -1;
+	for (size_t i = 0; i < v->nsel && !rc; i++)
+		if ((i && buf_adds(out, ", ", e) < 0) ||
+		    (rc = w_node(&w, v->sel[i])) < 0 ||
+		    buf_adds(out, " AS ", e) < 0 ||
+		    w_out_name(&w, v->names[i], nm && nm->fold) < 0)
+			return -1;
+	if (!rc && buf_adds(out, " FROM ", e) < 0)
+		return -1;
+	for (size_t i = 0; i < x->nitems && !rc; i++) {
+		const struct vitem *it = &x->items[i];
+		static const char *const jw[] = { "", " JOIN ", " LEFT JOIN ",
+						  " CROSS JOIN " };
+		if (buf_adds(out, jw[it->join], e) < 0)
+			return -1;
+		if (d == SQLEXPR_FERRY || !nm
+			? w_ident(&w, x->tabs[it->tab]->name) < 0
+			: nm->table(nm->ctx, it->tab, d, out, e) < 0)
+			return -1;
+		if (buf_adds(out, " AS ", e) < 0 || w_ident(&w, it->alias) < 0)
+			return -1;
+		if (it->on >= 0 && (buf_adds(out, " ON ", e) < 0 ||
+				    (rc = w_node(&w, it->on)) < 0))
+			return -1;
+	}
+	if (!rc && v->where >= 0 &&
+	    (buf_adds(out, " WHERE ", e) < 0 || (rc = w_node(&w, v->where)) < 0))
+		return -1;
+	for (size_t i = 0; i < v->ngroup && !rc; i++)
+		if (buf_adds(out, i ? ", " : " GROUP BY ", e) < 0 ||
+		    (rc = w_node(&w, v->group[i])) < 0)
+			return -1;
+	if (!rc && v->having >= 0 &&
+	    (buf_adds(out, " HAVING ", e) < 0 ||
+	     (rc = w_node(&w, v->having)) < 0))
+		return -1;
+	if (!rc && v->limit[0] && buf_addf(out, e, " LIMIT %s", v->limit) < 0)
+		return -1;
+	if (rc >= 0 && why[0])
+		rc = 1;
+	if (rc != 0)
+		out->len = len;
+	return rc;
+}
+
+int sqlview_parse(const char *text, enum sqlexpr_dialect d,
+		  struct schema_table *const *tabs, size_t ntabs,
+		  const char *home, char *const *cols, size_t ncols,
+		  struct buf *out, char *why, size_t whysz, struct err *e)
+{
+	struct view *v = view_read(text, d, tabs, ntabs, home, cols, ncols,
+				   why, whysz, e);
+	int rc;
+
+	if (!v)
+		return e->class ? -1 : 1;
+	rc = view_write(v, SQLEXPR_FERRY, NULL, 0, out, why, whysz, e);
+	view_free(v);
+	/* ferry's form must read back within its limits */
+	if (rc == 0 && out->len > SQLEXPR_MAX_LEN) {
+		snprintf(why, whysz, "a view of over %d bytes in ferry's form",
+			 SQLEXPR_MAX_LEN);
+		return 1;
+	}
+	return rc;
+}
+
+int sqlview_translate(const char *text, struct schema_table *const *tabs,
+		      size_t ntabs, enum sqlexpr_dialect d,
+		      const struct sqlview_names *nm, unsigned flags,
+		      struct buf *out, char *why, size_t whysz, struct err *e)
+{
+	struct view *v = view_read(text, SQLEXPR_FERRY, tabs, ntabs, NULL,
+				   NULL, 0, why, whysz, e);
+	int rc;
+
+	if (!v)
+		return e->class ? -1 : 1;
+	rc = view_write(v, d, nm, flags, out, why, whysz, e);
+	view_free(v);
+	return rc;
 }

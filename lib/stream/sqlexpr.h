@@ -124,4 +124,76 @@ int sqlexpr_translate_generated(const char *text,
 				unsigned flags, struct buf *out, char *why,
 				size_t whysz, struct err *e);
 
+/* --- views ----------------------------------------------------------------
+ *
+ * A view's query, in the same spirit: read from the source's catalog
+ * (PostgreSQL's pg_get_viewdef, MySQL's VIEWS.VIEW_DEFINITION) against the
+ * tables of the run, and carried only when it is a query both engines
+ * read alike:
+ *
+ *   SELECT [DISTINCT] value AS name, ...
+ *   FROM table [AS alias] { [INNER | LEFT [OUTER]] JOIN table [AS alias]
+ *        ON condition | CROSS JOIN table [AS alias] | , table [AS alias] }
+ *   [WHERE condition] [GROUP BY value, ...] [HAVING condition] [LIMIT n]
+ *
+ * where a value is what a CHECK may hold (above), any column of the
+ * tables, CASE WHEN ... END (MySQL's if()), and in the select list and
+ * HAVING count(*), count([DISTINCT] x), sum, avg, min and max (not of
+ * text).  Joins are left-deep: a parenthesised join on the right of
+ * another, a subquery, UNION, ORDER BY, a window, a table that is not of
+ * the run (another view included) and any function not named above are
+ * refused with the reason, and the view is named as not made.
+ *
+ * Ferry's form, which the stream carries, names each table by its stream
+ * name in double quotes, gives every table an alias and every column one
+ * ("alias"."column"), and every select item its name:
+ *
+ *   SELECT ("u"."id") AS "id", count(*) AS "n" FROM "users" AS "u"
+ *   LEFT JOIN "members" AS "m" ON ("m"."user_id" = "u"."id")
+ *   GROUP BY "u"."id"
+ *
+ * A load reads it again with the same parser (untrusted input) against
+ * the stream's tables and writes it in the target's dialect, tables and
+ * columns under their target names, every name quoted by the target's
+ * rules; no text of the stream reaches SQL unparsed.
+ */
+
+#define SQLVIEW_MAX_ITEMS 64 /* FROM items of one view */
+
+/*
+ * Read text, a view's query in dialect d, against tabs[0..ntabs) (home:
+ * the schema or MySQL database a qualified name of a table without a
+ * schema must name; NULL: none), its columns named cols[0..ncols) in
+ * order (d != SQLEXPR_FERRY; in ferry's form each item's AS names it),
+ * and append ferry's form to out.  0; 1 when it is not a view ferry
+ * carries (why says why, out as it was); -1 out of memory.
+ */
+int sqlview_parse(const char *text, enum sqlexpr_dialect d,
+		  struct schema_table *const *tabs, size_t ntabs,
+		  const char *home, char *const *cols, size_t ncols,
+		  struct buf *out, char *why, size_t whysz, struct err *e);
+
+/* How a target names what a view reads */
+struct sqlview_names {
+	/* append tabs[i]'s target name, quoted for dialect d */
+	int (*table)(void *ctx, size_t i, enum sqlexpr_dialect d,
+		     struct buf *out, struct err *e);
+	void *ctx;
+	/* per table, its columns' target names; NULL (or a NULL entry):
+	 * the stream's */
+	char *const *const *cols;
+	/* the view's own column names in lower case (namefold.h) */
+	int fold;
+};
+
+/*
+ * text (ferry's form, of a stream) read against tabs and written as the
+ * target's SELECT in dialect d under nm: 0 with out appended, 1 when it
+ * cannot be (why set), -1 out of memory.
+ */
+int sqlview_translate(const char *text, struct schema_table *const *tabs,
+		      size_t ntabs, enum sqlexpr_dialect d,
+		      const struct sqlview_names *nm, unsigned flags,
+		      struct buf *out, char *why, size_t whysz, struct err *e);
+
 #endif

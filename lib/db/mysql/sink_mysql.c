@@ -2840,6 +2840,84 @@ static int my_group(struct sink *s, int what, struct err *e)
 	return rc;
 }
 
+/* --- views --------------------------------------------------------------- */
+
+static int view_table(void *ctx, size_t i, enum sqlexpr_dialect d,
+		      struct buf *out, struct err *e)
+{
+	const struct sink_view_tables *vt = ctx;
+	char *tn = my_table_name(vt->names[i], e);
+	int rc;
+
+	(void)d;
+	if (!tn)
+		return -1;
+	rc = myutil_quote_ident(out, tn, e);
+	free(tn);
+	return rc;
+}
+
+static int exists_row(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	(void)v;
+	(void)lens;
+	(void)e;
+	*(int *)ctx = 1;
+	return 0;
+}
+
+static int my_view(struct sink *s, const char *name, const char *query,
+		   const struct sink_view_tables *vt,
+		   enum sink_view_outcome *out, char *why, size_t whysz,
+		   struct err *e)
+{
+	struct my_sink *m = MYS(s);
+	struct sqlview_names nm = { view_table, (void *)vt, vt->cols,
+				    vt->fold };
+	char *tn = my_table_name(name, e);
+	const char *p[1] = { tn };
+	int found = 0, rc;
+	struct buf q;
+
+	*out = SINK_VIEW_REFUSED;
+	if (!tn)
+		return -1;
+	if (myutil_select(m->conn,
+			  "SELECT 1 FROM information_schema.TABLES "
+			  "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+			  p, 1, 1, exists_row, &found, e) < 0) {
+		free(tn);
+		return -1;
+	}
+	if (found) {
+		free(tn);
+		*out = SINK_VIEW_EXISTS;
+		return 0;
+	}
+	buf_init(&q, (size_t)SQLEXPR_MAX_LEN * 4);
+	rc = buf_adds(&q, "CREATE VIEW ", e) < 0 ||
+		     myutil_quote_ident(&q, tn, e) < 0 ||
+		     buf_adds(&q, " AS ", e) < 0
+		 ? -1
+		 : sqlview_translate(query, vt->tabs, vt->n, SQLEXPR_MYSQL,
+				     &nm, 0, &q, why, whysz, e);
+	free(tn);
+	if (rc == 0 && buf_addc(&q, 0, e) < 0)
+		rc = -1;
+	if (rc == 0) {
+		if (!mysql_real_query(m->conn, (const char *)q.data,
+				      q.len - 1))
+			*out = SINK_VIEW_MADE;
+		else if (mysql_errno(m->conn) == CR_SERVER_GONE_ERROR ||
+			 mysql_errno(m->conn) == CR_SERVER_LOST)
+			rc = my_fail(m, e, "CREATE VIEW");
+		else
+			snprintf(why, whysz, "%s", mysql_error(m->conn));
+	}
+	buf_release(&q);
+	return rc < 0 ? -1 : 0;
+}
+
 static const struct sink_ops my_ops = {
 	.group = my_group,
 	.empty_tables = my_empty_tables,
@@ -2851,6 +2929,7 @@ static const struct sink_ops my_ops = {
 	.close = my_close,
 	.checkpoint_read = my_checkpoint_read,
 	.checkpoint_write = my_checkpoint_write,
+	.view = my_view,
 };
 
 struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,

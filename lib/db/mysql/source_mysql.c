@@ -1445,8 +1445,6 @@ static const char *const my_object_sql[] = {
 	"CONCAT(ACTION_TIMING, ' ', EVENT_MANIPULATION) "
 	"FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() "
 	"ORDER BY 2, 3",
-	"SELECT 'view', NULL, TABLE_NAME, NULL FROM information_schema.VIEWS "
-	"WHERE TABLE_SCHEMA = DATABASE() ORDER BY 3",
 	"SELECT LOWER(ROUTINE_TYPE), NULL, ROUTINE_NAME, NULL "
 	"FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() "
 	"ORDER BY 1, 3",
@@ -1540,6 +1538,126 @@ static int my_objects(struct source *s, source_object_fn fn, void *ctx,
 	return myutil_select(m->conn,
 			     m->mariadb ? MY_CHECKS_MARIADB : MY_CHECKS_MYSQL8,
 			     NULL, 0, 4, my_object_row, &c, e);
+}
+
+/* --- views ----------------------------------------------------------------- */
+
+struct my_names {
+	char **v;
+	size_t n, cap;
+};
+
+static int names_add(struct my_names *l, const char *s, struct err *e)
+{
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 16;
+		char **nv = realloc(l->v, nc * sizeof(*nv));
+		if (!nv)
+			return err_oom(e);
+		l->v = nv;
+		l->cap = nc;
+	}
+	if (!(l->v[l->n] = strdup(s ? s : "")))
+		return err_oom(e);
+	l->n++;
+	return 0;
+}
+
+static void names_release(struct my_names *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* a view's name and query (NULL: not readable, kept as "") */
+static int view_row(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	struct my_names *l = ctx;
+
+	(void)lens;
+	return v[0] && (names_add(l, v[0], e) < 0 || names_add(l, v[1], e) < 0)
+		   ? -1
+		   : 0;
+}
+
+static int column_row(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	(void)lens;
+	return v[0] ? names_add(ctx, v[0], e) : 0;
+}
+
+static int my_views(struct source *s, source_view_fn fn, void *ctx,
+		    struct err *e)
+{
+	struct my_source *m = MY(s);
+	struct my_names views = { 0 };
+	int rc;
+
+	rc = myutil_select(m->conn,
+			   "SELECT TABLE_NAME, VIEW_DEFINITION "
+			   "FROM information_schema.VIEWS "
+			   "WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1",
+			   NULL, 0, 2, view_row, &views, e);
+	for (size_t i = 0; rc == 0 && i + 1 < views.n; i += 2) {
+		struct my_names cols = { 0 };
+		const char *p[1] = { views.v[i] };
+		struct source_view v;
+		rc = myutil_select(m->conn,
+				   "SELECT COLUMN_NAME FROM "
+				   "information_schema.COLUMNS WHERE "
+				   "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = "
+				   "? ORDER BY ORDINAL_POSITION",
+				   p, 1, 1, column_row, &cols, e);
+		memset(&v, 0, sizeof(v));
+		v.own = v.name = views.v[i];
+		v.home = m->db;
+		/* without SHOW VIEW the definition reads empty */
+		v.sql = views.v[i + 1][0] ? views.v[i + 1] : NULL;
+		v.cols = cols.v;
+		v.ncols = cols.n;
+		v.mysql = 1;
+		if (rc == 0)
+			rc = fn(ctx, &v, e);
+		names_release(&cols);
+	}
+	names_release(&views);
+	return rc;
+}
+
+static int one_row(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	(void)v;
+	(void)lens;
+	(void)e;
+	*(int *)ctx = 1;
+	return 0;
+}
+
+/* MySQL has no schemas within a database: a name with one is the
+ * table the load makes under schema.table (sink_mysql's naming) */
+static int my_relation_exists(struct source *s, const char *schema,
+			      const char *name, struct err *e)
+{
+	struct my_source *m = MY(s);
+	char *full = NULL;
+	const char *p[1];
+	int found = 0, rc;
+
+	if (schema && strcmp(schema, "public") != 0) {
+		size_t len = strlen(schema) + strlen(name) + 2;
+		if (!(full = malloc(len)))
+			return err_oom(e);
+		snprintf(full, len, "%s.%s", schema, name);
+	}
+	p[0] = full ? full : name;
+	rc = myutil_select(m->conn,
+			   "SELECT 1 FROM information_schema.TABLES "
+			   "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+			   p, 1, 1, one_row, &found, e);
+	free(full);
+	return rc < 0 ? -1 : found;
 }
 
 struct weights_ctx {
@@ -1999,7 +2117,7 @@ static const struct source_ops my_ops = {
 	my_begin,   my_list_tables, my_describe, my_open_rows,
 	my_next_row, my_close,	    my_facts,	 my_server,
 	my_per_day, my_objects,	    NULL, my_weights,	 my_log_position,
-	my_durations, my_check_rows,
+	my_durations, my_check_rows, my_views, my_relation_exists,
 };
 
 struct source *source_mysql_open(const struct uri *u,

@@ -35,6 +35,7 @@
 #include "db/rowbuf.h"
 #include "db/sink_int.h"
 #include "stream/objects.h"
+#include "stream/sqlexpr.h"
 
 #define PG_COPY_CHUNK (256u << 10)
 #define PG_COPY_QUEUE 4 /* chunks waiting for the sender thread */
@@ -2063,6 +2064,89 @@ static int pg_group(struct sink *s, int what, struct err *e)
 	return rc;
 }
 
+/* --- views --------------------------------------------------------------- */
+
+static int view_table(void *ctx, size_t i, enum sqlexpr_dialect d,
+		      struct buf *out, struct err *e)
+{
+	const struct sink_view_tables *vt = ctx;
+
+	(void)d;
+	return quote_target(out, vt->names[i], e);
+}
+
+static int pg_view(struct sink *s, const char *name, const char *query,
+		   const struct sink_view_tables *vt,
+		   enum sink_view_outcome *out, char *why, size_t whysz,
+		   struct err *e)
+{
+	struct pg_sink *p = PGS(s);
+	struct sqlview_names nm = { view_table, (void *)vt, vt->cols,
+				    vt->fold };
+	/* LIKE on ferry_ci fails when run, before PostgreSQL 18 */
+	unsigned flags = !s->opts.case_sensitive && !s->opts.citext
+			     ? SQLEXPR_CI_NO_LIKE
+			     : 0;
+	char *sc = NULL, *tb = NULL, fs[PGNAME_MAX + 1], ft[PGNAME_MAX + 1];
+	const char *vals[2] = { fs, ft };
+	struct buf q;
+	PGresult *r;
+	int rc;
+
+	*out = SINK_VIEW_REFUSED;
+	if (schema_name_parse(name, &sc, &tb, e) < 0)
+		return -1;
+	pgname_fit(sc ? sc : "public", fs);
+	pgname_fit(tb, ft);
+	free(sc);
+	free(tb);
+	r = PQexecParams(p->conn,
+			 "SELECT 1 FROM pg_catalog.pg_class c "
+			 "JOIN pg_catalog.pg_namespace n "
+			 "ON n.oid = c.relnamespace "
+			 "WHERE n.nspname = $1 AND c.relname = $2",
+			 2, NULL, vals, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		rc = pgutil_msg(e, "looking for the view",
+				PQresultErrorMessage(r));
+		PQclear(r);
+		return rc;
+	}
+	rc = PQntuples(r) > 0;
+	PQclear(r);
+	if (rc) {
+		*out = SINK_VIEW_EXISTS;
+		return 0;
+	}
+	buf_init(&q, (size_t)SQLEXPR_MAX_LEN * 4);
+	rc = buf_adds(&q, "CREATE VIEW ", e) < 0 ||
+		     pgutil_quote_table(&q, fs, ft, e) < 0 ||
+		     buf_adds(&q, " AS ", e) < 0
+		 ? -1
+		 : sqlview_translate(query, vt->tabs, vt->n, SQLEXPR_PG, &nm,
+				     flags, &q, why, whysz, e);
+	if (rc == 0 && (buf_addc(&q, 0, e) < 0 || ensure_schema(p, fs, e) < 0))
+		rc = -1;
+	if (rc == 0) {
+		r = PQexecParams(p->conn, (const char *)q.data, 0, NULL, NULL,
+				 NULL, NULL, 0);
+		if (PQresultStatus(r) == PGRES_COMMAND_OK)
+			*out = SINK_VIEW_MADE;
+		else if (PQstatus(p->conn) == CONNECTION_OK)
+			snprintf(why, whysz, "%s",
+				 PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+				     ? PQresultErrorField(
+					   r, PG_DIAG_MESSAGE_PRIMARY)
+				     : "refused");
+		else
+			rc = pgutil_msg(e, "CREATE VIEW",
+					PQresultErrorMessage(r));
+		PQclear(r);
+	}
+	buf_release(&q);
+	return rc < 0 ? -1 : 0;
+}
+
 static const struct sink_ops pg_ops = {
 	.group = pg_group,
 	.empty_tables = pg_empty_tables,
@@ -2075,6 +2159,7 @@ static const struct sink_ops pg_ops = {
 	.checkpoint_read = pg_checkpoint_read,
 	.checkpoint_write = pg_checkpoint_write,
 	.sequence = pg_sequence,
+	.view = pg_view,
 };
 
 struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,

@@ -16,6 +16,7 @@
 #include "base/json.h"
 #include "db/coldefault.h"
 #include "db/pg/pgbin.h"
+#include "db/pg/pgname.h"
 #include "db/pg/pgutil.h"
 #include "db/source_int.h"
 #include "stream/objects.h"
@@ -2011,10 +2012,10 @@ static const char *const pg_object_sql[] = {
 	"FROM pg_rules WHERE schemaname NOT IN ('pg_catalog', "
 	"'information_schema') ORDER BY 2, 3, 4",
 	/* of no table */
-	"SELECT CASE c.relkind WHEN 'v' THEN 'view' "
-	"ELSE 'materialized view' END, NULL, NULL, " PG_QNAME ", NULL "
+	/* plain views: pg_views */
+	"SELECT 'materialized view', NULL, NULL, " PG_QNAME ", NULL "
 	"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE c.relkind IN ('v', 'm') AND " PG_USER_NS("n") " AND " PG_NOT_EXT(
+	"WHERE c.relkind = 'm' AND " PG_USER_NS("n") " AND " PG_NOT_EXT(
 	    "c.oid") " ORDER BY 1, 4",
 	"SELECT CASE p.prokind WHEN 'p' THEN 'procedure' "
 	"WHEN 'a' THEN 'aggregate' ELSE 'function' END, NULL, NULL, "
@@ -2120,6 +2121,82 @@ static int pg_sequences(struct pg_source *p, source_object_fn fn, void *ctx,
 		rc = fn(ctx, "sequence", NULL, NULL, PQgetvalue(r, k, 0),
 			detail, &q, e);
 	}
+	PQclear(r);
+	return rc;
+}
+
+/* the plain views, each with its query and its columns (as JSON) */
+#define PG_VIEWS                                                                \
+	"SELECT n.nspname, c.relname, " PG_QNAME ", pg_get_viewdef(c.oid), "    \
+	"(SELECT json_agg(a.attname ORDER BY a.attnum) FROM pg_attribute a "    \
+	"WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)"     \
+	"::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " \
+	"WHERE c.relkind = 'v' AND " PG_USER_NS("n") " AND " PG_NOT_EXT(        \
+	    "c.oid") " ORDER BY 3"
+
+static int pg_views(struct source *s, source_view_fn fn, void *ctx,
+		    struct err *e)
+{
+	struct pg_source *p = PG(s);
+	PGresult *r = pg_query(p, PG_VIEWS, 0, NULL, e);
+	int rc = 0;
+
+	if (!r)
+		return -1;
+	for (int k = 0; k < PQntuples(r) && rc == 0; k++) {
+		struct source_view v;
+		const char *cj = PQgetvalue(r, k, 4);
+		struct json_node *j = json_parse(cj, strlen(cj), e);
+		char **cols = NULL;
+		size_t n = 0;
+		if (!j)
+			break;
+		if (j->kind == JSON_ARRAY && j->n &&
+		    !(cols = calloc(j->n, sizeof(*cols)))) {
+			json_free(j);
+			rc = err_oom(e);
+			break;
+		}
+		for (size_t i = 0; j->kind == JSON_ARRAY && i < j->n; i++)
+			if (j->kids[i].kind == JSON_STRING)
+				cols[n++] = j->kids[i].str;
+		memset(&v, 0, sizeof(v));
+		v.schema = strcmp(PQgetvalue(r, k, 0), "public") == 0
+			       ? NULL
+			       : PQgetvalue(r, k, 0);
+		v.own = PQgetvalue(r, k, 1);
+		v.name = PQgetvalue(r, k, 2);
+		v.home = "public";
+		v.sql = PQgetisnull(r, k, 3) ? NULL : PQgetvalue(r, k, 3);
+		v.cols = cols;
+		v.ncols = n;
+		rc = fn(ctx, &v, e);
+		free(cols);
+		json_free(j);
+	}
+	PQclear(r);
+	return rc < 0 || e->class ? -1 : 0;
+}
+
+static int pg_relation_exists(struct source *s, const char *schema,
+			      const char *name, struct err *e)
+{
+	struct pg_source *p = PG(s);
+	char fs[PGNAME_MAX + 1], ft[PGNAME_MAX + 1];
+	const char *vals[2] = { fs, ft };
+	PGresult *r;
+	int rc;
+
+	pgname_fit(schema ? schema : "public", fs);
+	pgname_fit(name, ft);
+	if (!(r = pg_query(p,
+			   "SELECT 1 FROM pg_catalog.pg_class c "
+			   "JOIN pg_catalog.pg_namespace n "
+			   "ON n.oid = c.relnamespace "
+			   "WHERE n.nspname = $1 AND c.relname = $2",
+			   2, vals, e)))
+		return -1;
+	rc = PQntuples(r) > 0;
 	PQclear(r);
 	return rc;
 }
@@ -2405,6 +2482,8 @@ static const struct source_ops pg_ops = {
 	NULL, /* log_position: PostgreSQL follows by its slot */
 	NULL, /* durations: its time is a time of day */
 	pg_check_rows,
+	pg_views,
+	pg_relation_exists,
 };
 
 struct source *source_pg_open(const struct uri *u, const struct source_opts *o,
