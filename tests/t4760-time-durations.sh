@@ -4,7 +4,9 @@
 # holds a duration (found by MIN and MAX in the snapshot) travels as its
 # text, said by ferry-extract, and becomes interval on PostgreSQL and
 # TIME again on MariaDB; ferry-verify reads both sides the same way and
-# compares durations by their value, not their spelling.
+# compares durations by their value, not their spelling.  And a time or
+# timestamp keeps its fractional digits on the target (DATETIME is
+# timestamp(0), timestamp(1) stays timestamp(1)).
 . "$(dirname "$0")/lib.sh"
 test_need_db
 
@@ -43,7 +45,7 @@ test_expect_success 'MariaDB -> PostgreSQL: interval, the same durations, verify
 	test_grep "check: a load would go through" check.out &&
 	ferry-load "$TO" --create <c.ferry &&
 	pg_in "${TEST_DB}_to" -c "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '"'"'calls'"'"'::regclass AND attnum > 1 ORDER BY attnum" >got &&
-	printf "started|time without time zone\ntook|interval\npaused|interval\n" >expect &&
+	printf "started|time(0) without time zone\ntook|interval\npaused|interval\n" >expect &&
 	test_cmp expect got &&
 	pg_in "${TEST_DB}_to" -c "SELECT id, took, paused, extract(epoch FROM took) FROM calls ORDER BY id" >got &&
 	printf "%s\n" "1|00:05:00.5|00:00:00.000001|300.500000" "2|838:59:59.9|-00:00:01|3020399.900000" \
@@ -83,6 +85,26 @@ test_expect_success 'into the application own interval column: loads and compare
 	ferry-load "$TO" --check <c.ferry >check.out &&
 	ferry-load "$TO" <c.ferry &&
 	ferry-verify -t calls "$MY_URI" "$TO"
+'
+
+test_expect_success 'fractional digits of times and timestamps are kept, each direction' '
+	my_sql "CREATE TABLE stamps (id INT PRIMARY KEY, a DATETIME, b DATETIME(3), c TIMESTAMP(2) NULL, d TIME(4));
+		INSERT INTO stamps VALUES (1, \"2026-01-01 10:00:00\", \"2026-01-01 10:00:00.125\", \"2026-01-01 10:00:00.5\", \"10:00:00.1234\")" &&
+	ferry-extract "$MY_URI" -t stamps -o s.ferry &&
+	ferry-load "$TO" --create <s.ferry &&
+	pg_in "${TEST_DB}_to" -c "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '"'"'stamps'"'"'::regclass AND attnum > 1 ORDER BY attnum" >got &&
+	printf "%s\n" "a|timestamp(0) without time zone" "b|timestamp(3) without time zone" \
+		"c|timestamp(2) with time zone" "d|time(4) without time zone" >expect &&
+	test_cmp expect got &&
+	ferry-verify -t stamps "$MY_URI" "$TO" &&
+	pg_in "${TEST_DB}_to" -c "CREATE TABLE pstamps (id int PRIMARY KEY, a timestamp(1), b timestamptz, c time(0))" &&
+	ferry-extract "$TO" -t pstamps -o p.ferry &&
+	pg_in postgres -c "DROP DATABASE IF EXISTS \"${TEST_DB}_to2\"" -c "CREATE DATABASE \"${TEST_DB}_to2\"" 2>/dev/null &&
+	ferry-load "$PG_BASE dbname=${TEST_DB}_to2" --create <p.ferry &&
+	ferry-verify --schema-only -t pstamps "$TO" "$PG_BASE dbname=${TEST_DB}_to2" &&
+	pg_in "${TEST_DB}_to2" -c "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '"'"'pstamps'"'"'::regclass AND attnum > 1 ORDER BY attnum" >got &&
+	printf "%s\n" "timestamp(1) without time zone" "timestamp with time zone" "time(0) without time zone" >expect &&
+	test_cmp expect got
 '
 
 test_done

@@ -151,6 +151,21 @@ int create_check(const struct schema_table *t, size_t k, int dialect,
 									  : 0;
 }
 
+int create_time_digits(const struct schema_column *c)
+{
+	const char *st = c->source_type ? c->source_type : "";
+	const char *p = strchr(st, '(');
+
+	if (strcmp(st, "datetime") == 0 || strcmp(st, "time") == 0 ||
+	    strcmp(st, "timestamp") == 0)
+		return 0;
+	if (p && p[1] >= '0' && p[1] <= '6' && p[2] == ')' &&
+	    (strncmp(st, "datetime(", 9) == 0 || strncmp(st, "time(", 5) == 0 ||
+	     strncmp(st, "timestamp(", 10) == 0))
+		return p[1] - '0';
+	return 6;
+}
+
 int create_notes_not_made(struct create_notes *cn, const char *kind,
 			  const char *name, const char *why, struct err *e)
 {

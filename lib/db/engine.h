@@ -116,6 +116,12 @@ void create_notes_release(struct create_notes *cn);
 int create_notes_default(struct create_notes *cn, const struct schema_column *c,
 			 const char *holds, struct err *e);
 /* "KIND NAME: not made: WHY", the name quoted as err_quote does */
+/* The fractional-second digits --create gives a time or timestamp column
+ * on any target: the source's ("datetime(3)", "time(0)", "timestamp(3)
+ * with time zone"; a MySQL "datetime", "time" or "timestamp" has none),
+ * else 6 */
+int create_time_digits(const struct schema_column *c);
+
 int create_notes_not_made(struct create_notes *cn, const char *kind,
 			  const char *name, const char *why, struct err *e);
 

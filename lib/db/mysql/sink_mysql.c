@@ -1159,23 +1159,6 @@ static int label_type(struct buf *b, const char *open, char *const *labels,
 	return buf_addc(b, ')', e);
 }
 
-/* the fractional-second digits of a time or timestamp column: the
- * source's ("datetime(3)", "time(0)", "timestamp(3) with time zone"; a
- * MySQL "datetime", "time" or "timestamp" has none), else 6 */
-static int time_fsp(const struct schema_column *c)
-{
-	const char *st = c->source_type ? c->source_type : "";
-	const char *p = strchr(st, '(');
-
-	if (strcmp(st, "datetime") == 0 || strcmp(st, "time") == 0 ||
-	    strcmp(st, "timestamp") == 0)
-		return 0;
-	if (p && p[1] >= '0' && p[1] <= '6' && p[2] == ')' &&
-	    (strncmp(st, "datetime(", 9) == 0 || strncmp(st, "time(", 5) == 0 ||
-	     strncmp(st, "timestamp(", 10) == 0))
-		return p[1] - '0';
-	return 6;
-}
 
 /* a MySQL source's size class of a TEXT or BLOB ("mediumtext" ->
  * "MEDIUMTEXT"), or NULL (callers also ask for the length MySQL gives
@@ -1360,10 +1343,10 @@ static int add_col_type(const struct my_ddl_target *tg, struct buf *b,
 				e);
 	case VALUE_DATE: return buf_adds(b, "DATE", e);
 	/* the source's fractional digits: a value has no more */
-	case VALUE_TIME: return buf_addf(b, e, "TIME(%d)", time_fsp(c));
+	case VALUE_TIME: return buf_addf(b, e, "TIME(%d)", create_time_digits(c));
 	case VALUE_TIMESTAMP:
 	case VALUE_TIMESTAMPTZ:
-		return buf_addf(b, e, "DATETIME(%d)", time_fsp(c));
+		return buf_addf(b, e, "DATETIME(%d)", create_time_digits(c));
 	case VALUE_JSON: return buf_adds(b, "JSON", e);
 	case VALUE_UUID:
 		return buf_adds(b, tg->native_uuid ? "UUID" : "CHAR(36)", e);
@@ -1482,7 +1465,7 @@ static int my_column_default(const struct schema_column *c, const char *ty,
 		/* the column's own precision: MySQL takes no other */
 		if (ts)
 			return buf_addf(q, e, " DEFAULT CURRENT_TIMESTAMP(%d)",
-					time_fsp(c));
+					create_time_digits(c));
 		if (c->type == VALUE_DATE)
 			return buf_adds(q, " DEFAULT (CURRENT_DATE)", e);
 		break;
@@ -1551,7 +1534,7 @@ static int my_column_extras(const struct schema_table *t, size_t i,
 	    (c->type == VALUE_TIMESTAMP || c->type == VALUE_TIMESTAMPTZ))
 		/* MariaDB takes only the column's own precision here */
 		return buf_addf(q, e, " ON UPDATE CURRENT_TIMESTAMP(%d)",
-				time_fsp(c));
+				create_time_digits(c));
 	if (c->on_update.kind)
 		return create_notes_add(
 		    notes, e, "column %s: ON UPDATE %s not made", nm,

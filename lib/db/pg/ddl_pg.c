@@ -441,9 +441,20 @@ static int column_type(const struct schema_table *t,
 		return buf_adds(b, "text", e);
 	case VALUE_BYTES: return buf_adds(b, "bytea", e);
 	case VALUE_DATE: return buf_adds(b, "date", e);
-	case VALUE_TIME: return buf_adds(b, "time", e);
-	case VALUE_TIMESTAMP: return buf_adds(b, "timestamp", e);
-	case VALUE_TIMESTAMPTZ: return buf_adds(b, "timestamptz", e);
+	/* the source's fractional digits: a value has no more, and the
+	 * application's new ones are rounded as the source rounded them */
+	case VALUE_TIME:
+	case VALUE_TIMESTAMP:
+	case VALUE_TIMESTAMPTZ: {
+		static const char *const w[] = { "time", "timestamp",
+						 "timestamptz" };
+		const char *ty = w[c->type == VALUE_TIME	  ? 0
+				   : c->type == VALUE_TIMESTAMP ? 1
+								: 2];
+		int d = create_time_digits(c);
+		return d < 6 ? buf_addf(b, e, "%s(%d)", ty, d)
+			     : buf_adds(b, ty, e);
+	}
 	case VALUE_JSON:
 		return buf_adds(
 		    b, pg && strcmp(st, "json") == 0 ? "json" : "jsonb", e);
