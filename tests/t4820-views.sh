@@ -55,6 +55,9 @@ CREATE VIEW BusyChannels AS SELECT ChannelId, COUNT(*) AS N FROM Messages
 CREATE VIEW Recent AS SELECT Id, Body FROM Messages WHERE CreatedAt > NOW() - INTERVAL 7 DAY;
 CREATE VIEW ByName AS SELECT Id FROM Users WHERE UserName LIKE 'a%';
 CREATE VIEW OfView AS SELECT Id FROM ActiveUsers;
+CREATE VIEW Busiest AS SELECT c.Name AS Channel, SUM(m.Size) AS Total
+  FROM Channels c LEFT JOIN Messages m ON m.ChannelId = c.Id
+  GROUP BY c.Name ORDER BY Total DESC, c.Name LIMIT 10;
 EOSQL
 
 cat >pg.sql <<\EOSQL
@@ -79,6 +82,8 @@ INSERT INTO channels (name, is_private) VALUES ('general',false), ('secret',true
 INSERT INTO members VALUES (1,1,'owner'), (2,3,'member'), (1,2,'member');
 INSERT INTO messages (channel_id, user_id, body, size, created_at) VALUES
   (1,1,'hi',2,'2026-01-01 10:00'), (1,1,'x',1,'2026-01-01 10:05'), (2,3,'y',5,'2026-01-02 08:00');
+INSERT INTO messages (channel_id, user_id, body, size, created_at, deleted_at) VALUES
+  (1,2,'gone',3,'2026-01-03 10:00','2026-01-04 10:00');
 INSERT INTO app.audit VALUES (1,'login'), (3,'logout');
 CREATE VIEW active_users AS SELECT id, username, email, created_at, prefs FROM users
   WHERE is_active AND username NOT LIKE 'bot%';
@@ -95,6 +100,7 @@ CREATE VIEW app.audit_v AS SELECT a.id, a.what, u.username FROM app.audit a
   JOIN users u ON u.id = a.id;
 CREATE VIEW pairs AS SELECT u.id AS u, c.id AS c FROM users u, channels c WHERE u.id = c.id;
 CREATE VIEW recent AS SELECT id, body FROM messages WHERE created_at > now() - interval '7 days';
+CREATE VIEW latest AS SELECT id, deleted_at FROM messages ORDER BY deleted_at NULLS FIRST, id DESC;
 EOSQL
 
 # rows DB VIEW...: each view's rows, sorted, on PostgreSQL / MariaDB;
@@ -127,11 +133,11 @@ test_expect_success 'setup: a chat schema with views on each engine' '
 	pg_fresh_db && pg_in "$TEST_DB" <pg.sql &&
 	ferry-extract "$MY_URI" --all-tables -o my.ferry 2>err &&
 	ferry-cat -f summary my.ferry >sum &&
-	test_grep "views carried: 5 (ActiveUsers, BusyChannels, ByName, ChannelStats, MemberNames)" sum &&
+	test_grep "views carried: 6 (ActiveUsers, Busiest, BusyChannels, ByName, ChannelStats, MemberNames)" sum &&
 	test_grep "  view: 2 (OfView, Recent)" sum &&
 	ferry-extract "$PG_URI" --all-tables -o pg.ferry 2>err &&
 	ferry-cat -f summary pg.ferry >psum &&
-	test_grep "views carried: 5 (active_users, app.audit_v, channel_stats, member_names, pairs)" psum &&
+	test_grep "views carried: 6 (active_users, app.audit_v, channel_stats, latest, member_names, pairs)" psum &&
 	test_grep "  view: 1 (recent)" psum
 '
 
@@ -141,6 +147,7 @@ test_expect_success '--check --create says which views the load makes, and why n
 	grep "^view " check.out >got &&
 	cat >expect <<-\EOF &&
 	view ActiveUsers -> activeusers: --create would make it
+	view Busiest -> busiest: --create would make it
 	view BusyChannels -> busychannels: --create would make it
 	view ByName -> byname: not made: LIKE on a case-insensitive column, which PostgreSQL 15 refuses on its nondeterministic collation
 	view ChannelStats -> channelstats: --create would make it
@@ -151,12 +158,15 @@ test_expect_success '--check --create says which views the load makes, and why n
 
 test_expect_success 'MariaDB -> PostgreSQL: the views are made, give the same rows, under folded names' '
 	ferry-load --create --schema-report sr.json "$PG_BASE dbname=${TEST_DB}_p" <my.ferry 2>err &&
-	test_grep "views: 4 made, 0 already in the target (left as they are), 1 not made" err &&
+	test_grep "views: 5 made, 0 already in the target (left as they are), 1 not made" err &&
 	my_rows "$TEST_DB" $MYV >expect &&
 	pg_rows "${TEST_DB}_p" activeusers channelstats membernames busychannels |
 		sed -e "s/^== activeusers/== ActiveUsers/" -e "s/^== channelstats/== ChannelStats/" \
 		    -e "s/^== membernames/== MemberNames/" -e "s/^== busychannels/== BusyChannels/" |
 		tr "|" "\t" >got &&
+	test_cmp expect got &&
+	my_in "$TEST_DB" -e "SELECT * FROM Busiest" | tr "\t" "|" >expect &&
+	pg_in "${TEST_DB}_p" -P null=NULL -c "SELECT * FROM busiest" >got &&
 	test_cmp expect got &&
 	pg_in "${TEST_DB}_p" -c "SELECT username FROM activeusers WHERE username = '"'"'BOB'"'"'" >ci &&
 	echo Bob >expect && test_cmp expect ci
@@ -172,14 +182,14 @@ test_expect_success 'what is not made is named with the reason, in the notices a
 	EOF
 	test_cmp expect nm &&
 	jq -r ".views[] | \"\(.name) \(.outcome)\"" sr.json >vo &&
-	printf "%s\n" "ActiveUsers made" "BusyChannels made" "ByName not made" "ChannelStats made" "MemberNames made" >expect &&
+	printf "%s\n" "ActiveUsers made" "Busiest made" "BusyChannels made" "ByName not made" "ChannelStats made" "MemberNames made" >expect &&
 	test_cmp expect vo
 '
 
 test_expect_success 'MariaDB -> MariaDB: every view carried is made, the same rows' '
 	my_db "${TEST_DB}_m" &&
 	ferry-load --create "$MY_BASE/${TEST_DB}_m$MYSOCK" <my.ferry 2>err &&
-	test_grep "views: 5 made, 0 already in the target (left as they are), 0 not made" err &&
+	test_grep "views: 6 made, 0 already in the target (left as they are), 0 not made" err &&
 	my_rows "$TEST_DB" $MYV ByName >expect &&
 	my_rows "${TEST_DB}_m" $MYV ByName >got &&
 	test_cmp expect got
@@ -188,7 +198,7 @@ test_expect_success 'MariaDB -> MariaDB: every view carried is made, the same ro
 test_expect_success 'PostgreSQL -> PostgreSQL: the same views, one in its schema; --schema-only names only the one not made' '
 	pg_db "${TEST_DB}_pp" &&
 	ferry-load --create "$PG_BASE dbname=${TEST_DB}_pp" <pg.ferry 2>err &&
-	test_grep "views: 5 made, 0 already in the target (left as they are), 0 not made" err &&
+	test_grep "views: 6 made, 0 already in the target (left as they are), 0 not made" err &&
 	pg_rows "$TEST_DB" $PGV >expect &&
 	pg_rows "${TEST_DB}_pp" $PGV >got &&
 	test_cmp expect got &&
@@ -203,12 +213,15 @@ test_expect_success 'PostgreSQL -> PostgreSQL: the same views, one in its schema
 test_expect_success 'PostgreSQL -> MariaDB: the views are made, the same rows' '
 	my_db "${TEST_DB}_pm" &&
 	ferry-load --create "$MY_BASE/${TEST_DB}_pm$MYSOCK" <pg.ferry 2>err &&
-	test_grep "views: 5 made, 0 already in the target (left as they are), 0 not made" err &&
+	test_grep "views: 6 made, 0 already in the target (left as they are), 0 not made" err &&
 	pg_rows "$TEST_DB" active_users channel_stats member_names pairs |
 		sed "s/|t|/|1|/" >expect.raw &&
 	my_rows "${TEST_DB}_pm" active_users channel_stats member_names pairs |
 		tr "	" "|" | sed "s/NULL//g" >got.raw &&
 	cut -d"|" -f1-3 expect.raw >expect && cut -d"|" -f1-3 got.raw >got &&
+	test_cmp expect got &&
+	pg_in "$TEST_DB" -c "SELECT id FROM latest" >expect &&
+	my_in "${TEST_DB}_pm" -e "SELECT id FROM latest" >got &&
 	test_cmp expect got &&
 	my_in "${TEST_DB}_pm" -e "SELECT username FROM \`app.audit_v\` ORDER BY id" >au &&
 	printf "alice\ncarol\n" >expect && test_cmp expect au
@@ -219,10 +232,10 @@ test_expect_success 'a view the target already has is left as it is; without --c
 	{ pg_in "${TEST_DB}_p" -c "DROP VIEW activeusers" && pg_in "${TEST_DB}_p" -c "CREATE VIEW activeusers AS SELECT 1 AS one"; } &&
 	ferry-load --check --create -m truncate --report check.json "$PG_BASE dbname=${TEST_DB}_p" <my.ferry >check.out &&
 	jq -r ".views[] | \"\(.view) \(.outcome)\"" check.json >got &&
-	printf "%s\n" "ActiveUsers exists" "BusyChannels exists" "ByName not made" "ChannelStats exists" "MemberNames exists" >expect &&
+	printf "%s\n" "ActiveUsers exists" "Busiest exists" "BusyChannels exists" "ByName not made" "ChannelStats exists" "MemberNames exists" >expect &&
 	test_cmp expect got &&
 	ferry-load --create -m truncate "$PG_BASE dbname=${TEST_DB}_p" <my.ferry 2>err &&
-	test_grep "views: 0 made, 4 already in the target (left as they are), 1 not made" err &&
+	test_grep "views: 0 made, 5 already in the target (left as they are), 1 not made" err &&
 	test "$(pg_in "${TEST_DB}_p" -c "SELECT * FROM activeusers")" = 1 &&
 	pg_in "${TEST_DB}_p" -c "DROP VIEW channelstats" &&
 	ferry-load -m truncate --schema-report sr2.json "$PG_BASE dbname=${TEST_DB}_p" <my.ferry 2>err &&
@@ -239,7 +252,7 @@ test_expect_success 'a spec that renames a column a view reads: the view is not 
 	ferry-load --create "$PG_BASE dbname=${TEST_DB}_t" <t.ferry 2>err &&
 	test_grep "view ActiveUsers: not made: no column Users.Email of the view" err &&
 	test_grep "view MemberNames: not made: no column u.Email of the view" err &&
-	test_grep "views: 2 made, 0 already in the target (left as they are), 3 not made" err
+	test_grep "views: 3 made, 0 already in the target (left as they are), 3 not made" err
 '
 
 test_done

@@ -1986,8 +1986,16 @@ struct view {
 	int where, having;
 	int *group;
 	size_t ngroup, groupcap;
+	/* ORDER BY: each item's node (below -1: select item -2 - k, until
+	 * the select list is read) and its ORD_ flags */
+	int *ord;
+	unsigned char *ordfl;
+	size_t nord, ordcap;
 	char limit[24]; /* "" when none */
 };
+
+#define ORD_DESC 1
+#define ORD_NULLS_FIRST 2
 
 static void view_free(struct view *v)
 {
@@ -1999,6 +2007,8 @@ static void view_free(struct view *v)
 	free(v->names);
 	free(v->sel);
 	free(v->group);
+	free(v->ord);
+	free(v->ordfl);
 	free(v);
 }
 
@@ -2243,6 +2253,15 @@ static int select_list(struct parser *p, struct view *v, char *const *cols,
 	if (p->d != SQLEXPR_FERRY && v->nsel != ncols)
 		return refuse(p, "%zu select items for %zu columns", v->nsel,
 			      ncols);
+	/* ORDER BY a column of the view: its select item */
+	for (size_t i = 0; i < v->nord; i++)
+		if (v->ord[i] < -1) {
+			int a = v->sel[-2 - v->ord[i]];
+			if (N(a)->cls == C_ANY || N(a)->cls == C_NULL)
+				return refuse(p, "ORDER BY %s",
+					      cls_name[N(a)->cls]);
+			v->ord[i] = a;
+		}
 	for (size_t i = 0; i < v->nsel; i++)
 		for (size_t k = 0; k < i; k++)
 			if (same_name(p, v->names[i], v->names[k]))
@@ -2251,8 +2270,107 @@ static int select_list(struct parser *p, struct view *v, char *const *cols,
 	return 0;
 }
 
-/* what follows FROM's list: WHERE, GROUP BY, HAVING, LIMIT */
-static int view_tail(struct parser *p, struct view *v)
+/* the select item an ORDER BY names (a name of the view's columns, or
+ * its number), -1 when it names none */
+static int order_item(struct parser *p, char *const *cols, size_t ncols)
+{
+	if (p->d == SQLEXPR_FERRY)
+		return -1;
+	if (p->k == T_NUM) {
+		char *end;
+		long k;
+		if (memchr(p->tx.data, '.', p->tx.len))
+			return -1;
+		k = strtol((const char *)p->tx.data, &end, 10);
+		return k >= 1 && (size_t)k <= ncols ? (int)k - 1 : -2;
+	}
+	/* a bare name: the view's column first, as both engines read it */
+	if ((p->k == T_WORD || p->k == T_QIDENT) &&
+	    !(p->pos < p->len && (p->s[p->pos] == '.' || p->s[p->pos] == '(')))
+		for (size_t k = 0; k < ncols; k++)
+			if (strlen(cols[k]) == p->tx.len &&
+			    memcmp(cols[k], p->tx.data, p->tx.len) == 0)
+				return (int)k;
+	return -1;
+}
+
+/* ORDER BY value [ASC | DESC] [NULLS FIRST | LAST], ...: where NULL goes
+ * said for every item (MySQL puts it first going up, PostgreSQL last) */
+static int order_by(struct parser *p, struct view *v, char *const *cols,
+		    size_t ncols)
+{
+	if (next(p) < 0)
+		return -1;
+	if (!is_word(p, "by"))
+		return unexpected(p);
+	if (next(p) < 0)
+		return -1;
+	for (;;) {
+		int it = order_item(p, cols, ncols), a;
+		unsigned char fl = 0;
+		if (it == -2)
+			return refuse(p, "ORDER BY a number of no column");
+		if (it >= 0) {
+			a = -2 - it;
+			if (next(p) < 0)
+				return -1;
+		} else {
+			p->agg_ok = 1;
+			a = view_expr(p, parse_or(p));
+			p->agg_ok = 0;
+			if (a < 0)
+				return -1;
+			if (N(a)->cls == C_ANY || N(a)->cls == C_NULL)
+				return refuse(p, "ORDER BY %s",
+					      cls_name[N(a)->cls]);
+		}
+		if (is_word(p, "desc"))
+			fl |= ORD_DESC;
+		if ((is_word(p, "asc") || is_word(p, "desc")) && next(p) < 0)
+			return -1;
+		/* the source's own default */
+		if ((p->d == SQLEXPR_MYSQL) == !(fl & ORD_DESC))
+			fl |= ORD_NULLS_FIRST;
+		if (is_word(p, "nulls")) {
+			if (p->d == SQLEXPR_MYSQL || next(p) < 0)
+				return p->d == SQLEXPR_MYSQL ? unexpected(p)
+							     : -1;
+			if (is_word(p, "first"))
+				fl |= ORD_NULLS_FIRST;
+			else if (is_word(p, "last"))
+				fl &= (unsigned char)~ORD_NULLS_FIRST;
+			else
+				return unexpected(p);
+			if (next(p) < 0)
+				return -1;
+		} else if (p->d == SQLEXPR_FERRY) {
+			return refuse(p, "ORDER BY without NULLS FIRST or "
+					 "LAST");
+		}
+		if (v->nord == v->ordcap) {
+			size_t nc = v->ordcap ? v->ordcap * 2 : 8;
+			unsigned char *nf = realloc(v->ordfl, nc);
+			int *no;
+			if (!nf)
+				return err_oom(p->e);
+			v->ordfl = nf;
+			if (!(no = realloc(v->ord, nc * sizeof(*no))))
+				return err_oom(p->e);
+			v->ord = no;
+			v->ordcap = nc;
+		}
+		v->ord[v->nord] = a;
+		v->ordfl[v->nord++] = fl;
+		if (!is_op(p, ","))
+			return 0;
+		if (next(p) < 0)
+			return -1;
+	}
+}
+
+/* what follows FROM's list: WHERE, GROUP BY, HAVING, ORDER BY, LIMIT */
+static int view_tail(struct parser *p, struct view *v, char *const *cols,
+		     size_t ncols)
 {
 	if (is_word(p, "where")) {
 		if (next(p) < 0 || (v->where = view_expr(p, parse_or(p))) < 0 ||
@@ -2285,8 +2403,8 @@ static int view_tail(struct parser *p, struct view *v)
 			return -1;
 		p->agg_ok = 0;
 	}
-	if (is_word(p, "order"))
-		return refuse(p, "ORDER BY in a view");
+	if (is_word(p, "order") && order_by(p, v, cols, ncols) < 0)
+		return -1;
 	if (is_word(p, "limit")) {
 		if (next(p) < 0)
 			return -1;
@@ -2371,7 +2489,8 @@ static struct view *view_read(const char *text, enum sqlexpr_dialect d,
 		refuse(&p, "a view that reads no table");
 		goto out;
 	}
-	if (next(&p) < 0 || from_list(&p) < 0 || view_tail(&p, v) < 0)
+	if (next(&p) < 0 || from_list(&p) < 0 ||
+	    view_tail(&p, v, cols, ncols) < 0)
 		goto out;
 	p.pos = sel;
 	if (next(&p) < 0)
@@ -2454,6 +2573,32 @@ static int view_write(const struct view *v, enum sqlexpr_dialect d,
 	    (buf_adds(out, " HAVING ", e) < 0 ||
 	     (rc = w_node(&w, v->having)) < 0))
 		return -1;
+	for (size_t i = 0; i < v->nord && !rc; i++) {
+		int desc = v->ordfl[i] & ORD_DESC,
+		    first = !!(v->ordfl[i] & ORD_NULLS_FIRST);
+		if (buf_adds(out, i ? ", " : " ORDER BY ", e) < 0)
+			return -1;
+		/* MySQL has no NULLS FIRST or LAST: its own order puts NULL
+		 * first going up; else NULL is ordered first by IS NULL */
+		if (d == SQLEXPR_MYSQL && first == !desc) {
+			if ((rc = w_node(&w, v->ord[i])) < 0 ||
+			    buf_adds(out, desc ? " DESC" : " ASC", e) < 0)
+				return -1;
+			continue;
+		}
+		if (d == SQLEXPR_MYSQL &&
+		    (buf_addc(out, '(', e) < 0 ||
+		     (rc = w_node(&w, v->ord[i])) < 0 ||
+		     buf_adds(out, desc ? " IS NULL) DESC, " : " IS NULL) ASC, ",
+			      e) < 0))
+			return -1;
+		if (!rc && ((rc = w_node(&w, v->ord[i])) < 0 ||
+			    buf_adds(out, desc ? " DESC" : " ASC", e) < 0 ||
+			    (d != SQLEXPR_MYSQL &&
+			     buf_adds(out, first ? " NULLS FIRST" : " NULLS LAST",
+				      e) < 0)))
+			return -1;
+	}
 	if (!rc && v->limit[0] && buf_addf(out, e, " LIMIT %s", v->limit) < 0)
 		return -1;
 	if (rc >= 0 && why[0])

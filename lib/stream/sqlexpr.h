@@ -134,19 +134,21 @@ int sqlexpr_translate_generated(const char *text,
  *   SELECT [DISTINCT] value AS name, ...
  *   FROM table [AS alias] { [INNER | LEFT [OUTER]] JOIN table [AS alias]
  *        ON condition | CROSS JOIN table [AS alias] | , table [AS alias] }
- *   [WHERE condition] [GROUP BY value, ...] [HAVING condition] [LIMIT n]
+ *   [WHERE condition] [GROUP BY value, ...] [HAVING condition]
+ *   [ORDER BY value [ASC | DESC] [NULLS FIRST | LAST], ...] [LIMIT n]
  *
  * where a value is what a CHECK may hold (above), any column of the
  * tables, CASE WHEN ... END (MySQL's if()), and in the select list and
  * HAVING count(*), count([DISTINCT] x), sum, avg, min and max (not of
  * text).  Joins are left-deep: a parenthesised join on the right of
- * another, a subquery, UNION, ORDER BY, a window, a table that is not of
+ * another, a subquery, UNION, a window, a table that is not of
  * the run (another view included) and any function not named above are
  * refused with the reason, and the view is named as not made.
  *
  * Ferry's form, which the stream carries, names each table by its stream
  * name in double quotes, gives every table an alias and every column one
- * ("alias"."column"), and every select item its name:
+ * ("alias"."column"), every select item its name and every ORDER BY item
+ * where NULL goes (NULLS FIRST or LAST, as the source put it):
  *
  *   SELECT ("u"."id") AS "id", count(*) AS "n" FROM "users" AS "u"
  *   LEFT JOIN "members" AS "m" ON ("m"."user_id" = "u"."id")

@@ -67,7 +67,8 @@ static const char *const words[] = {
 	"AND",	       "OR",	       "NOT",	"IS",	 "NULL",     "IN",
 	"BETWEEN",     "LIKE",	       "TRUE",	"FALSE", "lower",    "upper",
 	"char_length", "octet_length", "trim",	"abs",	 "coalesce", "concat",
-	"count",       "sum",	       "min",	"max",	 "avg",	     NULL,
+	"count",       "ORDER",	       "ASC",	"DESC",	 "NULLS",    "FIRST",
+	"LAST",	       "sum",	       "min",	"max",	 "avg",	     NULL,
 };
 
 /* sql (of dialect d) is made of ferry's tokens only */

@@ -256,6 +256,35 @@ static void mariadb_views(void)
 		   "(\"u\".\"Id\" = \"c\".\"Id\")",
 		   "a join with no ON is a CROSS JOIN");
 	TAP_EQ_STR(form(MY,
+			"select `c`.`Name` AS `Channel`,sum(`m`.`Size`) AS `Total` "
+			"from (`vw`.`Channels` `c` join `vw`.`Messages` `m` "
+			"on(`m`.`ChannelId` = `c`.`Id`)) group by `c`.`Name` order "
+			"by sum(`m`.`Size`) desc,`c`.`Name` limit 10",
+			"Channel,Total"),
+		   "SELECT \"c\".\"Name\" AS \"Channel\", sum(\"m\".\"Size\") AS "
+		   "\"Total\" FROM \"Channels\" AS \"c\" JOIN \"Messages\" AS \"m\" "
+		   "ON (\"m\".\"ChannelId\" = \"c\".\"Id\") GROUP BY "
+		   "\"c\".\"Name\" ORDER BY sum(\"m\".\"Size\") DESC NULLS LAST, "
+		   "\"c\".\"Name\" ASC NULLS FIRST LIMIT 10",
+		   "ORDER BY, MySQL's NULLs first going up");
+	TAP_EQ_STR(form(MY,
+			"select `vw`.`Messages`.`Id` AS `Id`,`vw`.`Messages`."
+			"`DeletedAt` AS `DeletedAt` from `vw`.`Messages` order by "
+			"`vw`.`Messages`.`DeletedAt`,1 desc, `Id`",
+			"Id,DeletedAt"),
+		   "SELECT \"Messages\".\"Id\" AS \"Id\", "
+		   "\"Messages\".\"DeletedAt\" AS \"DeletedAt\" FROM \"Messages\" "
+		   "AS \"Messages\" ORDER BY \"Messages\".\"DeletedAt\" ASC NULLS "
+		   "FIRST, \"Messages\".\"Id\" DESC NULLS LAST, "
+		   "\"Messages\".\"Id\" ASC NULLS FIRST",
+		   "ORDER BY a column's number, a view's column name");
+	TAP_EQ_STR(target(MY, got, MY, 0, 0),
+		   "SELECT `Messages`.`Id` AS `Id`, `Messages`.`DeletedAt` AS "
+		   "`DeletedAt` FROM `T_Messages` AS `Messages` ORDER BY "
+		   "`Messages`.`DeletedAt` ASC, `Messages`.`Id` DESC, "
+		   "`Messages`.`Id` ASC",
+		   "MySQL's own order: no NULLS said");
+	TAP_EQ_STR(form(MY,
 			"select `vw`.`Messages`.`Id` AS `Id` from "
 			"`vw`.`Messages` where `vw`.`Messages`.`CreatedAt` > "
 			"current_timestamp() - interval 7 day",
@@ -364,9 +393,39 @@ static void postgres_views(void)
 			"'7 days'::interval));",
 			"id,body"),
 		   "no: the function now", "now()");
-	TAP_EQ_STR(
-	    form(PG, " SELECT users.id FROM users ORDER BY users.id;", "id"),
-	    "no: ORDER BY in a view", "ORDER BY");
+	TAP_EQ_STR(form(PG,
+			" SELECT c.name AS channel,\n    sum(m.size) AS total\n"
+			"   FROM (channels c\n     JOIN messages m ON ((m.channel_id "
+			"= c.id)))\n  GROUP BY c.name\n  ORDER BY (sum(m.size)) "
+			"DESC, c.name\n LIMIT 10;",
+			"channel,total"),
+		   "SELECT \"c\".\"name\" AS \"channel\", sum(\"m\".\"size\") AS "
+		   "\"total\" FROM \"channels\" AS \"c\" JOIN \"messages\" AS \"m\" "
+		   "ON (\"m\".\"channel_id\" = \"c\".\"id\") GROUP BY "
+		   "\"c\".\"name\" ORDER BY sum(\"m\".\"size\") DESC NULLS FIRST, "
+		   "\"c\".\"name\" ASC NULLS LAST LIMIT 10",
+		   "ORDER BY, PostgreSQL's NULLs last going up");
+	snprintf(f, sizeof(f), "%s",
+		 form(PG,
+		      " SELECT messages.id,\n    messages.deleted_at\n   FROM "
+		      "messages\n  ORDER BY messages.deleted_at NULLS FIRST, "
+		      "messages.id DESC;",
+		      "id,deleted_at"));
+	TAP_EQ_STR(f,
+		   "SELECT \"messages\".\"id\" AS \"id\", \"messages\".\"deleted_at\" "
+		   "AS \"deleted_at\" FROM \"messages\" AS \"messages\" ORDER BY "
+		   "\"messages\".\"deleted_at\" ASC NULLS FIRST, "
+		   "\"messages\".\"id\" DESC NULLS FIRST",
+		   "NULLS FIRST said");
+	TAP_EQ_STR(target(PG, f, MY, 0, 0),
+		   "SELECT `messages`.`id` AS `id`, `messages`.`deleted_at` AS "
+		   "`deleted_at` FROM `T_messages` AS `messages` ORDER BY "
+		   "`messages`.`deleted_at` ASC, (`messages`.`id` IS NULL) DESC, "
+		   "`messages`.`id` DESC",
+		   "on MySQL: NULL first going down by IS NULL");
+	TAP_EQ_STR(form(PG, " SELECT users.id FROM users ORDER BY users.prefs;",
+			"id"),
+		   "no: ORDER BY a value of another type", "ORDER BY json");
 	TAP_EQ_STR(form(PG,
 			" SELECT users.id FROM users UNION SELECT "
 			"channels.id FROM channels;",
