@@ -38,7 +38,8 @@ INSERT INTO Channels (Name, IsPrivate) VALUES ('general',0), ('secret',1), ('emp
 INSERT INTO Members VALUES (1,1,'owner'), (1,2,'member'), (2,3,'owner'), (3,4,'member'), (1,5,'member');
 INSERT INTO Messages (ChannelId, UserId, Body, Size, CreatedAt, DeletedAt) VALUES
   (1,1,'hi',2,'2026-01-01 10:00:00.125',NULL), (1,2,'yo',2,'2026-01-02 11:00:00',NULL),
-  (1,2,'gone',4,'2026-01-03 12:00:00','2026-01-04 00:00:00'), (2,3,'s',1,'2026-02-01 09:30:00.5',NULL);
+  (1,2,'gone',4,'2026-01-03 12:00:00','2026-01-04 00:00:00'), (2,3,'s',1,'2026-02-01 09:30:00.5',NULL),
+  (3,4,'later',7,'2099-01-01 00:00:00',NULL);
 CREATE VIEW ActiveUsers AS SELECT Id, UserName, Email FROM Users
   WHERE IsActive = 1 AND Status <> 'offline';
 CREATE VIEW ChannelStats AS SELECT c.Id AS ChannelId, c.Name, COUNT(*) AS Messages,
@@ -83,7 +84,10 @@ INSERT INTO members VALUES (1,1,'owner'), (2,3,'member'), (1,2,'member');
 INSERT INTO messages (channel_id, user_id, body, size, created_at) VALUES
   (1,1,'hi',2,'2026-01-01 10:00'), (1,1,'x',1,'2026-01-01 10:05'), (2,3,'y',5,'2026-01-02 08:00');
 INSERT INTO messages (channel_id, user_id, body, size, created_at, deleted_at) VALUES
-  (1,2,'gone',3,'2026-01-03 10:00','2026-01-04 10:00');
+  (1,2,'gone',3,'2026-01-03 10:00','2026-01-04 10:00'), (3,1,'later',4,'2099-01-01 00:00',NULL);
+UPDATE users SET created_at = '2099-01-01 00:00:00+00' WHERE username = 'carol';
+CREATE VIEW new_users AS SELECT id, username FROM users WHERE created_at > now() - interval '1 day';
+CREATE VIEW hashed AS SELECT id, md5(username) AS h FROM users;
 INSERT INTO app.audit VALUES (1,'login'), (3,'logout');
 CREATE VIEW active_users AS SELECT id, username, email, created_at, prefs FROM users
   WHERE is_active AND username NOT LIKE 'bot%';
@@ -126,19 +130,19 @@ pg_db() {
 }
 
 MYV="ActiveUsers ChannelStats MemberNames BusyChannels"
-PGV="active_users channel_stats member_names app.audit_v pairs"
+PGV="active_users channel_stats member_names app.audit_v pairs recent new_users"
 
 test_expect_success 'setup: a chat schema with views on each engine' '
 	my_fresh_db && my_sql <my.sql &&
 	pg_fresh_db && pg_in "$TEST_DB" <pg.sql &&
 	ferry-extract "$MY_URI" --all-tables -o my.ferry 2>err &&
 	ferry-cat -f summary my.ferry >sum &&
-	test_grep "views carried: 6 (ActiveUsers, Busiest, BusyChannels, ByName, ChannelStats, MemberNames)" sum &&
-	test_grep "  view: 2 (OfView, Recent)" sum &&
+	test_grep "views carried: 7 (ActiveUsers, Busiest, BusyChannels, ByName, ChannelStats, MemberNames, Recent)" sum &&
+	test_grep "  view: 1 (OfView)" sum &&
 	ferry-extract "$PG_URI" --all-tables -o pg.ferry 2>err &&
 	ferry-cat -f summary pg.ferry >psum &&
-	test_grep "views carried: 6 (active_users, app.audit_v, channel_stats, latest, member_names, pairs)" psum &&
-	test_grep "  view: 1 (recent)" psum
+	test_grep "views carried: 8 (active_users, app.audit_v, channel_stats, latest, member_names, new_users, pairs, recent)" psum &&
+	test_grep "  view: 1 (hashed)" psum
 '
 
 test_expect_success '--check --create says which views the load makes, and why not the others' '
@@ -152,13 +156,14 @@ test_expect_success '--check --create says which views the load makes, and why n
 	view ByName -> byname: not made: LIKE on a case-insensitive column, which PostgreSQL 15 refuses on its nondeterministic collation
 	view ChannelStats -> channelstats: --create would make it
 	view MemberNames -> membernames: --create would make it
+	view Recent -> recent: --create would make it
 	EOF
 	test_cmp expect got
 '
 
 test_expect_success 'MariaDB -> PostgreSQL: the views are made, give the same rows, under folded names' '
 	ferry-load --create --schema-report sr.json "$PG_BASE dbname=${TEST_DB}_p" <my.ferry 2>err &&
-	test_grep "views: 5 made, 0 already in the target (left as they are), 1 not made" err &&
+	test_grep "views: 6 made, 0 already in the target (left as they are), 1 not made" err &&
 	my_rows "$TEST_DB" $MYV >expect &&
 	pg_rows "${TEST_DB}_p" activeusers channelstats membernames busychannels |
 		sed -e "s/^== activeusers/== ActiveUsers/" -e "s/^== channelstats/== ChannelStats/" \
@@ -178,33 +183,32 @@ test_expect_success 'what is not made is named with the reason, in the notices a
 	cat >expect <<-EOF &&
 	ByName: LIKE on a case-insensitive column, which PostgreSQL 15 refuses on its nondeterministic collation
 	OfView: its query is not one ferry carries: ${TEST_DB}.ActiveUsers, which is not a table of this run
-	Recent: its query is not one ferry carries: the function current_timestamp
 	EOF
 	test_cmp expect nm &&
 	jq -r ".views[] | \"\(.name) \(.outcome)\"" sr.json >vo &&
-	printf "%s\n" "ActiveUsers made" "Busiest made" "BusyChannels made" "ByName not made" "ChannelStats made" "MemberNames made" >expect &&
+	printf "%s\n" "ActiveUsers made" "Busiest made" "BusyChannels made" "ByName not made" "ChannelStats made" "MemberNames made" "Recent made" >expect &&
 	test_cmp expect vo
 '
 
 test_expect_success 'MariaDB -> MariaDB: every view carried is made, the same rows' '
 	my_db "${TEST_DB}_m" &&
 	ferry-load --create "$MY_BASE/${TEST_DB}_m$MYSOCK" <my.ferry 2>err &&
-	test_grep "views: 6 made, 0 already in the target (left as they are), 0 not made" err &&
-	my_rows "$TEST_DB" $MYV ByName >expect &&
-	my_rows "${TEST_DB}_m" $MYV ByName >got &&
+	test_grep "views: 7 made, 0 already in the target (left as they are), 0 not made" err &&
+	my_rows "$TEST_DB" $MYV ByName Recent >expect &&
+	my_rows "${TEST_DB}_m" $MYV ByName Recent >got &&
 	test_cmp expect got
 '
 
 test_expect_success 'PostgreSQL -> PostgreSQL: the same views, one in its schema; --schema-only names only the one not made' '
 	pg_db "${TEST_DB}_pp" &&
 	ferry-load --create "$PG_BASE dbname=${TEST_DB}_pp" <pg.ferry 2>err &&
-	test_grep "views: 6 made, 0 already in the target (left as they are), 0 not made" err &&
+	test_grep "views: 8 made, 0 already in the target (left as they are), 0 not made" err &&
 	pg_rows "$TEST_DB" $PGV >expect &&
 	pg_rows "${TEST_DB}_pp" $PGV >got &&
 	test_cmp expect got &&
 	test_expect_code 1 ferry-verify --schema-only "$PG_URI" "$PG_BASE dbname=${TEST_DB}_pp" >out &&
 	grep "view" out >lines &&
-	echo "  view recent: not on B: what it does on A, B does not" >expect &&
+	echo "  view hashed: not on B: what it does on A, B does not" >expect &&
 	test_cmp expect lines &&
 	pg_in "${TEST_DB}_pp" -c "SELECT pg_get_viewdef('"'"'app.audit_v'"'"'::regclass)" >def &&
 	test_grep "JOIN users u ON" def
@@ -213,7 +217,7 @@ test_expect_success 'PostgreSQL -> PostgreSQL: the same views, one in its schema
 test_expect_success 'PostgreSQL -> MariaDB: the views are made, the same rows' '
 	my_db "${TEST_DB}_pm" &&
 	ferry-load --create "$MY_BASE/${TEST_DB}_pm$MYSOCK" <pg.ferry 2>err &&
-	test_grep "views: 6 made, 0 already in the target (left as they are), 0 not made" err &&
+	test_grep "views: 8 made, 0 already in the target (left as they are), 0 not made" err &&
 	pg_rows "$TEST_DB" active_users channel_stats member_names pairs |
 		sed "s/|t|/|1|/" >expect.raw &&
 	my_rows "${TEST_DB}_pm" active_users channel_stats member_names pairs |
@@ -232,10 +236,10 @@ test_expect_success 'a view the target already has is left as it is; without --c
 	{ pg_in "${TEST_DB}_p" -c "DROP VIEW activeusers" && pg_in "${TEST_DB}_p" -c "CREATE VIEW activeusers AS SELECT 1 AS one"; } &&
 	ferry-load --check --create -m truncate --report check.json "$PG_BASE dbname=${TEST_DB}_p" <my.ferry >check.out &&
 	jq -r ".views[] | \"\(.view) \(.outcome)\"" check.json >got &&
-	printf "%s\n" "ActiveUsers exists" "Busiest exists" "BusyChannels exists" "ByName not made" "ChannelStats exists" "MemberNames exists" >expect &&
+	printf "%s\n" "ActiveUsers exists" "Busiest exists" "BusyChannels exists" "ByName not made" "ChannelStats exists" "MemberNames exists" "Recent exists" >expect &&
 	test_cmp expect got &&
 	ferry-load --create -m truncate "$PG_BASE dbname=${TEST_DB}_p" <my.ferry 2>err &&
-	test_grep "views: 0 made, 5 already in the target (left as they are), 1 not made" err &&
+	test_grep "views: 0 made, 6 already in the target (left as they are), 1 not made" err &&
 	test "$(pg_in "${TEST_DB}_p" -c "SELECT * FROM activeusers")" = 1 &&
 	pg_in "${TEST_DB}_p" -c "DROP VIEW channelstats" &&
 	ferry-load -m truncate --schema-report sr2.json "$PG_BASE dbname=${TEST_DB}_p" <my.ferry 2>err &&
@@ -252,7 +256,7 @@ test_expect_success 'a spec that renames a column a view reads: the view is not 
 	ferry-load --create "$PG_BASE dbname=${TEST_DB}_t" <t.ferry 2>err &&
 	test_grep "view ActiveUsers: not made: no column Users.Email of the view" err &&
 	test_grep "view MemberNames: not made: no column u.Email of the view" err &&
-	test_grep "views: 3 made, 0 already in the target (left as they are), 3 not made" err
+	test_grep "views: 4 made, 0 already in the target (left as they are), 3 not made" err
 '
 
 test_done

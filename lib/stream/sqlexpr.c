@@ -27,7 +27,18 @@ enum kind {
 	K_ARRAY, /* PostgreSQL's ARRAY[...], only inside = ANY (...) */
 	K_AGG,	 /* a view's aggregate: op enum agg, neg DISTINCT, kid or -1 */
 	K_CASE,	 /* CASE WHEN c THEN v ... [ELSE v] END: op 1 with ELSE */
+	K_NOW,	 /* a view's clock: op enum now */
+	K_IVL,	 /* a view's INTERVAL n unit: op enum unit, text n */
 };
+
+/* the clock a view reads: the session's wall clock (compared with a
+ * timestamp without time zone), the instant (with one), today */
+enum now { NOW_LOCAL, NOW_INSTANT, NOW_DATE };
+
+enum unit { U_SECOND, U_MINUTE, U_HOUR, U_DAY, U_MONTH, U_YEAR };
+
+static const char *const unit_sql[] = { "SECOND", "MINUTE", "HOUR",
+					"DAY",	  "MONTH",  "YEAR" };
 
 enum op {
 	O_AND,
@@ -78,11 +89,13 @@ enum cls {
 	C_BOOL,
 	C_TIME, /* date, time, timestamp: vt says which */
 	C_ANY,	/* a view's column of another type: read, not operated on */
+	C_IVL,	/* a view's INTERVAL: added to or taken from a time only */
 };
 
 static const char *const cls_name[] = {
-	"NULL",	     "a number", "text",   "a string",
-	"an enum",   "a boolean", "a time", "a value of another type",
+	"NULL",	   "a number", "text",			  "a string",
+	"an enum", "a boolean", "a time", "a value of another type",
+	"an interval",
 };
 
 struct node {
@@ -449,6 +462,24 @@ static int is_text(enum cls c)
 	return c == C_TEXT || c == C_STR;
 }
 
+/* A view's clock (now(), or a time moved from it: its vt still
+ * VALUE_NULL) compared with a time of kind vt: the session's wall clock
+ * for a timestamp without time zone, the instant for one with it.  -1
+ * when vt is neither. */
+static int clock_as(struct parser *p, int i, enum value_type vt)
+{
+	struct node *n = N(i);
+
+	if (vt != VALUE_TIMESTAMP && vt != VALUE_TIMESTAMPTZ)
+		return -1;
+	n->vt = vt;
+	if (n->kind == K_NOW)
+		n->op = vt == VALUE_TIMESTAMP ? NOW_LOCAL : NOW_INSTANT;
+	else if (n->kind == K_BIN && n->kid >= 0 && N(n->kid)->vt == VALUE_NULL)
+		return clock_as(p, n->kid, vt);
+	return 0;
+}
+
 /* whether a op b means the same on both engines */
 static int comparable(struct parser *p, int a, int b, int ordered)
 {
@@ -460,8 +491,18 @@ static int comparable(struct parser *p, int a, int b, int ordered)
 	if (c == C_NUM && d == C_NUM)
 		return 0;
 	if (c == C_TIME || d == C_TIME) {
+		if ((c == C_STR && y->vt == VALUE_TIMESTAMPTZ) ||
+		    (d == C_STR && x->vt == VALUE_TIMESTAMPTZ))
+			return refuse(p, "a time with time zone compared with a "
+					 "string, which each engine reads in its "
+					 "own time zone");
 		if ((c == C_TIME && d == C_STR) || (c == C_STR && d == C_TIME) ||
 		    (c == C_TIME && d == C_TIME && x->vt == y->vt))
+			return 0;
+		/* a clock reads as what it is compared with */
+		if (c == C_TIME && d == C_TIME &&
+		    ((x->vt == VALUE_NULL && clock_as(p, a, y->vt) == 0) ||
+		     (y->vt == VALUE_NULL && clock_as(p, b, x->vt) == 0)))
 			return 0;
 	} else if (!ordered) {
 		if (is_text(c) && is_text(d))
@@ -623,6 +664,11 @@ static int column_node(struct parser *p, const struct schema_table *t,
 	case VALUE_TIME:
 	case VALUE_TIMESTAMP: c = C_TIME; break;
 	default:
+		/* a view reads an instant as a time too */
+		if (!p->x->t && t->cols[ci].type == VALUE_TIMESTAMPTZ) {
+			c = C_TIME;
+			break;
+		}
 		/* a view passes any column through */
 		if (!p->x->t) {
 			c = C_ANY;
@@ -837,17 +883,159 @@ static int case_when(struct parser *p)
 	return case_class(p, i) < 0 ? -1 : i;
 }
 
+static int is_number_text(const char *s);
+
+/* A view's clock by its name: a function's (parens: MySQL's and
+ * PostgreSQL's now()) or a word's (PostgreSQL's and ferry's); its enum
+ * now, or -1.  now() is the instant in PostgreSQL, MySQL's wall clock,
+ * until it is compared with a time of one kind (clock_as). */
+static int clock_of(const struct parser *p, const char *name, int parens)
+{
+	static const struct {
+		const char *name;
+		enum sqlexpr_dialect d;
+		int parens;
+		enum now now;
+	} c[] = {
+		{ "now", SQLEXPR_PG, 1, NOW_INSTANT },
+		{ "current_timestamp", SQLEXPR_PG, 0, NOW_INSTANT },
+		{ "localtimestamp", SQLEXPR_PG, 0, NOW_LOCAL },
+		{ "current_date", SQLEXPR_PG, 0, NOW_DATE },
+		{ "CURRENT_TIMESTAMP", SQLEXPR_FERRY, 0, NOW_INSTANT },
+		{ "LOCALTIMESTAMP", SQLEXPR_FERRY, 0, NOW_LOCAL },
+		{ "CURRENT_DATE", SQLEXPR_FERRY, 0, NOW_DATE },
+		{ "now", SQLEXPR_MYSQL, 1, NOW_LOCAL },
+		{ "current_timestamp", SQLEXPR_MYSQL, 1, NOW_LOCAL },
+		{ "localtimestamp", SQLEXPR_MYSQL, 1, NOW_LOCAL },
+		{ "utc_timestamp", SQLEXPR_MYSQL, 1, NOW_INSTANT },
+		{ "curdate", SQLEXPR_MYSQL, 1, NOW_DATE },
+		{ "current_date", SQLEXPR_MYSQL, 1, NOW_DATE },
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(*c); i++)
+		if (c[i].d == p->d && c[i].parens == parens &&
+		    (p->d == SQLEXPR_FERRY ? strcmp(c[i].name, name)
+					   : strcasecmp(c[i].name, name)) == 0)
+			return (int)c[i].now;
+	return -1;
+}
+
+/* the node of clock k, the current token after its name (or its "(") */
+static int clock_node(struct parser *p, int k)
+{
+	int i = new_node(p, K_NOW, C_TIME);
+
+	if (i < 0)
+		return -1;
+	N(i)->op = k;
+	/* a date is a date; a timestamp reads as what it is compared with */
+	N(i)->vt = k == NOW_DATE ? VALUE_DATE : VALUE_NULL;
+	return i;
+}
+
+static int clock_call(struct parser *p, int k)
+{
+	if (next(p) < 0)
+		return -1;
+	if (!is_op(p, ")"))
+		return refuse(p, "a clock with digits");
+	if (next(p) < 0)
+		return -1;
+	return clock_node(p, k);
+}
+
+/* INTERVAL n unit (MySQL's and ferry's; PostgreSQL's is a string cast
+ * to interval, read by interval_text), "INTERVAL" the current token */
+static int interval_unit(const char *w)
+{
+	for (size_t u = 0; u < sizeof(unit_sql) / sizeof(*unit_sql); u++) {
+		size_t n = strlen(unit_sql[u]);
+		if (strncasecmp(w, unit_sql[u], n) == 0 &&
+		    (!w[n] || ((w[n] == 's' || w[n] == 'S') && !w[n + 1])))
+			return (int)u;
+	}
+	if (strcasecmp(w, "mon") == 0 || strcasecmp(w, "mons") == 0)
+		return U_MONTH;
+	return -1;
+}
+
+static int interval_node(struct parser *p, const char *num, int unit)
+{
+	int i;
+
+	if (!is_number_text(num) || strchr(num, '.') || strlen(num) > 12)
+		return refuse(p, "an interval of %.20s", num);
+	if ((i = new_node(p, K_IVL, C_IVL)) < 0)
+		return -1;
+	N(i)->op = unit;
+	if (!(N(i)->text = strdup(num)))
+		return err_oom(p->e);
+	return i;
+}
+
+static int interval(struct parser *p)
+{
+	char num[32];
+	int neg = 0, u;
+
+	if (next(p) < 0)
+		return -1;
+	if (is_op(p, "-")) {
+		neg = 1;
+		if (next(p) < 0)
+			return -1;
+	}
+	if ((p->k != T_NUM && p->k != T_STR) || p->tx.len + 2 > sizeof(num))
+		return unexpected(p);
+	snprintf(num, sizeof(num), "%s%.*s", neg ? "-" : "", (int)p->tx.len,
+		 (const char *)p->tx.data);
+	if (next(p) < 0)
+		return -1;
+	if (p->k != T_WORD || (u = interval_unit((char *)p->tx.data)) < 0 ||
+	    p->tx.data[p->tx.len - 1] == 's' || p->tx.data[p->tx.len - 1] == 'S')
+		return refuse(p, "an interval in %s",
+			      p->k == T_WORD ? (char *)p->tx.data : "no unit");
+	if (next(p) < 0)
+		return -1;
+	return interval_node(p, num, u);
+}
+
+/* PostgreSQL's text of an interval of one unit ('7 days', '1 mon',
+ * '00:05:00', '-01:00:00'), as an INTERVAL node */
+static int interval_text(struct parser *p, const char *s)
+{
+	char num[32], w[16];
+	int h, m, sec, u, n;
+
+	if (sscanf(s, "%2d:%2d:%2d%n", &h, &m, &sec, &n) == 3 && !s[n] &&
+	    h >= 0 && m >= 0 && m < 60 && sec >= 0 && sec < 60) {
+		long v = sec ? (long)h * 3600 + m * 60 + sec
+			 : m ? (long)h * 60 + m
+			     : h;
+		snprintf(num, sizeof(num), "%ld", v);
+		return interval_node(p, num,
+				     sec ? U_SECOND : m ? U_MINUTE : U_HOUR);
+	}
+	if (sscanf(s, "%30[-0-9] %15[a-z]%n", num, w, &n) == 2 && !s[n] &&
+	    (u = interval_unit(w)) >= U_DAY)
+		return interval_node(p, num, u);
+	return refuse(p, "the interval '%.40s'", s);
+}
+
 /* the arguments of a function, after its "(" */
 static int call(struct parser *p, const char *name)
 {
 	int f = -1, i, first = -1, last = -1, nargs = 0;
 
 	if (!p->x->t) {
-		for (size_t k = 0; k < sizeof(agg_sql) / sizeof(*agg_sql); k++)
+		int k;
+		for (k = 0; k < (int)(sizeof(agg_sql) / sizeof(*agg_sql)); k++)
 			if ((p->d == SQLEXPR_FERRY
 				 ? strcmp(agg_sql[k], name)
 				 : strcasecmp(agg_sql[k], name)) == 0)
 				return aggregate(p, (enum agg)k);
+		if ((k = clock_of(p, name, 1)) >= 0)
+			return clock_call(p, k);
 		/* MySQL's ifnull(a, b) is coalesce; if(c, a, b) a CASE */
 		if (p->d == SQLEXPR_MYSQL && strcasecmp(name, "ifnull") == 0)
 			name = "coalesce";
@@ -1056,6 +1244,11 @@ static int cast(struct parser *p, int i)
 		return refuse(p, "a cast to %s[]", ty);
 	if (n->kind == K_NUM && type_in(ty, num_types))
 		return i;
+	/* a view's '7 days'::interval */
+	if (n->kind == K_STR && !p->x->t && strcmp(ty, "interval") == 0) {
+		int j = interval_text(p, n->text);
+		return j < 0 ? -1 : j;
+	}
 	if (n->kind == K_STR) {
 		if (type_in(ty, num_types) && is_number_text(n->text)) {
 			n->kind = K_NUM;
@@ -1161,6 +1354,16 @@ static int primary(struct parser *p)
 		return array(p);
 	if (!p->x->t && is_word(p, "case"))
 		return case_when(p);
+	if (!p->x->t) {
+		char w[32];
+		int k;
+		snprintf(w, sizeof(w), "%.*s", (int)p->tx.len,
+			 (const char *)p->tx.data);
+		if ((k = clock_of(p, w, 0)) >= 0)
+			return next(p) < 0 ? -1 : clock_node(p, k);
+		if (p->d != SQLEXPR_PG && is_word(p, "interval"))
+			return interval(p);
+	}
 	/* MySQL's character set introducer: _utf8mb4'text' */
 	if (p->d == SQLEXPR_MYSQL && p->tx.data[0] == '_' &&
 	    p->pos < p->len && p->s[p->pos] == '\'') {
@@ -1299,6 +1502,31 @@ static int parse_add(struct parser *p)
 			break;
 		if (next(p) < 0 || (b = parse_mul(p)) < 0)
 			return -1;
+		/* a time moved by an interval (a view's): interval + time is
+		 * time + interval */
+		if (op == O_ADD && N(a)->cls == C_IVL && N(b)->cls == C_TIME) {
+			int s = a;
+			a = b;
+			b = s;
+		}
+		if (op != O_CAT && (N(a)->cls == C_TIME || N(b)->cls == C_IVL)) {
+			if (N(a)->cls != C_TIME || N(b)->cls != C_IVL)
+				return refuse(p, "%s %s %s", cls_name[N(a)->cls],
+					      op_sql[op], cls_name[N(b)->cls]);
+			/* PostgreSQL's time of day wraps at midnight,
+			 * MySQL's TIME does not; a date moved by hours is a
+			 * timestamp in one, a date in the other */
+			if (N(a)->vt == VALUE_TIME ||
+			    (N(a)->vt == VALUE_DATE && N(b)->op < U_DAY))
+				return refuse(p, "a %s moved by %s",
+					      N(a)->vt == VALUE_DATE ? "date"
+								     : "time of day",
+					      unit_sql[N(b)->op]);
+			if ((a = parent(p, K_BIN, op, C_TIME, a, b, -1)) < 0)
+				return -1;
+			N(a)->vt = N(N(a)->kid)->vt;
+			continue;
+		}
 		if (op == O_CAT) {
 			if (want_cls(p, a, C_TEXT, C_STR, "||") < 0 ||
 			    want_cls(p, b, C_TEXT, C_STR, "||") < 0)
@@ -1800,6 +2028,22 @@ static int w_node(struct writer *w, int i)
 			       w_list(w, a) < 0
 			   ? -1
 			   : buf_addc(b, ')', e);
+	case K_NOW: {
+		/* ferry's words are PostgreSQL's; MySQL's clocks read
+		 * microseconds as PostgreSQL's do, and an instant ferry
+		 * stores on MySQL as a DATETIME in UTC */
+		static const char *const pg[] = { "LOCALTIMESTAMP",
+						  "CURRENT_TIMESTAMP",
+						  "CURRENT_DATE" };
+		static const char *const my[] = { "NOW(6)", "UTC_TIMESTAMP(6)",
+						  "CURDATE()" };
+		return buf_adds(b, (w->d == SQLEXPR_MYSQL ? my : pg)[n->op], e);
+	}
+	case K_IVL:
+		if (w->d == SQLEXPR_PG)
+			return buf_addf(b, e, "interval '%s %s'", n->text,
+					unit_sql[n->op]);
+		return buf_addf(b, e, "INTERVAL %s %s", n->text, unit_sql[n->op]);
 	case K_AGG:
 		if (buf_addf(b, e, "%s(%s", agg_sql[n->op],
 			     n->neg ? "DISTINCT " : "") < 0 ||
@@ -2507,6 +2751,116 @@ out:
 	return v;
 }
 
+/* --- PostgreSQL's grouping rule ---------------------------------------- */
+
+/* nodes a and b (with what follows each, when list) are the same tree */
+static int same_tree(const struct sqlexpr *x, int a, int b, int list)
+{
+	for (; a >= 0 && b >= 0; a = x->n[a].next, b = x->n[b].next) {
+		const struct node *m = &x->n[a], *n = &x->n[b];
+		if (m->kind != n->kind || m->op != n->op || m->neg != n->neg ||
+		    (m->kind == K_COL &&
+		     (m->col != n->col || m->item != n->item)) ||
+		    (!m->text != !n->text) ||
+		    (m->text && strcmp(m->text, n->text) != 0) ||
+		    !same_tree(x, m->kid, n->kid, 1))
+			return 0;
+		if (!list)
+			return 1;
+	}
+	return a < 0 && b < 0;
+}
+
+static int has_aggregate(const struct sqlexpr *x, int i)
+{
+	for (; i >= 0; i = x->n[i].next)
+		if (x->n[i].kind == K_AGG || has_aggregate(x, x->n[i].kid))
+			return 1;
+	return 0;
+}
+
+/* whether every column of FROM item `item`'s primary key is grouped by */
+static int key_grouped(const struct view *v, size_t item)
+{
+	const struct sqlexpr *x = v->x;
+	const struct schema_table *t = x->tabs[x->items[item].tab];
+
+	if (!t->npk)
+		return 0;
+	for (size_t k = 0; k < t->npk; k++) {
+		int found = 0;
+		for (size_t g = 0; g < v->ngroup && !found; g++) {
+			const struct node *n = &x->n[v->group[g]];
+			found = n->kind == K_COL && n->item == item &&
+				n->col == t->pk[k];
+		}
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+/* -1 when node i (and what it reads) is grouped by, or aggregated, or a
+ * column of a table whose primary key is grouped by (PostgreSQL's
+ * rule); else the index of the first column that is not */
+static int ungrouped(const struct view *v, int i)
+{
+	const struct sqlexpr *x = v->x;
+	int bad;
+
+	for (size_t g = 0; g < v->ngroup; g++)
+		if (same_tree(x, i, v->group[g], 0))
+			return -1;
+	switch (x->n[i].kind) {
+	case K_AGG: return -1;
+	case K_COL: return key_grouped(v, x->n[i].item) ? -1 : i;
+	default: break;
+	}
+	for (int k = x->n[i].kid; k >= 0; k = x->n[k].next)
+		if ((bad = ungrouped(v, k)) >= 0)
+			return bad;
+	return -1;
+}
+
+/* PostgreSQL refuses a grouped query's column that is neither grouped
+ * by nor aggregated nor of a table whose key is grouped by (MariaDB takes
+ * it): 1 with why, else 0 */
+static int pg_grouping(const struct view *v, char *why, size_t whysz)
+{
+	const struct sqlexpr *x = v->x;
+	int grouped = v->ngroup > 0, bad = -1;
+
+	/* and SELECT DISTINCT orders by what it selects */
+	for (size_t i = 0; v->distinct && i < v->nord; i++) {
+		int in = 0;
+		for (size_t k = 0; k < v->nsel && !in; k++)
+			in = same_tree(x, v->ord[i], v->sel[k], 0);
+		if (!in) {
+			snprintf(why, whysz,
+				 "SELECT DISTINCT ordered by what it does not "
+				 "select, which PostgreSQL refuses");
+			return 1;
+		}
+	}
+	for (size_t i = 0; i < v->nsel && !grouped; i++)
+		grouped = has_aggregate(x, v->sel[i]);
+	if (!grouped && v->having < 0)
+		return 0;
+	for (size_t i = 0; i < v->nsel && bad < 0; i++)
+		bad = ungrouped(v, v->sel[i]);
+	if (bad < 0 && v->having >= 0)
+		bad = ungrouped(v, v->having);
+	for (size_t i = 0; i < v->nord && bad < 0; i++)
+		bad = ungrouped(v, v->ord[i]);
+	if (bad < 0)
+		return 0;
+	snprintf(why, whysz,
+		 "column %.64s.%.64s is neither grouped by nor aggregated, "
+		 "which PostgreSQL refuses",
+		 x->items[x->n[bad].item].alias, col_of(x, &x->n[bad])->name);
+	return 1;
+}
+
 /* a name of the view's own, folded to lower case where asked */
 static int w_out_name(struct writer *w, const char *s, int fold)
 {
@@ -2536,6 +2890,8 @@ static int view_write(const struct view *v, enum sqlexpr_dialect d,
 
 	if (whysz)
 		why[0] = '\0';
+	if (d == SQLEXPR_PG && pg_grouping(v, why, whysz))
+		return 1;
 	if (buf_adds(out, v->distinct ? "SELECT DISTINCT " : "SELECT ", e) < 0)
 		return -1;
 	for (size_t i = 0; i < v->nsel && !rc; i++)

@@ -138,7 +138,11 @@ int sqlexpr_translate_generated(const char *text,
  *   [ORDER BY value [ASC | DESC] [NULLS FIRST | LAST], ...] [LIMIT n]
  *
  * where a value is what a CHECK may hold (above), any column of the
- * tables, CASE WHEN ... END (MySQL's if()), and in the select list and
+ * tables, CASE WHEN ... END (MySQL's if()), a clock (now(),
+ * CURRENT_TIMESTAMP, LOCALTIMESTAMP, CURRENT_DATE; MySQL's now(),
+ * utc_timestamp(), curdate()) or a time moved by an INTERVAL of one unit
+ * (a clock compared with a timestamp without time zone reads the wall
+ * clock, with an instant the instant), and in the select list and
  * HAVING count(*), count([DISTINCT] x), sum, avg, min and max (not of
  * text).  Joins are left-deep: a parenthesised join on the right of
  * another, a subquery, UNION, a window, a table that is not of

@@ -285,11 +285,72 @@ static void mariadb_views(void)
 		   "`Messages`.`Id` ASC",
 		   "MySQL's own order: no NULLS said");
 	TAP_EQ_STR(form(MY,
-			"select `vw`.`Messages`.`Id` AS `Id` from "
-			"`vw`.`Messages` where `vw`.`Messages`.`CreatedAt` > "
-			"current_timestamp() - interval 7 day",
+			"select `c`.`Name` AS `Channel`,`u`.`UserName` AS `Owner`,"
+			"count(0) AS `N` from ((`vw`.`Channels` `c` join "
+			"`vw`.`Members` `m` on(`m`.`ChannelId` = `c`.`Id`)) join "
+			"`vw`.`Users` `u` on(`u`.`Id` = `m`.`UserId`)) group by "
+			"`c`.`Id`",
+			"Channel,Owner,N"),
+		   "SELECT \"c\".\"Name\" AS \"Channel\", \"u\".\"UserName\" AS "
+		   "\"Owner\", count(*) AS \"N\" FROM \"Channels\" AS \"c\" JOIN "
+		   "\"Members\" AS \"m\" ON (\"m\".\"ChannelId\" = \"c\".\"Id\") "
+		   "JOIN \"Users\" AS \"u\" ON (\"u\".\"Id\" = \"m\".\"UserId\") "
+		   "GROUP BY \"c\".\"Id\"",
+		   "a column MariaDB takes ungrouped is carried");
+	snprintf(f, sizeof(f), "%s", got);
+	TAP_EQ_STR(target(MY, f, PG, 1, 0),
+		   "no: column u.UserName is neither grouped by nor aggregated, "
+		   "which PostgreSQL refuses",
+		   "PostgreSQL: not made, the column named (c.Name is of the "
+		   "table whose key is grouped by)");
+	TAP_CHECK(strncmp(target(MY, f, MY, 0, 0), "SELECT", 6) == 0,
+		  "MariaDB: made (%s)", got);
+	TAP_EQ_STR(target(MY,
+			  "SELECT DISTINCT \"u\".\"Id\" AS \"a\" FROM \"Users\" AS "
+			  "\"u\" ORDER BY \"u\".\"UserName\" ASC NULLS FIRST",
+			  PG, 0, 0),
+		   "no: SELECT DISTINCT ordered by what it does not select, "
+		   "which PostgreSQL refuses",
+		   "DISTINCT ordered by what it does not select");
+	snprintf(f, sizeof(f), "%s",
+		 form(MY,
+		      "select `vw`.`Messages`.`Id` AS `Id` from "
+		      "`vw`.`Messages` where `vw`.`Messages`.`CreatedAt` > "
+		      "current_timestamp() - interval 5 minute and "
+		      "`vw`.`Messages`.`CreatedAt` < utc_timestamp() + interval "
+		      "1 hour and curdate() > '2020-01-01'",
+		      "Id"));
+	TAP_EQ_STR(f,
+		   "SELECT \"Messages\".\"Id\" AS \"Id\" FROM \"Messages\" AS "
+		   "\"Messages\" WHERE (((\"Messages\".\"CreatedAt\" > "
+		   "(LOCALTIMESTAMP - INTERVAL 5 MINUTE)) AND "
+		   "(\"Messages\".\"CreatedAt\" < (LOCALTIMESTAMP + INTERVAL 1 "
+		   "HOUR))) AND (CURRENT_DATE > '2020-01-01'))",
+		   "MySQL's clocks: a DATETIME reads the wall clock");
+	TAP_EQ_STR(target(MY, f, PG, 0, 0),
+		   "SELECT \"Messages\".\"Id\" AS \"Id\" FROM \"T_Messages\" AS "
+		   "\"Messages\" WHERE (((\"Messages\".\"CreatedAt\" > "
+		   "(LOCALTIMESTAMP - interval '5 MINUTE')) AND "
+		   "(\"Messages\".\"CreatedAt\" < (LOCALTIMESTAMP + interval '1 "
+		   "HOUR'))) AND (CURRENT_DATE > '2020-01-01'))",
+		   "written for PostgreSQL");
+	TAP_EQ_STR(target(MY, f, MY, 0, 0),
+		   "SELECT `Messages`.`Id` AS `Id` FROM `T_Messages` AS "
+		   "`Messages` WHERE (((`Messages`.`CreatedAt` > (NOW(6) - "
+		   "INTERVAL 5 MINUTE)) AND (`Messages`.`CreatedAt` < (NOW(6) + "
+		   "INTERVAL 1 HOUR))) AND (CURDATE() > '2020-01-01'))",
+		   "written for MySQL");
+	TAP_EQ_STR(form(MY,
+			"select `vw`.`Users`.`Id` AS `Id` from `vw`.`Users` "
+			"where `vw`.`Users`.`CreatedAt` > '2020-01-01' + interval "
+			"1 day",
 			"Id"),
-		   "no: the function current_timestamp", "a time function");
+		   "no: a string + an interval", "a string moved by an interval");
+	TAP_EQ_STR(form(MY,
+			"select `vw`.`Users`.`Id` AS `Id` from `vw`.`Users` "
+			"where `vw`.`Users`.`CreatedAt` > current_timestamp(3)",
+			"Id"),
+		   "no: a clock with digits", "a clock of other digits");
 	TAP_EQ_STR(form(MY,
 			"select `ActiveUsers`.`Id` AS `Id` from "
 			"`vw`.`ActiveUsers`",
@@ -387,12 +448,45 @@ static void postgres_views(void)
 		   "\"users\" AS \"u\" CROSS JOIN \"channels\" AS \"c\" WHERE "
 		   "(\"u\".\"id\" = \"c\".\"id\")",
 		   "a comma is a CROSS JOIN");
+	snprintf(f, sizeof(f), "%s",
+		 form(PG,
+		      " SELECT users.id\n   FROM users\n  WHERE ((users.created_at > "
+		      "(now() - '00:05:00'::interval)) AND (users.created_at < "
+		      "(CURRENT_TIMESTAMP + '01:00:00'::interval)));",
+		      "id"));
+	TAP_EQ_STR(f,
+		   "SELECT \"users\".\"id\" AS \"id\" FROM \"users\" AS \"users\" "
+		   "WHERE ((\"users\".\"created_at\" > (CURRENT_TIMESTAMP - "
+		   "INTERVAL 5 MINUTE)) AND (\"users\".\"created_at\" < "
+		   "(CURRENT_TIMESTAMP + INTERVAL 1 HOUR)))",
+		   "PostgreSQL's clocks: a timestamptz reads the instant");
+	TAP_EQ_STR(target(PG, f, MY, 0, 0),
+		   "SELECT `users`.`id` AS `id` FROM `T_users` AS `users` WHERE "
+		   "((`users`.`created_at` > (UTC_TIMESTAMP(6) - INTERVAL 5 "
+		   "MINUTE)) AND (`users`.`created_at` < (UTC_TIMESTAMP(6) + "
+		   "INTERVAL 1 HOUR)))",
+		   "on MySQL, where ferry keeps an instant as a DATETIME in UTC");
 	TAP_EQ_STR(form(PG,
 			" SELECT messages.id,\n    messages.body\n   FROM "
 			"messages\n  WHERE (messages.created_at > (now() - "
 			"'7 days'::interval));",
 			"id,body"),
-		   "no: the function now", "now()");
+		   "SELECT \"messages\".\"id\" AS \"id\", \"messages\".\"body\" AS "
+		   "\"body\" FROM \"messages\" AS \"messages\" WHERE "
+		   "(\"messages\".\"created_at\" > (LOCALTIMESTAMP - INTERVAL 7 "
+		   "DAY))",
+		   "now() against a timestamp without time zone: the wall clock");
+	TAP_EQ_STR(form(PG,
+			" SELECT messages.id FROM messages WHERE "
+			"((messages.created_at)::date < (CURRENT_DATE - 30));",
+			"id"),
+		   "no: a cast to date", "a column cast to a date");
+	TAP_EQ_STR(form(PG,
+			" SELECT users.id FROM users WHERE (users.created_at > "
+			"'2026-01-01 00:00:00+00'::timestamp with time zone);",
+			"id"),
+		   "no: a string cast to timestamp with time zone",
+		   "an instant against a string");
 	TAP_EQ_STR(form(PG,
 			" SELECT c.name AS channel,\n    sum(m.size) AS total\n"
 			"   FROM (channels c\n     JOIN messages m ON ((m.channel_id "
