@@ -74,7 +74,18 @@ test_expect_success 'MariaDB -> PostgreSQL: UNSIGNED is CHECK (c >= 0), values e
 	EOF
 	test_cmp expect checks &&
 	ferry-verify --rows -t counters "$MY_URI" "$PG_BASE dbname=${TEST_DB}_to" >out &&
-	test_grep "A 2 rows, B 2 rows: equal" out
+	test_grep "A 2 rows, B 2 rows: equal" out &&
+	ferry-verify --schema-only -t counters "$MY_URI" "$PG_BASE dbname=${TEST_DB}_to" >out &&
+	test_grep "counters: the same structure" out
+'
+
+test_expect_success '--schema-only: a CHECK of an UNSIGNED width that is not the column'"'"'s is still a difference' '
+	pg_in "${TEST_DB}_to" -c "ALTER TABLE counters DROP CONSTRAINT counters_small_check" &&
+	pg_in "${TEST_DB}_to" -c "ALTER TABLE counters ADD CONSTRAINT counters_small_check CHECK (small >= 0 AND small <= 65535)" &&
+	test_expect_code 1 ferry-verify --schema-only -t counters "$MY_URI" "$PG_BASE dbname=${TEST_DB}_to" >out &&
+	test_grep "CHECK ((\"small\" >= 0) AND (\"small\" <= 65535)): only on B" out &&
+	pg_in "${TEST_DB}_to" -c "ALTER TABLE counters DROP CONSTRAINT counters_small_check" &&
+	pg_in "${TEST_DB}_to" -c "ALTER TABLE counters ADD CONSTRAINT counters_small_check CHECK (small >= 0 AND small <= 255)"
 '
 
 test_expect_success 'the application on PostgreSQL: a negative value is refused, as on MariaDB' '

@@ -151,6 +151,29 @@ int create_check(const struct schema_table *t, size_t k, int dialect,
 									  : 0;
 }
 
+const char *create_unsigned_max(const struct schema_column *c)
+{
+	static const struct {
+		const char *type, *max;
+	} w[] = {
+		{ "tinyint", "255" },
+		{ "smallint", "65535" },
+		{ "mediumint", "16777215" },
+		{ "int", "4294967295" },
+	};
+	const char *st = c->source_type;
+
+	if (!st || c->type != VALUE_INT64 || !strstr(st, " unsigned"))
+		return NULL;
+	for (size_t i = 0; i < sizeof(w) / sizeof(*w); i++) {
+		size_t n = strlen(w[i].type);
+		if (strncmp(st, w[i].type, n) == 0 &&
+		    (st[n] == '(' || st[n] == ' '))
+			return w[i].max;
+	}
+	return NULL;
+}
+
 int create_time_digits(const struct schema_column *c)
 {
 	const char *st = c->source_type ? c->source_type : "";

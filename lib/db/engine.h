@@ -116,6 +116,11 @@ void create_notes_release(struct create_notes *cn);
 int create_notes_default(struct create_notes *cn, const struct schema_column *c,
 			 const char *holds, struct err *e);
 /* "KIND NAME: not made: WHY", the name quoted as err_quote does */
+/* The largest value of a MySQL integer UNSIGNED narrower than bigint,
+ * from its source type ("int(10) unsigned", "tinyint unsigned"), which
+ * --create on PostgreSQL keeps by CHECK ((c >= 0) AND (c <= max)); or NULL */
+const char *create_unsigned_max(const struct schema_column *c);
+
 /* The fractional-second digits --create gives a time or timestamp column
  * on any target: the source's ("datetime(3)", "time(0)", "timestamp(3)
  * with time zone"; a MySQL "datetime", "time" or "timestamp" has none),

@@ -955,31 +955,6 @@ static int column_extras(const struct schema_table *t, size_t i,
 	return 0;
 }
 
-/* the largest value of a MySQL integer UNSIGNED narrower than bigint,
- * from its source type ("int(10) unsigned", "tinyint unsigned"), or NULL */
-static const char *mysql_unsigned_max(const struct schema_column *c)
-{
-	static const struct {
-		const char *type, *max;
-	} w[] = {
-		{ "tinyint", "255" },
-		{ "smallint", "65535" },
-		{ "mediumint", "16777215" },
-		{ "int", "4294967295" },
-	};
-	const char *st = c->source_type;
-
-	if (!st || c->type != VALUE_INT64 || !strstr(st, " unsigned"))
-		return NULL;
-	for (size_t i = 0; i < sizeof(w) / sizeof(*w); i++) {
-		size_t n = strlen(w[i].type);
-		if (strncmp(st, w[i].type, n) == 0 &&
-		    (st[n] == '(' || st[n] == ' '))
-			return w[i].max;
-	}
-	return NULL;
-}
-
 /* CHECK (c >= 0) of a number the source keeps >= 0 (MySQL's UNSIGNED,
  * a PostgreSQL source's own such CHECK), and of every uint64; a uint64
  * made numeric(20,0) also stays <= 2^64 - 1, and a MySQL INT, MEDIUMINT,
@@ -988,7 +963,7 @@ static int unsigned_check(const struct schema_column *c, const char *nm,
 			  struct buf *q, struct err *e)
 {
 	int nonneg = c->nonnegative || c->type == VALUE_UINT64;
-	const char *max = mysql_unsigned_max(c);
+	const char *max = create_unsigned_max(c);
 
 	if (!nonneg || (c->type != VALUE_INT64 && c->type != VALUE_UINT64 &&
 			c->type != VALUE_DECIMAL && c->type != VALUE_FLOAT64))
