@@ -4,10 +4,11 @@
 # alike (ferry-load(1), VIEWS): joins, LEFT JOIN, GROUP BY, HAVING,
 # count/sum/max, CASE, if(), ifnull().  Each view gives on the target the
 # rows it gives on the source, under the names the application uses
-# (MySQL -> PostgreSQL folded to lower case).  A view over another view,
-# one calling a time function, and one whose LIKE PostgreSQL 15 cannot
-# run on a case-insensitive column are named as not made, with the
-# reason.  A view the target already has is left as it is.
+# (MySQL -> PostgreSQL folded to lower case), views over views after the
+# views they read.  A view calling a function of one engine, one over such
+# a view, and one whose LIKE PostgreSQL 15 cannot run on a
+# case-insensitive column are named as not made, with the reason.  A view
+# the target already has is left as it is.
 . "$(dirname "$0")/lib.sh"
 test_need_db
 
@@ -56,6 +57,9 @@ CREATE VIEW BusyChannels AS SELECT ChannelId, COUNT(*) AS N FROM Messages
 CREATE VIEW Recent AS SELECT Id, Body FROM Messages WHERE CreatedAt > NOW() - INTERVAL 7 DAY;
 CREATE VIEW ByName AS SELECT Id FROM Users WHERE UserName LIKE 'a%';
 CREATE VIEW OfView AS SELECT Id FROM ActiveUsers;
+CREATE VIEW ActiveCount AS SELECT COUNT(*) AS N FROM OfView;
+CREATE VIEW Shout AS SELECT REVERSE(UserName) AS S FROM Users;
+CREATE VIEW OfShout AS SELECT S FROM Shout;
 CREATE VIEW Busiest AS SELECT c.Name AS Channel, SUM(m.Size) AS Total
   FROM Channels c LEFT JOIN Messages m ON m.ChannelId = c.Id
   GROUP BY c.Name ORDER BY Total DESC, c.Name LIMIT 10;
@@ -105,6 +109,7 @@ CREATE VIEW app.audit_v AS SELECT a.id, a.what, u.username FROM app.audit a
 CREATE VIEW pairs AS SELECT u.id AS u, c.id AS c FROM users u, channels c WHERE u.id = c.id;
 CREATE VIEW recent AS SELECT id, body FROM messages WHERE created_at > now() - interval '7 days';
 CREATE VIEW latest AS SELECT id, deleted_at FROM messages ORDER BY deleted_at NULLS FIRST, id DESC;
+CREATE VIEW active_names AS SELECT a.username, c.name FROM active_users a JOIN members m ON m.user_id = a.id JOIN channels c ON c.id = m.channel_id;
 EOSQL
 
 # rows DB VIEW...: each view's rows, sorted, on PostgreSQL / MariaDB;
@@ -129,19 +134,19 @@ pg_db() {
 	pg_in postgres -c "DROP DATABASE IF EXISTS \"$1\"" -c "CREATE DATABASE \"$1\"" 2>/dev/null
 }
 
-MYV="ActiveUsers ChannelStats MemberNames BusyChannels"
-PGV="active_users channel_stats member_names app.audit_v pairs recent new_users"
+MYV="ActiveUsers ChannelStats MemberNames BusyChannels OfView ActiveCount"
+PGV="active_users channel_stats member_names app.audit_v pairs recent new_users active_names"
 
 test_expect_success 'setup: a chat schema with views on each engine' '
 	my_fresh_db && my_sql <my.sql &&
 	pg_fresh_db && pg_in "$TEST_DB" <pg.sql &&
 	ferry-extract "$MY_URI" --all-tables -o my.ferry 2>err &&
 	ferry-cat -f summary my.ferry >sum &&
-	test_grep "views carried: 7 (ActiveUsers, Busiest, BusyChannels, ByName, ChannelStats, MemberNames, Recent)" sum &&
-	test_grep "  view: 1 (OfView)" sum &&
+	test_grep "views carried: 9 (ActiveUsers, Busiest, BusyChannels, ByName, ChannelStats, MemberNames, OfView, Recent, and 1 more)" sum &&
+	test_grep "  view: 2 (OfShout, Shout)" sum &&
 	ferry-extract "$PG_URI" --all-tables -o pg.ferry 2>err &&
 	ferry-cat -f summary pg.ferry >psum &&
-	test_grep "views carried: 8 (active_users, app.audit_v, channel_stats, latest, member_names, new_users, pairs, recent)" psum &&
+	test_grep "views carried: 9 (active_users, app.audit_v, channel_stats, latest, member_names, new_users, pairs, recent, and 1 more)" psum &&
 	test_grep "  view: 1 (hashed)" psum
 '
 
@@ -156,18 +161,21 @@ test_expect_success '--check --create says which views the load makes, and why n
 	view ByName -> byname: not made: LIKE on a case-insensitive column, which PostgreSQL 15 refuses on its nondeterministic collation
 	view ChannelStats -> channelstats: --create would make it
 	view MemberNames -> membernames: --create would make it
+	view OfView -> ofview: --create would make it
 	view Recent -> recent: --create would make it
+	view ActiveCount -> activecount: --create would make it
 	EOF
 	test_cmp expect got
 '
 
 test_expect_success 'MariaDB -> PostgreSQL: the views are made, give the same rows, under folded names' '
 	ferry-load --create --schema-report sr.json "$PG_BASE dbname=${TEST_DB}_p" <my.ferry 2>err &&
-	test_grep "views: 6 made, 0 already in the target (left as they are), 1 not made" err &&
+	test_grep "views: 8 made, 0 already in the target (left as they are), 1 not made" err &&
 	my_rows "$TEST_DB" $MYV >expect &&
-	pg_rows "${TEST_DB}_p" activeusers channelstats membernames busychannels |
+	pg_rows "${TEST_DB}_p" activeusers channelstats membernames busychannels ofview activecount |
 		sed -e "s/^== activeusers/== ActiveUsers/" -e "s/^== channelstats/== ChannelStats/" \
-		    -e "s/^== membernames/== MemberNames/" -e "s/^== busychannels/== BusyChannels/" |
+		    -e "s/^== membernames/== MemberNames/" -e "s/^== busychannels/== BusyChannels/" \
+		    -e "s/^== ofview/== OfView/" -e "s/^== activecount/== ActiveCount/" |
 		tr "|" "\t" >got &&
 	test_cmp expect got &&
 	my_in "$TEST_DB" -e "SELECT * FROM Busiest" | tr "\t" "|" >expect &&
@@ -182,27 +190,28 @@ test_expect_success 'what is not made is named with the reason, in the notices a
 	jq -r ".not_carried[] | select(.kind == \"view\") | \"\(.name): \(.detail)\"" sr.json >nm &&
 	cat >expect <<-EOF &&
 	ByName: LIKE on a case-insensitive column, which PostgreSQL 15 refuses on its nondeterministic collation
-	OfView: its query is not one ferry carries: ${TEST_DB}.ActiveUsers, which is not a table of this run
+	OfShout: its query is not one ferry carries: ${TEST_DB}.Shout, which is not a table of this run
+	Shout: its query is not one ferry carries: the function reverse
 	EOF
 	test_cmp expect nm &&
 	jq -r ".views[] | \"\(.name) \(.outcome)\"" sr.json >vo &&
-	printf "%s\n" "ActiveUsers made" "Busiest made" "BusyChannels made" "ByName not made" "ChannelStats made" "MemberNames made" "Recent made" >expect &&
+	printf "%s\n" "ActiveUsers made" "Busiest made" "BusyChannels made" "ByName not made" "ChannelStats made" "MemberNames made" "OfView made" "Recent made" "ActiveCount made" >expect &&
 	test_cmp expect vo
 '
 
 test_expect_success 'MariaDB -> MariaDB: every view carried is made, the same rows' '
 	my_db "${TEST_DB}_m" &&
 	ferry-load --create "$MY_BASE/${TEST_DB}_m$MYSOCK" <my.ferry 2>err &&
-	test_grep "views: 7 made, 0 already in the target (left as they are), 0 not made" err &&
-	my_rows "$TEST_DB" $MYV ByName Recent >expect &&
-	my_rows "${TEST_DB}_m" $MYV ByName Recent >got &&
+	test_grep "views: 9 made, 0 already in the target (left as they are), 0 not made" err &&
+	my_rows "$TEST_DB" $MYV ByName Recent OfView ActiveCount >expect &&
+	my_rows "${TEST_DB}_m" $MYV ByName Recent OfView ActiveCount >got &&
 	test_cmp expect got
 '
 
 test_expect_success 'PostgreSQL -> PostgreSQL: the same views, one in its schema; --schema-only names only the one not made' '
 	pg_db "${TEST_DB}_pp" &&
 	ferry-load --create "$PG_BASE dbname=${TEST_DB}_pp" <pg.ferry 2>err &&
-	test_grep "views: 8 made, 0 already in the target (left as they are), 0 not made" err &&
+	test_grep "views: 9 made, 0 already in the target (left as they are), 0 not made" err &&
 	pg_rows "$TEST_DB" $PGV >expect &&
 	pg_rows "${TEST_DB}_pp" $PGV >got &&
 	test_cmp expect got &&
@@ -217,7 +226,7 @@ test_expect_success 'PostgreSQL -> PostgreSQL: the same views, one in its schema
 test_expect_success 'PostgreSQL -> MariaDB: the views are made, the same rows' '
 	my_db "${TEST_DB}_pm" &&
 	ferry-load --create "$MY_BASE/${TEST_DB}_pm$MYSOCK" <pg.ferry 2>err &&
-	test_grep "views: 8 made, 0 already in the target (left as they are), 0 not made" err &&
+	test_grep "views: 9 made, 0 already in the target (left as they are), 0 not made" err &&
 	pg_rows "$TEST_DB" active_users channel_stats member_names pairs |
 		sed "s/|t|/|1|/" >expect.raw &&
 	my_rows "${TEST_DB}_pm" active_users channel_stats member_names pairs |
@@ -232,15 +241,15 @@ test_expect_success 'PostgreSQL -> MariaDB: the views are made, the same rows' '
 '
 
 test_expect_success 'a view the target already has is left as it is; without --create none is made' '
-	pg_in "${TEST_DB}_p" -c "CREATE OR REPLACE VIEW activeusers AS SELECT 1 AS one" 2>/dev/null ||
-	{ pg_in "${TEST_DB}_p" -c "DROP VIEW activeusers" && pg_in "${TEST_DB}_p" -c "CREATE VIEW activeusers AS SELECT 1 AS one"; } &&
+	pg_in "${TEST_DB}_p" -c "DROP VIEW busychannels" &&
+	pg_in "${TEST_DB}_p" -c "CREATE VIEW busychannels AS SELECT 1 AS one" &&
 	ferry-load --check --create -m truncate --report check.json "$PG_BASE dbname=${TEST_DB}_p" <my.ferry >check.out &&
 	jq -r ".views[] | \"\(.view) \(.outcome)\"" check.json >got &&
-	printf "%s\n" "ActiveUsers exists" "Busiest exists" "BusyChannels exists" "ByName not made" "ChannelStats exists" "MemberNames exists" "Recent exists" >expect &&
+	printf "%s\n" "ActiveUsers exists" "Busiest exists" "BusyChannels exists" "ByName not made" "ChannelStats exists" "MemberNames exists" "OfView exists" "Recent exists" "ActiveCount exists" >expect &&
 	test_cmp expect got &&
 	ferry-load --create -m truncate "$PG_BASE dbname=${TEST_DB}_p" <my.ferry 2>err &&
-	test_grep "views: 0 made, 6 already in the target (left as they are), 1 not made" err &&
-	test "$(pg_in "${TEST_DB}_p" -c "SELECT * FROM activeusers")" = 1 &&
+	test_grep "views: 0 made, 8 already in the target (left as they are), 1 not made" err &&
+	test "$(pg_in "${TEST_DB}_p" -c "SELECT * FROM busychannels")" = 1 &&
 	pg_in "${TEST_DB}_p" -c "DROP VIEW channelstats" &&
 	ferry-load -m truncate --schema-report sr2.json "$PG_BASE dbname=${TEST_DB}_p" <my.ferry 2>err &&
 	! grep "views:" err &&
@@ -256,7 +265,7 @@ test_expect_success 'a spec that renames a column a view reads: the view is not 
 	ferry-load --create "$PG_BASE dbname=${TEST_DB}_t" <t.ferry 2>err &&
 	test_grep "view ActiveUsers: not made: no column Users.Email of the view" err &&
 	test_grep "view MemberNames: not made: no column u.Email of the view" err &&
-	test_grep "views: 4 made, 0 already in the target (left as they are), 3 not made" err
+	test_grep "views: 4 made, 0 already in the target (left as they are), 5 not made" err
 '
 
 test_done

@@ -1118,48 +1118,172 @@ static int object_found(void *ctx, const char *kind, const char *schema,
 	return rc;
 }
 
-/* a view: its query carried in ferry's form when it reads only the
- * run's tables in the grammar both engines share (sqlexpr.h), else named
- * with the reason */
+/* the views of the source, as its catalog shows them, until every one
+ * that reads the run's tables (and views before it) is read */
+struct pending_view {
+	char *schema, *own, *name, *home, *sql;
+	char **cols;
+	size_t ncols;
+	int mysql, done;
+};
+
+struct views_ctx {
+	struct pending_view *v;
+	size_t n, cap;
+};
+
+static void pending_release(struct views_ctx *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct pending_view *p = &c->v[i];
+		free(p->schema);
+		free(p->own);
+		free(p->name);
+		free(p->home);
+		free(p->sql);
+		for (size_t k = 0; k < p->ncols; k++)
+			free(p->cols[k]);
+		free(p->cols);
+	}
+	free(c->v);
+}
+
+static char *dup_or_null(const char *s, int *bad)
+{
+	char *d = s ? strdup(s) : NULL;
+
+	if (s && !d)
+		*bad = 1;
+	return d;
+}
+
 static int view_found(void *ctx, const struct source_view *v, struct err *e)
 {
-	struct objects_ctx *c = ctx;
-	char why[400], detail[600];
-	struct buf q;
-	int rc, room;
+	struct views_ctx *c = ctx;
+	struct pending_view *p;
+	int bad = 0;
 
 	if (!v->name || !*v->name || !v->own || !*v->own)
 		return 0;
+	if (c->n == c->cap) {
+		size_t nc = c->cap ? c->cap * 2 : 16;
+		struct pending_view *nv = realloc(c->v, nc * sizeof(*nv));
+		if (!nv)
+			return err_oom(e);
+		c->v = nv;
+		c->cap = nc;
+	}
+	p = &c->v[c->n++];
+	memset(p, 0, sizeof(*p));
+	p->schema = dup_or_null(v->schema, &bad);
+	p->own = dup_or_null(v->own, &bad);
+	p->name = dup_or_null(v->name, &bad);
+	p->home = dup_or_null(v->home, &bad);
+	p->sql = dup_or_null(v->sql, &bad);
+	p->mysql = v->mysql;
+	if (!bad && v->ncols && !(p->cols = calloc(v->ncols, sizeof(char *))))
+		bad = 1;
+	for (size_t k = 0; !bad && k < v->ncols; k++)
+		p->cols[p->ncols++] = dup_or_null(v->cols[k], &bad);
+	return bad ? err_oom(e) : 0;
+}
+
+/*
+ * Each view carried in ferry's form when it reads only the run's tables,
+ * and views carried before it, in the grammar both engines share
+ * (sqlexpr.h): read again until no more are, so that a view comes after
+ * the views it reads (a load makes them in that order); the others named
+ * with the reason.
+ */
+static int views_carry(struct objects_ctx *c, struct views_ctx *vc,
+		       struct err *e)
+{
+	struct schema_table **tabs, **made = NULL;
+	size_t ntabs = c->n, nmade = 0;
+	char (*why)[400] = NULL;
+	struct buf q;
+	int rc = -1, progress = 1;
+
+	if (!vc->n)
+		return 0;
+	if (!(tabs = calloc(c->n + vc->n + 1, sizeof(*tabs))) ||
+	    !(made = calloc(vc->n + 1, sizeof(*made))) ||
+	    !(why = calloc(vc->n, sizeof(*why)))) {
+		free(tabs);
+		free(made);
+		return err_oom(e);
+	}
+	if (c->n)
+		memcpy(tabs, c->tables, c->n * sizeof(*tabs));
 	buf_init(&q, (size_t)SQLEXPR_MAX_LEN * 2);
-	if (!v->sql) {
-		rc = 1;
-		snprintf(why, sizeof(why), "its query is not readable (grant "
-					   "SHOW VIEW on it)");
-	} else {
-		rc = sqlview_parse(v->sql, v->mysql ? SQLEXPR_MYSQL : SQLEXPR_PG,
-				   c->tables, c->n, v->home, v->cols, v->ncols,
-				   &q, why, sizeof(why), e);
-		if (rc == 0 && buf_addc(&q, 0, e) < 0)
-			rc = -1;
+	while (progress) {
+		progress = 0;
+		for (size_t i = 0; i < vc->n; i++) {
+			struct pending_view *p = &vc->v[i];
+			int prc, room;
+			if (p->done)
+				continue;
+			if (!p->sql) {
+				snprintf(why[i], sizeof(why[i]),
+					 "its query is not readable (grant "
+					 "SHOW VIEW on it)");
+				continue;
+			}
+			buf_reset(&q);
+			if ((prc = sqlview_parse(
+				 p->sql, p->mysql ? SQLEXPR_MYSQL : SQLEXPR_PG,
+				 tabs, ntabs, p->home, p->cols, p->ncols, &q,
+				 why[i], sizeof(why[i]), e)) < 0)
+				goto out;
+			if (prc)
+				continue;
+			if (buf_addc(&q, 0, e) < 0)
+				goto out;
+			p->done = progress = 1;
+			/* what views after it read of it */
+			made[nmade] = sqlview_table((const char *)q.data, tabs,
+						    ntabs, p->schema, p->own,
+						    why[i], sizeof(why[i]), e);
+			if (!made[nmade] && e->class)
+				goto out;
+			if (made[nmade])
+				tabs[ntabs++] = made[nmade++];
+			if ((room = object_room(c, "view", NULL, p->name,
+						(const char *)q.data, e)) < 0)
+				goto out;
+			if (room &&
+			    (schema_objects_add(c->o, "view", NULL, p->name,
+						NULL, e) < 0 ||
+			     schema_objects_set_view(c->o, p->schema, p->own,
+						     (const char *)q.data,
+						     e) < 0))
+				goto out;
+		}
 	}
-	if (rc == 1)
+	for (size_t i = 0; i < vc->n; i++) {
+		char detail[600];
+		int room;
+		if (vc->v[i].done)
+			continue;
 		snprintf(detail, sizeof(detail),
-			 "its query is not one ferry carries: %s", why);
-	if (rc < 0 ||
-	    (room = object_room(c, "view", NULL, v->name,
-				rc ? detail : (const char *)q.data, e)) < 0) {
-		buf_release(&q);
-		return -1;
+			 vc->v[i].sql ? "its query is not one ferry carries: %s"
+				      : "%s",
+			 why[i]);
+		if ((room = object_room(c, "view", NULL, vc->v[i].name, detail,
+					e)) < 0 ||
+		    (room && schema_objects_add(c->o, "view", NULL,
+						vc->v[i].name, detail, e) < 0))
+			goto out;
 	}
-	if (room && schema_objects_add(c->o, "view", NULL, v->name,
-				       rc ? detail : NULL, e) < 0)
-		rc = -1;
-	else if (room && rc == 0 &&
-		 schema_objects_set_view(c->o, v->schema, v->own,
-					 (const char *)q.data, e) < 0)
-		rc = -1;
+	rc = 0;
+out:
 	buf_release(&q);
-	return rc < 0 ? -1 : 0;
+	for (size_t i = 0; i < nmade; i++)
+		schema_table_free(made[i]);
+	free(made);
+	free(tabs);
+	free(why);
+	return rc;
 }
 
 int source_objects(struct source *s, struct schema_table *const *tables,
@@ -1168,9 +1292,15 @@ int source_objects(struct source *s, struct schema_table *const *tables,
 {
 	struct objects_ctx c = { tables, n, whole_db, o, 0, 0 };
 
+	struct views_ctx vc = { NULL, 0, 0 };
+	int rc;
+
 	if (s->ops->objects(s, object_found, &c, e) < 0)
 		return -1;
 	if (!whole_db || !s->ops->views)
 		return 0;
-	return s->ops->views(s, view_found, &c, e);
+	rc = s->ops->views(s, view_found, &vc, e) < 0 ? -1
+						      : views_carry(&c, &vc, e);
+	pending_release(&vc);
+	return rc;
 }

@@ -2604,13 +2604,20 @@ static int check_views(const struct uri *u, const struct check_opts *o,
 			     : 0;
 	cJSON *jv;
 	struct buf b;
+	struct schema_table **all; /* the run's tables, then views made */
+	size_t nall = n, ntables = n;
 	int rc = -1;
 
 	if (!o->create || !n)
 		return 0;
 	if (!(jv = cJSON_AddArrayToObject(root, "views")) ||
-	    !(run = namefold_run_new(e)))
-		return e->class ? -1 : err_oom(e);
+	    !(all = calloc(n + ob->n + 1, sizeof(*all))))
+		return err_oom(e);
+	memcpy(all, tabs, n * sizeof(*all));
+	if (!(run = namefold_run_new(e))) {
+		free(all);
+		return -1;
+	}
 	buf_init(&b, (size_t)SQLEXPR_MAX_LEN * 4);
 	for (size_t i = 0; i < ob->n; i++) {
 		const struct schema_view *v = ob->v[i].view;
@@ -2634,14 +2641,26 @@ static int check_views(const struct uri *u, const struct check_opts *o,
 			outcome = "exists";
 		} else if (frc == 0) {
 			buf_reset(&b);
-			if ((frc = sqlview_translate(v->query, tabs, n, d, &nm,
-						     flags, &b, why,
+			if ((frc = sqlview_translate(v->query, all, nall, d,
+						     &nm, flags, &b, why,
 						     sizeof(why), e)) < 0) {
 				free(name);
 				goto out;
 			}
 			if (frc == 0)
 				outcome = "made";
+		}
+		/* a view made (or there) is a table of the views after it */
+		if (strcmp(outcome, "not made") != 0) {
+			char w2[400];
+			if (!(all[nall] = sqlview_table(v->query, all, nall,
+							v->schema, v->name, w2,
+							sizeof(w2), e)) &&
+			    e->class) {
+				free(name);
+				goto out;
+			}
+			nall += all[nall] != NULL;
 		}
 		if (!(j = cJSON_CreateObject()) || !cJSON_AddItemToArray(jv, j) ||
 		    !cJSON_AddStringToObject(j, "view", ob->v[i].name) ||
@@ -2659,6 +2678,9 @@ static int check_views(const struct uri *u, const struct check_opts *o,
 out:
 	buf_release(&b);
 	namefold_run_free(run);
+	for (size_t i = ntables; i < nall; i++)
+		schema_table_free(all[i]);
+	free(all);
 	return rc;
 }
 

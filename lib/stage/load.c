@@ -16,6 +16,7 @@
 #include "db/resume.h"
 #include "db/source.h"
 #include "stream/rejects.h"
+#include "stream/sqlexpr.h"
 #include "stream/stream.h"
 #include "stage/apply.h"
 
@@ -695,6 +696,37 @@ int load_view_target(enum uri_engine to, const struct load_map *maps,
 }
 
 /*
+ * View v, made on the target as `name`, as a table of the views after it
+ * (sqlview_table): appended to src, names (a copy of name) and cols (its
+ * columns' target names, folded as the view's were) at *n.  -1 on oom.
+ */
+static int view_as_table(struct schema_table **src, char **names,
+			 char ***cols, size_t *n, const struct schema_view *v,
+			 const char *name, int fold, struct err *e)
+{
+	char why[400];
+	struct schema_table *t =
+	    sqlview_table(v->query, src, *n, v->schema, v->name, why,
+			  sizeof(why), e);
+
+	if (!t)
+		return e->class ? -1 : 0;
+	if (!(names[*n] = strdup(name)) ||
+	    !(cols[*n] = calloc(t->ncols + 1, sizeof(**cols)))) {
+		free(names[*n]);
+		schema_table_free(t);
+		return err_oom(e);
+	}
+	src[*n] = t;
+	(*n)++;
+	for (size_t k = 0; k < t->ncols; k++)
+		if (!(cols[*n - 1][k] = fold ? namefold_name(t->cols[k].name, e)
+					     : strdup(t->cols[k].name)))
+			return e->class ? -1 : err_oom(e);
+	return 0;
+}
+
+/*
  * With --create, after the run's last table: each view whose query the
  * stream carries, made on the target over the tables of the run under
  * their target names (sink_view); what became of each in out[] (per
@@ -710,15 +742,18 @@ static int load_views(const struct load_opts *o, const struct uri *u,
 	char **names = NULL, ***cols = NULL;
 	struct namefold_run *run = NULL;
 	size_t n = 0, cnt[SINK_VIEW_REFUSED + 1] = { 0 }, all = 0;
+	size_t ntables = SIZE_MAX; /* src[ntables..n) are views */
 	int rc = -1;
 
 	for (size_t i = 0; i < ob->n; i++)
 		out[i] = -1;
 	if (!o->sink.create || !schema_objects_has_views(ob))
 		return 0;
-	if (!(src = calloc(ntabs + 1, sizeof(*src))) ||
-	    !(names = calloc(ntabs + 1, sizeof(*names))) ||
-	    !(cols = calloc(ntabs + 1, sizeof(*cols))) ||
+	/* the run's tables, then each view made as a table of the views
+	 * after it */
+	if (!(src = calloc(ntabs + ob->n + 1, sizeof(*src))) ||
+	    !(names = calloc(ntabs + ob->n + 1, sizeof(*names))) ||
+	    !(cols = calloc(ntabs + ob->n + 1, sizeof(*cols))) ||
 	    !(run = namefold_run_new(e))) {
 		if (!e->class)
 			err_oom(e);
@@ -738,6 +773,7 @@ static int load_views(const struct load_opts *o, const struct uri *u,
 			cols[n][k] = tabs[i].vdst->cols[k].name;
 		n++;
 	}
+	ntables = n;
 	for (size_t i = 0; i < ob->n; i++) {
 		const struct schema_view *v = ob->v[i].view;
 		struct sink_view_tables vt;
@@ -761,6 +797,10 @@ static int load_views(const struct load_opts *o, const struct uri *u,
 			vt.fold = fold;
 			frc = sink_view(s, name, v->query, &vt, &r, why,
 					sizeof(why), e);
+			if (frc == 0 &&
+			    (r == SINK_VIEW_MADE || r == SINK_VIEW_EXISTS))
+				frc = view_as_table(src, names, cols, &n, v, name,
+						    fold, e);
 			free(name);
 			if (frc < 0) {
 				err_prefix(e, "view %s", ob->v[i].name);
@@ -787,8 +827,15 @@ static int load_views(const struct load_opts *o, const struct uri *u,
 			    cnt[SINK_VIEW_REFUSED]);
 	rc = 0;
 out:
-	for (size_t i = 0; cols && i < n; i++)
+	for (size_t i = 0; cols && i < n; i++) {
+		for (size_t k = 0; i >= ntables && k < src[i]->ncols; k++)
+			free(cols[i][k]);
 		free(cols[i]);
+	}
+	for (size_t i = ntables; i < n; i++) {
+		free(names[i]);
+		schema_table_free(src[i]);
+	}
 	free(cols);
 	free(names);
 	free(src);

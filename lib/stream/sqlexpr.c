@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/json.h"
 #include "base/utf8.h"
 
 /* --- the tree ------------------------------------------------------------ */
@@ -2984,6 +2985,88 @@ int sqlview_parse(const char *text, enum sqlexpr_dialect d,
 		return 1;
 	}
 	return rc;
+}
+
+/* one column of a view's table: select item i's value, as a stream
+ * column (the column's own type when it is one) */
+static int view_column_json(const struct view *v, size_t i, struct buf *b,
+			    struct err *e)
+{
+	const struct sqlexpr *x = v->x;
+	const struct node *n = &x->n[v->sel[i]];
+	const struct schema_column *c = n->kind == K_COL ? col_of(x, n) : NULL;
+	enum value_type vt;
+
+	switch (n->cls) {
+	case C_NUM: vt = n->kind == K_AGG && n->op == A_COUNT ? VALUE_INT64
+							   : VALUE_DECIMAL;
+		break;
+	case C_BOOL: vt = VALUE_BOOL; break;
+	case C_TIME: vt = n->vt == VALUE_NULL ? VALUE_TIMESTAMP : n->vt; break;
+	case C_TEXT:
+	case C_STR: vt = VALUE_TEXT; break;
+	default: vt = c ? c->type : VALUE_TEXT; break;
+	}
+	if (c && n->cls != C_STR)
+		vt = c->type;
+	if ((i && buf_addc(b, ',', e) < 0) ||
+	    buf_adds(b, "{\"name\":", e) < 0 ||
+	    json_add_string(b, v->names[i], strlen(v->names[i]), e) < 0 ||
+	    buf_addf(b, e, ",\"type\":\"%s\"", value_type_name(vt)) < 0)
+		return -1;
+	if (c && c->collation &&
+	    (buf_adds(b, ",\"collation\":", e) < 0 ||
+	     json_add_string(b, c->collation, strlen(c->collation), e) < 0))
+		return -1;
+	if (c && vt == VALUE_ENUM) {
+		if (buf_adds(b, ",\"labels\":[", e) < 0)
+			return -1;
+		for (size_t k = 0; k < c->nlabels; k++)
+			if ((k && buf_addc(b, ',', e) < 0) ||
+			    json_add_string(b, c->labels[k],
+					    strlen(c->labels[k]), e) < 0)
+				return -1;
+		if (buf_addc(b, ']', e) < 0)
+			return -1;
+	}
+	return buf_addc(b, '}', e);
+}
+
+struct schema_table *sqlview_table(const char *text,
+				   struct schema_table *const *tabs,
+				   size_t ntabs, const char *schema,
+				   const char *name, char *why, size_t whysz,
+				   struct err *e)
+{
+	struct view *v = view_read(text, SQLEXPR_FERRY, tabs, ntabs, NULL,
+				   NULL, 0, why, whysz, e);
+	struct schema_table *t = NULL;
+	struct buf b;
+
+	if (!v)
+		return NULL;
+	buf_init(&b, (size_t)SQLEXPR_MAX_LEN * 8);
+	if (buf_adds(&b, "{\"name\":", e) < 0 ||
+	    json_add_string(&b, name, strlen(name), e) < 0 ||
+	    (schema && (buf_adds(&b, ",\"schema\":", e) < 0 ||
+			json_add_string(&b, schema, strlen(schema), e) < 0)) ||
+	    buf_adds(&b, ",\"columns\":[", e) < 0)
+		goto out;
+	for (size_t i = 0; i < v->nsel; i++)
+		if (view_column_json(v, i, &b, e) < 0)
+			goto out;
+	if (buf_adds(&b, "]}", e) < 0)
+		goto out;
+	if (!(t = schema_table_parse((const char *)b.data, b.len, e)) &&
+	    e->class == ERR_STREAM) {
+		/* a view's columns that are no table's (a name twice) */
+		snprintf(why, whysz, "%s", e->msg);
+		err_init(e);
+	}
+out:
+	buf_release(&b);
+	view_free(v);
+	return t;
 }
 
 int sqlview_translate(const char *text, struct schema_table *const *tabs,

@@ -146,7 +146,8 @@ int sqlexpr_translate_generated(const char *text,
  * HAVING count(*), count([DISTINCT] x), sum, avg, min and max (not of
  * text).  Joins are left-deep: a parenthesised join on the right of
  * another, a subquery, UNION, a window, a table that is not of
- * the run (another view included) and any function not named above are
+ * the run (nor a view carried before, sqlview_table) and any function
+ * not named above are
  * refused with the reason, and the view is named as not made.
  *
  * Ferry's form, which the stream carries, names each table by its stream
@@ -201,5 +202,18 @@ int sqlview_translate(const char *text, struct schema_table *const *tabs,
 		      size_t ntabs, enum sqlexpr_dialect d,
 		      const struct sqlview_names *nm, unsigned flags,
 		      struct buf *out, char *why, size_t whysz, struct err *e);
+
+/*
+ * The view of text (ferry's form) as a table of the run, named schema
+ * (NULL: none) and name: its columns named as the view's, each of the
+ * type of the column it is (collation and labels too) or of its value, so
+ * that a view over it reads as over a table.  NULL with why set when the
+ * text is not ferry's form, or with e (out of memory).
+ */
+struct schema_table *sqlview_table(const char *text,
+				   struct schema_table *const *tabs,
+				   size_t ntabs, const char *schema,
+				   const char *name, char *why, size_t whysz,
+				   struct err *e);
 
 #endif

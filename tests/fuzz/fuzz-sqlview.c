@@ -11,7 +11,8 @@
  * MySQL and PostgreSQL it must be one SELECT of ferry's words only:
  * outside its quotes nothing but keywords and function names of ferry's,
  * numbers and operators (no ';', no comment), every string and name
- * closed where the engine closes it.
+ * closed where the engine closes it; and the view reads as a table of
+ * views over it.
  *
  * Built with -fsanitize=fuzzer by `make build/fuzz/fuzz-sqlview`, and with
  * tests/fuzz/replay.c into build/asan/tests/replay-sqlview, which `make
@@ -238,6 +239,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strcmp((char *)a.data, (char *)b.data))
 			fuzz_fail("ferry's form reads back to another",
 				  (char *)a.data);
+		/* the view as a table of views over it */
+		{
+			struct schema_table *vt = sqlview_table(
+			    (const char *)a.data, tabs, NT, "app", "v", why,
+			    sizeof(why), &e);
+			if (!vt && e.class)
+				fuzz_fail("an error making the view's table",
+					  e.msg);
+			schema_table_free(vt);
+		}
 		for (int k = 0; k < 3; k++) {
 			enum sqlexpr_dialect to =
 			    k ? SQLEXPR_PG : SQLEXPR_MYSQL;
