@@ -39,6 +39,8 @@ test_expect_success 'setup: the dirty database, and narrower targets on both eng
 
 test_expect_success 'inventory: every risky column named, estimates marked' '
 	ferry-extract --inventory "$MY_URI" --all-tables >inv.txt &&
+	ferry-extract --inventory "$MY_URI" >inv-all.txt &&
+	test_cmp inv.txt inv-all.txt &&
 	grep -q "^table messages: [0-9]* rows (estimate), data .*, primary key (id)$" inv.txt &&
 	grep -q "^table audit_log: .* primary key NONE$" inv.txt &&
 	test_grep "  decide: no_primary_key: " inv.txt &&

@@ -24,7 +24,7 @@
 static const char usage_text[] =
     "usage: ferry-extract [OPTIONS] SOURCE -t TABLE...\n"
     "       ferry-extract [OPTIONS] SOURCE --all-tables [--exclude PATTERN]...\n"
-    "       ferry-extract --inventory [OPTIONS] SOURCE -t TABLE...\n"
+    "       ferry-extract --inventory [OPTIONS] SOURCE [-t TABLE... | --all-tables]\n"
     "       ferry-extract --follow [--until now|POSITION] [--resnapshot] [OPTIONS] SOURCE --all-tables | -t TABLE... --since-job NAME TARGET\n"
     "       ferry-extract SOURCE --follow-drop NAME\n"
     "\n"
@@ -565,6 +565,9 @@ int main(int argc, char **argv)
 	cli_init("ferry-extract");
 	if ((rc = parse_options(argc, argv, &a)) >= 0)
 		return rc;
+	/* --inventory of a database: every table, as a newcomer expects */
+	if (a.inventory && !a.o.all_tables && !a.o.ntables)
+		a.o.all_tables = 1;
 	check_options(&a);
 	if (a.inventory) {
 		a.inv.follow = a.o.follow;
