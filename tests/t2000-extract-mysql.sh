@@ -222,4 +222,17 @@ test_expect_success 'a --defaults-file that cannot be read is a usage error' '
 	test_cmp expect err
 '
 
+test_expect_success 'a whole table carries the engine'"'"'s estimate of its rows; a part or a WHERE none' '
+	my_sql "CREATE TABLE est (id INT PRIMARY KEY); INSERT INTO est VALUES (1), (2), (3), (4), (5); ANALYZE TABLE est" >/dev/null &&
+	ferry-extract "$MY_URI" -t est -o est.ferry &&
+	ferry-cat -f summary est.ferry >sum &&
+	test_grep "  rows the source estimated: 5" sum &&
+	ferry-extract "$MY_URI" -t est --where "est=id > 2" -o est2.ferry &&
+	ferry-cat -f summary est2.ferry >sum2 &&
+	! grep "estimated" sum2 &&
+	ferry-extract "$MY_URI" -t est --part 1/2 -o est3.ferry &&
+	ferry-cat -f summary est3.ferry >sum3 &&
+	! grep "estimated" sum3
+'
+
 test_done

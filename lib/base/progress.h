@@ -15,6 +15,10 @@ struct progress {
 	double start; /* of the current table, seconds */
 	double last;  /* of the last report */
 	int shown;    /* a line is on the screen */
+	/* the source's estimates (0 unknown): the current table's rows,
+	 * and the whole run's with the rows of the tables done */
+	uint64_t table_est, run_est, run_done;
+	double run_start;
 };
 
 /* Report on `out` only if it is a terminal and `enabled`. */
@@ -23,6 +27,17 @@ void progress_init(struct progress *p, FILE *out, const char *tool,
 
 /* A table starts (its clock starts). */
 void progress_table(struct progress *p);
+
+/* The rows the run's tables hold together, as the source estimated them
+ * (0: unknown); its clock starts. */
+void progress_run(struct progress *p, uint64_t rows);
+
+/* The current table's rows as the source estimated them (0: unknown),
+ * after progress_table: its line says how far it is and the time left. */
+void progress_estimate(struct progress *p, uint64_t rows);
+
+/* The current table ended with `rows`: the run's share of them. */
+void progress_table_done(struct progress *p, uint64_t rows);
 
 /* Rows and bytes so far of `table`; prints when enough time has passed. */
 void progress_update(struct progress *p, const char *table, uint64_t rows,

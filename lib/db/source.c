@@ -82,6 +82,12 @@ int source_time_as_text(const struct schema_column *c)
 	       strcmp(st + 6, ")") == 0;
 }
 
+int source_rows_estimate(struct source *s, struct schema_table *t,
+			 struct err *e)
+{
+	return s->ops->rows_estimate ? s->ops->rows_estimate(s, t, e) : 0;
+}
+
 int source_relation_exists(struct source *s, const char *name,
 			   struct err *e)
 {

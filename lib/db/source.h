@@ -170,6 +170,12 @@ int source_time_as_text(const struct schema_column *c);
  * such names; on PostgreSQL one without a schema is in public.  *names is a
  * NULL-terminated array the caller frees with source_names_free().
  */
+/* The engine's estimate of t's rows (PostgreSQL's reltuples, MySQL's
+ * TABLE_ROWS) into t->rows_estimate, rows_estimated set; left unset when
+ * the engine has none (a table never analysed).  -1 with ERR_DB. */
+int source_rows_estimate(struct source *s, struct schema_table *t,
+			 struct err *e);
+
 /* Whether the database holds a table or view named `name` (ferry's name
  * syntax; PostgreSQL: of public when it names no schema, fitted to 63
  * bytes as a load fits it): 1, 0, or -1 with ERR_DB. */

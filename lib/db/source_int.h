@@ -67,6 +67,9 @@ struct source_ops {
 	/* every (plain) view of the database, to fn */
 	int (*views)(struct source *s, source_view_fn fn, void *ctx,
 		     struct err *e);
+	/* source_rows_estimate; NULL: the engine has none */
+	int (*rows_estimate)(struct source *s, struct schema_table *t,
+			     struct err *e);
 	/* source_relation_exists: schema NULL when the name has none */
 	int (*relation_exists)(struct source *s, const char *schema,
 			       const char *name, struct err *e);

@@ -123,6 +123,10 @@ static int summary_table_head(struct buf *b, const struct schema_table *t,
 		return -1;
 	if (t->source && buf_addf(b, e, "  source: %s\n", t->source) < 0)
 		return -1;
+	if (t->rows_estimated &&
+	    buf_addf(b, e, "  rows the source estimated: %lld\n",
+		     (long long)t->rows_estimate) < 0)
+		return -1;
 	for (size_t i = 0; i < t->ncols; i++) {
 		const struct schema_column *c = &t->cols[i];
 		if (buf_addf(b, e, "  column %s: %s%s%s", c->name,

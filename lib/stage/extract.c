@@ -548,6 +548,11 @@ static int plan(struct source *src, const struct uri *u,
 				goto out;
 			}
 		runs[n++].t = t;
+		/* what the whole table holds, for a load's progress */
+		if (!o->nwheres && o->part_n <= 1 && !o->nincrementals &&
+		    !o->schema_only && !o->follow &&
+		    source_rows_estimate(src, t, e) < 0)
+			goto out;
 		free(t->source);
 		if (!(t->source = strdup(u->display))) {
 			err_oom(e);
@@ -732,6 +737,15 @@ static int write_tables(struct source *src, const struct extract_opts *o,
 			struct table_run *runs, size_t nruns,
 			struct stream_writer *w, struct err *e)
 {
+	uint64_t all = 0;
+
+	/* the run's rows, when the source estimates every table's */
+	for (size_t i = 0; i < nruns && all != UINT64_MAX; i++)
+		all = runs[i].t->rows_estimated
+			  ? all + (uint64_t)runs[i].t->rows_estimate
+			  : UINT64_MAX;
+	if (o->progress)
+		progress_run(o->progress, all == UINT64_MAX ? 0 : all);
 	for (size_t i = 0; i < nruns; i++) {
 		struct table_run *r = &runs[i];
 		struct source_query q = {
@@ -746,8 +760,12 @@ static int write_tables(struct source *src, const struct extract_opts *o,
 		double ts = progress_now();
 		int nrc = 0;
 
-		if (o->progress)
+		if (o->progress) {
 			progress_table(o->progress);
+			if (r->t->rows_estimated)
+				progress_estimate(o->progress,
+						  (uint64_t)r->t->rows_estimate);
+		}
 		if (stream_writer_begin_table(w, r->t, e) < 0)
 			return -1;
 		if (!o->schema_only) {
@@ -772,6 +790,8 @@ static int write_tables(struct source *src, const struct extract_opts *o,
 				return -1;
 			}
 		}
+		if (o->progress)
+			progress_table_done(o->progress, rows);
 		if (stream_writer_end_table(w, e) < 0)
 			return -1;
 		r->st = *stream_writer_last_table(w);

@@ -1142,8 +1142,25 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			cap = ncap;
 		}
 		memset(&st, 0, sizeof(st));
-		if (o->progress)
+		if (o->progress) {
+			/* the run's rows, from the preview's estimates */
+			if (!ntabs) {
+				uint64_t all = 0;
+				npv = stream_reader_preview(r, &pv);
+				for (size_t k = 0; k < npv && all != UINT64_MAX;
+				     k++)
+					all = pv[k]->rows_estimated
+						  ? all + (uint64_t)pv[k]
+							      ->rows_estimate
+						  : UINT64_MAX;
+				progress_run(o->progress,
+					     all == UINT64_MAX || !npv ? 0 : all);
+			}
 			progress_table(o->progress);
+			if (in_t->rows_estimated)
+				progress_estimate(o->progress,
+						  (uint64_t)in_t->rows_estimate);
+		}
 		if (so.job && o->follow) {
 			/* a snapshot replaces what an earlier one left */
 			job_table_release(&job);
@@ -1256,6 +1273,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		}
 		tabs[ntabs].method = st.method;
 		tabs[ntabs].seconds = progress_now() - ts;
+		if (o->progress)
+			progress_table_done(o->progress, st.rows + skipped);
 		ntabs++;
 		free(inflight);
 		inflight = NULL;

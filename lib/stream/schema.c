@@ -1537,6 +1537,15 @@ static struct schema_table *table_from_json(const struct json_node *j,
 			t->pk[t->npk++] = (size_t)idx;
 		}
 	}
+	m = json_get(j, "rows_estimate");
+	if (m && !is(m, JSON_NULL)) {
+		if (get_int64(m, &t->rows_estimate) < 0 || t->rows_estimate < 0) {
+			err_set(e, ERR_STREAM, "\"rows_estimate\" must be a "
+					       "whole number, 0 or more");
+			goto fail_named;
+		}
+		t->rows_estimated = true;
+	}
 	m = json_get(j, "watermark");
 	if (m && !is(m, JSON_NULL)) {
 		if (!is(m, JSON_STRING) ||
@@ -2004,6 +2013,12 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 	    !cJSON_AddStringToObject(j, "watermark",
 				     t->cols[t->watermark].name))
 		goto oom;
+	if (t->rows_estimated) {
+		char num[32];
+		snprintf(num, sizeof(num), "%lld", (long long)t->rows_estimate);
+		if (!cJSON_AddRawToObject(j, "rows_estimate", num))
+			goto oom;
+	}
 	if (t->nindexes) {
 		cJSON *ia = cJSON_AddArrayToObject(j, "indexes");
 		if (!ia)

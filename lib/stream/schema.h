@@ -315,6 +315,10 @@ struct schema_table {
 	size_t *pk; /* column indexes of the primary key */
 	size_t npk;
 	int watermark;		      /* column index, or -1 */
+	/* (1.10) the source's estimate of its rows when extracted, for
+	 * progress; rows_estimated 0: none */
+	int64_t rows_estimate;
+	bool rows_estimated;
 	struct schema_index *indexes; /* secondary indexes, nindexes */
 	size_t nindexes;
 	struct schema_fkey *fkeys; /* foreign keys, nfkeys */

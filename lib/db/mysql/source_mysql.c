@@ -1635,6 +1635,30 @@ static int one_row(void *ctx, char **v, size_t *lens, struct err *e)
 	return 0;
 }
 
+static int estimate_row(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	struct schema_table *t = ctx;
+
+	(void)lens;
+	(void)e;
+	if (v[0]) {
+		t->rows_estimate = strtoll(v[0], NULL, 10);
+		t->rows_estimated = t->rows_estimate >= 0;
+	}
+	return 0;
+}
+
+static int my_rows_estimate(struct source *s, struct schema_table *t,
+			    struct err *e)
+{
+	const char *p[1] = { t->table ? t->table : t->name };
+
+	return myutil_select(MY(s)->conn,
+			     "SELECT TABLE_ROWS FROM information_schema.TABLES "
+			     "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+			     p, 1, 1, estimate_row, t, e);
+}
+
 /* MySQL has no schemas within a database: a name with one is the
  * table the load makes under schema.table (sink_mysql's naming) */
 static int my_relation_exists(struct source *s, const char *schema,
@@ -2117,7 +2141,8 @@ static const struct source_ops my_ops = {
 	my_begin,   my_list_tables, my_describe, my_open_rows,
 	my_next_row, my_close,	    my_facts,	 my_server,
 	my_per_day, my_objects,	    NULL, my_weights,	 my_log_position,
-	my_durations, my_check_rows, my_views, my_relation_exists,
+	my_durations, my_check_rows, my_views, my_rows_estimate,
+	my_relation_exists,
 };
 
 struct source *source_mysql_open(const struct uri *u,

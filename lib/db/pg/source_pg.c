@@ -2178,6 +2178,29 @@ static int pg_views(struct source *s, source_view_fn fn, void *ctx,
 	return rc < 0 || e->class ? -1 : 0;
 }
 
+static int pg_rows_estimate(struct source *s, struct schema_table *t,
+			    struct err *e)
+{
+	struct pg_source *p = PG(s);
+	const char *vals[2] = { t->schema ? t->schema : "public",
+				t->table ? t->table : t->name };
+	PGresult *r = pg_query(p,
+			       "SELECT c.reltuples::bigint FROM pg_class c "
+			       "JOIN pg_namespace n ON n.oid = c.relnamespace "
+			       "WHERE n.nspname = $1 AND c.relname = $2 "
+			       "AND c.reltuples >= 0",
+			       2, vals, e);
+
+	if (!r)
+		return -1;
+	if (PQntuples(r) == 1) {
+		t->rows_estimate = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		t->rows_estimated = t->rows_estimate >= 0;
+	}
+	PQclear(r);
+	return 0;
+}
+
 static int pg_relation_exists(struct source *s, const char *schema,
 			      const char *name, struct err *e)
 {
@@ -2483,6 +2506,7 @@ static const struct source_ops pg_ops = {
 	NULL, /* durations: its time is a time of day */
 	pg_check_rows,
 	pg_views,
+	pg_rows_estimate,
 	pg_relation_exists,
 };
 
