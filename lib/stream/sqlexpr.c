@@ -1775,21 +1775,25 @@ static int tree_depth(const struct sqlexpr *x, int i)
 	return most;
 }
 
-static int reads_column(const struct sqlexpr *x, int i)
+/* whether the tree from node i (and what follows it) holds a node of
+ * kind k */
+static int has_kind(const struct sqlexpr *x, int i, enum kind k)
 {
 	for (; i >= 0; i = x->n[i].next)
-		if (x->n[i].kind == K_COL || reads_column(x, x->n[i].kid))
+		if (x->n[i].kind == k || has_kind(x, x->n[i].kid, k))
 			return 1;
 	return 0;
+}
+
+static int reads_column(const struct sqlexpr *x, int i)
+{
+	return has_kind(x, i, K_COL);
 }
 
 /* an ARRAY[...] left in the tree: one not under = ANY */
 static int stray_array(const struct sqlexpr *x, int i)
 {
-	for (; i >= 0; i = x->n[i].next)
-		if (x->n[i].kind == K_ARRAY || stray_array(x, x->n[i].kid))
-			return 1;
-	return 0;
+	return has_kind(x, i, K_ARRAY);
 }
 
 static struct sqlexpr *parse(const char *text, enum sqlexpr_dialect d,
@@ -2772,14 +2776,6 @@ static int same_tree(const struct sqlexpr *x, int a, int b, int list)
 	return a < 0 && b < 0;
 }
 
-static int has_aggregate(const struct sqlexpr *x, int i)
-{
-	for (; i >= 0; i = x->n[i].next)
-		if (x->n[i].kind == K_AGG || has_aggregate(x, x->n[i].kid))
-			return 1;
-	return 0;
-}
-
 /* whether every column of FROM item `item`'s primary key is grouped by */
 static int key_grouped(const struct view *v, size_t item)
 {
@@ -2844,7 +2840,7 @@ static int pg_grouping(const struct view *v, char *why, size_t whysz)
 		}
 	}
 	for (size_t i = 0; i < v->nsel && !grouped; i++)
-		grouped = has_aggregate(x, v->sel[i]);
+		grouped = has_kind(x, v->sel[i], K_AGG);
 	if (!grouped && v->having < 0)
 		return 0;
 	for (size_t i = 0; i < v->nsel && bad < 0; i++)
