@@ -180,6 +180,8 @@ test_expect_success 'a MySQL YEAR: its range a CHECK on PostgreSQL, YEAR again b
 	ferry-load "$PG_BASE dbname=${TEST_DB}_to" --create <films.ferry &&
 	test_must_fail pg_in "${TEST_DB}_to" -c "INSERT INTO films VALUES (4, 3000)" &&
 	pg_in "${TEST_DB}_to" -c "INSERT INTO films VALUES (4, 1999); DELETE FROM films WHERE id = 4" &&
+	ferry-verify --schema-only -t films "$MY_URI" "$PG_BASE dbname=${TEST_DB}_to" >out &&
+	test_grep "films: the same structure" out &&
 	ferry-extract "$PG_BASE dbname=${TEST_DB}_to" -t films -o back.ferry &&
 	ferry-load "$MY_BACK" --create <back.ferry 2>err &&
 	! grep notice err &&

@@ -174,6 +174,83 @@ const char *create_unsigned_max(const struct schema_column *c)
 	return NULL;
 }
 
+/* a MySQL integer UNSIGNED's largest value, and its type */
+struct bound {
+	const char *max, *type;
+};
+static const struct bound bounds[] = {
+	{ "255", "TINYINT UNSIGNED" },
+	{ "65535", "SMALLINT UNSIGNED" },
+	{ "16777215", "MEDIUMINT UNSIGNED" },
+	{ "4294967295", "INT UNSIGNED" },
+};
+
+/*
+ * A MySQL UNSIGNED integer narrower than BIGINT taken to PostgreSQL is a
+ * wider integer with CHECK ((c >= 0) AND (c <= 65535)) (ferry-load(1));
+ * back on MySQL, column i of t with such a check of ferry's form is that
+ * type again ("SMALLINT UNSIGNED"), the check its bounds (*k, when not
+ * NULL); so is a YEAR, whose check is ((c = 0) OR (c BETWEEN 1901 AND
+ * 2155)); NULL when it has none.
+ */
+const char *create_bound_type(const struct schema_table *t, size_t i,
+			      size_t *k)
+{
+	const struct bound *w = bounds;
+	const struct schema_column *c = &t->cols[i];
+	char q[2 * SCHEMA_MAX_NAME + 3], form[3 * sizeof(q) + 64];
+	size_t n = 0;
+
+	if (c->type != VALUE_INT64 || !t->nchecks)
+		return NULL;
+	/* the name as ferry's form quotes it */
+	q[n++] = '"';
+	for (const char *s = c->name; *s && n < sizeof(q) - 3; s++) {
+		if (*s == '"')
+			q[n++] = '"';
+		q[n++] = *s;
+	}
+	q[n++] = '"';
+	q[n] = '\0';
+	/* a MySQL YEAR, as ferry makes one on PostgreSQL */
+	snprintf(form, sizeof(form),
+		 "((%s = 0) OR ((%s >= 1901) AND (%s <= 2155)))", q, q, q);
+	for (size_t j = 0; j < t->nchecks; j++)
+		if (strcmp(t->checks[j].expr, form) == 0) {
+			if (k)
+				*k = j;
+			return "YEAR";
+		}
+	for (size_t x = 0; c->nonnegative && x < sizeof(bounds) / sizeof(*bounds);
+	     x++) {
+		snprintf(form, sizeof(form), "((%s >= 0) AND (%s <= %s))", q, q,
+			 w[x].max);
+		for (size_t j = 0; j < t->nchecks; j++)
+			if (strcmp(t->checks[j].expr, form) == 0) {
+				if (k)
+					*k = j;
+				return w[x].type;
+			}
+	}
+	return NULL;
+}
+
+const char *create_bound_of(const struct schema_column *c)
+{
+	const char *st = c->source_type ? c->source_type : "";
+	const char *max;
+
+	if (c->type == VALUE_INT64 && strncmp(st, "year", 4) == 0 &&
+	    (!st[4] || st[4] == '('))
+		return "YEAR";
+	if (!c->nonnegative || !(max = create_unsigned_max(c)))
+		return NULL;
+	for (size_t x = 0; x < sizeof(bounds) / sizeof(*bounds); x++)
+		if (strcmp(bounds[x].max, max) == 0)
+			return bounds[x].type;
+	return NULL;
+}
+
 int create_time_digits(const struct schema_column *c)
 {
 	const char *st = c->source_type ? c->source_type : "";

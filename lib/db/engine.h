@@ -121,6 +121,19 @@ int create_notes_default(struct create_notes *cn, const struct schema_column *c,
  * --create on PostgreSQL keeps by CHECK ((c >= 0) AND (c <= max)); or NULL */
 const char *create_unsigned_max(const struct schema_column *c);
 
+/*
+ * A MySQL UNSIGNED integer narrower than BIGINT taken to PostgreSQL is a
+ * wider integer with CHECK ((c >= 0) AND (c <= 65535)) (ferry-load(1)),
+ * a YEAR one with CHECK ((c = 0) OR (c BETWEEN 1901 AND 2155)): column i
+ * of t with such a check of ferry's form is that MySQL type again
+ * ("SMALLINT UNSIGNED", "YEAR"), the check its bounds (*k, when not NULL);
+ * NULL when it has none.  create_bound_of: the same type of a MySQL
+ * source's column c, whose bounds --create makes so; NULL when none.
+ */
+const char *create_bound_type(const struct schema_table *t, size_t i,
+			      size_t *k);
+const char *create_bound_of(const struct schema_column *c);
+
 /* The fractional-second digits --create gives a time or timestamp column
  * on any target: the source's ("datetime(3)", "time(0)", "timestamp(3)
  * with time zone"; a MySQL "datetime", "time" or "timestamp" has none),

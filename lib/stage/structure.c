@@ -387,41 +387,23 @@ static int compare_xindexes(struct sc *s, struct err *e)
 	return 0;
 }
 
-/* Whether CHECK x of t is the one --create makes on PostgreSQL for a
- * MySQL integer UNSIGNED, ((c >= 0) AND (c <= max)), for a column c that
- * o has as that UNSIGNED: the same rule as o's type */
-static int unsigned_range(struct sc *s, const char *x,
-			  const struct schema_table *t,
-			  const struct schema_table *o, struct err *e)
+/* Whether CHECK j of t is the bounds --create makes on PostgreSQL for a
+ * MySQL integer UNSIGNED or YEAR (create_bound_type) of a column that o
+ * has as that same MySQL type: the same rule as o's type */
+static int bound_rule(struct sc *s, const struct schema_table *t, size_t j,
+		      const struct schema_table *o)
 {
-	for (size_t k = 0; k < t->ncols; k++) {
-		const struct schema_column *c = &t->cols[k];
-		const char *max = NULL;
-		struct buf *q = &s->scratch;
-		if (!c->nonnegative)
+	for (size_t i = 0; i < t->ncols; i++) {
+		size_t k;
+		const char *ty = create_bound_type(t, i, &k), *oty;
+		if (!ty || k != j)
 			continue;
-		for (size_t j = 0; j < o->ncols && !max; j++)
-			if (o->cols[j].nonnegative &&
-			    s->same(s->same_ctx, o->cols[j].name, c->name, 0))
-				max = create_unsigned_max(&o->cols[j]);
-		if (!max)
-			continue;
-		buf_reset(q);
-		for (int twice = 0; twice < 2; twice++) {
-			if (buf_adds(q, twice ? " AND (\"" : "((\"", e) < 0)
-				return -1;
-			for (const char *p = c->name; *p; p++)
-				if ((*p == '"' && buf_addc(q, '"', e) < 0) ||
-				    buf_addc(q, (unsigned char)*p, e) < 0)
-					return -1;
-			if (buf_adds(q, twice ? "\" <= " : "\" >= 0)", e) < 0)
-				return -1;
-		}
-		if (buf_adds(q, max, e) < 0 || buf_adds(q, "))", e) < 0 ||
-		    buf_addc(q, 0, e) < 0)
-			return -1;
-		if (strcmp((const char *)q->data, x) == 0)
-			return 1;
+		for (size_t m = 0; m < o->ncols; m++)
+			if (s->same(s->same_ctx, o->cols[m].name,
+				    t->cols[i].name, 0) &&
+			    (oty = create_bound_of(&o->cols[m])) &&
+			    strcmp(oty, ty) == 0)
+				return 1;
 	}
 	return 0;
 }
@@ -437,11 +419,7 @@ static int compare_checks(struct sc *s, struct err *e)
 			for (size_t j = 0; !found && j < o->nchecks; j++)
 				found = strcmp(t->checks[i].expr,
 					       o->checks[j].expr) == 0;
-			if (!found &&
-			    (found = unsigned_range(s, t->checks[i].expr, t, o,
-						    e)) < 0)
-				return -1;
-			if (found)
+			if (found || bound_rule(s, t, i, o))
 				continue;
 			snprintf(about, sizeof(about), "CHECK %.600s",
 				 t->checks[i].expr);

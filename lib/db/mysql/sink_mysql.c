@@ -1810,63 +1810,6 @@ static int check_blocked(const struct schema_table *t, size_t k, int a,
 	return 0;
 }
 
-/*
- * A MySQL UNSIGNED integer narrower than BIGINT taken to PostgreSQL is a
- * wider integer with CHECK ((c >= 0) AND (c <= 65535)) (ferry-load(1));
- * back on MySQL, column i of t with such a check of ferry's form is that
- * type again ("SMALLINT UNSIGNED"), the check its bounds (*k, when not
- * NULL); so is a YEAR, whose check is ((c = 0) OR (c BETWEEN 1901 AND
- * 2155)); NULL when it has none.
- */
-static const char *bound_type(const struct schema_table *t, size_t i,
-			      size_t *k)
-{
-	static const struct {
-		const char *max, *type;
-	} w[] = {
-		{ "255", "TINYINT UNSIGNED" },
-		{ "65535", "SMALLINT UNSIGNED" },
-		{ "16777215", "MEDIUMINT UNSIGNED" },
-		{ "4294967295", "INT UNSIGNED" },
-	};
-	const struct schema_column *c = &t->cols[i];
-	char q[2 * SCHEMA_MAX_NAME + 3], form[3 * sizeof(q) + 64];
-	size_t n = 0;
-
-	if (c->type != VALUE_INT64 || !t->nchecks)
-		return NULL;
-	/* the name as ferry's form quotes it */
-	q[n++] = '"';
-	for (const char *s = c->name; *s && n < sizeof(q) - 3; s++) {
-		if (*s == '"')
-			q[n++] = '"';
-		q[n++] = *s;
-	}
-	q[n++] = '"';
-	q[n] = '\0';
-	/* a MySQL YEAR, as ferry makes one on PostgreSQL */
-	snprintf(form, sizeof(form),
-		 "((%s = 0) OR ((%s >= 1901) AND (%s <= 2155)))", q, q, q);
-	for (size_t j = 0; j < t->nchecks; j++)
-		if (strcmp(t->checks[j].expr, form) == 0) {
-			if (k)
-				*k = j;
-			return "YEAR";
-		}
-	for (size_t x = 0; c->nonnegative && x < sizeof(w) / sizeof(*w);
-	     x++) {
-		snprintf(form, sizeof(form), "((%s >= 0) AND (%s <= %s))", q, q,
-			 w[x].max);
-		for (size_t j = 0; j < t->nchecks; j++)
-			if (strcmp(t->checks[j].expr, form) == 0) {
-				if (k)
-					*k = j;
-				return w[x].type;
-			}
-	}
-	return NULL;
-}
-
 /* the notice for key column i of t, sized to kl characters (bytes) */
 static int key_sized_note(const struct schema_table *t, size_t i, long kl,
 			  struct create_notes *notes, struct err *e)
@@ -1921,7 +1864,7 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 		    buf_addc(q, ' ', e) < 0)
 			return -1;
 		type_at = q->len;
-		if (add_col_type(tg, q, c, bound_type(t, i, NULL),
+		if (add_col_type(tg, q, c, create_bound_type(t, i, NULL),
 				 key ? (kl ? kl : -1) : 0,
 				 key ? &scratch : &budget, notes, e) < 0 ||
 		    (kl > 0 && key_sized_note(t, i, kl, notes, e) < 0))
@@ -2017,7 +1960,7 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 		int implied = 0;
 		for (size_t i = 0; i < t->ncols && !implied; i++) {
 			size_t bk;
-			implied = bound_type(t, i, &bk) && bk == k;
+			implied = create_bound_type(t, i, &bk) && bk == k;
 		}
 		if (implied)
 			continue;
