@@ -1957,6 +1957,15 @@ static int w_node(struct writer *w, int i)
 			nm = w->vn && w->vn->cols && w->vn->cols[it->tab]
 				 ? w->vn->cols[it->tab][n->col]
 				 : w->x->tabs[it->tab]->cols[n->col].name;
+			/* a column the target has not as the view read it */
+			if (!nm) {
+				snprintf(w->why, w->whysz,
+					 "it reads %.64s.%.64s, dropped or "
+					 "changed",
+					 w->x->tabs[it->tab]->name,
+					 w->x->tabs[it->tab]->cols[n->col].name);
+				return 1;
+			}
 			if (w_ident(w, it->alias) < 0 ||
 			    buf_addc(b, '.', e) < 0)
 				return -1;
@@ -2905,10 +2914,17 @@ static int view_write(const struct view *v, enum sqlexpr_dialect d,
 						  " CROSS JOIN " };
 		if (buf_adds(out, jw[it->join], e) < 0)
 			return -1;
-		if (d == SQLEXPR_FERRY || !nm
-			? w_ident(&w, x->tabs[it->tab]->name) < 0
-			: nm->table(nm->ctx, it->tab, d, out, e) < 0)
-			return -1;
+		if (!nm) {
+			if (w_ident(&w, x->tabs[it->tab]->name) < 0)
+				return -1;
+		} else if ((rc = nm->table(nm->ctx, it->tab, d, out, e)) != 0) {
+			if (rc < 0)
+				return -1;
+			snprintf(why, whysz, "it reads %.64s, which is left out",
+				 x->tabs[it->tab]->name);
+			out->len = len;
+			return 1;
+		}
 		if (buf_adds(out, " AS ", e) < 0 || w_ident(&w, it->alias) < 0)
 			return -1;
 		if (it->on >= 0 && (buf_adds(out, " ON ", e) < 0 ||

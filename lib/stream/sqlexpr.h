@@ -182,12 +182,14 @@ int sqlview_parse(const char *text, enum sqlexpr_dialect d,
 
 /* How a target names what a view reads */
 struct sqlview_names {
-	/* append tabs[i]'s target name, quoted for dialect d */
+	/* append tabs[i]'s target name, quoted for dialect d: 0, 1 when the
+	 * target has no such table (the view is not written), -1 */
 	int (*table)(void *ctx, size_t i, enum sqlexpr_dialect d,
 		     struct buf *out, struct err *e);
 	void *ctx;
 	/* per table, its columns' target names; NULL (or a NULL entry):
-	 * the stream's */
+	 * the stream's; a NULL name: a column the target does not have as
+	 * the view reads it (the view is not written) */
 	char *const *const *cols;
 	/* the view's own column names in lower case (namefold.h) */
 	int fold;

@@ -832,9 +832,7 @@ static int plan_partition(const struct table_spec *t,
 			continue;
 		if (!(op = spec_find_col(t, c->valuestring)))
 			op = spec_find_col(all, c->valuestring);
-		if (op && (op->mask != MASK_NONE || op->has_shift || op->zone ||
-			   op->nmap || op->deflt || op->cast_to >= 0 ||
-			   op->clean))
+		if (op && op_changes(op))
 			changed = 1;
 	}
 	if (!changed && pc && !map_names(pc, in, t, all))
@@ -1034,20 +1032,181 @@ void spec_plan_free(struct spec_plan *p)
 	free(p);
 }
 
+/* The names the spec gives what a view of the input reads: per preview
+ * table its output name (NULL: skipped) and its columns' (NULL: dropped,
+ * or values changed); then each view carried, as a table of the views
+ * after it, under its own names. */
+struct view_names {
+	struct schema_table **in; /* the input's tables, then views */
+	char **out;
+	char ***cols;
+	size_t n, ntables;
+};
+
+static int view_table_out(void *ctx, size_t i, enum sqlexpr_dialect d,
+			  struct buf *b, struct err *e)
+{
+	const struct view_names *vn = ctx;
+	const char *s = vn->out[i];
+
+	(void)d;
+	if (!s)
+		return 1;
+	if (buf_addc(b, '"', e) < 0)
+		return -1;
+	for (; *s; s++)
+		if ((*s == '"' && buf_addc(b, '"', e) < 0) ||
+		    buf_addc(b, (unsigned char)*s, e) < 0)
+			return -1;
+	return buf_addc(b, '"', e);
+}
+
+static void view_names_release(struct view_names *vn)
+{
+	for (size_t i = 0; i < vn->n; i++) {
+		free(vn->out[i]);
+		for (size_t k = 0; vn->cols[i] && k < vn->in[i]->ncols; k++)
+			free(vn->cols[i][k]);
+		free(vn->cols[i]);
+		if (i >= vn->ntables)
+			schema_table_free(vn->in[i]);
+	}
+	free(vn->in);
+	free(vn->out);
+	free(vn->cols);
+}
+
+/* the preview's tables under the spec's names, room for nviews more */
+static int view_names_new(struct spec *s, struct stream_reader *r,
+			  size_t nviews, struct view_names *vn, struct err *e)
+{
+	const struct schema_table *const *pv;
+	size_t n = stream_reader_preview(r, &pv);
+
+	memset(vn, 0, sizeof(*vn));
+	if (!(vn->in = calloc(n + nviews + 1, sizeof(*vn->in))) ||
+	    !(vn->out = calloc(n + nviews + 1, sizeof(*vn->out))) ||
+	    !(vn->cols = calloc(n + nviews + 1, sizeof(*vn->cols))))
+		return err_oom(e);
+	for (size_t i = 0; i < n; i++) {
+		struct spec_plan *p;
+		vn->in[i] = (struct schema_table *)pv[i];
+		vn->n = vn->ntables = i + 1;
+		if (spec_plan_new(s, pv[i], &p, e) < 0)
+			return -1;
+		if (!p)
+			continue; /* skipped: a view of it is not carried */
+		if (!(vn->out[i] = strdup(p->out->name)) ||
+		    !(vn->cols[i] = calloc(pv[i]->ncols + 1, sizeof(char *)))) {
+			spec_plan_free(p);
+			return err_oom(e);
+		}
+		for (size_t j = 0; j < p->nmask; j++)
+			if ((!p->ops[j] || !op_changes(p->ops[j])) &&
+			    !(vn->cols[i][p->from[j]] =
+				  strdup(p->out->cols[j].name))) {
+				spec_plan_free(p);
+				return err_oom(e);
+			}
+		spec_plan_free(p);
+	}
+	return 0;
+}
+
+/* objects o[0..n) into out, each view's query written again with the
+ * spec's names (or the view named as not carried, with the reason) */
+static int views_renamed(struct spec *s, struct stream_reader *r,
+			 const struct schema_object *o, size_t n,
+			 struct schema_objects *out, struct err *e)
+{
+	struct view_names vn;
+	size_t nviews = 0;
+	struct buf q;
+	int rc = -1;
+
+	for (size_t i = 0; i < n; i++)
+		nviews += o[i].view != NULL;
+	buf_init(&q, (size_t)SQLEXPR_MAX_LEN * 2);
+	if (view_names_new(s, r, nviews, &vn, e) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct schema_object *x = &o[i];
+		struct sqlview_names nm = { view_table_out, &vn,
+					    (char *const *const *)vn.cols, 0 };
+		char why[400], detail[600];
+		int trc = 1;
+		if (x->view) {
+			buf_reset(&q);
+			if ((trc = sqlview_translate(x->view->query, vn.in, vn.n,
+						     SQLEXPR_FERRY, &nm, 0, &q,
+						     why, sizeof(why), e)) < 0 ||
+			    (trc == 0 && buf_addc(&q, 0, e) < 0))
+				goto out;
+			if (trc)
+				snprintf(detail, sizeof(detail),
+					 "not carried by the spec: %s", why);
+		}
+		if (schema_objects_add(out, x->kind, x->table, x->name,
+				       x->view && trc ? detail : x->detail,
+				       e) < 0 ||
+		    (x->seq && schema_objects_set_sequence(out, x->seq, e) < 0))
+			goto out;
+		if (!x->view || trc)
+			continue;
+		if (schema_objects_set_view(out, x->view->schema, x->view->name,
+					    (const char *)q.data, e) < 0)
+			goto out;
+		/* the view, as a table of the views after it */
+		if ((vn.in[vn.n] = sqlview_table(x->view->query, vn.in, vn.n,
+						 x->view->schema, x->view->name,
+						 why, sizeof(why), e))) {
+			struct schema_table *t = vn.in[vn.n];
+			vn.cols[vn.n] = calloc(t->ncols + 1, sizeof(char *));
+			vn.out[vn.n] = strdup(t->name);
+			vn.n++;
+			if (!vn.cols[vn.n - 1] || !vn.out[vn.n - 1]) {
+				err_oom(e);
+				goto out;
+			}
+			for (size_t k = 0; k < t->ncols; k++)
+				if (!(vn.cols[vn.n - 1][k] =
+					  strdup(t->cols[k].name))) {
+					err_oom(e);
+					goto out;
+				}
+		} else if (e->class) {
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	buf_release(&q);
+	view_names_release(&vn);
+	return rc;
+}
+
 /* The objects frames read since the last call, passed on as one (names
- * as the source has them: a spec's renames do not apply to them). */
-static int pass_objects(struct stream_reader *r, struct stream_writer *w,
-			size_t *done, struct err *e)
+ * as the source has them: a spec's renames do not apply to them, but a
+ * view's query reads the tables and columns as the spec names them). */
+static int pass_objects(struct spec *s, struct stream_reader *r,
+			struct stream_writer *w, size_t *done, struct err *e)
 {
 	const struct schema_objects *o = stream_reader_objects(r);
-	struct schema_objects part;
+	struct schema_objects part, renamed = { 0 };
+	int rc;
 
 	if (o->n == *done)
 		return 0;
 	part.v = o->v + *done;
 	part.n = part.cap = o->n - *done;
 	*done = o->n;
-	return stream_writer_add_objects(w, &part, e);
+	if (!schema_objects_has_views(&part))
+		return stream_writer_add_objects(w, &part, e);
+	rc = views_renamed(s, r, part.v, part.n, &renamed, e) < 0
+		 ? -1
+		 : stream_writer_add_objects(w, &renamed, e);
+	schema_objects_release(&renamed);
+	return rc;
 }
 
 /* The preview of the tables to come, as the spec makes them (a table
@@ -1350,7 +1509,7 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 		st->tables_in++;
 		if (!preview_done++ && pass_preview(s, r, w, e) < 0)
 			goto out;
-		if (pass_objects(r, w, &objects_done, e) < 0)
+		if (pass_objects(s, r, w, &objects_done, e) < 0)
 			goto out;
 		spec_plan_free(p);
 		if (spec_plan_new(s, t, &p, e) < 0)
@@ -1401,7 +1560,7 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 	}
 	if (stream_reader_follow(r) &&
 	    ((!st->tables_in && stream_writer_set_follow(w, e) < 0) ||
-	     pass_objects(r, w, &objects_done, e) < 0 ||
+	     pass_objects(s, r, w, &objects_done, e) < 0 ||
 	     transform_follow(s, r, w, st, e) < 0)) {
 		if (e->class == ERR_STREAM || e->class == ERR_PIPE)
 			err_prefix(e, "%s", in_name);
@@ -1429,7 +1588,7 @@ int transform_run(struct spec *s, FILE *in, const char *in_name,
 				 s->all->cols[i].name);
 			goto out;
 		}
-	if (pass_objects(r, w, &objects_done, e) < 0 ||
+	if (pass_objects(s, r, w, &objects_done, e) < 0 ||
 	    stream_writer_finish(w, e) < 0)
 		goto out;
 	rc = 0;
