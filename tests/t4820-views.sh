@@ -205,7 +205,13 @@ test_expect_success 'MariaDB -> MariaDB: every view carried is made, the same ro
 	test_grep "views: 9 made, 0 already in the target (left as they are), 0 not made" err &&
 	my_rows "$TEST_DB" $MYV ByName Recent OfView ActiveCount >expect &&
 	my_rows "${TEST_DB}_m" $MYV ByName Recent OfView ActiveCount >got &&
-	test_cmp expect got
+	test_cmp expect got &&
+	test_expect_code 1 ferry-verify --schema-only "$MY_URI" "$MY_BASE/${TEST_DB}_m$MYSOCK" >out &&
+	! grep "query differs" out &&
+	! grep "foreign key" out &&
+	my_in "${TEST_DB}_m" -e "CREATE OR REPLACE VIEW Recent AS SELECT Id, Body FROM Messages WHERE CreatedAt > NOW() - INTERVAL 8 DAY" &&
+	test_expect_code 1 ferry-verify --schema-only "$MY_URI" "$MY_BASE/${TEST_DB}_m$MYSOCK" >out &&
+	test_grep "view Recent: its query differs" out
 '
 
 test_expect_success 'PostgreSQL -> PostgreSQL: the same views, one in its schema; --schema-only names only the one not made' '
@@ -218,6 +224,12 @@ test_expect_success 'PostgreSQL -> PostgreSQL: the same views, one in its schema
 	test_expect_code 1 ferry-verify --schema-only "$PG_URI" "$PG_BASE dbname=${TEST_DB}_pp" >out &&
 	grep "view" out >lines &&
 	echo "  view hashed: not on B: what it does on A, B does not" >expect &&
+	test_cmp expect lines &&
+	pg_in "${TEST_DB}_pp" -c "CREATE OR REPLACE VIEW recent AS SELECT id, body FROM messages WHERE created_at > now() - interval '"'"'8 days'"'"'" &&
+	test_expect_code 1 ferry-verify --schema-only "$PG_URI" "$PG_BASE dbname=${TEST_DB}_pp" >out &&
+	grep "view" out >lines &&
+	echo "  view recent: its query differs (read in ferry'"'"'s form on each side)" >expect &&
+	echo "  view hashed: not on B: what it does on A, B does not" >>expect &&
 	test_cmp expect lines &&
 	pg_in "${TEST_DB}_pp" -c "SELECT pg_get_viewdef('"'"'app.audit_v'"'"'::regclass)" >def &&
 	test_grep "JOIN users u ON" def

@@ -161,7 +161,11 @@ test_expect_success 'a changed collation is found: B compares usernames byte by 
 	ferry-verify --schema-only "$PA" "$PB" >/dev/null
 '
 
-test_expect_success 'a foreign key, a NOT NULL and a CHECK gone, a column more: each named' '
+test_expect_success 'a foreign key RESTRICT for NO ACTION (PostgreSQL tells them apart), one gone, a NOT NULL and a CHECK gone, a column more: each named' '
+	pb "ALTER TABLE teams DROP CONSTRAINT teams_owner_id_fkey;
+		ALTER TABLE teams ADD CONSTRAINT teams_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE RESTRICT" &&
+	test_expect_code 1 ferry-verify --schema-only "$PA" "$PB" >out &&
+	test_grep "foreign key (owner_id) -> users: only on A (or with other actions)" out &&
 	pb "ALTER TABLE messages DROP CONSTRAINT messages_user_id_fkey;
 		ALTER TABLE teams ALTER COLUMN name DROP NOT NULL;
 		ALTER TABLE users DROP CONSTRAINT users_status_check;

@@ -432,13 +432,27 @@ static int compare_checks(struct sc *s, struct err *e)
 	return 0;
 }
 
+/* MySQL checks NO ACTION at once, as RESTRICT: the two are one rule
+ * unless both sides are PostgreSQL (where NO ACTION may be deferred) */
+static int action_same(const struct sc *s, enum schema_fk_action x,
+		       enum schema_fk_action y)
+{
+	if (x == y)
+		return 1;
+	if (s->same_engine & STRUCTURE_BOTH_PG)
+		return 0;
+	return (x == SCHEMA_FK_NO_ACTION || x == SCHEMA_FK_RESTRICT) &&
+	       (y == SCHEMA_FK_NO_ACTION || y == SCHEMA_FK_RESTRICT);
+}
+
 static int fkey_same(struct sc *s, const struct schema_table *t,
 		     const struct schema_fkey *x,
 		     const struct schema_table *o,
 		     const struct schema_fkey *y)
 {
-	if (x->ncols != y->ncols || x->on_delete != y->on_delete ||
-	    x->on_update != y->on_update ||
+	if (x->ncols != y->ncols ||
+	    !action_same(s, x->on_delete, y->on_delete) ||
+	    !action_same(s, x->on_update, y->on_update) ||
 	    !s->same(s->same_ctx, x->ref_table, y->ref_table, 1))
 		return 0;
 	for (size_t k = 0; k < x->ncols; k++)

@@ -33,9 +33,12 @@ typedef int (*structure_diff_fn)(void *ctx, const char *about,
 /*
  * Every difference between a (side A) and b (side B), each a call of
  * diff; same_engine: both sides are of one engine (expressions the
- * engines write alike are compared as text only then).  The number of
- * differences, or -1 with e set (what diff returns, or oom).
+ * engines write alike are compared as text only then), and
+ * STRUCTURE_BOTH_PG set in it when both are PostgreSQL (a foreign key's
+ * NO ACTION and RESTRICT differ only there, for deferred checks).  The
+ * number of differences, or -1 with e set (what diff returns, or oom).
  */
+#define STRUCTURE_BOTH_PG 2
 long structure_compare(const struct schema_table *a,
 		       const struct schema_table *b, int same_engine,
 		       structure_same_fn same, void *same_ctx,

@@ -86,6 +86,9 @@ struct side {
 	char **names; /* its tables */
 	size_t nnames;
 	struct schema_table *dbt;
+	/* --schema-only: every table compared, for its views */
+	struct schema_table **seen;
+	size_t nseen, capseen;
 	struct source_query q;
 	/* a stream */
 	FILE *f;
@@ -223,6 +226,9 @@ static void side_close(struct side *s)
 		fclose(s->f);
 	source_names_free(s->names);
 	schema_table_free(s->dbt);
+	for (size_t i = 0; i < s->nseen; i++)
+		schema_table_free(s->seen[i]);
+	free(s->seen);
 	source_close(s->src);
 	probe_close(s->probe);
 	if (s->have_uri)
@@ -1935,6 +1941,42 @@ static const char *bare_name(const char *n, char *out, size_t outsz)
 /* the objects of kinds[] that one side has and the other not, each a
  * difference (what it means for the application: says_a, says_b):
  * their number, or -1 */
+/*
+ * A view carried on both sides of one engine (b->en the other's): its
+ * query in ferry's form the same, or a difference said (1).  Between two
+ * engines each deparses in its own way (PostgreSQL writes BETWEEN as two
+ * comparisons), so only the names are compared there.
+ */
+static int view_differs(const struct side *b, const struct schema_object *o,
+			const struct schema_objects *y, struct struct_diffs *d,
+			struct err *e)
+{
+	char nx[SCHEMA_MAX_NAME], ny[SCHEMA_MAX_NAME];
+	char about[SCHEMA_MAX_NAME + 16];
+
+	if (b->pgmap)
+		return 0;
+	bare_name(o->name, nx, sizeof(nx));
+	for (size_t j = 0; j < y->n; j++) {
+		const struct schema_object *p = &y->v[j];
+		if (strcmp(p->kind, "view") != 0)
+			continue;
+		bare_name(p->name, ny, sizeof(ny));
+		if (strcmp(nx, ny) != 0)
+			continue;
+		if (!p->view || strcmp(o->view->query, p->view->query) == 0)
+			return 0;
+		snprintf(about, sizeof(about), "view %s", o->name);
+		return struct_diff(d, about,
+				   "its query differs (read in ferry's "
+				   "form on each side)",
+				   e) < 0
+			   ? -1
+			   : 1;
+	}
+	return 0;
+}
+
 static long objects_differ(const struct side *b, const struct schema_objects *oa,
 			   const struct schema_objects *ob,
 			   const char *const *kinds, struct struct_diffs *d,
@@ -1949,7 +1991,7 @@ static long objects_differ(const struct side *b, const struct schema_objects *oa
 			const struct schema_object *o = &x->v[i];
 			char nx[SCHEMA_MAX_NAME], ny[SCHEMA_MAX_NAME];
 			char about[2 * SCHEMA_MAX_NAME + 32];
-			int want = 0, found = 0;
+			int want = 0, found = 0, rc;
 			for (const char *const *k = kinds; *k; k++)
 				want |= strcmp(o->kind, *k) == 0;
 			if (!want)
@@ -1971,6 +2013,12 @@ static long objects_differ(const struct side *b, const struct schema_objects *oa
 							 1)
 					     : same_name(b->pgmap, b->fold, nx, ny,
 							 1);
+			}
+			if (found && !side && o->view &&
+			    (rc = view_differs(b, o, y, d, e)) != 0) {
+				if (rc < 0)
+					return -1;
+				n++;
 			}
 			if (found)
 				continue;
@@ -1997,9 +2045,11 @@ static int both_objects(struct side *a, struct side *b, int whole_db,
 	struct side *s[2] = { a, b };
 
 	memset(ob, 0, 2 * sizeof(*ob));
+	/* of the whole database: its views read the tables compared */
 	for (int k = 0; k < 2; k++)
-		if (source_objects(s[k]->src, whole_db ? NULL : &s[k]->dbt,
-				   whole_db ? 0 : 1, whole_db, &ob[k], e) < 0)
+		if (source_objects(s[k]->src, whole_db ? s[k]->seen : &s[k]->dbt,
+				   whole_db ? s[k]->nseen : 1, whole_db, &ob[k],
+				   e) < 0)
 			return err_prefix(e, "side %c", s[k]->label);
 	return 0;
 }
@@ -2033,7 +2083,29 @@ static int structure_table(struct verify_opts *o, struct side *a,
 		cJSON_AddStringToObject(tj, "table", name);
 		d.arr = cJSON_AddArrayToObject(tj, "structure");
 	}
-	n = structure_compare(a->t, b->t, a->en == b->en, struct_same, b,
+	for (int k = 0; k < 2; k++) {
+		struct side *sk = k ? b : a;
+		if (sk->nseen == sk->capseen) {
+			size_t nc = sk->capseen ? sk->capseen * 2 : 16;
+			struct schema_table **ns =
+			    realloc(sk->seen, nc * sizeof(*ns));
+			if (!ns)
+				return err_oom(e);
+			sk->seen = ns;
+			sk->capseen = nc;
+		}
+		if (!(sk->seen[sk->nseen] = schema_table_copy(sk->t, e)))
+			return -1;
+		sk->nseen++;
+	}
+	n = structure_compare(a->t, b->t,
+			      (a->en == b->en) |
+				  (a->en && b->en &&
+				   strcmp(a->en->name, "postgresql") == 0 &&
+				   strcmp(b->en->name, "postgresql") == 0
+				       ? STRUCTURE_BOTH_PG
+				       : 0),
+			      struct_same, b,
 			      struct_diff, &d, e);
 	if (n >= 0) {
 		long tn = table_objects(a, b, &d, e);

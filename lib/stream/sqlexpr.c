@@ -938,6 +938,11 @@ static int clock_call(struct parser *p, int k)
 {
 	if (next(p) < 0)
 		return -1;
+	/* MySQL's NOW(6), as ferry writes it: microseconds, as every
+	 * clock of ferry's reads */
+	if (p->d == SQLEXPR_MYSQL && p->k == T_NUM && p->tx.len == 1 &&
+	    p->tx.data[0] == '6' && next(p) < 0)
+		return -1;
 	if (!is_op(p, ")"))
 		return refuse(p, "a clock with digits");
 	if (next(p) < 0)
