@@ -67,6 +67,17 @@ int buf_addc(struct buf *b, unsigned char c, struct err *e)
 	return buf_add(b, &c, 1, e);
 }
 
+int buf_add_quoted(struct buf *b, char q, const char *s, struct err *e)
+{
+	if (buf_addc(b, (unsigned char)q, e) < 0)
+		return -1;
+	for (; *s; s++)
+		if ((*s == q && buf_addc(b, (unsigned char)q, e) < 0) ||
+		    buf_addc(b, (unsigned char)*s, e) < 0)
+			return -1;
+	return buf_addc(b, (unsigned char)q, e);
+}
+
 int buf_adds(struct buf *b, const char *s, struct err *e)
 {
 	return buf_add(b, s, strlen(s), e);

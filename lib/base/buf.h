@@ -34,6 +34,8 @@ int buf_reserve(struct buf *b, size_t more, struct err *e);
 int buf_add(struct buf *b, const void *p, size_t n, struct err *e);
 int buf_addc(struct buf *b, unsigned char c, struct err *e);
 int buf_adds(struct buf *b, const char *s, struct err *e);
+/* s between two q, each q in it doubled (a quoted SQL name) */
+int buf_add_quoted(struct buf *b, char q, const char *s, struct err *e);
 int buf_addf(struct buf *b, struct err *e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -350,13 +350,7 @@ static int name_add(struct buf *b, const char *s, struct err *e)
 {
 	if (*s && *s != '"' && !strchr(s, '.'))
 		return buf_adds(b, s, e);
-	if (buf_addc(b, '"', e) < 0)
-		return -1;
-	for (; *s; s++)
-		if ((*s == '"' && buf_addc(b, '"', e) < 0) ||
-		    buf_addc(b, (unsigned char)*s, e) < 0)
-			return -1;
-	return buf_addc(b, '"', e);
+	return buf_add_quoted(b, '"', s, e);
 }
 
 char *schema_name_format(const char *schema, const char *table, struct err *e)

@@ -1882,15 +1882,8 @@ struct writer {
 
 static int w_ident(struct writer *w, const char *s)
 {
-	char q = w->d == SQLEXPR_MYSQL ? '`' : '"';
-
-	if (buf_addc(w->b, (unsigned char)q, w->e) < 0)
-		return -1;
-	for (; *s; s++)
-		if ((*s == q && buf_addc(w->b, (unsigned char)q, w->e) < 0) ||
-		    buf_addc(w->b, (unsigned char)*s, w->e) < 0)
-			return -1;
-	return buf_addc(w->b, (unsigned char)q, w->e);
+	return buf_add_quoted(w->b, w->d == SQLEXPR_MYSQL ? '`' : '"', s,
+			      w->e);
 }
 
 /* a string literal: quotes doubled; a backslash doubled where the

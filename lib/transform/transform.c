@@ -1050,15 +1050,7 @@ static int view_table_out(void *ctx, size_t i, enum sqlexpr_dialect d,
 	const char *s = vn->out[i];
 
 	(void)d;
-	if (!s)
-		return 1;
-	if (buf_addc(b, '"', e) < 0)
-		return -1;
-	for (; *s; s++)
-		if ((*s == '"' && buf_addc(b, '"', e) < 0) ||
-		    buf_addc(b, (unsigned char)*s, e) < 0)
-			return -1;
-	return buf_addc(b, '"', e);
+	return s ? buf_add_quoted(b, '"', s, e) : 1;
 }
 
 static void view_names_release(struct view_names *vn)
