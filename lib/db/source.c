@@ -91,15 +91,7 @@ int source_rows_estimate(struct source *s, struct schema_table *t,
 int source_relation_exists(struct source *s, const char *name,
 			   struct err *e)
 {
-	char *sc = NULL, *tb = NULL;
-	int rc;
-
-	if (schema_name_parse(name, &sc, &tb, e) < 0)
-		return -1;
-	rc = s->ops->relation_exists(s, sc, tb, e);
-	free(sc);
-	free(tb);
-	return rc;
+	return s->ops->relation_exists(s, name, e);
 }
 
 int source_list_tables(struct source *s, char ***names, size_t *n,

@@ -70,9 +70,9 @@ struct source_ops {
 	/* source_rows_estimate; NULL: the engine has none */
 	int (*rows_estimate)(struct source *s, struct schema_table *t,
 			     struct err *e);
-	/* source_relation_exists: schema NULL when the name has none */
-	int (*relation_exists)(struct source *s, const char *schema,
-			       const char *name, struct err *e);
+	/* source_relation_exists */
+	int (*relation_exists)(struct source *s, const char *name,
+			       struct err *e);
 };
 
 struct source {

@@ -2083,7 +2083,8 @@ static int structure_table(struct verify_opts *o, struct side *a,
 		cJSON_AddStringToObject(tj, "table", name);
 		d.arr = cJSON_AddArrayToObject(tj, "structure");
 	}
-	for (int k = 0; k < 2; k++) {
+	/* the tables a whole-database run's views read (structure_sequences) */
+	for (int k = 0; !o->ntables && k < 2; k++) {
 		struct side *sk = k ? b : a;
 		if (sk->nseen == sk->capseen) {
 			size_t nc = sk->capseen ? sk->capseen * 2 : 16;

@@ -1,7 +1,10 @@
 #include "db/mysql/myutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "stream/schema.h"
 
 /* Append `name` quoted as a MySQL identifier: backticks, doubled inside. */
 int myutil_connect(MYSQL *conn, const struct uri *u, const char *defaults_file,
@@ -217,4 +220,46 @@ int myutil_exec(MYSQL *conn, const char *sql, const char *const *params,
 out:
 	mysql_stmt_close(st);
 	return rc;
+}
+
+char *myutil_table_name(const char *name, struct err *e)
+{
+	char *sc, *tb, *out;
+
+	if (schema_name_parse(name, &sc, &tb, e) < 0)
+		return NULL;
+	if (sc && strcmp(sc, "public") != 0) {
+		size_t len = strlen(sc) + strlen(tb) + 2;
+		if ((out = malloc(len)))
+			snprintf(out, len, "%s.%s", sc, tb);
+		free(tb);
+	} else {
+		out = tb;
+	}
+	free(sc);
+	if (!out)
+		err_oom(e);
+	return out;
+}
+
+static int one_row(void *ctx, char **v, size_t *lens, struct err *e)
+{
+	(void)v;
+	(void)lens;
+	(void)e;
+	*(int *)ctx = 1;
+	return 0;
+}
+
+int myutil_table_exists(MYSQL *conn, const char *table, struct err *e)
+{
+	const char *p[1] = { table };
+	int found = 0;
+
+	if (myutil_select(conn,
+			  "SELECT 1 FROM information_schema.TABLES "
+			  "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+			  p, 1, 1, one_row, &found, e) < 0)
+		return -1;
+	return found;
 }

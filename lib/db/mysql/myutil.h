@@ -33,6 +33,15 @@ int myutil_connect(MYSQL *conn, const struct uri *u, const char *defaults_file,
  * [a-z0-9_] */
 int myutil_collation_word(const char *s);
 
+/* MySQL's name of a table in ferry's name syntax: "app.t" for one of
+ * schema app (not public), else its own name; malloc'd, NULL on oom or a
+ * bad name (e set) */
+char *myutil_table_name(const char *name, struct err *e);
+
+/* Whether the database holds a table or view named `table` (MySQL's
+ * name): 1, 0, or -1 with ERR_DB */
+int myutil_table_exists(MYSQL *conn, const char *table, struct err *e);
+
 /* Append `name` quoted as a MySQL identifier: backticks, doubled inside. */
 int myutil_quote_ident(struct buf *b, const char *name, struct err *e);
 

@@ -2201,28 +2201,6 @@ static void end_state(struct my_sink *m)
 	m->nuq = 0;
 }
 
-/* MySQL's name of a table in ferry's name syntax: "app.t" for one of
- * schema app (not public), else its own name; malloc'd, NULL on oom or a
- * bad name (e set) */
-static char *my_table_name(const char *name, struct err *e)
-{
-	char *sc, *tb, *out;
-
-	if (schema_name_parse(name, &sc, &tb, e) < 0)
-		return NULL;
-	if (sc && strcmp(sc, "public") != 0) {
-		size_t len = strlen(sc) + strlen(tb) + 2;
-		if ((out = malloc(len)))
-			snprintf(out, len, "%s.%s", sc, tb);
-		free(tb);
-	} else {
-		out = tb;
-	}
-	free(sc);
-	if (!out)
-		err_oom(e);
-	return out;
-}
 
 struct trig_list {
 	char **names;
@@ -2294,7 +2272,7 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 	m->created = m->temp = 0;
 	/* MySQL has no schemas: a table of public is the table itself, one of
 	 * schema app is the table named app.name (as ever); "a.b" is a.b */
-	if (!(m->name = my_table_name(name, e)))
+	if (!(m->name = myutil_table_name(name, e)))
 		return -1;
 	params[0] = m->name;
 	if (!(m->kind = calloc(t->ncols ? t->ncols : 1, sizeof(*m->kind))))
@@ -2639,7 +2617,7 @@ static int my_foreign_keys(struct sink *s, const struct schema_table *t,
 			   struct create_notes *notes, struct err *e)
 {
 	struct my_sink *m = MYS(s);
-	char *tn = my_table_name(name, e), *rn = NULL, fn[160], n[32];
+	char *tn = myutil_table_name(name, e), *rn = NULL, fn[160], n[32];
 	struct buf *q = &m->sql;
 	int rc = 0;
 
@@ -2652,7 +2630,7 @@ static int my_foreign_keys(struct sink *s, const struct schema_table *t,
 			  strlen(t->fkeys[k].name), 100);
 		free(rn);
 		buf_reset(q);
-		if (!(rn = my_table_name(refs[k], e)) ||
+		if (!(rn = myutil_table_name(refs[k], e)) ||
 		    my_fkey_sql(t, tn, k, rn, 0, q, e) < 0) {
 			rc = -1;
 			break;
@@ -2704,7 +2682,7 @@ static int my_empty_tables(struct sink *s, char *const *names, size_t n,
 	in_tx = 1;
 	for (size_t i = 0; i < n; i++) {
 		const char *params[1];
-		char *tn = my_table_name(names[i], e);
+		char *tn = myutil_table_name(names[i], e);
 		int exists = 0;
 		if (!tn)
 			goto out;
@@ -2772,7 +2750,7 @@ static int view_table(void *ctx, size_t i, enum sqlexpr_dialect d,
 		      struct buf *out, struct err *e)
 {
 	const struct sink_view_tables *vt = ctx;
-	char *tn = my_table_name(vt->names[i], e);
+	char *tn = myutil_table_name(vt->names[i], e);
 	int rc;
 
 	(void)d;
@@ -2783,15 +2761,6 @@ static int view_table(void *ctx, size_t i, enum sqlexpr_dialect d,
 	return rc;
 }
 
-static int exists_row(void *ctx, char **v, size_t *lens, struct err *e)
-{
-	(void)v;
-	(void)lens;
-	(void)e;
-	*(int *)ctx = 1;
-	return 0;
-}
-
 static int my_view(struct sink *s, const char *name, const char *query,
 		   const struct sink_view_tables *vt,
 		   enum sink_view_outcome *out, char *why, size_t whysz,
@@ -2800,18 +2769,14 @@ static int my_view(struct sink *s, const char *name, const char *query,
 	struct my_sink *m = MYS(s);
 	struct sqlview_names nm = { view_table, (void *)vt, vt->cols,
 				    vt->fold };
-	char *tn = my_table_name(name, e);
-	const char *p[1] = { tn };
-	int found = 0, rc;
+	char *tn = myutil_table_name(name, e);
+	int found, rc;
 	struct buf q;
 
 	*out = SINK_VIEW_REFUSED;
 	if (!tn)
 		return -1;
-	if (myutil_select(m->conn,
-			  "SELECT 1 FROM information_schema.TABLES "
-			  "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
-			  p, 1, 1, exists_row, &found, e) < 0) {
+	if ((found = myutil_table_exists(m->conn, tn, e)) < 0) {
 		free(tn);
 		return -1;
 	}

@@ -1626,15 +1626,6 @@ static int my_views(struct source *s, source_view_fn fn, void *ctx,
 	return rc;
 }
 
-static int one_row(void *ctx, char **v, size_t *lens, struct err *e)
-{
-	(void)v;
-	(void)lens;
-	(void)e;
-	*(int *)ctx = 1;
-	return 0;
-}
-
 static int estimate_row(void *ctx, char **v, size_t *lens, struct err *e)
 {
 	struct schema_table *t = ctx;
@@ -1660,28 +1651,18 @@ static int my_rows_estimate(struct source *s, struct schema_table *t,
 }
 
 /* MySQL has no schemas within a database: a name with one is the
- * table the load makes under schema.table (sink_mysql's naming) */
-static int my_relation_exists(struct source *s, const char *schema,
-			      const char *name, struct err *e)
+ * table the load makes under schema.table (myutil_table_name) */
+static int my_relation_exists(struct source *s, const char *name,
+			      struct err *e)
 {
-	struct my_source *m = MY(s);
-	char *full = NULL;
-	const char *p[1];
-	int found = 0, rc;
+	char *tn = myutil_table_name(name, e);
+	int rc;
 
-	if (schema && strcmp(schema, "public") != 0) {
-		size_t len = strlen(schema) + strlen(name) + 2;
-		if (!(full = malloc(len)))
-			return err_oom(e);
-		snprintf(full, len, "%s.%s", schema, name);
-	}
-	p[0] = full ? full : name;
-	rc = myutil_select(m->conn,
-			   "SELECT 1 FROM information_schema.TABLES "
-			   "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
-			   p, 1, 1, one_row, &found, e);
-	free(full);
-	return rc < 0 ? -1 : found;
+	if (!tn)
+		return -1;
+	rc = myutil_table_exists(MY(s)->conn, tn, e);
+	free(tn);
+	return rc;
 }
 
 struct weights_ctx {

@@ -79,6 +79,9 @@ int pgutil_parse_name(const char *name, char **schema, char **table,
 int pgutil_table_oid(struct pg_conn *conn, const char *schema,
 		     const char *table, const char *kinds, char oid[16],
 		     struct err *e);
+/* every relkind: a name any relation of the schema holds */
+#define PGUTIL_ANY_RELKIND "rivSmtcfpI"
+
 
 /*
  * A sequence (schema.name, quoted) no nextval has taken from since it was

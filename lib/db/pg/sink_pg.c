@@ -2088,7 +2088,7 @@ static int pg_view(struct sink *s, const char *name, const char *query,
 			     ? SQLEXPR_CI_NO_LIKE
 			     : 0;
 	char *sc = NULL, *tb = NULL, fs[PGNAME_MAX + 1], ft[PGNAME_MAX + 1];
-	const char *vals[2] = { fs, ft };
+	char oid[16];
 	struct buf q;
 	PGresult *r;
 	int rc;
@@ -2100,20 +2100,9 @@ static int pg_view(struct sink *s, const char *name, const char *query,
 	pgname_fit(tb, ft);
 	free(sc);
 	free(tb);
-	r = PQexecParams(p->conn,
-			 "SELECT 1 FROM pg_catalog.pg_class c "
-			 "JOIN pg_catalog.pg_namespace n "
-			 "ON n.oid = c.relnamespace "
-			 "WHERE n.nspname = $1 AND c.relname = $2",
-			 2, NULL, vals, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		rc = pgutil_msg(e, "looking for the view",
-				PQresultErrorMessage(r));
-		PQclear(r);
-		return rc;
-	}
-	rc = PQntuples(r) > 0;
-	PQclear(r);
+	if ((rc = pgutil_table_oid((struct pg_conn *)p->conn, fs, ft,
+				   PGUTIL_ANY_RELKIND, oid, e)) < 0)
+		return -1;
 	if (rc) {
 		*out = SINK_VIEW_EXISTS;
 		return 0;

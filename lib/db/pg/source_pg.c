@@ -2201,27 +2201,20 @@ static int pg_rows_estimate(struct source *s, struct schema_table *t,
 	return 0;
 }
 
-static int pg_relation_exists(struct source *s, const char *schema,
-			      const char *name, struct err *e)
+static int pg_relation_exists(struct source *s, const char *name,
+			      struct err *e)
 {
-	struct pg_source *p = PG(s);
-	char fs[PGNAME_MAX + 1], ft[PGNAME_MAX + 1];
-	const char *vals[2] = { fs, ft };
-	PGresult *r;
-	int rc;
+	char *sc = NULL, *tb = NULL, fs[PGNAME_MAX + 1], ft[PGNAME_MAX + 1];
+	char oid[16];
 
-	pgname_fit(schema ? schema : "public", fs);
-	pgname_fit(name, ft);
-	if (!(r = pg_query(p,
-			   "SELECT 1 FROM pg_catalog.pg_class c "
-			   "JOIN pg_catalog.pg_namespace n "
-			   "ON n.oid = c.relnamespace "
-			   "WHERE n.nspname = $1 AND c.relname = $2",
-			   2, vals, e)))
+	if (schema_name_parse(name, &sc, &tb, e) < 0)
 		return -1;
-	rc = PQntuples(r) > 0;
-	PQclear(r);
-	return rc;
+	pgname_fit(sc ? sc : "public", fs);
+	pgname_fit(tb, ft);
+	free(sc);
+	free(tb);
+	return pgutil_table_oid((struct pg_conn *)PG(s)->conn, fs, ft,
+				PGUTIL_ANY_RELKIND, oid, e);
 }
 
 static int pg_objects(struct source *s, source_object_fn fn, void *ctx,
