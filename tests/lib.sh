@@ -7,7 +7,9 @@
 # Each script runs in its own scratch folder (tests/trash/<script>/), which
 # is removed when every test passed and kept when one failed.  Only TAP goes
 # to stdout; the output of the commands under test goes to stderr when
-# FERRY_TEST_VERBOSE is set, and is dropped otherwise.
+# FERRY_TEST_VERBOSE is set, and otherwise to a file kept as
+# failed-N.log in the scratch folder when test N fails (tests/run-all.sh
+# prints the end of each after a failed run, so CI's log shows the cause).
 
 TEST_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TEST_NAME=$(basename "$0" .sh)
@@ -50,6 +52,9 @@ $test_cleanup"
 
 test_run_() {
 	test_cleanup=
+	if [ -z "$FERRY_TEST_VERBOSE" ]; then
+		exec 4>"$TRASH/.test.log"
+	fi
 	{
 		eval "$1"
 	} >&4 2>&4
@@ -68,6 +73,9 @@ test_expect_success() {
 	else
 		test_failed=$((test_failed + 1))
 		printf 'not ok %d - %s\n' "$test_count" "$1"
+		if [ -z "$FERRY_TEST_VERBOSE" ]; then
+			cp "$TRASH/.test.log" "$TRASH/failed-$test_count.log"
+		fi
 		printf '%s\n' "$2" | sed 's/^/#	/'
 	fi
 }
