@@ -2,7 +2,8 @@
 # bench-migrate.sh [MESSAGES] - the migration itself, MariaDB -> PostgreSQL,
 # of the messages table alone and of the whole chat database, by every
 # path in the same run: pgloader; ferry as a pipeline (extract | load
-# --create) and through a file (extract -o, then load -i); and the limit,
+# --create), the same with two connections (extract --parallel 2) and
+# through a file (extract -o, then load -i); and the limit,
 # psql \copy of the same rows from prepared files into tables that already
 # have the keys and indexes ferry creates.  A path's result is checked
 # before its time counts: row counts of every table against the source,
@@ -125,6 +126,8 @@ for set in messages all; do
 	if [ $set = all ]; then xt=--all-tables; else xt="-t messages"; fi
 	measure "ferry-$set" $set fresh \
 		"'$bin/ferry-extract' '$my_uri' $xt | '$bin/ferry-load' '$to' --create" verified
+	measure "ferry-par2-$set" $set fresh \
+		"'$bin/ferry-extract' '$my_uri' $xt --parallel 2 | '$bin/ferry-load' '$to' --create" verified
 	measure "ferry-extract-file-$set" $set : \
 		"'$bin/ferry-extract' '$my_uri' $xt -o '$work/mig-$set.ferry'" :
 	measure "ferry-load-file-$set" $set fresh \
@@ -142,6 +145,7 @@ function label(k) {
 	return k == "limit" ? "limit: psql \\copy FROM files (keys+indexes)" :
 	    k == "pgloader" ? "pgloader" :
 	    k == "ferry" ? "ferry-extract | ferry-load --create" :
+	    k == "ferry-par2" ? "ferry-extract --parallel 2 | ferry-load" :
 	    k == "ferry-extract-file" ? "ferry-extract -o FILE" :
 	    k == "ferry-load-file" ? "ferry-load --create -i FILE" : k
 }
@@ -170,7 +174,7 @@ END {
 			printf "%s{\"name\":\"%s\",\"set\":\"%s\",\"failed\":\"%s\"}", (c++ ? "," : ""), k, st, res[i] >> "bench/migrate.json"
 			continue
 		}
-		row(k, label(k), st, s[k], rss[k], k == "ferry-" st)
+		row(k, label(k), st, s[k], rss[k], k == "ferry-" st || k == "ferry-par2-" st)
 		if (k == "ferry-load-file-" st && s["ferry-extract-file-" st] + 0 > 0)
 			row("ferry-via-file-" st, "ferry through a file (extract, then load)",
 			    st, s[k] + s["ferry-extract-file-" st], rss[k] > rss["ferry-extract-file-" st] ? rss[k] : rss["ferry-extract-file-" st], 1)

@@ -44,6 +44,12 @@ static const char usage_text[] =
     "                            or as the bytes a text column stores\n"
     "      --order pk            rows in primary-key order\n"
     "      --part K/N            only the K-th of N primary-key ranges\n"
+    "      --parallel N          N connections in one snapshot (1..64):\n"
+    "                            tables, and key ranges of large ones, read\n"
+    "                            at once into the one stream\n"
+    "      --range-rows N        with --parallel: a table estimated at 2N\n"
+    "                            rows or more is read in ranges of about N\n"
+    "                            (default 100000)\n"
     "      --schema-only         tables without their rows\n"
     "      --incremental [TABLE=]COLUMN\n"
     "                            rows in the order of COLUMN (an increasing\n"
@@ -199,6 +205,8 @@ enum {
 	OPT_WHERE,
 	OPT_ORDER,
 	OPT_PART,
+	OPT_PARALLEL,
+	OPT_RANGE_ROWS,
 	OPT_SCHEMA_ONLY,
 	OPT_ZERO_DATES,
 	OPT_DEFAULTS,
@@ -230,6 +238,8 @@ static const struct option longopts[] = {
 	{ "where", required_argument, NULL, OPT_WHERE },
 	{ "order", required_argument, NULL, OPT_ORDER },
 	{ "part", required_argument, NULL, OPT_PART },
+	{ "parallel", required_argument, NULL, OPT_PARALLEL },
+	{ "range-rows", required_argument, NULL, OPT_RANGE_ROWS },
 	{ "schema-only", no_argument, NULL, OPT_SCHEMA_ONLY },
 	{ "incremental", required_argument, NULL, OPT_INCREMENTAL },
 	{ "since", required_argument, NULL, OPT_SINCE },
@@ -295,6 +305,13 @@ static int parse_rows_option(int c, struct args *a)
 	case OPT_PART:
 		if (cli_parse_part(optarg, &o->part_k, &o->part_n, &e) < 0)
 			cli_usage_error("%s", e.msg);
+		return 1;
+	case OPT_PARALLEL:
+		o->parallel = (unsigned)cli_number("--parallel", optarg, 1, 64);
+		return 1;
+	case OPT_RANGE_ROWS:
+		o->range_rows = (uint64_t)cli_number("--range-rows", optarg,
+						     1000, 1000000000000LL);
 		return 1;
 	case OPT_SCHEMA_ONLY: o->schema_only = 1; return 1;
 	case OPT_INCREMENTAL:
@@ -439,6 +456,11 @@ static void check_options(const struct args *a)
 		    "checkpoint says what it committed) and excludes "
 		    "--incremental, --since, --part, --columns, --where, "
 		    "--schema-only, --overlap and --inventory");
+	if (o->parallel > 1 && (o->follow || o->part_n || a->inventory))
+		cli_usage_error("--parallel excludes --follow, --part and "
+				"--inventory");
+	if (o->range_rows && o->parallel <= 1)
+		cli_usage_error("--range-rows goes with --parallel N (N > 1)");
 	if (!o->all_tables && !o->ntables)
 		cli_usage_error("name tables with -t, or use --all-tables");
 	if (o->all_tables && o->ntables)

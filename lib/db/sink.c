@@ -205,7 +205,7 @@ int sink_checkpoint_commit(struct sink *s, const struct schema_table *t,
 	if (s->opts.checkpoint &&
 	    s->opts.checkpoint(s->opts.checkpoint_ctx, rows, &c, e) < 0)
 		return -1;
-	c.done = done;
+	c.done = done && !s->more_sections;
 	c.keys_pending = keys_pending;
 	if (s->ops->checkpoint_write(s, t->name, &c, e) < 0)
 		return err_prefix(e, "job %s", s->opts.job);

@@ -247,6 +247,9 @@ struct sink {
 	/* inside sink_group_begin .. commit: tables begin and end inside
 	 * the one transaction, without their checkpoints */
 	int group;
+	/* set by the loader: the table's stream section is not its last
+	 * (ferry-extract --parallel): its checkpoint is not 'done' */
+	int more_sections;
 };
 
 /*

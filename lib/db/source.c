@@ -5,6 +5,7 @@
 
 #include "db/pg/pgname.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,84 @@ int source_begin_snapshot(struct source *s, const char *name, struct err *e)
 		return err_set(e, ERR_USAGE,
 			       "this database exports no snapshots");
 	return s->ops->begin_snapshot(s, name, e);
+}
+
+/* tries of MariaDB's binary-log agreement before the global lock */
+#define SHARED_TRIES 50
+
+int source_begin_shared(struct source *const *src, size_t n, char *how,
+			size_t howsz, struct err *e)
+{
+	char name[128], f0[512], f[512];
+	uint64_t p0, p;
+	struct err le;
+	int rc;
+
+	if (src[0]->ops->export_snapshot) {
+		if (source_begin(src[0], e) < 0 ||
+		    src[0]->ops->export_snapshot(src[0], name, sizeof(name),
+						 e) < 0)
+			return -1;
+		for (size_t i = 1; i < n; i++)
+			if (source_begin_snapshot(src[i], name, e) < 0)
+				return -1;
+		snprintf(how, howsz, "snapshot %s exported to %zu connections",
+			 name, n);
+		return 0;
+	}
+	for (int tries = 1; src[0]->ops->log_position && tries <= SHARED_TRIES;
+	     tries++) {
+		size_t i;
+		for (i = 0; i < n; i++)
+			if (source_begin(src[i], e) < 0)
+				return -1;
+		err_init(&le);
+		if (source_log_position(src[0], f0, sizeof(f0), &p0, &le) < 0) {
+			if (le.class != ERR_USAGE) {
+				*e = le;
+				return -1;
+			}
+			break; /* no binary log: the lock below */
+		}
+		for (i = 1; i < n; i++) {
+			if (source_log_position(src[i], f, sizeof(f), &p, e) < 0)
+				return -1;
+			if (p != p0 || strcmp(f, f0) != 0)
+				break;
+		}
+		if (i == n) {
+			snprintf(how, howsz,
+				 "%zu connections at binary log position "
+				 "%s:%" PRIu64 " (try %d)",
+				 n, f0, p0, tries);
+			return 0;
+		}
+	}
+	if (!src[0]->ops->global_lock)
+		return err_set(e, ERR_USAGE,
+			       "this database cannot share one snapshot among "
+			       "connections");
+	err_init(&le);
+	if (src[0]->ops->global_lock(src[0], 1, &le) < 0)
+		return err_set(e, ERR_USAGE,
+			       "--parallel: the connections cannot be shown to "
+			       "see one snapshot: the server has no binary log "
+			       "whose position they could agree on (log_bin), "
+			       "and FLUSH TABLES WITH READ LOCK was refused "
+			       "(RELOAD); run --parallel 1, or grant RELOAD: %s",
+			       le.msg);
+	rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = source_begin(src[i], e);
+	if (src[0]->ops->global_lock(src[0], 0, rc < 0 ? &le : e) < 0)
+		rc = -1;
+	if (rc == 0)
+		snprintf(how, howsz,
+			 "%zu connections began under FLUSH TABLES WITH READ "
+			 "LOCK (the server has no binary log position to "
+			 "agree on)",
+			 n);
+	return rc;
 }
 
 int source_log_position(struct source *s, char *file, size_t filesz,

@@ -110,6 +110,18 @@ int source_begin(struct source *s, struct err *e);
 int source_begin_snapshot(struct source *s, const char *name, struct err *e);
 
 /*
+ * Begin one snapshot that all n sources see (ferry-extract --parallel):
+ * PostgreSQL: src[0]'s, exported and imported by the others; MariaDB:
+ * every connection starts WITH CONSISTENT SNAPSHOT, again until all say
+ * the same binary log position, or, on a server without the binary log
+ * (or MySQL), all start while src[0] holds FLUSH TABLES WITH READ LOCK
+ * (then given back).  `how` says which, for the user.  ERR_USAGE when
+ * none is possible (no binary log and no RELOAD), ERR_DB.
+ */
+int source_begin_shared(struct source *const *src, size_t n, char *how,
+			size_t howsz, struct err *e);
+
+/*
  * The binary log file and position of the snapshot source_begin began
  * (MariaDB's Binlog_snapshot_file and Binlog_snapshot_position): every
  * transaction the snapshot sees is before it, every other after.

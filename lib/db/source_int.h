@@ -73,6 +73,13 @@ struct source_ops {
 	/* source_relation_exists */
 	int (*relation_exists)(struct source *s, const char *name,
 			       struct err *e);
+	/* the name of the snapshot source_begin began, for other
+	 * connections' begin_snapshot; NULL: the engine exports none */
+	int (*export_snapshot)(struct source *s, char *name, size_t namesz,
+			       struct err *e);
+	/* take (on 1) or give back (0) a lock that stops every write of the
+	 * server; NULL: the engine has none ferry takes */
+	int (*global_lock)(struct source *s, int on, struct err *e);
 };
 
 struct source {

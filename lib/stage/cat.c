@@ -127,6 +127,11 @@ static int summary_table_head(struct buf *b, const struct schema_table *t,
 	    buf_addf(b, e, "  rows the source estimated: %lld\n",
 		     (long long)t->rows_estimate) < 0)
 		return -1;
+	if (t->section_n &&
+	    buf_addf(b, e, "  key range %u of %u%s\n", t->section_k,
+		     t->section_n,
+		     t->section_ordered ? ", rows in key order" : "") < 0)
+		return -1;
 	for (size_t i = 0; i < t->ncols; i++) {
 		const struct schema_column *c = &t->cols[i];
 		if (buf_addf(b, e, "  column %s: %s%s%s", c->name,

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@ struct table_run {
 	size_t nafter;
 	int after_inclusive;
 	uint64_t zero_dates;
+	uint64_t *zero_col; /* per column */
 	double seconds;
 	struct stream_table_stats st;
 };
@@ -495,6 +497,7 @@ static void free_runs(struct table_run *runs, size_t n)
 {
 	for (size_t i = 0; runs && i < n; i++) {
 		schema_table_free(runs[i].t);
+		free(runs[i].zero_col);
 		for (size_t k = 0; k < runs[i].nafter; k++)
 			buf_release(&runs[i].after_mem[k]);
 	}
@@ -628,6 +631,13 @@ static int plan(struct source *src, const struct uri *u,
 			    t->name);
 			goto out;
 		}
+		if (o->part_n > 1) {
+			/* one section of the table's: a load of several
+			 * parts in one stream knows them apart */
+			t->section_k = o->part_k;
+			t->section_n = o->part_n;
+			t->section_ordered = o->order_pk;
+		}
 	}
 	/* a table option for a table not extracted is a mistake */
 	for (size_t i = 0;
@@ -690,6 +700,10 @@ out:
 	source_names_free(all);
 	free(cast_used);
 	free_points(&jp);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (!(runs[i].zero_col =
+			  calloc(runs[i].t->ncols + 1, sizeof(uint64_t))))
+			rc = err_oom(e);
 	if (rc < 0) {
 		free_runs(runs, n);
 		return -1;
@@ -730,6 +744,54 @@ out:
 	schema_objects_release(&ob);
 	free(ts);
 	return rc;
+}
+
+/* After a table's rows (all its sections): each column's zero dates,
+ * made NULL, said, so that no value changes without a word, here and in
+ * the stream (an objects frame after the table: --check and the load's
+ * report name them, ferry-cat lists them); and its metrics. */
+static int table_written(const struct extract_opts *o,
+			 const struct table_run *r, struct stream_writer *w,
+			 struct err *e)
+{
+	struct schema_objects zo = { 0 };
+	int zrc = 0;
+
+	for (size_t k = 0; r->zero_dates && k < r->t->ncols && zrc == 0; k++) {
+		uint64_t n = r->zero_col[k];
+		char line[400], detail[120];
+		if (!n)
+			continue;
+		snprintf(line, sizeof(line),
+			 "table %.100s, column %.100s: %" PRIu64
+			 " zero date%s ('0000-00-00' and the "
+			 "like) made NULL (--zero-dates error "
+			 "stops at them)",
+			 r->t->name, r->t->cols[k].name, n, n == 1 ? "" : "s");
+		if (o->notice)
+			o->notice(line);
+		snprintf(detail, sizeof(detail),
+			 "%" PRIu64 " made NULL by ferry-extract "
+			 "--zero-dates null",
+			 n);
+		zrc = schema_objects_add(&zo, "zero dates", r->t->name,
+					 r->t->cols[k].name, detail, e);
+	}
+	if (zrc == 0 && zo.n)
+		zrc = stream_writer_add_objects(w, &zo, e);
+	schema_objects_release(&zo);
+	if (zrc < 0)
+		return -1;
+	if (o->metrics &&
+	    (metrics_table(o->metrics, r->t->name, r->st.rows, r->st.raw_bytes,
+			   r->seconds, METRICS_NONE, e) < 0 ||
+	     (r->t->watermark >= 0 && r->st.has_watermark &&
+	      metrics_watermark(o->metrics, r->t->name,
+				r->t->cols[r->t->watermark].type,
+				r->nafter ? &r->after[0] : NULL,
+				&r->st.watermark, e) < 0)))
+		return -1;
+	return 0;
 }
 
 /* every table's rows into w */
@@ -796,57 +858,410 @@ static int write_tables(struct source *src, const struct extract_opts *o,
 			return -1;
 		r->st = *stream_writer_last_table(w);
 		r->zero_dates = source_zero_dates(src);
-		/* each column's zero dates, made NULL: said, so that no
-		 * value changes without a word, here and in the stream (an
-		 * objects frame after the table: --check and the load's
-		 * report name them, ferry-cat lists them) */
-		{
-			struct schema_objects zo = { 0 };
-			int zrc = 0;
-			for (size_t k = 0; r->zero_dates && k < r->t->ncols &&
-					   zrc == 0;
-			     k++) {
-				uint64_t n = source_zero_dates_in(src, k);
-				char line[400], detail[120];
-				if (!n)
-					continue;
-				snprintf(line, sizeof(line),
-					 "table %.100s, column %.100s: %" PRIu64
-					 " zero date%s ('0000-00-00' and the "
-					 "like) made NULL (--zero-dates error "
-					 "stops at them)",
-					 r->t->name, r->t->cols[k].name, n,
-					 n == 1 ? "" : "s");
-				if (o->notice)
-					o->notice(line);
-				snprintf(detail, sizeof(detail),
-					 "%" PRIu64 " made NULL by ferry-extract "
-					 "--zero-dates null",
-					 n);
-				zrc = schema_objects_add(&zo, "zero dates",
-							 r->t->name,
-							 r->t->cols[k].name,
-							 detail, e);
-			}
-			if (zrc == 0 && zo.n)
-				zrc = stream_writer_add_objects(w, &zo, e);
-			schema_objects_release(&zo);
-			if (zrc < 0)
-				return -1;
-		}
+		for (size_t k = 0; r->zero_dates && k < r->t->ncols; k++)
+			r->zero_col[k] = source_zero_dates_in(src, k);
 		r->seconds = progress_now() - ts;
-		if (o->metrics &&
-		    (metrics_table(o->metrics, r->t->name, r->st.rows,
-				   r->st.raw_bytes, r->seconds, METRICS_NONE,
-				   e) < 0 ||
-		     (r->t->watermark >= 0 && r->st.has_watermark &&
-		      metrics_watermark(o->metrics, r->t->name,
-					r->t->cols[r->t->watermark].type,
-					r->nafter ? &r->after[0] : NULL,
-					&r->st.watermark, e) < 0)))
+		if (table_written(o, r, w, e) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* --- --parallel ---------------------------------------------------------- */
+
+/*
+ * --parallel N: N connections in one snapshot (source_begin_shared) take
+ * the items, whole tables and key ranges of large ones, in order; each
+ * writes its item's section (table-begin, rows, table-end) through a
+ * section writer of its own, which compresses it.  The stream holds the
+ * sections in item order: the connection whose item is next writes
+ * straight to the output, the others keep theirs in memory, up to
+ * PAR_SPOOL bytes each, and wait for their turn when it is full or when
+ * their item is done.  A table in several ranges is so several
+ * contiguous sections in key order, whose digests add up to the table's.
+ */
+
+/* a table the server estimates at twice this many rows or more is read
+ * in ranges of about this many rows (--range-rows) */
+#define PAR_PART_ROWS 100000
+#define PAR_MAX_PARTS 10000
+/* output a connection keeps in memory while another has the turn */
+#define PAR_SPOOL (8u << 20)
+
+struct par_item {
+	size_t run;
+	unsigned k, n; /* the k-th of n key ranges; 0 0: the whole table */
+};
+
+struct par;
+
+struct par_worker {
+	struct par *p;
+	struct source *src;
+	struct stream_writer *w;
+	struct buf spool; /* output waiting for its turn */
+	size_t item;
+	int direct; /* its turn: writes go out */
+	uint64_t bytes;
+	pthread_t th;
+	int started;
+	struct err e;
+};
+
+struct par {
+	const struct extract_opts *o;
+	struct table_run *runs;
+	struct par_item *items;
+	size_t nitems, next, head;
+	unsigned *left;	  /* per run: its items not yet written */
+	double *started;  /* per run: when its first item began */
+	uint64_t *trows;  /* per run: rows written so far */
+	FILE *out;
+	pthread_mutex_t mu;
+	pthread_cond_t turn;
+	int failed;
+	struct err e; /* the first failure */
+};
+
+/* wait until wk's item is the next in the stream: 0, or -1 when another
+ * connection failed */
+static int par_wait_turn(struct par_worker *wk)
+{
+	struct par *p = wk->p;
+	int ok;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->head != wk->item && !p->failed)
+		pthread_cond_wait(&p->turn, &p->mu);
+	ok = !p->failed;
+	pthread_mutex_unlock(&p->mu);
+	return ok ? 0 : -1;
+}
+
+static int par_out(struct par_worker *wk, const void *ptr, size_t n)
+{
+	if (n && fwrite(ptr, 1, n, wk->p->out) != n)
+		return -1;
+	wk->bytes += n;
+	return 0;
+}
+
+/* its turn: what waited in memory goes out, and the rest straight */
+static int par_go_direct(struct par_worker *wk)
+{
+	if (wk->direct)
+		return 0;
+	if (par_wait_turn(wk) < 0) {
+		errno = ECANCELED;
+		return -1;
+	}
+	if (par_out(wk, wk->spool.data, wk->spool.len) < 0)
+		return -1;
+	buf_reset(&wk->spool);
+	wk->direct = 1;
+	return 0;
+}
+
+/* stream_write_fn of a connection's section writer */
+static int par_write(void *ctx, const void *ptr, size_t n)
+{
+	struct par_worker *wk = ctx;
+	struct err e;
+
+	if (!wk->direct && wk->spool.len + n <= PAR_SPOOL) {
+		err_init(&e);
+		if (buf_add(&wk->spool, ptr, n, &e) < 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+		return 0;
+	}
+	if (par_go_direct(wk) < 0)
+		return -1;
+	return par_out(wk, ptr, n);
+}
+
+static int par_failed(struct par *p)
+{
+	int f;
+
+	pthread_mutex_lock(&p->mu);
+	f = p->failed;
+	pthread_mutex_unlock(&p->mu);
+	return f;
+}
+
+/* one item: its section, then (its turn) into the stream */
+static int par_item(struct par_worker *wk, size_t i, struct err *e)
+{
+	struct par *p = wk->p;
+	const struct extract_opts *o = p->o;
+	const struct par_item *it = &p->items[i];
+	struct table_run *r = &p->runs[it->run];
+	struct source_query q = {
+		r->t,	     r->where,
+		o->order_pk, it->k,
+		it->n,	     r->npos ? r->pos : NULL,
+		r->npos,     r->nafter ? r->after : NULL,
+		r->nafter,   r->after_inclusive,
+	};
+	const struct stream_table_stats *st;
+	const struct value *row;
+	struct schema_table *sec = NULL; /* a range's schema says which */
+	uint64_t rows = 0;
+	unsigned left;
+	int nrc = 0, rc = -1;
+
+	wk->item = i;
+	wk->direct = 0;
+	buf_reset(&wk->spool);
+	pthread_mutex_lock(&p->mu);
+	if (!p->started[it->run])
+		p->started[it->run] = progress_now();
+	pthread_mutex_unlock(&p->mu);
+	if (it->n) {
+		if (!(sec = schema_table_copy(r->t, e)))
+			return -1;
+		sec->section_k = it->k;
+		sec->section_n = it->n;
+		sec->section_ordered = o->order_pk;
+	}
+	if (stream_writer_begin_table(wk->w, sec ? sec : r->t, e) < 0)
+		goto out;
+	if (!o->schema_only) {
+		if (source_open_rows(wk->src, &q, e) < 0) {
+			err_prefix(e, "table %s", r->t->name);
+			goto out;
+		}
+		while ((nrc = source_next_row(wk->src, &row, e)) == 1) {
+			if (stream_writer_add_row(wk->w, row, e) < 0)
+				goto out;
+			if (++rows % 8192 == 0 && par_failed(p)) {
+				err_set(e, ERR_SYSTEM, "stopped");
+				goto out;
+			}
+		}
+		if (nrc < 0) {
+			if (e->class == ERR_STREAM)
+				err_prefix_place(e, "table %s", r->t->name);
+			else
+				err_prefix(e, "table %s", r->t->name);
+			goto out;
+		}
+	}
+	rc = stream_writer_end_table(wk->w, e);
+out:
+	schema_table_free(sec);
+	if (rc < 0)
+		return -1;
+	if (par_go_direct(wk) < 0)
+		return errno == ECANCELED ? err_set(e, ERR_SYSTEM, "stopped")
+					  : err_set(e, ERR_SYSTEM,
+						    "write error: %s",
+						    strerror(errno));
+	/* its turn: the items before it are in the stream */
+	st = stream_writer_last_table(wk->w);
+	pthread_mutex_lock(&p->mu);
+	if (!it->n) {
+		r->st = *st;
+	} else {
+		r->st.rows += st->rows;
+		r->st.batches += st->batches;
+		r->st.raw_bytes += st->raw_bytes;
+		r->st.stored_bytes += st->stored_bytes;
+		digest_add(&r->st.digest, &st->digest);
+	}
+	r->zero_dates += source_zero_dates(wk->src);
+	for (size_t k = 0; source_zero_dates(wk->src) && k < r->t->ncols; k++)
+		r->zero_col[k] += source_zero_dates_in(wk->src, k);
+	p->trows[it->run] += st->rows;
+	left = --p->left[it->run];
+	if (o->progress) {
+		if (it->k <= 1) {
+			progress_table(o->progress);
+			if (r->t->rows_estimated)
+				progress_estimate(o->progress,
+						  (uint64_t)r->t->rows_estimate);
+		}
+		progress_update(o->progress, r->t->name, p->trows[it->run],
+				stream_writer_bytes(wk->w));
+		if (!left)
+			progress_table_done(o->progress, p->trows[it->run]);
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (!left) {
+		r->seconds = progress_now() - p->started[it->run];
+		if (table_written(o, r, wk->w, e) < 0)
+			return -1;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->head++;
+	pthread_cond_broadcast(&p->turn);
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+static void *par_main(void *arg)
+{
+	struct par_worker *wk = arg;
+	struct par *p = wk->p;
+
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&p->mu);
+		if (p->failed || p->next == p->nitems) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		if (par_item(wk, i, &wk->e) < 0) {
+			pthread_mutex_lock(&p->mu);
+			if (!p->failed) {
+				p->failed = 1;
+				p->e = wk->e;
+			}
+			pthread_cond_broadcast(&p->turn);
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* the items: each table whole, or in key ranges when it is large */
+static int par_plan(struct par *p, size_t nruns, struct err *e)
+{
+	size_t n = 0, cap = nruns + 1;
+	int64_t rr = p->o->range_rows ? (int64_t)p->o->range_rows
+				       : PAR_PART_ROWS;
+
+	if (!(p->items = calloc(cap, sizeof(*p->items))))
+		return err_oom(e);
+	for (size_t i = 0; i < nruns; i++) {
+		const struct schema_table *t = p->runs[i].t;
+		unsigned parts = 1;
+		if (!p->o->schema_only && !p->runs[i].npos && t->npk &&
+		    (t->cols[t->pk[0]].type == VALUE_INT64 ||
+		     t->cols[t->pk[0]].type == VALUE_UINT64) &&
+		    t->rows_estimated &&
+		    t->rows_estimate >= 2 * rr) {
+			int64_t k = (t->rows_estimate + rr - 1) / rr;
+			parts = k > PAR_MAX_PARTS ? PAR_MAX_PARTS : (unsigned)k;
+		}
+		if (n + parts > cap) {
+			size_t ncap = (n + parts) * 2;
+			struct par_item *ni =
+			    realloc(p->items, ncap * sizeof(*ni));
+			if (!ni)
+				return err_oom(e);
+			p->items = ni;
+			cap = ncap;
+		}
+		for (unsigned k = 1; k <= parts; k++) {
+			p->items[n].run = i;
+			p->items[n].k = parts > 1 ? k : 0;
+			p->items[n].n = parts > 1 ? parts : 0;
+			n++;
+		}
+		p->left[i] = parts;
+	}
+	p->nitems = n;
+	return 0;
+}
+
+static int write_tables_parallel(struct source *const *srcs, unsigned nsrc,
+				 const struct extract_opts *o,
+				 struct table_run *runs, size_t nruns,
+				 struct stream_writer *w, FILE *out,
+				 struct err *e)
+{
+	struct par p;
+	struct par_worker *wks;
+	uint64_t all = 0;
+	int rc = -1, setup = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.o = o;
+	p.runs = runs;
+	p.out = out;
+	err_init(&p.e);
+	if (!(wks = calloc(nsrc, sizeof(*wks))) ||
+	    !(p.left = calloc(nruns + 1, sizeof(*p.left))) ||
+	    !(p.started = calloc(nruns + 1, sizeof(*p.started))) ||
+	    !(p.trows = calloc(nruns + 1, sizeof(*p.trows)))) {
+		free(wks);
+		free(p.left);
+		free(p.started);
+		free(p.trows);
+		return err_oom(e);
+	}
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.turn, NULL);
+	if (par_plan(&p, nruns, e) < 0)
+		goto out;
+	for (size_t i = 0; i < nruns && all != UINT64_MAX; i++)
+		all = runs[i].t->rows_estimated
+			  ? all + (uint64_t)runs[i].t->rows_estimate
+			  : UINT64_MAX;
+	if (o->progress)
+		progress_run(o->progress, all == UINT64_MAX ? 0 : all);
+	/* what went before the tables is out before any section */
+	if (stream_writer_flush(w, e) < 0)
+		goto out;
+	for (unsigned i = 0; i < nsrc; i++) {
+		wks[i].p = &p;
+		wks[i].src = srcs[i];
+		err_init(&wks[i].e);
+		buf_init(&wks[i].spool, PAR_SPOOL);
+		if (!(wks[i].w = stream_writer_new_section(par_write, &wks[i],
+							   &o->writer, e))) {
+			setup = -1;
+			goto join;
+		}
+	}
+	for (unsigned i = 0; i < nsrc; i++) {
+		if (pthread_create(&wks[i].th, NULL, par_main, &wks[i]) != 0) {
+			pthread_mutex_lock(&p.mu);
+			if (!p.failed) {
+				p.failed = 1;
+				err_set(&p.e, ERR_SYSTEM,
+					"cannot start a thread: %s",
+					strerror(errno));
+			}
+			pthread_cond_broadcast(&p.turn);
+			pthread_mutex_unlock(&p.mu);
+			break;
+		}
+		wks[i].started = 1;
+	}
+join:
+	for (unsigned i = 0; i < nsrc; i++)
+		if (wks[i].started)
+			pthread_join(wks[i].th, NULL);
+	if (p.failed) {
+		*e = p.e;
+		goto out;
+	}
+	if (setup < 0)
+		goto out;
+	for (unsigned i = 0; i < nsrc; i++)
+		stream_writer_absorb(w, stream_writer_totals(wks[i].w),
+				     wks[i].bytes);
+	rc = 0;
+out:
+	for (unsigned i = 0; i < nsrc; i++) {
+		stream_writer_free(wks[i].w);
+		buf_release(&wks[i].spool);
+	}
+	pthread_cond_destroy(&p.turn);
+	pthread_mutex_destroy(&p.mu);
+	free(wks);
+	free(p.items);
+	free(p.left);
+	free(p.started);
+	free(p.trows);
+	return rc;
 }
 
 /* --- --follow ------------------------------------------------------------ */
@@ -1098,6 +1513,53 @@ out:
 	return rc;
 }
 
+/* --parallel N: N connections in one snapshot */
+static int extract_parallel(const struct uri *u, const struct extract_opts *o,
+			    FILE *out, struct err *e)
+{
+	struct source **srcs;
+	struct stream_writer *w = NULL;
+	struct table_run *runs = NULL;
+	size_t nruns = 0;
+	double t0 = progress_now();
+	char how[300];
+	int rc = -1;
+
+	if (!(srcs = calloc(o->parallel, sizeof(*srcs))))
+		return err_oom(e);
+	for (unsigned i = 0; i < o->parallel; i++)
+		if (!(srcs[i] = source_open(u, &o->source, e)))
+			goto out;
+	if (source_begin_shared(srcs, o->parallel, how, sizeof(how), e) < 0 ||
+	    plan(srcs[0], u, o, &runs, &nruns, e) < 0)
+		goto out;
+	if (o->notice) {
+		char line[400];
+		snprintf(line, sizeof(line), "--parallel %u: %s", o->parallel,
+			 how);
+		o->notice(line);
+	}
+	if (!(w = stream_writer_new(out, &o->writer, e)) ||
+	    write_objects(srcs[0], o, runs, nruns, w, e) < 0 ||
+	    write_tables_parallel(srcs, o->parallel, o, runs, nruns, w, out,
+				  e) < 0 ||
+	    stream_writer_finish(w, e) < 0)
+		goto out;
+	if (o->stats_path &&
+	    write_stats(o->stats_path, runs, nruns, progress_now() - t0, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (o->progress)
+		progress_clear(o->progress);
+	stream_writer_free(w);
+	for (unsigned i = 0; i < o->parallel; i++)
+		source_close(srcs[i]);
+	free(srcs);
+	free_runs(runs, nruns);
+	return rc;
+}
+
 int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
 		struct err *e)
 {
@@ -1110,6 +1572,8 @@ int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
 
 	if (o->follow || o->follow_drop)
 		return extract_follow(u, o, out, e);
+	if (o->parallel > 1)
+		return extract_parallel(u, o, out, e);
 	if (!(src = source_open(u, &o->source, e)))
 		return -1;
 	if (source_begin(src, e) < 0 || plan(src, u, o, &runs, &nruns, e) < 0)

@@ -59,6 +59,12 @@ struct extract_opts {
 	struct metrics
 	    *metrics; /* --metrics-file: per table figures, or NULL */
 	struct progress *progress;
+	/* --parallel: connections reading one snapshot, whole tables and
+	 * key ranges of large ones at once (1: one connection) */
+	unsigned parallel;
+	/* --range-rows: rows per key range of a table read in ranges (a
+	 * table the source estimates at twice as many or more); 0: 100000 */
+	uint64_t range_rows;
 };
 
 /*

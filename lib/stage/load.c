@@ -494,7 +494,7 @@ static int note_created(const struct load_opts *o, const struct sink *s,
  */
 static int job_plan(struct sink *s, const struct load_opts *o,
 		    struct job_table *j, const struct schema_table *t,
-		    const char *name, struct err *e)
+		    const char *name, int again, struct err *e)
 {
 	if (sink_checkpoint_read(s, t->name, &j->ck, e) < 0)
 		return err_prefix(e, "table %s", name);
@@ -502,6 +502,8 @@ static int job_plan(struct sink *s, const struct load_opts *o,
 	if (parse_checkpoint(j, name, o->sink.job, e) < 0)
 		return -1;
 	if (j->ck.found && j->ck.done && t->watermark < 0) {
+		if (again)
+			return 0;
 		load_notice(o, "table %s: job %s loaded it whole (%s); skipped",
 		       name, o->sink.job,
 		       j->ck.updated_at ? j->ck.updated_at : "");
@@ -522,8 +524,11 @@ static int job_plan(struct sink *s, const struct load_opts *o,
 	}
 	j->ordered = j->rs.n && (s->opts.commit_every || j->rs.has_ck ||
 				 t->watermark >= 0);
+	/* a table in key ranges resumes by its key, whatever the commits */
+	if (t->section_n > 1)
+		j->ordered = j->rs.n > 0;
 	s->keys_pending = j->ck.keys_pending;
-	if (j->rs.has_ck && t->watermark < 0)
+	if (j->rs.has_ck && t->watermark < 0 && !again)
 		load_notice(o,
 		       "table %s: resuming job %s after %" PRIu64
 		       " rows committed (%s)",
@@ -1078,7 +1083,10 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		struct sink_table_stats st;
 		double ts = progress_now();
 		uint64_t skipped = 0;
-		int rrc;
+		size_t again;	    /* tabs' entry of the table, met before */
+		enum sink_mode run_mode;
+		const char *mode_name;
+		int rrc, forced;
 		/* a follow stream is loaded knowingly, or not at all */
 		if (!ntabs &&
 		    (stream_reader_version(r) == STREAM_FOLLOW_MAJOR) !=
@@ -1161,6 +1169,29 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 				progress_estimate(o->progress,
 						  (uint64_t)in_t->rows_estimate);
 		}
+		/* a table met again: the next key range of one extract
+		 * (--parallel, --part); the first emptied it */
+		again = SIZE_MAX;
+		for (size_t k = 0; k < ntabs && again == SIZE_MAX; k++)
+			if (strcmp(tabs[k].name, name) == 0)
+				again = k;
+		run_mode = s->opts.mode;
+		forced = again != SIZE_MAX && s->opts.mode == SINK_TRUNCATE;
+		if (forced)
+			s->opts.mode = SINK_INSERT;
+		if (so.job && !o->follow && in_t->section_n > 1 &&
+		    (!in_t->section_ordered || !in_t->npk)) {
+			err_set(e, ERR_USAGE,
+				"table %s comes in %u key ranges whose rows are "
+				"not in key order: --job resumes such a table "
+				"after the last key it committed (extract with "
+				"--order pk)",
+				name, in_t->section_n);
+			goto out;
+		}
+		s->more_sections = so.job && !o->follow &&
+				   in_t->section_n > 1 &&
+				   in_t->section_k < in_t->section_n;
 		if (so.job && o->follow) {
 			/* a snapshot replaces what an earlier one left */
 			job_table_release(&job);
@@ -1171,7 +1202,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			int jrc;
 			job_table_release(&job);
 			job_table_begin(&job, t);
-			if ((jrc = job_plan(s, o, &job, t, name, e)) < 0)
+			if ((jrc = job_plan(s, o, &job, t, name,
+					    again != SIZE_MAX, e)) < 0)
 				goto out;
 			if (jrc == 0) {
 				if (drain_table(r, &skipped, e) < 0)
@@ -1231,6 +1263,42 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		}
 		skipped = job.skipped;
 	done:
+		mode_name = sink_mode_name(s->opts.mode);
+		if (forced)
+			s->opts.mode = run_mode;
+		s->more_sections = 0;
+		if (again != SIZE_MAX) {
+			/* one more range of a table of the run: its figures
+			 * add to the table's */
+			struct load_table *lt = &tabs[again];
+			lt->rows += st.rows;
+			lt->skipped += skipped;
+			lt->rejected += st.rejected;
+			lt->commits += st.commits;
+			lt->deleted += st.deleted;
+			if (st.commits)
+				lt->mode = mode_name;
+			lt->seconds += progress_now() - ts;
+			o->rows += st.rows;
+			o->deleted += st.deleted;
+			if (rj && rejects_end_table(rj, e) < 0)
+				goto out;
+			cJSON_Delete(renamed);
+			renamed = NULL;
+			cJSON_Delete(created_notes);
+			created_notes = NULL;
+			if (o->progress)
+				progress_table_done(o->progress, st.rows + skipped);
+			free(inflight);
+			inflight = NULL;
+			if (o->metrics &&
+			    metrics_table(
+				o->metrics, name, st.rows,
+				stream_reader_table_stats(r)->stored_bytes,
+				progress_now() - ts, st.rejected, e) < 0)
+				goto out;
+			continue;
+		}
 		tabs[ntabs].vsrc = tabs[ntabs].vdst = NULL;
 		if (keep_views < 0)
 			keep_views = so.create &&
@@ -1257,8 +1325,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		created_notes = NULL;
 		tabs[ntabs].rows = st.rows;
 		tabs[ntabs].skipped = skipped;
-		tabs[ntabs].mode =
-		    st.commits ? sink_mode_name(s->opts.mode) : "skipped";
+		tabs[ntabs].mode = st.commits ? mode_name : "skipped";
 		tabs[ntabs].rejected = st.rejected;
 		tabs[ntabs].commits = st.commits;
 		tabs[ntabs].deleted = st.deleted;

@@ -1540,6 +1540,25 @@ static struct schema_table *table_from_json(const struct json_node *j,
 		}
 		t->rows_estimated = true;
 	}
+	m = json_get(j, "section");
+	if (m && !is(m, JSON_NULL)) {
+		const struct json_node *k = json_get(m, "index"),
+				       *of = json_get(m, "of"),
+				       *ord = json_get(m, "ordered");
+		int64_t vk, vn;
+		if (!is(m, JSON_OBJECT) || !k || !of || get_int64(k, &vk) < 0 ||
+		    get_int64(of, &vn) < 0 || vn < 1 || vn > 100000 || vk < 1 ||
+		    vk > vn || (ord && !is(ord, JSON_TRUE) && !is(ord, JSON_FALSE))) {
+			err_set(e, ERR_STREAM,
+				"\"section\" must be {\"index\": K, \"of\": N"
+				"[, \"ordered\": true|false]} with 1 <= K <= N "
+				"<= 100000");
+			goto fail_named;
+		}
+		t->section_k = (unsigned)vk;
+		t->section_n = (unsigned)vn;
+		t->section_ordered = ord && is(ord, JSON_TRUE);
+	}
 	m = json_get(j, "watermark");
 	if (m && !is(m, JSON_NULL)) {
 		if (!is(m, JSON_STRING) ||
@@ -2011,6 +2030,14 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 		char num[32];
 		snprintf(num, sizeof(num), "%lld", (long long)t->rows_estimate);
 		if (!cJSON_AddRawToObject(j, "rows_estimate", num))
+			goto oom;
+	}
+	if (t->section_n) {
+		cJSON *so = cJSON_AddObjectToObject(j, "section");
+		if (!so ||
+		    !cJSON_AddNumberToObject(so, "index", t->section_k) ||
+		    !cJSON_AddNumberToObject(so, "of", t->section_n) ||
+		    !cJSON_AddBoolToObject(so, "ordered", t->section_ordered))
 			goto oom;
 	}
 	if (t->nindexes) {

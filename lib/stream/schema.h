@@ -319,6 +319,11 @@ struct schema_table {
 	 * progress; rows_estimated 0: none */
 	int64_t rows_estimate;
 	bool rows_estimated;
+	/* (1.11) "section": this is the section_k-th of section_n key
+	 * ranges of the table (ferry-extract --parallel, --part), its rows
+	 * in key order when section_ordered; section_n 0: the whole table */
+	unsigned section_k, section_n;
+	bool section_ordered;
 	struct schema_index *indexes; /* secondary indexes, nindexes */
 	size_t nindexes;
 	struct schema_fkey *fkeys; /* foreign keys, nfkeys */

@@ -110,6 +110,8 @@ static int wm_update(struct wm_max *m, const struct schema_table *t,
 
 struct stream_writer {
 	FILE *out;
+	stream_write_fn section; /* a section writer's output, or NULL */
+	void *section_ctx;
 	int level;
 	size_t batch_bytes;
 	ZSTD_CCtx *cctx;
@@ -157,7 +159,11 @@ static int w_failed(struct err *e)
 static int w_write(struct stream_writer *w, const void *p, size_t n,
 		   struct err *e)
 {
-	return n && fwrite(p, 1, n, w->out) != n ? w_failed(e) : 0;
+	if (!n)
+		return 0;
+	if (w->section)
+		return w->section(w->section_ctx, p, n) < 0 ? w_failed(e) : 0;
+	return fwrite(p, 1, n, w->out) != n ? w_failed(e) : 0;
 }
 
 /* The stream header, once: at the writer's start, or (follow -1) before
@@ -291,6 +297,37 @@ struct stream_writer *stream_writer_new(FILE *out,
 fail:
 	stream_writer_free(w);
 	return NULL;
+}
+
+struct stream_writer *stream_writer_new_section(
+    stream_write_fn fn, void *ctx, const struct stream_writer_opts *opts,
+    struct err *e)
+{
+	struct stream_writer_opts so = *opts;
+	struct stream_writer *w;
+
+	so.follow = -1; /* no header yet, and none ever */
+	if (!(w = stream_writer_new(NULL, &so, e)))
+		return NULL;
+	w->section = fn;
+	w->section_ctx = ctx;
+	w->header_pending = 0;
+	return w;
+}
+
+const struct stream_totals *stream_writer_totals(const struct stream_writer *w)
+{
+	return &w->tot;
+}
+
+void stream_writer_absorb(struct stream_writer *w,
+			  const struct stream_totals *t, uint64_t bytes)
+{
+	w->tot.tables += t->tables;
+	w->tot.rows += t->rows;
+	w->tot.frames += t->frames;
+	digest_add(&w->tot.digest, &t->digest);
+	w->bytes += bytes;
 }
 
 void stream_writer_free(struct stream_writer *w)
@@ -692,6 +729,8 @@ out:
 
 int stream_writer_flush(struct stream_writer *w, struct err *e)
 {
+	if (w->section)
+		return 0;
 	return fflush(w->out) != 0 ? w_failed(e) : 0;
 }
 
@@ -1001,10 +1040,10 @@ int stream_writer_finish(struct stream_writer *w, struct err *e)
 {
 	unsigned char p[56];
 
-	if (w->in_table || w->chg_count || w->in_txn)
+	if (w->in_table || w->chg_count || w->in_txn || w->section)
 		return err_set(e, ERR_SYSTEM,
 			       "internal error: stream ended inside a table "
-			       "or transaction");
+			       "or transaction, or by a section writer");
 	put_u64(p, w->tot.tables);
 	put_u64(p + 8, w->tot.rows);
 	put_u64(p + 16, w->tot.frames);

@@ -201,6 +201,27 @@ struct stream_writer *stream_writer_new(FILE *out,
 					struct err *e);
 
 /*
+ * A section writer: frames of tables (and objects frames) without the
+ * stream's header or end, each write given to fn(ctx, p, n), which
+ * returns 0, or -1 with errno set.  ferry-extract --parallel has one per
+ * connection and puts their output, whole tables or key ranges of one
+ * table, into one stream in order; stream_writer_absorb then counts them
+ * in that stream's end.  stream_writer_finish is refused.
+ */
+typedef int (*stream_write_fn)(void *ctx, const void *p, size_t n);
+struct stream_writer *stream_writer_new_section(
+    stream_write_fn fn, void *ctx, const struct stream_writer_opts *opts,
+    struct err *e);
+
+/* What the writer wrote so far: tables, rows, frames, digest. */
+const struct stream_totals *stream_writer_totals(const struct stream_writer *w);
+
+/* Count in w's stream-end the frames of section writers that went
+ * into w's output: t their totals, `bytes` their bytes. */
+void stream_writer_absorb(struct stream_writer *w,
+			  const struct stream_totals *t, uint64_t bytes);
+
+/*
  * Start a table.  The writer keeps `t` (it must live until
  * stream_writer_end_table) and writes its schema.
  */

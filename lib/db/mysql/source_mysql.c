@@ -2118,12 +2118,21 @@ out:
 	return rc;
 }
 
+/* FLUSH TABLES WITH READ LOCK (the RELOAD privilege), or UNLOCK TABLES */
+static int my_global_lock(struct source *s, int on, struct err *e)
+{
+	return my_exec(MY(s), on ? "FLUSH TABLES WITH READ LOCK" : "UNLOCK TABLES",
+		       e);
+}
+
 static const struct source_ops my_ops = {
 	my_begin,   my_list_tables, my_describe, my_open_rows,
 	my_next_row, my_close,	    my_facts,	 my_server,
 	my_per_day, my_objects,	    NULL, my_weights,	 my_log_position,
 	my_durations, my_check_rows, my_views, my_rows_estimate,
 	my_relation_exists,
+	NULL, /* export_snapshot: MySQL shares none */
+	my_global_lock,
 };
 
 struct source *source_mysql_open(const struct uri *u,

@@ -107,7 +107,8 @@ static int pg_begin_snapshot(struct source *s, const char *name,
 		return err_set(e, ERR_DB, "the server exported a snapshot "
 					  "named oddly");
 	buf_init(&q, 256);
-	if (pg_exec(p, "ROLLBACK", e) < 0 ||
+	if ((PQtransactionStatus(p->conn) != PQTRANS_IDLE &&
+	     pg_exec(p, "ROLLBACK", e) < 0) ||
 	    pg_exec(p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", e) <
 		0 ||
 	    buf_adds(&q, "SET TRANSACTION SNAPSHOT ", e) < 0 ||
@@ -2490,6 +2491,24 @@ out:
 	return rc;
 }
 
+static int pg_export_snapshot(struct source *s, char *name, size_t namesz,
+			      struct err *e)
+{
+	PGresult *r = pg_params(PG(s), "SELECT pg_export_snapshot()", 0, NULL,
+				e);
+	int ok;
+
+	if (!r)
+		return -1;
+	ok = PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) &&
+	     strlen(PQgetvalue(r, 0, 0)) < namesz;
+	if (ok)
+		snprintf(name, namesz, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return ok ? 0
+		  : err_set(e, ERR_DB, "the server exported no snapshot name");
+}
+
 static const struct source_ops pg_ops = {
 	pg_begin, pg_list_tables, pg_describe, pg_open_rows, pg_next_row,
 	pg_close, pg_facts,	  pg_server,   pg_per_day,   pg_objects,
@@ -2501,6 +2520,8 @@ static const struct source_ops pg_ops = {
 	pg_views,
 	pg_rows_estimate,
 	pg_relation_exists,
+	pg_export_snapshot,
+	NULL, /* global_lock: snapshots are exported */
 };
 
 struct source *source_pg_open(const struct uri *u, const struct source_opts *o,
