@@ -50,18 +50,24 @@ start_mysql() {
 	if my_running; then
 		return 0
 	fi
-	mkdir -p "$dir/mysql/data"
+	# a temporary folder of its own: a starting mariadbd (and
+	# mariadb-install-db's bootstrap) removes every #sql file of its
+	# tmpdir, so with /tmp shared a private server of one test starting
+	# took the temporary tables of a query of another ("Error on delete
+	# of '/tmp/#sql-temptable-...'" in a CI run of t9100)
+	mkdir -p "$dir/mysql/data" "$dir/mysql/tmp"
 	[ "$(id -u)" -eq 0 ] && chown -R mysql:mysql "$dir/mysql"
 	if [ ! -d "$dir/mysql/data/mysql" ]; then
 		as_user mysql mariadb-install-db --no-defaults \
 			--datadir="$dir/mysql/data" --auth-root-authentication-method=normal \
+			--tmpdir="$dir/mysql/tmp" \
 			--skip-test-db >"$dir/mysql/install.log" 2>&1 ||
 			{ cat "$dir/mysql/install.log" >&2; return 1; }
 	fi
 	as_user mysql mariadbd --no-defaults --datadir="$dir/mysql/data" \
 		--socket="$dir/mysql/mysqld.sock" --port="$my_port" \
 		--bind-address=127.0.0.1 --pid-file="$dir/mysql/mysqld.pid" \
-		--log-error="$dir/mysql/error.log" \
+		--log-error="$dir/mysql/error.log" --tmpdir="$dir/mysql/tmp" \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
 		--innodb-buffer-pool-size=256M --innodb-log-file-size=256M \
 		--innodb-flush-log-at-trx-commit=2 --skip-log-bin \
