@@ -1513,10 +1513,11 @@ out:
 	return rc;
 }
 
-/* --parallel N: N connections in one snapshot */
-static int extract_parallel(const struct uri *u, const struct extract_opts *o,
-			    FILE *out, struct err *e)
+/* Every table in one snapshot: one connection, or --parallel N */
+int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
+		struct err *e)
 {
+	unsigned nsrc = o->parallel > 1 ? o->parallel : 1;
 	struct source **srcs;
 	struct stream_writer *w = NULL;
 	struct table_run *runs = NULL;
@@ -1525,24 +1526,28 @@ static int extract_parallel(const struct uri *u, const struct extract_opts *o,
 	char how[300];
 	int rc = -1;
 
-	if (!(srcs = calloc(o->parallel, sizeof(*srcs))))
+	if (o->follow || o->follow_drop)
+		return extract_follow(u, o, out, e);
+	if (!(srcs = calloc(nsrc, sizeof(*srcs))))
 		return err_oom(e);
-	for (unsigned i = 0; i < o->parallel; i++)
+	for (unsigned i = 0; i < nsrc; i++)
 		if (!(srcs[i] = source_open(u, &o->source, e)))
 			goto out;
-	if (source_begin_shared(srcs, o->parallel, how, sizeof(how), e) < 0 ||
-	    plan(srcs[0], u, o, &runs, &nruns, e) < 0)
+	if (nsrc == 1 ? source_begin(srcs[0], e) < 0
+		      : source_begin_shared(srcs, nsrc, how, sizeof(how), e) < 0)
 		goto out;
-	if (o->notice) {
+	if (plan(srcs[0], u, o, &runs, &nruns, e) < 0)
+		goto out;
+	if (nsrc > 1 && o->notice) {
 		char line[400];
-		snprintf(line, sizeof(line), "--parallel %u: %s", o->parallel,
-			 how);
+		snprintf(line, sizeof(line), "--parallel %u: %s", nsrc, how);
 		o->notice(line);
 	}
 	if (!(w = stream_writer_new(out, &o->writer, e)) ||
 	    write_objects(srcs[0], o, runs, nruns, w, e) < 0 ||
-	    write_tables_parallel(srcs, o->parallel, o, runs, nruns, w, out,
-				  e) < 0 ||
+	    (nsrc == 1 ? write_tables(srcs[0], o, runs, nruns, w, e)
+		       : write_tables_parallel(srcs, nsrc, o, runs, nruns, w,
+					       out, e)) < 0 ||
 	    stream_writer_finish(w, e) < 0)
 		goto out;
 	if (o->stats_path &&
@@ -1553,46 +1558,9 @@ out:
 	if (o->progress)
 		progress_clear(o->progress);
 	stream_writer_free(w);
-	for (unsigned i = 0; i < o->parallel; i++)
+	for (unsigned i = 0; i < nsrc; i++)
 		source_close(srcs[i]);
 	free(srcs);
-	free_runs(runs, nruns);
-	return rc;
-}
-
-int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
-		struct err *e)
-{
-	struct source *src;
-	struct stream_writer *w = NULL;
-	struct table_run *runs = NULL;
-	size_t nruns = 0;
-	double t0 = progress_now();
-	int rc = -1;
-
-	if (o->follow || o->follow_drop)
-		return extract_follow(u, o, out, e);
-	if (o->parallel > 1)
-		return extract_parallel(u, o, out, e);
-	if (!(src = source_open(u, &o->source, e)))
-		return -1;
-	if (source_begin(src, e) < 0 || plan(src, u, o, &runs, &nruns, e) < 0)
-		goto out;
-	if (!(w = stream_writer_new(out, &o->writer, e)) ||
-	    write_objects(src, o, runs, nruns, w, e) < 0 ||
-	    write_tables(src, o, runs, nruns, w, e) < 0)
-		goto out;
-	if (stream_writer_finish(w, e) < 0)
-		goto out;
-	if (o->stats_path &&
-	    write_stats(o->stats_path, runs, nruns, progress_now() - t0, e) < 0)
-		goto out;
-	rc = 0;
-out:
-	if (o->progress)
-		progress_clear(o->progress);
-	stream_writer_free(w);
-	source_close(src);
 	free_runs(runs, nruns);
 	return rc;
 }
