@@ -101,6 +101,22 @@ test_expect_success 'one table in ranges (no multi-table preview): -m truncate e
 	ferry-load --check "$TO" -m truncate -i m2.ferry >chk.txt
 '
 
+test_expect_success '--create from ranges: the key and indexes come after the last range' '
+	to_sql "DROP TABLE messages" &&
+	ferry-load "$TO" --create -i m2.ferry 2>/dev/null &&
+	test "$(to_sql "SELECT count(*) FROM messages")" = 60000 &&
+	to_sql "SELECT indexname FROM pg_indexes WHERE tablename = '"'"'messages'"'"'" >idx &&
+	test_grep messages_pkey idx &&
+	test_must_fail to_sql "INSERT INTO messages VALUES (5, 1, '"'"'dup'"'"', now())" 2>/dev/null &&
+	to_sql "DROP TABLE messages" &&
+	ferry-extract "$MY_URI" -t messages --parallel 2 --range-rows 20000 --order pk -o c.ferry 2>/dev/null &&
+	ferry-load "$TO" --create --job jc -i c.ferry 2>/dev/null &&
+	test "$(to_sql "SELECT state FROM ferry_checkpoint WHERE job = '"'"'jc'"'"'")" = done &&
+	to_sql "SELECT indexname FROM pg_indexes WHERE tablename = '"'"'messages'"'"'" >idx &&
+	test_grep messages_pkey idx &&
+	ferry-verify "$MY_URI" "$TO" -t messages
+'
+
 test_expect_success '--job over ranges: refused before any row unless in key order' '
 	to_sql "TRUNCATE messages" &&
 	test_expect_code 2 ferry-load "$TO" --job j1 -i m2.ferry 2>err &&

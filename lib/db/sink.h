@@ -93,6 +93,9 @@ struct sink_table_stats {
 	int created;
 	const char *method; /* how rows went in ("COPY binary", ...), or NULL */
 	uint64_t deleted;   /* delete mode: rows deleted (rows: keys read) */
+	/* the table's key and indexes wait for its last key range
+	 * (keys_later): the next sink_begin_table of it needs keys_pending */
+	int keys_pending;
 };
 
 struct sink;
@@ -250,6 +253,10 @@ struct sink {
 	/* set by the loader: the table's stream section is not its last
 	 * (ferry-extract --parallel): its checkpoint is not 'done' */
 	int more_sections;
+	/* set by the loader: the table's next key ranges follow in this
+	 * stream: a created table's key and indexes are built after the
+	 * last (one sort each, not an insertion per row) */
+	int keys_later;
 };
 
 /*

@@ -1025,6 +1025,7 @@ static int par_item(struct par_worker *wk, size_t i, struct err *e)
 		sec->section_k = it->k;
 		sec->section_n = it->n;
 		sec->section_ordered = o->order_pk;
+		sec->section_all = true;
 	}
 	if (stream_writer_begin_table(wk->w, sec ? sec : r->t, e) < 0)
 		goto out;

@@ -40,6 +40,8 @@ struct load_table {
 	/* when the stream carries views: the table as the stream and as
 	 * the target name it, for the views made after every table */
 	struct schema_table *vsrc, *vdst;
+	/* its key and indexes wait for its last key range (keys_later) */
+	int keys_owed;
 };
 
 /* --- --job: where each table stands ------------------------------------ */
@@ -1192,6 +1194,11 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		s->more_sections = so.job && !o->follow &&
 				   in_t->section_n > 1 &&
 				   in_t->section_k < in_t->section_n;
+		s->keys_later = !o->follow && in_t->section_all &&
+				in_t->section_k < in_t->section_n;
+		/* the key and indexes an earlier range left for the last */
+		if (again != SIZE_MAX && tabs[again].keys_owed)
+			s->keys_pending = 1;
 		if (so.job && o->follow) {
 			/* a snapshot replaces what an earlier one left */
 			job_table_release(&job);
@@ -1267,10 +1274,13 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		if (forced)
 			s->opts.mode = run_mode;
 		s->more_sections = 0;
+		s->keys_later = 0;
+		s->keys_pending = 0;
 		if (again != SIZE_MAX) {
 			/* one more range of a table of the run: its figures
 			 * add to the table's */
 			struct load_table *lt = &tabs[again];
+			lt->keys_owed = st.keys_pending;
 			lt->rows += st.rows;
 			lt->skipped += skipped;
 			lt->rejected += st.rejected;
@@ -1332,6 +1342,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		o->rows += st.rows;
 		o->deleted += st.deleted;
 		tabs[ntabs].created = st.created;
+		tabs[ntabs].keys_owed = st.keys_pending;
 		tabs[ntabs].fk = NULL;
 		if (st.created && t->nfkeys &&
 		    !(tabs[ntabs].fk = schema_table_copy(t, e))) {
@@ -1358,7 +1369,18 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 				goto out;
 		}
 	}
-	if (trc < 0 || load_foreign_keys(o, s, tabs, ntabs, e) < 0)
+	if (trc < 0)
+		goto out;
+	for (size_t k = 0; k < ntabs; k++)
+		if (tabs[k].keys_owed) {
+			err_set(e, ERR_STREAM,
+				"table %s: the stream ended before the last of "
+				"its key ranges, after which its key and "
+				"indexes are built",
+				tabs[k].name);
+			goto out;
+		}
+	if (load_foreign_keys(o, s, tabs, ntabs, e) < 0)
 		goto out;
 	if (!!o->follow != !!stream_reader_follow(r)) {
 		err_set(e, ERR_USAGE,

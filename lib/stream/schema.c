@@ -1544,20 +1544,23 @@ static struct schema_table *table_from_json(const struct json_node *j,
 	if (m && !is(m, JSON_NULL)) {
 		const struct json_node *k = json_get(m, "index"),
 				       *of = json_get(m, "of"),
-				       *ord = json_get(m, "ordered");
+				       *ord = json_get(m, "ordered"),
+				       *all = json_get(m, "all");
 		int64_t vk, vn;
 		if (!is(m, JSON_OBJECT) || !k || !of || get_int64(k, &vk) < 0 ||
 		    get_int64(of, &vn) < 0 || vn < 1 || vn > 100000 || vk < 1 ||
-		    vk > vn || (ord && !is(ord, JSON_TRUE) && !is(ord, JSON_FALSE))) {
+		    vk > vn || (ord && !is(ord, JSON_TRUE) && !is(ord, JSON_FALSE)) ||
+		    (all && !is(all, JSON_TRUE) && !is(all, JSON_FALSE))) {
 			err_set(e, ERR_STREAM,
 				"\"section\" must be {\"index\": K, \"of\": N"
-				"[, \"ordered\": true|false]} with 1 <= K <= N "
-				"<= 100000");
+				"[, \"ordered\": true|false, \"all\": true|false]}"
+				" with 1 <= K <= N <= 100000");
 			goto fail_named;
 		}
 		t->section_k = (unsigned)vk;
 		t->section_n = (unsigned)vn;
 		t->section_ordered = ord && is(ord, JSON_TRUE);
+		t->section_all = all && is(all, JSON_TRUE);
 	}
 	m = json_get(j, "watermark");
 	if (m && !is(m, JSON_NULL)) {
@@ -2037,7 +2040,8 @@ struct cJSON *schema_table_to_cjson(const struct schema_table *t, struct err *e)
 		if (!so ||
 		    !cJSON_AddNumberToObject(so, "index", t->section_k) ||
 		    !cJSON_AddNumberToObject(so, "of", t->section_n) ||
-		    !cJSON_AddBoolToObject(so, "ordered", t->section_ordered))
+		    !cJSON_AddBoolToObject(so, "ordered", t->section_ordered) ||
+		    !cJSON_AddBoolToObject(so, "all", t->section_all))
 			goto oom;
 	}
 	if (t->nindexes) {

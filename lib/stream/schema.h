@@ -324,6 +324,7 @@ struct schema_table {
 	 * in key order when section_ordered; section_n 0: the whole table */
 	unsigned section_k, section_n;
 	bool section_ordered;
+	bool section_all; /* "all": every range follows in this stream */
 	struct schema_index *indexes; /* secondary indexes, nindexes */
 	size_t nindexes;
 	struct schema_fkey *fkeys; /* foreign keys, nfkeys */

@@ -1669,6 +1669,7 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 			struct err *e)
 {
 	struct pg_sink *p = PGS(s);
+	int later;
 
 	if (end_copy(p, e) < 0 || (s->opts.reject && flush_kept(p, e) < 0))
 		return -1;
@@ -1683,12 +1684,13 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 	    delete_staged(p, NULL, 0, e) < 0)
 		return -1;
 	/* keys and indexes of a created table after its rows: one sort
-	 * each instead of an insertion per row */
-	if (p->created && s->opts.mode != SINK_UPSERT && !s->opts.reject &&
+	 * each instead of an insertion per row (after its last key range) */
+	later = keys_deferred(p) && s->keys_later;
+	if (keys_deferred(p) && !later &&
 	    (add_primary_key(p, e) < 0 || add_indexes(p, e) < 0))
 		return -1;
 	if (fix_sequences(p, e) < 0 ||
-	    sink_checkpoint_commit(s, p->t, p->rows, 1, 0, e) < 0 ||
+	    sink_checkpoint_commit(s, p->t, p->rows, 1, later, e) < 0 ||
 	    triggers_set(p, 1, e) < 0 ||
 	    (!s->group && exec_ok(p, "COMMIT", e) < 0))
 		return -1;
@@ -1698,6 +1700,7 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 	st->rejected = p->rejected;
 	st->commits = p->commits;
 	st->created = p->created && !p->resumed;
+	st->keys_pending = later;
 	st->deleted = p->deleted;
 	st->method = s->opts.reject ? "COPY text, batches in savepoints"
 		     : p->binary    ? "COPY binary"
