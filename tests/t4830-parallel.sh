@@ -108,6 +108,8 @@ test_expect_success '--create from ranges: the key and indexes come after the la
 	to_sql "SELECT indexname FROM pg_indexes WHERE tablename = '"'"'messages'"'"'" >idx &&
 	test_grep messages_pkey idx &&
 	test_must_fail to_sql "INSERT INTO messages VALUES (5, 1, '"'"'dup'"'"', now())" 2>/dev/null &&
+	test "$(to_sql "INSERT INTO messages (user_id, body, created_at)
+		VALUES (1, '"'"'next'"'"', now()) RETURNING id" | head -n 1)" = 60001 &&
 	to_sql "DROP TABLE messages" &&
 	ferry-extract "$MY_URI" -t messages --parallel 2 --range-rows 20000 --order pk -o c.ferry 2>/dev/null &&
 	ferry-load "$TO" --create --job jc -i c.ferry 2>/dev/null &&

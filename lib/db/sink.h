@@ -257,6 +257,10 @@ struct sink {
 	 * stream: a created table's key and indexes are built after the
 	 * last (one sort each, not an insertion per row) */
 	int keys_later;
+	/* set by the loader (no --job): the table's next key range follows
+	 * in this stream and goes in the same transaction, which this
+	 * range's end leaves open (PostgreSQL; MySQL commits each) */
+	int hold_commit;
 };
 
 /*

@@ -42,6 +42,8 @@ struct load_table {
 	struct schema_table *vsrc, *vdst;
 	/* its key and indexes wait for its last key range (keys_later) */
 	int keys_owed;
+	/* rows of its ranges in a transaction still open (hold_commit) */
+	uint64_t uncommitted;
 };
 
 /* --- --job: where each table stands ------------------------------------ */
@@ -1088,7 +1090,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		size_t again;	    /* tabs' entry of the table, met before */
 		enum sink_mode run_mode;
 		const char *mode_name;
-		int rrc, forced;
+		int rrc, forced, held;
 		/* a follow stream is loaded knowingly, or not at all */
 		if (!ntabs &&
 		    (stream_reader_version(r) == STREAM_FOLLOW_MAJOR) !=
@@ -1196,6 +1198,9 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 				   in_t->section_k < in_t->section_n;
 		s->keys_later = !o->follow && in_t->section_all &&
 				in_t->section_k < in_t->section_n;
+		/* without a job, the table's ranges are one transaction:
+		 * all of it or none, and its key built over rows of one */
+		s->hold_commit = s->keys_later && !so.job;
 		/* the key and indexes an earlier range left for the last */
 		if (again != SIZE_MAX && tabs[again].keys_owed)
 			s->keys_pending = 1;
@@ -1276,11 +1281,14 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		s->more_sections = 0;
 		s->keys_later = 0;
 		s->keys_pending = 0;
+		held = s->hold_commit;
+		s->hold_commit = 0;
 		if (again != SIZE_MAX) {
 			/* one more range of a table of the run: its figures
 			 * add to the table's */
 			struct load_table *lt = &tabs[again];
 			lt->keys_owed = st.keys_pending;
+			lt->uncommitted = held ? lt->uncommitted + st.rows : 0;
 			lt->rows += st.rows;
 			lt->skipped += skipped;
 			lt->rejected += st.rejected;
@@ -1343,6 +1351,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		o->deleted += st.deleted;
 		tabs[ntabs].created = st.created;
 		tabs[ntabs].keys_owed = st.keys_pending;
+		tabs[ntabs].uncommitted = held ? st.rows : 0;
 		tabs[ntabs].fk = NULL;
 		if (st.created && t->nfkeys &&
 		    !(tabs[ntabs].fk = schema_table_copy(t, e))) {
@@ -1439,6 +1448,11 @@ out:
 	if (rc < 0 && o->stats_path && !stats_tried) {
 		struct err we;
 		err_init(&we);
+		/* what a failed table's open transaction held is gone */
+		for (size_t k = 0; k < ntabs; k++) {
+			tabs[k].rows -= tabs[k].uncommitted;
+			tabs[k].uncommitted = 0;
+		}
 		if (write_stats(o->stats_path, tabs, ntabs, progress_now() - t0,
 				o->sink.mode == SINK_DELETE, inflight, e->msg,
 				&we) < 0 &&

@@ -1281,7 +1281,9 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	if ((s->opts.create || s->keys_pending) && !s->opts.no_indexes &&
 	    pgname_table_indexes(&p->pn, t, name, e) < 0)
 		return -1;
-	if (!s->group && exec_ok(p, "BEGIN", e) < 0)
+	/* a key range after one that held its transaction open goes on in
+	 * it (sink.h, hold_commit) */
+	if (!s->group && !p->in_tx && exec_ok(p, "BEGIN", e) < 0)
 		return -1;
 	p->in_tx = 1;
 	if (check_columns(p, t, &exists, e) < 0)
@@ -1689,12 +1691,14 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 	if (keys_deferred(p) && !later &&
 	    (add_primary_key(p, e) < 0 || add_indexes(p, e) < 0))
 		return -1;
-	if (fix_sequences(p, e) < 0 ||
+	/* the counters after the last range too: max() over a table
+	 * without its key yet reads all of it, at every range */
+	if ((!s->keys_later && fix_sequences(p, e) < 0) ||
 	    sink_checkpoint_commit(s, p->t, p->rows, 1, later, e) < 0 ||
 	    triggers_set(p, 1, e) < 0 ||
-	    (!s->group && exec_ok(p, "COMMIT", e) < 0))
+	    (!s->group && !s->hold_commit && exec_ok(p, "COMMIT", e) < 0))
 		return -1;
-	p->in_tx = s->group;
+	p->in_tx = s->group || s->hold_commit;
 	p->commits++;
 	st->rows = p->rows;
 	st->rejected = p->rejected;
