@@ -794,29 +794,46 @@ static int table_written(const struct extract_opts *o,
 	return 0;
 }
 
+/* the rows the source estimates the run's tables hold, 0 when it does
+ * not know one's, for the progress line */
+static uint64_t run_estimate(const struct table_run *runs, size_t nruns)
+{
+	uint64_t all = 0;
+
+	for (size_t i = 0; i < nruns; i++) {
+		if (!runs[i].t->rows_estimated)
+			return 0;
+		all += (uint64_t)runs[i].t->rows_estimate;
+	}
+	return all;
+}
+
+/* what to read of run r: the k-th of n key ranges (0 0: all of it) */
+static struct source_query run_query(const struct extract_opts *o,
+				     const struct table_run *r, unsigned k,
+				     unsigned n)
+{
+	struct source_query q = {
+		r->t,	     r->where,
+		o->order_pk, k,
+		n,	     r->npos ? r->pos : NULL,
+		r->npos,     r->nafter ? r->after : NULL,
+		r->nafter,   r->after_inclusive,
+	};
+	return q;
+}
+
 /* every table's rows into w */
 static int write_tables(struct source *src, const struct extract_opts *o,
 			struct table_run *runs, size_t nruns,
 			struct stream_writer *w, struct err *e)
 {
-	uint64_t all = 0;
-
 	/* the run's rows, when the source estimates every table's */
-	for (size_t i = 0; i < nruns && all != UINT64_MAX; i++)
-		all = runs[i].t->rows_estimated
-			  ? all + (uint64_t)runs[i].t->rows_estimate
-			  : UINT64_MAX;
 	if (o->progress)
-		progress_run(o->progress, all == UINT64_MAX ? 0 : all);
+		progress_run(o->progress, run_estimate(runs, nruns));
 	for (size_t i = 0; i < nruns; i++) {
 		struct table_run *r = &runs[i];
-		struct source_query q = {
-			r->t,	     r->where,
-			o->order_pk, o->part_k,
-			o->part_n,   r->npos ? r->pos : NULL,
-			r->npos,     r->nafter ? r->after : NULL,
-			r->nafter,   r->after_inclusive,
-		};
+		struct source_query q = run_query(o, r, o->part_k, o->part_n);
 		const struct value *row;
 		uint64_t rows = 0;
 		double ts = progress_now();
@@ -998,13 +1015,7 @@ static int par_item(struct par_worker *wk, size_t i, struct err *e)
 	const struct extract_opts *o = p->o;
 	const struct par_item *it = &p->items[i];
 	struct table_run *r = &p->runs[it->run];
-	struct source_query q = {
-		r->t,	     r->where,
-		o->order_pk, it->k,
-		it->n,	     r->npos ? r->pos : NULL,
-		r->npos,     r->nafter ? r->after : NULL,
-		r->nafter,   r->after_inclusive,
-	};
+	struct source_query q = run_query(o, r, it->k, it->n);
 	const struct stream_table_stats *st;
 	const struct value *row;
 	struct schema_table *sec = NULL; /* a range's schema says which */
@@ -1179,7 +1190,6 @@ static int write_tables_parallel(struct source *const *srcs, unsigned nsrc,
 {
 	struct par p;
 	struct par_worker *wks;
-	uint64_t all = 0;
 	int rc = -1, setup = 0;
 
 	memset(&p, 0, sizeof(p));
@@ -1201,12 +1211,8 @@ static int write_tables_parallel(struct source *const *srcs, unsigned nsrc,
 	pthread_cond_init(&p.turn, NULL);
 	if (par_plan(&p, nruns, e) < 0)
 		goto out;
-	for (size_t i = 0; i < nruns && all != UINT64_MAX; i++)
-		all = runs[i].t->rows_estimated
-			  ? all + (uint64_t)runs[i].t->rows_estimate
-			  : UINT64_MAX;
 	if (o->progress)
-		progress_run(o->progress, all == UINT64_MAX ? 0 : all);
+		progress_run(o->progress, run_estimate(runs, nruns));
 	/* what went before the tables is out before any section */
 	if (stream_writer_flush(w, e) < 0)
 		goto out;
