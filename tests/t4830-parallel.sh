@@ -93,12 +93,16 @@ test_expect_success 'loaded by -m truncate over old rows: every row, verify equa
 	test_cmp expect got
 '
 
-test_expect_success 'one table in ranges (no multi-table preview): -m truncate empties it once' '
+test_expect_success 'one table in ranges (no multi-table preview): -m truncate empties it once; --check says so of the whole table' '
 	ferry-extract "$MY_URI" -t messages --parallel 2 --range-rows 20000 -o m2.ferry 2>/dev/null &&
 	test "$(sections m2.ferry)" -ge 3 &&
 	ferry-load "$TO" -m truncate -i m2.ferry &&
 	test "$(to_sql "SELECT count(*) FROM messages")" = 60000 &&
-	ferry-load --check "$TO" -m truncate -i m2.ferry >chk.txt
+	ferry-load --check "$TO" -m truncate -i m2.ferry >chk.txt &&
+	test "$(grep -c "^table messages" chk.txt)" = 1 &&
+	test_grep "table messages -> messages: 60000 rows" chk.txt &&
+	test_expect_code 6 ferry-load --check "$TO" -i m2.ferry >chk.txt &&
+	test_grep "key_exists: 60000 rows" chk.txt
 '
 
 test_expect_success '--create from ranges: the key and indexes come after the last range' '

@@ -2710,6 +2710,13 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	size_t nvtabs = 0;
 	int keep_views = -1;
 	int rc = -1, trc;
+	/* a table read in --parallel key ranges is checked as one: the
+	 * range after which more follow, and the table's check so far */
+	char *open = NULL, *closed = NULL;
+	unsigned open_k = 0, open_n = 0;
+	cJSON *jt = NULL;
+	uint64_t rows = 0;
+	int fails = 0, bad = 0;
 
 	*report = NULL;
 	*refused = 0;
@@ -2747,12 +2754,27 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		const char *name;
 		const char *tname; /* as the target holds it */
 		const struct value *row;
-		uint64_t rows = 0;
-		int fails = 0, bad = 0, rrc, exists;
-		cJSON *jt = cJSON_CreateObject();
+		int rrc, exists;
 		struct err why[3];
 		int nwhy = 0;
 
+		if (open) {
+			/* the next range of the table in flight */
+			if (strcmp(in_t->name, open) != 0 ||
+			    in_t->section_n != open_n ||
+			    in_t->section_k != open_k + 1) {
+				err_set(e, ERR_STREAM,
+					"table %s: key range %u of %u is not "
+					"followed by range %u in the stream",
+					open, open_k, open_n, open_k + 1);
+				goto out;
+			}
+			name = open;
+			goto rows;
+		}
+		rows = 0;
+		fails = bad = 0;
+		jt = cJSON_CreateObject();
 		/* the names folded as a load folds them (namefold.h) */
 		table_release(&tc);
 		schema_table_free(ft);
@@ -2760,6 +2782,13 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		if (load_fold(u->engine, o->maps, o->nmaps, o->schema,
 			      o->keep_case, in_t, &ft, &name, fold_run,
 			      e) < 0) {
+			cJSON_Delete(jt);
+			goto out;
+		}
+		/* its later ranges come after the reader drops in_t */
+		if (!ft && in_t->section_all &&
+		    in_t->section_k < in_t->section_n &&
+		    !(ft = schema_table_copy(in_t, e))) {
 			cJSON_Delete(jt);
 			goto out;
 		}
@@ -2804,6 +2833,7 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 			err_prefix(e, "table %s", name);
 			goto out;
 		}
+	rows:
 		while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {
 			rows++;
 			if (check_row(&tc, o, row, stream_reader_row_number(r),
@@ -2820,6 +2850,19 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 		}
 		if (rrc < 0)
 			goto out;
+		if (in_t->section_all && in_t->section_k < in_t->section_n) {
+			if (!open && !(open = strdup(name))) {
+				err_oom(e);
+				goto out;
+			}
+			open_k = in_t->section_k;
+			open_n = in_t->section_n;
+			continue;
+		}
+		/* the last range: name (open's) lives to the iteration's end */
+		free(closed);
+		closed = open;
+		open = NULL;
 		if (keep_views < 0)
 			keep_views = o->create &&
 				     schema_objects_has_views(stream_reader_objects(r));
@@ -2864,6 +2907,13 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	}
 	if (trc < 0)
 		goto out;
+	if (open) {
+		err_set(e, ERR_STREAM,
+			"table %s: the stream ended before the last of its key "
+			"ranges, after which its key and indexes are built",
+			open);
+		goto out;
+	}
 	if (stream_reader_follow(r)) {
 		err_set(e, ERR_USAGE,
 			"--check reads a stream of tables: this one follows "
@@ -2885,6 +2935,8 @@ int check_run(const struct uri *u, const struct check_opts *o, FILE *in,
 	root = NULL;
 	rc = 0;
 out:
+	free(open);
+	free(closed);
 	if (o->progress)
 		progress_clear(o->progress);
 	table_release(&tc);
