@@ -277,6 +277,13 @@ test_expect_success 'usage: --parallel takes 1..64, not with --part, --follow or
 	test_expect_code 2 ferry-extract --inventory "$MY_URI" -t users --parallel 2 2>err
 '
 
+test_expect_success 'a pipe closed early: exit 7, as with one connection' '
+	{ ferry-extract "$MY_URI" -t messages --parallel 2 --range-rows 20000 2>err; echo $? >rc; } |
+		head -c 1000 >/dev/null &&
+	test "$(cat rc)" = 7 &&
+	test_grep "the next stage of the pipe is gone" err
+'
+
 test_expect_success 'the private server stops' '
 	srv stop >/dev/null
 '

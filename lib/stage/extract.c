@@ -1068,9 +1068,11 @@ out:
 		return -1;
 	if (par_go_direct(wk) < 0)
 		return errno == ECANCELED ? err_set(e, ERR_SYSTEM, "stopped")
-					  : err_set(e, ERR_SYSTEM,
-						    "write error: %s",
-						    strerror(errno));
+		       : errno == EPIPE
+			   ? err_set(e, ERR_PIPE,
+				     "the next stage of the pipe is gone")
+			   : err_set(e, ERR_SYSTEM, "write error: %s",
+				     strerror(errno));
 	/* its turn: the items before it are in the stream */
 	st = stream_writer_last_table(wk->w);
 	pthread_mutex_lock(&p->mu);
