@@ -205,7 +205,8 @@ int sink_checkpoint_commit(struct sink *s, const struct schema_table *t,
 	if (s->opts.checkpoint &&
 	    s->opts.checkpoint(s->opts.checkpoint_ctx, rows, &c, e) < 0)
 		return -1;
-	c.done = done && !s->more_sections;
+	/* a key range of a table before its last: not done yet */
+	c.done = done && !schema_more_ranges(t);
 	c.keys_pending = keys_pending;
 	if (s->ops->checkpoint_write(s, t->name, &c, e) < 0)
 		return err_prefix(e, "job %s", s->opts.job);

@@ -94,8 +94,12 @@ struct sink_table_stats {
 	const char *method; /* how rows went in ("COPY binary", ...), or NULL */
 	uint64_t deleted;   /* delete mode: rows deleted (rows: keys read) */
 	/* the table's key and indexes wait for its last key range
-	 * (keys_later): the next sink_begin_table of it needs keys_pending */
+	 * (schema_ranges_follow): the next sink_begin_table of it needs
+	 * keys_pending */
 	int keys_pending;
+	/* its transaction is still open: the next key range of the table
+	 * goes on in it (PostgreSQL, no --job; MySQL commits each) */
+	int open;
 };
 
 struct sink;
@@ -250,17 +254,6 @@ struct sink {
 	/* inside sink_group_begin .. commit: tables begin and end inside
 	 * the one transaction, without their checkpoints */
 	int group;
-	/* set by the loader: the table's stream section is not its last
-	 * (ferry-extract --parallel): its checkpoint is not 'done' */
-	int more_sections;
-	/* set by the loader: the table's next key ranges follow in this
-	 * stream: a created table's key and indexes are built after the
-	 * last (one sort each, not an insertion per row) */
-	int keys_later;
-	/* set by the loader (no --job): the table's next key range follows
-	 * in this stream and goes in the same transaction, which this
-	 * range's end leaves open (PostgreSQL; MySQL commits each) */
-	int hold_commit;
 };
 
 /*

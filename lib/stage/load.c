@@ -40,9 +40,11 @@ struct load_table {
 	/* when the stream carries views: the table as the stream and as
 	 * the target name it, for the views made after every table */
 	struct schema_table *vsrc, *vdst;
-	/* its key and indexes wait for its last key range (keys_later) */
+	/* its key and indexes wait for its last key range
+	 * (schema_ranges_follow) */
 	int keys_owed;
-	/* rows of its ranges in a transaction still open (hold_commit) */
+	/* rows of its ranges in a transaction still open (sink_table_stats
+	 * open) */
 	uint64_t uncommitted;
 };
 
@@ -1090,7 +1092,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		size_t again;	    /* tabs' entry of the table, met before */
 		enum sink_mode run_mode;
 		const char *mode_name;
-		int rrc, forced, held;
+		int rrc, forced;
 		/* a follow stream is loaded knowingly, or not at all */
 		if (!ntabs &&
 		    (stream_reader_version(r) == STREAM_FOLLOW_MAJOR) !=
@@ -1193,14 +1195,6 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 				name, in_t->section_n);
 			goto out;
 		}
-		s->more_sections = so.job && !o->follow &&
-				   in_t->section_n > 1 &&
-				   in_t->section_k < in_t->section_n;
-		s->keys_later = !o->follow && in_t->section_all &&
-				in_t->section_k < in_t->section_n;
-		/* without a job, the table's ranges are one transaction:
-		 * all of it or none, and its key built over rows of one */
-		s->hold_commit = s->keys_later && !so.job;
 		/* the key and indexes an earlier range left for the last */
 		if (again != SIZE_MAX && tabs[again].keys_owed)
 			s->keys_pending = 1;
@@ -1278,17 +1272,13 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		mode_name = sink_mode_name(s->opts.mode);
 		if (forced)
 			s->opts.mode = run_mode;
-		s->more_sections = 0;
-		s->keys_later = 0;
 		s->keys_pending = 0;
-		held = s->hold_commit;
-		s->hold_commit = 0;
 		if (again != SIZE_MAX) {
 			/* one more range of a table of the run: its figures
 			 * add to the table's */
 			struct load_table *lt = &tabs[again];
 			lt->keys_owed = st.keys_pending;
-			lt->uncommitted = held ? lt->uncommitted + st.rows : 0;
+			lt->uncommitted = st.open ? lt->uncommitted + st.rows : 0;
 			lt->rows += st.rows;
 			lt->skipped += skipped;
 			lt->rejected += st.rejected;
@@ -1351,7 +1341,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		o->deleted += st.deleted;
 		tabs[ntabs].created = st.created;
 		tabs[ntabs].keys_owed = st.keys_pending;
-		tabs[ntabs].uncommitted = held ? st.rows : 0;
+		tabs[ntabs].uncommitted = st.open ? st.rows : 0;
 		tabs[ntabs].fk = NULL;
 		if (st.created && t->nfkeys &&
 		    !(tabs[ntabs].fk = schema_table_copy(t, e))) {

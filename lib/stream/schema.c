@@ -2110,6 +2110,16 @@ oom:
 	return NULL;
 }
 
+bool schema_more_ranges(const struct schema_table *t)
+{
+	return t->section_n > 1 && t->section_k < t->section_n;
+}
+
+bool schema_ranges_follow(const struct schema_table *t)
+{
+	return t->section_all && schema_more_ranges(t);
+}
+
 struct schema_table *schema_table_copy(const struct schema_table *t,
 				       struct err *e)
 {

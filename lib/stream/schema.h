@@ -355,6 +355,13 @@ int schema_file_load(const char *path, struct schema_table ***tables, size_t *n,
 
 void schema_tables_free(struct schema_table **tables, size_t n);
 
+/* (1.11) t is a key range of its table ("section") after which more
+ * come: true when section_k < section_n */
+bool schema_more_ranges(const struct schema_table *t);
+/* ... and they follow in this stream (section "all", --parallel): a
+ * loader leaves the table's key, indexes and counters to the last */
+bool schema_ranges_follow(const struct schema_table *t);
+
 /* A copy of everything of t that a stream carries (through its JSON
  * form), the caller frees it; NULL with e set. */
 struct schema_table *schema_table_copy(const struct schema_table *t,

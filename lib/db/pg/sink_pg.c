@@ -1282,7 +1282,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	    pgname_table_indexes(&p->pn, t, name, e) < 0)
 		return -1;
 	/* a key range after one that held its transaction open goes on in
-	 * it (sink.h, hold_commit) */
+	 * it (pg_end_table) */
 	if (!s->group && !p->in_tx && exec_ok(p, "BEGIN", e) < 0)
 		return -1;
 	p->in_tx = 1;
@@ -1671,7 +1671,7 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 			struct err *e)
 {
 	struct pg_sink *p = PGS(s);
-	int later;
+	int follow, hold, later;
 
 	if (end_copy(p, e) < 0 || (s->opts.reject && flush_kept(p, e) < 0))
 		return -1;
@@ -1686,25 +1686,30 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 	    delete_staged(p, NULL, 0, e) < 0)
 		return -1;
 	/* keys and indexes of a created table after its rows: one sort
-	 * each instead of an insertion per row (after its last key range) */
-	later = keys_deferred(p) && s->keys_later;
+	 * each instead of an insertion per row; when its key ranges follow
+	 * (--parallel), after the last, and without a job they go in one
+	 * transaction, which this range leaves open */
+	follow = schema_ranges_follow(p->t);
+	hold = follow && !s->opts.job;
+	later = keys_deferred(p) && follow;
 	if (keys_deferred(p) && !later &&
 	    (add_primary_key(p, e) < 0 || add_indexes(p, e) < 0))
 		return -1;
 	/* the counters after the last range too: max() over a table
 	 * without its key yet reads all of it, at every range */
-	if ((!s->keys_later && fix_sequences(p, e) < 0) ||
+	if ((!follow && fix_sequences(p, e) < 0) ||
 	    sink_checkpoint_commit(s, p->t, p->rows, 1, later, e) < 0 ||
 	    triggers_set(p, 1, e) < 0 ||
-	    (!s->group && !s->hold_commit && exec_ok(p, "COMMIT", e) < 0))
+	    (!s->group && !hold && exec_ok(p, "COMMIT", e) < 0))
 		return -1;
-	p->in_tx = s->group || s->hold_commit;
+	p->in_tx = s->group || hold;
 	p->commits++;
 	st->rows = p->rows;
 	st->rejected = p->rejected;
 	st->commits = p->commits;
 	st->created = p->created && !p->resumed;
 	st->keys_pending = later;
+	st->open = hold;
 	st->deleted = p->deleted;
 	st->method = s->opts.reject ? "COPY text, batches in savepoints"
 		     : p->binary    ? "COPY binary"
