@@ -1090,6 +1090,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		double ts = progress_now();
 		uint64_t skipped = 0;
 		size_t again;	    /* tabs' entry of the table, met before */
+		struct load_table *lt; /* this table's entry */
+		double secs;
 		enum sink_mode run_mode;
 		const char *mode_name;
 		int rrc, forced;
@@ -1273,94 +1275,70 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		if (forced)
 			s->opts.mode = run_mode;
 		s->keys_pending = 0;
+		if (rj && rejects_end_table(rj, e) < 0)
+			goto out;
 		if (again != SIZE_MAX) {
 			/* one more range of a table of the run: its figures
 			 * add to the table's */
-			struct load_table *lt = &tabs[again];
-			lt->keys_owed = st.keys_pending;
-			lt->uncommitted = st.open ? lt->uncommitted + st.rows : 0;
-			lt->rows += st.rows;
-			lt->skipped += skipped;
-			lt->rejected += st.rejected;
-			lt->commits += st.commits;
-			lt->deleted += st.deleted;
-			if (st.commits)
-				lt->mode = mode_name;
-			lt->seconds += progress_now() - ts;
-			o->rows += st.rows;
-			o->deleted += st.deleted;
-			if (rj && rejects_end_table(rj, e) < 0)
-				goto out;
+			lt = &tabs[again];
 			cJSON_Delete(renamed);
-			renamed = NULL;
 			cJSON_Delete(created_notes);
-			created_notes = NULL;
-			if (o->progress)
-				progress_table_done(o->progress, st.rows + skipped);
-			free(inflight);
-			inflight = NULL;
-			if (o->metrics &&
-			    metrics_table(
-				o->metrics, name, st.rows,
-				stream_reader_table_stats(r)->stored_bytes,
-				progress_now() - ts, st.rejected, e) < 0)
+		} else {
+			lt = &tabs[ntabs];
+			memset(lt, 0, sizeof(*lt));
+			lt->mode = "skipped";
+			if (keep_views < 0)
+				keep_views = so.create &&
+					     schema_objects_has_views(
+						 stream_reader_objects(r));
+			if (keep_views &&
+			    (!(lt->vsrc = schema_table_copy(in_t, e)) ||
+			     !(lt->vdst = schema_table_copy(t, e)))) {
+				schema_table_free(lt->vsrc);
 				goto out;
-			continue;
+			}
+			if (!(lt->name = strdup(name)) ||
+			    !(lt->from = strdup(in_t->name))) {
+				free(lt->name);
+				schema_table_free(lt->vsrc);
+				schema_table_free(lt->vdst);
+				err_oom(e);
+				goto out;
+			}
+			ntabs++;
+			lt->renamed = renamed;
+			lt->notes = created_notes;
+			lt->created = st.created;
+			lt->method = st.method;
 		}
-		tabs[ntabs].vsrc = tabs[ntabs].vdst = NULL;
-		if (keep_views < 0)
-			keep_views = so.create &&
-				     schema_objects_has_views(stream_reader_objects(r));
-		if (keep_views &&
-		    (!(tabs[ntabs].vsrc = schema_table_copy(in_t, e)) ||
-		     !(tabs[ntabs].vdst = schema_table_copy(t, e)))) {
-			schema_table_free(tabs[ntabs].vsrc);
-			goto out;
-		}
-		if (!(tabs[ntabs].name = strdup(name)) ||
-		    !(tabs[ntabs].from = strdup(in_t->name))) {
-			free(tabs[ntabs].name);
-			schema_table_free(tabs[ntabs].vsrc);
-			schema_table_free(tabs[ntabs].vdst);
-			err_oom(e);
-			goto out;
-		}
-		if (rj && rejects_end_table(rj, e) < 0)
-			goto out;
-		tabs[ntabs].renamed = renamed;
 		renamed = NULL;
-		tabs[ntabs].notes = created_notes;
 		created_notes = NULL;
-		tabs[ntabs].rows = st.rows;
-		tabs[ntabs].skipped = skipped;
-		tabs[ntabs].mode = st.commits ? mode_name : "skipped";
-		tabs[ntabs].rejected = st.rejected;
-		tabs[ntabs].commits = st.commits;
-		tabs[ntabs].deleted = st.deleted;
+		secs = progress_now() - ts;
+		lt->rows += st.rows;
+		lt->skipped += skipped;
+		lt->rejected += st.rejected;
+		lt->commits += st.commits;
+		lt->deleted += st.deleted;
+		if (st.commits)
+			lt->mode = mode_name;
+		lt->seconds += secs;
+		lt->keys_owed = st.keys_pending;
+		lt->uncommitted = st.open ? lt->uncommitted + st.rows : 0;
 		o->rows += st.rows;
 		o->deleted += st.deleted;
-		tabs[ntabs].created = st.created;
-		tabs[ntabs].keys_owed = st.keys_pending;
-		tabs[ntabs].uncommitted = st.open ? st.rows : 0;
-		tabs[ntabs].fk = NULL;
-		if (st.created && t->nfkeys &&
-		    !(tabs[ntabs].fk = schema_table_copy(t, e))) {
-			ntabs++;
+		if (st.created && t->nfkeys && !lt->fk &&
+		    !(lt->fk = schema_table_copy(t, e)))
 			goto out;
-		}
-		tabs[ntabs].method = st.method;
-		tabs[ntabs].seconds = progress_now() - ts;
 		if (o->progress)
 			progress_table_done(o->progress, st.rows + skipped);
-		ntabs++;
 		free(inflight);
 		inflight = NULL;
 		if (o->metrics) {
 			const struct stream_table_stats *ts2 =
 			    stream_reader_table_stats(r);
-			if (metrics_table(
-				o->metrics, name, st.rows, ts2->stored_bytes,
-				tabs[ntabs - 1].seconds, st.rejected, e) < 0 ||
+			if (metrics_table(o->metrics, name, st.rows,
+					  ts2->stored_bytes, secs, st.rejected,
+					  e) < 0 ||
 			    (t->watermark >= 0 && ts2->has_watermark &&
 			     metrics_watermark(
 				 o->metrics, name, t->cols[t->watermark].type,
