@@ -36,6 +36,20 @@ int pgname_fit(const char *name, char out[PGNAME_MAX + 1])
 	return fit_len(name, strlen(name), out);
 }
 
+int pgname_fit_name(const char *name, char schema[PGNAME_MAX + 1],
+		    char table[PGNAME_MAX + 1], struct err *e)
+{
+	char *sc = NULL, *tb = NULL;
+
+	if (schema_name_parse(name, &sc, &tb, e) < 0)
+		return -1;
+	pgname_fit(sc ? sc : "public", schema);
+	pgname_fit(tb, table);
+	free(sc);
+	free(tb);
+	return 0;
+}
+
 int pgname_fit_table(struct buf *b, const char *name, struct err *e)
 {
 	const char *dot = strchr(name, '.');

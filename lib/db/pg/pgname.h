@@ -46,6 +46,15 @@
 int pgname_fit(const char *name, char out[PGNAME_MAX + 1]);
 
 /*
+ * The schema (public when name gives none, whatever search_path says) and
+ * table that name, in ferry's name syntax (schema.h), means on
+ * PostgreSQL, each fitted as pgname_fit fits it.  0, or -1 with e set
+ * (ERR_USAGE for a name that does not parse).
+ */
+int pgname_fit_name(const char *name, char schema[PGNAME_MAX + 1],
+		    char table[PGNAME_MAX + 1], struct err *e);
+
+/*
  * Append the PostgreSQL name of a table name to b: "schema.table" is
  * split at its first dot, as pgutil_quote_table splits it, and each part
  * fitted on its own.  Returns 1 when it differs from name, 0 when not,

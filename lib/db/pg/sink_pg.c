@@ -1785,17 +1785,11 @@ static int pg_checkpoint_write(struct sink *s, const char *table,
  * names none) and table, each fitted to what PostgreSQL holds */
 static int quote_target(struct buf *q, const char *name, struct err *e)
 {
-	char *sc = NULL, *tb = NULL, fs[PGNAME_MAX + 1], ft[PGNAME_MAX + 1];
-	int rc;
+	char fs[PGNAME_MAX + 1], ft[PGNAME_MAX + 1];
 
-	if (schema_name_parse(name, &sc, &tb, e) < 0)
+	if (pgname_fit_name(name, fs, ft, e) < 0)
 		return -1;
-	pgname_fit(sc ? sc : "public", fs);
-	pgname_fit(tb, ft);
-	rc = pgutil_quote_table(q, fs, ft, e);
-	free(sc);
-	free(tb);
-	return rc;
+	return pgutil_quote_table(q, fs, ft, e);
 }
 
 /* ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID of t's
@@ -2099,19 +2093,14 @@ static int pg_view(struct sink *s, const char *name, const char *query,
 	unsigned flags = !s->opts.case_sensitive && !s->opts.citext
 			     ? SQLEXPR_CI_NO_LIKE
 			     : 0;
-	char *sc = NULL, *tb = NULL, fs[PGNAME_MAX + 1], ft[PGNAME_MAX + 1];
-	char oid[16];
+	char fs[PGNAME_MAX + 1], ft[PGNAME_MAX + 1], oid[16];
 	struct buf q;
 	PGresult *r;
 	int rc;
 
 	*out = SINK_VIEW_REFUSED;
-	if (schema_name_parse(name, &sc, &tb, e) < 0)
+	if (pgname_fit_name(name, fs, ft, e) < 0)
 		return -1;
-	pgname_fit(sc ? sc : "public", fs);
-	pgname_fit(tb, ft);
-	free(sc);
-	free(tb);
 	if ((rc = pgutil_table_oid((struct pg_conn *)p->conn, fs, ft,
 				   PGUTIL_ANY_RELKIND, oid, e)) < 0)
 		return -1;

@@ -2205,15 +2205,10 @@ static int pg_rows_estimate(struct source *s, struct schema_table *t,
 static int pg_relation_exists(struct source *s, const char *name,
 			      struct err *e)
 {
-	char *sc = NULL, *tb = NULL, fs[PGNAME_MAX + 1], ft[PGNAME_MAX + 1];
-	char oid[16];
+	char fs[PGNAME_MAX + 1], ft[PGNAME_MAX + 1], oid[16];
 
-	if (schema_name_parse(name, &sc, &tb, e) < 0)
+	if (pgname_fit_name(name, fs, ft, e) < 0)
 		return -1;
-	pgname_fit(sc ? sc : "public", fs);
-	pgname_fit(tb, ft);
-	free(sc);
-	free(tb);
 	return pgutil_table_oid((struct pg_conn *)PG(s)->conn, fs, ft,
 				PGUTIL_ANY_RELKIND, oid, e);
 }
