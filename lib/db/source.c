@@ -54,6 +54,8 @@ int source_begin_shared(struct source *const *src, size_t n, char *how,
 	char name[128], f0[512], f[512];
 	uint64_t p0, p;
 	struct err le;
+	/* why the connections start under the lock */
+	char why[120] = "the server has no binary log position to agree on";
 	int rc;
 
 	if (src[0]->ops->export_snapshot) {
@@ -95,6 +97,10 @@ int source_begin_shared(struct source *const *src, size_t n, char *how,
 				 n, f0, p0, tries);
 			return 0;
 		}
+		snprintf(why, sizeof(why),
+			 "their binary log positions did not agree in %d "
+			 "tries: the server commits too often",
+			 tries);
 	}
 	if (!src[0]->ops->global_lock)
 		return err_set(e, ERR_USAGE,
@@ -104,11 +110,10 @@ int source_begin_shared(struct source *const *src, size_t n, char *how,
 	if (src[0]->ops->global_lock(src[0], 1, &le) < 0)
 		return err_set(e, ERR_USAGE,
 			       "--parallel: the connections cannot be shown to "
-			       "see one snapshot: the server has no binary log "
-			       "whose position they could agree on (log_bin), "
-			       "and FLUSH TABLES WITH READ LOCK was refused "
-			       "(RELOAD); run --parallel 1, or grant RELOAD: %s",
-			       le.msg);
+			       "see one snapshot: %s, and FLUSH TABLES WITH "
+			       "READ LOCK was refused (RELOAD); run --parallel "
+			       "1, or grant RELOAD: %s",
+			       why, le.msg);
 	rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = source_begin(src[i], e);
@@ -117,9 +122,8 @@ int source_begin_shared(struct source *const *src, size_t n, char *how,
 	if (rc == 0)
 		snprintf(how, howsz,
 			 "%zu connections began under FLUSH TABLES WITH READ "
-			 "LOCK (the server has no binary log position to "
-			 "agree on)",
-			 n);
+			 "LOCK (%s)",
+			 n, why);
 	return rc;
 }
 
