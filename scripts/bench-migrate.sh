@@ -2,8 +2,8 @@
 # bench-migrate.sh [MESSAGES] - the migration itself, MariaDB -> PostgreSQL,
 # of the messages table alone and of the whole chat database, by every
 # path in the same run: pgloader; ferry as a pipeline (extract | load
-# --create), the same with two connections (extract --parallel 2) and
-# through a file (extract -o, then load -i); and the limit,
+# --create), through a file (extract -o, then load -i), and with two
+# connections each (extract --parallel 2 | load --parallel 2); the limit,
 # psql \copy of the same rows from prepared files into tables that already
 # have the keys and indexes ferry creates.  A path's result is checked
 # before its time counts: row counts of every table against the source,
@@ -127,7 +127,7 @@ for set in messages all; do
 	measure "ferry-$set" $set fresh \
 		"'$bin/ferry-extract' '$my_uri' $xt | '$bin/ferry-load' '$to' --create" verified
 	measure "ferry-par2-$set" $set fresh \
-		"'$bin/ferry-extract' '$my_uri' $xt --parallel 2 | '$bin/ferry-load' '$to' --create" verified
+		"'$bin/ferry-extract' '$my_uri' $xt --parallel 2 | '$bin/ferry-load' '$to' --create --parallel 2" verified
 	measure "ferry-extract-file-$set" $set : \
 		"'$bin/ferry-extract' '$my_uri' $xt -o '$work/mig-$set.ferry'" :
 	measure "ferry-load-file-$set" $set fresh \
@@ -145,7 +145,7 @@ function label(k) {
 	return k == "limit" ? "limit: psql \\copy FROM files (keys+indexes)" :
 	    k == "pgloader" ? "pgloader" :
 	    k == "ferry" ? "ferry-extract | ferry-load --create" :
-	    k == "ferry-par2" ? "ferry-extract --parallel 2 | ferry-load" :
+	    k == "ferry-par2" ? "ferry-extract|ferry-load, both --parallel 2" :
 	    k == "ferry-extract-file" ? "ferry-extract -o FILE" :
 	    k == "ferry-load-file" ? "ferry-load --create -i FILE" : k
 }

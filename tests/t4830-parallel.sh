@@ -143,7 +143,7 @@ test_expect_success '--job, killed with SIGKILL inside the second range, resumes
 	( ferry-load "$TO" --job j2 --commit-every 1000 -i half 2>/dev/null &
 	  echo $! >load.pid ) &&
 	n=0 && while [ $n -lt 200 ]; do
-		rows=$(to_sql "SELECT coalesce(sum(rows), 0) FROM ferry_checkpoint WHERE job = '"'"'j2'"'"'" 2>/dev/null || echo 0)
+		rows=$(to_sql "SELECT coalesce(sum(rows_loaded), 0) FROM ferry_checkpoint WHERE job = '"'"'j2'"'"'" 2>/dev/null || echo 0)
 		[ "${rows:-0}" -ge 24000 ] && break
 		n=$((n + 1)); sleep 0.1
 	done &&

@@ -55,6 +55,10 @@ static const char usage_text[] =
     "      --table-map FROM=TO   load stream table FROM into table TO\n"
     "                            (repeatable)\n"
     "      --commit-every N      commit every N rows (default: once per table)\n"
+    "      --parallel N          load with N connections at once (1..64):\n"
+    "                            each table in its own transaction, a table's\n"
+    "                            key ranges on one, in order; its key and\n"
+    "                            indexes built while others load\n"
     "      --rejects FILE        set the rows the target refuses aside in FILE\n"
     "                            (a stream, each with the server's reason)\n"
     "                            and go on, in every mode\n"
@@ -169,6 +173,7 @@ enum {
 	OPT_SCHEMA_REPORT,
 	OPT_SCHEMA,
 	OPT_FOLLOW,
+	OPT_PARALLEL,
 };
 
 static const struct option longopts[] = {
@@ -199,6 +204,7 @@ static const struct option longopts[] = {
 	{ "schema-report", required_argument, NULL, OPT_SCHEMA_REPORT },
 	{ "schema", required_argument, NULL, OPT_SCHEMA },
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "parallel", required_argument, NULL, OPT_PARALLEL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -319,6 +325,9 @@ static int parse_options(int argc, char **argv, struct args *a)
 		case OPT_SCHEMA_REPORT: o->schema_report_path = optarg; break;
 		case OPT_SCHEMA: o->schema = optarg; break;
 		case OPT_FOLLOW: o->follow = 1; break;
+		case OPT_PARALLEL:
+			o->parallel = (int)cli_number("--parallel", optarg, 1, 64);
+			break;
 		case 'h': return cli_help(usage_text);
 		case 'V': return cli_version();
 		default:
@@ -360,6 +369,12 @@ static int check_options(const struct args *a, int argc)
 		cli_usage_error("--follow needs --job NAME (where the changes "
 				"applied are kept) and excludes --check, "
 				"--rejects, --commit-every and --mode delete");
+	if (o->parallel > 1 &&
+	    (o->follow || o->rejects_path || o->sink.mode == SINK_DELETE))
+		cli_usage_error("--parallel excludes --follow (changes apply in "
+				"their order), --rejects (one stream of refused "
+				"rows) and --mode delete (deletes go in the "
+				"stream's order, which foreign keys may need)");
 	if (!o->sink.job)
 		return 0;
 	err_init(&e);

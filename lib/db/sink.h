@@ -18,6 +18,7 @@
 #ifndef FERRY_SINK_H
 #define FERRY_SINK_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "base/buf.h"
@@ -84,6 +85,14 @@ struct sink_opts {
 	const char *defaults_file; /* MySQL option file, or NULL */
 	unsigned connect_timeout;  /* seconds to connect; 0: wait */
 	unsigned read_timeout;	   /* seconds without a byte; 0: wait */
+	/* ferry-load --parallel: one more connection of a run whose first
+	 * made the checkpoint table and holds the job's lock */
+	int job_worker;
+	/* ferry-load --parallel, PostgreSQL --create: what a table needs that
+	 * other tables may share (its schema, collations, enum types,
+	 * domains) is made before its transaction, each statement committed,
+	 * under this lock of the run's connections; NULL: inside it */
+	pthread_mutex_t *shared_lock;
 };
 
 struct sink_table_stats {
@@ -168,6 +177,17 @@ int sink_empty_tables(struct sink *s, char *const *names, size_t n,
 int sink_foreign_keys(struct sink *s, const struct schema_table *t,
 		      const char *name, char *const *refs,
 		      struct create_notes *notes, struct err *e);
+
+/*
+ * ferry-load --parallel: 1 when the target holds table `name` (stream
+ * table t) with a foreign key to another table or from one, which the
+ * server checks as rows come (PostgreSQL), so that the table must wait
+ * for the tables loaded before it; 0 when not (or the engine does not
+ * check them during a load: MySQL's runs with foreign_key_checks off);
+ * -1 with e set.
+ */
+int sink_fk_related(struct sink *s, const struct schema_table *t,
+		    const char *name, struct err *e);
 
 /* Give up on the current table: end the bulk path with `why` and roll
  * back.  Never fails; the connection may be gone. */

@@ -29,6 +29,9 @@ struct sink_ops {
 				const struct checkpoint *c, struct err *e);
 	int (*empty_tables)(struct sink *s, char *const *names, size_t n,
 			    struct err *e);
+	/* NULL: foreign keys are not checked during a load */
+	int (*fk_related)(struct sink *s, const struct schema_table *t,
+			  const char *name, struct err *e);
 	/* one transaction over several tables (sink_group_*): what 0
 	 * begins it, 1 commits it, 2 rolls it back (never fails then) */
 	int (*group)(struct sink *s, int what, struct err *e);

@@ -5,6 +5,7 @@
 #include <cJSON.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1035,20 +1036,777 @@ out:
 	return rc;
 }
 
+/* --- one table section on one connection --------------------------------- */
+
+/*
+ * A table section as a connection loads it: task_open, task_row for each
+ * of its rows, task_close; then task_merge adds what came of it to the
+ * run's tables.  ferry-load --parallel hands each to a worker.
+ */
+struct table_task {
+	const struct schema_table *in_t; /* the stream's */
+	const struct schema_table *t;	 /* as loaded: its names folded */
+	struct schema_table *own_in, *own_t; /* the copies a worker reads */
+	char *name;			     /* the target's name */
+	int seen;	/* a section of the table came before (a key range) */
+	int keys_owed;	/* ... which left its key and indexes for the last */
+	int load;	/* task_open: 1 its rows go in, 0 the job had them */
+	int forced;	/* --mode truncate taken as insert: emptied before */
+	enum sink_mode run_mode;
+	double ts;
+	/* what came of it */
+	struct sink_table_stats st;
+	uint64_t skipped;
+	const char *mode_name;
+	double secs;
+	cJSON *renamed, *notes;
+	struct stream_table_stats sstats; /* the stream's, at its end */
+	/* --parallel */
+	int state; /* TASK_OPEN, TASK_DONE (committed), TASK_FAILED */
+	struct table_task *next;
+};
+
+enum { TASK_OPEN, TASK_DONE, TASK_FAILED };
+
+static void task_free(struct table_task *tk)
+{
+	if (!tk)
+		return;
+	schema_table_free(tk->own_in);
+	schema_table_free(tk->own_t);
+	free(tk->name);
+	cJSON_Delete(tk->renamed);
+	cJSON_Delete(tk->notes);
+	free(tk);
+}
+
+/* the table's error: "table T, ..." */
+static int task_fail(struct sink *s, const struct table_task *tk,
+		     const char *why, struct err *e)
+{
+	sink_abort_table(s, why);
+	/* a column the stream describes wrongly: "table t, column c: ..." */
+	if (e->class == ERR_STREAM)
+		return err_prefix_place(e, "table %s", tk->name);
+	return err_prefix(e, "table %s", tk->name);
+}
+
+/* Begin the section on sink s: 1 when its rows go in, 0 when the job
+ * loaded all of it before (its rows are counted, not loaded), -1 */
+static int task_open(const struct load_opts *o, struct sink *s,
+		     struct job_table *job, struct table_task *tk,
+		     struct err *e)
+{
+	int jrc;
+
+	tk->run_mode = s->opts.mode;
+	/* a later key range of a table the first emptied */
+	tk->forced = tk->seen && s->opts.mode == SINK_TRUNCATE;
+	if (tk->forced)
+		s->opts.mode = SINK_INSERT;
+	/* the key and indexes an earlier range left for the last */
+	if (tk->keys_owed)
+		s->keys_pending = 1;
+	tk->load = 1;
+	if (o->sink.job && o->follow) {
+		/* a snapshot replaces what an earlier one left */
+		job_table_release(job);
+		job_table_begin(job, tk->t);
+		if (!o->mode_given)
+			s->opts.mode = SINK_TRUNCATE;
+	} else if (o->sink.job) {
+		job_table_release(job);
+		job_table_begin(job, tk->t);
+		if ((jrc = job_plan(s, o, job, tk->t, tk->name, tk->seen, e)) <
+		    0)
+			return -1;
+		if (jrc == 0) {
+			tk->load = 0;
+			return 0;
+		}
+	}
+	if (sink_begin_table(s, tk->t, tk->name, e) < 0)
+		return task_fail(s, tk, "ferry-load gave up on this table", e);
+	if (note_renamed(o, s, tk->name, &tk->renamed, e) < 0 ||
+	    note_created(o, s, tk->name, &tk->notes, e) < 0) {
+		sink_abort_table(s, "ferry-load gave up on this table");
+		return -1;
+	}
+	return 1;
+}
+
+/* One row of the section (row_no: the stream's, for messages) */
+static int task_row(const struct load_opts *o, struct sink *s,
+		    struct job_table *job, struct table_task *tk,
+		    const struct value *row, uint64_t row_no, struct err *e)
+{
+	int go = 1;
+
+	if (!tk->load) {
+		tk->skipped++;
+		return 0;
+	}
+	if (o->sink.job && (go = job_row(job, row, row_no, e)) < 0) {
+		sink_abort_table(s, "ferry-load gave up on this table");
+		return err_prefix(e, "table %s", tk->name);
+	}
+	if (go && sink_write_row(s, row, e) < 0)
+		return task_fail(s, tk, "ferry-load gave up on this table", e);
+	return 0;
+}
+
+/* The section's rows are all in, checked against the stream's table-end
+ * frame: its key and indexes, its commit */
+static int task_close(struct sink *s, const struct job_table *job,
+		      struct table_task *tk, struct err *e)
+{
+	if (tk->load) {
+		if (sink_end_table(s, &tk->st, e) < 0) {
+			sink_abort_table(s, "ferry-load gave up on this table");
+			return err_prefix(e, "table %s", tk->name);
+		}
+		tk->skipped = job->skipped;
+	}
+	tk->mode_name = sink_mode_name(s->opts.mode);
+	if (tk->forced)
+		s->opts.mode = tk->run_mode;
+	s->keys_pending = 0;
+	tk->secs = progress_now() - tk->ts;
+	return 0;
+}
+
+/* the run's tables, as --stats, views and foreign keys take them */
+struct load_tabs {
+	struct load_table *v;
+	size_t n, cap;
+	int keep_views; /* the tables are kept for views; -1: not known */
+};
+
+/* What came of a section, added to its table's entry (made for the
+ * first section of a table) */
+static int task_merge(struct load_opts *o, struct load_tabs *lts,
+		      const struct schema_objects *ob, struct table_task *tk,
+		      struct err *e)
+{
+	const struct sink_table_stats *st = &tk->st;
+	struct load_table *lt = NULL;
+
+	for (size_t k = 0; k < lts->n && !lt; k++)
+		if (strcmp(lts->v[k].name, tk->name) == 0)
+			lt = &lts->v[k];
+	if (!lt) {
+		if (lts->n == lts->cap) {
+			size_t ncap = lts->cap ? lts->cap * 2 : 16;
+			struct load_table *nt =
+			    realloc(lts->v, ncap * sizeof(*nt));
+			if (!nt)
+				return err_oom(e);
+			lts->v = nt;
+			lts->cap = ncap;
+		}
+		lt = &lts->v[lts->n];
+		memset(lt, 0, sizeof(*lt));
+		lt->mode = "skipped";
+		if (lts->keep_views < 0)
+			lts->keep_views =
+			    o->sink.create && schema_objects_has_views(ob);
+		if (lts->keep_views &&
+		    (!(lt->vsrc = schema_table_copy(tk->in_t, e)) ||
+		     !(lt->vdst = schema_table_copy(tk->t, e)))) {
+			schema_table_free(lt->vsrc);
+			return -1;
+		}
+		if (!(lt->name = strdup(tk->name)) ||
+		    !(lt->from = strdup(tk->in_t->name))) {
+			free(lt->name);
+			schema_table_free(lt->vsrc);
+			schema_table_free(lt->vdst);
+			return err_oom(e);
+		}
+		lts->n++;
+		lt->renamed = tk->renamed;
+		lt->notes = tk->notes;
+		tk->renamed = tk->notes = NULL;
+		lt->created = st->created;
+		lt->method = st->method;
+	}
+	lt->rows += st->rows;
+	lt->skipped += tk->skipped;
+	lt->rejected += st->rejected;
+	lt->commits += st->commits;
+	lt->deleted += st->deleted;
+	if (st->commits)
+		lt->mode = tk->mode_name;
+	lt->seconds += tk->secs;
+	lt->keys_owed = st->keys_pending;
+	lt->uncommitted = st->open ? lt->uncommitted + st->rows : 0;
+	o->rows += st->rows;
+	o->deleted += st->deleted;
+	if (st->created && tk->t->nfkeys && !lt->fk &&
+	    !(lt->fk = schema_table_copy(tk->t, e)))
+		return -1;
+	if (o->progress && o->parallel <= 1) /* else as it is read */
+		progress_table_done(o->progress, st->rows + tk->skipped);
+	if (o->metrics) {
+		const struct stream_table_stats *ss = &tk->sstats;
+		const struct schema_table *t = tk->t;
+		if (metrics_table(o->metrics, tk->name, st->rows,
+				  ss->stored_bytes, tk->secs, st->rejected,
+				  e) < 0 ||
+		    (t->watermark >= 0 && ss->has_watermark &&
+		     metrics_watermark(o->metrics, tk->name,
+				       t->cols[t->watermark].type,
+				       &ss->watermark, &ss->watermark, e) < 0))
+			return -1;
+	}
+	return 0;
+}
+
+/* --- --parallel: sections loaded by several connections at once --------- */
+
+#define PAR_BATCH_ROWS 1024
+#define PAR_BATCH_BYTES (256u << 10)
+/* rows waiting for one connection, at most (a single larger row goes
+ * alone) */
+#define PAR_QUEUE_BYTES (4u << 20)
+
+enum { PM_BEGIN, PM_ROWS, PM_END, PM_ABORT };
+
+/* what the reading thread hands a worker, in order */
+struct par_msg {
+	struct par_msg *next;
+	int kind;
+	struct table_task *tk;
+	size_t nrows, ncols;
+	uint64_t first_row; /* the stream's number of the first */
+	struct value *vals; /* nrows x ncols */
+	struct buf bytes;   /* the values' bytes: vals point into it */
+	size_t size;	    /* counted against PAR_QUEUE_BYTES */
+};
+
+struct load_par;
+
+struct par_worker {
+	struct load_par *lp;
+	pthread_t th;
+	int started;
+	struct sink *s;
+	struct job_table job;
+	struct par_msg *head, *tail;
+	size_t queued; /* bytes of the messages waiting */
+	size_t open;   /* sections given, not yet committed or given up */
+	int failed;
+	/* the tables whose key ranges left their keys for a later one */
+	char **owed;
+	size_t nowed;
+};
+
+/* a table met: the connection its key ranges go to */
+struct par_seen {
+	char *name;
+	size_t worker;
+};
+
+struct load_par {
+	struct load_opts *o;
+	struct sink *main; /* the run's own connection */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	pthread_mutex_t shared; /* sink_opts shared_lock */
+	struct par_worker *w;
+	size_t n;
+	int quit;
+	int failed; /* a worker failed: e says how */
+	struct err e;
+	char *failed_table;
+	struct table_task *first, *last; /* given, not merged: in order */
+	struct par_seen *seen;
+	size_t nseen, capseen;
+	struct schema_objects objects; /* the workers' copy */
+	int has_objects;
+};
+
+static void par_msg_free(struct par_msg *m)
+{
+	if (!m)
+		return;
+	free(m->vals);
+	buf_release(&m->bytes);
+	free(m);
+}
+
+static struct par_msg *par_msg_new(int kind, struct table_task *tk,
+				   struct err *e)
+{
+	struct par_msg *m = calloc(1, sizeof(*m));
+
+	if (!m) {
+		err_oom(e);
+		return NULL;
+	}
+	m->kind = kind;
+	m->tk = tk;
+	m->ncols = tk->t->ncols;
+	m->size = sizeof(*m);
+	buf_init(&m->bytes, SIZE_MAX / 2);
+	return m;
+}
+
+/* Append a copy of row (its bytes into m->bytes, their offsets for now) */
+static int par_msg_add(struct par_msg *m, const struct schema_table *t,
+		       const struct value *row, uint64_t row_no, struct err *e)
+{
+	struct value *v;
+
+	if (!m->vals) {
+		if (!(m->vals = calloc((size_t)PAR_BATCH_ROWS * (m->ncols + 1),
+				       sizeof(*m->vals))))
+			return err_oom(e);
+		m->first_row = row_no;
+		m->size += (size_t)PAR_BATCH_ROWS * (m->ncols + 1) *
+			   sizeof(*m->vals);
+	}
+	v = m->vals + m->nrows * m->ncols;
+	memcpy(v, row, m->ncols * sizeof(*v));
+	for (size_t i = 0; i < m->ncols; i++)
+		if (!v[i].null && value_type_is_bytes(t->cols[i].type)) {
+			size_t at = m->bytes.len;
+			if (buf_add(&m->bytes, v[i].v.s.p, v[i].v.s.len, e) < 0)
+				return -1;
+			v[i].v.s.p = (const char *)(uintptr_t)at;
+		}
+	m->nrows++;
+	return 0;
+}
+
+/* the bytes are all in: the values point into them */
+static void par_msg_seal(struct par_msg *m, const struct schema_table *t)
+{
+	for (size_t r = 0; r < m->nrows; r++)
+		for (size_t i = 0; i < m->ncols; i++) {
+			struct value *v = &m->vals[r * m->ncols + i];
+			if (!v->null && value_type_is_bytes(t->cols[i].type))
+				v->v.s.p = (const char *)m->bytes.data +
+					   (uintptr_t)v->v.s.p;
+		}
+	m->size += m->bytes.len;
+}
+
+/* A worker's part of a message; -1 with e set (its table given up) */
+static int par_do(struct par_worker *w, struct par_msg *m, struct err *e)
+{
+	const struct load_opts *o = w->lp->o;
+	struct table_task *tk = m->tk;
+
+	switch (m->kind) {
+	case PM_BEGIN:
+		tk->ts = progress_now();
+		for (size_t k = 0; k < w->nowed; k++)
+			if (strcmp(w->owed[k], tk->name) == 0) {
+				tk->keys_owed = 1;
+				free(w->owed[k]);
+				w->owed[k] = w->owed[--w->nowed];
+				break;
+			}
+		return task_open(o, w->s, &w->job, tk, e) < 0 ? -1 : 0;
+	case PM_ROWS:
+		for (size_t r = 0; r < m->nrows; r++)
+			if (task_row(o, w->s, &w->job, tk,
+				     m->vals + r * m->ncols, m->first_row + r,
+				     e) < 0)
+				return -1;
+		return 0;
+	case PM_END:
+		if (task_close(w->s, &w->job, tk, e) < 0)
+			return -1;
+		if (tk->st.keys_pending) {
+			char **no = realloc(w->owed,
+					    (w->nowed + 1) * sizeof(*no));
+			if (!no)
+				return err_oom(e);
+			w->owed = no;
+			if (!(w->owed[w->nowed] = strdup(tk->name)))
+				return err_oom(e);
+			w->nowed++;
+		}
+		return 0;
+	default: /* PM_ABORT: the stream broke inside the section */
+		if (tk->load)
+			sink_abort_table(w->s,
+					 "the input stream is broken or cut "
+					 "short");
+		return 0;
+	}
+}
+
+static void *par_main(void *arg)
+{
+	struct par_worker *w = arg;
+	struct load_par *lp = w->lp;
+
+	pthread_mutex_lock(&lp->lock);
+	for (;;) {
+		struct par_msg *m;
+		struct err e;
+		int rc = 0;
+
+		while (!w->head && !lp->quit)
+			pthread_cond_wait(&lp->changed, &lp->lock);
+		if (!(m = w->head))
+			break;
+		w->head = m->next;
+		if (!w->head)
+			w->tail = NULL;
+		w->queued -= m->size;
+		pthread_cond_broadcast(&lp->changed);
+		pthread_mutex_unlock(&lp->lock);
+		err_init(&e);
+		if (!w->failed)
+			rc = par_do(w, m, &e);
+		pthread_mutex_lock(&lp->lock);
+		if (rc < 0) {
+			w->failed = 1;
+			m->tk->state = TASK_FAILED;
+			if (!lp->failed) {
+				lp->failed = 1;
+				lp->e = e;
+				lp->failed_table = strdup(m->tk->name);
+			}
+		}
+		if (m->kind == PM_END || m->kind == PM_ABORT) {
+			if (m->tk->state == TASK_OPEN)
+				m->tk->state = m->kind == PM_END && !w->failed
+						   ? TASK_DONE
+						   : TASK_FAILED;
+			w->open--;
+		}
+		pthread_cond_broadcast(&lp->changed);
+		par_msg_free(m);
+	}
+	pthread_mutex_unlock(&lp->lock);
+	return NULL;
+}
+
+/* Queue m for w, waiting while w has PAR_QUEUE_BYTES waiting (not an
+ * abort, which must get through).  -1 when a worker failed (lp->e). */
+static int par_push(struct load_par *lp, struct par_worker *w,
+		    struct par_msg *m)
+{
+	pthread_mutex_lock(&lp->lock);
+	while (m->kind != PM_ABORT && !lp->failed && w->queued &&
+	       w->queued + m->size > PAR_QUEUE_BYTES)
+		pthread_cond_wait(&lp->changed, &lp->lock);
+	if (lp->failed && m->kind != PM_ABORT) {
+		pthread_mutex_unlock(&lp->lock);
+		par_msg_free(m);
+		return -1;
+	}
+	m->next = NULL;
+	if (w->tail)
+		w->tail->next = m;
+	else
+		w->head = m;
+	w->tail = m;
+	w->queued += m->size;
+	pthread_cond_broadcast(&lp->changed);
+	pthread_mutex_unlock(&lp->lock);
+	return 0;
+}
+
+/* the stream's objects, copied for the workers (the reader's may grow) */
+static int objects_copy(struct schema_objects *to,
+			const struct schema_objects *from, struct err *e)
+{
+	char *j;
+	int rc;
+
+	memset(to, 0, sizeof(*to));
+	if (!from->n)
+		return 0;
+	if (!(j = schema_objects_json(from, e)))
+		return -1;
+	rc = schema_objects_parse(to, j, strlen(j), e);
+	free(j);
+	return rc;
+}
+
+/* Open n connections with the run's sink options so, each a thread. */
+static struct load_par *par_new(const struct uri *u, struct load_opts *o,
+				const struct sink_opts *so, struct sink *main,
+				size_t n, struct err *e)
+{
+	struct load_par *lp = calloc(1, sizeof(*lp));
+
+	if (!lp || !(lp->w = calloc(n, sizeof(*lp->w)))) {
+		free(lp);
+		err_oom(e);
+		return NULL;
+	}
+	lp->o = o;
+	lp->main = main;
+	lp->n = n;
+	pthread_mutex_init(&lp->lock, NULL);
+	pthread_cond_init(&lp->changed, NULL);
+	pthread_mutex_init(&lp->shared, NULL);
+	for (size_t i = 0; i < n; i++) {
+		struct par_worker *w = &lp->w[i];
+		struct sink_opts wo = *so;
+		w->lp = lp;
+		wo.job_worker = 1;
+		wo.shared_lock = &lp->shared;
+		wo.checkpoint_ctx = &w->job;
+		if (!(w->s = sink_open(u, &wo, e)))
+			return lp; /* par_free closes what opened */
+		if (pthread_create(&w->th, NULL, par_main, w) != 0) {
+			err_set(e, ERR_SYSTEM, "cannot start a thread");
+			return lp;
+		}
+		w->started = 1;
+	}
+	return lp;
+}
+
+/* Stop the workers (each ends what it was given first) and free them;
+ * what they loaded is merged by the caller first (par_merge). */
+static void par_join(struct load_par *lp)
+{
+	if (!lp)
+		return;
+	pthread_mutex_lock(&lp->lock);
+	lp->quit = 1;
+	pthread_cond_broadcast(&lp->changed);
+	pthread_mutex_unlock(&lp->lock);
+	for (size_t i = 0; i < lp->n; i++)
+		if (lp->w[i].started) {
+			pthread_join(lp->w[i].th, NULL);
+			lp->w[i].started = 0;
+		}
+}
+
+static void par_free(struct load_par *lp)
+{
+	if (!lp)
+		return;
+	par_join(lp);
+	for (size_t i = 0; i < lp->n; i++) {
+		struct par_worker *w = &lp->w[i];
+		while (w->head) {
+			struct par_msg *m = w->head;
+			w->head = m->next;
+			par_msg_free(m);
+		}
+		sink_close(w->s);
+		job_table_release(&w->job);
+		for (size_t k = 0; k < w->nowed; k++)
+			free(w->owed[k]);
+		free(w->owed);
+	}
+	while (lp->first) {
+		struct table_task *tk = lp->first;
+		lp->first = tk->next;
+		task_free(tk);
+	}
+	for (size_t i = 0; i < lp->nseen; i++)
+		free(lp->seen[i].name);
+	free(lp->seen);
+	free(lp->failed_table);
+	schema_objects_release(&lp->objects);
+	pthread_mutex_destroy(&lp->lock);
+	pthread_cond_destroy(&lp->changed);
+	pthread_mutex_destroy(&lp->shared);
+	free(lp->w);
+	free(lp);
+}
+
+/*
+ * Merge the sections the workers finished, in the order they were
+ * given; with wait, wait for all of them (and, once a worker failed or
+ * the workers stopped, take every one that committed, in any order).
+ */
+static int par_merge(struct load_par *lp, struct load_opts *o,
+		     struct load_tabs *lts, const struct schema_objects *ob,
+		     int wait, struct err *e)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&lp->lock);
+	for (;;) {
+		struct table_task *tk = lp->first, **at = &lp->first;
+		/* after a failure: the first that is over, wherever it is */
+		while (tk && tk->state == TASK_OPEN && (lp->failed || lp->quit)) {
+			at = &tk->next;
+			tk = tk->next;
+		}
+		if (!tk)
+			break;
+		if (tk->state == TASK_OPEN) {
+			if (!wait)
+				break;
+			pthread_cond_wait(&lp->changed, &lp->lock);
+			continue;
+		}
+		*at = tk->next;
+		if (lp->last == tk) {
+			struct table_task *p = lp->first;
+			while (p && p->next)
+				p = p->next;
+			lp->last = p;
+		}
+		pthread_mutex_unlock(&lp->lock);
+		if (tk->state == TASK_DONE && rc == 0 &&
+		    task_merge(o, lts, ob, tk, e) < 0)
+			rc = -1;
+		task_free(tk);
+		pthread_mutex_lock(&lp->lock);
+	}
+	pthread_mutex_unlock(&lp->lock);
+	return rc;
+}
+
+/* the connection the table goes to: the one of its earlier key ranges,
+ * else one with nothing to do (once all are idle, when its foreign keys
+ * need the tables before it committed); -1 when a worker failed */
+static int par_pick(struct load_par *lp, struct table_task *tk, size_t *wi,
+		    struct err *e)
+{
+	int related;
+	struct par_seen *ns;
+
+	for (size_t k = 0; k < lp->nseen; k++)
+		if (strcmp(lp->seen[k].name, tk->name) == 0) {
+			tk->seen = 1;
+			*wi = lp->seen[k].worker;
+			return 0;
+		}
+	if ((related = sink_fk_related(lp->main, tk->t, tk->name, e)) < 0)
+		return err_prefix(e, "table %s", tk->name);
+	pthread_mutex_lock(&lp->lock);
+	for (;;) {
+		size_t idle = SIZE_MAX, busy = 0;
+		if (lp->failed)
+			break;
+		for (size_t k = 0; k < lp->n; k++) {
+			if (lp->w[k].open || lp->w[k].head)
+				busy++;
+			else if (idle == SIZE_MAX)
+				idle = k;
+		}
+		if (idle != SIZE_MAX && (!related || !busy)) {
+			*wi = idle;
+			break;
+		}
+		pthread_cond_wait(&lp->changed, &lp->lock);
+	}
+	pthread_mutex_unlock(&lp->lock);
+	if (lp->failed)
+		return -1;
+	if (lp->nseen == lp->capseen) {
+		size_t nc = lp->capseen ? lp->capseen * 2 : 16;
+		if (!(ns = realloc(lp->seen, nc * sizeof(*ns))))
+			return err_oom(e);
+		lp->seen = ns;
+		lp->capseen = nc;
+	}
+	if (!(lp->seen[lp->nseen].name = strdup(tk->name)))
+		return err_oom(e);
+	lp->seen[lp->nseen++].worker = *wi;
+	return 0;
+}
+
+/*
+ * Hand the table section the reader is at to a worker: its rows in
+ * batches, then its end once the stream's table-end frame checked them.
+ * tk becomes the workers'.  -1: e set (the stream), or a worker failed
+ * (lp->failed, e untouched).
+ */
+static int par_table(struct load_par *lp, struct stream_reader *r,
+		     struct table_task *tk, struct err *e)
+{
+	const struct load_opts *o = lp->o;
+	struct par_worker *w;
+	struct par_msg *m = NULL;
+	const struct value *row;
+	size_t wi = 0;
+	int rrc;
+
+	if (par_pick(lp, tk, &wi, e) < 0) {
+		task_free(tk);
+		return -1;
+	}
+	w = &lp->w[wi];
+	if (!(m = par_msg_new(PM_BEGIN, tk, e))) {
+		task_free(tk);
+		return -1;
+	}
+	pthread_mutex_lock(&lp->lock);
+	w->open++;
+	tk->next = NULL;
+	if (lp->last)
+		lp->last->next = tk;
+	else
+		lp->first = tk;
+	lp->last = tk;
+	pthread_mutex_unlock(&lp->lock);
+	if (par_push(lp, w, m) < 0)
+		goto abort;
+	m = NULL;
+	while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {
+		if (!m && !(m = par_msg_new(PM_ROWS, tk, e)))
+			goto abort;
+		if (par_msg_add(m, tk->t, row, stream_reader_row_number(r),
+				e) < 0)
+			goto abort;
+		if (m->nrows == PAR_BATCH_ROWS ||
+		    m->bytes.len >= PAR_BATCH_BYTES) {
+			par_msg_seal(m, tk->t);
+			rrc = par_push(lp, w, m);
+			m = NULL;
+			if (rrc < 0)
+				goto abort;
+		}
+		if (o->progress)
+			progress_update(o->progress, tk->name,
+					stream_reader_row_number(r),
+					stream_reader_offset(r));
+	}
+	if (rrc < 0)
+		goto abort;
+	if (m) {
+		par_msg_seal(m, tk->t);
+		rrc = par_push(lp, w, m);
+		m = NULL;
+		if (rrc < 0)
+			goto abort;
+	}
+	tk->sstats = *stream_reader_table_stats(r);
+	if (o->progress)
+		progress_table_done(o->progress, stream_reader_row_number(r));
+	if (!(m = par_msg_new(PM_END, tk, e)))
+		goto abort;
+	return par_push(lp, w, m);
+abort: {
+	/* the section is not whole: the worker rolls it back */
+	struct err ignored;
+	par_msg_free(m);
+	if ((m = par_msg_new(PM_ABORT, tk, &ignored)))
+		par_push(lp, w, m);
+	return -1;
+}
+}
+
 int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 {
 	struct rejects *rj = NULL;
 	struct sink_opts so = o->sink;
 	struct stream_reader *r = NULL;
 	struct sink *s = NULL;
-	struct load_table *tabs = NULL;
-	size_t ntabs = 0, cap = 0;
+	struct load_tabs lts = { NULL, 0, 0, -1 };
+	struct load_par *lp = NULL; /* --parallel's workers */
+	size_t nmet = 0;	    /* table sections read */
 	const struct schema_table *t, *in_t;
 	struct schema_table *ft = NULL; /* t, its names folded (namefold.h) */
 	struct namefold_run *fold_run = NULL;
 	struct job_table job;
-	cJSON *renamed = NULL; /* the table in flight's, for --stats */
-	cJSON *created_notes = NULL;
 	double t0 = progress_now();
 	int rc = -1, trc, stats_tried = 0;
 	char *inflight = NULL; /* the target's name of the table in flight */
@@ -1057,7 +1815,6 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	int *views = NULL;     /* load_views' outcome per object */
 	char **whys = NULL;    /* and why each view was not made */
 	size_t nwhys = 0;
-	int keep_views = -1;   /* the tables are kept for views */
 
 	memset(&job, 0, sizeof(job));
 	if (!(r = stream_reader_new(in, o->in_name, e)))
@@ -1081,22 +1838,18 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		o->notice(s->notice);
 	if (!(fold_run = namefold_run_new(e)))
 		goto out;
+	if (o->parallel > 1 &&
+	    !(lp = par_new(u, o, &so, s, (size_t)o->parallel, e)))
+		goto out;
+	if (lp && e->class)
+		goto out;
 	while ((trc = stream_reader_next_table(r, &in_t, e)) == 1) {
 		const char *name;
-		const struct value *row;
 		const struct schema_table *const *pv;
 		size_t npv;
-		struct sink_table_stats st;
-		double ts = progress_now();
-		uint64_t skipped = 0;
-		size_t again;	    /* tabs' entry of the table, met before */
-		struct load_table *lt; /* this table's entry */
-		double secs;
-		enum sink_mode run_mode;
-		const char *mode_name;
-		int rrc, forced;
+		struct table_task *tk;
 		/* a follow stream is loaded knowingly, or not at all */
-		if (!ntabs &&
+		if (!nmet &&
 		    (stream_reader_version(r) == STREAM_FOLLOW_MAJOR) !=
 			!!o->follow) {
 			err_set(e, ERR_USAGE,
@@ -1109,19 +1862,19 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			goto out;
 		}
 		/* before the first row: every table --create must make */
-		if (!ntabs && so.create &&
+		if (!nmet && so.create &&
 		    (npv = stream_reader_preview(r, &pv)) > 0 &&
 		    preflight_create(u, o, pv, npv, e) < 0)
 			goto out;
 		/* --mode truncate of several tables: all emptied together
 		 * first, so that keys between them do not stand in the way */
-		if (!ntabs && so.mode == SINK_TRUNCATE &&
+		if (!nmet && so.mode == SINK_TRUNCATE &&
 		    (npv = stream_reader_preview(r, &pv)) > 1 &&
 		    empty_run(u, o, s, pv, npv, e) < 0)
 			goto out;
 		/* and the free sequences, before the tables whose defaults
 		 * take their nextval */
-		if (!ntabs && !seqs) {
+		if (!nmet && !seqs) {
 			const struct schema_objects *ob =
 			    stream_reader_objects(r);
 			if (!(seqs = calloc(ob->n + 1, sizeof(*seqs)))) {
@@ -1133,6 +1886,13 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			nseqs = ob->n;
 			if (so.create)
 				s->sequences = ob;
+			if (lp && objects_copy(&lp->objects, ob, e) < 0)
+				goto out;
+			for (size_t k = 0; lp && k < lp->n; k++) {
+				lp->w[k].s->run_emptied = s->run_emptied;
+				lp->w[k].s->sequences =
+				    so.create ? &lp->objects : NULL;
+			}
 		}
 		schema_table_free(ft);
 		ft = NULL;
@@ -1145,22 +1905,9 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 			err_oom(e);
 			goto out;
 		}
-
-		if (ntabs == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct load_table *nt =
-			    realloc(tabs, ncap * sizeof(*nt));
-			if (!nt) {
-				err_oom(e);
-				goto out;
-			}
-			tabs = nt;
-			cap = ncap;
-		}
-		memset(&st, 0, sizeof(st));
 		if (o->progress) {
 			/* the run's rows, from the preview's estimates */
-			if (!ntabs) {
+			if (!nmet) {
 				uint64_t all = 0;
 				npv = stream_reader_preview(r, &pv);
 				for (size_t k = 0; k < npv && all != UINT64_MAX;
@@ -1177,16 +1924,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 				progress_estimate(o->progress,
 						  (uint64_t)in_t->rows_estimate);
 		}
-		/* a table met again: the next key range of one extract
-		 * (--parallel, --part); the first emptied it */
-		again = SIZE_MAX;
-		for (size_t k = 0; k < ntabs && again == SIZE_MAX; k++)
-			if (strcmp(tabs[k].name, name) == 0)
-				again = k;
-		run_mode = s->opts.mode;
-		forced = again != SIZE_MAX && s->opts.mode == SINK_TRUNCATE;
-		if (forced)
-			s->opts.mode = SINK_INSERT;
+		nmet++;
 		if (so.job && !o->follow && in_t->section_n > 1 &&
 		    (!in_t->section_ordered || !in_t->npk)) {
 			err_set(e, ERR_USAGE,
@@ -1197,167 +1935,105 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 				name, in_t->section_n);
 			goto out;
 		}
-		/* the key and indexes an earlier range left for the last */
-		if (again != SIZE_MAX && tabs[again].keys_owed)
-			s->keys_pending = 1;
-		if (so.job && o->follow) {
-			/* a snapshot replaces what an earlier one left */
-			job_table_release(&job);
-			job_table_begin(&job, t);
-			if (!o->mode_given)
-				s->opts.mode = SINK_TRUNCATE;
-		} else if (so.job) {
-			int jrc;
-			job_table_release(&job);
-			job_table_begin(&job, t);
-			if ((jrc = job_plan(s, o, &job, t, name,
-					    again != SIZE_MAX, e)) < 0)
-				goto out;
-			if (jrc == 0) {
-				if (drain_table(r, &skipped, e) < 0)
-					goto out;
-				goto done;
-			}
-		}
-		if (sink_begin_table(s, t, name, e) < 0) {
-			sink_abort_table(s, "ferry-load gave up on this table");
-			/* a column the stream describes wrongly: "table t,
-			 * column c: ..." */
-			if (e->class == ERR_STREAM)
-				err_prefix_place(e, "table %s", name);
-			else
-				err_prefix(e, "table %s", name);
+		if (!(tk = calloc(1, sizeof(*tk))) ||
+		    !(tk->name = strdup(name))) {
+			free(tk);
+			err_oom(e);
 			goto out;
 		}
-		if (note_renamed(o, s, name, &renamed, e) < 0 ||
-		    note_created(o, s, name, &created_notes, e) < 0) {
-			sink_abort_table(s, "ferry-load gave up on this table");
-			goto out;
-		}
-		while ((rrc = stream_reader_next_row(r, &row, e)) == 1) {
-			int go = 1;
-			if (so.job && (go = job_row(&job, row,
-						    stream_reader_row_number(r),
-						    e)) < 0) {
-				sink_abort_table(
-				    s, "ferry-load gave up on this table");
-				err_prefix(e, "table %s", name);
+		if (lp) {
+			/* the worker's own copies: the reader's go with the
+			 * next table */
+			if (!(tk->own_in = schema_table_copy(in_t, e)) ||
+			    (ft && !(tk->own_t = schema_table_copy(ft, e)))) {
+				task_free(tk);
 				goto out;
 			}
-			if (go && sink_write_row(s, row, e) < 0) {
-				sink_abort_table(
-				    s, "ferry-load gave up on this table");
-				if (e->class == ERR_STREAM)
-					err_prefix_place(e, "table %s", name);
-				else
-					err_prefix(e, "table %s", name);
+			tk->in_t = tk->own_in;
+			tk->t = tk->own_t ? tk->own_t : tk->own_in;
+			if (par_table(lp, r, tk, e) < 0 ||
+			    par_merge(lp, o, &lts, stream_reader_objects(r), 0,
+				      e) < 0)
+				goto out;
+			continue;
+		}
+		tk->in_t = in_t;
+		tk->t = t;
+		tk->ts = progress_now();
+		/* a table met again: the next key range of one extract
+		 * (--parallel, --part); the first emptied it */
+		for (size_t k = 0; k < lts.n && !tk->seen; k++)
+			if (strcmp(lts.v[k].name, name) == 0) {
+				tk->seen = 1;
+				tk->keys_owed = lts.v[k].keys_owed;
+			}
+		if ((trc = task_open(o, s, &job, tk, e)) < 0) {
+			task_free(tk);
+			goto out;
+		}
+		if (trc == 0) {
+			if (drain_table(r, &tk->skipped, e) < 0) {
+				task_free(tk);
 				goto out;
 			}
-			if (o->progress)
-				progress_update(o->progress, name,
-						stream_reader_row_number(r),
-						stream_reader_offset(r));
-		}
-		if (rrc < 0) {
-			/* a bad stream: nothing of this table is kept */
-			sink_abort_table(
-			    s, "the input stream is broken or cut short");
-			goto out;
-		}
-		if (sink_end_table(s, &st, e) < 0) {
-			sink_abort_table(s, "ferry-load gave up on this table");
-			err_prefix(e, "table %s", name);
-			goto out;
-		}
-		skipped = job.skipped;
-	done:
-		mode_name = sink_mode_name(s->opts.mode);
-		if (forced)
-			s->opts.mode = run_mode;
-		s->keys_pending = 0;
-		if (rj && rejects_end_table(rj, e) < 0)
-			goto out;
-		if (again != SIZE_MAX) {
-			/* one more range of a table of the run: its figures
-			 * add to the table's */
-			lt = &tabs[again];
-			cJSON_Delete(renamed);
-			cJSON_Delete(created_notes);
 		} else {
-			lt = &tabs[ntabs];
-			memset(lt, 0, sizeof(*lt));
-			lt->mode = "skipped";
-			if (keep_views < 0)
-				keep_views = so.create &&
-					     schema_objects_has_views(
-						 stream_reader_objects(r));
-			if (keep_views &&
-			    (!(lt->vsrc = schema_table_copy(in_t, e)) ||
-			     !(lt->vdst = schema_table_copy(t, e)))) {
-				schema_table_free(lt->vsrc);
+			const struct value *row;
+			int rrc;
+			while ((rrc = stream_reader_next_row(r, &row, e)) ==
+			       1) {
+				if (task_row(o, s, &job, tk, row,
+					     stream_reader_row_number(r),
+					     e) < 0) {
+					task_free(tk);
+					goto out;
+				}
+				if (o->progress)
+					progress_update(
+					    o->progress, name,
+					    stream_reader_row_number(r),
+					    stream_reader_offset(r));
+			}
+			/* a bad stream: nothing of this table is kept */
+			if (rrc < 0) {
+				sink_abort_table(s, "the input stream is "
+						    "broken or cut short");
+				task_free(tk);
 				goto out;
 			}
-			if (!(lt->name = strdup(name)) ||
-			    !(lt->from = strdup(in_t->name))) {
-				free(lt->name);
-				schema_table_free(lt->vsrc);
-				schema_table_free(lt->vdst);
-				err_oom(e);
-				goto out;
-			}
-			ntabs++;
-			lt->renamed = renamed;
-			lt->notes = created_notes;
-			lt->created = st.created;
-			lt->method = st.method;
 		}
-		renamed = NULL;
-		created_notes = NULL;
-		secs = progress_now() - ts;
-		lt->rows += st.rows;
-		lt->skipped += skipped;
-		lt->rejected += st.rejected;
-		lt->commits += st.commits;
-		lt->deleted += st.deleted;
-		if (st.commits)
-			lt->mode = mode_name;
-		lt->seconds += secs;
-		lt->keys_owed = st.keys_pending;
-		lt->uncommitted = st.open ? lt->uncommitted + st.rows : 0;
-		o->rows += st.rows;
-		o->deleted += st.deleted;
-		if (st.created && t->nfkeys && !lt->fk &&
-		    !(lt->fk = schema_table_copy(t, e)))
+		if (task_close(s, &job, tk, e) < 0 ||
+		    (rj && rejects_end_table(rj, e) < 0)) {
+			task_free(tk);
 			goto out;
-		if (o->progress)
-			progress_table_done(o->progress, st.rows + skipped);
+		}
+		tk->sstats = *stream_reader_table_stats(r);
+		trc = task_merge(o, &lts, stream_reader_objects(r), tk, e);
+		task_free(tk);
+		if (trc < 0)
+			goto out;
 		free(inflight);
 		inflight = NULL;
-		if (o->metrics) {
-			const struct stream_table_stats *ts2 =
-			    stream_reader_table_stats(r);
-			if (metrics_table(o->metrics, name, st.rows,
-					  ts2->stored_bytes, secs, st.rejected,
-					  e) < 0 ||
-			    (t->watermark >= 0 && ts2->has_watermark &&
-			     metrics_watermark(
-				 o->metrics, name, t->cols[t->watermark].type,
-				 &ts2->watermark, &ts2->watermark, e) < 0))
-				goto out;
-		}
 	}
 	if (trc < 0)
 		goto out;
-	for (size_t k = 0; k < ntabs; k++)
-		if (tabs[k].keys_owed) {
+	if (lp) {
+		if (par_merge(lp, o, &lts, stream_reader_objects(r), 1, e) < 0)
+			goto out;
+		if (lp->failed)
+			goto out;
+		free(inflight);
+		inflight = NULL;
+	}
+	for (size_t k = 0; k < lts.n; k++)
+		if (lts.v[k].keys_owed) {
 			err_set(e, ERR_STREAM,
 				"table %s: the stream ended before the last of "
 				"its key ranges, after which its key and "
 				"indexes are built",
-				tabs[k].name);
+				lts.v[k].name);
 			goto out;
 		}
-	if (load_foreign_keys(o, s, tabs, ntabs, e) < 0)
+	if (load_foreign_keys(o, s, lts.v, lts.n, e) < 0)
 		goto out;
 	if (!!o->follow != !!stream_reader_follow(r)) {
 		err_set(e, ERR_USAGE,
@@ -1392,8 +2068,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		}
 		nwhys = ob->n;
 		if (load_sequences(o, s, ob, nseqs, seqs, e) < 0 ||
-		    load_views(o, u, s, tabs, ntabs, ob, views, whys, e) < 0 ||
-		    schema_report(o, ob, seqs, views, whys, tabs, ntabs, e) < 0)
+		    load_views(o, u, s, lts.v, lts.n, ob, views, whys, e) < 0 ||
+		    schema_report(o, ob, seqs, views, whys, lts.v, lts.n, e) < 0)
 			goto out;
 	}
 	if (o->follow) {
@@ -1406,22 +2082,37 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	}
 	stats_tried = 1;
 	if (o->stats_path &&
-	    write_stats(o->stats_path, tabs, ntabs, progress_now() - t0,
+	    write_stats(o->stats_path, lts.v, lts.n, progress_now() - t0,
 			o->sink.mode == SINK_DELETE, NULL, NULL, e) < 0)
 		goto out;
 	rc = 0;
 out:
+	if (lp && rc < 0) {
+		/* the workers finish what they were given whole, and roll
+		 * back the section in flight; what they committed is told */
+		struct err me;
+		err_init(&me);
+		par_join(lp);
+		par_merge(lp, o, &lts, stream_reader_objects(r), 1, &me);
+		if (lp->failed) {
+			*e = lp->e;
+			free(inflight);
+			inflight = lp->failed_table;
+			lp->failed_table = NULL;
+		}
+	}
+	par_free(lp);
 	/* a run that stops still says what it committed, and where it
 	 * stopped: a rerun under --job goes on from there */
 	if (rc < 0 && o->stats_path && !stats_tried) {
 		struct err we;
 		err_init(&we);
 		/* what a failed table's open transaction held is gone */
-		for (size_t k = 0; k < ntabs; k++) {
-			tabs[k].rows -= tabs[k].uncommitted;
-			tabs[k].uncommitted = 0;
+		for (size_t k = 0; k < lts.n; k++) {
+			lts.v[k].rows -= lts.v[k].uncommitted;
+			lts.v[k].uncommitted = 0;
 		}
-		if (write_stats(o->stats_path, tabs, ntabs, progress_now() - t0,
+		if (write_stats(o->stats_path, lts.v, lts.n, progress_now() - t0,
 				o->sink.mode == SINK_DELETE, inflight, e->msg,
 				&we) < 0 &&
 		    o->notice) {
@@ -1443,20 +2134,18 @@ out:
 	}
 	if (o->progress)
 		progress_clear(o->progress);
-	for (size_t i = 0; i < ntabs; i++) {
-		free(tabs[i].name);
-		free(tabs[i].from);
-		cJSON_Delete(tabs[i].renamed);
-		cJSON_Delete(tabs[i].notes);
-		schema_table_free(tabs[i].fk);
-		schema_table_free(tabs[i].vsrc);
-		schema_table_free(tabs[i].vdst);
+	for (size_t i = 0; i < lts.n; i++) {
+		free(lts.v[i].name);
+		free(lts.v[i].from);
+		cJSON_Delete(lts.v[i].renamed);
+		cJSON_Delete(lts.v[i].notes);
+		schema_table_free(lts.v[i].fk);
+		schema_table_free(lts.v[i].vsrc);
+		schema_table_free(lts.v[i].vdst);
 	}
-	cJSON_Delete(renamed);
 	schema_table_free(ft);
 	namefold_run_free(fold_run);
-	cJSON_Delete(created_notes);
-	free(tabs);
+	free(lts.v);
 	job_table_release(&job);
 	sink_close(s);
 	stream_reader_free(r);

@@ -94,6 +94,9 @@ struct load_opts {
 	 * are applied (apply.h) */
 	int follow;
 	struct apply_stats *follow_stats; /* out, or NULL */
+	/* --parallel N: table sections loaded by N connections at once (a
+	 * table's key ranges by one, in order); 0 or 1: one */
+	int parallel;
 };
 
 /*

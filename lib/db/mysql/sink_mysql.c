@@ -2897,7 +2897,7 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 		err_set(e, ERR_USAGE, "the URI names no database");
 		goto fail;
 	}
-	if (o->job && (checkpoint_my_ensure(m->conn, e) < 0 ||
+	if (o->job && !o->job_worker && (checkpoint_my_ensure(m->conn, e) < 0 ||
 		       checkpoint_my_lock(m->conn, o->job, e) < 0))
 		goto fail;
 	if ((rc = my_scalar(m, "SELECT @@GLOBAL.local_infile", v, sizeof(v),

@@ -90,6 +90,12 @@ struct pg_sink {
 	int in_tx;
 	int created;
 	int resumed; /* created by an earlier run whose keys are pending */
+	/* the table was made or emptied in the transaction now open, and
+	 * no COPY of it has run there: COPY ... FREEZE may load it */
+	int fresh;
+	/* its schema, collations and types were made before its
+	 * transaction (sink_opts shared_lock) */
+	int shared_made;
 	/* the names of the table and its columns (and, when it is made,
 	 * its indexes) in PostgreSQL: the stream's, or for a name over 63
 	 * bytes the one pgname.h gives it */
@@ -272,9 +278,6 @@ static int ensure_schema(struct pg_sink *p, const char *schema, struct err *e)
 	return rc < 0 ? -1 : 1;
 }
 
-/* Create the table: its statement is built first, so a column refused
- * stops the table before any of its DDL runs; then its schema, the
- * collations and enum types it needs, and the table. */
 /* the citext extension, in the schema PostgreSQL gives it (the first
  * of the search path) unless the database has it: --case-insensitive
  * citext; it is trusted, so a role that may create in the database may
@@ -356,27 +359,38 @@ static int has_postgis(struct pg_sink *p, struct err *e)
 	return rc;
 }
 
-static int create_table(struct pg_sink *p, const struct schema_table *t,
-			struct err *e)
+/* the sink_pg_ddl_table flags of a table this sink makes, or -1 */
+static int ddl_flags(struct pg_sink *p, struct err *e)
 {
-	struct buf q;
-	int et = !p->base.opts.enum_check;
-	int rc = -1, flags = et ? 0 : PG_DDL_ENUM_CHECK;
+	int flags = p->base.opts.enum_check ? PG_DDL_ENUM_CHECK : 0;
 
-	buf_init(&q, 1u << 24);
 	if (!p->base.opts.case_sensitive)
 		flags |= PG_DDL_CI;
 	if (p->base.opts.citext)
 		flags |= PG_DDL_CITEXT;
 	flags |= PG_DDL_DOMAINS;
 	switch (has_postgis(p, e)) {
-	case -1: goto out;
+	case -1: return -1;
 	case 1: flags |= PG_DDL_POSTGIS; break;
 	default: break;
 	}
-	/* a column refused stops the table before its schema, collations
-	 * or enum types are made; then the statement again, with the names
-	 * they got */
+	return flags;
+}
+
+/*
+ * What a table --create makes needs and other tables may share: its
+ * schema, the collations (or citext) of its case-insensitive columns, its
+ * enum types, domains and composite types.  A column refused stops the
+ * table before any of them is made.
+ */
+static int create_shared(struct pg_sink *p, const struct schema_table *t,
+			 int flags, struct err *e)
+{
+	struct buf q;
+	int et = !(flags & PG_DDL_ENUM_CHECK);
+	int rc = -1;
+
+	buf_init(&q, 1u << 24);
 	if ((et && pgname_table_enums(&p->pn, t, e) < 0) ||
 	    sink_pg_ddl_table(t, &p->pn, flags, &q, NULL, e) < 0 ||
 	    make_schema(p, e) < 0)
@@ -408,7 +422,50 @@ static int create_table(struct pg_sink *p, const struct schema_table *t,
 		     sink_pg_composite_column(t, i)) &&
 		    make_domain(p, t, i, e) < 0)
 			goto out;
-	buf_reset(&q);
+	rc = 0;
+out:
+	buf_release(&q);
+	return rc;
+}
+
+/*
+ * --parallel: the table's shared objects (create_shared) made outside its
+ * transaction, each statement committed, under the run's lock: two
+ * connections making one type would otherwise wait for each other's
+ * commit and then fail.  A table that fails later leaves them behind; a
+ * rerun takes them as they are.  Nothing when the target has the table.
+ */
+static int create_shared_first(struct pg_sink *p, const struct schema_table *t,
+			       struct err *e)
+{
+	char oid[16];
+	int rc, flags;
+
+	if ((rc = pgutil_table_oid((struct pg_conn *)p->conn, p->tschema,
+				   p->ttable, PGUTIL_ANY_RELKIND, oid, e)) != 0)
+		return rc < 0 ? -1 : 0;
+	if ((flags = ddl_flags(p, e)) < 0)
+		return -1;
+	pthread_mutex_lock(p->base.opts.shared_lock);
+	rc = create_shared(p, t, flags, e);
+	pthread_mutex_unlock(p->base.opts.shared_lock);
+	p->shared_made = rc == 0;
+	return rc;
+}
+
+/* Create the table: its statement is built first, so a column refused
+ * stops the table before any of its DDL runs; then its schema, the
+ * collations and enum types it needs (unless made first), and the
+ * table. */
+static int create_table(struct pg_sink *p, const struct schema_table *t,
+			struct err *e)
+{
+	struct buf q;
+	int rc = -1, flags = ddl_flags(p, e);
+
+	buf_init(&q, 1u << 24);
+	if (flags < 0 || (!p->shared_made && create_shared(p, t, flags, e) < 0))
+		goto out;
 	if (sink_pg_ddl_table(t, &p->pn, flags, &q, &p->base.notes, e) < 0)
 		goto out;
 	rc = exec_ok(p, (char *)q.data, e);
@@ -686,7 +743,7 @@ static int start_copy(struct pg_sink *p, struct err *e)
 {
 	struct buf q;
 	PGresult *r;
-	int rc = -1;
+	int rc = -1, freeze;
 
 	buf_init(&q, 1u << 24);
 	if (p->base.opts.mode == SINK_DELETE) {
@@ -702,9 +759,18 @@ static int start_copy(struct pg_sink *p, struct err *e)
 		   buf_adds(&q, " (", e) < 0) {
 		goto out;
 	}
+	/* rows made or emptied in this transaction go in frozen, as VACUUM
+	 * would leave them: nothing for it to do after the load, no hint
+	 * bits for the first reader to write.  Not into a partitioned
+	 * table (PostgreSQL refuses it) */
+	freeze = p->fresh && p->base.opts.mode != SINK_DELETE &&
+		 p->base.opts.mode != SINK_UPSERT && !p->t->partition;
 	if (buf_add(&q, p->cols.data, p->cols.len, e) < 0 ||
 	    buf_adds(&q, ") FROM STDIN", e) < 0 ||
-	    (p->binary && buf_adds(&q, " WITH (FORMAT binary)", e) < 0))
+	    ((p->binary || freeze) &&
+	     buf_addf(&q, e, " WITH (%s%s%s)", p->binary ? "FORMAT binary" : "",
+		      p->binary && freeze ? ", " : "",
+		      freeze ? "FREEZE" : "") < 0))
 		goto out;
 	r = PQexec(p->conn, (char *)q.data);
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
@@ -1211,10 +1277,57 @@ static int missing_table(struct pg_sink *p, const char *name, struct err *e)
 		       name);
 }
 
+/* the schema of the target of stream table t named `name`, whose
+ * names pn holds: fit holds it when it is fitted here */
+static const char *target_schema(const struct pgname_table *pn,
+				 const struct schema_table *t,
+				 const char *name, char fit[PGNAME_MAX + 1])
+{
+	if (pn->schema)
+		return pn->schema;
+	if (t->schema && strcmp(name, t->name) == 0) {
+		pgname_fit(t->schema, fit);
+		return fit;
+	}
+	/* no schema (a MySQL source's table): public, as a bare name means
+	 * everywhere in ferry, whatever search_path */
+	return "public";
+}
+
+static int pg_fk_related(struct sink *s, const struct schema_table *t,
+			 const char *name, struct err *e)
+{
+	struct pg_sink *p = PGS(s);
+	struct pgname_table pn;
+	char fit[PGNAME_MAX + 1];
+	const char *vals[2];
+	PGresult *r;
+	int rc;
+
+	if (pgname_table_init(&pn, t, name, e) < 0)
+		return -1;
+	vals[0] = target_schema(&pn, t, name, fit);
+	vals[1] = pn.tname;
+	r = PQexecParams(p->conn,
+			 "SELECT 1 FROM pg_catalog.pg_constraint "
+			 "WHERE contype = 'f' AND conrelid <> confrelid "
+			 "AND " TARGET_OID " IN (conrelid, confrelid) LIMIT 1",
+			 2, NULL, vals, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		rc = pgutil_msg(e, "reading the catalog",
+				PQresultErrorMessage(r));
+	else
+		rc = PQntuples(r) > 0;
+	PQclear(r);
+	pgname_table_release(&pn);
+	return rc;
+}
+
 static int pg_begin_table(struct sink *s, const struct schema_table *t,
 			  const char *name, struct err *e)
 {
 	struct pg_sink *p = PGS(s);
+	char fit[PGNAME_MAX + 1];
 	int exists = 0;
 
 	p->t = t;
@@ -1228,7 +1341,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 		return -1;
 	p->binary = 0;
 	p->rows = p->since_commit = p->commits = p->deleted = 0;
-	p->created = p->resumed = 0;
+	p->created = p->resumed = p->shared_made = 0;
 	buf_reset(&p->name);
 	buf_reset(&p->plain);
 	buf_reset(&p->cols);
@@ -1249,17 +1362,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	/* the catalog's names: schema and table, fitted (pgname.h) */
 	free(p->tschema);
 	free(p->ttable);
-	if (p->pn.schema) {
-		p->tschema = strdup(p->pn.schema);
-	} else if (t->schema && strcmp(name, t->name) == 0) {
-		char fit[PGNAME_MAX + 1];
-		pgname_fit(t->schema, fit);
-		p->tschema = strdup(fit);
-	} else {
-		/* no schema (a MySQL source's table): public, as a bare
-		 * name means everywhere in ferry, whatever search_path */
-		p->tschema = strdup("public");
-	}
+	p->tschema = strdup(target_schema(&p->pn, t, name, fit));
 	p->ttable = strdup(p->pn.tname);
 	if (!p->tschema || !p->ttable)
 		return err_oom(e);
@@ -1281,10 +1384,16 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 	if ((s->opts.create || s->keys_pending) && !s->opts.no_indexes &&
 	    pgname_table_indexes(&p->pn, t, name, e) < 0)
 		return -1;
+	if (s->opts.shared_lock && s->opts.create && !p->in_tx && !s->group &&
+	    create_shared_first(p, t, e) < 0)
+		return -1;
 	/* a key range after one that held its transaction open goes on in
 	 * it (pg_end_table) */
-	if (!s->group && !p->in_tx && exec_ok(p, "BEGIN", e) < 0)
-		return -1;
+	if (!s->group && !p->in_tx) {
+		if (exec_ok(p, "BEGIN", e) < 0)
+			return -1;
+		p->fresh = 0;
+	}
 	p->in_tx = 1;
 	if (check_columns(p, t, &exists, e) < 0)
 		return -1;
@@ -1301,7 +1410,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 		if (create_table(p, t, e) < 0 ||
 		    check_columns(p, t, &exists, e) < 0)
 			return -1;
-		p->created = 1;
+		p->created = p->fresh = 1;
 		/* an upsert needs the key to merge against, and rejects must
 		 * meet a duplicate key row by row: add it now */
 		if ((s->opts.mode == SINK_UPSERT || s->opts.reject) &&
@@ -1326,6 +1435,7 @@ static int pg_begin_table(struct sink *s, const struct schema_table *t,
 		buf_release(&q);
 		if (rc < 0)
 			return -1;
+		p->fresh = 1;
 	}
 	/* the names changed: the table's and its columns', and its indexes'
 	 * when they are made here (they come last) */
@@ -1465,6 +1575,7 @@ static int commit_and_go_on(struct pg_sink *p, struct err *e)
 		if (exec_ok(p, "BEGIN", e) < 0)
 			return -1;
 		p->in_tx = 1;
+		p->fresh = 0;
 		return triggers_set(p, 0, e);
 	}
 	if (end_copy(p, e) < 0 ||
@@ -1482,6 +1593,7 @@ static int commit_and_go_on(struct pg_sink *p, struct err *e)
 	if (exec_ok(p, "BEGIN", e) < 0)
 		return -1;
 	p->in_tx = 1;
+	p->fresh = 0;
 	if (triggers_set(p, 0, e) < 0)
 		return -1;
 	return start_copy(p, e);
@@ -2067,6 +2179,7 @@ static int pg_group(struct sink *s, int what, struct err *e)
 		return 0;
 	rc = exec_ok(p, sql[what], e);
 	p->in_tx = what == 0 && rc == 0;
+	p->fresh = 0;
 	return rc;
 }
 
@@ -2140,6 +2253,7 @@ static int pg_view(struct sink *s, const char *name, const char *query,
 static const struct sink_ops pg_ops = {
 	.group = pg_group,
 	.empty_tables = pg_empty_tables,
+	.fk_related = pg_fk_related,
 	.begin_table = pg_begin_table,
 	.write_row = pg_write_row,
 	.end_table = pg_end_table,
@@ -2195,7 +2309,7 @@ struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
 	    exec_ok(p, "SET TimeZone = 'UTC'", e) < 0 ||
 	    exec_ok(p, "SET client_min_messages = warning", e) < 0)
 		goto fail;
-	if (o->job &&
+	if (o->job && !o->job_worker &&
 	    (checkpoint_pg_ensure((struct pg_conn *)p->conn, e) < 0 ||
 	     checkpoint_pg_lock((struct pg_conn *)p->conn, o->job, e) < 0))
 		goto fail;
