@@ -204,7 +204,7 @@ BASELINE ?=
 bench: deps-bench
 	$(MAKE) all
 	sh scripts/bench-stream.sh $(SCALE)
-	sh scripts/with-testdb.sh sh -c 'sh scripts/bench-extract.sh $(SCALE) && sh scripts/bench-load.sh $(SCALE) && sh scripts/bench-verify.sh $(SCALE) && sh scripts/bench-transform.sh $(SCALE) && sh scripts/bench-migrate.sh $(SCALE) && sh scripts/bench-sync.sh $(SCALE) && sh scripts/bench-follow.sh && sh scripts/bench-follow-mysql.sh'
+	sh scripts/with-testdb.sh sh -c 'sh scripts/bench-extract.sh $(SCALE) && sh scripts/bench-load.sh $(SCALE) && sh scripts/bench-verify.sh $(SCALE) && sh scripts/bench-transform.sh $(SCALE) && sh scripts/bench-migrate.sh $(SCALE) && sh scripts/bench-parallel.sh $(SCALE) && sh scripts/bench-sync.sh $(SCALE) && sh scripts/bench-follow.sh && sh scripts/bench-follow-mysql.sh'
 	BASELINE='$(BASELINE)' sh scripts/bench-report.sh '$(RESULTS)'
 
 lint-man:

@@ -35,7 +35,7 @@ for src in mysql postgres; do
 				echo "bench-parallel: $src --parallel $p: FAILED: the load exited $?" >&2
 				exit 1
 			}
-			"$bin/ferry-verify" --rows "$from" "$to" >"$work/par-verify.out" 2>&1 || {
+			"$bin/ferry-verify" --rows --zero-dates null "$from" "$to" >"$work/par-verify.out" 2>&1 || {
 				echo "bench-parallel: $src --parallel $p: FAILED: $(tail -1 "$work/par-verify.out")" >&2
 				exit 1
 			}
