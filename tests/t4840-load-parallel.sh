@@ -83,6 +83,8 @@ test_expect_success 'MariaDB -> PostgreSQL --create --parallel 2: the rows, --st
 	to_fresh &&
 	ferry-load "$TO" --create --parallel 2 --stats s2.json -i ranges.ferry 2>err &&
 	stats_rows s1.json >r1 && stats_rows s2.json >r2 && test_cmp r1 r2 &&
+	kib=$(to_sql "SELECT setting FROM pg_settings WHERE name = ${SQ}maintenance_work_mem${SQ}") &&
+	test_grep "parallel 2: each connection builds keys and indexes with maintenance_work_mem $((kib / 2)) kB, its share of the server${SQ}s $kib kB" err &&
 	test "$(jq ".tables | length" s2.json)" = 6 &&
 	ferry-verify "$MY_URI" "$TO" &&
 	ferry-verify all.ferry "$TO" &&

@@ -120,6 +120,11 @@ test_expect_success 'two tables that are one in PostgreSQL are refused, naming b
 	ferry-extract "$MY_URI" -t "$FTA" -t "$TA" -o two.ferry &&
 	pg_fresh_db &&
 	test_expect_code 2 ferry-load "$PG_URI" --create -i two.ferry 2>err &&
+	test_grep "tables '"'"'$FTA'"'"' and '"'"'$TA'"'"' are both '"'"'$FTA'"'"' in PostgreSQL" err &&
+	pg_sql "CREATE TABLE \"$FTA\" (id int PRIMARY KEY)" &&
+	test_expect_code 2 ferry-load "$PG_URI" -i two.ferry 2>err &&
+	test_grep "tables '"'"'$FTA'"'"' and '"'"'$TA'"'"' are both '"'"'$FTA'"'"' in PostgreSQL" err &&
+	test_expect_code 2 ferry-load "$PG_URI" --parallel 2 -i two.ferry 2>err &&
 	test_grep "tables '"'"'$FTA'"'"' and '"'"'$TA'"'"' are both '"'"'$FTA'"'"' in PostgreSQL" err
 '
 

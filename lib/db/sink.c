@@ -160,6 +160,12 @@ int sink_fk_related(struct sink *s, const struct schema_table *t,
 	return s->ops->fk_related ? s->ops->fk_related(s, t, name, e) : 0;
 }
 
+int sink_claim_name(struct sink *s, const struct schema_table *t,
+		    const char *name, struct err *e)
+{
+	return s->ops->claim_name ? s->ops->claim_name(s, t, name, e) : 0;
+}
+
 void sink_abort_table(struct sink *s, const char *why)
 {
 	s->ops->abort_table(s, why);

@@ -93,6 +93,11 @@ struct sink_opts {
 	 * domains) is made before its transaction, each statement committed,
 	 * under this lock of the run's connections; NULL: inside it */
 	pthread_mutex_t *shared_lock;
+	/* ferry-load --parallel N: the connection builds keys and indexes
+	 * with an Nth of the memory the server gives one (PostgreSQL:
+	 * maintenance_work_mem), so that N at once stay within it; 0 or 1:
+	 * all of it */
+	unsigned memory_share;
 };
 
 struct sink_table_stats {
@@ -189,6 +194,16 @@ int sink_foreign_keys(struct sink *s, const struct schema_table *t,
 int sink_fk_related(struct sink *s, const struct schema_table *t,
 		    const char *name, struct err *e);
 
+/*
+ * ferry-load --parallel: what sink_begin_table refuses of a table for the
+ * tables of the whole run, asked of the run's own connection before the
+ * table goes to another: two names that are one in the target
+ * (PostgreSQL: pgname.h's run).  0, or -1 with e set as sink_begin_table
+ * sets it.
+ */
+int sink_claim_name(struct sink *s, const struct schema_table *t,
+		    const char *name, struct err *e);
+
 /* Give up on the current table: end the bulk path with `why` and roll
  * back.  Never fails; the connection may be gone. */
 void sink_abort_table(struct sink *s, const char *why);
@@ -274,6 +289,10 @@ struct sink {
 	/* inside sink_group_begin .. commit: tables begin and end inside
 	 * the one transaction, without their checkpoints */
 	int group;
+	/* set by sink_open with memory_share: the memory this connection
+	 * builds indexes with, and the server's for one, in KiB; 0: not
+	 * shared */
+	long long index_kib, index_of_kib;
 };
 
 /*

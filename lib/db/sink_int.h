@@ -29,6 +29,9 @@ struct sink_ops {
 				const struct checkpoint *c, struct err *e);
 	int (*empty_tables)(struct sink *s, char *const *names, size_t n,
 			    struct err *e);
+	/* NULL: every name is the target's own */
+	int (*claim_name)(struct sink *s, const struct schema_table *t,
+			  const char *name, struct err *e);
 	/* NULL: foreign keys are not checked during a load */
 	int (*fk_related)(struct sink *s, const struct schema_table *t,
 			  const char *name, struct err *e);

@@ -1555,8 +1555,15 @@ static struct load_par *par_new(const struct uri *u, struct load_opts *o,
 		wo.job_worker = 1;
 		wo.shared_lock = &lp->shared;
 		wo.checkpoint_ctx = &w->job;
+		wo.memory_share = (unsigned)n;
 		if (!(w->s = sink_open(u, &wo, e)))
 			return lp; /* par_free closes what opened */
+		if (i == 0 && w->s->index_kib)
+			load_notice(o,
+				    "--parallel %zu: each connection builds "
+				    "keys and indexes with maintenance_work_mem "
+				    "%lld kB, its share of the server's %lld kB",
+				    n, w->s->index_kib, w->s->index_of_kib);
 		if (pthread_create(&w->th, NULL, par_main, w) != 0) {
 			err_set(e, ERR_SYSTEM, "cannot start a thread");
 			return lp;
@@ -1678,6 +1685,8 @@ static int par_pick(struct load_par *lp, struct table_task *tk, size_t *wi,
 			*wi = lp->seen[k].worker;
 			return 0;
 		}
+	if (sink_claim_name(lp->main, tk->t, tk->name, e) < 0)
+		return err_prefix(e, "table %s", tk->name);
 	if ((related = sink_fk_related(lp->main, tk->t, tk->name, e)) < 0)
 		return err_prefix(e, "table %s", tk->name);
 	pthread_mutex_lock(&lp->lock);

@@ -1323,6 +1323,19 @@ static int pg_fk_related(struct sink *s, const struct schema_table *t,
 	return rc;
 }
 
+static int pg_claim_name(struct sink *s, const struct schema_table *t,
+			 const char *name, struct err *e)
+{
+	struct pgname_table pn;
+	int rc;
+
+	if (pgname_table_init(&pn, t, name, e) < 0)
+		return -1;
+	rc = pgname_run_add(&PGS(s)->run, name, pn.table, e);
+	pgname_table_release(&pn);
+	return rc;
+}
+
 static int pg_begin_table(struct sink *s, const struct schema_table *t,
 			  const char *name, struct err *e)
 {
@@ -2254,6 +2267,7 @@ static const struct sink_ops pg_ops = {
 	.group = pg_group,
 	.empty_tables = pg_empty_tables,
 	.fk_related = pg_fk_related,
+	.claim_name = pg_claim_name,
 	.begin_table = pg_begin_table,
 	.write_row = pg_write_row,
 	.end_table = pg_end_table,
@@ -2265,6 +2279,45 @@ static const struct sink_ops pg_ops = {
 	.sequence = pg_sequence,
 	.view = pg_view,
 };
+
+/* sink_opts memory_share: maintenance_work_mem, an nth of the server's
+ * (PostgreSQL takes no less than 1 MiB), for this session */
+static int share_memory(struct pg_sink *p, unsigned n, struct err *e)
+{
+	PGresult *r = PQexecParams(
+	    p->conn,
+	    "SELECT setting::bigint FROM pg_catalog.pg_settings "
+	    "WHERE name = 'maintenance_work_mem'",
+	    0, NULL, NULL, NULL, NULL, 0);
+	const char *vals[1];
+	char v[32];
+	long long kib;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		pgutil_msg(e, "reading maintenance_work_mem",
+			   PQresultErrorMessage(r));
+		PQclear(r);
+		return -1;
+	}
+	kib = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	p->base.index_of_kib = kib;
+	p->base.index_kib = kib / n < 1024 ? 1024 : kib / n;
+	snprintf(v, sizeof(v), "%lldkB", p->base.index_kib);
+	vals[0] = v;
+	r = PQexecParams(p->conn,
+			 "SELECT pg_catalog.set_config('maintenance_work_mem', "
+			 "$1, false)",
+			 1, NULL, vals, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		pgutil_msg(e, "setting maintenance_work_mem",
+			   PQresultErrorMessage(r));
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
+	return 0;
+}
 
 struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
 			  struct err *e)
@@ -2307,7 +2360,8 @@ struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
 	}
 	if (exec_ok(p, "SET DateStyle = ISO, YMD", e) < 0 ||
 	    exec_ok(p, "SET TimeZone = 'UTC'", e) < 0 ||
-	    exec_ok(p, "SET client_min_messages = warning", e) < 0)
+	    exec_ok(p, "SET client_min_messages = warning", e) < 0 ||
+	    (o->memory_share > 1 && share_memory(p, o->memory_share, e) < 0))
 		goto fail;
 	if (o->job && !o->job_worker &&
 	    (checkpoint_pg_ensure((struct pg_conn *)p->conn, e) < 0 ||
