@@ -201,10 +201,14 @@ demo: deps
 SCALE ?= 1000000
 RESULTS ?= bench/results.json
 BASELINE ?=
+# the benchmark's servers: durable, as a real target is (fsync on), in a
+# folder and on ports of their own, apart from the tests' servers
+BENCH_DB = FERRY_TESTDB_DURABLE=1 FERRY_TESTDB_DIR=$${TMPDIR:-/tmp}/ferry-benchdb-$$(id -u) \
+	FERRY_TEST_MYSQL_PORT=$$((33500 + $$(id -u) % 400)) FERRY_TEST_PG_PORT=$$((35500 + $$(id -u) % 400))
 bench: deps-bench
 	$(MAKE) all
 	sh scripts/bench-stream.sh $(SCALE)
-	sh scripts/with-testdb.sh sh -c 'sh scripts/bench-extract.sh $(SCALE) && sh scripts/bench-load.sh $(SCALE) && sh scripts/bench-verify.sh $(SCALE) && sh scripts/bench-transform.sh $(SCALE) && sh scripts/bench-migrate.sh $(SCALE) && sh scripts/bench-parallel.sh $(SCALE) && sh scripts/bench-sync.sh $(SCALE) && sh scripts/bench-follow.sh && sh scripts/bench-follow-mysql.sh'
+	$(BENCH_DB) sh scripts/with-testdb.sh sh -c 'sh scripts/bench-extract.sh $(SCALE) && sh scripts/bench-load.sh $(SCALE) && sh scripts/bench-verify.sh $(SCALE) && sh scripts/bench-transform.sh $(SCALE) && sh scripts/bench-migrate.sh $(SCALE) && sh scripts/bench-parallel.sh $(SCALE) && sh scripts/bench-engines.sh $(SCALE) && sh scripts/bench-sync.sh $(SCALE) && sh scripts/bench-follow.sh && sh scripts/bench-follow-mysql.sh'
 	BASELINE='$(BASELINE)' sh scripts/bench-report.sh '$(RESULTS)'
 
 lint-man:

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 out=${1:-bench/results.json}
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 set --
-for part in stream extract load verify transform migrate parallel sync follow follow-mysql; do
+for part in stream extract load verify transform migrate parallel engines sync follow follow-mysql; do
 	[ -s "bench/$part.json" ] || {
 		echo "bench-report: bench/$part.json is missing" >&2
 		exit 1
@@ -21,7 +21,7 @@ jq -n "$@" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$commit" \
 	 machine: {cpus: ($cpus | tonumber), mem_kib: ($mem | tonumber)},
 	 stream: $stream[0], extract: $extract[0], load: $load[0],
 	 verify: $verify[0], transform: $transform[0], migrate: $migrate[0],
-	 parallel: $parallel[0],
+	 parallel: $parallel[0], engines: $engines[0],
 	 sync: $sync[0], follow: $follow[0], follow_mysql: $follow_mysql[0]}' >"$out.tmp"
 mv "$out.tmp" "$out"
 echo "bench: results in $out"

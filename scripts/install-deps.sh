@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install, with apt-get and only where missing, every Debian package that
 # building ferry, running its tests and its demo needs; with --bench, also
-# pgloader, which `make bench` measures ferry against.
+# pgloader, pgcopydb and mydumper, which `make bench` measures ferry
+# against.
 # Safe to run again: it does nothing when everything is present.
 set -eu
 
@@ -38,7 +39,7 @@ util-linux
 
 # --bench: also what `make bench` compares ferry with
 if [ "${1:-}" = "--bench" ]; then
-	PKGS="$PKGS pgloader"
+	PKGS="$PKGS pgloader pgcopydb mydumper"
 fi
 
 missing=""

@@ -13,6 +13,11 @@
 # FERRY_TEST_MYSQL_EXTRA: more mariadbd options (a test's own server, say
 # with TLS), split at spaces.
 #
+# FERRY_TESTDB_DURABLE=1: servers that keep what they commit, as a real
+# target does (make bench): PostgreSQL with fsync, full_page_writes and
+# synchronous_commit on, MariaDB flushing its log at each commit.  By
+# default the tests' servers trade that for speed.
+#
 # PostgreSQL refuses to run as root; when called as root both servers run as
 # their Debian system users (postgres, mysql).
 set -eu
@@ -21,6 +26,13 @@ dir=${FERRY_TESTDB_DIR:-${TMPDIR:-/tmp}/ferry-testdb-$(id -u)}
 pgbin=${FERRY_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 my_port=${FERRY_TEST_MYSQL_PORT:-$((33000 + $(id -u) % 1000))}
 pg_port=${FERRY_TEST_PG_PORT:-$((35000 + $(id -u) % 1000))}
+if [ "${FERRY_TESTDB_DURABLE:-0}" = 1 ]; then
+	pg_sync="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+	my_flush=1
+else
+	pg_sync="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	my_flush=2
+fi
 # the password of the MariaDB user `ferry`, for tests of credentials
 my_password=ferry-test-secret
 
@@ -70,7 +82,7 @@ start_mysql() {
 		--log-error="$dir/mysql/error.log" --tmpdir="$dir/mysql/tmp" \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
 		--innodb-buffer-pool-size=256M --innodb-log-file-size=256M \
-		--innodb-flush-log-at-trx-commit=2 --skip-log-bin \
+		--innodb-flush-log-at-trx-commit=$my_flush --skip-log-bin \
 		--local-infile=1 --max-allowed-packet=256M \
 		--sql-mode=NO_ENGINE_SUBSTITUTION ${FERRY_TEST_MYSQL_EXTRA:-} \
 		>/dev/null 2>&1 &
@@ -109,7 +121,7 @@ start_pg() {
 	fi
 	as_user postgres "$pgbin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" \
 		-w -t 60 -o "-k $dir/pg -p $pg_port -c listen_addresses=127.0.0.1 \
-		-c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+		$pg_sync \
 		-c shared_buffers=256MB -c max_wal_size=2GB -c TimeZone=UTC \
 		-c wal_level=logical -c max_replication_slots=20 \
 		-c max_wal_senders=20" \
