@@ -50,6 +50,13 @@ static const char usage_text[] =
     "      --range-rows N        with --parallel: a table estimated at 2N\n"
     "                            rows or more is read in ranges of about N\n"
     "                            (default 100000)\n"
+    "      --snapshot NAME       PostgreSQL: read the snapshot another session\n"
+    "                            exported (--export-snapshot), so that\n"
+    "                            several extracts (--part K/N) read one\n"
+    "      --export-snapshot     PostgreSQL: print the name of a snapshot\n"
+    "                            and hold it until the reader of standard\n"
+    "                            output is gone (a pipe), or standard input\n"
+    "                            ends; extracts nothing\n"
     "      --schema-only         tables without their rows\n"
     "      --incremental [TABLE=]COLUMN\n"
     "                            rows in the order of COLUMN (an increasing\n"
@@ -195,6 +202,7 @@ struct args {
 	struct extract_opts o;
 	struct inventory_opts inv;
 	int inventory, show_progress;
+	int export_snapshot; /* --export-snapshot */
 	const char *report_path, *out_path, *metrics_path;
 	char *since_target; /* --since-job's TARGET */
 };
@@ -206,6 +214,8 @@ enum {
 	OPT_ORDER,
 	OPT_PART,
 	OPT_PARALLEL,
+	OPT_SNAPSHOT,
+	OPT_EXPORT_SNAPSHOT,
 	OPT_RANGE_ROWS,
 	OPT_SCHEMA_ONLY,
 	OPT_ZERO_DATES,
@@ -239,6 +249,8 @@ static const struct option longopts[] = {
 	{ "order", required_argument, NULL, OPT_ORDER },
 	{ "part", required_argument, NULL, OPT_PART },
 	{ "parallel", required_argument, NULL, OPT_PARALLEL },
+	{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
+	{ "export-snapshot", no_argument, NULL, OPT_EXPORT_SNAPSHOT },
 	{ "range-rows", required_argument, NULL, OPT_RANGE_ROWS },
 	{ "schema-only", no_argument, NULL, OPT_SCHEMA_ONLY },
 	{ "incremental", required_argument, NULL, OPT_INCREMENTAL },
@@ -308,6 +320,18 @@ static int parse_rows_option(int c, struct args *a)
 		return 1;
 	case OPT_PARALLEL:
 		o->parallel = (unsigned)cli_number("--parallel", optarg, 1, 64);
+		return 1;
+	case OPT_SNAPSHOT:
+		/* the server's own form of a name, as 00000003-0000001B-1 */
+		if (!*optarg || strlen(optarg) > 64 ||
+		    strspn(optarg, "0123456789ABCDEFabcdef-") != strlen(optarg))
+			cli_usage_error("--snapshot: '%s' is not the name of an "
+					"exported snapshot (as 00000003-0000001B-1)",
+					optarg);
+		o->snapshot = optarg;
+		return 1;
+	case OPT_EXPORT_SNAPSHOT:
+		a->export_snapshot = 1;
 		return 1;
 	case OPT_RANGE_ROWS:
 		o->range_rows = (uint64_t)cli_number("--range-rows", optarg,
@@ -446,6 +470,18 @@ static void check_options(const struct args *a)
 					"it goes alone with SOURCE");
 		return;
 	}
+	if (a->export_snapshot) {
+		if (o->follow || o->ntables || o->all_tables || o->since_job ||
+		    a->inventory || a->out_path || o->snapshot)
+			cli_usage_error("--export-snapshot extracts nothing: it "
+					"goes alone with SOURCE");
+		return;
+	}
+	if (o->snapshot &&
+	    (o->follow || o->since_job || o->nincrementals || a->inventory))
+		cli_usage_error("--snapshot excludes --follow, --since-job, "
+				"--incremental and --inventory (each begins a "
+				"snapshot of its own)");
 	if ((o->until || o->resnapshot) && !o->follow)
 		cli_usage_error("--until and --resnapshot go with --follow");
 	if (o->follow && !a->inventory &&
@@ -597,8 +633,23 @@ int main(int argc, char **argv)
 				     a.out_path);
 	}
 	rc = open_uris(&a, argv[optind], &u, &target);
-	if (rc == 0)
+	if (rc == 0 && (a.export_snapshot || a.o.snapshot) &&
+	    u.engine != URI_PG) {
+		uri_release(&u);
+		uri_release(&target);
+		cli_usage_error("--snapshot and --export-snapshot are for "
+				"PostgreSQL sources (MariaDB exports no "
+				"snapshot; --parallel shares one there)");
+	}
+	if (rc == 0 && a.export_snapshot) {
+		struct err e;
+		err_init(&e);
+		cli_need_std(STDOUT_FILENO);
+		if (extract_export_snapshot(&u, &a.o, stdout, stdin, &e) < 0)
+			rc = cli_report(&e);
+	} else if (rc == 0) {
 		rc = run_extract(&a, &u);
+	}
 	uri_release(&u);
 	uri_release(&target);
 	return rc;

@@ -45,6 +45,16 @@ int source_begin_snapshot(struct source *s, const char *name, struct err *e)
 	return s->ops->begin_snapshot(s, name, e);
 }
 
+int source_export_snapshot(struct source *s, char *name, size_t namesz,
+			   struct err *e)
+{
+	if (!s->ops->export_snapshot)
+		return err_set(e, ERR_USAGE,
+			       "this database exports no snapshots (a "
+			       "PostgreSQL source does)");
+	return s->ops->export_snapshot(s, name, namesz, e);
+}
+
 /* tries of MariaDB's binary-log agreement before the global lock */
 #define SHARED_TRIES 50
 

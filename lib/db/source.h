@@ -110,6 +110,15 @@ int source_begin(struct source *s, struct err *e);
 int source_begin_snapshot(struct source *s, const char *name, struct err *e);
 
 /*
+ * The name under which the snapshot source_begin began is exported to
+ * other sessions (PostgreSQL: pg_export_snapshot()), into name[0..namesz);
+ * it holds while s's transaction does.  ERR_USAGE on an engine without
+ * them, ERR_DB.
+ */
+int source_export_snapshot(struct source *s, char *name, size_t namesz,
+			   struct err *e);
+
+/*
  * Begin one snapshot that all n sources see (ferry-extract --parallel):
  * PostgreSQL: src[0]'s, exported and imported by the others; MariaDB:
  * every connection starts WITH CONSISTENT SNAPSHOT, again until all say

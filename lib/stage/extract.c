@@ -4,9 +4,12 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/jsonfile.h"
 #include "db/checkpoint.h"
@@ -1542,9 +1545,20 @@ int extract_run(const struct uri *u, const struct extract_opts *o, FILE *out,
 	for (unsigned i = 0; i < nsrc; i++)
 		if (!(srcs[i] = source_open(u, &o->source, e)))
 			goto out;
-	if (nsrc == 1 ? source_begin(srcs[0], e) < 0
-		      : source_begin_shared(srcs, nsrc, how, sizeof(how), e) < 0)
+	if (o->snapshot) {
+		/* one snapshot, another session's: every connection in it */
+		for (unsigned i = 0; i < nsrc; i++)
+			if (source_begin_snapshot(srcs[i], o->snapshot, e) < 0) {
+				err_prefix(e, "--snapshot %s", o->snapshot);
+				goto out;
+			}
+		snprintf(how, sizeof(how), "snapshot %s imported by %u connections",
+			 o->snapshot, nsrc);
+	} else if (nsrc == 1 ? source_begin(srcs[0], e) < 0
+			     : source_begin_shared(srcs, nsrc, how, sizeof(how),
+						   e) < 0) {
 		goto out;
+	}
 	if (plan(srcs[0], u, o, &runs, &nruns, e) < 0)
 		goto out;
 	if (nsrc > 1 && o->notice) {
@@ -1571,5 +1585,58 @@ out:
 		source_close(srcs[i]);
 	free(srcs);
 	free_runs(runs, nruns);
+	return rc;
+}
+
+int extract_export_snapshot(const struct uri *u, const struct extract_opts *o,
+			    FILE *out, FILE *in, struct err *e)
+{
+	struct source *src;
+	struct stat st;
+	char name[128];
+	int rc = -1, fd = fileno(out);
+
+	if (!(src = source_open(u, &o->source, e)))
+		return -1;
+	if (source_begin(src, e) < 0 ||
+	    source_export_snapshot(src, name, sizeof(name), e) < 0)
+		goto out;
+	if (fprintf(out, "%s\n", name) < 0 || fflush(out) != 0) {
+		err_set(e, errno == EPIPE ? ERR_PIPE : ERR_SYSTEM,
+			"writing the snapshot's name: %s", strerror(errno));
+		goto out;
+	}
+	if (o->notice) {
+		char line[300];
+		snprintf(line, sizeof(line),
+			 "snapshot %s exported: it holds until %s", name,
+			 fstat(fd, &st) == 0 &&
+				 (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+			     ? "the reader of standard output is gone"
+			     : "standard input ends");
+		o->notice(line);
+	}
+	if (fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
+		/* a pipe's write end reports POLLERR once its reader closed */
+		struct pollfd p = { .fd = fd, .events = 0, .revents = 0 };
+		for (;;) {
+			int n = poll(&p, 1, -1);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				err_set(e, ERR_SYSTEM, "waiting: %s",
+					strerror(errno));
+				goto out;
+			}
+			if (p.revents & (POLLERR | POLLHUP | POLLNVAL))
+				break;
+		}
+	} else {
+		while (fgetc(in) != EOF)
+			;
+	}
+	rc = 0;
+out:
+	source_close(src);
 	return rc;
 }

@@ -65,7 +65,20 @@ struct extract_opts {
 	/* --range-rows: rows per key range of a table read in ranges (a
 	 * table the source estimates at twice as many or more); 0: 100000 */
 	uint64_t range_rows;
+	/* --snapshot NAME: every connection reads the snapshot another
+	 * session exported (PostgreSQL), or NULL */
+	const char *snapshot;
 };
+
+/*
+ * --export-snapshot: begin a snapshot of `u` (PostgreSQL), write its name
+ * and a newline to out, and hold it until out's reader goes away (out a
+ * pipe or socket) or `in` ends (otherwise), so that extracts given
+ * --snapshot NAME meanwhile read it.  -1 with e set: ERR_USAGE on an
+ * engine that exports none, ERR_DB, ERR_PIPE.
+ */
+int extract_export_snapshot(const struct uri *u, const struct extract_opts *o,
+			    FILE *out, FILE *in, struct err *e);
 
 /*
  * Extract from `u` to `out`.  -1 with e set: ERR_USAGE for options that do
