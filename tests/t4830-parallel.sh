@@ -162,6 +162,23 @@ test_expect_success '--job, killed with SIGKILL inside the second range, resumes
 	test "$(grep -c "loaded it whole" err)" = 1
 '
 
+test_expect_success '--job and --part extracts: a stream that begins a table at a later range is refused, parts in one stream resume' '
+	ferry-extract "$MY_URI" -t messages --order pk --part 1/2 -o part1.ferry 2>/dev/null &&
+	ferry-extract "$MY_URI" -t messages --order pk --part 2/2 -o part2.ferry 2>/dev/null &&
+	to_sql "DROP TABLE messages" &&
+	test_expect_code 2 ferry-load "$TO" --create --job jp -i part2.ferry 2>err &&
+	test_grep "the stream begins it at key range 2 of 2" err &&
+	test "$(to_sql "SELECT count(*) FROM ferry_checkpoint WHERE job = '"'"'jp'"'"'")" = 0 &&
+	ferry-load "$TO" --create --job jp -i part1.ferry 2>/dev/null &&
+	test_expect_code 2 ferry-load "$TO" --create --job jp -i part2.ferry 2>err &&
+	cat part1.ferry part2.ferry | ferry-load "$TO" --create --job jp 2>err &&
+	test_grep "resuming job jp" err &&
+	test "$(to_sql "SELECT count(*) FROM messages")" = 60000 &&
+	ferry-verify "$MY_URI" "$TO" -t messages &&
+	ferry-load "$TO" -m upsert -i part2.ferry 2>/dev/null &&
+	test "$(to_sql "SELECT count(*) FROM messages")" = 60000
+'
+
 # A writer inserts the same id into pa and pb in one transaction, over
 # and over, while ferry-extract --parallel 2 reads the two at once, each
 # by its own connection; the stream must hold the same ids in both

@@ -1803,6 +1803,19 @@ abort: {
 }
 }
 
+/* 1 when a section of table `name` came before in this run */
+static int met_before(const struct load_tabs *lts, const struct load_par *lp,
+		      const char *name)
+{
+	for (size_t k = 0; k < lts->n; k++)
+		if (strcmp(lts->v[k].name, name) == 0)
+			return 1;
+	for (size_t k = 0; lp && k < lp->nseen; k++)
+		if (strcmp(lp->seen[k].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 {
 	struct rejects *rj = NULL;
@@ -1942,6 +1955,21 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 				"after the last key it committed (extract with "
 				"--order pk)",
 				name, in_t->section_n);
+			goto out;
+		}
+		/* --job keeps one position per table: --part ranges loaded
+		 * apart, or out of order, would each resume after another's
+		 * last key, and their rows would be skipped as loaded */
+		if (so.job && !o->follow && in_t->section_n > 1 &&
+		    in_t->section_k > 1 && !met_before(&lts, lp, name)) {
+			err_set(e, ERR_USAGE,
+				"table %s: the stream begins it at key range "
+				"%u of %u: --job keeps one position per table, "
+				"which ranges loaded apart or out of order would "
+				"skip; give the parts in one stream from the "
+				"first (cat them in order), or load this one "
+				"without --job (-m upsert runs again safely)",
+				name, in_t->section_k, in_t->section_n);
 			goto out;
 		}
 		if (!(tk = calloc(1, sizeof(*tk))) ||
