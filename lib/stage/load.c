@@ -1182,6 +1182,16 @@ struct load_tabs {
 	int keep_views; /* the tables are kept for views; -1: not known */
 };
 
+/* the run's entry of table `name` (the target's), or NULL */
+static struct load_table *tabs_find(const struct load_tabs *lts,
+				    const char *name)
+{
+	for (size_t k = 0; k < lts->n; k++)
+		if (strcmp(lts->v[k].name, name) == 0)
+			return &lts->v[k];
+	return NULL;
+}
+
 /* What came of a section, added to its table's entry (made for the
  * first section of a table) */
 static int task_merge(struct load_opts *o, struct load_tabs *lts,
@@ -1189,11 +1199,8 @@ static int task_merge(struct load_opts *o, struct load_tabs *lts,
 		      struct err *e)
 {
 	const struct sink_table_stats *st = &tk->st;
-	struct load_table *lt = NULL;
+	struct load_table *lt = tabs_find(lts, tk->name);
 
-	for (size_t k = 0; k < lts->n && !lt; k++)
-		if (strcmp(lts->v[k].name, tk->name) == 0)
-			lt = &lts->v[k];
 	if (!lt) {
 		if (lts->n == lts->cap) {
 			size_t ncap = lts->cap ? lts->cap * 2 : 16;
@@ -1670,21 +1677,31 @@ static int par_merge(struct load_par *lp, struct load_opts *o,
 	return rc;
 }
 
+/* the table `name` given to a worker before, or NULL */
+static const struct par_seen *par_seen_find(const struct load_par *lp,
+					    const char *name)
+{
+	for (size_t k = 0; lp && k < lp->nseen; k++)
+		if (strcmp(lp->seen[k].name, name) == 0)
+			return &lp->seen[k];
+	return NULL;
+}
+
 /* the connection the table goes to: the one of its earlier key ranges,
  * else one with nothing to do (once all are idle, when its foreign keys
  * need the tables before it committed); -1 when a worker failed */
 static int par_pick(struct load_par *lp, struct table_task *tk, size_t *wi,
 		    struct err *e)
 {
-	int related;
+	const struct par_seen *met = par_seen_find(lp, tk->name);
 	struct par_seen *ns;
+	int related;
 
-	for (size_t k = 0; k < lp->nseen; k++)
-		if (strcmp(lp->seen[k].name, tk->name) == 0) {
-			tk->seen = 1;
-			*wi = lp->seen[k].worker;
-			return 0;
-		}
+	if (met) {
+		tk->seen = 1;
+		*wi = met->worker;
+		return 0;
+	}
 	if (sink_claim_name(lp->main, tk->t, tk->name, e) < 0)
 		return err_prefix(e, "table %s", tk->name);
 	if ((related = sink_fk_related(lp->main, tk->t, tk->name, e)) < 0)
@@ -1801,19 +1818,6 @@ abort: {
 		par_push(lp, w, m);
 	return -1;
 }
-}
-
-/* 1 when a section of table `name` came before in this run */
-static int met_before(const struct load_tabs *lts, const struct load_par *lp,
-		      const char *name)
-{
-	for (size_t k = 0; k < lts->n; k++)
-		if (strcmp(lts->v[k].name, name) == 0)
-			return 1;
-	for (size_t k = 0; lp && k < lp->nseen; k++)
-		if (strcmp(lp->seen[k].name, name) == 0)
-			return 1;
-	return 0;
 }
 
 int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
@@ -1961,7 +1965,8 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		 * apart, or out of order, would each resume after another's
 		 * last key, and their rows would be skipped as loaded */
 		if (so.job && !o->follow && in_t->section_n > 1 &&
-		    in_t->section_k > 1 && !met_before(&lts, lp, name)) {
+		    in_t->section_k > 1 && !tabs_find(&lts, name) &&
+		    !par_seen_find(lp, name)) {
 			err_set(e, ERR_USAGE,
 				"table %s: the stream begins it at key range "
 				"%u of %u: --job keeps one position per table, "
@@ -1999,11 +2004,11 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 		tk->ts = progress_now();
 		/* a table met again: the next key range of one extract
 		 * (--parallel, --part); the first emptied it */
-		for (size_t k = 0; k < lts.n && !tk->seen; k++)
-			if (strcmp(lts.v[k].name, name) == 0) {
-				tk->seen = 1;
-				tk->keys_owed = lts.v[k].keys_owed;
-			}
+		{
+			const struct load_table *met = tabs_find(&lts, name);
+			tk->seen = met != NULL;
+			tk->keys_owed = met && met->keys_owed;
+		}
 		if ((trc = task_open(o, s, &job, tk, e)) < 0) {
 			task_free(tk);
 			goto out;

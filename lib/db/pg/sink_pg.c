@@ -90,8 +90,8 @@ struct pg_sink {
 	int in_tx;
 	int created;
 	int resumed; /* created by an earlier run whose keys are pending */
-	/* the table was made or emptied in the transaction now open, and
-	 * no COPY of it has run there: COPY ... FREEZE may load it */
+	/* the table was made or emptied in the transaction now open:
+	 * COPY ... FREEZE may load it */
 	int fresh;
 	/* its schema, collations and types were made before its
 	 * transaction (sink_opts shared_lock) */
