@@ -59,7 +59,7 @@ tool_libs  = $(shell $(PKG_CONFIG) --libs $(LIBS_$(1))) -lm -pthread
 # header dependencies, written by the compiler (-MMD -MP) next to each object
 DEPFLAGS   = -MMD -MP
 
-.PHONY: all check test deps deps-bench fuzz-smoke install uninstall clean demo bench fuzz lint-man \
+.PHONY: all check test deps deps-bench fuzz-smoke install uninstall clean demo bench bench-large fuzz lint-man \
         build-asan style layers longest
 .SUFFIXES:
 .SECONDARY:
@@ -210,6 +210,13 @@ bench: deps-bench
 	sh scripts/bench-stream.sh $(SCALE)
 	$(BENCH_DB) sh scripts/with-testdb.sh sh -c 'sh scripts/bench-extract.sh $(SCALE) && sh scripts/bench-load.sh $(SCALE) && sh scripts/bench-verify.sh $(SCALE) && sh scripts/bench-transform.sh $(SCALE) && sh scripts/bench-migrate.sh $(SCALE) && sh scripts/bench-parallel.sh $(SCALE) && sh scripts/bench-engines.sh $(SCALE) && sh scripts/bench-sync.sh $(SCALE) && sh scripts/bench-follow.sh && sh scripts/bench-follow-mysql.sh'
 	BASELINE='$(BASELINE)' sh scripts/bench-report.sh '$(RESULTS)'
+
+# the whole-database comparison at ten million messages, run by hand
+# (about an hour and a half, one run of each path; BENCH_RUNS=3 for medians)
+LARGE ?= 10000000
+bench-large: deps-bench
+	$(MAKE) all
+	$(BENCH_DB) BENCH_RUNS=$${BENCH_RUNS:-1} sh scripts/with-testdb.sh sh -c 'sh scripts/bench-migrate.sh $(LARGE) && sh scripts/bench-parallel.sh $(LARGE) && sh scripts/bench-engines.sh $(LARGE)'
 
 lint-man:
 	mandoc -Tlint -W warning man/man1/*.1 man/man5/*.5 man/man7/*.7

@@ -1,11 +1,16 @@
 # bench-common.sh - sourced by the bench-*.sh scripts: where things are,
 # the reference chat database at the right size, and timing.
 #   . scripts/bench-common.sh "$@"
-# sets n (messages, $1 or 1,000,000), bin, work, my_uri, pg_base, pg_conn;
+# sets n (messages, $1 or 1,000,000), runs (BENCH_RUNS, odd, default 3) and
+# mid (the median's place among them), bin, work, my_uri, pg_base, pg_conn;
 # defines my, pg, bench_db, time_of, run and median.
 set -eu
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
+runs=${BENCH_RUNS:-3}
+case $runs in *[!0-9]* | "" | 0) echo "bench: BENCH_RUNS must be 1, 3, 5..." >&2; exit 2 ;; esac
+[ $((runs % 2)) = 1 ] || { echo "bench: BENCH_RUNS must be odd" >&2; exit 2; }
+mid=$(( (runs + 1) / 2 ))
 bin=${FERRY_BIN:-build}
 work=${BENCH_DIR:-bench/work}
 mkdir -p "$work" bench

@@ -69,7 +69,7 @@ vacuum_s() { # the VACUUM after a PostgreSQL load, in seconds
 med3() {
 	name=$1 eng=$2 cmd=$3 chk=${4:-verified}
 	: >"$work/$name.runs"
-	for i in 1 2 3; do
+	for i in $(seq $runs); do
 		clean
 		if [ "$eng" = pg ]; then fresh_pg; else fresh_my; fi
 		/usr/bin/time -v -o "$work/$name.time" sh -c "$cmd" >"$work/$name.out" 2>&1 ||
@@ -80,12 +80,12 @@ med3() {
 		echo "$(time_of "$work/$name.time") $v" >>"$work/$name.runs"
 	done
 	clean
-	sort -n "$work/$name.runs" | sed -n 2p
+	sort -n "$work/$name.runs" | sed -n ${mid}p
 }
 ok() { :; }
 
 rows=$(pgdb bench "SELECT sum(n_live_tup) FROM pg_stat_user_tables")
-echo "bench: $n messages, ~$rows rows in all; medians of 3 runs" >&2
+echo "bench: $n messages, ~$rows rows in all; medians of $runs runs" >&2
 : >"$work/engines.res"
 measure() { # measure NAME ENGINE CMD [CHECK]
 	r=$(med3 "$@")

@@ -102,7 +102,7 @@ pgloader_cmd() {
 med3() {
 	name=$1 set=$2 setup=$3 cmd=$4 chk=$5
 	: >"$work/$name.runs"
-	for i in 1 2 3; do
+	for i in $(seq $runs); do
 		eval "$setup" >/dev/null 2>&1 || { echo "FAILED setup: $setup"; return; }
 		/usr/bin/time -v -o "$work/$name.time" sh -c "$cmd" ||
 			{ echo "FAILED: the command exited $?"; return; }
@@ -110,10 +110,10 @@ med3() {
 		eval "$chk $set" || { echo "FAILED: $why"; return; }
 		time_of "$work/$name.time" >>"$work/$name.runs"
 	done
-	sort -n "$work/$name.runs" | sed -n 2p
+	sort -n "$work/$name.runs" | sed -n ${mid}p
 }
 
-echo "bench: $n messages, $rows_all rows in $(echo $tables | wc -w) tables; medians of 3 runs" >&2
+echo "bench: $n messages, $rows_all rows in $(echo $tables | wc -w) tables; medians of $runs runs" >&2
 : >"$work/migrate.res"
 measure() { # measure NAME SET SETUP CMD CHECK
 	r=$(med3 "$@")

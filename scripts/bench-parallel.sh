@@ -22,13 +22,13 @@ fresh() {
 "$bin/ferry-extract" "$pg_conn" --all-tables --order pk --parallel 2 \
 	-o "$work/par-postgres.ferry" 2>/dev/null
 rows=$(my -N -e "SELECT SUM(TABLE_ROWS) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'bench'")
-echo "bench: $n messages; medians of 3 runs" >&2
+echo "bench: $n messages; medians of $runs runs" >&2
 : >"$work/par.res"
 for src in mysql postgres; do
 	if [ $src = mysql ]; then from=$my_uri; else from=$pg_conn; fi
 	for p in 1 2 4; do
 		: >"$work/par.runs"
-		for i in 1 2 3; do
+		for i in $(seq $runs); do
 			fresh
 			/usr/bin/time -v -o "$work/par.time" "$bin/ferry-load" "$to" --create \
 				--parallel $p -i "$work/par-$src.ferry" 2>/dev/null || {
@@ -44,7 +44,7 @@ for src in mysql postgres; do
 			v=$(awk -v a="$v0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
 			echo "$(time_of "$work/par.time") $v" >>"$work/par.runs"
 		done
-		echo "$src $p $(sort -n "$work/par.runs" | sed -n 2p)" >>"$work/par.res"
+		echo "$src $p $(sort -n "$work/par.runs" | sed -n ${mid}p)" >>"$work/par.res"
 	done
 done
 rm -f "$work"/par-*.ferry
