@@ -152,7 +152,7 @@ test: build-asan
 # inputs each from the seeds, about 40 s in all.
 FUZZ_SECONDS ?= 600
 FUZZ_TARGETS ?= stream spec expr uri jsonl ddl pgbin valtext encoders sqlexpr \
-                verifymerge options resume pgoutput binlog wkb sqlview
+                verifymerge options resume pgoutput binlog wkb sqlview checkpoint
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz-%)
 fuzz: deps
 	$(MAKE) $(FUZZ_BINS)

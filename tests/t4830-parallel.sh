@@ -4,7 +4,8 @@
 # digests are those of --parallel 1; ferry-load takes a table's ranges as
 # one table (-m truncate empties it once, --stats counts it once), and
 # under --job a load killed with SIGKILL inside the second range resumes
-# exactly once.  One snapshot across the connections is shown by a writer
+# exactly once; --part streams under one --job each resume on their own
+# (checkpoint table 2).  One snapshot across the connections is shown by a writer
 # that inserts the same id into two tables in one transaction while both
 # are read at once, on PostgreSQL (exported snapshot), on the suite's
 # MariaDB (no binary log: FLUSH TABLES WITH READ LOCK) and on a private
@@ -30,6 +31,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+SQ="'"
 TO="host=$FERRY_TEST_PG_HOST port=$FERRY_TEST_PG_PORT user=ferry dbname=${TEST_DB}_to"
 to_sql() { pg_in "${TEST_DB}_to" -c "$1"; }
 # rows and digest of a stream's total line
@@ -162,21 +164,52 @@ test_expect_success '--job, killed with SIGKILL inside the second range, resumes
 	test "$(grep -c "loaded it whole" err)" = 1
 '
 
-test_expect_success '--job and --part extracts: a stream that begins a table at a later range is refused, parts in one stream resume' '
-	ferry-extract "$MY_URI" -t messages --order pk --part 1/2 -o part1.ferry 2>/dev/null &&
+test_expect_success '--job and --part extracts: each part resumes apart from the others (checkpoint table 2)' '
+	ferry-extract "$MY_URI" -t messages --order pk --part 1/2 --batch-bytes 32768 -o part1.ferry 2>/dev/null &&
 	ferry-extract "$MY_URI" -t messages --order pk --part 2/2 -o part2.ferry 2>/dev/null &&
+	ferry-extract "$MY_URI" -t messages --order pk --part 1/3 -o third.ferry 2>/dev/null &&
+	ferry-extract "$MY_URI" -t messages --order pk -o whole.ferry 2>/dev/null &&
+	n2=$(ferry-cat -f summary part2.ferry | sed -n "s/^total: 1 tables, \([0-9]*\) rows.*/\1/p") &&
+	test "$n2" -gt 20000 && test "$n2" -lt 40000 &&
 	to_sql "DROP TABLE messages" &&
-	test_expect_code 2 ferry-load "$TO" --create --job jp -i part2.ferry 2>err &&
-	test_grep "the stream begins it at key range 2 of 2" err &&
-	test "$(to_sql "SELECT count(*) FROM ferry_checkpoint WHERE job = '"'"'jp'"'"'")" = 0 &&
-	ferry-load "$TO" --create --job jp -i part1.ferry 2>/dev/null &&
-	test_expect_code 2 ferry-load "$TO" --create --job jp -i part2.ferry 2>err &&
-	cat part1.ferry part2.ferry | ferry-load "$TO" --create --job jp 2>err &&
-	test_grep "resuming job jp" err &&
+	ferry-load "$TO" --create --job jp -i part2.ferry 2>/dev/null &&
+	test "$(to_sql "SELECT part || ${SQ} ${SQ} || state || ${SQ} ${SQ} || rows_loaded FROM ferry_checkpoint WHERE job = ${SQ}jp${SQ}")" = "2/2 done $n2" &&
+	size=$(wc -c <part1.ferry) &&
+	mkfifo half1 &&
+	( (head -c $((size / 2)) part1.ferry && exec sleep 60) >half1 &
+	  echo $! >feed.pid ) &&
+	( ferry-load "$TO" --job jp --commit-every 1000 -i half1 2>/dev/null &
+	  echo $! >load.pid ) &&
+	n=0 && while [ $n -lt 200 ]; do
+		rows=$(to_sql "SELECT coalesce(sum(rows_loaded), 0) FROM ferry_checkpoint WHERE job = ${SQ}jp${SQ} AND part = ${SQ}1/2${SQ}" 2>/dev/null || echo 0)
+		[ "${rows:-0}" -ge 5000 ] && break
+		n=$((n + 1)); sleep 0.1
+	done &&
+	sleep 0.3 &&
+	kill -9 $(cat load.pid) $(cat feed.pid) &&
+	rm -f load.pid feed.pid &&
+	killed=$(to_sql "SELECT count(*) FROM messages") &&
+	test "$killed" -gt $((n2 + 4000)) && test "$killed" -lt 60000 &&
+	test "$(to_sql "SELECT state FROM ferry_checkpoint WHERE job = ${SQ}jp${SQ} AND part = ${SQ}1/2${SQ}")" = loading &&
+	test_expect_code 2 ferry-extract "$MY_URI" -t messages --incremental id --since-job jp "$TO" -o x.ferry 2>err &&
+	test_grep "table messages is being loaded in parts" err &&
+	test_expect_code 2 ferry-load "$TO" --job jp -i third.ferry 2>err &&
+	test_grep "this stream holds its part 1/3" err &&
+	test_expect_code 2 ferry-load "$TO" --job jp -i whole.ferry 2>err &&
+	test_grep "job jp loaded it as part 1/2, and this stream holds the whole table" err &&
+	test "$(to_sql "SELECT count(*) FROM messages")" = "$killed" &&
+	ferry-load "$TO" --job jp --commit-every 1000 -i part1.ferry 2>err &&
+	test_grep "resuming job jp at part 1/2 after" err &&
 	test "$(to_sql "SELECT count(*) FROM messages")" = 60000 &&
 	ferry-verify "$MY_URI" "$TO" -t messages &&
-	ferry-load "$TO" -m upsert -i part2.ferry 2>/dev/null &&
-	test "$(to_sql "SELECT count(*) FROM messages")" = 60000
+	test "$(to_sql "SELECT string_agg(part || ${SQ} ${SQ} || state, ${SQ},${SQ} ORDER BY part) FROM ferry_checkpoint WHERE job = ${SQ}jp${SQ}")" = "1/2 done,2/2 done" &&
+	test "$(to_sql "SELECT sum(rows_loaded) FROM ferry_checkpoint WHERE job = ${SQ}jp${SQ}")" = 60000 &&
+	cat part1.ferry part2.ferry | ferry-load "$TO" --job jp 2>err &&
+	test_grep "loaded part 1/2 whole" err &&
+	test_grep "loaded part 2/2 whole" err &&
+	test "$(to_sql "SELECT count(*) FROM messages")" = 60000 &&
+	test_expect_code 2 ferry-extract "$MY_URI" -t messages --incremental id --since-job jp "$TO" -o x.ferry 2>err &&
+	test_grep "was loaded without --incremental" err
 '
 
 # A writer inserts the same id into pa and pb in one transaction, over

@@ -53,7 +53,7 @@ int checkpoint_dup(char **out, const char *s, struct err *e)
 	return 0;
 }
 
-int checkpoint_params(const char *p[8], char rows[24], const char *job,
+int checkpoint_params(const char *p[9], char rows[24], const char *job,
 		      const char *table, const struct checkpoint *c,
 		      const char *yes, const char *no, struct err *e)
 {
@@ -68,7 +68,40 @@ int checkpoint_params(const char *p[8], char rows[24], const char *job,
 	p[5] = c->watermark_column;
 	p[6] = c->done ? "done" : "loading";
 	p[7] = c->keys_pending ? yes : no;
+	p[8] = c->part;
 	return 0;
+}
+
+void checkpoint_part_name(char out[CHECKPOINT_PART_MAX], unsigned k,
+			  unsigned n)
+{
+	out[0] = 0;
+	if (n > 1)
+		snprintf(out, CHECKPOINT_PART_MAX, "%u/%u", k, n);
+}
+
+/* the N of part "K/N", 0 for the whole table or a spelling not ferry's */
+static unsigned part_of(const char *part)
+{
+	const char *slash = strchr(part, '/');
+
+	return slash ? (unsigned)strtoul(slash + 1, NULL, 10) : 0;
+}
+
+static unsigned part_k(const char *part)
+{
+	return (unsigned)strtoul(part, NULL, 10);
+}
+
+/* whether a row of part `have` stands against loading part `want`: the
+ * whole table against a part, or parts of two different N */
+static int part_conflict(const char *want, const char *have)
+{
+	if (strcmp(want, have) == 0)
+		return 0;
+	if (!*want || !*have)
+		return 1;
+	return part_of(want) != part_of(have);
 }
 
 int checkpoint_from_row(void *ctx, char **row, size_t *lens, struct err *e)
@@ -85,22 +118,181 @@ int checkpoint_from_row(void *ctx, char **row, size_t *lens, struct err *e)
 	    checkpoint_dup(&c->watermark_column, row[3], e) < 0 ||
 	    checkpoint_dup(&c->updated_at, row[6], e) < 0)
 		return -1;
+	/* a part's name is ferry's own "K/N"; anything longer is not */
+	if (row[8] && strlen(row[8]) >= CHECKPOINT_PART_MAX)
+		return err_set(e, ERR_USAGE,
+			       CHECKPOINT_TABLE ": part %.30s... is not a "
+			       "part ferry writes",
+			       row[8]);
+	snprintf(c->part, sizeof(c->part), "%s", row[8] ? row[8] : "");
 	return 0;
+}
+
+int checkpoint_pick_row(void *ctx, char **row, size_t *lens, struct err *e)
+{
+	struct checkpoint_pick *pk = ctx;
+	struct checkpoint got;
+
+	memset(&got, 0, sizeof(got));
+	if (checkpoint_from_row(&got, row, lens, e) < 0) {
+		checkpoint_release(&got);
+		return -1;
+	}
+	if (!pk->c->found && strcmp(got.part, pk->part) == 0) {
+		int other = pk->c->other_found;
+		char name[CHECKPOINT_PART_MAX];
+		memcpy(name, pk->c->other_part, sizeof(name));
+		*pk->c = got;
+		pk->c->other_found = other;
+		memcpy(pk->c->other_part, name, sizeof(name));
+		return 0;
+	}
+	if (!pk->c->other_found && part_conflict(pk->part, got.part)) {
+		pk->c->other_found = 1;
+		memcpy(pk->c->other_part, got.part, sizeof(got.part));
+	}
+	checkpoint_release(&got);
+	return 0;
+}
+
+static void job_parts_free(struct checkpoint_job *j)
+{
+	for (size_t i = 0; i < j->n; i++)
+		checkpoint_release(&j->parts[i]);
+	j->n = 0;
+	free(j->table);
+	j->table = NULL;
+}
+
+/*
+ * The gathered table handed on: its one row, or its parts as one
+ * checkpoint, parts_open until every part 1..N is there and done (parts
+ * are never --incremental, so they hold keys only).
+ */
+static int job_flush(struct checkpoint_job *j, struct err *e)
+{
+	struct checkpoint all;
+	unsigned n, best = 0;
+	int open = 0, rc;
+
+	if (!j->table)
+		return 0;
+	if (j->n == 1 && !j->parts[0].part[0]) {
+		rc = j->fn(j->ctx, j->table, &j->parts[0], e);
+		job_parts_free(j);
+		return rc;
+	}
+	n = part_of(j->parts[0].part);
+	if (!n || n > CHECKPOINT_MAX_PARTS) {
+		rc = err_set(e, ERR_USAGE,
+			     "job %s: table %s has a checkpoint of part '%s', "
+			     "which is not a part ferry writes",
+			     j->job, j->table, j->parts[0].part);
+		job_parts_free(j);
+		return rc;
+	}
+	memset(&all, 0, sizeof(all));
+	all.found = 1;
+	all.done = 1;
+	/* each part 1..N done once: fewer rows than N cannot be */
+	if (n > j->n) {
+		open = 1;
+	} else {
+		unsigned char *had = calloc((size_t)n + 1, 1);
+		unsigned got = 0;
+		if (!had) {
+			job_parts_free(j);
+			return err_oom(e);
+		}
+		for (size_t i = 0; i < j->n; i++) {
+			const struct checkpoint *c = &j->parts[i];
+			unsigned k = part_k(c->part);
+			if (part_of(c->part) != n || k < 1 || k > n || had[k] ||
+			    !c->done)
+				continue;
+			had[k] = 1;
+			got++;
+			all.rows += c->rows;
+			all.keys_pending |= c->keys_pending;
+			if (c->last_key && k > best)
+				best = k;
+		}
+		free(had);
+		open = got != n;
+	}
+	for (size_t i = 0; i < j->n; i++)
+		if (!j->parts[i].part[0] || part_of(j->parts[i].part) != n ||
+		    j->parts[i].last_watermark) {
+			rc = err_set(e, ERR_USAGE,
+				     "job %s: table %s has checkpoints of "
+				     "parts that do not go together ('%s' "
+				     "and '%s')",
+				     j->job, j->table, j->parts[0].part,
+				     j->parts[i].part);
+			job_parts_free(j);
+			return rc;
+		}
+	if (open) {
+		/* no one place to go on from until every part is done */
+		all.done = 0;
+		all.rows = 0;
+		best = 0;
+		all.parts_open = 1;
+	}
+	for (size_t i = 0; i < j->n; i++) {
+		const struct checkpoint *c = &j->parts[i];
+		if (!all.updated_at ||
+		    (c->updated_at && strcmp(c->updated_at, all.updated_at) > 0))
+			all.updated_at = c->updated_at;
+		if (best && part_k(c->part) == best) {
+			all.last_key = c->last_key;
+			all.watermark_column = c->watermark_column;
+		}
+	}
+	/* borrowed from the parts: not released here */
+	rc = j->fn(j->ctx, j->table, &all, e);
+	job_parts_free(j);
+	return rc;
 }
 
 int checkpoint_job_row(void *ctx, char **row, size_t *lens, struct err *e)
 {
 	struct checkpoint_job *j = ctx;
 	struct checkpoint c;
-	int rc;
 
+	if (j->table && strcmp(j->table, row[7]) != 0 && job_flush(j, e) < 0)
+		return -1;
 	memset(&c, 0, sizeof(c));
 	if (checkpoint_from_row(&c, row, lens, e) < 0) {
 		checkpoint_release(&c);
 		return -1;
 	}
-	rc = j->fn(j->ctx, row[7], &c, e);
-	checkpoint_release(&c);
+	if (!j->table && !(j->table = strdup(row[7]))) {
+		checkpoint_release(&c);
+		return err_oom(e);
+	}
+	if (j->n == j->cap) {
+		size_t cap = j->cap ? j->cap * 2 : 4;
+		struct checkpoint *v = realloc(j->parts, cap * sizeof(*v));
+		if (!v) {
+			checkpoint_release(&c);
+			return err_oom(e);
+		}
+		j->parts = v;
+		j->cap = cap;
+	}
+	j->parts[j->n++] = c;
+	return 0;
+}
+
+int checkpoint_job_end(struct checkpoint_job *j, int rc, struct err *e)
+{
+	if (rc == 0)
+		rc = job_flush(j, e);
+	job_parts_free(j);
+	free(j->parts);
+	j->parts = NULL;
+	j->cap = 0;
 	return rc;
 }
 
@@ -119,12 +311,15 @@ int checkpoint_read_job(const struct uri *u, const char *defaults_file,
 		{ URI_MYSQL, checkpoint_my_read_job },
 		{ URI_PG, checkpoint_pg_read_job },
 	};
-	struct checkpoint_job j = { fn, ctx };
+	struct checkpoint_job j = { fn, ctx, job, NULL, NULL, 0, 0 };
 
 	for (size_t i = 0; i < sizeof(engines) / sizeof(engines[0]); i++)
 		if (engines[i].id == u->engine)
-			return engines[i].read_job(u, defaults_file,
-						   connect_timeout,
-						   read_timeout, job, &j, e);
+			return checkpoint_job_end(
+			    &j,
+			    engines[i].read_job(u, defaults_file,
+						connect_timeout, read_timeout,
+						job, &j, e),
+			    e);
 	return err_set(e, ERR_USAGE, "no checkpoint table for this database");
 }

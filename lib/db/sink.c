@@ -199,10 +199,25 @@ void sink_close(struct sink *s)
 	}
 }
 
-int sink_checkpoint_read(struct sink *s, const char *table,
+int sink_checkpoint_read(struct sink *s, const char *table, const char *part,
 			 struct checkpoint *c, struct err *e)
 {
-	return s->ops->checkpoint_read(s, table, c, e);
+	return s->ops->checkpoint_read(s, table, part, c, e);
+}
+
+int sink_job_lock(struct sink *s, const char *part, struct err *e)
+{
+	return s->ops->job_lock(s, part, e);
+}
+
+void sink_checkpoint_part(const struct schema_table *t,
+			  char out[CHECKPOINT_PART_MAX])
+{
+	/* the key ranges of one stream (--parallel) are the table's */
+	if (t->section_all)
+		out[0] = 0;
+	else
+		checkpoint_part_name(out, t->section_k, t->section_n);
 }
 
 int sink_checkpoint_commit(struct sink *s, const struct schema_table *t,
@@ -217,8 +232,10 @@ int sink_checkpoint_commit(struct sink *s, const struct schema_table *t,
 	if (s->opts.checkpoint &&
 	    s->opts.checkpoint(s->opts.checkpoint_ctx, rows, &c, e) < 0)
 		return -1;
-	/* a key range of a table before its last: not done yet */
-	c.done = done && !schema_more_ranges(t);
+	/* a key range of a table whose later ranges follow: not done yet
+	 * (a --part stream's range is a part of its own) */
+	sink_checkpoint_part(t, c.part);
+	c.done = done && !schema_ranges_follow(t);
 	c.keys_pending = keys_pending;
 	if (s->ops->checkpoint_write(s, t->name, &c, e) < 0)
 		return err_prefix(e, "job %s", s->opts.job);

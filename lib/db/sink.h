@@ -70,6 +70,9 @@ struct sink_opts {
 	enum sink_mode mode;
 	enum sink_triggers triggers;
 	const char *job; /* --job NAME, or NULL */
+	/* the job's lock is left to sink_job_lock (ferry-load: once the
+	 * stream's first table says whether it is a --part stream's) */
+	int job_lock_later;
 	sink_checkpoint_fn checkpoint;
 	void *checkpoint_ctx;
 	sink_reject_fn reject; /* NULL: a refused row fails the table */
@@ -151,12 +154,20 @@ int sink_write_row(struct sink *s, const struct value *row, struct err *e);
 int sink_end_table(struct sink *s, struct sink_table_stats *st, struct err *e);
 
 /*
- * --job: read the checkpoint of stream table `table` (before
+ * --job: read the checkpoint of stream table `table`, part `part` (before
  * sink_begin_table).  The sink, when opened with a job, has made the
  * checkpoint table and holds the job's lock.
  */
-int sink_checkpoint_read(struct sink *s, const char *table,
+int sink_checkpoint_read(struct sink *s, const char *table, const char *part,
 			 struct checkpoint *c, struct err *e);
+/* --job with job_lock_later: hold the job's lock, its part "K/N"'s when
+ * part is not "" (so that the parts of one job load at once), or fail
+ * (ERR_DB) when another run has it */
+int sink_job_lock(struct sink *s, const char *part, struct err *e);
+/* The checkpoint part of stream table t: "" the whole table (one section,
+ * or the ranges of one stream that all follow), "K/N" a --part stream's */
+void sink_checkpoint_part(const struct schema_table *t,
+			  char out[CHECKPOINT_PART_MAX]);
 
 /*
  * --mode truncate of several tables: empty those of names[0..n) (ferry's

@@ -24,7 +24,9 @@ struct sink_ops {
 			    struct create_notes *notes, struct err *e);
 	void (*close)(struct sink *s);
 	int (*checkpoint_read)(struct sink *s, const char *table,
-			       struct checkpoint *c, struct err *e);
+			       const char *part, struct checkpoint *c,
+			       struct err *e);
+	int (*job_lock)(struct sink *s, const char *part, struct err *e);
 	int (*checkpoint_write)(struct sink *s, const char *table,
 				const struct checkpoint *c, struct err *e);
 	int (*empty_tables)(struct sink *s, char *const *names, size_t n,

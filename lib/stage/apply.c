@@ -599,7 +599,7 @@ int apply_run(const struct uri *u, const struct load_opts *o, struct sink *s,
 	a.st = st;
 	buf_init(&a.enc, (size_t)STREAM_MAX_ROW);
 	if (tables_setup(&a, u, f, e) < 0 ||
-	    sink_checkpoint_read(s, CHECKPOINT_FOLLOW, &ck, e) < 0)
+	    sink_checkpoint_read(s, CHECKPOINT_FOLLOW, "", &ck, e) < 0)
 		goto out;
 	if (ck.found && ck.last_watermark) {
 		a.applied = strtoull(ck.last_watermark, NULL, 10);

@@ -452,6 +452,12 @@ static int plan_incremental(struct table_run *r, const char *col,
 	for (size_t i = 0; i < jp->n; i++)
 		if (strcmp(jp->v[i].table, t->name) == 0)
 			p = &jp->v[i];
+	if (p && p->c.parts_open)
+		return err_set(e, ERR_USAGE,
+			       "--since-job %s: table %s is being loaded in "
+			       "parts (--part), not all of them done: there is "
+			       "no one place to go on from yet",
+			       o->since_job, t->name);
 	if (!p || p->c.rows == 0 || (!p->c.last_key && !p->c.last_watermark))
 		return 0; /* nothing loaded yet: every row */
 	if (!p->c.last_watermark || !p->c.last_key)

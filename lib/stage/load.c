@@ -503,16 +503,31 @@ static int job_plan(struct sink *s, const struct load_opts *o,
 		    struct job_table *j, const struct schema_table *t,
 		    const char *name, int again, struct err *e)
 {
-	if (sink_checkpoint_read(s, t->name, &j->ck, e) < 0)
+	char part[CHECKPOINT_PART_MAX], what[CHECKPOINT_PART_MAX + 8];
+
+	/* a --part stream's rows resume apart from the other parts' */
+	sink_checkpoint_part(t, part);
+	snprintf(what, sizeof(what), "%s%s", *part ? "part " : "", part);
+	if (sink_checkpoint_read(s, t->name, part, &j->ck, e) < 0)
 		return err_prefix(e, "table %s", name);
 	/* first: a stream that does not fit how the job loaded the table */
+	if (j->ck.other_found)
+		return err_set(
+		    e, ERR_USAGE,
+		    "table %s: job %s loaded it %s%s, and this stream holds "
+		    "%s%s: the two cannot resume together (load this one "
+		    "under another --job, or without one: -m upsert runs "
+		    "again safely)",
+		    name, o->sink.job, *j->ck.other_part ? "as part " : "whole",
+		    j->ck.other_part, *part ? "its part " : "the whole table",
+		    part);
 	if (parse_checkpoint(j, name, o->sink.job, e) < 0)
 		return -1;
 	if (j->ck.found && j->ck.done && t->watermark < 0) {
-		if (again)
+		if (again && !*part)
 			return 0;
-		load_notice(o, "table %s: job %s loaded it whole (%s); skipped",
-		       name, o->sink.job,
+		load_notice(o, "table %s: job %s loaded %s whole (%s); skipped",
+		       name, o->sink.job, *part ? what : "it",
 		       j->ck.updated_at ? j->ck.updated_at : "");
 		return 0;
 	}
@@ -535,11 +550,11 @@ static int job_plan(struct sink *s, const struct load_opts *o,
 	if (t->section_n > 1)
 		j->ordered = j->rs.n > 0;
 	s->keys_pending = j->ck.keys_pending;
-	if (j->rs.has_ck && t->watermark < 0 && !again)
+	if (j->rs.has_ck && t->watermark < 0 && (!again || *part))
 		load_notice(o,
-		       "table %s: resuming job %s after %" PRIu64
+		       "table %s: resuming job %s%s%s after %" PRIu64
 		       " rows committed (%s)",
-		       name, o->sink.job, j->ck.rows,
+		       name, o->sink.job, *part ? " at " : "", what, j->ck.rows,
 		       j->ck.updated_at ? j->ck.updated_at : "");
 	return 1;
 }
@@ -1841,6 +1856,7 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	int *views = NULL;     /* load_views' outcome per object */
 	char **whys = NULL;    /* and why each view was not made */
 	size_t nwhys = 0;
+	char first_part[CHECKPOINT_PART_MAX];
 
 	memset(&job, 0, sizeof(job));
 	if (!(r = stream_reader_new(in, o->in_name, e)))
@@ -1858,6 +1874,9 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 	/* a follow stream's snapshot replaces the tables' rows */
 	if (o->follow && !o->mode_given)
 		so.mode = SINK_TRUNCATE;
+	/* the job's lock once the first table is read: a --part stream's
+	 * is its part's, so that the parts of a job load at once */
+	so.job_lock_later = so.job && !o->follow;
 	if (!(s = sink_open(u, &so, e)))
 		goto out;
 	if (s->notice && o->notice)
@@ -1886,6 +1905,11 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 					    "--follow --job NAME",
 				o->in_name);
 			goto out;
+		}
+		if (!nmet && so.job_lock_later) {
+			sink_checkpoint_part(in_t, first_part);
+			if (sink_job_lock(s, first_part, e) < 0)
+				goto out;
 		}
 		/* before the first row: every table --create must make */
 		if (!nmet && so.create &&
@@ -1961,19 +1985,19 @@ int load_run(const struct uri *u, struct load_opts *o, FILE *in, struct err *e)
 				name, in_t->section_n);
 			goto out;
 		}
-		/* --job keeps one position per table: --part ranges loaded
-		 * apart, or out of order, would each resume after another's
-		 * last key, and their rows would be skipped as loaded */
-		if (so.job && !o->follow && in_t->section_n > 1 &&
+		/* ranges that all follow in this stream (--parallel) keep
+		 * one position for the table: one that begins later than
+		 * the first would resume after another's last key, and
+		 * rows would be skipped as loaded (a --part stream's range
+		 * has a checkpoint of its own) */
+		if (so.job && !o->follow && in_t->section_all &&
 		    in_t->section_k > 1 && !tabs_find(&lts, name) &&
 		    !par_seen_find(lp, name)) {
 			err_set(e, ERR_USAGE,
 				"table %s: the stream begins it at key range "
-				"%u of %u: --job keeps one position per table, "
-				"which ranges loaded apart or out of order would "
-				"skip; give the parts in one stream from the "
-				"first (cat them in order), or load this one "
-				"without --job (-m upsert runs again safely)",
+				"%u of %u, whose earlier ranges it says it "
+				"holds: --job keeps one position for these "
+				"ranges, which it would skip",
 				name, in_t->section_k, in_t->section_n);
 			goto out;
 		}

@@ -16,9 +16,67 @@ static int my_exec(MYSQL *conn, const char *sql, const char *const *params,
 	return 0;
 }
 
+struct got_one {
+	int found;
+	char *v;
+};
+
+static int got_value(void *ctx, char **row, size_t *lens, struct err *e)
+{
+	struct got_one *g = ctx;
+
+	(void)lens;
+	g->found = 1;
+	free(g->v);
+	return checkpoint_dup(&g->v, row[0], e);
+}
+
+/* 1 when the checkpoint table has column part, 0 not, -1 */
+static int has_part(MYSQL *conn, struct err *e)
+{
+	struct got_one g = { 0, NULL };
+
+	if (myutil_select(conn,
+			  "SELECT COLUMN_NAME FROM information_schema.COLUMNS "
+			  "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = "
+			  "'" CHECKPOINT_TABLE "' AND COLUMN_NAME = 'part'",
+			  NULL, 0, 1, got_value, &g, e) < 0)
+		return err_prefix(e, "reading " CHECKPOINT_TABLE);
+	free(g.v);
+	return g.found;
+}
+
+/*
+ * Checkpoint table 1 -> 2 in place: part added ('' for every row there,
+ * then no default), the primary key (job, table_name) replaced by (job,
+ * table_name, part), in one ALTER.  A run that finds it done meanwhile
+ * (its ALTER failed on the column another added) goes on.
+ */
+static int upgrade_part(MYSQL *conn, struct err *e)
+{
+	int has = has_part(conn, e);
+
+	if (has != 0)
+		return has < 0 ? -1 : 0;
+	if (my_exec(conn,
+		    "ALTER TABLE " CHECKPOINT_TABLE " ADD COLUMN part "
+		    "VARCHAR(32) NOT NULL DEFAULT '' AFTER updated_at, "
+		    "DROP PRIMARY KEY, ADD PRIMARY KEY (job, table_name, part)",
+		    NULL, 0, "upgrading " CHECKPOINT_TABLE, e) < 0) {
+		struct err again;
+		err_init(&again);
+		if (has_part(conn, &again) != 1)
+			return -1;
+	}
+	return my_exec(conn,
+		       "ALTER TABLE " CHECKPOINT_TABLE
+		       " ALTER COLUMN part DROP DEFAULT",
+		       NULL, 0, "upgrading " CHECKPOINT_TABLE, e);
+}
+
 int checkpoint_my_ensure(MYSQL *conn, struct err *e)
 {
-	return my_exec(conn,
+	if (my_exec(conn,
 		       "CREATE TABLE IF NOT EXISTS " CHECKPOINT_TABLE " ("
 		       "job VARCHAR(191) NOT NULL, "
 		       "table_name VARCHAR(191) NOT NULL, "
@@ -28,34 +86,30 @@ int checkpoint_my_ensure(MYSQL *conn, struct err *e)
 		       "state VARCHAR(16) NOT NULL DEFAULT 'loading', "
 		       "keys_pending TINYINT(1) NOT NULL DEFAULT 0, "
 		       "updated_at DATETIME(6) NOT NULL, "
-		       "PRIMARY KEY (job, table_name)) ENGINE=InnoDB "
+		       "part VARCHAR(32) NOT NULL, "
+		       "PRIMARY KEY (job, table_name, part)) ENGINE=InnoDB "
 		       "DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
-		       NULL, 0, "creating " CHECKPOINT_TABLE, e);
+		       NULL, 0, "creating " CHECKPOINT_TABLE, e) < 0)
+		return -1;
+	return upgrade_part(conn, e);
 }
 
-struct got_one {
-	int found;
-	char *v;
-};
-
-static int got_value(void *ctx, char **row, size_t *lens, struct err *e)
+int checkpoint_my_lock(MYSQL *conn, const char *job, const char *part,
+		       struct err *e)
 {
-	struct got_one *g = ctx;
-	(void)lens;
-	g->found = 1;
-	free(g->v);
-	return checkpoint_dup(&g->v, row[0], e);
-}
-
-int checkpoint_my_lock(MYSQL *conn, const char *job, struct err *e)
-{
-	const char *p[1] = { job };
+	char of[CHECKPOINT_PART_MAX + 8] = "";
+	const char *p[2] = { job, of };
 	struct got_one g = { 0, NULL };
 	int ok;
 
+	/* the whole job's lock is the one earlier releases take */
+	if (part && *part)
+		snprintf(of, sizeof(of), " part %s", part);
 	/* lock names are at most 64 characters: a hash of the job's */
-	if (myutil_select(conn, "SELECT GET_LOCK(CONCAT('ferry ', SHA1(?)), 0)",
-			  p, 1, 1, got_value, &g, e) < 0) {
+	if (myutil_select(conn,
+			  "SELECT GET_LOCK(CONCAT('ferry ', SHA1(CONCAT(?, ?))), "
+			  "0)",
+			  p, 2, 1, got_value, &g, e) < 0) {
 		err_prefix(e, "locking the job");
 		free(g.v);
 		return -1;
@@ -64,27 +118,35 @@ int checkpoint_my_lock(MYSQL *conn, const char *job, struct err *e)
 	free(g.v);
 	if (!ok)
 		return err_set(e, ERR_DB,
-			       "job %s: another ferry-load of this job is "
+			       "job %s%s: another ferry-load of this job%s is "
 			       "running against this database",
-			       job);
+			       job, of, *of ? "'s part" : "");
 	return 0;
 }
 
 #define MY_SELECT_CHECKPOINT                                                   \
 	"SELECT rows_loaded, last_key, last_watermark, watermark_column, "     \
 	"state, keys_pending, DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%sZ')"   \
-	", table_name FROM " CHECKPOINT_TABLE " WHERE job = ?"
+	", table_name, part FROM " CHECKPOINT_TABLE " WHERE job = ?"
+/* the same of a checkpoint table 1, which ferry-extract --since-job may
+ * read (ferry-load makes it table 2) */
+#define MY_SELECT_CHECKPOINT_1                                                 \
+	"SELECT rows_loaded, last_key, last_watermark, watermark_column, "     \
+	"state, keys_pending, DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%sZ')"   \
+	", table_name, '' FROM " CHECKPOINT_TABLE " WHERE job = ?"
 
 int checkpoint_my_read(MYSQL *conn, const char *job, const char *table,
-		       struct checkpoint *c, struct err *e)
+		       const char *part, struct checkpoint *c, struct err *e)
 {
 	const char *p[2] = { job, table };
+	struct checkpoint_pick pk = { c, part };
 
 	memset(c, 0, sizeof(*c));
 	if (checkpoint_check_table(table, e) < 0)
 		return -1;
-	if (myutil_select(conn, MY_SELECT_CHECKPOINT " AND table_name = ?", p,
-			  2, 8, checkpoint_from_row, c, e) < 0) {
+	if (myutil_select(conn,
+			  MY_SELECT_CHECKPOINT " AND table_name = ? ORDER BY part",
+			  p, 2, 9, checkpoint_pick_row, &pk, e) < 0) {
 		checkpoint_release(c);
 		return err_prefix(e, "reading " CHECKPOINT_TABLE);
 	}
@@ -95,7 +157,7 @@ int checkpoint_my_write(MYSQL *conn, const char *job, const char *table,
 			const struct checkpoint *c, struct err *e)
 {
 	char rows[24];
-	const char *p[8];
+	const char *p[9];
 
 	if (checkpoint_params(p, rows, job, table, c, "1", "0", e) < 0)
 		return -1;
@@ -103,15 +165,15 @@ int checkpoint_my_write(MYSQL *conn, const char *job, const char *table,
 	    conn,
 	    "INSERT INTO " CHECKPOINT_TABLE
 	    " (job, table_name, rows_loaded, last_key, last_watermark, "
-	    "watermark_column, state, keys_pending, updated_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) "
+	    "watermark_column, state, keys_pending, part, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) "
 	    "ON DUPLICATE KEY UPDATE rows_loaded = VALUES(rows_loaded), "
 	    "last_key = VALUES(last_key), "
 	    "last_watermark = VALUES(last_watermark), "
 	    "watermark_column = VALUES(watermark_column), "
 	    "state = VALUES(state), keys_pending = VALUES(keys_pending), "
 	    "updated_at = VALUES(updated_at)",
-	    p, 8, "writing " CHECKPOINT_TABLE, e);
+	    p, 9, "writing " CHECKPOINT_TABLE, e);
 }
 
 int checkpoint_my_read_job(const struct uri *u, const char *defaults_file,
@@ -133,9 +195,17 @@ int checkpoint_my_read_job(const struct uri *u, const char *defaults_file,
 			  "'" CHECKPOINT_TABLE "'",
 			  NULL, 0, 1, got_value, &g, e) < 0)
 		goto out;
-	if (g.found && myutil_select(conn, MY_SELECT_CHECKPOINT, p, 1, 8,
-				     checkpoint_job_row, j, e) < 0)
-		goto out;
+	if (g.found) {
+		int has = has_part(conn, e);
+		if (has < 0 ||
+		    myutil_select(conn,
+				  has ? MY_SELECT_CHECKPOINT
+					" ORDER BY table_name, part"
+				      : MY_SELECT_CHECKPOINT_1
+					" ORDER BY table_name",
+				  p, 1, 9, checkpoint_job_row, j, e) < 0)
+			goto out;
+	}
 	rc = 0;
 out:
 	if (rc < 0 && e->class == ERR_DB)

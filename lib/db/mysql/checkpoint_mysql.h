@@ -13,9 +13,11 @@
 #include "db/uri.h"
 
 int checkpoint_my_ensure(MYSQL *conn, struct err *e);
-int checkpoint_my_lock(MYSQL *conn, const char *job, struct err *e);
+int checkpoint_my_lock(MYSQL *conn, const char *job, const char *part,
+		       struct err *e);
+/* as checkpoint_pg_read, checkpoint_pg_write (checkpoint_pg.h) */
 int checkpoint_my_read(MYSQL *conn, const char *job, const char *table,
-		       struct checkpoint *c, struct err *e);
+		       const char *part, struct checkpoint *c, struct err *e);
 int checkpoint_my_write(MYSQL *conn, const char *job, const char *table,
 			const struct checkpoint *c, struct err *e);
 /* checkpoint_read_job on a MariaDB or MySQL database */

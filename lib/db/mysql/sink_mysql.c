@@ -2546,9 +2546,16 @@ static void my_close(struct sink *s)
 }
 
 static int my_checkpoint_read(struct sink *s, const char *table,
-			      struct checkpoint *c, struct err *e)
+			      const char *part, struct checkpoint *c,
+			      struct err *e)
 {
-	return checkpoint_my_read(MYS(s)->conn, s->opts.job, table, c, e);
+	return checkpoint_my_read(MYS(s)->conn, s->opts.job, table, part, c,
+				  e);
+}
+
+static int my_job_lock(struct sink *s, const char *part, struct err *e)
+{
+	return checkpoint_my_lock(MYS(s)->conn, s->opts.job, part, e);
 }
 
 static int my_checkpoint_write(struct sink *s, const char *table,
@@ -2819,6 +2826,7 @@ static const struct sink_ops my_ops = {
 	.foreign_keys = my_foreign_keys,
 	.close = my_close,
 	.checkpoint_read = my_checkpoint_read,
+	.job_lock = my_job_lock,
 	.checkpoint_write = my_checkpoint_write,
 	.view = my_view,
 };
@@ -2897,8 +2905,10 @@ struct sink *sink_mysql_open(const struct uri *u, const struct sink_opts *o,
 		err_set(e, ERR_USAGE, "the URI names no database");
 		goto fail;
 	}
-	if (o->job && !o->job_worker && (checkpoint_my_ensure(m->conn, e) < 0 ||
-		       checkpoint_my_lock(m->conn, o->job, e) < 0))
+	if (o->job && !o->job_worker &&
+	    (checkpoint_my_ensure(m->conn, e) < 0 ||
+	     (!o->job_lock_later &&
+	      checkpoint_my_lock(m->conn, o->job, "", e) < 0)))
 		goto fail;
 	if ((rc = my_scalar(m, "SELECT @@GLOBAL.local_infile", v, sizeof(v),
 			    e)) < 0)

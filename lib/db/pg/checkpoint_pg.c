@@ -54,7 +54,120 @@ static char *legacy_name(const char *table, struct err *e)
  * release), that release's legacy_name().  A row is rewritten in the new
  * spelling with its next commit.
  */
+/* 1 when the checkpoint table has column part, 0 not, -1 */
+static int has_part(struct pg_conn *conn, struct err *e)
+{
+	PGresult *r;
+	int has;
+
+	if (pg_exec((PGconn *)conn,
+		    "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+		    "'" CHECKPOINT_TABLE "'::regclass AND attname = 'part' "
+		    "AND NOT attisdropped",
+		    0, NULL, &r, "reading " CHECKPOINT_TABLE, e) < 0)
+		return -1;
+	has = PQntuples(r) == 1;
+	PQclear(r);
+	return has;
+}
+
+/*
+ * Checkpoint table 1 -> 2, in one transaction that holds the table: part
+ * added ('' for every row there, then no default), the primary key
+ * (job, table_name) replaced by (job, table_name, part).
+ */
+static int upgrade_part(struct pg_conn *conn, struct err *e)
+{
+	PGresult *r = NULL;
+	struct buf q;
+	int has, rc = -1;
+
+	if ((has = has_part(conn, e)) != 0)
+		return has < 0 ? -1 : 0;
+	buf_init(&q, 4096);
+	if (pg_exec((PGconn *)conn, "BEGIN", 0, NULL, NULL,
+		    "upgrading " CHECKPOINT_TABLE, e) < 0)
+		return -1;
+	if (pg_exec((PGconn *)conn,
+		    "LOCK TABLE " CHECKPOINT_TABLE " IN ACCESS EXCLUSIVE MODE",
+		    0, NULL, NULL, "upgrading " CHECKPOINT_TABLE, e) < 0 ||
+	    (has = has_part(conn, e)) < 0)
+		goto out;
+	if (has) { /* another run did it meanwhile */
+		rc = 0;
+		goto out;
+	}
+	if (pg_exec((PGconn *)conn,
+		    "ALTER TABLE " CHECKPOINT_TABLE
+		    " ADD COLUMN part text NOT NULL DEFAULT ''",
+		    0, NULL, NULL, "upgrading " CHECKPOINT_TABLE, e) < 0 ||
+	    pg_exec((PGconn *)conn,
+		    "ALTER TABLE " CHECKPOINT_TABLE
+		    " ALTER COLUMN part DROP DEFAULT",
+		    0, NULL, NULL, "upgrading " CHECKPOINT_TABLE, e) < 0 ||
+	    pg_exec((PGconn *)conn,
+		    "SELECT conname FROM pg_catalog.pg_constraint WHERE "
+		    "conrelid = '" CHECKPOINT_TABLE "'::regclass AND "
+		    "contype = 'p'",
+		    0, NULL, &r, "upgrading " CHECKPOINT_TABLE, e) < 0)
+		goto out;
+	if (PQntuples(r) == 1) {
+		if (buf_adds(&q, "ALTER TABLE " CHECKPOINT_TABLE
+				 " DROP CONSTRAINT ", e) < 0 ||
+		    pgutil_quote_ident(&q, PQgetvalue(r, 0, 0),
+				       (size_t)PQgetlength(r, 0, 0), e) < 0 ||
+		    pg_exec((PGconn *)conn, (const char *)q.data, 0, NULL, NULL,
+			    "upgrading " CHECKPOINT_TABLE, e) < 0)
+			goto out;
+	}
+	if (pg_exec((PGconn *)conn,
+		    "ALTER TABLE " CHECKPOINT_TABLE
+		    " ADD PRIMARY KEY (job, table_name, part)",
+		    0, NULL, NULL, "upgrading " CHECKPOINT_TABLE, e) < 0)
+		goto out;
+	rc = 0;
+out:
+	PQclear(r);
+	buf_release(&q);
+	if (rc == 0)
+		return pg_exec((PGconn *)conn, "COMMIT", 0, NULL, NULL,
+			       "upgrading " CHECKPOINT_TABLE, e);
+	{
+		struct err ignored;
+		err_init(&ignored);
+		pg_exec((PGconn *)conn, "ROLLBACK", 0, NULL, NULL, "", &ignored);
+	}
+	return -1;
+}
+
+/* one run at a time makes or upgrades the table: CREATE TABLE IF NOT
+ * EXISTS run at once by two sessions can fail in one of them */
+static int ensure_locked(struct pg_conn *conn, struct err *e);
+
 int checkpoint_pg_ensure(struct pg_conn *conn, struct err *e)
+{
+	struct err unlock;
+	int rc;
+
+	if (pg_exec((PGconn *)conn,
+		    "SELECT pg_advisory_lock(hashtext('ferry " CHECKPOINT_TABLE
+		    "'))",
+		    0, NULL, NULL, "locking " CHECKPOINT_TABLE, e) < 0)
+		return -1;
+	rc = ensure_locked(conn, e);
+	err_init(&unlock);
+	if (pg_exec((PGconn *)conn,
+		    "SELECT pg_advisory_unlock(hashtext('ferry " CHECKPOINT_TABLE
+		    "'))",
+		    0, NULL, NULL, "unlocking " CHECKPOINT_TABLE, &unlock) < 0 &&
+	    rc == 0) {
+		*e = unlock;
+		rc = -1;
+	}
+	return rc;
+}
+
+static int ensure_locked(struct pg_conn *conn, struct err *e)
 {
 	PGresult *r;
 	int has;
@@ -69,7 +182,8 @@ int checkpoint_pg_ensure(struct pg_conn *conn, struct err *e)
 		    "keys_pending boolean NOT NULL DEFAULT false, "
 		    "updated_at timestamptz NOT NULL DEFAULT now(), "
 		    "name_quoted boolean NOT NULL DEFAULT false, "
-		    "PRIMARY KEY (job, table_name))",
+		    "part text NOT NULL, "
+		    "PRIMARY KEY (job, table_name, part))",
 		    0, NULL, NULL, "creating " CHECKPOINT_TABLE, e) < 0)
 		return -1;
 	/* a table of the previous release: add the column (only then, so
@@ -82,83 +196,93 @@ int checkpoint_pg_ensure(struct pg_conn *conn, struct err *e)
 		return -1;
 	has = PQntuples(r) == 1;
 	PQclear(r);
-	if (has)
-		return 0;
-	return pg_exec((PGconn *)conn,
-		       "ALTER TABLE " CHECKPOINT_TABLE " ADD COLUMN IF NOT "
-		       "EXISTS name_quoted boolean NOT NULL DEFAULT false",
-		       0, NULL, NULL, "upgrading " CHECKPOINT_TABLE, e);
+	if (!has && pg_exec((PGconn *)conn,
+			    "ALTER TABLE " CHECKPOINT_TABLE " ADD COLUMN IF NOT "
+			    "EXISTS name_quoted boolean NOT NULL DEFAULT false",
+			    0, NULL, NULL, "upgrading " CHECKPOINT_TABLE,
+			    e) < 0)
+		return -1;
+	return upgrade_part(conn, e);
 }
 
-int checkpoint_pg_lock(struct pg_conn *conn, const char *job, struct err *e)
+int checkpoint_pg_lock(struct pg_conn *conn, const char *job, const char *part,
+		       struct err *e)
 {
-	const char *p[1] = { job };
+	char of[CHECKPOINT_PART_MAX + 8] = "";
+	const char *p[2] = { job, of };
 	PGresult *r;
 	int got;
 
+	/* the whole job's lock is the one earlier releases take */
+	if (part && *part)
+		snprintf(of, sizeof(of), " part %s", part);
 	if (pg_exec((PGconn *)conn,
-		    "SELECT pg_try_advisory_lock(hashtext('ferry job ' || $1))",
-		    1, p, &r, "locking the job", e) < 0)
+		    "SELECT pg_try_advisory_lock(hashtext('ferry job ' || $1 "
+		    "|| $2))",
+		    2, p, &r, "locking the job", e) < 0)
 		return -1;
 	got = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
 	PQclear(r);
 	if (!got)
 		return err_set(e, ERR_DB,
-			       "job %s: another ferry-load of this job is "
+			       "job %s%s: another ferry-load of this job%s is "
 			       "running against this database",
-			       job);
+			       job, of, *of ? "'s part" : "");
+	return 0;
+}
+
+/* the columns checkpoint_from_row reads, in its order */
+#define PG_SELECT_CHECKPOINT                                                   \
+	"SELECT rows_loaded, last_key, last_watermark, watermark_column, "     \
+	"state, CASE WHEN keys_pending THEN '1' ELSE '0' END, "                \
+	"to_char(updated_at AT TIME ZONE 'UTC', "                              \
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), table_name, part "                  \
+	"FROM " CHECKPOINT_TABLE " "
+
+/* each row of r through fn: -1 with e set */
+static int each_row(PGresult *r,
+		    int (*fn)(void *, char **, size_t *, struct err *),
+		    void *ctx, struct err *e)
+{
+	for (int i = 0; i < PQntuples(r); i++) {
+		char *row[9];
+		size_t lens[9];
+		for (int k = 0; k < 9; k++) {
+			row[k] =
+			    PQgetisnull(r, i, k) ? NULL : PQgetvalue(r, i, k);
+			lens[k] = (size_t)PQgetlength(r, i, k);
+		}
+		if (fn(ctx, row, lens, e) < 0)
+			return -1;
+	}
 	return 0;
 }
 
 int checkpoint_pg_read(struct pg_conn *conn, const char *job, const char *table,
-		       struct checkpoint *c, struct err *e)
+		       const char *part, struct checkpoint *c, struct err *e)
 {
 	const char *p[3] = { job, table, NULL };
+	struct checkpoint_pick pk = { c, part };
 	char *legacy;
 	PGresult *r;
-	int rc = -1;
+	int rc;
 
 	memset(c, 0, sizeof(*c));
 	if (checkpoint_check_table(table, e) < 0 ||
 	    !(legacy = legacy_name(table, e)))
 		return -1;
 	p[2] = legacy;
+	/* the new spelling before the previous release's, for each part */
 	rc = pg_exec((PGconn *)conn,
-		     "SELECT rows_loaded, last_key, last_watermark, "
-		     "watermark_column, state, keys_pending, "
-		     "to_char(updated_at AT TIME ZONE 'UTC', "
-		     "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-		     "FROM " CHECKPOINT_TABLE " WHERE job = $1 AND "
-		     "(name_quoted AND table_name = $2 OR "
+		     PG_SELECT_CHECKPOINT
+		     "WHERE job = $1 AND (name_quoted AND table_name = $2 OR "
 		     "NOT name_quoted AND table_name = $3) "
-		     "ORDER BY name_quoted DESC LIMIT 1",
+		     "ORDER BY part, name_quoted DESC",
 		     3, p, &r, "reading " CHECKPOINT_TABLE, e);
 	free(legacy);
 	if (rc < 0)
 		return -1;
-	rc = -1;
-	if (PQntuples(r) == 1) {
-		c->found = 1;
-		c->rows = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
-		c->done = strcmp(PQgetvalue(r, 0, 4), "done") == 0;
-		c->keys_pending = strcmp(PQgetvalue(r, 0, 5), "t") == 0;
-		if (checkpoint_dup(&c->last_key,
-				   PQgetisnull(r, 0, 1) ? NULL
-							: PQgetvalue(r, 0, 1),
-				   e) < 0 ||
-		    checkpoint_dup(&c->last_watermark,
-				   PQgetisnull(r, 0, 2) ? NULL
-							: PQgetvalue(r, 0, 2),
-				   e) < 0 ||
-		    checkpoint_dup(&c->watermark_column,
-				   PQgetisnull(r, 0, 3) ? NULL
-							: PQgetvalue(r, 0, 3),
-				   e) < 0 ||
-		    checkpoint_dup(&c->updated_at, PQgetvalue(r, 0, 6), e) < 0)
-			goto out;
-	}
-	rc = 0;
-out:
+	rc = each_row(r, checkpoint_pick_row, &pk, e);
 	PQclear(r);
 	if (rc < 0)
 		checkpoint_release(c);
@@ -170,7 +294,7 @@ int checkpoint_pg_write(struct pg_conn *conn, const char *job,
 			struct err *e)
 {
 	char rows[24];
-	const char *p[8], *d[2];
+	const char *p[9], *d[2];
 	char *legacy;
 	int rc;
 
@@ -192,16 +316,17 @@ int checkpoint_pg_write(struct pg_conn *conn, const char *job,
 	    (PGconn *)conn,
 	    "INSERT INTO " CHECKPOINT_TABLE
 	    " (job, table_name, rows_loaded, last_key, last_watermark, "
-	    "watermark_column, state, keys_pending, updated_at, name_quoted) "
-	    "VALUES ($1, $2, $3::bigint, $4, $5, $6, $7, $8::boolean, "
-	    "clock_timestamp(), true) ON CONFLICT (job, table_name) DO UPDATE "
+	    "watermark_column, state, keys_pending, updated_at, name_quoted, "
+	    "part) VALUES ($1, $2, $3::bigint, $4, $5, $6, $7, $8::boolean, "
+	    "clock_timestamp(), true, $9) "
+	    "ON CONFLICT (job, table_name, part) DO UPDATE "
 	    "SET rows_loaded = EXCLUDED.rows_loaded, "
 	    "last_key = EXCLUDED.last_key, "
 	    "last_watermark = EXCLUDED.last_watermark, "
 	    "watermark_column = EXCLUDED.watermark_column, "
 	    "state = EXCLUDED.state, keys_pending = EXCLUDED.keys_pending, "
 	    "updated_at = EXCLUDED.updated_at, name_quoted = true",
-	    8, p, NULL, "writing " CHECKPOINT_TABLE, e);
+	    9, p, NULL, "writing " CHECKPOINT_TABLE, e);
 }
 
 int checkpoint_pg_read_job(const struct uri *u, const char *defaults_file,
@@ -236,24 +361,26 @@ int checkpoint_pg_read_job(const struct uri *u, const char *defaults_file,
 		    "watermark_column, state, keys_pending::text, "
 		    "to_char(updated_at AT TIME ZONE 'UTC', "
 		    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), table_name, "
+		    "coalesce(to_jsonb(ck) ->> 'part', ''), "
 		    "to_jsonb(ck) ->> 'name_quoted' "
-		    "FROM " CHECKPOINT_TABLE " ck WHERE job = $1",
+		    "FROM " CHECKPOINT_TABLE " ck WHERE job = $1 "
+		    "ORDER BY table_name, 9",
 		    1, p, &r, "reading " CHECKPOINT_TABLE, e) < 0)
 		goto out;
 	for (int i = 0; i < PQntuples(r); i++) {
 		static char one[] = "1", zero[] = "0";
-		char *row[8], *name = NULL;
-		size_t lens[8];
+		char *row[9], *name = NULL;
+		size_t lens[9];
 		int jrc;
-		for (int k = 0; k < 8; k++) {
+		for (int k = 0; k < 9; k++) {
 			row[k] =
 			    PQgetisnull(r, i, k) ? NULL : PQgetvalue(r, i, k);
 			lens[k] = (size_t)PQgetlength(r, i, k);
 		}
 		/* keys_pending::text is "true"/"false" */
 		row[5] = row[5] && row[5][0] == 't' ? one : zero;
-		if (PQgetisnull(r, i, 8) ||
-		    strcmp(PQgetvalue(r, i, 8), "true") != 0) {
+		if (PQgetisnull(r, i, 9) ||
+		    strcmp(PQgetvalue(r, i, 9), "true") != 0) {
 			/* the previous release's spelling: schema.table */
 			const char *dot = strchr(row[7], '.');
 			char *sc = dot ? strndup(row[7], (size_t)(dot - row[7]))

@@ -12,14 +12,18 @@
 
 struct pg_conn;
 
-/* Create the table when missing (outside a transaction). */
+/* Create the table when missing, or make a table 1 table 2 (outside a
+ * transaction). */
 int checkpoint_pg_ensure(struct pg_conn *conn, struct err *e);
-/* Hold the job's session lock, or fail (ERR_DB) when another run has it. */
-int checkpoint_pg_lock(struct pg_conn *conn, const char *job, struct err *e);
-/* Read (job, table); c->found 0 when there is no row (nor table). */
+/* Hold the session lock of the job (of its part "K/N" when part is
+ * neither NULL nor ""), or fail (ERR_DB) when another run has it. */
+int checkpoint_pg_lock(struct pg_conn *conn, const char *job, const char *part,
+		       struct err *e);
+/* Read (job, table, part); c->found 0 when there is no row (nor table);
+ * c->other_found when a row of another part stands against it. */
 int checkpoint_pg_read(struct pg_conn *conn, const char *job, const char *table,
-		       struct checkpoint *c, struct err *e);
-/* Insert or replace (job, table) with c. */
+		       const char *part, struct checkpoint *c, struct err *e);
+/* Insert or replace (job, table, c->part) with c. */
 int checkpoint_pg_write(struct pg_conn *conn, const char *job,
 			const char *table, const struct checkpoint *c,
 			struct err *e);

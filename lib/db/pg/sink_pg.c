@@ -1893,10 +1893,17 @@ static void pg_close(struct sink *s)
 }
 
 static int pg_checkpoint_read(struct sink *s, const char *table,
-			      struct checkpoint *c, struct err *e)
+			      const char *part, struct checkpoint *c,
+			      struct err *e)
 {
 	return checkpoint_pg_read((struct pg_conn *)PGS(s)->conn, s->opts.job,
-				  table, c, e);
+				  table, part, c, e);
+}
+
+static int pg_job_lock(struct sink *s, const char *part, struct err *e)
+{
+	return checkpoint_pg_lock((struct pg_conn *)PGS(s)->conn, s->opts.job,
+				  part, e);
 }
 
 static int pg_checkpoint_write(struct sink *s, const char *table,
@@ -2275,6 +2282,7 @@ static const struct sink_ops pg_ops = {
 	.foreign_keys = pg_foreign_keys,
 	.close = pg_close,
 	.checkpoint_read = pg_checkpoint_read,
+	.job_lock = pg_job_lock,
 	.checkpoint_write = pg_checkpoint_write,
 	.sequence = pg_sequence,
 	.view = pg_view,
@@ -2365,7 +2373,8 @@ struct sink *sink_pg_open(const struct uri *u, const struct sink_opts *o,
 		goto fail;
 	if (o->job && !o->job_worker &&
 	    (checkpoint_pg_ensure((struct pg_conn *)p->conn, e) < 0 ||
-	     checkpoint_pg_lock((struct pg_conn *)p->conn, o->job, e) < 0))
+	     (!o->job_lock_later &&
+	      checkpoint_pg_lock((struct pg_conn *)p->conn, o->job, "", e) < 0)))
 		goto fail;
 	return &p->base;
 fail:
