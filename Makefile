@@ -212,7 +212,8 @@ bench: deps-bench
 	BASELINE='$(BASELINE)' sh scripts/bench-report.sh '$(RESULTS)'
 
 # the whole-database comparison at ten million messages, run by hand
-# (about an hour and a half, one run of each path; BENCH_RUNS=3 for medians)
+# (about two hours and a half, one run of each path, most of it MariaDB ->
+# MariaDB on durable settings; BENCH_RUNS=3 for medians)
 LARGE ?= 10000000
 bench-large: deps-bench
 	$(MAKE) all

@@ -4,8 +4,9 @@
 # path in the same run: pgloader; ferry as a pipeline (extract | load
 # --create), through a file (extract -o, then load -i), and with two
 # connections each (extract --parallel 2 | load --parallel 2); the limit,
-# psql \copy of the same rows from prepared files into tables that already
-# have the keys and indexes ferry creates.  A path's result is checked
+# psql \copy of the same rows from prepared files into the tables ferry
+# creates, then their keys, indexes and foreign keys (pg_dump's pre-data
+# and post-data of them).  A path's result is checked
 # before its time counts: row counts of every table against the source,
 # and ferry-verify --rows for ferry's (a failing path prints FAILED, with
 # why, instead of a time).  Medians of 3 runs, wall seconds and peak RSS
@@ -62,21 +63,27 @@ verified() { # verified SET: ferry-verify --rows says equal
 	"$bin/ferry-verify" --rows --zero-dates null "$@" "$my_uri" "$to" >"$work/mig-verify.out" 2>&1 ||
 		{ why="ferry-verify: $(tail -1 "$work/mig-verify.out")"; return 1; }
 }
-# the limit's tables: the keys and indexes --create makes, no rows
+# the limit's tables: what --create makes, as pg_dump writes it, without
+# their keys, indexes and foreign keys (pg_dump's pre-data), which the
+# limit builds after its rows (post-data), as ferry does
 limit_ddl() {
 	fresh
 	if [ "$1" = all ]; then
 		"$bin/ferry-extract" "$my_uri" --all-tables --schema-only
 	else
 		"$bin/ferry-extract" "$my_uri" -t messages --schema-only
-	fi | "$bin/ferry-load" "$to" --create
+	fi | "$bin/ferry-load" "$to" --create &&
+	pg_dump -s --section=pre-data "$to" >"$work/limit-pre.sql" &&
+	pg_dump -s --section=post-data "$to" >"$work/limit-post.sql" &&
+	fresh &&
+	psql -X -q -v ON_ERROR_STOP=1 "$to" -f "$work/limit-pre.sql"
 }
 limit_cmd() {
 	cmd="psql -X -q -v ON_ERROR_STOP=1 '$to'"
 	for t in $(if [ "$1" = all ]; then echo $tables; else echo messages; fi); do
 		cmd="$cmd -c \"\\\\copy \\\"$t\\\" FROM '$work/copy-$t.tsv'\""
 	done
-	echo "$cmd"
+	echo "$cmd -f '$work/limit-post.sql' >/dev/null"
 }
 pgloader_cmd() {
 	{
@@ -84,6 +91,9 @@ pgloader_cmd() {
 		echo "  FROM mysql://ferry:$FERRY_TEST_MYSQL_PASSWORD@127.0.0.1:$FERRY_TEST_MYSQL_PORT/bench"
 		echo "  INTO postgresql://ferry@127.0.0.1:$FERRY_TEST_PG_PORT/$target"
 		[ "$1" = all ] || echo "  INCLUDING ONLY TABLE NAMES MATCHING 'messages'"
+		# its heap is fixed (1 GiB in Debian's build): when the
+		# defaults run out of it, fewer rows read ahead per table
+		[ -z "${2:-}" ] || echo "  WITH prefetch rows = $2"
 		# pgloader 3.6 writes MariaDB's DEFAULT current_timestamp(6)
 		# as a quoted string PostgreSQL refuses, and copies zero dates
 		# PostgreSQL refuses: drop those defaults, zero dates to NULL
@@ -123,6 +133,8 @@ measure() { # measure NAME SET SETUP CMD CHECK
 for set in messages all; do
 	measure "limit-$set" $set "limit_ddl $set" "$(limit_cmd $set)" check
 	measure "pgloader-$set" $set fresh "$(pgloader_cmd $set)" check
+	grep -q "^pgloader-$set|$set|FAILED" "$work/migrate.res" &&
+		measure "pgloader-small-$set" $set fresh "$(pgloader_cmd $set 10000)" check
 	if [ $set = all ]; then xt=--all-tables; else xt="-t messages"; fi
 	measure "ferry-$set" $set fresh \
 		"'$bin/ferry-extract' '$my_uri' $xt | '$bin/ferry-load' '$to' --create" verified
@@ -142,8 +154,9 @@ awk -F'|' -v n="$n" -v ra="$rows_all" -v rm="$rows_msg" -v ba="$bytes_all" \
 { name[NR] = $1; set[NR] = $2; split($3, f, " "); s[$1] = f[1]; rss[$1] = f[2]; res[NR] = $3 }
 function label(k) {
 	sub(/-(messages|all)$/, "", k)
-	return k == "limit" ? "limit: psql \\copy FROM files (keys+indexes)" :
+	return k == "limit" ? "limit: psql \\copy FROM files, keys after" :
 	    k == "pgloader" ? "pgloader" :
+	    k == "pgloader-small" ? "pgloader, prefetch rows = 10000" :
 	    k == "ferry" ? "ferry-extract | ferry-load --create" :
 	    k == "ferry-par2" ? "ferry-extract|ferry-load, both --parallel 2" :
 	    k == "ferry-extract-file" ? "ferry-extract -o FILE" :
@@ -154,6 +167,7 @@ function label(k) {
 function row(k, lab, st, sec, kib, whole,    rows, bytes, pg, lim, vs_p, vs_l) {
 	rows = st == "all" ? ra : rm; bytes = st == "all" ? ba : bm
 	pg = s["pgloader-" st] + 0; lim = s["limit-" st] + 0
+	if (!pg) pg = s["pgloader-small-" st] + 0
 	vs_p = (whole && pg > 0) ? sprintf("%.2fx", pg / sec) : "-"
 	vs_l = (whole && lim > 0) ? sprintf("%.2fx", sec / lim) : "-"
 	printf "  %-44s %7.2f %9.0f %7.1f %8.1f %9s %8s\n", lab, sec, rows / sec, bytes / 1e6 / sec, kib / 1024, vs_p, vs_l
