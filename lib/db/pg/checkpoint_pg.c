@@ -47,24 +47,18 @@ static char *legacy_name(const char *table, struct err *e)
 	return out;
 }
 
-/*
- * name_quoted tells the two spellings of table_name apart: true, ferry's
- * name syntax (schema.h), where "x.y" and x.y are two tables; false (the
- * default the column gets when added to a table of the previous
- * release), that release's legacy_name().  A row is rewritten in the new
- * spelling with its next commit.
- */
-/* 1 when the checkpoint table has column part, 0 not, -1 */
-static int has_part(struct pg_conn *conn, struct err *e)
+/* 1 when the checkpoint table has column `name`, 0 not, -1 */
+static int has_column(struct pg_conn *conn, const char *name, struct err *e)
 {
+	const char *p[1] = { name };
 	PGresult *r;
 	int has;
 
 	if (pg_exec((PGconn *)conn,
 		    "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
-		    "'" CHECKPOINT_TABLE "'::regclass AND attname = 'part' "
+		    "'" CHECKPOINT_TABLE "'::regclass AND attname = $1 "
 		    "AND NOT attisdropped",
-		    0, NULL, &r, "reading " CHECKPOINT_TABLE, e) < 0)
+		    1, p, &r, "reading " CHECKPOINT_TABLE, e) < 0)
 		return -1;
 	has = PQntuples(r) == 1;
 	PQclear(r);
@@ -82,7 +76,7 @@ static int upgrade_part(struct pg_conn *conn, struct err *e)
 	struct buf q;
 	int has, rc = -1;
 
-	if ((has = has_part(conn, e)) != 0)
+	if ((has = has_column(conn, "part", e)) != 0)
 		return has < 0 ? -1 : 0;
 	buf_init(&q, 4096);
 	if (pg_exec((PGconn *)conn, "BEGIN", 0, NULL, NULL,
@@ -91,7 +85,7 @@ static int upgrade_part(struct pg_conn *conn, struct err *e)
 	if (pg_exec((PGconn *)conn,
 		    "LOCK TABLE " CHECKPOINT_TABLE " IN ACCESS EXCLUSIVE MODE",
 		    0, NULL, NULL, "upgrading " CHECKPOINT_TABLE, e) < 0 ||
-	    (has = has_part(conn, e)) < 0)
+	    (has = has_column(conn, "part", e)) < 0)
 		goto out;
 	if (has) { /* another run did it meanwhile */
 		rc = 0;
@@ -167,9 +161,15 @@ int checkpoint_pg_ensure(struct pg_conn *conn, struct err *e)
 	return rc;
 }
 
+/*
+ * name_quoted tells the two spellings of table_name apart: true, ferry's
+ * name syntax (schema.h), where "x.y" and x.y are two tables; false (the
+ * default the column gets when added to a table of the previous
+ * release), that release's legacy_name().  A row is rewritten in the new
+ * spelling with its next commit.
+ */
 static int ensure_locked(struct pg_conn *conn, struct err *e)
 {
-	PGresult *r;
 	int has;
 
 	if (pg_exec((PGconn *)conn,
@@ -186,16 +186,10 @@ static int ensure_locked(struct pg_conn *conn, struct err *e)
 		    "PRIMARY KEY (job, table_name, part))",
 		    0, NULL, NULL, "creating " CHECKPOINT_TABLE, e) < 0)
 		return -1;
-	/* a table of the previous release: add the column (only then, so
+	/* a table of an earlier release: add the column (only then, so
 	 * that a role that may not ALTER it can still use a new one) */
-	if (pg_exec((PGconn *)conn,
-		    "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
-		    "'" CHECKPOINT_TABLE "'::regclass AND attname = "
-		    "'name_quoted' AND NOT attisdropped",
-		    0, NULL, &r, "reading " CHECKPOINT_TABLE, e) < 0)
+	if ((has = has_column(conn, "name_quoted", e)) < 0)
 		return -1;
-	has = PQntuples(r) == 1;
-	PQclear(r);
 	if (!has && pg_exec((PGconn *)conn,
 			    "ALTER TABLE " CHECKPOINT_TABLE " ADD COLUMN IF NOT "
 			    "EXISTS name_quoted boolean NOT NULL DEFAULT false",
