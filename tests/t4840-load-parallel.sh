@@ -182,6 +182,63 @@ test_expect_success 'PostgreSQL -> PostgreSQL --create --parallel 3: a schema, a
 	test_grep "handle" err
 '
 
+# the secondary indexes of a database: table, index, uniqueness, columns
+my_indexes() {
+	my_in "$1" -N -e "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE,
+		GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX)
+		FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()
+		AND TABLE_NAME <> ${SQ}ferry_checkpoint${SQ}
+		GROUP BY TABLE_NAME, INDEX_NAME, NON_UNIQUE ORDER BY 1, 2"
+}
+
+test_expect_success 'MariaDB -> MariaDB: every index of the source, its non-unique ones built after the rows' '
+	my_indexes "$TEST_DB" >ix.src &&
+	my_indexes "${TEST_DB}_to" >ix.to &&
+	test_cmp ix.src ix.to &&
+	grep -q "^messages	group_id	1	group_id,sent_at$" ix.to
+'
+
+test_expect_success '--job into MariaDB, killed with SIGKILL mid-load: no index yet; the resumed load builds it' '
+	my_in mysql -e "DROP DATABASE IF EXISTS \`${TEST_DB}_to\`; CREATE DATABASE \`${TEST_DB}_to\`" &&
+	size=$(wc -c <all.ferry) &&
+	mkfifo myhalf &&
+	( (head -c $((size * 3 / 4)) all.ferry && exec sleep 60) >myhalf &
+	  echo $! >feed.pid ) &&
+	( ferry-load "$MY_TO" --create --job kj --commit-every 2000 -i myhalf 2>mykilled.err &
+	  echo $! >load.pid ) &&
+	n=0 && while [ $n -lt 300 ]; do
+		rows=$(my_in "${TEST_DB}_to" -N -e "SELECT rows_loaded FROM ferry_checkpoint WHERE job = ${SQ}kj${SQ} AND table_name = ${SQ}messages${SQ}" 2>/dev/null)
+		[ "${rows:-0}" -ge 10000 ] && break
+		n=$((n + 1)); sleep 0.1
+	done &&
+	kill -9 $(cat load.pid) $(cat feed.pid) &&
+	rm -f load.pid feed.pid &&
+	my_in "${TEST_DB}_to" -N -e "SELECT state, keys_pending FROM ferry_checkpoint
+		WHERE job = ${SQ}kj${SQ} AND table_name = ${SQ}messages${SQ}" >ck &&
+	printf "loading\t1\n" >expect && test_cmp expect ck &&
+	my_indexes "${TEST_DB}_to" >ix.killed &&
+	! grep "^messages	group_id	" ix.killed &&
+	ferry-load "$MY_TO" --create --job kj --commit-every 2000 -i all.ferry 2>err &&
+	test_grep "resuming job kj after" err &&
+	ferry-verify "$MY_URI" "$MY_TO" &&
+	my_indexes "${TEST_DB}_to" >ix.to &&
+	test_cmp ix.src ix.to &&
+	test "$(my_in "${TEST_DB}_to" -N -e "SELECT COUNT(*) FROM ferry_checkpoint
+		WHERE job = ${SQ}kj${SQ} AND state = ${SQ}done${SQ} AND keys_pending = 0")" = 6
+'
+
+test_expect_success 'a job stopped between its index build and its checkpoint: the missing index made, those there kept' '
+	my_in "${TEST_DB}_to" -e "DROP INDEX group_id ON messages;
+		UPDATE ferry_checkpoint SET state = ${SQ}loading${SQ}, keys_pending = 1
+		WHERE job = ${SQ}kj${SQ} AND table_name = ${SQ}messages${SQ}" &&
+	ferry-load "$MY_TO" --create --job kj -i all.ferry 2>err &&
+	my_indexes "${TEST_DB}_to" >ix.to &&
+	test_cmp ix.src ix.to &&
+	ferry-verify "$MY_URI" "$MY_TO" &&
+	ferry-load "$MY_TO" --create --job kj -i all.ferry 2>err &&
+	test "$(grep -c "loaded it whole" err)" = 6
+'
+
 test_expect_success '--job --parallel 2, killed with SIGKILL mid-load, resumes every table exactly once' '
 	to_fresh &&
 	size=$(wc -c <ranges.ferry) &&

@@ -86,6 +86,8 @@ static const char *const pg_words[] = {
 
 static const char *const my_words[] = { "CREATE",
 					"TABLE",
+					"ALTER",
+					"ADD",
 					"NOT",
 					"NULL",
 					"PRIMARY",
@@ -685,15 +687,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 mysql:
 	cur_pn = NULL;
 	pgname_table_release(&pn);
-	for (int v = 0; v < 4; v++) {
-		struct my_ddl_target tg = { v >> 1,
-					    v >> 1 ? "utf8mb4_nopad_bin"
-						   : "utf8mb4_bin",
-					    NULL, NULL, v >> 1 };
-		ddl_done(
-		    t, DDL_MYSQL,
-		    sink_mysql_ddl_table(t, t->name, v & 1, &tg, &q, NULL, &e),
-		    &q, &e);
+	/* v / 3: the server; v % 3: MY_DDL_NO_INDEXES, _INDEXES, or
+	 * _INDEXES_LATER and then the ALTER TABLE of those left out */
+	for (int v = 0; v < 6; v++) {
+		struct my_ddl_target tg = { v / 3,
+					    v / 3 ? "utf8mb4_nopad_bin"
+						  : "utf8mb4_bin",
+					    NULL, NULL, v / 3 };
+		int rc = sink_mysql_ddl_table(t, t->name, v % 3, &tg, &q, NULL,
+					      &e);
+		ddl_done(t, DDL_MYSQL, rc, &q, &e);
+		if (rc == 0 && v % 3 == MY_DDL_INDEXES_LATER)
+			ddl_done(t, DDL_MYSQL,
+				 sink_mysql_ddl_later_indexes(t, t->name, NULL,
+							      NULL, &q, &e),
+				 &q, &e);
 	}
 	buf_release(&q);
 	schema_table_free(t);

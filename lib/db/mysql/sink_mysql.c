@@ -112,6 +112,9 @@ struct my_sink {
 	uint64_t since_commit;
 	uint64_t commits;
 	int created;
+	/* the table's non-unique indexes come after its rows (created by
+	 * this run, or by one of the job that stopped before them) */
+	int keys_later;
 	int temp;  /* the upsert table exists */
 	/* upsert: per unique index of the target other than its primary
 	 * key, the query finding a staged row whose key there a row of
@@ -953,7 +956,9 @@ static int commit_rows(struct my_sink *m, int again, struct err *e)
 	      merge_upsert(m, NULL, 0, e) < 0)) ||
 	    (staged && m->base.opts.mode == SINK_DELETE &&
 	     delete_staged(m, NULL, 0, e) < 0) ||
-	    sink_checkpoint_commit(&m->base, m->t, m->nrows, !again, 0, e) < 0)
+	    sink_checkpoint_commit(&m->base, m->t, m->nrows,
+				   !again && !m->keys_later, m->keys_later,
+				   e) < 0)
 		return -1;
 	if (m->temp && !again) {
 		if (my_exec(m, "DROP TEMPORARY TABLE " MY_UPSERT_TMP,
@@ -1582,6 +1587,8 @@ static int auto_key(const struct schema_table *t, int indexes, struct buf *q,
 
 	if (a < 0 || (t->npk && t->pk[0] == (size_t)a))
 		return 0;
+	/* an index that leads with it (sink_mysql_index_later keeps those
+	 * in the CREATE TABLE) */
 	for (size_t x = 0; indexes && x < t->nindexes; x++)
 		if (t->indexes[x].ncols && t->indexes[x].cols[0] == (size_t)a)
 			return 0;
@@ -1829,6 +1836,77 @@ static int key_sized_note(const struct schema_table *t, size_t i, long kl,
 	    text ? "VARCHAR" : "VARBINARY", kl, MY_KEY_BYTES);
 }
 
+/* ", KEY name (cols)" (with sep first) of index x of t, sized as
+ * --create sizes its columns, into q; q NULL: only checked */
+static int index_clause(const struct schema_table *t, size_t x,
+			const char *sep, struct buf *q, struct err *e)
+{
+	const struct schema_index *ix = &t->indexes[x];
+	size_t pre, total;
+
+	/* past InnoDB's 3072 key bytes: a non-unique index keeps a prefix
+	 * of its text, which finds the same rows; a unique one on a prefix
+	 * would refuse rows the source has */
+	if (key_fit(t, 1, ix->cols, ix->ncols, &pre, &total) < 0 ||
+	    (pre && ix->unique))
+		return err_set(e, ERR_STREAM,
+			       "column %s: unique index %s would take %zu "
+			       "bytes in MySQL, over the %d an InnoDB key "
+			       "holds (its columns of known size alone take "
+			       "that)",
+			       t->cols[ix->cols[0]].name, ix->name, total,
+			       MY_KEY_BYTES);
+	if (!q)
+		return 0;
+	if (buf_adds(q, sep, e) < 0 ||
+	    buf_adds(q, ix->unique ? "UNIQUE KEY " : "KEY ", e) < 0 ||
+	    myutil_quote_ident(q, ix->name, e) < 0 || buf_adds(q, " (", e) < 0)
+		return -1;
+	for (size_t k = 0; k < ix->ncols; k++) {
+		const struct schema_column *c = &t->cols[ix->cols[k]];
+		int var;
+		size_t b = key_bytes(t, ix->cols[k], 1, &var);
+		if ((k && buf_adds(q, ", ", e) < 0) ||
+		    myutil_quote_ident(q, c->name, e) < 0)
+			return -1;
+		if (pre && var && b > pre &&
+		    buf_addf(q, e, "(%zu)",
+			     c->type == VALUE_TEXT ? pre / 4 : pre) < 0)
+			return -1;
+	}
+	return buf_addc(q, ')', e);
+}
+
+int sink_mysql_index_later(const struct schema_table *t, size_t x)
+{
+	const struct schema_index *ix = &t->indexes[x];
+	int a = auto_column(t);
+
+	return !ix->unique && ix->ncols &&
+	       !(a >= 0 && ix->cols[0] == (size_t)a);
+}
+
+int sink_mysql_ddl_later_indexes(const struct schema_table *t,
+				 const char *target,
+				 int (*have)(void *ctx, const char *name),
+				 void *ctx, struct buf *q, struct err *e)
+{
+	size_t n = 0;
+
+	buf_reset(q);
+	for (size_t x = 0; x < t->nindexes; x++) {
+		if (!sink_mysql_index_later(t, x) ||
+		    (have && have(ctx, t->indexes[x].name)))
+			continue;
+		if ((!n && (buf_adds(q, "ALTER TABLE ", e) < 0 ||
+			    myutil_quote_ident(q, target, e) < 0)) ||
+		    index_clause(t, x, n ? ", ADD " : " ADD ", q, e) < 0)
+			return -1;
+		n++;
+	}
+	return n ? 0 : 1;
+}
+
 int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 			 int indexes, const struct my_ddl_target *tg,
 			 struct buf *q, struct create_notes *notes,
@@ -1902,44 +1980,17 @@ int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 		if (buf_addc(q, ')', e) < 0)
 			return -1;
 	}
-	/* secondary indexes with the table: an ALTER TABLE after the rows
-	 * would commit them on its own, outside the table's transaction */
-	for (size_t x = 0; indexes && x < t->nindexes; x++) {
-		const struct schema_index *ix = &t->indexes[x];
-		size_t pre, total;
-		/* past InnoDB's 3072 key bytes: a non-unique index keeps a
-		 * prefix of its text, which finds the same rows; a unique
-		 * one on a prefix would refuse rows the source has */
-		if (key_fit(t, indexes, ix->cols, ix->ncols, &pre, &total) <
-			0 ||
-		    (pre && ix->unique))
-			return err_set(
-			    e, ERR_STREAM,
-			    "column %s: unique index %s would take %zu bytes "
-			    "in MySQL, over the %d an InnoDB key holds (its "
-			    "columns of known size alone take that)",
-			    t->cols[ix->cols[0]].name, ix->name, total,
-			    MY_KEY_BYTES);
-		if (buf_adds(q, ix->unique ? ", UNIQUE KEY " : ", KEY ", e) <
-			0 ||
-		    myutil_quote_ident(q, ix->name, e) < 0 ||
-		    buf_adds(q, " (", e) < 0)
+	/* secondary indexes with the table, or the unique ones and the
+	 * others after the rows (sink_mysql_ddl_later_indexes); each is
+	 * checked against InnoDB's key size now, before any row */
+	for (size_t x = 0; indexes && x < t->nindexes; x++)
+		if (index_clause(t, x, ", ",
+				 indexes == MY_DDL_INDEXES_LATER &&
+				     sink_mysql_index_later(t, x)
+				 ? NULL
+				 : q,
+				 e) < 0)
 			return -1;
-		for (size_t k = 0; k < ix->ncols; k++) {
-			const struct schema_column *c = &t->cols[ix->cols[k]];
-			int var;
-			size_t b = key_bytes(t, ix->cols[k], indexes, &var);
-			if ((k && buf_adds(q, ", ", e) < 0) ||
-			    myutil_quote_ident(q, c->name, e) < 0)
-				return -1;
-			if (pre && var && b > pre &&
-			    buf_addf(q, e, "(%zu)",
-				     c->type == VALUE_TEXT ? pre / 4 : pre) < 0)
-				return -1;
-		}
-		if (buf_addc(q, ')', e) < 0)
-			return -1;
-	}
 	/* indexes on expressions or of some rows: none here */
 	for (size_t x = 0; indexes && x < t->nxindexes; x++)
 		if (create_notes_not_made(
@@ -2026,6 +2077,27 @@ static const char *nopad_bin(const struct my_sink *m)
 	return m->version >= 80000 ? "utf8mb4_0900_bin" : "utf8mb4_bin";
 }
 
+/* whether the indexes of a table made by --create may come after its rows:
+ * not when rows must meet them as they go in (upsert, rejects), nor inside
+ * a transaction of several tables (ALTER TABLE would commit it) */
+static int later_ok(const struct my_sink *m)
+{
+	const struct sink_opts *o = &m->base.opts;
+
+	return !o->no_indexes && !o->reject && !m->base.group &&
+	       o->mode != SINK_UPSERT && o->mode != SINK_DELETE;
+}
+
+static int any_later(const struct schema_table *t)
+{
+	for (size_t x = 0; x < t->nindexes; x++)
+		if (sink_mysql_index_later(t, x))
+			return 1;
+	return 0;
+}
+
+static int build_later(struct my_sink *m, int resumed, struct err *e);
+
 static int create_table(struct my_sink *m, struct err *e)
 {
 	struct buf *q = &m->sql;
@@ -2033,13 +2105,53 @@ static int create_table(struct my_sink *m, struct err *e)
 				    nopad_bin(m), known_collation, m,
 				    m->mariadb && m->version >= 101000 };
 
+	int later = later_ok(m);
+
 	buf_reset(q);
-	if (sink_mysql_ddl_table(m->t, m->name, !m->base.opts.no_indexes, &tg,
-				 q, &m->base.notes, e) < 0)
+	if (sink_mysql_ddl_table(m->t, m->name,
+				 m->base.opts.no_indexes ? MY_DDL_NO_INDEXES
+				 : later		 ? MY_DDL_INDEXES_LATER
+							 : MY_DDL_INDEXES,
+				 &tg, q, &m->base.notes, e) < 0)
 		return -1;
 	if (mysql_real_query(m->conn, (char *)q->data, q->len))
 		return my_fail(m, e, "creating the table");
+	m->keys_later = later && any_later(m->t);
 	return 0;
+}
+
+static int has_index(void *ctx, const char *name)
+{
+	struct my_sink *m = ctx;
+	const char *params[2] = { m->name, name };
+	int n = 0;
+	struct err ignored;
+
+	err_init(&ignored);
+	if (myutil_select(m->conn,
+			  "SELECT COUNT(*) FROM information_schema.STATISTICS "
+			  "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
+			  "AND INDEX_NAME = ?",
+			  params, 2, 1, count_row, &n, &ignored) < 0)
+		return 0; /* then ADD KEY says what is wrong */
+	return n > 0;
+}
+
+/*
+ * The indexes left for after the rows, in one ALTER TABLE (one pass over
+ * the rows, a sort for each), which commits on its own; those an earlier
+ * run of the job made before it stopped are kept (resumed).
+ */
+static int build_later(struct my_sink *m, int resumed, struct err *e)
+{
+	int rc = sink_mysql_ddl_later_indexes(m->t, m->name,
+					      resumed ? has_index : NULL, m,
+					      &m->sql, e);
+
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	return my_exec(m, (char *)m->sql.data,
+		       "building the table's indexes after its rows", e);
 }
 
 /* --- beginning a table ---------------------------------------------------
@@ -2269,7 +2381,7 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 	m->nrows = m->since_commit = m->commits = m->rejected = 0;
 	m->deleted = 0;
 	m->first = 1;
-	m->created = m->temp = 0;
+	m->created = m->temp = m->keys_later = 0;
 	/* MySQL has no schemas: a table of public is the table itself, one of
 	 * schema app is the table named app.name (as ever); "a.b" is a.b */
 	if (!(m->name = myutil_table_name(name, e)))
@@ -2298,6 +2410,16 @@ static int my_begin_table(struct sink *s, const struct schema_table *t,
 		if (create_table(m, e) < 0)
 			return -1;
 		m->created = 1;
+	} else if (s->keys_pending && !s->opts.no_indexes &&
+		   any_later(t)) {
+		/* an earlier run of the job made the table and stopped
+		 * before its indexes, or an earlier key range of it left them
+		 * for the last: they come after the rows, or now (before the
+		 * transaction: ALTER TABLE commits) when rows must meet them */
+		if (later_ok(m))
+			m->keys_later = 1;
+		else if (build_later(m, 1, e) < 0)
+			return -1;
 	}
 	if (check_columns(m, e) < 0 ||
 	    (s->opts.mode == SINK_DELETE && check_key_only(m, e) < 0) ||
@@ -2481,12 +2603,31 @@ static int my_end_table(struct sink *s, struct sink_table_stats *st,
 			struct err *e)
 {
 	struct my_sink *m = MYS(s);
+	/* the indexes wait for the table's last key range */
+	int later = m->keys_later && schema_ranges_follow(m->t);
 
 	/* in a group, AUTO_INCREMENT follows the ids InnoDB is given (and
 	 * ALTER TABLE would commit) */
 	if (commit_rows(m, 0, e) < 0 ||
 	    (!s->group && counter_forward(m, e) < 0))
 		return -1;
+	/* the rows are committed, the job's checkpoint saying the indexes
+	 * are owed: a stop from here on resumes into building them */
+	if (m->keys_later && !later) {
+		if (build_later(m, !m->created, e) < 0)
+			return -1;
+		if (s->opts.job) {
+			if (my_exec(m, "START TRANSACTION", NULL, e) < 0)
+				return -1;
+			m->in_tx = 1;
+			if (sink_checkpoint_commit(s, m->t, m->nrows, 1, 0, e) <
+				0 ||
+			    my_exec(m, "COMMIT", NULL, e) < 0)
+				return -1;
+			m->in_tx = 0;
+		}
+	}
+	st->keys_pending = later;
 	st->rows = m->nrows;
 	st->rejected = m->rejected;
 	st->commits = m->commits;

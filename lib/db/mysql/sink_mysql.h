@@ -40,13 +40,34 @@ long sink_mysql_key_length(const struct schema_table *t, size_t i,
  * no such limit */
 long sink_mysql_ddl_max_len(const struct schema_table *t, size_t i);
 
-/* MySQL's CREATE TABLE, primary key and (with indexes) secondary indexes
- * in it, types and collations as tg says; AUTO_INCREMENT
+/* indexes of sink_mysql_ddl_table */
+#define MY_DDL_NO_INDEXES 0 /* none (--no-indexes): the primary key only */
+#define MY_DDL_INDEXES 1    /* every index in the CREATE TABLE */
+/* the unique ones in the CREATE TABLE, the others left for
+ * sink_mysql_ddl_later_indexes after the rows: InnoDB then builds each by
+ * one sort instead of an insertion per row */
+#define MY_DDL_INDEXES_LATER 2
+
+/* MySQL's CREATE TABLE, primary key and secondary indexes in it as
+ * indexes says, types and collations as tg says; AUTO_INCREMENT
  * and defaults where MySQL has their like, what it leaves out in notes
  * (db/engine.h; NULL: nowhere) */
 int sink_mysql_ddl_table(const struct schema_table *t, const char *target,
 			 int indexes, const struct my_ddl_target *tg,
 			 struct buf *q, struct create_notes *notes,
 			 struct err *e);
+
+/* Whether MY_DDL_INDEXES_LATER leaves index x of t for after the rows: a
+ * non-unique one (which no row can fail) that does not lead with the
+ * AUTO_INCREMENT column (which needs a key at CREATE TABLE). */
+int sink_mysql_index_later(const struct schema_table *t, size_t x);
+
+/* The ALTER TABLE target ADD KEY ... of the indexes MY_DDL_INDEXES_LATER
+ * left out, but those whose names have(name) says the table holds
+ * (have NULL: none), in q; 0, or 1 when there is none to add (q empty) */
+int sink_mysql_ddl_later_indexes(const struct schema_table *t,
+				 const char *target,
+				 int (*have)(void *ctx, const char *name),
+				 void *ctx, struct buf *q, struct err *e);
 
 #endif
