@@ -99,6 +99,20 @@ test_expect_success 'the application writes on: a new message goes to its partit
 	test_grep "no partition of relation" err
 '
 
+test_expect_success 'ferry-verify --schema-only: a partition gone, one of other bounds, a plain table in place: each named' '
+	pg_in "${TEST_DB}_to" -c "ALTER TABLE messages DETACH PARTITION messages_rest" \
+		-c "ALTER TABLE events DETACH PARTITION events_b" \
+		-c "ALTER TABLE events ATTACH PARTITION events_b FOR VALUES IN ('"'"'leave'"'"', '"'"'part'"'"')" \
+		-c "DROP TABLE receipts" -c "CREATE TABLE receipts (id int PRIMARY KEY)" &&
+	test_expect_code 1 ferry-verify --schema-only "$PG_URI" "$TO" \
+		-t messages -t events -t receipts -t grid >out &&
+	test_grep "partition messages_rest: only on A (DEFAULT)" out &&
+	test_grep "partition events_b: A FOR VALUES IN ('"'"'leave'"'"'), B FOR VALUES IN ('"'"'leave'"'"', '"'"'part'"'"')" out &&
+	test_grep "partitioning: A by hash (id), B by none (one plain table)" out &&
+	grep -q "^grid: the same structure$" out &&
+	test "$(grep -c "partition" out)" = 3
+'
+
 test_expect_success 'an expression key, a partition partitioned again: plain tables, named as not made' '
 	jq -r ".not_carried[] | select(.kind == \"partitioning\") | .table" sr.json | sort >np &&
 	printf "logs\nnested\n" >expect &&

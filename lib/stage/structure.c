@@ -516,6 +516,151 @@ long structure_counters(const struct schema_table *a,
 	return s.n;
 }
 
+/* a bound of a partition, as PostgreSQL writes it (values quoted) */
+static int bound_text(struct buf *q, const struct schema_bound *v, size_t n,
+		      struct err *e)
+{
+	for (size_t k = 0; k < n; k++) {
+		int rc = buf_adds(q, k ? ", " : "", e);
+		if (rc == 0)
+			switch (v[k].kind) {
+			case SCHEMA_BOUND_NULL: rc = buf_adds(q, "NULL", e); break;
+			case SCHEMA_BOUND_MIN: rc = buf_adds(q, "MINVALUE", e); break;
+			case SCHEMA_BOUND_MAX: rc = buf_adds(q, "MAXVALUE", e); break;
+			default:
+				rc = buf_addf(q, e, "'%s'",
+					      v[k].value ? v[k].value : "");
+			}
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* what partition p of a table split by strategy st holds, in q: "FOR
+ * VALUES FROM ('2024-01-01') TO ('2025-01-01')", "DEFAULT", ... */
+static int part_text(struct buf *q, char st, size_t ncols,
+		     const struct schema_part *p, struct err *e)
+{
+	buf_reset(q);
+	if (p->is_default)
+		return buf_adds(q, "DEFAULT", e);
+	switch (st) {
+	case 'r':
+		if (buf_adds(q, "FOR VALUES FROM (", e) < 0 ||
+		    bound_text(q, p->from, ncols, e) < 0 ||
+		    buf_adds(q, ") TO (", e) < 0 ||
+		    bound_text(q, p->to, ncols, e) < 0)
+			return -1;
+		break;
+	case 'l':
+		if (buf_adds(q, "FOR VALUES IN (", e) < 0 ||
+		    bound_text(q, p->values, p->nvalues, e) < 0)
+			return -1;
+		break;
+	default:
+		return buf_addf(q, e,
+				"FOR VALUES WITH (MODULUS %" PRId64
+				", REMAINDER %" PRId64 ")",
+				p->modulus, p->remainder);
+	}
+	return buf_addc(q, ')', e);
+}
+
+/* "range (created_at)", or "none (one plain table)" */
+static void split_text(char *out, size_t sz, const struct schema_table *t)
+{
+	const struct schema_partition *p = t->partition;
+	size_t at;
+
+	if (!p) {
+		snprintf(out, sz, "none (one plain table)");
+		return;
+	}
+	at = (size_t)snprintf(out, sz, "%s (",
+			      p->strategy == 'r'   ? "range"
+			      : p->strategy == 'l' ? "list"
+						   : "hash");
+	for (size_t k = 0; k < p->ncols && at < sz; k++)
+		at += (size_t)snprintf(out + at, sz - at, "%s%s", k ? ", " : "",
+				       t->cols[p->cols[k]].name);
+	if (at < sz)
+		snprintf(out + at, sz - at, ")");
+}
+
+/*
+ * How both sides split the table into partitions (PostgreSQL on both:
+ * MySQL targets get one plain table, as ferry-load(1) says): the strategy,
+ * the key's columns, and each partition by its name and what it holds.
+ * A partition manager, or the application's own CREATE TABLE ...
+ * PARTITION OF, fails on a plain table.
+ */
+static int compare_partition(struct sc *s, struct err *e)
+{
+	const struct schema_partition *pa = s->a->partition, *pb =
+								  s->b->partition;
+	char ta[300], tb[300];
+	int same_key;
+	struct buf q2;
+	int rc = -1;
+
+	if (!(s->same_engine & STRUCTURE_BOTH_PG) || (!pa && !pb))
+		return 0;
+	split_text(ta, sizeof(ta), s->a);
+	split_text(tb, sizeof(tb), s->b);
+	same_key = pa && pb && pa->strategy == pb->strategy &&
+		   pa->ncols == pb->ncols;
+	for (size_t k = 0; same_key && k < pa->ncols; k++)
+		same_key = s->same(s->same_ctx, s->a->cols[pa->cols[k]].name,
+				   s->b->cols[pb->cols[k]].name, 0) ||
+			   strcmp(s->a->cols[pa->cols[k]].name,
+				  s->b->cols[pb->cols[k]].name) == 0;
+	if (!same_key)
+		return differs(s, "partitioning", e, "A by %s, B by %s", ta,
+			       tb);
+	buf_init(&q2, (size_t)1 << 24);
+	for (int side = 0; side < 2; side++) {
+		const struct schema_partition *t = side ? pb : pa;
+		const struct schema_partition *o = side ? pa : pb;
+		for (size_t i = 0; i < t->nparts; i++) {
+			const struct schema_part *p = &t->parts[i];
+			const struct schema_part *op = NULL;
+			char about[SCHEMA_MAX_NAME + 16];
+			for (size_t j = 0; !op && j < o->nparts; j++)
+				if (strcmp(o->parts[j].name, p->name) == 0 ||
+				    s->same(s->same_ctx,
+					    side ? o->parts[j].name : p->name,
+					    side ? p->name : o->parts[j].name,
+					    1))
+					op = &o->parts[j];
+			snprintf(about, sizeof(about), "partition %s", p->name);
+			if (part_text(&s->scratch, t->strategy, t->ncols, p, e) <
+			    0)
+				goto out;
+			if (!op) {
+				if (differs(s, about, e, "only on %s (%s)",
+					    side ? "B" : "A",
+					    (char *)s->scratch.data) < 0)
+					goto out;
+				continue;
+			}
+			if (side)
+				continue; /* said from A's side */
+			if (part_text(&q2, o->strategy, o->ncols, op, e) < 0)
+				goto out;
+			if (strcmp((char *)s->scratch.data, (char *)q2.data) &&
+			    differs(s, about, e, "A %s, B %s",
+				    (char *)s->scratch.data,
+				    (char *)q2.data) < 0)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	buf_release(&q2);
+	return rc;
+}
+
 long structure_compare(const struct schema_table *a,
 		       const struct schema_table *b, int same_engine,
 		       structure_same_fn same, void *same_ctx,
@@ -565,7 +710,8 @@ long structure_compare(const struct schema_table *a,
 			goto out;
 	}
 	if (compare_keys(&s, e) < 0 || compare_xindexes(&s, e) < 0 ||
-	    compare_checks(&s, e) < 0 || compare_fkeys(&s, e) < 0)
+	    compare_checks(&s, e) < 0 || compare_fkeys(&s, e) < 0 ||
+	    compare_partition(&s, e) < 0)
 		goto out;
 	rc = s.n;
 out:

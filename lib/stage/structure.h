@@ -9,9 +9,10 @@
  * order, text lengths, numeric precision, nullability, defaults, identity
  * and the next value of its counter, generated columns, how text compares
  * (case, accents), the primary key, unique and plain indexes, indexes on
- * expressions, CHECK constraints and foreign keys.  Names of indexes and
- * constraints do not matter (each engine's --create names its own); what
- * they hold does.  No connection here: a pure function, unit-tested.
+ * expressions, CHECK constraints, foreign keys, and between two
+ * PostgreSQL databases the partitioning.  Names of indexes and
+ * constraints do not matter (each engine's --create names its own; a
+ * partition's name does); what they hold does.  No connection here: a pure function, unit-tested.
  */
 #ifndef FERRY_STRUCTURE_H
 #define FERRY_STRUCTURE_H
