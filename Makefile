@@ -212,8 +212,8 @@ bench: deps-bench
 	BASELINE='$(BASELINE)' sh scripts/bench-report.sh '$(RESULTS)'
 
 # the whole-database comparison at ten million messages, run by hand
-# (about two hours and a half, one run of each path, most of it MariaDB ->
-# MariaDB on durable settings; BENCH_RUNS=3 for medians)
+# (about two hours, one run of each path, most of it mydumper/myloader and
+# mariadb-dump into MariaDB on durable settings; BENCH_RUNS=3 for medians)
 LARGE ?= 10000000
 bench-large: deps-bench
 	$(MAKE) all

@@ -9,8 +9,10 @@
 # (ferry-verify --rows of every table against the source); a PostgreSQL
 # target is then vacuumed, and that time printed: what a load leaves for
 # later.  Medians of 3 runs, wall seconds and peak RSS (the largest
-# process).  Where ferry's time goes: its extract alone (into a file) and
-# its load alone (from it).  Writes bench/engines.json.
+# process).  Where ferry's time goes, on both engines: its extract alone
+# (into a file), its load alone (from it), and of the load, building keys
+# and indexes after the rows (--stats keys_seconds).  Writes
+# bench/engines.json.
 #
 # For 10,000,000 messages (about an hour): sh scripts/bench-engines.sh
 # 10000000.  It checks the free disk first (dumps and targets need about
@@ -101,11 +103,20 @@ measure() { # measure NAME ENGINE CMD [CHECK]
 	echo "$1|$2|$r" >>"$work/engines.res"
 	case $r in FAILED*) echo "bench-engines: $1: $r" >&2 ;; esac
 }
+# keys_of ENGINE: of the last ferry-load -i FILE, the seconds its keys and
+# indexes took after the rows (--stats keys_seconds, every table)
+keys_of() {
+	case " $engines " in *" $1 "*) ;; *) return 0 ;; esac
+	[ -s "$work/eng-load.json" ] || return 0
+	echo "ferry-keys|$1|$(jq '[.tables[].keys_seconds] | add' "$work/eng-load.json") - -" >>"$work/engines.res"
+	rm -f "$work/eng-load.json"
+}
 measure ferry pg "'$bin/ferry-extract' '$pg_conn' --all-tables | '$bin/ferry-load' '$pg_to' --create"
 measure ferry-p2 pg "'$bin/ferry-extract' '$pg_conn' --all-tables --parallel 2 |
 	'$bin/ferry-load' '$pg_to' --create --parallel 2"
 measure ferry-extract pg "'$bin/ferry-extract' '$pg_conn' --all-tables -o '$work/eng-keep.ferry'" ok
-measure ferry-load pg "'$bin/ferry-load' '$pg_to' --create -i '$work/eng-keep.ferry'"
+measure ferry-load pg "'$bin/ferry-load' '$pg_to' --create --stats '$work/eng-load.json' -i '$work/eng-keep.ferry'"
+keys_of pg
 rm -f "$work/eng-keep.ferry"
 measure pg_dump pg "pg_dump -Fc -d '$pg_conn' | pg_restore -d '$pg_to'"
 measure pg_dump-j2 pg "pg_dump -Fd -j 2 -f '$work/eng-dump' -d '$pg_conn' &&
@@ -115,6 +126,10 @@ measure pgcopydb pg "pgcopydb clone --source '$pg_conn' --target '$pg_to' \
 measure ferry my "'$bin/ferry-extract' '$my_uri' --all-tables | '$bin/ferry-load' '$my_to' --create"
 measure ferry-p2 my "'$bin/ferry-extract' '$my_uri' --all-tables --parallel 2 |
 	'$bin/ferry-load' '$my_to' --create --parallel 2"
+measure ferry-extract my "'$bin/ferry-extract' '$my_uri' --all-tables -o '$work/eng-keep.ferry'" ok
+measure ferry-load my "'$bin/ferry-load' '$my_to' --create --stats '$work/eng-load.json' -i '$work/eng-keep.ferry'"
+keys_of my
+rm -f "$work/eng-keep.ferry"
 measure mydumper my "mydumper $mysock -B bench -t 2 -o '$work/eng-mydumper' &&
 	myloader $mysock -B bench_eng -t 2 -o -d '$work/eng-mydumper'"
 measure mariadb-dump my "mariadb-dump --no-defaults $mysock --single-transaction bench |
@@ -128,6 +143,7 @@ function label(k) {
 	    k == "ferry-p2" ? "ferry, both --parallel 2" :
 	    k == "ferry-extract" ? "  of it: ferry-extract -o FILE" :
 	    k == "ferry-load" ? "  of it: ferry-load --create -i FILE" :
+	    k == "ferry-keys" ? "    of that: keys and indexes after the rows" :
 	    k == "pg_dump" ? "pg_dump -Fc | pg_restore" :
 	    k == "pg_dump-j2" ? "pg_dump -Fd -j2 + pg_restore -j2" :
 	    k == "pgcopydb" ? "pgcopydb clone, 2 table + 2 index jobs" :
@@ -151,6 +167,11 @@ END {
 		split(res[i], f, " ")
 		ferry = s[e "/ferry"] + 0
 		vs = (k !~ /^ferry/ && ferry > 0) ? sprintf("%.2fx", f[1] / ferry) : "-"
+		if (f[2] == "-") {
+			printf "  %-44s %7.2f %8s %9s %9s\n", label(k), f[1], "-", "-", "-"
+			printf "%s{\"engine\":\"%s\",\"name\":\"%s\",\"seconds\":%.3f}", (c++ ? "," : ""), e, k, f[1] >> "bench/engines.json"
+			continue
+		}
 		printf "  %-44s %7.2f %8.1f %9s %9s\n", label(k), f[1], f[2] / 1024, f[3], vs
 		printf "%s{\"engine\":\"%s\",\"name\":\"%s\",\"seconds\":%.3f,\"peak_rss_mib\":%.1f%s}", (c++ ? "," : ""), e, k, f[1], f[2] / 1024,
 		    f[3] != "-" ? sprintf(",\"vacuum_seconds\":%s", f[3]) : "" >> "bench/engines.json"

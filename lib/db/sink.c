@@ -92,6 +92,7 @@ int sink_write_row(struct sink *s, const struct value *row, struct err *e)
 
 int sink_end_table(struct sink *s, struct sink_table_stats *st, struct err *e)
 {
+	memset(st, 0, sizeof(*st));
 	return s->ops->end_table(s, st, e);
 }
 

@@ -109,6 +109,8 @@ struct sink_table_stats {
 	uint64_t commits;
 	int created;
 	const char *method; /* how rows went in ("COPY binary", ...), or NULL */
+	/* seconds spent building keys and indexes after the rows */
+	double keys_seconds;
 	uint64_t deleted;   /* delete mode: rows deleted (rows: keys read) */
 	/* the table's key and indexes wait for its last key range
 	 * (schema_ranges_follow): the next sink_begin_table of it needs

@@ -32,6 +32,7 @@ struct load_table {
 	int created;
 	const char *method;
 	double seconds;
+	double keys_seconds; /* of them, building keys and indexes */
 	cJSON *renamed; /* the names the target holds under others, or NULL */
 	cJSON *notes;	/* what --create made otherwise, or NULL */
 	char *from;	/* the stream's name of the table */
@@ -165,6 +166,8 @@ static int write_stats(const char *path, const struct load_table *tabs,
 		    (tabs[i].method &&
 		     !cJSON_AddStringToObject(t, "method", tabs[i].method)) ||
 		    !cJSON_AddNumberToObject(t, "seconds", tabs[i].seconds) ||
+		    !cJSON_AddNumberToObject(t, "keys_seconds",
+					     tabs[i].keys_seconds) ||
 		    !cJSON_AddNumberToObject(t, "rows_per_second",
 					     tabs[i].seconds > 0
 						 ? (double)tabs[i].rows /
@@ -1260,6 +1263,7 @@ static int task_merge(struct load_opts *o, struct load_tabs *lts,
 	if (st->commits)
 		lt->mode = tk->mode_name;
 	lt->seconds += tk->secs;
+	lt->keys_seconds += st->keys_seconds;
 	lt->keys_owed = st->keys_pending;
 	lt->uncommitted = st->open ? lt->uncommitted + st->rows : 0;
 	o->rows += st->rows;

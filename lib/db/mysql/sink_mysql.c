@@ -48,6 +48,7 @@
 #include <strings.h>
 
 #include "base/buf.h"
+#include "base/progress.h"
 #include "base/utf8.h"
 #include "db/loadfmt.h"
 #include "db/mysql/checkpoint_mysql.h"
@@ -2614,8 +2615,10 @@ static int my_end_table(struct sink *s, struct sink_table_stats *st,
 	/* the rows are committed, the job's checkpoint saying the indexes
 	 * are owed: a stop from here on resumes into building them */
 	if (m->keys_later && !later) {
+		double t0 = progress_now();
 		if (build_later(m, !m->created, e) < 0)
 			return -1;
+		st->keys_seconds = progress_now() - t0;
 		if (s->opts.job) {
 			if (my_exec(m, "START TRANSACTION", NULL, e) < 0)
 				return -1;

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/progress.h"
 #include "db/loadfmt.h"
 #include "db/pg/checkpoint_pg.h"
 #include "db/pg/pgbin.h"
@@ -1817,9 +1818,12 @@ static int pg_end_table(struct sink *s, struct sink_table_stats *st,
 	follow = schema_ranges_follow(p->t);
 	hold = follow && !s->opts.job;
 	later = keys_deferred(p) && follow;
-	if (keys_deferred(p) && !later &&
-	    (add_primary_key(p, e) < 0 || add_indexes(p, e) < 0))
-		return -1;
+	if (keys_deferred(p) && !later) {
+		double t0 = progress_now();
+		if (add_primary_key(p, e) < 0 || add_indexes(p, e) < 0)
+			return -1;
+		st->keys_seconds = progress_now() - t0;
+	}
 	/* the counters after the last range too: max() over a table
 	 * without its key yet reads all of it, at every range */
 	if ((!follow && fix_sequences(p, e) < 0) ||
