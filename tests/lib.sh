@@ -234,3 +234,50 @@ pg_fresh_db() {
 		-d postgres -c "DROP DATABASE IF EXISTS \"$TEST_DB\"" \
 		-c "CREATE DATABASE \"$TEST_DB\"" 2>/dev/null
 }
+
+# A load fed half a stream and killed with SIGKILL at a point:
+#   load_fed FILE BYTES LOAD-ARGS...
+#	start `ferry-load LOAD-ARGS -i fed.fifo` (stderr in fed.err), fed the
+#	first BYTES of FILE and then nothing, the stream held open as by a
+#	producer that stalls; their pids in load.pid and feed.pid
+#   wait_count N CMD...
+#	run CMD (a count query) every 0.1 s until it prints N or more; 1
+#	after 30 s
+#   kill_fed
+#	SIGKILL the load and its feed
+#   kill_pids
+#	for `trap kill_pids EXIT`: SIGKILL whatever *.pid the scratch holds
+load_fed() {
+	lf_file=$1 lf_bytes=$2
+	shift 2
+	rm -f fed.fifo && mkfifo fed.fifo || return 1
+	( (head -c "$lf_bytes" "$lf_file" && exec sleep 60) >fed.fifo &
+	  echo $! >feed.pid )
+	( ferry-load "$@" -i fed.fifo 2>fed.err &
+	  echo $! >load.pid )
+}
+
+wait_count() {
+	wc_want=$1 wc_i=0
+	shift
+	while [ $wc_i -lt 300 ]; do
+		wc_v=$("$@" 2>/dev/null)
+		[ "${wc_v:-0}" -ge "$wc_want" ] 2>/dev/null && return 0
+		wc_i=$((wc_i + 1))
+		sleep 0.1
+	done
+	echo "wait_count: '$*' printed '$wc_v', never $wc_want or more" >&2
+	return 1
+}
+
+kill_fed() {
+	kill -9 $(cat load.pid) $(cat feed.pid) 2>/dev/null
+	rm -f load.pid feed.pid fed.fifo
+}
+
+kill_pids() {
+	for f in "$TRASH"/*.pid; do
+		[ -s "$f" ] && kill -9 $(cat "$f") 2>/dev/null
+	done
+	true
+}

@@ -22,9 +22,7 @@ srv() {
 		sh "$TEST_ROOT/scripts/testdb.sh" "$@"
 }
 cleanup() {
-	for f in "$TRASH"/*.pid; do
-		[ -s "$f" ] && kill -9 $(cat "$f") 2>/dev/null
-	done
+	kill_pids
 	srv stop >/dev/null 2>&1
 	true
 }
@@ -139,19 +137,10 @@ test_expect_success '--job, killed with SIGKILL inside the second range, resumes
 	grep -q "key range 1 of .*, rows in key order" <<-EOF &&
 	$(ferry-cat -f summary mo.ferry)
 	EOF
-	mkfifo half &&
-	( (head -c $((size / 2)) mo.ferry && exec sleep 60) >half &
-	  echo $! >feed.pid ) &&
-	( ferry-load "$TO" --job j2 --commit-every 1000 -i half 2>/dev/null &
-	  echo $! >load.pid ) &&
-	n=0 && while [ $n -lt 200 ]; do
-		rows=$(to_sql "SELECT coalesce(sum(rows_loaded), 0) FROM ferry_checkpoint WHERE job = '"'"'j2'"'"'" 2>/dev/null || echo 0)
-		[ "${rows:-0}" -ge 24000 ] && break
-		n=$((n + 1)); sleep 0.1
-	done &&
+	load_fed mo.ferry $((size / 2)) "$TO" --job j2 --commit-every 1000 &&
+	wait_count 24000 to_sql "SELECT coalesce(sum(rows_loaded), 0) FROM ferry_checkpoint WHERE job = ${SQ}j2${SQ}" &&
 	sleep 0.5 &&
-	kill -9 $(cat load.pid) $(cat feed.pid) &&
-	rm -f load.pid feed.pid &&
+	kill_fed &&
 	got=$(to_sql "SELECT count(*) FROM messages") &&
 	test "$got" -ge 24000 && test "$got" -lt 60000 &&
 	test "$(to_sql "SELECT state FROM ferry_checkpoint WHERE job = '"'"'j2'"'"'")" != done &&
@@ -175,19 +164,10 @@ test_expect_success '--job and --part extracts: each part resumes apart from the
 	ferry-load "$TO" --create --job jp -i part2.ferry 2>/dev/null &&
 	test "$(to_sql "SELECT part || ${SQ} ${SQ} || state || ${SQ} ${SQ} || rows_loaded FROM ferry_checkpoint WHERE job = ${SQ}jp${SQ}")" = "2/2 done $n2" &&
 	size=$(wc -c <part1.ferry) &&
-	mkfifo half1 &&
-	( (head -c $((size / 2)) part1.ferry && exec sleep 60) >half1 &
-	  echo $! >feed.pid ) &&
-	( ferry-load "$TO" --job jp --commit-every 1000 -i half1 2>/dev/null &
-	  echo $! >load.pid ) &&
-	n=0 && while [ $n -lt 200 ]; do
-		rows=$(to_sql "SELECT coalesce(sum(rows_loaded), 0) FROM ferry_checkpoint WHERE job = ${SQ}jp${SQ} AND part = ${SQ}1/2${SQ}" 2>/dev/null || echo 0)
-		[ "${rows:-0}" -ge 5000 ] && break
-		n=$((n + 1)); sleep 0.1
-	done &&
+	load_fed part1.ferry $((size / 2)) "$TO" --job jp --commit-every 1000 &&
+	wait_count 5000 to_sql "SELECT coalesce(sum(rows_loaded), 0) FROM ferry_checkpoint WHERE job = ${SQ}jp${SQ} AND part = ${SQ}1/2${SQ}" &&
 	sleep 0.3 &&
-	kill -9 $(cat load.pid) $(cat feed.pid) &&
-	rm -f load.pid feed.pid &&
+	kill_fed &&
 	killed=$(to_sql "SELECT count(*) FROM messages") &&
 	test "$killed" -gt $((n2 + 4000)) && test "$killed" -lt 60000 &&
 	test "$(to_sql "SELECT state FROM ferry_checkpoint WHERE job = ${SQ}jp${SQ} AND part = ${SQ}1/2${SQ}")" = loading &&

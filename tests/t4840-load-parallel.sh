@@ -11,13 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 test_need_db
 
-cleanup() {
-	for f in "$TRASH"/*.pid; do
-		[ -s "$f" ] && kill -9 $(cat "$f") 2>/dev/null
-	done
-	true
-}
-trap cleanup EXIT
+trap kill_pids EXIT
 trap 'exit 130' INT TERM
 
 TO="host=$FERRY_TEST_PG_HOST port=$FERRY_TEST_PG_PORT user=ferry dbname=${TEST_DB}_to"
@@ -86,6 +80,8 @@ test_expect_success 'MariaDB -> PostgreSQL --create --parallel 2: the rows, --st
 	kib=$(to_sql "SELECT setting FROM pg_settings WHERE name = ${SQ}maintenance_work_mem${SQ}") &&
 	test_grep "parallel 2: each connection builds keys and indexes with maintenance_work_mem $((kib / 2)) kB, its share of the server${SQ}s $kib kB" err &&
 	test "$(jq ".tables | length" s2.json)" = 6 &&
+	jq -e "[.tables[] | select(.table == \"messages\")][0].keys_seconds > 0" s1.json &&
+	jq -e "[.tables[] | select(.table == \"messages\")] | map(.keys_seconds) | add > 0" s2.json &&
 	ferry-verify "$MY_URI" "$TO" &&
 	ferry-verify all.ferry "$TO" &&
 	to_sql "CREATE EXTENSION IF NOT EXISTS pg_visibility" &&
@@ -201,25 +197,17 @@ test_expect_success 'MariaDB -> MariaDB: every index of the source, its non-uniq
 test_expect_success '--job into MariaDB, killed with SIGKILL mid-load: no index yet; the resumed load builds it' '
 	my_in mysql -e "DROP DATABASE IF EXISTS \`${TEST_DB}_to\`; CREATE DATABASE \`${TEST_DB}_to\`" &&
 	size=$(wc -c <all.ferry) &&
-	mkfifo myhalf &&
-	( (head -c $((size * 3 / 4)) all.ferry && exec sleep 60) >myhalf &
-	  echo $! >feed.pid ) &&
-	( ferry-load "$MY_TO" --create --job kj --commit-every 2000 -i myhalf 2>mykilled.err &
-	  echo $! >load.pid ) &&
-	n=0 && while [ $n -lt 300 ]; do
-		rows=$(my_in "${TEST_DB}_to" -N -e "SELECT rows_loaded FROM ferry_checkpoint WHERE job = ${SQ}kj${SQ} AND table_name = ${SQ}messages${SQ}" 2>/dev/null)
-		[ "${rows:-0}" -ge 10000 ] && break
-		n=$((n + 1)); sleep 0.1
-	done &&
-	kill -9 $(cat load.pid) $(cat feed.pid) &&
-	rm -f load.pid feed.pid &&
+	load_fed all.ferry $((size * 3 / 4)) "$MY_TO" --create --job kj --commit-every 2000 &&
+	wait_count 10000 my_in "${TEST_DB}_to" -N -e "SELECT rows_loaded FROM ferry_checkpoint WHERE job = ${SQ}kj${SQ} AND table_name = ${SQ}messages${SQ}" &&
+	kill_fed &&
 	my_in "${TEST_DB}_to" -N -e "SELECT state, keys_pending FROM ferry_checkpoint
 		WHERE job = ${SQ}kj${SQ} AND table_name = ${SQ}messages${SQ}" >ck &&
 	printf "loading\t1\n" >expect && test_cmp expect ck &&
 	my_indexes "${TEST_DB}_to" >ix.killed &&
 	! grep "^messages	group_id	" ix.killed &&
-	ferry-load "$MY_TO" --create --job kj --commit-every 2000 -i all.ferry 2>err &&
+	ferry-load "$MY_TO" --create --job kj --commit-every 2000 --stats kj.json -i all.ferry 2>err &&
 	test_grep "resuming job kj after" err &&
+	jq -e "[.tables[] | select(.table == \"messages\")][0].keys_seconds > 0" kj.json &&
 	ferry-verify "$MY_URI" "$MY_TO" &&
 	my_indexes "${TEST_DB}_to" >ix.to &&
 	test_cmp ix.src ix.to &&
@@ -242,19 +230,10 @@ test_expect_success 'a job stopped between its index build and its checkpoint: t
 test_expect_success '--job --parallel 2, killed with SIGKILL mid-load, resumes every table exactly once' '
 	to_fresh &&
 	size=$(wc -c <ranges.ferry) &&
-	mkfifo half &&
-	( (head -c $((size * 2 / 3)) ranges.ferry && exec sleep 60) >half &
-	  echo $! >feed.pid ) &&
-	( ferry-load "$TO" --create --parallel 2 --job pj --commit-every 2000 -i half 2>killed.err &
-	  echo $! >load.pid ) &&
-	n=0 && while [ $n -lt 300 ]; do
-		rows=$(to_sql "SELECT coalesce(sum(rows_loaded), 0) FROM ferry_checkpoint WHERE job = ${SQ}pj${SQ}" 2>/dev/null || echo 0)
-		[ "${rows:-0}" -ge 20000 ] && break
-		n=$((n + 1)); sleep 0.1
-	done &&
+	load_fed ranges.ferry $((size * 2 / 3)) "$TO" --create --parallel 2 --job pj --commit-every 2000 &&
+	wait_count 20000 to_sql "SELECT coalesce(sum(rows_loaded), 0) FROM ferry_checkpoint WHERE job = ${SQ}pj${SQ}" &&
 	sleep 1 &&
-	kill -9 $(cat load.pid) $(cat feed.pid) &&
-	rm -f load.pid feed.pid &&
+	kill_fed &&
 	got=$(to_sql "SELECT count(*) FROM messages") &&
 	test "$got" -ge 10000 && test "$got" -lt 40000 &&
 	test "$(to_sql "SELECT count(*) FROM ferry_checkpoint WHERE job = ${SQ}pj${SQ} AND state = ${SQ}done${SQ}")" -lt 6 &&

@@ -11,13 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 test_need_db
 
-cleanup() {
-	for f in "$TRASH"/*.pid; do
-		[ -s "$f" ] && kill -9 $(cat "$f") 2>/dev/null
-	done
-	true
-}
-trap cleanup EXIT
+trap kill_pids EXIT
 trap 'exit 130' INT TERM
 SQ="'"
 TO_PG="host=$FERRY_TEST_PG_HOST port=$FERRY_TEST_PG_PORT user=ferry dbname=${TEST_DB}_to"
@@ -111,16 +105,8 @@ test_expect_success 'PostgreSQL: two parts of one job load at once; the same par
 	to_pg "DROP TABLE items" &&
 	ferry-extract "$PG_URI" -t items --schema-only | ferry-load "$TO_PG" --create &&
 	size=$(wc -c <p1.ferry) &&
-	mkfifo half &&
-	( (head -c $((size / 2)) p1.ferry && exec sleep 60) >half &
-	  echo $! >feed.pid ) &&
-	( ferry-load "$TO_PG" --job live -i half 2>/dev/null &
-	  echo $! >load.pid ) &&
-	n=0 && while [ $n -lt 100 ]; do
-		locks=$(to_pg "SELECT count(*) FROM pg_locks WHERE locktype = ${SQ}advisory${SQ} AND granted")
-		[ "$locks" -ge 1 ] && break
-		n=$((n + 1)); sleep 0.1
-	done &&
+	load_fed p1.ferry $((size / 2)) "$TO_PG" --job live &&
+	wait_count 1 to_pg "SELECT count(*) FROM pg_locks WHERE locktype = ${SQ}advisory${SQ} AND granted" &&
 	test_expect_code 4 ferry-load "$TO_PG" --job live -i p1.ferry 2>err &&
 	test_grep "job live part 1/2: another ferry-load of this job${SQ}s part is running" err &&
 	ferry-load "$TO_PG" --job live -i p2.ferry 2>err &&

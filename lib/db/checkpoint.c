@@ -172,8 +172,10 @@ static void job_parts_free(struct checkpoint_job *j)
 static int job_flush(struct checkpoint_job *j, struct err *e)
 {
 	struct checkpoint all;
-	unsigned n, best = 0;
-	int open = 0, rc;
+	unsigned n, best = 0, got = 0;
+	size_t at = 0;
+	unsigned char *had;
+	int rc;
 
 	if (!j->table)
 		return 0;
@@ -194,60 +196,50 @@ static int job_flush(struct checkpoint_job *j, struct err *e)
 	memset(&all, 0, sizeof(all));
 	all.found = 1;
 	all.done = 1;
-	/* each part 1..N done once: fewer rows than N cannot be */
-	if (n > j->n) {
-		open = 1;
-	} else {
-		unsigned char *had = calloc((size_t)n + 1, 1);
-		unsigned got = 0;
-		if (!had) {
-			job_parts_free(j);
-			return err_oom(e);
-		}
-		for (size_t i = 0; i < j->n; i++) {
-			const struct checkpoint *c = &j->parts[i];
-			unsigned k = part_k(c->part);
-			if (part_of(c->part) != n || k < 1 || k > n || had[k] ||
-			    !c->done)
-				continue;
-			had[k] = 1;
-			got++;
-			all.rows += c->rows;
-			all.keys_pending |= c->keys_pending;
-			if (c->last_key && k > best)
-				best = k;
-		}
-		free(had);
-		open = got != n;
+	/* one pass: the rows go together (parts of one N, no whole-table
+	 * row, no watermark), and each part 1..N is done once */
+	had = calloc((size_t)n + 1, 1);
+	if (!had) {
+		job_parts_free(j);
+		return err_oom(e);
 	}
-	for (size_t i = 0; i < j->n; i++)
-		if (!j->parts[i].part[0] || part_of(j->parts[i].part) != n ||
-		    j->parts[i].last_watermark) {
+	for (size_t i = 0; i < j->n; i++) {
+		const struct checkpoint *c = &j->parts[i];
+		unsigned k = part_k(c->part);
+		if (!c->part[0] || part_of(c->part) != n || c->last_watermark) {
 			rc = err_set(e, ERR_USAGE,
 				     "job %s: table %s has checkpoints of "
 				     "parts that do not go together ('%s' "
 				     "and '%s')",
 				     j->job, j->table, j->parts[0].part,
-				     j->parts[i].part);
+				     c->part);
+			free(had);
 			job_parts_free(j);
 			return rc;
 		}
-	if (open) {
-		/* no one place to go on from until every part is done */
-		all.done = 0;
-		all.rows = 0;
-		best = 0;
-		all.parts_open = 1;
-	}
-	for (size_t i = 0; i < j->n; i++) {
-		const struct checkpoint *c = &j->parts[i];
 		if (!all.updated_at ||
 		    (c->updated_at && strcmp(c->updated_at, all.updated_at) > 0))
 			all.updated_at = c->updated_at;
-		if (best && part_k(c->part) == best) {
-			all.last_key = c->last_key;
-			all.watermark_column = c->watermark_column;
+		if (k < 1 || k > n || had[k] || !c->done)
+			continue;
+		had[k] = 1;
+		got++;
+		all.rows += c->rows;
+		all.keys_pending |= c->keys_pending;
+		if (c->last_key && k > best) {
+			best = k;
+			at = i;
 		}
+	}
+	free(had);
+	if (got != n) {
+		/* no one place to go on from until every part is done */
+		all.done = 0;
+		all.rows = 0;
+		all.parts_open = 1;
+	} else if (best) {
+		all.last_key = j->parts[at].last_key;
+		all.watermark_column = j->parts[at].watermark_column;
 	}
 	/* borrowed from the parts: not released here */
 	rc = j->fn(j->ctx, j->table, &all, e);

@@ -4,6 +4,7 @@
 #include "stage/cli.h"
 
 #include "base/outfile.h"
+#include "db/checkpoint.h"
 #include "stage/metrics.h"
 #include "stream/stream.h"
 
@@ -211,7 +212,8 @@ int cli_parse_part(char *arg, unsigned *k, unsigned *n, struct err *e)
 	if (!slash)
 		return err_set(e, ERR_USAGE, "--part: '%s' is not K/N", arg);
 	*slash = '\0';
-	if (cli_parse_number("--part N", slash + 1, 1, 100000, &nn, e) < 0 ||
+	if (cli_parse_number("--part N", slash + 1, 1, CHECKPOINT_MAX_PARTS,
+			     &nn, e) < 0 ||
 	    cli_parse_number("--part K", arg, 1, nn, &kk, e) < 0)
 		return -1;
 	*k = (unsigned)kk;
