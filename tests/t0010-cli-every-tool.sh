@@ -64,4 +64,15 @@ for tool in cat transform load verify; do
 	"
 done
 
+test_expect_success 'ferry-cat and ferry-transform -o -: the standard output, no file named -' '
+	ferry-cat -f jsonl -o - "$TESTDATA/golden/chat.ferry" >cat.out &&
+	ferry-cat -f jsonl "$TESTDATA/golden/chat.ferry" >cat.expect &&
+	test_cmp cat.expect cat.out &&
+	echo "{\"tables\": {\"users\": {\"columns\": {\"email\": {\"rename\": \"mail\"}}}}}" >spec.json &&
+	ferry-transform -s spec.json -o - "$TESTDATA/golden/chat.ferry" >tr.out &&
+	ferry-transform -s spec.json "$TESTDATA/golden/chat.ferry" >tr.expect &&
+	test_cmp tr.expect tr.out && test -s tr.out &&
+	test ! -e ./-
+'
+
 test_done

@@ -49,7 +49,10 @@ test_expect_success 'setup: a table of every PostgreSQL type we meet' '
 test_expect_success 'every type comes out as the expected JSON lines' '
 	ferry-extract "$PG_URI" -t types --order pk -o types.ferry &&
 	ferry-cat types.ferry >out &&
-	test_cmp types.expect out
+	test_cmp types.expect out &&
+	ferry-extract "$PG_URI" -t types --order pk -o - | ferry-cat >out &&
+	test_cmp types.expect out &&
+	test ! -e ./-
 '
 
 test_expect_success 'types outside the first set travel as text with their type recorded; a domain as its base type, its CHECK the table'"'"'s' '

@@ -28,7 +28,7 @@ static const char usage_text[] =
     "\n"
     "  -f, --format FORMAT   jsonl (default), csv, tsv or summary\n"
     "  -t, --table NAME      only this table (repeatable)\n"
-    "  -o, --output FILE     write to FILE instead of stdout\n"
+    "  -o, --output FILE     write to FILE instead of stdout (-: stdout)\n"
     "  -c, --check           read and verify the whole stream; print one line\n"
     "  -q, --quiet           with --check, print nothing\n"
     "  -e, --encode          read JSON lines, write a stream\n"
@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 						MAX_TABLE_ARGS);
 			tables[co.ntables++] = optarg;
 			break;
-		case 'o': out_path = optarg; break;
+		case 'o': out_path = cli_output(optarg); break;
 		case 'c': check = 1; break;
 		case 'q': co.quiet = 1; break;
 		case 'e': encode = 1; break;

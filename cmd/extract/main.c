@@ -98,7 +98,7 @@ static const char usage_text[] =
     "      --connect-timeout S   seconds to connect (default 30; 0 waits)\n"
     "      --read-timeout S      seconds without a byte from the server\n"
     "                            (default 3600; 0 waits)\n"
-    "  -o, --output FILE         write the stream to FILE\n"
+    "  -o, --output FILE         write the stream to FILE (-: stdout)\n"
     "  -l, --level N             zstd level 1-19; 0 stores (default 1)\n"
     "      --batch-bytes N       raw bytes per batch (default 1048576)\n"
     "      --stats FILE          write a JSON summary per table to FILE\n"
@@ -430,7 +430,7 @@ static int parse_options(int argc, char **argv, struct args *a)
 			cli_timeout(c, optarg, &o->source.connect_timeout,
 				    &o->source.read_timeout);
 			break;
-		case 'o': a->out_path = optarg; break;
+		case 'o': a->out_path = cli_output(optarg); break;
 		case 'l':
 			o->writer.level =
 			    (int)cli_number("--level", optarg, 0, 19);

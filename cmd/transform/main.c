@@ -30,7 +30,7 @@ static const char usage_text[] =
     "\n"
     "  -s, --spec SPEC       the transform spec (JSON)\n"
     "      --check-spec      check the spec alone and exit\n"
-    "  -o, --output FILE     write to FILE instead of stdout\n"
+    "  -o, --output FILE     write to FILE instead of stdout (-: stdout)\n"
     "      --rejects FILE    write rows a \"reject\" rule sets aside to FILE\n"
     "                        (a stream, with ferry_reject_reason)\n"
     "      --max-rejects N   stop with exit 6 past N rejected rows (default\n"
@@ -87,7 +87,7 @@ int main(int argc, char **argv)
 			    "--max-rejects", optarg, 0, 1000000000000LL);
 			max_set = 1;
 			break;
-		case 'o': out_path = optarg; break;
+		case 'o': out_path = cli_output(optarg); break;
 		case 'l':
 			wo.level = (int)cli_number("--level", optarg, 0, 19);
 			break;

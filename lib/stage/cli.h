@@ -43,6 +43,13 @@ void cli_need_std(int fd);
 int cli_open_input(const char *path, FILE **f, const char **name,
 		   struct err *e);
 
+/* An -o argument: "-" is the standard output (NULL), as -i - is the
+ * standard input; anything else is a path */
+static inline const char *cli_output(const char *arg)
+{
+	return arg && arg[0] == '-' && !arg[1] ? NULL : arg;
+}
+
 /* The name given to cli_init(). */
 const char *cli_prog(void);
 
