@@ -74,6 +74,19 @@ test_expect_success '--parallel connections all read the snapshot given' '
 	test "$(rows par.ferry)" = 20300
 '
 
+test_expect_success '--parallel splits a table never analysed (the planner'"'"'s estimate of its size), not an empty one' '
+	pg_sql "CREATE TABLE fresh (id int PRIMARY KEY, body text) WITH (autovacuum_enabled = false);
+		INSERT INTO fresh SELECT g, repeat(${SQ}y${SQ}, g % 40) FROM generate_series(1, 12000) g;
+		CREATE TABLE fresh_empty (id int PRIMARY KEY) WITH (autovacuum_enabled = false)" &&
+	test "$(pg_sql "SELECT string_agg(reltuples::text, ${SQ},${SQ}) FROM pg_class WHERE relname IN (${SQ}fresh${SQ}, ${SQ}fresh_empty${SQ})")" = "-1,-1" &&
+	ferry-extract "$PG_URI" -t fresh -t fresh_empty --order pk --parallel 2 --range-rows 2000 -o fresh.ferry 2>/dev/null &&
+	ferry-cat -f summary fresh.ferry >sum &&
+	test "$(grep -c "^table fresh$" sum)" -ge 4 &&
+	test "$(grep -c "^table fresh_empty$" sum)" = 1 &&
+	grep -A3 "^table fresh_empty$" sum | grep -q "rows the source estimated: 0$" &&
+	test "$(rows fresh.ferry)" = 12000
+'
+
 test_expect_success 'with standard output a file, the snapshot holds until standard input ends' '
 	rm -f hold && mkfifo hold &&
 	( ferry-extract "$PG_URI" --export-snapshot <hold >snap2.txt 2>exp2.err &

@@ -2186,17 +2186,46 @@ static int pg_rows_estimate(struct source *s, struct schema_table *t,
 	const char *vals[2] = { t->schema ? t->schema : "public",
 				t->table ? t->table : t->name };
 	PGresult *r = pg_query(p,
-			       "SELECT c.reltuples::bigint FROM pg_class c "
+			       "SELECT c.reltuples::bigint, c.relkind = 'r' AND "
+			       "pg_relation_size(c.oid) = 0 FROM pg_class c "
 			       "JOIN pg_namespace n ON n.oid = c.relnamespace "
-			       "WHERE n.nspname = $1 AND c.relname = $2 "
-			       "AND c.reltuples >= 0",
+			       "WHERE n.nspname = $1 AND c.relname = $2",
 			       2, vals, e);
+	long long n = -1;
+	struct buf q;
+	const char *plan, *at;
 
 	if (!r)
 		return -1;
 	if (PQntuples(r) == 1) {
-		t->rows_estimate = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-		t->rows_estimated = t->rows_estimate >= 0;
+		n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		/* no pages: empty (EXPLAIN would guess ten pages of rows) */
+		if (n < 0 && strcmp(PQgetvalue(r, 0, 1), "t") == 0)
+			n = 0;
+	}
+	PQclear(r);
+	if (n >= 0) {
+		t->rows_estimate = n;
+		t->rows_estimated = 1;
+		return 0;
+	}
+	/* never analysed (reltuples -1, PostgreSQL 14+), as a table just
+	 * loaded often is: the planner's estimate from its size, the first
+	 * line of EXPLAIN ("Seq Scan on t  (cost=... rows=N width=W)") */
+	buf_init(&q, 1u << 16);
+	if (buf_adds(&q, "EXPLAIN SELECT * FROM ", e) < 0 ||
+	    pgutil_quote_table(&q, vals[0], vals[1], e) < 0) {
+		buf_release(&q);
+		return -1;
+	}
+	r = pg_query(p, (char *)q.data, 0, NULL, e);
+	buf_release(&q);
+	if (!r)
+		return -1;
+	if (PQntuples(r) >= 1 && (plan = PQgetvalue(r, 0, 0)) &&
+	    (at = strstr(plan, " rows=")) && at[6] >= '0' && at[6] <= '9') {
+		t->rows_estimate = strtoll(at + 6, NULL, 10);
+		t->rows_estimated = 1;
 	}
 	PQclear(r);
 	return 0;
