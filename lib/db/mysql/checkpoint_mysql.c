@@ -124,16 +124,15 @@ int checkpoint_my_lock(MYSQL *conn, const char *job, const char *part,
 	return 0;
 }
 
-#define MY_SELECT_CHECKPOINT                                                   \
+/* the columns checkpoint_from_row reads, in its order, part the last:
+ * the column, or '' of a checkpoint table 1, which ferry-extract
+ * --since-job may read (ferry-load makes it table 2) */
+#define MY_SELECT_CHECKPOINT_OF(part)                                          \
 	"SELECT rows_loaded, last_key, last_watermark, watermark_column, "     \
 	"state, keys_pending, DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%sZ')"   \
-	", table_name, part FROM " CHECKPOINT_TABLE " WHERE job = ?"
-/* the same of a checkpoint table 1, which ferry-extract --since-job may
- * read (ferry-load makes it table 2) */
-#define MY_SELECT_CHECKPOINT_1                                                 \
-	"SELECT rows_loaded, last_key, last_watermark, watermark_column, "     \
-	"state, keys_pending, DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%sZ')"   \
-	", table_name, '' FROM " CHECKPOINT_TABLE " WHERE job = ?"
+	", table_name, " part " FROM " CHECKPOINT_TABLE " WHERE job = ?"
+#define MY_SELECT_CHECKPOINT MY_SELECT_CHECKPOINT_OF("part")
+#define MY_SELECT_CHECKPOINT_1 MY_SELECT_CHECKPOINT_OF("''")
 
 int checkpoint_my_read(MYSQL *conn, const char *job, const char *table,
 		       const char *part, struct checkpoint *c, struct err *e)
